@@ -1,0 +1,125 @@
+/**
+ * The state every model hook exposes, and the reducer that is its only way to change. Immutable
+ * snapshots: each action makes a new object, so `useSyncExternalStore` sees every change.
+ */
+import type { BackendInfo } from '../core/backend'
+import type { LatentkitError } from '../core/errors'
+import type { TrainingProgress } from '../core/training'
+import type { ModelInfo } from '../../workers/modelInfo'
+
+/** Where a model hook is. */
+export type ModelStatus = 'idle' | 'loading' | 'training' | 'paused' | 'ready' | 'error'
+
+/** An immutable snapshot of a model hook's state. */
+export interface ModelState<Point> {
+  /** `'idle'` (nothing trained), `'loading'` (starting the worker and backend), `'training'`,
+   * `'paused'`, `'ready'` (trained, not training) or `'error'` (see {@link ModelState.error}). */
+  readonly status: ModelStatus
+  /** The TF.js backend in use and why others were skipped; undefined until the worker started. */
+  readonly backend: BackendInfo | undefined
+  /** Progress of the current or last training run. */
+  readonly progress: TrainingProgress | undefined
+  /** Loss per training step, oldest first, capped at `historyLimit` points. */
+  readonly history: readonly Point[]
+  /** The last error, with a stable `code`; cleared by the next successful action. */
+  readonly error: LatentkitError | undefined
+  /** Facts about the model in the worker (trained steps, image shape, latent size). */
+  readonly model: ModelInfo | undefined
+  /** Increases whenever the weights change; components re-draw when it moves. */
+  readonly modelVersion: number
+}
+
+/** Everything that can happen to a model's state. */
+export type ModelAction<Point> =
+  | { readonly type: 'loading' }
+  | { readonly type: 'backend'; readonly backend: BackendInfo }
+  | { readonly type: 'trainStart' }
+  | {
+      readonly type: 'progress'
+      readonly progress: TrainingProgress
+      readonly points: readonly Point[]
+      readonly model: ModelInfo
+      readonly historyLimit: number
+    }
+  | { readonly type: 'paused' }
+  | { readonly type: 'resumed' }
+  | { readonly type: 'trainEnd'; readonly model: ModelInfo }
+  | { readonly type: 'succeeded' }
+  | { readonly type: 'error'; readonly error: LatentkitError; readonly model?: ModelInfo }
+  | { readonly type: 'reset'; readonly model: ModelInfo | undefined }
+
+/** The state before anything happened (also the server snapshot). */
+export function initialModelState<Point>(): ModelState<Point> {
+  return {
+    status: 'idle',
+    backend: undefined,
+    progress: undefined,
+    history: [],
+    error: undefined,
+    model: undefined,
+    modelVersion: 0,
+  }
+}
+
+const settled = (model: ModelInfo | undefined): ModelStatus =>
+  model && model.trainedSteps > 0 ? 'ready' : 'idle'
+
+/** Applies one action. */
+export function modelReducer<Point>(
+  state: ModelState<Point>,
+  action: ModelAction<Point>,
+): ModelState<Point> {
+  switch (action.type) {
+    case 'loading':
+      return { ...state, status: 'loading', error: undefined }
+    case 'backend':
+      return { ...state, backend: action.backend }
+    case 'trainStart':
+      return { ...state, status: 'training', error: undefined }
+    case 'progress': {
+      const merged = state.history.concat(action.points)
+      const overflow = merged.length - action.historyLimit
+      return {
+        ...state,
+        progress: action.progress,
+        history: overflow > 0 ? merged.slice(overflow) : merged,
+        model: action.model,
+        modelVersion: state.modelVersion + 1,
+      }
+    }
+    case 'paused':
+      return state.status === 'training' ? { ...state, status: 'paused' } : state
+    case 'resumed':
+      return state.status === 'paused' ? { ...state, status: 'training' } : state
+    case 'trainEnd':
+      return {
+        ...state,
+        status: settled(action.model),
+        model: action.model,
+        modelVersion: state.modelVersion + 1,
+      }
+    case 'succeeded':
+      return state.status === 'error'
+        ? { ...state, status: settled(state.model), error: undefined }
+        : state
+    case 'error': {
+      const busy = state.status === 'training' || state.status === 'paused'
+      return {
+        ...state,
+        status: busy ? state.status : 'error',
+        error: action.error,
+        model: action.model ?? state.model,
+      }
+    }
+    case 'reset':
+      return {
+        ...state,
+        status: 'idle',
+        progress: undefined,
+        history: [],
+        error: undefined,
+        model: action.model,
+        modelVersion: state.modelVersion + 1,
+      }
+  }
+}

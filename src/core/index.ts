@@ -1,0 +1,18 @@
+/**
+ * `latentkit/core`: the framework-free engine. Runs in a worker, in Node (CPU or WASM backend) or on
+ * the main thread. Takes and returns plain typed arrays.
+ */
+export * from './errors'
+export * from './dataset'
+export * from './random'
+export * from './interpolate'
+export * from './training'
+export { TrainingControl, yieldToEventLoop } from './trainingControl'
+export * from './backend'
+export * from './vae/vaeOptions'
+export { VAE } from './vae/vae'
+export type { VAEHistoryPoint, FitHooks, SampleOptions, InterpolateOptions } from './vae/vae'
+export { klDivergence } from './vae/vaeNetwork'
+export * from '../data/digits'
+export * from '../data/sprites'
+export * from '../data/builtin'

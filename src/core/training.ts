@@ -1,0 +1,35 @@
+/** Types shared by every model's training loop. Pure TypeScript. */
+
+/** Where a training run is. */
+export interface TrainingProgress {
+  /** Current epoch, counted over the model's life, from 1. */
+  readonly epoch: number
+  /** The epoch this run will end at. */
+  readonly epochs: number
+  /** Steps run over the model's life. */
+  readonly step: number
+  /** Steps done in the current epoch. */
+  readonly stepInEpoch: number
+  /** Steps in one epoch. */
+  readonly stepsPerEpoch: number
+  /** Training throughput since the previous update. */
+  readonly samplesPerSecond: number
+  /** Milliseconds since this run started. */
+  readonly elapsedMs: number
+}
+
+/** A throttled report from a training loop: progress and the history points since the last one. */
+export interface TrainingUpdate<Point> {
+  readonly progress: TrainingProgress
+  readonly history: readonly Point[]
+}
+
+/** How a training run ended. */
+export interface TrainResult<Point> {
+  /** Steps run in this call. */
+  readonly steps: number
+  /** True when it ended early because stop() was called. */
+  readonly stopped: boolean
+  /** The last history point, if any step ran. */
+  readonly last: Point | undefined
+}

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core'
+// Gradients are registered separately in tfjs-core; training needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { applyDense, createDense, disposeLayers, layerVariables, type DenseLayer } from '../dense'
+import { createRandom, deriveSeed } from '../random'
+import type { ResolvedVAEModelOptions } from './vaeOptions'
+
+const LOG_2PI = Math.log(2 * Math.PI)
+
+/** Loss terms of one batch, each a scalar mean per image, in nats. */
+export interface VAELossTerms {
+  readonly total: tf.Scalar
+  readonly reconstruction: tf.Scalar
+  readonly kl: tf.Scalar
+}
+
+/**
+ * The dense VAE: encoder → (mean, log-variance) → reparameterised sample → decoder.
+ * Holds variables only; every method that returns tensors must run inside `tf.tidy`.
+ */
+export class VAENetwork {
+  readonly inputSize: number
+  readonly options: ResolvedVAEModelOptions
+  private readonly encoder: DenseLayer[]
+  private readonly meanHead: DenseLayer
+  private readonly logVarHead: DenseLayer
+  private readonly decoder: DenseLayer[]
+  private readonly output: DenseLayer
+
+  constructor(inputSize: number, options: ResolvedVAEModelOptions) {
+    this.inputSize = inputSize
+    this.options = options
+    const random = createRandom(deriveSeed(options.seed, 1))
+    let width = inputSize
+    this.encoder = options.hiddenUnits.map((units, i) => {
+      const layer = createDense(width, units, 'relu', random, `encoder${i}`)
+      width = units
+      return layer
+    })
+    this.meanHead = createDense(width, options.latentDim, 'linear', random, 'mean')
+    this.logVarHead = createDense(width, options.latentDim, 'linear', random, 'logVar')
+    width = options.latentDim
+    this.decoder = [...options.hiddenUnits].reverse().map((units, i) => {
+      const layer = createDense(width, units, 'relu', random, `decoder${i}`)
+      width = units
+      return layer
+    })
+    this.output = createDense(width, inputSize, 'linear', random, 'output')
+  }
+
+  /** Every trainable variable, in a stable order. */
+  variables(): tf.Variable[] {
+    return layerVariables([
+      ...this.encoder,
+      this.meanHead,
+      this.logVarHead,
+      ...this.decoder,
+      this.output,
+    ])
+  }
+
+  /** Posterior mean and log-variance of `x` (`[n, inputSize]`). */
+  encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const h = this.encoder.reduce((acc, layer) => applyDense(layer, acc), x)
+    return { mean: applyDense(this.meanHead, h), logVar: applyDense(this.logVarHead, h) }
+  }
+
+  /** Decoder output before the link function (logits for Bernoulli, means for Gaussian). */
+  decodeRaw(z: tf.Tensor2D): tf.Tensor2D {
+    const h = this.decoder.reduce((acc, layer) => applyDense(layer, acc), z)
+    return applyDense(this.output, h)
+  }
+
+  /** Decoded images: Bernoulli means (sigmoid of logits) or Gaussian means. */
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    const raw = this.decodeRaw(z)
+    return this.options.likelihood === 'bernoulli' ? tf.sigmoid(raw) : raw
+  }
+
+  /**
+   * Loss of a batch given standard-normal noise `epsilon` (`[n, latentDim]`): reconstruction
+   * negative log-likelihood plus β·KL(q(z|x) ‖ N(0, I)), each averaged over images.
+   */
+  loss(x: tf.Tensor2D, epsilon: tf.Tensor2D): VAELossTerms {
+    const { mean, logVar } = this.encode(x)
+    const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), epsilon)) as tf.Tensor2D
+    const raw = this.decodeRaw(z)
+    const reconstructionPerImage = this.reconstructionNLL(x, raw)
+    const reconstruction = tf.mean(reconstructionPerImage) as tf.Scalar
+    const kl = tf.mean(klDivergence(mean, logVar)) as tf.Scalar
+    const total = tf.add(reconstruction, tf.mul(kl, this.options.beta)) as tf.Scalar
+    return { total, reconstruction, kl }
+  }
+
+  private reconstructionNLL(x: tf.Tensor2D, raw: tf.Tensor2D): tf.Tensor1D {
+    if (this.options.likelihood === 'bernoulli') {
+      // −log p(x|z) for Bernoulli with logits l: softplus(l) − x·l, stable for large |l|.
+      return tf.sum(tf.sub(tf.softplus(raw), tf.mul(x, raw)), 1) as tf.Tensor1D
+    }
+    const sigma = this.options.observationNoise
+    const squared = tf.sum(tf.square(tf.sub(x, raw)), 1)
+    const constant = this.inputSize * (Math.log(sigma) + 0.5 * LOG_2PI)
+    return tf.add(tf.mul(squared, 0.5 / (sigma * sigma)), constant) as tf.Tensor1D
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    disposeLayers([...this.encoder, this.meanHead, this.logVarHead, ...this.decoder, this.output])
+  }
+}
+
+/** KL(N(mean, exp(logVar)) ‖ N(0, I)) per row, in nats: −½ Σ (1 + logVar − mean² − exp(logVar)). */
+export function klDivergence(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  const inner = tf.sub(tf.sub(tf.add(logVar, 1), tf.square(mean)), tf.exp(logVar))
+  return tf.mul(tf.sum(inner, 1), -0.5) as tf.Tensor1D
+}

@@ -1,0 +1,142 @@
+/**
+ * VAE options, their defaults and their validation. Pure TypeScript (no TF.js): the client validates
+ * with it before any work is sent to the worker.
+ */
+import { InvalidOptionError } from '../errors'
+
+/** Likelihood of the decoder, which decides the reconstruction term. */
+export type VAELikelihood = 'bernoulli' | 'gaussian'
+
+/** Architecture and loss of a VAE. Changing any of these means a new model. */
+export interface VAEModelOptions {
+  /**
+   * Size of the latent space. Default: 8 for images of ≤ 256 values (the 8×8 digits), else 16
+   * (e.g. 28×28 images).
+   */
+  readonly latentDim?: number
+  /**
+   * Hidden layer sizes of the encoder; the decoder mirrors them. Default: `[128]` for images of
+   * ≤ 256 values, else `[256]`.
+   */
+  readonly hiddenUnits?: readonly number[]
+  /**
+   * Decoder likelihood. `'bernoulli'` (default): cross-entropy, data must lie in [0, 1].
+   * `'gaussian'`: squared error scaled by {@link VAEModelOptions.observationNoise}, any real data.
+   */
+  readonly likelihood?: VAELikelihood
+  /** Standard deviation of the Gaussian likelihood (only with `'gaussian'`). Default `0.1`. */
+  readonly observationNoise?: number
+  /** Weight of the KL term (β-VAE). Default `1`. */
+  readonly beta?: number
+  /** Seed of weights, shuffles and noise: the same seed, data and backend give the same run. Default `1`. */
+  readonly seed?: number
+}
+
+/** How to train. These may change between calls of `train`. */
+export interface VAETrainOptions {
+  /** Passes over the data per call of `train`. Default `20`. */
+  readonly epochs?: number
+  /** Images per step. Default `64`. */
+  readonly batchSize?: number
+  /** Adam learning rate. Default `0.001`. */
+  readonly learningRate?: number
+}
+
+/** Model options with every default filled in for a given input size. */
+export interface ResolvedVAEModelOptions {
+  readonly latentDim: number
+  readonly hiddenUnits: readonly number[]
+  readonly likelihood: VAELikelihood
+  readonly observationNoise: number
+  readonly beta: number
+  readonly seed: number
+}
+
+/** Train options with every default filled in. */
+export type ResolvedVAETrainOptions = Required<VAETrainOptions>
+
+const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1
+
+function checkPositiveInteger(value: number | undefined, name: string, hint: string): void {
+  if (value !== undefined && !isPositiveInteger(value)) {
+    throw new InvalidOptionError(`${name} must be an integer ≥ 1; got ${value}. ${hint}`, {
+      option: name,
+    })
+  }
+}
+
+function checkPositiveNumber(value: number | undefined, name: string, hint: string): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new InvalidOptionError(`${name} must be a finite number > 0; got ${value}. ${hint}`, {
+      option: name,
+    })
+  }
+}
+
+/** Throws {@link InvalidOptionError} for any out-of-range model option. */
+export function validateVAEModelOptions(options: VAEModelOptions): void {
+  checkPositiveInteger(options.latentDim, 'latentDim', 'Try 2 for a plottable space or 8–32.')
+  if (options.hiddenUnits !== undefined) {
+    if (!Array.isArray(options.hiddenUnits) || !options.hiddenUnits.every(isPositiveInteger)) {
+      throw new InvalidOptionError(
+        `hiddenUnits must be an array of integers ≥ 1 (e.g. [128]); got ${JSON.stringify(options.hiddenUnits)}`,
+        { option: 'hiddenUnits' },
+      )
+    }
+  }
+  if (
+    options.likelihood !== undefined &&
+    options.likelihood !== 'bernoulli' &&
+    options.likelihood !== 'gaussian'
+  ) {
+    throw new InvalidOptionError(
+      `likelihood must be 'bernoulli' or 'gaussian'; got ${JSON.stringify(options.likelihood)}`,
+      { option: 'likelihood' },
+    )
+  }
+  checkPositiveNumber(options.observationNoise, 'observationNoise', 'Try 0.1.')
+  if (options.beta !== undefined && !(Number.isFinite(options.beta) && options.beta >= 0)) {
+    throw new InvalidOptionError(`beta must be a finite number ≥ 0; got ${options.beta}. Try 1.`, {
+      option: 'beta',
+    })
+  }
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    throw new InvalidOptionError(`seed must be a finite number; got ${options.seed}`, {
+      option: 'seed',
+    })
+  }
+}
+
+/** Throws {@link InvalidOptionError} for any out-of-range training option. */
+export function validateVAETrainOptions(options: VAETrainOptions): void {
+  checkPositiveInteger(options.epochs, 'epochs', 'Try 20.')
+  checkPositiveInteger(options.batchSize, 'batchSize', 'Try 64.')
+  checkPositiveNumber(options.learningRate, 'learningRate', 'Try 0.001.')
+}
+
+/** Fills in the defaults for data with `inputSize` values per image. */
+export function resolveVAEModelOptions(
+  options: VAEModelOptions,
+  inputSize: number,
+): ResolvedVAEModelOptions {
+  validateVAEModelOptions(options)
+  const small = inputSize <= 256
+  return {
+    latentDim: options.latentDim ?? (small ? 8 : 16),
+    hiddenUnits: options.hiddenUnits ?? (small ? [128] : [256]),
+    likelihood: options.likelihood ?? 'bernoulli',
+    observationNoise: options.observationNoise ?? 0.1,
+    beta: options.beta ?? 1,
+    seed: options.seed ?? 1,
+  }
+}
+
+/** Fills in the training defaults. */
+export function resolveVAETrainOptions(options: VAETrainOptions): ResolvedVAETrainOptions {
+  validateVAETrainOptions(options)
+  return {
+    epochs: options.epochs ?? 20,
+    batchSize: options.batchSize ?? 64,
+    learningRate: options.learningRate ?? 0.001,
+  }
+}

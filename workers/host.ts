@@ -1,0 +1,245 @@
+/**
+ * The API a latentkit worker exposes over Comlink: one host, many models, all on one TF.js backend.
+ * Errors leave as plain {@link WireError} objects (Comlink keeps only name/message/stack of an Error).
+ * Results leave as transferred typed arrays, never tensors.
+ */
+import * as Comlink from 'comlink'
+import * as tf from '@tensorflow/tfjs-core'
+import { initBackend, type BackendInfo, type BackendPreference } from '../src/core/backend'
+import { toImageBatch, type ImageBatch, type LatentBatch } from '../src/core/dataset'
+import { BusyError, InvalidInputError, toWireError } from '../src/core/errors'
+import type { InterpolationMethod } from '../src/core/interpolate'
+import type { TrainingUpdate, TrainResult } from '../src/core/training'
+import { TrainingControl } from '../src/core/trainingControl'
+import { VAE, type VAEHistoryPoint } from '../src/core/vae/vae'
+import type { VAEModelOptions, VAETrainOptions } from '../src/core/vae/vaeOptions'
+import { isBuiltinDataset, loadBuiltinDataset, type BuiltinDataset } from '../src/data/builtin'
+import type { ModelInfo } from './modelInfo'
+
+/** Data a client sends for training: a batch, or the name of a built-in data set. */
+export type TrainingData = ImageBatch | BuiltinDataset
+
+/** How a call of `train` ended, with the model's state after it. */
+export interface TrainSummary extends TrainResult<VAEHistoryPoint> {
+  readonly model: ModelInfo
+}
+
+/** A training update with the model's facts after it. */
+export interface ModelUpdate<Point> extends TrainingUpdate<Point> {
+  readonly model: ModelInfo
+}
+
+/** Tensor counts of the worker's TF.js engine (for leak checks). */
+export interface WorkerMemory {
+  readonly numTensors: number
+  readonly numBytes: number
+}
+
+interface ModelEntry {
+  readonly vae: VAE
+  data: ImageBatch | undefined
+  control: TrainingControl | undefined
+  training: Promise<unknown> | undefined
+}
+
+function transferImages(batch: ImageBatch): ImageBatch {
+  return Comlink.transfer(batch, [batch.data.buffer])
+}
+
+async function guarded<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    // A plain object survives structured cloning with its code and details; an Error would not.
+    throw toWireError(error)
+  }
+}
+
+/** The object a worker exposes. Also usable in-process (tests, Node) without a worker. */
+export class WorkerHost {
+  private backend: Promise<BackendInfo> | undefined
+  private readonly models = new Map<string, ModelEntry>()
+
+  /** Starts the backend once (later calls return the first result). */
+  init(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+    return guarded(() => {
+      this.backend ??= initBackend(preference)
+      this.backend.catch(() => {
+        this.backend = undefined
+      })
+      return this.backend
+    })
+  }
+
+  private entry(id: string): ModelEntry {
+    const entry = this.models.get(id)
+    if (!entry) {
+      throw new InvalidInputError(`no model with id ${id} in this worker; create it first`)
+    }
+    return entry
+  }
+
+  private info(entry: ModelEntry): ModelInfo {
+    const options = entry.vae.resolvedOptions
+    return {
+      trainedSteps: entry.vae.trainedSteps,
+      trainedEpochs: entry.vae.trainedEpochs,
+      imageShape: entry.vae.imageShape,
+      latentDim: options?.latentDim,
+      hiddenUnits: options?.hiddenUnits,
+      likelihood: options?.likelihood,
+    }
+  }
+
+  /** Creates (or replaces) the VAE `id`. Validates the options first. */
+  createVAE(id: string, options: VAEModelOptions): Promise<ModelInfo> {
+    return guarded(async () => {
+      const vae = new VAE(options)
+      await this.disposeModel(id)
+      const entry: ModelEntry = { vae, data: undefined, control: undefined, training: undefined }
+      this.models.set(id, entry)
+      return this.info(entry)
+    })
+  }
+
+  /**
+   * Trains model `id`. `data` replaces the cached data set when given; omit it to train again on the
+   * data sent before. Progress goes to `onUpdate` (throttled to about 10 per second).
+   */
+  train(
+    id: string,
+    data: TrainingData | undefined,
+    options: VAETrainOptions,
+    onUpdate?: (update: ModelUpdate<VAEHistoryPoint>) => void,
+  ): Promise<TrainSummary> {
+    return guarded(async () => {
+      const entry = this.entry(id)
+      if (entry.training) {
+        throw new BusyError('this model is already training; stop() it or wait before training again')
+      }
+      if (data !== undefined) {
+        entry.data = isBuiltinDataset(data) ? loadBuiltinDataset(data) : toImageBatch(data)
+      }
+      if (!entry.data) {
+        throw new InvalidInputError('no data to train on; pass data (or a built-in data set name)')
+      }
+      const control = new TrainingControl()
+      entry.control = control
+      const run = entry.vae.fit(entry.data, options, {
+        control,
+        ...(onUpdate
+          ? {
+              onUpdate: (update) => {
+                // Through Comlink this returns a promise; a page that went away must not crash us.
+                Promise.resolve(onUpdate({ ...update, model: this.info(entry) })).catch(() => {})
+              },
+            }
+          : {}),
+      })
+      entry.training = run
+      try {
+        const result = await run
+        return { ...result, model: this.info(entry) }
+      } finally {
+        entry.training = undefined
+        entry.control = undefined
+      }
+    })
+  }
+
+  /** Pauses training of `id` at the next batch boundary. */
+  pause(id: string): Promise<void> {
+    return guarded(() => this.entry(id).control?.pause())
+  }
+
+  /** Resumes a paused training of `id`. */
+  resume(id: string): Promise<void> {
+    return guarded(() => this.entry(id).control?.resume())
+  }
+
+  /** Stops training of `id` at the next batch boundary, keeping the weights. */
+  stop(id: string): Promise<void> {
+    return guarded(async () => {
+      const entry = this.entry(id)
+      entry.control?.stop()
+      await entry.training?.catch(() => undefined)
+    })
+  }
+
+  /** Stops training and forgets the weights of `id`; keeps its options and data. */
+  reset(id: string): Promise<ModelInfo> {
+    return guarded(async () => {
+      await this.stop(id)
+      const entry = this.entry(id)
+      entry.vae.reset()
+      return this.info(entry)
+    })
+  }
+
+  /** Facts about model `id`. */
+  modelInfo(id: string): Promise<ModelInfo> {
+    return guarded(() => this.info(this.entry(id)))
+  }
+
+  /** `n` images decoded from prior draws. */
+  sample(id: string, n: number, seed?: number): Promise<ImageBatch> {
+    return guarded(async () =>
+      transferImages(
+        await this.entry(id).vae.sample(n, seed === undefined ? {} : { seed }),
+      ),
+    )
+  }
+
+  /** Posterior means of `images`. */
+  encode(id: string, images: ImageBatch): Promise<LatentBatch> {
+    return guarded(async () => {
+      const latents = await this.entry(id).vae.encode(toImageBatch(images, { name: 'images' }))
+      return Comlink.transfer(latents, [latents.data.buffer])
+    })
+  }
+
+  /** Images decoded from `latents`. */
+  decode(id: string, latents: LatentBatch | Float32Array): Promise<ImageBatch> {
+    return guarded(async () => transferImages(await this.entry(id).vae.decode(latents)))
+  }
+
+  /** Images through the model and back. */
+  reconstruct(id: string, images: ImageBatch): Promise<ImageBatch> {
+    return guarded(async () =>
+      transferImages(await this.entry(id).vae.reconstruct(toImageBatch(images, { name: 'images' }))),
+    )
+  }
+
+  /** Decoded images along a path from latent `a` to latent `b`. */
+  interpolate(
+    id: string,
+    a: Float32Array,
+    b: Float32Array,
+    steps: number,
+    method: InterpolationMethod = 'linear',
+  ): Promise<ImageBatch> {
+    return guarded(async () =>
+      transferImages(await this.entry(id).vae.interpolate(a, b, steps, { method })),
+    )
+  }
+
+  /** Stops and frees model `id` (no error when it does not exist). */
+  disposeModel(id: string): Promise<void> {
+    return guarded(async () => {
+      const entry = this.models.get(id)
+      if (!entry) return
+      entry.control?.stop()
+      await entry.training?.catch(() => undefined)
+      entry.vae.dispose()
+      this.models.delete(id)
+    })
+  }
+
+  /** TF.js memory of this worker. */
+  memory(): Promise<WorkerMemory> {
+    return guarded(() => {
+      const { numTensors, numBytes } = tf.memory()
+      return { numTensors, numBytes }
+    })
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Worker entry: registers the TF.js backends, points WASM at its binaries, exposes a
+ * {@link WorkerHost} over Comlink.
+ */
+import * as Comlink from 'comlink'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-webgl'
+import '@tensorflow/tfjs-backend-webgpu'
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
+import { WorkerHost } from './host'
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+})
+
+Comlink.expose(new WorkerHost())
