@@ -1,0 +1,197 @@
+'use client'
+import { useEffect, useId, useMemo, useRef, useState, type HTMLAttributes } from 'react'
+import type { DataInput } from '../core/dataset'
+import { interpolateLatent, type InterpolationMethod } from '../core/interpolate'
+import { createRandom } from '../core/random'
+import { drawImageGrid } from './drawGrid'
+import { gridLayout, type ImageColorMap } from './imagePixels'
+import { isTrained, type LatentSource } from './modelHandle'
+import { useLatestAsync } from './useLatestAsync'
+
+/**
+ * One end of the walk: a latent vector, an image to encode (needs a model with `encode`), or a
+ * seeded draw from the prior.
+ */
+export type InterpolationEndpoint =
+  | { readonly latent: Float32Array | readonly number[] }
+  | { readonly image: DataInput }
+  | { readonly seed: number }
+
+/** Props of {@link InterpolationSlider}. Other attributes pass through to the outer `<div>`. */
+export interface InterpolationSliderProps
+  extends Omit<HTMLAttributes<HTMLDivElement>, 'onChange' | 'defaultValue'> {
+  /** The model whose latent space is walked (e.g. the result of `useVAE`). */
+  model: LatentSource
+  /** Start of the walk. Default `{ seed: 1 }` (a draw from the prior). */
+  from?: InterpolationEndpoint
+  /** End of the walk. Default `{ seed: 2 }`. */
+  to?: InterpolationEndpoint
+  /** `'linear'` (default) or `'slerp'` (spherical; keeps latents at a typical norm). */
+  method?: InterpolationMethod
+  /** Position on the path, 0 … 1, when controlled. */
+  value?: number
+  /** Starting position when uncontrolled. Default `0.5`. */
+  defaultValue?: number
+  /** Called with the new position while the slider moves. */
+  onChange?: (t: number) => void
+  /** Slider step. Default `0.01`. */
+  step?: number
+  /** Images in the strip of intermediate steps (0 hides it). Default `8`. */
+  steps?: number
+  /** Canvas pixels per image pixel of the large image. Default `12`. */
+  scale?: number
+  /** Canvas pixels per image pixel in the strip. Default `4`. */
+  stripScale?: number
+  /** `'grayscale'` (default) or `'inverted'`. */
+  colorMap?: ImageColorMap
+  /** Keep hard pixel edges. Default `true`. */
+  pixelated?: boolean
+  /** Accessible name of the slider. Default `'Interpolation position'`. */
+  label?: string
+}
+
+async function resolveEndpoint(
+  model: LatentSource,
+  endpoint: InterpolationEndpoint,
+  latentDim: number,
+): Promise<Float32Array> {
+  if ('latent' in endpoint) return Float32Array.from(endpoint.latent)
+  if ('image' in endpoint) {
+    if (!model.encode) throw new Error('this model has no encoder; pass a latent or a seed')
+    return (await model.encode(endpoint.image)).data.slice(0, latentDim)
+  }
+  return createRandom(endpoint.seed).normals(latentDim)
+}
+
+const DEFAULT_FROM: InterpolationEndpoint = { seed: 1 }
+const DEFAULT_TO: InterpolationEndpoint = { seed: 2 }
+
+/**
+ * A slider over a path through latent space: the decoded image follows the slider live, a strip shows
+ * the intermediate steps. Keyboard operable (arrows, Page Up/Down, Home/End) with ARIA labels.
+ */
+export function InterpolationSlider({
+  model,
+  from = DEFAULT_FROM,
+  to = DEFAULT_TO,
+  method = 'linear',
+  value,
+  defaultValue = 0.5,
+  onChange,
+  step = 0.01,
+  steps = 8,
+  scale = 12,
+  stripScale = 4,
+  colorMap = 'grayscale',
+  pixelated = true,
+  label = 'Interpolation position',
+  className,
+  ...divProps
+}: InterpolationSliderProps) {
+  const [internal, setInternal] = useState(defaultValue)
+  const t = Math.min(1, Math.max(0, value ?? internal))
+  const imageRef = useRef<HTMLCanvasElement>(null)
+  const stripRef = useRef<HTMLCanvasElement>(null)
+  const sliderId = useId()
+  const trained = isTrained(model) && model.latentDim !== undefined
+  const latentDim = model.latentDim ?? 0
+  const endpointKey = trained
+    ? `${model.modelVersion}:${JSON.stringify(from)}:${JSON.stringify(to)}`
+    : undefined
+  const endpoints = useLatestAsync(endpointKey, async () =>
+    Promise.all([
+      resolveEndpoint(model, from, latentDim),
+      resolveEndpoint(model, to, latentDim),
+    ]),
+  )
+  const current = useMemo(
+    () => (endpoints ? interpolateLatent(endpoints[0], endpoints[1], t, method) : undefined),
+    [endpoints, t, method],
+  )
+  const image = useLatestAsync(
+    current && endpoints ? `${endpointKey}:${t}:${method}` : undefined,
+    () => (current ? model.decode(current) : Promise.reject(new Error('no endpoints'))),
+  )
+  const strip = useLatestAsync(
+    endpoints && steps >= 2 ? `${endpointKey}:${steps}:${method}` : undefined,
+    () =>
+      endpoints
+        ? model.interpolate(endpoints[0], endpoints[1], steps, { method })
+        : Promise.reject(new Error('no endpoints')),
+  )
+
+  useEffect(() => {
+    const canvas = imageRef.current
+    if (!canvas || !image) return
+    drawImageGrid(canvas, image, {
+      layout: gridLayout(image.shape[1], image.shape[2], 1, 1, scale, 0),
+      colorMap,
+      pixelated,
+      background: '#000',
+    })
+  }, [image, scale, colorMap, pixelated])
+
+  useEffect(() => {
+    const canvas = stripRef.current
+    if (!canvas || !strip) return
+    drawImageGrid(canvas, strip, {
+      layout: gridLayout(strip.shape[1], strip.shape[2], 1, strip.shape[0], stripScale, 2),
+      colorMap,
+      pixelated,
+      background: 'transparent',
+    })
+  }, [strip, stripScale, colorMap, pixelated])
+
+  const update = (next: number): void => {
+    if (value === undefined) setInternal(next)
+    onChange?.(next)
+  }
+  const position = t.toFixed(2)
+
+  return (
+    <div className={['lk-interpolation', className].filter(Boolean).join(' ')} {...divProps}>
+      {trained ? (
+        <canvas
+          ref={imageRef}
+          className="lk-interpolation__image"
+          role="img"
+          aria-label={`Image decoded at t = ${position} between the two endpoints`}
+          style={{ imageRendering: pixelated ? 'pixelated' : 'auto' }}
+        />
+      ) : (
+        <div className="lk-interpolation__empty" role="status">
+          Train the model to walk through its latent space.
+        </div>
+      )}
+      <div className="lk-interpolation__control">
+        <label htmlFor={sliderId} className="lk-interpolation__label">
+          {label}
+        </label>
+        <input
+          id={sliderId}
+          className="lk-interpolation__slider"
+          type="range"
+          min={0}
+          max={1}
+          step={step}
+          value={t}
+          disabled={!trained}
+          aria-valuetext={`t = ${position} (${method === 'slerp' ? 'spherical' : 'linear'} interpolation)`}
+          onChange={(event) => update(Number(event.currentTarget.value))}
+        />
+        <output htmlFor={sliderId} className="lk-interpolation__value">
+          {position}
+        </output>
+      </div>
+      {trained && steps >= 2 ? (
+        <canvas
+          ref={stripRef}
+          className="lk-interpolation__strip"
+          role="img"
+          aria-label={`${steps} images from start to end of the path`}
+          style={{ imageRendering: pixelated ? 'pixelated' : 'auto' }}
+        />
+      ) : null}
+    </div>
+  )
+}

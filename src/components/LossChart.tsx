@@ -1,0 +1,158 @@
+'use client'
+import { useId, useMemo, type HTMLAttributes } from 'react'
+import {
+  downsample,
+  formatValue,
+  summarise,
+  valueRange,
+  type HistoryPointLike,
+  type LossSeries,
+} from './lossChartGeometry'
+
+/** Props of {@link LossChart}. Other attributes pass through to the `<figure>`. */
+export interface LossChartProps extends HTMLAttributes<HTMLElement> {
+  /** Training history, oldest first (e.g. `useVAE().history`). */
+  history: readonly HistoryPointLike[]
+  /** Lines to draw. Default: total loss, reconstruction and KL. */
+  series?: readonly LossSeries[]
+  /** Width of the plot in CSS pixels. Default `480`. */
+  width?: number
+  /** Height of the plot in CSS pixels. Default `220`. */
+  height?: number
+  /** Logarithmic value axis. Default `false`. */
+  logScale?: boolean
+  /** Most points drawn per line (the history is evenly thinned beyond it). Default `400`. */
+  maxPoints?: number
+  /** Title above the chart. Default `'Training loss'`. */
+  title?: string
+  /** Unit of the values, used in the summary. Default `'nats per image'`. */
+  unit?: string
+  /** Show the text summary under the chart (it is always available to screen readers). Default `true`. */
+  showSummary?: boolean
+}
+
+const DEFAULT_SERIES: readonly LossSeries[] = [
+  { key: 'loss', label: 'loss' },
+  { key: 'reconstruction', label: 'reconstruction' },
+  { key: 'kl', label: 'KL' },
+]
+
+const FALLBACK_COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c']
+
+const MARGIN = { top: 8, right: 12, bottom: 24, left: 48 }
+
+/** Live training curves as SVG, with an accessible text summary. Renders on the server too. */
+export function LossChart({
+  history,
+  series = DEFAULT_SERIES,
+  width = 480,
+  height = 220,
+  logScale = false,
+  maxPoints = 400,
+  title = 'Training loss',
+  unit = 'nats per image',
+  showSummary = true,
+  className,
+  ...figureProps
+}: LossChartProps) {
+  const summaryId = useId()
+  const points = useMemo(() => downsample(history, maxPoints), [history, maxPoints])
+  const keys = series.map((s) => s.key)
+  const range = valueRange(points, keys, logScale)
+  const summary = summarise(history, series, unit)
+  const plotWidth = width - MARGIN.left - MARGIN.right
+  const plotHeight = height - MARGIN.top - MARGIN.bottom
+  const firstStep = points[0]?.step ?? 0
+  const lastStep = points[points.length - 1]?.step ?? 1
+  const scaleValue = (value: number): number => {
+    if (!range) return 0
+    const f = logScale
+      ? (Math.log(value) - Math.log(range.min)) / (Math.log(range.max) - Math.log(range.min))
+      : (value - range.min) / (range.max - range.min)
+    return MARGIN.top + plotHeight * (1 - f)
+  }
+  const scaleStep = (step: number): number =>
+    MARGIN.left + (lastStep > firstStep ? ((step - firstStep) / (lastStep - firstStep)) * plotWidth : 0)
+
+  return (
+    <figure className={['lk-loss-chart', className].filter(Boolean).join(' ')} {...figureProps}>
+      <figcaption className="lk-loss-chart__title">{title}</figcaption>
+      <svg
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={title}
+        aria-describedby={summaryId}
+      >
+        <line
+          x1={MARGIN.left}
+          x2={MARGIN.left}
+          y1={MARGIN.top}
+          y2={MARGIN.top + plotHeight}
+          stroke="var(--lk-axis, #9ca3af)"
+        />
+        <line
+          x1={MARGIN.left}
+          x2={MARGIN.left + plotWidth}
+          y1={MARGIN.top + plotHeight}
+          y2={MARGIN.top + plotHeight}
+          stroke="var(--lk-axis, #9ca3af)"
+        />
+        {range ? (
+          <>
+            <text x={MARGIN.left - 4} y={MARGIN.top + 4} textAnchor="end" fontSize={10} fill="currentColor">
+              {formatValue(range.max)}
+            </text>
+            <text x={MARGIN.left - 4} y={MARGIN.top + plotHeight} textAnchor="end" fontSize={10} fill="currentColor">
+              {formatValue(range.min)}
+            </text>
+            <text x={MARGIN.left} y={height - 6} fontSize={10} fill="currentColor">
+              step {firstStep}
+            </text>
+            <text x={MARGIN.left + plotWidth} y={height - 6} textAnchor="end" fontSize={10} fill="currentColor">
+              step {lastStep}
+            </text>
+          </>
+        ) : null}
+        {range
+          ? series.map((s, i) => {
+              const path = points
+                .filter((p) => {
+                  const v = p[s.key]
+                  return v !== undefined && Number.isFinite(v) && (!logScale || v > 0)
+                })
+                .map((p) => `${scaleStep(p.step).toFixed(1)},${scaleValue(p[s.key] as number).toFixed(1)}`)
+                .join(' ')
+              return (
+                <polyline
+                  key={s.key}
+                  className={`lk-loss-chart__line lk-loss-chart__line--${s.key}`}
+                  points={path}
+                  fill="none"
+                  strokeWidth={1.5}
+                  stroke={s.color ?? `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})`}
+                />
+              )
+            })
+          : null}
+      </svg>
+      <ul className="lk-loss-chart__legend" aria-hidden="true" style={{ display: 'flex', gap: 12, listStyle: 'none', padding: 0, margin: 0, fontSize: 12 }}>
+        {series.map((s, i) => (
+          <li key={s.key}>
+            <span style={{ color: s.color ?? `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})` }}>■</span>{' '}
+            {s.label}
+          </li>
+        ))}
+      </ul>
+      <p
+        id={summaryId}
+        className="lk-loss-chart__summary"
+        aria-live="polite"
+        style={showSummary ? { fontSize: 12, margin: '4px 0 0' } : { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}
+      >
+        {summary}
+      </p>
+    </figure>
+  )
+}

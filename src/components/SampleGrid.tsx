@@ -1,0 +1,165 @@
+'use client'
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CanvasHTMLAttributes,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from 'react'
+import type { ImageBatch } from '../core/dataset'
+import { drawImageGrid } from './drawGrid'
+import { gridLayout, tileAt, type ImageColorMap } from './imagePixels'
+import { isTrained, type SampleSource } from './modelHandle'
+import { useLatestAsync } from './useLatestAsync'
+
+/** Props of {@link SampleGrid}. Other canvas attributes pass through to the `<canvas>`. */
+export interface SampleGridProps
+  extends Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'onSelect' | 'children'> {
+  /** A model to sample from (e.g. the result of `useVAE`); redraws as it trains. */
+  model?: SampleSource
+  /** Images to show instead of samples (`[n, h, w, c]`); wins over `model`. */
+  images?: ImageBatch
+  /** Rows of the grid. Default `4`. */
+  rows?: number
+  /** Columns of the grid. Default `8`. */
+  columns?: number
+  /** Canvas pixels per image pixel. Default `4`. */
+  scale?: number
+  /** Canvas pixels between tiles. Default `2`. */
+  gap?: number
+  /** Seed of the latent draws: the same seed shows the same latents as the model learns; change it to regenerate. Default `0`. */
+  seed?: number
+  /** `'grayscale'` (default: 0 black, 1 white) or `'inverted'` (dark ink on white). */
+  colorMap?: ImageColorMap
+  /** Keep hard pixel edges when scaling up. Default `true`. */
+  pixelated?: boolean
+  /** Colour behind and between tiles. Default `var(--lk-grid-background)` resolved, else `#111827`. */
+  background?: string
+  /** Called with the index of a clicked tile, or the focused tile on Enter/Space. Makes the grid focusable. */
+  onSelect?: (index: number) => void
+  /** Accessible name. Default: "Grid of N generated images" (or "images"). */
+  label?: string
+  /** Rendered instead of the canvas while there is nothing to draw. Default: a short text. */
+  renderEmpty?: () => ReactNode
+}
+
+function resolveBackground(canvas: HTMLCanvasElement, background: string | undefined): string {
+  if (background) return background
+  const fromTheme = getComputedStyle(canvas).getPropertyValue('--lk-grid-background').trim()
+  return fromTheme || '#111827'
+}
+
+/**
+ * A grid of images on one canvas: samples from a model (live while it trains) or given images.
+ * SSR-safe: draws only in effects.
+ */
+export function SampleGrid({
+  model,
+  images,
+  rows = 4,
+  columns = 8,
+  scale = 4,
+  gap = 2,
+  seed = 0,
+  colorMap = 'grayscale',
+  pixelated = true,
+  background,
+  onSelect,
+  label,
+  renderEmpty,
+  className,
+  style,
+  ...canvasProps
+}: SampleGridProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null)
+  const [focused, setFocused] = useState(0)
+  const count = rows * columns
+  const sampleKey =
+    !images && model && isTrained(model)
+      ? `${model.modelVersion}:${count}:${seed}`
+      : undefined
+  const sampled = useLatestAsync(sampleKey, () =>
+    model ? model.sample(count, { seed }) : Promise.reject(new Error('no model')),
+  )
+  const shown = images ?? (model && isTrained(model) ? sampled : undefined)
+  const layout = useMemo(
+    () => (shown ? gridLayout(shown.shape[1], shown.shape[2], rows, columns, scale, gap) : undefined),
+    [shown, rows, columns, scale, gap],
+  )
+
+  useEffect(() => {
+    const canvas = canvasRef.current
+    if (!canvas || !shown || !layout) return
+    drawImageGrid(canvas, shown, {
+      layout,
+      colorMap,
+      pixelated,
+      background: resolveBackground(canvas, background),
+      highlight: onSelect ? focused : undefined,
+    })
+  }, [shown, layout, colorMap, pixelated, background, focused, onSelect])
+
+  if (!shown || !layout) {
+    return (
+      <div className={['lk-sample-grid', 'lk-sample-grid--empty', className].filter(Boolean).join(' ')} style={style} role="status">
+        {renderEmpty ? renderEmpty() : 'No samples yet: train the model to see what it generates.'}
+      </div>
+    )
+  }
+
+  const total = Math.min(shown.shape[0], count)
+  const name = label ?? `Grid of ${total} ${images ? 'images' : 'generated images'}`
+  const select = (index: number): void => {
+    setFocused(index)
+    onSelect?.(index)
+  }
+  const handleClick = (event: MouseEvent<HTMLCanvasElement>): void => {
+    if (!onSelect) return
+    const rect = event.currentTarget.getBoundingClientRect()
+    const x = ((event.clientX - rect.left) * layout.width) / rect.width
+    const y = ((event.clientY - rect.top) * layout.height) / rect.height
+    const index = tileAt(layout, x, y)
+    if (index !== undefined && index < total) select(index)
+  }
+  const handleKeyDown = (event: KeyboardEvent<HTMLCanvasElement>): void => {
+    if (!onSelect) return
+    const moves: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+    }
+    const move = moves[event.key]
+    if (move !== undefined) {
+      event.preventDefault()
+      setFocused((current) => Math.min(total - 1, Math.max(0, current + move)))
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault()
+      select(focused)
+    }
+  }
+
+  return (
+    <canvas
+      ref={canvasRef}
+      width={layout.width}
+      height={layout.height}
+      className={['lk-sample-grid', className].filter(Boolean).join(' ')}
+      style={{ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%', ...style }}
+      role="img"
+      aria-label={
+        onSelect
+          ? `${name}; image ${focused + 1} of ${total} focused, arrow keys move, Enter selects`
+          : name
+      }
+      tabIndex={onSelect ? 0 : undefined}
+      onClick={handleClick}
+      onKeyDown={handleKeyDown}
+      data-lk-version={model?.modelVersion}
+      {...canvasProps}
+    />
+  )
+}

@@ -1,0 +1,50 @@
+/** Draws a batch of images into a canvas as a grid. Call from effects only (touches the DOM). */
+import type { ImageBatch } from '../core/dataset'
+import { imageToRGBA, tileOrigin, type GridLayout, type ImageColorMap } from './imagePixels'
+
+/** Options of {@link drawImageGrid}. */
+export interface DrawGridOptions {
+  readonly layout: GridLayout
+  readonly colorMap: ImageColorMap
+  readonly pixelated: boolean
+  /** Fill behind the tiles (the gaps). */
+  readonly background: string
+  /** Tile to outline, e.g. the keyboard focus. */
+  readonly highlight?: number | undefined
+  /** Outline colour. */
+  readonly highlightColor?: string
+}
+
+/** Paints up to `rows × columns` images of `images` onto `canvas`, resizing it to the layout. */
+export function drawImageGrid(
+  canvas: HTMLCanvasElement,
+  images: ImageBatch,
+  options: DrawGridOptions,
+): void {
+  const { layout } = options
+  if (canvas.width !== layout.width) canvas.width = layout.width
+  if (canvas.height !== layout.height) canvas.height = layout.height
+  const context = canvas.getContext('2d')
+  if (!context) return
+  const [count, height, width] = images.shape
+  context.fillStyle = options.background
+  context.fillRect(0, 0, layout.width, layout.height)
+  const tile = document.createElement('canvas')
+  tile.width = width
+  tile.height = height
+  const tileContext = tile.getContext('2d')
+  if (!tileContext) return
+  context.imageSmoothingEnabled = !options.pixelated
+  const shown = Math.min(count, layout.rows * layout.columns)
+  for (let i = 0; i < shown; i++) {
+    tileContext.putImageData(new ImageData(imageToRGBA(images, i, options.colorMap), width, height), 0, 0)
+    const { x, y } = tileOrigin(layout, i)
+    context.drawImage(tile, x, y, layout.tileWidth, layout.tileHeight)
+  }
+  if (options.highlight !== undefined && options.highlight < shown) {
+    const { x, y } = tileOrigin(layout, options.highlight)
+    context.strokeStyle = options.highlightColor ?? '#f59e0b'
+    context.lineWidth = 2
+    context.strokeRect(x + 1, y + 1, layout.tileWidth - 2, layout.tileHeight - 2)
+  }
+}

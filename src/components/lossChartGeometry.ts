@@ -1,0 +1,77 @@
+/** Pure geometry and wording of the loss chart. No DOM. */
+
+/** A point of training history: a step number and named values. */
+export type HistoryPointLike = { readonly step: number } & Readonly<Record<string, number>>
+
+/** One line of the chart. */
+export interface LossSeries {
+  /** Key of the value in each history point. */
+  readonly key: string
+  /** Name shown in the legend and the summary. */
+  readonly label: string
+  /** Stroke colour; default: `var(--lk-series-N)` with a fallback. */
+  readonly color?: string
+}
+
+/** Keeps at most `maxPoints` points, evenly spaced, always including the last. */
+export function downsample<T>(points: readonly T[], maxPoints: number): readonly T[] {
+  if (points.length <= maxPoints || maxPoints < 2) return points
+  const out: T[] = []
+  const stride = (points.length - 1) / (maxPoints - 1)
+  for (let i = 0; i < maxPoints; i++) out.push(points[Math.round(i * stride)] as T)
+  return out
+}
+
+/** Smallest and largest finite value over the given series (log scale ignores values ≤ 0). */
+export function valueRange(
+  points: readonly HistoryPointLike[],
+  keys: readonly string[],
+  logScale: boolean,
+): { min: number; max: number } | undefined {
+  let min = Infinity
+  let max = -Infinity
+  for (const point of points) {
+    for (const key of keys) {
+      const value = point[key]
+      if (value === undefined || !Number.isFinite(value) || (logScale && value <= 0)) continue
+      if (value < min) min = value
+      if (value > max) max = value
+    }
+  }
+  if (min > max) return undefined
+  if (min === max) return { min: min - 1, max: max + 1 }
+  return { min, max }
+}
+
+/** Formats a loss value with 3 significant digits. */
+export function formatValue(value: number): string {
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(3)
+}
+
+/**
+ * An accessible one-paragraph summary: the latest values, and how the first series moved since the
+ * first step.
+ */
+export function summarise(
+  points: readonly HistoryPointLike[],
+  series: readonly LossSeries[],
+  unit: string,
+): string {
+  const first = points[0]
+  const last = points[points.length - 1]
+  if (!first || !last) return 'No training steps yet.'
+  const values = series
+    .filter((s) => Number.isFinite(last[s.key]))
+    .map((s) => `${s.label} ${formatValue(last[s.key] as number)}`)
+    .join(', ')
+  const lead = series[0]
+  let trend = ''
+  if (lead && Number.isFinite(first[lead.key]) && Number.isFinite(last[lead.key]) && points.length > 1) {
+    const start = first[lead.key] as number
+    const end = last[lead.key] as number
+    const change = start !== 0 ? ((end - start) / Math.abs(start)) * 100 : 0
+    const direction = change < 0 ? 'down' : 'up'
+    trend = `; ${lead.label} ${direction} ${Math.abs(change).toFixed(0)}% from ${formatValue(start)} at step ${first.step}`
+  }
+  return `After step ${last.step}: ${values} ${unit}${trend}.`
+}

@@ -1,0 +1,39 @@
+/**
+ * What the components need from a model. Any model hook's result fits (useVAE today; other model
+ * families implement the same members), and so does a hand-written object, so one component API
+ * serves every family.
+ */
+import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
+import type { InterpolationMethod } from '../core/interpolate'
+
+/** A model that can draw samples. */
+export interface SampleSource {
+  /** Increases whenever the weights change; components redraw when it moves. */
+  readonly modelVersion: number
+  /** Facts about the model; nothing is drawn until `trainedSteps > 0`. */
+  readonly model: { readonly trainedSteps: number } | undefined
+  /** Decodes `n` draws from the prior. */
+  sample(n: number, options?: { readonly seed?: number }): Promise<ImageBatch>
+}
+
+/** A model whose latent space can be walked. */
+export interface LatentSource extends SampleSource {
+  /** Latent size (undefined before training). */
+  readonly latentDim: number | undefined
+  /** Decodes latents into images. */
+  decode(latents: Float32Array): Promise<ImageBatch>
+  /** Decodes a path between two latents. */
+  interpolate(
+    a: Float32Array,
+    b: Float32Array,
+    steps: number,
+    options?: { readonly method?: InterpolationMethod },
+  ): Promise<ImageBatch>
+  /** Encodes images to latents (models without an encoder, such as GANs, leave it out). */
+  encode?(images: DataInput): Promise<LatentBatch>
+}
+
+/** True when the model has weights worth drawing. */
+export function isTrained(source: SampleSource | undefined): boolean {
+  return Boolean(source?.model && source.model.trainedSteps > 0)
+}

@@ -1,0 +1,57 @@
+/**
+ * latentkit: React hooks and components for unsupervised deep learning in the browser. Models train
+ * in a Web Worker; this entry loads no TF.js.
+ */
+export { useVAE, type UseVAEOptions, type UseVAEResult } from './react/useVAE'
+export { SampleGrid, type SampleGridProps } from './components/SampleGrid'
+export {
+  InterpolationSlider,
+  type InterpolationSliderProps,
+  type InterpolationEndpoint,
+} from './components/InterpolationSlider'
+export { LossChart, type LossChartProps } from './components/LossChart'
+export type { HistoryPointLike, LossSeries } from './components/lossChartGeometry'
+export type { ImageColorMap } from './components/imagePixels'
+export type { SampleSource, LatentSource } from './components/modelHandle'
+export {
+  VAEClient,
+  type VAEClientOptions,
+  type VAEData,
+  type ClientSampleOptions,
+  type ClientInterpolateOptions,
+} from './client/vaeClient'
+export type { ModelState, ModelStatus } from './client/modelState'
+export { workerPoolStats, type CreateWorker } from './client/workerPool'
+export type { TrainSummary } from '../workers/host'
+export type { ModelInfo } from '../workers/modelInfo'
+export * from './core/errors'
+export {
+  toImageBatch,
+  type DataInput,
+  type ImageBatch,
+  type LatentBatch,
+  type ImageShape,
+  type ToImageBatchOptions,
+} from './core/dataset'
+export { interpolateLatent, interpolationPath, type InterpolationMethod } from './core/interpolate'
+export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
+export type { TrainingProgress } from './core/training'
+export type { VAEHistoryPoint } from './core/vae/vae'
+export type { VAEModelOptions, VAETrainOptions, VAELikelihood } from './core/vae/vaeOptions'
+export type { BuiltinDataset } from './data/builtinSpec'
+export { loadDigits, DIGITS_ATTRIBUTION, type DigitsDataset, type LoadDigitsOptions } from './data/digits'
+export {
+  generateSprites,
+  SPRITE_KINDS,
+  type SpriteKind,
+  type SpriteFactors,
+  type SpriteOptions,
+  type SpriteDataset,
+} from './data/sprites'
+export {
+  fromImageData,
+  fromImageSources,
+  type DrawableImage,
+  type ImageConversionOptions,
+  type ResizeOptions,
+} from './data/imageInput'
