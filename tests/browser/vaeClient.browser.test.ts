@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { VAEClient } from '../../src/client/vaeClient'
 import { workerPoolStats } from '../../src/client/workerPool'
-
-async function waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const start = performance.now()
-  while (!predicate()) {
-    if (performance.now() - start > timeoutMs) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+import { waitFor } from './workerSpy'
 
 const clients: (() => void)[] = []
 afterEach(() => {
