@@ -125,13 +125,16 @@ export class WorkerHost {
       }
       const control = new TrainingControl()
       entry.control = control
+      // Updates travel on the callback's own channel; the result must not overtake the last one.
+      let delivered: Promise<unknown> = Promise.resolve()
       const run = entry.vae.fit(entry.data, options, {
         control,
         ...(onUpdate
           ? {
               onUpdate: (update) => {
-                // Through Comlink this returns a promise; a page that went away must not crash us.
-                Promise.resolve(onUpdate({ ...update, model: this.info(entry) })).catch(() => {})
+                delivered = Promise.resolve(onUpdate({ ...update, model: this.info(entry) })).catch(
+                  () => {},
+                )
               },
             }
           : {}),
@@ -141,6 +144,7 @@ export class WorkerHost {
         const result = await run
         return { ...result, model: this.info(entry) }
       } finally {
+        await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 1000))])
         entry.training = undefined
         entry.control = undefined
       }

@@ -15,6 +15,9 @@ export interface DenseLayer {
  * Creates a dense layer with Glorot-uniform weights drawn from `random` (the same seed gives the
  * same weights on every backend) and zero biases.
  */
+// TF.js requires variable names to be unique in the whole engine.
+let nextLayerId = 1
+
 export function createDense(
   inputs: number,
   units: number,
@@ -27,8 +30,8 @@ export function createDense(
   for (let i = 0; i < values.length; i++) values[i] = (random.uniform() * 2 - 1) * limit
   // Inside tidy so the initial-value tensors are freed; variables outlive the scope.
   return tf.tidy(() => ({
-    kernel: tf.variable(tf.tensor2d(values, [inputs, units]), true, `${name}/kernel`),
-    bias: tf.variable(tf.zeros([units]), true, `${name}/bias`),
+    kernel: tf.variable(tf.tensor2d(values, [inputs, units]), true, `${name}/kernel_${nextLayerId}`),
+    bias: tf.variable(tf.zeros([units]), true, `${name}/bias_${nextLayerId++}`),
     activation,
   }))
 }

@@ -1,0 +1,92 @@
+import * as Comlink from 'comlink'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { WorkerHost } from '../../workers/host'
+import { fromWireError } from '../../src/core/errors'
+import type { ModelUpdate } from '../../workers/host'
+import type { VAEHistoryPoint } from '../../src/core/vae/vae'
+import { useBackend } from './setupBackend'
+
+// The worker's API over a real MessageChannel, as Comlink's own same-window tests do.
+let channel: MessageChannel
+let api: Comlink.Remote<WorkerHost>
+beforeAll(async () => {
+  await useBackend('cpu')
+  channel = new MessageChannel()
+  Comlink.expose(new WorkerHost(), channel.port1 as unknown as Comlink.Endpoint)
+  api = Comlink.wrap<WorkerHost>(channel.port2 as unknown as Comlink.Endpoint)
+})
+afterAll(() => {
+  channel.port1.close()
+  channel.port2.close()
+})
+
+describe('WorkerHost over Comlink', () => {
+  test('trains with throttled progress, returns transferred arrays, leaks nothing after dispose', async () => {
+    const before = await api.memory()
+    const backend = await api.init('cpu')
+    expect(backend.name).toBe('cpu')
+    await api.createVAE('m1', { seed: 1, hiddenUnits: [32], latentDim: 2 })
+    const updates: ModelUpdate<VAEHistoryPoint>[] = []
+    const summary = await api.train('m1', { name: 'digits', limit: 256 }, { epochs: 3, batchSize: 32 }, Comlink.proxy((u: ModelUpdate<VAEHistoryPoint>) => void updates.push(u)))
+    expect(summary.steps).toBe(24)
+    expect(summary.model.trainedSteps).toBe(24)
+    expect(summary.model.imageShape).toEqual([8, 8, 1])
+    // Every step reaches the client exactly once, batched into throttled updates.
+    expect(updates.flatMap((u) => u.history.map((p) => p.step))).toEqual([...Array(24).keys()].map((i) => i + 1))
+    expect(updates.length).toBeLessThanOrEqual(24)
+    expect(updates.at(-1)?.model.trainedSteps).toBe(24)
+
+    const images = await api.sample('m1', 4, 7)
+    expect(images.shape).toEqual([4, 8, 8, 1])
+    const again = await api.sample('m1', 4, 7)
+    expect(Array.from(again.data)).toEqual(Array.from(images.data))
+
+    // Data sent in is transferred by the caller when asked: the sender's buffer is detached.
+    const input = new Float32Array(64).fill(0.25)
+    const latents = await api.encode('m1', Comlink.transfer({ data: input, shape: [1, 8, 8, 1] as const }, [input.buffer]))
+    expect(input.byteLength).toBe(0)
+    expect(latents.shape).toEqual([1, 2])
+
+    // Training continues on the cached data when none is sent.
+    const more = await api.train('m1', undefined, { epochs: 1, batchSize: 256 })
+    expect(more.model.trainedSteps).toBe(25)
+
+    await api.disposeModel('m1')
+    const after = await api.memory()
+    expect(after.numTensors).toBe(before.numTensors)
+  })
+
+  test('errors cross as typed objects and keep the model alive', async () => {
+    await api.createVAE('m2', { seed: 2, hiddenUnits: [8] })
+    const notTrained = await api.sample('m2', 2).catch((e: unknown) => fromWireError(e))
+    expect(notTrained).toMatchObject({ code: 'NOT_TRAINED', name: 'NotTrainedError' })
+    await api.train('m2', 'digits', { epochs: 1 })
+    const wrong = await api.train('m2', { data: new Float32Array(32).fill(0.1), shape: [2, 16] }, { epochs: 1 }).catch((e: unknown) => fromWireError(e))
+    expect(wrong).toMatchObject({ code: 'SHAPE_MISMATCH' })
+    const bad = await api.createVAE('m3', { latentDim: -1 }).catch((e: unknown) => fromWireError(e))
+    expect(bad).toMatchObject({ code: 'INVALID_OPTION' })
+    const info = await api.modelInfo('m2')
+    expect(info.trainedSteps).toBe(29)
+    const images = await api.sample('m2', 1, 1)
+    expect(images.data.every(Number.isFinite)).toBe(true)
+    await api.disposeModel('m2')
+  })
+
+  test('stop() ends a running training within one batch; a second train while busy is refused', async () => {
+    await api.createVAE('m4', { seed: 3, hiddenUnits: [8] })
+    let firstUpdate: () => void = () => {}
+    const started = new Promise<void>((resolve) => (firstUpdate = resolve))
+    const run = api.train('m4', 'digits', { epochs: 200, batchSize: 16 }, Comlink.proxy(() => firstUpdate()))
+    await started
+    const busy = await api.train('m4', undefined, {}).catch((e: unknown) => fromWireError(e))
+    expect(busy).toMatchObject({ code: 'BUSY' })
+    await api.stop('m4')
+    const summary = await run
+    expect(summary.stopped).toBe(true)
+    expect(summary.steps).toBeLessThan(200 * 113)
+    const stepsAfterStop = (await api.modelInfo('m4')).trainedSteps
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await api.modelInfo('m4')).trainedSteps).toBe(stepsAfterStop)
+    await api.disposeModel('m4')
+  })
+})
