@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
-import { chromiumLaunchOptions } from './scripts/chromium.ts'
+import { chromiumLaunchOptions } from './scripts/chromium.mjs'
 
 export default defineConfig({
   plugins: [react()],
@@ -29,7 +29,11 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['tests/node/**/*.test.ts', 'tests/ssr/**/*.test.tsx', 'tests/build/**/*.test.ts'],
+          include: [
+            'tests/node/**/*.test.ts',
+            'tests/ssr/**/*.test.tsx',
+            'tests/build/**/*.test.ts',
+          ],
           testTimeout: 60_000,
         },
       },

@@ -39,7 +39,12 @@ export type { TrainingProgress } from './core/training'
 export type { VAEHistoryPoint } from './core/vae/vae'
 export type { VAEModelOptions, VAETrainOptions, VAELikelihood } from './core/vae/vaeOptions'
 export type { BuiltinDataset } from './data/builtinSpec'
-export { loadDigits, DIGITS_ATTRIBUTION, type DigitsDataset, type LoadDigitsOptions } from './data/digits'
+export {
+  loadDigits,
+  DIGITS_ATTRIBUTION,
+  type DigitsDataset,
+  type LoadDigitsOptions,
+} from './data/digits'
 export {
   generateSprites,
   SPRITE_KINDS,

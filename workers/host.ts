@@ -6,7 +6,12 @@
 import * as Comlink from 'comlink'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend, type BackendInfo, type BackendPreference } from '../src/core/backend'
-import { toImageBatch, type ImageBatch, type LatentBatch } from '../src/core/dataset'
+import {
+  toImageBatch,
+  type DataInput,
+  type ImageBatch,
+  type LatentBatch,
+} from '../src/core/dataset'
 import { BusyError, InvalidInputError, toWireError } from '../src/core/errors'
 import type { InterpolationMethod } from '../src/core/interpolate'
 import type { TrainingUpdate, TrainResult } from '../src/core/training'
@@ -17,7 +22,7 @@ import { isBuiltinDataset, loadBuiltinDataset, type BuiltinDataset } from '../sr
 import type { ModelInfo } from './modelInfo'
 
 /** Data a client sends for training: a batch, or the name of a built-in data set. */
-export type TrainingData = ImageBatch | BuiltinDataset
+export type TrainingData = DataInput | BuiltinDataset
 
 /** How a call of `train` ended, with the model's state after it. */
 export interface TrainSummary extends TrainResult<VAEHistoryPoint> {
@@ -115,7 +120,9 @@ export class WorkerHost {
     return guarded(async () => {
       const entry = this.entry(id)
       if (entry.training) {
-        throw new BusyError('this model is already training; stop() it or wait before training again')
+        throw new BusyError(
+          'this model is already training; stop() it or wait before training again',
+        )
       }
       if (data !== undefined) {
         entry.data = isBuiltinDataset(data) ? loadBuiltinDataset(data) : toImageBatch(data)
@@ -188,9 +195,7 @@ export class WorkerHost {
   /** `n` images decoded from prior draws. */
   sample(id: string, n: number, seed?: number): Promise<ImageBatch> {
     return guarded(async () =>
-      transferImages(
-        await this.entry(id).vae.sample(n, seed === undefined ? {} : { seed }),
-      ),
+      transferImages(await this.entry(id).vae.sample(n, seed === undefined ? {} : { seed })),
     )
   }
 
@@ -210,7 +215,9 @@ export class WorkerHost {
   /** Images through the model and back. */
   reconstruct(id: string, images: ImageBatch): Promise<ImageBatch> {
     return guarded(async () =>
-      transferImages(await this.entry(id).vae.reconstruct(toImageBatch(images, { name: 'images' }))),
+      transferImages(
+        await this.entry(id).vae.reconstruct(toImageBatch(images, { name: 'images' })),
+      ),
     )
   }
 

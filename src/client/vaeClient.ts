@@ -298,18 +298,16 @@ export class VAEClient extends Subscribable {
       const lease = this.lease as WorkerLease
       this.dispatch({ type: 'trainStart' })
       const historyLimit = this.options.historyLimit ?? 5000
-      const onUpdate = Comlink.proxy(
-        (update: ModelUpdate<VAEHistoryPoint>) => {
-          if (generation !== this.generation) return
-          this.dispatch({
-            type: 'progress',
-            progress: update.progress,
-            points: update.history,
-            model: update.model,
-            historyLimit,
-          })
-        },
-      )
+      const onUpdate = Comlink.proxy((update: ModelUpdate<VAEHistoryPoint>) => {
+        if (generation !== this.generation) return
+        this.dispatch({
+          type: 'progress',
+          progress: update.progress,
+          points: update.history,
+          model: update.model,
+          historyLimit,
+        })
+      })
       const summary = await lease.api.train(id, payload, trainOptionsOf(this.options), onUpdate)
       if (payload !== undefined) this.markSent()
       if (generation !== this.generation) return undefined
@@ -363,9 +361,16 @@ export class VAEClient extends Subscribable {
     }
   }
 
-  private async call<T>(action: string, work: (id: string, lease: WorkerLease) => Promise<T>): Promise<T> {
+  private async call<T>(
+    action: string,
+    work: (id: string, lease: WorkerLease) => Promise<T>,
+  ): Promise<T> {
     try {
-      if (!this.lease || !this.modelId || !(this.state.model && this.state.model.trainedSteps > 0)) {
+      if (
+        !this.lease ||
+        !this.modelId ||
+        !(this.state.model && this.state.model.trainedSteps > 0)
+      ) {
         throw new NotTrainedError(
           `cannot ${action} before the model is trained; call train() first and wait for at least one step`,
         )

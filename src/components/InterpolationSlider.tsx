@@ -18,8 +18,10 @@ export type InterpolationEndpoint =
   | { readonly seed: number }
 
 /** Props of {@link InterpolationSlider}. Other attributes pass through to the outer `<div>`. */
-export interface InterpolationSliderProps
-  extends Omit<HTMLAttributes<HTMLDivElement>, 'onChange' | 'defaultValue'> {
+export interface InterpolationSliderProps extends Omit<
+  HTMLAttributes<HTMLDivElement>,
+  'onChange' | 'defaultValue'
+> {
   /** The model whose latent space is walked (e.g. the result of `useVAE`). */
   model: LatentSource
   /** Start of the walk. Default `{ seed: 1 }` (a draw from the prior). */
@@ -99,10 +101,7 @@ export function InterpolationSlider({
     ? `${model.modelVersion}:${JSON.stringify(from)}:${JSON.stringify(to)}`
     : undefined
   const endpoints = useLatestAsync(endpointKey, async () =>
-    Promise.all([
-      resolveEndpoint(model, from, latentDim),
-      resolveEndpoint(model, to, latentDim),
-    ]),
+    Promise.all([resolveEndpoint(model, from, latentDim), resolveEndpoint(model, to, latentDim)]),
   )
   const current = useMemo(
     () => (endpoints ? interpolateLatent(endpoints[0], endpoints[1], t, method) : undefined),

@@ -5,6 +5,7 @@ import {
   formatValue,
   summarise,
   valueRange,
+  valueAt,
   type HistoryPointLike,
   type LossSeries,
 } from './lossChartGeometry'
@@ -72,7 +73,8 @@ export function LossChart({
     return MARGIN.top + plotHeight * (1 - f)
   }
   const scaleStep = (step: number): number =>
-    MARGIN.left + (lastStep > firstStep ? ((step - firstStep) / (lastStep - firstStep)) * plotWidth : 0)
+    MARGIN.left +
+    (lastStep > firstStep ? ((step - firstStep) / (lastStep - firstStep)) * plotWidth : 0)
 
   return (
     <figure className={['lk-loss-chart', className].filter(Boolean).join(' ')} {...figureProps}>
@@ -101,16 +103,34 @@ export function LossChart({
         />
         {range ? (
           <>
-            <text x={MARGIN.left - 4} y={MARGIN.top + 4} textAnchor="end" fontSize={10} fill="currentColor">
+            <text
+              x={MARGIN.left - 4}
+              y={MARGIN.top + 4}
+              textAnchor="end"
+              fontSize={10}
+              fill="currentColor"
+            >
               {formatValue(range.max)}
             </text>
-            <text x={MARGIN.left - 4} y={MARGIN.top + plotHeight} textAnchor="end" fontSize={10} fill="currentColor">
+            <text
+              x={MARGIN.left - 4}
+              y={MARGIN.top + plotHeight}
+              textAnchor="end"
+              fontSize={10}
+              fill="currentColor"
+            >
               {formatValue(range.min)}
             </text>
             <text x={MARGIN.left} y={height - 6} fontSize={10} fill="currentColor">
               step {firstStep}
             </text>
-            <text x={MARGIN.left + plotWidth} y={height - 6} textAnchor="end" fontSize={10} fill="currentColor">
+            <text
+              x={MARGIN.left + plotWidth}
+              y={height - 6}
+              textAnchor="end"
+              fontSize={10}
+              fill="currentColor"
+            >
               step {lastStep}
             </text>
           </>
@@ -119,10 +139,13 @@ export function LossChart({
           ? series.map((s, i) => {
               const path = points
                 .filter((p) => {
-                  const v = p[s.key]
+                  const v = valueAt(p, s.key)
                   return v !== undefined && Number.isFinite(v) && (!logScale || v > 0)
                 })
-                .map((p) => `${scaleStep(p.step).toFixed(1)},${scaleValue(p[s.key] as number).toFixed(1)}`)
+                .map(
+                  (p) =>
+                    `${scaleStep(p.step).toFixed(1)},${scaleValue(valueAt(p, s.key) as number).toFixed(1)}`,
+                )
                 .join(' ')
               return (
                 <polyline
@@ -131,16 +154,31 @@ export function LossChart({
                   points={path}
                   fill="none"
                   strokeWidth={1.5}
-                  stroke={s.color ?? `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})`}
+                  stroke={
+                    s.color ??
+                    `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})`
+                  }
                 />
               )
             })
           : null}
       </svg>
-      <ul className="lk-loss-chart__legend" aria-hidden="true" style={{ display: 'flex', gap: 12, listStyle: 'none', padding: 0, margin: 0, fontSize: 12 }}>
+      <ul
+        className="lk-loss-chart__legend"
+        aria-hidden="true"
+        style={{ display: 'flex', gap: 12, listStyle: 'none', padding: 0, margin: 0, fontSize: 12 }}
+      >
         {series.map((s, i) => (
           <li key={s.key}>
-            <span style={{ color: s.color ?? `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})` }}>■</span>{' '}
+            <span
+              style={{
+                color:
+                  s.color ??
+                  `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})`,
+              }}
+            >
+              ■
+            </span>{' '}
             {s.label}
           </li>
         ))}
@@ -149,7 +187,17 @@ export function LossChart({
         id={summaryId}
         className="lk-loss-chart__summary"
         aria-live="polite"
-        style={showSummary ? { fontSize: 12, margin: '4px 0 0' } : { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}
+        style={
+          showSummary
+            ? { fontSize: 12, margin: '4px 0 0' }
+            : {
+                position: 'absolute',
+                width: 1,
+                height: 1,
+                overflow: 'hidden',
+                clip: 'rect(0 0 0 0)',
+              }
+        }
       >
         {summary}
       </p>

@@ -16,8 +16,10 @@ import { isTrained, type SampleSource } from './modelHandle'
 import { useLatestAsync } from './useLatestAsync'
 
 /** Props of {@link SampleGrid}. Other canvas attributes pass through to the `<canvas>`. */
-export interface SampleGridProps
-  extends Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'onSelect' | 'children'> {
+export interface SampleGridProps extends Omit<
+  CanvasHTMLAttributes<HTMLCanvasElement>,
+  'onSelect' | 'children'
+> {
   /** A model to sample from (e.g. the result of `useVAE`); redraws as it trains. */
   model?: SampleSource
   /** Images to show instead of samples (`[n, h, w, c]`); wins over `model`. */
@@ -78,15 +80,14 @@ export function SampleGrid({
   const [focused, setFocused] = useState(0)
   const count = rows * columns
   const sampleKey =
-    !images && model && isTrained(model)
-      ? `${model.modelVersion}:${count}:${seed}`
-      : undefined
+    !images && model && isTrained(model) ? `${model.modelVersion}:${count}:${seed}` : undefined
   const sampled = useLatestAsync(sampleKey, () =>
     model ? model.sample(count, { seed }) : Promise.reject(new Error('no model')),
   )
   const shown = images ?? (model && isTrained(model) ? sampled : undefined)
   const layout = useMemo(
-    () => (shown ? gridLayout(shown.shape[1], shown.shape[2], rows, columns, scale, gap) : undefined),
+    () =>
+      shown ? gridLayout(shown.shape[1], shown.shape[2], rows, columns, scale, gap) : undefined,
     [shown, rows, columns, scale, gap],
   )
 
@@ -104,7 +105,11 @@ export function SampleGrid({
 
   if (!shown || !layout) {
     return (
-      <div className={['lk-sample-grid', 'lk-sample-grid--empty', className].filter(Boolean).join(' ')} style={style} role="status">
+      <div
+        className={['lk-sample-grid', 'lk-sample-grid--empty', className].filter(Boolean).join(' ')}
+        style={style}
+        role="status"
+      >
         {renderEmpty ? renderEmpty() : 'No samples yet: train the model to see what it generates.'}
       </div>
     )

@@ -37,7 +37,11 @@ export function drawImageGrid(
   context.imageSmoothingEnabled = !options.pixelated
   const shown = Math.min(count, layout.rows * layout.columns)
   for (let i = 0; i < shown; i++) {
-    tileContext.putImageData(new ImageData(imageToRGBA(images, i, options.colorMap), width, height), 0, 0)
+    tileContext.putImageData(
+      new ImageData(imageToRGBA(images, i, options.colorMap), width, height),
+      0,
+      0,
+    )
     const { x, y } = tileOrigin(layout, i)
     context.drawImage(tile, x, y, layout.tileWidth, layout.tileHeight)
   }

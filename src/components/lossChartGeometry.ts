@@ -1,7 +1,15 @@
 /** Pure geometry and wording of the loss chart. No DOM. */
 
-/** A point of training history: a step number and named values. */
-export type HistoryPointLike = { readonly step: number } & Readonly<Record<string, number>>
+/** A point of training history: a step number and named numeric values (e.g. `VAEHistoryPoint`). */
+export interface HistoryPointLike {
+  readonly step: number
+}
+
+/** The value named `key` of a history point, if it is a number. */
+export function valueAt(point: HistoryPointLike, key: string): number | undefined {
+  const value = (point as unknown as Record<string, unknown>)[key]
+  return typeof value === 'number' ? value : undefined
+}
 
 /** One line of the chart. */
 export interface LossSeries {
@@ -32,7 +40,7 @@ export function valueRange(
   let max = -Infinity
   for (const point of points) {
     for (const key of keys) {
-      const value = point[key]
+      const value = valueAt(point, key)
       if (value === undefined || !Number.isFinite(value) || (logScale && value <= 0)) continue
       if (value < min) min = value
       if (value > max) max = value
@@ -61,14 +69,21 @@ export function summarise(
   const last = points[points.length - 1]
   if (!first || !last) return 'No training steps yet.'
   const values = series
-    .filter((s) => Number.isFinite(last[s.key]))
-    .map((s) => `${s.label} ${formatValue(last[s.key] as number)}`)
+    .filter((s) => Number.isFinite(valueAt(last, s.key)))
+    .map((s) => `${s.label} ${formatValue(valueAt(last, s.key) as number)}`)
     .join(', ')
   const lead = series[0]
   let trend = ''
-  if (lead && Number.isFinite(first[lead.key]) && Number.isFinite(last[lead.key]) && points.length > 1) {
-    const start = first[lead.key] as number
-    const end = last[lead.key] as number
+  const start = lead ? valueAt(first, lead.key) : undefined
+  const end = lead ? valueAt(last, lead.key) : undefined
+  if (
+    lead &&
+    start !== undefined &&
+    end !== undefined &&
+    Number.isFinite(start) &&
+    Number.isFinite(end) &&
+    points.length > 1
+  ) {
     const change = start !== 0 ? ((end - start) / Math.abs(start)) * 100 : 0
     const direction = change < 0 ? 'down' : 'up'
     trend = `; ${lead.label} ${direction} ${Math.abs(change).toFixed(0)}% from ${formatValue(start)} at step ${first.step}`

@@ -7,16 +7,17 @@ import { useEffect, useRef, useState } from 'react'
  * model that updates 10 times a second, or a slider being dragged, never piles up requests.
  * Failures keep the previous result (the model hook already reports the error).
  */
-export function useLatestAsync<T>(
-  key: string | undefined,
-  load: () => Promise<T>,
-): T | undefined {
+export function useLatestAsync<T>(key: string | undefined, load: () => Promise<T>): T | undefined {
   const [result, setResult] = useState<T | undefined>(undefined)
   const loadRef = useRef(load)
   const inFlight = useRef(false)
   const wanted = useRef<string | undefined>(undefined)
   const mounted = useRef(true)
-  loadRef.current = load
+
+  // Declared before the effect below, so it runs first and that effect sees the latest `load`.
+  useEffect(() => {
+    loadRef.current = load
+  })
 
   useEffect(() => {
     mounted.current = true

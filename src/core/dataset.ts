@@ -70,7 +70,10 @@ function assertPositiveIntegers(shape: readonly number[], name: string): void {
   }
 }
 
-function rowsToFlat(rows: readonly (readonly number[] | Float32Array)[], name: string): Float32Array {
+function rowsToFlat(
+  rows: readonly (readonly number[] | Float32Array)[],
+  name: string,
+): Float32Array {
   const first = rows[0]
   const width = first?.length ?? 0
   const flat = new Float32Array(rows.length * width)

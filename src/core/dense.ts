@@ -30,7 +30,11 @@ export function createDense(
   for (let i = 0; i < values.length; i++) values[i] = (random.uniform() * 2 - 1) * limit
   // Inside tidy so the initial-value tensors are freed; variables outlive the scope.
   return tf.tidy(() => ({
-    kernel: tf.variable(tf.tensor2d(values, [inputs, units]), true, `${name}/kernel_${nextLayerId}`),
+    kernel: tf.variable(
+      tf.tensor2d(values, [inputs, units]),
+      true,
+      `${name}/kernel_${nextLayerId}`,
+    ),
     bias: tf.variable(tf.zeros([units]), true, `${name}/bias_${nextLayerId++}`),
     activation,
   }))

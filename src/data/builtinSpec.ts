@@ -23,4 +23,3 @@ export function isBuiltinDataset(value: unknown): value is BuiltinDataset {
       (value as { name?: unknown }).name === 'sprites')
   )
 }
-

@@ -6,7 +6,13 @@ import { useVAE, type UseVAEOptions, type UseVAEResult } from '../../src/react/u
 import { SampleGrid } from '../../src/components/SampleGrid'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 import { LossChart } from '../../src/components/LossChart'
-import { canvasPixels, changedFraction, countingWorkerFactory, distinctLevels, waitFor } from './workerSpy'
+import {
+  canvasPixels,
+  changedFraction,
+  countingWorkerFactory,
+  distinctLevels,
+  waitFor,
+} from './workerSpy'
 
 afterEach(async () => {
   await cleanup()
@@ -31,13 +37,20 @@ function Playground(props: { options: UseVAEOptions; onResult: (vae: UseVAEResul
 describe('useVAE with the components, in real Chromium', () => {
   test('trains in the worker; SampleGrid pixels are non-blank and change with training', async () => {
     let vae: UseVAEResult | undefined
-    const options: UseVAEOptions = { data: 'digits', backend: 'wasm', epochs: 1, batchSize: 64, seed: 2 }
+    const options: UseVAEOptions = {
+      data: 'digits',
+      backend: 'wasm',
+      epochs: 1,
+      batchSize: 64,
+      seed: 2,
+    }
     const screen = await render(<Playground options={options} onResult={(v) => (vae = v)} />)
     await expect.element(screen.getByText(/No samples yet/)).toBeInTheDocument()
     await vae!.train()
     await waitFor(() => vae!.status === 'ready')
     expect(vae!.backend?.name).toBe('wasm')
-    const grid = () => screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement | null
+    const grid = () =>
+      screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement | null
     await waitFor(() => grid() !== null && Number(grid()!.dataset.lkVersion) === vae!.modelVersion)
     await new Promise((resolve) => setTimeout(resolve, 100))
     const early = canvasPixels(grid()!)
@@ -49,7 +62,9 @@ describe('useVAE with the components, in real Chromium', () => {
     const later = canvasPixels(grid()!)
     expect(later.length).toBe(early.length)
     expect(changedFraction(early, later)).toBeGreaterThan(0.05)
-    expect(screen.container.querySelector('.lk-loss-chart__summary')?.textContent).toMatch(/After step \d+: loss/)
+    expect(screen.container.querySelector('.lk-loss-chart__summary')?.textContent).toMatch(
+      /After step \d+: loss/,
+    )
   })
 
   test('InterpolationSlider responds to the keyboard and redraws the decoded image', async () => {
@@ -59,18 +74,23 @@ describe('useVAE with the components, in real Chromium', () => {
     await vae!.train()
     const slider = screen.getByRole('slider', { name: 'Interpolation position' })
     await expect.element(slider).toBeEnabled()
-    const image = () => screen.container.querySelector('canvas.lk-interpolation__image') as HTMLCanvasElement
+    const image = () =>
+      screen.container.querySelector('canvas.lk-interpolation__image') as HTMLCanvasElement
     await waitFor(() => image().width > 0 && distinctLevels(canvasPixels(image())) > 4)
     await new Promise((resolve) => setTimeout(resolve, 100))
     const middle = canvasPixels(image())
     await userEvent.click(slider)
     await userEvent.keyboard('{Home}')
     await expect.element(slider).toHaveValue('0')
-    await expect.element(slider).toHaveAttribute('aria-valuetext', expect.stringContaining('t = 0.00'))
+    await expect
+      .element(slider)
+      .toHaveAttribute('aria-valuetext', expect.stringContaining('t = 0.00'))
     await waitFor(() => changedFraction(middle, canvasPixels(image())) > 0.05)
     await userEvent.keyboard('{ArrowRight}')
     await expect.element(slider).toHaveValue('0.01')
-    const strip = screen.container.querySelector('canvas.lk-interpolation__strip') as HTMLCanvasElement
+    const strip = screen.container.querySelector(
+      'canvas.lk-interpolation__strip',
+    ) as HTMLCanvasElement
     await waitFor(() => strip.width > 0)
     expect(distinctLevels(canvasPixels(strip))).toBeGreaterThan(4)
   })
@@ -78,7 +98,13 @@ describe('useVAE with the components, in real Chromium', () => {
   test('unmount during training leaves no worker running', async () => {
     const { createWorker, counts } = countingWorkerFactory()
     let vae: UseVAEResult | undefined
-    const options: UseVAEOptions = { data: 'digits', backend: 'wasm', epochs: 500, autoTrain: true, createWorker }
+    const options: UseVAEOptions = {
+      data: 'digits',
+      backend: 'wasm',
+      epochs: 500,
+      autoTrain: true,
+      createWorker,
+    }
     const screen = await render(<Playground options={options} onResult={(v) => (vae = v)} />)
     await waitFor(() => vae?.status === 'training' && (vae.model?.trainedSteps ?? 0) > 0)
     await screen.unmount()
@@ -90,7 +116,13 @@ describe('useVAE with the components, in real Chromium', () => {
   test('StrictMode double mount starts one worker and trains once', async () => {
     const { createWorker, counts } = countingWorkerFactory()
     let vae: UseVAEResult | undefined
-    const options: UseVAEOptions = { data: 'digits', backend: 'wasm', epochs: 1, autoTrain: true, createWorker }
+    const options: UseVAEOptions = {
+      data: 'digits',
+      backend: 'wasm',
+      epochs: 1,
+      autoTrain: true,
+      createWorker,
+    }
     const screen = await render(
       <StrictMode>
         <Playground options={options} onResult={(v) => (vae = v)} />
@@ -107,14 +139,20 @@ describe('useVAE with the components, in real Chromium', () => {
   test('bad options surface as a typed error in the hook state; the hook recovers', async () => {
     let vae: UseVAEResult | undefined
     const screen = await render(
-      <Playground options={{ data: 'digits', backend: 'wasm', learningRate: 0, epochs: 1 }} onResult={(v) => (vae = v)} />,
+      <Playground
+        options={{ data: 'digits', backend: 'wasm', learningRate: 0, epochs: 1 }}
+        onResult={(v) => (vae = v)}
+      />,
     )
     await vae!.train().catch(() => undefined)
     await waitFor(() => vae?.status === 'error')
     expect(vae!.error?.code).toBe('INVALID_OPTION')
     expect(vae!.error?.message).toMatch(/learningRate/)
     await screen.rerender(
-      <Playground options={{ data: 'digits', backend: 'wasm', learningRate: 0.001, epochs: 1 }} onResult={(v) => (vae = v)} />,
+      <Playground
+        options={{ data: 'digits', backend: 'wasm', learningRate: 0.001, epochs: 1 }}
+        onResult={(v) => (vae = v)}
+      />,
     )
     await vae!.train()
     await waitFor(() => vae?.status === 'ready')

@@ -53,7 +53,9 @@ describe('VAEClient in a real worker', () => {
   })
 
   test('stop() takes effect within one batch and keeps the weights', async () => {
-    const client = subscribed(new VAEClient({ data: 'digits', backend: 'wasm', epochs: 50, batchSize: 32 }))
+    const client = subscribed(
+      new VAEClient({ data: 'digits', backend: 'wasm', epochs: 50, batchSize: 32 }),
+    )
     const run = client.train()
     await waitFor(() => (client.getSnapshot().model?.trainedSteps ?? 0) >= 5)
     const stepsWhenAsked = client.getSnapshot().model?.trainedSteps ?? 0
@@ -75,18 +77,34 @@ describe('VAEClient in a real worker', () => {
     expect(client.getSnapshot().error?.code).toBe('NOT_TRAINED')
     await client.train()
     const stepsBefore = client.getSnapshot().model?.trainedSteps
-    client.setOptions({ data: { data: new Float32Array([0, NaN, 0, 1]), shape: [1, 2, 2, 1] }, backend: 'wasm', epochs: 1 })
+    client.setOptions({
+      data: { data: new Float32Array([0, NaN, 0, 1]), shape: [1, 2, 2, 1] },
+      backend: 'wasm',
+      epochs: 1,
+    })
     await expect(client.train()).rejects.toMatchObject({ code: 'NON_FINITE_INPUT' })
-    client.setOptions({ data: { data: new Float32Array(10), shape: [2, 2, 2, 1] }, backend: 'wasm', epochs: 1 })
+    client.setOptions({
+      data: { data: new Float32Array(10), shape: [2, 2, 2, 1] },
+      backend: 'wasm',
+      epochs: 1,
+    })
     await expect(client.train()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
-    client.setOptions({ data: { data: new Float32Array(0), shape: [0, 8, 8, 1] }, backend: 'wasm', epochs: 1 })
+    client.setOptions({
+      data: { data: new Float32Array(0), shape: [0, 8, 8, 1] },
+      backend: 'wasm',
+      epochs: 1,
+    })
     await expect(client.train()).rejects.toMatchObject({ code: 'EMPTY_DATASET' })
     client.setOptions({ data: 'digits', backend: 'wasm', epochs: 1, learningRate: -1 })
     await expect(client.train()).rejects.toMatchObject({ code: 'INVALID_OPTION' })
     client.setOptions({ data: 'digits', backend: 'wasm', epochs: 1, batchSize: 0 })
     await expect(client.train()).rejects.toMatchObject({ code: 'INVALID_OPTION' })
     // Data of another size than the trained model: refused in the worker, model kept.
-    client.setOptions({ data: { data: new Float32Array(2 * 16).fill(0.5), shape: [2, 4, 4, 1] }, backend: 'wasm', epochs: 1 })
+    client.setOptions({
+      data: { data: new Float32Array(2 * 16).fill(0.5), shape: [2, 4, 4, 1] },
+      backend: 'wasm',
+      epochs: 1,
+    })
     const mismatch = await client.train().catch((error: unknown) => error)
     expect(mismatch).toMatchObject({ code: 'SHAPE_MISMATCH' })
     expect((mismatch as Error).message).toMatch(/64/)

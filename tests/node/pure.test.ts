@@ -29,15 +29,21 @@ describe('interpolation', () => {
 
   test('a path has steps × d values and rejects bad steps', () => {
     expect(interpolationPath(new Float32Array(4), new Float32Array(4).fill(1), 5).length).toBe(20)
-    expect(() => interpolationPath(new Float32Array(2), new Float32Array(2), 1)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
-    expect(() => interpolateLatent(new Float32Array(2), new Float32Array(3), 0.5)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }))
+    expect(() => interpolationPath(new Float32Array(2), new Float32Array(2), 1)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    )
+    expect(() => interpolateLatent(new Float32Array(2), new Float32Array(3), 0.5)).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
+    )
   })
 })
 
 describe('seeded random', () => {
   test('same seed, same stream; normals have mean ≈ 0 and variance ≈ 1', () => {
     expect(Array.from(createRandom(5).normals(10))).toEqual(Array.from(createRandom(5).normals(10)))
-    expect(Array.from(createRandom(5).normals(10))).not.toEqual(Array.from(createRandom(6).normals(10)))
+    expect(Array.from(createRandom(5).normals(10))).not.toEqual(
+      Array.from(createRandom(6).normals(10)),
+    )
     const xs = createRandom(1).normals(20000)
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length
     const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length
@@ -68,14 +74,35 @@ describe('errors across the wire', () => {
 })
 
 describe('model state reducer', () => {
-  const info = { trainedSteps: 3, trainedEpochs: 1, imageShape: [8, 8, 1] as const, latentDim: 2, hiddenUnits: [4], likelihood: 'bernoulli' as const }
+  const info = {
+    trainedSteps: 3,
+    trainedEpochs: 1,
+    imageShape: [8, 8, 1] as const,
+    latentDim: 2,
+    hiddenUnits: [4],
+    likelihood: 'bernoulli' as const,
+  }
   test('training lifecycle and history cap', () => {
     let s = initialModelState<{ step: number }>()
     s = modelReducer(s, { type: 'loading' })
     expect(s.status).toBe('loading')
     s = modelReducer(s, { type: 'trainStart' })
-    const progress = { epoch: 1, epochs: 1, step: 3, stepInEpoch: 3, stepsPerEpoch: 3, samplesPerSecond: 1, elapsedMs: 1 }
-    s = modelReducer(s, { type: 'progress', progress, points: [{ step: 1 }, { step: 2 }, { step: 3 }], model: info, historyLimit: 2 })
+    const progress = {
+      epoch: 1,
+      epochs: 1,
+      step: 3,
+      stepInEpoch: 3,
+      stepsPerEpoch: 3,
+      samplesPerSecond: 1,
+      elapsedMs: 1,
+    }
+    s = modelReducer(s, {
+      type: 'progress',
+      progress,
+      points: [{ step: 1 }, { step: 2 }, { step: 3 }],
+      model: info,
+      historyLimit: 2,
+    })
     expect(s.history).toEqual([{ step: 2 }, { step: 3 }])
     expect(s.modelVersion).toBe(1)
     s = modelReducer(s, { type: 'paused' })
@@ -108,20 +135,41 @@ describe('component geometry', () => {
   })
 
   test('colour maps clamp and invert', () => {
-    const rgba = imageToRGBA({ data: new Float32Array([0, 0.5, 2, -1]), shape: [1, 2, 2, 1] }, 0, 'grayscale')
+    const rgba = imageToRGBA(
+      { data: new Float32Array([0, 0.5, 2, -1]), shape: [1, 2, 2, 1] },
+      0,
+      'grayscale',
+    )
     expect([rgba[0], rgba[4], rgba[8], rgba[12]]).toEqual([0, 128, 255, 0])
-    const inverted = imageToRGBA({ data: new Float32Array([0, 1]), shape: [1, 1, 2, 1] }, 0, 'inverted')
+    const inverted = imageToRGBA(
+      { data: new Float32Array([0, 1]), shape: [1, 1, 2, 1] },
+      0,
+      'inverted',
+    )
     expect([inverted[0], inverted[4], inverted[7]]).toEqual([255, 0, 255])
   })
 
   test('loss chart thinning, range and summary', () => {
-    const history = Array.from({ length: 1000 }, (_, i) => ({ step: i + 1, loss: 100 - i / 20, kl: 1 }))
+    const history = Array.from({ length: 1000 }, (_, i) => ({
+      step: i + 1,
+      loss: 100 - i / 20,
+      kl: 1,
+    }))
     const thin = downsample(history, 50)
     expect(thin.length).toBe(50)
     expect(thin[49]).toBe(history[999])
     expect(valueRange(history, ['loss', 'kl'], false)).toEqual({ min: 1, max: 100 })
-    const text = summarise(history, [{ key: 'loss', label: 'loss' }, { key: 'kl', label: 'KL' }], 'nats per image')
-    expect(text).toBe('After step 1000: loss 50.0, KL 1.00 nats per image; loss down 50% from 100 at step 1.')
+    const text = summarise(
+      history,
+      [
+        { key: 'loss', label: 'loss' },
+        { key: 'kl', label: 'KL' },
+      ],
+      'nats per image',
+    )
+    expect(text).toBe(
+      'After step 1000: loss 50.0, KL 1.00 nats per image; loss down 50% from 100 at step 1.',
+    )
     expect(summarise([], [{ key: 'loss', label: 'loss' }], 'nats')).toBe('No training steps yet.')
   })
 })

@@ -6,9 +6,9 @@ import { TrainingControl } from '../../src/core/trainingControl'
 import { loadDigits } from '../../src/data/digits'
 import { initBackend } from '../../src/core/backend'
 import type { ImageBatch } from '../../src/core/dataset'
-import { useBackend } from './setupBackend'
+import { switchBackend } from './setupBackend'
 
-beforeAll(() => useBackend('cpu'))
+beforeAll(() => switchBackend('cpu'))
 
 const digits = loadDigits().images
 
@@ -42,7 +42,9 @@ describe('VAE engine (Node, CPU backend)', () => {
     expect(decoded.shape).toEqual([3, 8, 8, 1])
     const reconstructed = await vae.reconstruct(subset)
     expect(Array.from(reconstructed.data)).toEqual(Array.from(decoded.data))
-    const path = await vae.interpolate(latents.data.slice(0, 4), latents.data.slice(4, 8), 6, { method: 'slerp' })
+    const path = await vae.interpolate(latents.data.slice(0, 4), latents.data.slice(4, 8), 6, {
+      method: 'slerp',
+    })
     expect(path.shape).toEqual([6, 8, 8, 1])
     // The path's first image is the first endpoint decoded.
     expect(Array.from(path.data.slice(0, 64))).toEqual(Array.from(decoded.data.slice(0, 64)))
@@ -77,7 +79,7 @@ describe('VAE engine (Node, CPU backend)', () => {
     // Bernoulli(its mean)) ≈ 27.1; the entropy floor of the grey-level pixels ≈ 13.7; after 20
     // epochs the VAE's negative ELBO ≈ 25.4 (reconstruction ≈ 23.0, KL ≈ 2.4). The bounds keep about
     // a nat of margin and prove the latent code carries what the mean image cannot.
-    await useBackend('wasm')
+    await switchBackend('wasm')
     const vae = new VAE({ seed: 1 })
     await vae.fit(digits, { epochs: 1, batchSize: 1797, learningRate: 1e-9 })
     const untrained = await vae.evaluate(digits)
@@ -93,17 +95,21 @@ describe('VAE engine (Node, CPU backend)', () => {
     expect(trained.kl).toBeGreaterThan(1)
     expect(trained.reconstruction + trained.kl).toBeCloseTo(trained.loss, 3)
     vae.dispose()
-    await useBackend('cpu')
+    await switchBackend('cpu')
   })
 
   test('same seed, data and backend give the same losses (CPU and WASM, exactly)', async () => {
     for (const backend of ['cpu', 'wasm'] as const) {
-      await useBackend(backend)
+      await switchBackend(backend)
       const runs: number[][] = []
       for (let r = 0; r < 2; r++) {
         const vae = new VAE({ seed: 42, hiddenUnits: [64] })
         const losses: number[] = []
-        await vae.fit(digits, { epochs: 2 }, { updateIntervalMs: 0, onUpdate: (u) => losses.push(...u.history.map((p) => p.loss)) })
+        await vae.fit(
+          digits,
+          { epochs: 2 },
+          { updateIntervalMs: 0, onUpdate: (u) => losses.push(...u.history.map((p) => p.loss)) },
+        )
         runs.push(losses)
         vae.dispose()
       }
@@ -114,7 +120,7 @@ describe('VAE engine (Node, CPU backend)', () => {
       expect(result.last?.loss).not.toBe(runs[0]![57])
       other.dispose()
     }
-    await useBackend('cpu')
+    await switchBackend('cpu')
   })
 
   test('no tensor leaks: training, inference and dispose return to the baseline', async () => {
@@ -136,30 +142,38 @@ describe('VAE engine (Node, CPU backend)', () => {
     const control = new TrainingControl()
     const vae = new VAE({ seed: 1, hiddenUnits: [16] })
     const seen: number[] = []
-    const result = await vae.fit(digits, { epochs: 10 }, {
-      control,
-      updateIntervalMs: 0,
-      onUpdate: (u) => {
-        seen.push(...u.history.map((p) => p.step))
-        if (u.progress.step === 7) control.stop()
+    const result = await vae.fit(
+      digits,
+      { epochs: 10 },
+      {
+        control,
+        updateIntervalMs: 0,
+        onUpdate: (u) => {
+          seen.push(...u.history.map((p) => p.step))
+          if (u.progress.step === 7) control.stop()
+        },
       },
-    })
+    )
     expect(result.stopped).toBe(true)
     expect(result.steps).toBe(7)
     expect(vae.trainedSteps).toBe(7)
 
     const pausing = new TrainingControl()
     let stepsAtPause = 0
-    const run = vae.fit(digits, { epochs: 1 }, {
-      control: pausing,
-      updateIntervalMs: 0,
-      onUpdate: (u) => {
-        if (u.progress.step === 10) {
-          pausing.pause()
-          stepsAtPause = u.progress.step
-        }
+    const run = vae.fit(
+      digits,
+      { epochs: 1 },
+      {
+        control: pausing,
+        updateIntervalMs: 0,
+        onUpdate: (u) => {
+          if (u.progress.step === 10) {
+            pausing.pause()
+            stepsAtPause = u.progress.step
+          }
+        },
       },
-    })
+    )
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(vae.trainedSteps).toBe(stepsAtPause)
     pausing.resume()
@@ -186,13 +200,21 @@ describe('VAE engine (Node, CPU backend)', () => {
   test('bad input is refused with typed errors', async () => {
     const vae = new VAE({ seed: 1 })
     await expect(vae.sample(2)).rejects.toMatchObject({ code: 'NOT_TRAINED' })
-    await expect(vae.fit({ data: new Float32Array([0, 2]), shape: [1, 1, 2, 1] })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
-    await expect(vae.fit(digits, { batchSize: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
-    expect(() => new VAE({ latentDim: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+    await expect(
+      vae.fit({ data: new Float32Array([0, 2]), shape: [1, 1, 2, 1] }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await expect(vae.fit(digits, { batchSize: 0 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
+    expect(() => new VAE({ latentDim: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    )
     expect(() => new VAE({ hiddenUnits: [8, -1] })).toThrow(/hiddenUnits/)
     await vae.fit(digits, { epochs: 1 })
     await expect(vae.decode(new Float32Array(5))).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
-    await expect(vae.interpolate(new Float32Array(8), new Float32Array(8), 1)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    await expect(
+      vae.interpolate(new Float32Array(8), new Float32Array(8), 1),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION' })
     vae.dispose()
   })
 
@@ -203,6 +225,6 @@ describe('VAE engine (Node, CPU backend)', () => {
     const forced = await initBackend('webgl')
     expect(forced.name).toBe('wasm')
     expect(forced.skipped[0]).toMatchObject({ backend: 'webgl' })
-    await useBackend('cpu')
+    await switchBackend('cpu')
   })
 })

@@ -4,13 +4,13 @@ import { WorkerHost } from '../../workers/host'
 import { fromWireError } from '../../src/core/errors'
 import type { ModelUpdate } from '../../workers/host'
 import type { VAEHistoryPoint } from '../../src/core/vae/vae'
-import { useBackend } from './setupBackend'
+import { switchBackend } from './setupBackend'
 
 // The worker's API over a real MessageChannel, as Comlink's own same-window tests do.
 let channel: MessageChannel
 let api: Comlink.Remote<WorkerHost>
 beforeAll(async () => {
-  await useBackend('cpu')
+  await switchBackend('cpu')
   channel = new MessageChannel()
   Comlink.expose(new WorkerHost(), channel.port1 as unknown as Comlink.Endpoint)
   api = Comlink.wrap<WorkerHost>(channel.port2 as unknown as Comlink.Endpoint)
@@ -27,12 +27,19 @@ describe('WorkerHost over Comlink', () => {
     expect(backend.name).toBe('cpu')
     await api.createVAE('m1', { seed: 1, hiddenUnits: [32], latentDim: 2 })
     const updates: ModelUpdate<VAEHistoryPoint>[] = []
-    const summary = await api.train('m1', { name: 'digits', limit: 256 }, { epochs: 3, batchSize: 32 }, Comlink.proxy((u: ModelUpdate<VAEHistoryPoint>) => void updates.push(u)))
+    const summary = await api.train(
+      'm1',
+      { name: 'digits', limit: 256 },
+      { epochs: 3, batchSize: 32 },
+      Comlink.proxy((u: ModelUpdate<VAEHistoryPoint>) => void updates.push(u)),
+    )
     expect(summary.steps).toBe(24)
     expect(summary.model.trainedSteps).toBe(24)
     expect(summary.model.imageShape).toEqual([8, 8, 1])
     // Every step reaches the client exactly once, batched into throttled updates.
-    expect(updates.flatMap((u) => u.history.map((p) => p.step))).toEqual([...Array(24).keys()].map((i) => i + 1))
+    expect(updates.flatMap((u) => u.history.map((p) => p.step))).toEqual(
+      [...Array(24).keys()].map((i) => i + 1),
+    )
     expect(updates.length).toBeLessThanOrEqual(24)
     expect(updates.at(-1)?.model.trainedSteps).toBe(24)
 
@@ -43,7 +50,10 @@ describe('WorkerHost over Comlink', () => {
 
     // Data sent in is transferred by the caller when asked: the sender's buffer is detached.
     const input = new Float32Array(64).fill(0.25)
-    const latents = await api.encode('m1', Comlink.transfer({ data: input, shape: [1, 8, 8, 1] as const }, [input.buffer]))
+    const latents = await api.encode(
+      'm1',
+      Comlink.transfer({ data: input, shape: [1, 8, 8, 1] as const }, [input.buffer]),
+    )
     expect(input.byteLength).toBe(0)
     expect(latents.shape).toEqual([1, 2])
 
@@ -61,7 +71,9 @@ describe('WorkerHost over Comlink', () => {
     const notTrained = await api.sample('m2', 2).catch((e: unknown) => fromWireError(e))
     expect(notTrained).toMatchObject({ code: 'NOT_TRAINED', name: 'NotTrainedError' })
     await api.train('m2', 'digits', { epochs: 1 })
-    const wrong = await api.train('m2', { data: new Float32Array(32).fill(0.1), shape: [2, 16] }, { epochs: 1 }).catch((e: unknown) => fromWireError(e))
+    const wrong = await api
+      .train('m2', { data: new Float32Array(32).fill(0.1), shape: [2, 16] }, { epochs: 1 })
+      .catch((e: unknown) => fromWireError(e))
     expect(wrong).toMatchObject({ code: 'SHAPE_MISMATCH' })
     const bad = await api.createVAE('m3', { latentDim: -1 }).catch((e: unknown) => fromWireError(e))
     expect(bad).toMatchObject({ code: 'INVALID_OPTION' })
@@ -76,7 +88,12 @@ describe('WorkerHost over Comlink', () => {
     await api.createVAE('m4', { seed: 3, hiddenUnits: [8] })
     let firstUpdate: () => void = () => {}
     const started = new Promise<void>((resolve) => (firstUpdate = resolve))
-    const run = api.train('m4', 'digits', { epochs: 200, batchSize: 16 }, Comlink.proxy(() => firstUpdate()))
+    const run = api.train(
+      'm4',
+      'digits',
+      { epochs: 200, batchSize: 16 },
+      Comlink.proxy(() => firstUpdate()),
+    )
     await started
     const busy = await api.train('m4', undefined, {}).catch((e: unknown) => fromWireError(e))
     expect(busy).toMatchObject({ code: 'BUSY' })

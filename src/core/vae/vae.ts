@@ -240,7 +240,9 @@ export class VAE {
               optimizer.minimize(
                 () => {
                   const loss = network.loss(x as tf.Tensor2D, eps)
-                  kept = tf.keep(tf.stack([loss.total, loss.reconstruction, loss.kl]) as tf.Tensor1D)
+                  kept = tf.keep(
+                    tf.stack([loss.total, loss.reconstruction, loss.kl]) as tf.Tensor1D,
+                  )
                   return loss.total
                 },
                 false,

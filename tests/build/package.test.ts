@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { buildConsumerApp } from './consumerBuild'
+
+const distIndex = new URL('../../dist/index.js', import.meta.url)
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  exports: Record<string, { types: string; import: string }>
+  sideEffects: boolean
+}
+
+describe('the built package', () => {
+  test('was built (npm test builds it first)', () => {
+    expect(existsSync(distIndex), 'run `npm run build` first').toBe(true)
+  })
+
+  test('exports map lists types first and every file exists', () => {
+    expect(pkg.sideEffects).toBe(false)
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      if (typeof target !== 'object') continue
+      expect(Object.keys(target)[0], entry).toBe('types')
+      for (const file of Object.values(target))
+        expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).toBe(true)
+    }
+  })
+
+  test('the main entry imports no TF.js; the worker does, with its WASM files beside it', () => {
+    const index = readFileSync(distIndex, 'utf8')
+    expect(index).not.toMatch(/@tensorflow/)
+    const chunks = [...index.matchAll(/from "\.\/(chunk-[\w-]+\.js)"/g)].map((m) => m[1])
+    for (const chunk of chunks) {
+      expect(readFileSync(new URL(`../../dist/${chunk}`, import.meta.url), 'utf8')).not.toMatch(
+        /@tensorflow/,
+      )
+    }
+    const worker = readFileSync(new URL('../../dist/latentkit.worker.js', import.meta.url), 'utf8')
+    expect(worker).toMatch(/@tensorflow\/tfjs-core/)
+    for (const file of [
+      'tfjs-backend-wasm.wasm',
+      'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm',
+    ]) {
+      expect(worker).toContain(`new URL("./${file}", import.meta.url)`)
+      expect(existsSync(new URL(`../../dist/${file}`, import.meta.url))).toBe(true)
+    }
+  })
+
+  test('a Vite app importing it bundles the worker and WASM, and its main chunk holds no TF.js module', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'latentkit-consumer-'))
+    const built = await buildConsumerApp(out)
+    const mainModules = built.chunks.flatMap((c) => c.moduleIds)
+    expect(mainModules.some((id) => id.includes('/dist/index.js'))).toBe(true)
+    expect(mainModules.filter((id) => id.includes('@tensorflow'))).toEqual([])
+    const names = built.assets.map((a) => a.fileName)
+    expect(names.some((n) => /latentkit\.worker.*\.js$/.test(n))).toBe(true)
+    expect(names.some((n) => /tfjs-backend-wasm-simd.*\.wasm$/.test(n))).toBe(true)
+    const workerAsset = built.assets.find((a) => /latentkit\.worker.*\.js$/.test(a.fileName))
+    expect(String(workerAsset?.source)).toMatch(/setWasmPaths|tfjs-backend-wasm/)
+  }, 120_000)
+})

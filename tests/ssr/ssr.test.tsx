@@ -1,0 +1,70 @@
+import { renderToString } from 'react-dom/server'
+import { describe, expect, test } from 'vitest'
+import { useVAE } from '../../src/react/useVAE'
+import { SampleGrid } from '../../src/components/SampleGrid'
+import { InterpolationSlider } from '../../src/components/InterpolationSlider'
+import { LossChart } from '../../src/components/LossChart'
+
+function VAEDemo() {
+  const vae = useVAE({ data: 'digits', autoTrain: true })
+  return (
+    <section>
+      <p>status: {vae.status}</p>
+      <SampleGrid model={vae} />
+      <InterpolationSlider model={vae} />
+      <LossChart history={vae.history} />
+    </section>
+  )
+}
+
+const untrained = {
+  modelVersion: 0,
+  model: undefined,
+  latentDim: undefined,
+  sample: () => Promise.reject(new Error('not on the server')),
+  decode: () => Promise.reject(new Error('not on the server')),
+  interpolate: () => Promise.reject(new Error('not on the server')),
+}
+
+describe('server rendering without window', () => {
+  test('there is no DOM here', () => {
+    expect(typeof window).toBe('undefined')
+    expect(typeof document).toBe('undefined')
+    expect(typeof Worker).toBe('undefined')
+  })
+
+  test('a component using useVAE renders its idle state and starts no worker', () => {
+    const html = renderToString(<VAEDemo />)
+    expect(html).toContain('status: <!-- -->idle')
+    expect(html).toContain('No samples yet')
+    expect(html).toMatch(/<input[^>]*type="range"[^>]*disabled/)
+    expect(html).toContain('No training steps yet.')
+  })
+
+  test('SampleGrid renders given images as a sized canvas', () => {
+    const images = { data: new Float32Array(4 * 64), shape: [4, 8, 8, 1] as const }
+    const html = renderToString(
+      <SampleGrid images={images} rows={1} columns={4} scale={2} gap={1} />,
+    )
+    expect(html).toMatch(/<canvas[^>]*width="67"[^>]*height="16"/)
+    expect(html).toContain('aria-label="Grid of 4 images"')
+  })
+
+  test('InterpolationSlider renders an accessible, disabled slider before training', () => {
+    const html = renderToString(<InterpolationSlider model={untrained} label="Walk" />)
+    expect(html).toContain('Walk')
+    expect(html).toContain('aria-valuetext="t = 0.50 (linear interpolation)"')
+  })
+
+  test('LossChart renders lines and the text summary on the server', () => {
+    const history = [
+      { step: 1, loss: 40, reconstruction: 35, kl: 5 },
+      { step: 2, loss: 30, reconstruction: 26, kl: 4 },
+    ]
+    const html = renderToString(<LossChart history={history} />)
+    expect(html.match(/<polyline/g)?.length).toBe(3)
+    expect(html).toContain(
+      'After step 2: loss 30.0, reconstruction 26.0, KL 4.00 nats per image; loss down 25% from 40.0 at step 1.',
+    )
+  })
+})

@@ -1,0 +1,68 @@
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { defineConfig } from 'tsup'
+import type { Plugin } from 'esbuild'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * `import url from 'pkg/file.wasm?url'` (Vite's syntax, used in the worker source) becomes a copy of
+ * the file in dist/ and `new URL('./file.wasm', import.meta.url).href`, a pattern Vite, webpack 5 and
+ * Next.js all follow to emit the asset.
+ */
+const wasmUrlPlugin: Plugin = {
+  name: 'latentkit-wasm-url',
+  setup(build) {
+    build.onResolve({ filter: /\.wasm\?url$/ }, (args) => ({
+      path: require.resolve(args.path.replace(/\?url$/, '')),
+      namespace: 'wasm-url',
+    }))
+    build.onLoad({ filter: /.*/, namespace: 'wasm-url' }, (args) => {
+      mkdirSync('dist', { recursive: true })
+      copyFileSync(args.path, resolve('dist', basename(args.path)))
+      return {
+        contents: `export default new URL('./${basename(args.path)}', import.meta.url).href`,
+        loader: 'js',
+      }
+    })
+  },
+}
+
+/** In the package, the worker sits next to the entry as `latentkit.worker.js`. */
+const builtWorkerPlugin: Plugin = {
+  name: 'latentkit-built-worker',
+  setup(build) {
+    build.onLoad({ filter: /src[\\/]client[\\/]defaultWorker\.ts$/ }, () => ({
+      contents: `export function createDefaultWorker() {
+  return new Worker(new URL('./latentkit.worker.js', import.meta.url), { type: 'module', name: 'latentkit' })
+}`,
+      loader: 'js',
+      resolveDir: dirname(resolve('src/client/defaultWorker.ts')),
+    }))
+  },
+}
+
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', core: 'src/core/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    treeshake: true,
+    splitting: true,
+    external: ['react', 'react-dom'],
+    esbuildPlugins: [builtWorkerPlugin],
+  },
+  {
+    entry: { 'latentkit.worker': 'workers/latentkit.worker.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    noExternal: [/\.wasm\?url$/],
+    esbuildPlugins: [wasmUrlPlugin],
+  },
+])
