@@ -155,7 +155,7 @@ export function InterpolationSlider({
           className="lk-interpolation__image"
           role="img"
           aria-label={`Image decoded at t = ${position} between the two endpoints`}
-          style={{ imageRendering: pixelated ? 'pixelated' : 'auto' }}
+          style={{ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' }}
         />
       ) : (
         <div className="lk-interpolation__empty" role="status">
@@ -188,7 +188,7 @@ export function InterpolationSlider({
           className="lk-interpolation__strip"
           role="img"
           aria-label={`${steps} images from start to end of the path`}
-          style={{ imageRendering: pixelated ? 'pixelated' : 'auto' }}
+          style={{ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' }}
         />
       ) : null}
     </div>

@@ -83,6 +83,7 @@ export function LossChart({
         width={width}
         height={height}
         viewBox={`0 0 ${width} ${height}`}
+        style={{ maxWidth: '100%', height: 'auto', overflow: 'visible' }}
         role="img"
         aria-label={title}
         aria-describedby={summaryId}

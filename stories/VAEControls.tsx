@@ -1,0 +1,56 @@
+/** Story helpers: the model's status line and the training buttons, shared by the VAE stories. */
+import type { UseVAEResult } from '../src/react/useVAE'
+
+export function ModelStatusLine({ vae }: { vae: UseVAEResult }) {
+  const progress = vae.progress
+  return (
+    <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
+      <strong>{vae.status}</strong>
+      {vae.backend ? ` on ${vae.backend.name}` : ''}
+      {progress
+        ? ` · epoch ${progress.epoch}/${progress.epochs} · step ${progress.step} · ${Math.round(progress.samplesPerSecond)} images/s`
+        : ''}
+      {vae.backend?.skipped.length ? (
+        <span style={{ color: '#6b7280' }}>
+          {' '}
+          (skipped: {vae.backend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})
+        </span>
+      ) : null}
+    </p>
+  )
+}
+
+export function TrainingButtons({ vae }: { vae: UseVAEResult }) {
+  const busy = vae.status === 'training' || vae.status === 'paused' || vae.status === 'loading'
+  const ignore = (): void => undefined
+  return (
+    <div className="lk-demo__toolbar">
+      <button type="button" onClick={() => vae.train().catch(ignore)} disabled={busy}>
+        {vae.model?.trainedSteps ? 'Train more' : 'Train'}
+      </button>
+      {vae.status === 'paused' ? (
+        <button type="button" onClick={() => void vae.resume()}>
+          Resume
+        </button>
+      ) : (
+        <button type="button" onClick={() => void vae.pause()} disabled={vae.status !== 'training'}>
+          Pause
+        </button>
+      )}
+      <button type="button" onClick={() => void vae.stop()} disabled={!busy}>
+        Stop
+      </button>
+      <button type="button" onClick={() => void vae.reset()}>
+        Reset
+      </button>
+    </div>
+  )
+}
+
+export function ErrorLine({ vae }: { vae: UseVAEResult }) {
+  return vae.error ? (
+    <p className="lk-demo__error" role="alert">
+      {vae.error.code}: {vae.error.message}
+    </p>
+  ) : null
+}
