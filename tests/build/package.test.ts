@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -45,6 +46,27 @@ describe('the built package', () => {
       expect(worker).toContain(`new URL("./${file}", import.meta.url)`)
       expect(existsSync(new URL(`../../dist/${file}`, import.meta.url))).toBe(true)
     }
+  })
+
+  test('latentkit/core trains in plain Node (no bundler) on tfjs-core and the CPU backend', () => {
+    const script = `
+      import * as tf from '@tensorflow/tfjs-core'
+      import '@tensorflow/tfjs-backend-cpu'
+      import { VAE, loadDigits } from '${new URL('../../dist/core.js', import.meta.url).href}'
+      await tf.setBackend('cpu')
+      const vae = new VAE({ seed: 1, hiddenUnits: [16], latentDim: 2 })
+      const result = await vae.fit(loadDigits({ limit: 128 }).images, { epochs: 2, batchSize: 32 })
+      const images = await vae.sample(3, { seed: 1 })
+      vae.dispose()
+      console.log(JSON.stringify({ steps: result.steps, shape: images.shape, tensors: tf.memory().numTensors }))
+    `
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url),
+      encoding: 'utf8',
+    })
+    expect(run.stderr).not.toMatch(/Error/)
+    const last = run.stdout.trim().split('\n').at(-1) ?? ''
+    expect(JSON.parse(last)).toEqual({ steps: 8, shape: [3, 8, 8, 1], tensors: 0 })
   })
 
   test('a Vite app importing it bundles the worker and WASM, and its main chunk holds no TF.js module', async () => {

@@ -234,21 +234,18 @@ export class VAE {
             const indices = order.subarray(s * train.batchSize, (s + 1) * train.batchSize)
             const epsilon = noise.normals(indices.length * latentDim)
             const terms = tf.tidy(() => {
-              const x = tf.gather(all, tf.tensor1d(Int32Array.from(indices), 'int32'))
+              const x = tf.gather(
+                all,
+                tf.tensor1d(Int32Array.from(indices), 'int32'),
+              ) as tf.Tensor2D
               const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
-              let kept: tf.Tensor1D | undefined
-              optimizer.minimize(
-                () => {
-                  const loss = network.loss(x as tf.Tensor2D, eps)
-                  kept = tf.keep(
-                    tf.stack([loss.total, loss.reconstruction, loss.kl]) as tf.Tensor1D,
-                  )
-                  return loss.total
-                },
-                false,
-                variables,
-              )
-              return kept as tf.Tensor1D
+              const { terms: loss, gradients } = network.lossAndGradients(x, eps)
+              const named: tf.NamedTensorMap = {}
+              variables.forEach((variable, i) => {
+                named[variable.name] = gradients[i] as tf.Tensor
+              })
+              optimizer.applyGradients(named)
+              return tf.stack([loss.total, loss.reconstruction, loss.kl]) as tf.Tensor1D
             })
             const values = await terms.data()
             terms.dispose()

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core'
-// Gradients are registered separately in tfjs-core; training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients'
-import { applyDense, createDense, disposeLayers, layerVariables, type DenseLayer } from '../dense'
+import {
+  applyDense,
+  applyDenseTraced,
+  backpropDense,
+  createDense,
+  disposeLayers,
+  layerVariables,
+  type DenseLayer,
+  type DenseTrace,
+} from '../dense'
 import { createRandom, deriveSeed } from '../random'
 import type { ResolvedVAEModelOptions } from './vaeOptions'
 
@@ -90,6 +97,111 @@ export class VAENetwork {
     const kl = tf.mean(klDivergence(mean, logVar)) as tf.Scalar
     const total = tf.add(reconstruction, tf.mul(kl, this.options.beta)) as tf.Scalar
     return { total, reconstruction, kl }
+  }
+
+  /**
+   * The loss of a batch and its exact gradients with respect to {@link VAENetwork.variables} (same
+   * order), by an explicit backward pass. Needs no gradient registry (so the engine runs on plain
+   * `@tensorflow/tfjs-core` in Node) and avoids transposed matrix products. A test checks it against
+   * TF.js's automatic differentiation.
+   */
+  lossAndGradients(
+    x: tf.Tensor2D,
+    epsilon: tf.Tensor2D,
+  ): { terms: VAELossTerms; gradients: tf.Tensor[] } {
+    const batch = x.shape[0]
+    const { beta, likelihood, observationNoise } = this.options
+    const forward = (layers: readonly DenseLayer[], input: tf.Tensor2D): DenseTrace[] => {
+      const traces: DenseTrace[] = []
+      let h = input
+      for (const layer of layers) {
+        const trace = applyDenseTraced(layer, h)
+        traces.push(trace)
+        h = trace.output
+      }
+      return traces
+    }
+    const encoderTraces = forward(this.encoder, x)
+    const hidden = encoderTraces[encoderTraces.length - 1]?.output ?? x
+    const meanTrace = applyDenseTraced(this.meanHead, hidden)
+    const logVarTrace = applyDenseTraced(this.logVarHead, hidden)
+    const mean = meanTrace.output
+    const logVar = logVarTrace.output
+    const std = tf.exp(tf.mul(logVar, 0.5))
+    const z = tf.add(mean, tf.mul(std, epsilon)) as tf.Tensor2D
+    const decoderTraces = forward(this.decoder, z)
+    const outputTrace = applyDenseTraced(
+      this.output,
+      decoderTraces[decoderTraces.length - 1]?.output ?? z,
+    )
+    const raw = outputTrace.output
+    const reconstruction = tf.mean(this.reconstructionNLL(x, raw)) as tf.Scalar
+    const kl = tf.mean(klDivergence(mean, logVar)) as tf.Scalar
+    const total = tf.add(reconstruction, tf.mul(kl, beta)) as tf.Scalar
+
+    // d(mean loss)/d(raw output): Bernoulli (sigmoid(l) − x)/B, Gaussian (μ − x)/(σ²B).
+    const gradRaw =
+      likelihood === 'bernoulli'
+        ? (tf.div(tf.sub(tf.sigmoid(raw), x), batch) as tf.Tensor2D)
+        : (tf.div(tf.sub(raw, x), observationNoise * observationNoise * batch) as tf.Tensor2D)
+    const backward = (
+      layers: readonly DenseLayer[],
+      traces: readonly DenseTrace[],
+      grad: tf.Tensor2D,
+      needInput: boolean,
+    ): { grads: tf.Tensor[]; input: tf.Tensor2D } => {
+      const grads: tf.Tensor[] = []
+      let g = grad
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const result = backpropDense(
+          layers[i] as DenseLayer,
+          traces[i] as DenseTrace,
+          g,
+          needInput || i > 0,
+        )
+        grads.unshift(result.kernel, result.bias)
+        g = result.input ?? g
+      }
+      return { grads, input: g }
+    }
+    const outputGrads = backpropDense(this.output, outputTrace, gradRaw, true)
+    const decoder = backward(this.decoder, decoderTraces, outputGrads.input as tf.Tensor2D, true)
+    const gradZ = decoder.input
+    // KL = −½Σ(1 + lv − μ² − e^lv): ∂/∂μ = μ, ∂/∂lv = ½(e^lv − 1); averaged over the batch.
+    const gradMean = tf.add(gradZ, tf.mul(mean, beta / batch)) as tf.Tensor2D
+    const gradLogVar = tf.add(
+      tf.mul(tf.mul(gradZ, epsilon), tf.mul(std, 0.5)),
+      tf.mul(tf.sub(tf.exp(logVar), 1), (0.5 * beta) / batch),
+    ) as tf.Tensor2D
+    const meanGrads = backpropDense(this.meanHead, meanTrace, gradMean, this.encoder.length > 0)
+    const logVarGrads = backpropDense(
+      this.logVarHead,
+      logVarTrace,
+      gradLogVar,
+      this.encoder.length > 0,
+    )
+    const encoder =
+      this.encoder.length > 0
+        ? backward(
+            this.encoder,
+            encoderTraces,
+            tf.add(meanGrads.input as tf.Tensor2D, logVarGrads.input as tf.Tensor2D) as tf.Tensor2D,
+            false,
+          )
+        : { grads: [], input: x }
+    return {
+      terms: { total, reconstruction, kl },
+      gradients: [
+        ...encoder.grads,
+        meanGrads.kernel,
+        meanGrads.bias,
+        logVarGrads.kernel,
+        logVarGrads.bias,
+        ...decoder.grads,
+        outputGrads.kernel,
+        outputGrads.bias,
+      ],
+    }
   }
 
   private reconstructionNLL(x: tf.Tensor2D, raw: tf.Tensor2D): tf.Tensor1D {
