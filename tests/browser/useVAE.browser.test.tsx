@@ -67,6 +67,19 @@ describe('useVAE with the components, in real Chromium', () => {
     )
   })
 
+  for (const backend of ['webgl', 'webgpu'] as const) {
+    test(`the hook trains on ${backend} when asked and reports it`, async () => {
+      let vae: UseVAEResult | undefined
+      const options: UseVAEOptions = { data: { name: 'digits', limit: 128 }, backend, epochs: 1 }
+      const screen = await render(<Playground options={options} onResult={(v) => (vae = v)} />)
+      await vae!.train()
+      await waitFor(() => vae!.status === 'ready')
+      expect(vae!.backend).toMatchObject({ name: backend, requested: backend, skipped: [] })
+      expect(vae!.history.length).toBe(2)
+      await expect.element(screen.getByText('ready')).toBeInTheDocument()
+    })
+  }
+
   test('InterpolationSlider responds to the keyboard and redraws the decoded image', async () => {
     let vae: UseVAEResult | undefined
     const options: UseVAEOptions = { data: 'digits', backend: 'wasm', epochs: 2, seed: 4 }

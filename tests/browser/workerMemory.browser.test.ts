@@ -1,0 +1,56 @@
+import * as Comlink from 'comlink'
+import { describe, expect, test } from 'vitest'
+import type { WorkerHost } from '../../workers/host'
+import { fromWireError } from '../../src/core/errors'
+
+function startWorker(): { api: Comlink.Remote<WorkerHost>; worker: Worker } {
+  const worker = new Worker(new URL('../../workers/latentkit.worker.ts', import.meta.url), {
+    type: 'module',
+  })
+  return { api: Comlink.wrap<WorkerHost>(worker), worker }
+}
+
+describe('the real worker', () => {
+  for (const backend of ['wasm', 'webgl'] as const) {
+    test(`returns to its tensor baseline after training and dispose (${backend})`, async () => {
+      const { api, worker } = startWorker()
+      try {
+        expect((await api.init(backend)).name).toBe(backend)
+        await api.createVAE('a', { seed: 1 })
+        const baseline = await api.memory()
+        await api.train('a', { name: 'digits', limit: 256 }, { epochs: 2 })
+        await api.sample('a', 8, 1)
+        await api.reconstruct('a', { data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] })
+        await api.disposeModel('a')
+        const after = await api.memory()
+        expect(after.numTensors).toBe(baseline.numTensors)
+        expect(after.numBytes).toBe(baseline.numBytes)
+      } finally {
+        worker.terminate()
+      }
+    })
+  }
+
+  test('a result array is transferred to the page, not copied', async () => {
+    const { api, worker } = startWorker()
+    try {
+      await api.init('wasm')
+      await api.createVAE('b', { seed: 1 })
+      await api.train('b', { name: 'digits', limit: 64 }, { epochs: 1 })
+      const input = new Float32Array(64).fill(0.3)
+      await api.encode(
+        'b',
+        Comlink.transfer({ data: input, shape: [1, 8, 8, 1] as const }, [input.buffer]),
+      )
+      expect(input.byteLength).toBe(0)
+      const error = await api
+        .decode('b', new Float32Array(3))
+        .catch((e: unknown) => fromWireError(e))
+      expect(error).toMatchObject({ code: 'SHAPE_MISMATCH' })
+      // The worker survived the bad call and still serves the model.
+      expect((await api.sample('b', 2, 5)).shape).toEqual([2, 8, 8, 1])
+    } finally {
+      worker.terminate()
+    }
+  })
+})
