@@ -2,19 +2,14 @@ import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
 import { chromiumLaunchOptions } from './scripts/chromium.mjs'
+import { PREBUNDLED_DEPS } from './scripts/optimizeDeps.mjs'
 
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   optimizeDeps: {
     include: [
-      '@tensorflow/tfjs-core',
-      '@tensorflow/tfjs-core/dist/register_all_gradients',
-      '@tensorflow/tfjs-backend-cpu',
-      '@tensorflow/tfjs-backend-wasm',
-      '@tensorflow/tfjs-backend-webgl',
-      '@tensorflow/tfjs-backend-webgpu',
-      'comlink',
+      ...PREBUNDLED_DEPS,
       'react',
       'react-dom',
       'react-dom/client',

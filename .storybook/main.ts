@@ -1,4 +1,5 @@
 import type { StorybookConfig } from '@storybook/react-vite'
+import { PREBUNDLED_DEPS } from '../scripts/optimizeDeps.mjs'
 
 const config: StorybookConfig = {
   stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|tsx)'],
@@ -10,15 +11,7 @@ const config: StorybookConfig = {
     return mergeConfig(config, {
       worker: { format: 'es' },
       optimizeDeps: {
-        include: [
-          '@tensorflow/tfjs-core',
-          '@tensorflow/tfjs-core/dist/register_all_gradients',
-          '@tensorflow/tfjs-backend-cpu',
-          '@tensorflow/tfjs-backend-wasm',
-          '@tensorflow/tfjs-backend-webgl',
-          '@tensorflow/tfjs-backend-webgpu',
-          'comlink',
-        ],
+        include: PREBUNDLED_DEPS,
       },
     })
   },

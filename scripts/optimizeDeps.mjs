@@ -1,0 +1,10 @@
+// Dependencies Vite must pre-bundle up front (Vitest and Storybook alike); otherwise it finds them
+// mid-run, re-optimises and reloads the page under a running worker.
+export const PREBUNDLED_DEPS = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgl',
+  '@tensorflow/tfjs-backend-webgpu',
+  'comlink',
+]

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright'
+import { describe, expect, test } from 'vitest'
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
+import { serveStatic } from '../../scripts/staticServer.mjs'
+
+// What `npm start` serves, built statically and opened in Chromium: the VAE playground must train
+// live in its worker on the embedded digits and draw samples.
+describe('Storybook', () => {
+  test('the VAE playground story trains in the worker and draws samples', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
+    const built = spawnSync('npx', ['storybook', 'build', '--quiet', '-o', out], {
+      encoding: 'utf8',
+      env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
+    })
+    expect(built.status, built.stderr).toBe(0)
+    const server = await serveStatic(out)
+    const browser = await chromium.launch(chromiumLaunchOptions())
+    try {
+      const page = await browser.newPage()
+      const pageErrors: string[] = []
+      page.on('pageerror', (error) => pageErrors.push(error.message))
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-vae-playground--digits&viewMode=story&args=epochs:3`,
+      )
+      const status = page.getByTestId('model-status')
+      await status.getByText('ready').waitFor({ timeout: 90_000 })
+      expect(await status.textContent()).toMatch(/ready on \w+ · epoch 3\/3 · step 87/)
+      const levels = await page
+        .locator('canvas.lk-sample-grid')
+        .evaluate((canvas: HTMLCanvasElement) => {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          const seen = new Set<number>()
+          for (let i = 0; i < data.length; i += 4) seen.add(data[i]!)
+          return seen.size
+        })
+      expect(levels).toBeGreaterThan(8)
+      await expect(page.getByText(/After step 87: loss/).count()).resolves.toBe(1)
+      expect(pageErrors).toEqual([])
+    } finally {
+      await browser.close()
+      await server.close()
+    }
+  }, 240_000)
+})
