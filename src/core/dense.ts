@@ -2,7 +2,45 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Random } from './random'
 
 /** Activation of a dense layer. */
-export type Activation = 'relu' | 'linear'
+export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'linear'
+
+/** Slope of `leakyRelu` for negative inputs (the DCGAN paper's 0.2). */
+export const LEAKY_SLOPE = 0.2
+
+function activate(activation: Activation, x: tf.Tensor2D): tf.Tensor2D {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x)
+    case 'leakyRelu':
+      return tf.leakyRelu(x, LEAKY_SLOPE)
+    case 'tanh':
+      return tf.tanh(x)
+    case 'sigmoid':
+      return tf.sigmoid(x)
+    case 'linear':
+      return x
+  }
+}
+
+/** d(activation)/d(pre-activation), given both, as a tensor to multiply the output gradient by. */
+function activationSlope(
+  activation: Activation,
+  pre: tf.Tensor2D,
+  out: tf.Tensor2D,
+): tf.Tensor2D | undefined {
+  switch (activation) {
+    case 'relu':
+      return tf.step(pre)
+    case 'leakyRelu':
+      return tf.add(tf.mul(tf.step(pre), 1 - LEAKY_SLOPE), LEAKY_SLOPE) as tf.Tensor2D
+    case 'tanh':
+      return tf.sub(1, tf.square(out)) as tf.Tensor2D
+    case 'sigmoid':
+      return tf.mul(out, tf.sub(1, out)) as tf.Tensor2D
+    case 'linear':
+      return undefined
+  }
+}
 
 /** A fully connected layer with its own variables, built outside any optimizer call. */
 export interface DenseLayer {
@@ -43,7 +81,7 @@ export function createDense(
 /** Applies a dense layer. Call inside `tf.tidy`. */
 export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
   const y = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D
-  return layer.activation === 'relu' ? tf.relu(y) : y
+  return activate(layer.activation, y)
 }
 
 /** The variables of a list of layers, in a stable order. */
@@ -69,7 +107,7 @@ export interface DenseTrace {
 /** Applies a dense layer and keeps what {@link backpropDense} needs. Call inside `tf.tidy`. */
 export function applyDenseTraced(layer: DenseLayer, x: tf.Tensor2D): DenseTrace {
   const preActivation = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D
-  const output = layer.activation === 'relu' ? tf.relu(preActivation) : preActivation
+  const output = activate(layer.activation, preActivation)
   return { input: x, preActivation, output }
 }
 
@@ -92,10 +130,8 @@ export function backpropDense(
   gradOutput: tf.Tensor2D,
   needInputGradient: boolean,
 ): DenseGradients {
-  const gradPre =
-    layer.activation === 'relu'
-      ? (tf.mul(gradOutput, tf.step(trace.preActivation)) as tf.Tensor2D)
-      : gradOutput
+  const slope = activationSlope(layer.activation, trace.preActivation, trace.output)
+  const gradPre = slope ? (tf.mul(gradOutput, slope) as tf.Tensor2D) : gradOutput
   return {
     kernel: tf.matMul(tf.transpose(trace.input), gradPre) as tf.Tensor2D,
     bias: tf.sum(gradPre, 0) as tf.Tensor1D,
@@ -103,4 +139,70 @@ export function backpropDense(
       ? (tf.matMul(gradPre, tf.transpose(layer.kernel as tf.Tensor2D)) as tf.Tensor2D)
       : undefined,
   }
+}
+
+/** Runs `x` through `layers`, keeping every layer's trace. Call inside `tf.tidy`. */
+export function forwardStack(layers: readonly DenseLayer[], x: tf.Tensor2D): DenseTrace[] {
+  const traces: DenseTrace[] = []
+  let h = x
+  for (const layer of layers) {
+    const trace = applyDenseTraced(layer, h)
+    traces.push(trace)
+    h = trace.output
+  }
+  return traces
+}
+
+/** The output of a traced stack (its input when the stack is empty). */
+export function stackOutput(traces: readonly DenseTrace[], input: tf.Tensor2D): tf.Tensor2D {
+  return traces[traces.length - 1]?.output ?? input
+}
+
+/**
+ * Backward pass through a stack: gradients of every layer's kernel and bias (in layer order) and,
+ * when asked, the gradient at the stack's input. Call inside `tf.tidy`.
+ */
+export function backpropStack(
+  layers: readonly DenseLayer[],
+  traces: readonly DenseTrace[],
+  gradOutput: tf.Tensor2D,
+  needInputGradient: boolean,
+): { grads: tf.Tensor[]; input: tf.Tensor2D | undefined } {
+  const grads: tf.Tensor[] = []
+  let g: tf.Tensor2D | undefined = gradOutput
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const result = backpropDense(
+      layers[i] as DenseLayer,
+      traces[i] as DenseTrace,
+      g as tf.Tensor2D,
+      needInputGradient || i > 0,
+    )
+    grads.unshift(result.kernel, result.bias)
+    g = result.input
+  }
+  return { grads, input: layers.length > 0 ? g : gradOutput }
+}
+
+/** Creates a stack of dense layers `inputs → hidden… → outputs`. */
+export function createStack(
+  inputs: number,
+  hidden: readonly number[],
+  outputs: number,
+  hiddenActivation: Activation,
+  outputActivation: Activation,
+  random: Random,
+  name: string,
+): DenseLayer[] {
+  const sizes = [inputs, ...hidden, outputs]
+  return sizes
+    .slice(1)
+    .map((units, i) =>
+      createDense(
+        sizes[i] as number,
+        units,
+        i === sizes.length - 2 ? outputActivation : hiddenActivation,
+        random,
+        `${name}${i}`,
+      ),
+    )
 }

@@ -11,7 +11,14 @@ export { TrainingControl, yieldToEventLoop } from './trainingControl'
 export * from './backend'
 export * from './vae/vaeOptions'
 export { VAE } from './vae/vae'
-export type { VAEHistoryPoint, FitHooks, SampleOptions, InterpolateOptions } from './vae/vae'
+export type { VAEHistoryPoint, SampleOptions, InterpolateOptions } from './vae/vae'
+export {
+  runTrainingLoop,
+  applyGradientList,
+  type FitHooks,
+  type TrainingCounters,
+  type TrainingLoopSpec,
+} from './trainingLoop'
 export { klDivergence } from './vae/vaeNetwork'
 export * from '../data/digits'
 export * from '../data/sprites'

@@ -12,8 +12,13 @@ import {
 import { BusyError, DivergedError, InvalidOptionError, NotTrainedError } from '../errors'
 import { interpolationPath, type InterpolationMethod } from '../interpolate'
 import { createRandom, deriveSeed, type Random } from '../random'
-import { TrainingControl, yieldToEventLoop } from '../trainingControl'
-import type { TrainingProgress, TrainingUpdate, TrainResult } from '../training'
+import type { TrainResult } from '../training'
+import {
+  applyGradientList,
+  runTrainingLoop,
+  type FitHooks,
+  type TrainingCounters,
+} from '../trainingLoop'
 import { VAENetwork } from './vaeNetwork'
 import {
   resolveVAEModelOptions,
@@ -38,18 +43,6 @@ export interface VAEHistoryPoint {
   readonly kl: number
 }
 
-/** Hooks into a training run. */
-export interface FitHooks<Point> {
-  /** Pause, resume and stop at batch boundaries. Default: a fresh control nobody else holds. */
-  readonly control?: TrainingControl
-  /** Called with progress and the history points since the last call, throttled. */
-  readonly onUpdate?: (update: TrainingUpdate<Point>) => void
-  /** Minimum milliseconds between two `onUpdate` calls. Default `100` (10 per second). */
-  readonly updateIntervalMs?: number
-  /** Clock in milliseconds. Default `performance.now`. */
-  readonly now?: () => number
-}
-
 /** Options of {@link VAE.sample}. */
 export interface SampleOptions {
   /** Seed of the latent draws; the same seed gives the same latents. Default: a random seed. */
@@ -61,8 +54,6 @@ export interface InterpolateOptions {
   /** `'linear'` (default) or `'slerp'` (spherical, keeps latents at a typical norm). */
   readonly method?: InterpolationMethod
 }
-
-const defaultNow = (): number => performance.now()
 
 /**
  * A dense variational autoencoder on TF.js, framework-free. Runs in the worker, in Node (CPU or WASM
@@ -83,8 +74,7 @@ export class VAE {
   private shape: ImageShape | undefined
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
-  private steps = 0
-  private epochs = 0
+  private readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
   private fitting = false
 
   constructor(options: VAEModelOptions = {}) {
@@ -94,7 +84,7 @@ export class VAE {
 
   /** True once at least one training step has run. */
   get isTrained(): boolean {
-    return this.network !== undefined && this.steps > 0
+    return this.network !== undefined && this.counters.steps > 0
   }
 
   /** True while {@link VAE.fit} runs. */
@@ -114,12 +104,12 @@ export class VAE {
 
   /** Training steps run so far. */
   get trainedSteps(): number {
-    return this.steps
+    return this.counters.steps
   }
 
   /** Epochs run so far. */
   get trainedEpochs(): number {
-    return this.epochs
+    return this.counters.epochs
   }
 
   /**
@@ -181,105 +171,52 @@ export class VAE {
     hooks: FitHooks<VAEHistoryPoint>,
   ): Promise<TrainResult<VAEHistoryPoint>> {
     const network = this.network as VAENetwork
-    const shuffle = this.shuffleRandom as Random
     const noise = this.noiseRandom as Random
     const optimizer = this.ensureOptimizer(train.learningRate)
-    const control = hooks.control ?? new TrainingControl()
-    const now = hooks.now ?? defaultNow
-    const interval = hooks.updateIntervalMs ?? 100
     const n = data.shape[0]
-    const inputSize = network.inputSize
     const latentDim = network.options.latentDim
-    const stepsPerEpoch = Math.ceil(n / train.batchSize)
     const variables = network.variables()
-    const all = tf.tensor2d(data.data, [n, inputSize])
-
-    const started = now()
-    let lastUpdate = started
-    let samplesSinceUpdate = 0
-    let samplesPerSecond = 0
-    let pending: VAEHistoryPoint[] = []
-    let last: VAEHistoryPoint | undefined
-    let stepsThisRun = 0
-    const progressAt = (epochInRun: number, stepInEpoch: number): TrainingProgress => ({
-      epoch: this.epochs,
-      epochs: this.epochs - epochInRun + train.epochs,
-      step: this.steps,
-      stepInEpoch,
-      stepsPerEpoch,
-      samplesPerSecond,
-      elapsedMs: now() - started,
-    })
-    const flush = (epochInRun: number, stepInEpoch: number): void => {
-      const time = now()
-      if (time > lastUpdate && samplesSinceUpdate > 0) {
-        samplesPerSecond = (samplesSinceUpdate * 1000) / (time - lastUpdate)
-      }
-      lastUpdate = time
-      samplesSinceUpdate = 0
-      hooks.onUpdate?.({ progress: progressAt(epochInRun, stepInEpoch), history: pending })
-      pending = []
-    }
-
+    const all = tf.tensor2d(data.data, [n, network.inputSize])
     try {
-      for (let epochInRun = 1; epochInRun <= train.epochs; epochInRun++) {
-        if (control.stopRequested) break
-        this.epochs += 1
-        const snapshot = variables.map((v) => tf.clone(v))
-        try {
-          const order = shuffle.permutation(n)
-          for (let s = 0; s < stepsPerEpoch; s++) {
-            await control.waitWhilePaused()
-            if (control.stopRequested) break
-            const indices = order.subarray(s * train.batchSize, (s + 1) * train.batchSize)
+      return await runTrainingLoop<VAEHistoryPoint>(
+        {
+          sampleCount: n,
+          batchSize: train.batchSize,
+          epochs: train.epochs,
+          shuffle: this.shuffleRandom as Random,
+          counters: this.counters,
+          variables,
+          step: async (indices) => {
             const epsilon = noise.normals(indices.length * latentDim)
             const terms = tf.tidy(() => {
-              const x = tf.gather(
-                all,
-                tf.tensor1d(Int32Array.from(indices), 'int32'),
-              ) as tf.Tensor2D
+              const x = tf.gather(all, tf.tensor1d(Int32Array.from(indices), 'int32'))
               const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
-              const { terms: loss, gradients } = network.lossAndGradients(x, eps)
-              const named: tf.NamedTensorMap = {}
-              variables.forEach((variable, i) => {
-                named[variable.name] = gradients[i] as tf.Tensor
-              })
-              optimizer.applyGradients(named)
-              return tf.stack([loss.total, loss.reconstruction, loss.kl]) as tf.Tensor1D
+              const { terms: loss, gradients } = network.lossAndGradients(x as tf.Tensor2D, eps)
+              applyGradientList(optimizer, variables, gradients)
+              return tf.stack([loss.total, loss.reconstruction, loss.kl])
             })
-            const values = await terms.data()
+            const [loss = NaN, reconstruction = NaN, kl = NaN] = await terms.data()
             terms.dispose()
-            const [loss = NaN, reconstruction = NaN, kl = NaN] = values
-            if (![loss, reconstruction, kl].every(Number.isFinite)) {
-              snapshot.forEach((saved, i) => variables[i]?.assign(saved))
-              this.optimizer?.dispose()
-              this.optimizer = undefined
-              throw new DivergedError(
-                `training diverged at step ${this.steps + 1} (loss ${loss}); the weights from the start of epoch ${this.epochs} were restored. Lower learningRate (now ${train.learningRate}) or check the data scale`,
-                { step: this.steps + 1, learningRate: train.learningRate },
-              )
-            }
-            this.steps += 1
-            stepsThisRun += 1
-            samplesSinceUpdate += indices.length
-            last = { step: this.steps, epoch: this.epochs, loss, reconstruction, kl }
-            pending.push(last)
-            if (now() - lastUpdate >= interval) flush(epochInRun, s + 1)
-            await yieldToEventLoop()
-          }
-        } finally {
-          snapshot.forEach((t) => t.dispose())
-        }
-      }
+            return { loss, reconstruction, kl }
+          },
+          diverged: (values, step, epoch) => {
+            this.optimizer?.dispose()
+            this.optimizer = undefined
+            return new DivergedError(
+              `training diverged at step ${step} (loss ${values.loss}); the weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate}) or check the data scale`,
+              { step, learningRate: train.learningRate },
+            )
+          },
+        },
+        hooks,
+      )
     } finally {
       all.dispose()
     }
-    flush(train.epochs, stepsPerEpoch)
-    return { steps: stepsThisRun, stopped: control.stopRequested, last }
   }
 
   private requireNetwork(action: string): VAENetwork {
-    if (!this.network || this.steps === 0) {
+    if (!this.network || this.counters.steps === 0) {
       throw new NotTrainedError(
         `cannot ${action} before the model is trained; call train() (or fit()) first and wait for at least one step`,
       )
@@ -390,8 +327,8 @@ export class VAE {
     this.optimizer = undefined
     this.optimizerRate = undefined
     this.shape = undefined
-    this.steps = 0
-    this.epochs = 0
+    this.counters.steps = 0
+    this.counters.epochs = 0
   }
 
   /** Frees every tensor the model holds. */

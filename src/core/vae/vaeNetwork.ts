@@ -3,11 +3,13 @@ import {
   applyDense,
   applyDenseTraced,
   backpropDense,
+  backpropStack,
   createDense,
   disposeLayers,
+  forwardStack,
   layerVariables,
+  stackOutput,
   type DenseLayer,
-  type DenseTrace,
 } from '../dense'
 import { createRandom, deriveSeed } from '../random'
 import type { ResolvedVAEModelOptions } from './vaeOptions'
@@ -111,29 +113,16 @@ export class VAENetwork {
   ): { terms: VAELossTerms; gradients: tf.Tensor[] } {
     const batch = x.shape[0]
     const { beta, likelihood, observationNoise } = this.options
-    const forward = (layers: readonly DenseLayer[], input: tf.Tensor2D): DenseTrace[] => {
-      const traces: DenseTrace[] = []
-      let h = input
-      for (const layer of layers) {
-        const trace = applyDenseTraced(layer, h)
-        traces.push(trace)
-        h = trace.output
-      }
-      return traces
-    }
-    const encoderTraces = forward(this.encoder, x)
-    const hidden = encoderTraces[encoderTraces.length - 1]?.output ?? x
+    const encoderTraces = forwardStack(this.encoder, x)
+    const hidden = stackOutput(encoderTraces, x)
     const meanTrace = applyDenseTraced(this.meanHead, hidden)
     const logVarTrace = applyDenseTraced(this.logVarHead, hidden)
     const mean = meanTrace.output
     const logVar = logVarTrace.output
     const std = tf.exp(tf.mul(logVar, 0.5))
     const z = tf.add(mean, tf.mul(std, epsilon)) as tf.Tensor2D
-    const decoderTraces = forward(this.decoder, z)
-    const outputTrace = applyDenseTraced(
-      this.output,
-      decoderTraces[decoderTraces.length - 1]?.output ?? z,
-    )
+    const decoderTraces = forwardStack(this.decoder, z)
+    const outputTrace = applyDenseTraced(this.output, stackOutput(decoderTraces, z))
     const raw = outputTrace.output
     const reconstruction = tf.mean(this.reconstructionNLL(x, raw)) as tf.Scalar
     const kl = tf.mean(klDivergence(mean, logVar)) as tf.Scalar
@@ -144,29 +133,14 @@ export class VAENetwork {
       likelihood === 'bernoulli'
         ? (tf.div(tf.sub(tf.sigmoid(raw), x), batch) as tf.Tensor2D)
         : (tf.div(tf.sub(raw, x), observationNoise * observationNoise * batch) as tf.Tensor2D)
-    const backward = (
-      layers: readonly DenseLayer[],
-      traces: readonly DenseTrace[],
-      grad: tf.Tensor2D,
-      needInput: boolean,
-    ): { grads: tf.Tensor[]; input: tf.Tensor2D } => {
-      const grads: tf.Tensor[] = []
-      let g = grad
-      for (let i = layers.length - 1; i >= 0; i--) {
-        const result = backpropDense(
-          layers[i] as DenseLayer,
-          traces[i] as DenseTrace,
-          g,
-          needInput || i > 0,
-        )
-        grads.unshift(result.kernel, result.bias)
-        g = result.input ?? g
-      }
-      return { grads, input: g }
-    }
     const outputGrads = backpropDense(this.output, outputTrace, gradRaw, true)
-    const decoder = backward(this.decoder, decoderTraces, outputGrads.input as tf.Tensor2D, true)
-    const gradZ = decoder.input
+    const decoder = backpropStack(
+      this.decoder,
+      decoderTraces,
+      outputGrads.input as tf.Tensor2D,
+      true,
+    )
+    const gradZ = decoder.input as tf.Tensor2D
     // KL = −½Σ(1 + lv − μ² − e^lv): ∂/∂μ = μ, ∂/∂lv = ½(e^lv − 1); averaged over the batch.
     const gradMean = tf.add(gradZ, tf.mul(mean, beta / batch)) as tf.Tensor2D
     const gradLogVar = tf.add(
@@ -182,13 +156,13 @@ export class VAENetwork {
     )
     const encoder =
       this.encoder.length > 0
-        ? backward(
+        ? backpropStack(
             this.encoder,
             encoderTraces,
             tf.add(meanGrads.input as tf.Tensor2D, logVarGrads.input as tf.Tensor2D) as tf.Tensor2D,
             false,
           )
-        : { grads: [], input: x }
+        : { grads: [] }
     return {
       terms: { total, reconstruction, kl },
       gradients: [
