@@ -13,13 +13,15 @@ export { LossChart, type LossChartProps } from './components/LossChart'
 export type { HistoryPointLike, LossSeries } from './components/lossChartGeometry'
 export type { ImageColorMap } from './components/imagePixels'
 export type { SampleSource, LatentSource } from './components/modelHandle'
+export { VAEClient, type VAEClientOptions } from './client/vaeClient'
+export { GANClient, type GANClientOptions } from './client/ganClient'
 export {
-  VAEClient,
-  type VAEClientOptions,
-  type VAEData,
+  ModelClient,
+  type ModelClientOptions,
+  type ModelData,
   type ClientSampleOptions,
   type ClientInterpolateOptions,
-} from './client/vaeClient'
+} from './client/modelClient'
 export type { ModelState, ModelStatus } from './client/modelState'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
 export type { TrainSummary } from '../workers/host'

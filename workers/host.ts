@@ -13,6 +13,8 @@ import {
   type LatentBatch,
 } from '../src/core/dataset'
 import { BusyError, InvalidInputError, toWireError } from '../src/core/errors'
+import { GAN, type GANHistoryPoint, type View2D, type View2DOptions } from '../src/core/gan/gan'
+import type { GANModelOptions, GANTrainOptions } from '../src/core/gan/ganOptions'
 import type { InterpolationMethod } from '../src/core/interpolate'
 import type { TrainingUpdate, TrainResult } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
@@ -24,8 +26,11 @@ import type { ModelInfo } from './modelInfo'
 /** Data a client sends for training: a batch, or the name of a built-in data set. */
 export type TrainingData = DataInput | BuiltinDataset
 
+/** A history point of any model family. */
+export type HistoryPoint = VAEHistoryPoint | GANHistoryPoint
+
 /** How a call of `train` ended, with the model's state after it. */
-export interface TrainSummary extends TrainResult<VAEHistoryPoint> {
+export interface TrainSummary<Point = HistoryPoint> extends TrainResult<Point> {
   readonly model: ModelInfo
 }
 
@@ -40,8 +45,11 @@ export interface WorkerMemory {
   readonly numBytes: number
 }
 
+type AnyModel =
+  { readonly kind: 'vae'; readonly model: VAE } | { readonly kind: 'gan'; readonly model: GAN }
+
 interface ModelEntry {
-  readonly vae: VAE
+  readonly held: AnyModel
   data: ImageBatch | undefined
   control: TrainingControl | undefined
   training: Promise<unknown> | undefined
@@ -85,25 +93,60 @@ export class WorkerHost {
   }
 
   private info(entry: ModelEntry): ModelInfo {
-    const options = entry.vae.resolvedOptions
+    const { kind, model } = entry.held
     return {
-      trainedSteps: entry.vae.trainedSteps,
-      trainedEpochs: entry.vae.trainedEpochs,
-      imageShape: entry.vae.imageShape,
-      latentDim: options?.latentDim,
-      hiddenUnits: options?.hiddenUnits,
-      likelihood: options?.likelihood,
+      kind,
+      trainedSteps: model.trainedSteps,
+      trainedEpochs: model.trainedEpochs,
+      imageShape: model.imageShape,
+      latentDim:
+        kind === 'vae'
+          ? entry.held.model.resolvedOptions?.latentDim
+          : entry.held.model.resolvedOptions?.noiseDim,
     }
+  }
+
+  private store(id: string, held: AnyModel): ModelInfo {
+    const entry: ModelEntry = { held, data: undefined, control: undefined, training: undefined }
+    this.models.set(id, entry)
+    return this.info(entry)
+  }
+
+  private gan(id: string, action: string): GAN {
+    const { held } = this.entry(id)
+    if (held.kind !== 'gan') {
+      throw new InvalidInputError(
+        `${action} needs a GAN; model ${id} is a ${held.kind.toUpperCase()}`,
+      )
+    }
+    return held.model
+  }
+
+  private vae(id: string, action: string): VAE {
+    const { held } = this.entry(id)
+    if (held.kind !== 'vae') {
+      throw new InvalidInputError(
+        `${action} needs a model with an encoder; model ${id} is a ${held.kind.toUpperCase()}, which has none`,
+      )
+    }
+    return held.model
   }
 
   /** Creates (or replaces) the VAE `id`. Validates the options first. */
   createVAE(id: string, options: VAEModelOptions): Promise<ModelInfo> {
     return guarded(async () => {
-      const vae = new VAE(options)
+      const model = new VAE(options)
       await this.disposeModel(id)
-      const entry: ModelEntry = { vae, data: undefined, control: undefined, training: undefined }
-      this.models.set(id, entry)
-      return this.info(entry)
+      return this.store(id, { kind: 'vae', model })
+    })
+  }
+
+  /** Creates (or replaces) the GAN `id`. Validates the options first. */
+  createGAN(id: string, options: GANModelOptions): Promise<ModelInfo> {
+    return guarded(async () => {
+      const model = new GAN(options)
+      await this.disposeModel(id)
+      return this.store(id, { kind: 'gan', model })
     })
   }
 
@@ -114,8 +157,8 @@ export class WorkerHost {
   train(
     id: string,
     data: TrainingData | undefined,
-    options: VAETrainOptions,
-    onUpdate?: (update: ModelUpdate<VAEHistoryPoint>) => void,
+    options: VAETrainOptions | GANTrainOptions,
+    onUpdate?: (update: ModelUpdate<HistoryPoint>) => void,
   ): Promise<TrainSummary> {
     return guarded(async () => {
       const entry = this.entry(id)
@@ -134,18 +177,23 @@ export class WorkerHost {
       entry.control = control
       // Updates travel on the callback's own channel; the result must not overtake the last one.
       let delivered: Promise<unknown> = Promise.resolve()
-      const run = entry.vae.fit(entry.data, options, {
+      const hooks = {
         control,
         ...(onUpdate
           ? {
-              onUpdate: (update) => {
+              onUpdate: (update: TrainingUpdate<HistoryPoint>) => {
                 delivered = Promise.resolve(onUpdate({ ...update, model: this.info(entry) })).catch(
                   () => {},
                 )
               },
             }
           : {}),
-      })
+      }
+      const { held } = entry
+      const run: Promise<TrainResult<HistoryPoint>> =
+        held.kind === 'vae'
+          ? held.model.fit(entry.data, options as VAETrainOptions, hooks)
+          : held.model.fit(entry.data, options as GANTrainOptions, hooks)
       entry.training = run
       try {
         const result = await run
@@ -182,7 +230,7 @@ export class WorkerHost {
     return guarded(async () => {
       await this.stop(id)
       const entry = this.entry(id)
-      entry.vae.reset()
+      entry.held.model.reset()
       return this.info(entry)
     })
   }
@@ -195,28 +243,33 @@ export class WorkerHost {
   /** `n` images decoded from prior draws. */
   sample(id: string, n: number, seed?: number): Promise<ImageBatch> {
     return guarded(async () =>
-      transferImages(await this.entry(id).vae.sample(n, seed === undefined ? {} : { seed })),
+      transferImages(await this.entry(id).held.model.sample(n, seed === undefined ? {} : { seed })),
     )
   }
 
   /** Posterior means of `images`. */
   encode(id: string, images: ImageBatch): Promise<LatentBatch> {
     return guarded(async () => {
-      const latents = await this.entry(id).vae.encode(toImageBatch(images, { name: 'images' }))
+      const latents = await this.vae(id, 'encode').encode(toImageBatch(images, { name: 'images' }))
       return Comlink.transfer(latents, [latents.data.buffer])
     })
   }
 
-  /** Images decoded from `latents`. */
+  /** Images decoded from latents (VAE) or generated from noise vectors (GAN). */
   decode(id: string, latents: LatentBatch | Float32Array): Promise<ImageBatch> {
-    return guarded(async () => transferImages(await this.entry(id).vae.decode(latents)))
+    return guarded(async () => {
+      const { held } = this.entry(id)
+      const images =
+        held.kind === 'vae' ? await held.model.decode(latents) : await held.model.generate(latents)
+      return transferImages(images)
+    })
   }
 
   /** Images through the model and back. */
   reconstruct(id: string, images: ImageBatch): Promise<ImageBatch> {
     return guarded(async () =>
       transferImages(
-        await this.entry(id).vae.reconstruct(toImageBatch(images, { name: 'images' })),
+        await this.vae(id, 'reconstruct').reconstruct(toImageBatch(images, { name: 'images' })),
       ),
     )
   }
@@ -230,7 +283,7 @@ export class WorkerHost {
     method: InterpolationMethod = 'linear',
   ): Promise<ImageBatch> {
     return guarded(async () =>
-      transferImages(await this.entry(id).vae.interpolate(a, b, steps, { method })),
+      transferImages(await this.entry(id).held.model.interpolate(a, b, steps, { method })),
     )
   }
 
@@ -241,8 +294,16 @@ export class WorkerHost {
       if (!entry) return
       entry.control?.stop()
       await entry.training?.catch(() => undefined)
-      entry.vae.dispose()
+      entry.held.model.dispose()
       this.models.delete(id)
+    })
+  }
+
+  /** For a GAN on 2-D data: the discriminator over the plane and generated points. */
+  view2d(id: string, options: View2DOptions = {}): Promise<View2D> {
+    return guarded(async () => {
+      const view = await this.gan(id, 'the 2-D view').view2d(options)
+      return Comlink.transfer(view, [view.heatmap.buffer, view.generated.buffer])
     })
   }
 

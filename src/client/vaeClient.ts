@@ -1,18 +1,5 @@
-/**
- * The main-thread side of a VAE: owns its state (changed only through {@link modelReducer}), talks to
- * the shared worker over Comlink, validates input before any work is sent. No TF.js, no React.
- */
-import * as Comlink from 'comlink'
-import type { BackendPreference } from '../core/backend'
-import { toImageBatch, type DataInput, type ImageBatch, type LatentBatch } from '../core/dataset'
-import {
-  CancelledError,
-  InvalidInputError,
-  NotTrainedError,
-  fromWireError,
-  type LatentkitError,
-} from '../core/errors'
-import type { InterpolationMethod } from '../core/interpolate'
+/** The main-thread side of a VAE. */
+import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
 import type { VAEHistoryPoint } from '../core/vae/vae'
 import {
   validateVAEModelOptions,
@@ -20,45 +7,15 @@ import {
   type VAEModelOptions,
   type VAETrainOptions,
 } from '../core/vae/vaeOptions'
-import { isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
-import type { ModelUpdate, TrainSummary, TrainingData } from '../../workers/host'
+import { toImageBatch } from '../core/dataset'
 import type { ModelInfo } from '../../workers/modelInfo'
-import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
-import { Subscribable } from './subscribable'
-import { acquireWorker, discardWorker, type CreateWorker, type WorkerLease } from './workerPool'
-
-/** Data a VAE can train on: user data, or a built-in data set by name. */
-export type VAEData = DataInput | BuiltinDataset
+import { ModelClient, pickDefined, type ModelClientOptions } from './modelClient'
+import type { WorkerLease } from './workerPool'
 
 /** Options of a VAE client (and of `useVAE`). */
-export interface VAEClientOptions extends VAEModelOptions, VAETrainOptions {
-  /** Training data. Keep its identity stable (e.g. `useMemo`) so it is sent to the worker once. */
-  readonly data?: VAEData
-  /** Shape of one image when `data` is given as flat rows. See `toImageBatch`. */
-  readonly imageShape?: readonly [number, number, number]
-  /** TF.js backend: `'auto'` (default: WebGPU → WebGL → WASM → CPU, skipping software GPUs) or one to force. */
-  readonly backend?: BackendPreference
-  /** Start training as soon as there is data and nothing is trained. Default `false`. */
-  readonly autoTrain?: boolean
-  /** Most history points kept (older ones are dropped). Default `5000`. */
-  readonly historyLimit?: number
-  /** Starts the worker yourself (escape hatch for unusual bundlers); default: latentkit's bundled worker. */
-  readonly createWorker?: CreateWorker
-}
+export interface VAEClientOptions extends VAEModelOptions, VAETrainOptions, ModelClientOptions {}
 
-/** Options of `sample`. */
-export interface ClientSampleOptions {
-  /** Seed of the latent draws: the same seed gives the same latents. Default: random. */
-  readonly seed?: number
-}
-
-/** Options of `interpolate`. */
-export interface ClientInterpolateOptions {
-  /** `'linear'` (default) or `'slerp'`. */
-  readonly method?: InterpolationMethod
-}
-
-const MODEL_KEYS = [
+const VAE_MODEL_KEYS = [
   'latentDim',
   'hiddenUnits',
   'likelihood',
@@ -67,325 +24,37 @@ const MODEL_KEYS = [
   'seed',
 ] as const satisfies readonly (keyof VAEModelOptions)[]
 
-function modelKey(options: VAEClientOptions): string {
-  return JSON.stringify(MODEL_KEYS.map((key) => options[key] ?? null))
-}
-
-function modelOptionsOf(options: VAEClientOptions): VAEModelOptions {
-  const picked: Record<string, unknown> = {}
-  for (const key of MODEL_KEYS) if (options[key] !== undefined) picked[key] = options[key]
-  return picked as VAEModelOptions
-}
-
-function trainOptionsOf(options: VAEClientOptions): VAETrainOptions {
-  return {
-    ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
-    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-    ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
-  }
-}
-
-const DATA_KEY_NONE = Symbol('none')
-
-let nextModelId = 1
+const VAE_TRAIN_KEYS = [
+  'epochs',
+  'batchSize',
+  'learningRate',
+] as const satisfies readonly (keyof VAETrainOptions)[]
 
 /** A VAE living in the shared worker, seen from the main thread. */
-export class VAEClient extends Subscribable {
-  private options: VAEClientOptions
-  private state: ModelState<VAEHistoryPoint> = initialModelState()
-  private lease: WorkerLease | undefined
-  private removeCrashListener: (() => void) | undefined
-  private modelId: string | undefined
-  private modelReady: Promise<string> | undefined
-  private sentData: unknown = DATA_KEY_NONE
-  private training: Promise<TrainSummary | undefined> | undefined
-  private teardownTimer: ReturnType<typeof setTimeout> | undefined
-  private generation = 0
+export class VAEClient extends ModelClient<VAEHistoryPoint, VAEClientOptions> {
+  protected readonly modelKeys = VAE_MODEL_KEYS
 
   constructor(options: VAEClientOptions = {}) {
-    super()
-    this.options = options
-    this.getSnapshot = this.getSnapshot.bind(this)
-    this.train = this.train.bind(this)
-    this.pause = this.pause.bind(this)
-    this.resume = this.resume.bind(this)
-    this.stop = this.stop.bind(this)
-    this.reset = this.reset.bind(this)
-    this.sample = this.sample.bind(this)
+    super(options)
     this.encode = this.encode.bind(this)
-    this.decode = this.decode.bind(this)
     this.reconstruct = this.reconstruct.bind(this)
-    this.interpolate = this.interpolate.bind(this)
   }
 
-  /** The current immutable state. */
-  getSnapshot(): ModelState<VAEHistoryPoint> {
-    return this.state
+  protected validate(options: VAEClientOptions): void {
+    validateVAEModelOptions(pickDefined(options, VAE_MODEL_KEYS))
+    validateVAETrainOptions(pickDefined(options, VAE_TRAIN_KEYS))
   }
 
-  private dispatch(action: ModelAction<VAEHistoryPoint>): void {
-    const next = modelReducer(this.state, action)
-    if (next === this.state) return
-    this.state = next
-    for (const listener of this.listeners) listener()
+  protected trainOptionsOf(options: VAEClientOptions): VAETrainOptions {
+    return pickDefined(options, VAE_TRAIN_KEYS)
   }
 
-  private fail(error: unknown, model?: ModelInfo): LatentkitError {
-    const typed = fromWireError(error)
-    this.dispatch({ type: 'error', error: typed, ...(model ? { model } : {}) })
-    return typed
-  }
-
-  /** Applies new options. A change of architecture, loss or seed starts a fresh, untrained model. */
-  setOptions(next: VAEClientOptions): void {
-    const previous = this.options
-    this.options = next
-    const workerChanged =
-      (previous.backend ?? 'auto') !== (next.backend ?? 'auto') ||
-      previous.createWorker !== next.createWorker
-    if (workerChanged && this.lease) {
-      this.teardown()
-      this.dispatch({ type: 'reset', model: undefined })
-    } else if (modelKey(previous) !== modelKey(next) && this.modelReady) {
-      void this.replaceModel()
-    }
-    this.maybeAutoTrain()
-  }
-
-  protected override onSubscribe(): void {
-    if (this.teardownTimer !== undefined) {
-      clearTimeout(this.teardownTimer)
-      this.teardownTimer = undefined
-    }
-    this.maybeAutoTrain()
-  }
-
-  protected override onUnsubscribe(): void {
-    // Deferred: React StrictMode unsubscribes and resubscribes at once; keep the model for that.
-    this.teardownTimer = setTimeout(() => {
-      this.teardownTimer = undefined
-      if (!this.hasListeners()) this.teardown()
-    }, 0)
-  }
-
-  private maybeAutoTrain(): void {
-    if (
-      this.options.autoTrain &&
-      this.options.data !== undefined &&
-      this.hasListeners() &&
-      this.state.status === 'idle' &&
-      !this.training
-    ) {
-      this.train().catch(() => undefined)
-    }
-  }
-
-  private teardown(): void {
-    this.generation += 1
-    const lease = this.lease
-    const id = this.modelId
-    this.removeCrashListener?.()
-    this.lease = undefined
-    this.modelId = undefined
-    this.modelReady = undefined
-    this.removeCrashListener = undefined
-    this.training = undefined
-    this.sentData = DATA_KEY_NONE
-    if (lease) {
-      const done = id ? lease.api.disposeModel(id).catch(() => undefined) : Promise.resolve()
-      void done.finally(() => lease.release())
-    }
-  }
-
-  private async replaceModel(): Promise<void> {
-    const lease = this.lease
-    const oldId = this.modelId
-    this.generation += 1
-    this.modelId = undefined
-    this.modelReady = undefined
-    this.training = undefined
-    this.sentData = DATA_KEY_NONE
-    this.dispatch({ type: 'reset', model: undefined })
-    if (lease && oldId) await lease.api.disposeModel(oldId).catch(() => undefined)
-  }
-
-  private ensureModel(): Promise<string> {
-    if (this.modelReady) return this.modelReady
-    const generation = this.generation
-    const backendPreference = this.options.backend ?? 'auto'
-    if (!this.lease) {
-      const lease = acquireWorker(backendPreference, this.options.createWorker)
-      this.lease = lease
-      this.removeCrashListener = lease.onCrash((error) => {
-        discardWorker(backendPreference, this.options.createWorker)
-        this.lease = undefined
-        this.modelId = undefined
-        this.modelReady = undefined
-        this.training = undefined
-        this.sentData = DATA_KEY_NONE
-        this.dispatch({ type: 'error', error })
-      })
-    }
-    const lease = this.lease
-    const ready = (async () => {
-      this.dispatch({ type: 'loading' })
-      const backend = await lease.backend
-      this.dispatch({ type: 'backend', backend })
-      const id = `vae-${nextModelId++}`
-      await lease.api.createVAE(id, modelOptionsOf(this.options))
-      if (generation !== this.generation) {
-        await lease.api.disposeModel(id).catch(() => undefined)
-        throw new CancelledError('the model was replaced (options changed) while it was starting')
-      }
-      this.modelId = id
-      return id
-    })()
-    this.modelReady = ready
-    ready.catch(() => {
-      if (this.modelReady === ready) this.modelReady = undefined
-    })
-    return ready
-  }
-
-  private dataToSend(): TrainingData | undefined {
-    const data = this.options.data
-    const identity = isBuiltinDataset(data) ? JSON.stringify(data) : data
-    if (identity === this.sentData) return undefined
-    if (data === undefined) return undefined
-    if (isBuiltinDataset(data)) return data
-    const imageShape = this.options.imageShape
-    return toImageBatch(data, imageShape ? { imageShape } : {})
-  }
-
-  private markSent(): void {
-    const data = this.options.data
-    this.sentData = isBuiltinDataset(data) ? JSON.stringify(data) : data
-  }
-
-  /**
-   * Trains for `epochs` epochs on `data`, continuing from the current weights. Resolves when training
-   * ends (also after `stop()`); rejects with a typed error, which is also put in `error`. Calling it
-   * while training returns the running training.
-   */
-  train(): Promise<TrainSummary | undefined> {
-    if (this.training) return this.training
-    const run = this.runTraining()
-    this.training = run
-    const clear = (): void => {
-      if (this.training === run) this.training = undefined
-    }
-    run.then(clear, clear)
-    return run
-  }
-
-  private async runTraining(): Promise<TrainSummary | undefined> {
-    const generation = this.generation
-    let payload: TrainingData | undefined
-    try {
-      validateVAEModelOptions(modelOptionsOf(this.options))
-      validateVAETrainOptions(trainOptionsOf(this.options))
-      if (this.options.data === undefined && this.sentData === DATA_KEY_NONE) {
-        throw new InvalidInputError(
-          "no training data; pass data (e.g. data: 'digits' or { data, shape })",
-        )
-      }
-      payload = this.dataToSend()
-    } catch (error) {
-      throw this.fail(error)
-    }
-    try {
-      const id = await this.ensureModel()
-      const lease = this.lease as WorkerLease
-      this.dispatch({ type: 'trainStart' })
-      const historyLimit = this.options.historyLimit ?? 5000
-      const onUpdate = Comlink.proxy((update: ModelUpdate<VAEHistoryPoint>) => {
-        if (generation !== this.generation) return
-        this.dispatch({
-          type: 'progress',
-          progress: update.progress,
-          points: update.history,
-          model: update.model,
-          historyLimit,
-        })
-      })
-      const summary = await lease.api.train(id, payload, trainOptionsOf(this.options), onUpdate)
-      if (payload !== undefined) this.markSent()
-      if (generation !== this.generation) return undefined
-      this.dispatch({ type: 'trainEnd', model: summary.model })
-      return summary
-    } catch (error) {
-      if (generation !== this.generation) return undefined
-      const model = await this.currentInfo()
-      if (model) this.dispatch({ type: 'trainEnd', model })
-      throw this.fail(error, model)
-    }
-  }
-
-  private async currentInfo(): Promise<ModelInfo | undefined> {
-    if (!this.lease || !this.modelId) return undefined
-    return this.lease.api.modelInfo(this.modelId).catch(() => undefined)
-  }
-
-  /** Pauses training at the next batch boundary. */
-  async pause(): Promise<void> {
-    if (!this.lease || !this.modelId || this.state.status !== 'training') return
-    await this.lease.api.pause(this.modelId)
-    this.dispatch({ type: 'paused' })
-  }
-
-  /** Resumes paused training. */
-  async resume(): Promise<void> {
-    if (!this.lease || !this.modelId || this.state.status !== 'paused') return
-    await this.lease.api.resume(this.modelId)
-    this.dispatch({ type: 'resumed' })
-  }
-
-  /** Stops training at the next batch boundary; the weights trained so far are kept. */
-  async stop(): Promise<void> {
-    if (!this.lease || !this.modelId) return
-    await this.lease.api.stop(this.modelId)
-    await this.training?.catch(() => undefined)
-  }
-
-  /** Stops training and forgets the weights and history; options and data are kept. */
-  async reset(): Promise<void> {
-    if (this.lease && this.modelId) {
-      const id = this.modelId
-      const lease = this.lease
-      await lease.api.stop(id)
-      await this.training?.catch(() => undefined)
-      const model = await lease.api.reset(id)
-      this.dispatch({ type: 'reset', model })
-    } else {
-      this.dispatch({ type: 'reset', model: undefined })
-    }
-  }
-
-  private async call<T>(
-    action: string,
-    work: (id: string, lease: WorkerLease) => Promise<T>,
-  ): Promise<T> {
-    try {
-      if (
-        !this.lease ||
-        !this.modelId ||
-        !(this.state.model && this.state.model.trainedSteps > 0)
-      ) {
-        throw new NotTrainedError(
-          `cannot ${action} before the model is trained; call train() first and wait for at least one step`,
-        )
-      }
-      const result = await work(this.modelId, this.lease)
-      this.dispatch({ type: 'succeeded' })
-      return result
-    } catch (error) {
-      throw this.fail(error)
-    }
-  }
-
-  /** Decodes `n` draws from the prior. */
-  sample(n: number, options: ClientSampleOptions = {}): Promise<ImageBatch> {
-    return this.call('sample', (id, lease) => lease.api.sample(id, n, options.seed))
+  protected createModel(
+    lease: WorkerLease,
+    id: string,
+    options: VAEClientOptions,
+  ): Promise<ModelInfo> {
+    return lease.api.createVAE(id, pickDefined(options, VAE_MODEL_KEYS))
   }
 
   /** Posterior means of `images`. */
@@ -395,45 +64,10 @@ export class VAEClient extends Subscribable {
     )
   }
 
-  /** Images decoded from latent vectors (`[n, latentDim]`). */
-  decode(latents: LatentBatch | Float32Array | readonly number[]): Promise<ImageBatch> {
-    return this.call('decode', (id, lease) =>
-      lease.api.decode(
-        id,
-        latents instanceof Float32Array || Array.isArray(latents)
-          ? Float32Array.from(latents as ArrayLike<number>)
-          : (latents as LatentBatch),
-      ),
-    )
-  }
-
   /** `images` encoded to their posterior means and decoded again. */
   reconstruct(images: DataInput): Promise<ImageBatch> {
     return this.call('reconstruct', (id, lease) =>
       lease.api.reconstruct(id, toImageBatch(images, { name: 'images', ...this.shapeHint() })),
     )
-  }
-
-  /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
-  interpolate(
-    a: Float32Array | readonly number[],
-    b: Float32Array | readonly number[],
-    steps: number,
-    options: ClientInterpolateOptions = {},
-  ): Promise<ImageBatch> {
-    return this.call('interpolate', (id, lease) =>
-      lease.api.interpolate(
-        id,
-        Float32Array.from(a),
-        Float32Array.from(b),
-        steps,
-        options.method ?? 'linear',
-      ),
-    )
-  }
-
-  private shapeHint(): { imageShape?: readonly [number, number, number] } {
-    const shape = this.state.model?.imageShape
-    return shape ? { imageShape: shape } : {}
   }
 }

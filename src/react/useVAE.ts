@@ -3,12 +3,8 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dataset'
 import type { VAEHistoryPoint } from '../core/vae/vae'
 import type { ModelState } from '../client/modelState'
-import {
-  VAEClient,
-  type ClientInterpolateOptions,
-  type ClientSampleOptions,
-  type VAEClientOptions,
-} from '../client/vaeClient'
+import { VAEClient, type VAEClientOptions } from '../client/vaeClient'
+import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/modelClient'
 import type { TrainSummary } from '../../workers/host'
 
 /**

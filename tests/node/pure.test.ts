@@ -75,12 +75,11 @@ describe('errors across the wire', () => {
 
 describe('model state reducer', () => {
   const info = {
+    kind: 'vae' as const,
     trainedSteps: 3,
     trainedEpochs: 1,
     imageShape: [8, 8, 1] as const,
     latentDim: 2,
-    hiddenUnits: [4],
-    likelihood: 'bernoulli' as const,
   }
   test('training lifecycle and history cap', () => {
     let s = initialModelState<{ step: number }>()

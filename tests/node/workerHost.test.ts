@@ -2,8 +2,7 @@ import * as Comlink from 'comlink'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WorkerHost } from '../../workers/host'
 import { fromWireError } from '../../src/core/errors'
-import type { ModelUpdate } from '../../workers/host'
-import type { VAEHistoryPoint } from '../../src/core/vae/vae'
+import type { HistoryPoint, ModelUpdate } from '../../workers/host'
 import { switchBackend } from './setupBackend'
 
 // The worker's API over a real MessageChannel, as Comlink's own same-window tests do.
@@ -26,12 +25,12 @@ describe('WorkerHost over Comlink', () => {
     const backend = await api.init('cpu')
     expect(backend.name).toBe('cpu')
     await api.createVAE('m1', { seed: 1, hiddenUnits: [32], latentDim: 2 })
-    const updates: ModelUpdate<VAEHistoryPoint>[] = []
+    const updates: ModelUpdate<HistoryPoint>[] = []
     const summary = await api.train(
       'm1',
       { name: 'digits', limit: 256 },
       { epochs: 3, batchSize: 32 },
-      Comlink.proxy((u: ModelUpdate<VAEHistoryPoint>) => void updates.push(u)),
+      Comlink.proxy((u: ModelUpdate<HistoryPoint>) => void updates.push(u)),
     )
     expect(summary.steps).toBe(24)
     expect(summary.model.trainedSteps).toBe(24)

@@ -1,0 +1,421 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  assertImageShape,
+  imageShapeOf,
+  toLatentBatch,
+  valuesPerImage,
+  type ImageBatch,
+  type ImageShape,
+  type LatentBatch,
+} from '../dataset'
+import {
+  BusyError,
+  DivergedError,
+  InvalidInputError,
+  InvalidOptionError,
+  NotTrainedError,
+} from '../errors'
+import { interpolationPath } from '../interpolate'
+import { createRandom, deriveSeed, type Random } from '../random'
+import type { TrainResult } from '../training'
+import {
+  applyGradientList,
+  runTrainingLoop,
+  type FitHooks,
+  type TrainingCounters,
+} from '../trainingLoop'
+import type { InterpolateOptions, SampleOptions } from '../vae/vae'
+import { meanPairwiseDistance } from './ganMetrics'
+import { GANNetwork } from './ganNetwork'
+import {
+  resolveGANModelOptions,
+  resolveGANTrainOptions,
+  validateGANModelOptions,
+  type GANModelOptions,
+  type GANTrainOptions,
+  type ResolvedGANModelOptions,
+  type ResolvedGANTrainOptions,
+} from './ganOptions'
+
+/** What one GAN training step reports. */
+export interface GANHistoryPoint {
+  /** Global step number, from 1 (one generator update each). */
+  readonly step: number
+  /** Epoch, from 1. */
+  readonly epoch: number
+  /** Non-saturating generator loss −log D(G(z)), batch mean. */
+  readonly generatorLoss: number
+  /** Discriminator cross-entropy on real plus generated samples, batch means. */
+  readonly discriminatorLoss: number
+  /** Mean D(x) on real samples (probability). */
+  readonly realScore: number
+  /** Mean D(G(z)) on generated samples (probability). */
+  readonly fakeScore: number
+  /** Sample diversity relative to the data's, measured every {@link DIVERSITY_EVERY} steps. */
+  readonly diversity?: number
+}
+
+/** Steps between two diversity measurements. */
+export const DIVERSITY_EVERY = 25
+
+/** Options of {@link GAN.view2d}. */
+export interface View2DOptions {
+  /** Cells per side of the discriminator heatmap. Default `48`. */
+  readonly gridSize?: number
+  /** Generated points to return. Default `512`. */
+  readonly samples?: number
+  /** Seed of the generated points (same seed, same noise). Default `0`. */
+  readonly seed?: number
+}
+
+/** What the 2-D teaching view draws, computed in the worker. */
+export interface View2D {
+  /** `[xMin, xMax, yMin, yMax]` of the plane shown. */
+  readonly extent: readonly [number, number, number, number]
+  /** Cells per side. */
+  readonly gridSize: number
+  /** D's probability of "real" per cell, row-major, first row at `yMax` (top). */
+  readonly heatmap: Float32Array
+  /** Generated points, `[samples, 2]` flat. */
+  readonly generated: Float32Array
+}
+
+/**
+ * A generative adversarial network on TF.js (dense generator and discriminator), framework-free.
+ * Same life cycle as {@link VAE}: `fit` continues training; `sample`, `generate`, `interpolate` run it.
+ */
+export class GAN {
+  private readonly modelOptions: GANModelOptions
+  private network: GANNetwork | undefined
+  private generatorOptimizer: tf.Optimizer | undefined
+  private discriminatorOptimizer: tf.Optimizer | undefined
+  private optimizerKey = ''
+  private shape: ImageShape | undefined
+  private shuffleRandom: Random | undefined
+  private noiseRandom: Random | undefined
+  private dataBounds: readonly [number, number, number, number] | undefined
+  private readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
+  private fitting = false
+
+  constructor(options: GANModelOptions = {}) {
+    validateGANModelOptions(options)
+    this.modelOptions = { ...options }
+  }
+
+  /** True once at least one step has run. */
+  get isTrained(): boolean {
+    return this.network !== undefined && this.counters.steps > 0
+  }
+
+  /** Shape of one sample, known after the first fit. */
+  get imageShape(): ImageShape | undefined {
+    return this.shape
+  }
+
+  /** Options with defaults resolved, known after the first fit. */
+  get resolvedOptions(): ResolvedGANModelOptions | undefined {
+    return this.network?.options
+  }
+
+  /** Steps run so far. */
+  get trainedSteps(): number {
+    return this.counters.steps
+  }
+
+  /** Epochs run so far. */
+  get trainedEpochs(): number {
+    return this.counters.epochs
+  }
+
+  /**
+   * Trains on `data` for `options.epochs` epochs, continuing from the current weights. A non-finite
+   * loss stops training with `DIVERGED` and restores both networks to the start of the epoch.
+   */
+  async fit(
+    data: ImageBatch,
+    options: GANTrainOptions = {},
+    hooks: FitHooks<GANHistoryPoint> = {},
+  ): Promise<TrainResult<GANHistoryPoint>> {
+    if (this.fitting) {
+      throw new BusyError('this model is already training; stop() it or wait before training again')
+    }
+    const train = resolveGANTrainOptions(options)
+    if (this.shape) assertImageShape(data, this.shape)
+    this.fitting = true
+    try {
+      this.build(data)
+      return await this.runEpochs(data, train, hooks)
+    } finally {
+      this.fitting = false
+    }
+  }
+
+  private build(data: ImageBatch): void {
+    if (this.network) return
+    let min = Infinity
+    let max = -Infinity
+    for (const value of data.data) {
+      if (value < min) min = value
+      if (value > max) max = value
+    }
+    const resolved = resolveGANModelOptions(
+      this.modelOptions,
+      valuesPerImage(data),
+      min >= 0 && max <= 1,
+    )
+    this.shape = imageShapeOf(data)
+    this.network = new GANNetwork(valuesPerImage(data), resolved)
+    this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 12))
+    this.noiseRandom = createRandom(deriveSeed(resolved.seed, 13))
+    if (valuesPerImage(data) === 2) this.dataBounds = planeExtent(data.data)
+  }
+
+  private optimizers(train: ResolvedGANTrainOptions): [tf.Optimizer, tf.Optimizer] {
+    const key = `${train.generatorLearningRate}:${train.discriminatorLearningRate}:${train.beta1}`
+    if (!this.generatorOptimizer || !this.discriminatorOptimizer || key !== this.optimizerKey) {
+      this.disposeOptimizers()
+      this.generatorOptimizer = tf.train.adam(train.generatorLearningRate, train.beta1)
+      this.discriminatorOptimizer = tf.train.adam(train.discriminatorLearningRate, train.beta1)
+      this.optimizerKey = key
+    }
+    return [this.generatorOptimizer, this.discriminatorOptimizer]
+  }
+
+  private disposeOptimizers(): void {
+    this.generatorOptimizer?.dispose()
+    this.discriminatorOptimizer?.dispose()
+    this.generatorOptimizer = undefined
+    this.discriminatorOptimizer = undefined
+  }
+
+  private async runEpochs(
+    data: ImageBatch,
+    train: ResolvedGANTrainOptions,
+    hooks: FitHooks<GANHistoryPoint>,
+  ): Promise<TrainResult<GANHistoryPoint>> {
+    const network = this.network as GANNetwork
+    const noise = this.noiseRandom as Random
+    const [generatorOptimizer, discriminatorOptimizer] = this.optimizers(train)
+    const n = data.shape[0]
+    const d = network.inputSize
+    const noiseDim = network.options.noiseDim
+    const generatorVariables = network.generatorVariables()
+    const discriminatorVariables = network.discriminatorVariables()
+    const realLabel = 1 - train.labelSmoothing
+    const all = tf.tensor2d(data.data, [n, d])
+    // Diversity is measured on fixed noise against the data's own spread.
+    const probeCount = Math.min(64, n)
+    const dataSpread = meanPairwiseDistance(data.data.subarray(0, probeCount * d), d) || 1
+    const probeNoise = tf.tensor2d(createRandom(7).normals(probeCount * noiseDim), [
+      probeCount,
+      noiseDim,
+    ])
+    try {
+      return await runTrainingLoop<GANHistoryPoint>(
+        {
+          sampleCount: n,
+          batchSize: train.batchSize,
+          epochs: train.epochs,
+          shuffle: this.shuffleRandom as Random,
+          counters: this.counters,
+          variables: [...generatorVariables, ...discriminatorVariables],
+          step: async (indices) => {
+            const batch = indices.length
+            const noiseBatches = Array.from({ length: train.discriminatorSteps + 1 }, () =>
+              noise.normals(batch * noiseDim),
+            )
+            const measure = (this.counters.steps + 1) % DIVERSITY_EVERY === 0
+            const readings = tf.tidy(() => {
+              const x = tf.gather(
+                all,
+                tf.tensor1d(Int32Array.from(indices), 'int32'),
+              ) as tf.Tensor2D
+              let last: ReturnType<GANNetwork['discriminatorPass']> | undefined
+              for (let k = 0; k < train.discriminatorSteps; k++) {
+                const z = tf.tensor2d(noiseBatches[k] as Float32Array, [batch, noiseDim])
+                last = network.discriminatorPass(x, z, realLabel)
+                applyGradientList(discriminatorOptimizer, discriminatorVariables, last.gradients)
+              }
+              const z = tf.tensor2d(noiseBatches[train.discriminatorSteps] as Float32Array, [
+                batch,
+                noiseDim,
+              ])
+              const generatorStep = network.generatorPass(z)
+              applyGradientList(generatorOptimizer, generatorVariables, generatorStep.gradients)
+              const scalars = tf.stack([
+                generatorStep.loss,
+                (last as NonNullable<typeof last>).loss,
+                (last as NonNullable<typeof last>).realScore,
+                (last as NonNullable<typeof last>).fakeScore,
+              ])
+              return measure
+                ? tf.concat([scalars, tf.reshape(network.generate(probeNoise), [-1])])
+                : scalars
+            })
+            const values = await readings.data()
+            readings.dispose()
+            const [generatorLoss = NaN, discriminatorLoss = NaN, realScore = NaN, fakeScore = NaN] =
+              values
+            const point = { generatorLoss, discriminatorLoss, realScore, fakeScore }
+            if (!measure) return point
+            const samples = (values as Float32Array).subarray(4)
+            return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
+          },
+          diverged: (values, step, epoch) => {
+            this.disposeOptimizers()
+            return new DivergedError(
+              `training diverged at step ${step} (generator loss ${values.generatorLoss}, discriminator loss ${values.discriminatorLoss}); both networks were restored to the start of epoch ${epoch}. Lower the learning rates (now ${train.generatorLearningRate} / ${train.discriminatorLearningRate})`,
+              { step },
+            )
+          },
+        },
+        hooks,
+      )
+    } finally {
+      all.dispose()
+      probeNoise.dispose()
+    }
+  }
+
+  private requireNetwork(action: string): GANNetwork {
+    if (!this.network || this.counters.steps === 0) {
+      throw new NotTrainedError(
+        `cannot ${action} before the model is trained; call train() (or fit()) first and wait for at least one step`,
+      )
+    }
+    return this.network
+  }
+
+  private async generateFrom(network: GANNetwork, z: tf.Tensor2D): Promise<ImageBatch> {
+    const shape = this.shape as ImageShape
+    const n = z.shape[0]
+    const out = tf.tidy(() => network.generate(z))
+    z.dispose()
+    const data = (await out.data()) as Float32Array
+    out.dispose()
+    return { data, shape: [n, shape[0], shape[1], shape[2]] }
+  }
+
+  /** `n` samples from noise drawn with `seed`. */
+  async sample(n: number, options: SampleOptions = {}): Promise<ImageBatch> {
+    const network = this.requireNetwork('sample')
+    if (!Number.isInteger(n) || n < 1) {
+      throw new InvalidOptionError(`sample count must be an integer ≥ 1; got ${n}`)
+    }
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
+    const noiseDim = network.options.noiseDim
+    return this.generateFrom(
+      network,
+      tf.tensor2d(createRandom(seed).normals(n * noiseDim), [n, noiseDim]),
+    )
+  }
+
+  /** Samples generated from given noise vectors (`[n, noiseDim]`). */
+  async generate(noise: LatentBatch | Float32Array): Promise<ImageBatch> {
+    const network = this.requireNetwork('generate')
+    const batch = toLatentBatch(noise, network.options.noiseDim, 'noise')
+    return this.generateFrom(network, tf.tensor2d(batch.data, [...batch.shape]))
+  }
+
+  /** Generated samples along a path between two noise vectors, endpoints included. */
+  async interpolate(
+    a: Float32Array,
+    b: Float32Array,
+    steps: number,
+    options: InterpolateOptions = {},
+  ): Promise<ImageBatch> {
+    const network = this.requireNetwork('interpolate')
+    const noiseDim = network.options.noiseDim
+    if (a.length !== noiseDim || b.length !== noiseDim) {
+      throw new InvalidOptionError(
+        `interpolate takes one noise vector per endpoint (${noiseDim} values); got ${a.length} and ${b.length}`,
+      )
+    }
+    const path = interpolationPath(a, b, steps, options.method ?? 'linear')
+    return this.generateFrom(network, tf.tensor2d(path, [steps, noiseDim]))
+  }
+
+  /**
+   * For 2-D data: the discriminator's output over a grid of the plane and a batch of generated points,
+   * for drawing how the two networks see the data.
+   */
+  async view2d(options: View2DOptions = {}): Promise<View2D> {
+    const network = this.requireNetwork('view the plane')
+    if (network.inputSize !== 2 || !this.dataBounds) {
+      throw new InvalidInputError(
+        `the 2-D view needs 2-D data; this model was trained on ${network.inputSize} values per sample. Use SampleGrid for images`,
+        { actual: network.inputSize, expected: 2 },
+      )
+    }
+    const gridSize = options.gridSize ?? 48
+    const samples = options.samples ?? 512
+    if (!Number.isInteger(gridSize) || gridSize < 2 || gridSize > 512) {
+      throw new InvalidOptionError(`gridSize must be an integer in [2, 512]; got ${gridSize}`)
+    }
+    if (!Number.isInteger(samples) || samples < 1) {
+      throw new InvalidOptionError(`samples must be an integer ≥ 1; got ${samples}`)
+    }
+    const [x0, x1, y0, y1] = this.dataBounds
+    const cells = new Float32Array(gridSize * gridSize * 2)
+    for (let row = 0; row < gridSize; row++) {
+      for (let column = 0; column < gridSize; column++) {
+        const i = row * gridSize + column
+        cells[i * 2] = x0 + ((column + 0.5) / gridSize) * (x1 - x0)
+        cells[i * 2 + 1] = y1 - ((row + 0.5) / gridSize) * (y1 - y0)
+      }
+    }
+    const noiseDim = network.options.noiseDim
+    const noise = createRandom(options.seed ?? 0).normals(samples * noiseDim)
+    const [heat, points] = tf.tidy(() => [
+      tf.reshape(
+        tf.sigmoid(network.discriminate(tf.tensor2d(cells, [gridSize * gridSize, 2]))),
+        [-1],
+      ),
+      tf.reshape(network.generate(tf.tensor2d(noise, [samples, noiseDim])), [-1]),
+    ])
+    const heatmap = (await (heat as tf.Tensor).data()) as Float32Array
+    const generated = (await (points as tf.Tensor).data()) as Float32Array
+    heat?.dispose()
+    points?.dispose()
+    return { extent: this.dataBounds, gridSize, heatmap, generated }
+  }
+
+  /** Forgets the weights, optimiser state and step count; keeps the options. */
+  reset(): void {
+    if (this.fitting) {
+      throw new BusyError('cannot reset while training; stop() first and wait for train() to end')
+    }
+    this.network?.dispose()
+    this.disposeOptimizers()
+    this.network = undefined
+    this.shape = undefined
+    this.dataBounds = undefined
+    this.counters.steps = 0
+    this.counters.epochs = 0
+  }
+
+  /** Frees every tensor the model holds. */
+  dispose(): void {
+    this.reset()
+  }
+}
+
+/** A square extent around 2-D points with a 15% margin, centred on their bounding box. */
+function planeExtent(points: Float32Array): readonly [number, number, number, number] {
+  let xMin = Infinity
+  let xMax = -Infinity
+  let yMin = Infinity
+  let yMax = -Infinity
+  for (let i = 0; i < points.length; i += 2) {
+    const x = points[i] as number
+    const y = points[i + 1] as number
+    xMin = Math.min(xMin, x)
+    xMax = Math.max(xMax, x)
+    yMin = Math.min(yMin, y)
+    yMax = Math.max(yMax, y)
+  }
+  const half = (Math.max(xMax - xMin, yMax - yMin, 1e-6) / 2) * 1.15
+  const cx = (xMin + xMax) / 2
+  const cy = (yMin + yMax) / 2
+  return [cx - half, cx + half, cy - half, cy + half]
+}

@@ -1,0 +1,102 @@
+/** Sample-quality measures for GANs. Pure TypeScript. */
+
+/** Coverage of a ring of Gaussians by generated points (Metz et al., 2017; Srivastava et al., 2017). */
+export interface ModeCoverage {
+  /** Modes holding at least `minShare` of the samples within 3σ of their centre. */
+  readonly modesCovered: number
+  /** Share of samples within 3σ of some mode. */
+  readonly highQualityShare: number
+  /** Samples near each mode. */
+  readonly perMode: readonly number[]
+}
+
+/** Counts modes covered by `points` (`[n, 2]` flat): a mode counts with ≥ `minShare` (1%) of samples within 3σ. */
+export function modeCoverage(
+  points: Float32Array,
+  centres: Float32Array,
+  sigma: number,
+  minShare = 0.01,
+): ModeCoverage {
+  const n = points.length / 2
+  const modes = centres.length / 2
+  const perMode = new Array<number>(modes).fill(0)
+  let near = 0
+  const limit = (3 * sigma) ** 2
+  for (let i = 0; i < n; i++) {
+    const x = points[i * 2] as number
+    const y = points[i * 2 + 1] as number
+    let best = -1
+    let bestDistance = Infinity
+    for (let k = 0; k < modes; k++) {
+      const d = (x - (centres[k * 2] as number)) ** 2 + (y - (centres[k * 2 + 1] as number)) ** 2
+      if (d < bestDistance) {
+        bestDistance = d
+        best = k
+      }
+    }
+    if (bestDistance <= limit && best >= 0) {
+      perMode[best] = (perMode[best] as number) + 1
+      near++
+    }
+  }
+  return {
+    modesCovered: perMode.filter((count) => count >= minShare * n).length,
+    highQualityShare: n > 0 ? near / n : 0,
+    perMode,
+  }
+}
+
+/** Mean Euclidean distance between all pairs of rows of `rows` (`[n, d]` flat). */
+export function meanPairwiseDistance(rows: Float32Array, d: number): number {
+  const n = rows.length / d
+  let total = 0
+  let pairs = 0
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let sum = 0
+      for (let k = 0; k < d; k++)
+        sum += ((rows[i * d + k] as number) - (rows[j * d + k] as number)) ** 2
+      total += Math.sqrt(sum)
+      pairs++
+    }
+  }
+  return pairs > 0 ? total / pairs : 0
+}
+
+/** Health signals computed from recent GAN history. */
+export interface GANHealth {
+  /** The discriminator separates real from fake almost perfectly (mean D loss of the last steps < 0.05). */
+  readonly discriminatorWinning: boolean
+  /** Latest sample diversity relative to the data's (1 ≈ as diverse as the data). */
+  readonly diversity: number | undefined
+  /** Diversity fell below 0.25 of the data's: samples are collapsing onto few outputs. */
+  readonly collapsing: boolean
+}
+
+/** Health of a GAN from its history points (newest last). */
+export function ganHealth(
+  history: readonly {
+    readonly discriminatorLoss: number
+    readonly diversity?: number | undefined
+  }[],
+  window = 20,
+): GANHealth {
+  const recent = history.slice(-window)
+  const meanLoss =
+    recent.length > 0
+      ? recent.reduce((s, p) => s + p.discriminatorLoss, 0) / recent.length
+      : Infinity
+  let diversity: number | undefined
+  for (let i = history.length - 1; i >= 0; i--) {
+    const value = history[i]?.diversity
+    if (value !== undefined) {
+      diversity = value
+      break
+    }
+  }
+  return {
+    discriminatorWinning: recent.length >= Math.min(window, 5) && meanLoss < 0.05,
+    diversity,
+    collapsing: diversity !== undefined && diversity < 0.25,
+  }
+}

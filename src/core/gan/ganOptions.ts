@@ -1,0 +1,133 @@
+/** GAN options, defaults and validation. Pure TypeScript (the client validates with it too). */
+import { InvalidOptionError } from '../errors'
+
+/** How the generator's output is squashed: `'sigmoid'` for data in [0, 1], `'linear'` for any real data. */
+export type GANOutput = 'sigmoid' | 'tanh' | 'linear'
+
+/** Architecture of a GAN. Changing any of these means a new model. */
+export interface GANModelOptions {
+  /** Size of the generator's input noise. Default: 8 for data of ≤ 4 values (2-D points), else 32. */
+  readonly noiseDim?: number
+  /** Hidden layer sizes of the generator. Default: `[128, 128]` for ≤ 4 values, else `[256, 256]`. */
+  readonly generatorUnits?: readonly number[]
+  /** Hidden layer sizes of the discriminator (leaky ReLU). Default: as the generator. */
+  readonly discriminatorUnits?: readonly number[]
+  /** Generator output. Default: `'sigmoid'` when every training value lies in [0, 1], else `'linear'`. */
+  readonly output?: GANOutput
+  /** Seed of weights, shuffles and noise. Default `1`. */
+  readonly seed?: number
+}
+
+/** How to train a GAN; may change between calls of `train`. */
+export interface GANTrainOptions {
+  /** Passes over the data per call of `train`. Default `20`. */
+  readonly epochs?: number
+  /** Real samples (and generated ones) per step. Default `64`. */
+  readonly batchSize?: number
+  /** Adam learning rate of the generator. Default `0.0002`. */
+  readonly generatorLearningRate?: number
+  /** Adam learning rate of the discriminator. Default `0.0002`. */
+  readonly discriminatorLearningRate?: number
+  /** Adam β1 of both optimisers. Default `0.5` (DCGAN). */
+  readonly beta1?: number
+  /** One-sided label smoothing: real samples are labelled `1 − labelSmoothing`. Default `0`. */
+  readonly labelSmoothing?: number
+  /** Discriminator updates per generator update. Default `1`. */
+  readonly discriminatorSteps?: number
+}
+
+/** Model options with defaults filled in. */
+export interface ResolvedGANModelOptions {
+  readonly noiseDim: number
+  readonly generatorUnits: readonly number[]
+  readonly discriminatorUnits: readonly number[]
+  readonly output: GANOutput
+  readonly seed: number
+}
+
+/** Train options with defaults filled in. */
+export type ResolvedGANTrainOptions = Required<GANTrainOptions>
+
+const isPositiveInteger = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1
+
+function fail(option: string, message: string): never {
+  throw new InvalidOptionError(`${option} ${message}`, { option })
+}
+
+/** Throws {@link InvalidOptionError} for any out-of-range model option. */
+export function validateGANModelOptions(options: GANModelOptions): void {
+  if (options.noiseDim !== undefined && !isPositiveInteger(options.noiseDim)) {
+    fail(
+      'noiseDim',
+      `must be an integer ≥ 1; got ${options.noiseDim}. Try 8 for 2-D data, 32 for images.`,
+    )
+  }
+  for (const key of ['generatorUnits', 'discriminatorUnits'] as const) {
+    const units = options[key]
+    if (units !== undefined && (!Array.isArray(units) || !units.every(isPositiveInteger))) {
+      fail(key, `must be an array of integers ≥ 1 (e.g. [128, 128]); got ${JSON.stringify(units)}`)
+    }
+  }
+  if (options.output !== undefined && !['sigmoid', 'tanh', 'linear'].includes(options.output)) {
+    fail('output', `must be 'sigmoid', 'tanh' or 'linear'; got ${JSON.stringify(options.output)}`)
+  }
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    fail('seed', `must be a finite number; got ${options.seed}`)
+  }
+}
+
+/** Throws {@link InvalidOptionError} for any out-of-range training option. */
+export function validateGANTrainOptions(options: GANTrainOptions): void {
+  for (const key of ['epochs', 'batchSize', 'discriminatorSteps'] as const) {
+    const value = options[key]
+    if (value !== undefined && !isPositiveInteger(value))
+      fail(key, `must be an integer ≥ 1; got ${value}`)
+  }
+  for (const key of ['generatorLearningRate', 'discriminatorLearningRate'] as const) {
+    const value = options[key]
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      fail(key, `must be a finite number > 0; got ${value}. Try 0.0002.`)
+    }
+  }
+  if (options.beta1 !== undefined && !(options.beta1 >= 0 && options.beta1 < 1)) {
+    fail('beta1', `must lie in [0, 1); got ${options.beta1}. Try 0.5.`)
+  }
+  if (
+    options.labelSmoothing !== undefined &&
+    !(options.labelSmoothing >= 0 && options.labelSmoothing < 0.5)
+  ) {
+    fail('labelSmoothing', `must lie in [0, 0.5); got ${options.labelSmoothing}. Try 0.1.`)
+  }
+}
+
+/** Fills in defaults for data with `inputSize` values per sample. */
+export function resolveGANModelOptions(
+  options: GANModelOptions,
+  inputSize: number,
+  dataInUnitRange: boolean,
+): ResolvedGANModelOptions {
+  validateGANModelOptions(options)
+  const small = inputSize <= 4
+  const generatorUnits = options.generatorUnits ?? (small ? [128, 128] : [256, 256])
+  return {
+    noiseDim: options.noiseDim ?? (small ? 8 : 32),
+    generatorUnits,
+    discriminatorUnits: options.discriminatorUnits ?? generatorUnits,
+    output: options.output ?? (dataInUnitRange ? 'sigmoid' : 'linear'),
+    seed: options.seed ?? 1,
+  }
+}
+
+/** Fills in the training defaults. */
+export function resolveGANTrainOptions(options: GANTrainOptions): ResolvedGANTrainOptions {
+  validateGANTrainOptions(options)
+  return {
+    epochs: options.epochs ?? 20,
+    batchSize: options.batchSize ?? 64,
+    generatorLearningRate: options.generatorLearningRate ?? 0.0002,
+    discriminatorLearningRate: options.discriminatorLearningRate ?? 0.0002,
+    beta1: options.beta1 ?? 0.5,
+    labelSmoothing: options.labelSmoothing ?? 0,
+    discriminatorSteps: options.discriminatorSteps ?? 1,
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Seeded 2-D data sets for teaching GANs: a ring of Gaussians (the standard mode-collapse test), two
+ * moons and a spiral. Points come as `{ data, shape: [n, 2] }`, ready for any model hook.
+ */
+import { InvalidOptionError } from '../core/errors'
+import { createRandom } from '../core/random'
+
+/** Points in the plane, row-major `[n, 2]`. */
+export interface PointSet {
+  readonly data: Float32Array
+  readonly shape: readonly [n: number, 2]
+}
+
+/** Options of {@link ringOfGaussians}. */
+export interface RingOptions {
+  /** Points. Default `2000`. */
+  readonly count?: number
+  /** Gaussians on the ring. Default `8`. */
+  readonly modes?: number
+  /** Ring radius. Default `1`. */
+  readonly radius?: number
+  /** Standard deviation of each Gaussian. Default `0.02`. */
+  readonly sigma?: number
+  /** Seed. Default `1`. */
+  readonly seed?: number
+}
+
+/** Options of {@link twoMoons} and {@link spiral}. */
+export interface ShapeOptions {
+  /** Points. Default `2000`. */
+  readonly count?: number
+  /** Standard deviation of the noise added to each point. Default `0.05`. */
+  readonly noise?: number
+  /** Seed. Default `1`. */
+  readonly seed?: number
+}
+
+/** The names of the built-in 2-D data sets. */
+export type Toy2DName = 'ring' | 'moons' | 'spiral'
+
+function checkCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new InvalidOptionError(`count must be an integer ≥ 1; got ${count}`)
+  }
+}
+
+/** Centres of the ring's modes. */
+export function ringCentres(modes = 8, radius = 1): Float32Array {
+  const out = new Float32Array(modes * 2)
+  for (let k = 0; k < modes; k++) {
+    out[k * 2] = radius * Math.cos((2 * Math.PI * k) / modes)
+    out[k * 2 + 1] = radius * Math.sin((2 * Math.PI * k) / modes)
+  }
+  return out
+}
+
+/** Equal mixture of Gaussians on a circle (σ = 0.02, radius 1, 8 modes by default). */
+export function ringOfGaussians(options: RingOptions = {}): PointSet {
+  const { count = 2000, modes = 8, radius = 1, sigma = 0.02, seed = 1 } = options
+  checkCount(count)
+  const random = createRandom(seed)
+  const centres = ringCentres(modes, radius)
+  const data = new Float32Array(count * 2)
+  for (let i = 0; i < count; i++) {
+    const k = random.int(modes)
+    data[i * 2] = (centres[k * 2] as number) + sigma * random.normal()
+    data[i * 2 + 1] = (centres[k * 2 + 1] as number) + sigma * random.normal()
+  }
+  return { data, shape: [count, 2] }
+}
+
+/** Two interleaving half circles. */
+export function twoMoons(options: ShapeOptions = {}): PointSet {
+  const { count = 2000, noise = 0.05, seed = 1 } = options
+  checkCount(count)
+  const random = createRandom(seed)
+  const data = new Float32Array(count * 2)
+  for (let i = 0; i < count; i++) {
+    const t = Math.PI * random.uniform()
+    const upper = random.uniform() < 0.5
+    const x = upper ? Math.cos(t) : 1 - Math.cos(t)
+    const y = upper ? Math.sin(t) : 0.5 - Math.sin(t)
+    // Centred on the origin, scaled to about [−1, 1].
+    data[i * 2] = (x - 0.5) * 0.8 + noise * random.normal()
+    data[i * 2 + 1] = (y - 0.25) * 0.8 + noise * random.normal()
+  }
+  return { data, shape: [count, 2] }
+}
+
+/** A two-turn Archimedean spiral. */
+export function spiral(options: ShapeOptions = {}): PointSet {
+  const { count = 2000, noise = 0.05, seed = 1 } = options
+  checkCount(count)
+  const random = createRandom(seed)
+  const data = new Float32Array(count * 2)
+  for (let i = 0; i < count; i++) {
+    const t = Math.sqrt(random.uniform())
+    const angle = t * 4 * Math.PI
+    data[i * 2] = t * Math.cos(angle) + noise * random.normal()
+    data[i * 2 + 1] = t * Math.sin(angle) + noise * random.normal()
+  }
+  return { data, shape: [count, 2] }
+}
+
+/** A built-in 2-D data set by name. */
+export function toy2d(name: Toy2DName, options: RingOptions & ShapeOptions = {}): PointSet {
+  if (name === 'ring') return ringOfGaussians(options)
+  if (name === 'moons') return twoMoons(options)
+  if (name === 'spiral') return spiral(options)
+  throw new InvalidOptionError(
+    `unknown 2-D data set ${JSON.stringify(name)}; use 'ring', 'moons' or 'spiral'`,
+  )
+}
