@@ -3,7 +3,9 @@
  * in a Web Worker; this entry loads no TF.js.
  */
 export { useVAE, type UseVAEOptions, type UseVAEResult } from './react/useVAE'
+export { useGAN, type UseGANOptions, type UseGANResult } from './react/useGAN'
 export { SampleGrid, type SampleGridProps } from './components/SampleGrid'
+export { GANPlane, type GANPlaneProps, type PlaneSource } from './components/GANPlane'
 export {
   InterpolationSlider,
   type InterpolationSliderProps,
@@ -24,8 +26,8 @@ export {
 } from './client/modelClient'
 export type { ModelState, ModelStatus } from './client/modelState'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
-export type { TrainSummary } from '../workers/host'
-export type { ModelInfo } from '../workers/modelInfo'
+export type { TrainSummary, HistoryPoint } from '../workers/host'
+export type { ModelInfo, ModelKind } from '../workers/modelInfo'
 export * from './core/errors'
 export {
   toImageBatch,
@@ -39,6 +41,20 @@ export { interpolateLatent, interpolationPath, type InterpolationMethod } from '
 export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
 export type { TrainingProgress } from './core/training'
 export type { VAEHistoryPoint } from './core/vae/vae'
+export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/gan'
+export type { GANModelOptions, GANTrainOptions, GANOutput } from './core/gan/ganOptions'
+export { ganHealth, modeCoverage, type GANHealth, type ModeCoverage } from './core/gan/ganMetrics'
+export {
+  ringOfGaussians,
+  ringCentres,
+  twoMoons,
+  spiral,
+  toy2d,
+  type PointSet,
+  type RingOptions,
+  type ShapeOptions,
+  type Toy2DName,
+} from './data/toy2d'
 export type { VAEModelOptions, VAETrainOptions, VAELikelihood } from './core/vae/vaeOptions'
 export type { BuiltinDataset } from './data/builtinSpec'
 export {

@@ -34,6 +34,6 @@ export interface LatentSource extends SampleSource {
 }
 
 /** True when the model has weights worth drawing. */
-export function isTrained(source: SampleSource | undefined): boolean {
+export function isTrained(source: Pick<SampleSource, 'model'> | undefined): boolean {
   return Boolean(source?.model && source.model.trainedSteps > 0)
 }

@@ -20,6 +20,11 @@ export {
   type TrainingLoopSpec,
 } from './trainingLoop'
 export { klDivergence } from './vae/vaeNetwork'
+export * from './gan/ganOptions'
+export * from './gan/ganMetrics'
+export { GAN, DIVERSITY_EVERY } from './gan/gan'
+export type { GANHistoryPoint, View2D, View2DOptions } from './gan/gan'
+export * from '../data/toy2d'
 export * from '../data/digits'
 export * from '../data/sprites'
 export * from '../data/builtin'

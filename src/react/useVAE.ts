@@ -1,9 +1,10 @@
 'use client'
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { useMemo } from 'react'
 import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dataset'
 import type { VAEHistoryPoint } from '../core/vae/vae'
 import type { ModelState } from '../client/modelState'
 import { VAEClient, type VAEClientOptions } from '../client/vaeClient'
+import { useModelClient } from './useModelClient'
 import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/modelClient'
 import type { TrainSummary } from '../../workers/host'
 
@@ -56,12 +57,10 @@ export interface UseVAEResult extends ModelState<VAEHistoryPoint> {
  * ```
  */
 export function useVAE(options: UseVAEOptions = {}): UseVAEResult {
-  const [client] = useState(() => new VAEClient(options))
-  const state = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot)
-
-  useEffect(() => {
-    client.setOptions(options)
-  }, [client, options])
+  const [state, client] = useModelClient<VAEHistoryPoint, VAEClientOptions, VAEClient>(
+    () => new VAEClient(options),
+    options,
+  )
 
   return useMemo(
     () => ({

@@ -4,6 +4,9 @@ import { useVAE } from '../../src/react/useVAE'
 import { SampleGrid } from '../../src/components/SampleGrid'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 import { LossChart } from '../../src/components/LossChart'
+import { GANPlane } from '../../src/components/GANPlane'
+import { useGAN } from '../../src/react/useGAN'
+import { ringOfGaussians } from '../../src/data/toy2d'
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -66,5 +69,24 @@ describe('server rendering without window', () => {
     expect(html).toContain(
       'After step 2: loss 30.0, reconstruction 26.0, KL 4.00 nats per image; loss down 25% from 40.0 at step 1.',
     )
+  })
+
+  test('a component using useGAN with GANPlane renders its idle state', () => {
+    const ring = ringOfGaussians({ count: 16 })
+    function GANDemo() {
+      const gan = useGAN({ data: ring, autoTrain: true })
+      return (
+        <section>
+          <p>status: {gan.status}</p>
+          <p>collapsing: {String(gan.health.collapsing)}</p>
+          <GANPlane model={gan} data={ring} size={120} />
+        </section>
+      )
+    }
+    const html = renderToString(<GANDemo />)
+    expect(html).toContain('status: <!-- -->idle')
+    expect(html).toContain('collapsing: <!-- -->false')
+    expect(html).toContain('Not trained yet: the plane shows the real data only.')
+    expect(html).toMatch(/<canvas[^>]*class="lk-gan-plane__canvas"[^>]*role="img"/)
   })
 })

@@ -25,7 +25,7 @@ import {
   type TrainingCounters,
 } from '../trainingLoop'
 import type { InterpolateOptions, SampleOptions } from '../vae/vae'
-import { meanPairwiseDistance } from './ganMetrics'
+import { meanPairwiseDistance, planeExtent } from './ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import {
   resolveGANModelOptions,
@@ -398,24 +398,4 @@ export class GAN {
   dispose(): void {
     this.reset()
   }
-}
-
-/** A square extent around 2-D points with a 15% margin, centred on their bounding box. */
-function planeExtent(points: Float32Array): readonly [number, number, number, number] {
-  let xMin = Infinity
-  let xMax = -Infinity
-  let yMin = Infinity
-  let yMax = -Infinity
-  for (let i = 0; i < points.length; i += 2) {
-    const x = points[i] as number
-    const y = points[i + 1] as number
-    xMin = Math.min(xMin, x)
-    xMax = Math.max(xMax, x)
-    yMin = Math.min(yMin, y)
-    yMax = Math.max(yMax, y)
-  }
-  const half = (Math.max(xMax - xMin, yMax - yMin, 1e-6) / 2) * 1.15
-  const cx = (xMin + xMax) / 2
-  const cy = (yMin + yMax) / 2
-  return [cx - half, cx + half, cy - half, cy + half]
 }

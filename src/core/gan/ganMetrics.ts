@@ -100,3 +100,23 @@ export function ganHealth(
     collapsing: diversity !== undefined && diversity < 0.25,
   }
 }
+
+/** A square extent `[xMin, xMax, yMin, yMax]` around 2-D points (`[n, 2]` flat) with a 15% margin. */
+export function planeExtent(points: Float32Array): readonly [number, number, number, number] {
+  let xMin = Infinity
+  let xMax = -Infinity
+  let yMin = Infinity
+  let yMax = -Infinity
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i] as number
+    const y = points[i + 1] as number
+    xMin = Math.min(xMin, x)
+    xMax = Math.max(xMax, x)
+    yMin = Math.min(yMin, y)
+    yMax = Math.max(yMax, y)
+  }
+  const half = (Math.max(xMax - xMin, yMax - yMin, 1e-6) / 2) * 1.15
+  const cx = (xMin + xMax) / 2
+  const cy = (yMin + yMax) / 2
+  return [cx - half, cx + half, cy - half, cy + half]
+}

@@ -1,0 +1,22 @@
+'use client'
+import { useEffect, useState, useSyncExternalStore } from 'react'
+import type { ModelClient, ModelClientOptions } from '../client/modelClient'
+import type { ModelState } from '../client/modelState'
+import type { HistoryPoint } from '../../workers/host'
+
+/**
+ * The whole hook pattern, shared by every model hook: one client per component (created once), its
+ * state through `useSyncExternalStore`, options pushed in an effect.
+ */
+export function useModelClient<
+  Point extends HistoryPoint,
+  Options extends ModelClientOptions,
+  Client extends ModelClient<Point, Options>,
+>(create: () => Client, options: Options): [ModelState<Point>, Client] {
+  const [client] = useState(create)
+  const state = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot)
+  useEffect(() => {
+    client.setOptions(options)
+  }, [client, options])
+  return [state, client]
+}
