@@ -213,3 +213,38 @@ describe('GAN engine (Node)', () => {
     gan.dispose()
   })
 })
+
+describe('sample-quality metrics', () => {
+  test('precision/recall: identical sets score 1/1, a collapsed set keeps precision but loses recall', async () => {
+    const { precisionRecall } = await import('../../src/core/gan/ganMetrics')
+    const real = ringOfGaussians({ count: 400, seed: 1, sigma: 0.05 }).data
+    const same = precisionRecall(real, real, 2)
+    expect(same).toEqual({ precision: 1, recall: 1 })
+    // Generated points all on one mode: precise, but they cover one eighth of the data.
+    const collapsed = new Float32Array(400 * 2)
+    for (let i = 0; i < 400; i++) {
+      collapsed[i * 2] = 1 + 0.05 * Math.cos(i)
+      collapsed[i * 2 + 1] = 0.05 * Math.sin(i * 1.3)
+    }
+    const result = precisionRecall(real, collapsed, 2)
+    expect(result.precision).toBeGreaterThan(0.9)
+    expect(result.recall).toBeLessThan(0.25)
+    // Points far from the data: no precision.
+    const far = new Float32Array(400 * 2).fill(5)
+    expect(precisionRecall(real, far, 2).precision).toBe(0)
+  })
+
+  test('mode coverage counts a mode from 1% of samples within 3σ', () => {
+    const centres = ringCentres(8, 1)
+    const points = new Float32Array(200 * 2)
+    for (let i = 0; i < 200; i++) {
+      const k = i < 198 ? 0 : 1
+      points[i * 2] = centres[k * 2]!
+      points[i * 2 + 1] = centres[k * 2 + 1]!
+    }
+    const coverage = modeCoverage(points, centres, 0.02)
+    expect(coverage.modesCovered).toBe(2)
+    expect(coverage.highQualityShare).toBe(1)
+    expect(coverage.perMode.slice(0, 2)).toEqual([198, 2])
+  })
+})
