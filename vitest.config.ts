@@ -19,6 +19,25 @@ export default defineConfig({
   },
   test: {
     projects: [
+      ...(process.env.LATENTKIT_BENCH
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'bench',
+                include: ['bench/browser/**/*.bench.ts'],
+                testTimeout: 900_000,
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  provider: playwright({ launchOptions: chromiumLaunchOptions() }),
+                  instances: [{ browser: 'chromium' as const }],
+                  screenshotFailures: false,
+                },
+              },
+            },
+          ]
+        : []),
       {
         extends: true,
         test: {

@@ -73,7 +73,7 @@ export async function runGANBench(
       'batch 256, lr 1e-3 (the story’s)',
       { batchSize: 256, generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-3 },
       quick ? 16 : 64,
-      quick ? 1 : 3,
+      quick ? 1 : 2,
     )),
   ]
   const [train, heldOut] = split(loadDigits().images, 1400)
@@ -86,7 +86,7 @@ export async function runGANBench(
       ...precisionRecall(heldOut.data, train.data.subarray(0, n * d), d),
     },
   ]
-  const epochs = quick ? 10 : 150
+  const epochs = quick ? 10 : 100
   const gan = new GAN({ seed: 1 })
   await gan.fit(train, { epochs, labelSmoothing: 0.1 })
   digits.push({

@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick]`: measures and writes bench/report.json and bench/report.md.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -20,9 +20,27 @@ await build({
 const { runNodeBench } = await import(pathToFileURL(resolve(outfile)).href)
 const { runGANBench } = await import(pathToFileURL(resolve(dirname(outfile), 'ganBench.mjs')).href)
 
+import { runBundleBench } from '../bench/bundleBench.mjs'
+import { spawnSync } from 'node:child_process'
+
 const started = new Date()
 const node = await runNodeBench(quick)
 const gan = await runGANBench(quick)
+if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
+  process.exit(1)
+const bundle = await runBundleBench()
+
+// The browser part runs in real Chromium through Vitest's browser mode.
+const browserRun = spawnSync('npx', ['vitest', 'run', '--project', 'bench'], {
+  stdio: 'inherit',
+  env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
+})
+if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
+const browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
+const ms = (value) => fmt(value, 1)
+const healthRow = (label, h) =>
+  `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 
 const lines = [
@@ -67,9 +85,43 @@ const lines = [
     (row) => `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} |`,
   ),
   '',
+  '## Bundle (esbuild, minified; React and ReactDOM external)',
+  '',
+  '| what | min | gzip | TF.js modules |',
+  '|---|---|---|---|',
+  `| \`import { useVAE, SampleGrid, InterpolationSlider } from 'latentkit'\` (main thread) | ${kb(bundle.mainEntry.min)} | ${kb(bundle.mainEntry.gzip)} | ${bundle.mainEntry.tensorflowModules} |`,
+  `| the worker (all four backends) | ${kb(bundle.worker.min)} | ${kb(bundle.worker.gzip)} | ${bundle.worker.tensorflowModules} |`,
+  ...bundle.wasm.map(
+    (w) =>
+      `| ${w.file} (fetched by the worker when WASM is used) | ${kb(w.bytes)} | ${kb(w.gzip)} | |`,
+  ),
+  '',
+  `## In Chromium: reference VAE 784-400-20, batch 128, 28×28 sprites (${browser.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'})`,
+  '',
+  `Automatic backend choice here: **${browser.autoBackend.name}** (skipped: ${browser.autoBackend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ') || 'none'}).`,
+  '',
+  '| backend | in latentkit’s worker (samples/s) | same engine on the main thread (samples/s) | worker / main |',
+  '|---|---|---|---|',
+  ...browser.throughput.map(
+    (t) =>
+      `| ${t.backend} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.worker / t.mainThread, 2)}× |`,
+  ),
+  '',
+  `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
+  '',
+  '| where training runs | frames | rAF p50 (ms) | rAF p95 | rAF max | long tasks | long-task total (ms) | longest |',
+  '|---|---|---|---|---|---|---|---|',
+  healthRow('latentkit worker, WASM', browser.health.workerWasm),
+  healthRow('main thread, WASM', browser.health.mainThreadWasm),
+  healthRow('latentkit worker, WebGL', browser.health.workerWebgl),
+  healthRow('main thread, WebGL', browser.health.mainThreadWebgl),
+  '',
 ]
 const markdown = lines.join('\n')
 mkdirSync('bench', { recursive: true })
 writeFileSync('bench/report.md', markdown)
-writeFileSync('bench/report.json', JSON.stringify({ started, quick, node, gan }, null, 2))
+writeFileSync(
+  'bench/report.json',
+  JSON.stringify({ started, quick, node, gan, bundle, browser }, null, 2),
+)
 console.log(markdown)

@@ -1,0 +1,195 @@
+/**
+ * Browser part of `npm run bench` (real Chromium): training throughput per backend through
+ * latentkit's worker and for the same engine on the main thread, and main-thread health (frames,
+ * long tasks) while each trains. Writes bench/browser-report.json; asserts nothing about time.
+ */
+import { test } from 'vitest'
+import { commands } from 'vitest/browser'
+import * as tf from '@tensorflow/tfjs-core'
+import './pageBackends'
+import { VAEClient } from '../../src/client/vaeClient'
+import { VAE } from '../../src/core/vae/vae'
+import { initBackend, type BackendName } from '../../src/core/backend'
+import { generateSprites } from '../../src/data/sprites'
+import type { ImageBatch } from '../../src/core/dataset'
+
+const quick = import.meta.env.VITE_BENCH_QUICK === '1'
+const BATCH = 128
+const REFERENCE = { hiddenUnits: [400], latentDim: 20, seed: 1 }
+const backends: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu']
+const stepsFor = (backend: BackendName): number =>
+  quick ? 2 : backend === 'webgpu' || backend === 'cpu' ? 4 : 12
+
+function sprites(batches: number): ImageBatch {
+  return generateSprites({ count: BATCH * batches, size: 28, seed: 3 }).images
+}
+
+async function inWorker(backend: BackendName, steps: number): Promise<number> {
+  const client = new VAEClient({
+    ...REFERENCE,
+    backend,
+    batchSize: BATCH,
+    epochs: 1,
+    data: sprites(1),
+  })
+  const unsubscribe = client.subscribe(() => {})
+  try {
+    await client.train() // warm-up: starts the worker and backend, compiles kernels
+    client.setOptions({ ...REFERENCE, backend, batchSize: BATCH, epochs: 1, data: sprites(steps) })
+    const started = performance.now()
+    const summary = await client.train()
+    return ((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started)
+  } finally {
+    unsubscribe()
+  }
+}
+
+async function onMainThread(backend: BackendName, steps: number): Promise<number> {
+  await tf.setBackend(backend)
+  await tf.ready()
+  const vae = new VAE(REFERENCE)
+  try {
+    await vae.fit(sprites(1), { batchSize: BATCH, epochs: 1 })
+    const data = sprites(steps)
+    const started = performance.now()
+    const result = await vae.fit(data, { batchSize: BATCH, epochs: 1 })
+    return (result.steps * BATCH * 1000) / (performance.now() - started)
+  } finally {
+    vae.dispose()
+  }
+}
+
+interface Health {
+  readonly frames: number
+  readonly rafP50: number
+  readonly rafP95: number
+  readonly rafMax: number
+  readonly longTasks: number
+  readonly longTaskTotalMs: number
+  readonly longTaskMaxMs: number
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+}
+
+/** Watches frames and long tasks while `work` runs for about `ms`. */
+async function watchMainThread(
+  ms: number,
+  start: () => void,
+  stop: () => Promise<void>,
+): Promise<Health> {
+  const intervals: number[] = []
+  const longTasks: number[] = []
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration)
+  })
+  observer.observe({ type: 'longtask', buffered: false })
+  let last = performance.now()
+  let running = true
+  const frame = (time: number): void => {
+    intervals.push(time - last)
+    last = time
+    if (running) requestAnimationFrame(frame)
+  }
+  requestAnimationFrame((time) => {
+    last = time
+    requestAnimationFrame(frame)
+  })
+  start()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  running = false
+  await stop()
+  observer.disconnect()
+  return {
+    frames: intervals.length,
+    rafP50: percentile(intervals, 50),
+    rafP95: percentile(intervals, 95),
+    rafMax: Math.max(0, ...intervals),
+    longTasks: longTasks.length,
+    longTaskTotalMs: longTasks.reduce((a, b) => a + b, 0),
+    longTaskMaxMs: Math.max(0, ...longTasks),
+  }
+}
+
+async function healthInWorker(backend: BackendName, ms: number): Promise<Health> {
+  const client = new VAEClient({
+    ...REFERENCE,
+    backend,
+    batchSize: BATCH,
+    epochs: 10_000,
+    data: sprites(4),
+  })
+  const unsubscribe = client.subscribe(() => {})
+  // Start the worker first, so start-up is not counted.
+  client.setOptions({ ...REFERENCE, backend, batchSize: BATCH, epochs: 1, data: sprites(4) })
+  await client.train()
+  client.setOptions({ ...REFERENCE, backend, batchSize: BATCH, epochs: 10_000, data: sprites(4) })
+  const health = await watchMainThread(
+    ms,
+    () => void client.train().catch(() => undefined),
+    async () => {
+      await client.stop()
+      unsubscribe()
+    },
+  )
+  return health
+}
+
+async function healthOnMainThread(backend: BackendName, ms: number): Promise<Health> {
+  await tf.setBackend(backend)
+  await tf.ready()
+  const vae = new VAE(REFERENCE)
+  await vae.fit(sprites(1), { batchSize: BATCH, epochs: 1 })
+  const { TrainingControl } = await import('../../src/core/trainingControl')
+  const control = new TrainingControl()
+  let run: Promise<unknown> = Promise.resolve()
+  const health = await watchMainThread(
+    ms,
+    () => {
+      run = vae.fit(sprites(4), { batchSize: BATCH, epochs: 10_000 }, { control })
+    },
+    async () => {
+      control.stop()
+      await run
+    },
+  )
+  vae.dispose()
+  return health
+}
+
+test('browser benchmarks', async () => {
+  const throughput: { backend: BackendName; worker: number; mainThread: number }[] = []
+  for (const backend of backends) {
+    const steps = stepsFor(backend)
+    throughput.push({
+      backend,
+      worker: await inWorker(backend, steps),
+      mainThread: await onMainThread(backend, steps),
+    })
+  }
+  const ms = quick ? 1500 : 10_000
+  const health = {
+    workerWasm: await healthInWorker('wasm', ms),
+    mainThreadWasm: await healthOnMainThread('wasm', ms),
+    workerWebgl: await healthInWorker('webgl', ms),
+    mainThreadWebgl: await healthOnMainThread('webgl', ms),
+  }
+  const auto = await initBackend('auto')
+  await commands.writeFile(
+    'bench/report.browser.json',
+    JSON.stringify(
+      {
+        quick,
+        userAgent: navigator.userAgent,
+        autoBackend: auto,
+        throughput,
+        health,
+        windowMs: ms,
+      },
+      null,
+      2,
+    ),
+  )
+}, 900_000)
