@@ -25,7 +25,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'bench',
-                include: ['bench/browser/**/*.bench.ts'],
+                include: ['bench/browser/**/*.bench.{ts,tsx}'],
                 testTimeout: 900_000,
                 browser: {
                   enabled: true,

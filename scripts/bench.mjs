@@ -37,6 +37,7 @@ const browserRun = spawnSync('npx', ['vitest', 'run', '--project', 'bench'], {
 })
 if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
 const browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
+const ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
 const ms = (value) => fmt(value, 1)
 const healthRow = (label, h) =>
   `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
@@ -116,12 +117,27 @@ const lines = [
   healthRow('latentkit worker, WebGL', browser.health.workerWebgl),
   healthRow('main thread, WebGL', browser.health.mainThreadWebgl),
   '',
+  '## Start-up (mount → first training step → first painted SampleGrid; digits, cold worker)',
+  '',
+  '| backend asked | backend used | first step (ms) | first SampleGrid (ms) |',
+  '|---|---|---|---|',
+  ...ui.startUps.map(
+    (row, i) =>
+      `| ${['auto', 'wasm', 'webgl', 'webgpu', 'cpu'][i]} | ${row.backend} | ${fmt(row.firstStepMs)} | ${fmt(row.firstGridMs)} |`,
+  ),
+  '',
+  `## InterpolationSlider latency (28×28 decoder of the reference VAE, ${ui.slider.moves} moves, auto backend)`,
+  '',
+  '| input → decoded image drawn p50 | p95 | input → next frame p50 | p95 |',
+  '|---|---|---|---|',
+  `| ${ms(ui.slider.drawnP50)} ms | ${ms(ui.slider.drawnP95)} ms | ${ms(ui.slider.frameP50)} ms | ${ms(ui.slider.frameP95)} ms |`,
+  '',
 ]
 const markdown = lines.join('\n')
 mkdirSync('bench', { recursive: true })
 writeFileSync('bench/report.md', markdown)
 writeFileSync(
   'bench/report.json',
-  JSON.stringify({ started, quick, node, gan, bundle, browser }, null, 2),
+  JSON.stringify({ started, quick, node, gan, bundle, browser, ui }, null, 2),
 )
 console.log(markdown)

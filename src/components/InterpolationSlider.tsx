@@ -36,6 +36,8 @@ export interface InterpolationSliderProps extends Omit<
   defaultValue?: number
   /** Called with the new position while the slider moves. */
   onChange?: (t: number) => void
+  /** Called after the image decoded for position `t` is painted (e.g. to sync other views). */
+  onDraw?: (t: number) => void
   /** Slider step. Default `0.01`. */
   step?: number
   /** Images in the strip of intermediate steps (0 hides it). Default `8`. */
@@ -80,6 +82,7 @@ export function InterpolationSlider({
   value,
   defaultValue = 0.5,
   onChange,
+  onDraw,
   step = 0.01,
   steps = 8,
   scale = 12,
@@ -107,9 +110,12 @@ export function InterpolationSlider({
     () => (endpoints ? interpolateLatent(endpoints[0], endpoints[1], t, method) : undefined),
     [endpoints, t, method],
   )
-  const image = useLatestAsync(
+  const decoded = useLatestAsync(
     current && endpoints ? `${endpointKey}:${t}:${method}` : undefined,
-    () => (current ? model.decode(current) : Promise.reject(new Error('no endpoints'))),
+    async () => {
+      if (!current) throw new Error('no endpoints')
+      return { t, image: await model.decode(current) }
+    },
   )
   const strip = useLatestAsync(
     endpoints && steps >= 2 ? `${endpointKey}:${steps}:${method}` : undefined,
@@ -121,14 +127,16 @@ export function InterpolationSlider({
 
   useEffect(() => {
     const canvas = imageRef.current
-    if (!canvas || !image) return
+    if (!canvas || !decoded) return
+    const { image } = decoded
     drawImageGrid(canvas, image, {
       layout: gridLayout(image.shape[1], image.shape[2], 1, 1, scale, 0),
       colorMap,
       pixelated,
       background: '#000',
     })
-  }, [image, scale, colorMap, pixelated])
+    onDraw?.(decoded.t)
+  }, [decoded, scale, colorMap, pixelated, onDraw])
 
   useEffect(() => {
     const canvas = stripRef.current

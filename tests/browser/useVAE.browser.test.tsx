@@ -18,7 +18,11 @@ afterEach(async () => {
   await cleanup()
 })
 
-function Playground(props: { options: UseVAEOptions; onResult: (vae: UseVAEResult) => void }) {
+function Playground(props: {
+  options: UseVAEOptions
+  onResult: (vae: UseVAEResult) => void
+  onDraw?: (t: number) => void
+}) {
   const vae = useVAE(props.options)
   const { onResult } = props
   useEffect(() => {
@@ -28,7 +32,7 @@ function Playground(props: { options: UseVAEOptions; onResult: (vae: UseVAEResul
     <div>
       <p data-testid="status">{vae.status}</p>
       <SampleGrid model={vae} rows={2} columns={4} seed={5} data-testid="grid" />
-      <InterpolationSlider model={vae} steps={5} data-testid="slider" />
+      <InterpolationSlider model={vae} steps={5} data-testid="slider" onDraw={props.onDraw} />
       <LossChart history={vae.history} />
     </div>
   )
@@ -83,7 +87,10 @@ describe('useVAE with the components, in real Chromium', () => {
   test('InterpolationSlider responds to the keyboard and redraws the decoded image', async () => {
     let vae: UseVAEResult | undefined
     const options: UseVAEOptions = { data: 'digits', backend: 'wasm', epochs: 2, seed: 4 }
-    const screen = await render(<Playground options={options} onResult={(v) => (vae = v)} />)
+    const drawn: number[] = []
+    const screen = await render(
+      <Playground options={options} onResult={(v) => (vae = v)} onDraw={(t) => drawn.push(t)} />,
+    )
     await vae!.train()
     const slider = screen.getByRole('slider', { name: 'Interpolation position' })
     await expect.element(slider).toBeEnabled()
@@ -99,8 +106,10 @@ describe('useVAE with the components, in real Chromium', () => {
       .element(slider)
       .toHaveAttribute('aria-valuetext', expect.stringContaining('t = 0.00'))
     await waitFor(() => changedFraction(middle, canvasPixels(image())) > 0.05)
+    await waitFor(() => drawn.includes(0))
     await userEvent.keyboard('{ArrowRight}')
     await expect.element(slider).toHaveValue('0.01')
+    await waitFor(() => drawn[drawn.length - 1] === 0.01)
     const strip = screen.container.querySelector(
       'canvas.lk-interpolation__strip',
     ) as HTMLCanvasElement
