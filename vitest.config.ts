@@ -10,6 +10,9 @@ export default defineConfig({
   optimizeDeps: {
     include: [
       ...PREBUNDLED_DEPS,
+      // Only the bench's stock comparison and the gradient check use these.
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-core/dist/register_all_gradients',
       'react',
       'react-dom',
       'react-dom/client',

@@ -2,6 +2,7 @@
  * Node part of `npm run bench`: the engine's training throughput per backend, first-step time, and
  * tensor drift over many steps. Figures only, measured side by side in one run; nothing asserts a time.
  */
+import { writeFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
@@ -90,6 +91,15 @@ async function drift(backend: 'cpu' | 'wasm', steps: number): Promise<DriftRow> 
     tensorsAfter: after.numTensors,
     bytesDrift: after.numBytes - before.numBytes,
   }
+}
+
+/** Writes the reference model's training rows (28×28 sprites) as raw float32, for the PyTorch side. */
+export function writeReferenceRows(path: string, count: number): void {
+  const images = generateSprites({ count, size: 28, seed: 1 }).images
+  writeFileSync(
+    path,
+    Buffer.from(images.data.buffer, images.data.byteOffset, images.data.byteLength),
+  )
 }
 
 /** Runs the Node benchmarks. `quick` keeps each figure to a few seconds (for CI). */

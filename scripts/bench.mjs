@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { spawnSync } from 'node:child_process'
+import { runBundleBench } from '../bench/bundleBench.mjs'
 
 const quick = process.argv.includes('--quick')
 // Inside node_modules/.cache so the bundle resolves the project's packages.
@@ -17,15 +19,26 @@ await build({
   outExtension: { '.js': '.mjs' },
   logLevel: 'error',
 })
-const { runNodeBench } = await import(pathToFileURL(resolve(outfile)).href)
+const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
 const { runGANBench } = await import(pathToFileURL(resolve(dirname(outfile), 'ganBench.mjs')).href)
-
-import { runBundleBench } from '../bench/bundleBench.mjs'
-import { spawnSync } from 'node:child_process'
 
 const started = new Date()
 const node = await runNodeBench(quick)
 const gan = await runGANBench(quick)
+
+// PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch).
+function runTorch() {
+  const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
+  writeReferenceRows(rows, 1024)
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(python, ['bench/torch_vae.py', rows, quick ? '5' : '30'], {
+      encoding: 'utf8',
+    })
+    if (run.status === 0) return JSON.parse(run.stdout.trim().split('\n').at(-1))
+  }
+  return undefined
+}
+const torch = runTorch()
 if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
   process.exit(1)
 const bundle = await runBundleBench()
@@ -132,12 +145,39 @@ const lines = [
   '|---|---|---|---|',
   `| ${ms(ui.slider.drawnP50)} ms | ${ms(ui.slider.drawnP95)} ms | ${ms(ui.slider.frameP50)} ms | ${ms(ui.slider.frameP95)} ms |`,
   '',
+  '## Side by side with PyTorch on the CPU (reference VAE, batch 128, 28×28 sprites)',
+  '',
+  ...(torch
+    ? [
+        `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs.`,
+        '',
+        '| path | samples/s | ratio to PyTorch, 1 thread |',
+        '|---|---|---|',
+        ...Object.entries(torch.samplesPerSecond).map(
+          ([threads, value]) =>
+            `| PyTorch, ${threads} thread(s) | ${fmt(value)} | ${fmt(value / torch.samplesPerSecond['1'], 2)}× |`,
+        ),
+        ...browser.throughput
+          .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
+          .map(
+            (t) =>
+              `| latentkit worker in Chromium, ${t.backend} | ${fmt(t.worker)} | ${fmt(t.worker / torch.samplesPerSecond['1'], 2)}× |`,
+          ),
+        ...node.throughput
+          .filter((r) => r.model.startsWith('reference'))
+          .map(
+            (r) =>
+              `| latentkit engine in Node, ${r.backend} | ${fmt(r.samplesPerSecond)} | ${fmt(r.samplesPerSecond / torch.samplesPerSecond['1'], 2)}× |`,
+          ),
+      ]
+    : ['No python3 with torch here (Debian: `apt-get install python3-torch`); skipped.']),
+  '',
 ]
 const markdown = lines.join('\n')
 mkdirSync('bench', { recursive: true })
 writeFileSync('bench/report.md', markdown)
 writeFileSync(
   'bench/report.json',
-  JSON.stringify({ started, quick, node, gan, bundle, browser, ui }, null, 2),
+  JSON.stringify({ started, quick, node, gan, bundle, browser, ui, torch }, null, 2),
 )
 console.log(markdown)

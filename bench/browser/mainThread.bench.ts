@@ -7,6 +7,7 @@ import { test } from 'vitest'
 import { commands } from 'vitest/browser'
 import * as tf from '@tensorflow/tfjs-core'
 import './pageBackends'
+import { stockVAEThroughput } from './stockVAE'
 import { VAEClient } from '../../src/client/vaeClient'
 import { VAE } from '../../src/core/vae/vae'
 import { initBackend, type BackendName } from '../../src/core/backend'
@@ -160,14 +161,15 @@ async function healthOnMainThread(backend: BackendName, ms: number): Promise<Hea
 }
 
 test('browser benchmarks', async () => {
-  const throughput: { backend: BackendName; worker: number; mainThread: number }[] = []
+  const throughput: { backend: BackendName; worker: number; mainThread: number; stock: number }[] =
+    []
   for (const backend of backends) {
     const steps = stepsFor(backend)
-    throughput.push({
-      backend,
-      worker: await inWorker(backend, steps),
-      mainThread: await onMainThread(backend, steps),
-    })
+    const worker = await inWorker(backend, steps)
+    const mainThread = await onMainThread(backend, steps)
+    await tf.setBackend(backend)
+    const stock = await stockVAEThroughput(sprites(steps + 1).data, 784, BATCH, steps)
+    throughput.push({ backend, worker, mainThread, stock })
   }
   const ms = quick ? 1500 : 10_000
   const health = {

@@ -120,8 +120,9 @@ export interface DenseGradients {
 }
 
 /**
- * Backward pass of a dense layer. Transposes are explicit before plain matrix products: on the WASM
- * backend a `matMul` with a transpose flag is about ten times slower than one without.
+ * Backward pass of a dense layer. On WASM the transposes are explicit, before plain matrix products:
+ * there a `matMul` with a transpose flag is about ten times slower than one without. Other backends
+ * (WebGL, WebGPU, CPU) transpose for free inside the product, so they get the flags.
  * Call inside `tf.tidy`.
  */
 export function backpropDense(
@@ -132,11 +133,17 @@ export function backpropDense(
 ): DenseGradients {
   const slope = activationSlope(layer.activation, trace.preActivation, trace.output)
   const gradPre = slope ? (tf.mul(gradOutput, slope) as tf.Tensor2D) : gradOutput
+  const kernel = layer.kernel as tf.Tensor2D
+  const explicit = tf.getBackend() === 'wasm'
   return {
-    kernel: tf.matMul(tf.transpose(trace.input), gradPre) as tf.Tensor2D,
+    kernel: (explicit
+      ? tf.matMul(tf.transpose(trace.input), gradPre)
+      : tf.matMul(trace.input, gradPre, true, false)) as tf.Tensor2D,
     bias: tf.sum(gradPre, 0) as tf.Tensor1D,
     input: needInputGradient
-      ? (tf.matMul(gradPre, tf.transpose(layer.kernel as tf.Tensor2D)) as tf.Tensor2D)
+      ? ((explicit
+          ? tf.matMul(gradPre, tf.transpose(kernel))
+          : tf.matMul(gradPre, kernel, false, true)) as tf.Tensor2D)
       : undefined,
   }
 }

@@ -43,7 +43,9 @@ async function compare(likelihood: 'bernoulli' | 'gaussian', hiddenUnits: number
   return { count: a.length, relative: worst / scale }
 }
 
-describe('explicit backward pass', () => {
+describe.each(['cpu', 'wasm'] as const)('explicit backward pass (%s)', (backend) => {
+  beforeAll(() => switchBackend(backend))
+
   test('equals automatic differentiation (Bernoulli, two hidden layers, β = 1)', async () => {
     const { count, relative } = await compare('bernoulli', [32, 16], 1)
     expect(count).toBe(
