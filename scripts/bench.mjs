@@ -114,11 +114,11 @@ const lines = [
   '',
   `Automatic backend choice here: **${browser.autoBackend.name}** (skipped: ${browser.autoBackend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ') || 'none'}).`,
   '',
-  '| backend | in latentkit’s worker (samples/s) | same engine on the main thread (samples/s) | worker / main |',
-  '|---|---|---|---|',
+  '| backend | in latentkit’s worker (samples/s) | same engine on the main thread | worker / main | stock TF.js (layers + minimize) on the main thread | worker / stock |',
+  '|---|---|---|---|---|---|',
   ...browser.throughput.map(
     (t) =>
-      `| ${t.backend} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.worker / t.mainThread, 2)}× |`,
+      `| ${t.backend} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.worker / t.mainThread, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
   ),
   '',
   `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
@@ -159,10 +159,10 @@ const lines = [
         ),
         ...browser.throughput
           .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
-          .map(
-            (t) =>
-              `| latentkit worker in Chromium, ${t.backend} | ${fmt(t.worker)} | ${fmt(t.worker / torch.samplesPerSecond['1'], 2)}× |`,
-          ),
+          .flatMap((t) => [
+            `| latentkit worker in Chromium, ${t.backend} | ${fmt(t.worker)} | ${fmt(t.worker / torch.samplesPerSecond['1'], 2)}× |`,
+            `| stock TF.js on the main thread, ${t.backend} | ${fmt(t.stock)} | ${fmt(t.stock / torch.samplesPerSecond['1'], 2)}× |`,
+          ]),
         ...node.throughput
           .filter((r) => r.model.startsWith('reference'))
           .map(

@@ -5,6 +5,7 @@ import { GANPlane } from '../src/components/GANPlane'
 import { LossChart } from '../src/components/LossChart'
 import { toy2d, type Toy2DName } from '../src/data/toy2d'
 import type { BackendPreference } from '../src/core/backend'
+import { TrainingButtons } from './ModelControls'
 
 const GAN_SERIES = [
   { key: 'generatorLoss', label: 'generator' },
@@ -12,34 +13,10 @@ const GAN_SERIES = [
 ] as const
 
 function GANStatus({ gan }: { gan: UseGANResult }) {
-  const busy = gan.status === 'training' || gan.status === 'paused' || gan.status === 'loading'
   const last = gan.history[gan.history.length - 1]
   return (
     <div style={{ display: 'grid', gap: 6 }}>
-      <div className="lk-demo__toolbar">
-        <button type="button" onClick={() => gan.train().catch(() => undefined)} disabled={busy}>
-          {gan.model?.trainedSteps ? 'Train more' : 'Train'}
-        </button>
-        {gan.status === 'paused' ? (
-          <button type="button" onClick={() => void gan.resume()}>
-            Resume
-          </button>
-        ) : (
-          <button
-            type="button"
-            onClick={() => void gan.pause()}
-            disabled={gan.status !== 'training'}
-          >
-            Pause
-          </button>
-        )}
-        <button type="button" onClick={() => void gan.stop()} disabled={!busy}>
-          Stop
-        </button>
-        <button type="button" onClick={() => void gan.reset()}>
-          Reset
-        </button>
-      </div>
+      <TrainingButtons vae={gan} />
       <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
         <strong>{gan.status}</strong>
         {gan.backend ? ` on ${gan.backend.name}` : ''}

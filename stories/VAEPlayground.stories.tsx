@@ -7,7 +7,7 @@ import { LossChart } from '../src/components/LossChart'
 import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import type { BackendPreference } from '../src/core/backend'
 import type { VAELikelihood } from '../src/core/vae/vaeOptions'
-import { ErrorLine, ModelStatusLine, TrainingButtons } from './VAEControls'
+import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
 
 interface PlaygroundArgs {
   dataset: 'digits' | 'sprites'

@@ -11,7 +11,8 @@ export { TrainingControl, yieldToEventLoop } from './trainingControl'
 export * from './backend'
 export * from './vae/vaeOptions'
 export { VAE } from './vae/vae'
-export type { VAEHistoryPoint, SampleOptions, InterpolateOptions } from './vae/vae'
+export type { VAEHistoryPoint } from './vae/vae'
+export { GenerativeModel, type SampleOptions, type InterpolateOptions } from './generativeModel'
 export {
   runTrainingLoop,
   applyGradientList,

@@ -5,26 +5,13 @@ import {
   toLatentBatch,
   valuesPerImage,
   type ImageBatch,
-  type ImageShape,
   type LatentBatch,
 } from '../dataset'
-import {
-  BusyError,
-  DivergedError,
-  InvalidInputError,
-  InvalidOptionError,
-  NotTrainedError,
-} from '../errors'
-import { interpolationPath } from '../interpolate'
+import { DivergedError, InvalidInputError, InvalidOptionError } from '../errors'
 import { createRandom, deriveSeed, type Random } from '../random'
 import type { TrainResult } from '../training'
-import {
-  applyGradientList,
-  runTrainingLoop,
-  type FitHooks,
-  type TrainingCounters,
-} from '../trainingLoop'
-import type { InterpolateOptions, SampleOptions } from '../vae/vae'
+import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
+import { GenerativeModel } from '../generativeModel'
 import { meanPairwiseDistance, planeExtent } from './ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import {
@@ -84,47 +71,24 @@ export interface View2D {
  * A generative adversarial network on TF.js (dense generator and discriminator), framework-free.
  * Same life cycle as {@link VAE}: `fit` continues training; `sample`, `generate`, `interpolate` run it.
  */
-export class GAN {
+export class GAN extends GenerativeModel<GANNetwork> {
   private readonly modelOptions: GANModelOptions
-  private network: GANNetwork | undefined
   private generatorOptimizer: tf.Optimizer | undefined
   private discriminatorOptimizer: tf.Optimizer | undefined
   private optimizerKey = ''
-  private shape: ImageShape | undefined
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
   private dataBounds: readonly [number, number, number, number] | undefined
-  private readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
-  private fitting = false
 
   constructor(options: GANModelOptions = {}) {
+    super()
     validateGANModelOptions(options)
     this.modelOptions = { ...options }
-  }
-
-  /** True once at least one step has run. */
-  get isTrained(): boolean {
-    return this.network !== undefined && this.counters.steps > 0
-  }
-
-  /** Shape of one sample, known after the first fit. */
-  get imageShape(): ImageShape | undefined {
-    return this.shape
   }
 
   /** Options with defaults resolved, known after the first fit. */
   get resolvedOptions(): ResolvedGANModelOptions | undefined {
     return this.network?.options
-  }
-
-  /** Steps run so far. */
-  get trainedSteps(): number {
-    return this.counters.steps
-  }
-
-  /** Epochs run so far. */
-  get trainedEpochs(): number {
-    return this.counters.epochs
   }
 
   /**
@@ -136,18 +100,12 @@ export class GAN {
     options: GANTrainOptions = {},
     hooks: FitHooks<GANHistoryPoint> = {},
   ): Promise<TrainResult<GANHistoryPoint>> {
-    if (this.fitting) {
-      throw new BusyError('this model is already training; stop() it or wait before training again')
-    }
     const train = resolveGANTrainOptions(options)
     if (this.shape) assertImageShape(data, this.shape)
-    this.fitting = true
-    try {
+    return this.exclusiveFit(async () => {
       this.build(data)
-      return await this.runEpochs(data, train, hooks)
-    } finally {
-      this.fitting = false
-    }
+      return this.runEpochs(data, train, hooks)
+    })
   }
 
   private build(data: ImageBatch): void {
@@ -277,62 +235,11 @@ export class GAN {
     }
   }
 
-  private requireNetwork(action: string): GANNetwork {
-    if (!this.network || this.counters.steps === 0) {
-      throw new NotTrainedError(
-        `cannot ${action} before the model is trained; call train() (or fit()) first and wait for at least one step`,
-      )
-    }
-    return this.network
-  }
-
-  private async generateFrom(network: GANNetwork, z: tf.Tensor2D): Promise<ImageBatch> {
-    const shape = this.shape as ImageShape
-    const n = z.shape[0]
-    const out = tf.tidy(() => network.generate(z))
-    z.dispose()
-    const data = (await out.data()) as Float32Array
-    out.dispose()
-    return { data, shape: [n, shape[0], shape[1], shape[2]] }
-  }
-
-  /** `n` samples from noise drawn with `seed`. */
-  async sample(n: number, options: SampleOptions = {}): Promise<ImageBatch> {
-    const network = this.requireNetwork('sample')
-    if (!Number.isInteger(n) || n < 1) {
-      throw new InvalidOptionError(`sample count must be an integer ≥ 1; got ${n}`)
-    }
-    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
-    const noiseDim = network.options.noiseDim
-    return this.generateFrom(
-      network,
-      tf.tensor2d(createRandom(seed).normals(n * noiseDim), [n, noiseDim]),
-    )
-  }
-
   /** Samples generated from given noise vectors (`[n, noiseDim]`). */
   async generate(noise: LatentBatch | Float32Array): Promise<ImageBatch> {
     const network = this.requireNetwork('generate')
     const batch = toLatentBatch(noise, network.options.noiseDim, 'noise')
-    return this.generateFrom(network, tf.tensor2d(batch.data, [...batch.shape]))
-  }
-
-  /** Generated samples along a path between two noise vectors, endpoints included. */
-  async interpolate(
-    a: Float32Array,
-    b: Float32Array,
-    steps: number,
-    options: InterpolateOptions = {},
-  ): Promise<ImageBatch> {
-    const network = this.requireNetwork('interpolate')
-    const noiseDim = network.options.noiseDim
-    if (a.length !== noiseDim || b.length !== noiseDim) {
-      throw new InvalidOptionError(
-        `interpolate takes one noise vector per endpoint (${noiseDim} values); got ${a.length} and ${b.length}`,
-      )
-    }
-    const path = interpolationPath(a, b, steps, options.method ?? 'linear')
-    return this.generateFrom(network, tf.tensor2d(path, [steps, noiseDim]))
+    return this.latentsToImages(network, tf.tensor2d(batch.data, [...batch.shape]))
   }
 
   /**
@@ -380,22 +287,16 @@ export class GAN {
     return { extent: this.dataBounds, gridSize, heatmap, generated }
   }
 
-  /** Forgets the weights, optimiser state and step count; keeps the options. */
-  reset(): void {
-    if (this.fitting) {
-      throw new BusyError('cannot reset while training; stop() first and wait for train() to end')
-    }
-    this.network?.dispose()
-    this.disposeOptimizers()
-    this.network = undefined
-    this.shape = undefined
-    this.dataBounds = undefined
-    this.counters.steps = 0
-    this.counters.epochs = 0
+  protected latentSize(network: GANNetwork): number {
+    return network.options.noiseDim
   }
 
-  /** Frees every tensor the model holds. */
-  dispose(): void {
-    this.reset()
+  protected decodeLatents(network: GANNetwork, latents: tf.Tensor2D): tf.Tensor2D {
+    return network.generate(latents)
+  }
+
+  protected resetExtras(): void {
+    this.disposeOptimizers()
+    this.dataBounds = undefined
   }
 }

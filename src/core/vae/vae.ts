@@ -9,16 +9,11 @@ import {
   type ImageShape,
   type LatentBatch,
 } from '../dataset'
-import { BusyError, DivergedError, InvalidOptionError, NotTrainedError } from '../errors'
-import { interpolationPath, type InterpolationMethod } from '../interpolate'
+import { DivergedError } from '../errors'
 import { createRandom, deriveSeed, type Random } from '../random'
 import type { TrainResult } from '../training'
-import {
-  applyGradientList,
-  runTrainingLoop,
-  type FitHooks,
-  type TrainingCounters,
-} from '../trainingLoop'
+import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
+import { GenerativeModel } from '../generativeModel'
 import { VAENetwork } from './vaeNetwork'
 import {
   resolveVAEModelOptions,
@@ -43,18 +38,6 @@ export interface VAEHistoryPoint {
   readonly kl: number
 }
 
-/** Options of {@link VAE.sample}. */
-export interface SampleOptions {
-  /** Seed of the latent draws; the same seed gives the same latents. Default: a random seed. */
-  readonly seed?: number
-}
-
-/** Options of {@link VAE.interpolate}. */
-export interface InterpolateOptions {
-  /** `'linear'` (default) or `'slerp'` (spherical, keeps latents at a typical norm). */
-  readonly method?: InterpolationMethod
-}
-
 /**
  * A dense variational autoencoder on TF.js, framework-free. Runs in the worker, in Node (CPU or WASM
  * backend) and on the main thread alike. Takes and returns plain typed arrays.
@@ -66,50 +49,22 @@ export interface InterpolateOptions {
  * vae.dispose()
  * ```
  */
-export class VAE {
+export class VAE extends GenerativeModel<VAENetwork> {
   private readonly modelOptions: VAEModelOptions
-  private network: VAENetwork | undefined
   private optimizer: tf.Optimizer | undefined
   private optimizerRate: number | undefined
-  private shape: ImageShape | undefined
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
-  private readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
-  private fitting = false
 
   constructor(options: VAEModelOptions = {}) {
+    super()
     validateVAEModelOptions(options)
     this.modelOptions = { ...options }
-  }
-
-  /** True once at least one training step has run. */
-  get isTrained(): boolean {
-    return this.network !== undefined && this.counters.steps > 0
-  }
-
-  /** True while {@link VAE.fit} runs. */
-  get isFitting(): boolean {
-    return this.fitting
-  }
-
-  /** Shape of one image, known after the first fit. */
-  get imageShape(): ImageShape | undefined {
-    return this.shape
   }
 
   /** Options with defaults resolved, known after the first fit. */
   get resolvedOptions(): ResolvedVAEModelOptions | undefined {
     return this.network?.options
-  }
-
-  /** Training steps run so far. */
-  get trainedSteps(): number {
-    return this.counters.steps
-  }
-
-  /** Epochs run so far. */
-  get trainedEpochs(): number {
-    return this.counters.epochs
   }
 
   /**
@@ -123,9 +78,6 @@ export class VAE {
     options: VAETrainOptions = {},
     hooks: FitHooks<VAEHistoryPoint> = {},
   ): Promise<TrainResult<VAEHistoryPoint>> {
-    if (this.fitting) {
-      throw new BusyError('this model is already training; stop() it or wait before training again')
-    }
     const train = resolveVAETrainOptions(options)
     if (this.shape) assertImageShape(data, this.shape)
     const inputSize = valuesPerImage(data)
@@ -139,13 +91,10 @@ export class VAE {
         "the Bernoulli likelihood needs values in [0, 1]: divide by the maximum (e.g. 255) or set likelihood: 'gaussian'",
       )
     }
-    this.fitting = true
-    try {
+    return this.exclusiveFit(async () => {
       this.build(data, resolved)
-      return await this.runEpochs(data, train, hooks)
-    } finally {
-      this.fitting = false
-    }
+      return this.runEpochs(data, train, hooks)
+    })
   }
 
   private build(data: ImageBatch, resolved: ResolvedVAEModelOptions): void {
@@ -215,36 +164,6 @@ export class VAE {
     }
   }
 
-  private requireNetwork(action: string): VAENetwork {
-    if (!this.network || this.counters.steps === 0) {
-      throw new NotTrainedError(
-        `cannot ${action} before the model is trained; call train() (or fit()) first and wait for at least one step`,
-      )
-    }
-    return this.network
-  }
-
-  private async decodeToImages(network: VAENetwork, z: tf.Tensor2D): Promise<ImageBatch> {
-    const shape = this.shape as ImageShape
-    const n = z.shape[0]
-    const out = tf.tidy(() => network.decode(z))
-    z.dispose()
-    const data = (await out.data()) as Float32Array
-    out.dispose()
-    return { data, shape: [n, shape[0], shape[1], shape[2]] }
-  }
-
-  /** Draws `n` latents from the prior N(0, I) and decodes them. */
-  async sample(n: number, options: SampleOptions = {}): Promise<ImageBatch> {
-    const network = this.requireNetwork('sample')
-    if (!Number.isInteger(n) || n < 1) {
-      throw new InvalidOptionError(`sample count must be an integer ≥ 1; got ${n}`)
-    }
-    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
-    const latents = createRandom(seed).normals(n * network.options.latentDim)
-    return this.decodeToImages(network, tf.tensor2d(latents, [n, network.options.latentDim]))
-  }
-
   /** Posterior means of `images`. */
   async encode(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('encode')
@@ -262,34 +181,14 @@ export class VAE {
   async decode(latents: LatentBatch | Float32Array): Promise<ImageBatch> {
     const network = this.requireNetwork('decode')
     const batch = toLatentBatch(latents, network.options.latentDim)
-    return this.decodeToImages(network, tf.tensor2d(batch.data, [...batch.shape]))
+    return this.latentsToImages(network, tf.tensor2d(batch.data, [...batch.shape]))
   }
 
   /** Encodes then decodes `images` through the posterior means (deterministic). */
   async reconstruct(images: ImageBatch): Promise<ImageBatch> {
     const network = this.requireNetwork('reconstruct')
     const means = await this.encode(images)
-    return this.decodeToImages(network, tf.tensor2d(means.data, [...means.shape]))
-  }
-
-  /** Decodes `steps` points from latent `a` to latent `b`, endpoints included. */
-  async interpolate(
-    a: Float32Array,
-    b: Float32Array,
-    steps: number,
-    options: InterpolateOptions = {},
-  ): Promise<ImageBatch> {
-    const network = this.requireNetwork('interpolate')
-    const latentDim = network.options.latentDim
-    toLatentBatch(a, latentDim, 'start latent')
-    toLatentBatch(b, latentDim, 'end latent')
-    if (a.length !== latentDim || b.length !== latentDim) {
-      throw new InvalidOptionError(
-        `interpolate takes one latent per endpoint (${latentDim} values); got ${a.length} and ${b.length}`,
-      )
-    }
-    const path = interpolationPath(a, b, steps, options.method ?? 'linear')
-    return this.decodeToImages(network, tf.tensor2d(path, [steps, latentDim]))
+    return this.latentsToImages(network, tf.tensor2d(means.data, [...means.shape]))
   }
 
   /**
@@ -316,23 +215,17 @@ export class VAE {
     return { loss, reconstruction, kl }
   }
 
-  /** Forgets the weights, the optimizer state and the step count; keeps the options. */
-  reset(): void {
-    if (this.fitting) {
-      throw new BusyError('cannot reset while training; stop() first and wait for train() to end')
-    }
-    this.network?.dispose()
-    this.optimizer?.dispose()
-    this.network = undefined
-    this.optimizer = undefined
-    this.optimizerRate = undefined
-    this.shape = undefined
-    this.counters.steps = 0
-    this.counters.epochs = 0
+  protected latentSize(network: VAENetwork): number {
+    return network.options.latentDim
   }
 
-  /** Frees every tensor the model holds. */
-  dispose(): void {
-    this.reset()
+  protected decodeLatents(network: VAENetwork, latents: tf.Tensor2D): tf.Tensor2D {
+    return network.decode(latents)
+  }
+
+  protected resetExtras(): void {
+    this.optimizer?.dispose()
+    this.optimizer = undefined
+    this.optimizerRate = undefined
   }
 }

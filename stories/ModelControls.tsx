@@ -1,5 +1,17 @@
-/** Story helpers: the model's status line and the training buttons, shared by the VAE stories. */
+/** Story helpers: the model's status line and the training buttons, shared by the model stories. */
+import type { ModelStatus } from '../src/client/modelState'
 import type { UseVAEResult } from '../src/react/useVAE'
+
+/** What the training buttons need from any model hook's result. */
+interface TrainableModel {
+  readonly status: ModelStatus
+  readonly model: { readonly trainedSteps: number } | undefined
+  train(): Promise<unknown>
+  pause(): Promise<void>
+  resume(): Promise<void>
+  stop(): Promise<void>
+  reset(): Promise<void>
+}
 
 export function ModelStatusLine({ vae }: { vae: UseVAEResult }) {
   const progress = vae.progress
@@ -20,7 +32,7 @@ export function ModelStatusLine({ vae }: { vae: UseVAEResult }) {
   )
 }
 
-export function TrainingButtons({ vae }: { vae: UseVAEResult }) {
+export function TrainingButtons({ vae }: { vae: TrainableModel }) {
   const busy = vae.status === 'training' || vae.status === 'paused' || vae.status === 'loading'
   const ignore = (): void => undefined
   return (
