@@ -68,7 +68,7 @@ export async function runGANBench(
   await tf.setBackend('wasm')
   await tf.ready()
   const ring = [
-    ...(await ringCurve('defaults: batch 64, lr 2e-4, β1 0.5', {}, quick ? 4 : 16, quick ? 1 : 4)),
+    ...(await ringCurve('defaults: batch 64, lr 2e-4, β1 0.5', {}, quick ? 4 : 16, quick ? 1 : 9)),
     ...(await ringCurve(
       'batch 256, lr 1e-3 (the story’s)',
       { batchSize: 256, generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-3 },
