@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright'
 import { describe, expect, test } from 'vitest'
+import type * as Vite from 'vite'
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 
 const root = new URL('../..', import.meta.url).pathname
@@ -79,7 +80,7 @@ export default defineConfig({
     })
     const vite = (await import(
       join(app, 'node_modules', 'vite', 'dist', 'node', 'index.js')
-    )) as typeof import('vite')
+    )) as typeof Vite
 
     const server = await vite.createServer({
       root: app,
