@@ -7,32 +7,47 @@ export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'linear'
 /** Slope of `leakyRelu` for negative inputs (the DCGAN paper's 0.2). */
 export const LEAKY_SLOPE = 0.2
 
-function activate(activation: Activation, x: tf.Tensor2D): tf.Tensor2D {
-  switch (activation) {
-    case 'relu':
-      return tf.relu(x)
-    case 'leakyRelu':
-      return tf.leakyRelu(x, LEAKY_SLOPE)
-    case 'tanh':
-      return tf.tanh(x)
-    case 'sigmoid':
-      return tf.sigmoid(x)
-    case 'linear':
-      return x
-  }
+/** A fully connected layer with its own variables, built outside any optimizer call. */
+export interface DenseLayer {
+  readonly kernel: tf.Variable
+  readonly bias: tf.Variable
+  readonly activation: Activation
 }
 
-/** d(activation)/d(pre-activation), given both, as a tensor to multiply the output gradient by. */
-function activationSlope(
-  activation: Activation,
-  pre: tf.Tensor2D,
-  out: tf.Tensor2D,
-): tf.Tensor2D | undefined {
+const FUSED: Partial<Record<Activation, 'relu' | 'leakyrelu' | 'sigmoid' | 'linear'>> = {
+  relu: 'relu',
+  leakyRelu: 'leakyrelu',
+  sigmoid: 'sigmoid',
+  linear: 'linear',
+}
+
+/** `activation(x·kernel + bias)` in one fused kernel where the backend has one (not for tanh). */
+function denseForward(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
+  const kernel = layer.kernel as tf.Tensor2D
+  const fused = FUSED[layer.activation]
+  if (fused) {
+    return tf.fused.matMul({
+      a: x,
+      b: kernel,
+      bias: layer.bias,
+      activation: fused,
+      leakyreluAlpha: LEAKY_SLOPE,
+    }) as tf.Tensor2D
+  }
+  return tf.tanh(tf.add(tf.matMul(x, kernel), layer.bias)) as tf.Tensor2D
+}
+
+/**
+ * d(activation)/d(pre-activation) as a tensor to multiply the output gradient by, from the output
+ * alone (so the forward pass can stay fused): ReLU and leaky ReLU are positive exactly where their
+ * input is.
+ */
+function activationSlope(activation: Activation, out: tf.Tensor2D): tf.Tensor2D | undefined {
   switch (activation) {
     case 'relu':
-      return tf.step(pre)
+      return tf.step(out)
     case 'leakyRelu':
-      return tf.add(tf.mul(tf.step(pre), 1 - LEAKY_SLOPE), LEAKY_SLOPE) as tf.Tensor2D
+      return tf.add(tf.mul(tf.step(out), 1 - LEAKY_SLOPE), LEAKY_SLOPE) as tf.Tensor2D
     case 'tanh':
       return tf.sub(1, tf.square(out)) as tf.Tensor2D
     case 'sigmoid':
@@ -40,13 +55,6 @@ function activationSlope(
     case 'linear':
       return undefined
   }
-}
-
-/** A fully connected layer with its own variables, built outside any optimizer call. */
-export interface DenseLayer {
-  readonly kernel: tf.Variable
-  readonly bias: tf.Variable
-  readonly activation: Activation
 }
 
 /**
@@ -80,8 +88,7 @@ export function createDense(
 
 /** Applies a dense layer. Call inside `tf.tidy`. */
 export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
-  const y = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D
-  return activate(layer.activation, y)
+  return denseForward(layer, x)
 }
 
 /** The variables of a list of layers, in a stable order. */
@@ -100,15 +107,12 @@ export function disposeLayers(layers: readonly DenseLayer[]): void {
 /** What a forward pass through a dense layer keeps for its backward pass. */
 export interface DenseTrace {
   readonly input: tf.Tensor2D
-  readonly preActivation: tf.Tensor2D
   readonly output: tf.Tensor2D
 }
 
 /** Applies a dense layer and keeps what {@link backpropDense} needs. Call inside `tf.tidy`. */
 export function applyDenseTraced(layer: DenseLayer, x: tf.Tensor2D): DenseTrace {
-  const preActivation = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D
-  const output = activate(layer.activation, preActivation)
-  return { input: x, preActivation, output }
+  return { input: x, output: denseForward(layer, x) }
 }
 
 /** Gradients of a dense layer given the gradient at its output. */
@@ -131,7 +135,7 @@ export function backpropDense(
   gradOutput: tf.Tensor2D,
   needInputGradient: boolean,
 ): DenseGradients {
-  const slope = activationSlope(layer.activation, trace.preActivation, trace.output)
+  const slope = activationSlope(layer.activation, trace.output)
   const gradPre = slope ? (tf.mul(gradOutput, slope) as tf.Tensor2D) : gradOutput
   const kernel = layer.kernel as tf.Tensor2D
   const explicit = tf.getBackend() === 'wasm'
