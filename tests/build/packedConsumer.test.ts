@@ -26,7 +26,7 @@ async function statusOf(url: string): Promise<string> {
 
 // The path a user takes: `npm install latentkit` into a Vite app, then the dev server and a build.
 describe('the packed package in a Vite app', () => {
-  test('trains in its worker under the dev server (README settings) and in a production build', async () => {
+  test('trains in its worker under the dev server (README settings) and in production builds with React 19 and 18', async () => {
     const app = mkdtempSync(join(tmpdir(), 'latentkit-app-'))
     const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', app], {
       cwd: root,
@@ -96,18 +96,33 @@ export default defineConfig({
       await server.close()
     }
 
-    await vite.build({ root: app, configFile: join(app, 'vite.config.js'), logLevel: 'silent' })
-    const preview = await vite.preview({
-      root: app,
-      configFile: join(app, 'vite.config.js'),
-      logLevel: 'silent',
-      preview: { port: 0, host: '127.0.0.1' },
-    })
-    try {
-      const url = preview.resolvedUrls?.local[0] as string
-      expect(await statusOf(url)).toBe('ready:wasm')
-    } finally {
-      await new Promise<void>((resolve) => preview.httpServer.close(() => resolve()))
+    const buildAndOpen = async (): Promise<string> => {
+      await vite.build({ root: app, configFile: join(app, 'vite.config.js'), logLevel: 'silent' })
+      const preview = await vite.preview({
+        root: app,
+        configFile: join(app, 'vite.config.js'),
+        logLevel: 'silent',
+        preview: { port: 0, host: '127.0.0.1' },
+      })
+      try {
+        return await statusOf(preview.resolvedUrls?.local[0] as string)
+      } finally {
+        await new Promise<void>((resolve) => preview.httpServer.close(() => resolve()))
+      }
     }
+    expect(await buildAndOpen()).toBe('ready:wasm')
+    // React 18 is a supported peer too.
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', 'react@18', 'react-dom@18'],
+      {
+        cwd: app,
+        stdio: 'ignore',
+      },
+    )
+    expect(
+      JSON.parse(readFileSync(join(app, 'node_modules', 'react', 'package.json'), 'utf8')).version,
+    ).toMatch(/^18\./)
+    expect(await buildAndOpen()).toBe('ready:wasm')
   }, 300_000)
 })
