@@ -7,7 +7,7 @@ import type { ModelState } from '../client/modelState'
 import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/modelClient'
 import { GANClient, type GANClientOptions } from '../client/ganClient'
 import type { TrainSummary } from '../../workers/host'
-import { useModelClient } from './useModelClient'
+import { commonResult, useModelClient } from './useModelClient'
 
 /**
  * Options of {@link useGAN}. Architecture options (`noiseDim`, `generatorUnits`,
@@ -67,19 +67,9 @@ export function useGAN(options: UseGANOptions = {}): UseGANResult {
   )
   return useMemo(
     () => ({
-      ...state,
-      latentDim: state.model?.latentDim,
-      imageShape: state.model?.imageShape,
+      ...commonResult(state, client),
       health: ganHealth(state.history),
-      train: client.train,
-      pause: client.pause,
-      resume: client.resume,
-      stop: client.stop,
-      reset: client.reset,
-      sample: client.sample,
       generate: client.generate,
-      decode: client.decode,
-      interpolate: client.interpolate,
       view2d: client.view2d,
     }),
     [state, client],

@@ -20,3 +20,26 @@ export function useModelClient<
   }, [client, options])
   return [state, client]
 }
+
+/**
+ * The parts of a model hook's result every family shares: the state snapshot, the trained model's
+ * latent size and sample shape, and the client's stable actions.
+ */
+export function commonResult<Point extends HistoryPoint, Options extends ModelClientOptions>(
+  state: ModelState<Point>,
+  client: ModelClient<Point, Options>,
+) {
+  return {
+    ...state,
+    latentDim: state.model?.latentDim,
+    imageShape: state.model?.imageShape,
+    train: client.train,
+    pause: client.pause,
+    resume: client.resume,
+    stop: client.stop,
+    reset: client.reset,
+    sample: client.sample,
+    decode: client.decode,
+    interpolate: client.interpolate,
+  }
+}

@@ -4,7 +4,7 @@ import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dat
 import type { VAEHistoryPoint } from '../core/vae/vae'
 import type { ModelState } from '../client/modelState'
 import { VAEClient, type VAEClientOptions } from '../client/vaeClient'
-import { useModelClient } from './useModelClient'
+import { commonResult, useModelClient } from './useModelClient'
 import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/modelClient'
 import type { TrainSummary } from '../../workers/host'
 
@@ -64,19 +64,9 @@ export function useVAE(options: UseVAEOptions = {}): UseVAEResult {
 
   return useMemo(
     () => ({
-      ...state,
-      latentDim: state.model?.latentDim,
-      imageShape: state.model?.imageShape,
-      train: client.train,
-      pause: client.pause,
-      resume: client.resume,
-      stop: client.stop,
-      reset: client.reset,
-      sample: client.sample,
+      ...commonResult(state, client),
       encode: client.encode,
-      decode: client.decode,
       reconstruct: client.reconstruct,
-      interpolate: client.interpolate,
     }),
     [state, client],
   )
