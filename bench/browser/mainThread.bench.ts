@@ -7,7 +7,7 @@ import { test } from 'vitest'
 import { commands } from 'vitest/browser'
 import * as tf from '@tensorflow/tfjs-core'
 import './pageBackends'
-import { stockVAEThroughput } from './stockVAE'
+import { createStockVAE, stockVAEThroughput } from './stockVAE'
 import { VAEClient } from '../../src/client/vaeClient'
 import { VAE } from '../../src/core/vae/vae'
 import { initBackend, type BackendName } from '../../src/core/backend'
@@ -160,6 +160,36 @@ async function healthOnMainThread(backend: BackendName, ms: number): Promise<Hea
   return health
 }
 
+/** The stock loop on the main thread: `for (…) await step()`, optionally `await tf.nextFrame()` between steps. */
+async function healthOfStockLoop(
+  backend: BackendName,
+  ms: number,
+  nextFrame: boolean,
+): Promise<Health> {
+  await tf.setBackend(backend)
+  await tf.ready()
+  const vae = createStockVAE(sprites(4).data, 784, BATCH)
+  await vae.step(0)
+  let loop: Promise<void> = Promise.resolve()
+  // The loop ends on a clock of its own: on WASM without nextFrame it never yields a macrotask, so a
+  // timer could not stop it (that freeze is what this measures).
+  const health = await watchMainThread(
+    ms,
+    () => {
+      const deadline = performance.now() + ms
+      loop = (async () => {
+        for (let s = 1; performance.now() < deadline; s++) {
+          await vae.step(s)
+          if (nextFrame) await tf.nextFrame()
+        }
+      })()
+    },
+    () => loop,
+  )
+  vae.dispose()
+  return health
+}
+
 test('browser benchmarks', async () => {
   const throughput: { backend: BackendName; worker: number; mainThread: number; stock: number }[] =
     []
@@ -177,6 +207,10 @@ test('browser benchmarks', async () => {
     mainThreadWasm: await healthOnMainThread('wasm', ms),
     workerWebgl: await healthInWorker('webgl', ms),
     mainThreadWebgl: await healthOnMainThread('webgl', ms),
+    stockWasm: await healthOfStockLoop('wasm', ms, false),
+    stockWasmNextFrame: await healthOfStockLoop('wasm', ms, true),
+    stockWebgl: await healthOfStockLoop('webgl', ms, false),
+    stockWebglNextFrame: await healthOfStockLoop('webgl', ms, true),
   }
   const auto = await initBackend('auto')
   await commands.writeFile(

@@ -6,13 +6,14 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import * as tfl from '@tensorflow/tfjs-layers'
 
-/** Trains the stock VAE for `steps` batches of `batch` rows of `data`; returns samples/s after one warm-up step. */
-export async function stockVAEThroughput(
-  data: Float32Array,
-  inputSize: number,
-  batch: number,
-  steps: number,
-): Promise<number> {
+/** A stock VAE trainer: one `step` trains one batch; `dispose` frees it. */
+export interface StockVAE {
+  step(s: number): Promise<void>
+  dispose(): void
+}
+
+/** Builds the stock VAE on the current backend for rows of `data` (`inputSize` values each). */
+export function createStockVAE(data: Float32Array, inputSize: number, batch: number): StockVAE {
   const hidden = 400
   const latent = 20
   const encoder = tfl.layers.dense({ units: hidden, activation: 'relu', inputShape: [inputSize] })
@@ -47,11 +48,27 @@ export async function stockVAEThroughput(
     await cost.data()
     cost.dispose()
   }
-  await step(0)
+  return {
+    step,
+    dispose() {
+      optimizer.dispose()
+      for (const layer of [encoder, mean, logVar, decoderHidden, decoderOut]) layer.dispose()
+    },
+  }
+}
+
+/** Trains the stock VAE for `steps` batches; returns samples/s after one warm-up step. */
+export async function stockVAEThroughput(
+  data: Float32Array,
+  inputSize: number,
+  batch: number,
+  steps: number,
+): Promise<number> {
+  const vae = createStockVAE(data, inputSize, batch)
+  await vae.step(0)
   const started = performance.now()
-  for (let s = 1; s <= steps; s++) await step(s)
+  for (let s = 1; s <= steps; s++) await vae.step(s)
   const seconds = (performance.now() - started) / 1000
-  optimizer.dispose()
-  for (const layer of [encoder, mean, logVar, decoderHidden, decoderOut]) layer.dispose()
+  vae.dispose()
   return (steps * batch) / seconds
 }
