@@ -76,10 +76,14 @@ export class WorkerHost {
   /** Starts the backend once (later calls return the first result). */
   init(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
     return guarded(() => {
-      this.backend ??= initBackend(preference)
-      this.backend.catch(() => {
-        this.backend = undefined
-      })
+      if (!this.backend) {
+        const starting = initBackend(preference)
+        // A failed start is forgotten, so the next call tries again.
+        starting.catch(() => {
+          if (this.backend === starting) this.backend = undefined
+        })
+        this.backend = starting
+      }
       return this.backend
     })
   }

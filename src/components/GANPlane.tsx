@@ -114,19 +114,7 @@ export function GANPlane({
     context.clearRect(0, 0, size, size)
     context.fillStyle = cssVariable(canvas, '--lk-plane-background', '#f9fafb')
     context.fillRect(0, 0, size, size)
-    if (!view) {
-      if (data && showReal)
-        drawPoints(
-          context,
-          data.data,
-          undefined,
-          size,
-          pointRadius,
-          realColor ?? cssVariable(canvas, '--lk-real-color', '#111827'),
-        )
-      return
-    }
-    if (showHeatmap) {
+    if (view && showHeatmap) {
       const cells = new ImageData(view.gridSize, view.gridSize)
       for (let i = 0; i < view.heatmap.length; i++) {
         const [r, g, b] = parseColor(colorScale(view.heatmap[i] as number))
@@ -143,16 +131,17 @@ export function GANPlane({
       context.drawImage(tile, 0, 0, size, size)
     }
     if (data && showReal) {
+      // Before training there is no view: the real points get an extent of their own.
       drawPoints(
         context,
         data.data,
-        view.extent,
+        view?.extent,
         size,
         pointRadius,
         realColor ?? cssVariable(canvas, '--lk-real-color', '#111827'),
       )
     }
-    if (showGenerated) {
+    if (view && showGenerated) {
       drawPoints(
         context,
         view.generated,

@@ -40,6 +40,14 @@ const DEFAULT_SERIES: readonly LossSeries[] = [
 
 const FALLBACK_COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c']
 
+/** The series' own colour, else the theme's `--lk-series-N`, else a built-in one. */
+function seriesColor(series: LossSeries, index: number): string {
+  return (
+    series.color ??
+    `var(--lk-series-${index + 1}, ${FALLBACK_COLORS[index % FALLBACK_COLORS.length]})`
+  )
+}
+
 const MARGIN = { top: 8, right: 12, bottom: 24, left: 48 }
 
 /** Live training curves as SVG, with an accessible text summary. Renders on the server too. */
@@ -155,10 +163,7 @@ export function LossChart({
                   points={path}
                   fill="none"
                   strokeWidth={1.5}
-                  stroke={
-                    s.color ??
-                    `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})`
-                  }
+                  stroke={seriesColor(s, i)}
                 />
               )
             })
@@ -171,16 +176,7 @@ export function LossChart({
       >
         {series.map((s, i) => (
           <li key={s.key}>
-            <span
-              style={{
-                color:
-                  s.color ??
-                  `var(--lk-series-${i + 1}, ${FALLBACK_COLORS[i % FALLBACK_COLORS.length]})`,
-              }}
-            >
-              ■
-            </span>{' '}
-            {s.label}
+            <span style={{ color: seriesColor(s, i) }}>■</span> {s.label}
           </li>
         ))}
       </ul>

@@ -21,8 +21,11 @@ const FUSED: Partial<Record<Activation, 'relu' | 'leakyrelu' | 'sigmoid' | 'line
   linear: 'linear',
 }
 
-/** `activation(x·kernel + bias)` in one fused kernel where the backend has one (not for tanh). */
-function denseForward(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
+/**
+ * Applies a dense layer: `activation(x·kernel + bias)`, in one fused kernel where the backend has one
+ * (not for tanh). Call inside `tf.tidy`.
+ */
+export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
   const kernel = layer.kernel as tf.Tensor2D
   const fused = FUSED[layer.activation]
   if (fused) {
@@ -86,11 +89,6 @@ export function createDense(
   }))
 }
 
-/** Applies a dense layer. Call inside `tf.tidy`. */
-export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
-  return denseForward(layer, x)
-}
-
 /** The variables of a list of layers, in a stable order. */
 export function layerVariables(layers: readonly DenseLayer[]): tf.Variable[] {
   return layers.flatMap((layer) => [layer.kernel, layer.bias])
@@ -112,7 +110,7 @@ export interface DenseTrace {
 
 /** Applies a dense layer and keeps what {@link backpropDense} needs. Call inside `tf.tidy`. */
 export function applyDenseTraced(layer: DenseLayer, x: tf.Tensor2D): DenseTrace {
-  return { input: x, output: denseForward(layer, x) }
+  return { input: x, output: applyDense(layer, x) }
 }
 
 /** Gradients of a dense layer given the gradient at its output. */
