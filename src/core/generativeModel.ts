@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { ImageBatch, ImageShape } from './dataset'
-import { BusyError, InvalidOptionError, NotTrainedError } from './errors'
+import { InvalidOptionError } from './errors'
 import { interpolationPath, type InterpolationMethod } from './interpolate'
 import { createRandom } from './random'
-import type { TrainingCounters } from './trainingLoop'
+import { TrainableModel } from './trainableModel'
 
 /** Options of `sample`. */
 export interface SampleOptions {
@@ -18,69 +18,16 @@ export interface InterpolateOptions {
 }
 
 /**
- * What every generative model shares: the network's life cycle, the step counters, the guard
- * against two trainings at once, and turning latents into images (`sample`, `interpolate`).
+ * What every generative model adds to a trainable one: turning latents into images (`sample`,
+ * `interpolate`).
  */
-export abstract class GenerativeModel<Network extends { dispose(): void }> {
-  protected network: Network | undefined
-  protected shape: ImageShape | undefined
-  protected readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
-  private fitting = false
-
+export abstract class GenerativeModel<
+  Network extends { dispose(): void },
+> extends TrainableModel<Network> {
   /** Size of the latent (or noise) vectors the decoder takes. */
   protected abstract latentSize(network: Network): number
   /** Decodes latents into samples. Runs inside `tf.tidy`. */
   protected abstract decodeLatents(network: Network, latents: tf.Tensor2D): tf.Tensor2D
-  /** Frees optimiser state and anything else beyond the network. */
-  protected abstract resetExtras(): void
-
-  /** True once at least one training step has run. */
-  get isTrained(): boolean {
-    return this.network !== undefined && this.counters.steps > 0
-  }
-
-  /** True while a training call runs. */
-  get isFitting(): boolean {
-    return this.fitting
-  }
-
-  /** Shape of one sample, known after the first training call. */
-  get imageShape(): ImageShape | undefined {
-    return this.shape
-  }
-
-  /** Training steps run so far. */
-  get trainedSteps(): number {
-    return this.counters.steps
-  }
-
-  /** Epochs run so far. */
-  get trainedEpochs(): number {
-    return this.counters.epochs
-  }
-
-  /** Runs `work` as the one training call of this model; a second one at once gets `BUSY`. */
-  protected async exclusiveFit<T>(work: () => Promise<T>): Promise<T> {
-    if (this.fitting) {
-      throw new BusyError('this model is already training; stop() it or wait before training again')
-    }
-    this.fitting = true
-    try {
-      return await work()
-    } finally {
-      this.fitting = false
-    }
-  }
-
-  /** The trained network, or `NOT_TRAINED` naming what was asked for. */
-  protected requireNetwork(action: string): Network {
-    if (!this.network || this.counters.steps === 0) {
-      throw new NotTrainedError(
-        `cannot ${action} before the model is trained; call train() (or fit()) first and wait for at least one step`,
-      )
-    }
-    return this.network
-  }
 
   /** Decodes `latents` (disposed here) into an image batch of the model's shape. */
   protected async latentsToImages(network: Network, latents: tf.Tensor2D): Promise<ImageBatch> {
@@ -123,23 +70,5 @@ export abstract class GenerativeModel<Network extends { dispose(): void }> {
     }
     const path = interpolationPath(a, b, steps, options.method ?? 'linear')
     return this.latentsToImages(network, tf.tensor2d(path, [steps, size]))
-  }
-
-  /** Forgets the weights, optimiser state and step count; keeps the options. */
-  reset(): void {
-    if (this.fitting) {
-      throw new BusyError('cannot reset while training; stop() first and wait for train() to end')
-    }
-    this.network?.dispose()
-    this.resetExtras()
-    this.network = undefined
-    this.shape = undefined
-    this.counters.steps = 0
-    this.counters.epochs = 0
-  }
-
-  /** Frees every tensor the model holds. */
-  dispose(): void {
-    this.reset()
   }
 }

@@ -3,6 +3,7 @@
  * with it before any work is sent to the worker.
  */
 import { InvalidOptionError } from '../errors'
+import { checkPositiveInteger, checkPositiveNumber, checkSeed, isPositiveInteger } from '../optionChecks'
 
 /** Likelihood of the decoder, which decides the reconstruction term. */
 export type VAELikelihood = 'bernoulli' | 'gaussian'
@@ -55,24 +56,6 @@ export interface ResolvedVAEModelOptions {
 /** Train options with every default filled in. */
 export type ResolvedVAETrainOptions = Required<VAETrainOptions>
 
-const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1
-
-function checkPositiveInteger(value: number | undefined, name: string, hint: string): void {
-  if (value !== undefined && !isPositiveInteger(value)) {
-    throw new InvalidOptionError(`${name} must be an integer ≥ 1; got ${value}. ${hint}`, {
-      option: name,
-    })
-  }
-}
-
-function checkPositiveNumber(value: number | undefined, name: string, hint: string): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new InvalidOptionError(`${name} must be a finite number > 0; got ${value}. ${hint}`, {
-      option: name,
-    })
-  }
-}
-
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateVAEModelOptions(options: VAEModelOptions): void {
   checkPositiveInteger(options.latentDim, 'latentDim', 'Try 2 for a plottable space or 8–32.')
@@ -100,11 +83,7 @@ export function validateVAEModelOptions(options: VAEModelOptions): void {
       option: 'beta',
     })
   }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new InvalidOptionError(`seed must be a finite number; got ${options.seed}`, {
-      option: 'seed',
-    })
-  }
+  checkSeed(options.seed)
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */

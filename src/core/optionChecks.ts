@@ -1,0 +1,53 @@
+/** Range checks for model and training options, shared by every model family. Pure TypeScript. */
+import { InvalidOptionError } from './errors'
+
+/** True for an integer ≥ 1. */
+export const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1
+
+/** Throws `INVALID_OPTION` unless `value` is undefined or an integer ≥ 1. */
+export function checkPositiveInteger(value: number | undefined, name: string, hint: string): void {
+  if (value !== undefined && !isPositiveInteger(value)) {
+    throw new InvalidOptionError(`${name} must be an integer ≥ 1; got ${value}. ${hint}`, {
+      option: name,
+    })
+  }
+}
+
+/** Throws `INVALID_OPTION` unless `value` is undefined or a finite number > 0. */
+export function checkPositiveNumber(value: number | undefined, name: string, hint: string): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new InvalidOptionError(`${name} must be a finite number > 0; got ${value}. ${hint}`, {
+      option: name,
+    })
+  }
+}
+
+/** Throws `INVALID_OPTION` unless `value` is undefined or a finite number ≥ 0. */
+export function checkNonNegativeNumber(value: number | undefined, name: string, hint: string): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new InvalidOptionError(`${name} must be a finite number ≥ 0; got ${value}. ${hint}`, {
+      option: name,
+    })
+  }
+}
+
+/** Throws `INVALID_OPTION` unless `value` is undefined or one of `allowed`. */
+export function checkOneOf<T extends string>(
+  value: T | undefined,
+  allowed: readonly T[],
+  name: string,
+): void {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw new InvalidOptionError(
+      `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(value)}`,
+      { option: name },
+    )
+  }
+}
+
+/** Throws `INVALID_OPTION` unless `value` is undefined or finite. */
+export function checkSeed(value: number | undefined): void {
+  if (value !== undefined && !Number.isFinite(value)) {
+    throw new InvalidOptionError(`seed must be a finite number; got ${value}`, { option: 'seed' })
+  }
+}

@@ -1,0 +1,574 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  assertFinite,
+  assertImageShape,
+  imageShapeOf,
+  type ImageBatch,
+  type ImageShape,
+} from '../dataset'
+import { DivergedError, ShapeMismatchError } from '../errors'
+import { createRandom, deriveSeed, type Random } from '../random'
+import { TrainableModel } from '../trainableModel'
+import type { TrainResult } from '../training'
+import { runTrainingLoop, type FitHooks } from '../trainingLoop'
+import { blendStatistics, normalizeAtom, updateAtoms } from './dictionaryMath'
+import { fista } from './fista'
+import {
+  assemblePatches,
+  assertPatchFits,
+  densePositions,
+  denormalizePatches,
+  extractPatches,
+  normalizePatches,
+  positionAt,
+  positionsPerImage,
+  type PatchPositions,
+  type PatchScaling,
+} from './patches'
+import { compressCodes, type SparseCodes } from './sparseCodes'
+import { SparseDictionary } from './sparseDictionary'
+import {
+  resolveSparseCodingOptions,
+  resolveSparseCodingTrainOptions,
+  validateSparseCodingModelOptions,
+  validateSparseEncodeOptions,
+  type ResolvedSparseCodingOptions,
+  type SparseCodingModelOptions,
+  type SparseCodingTrainOptions,
+  type SparseEncodeOptions,
+} from './sparseOptions'
+import { applyWhitening, fitWhitening } from './whitening'
+
+/** What one step of dictionary learning reports, per patch of its mini-batch. */
+export interface SparseCodingHistoryPoint {
+  /** Global step number, from 1. */
+  readonly step: number
+  /** Epoch the step belongs to, from 1. */
+  readonly epoch: number
+  /** Mean lasso objective ½‖x − Dᵀa‖² + λ‖a‖₁ per patch (in coding space). */
+  readonly objective: number
+  /** Mean fraction of coefficients that are non-zero. */
+  readonly nonZeroFraction: number
+  /** Reconstruction PSNR in dB, in pixel space, with the data's range as peak. */
+  readonly psnr: number
+}
+
+/** The dictionary as images, for display. */
+export interface SparseDictionaryView {
+  /** Atoms as patch images `[atoms, p, p, c]`, whitening undone; values around 0 (unit norm). */
+  readonly atoms: ImageBatch
+  /** Running fraction of patches whose code uses each atom (0 … 1). */
+  readonly usage: Float32Array
+}
+
+/** Quality of the codes of a set of images. */
+export interface SparseCodingEvaluation {
+  /** Mean lasso objective per patch (in coding space). */
+  readonly objective: number
+  /** Mean fraction of non-zero coefficients. */
+  readonly nonZeroFraction: number
+  /** Mean squared reconstruction error per value, in pixel space. */
+  readonly meanSquaredError: number
+  /** PSNR in dB with the training data's range as peak. */
+  readonly psnr: number
+  /** Patches coded. */
+  readonly patches: number
+}
+
+/** Patches prepared for coding: rows in coding space and what was removed to get there. */
+interface PreparedPatches {
+  readonly positions: PatchPositions
+  readonly scaling: PatchScaling
+  readonly x: tf.Tensor2D
+}
+
+/** Patches coded per device batch in encode/reconstruct/evaluate (bounds memory on large images). */
+const CHUNK = 4096
+/** Steps over which the running statistics average before they start to forget (online learning). */
+const STATISTICS_HORIZON = 30
+/** Patches the whitening is fitted on. */
+const WHITENING_SAMPLE = 5000
+
+function psnrOf(meanSquaredError: number, peak: number): number {
+  return 10 * Math.log10((peak * peak) / Math.max(meanSquaredError, 1e-20))
+}
+
+function dataRangeOf(values: Float32Array): number {
+  let low = Infinity
+  let high = -Infinity
+  for (const v of values) {
+    if (v < low) low = v
+    if (v > high) high = v
+  }
+  return high > low ? high - low : 1
+}
+
+/**
+ * Sparse coding with a learned, overcomplete dictionary (Olshausen & Field 1996): image patches
+ * x ≈ Dᵀa with few non-zero coefficients a, minimising ½‖x − Dᵀa‖² + λ‖a‖₁. Codes by batched FISTA
+ * on TF.js; atoms by online dictionary learning (Mairal et al. 2010), so image sets of any size
+ * stream through in mini-batches. Framework-free: worker, Node or main thread.
+ *
+ * ```ts
+ * const model = new SparseCoding({ atoms: 128, patchSize: 8, lambda: 0.5 })
+ * await model.fit(loadDigits().images, { epochs: 10 })
+ * const { atoms } = model.dictionary()
+ * const clean = await model.denoise(noisyImages)
+ * model.dispose()
+ * ```
+ */
+export class SparseCoding extends TrainableModel<SparseDictionary> {
+  private readonly modelOptions: SparseCodingModelOptions
+  private shuffleRandom: Random | undefined
+  private positionRandom: Random | undefined
+
+  constructor(options: SparseCodingModelOptions = {}) {
+    super()
+    validateSparseCodingModelOptions(options)
+    this.modelOptions = { ...options }
+  }
+
+  /** Options with defaults resolved, known after the first fit. */
+  get resolvedOptions(): ResolvedSparseCodingOptions | undefined {
+    return this.network?.options
+  }
+
+  /** Shape of one patch (`[p, p, channels]`), known after the first fit. */
+  get patchShape(): ImageShape | undefined {
+    return this.network?.patchShape
+  }
+
+  /**
+   * Learns the dictionary from patches of `data` for `options.epochs` epochs, continuing from the
+   * current atoms. The first call fixes the patch shape; later calls may pass other images with the
+   * same number of channels. Stops early, keeping the atoms, when `hooks.control` is stopped.
+   */
+  async fit(
+    data: ImageBatch,
+    options: SparseCodingTrainOptions = {},
+    hooks: FitHooks<SparseCodingHistoryPoint> = {},
+  ): Promise<TrainResult<SparseCodingHistoryPoint>> {
+    const train = resolveSparseCodingTrainOptions(options)
+    assertFinite(data.data)
+    const shape = imageShapeOf(data)
+    if (this.network) {
+      this.assertChannels(data, 'data')
+      assertPatchFits(shape, this.network.options.patchSize)
+    } else {
+      assertPatchFits(shape, resolveSparseCodingOptions(this.modelOptions, shape).patchSize)
+    }
+    return this.exclusiveFit(async () => {
+      this.build(data)
+      return this.runEpochs(data, train, hooks)
+    })
+  }
+
+  private assertChannels(images: ImageBatch, name: string): void {
+    const expected = (this.shape as ImageShape)[2]
+    if (images.shape[3] !== expected) {
+      throw new ShapeMismatchError(
+        `${name} has ${images.shape[3]} channel(s), the dictionary was learned on ${expected}; convert the images to ${expected} channel(s)`,
+        { expected, actual: images.shape[3] },
+      )
+    }
+  }
+
+  private build(data: ImageBatch): void {
+    if (this.network) return
+    const shape = imageShapeOf(data)
+    const options = resolveSparseCodingOptions(this.modelOptions, shape)
+    const random = createRandom(deriveSeed(options.seed, 1))
+    const dataRange = dataRangeOf(data.data)
+    const contrastFloor = 0.05 * dataRange
+    const size = options.patchSize * options.patchSize * shape[2]
+    const draw = (count: number): Float32Array => {
+      const positions = new Int32Array(count * 3)
+      for (let i = 0; i < count; i++) {
+        positions[3 * i] = random.int(data.shape[0])
+        positions[3 * i + 1] = random.int(shape[0] - options.patchSize + 1)
+        positions[3 * i + 2] = random.int(shape[1] - options.patchSize + 1)
+      }
+      const rows = extractPatches(data, positions, options.patchSize)
+      normalizePatches(rows, size, options.normalization, contrastFloor)
+      return rows
+    }
+    const whitening = options.whiten ? fitWhitening(draw(WHITENING_SAMPLE), size) : undefined
+    // Atoms start as data patches (Mairal et al.), jittered so repeated patches do not start equal.
+    let atoms = draw(options.atoms)
+    if (whitening) atoms = applyWhitening(atoms, whitening)
+    for (let j = 0; j < options.atoms; j++) {
+      let squares = 0
+      for (let i = j * size; i < (j + 1) * size; i++) squares += (atoms[i] as number) ** 2
+      const jitter = 0.01 * Math.sqrt(squares / size) + 1e-3
+      for (let i = j * size; i < (j + 1) * size; i++) {
+        atoms[i] = (atoms[i] as number) + jitter * random.normal()
+      }
+      normalizeAtom(atoms, j, size)
+    }
+    this.shape = shape
+    this.network = new SparseDictionary(options, shape, atoms, contrastFloor, dataRange, whitening)
+    this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
+    this.positionRandom = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  /** Normalised patches at `positions`, moved into coding space on the device. */
+  private prepare(
+    dictionary: SparseDictionary,
+    images: ImageBatch,
+    positions: PatchPositions,
+  ): PreparedPatches & { rows: Float32Array } {
+    const rows = extractPatches(images, positions, dictionary.options.patchSize)
+    const scaling = normalizePatches(
+      rows,
+      dictionary.size,
+      dictionary.options.normalization,
+      dictionary.contrastFloor,
+    )
+    return { positions, scaling, rows, x: dictionary.toCodingSpace(rows) }
+  }
+
+  private trainingPositions(
+    data: ImageBatch,
+    indices: Uint32Array,
+    exhaustive: boolean,
+    patchSize: number,
+  ): PatchPositions {
+    const shape = imageShapeOf(data)
+    const out = new Int32Array(indices.length * 3)
+    const random = this.positionRandom as Random
+    indices.forEach((index, i) => {
+      const [image, top, left] = exhaustive
+        ? positionAt(index, shape, patchSize)
+        : [
+            random.int(data.shape[0]),
+            random.int(shape[0] - patchSize + 1),
+            random.int(shape[1] - patchSize + 1),
+          ]
+      out.set([image, top, left], 3 * i)
+    })
+    return out
+  }
+
+  private async runEpochs(
+    data: ImageBatch,
+    train: Required<SparseCodingTrainOptions>,
+    hooks: FitHooks<SparseCodingHistoryPoint>,
+  ): Promise<TrainResult<SparseCodingHistoryPoint>> {
+    const dictionary = this.network as SparseDictionary
+    const { atoms: k, patchSize, lambda, nonNegative } = dictionary.options
+    const m = dictionary.size
+    const total = data.shape[0] * positionsPerImage(imageShapeOf(data), patchSize)
+    const exhaustive = total <= train.patchesPerEpoch
+    return runTrainingLoop<SparseCodingHistoryPoint>(
+      {
+        sampleCount: exhaustive ? total : train.patchesPerEpoch,
+        batchSize: train.batchSize,
+        epochs: train.epochs,
+        shuffle: this.shuffleRandom as Random,
+        counters: this.counters,
+        variables: [],
+        step: async (indices) => {
+          const positions = this.trainingPositions(data, indices, exhaustive, patchSize)
+          const batch = this.prepare(dictionary, data, positions)
+          const b = indices.length
+          const lasso = dictionary.lasso()
+          let readout: tf.Tensor
+          try {
+            const { codes } = await fista(batch.x, lasso, {
+              lambda,
+              nonNegative,
+              tolerance: train.codingTolerance,
+              maxIterations: train.codingIterations,
+            })
+            readout = tf.tidy(() => {
+              const residual = tf.sub(batch.x, tf.matMul(codes, lasso.atoms)) as tf.Tensor2D
+              const rowError = tf.sum(tf.square(residual), 1)
+              const objective = tf.add(
+                tf.mul(tf.sum(rowError), 0.5),
+                tf.mul(tf.sum(tf.abs(codes)), lambda),
+              )
+              const used = tf.cast(tf.notEqual(codes, 0), 'float32')
+              const scales = tf.tensor2d(batch.scaling.scales, [b, 1])
+              const pixelError = tf.sum(
+                tf.square(tf.mul(dictionary.fromCodingSpace(residual, false), scales)),
+              )
+              return tf.concat([
+                tf.stack([objective, tf.sum(used), pixelError]),
+                tf.reshape(tf.div(tf.matMul(codes, codes, true, false), b), [-1]),
+                tf.reshape(tf.div(tf.matMul(codes, batch.x, true, false), b), [-1]),
+                tf.mean(used, 0),
+                rowError,
+              ])
+            })
+            codes.dispose()
+          } finally {
+            batch.x.dispose()
+          }
+          const values = (await readout.data()) as Float32Array
+          readout.dispose()
+          const objective = (values[0] as number) / b
+          const nonZeroFraction = (values[1] as number) / (b * k)
+          const psnr = psnrOf((values[2] as number) / (b * m), dictionary.dataRange)
+          // A non-finite step changes nothing; the loop reports it as DIVERGED.
+          if (!Number.isFinite(objective) || !Number.isFinite(psnr)) {
+            return { objective, nonZeroFraction, psnr }
+          }
+          const gramEnd = 3 + k * k
+          const dataEnd = gramEnd + k * m
+          const usageEnd = dataEnd + k
+          const keep = 1 - 1 / Math.min(this.counters.steps + 1, STATISTICS_HORIZON)
+          blendStatistics(
+            dictionary.statistics,
+            values.subarray(3, gramEnd),
+            values.subarray(gramEnd, dataEnd),
+            keep,
+          )
+          const usage = values.subarray(dataEnd, usageEnd)
+          for (let j = 0; j < k; j++) {
+            dictionary.usage[j] =
+              keep * (dictionary.usage[j] as number) + (1 - keep) * (usage[j] as number)
+          }
+          // An atom no patch uses is reset to the patch the dictionary explains worst.
+          const rowErrors = values.subarray(usageEnd, usageEnd + b)
+          const worst = Array.from(rowErrors.keys()).sort(
+            (p, q) => (rowErrors[q] as number) - (rowErrors[p] as number),
+          )
+          let nextWorst = 0
+          updateAtoms(dictionary.atoms, k, m, dictionary.statistics, () => {
+            const row = worst[nextWorst++ % b] as number
+            const patch = batch.rows.subarray(row * m, (row + 1) * m)
+            return dictionary.whitening ? applyWhitening(patch, dictionary.whitening) : patch
+          })
+          dictionary.atomsChanged()
+          return { objective, nonZeroFraction, psnr }
+        },
+        diverged: (values, step) =>
+          new DivergedError(
+            `dictionary learning produced a non-finite value at step ${step} (objective ${values.objective}); the atoms were left as they were. Check the data for extreme values`,
+            { step },
+          ),
+      },
+      hooks,
+    )
+  }
+
+  /** Codes every chunk of the patches of `images`; `visit` sees each chunk with its codes. */
+  private async codeChunks(
+    action: string,
+    images: ImageBatch,
+    stride: number,
+    options: SparseEncodeOptions,
+    visit: (chunk: PreparedPatches, codes: tf.Tensor2D, iterations: number) => Promise<void>,
+  ): Promise<number> {
+    const dictionary = this.requireNetwork(action)
+    validateSparseEncodeOptions(options)
+    assertFinite(images.data, 'images')
+    this.assertChannels(images, 'images')
+    const shape = imageShapeOf(images)
+    assertPatchFits(shape, dictionary.options.patchSize)
+    const all = densePositions(images.shape[0], shape, dictionary.options.patchSize, stride)
+    const lasso = dictionary.lasso()
+    let most = 0
+    for (let start = 0; start < all.length / 3; start += CHUNK) {
+      const positions = all.subarray(3 * start, 3 * Math.min(all.length / 3, start + CHUNK))
+      const chunk = this.prepare(dictionary, images, positions)
+      try {
+        const { codes, iterations } = await fista(chunk.x, lasso, {
+          lambda: options.lambda ?? dictionary.options.lambda,
+          nonNegative: dictionary.options.nonNegative,
+          tolerance: options.tolerance ?? 1e-4,
+          maxIterations: options.maxIterations ?? 1000,
+        })
+        most = Math.max(most, iterations)
+        try {
+          await visit(chunk, codes, iterations)
+        } finally {
+          codes.dispose()
+        }
+      } finally {
+        chunk.x.dispose()
+      }
+    }
+    return most
+  }
+
+  /**
+   * Sparse codes of the patches of `images` on a grid with `options.stride` (default: the patch
+   * size, so patches tile each image). Images may be of any size at least the patch's, with the
+   * training data's channels.
+   */
+  async encode(images: ImageBatch, options: SparseEncodeOptions = {}): Promise<SparseCodes> {
+    const patchSize = this.requireNetwork('encode').options.patchSize
+    const k = this.requireNetwork('encode').options.atoms
+    const stride = options.stride ?? patchSize
+    const parts: Float32Array[] = []
+    const positionParts: PatchPositions[] = []
+    const iterations = await this.codeChunks(
+      'encode',
+      images,
+      stride,
+      options,
+      async (chunk, codes) => {
+        parts.push((await codes.data()) as Float32Array)
+        positionParts.push(chunk.positions)
+      },
+    )
+    const dense = concatFloat32(parts)
+    const positions = new Int32Array(positionParts.reduce((s, p) => s + p.length, 0))
+    let o = 0
+    for (const p of positionParts) {
+      positions.set(p, o)
+      o += p.length
+    }
+    return { ...compressCodes(dense, k), positions, iterations }
+  }
+
+  /**
+   * `images` rebuilt from the codes of their patches (every position by default, `stride` 1), with
+   * overlapping patches averaged and each patch's mean and contrast put back.
+   */
+  async reconstruct(images: ImageBatch, options: SparseEncodeOptions = {}): Promise<ImageBatch> {
+    const dictionary = this.requireNetwork('reconstruct')
+    const patchSize = dictionary.options.patchSize
+    const parts: Float32Array[] = []
+    const positionParts: PatchPositions[] = []
+    await this.codeChunks(
+      'reconstruct',
+      images,
+      options.stride ?? 1,
+      options,
+      async (chunk, codes) => {
+        const rebuilt = tf.tidy(() =>
+          dictionary.fromCodingSpace(tf.matMul(codes, dictionary.lasso().atoms)),
+        )
+        const rows = (await rebuilt.data()) as Float32Array
+        rebuilt.dispose()
+        denormalizePatches(rows, dictionary.size, chunk.scaling)
+        parts.push(rows)
+        positionParts.push(chunk.positions)
+      },
+    )
+    const positions = new Int32Array(positionParts.reduce((s, p) => s + p.length, 0))
+    let o = 0
+    for (const p of positionParts) {
+      positions.set(p, o)
+      o += p.length
+    }
+    return assemblePatches(
+      concatFloat32(parts),
+      positions,
+      images.shape[0],
+      imageShapeOf(images),
+      patchSize,
+    )
+  }
+
+  /**
+   * Removes noise from `images`: each is rebuilt from sparse codes of all its overlapping patches,
+   * which keep the structure the atoms describe and drop what they do not. Raise `options.lambda`
+   * above the model's for stronger noise.
+   */
+  denoise(images: ImageBatch, options: SparseEncodeOptions = {}): Promise<ImageBatch> {
+    return this.reconstruct(images, options)
+  }
+
+  /** Objective, sparsity and reconstruction error of the codes of `images` (tiled patches by default). */
+  async evaluate(
+    images: ImageBatch,
+    options: SparseEncodeOptions = {},
+  ): Promise<SparseCodingEvaluation> {
+    const dictionary = this.requireNetwork('evaluate')
+    const lambda = options.lambda ?? dictionary.options.lambda
+    let objective = 0
+    let nonZeros = 0
+    let squaredError = 0
+    let patches = 0
+    await this.codeChunks(
+      'evaluate',
+      images,
+      options.stride ?? dictionary.options.patchSize,
+      options,
+      async (chunk, codes) => {
+        const n = codes.shape[0]
+        const sums = tf.tidy(() => {
+          const atoms = dictionary.lasso().atoms
+          const residual = tf.sub(chunk.x, tf.matMul(codes, atoms)) as tf.Tensor2D
+          const scales = tf.tensor2d(chunk.scaling.scales, [n, 1])
+          return tf.stack([
+            tf.add(tf.mul(tf.sum(tf.square(residual)), 0.5), tf.mul(tf.sum(tf.abs(codes)), lambda)),
+            tf.sum(tf.cast(tf.notEqual(codes, 0), 'float32')),
+            tf.sum(tf.square(tf.mul(dictionary.fromCodingSpace(residual, false), scales))),
+          ])
+        })
+        const [o = NaN, z = NaN, e = NaN] = await sums.data()
+        sums.dispose()
+        objective += o
+        nonZeros += z
+        squaredError += e
+        patches += n
+      },
+    )
+    const meanSquaredError = squaredError / (patches * dictionary.size)
+    return {
+      objective: objective / patches,
+      nonZeroFraction: nonZeros / (patches * dictionary.options.atoms),
+      meanSquaredError,
+      psnr: psnrOf(meanSquaredError, dictionary.dataRange),
+      patches,
+    }
+  }
+
+  /** The atoms as patch images and how often each is used. */
+  dictionary(): SparseDictionaryView {
+    const dictionary = this.requireNetwork('show the dictionary')
+    const [p, , c] = dictionary.patchShape
+    return {
+      atoms: { data: dictionary.displayAtoms(), shape: [dictionary.options.atoms, p, p, c] },
+      usage: Float32Array.from(dictionary.usage),
+    }
+  }
+
+  /**
+   * The atoms in coding space (`atoms × values per patch`, unit-norm rows) and the patches of
+   * `images` moved there (normalised, whitened if asked): the exact lasso problems the model solves,
+   * for comparisons with other solvers or dictionaries.
+   */
+  async codingProblem(
+    images: ImageBatch,
+    stride?: number,
+  ): Promise<{ atoms: Float32Array; patches: Float32Array; size: number }> {
+    const dictionary = this.requireNetwork('export the coding problem')
+    assertImageShape(
+      images,
+      [images.shape[1], images.shape[2], (this.shape as ImageShape)[2]],
+      'images',
+    )
+    const shape = imageShapeOf(images)
+    assertPatchFits(shape, dictionary.options.patchSize)
+    const positions = densePositions(
+      images.shape[0],
+      shape,
+      dictionary.options.patchSize,
+      stride ?? dictionary.options.patchSize,
+    )
+    const { x } = this.prepare(dictionary, images, positions)
+    const patches = (await x.data()) as Float32Array
+    x.dispose()
+    return { atoms: Float32Array.from(dictionary.atoms), patches, size: dictionary.size }
+  }
+
+  protected resetExtras(): void {
+    this.shuffleRandom = undefined
+    this.positionRandom = undefined
+  }
+}
+
+function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0))
+  let o = 0
+  for (const part of parts) {
+    out.set(part, o)
+    o += part.length
+  }
+  return out
+}

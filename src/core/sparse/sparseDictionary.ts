@@ -1,0 +1,135 @@
+/**
+ * The learned state of a sparse coding model: atoms (in the space codes are computed in, after
+ * normalisation and optional whitening), the running statistics of online learning, atom usage, and
+ * the device tensors FISTA needs, rebuilt when the atoms change.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { ImageShape } from '../dataset'
+import { largestEigenvalue, type CodeStatistics } from './dictionaryMath'
+import type { LassoDictionary } from './fista'
+import type { ResolvedSparseCodingOptions } from './sparseOptions'
+import type { Whitening } from './whitening'
+
+interface WhiteningTensors {
+  readonly mean: tf.Tensor1D
+  readonly whiten: tf.Tensor2D
+  readonly dewhiten: tf.Tensor2D
+}
+
+export class SparseDictionary {
+  /** Values per patch. */
+  readonly size: number
+  /** Shape of one patch. */
+  readonly patchShape: ImageShape
+  /** Atoms as rows (`atoms × size`), unit norm, in coding space. Changed in place by learning. */
+  readonly atoms: Float32Array
+  /** Running Σ a aᵀ and Σ a xᵀ of online learning. */
+  readonly statistics: CodeStatistics
+  /** Running fraction of patches whose code uses each atom. */
+  readonly usage: Float64Array
+  private readonly eigenStart: Float64Array
+  private lassoTensors: LassoDictionary | undefined
+  private whiteningTensors: WhiteningTensors | undefined
+
+  constructor(
+    readonly options: ResolvedSparseCodingOptions,
+    readonly imageShape: ImageShape,
+    atoms: Float32Array,
+    /** Smallest standard deviation a patch is divided by under `'contrast'`. */
+    readonly contrastFloor: number,
+    /** Peak-to-peak range of the training data (the "peak" of PSNR). */
+    readonly dataRange: number,
+    readonly whitening: Whitening | undefined,
+  ) {
+    const channels = imageShape[2]
+    this.patchShape = [options.patchSize, options.patchSize, channels]
+    this.size = options.patchSize * options.patchSize * channels
+    this.atoms = atoms
+    const k = options.atoms
+    this.statistics = {
+      codeGram: new Float64Array(k * k),
+      codeData: new Float64Array(k * this.size),
+    }
+    this.usage = new Float64Array(k)
+    this.eigenStart = new Float64Array(this.size).map((_, i) => 1 + ((i * 7919) % 13) / 13)
+  }
+
+  /** Device tensors of the current atoms (built on first use after a change). */
+  lasso(): LassoDictionary {
+    if (this.lassoTensors === undefined) {
+      const k = this.options.atoms
+      const atoms = tf.tensor2d(this.atoms, [k, this.size])
+      const gram: tf.Tensor2D = tf.tidy(() => tf.matMul(atoms, atoms, false, true))
+      const lipschitz = largestEigenvalue(this.atoms, k, this.size, this.eigenStart)
+      const built = { atoms, gram, lipschitz }
+      this.lassoTensors = built
+      return built
+    }
+    return this.lassoTensors
+  }
+
+  /** Call after changing {@link SparseDictionary.atoms}. */
+  atomsChanged(): void {
+    this.lassoTensors?.atoms.dispose()
+    this.lassoTensors?.gram.dispose()
+    this.lassoTensors = undefined
+  }
+
+  private whiteningOnDevice(): WhiteningTensors | undefined {
+    const w = this.whitening
+    if (w && !this.whiteningTensors) {
+      this.whiteningTensors = {
+        mean: tf.tensor1d(w.mean),
+        whiten: tf.tensor2d(w.whiten, [w.size, w.size]),
+        dewhiten: tf.tensor2d(w.dewhiten, [w.size, w.size]),
+      }
+    }
+    return this.whiteningTensors
+  }
+
+  /** Normalised patches (rows) into coding space, on the device. */
+  toCodingSpace(rows: Float32Array): tf.Tensor2D {
+    const w = this.whiteningOnDevice()
+    return tf.tidy(() => {
+      const x = tf.tensor2d(rows, [rows.length / this.size, this.size])
+      return w ? tf.matMul(tf.sub(x, w.mean) as tf.Tensor2D, w.whiten) : x
+    })
+  }
+
+  /** Coding-space rows back to normalised patches (`withMean: false` for differences). */
+  fromCodingSpace(rows: tf.Tensor2D, withMean = true): tf.Tensor2D {
+    const w = this.whiteningOnDevice()
+    return tf.tidy((): tf.Tensor2D => {
+      if (!w) return tf.clone(rows)
+      const back: tf.Tensor2D = tf.matMul(rows, w.dewhiten)
+      return withMean ? (tf.add(back, w.mean) as tf.Tensor2D) : back
+    })
+  }
+
+  /** Atoms as the patch differences they add, for display (whitening undone). */
+  displayAtoms(): Float32Array {
+    const w = this.whitening
+    if (!w) return Float32Array.from(this.atoms)
+    const k = this.options.atoms
+    const out = new Float32Array(k * this.size)
+    for (let j = 0; j < k; j++) {
+      for (let c = 0; c < this.size; c++) {
+        let sum = 0
+        for (let i = 0; i < this.size; i++) {
+          sum +=
+            (this.atoms[j * this.size + i] as number) * (w.dewhiten[i * this.size + c] as number)
+        }
+        out[j * this.size + c] = sum
+      }
+    }
+    return out
+  }
+
+  dispose(): void {
+    this.atomsChanged()
+    this.whiteningTensors?.mean.dispose()
+    this.whiteningTensors?.whiten.dispose()
+    this.whiteningTensors?.dewhiten.dispose()
+    this.whiteningTensors = undefined
+  }
+}

@@ -1,0 +1,222 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { solveLasso } from '../../src/core/sparse/fista'
+import { createRandom } from '../../src/core/random'
+import { switchBackend } from './setupBackend'
+
+beforeAll(() => switchBackend('cpu'))
+
+/** Random unit-norm atoms, `k × m`. */
+function randomAtoms(k: number, m: number, seed: number): Float32Array {
+  const atoms = createRandom(seed).normals(k * m)
+  for (let j = 0; j < k; j++) {
+    let norm = 0
+    for (let i = 0; i < m; i++) norm += (atoms[j * m + i] as number) ** 2
+    for (let i = 0; i < m; i++) atoms[j * m + i] = (atoms[j * m + i] as number) / Math.sqrt(norm)
+  }
+  return atoms
+}
+
+/** Gradient of the smooth part at the codes, negated: g = D(x − Dᵀa), per atom. */
+function correlationOfResidual(
+  x: Float32Array,
+  a: Float32Array,
+  atoms: Float32Array,
+  k: number,
+): Float64Array {
+  const m = x.length
+  const residual = Float64Array.from(x)
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < m; i++)
+      residual[i] = (residual[i] as number) - (a[j] as number) * (atoms[j * m + i] as number)
+  }
+  const g = new Float64Array(k)
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < m; i++)
+      g[j] = (g[j] as number) + (atoms[j * m + i] as number) * (residual[i] as number)
+  }
+  return g
+}
+
+function objective(
+  x: ArrayLike<number>,
+  a: ArrayLike<number>,
+  atoms: Float32Array,
+  k: number,
+  lambda: number,
+): number {
+  const m = x.length
+  let squares = 0
+  for (let i = 0; i < m; i++) {
+    let fit = 0
+    for (let j = 0; j < k; j++) fit += (a[j] as number) * (atoms[j * m + i] as number)
+    squares += ((x[i] as number) - fit) ** 2
+  }
+  let l1 = 0
+  for (let j = 0; j < k; j++) l1 += Math.abs(a[j] as number)
+  return 0.5 * squares + lambda * l1
+}
+
+/** Independent reference: cyclic coordinate descent in float64, run to a tiny change. */
+function coordinateDescent(
+  x: Float32Array,
+  atoms: Float32Array,
+  k: number,
+  lambda: number,
+  nonNegative: boolean,
+): Float64Array {
+  const m = x.length
+  const a = new Float64Array(k)
+  const residual = Float64Array.from(x)
+  for (let sweep = 0; sweep < 20000; sweep++) {
+    let largest = 0
+    for (let j = 0; j < k; j++) {
+      let rho = 0
+      for (let i = 0; i < m; i++)
+        rho +=
+          (atoms[j * m + i] as number) *
+          ((residual[i] as number) + (a[j] as number) * (atoms[j * m + i] as number))
+      const soft = nonNegative
+        ? Math.max(rho - lambda, 0)
+        : Math.sign(rho) * Math.max(Math.abs(rho) - lambda, 0)
+      const delta = soft - (a[j] as number)
+      if (delta !== 0) {
+        for (let i = 0; i < m; i++)
+          residual[i] = (residual[i] as number) - delta * (atoms[j * m + i] as number)
+        a[j] = soft
+        largest = Math.max(largest, Math.abs(delta))
+      }
+    }
+    if (largest < 1e-13) break
+  }
+  return a
+}
+
+const k = 48
+const m = 16
+const n = 40
+const lambda = 0.2
+const atoms = randomAtoms(k, m, 11)
+const patches = createRandom(12).normals(n * m)
+
+describe('FISTA lasso solver', () => {
+  test('satisfies the lasso optimality (KKT) conditions and matches coordinate descent to 1e-4', async () => {
+    const { codes, converged } = await solveLasso(patches, atoms, k, {
+      lambda,
+      nonNegative: false,
+      tolerance: 1e-7,
+      maxIterations: 20000,
+    })
+    expect(converged).toBe(true)
+    let worstActive = 0
+    let worstInactive = 0
+    let worstObjective = 0
+    let nonZeros = 0
+    for (let p = 0; p < n; p++) {
+      const x = patches.subarray(p * m, (p + 1) * m)
+      const a = codes.subarray(p * k, (p + 1) * k)
+      const g = correlationOfResidual(x, a, atoms, k)
+      for (let j = 0; j < k; j++) {
+        const aj = a[j] as number
+        if (aj !== 0) {
+          nonZeros += 1
+          worstActive = Math.max(worstActive, Math.abs((g[j] as number) - lambda * Math.sign(aj)))
+        } else {
+          worstInactive = Math.max(worstInactive, Math.abs(g[j] as number) - lambda)
+        }
+      }
+      const reference = objective(
+        x,
+        coordinateDescent(x, atoms, k, lambda, false),
+        atoms,
+        k,
+        lambda,
+      )
+      const ours = objective(x, a, atoms, k, lambda)
+      worstObjective = Math.max(worstObjective, Math.abs(ours - reference) / reference)
+    }
+    // Stated tolerance: |∇ⱼ − λ·sign(aⱼ)| ≤ 1e-3·λ on the support, |∇ⱼ| ≤ λ(1 + 1e-3) off it.
+    expect(worstActive).toBeLessThan(1e-3 * lambda)
+    expect(worstInactive).toBeLessThan(1e-3 * lambda)
+    expect(worstObjective).toBeLessThan(1e-4)
+    // The problem is a real sparse one: neither all-zero nor dense.
+    expect(nonZeros / (n * k)).toBeGreaterThan(0.05)
+    expect(nonZeros / (n * k)).toBeLessThan(0.6)
+  })
+
+  test('non-negative codes satisfy their KKT conditions and match the non-negative reference', async () => {
+    const { codes } = await solveLasso(patches, atoms, k, {
+      lambda,
+      nonNegative: true,
+      tolerance: 1e-7,
+      maxIterations: 20000,
+    })
+    let worst = 0
+    let worstObjective = 0
+    for (let p = 0; p < n; p++) {
+      const x = patches.subarray(p * m, (p + 1) * m)
+      const a = codes.subarray(p * k, (p + 1) * k)
+      const g = correlationOfResidual(x, a, atoms, k)
+      for (let j = 0; j < k; j++) {
+        const aj = a[j] as number
+        expect(aj).toBeGreaterThanOrEqual(0)
+        worst = Math.max(
+          worst,
+          aj > 0 ? Math.abs((g[j] as number) - lambda) : (g[j] as number) - lambda,
+        )
+      }
+      const reference = objective(x, coordinateDescent(x, atoms, k, lambda, true), atoms, k, lambda)
+      worstObjective = Math.max(
+        worstObjective,
+        Math.abs(objective(x, a, atoms, k, lambda) - reference) / reference,
+      )
+    }
+    expect(worst).toBeLessThan(1e-3 * lambda)
+    expect(worstObjective).toBeLessThan(1e-4)
+  })
+
+  test('with an orthonormal dictionary the codes are exactly the soft-thresholded correlations', async () => {
+    // Orthonormal rows by Gram–Schmidt on random vectors.
+    const q = createRandom(5).normals(m * m)
+    for (let j = 0; j < m; j++) {
+      for (let l = 0; l < j; l++) {
+        let dot = 0
+        for (let i = 0; i < m; i++) dot += (q[j * m + i] as number) * (q[l * m + i] as number)
+        for (let i = 0; i < m; i++)
+          q[j * m + i] = (q[j * m + i] as number) - dot * (q[l * m + i] as number)
+      }
+      let norm = 0
+      for (let i = 0; i < m; i++) norm += (q[j * m + i] as number) ** 2
+      for (let i = 0; i < m; i++) q[j * m + i] = (q[j * m + i] as number) / Math.sqrt(norm)
+    }
+    const { codes, iterations } = await solveLasso(patches, q, m, {
+      lambda,
+      nonNegative: false,
+      tolerance: 1e-6,
+      maxIterations: 1000,
+      checkEvery: 1,
+    })
+    // The step is 1/L with L = 1.001 (a safety margin on the power iteration), so a few iterations, not one.
+    expect(iterations).toBeLessThanOrEqual(5)
+    for (let p = 0; p < n; p++) {
+      for (let j = 0; j < m; j++) {
+        let c = 0
+        for (let i = 0; i < m; i++) c += (q[j * m + i] as number) * (patches[p * m + i] as number)
+        const expected = Math.sign(c) * Math.max(Math.abs(c) - lambda, 0)
+        expect(Math.abs((codes[p * m + j] as number) - expected)).toBeLessThan(1e-5)
+        if (expected === 0) expect(codes[p * m + j] === 0).toBe(true)
+      }
+    }
+  })
+
+  test('a warm start at the solution converges at the first check', async () => {
+    const options = { lambda, nonNegative: false, tolerance: 1e-5, maxIterations: 5000 }
+    const cold = await solveLasso(patches, atoms, k, options)
+    const warm = await solveLasso(patches, atoms, k, {
+      ...options,
+      initial: cold.codes,
+      checkEvery: 1,
+    })
+    expect(cold.iterations).toBeGreaterThan(20)
+    expect(warm.iterations).toBeLessThanOrEqual(3)
+  })
+})
