@@ -13,6 +13,10 @@ const ENGINE_MODULES = [
   '**/core/vae/vaeNetwork',
   '**/core/gan/gan',
   '**/core/gan/ganNetwork',
+  '**/core/generativeModel',
+  '**/core/sparse/fista',
+  '**/core/sparse/sparseCoding',
+  '**/core/sparse/sparseDictionary',
 ]
 const NO_TFJS = { group: ['@tensorflow/*'], message: 'TF.js loads only inside the worker.' }
 const ENGINE_TYPES_ONLY = {

@@ -4,6 +4,25 @@
  */
 export { useVAE, type UseVAEOptions, type UseVAEResult } from './react/useVAE'
 export { useGAN, type UseGANOptions, type UseGANResult } from './react/useGAN'
+export {
+  useSparseCoding,
+  type UseSparseCodingOptions,
+  type UseSparseCodingResult,
+} from './react/useSparseCoding'
+export {
+  DictionaryGrid,
+  atomOrder,
+  type DictionaryGridProps,
+  type DictionarySource,
+  type SelectedAtom,
+} from './components/DictionaryGrid'
+export {
+  SparseCodeView,
+  type SparseCodeViewProps,
+  type SparseCodeSource,
+  type PatchPosition,
+} from './components/SparseCodeView'
+export type { ColorScale } from './components/divergingPixels'
 export { SampleGrid, type SampleGridProps } from './components/SampleGrid'
 export { GANPlane, type GANPlaneProps, type PlaneSource } from './components/GANPlane'
 export {
@@ -17,13 +36,13 @@ export type { ImageColorMap } from './components/imagePixels'
 export type { SampleSource, LatentSource } from './components/modelHandle'
 export { VAEClient, type VAEClientOptions } from './client/vaeClient'
 export { GANClient, type GANClientOptions } from './client/ganClient'
+export { SparseCodingClient, type SparseCodingClientOptions } from './client/sparseCodingClient'
+export { ModelClient, type ModelClientOptions, type ModelData } from './client/modelClient'
 export {
-  ModelClient,
-  type ModelClientOptions,
-  type ModelData,
+  GenerativeClient,
   type ClientSampleOptions,
   type ClientInterpolateOptions,
-} from './client/modelClient'
+} from './client/generativeClient'
 export type { ModelState, ModelStatus } from './client/modelState'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
 export type { TrainSummary, HistoryPoint } from '../workers/host'
@@ -56,6 +75,18 @@ export {
   type Toy2DName,
 } from './data/toy2d'
 export type { VAEModelOptions, VAETrainOptions, VAELikelihood } from './core/vae/vaeOptions'
+export type {
+  SparseCodingHistoryPoint,
+  SparseDictionaryView,
+  SparseCodingEvaluation,
+} from './core/sparse/sparseCoding'
+export type {
+  SparseCodingModelOptions,
+  SparseCodingTrainOptions,
+  SparseEncodeOptions,
+  PatchNormalization,
+} from './core/sparse/sparseOptions'
+export { expandCodes, codesOfPatch, type SparseCodes } from './core/sparse/sparseCodes'
 export type { BuiltinDataset } from './data/builtinSpec'
 export {
   loadDigits,

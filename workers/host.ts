@@ -20,6 +20,17 @@ import type { TrainingUpdate, TrainResult } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
 import { VAE, type VAEHistoryPoint } from '../src/core/vae/vae'
 import type { VAEModelOptions, VAETrainOptions } from '../src/core/vae/vaeOptions'
+import {
+  SparseCoding,
+  type SparseCodingHistoryPoint,
+  type SparseDictionaryView,
+} from '../src/core/sparse/sparseCoding'
+import type { SparseCodes } from '../src/core/sparse/sparseCodes'
+import type {
+  SparseCodingModelOptions,
+  SparseCodingTrainOptions,
+  SparseEncodeOptions,
+} from '../src/core/sparse/sparseOptions'
 import { isBuiltinDataset, loadBuiltinDataset, type BuiltinDataset } from '../src/data/builtin'
 import type { ModelInfo } from './modelInfo'
 
@@ -27,7 +38,7 @@ import type { ModelInfo } from './modelInfo'
 export type TrainingData = DataInput | BuiltinDataset
 
 /** A history point of any model family. */
-export type HistoryPoint = VAEHistoryPoint | GANHistoryPoint
+export type HistoryPoint = VAEHistoryPoint | GANHistoryPoint | SparseCodingHistoryPoint
 
 /** How a call of `train` ended, with the model's state after it. */
 export interface TrainSummary<Point = HistoryPoint> extends TrainResult<Point> {
@@ -46,7 +57,11 @@ export interface WorkerMemory {
 }
 
 type AnyModel =
-  { readonly kind: 'vae'; readonly model: VAE } | { readonly kind: 'gan'; readonly model: GAN }
+  | { readonly kind: 'vae'; readonly model: VAE }
+  | { readonly kind: 'gan'; readonly model: GAN }
+  | { readonly kind: 'sparse'; readonly model: SparseCoding }
+
+const FAMILY_NAMES = { vae: 'VAE', gan: 'GAN', sparse: 'sparse coding model' } as const
 
 interface ModelEntry {
   readonly held: AnyModel
@@ -104,9 +119,12 @@ export class WorkerHost {
       trainedEpochs: model.trainedEpochs,
       imageShape: model.imageShape,
       latentDim:
-        kind === 'vae'
+        entry.held.kind === 'vae'
           ? entry.held.model.resolvedOptions?.latentDim
-          : entry.held.model.resolvedOptions?.noiseDim,
+          : entry.held.kind === 'gan'
+            ? entry.held.model.resolvedOptions?.noiseDim
+            : entry.held.model.resolvedOptions?.atoms,
+      patchShape: entry.held.kind === 'sparse' ? entry.held.model.patchShape : undefined,
     }
   }
 
@@ -120,7 +138,7 @@ export class WorkerHost {
     const { held } = this.entry(id)
     if (held.kind !== 'gan') {
       throw new InvalidInputError(
-        `${action} needs a GAN; model ${id} is a ${held.kind.toUpperCase()}`,
+        `${action} needs a GAN; model ${id} is a ${FAMILY_NAMES[held.kind]}`,
       )
     }
     return held.model
@@ -130,7 +148,27 @@ export class WorkerHost {
     const { held } = this.entry(id)
     if (held.kind !== 'vae') {
       throw new InvalidInputError(
-        `${action} needs a model with an encoder; model ${id} is a ${held.kind.toUpperCase()}, which has none`,
+        `${action} needs a VAE; model ${id} is a ${FAMILY_NAMES[held.kind]}, which cannot`,
+      )
+    }
+    return held.model
+  }
+
+  private sparse(id: string, action: string): SparseCoding {
+    const { held } = this.entry(id)
+    if (held.kind !== 'sparse') {
+      throw new InvalidInputError(
+        `${action} needs a sparse coding model; model ${id} is a ${FAMILY_NAMES[held.kind]}`,
+      )
+    }
+    return held.model
+  }
+
+  private generative(id: string, action: string): VAE | GAN {
+    const { held } = this.entry(id)
+    if (held.kind === 'sparse') {
+      throw new InvalidInputError(
+        `${action} needs a generative model (VAE or GAN); a sparse coding model has no latent space to ${action} from`,
       )
     }
     return held.model
@@ -154,6 +192,15 @@ export class WorkerHost {
     })
   }
 
+  /** Creates (or replaces) the sparse coding model `id`. Validates the options first. */
+  createSparseCoding(id: string, options: SparseCodingModelOptions): Promise<ModelInfo> {
+    return guarded(async () => {
+      const model = new SparseCoding(options)
+      await this.disposeModel(id)
+      return this.store(id, { kind: 'sparse', model })
+    })
+  }
+
   /**
    * Trains model `id`. `data` replaces the cached data set when given; omit it to train again on the
    * data sent before. Progress goes to `onUpdate` (throttled to about 10 per second).
@@ -161,7 +208,7 @@ export class WorkerHost {
   train(
     id: string,
     data: TrainingData | undefined,
-    options: VAETrainOptions | GANTrainOptions,
+    options: VAETrainOptions | GANTrainOptions | SparseCodingTrainOptions,
     onUpdate?: (update: ModelUpdate<HistoryPoint>) => void,
   ): Promise<TrainSummary> {
     return guarded(async () => {
@@ -197,7 +244,9 @@ export class WorkerHost {
       const run: Promise<TrainResult<HistoryPoint>> =
         held.kind === 'vae'
           ? held.model.fit(entry.data, options as VAETrainOptions, hooks)
-          : held.model.fit(entry.data, options as GANTrainOptions, hooks)
+          : held.kind === 'gan'
+            ? held.model.fit(entry.data, options as GANTrainOptions, hooks)
+            : held.model.fit(entry.data, options as SparseCodingTrainOptions, hooks)
       entry.training = run
       try {
         const result = await run
@@ -247,7 +296,9 @@ export class WorkerHost {
   /** `n` images decoded from prior draws. */
   sample(id: string, n: number, seed?: number): Promise<ImageBatch> {
     return guarded(async () =>
-      transferImages(await this.entry(id).held.model.sample(n, seed === undefined ? {} : { seed })),
+      transferImages(
+        await this.generative(id, 'sample').sample(n, seed === undefined ? {} : { seed }),
+      ),
     )
   }
 
@@ -262,20 +313,66 @@ export class WorkerHost {
   /** Images decoded from latents (VAE) or generated from noise vectors (GAN). */
   decode(id: string, latents: LatentBatch | Float32Array): Promise<ImageBatch> {
     return guarded(async () => {
-      const { held } = this.entry(id)
+      const model = this.generative(id, 'decode')
       const images =
-        held.kind === 'vae' ? await held.model.decode(latents) : await held.model.generate(latents)
+        model instanceof VAE ? await model.decode(latents) : await model.generate(latents)
       return transferImages(images)
     })
   }
 
-  /** Images through the model and back. */
-  reconstruct(id: string, images: ImageBatch): Promise<ImageBatch> {
+  /**
+   * Images through the model and back: through the VAE's posterior means, or rebuilt from the sparse
+   * codes of their overlapping patches (`options` apply to sparse coding only).
+   */
+  reconstruct(
+    id: string,
+    images: ImageBatch,
+    options: SparseEncodeOptions = {},
+  ): Promise<ImageBatch> {
+    return guarded(async () => {
+      const { held } = this.entry(id)
+      const batch = toImageBatch(images, { name: 'images' })
+      if (held.kind === 'sparse')
+        return transferImages(await held.model.reconstruct(batch, options))
+      return transferImages(await this.vae(id, 'reconstruct').reconstruct(batch))
+    })
+  }
+
+  /** Sparse codes of the patches of `images` (non-zeros only). */
+  encodeSparse(
+    id: string,
+    images: ImageBatch,
+    options: SparseEncodeOptions = {},
+  ): Promise<SparseCodes> {
+    return guarded(async () => {
+      const codes = await this.sparse(id, 'sparse encoding').encode(
+        toImageBatch(images, { name: 'images' }),
+        options,
+      )
+      return Comlink.transfer(codes, [
+        codes.offsets.buffer,
+        codes.indices.buffer,
+        codes.values.buffer,
+        codes.positions.buffer,
+      ])
+    })
+  }
+
+  /** `images` denoised by sparse coding of their overlapping patches. */
+  denoise(id: string, images: ImageBatch, options: SparseEncodeOptions = {}): Promise<ImageBatch> {
     return guarded(async () =>
       transferImages(
-        await this.vae(id, 'reconstruct').reconstruct(toImageBatch(images, { name: 'images' })),
+        await this.sparse(id, 'denoise').denoise(toImageBatch(images, { name: 'images' }), options),
       ),
     )
+  }
+
+  /** The atoms of a sparse coding model as images, with their usage. */
+  dictionary(id: string): Promise<SparseDictionaryView> {
+    return guarded(() => {
+      const view = this.sparse(id, 'the dictionary').dictionary()
+      return Comlink.transfer(view, [view.atoms.data.buffer, view.usage.buffer])
+    })
   }
 
   /** Decoded images along a path from latent `a` to latent `b`. */
@@ -287,7 +384,7 @@ export class WorkerHost {
     method: InterpolationMethod = 'linear',
   ): Promise<ImageBatch> {
     return guarded(async () =>
-      transferImages(await this.entry(id).held.model.interpolate(a, b, steps, { method })),
+      transferImages(await this.generative(id, 'interpolate').interpolate(a, b, steps, { method })),
     )
   }
 

@@ -1,7 +1,7 @@
 import type { ImageShape } from '../src/core/dataset'
 
 /** The model families a worker can hold. */
-export type ModelKind = 'vae' | 'gan'
+export type ModelKind = 'vae' | 'gan' | 'sparse'
 
 /** What the client needs to know about a model living in the worker. */
 export interface ModelInfo {
@@ -13,6 +13,8 @@ export interface ModelInfo {
   readonly trainedEpochs: number
   /** Shape of one sample, once built. */
   readonly imageShape: ImageShape | undefined
-  /** Latent (VAE) or noise (GAN) size, once built. */
+  /** Latent (VAE), noise (GAN) or code (sparse coding: the number of atoms) size, once built. */
   readonly latentDim: number | undefined
+  /** Shape of one patch of a sparse coding model, once built; undefined for other families. */
+  readonly patchShape: ImageShape | undefined
 }

@@ -8,7 +8,8 @@ import {
   type GANTrainOptions,
 } from '../core/gan/ganOptions'
 import type { ModelInfo } from '../../workers/modelInfo'
-import { ModelClient, pickDefined, type ModelClientOptions } from './modelClient'
+import { pickDefined, type ModelClientOptions } from './modelClient'
+import { GenerativeClient } from './generativeClient'
 import type { WorkerLease } from './workerPool'
 
 /** Options of a GAN client (and of `useGAN`). */
@@ -33,7 +34,7 @@ const GAN_TRAIN_KEYS = [
 ] as const satisfies readonly (keyof GANTrainOptions)[]
 
 /** A GAN living in the shared worker, seen from the main thread. */
-export class GANClient extends ModelClient<GANHistoryPoint, GANClientOptions> {
+export class GANClient extends GenerativeClient<GANHistoryPoint, GANClientOptions> {
   protected readonly modelKeys = GAN_MODEL_KEYS
 
   constructor(options: GANClientOptions = {}) {

@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink'
 import type { BackendPreference } from '../core/backend'
-import { toImageBatch, type DataInput, type ImageBatch, type LatentBatch } from '../core/dataset'
+import { toImageBatch, type DataInput } from '../core/dataset'
 import {
   CancelledError,
   InvalidInputError,
@@ -13,7 +13,6 @@ import {
   fromWireError,
   type LatentkitError,
 } from '../core/errors'
-import type { InterpolationMethod } from '../core/interpolate'
 import { isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
 import type { HistoryPoint, ModelUpdate, TrainSummary, TrainingData } from '../../workers/host'
 import type { ModelInfo } from '../../workers/modelInfo'
@@ -38,18 +37,6 @@ export interface ModelClientOptions {
   readonly historyLimit?: number
   /** Starts the worker yourself (escape hatch for unusual bundlers); default: latentkit's bundled worker. */
   readonly createWorker?: CreateWorker
-}
-
-/** Options of `sample`. */
-export interface ClientSampleOptions {
-  /** Seed of the latent draws: the same seed gives the same latents. Default: random. */
-  readonly seed?: number
-}
-
-/** Options of `interpolate`. */
-export interface ClientInterpolateOptions {
-  /** `'linear'` (default) or `'slerp'`. */
-  readonly method?: InterpolationMethod
 }
 
 /** Picks the keys of `options` that are set. */
@@ -104,9 +91,6 @@ export abstract class ModelClient<
     this.resume = this.resume.bind(this)
     this.stop = this.stop.bind(this)
     this.reset = this.reset.bind(this)
-    this.sample = this.sample.bind(this)
-    this.decode = this.decode.bind(this)
-    this.interpolate = this.interpolate.bind(this)
   }
 
   /** The current immutable state. */
@@ -381,41 +365,6 @@ export abstract class ModelClient<
     } catch (error) {
       throw this.fail(error)
     }
-  }
-
-  /** Decodes `n` draws from the prior. */
-  sample(n: number, options: ClientSampleOptions = {}): Promise<ImageBatch> {
-    return this.call('sample', (id, lease) => lease.api.sample(id, n, options.seed))
-  }
-
-  /** Images decoded from latent (VAE) or noise (GAN) vectors, `[n, latentDim]`. */
-  decode(latents: LatentBatch | Float32Array | readonly number[]): Promise<ImageBatch> {
-    return this.call('decode', (id, lease) =>
-      lease.api.decode(
-        id,
-        latents instanceof Float32Array || Array.isArray(latents)
-          ? Float32Array.from(latents as ArrayLike<number>)
-          : (latents as LatentBatch),
-      ),
-    )
-  }
-
-  /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
-  interpolate(
-    a: Float32Array | readonly number[],
-    b: Float32Array | readonly number[],
-    steps: number,
-    options: ClientInterpolateOptions = {},
-  ): Promise<ImageBatch> {
-    return this.call('interpolate', (id, lease) =>
-      lease.api.interpolate(
-        id,
-        Float32Array.from(a),
-        Float32Array.from(b),
-        steps,
-        options.method ?? 'linear',
-      ),
-    )
   }
 
   /** The trained model's image shape, to read flat user rows with. */

@@ -9,7 +9,8 @@ import {
 } from '../core/vae/vaeOptions'
 import { toImageBatch } from '../core/dataset'
 import type { ModelInfo } from '../../workers/modelInfo'
-import { ModelClient, pickDefined, type ModelClientOptions } from './modelClient'
+import { pickDefined, type ModelClientOptions } from './modelClient'
+import { GenerativeClient } from './generativeClient'
 import type { WorkerLease } from './workerPool'
 
 /** Options of a VAE client (and of `useVAE`). */
@@ -31,7 +32,7 @@ const VAE_TRAIN_KEYS = [
 ] as const satisfies readonly (keyof VAETrainOptions)[]
 
 /** A VAE living in the shared worker, seen from the main thread. */
-export class VAEClient extends ModelClient<VAEHistoryPoint, VAEClientOptions> {
+export class VAEClient extends GenerativeClient<VAEHistoryPoint, VAEClientOptions> {
   protected readonly modelKeys = VAE_MODEL_KEYS
 
   constructor(options: VAEClientOptions = {}) {

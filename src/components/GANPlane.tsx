@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, type HTMLAttributes } from 'react'
 import type { View2D, View2DOptions } from '../core/gan/gan'
 import { planeExtent } from '../core/gan/ganMetrics'
 import { isTrained, type SampleSource } from './modelHandle'
-import { useLatestAsync } from './useLatestAsync'
+import { useLatestAsync } from '../react/useLatestAsync'
 
 /** A model that can show how it sees the plane (e.g. the result of `useGAN` on 2-D data). */
 export interface PlaneSource extends Pick<SampleSource, 'modelVersion' | 'model'> {

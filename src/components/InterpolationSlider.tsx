@@ -6,7 +6,7 @@ import { createRandom } from '../core/random'
 import { drawImageGrid } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { isTrained, type LatentSource } from './modelHandle'
-import { useLatestAsync } from './useLatestAsync'
+import { useLatestAsync } from '../react/useLatestAsync'
 
 /**
  * One end of the walk: a latent vector, an image to encode (needs a model with `encode`), or a

@@ -1,19 +1,11 @@
 'use client'
-import {
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type CanvasHTMLAttributes,
-  type KeyboardEvent,
-  type MouseEvent,
-  type ReactNode,
-} from 'react'
+import { useEffect, useMemo, useRef, type CanvasHTMLAttributes, type ReactNode } from 'react'
 import type { ImageBatch } from '../core/dataset'
-import { drawImageGrid } from './drawGrid'
-import { gridLayout, tileAt, type ImageColorMap } from './imagePixels'
+import { drawImageGrid, resolveBackground } from './drawGrid'
+import { gridLayout, type ImageColorMap } from './imagePixels'
+import { useGridSelection } from './useGridSelection'
 import { isTrained, type SampleSource } from './modelHandle'
-import { useLatestAsync } from './useLatestAsync'
+import { useLatestAsync } from '../react/useLatestAsync'
 
 /** Props of {@link SampleGrid}. Other canvas attributes pass through to the `<canvas>`. */
 export interface SampleGridProps extends Omit<
@@ -48,12 +40,6 @@ export interface SampleGridProps extends Omit<
   renderEmpty?: () => ReactNode
 }
 
-function resolveBackground(canvas: HTMLCanvasElement, background: string | undefined): string {
-  if (background) return background
-  const fromTheme = getComputedStyle(canvas).getPropertyValue('--lk-grid-background').trim()
-  return fromTheme || '#111827'
-}
-
 /**
  * A grid of images on one canvas: samples from a model (live while it trains) or given images.
  * SSR-safe: draws only in effects.
@@ -77,7 +63,6 @@ export function SampleGrid({
   ...canvasProps
 }: SampleGridProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
-  const [focused, setFocused] = useState(0)
   const count = rows * columns
   const sampleKey =
     !images && model && isTrained(model) ? `${model.modelVersion}:${count}:${seed}` : undefined
@@ -85,11 +70,13 @@ export function SampleGrid({
     model ? model.sample(count, { seed }) : Promise.reject(new Error('no model')),
   )
   const shown = images ?? (model && isTrained(model) ? sampled : undefined)
+  const total = shown ? Math.min(shown.shape[0], count) : 0
   const layout = useMemo(
     () =>
       shown ? gridLayout(shown.shape[1], shown.shape[2], rows, columns, scale, gap) : undefined,
     [shown, rows, columns, scale, gap],
   )
+  const { focused, handleClick, handleKeyDown } = useGridSelection(layout, total, onSelect)
 
   useEffect(() => {
     const canvas = canvasRef.current
@@ -115,38 +102,7 @@ export function SampleGrid({
     )
   }
 
-  const total = Math.min(shown.shape[0], count)
   const name = label ?? `Grid of ${total} ${images ? 'images' : 'generated images'}`
-  const select = (index: number): void => {
-    setFocused(index)
-    onSelect?.(index)
-  }
-  const handleClick = (event: MouseEvent<HTMLCanvasElement>): void => {
-    if (!onSelect) return
-    const rect = event.currentTarget.getBoundingClientRect()
-    const x = ((event.clientX - rect.left) * layout.width) / rect.width
-    const y = ((event.clientY - rect.top) * layout.height) / rect.height
-    const index = tileAt(layout, x, y)
-    if (index !== undefined && index < total) select(index)
-  }
-  const handleKeyDown = (event: KeyboardEvent<HTMLCanvasElement>): void => {
-    if (!onSelect) return
-    const moves: Record<string, number> = {
-      ArrowRight: 1,
-      ArrowLeft: -1,
-      ArrowDown: columns,
-      ArrowUp: -columns,
-    }
-    const move = moves[event.key]
-    if (move !== undefined) {
-      event.preventDefault()
-      setFocused((current) => Math.min(total - 1, Math.max(0, current + move)))
-    } else if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault()
-      select(focused)
-    }
-  }
-
   return (
     <canvas
       ref={canvasRef}

@@ -13,6 +13,8 @@ export interface DrawGridOptions {
   readonly highlight?: number | undefined
   /** Outline colour. */
   readonly highlightColor?: string
+  /** Colours image `index` instead of `colorMap` (e.g. signed values on a diverging scale). */
+  readonly rgba?: (images: ImageBatch, index: number) => Uint8ClampedArray<ArrayBuffer>
 }
 
 /** Paints up to `rows × columns` images of `images` onto `canvas`, resizing it to the layout. */
@@ -38,7 +40,11 @@ export function drawImageGrid(
   const shown = Math.min(count, layout.rows * layout.columns)
   for (let i = 0; i < shown; i++) {
     tileContext.putImageData(
-      new ImageData(imageToRGBA(images, i, options.colorMap), width, height),
+      new ImageData(
+        options.rgba ? options.rgba(images, i) : imageToRGBA(images, i, options.colorMap),
+        width,
+        height,
+      ),
       0,
       0,
     )
@@ -51,4 +57,14 @@ export function drawImageGrid(
     context.lineWidth = 2
     context.strokeRect(x + 1, y + 1, layout.tileWidth - 2, layout.tileHeight - 2)
   }
+}
+
+/** `background`, else the theme's `--lk-grid-background`, else a dark slate. */
+export function resolveBackground(
+  canvas: HTMLCanvasElement,
+  background: string | undefined,
+): string {
+  if (background) return background
+  const fromTheme = getComputedStyle(canvas).getPropertyValue('--lk-grid-background').trim()
+  return fromTheme || '#111827'
 }

@@ -25,6 +25,26 @@ export * from './gan/ganOptions'
 export * from './gan/ganMetrics'
 export { GAN, DIVERSITY_EVERY } from './gan/gan'
 export type { GANHistoryPoint, View2D, View2DOptions } from './gan/gan'
+export * from './sparse/sparseOptions'
+export { SparseCoding } from './sparse/sparseCoding'
+export type {
+  SparseCodingHistoryPoint,
+  SparseDictionaryView,
+  SparseCodingEvaluation,
+} from './sparse/sparseCoding'
+export * from './sparse/sparseCodes'
+export * from './sparse/patches'
+export { fitWhitening, applyWhitening, type Whitening } from './sparse/whitening'
+export {
+  fista,
+  solveLasso,
+  shrink,
+  lassoObjective,
+  type FistaOptions,
+  type FistaResult,
+  type LassoDictionary,
+} from './sparse/fista'
+export { TrainableModel } from './trainableModel'
 export * from '../data/toy2d'
 export * from '../data/digits'
 export * from '../data/sprites'

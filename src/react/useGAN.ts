@@ -4,10 +4,10 @@ import type { ImageBatch, ImageShape, LatentBatch } from '../core/dataset'
 import type { GANHistoryPoint, View2D, View2DOptions } from '../core/gan/gan'
 import { ganHealth, type GANHealth } from '../core/gan/ganMetrics'
 import type { ModelState } from '../client/modelState'
-import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/modelClient'
+import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/generativeClient'
 import { GANClient, type GANClientOptions } from '../client/ganClient'
 import type { TrainSummary } from '../../workers/host'
-import { commonResult, useModelClient } from './useModelClient'
+import { commonResult, generativeResult, useModelClient } from './useModelClient'
 
 /**
  * Options of {@link useGAN}. Architecture options (`noiseDim`, `generatorUnits`,
@@ -68,6 +68,7 @@ export function useGAN(options: UseGANOptions = {}): UseGANResult {
   return useMemo(
     () => ({
       ...commonResult(state, client),
+      ...generativeResult(client),
       health: ganHealth(state.history),
       generate: client.generate,
       view2d: client.view2d,

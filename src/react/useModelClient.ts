@@ -1,6 +1,7 @@
 'use client'
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { ModelClient, ModelClientOptions } from '../client/modelClient'
+import type { GenerativeClient } from '../client/generativeClient'
 import type { ModelState } from '../client/modelState'
 import type { HistoryPoint } from '../../workers/host'
 
@@ -23,7 +24,7 @@ export function useModelClient<
 
 /**
  * The parts of a model hook's result every family shares: the state snapshot, the trained model's
- * latent size and sample shape, and the client's stable actions.
+ * latent (or code) size and image shape, and the client's stable training actions.
  */
 export function commonResult<Point extends HistoryPoint, Options extends ModelClientOptions>(
   state: ModelState<Point>,
@@ -38,8 +39,12 @@ export function commonResult<Point extends HistoryPoint, Options extends ModelCl
     resume: client.resume,
     stop: client.stop,
     reset: client.reset,
-    sample: client.sample,
-    decode: client.decode,
-    interpolate: client.interpolate,
   }
+}
+
+/** The actions every generative model hook adds: sampling and walking the latent space. */
+export function generativeResult<Point extends HistoryPoint, Options extends ModelClientOptions>(
+  client: GenerativeClient<Point, Options>,
+) {
+  return { sample: client.sample, decode: client.decode, interpolate: client.interpolate }
 }

@@ -4,8 +4,8 @@ import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dat
 import type { VAEHistoryPoint } from '../core/vae/vae'
 import type { ModelState } from '../client/modelState'
 import { VAEClient, type VAEClientOptions } from '../client/vaeClient'
-import { commonResult, useModelClient } from './useModelClient'
-import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/modelClient'
+import { commonResult, generativeResult, useModelClient } from './useModelClient'
+import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/generativeClient'
 import type { TrainSummary } from '../../workers/host'
 
 /**
@@ -65,6 +65,7 @@ export function useVAE(options: UseVAEOptions = {}): UseVAEResult {
   return useMemo(
     () => ({
       ...commonResult(state, client),
+      ...generativeResult(client),
       encode: client.encode,
       reconstruct: client.reconstruct,
     }),

@@ -80,6 +80,7 @@ describe('model state reducer', () => {
     trainedEpochs: 1,
     imageShape: [8, 8, 1] as const,
     latentDim: 2,
+    patchShape: undefined,
   }
   test('training lifecycle and history cap', () => {
     let s = initialModelState<{ step: number }>()

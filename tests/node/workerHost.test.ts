@@ -105,4 +105,43 @@ describe('WorkerHost over Comlink', () => {
     expect((await api.modelInfo('m4')).trainedSteps).toBe(stepsAfterStop)
     await api.disposeModel('m4')
   })
+
+  test('a sparse coding model trains, codes (non-zeros only), rebuilds, denoises and shows its atoms', async () => {
+    const before = await api.memory()
+    await api.createSparseCoding('s1', { atoms: 32, seed: 1 })
+    const summary = await api.train(
+      's1',
+      { name: 'digits', limit: 300 },
+      { epochs: 2, batchSize: 100 },
+    )
+    expect(summary.steps).toBe(6)
+    expect(summary.model).toMatchObject({ kind: 'sparse', latentDim: 32, patchShape: [8, 8, 1] })
+    const image = { data: new Float32Array(8 * 16).fill(0.5), shape: [1, 8, 16, 1] as const }
+    const codes = await api.encodeSparse('s1', image, { stride: 8 })
+    expect(codes.count).toBe(2)
+    expect(Array.from(codes.positions)).toEqual([0, 0, 0, 0, 0, 8])
+    expect(codes.offsets.length).toBe(3)
+    const rebuilt = await api.reconstruct('s1', image)
+    expect(rebuilt.shape).toEqual([1, 8, 16, 1])
+    const clean = await api.denoise('s1', image, { lambda: 2 })
+    expect(clean.shape).toEqual([1, 8, 16, 1])
+    const view = await api.dictionary('s1')
+    expect(view.atoms.shape).toEqual([32, 8, 8, 1])
+    expect(view.usage.length).toBe(32)
+    // Generative actions are refused with a typed error; the model is untouched.
+    const refused = await api.sample('s1', 2).catch((e: unknown) => fromWireError(e))
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT' })
+    expect(refused.message).toContain('sparse coding model has no latent space')
+    const wrongFamily = await api
+      .encodeSparse('m4-missing', image)
+      .catch((e: unknown) => fromWireError(e))
+    expect(wrongFamily).toMatchObject({ code: 'INVALID_INPUT' })
+    const tooSmall = await api
+      .encodeSparse('s1', { data: new Float32Array(16), shape: [1, 4, 4, 1] })
+      .catch((e: unknown) => fromWireError(e))
+    expect(tooSmall).toMatchObject({ code: 'SHAPE_MISMATCH' })
+    expect((await api.modelInfo('s1')).trainedSteps).toBe(6)
+    await api.disposeModel('s1')
+    expect((await api.memory()).numTensors).toBe(before.numTensors)
+  })
 })

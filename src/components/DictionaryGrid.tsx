@@ -1,0 +1,212 @@
+'use client'
+import { interpolateRdBu } from 'd3-scale-chromatic'
+import { useEffect, useMemo, useRef, type CanvasHTMLAttributes, type ReactNode } from 'react'
+import type { ImageBatch } from '../core/dataset'
+import { colorLookup, signedToRGBA, type ColorScale } from './divergingPixels'
+import { drawImageGrid, resolveBackground } from './drawGrid'
+import { gridLayout } from './imagePixels'
+import { useGridSelection } from './useGridSelection'
+
+/** A dictionary to show: atoms as images and, optionally, how often each is used. */
+export interface DictionarySource {
+  /** Atoms `[k, p, p, c]`, signed values. */
+  readonly atoms: ImageBatch
+  /** Fraction of patches using each atom (length k). */
+  readonly usage?: Float32Array
+}
+
+/** The atom passed to `onSelect`. */
+export interface SelectedAtom {
+  /** Index of the atom in the dictionary (not its place in a sorted grid). */
+  readonly index: number
+  /** The atom as a one-image batch `[1, p, p, c]`. */
+  readonly image: ImageBatch
+  /** Fraction of patches using it, when known. */
+  readonly usage: number | undefined
+}
+
+/** Props of {@link DictionaryGrid}. Other canvas attributes pass through to the `<canvas>`. */
+export interface DictionaryGridProps extends Omit<
+  CanvasHTMLAttributes<HTMLCanvasElement>,
+  'onSelect' | 'children'
+> {
+  /** The dictionary (e.g. `useSparseCoding().dictionary`); nothing is drawn while undefined. */
+  dictionary: DictionarySource | undefined
+  /** `'none'` (default: dictionary order) or `'usage'` (most used first; needs `usage`). */
+  sort?: 'none' | 'usage'
+  /** Tiles per row. Default `16`. */
+  columns?: number
+  /** Canvas pixels per atom pixel. Default `4`. */
+  scale?: number
+  /** Canvas pixels between tiles. Default `2`. */
+  gap?: number
+  /** Diverging colour scale, t ∈ [0, 1] with 0 at t = 0.5. Default d3's `interpolateRdBu` (red negative, blue positive). */
+  colorScale?: ColorScale
+  /** Keep hard pixel edges when scaling up. Default `true`. */
+  pixelated?: boolean
+  /** Colour behind and between tiles. Default `var(--lk-grid-background)` resolved, else `#111827`. */
+  background?: string
+  /** Show a colour legend (negative, zero, positive) under the grid. Default `true`. */
+  legend?: boolean
+  /** Called with the clicked atom, or the focused one on Enter/Space. Makes the grid focusable. */
+  onSelect?: (atom: SelectedAtom) => void
+  /** Accessible name. Default: "Dictionary of N atoms" (and the sort order). */
+  label?: string
+  /** Rendered while there is no dictionary. Default: a short text. */
+  renderEmpty?: () => ReactNode
+}
+
+/** Order of atoms to show: dictionary order, or most used first. */
+export function atomOrder(
+  count: number,
+  usage: Float32Array | undefined,
+  sort: 'none' | 'usage',
+): number[] {
+  const order = Array.from({ length: count }, (_, i) => i)
+  if (sort === 'usage' && usage) order.sort((a, b) => (usage[b] ?? 0) - (usage[a] ?? 0) || a - b)
+  return order
+}
+
+function pickImages(images: ImageBatch, order: readonly number[]): ImageBatch {
+  const [, h, w, c] = images.shape
+  const size = h * w * c
+  const data = new Float32Array(order.length * size)
+  order.forEach((from, to) =>
+    data.set(images.data.subarray(from * size, (from + 1) * size), to * size),
+  )
+  return { data, shape: [order.length, h, w, c] }
+}
+
+function gradientOf(scale: ColorScale): string {
+  const stops = Array.from({ length: 11 }, (_, i) => scale(i / 10))
+  return `linear-gradient(to right, ${stops.join(', ')})`
+}
+
+/**
+ * The atoms of a dictionary as tiles, each on a diverging colour scale centred on zero and scaled
+ * to its own largest magnitude. Sort by usage, click or use the keyboard to select an atom.
+ * SSR-safe: draws only in effects.
+ */
+export function DictionaryGrid({
+  dictionary,
+  sort = 'none',
+  columns = 16,
+  scale = 4,
+  gap = 2,
+  colorScale = interpolateRdBu,
+  pixelated = true,
+  background,
+  legend = true,
+  onSelect,
+  label,
+  renderEmpty,
+  className,
+  style,
+  ...canvasProps
+}: DictionaryGridProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null)
+  const count = dictionary?.atoms.shape[0] ?? 0
+  const order = useMemo(
+    () => atomOrder(count, dictionary?.usage, sort),
+    [count, dictionary?.usage, sort],
+  )
+  const shown = useMemo(
+    () => (dictionary ? pickImages(dictionary.atoms, order) : undefined),
+    [dictionary, order],
+  )
+  const rows = Math.max(1, Math.ceil(count / columns))
+  const layout = useMemo(
+    () =>
+      shown
+        ? gridLayout(shown.shape[1], shown.shape[2], rows, Math.min(columns, count), scale, gap)
+        : undefined,
+    [shown, rows, columns, count, scale, gap],
+  )
+  const choose = onSelect
+    ? (place: number): void => {
+        const index = order[place]
+        if (index === undefined || !dictionary) return
+        onSelect({
+          index,
+          image: pickImages(dictionary.atoms, [index]),
+          usage: dictionary.usage?.[index],
+        })
+      }
+    : undefined
+  const { focused, handleClick, handleKeyDown } = useGridSelection(layout, count, choose)
+
+  useEffect(() => {
+    const canvas = canvasRef.current
+    if (!canvas || !shown || !layout) return
+    const lookup = colorLookup(colorScale)
+    drawImageGrid(canvas, shown, {
+      layout,
+      colorMap: 'grayscale',
+      rgba: (images, index) => signedToRGBA(images, index, lookup),
+      pixelated,
+      background: resolveBackground(canvas, background),
+      highlight: onSelect ? focused : undefined,
+    })
+  }, [shown, layout, colorScale, pixelated, background, focused, onSelect])
+
+  if (!dictionary || !shown || !layout) {
+    return (
+      <div
+        className={['lk-dictionary-grid', 'lk-dictionary-grid--empty', className]
+          .filter(Boolean)
+          .join(' ')}
+        style={style}
+        role="status"
+      >
+        {renderEmpty ? renderEmpty() : 'No dictionary yet: train the model to see its atoms.'}
+      </div>
+    )
+  }
+
+  const sorted = sort === 'usage' && dictionary.usage !== undefined
+  const name = label ?? `Dictionary of ${count} atoms${sorted ? ', most used first' : ''}`
+  const focusedIndex = order[focused] ?? 0
+  const focusedUsage = dictionary.usage?.[focusedIndex]
+  const focusText =
+    `atom ${focusedIndex + 1} focused` +
+    (focusedUsage === undefined ? '' : ` (used by ${(100 * focusedUsage).toFixed(1)} % of patches)`)
+
+  return (
+    <div className={['lk-dictionary-grid', className].filter(Boolean).join(' ')} style={style}>
+      <canvas
+        ref={canvasRef}
+        width={layout.width}
+        height={layout.height}
+        className="lk-dictionary-grid__canvas"
+        style={{
+          imageRendering: pixelated ? 'pixelated' : 'auto',
+          maxWidth: '100%',
+          display: 'block',
+        }}
+        role="img"
+        aria-label={onSelect ? `${name}; ${focusText}; arrow keys move, Enter selects` : name}
+        tabIndex={onSelect ? 0 : undefined}
+        onClick={handleClick}
+        onKeyDown={handleKeyDown}
+        {...canvasProps}
+      />
+      {legend ? (
+        <div
+          className="lk-dictionary-grid__legend"
+          aria-hidden="true"
+          style={{ maxWidth: layout.width }}
+        >
+          <div
+            className="lk-dictionary-grid__scale"
+            style={{ height: 8, borderRadius: 2, background: gradientOf(colorScale) }}
+          />
+          <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 11 }}>
+            <span>negative</span>
+            <span>0</span>
+            <span>positive</span>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  )
+}
