@@ -1,6 +1,8 @@
 /** Story helpers: the model's status line and the training buttons, shared by the model stories. */
-import type { ModelStatus } from '../src/client/modelState'
-import type { UseVAEResult } from '../src/react/useVAE'
+import type { ModelState, ModelStatus } from '../src/client/modelState'
+
+/** The parts of any model hook's result the status and error lines read. */
+type ModelStateLike = Pick<ModelState<unknown>, 'status' | 'backend' | 'progress' | 'error'>
 
 /** What the training buttons need from any model hook's result. */
 interface TrainableModel {
@@ -13,14 +15,21 @@ interface TrainableModel {
   reset(): Promise<void>
 }
 
-export function ModelStatusLine({ vae }: { vae: UseVAEResult }) {
+export function ModelStatusLine({
+  vae,
+  unit = 'images',
+}: {
+  vae: ModelStateLike
+  /** What one training sample is called in the throughput. */
+  unit?: string
+}) {
   const progress = vae.progress
   return (
     <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
       <strong>{vae.status}</strong>
       {vae.backend ? ` on ${vae.backend.name}` : ''}
       {progress
-        ? ` · epoch ${progress.epoch}/${progress.epochs} · step ${progress.step} · ${Math.round(progress.samplesPerSecond)} images/s`
+        ? ` · epoch ${progress.epoch}/${progress.epochs} · step ${progress.step} · ${Math.round(progress.samplesPerSecond)} ${unit}/s`
         : ''}
       {vae.backend?.skipped.length ? (
         <span style={{ color: '#6b7280' }}>
@@ -59,7 +68,7 @@ export function TrainingButtons({ vae }: { vae: TrainableModel }) {
   )
 }
 
-export function ErrorLine({ vae }: { vae: UseVAEResult }) {
+export function ErrorLine({ vae }: { vae: Pick<ModelStateLike, 'error'> }) {
   return vae.error ? (
     <p className="lk-demo__error" role="alert">
       {vae.error.code}: {vae.error.message}

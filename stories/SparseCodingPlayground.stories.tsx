@@ -1,0 +1,214 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { useEffect, useMemo, useState, type ChangeEvent } from 'react'
+import { useSparseCoding, type UseSparseCodingOptions } from '../src/react/useSparseCoding'
+import { DictionaryGrid, type SelectedAtom } from '../src/components/DictionaryGrid'
+import { SparseCodeView } from '../src/components/SparseCodeView'
+import { SampleGrid } from '../src/components/SampleGrid'
+import { LossChart } from '../src/components/LossChart'
+import { DIGITS_ATTRIBUTION } from '../src/data/digits'
+import { fromImageSources } from '../src/data/imageInput'
+import type { ImageBatch } from '../src/core/dataset'
+import type { BackendPreference } from '../src/core/backend'
+import type { PatchNormalization } from '../src/core/sparse/sparseOptions'
+import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
+import { batchOf, digitCollage, psnr, withNoise } from './sparseStoryData'
+
+interface PlaygroundArgs {
+  source: 'digits' | 'image'
+  atoms: number
+  lambda: number
+  patchSize: number
+  nonNegative: boolean
+  normalization: PatchNormalization
+  whiten: boolean
+  epochs: number
+  batchSize: number
+  seed: number
+  backend: BackendPreference
+  autoTrain: boolean
+  sort: 'none' | 'usage'
+  noise: number
+  denoiseLambda: number
+}
+
+const SERIES = [
+  { key: 'objective', label: 'objective per patch' },
+  { key: 'psnr', label: 'PSNR (dB)' },
+]
+
+function Playground(args: PlaygroundArgs) {
+  const [picked, setPicked] = useState<ImageBatch | undefined>(undefined)
+  const [pickError, setPickError] = useState<string | undefined>(undefined)
+  const [selected, setSelected] = useState<SelectedAtom | undefined>(undefined)
+  const [denoised, setDenoised] = useState<ImageBatch | undefined>(undefined)
+  const collage = useMemo(() => digitCollage(6, 100), [])
+  const userImage = args.source === 'image' ? picked : undefined
+  const data = useMemo(() => (userImage ? userImage : 'digits'), [userImage])
+  const options: UseSparseCodingOptions = {
+    data,
+    atoms: args.atoms,
+    lambda: args.lambda,
+    patchSize: args.patchSize,
+    nonNegative: args.nonNegative,
+    normalization: args.normalization,
+    whiten: args.whiten,
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    seed: args.seed,
+    backend: args.backend,
+    autoTrain: args.autoTrain,
+  }
+  const sc = useSparseCoding(options)
+  const testImage = userImage ?? collage
+  const noisy = useMemo(() => withNoise(testImage, args.noise, 3), [testImage, args.noise])
+
+  const { status, denoise } = sc
+  useEffect(() => {
+    if (status !== 'ready') return
+    let live = true
+    denoise(noisy, { lambda: args.denoiseLambda })
+      .then((image) => live && setDenoised(image))
+      .catch(() => undefined)
+    return () => {
+      live = false
+    }
+  }, [status, denoise, noisy, args.denoiseLambda])
+
+  const pick = (event: ChangeEvent<HTMLInputElement>): void => {
+    const file = event.target.files?.[0]
+    if (!file) return
+    createImageBitmap(file)
+      .then((bitmap) => {
+        setPicked(fromImageSources(bitmap, { width: 64, height: 64 }))
+        setPickError(undefined)
+      })
+      .catch((error: unknown) => setPickError(`could not read that image: ${String(error)}`))
+  }
+  const shownDenoised = denoised && denoised.shape[1] === testImage.shape[1] ? denoised : undefined
+
+  return (
+    <div style={{ display: 'grid', gap: 12 }}>
+      <TrainingButtons vae={sc} />
+      <ModelStatusLine vae={sc} unit="patches" />
+      <ErrorLine vae={sc} />
+      {args.source === 'image' ? (
+        <label style={{ fontSize: 13 }}>
+          Learn from your own image (resized to 64 × 64, gray):{' '}
+          <input type="file" accept="image/*" onChange={pick} />
+          {pickError ? <span role="alert"> {pickError}</span> : null}
+          {!picked ? <span> — until you pick one, the digits are used.</span> : null}
+        </label>
+      ) : null}
+      <div className="lk-demo">
+        <section className="lk-demo__panel">
+          <h3>Dictionary ({args.atoms} atoms)</h3>
+          <DictionaryGrid
+            dictionary={sc.dictionary}
+            sort={args.sort}
+            columns={16}
+            scale={4}
+            onSelect={setSelected}
+          />
+          <p style={{ fontSize: 12 }}>
+            {selected
+              ? `Atom ${selected.index + 1}: used by ${((selected.usage ?? 0) * 100).toFixed(1)} % of patches`
+              : 'Click an atom to see how often it is used.'}
+          </p>
+        </section>
+        <section className="lk-demo__panel">
+          <h3>How a patch is coded</h3>
+          <SparseCodeView
+            model={sc}
+            image={testImage}
+            defaultPosition={{ top: 8, left: 8 }}
+            scale={5}
+          />
+        </section>
+        <section className="lk-demo__panel">
+          <h3>Denoising (σ = {args.noise})</h3>
+          <SampleGrid
+            images={
+              shownDenoised ? batchOf(testImage, noisy, shownDenoised) : batchOf(testImage, noisy)
+            }
+            rows={1}
+            columns={3}
+            scale={testImage.shape[1] > 32 ? 2 : 4}
+            label="Clean, noisy and denoised image"
+          />
+          <p style={{ fontSize: 12 }} data-testid="denoise-summary">
+            noisy {psnr(testImage, noisy).toFixed(1)} dB
+            {shownDenoised
+              ? ` → denoised ${psnr(testImage, shownDenoised).toFixed(1)} dB`
+              : ' (train to denoise)'}
+          </p>
+        </section>
+        <section className="lk-demo__panel">
+          <LossChart history={sc.history} series={SERIES} width={420} />
+        </section>
+      </div>
+      <p className="lk-demo__credit">Data: {DIGITS_ATTRIBUTION}</p>
+    </div>
+  )
+}
+
+const meta: Meta<PlaygroundArgs> = {
+  title: 'Playgrounds/Sparse coding playground',
+  component: Playground,
+  parameters: {
+    docs: {
+      description: {
+        component:
+          '`useSparseCoding` learning an overcomplete dictionary live in a Web Worker (online dictionary learning, FISTA codes on TF.js) from the embedded UCI digits or an image you pick. `DictionaryGrid` shows the atoms, `SparseCodeView` how one patch is explained, and the denoising panel rebuilds a noisy image from sparse codes of its overlapping patches. Changing a model control starts a fresh dictionary.',
+      },
+    },
+  },
+  argTypes: {
+    source: { control: 'inline-radio', options: ['digits', 'image'] },
+    atoms: { control: { type: 'range', min: 8, max: 256, step: 8 } },
+    lambda: { control: { type: 'range', min: 0, max: 2, step: 0.05 } },
+    patchSize: { control: { type: 'range', min: 3, max: 8, step: 1 } },
+    nonNegative: { control: 'boolean' },
+    normalization: { control: 'inline-radio', options: ['none', 'center', 'contrast'] },
+    whiten: { control: 'boolean' },
+    epochs: { control: { type: 'number', min: 1 } },
+    batchSize: { control: { type: 'number', min: 1 } },
+    seed: { control: 'number' },
+    backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
+    autoTrain: { control: 'boolean' },
+    sort: { control: 'inline-radio', options: ['none', 'usage'] },
+    noise: { control: { type: 'range', min: 0, max: 0.5, step: 0.05 } },
+    denoiseLambda: { control: { type: 'range', min: 0, max: 3, step: 0.1 } },
+  },
+  args: {
+    source: 'digits',
+    atoms: 128,
+    lambda: 0.5,
+    patchSize: 8,
+    nonNegative: false,
+    normalization: 'contrast',
+    whiten: false,
+    epochs: 20,
+    batchSize: 256,
+    seed: 1,
+    backend: 'auto',
+    autoTrain: true,
+    sort: 'usage',
+    noise: 0.2,
+    denoiseLambda: 1,
+  },
+}
+
+export default meta
+
+/** Learns 128 atoms from the 1,797 UCI digits as soon as it opens: they come out as pen strokes. */
+export const Digits: StoryObj<PlaygroundArgs> = {}
+
+/** Small 5×5 patches: local stroke pieces, like edge detectors, rather than whole-digit parts. */
+export const SmallPatches: StoryObj<PlaygroundArgs> = {
+  args: { patchSize: 5, atoms: 64, lambda: 0.3 },
+}
+
+/** Pick an image of your own to learn atoms from (and to denoise). */
+export const YourImage: StoryObj<PlaygroundArgs> = {
+  args: { source: 'image', patchSize: 6, atoms: 64, whiten: true, lambda: 0.4 },
+}
