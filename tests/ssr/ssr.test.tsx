@@ -7,6 +7,9 @@ import { LossChart } from '../../src/components/LossChart'
 import { GANPlane } from '../../src/components/GANPlane'
 import { useGAN } from '../../src/react/useGAN'
 import { ringOfGaussians } from '../../src/data/toy2d'
+import { useSparseCoding } from '../../src/react/useSparseCoding'
+import { DictionaryGrid } from '../../src/components/DictionaryGrid'
+import { SparseCodeView } from '../../src/components/SparseCodeView'
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -88,5 +91,36 @@ describe('server rendering without window', () => {
     expect(html).toContain('collapsing: <!-- -->false')
     expect(html).toContain('Not trained yet: the plane shows the real data only.')
     expect(html).toMatch(/<canvas[^>]*class="lk-gan-plane__canvas"[^>]*role="img"/)
+  })
+
+  test('useSparseCoding with DictionaryGrid and SparseCodeView renders idle; a given dictionary renders sized', () => {
+    const image = { data: new Float32Array(256), shape: [1, 16, 16, 1] as const }
+    function SparseDemo() {
+      const sc = useSparseCoding({ data: 'digits', autoTrain: true })
+      return (
+        <section>
+          <p>status: {sc.status}</p>
+          <DictionaryGrid dictionary={sc.dictionary} />
+          <SparseCodeView model={sc} image={image} />
+        </section>
+      )
+    }
+    const html = renderToString(<SparseDemo />)
+    expect(html).toContain('status: <!-- -->idle')
+    expect(html).toContain('No dictionary yet')
+    expect(html).toContain('No codes yet')
+    const atoms = { data: new Float32Array(10 * 16).fill(0.1), shape: [10, 4, 4, 1] as const }
+    const grid = renderToString(
+      <DictionaryGrid
+        dictionary={{ atoms, usage: new Float32Array(10) }}
+        columns={5}
+        scale={2}
+        gap={1}
+        sort="usage"
+      />,
+    )
+    expect(grid).toMatch(/<canvas[^>]*width="44"[^>]*height="17"/)
+    expect(grid).toContain('Dictionary of 10 atoms, most used first')
+    expect(grid).toContain('linear-gradient(to right, rgb(')
   })
 })
