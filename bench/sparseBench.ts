@@ -152,3 +152,4 @@ export async function runSparseBench(
   const learning = [await learningTime('wasm', LEARNING_TARGET, quick ? 6 : 30)]
   return { coding, learning }
 }
+export { buildLassoProblem, lassoObjective } from './lassoProblem'

@@ -10,7 +10,7 @@ const quick = process.argv.includes('--quick')
 // Inside node_modules/.cache so the bundle resolves the project's packages.
 const outfile = join('node_modules', '.cache', 'latentkit-bench', 'nodeBench.mjs')
 await build({
-  entryPoints: ['bench/nodeBench.ts', 'bench/ganBench.ts'],
+  entryPoints: ['bench/nodeBench.ts', 'bench/ganBench.ts', 'bench/sparseBench.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -21,10 +21,37 @@ await build({
 })
 const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
 const { runGANBench } = await import(pathToFileURL(resolve(dirname(outfile), 'ganBench.mjs')).href)
+const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
 
 const started = new Date()
 const node = await runNodeBench(quick)
 const gan = await runGANBench(quick)
+const sparse = await sparseModule.runSparseBench(quick)
+
+// scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
+function runSklearn() {
+  const folder = join('node_modules', '.cache', 'latentkit-bench')
+  const files = sparseModule.writeLassoProblem(sparseModule.buildLassoProblem(), folder)
+  const codesFile = join(folder, 'sklearn-codes.f32')
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(
+      python,
+      ['bench/sklearn_lasso.py', files.patches, files.atoms, '1024', '128', '64', '0.5', codesFile],
+      { encoding: 'utf8' },
+    )
+    if (run.status !== 0) continue
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1))
+    const bytes = readFileSync(codesFile)
+    const codes = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+    return {
+      ...result,
+      codesPerSecond: 1024 / result.seconds,
+      objective: sparseModule.lassoObjective(sparseModule.buildLassoProblem(), codes),
+    }
+  }
+  return undefined
+}
+const sklearn = runSklearn()
 
 // PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch).
 function runTorch() {
@@ -51,6 +78,7 @@ const browserRun = spawnSync('npx', ['vitest', 'run', '--project', 'bench'], {
 if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
 const browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
 const ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
+const browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
 const ms = (value) => fmt(value, 1)
 const healthRow = (label, h) =>
   `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
@@ -176,12 +204,49 @@ const lines = [
       ]
     : ['No python3 with torch here (Debian: `apt-get install python3-torch`); skipped.']),
   '',
+  '## Sparse coding: FISTA codes for 1,024 patches × 64 values × 128 atoms, λ 0.5, tolerance 1e-4',
+  '',
+  'Patches: 1,024 contrast-normalised digits; atoms: 128 other digits, normalised (how learning starts). Tolerance: every patch stops when its code changes by ≤ 1e-4 of its norm in one iteration. Objective: mean ½‖x − Dᵀa‖² + λ‖a‖₁ per patch, computed in float64 for every solver. WebGL and WebGPU here are SwiftShader (software); `auto` skips them.',
+  '',
+  '| solver | codes/s | iterations (slowest / mean patch) | objective | objective / scikit-learn | time / scikit-learn |',
+  '|---|---|---|---|---|---|',
+  ...[
+    ...sparse.coding.map((r) => ({ ...r, where: `latentkit engine in Node, ${r.backend}` })),
+    ...browserSparse.coding.map((r) => ({
+      ...r,
+      where: `latentkit engine in Chromium, ${r.backend}`,
+    })),
+  ].map(
+    (r) =>
+      `| ${r.where} | ${fmt(r.codesPerSecond)} | ${r.iterations} / ${fmt(r.meanIterations)} | ${fmt(r.objective, 5)} | ${sklearn ? fmt(r.objective / sklearn.objective, 6) : 'n/a'} | ${sklearn ? fmt(sklearn.codesPerSecond / r.codesPerSecond, 1) + '×' : 'n/a'} |`,
+  ),
+  sklearn
+    ? `| scikit-learn ${sklearn.version} \`sparse_encode(algorithm='lasso_cd')\`, 1 job | ${fmt(sklearn.codesPerSecond)} | | ${fmt(sklearn.objective, 5)} | 1 | 1× |`
+    : '| scikit-learn | not here (Debian: `apt-get install python3-sklearn`); skipped | | | | |',
+  '',
+  `## Sparse coding: dictionary learning on the 1,797 digits (128 atoms, 8×8 patches, λ 0.5, batch 256)`,
+  '',
+  '| where | epochs | steps | seconds | objective per patch | PSNR (dB) |',
+  '|---|---|---|---|---|---|',
+  ...sparse.learning.map(
+    (r) =>
+      `| engine in Node, ${r.backend}, until objective ≤ ${r.target}${r.reached ? '' : ' (not reached)'} | ${r.epochs} | ${r.steps} | ${fmt(r.seconds, 2)} | ${fmt(r.objective, 3)} | ${fmt(r.psnr, 1)} |`,
+  ),
+  ...browserSparse.learning.map(
+    (r) =>
+      `| latentkit worker in Chromium, ${r.backend} | ${r.epochs} | ${r.steps} | ${fmt(r.seconds, 2)} | ${fmt(r.objective, 3)} (last batch) | ${fmt(r.psnr, 1)} |`,
+  ),
+  '',
 ]
 const markdown = lines.join('\n')
 mkdirSync('bench', { recursive: true })
 writeFileSync('bench/report.md', markdown)
 writeFileSync(
   'bench/report.json',
-  JSON.stringify({ started, quick, node, gan, bundle, browser, ui, torch }, null, 2),
+  JSON.stringify(
+    { started, quick, node, gan, bundle, browser, ui, torch, sparse, browserSparse, sklearn },
+    null,
+    2,
+  ),
 )
 console.log(markdown)
