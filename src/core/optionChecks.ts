@@ -23,7 +23,11 @@ export function checkPositiveNumber(value: number | undefined, name: string, hin
 }
 
 /** Throws `INVALID_OPTION` unless `value` is undefined or a finite number ≥ 0. */
-export function checkNonNegativeNumber(value: number | undefined, name: string, hint: string): void {
+export function checkNonNegativeNumber(
+  value: number | undefined,
+  name: string,
+  hint: string,
+): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
     throw new InvalidOptionError(`${name} must be a finite number ≥ 0; got ${value}. ${hint}`, {
       option: name,

@@ -40,7 +40,7 @@ function Demo(props: {
   onResult: (sc: UseSparseCodingResult) => void
 }) {
   const sc = useSparseCoding(props.options)
-  const image = useMemo(collage, [])
+  const image = useMemo(() => collage(), [])
   const { onResult } = props
   useEffect(() => {
     onResult(sc)

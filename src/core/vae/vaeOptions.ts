@@ -3,7 +3,12 @@
  * with it before any work is sent to the worker.
  */
 import { InvalidOptionError } from '../errors'
-import { checkPositiveInteger, checkPositiveNumber, checkSeed, isPositiveInteger } from '../optionChecks'
+import {
+  checkPositiveInteger,
+  checkPositiveNumber,
+  checkSeed,
+  isPositiveInteger,
+} from '../optionChecks'
 
 /** Likelihood of the decoder, which decides the reconstruction term. */
 export type VAELikelihood = 'bernoulli' | 'gaussian'
