@@ -7,4 +7,6 @@ export const PREBUNDLED_DEPS = [
   '@tensorflow/tfjs-backend-webgl',
   '@tensorflow/tfjs-backend-webgpu',
   'comlink',
+  // CommonJS behind an ESM facade: it must be pre-bundled.
+  'ml-matrix',
 ]

@@ -70,7 +70,7 @@ const workerDeps = ['core', 'backend-cpu', 'backend-webgl', 'backend-webgpu', 'b
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['latentkit'], include: [...workerDeps, 'latentkit > comlink'] },
+  optimizeDeps: { exclude: ['latentkit'], include: [...workerDeps, 'latentkit > comlink', 'latentkit > ml-matrix'] },
 })
 `,
     )

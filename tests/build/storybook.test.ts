@@ -8,9 +8,10 @@ import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 import { serveStatic } from '../../scripts/staticServer.mjs'
 
 // What `npm start` serves, built statically and opened in Chromium: the VAE playground must train
-// live in its worker on the embedded digits and draw samples.
+// live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
+// and draw atoms, code a patch and denoise.
 describe('Storybook', () => {
-  test('the VAE playground story trains in the worker and draws samples', async () => {
+  test('the VAE and sparse coding playgrounds train in the worker and draw', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
     const built = spawnSync('npx', ['storybook', 'build', '--quiet', '-o', out], {
       encoding: 'utf8',
@@ -39,6 +40,30 @@ describe('Storybook', () => {
         })
       expect(levels).toBeGreaterThan(8)
       await expect(page.getByText(/After step 87: loss/).count()).resolves.toBe(1)
+
+      // The sparse coding playground learns atoms live, draws them, codes a patch and denoises.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-sparse-coding-playground--digits&viewMode=story&args=epochs:2`,
+      )
+      const sparseStatus = page.getByTestId('model-status')
+      await sparseStatus.getByText('ready').waitFor({ timeout: 90_000 })
+      expect(await sparseStatus.textContent()).toMatch(/ready on \w+ · epoch 2\/2 · step 16/)
+      await page.getByText(/→ denoised \d+\.\d dB/).waitFor({ timeout: 30_000 })
+      await page.getByText(/Patch at row 9, column 9: \d+ of 128 atoms used/).waitFor()
+      const atomColours = await page
+        .locator('canvas.lk-dictionary-grid__canvas')
+        .evaluate((canvas: HTMLCanvasElement) => {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          let red = 0
+          let blue = 0
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i]! > data[i + 2]! + 60) red += 1
+            if (data[i + 2]! > data[i]! + 60) blue += 1
+          }
+          return { red, blue }
+        })
+      expect(atomColours.red).toBeGreaterThan(100)
+      expect(atomColours.blue).toBeGreaterThan(100)
       expect(pageErrors).toEqual([])
     } finally {
       await browser.close()
