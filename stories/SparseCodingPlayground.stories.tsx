@@ -11,7 +11,7 @@ import type { ImageBatch } from '../src/core/dataset'
 import type { BackendPreference } from '../src/core/backend'
 import type { PatchNormalization } from '../src/core/sparse/sparseOptions'
 import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
-import { batchOf, digitCollage, psnr, withNoise } from './sparseStoryData'
+import { batchOf, digitCollage, heldOutDigits, psnr, withNoise } from './sparseStoryData'
 
 interface PlaygroundArgs {
   source: 'digits' | 'image'
@@ -31,19 +31,21 @@ interface PlaygroundArgs {
   denoiseLambda: number
 }
 
-const SERIES = [
-  { key: 'objective', label: 'objective per patch' },
-  { key: 'psnr', label: 'PSNR (dB)' },
-]
+const OBJECTIVE = [{ key: 'objective', label: 'objective' }]
+const PSNR = [{ key: 'psnr', label: 'PSNR' }]
+/** Digits 1,700 onwards are held out: training uses the first 1,700. */
+const HELD_OUT = 1700
+const TRAINING_DIGITS = { name: 'digits', limit: HELD_OUT } as const
 
 function Playground(args: PlaygroundArgs) {
   const [picked, setPicked] = useState<ImageBatch | undefined>(undefined)
   const [pickError, setPickError] = useState<string | undefined>(undefined)
   const [selected, setSelected] = useState<SelectedAtom | undefined>(undefined)
   const [denoised, setDenoised] = useState<ImageBatch | undefined>(undefined)
-  const collage = useMemo(() => digitCollage(6, 100), [])
+  const collage = useMemo(() => digitCollage(4, HELD_OUT), [])
+  const heldOut = useMemo(() => heldOutDigits(HELD_OUT + 16, 8), [])
   const userImage = args.source === 'image' ? picked : undefined
-  const data = useMemo(() => (userImage ? userImage : 'digits'), [userImage])
+  const data = useMemo(() => userImage ?? TRAINING_DIGITS, [userImage])
   const options: UseSparseCodingOptions = {
     data,
     atoms: args.atoms,
@@ -59,8 +61,9 @@ function Playground(args: PlaygroundArgs) {
     autoTrain: args.autoTrain,
   }
   const sc = useSparseCoding(options)
-  const testImage = userImage ?? collage
-  const noisy = useMemo(() => withNoise(testImage, args.noise, 3), [testImage, args.noise])
+  // Digits are denoised one by one (each is one 8×8 patch, as in training); your image as a whole.
+  const clean = userImage ?? heldOut
+  const noisy = useMemo(() => withNoise(clean, args.noise, 3), [clean, args.noise])
 
   const { status, denoise } = sc
   useEffect(() => {
@@ -84,7 +87,9 @@ function Playground(args: PlaygroundArgs) {
       })
       .catch((error: unknown) => setPickError(`could not read that image: ${String(error)}`))
   }
-  const shownDenoised = denoised && denoised.shape[1] === testImage.shape[1] ? denoised : undefined
+  const shownDenoised =
+    denoised && denoised.data.length === clean.data.length ? denoised : undefined
+  const single = clean.shape[0] === 1
 
   return (
     <div style={{ display: 'grid', gap: 12 }}>
@@ -119,31 +124,56 @@ function Playground(args: PlaygroundArgs) {
           <h3>How a patch is coded</h3>
           <SparseCodeView
             model={sc}
-            image={testImage}
+            image={userImage ?? collage}
             defaultPosition={{ top: 8, left: 8 }}
-            scale={5}
+            scale={userImage ? 3 : 6}
+            patchScale={4}
           />
+          {userImage ? null : (
+            <p style={{ fontSize: 12 }}>
+              Held-out digits. Patches that straddle two digits were never seen in training (each
+              training digit is one patch), so they are rebuilt less well.
+            </p>
+          )}
         </section>
         <section className="lk-demo__panel">
           <h3>Denoising (σ = {args.noise})</h3>
           <SampleGrid
-            images={
-              shownDenoised ? batchOf(testImage, noisy, shownDenoised) : batchOf(testImage, noisy)
+            images={shownDenoised ? batchOf(clean, noisy, shownDenoised) : batchOf(clean, noisy)}
+            rows={single ? 1 : 3}
+            columns={single ? 3 : clean.shape[0]}
+            scale={single ? 2 : 4}
+            label={
+              single
+                ? 'Clean, noisy and denoised image'
+                : 'Rows: clean, noisy and denoised held-out digits'
             }
-            rows={1}
-            columns={3}
-            scale={testImage.shape[1] > 32 ? 2 : 4}
-            label="Clean, noisy and denoised image"
           />
           <p style={{ fontSize: 12 }} data-testid="denoise-summary">
-            noisy {psnr(testImage, noisy).toFixed(1)} dB
+            {single ? 'clean, noisy, denoised' : 'rows: clean, noisy, denoised'} · noisy{' '}
+            {psnr(clean, noisy).toFixed(1)} dB
             {shownDenoised
-              ? ` → denoised ${psnr(testImage, shownDenoised).toFixed(1)} dB`
+              ? ` → denoised ${psnr(clean, shownDenoised).toFixed(1)} dB (λ ${args.denoiseLambda})`
               : ' (train to denoise)'}
           </p>
         </section>
         <section className="lk-demo__panel">
-          <LossChart history={sc.history} series={SERIES} width={420} />
+          <LossChart
+            history={sc.history}
+            series={OBJECTIVE}
+            width={420}
+            height={160}
+            title="Objective ½‖x − Dᵀa‖² + λ‖a‖₁"
+            unit="per patch"
+          />
+          <LossChart
+            history={sc.history}
+            series={PSNR}
+            width={420}
+            height={160}
+            title="Reconstruction PSNR"
+            unit="dB"
+          />
         </section>
       </div>
       <p className="lk-demo__credit">Data: {DIGITS_ATTRIBUTION}</p>
@@ -158,7 +188,7 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          '`useSparseCoding` learning an overcomplete dictionary live in a Web Worker (online dictionary learning, FISTA codes on TF.js) from the embedded UCI digits or an image you pick. `DictionaryGrid` shows the atoms, `SparseCodeView` how one patch is explained, and the denoising panel rebuilds a noisy image from sparse codes of its overlapping patches. Changing a model control starts a fresh dictionary.',
+          '`useSparseCoding` learning an overcomplete dictionary live in a Web Worker (online dictionary learning, FISTA codes on TF.js) from the embedded UCI digits or an image you pick. `DictionaryGrid` shows the atoms, `SparseCodeView` how one patch is explained, and the denoising panel rebuilds noisy held-out digits (or your image, from its overlapping patches) from sparse codes. Changing a model control starts a fresh dictionary.',
       },
     },
   },
@@ -194,13 +224,13 @@ const meta: Meta<PlaygroundArgs> = {
     autoTrain: true,
     sort: 'usage',
     noise: 0.2,
-    denoiseLambda: 1,
+    denoiseLambda: 0.5,
   },
 }
 
 export default meta
 
-/** Learns 128 atoms from the 1,797 UCI digits as soon as it opens: they come out as pen strokes. */
+/** Learns 128 atoms from 1,700 UCI digits as soon as it opens: they come out as pen strokes. */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
 /** Small 5×5 patches: local stroke pieces, like edge detectors, rather than whole-digit parts. */

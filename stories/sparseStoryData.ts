@@ -36,11 +36,20 @@ export function psnr(reference: ImageBatch, estimate: ImageBatch): number {
   return 10 * Math.log10(1 / Math.max(total / reference.data.length, 1e-12))
 }
 
-/** Images of one shape side by side as a batch (for a SampleGrid row). */
-export function batchOf(...images: ImageBatch[]): ImageBatch {
-  const first = images[0] as ImageBatch
+/** Batches of one shape one after the other (for SampleGrid rows). */
+export function batchOf(...batches: ImageBatch[]): ImageBatch {
+  const first = batches[0] as ImageBatch
   const size = first.data.length
-  const data = new Float32Array(size * images.length)
-  images.forEach((image, i) => data.set(image.data.subarray(0, size), i * size))
-  return { data, shape: [images.length, first.shape[1], first.shape[2], first.shape[3]] }
+  const data = new Float32Array(size * batches.length)
+  batches.forEach((batch, i) => data.set(batch.data.subarray(0, size), i * size))
+  return {
+    data,
+    shape: [first.shape[0] * batches.length, first.shape[1], first.shape[2], first.shape[3]],
+  }
+}
+
+/** `count` digits starting at `first`, as a batch `[count, 8, 8, 1]`. */
+export function heldOutDigits(first: number, count: number): ImageBatch {
+  const { images } = loadDigits()
+  return { data: images.data.slice(first * 64, (first + count) * 64), shape: [count, 8, 8, 1] }
 }

@@ -263,10 +263,10 @@ export function SparseCodeView({
     : `Patch at row ${where.top + 1}, column ${where.left + 1}: coding…`
 
   return (
-    <figure className={classes} {...rest}>
+    <figure className={classes} style={{ margin: 0, display: 'grid', gap: 8 }} {...rest}>
       <div
         className="lk-sparse-code-view__row"
-        style={{ display: 'flex', gap: 16, alignItems: 'flex-start', flexWrap: 'wrap' }}
+        style={{ display: 'flex', gap: 12, alignItems: 'flex-start', flexWrap: 'wrap' }}
       >
         <canvas
           ref={imageRef}
@@ -278,56 +278,63 @@ export function SparseCodeView({
           onKeyDown={handleKeyDown}
           style={{ imageRendering: 'pixelated', cursor: 'crosshair', maxWidth: '100%' }}
         />
-        <div className="lk-sparse-code-view__patch">
-          <canvas
-            ref={originalRef}
-            role="img"
-            aria-label="The patch"
-            style={{ imageRendering: 'pixelated' }}
-          />
-          <div>patch</div>
-        </div>
-        <div className="lk-sparse-code-view__patch">
-          <canvas
-            ref={reconstructionRef}
-            role="img"
-            aria-label="Its reconstruction from the atoms"
-            style={{ imageRendering: 'pixelated' }}
-          />
-          <div>reconstruction</div>
-        </div>
-        <div className="lk-sparse-code-view__atoms">
-          <canvas
-            ref={atomsRef}
-            role="img"
-            aria-label="The atoms the code uses, largest weight first"
-            style={{ imageRendering: 'pixelated' }}
-          />
-          <ol
-            className="lk-sparse-code-view__weights"
-            style={{
-              display: 'flex',
-              gap: 4,
-              listStyle: 'none',
-              padding: 0,
-              margin: 0,
-              fontSize: 11,
-            }}
-          >
-            {current?.atoms.map(({ atom, weight }) => (
-              <li
-                key={atom}
-                style={{ width: (model.patchShape?.[0] ?? 0) * patchScale, textAlign: 'center' }}
-              >
-                <span aria-label={`atom ${atom + 1}, weight ${weight.toFixed(2)}`}>
-                  {weight.toFixed(2)}
-                </span>
-              </li>
-            ))}
-          </ol>
+        <div
+          className="lk-sparse-code-view__patches"
+          style={{ display: 'grid', gap: 6, fontSize: 11 }}
+        >
+          <div className="lk-sparse-code-view__patch">
+            <canvas
+              ref={originalRef}
+              role="img"
+              aria-label="The patch"
+              style={{ imageRendering: 'pixelated', display: 'block' }}
+            />
+            patch
+          </div>
+          <div className="lk-sparse-code-view__patch">
+            <canvas
+              ref={reconstructionRef}
+              role="img"
+              aria-label="Its reconstruction from the atoms"
+              style={{ imageRendering: 'pixelated', display: 'block' }}
+            />
+            reconstruction
+          </div>
         </div>
       </div>
-      <figcaption className="lk-sparse-code-view__summary">{summary}</figcaption>
+      <div className="lk-sparse-code-view__atoms">
+        <canvas
+          ref={atomsRef}
+          role="img"
+          aria-label="The atoms the code uses, largest weight first"
+          style={{ imageRendering: 'pixelated', display: 'block' }}
+        />
+        <ol
+          className="lk-sparse-code-view__weights"
+          style={{
+            display: 'flex',
+            gap: 4,
+            listStyle: 'none',
+            padding: 0,
+            margin: 0,
+            fontSize: 11,
+          }}
+        >
+          {current?.atoms.map(({ atom, weight }) => (
+            <li
+              key={atom}
+              style={{ width: (model.patchShape?.[0] ?? 0) * patchScale, textAlign: 'center' }}
+            >
+              <span aria-label={`atom ${atom + 1}, weight ${weight.toFixed(2)}`}>
+                {weight.toFixed(2)}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </div>
+      <figcaption className="lk-sparse-code-view__summary" style={{ fontSize: 13 }}>
+        {summary}
+      </figcaption>
     </figure>
   )
 }

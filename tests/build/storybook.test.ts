@@ -47,7 +47,7 @@ describe('Storybook', () => {
       )
       const sparseStatus = page.getByTestId('model-status')
       await sparseStatus.getByText('ready').waitFor({ timeout: 90_000 })
-      expect(await sparseStatus.textContent()).toMatch(/ready on \w+ · epoch 2\/2 · step 16/)
+      expect(await sparseStatus.textContent()).toMatch(/ready on \w+ · epoch 2\/2 · step 14/)
       await page.getByText(/→ denoised \d+\.\d dB/).waitFor({ timeout: 30_000 })
       await page.getByText(/Patch at row 9, column 9: \d+ of 128 atoms used/).waitFor()
       const atomColours = await page
