@@ -3,7 +3,9 @@
  * and (through files) in Python: 1,024 contrast-normalised 8×8 digits as patches (64 values) and a
  * 128-atom dictionary made of 128 other digits, normalised and jittered (how learning starts).
  */
+import * as tf from '@tensorflow/tfjs-core'
 import { loadDigits } from '../src/data/digits'
+import { solveLasso } from '../src/core/sparse/fista'
 import { normalizePatches } from '../src/core/sparse/patches'
 import { normalizeAtom } from '../src/core/sparse/dictionaryMath'
 import { createRandom } from '../src/core/random'
@@ -60,4 +62,50 @@ export function nonZeroFraction(codes: ArrayLike<number>): number {
   let count = 0
   for (let i = 0; i < codes.length; i++) if (codes[i] !== 0) count += 1
   return count / codes.length
+}
+
+/** Median of a few timings. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN
+}
+
+/** One row of the codes-per-second table. */
+export interface CodingRow {
+  readonly backend: string
+  readonly codesPerSecond: number
+  readonly iterations: number
+  readonly meanIterations: number
+  readonly objective: number
+  readonly nonZeroFraction: number
+  readonly runs: readonly number[]
+}
+
+/** Codes per second for the shared problem on `backend` (median of `runs` after a warm-up solve). */
+export async function codingThroughput(backend: string, runs: number): Promise<CodingRow> {
+  await tf.setBackend(backend)
+  await tf.ready()
+  const problem = buildLassoProblem()
+  const options = {
+    lambda: LASSO_LAMBDA,
+    nonNegative: false,
+    tolerance: LASSO_TOLERANCE,
+    maxIterations: 5000,
+  }
+  let result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, options)
+  const rates: number[] = []
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now()
+    result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, options)
+    rates.push((LASSO_PATCHES * 1000) / (performance.now() - started))
+  }
+  return {
+    backend,
+    codesPerSecond: median(rates),
+    iterations: result.iterations,
+    meanIterations: result.meanIterations,
+    objective: lassoObjective(problem, result.codes),
+    nonZeroFraction: nonZeroFraction(result.codes),
+    runs: rates,
+  }
 }

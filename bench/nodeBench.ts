@@ -11,6 +11,7 @@ import { loadDigits } from '../src/data/digits'
 import { generateSprites } from '../src/data/sprites'
 import type { ImageBatch } from '../src/core/dataset'
 import type { VAEModelOptions } from '../src/core/vae/vaeOptions'
+import { median } from './lassoProblem'
 
 export interface ThroughputRow {
   readonly model: string
@@ -26,11 +27,6 @@ export interface DriftRow {
   readonly tensorsBefore: number
   readonly tensorsAfter: number
   readonly bytesDrift: number
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
 async function throughput(

@@ -8,29 +8,9 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import { solveLasso } from '../src/core/sparse/fista'
 import { SparseCoding } from '../src/core/sparse/sparseCoding'
 import { loadDigits } from '../src/data/digits'
-import {
-  LASSO_ATOMS,
-  LASSO_LAMBDA,
-  LASSO_PATCHES,
-  LASSO_TOLERANCE,
-  buildLassoProblem,
-  lassoObjective,
-  nonZeroFraction,
-  type LassoProblem,
-} from './lassoProblem'
-
-export interface CodingRow {
-  readonly backend: string
-  readonly codesPerSecond: number
-  readonly iterations: number
-  readonly meanIterations: number
-  readonly objective: number
-  readonly nonZeroFraction: number
-  readonly runs: readonly number[]
-}
+import { codingThroughput, type CodingRow, type LassoProblem } from './lassoProblem'
 
 export interface LearningRow {
   readonly backend: string
@@ -42,43 +22,6 @@ export interface LearningRow {
   readonly objective: number
   readonly nonZeroFraction: number
   readonly psnr: number
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN
-}
-
-/** Codes per second for the shared problem on `backend` (median of `runs` after a warm-up solve). */
-export async function codingThroughput(
-  problem: LassoProblem,
-  backend: string,
-  runs: number,
-): Promise<CodingRow> {
-  await tf.setBackend(backend)
-  await tf.ready()
-  const options = {
-    lambda: LASSO_LAMBDA,
-    nonNegative: false,
-    tolerance: LASSO_TOLERANCE,
-    maxIterations: 5000,
-  }
-  let result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, options)
-  const rates: number[] = []
-  for (let r = 0; r < runs; r++) {
-    const started = performance.now()
-    result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, options)
-    rates.push((LASSO_PATCHES * 1000) / (performance.now() - started))
-  }
-  return {
-    backend,
-    codesPerSecond: median(rates),
-    iterations: result.iterations,
-    meanIterations: result.meanIterations,
-    objective: lassoObjective(problem, result.codes),
-    nonZeroFraction: nonZeroFraction(result.codes),
-    runs: rates,
-  }
 }
 
 /** Epochs of dictionary learning on the digits (defaults: 128 atoms, λ 0.5) until the objective ≤ target. */
@@ -146,10 +89,9 @@ export const LEARNING_TARGET = 6.05
 export async function runSparseBench(
   quick: boolean,
 ): Promise<{ coding: CodingRow[]; learning: LearningRow[] }> {
-  const problem = buildLassoProblem()
   // TF.js's plain-JS CPU backend needs over a minute per solve here; the browser bench covers it.
-  const coding = [await codingThroughput(problem, 'wasm', quick ? 1 : 3)]
+  const coding = [await codingThroughput('wasm', quick ? 1 : 3)]
   const learning = [await learningTime('wasm', LEARNING_TARGET, quick ? 6 : 30)]
   return { coding, learning }
 }
-export { buildLassoProblem, lassoObjective } from './lassoProblem'
+export { buildLassoProblem, lassoObjective, type CodingRow } from './lassoProblem'

@@ -23,6 +23,7 @@ export {
   type PatchPosition,
 } from './components/SparseCodeView'
 export type { ColorScale } from './components/divergingPixels'
+export type { TileGridAppearance } from './components/drawGrid'
 export { SampleGrid, type SampleGridProps } from './components/SampleGrid'
 export { GANPlane, type GANPlaneProps, type PlaneSource } from './components/GANPlane'
 export {

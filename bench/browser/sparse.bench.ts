@@ -5,53 +5,17 @@
  */
 import { test } from 'vitest'
 import { commands } from 'vitest/browser'
-import * as tf from '@tensorflow/tfjs-core'
 import './pageBackends'
-import { solveLasso } from '../../src/core/sparse/fista'
 import { SparseCodingClient } from '../../src/client/sparseCodingClient'
 import type { BackendName } from '../../src/core/backend'
 import type { SparseCodingHistoryPoint } from '../../src/core/sparse/sparseCoding'
-import {
-  LASSO_ATOMS,
-  LASSO_LAMBDA,
-  LASSO_PATCHES,
-  LASSO_TOLERANCE,
-  buildLassoProblem,
-  lassoObjective,
-} from '../lassoProblem'
+import { codingThroughput } from '../lassoProblem'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
 // TF.js's plain-JS CPU backend needs over a minute per solve of this problem: left out. Here WebGL
 // and WebGPU run on SwiftShader (software), about 0.1 s per FISTA iteration on WebGPU, so quick mode
 // (CI) measures WASM only.
 const backends: BackendName[] = quick ? ['wasm'] : ['wasm', 'webgl', 'webgpu']
-
-async function coding(backend: BackendName) {
-  await tf.setBackend(backend)
-  await tf.ready()
-  const problem = buildLassoProblem()
-  const options = {
-    lambda: LASSO_LAMBDA,
-    nonNegative: false,
-    tolerance: LASSO_TOLERANCE,
-    maxIterations: 5000,
-  }
-  let result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, options)
-  const rates: number[] = []
-  for (let r = 0; r < (quick || backend !== 'wasm' ? 1 : 3); r++) {
-    const started = performance.now()
-    result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, options)
-    rates.push((LASSO_PATCHES * 1000) / (performance.now() - started))
-  }
-  rates.sort((a, b) => a - b)
-  return {
-    backend,
-    codesPerSecond: rates[Math.floor(rates.length / 2)] ?? NaN,
-    iterations: result.iterations,
-    meanIterations: result.meanIterations,
-    objective: lassoObjective(problem, result.codes),
-  }
-}
 
 async function learning(backend: BackendName, epochs: number) {
   const client = new SparseCodingClient({ data: 'digits', backend, epochs, seed: 1 })
@@ -76,7 +40,9 @@ async function learning(backend: BackendName, epochs: number) {
 
 test('sparse coding in Chromium', async () => {
   const codingRows = []
-  for (const backend of backends) codingRows.push(await coding(backend))
+  for (const backend of backends) {
+    codingRows.push(await codingThroughput(backend, quick || backend !== 'wasm' ? 1 : 3))
+  }
   const learningRows = []
   for (const backend of backends) learningRows.push(await learning(backend, quick ? 1 : 2))
   await commands.writeFile(

@@ -1,9 +1,9 @@
 'use client'
 import { interpolateRdBu } from 'd3-scale-chromatic'
-import { useEffect, useMemo, useRef, type CanvasHTMLAttributes, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
 import { colorLookup, signedToRGBA, type ColorScale } from './divergingPixels'
-import { drawImageGrid, resolveBackground } from './drawGrid'
+import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
 
@@ -26,34 +26,24 @@ export interface SelectedAtom {
 }
 
 /** Props of {@link DictionaryGrid}. Other canvas attributes pass through to the `<canvas>`. */
-export interface DictionaryGridProps extends Omit<
-  CanvasHTMLAttributes<HTMLCanvasElement>,
-  'onSelect' | 'children'
-> {
+export interface DictionaryGridProps
+  extends
+    Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'onSelect' | 'children'>,
+    TileGridAppearance {
   /** The dictionary (e.g. `useSparseCoding().dictionary`); nothing is drawn while undefined. */
   dictionary: DictionarySource | undefined
   /** `'none'` (default: dictionary order) or `'usage'` (most used first; needs `usage`). */
   sort?: 'none' | 'usage'
   /** Tiles per row. Default `16`. */
   columns?: number
-  /** Canvas pixels per atom pixel. Default `4`. */
-  scale?: number
-  /** Canvas pixels between tiles. Default `2`. */
-  gap?: number
   /** Diverging colour scale, t ∈ [0, 1] with 0 at t = 0.5. Default d3's `interpolateRdBu` (red negative, blue positive). */
   colorScale?: ColorScale
-  /** Keep hard pixel edges when scaling up. Default `true`. */
-  pixelated?: boolean
-  /** Colour behind and between tiles. Default `var(--lk-grid-background)` resolved, else `#111827`. */
-  background?: string
   /** Show a colour legend (negative, zero, positive) under the grid. Default `true`. */
   legend?: boolean
   /** Called with the clicked atom, or the focused one on Enter/Space. Makes the grid focusable. */
   onSelect?: (atom: SelectedAtom) => void
   /** Accessible name. Default: "Dictionary of N atoms" (and the sort order). */
   label?: string
-  /** Rendered while there is no dictionary. Default: a short text. */
-  renderEmpty?: () => ReactNode
 }
 
 /** Order of atoms to show: dictionary order, or most used first. */

@@ -1,17 +1,17 @@
 'use client'
-import { useEffect, useMemo, useRef, type CanvasHTMLAttributes, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
-import { drawImageGrid, resolveBackground } from './drawGrid'
+import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
 import { isTrained, type SampleSource } from './modelHandle'
 import { useLatestAsync } from '../react/useLatestAsync'
 
 /** Props of {@link SampleGrid}. Other canvas attributes pass through to the `<canvas>`. */
-export interface SampleGridProps extends Omit<
-  CanvasHTMLAttributes<HTMLCanvasElement>,
-  'onSelect' | 'children'
-> {
+export interface SampleGridProps
+  extends
+    Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'onSelect' | 'children'>,
+    TileGridAppearance {
   /** A model to sample from (e.g. the result of `useVAE`); redraws as it trains. */
   model?: SampleSource
   /** Images to show instead of samples (`[n, h, w, c]`); wins over `model`. */
@@ -20,24 +20,14 @@ export interface SampleGridProps extends Omit<
   rows?: number
   /** Columns of the grid. Default `8`. */
   columns?: number
-  /** Canvas pixels per image pixel. Default `4`. */
-  scale?: number
-  /** Canvas pixels between tiles. Default `2`. */
-  gap?: number
   /** Seed of the latent draws: the same seed shows the same latents as the model learns; change it to regenerate. Default `0`. */
   seed?: number
   /** `'grayscale'` (default: 0 black, 1 white) or `'inverted'` (dark ink on white). */
   colorMap?: ImageColorMap
-  /** Keep hard pixel edges when scaling up. Default `true`. */
-  pixelated?: boolean
-  /** Colour behind and between tiles. Default `var(--lk-grid-background)` resolved, else `#111827`. */
-  background?: string
   /** Called with the index of a clicked tile, or the focused tile on Enter/Space. Makes the grid focusable. */
   onSelect?: (index: number) => void
   /** Accessible name. Default: "Grid of N generated images" (or "images"). */
   label?: string
-  /** Rendered instead of the canvas while there is nothing to draw. Default: a short text. */
-  renderEmpty?: () => ReactNode
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type HTMLAttributes,
   type KeyboardEvent,
   type MouseEvent,
+  type RefObject,
 } from 'react'
 import type { DataInput, ImageBatch } from '../core/dataset'
 import { extractPatches } from '../core/sparse/patches'
@@ -111,6 +112,28 @@ function meanSquaredError(a: ImageBatch, b: ImageBatch): number {
   for (let i = 0; i < a.data.length; i++)
     total += ((a.data[i] as number) - (b.data[i] as number)) ** 2
   return total / Math.max(1, a.data.length)
+}
+
+function PatchCanvas({
+  canvasRef,
+  label,
+  caption,
+}: {
+  canvasRef: RefObject<HTMLCanvasElement | null>
+  label: string
+  caption: string
+}) {
+  return (
+    <div className="lk-sparse-code-view__patch">
+      <canvas
+        ref={canvasRef}
+        role="img"
+        aria-label={label}
+        style={{ imageRendering: 'pixelated', display: 'block' }}
+      />
+      {caption}
+    </div>
+  )
 }
 
 /**
@@ -282,24 +305,12 @@ export function SparseCodeView({
           className="lk-sparse-code-view__patches"
           style={{ display: 'grid', gap: 6, fontSize: 11 }}
         >
-          <div className="lk-sparse-code-view__patch">
-            <canvas
-              ref={originalRef}
-              role="img"
-              aria-label="The patch"
-              style={{ imageRendering: 'pixelated', display: 'block' }}
-            />
-            patch
-          </div>
-          <div className="lk-sparse-code-view__patch">
-            <canvas
-              ref={reconstructionRef}
-              role="img"
-              aria-label="Its reconstruction from the atoms"
-              style={{ imageRendering: 'pixelated', display: 'block' }}
-            />
-            reconstruction
-          </div>
+          <PatchCanvas canvasRef={originalRef} label="The patch" caption="patch" />
+          <PatchCanvas
+            canvasRef={reconstructionRef}
+            label="Its reconstruction from the atoms"
+            caption="reconstruction"
+          />
         </div>
       </div>
       <div className="lk-sparse-code-view__atoms">

@@ -1,4 +1,5 @@
 /** Draws a batch of images into a canvas as a grid. Call from effects only (touches the DOM). */
+import type { ReactNode } from 'react'
 import type { ImageBatch } from '../core/dataset'
 import { imageToRGBA, tileOrigin, type GridLayout, type ImageColorMap } from './imagePixels'
 
@@ -67,4 +68,18 @@ export function resolveBackground(
   if (background) return background
   const fromTheme = getComputedStyle(canvas).getPropertyValue('--lk-grid-background').trim()
   return fromTheme || '#111827'
+}
+
+/** Appearance props every tile grid (`SampleGrid`, `DictionaryGrid`) takes. */
+export interface TileGridAppearance {
+  /** Canvas pixels per image pixel. Default `4`. */
+  scale?: number
+  /** Canvas pixels between tiles. Default `2`. */
+  gap?: number
+  /** Keep hard pixel edges when scaling up. Default `true`. */
+  pixelated?: boolean
+  /** Colour behind and between tiles. Default `var(--lk-grid-background)` resolved, else `#111827`. */
+  background?: string
+  /** Rendered instead of the canvas while there is nothing to draw. Default: a short text. */
+  renderEmpty?: () => ReactNode
 }

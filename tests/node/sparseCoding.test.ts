@@ -8,6 +8,7 @@ import { createRandom } from '../../src/core/random'
 import { loadDigits } from '../../src/data/digits'
 import type { ImageBatch } from '../../src/core/dataset'
 import { switchBackend } from './setupBackend'
+import { randomUnitAtoms } from './lassoHelpers'
 
 const digits = loadDigits().images
 const lambda = 0.5
@@ -41,16 +42,6 @@ function meanObjective(
     }
   }
   return { objective: objective / n, mse: squares / (n * m), nonZero: nonZero / (n * k) }
-}
-
-function randomUnitAtoms(k: number, m: number, seed: number): Float32Array {
-  const atoms = createRandom(seed).normals(k * m)
-  for (let j = 0; j < k; j++) {
-    let norm = 0
-    for (let i = 0; i < m; i++) norm += (atoms[j * m + i] as number) ** 2
-    for (let i = 0; i < m; i++) atoms[j * m + i] = (atoms[j * m + i] as number) / Math.sqrt(norm)
-  }
-  return atoms
 }
 
 /** Mean correlation of horizontally and vertically neighbouring pixels of 8×8 atoms (strokes are smooth). */
