@@ -10,6 +10,7 @@ import {
   type LatentBatch,
 } from '../dataset'
 import { DivergedError } from '../errors'
+import { AnomalyScorer } from '../anomaly/anomalyScoring'
 import { createRandom, deriveSeed, type Random } from '../random'
 import type { TrainResult } from '../training'
 import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
@@ -50,6 +51,8 @@ export interface VAEHistoryPoint {
  * ```
  */
 export class VAE extends GenerativeModel<VAENetwork> {
+  /** Anomaly scores (reconstruction error maps) and the calibrated threshold of this model. */
+  readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly modelOptions: VAEModelOptions
   private optimizer: tf.Optimizer | undefined
   private optimizerRate: number | undefined
@@ -227,5 +230,6 @@ export class VAE extends GenerativeModel<VAENetwork> {
     this.optimizer?.dispose()
     this.optimizer = undefined
     this.optimizerRate = undefined
+    this.anomaly.clear()
   }
 }

@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  assertImageShape,
+  imageShapeOf,
+  toLatentBatch,
+  valuesPerImage,
+  type ImageBatch,
+  type ImageShape,
+  type LatentBatch,
+} from '../dataset'
+import { AnomalyScorer } from '../anomaly/anomalyScoring'
+import { DivergedError } from '../errors'
+import { createRandom, deriveSeed, type Random } from '../random'
+import { TrainableModel } from '../trainableModel'
+import type { TrainResult } from '../training'
+import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
+import { AutoencoderNetwork } from './autoencoderNetwork'
+import {
+  resolveAutoencoderOptions,
+  resolveAutoencoderTrainOptions,
+  validateAutoencoderModelOptions,
+  type AutoencoderModelOptions,
+  type AutoencoderTrainOptions,
+  type ResolvedAutoencoderOptions,
+} from './autoencoderOptions'
+
+/** Loss of one training step, per image. */
+export interface AutoencoderHistoryPoint {
+  /** Global step number, from 1. */
+  readonly step: number
+  /** Epoch the step belongs to, from 1. */
+  readonly epoch: number
+  /** Reconstruction + sparsity penalty (the penalty only for `'sparse'`). */
+  readonly loss: number
+  /** Sum of squared errors per image, against the clean input. */
+  readonly reconstruction: number
+  /** Mean sum of |code| per image. */
+  readonly codeL1: number
+}
+
+function allInUnitRange(values: Float32Array): boolean {
+  for (const v of values) if (v < 0 || v > 1) return false
+  return true
+}
+
+/**
+ * A dense autoencoder family on TF.js — plain, denoising (Gaussian noise or masking), sparse (L1 on
+ * the code) and linear (PCA's subspace) — with anomaly scoring: per-pixel error maps, image scores and
+ * a threshold calibrated on normal data (`anomaly`). Framework-free: worker, Node or main thread.
+ *
+ * ```ts
+ * const ae = new Autoencoder({ kind: 'denoising', codeSize: 16 })
+ * await ae.fit(normalImages, { epochs: 30 })
+ * await ae.anomaly.calibrate(normalImages) // 99th percentile of the training scores
+ * const { scores, maps, anomalous } = await ae.anomaly.score(testImages)
+ * ```
+ */
+export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
+  /** Anomaly scores and the calibrated threshold of this model. */
+  readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
+  private readonly modelOptions: AutoencoderModelOptions
+  private optimizer: tf.Optimizer | undefined
+  private optimizerRate: number | undefined
+  private shuffleRandom: Random | undefined
+  private corruptionRandom: Random | undefined
+
+  constructor(options: AutoencoderModelOptions = {}) {
+    super()
+    validateAutoencoderModelOptions(options)
+    this.modelOptions = { ...options }
+  }
+
+  /** Options with defaults resolved, known after the first fit. */
+  get resolvedOptions(): ResolvedAutoencoderOptions | undefined {
+    return this.network?.options
+  }
+
+  /** The linear autoencoder's decoder weights (`codeSize × inputSize`), spanning its learned subspace. */
+  async decoderWeights(): Promise<LatentBatch | undefined> {
+    const kernel = this.requireNetwork('read the decoder weights').decoderKernel()
+    if (!kernel) return undefined
+    const [rows = 0, columns = 0] = kernel.shape
+    return { data: (await kernel.data()) as Float32Array, shape: [rows, columns] }
+  }
+
+  /**
+   * Trains on `data` for `options.epochs` epochs, continuing from the current weights. The first call
+   * builds the network for the data's image shape (sigmoid output when every value is in [0, 1]).
+   * On a non-finite loss the weights of the start of the epoch are restored and `DIVERGED` is thrown.
+   */
+  async fit(
+    data: ImageBatch,
+    options: AutoencoderTrainOptions = {},
+    hooks: FitHooks<AutoencoderHistoryPoint> = {},
+  ): Promise<TrainResult<AutoencoderHistoryPoint>> {
+    const train = resolveAutoencoderTrainOptions(options)
+    if (this.shape) assertImageShape(data, this.shape)
+    const resolved =
+      this.network?.options ?? resolveAutoencoderOptions(this.modelOptions, valuesPerImage(data))
+    return this.exclusiveFit(async () => {
+      if (!this.network) {
+        this.shape = imageShapeOf(data)
+        this.network = new AutoencoderNetwork(
+          valuesPerImage(data),
+          resolved,
+          allInUnitRange(data.data) ? 'sigmoid' : 'linear',
+        )
+        this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
+        this.corruptionRandom = createRandom(deriveSeed(resolved.seed, 3))
+      }
+      return this.runEpochs(data, train, hooks)
+    })
+  }
+
+  private ensureOptimizer(learningRate: number): tf.Optimizer {
+    if (!this.optimizer || this.optimizerRate !== learningRate) {
+      this.optimizer?.dispose()
+      this.optimizer = tf.train.adam(learningRate)
+      this.optimizerRate = learningRate
+    }
+    return this.optimizer
+  }
+
+  /** The input the encoder sees: the clean rows, or corrupted ones for a denoising autoencoder. */
+  private corrupt(clean: Float32Array): Float32Array {
+    const { kind, corruption, corruptionLevel } = (this.network as AutoencoderNetwork).options
+    if (kind !== 'denoising') return clean
+    const random = this.corruptionRandom as Random
+    if (corruption === 'mask') return clean.map((v) => (random.uniform() < corruptionLevel ? 0 : v))
+    const noise = random.normals(clean.length)
+    return clean.map((v, i) => v + corruptionLevel * (noise[i] as number))
+  }
+
+  private async runEpochs(
+    data: ImageBatch,
+    train: Required<AutoencoderTrainOptions>,
+    hooks: FitHooks<AutoencoderHistoryPoint>,
+  ): Promise<TrainResult<AutoencoderHistoryPoint>> {
+    const network = this.network as AutoencoderNetwork
+    const optimizer = this.ensureOptimizer(train.learningRate)
+    const size = network.inputSize
+    const variables = network.variables()
+    return runTrainingLoop<AutoencoderHistoryPoint>(
+      {
+        sampleCount: data.shape[0],
+        batchSize: train.batchSize,
+        epochs: train.epochs,
+        shuffle: this.shuffleRandom as Random,
+        counters: this.counters,
+        variables,
+        step: async (indices) => {
+          const clean = new Float32Array(indices.length * size)
+          indices.forEach((row, i) =>
+            clean.set(data.data.subarray(row * size, (row + 1) * size), i * size),
+          )
+          const input = this.corrupt(clean)
+          const terms = tf.tidy(() => {
+            const target = tf.tensor2d(clean, [indices.length, size])
+            const seen = input === clean ? target : tf.tensor2d(input, [indices.length, size])
+            const { terms: loss, gradients } = network.lossAndGradients(seen, target)
+            applyGradientList(optimizer, variables, gradients)
+            return tf.stack([loss.total, loss.reconstruction, loss.codeL1])
+          })
+          const [loss = NaN, reconstruction = NaN, codeL1 = NaN] = await terms.data()
+          terms.dispose()
+          return { loss, reconstruction, codeL1 }
+        },
+        diverged: (values, step, epoch) => {
+          this.optimizer?.dispose()
+          this.optimizer = undefined
+          return new DivergedError(
+            `training diverged at step ${step} (loss ${values.loss}); the weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate}) or check the data scale`,
+            { step, learningRate: train.learningRate },
+          )
+        },
+      },
+      hooks,
+    )
+  }
+
+  /** Codes of `images` (`[n, codeSize]`). */
+  async encode(images: ImageBatch): Promise<LatentBatch> {
+    const network = this.requireNetwork('encode')
+    assertImageShape(images, this.shape as ImageShape, 'images')
+    const n = images.shape[0]
+    const code = tf.tidy(() => network.encode(tf.tensor2d(images.data, [n, network.inputSize])))
+    const data = (await code.data()) as Float32Array
+    code.dispose()
+    return { data, shape: [n, network.options.codeSize] }
+  }
+
+  /** Images decoded from codes (`[n, codeSize]`). */
+  async decode(codes: LatentBatch | Float32Array): Promise<ImageBatch> {
+    const network = this.requireNetwork('decode')
+    const batch = toLatentBatch(codes, network.options.codeSize)
+    const out = tf.tidy(() => network.decode(tf.tensor2d(batch.data, [...batch.shape])))
+    const data = (await out.data()) as Float32Array
+    out.dispose()
+    const [h, w, c] = this.shape as ImageShape
+    return { data, shape: [batch.shape[0], h, w, c] }
+  }
+
+  /** `images` through the encoder and decoder (uncorrupted). */
+  async reconstruct(images: ImageBatch): Promise<ImageBatch> {
+    return this.decode(await this.encode(images))
+  }
+
+  /** Mean squared error per value of the reconstructions of `images`. */
+  async evaluate(images: ImageBatch): Promise<{ meanSquaredError: number }> {
+    const rebuilt = await this.reconstruct(images)
+    let total = 0
+    for (let i = 0; i < images.data.length; i++) {
+      total += ((images.data[i] as number) - (rebuilt.data[i] as number)) ** 2
+    }
+    return { meanSquaredError: total / images.data.length }
+  }
+
+  protected resetExtras(): void {
+    this.optimizer?.dispose()
+    this.optimizer = undefined
+    this.optimizerRate = undefined
+    this.anomaly.clear()
+  }
+}

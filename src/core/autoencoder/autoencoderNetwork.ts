@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  applyDense,
+  backpropStack,
+  createStack,
+  disposeLayers,
+  forwardStack,
+  layerVariables,
+  stackOutput,
+  type DenseLayer,
+} from '../dense'
+import { createRandom, deriveSeed } from '../random'
+import type { ResolvedAutoencoderOptions } from './autoencoderOptions'
+
+/** Loss terms of one batch, scalar means per image. */
+export interface AutoencoderLossTerms {
+  /** Reconstruction + sparsity penalty. */
+  readonly total: tf.Scalar
+  /** Sum of squared errors per image, against the clean input. */
+  readonly reconstruction: tf.Scalar
+  /** Sum of |code| per image (reported for every kind; weighted into the loss for `'sparse'`). */
+  readonly codeL1: tf.Scalar
+}
+
+/**
+ * A dense autoencoder: encoder stack → code (linear) → decoder stack → output (sigmoid for data in
+ * [0, 1], else linear). Holds variables only; tensor-returning methods must run inside `tf.tidy`.
+ */
+export class AutoencoderNetwork {
+  private readonly encoder: DenseLayer[]
+  private readonly decoder: DenseLayer[]
+
+  constructor(
+    readonly inputSize: number,
+    readonly options: ResolvedAutoencoderOptions,
+    readonly output: 'sigmoid' | 'linear',
+  ) {
+    const random = createRandom(deriveSeed(options.seed, 1))
+    const hidden = options.kind === 'linear' ? 'linear' : 'relu'
+    this.encoder = createStack(
+      inputSize,
+      options.hiddenUnits,
+      options.codeSize,
+      hidden,
+      'linear',
+      random,
+      'aeEncoder',
+    )
+    this.decoder = createStack(
+      options.codeSize,
+      [...options.hiddenUnits].reverse(),
+      inputSize,
+      hidden,
+      options.kind === 'linear' ? 'linear' : output,
+      random,
+      'aeDecoder',
+    )
+  }
+
+  /** Every trainable variable, in a stable order. */
+  variables(): tf.Variable[] {
+    return layerVariables([...this.encoder, ...this.decoder])
+  }
+
+  /** The decoder's weights as the rows of a `codeSize × inputSize` matrix (a linear autoencoder's subspace). */
+  decoderKernel(): tf.Variable | undefined {
+    return this.decoder.length === 1 ? this.decoder[0]?.kernel : undefined
+  }
+
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    return this.encoder.reduce((h, layer) => applyDense(layer, h), x)
+  }
+
+  decode(code: tf.Tensor2D): tf.Tensor2D {
+    return this.decoder.reduce((h, layer) => applyDense(layer, h), code)
+  }
+
+  /**
+   * Loss and exact gradients (same order as {@link AutoencoderNetwork.variables}) for `input` (what the
+   * encoder sees, possibly corrupted) against `target` (the clean images), by an explicit backward pass.
+   */
+  lossAndGradients(
+    input: tf.Tensor2D,
+    target: tf.Tensor2D,
+  ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
+    const batch = input.shape[0]
+    const encoderTraces = forwardStack(this.encoder, input)
+    const code = stackOutput(encoderTraces, input)
+    const decoderTraces = forwardStack(this.decoder, code)
+    const out = stackOutput(decoderTraces, code)
+    const error = tf.sub(out, target) as tf.Tensor2D
+    const reconstruction = tf.div(tf.sum(tf.square(error)), batch) as tf.Scalar
+    const codeL1 = tf.div(tf.sum(tf.abs(code)), batch) as tf.Scalar
+    const weight = this.options.kind === 'sparse' ? this.options.sparsity : 0
+    const total = tf.add(reconstruction, tf.mul(codeL1, weight)) as tf.Scalar
+    const decoder = backpropStack(
+      this.decoder,
+      decoderTraces,
+      tf.mul(error, 2 / batch) as tf.Tensor2D,
+      true,
+    )
+    const codeGradient =
+      weight > 0
+        ? (tf.add(
+            decoder.input as tf.Tensor2D,
+            tf.mul(tf.sign(code), weight / batch),
+          ) as tf.Tensor2D)
+        : (decoder.input as tf.Tensor2D)
+    const encoder = backpropStack(this.encoder, encoderTraces, codeGradient, false)
+    return {
+      terms: { total, reconstruction, codeL1 },
+      gradients: [...encoder.grads, ...decoder.grads],
+    }
+  }
+
+  dispose(): void {
+    disposeLayers(this.encoder)
+    disposeLayers(this.decoder)
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Autoencoder options, their defaults and their validation. Pure TypeScript (no TF.js): the client
+ * validates with it before any work is sent to the worker.
+ */
+import { InvalidOptionError } from '../errors'
+import {
+  checkNonNegativeNumber,
+  checkOneOf,
+  checkPositiveInteger,
+  checkPositiveNumber,
+  checkSeed,
+  isPositiveInteger,
+} from '../optionChecks'
+
+/**
+ * The member of the family. `'plain'`: input → code → input. `'denoising'`: learns to rebuild the
+ * clean input from a corrupted one (see `corruption`). `'sparse'`: an L1 penalty on the code.
+ * `'linear'`: no hidden layers and no non-linearity (it learns PCA's subspace).
+ */
+export type AutoencoderKind = 'plain' | 'denoising' | 'sparse' | 'linear'
+
+/** How a denoising autoencoder corrupts its input: Gaussian noise, or random masking of pixels. */
+export type Corruption = 'gaussian' | 'mask'
+
+/** The network and its loss. Changing any of these means a new model. */
+export interface AutoencoderModelOptions {
+  /** Family member. Default `'plain'`. */
+  readonly kind?: AutoencoderKind
+  /** Size of the code (bottleneck). Default 8 for images of ≤ 256 values, else 32. */
+  readonly codeSize?: number
+  /** Hidden layers of the encoder; the decoder mirrors them. Default `[128]` (≤ 256 values) or `[256]`; `[]` for `'linear'`. */
+  readonly hiddenUnits?: readonly number[]
+  /** `'denoising'` only: Gaussian noise or masking. Default `'gaussian'`. */
+  readonly corruption?: Corruption
+  /** `'denoising'` only: noise standard deviation (`'gaussian'`) or fraction of pixels zeroed (`'mask'`). Default 0.2 / 0.25. */
+  readonly corruptionLevel?: number
+  /** `'sparse'` only: weight of the L1 penalty on the code, per image. Default `0.01`. */
+  readonly sparsity?: number
+  /** Seed of weights, shuffles and corruption. Default `1`. */
+  readonly seed?: number
+}
+
+/** How to train. These may change between calls of `train`. */
+export interface AutoencoderTrainOptions {
+  /** Passes over the data per call of `train`. Default `20`. */
+  readonly epochs?: number
+  /** Images per step. Default `64`. */
+  readonly batchSize?: number
+  /** Adam learning rate. Default `0.001`. */
+  readonly learningRate?: number
+}
+
+/** Model options with every default filled in for a given input size. */
+export interface ResolvedAutoencoderOptions {
+  readonly kind: AutoencoderKind
+  readonly codeSize: number
+  readonly hiddenUnits: readonly number[]
+  readonly corruption: Corruption
+  readonly corruptionLevel: number
+  readonly sparsity: number
+  readonly seed: number
+}
+
+const KINDS: readonly AutoencoderKind[] = ['plain', 'denoising', 'sparse', 'linear']
+const CORRUPTIONS: readonly Corruption[] = ['gaussian', 'mask']
+
+/** Throws {@link InvalidOptionError} for any out-of-range model option. */
+export function validateAutoencoderModelOptions(options: AutoencoderModelOptions): void {
+  checkOneOf(options.kind, KINDS, 'kind')
+  checkPositiveInteger(options.codeSize, 'codeSize', 'Try 8 for the digits or 32 for 28×28 images.')
+  if (options.hiddenUnits !== undefined) {
+    if (!Array.isArray(options.hiddenUnits) || !options.hiddenUnits.every(isPositiveInteger)) {
+      throw new InvalidOptionError(
+        `hiddenUnits must be an array of integers ≥ 1 (e.g. [128]); got ${JSON.stringify(options.hiddenUnits)}`,
+        { option: 'hiddenUnits' },
+      )
+    }
+    if (options.kind === 'linear' && options.hiddenUnits.length > 0) {
+      throw new InvalidOptionError(
+        `a linear autoencoder has no hidden layers; got hiddenUnits ${JSON.stringify(options.hiddenUnits)}. Leave hiddenUnits out or use kind 'plain'`,
+        { option: 'hiddenUnits' },
+      )
+    }
+  }
+  checkOneOf(options.corruption, CORRUPTIONS, 'corruption')
+  checkPositiveNumber(options.corruptionLevel, 'corruptionLevel', 'Try 0.2.')
+  if (
+    options.corruption === 'mask' &&
+    options.corruptionLevel !== undefined &&
+    options.corruptionLevel >= 1
+  ) {
+    throw new InvalidOptionError(
+      `corruptionLevel is the fraction of pixels masked and must be below 1; got ${options.corruptionLevel}. Try 0.25`,
+      { option: 'corruptionLevel' },
+    )
+  }
+  checkNonNegativeNumber(options.sparsity, 'sparsity', 'Try 0.01.')
+  checkSeed(options.seed)
+}
+
+/** Throws {@link InvalidOptionError} for any out-of-range training option. */
+export function validateAutoencoderTrainOptions(options: AutoencoderTrainOptions): void {
+  checkPositiveInteger(options.epochs, 'epochs', 'Try 20.')
+  checkPositiveInteger(options.batchSize, 'batchSize', 'Try 64.')
+  checkPositiveNumber(options.learningRate, 'learningRate', 'Try 0.001.')
+}
+
+/** Fills in the defaults for data with `inputSize` values per image. */
+export function resolveAutoencoderOptions(
+  options: AutoencoderModelOptions,
+  inputSize: number,
+): ResolvedAutoencoderOptions {
+  validateAutoencoderModelOptions(options)
+  const small = inputSize <= 256
+  const kind = options.kind ?? 'plain'
+  const corruption = options.corruption ?? 'gaussian'
+  return {
+    kind,
+    codeSize: options.codeSize ?? (small ? 8 : 32),
+    hiddenUnits: kind === 'linear' ? [] : (options.hiddenUnits ?? (small ? [128] : [256])),
+    corruption,
+    corruptionLevel: options.corruptionLevel ?? (corruption === 'mask' ? 0.25 : 0.2),
+    sparsity: options.sparsity ?? 0.01,
+    seed: options.seed ?? 1,
+  }
+}
+
+/** Fills in the training defaults. */
+export function resolveAutoencoderTrainOptions(
+  options: AutoencoderTrainOptions,
+): Required<AutoencoderTrainOptions> {
+  validateAutoencoderTrainOptions(options)
+  return {
+    epochs: options.epochs ?? 20,
+    batchSize: options.batchSize ?? 64,
+    learningRate: options.learningRate ?? 0.001,
+  }
+}
