@@ -17,6 +17,8 @@ const ENGINE_MODULES = [
   '**/core/sparse/fista',
   '**/core/sparse/sparseCoding',
   '**/core/sparse/sparseDictionary',
+  '**/core/autoencoder/autoencoder',
+  '**/core/autoencoder/autoencoderNetwork',
 ]
 const NO_TFJS = { group: ['@tensorflow/*'], message: 'TF.js loads only inside the worker.' }
 const ENGINE_TYPES_ONLY = {

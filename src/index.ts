@@ -5,6 +5,12 @@
 export { useVAE, type UseVAEOptions, type UseVAEResult } from './react/useVAE'
 export { useGAN, type UseGANOptions, type UseGANResult } from './react/useGAN'
 export {
+  useAutoencoder,
+  type UseAutoencoderOptions,
+  type UseAutoencoderResult,
+} from './react/useAutoencoder'
+export type { AnomalyHookResult } from './react/anomalyHookResult'
+export {
   useSparseCoding,
   type UseSparseCodingOptions,
   type UseSparseCodingResult,
@@ -38,6 +44,30 @@ export type { SampleSource, LatentSource } from './components/modelHandle'
 export { VAEClient, type VAEClientOptions } from './client/vaeClient'
 export { GANClient, type GANClientOptions } from './client/ganClient'
 export { SparseCodingClient, type SparseCodingClientOptions } from './client/sparseCodingClient'
+export { AutoencoderClient, type AutoencoderClientOptions } from './client/autoencoderClient'
+export type { ClientCalibrateOptions } from './client/anomalyActions'
+export type { AutoencoderHistoryPoint } from './core/autoencoder/autoencoder'
+export type {
+  AutoencoderModelOptions,
+  AutoencoderTrainOptions,
+  AutoencoderKind,
+  Corruption,
+} from './core/autoencoder/autoencoderOptions'
+export {
+  rocAuc,
+  percentile,
+  type AnomalyScores,
+  type ScoreOptions,
+  type CalibrateOptions,
+  type ScoreReduction,
+} from './core/anomaly/anomalyScoring'
+export {
+  generateAnomalyBenchmark,
+  DEFECT_KINDS,
+  type AnomalyBenchmark,
+  type AnomalyBenchmarkOptions,
+  type DefectKind,
+} from './data/anomalies'
 export { ModelClient, type ModelClientOptions, type ModelData } from './client/modelClient'
 export {
   GenerativeClient,

@@ -33,12 +33,23 @@ import type {
 } from '../src/core/sparse/sparseOptions'
 import { isBuiltinDataset, loadBuiltinDataset, type BuiltinDataset } from '../src/data/builtin'
 import type { ModelInfo } from './modelInfo'
+import { Autoencoder, type AutoencoderHistoryPoint } from '../src/core/autoencoder/autoencoder'
+import type {
+  AutoencoderModelOptions,
+  AutoencoderTrainOptions,
+} from '../src/core/autoencoder/autoencoderOptions'
+import type {
+  AnomalyScores,
+  CalibrateOptions,
+  ScoreOptions,
+} from '../src/core/anomaly/anomalyScoring'
 
 /** Data a client sends for training: a batch, or the name of a built-in data set. */
 export type TrainingData = DataInput | BuiltinDataset
 
 /** A history point of any model family. */
-export type HistoryPoint = VAEHistoryPoint | GANHistoryPoint | SparseCodingHistoryPoint
+export type HistoryPoint =
+  VAEHistoryPoint | GANHistoryPoint | SparseCodingHistoryPoint | AutoencoderHistoryPoint
 
 /** How a call of `train` ended, with the model's state after it. */
 export interface TrainSummary<Point = HistoryPoint> extends TrainResult<Point> {
@@ -60,8 +71,14 @@ type AnyModel =
   | { readonly kind: 'vae'; readonly model: VAE }
   | { readonly kind: 'gan'; readonly model: GAN }
   | { readonly kind: 'sparse'; readonly model: SparseCoding }
+  | { readonly kind: 'autoencoder'; readonly model: Autoencoder }
 
-const FAMILY_NAMES = { vae: 'VAE', gan: 'GAN', sparse: 'sparse coding model' } as const
+const FAMILY_NAMES = {
+  vae: 'VAE',
+  gan: 'GAN',
+  sparse: 'sparse coding model',
+  autoencoder: 'autoencoder',
+} as const
 
 interface ModelEntry {
   readonly held: AnyModel
@@ -123,8 +140,14 @@ export class WorkerHost {
           ? entry.held.model.resolvedOptions?.latentDim
           : entry.held.kind === 'gan'
             ? entry.held.model.resolvedOptions?.noiseDim
-            : entry.held.model.resolvedOptions?.atoms,
+            : entry.held.kind === 'sparse'
+              ? entry.held.model.resolvedOptions?.atoms
+              : entry.held.model.resolvedOptions?.codeSize,
       patchShape: entry.held.kind === 'sparse' ? entry.held.model.patchShape : undefined,
+      threshold:
+        entry.held.kind === 'vae' || entry.held.kind === 'autoencoder'
+          ? entry.held.model.anomaly.threshold
+          : undefined,
     }
   }
 
@@ -164,11 +187,22 @@ export class WorkerHost {
     return held.model
   }
 
+  /** A model that rebuilds its input: a VAE or an autoencoder (the ones that score anomalies). */
+  private reconstructing(id: string, action: string): VAE | Autoencoder {
+    const { held } = this.entry(id)
+    if (held.kind !== 'vae' && held.kind !== 'autoencoder') {
+      throw new InvalidInputError(
+        `${action} needs a VAE or an autoencoder; model ${id} is a ${FAMILY_NAMES[held.kind]}`,
+      )
+    }
+    return held.model
+  }
+
   private generative(id: string, action: string): VAE | GAN {
     const { held } = this.entry(id)
-    if (held.kind === 'sparse') {
+    if (held.kind === 'sparse' || held.kind === 'autoencoder') {
       throw new InvalidInputError(
-        `${action} needs a generative model (VAE or GAN); a sparse coding model has no latent space to ${action} from`,
+        `${action} needs a generative model (VAE or GAN); a ${FAMILY_NAMES[held.kind]} has no prior to ${action} from`,
       )
     }
     return held.model
@@ -192,6 +226,15 @@ export class WorkerHost {
     })
   }
 
+  /** Creates (or replaces) the autoencoder `id`. Validates the options first. */
+  createAutoencoder(id: string, options: AutoencoderModelOptions): Promise<ModelInfo> {
+    return guarded(async () => {
+      const model = new Autoencoder(options)
+      await this.disposeModel(id)
+      return this.store(id, { kind: 'autoencoder', model })
+    })
+  }
+
   /** Creates (or replaces) the sparse coding model `id`. Validates the options first. */
   createSparseCoding(id: string, options: SparseCodingModelOptions): Promise<ModelInfo> {
     return guarded(async () => {
@@ -208,7 +251,7 @@ export class WorkerHost {
   train(
     id: string,
     data: TrainingData | undefined,
-    options: VAETrainOptions | GANTrainOptions | SparseCodingTrainOptions,
+    options: VAETrainOptions | GANTrainOptions | SparseCodingTrainOptions | AutoencoderTrainOptions,
     onUpdate?: (update: ModelUpdate<HistoryPoint>) => void,
   ): Promise<TrainSummary> {
     return guarded(async () => {
@@ -246,7 +289,9 @@ export class WorkerHost {
           ? held.model.fit(entry.data, options as VAETrainOptions, hooks)
           : held.kind === 'gan'
             ? held.model.fit(entry.data, options as GANTrainOptions, hooks)
-            : held.model.fit(entry.data, options as SparseCodingTrainOptions, hooks)
+            : held.kind === 'sparse'
+              ? held.model.fit(entry.data, options as SparseCodingTrainOptions, hooks)
+              : held.model.fit(entry.data, options as AutoencoderTrainOptions, hooks)
       entry.training = run
       try {
         const result = await run
@@ -305,7 +350,9 @@ export class WorkerHost {
   /** Posterior means of `images`. */
   encode(id: string, images: ImageBatch): Promise<LatentBatch> {
     return guarded(async () => {
-      const latents = await this.vae(id, 'encode').encode(toImageBatch(images, { name: 'images' }))
+      const latents = await this.reconstructing(id, 'encode').encode(
+        toImageBatch(images, { name: 'images' }),
+      )
       return Comlink.transfer(latents, [latents.data.buffer])
     })
   }
@@ -313,9 +360,11 @@ export class WorkerHost {
   /** Images decoded from latents (VAE) or generated from noise vectors (GAN). */
   decode(id: string, latents: LatentBatch | Float32Array): Promise<ImageBatch> {
     return guarded(async () => {
-      const model = this.generative(id, 'decode')
+      const { held } = this.entry(id)
       const images =
-        model instanceof VAE ? await model.decode(latents) : await model.generate(latents)
+        held.kind === 'autoencoder' || held.kind === 'vae'
+          ? await held.model.decode(latents)
+          : await this.gan(id, 'decode').generate(latents)
       return transferImages(images)
     })
   }
@@ -334,7 +383,46 @@ export class WorkerHost {
       const batch = toImageBatch(images, { name: 'images' })
       if (held.kind === 'sparse')
         return transferImages(await held.model.reconstruct(batch, options))
-      return transferImages(await this.vae(id, 'reconstruct').reconstruct(batch))
+      return transferImages(await this.reconstructing(id, 'reconstruct').reconstruct(batch))
+    })
+  }
+
+  /** Anomaly scores and error maps of `images` (VAE or autoencoder). */
+  score(id: string, images: ImageBatch, options: ScoreOptions = {}): Promise<AnomalyScores> {
+    return guarded(async () => {
+      const scores = await this.reconstructing(id, 'anomaly scoring').anomaly.score(
+        toImageBatch(images, { name: 'images' }),
+        options,
+      )
+      return Comlink.transfer(scores, [scores.scores.buffer, scores.maps.data.buffer])
+    })
+  }
+
+  /**
+   * Sets the anomaly threshold of `id` to a percentile of the scores of `images` — by default the
+   * training data sent before. Returns the model's facts with the new threshold.
+   */
+  calibrate(
+    id: string,
+    images: ImageBatch | undefined,
+    options: CalibrateOptions = {},
+  ): Promise<ModelInfo> {
+    return guarded(async () => {
+      const entry = this.entry(id)
+      const data = images ? toImageBatch(images, { name: 'images' }) : entry.data
+      if (!data) {
+        throw new InvalidInputError('no data to calibrate on; train first or pass normal images')
+      }
+      await this.reconstructing(id, 'calibration').anomaly.calibrate(data, options)
+      return this.info(entry)
+    })
+  }
+
+  /** Sets the anomaly threshold of `id` by hand. */
+  setThreshold(id: string, value: number): Promise<ModelInfo> {
+    return guarded(() => {
+      this.reconstructing(id, 'an anomaly threshold').anomaly.setThreshold(value)
+      return this.info(this.entry(id))
     })
   }
 

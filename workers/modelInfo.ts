@@ -1,7 +1,7 @@
 import type { ImageShape } from '../src/core/dataset'
 
 /** The model families a worker can hold. */
-export type ModelKind = 'vae' | 'gan' | 'sparse'
+export type ModelKind = 'vae' | 'gan' | 'sparse' | 'autoencoder'
 
 /** What the client needs to know about a model living in the worker. */
 export interface ModelInfo {
@@ -13,8 +13,10 @@ export interface ModelInfo {
   readonly trainedEpochs: number
   /** Shape of one sample, once built. */
   readonly imageShape: ImageShape | undefined
-  /** Latent (VAE), noise (GAN) or code (sparse coding: the number of atoms) size, once built. */
+  /** Latent (VAE), noise (GAN) or code (autoencoder; sparse coding: the number of atoms) size, once built. */
   readonly latentDim: number | undefined
   /** Shape of one patch of a sparse coding model, once built; undefined for other families. */
   readonly patchShape: ImageShape | undefined
+  /** The anomaly threshold of a VAE or autoencoder, once calibrated or set. */
+  readonly threshold: number | undefined
 }

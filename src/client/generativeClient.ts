@@ -16,6 +16,15 @@ export interface ClientInterpolateOptions {
   readonly method?: InterpolationMethod
 }
 
+/** Latent vectors as the worker takes them: a batch, or flat values of one or more vectors. */
+export function latentPayload(
+  latents: LatentBatch | Float32Array | readonly number[],
+): LatentBatch | Float32Array {
+  return latents instanceof Float32Array || Array.isArray(latents)
+    ? Float32Array.from(latents as ArrayLike<number>)
+    : (latents as LatentBatch)
+}
+
 /** A model with a latent space to sample from, decode and walk. */
 export abstract class GenerativeClient<
   Point extends HistoryPoint,
@@ -35,14 +44,7 @@ export abstract class GenerativeClient<
 
   /** Images decoded from latent (VAE) or noise (GAN) vectors, `[n, latentDim]`. */
   decode(latents: LatentBatch | Float32Array | readonly number[]): Promise<ImageBatch> {
-    return this.call('decode', (id, lease) =>
-      lease.api.decode(
-        id,
-        latents instanceof Float32Array || Array.isArray(latents)
-          ? Float32Array.from(latents as ArrayLike<number>)
-          : (latents as LatentBatch),
-      ),
-    )
+    return this.call('decode', (id, lease) => lease.api.decode(id, latentPayload(latents)))
   }
 
   /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */

@@ -367,6 +367,11 @@ export abstract class ModelClient<
     }
   }
 
+  /** Puts new facts about the model (e.g. a threshold set in the worker) into the state. */
+  protected updateModel(model: ModelInfo): void {
+    this.dispatch({ type: 'modelInfo', model })
+  }
+
   /** The trained model's image shape, to read flat user rows with. */
   protected shapeHint(): { imageShape?: readonly [number, number, number] } {
     const shape = this.state.model?.imageShape

@@ -45,6 +45,7 @@ export type ModelAction<Point> =
   | { readonly type: 'resumed' }
   | { readonly type: 'trainEnd'; readonly model: ModelInfo }
   | { readonly type: 'succeeded' }
+  | { readonly type: 'modelInfo'; readonly model: ModelInfo }
   | { readonly type: 'error'; readonly error: LatentkitError; readonly model?: ModelInfo }
   | { readonly type: 'reset'; readonly model: ModelInfo | undefined }
 
@@ -98,6 +99,8 @@ export function modelReducer<Point>(
         model: action.model,
         modelVersion: state.modelVersion + 1,
       }
+    case 'modelInfo':
+      return { ...state, model: action.model }
     case 'succeeded':
       return state.status === 'error'
         ? { ...state, status: settled(state.model), error: undefined }

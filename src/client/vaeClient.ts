@@ -12,6 +12,7 @@ import type { ModelInfo } from '../../workers/modelInfo'
 import { pickDefined, type ModelClientOptions } from './modelClient'
 import { GenerativeClient } from './generativeClient'
 import type { WorkerLease } from './workerPool'
+import { anomalyActions, type AnomalyActions } from './anomalyActions'
 
 /** Options of a VAE client (and of `useVAE`). */
 export interface VAEClientOptions extends VAEModelOptions, VAETrainOptions, ModelClientOptions {}
@@ -34,11 +35,25 @@ const VAE_TRAIN_KEYS = [
 /** A VAE living in the shared worker, seen from the main thread. */
 export class VAEClient extends GenerativeClient<VAEHistoryPoint, VAEClientOptions> {
   protected readonly modelKeys = VAE_MODEL_KEYS
+  /** Anomaly scores and error maps of images (reconstruction error through the posterior means). */
+  readonly score: AnomalyActions['score']
+  /** Sets the anomaly threshold to a percentile of the scores of normal data (default: the training data). */
+  readonly calibrate: AnomalyActions['calibrate']
+  /** Sets the anomaly threshold by hand. */
+  readonly setThreshold: AnomalyActions['setThreshold']
 
   constructor(options: VAEClientOptions = {}) {
     super(options)
     this.encode = this.encode.bind(this)
     this.reconstruct = this.reconstruct.bind(this)
+    const actions = anomalyActions({
+      call: (action, work) => this.call(action, work),
+      updateModel: (model) => this.updateModel(model),
+      imageShape: () => this.shapeHint(),
+    })
+    this.score = actions.score
+    this.calibrate = actions.calibrate
+    this.setThreshold = actions.setThreshold
   }
 
   protected validate(options: VAEClientOptions): void {

@@ -45,6 +45,10 @@ export {
   type LassoDictionary,
 } from './sparse/fista'
 export { TrainableModel } from './trainableModel'
+export * from './autoencoder/autoencoderOptions'
+export { Autoencoder, type AutoencoderHistoryPoint } from './autoencoder/autoencoder'
+export * from './anomaly/anomalyScoring'
+export * from '../data/anomalies'
 export * from '../data/toy2d'
 export * from '../data/digits'
 export * from '../data/sprites'

@@ -2,6 +2,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { ModelClient, ModelClientOptions } from '../client/modelClient'
 import type { GenerativeClient } from '../client/generativeClient'
+import type { AnomalyActions } from '../client/anomalyActions'
 import type { ModelState } from '../client/modelState'
 import type { HistoryPoint } from '../../workers/host'
 
@@ -39,6 +40,19 @@ export function commonResult<Point extends HistoryPoint, Options extends ModelCl
     resume: client.resume,
     stop: client.stop,
     reset: client.reset,
+  }
+}
+
+/** What a reconstruction model hook (VAE, autoencoder) adds for anomaly detection. */
+export function anomalyResult<Point extends HistoryPoint>(
+  state: ModelState<Point>,
+  actions: AnomalyActions,
+) {
+  return {
+    threshold: state.model?.threshold,
+    score: actions.score,
+    calibrate: actions.calibrate,
+    setThreshold: actions.setThreshold,
   }
 }
 

@@ -4,7 +4,8 @@ import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dat
 import type { VAEHistoryPoint } from '../core/vae/vae'
 import type { ModelState } from '../client/modelState'
 import { VAEClient, type VAEClientOptions } from '../client/vaeClient'
-import { commonResult, generativeResult, useModelClient } from './useModelClient'
+import { anomalyResult, commonResult, generativeResult, useModelClient } from './useModelClient'
+import type { AnomalyHookResult } from './anomalyHookResult'
 import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/generativeClient'
 import type { TrainSummary } from '../../workers/host'
 
@@ -16,7 +17,7 @@ import type { TrainSummary } from '../../workers/host'
 export type UseVAEOptions = VAEClientOptions
 
 /** What {@link useVAE} returns: an immutable state snapshot plus stable actions. */
-export interface UseVAEResult extends ModelState<VAEHistoryPoint> {
+export interface UseVAEResult extends ModelState<VAEHistoryPoint>, AnomalyHookResult {
   /** Latent size of the trained model (undefined before the first training step). */
   readonly latentDim: number | undefined
   /** Shape of one image of the trained model (undefined before the first training step). */
@@ -66,6 +67,7 @@ export function useVAE(options: UseVAEOptions = {}): UseVAEResult {
     () => ({
       ...commonResult(state, client),
       ...generativeResult(client),
+      ...anomalyResult(state, client),
       encode: client.encode,
       reconstruct: client.reconstruct,
     }),

@@ -81,6 +81,7 @@ describe('model state reducer', () => {
     imageShape: [8, 8, 1] as const,
     latentDim: 2,
     patchShape: undefined,
+    threshold: undefined,
   }
   test('training lifecycle and history cap', () => {
     let s = initialModelState<{ step: number }>()
