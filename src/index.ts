@@ -29,6 +29,17 @@ export {
   type PatchPosition,
 } from './components/SparseCodeView'
 export type { ColorScale } from './components/divergingPixels'
+export {
+  AnomalyHeatmap,
+  type AnomalyHeatmapProps,
+  type AnomalySource,
+} from './components/AnomalyHeatmap'
+export type { AnomalyImageSource } from './components/anomalyImage'
+export {
+  ReconstructionGrid,
+  type ReconstructionGridProps,
+  type ReconstructionSource,
+} from './components/ReconstructionGrid'
 export type { TileGridAppearance } from './components/drawGrid'
 export { SampleGrid, type SampleGridProps } from './components/SampleGrid'
 export { GANPlane, type GANPlaneProps, type PlaneSource } from './components/GANPlane'

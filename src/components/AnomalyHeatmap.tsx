@@ -1,0 +1,298 @@
+'use client'
+import { interpolateInferno } from 'd3-scale-chromatic'
+import {
+  useEffect,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type DragEvent,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react'
+import type { DataInput, ImageShape } from '../core/dataset'
+import type { AnomalyScores } from '../core/anomaly/anomalyScoring'
+import { fromWireError, type LatentkitError } from '../core/errors'
+import { prepareImage, type AnomalyImageSource, type PreparedImage } from './anomalyImage'
+import { colorLookup, type ColorScale } from './divergingPixels'
+import { imageToRGBA, type ImageColorMap } from './imagePixels'
+import { isTrained } from './modelHandle'
+
+/** What {@link AnomalyHeatmap} needs from a model; `useAutoencoder`'s and `useVAE`'s results fit. */
+export interface AnomalySource {
+  /** Increases whenever the weights change; the map is recomputed when it moves. */
+  readonly modelVersion: number
+  /** Facts about the model: nothing is scored until `trainedSteps > 0`; `imageShape` to resize to. */
+  readonly model:
+    { readonly trainedSteps: number; readonly imageShape: ImageShape | undefined } | undefined
+  /** The anomaly threshold, once calibrated. */
+  readonly threshold: number | undefined
+  /** Scores images. */
+  score(images: DataInput): Promise<AnomalyScores>
+}
+
+/** Props of {@link AnomalyHeatmap}. Other attributes pass through to the root `<figure>`. */
+export interface AnomalyHeatmapProps extends Omit<
+  HTMLAttributes<HTMLElement>,
+  'children' | 'onError'
+> {
+  /** The model (e.g. the result of `useAutoencoder`). */
+  model: AnomalySource
+  /** The image to examine: an `ImageBatch` of the model's shape, or a `File`, `ImageData`, `<img>`, canvas or bitmap (resized). */
+  image?: AnomalyImageSource
+  /** Let the user drop or pick an image of their own (replaces `image` until `image` changes). Default `true`. */
+  allowPick?: boolean
+  /** Opacity of the error map at its largest value (lower errors are more transparent). Default `0.7`. */
+  opacity?: number
+  /** Perceptual colour scale of the error, t ∈ [0, 1]. Default d3's `interpolateInferno`. */
+  colorScale?: ColorScale
+  /** Top of the colour scale. Default: the larger of the map's maximum and 1.5 × the threshold. */
+  maxValue?: number
+  /** Canvas pixels per image pixel. Default `8`. */
+  scale?: number
+  /** How image values in [0, 1] are coloured. Default `'grayscale'`. */
+  colorMap?: ImageColorMap
+  /** Called with each new scoring of the image. */
+  onScore?: (result: AnomalyScores) => void
+  /** Called with a typed error when the image cannot be used (wrong shape, unreadable file). */
+  onError?: (error: LatentkitError) => void
+  /** Rendered before the model is trained or without an image. Default: a short text. */
+  renderEmpty?: () => ReactNode
+}
+
+interface Scored {
+  readonly prepared: PreparedImage
+  readonly result: AnomalyScores
+}
+
+function gradientOf(scale: ColorScale): string {
+  return `linear-gradient(to right, ${Array.from({ length: 11 }, (_, i) => scale(i / 10)).join(', ')})`
+}
+
+/**
+ * An image with its anomaly map laid over it: where the model cannot rebuild the input. Shows a
+ * legend with the scale and the threshold, a flag when the image score is above it, and a text
+ * summary ("anomaly score 0.083, threshold 0.041: anomalous"). Accepts dropped or picked files.
+ * SSR-safe: scores and draws in effects.
+ */
+export function AnomalyHeatmap({
+  model,
+  image,
+  allowPick = true,
+  opacity = 0.7,
+  colorScale = interpolateInferno,
+  maxValue,
+  scale = 8,
+  colorMap = 'grayscale',
+  onScore,
+  onError,
+  renderEmpty,
+  className,
+  ...rest
+}: AnomalyHeatmapProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null)
+  const [picked, setPicked] = useState<{
+    source: AnomalyImageSource
+    from: AnomalyImageSource | undefined
+  }>()
+  const [scored, setScored] = useState<Scored | undefined>(undefined)
+  const [problem, setProblem] = useState<LatentkitError | undefined>(undefined)
+  const source = picked && picked.from === image ? picked.source : image
+  const shape = model.model?.imageShape
+  const trained = isTrained(model)
+  const callbacks = useRef({ onScore, onError })
+  useEffect(() => {
+    callbacks.current = { onScore, onError }
+  })
+
+  const { modelVersion, score } = model
+  useEffect(() => {
+    if (!trained || !shape || !source) return
+    let live = true
+    prepareImage(source, shape)
+      .then(async (prepared) => {
+        const result = await score(prepared.image)
+        if (!live) return
+        setScored({ prepared, result })
+        setProblem(undefined)
+        callbacks.current.onScore?.(result)
+      })
+      .catch((error: unknown) => {
+        if (!live) return
+        const typed = fromWireError(error)
+        setProblem(typed)
+        callbacks.current.onError?.(typed)
+      })
+    return () => {
+      live = false
+    }
+  }, [trained, shape, source, score, modelVersion])
+
+  const threshold = model.threshold
+  const mapMax = scored ? scored.result.maps.data.reduce((m, v) => Math.max(m, v), 0) : 0
+  const top = maxValue ?? Math.max(mapMax, (threshold ?? 0) * 1.5, 1e-12)
+
+  useEffect(() => {
+    const canvas = canvasRef.current
+    if (!canvas || !scored) return
+    const { image: picture } = scored.prepared
+    const [, h, w] = picture.shape
+    const base = imageToRGBA(picture, 0, colorMap)
+    const lookup = colorLookup(colorScale)
+    const map = scored.result.maps.data
+    for (let p = 0; p < h * w; p++) {
+      const t = Math.min(1, (map[p] as number) / top)
+      const level = Math.round(t * 255)
+      const alpha = opacity * t
+      for (let c = 0; c < 3; c++) {
+        base[p * 4 + c] = Math.round(
+          (1 - alpha) * (base[p * 4 + c] as number) + alpha * (lookup[level * 3 + c] as number),
+        )
+      }
+    }
+    canvas.width = w * scale
+    canvas.height = h * scale
+    const context = canvas.getContext('2d')
+    const tile = document.createElement('canvas')
+    tile.width = w
+    tile.height = h
+    tile.getContext('2d')?.putImageData(new ImageData(base, w, h), 0, 0)
+    if (!context) return
+    context.imageSmoothingEnabled = false
+    context.drawImage(tile, 0, 0, w * scale, h * scale)
+  }, [scored, colorMap, colorScale, opacity, scale, top])
+
+  const pickFile = (file: File | undefined): void => {
+    if (file) setPicked({ source: file, from: image })
+  }
+  const dropProps = allowPick
+    ? {
+        onDragOver: (event: DragEvent<HTMLElement>) => event.preventDefault(),
+        onDrop: (event: DragEvent<HTMLElement>) => {
+          event.preventDefault()
+          pickFile(event.dataTransfer.files[0])
+        },
+      }
+    : {}
+  const picker = allowPick ? (
+    <label className="lk-anomaly-heatmap__pick" style={{ fontSize: 12 }}>
+      Drop an image here or{' '}
+      <input
+        type="file"
+        accept="image/*"
+        onChange={(event: ChangeEvent<HTMLInputElement>) => pickFile(event.target.files?.[0])}
+      />
+    </label>
+  ) : null
+  const classes = ['lk-anomaly-heatmap', className].filter(Boolean).join(' ')
+
+  if (!trained || !scored || problem) {
+    return (
+      <figure
+        className={`${classes} lk-anomaly-heatmap--empty`}
+        style={{ margin: 0 }}
+        {...dropProps}
+        {...rest}
+      >
+        <p role="status">
+          {problem
+            ? `${problem.code}: ${problem.message}`
+            : renderEmpty
+              ? renderEmpty()
+              : !trained
+                ? 'Not trained yet: train the model on normal images to see where an image looks abnormal.'
+                : source
+                  ? 'Scoring…'
+                  : 'No image yet.'}
+        </p>
+        {picker}
+      </figure>
+    )
+  }
+
+  const imageScore = scored.result.scores[0] ?? NaN
+  const anomalous = threshold !== undefined ? imageScore > threshold : undefined
+  const verdict = anomalous === undefined ? 'not calibrated' : anomalous ? 'anomalous' : 'normal'
+  const summary =
+    `anomaly score ${imageScore.toPrecision(3)}` +
+    (threshold === undefined
+      ? ' (no threshold: call calibrate())'
+      : `, threshold ${threshold.toPrecision(3)}: ${verdict}`)
+  const thresholdAt = threshold === undefined ? undefined : Math.min(100, (100 * threshold) / top)
+
+  return (
+    <figure
+      className={classes}
+      style={{ margin: 0, display: 'grid', gap: 6 }}
+      data-lk-verdict={verdict}
+      {...dropProps}
+      {...rest}
+    >
+      <div style={{ position: 'relative', display: 'inline-block' }}>
+        <canvas
+          ref={canvasRef}
+          className="lk-anomaly-heatmap__canvas"
+          role="img"
+          aria-label={`Error map over the image; ${summary}`}
+          style={{ imageRendering: 'pixelated', maxWidth: '100%', display: 'block' }}
+        />
+        {anomalous !== undefined ? (
+          <span
+            className={`lk-anomaly-heatmap__flag lk-anomaly-heatmap__flag--${verdict}`}
+            style={{
+              position: 'absolute',
+              top: 4,
+              left: 4,
+              padding: '1px 6px',
+              borderRadius: 4,
+              fontSize: 12,
+              color: '#fff',
+              background: anomalous
+                ? 'var(--lk-anomaly-color, #dc2626)'
+                : 'var(--lk-normal-color, #15803d)',
+            }}
+          >
+            {anomalous ? 'Anomalous' : 'Normal'}
+          </span>
+        ) : null}
+      </div>
+      <div
+        className="lk-anomaly-heatmap__legend"
+        aria-hidden="true"
+        style={{ maxWidth: 320, fontSize: 11 }}
+      >
+        <div
+          style={{
+            position: 'relative',
+            height: 10,
+            borderRadius: 2,
+            background: gradientOf(colorScale),
+          }}
+        >
+          {thresholdAt !== undefined ? (
+            <div
+              className="lk-anomaly-heatmap__threshold"
+              style={{
+                position: 'absolute',
+                left: `${thresholdAt}%`,
+                top: -3,
+                bottom: -3,
+                width: 2,
+                background: 'currentColor',
+              }}
+            />
+          ) : null}
+        </div>
+        <div style={{ display: 'flex', justifyContent: 'space-between' }}>
+          <span>0</span>
+          {threshold !== undefined ? <span>threshold {threshold.toPrecision(3)}</span> : null}
+          <span>{top.toPrecision(3)} (squared error)</span>
+        </div>
+      </div>
+      <figcaption className="lk-anomaly-heatmap__summary" style={{ fontSize: 13 }}>
+        {summary}
+        {scored.prepared.note ? ` · ${scored.prepared.note}` : ''}
+      </figcaption>
+      {picker}
+    </figure>
+  )
+}

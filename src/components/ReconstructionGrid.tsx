@@ -1,0 +1,133 @@
+'use client'
+import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
+import type { DataInput, ImageBatch } from '../core/dataset'
+import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
+import { gridLayout, type ImageColorMap } from './imagePixels'
+import { isTrained } from './modelHandle'
+import { useLatestAsync } from '../react/useLatestAsync'
+
+/** A model that rebuilds images (`useAutoencoder`, `useVAE`). */
+export interface ReconstructionSource {
+  /** Increases whenever the weights change; the grid redraws when it moves. */
+  readonly modelVersion: number
+  /** Facts about the model; nothing is drawn until `trainedSteps > 0`. */
+  readonly model: { readonly trainedSteps: number } | undefined
+  /** Images through the model and back. */
+  reconstruct(images: DataInput): Promise<ImageBatch>
+}
+
+/** Props of {@link ReconstructionGrid}. Other canvas attributes pass through to the `<canvas>`. */
+export interface ReconstructionGridProps
+  extends Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'children'>, TileGridAppearance {
+  /** The model (redraws live as it trains). */
+  model: ReconstructionSource
+  /** The inputs `[n, h, w, c]`. */
+  images: ImageBatch
+  /** Input/reconstruction pairs per row. Default `8`. */
+  columns?: number
+  /** `'grayscale'` (default) or `'inverted'`. */
+  colorMap?: ImageColorMap
+  /** Accessible name. Default: "N inputs, each above its reconstruction". */
+  label?: string
+}
+
+/** Rows of inputs, each followed by the row of their reconstructions. */
+export function pairRows(inputs: ImageBatch, rebuilt: ImageBatch, columns: number): ImageBatch {
+  const [n, h, w, c] = inputs.shape
+  const size = h * w * c
+  const rows = Math.ceil(n / columns)
+  const data = new Float32Array(rows * 2 * columns * size)
+  for (let i = 0; i < n; i++) {
+    const row = Math.floor(i / columns)
+    const column = i % columns
+    data.set(inputs.data.subarray(i * size, (i + 1) * size), (row * 2 * columns + column) * size)
+    data.set(
+      rebuilt.data.subarray(i * size, (i + 1) * size),
+      ((row * 2 + 1) * columns + column) * size,
+    )
+  }
+  return { data, shape: [rows * 2 * columns, h, w, c] }
+}
+
+/**
+ * Inputs beside their reconstructions (each input above its own), live while the model trains.
+ * SSR-safe: draws only in effects.
+ */
+export function ReconstructionGrid({
+  model,
+  images,
+  columns = 8,
+  scale = 4,
+  gap = 2,
+  colorMap = 'grayscale',
+  pixelated = true,
+  background,
+  label,
+  renderEmpty,
+  className,
+  style,
+  ...canvasProps
+}: ReconstructionGridProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null)
+  const key = isTrained(model) ? `${model.modelVersion}` : undefined
+  const rebuilt = useLatestAsync(key, () => model.reconstruct(images))
+  const fresh = rebuilt && rebuilt.data.length === images.data.length ? rebuilt : undefined
+  const count = images.shape[0]
+  const shownColumns = Math.min(columns, count)
+  const pairs = useMemo(
+    () => (fresh ? pairRows(images, fresh, shownColumns) : undefined),
+    [fresh, images, shownColumns],
+  )
+  const layout = useMemo(
+    () =>
+      pairs
+        ? gridLayout(
+            images.shape[1],
+            images.shape[2],
+            pairs.shape[0] / shownColumns,
+            shownColumns,
+            scale,
+            gap,
+          )
+        : undefined,
+    [pairs, images, shownColumns, scale, gap],
+  )
+
+  useEffect(() => {
+    const canvas = canvasRef.current
+    if (!canvas || !pairs || !layout) return
+    drawImageGrid(canvas, pairs, {
+      layout,
+      colorMap,
+      pixelated,
+      background: resolveBackground(canvas, background),
+    })
+  }, [pairs, layout, colorMap, pixelated, background])
+
+  if (!pairs || !layout) {
+    return (
+      <div
+        className={['lk-reconstruction-grid', 'lk-reconstruction-grid--empty', className]
+          .filter(Boolean)
+          .join(' ')}
+        style={style}
+        role="status"
+      >
+        {renderEmpty ? renderEmpty() : 'No reconstructions yet: train the model.'}
+      </div>
+    )
+  }
+  return (
+    <canvas
+      ref={canvasRef}
+      width={layout.width}
+      height={layout.height}
+      className={['lk-reconstruction-grid', className].filter(Boolean).join(' ')}
+      style={{ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%', ...style }}
+      role="img"
+      aria-label={label ?? `${count} inputs, each above its reconstruction`}
+      data-lk-version={model.modelVersion}
+      {...canvasProps}
+    />
+  )
+}
