@@ -1,0 +1,163 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { useEffect, useMemo, useState } from 'react'
+import { useAutoencoder, type UseAutoencoderOptions } from '../src/react/useAutoencoder'
+import { AnomalyHeatmap } from '../src/components/AnomalyHeatmap'
+import { ReconstructionGrid } from '../src/components/ReconstructionGrid'
+import { SampleGrid } from '../src/components/SampleGrid'
+import { LossChart } from '../src/components/LossChart'
+import type { ImageBatch } from '../src/core/dataset'
+import type { BackendPreference } from '../src/core/backend'
+import type { AutoencoderKind, Corruption } from '../src/core/autoencoder/autoencoderOptions'
+import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
+import { DrawPad } from './DrawPad'
+import { anomalyBenchmark, imageAt, testImages } from './anomalyStoryData'
+
+interface PlaygroundArgs {
+  kind: AutoencoderKind
+  corruption: Corruption
+  codeSize: number
+  epochs: number
+  batchSize: number
+  learningRate: number
+  percentile: number
+  opacity: number
+  seed: number
+  backend: BackendPreference
+  autoTrain: boolean
+}
+
+const LOSS = [{ key: 'reconstruction', label: 'reconstruction' }]
+
+function Playground(args: PlaygroundArgs) {
+  const train = useMemo(() => anomalyBenchmark().train, [])
+  const tests = useMemo(() => testImages(16), [])
+  const [selected, setSelected] = useState(8)
+  const [drawn, setDrawn] = useState<ImageBatch | undefined>(undefined)
+  const options: UseAutoencoderOptions = {
+    data: train,
+    kind: args.kind,
+    corruption: args.corruption,
+    codeSize: args.codeSize,
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    learningRate: args.learningRate,
+    seed: args.seed,
+    backend: args.backend,
+    autoTrain: args.autoTrain,
+  }
+  const ae = useAutoencoder(options)
+  const { status, calibrate } = ae
+  // Calibrate on the training data whenever training ends or the percentile changes.
+  useEffect(() => {
+    if (status === 'ready') calibrate({ percentile: args.percentile }).catch(() => undefined)
+  }, [status, calibrate, args.percentile])
+
+  const chosen = useMemo(() => imageAt(tests.images, selected), [tests, selected])
+  const shown = drawn ?? chosen
+  const threshold = ae.threshold
+
+  return (
+    <div style={{ display: 'grid', gap: 12 }}>
+      <TrainingButtons vae={ae} />
+      <ModelStatusLine vae={ae} />
+      <ErrorLine vae={ae} />
+      <div className="lk-demo">
+        <section className="lk-demo__panel">
+          <h3>Test images (top: normal, bottom: with a defect)</h3>
+          <SampleGrid
+            images={tests.images}
+            rows={2}
+            columns={8}
+            scale={2}
+            onSelect={(index) => {
+              setSelected(index)
+              setDrawn(undefined)
+            }}
+            label="Test images: click one to examine it"
+          />
+          <h3>Or draw on it</h3>
+          <DrawPad image={chosen} scale={6} onChange={setDrawn} />
+        </section>
+        <section className="lk-demo__panel">
+          <h3>Where it looks abnormal</h3>
+          <AnomalyHeatmap model={ae} image={shown} opacity={args.opacity} scale={8} />
+          <label style={{ fontSize: 12, display: 'block', marginTop: 8 }}>
+            Move the threshold{' '}
+            <input
+              type="range"
+              min={0}
+              max={0.3}
+              step={0.002}
+              value={threshold ?? 0}
+              disabled={threshold === undefined}
+              onChange={(event) =>
+                ae.setThreshold(Number(event.target.value)).catch(() => undefined)
+              }
+            />{' '}
+            {threshold === undefined ? 'not calibrated yet' : threshold.toFixed(3)}
+          </label>
+        </section>
+        <section className="lk-demo__panel">
+          <h3>Inputs above their reconstructions</h3>
+          <ReconstructionGrid model={ae} images={tests.images} columns={8} scale={2} />
+          <LossChart
+            history={ae.history}
+            series={LOSS}
+            width={420}
+            height={180}
+            unit="squared error per image"
+          />
+        </section>
+      </div>
+    </div>
+  )
+}
+
+const meta: Meta<PlaygroundArgs> = {
+  title: 'Playgrounds/Anomaly detection playground',
+  component: Playground,
+  parameters: {
+    docs: {
+      description: {
+        component:
+          '`useAutoencoder` trains in a Web Worker on 2,000 normal procedural sprites only, is calibrated on them (a percentile of their scores), then `AnomalyHeatmap` shows where a test image — normal, with a scratch, blob, missing part or stain, or one you draw on — cannot be rebuilt. `ReconstructionGrid` shows inputs above their reconstructions.',
+      },
+    },
+  },
+  argTypes: {
+    kind: { control: 'inline-radio', options: ['plain', 'denoising', 'sparse', 'linear'] },
+    corruption: { control: 'inline-radio', options: ['gaussian', 'mask'] },
+    codeSize: { control: { type: 'range', min: 2, max: 64, step: 1 } },
+    epochs: { control: { type: 'number', min: 1 } },
+    batchSize: { control: { type: 'number', min: 1 } },
+    learningRate: { control: { type: 'number', min: 0.00001, step: 0.0005 } },
+    percentile: { control: { type: 'range', min: 50, max: 100, step: 0.5 } },
+    opacity: { control: { type: 'range', min: 0, max: 1, step: 0.05 } },
+    seed: { control: 'number' },
+    backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
+    autoTrain: { control: 'boolean' },
+  },
+  args: {
+    kind: 'plain',
+    corruption: 'gaussian',
+    codeSize: 32,
+    epochs: 40,
+    batchSize: 64,
+    learningRate: 0.001,
+    percentile: 99,
+    opacity: 0.7,
+    seed: 1,
+    backend: 'auto',
+    autoTrain: true,
+  },
+}
+
+export default meta
+
+/** A plain dense autoencoder (784-256-32) on the sprites. */
+export const Sprites: StoryObj<PlaygroundArgs> = {}
+
+/** A denoising autoencoder that learns to fill in masked pixels. */
+export const MaskedDenoising: StoryObj<PlaygroundArgs> = {
+  args: { kind: 'denoising', corruption: 'mask' },
+}
