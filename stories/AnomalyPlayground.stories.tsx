@@ -31,7 +31,7 @@ const LOSS = [{ key: 'reconstruction', label: 'reconstruction' }]
 function Playground(args: PlaygroundArgs) {
   const train = useMemo(() => anomalyBenchmark().train, [])
   const tests = useMemo(() => testImages(16), [])
-  const [selected, setSelected] = useState(8)
+  const [selected, setSelected] = useState(0)
   const [drawn, setDrawn] = useState<ImageBatch | undefined>(undefined)
   const options: UseAutoencoderOptions = {
     data: train,
@@ -63,7 +63,7 @@ function Playground(args: PlaygroundArgs) {
       <ErrorLine vae={ae} />
       <div className="lk-demo">
         <section className="lk-demo__panel">
-          <h3>Test images (top: normal, bottom: with a defect)</h3>
+          <h3>Test images (top: with a defect, bottom: normal)</h3>
           <SampleGrid
             images={tests.images}
             rows={2}

@@ -10,14 +10,14 @@ export function anomalyBenchmark(): AnomalyBenchmark {
   return cached
 }
 
-/** `perKind` defective and as many normal test images, normal first. */
+/** `count` test images: half with a defect first, then normal ones. */
 export function testImages(count: number): { images: ImageBatch; labels: number[] } {
   const bench = anomalyBenchmark()
   const pixels = 28 * 28
   const half = Math.floor(count / 2)
   const picks = [
-    ...Array.from({ length: half }, (_, i) => i),
-    ...Array.from({ length: count - half }, (_, i) => 200 + i),
+    ...Array.from({ length: half }, (_, i) => 200 + i),
+    ...Array.from({ length: count - half }, (_, i) => i),
   ]
   const data = new Float32Array(picks.length * pixels)
   picks.forEach((from, to) =>

@@ -132,7 +132,7 @@ describe('WorkerHost over Comlink', () => {
     const refused = await api.sample('s1', 2).catch((e: unknown) => fromWireError(e))
     expect(refused).toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringContaining('sparse coding model has no latent space'),
+      message: expect.stringContaining('a sparse coding model has no prior to sample from'),
     })
     const wrongFamily = await api
       .encodeSparse('m4-missing', image)
@@ -144,6 +144,44 @@ describe('WorkerHost over Comlink', () => {
     expect(tooSmall).toMatchObject({ code: 'SHAPE_MISMATCH' })
     expect((await api.modelInfo('s1')).trainedSteps).toBe(6)
     await api.disposeModel('s1')
+    expect((await api.memory()).numTensors).toBe(before.numTensors)
+  })
+
+  test('an autoencoder trains, scores with error maps, calibrates on its training data and takes a threshold', async () => {
+    const before = await api.memory()
+    await api.createAutoencoder('a1', { codeSize: 4, hiddenUnits: [16], seed: 1 })
+    const refusedEarly = await api
+      .score('a1', { data: new Float32Array(64), shape: [1, 8, 8, 1] })
+      .catch((e: unknown) => fromWireError(e))
+    expect(refusedEarly).toMatchObject({ code: 'NOT_TRAINED' })
+    const summary = await api.train(
+      'a1',
+      { name: 'digits', limit: 256 },
+      { epochs: 2, batchSize: 64 },
+    )
+    expect(summary.model).toMatchObject({ kind: 'autoencoder', latentDim: 4, threshold: undefined })
+    const images = { data: new Float32Array(3 * 64).fill(0.3), shape: [3, 8, 8, 1] as const }
+    const scored = await api.score('a1', images)
+    expect(scored.scores.length).toBe(3)
+    expect(scored.maps.shape).toEqual([3, 8, 8, 1])
+    expect(scored.anomalous).toBeUndefined()
+    const calibrated = await api.calibrate('a1', undefined, { percentile: 90 })
+    expect(calibrated.threshold).toBeGreaterThan(0)
+    const flagged = await api.score('a1', images)
+    expect(flagged.threshold).toBe(calibrated.threshold)
+    expect(flagged.anomalous?.length).toBe(3)
+    expect((await api.setThreshold('a1', 0.5)).threshold).toBe(0.5)
+    const bad = await api.setThreshold('a1', -3).catch((e: unknown) => fromWireError(e))
+    expect(bad).toMatchObject({ code: 'INVALID_OPTION' })
+    expect((await api.modelInfo('a1')).threshold).toBe(0.5)
+    const latents = await api.encode('a1', images)
+    expect(latents.shape).toEqual([3, 4])
+    expect((await api.decode('a1', latents)).shape).toEqual([3, 8, 8, 1])
+    const noPrior = await api.sample('a1', 2).catch((e: unknown) => fromWireError(e))
+    expect(noPrior).toMatchObject({ code: 'INVALID_INPUT' })
+    await api.reset('a1')
+    expect((await api.modelInfo('a1')).threshold).toBeUndefined()
+    await api.disposeModel('a1')
     expect((await api.memory()).numTensors).toBe(before.numTensors)
   })
 })
