@@ -10,6 +10,9 @@ import { ringOfGaussians } from '../../src/data/toy2d'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { DictionaryGrid } from '../../src/components/DictionaryGrid'
 import { SparseCodeView } from '../../src/components/SparseCodeView'
+import { useAutoencoder } from '../../src/react/useAutoencoder'
+import { AnomalyHeatmap } from '../../src/components/AnomalyHeatmap'
+import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -122,5 +125,24 @@ describe('server rendering without window', () => {
     expect(grid).toMatch(/<canvas[^>]*width="44"[^>]*height="17"/)
     expect(grid).toContain('Dictionary of 10 atoms, most used first')
     expect(grid).toContain('linear-gradient(to right, rgb(')
+  })
+
+  test('useAutoencoder with AnomalyHeatmap and ReconstructionGrid renders its idle state', () => {
+    const images = { data: new Float32Array(2 * 64), shape: [2, 8, 8, 1] as const }
+    function AnomalyDemo() {
+      const ae = useAutoencoder({ data: 'digits', autoTrain: true })
+      return (
+        <section>
+          <p>status: {ae.status}</p>
+          <AnomalyHeatmap model={ae} image={images} />
+          <ReconstructionGrid model={ae} images={images} />
+        </section>
+      )
+    }
+    const html = renderToString(<AnomalyDemo />)
+    expect(html).toContain('status: <!-- -->idle')
+    expect(html).toContain('Not trained yet: train the model on normal images')
+    expect(html).toContain('No reconstructions yet')
+    expect(html).toMatch(/<input[^>]*type="file"/)
   })
 })
