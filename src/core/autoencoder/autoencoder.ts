@@ -9,9 +9,9 @@ import {
   type LatentBatch,
 } from '../dataset'
 import { AnomalyScorer } from '../anomaly/anomalyScoring'
-import { DivergedError } from '../errors'
 import { createRandom, deriveSeed, type Random } from '../random'
 import { TrainableModel } from '../trainableModel'
+import { AdamSlot } from '../adamSlot'
 import type { TrainResult } from '../training'
 import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
@@ -59,8 +59,7 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly modelOptions: AutoencoderModelOptions
-  private optimizer: tf.Optimizer | undefined
-  private optimizerRate: number | undefined
+  private readonly adam = new AdamSlot()
   private shuffleRandom: Random | undefined
   private corruptionRandom: Random | undefined
 
@@ -112,15 +111,6 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
     })
   }
 
-  private ensureOptimizer(learningRate: number): tf.Optimizer {
-    if (!this.optimizer || this.optimizerRate !== learningRate) {
-      this.optimizer?.dispose()
-      this.optimizer = tf.train.adam(learningRate)
-      this.optimizerRate = learningRate
-    }
-    return this.optimizer
-  }
-
   /** The input the encoder sees: the clean rows, or corrupted ones for a denoising autoencoder. */
   private corrupt(clean: Float32Array): Float32Array {
     const { kind, corruption, corruptionLevel } = (this.network as AutoencoderNetwork).options
@@ -137,7 +127,7 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
     hooks: FitHooks<AutoencoderHistoryPoint>,
   ): Promise<TrainResult<AutoencoderHistoryPoint>> {
     const network = this.network as AutoencoderNetwork
-    const optimizer = this.ensureOptimizer(train.learningRate)
+    const optimizer = this.adam.get(train.learningRate)
     const size = network.inputSize
     const variables = network.variables()
     return runTrainingLoop<AutoencoderHistoryPoint>(
@@ -165,14 +155,8 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
           terms.dispose()
           return { loss, reconstruction, codeL1 }
         },
-        diverged: (values, step, epoch) => {
-          this.optimizer?.dispose()
-          this.optimizer = undefined
-          return new DivergedError(
-            `training diverged at step ${step} (loss ${values.loss}); the weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate}) or check the data scale`,
-            { step, learningRate: train.learningRate },
-          )
-        },
+        diverged: (values, step, epoch) =>
+          this.adam.diverged(values.loss, step, epoch, train.learningRate),
       },
       hooks,
     )
@@ -216,9 +200,7 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
   }
 
   protected resetExtras(): void {
-    this.optimizer?.dispose()
-    this.optimizer = undefined
-    this.optimizerRate = undefined
+    this.adam.dispose()
     this.anomaly.clear()
   }
 }

@@ -9,12 +9,12 @@ import {
   type ImageShape,
   type LatentBatch,
 } from '../dataset'
-import { DivergedError } from '../errors'
 import { AnomalyScorer } from '../anomaly/anomalyScoring'
 import { createRandom, deriveSeed, type Random } from '../random'
 import type { TrainResult } from '../training'
 import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
 import { GenerativeModel } from '../generativeModel'
+import { AdamSlot } from '../adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import {
   resolveVAEModelOptions,
@@ -54,8 +54,7 @@ export class VAE extends GenerativeModel<VAENetwork> {
   /** Anomaly scores (reconstruction error maps) and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly modelOptions: VAEModelOptions
-  private optimizer: tf.Optimizer | undefined
-  private optimizerRate: number | undefined
+  private readonly adam = new AdamSlot()
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
 
@@ -108,15 +107,6 @@ export class VAE extends GenerativeModel<VAENetwork> {
     this.noiseRandom = createRandom(deriveSeed(resolved.seed, 3))
   }
 
-  private ensureOptimizer(learningRate: number): tf.Optimizer {
-    if (!this.optimizer || this.optimizerRate !== learningRate) {
-      this.optimizer?.dispose()
-      this.optimizer = tf.train.adam(learningRate)
-      this.optimizerRate = learningRate
-    }
-    return this.optimizer
-  }
-
   private async runEpochs(
     data: ImageBatch,
     train: Required<VAETrainOptions>,
@@ -124,7 +114,7 @@ export class VAE extends GenerativeModel<VAENetwork> {
   ): Promise<TrainResult<VAEHistoryPoint>> {
     const network = this.network as VAENetwork
     const noise = this.noiseRandom as Random
-    const optimizer = this.ensureOptimizer(train.learningRate)
+    const optimizer = this.adam.get(train.learningRate)
     const n = data.shape[0]
     const latentDim = network.options.latentDim
     const variables = network.variables()
@@ -151,14 +141,8 @@ export class VAE extends GenerativeModel<VAENetwork> {
             terms.dispose()
             return { loss, reconstruction, kl }
           },
-          diverged: (values, step, epoch) => {
-            this.optimizer?.dispose()
-            this.optimizer = undefined
-            return new DivergedError(
-              `training diverged at step ${step} (loss ${values.loss}); the weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate}) or check the data scale`,
-              { step, learningRate: train.learningRate },
-            )
-          },
+          diverged: (values, step, epoch) =>
+            this.adam.diverged(values.loss, step, epoch, train.learningRate),
         },
         hooks,
       )
@@ -227,9 +211,7 @@ export class VAE extends GenerativeModel<VAENetwork> {
   }
 
   protected resetExtras(): void {
-    this.optimizer?.dispose()
-    this.optimizer = undefined
-    this.optimizerRate = undefined
+    this.adam.dispose()
     this.anomaly.clear()
   }
 }
