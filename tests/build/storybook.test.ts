@@ -11,7 +11,7 @@ import { serveStatic } from '../../scripts/staticServer.mjs'
 // live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
 // and draw atoms, code a patch and denoise.
 describe('Storybook', () => {
-  test('the VAE and sparse coding playgrounds train in the worker and draw', async () => {
+  test('the VAE, sparse coding and anomaly playgrounds train in the worker and draw', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
     const built = spawnSync('npx', ['storybook', 'build', '--quiet', '-o', out], {
       encoding: 'utf8',
@@ -64,6 +64,15 @@ describe('Storybook', () => {
         })
       expect(atomColours.red).toBeGreaterThan(100)
       expect(atomColours.blue).toBeGreaterThan(100)
+
+      // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-anomaly-detection-playground--sprites&viewMode=story&args=epochs:2`,
+      )
+      await page
+        .getByText(/anomaly score [\d.e-]+, threshold [\d.e-]+: (anomalous|normal)/)
+        .waitFor({ timeout: 90_000 })
+      await page.locator('canvas.lk-reconstruction-grid').waitFor()
       expect(pageErrors).toEqual([])
     } finally {
       await browser.close()
