@@ -31,6 +31,19 @@ export interface ReconstructionGridProps
   label?: string
 }
 
+const batchIds = new WeakMap<ImageBatch, number>()
+let nextBatchId = 1
+
+/** A number per batch object, so a new `images` prop asks for new reconstructions. */
+function batchId(images: ImageBatch): number {
+  let id = batchIds.get(images)
+  if (id === undefined) {
+    id = nextBatchId++
+    batchIds.set(images, id)
+  }
+  return id
+}
+
 /** Rows of inputs, each followed by the row of their reconstructions. */
 export function pairRows(inputs: ImageBatch, rebuilt: ImageBatch, columns: number): ImageBatch {
   const [n, h, w, c] = inputs.shape
@@ -69,7 +82,7 @@ export function ReconstructionGrid({
   ...canvasProps
 }: ReconstructionGridProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
-  const key = isTrained(model) ? `${model.modelVersion}` : undefined
+  const key = isTrained(model) ? `${model.modelVersion}:${batchId(images)}` : undefined
   const rebuilt = useLatestAsync(key, () => model.reconstruct(images))
   const fresh = rebuilt && rebuilt.data.length === images.data.length ? rebuilt : undefined
   const count = images.shape[0]
