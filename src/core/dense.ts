@@ -45,16 +45,16 @@ export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
  * alone (so the forward pass can stay fused): ReLU and leaky ReLU are positive exactly where their
  * input is.
  */
-function activationSlope(activation: Activation, out: tf.Tensor2D): tf.Tensor2D | undefined {
+export function activationSlope<T extends tf.Tensor>(activation: Activation, out: T): T | undefined {
   switch (activation) {
     case 'relu':
       return tf.step(out)
     case 'leakyRelu':
-      return tf.add(tf.mul(tf.step(out), 1 - LEAKY_SLOPE), LEAKY_SLOPE) as tf.Tensor2D
+      return tf.add(tf.mul(tf.step(out), 1 - LEAKY_SLOPE), LEAKY_SLOPE) as T
     case 'tanh':
-      return tf.sub(1, tf.square(out)) as tf.Tensor2D
+      return tf.sub(1, tf.square(out)) as T
     case 'sigmoid':
-      return tf.mul(out, tf.sub(1, out)) as tf.Tensor2D
+      return tf.mul(out, tf.sub(1, out)) as T
     case 'linear':
       return undefined
   }

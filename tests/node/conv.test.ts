@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core'
+// Only this check needs TF.js's automatic differentiation.
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { describe, expect, test } from 'vitest'
+import { applyConv, applyConvTraced, backpropConv, createConv } from '../../src/core/conv'
+import { createRandom } from '../../src/core/random'
+import { switchBackend } from './setupBackend'
+
+/** Manual and (on CPU) automatic gradients of Σ(y·g) for one layer, flattened: kernel, bias, input. */
+async function gradients(
+  backend: 'cpu' | 'wasm',
+  transposed: boolean,
+  withAutodiff: boolean,
+): Promise<{ manual: Float32Array; automatic: Float32Array | undefined }> {
+  await switchBackend(backend)
+  const random = createRandom(9)
+  const [h, inputs, outputs] = transposed ? [7, 6, 3] : [14, 3, 6]
+  const layer = createConv(4, inputs, outputs, 2, transposed, 'relu', random, 'test')
+  const xValues = createRandom(2).normals(2 * h * h * inputs)
+  const outSide = transposed ? h * 2 : Math.ceil(h / 2)
+  const gValues = createRandom(3).normals(2 * outSide * outSide * outputs)
+  const [manual, automatic] = tf.tidy(() => {
+    const x = tf.tensor4d(xValues, [2, h, h, inputs])
+    const g = tf.tensor4d(gValues, [2, outSide, outSide, outputs])
+    const trace = applyConvTraced(layer, x)
+    const grads = backpropConv(layer, trace, g, true)
+    const flat = tf.concat([
+      tf.reshape(grads.kernel, [-1]),
+      grads.bias,
+      tf.reshape(grads.input!, [-1]),
+    ])
+    if (!withAutodiff) return [flat, undefined]
+    const f = (kernel: tf.Tensor, bias: tf.Tensor, input: tf.Tensor): tf.Scalar =>
+      tf.sum(
+        tf.mul(
+          applyConv(
+            { ...layer, kernel: kernel as tf.Variable, bias: bias as tf.Variable },
+            input as tf.Tensor4D,
+          ),
+          g,
+        ),
+      )
+    const auto = tf.grads(f)([layer.kernel, layer.bias, x])
+    return [flat, tf.concat(auto.map((t) => tf.reshape(t, [-1])))]
+  })
+  const result = {
+    manual: (await manual!.data()) as Float32Array,
+    automatic: automatic ? ((await automatic.data()) as Float32Array) : undefined,
+  }
+  manual!.dispose()
+  automatic?.dispose()
+  layer.kernel.dispose()
+  layer.bias.dispose()
+  return result
+}
+
+function relativeGap(a: Float32Array, b: Float32Array): number {
+  let worst = 0
+  let scale = 0
+  a.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(v - (b[i] as number)))
+    scale = Math.max(scale, Math.abs(b[i] as number))
+  })
+  return worst / scale
+}
+
+describe('convolution layers with an explicit backward pass', () => {
+  for (const transposed of [false, true]) {
+    const name = transposed ? 'transposed convolution (stride 2)' : 'convolution (stride 2)'
+    test(`${name}: equals automatic differentiation on CPU and the CPU result on WASM`, async () => {
+      const cpu = await gradients('cpu', transposed, true)
+      expect(cpu.manual.length).toBe(cpu.automatic!.length)
+      expect(relativeGap(cpu.manual, cpu.automatic!)).toBeLessThan(1e-5)
+      const wasm = await gradients('wasm', transposed, false)
+      expect(relativeGap(wasm.manual, cpu.manual)).toBeLessThan(1e-4)
+      await switchBackend('cpu')
+    })
+  }
+})
