@@ -19,6 +19,7 @@ export interface AutoencoderClientOptions
 
 const AUTOENCODER_MODEL_KEYS = [
   'kind',
+  'architecture',
   'codeSize',
   'hiddenUnits',
   'corruption',

@@ -45,7 +45,10 @@ export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
  * alone (so the forward pass can stay fused): ReLU and leaky ReLU are positive exactly where their
  * input is.
  */
-export function activationSlope<T extends tf.Tensor>(activation: Activation, out: T): T | undefined {
+export function activationSlope<T extends tf.Tensor>(
+  activation: Activation,
+  out: T,
+): T | undefined {
   switch (activation) {
     case 'relu':
       return tf.step(out)

@@ -5,6 +5,7 @@ import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-
 import { beforeAll, describe, expect, test } from 'vitest'
 import { Autoencoder } from '../../src/core/autoencoder/autoencoder'
 import { AutoencoderNetwork } from '../../src/core/autoencoder/autoencoderNetwork'
+import { ConvAutoencoderNetwork } from '../../src/core/autoencoder/convAutoencoderNetwork'
 import { resolveAutoencoderOptions } from '../../src/core/autoencoder/autoencoderOptions'
 import { VAE } from '../../src/core/vae/vae'
 import { rocAuc, percentile, smoothMaps } from '../../src/core/anomaly/anomalyScoring'
@@ -60,6 +61,42 @@ describe('autoencoder gradients (CPU)', () => {
       expect(worst / scale).toBeLessThan(1e-5)
     })
   }
+})
+
+describe('convolutional autoencoder gradients (CPU)', () => {
+  beforeAll(() => switchBackend('cpu'))
+  test('the explicit backward pass equals automatic differentiation (conv, sparse penalty)', async () => {
+    const options = resolveAutoencoderOptions(
+      { architecture: 'conv', kind: 'sparse', codeSize: 3, seed: 5, sparsity: 0.3 },
+      64,
+    )
+    const network = new ConvAutoencoderNetwork([8, 8, 1], options, 'sigmoid')
+    const [manual, automatic] = tf.tidy(() => {
+      const x = tf.tensor2d(digits.data.slice(0, 6 * 64), [6, 64])
+      const { gradients } = network.lossAndGradients(x, x)
+      const { grads } = tf.variableGrads(
+        () => network.lossAndGradients(x, x).terms.total,
+        network.variables(),
+      )
+      return [
+        tf.concat(gradients.map((g) => tf.reshape(g, [-1]))),
+        tf.concat(network.variables().map((v) => tf.reshape(grads[v.name] as tf.Tensor, [-1]))),
+      ]
+    })
+    const a = await manual!.data()
+    const b = await automatic!.data()
+    manual!.dispose()
+    automatic!.dispose()
+    network.dispose()
+    let worst = 0
+    let scale = 0
+    a.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(v - (b[i] as number)))
+      scale = Math.max(scale, Math.abs(b[i] as number))
+    })
+    expect(a.length).toBe(b.length)
+    expect(worst / scale).toBeLessThan(1e-5)
+  })
 })
 
 /** Principal angles (radians) between the row spaces of `a` (k × d) and `b` (k × d). */
@@ -238,4 +275,43 @@ describe('anomaly scoring', () => {
       expect.objectContaining({ code: 'INVALID_OPTION' }),
     )
   })
+
+  test('the convolutional autoencoder trains on WASM, scores, and refuses sides that are not multiples of 4', async () => {
+    await switchBackend('wasm')
+    const before = tf.memory().numTensors
+    const bench = generateAnomalyBenchmark({
+      trainCount: 256,
+      normalTestCount: 16,
+      defectTestCount: 16,
+      seed: 5,
+    })
+    const ae = new Autoencoder({ architecture: 'conv', codeSize: 16, seed: 1 })
+    const history: number[] = []
+    await ae.fit(
+      bench.train,
+      { epochs: 12, batchSize: 32, learningRate: 0.003 },
+      {
+        onUpdate: (u) => history.push(...u.history.map((p) => p.reconstruction)),
+        updateIntervalMs: 0,
+      },
+    )
+    expect(history.at(-1)!).toBeLessThan(0.6 * history[0]!)
+    const scored = await ae.anomaly.score(bench.test)
+    expect(scored.maps.shape).toEqual([32, 28, 28, 1])
+    expect((await ae.encode(bench.test)).shape).toEqual([32, 16])
+    ae.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+    await expect(
+      new Autoencoder({ architecture: 'conv' }).fit({
+        data: new Float32Array(2 * 30 * 30),
+        shape: [2, 30, 30, 1],
+      }),
+    ).rejects.toMatchObject({
+      code: 'SHAPE_MISMATCH',
+      message: expect.stringContaining('multiples of 4'),
+    })
+    expect(() => new Autoencoder({ architecture: 'conv', kind: 'linear' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    )
+  }, 60_000)
 })

@@ -15,6 +15,8 @@ import { AdamSlot } from '../adamSlot'
 import type { TrainResult } from '../training'
 import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
+import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
+import { ShapeMismatchError } from '../errors'
 import {
   resolveAutoencoderOptions,
   resolveAutoencoderTrainOptions,
@@ -55,7 +57,7 @@ function allInUnitRange(values: Float32Array): boolean {
  * const { scores, maps, anomalous } = await ae.anomaly.score(testImages)
  * ```
  */
-export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
+export class Autoencoder extends TrainableModel<AutoencoderNetwork | ConvAutoencoderNetwork> {
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly modelOptions: AutoencoderModelOptions
@@ -96,14 +98,25 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
     if (this.shape) assertImageShape(data, this.shape)
     const resolved =
       this.network?.options ?? resolveAutoencoderOptions(this.modelOptions, valuesPerImage(data))
+    const [, height, width] = data.shape
+    if (
+      !this.network &&
+      resolved.architecture === 'conv' &&
+      (height % 4 !== 0 || width % 4 !== 0)
+    ) {
+      throw new ShapeMismatchError(
+        `the convolutional autoencoder needs image sides that are multiples of 4; got ${height}×${width}. Crop or pad the images, or use architecture 'dense'`,
+        { height, width },
+      )
+    }
     return this.exclusiveFit(async () => {
       if (!this.network) {
         this.shape = imageShapeOf(data)
-        this.network = new AutoencoderNetwork(
-          valuesPerImage(data),
-          resolved,
-          allInUnitRange(data.data) ? 'sigmoid' : 'linear',
-        )
+        const output = allInUnitRange(data.data) ? 'sigmoid' : 'linear'
+        this.network =
+          resolved.architecture === 'conv'
+            ? new ConvAutoencoderNetwork(imageShapeOf(data), resolved, output)
+            : new AutoencoderNetwork(valuesPerImage(data), resolved, output)
         this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
         this.corruptionRandom = createRandom(deriveSeed(resolved.seed, 3))
       }
@@ -113,7 +126,9 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
 
   /** The input the encoder sees: the clean rows, or corrupted ones for a denoising autoencoder. */
   private corrupt(clean: Float32Array): Float32Array {
-    const { kind, corruption, corruptionLevel } = (this.network as AutoencoderNetwork).options
+    const { kind, corruption, corruptionLevel } = (
+      this.network as AutoencoderNetwork | ConvAutoencoderNetwork
+    ).options
     if (kind !== 'denoising') return clean
     const random = this.corruptionRandom as Random
     if (corruption === 'mask') return clean.map((v) => (random.uniform() < corruptionLevel ? 0 : v))
@@ -126,7 +141,7 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork> {
     train: Required<AutoencoderTrainOptions>,
     hooks: FitHooks<AutoencoderHistoryPoint>,
   ): Promise<TrainResult<AutoencoderHistoryPoint>> {
-    const network = this.network as AutoencoderNetwork
+    const network = this.network as AutoencoderNetwork | ConvAutoencoderNetwork
     const optimizer = this.adam.get(train.learningRate)
     const size = network.inputSize
     const variables = network.variables()

@@ -19,6 +19,12 @@ import {
  */
 export type AutoencoderKind = 'plain' | 'denoising' | 'sparse' | 'linear'
 
+/**
+ * Layers: `'dense'` (fully connected) or `'conv'` (two 4×4 stride-2 convolutions with 16 and 32
+ * channels, mirrored by transposed convolutions; image sides must be multiples of 4).
+ */
+export type AutoencoderArchitecture = 'dense' | 'conv'
+
 /** How a denoising autoencoder corrupts its input: Gaussian noise, or random masking of pixels. */
 export type Corruption = 'gaussian' | 'mask'
 
@@ -26,6 +32,8 @@ export type Corruption = 'gaussian' | 'mask'
 export interface AutoencoderModelOptions {
   /** Family member. Default `'plain'`. */
   readonly kind?: AutoencoderKind
+  /** Dense or convolutional layers. Default `'dense'`. */
+  readonly architecture?: AutoencoderArchitecture
   /** Size of the code (bottleneck). Default 8 for images of ≤ 256 values, else 32. */
   readonly codeSize?: number
   /** Hidden layers of the encoder; the decoder mirrors them. Default `[128]` (≤ 256 values) or `[256]`; `[]` for `'linear'`. */
@@ -53,6 +61,7 @@ export interface AutoencoderTrainOptions {
 /** Model options with every default filled in for a given input size. */
 export interface ResolvedAutoencoderOptions {
   readonly kind: AutoencoderKind
+  readonly architecture: AutoencoderArchitecture
   readonly codeSize: number
   readonly hiddenUnits: readonly number[]
   readonly corruption: Corruption
@@ -67,6 +76,13 @@ const CORRUPTIONS: readonly Corruption[] = ['gaussian', 'mask']
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateAutoencoderModelOptions(options: AutoencoderModelOptions): void {
   checkOneOf(options.kind, KINDS, 'kind')
+  checkOneOf(options.architecture, ['dense', 'conv'], 'architecture')
+  if (options.kind === 'linear' && options.architecture === 'conv') {
+    throw new InvalidOptionError(
+      "a linear autoencoder is dense (it learns PCA's subspace); use architecture 'dense' or another kind",
+      { option: 'architecture' },
+    )
+  }
   checkPositiveInteger(options.codeSize, 'codeSize', 'Try 8 for the digits or 32 for 28×28 images.')
   if (options.hiddenUnits !== undefined) {
     if (!Array.isArray(options.hiddenUnits) || !options.hiddenUnits.every(isPositiveInteger)) {
@@ -116,6 +132,7 @@ export function resolveAutoencoderOptions(
   const corruption = options.corruption ?? 'gaussian'
   return {
     kind,
+    architecture: options.architecture ?? 'dense',
     codeSize: options.codeSize ?? (small ? 8 : 32),
     hiddenUnits: kind === 'linear' ? [] : (options.hiddenUnits ?? (small ? [128] : [256])),
     corruption,

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  applyConvTraced,
+  backpropConv,
+  createConv,
+  applyConv,
+  type ConvLayer,
+  type ConvTrace,
+} from '../conv'
+import { applyDense, applyDenseTraced, backpropDense, createDense, type DenseLayer } from '../dense'
+import type { ImageShape } from '../dataset'
+import { createRandom, deriveSeed } from '../random'
+import type { AutoencoderLossTerms } from './autoencoderNetwork'
+import type { ResolvedAutoencoderOptions } from './autoencoderOptions'
+
+/** Channels of the two stride-2 convolutions (and, mirrored, of the transposed ones). */
+const CHANNELS = [16, 32] as const
+const KERNEL = 4
+
+/**
+ * A convolutional autoencoder: two 4×4 stride-2 convolutions (16, 32 channels, ReLU) → dense code →
+ * dense → two 4×4 stride-2 transposed convolutions back to the image (sigmoid for data in [0, 1]).
+ * Takes and returns flat rows like the dense network. Image sides must be multiples of 4.
+ */
+export class ConvAutoencoderNetwork {
+  readonly inputSize: number
+  private readonly convs: ConvLayer[]
+  private readonly toCode: DenseLayer
+  private readonly fromCode: DenseLayer
+  private readonly deconvs: ConvLayer[]
+  private readonly inner: [number, number, number]
+
+  constructor(
+    readonly shape: ImageShape,
+    readonly options: ResolvedAutoencoderOptions,
+    readonly output: 'sigmoid' | 'linear',
+  ) {
+    const [h, w, c] = shape
+    this.inputSize = h * w * c
+    this.inner = [h / 4, w / 4, CHANNELS[1]]
+    const flat = (h / 4) * (w / 4) * CHANNELS[1]
+    const random = createRandom(deriveSeed(options.seed, 1))
+    this.convs = [
+      createConv(KERNEL, c, CHANNELS[0], 2, false, 'relu', random, 'aeConv0'),
+      createConv(KERNEL, CHANNELS[0], CHANNELS[1], 2, false, 'relu', random, 'aeConv1'),
+    ]
+    this.toCode = createDense(flat, options.codeSize, 'linear', random, 'aeCode')
+    this.fromCode = createDense(options.codeSize, flat, 'relu', random, 'aeFromCode')
+    this.deconvs = [
+      createConv(KERNEL, CHANNELS[1], CHANNELS[0], 2, true, 'relu', random, 'aeDeconv0'),
+      createConv(KERNEL, CHANNELS[0], c, 2, true, output, random, 'aeDeconv1'),
+    ]
+  }
+
+  variables(): tf.Variable[] {
+    return [
+      ...this.convs.flatMap((l) => [l.kernel, l.bias]),
+      this.toCode.kernel,
+      this.toCode.bias,
+      this.fromCode.kernel,
+      this.fromCode.bias,
+      ...this.deconvs.flatMap((l) => [l.kernel, l.bias]),
+    ]
+  }
+
+  /** No single decoder matrix: only the linear autoencoder has one. */
+  decoderKernel(): tf.Variable | undefined {
+    return undefined
+  }
+
+  private images(x: tf.Tensor2D): tf.Tensor4D {
+    return tf.reshape(x, [x.shape[0], ...this.shape]) as tf.Tensor4D
+  }
+
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    const features = this.convs.reduce((h, layer) => applyConv(layer, h), this.images(x))
+    return applyDense(this.toCode, tf.reshape(features, [x.shape[0], -1]) as tf.Tensor2D)
+  }
+
+  decode(code: tf.Tensor2D): tf.Tensor2D {
+    const inner = tf.reshape(applyDense(this.fromCode, code), [
+      code.shape[0],
+      ...this.inner,
+    ]) as tf.Tensor4D
+    const out = this.deconvs.reduce((h, layer) => applyConv(layer, h), inner)
+    return tf.reshape(out, [code.shape[0], this.inputSize]) as tf.Tensor2D
+  }
+
+  /** Loss and gradients (order of {@link ConvAutoencoderNetwork.variables}), explicit backward pass. */
+  lossAndGradients(
+    input: tf.Tensor2D,
+    target: tf.Tensor2D,
+  ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
+    const batch = input.shape[0]
+    const convTraces: ConvTrace[] = []
+    let h = this.images(input)
+    for (const layer of this.convs) {
+      const trace = applyConvTraced(layer, h)
+      convTraces.push(trace)
+      h = trace.output
+    }
+    const flat = tf.reshape(h, [batch, -1]) as tf.Tensor2D
+    const codeTrace = applyDenseTraced(this.toCode, flat)
+    const code = codeTrace.output
+    const fromTrace = applyDenseTraced(this.fromCode, code)
+    let d = tf.reshape(fromTrace.output, [batch, ...this.inner]) as tf.Tensor4D
+    const deconvTraces: ConvTrace[] = []
+    for (const layer of this.deconvs) {
+      const trace = applyConvTraced(layer, d)
+      deconvTraces.push(trace)
+      d = trace.output
+    }
+    const out = tf.reshape(d, [batch, this.inputSize]) as tf.Tensor2D
+    const error = tf.sub(out, target) as tf.Tensor2D
+    const reconstruction = tf.div(tf.sum(tf.square(error)), batch) as tf.Scalar
+    const codeL1 = tf.div(tf.sum(tf.abs(code)), batch) as tf.Scalar
+    const weight = this.options.kind === 'sparse' ? this.options.sparsity : 0
+    const total = tf.add(reconstruction, tf.mul(codeL1, weight)) as tf.Scalar
+
+    const deconvGrads: tf.Tensor[] = []
+    let g = tf.reshape(tf.mul(error, 2 / batch), d.shape) as tf.Tensor4D
+    for (let i = this.deconvs.length - 1; i >= 0; i--) {
+      const result = backpropConv(
+        this.deconvs[i] as ConvLayer,
+        deconvTraces[i] as ConvTrace,
+        g,
+        true,
+      )
+      deconvGrads.unshift(result.kernel, result.bias)
+      g = result.input as tf.Tensor4D
+    }
+    const from = backpropDense(
+      this.fromCode,
+      fromTrace,
+      tf.reshape(g, [batch, -1]) as tf.Tensor2D,
+      true,
+    )
+    const codeGradient =
+      weight > 0
+        ? (tf.add(from.input as tf.Tensor2D, tf.mul(tf.sign(code), weight / batch)) as tf.Tensor2D)
+        : (from.input as tf.Tensor2D)
+    const toCode = backpropDense(this.toCode, codeTrace, codeGradient, true)
+    const convGrads: tf.Tensor[] = []
+    let gc = tf.reshape(toCode.input as tf.Tensor2D, h.shape) as tf.Tensor4D
+    for (let i = this.convs.length - 1; i >= 0; i--) {
+      const result = backpropConv(this.convs[i] as ConvLayer, convTraces[i] as ConvTrace, gc, i > 0)
+      convGrads.unshift(result.kernel, result.bias)
+      gc = result.input as tf.Tensor4D
+    }
+    return {
+      terms: { total, reconstruction, codeL1 },
+      gradients: [...convGrads, toCode.kernel, toCode.bias, from.kernel, from.bias, ...deconvGrads],
+    }
+  }
+
+  dispose(): void {
+    for (const layer of [...this.convs, ...this.deconvs]) {
+      layer.kernel.dispose()
+      layer.bias.dispose()
+    }
+    for (const layer of [this.toCode, this.fromCode]) {
+      layer.kernel.dispose()
+      layer.bias.dispose()
+    }
+  }
+}
