@@ -13,6 +13,7 @@ import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { generateAnomalyBenchmark } from '../../src/data/anomalies'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { WorkerHost } from '../../workers/host'
+import type { AutoencoderHistoryPoint } from '../../src/core/autoencoder/autoencoder'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
 afterEach(async () => {
@@ -186,7 +187,7 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
 
 describe('the autoencoder in the real worker, per backend', () => {
   for (const backend of ['wasm', 'webgl', 'webgpu'] as const) {
-    test(`trains, scores and returns to its tensor baseline (${backend})`, async () => {
+    test(`dense and convolutional: train, score and return to the tensor baseline (${backend})`, async () => {
       const worker = new Worker(new URL('../../workers/latentkit.worker.ts', import.meta.url), {
         type: 'module',
       })
@@ -205,6 +206,21 @@ describe('the autoencoder in the real worker, per backend', () => {
         expect(scored.scores.every(Number.isFinite)).toBe(true)
         await api.calibrate('a', undefined)
         await api.disposeModel('a')
+        expect((await api.memory()).numTensors).toBe(baseline.numTensors)
+        // The convolutional one uses conv2d, transposed and dilated convolutions on this backend.
+        await api.createAutoencoder('c', { architecture: 'conv', codeSize: 8, seed: 1 })
+        const conv = await api.train(
+          'c',
+          { data: bench.train.data.slice(0, 64 * pixels), shape: [64, 28, 28, 1] },
+          { epochs: 2, batchSize: 32 },
+        )
+        expect(conv.steps).toBe(4)
+        expect((conv.last as AutoencoderHistoryPoint | undefined)?.reconstruction).toBeGreaterThan(
+          0,
+        )
+        const convScores = await api.score('c', bench.test)
+        expect(convScores.scores.every(Number.isFinite)).toBe(true)
+        await api.disposeModel('c')
         expect((await api.memory()).numTensors).toBe(baseline.numTensors)
       } finally {
         worker.terminate()
