@@ -38,6 +38,7 @@ const AUTOENCODERS: readonly [string, AutoencoderModelOptions][] = [
   ['autoencoder, denoising (masking)', { kind: 'denoising', corruption: 'mask' }],
   ['autoencoder, sparse', { kind: 'sparse' }],
   ['autoencoder, linear', { kind: 'linear' }],
+  ['autoencoder, convolutional', { architecture: 'conv' }],
 ]
 
 async function defectRow(name: string, model: Scorable, epochs: number): Promise<DefectRow> {

@@ -62,6 +62,7 @@ export type {
   AutoencoderModelOptions,
   AutoencoderTrainOptions,
   AutoencoderKind,
+  AutoencoderArchitecture,
   Corruption,
 } from './core/autoencoder/autoencoderOptions'
 export {

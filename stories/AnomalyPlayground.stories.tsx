@@ -7,13 +7,18 @@ import { SampleGrid } from '../src/components/SampleGrid'
 import { LossChart } from '../src/components/LossChart'
 import type { ImageBatch } from '../src/core/dataset'
 import type { BackendPreference } from '../src/core/backend'
-import type { AutoencoderKind, Corruption } from '../src/core/autoencoder/autoencoderOptions'
+import type {
+  AutoencoderArchitecture,
+  AutoencoderKind,
+  Corruption,
+} from '../src/core/autoencoder/autoencoderOptions'
 import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
 import { DrawPad } from './DrawPad'
 import { anomalyBenchmark, imageAt, testImages } from './anomalyStoryData'
 
 interface PlaygroundArgs {
   kind: AutoencoderKind
+  architecture: AutoencoderArchitecture
   corruption: Corruption
   codeSize: number
   epochs: number
@@ -36,6 +41,7 @@ function Playground(args: PlaygroundArgs) {
   const options: UseAutoencoderOptions = {
     data: train,
     kind: args.kind,
+    architecture: args.kind === 'linear' ? 'dense' : args.architecture,
     corruption: args.corruption,
     codeSize: args.codeSize,
     epochs: args.epochs,
@@ -126,6 +132,7 @@ const meta: Meta<PlaygroundArgs> = {
   },
   argTypes: {
     kind: { control: 'inline-radio', options: ['plain', 'denoising', 'sparse', 'linear'] },
+    architecture: { control: 'inline-radio', options: ['dense', 'conv'] },
     corruption: { control: 'inline-radio', options: ['gaussian', 'mask'] },
     codeSize: { control: { type: 'range', min: 2, max: 64, step: 1 } },
     epochs: { control: { type: 'number', min: 1 } },
@@ -139,6 +146,7 @@ const meta: Meta<PlaygroundArgs> = {
   },
   args: {
     kind: 'plain',
+    architecture: 'dense',
     corruption: 'gaussian',
     codeSize: 32,
     epochs: 40,
@@ -156,6 +164,11 @@ export default meta
 
 /** A plain dense autoencoder (784-256-32) on the sprites. */
 export const Sprites: StoryObj<PlaygroundArgs> = {}
+
+/** A convolutional autoencoder (slower to train, sharper reconstructions). */
+export const Convolutional: StoryObj<PlaygroundArgs> = {
+  args: { architecture: 'conv', epochs: 20 },
+}
 
 /** A denoising autoencoder that learns to fill in masked pixels. */
 export const MaskedDenoising: StoryObj<PlaygroundArgs> = {
