@@ -16,6 +16,42 @@ import { switchBackend } from './setupBackend'
 
 const digits = loadDigits().images
 
+/** Largest gap between the network's explicit gradients and TF.js autodiff, relative to the largest gradient. */
+async function gradientGap(
+  network: AutoencoderNetwork | ConvAutoencoderNetwork,
+  rows: number,
+): Promise<number> {
+  const [manual, automatic] = tf.tidy(() => {
+    const x = tf.tensor2d(digits.data.slice(0, rows * 64), [rows, 64])
+    const noisy = tf.add(
+      x,
+      tf.mul(tf.randomNormal([rows, 64], 0, 1, 'float32', 3), 0.1),
+    ) as tf.Tensor2D
+    const { gradients } = network.lossAndGradients(noisy, x)
+    const { grads } = tf.variableGrads(
+      () => network.lossAndGradients(noisy, x).terms.total,
+      network.variables(),
+    )
+    return [
+      tf.concat(gradients.map((g) => tf.reshape(g, [-1]))),
+      tf.concat(network.variables().map((v) => tf.reshape(grads[v.name] as tf.Tensor, [-1]))),
+    ]
+  })
+  const a = await manual!.data()
+  const b = await automatic!.data()
+  manual!.dispose()
+  automatic!.dispose()
+  network.dispose()
+  expect(a.length).toBe(b.length)
+  let worst = 0
+  let scale = 0
+  a.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(v - (b[i] as number)))
+    scale = Math.max(scale, Math.abs(b[i] as number))
+  })
+  return worst / scale
+}
+
 describe('autoencoder gradients (CPU)', () => {
   beforeAll(() => switchBackend('cpu'))
   for (const kind of ['plain', 'sparse', 'linear'] as const) {
@@ -30,72 +66,19 @@ describe('autoencoder gradients (CPU)', () => {
         },
         64,
       )
-      const network = new AutoencoderNetwork(64, options, 'sigmoid')
-      const [manual, automatic] = tf.tidy(() => {
-        const x = tf.tensor2d(digits.data.slice(0, 10 * 64), [10, 64])
-        const noisy = tf.add(
-          x,
-          tf.mul(tf.randomNormal([10, 64], 0, 1, 'float32', 3), 0.1),
-        ) as tf.Tensor2D
-        const { gradients } = network.lossAndGradients(noisy, x)
-        const { grads } = tf.variableGrads(
-          () => network.lossAndGradients(noisy, x).terms.total,
-          network.variables(),
-        )
-        return [
-          tf.concat(gradients.map((g) => tf.reshape(g, [-1]))),
-          tf.concat(network.variables().map((v) => tf.reshape(grads[v.name] as tf.Tensor, [-1]))),
-        ]
-      })
-      const a = await manual!.data()
-      const b = await automatic!.data()
-      manual!.dispose()
-      automatic!.dispose()
-      network.dispose()
-      let worst = 0
-      let scale = 0
-      a.forEach((v, i) => {
-        worst = Math.max(worst, Math.abs(v - (b[i] as number)))
-        scale = Math.max(scale, Math.abs(b[i] as number))
-      })
-      expect(worst / scale).toBeLessThan(1e-5)
+      expect(await gradientGap(new AutoencoderNetwork(64, options, 'sigmoid'), 10)).toBeLessThan(
+        1e-5,
+      )
     })
   }
-})
 
-describe('convolutional autoencoder gradients (CPU)', () => {
-  beforeAll(() => switchBackend('cpu'))
   test('the explicit backward pass equals automatic differentiation (conv, sparse penalty)', async () => {
     const options = resolveAutoencoderOptions(
       { architecture: 'conv', kind: 'sparse', codeSize: 3, seed: 5, sparsity: 0.3 },
       64,
     )
     const network = new ConvAutoencoderNetwork([8, 8, 1], options, 'sigmoid')
-    const [manual, automatic] = tf.tidy(() => {
-      const x = tf.tensor2d(digits.data.slice(0, 6 * 64), [6, 64])
-      const { gradients } = network.lossAndGradients(x, x)
-      const { grads } = tf.variableGrads(
-        () => network.lossAndGradients(x, x).terms.total,
-        network.variables(),
-      )
-      return [
-        tf.concat(gradients.map((g) => tf.reshape(g, [-1]))),
-        tf.concat(network.variables().map((v) => tf.reshape(grads[v.name] as tf.Tensor, [-1]))),
-      ]
-    })
-    const a = await manual!.data()
-    const b = await automatic!.data()
-    manual!.dispose()
-    automatic!.dispose()
-    network.dispose()
-    let worst = 0
-    let scale = 0
-    a.forEach((v, i) => {
-      worst = Math.max(worst, Math.abs(v - (b[i] as number)))
-      scale = Math.max(scale, Math.abs(b[i] as number))
-    })
-    expect(a.length).toBe(b.length)
-    expect(worst / scale).toBeLessThan(1e-5)
+    expect(await gradientGap(network, 6)).toBeLessThan(1e-5)
   })
 })
 
