@@ -357,14 +357,17 @@ export class WorkerHost {
     })
   }
 
-  /** Images decoded from latents (VAE) or generated from noise vectors (GAN). */
+  /** Images decoded from latents (VAE), codes (autoencoder) or noise vectors (GAN). */
   decode(id: string, latents: LatentBatch | Float32Array): Promise<ImageBatch> {
     return guarded(async () => {
       const { held } = this.entry(id)
+      if (held.kind === 'sparse') {
+        throw new InvalidInputError(
+          `decode needs a VAE, GAN or autoencoder; model ${id} is a sparse coding model — use reconstruct() or encode() with it`,
+        )
+      }
       const images =
-        held.kind === 'autoencoder' || held.kind === 'vae'
-          ? await held.model.decode(latents)
-          : await this.gan(id, 'decode').generate(latents)
+        held.kind === 'gan' ? await held.model.generate(latents) : await held.model.decode(latents)
       return transferImages(images)
     })
   }

@@ -134,6 +134,13 @@ describe('WorkerHost over Comlink', () => {
       code: 'INVALID_INPUT',
       message: expect.stringContaining('a sparse coding model has no prior to sample from'),
     })
+    const noDecoder = await api
+      .decode('s1', new Float32Array(32))
+      .catch((e: unknown) => fromWireError(e))
+    expect(noDecoder).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('use reconstruct() or encode()'),
+    })
     const wrongFamily = await api
       .encodeSparse('m4-missing', image)
       .catch((e: unknown) => fromWireError(e))
