@@ -3,7 +3,7 @@
  * the threshold on normal data, set it by hand. Shared by composition, since those clients extend
  * different bases.
  */
-import { toImageBatch, type DataInput, type ImageBatch } from '../core/dataset'
+import type { DataInput, ImageBatch } from '../core/dataset'
 import {
   checkPercentile,
   checkThreshold,
@@ -25,13 +25,13 @@ export interface ClientCalibrateOptions extends CalibrateOptions {
 export interface AnomalyActionHost {
   call<T>(action: string, work: (id: string, lease: WorkerLease) => Promise<T>): Promise<T>
   updateModel(model: ModelInfo): void
-  imageShape(): { imageShape?: readonly [number, number, number] }
+  /** Validates images passed to an action. */
+  images(input: DataInput): ImageBatch
 }
 
 /** The three anomaly actions, bound to `host`. */
 export function anomalyActions(host: AnomalyActionHost) {
-  const images = (input: DataInput): ImageBatch =>
-    toImageBatch(input, { name: 'images', ...host.imageShape() })
+  const { images } = host
   return {
     /** Anomaly scores, error maps and (once calibrated) flags of `images`. */
     score(input: DataInput, options: ScoreOptions = {}): Promise<AnomalyScores> {

@@ -1,5 +1,5 @@
 /** The main-thread side of an autoencoder. */
-import { toImageBatch, type DataInput, type ImageBatch, type LatentBatch } from '../core/dataset'
+import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
 import type { AutoencoderHistoryPoint } from '../core/autoencoder/autoencoder'
 import {
   validateAutoencoderModelOptions,
@@ -8,7 +8,7 @@ import {
   type AutoencoderTrainOptions,
 } from '../core/autoencoder/autoencoderOptions'
 import type { ModelInfo } from '../../workers/modelInfo'
-import { anomalyActions, type AnomalyActions } from './anomalyActions'
+import type { AnomalyActions } from './anomalyActions'
 import { ModelClient, pickDefined, type ModelClientOptions } from './modelClient'
 import { latentPayload } from './generativeClient'
 import type { WorkerLease } from './workerPool'
@@ -52,11 +52,7 @@ export class AutoencoderClient extends ModelClient<
     this.encode = this.encode.bind(this)
     this.decode = this.decode.bind(this)
     this.reconstruct = this.reconstruct.bind(this)
-    const actions = anomalyActions({
-      call: (action, work) => this.call(action, work),
-      updateModel: (model) => this.updateModel(model),
-      imageShape: () => this.shapeHint(),
-    })
+    const actions = this.anomalyActions()
     this.score = actions.score
     this.calibrate = actions.calibrate
     this.setThreshold = actions.setThreshold
@@ -81,9 +77,7 @@ export class AutoencoderClient extends ModelClient<
 
   /** Codes of `images`, `[n, codeSize]`. */
   encode(images: DataInput): Promise<LatentBatch> {
-    return this.call('encode', (id, lease) =>
-      lease.api.encode(id, toImageBatch(images, { name: 'images', ...this.shapeHint() })),
-    )
+    return this.call('encode', (id, lease) => lease.api.encode(id, this.userImages(images)))
   }
 
   /** Images decoded from codes, `[n, codeSize]`. */
@@ -94,7 +88,7 @@ export class AutoencoderClient extends ModelClient<
   /** `images` through the encoder and decoder. */
   reconstruct(images: DataInput): Promise<ImageBatch> {
     return this.call('reconstruct', (id, lease) =>
-      lease.api.reconstruct(id, toImageBatch(images, { name: 'images', ...this.shapeHint() })),
+      lease.api.reconstruct(id, this.userImages(images)),
     )
   }
 }

@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink'
 import type { BackendPreference } from '../core/backend'
-import { toImageBatch, type DataInput } from '../core/dataset'
+import { toImageBatch, type DataInput, type ImageBatch } from '../core/dataset'
+import { anomalyActions, type AnomalyActions } from './anomalyActions'
 import {
   CancelledError,
   InvalidInputError,
@@ -372,9 +373,18 @@ export abstract class ModelClient<
     this.dispatch({ type: 'modelInfo', model })
   }
 
-  /** The trained model's image shape, to read flat user rows with. */
-  protected shapeHint(): { imageShape?: readonly [number, number, number] } {
+  /** Images passed to an action, validated; flat rows are read with the trained model's image shape. */
+  protected userImages(images: DataInput): ImageBatch {
     const shape = this.state.model?.imageShape
-    return shape ? { imageShape: shape } : {}
+    return toImageBatch(images, { name: 'images', ...(shape ? { imageShape: shape } : {}) })
+  }
+
+  /** The anomaly actions (score, calibrate, setThreshold) of a reconstruction model's client. */
+  protected anomalyActions(): AnomalyActions {
+    return anomalyActions({
+      call: (action, work) => this.call(action, work),
+      updateModel: (model) => this.updateModel(model),
+      images: (input) => this.userImages(input),
+    })
   }
 }

@@ -1,5 +1,5 @@
 /** The main-thread side of a sparse coding model. */
-import { toImageBatch, type DataInput, type ImageBatch } from '../core/dataset'
+import type { DataInput, ImageBatch } from '../core/dataset'
 import type { SparseCodingHistoryPoint, SparseDictionaryView } from '../core/sparse/sparseCoding'
 import type { SparseCodes } from '../core/sparse/sparseCodes'
 import {
@@ -70,7 +70,7 @@ export class SparseCodingClient extends ModelClient<
 
   private images(images: DataInput, options: SparseEncodeOptions): ImageBatch {
     validateSparseEncodeOptions(options)
-    return toImageBatch(images, { name: 'images', ...this.shapeHint() })
+    return this.userImages(images)
   }
 
   /** Sparse codes (non-zeros only) of the patches of `images`; patches tile each image by default. */

@@ -7,12 +7,11 @@ import {
   type VAEModelOptions,
   type VAETrainOptions,
 } from '../core/vae/vaeOptions'
-import { toImageBatch } from '../core/dataset'
 import type { ModelInfo } from '../../workers/modelInfo'
 import { pickDefined, type ModelClientOptions } from './modelClient'
 import { GenerativeClient } from './generativeClient'
 import type { WorkerLease } from './workerPool'
-import { anomalyActions, type AnomalyActions } from './anomalyActions'
+import type { AnomalyActions } from './anomalyActions'
 
 /** Options of a VAE client (and of `useVAE`). */
 export interface VAEClientOptions extends VAEModelOptions, VAETrainOptions, ModelClientOptions {}
@@ -46,11 +45,7 @@ export class VAEClient extends GenerativeClient<VAEHistoryPoint, VAEClientOption
     super(options)
     this.encode = this.encode.bind(this)
     this.reconstruct = this.reconstruct.bind(this)
-    const actions = anomalyActions({
-      call: (action, work) => this.call(action, work),
-      updateModel: (model) => this.updateModel(model),
-      imageShape: () => this.shapeHint(),
-    })
+    const actions = this.anomalyActions()
     this.score = actions.score
     this.calibrate = actions.calibrate
     this.setThreshold = actions.setThreshold
@@ -75,15 +70,13 @@ export class VAEClient extends GenerativeClient<VAEHistoryPoint, VAEClientOption
 
   /** Posterior means of `images`. */
   encode(images: DataInput): Promise<LatentBatch> {
-    return this.call('encode', (id, lease) =>
-      lease.api.encode(id, toImageBatch(images, { name: 'images', ...this.shapeHint() })),
-    )
+    return this.call('encode', (id, lease) => lease.api.encode(id, this.userImages(images)))
   }
 
   /** `images` encoded to their posterior means and decoded again. */
   reconstruct(images: DataInput): Promise<ImageBatch> {
     return this.call('reconstruct', (id, lease) =>
-      lease.api.reconstruct(id, toImageBatch(images, { name: 'images', ...this.shapeHint() })),
+      lease.api.reconstruct(id, this.userImages(images)),
     )
   }
 }
