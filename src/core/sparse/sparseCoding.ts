@@ -352,14 +352,17 @@ export class SparseCoding extends TrainableModel<SparseDictionary> {
     )
   }
 
-  /** Codes every chunk of the patches of `images`; `visit` sees each chunk with its codes. */
+  /**
+   * Codes every chunk of the patches of `images`; `visit` sees each chunk with its codes. Returns the
+   * positions of all patches, in chunk order, and the most FISTA iterations a chunk needed.
+   */
   private async codeChunks(
     action: string,
     images: ImageBatch,
     stride: number,
     options: SparseEncodeOptions,
     visit: (chunk: PreparedPatches, codes: tf.Tensor2D, iterations: number) => Promise<void>,
-  ): Promise<number> {
+  ): Promise<{ positions: PatchPositions; iterations: number }> {
     const dictionary = this.requireNetwork(action)
     validateSparseEncodeOptions(options)
     assertFinite(images.data, 'images')
@@ -389,7 +392,7 @@ export class SparseCoding extends TrainableModel<SparseDictionary> {
         chunk.x.dispose()
       }
     }
-    return most
+    return { positions: all, iterations: most }
   }
 
   /**
@@ -398,29 +401,18 @@ export class SparseCoding extends TrainableModel<SparseDictionary> {
    * training data's channels.
    */
   async encode(images: ImageBatch, options: SparseEncodeOptions = {}): Promise<SparseCodes> {
-    const patchSize = this.requireNetwork('encode').options.patchSize
-    const k = this.requireNetwork('encode').options.atoms
-    const stride = options.stride ?? patchSize
+    const { patchSize, atoms } = this.requireNetwork('encode').options
     const parts: Float32Array[] = []
-    const positionParts: PatchPositions[] = []
-    const iterations = await this.codeChunks(
+    const { positions, iterations } = await this.codeChunks(
       'encode',
       images,
-      stride,
+      options.stride ?? patchSize,
       options,
-      async (chunk, codes) => {
+      async (_, codes) => {
         parts.push((await codes.data()) as Float32Array)
-        positionParts.push(chunk.positions)
       },
     )
-    const dense = concatFloat32(parts)
-    const positions = new Int32Array(positionParts.reduce((s, p) => s + p.length, 0))
-    let o = 0
-    for (const p of positionParts) {
-      positions.set(p, o)
-      o += p.length
-    }
-    return { ...compressCodes(dense, k), positions, iterations }
+    return { ...compressCodes(concatFloat32(parts), atoms), positions, iterations }
   }
 
   /**
@@ -431,8 +423,7 @@ export class SparseCoding extends TrainableModel<SparseDictionary> {
     const dictionary = this.requireNetwork('reconstruct')
     const patchSize = dictionary.options.patchSize
     const parts: Float32Array[] = []
-    const positionParts: PatchPositions[] = []
-    await this.codeChunks(
+    const { positions } = await this.codeChunks(
       'reconstruct',
       images,
       options.stride ?? 1,
@@ -445,15 +436,8 @@ export class SparseCoding extends TrainableModel<SparseDictionary> {
         rebuilt.dispose()
         denormalizePatches(rows, dictionary.size, chunk.scaling)
         parts.push(rows)
-        positionParts.push(chunk.positions)
       },
     )
-    const positions = new Int32Array(positionParts.reduce((s, p) => s + p.length, 0))
-    let o = 0
-    for (const p of positionParts) {
-      positions.set(p, o)
-      o += p.length
-    }
     return assemblePatches(
       concatFloat32(parts),
       positions,
