@@ -13,6 +13,7 @@ import { loadDigits } from '../../src/data/digits'
 import { generateAnomalyBenchmark } from '../../src/data/anomalies'
 import type { ImageBatch } from '../../src/core/dataset'
 import { switchBackend } from './setupBackend'
+import { relativeGap } from './relativeGap'
 
 const digits = loadDigits().images
 
@@ -43,13 +44,7 @@ async function gradientGap(
   automatic!.dispose()
   network.dispose()
   expect(a.length).toBe(b.length)
-  let worst = 0
-  let scale = 0
-  a.forEach((v, i) => {
-    worst = Math.max(worst, Math.abs(v - (b[i] as number)))
-    scale = Math.max(scale, Math.abs(b[i] as number))
-  })
-  return worst / scale
+  return relativeGap(a, b)
 }
 
 describe('autoencoder gradients (CPU)', () => {

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { applyConv, applyConvTraced, backpropConv, createConv } from '../../src/core/conv'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'
+import { relativeGap } from './relativeGap'
 
 /** Manual and (on CPU) automatic gradients of Σ(y·g) for one layer, flattened: kernel, bias, input. */
 async function gradients(
@@ -52,16 +53,6 @@ async function gradients(
   layer.kernel.dispose()
   layer.bias.dispose()
   return result
-}
-
-function relativeGap(a: Float32Array, b: Float32Array): number {
-  let worst = 0
-  let scale = 0
-  a.forEach((v, i) => {
-    worst = Math.max(worst, Math.abs(v - (b[i] as number)))
-    scale = Math.max(scale, Math.abs(b[i] as number))
-  })
-  return worst / scale
 }
 
 describe('convolution layers with an explicit backward pass', () => {

@@ -10,6 +10,7 @@ import { createRandom } from '../../src/core/random'
 import { ringCentres, ringOfGaussians, twoMoons, spiral } from '../../src/data/toy2d'
 import { loadDigits } from '../../src/data/digits'
 import { switchBackend } from './setupBackend'
+import { relativeGap } from './relativeGap'
 
 beforeAll(() => switchBackend('cpu'))
 
@@ -22,13 +23,7 @@ async function maxRelativeDifference(a: tf.Tensor[], b: tf.Tensor[]): Promise<nu
   const y = await flatB.data()
   flatA.dispose()
   flatB.dispose()
-  let worst = 0
-  let scale = 0
-  for (let i = 0; i < x.length; i++) {
-    worst = Math.max(worst, Math.abs((x[i] as number) - (y[i] as number)))
-    scale = Math.max(scale, Math.abs(y[i] as number))
-  }
-  return worst / scale
+  return relativeGap(x, y)
 }
 
 describe('GAN engine (Node)', () => {

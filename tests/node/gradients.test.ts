@@ -7,6 +7,7 @@ import { resolveVAEModelOptions } from '../../src/core/vae/vaeOptions'
 import { createRandom } from '../../src/core/random'
 import { loadDigits } from '../../src/data/digits'
 import { switchBackend } from './setupBackend'
+import { relativeGap } from './relativeGap'
 
 beforeAll(() => switchBackend('cpu'))
 
@@ -34,13 +35,7 @@ async function compare(likelihood: 'bernoulli' | 'gaussian', hiddenUnits: number
   manual!.dispose()
   automatic!.dispose()
   network.dispose()
-  let worst = 0
-  let scale = 0
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)))
-    scale = Math.max(scale, Math.abs(b[i] as number))
-  }
-  return { count: a.length, relative: worst / scale }
+  return { count: a.length, relative: relativeGap(a, b) }
 }
 
 describe.each(['cpu', 'wasm'] as const)('explicit backward pass (%s)', (backend) => {
