@@ -2,6 +2,7 @@
 import { interpolateInferno } from 'd3-scale-chromatic'
 import {
   useEffect,
+  useMemo,
   useRef,
   useState,
   type ChangeEvent,
@@ -16,6 +17,7 @@ import { prepareImage, type AnomalyImageSource, type PreparedImage } from './ano
 import { colorLookup, type ColorScale } from './divergingPixels'
 import { imageToRGBA, type ImageColorMap } from './imagePixels'
 import { isTrained } from './modelHandle'
+import { useLatestAsync } from '../react/useLatestAsync'
 
 /** What {@link AnomalyHeatmap} needs from a model; `useAutoencoder`'s and `useVAE`'s results fit. */
 export interface AnomalySource {
@@ -94,27 +96,31 @@ export function AnomalyHeatmap({
     source: AnomalyImageSource
     from: AnomalyImageSource | undefined
   }>()
-  const [scored, setScored] = useState<Scored | undefined>(undefined)
+  const [prepared, setPrepared] = useState<{ readonly id: number; readonly image: PreparedImage }>()
   const [problem, setProblem] = useState<LatentkitError | undefined>(undefined)
   const source = picked && picked.from === image ? picked.source : image
-  const shape = model.model?.imageShape
+  // The model's facts are a new object at every training update; key the shape by value.
+  const shapeKey = model.model?.imageShape?.join('×')
+  const shape = useMemo((): ImageShape | undefined => {
+    if (!shapeKey) return undefined
+    const [height = 0, width = 0, channels = 0] = shapeKey.split('×').map(Number)
+    return [height, width, channels]
+  }, [shapeKey])
   const trained = isTrained(model)
   const callbacks = useRef({ onScore, onError })
   useEffect(() => {
     callbacks.current = { onScore, onError }
   })
 
-  const { modelVersion, score } = model
+  // Decode and resize once per image and model shape, not at every training update.
   useEffect(() => {
-    if (!trained || !shape || !source) return
+    if (!shape || !source) return
     let live = true
     prepareImage(source, shape)
-      .then(async (prepared) => {
-        const result = await score(prepared.image)
+      .then((next) => {
         if (!live) return
-        setScored({ prepared, result })
+        setPrepared((previous) => ({ id: (previous?.id ?? 0) + 1, image: next }))
         setProblem(undefined)
-        callbacks.current.onScore?.(result)
       })
       .catch((error: unknown) => {
         if (!live) return
@@ -125,7 +131,20 @@ export function AnomalyHeatmap({
     return () => {
       live = false
     }
-  }, [trained, shape, source, score, modelVersion])
+  }, [source, shape])
+
+  // Re-score as the model learns, one request in flight (updates arrive about 10 times a second).
+  const { modelVersion, score } = model
+  const scored = useLatestAsync<Scored>(
+    trained && prepared ? `${modelVersion}:${prepared.id}` : undefined,
+    async () => {
+      if (!prepared) throw new Error('no image to score')
+      return { prepared: prepared.image, result: await score(prepared.image.image) }
+    },
+  )
+  useEffect(() => {
+    if (scored) callbacks.current.onScore?.(scored.result)
+  }, [scored])
 
   const threshold = model.threshold
   const mapMax = scored ? scored.result.maps.data.reduce((m, v) => Math.max(m, v), 0) : 0
