@@ -28,7 +28,7 @@ export {
   type SparseCodeSource,
   type PatchPosition,
 } from './components/SparseCodeView'
-export type { ColorScale } from './components/divergingPixels'
+export type { ColorScale } from './components/colorScale'
 export {
   AnomalyHeatmap,
   type AnomalyHeatmapProps,

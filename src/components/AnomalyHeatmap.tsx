@@ -14,7 +14,7 @@ import type { DataInput, ImageShape } from '../core/dataset'
 import type { AnomalyScores } from '../core/anomaly/anomalyScoring'
 import { fromWireError, type LatentkitError } from '../core/errors'
 import { prepareImage, type AnomalyImageSource, type PreparedImage } from './anomalyImage'
-import { colorLookup, type ColorScale } from './divergingPixels'
+import { colorLookup, cssGradient, type ColorScale } from './colorScale'
 import { imageToRGBA, type ImageColorMap } from './imagePixels'
 import { isTrained } from './modelHandle'
 import { useLatestAsync } from '../react/useLatestAsync'
@@ -64,10 +64,6 @@ export interface AnomalyHeatmapProps extends Omit<
 interface Scored {
   readonly prepared: PreparedImage
   readonly result: AnomalyScores
-}
-
-function gradientOf(scale: ColorScale): string {
-  return `linear-gradient(to right, ${Array.from({ length: 11 }, (_, i) => scale(i / 10)).join(', ')})`
 }
 
 /**
@@ -284,7 +280,7 @@ export function AnomalyHeatmap({
             position: 'relative',
             height: 10,
             borderRadius: 2,
-            background: gradientOf(colorScale),
+            background: cssGradient(colorScale),
           }}
         >
           {thresholdAt !== undefined ? (

@@ -2,7 +2,8 @@
 import { interpolateRdBu } from 'd3-scale-chromatic'
 import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
-import { colorLookup, signedToRGBA, type ColorScale } from './divergingPixels'
+import { colorLookup, cssGradient, type ColorScale } from './colorScale'
+import { signedToRGBA } from './divergingPixels'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
@@ -65,11 +66,6 @@ function pickImages(images: ImageBatch, order: readonly number[]): ImageBatch {
     data.set(images.data.subarray(from * size, (from + 1) * size), to * size),
   )
   return { data, shape: [order.length, h, w, c] }
-}
-
-function gradientOf(scale: ColorScale): string {
-  const stops = Array.from({ length: 11 }, (_, i) => scale(i / 10))
-  return `linear-gradient(to right, ${stops.join(', ')})`
 }
 
 /**
@@ -188,7 +184,7 @@ export function DictionaryGrid({
         >
           <div
             className="lk-dictionary-grid__scale"
-            style={{ height: 8, borderRadius: 2, background: gradientOf(colorScale) }}
+            style={{ height: 8, borderRadius: 2, background: cssGradient(colorScale) }}
           />
           <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 11 }}>
             <span>negative</span>

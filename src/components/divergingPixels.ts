@@ -1,31 +1,9 @@
 /**
- * Signed values (atoms, filters) as colours: a diverging colour scale from d3-scale-chromatic,
- * sampled once into a lookup table, with zero at its midpoint. No DOM.
+ * Signed values (atoms, filters) as colours on a diverging colour scale, with zero at its midpoint.
+ * No DOM.
  */
-import { rgb } from 'd3-color'
 import type { ImageBatch } from '../core/dataset'
-
-/** A colour scale: t in [0, 1] → CSS colour (e.g. d3's `interpolateRdBu`). */
-export type ColorScale = (t: number) => string
-
-const LEVELS = 256
-const lookups = new WeakMap<ColorScale, Uint8Array>()
-
-/** RGB bytes of `scale` at 256 evenly spaced points, cached per scale function. */
-export function colorLookup(scale: ColorScale): Uint8Array {
-  let table = lookups.get(scale)
-  if (!table) {
-    table = new Uint8Array(LEVELS * 3)
-    for (let i = 0; i < LEVELS; i++) {
-      const colour = rgb(scale(i / (LEVELS - 1)))
-      table[3 * i] = colour.r
-      table[3 * i + 1] = colour.g
-      table[3 * i + 2] = colour.b
-    }
-    lookups.set(scale, table)
-  }
-  return table
-}
+import { COLOR_LEVELS } from './colorScale'
 
 /** Largest |value| of image `index` (1 when it is all zeros). */
 export function largestMagnitude(images: ImageBatch, index: number): number {
@@ -55,7 +33,7 @@ export function signedToRGBA(
   for (let p = 0; p < pixels; p++) {
     if (channels === 1) {
       const t = 0.5 + (0.5 * (images.data[base + p] as number)) / largest
-      const level = Math.max(0, Math.min(LEVELS - 1, Math.round(t * (LEVELS - 1))))
+      const level = Math.max(0, Math.min(COLOR_LEVELS - 1, Math.round(t * (COLOR_LEVELS - 1))))
       out[p * 4] = lookup[3 * level] as number
       out[p * 4 + 1] = lookup[3 * level + 1] as number
       out[p * 4 + 2] = lookup[3 * level + 2] as number

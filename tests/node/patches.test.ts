@@ -12,7 +12,8 @@ import {
 import { applyWhitening, fitWhitening } from '../../src/core/sparse/whitening'
 import { compressCodes, expandCodes, codesOfPatch } from '../../src/core/sparse/sparseCodes'
 import { atomOrder } from '../../src/components/DictionaryGrid'
-import { colorLookup, signedToRGBA } from '../../src/components/divergingPixels'
+import { colorLookup } from '../../src/components/colorScale'
+import { signedToRGBA } from '../../src/components/divergingPixels'
 import { createRandom } from '../../src/core/random'
 import type { ImageBatch } from '../../src/core/dataset'
 
