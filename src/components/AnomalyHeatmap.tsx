@@ -17,6 +17,7 @@ import { prepareImage, type AnomalyImageSource, type PreparedImage } from './ano
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
 import { imageToRGBA, type ImageColorMap } from './imagePixels'
 import { isTrained } from './modelHandle'
+import { paintImage } from './drawGrid'
 import { useLatestAsync } from '../react/useLatestAsync'
 
 /** What {@link AnomalyHeatmap} needs from a model; `useAutoencoder`'s and `useVAE`'s results fit. */
@@ -164,16 +165,7 @@ export function AnomalyHeatmap({
         )
       }
     }
-    canvas.width = w * scale
-    canvas.height = h * scale
-    const context = canvas.getContext('2d')
-    const tile = document.createElement('canvas')
-    tile.width = w
-    tile.height = h
-    tile.getContext('2d')?.putImageData(new ImageData(base, w, h), 0, 0)
-    if (!context) return
-    context.imageSmoothingEnabled = false
-    context.drawImage(tile, 0, 0, w * scale, h * scale)
+    paintImage(canvas, base, w, h, scale)
   }, [scored, colorMap, colorScale, opacity, scale, top])
 
   const pickFile = (file: File | undefined): void => {

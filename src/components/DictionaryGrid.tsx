@@ -5,7 +5,7 @@ import type { ImageBatch } from '../core/dataset'
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
 import { signedToRGBA } from './divergingPixels'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
-import { gridLayout } from './imagePixels'
+import { gridLayout, pickImages } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
 
 /** A dictionary to show: atoms as images and, optionally, how often each is used. */
@@ -56,16 +56,6 @@ export function atomOrder(
   const order = Array.from({ length: count }, (_, i) => i)
   if (sort === 'usage' && usage) order.sort((a, b) => (usage[b] ?? 0) - (usage[a] ?? 0) || a - b)
   return order
-}
-
-function pickImages(images: ImageBatch, order: readonly number[]): ImageBatch {
-  const [, h, w, c] = images.shape
-  const size = h * w * c
-  const data = new Float32Array(order.length * size)
-  order.forEach((from, to) =>
-    data.set(images.data.subarray(from * size, (from + 1) * size), to * size),
-  )
-  return { data, shape: [order.length, h, w, c] }
 }
 
 /**

@@ -16,7 +16,8 @@ import { codesOfPatch, type SparseCodes } from '../core/sparse/sparseCodes'
 import { colorLookup, type ColorScale } from './colorScale'
 import { signedToRGBA } from './divergingPixels'
 import type { DictionarySource } from './DictionaryGrid'
-import { imageToRGBA, type ImageColorMap } from './imagePixels'
+import { gridLayout, imageToRGBA, pickImages, type ImageColorMap } from './imagePixels'
+import { drawImageGrid, paintImage } from './drawGrid'
 import { isTrained } from './modelHandle'
 import { useLatestAsync } from '../react/useLatestAsync'
 
@@ -85,27 +86,6 @@ function clampPosition(position: PatchPosition, image: ImageBatch, size: number)
     top: Math.max(0, Math.min(h - size, Math.round(position.top))),
     left: Math.max(0, Math.min(w - size, Math.round(position.left))),
   }
-}
-
-function paint(
-  canvas: HTMLCanvasElement | null,
-  rgba: Uint8ClampedArray<ArrayBuffer>,
-  width: number,
-  height: number,
-  scale: number,
-): CanvasRenderingContext2D | undefined {
-  if (!canvas) return undefined
-  canvas.width = width * scale
-  canvas.height = height * scale
-  const context = canvas.getContext('2d')
-  if (!context) return undefined
-  const tile = document.createElement('canvas')
-  tile.width = width
-  tile.height = height
-  tile.getContext('2d')?.putImageData(new ImageData(rgba, width, height), 0, 0)
-  context.imageSmoothingEnabled = false
-  context.drawImage(tile, 0, 0, width * scale, height * scale)
-  return context
 }
 
 function meanSquaredError(a: ImageBatch, b: ImageBatch): number {
@@ -197,7 +177,7 @@ export function SparseCodeView({
   useEffect(() => {
     if (!shownImage) return
     const [, h, w] = shownImage.shape
-    const context = paint(imageRef.current, imageToRGBA(shownImage, 0, colorMap), w, h, scale)
+    const context = paintImage(imageRef.current, imageToRGBA(shownImage, 0, colorMap), w, h, scale)
     if (context && top !== undefined && left !== undefined && size !== undefined) {
       context.strokeStyle = '#f59e0b'
       context.lineWidth = 2
@@ -207,9 +187,9 @@ export function SparseCodeView({
 
   useEffect(() => {
     if (!current) return
-    const [, p, , c] = current.original.shape
-    paint(originalRef.current, imageToRGBA(current.original, 0, colorMap), p, p, patchScale)
-    paint(
+    const [, p] = current.original.shape
+    paintImage(originalRef.current, imageToRGBA(current.original, 0, colorMap), p, p, patchScale)
+    paintImage(
       reconstructionRef.current,
       imageToRGBA(current.reconstruction, 0, colorMap),
       p,
@@ -220,27 +200,16 @@ export function SparseCodeView({
     const canvas = atomsRef.current
     if (!atoms || !canvas) return
     const lookup = colorLookup(colorScale)
-    const tile = p * patchScale
-    const gap = 4
-    const count = Math.max(1, current.atoms.length)
-    canvas.width = count * (tile + gap) - gap
-    canvas.height = tile
-    const context = canvas.getContext('2d')
-    if (!context) return
-    context.clearRect(0, 0, canvas.width, canvas.height)
-    context.imageSmoothingEnabled = false
-    const single = document.createElement('canvas')
-    single.width = p
-    single.height = p
-    const singleContext = single.getContext('2d')
-    const size = p * p * c
-    current.atoms.forEach(({ atom }, i) => {
-      const one: ImageBatch = {
-        data: atoms.data.subarray(atom * size, (atom + 1) * size),
-        shape: [1, p, p, c],
-      }
-      singleContext?.putImageData(new ImageData(signedToRGBA(one, 0, lookup), p, p), 0, 0)
-      context.drawImage(single, i * (tile + gap), 0, tile, tile)
+    const used = pickImages(
+      atoms,
+      current.atoms.map(({ atom }) => atom),
+    )
+    drawImageGrid(canvas, used, {
+      layout: gridLayout(p, p, 1, Math.max(1, used.shape[0]), patchScale, 4),
+      colorMap,
+      rgba: (images, index) => signedToRGBA(images, index, lookup),
+      pixelated: true,
+      background: 'rgba(0, 0, 0, 0)',
     })
   }, [current, model.dictionary, colorMap, colorScale, patchScale])
 

@@ -83,3 +83,25 @@ export interface TileGridAppearance {
   /** Rendered instead of the canvas while there is nothing to draw. Default: a short text. */
   renderEmpty?: () => ReactNode
 }
+
+/** Paints RGBA pixels of `width × height` onto `canvas`, scaled up with hard edges; returns its context. */
+export function paintImage(
+  canvas: HTMLCanvasElement | null,
+  rgba: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+  scale: number,
+): CanvasRenderingContext2D | undefined {
+  if (!canvas) return undefined
+  canvas.width = width * scale
+  canvas.height = height * scale
+  const context = canvas.getContext('2d')
+  if (!context) return undefined
+  const tile = document.createElement('canvas')
+  tile.width = width
+  tile.height = height
+  tile.getContext('2d')?.putImageData(new ImageData(rgba, width, height), 0, 0)
+  context.imageSmoothingEnabled = false
+  context.drawImage(tile, 0, 0, width * scale, height * scale)
+  return context
+}

@@ -77,3 +77,14 @@ export function imageToRGBA(
   }
   return out
 }
+
+/** The images of `images` at `order`, as a new batch in that order. */
+export function pickImages(images: ImageBatch, order: readonly number[]): ImageBatch {
+  const [, h, w, c] = images.shape
+  const size = h * w * c
+  const data = new Float32Array(order.length * size)
+  order.forEach((from, to) =>
+    data.set(images.data.subarray(from * size, (from + 1) * size), to * size),
+  )
+  return { data, shape: [order.length, h, w, c] }
+}
