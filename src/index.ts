@@ -104,7 +104,12 @@ export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from '.
 export type { TrainingProgress } from './core/training'
 export type { VAEHistoryPoint } from './core/vae/vae'
 export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/gan'
-export type { GANModelOptions, GANTrainOptions, GANOutput } from './core/gan/ganOptions'
+export type {
+  GANArchitecture,
+  GANModelOptions,
+  GANTrainOptions,
+  GANOutput,
+} from './core/gan/ganOptions'
 export { ganHealth, modeCoverage, type GANHealth, type ModeCoverage } from './core/gan/ganMetrics'
 export {
   ringOfGaussians,

@@ -16,6 +16,8 @@ import type { WorkerLease } from './workerPool'
 export interface GANClientOptions extends GANModelOptions, GANTrainOptions, ModelClientOptions {}
 
 const GAN_MODEL_KEYS = [
+  'architecture',
+  'filters',
   'noiseDim',
   'generatorUnits',
   'discriminatorUnits',

@@ -6,7 +6,22 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { activationSlope, type Activation } from './dense'
+import { ShapeMismatchError } from './errors'
 import type { Random } from './random'
+
+/**
+ * Throws `SHAPE_MISMATCH` unless images of `shape` (`[n, h, w, c]`) fit two stride-2 layers: sides
+ * that are multiples of 4.
+ */
+export function assertConvolutionalShape(shape: readonly number[], model: string): void {
+  const [, height = 0, width = 0] = shape
+  if (height % 4 !== 0 || width % 4 !== 0 || height < 4 || width < 4) {
+    throw new ShapeMismatchError(
+      `${model} needs images whose sides are multiples of 4; got ${height}×${width}. Crop or pad the images, or use architecture 'dense'`,
+      { height, width },
+    )
+  }
+}
 
 /** A convolution (`transposed: false`) or transposed convolution layer. */
 export interface ConvLayer {
@@ -64,20 +79,73 @@ function activate(activation: Activation, x: tf.Tensor4D): tf.Tensor4D {
   }
 }
 
-/** Output shape of `layer` for input `[n, h, w, c]`. */
-function outputShape(layer: ConvLayer, input: readonly number[]): [number, number, number, number] {
-  const [n = 0, h = 0, w = 0] = input
-  const outputs = layer.kernel.shape[layer.transposed ? 2 : 3] as number
-  return layer.transposed
-    ? [n, h * layer.stride, w * layer.stride, outputs]
-    : [n, Math.ceil(h / layer.stride), Math.ceil(w / layer.stride), outputs]
+/**
+ * Taps of a 4×4 kernel that each output phase of a stride-2 'same' transposed convolution reads from
+ * input offsets −1, 0, +1 (−1 = none). Output row `2m` is `x[m]·W[1] + x[m−1]·W[3]`; row `2m+1` is
+ * `x[m]·W[2] + x[m+1]·W[0]`.
+ */
+const PHASE_TAPS = [
+  [3, 1, -1],
+  [-1, 2, 0],
+] as const
+
+/** 0/1 matrix `[3·3·2·2, 16]`: row (u, v, a, b) picks the 4×4 tap phase (a, b) reads at offset (u, v). */
+const PHASE_SELECTION = (() => {
+  const rows = new Float32Array(36 * 16)
+  for (let u = 0; u < 3; u++)
+    for (let v = 0; v < 3; v++)
+      for (let a = 0; a < 2; a++)
+        for (let b = 0; b < 2; b++) {
+          const row = PHASE_TAPS[a]?.[u] ?? -1
+          const column = PHASE_TAPS[b]?.[v] ?? -1
+          if (row >= 0 && column >= 0)
+            rows[(((u * 3 + v) * 2 + a) * 2 + b) * 16 + row * 4 + column] = 1
+        }
+  return rows
+})()
+
+/**
+ * The 3×3 kernel `[3, 3, in, 4·out]` that computes all four output phases of a 4×4 stride-2
+ * transposed convolution (kernel `[4, 4, out, in]`) at once, phases ordered (a, b, out).
+ */
+function phaseKernel(kernel: tf.Tensor4D): tf.Tensor4D {
+  const [, , out, inputs] = kernel.shape
+  const selected = tf.matMul(
+    tf.tensor2d(PHASE_SELECTION, [36, 16]),
+    tf.reshape(kernel, [16, out * inputs]),
+  ) // [(u, v, a, b), (out, in)]
+  const arranged = tf.transpose(tf.reshape(selected, [3, 3, 4, out, inputs]), [0, 1, 4, 2, 3])
+  return tf.reshape(arranged, [3, 3, inputs, 4 * out])
+}
+
+/** Interleaves the four phases `[n, h, w, (a, b, c)]` into `[n, 2h, 2w, c]`. */
+function interleavePhases(phases: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, channels] = phases.shape
+  const c = channels / 4
+  const split = tf.reshape(phases, [n, h, w, 2, 2, c])
+  return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [n, 2 * h, 2 * w, c])
+}
+
+/**
+ * Stride-2 'same' transposed convolution of `x` (`[n, h, w, in]`) with `kernel` (`[k, k, out, in]`).
+ * A 4×4 kernel runs as one 3×3 convolution to four interleaved phases ("sub-pixel"): on WASM,
+ * TF.js's Conv2DBackpropInput is a plain loop about ten times slower than its XNNPACK convolution.
+ * Call inside `tf.tidy`.
+ */
+export function transposedConv(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number): tf.Tensor4D {
+  const [n, h, w] = x.shape
+  const out = kernel.shape[2]
+  if (kernel.shape[0] === 4 && kernel.shape[1] === 4 && stride === 2) {
+    return interleavePhases(tf.conv2d(x, phaseKernel(kernel), 1, 'same'))
+  }
+  return tf.conv2dTranspose(x, kernel, [n, h * stride, w * stride, out], stride, 'same')
 }
 
 /** `activation(conv(x) + bias)`. Call inside `tf.tidy`. */
 export function applyConv(layer: ConvLayer, x: tf.Tensor4D): tf.Tensor4D {
   const kernel = layer.kernel as tf.Tensor4D
   const pre = layer.transposed
-    ? tf.conv2dTranspose(x, kernel, outputShape(layer, x.shape), layer.stride, 'same')
+    ? transposedConv(x, kernel, layer.stride)
     : tf.conv2d(x, kernel, layer.stride, 'same')
   return activate(layer.activation, tf.add(pre, layer.bias) as tf.Tensor4D)
 }
@@ -148,8 +216,6 @@ export function backpropConv(
   return {
     kernel: convFilterGradient(trace.input, gradPre, size, layer.stride),
     bias,
-    input: needInputGradient
-      ? tf.conv2dTranspose(gradPre, kernel, trace.input.shape, layer.stride, 'same')
-      : undefined,
+    input: needInputGradient ? transposedConv(gradPre, kernel, layer.stride) : undefined,
   }
 }

@@ -228,3 +228,12 @@ export function toLatentBatch(
   assertFinite(flat, name)
   return { data: flat, shape: [flat.length / latentDim, latentDim] }
 }
+
+/** True when every value lies in [0, 1] (a sigmoid output can reach the data). */
+export function allInUnitRange(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number
+    if (!(v >= 0 && v <= 1)) return false
+  }
+  return true
+}

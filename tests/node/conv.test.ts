@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core'
 // Only this check needs TF.js's automatic differentiation.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { describe, expect, test } from 'vitest'
-import { applyConv, applyConvTraced, backpropConv, createConv } from '../../src/core/conv'
+import {
+  applyConv,
+  applyConvTraced,
+  backpropConv,
+  createConv,
+  transposedConv,
+} from '../../src/core/conv'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
@@ -31,16 +37,15 @@ async function gradients(
       tf.reshape(grads.input!, [-1]),
     ])
     if (!withAutodiff) return [flat, undefined]
-    const f = (kernel: tf.Tensor, bias: tf.Tensor, input: tf.Tensor): tf.Scalar =>
-      tf.sum(
-        tf.mul(
-          applyConv(
-            { ...layer, kernel: kernel as tf.Variable, bias: bias as tf.Variable },
-            input as tf.Tensor4D,
-          ),
-          g,
-        ),
-      )
+    // The reference is TF.js's own layers, not the sub-pixel forward pass under test.
+    const f = (kernel: tf.Tensor, bias: tf.Tensor, input: tf.Tensor): tf.Scalar => {
+      const k = kernel as tf.Tensor4D
+      const x4 = input as tf.Tensor4D
+      const pre = transposed
+        ? tf.conv2dTranspose(x4, k, [2, outSide, outSide, outputs], 2, 'same')
+        : tf.conv2d(x4, k, 2, 'same')
+      return tf.sum(tf.mul(tf.relu(tf.add(pre, bias)), g))
+    }
     const auto = tf.grads(f)([layer.kernel, layer.bias, x])
     return [flat, tf.concat(auto.map((t) => tf.reshape(t, [-1])))]
   })
@@ -56,6 +61,41 @@ async function gradients(
 }
 
 describe('convolution layers with an explicit backward pass', () => {
+  test.each([
+    ['cpu', 7, 5, 3],
+    ['cpu', 4, 2, 6],
+    ['wasm', 7, 5, 3],
+    ['wasm', 14, 32, 16],
+  ] as const)(
+    'sub-pixel transposed convolution equals conv2dTranspose (%s, side %i, %i → %i channels)',
+    async (backend, side, inputs, outputs) => {
+      await switchBackend(backend)
+      const [fast, reference] = tf.tidy(() => {
+        const x = tf.tensor4d(createRandom(4).normals(2 * side * side * inputs), [
+          2,
+          side,
+          side,
+          inputs,
+        ])
+        const kernel = tf.tensor4d(createRandom(5).normals(16 * inputs * outputs), [
+          4,
+          4,
+          outputs,
+          inputs,
+        ])
+        return [
+          transposedConv(x, kernel, 2),
+          tf.conv2dTranspose(x, kernel, [2, side * 2, side * 2, outputs], 2, 'same'),
+        ]
+      })
+      expect(fast!.shape).toEqual(reference!.shape)
+      expect(relativeGap(await fast!.data(), await reference!.data())).toBeLessThan(1e-5)
+      fast!.dispose()
+      reference!.dispose()
+      await switchBackend('cpu')
+    },
+  )
+
   for (const transposed of [false, true]) {
     const name = transposed ? 'transposed convolution (stride 2)' : 'convolution (stride 2)'
     test(`${name}: equals automatic differentiation on CPU and the CPU result on WASM`, async () => {

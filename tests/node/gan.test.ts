@@ -27,46 +27,51 @@ async function maxRelativeDifference(a: tf.Tensor[], b: tf.Tensor[]): Promise<nu
 }
 
 describe('GAN engine (Node)', () => {
-  test('explicit gradients equal automatic differentiation for both networks', async () => {
-    const options = resolveGANModelOptions(
-      { noiseDim: 4, generatorUnits: [16, 8], discriminatorUnits: [12], seed: 3 },
-      64,
-      true,
-    )
-    const network = new GANNetwork(64, options)
-    const digits = loadDigits({ limit: 8 }).images
-    const noise = createRandom(2).normals(8 * 4)
-    const [manualD, autoD, manualG, autoG] = tf.tidy(() => {
-      const x = tf.tensor2d(digits.data, [8, 64])
-      const z = tf.tensor2d(noise, [8, 4])
-      const d = network.discriminatorPass(x, z, 0.9)
-      const dVars = network.discriminatorVariables()
-      const autoDGrads = tf.variableGrads(() => {
-        const real = network.discriminate(x)
-        const fake = network.discriminate(network.generate(z))
-        return tf.add(
-          tf.mean(tf.sub(tf.softplus(real), tf.mul(real, 0.9))),
-          tf.mean(tf.softplus(fake)),
-        ) as tf.Scalar
-      }, dVars).grads
-      const g = network.generatorPass(z)
-      const gVars = network.generatorVariables()
-      const autoGGrads = tf.variableGrads(
-        () => tf.mean(tf.softplus(tf.neg(network.discriminate(network.generate(z))))) as tf.Scalar,
-        gVars,
-      ).grads
-      return [
-        d.gradients,
-        dVars.map((v) => autoDGrads[v.name] as tf.Tensor),
-        g.gradients,
-        gVars.map((v) => autoGGrads[v.name] as tf.Tensor),
-      ]
-    })
-    expect(await maxRelativeDifference(manualD!, autoD!)).toBeLessThan(1e-5)
-    expect(await maxRelativeDifference(manualG!, autoG!)).toBeLessThan(1e-5)
-    for (const list of [manualD!, autoD!, manualG!, autoG!]) list.forEach((t) => t.dispose())
-    network.dispose()
-  })
+  test.each([
+    ['dense', { generatorUnits: [16, 8], discriminatorUnits: [12] }],
+    ['conv (batch-normalised generator)', { architecture: 'conv', filters: 4 }],
+  ] as const)(
+    'explicit gradients equal automatic differentiation for both networks: %s',
+    async (_, family) => {
+      const options = resolveGANModelOptions({ noiseDim: 4, seed: 3, ...family }, 64, true)
+      const network = new GANNetwork([8, 8, 1], options)
+      const digits = loadDigits({ limit: 8 }).images
+      const noise = createRandom(2).normals(8 * 4)
+      const [manualD, autoD, manualG, autoG] = tf.tidy(() => {
+        const x = tf.tensor2d(digits.data, [8, 64])
+        const z = tf.tensor2d(noise, [8, 4])
+        const d = network.discriminatorPass(x, z, 0.9)
+        const dVars = network.discriminatorVariables()
+        const autoDGrads = tf.variableGrads(() => {
+          const real = network.discriminate(x)
+          const fake = network.discriminate(network.generate(z, true))
+          return tf.add(
+            tf.mean(tf.sub(tf.softplus(real), tf.mul(real, 0.9))),
+            tf.mean(tf.softplus(fake)),
+          ) as tf.Scalar
+        }, dVars).grads
+        const g = network.generatorPass(z)
+        const gVars = network.generatorVariables()
+        const autoGGrads = tf.variableGrads(
+          () =>
+            tf.mean(
+              tf.softplus(tf.neg(network.discriminate(network.generate(z, true)))),
+            ) as tf.Scalar,
+          gVars,
+        ).grads
+        return [
+          d.gradients,
+          dVars.map((v) => autoDGrads[v.name] as tf.Tensor),
+          g.gradients,
+          gVars.map((v) => autoGGrads[v.name] as tf.Tensor),
+        ]
+      })
+      expect(await maxRelativeDifference(manualD!, autoD!)).toBeLessThan(1e-5)
+      expect(await maxRelativeDifference(manualG!, autoG!)).toBeLessThan(1e-5)
+      for (const list of [manualD!, autoD!, manualG!, autoG!]) list.forEach((t) => t.dispose())
+      network.dispose()
+    },
+  )
 
   test('ring of 8 Gaussians: a seeded run covers at least 7 modes (WASM)', async () => {
     // Measured here (seed 1, 4,096 points, batch 256, both learning rates 1e-3, β1 0.5): 8 modes

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
+  allInUnitRange,
   assertImageShape,
   imageShapeOf,
   toLatentBatch,
@@ -16,7 +17,7 @@ import type { TrainResult } from '../training'
 import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
-import { ShapeMismatchError } from '../errors'
+import { assertConvolutionalShape } from '../conv'
 import {
   resolveAutoencoderOptions,
   resolveAutoencoderTrainOptions,
@@ -38,11 +39,6 @@ export interface AutoencoderHistoryPoint {
   readonly reconstruction: number
   /** Mean sum of |code| per image. */
   readonly codeL1: number
-}
-
-function allInUnitRange(values: Float32Array): boolean {
-  for (const v of values) if (v < 0 || v > 1) return false
-  return true
 }
 
 /**
@@ -98,16 +94,8 @@ export class Autoencoder extends TrainableModel<AutoencoderNetwork | ConvAutoenc
     if (this.shape) assertImageShape(data, this.shape)
     const resolved =
       this.network?.options ?? resolveAutoencoderOptions(this.modelOptions, valuesPerImage(data))
-    const [, height, width] = data.shape
-    if (
-      !this.network &&
-      resolved.architecture === 'conv' &&
-      (height % 4 !== 0 || width % 4 !== 0)
-    ) {
-      throw new ShapeMismatchError(
-        `the convolutional autoencoder needs image sides that are multiples of 4; got ${height}×${width}. Crop or pad the images, or use architecture 'dense'`,
-        { height, width },
-      )
+    if (!this.network && resolved.architecture === 'conv') {
+      assertConvolutionalShape(data.shape, 'the convolutional autoencoder')
     }
     return this.exclusiveFit(async () => {
       if (!this.network) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
+  allInUnitRange,
   assertImageShape,
   imageShapeOf,
   toLatentBatch,
@@ -14,6 +15,7 @@ import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLo
 import { GenerativeModel } from '../generativeModel'
 import { meanPairwiseDistance, planeExtent } from './ganMetrics'
 import { GANNetwork } from './ganNetwork'
+import { assertConvolutionalShape } from '../conv'
 import {
   resolveGANModelOptions,
   resolveGANTrainOptions,
@@ -68,7 +70,8 @@ export interface View2D {
 }
 
 /**
- * A generative adversarial network on TF.js (dense generator and discriminator), framework-free.
+ * A generative adversarial network on TF.js — dense, or DCGAN-style convolutional for images
+ * (`architecture: 'conv'`) — framework-free.
  * Same life cycle as {@link VAE}: `fit` continues training; `sample`, `generate`, `interpolate` run it.
  */
 export class GAN extends GenerativeModel<GANNetwork> {
@@ -102,6 +105,9 @@ export class GAN extends GenerativeModel<GANNetwork> {
   ): Promise<TrainResult<GANHistoryPoint>> {
     const train = resolveGANTrainOptions(options)
     if (this.shape) assertImageShape(data, this.shape)
+    else if (this.modelOptions.architecture === 'conv') {
+      assertConvolutionalShape(data.shape, 'the convolutional GAN')
+    }
     return this.exclusiveFit(async () => {
       this.build(data)
       return this.runEpochs(data, train, hooks)
@@ -110,19 +116,13 @@ export class GAN extends GenerativeModel<GANNetwork> {
 
   private build(data: ImageBatch): void {
     if (this.network) return
-    let min = Infinity
-    let max = -Infinity
-    for (const value of data.data) {
-      if (value < min) min = value
-      if (value > max) max = value
-    }
     const resolved = resolveGANModelOptions(
       this.modelOptions,
       valuesPerImage(data),
-      min >= 0 && max <= 1,
+      allInUnitRange(data.data),
     )
     this.shape = imageShapeOf(data)
-    this.network = new GANNetwork(valuesPerImage(data), resolved)
+    this.network = new GANNetwork(this.shape, resolved)
     this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 12))
     this.noiseRandom = createRandom(deriveSeed(resolved.seed, 13))
     if (valuesPerImage(data) === 2) this.dataBounds = planeExtent(data.data)
@@ -176,7 +176,7 @@ export class GAN extends GenerativeModel<GANNetwork> {
           epochs: train.epochs,
           shuffle: this.shuffleRandom as Random,
           counters: this.counters,
-          variables: [...generatorVariables, ...discriminatorVariables],
+          variables: [...generatorVariables, ...discriminatorVariables, ...network.statistics()],
           step: async (indices) => {
             const batch = indices.length
             const noiseBatches = Array.from({ length: train.discriminatorSteps + 1 }, () =>

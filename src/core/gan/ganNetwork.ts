@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  backpropStack,
-  createStack,
-  disposeLayers,
-  forwardStack,
-  layerVariables,
-  stackOutput,
-  type DenseLayer,
-} from '../dense'
+import { createStack } from '../dense'
+import type { ImageShape } from '../dataset'
 import { createRandom, deriveSeed } from '../random'
+import { convDiscriminator, convGenerator } from './convGanStacks'
+import { denseStack, type GANStack } from './ganStack'
 import type { ResolvedGANModelOptions } from './ganOptions'
 
 /** Result of one discriminator update's forward and backward pass. */
@@ -25,59 +20,88 @@ export interface GeneratorPass {
   readonly gradients: tf.Tensor[]
 }
 
+function buildStacks(
+  shape: ImageShape,
+  options: ResolvedGANModelOptions,
+): [generator: GANStack, discriminator: GANStack] {
+  const random = createRandom(deriveSeed(options.seed, 11))
+  if (options.architecture === 'conv') {
+    return [
+      convGenerator(shape, options.noiseDim, options.filters, options.output, random),
+      convDiscriminator(shape, options.filters, random),
+    ]
+  }
+  const inputSize = shape[0] * shape[1] * shape[2]
+  return [
+    denseStack(
+      createStack(
+        options.noiseDim,
+        options.generatorUnits,
+        inputSize,
+        'relu',
+        options.output,
+        random,
+        'generator',
+      ),
+    ),
+    denseStack(
+      createStack(
+        inputSize,
+        options.discriminatorUnits,
+        1,
+        'leakyRelu',
+        'linear',
+        random,
+        'discriminator',
+      ),
+    ),
+  ]
+}
+
 /**
- * A dense GAN: generator `noise → hidden (ReLU)… → data` and discriminator
- * `data → hidden (leaky ReLU)… → logit`. Losses are the non-saturating ones of Goodfellow et al.
- * (2014); gradients come from an explicit backward pass. Methods returning tensors run inside `tf.tidy`.
+ * A GAN's two networks — dense, or DCGAN-style convolutional — and its non-saturating losses
+ * (Goodfellow et al., 2014), with gradients from an explicit backward pass. Methods returning tensors
+ * run inside `tf.tidy`.
  */
 export class GANNetwork {
   readonly inputSize: number
-  readonly options: ResolvedGANModelOptions
-  private readonly generator: DenseLayer[]
-  private readonly discriminator: DenseLayer[]
+  private readonly generator: GANStack
+  private readonly discriminator: GANStack
 
-  constructor(inputSize: number, options: ResolvedGANModelOptions) {
-    this.inputSize = inputSize
-    this.options = options
-    const random = createRandom(deriveSeed(options.seed, 11))
-    this.generator = createStack(
-      options.noiseDim,
-      options.generatorUnits,
-      inputSize,
-      'relu',
-      options.output,
-      random,
-      'generator',
-    )
-    this.discriminator = createStack(
-      inputSize,
-      options.discriminatorUnits,
-      1,
-      'leakyRelu',
-      'linear',
-      random,
-      'discriminator',
-    )
+  constructor(
+    readonly shape: ImageShape,
+    readonly options: ResolvedGANModelOptions,
+  ) {
+    this.inputSize = shape[0] * shape[1] * shape[2]
+    ;[this.generator, this.discriminator] = buildStacks(shape, options)
   }
 
   /** Generator variables, in a stable order. */
   generatorVariables(): tf.Variable[] {
-    return layerVariables(this.generator)
+    return this.generator.variables()
   }
 
   /** Discriminator variables, in a stable order. */
   discriminatorVariables(): tf.Variable[] {
-    return layerVariables(this.discriminator)
+    return this.discriminator.variables()
   }
 
-  /** Generated samples for noise `z` (`[n, noiseDim]`). */
-  generate(z: tf.Tensor2D): tf.Tensor2D {
-    return stackOutput(forwardStack(this.generator, z), z)
+  /** Running statistics of both networks (not trained; restored with the weights). */
+  statistics(): tf.Variable[] {
+    return [...this.generator.statistics(), ...this.discriminator.statistics()]
+  }
+
+  /**
+   * Generated samples for noise `z` (`[n, noiseDim]`). `training` normalises by the batch's own
+   * statistics, as the training passes do; by default the running ones are used.
+   */
+  generate(z: tf.Tensor2D, training = false): tf.Tensor2D {
+    return training ? this.generator.forward(z, false).output : this.generator.infer(z)
   }
 
   /** Discriminator logits for samples `x`. */
   discriminate(x: tf.Tensor2D): tf.Tensor2D {
-    return stackOutput(forwardStack(this.discriminator, x), x)
+    return this.discriminator.infer(x)
   }
 
   /**
@@ -85,20 +109,18 @@ export class GANNetwork {
    * respect to {@link GANNetwork.discriminatorVariables}.
    */
   discriminatorPass(x: tf.Tensor2D, z: tf.Tensor2D, realLabel: number): DiscriminatorPass {
-    const fake = this.generate(z)
-    const realTraces = forwardStack(this.discriminator, x)
-    const fakeTraces = forwardStack(this.discriminator, fake)
-    const realLogits = stackOutput(realTraces, x)
-    const fakeLogits = stackOutput(fakeTraces, fake)
-    const realLoss = tf.mean(tf.sub(tf.softplus(realLogits), tf.mul(realLogits, realLabel)))
-    const fakeLoss = tf.mean(tf.softplus(fakeLogits))
-    const realProbability = tf.sigmoid(realLogits)
-    const fakeProbability = tf.sigmoid(fakeLogits)
+    const fake = this.generate(z, true)
+    const real = this.discriminator.forward(x, false)
+    const generated = this.discriminator.forward(fake, false)
+    const realLoss = tf.mean(tf.sub(tf.softplus(real.output), tf.mul(real.output, realLabel)))
+    const fakeLoss = tf.mean(tf.softplus(generated.output))
+    const realProbability = tf.sigmoid(real.output)
+    const fakeProbability = tf.sigmoid(generated.output)
     // d BCE(l, y)/dl = sigmoid(l) − y, divided by the batch for the mean.
     const gradReal = tf.div(tf.sub(realProbability, realLabel), x.shape[0]) as tf.Tensor2D
     const gradFake = tf.div(fakeProbability, fake.shape[0]) as tf.Tensor2D
-    const fromReal = backpropStack(this.discriminator, realTraces, gradReal, false).grads
-    const fromFake = backpropStack(this.discriminator, fakeTraces, gradFake, false).grads
+    const fromReal = real.backward(gradReal, false).grads
+    const fromFake = generated.backward(gradFake, false).grads
     return {
       loss: tf.add(realLoss, fakeLoss) as tf.Scalar,
       realScore: tf.mean(realProbability) as tf.Scalar,
@@ -107,24 +129,22 @@ export class GANNetwork {
     }
   }
 
-  /** Non-saturating generator loss `−log D(G(z))` and its gradients for the generator's variables. */
+  /**
+   * Non-saturating generator loss `−log D(G(z))` and its gradients for the generator's variables.
+   * Folds the batch's statistics into the generator's running ones.
+   */
   generatorPass(z: tf.Tensor2D): GeneratorPass {
-    const generatorTraces = forwardStack(this.generator, z)
-    const fake = stackOutput(generatorTraces, z)
-    const discriminatorTraces = forwardStack(this.discriminator, fake)
-    const logits = stackOutput(discriminatorTraces, fake)
-    const loss = tf.mean(tf.softplus(tf.neg(logits))) as tf.Scalar
-    const gradLogits = tf.div(tf.sub(tf.sigmoid(logits), 1), z.shape[0]) as tf.Tensor2D
-    const gradFake = backpropStack(this.discriminator, discriminatorTraces, gradLogits, true)
-      .input as tf.Tensor2D
-    return {
-      loss,
-      gradients: backpropStack(this.generator, generatorTraces, gradFake, false).grads,
-    }
+    const generated = this.generator.forward(z, true)
+    const judged = this.discriminator.forward(generated.output, false)
+    const loss = tf.mean(tf.softplus(tf.neg(judged.output))) as tf.Scalar
+    const gradLogits = tf.div(tf.sub(tf.sigmoid(judged.output), 1), z.shape[0]) as tf.Tensor2D
+    const gradFake = judged.backward(gradLogits, true).input as tf.Tensor2D
+    return { loss, gradients: generated.backward(gradFake, false).grads }
   }
 
   /** Frees every variable. */
   dispose(): void {
-    disposeLayers([...this.generator, ...this.discriminator])
+    this.generator.dispose()
+    this.discriminator.dispose()
   }
 }

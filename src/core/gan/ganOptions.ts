@@ -1,16 +1,30 @@
 /** GAN options, defaults and validation. Pure TypeScript (the client validates with it too). */
 import { InvalidOptionError } from '../errors'
+import { checkOneOf, checkPositiveInteger } from '../optionChecks'
 
 /** How the generator's output is squashed: `'sigmoid'` for data in [0, 1], `'linear'` for any real data. */
 export type GANOutput = 'sigmoid' | 'tanh' | 'linear'
 
+/**
+ * Network family: `'dense'` (fully connected; 2-D points, small images) or `'conv'` (DCGAN-style
+ * convolutional, for images whose sides are multiples of 4, such as 28×28).
+ */
+export type GANArchitecture = 'dense' | 'conv'
+
 /** Architecture of a GAN. Changing any of these means a new model. */
 export interface GANModelOptions {
+  /** Network family. Default `'dense'`. */
+  readonly architecture?: GANArchitecture
+  /**
+   * For `architecture: 'conv'`: channels of the discriminator's first convolution and the generator's
+   * last hidden layer (the layers next to them have twice as many). Default `32`.
+   */
+  readonly filters?: number
   /** Size of the generator's input noise. Default: 8 for data of ≤ 4 values (2-D points), else 32. */
   readonly noiseDim?: number
-  /** Hidden layer sizes of the generator. Default: `[128, 128]` for ≤ 4 values, else `[256, 256]`. */
+  /** For `'dense'`: hidden layer sizes of the generator. Default: `[128, 128]` for ≤ 4 values, else `[256, 256]`. */
   readonly generatorUnits?: readonly number[]
-  /** Hidden layer sizes of the discriminator (leaky ReLU). Default: as the generator. */
+  /** For `'dense'`: hidden layer sizes of the discriminator (leaky ReLU). Default: as the generator. */
   readonly discriminatorUnits?: readonly number[]
   /** Generator output. Default: `'sigmoid'` when every training value lies in [0, 1], else `'linear'`. */
   readonly output?: GANOutput
@@ -38,6 +52,8 @@ export interface GANTrainOptions {
 
 /** Model options with defaults filled in. */
 export interface ResolvedGANModelOptions {
+  readonly architecture: GANArchitecture
+  readonly filters: number
   readonly noiseDim: number
   readonly generatorUnits: readonly number[]
   readonly discriminatorUnits: readonly number[]
@@ -68,6 +84,8 @@ export function validateGANModelOptions(options: GANModelOptions): void {
       fail(key, `must be an array of integers ≥ 1 (e.g. [128, 128]); got ${JSON.stringify(units)}`)
     }
   }
+  checkOneOf(options.architecture, ['dense', 'conv'], 'architecture')
+  checkPositiveInteger(options.filters, 'filters', 'Try 32.')
   if (options.output !== undefined && !['sigmoid', 'tanh', 'linear'].includes(options.output)) {
     fail('output', `must be 'sigmoid', 'tanh' or 'linear'; got ${JSON.stringify(options.output)}`)
   }
@@ -110,6 +128,8 @@ export function resolveGANModelOptions(
   const small = inputSize <= 4
   const generatorUnits = options.generatorUnits ?? (small ? [128, 128] : [256, 256])
   return {
+    architecture: options.architecture ?? 'dense',
+    filters: options.filters ?? 32,
     noiseDim: options.noiseDim ?? (small ? 8 : 32),
     generatorUnits,
     discriminatorUnits: options.discriminatorUnits ?? generatorUnits,

@@ -1,0 +1,180 @@
+/**
+ * DCGAN-style sub-networks (Radford et al., 2016) for images whose sides are multiples of 4:
+ * generator `noise → dense → (h/4, w/4, 2f) → BN, ReLU → 4×4 stride-2 transposed conv (f) → BN, ReLU →
+ * 4×4 stride-2 transposed conv → image`; discriminator `image → 4×4 stride-2 conv (f), leaky ReLU →
+ * 4×4 stride-2 conv (2f), leaky ReLU → dense → logit`. The discriminator has no batch normalisation:
+ * real and generated batches pass through it separately, and batch statistics would tell them apart.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  applyBatchNorm,
+  applyBatchNormTraced,
+  backpropBatchNorm,
+  batchNormStatistics,
+  batchNormVariables,
+  createBatchNorm,
+  disposeBatchNorm,
+  type BatchNormLayer,
+} from '../batchNorm'
+import { applyConv, applyConvTraced, backpropConv, createConv, type ConvLayer } from '../conv'
+import {
+  applyDense,
+  applyDenseTraced,
+  backpropDense,
+  createDense,
+  disposeLayers,
+  type Activation,
+  type DenseLayer,
+} from '../dense'
+import type { ImageShape } from '../dataset'
+import type { Random } from '../random'
+import type { GANStack } from './ganStack'
+
+const KERNEL = 4
+
+function disposeConvs(layers: readonly ConvLayer[]): void {
+  for (const layer of layers) {
+    layer.kernel.dispose()
+    layer.bias.dispose()
+  }
+}
+
+const convVariables = (layer: ConvLayer): tf.Variable[] => [layer.kernel, layer.bias]
+
+/** The DCGAN generator for images of `shape` from `noiseDim` values, `filters` channels at 2×. */
+export function convGenerator(
+  shape: ImageShape,
+  noiseDim: number,
+  filters: number,
+  output: Activation,
+  random: Random,
+): GANStack {
+  const [h, w, c] = shape
+  const inner = [h / 4, w / 4, 2 * filters] as const
+  const project = createDense(noiseDim, inner[0] * inner[1] * inner[2], 'linear', random, 'dcgG0')
+  const up: ConvLayer[] = [
+    createConv(KERNEL, 2 * filters, filters, 2, true, 'linear', random, 'dcgG1'),
+    createConv(KERNEL, filters, c, 2, true, output, random, 'dcgG2'),
+  ]
+  const norms: BatchNormLayer[] = [
+    createBatchNorm(2 * filters, 'dcgGn0'),
+    createBatchNorm(filters, 'dcgGn1'),
+  ]
+  const [norm0, norm1] = norms as [BatchNormLayer, BatchNormLayer]
+  const [up0, up1] = up as [ConvLayer, ConvLayer]
+  const flat = (images: tf.Tensor4D): tf.Tensor2D =>
+    tf.reshape(images, [images.shape[0], h * w * c])
+  return {
+    variables: () => [
+      project.kernel,
+      project.bias,
+      ...batchNormVariables(norm0),
+      ...convVariables(up0),
+      ...batchNormVariables(norm1),
+      ...convVariables(up1),
+    ],
+    statistics: () => norms.flatMap(batchNormStatistics),
+    infer: (z) => {
+      const projected = tf.reshape(applyDense(project, z), [z.shape[0], ...inner]) as tf.Tensor4D
+      const a = applyConv(up0, tf.relu(applyBatchNorm(norm0, projected)))
+      return flat(applyConv(up1, tf.relu(applyBatchNorm(norm1, a))))
+    },
+    forward: (z, updateStatistics) => {
+      const projectTrace = applyDenseTraced(project, z)
+      const projected = tf.reshape(projectTrace.output, [z.shape[0], ...inner]) as tf.Tensor4D
+      const n0 = applyBatchNormTraced(norm0, projected, updateStatistics)
+      const r0 = tf.relu(n0.output)
+      const c0 = applyConvTraced(up0, r0)
+      const n1 = applyBatchNormTraced(norm1, c0.output, updateStatistics)
+      const r1 = tf.relu(n1.output)
+      const c1 = applyConvTraced(up1, r1)
+      return {
+        output: flat(c1.output),
+        backward: (gradOutput, needInputGradient) => {
+          const g1 = backpropConv(up1, c1, tf.reshape(gradOutput, c1.output.shape), true)
+          const b1 = backpropBatchNorm(norm1, n1, tf.mul(g1.input as tf.Tensor4D, tf.step(r1)))
+          const g0 = backpropConv(up0, c0, b1.input, true)
+          const b0 = backpropBatchNorm(norm0, n0, tf.mul(g0.input as tf.Tensor4D, tf.step(r0)))
+          const p = backpropDense(
+            project,
+            projectTrace,
+            tf.reshape(b0.input, projectTrace.output.shape),
+            needInputGradient,
+          )
+          return {
+            grads: [
+              p.kernel,
+              p.bias,
+              b0.scale,
+              b0.shift,
+              g0.kernel,
+              g0.bias,
+              b1.scale,
+              b1.shift,
+              g1.kernel,
+              g1.bias,
+            ],
+            input: p.input,
+          }
+        },
+      }
+    },
+    dispose: () => {
+      disposeLayers([project])
+      disposeConvs(up)
+      norms.forEach(disposeBatchNorm)
+    },
+  }
+}
+
+/** The DCGAN discriminator for images of `shape`, `filters` channels then 2×. */
+export function convDiscriminator(shape: ImageShape, filters: number, random: Random): GANStack {
+  const [h, w, c] = shape
+  const down: ConvLayer[] = [
+    createConv(KERNEL, c, filters, 2, false, 'leakyRelu', random, 'dcgD0'),
+    createConv(KERNEL, filters, 2 * filters, 2, false, 'leakyRelu', random, 'dcgD1'),
+  ]
+  const [down0, down1] = down as [ConvLayer, ConvLayer]
+  const logit: DenseLayer = createDense(
+    (h / 4) * (w / 4) * 2 * filters,
+    1,
+    'linear',
+    random,
+    'dcgD2',
+  )
+  const images = (x: tf.Tensor2D): tf.Tensor4D => tf.reshape(x, [x.shape[0], h, w, c])
+  return {
+    variables: () => [...convVariables(down0), ...convVariables(down1), logit.kernel, logit.bias],
+    statistics: () => [],
+    infer: (x) => {
+      const features = applyConv(down1, applyConv(down0, images(x)))
+      return applyDense(logit, tf.reshape(features, [x.shape[0], -1]))
+    },
+    forward: (x) => {
+      const c0 = applyConvTraced(down0, images(x))
+      const c1 = applyConvTraced(down1, c0.output)
+      const logitTrace = applyDenseTraced(logit, tf.reshape(c1.output, [x.shape[0], -1]))
+      return {
+        output: logitTrace.output,
+        backward: (gradOutput, needInputGradient) => {
+          const l = backpropDense(logit, logitTrace, gradOutput, true)
+          const g1 = backpropConv(
+            down1,
+            c1,
+            tf.reshape(l.input as tf.Tensor2D, c1.output.shape),
+            true,
+          )
+          const g0 = backpropConv(down0, c0, g1.input as tf.Tensor4D, needInputGradient)
+          return {
+            grads: [g0.kernel, g0.bias, g1.kernel, g1.bias, l.kernel, l.bias],
+            input: g0.input && (tf.reshape(g0.input, x.shape) as tf.Tensor2D),
+          }
+        },
+      }
+    },
+    dispose: () => {
+      disposeConvs(down)
+      disposeLayers([logit])
+    },
+  }
+}
