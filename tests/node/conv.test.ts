@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { describe, expect, test } from 'vitest'
 import {
-  applyConv,
   applyConvTraced,
   backpropConv,
   createConv,
