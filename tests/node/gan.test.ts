@@ -9,6 +9,7 @@ import { toImageBatch } from '../../src/core/dataset'
 import { createRandom } from '../../src/core/random'
 import { ringCentres, ringOfGaussians, twoMoons, spiral } from '../../src/data/toy2d'
 import { loadDigits } from '../../src/data/digits'
+import { generateSprites } from '../../src/data/sprites'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
 
@@ -190,6 +191,44 @@ describe('GAN engine (Node)', () => {
     expect(tf.memory().numTensors).toBe(baseline)
   })
 
+  test('the convolutional GAN: seeded runs repeat exactly on WASM, samples do not depend on their batch, no leaks', async () => {
+    await switchBackend('wasm')
+    const sprites = generateSprites({ count: 128, seed: 4 }).images
+    const baseline = tf.memory().numTensors
+    const run = async () => {
+      const gan = new GAN({ architecture: 'conv', filters: 8, seed: 5 })
+      const result = await gan.fit(sprites, { epochs: 2, batchSize: 32 })
+      const four = await gan.sample(4, { seed: 1 })
+      const one = await gan.sample(1, { seed: 1 })
+      gan.dispose()
+      return { last: result.last, steps: result.steps, four, one }
+    }
+    const first = await run()
+    const second = await run()
+    expect(first.steps).toBe(8)
+    expect(second.last).toEqual(first.last)
+    expect(Array.from(second.four.data)).toEqual(Array.from(first.four.data))
+    expect(first.four.shape).toEqual([4, 28, 28, 1])
+    // Batch normalisation uses running statistics for sampling: a sample is the same alone.
+    expect(relativeGap(first.one.data, first.four.data.subarray(0, 784))).toBeLessThan(1e-5)
+    expect(first.last!.generatorLoss).toBeGreaterThan(0)
+    expect(tf.memory().numTensors).toBe(baseline)
+    await switchBackend('cpu')
+  }, 60_000)
+
+  test('the convolutional GAN restores its running statistics with its weights after DIVERGED', async () => {
+    const sprites = generateSprites({ count: 64, size: 8, seed: 4 }).images
+    const gan = new GAN({ architecture: 'conv', filters: 4, seed: 2, output: 'linear' })
+    await gan.fit(sprites, { epochs: 1, batchSize: 32 })
+    const before = await gan.sample(4, { seed: 3 })
+    const error = await gan
+      .fit(sprites, { epochs: 4, generatorLearningRate: 1e35, discriminatorLearningRate: 1e35 })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'DIVERGED' })
+    expect(Array.from((await gan.sample(4, { seed: 3 })).data)).toEqual(Array.from(before.data))
+    gan.dispose()
+  })
+
   test('bad options and input are typed errors', async () => {
     expect(() => new GAN({ noiseDim: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),
@@ -211,6 +250,16 @@ describe('GAN engine (Node)', () => {
       code: 'SHAPE_MISMATCH',
     })
     gan.dispose()
+    expect(() => new GAN({ architecture: 'cnn' as 'conv' })).toThrow(/architecture/)
+    expect(() => new GAN({ architecture: 'conv', filters: 0 })).toThrow(/filters/)
+    // A convolutional GAN needs images with sides that are multiples of 4: 2-D points are not.
+    const conv = new GAN({ architecture: 'conv' })
+    await expect(conv.fit(ring)).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
+    await expect(conv.fit(generateSprites({ count: 8, size: 10 }).images)).rejects.toMatchObject({
+      code: 'SHAPE_MISMATCH',
+      message: expect.stringMatching(/10×10/),
+    })
+    conv.dispose()
   })
 })
 
