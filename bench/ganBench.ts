@@ -6,10 +6,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { GAN } from '../src/core/gan/gan'
 import { VAE } from '../src/core/vae/vae'
 import { modeCoverage, precisionRecall } from '../src/core/gan/ganMetrics'
-import type { GANTrainOptions } from '../src/core/gan/ganOptions'
+import type { GANModelOptions, GANTrainOptions } from '../src/core/gan/ganOptions'
 import { toImageBatch, type ImageBatch } from '../src/core/dataset'
 import { ringCentres, ringOfGaussians } from '../src/data/toy2d'
 import { loadDigits } from '../src/data/digits'
+import { generateSprites } from '../src/data/sprites'
 
 export interface RingRow {
   readonly settings: string
@@ -24,6 +25,42 @@ export interface QualityRow {
   readonly steps: number
   readonly precision: number
   readonly recall: number
+  /** Training time so far (Node, WASM), when it applies. */
+  readonly seconds?: number
+}
+
+/** Held-out sprites the samples are compared with, and how many samples. */
+const SPRITE_PROBE = 500
+
+/**
+ * Precision/recall of GAN samples on 28×28 sprites against held-out sprites, at checkpoints of one
+ * training run.
+ */
+async function spriteCurve(
+  label: string,
+  options: GANModelOptions,
+  train: GANTrainOptions,
+  epochsPerCheckpoint: number,
+  checkpoints: number,
+  data: { train: ImageBatch; heldOut: ImageBatch },
+): Promise<QualityRow[]> {
+  const gan = new GAN({ seed: 1, ...options })
+  const rows: QualityRow[] = []
+  let seconds = 0
+  for (let c = 0; c < checkpoints; c++) {
+    const started = performance.now()
+    await gan.fit(data.train, { ...train, epochs: epochsPerCheckpoint })
+    seconds += (performance.now() - started) / 1000
+    const samples = await gan.sample(SPRITE_PROBE, { seed: 1 })
+    rows.push({
+      model: label,
+      steps: gan.trainedSteps,
+      seconds,
+      ...precisionRecall(data.heldOut.data, samples.data, 784),
+    })
+  }
+  gan.dispose()
+  return rows
 }
 
 async function ringCurve(
@@ -64,7 +101,7 @@ function split(images: ImageBatch, at: number): [ImageBatch, ImageBatch] {
 /** Runs the GAN quality benchmarks on the current backend. */
 export async function runGANBench(
   quick: boolean,
-): Promise<{ ring: RingRow[]; digits: QualityRow[] }> {
+): Promise<{ ring: RingRow[]; digits: QualityRow[]; sprites: QualityRow[] }> {
   await tf.setBackend('wasm')
   await tf.ready()
   const ring = [
@@ -104,5 +141,29 @@ export async function runGANBench(
     ...precisionRecall(heldOut.data, (await vae.sample(n, { seed: 1 })).data, d),
   })
   vae.dispose()
-  return { ring, digits }
+  const spriteData = {
+    train: generateSprites({ count: 2000, seed: 1 }).images,
+    heldOut: generateSprites({ count: SPRITE_PROBE, seed: 99 }).images,
+  }
+  const sprites: QualityRow[] = [
+    {
+      model: `${SPRITE_PROBE} training sprites (reference ceiling)`,
+      steps: 0,
+      ...precisionRecall(
+        spriteData.heldOut.data,
+        spriteData.train.data.subarray(0, SPRITE_PROBE * 784),
+        784,
+      ),
+    },
+    ...(await spriteCurve(
+      'conv (DCGAN) GAN, defaults',
+      { architecture: 'conv' },
+      {},
+      quick ? 1 : 10,
+      quick ? 1 : 4,
+      spriteData,
+    )),
+    ...(await spriteCurve('dense GAN, defaults', {}, {}, quick ? 1 : 40, 1, spriteData)),
+  ]
+  return { ring, digits, sprites }
 }

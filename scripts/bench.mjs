@@ -136,6 +136,15 @@ const lines = [
     (row) => `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} |`,
   ),
   '',
+  '## Sprites (28×28): precision / recall of 500 GAN samples against 500 held-out sprites (k = 3, pixel space; 2,000 training sprites, batch 64; WASM in Node)',
+  '',
+  '| model | steps | precision | recall | seconds |',
+  '|---|---|---|---|---|',
+  ...gan.sprites.map(
+    (row) =>
+      `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} | ${row.seconds === undefined ? '—' : fmt(row.seconds, 1)} |`,
+  ),
+  '',
   '## Bundle (esbuild, minified; React and ReactDOM external)',
   '',
   '| what | min | gzip | TF.js modules |',

@@ -105,7 +105,7 @@ const meta: Meta<ImageArgs> = {
   args: {
     dataset: 'digits',
     architecture: 'dense',
-    filters: 32,
+    filters: 16,
     generatorLearningRate: 0.0002,
     discriminatorLearningRate: 0.0002,
     discriminatorSteps: 1,
@@ -122,11 +122,19 @@ export default meta
 export const Digits: StoryObj<ImageArgs> = {}
 
 /**
- * A DCGAN-style convolutional GAN on 28×28 procedural sprites (a dense GAN's discriminator wins
- * outright on them; switch `architecture` to see it).
+ * A DCGAN-style convolutional GAN on 28×28 procedural sprites, with the conv family's default
+ * learning rates (the dense GAN's discriminator wins outright on sprites; switch `architecture`).
  */
 export const Sprites: StoryObj<ImageArgs> = {
-  args: { dataset: 'sprites', architecture: 'conv', epochs: 50, labelSmoothing: 0 },
+  args: {
+    dataset: 'sprites',
+    architecture: 'conv',
+    filters: 16,
+    generatorLearningRate: 0.0004,
+    discriminatorLearningRate: 0.0001,
+    labelSmoothing: 0,
+    epochs: 60,
+  },
 }
 
 /** The dense GAN on the same sprites, for comparison. */

@@ -103,7 +103,7 @@ export class GAN extends GenerativeModel<GANNetwork> {
     options: GANTrainOptions = {},
     hooks: FitHooks<GANHistoryPoint> = {},
   ): Promise<TrainResult<GANHistoryPoint>> {
-    const train = resolveGANTrainOptions(options)
+    const train = resolveGANTrainOptions(options, this.modelOptions.architecture)
     if (this.shape) assertImageShape(data, this.shape)
     else if (this.modelOptions.architecture === 'conv') {
       assertConvolutionalShape(data.shape, 'the convolutional GAN')
