@@ -25,7 +25,7 @@ function Plane(props: {
   return <GANPlane model={gan} data={ring} size={200} gridSize={24} samples={256} />
 }
 
-function Digits(props: { options: UseGANOptions; onResult: (gan: UseGANResult) => void }) {
+function ImageGAN(props: { options: UseGANOptions; onResult: (gan: UseGANResult) => void }) {
   const gan = useGAN(props.options)
   const { onResult } = props
   useEffect(() => {
@@ -75,7 +75,7 @@ describe('useGAN in real Chromium', () => {
   test('SampleGrid and InterpolationSlider work with a GAN handle as with a VAE', async () => {
     let gan: UseGANResult | undefined
     const screen = await render(
-      <Digits
+      <ImageGAN
         options={{ data: { name: 'digits', limit: 256 }, backend: 'wasm', epochs: 2, seed: 1 }}
         onResult={(g) => (gan = g)}
       />,
@@ -95,7 +95,7 @@ describe('useGAN in real Chromium', () => {
   test('asking a GAN on images for the 2-D view is a typed error in its state', async () => {
     let gan: UseGANResult | undefined
     await render(
-      <Digits
+      <ImageGAN
         options={{ data: { name: 'digits', limit: 64 }, backend: 'wasm', epochs: 1 }}
         onResult={(g) => (gan = g)}
       />,
@@ -106,5 +106,49 @@ describe('useGAN in real Chromium', () => {
     expect(gan!.error?.message).toMatch(/2-D/)
     // Still usable.
     expect((await gan!.sample(2, { seed: 1 })).shape).toEqual([2, 8, 8, 1])
+  })
+})
+
+describe('useGAN with the convolutional family', () => {
+  test('trains on sprites and SampleGrid draws its samples', async () => {
+    let gan: UseGANResult | undefined
+    const screen = await render(
+      <ImageGAN
+        options={{
+          data: { name: 'sprites', count: 64, size: 28 },
+          architecture: 'conv',
+          filters: 8,
+          backend: 'wasm',
+          epochs: 2,
+          batchSize: 32,
+          seed: 1,
+        }}
+        onResult={(g) => (gan = g)}
+      />,
+    )
+    await gan!.train()
+    await waitFor(() => gan!.status === 'ready')
+    expect(gan!.history.length).toBe(4)
+    const grid = () =>
+      screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement | null
+    await waitFor(() => grid() !== null && distinctLevels(canvasPixels(grid()!)) > 8)
+  })
+
+  test('asking for the convolutional family on 2-D points is a typed error in its state', async () => {
+    let gan: UseGANResult | undefined
+    await render(
+      <ImageGAN
+        options={{
+          data: ringOfGaussians({ count: 256, seed: 1 }),
+          architecture: 'conv',
+          backend: 'wasm',
+          epochs: 1,
+        }}
+        onResult={(g) => (gan = g)}
+      />,
+    )
+    await expect(gan!.train()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
+    await waitFor(() => gan!.error?.code === 'SHAPE_MISMATCH')
+    expect(gan!.error?.message).toMatch(/multiples of 4/)
   })
 })

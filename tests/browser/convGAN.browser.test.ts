@@ -1,20 +1,9 @@
 import * as Comlink from 'comlink'
-import { useEffect } from 'react'
-import { afterEach, describe, expect, test } from 'vitest'
-import { cleanup, render } from 'vitest-browser-react'
+import { describe, expect, test } from 'vitest'
 import type { WorkerHost } from '../../workers/host'
 import type { GANHistoryPoint } from '../../src/core/gan/gan'
-import { useGAN, type UseGANOptions, type UseGANResult } from '../../src/react/useGAN'
-import { SampleGrid } from '../../src/components/SampleGrid'
-import { ringOfGaussians } from '../../src/data/toy2d'
-import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
-
-afterEach(async () => {
-  await cleanup()
-})
 
 const sprites = { name: 'sprites', count: 64, size: 28 } as const
-const ring = ringOfGaussians({ count: 256, seed: 1 })
 
 /** Samples of a barely trained convolutional GAN (same seed, tiny learning rate) on `backend`. */
 async function convGANOn(backend: 'wasm' | 'webgl' | 'webgpu'): Promise<Float32Array> {
@@ -61,58 +50,5 @@ describe('the convolutional GAN in the real worker', () => {
       }
       expect(largest, backend).toBeLessThan(2e-3)
     }
-  })
-})
-
-function Sprites(props: { options: UseGANOptions; onResult: (gan: UseGANResult) => void }) {
-  const gan = useGAN(props.options)
-  const { onResult } = props
-  useEffect(() => {
-    onResult(gan)
-  }, [gan, onResult])
-  return <SampleGrid model={gan} rows={2} columns={4} />
-}
-
-describe('useGAN with the convolutional family', () => {
-  test('trains on sprites and SampleGrid draws its samples', async () => {
-    let gan: UseGANResult | undefined
-    const screen = await render(
-      <Sprites
-        options={{
-          data: sprites,
-          architecture: 'conv',
-          filters: 8,
-          backend: 'wasm',
-          epochs: 2,
-          batchSize: 32,
-          seed: 1,
-        }}
-        onResult={(g) => (gan = g)}
-      />,
-    )
-    await gan!.train()
-    await waitFor(() => gan!.status === 'ready')
-    expect(gan!.history.length).toBe(4)
-    const grid = () =>
-      screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement | null
-    await waitFor(() => grid() !== null && distinctLevels(canvasPixels(grid()!)) > 8)
-  })
-
-  test('asking for the convolutional family on 2-D points is a typed error in its state', async () => {
-    let gan: UseGANResult | undefined
-    await render(
-      <Sprites
-        options={{
-          data: ring,
-          architecture: 'conv',
-          backend: 'wasm',
-          epochs: 1,
-        }}
-        onResult={(g) => (gan = g)}
-      />,
-    )
-    await expect(gan!.train()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
-    await waitFor(() => gan!.error?.code === 'SHAPE_MISMATCH')
-    expect(gan!.error?.message).toMatch(/multiples of 4/)
   })
 })
