@@ -11,7 +11,7 @@ import { serveStatic } from '../../scripts/staticServer.mjs'
 // live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
 // and draw atoms, code a patch and denoise.
 describe('Storybook', () => {
-  test('the VAE, sparse coding and anomaly playgrounds train in the worker and draw', async () => {
+  test('the VAE, sparse coding, anomaly and convolutional GAN playgrounds train in the worker and draw', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
     const built = spawnSync('npx', ['storybook', 'build', '--quiet', '-o', out], {
       encoding: 'utf8',
@@ -73,6 +73,13 @@ describe('Storybook', () => {
         .getByText(/anomaly score [\d.e-]+, threshold [\d.e-]+: (anomalous|normal)/)
         .waitFor({ timeout: 90_000 })
       await page.locator('canvas.lk-reconstruction-grid').waitFor()
+
+      // The convolutional GAN story trains one epoch of sprites (32 steps) and draws its samples.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-gan-on-images--sprites&viewMode=story&args=epochs:1`,
+      )
+      await page.getByText(/ready.*epoch 1\/1 · step 32/).waitFor({ timeout: 90_000 })
+      await page.locator('canvas.lk-sample-grid').waitFor()
       expect(pageErrors).toEqual([])
     } finally {
       await browser.close()
