@@ -12,6 +12,7 @@ import { generateSprites } from '../src/data/sprites'
 import type { ImageBatch } from '../src/core/dataset'
 import type { VAEModelOptions } from '../src/core/vae/vaeOptions'
 import { median } from './lassoProblem'
+import { createRandom } from '../src/core/random'
 
 export interface ThroughputRow {
   readonly model: string
@@ -89,6 +90,57 @@ async function drift(backend: 'cpu' | 'wasm', steps: number): Promise<DriftRow> 
   }
 }
 
+/** The five large matrix products of one reference-VAE step on WASM, timed alone. */
+export interface GemmFloorRow {
+  /** Milliseconds for the five products, median over repetitions. */
+  readonly milliseconds: number
+  /** 128 samples / that time: what a step could reach if nothing but these products ran. */
+  readonly samplesPerSecondBound: number
+}
+
+/**
+ * Times, on WASM, the five 128 × 784 × 400 matrix products every training step of the reference
+ * VAE needs (encoder and decoder forward, the decoder's input gradient, two kernel gradients), with
+ * operands laid out as the engine lays them out (no transpose flags). A ceiling for the engine.
+ */
+async function gemmFloor(reps: number): Promise<GemmFloorRow> {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const random = createRandom(1)
+  const tensor = (rows: number, columns: number): tf.Tensor2D =>
+    tf.tensor2d(random.normals(rows * columns), [rows, columns])
+  const x = tensor(128, 784)
+  const xT = tensor(784, 128)
+  const w1 = tensor(784, 400)
+  const w2 = tensor(400, 784)
+  const w2T = tensor(784, 400)
+  const h = tensor(128, 400)
+  const hT = tensor(400, 128)
+  const g = tensor(128, 784)
+  const gh = tensor(128, 400)
+  const products = (): tf.Tensor =>
+    tf.tidy(() =>
+      tf.addN([
+        tf.sum(tf.matMul(x, w1)),
+        tf.sum(tf.matMul(h, w2)),
+        tf.sum(tf.matMul(g, w2T)),
+        tf.sum(tf.matMul(hT, g)),
+        tf.sum(tf.matMul(xT, gh)),
+      ]),
+    )
+  const times: number[] = []
+  for (let r = 0; r < reps + 2; r++) {
+    const started = performance.now()
+    const result = products()
+    await result.data()
+    result.dispose()
+    if (r >= 2) times.push(performance.now() - started)
+  }
+  for (const t of [x, xT, w1, w2, w2T, h, hT, g, gh]) t.dispose()
+  const milliseconds = median(times)
+  return { milliseconds, samplesPerSecondBound: (128 * 1000) / milliseconds }
+}
+
 /** Writes the reference model's training rows (28×28 sprites) as raw float32, for the PyTorch side. */
 export function writeReferenceRows(path: string, count: number): void {
   const images = generateSprites({ count, size: 28, seed: 1 }).images
@@ -101,7 +153,7 @@ export function writeReferenceRows(path: string, count: number): void {
 /** Runs the Node benchmarks. `quick` keeps each figure to a few seconds (for CI). */
 export async function runNodeBench(
   quick: boolean,
-): Promise<{ throughput: ThroughputRow[]; drift: DriftRow[] }> {
+): Promise<{ throughput: ThroughputRow[]; drift: DriftRow[]; gemmFloor: GemmFloorRow }> {
   const digits = loadDigits().images
   const sprites = generateSprites({ count: quick ? 600 : 2000, size: 28, seed: 1 }).images
   const rows: ThroughputRow[] = []
@@ -128,5 +180,5 @@ export async function runNodeBench(
     )
   }
   const driftRows = [await drift('wasm', quick ? 100 : 1000)]
-  return { throughput: rows, drift: driftRows }
+  return { throughput: rows, drift: driftRows, gemmFloor: await gemmFloor(quick ? 5 : 30) }
 }

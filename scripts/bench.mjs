@@ -219,6 +219,9 @@ const lines = [
             (r) =>
               `| latentkit engine in Node, ${r.backend} | ${fmt(r.samplesPerSecond)} | ${fmt(r.samplesPerSecond / torch.samplesPerSecond['1'], 2)}× |`,
           ),
+        `| ceiling: the step's five 128×784×400 matrix products alone on WASM (${fmt(node.gemmFloor.milliseconds, 1)} ms), nothing else | ${fmt(node.gemmFloor.samplesPerSecondBound)} | ${fmt(node.gemmFloor.samplesPerSecondBound / torch.samplesPerSecond['1'], 2)}× |`,
+        '',
+        'The ceiling row times only the matrix products every step of this model needs (TF.js WASM, XNNPACK, 128-bit SIMD, one thread: TF.js enables WASM threads only in cross-origin-isolated pages, and not in Node); no engine built on these kernels can train faster than it.',
       ]
     : ['No python3 with torch here (Debian: `apt-get install python3-torch`); skipped.']),
   '',

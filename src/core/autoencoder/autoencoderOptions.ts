@@ -40,7 +40,11 @@ export interface AutoencoderModelOptions {
   readonly hiddenUnits?: readonly number[]
   /** `'denoising'` only: Gaussian noise or masking. Default `'gaussian'`. */
   readonly corruption?: Corruption
-  /** `'denoising'` only: noise standard deviation (`'gaussian'`) or fraction of pixels zeroed (`'mask'`). Default 0.2 / 0.25. */
+  /**
+   * `'denoising'` only: noise standard deviation (`'gaussian'`) or fraction of pixels zeroed
+   * (`'mask'`). Default 0.05 / 0.25. (On a validation draw of the anomaly benchmark, image AUROC
+   * for σ 0.02 / 0.05 / 0.1 / 0.2 / 0.3 was 0.935 / 0.937 / 0.927 / 0.915 / 0.905.)
+   */
   readonly corruptionLevel?: number
   /** `'sparse'` only: weight of the L1 penalty on the code, per image. Default `0.01`. */
   readonly sparsity?: number
@@ -136,7 +140,7 @@ export function resolveAutoencoderOptions(
     codeSize: options.codeSize ?? (small ? 8 : 32),
     hiddenUnits: kind === 'linear' ? [] : (options.hiddenUnits ?? (small ? [128] : [256])),
     corruption,
-    corruptionLevel: options.corruptionLevel ?? (corruption === 'mask' ? 0.25 : 0.2),
+    corruptionLevel: options.corruptionLevel ?? (corruption === 'mask' ? 0.25 : 0.05),
     sparsity: options.sparsity ?? 0.01,
     seed: options.seed ?? 1,
   }
