@@ -224,19 +224,36 @@ describe('anomaly scoring', () => {
     expect(tf.memory().numTensors).toBe(before)
   }, 120_000)
 
-  test('the VAE scores images the same way', async () => {
+  test('the VAE scores images the same way, with its own likelihood per pixel', async () => {
     await switchBackend('wasm')
+    const images: ImageBatch = { data: digits.data.slice(0, 640), shape: [10, 8, 8, 1] }
     const vae = new VAE({ seed: 1 })
     await vae.fit(digits, { epochs: 2 })
     const threshold = await vae.anomaly.calibrate(digits, { percentile: 95 })
-    const scored = await vae.anomaly.score({
-      data: digits.data.slice(0, 640),
-      shape: [10, 8, 8, 1],
-    })
+    const scored = await vae.anomaly.score(images)
     expect(scored.scores.length).toBe(10)
     expect(scored.maps.shape).toEqual([10, 8, 8, 1])
     expect(scored.threshold).toBe(threshold)
+    // Unsmoothed, a Bernoulli VAE's map is each pixel's cross-entropy under its reconstruction.
+    const raw = await vae.anomaly.score(images, { smoothing: 0 })
+    const means = await vae.reconstruct(images)
+    const crossEntropy = Float32Array.from(images.data, (x, i) => {
+      const p = means.data[i] as number
+      return -(x * Math.log(p) + (1 - x) * Math.log(1 - p))
+    })
+    expect(relativeGap(raw.maps.data, crossEntropy)).toBeLessThan(1e-4)
     vae.dispose()
+    // A Gaussian VAE's is the squared error.
+    const gaussian = new VAE({ seed: 1, likelihood: 'gaussian' })
+    await gaussian.fit(digits, { epochs: 1 })
+    const squared = await gaussian.anomaly.score(images, { smoothing: 0 })
+    const reconstructed = await gaussian.reconstruct(images)
+    const errors = Float32Array.from(
+      images.data,
+      (x, i) => (x - (reconstructed.data[i] as number)) ** 2,
+    )
+    expect(relativeGap(squared.maps.data, errors)).toBeLessThan(1e-4)
+    gaussian.dispose()
   })
 
   test('bad autoencoder options get typed errors', () => {

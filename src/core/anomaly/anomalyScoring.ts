@@ -107,8 +107,28 @@ export function smoothMaps(maps: ImageBatch, r: number): void {
   }
 }
 
-/** Per-pixel squared error of `reconstructions` against `images`, averaged over channels. */
-export function errorMaps(images: ImageBatch, reconstructions: ImageBatch): ImageBatch {
+/**
+ * How a pixel's error is measured — each model's own negative log-likelihood, so the map says how
+ * unlikely the pixel is under the model: `'squared'` (Gaussian likelihood: autoencoders, Gaussian
+ * VAE) or `'bernoulli'` (Bernoulli likelihood: the default VAE), the cross-entropy
+ * `−[x log p + (1 − x) log(1 − p)]` of the pixel `x` under the reconstruction `p`.
+ */
+export type PixelError = 'squared' | 'bernoulli'
+
+/** Reconstructions are clamped to [ε, 1 − ε] before a logarithm. */
+const PROBABILITY_FLOOR = 1e-6
+
+function pixelCrossEntropy(x: number, p: number): number {
+  const q = Math.min(Math.max(p, PROBABILITY_FLOOR), 1 - PROBABILITY_FLOOR)
+  return -(x * Math.log(q) + (1 - x) * Math.log(1 - q))
+}
+
+/** Per-pixel error of `reconstructions` against `images` (see {@link PixelError}), averaged over channels. */
+export function errorMaps(
+  images: ImageBatch,
+  reconstructions: ImageBatch,
+  pixelError: PixelError = 'squared',
+): ImageBatch {
   const [n, h, w, c] = images.shape
   if (reconstructions.data.length !== images.data.length) {
     throw new ShapeMismatchError(
@@ -119,8 +139,9 @@ export function errorMaps(images: ImageBatch, reconstructions: ImageBatch): Imag
   for (let p = 0; p < data.length; p++) {
     let sum = 0
     for (let k = 0; k < c; k++) {
-      const d = (images.data[p * c + k] as number) - (reconstructions.data[p * c + k] as number)
-      sum += d * d
+      const x = images.data[p * c + k] as number
+      const r = reconstructions.data[p * c + k] as number
+      sum += pixelError === 'bernoulli' ? pixelCrossEntropy(x, r) : (x - r) * (x - r)
     }
     data[p] = sum / c
   }
@@ -213,8 +234,9 @@ export function scoreReconstructions(
   reconstructions: ImageBatch,
   options: ScoreOptions,
   threshold: number | undefined,
+  pixelError: PixelError = 'squared',
 ): AnomalyScores {
-  const maps = errorMaps(images, reconstructions)
+  const maps = errorMaps(images, reconstructions, pixelError)
   const resolved = resolveScoreOptions(options)
   smoothMaps(maps, resolved.smoothing ?? defaultSmoothing(images.shape[1], images.shape[2]))
   const scores = reduceMaps(maps, resolved)
@@ -235,7 +257,15 @@ export class AnomalyScorer {
   private value: number | undefined
   private reductionUsed: ScoreOptions | undefined
 
-  constructor(private readonly reconstruct: (images: ImageBatch) => Promise<ImageBatch>) {}
+  /**
+   * @param reconstruct the model's reconstruction of images.
+   * @param pixelError the model's per-pixel error (asked at each scoring: a model may learn its
+   * likelihood only when built). Default squared error.
+   */
+  constructor(
+    private readonly reconstruct: (images: ImageBatch) => Promise<ImageBatch>,
+    private readonly pixelError: () => PixelError = () => 'squared',
+  ) {}
 
   /** The threshold in force, if any. */
   get threshold(): number | undefined {
@@ -258,7 +288,13 @@ export class AnomalyScorer {
   async score(images: ImageBatch, options: ScoreOptions = {}): Promise<AnomalyScores> {
     const resolved = { ...(this.reductionUsed ?? {}), ...options }
     resolveScoreOptions(resolved)
-    return scoreReconstructions(images, await this.reconstruct(images), resolved, this.value)
+    return scoreReconstructions(
+      images,
+      await this.reconstruct(images),
+      resolved,
+      this.value,
+      this.pixelError(),
+    )
   }
 
   /** Sets the threshold to a percentile (default 99th) of the scores of `images` (normal data). */
@@ -276,6 +312,7 @@ export class AnomalyScorer {
       await this.reconstruct(images),
       reduction,
       undefined,
+      this.pixelError(),
     )
     this.value = percentile(scores, p)
     this.reductionUsed = reduction

@@ -51,8 +51,15 @@ export interface VAEHistoryPoint {
  * ```
  */
 export class VAE extends GenerativeModel<VAENetwork> {
-  /** Anomaly scores (reconstruction error maps) and the calibrated threshold of this model. */
-  readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
+  /**
+   * Anomaly scores and the calibrated threshold of this model. The maps are each pixel's negative
+   * log-likelihood: cross-entropy under the (default) Bernoulli likelihood, squared error under the
+   * Gaussian one.
+   */
+  readonly anomaly = new AnomalyScorer(
+    (images) => this.reconstruct(images),
+    () => (this.network?.options.likelihood === 'gaussian' ? 'squared' : 'bernoulli'),
+  )
   private readonly modelOptions: VAEModelOptions
   private readonly adam = new AdamSlot()
   private shuffleRandom: Random | undefined
