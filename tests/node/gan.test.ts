@@ -138,6 +138,11 @@ describe('GAN engine (Node)', () => {
     expect(ganHealth(lost).discriminatorWinning).toBe(true)
     const collapsed = [...calm, { discriminatorLoss: 1.2, diversity: 0.05 }]
     expect(ganHealth(collapsed).collapsing).toBe(true)
+    // Low diversity from the start (an untrained generator) is not a fall.
+    const starting = [{ discriminatorLoss: 1.3, diversity: 0.1 }]
+    expect(ganHealth(starting)).toMatchObject({ diversity: 0.1, collapsing: false })
+    const recovering = [...starting, { discriminatorLoss: 1.3, diversity: 0.2 }]
+    expect(ganHealth(recovering).collapsing).toBe(false)
   })
 
   test('the 2-D view: heatmap over the plane, generated points; 2-D only', async () => {

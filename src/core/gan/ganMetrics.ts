@@ -69,7 +69,11 @@ export interface GANHealth {
   readonly discriminatorWinning: boolean
   /** Latest sample diversity relative to the data's (1 ≈ as diverse as the data). */
   readonly diversity: number | undefined
-  /** Diversity fell below 0.25 of the data's: samples are collapsing onto few outputs. */
+  /**
+   * Diversity fell below 0.25 of the data's and to under half its highest value in the history:
+   * samples are collapsing onto few outputs. (An untrained generator starts with little diversity;
+   * that is not a fall.)
+   */
   readonly collapsing: boolean
 }
 
@@ -87,17 +91,16 @@ export function ganHealth(
       ? recent.reduce((s, p) => s + p.discriminatorLoss, 0) / recent.length
       : Infinity
   let diversity: number | undefined
-  for (let i = history.length - 1; i >= 0; i--) {
-    const value = history[i]?.diversity
-    if (value !== undefined) {
-      diversity = value
-      break
-    }
+  let peak = 0
+  for (const point of history) {
+    if (point.diversity === undefined) continue
+    diversity = point.diversity
+    peak = Math.max(peak, point.diversity)
   }
   return {
     discriminatorWinning: recent.length >= Math.min(window, 5) && meanLoss < 0.05,
     diversity,
-    collapsing: diversity !== undefined && diversity < 0.25,
+    collapsing: diversity !== undefined && diversity < 0.25 && diversity < 0.5 * peak,
   }
 }
 
