@@ -3,7 +3,7 @@ import type { ImageBatch, ImageShape } from './dataset'
 import { InvalidOptionError } from './errors'
 import { interpolationPath, type InterpolationMethod } from './interpolate'
 import { createRandom } from './random'
-import { TrainableModel } from './trainableModel'
+import { TrainableModel, type ModelNetwork } from './trainableModel'
 
 /** Options of `sample`. */
 export interface SampleOptions {
@@ -22,8 +22,9 @@ export interface InterpolateOptions {
  * `interpolate`).
  */
 export abstract class GenerativeModel<
-  Network extends { dispose(): void },
-> extends TrainableModel<Network> {
+  Network extends ModelNetwork,
+  Options extends object,
+> extends TrainableModel<Network, Options> {
   /** Size of the latent (or noise) vectors the decoder takes. */
   protected abstract latentSize(network: Network): number
   /** Decodes latents into samples. Runs inside `tf.tidy`. */

@@ -2,15 +2,35 @@ import type { ImageShape } from './dataset'
 import { BusyError, NotTrainedError } from './errors'
 import type { TrainingCounters } from './trainingLoop'
 
+/** What a model's network must offer: its resolved options, and a way to free its tensors. */
+export interface ModelNetwork {
+  readonly options: object
+  dispose(): void
+}
+
 /**
- * What every trainable model shares: the network's life cycle (built on the first fit), the step
- * counters, the guard against two trainings at once, and `reset`/`dispose`.
+ * What every trainable model shares: its model options (checked when it is made), the network's
+ * life cycle (built on the first fit), the step counters, the guard against two trainings at once,
+ * and `reset`/`dispose`.
  */
-export abstract class TrainableModel<Network extends { dispose(): void }> {
+export abstract class TrainableModel<Network extends ModelNetwork, Options extends object> {
   protected network: Network | undefined
   protected shape: ImageShape | undefined
   protected readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
+  /** The options as given (a copy), resolved against the data on the first fit. */
+  protected readonly modelOptions: Options
   private fitting = false
+
+  /** Throws `INVALID_OPTION` (through `validate`) before anything is built. */
+  protected constructor(options: Options, validate: (options: Options) => void) {
+    validate(options)
+    this.modelOptions = { ...options }
+  }
+
+  /** Options with defaults resolved, known after the first fit. */
+  get resolvedOptions(): Network['options'] | undefined {
+    return this.network?.options
+  }
 
   /** Frees optimiser state and anything else beyond the network. */
   protected abstract resetExtras(): void

@@ -24,7 +24,6 @@ import {
   validateAutoencoderModelOptions,
   type AutoencoderModelOptions,
   type AutoencoderTrainOptions,
-  type ResolvedAutoencoderOptions,
 } from './autoencoderOptions'
 
 /** Loss of one training step, per image. */
@@ -53,23 +52,18 @@ export interface AutoencoderHistoryPoint {
  * const { scores, maps, anomalous } = await ae.anomaly.score(testImages)
  * ```
  */
-export class Autoencoder extends TrainableModel<AutoencoderNetwork | ConvAutoencoderNetwork> {
+export class Autoencoder extends TrainableModel<
+  AutoencoderNetwork | ConvAutoencoderNetwork,
+  AutoencoderModelOptions
+> {
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
-  private readonly modelOptions: AutoencoderModelOptions
   private readonly adam = new AdamSlot()
   private shuffleRandom: Random | undefined
   private corruptionRandom: Random | undefined
 
   constructor(options: AutoencoderModelOptions = {}) {
-    super()
-    validateAutoencoderModelOptions(options)
-    this.modelOptions = { ...options }
-  }
-
-  /** Options with defaults resolved, known after the first fit. */
-  get resolvedOptions(): ResolvedAutoencoderOptions | undefined {
-    return this.network?.options
+    super(options, validateAutoencoderModelOptions)
   }
 
   /** The linear autoencoder's decoder weights (`codeSize × inputSize`), spanning its learned subspace. */

@@ -22,7 +22,6 @@ import {
   validateGANModelOptions,
   type GANModelOptions,
   type GANTrainOptions,
-  type ResolvedGANModelOptions,
   type ResolvedGANTrainOptions,
 } from './ganOptions'
 
@@ -74,8 +73,7 @@ export interface View2D {
  * (`architecture: 'conv'`) — framework-free.
  * Same life cycle as {@link VAE}: `fit` continues training; `sample`, `generate`, `interpolate` run it.
  */
-export class GAN extends GenerativeModel<GANNetwork> {
-  private readonly modelOptions: GANModelOptions
+export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
   private generatorOptimizer: tf.Optimizer | undefined
   private discriminatorOptimizer: tf.Optimizer | undefined
   private optimizerKey = ''
@@ -84,14 +82,7 @@ export class GAN extends GenerativeModel<GANNetwork> {
   private dataBounds: readonly [number, number, number, number] | undefined
 
   constructor(options: GANModelOptions = {}) {
-    super()
-    validateGANModelOptions(options)
-    this.modelOptions = { ...options }
-  }
-
-  /** Options with defaults resolved, known after the first fit. */
-  get resolvedOptions(): ResolvedGANModelOptions | undefined {
-    return this.network?.options
+    super(options, validateGANModelOptions)
   }
 
   /**

@@ -32,7 +32,6 @@ import {
   resolveSparseCodingTrainOptions,
   validateSparseCodingModelOptions,
   validateSparseEncodeOptions,
-  type ResolvedSparseCodingOptions,
   type SparseCodingModelOptions,
   type SparseCodingTrainOptions,
   type SparseEncodeOptions,
@@ -117,20 +116,12 @@ function dataRangeOf(values: Float32Array): number {
  * model.dispose()
  * ```
  */
-export class SparseCoding extends TrainableModel<SparseDictionary> {
-  private readonly modelOptions: SparseCodingModelOptions
+export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingModelOptions> {
   private shuffleRandom: Random | undefined
   private positionRandom: Random | undefined
 
   constructor(options: SparseCodingModelOptions = {}) {
-    super()
-    validateSparseCodingModelOptions(options)
-    this.modelOptions = { ...options }
-  }
-
-  /** Options with defaults resolved, known after the first fit. */
-  get resolvedOptions(): ResolvedSparseCodingOptions | undefined {
-    return this.network?.options
+    super(options, validateSparseCodingModelOptions)
   }
 
   /** Shape of one patch (`[p, p, channels]`), known after the first fit. */

@@ -50,7 +50,7 @@ export interface VAEHistoryPoint {
  * vae.dispose()
  * ```
  */
-export class VAE extends GenerativeModel<VAENetwork> {
+export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
   /**
    * Anomaly scores and the calibrated threshold of this model. The maps are each pixel's negative
    * log-likelihood: cross-entropy under the (default) Bernoulli likelihood, squared error under the
@@ -60,20 +60,12 @@ export class VAE extends GenerativeModel<VAENetwork> {
     (images) => this.reconstruct(images),
     () => (this.network?.options.likelihood === 'gaussian' ? 'squared' : 'bernoulli'),
   )
-  private readonly modelOptions: VAEModelOptions
   private readonly adam = new AdamSlot()
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
 
   constructor(options: VAEModelOptions = {}) {
-    super()
-    validateVAEModelOptions(options)
-    this.modelOptions = { ...options }
-  }
-
-  /** Options with defaults resolved, known after the first fit. */
-  get resolvedOptions(): ResolvedVAEModelOptions | undefined {
-    return this.network?.options
+    super(options, validateVAEModelOptions)
   }
 
   /**
