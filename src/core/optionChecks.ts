@@ -13,6 +13,20 @@ export function checkPositiveInteger(value: number | undefined, name: string, hi
   }
 }
 
+/** Throws `INVALID_OPTION` unless `value` is undefined or an array of layer sizes (integers ≥ 1). */
+export function checkLayerSizes(
+  value: readonly number[] | undefined,
+  name: string,
+  example: string,
+): void {
+  if (value !== undefined && (!Array.isArray(value) || !value.every(isPositiveInteger))) {
+    throw new InvalidOptionError(
+      `${name} must be an array of integers ≥ 1 (e.g. ${example}); got ${JSON.stringify(value)}`,
+      { option: name },
+    )
+  }
+}
+
 /** Throws `INVALID_OPTION` unless `value` is undefined or a finite number > 0. */
 export function checkPositiveNumber(value: number | undefined, name: string, hint: string): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) {

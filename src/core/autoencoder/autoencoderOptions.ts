@@ -9,7 +9,7 @@ import {
   checkPositiveInteger,
   checkPositiveNumber,
   checkSeed,
-  isPositiveInteger,
+  checkLayerSizes,
 } from '../optionChecks'
 
 /**
@@ -88,22 +88,19 @@ export function validateAutoencoderModelOptions(options: AutoencoderModelOptions
     )
   }
   checkPositiveInteger(options.codeSize, 'codeSize', 'Try 8 for the digits or 32 for 28×28 images.')
-  if (options.hiddenUnits !== undefined) {
-    if (!Array.isArray(options.hiddenUnits) || !options.hiddenUnits.every(isPositiveInteger)) {
-      throw new InvalidOptionError(
-        `hiddenUnits must be an array of integers ≥ 1 (e.g. [128]); got ${JSON.stringify(options.hiddenUnits)}`,
-        { option: 'hiddenUnits' },
-      )
-    }
-    if (options.kind === 'linear' && options.hiddenUnits.length > 0) {
-      throw new InvalidOptionError(
-        `a linear autoencoder has no hidden layers; got hiddenUnits ${JSON.stringify(options.hiddenUnits)}. Leave hiddenUnits out or use kind 'plain'`,
-        { option: 'hiddenUnits' },
-      )
-    }
+  checkLayerSizes(options.hiddenUnits, 'hiddenUnits', '[128]')
+  if (
+    options.kind === 'linear' &&
+    options.hiddenUnits !== undefined &&
+    options.hiddenUnits.length > 0
+  ) {
+    throw new InvalidOptionError(
+      `a linear autoencoder has no hidden layers; got hiddenUnits ${JSON.stringify(options.hiddenUnits)}. Leave hiddenUnits out or use kind 'plain'`,
+      { option: 'hiddenUnits' },
+    )
   }
   checkOneOf(options.corruption, CORRUPTIONS, 'corruption')
-  checkPositiveNumber(options.corruptionLevel, 'corruptionLevel', 'Try 0.2.')
+  checkPositiveNumber(options.corruptionLevel, 'corruptionLevel', 'Try 0.05.')
   if (
     options.corruption === 'mask' &&
     options.corruptionLevel !== undefined &&

@@ -1,6 +1,12 @@
 /** GAN options, defaults and validation. Pure TypeScript (the client validates with it too). */
 import { InvalidOptionError } from '../errors'
-import { checkOneOf, checkPositiveInteger } from '../optionChecks'
+import {
+  checkLayerSizes,
+  checkOneOf,
+  checkPositiveInteger,
+  checkPositiveNumber,
+  checkSeed,
+} from '../optionChecks'
 
 /** How the generator's output is squashed: `'sigmoid'` for data in [0, 1], `'linear'` for any real data. */
 export type GANOutput = 'sigmoid' | 'tanh' | 'linear'
@@ -67,49 +73,28 @@ export interface ResolvedGANModelOptions {
 /** Train options with defaults filled in. */
 export type ResolvedGANTrainOptions = Required<GANTrainOptions>
 
-const isPositiveInteger = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1
-
 function fail(option: string, message: string): never {
   throw new InvalidOptionError(`${option} ${message}`, { option })
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateGANModelOptions(options: GANModelOptions): void {
-  if (options.noiseDim !== undefined && !isPositiveInteger(options.noiseDim)) {
-    fail(
-      'noiseDim',
-      `must be an integer ≥ 1; got ${options.noiseDim}. Try 8 for 2-D data, 32 for images.`,
-    )
-  }
-  for (const key of ['generatorUnits', 'discriminatorUnits'] as const) {
-    const units = options[key]
-    if (units !== undefined && (!Array.isArray(units) || !units.every(isPositiveInteger))) {
-      fail(key, `must be an array of integers ≥ 1 (e.g. [128, 128]); got ${JSON.stringify(units)}`)
-    }
-  }
+  checkPositiveInteger(options.noiseDim, 'noiseDim', 'Try 8 for 2-D data, 32 for images.')
+  checkLayerSizes(options.generatorUnits, 'generatorUnits', '[128, 128]')
+  checkLayerSizes(options.discriminatorUnits, 'discriminatorUnits', '[128, 128]')
   checkOneOf(options.architecture, ['dense', 'conv'], 'architecture')
-  checkPositiveInteger(options.filters, 'filters', 'Try 32.')
-  if (options.output !== undefined && !['sigmoid', 'tanh', 'linear'].includes(options.output)) {
-    fail('output', `must be 'sigmoid', 'tanh' or 'linear'; got ${JSON.stringify(options.output)}`)
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    fail('seed', `must be a finite number; got ${options.seed}`)
-  }
+  checkPositiveInteger(options.filters, 'filters', 'Try 16.')
+  checkOneOf(options.output, ['sigmoid', 'tanh', 'linear'], 'output')
+  checkSeed(options.seed)
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
 export function validateGANTrainOptions(options: GANTrainOptions): void {
-  for (const key of ['epochs', 'batchSize', 'discriminatorSteps'] as const) {
-    const value = options[key]
-    if (value !== undefined && !isPositiveInteger(value))
-      fail(key, `must be an integer ≥ 1; got ${value}`)
-  }
-  for (const key of ['generatorLearningRate', 'discriminatorLearningRate'] as const) {
-    const value = options[key]
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      fail(key, `must be a finite number > 0; got ${value}. Try 0.0002.`)
-    }
-  }
+  checkPositiveInteger(options.epochs, 'epochs', 'Try 20.')
+  checkPositiveInteger(options.batchSize, 'batchSize', 'Try 64.')
+  checkPositiveInteger(options.discriminatorSteps, 'discriminatorSteps', 'Try 1.')
+  checkPositiveNumber(options.generatorLearningRate, 'generatorLearningRate', 'Try 0.0002.')
+  checkPositiveNumber(options.discriminatorLearningRate, 'discriminatorLearningRate', 'Try 0.0002.')
   if (options.beta1 !== undefined && !(options.beta1 >= 0 && options.beta1 < 1)) {
     fail('beta1', `must lie in [0, 1); got ${options.beta1}. Try 0.5.`)
   }

@@ -7,7 +7,7 @@ import {
   checkPositiveInteger,
   checkPositiveNumber,
   checkSeed,
-  isPositiveInteger,
+  checkLayerSizes,
 } from '../optionChecks'
 
 /** Likelihood of the decoder, which decides the reconstruction term. */
@@ -64,14 +64,7 @@ export type ResolvedVAETrainOptions = Required<VAETrainOptions>
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateVAEModelOptions(options: VAEModelOptions): void {
   checkPositiveInteger(options.latentDim, 'latentDim', 'Try 2 for a plottable space or 8–32.')
-  if (options.hiddenUnits !== undefined) {
-    if (!Array.isArray(options.hiddenUnits) || !options.hiddenUnits.every(isPositiveInteger)) {
-      throw new InvalidOptionError(
-        `hiddenUnits must be an array of integers ≥ 1 (e.g. [128]); got ${JSON.stringify(options.hiddenUnits)}`,
-        { option: 'hiddenUnits' },
-      )
-    }
-  }
+  checkLayerSizes(options.hiddenUnits, 'hiddenUnits', '[128]')
   if (
     options.likelihood !== undefined &&
     options.likelihood !== 'bernoulli' &&
