@@ -11,7 +11,7 @@ import {
   type ReactNode,
 } from 'react'
 import type { DataInput, ImageShape } from '../core/dataset'
-import type { AnomalyScores } from '../core/anomaly/anomalyScoring'
+import type { AnomalyScores, PixelError } from '../core/anomaly/anomalyScoring'
 import { fromWireError, type LatentkitError } from '../core/errors'
 import { prepareImage, type AnomalyImageSource, type PreparedImage } from './anomalyImage'
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
@@ -19,6 +19,12 @@ import { imageToRGBA, type ImageColorMap } from './imagePixels'
 import { isTrained } from './modelHandle'
 import { paintImage } from './drawGrid'
 import { useLatestAsync } from '../react/useLatestAsync'
+
+/** The legend's name for each model's per-pixel error. */
+const PIXEL_ERROR_NAMES: Record<PixelError, string> = {
+  squared: 'squared error',
+  bernoulli: 'cross-entropy',
+}
 
 /** What {@link AnomalyHeatmap} needs from a model; `useAutoencoder`'s and `useVAE`'s results fit. */
 export interface AnomalySource {
@@ -292,7 +298,9 @@ export function AnomalyHeatmap({
         <div style={{ display: 'flex', justifyContent: 'space-between' }}>
           <span>0</span>
           {threshold !== undefined ? <span>threshold {threshold.toPrecision(3)}</span> : null}
-          <span>{top.toPrecision(3)} (squared error)</span>
+          <span>
+            {top.toPrecision(3)} ({PIXEL_ERROR_NAMES[scored.result.pixelError]})
+          </span>
         </div>
       </div>
       <figcaption className="lk-anomaly-heatmap__summary" style={{ fontSize: 13 }}>

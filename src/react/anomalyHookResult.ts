@@ -7,8 +7,9 @@ export interface AnomalyHookResult {
   /** The anomaly threshold, once calibrated or set (undefined before). */
   readonly threshold: number | undefined
   /**
-   * Scores `images`: per-pixel squared-error maps (smoothed), one score per image (the mean of the
-   * top 5 % of its map by default) and, once calibrated, which are above the threshold.
+   * Scores `images`: per-pixel error maps under the model's likelihood (smoothed), one score per
+   * image (the mean of the top 5 % of its map by default) and, once calibrated, which are above the
+   * threshold.
    */
   score(images: DataInput, options?: ScoreOptions): Promise<AnomalyScores>
   /**

@@ -84,6 +84,7 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
     const scored = await ae!.score(defect)
     await ae!.setThreshold(scored.scores[0]! / 2)
     await expect.element(screen.getByText('Anomalous', { exact: true })).toBeInTheDocument()
+    await expect.element(screen.getByText(/\(squared error\)$/)).toBeInTheDocument()
     const canvas = screen.container.querySelector(
       'canvas.lk-anomaly-heatmap__canvas',
     ) as HTMLCanvasElement
@@ -161,16 +162,17 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
     expect(scores.scores.length).toBe(1)
   })
 
-  test('useVAE scores and calibrates the same way', async () => {
+  test('useVAE scores and calibrates the same way; its heatmap is in cross-entropy', async () => {
     let vae: UseVAEResult | undefined
+    const grey: ImageBatch = { data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }
     const Holder = () => {
       const result = useVAE({ data: { name: 'digits', limit: 256 }, epochs: 2, backend: 'wasm' })
       useEffect(() => {
         vae = result
       }, [result])
-      return null
+      return <AnomalyHeatmap model={result} image={grey} scale={4} />
     }
-    await render(<Holder />)
+    const screen = await render(<Holder />)
     await waitFor(() => vae !== undefined)
     await vae!.train()
     await waitFor(() => vae!.status === 'ready')
@@ -182,6 +184,8 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
     })
     expect(scored.maps.shape).toEqual([2, 8, 8, 1])
     expect(scored.anomalous?.length).toBe(2)
+    expect(scored.pixelError).toBe('bernoulli')
+    await expect.element(screen.getByText(/\(cross-entropy\)$/)).toBeInTheDocument()
   })
 })
 

@@ -242,6 +242,7 @@ describe('anomaly scoring', () => {
       return -(x * Math.log(p) + (1 - x) * Math.log(1 - p))
     })
     expect(relativeGap(raw.maps.data, crossEntropy)).toBeLessThan(1e-4)
+    expect(raw.pixelError).toBe('bernoulli')
     vae.dispose()
     // A Gaussian VAE's is the squared error.
     const gaussian = new VAE({ seed: 1, likelihood: 'gaussian' })
@@ -253,6 +254,7 @@ describe('anomaly scoring', () => {
       (x, i) => (x - (reconstructed.data[i] as number)) ** 2,
     )
     expect(relativeGap(squared.maps.data, errors)).toBeLessThan(1e-4)
+    expect(squared.pixelError).toBe('squared')
     gaussian.dispose()
   })
 

@@ -1,5 +1,5 @@
 /**
- * Anomaly scores from reconstructions: a per-pixel squared-error map, an image score reduced from it,
+ * Anomaly scores from reconstructions: a per-pixel error map, an image score reduced from it,
  * a threshold calibrated on the training data's scores, and ROC AUC to measure it all. Pure
  * TypeScript, so the main thread may use it too.
  */
@@ -34,8 +34,13 @@ export interface CalibrateOptions extends ScoreOptions {
 export interface AnomalyScores {
   /** One score per image (the reduced error map). */
   readonly scores: Float32Array
-  /** Per-pixel squared error, averaged over channels and smoothed (see `smoothing`), `[n, h, w, 1]`. */
+  /**
+   * Per-pixel error (see `pixelError`), averaged over channels and smoothed (see `smoothing`),
+   * `[n, h, w, 1]`.
+   */
   readonly maps: ImageBatch
+  /** How the maps measure a pixel's error: the model's own negative log-likelihood. */
+  readonly pixelError: PixelError
   /** The threshold in force, if the model was calibrated (or given one). */
   readonly threshold: number | undefined
   /** 1 where the score is above the threshold; absent before calibration. */
@@ -189,11 +194,11 @@ export function checkPercentile(value: number): void {
   }
 }
 
-/** Throws `INVALID_OPTION` unless `threshold` is a finite number ≥ 0 (scores are squared errors). */
+/** Throws `INVALID_OPTION` unless `threshold` is a finite number ≥ 0 (scores are mean pixel errors). */
 export function checkThreshold(value: number): void {
   if (!(Number.isFinite(value) && value >= 0)) {
     throw new InvalidOptionError(
-      `threshold must be a finite number ≥ 0 (scores are mean squared errors); got ${value}. Call calibrate() for one from the training data`,
+      `threshold must be a finite number ≥ 0 (scores are mean pixel errors); got ${value}. Call calibrate() for one from the training data`,
       { option: 'threshold' },
     )
   }
@@ -243,6 +248,7 @@ export function scoreReconstructions(
   return {
     scores,
     maps,
+    pixelError,
     threshold,
     anomalous:
       threshold === undefined ? undefined : Uint8Array.from(scores, (s) => (s > threshold ? 1 : 0)),
