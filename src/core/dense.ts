@@ -8,9 +8,7 @@ export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'linear'
 export const LEAKY_SLOPE = 0.2
 
 /** A fully connected layer with its own variables, built outside any optimizer call. */
-export interface DenseLayer {
-  readonly kernel: tf.Variable
-  readonly bias: tf.Variable
+export interface DenseLayer extends WeightedLayer {
   readonly activation: Activation
 }
 
@@ -92,13 +90,19 @@ export function createDense(
   }))
 }
 
-/** The variables of a list of layers, in a stable order. */
-export function layerVariables(layers: readonly DenseLayer[]): tf.Variable[] {
+/** What every layer (dense or convolutional) holds: a kernel and a bias. */
+export interface WeightedLayer {
+  readonly kernel: tf.Variable
+  readonly bias: tf.Variable
+}
+
+/** The variables of a list of layers (kernel, bias, kernel, …), in a stable order. */
+export function layerVariables(layers: readonly WeightedLayer[]): tf.Variable[] {
   return layers.flatMap((layer) => [layer.kernel, layer.bias])
 }
 
 /** Disposes a list of layers. */
-export function disposeLayers(layers: readonly DenseLayer[]): void {
+export function disposeLayers(layers: readonly WeightedLayer[]): void {
   for (const layer of layers) {
     layer.kernel.dispose()
     layer.bias.dispose()

@@ -7,7 +7,16 @@ import {
   type ConvLayer,
   type ConvTrace,
 } from '../conv'
-import { applyDense, applyDenseTraced, backpropDense, createDense, type DenseLayer } from '../dense'
+import {
+  applyDense,
+  applyDenseTraced,
+  backpropDense,
+  createDense,
+  disposeLayers,
+  layerVariables,
+  type DenseLayer,
+  type WeightedLayer,
+} from '../dense'
 import type { ImageShape } from '../dataset'
 import { createRandom, deriveSeed } from '../random'
 import type { AutoencoderLossTerms } from './autoencoderNetwork'
@@ -53,14 +62,7 @@ export class ConvAutoencoderNetwork {
   }
 
   variables(): tf.Variable[] {
-    return [
-      ...this.convs.flatMap((l) => [l.kernel, l.bias]),
-      this.toCode.kernel,
-      this.toCode.bias,
-      this.fromCode.kernel,
-      this.fromCode.bias,
-      ...this.deconvs.flatMap((l) => [l.kernel, l.bias]),
-    ]
+    return layerVariables(this.layers())
   }
 
   /** No single decoder matrix: only the linear autoencoder has one. */
@@ -153,14 +155,12 @@ export class ConvAutoencoderNetwork {
     }
   }
 
+  /** Every layer, input to output. */
+  private layers(): WeightedLayer[] {
+    return [...this.convs, this.toCode, this.fromCode, ...this.deconvs]
+  }
+
   dispose(): void {
-    for (const layer of [...this.convs, ...this.deconvs]) {
-      layer.kernel.dispose()
-      layer.bias.dispose()
-    }
-    for (const layer of [this.toCode, this.fromCode]) {
-      layer.kernel.dispose()
-      layer.bias.dispose()
-    }
+    disposeLayers(this.layers())
   }
 }

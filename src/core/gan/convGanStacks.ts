@@ -23,6 +23,7 @@ import {
   backpropDense,
   createDense,
   disposeLayers,
+  layerVariables,
   type Activation,
   type DenseLayer,
 } from '../dense'
@@ -31,15 +32,6 @@ import type { Random } from '../random'
 import type { GANStack } from './ganStack'
 
 const KERNEL = 4
-
-function disposeConvs(layers: readonly ConvLayer[]): void {
-  for (const layer of layers) {
-    layer.kernel.dispose()
-    layer.bias.dispose()
-  }
-}
-
-const convVariables = (layer: ConvLayer): tf.Variable[] => [layer.kernel, layer.bias]
 
 /** The DCGAN generator for images of `shape` from `noiseDim` values, `filters` channels at 2×. */
 export function convGenerator(
@@ -69,9 +61,9 @@ export function convGenerator(
       project.kernel,
       project.bias,
       ...batchNormVariables(norm0),
-      ...convVariables(up0),
+      ...layerVariables([up0]),
       ...batchNormVariables(norm1),
-      ...convVariables(up1),
+      ...layerVariables([up1]),
     ],
     statistics: () => norms.flatMap(batchNormStatistics),
     infer: (z) => {
@@ -120,8 +112,7 @@ export function convGenerator(
       }
     },
     dispose: () => {
-      disposeLayers([project])
-      disposeConvs(up)
+      disposeLayers([project, ...up])
       norms.forEach(disposeBatchNorm)
     },
   }
@@ -144,7 +135,7 @@ export function convDiscriminator(shape: ImageShape, filters: number, random: Ra
   )
   const images = (x: tf.Tensor2D): tf.Tensor4D => tf.reshape(x, [x.shape[0], h, w, c])
   return {
-    variables: () => [...convVariables(down0), ...convVariables(down1), logit.kernel, logit.bias],
+    variables: () => layerVariables([down0, down1, logit]),
     statistics: () => [],
     infer: (x) => {
       const features = applyConv(down1, applyConv(down0, images(x)))
@@ -173,8 +164,7 @@ export function convDiscriminator(shape: ImageShape, filters: number, random: Ra
       }
     },
     dispose: () => {
-      disposeConvs(down)
-      disposeLayers([logit])
+      disposeLayers([...down, logit])
     },
   }
 }
