@@ -4,6 +4,11 @@
  */
 import { InvalidOptionError } from '../errors'
 import {
+  resolveAdamTrainOptions,
+  validateAdamTrainOptions,
+  type AdamTrainOptions,
+} from '../adamTrainOptions'
+import {
   checkNonNegativeNumber,
   checkOneOf,
   checkPositiveInteger,
@@ -53,14 +58,7 @@ export interface AutoencoderModelOptions {
 }
 
 /** How to train. These may change between calls of `train`. */
-export interface AutoencoderTrainOptions {
-  /** Passes over the data per call of `train`. Default `20`. */
-  readonly epochs?: number
-  /** Images per step. Default `64`. */
-  readonly batchSize?: number
-  /** Adam learning rate. Default `0.001`. */
-  readonly learningRate?: number
-}
+export type AutoencoderTrainOptions = AdamTrainOptions
 
 /** Model options with every default filled in for a given input size. */
 export interface ResolvedAutoencoderOptions {
@@ -116,11 +114,7 @@ export function validateAutoencoderModelOptions(options: AutoencoderModelOptions
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
-export function validateAutoencoderTrainOptions(options: AutoencoderTrainOptions): void {
-  checkPositiveInteger(options.epochs, 'epochs', 'Try 20.')
-  checkPositiveInteger(options.batchSize, 'batchSize', 'Try 64.')
-  checkPositiveNumber(options.learningRate, 'learningRate', 'Try 0.001.')
-}
+export const validateAutoencoderTrainOptions = validateAdamTrainOptions
 
 /** Fills in the defaults for data with `inputSize` values per image. */
 export function resolveAutoencoderOptions(
@@ -144,13 +138,4 @@ export function resolveAutoencoderOptions(
 }
 
 /** Fills in the training defaults. */
-export function resolveAutoencoderTrainOptions(
-  options: AutoencoderTrainOptions,
-): Required<AutoencoderTrainOptions> {
-  validateAutoencoderTrainOptions(options)
-  return {
-    epochs: options.epochs ?? 20,
-    batchSize: options.batchSize ?? 64,
-    learningRate: options.learningRate ?? 0.001,
-  }
-}
+export const resolveAutoencoderTrainOptions = resolveAdamTrainOptions

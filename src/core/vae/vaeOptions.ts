@@ -4,6 +4,11 @@
  */
 import { InvalidOptionError } from '../errors'
 import {
+  resolveAdamTrainOptions,
+  validateAdamTrainOptions,
+  type AdamTrainOptions,
+} from '../adamTrainOptions'
+import {
   checkPositiveInteger,
   checkPositiveNumber,
   checkSeed,
@@ -39,14 +44,7 @@ export interface VAEModelOptions {
 }
 
 /** How to train. These may change between calls of `train`. */
-export interface VAETrainOptions {
-  /** Passes over the data per call of `train`. Default `20`. */
-  readonly epochs?: number
-  /** Images per step. Default `64`. */
-  readonly batchSize?: number
-  /** Adam learning rate. Default `0.001`. */
-  readonly learningRate?: number
-}
+export type VAETrainOptions = AdamTrainOptions
 
 /** Model options with every default filled in for a given input size. */
 export interface ResolvedVAEModelOptions {
@@ -85,11 +83,7 @@ export function validateVAEModelOptions(options: VAEModelOptions): void {
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
-export function validateVAETrainOptions(options: VAETrainOptions): void {
-  checkPositiveInteger(options.epochs, 'epochs', 'Try 20.')
-  checkPositiveInteger(options.batchSize, 'batchSize', 'Try 64.')
-  checkPositiveNumber(options.learningRate, 'learningRate', 'Try 0.001.')
-}
+export const validateVAETrainOptions = validateAdamTrainOptions
 
 /** Fills in the defaults for data with `inputSize` values per image. */
 export function resolveVAEModelOptions(
@@ -109,11 +103,4 @@ export function resolveVAEModelOptions(
 }
 
 /** Fills in the training defaults. */
-export function resolveVAETrainOptions(options: VAETrainOptions): ResolvedVAETrainOptions {
-  validateVAETrainOptions(options)
-  return {
-    epochs: options.epochs ?? 20,
-    batchSize: options.batchSize ?? 64,
-    learningRate: options.learningRate ?? 0.001,
-  }
-}
+export const resolveVAETrainOptions = resolveAdamTrainOptions
