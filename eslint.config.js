@@ -35,6 +35,7 @@ export default tseslint.config(
       'node_modules',
       'bench/report.*',
       'src/data/digitsData.ts',
+      'assembly',
     ],
   },
   js.configs.recommended,

@@ -46,6 +46,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // Node 20's V8 has relaxed SIMD behind a flag; the kernels' relaxed build is tested here too.
+          execArgv: ['--experimental-wasm-relaxed-simd'],
           include: [
             'tests/node/**/*.test.ts',
             'tests/ssr/**/*.test.tsx',

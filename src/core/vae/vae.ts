@@ -16,11 +16,14 @@ import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLo
 import { GenerativeModel } from '../generativeModel'
 import { AdamSlot } from '../adamSlot'
 import { VAENetwork } from './vaeNetwork'
+import { FusedVAETrainer } from './fusedVAETrainer'
+import { compileKernels, KernelMemory } from '../kernels/wasmKernels'
 import {
   resolveVAEModelOptions,
   resolveVAETrainOptions,
   validateVAEModelOptions,
   type ResolvedVAEModelOptions,
+  type ResolvedVAETrainOptions,
   type VAEModelOptions,
   type VAETrainOptions,
 } from './vaeOptions'
@@ -61,6 +64,7 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     () => (this.network?.options.likelihood === 'gaussian' ? 'squared' : 'bernoulli'),
   )
   private readonly adam = new AdamSlot()
+  private fused: FusedVAETrainer | undefined
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
 
@@ -108,15 +112,37 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
 
   private async runEpochs(
     data: ImageBatch,
-    train: Required<VAETrainOptions>,
+    train: ResolvedVAETrainOptions,
     hooks: FitHooks<VAEHistoryPoint>,
   ): Promise<TrainResult<VAEHistoryPoint>> {
     const network = this.network as VAENetwork
     const noise = this.noiseRandom as Random
-    const optimizer = this.adam.get(train.learningRate)
     const n = data.shape[0]
     const latentDim = network.options.latentDim
     const variables = network.variables()
+    const fused = await this.fusedTrainer(network, train)
+    if (fused) {
+      return runTrainingLoop<VAEHistoryPoint>(
+        {
+          sampleCount: n,
+          batchSize: train.batchSize,
+          epochs: train.epochs,
+          shuffle: this.shuffleRandom as Random,
+          counters: this.counters,
+          variables,
+          step: async (indices) => {
+            const epsilon = noise.normals(indices.length * latentDim)
+            return fused.step(variables, data.data, indices, epsilon, train.learningRate)
+          },
+          diverged: (values, step, epoch) => {
+            fused.resetOptimizer()
+            return this.adam.diverged(values.loss, step, epoch, train.learningRate)
+          },
+        },
+        hooks,
+      )
+    }
+    const optimizer = this.adam.get(train.learningRate)
     const all = tf.tensor2d(data.data, [n, network.inputSize])
     try {
       return await runTrainingLoop<VAEHistoryPoint>(
@@ -148,6 +174,27 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     } finally {
       all.dispose()
     }
+  }
+
+  /**
+   * The fused WebAssembly trainer when it applies (WASM backend, `fusedKernels` on, SIMD present),
+   * kept across calls (it holds the Adam moments) while the batch fits.
+   */
+  private async fusedTrainer(
+    network: VAENetwork,
+    train: ResolvedVAETrainOptions,
+  ): Promise<FusedVAETrainer | undefined> {
+    if (!train.fusedKernels || tf.getBackend() !== 'wasm') return undefined
+    if (this.fused && this.fused.maxBatch >= train.batchSize) return this.fused
+    const compiled = await compileKernels()
+    if (!compiled) return undefined
+    this.fused = new FusedVAETrainer(
+      new KernelMemory(compiled),
+      network.inputSize,
+      network.options,
+      train.batchSize,
+    )
+    return this.fused
   }
 
   /** Posterior means of `images`. */
@@ -211,6 +258,7 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
 
   protected resetExtras(): void {
     this.adam.dispose()
+    this.fused = undefined
     this.anomaly.clear()
   }
 }

@@ -1,0 +1,286 @@
+// latentkit's fused training kernels, compiled by AssemblyScript to WebAssembly SIMD (two builds: one
+// with relaxed-SIMD fused multiply-add, one without). Every pointer is a byte offset into this
+// module's memory; every matrix holds float32 values. `npm run build:kernels` regenerates
+// src/core/kernels/kernelBinaries.ts from this file.
+
+/** a·b + c, fused where the engine has relaxed SIMD. */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.relaxed_madd<f32>(a, b, c) : f32x4.add(f32x4.mul(a, b), c)
+}
+
+/** First byte past the module's static data: where the caller may start allocating. */
+export function heapBase(): usize {
+  return __heap_base
+}
+
+/**
+ * C (M×N, row-major) = A·B, or C += A·B when `accumulate` is 1. Element (i, k) of A is at
+ * a + 4(i·ai + k·ak) and element (k, j) of B at b + 4(k·bk + j·bj), so either may be a transposed
+ * view. `panel` is scratch for 8·K floats: B is packed eight columns at a time (kept in L1 while every
+ * row of A streams past), and a 4×8 block of C lives in eight SIMD registers over the whole of K.
+ */
+export function gemm(
+  a: usize, ai: i32, ak: i32,
+  b: usize, bk: i32, bj: i32,
+  c: usize, M: i32, K: i32, N: i32,
+  accumulate: i32, panel: usize,
+): void {
+  const stepA = <usize>ak << 2
+  const rowA = <usize>ai << 2
+  for (let j0 = 0; j0 < N; j0 += 8) {
+    const width = min(8, N - j0)
+    packPanel(b, bk, bj, j0, width, K, panel)
+    let i = 0
+    for (; i + 4 <= M; i += 4) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+      let pa0 = a + <usize>i * rowA
+      let pa1 = pa0 + rowA
+      let pa2 = pa1 + rowA
+      let pa3 = pa2 + rowA
+      let pb = panel
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(pb)
+        const b1 = v128.load(pb, 16)
+        let s = v128.load32_splat(pa0)
+        c00 = madd(s, b0, c00)
+        c01 = madd(s, b1, c01)
+        s = v128.load32_splat(pa1)
+        c10 = madd(s, b0, c10)
+        c11 = madd(s, b1, c11)
+        s = v128.load32_splat(pa2)
+        c20 = madd(s, b0, c20)
+        c21 = madd(s, b1, c21)
+        s = v128.load32_splat(pa3)
+        c30 = madd(s, b0, c30)
+        c31 = madd(s, b1, c31)
+        pa0 += stepA
+        pa1 += stepA
+        pa2 += stepA
+        pa3 += stepA
+        pb += 32
+      }
+      const out = c + (<usize>(i * N + j0) << 2)
+      const rowC = <usize>N << 2
+      storeRow(out, c00, c01, width, accumulate)
+      storeRow(out + rowC, c10, c11, width, accumulate)
+      storeRow(out + 2 * rowC, c20, c21, width, accumulate)
+      storeRow(out + 3 * rowC, c30, c31, width, accumulate)
+    }
+    for (; i < M; i++) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+      let pa0 = a + <usize>i * rowA
+      let pb = panel
+      for (let k = 0; k < K; k++) {
+        const s = v128.load32_splat(pa0)
+        c00 = madd(s, v128.load(pb), c00)
+        c01 = madd(s, v128.load(pb, 16), c01)
+        pa0 += stepA
+        pb += 32
+      }
+      storeRow(c + (<usize>(i * N + j0) << 2), c00, c01, width, accumulate)
+    }
+  }
+}
+
+/** Copies B[:, j0 : j0 + width] into `panel` as K rows of eight floats, zero padded. */
+@inline function packPanel(b: usize, bk: i32, bj: i32, j0: i32, width: i32, K: i32, panel: usize): void {
+  for (let k = 0; k < K; k++) {
+    const dst = panel + (<usize>k << 5)
+    const src = b + (<usize>(k * bk + j0 * bj) << 2)
+    if (width == 8 && bj == 1) {
+      v128.store(dst, v128.load(src))
+      v128.store(dst, v128.load(src, 16), 16)
+    } else {
+      for (let jj = 0; jj < 8; jj++) {
+        store<f32>(dst + (<usize>jj << 2), jj < width ? load<f32>(src + (<usize>(jj * bj) << 2)) : 0)
+      }
+    }
+  }
+}
+
+@inline function storeRow(dst: usize, lo: v128, hi: v128, width: i32, accumulate: i32): void {
+  if (width == 8) {
+    if (accumulate) {
+      lo = f32x4.add(lo, v128.load(dst))
+      hi = f32x4.add(hi, v128.load(dst, 16))
+    }
+    v128.store(dst, lo)
+    v128.store(dst, hi, 16)
+    return
+  }
+  for (let jj = 0; jj < width; jj++) {
+    const v = jj < 4 ? lane(lo, jj) : lane(hi, jj - 4)
+    const p = dst + (<usize>jj << 2)
+    store<f32>(p, accumulate ? load<f32>(p) + v : v)
+  }
+}
+
+@inline function lane(v: v128, index: i32): f32 {
+  if (index == 0) return f32x4.extract_lane(v, 0)
+  if (index == 1) return f32x4.extract_lane(v, 1)
+  if (index == 2) return f32x4.extract_lane(v, 2)
+  return f32x4.extract_lane(v, 3)
+}
+
+/** c[i, j] += bias[j] over an M×N matrix, then ReLU in place when `relu` is 1. */
+export function addBias(c: usize, bias: usize, M: i32, N: i32, relu: i32): void {
+  const zero = f32x4.splat(0)
+  for (let i = 0; i < M; i++) {
+    const row = c + (<usize>(i * N) << 2)
+    let j = 0
+    for (; j + 4 <= N; j += 4) {
+      const p = row + (<usize>j << 2)
+      let v = f32x4.add(v128.load(p), v128.load(bias + (<usize>j << 2)))
+      if (relu) v = f32x4.max(v, zero)
+      v128.store(p, v)
+    }
+    for (; j < N; j++) {
+      const p = row + (<usize>j << 2)
+      let v = load<f32>(p) + load<f32>(bias + (<usize>j << 2))
+      if (relu && v < 0) v = 0
+      store<f32>(p, v)
+    }
+  }
+}
+
+/** grad[i] = 0 where out[i] ≤ 0 (ReLU's derivative from its output), over n values. */
+export function reluBackward(grad: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2
+    v128.store(grad + p, v128.and(v128.load(grad + p), f32x4.gt(v128.load(out + p), zero)))
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2
+    if (load<f32>(out + p) <= 0) store<f32>(grad + p, 0)
+  }
+}
+
+/** dst[j] = Σ_i src[i, j] over an M×N matrix (a dense layer's bias gradient). */
+export function columnSums(src: usize, dst: usize, M: i32, N: i32): void {
+  memory.fill(dst, 0, <usize>N << 2)
+  for (let i = 0; i < M; i++) {
+    const row = src + (<usize>(i * N) << 2)
+    let j = 0
+    for (; j + 4 <= N; j += 4) {
+      const q = dst + (<usize>j << 2)
+      v128.store(q, f32x4.add(v128.load(q), v128.load(row + (<usize>j << 2))))
+    }
+    for (; j < N; j++) {
+      const q = dst + (<usize>j << 2)
+      store<f32>(q, load<f32>(q) + load<f32>(row + (<usize>j << 2)))
+    }
+  }
+}
+
+/**
+ * Bernoulli negative log-likelihood of `x` under logits `raw` (n values): returns
+ * Σ softplus(l) − x·l, and writes grad = (sigmoid(l) − x)·scale.
+ */
+export function bernoulliLoss(raw: usize, x: usize, grad: usize, n: i32, scale: f32): f64 {
+  let total: f64 = 0
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2
+    const l = load<f32>(raw + p)
+    const t = load<f32>(x + p)
+    const e = Mathf.exp(-Mathf.abs(l))
+    const softplus = max(l, 0) + Mathf.log1p(e)
+    total += <f64>(softplus - t * l)
+    const sigmoid: f32 = l >= 0 ? <f32>1 / (<f32>1 + e) : e / (<f32>1 + e)
+    store<f32>(grad + p, (sigmoid - t) * scale)
+  }
+  return total
+}
+
+/**
+ * Gaussian negative log-likelihood without its constant: returns Σ (x − μ)², and writes
+ * grad = (μ − x)·scale.
+ */
+export function squaredError(raw: usize, x: usize, grad: usize, n: i32, scale: f32): f64 {
+  let total: f64 = 0
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2
+    const d = load<f32>(raw + p) - load<f32>(x + p)
+    total += <f64>(d * d)
+    store<f32>(grad + p, d * scale)
+  }
+  return total
+}
+
+/** std = exp(½·logVar), z = mean + std·eps, over n values. */
+export function reparameterise(mean: usize, logVar: usize, eps: usize, std: usize, z: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2
+    const s = Mathf.exp(0.5 * load<f32>(logVar + p))
+    store<f32>(std + p, s)
+    store<f32>(z + p, load<f32>(mean + p) + s * load<f32>(eps + p))
+  }
+}
+
+/**
+ * KL(N(mean, e^logVar) ‖ N(0, 1)) summed over n values, and the gradients at the two heads given the
+ * gradient at z (`gradZ`, overwritten by the mean's gradient): ∂/∂μ = gradZ + klScale·μ,
+ * ∂/∂logVar = ½·gradZ·eps·std + klScale·½(e^logVar − 1).
+ */
+export function klBackward(
+  mean: usize, logVar: usize, eps: usize, std: usize,
+  gradZ: usize, gradLogVar: usize, n: i32, klScale: f32,
+): f64 {
+  let total: f64 = 0
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2
+    const mu = load<f32>(mean + p)
+    const lv = load<f32>(logVar + p)
+    const s = load<f32>(std + p)
+    const variance = s * s
+    total += <f64>(-0.5 * (1 + lv - mu * mu - variance))
+    const g = load<f32>(gradZ + p)
+    store<f32>(gradZ + p, g + klScale * mu)
+    store<f32>(gradLogVar + p, 0.5 * g * load<f32>(eps + p) * s + klScale * 0.5 * (variance - 1))
+  }
+  return total
+}
+
+/**
+ * One Adam step over n parameters, the way TF.js's `tf.train.adam` computes it:
+ * m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g², p ← p − rate·(m / c1) / (√(v / c2) + ε),
+ * with c1 = 1 − β1^t and c2 = 1 − β2^t.
+ */
+export function adam(
+  p: usize, g: usize, m: usize, v: usize, n: i32,
+  rate: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, epsilon: f32,
+): void {
+  const b1 = f32x4.splat(beta1)
+  const b2 = f32x4.splat(beta2)
+  const a1 = f32x4.splat(1 - beta1)
+  const a2 = f32x4.splat(1 - beta2)
+  const inv1 = f32x4.splat(1 / c1)
+  const inv2 = f32x4.splat(1 / c2)
+  const lr = f32x4.splat(rate)
+  const eps = f32x4.splat(epsilon)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2
+    const grad = v128.load(g + o)
+    const mNew = f32x4.add(f32x4.mul(v128.load(m + o), b1), f32x4.mul(grad, a1))
+    const vNew = f32x4.add(f32x4.mul(v128.load(v + o), b2), f32x4.mul(f32x4.mul(grad, grad), a2))
+    v128.store(m + o, mNew)
+    v128.store(v + o, vNew)
+    const step = f32x4.div(f32x4.mul(mNew, inv1), f32x4.add(f32x4.sqrt(f32x4.mul(vNew, inv2)), eps))
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(step, lr)))
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2
+    const grad = load<f32>(g + o)
+    const mNew = load<f32>(m + o) * beta1 + grad * (1 - beta1)
+    const vNew = load<f32>(v + o) * beta2 + grad * grad * (1 - beta2)
+    store<f32>(m + o, mNew)
+    store<f32>(v + o, vNew)
+    const step = (mNew * (1 / c1)) / (Mathf.sqrt(vNew * (1 / c2)) + epsilon)
+    store<f32>(p + o, load<f32>(p + o) - step * rate)
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * latentkit's own WebAssembly kernels (source: assembly/kernels.ts): a SIMD matrix product with
+ * transposed views, and the fused element-wise steps of training (bias + ReLU, losses with their
+ * gradients, KL, Adam). Two builds ship; the relaxed-SIMD one (fused multiply-add, about twice the
+ * matrix-product speed on x86 with FMA) is used where the engine validates it.
+ */
+import { RELAXED_SIMD_KERNELS, SIMD_KERNELS } from './kernelBinaries'
+
+/** Which build runs: with relaxed-SIMD fused multiply-add, or plain SIMD. */
+export type KernelBuild = 'relaxed-simd' | 'simd'
+
+/** The functions the module exports; pointers are byte offsets into its memory. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory
+  heapBase(): number
+  gemm(
+    a: number,
+    ai: number,
+    ak: number,
+    b: number,
+    bk: number,
+    bj: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number,
+    panel: number,
+  ): void
+  addBias(c: number, bias: number, m: number, n: number, relu: number): void
+  reluBackward(grad: number, out: number, n: number): void
+  columnSums(src: number, dst: number, m: number, n: number): void
+  bernoulliLoss(raw: number, x: number, grad: number, n: number, scale: number): number
+  squaredError(raw: number, x: number, grad: number, n: number, scale: number): number
+  reparameterise(mean: number, logVar: number, eps: number, std: number, z: number, n: number): void
+  klBackward(
+    mean: number,
+    logVar: number,
+    eps: number,
+    std: number,
+    gradZ: number,
+    gradLogVar: number,
+    n: number,
+    klScale: number,
+  ): number
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    rate: number,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    epsilon: number,
+  ): void
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/** A compiled build of the kernels. */
+export interface CompiledKernels {
+  readonly module: WebAssembly.Module
+  readonly build: KernelBuild
+}
+
+const SOURCES: Record<KernelBuild, string> = {
+  'relaxed-simd': RELAXED_SIMD_KERNELS,
+  simd: SIMD_KERNELS,
+}
+
+/** Compiles one build; undefined where this engine cannot run it. */
+export async function compileKernelBuild(build: KernelBuild): Promise<CompiledKernels | undefined> {
+  if (typeof WebAssembly !== 'object') return undefined
+  const bytes = decode(SOURCES[build])
+  return WebAssembly.validate(bytes)
+    ? { module: await WebAssembly.compile(bytes), build }
+    : undefined
+}
+
+let best: Promise<CompiledKernels | undefined> | undefined
+
+/** The best build this engine runs, compiled once; undefined where WebAssembly SIMD is missing. */
+export function compileKernels(): Promise<CompiledKernels | undefined> {
+  best ??= (async () =>
+    (await compileKernelBuild('relaxed-simd')) ?? (await compileKernelBuild('simd')))()
+  return best
+}
+
+/**
+ * One instance of the kernels with its own memory, and a bump allocator over it: a model allocates
+ * every buffer it needs once, then calls kernels on the offsets.
+ */
+export class KernelMemory {
+  readonly kernels: KernelExports
+  readonly build: KernelBuild
+  private top: number
+
+  constructor(compiledKernels: CompiledKernels) {
+    const instance = new WebAssembly.Instance(compiledKernels.module, {
+      env: {
+        abort: () => {
+          throw new Error('latentkit kernel aborted')
+        },
+      },
+    })
+    this.kernels = instance.exports as unknown as KernelExports
+    this.build = compiledKernels.build
+    this.top = align(this.kernels.heapBase())
+  }
+
+  /** Reserves `floats` float32 values (64-byte aligned, zeroed) and returns their byte offset. */
+  alloc(floats: number): number {
+    const offset = this.top
+    this.top = align(offset + floats * 4)
+    const needed = this.top - this.kernels.memory.buffer.byteLength
+    if (needed > 0) this.kernels.memory.grow(Math.ceil(needed / 65536))
+    return offset
+  }
+
+  /** A view of `length` floats at byte offset `offset` (valid until the next `alloc`). */
+  view(offset: number, length: number): Float32Array {
+    return new Float32Array(this.kernels.memory.buffer, offset, length)
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import {
+  compileKernelBuild,
+  KernelMemory,
+  type KernelBuild,
+} from '../../src/core/kernels/wasmKernels'
+import { createRandom } from '../../src/core/random'
+// @ts-expect-error: a plain .mjs build script without types.
+import { kernelModuleSource, OUTPUT } from '../../scripts/build-kernels.mjs'
+
+test('the committed kernel binaries are the ones assembly/kernels.ts compiles to', async () => {
+  const source = (await kernelModuleSource()) as string
+  expect(readFileSync(OUTPUT as string, 'utf8') === source).toBe(true)
+}, 60_000)
+
+/** A float64 reference product over general strides. */
+function reference(
+  a: Float32Array,
+  ai: number,
+  ak: number,
+  b: Float32Array,
+  bk: number,
+  bj: number,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
+  const c = new Float64Array(m * n)
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let sum = 0
+      for (let q = 0; q < k; q++) sum += (a[i * ai + q * ak] ?? 0) * (b[q * bk + j * bj] ?? 0)
+      c[i * n + j] = sum
+    }
+  return c
+}
+
+const BUILDS: KernelBuild[] = ['simd', 'relaxed-simd']
+
+describe.each(BUILDS)('gemm (%s build)', (build) => {
+  test.each([
+    // m, k, n, transposeA, transposeB, accumulate
+    [4, 8, 8, false, false, false],
+    [13, 37, 21, false, false, false],
+    [7, 5, 3, true, false, false],
+    [9, 30, 19, false, true, false],
+    [6, 11, 17, true, true, true],
+    [128, 64, 40, false, false, true],
+  ])('%i×%i×%i, Aᵀ %s, Bᵀ %s, accumulate %s', async (m, k, n, ta, tb, accumulate) => {
+    const compiled = await compileKernelBuild(build)
+    expect(compiled, `this Node runs the ${build} build`).toBeDefined()
+    const memory = new KernelMemory(compiled as NonNullable<typeof compiled>)
+    const random = createRandom(m * 1000 + k * 10 + n)
+    const aValues = Float32Array.from({ length: m * k }, () => random.uniform() - 0.5)
+    const bValues = Float32Array.from({ length: k * n }, () => random.uniform() - 0.5)
+    const start = Float32Array.from({ length: m * n }, () => random.uniform())
+    const a = memory.alloc(m * k)
+    const b = memory.alloc(k * n)
+    const c = memory.alloc(m * n)
+    const panel = memory.alloc(8 * k)
+    memory.view(a, m * k).set(aValues)
+    memory.view(b, k * n).set(bValues)
+    memory.view(c, m * n).set(start)
+    // A stored as m×k (or k×m when read transposed), B as k×n (or n×k).
+    const [ai, ak] = ta ? [1, m] : [k, 1]
+    const [bk, bj] = tb ? [1, k] : [n, 1]
+    memory.kernels.gemm(a, ai, ak, b, bk, bj, c, m, k, n, accumulate ? 1 : 0, panel)
+    const expected = reference(aValues, ai, ak, bValues, bk, bj, m, k, n)
+    const got = memory.view(c, m * n)
+    let worst = 0
+    expected.forEach((value, i) => {
+      const want = value + (accumulate ? (start[i] ?? 0) : 0)
+      worst = Math.max(worst, Math.abs((got[i] ?? NaN) - want))
+    })
+    expect(worst).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
+  })
+})
