@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { KernelMemory} from '../kernels/wasmKernels';
+import type { KernelMemory } from '../kernels/wasmKernels'
 import { type KernelBuild, type KernelExports } from '../kernels/wasmKernels'
 import type { ResolvedVAEModelOptions } from './vaeOptions'
 
