@@ -76,3 +76,34 @@ describe.each(BUILDS)('gemm (%s build)', (build) => {
     expect(worst).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
   })
 })
+
+describe.each(BUILDS)('bernoulliLoss (%s build)', (build) => {
+  test('matches float64 softplus and sigmoid, extreme logits and odd lengths included', async () => {
+    const compiled = await compileKernelBuild(build)
+    expect(compiled).toBeDefined()
+    const memory = new KernelMemory(compiled as NonNullable<typeof compiled>)
+    const n = 1003
+    const random = createRandom(11)
+    const logits = Float32Array.from({ length: n }, (_, i) =>
+      i < 8 ? [-200, -88, -30, -1e-9, 0, 1e-9, 30, 200][i]! : (random.uniform() - 0.5) * 80,
+    )
+    const targets = Float32Array.from({ length: n }, () => random.uniform())
+    const raw = memory.alloc(n)
+    const x = memory.alloc(n)
+    const grad = memory.alloc(n)
+    memory.view(raw, n).set(logits)
+    memory.view(x, n).set(targets)
+    const total = memory.kernels.bernoulliLoss(raw, x, grad, n, 0.5)
+    let expected = 0
+    let worstGrad = 0
+    const grads = memory.view(grad, n)
+    logits.forEach((l, i) => {
+      const t = targets[i] as number
+      expected += Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l))) - t * l
+      const sigmoid = 1 / (1 + Math.exp(-l))
+      worstGrad = Math.max(worstGrad, Math.abs((grads[i] as number) - (sigmoid - t) * 0.5))
+    })
+    expect(Math.abs(total - expected) / expected).toBeLessThan(1e-6)
+    expect(worstGrad).toBeLessThan(1e-7)
+  })
+})
