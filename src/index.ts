@@ -101,7 +101,7 @@ export {
 } from './core/dataset'
 export { interpolateLatent, interpolationPath, type InterpolationMethod } from './core/interpolate'
 export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
-export type { TrainingProgress } from './core/training'
+export type { TrainingKernels, TrainingProgress } from './core/training'
 export type { VAEHistoryPoint } from './core/vae/vae'
 export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/gan'
 export type {

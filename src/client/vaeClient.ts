@@ -29,6 +29,7 @@ const VAE_TRAIN_KEYS = [
   'epochs',
   'batchSize',
   'learningRate',
+  'fusedKernels',
 ] as const satisfies readonly (keyof VAETrainOptions)[]
 
 /** A VAE living in the shared worker, seen from the main thread. */

@@ -1,5 +1,12 @@
 /** Types shared by every model's training loop. Pure TypeScript. */
 
+/**
+ * What computes the training steps: `'tfjs'`, TF.js operations on the model's backend, or latentkit's
+ * fused WebAssembly kernels (the dense VAE on the WASM backend), with relaxed-SIMD fused multiply-add
+ * (`'wasm-relaxed-simd'`) or plain SIMD (`'wasm-simd'`).
+ */
+export type TrainingKernels = 'tfjs' | 'wasm-relaxed-simd' | 'wasm-simd'
+
 /** Where a training run is. */
 export interface TrainingProgress {
   /** Current epoch, counted over the model's life, from 1. */
@@ -16,6 +23,8 @@ export interface TrainingProgress {
   readonly samplesPerSecond: number
   /** Milliseconds since this run started. */
   readonly elapsedMs: number
+  /** What computes the steps. */
+  readonly kernels: TrainingKernels
 }
 
 /** A throttled report from a training loop: progress and the history points since the last one. */

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Random } from './random'
-import type { TrainingProgress, TrainingUpdate, TrainResult } from './training'
+import type { TrainingKernels, TrainingProgress, TrainingUpdate, TrainResult } from './training'
 import { TrainingControl, yieldToEventLoop } from './trainingControl'
 
 /** Hooks into a training run. */
@@ -37,6 +37,8 @@ export interface TrainingLoopSpec<Point> {
   readonly variables: readonly tf.Variable[]
   /** Runs one step on the rows `indices`; returns its reported values, read back once. */
   readonly step: (indices: Uint32Array) => Promise<Omit<Point, 'step' | 'epoch'>>
+  /** What computes the steps, for progress reports. Default `'tfjs'`. */
+  readonly kernels?: TrainingKernels
   /** Builds the error thrown after a divergence (weights are already restored). */
   readonly diverged: (values: Omit<Point, 'step' | 'epoch'>, step: number, epoch: number) => Error
 }
@@ -82,6 +84,7 @@ export async function runTrainingLoop<Point extends { step: number; epoch: numbe
       stepsPerEpoch,
       samplesPerSecond,
       elapsedMs: now() - started,
+      kernels: spec.kernels ?? 'tfjs',
     }
     hooks.onUpdate?.({ progress, history: pending })
     pending = []

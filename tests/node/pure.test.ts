@@ -96,6 +96,7 @@ describe('model state reducer', () => {
       stepsPerEpoch: 3,
       samplesPerSecond: 1,
       elapsedMs: 1,
+      kernels: 'tfjs' as const,
     }
     s = modelReducer(s, {
       type: 'progress',

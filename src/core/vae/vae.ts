@@ -130,6 +130,7 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
           shuffle: this.shuffleRandom as Random,
           counters: this.counters,
           variables,
+          kernels: `wasm-${fused.build}`,
           step: async (indices) => {
             const epsilon = noise.normals(indices.length * latentDim)
             return fused.step(variables, data.data, indices, epsilon, train.learningRate)
