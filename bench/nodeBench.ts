@@ -10,13 +10,19 @@ import { VAE } from '../src/core/vae/vae'
 import { loadDigits } from '../src/data/digits'
 import { generateSprites } from '../src/data/sprites'
 import type { ImageBatch } from '../src/core/dataset'
-import type { VAEModelOptions } from '../src/core/vae/vaeOptions'
+import { resolveVAEModelOptions, type VAEModelOptions } from '../src/core/vae/vaeOptions'
+import { VAENetwork } from '../src/core/vae/vaeNetwork'
+import { FusedVAETrainer } from '../src/core/vae/fusedVAETrainer'
 import { median } from './lassoProblem'
 import { createRandom } from '../src/core/random'
+import { compileKernelBuild, KernelMemory, type KernelBuild } from '../src/core/kernels/wasmKernels'
+import type { TrainingKernels } from '../src/core/training'
 
 export interface ThroughputRow {
   readonly model: string
   readonly backend: string
+  /** What computed the steps (from the progress reports). */
+  readonly kernels: TrainingKernels | undefined
   readonly samplesPerSecond: number
   readonly firstStepMs: number
   readonly runs: readonly number[]
@@ -37,11 +43,16 @@ async function throughput(
   options: VAEModelOptions,
   batchSize: number,
   steps: number,
+  fusedKernels = true,
 ): Promise<ThroughputRow> {
   await tf.setBackend(backend)
   await tf.ready()
   const runs: number[] = []
   let firstStepMs = NaN
+  let kernels: TrainingKernels | undefined
+  const hooks = {
+    onUpdate: (u: { progress: { kernels: TrainingKernels } }) => (kernels = u.progress.kernels),
+  }
   for (let r = 0; r < 3; r++) {
     const vae = new VAE(options)
     const slice: ImageBatch = {
@@ -59,30 +70,34 @@ async function throughput(
       shape: [batchSize, slice.shape[1], slice.shape[2], slice.shape[3]],
     }
     const t0 = performance.now()
-    await vae.fit(warm, { epochs: 1, batchSize })
+    await vae.fit(warm, { epochs: 1, batchSize, fusedKernels })
     if (r === 0) firstStepMs = performance.now() - t0
     const t1 = performance.now()
-    const result = await vae.fit(slice, { epochs: 1, batchSize })
+    const result = await vae.fit(slice, { epochs: 1, batchSize, fusedKernels }, hooks)
     const seconds = (performance.now() - t1) / 1000
     runs.push((result.steps * batchSize) / seconds)
     vae.dispose()
   }
-  return { model: name, backend, samplesPerSecond: median(runs), firstStepMs, runs }
+  return { model: name, backend, kernels, samplesPerSecond: median(runs), firstStepMs, runs }
 }
 
-async function drift(backend: 'cpu' | 'wasm', steps: number): Promise<DriftRow> {
+async function drift(
+  backend: 'cpu' | 'wasm',
+  steps: number,
+  fusedKernels: boolean,
+): Promise<DriftRow> {
   await tf.setBackend(backend)
   await tf.ready()
   const digits = loadDigits().images
   const vae = new VAE({ seed: 1 })
-  await vae.fit(digits, { epochs: 1, batchSize: 64 })
+  await vae.fit(digits, { epochs: 1, batchSize: 64, fusedKernels })
   const before = tf.memory()
   const epochs = Math.max(1, Math.round(steps / 29))
-  await vae.fit(digits, { epochs, batchSize: 64 })
+  await vae.fit(digits, { epochs, batchSize: 64, fusedKernels })
   const after = tf.memory()
   vae.dispose()
   return {
-    backend,
+    backend: `${backend}${backend === 'wasm' ? (fusedKernels ? ', fused kernels' : ', TF.js operations') : ''}`,
     steps: epochs * 29,
     tensorsBefore: before.numTensors,
     tensorsAfter: after.numTensors,
@@ -141,6 +156,76 @@ async function gemmFloor(reps: number): Promise<GemmFloorRow> {
   return { milliseconds, samplesPerSecondBound: (128 * 1000) / milliseconds }
 }
 
+/** The same five products with latentkit's own kernel, one build. */
+export interface KernelGemmRow extends GemmFloorRow {
+  readonly build: KernelBuild
+}
+
+/** Times the five products of {@link gemmFloor} with latentkit's gemm kernel (`build`), if it runs here. */
+async function kernelGemm(build: KernelBuild, reps: number): Promise<KernelGemmRow | undefined> {
+  const compiled = await compileKernelBuild(build)
+  if (!compiled) return undefined
+  const memory = new KernelMemory(compiled)
+  const random = createRandom(1)
+  const matrix = (size: number): number => {
+    const offset = memory.alloc(size)
+    memory.view(offset, size).set(random.normals(size))
+    return offset
+  }
+  const [x, w1, w2, h, g] = [128 * 784, 784 * 400, 400 * 784, 128 * 400, 128 * 784].map(matrix)
+  const out = memory.alloc(784 * 400)
+  const panel = memory.alloc(8 * 784)
+  const k = memory.kernels
+  const products = (): void => {
+    k.gemm(x!, 784, 1, w1!, 400, 1, out, 128, 784, 400, 0, panel) // x · W1
+    k.gemm(h!, 400, 1, w2!, 784, 1, out, 128, 400, 784, 0, panel) // h · W2
+    k.gemm(g!, 784, 1, w2!, 1, 784, out, 128, 784, 400, 0, panel) // g · W2ᵀ
+    k.gemm(h!, 1, 400, g!, 784, 1, out, 400, 128, 784, 0, panel) // hᵀ · g
+    k.gemm(x!, 1, 784, h!, 400, 1, out, 784, 128, 400, 0, panel) // xᵀ · gh
+  }
+  const times: number[] = []
+  for (let r = 0; r < reps + 2; r++) {
+    const started = performance.now()
+    products()
+    if (r >= 2) times.push(performance.now() - started)
+  }
+  const milliseconds = median(times)
+  return { build, milliseconds, samplesPerSecondBound: (128 * 1000) / milliseconds }
+}
+
+/** Reference-VAE steps per second of the fused trainer alone, per kernel build. */
+export interface FusedBuildRow {
+  readonly build: KernelBuild
+  readonly samplesPerSecond: number
+}
+
+async function fusedBuild(build: KernelBuild, steps: number): Promise<FusedBuildRow | undefined> {
+  const compiled = await compileKernelBuild(build)
+  if (!compiled) return undefined
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const options = resolveVAEModelOptions({ seed: 1, hiddenUnits: [400], latentDim: 20 }, 784)
+  const network = new VAENetwork(784, options)
+  const trainer = new FusedVAETrainer(new KernelMemory(compiled), 784, options, 128)
+  const data = generateSprites({ count: 1024, size: 28, seed: 1 }).images.data
+  const noise = createRandom(2)
+  const order = createRandom(3)
+  const variables = network.variables()
+  const step = (): void => {
+    const rows = order.permutation(1024).subarray(0, 128)
+    trainer.step(variables, data, rows, noise.normals(128 * 20), 1e-3)
+  }
+  step()
+  const times: number[] = []
+  for (let r = 0; r < 3; r++) {
+    const started = performance.now()
+    for (let s = 0; s < steps; s++) step()
+    times.push((steps * 128 * 1000) / (performance.now() - started))
+  }
+  network.dispose()
+  return { build, samplesPerSecond: median(times) }
+}
+
 /** Writes the reference model's training rows (28×28 sprites) as raw float32, for the PyTorch side. */
 export function writeReferenceRows(path: string, count: number): void {
   const images = generateSprites({ count, size: 28, seed: 1 }).images
@@ -151,9 +236,13 @@ export function writeReferenceRows(path: string, count: number): void {
 }
 
 /** Runs the Node benchmarks. `quick` keeps each figure to a few seconds (for CI). */
-export async function runNodeBench(
-  quick: boolean,
-): Promise<{ throughput: ThroughputRow[]; drift: DriftRow[]; gemmFloor: GemmFloorRow }> {
+export async function runNodeBench(quick: boolean): Promise<{
+  throughput: ThroughputRow[]
+  drift: DriftRow[]
+  gemmFloor: GemmFloorRow
+  kernelGemm: KernelGemmRow[]
+  fusedBuilds: FusedBuildRow[]
+}> {
   const digits = loadDigits().images
   const sprites = generateSprites({ count: quick ? 600 : 2000, size: 28, seed: 1 }).images
   const rows: ThroughputRow[] = []
@@ -178,7 +267,38 @@ export async function runNodeBench(
         quick ? 2 : backend === 'cpu' ? 6 : 14,
       ),
     )
+    if (backend === 'wasm') {
+      rows.push(
+        await throughput(
+          'reference VAE 784-400-20, batch 128',
+          backend,
+          sprites,
+          { seed: 1, hiddenUnits: [400], latentDim: 20 },
+          128,
+          quick ? 2 : 14,
+          false,
+        ),
+      )
+    }
   }
-  const driftRows = [await drift('wasm', quick ? 100 : 1000)]
-  return { throughput: rows, drift: driftRows, gemmFloor: await gemmFloor(quick ? 5 : 30) }
+  const driftRows = [
+    await drift('wasm', quick ? 100 : 1000, true),
+    await drift('wasm', quick ? 100 : 1000, false),
+  ]
+  // One after the other, so the timings do not overlap.
+  const kernelRows: KernelGemmRow[] = []
+  const fusedRows: FusedBuildRow[] = []
+  for (const build of ['relaxed-simd', 'simd'] as const) {
+    const gemm = await kernelGemm(build, quick ? 5 : 30)
+    if (gemm) kernelRows.push(gemm)
+    const fused = await fusedBuild(build, quick ? 3 : 20)
+    if (fused) fusedRows.push(fused)
+  }
+  return {
+    throughput: rows,
+    drift: driftRows,
+    gemmFloor: await gemmFloor(quick ? 5 : 30),
+    kernelGemm: kernelRows,
+    fusedBuilds: fusedRows,
+  }
 }

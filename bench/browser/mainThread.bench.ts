@@ -13,6 +13,7 @@ import { VAE } from '../../src/core/vae/vae'
 import { initBackend, type BackendName } from '../../src/core/backend'
 import { generateSprites } from '../../src/data/sprites'
 import type { ImageBatch } from '../../src/core/dataset'
+import type { TrainingKernels } from '../../src/core/training'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
 const BATCH = 128
@@ -25,35 +26,41 @@ function sprites(batches: number): ImageBatch {
   return generateSprites({ count: BATCH * batches, size: 28, seed: 3 }).images
 }
 
-async function inWorker(backend: BackendName, steps: number): Promise<number> {
-  const client = new VAEClient({
-    ...REFERENCE,
-    backend,
-    batchSize: BATCH,
-    epochs: 1,
-    data: sprites(1),
-  })
+async function inWorker(
+  backend: BackendName,
+  steps: number,
+  fusedKernels: boolean,
+): Promise<{ samplesPerSecond: number; kernels: TrainingKernels | undefined }> {
+  const options = { ...REFERENCE, backend, batchSize: BATCH, epochs: 1, fusedKernels }
+  const client = new VAEClient({ ...options, data: sprites(1) })
   const unsubscribe = client.subscribe(() => {})
   try {
     await client.train() // warm-up: starts the worker and backend, compiles kernels
-    client.setOptions({ ...REFERENCE, backend, batchSize: BATCH, epochs: 1, data: sprites(steps) })
+    client.setOptions({ ...options, data: sprites(steps) })
     const started = performance.now()
     const summary = await client.train()
-    return ((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started)
+    return {
+      samplesPerSecond: ((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started),
+      kernels: client.getSnapshot().progress?.kernels,
+    }
   } finally {
     unsubscribe()
   }
 }
 
-async function onMainThread(backend: BackendName, steps: number): Promise<number> {
+async function onMainThread(
+  backend: BackendName,
+  steps: number,
+  fusedKernels: boolean,
+): Promise<number> {
   await tf.setBackend(backend)
   await tf.ready()
   const vae = new VAE(REFERENCE)
   try {
-    await vae.fit(sprites(1), { batchSize: BATCH, epochs: 1 })
+    await vae.fit(sprites(1), { batchSize: BATCH, epochs: 1, fusedKernels })
     const data = sprites(steps)
     const started = performance.now()
-    const result = await vae.fit(data, { batchSize: BATCH, epochs: 1 })
+    const result = await vae.fit(data, { batchSize: BATCH, epochs: 1, fusedKernels })
     return (result.steps * BATCH * 1000) / (performance.now() - started)
   } finally {
     vae.dispose()
@@ -191,15 +198,29 @@ async function healthOfStockLoop(
 }
 
 test('browser benchmarks', async () => {
-  const throughput: { backend: BackendName; worker: number; mainThread: number; stock: number }[] =
-    []
+  const throughput: {
+    backend: BackendName
+    kernels: TrainingKernels | undefined
+    worker: number
+    mainThread: number
+    stock: number
+  }[] = []
   for (const backend of backends) {
     const steps = stepsFor(backend)
-    const worker = await inWorker(backend, steps)
-    const mainThread = await onMainThread(backend, steps)
     await tf.setBackend(backend)
     const stock = await stockVAEThroughput(sprites(steps + 1).data, 784, BATCH, steps)
-    throughput.push({ backend, worker, mainThread, stock })
+    // On WASM, the fused kernels (the default) and the same step as TF.js operations.
+    for (const fusedKernels of backend === 'wasm' ? [true, false] : [true]) {
+      const worker = await inWorker(backend, steps, fusedKernels)
+      const mainThread = await onMainThread(backend, steps, fusedKernels)
+      throughput.push({
+        backend,
+        kernels: worker.kernels,
+        worker: worker.samplesPerSecond,
+        mainThread,
+        stock,
+      })
+    }
   }
   const ms = quick ? 1500 : 10_000
   const health = {
