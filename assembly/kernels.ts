@@ -125,25 +125,66 @@ export function gemm(
   return f32x4.extract_lane(v, 3)
 }
 
-/** c[i, j] += bias[j] over an M×N matrix, then ReLU in place when `relu` is 1. */
-export function addBias(c: usize, bias: usize, M: i32, N: i32, relu: i32): void {
+/**
+ * c[i, j] += bias[j] over an M×N matrix, then the activation in place: 0 linear, 1 ReLU,
+ * 2 sigmoid.
+ */
+export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32): void {
   const zero = f32x4.splat(0)
+  const one = f32x4.splat(1)
   for (let i = 0; i < M; i++) {
     const row = c + (<usize>(i * N) << 2)
     let j = 0
     for (; j + 4 <= N; j += 4) {
       const p = row + (<usize>j << 2)
       let v = f32x4.add(v128.load(p), v128.load(bias + (<usize>j << 2)))
-      if (relu) v = f32x4.max(v, zero)
+      if (activation == 1) v = f32x4.max(v, zero)
+      else if (activation == 2) {
+        // sigmoid(v) = (v ≥ 0 ? 1 : e) / (1 + e) with e = exp(−|v|): no overflow either way.
+        const e = expNonPositive(f32x4.neg(f32x4.abs(v)))
+        v = f32x4.div(v128.bitselect(one, e, f32x4.ge(v, zero)), f32x4.add(one, e))
+      }
       v128.store(p, v)
     }
     for (; j < N; j++) {
       const p = row + (<usize>j << 2)
       let v = load<f32>(p) + load<f32>(bias + (<usize>j << 2))
-      if (relu && v < 0) v = 0
+      if (activation == 1 && v < 0) v = 0
+      else if (activation == 2) {
+        const e = Mathf.exp(-Mathf.abs(v))
+        v = (v >= 0 ? <f32>1 : e) / (<f32>1 + e)
+      }
       store<f32>(p, v)
     }
   }
+}
+
+/** grad[i] *= out[i]·(1 − out[i]) (the sigmoid's derivative from its output), over n values. */
+export function sigmoidBackward(grad: usize, out: usize, n: i32): void {
+  const one = f32x4.splat(1)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2
+    const y = v128.load(out + p)
+    v128.store(grad + p, f32x4.mul(v128.load(grad + p), f32x4.mul(y, f32x4.sub(one, y))))
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2
+    const y = load<f32>(out + p)
+    store<f32>(grad + p, load<f32>(grad + p) * y * (1 - y))
+  }
+}
+
+/** Returns Σ|v| over n values and, when `scale` is not 0, adds scale·sign(v) to grad (an L1 penalty). */
+export function l1Penalty(values: usize, grad: usize, n: i32, scale: f32): f64 {
+  let total: f64 = 0
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2
+    const v = load<f32>(values + p)
+    total += <f64>Mathf.abs(v)
+    if (scale != 0 && v != 0) store<f32>(grad + p, load<f32>(grad + p) + (v > 0 ? scale : -scale))
+  }
+  return total
 }
 
 /** grad[i] = 0 where out[i] ≤ 0 (ReLU's derivative from its output), over n values. */

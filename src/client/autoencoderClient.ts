@@ -32,6 +32,7 @@ const AUTOENCODER_TRAIN_KEYS = [
   'epochs',
   'batchSize',
   'learningRate',
+  'fusedKernels',
 ] as const satisfies readonly (keyof AutoencoderTrainOptions)[]
 
 /** An autoencoder living in the shared worker, seen from the main thread. */

@@ -17,6 +17,9 @@ import type { TrainResult } from '../training'
 import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
+import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
+import { KernelMemory } from '../kernels/wasmKernels'
+import { fusedKernelsFor } from '../kernels/fusedDenseNet'
 import { assertConvolutionalShape } from '../conv'
 import {
   resolveAutoencoderOptions,
@@ -59,6 +62,7 @@ export class Autoencoder extends TrainableModel<
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly adam = new AdamSlot()
+  private fused: FusedAutoencoderTrainer | undefined
   private shuffleRandom: Random | undefined
   private corruptionRandom: Random | undefined
 
@@ -127,6 +131,7 @@ export class Autoencoder extends TrainableModel<
     const optimizer = this.adam.get(train.learningRate)
     const size = network.inputSize
     const variables = network.variables()
+    const fused = await this.fusedTrainer(network, train)
     return runTrainingLoop<AutoencoderHistoryPoint>(
       {
         sampleCount: data.shape[0],
@@ -141,6 +146,7 @@ export class Autoencoder extends TrainableModel<
             clean.set(data.data.subarray(row * size, (row + 1) * size), i * size),
           )
           const input = this.corrupt(clean)
+          if (fused) return fused.step(variables, input, clean, train.learningRate)
           const terms = tf.tidy(() => {
             const target = tf.tensor2d(clean, [indices.length, size])
             const seen = input === clean ? target : tf.tensor2d(input, [indices.length, size])
@@ -152,11 +158,36 @@ export class Autoencoder extends TrainableModel<
           terms.dispose()
           return { loss, reconstruction, codeL1 }
         },
-        diverged: (values, step, epoch) =>
-          this.adam.diverged(values.loss, step, epoch, train.learningRate),
+        kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+        diverged: (values, step, epoch) => {
+          fused?.resetOptimizer()
+          return this.adam.diverged(values.loss, step, epoch, train.learningRate)
+        },
       },
       hooks,
     )
+  }
+
+  /**
+   * The fused WebAssembly trainer when it applies (dense network, WASM backend, `fusedKernels` on),
+   * kept across calls (it holds the Adam moments) while the batch fits.
+   */
+  private async fusedTrainer(
+    network: AutoencoderNetwork | ConvAutoencoderNetwork,
+    train: Required<AutoencoderTrainOptions>,
+  ): Promise<FusedAutoencoderTrainer | undefined> {
+    if (!(network instanceof AutoencoderNetwork)) return undefined
+    const compiled = await fusedKernelsFor(train.fusedKernels)
+    if (!compiled) return undefined
+    if (this.fused && this.fused.maxBatch >= train.batchSize) return this.fused
+    this.fused = new FusedAutoencoderTrainer(
+      new KernelMemory(compiled),
+      network.inputSize,
+      network.options,
+      network.output,
+      train.batchSize,
+    )
+    return this.fused
   }
 
   /** Codes of `images` (`[n, codeSize]`). */
@@ -198,6 +229,7 @@ export class Autoencoder extends TrainableModel<
 
   protected resetExtras(): void {
     this.adam.dispose()
+    this.fused = undefined
     this.anomaly.clear()
   }
 }

@@ -27,8 +27,10 @@ export interface KernelExports {
     accumulate: number,
     panel: number,
   ): void
-  addBias(c: number, bias: number, m: number, n: number, relu: number): void
+  addBias(c: number, bias: number, m: number, n: number, activation: number): void
   reluBackward(grad: number, out: number, n: number): void
+  sigmoidBackward(grad: number, out: number, n: number): void
+  l1Penalty(values: number, grad: number, n: number, scale: number): number
   columnSums(src: number, dst: number, m: number, n: number): void
   bernoulliLoss(raw: number, x: number, grad: number, n: number, scale: number): number
   squaredError(raw: number, x: number, grad: number, n: number, scale: number): number

@@ -17,7 +17,8 @@ import { GenerativeModel } from '../generativeModel'
 import { AdamSlot } from '../adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
-import { compileKernels, KernelMemory } from '../kernels/wasmKernels'
+import { KernelMemory } from '../kernels/wasmKernels'
+import { fusedKernelsFor } from '../kernels/fusedDenseNet'
 import {
   resolveVAEModelOptions,
   resolveVAETrainOptions,
@@ -121,30 +122,8 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     const latentDim = network.options.latentDim
     const variables = network.variables()
     const fused = await this.fusedTrainer(network, train)
-    if (fused) {
-      return runTrainingLoop<VAEHistoryPoint>(
-        {
-          sampleCount: n,
-          batchSize: train.batchSize,
-          epochs: train.epochs,
-          shuffle: this.shuffleRandom as Random,
-          counters: this.counters,
-          variables,
-          kernels: `wasm-${fused.build}`,
-          step: async (indices) => {
-            const epsilon = noise.normals(indices.length * latentDim)
-            return fused.step(variables, data.data, indices, epsilon, train.learningRate)
-          },
-          diverged: (values, step, epoch) => {
-            fused.resetOptimizer()
-            return this.adam.diverged(values.loss, step, epoch, train.learningRate)
-          },
-        },
-        hooks,
-      )
-    }
     const optimizer = this.adam.get(train.learningRate)
-    const all = tf.tensor2d(data.data, [n, network.inputSize])
+    const all = fused ? undefined : tf.tensor2d(data.data, [n, network.inputSize])
     try {
       return await runTrainingLoop<VAEHistoryPoint>(
         {
@@ -156,8 +135,12 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
           variables,
           step: async (indices) => {
             const epsilon = noise.normals(indices.length * latentDim)
+            if (fused) return fused.step(variables, data.data, indices, epsilon, train.learningRate)
             const terms = tf.tidy(() => {
-              const x = tf.gather(all, tf.tensor1d(Int32Array.from(indices), 'int32'))
+              const x = tf.gather(
+                all as tf.Tensor2D,
+                tf.tensor1d(Int32Array.from(indices), 'int32'),
+              )
               const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
               const { terms: loss, gradients } = network.lossAndGradients(x as tf.Tensor2D, eps)
               applyGradientList(optimizer, variables, gradients)
@@ -167,13 +150,16 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
             terms.dispose()
             return { loss, reconstruction, kl }
           },
-          diverged: (values, step, epoch) =>
-            this.adam.diverged(values.loss, step, epoch, train.learningRate),
+          kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+          diverged: (values, step, epoch) => {
+            fused?.resetOptimizer()
+            return this.adam.diverged(values.loss, step, epoch, train.learningRate)
+          },
         },
         hooks,
       )
     } finally {
-      all.dispose()
+      all?.dispose()
     }
   }
 
@@ -185,10 +171,9 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     network: VAENetwork,
     train: ResolvedVAETrainOptions,
   ): Promise<FusedVAETrainer | undefined> {
-    if (!train.fusedKernels || tf.getBackend() !== 'wasm') return undefined
-    if (this.fused && this.fused.maxBatch >= train.batchSize) return this.fused
-    const compiled = await compileKernels()
+    const compiled = await fusedKernelsFor(train.fusedKernels)
     if (!compiled) return undefined
+    if (this.fused && this.fused.maxBatch >= train.batchSize) return this.fused
     this.fused = new FusedVAETrainer(
       new KernelMemory(compiled),
       network.inputSize,

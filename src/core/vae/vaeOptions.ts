@@ -44,15 +44,7 @@ export interface VAEModelOptions {
 }
 
 /** How to train. These may change between calls of `train`. */
-export interface VAETrainOptions extends AdamTrainOptions {
-  /**
-   * On the WASM backend, run each step in latentkit's fused WebAssembly kernels (forward, backward
-   * and Adam in a few calls; several times faster than the same step as TF.js operations, same
-   * gradients). `false` runs the step as TF.js operations. Other backends always use TF.js.
-   * Default `true`.
-   */
-  readonly fusedKernels?: boolean
-}
+export type VAETrainOptions = AdamTrainOptions
 
 /** Model options with every default filled in for a given input size. */
 export interface ResolvedVAEModelOptions {
@@ -91,15 +83,7 @@ export function validateVAEModelOptions(options: VAEModelOptions): void {
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
-export function validateVAETrainOptions(options: VAETrainOptions): void {
-  validateAdamTrainOptions(options)
-  if (options.fusedKernels !== undefined && typeof options.fusedKernels !== 'boolean') {
-    throw new InvalidOptionError(
-      `fusedKernels must be true or false; got ${JSON.stringify(options.fusedKernels)}`,
-      { option: 'fusedKernels' },
-    )
-  }
-}
+export const validateVAETrainOptions = validateAdamTrainOptions
 
 /** Fills in the defaults for data with `inputSize` values per image. */
 export function resolveVAEModelOptions(
@@ -119,7 +103,4 @@ export function resolveVAEModelOptions(
 }
 
 /** Fills in the training defaults. */
-export function resolveVAETrainOptions(options: VAETrainOptions): ResolvedVAETrainOptions {
-  validateVAETrainOptions(options)
-  return { ...resolveAdamTrainOptions(options), fusedKernels: options.fusedKernels ?? true }
-}
+export const resolveVAETrainOptions = resolveAdamTrainOptions

@@ -1,0 +1,255 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  compileKernels,
+  type CompiledKernels,
+  type KernelBuild,
+  type KernelExports,
+  type KernelMemory,
+} from './wasmKernels'
+
+/**
+ * The compiled kernels when a dense model should train with them: `fusedKernels` is on, the TF.js
+ * backend is WASM, and this engine runs WebAssembly SIMD. Undefined otherwise (train with TF.js).
+ */
+export async function fusedKernelsFor(fusedKernels: boolean): Promise<CompiledKernels | undefined> {
+  if (!fusedKernels || tf.getBackend() !== 'wasm') return undefined
+  return compileKernels()
+}
+
+/** Activation of a fused dense layer (codes as the `addBias` kernel takes them). */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid'
+
+const ACTIVATION_CODE: Record<FusedActivation, number> = { linear: 0, relu: 1, sigmoid: 2 }
+
+/** A dense layer's shape and activation. */
+export interface FusedLayerSpec {
+  readonly inputs: number
+  readonly units: number
+  readonly activation: FusedActivation
+}
+
+/** A dense layer laid out in kernel memory. */
+export interface FusedLayer extends FusedLayerSpec {
+  /** Byte offsets of the kernel and bias in the parameter buffer (the same in grads and moments). */
+  readonly kernel: number
+  readonly bias: number
+  /** Byte offset of this layer's activated output for a batch. */
+  readonly output: number
+}
+
+const BETA1 = 0.9
+const BETA2 = 0.999
+/** TF.js's float32 epsilon, which `tf.train.adam` uses by default. */
+const ADAM_EPSILON = 1e-7
+
+/**
+ * Dense layers whose weights, gradients and Adam moments live in one kernel memory as flat buffers,
+ * with a forward pass, a backward pass and one Adam update over every weight, each a few kernel
+ * calls. A model wires its layers together (see the fused VAE and autoencoder trainers).
+ *
+ * The TF.js variables stay the model's weights: they are read in when some other code assigned them
+ * (the first step, a restore after a divergence) and written after every step, so anything running
+ * between two steps (sampling, decoding) sees the latest weights.
+ */
+export class FusedDenseNet {
+  readonly build: KernelBuild
+  readonly maxBatch: number
+  readonly layers: readonly FusedLayer[]
+  readonly k: KernelExports
+  private readonly parameterCount: number
+  private readonly params: number
+  private readonly grads: number
+  private readonly moment1: number
+  private readonly moment2: number
+  private readonly panel: number
+  /** The variables' data ids after our last write: a different id means someone else assigned. */
+  private readonly written: (object | undefined)[]
+  private adamSteps = 0
+  private adamRate: number | undefined
+
+  /** Lays out `specs` (in the order of the model's variables: kernel, bias, kernel, …). */
+  constructor(
+    readonly memory: KernelMemory,
+    specs: readonly FusedLayerSpec[],
+    maxBatch: number,
+  ) {
+    this.k = memory.kernels
+    this.build = memory.build
+    this.maxBatch = maxBatch
+    this.parameterCount = specs.reduce((sum, l) => sum + l.inputs * l.units + l.units, 0)
+    this.params = memory.alloc(this.parameterCount)
+    this.grads = memory.alloc(this.parameterCount)
+    this.moment1 = memory.alloc(this.parameterCount)
+    this.moment2 = memory.alloc(this.parameterCount)
+    let offset = this.params
+    this.layers = specs.map((spec) => {
+      const kernel = offset
+      const bias = kernel + spec.inputs * spec.units * 4
+      offset = bias + spec.units * 4
+      return { ...spec, kernel, bias, output: memory.alloc(maxBatch * spec.units) }
+    })
+    const widest = Math.max(maxBatch, ...specs.flatMap((l) => [l.inputs, l.units]))
+    this.panel = memory.alloc(8 * widest)
+    this.written = specs.flatMap(() => [undefined, undefined])
+  }
+
+  /** `layer.output` = activation(input · W + b) for `batch` rows; returns the output's offset. */
+  forward(layer: FusedLayer, input: number, batch: number): number {
+    const { inputs, units } = layer
+    this.k.gemm(
+      input,
+      inputs,
+      1,
+      layer.kernel,
+      units,
+      1,
+      layer.output,
+      batch,
+      inputs,
+      units,
+      0,
+      this.panel,
+    )
+    this.k.addBias(layer.output, layer.bias, batch, units, ACTIVATION_CODE[layer.activation])
+    return layer.output
+  }
+
+  /**
+   * Backward pass of `layer`: `gradOut`, the gradient at its activated output, is taken through the
+   * activation in place; the kernel and bias gradients are stored; and when `gradIn` is given, the
+   * gradient at the input is written there (added to it when `accumulate`). Returns `gradIn`.
+   */
+  backward(
+    layer: FusedLayer,
+    input: number,
+    gradOut: number,
+    gradIn: number | undefined,
+    batch: number,
+    accumulate = false,
+  ): number | undefined {
+    const { inputs, units } = layer
+    const k = this.k
+    if (layer.activation === 'relu') k.reluBackward(gradOut, layer.output, batch * units)
+    if (layer.activation === 'sigmoid') k.sigmoidBackward(gradOut, layer.output, batch * units)
+    const gradKernel = this.grads + (layer.kernel - this.params)
+    // ∂W = inputᵀ · gradOut: A is the input read transposed.
+    k.gemm(input, 1, inputs, gradOut, units, 1, gradKernel, inputs, batch, units, 0, this.panel)
+    k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units)
+    if (gradIn === undefined) return undefined
+    // ∂input = gradOut · Wᵀ: B is the kernel read transposed.
+    k.gemm(
+      gradOut,
+      units,
+      1,
+      layer.kernel,
+      1,
+      units,
+      gradIn,
+      batch,
+      units,
+      inputs,
+      accumulate ? 1 : 0,
+      this.panel,
+    )
+    return gradIn
+  }
+
+  /** Runs `batch` rows at `input` through `layers` in order; returns the last output's offset. */
+  forwardStack(layers: readonly FusedLayer[], input: number, batch: number): number {
+    return layers.reduce((h, layer) => this.forward(layer, h, batch), input)
+  }
+
+  /**
+   * Backward pass through a stack fed by `input`, from the gradient at its output. Uses `scratch`
+   * (two buffers of `maxBatch × widest` floats) in turn; writes the gradient at the stack's input to
+   * `gradIn` when given. Returns where the gradient at the stack's input is, if asked.
+   */
+  backwardStack(
+    layers: readonly FusedLayer[],
+    input: number,
+    gradOut: number,
+    gradIn: number | undefined,
+    scratch: readonly [number, number],
+    batch: number,
+  ): number | undefined {
+    let grad = gradOut
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i] as FusedLayer
+      const layerInput = i > 0 ? (layers[i - 1] as FusedLayer).output : input
+      const target = i > 0 ? (grad === scratch[0] ? scratch[1] : scratch[0]) : gradIn
+      const next = this.backward(layer, layerInput, grad, target, batch)
+      if (next === undefined) return undefined
+      grad = next
+    }
+    return layers.length > 0 ? grad : gradOut
+  }
+
+  /** One Adam step over every weight, as `tf.train.adam(learningRate)` computes it. */
+  applyAdam(learningRate: number): void {
+    if (this.adamRate !== learningRate) {
+      this.resetOptimizer()
+      this.adamRate = learningRate
+    }
+    this.adamSteps += 1
+    this.k.adam(
+      this.params,
+      this.grads,
+      this.moment1,
+      this.moment2,
+      this.parameterCount,
+      learningRate,
+      BETA1,
+      BETA2,
+      1 - BETA1 ** this.adamSteps,
+      1 - BETA2 ** this.adamSteps,
+      ADAM_EPSILON,
+    )
+  }
+
+  /** Forgets the Adam moments (after a divergence, a reset or a new learning rate). */
+  resetOptimizer(): void {
+    this.memory.view(this.moment1, this.parameterCount).fill(0)
+    this.memory.view(this.moment2, this.parameterCount).fill(0)
+    this.adamSteps = 0
+    this.adamRate = undefined
+  }
+
+  /** Copies in every variable some other code assigned since our last write. */
+  readWeights(variables: readonly tf.Variable[]): void {
+    variables.forEach((variable, i) => {
+      if (this.written[i] === variable.dataId) return
+      this.memory
+        .view(this.parameterOffset(i), variable.size)
+        .set(variable.dataSync() as Float32Array)
+    })
+  }
+
+  /** Assigns the weights to the TF.js variables. */
+  writeWeights(variables: readonly tf.Variable[]): void {
+    variables.forEach((variable, i) => {
+      const value = tf.tensor(
+        this.memory.view(this.parameterOffset(i), variable.size),
+        variable.shape,
+      )
+      variable.assign(value)
+      value.dispose()
+      this.written[i] = variable.dataId
+    })
+  }
+
+  /** A copy of the last gradients, one array per variable (for checks). */
+  gradients(): Float32Array[] {
+    return this.layers.flatMap((layer) => [
+      this.memory
+        .view(this.grads + (layer.kernel - this.params), layer.inputs * layer.units)
+        .slice(),
+      this.memory.view(this.grads + (layer.bias - this.params), layer.units).slice(),
+    ])
+  }
+
+  /** Byte offset of variable `i` (kernel, bias, kernel, …) in the parameter buffer. */
+  private parameterOffset(i: number): number {
+    const layer = this.layers[i >> 1] as FusedLayer
+    return i % 2 === 0 ? layer.kernel : layer.bias
+  }
+}
