@@ -24,6 +24,7 @@ interface PlaygroundArgs {
   epochs: number
   batchSize: number
   learningRate: number
+  fusedKernels: boolean
   percentile: number
   opacity: number
   seed: number
@@ -47,6 +48,7 @@ function Playground(args: PlaygroundArgs) {
     epochs: args.epochs,
     batchSize: args.batchSize,
     learningRate: args.learningRate,
+    fusedKernels: args.fusedKernels,
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
@@ -138,6 +140,7 @@ const meta: Meta<PlaygroundArgs> = {
     epochs: { control: { type: 'number', min: 1 } },
     batchSize: { control: { type: 'number', min: 1 } },
     learningRate: { control: { type: 'number', min: 0.00001, step: 0.0005 } },
+    fusedKernels: { control: 'boolean' },
     percentile: { control: { type: 'range', min: 50, max: 100, step: 0.5 } },
     opacity: { control: { type: 'range', min: 0, max: 1, step: 0.05 } },
     seed: { control: 'number' },
@@ -152,6 +155,7 @@ const meta: Meta<PlaygroundArgs> = {
     epochs: 40,
     batchSize: 64,
     learningRate: 0.001,
+    fusedKernels: true,
     percentile: 99,
     opacity: 0.7,
     seed: 1,

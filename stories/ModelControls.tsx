@@ -28,6 +28,7 @@ export function ModelStatusLine({
     <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
       <strong>{vae.status}</strong>
       {vae.backend ? ` on ${vae.backend.name}` : ''}
+      {progress && progress.kernels !== 'tfjs' ? ` (fused kernels, ${progress.kernels})` : ''}
       {progress
         ? ` · epoch ${progress.epoch}/${progress.epochs} · step ${progress.step} · ${Math.round(progress.samplesPerSecond)} ${unit}/s`
         : ''}

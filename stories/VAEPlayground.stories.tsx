@@ -18,6 +18,7 @@ interface PlaygroundArgs {
   epochs: number
   batchSize: number
   learningRate: number
+  fusedKernels: boolean
   seed: number
   backend: BackendPreference
   autoTrain: boolean
@@ -41,6 +42,7 @@ function Playground(args: PlaygroundArgs) {
     epochs: args.epochs,
     batchSize: args.batchSize,
     learningRate: args.learningRate,
+    fusedKernels: args.fusedKernels,
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
@@ -116,6 +118,7 @@ const meta: Meta<PlaygroundArgs> = {
     epochs: { control: { type: 'number', min: 1 } },
     batchSize: { control: { type: 'number', min: 1 } },
     learningRate: { control: { type: 'number', min: 0.00001, step: 0.0005 } },
+    fusedKernels: { control: 'boolean' },
     seed: { control: 'number' },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     autoTrain: { control: 'boolean' },
@@ -130,6 +133,7 @@ const meta: Meta<PlaygroundArgs> = {
     epochs: 40,
     batchSize: 64,
     learningRate: 0.002,
+    fusedKernels: true,
     seed: 1,
     backend: 'auto',
     autoTrain: true,
