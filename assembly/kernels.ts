@@ -125,9 +125,12 @@ export function gemm(
   return f32x4.extract_lane(v, 3)
 }
 
+/** Slope of leaky ReLU for negative inputs (latentkit's LEAKY_SLOPE). */
+const LEAKY_SLOPE: f32 = 0.2
+
 /**
  * c[i, j] += bias[j] over an M×N matrix, then the activation in place: 0 linear, 1 ReLU,
- * 2 sigmoid.
+ * 2 sigmoid, 3 tanh, 4 leaky ReLU.
  */
 export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32): void {
   const zero = f32x4.splat(0)
@@ -143,6 +146,13 @@ export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32):
         // sigmoid(v) = (v ≥ 0 ? 1 : e) / (1 + e) with e = exp(−|v|): no overflow either way.
         const e = expNonPositive(f32x4.neg(f32x4.abs(v)))
         v = f32x4.div(v128.bitselect(one, e, f32x4.ge(v, zero)), f32x4.add(one, e))
+      } else if (activation == 3) {
+        // tanh(v) = sign(v)·(1 − e) / (1 + e) with e = exp(−2|v|).
+        const e = expNonPositive(f32x4.mul(f32x4.abs(v), f32x4.splat(-2)))
+        const magnitude = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e))
+        v = v128.bitselect(magnitude, f32x4.neg(magnitude), f32x4.ge(v, zero))
+      } else if (activation == 4) {
+        v = v128.bitselect(v, f32x4.mul(v, f32x4.splat(LEAKY_SLOPE)), f32x4.gt(v, zero))
       }
       v128.store(p, v)
     }
@@ -153,25 +163,13 @@ export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32):
       else if (activation == 2) {
         const e = Mathf.exp(-Mathf.abs(v))
         v = (v >= 0 ? <f32>1 : e) / (<f32>1 + e)
+      } else if (activation == 3) {
+        v = Mathf.tanh(v)
+      } else if (activation == 4 && v <= 0) {
+        v *= LEAKY_SLOPE
       }
       store<f32>(p, v)
     }
-  }
-}
-
-/** grad[i] *= out[i]·(1 − out[i]) (the sigmoid's derivative from its output), over n values. */
-export function sigmoidBackward(grad: usize, out: usize, n: i32): void {
-  const one = f32x4.splat(1)
-  let i = 0
-  for (; i + 4 <= n; i += 4) {
-    const p = <usize>i << 2
-    const y = v128.load(out + p)
-    v128.store(grad + p, f32x4.mul(v128.load(grad + p), f32x4.mul(y, f32x4.sub(one, y))))
-  }
-  for (; i < n; i++) {
-    const p = <usize>i << 2
-    const y = load<f32>(out + p)
-    store<f32>(grad + p, load<f32>(grad + p) * y * (1 - y))
   }
 }
 
@@ -187,23 +185,42 @@ export function l1Penalty(values: usize, grad: usize, n: i32, scale: f32): f64 {
   return total
 }
 
-/** grad[i] = 0 where out[i] ≤ 0 (ReLU's derivative from its output), over n values. */
-export function reluBackward(grad: usize, out: usize, n: i32): void {
+/**
+ * grad[i] *= the activation's derivative, from its output out[i] (codes as in `addBias`):
+ * ReLU 1 or 0, sigmoid y(1 − y), tanh 1 − y², leaky ReLU 1 or LEAKY_SLOPE.
+ */
+export function activationBackward(grad: usize, out: usize, n: i32, activation: i32): void {
   const zero = f32x4.splat(0)
+  const one = f32x4.splat(1)
+  const slope = f32x4.splat(LEAKY_SLOPE)
   let i = 0
   for (; i + 4 <= n; i += 4) {
     const p = <usize>i << 2
-    v128.store(grad + p, v128.and(v128.load(grad + p), f32x4.gt(v128.load(out + p), zero)))
+    const y = v128.load(out + p)
+    const g = v128.load(grad + p)
+    let d: v128
+    if (activation == 1) d = v128.and(one, f32x4.gt(y, zero))
+    else if (activation == 2) d = f32x4.mul(y, f32x4.sub(one, y))
+    else if (activation == 3) d = f32x4.sub(one, f32x4.mul(y, y))
+    else if (activation == 4) d = v128.bitselect(one, slope, f32x4.gt(y, zero))
+    else d = one
+    v128.store(grad + p, f32x4.mul(g, d))
   }
   for (; i < n; i++) {
     const p = <usize>i << 2
-    if (load<f32>(out + p) <= 0) store<f32>(grad + p, 0)
+    const y = load<f32>(out + p)
+    let d: f32 = 1
+    if (activation == 1) d = y > 0 ? 1 : 0
+    else if (activation == 2) d = y * (1 - y)
+    else if (activation == 3) d = 1 - y * y
+    else if (activation == 4) d = y > 0 ? 1 : LEAKY_SLOPE
+    store<f32>(grad + p, load<f32>(grad + p) * d)
   }
 }
 
-/** dst[j] = Σ_i src[i, j] over an M×N matrix (a dense layer's bias gradient). */
-export function columnSums(src: usize, dst: usize, M: i32, N: i32): void {
-  memory.fill(dst, 0, <usize>N << 2)
+/** dst[j] (+)= Σ_i src[i, j] over an M×N matrix (a dense layer's bias gradient). */
+export function columnSums(src: usize, dst: usize, M: i32, N: i32, accumulate: i32): void {
+  if (!accumulate) memory.fill(dst, 0, <usize>N << 2)
   for (let i = 0; i < M; i++) {
     const row = src + (<usize>(i * N) << 2)
     let j = 0

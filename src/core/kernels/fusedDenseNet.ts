@@ -16,10 +16,17 @@ export async function fusedKernelsFor(fusedKernels: boolean): Promise<CompiledKe
   return compileKernels()
 }
 
-/** Activation of a fused dense layer (codes as the `addBias` kernel takes them). */
-export type FusedActivation = 'linear' | 'relu' | 'sigmoid'
+/** Activation of a fused dense layer (leaky ReLU's slope is dense.ts's `LEAKY_SLOPE`, 0.2). */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu'
 
-const ACTIVATION_CODE: Record<FusedActivation, number> = { linear: 0, relu: 1, sigmoid: 2 }
+/** The kernels' activation codes (see `addBias` in assembly/kernels.ts). */
+const ACTIVATION_CODE: Record<FusedActivation, number> = {
+  linear: 0,
+  relu: 1,
+  sigmoid: 2,
+  tanh: 3,
+  leakyRelu: 4,
+}
 
 /** A dense layer's shape and activation. */
 export interface FusedLayerSpec {
@@ -37,7 +44,8 @@ export interface FusedLayer extends FusedLayerSpec {
   readonly output: number
 }
 
-const BETA1 = 0.9
+/** `tf.train.adam`'s default β1 and β2. */
+const DEFAULT_BETA1 = 0.9
 const BETA2 = 0.999
 /** TF.js's float32 epsilon, which `tf.train.adam` uses by default. */
 const ADAM_EPSILON = 1e-7
@@ -65,7 +73,7 @@ export class FusedDenseNet {
   /** The variables' data ids after our last write: a different id means someone else assigned. */
   private readonly written: (object | undefined)[]
   private adamSteps = 0
-  private adamRate: number | undefined
+  private adamKey: string | undefined
 
   /** Lays out `specs` (in the order of the model's variables: kernel, bias, kernel, …). */
   constructor(
@@ -116,8 +124,9 @@ export class FusedDenseNet {
 
   /**
    * Backward pass of `layer`: `gradOut`, the gradient at its activated output, is taken through the
-   * activation in place; the kernel and bias gradients are stored; and when `gradIn` is given, the
-   * gradient at the input is written there (added to it when `accumulate`). Returns `gradIn`.
+   * activation in place; the kernel and bias gradients are stored (added to the stored ones when
+   * `accumulateWeights`); and when `gradIn` is given, the gradient at the input is written there
+   * (added to it when `accumulate`). Returns `gradIn`.
    */
   backward(
     layer: FusedLayer,
@@ -126,15 +135,31 @@ export class FusedDenseNet {
     gradIn: number | undefined,
     batch: number,
     accumulate = false,
+    accumulateWeights = false,
   ): number | undefined {
     const { inputs, units } = layer
     const k = this.k
-    if (layer.activation === 'relu') k.reluBackward(gradOut, layer.output, batch * units)
-    if (layer.activation === 'sigmoid') k.sigmoidBackward(gradOut, layer.output, batch * units)
+    if (layer.activation !== 'linear') {
+      k.activationBackward(gradOut, layer.output, batch * units, ACTIVATION_CODE[layer.activation])
+    }
     const gradKernel = this.grads + (layer.kernel - this.params)
+    const addWeights = accumulateWeights ? 1 : 0
     // ∂W = inputᵀ · gradOut: A is the input read transposed.
-    k.gemm(input, 1, inputs, gradOut, units, 1, gradKernel, inputs, batch, units, 0, this.panel)
-    k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units)
+    k.gemm(
+      input,
+      1,
+      inputs,
+      gradOut,
+      units,
+      1,
+      gradKernel,
+      inputs,
+      batch,
+      units,
+      addWeights,
+      this.panel,
+    )
+    k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units, addWeights)
     if (gradIn === undefined) return undefined
     // ∂input = gradOut · Wᵀ: B is the kernel read transposed.
     k.gemm(
@@ -162,7 +187,8 @@ export class FusedDenseNet {
   /**
    * Backward pass through a stack fed by `input`, from the gradient at its output. Uses `scratch`
    * (two buffers of `maxBatch × widest` floats) in turn; writes the gradient at the stack's input to
-   * `gradIn` when given. Returns where the gradient at the stack's input is, if asked.
+   * `gradIn` when given. Weight gradients add to the stored ones when `accumulateWeights`. Returns
+   * where the gradient at the stack's input is, if asked.
    */
   backwardStack(
     layers: readonly FusedLayer[],
@@ -171,24 +197,29 @@ export class FusedDenseNet {
     gradIn: number | undefined,
     scratch: readonly [number, number],
     batch: number,
+    accumulateWeights = false,
   ): number | undefined {
     let grad = gradOut
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i] as FusedLayer
       const layerInput = i > 0 ? (layers[i - 1] as FusedLayer).output : input
       const target = i > 0 ? (grad === scratch[0] ? scratch[1] : scratch[0]) : gradIn
-      const next = this.backward(layer, layerInput, grad, target, batch)
+      const next = this.backward(layer, layerInput, grad, target, batch, false, accumulateWeights)
       if (next === undefined) return undefined
       grad = next
     }
     return layers.length > 0 ? grad : gradOut
   }
 
-  /** One Adam step over every weight, as `tf.train.adam(learningRate)` computes it. */
-  applyAdam(learningRate: number): void {
-    if (this.adamRate !== learningRate) {
+  /**
+   * One Adam step over every weight, as `tf.train.adam(learningRate, beta1)` computes it; the
+   * moments start again when the learning rate or β1 changes (a new TF.js optimiser would).
+   */
+  applyAdam(learningRate: number, beta1 = DEFAULT_BETA1): void {
+    const key = `${learningRate}:${beta1}`
+    if (this.adamKey !== key) {
       this.resetOptimizer()
-      this.adamRate = learningRate
+      this.adamKey = key
     }
     this.adamSteps += 1
     this.k.adam(
@@ -198,9 +229,9 @@ export class FusedDenseNet {
       this.moment2,
       this.parameterCount,
       learningRate,
-      BETA1,
+      beta1,
       BETA2,
-      1 - BETA1 ** this.adamSteps,
+      1 - beta1 ** this.adamSteps,
       1 - BETA2 ** this.adamSteps,
       ADAM_EPSILON,
     )
@@ -211,7 +242,7 @@ export class FusedDenseNet {
     this.memory.view(this.moment1, this.parameterCount).fill(0)
     this.memory.view(this.moment2, this.parameterCount).fill(0)
     this.adamSteps = 0
-    this.adamRate = undefined
+    this.adamKey = undefined
   }
 
   /** Copies in every variable some other code assigned since our last write. */

@@ -28,10 +28,9 @@ export interface KernelExports {
     panel: number,
   ): void
   addBias(c: number, bias: number, m: number, n: number, activation: number): void
-  reluBackward(grad: number, out: number, n: number): void
-  sigmoidBackward(grad: number, out: number, n: number): void
+  activationBackward(grad: number, out: number, n: number, activation: number): void
   l1Penalty(values: number, grad: number, n: number, scale: number): number
-  columnSums(src: number, dst: number, m: number, n: number): void
+  columnSums(src: number, dst: number, m: number, n: number, accumulate: number): void
   bernoulliLoss(raw: number, x: number, grad: number, n: number, scale: number): number
   squaredError(raw: number, x: number, grad: number, n: number, scale: number): number
   reparameterise(mean: number, logVar: number, eps: number, std: number, z: number, n: number): void
