@@ -33,6 +33,7 @@ const GAN_TRAIN_KEYS = [
   'beta1',
   'labelSmoothing',
   'discriminatorSteps',
+  'fusedKernels',
 ] as const satisfies readonly (keyof GANTrainOptions)[]
 
 /** A GAN living in the shared worker, seen from the main thread. */

@@ -15,6 +15,9 @@ import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLo
 import { GenerativeModel } from '../generativeModel'
 import { meanPairwiseDistance, planeExtent } from './ganMetrics'
 import { GANNetwork } from './ganNetwork'
+import { FusedGANTrainer } from './fusedGANTrainer'
+import { KernelMemory } from '../kernels/wasmKernels'
+import { fusedKernelsFor } from '../kernels/fusedDenseNet'
 import { assertConvolutionalShape } from '../conv'
 import {
   resolveGANModelOptions,
@@ -77,6 +80,7 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
   private generatorOptimizer: tf.Optimizer | undefined
   private discriminatorOptimizer: tf.Optimizer | undefined
   private optimizerKey = ''
+  private fused: FusedGANTrainer | undefined
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
   private dataBounds: readonly [number, number, number, number] | undefined
@@ -151,14 +155,13 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
     const generatorVariables = network.generatorVariables()
     const discriminatorVariables = network.discriminatorVariables()
     const realLabel = 1 - train.labelSmoothing
-    const all = tf.tensor2d(data.data, [n, d])
     // Diversity is measured on fixed noise against the data's own spread.
     const probeCount = Math.min(64, n)
     const dataSpread = meanPairwiseDistance(data.data.subarray(0, probeCount * d), d) || 1
-    const probeNoise = tf.tensor2d(createRandom(7).normals(probeCount * noiseDim), [
-      probeCount,
-      noiseDim,
-    ])
+    const probeValues = createRandom(7).normals(probeCount * noiseDim)
+    const fused = await this.fusedTrainer(network, Math.max(train.batchSize, probeCount), train)
+    const all = fused ? undefined : tf.tensor2d(data.data, [n, d])
+    const probeNoise = fused ? undefined : tf.tensor2d(probeValues, [probeCount, noiseDim])
     try {
       return await runTrainingLoop<GANHistoryPoint>(
         {
@@ -174,9 +177,22 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
               noise.normals(batch * noiseDim),
             )
             const measure = (this.counters.steps + 1) % DIVERSITY_EVERY === 0
+            if (fused) {
+              const point = fused.step(
+                generatorVariables,
+                discriminatorVariables,
+                data.data,
+                indices,
+                noiseBatches,
+                { ...train, realLabel },
+              )
+              if (!measure) return point
+              const samples = fused.generate(generatorVariables, probeValues)
+              return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
+            }
             const readings = tf.tidy(() => {
               const x = tf.gather(
-                all,
+                all as tf.Tensor2D,
                 tf.tensor1d(Int32Array.from(indices), 'int32'),
               ) as tf.Tensor2D
               let last: ReturnType<GANNetwork['discriminatorPass']> | undefined
@@ -198,7 +214,10 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
                 (last as NonNullable<typeof last>).fakeScore,
               ])
               return measure
-                ? tf.concat([scalars, tf.reshape(network.generate(probeNoise), [-1])])
+                ? tf.concat([
+                    scalars,
+                    tf.reshape(network.generate(probeNoise as tf.Tensor2D), [-1]),
+                  ])
                 : scalars
             })
             const values = await readings.data()
@@ -210,8 +229,10 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
             const samples = (values as Float32Array).subarray(4)
             return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
           },
+          kernels: fused ? `wasm-${fused.build}` : 'tfjs',
           diverged: (values, step, epoch) => {
             this.disposeOptimizers()
+            fused?.resetOptimizer()
             return new DivergedError(
               `training diverged at step ${step} (generator loss ${values.generatorLoss}, discriminator loss ${values.discriminatorLoss}); both networks were restored to the start of epoch ${epoch}. Lower the learning rates (now ${train.generatorLearningRate} / ${train.discriminatorLearningRate})`,
               { step },
@@ -221,9 +242,31 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
         hooks,
       )
     } finally {
-      all.dispose()
-      probeNoise.dispose()
+      all?.dispose()
+      probeNoise?.dispose()
     }
+  }
+
+  /**
+   * The fused WebAssembly trainer when it applies (dense GAN, WASM backend, `fusedKernels` on), kept
+   * across calls (it holds the Adam moments) while `rows` (batch and diversity probe) fit.
+   */
+  private async fusedTrainer(
+    network: GANNetwork,
+    rows: number,
+    train: ResolvedGANTrainOptions,
+  ): Promise<FusedGANTrainer | undefined> {
+    if (network.options.architecture !== 'dense') return undefined
+    const compiled = await fusedKernelsFor(train.fusedKernels)
+    if (!compiled) return undefined
+    if (this.fused && this.fused.maxBatch >= rows) return this.fused
+    this.fused = new FusedGANTrainer(
+      new KernelMemory(compiled),
+      network.inputSize,
+      network.options,
+      rows,
+    )
+    return this.fused
   }
 
   /** Samples generated from given noise vectors (`[n, noiseDim]`). */
@@ -288,6 +331,7 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
 
   protected resetExtras(): void {
     this.disposeOptimizers()
+    this.fused = undefined
     this.dataBounds = undefined
   }
 }

@@ -1,5 +1,6 @@
 /** GAN options, defaults and validation. Pure TypeScript (the client validates with it too). */
 import { InvalidOptionError } from '../errors'
+import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
 import {
   checkLayerSizes,
   checkOneOf,
@@ -39,7 +40,7 @@ export interface GANModelOptions {
 }
 
 /** How to train a GAN; may change between calls of `train`. */
-export interface GANTrainOptions {
+export interface GANTrainOptions extends FusedKernelsOption {
   /** Passes over the data per call of `train`. Default `20`. */
   readonly epochs?: number
   /** Real samples (and generated ones) per step. Default `64`. */
@@ -93,6 +94,7 @@ export function validateGANTrainOptions(options: GANTrainOptions): void {
   checkPositiveInteger(options.epochs, 'epochs', 'Try 20.')
   checkPositiveInteger(options.batchSize, 'batchSize', 'Try 64.')
   checkPositiveInteger(options.discriminatorSteps, 'discriminatorSteps', 'Try 1.')
+  checkFusedKernelsOption(options)
   checkPositiveNumber(options.generatorLearningRate, 'generatorLearningRate', 'Try 0.0002.')
   checkPositiveNumber(options.discriminatorLearningRate, 'discriminatorLearningRate', 'Try 0.0002.')
   if (options.beta1 !== undefined && !(options.beta1 >= 0 && options.beta1 < 1)) {
@@ -141,5 +143,6 @@ export function resolveGANTrainOptions(
     beta1: options.beta1 ?? 0.5,
     labelSmoothing: options.labelSmoothing ?? 0,
     discriminatorSteps: options.discriminatorSteps ?? 1,
+    fusedKernels: options.fusedKernels ?? true,
   }
 }

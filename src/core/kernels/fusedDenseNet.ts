@@ -284,3 +284,13 @@ export class FusedDenseNet {
     return i % 2 === 0 ? layer.kernel : layer.bias
   }
 }
+
+/** Copies the images `rows` of `data` (`size` values each) one after another into `target`. */
+export function gatherRows(
+  target: Float32Array,
+  data: Float32Array,
+  rows: Uint32Array,
+  size: number,
+): void {
+  rows.forEach((row, i) => target.set(data.subarray(row * size, (row + 1) * size), i * size))
+}

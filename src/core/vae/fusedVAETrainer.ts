@@ -1,6 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelBuild, KernelMemory } from '../kernels/wasmKernels'
-import { FusedDenseNet, type FusedLayer, type FusedLayerSpec } from '../kernels/fusedDenseNet'
+import {
+  FusedDenseNet,
+  gatherRows,
+  type FusedLayer,
+  type FusedLayerSpec,
+} from '../kernels/fusedDenseNet'
 import type { ResolvedVAEModelOptions } from './vaeOptions'
 
 const LOG_2PI = Math.log(2 * Math.PI)
@@ -172,14 +177,4 @@ export class FusedVAETrainer {
     }
     return { loss: reconstruction + beta * kl, reconstruction, kl }
   }
-}
-
-/** Copies the images `rows` of `data` (`size` values each) one after another into `target`. */
-export function gatherRows(
-  target: Float32Array,
-  data: Float32Array,
-  rows: Uint32Array,
-  size: number,
-): void {
-  rows.forEach((row, i) => target.set(data.subarray(row * size, (row + 1) * size), i * size))
 }

@@ -1,0 +1,253 @@
+import type * as tf from '@tensorflow/tfjs-core'
+import type { KernelBuild, KernelMemory } from '../kernels/wasmKernels'
+import {
+  FusedDenseNet,
+  gatherRows,
+  type FusedActivation,
+  type FusedLayerSpec,
+} from '../kernels/fusedDenseNet'
+import type { ResolvedGANModelOptions } from './ganOptions'
+
+/** What one fused GAN step reports (the discriminator's figures are from its last update). */
+export interface FusedGANStep {
+  readonly generatorLoss: number
+  readonly discriminatorLoss: number
+  readonly realScore: number
+  readonly fakeScore: number
+}
+
+/** The learning settings a fused GAN step needs. */
+export interface FusedGANSettings {
+  readonly generatorLearningRate: number
+  readonly discriminatorLearningRate: number
+  readonly beta1: number
+  /** Label of real samples (`1 − labelSmoothing`). */
+  readonly realLabel: number
+}
+
+function stackSpecs(
+  sizes: readonly number[],
+  hidden: FusedActivation,
+  output: FusedActivation,
+): FusedLayerSpec[] {
+  return sizes.slice(1).map((units, i) => ({
+    inputs: sizes[i] as number,
+    units,
+    activation: i === sizes.length - 2 ? output : hidden,
+  }))
+}
+
+/**
+ * The dense GAN's training step in latentkit's WebAssembly kernels: discriminator updates on a real
+ * and a generated batch, then a generator update through the discriminator, with the same
+ * non-saturating losses, gradients and Adam updates as {@link GANNetwork}'s passes and
+ * `tf.train.adam(rate, β1)` (tests check them).
+ */
+export class FusedGANTrainer {
+  private readonly generator: FusedDenseNet
+  private readonly discriminator: FusedDenseNet
+  private readonly x: number
+  private readonly z: number
+  private readonly labels: number
+  private readonly zeros: number
+  private readonly ones: number
+  private readonly gradLogits: number
+  private readonly gradFake: number
+  private readonly generatorScratch: [number, number]
+  private readonly discriminatorScratch: [number, number]
+  /** The optimiser settings of the last step: a change restarts both networks' moments, as in TF.js. */
+  private settingsKey = ''
+
+  constructor(
+    memory: KernelMemory,
+    private readonly inputSize: number,
+    private readonly options: ResolvedGANModelOptions,
+    maxBatch: number,
+  ) {
+    const { noiseDim, generatorUnits, discriminatorUnits, output } = options
+    const generatorSizes = [noiseDim, ...generatorUnits, inputSize]
+    const discriminatorSizes = [inputSize, ...discriminatorUnits, 1]
+    this.generator = new FusedDenseNet(memory, stackSpecs(generatorSizes, 'relu', output), maxBatch)
+    this.discriminator = new FusedDenseNet(
+      memory,
+      stackSpecs(discriminatorSizes, 'leakyRelu', 'linear'),
+      maxBatch,
+    )
+    this.x = memory.alloc(maxBatch * inputSize)
+    this.z = memory.alloc(maxBatch * noiseDim)
+    this.labels = memory.alloc(maxBatch)
+    this.zeros = memory.alloc(maxBatch)
+    this.ones = memory.alloc(maxBatch)
+    memory.view(this.ones, maxBatch).fill(1)
+    this.gradLogits = memory.alloc(maxBatch)
+    this.gradFake = memory.alloc(maxBatch * inputSize)
+    const widest = (sizes: number[]) => maxBatch * Math.max(...sizes)
+    this.generatorScratch = [
+      memory.alloc(widest(generatorSizes)),
+      memory.alloc(widest(generatorSizes)),
+    ]
+    this.discriminatorScratch = [
+      memory.alloc(widest(discriminatorSizes)),
+      memory.alloc(widest(discriminatorSizes)),
+    ]
+  }
+
+  /** Which kernel build runs the steps. */
+  get build(): KernelBuild {
+    return this.generator.build
+  }
+
+  /** The largest batch this trainer holds buffers for. */
+  get maxBatch(): number {
+    return this.generator.maxBatch
+  }
+
+  /**
+   * One training step on `rows` of `data`: a discriminator update per noise batch but the last, then a
+   * generator update with the last (`noise` holds `discriminatorSteps + 1` batches of
+   * `rows.length × noiseDim` normals). Updates the TF.js variables of both networks.
+   */
+  step(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+    noise: readonly Float32Array[],
+    settings: FusedGANSettings,
+  ): FusedGANStep {
+    const { generator, discriminator } = this
+    generator.readWeights(generatorVariables)
+    discriminator.readWeights(discriminatorVariables)
+    const key = `${settings.generatorLearningRate}:${settings.discriminatorLearningRate}:${settings.beta1}`
+    if (key !== this.settingsKey) this.resetOptimizer()
+    this.settingsKey = key
+    const batch = rows.length
+    gatherRows(generator.memory.view(this.x, batch * this.inputSize), data, rows, this.inputSize)
+    let judged = { loss: NaN, realScore: NaN, fakeScore: NaN }
+    for (const z of noise.slice(0, -1)) {
+      judged = this.discriminatorGradients(z, batch, settings.realLabel)
+      discriminator.applyAdam(settings.discriminatorLearningRate, settings.beta1)
+    }
+    const generatorLoss = this.generatorGradients(noise[noise.length - 1] as Float32Array, batch)
+    generator.applyAdam(settings.generatorLearningRate, settings.beta1)
+    generator.writeWeights(generatorVariables)
+    discriminator.writeWeights(discriminatorVariables)
+    return {
+      generatorLoss,
+      discriminatorLoss: judged.loss,
+      realScore: judged.realScore,
+      fakeScore: judged.fakeScore,
+    }
+  }
+
+  /** Generator output for `z` (`rows × noiseDim`, rows ≤ maxBatch), copied out. */
+  generate(generatorVariables: readonly tf.Variable[], z: Float32Array): Float32Array {
+    const rows = z.length / this.options.noiseDim
+    this.generator.readWeights(generatorVariables)
+    this.generator.memory.view(this.z, z.length).set(z)
+    const out = this.generator.forwardStack(this.generator.layers, this.z, rows)
+    return this.generator.memory.view(out, rows * this.inputSize).slice()
+  }
+
+  /** Gradients of both passes, without updating anything, for checks. */
+  gradients(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+    discriminatorNoise: Float32Array,
+    generatorNoise: Float32Array,
+    realLabel: number,
+  ): { discriminator: Float32Array[]; generator: Float32Array[]; discriminatorLoss: number } {
+    this.generator.readWeights(generatorVariables)
+    this.discriminator.readWeights(discriminatorVariables)
+    const batch = rows.length
+    gatherRows(
+      this.generator.memory.view(this.x, batch * this.inputSize),
+      data,
+      rows,
+      this.inputSize,
+    )
+    const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
+    const discriminator = this.discriminator.gradients()
+    this.generatorGradients(generatorNoise, batch)
+    return { discriminator, generator: this.generator.gradients(), discriminatorLoss: judged.loss }
+  }
+
+  /** Forgets both networks' Adam moments (after a divergence). */
+  resetOptimizer(): void {
+    this.generator.resetOptimizer()
+    this.discriminator.resetOptimizer()
+  }
+
+  /** BCE(D(x), realLabel) + BCE(D(G(z)), 0) and the discriminator's gradients (summed over both). */
+  private discriminatorGradients(
+    z: Float32Array,
+    batch: number,
+    realLabel: number,
+  ): { loss: number; realScore: number; fakeScore: number } {
+    const { generator, discriminator } = this
+    const { k, memory } = discriminator
+    memory.view(this.z, z.length).set(z)
+    const fake = generator.forwardStack(generator.layers, this.z, batch)
+    memory.view(this.labels, batch).fill(realLabel)
+    let logits = discriminator.forwardStack(discriminator.layers, this.x, batch)
+    const realLoss = k.bernoulliLoss(logits, this.labels, this.gradLogits, batch, 1 / batch)
+    // The gradient is (sigmoid(l) − label)/batch: the mean probability follows from it.
+    const realScore = meanOf(memory.view(this.gradLogits, batch)) * batch + realLabel
+    discriminator.backwardStack(
+      discriminator.layers,
+      this.x,
+      this.gradLogits,
+      undefined,
+      this.discriminatorScratch,
+      batch,
+    )
+    logits = discriminator.forwardStack(discriminator.layers, fake, batch)
+    const fakeLoss = k.bernoulliLoss(logits, this.zeros, this.gradLogits, batch, 1 / batch)
+    const fakeScore = meanOf(memory.view(this.gradLogits, batch)) * batch
+    discriminator.backwardStack(
+      discriminator.layers,
+      fake,
+      this.gradLogits,
+      undefined,
+      this.discriminatorScratch,
+      batch,
+      true,
+    )
+    return { loss: (realLoss + fakeLoss) / batch, realScore, fakeScore }
+  }
+
+  /** −log D(G(z)) and the generator's gradients (through the discriminator, whose own are discarded). */
+  private generatorGradients(z: Float32Array, batch: number): number {
+    const { generator, discriminator } = this
+    const { k, memory } = generator
+    memory.view(this.z, z.length).set(z)
+    const fake = generator.forwardStack(generator.layers, this.z, batch)
+    const logits = discriminator.forwardStack(discriminator.layers, fake, batch)
+    const loss = k.bernoulliLoss(logits, this.ones, this.gradLogits, batch, 1 / batch) / batch
+    discriminator.backwardStack(
+      discriminator.layers,
+      fake,
+      this.gradLogits,
+      this.gradFake,
+      this.discriminatorScratch,
+      batch,
+    )
+    generator.backwardStack(
+      generator.layers,
+      this.z,
+      this.gradFake,
+      undefined,
+      this.generatorScratch,
+      batch,
+    )
+    return loss
+  }
+}
+
+function meanOf(values: Float32Array): number {
+  let sum = 0
+  for (const v of values) sum += v
+  return sum / values.length
+}
