@@ -46,6 +46,7 @@ interface PlaneArgs {
   discriminatorLearningRate: number
   discriminatorSteps: number
   labelSmoothing: number
+  fusedKernels: boolean
   batchSize: number
   epochs: number
   noiseDim: number
@@ -64,6 +65,7 @@ function PlanePlayground(args: PlaneArgs) {
     discriminatorLearningRate: args.discriminatorLearningRate,
     discriminatorSteps: args.discriminatorSteps,
     labelSmoothing: args.labelSmoothing,
+    fusedKernels: args.fusedKernels,
     batchSize: args.batchSize,
     epochs: args.epochs,
     noiseDim: args.noiseDim,
@@ -111,6 +113,7 @@ const meta: Meta<PlaneArgs> = {
     discriminatorLearningRate: { control: { type: 'number', min: 0.00001, step: 0.0001 } },
     discriminatorSteps: { control: { type: 'range', min: 1, max: 5, step: 1 } },
     labelSmoothing: { control: { type: 'range', min: 0, max: 0.3, step: 0.05 } },
+    fusedKernels: { control: 'boolean' },
     batchSize: { control: { type: 'number', min: 8 } },
     epochs: { control: { type: 'number', min: 1 } },
     noiseDim: { control: { type: 'range', min: 1, max: 64, step: 1 } },
@@ -125,6 +128,7 @@ const meta: Meta<PlaneArgs> = {
     discriminatorLearningRate: 0.001,
     discriminatorSteps: 1,
     labelSmoothing: 0,
+    fusedKernels: true,
     batchSize: 256,
     epochs: 200,
     noiseDim: 8,
