@@ -18,8 +18,7 @@ import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLo
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
-import { KernelMemory } from '../kernels/wasmKernels'
-import { fusedKernelsFor } from '../kernels/fusedDenseNet'
+import { fusedTrainerFor } from '../kernels/fusedDenseNet'
 import { assertConvolutionalShape } from '../conv'
 import {
   resolveAutoencoderOptions,
@@ -177,17 +176,21 @@ export class Autoencoder extends TrainableModel<
     train: Required<AutoencoderTrainOptions>,
   ): Promise<FusedAutoencoderTrainer | undefined> {
     if (!(network instanceof AutoencoderNetwork)) return undefined
-    const compiled = await fusedKernelsFor(train.fusedKernels)
-    if (!compiled) return undefined
-    if (this.fused && this.fused.maxBatch >= train.batchSize) return this.fused
-    this.fused = new FusedAutoencoderTrainer(
-      new KernelMemory(compiled),
-      network.inputSize,
-      network.options,
-      network.output,
+    const fused = await fusedTrainerFor(
+      train.fusedKernels,
+      this.fused,
       train.batchSize,
+      (memory) =>
+        new FusedAutoencoderTrainer(
+          memory,
+          network.inputSize,
+          network.options,
+          network.output,
+          train.batchSize,
+        ),
     )
-    return this.fused
+    if (fused) this.fused = fused
+    return fused
   }
 
   /** Codes of `images` (`[n, codeSize]`). */

@@ -16,8 +16,7 @@ import { GenerativeModel } from '../generativeModel'
 import { meanPairwiseDistance, planeExtent } from './ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import { FusedGANTrainer } from './fusedGANTrainer'
-import { KernelMemory } from '../kernels/wasmKernels'
-import { fusedKernelsFor } from '../kernels/fusedDenseNet'
+import { fusedTrainerFor } from '../kernels/fusedDenseNet'
 import { assertConvolutionalShape } from '../conv'
 import {
   resolveGANModelOptions,
@@ -257,16 +256,14 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
     train: ResolvedGANTrainOptions,
   ): Promise<FusedGANTrainer | undefined> {
     if (network.options.architecture !== 'dense') return undefined
-    const compiled = await fusedKernelsFor(train.fusedKernels)
-    if (!compiled) return undefined
-    if (this.fused && this.fused.maxBatch >= rows) return this.fused
-    this.fused = new FusedGANTrainer(
-      new KernelMemory(compiled),
-      network.inputSize,
-      network.options,
+    const fused = await fusedTrainerFor(
+      train.fusedKernels,
+      this.fused,
       rows,
+      (memory) => new FusedGANTrainer(memory, network.inputSize, network.options, rows),
     )
-    return this.fused
+    if (fused) this.fused = fused
+    return fused
   }
 
   /** Samples generated from given noise vectors (`[n, noiseDim]`). */

@@ -1,19 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  compileKernels,
-  type CompiledKernels,
-  type KernelBuild,
-  type KernelExports,
-  type KernelMemory,
-} from './wasmKernels'
+import { compileKernels, KernelMemory, type KernelBuild, type KernelExports } from './wasmKernels'
 
 /**
- * The compiled kernels when a dense model should train with them: `fusedKernels` is on, the TF.js
- * backend is WASM, and this engine runs WebAssembly SIMD. Undefined otherwise (train with TF.js).
+ * The fused trainer a dense model should train with: `current` while it holds buffers for `rows`, else
+ * a new one from `make` in fresh kernel memory. Undefined (train with TF.js operations) unless
+ * `fusedKernels` is on, the TF.js backend is WASM and this engine runs WebAssembly SIMD, and when the
+ * buffers do not fit in WebAssembly memory.
  */
-export async function fusedKernelsFor(fusedKernels: boolean): Promise<CompiledKernels | undefined> {
+export async function fusedTrainerFor<T extends { readonly maxBatch: number }>(
+  fusedKernels: boolean,
+  current: T | undefined,
+  rows: number,
+  make: (memory: KernelMemory) => T,
+): Promise<T | undefined> {
   if (!fusedKernels || tf.getBackend() !== 'wasm') return undefined
-  return compileKernels()
+  if (current && current.maxBatch >= rows) return current
+  const compiled = await compileKernels()
+  if (!compiled) return undefined
+  try {
+    return make(new KernelMemory(compiled))
+  } catch (error) {
+    if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
+    throw error
+  }
 }
 
 /** Activation of a fused dense layer (leaky ReLU's slope is dense.ts's `LEAKY_SLOPE`, 0.2). */

@@ -77,13 +77,19 @@ const SOURCES: Record<KernelBuild, string> = {
   simd: SIMD_KERNELS,
 }
 
-/** Compiles one build; undefined where this engine cannot run it. */
+/**
+ * Compiles one build; undefined where this engine cannot run it (no SIMD, or a page whose
+ * Content-Security-Policy forbids compiling WebAssembly).
+ */
 export async function compileKernelBuild(build: KernelBuild): Promise<CompiledKernels | undefined> {
   if (typeof WebAssembly !== 'object') return undefined
   const bytes = decode(SOURCES[build])
-  return WebAssembly.validate(bytes)
-    ? { module: await WebAssembly.compile(bytes), build }
-    : undefined
+  if (!WebAssembly.validate(bytes)) return undefined
+  try {
+    return { module: await WebAssembly.compile(bytes), build }
+  } catch {
+    return undefined
+  }
 }
 
 let best: Promise<CompiledKernels | undefined> | undefined

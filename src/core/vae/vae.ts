@@ -17,8 +17,7 @@ import { GenerativeModel } from '../generativeModel'
 import { AdamSlot } from '../adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
-import { KernelMemory } from '../kernels/wasmKernels'
-import { fusedKernelsFor } from '../kernels/fusedDenseNet'
+import { fusedTrainerFor } from '../kernels/fusedDenseNet'
 import {
   resolveVAEModelOptions,
   resolveVAETrainOptions,
@@ -171,16 +170,14 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     network: VAENetwork,
     train: ResolvedVAETrainOptions,
   ): Promise<FusedVAETrainer | undefined> {
-    const compiled = await fusedKernelsFor(train.fusedKernels)
-    if (!compiled) return undefined
-    if (this.fused && this.fused.maxBatch >= train.batchSize) return this.fused
-    this.fused = new FusedVAETrainer(
-      new KernelMemory(compiled),
-      network.inputSize,
-      network.options,
+    const fused = await fusedTrainerFor(
+      train.fusedKernels,
+      this.fused,
       train.batchSize,
+      (memory) => new FusedVAETrainer(memory, network.inputSize, network.options, train.batchSize),
     )
-    return this.fused
+    if (fused) this.fused = fused
+    return fused
   }
 
   /** Posterior means of `images`. */
