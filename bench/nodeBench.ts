@@ -244,7 +244,7 @@ export async function runNodeBench(quick: boolean): Promise<{
   fusedBuilds: FusedBuildRow[]
 }> {
   const digits = loadDigits().images
-  const sprites = generateSprites({ count: quick ? 600 : 2000, size: 28, seed: 1 }).images
+  const sprites = generateSprites({ count: quick ? 600 : 5400, size: 28, seed: 1 }).images
   const rows: ThroughputRow[] = []
   for (const backend of ['wasm', 'cpu'] as const) {
     rows.push(
@@ -264,7 +264,7 @@ export async function runNodeBench(quick: boolean): Promise<{
         sprites,
         { seed: 1, hiddenUnits: [400], latentDim: 20 },
         128,
-        quick ? 2 : backend === 'cpu' ? 6 : 14,
+        quick ? 2 : backend === 'cpu' ? 6 : 40,
       ),
     )
     if (backend === 'wasm') {
@@ -275,7 +275,7 @@ export async function runNodeBench(quick: boolean): Promise<{
           sprites,
           { seed: 1, hiddenUnits: [400], latentDim: 20 },
           128,
-          quick ? 2 : 14,
+          quick ? 2 : 20,
           false,
         ),
       )

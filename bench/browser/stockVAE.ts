@@ -57,18 +57,23 @@ export function createStockVAE(data: Float32Array, inputSize: number, batch: num
   }
 }
 
-/** Trains the stock VAE for `steps` batches; returns samples/s after one warm-up step. */
+/** Trains the stock VAE: median samples/s of `runs` runs of `steps` batches, after one warm-up step. */
 export async function stockVAEThroughput(
   data: Float32Array,
   inputSize: number,
   batch: number,
   steps: number,
+  runs: number,
 ): Promise<number> {
   const vae = createStockVAE(data, inputSize, batch)
   await vae.step(0)
-  const started = performance.now()
-  for (let s = 1; s <= steps; s++) await vae.step(s)
-  const seconds = (performance.now() - started) / 1000
+  const rates: number[] = []
+  let step = 1
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now()
+    for (let s = 0; s < steps; s++) await vae.step(step++)
+    rates.push((steps * batch * 1000) / (performance.now() - started))
+  }
   vae.dispose()
-  return (steps * batch) / seconds
+  return [...rates].sort((a, b) => a - b)[Math.floor(runs / 2)] ?? NaN
 }
