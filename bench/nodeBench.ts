@@ -92,7 +92,7 @@ async function drift(
   const vae = new VAE({ seed: 1 })
   await vae.fit(digits, { epochs: 1, batchSize: 64, fusedKernels })
   const before = tf.memory()
-  const epochs = Math.max(1, Math.round(steps / 29))
+  const epochs = Math.max(1, Math.ceil(steps / 29))
   await vae.fit(digits, { epochs, batchSize: 64, fusedKernels })
   const after = tf.memory()
   vae.dispose()
@@ -264,7 +264,7 @@ export async function runNodeBench(quick: boolean): Promise<{
         sprites,
         { seed: 1, hiddenUnits: [400], latentDim: 20 },
         128,
-        quick ? 2 : backend === 'cpu' ? 6 : 40,
+        quick ? 2 : backend === 'cpu' ? 3 : 40,
       ),
     )
     if (backend === 'wasm') {
