@@ -54,18 +54,20 @@ describe('VAEClient in a real worker', () => {
 
   test('stop() takes effect within one batch and keeps the weights', async () => {
     const client = subscribed(
-      new VAEClient({ data: 'digits', backend: 'wasm', epochs: 50, batchSize: 32 }),
+      new VAEClient({ data: 'digits', backend: 'wasm', epochs: 500, batchSize: 32 }),
     )
     const run = client.train()
     await waitFor(() => (client.getSnapshot().model?.trainedSteps ?? 0) >= 5)
     const stepsWhenAsked = client.getSnapshot().model?.trainedSteps ?? 0
+    const stepsPerSecond = (client.getSnapshot().progress?.samplesPerSecond ?? 0) / 32
     await client.stop()
     const summary = await run
     expect(summary?.stopped).toBe(true)
     const finalSteps = client.getSnapshot().model?.trainedSteps ?? 0
-    // Progress reports lag by at most the throttle window; the loop itself checks every batch.
-    expect(finalSteps).toBeLessThan(57 * 50)
-    expect(finalSteps - stepsWhenAsked).toBeLessThanOrEqual(30)
+    // The loop checks every batch; what we saw lags by the progress throttle (100 ms) and the
+    // messages' round trip: half a second of steps at most (the fused kernels run thousands a second).
+    expect(finalSteps).toBeLessThan(57 * 500)
+    expect(finalSteps - stepsWhenAsked).toBeLessThanOrEqual(Math.max(30, stepsPerSecond / 2))
     expect(client.getSnapshot().status).toBe('ready')
     const images = await client.sample(2, { seed: 4 })
     expect(images.shape[0]).toBe(2)

@@ -29,7 +29,9 @@ describe('Storybook', () => {
       )
       const status = page.getByTestId('model-status')
       await status.getByText('ready').waitFor({ timeout: 90_000 })
-      expect(await status.textContent()).toMatch(/ready on \w+ · epoch 3\/3 · step 87/)
+      expect(await status.textContent()).toMatch(
+        /ready on \w+( \(fused kernels, wasm-[\w-]+\))? · epoch 3\/3 · step 87/,
+      )
       const levels = await page
         .locator('canvas.lk-sample-grid')
         .evaluate((canvas: HTMLCanvasElement) => {
