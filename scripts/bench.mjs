@@ -213,7 +213,6 @@ const lines = [
   '| where training runs | frames | rAF p50 (ms) | rAF p95 | rAF max | long tasks | long-task total (ms) | longest |',
   '|---|---|---|---|---|---|---|---|',
   healthRow('latentkit worker, WASM', browser.health.workerWasm),
-  healthRow('latentkit engine on the main thread, WASM', browser.health.mainThreadWasm),
   healthRow('latentkit worker, WebGL', browser.health.workerWebgl),
   healthRow('stock TF.js loop on the main thread, WASM', browser.health.stockWasm),
   healthRow('… with `await tf.nextFrame()` each step, WASM', browser.health.stockWasmNextFrame),

@@ -46,10 +46,10 @@ test('sparse coding in Chromium', async () => {
     codingRows.push(await codingThroughput(backend, quick || backend !== 'wasm' ? 1 : 3))
   }
   const learningRows = []
-  // Software WebGL and WebGPU take 1.5–5 s a step here: two steps (512 digits) show their speed.
+  // Software WebGL and WebGPU take 1.5–5 s a step here: one step (256 digits) shows their speed.
   for (const backend of backends) {
     learningRows.push(
-      backend === 'wasm' ? await learning(backend, quick ? 1 : 2) : await learning(backend, 1, 512),
+      backend === 'wasm' ? await learning(backend, quick ? 1 : 2) : await learning(backend, 1, 256),
     )
   }
   await commands.writeFile(
