@@ -213,7 +213,7 @@ async function fusedBuild(build: KernelBuild, steps: number): Promise<FusedBuild
   const variables = network.variables()
   const step = (): void => {
     const rows = order.permutation(1024).subarray(0, 128)
-    trainer.step(variables, data, rows, noise.normals(128 * 20), 1e-3)
+    trainer.step(variables, { data, rows, epsilon: noise.normals(128 * 20) }, 1e-3)
   }
   step()
   const times: number[] = []
@@ -257,17 +257,9 @@ export async function runNodeBench(quick: boolean): Promise<{
         quick ? 5 : 25,
       ),
     )
-    rows.push(
-      await throughput(
-        'reference VAE 784-400-20, batch 128',
-        backend,
-        sprites,
-        { seed: 1, hiddenUnits: [400], latentDim: 20 },
-        128,
-        quick ? 2 : backend === 'cpu' ? 3 : 40,
-      ),
-    )
-    if (backend === 'wasm') {
+    // On WASM: the fused kernels (the default), then the same step as TF.js operations.
+    for (const fusedKernels of backend === 'wasm' ? [true, false] : [true]) {
+      const steps = backend === 'cpu' ? 3 : fusedKernels ? 40 : 20
       rows.push(
         await throughput(
           'reference VAE 784-400-20, batch 128',
@@ -275,8 +267,8 @@ export async function runNodeBench(quick: boolean): Promise<{
           sprites,
           { seed: 1, hiddenUnits: [400], latentDim: 20 },
           128,
-          quick ? 2 : 20,
-          false,
+          quick ? 2 : steps,
+          fusedKernels,
         ),
       )
     }

@@ -27,7 +27,7 @@ describe('fused WebAssembly kernels in Chromium', () => {
     const images = generateSprites({ count: 32, size: 28, seed: 2 }).images
     const rows = Uint32Array.from({ length: 32 }, (_, i) => i)
     const epsilon = createRandom(5).normals(32 * 6)
-    const ours = fused.gradients(network.variables(), images.data, rows, epsilon)
+    const ours = fused.gradients(network.variables(), { data: images.data, rows, epsilon })
     const reference = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
         () =>

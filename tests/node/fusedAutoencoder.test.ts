@@ -53,7 +53,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused autoencoder step (%s bui
     async (_, options, output, noisy) => {
       const { network, fused } = await setup(build, options, output)
       const input = inputFor(noisy)
-      const ours = fused.gradients(network.variables(), input, clean)
+      const ours = fused.gradients(network.variables(), { input, clean })
       const reference = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(
           () =>
@@ -82,7 +82,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused autoencoder step (%s bui
     const b = await setup(build, options, 'sigmoid')
     const optimizer = tf.train.adam(0.01)
     for (let step = 0; step < 3; step++) {
-      a.fused.step(a.network.variables(), clean, clean, 0.01)
+      a.fused.step(a.network.variables(), { input: clean, clean }, 0.01)
       tf.tidy(() => {
         const x = tf.tensor2d(clean, [16, 64])
         const { gradients } = b.network.lossAndGradients(x, x)

@@ -51,7 +51,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused VAE step (%s build)', (b
       const { network, fused } = await trainer(build, options, 16)
       const latent = network.options.latentDim
       const epsilon = createRandom(3).normals(16 * latent)
-      const ours = fused.gradients(network.variables(), digits.data, ROWS, epsilon)
+      const ours = fused.gradients(network.variables(), { data: digits.data, rows: ROWS, epsilon })
       const [loss, reference] = tf.tidy(() => {
         const x = batchTensor()
         const eps = tf.tensor2d(epsilon, [16, latent])
@@ -81,7 +81,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused VAE step (%s build)', (b
     const optimizer = tf.train.adam(0.01)
     for (let step = 0; step < 3; step++) {
       const epsilon = createRandom(step).normals(16 * 4)
-      a.fused.step(a.network.variables(), digits.data, ROWS, epsilon, 0.01)
+      a.fused.step(a.network.variables(), { data: digits.data, rows: ROWS, epsilon }, 0.01)
       tf.tidy(() => {
         const { gradients } = b.network.lossAndGradients(
           batchTensor(),

@@ -145,7 +145,7 @@ export class Autoencoder extends TrainableModel<
             clean.set(data.data.subarray(row * size, (row + 1) * size), i * size),
           )
           const input = this.corrupt(clean)
-          if (fused) return fused.step(variables, input, clean, train.learningRate)
+          if (fused) return fused.step(variables, { input, clean }, train.learningRate)
           const terms = tf.tidy(() => {
             const target = tf.tensor2d(clean, [indices.length, size])
             const seen = input === clean ? target : tf.tensor2d(input, [indices.length, size])

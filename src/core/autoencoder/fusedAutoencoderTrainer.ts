@@ -1,7 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { KernelBuild, KernelMemory } from '../kernels/wasmKernels'
-import { FusedDenseNet, type FusedLayerSpec } from '../kernels/fusedDenseNet'
+import type { KernelMemory } from '../kernels/wasmKernels'
+import { FusedDenseNet, FusedTrainer, type FusedLayerSpec } from '../kernels/fusedDenseNet'
 import type { ResolvedAutoencoderOptions } from './autoencoderOptions'
+
+/** An autoencoder training batch (`batch × inputSize` values each). */
+export interface FusedAutoencoderBatch {
+  /** What the encoder sees (possibly corrupted). */
+  readonly input: Float32Array
+  /** The images to reconstruct. */
+  readonly clean: Float32Array
+}
 
 /** Loss terms of one step, per image. */
 export interface FusedAutoencoderLoss {
@@ -15,8 +23,10 @@ export interface FusedAutoencoderLoss {
  * the sparse kind's L1 penalty, backward, Adam), equal to {@link AutoencoderNetwork.lossAndGradients}
  * followed by `tf.train.adam` (tests check it).
  */
-export class FusedAutoencoderTrainer {
-  private readonly net: FusedDenseNet
+export class FusedAutoencoderTrainer extends FusedTrainer<
+  FusedAutoencoderBatch,
+  FusedAutoencoderLoss
+> {
   private readonly encoderLayers: number
   private readonly input: number
   private readonly target: number
@@ -50,8 +60,8 @@ export class FusedAutoencoderTrainer {
         activation: i === back.length - 2 ? (linear ? 'linear' : output) : hidden,
       }),
     )
+    super(new FusedDenseNet(memory, specs, maxBatch))
     this.encoderLayers = sizes.length - 1
-    this.net = new FusedDenseNet(memory, specs, maxBatch)
     const widest = Math.max(...sizes)
     this.input = memory.alloc(maxBatch * inputSize)
     this.target = memory.alloc(maxBatch * inputSize)
@@ -60,51 +70,9 @@ export class FusedAutoencoderTrainer {
     this.scratch = [memory.alloc(maxBatch * widest), memory.alloc(maxBatch * widest)]
   }
 
-  /** Which kernel build runs the steps. */
-  get build(): KernelBuild {
-    return this.net.build
-  }
-
-  /** The largest batch this trainer holds buffers for. */
-  get maxBatch(): number {
-    return this.net.maxBatch
-  }
-
-  /**
-   * One training step: `input` is what the encoder sees (possibly corrupted), `clean` the images to
-   * reconstruct (`batch × inputSize` each), updating `variables` with Adam at `learningRate`.
-   */
-  step(
+  protected lossAndGradients(
     variables: readonly tf.Variable[],
-    input: Float32Array,
-    clean: Float32Array,
-    learningRate: number,
-  ): FusedAutoencoderLoss {
-    const loss = this.lossAndGradients(variables, input, clean)
-    this.net.applyAdam(learningRate)
-    this.net.writeWeights(variables)
-    return loss
-  }
-
-  /** The loss of a batch and a copy of its gradients (same order as `variables`), for checks. */
-  gradients(
-    variables: readonly tf.Variable[],
-    input: Float32Array,
-    clean: Float32Array,
-  ): { loss: FusedAutoencoderLoss; gradients: Float32Array[] } {
-    const loss = this.lossAndGradients(variables, input, clean)
-    return { loss, gradients: this.net.gradients() }
-  }
-
-  /** Forgets the Adam moments (after a divergence). */
-  resetOptimizer(): void {
-    this.net.resetOptimizer()
-  }
-
-  private lossAndGradients(
-    variables: readonly tf.Variable[],
-    input: Float32Array,
-    clean: Float32Array,
+    { input, clean }: FusedAutoencoderBatch,
   ): FusedAutoencoderLoss {
     const { net } = this
     const { k, memory } = net

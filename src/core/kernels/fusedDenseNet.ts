@@ -303,3 +303,46 @@ export function gatherRows(
 ): void {
   rows.forEach((row, i) => target.set(data.subarray(row * size, (row + 1) * size), i * size))
 }
+
+/**
+ * A model trained through one {@link FusedDenseNet} and one Adam: a step is the loss and gradients of
+ * a batch (`Batch`, whatever the model feeds in), one Adam update, and the weights written back.
+ */
+export abstract class FusedTrainer<Batch, Loss> {
+  protected constructor(protected readonly net: FusedDenseNet) {}
+
+  /** Which kernel build runs the steps. */
+  get build(): KernelBuild {
+    return this.net.build
+  }
+
+  /** The largest batch this trainer holds buffers for. */
+  get maxBatch(): number {
+    return this.net.maxBatch
+  }
+
+  /** One training step on `batch`, updating `variables` (the network's) with Adam at `learningRate`. */
+  step(variables: readonly tf.Variable[], batch: Batch, learningRate: number): Loss {
+    const loss = this.lossAndGradients(variables, batch)
+    this.net.applyAdam(learningRate)
+    this.net.writeWeights(variables)
+    return loss
+  }
+
+  /** The loss of a batch and a copy of its gradients (same order as `variables`), for checks. */
+  gradients(
+    variables: readonly tf.Variable[],
+    batch: Batch,
+  ): { loss: Loss; gradients: Float32Array[] } {
+    const loss = this.lossAndGradients(variables, batch)
+    return { loss, gradients: this.net.gradients() }
+  }
+
+  /** Forgets the Adam moments (after a divergence). */
+  resetOptimizer(): void {
+    this.net.resetOptimizer()
+  }
+
+  /** Reads the weights in, runs the batch forward and backward; leaves the gradients in the net. */
+  protected abstract lossAndGradients(variables: readonly tf.Variable[], batch: Batch): Loss
+}

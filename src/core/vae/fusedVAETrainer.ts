@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { KernelBuild, KernelMemory } from '../kernels/wasmKernels'
+import type { KernelMemory } from '../kernels/wasmKernels'
 import {
   FusedDenseNet,
+  FusedTrainer,
   gatherRows,
   type FusedLayer,
   type FusedLayerSpec,
@@ -9,6 +10,14 @@ import {
 import type { ResolvedVAEModelOptions } from './vaeOptions'
 
 const LOG_2PI = Math.log(2 * Math.PI)
+
+/** A VAE training batch: `rows` of `data` (one image of `inputSize` values each) and the noise. */
+export interface FusedVAEBatch {
+  readonly data: Float32Array
+  readonly rows: Uint32Array
+  /** Standard normals, `rows.length × latentDim`. */
+  readonly epsilon: Float32Array
+}
 
 /** Loss terms of one step, per image, in nats. */
 export interface FusedVAELoss {
@@ -23,8 +32,7 @@ export interface FusedVAELoss {
  * and the update equal the TF.js path's ({@link VAENetwork.lossAndGradients} and `tf.train.adam`;
  * tests check both).
  */
-export class FusedVAETrainer {
-  private readonly net: FusedDenseNet
+export class FusedVAETrainer extends FusedTrainer<FusedVAEBatch, FusedVAELoss> {
   private readonly encoder: FusedLayer[]
   private readonly mean: FusedLayer
   private readonly logVar: FusedLayer
@@ -61,7 +69,7 @@ export class FusedVAETrainer {
       width = units
     }
     specs.push({ inputs: width, units: inputSize, activation: 'linear' })
-    this.net = new FusedDenseNet(memory, specs, maxBatch)
+    super(new FusedDenseNet(memory, specs, maxBatch))
     const layers = this.net.layers
     const e = hiddenUnits.length
     this.encoder = layers.slice(0, e)
@@ -79,55 +87,9 @@ export class FusedVAETrainer {
     this.scratch = [memory.alloc(maxBatch * widest), memory.alloc(maxBatch * widest)]
   }
 
-  /** Which kernel build runs the steps. */
-  get build(): KernelBuild {
-    return this.net.build
-  }
-
-  /** The largest batch this trainer holds buffers for. */
-  get maxBatch(): number {
-    return this.net.maxBatch
-  }
-
-  /**
-   * One training step on `rows` (their indices into `data`, one image of `inputSize` values each) with
-   * standard-normal `epsilon` (`rows.length × latentDim`), updating `variables` (the network's, in
-   * {@link VAENetwork.variables} order) with Adam at `learningRate`.
-   */
-  step(
+  protected lossAndGradients(
     variables: readonly tf.Variable[],
-    data: Float32Array,
-    rows: Uint32Array,
-    epsilon: Float32Array,
-    learningRate: number,
-  ): FusedVAELoss {
-    const loss = this.lossAndGradients(variables, data, rows, epsilon)
-    this.net.applyAdam(learningRate)
-    this.net.writeWeights(variables)
-    return loss
-  }
-
-  /** The loss of a batch and a copy of its gradients (same order as `variables`), for checks. */
-  gradients(
-    variables: readonly tf.Variable[],
-    data: Float32Array,
-    rows: Uint32Array,
-    epsilon: Float32Array,
-  ): { loss: FusedVAELoss; gradients: Float32Array[] } {
-    const loss = this.lossAndGradients(variables, data, rows, epsilon)
-    return { loss, gradients: this.net.gradients() }
-  }
-
-  /** Forgets the Adam moments (after a divergence). */
-  resetOptimizer(): void {
-    this.net.resetOptimizer()
-  }
-
-  private lossAndGradients(
-    variables: readonly tf.Variable[],
-    data: Float32Array,
-    rows: Uint32Array,
-    epsilon: Float32Array,
+    { data, rows, epsilon }: FusedVAEBatch,
   ): FusedVAELoss {
     const { net, inputSize } = this
     const { k, memory } = net

@@ -134,7 +134,13 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
           variables,
           step: async (indices) => {
             const epsilon = noise.normals(indices.length * latentDim)
-            if (fused) return fused.step(variables, data.data, indices, epsilon, train.learningRate)
+            if (fused) {
+              return fused.step(
+                variables,
+                { data: data.data, rows: indices, epsilon },
+                train.learningRate,
+              )
+            }
             const terms = tf.tidy(() => {
               const x = tf.gather(
                 all as tf.Tensor2D,
