@@ -1,6 +1,6 @@
 /**
  * latentkit's own WebAssembly kernels (source: assembly/kernels.ts): a SIMD matrix product with
- * transposed views, and the fused element-wise steps of training (bias + ReLU, losses with their
+ * transposed views, and the fused element-wise steps of training (bias + activation, losses with their
  * gradients, KL, Adam). Two builds ship; the relaxed-SIMD one (fused multiply-add, about twice the
  * matrix-product speed on x86 with FMA) is used where the engine validates it.
  */
