@@ -19,6 +19,7 @@ const ENGINE_MODULES = [
   '**/core/sparse/sparseDictionary',
   '**/core/autoencoder/autoencoder',
   '**/core/autoencoder/autoencoderNetwork',
+  '**/core/kernels/fusedDenseNet',
 ]
 const NO_TFJS = { group: ['@tensorflow/*'], message: 'TF.js loads only inside the worker.' }
 const ENGINE_TYPES_ONLY = {
