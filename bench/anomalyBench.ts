@@ -9,7 +9,7 @@ import { VAE } from '../src/core/vae/vae'
 import { rocAuc, type AnomalyScorer } from '../src/core/anomaly/anomalyScoring'
 import { generateAnomalyBenchmark } from '../src/data/anomalies'
 import { loadDigits } from '../src/data/digits'
-import type { ImageBatch } from '../src/core/dataset'
+import { gatherRows, type ImageBatch } from '../src/core/dataset'
 import type { AutoencoderModelOptions } from '../src/core/autoencoder/autoencoderOptions'
 
 export interface DefectRow {
@@ -73,7 +73,7 @@ async function heldOut(digit: number, epochs: number): Promise<HeldOutRow> {
   for (let i = 0; i < 1500; i++) if (labels[i] !== digit) train.push(i)
   const pick = (rows: number[]): ImageBatch => {
     const data = new Float32Array(rows.length * 64)
-    rows.forEach((r, i) => data.set(images.data.subarray(r * 64, (r + 1) * 64), i * 64))
+    gatherRows(data, images.data, rows, 64)
     return { data, shape: [rows.length, 8, 8, 1] }
   }
   const test = Array.from({ length: labels.length - 1500 }, (_, i) => 1500 + i)

@@ -8,6 +8,7 @@ import { commands } from 'vitest/browser'
 import * as tf from '@tensorflow/tfjs-core'
 import './pageBackends'
 import { createStockVAE, stockVAEThroughput } from './stockVAE'
+import { median } from '../lassoProblem'
 import { VAEClient } from '../../src/client/vaeClient'
 import { VAE } from '../../src/core/vae/vae'
 import { initBackend, type BackendName } from '../../src/core/backend'
@@ -27,9 +28,6 @@ const RUNS = 3
 function sprites(batches: number): ImageBatch {
   return generateSprites({ count: BATCH * batches, size: 28, seed: 3 }).images
 }
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 
 /** Median samples/s of {@link RUNS} trainings on the same `steps` batches, after a warm-up one. */
 async function inWorker(

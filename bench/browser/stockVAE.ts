@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { median } from '../lassoProblem'
 
 /** A stock VAE trainer: one `step` trains one batch; `dispose` frees it. */
 export interface StockVAE {
@@ -75,5 +76,5 @@ export async function stockVAEThroughput(
     rates.push((steps * batch * 1000) / (performance.now() - started))
   }
   vae.dispose()
-  return [...rates].sort((a, b) => a - b)[Math.floor(runs / 2)] ?? NaN
+  return median(rates)
 }

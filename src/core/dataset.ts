@@ -237,3 +237,16 @@ export function allInUnitRange(values: ArrayLike<number>): boolean {
   }
   return true
 }
+
+/** Copies the images `rows` of `data` (`size` values each) one after another into `target`. */
+export function gatherRows(
+  target: Float32Array,
+  data: Float32Array,
+  rows: ArrayLike<number>,
+  size: number,
+): void {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as number
+    target.set(data.subarray(row * size, (row + 1) * size), i * size)
+  }
+}

@@ -2,7 +2,7 @@
 
 /**
  * What computes the training steps: `'tfjs'`, TF.js operations on the model's backend, or latentkit's
- * fused WebAssembly kernels (the dense VAE on the WASM backend), with relaxed-SIMD fused multiply-add
+ * fused WebAssembly kernels (dense models on the WASM backend), with relaxed-SIMD fused multiply-add
  * (`'wasm-relaxed-simd'`) or plain SIMD (`'wasm-simd'`).
  */
 export type TrainingKernels = 'tfjs' | 'wasm-relaxed-simd' | 'wasm-simd'

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import {
   allInUnitRange,
   assertImageShape,
+  gatherRows,
   imageShapeOf,
   toLatentBatch,
   valuesPerImage,
@@ -141,9 +142,7 @@ export class Autoencoder extends TrainableModel<
         variables,
         step: async (indices) => {
           const clean = new Float32Array(indices.length * size)
-          indices.forEach((row, i) =>
-            clean.set(data.data.subarray(row * size, (row + 1) * size), i * size),
-          )
+          gatherRows(clean, data.data, indices, size)
           const input = this.corrupt(clean)
           if (fused) return fused.step(variables, { input, clean }, train.learningRate)
           const terms = tf.tidy(() => {

@@ -1,11 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelBuild, KernelMemory } from '../kernels/wasmKernels'
-import {
-  FusedDenseNet,
-  gatherRows,
-  type FusedActivation,
-  type FusedLayerSpec,
-} from '../kernels/fusedDenseNet'
+import { gatherRows } from '../dataset'
+import { FusedDenseNet, type FusedActivation, type FusedLayerSpec } from '../kernels/fusedDenseNet'
 import type { ResolvedGANModelOptions } from './ganOptions'
 
 /** What one fused GAN step reports (the discriminator's figures are from its last update). */
@@ -116,13 +112,10 @@ export class FusedGANTrainer {
     settings: FusedGANSettings,
   ): FusedGANStep {
     const { generator, discriminator } = this
-    generator.readWeights(generatorVariables)
-    discriminator.readWeights(discriminatorVariables)
     const key = `${settings.generatorLearningRate}:${settings.discriminatorLearningRate}:${settings.beta1}`
     if (key !== this.settingsKey) this.resetOptimizer()
     this.settingsKey = key
-    const batch = rows.length
-    gatherRows(generator.memory.view(this.x, batch * this.inputSize), data, rows, this.inputSize)
+    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
     let judged = { loss: NaN, realScore: NaN, fakeScore: NaN }
     for (const z of noise.slice(0, -1)) {
       judged = this.discriminatorGradients(z, batch, settings.realLabel)
@@ -159,15 +152,7 @@ export class FusedGANTrainer {
     generatorNoise: Float32Array,
     realLabel: number,
   ): { discriminator: Float32Array[]; generator: Float32Array[]; discriminatorLoss: number } {
-    this.generator.readWeights(generatorVariables)
-    this.discriminator.readWeights(discriminatorVariables)
-    const batch = rows.length
-    gatherRows(
-      this.generator.memory.view(this.x, batch * this.inputSize),
-      data,
-      rows,
-      this.inputSize,
-    )
+    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
     const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
     const discriminator = this.discriminator.gradients()
     this.generatorGradients(generatorNoise, batch)
@@ -178,6 +163,24 @@ export class FusedGANTrainer {
   resetOptimizer(): void {
     this.generator.resetOptimizer()
     this.discriminator.resetOptimizer()
+  }
+
+  /** Reads in both networks' weights (where changed) and the real batch; returns its size. */
+  private load(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+  ): number {
+    this.generator.readWeights(generatorVariables)
+    this.discriminator.readWeights(discriminatorVariables)
+    gatherRows(
+      this.generator.memory.view(this.x, rows.length * this.inputSize),
+      data,
+      rows,
+      this.inputSize,
+    )
+    return rows.length
   }
 
   /** BCE(D(x), realLabel) + BCE(D(G(z)), 0) and the discriminator's gradients (summed over both). */

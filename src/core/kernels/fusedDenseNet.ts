@@ -135,7 +135,7 @@ export class FusedDenseNet {
    * Backward pass of `layer`: `gradOut`, the gradient at its activated output, is taken through the
    * activation in place; the kernel and bias gradients are stored (added to the stored ones when
    * `accumulateWeights`); and when `gradIn` is given, the gradient at the input is written there
-   * (added to it when `accumulate`). Returns `gradIn`.
+   * (added to it when `accumulate`).
    */
   backward(
     layer: FusedLayer,
@@ -145,7 +145,7 @@ export class FusedDenseNet {
     batch: number,
     accumulate = false,
     accumulateWeights = false,
-  ): number | undefined {
+  ): void {
     const { inputs, units } = layer
     const k = this.k
     if (layer.activation !== 'linear') {
@@ -169,7 +169,7 @@ export class FusedDenseNet {
       this.panel,
     )
     k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units, addWeights)
-    if (gradIn === undefined) return undefined
+    if (gradIn === undefined) return
     // ∂input = gradOut · Wᵀ: B is the kernel read transposed.
     k.gemm(
       gradOut,
@@ -185,7 +185,6 @@ export class FusedDenseNet {
       accumulate ? 1 : 0,
       this.panel,
     )
-    return gradIn
   }
 
   /** Runs `batch` rows at `input` through `layers` in order; returns the last output's offset. */
@@ -196,8 +195,7 @@ export class FusedDenseNet {
   /**
    * Backward pass through a stack fed by `input`, from the gradient at its output. Uses `scratch`
    * (two buffers of `maxBatch × widest` floats) in turn; writes the gradient at the stack's input to
-   * `gradIn` when given. Weight gradients add to the stored ones when `accumulateWeights`. Returns
-   * where the gradient at the stack's input is, if asked.
+   * `gradIn` when given. Weight gradients add to the stored ones when `accumulateWeights`.
    */
   backwardStack(
     layers: readonly FusedLayer[],
@@ -207,17 +205,15 @@ export class FusedDenseNet {
     scratch: readonly [number, number],
     batch: number,
     accumulateWeights = false,
-  ): number | undefined {
+  ): void {
     let grad = gradOut
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i] as FusedLayer
       const layerInput = i > 0 ? (layers[i - 1] as FusedLayer).output : input
       const target = i > 0 ? (grad === scratch[0] ? scratch[1] : scratch[0]) : gradIn
-      const next = this.backward(layer, layerInput, grad, target, batch, false, accumulateWeights)
-      if (next === undefined) return undefined
-      grad = next
+      this.backward(layer, layerInput, grad, target, batch, false, accumulateWeights)
+      if (target !== undefined) grad = target
     }
-    return layers.length > 0 ? grad : gradOut
   }
 
   /**
@@ -292,16 +288,6 @@ export class FusedDenseNet {
     const layer = this.layers[i >> 1] as FusedLayer
     return i % 2 === 0 ? layer.kernel : layer.bias
   }
-}
-
-/** Copies the images `rows` of `data` (`size` values each) one after another into `target`. */
-export function gatherRows(
-  target: Float32Array,
-  data: Float32Array,
-  rows: Uint32Array,
-  size: number,
-): void {
-  rows.forEach((row, i) => target.set(data.subarray(row * size, (row + 1) * size), i * size))
 }
 
 /**

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelMemory } from '../kernels/wasmKernels'
+import { gatherRows } from '../dataset'
 import {
   FusedDenseNet,
   FusedTrainer,
-  gatherRows,
   type FusedLayer,
   type FusedLayerSpec,
 } from '../kernels/fusedDenseNet'
