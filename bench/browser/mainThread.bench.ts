@@ -29,55 +29,51 @@ function sprites(batches: number): ImageBatch {
   return generateSprites({ count: BATCH * batches, size: 28, seed: 3 }).images
 }
 
-/** Median samples/s of {@link RUNS} trainings on the same `steps` batches, after a warm-up one. */
-async function inWorker(
+/**
+ * Samples/s of the same training through latentkit's worker and with the engine on this page's main
+ * thread: a warm-up training on each side (starts the worker and backend, sends the data, compiles
+ * kernels), then {@link RUNS} timed trainings on the same `steps` batches, alternating sides so drift
+ * in the machine's speed falls on both; medians reported.
+ */
+async function workerAndMainThread(
   backend: BackendName,
   steps: number,
   fusedKernels: boolean,
-): Promise<{ samplesPerSecond: number; kernels: TrainingKernels | undefined }> {
+): Promise<{ worker: number; mainThread: number; kernels: TrainingKernels | undefined }> {
+  const data = sprites(steps)
   const client = new VAEClient({
     ...REFERENCE,
     backend,
     batchSize: BATCH,
     epochs: 1,
     fusedKernels,
-    data: sprites(steps),
+    data,
   })
   const unsubscribe = client.subscribe(() => {})
-  try {
-    await client.train() // warm-up: starts the worker and backend, sends the data, compiles kernels
-    const rates: number[] = []
-    for (let r = 0; r < RUNS; r++) {
-      const started = performance.now()
-      const summary = await client.train()
-      rates.push(((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started))
-    }
-    return { samplesPerSecond: median(rates), kernels: client.getSnapshot().progress?.kernels }
-  } finally {
-    unsubscribe()
-  }
-}
-
-/** The same measurement with the engine on the page's main thread. */
-async function onMainThread(
-  backend: BackendName,
-  steps: number,
-  fusedKernels: boolean,
-): Promise<number> {
   await tf.setBackend(backend)
   await tf.ready()
   const vae = new VAE(REFERENCE)
+  const options = { batchSize: BATCH, epochs: 1, fusedKernels }
   try {
-    const data = sprites(steps)
-    await vae.fit(data, { batchSize: BATCH, epochs: 1, fusedKernels })
-    const rates: number[] = []
+    await client.train()
+    await vae.fit(data, options)
+    const worker: number[] = []
+    const mainThread: number[] = []
     for (let r = 0; r < RUNS; r++) {
-      const started = performance.now()
-      const result = await vae.fit(data, { batchSize: BATCH, epochs: 1, fusedKernels })
-      rates.push((result.steps * BATCH * 1000) / (performance.now() - started))
+      let started = performance.now()
+      const summary = await client.train()
+      worker.push(((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started))
+      started = performance.now()
+      const result = await vae.fit(data, options)
+      mainThread.push((result.steps * BATCH * 1000) / (performance.now() - started))
     }
-    return median(rates)
+    return {
+      worker: median(worker),
+      mainThread: median(mainThread),
+      kernels: client.getSnapshot().progress?.kernels,
+    }
   } finally {
+    unsubscribe()
     vae.dispose()
   }
 }
@@ -212,13 +208,9 @@ test('browser benchmarks', async () => {
     )
     // On WASM, the fused kernels (the default) and the same step as TF.js operations.
     for (const fusedKernels of backend === 'wasm' ? [true, false] : [true]) {
-      const worker = await inWorker(backend, steps, fusedKernels)
-      const mainThread = await onMainThread(backend, steps, fusedKernels)
       throughput.push({
         backend,
-        kernels: worker.kernels,
-        worker: worker.samplesPerSecond,
-        mainThread,
+        ...(await workerAndMainThread(backend, steps, fusedKernels)),
         stock,
       })
     }

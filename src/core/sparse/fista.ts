@@ -1,7 +1,7 @@
 /**
  * Batched FISTA (Beck & Teboulle 2009) for the lasso, one problem per row:
  * minimise ½‖x − aD‖² + λ‖a‖₁ over a (optionally a ≥ 0), with D's rows the atoms. Each iteration is
- * two matrix products and a soft-threshold, which suits GPUs. Momentum restarts per row when it
+ * one matrix product (with the Gram matrix) and a few elementwise operations, which suits GPUs. Momentum restarts per row when it
  * points uphill (O'Donoghue & Candès 2015), which keeps the iteration count low without tuning.
  */
 import * as tf from '@tensorflow/tfjs-core'
@@ -48,7 +48,8 @@ export interface FistaResult {
 export function shrink(values: tf.Tensor2D, threshold: number, nonNegative: boolean): tf.Tensor2D {
   return tf.tidy(() => {
     if (nonNegative) return tf.relu(tf.sub(values, threshold)) as tf.Tensor2D
-    return tf.mul(tf.sign(values), tf.relu(tf.sub(tf.abs(values), threshold))) as tf.Tensor2D
+    // v − clip(v, −t, t) = sign(v)·max(|v| − t, 0), in two operations instead of five.
+    return tf.sub(values, tf.clipByValue(values, -threshold, threshold)) as tf.Tensor2D
   })
 }
 
@@ -61,61 +62,90 @@ function relativeChanges(change: tf.Tensor2D, codes: tf.Tensor2D): tf.Tensor1D {
   })
 }
 
+/**
+ * Momentum weights of FISTA by steps since the last restart, `[steps + 1]`: entry `j` is
+ * `(t₍ⱼ₋₁₎ − 1) / tⱼ` with `t₀ = 1`, `tⱼ₊₁ = (1 + √(1 + 4tⱼ²)) / 2`, and entry 0 is 0 (a restart).
+ * Computed once in float64, so each iteration looks its rows' weights up instead of spending six
+ * operations on the recurrence (GPU backends pay per operation).
+ */
+function momentumWeights(steps: number): Float32Array {
+  const weights = new Float32Array(steps + 1)
+  let t = 1
+  for (let j = 1; j <= steps; j++) {
+    const next = (1 + Math.sqrt(1 + 4 * t * t)) / 2
+    weights[j] = (t - 1) / next
+    t = next
+  }
+  return weights
+}
+
+/** The parts of one FISTA run that stay fixed across iterations. */
+interface FistaConstants {
+  /** `I − gram / L`, `[k, k]`: one gradient step is `extrapolated · this + scaledCorrelations`. */
+  readonly iteration: tf.Tensor2D
+  /** See {@link momentumWeights}. */
+  readonly weights: tf.Tensor1D
+  /** The int32 scalar 1 (a plain `1` would turn the restart counters into float32). */
+  readonly one: tf.Scalar
+  /** The shrinkage threshold `λ / L`. */
+  readonly threshold: number
+  readonly nonNegative: boolean
+}
+
 /** The per-row iterates of FISTA for the rows still running. */
 interface FistaState {
-  correlations: tf.Tensor2D
+  /** `x · atomsᵀ / L`, `[n, k]`. */
+  scaledCorrelations: tf.Tensor2D
   codes: tf.Tensor2D
   extrapolated: tf.Tensor2D
-  momentum: tf.Tensor2D
+  /** Iterations since each row's last momentum restart, `[n, 1]` int32. */
+  sinceRestart: tf.Tensor2D
 }
 
 function step(
   state: FistaState,
-  dictionary: LassoDictionary,
-  options: FistaOptions,
+  constants: FistaConstants,
   check: boolean,
-): Omit<FistaState, 'correlations'> & { change: tf.Tensor1D | undefined } {
-  const stepSize = 1 / dictionary.lipschitz
+): Omit<FistaState, 'scaledCorrelations'> & { change: tf.Tensor1D | undefined } {
   return tf.tidy(() => {
-    const { codes, extrapolated, momentum } = state
-    const gradient = tf.sub(tf.matMul(extrapolated, dictionary.gram), state.correlations)
-    const nextCodes = shrink(
-      tf.sub(extrapolated, tf.mul(gradient, stepSize)) as tf.Tensor2D,
-      options.lambda * stepSize,
-      options.nonNegative,
-    )
+    const { codes, extrapolated } = state
+    const gradientStep = tf.add(
+      tf.matMul(extrapolated, constants.iteration),
+      state.scaledCorrelations,
+    ) as tf.Tensor2D
+    const nextCodes = shrink(gradientStep, constants.threshold, constants.nonNegative)
     const change = tf.sub(nextCodes, codes) as tf.Tensor2D
-    const nextMomentum = tf.div(tf.add(tf.sqrt(tf.add(tf.mul(tf.square(momentum), 4), 1)), 1), 2)
-    const uphill = tf.greater(tf.sum(tf.mul(tf.sub(extrapolated, nextCodes), change), 1, true), 0)
-    const weight = tf.where(
-      uphill,
-      tf.zerosLike(momentum),
-      tf.div(tf.sub(momentum, 1), nextMomentum),
+    // Restart (O'Donoghue & Candès) where the step went uphill: ⟨extrapolated − next, change⟩ > 0.
+    const downhill = tf.cast(
+      tf.lessEqual(tf.sum(tf.mul(tf.sub(extrapolated, nextCodes), change), 1, true), 0),
+      'int32',
     )
+    const sinceRestart = tf.mul(tf.add(state.sinceRestart, constants.one), downhill) as tf.Tensor2D
+    const weight = tf.gather(constants.weights, sinceRestart)
     return {
       codes: nextCodes,
       extrapolated: tf.add(nextCodes, tf.mul(change, weight)) as tf.Tensor2D,
-      momentum: tf.where(uphill, tf.onesLike(momentum), nextMomentum) as tf.Tensor2D,
+      sinceRestart,
       change: check ? relativeChanges(change, nextCodes) : undefined,
     }
   })
 }
 
 function disposeState(state: FistaState): void {
-  state.correlations.dispose()
+  state.scaledCorrelations.dispose()
   state.codes.dispose()
   state.extrapolated.dispose()
-  state.momentum.dispose()
+  state.sinceRestart.dispose()
 }
 
 function keepRows(state: FistaState, rows: number[]): FistaState {
   return tf.tidy(() => {
     const index = tf.tensor1d(rows, 'int32')
     return {
-      correlations: tf.gather(state.correlations, index),
+      scaledCorrelations: tf.gather(state.scaledCorrelations, index),
       codes: tf.gather(state.codes, index),
       extrapolated: tf.gather(state.extrapolated, index),
-      momentum: tf.gather(state.momentum, index),
+      sinceRestart: tf.gather(state.sinceRestart, index),
     }
   })
 }
@@ -136,11 +166,21 @@ export async function fista(
   const checkEvery = options.checkEvery ?? 10
   const toleranceSquared = options.tolerance * options.tolerance
   const start: tf.Tensor2D = options.initial ? tf.clone(options.initial) : tf.zeros([n, k])
+  const stepSize = 1 / dictionary.lipschitz
+  const constants: FistaConstants = {
+    iteration: tf.tidy(() => tf.sub(tf.eye(k), tf.mul(dictionary.gram, stepSize)) as tf.Tensor2D),
+    weights: tf.tensor1d(momentumWeights(options.maxIterations)),
+    one: tf.scalar(1, 'int32'),
+    threshold: options.lambda * stepSize,
+    nonNegative: options.nonNegative,
+  }
   let state: FistaState = {
-    correlations: tf.tidy(() => tf.matMul(x, dictionary.atoms, false, true)),
+    scaledCorrelations: tf.tidy(() =>
+      tf.mul(tf.matMul(x, dictionary.atoms, false, true), stepSize),
+    ),
     codes: start,
     extrapolated: tf.clone(start),
-    momentum: tf.ones([n, 1]),
+    sinceRestart: tf.zeros([n, 1], 'int32'),
   }
   let rows = Array.from({ length: n }, (_, i) => i)
   const finished: tf.Tensor2D[] = []
@@ -151,11 +191,11 @@ export async function fista(
     while (rows.length > 0 && iterations < options.maxIterations) {
       iterations += 1
       const check = iterations % checkEvery === 0 || iterations === options.maxIterations
-      const next = step(state, dictionary, options, check)
+      const next = step(state, constants, check)
       state.codes.dispose()
       state.extrapolated.dispose()
-      state.momentum.dispose()
-      state = { ...next, correlations: state.correlations }
+      state.sinceRestart.dispose()
+      state = { ...next, scaledCorrelations: state.scaledCorrelations }
       if (!next.change) continue
       const ratios = await next.change.data()
       next.change.dispose()
@@ -191,6 +231,9 @@ export async function fista(
     return { codes, iterations, meanIterations: n > 0 ? iterationSum / n : 0, converged }
   } finally {
     disposeState(state)
+    constants.iteration.dispose()
+    constants.weights.dispose()
+    constants.one.dispose()
     for (const piece of finished) piece.dispose()
   }
 }
