@@ -19,7 +19,7 @@ import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLo
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
-import { fusedTrainerFor } from '../kernels/fusedDenseNet'
+import { FusedTrainerSlot } from '../kernels/fusedDenseNet'
 import { assertConvolutionalShape } from '../conv'
 import {
   resolveAutoencoderOptions,
@@ -62,7 +62,7 @@ export class Autoencoder extends TrainableModel<
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly adam = new AdamSlot()
-  private fused: FusedAutoencoderTrainer | undefined
+  private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
   private shuffleRandom: Random | undefined
   private corruptionRandom: Random | undefined
 
@@ -128,7 +128,6 @@ export class Autoencoder extends TrainableModel<
     hooks: FitHooks<AutoencoderHistoryPoint>,
   ): Promise<TrainResult<AutoencoderHistoryPoint>> {
     const network = this.network as AutoencoderNetwork | ConvAutoencoderNetwork
-    const optimizer = this.adam.get(train.learningRate)
     const size = network.inputSize
     const variables = network.variables()
     const fused = await this.fusedTrainer(network, train)
@@ -149,7 +148,7 @@ export class Autoencoder extends TrainableModel<
             const target = tf.tensor2d(clean, [indices.length, size])
             const seen = input === clean ? target : tf.tensor2d(input, [indices.length, size])
             const { terms: loss, gradients } = network.lossAndGradients(seen, target)
-            applyGradientList(optimizer, variables, gradients)
+            applyGradientList(this.adam.get(train.learningRate), variables, gradients)
             return tf.stack([loss.total, loss.reconstruction, loss.codeL1])
           })
           const [loss = NaN, reconstruction = NaN, codeL1 = NaN] = await terms.data()
@@ -175,9 +174,8 @@ export class Autoencoder extends TrainableModel<
     train: Required<AutoencoderTrainOptions>,
   ): Promise<FusedAutoencoderTrainer | undefined> {
     if (!(network instanceof AutoencoderNetwork)) return undefined
-    const fused = await fusedTrainerFor(
+    return this.fused.get(
       train.fusedKernels,
-      this.fused,
       train.batchSize,
       (memory) =>
         new FusedAutoencoderTrainer(
@@ -188,8 +186,6 @@ export class Autoencoder extends TrainableModel<
           train.batchSize,
         ),
     )
-    if (fused) this.fused = fused
-    return fused
   }
 
   /** Codes of `images` (`[n, codeSize]`). */
@@ -231,7 +227,7 @@ export class Autoencoder extends TrainableModel<
 
   protected resetExtras(): void {
     this.adam.dispose()
-    this.fused = undefined
+    this.fused.clear()
     this.anomaly.clear()
   }
 }

@@ -16,7 +16,7 @@ import { GenerativeModel } from '../generativeModel'
 import { meanPairwiseDistance, planeExtent } from './ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import { FusedGANTrainer } from './fusedGANTrainer'
-import { fusedTrainerFor } from '../kernels/fusedDenseNet'
+import { FusedTrainerSlot } from '../kernels/fusedDenseNet'
 import { assertConvolutionalShape } from '../conv'
 import {
   resolveGANModelOptions,
@@ -79,7 +79,7 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
   private generatorOptimizer: tf.Optimizer | undefined
   private discriminatorOptimizer: tf.Optimizer | undefined
   private optimizerKey = ''
-  private fused: FusedGANTrainer | undefined
+  private readonly fused = new FusedTrainerSlot<FusedGANTrainer>()
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
   private dataBounds: readonly [number, number, number, number] | undefined
@@ -256,14 +256,11 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
     train: ResolvedGANTrainOptions,
   ): Promise<FusedGANTrainer | undefined> {
     if (network.options.architecture !== 'dense') return undefined
-    const fused = await fusedTrainerFor(
+    return this.fused.get(
       train.fusedKernels,
-      this.fused,
       rows,
       (memory) => new FusedGANTrainer(memory, network.inputSize, network.options, rows),
     )
-    if (fused) this.fused = fused
-    return fused
   }
 
   /** Samples generated from given noise vectors (`[n, noiseDim]`). */
@@ -328,7 +325,7 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
 
   protected resetExtras(): void {
     this.disposeOptimizers()
-    this.fused = undefined
+    this.fused.clear()
     this.dataBounds = undefined
   }
 }

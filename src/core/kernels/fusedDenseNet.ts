@@ -1,27 +1,37 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { compileKernels, KernelMemory, type KernelBuild, type KernelExports } from './wasmKernels'
 
-/**
- * The fused trainer a dense model should train with: `current` while it holds buffers for `rows`, else
- * a new one from `make` in fresh kernel memory. Undefined (train with TF.js operations) unless
- * `fusedKernels` is on, the TF.js backend is WASM and this engine runs WebAssembly SIMD, and when the
- * buffers do not fit in WebAssembly memory.
- */
-export async function fusedTrainerFor<T extends { readonly maxBatch: number }>(
-  fusedKernels: boolean,
-  current: T | undefined,
-  rows: number,
-  make: (memory: KernelMemory) => T,
-): Promise<T | undefined> {
-  if (!fusedKernels || tf.getBackend() !== 'wasm') return undefined
-  if (current && current.maxBatch >= rows) return current
-  const compiled = await compileKernels()
-  if (!compiled) return undefined
-  try {
-    return make(new KernelMemory(compiled))
-  } catch (error) {
-    if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
-    throw error
+/** The fused trainer a dense model trains with, kept across training calls (it holds the Adam moments). */
+export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {
+  private current: T | undefined
+
+  /**
+   * The kept trainer while it holds buffers for `rows`, else a new one from `make` in fresh kernel
+   * memory (then kept). Undefined (train with TF.js operations) unless `fusedKernels` is on, the TF.js
+   * backend is WASM and this engine runs WebAssembly SIMD, and when the buffers do not fit in
+   * WebAssembly memory.
+   */
+  async get(
+    fusedKernels: boolean,
+    rows: number,
+    make: (memory: KernelMemory) => T,
+  ): Promise<T | undefined> {
+    if (!fusedKernels || tf.getBackend() !== 'wasm') return undefined
+    if (this.current && this.current.maxBatch >= rows) return this.current
+    const compiled = await compileKernels()
+    if (!compiled) return undefined
+    try {
+      this.current = make(new KernelMemory(compiled))
+      return this.current
+    } catch (error) {
+      if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
+      throw error
+    }
+  }
+
+  /** Forgets the kept trainer (its weights and moments), e.g. when the model is reset. */
+  clear(): void {
+    this.current = undefined
   }
 }
 

@@ -17,7 +17,7 @@ import { GenerativeModel } from '../generativeModel'
 import { AdamSlot } from '../adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
-import { fusedTrainerFor } from '../kernels/fusedDenseNet'
+import { FusedTrainerSlot } from '../kernels/fusedDenseNet'
 import {
   resolveVAEModelOptions,
   resolveVAETrainOptions,
@@ -64,7 +64,7 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     () => (this.network?.options.likelihood === 'gaussian' ? 'squared' : 'bernoulli'),
   )
   private readonly adam = new AdamSlot()
-  private fused: FusedVAETrainer | undefined
+  private readonly fused = new FusedTrainerSlot<FusedVAETrainer>()
   private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
 
@@ -121,7 +121,6 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     const latentDim = network.options.latentDim
     const variables = network.variables()
     const fused = await this.fusedTrainer(network, train)
-    const optimizer = this.adam.get(train.learningRate)
     const all = fused ? undefined : tf.tensor2d(data.data, [n, network.inputSize])
     try {
       return await runTrainingLoop<VAEHistoryPoint>(
@@ -148,7 +147,7 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
               )
               const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
               const { terms: loss, gradients } = network.lossAndGradients(x as tf.Tensor2D, eps)
-              applyGradientList(optimizer, variables, gradients)
+              applyGradientList(this.adam.get(train.learningRate), variables, gradients)
               return tf.stack([loss.total, loss.reconstruction, loss.kl])
             })
             const [loss = NaN, reconstruction = NaN, kl = NaN] = await terms.data()
@@ -176,14 +175,11 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     network: VAENetwork,
     train: ResolvedVAETrainOptions,
   ): Promise<FusedVAETrainer | undefined> {
-    const fused = await fusedTrainerFor(
+    return this.fused.get(
       train.fusedKernels,
-      this.fused,
       train.batchSize,
       (memory) => new FusedVAETrainer(memory, network.inputSize, network.options, train.batchSize),
     )
-    if (fused) this.fused = fused
-    return fused
   }
 
   /** Posterior means of `images`. */
@@ -247,7 +243,7 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
 
   protected resetExtras(): void {
     this.adam.dispose()
-    this.fused = undefined
+    this.fused.clear()
     this.anomaly.clear()
   }
 }
