@@ -205,8 +205,10 @@ const lines = [
   '|---|---|---|---|---|---|---|',
   ...browser.throughput.map(
     (t) =>
-      `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.worker / t.mainThread, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
+      `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.workerToMain, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
   ),
+  '',
+  'Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.',
   '',
   `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
   '',

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { solveLasso } from '../../src/core/sparse/fista'
+import { largestEigenvalue } from '../../src/core/sparse/dictionaryMath'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'
 import { randomUnitAtoms } from './lassoHelpers'
@@ -184,6 +185,56 @@ describe('FISTA lasso solver', () => {
         if (expected === 0) expect(codes[p * m + j] === 0).toBe(true)
       }
     }
+  })
+
+  test('iterates follow FISTA with restarts, computed in float64, for 30 iterations', async () => {
+    const iterations = 30
+    const { codes } = await solveLasso(patches, atoms, k, {
+      lambda,
+      nonNegative: false,
+      tolerance: 0,
+      maxIterations: iterations,
+    })
+    const lipschitz = largestEigenvalue(atoms, k, m, new Float64Array(m).fill(1))
+    const gram = new Float64Array(k * k)
+    for (let j = 0; j < k; j++)
+      for (let l = 0; l < k; l++)
+        for (let i = 0; i < m; i++)
+          gram[j * k + l] =
+            (gram[j * k + l] as number) +
+            (atoms[j * m + i] as number) * (atoms[l * m + i] as number)
+    let worst = 0
+    let restarts = 0
+    for (let p = 0; p < n; p++) {
+      const x = patches.subarray(p * m, (p + 1) * m)
+      const c = correlationOfResidual(x, new Float32Array(k), atoms, k)
+      let a = new Float64Array(k)
+      let y = new Float64Array(k)
+      let t = 1
+      for (let s = 0; s < iterations; s++) {
+        const next = new Float64Array(k)
+        for (let j = 0; j < k; j++) {
+          let gy = 0
+          for (let l = 0; l < k; l++) gy += (gram[j * k + l] as number) * (y[l] as number)
+          const v = (y[j] as number) - (gy - (c[j] as number)) / lipschitz
+          next[j] = Math.sign(v) * Math.max(Math.abs(v) - lambda / lipschitz, 0)
+        }
+        let dot = 0
+        for (let j = 0; j < k; j++)
+          dot += ((y[j] as number) - (next[j] as number)) * ((next[j] as number) - (a[j] as number))
+        const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2
+        const weight = dot > 0 ? 0 : (t - 1) / tNext
+        if (dot > 0) restarts += 1
+        y = next.map((value, j) => value + weight * (value - (a[j] as number)))
+        t = dot > 0 ? 1 : tNext
+        a = next
+      }
+      for (let j = 0; j < k; j++)
+        worst = Math.max(worst, Math.abs((codes[p * k + j] as number) - (a[j] as number)))
+    }
+    // Restarts happen on this problem, so both momentum paths are exercised.
+    expect(restarts).toBeGreaterThan(0)
+    expect(worst).toBeLessThan(1e-4)
   })
 
   test('a warm start at the solution converges at the first check', async () => {

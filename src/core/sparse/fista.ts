@@ -1,8 +1,9 @@
 /**
  * Batched FISTA (Beck & Teboulle 2009) for the lasso, one problem per row:
  * minimise ½‖x − aD‖² + λ‖a‖₁ over a (optionally a ≥ 0), with D's rows the atoms. Each iteration is
- * one matrix product (with the Gram matrix) and a few elementwise operations, which suits GPUs. Momentum restarts per row when it
- * points uphill (O'Donoghue & Candès 2015), which keeps the iteration count low without tuning.
+ * one matrix product (with the Gram matrix) and a few elementwise operations, which suits GPUs.
+ * Momentum restarts per row when it points uphill (O'Donoghue & Candès 2015), which keeps the
+ * iteration count low without tuning.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { largestEigenvalue } from './dictionaryMath'
