@@ -110,22 +110,24 @@ export class GANNetwork {
    */
   discriminatorPass(x: tf.Tensor2D, z: tf.Tensor2D, realLabel: number): DiscriminatorPass {
     const fake = this.generate(z, true)
-    const real = this.discriminator.forward(x, false)
-    const generated = this.discriminator.forward(fake, false)
-    const realLoss = tf.mean(tf.sub(tf.softplus(real.output), tf.mul(real.output, realLabel)))
-    const fakeLoss = tf.mean(tf.softplus(generated.output))
-    const realProbability = tf.sigmoid(real.output)
-    const fakeProbability = tf.sigmoid(generated.output)
-    // d BCE(l, y)/dl = sigmoid(l) − y, divided by the batch for the mean.
-    const gradReal = tf.div(tf.sub(realProbability, realLabel), x.shape[0]) as tf.Tensor2D
-    const gradFake = tf.div(fakeProbability, fake.shape[0]) as tf.Tensor2D
-    const fromReal = real.backward(gradReal, false).grads
-    const fromFake = generated.backward(gradFake, false).grads
+    const n = x.shape[0]
+    const m = fake.shape[0]
+    // One pass over real and generated rows together: the discriminator has no batch statistics,
+    // so this equals two passes, with half the operations.
+    const judged = this.discriminator.forward(tf.concat([x, fake]), false)
+    const [real, generated] = tf.split(judged.output, [n, m]) as [tf.Tensor2D, tf.Tensor2D]
+    const realLoss = tf.mean(tf.sub(tf.softplus(real), tf.mul(real, realLabel)))
+    const fakeLoss = tf.mean(tf.softplus(generated))
+    const realProbability = tf.sigmoid(real)
+    const fakeProbability = tf.sigmoid(generated)
+    // d BCE(l, y)/dl = sigmoid(l) − y, divided by each batch for its mean.
+    const gradReal = tf.div(tf.sub(realProbability, realLabel), n)
+    const gradFake = tf.div(fakeProbability, m)
     return {
       loss: tf.add(realLoss, fakeLoss) as tf.Scalar,
       realScore: tf.mean(realProbability) as tf.Scalar,
       fakeScore: tf.mean(fakeProbability) as tf.Scalar,
-      gradients: fromReal.map((g, i) => tf.add(g, fromFake[i] as tf.Tensor)),
+      gradients: judged.backward(tf.concat([gradReal, gradFake]) as tf.Tensor2D, false).grads,
     }
   }
 
