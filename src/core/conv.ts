@@ -143,9 +143,11 @@ const SEPARATE_PHASES_FROM = 16
 function separatePhases(x: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w] = x.shape
   const out = kernel.shape[2]
-  const upright = tf.transpose(kernel, [0, 1, 3, 2]) // [4, 4, in, out]
+  const inputs = kernel.shape[3]
+  const taps16 = tf.reshape(tf.transpose(kernel, [0, 1, 3, 2]), [16, inputs, out])
   const phase = (a: 0 | 1, b: 0 | 1): tf.Tensor4D => {
-    const taps = tf.gather(tf.gather(upright, PHASE_ROWS[a], 0), PHASE_ROWS[b], 1) as tf.Tensor4D
+    const index = PHASE_ROWS[a].flatMap((row) => PHASE_ROWS[b].map((column) => row * 4 + column))
+    const taps = tf.reshape(tf.gather(taps16, index), [2, 2, inputs, out]) as tf.Tensor4D
     // Phase 0 reads offsets (−1, 0): one row of zeros above; phase 1 reads (0, +1): one below.
     return tf.conv2d(x, taps, 1, [
       [0, 0],
@@ -201,15 +203,16 @@ export function convFilterGradient(
     const padW = Math.max((wo - 1) * stride + size - w, 0)
     const top = Math.floor(padH / 2)
     const left = Math.floor(padW / 2)
-    const padded = tf.pad(input, [
+    const swapped = tf.transpose(input, [3, 1, 2, 0]) // [c, h, w, n]
+    const filter = tf.transpose(gradOutput, [1, 2, 0, 3]) // [ho, wo, n, f]
+    // The convolution pads (explicitly) instead of a PadV2 first: a plain loop on WASM.
+    const padding: [[number, number], [number, number], [number, number], [number, number]] = [
       [0, 0],
       [top, padH - top],
       [left, padW - left],
       [0, 0],
-    ])
-    const swapped = tf.transpose(padded, [3, 1, 2, 0]) // [c, hp, wp, n]
-    const filter = tf.transpose(gradOutput, [1, 2, 0, 3]) // [ho, wo, n, f]
-    const full = tf.conv2d(swapped, filter, 1, 'valid', 'NHWC', stride) // [c, ≥k, ≥k, f]
+    ]
+    const full = tf.conv2d(swapped, filter, 1, padding, 'NHWC', stride) // [c, ≥k, ≥k, f]
     const cropped = tf.slice(full, [0, 0, 0, 0], [-1, size, size, -1])
     return tf.transpose(cropped, [1, 2, 0, 3]) as tf.Tensor4D // [k, k, c, f]
   })
