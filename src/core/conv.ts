@@ -126,11 +126,8 @@ function interleavePhases(phases: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [n, 2 * h, 2 * w, c])
 }
 
-/** Rows (and columns) of a 4×4 kernel that output phase 0 and 1 read, for input offsets (−1, 0) and (0, +1). */
-const PHASE_ROWS = [
-  [3, 1],
-  [2, 0],
-] as const
+/** Rows (and columns) of a 4×4 kernel that output phases 0 and 1 read: [3, 1] and [2, 0]. */
+const PHASE_ROWS = PHASE_TAPS.map((taps) => taps.filter((tap) => tap >= 0))
 
 /**
  * Output channels from which four 2×2 convolutions, one per phase, beat one 3×3 convolution to all
@@ -146,7 +143,9 @@ function separatePhases(x: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
   const inputs = kernel.shape[3]
   const taps16 = tf.reshape(tf.transpose(kernel, [0, 1, 3, 2]), [16, inputs, out])
   const phase = (a: 0 | 1, b: 0 | 1): tf.Tensor4D => {
-    const index = PHASE_ROWS[a].flatMap((row) => PHASE_ROWS[b].map((column) => row * 4 + column))
+    const rows = PHASE_ROWS[a] ?? []
+    const columns = PHASE_ROWS[b] ?? []
+    const index = rows.flatMap((row) => columns.map((column) => row * 4 + column))
     const taps = tf.reshape(tf.gather(taps16, index), [2, 2, inputs, out]) as tf.Tensor4D
     // Phase 0 reads offsets (−1, 0): one row of zeros above; phase 1 reads (0, +1): one below.
     return tf.conv2d(x, taps, 1, [
@@ -156,8 +155,8 @@ function separatePhases(x: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
       [0, 0],
     ])
   }
-  const rows = [0, 1].map((a) => tf.stack([phase(a as 0 | 1, 0), phase(a as 0 | 1, 1)], 3))
-  return tf.reshape(tf.stack(rows, 2), [n, 2 * h, 2 * w, out]) // [n, h, 2, w, 2, out] → [n, 2h, 2w, out]
+  const phaseRows = [0, 1].map((a) => tf.stack([phase(a as 0 | 1, 0), phase(a as 0 | 1, 1)], 3))
+  return tf.reshape(tf.stack(phaseRows, 2), [n, 2 * h, 2 * w, out]) // [n, h, 2, w, 2, out] → [n, 2h, 2w, out]
 }
 
 /**
