@@ -237,6 +237,14 @@ describe('FISTA lasso solver', () => {
     expect(worst).toBeLessThan(1e-4)
   })
 
+  test('a huge iteration budget costs no more memory and gives the same codes', async () => {
+    const options = { lambda, nonNegative: false, tolerance: 1e-5 }
+    const small = await solveLasso(patches, atoms, k, { ...options, maxIterations: 5000 })
+    const huge = await solveLasso(patches, atoms, k, { ...options, maxIterations: 1e9 })
+    expect(huge.iterations).toBe(small.iterations)
+    expect(Array.from(huge.codes)).toEqual(Array.from(small.codes))
+  })
+
   test('a warm start at the solution converges at the first check', async () => {
     const options = { lambda, nonNegative: false, tolerance: 1e-5, maxIterations: 5000 }
     const cold = await solveLasso(patches, atoms, k, options)
