@@ -33,7 +33,7 @@ async function timed(part, run) {
   return result
 }
 const node = await timed('Node: VAE throughput, drift, kernels', () => runNodeBench(quick))
-/** Runs a model-quality part (`gan` or `anomaly`) in a Node process of its own. */
+/** Runs a model-quality part (`gan`, `conv-sprites` or `anomaly`) in a Node process of its own. */
 function runPart(part) {
   const out = join(dirname(outfile), `${part}.json`)
   return new Promise((done, fail) => {

@@ -5,7 +5,7 @@ import { GANNetwork } from '../../src/core/gan/ganNetwork'
 import { FusedGANTrainer } from '../../src/core/gan/fusedGANTrainer'
 import { resolveGANModelOptions, type GANModelOptions } from '../../src/core/gan/ganOptions'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
-import { toImageBatch } from '../../src/core/dataset'
+import { gatherRows, toImageBatch } from '../../src/core/dataset'
 import { createRandom } from '../../src/core/random'
 import { ringOfGaussians } from '../../src/data/toy2d'
 import { loadDigits } from '../../src/data/digits'
@@ -51,7 +51,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused GAN step (%s build)', (b
         realLabel,
       )
       const x = new Float32Array(16 * size)
-      ROWS.forEach((row, i) => x.set(data.subarray(row * size, (row + 1) * size), i * size))
+      gatherRows(x, data, ROWS, size)
       const [dLoss, dGrads, gGrads] = tf.tidy(() => {
         const d = network.discriminatorPass(
           tf.tensor2d(x, [16, size]),

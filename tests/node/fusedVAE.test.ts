@@ -13,6 +13,7 @@ import {
 } from '../../src/core/kernels/wasmKernels'
 import { applyGradientList } from '../../src/core/trainingLoop'
 import { createRandom } from '../../src/core/random'
+import { gatherRows } from '../../src/core/dataset'
 import { loadDigits } from '../../src/data/digits'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
@@ -33,7 +34,7 @@ async function trainer(build: KernelBuild, options: VAEModelOptions, batch: numb
 /** The batch of ROWS as a tensor, for the TF.js side. */
 function batchTensor(): tf.Tensor2D {
   const x = new Float32Array(ROWS.length * 64)
-  ROWS.forEach((row, i) => x.set(digits.data.subarray(row * 64, row * 64 + 64), i * 64))
+  gatherRows(x, digits.data, ROWS, 64)
   return tf.tensor2d(x, [ROWS.length, 64])
 }
 
