@@ -19,6 +19,10 @@ export interface TrainingProgress {
   readonly stepInEpoch: number
   /** Steps in one epoch. */
   readonly stepsPerEpoch: number
+  /** Steps done by the current call of `train` (from 0). */
+  readonly runStep: number
+  /** Steps the current call of `train` will run when it is not stopped early. */
+  readonly runSteps: number
   /** Training throughput since the previous update. */
   readonly samplesPerSecond: number
   /** Milliseconds since this run started. */

@@ -82,6 +82,8 @@ export async function runTrainingLoop<Point extends { step: number; epoch: numbe
       step: counters.steps,
       stepInEpoch,
       stepsPerEpoch,
+      runStep: stepsThisRun,
+      runSteps: stepsPerEpoch * spec.epochs,
       samplesPerSecond,
       elapsedMs: now() - started,
       kernels: spec.kernels ?? 'tfjs',

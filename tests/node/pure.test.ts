@@ -94,6 +94,8 @@ describe('model state reducer', () => {
       step: 3,
       stepInEpoch: 3,
       stepsPerEpoch: 3,
+      runStep: 3,
+      runSteps: 3,
       samplesPerSecond: 1,
       elapsedMs: 1,
       kernels: 'tfjs' as const,
