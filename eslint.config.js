@@ -3,29 +3,33 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
-// Engine modules that import TF.js: the main thread may import their types only.
-const ENGINE_MODULES = [
-  '**/core/backend',
-  '**/core/dense',
-  '**/core/trainingLoop',
-  '**/core/index',
-  '**/core/vae/vae',
-  '**/core/vae/vaeNetwork',
-  '**/core/gan/gan',
-  '**/core/gan/ganNetwork',
-  '**/core/generativeModel',
-  '**/core/sparse/fista',
-  '**/core/sparse/sparseCoding',
-  '**/core/sparse/sparseDictionary',
-  '**/core/autoencoder/autoencoder',
-  '**/core/autoencoder/autoencoderNetwork',
-  '**/core/kernels/fusedDenseNet',
-]
-const NO_TFJS = { group: ['@tensorflow/*'], message: 'TF.js loads only inside the worker.' }
-const ENGINE_TYPES_ONLY = {
-  group: ENGINE_MODULES,
+// Layering from DESIGN.md, kept by paths, not by lists: TF.js lives only in `engine/` folders of
+// src/core (and in workers/). Everything else in src/core is TF-free, may not load an engine module,
+// and is what the main thread may import. Type-only imports cross freely (they vanish at build time).
+const NO_TFJS = {
+  group: ['@tensorflow/*'],
+  message: 'TF.js loads only in src/core/**/engine/ (and the worker).',
+}
+const NO_ENGINE = {
+  group: ['**/engine/*', '**/engine'],
   allowTypeImports: true,
-  message: 'This engine module imports TF.js; import its types only.',
+  message: 'Engine modules load TF.js; outside an engine folder import their types only.',
+}
+const NO_WORKERS = {
+  group: ['**/workers/*'],
+  message: 'The worker is reached through the TF-free protocol (src/protocol.ts), never imported.',
+}
+const NO_UI = {
+  group: [
+    'react',
+    'react-dom',
+    'react/*',
+    'comlink',
+    '**/client/*',
+    '**/react/*',
+    '**/components/*',
+  ],
+  message: 'The engine, the data and the protocol are framework-free.',
 }
 
 export default tseslint.config(
@@ -53,9 +57,26 @@ export default tseslint.config(
     },
   },
   {
-    // Layering from DESIGN.md: the main-thread layers never import TF.js at run time.
-    files: ['src/client/**', 'src/react/**', 'src/data/**', 'src/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TFJS, ENGINE_TYPES_ONLY] }] },
+    files: ['src/core/**'],
+    // latentkit/core's entry re-exports the engine on purpose.
+    ignores: ['src/core/**/engine/**', 'src/core/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS, NO_UI] }],
+    },
+  },
+  {
+    files: ['src/core/**/engine/**', 'src/core/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_WORKERS, NO_UI] }] },
+  },
+  {
+    files: ['src/data/**', 'src/protocol.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS, NO_UI] }],
+    },
+  },
+  {
+    files: ['src/client/**', 'src/react/**', 'src/index.ts', 'src/dataEntry.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS] }] },
   },
   {
     files: ['src/components/**'],
@@ -65,8 +86,10 @@ export default tseslint.config(
         {
           patterns: [
             NO_TFJS,
+            NO_ENGINE,
+            NO_WORKERS,
             {
-              group: [...ENGINE_MODULES, '**/client/*', '**/workers/*', 'comlink'],
+              group: ['**/client/*', '**/react/*', 'comlink'],
               allowTypeImports: true,
               message: 'Components are pure: React and small helpers only (types from elsewhere).',
             },

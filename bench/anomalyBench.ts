@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
-import { Autoencoder } from '../src/core/autoencoder/autoencoder'
-import { VAE } from '../src/core/vae/vae'
+import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
+import { VAE } from '../src/core/vae/engine/vae'
 import { rocAuc, type AnomalyScorer } from '../src/core/anomaly/anomalyScoring'
 import { generateAnomalyBenchmark } from '../src/data/anomalies'
 import { loadDigits } from '../src/data/digits'

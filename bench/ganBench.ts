@@ -3,8 +3,8 @@
  * recall (Kynkäänniemi et al., 2019, k = 3, pixel space) of digits samples against held-out digits.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { GAN } from '../src/core/gan/gan'
-import { VAE } from '../src/core/vae/vae'
+import { GAN } from '../src/core/gan/engine/gan'
+import { VAE } from '../src/core/vae/engine/vae'
 import { modeCoverage, precisionRecall } from '../src/core/gan/ganMetrics'
 import type { GANModelOptions, GANTrainOptions } from '../src/core/gan/ganOptions'
 import { toImageBatch, type ImageBatch } from '../src/core/dataset'

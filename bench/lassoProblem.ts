@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { loadDigits } from '../src/data/digits'
-import { solveLasso } from '../src/core/sparse/fista'
+import { solveLasso } from '../src/core/sparse/engine/fista'
 import { normalizePatches } from '../src/core/sparse/patches'
 import { normalizeAtom } from '../src/core/sparse/dictionaryMath'
 import { createRandom } from '../src/core/random'

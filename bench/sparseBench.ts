@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import { SparseCoding } from '../src/core/sparse/sparseCoding'
+import { SparseCoding } from '../src/core/sparse/engine/sparseCoding'
 import { loadDigits } from '../src/data/digits'
 import { codingThroughput, type CodingRow, type LassoProblem } from './lassoProblem'
 

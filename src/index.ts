@@ -57,7 +57,7 @@ export { GANClient, type GANClientOptions } from './client/ganClient'
 export { SparseCodingClient, type SparseCodingClientOptions } from './client/sparseCodingClient'
 export { AutoencoderClient, type AutoencoderClientOptions } from './client/autoencoderClient'
 export type { ClientCalibrateOptions } from './client/anomalyActions'
-export type { AutoencoderHistoryPoint } from './core/autoencoder/autoencoder'
+export type { AutoencoderHistoryPoint } from './core/autoencoder/engine/autoencoder'
 export type {
   AutoencoderModelOptions,
   AutoencoderTrainOptions,
@@ -102,8 +102,8 @@ export {
 export { interpolateLatent, interpolationPath, type InterpolationMethod } from './core/interpolate'
 export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
 export type { TrainingKernels, TrainingProgress } from './core/training'
-export type { VAEHistoryPoint } from './core/vae/vae'
-export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/gan'
+export type { VAEHistoryPoint } from './core/vae/engine/vae'
+export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/engine/gan'
 export type {
   GANArchitecture,
   GANModelOptions,
@@ -127,7 +127,7 @@ export type {
   SparseCodingHistoryPoint,
   SparseDictionaryView,
   SparseCodingEvaluation,
-} from './core/sparse/sparseCoding'
+} from './core/sparse/engine/sparseCoding'
 export type {
   SparseCodingModelOptions,
   SparseCodingTrainOptions,

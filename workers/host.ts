@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink'
 import * as tf from '@tensorflow/tfjs-core'
-import { initBackend, type BackendInfo, type BackendPreference } from '../src/core/backend'
+import type { BackendInfo, BackendPreference } from '../src/core/backend'
+import { initBackend } from '../src/core/engine/backendChoice'
 import {
   toImageBatch,
   type DataInput,
@@ -13,18 +14,18 @@ import {
   type LatentBatch,
 } from '../src/core/dataset'
 import { BusyError, InvalidInputError, toWireError } from '../src/core/errors'
-import { GAN, type GANHistoryPoint, type View2D, type View2DOptions } from '../src/core/gan/gan'
+import { GAN, type GANHistoryPoint, type View2D, type View2DOptions } from '../src/core/gan/engine/gan'
 import type { GANModelOptions, GANTrainOptions } from '../src/core/gan/ganOptions'
 import type { InterpolationMethod } from '../src/core/interpolate'
 import type { TrainingUpdate, TrainResult } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
-import { VAE, type VAEHistoryPoint } from '../src/core/vae/vae'
+import { VAE, type VAEHistoryPoint } from '../src/core/vae/engine/vae'
 import type { VAEModelOptions, VAETrainOptions } from '../src/core/vae/vaeOptions'
 import {
   SparseCoding,
   type SparseCodingHistoryPoint,
   type SparseDictionaryView,
-} from '../src/core/sparse/sparseCoding'
+} from '../src/core/sparse/engine/sparseCoding'
 import type { SparseCodes } from '../src/core/sparse/sparseCodes'
 import type {
   SparseCodingModelOptions,
@@ -33,7 +34,7 @@ import type {
 } from '../src/core/sparse/sparseOptions'
 import { isBuiltinDataset, loadBuiltinDataset, type BuiltinDataset } from '../src/data/builtin'
 import type { ModelInfo } from './modelInfo'
-import { Autoencoder, type AutoencoderHistoryPoint } from '../src/core/autoencoder/autoencoder'
+import { Autoencoder, type AutoencoderHistoryPoint } from '../src/core/autoencoder/engine/autoencoder'
 import type {
   AutoencoderModelOptions,
   AutoencoderTrainOptions,

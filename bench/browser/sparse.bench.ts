@@ -8,7 +8,7 @@ import { commands } from 'vitest/browser'
 import './pageBackends'
 import { SparseCodingClient } from '../../src/client/sparseCodingClient'
 import type { BackendName } from '../../src/core/backend'
-import type { SparseCodingHistoryPoint } from '../../src/core/sparse/sparseCoding'
+import type { SparseCodingHistoryPoint } from '../../src/core/sparse/engine/sparseCoding'
 import { codingThroughput } from '../lassoProblem'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'

@@ -1,6 +1,6 @@
 /** The main-thread side of an autoencoder. */
 import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
-import type { AutoencoderHistoryPoint } from '../core/autoencoder/autoencoder'
+import type { AutoencoderHistoryPoint } from '../core/autoencoder/engine/autoencoder'
 import {
   validateAutoencoderModelOptions,
   validateAutoencoderTrainOptions,

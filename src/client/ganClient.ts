@@ -1,6 +1,6 @@
 /** The main-thread side of a GAN. */
 import type { LatentBatch, ImageBatch } from '../core/dataset'
-import type { GANHistoryPoint, View2D, View2DOptions } from '../core/gan/gan'
+import type { GANHistoryPoint, View2D, View2DOptions } from '../core/gan/engine/gan'
 import {
   validateGANModelOptions,
   validateGANTrainOptions,

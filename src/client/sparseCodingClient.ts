@@ -1,6 +1,6 @@
 /** The main-thread side of a sparse coding model. */
 import type { DataInput, ImageBatch } from '../core/dataset'
-import type { SparseCodingHistoryPoint, SparseDictionaryView } from '../core/sparse/sparseCoding'
+import type { SparseCodingHistoryPoint, SparseDictionaryView } from '../core/sparse/engine/sparseCoding'
 import type { SparseCodes } from '../core/sparse/sparseCodes'
 import {
   validateSparseCodingModelOptions,

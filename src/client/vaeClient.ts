@@ -1,6 +1,6 @@
 /** The main-thread side of a VAE. */
 import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
-import type { VAEHistoryPoint } from '../core/vae/vae'
+import type { VAEHistoryPoint } from '../core/vae/engine/vae'
 import {
   validateVAEModelOptions,
   validateVAETrainOptions,

@@ -1,8 +1,9 @@
 'use client'
 import { interpolateRdBu } from 'd3-scale-chromatic'
-import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
+import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
+import { classNames } from './composeProps'
 import { signedToRGBA } from './divergingPixels'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, pickImages } from './imagePixels'
@@ -26,11 +27,13 @@ export interface SelectedAtom {
   readonly usage: number | undefined
 }
 
-/** Props of {@link DictionaryGrid}. Other canvas attributes pass through to the `<canvas>`. */
+/**
+ * Props of {@link DictionaryGrid}. Other attributes pass through to the root `<div>` (around the
+ * canvas and the legend, or the empty state). Your `onClick` and `onKeyDown` there run after the
+ * grid's own selection (the canvas's events bubble to it).
+ */
 export interface DictionaryGridProps
-  extends
-    Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'onSelect' | 'children'>,
-    TileGridAppearance {
+  extends Omit<HTMLAttributes<HTMLDivElement>, 'onSelect' | 'children'>, TileGridAppearance {
   /** The dictionary (e.g. `useSparseCoding().dictionary`); nothing is drawn while undefined. */
   dictionary: DictionarySource | undefined
   /** `'none'` (default: dictionary order) or `'usage'` (most used first; needs `usage`). */
@@ -78,7 +81,7 @@ export function DictionaryGrid({
   renderEmpty,
   className,
   style,
-  ...canvasProps
+  ...rest
 }: DictionaryGridProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const count = dictionary?.atoms.shape[0] ?? 0
@@ -128,11 +131,10 @@ export function DictionaryGrid({
   if (!dictionary || !shown || !layout) {
     return (
       <div
-        className={['lk-dictionary-grid', 'lk-dictionary-grid--empty', className]
-          .filter(Boolean)
-          .join(' ')}
-        style={style}
         role="status"
+        {...rest}
+        className={classNames('lk-dictionary-grid', 'lk-dictionary-grid--empty', className)}
+        style={style}
       >
         {renderEmpty ? renderEmpty() : 'No dictionary yet: train the model to see its atoms.'}
       </div>
@@ -148,7 +150,7 @@ export function DictionaryGrid({
     (focusedUsage === undefined ? '' : ` (used by ${(100 * focusedUsage).toFixed(1)} % of patches)`)
 
   return (
-    <div className={['lk-dictionary-grid', className].filter(Boolean).join(' ')} style={style}>
+    <div {...rest} className={classNames('lk-dictionary-grid', className)} style={style}>
       <canvas
         ref={canvasRef}
         width={layout.width}
@@ -164,7 +166,6 @@ export function DictionaryGrid({
         tabIndex={onSelect ? 0 : undefined}
         onClick={handleClick}
         onKeyDown={handleKeyDown}
-        {...canvasProps}
       />
       {legend ? (
         <div

@@ -1,7 +1,7 @@
 'use client'
 import { interpolatePuOr } from 'd3-scale-chromatic'
 import { useEffect, useId, useRef, type HTMLAttributes } from 'react'
-import type { View2D, View2DOptions } from '../core/gan/gan'
+import type { View2D, View2DOptions } from '../core/gan/engine/gan'
 import { planeExtent } from '../core/gan/ganMetrics'
 import { isTrained, type SampleSource } from './modelHandle'
 import { useLatestAsync } from '../react/useLatestAsync'

@@ -1,8 +1,17 @@
 'use client'
-import { useEffect, useId, useMemo, useRef, useState, type HTMLAttributes } from 'react'
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react'
 import type { DataInput } from '../core/dataset'
 import { interpolateLatent, type InterpolationMethod } from '../core/interpolate'
 import { createRandom } from '../core/random'
+import { classNames } from './composeProps'
 import { drawImageGrid } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { isTrained, type LatentSource } from './modelHandle'
@@ -17,7 +26,10 @@ export type InterpolationEndpoint =
   | { readonly image: DataInput }
   | { readonly seed: number }
 
-/** Props of {@link InterpolationSlider}. Other attributes pass through to the outer `<div>`. */
+/**
+ * Props of {@link InterpolationSlider}. Other attributes (`style`, `id`, handlers, …) pass through to
+ * the outer `<div>`; the slider's own change handling is on the inner `<input>` and always runs.
+ */
 export interface InterpolationSliderProps extends Omit<
   HTMLAttributes<HTMLDivElement>,
   'onChange' | 'defaultValue'
@@ -52,6 +64,8 @@ export interface InterpolationSliderProps extends Omit<
   pixelated?: boolean
   /** Accessible name of the slider. Default `'Interpolation position'`. */
   label?: string
+  /** Rendered in place of the image until the model is trained (the slider stays, disabled). Default: a short text. */
+  renderEmpty?: () => ReactNode
 }
 
 async function resolveEndpoint(
@@ -90,6 +104,7 @@ export function InterpolationSlider({
   colorMap = 'grayscale',
   pixelated = true,
   label = 'Interpolation position',
+  renderEmpty,
   className,
   ...divProps
 }: InterpolationSliderProps) {
@@ -156,7 +171,7 @@ export function InterpolationSlider({
   const position = t.toFixed(2)
 
   return (
-    <div className={['lk-interpolation', className].filter(Boolean).join(' ')} {...divProps}>
+    <div {...divProps} className={classNames('lk-interpolation', className)}>
       {trained ? (
         <canvas
           ref={imageRef}
@@ -167,7 +182,7 @@ export function InterpolationSlider({
         />
       ) : (
         <div className="lk-interpolation__empty" role="status">
-          Train the model to walk through its latent space.
+          {renderEmpty ? renderEmpty() : 'Train the model to walk through its latent space.'}
         </div>
       )}
       <div className="lk-interpolation__control">

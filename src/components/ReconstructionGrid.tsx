@@ -1,6 +1,7 @@
 'use client'
-import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
+import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
 import type { DataInput, ImageBatch } from '../core/dataset'
+import { classNames, mergeStyle } from './composeProps'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { isTrained } from './modelHandle'
@@ -16,9 +17,13 @@ export interface ReconstructionSource {
   reconstruct(images: DataInput): Promise<ImageBatch>
 }
 
-/** Props of {@link ReconstructionGrid}. Other canvas attributes pass through to the `<canvas>`. */
+/**
+ * Props of {@link ReconstructionGrid}. Other attributes pass through to the root: the `<canvas>`, or
+ * the empty state's `<div>`. Your `style` goes over the grid's, except `imageRendering` (set by
+ * `pixelated`); the canvas size follows the layout.
+ */
 export interface ReconstructionGridProps
-  extends Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'children'>, TileGridAppearance {
+  extends Omit<HTMLAttributes<HTMLElement>, 'children'>, TileGridAppearance {
   /** The model (redraws live as it trains). */
   model: ReconstructionSource
   /** The inputs `[n, h, w, c]`. */
@@ -79,7 +84,7 @@ export function ReconstructionGrid({
   renderEmpty,
   className,
   style,
-  ...canvasProps
+  ...rest
 }: ReconstructionGridProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const key = isTrained(model) ? `${model.modelVersion}:${batchId(images)}` : undefined
@@ -120,11 +125,10 @@ export function ReconstructionGrid({
   if (!pairs || !layout) {
     return (
       <div
-        className={['lk-reconstruction-grid', 'lk-reconstruction-grid--empty', className]
-          .filter(Boolean)
-          .join(' ')}
-        style={style}
         role="status"
+        {...rest}
+        className={classNames('lk-reconstruction-grid', 'lk-reconstruction-grid--empty', className)}
+        style={style}
       >
         {renderEmpty ? renderEmpty() : 'No reconstructions yet: train the model.'}
       </div>
@@ -132,15 +136,19 @@ export function ReconstructionGrid({
   }
   return (
     <canvas
-      ref={canvasRef}
-      width={layout.width}
-      height={layout.height}
-      className={['lk-reconstruction-grid', className].filter(Boolean).join(' ')}
-      style={{ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%', ...style }}
       role="img"
       aria-label={label ?? `${count} inputs, each above its reconstruction`}
       data-lk-version={model.modelVersion}
-      {...canvasProps}
+      {...rest}
+      ref={canvasRef}
+      width={layout.width}
+      height={layout.height}
+      className={classNames('lk-reconstruction-grid', className)}
+      style={mergeStyle(
+        { imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' },
+        style,
+        ['imageRendering'],
+      )}
     />
   )
 }

@@ -1,17 +1,21 @@
 'use client'
-import { useEffect, useMemo, useRef, type CanvasHTMLAttributes } from 'react'
+import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
+import { classNames, composeHandlers, mergeStyle } from './composeProps'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
 import { isTrained, type SampleSource } from './modelHandle'
 import { useLatestAsync } from '../react/useLatestAsync'
 
-/** Props of {@link SampleGrid}. Other canvas attributes pass through to the `<canvas>`. */
+/**
+ * Props of {@link SampleGrid}. Other attributes pass through to the root: the `<canvas>`, or the
+ * empty state's `<div>`. Your `onClick` and `onKeyDown` run after the grid's own selection; your
+ * `style` goes over the grid's, except `imageRendering` (set by `pixelated`); the canvas size
+ * follows the layout.
+ */
 export interface SampleGridProps
-  extends
-    Omit<CanvasHTMLAttributes<HTMLCanvasElement>, 'onSelect' | 'children'>,
-    TileGridAppearance {
+  extends Omit<HTMLAttributes<HTMLElement>, 'onSelect' | 'children'>, TileGridAppearance {
   /** A model to sample from (e.g. the result of `useVAE`); redraws as it trains. */
   model?: SampleSource
   /** Images to show instead of samples (`[n, h, w, c]`); wins over `model`. */
@@ -50,7 +54,9 @@ export function SampleGrid({
   renderEmpty,
   className,
   style,
-  ...canvasProps
+  onClick,
+  onKeyDown,
+  ...rest
 }: SampleGridProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const count = rows * columns
@@ -83,9 +89,12 @@ export function SampleGrid({
   if (!shown || !layout) {
     return (
       <div
-        className={['lk-sample-grid', 'lk-sample-grid--empty', className].filter(Boolean).join(' ')}
-        style={style}
         role="status"
+        {...rest}
+        className={classNames('lk-sample-grid', 'lk-sample-grid--empty', className)}
+        style={style}
+        onClick={onClick}
+        onKeyDown={onKeyDown}
       >
         {renderEmpty ? renderEmpty() : 'No samples yet: train the model to see what it generates.'}
       </div>
@@ -95,11 +104,6 @@ export function SampleGrid({
   const name = label ?? `Grid of ${total} ${images ? 'images' : 'generated images'}`
   return (
     <canvas
-      ref={canvasRef}
-      width={layout.width}
-      height={layout.height}
-      className={['lk-sample-grid', className].filter(Boolean).join(' ')}
-      style={{ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%', ...style }}
       role="img"
       aria-label={
         onSelect
@@ -107,10 +111,19 @@ export function SampleGrid({
           : name
       }
       tabIndex={onSelect ? 0 : undefined}
-      onClick={handleClick}
-      onKeyDown={handleKeyDown}
       data-lk-version={model?.modelVersion}
-      {...canvasProps}
+      {...rest}
+      ref={canvasRef}
+      width={layout.width}
+      height={layout.height}
+      className={classNames('lk-sample-grid', className)}
+      style={mergeStyle(
+        { imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' },
+        style,
+        ['imageRendering'],
+      )}
+      onClick={composeHandlers(handleClick, onClick)}
+      onKeyDown={composeHandlers(handleKeyDown, onKeyDown)}
     />
   )
 }

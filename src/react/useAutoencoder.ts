@@ -1,7 +1,7 @@
 'use client'
 import { useMemo } from 'react'
 import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dataset'
-import type { AutoencoderHistoryPoint } from '../core/autoencoder/autoencoder'
+import type { AutoencoderHistoryPoint } from '../core/autoencoder/engine/autoencoder'
 import type { ModelState } from '../client/modelState'
 import { AutoencoderClient, type AutoencoderClientOptions } from '../client/autoencoderClient'
 import type { TrainSummary } from '../../workers/host'

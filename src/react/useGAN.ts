@@ -1,7 +1,7 @@
 'use client'
 import { useMemo } from 'react'
 import type { ImageBatch, ImageShape, LatentBatch } from '../core/dataset'
-import type { GANHistoryPoint, View2D, View2DOptions } from '../core/gan/gan'
+import type { GANHistoryPoint, View2D, View2DOptions } from '../core/gan/engine/gan'
 import { ganHealth, type GANHealth } from '../core/gan/ganMetrics'
 import type { ModelState } from '../client/modelState'
 import type { ClientInterpolateOptions, ClientSampleOptions } from '../client/generativeClient'

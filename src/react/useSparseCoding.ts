@@ -1,7 +1,7 @@
 'use client'
 import { useMemo } from 'react'
 import type { DataInput, ImageBatch, ImageShape } from '../core/dataset'
-import type { SparseCodingHistoryPoint, SparseDictionaryView } from '../core/sparse/sparseCoding'
+import type { SparseCodingHistoryPoint, SparseDictionaryView } from '../core/sparse/engine/sparseCoding'
 import type { SparseCodes } from '../core/sparse/sparseCodes'
 import type { SparseEncodeOptions } from '../core/sparse/sparseOptions'
 import type { ModelState } from '../client/modelState'

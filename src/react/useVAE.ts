@@ -1,7 +1,7 @@
 'use client'
 import { useMemo } from 'react'
 import type { DataInput, ImageBatch, ImageShape, LatentBatch } from '../core/dataset'
-import type { VAEHistoryPoint } from '../core/vae/vae'
+import type { VAEHistoryPoint } from '../core/vae/engine/vae'
 import type { ModelState } from '../client/modelState'
 import { VAEClient, type VAEClientOptions } from '../client/vaeClient'
 import { anomalyResult, commonResult, generativeResult, useModelClient } from './useModelClient'

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink'
 import { describe, expect, test } from 'vitest'
 import type { WorkerHost } from '../../workers/host'
-import type { GANHistoryPoint } from '../../src/core/gan/gan'
+import type { GANHistoryPoint } from '../../src/core/gan/engine/gan'
 
 const sprites = { name: 'sprites', count: 64, size: 28 } as const
 

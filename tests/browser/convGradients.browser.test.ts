@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-webgl'
 import '@tensorflow/tfjs-backend-webgpu'
 import { describe, expect, test } from 'vitest'
-import { applyConvTraced, backpropConv, createConv } from '../../src/core/conv'
+import { applyConvTraced, backpropConv, createConv } from '../../src/core/engine/conv'
 import { createRandom } from '../../src/core/random'
 import { relativeGap } from '../node/relativeGap'
 

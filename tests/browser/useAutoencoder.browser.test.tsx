@@ -13,7 +13,7 @@ import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { generateAnomalyBenchmark } from '../../src/data/anomalies'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { WorkerHost } from '../../workers/host'
-import type { AutoencoderHistoryPoint } from '../../src/core/autoencoder/autoencoder'
+import type { AutoencoderHistoryPoint } from '../../src/core/autoencoder/engine/autoencoder'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
 afterEach(async () => {

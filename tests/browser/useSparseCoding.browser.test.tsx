@@ -13,7 +13,7 @@ import { fromWireError } from '../../src/core/errors'
 import { loadDigits } from '../../src/data/digits'
 import type { WorkerHost } from '../../workers/host'
 import type { ImageBatch } from '../../src/core/dataset'
-import type { SparseCodingHistoryPoint } from '../../src/core/sparse/sparseCoding'
+import type { SparseCodingHistoryPoint } from '../../src/core/sparse/engine/sparseCoding'
 import { canvasPixels, waitFor } from './workerSpy'
 
 afterEach(async () => {

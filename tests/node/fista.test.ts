@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { solveLasso } from '../../src/core/sparse/fista'
+import { solveLasso } from '../../src/core/sparse/engine/fista'
 import { largestEigenvalue } from '../../src/core/sparse/dictionaryMath'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'

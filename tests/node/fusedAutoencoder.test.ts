@@ -2,15 +2,15 @@ import * as tf from '@tensorflow/tfjs-core'
 // TF.js's automatic differentiation is the reference the fused kernels' gradients are checked against.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { Autoencoder } from '../../src/core/autoencoder/autoencoder'
-import { AutoencoderNetwork } from '../../src/core/autoencoder/autoencoderNetwork'
-import { FusedAutoencoderTrainer } from '../../src/core/autoencoder/fusedAutoencoderTrainer'
+import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
+import { AutoencoderNetwork } from '../../src/core/autoencoder/engine/autoencoderNetwork'
+import { FusedAutoencoderTrainer } from '../../src/core/autoencoder/engine/fusedAutoencoderTrainer'
 import {
   resolveAutoencoderOptions,
   type AutoencoderModelOptions,
 } from '../../src/core/autoencoder/autoencoderOptions'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
-import { applyGradientList } from '../../src/core/trainingLoop'
+import { applyGradientList } from '../../src/core/engine/trainingLoop'
 import { createRandom } from '../../src/core/random'
 import { loadDigits } from '../../src/data/digits'
 import { switchBackend } from './setupBackend'

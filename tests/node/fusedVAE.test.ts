@@ -2,16 +2,16 @@ import * as tf from '@tensorflow/tfjs-core'
 // TF.js's automatic differentiation is the reference the fused kernels' gradients are checked against.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { VAE } from '../../src/core/vae/vae'
-import { VAENetwork } from '../../src/core/vae/vaeNetwork'
-import { FusedVAETrainer } from '../../src/core/vae/fusedVAETrainer'
+import { VAE } from '../../src/core/vae/engine/vae'
+import { VAENetwork } from '../../src/core/vae/engine/vaeNetwork'
+import { FusedVAETrainer } from '../../src/core/vae/engine/fusedVAETrainer'
 import { resolveVAEModelOptions, type VAEModelOptions } from '../../src/core/vae/vaeOptions'
 import {
   compileKernelBuild,
   KernelMemory,
   type KernelBuild,
 } from '../../src/core/kernels/wasmKernels'
-import { applyGradientList } from '../../src/core/trainingLoop'
+import { applyGradientList } from '../../src/core/engine/trainingLoop'
 import { createRandom } from '../../src/core/random'
 import { gatherRows } from '../../src/core/dataset'
 import { loadDigits } from '../../src/data/digits'

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 // Only this test needs TF.js's automatic differentiation, to check the engine's explicit backward pass.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { VAENetwork } from '../../src/core/vae/vaeNetwork'
+import { VAENetwork } from '../../src/core/vae/engine/vaeNetwork'
 import { resolveVAEModelOptions } from '../../src/core/vae/vaeOptions'
 import { createRandom } from '../../src/core/random'
 import { loadDigits } from '../../src/data/digits'

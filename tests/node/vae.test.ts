@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { VAE } from '../../src/core/vae/vae'
-import { klDivergence } from '../../src/core/vae/vaeNetwork'
+import { VAE } from '../../src/core/vae/engine/vae'
+import { klDivergence } from '../../src/core/vae/engine/vaeNetwork'
 import { TrainingControl } from '../../src/core/trainingControl'
 import { loadDigits } from '../../src/data/digits'
-import { initBackend } from '../../src/core/backend'
+import { initBackend } from '../../src/core/engine/backendChoice'
 import type { ImageBatch } from '../../src/core/dataset'
 import { switchBackend } from './setupBackend'
 

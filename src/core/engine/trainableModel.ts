@@ -1,5 +1,5 @@
-import type { ImageShape } from './dataset'
-import { BusyError, NotTrainedError } from './errors'
+import type { ImageShape } from '../dataset'
+import { BusyError, NotTrainedError } from '../errors'
 import type { TrainingCounters } from './trainingLoop'
 
 /** What a model's network must offer: its resolved options, and a way to free its tensors. */

@@ -1,13 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { KernelMemory } from '../kernels/wasmKernels'
-import { gatherRows } from '../dataset'
+import type { KernelMemory } from '../../kernels/wasmKernels'
+import { gatherRows } from '../../dataset'
 import {
   FusedDenseNet,
   FusedTrainer,
   type FusedLayer,
   type FusedLayerSpec,
-} from '../kernels/fusedDenseNet'
-import type { ResolvedVAEModelOptions } from './vaeOptions'
+} from '../../engine/fusedDenseNet'
+import type { ResolvedVAEModelOptions } from '../vaeOptions'
 
 const LOG_2PI = Math.log(2 * Math.PI)
 

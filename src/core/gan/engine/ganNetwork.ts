@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { createStack } from '../dense'
-import type { ImageShape } from '../dataset'
-import { createRandom, deriveSeed } from '../random'
+import { createStack } from '../../engine/dense'
+import type { ImageShape } from '../../dataset'
+import { createRandom, deriveSeed } from '../../random'
 import { convDiscriminator, convGenerator } from './convGanStacks'
 import { denseStack, type GANStack } from './ganStack'
-import type { ResolvedGANModelOptions } from './ganOptions'
+import type { ResolvedGANModelOptions } from '../ganOptions'
 
 /** Result of one discriminator update's forward and backward pass. */
 export interface DiscriminatorPass {

@@ -6,7 +6,7 @@ import {
   applyConv,
   type ConvLayer,
   type ConvTrace,
-} from '../conv'
+} from '../../engine/conv'
 import {
   applyDense,
   applyDenseTraced,
@@ -16,11 +16,11 @@ import {
   layerVariables,
   type DenseLayer,
   type WeightedLayer,
-} from '../dense'
-import type { ImageShape } from '../dataset'
-import { createRandom, deriveSeed } from '../random'
+} from '../../engine/dense'
+import type { ImageShape } from '../../dataset'
+import { createRandom, deriveSeed } from '../../random'
 import type { AutoencoderLossTerms } from './autoencoderNetwork'
-import type { ResolvedAutoencoderOptions } from './autoencoderOptions'
+import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 
 /** Channels of the two stride-2 convolutions (and, mirrored, of the transposed ones). */
 const CHANNELS = [16, 32] as const

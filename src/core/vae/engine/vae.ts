@@ -8,16 +8,16 @@ import {
   type ImageBatch,
   type ImageShape,
   type LatentBatch,
-} from '../dataset'
-import { AnomalyScorer } from '../anomaly/anomalyScoring'
-import { createRandom, deriveSeed, type Random } from '../random'
-import type { TrainResult } from '../training'
-import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
-import { GenerativeModel } from '../generativeModel'
-import { AdamSlot } from '../adamSlot'
+} from '../../dataset'
+import { AnomalyScorer } from '../../anomaly/anomalyScoring'
+import { createRandom, deriveSeed, type Random } from '../../random'
+import type { TrainResult } from '../../training'
+import { applyGradientList, runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import { GenerativeModel } from '../../engine/generativeModel'
+import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
-import { FusedTrainerSlot } from '../kernels/fusedDenseNet'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import {
   resolveVAEModelOptions,
   resolveVAETrainOptions,
@@ -26,7 +26,7 @@ import {
   type ResolvedVAETrainOptions,
   type VAEModelOptions,
   type VAETrainOptions,
-} from './vaeOptions'
+} from '../vaeOptions'
 
 /** Loss of one training step, per image, in nats. */
 export interface VAEHistoryPoint {

@@ -10,9 +10,9 @@ import {
   layerVariables,
   stackOutput,
   type DenseLayer,
-} from '../dense'
-import { createRandom, deriveSeed } from '../random'
-import type { ResolvedVAEModelOptions } from './vaeOptions'
+} from '../../engine/dense'
+import { createRandom, deriveSeed } from '../../random'
+import type { ResolvedVAEModelOptions } from '../vaeOptions'
 
 const LOG_2PI = Math.log(2 * Math.PI)
 

@@ -8,9 +8,9 @@ import {
   layerVariables,
   stackOutput,
   type DenseLayer,
-} from '../dense'
-import { createRandom, deriveSeed } from '../random'
-import type { ResolvedAutoencoderOptions } from './autoencoderOptions'
+} from '../../engine/dense'
+import { createRandom, deriveSeed } from '../../random'
+import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 
 /** Loss terms of one batch, scalar means per image. */
 export interface AutoencoderLossTerms {

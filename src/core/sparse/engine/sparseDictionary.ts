@@ -4,11 +4,11 @@
  * the device tensors FISTA needs, rebuilt when the atoms change.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { ImageShape } from '../dataset'
-import { largestEigenvalue, type CodeStatistics } from './dictionaryMath'
+import type { ImageShape } from '../../dataset'
+import { largestEigenvalue, type CodeStatistics } from '../dictionaryMath'
 import type { LassoDictionary } from './fista'
-import type { ResolvedSparseCodingOptions } from './sparseOptions'
-import type { Whitening } from './whitening'
+import type { ResolvedSparseCodingOptions } from '../sparseOptions'
+import type { Whitening } from '../whitening'
 
 interface WhiteningTensors {
   readonly mean: tf.Tensor1D

@@ -4,9 +4,9 @@
  * produces a non-finite value.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Random } from './random'
-import type { TrainingKernels, TrainingProgress, TrainingUpdate, TrainResult } from './training'
-import { TrainingControl, yieldToEventLoop } from './trainingControl'
+import type { Random } from '../random'
+import type { TrainingKernels, TrainingProgress, TrainingUpdate, TrainResult } from '../training'
+import { TrainingControl, yieldToEventLoop } from '../trainingControl'
 
 /** Hooks into a training run. */
 export interface FitHooks<Point> {

@@ -6,7 +6,7 @@
  * iteration count low without tuning.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { largestEigenvalue } from './dictionaryMath'
+import { largestEigenvalue } from '../dictionaryMath'
 
 /** The parts of a lasso problem that depend only on the dictionary. */
 export interface LassoDictionary {

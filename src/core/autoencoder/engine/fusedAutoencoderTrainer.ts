@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { KernelMemory } from '../kernels/wasmKernels'
-import { FusedDenseNet, FusedTrainer, type FusedLayerSpec } from '../kernels/fusedDenseNet'
-import type { ResolvedAutoencoderOptions } from './autoencoderOptions'
+import type { KernelMemory } from '../../kernels/wasmKernels'
+import { FusedDenseNet, FusedTrainer, type FusedLayerSpec } from '../../engine/fusedDenseNet'
+import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 
 /** An autoencoder training batch (`batch × inputSize` values each). */
 export interface FusedAutoencoderBatch {

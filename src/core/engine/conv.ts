@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { activationSlope, type Activation } from './dense'
-import { ShapeMismatchError } from './errors'
-import type { Random } from './random'
+import { ShapeMismatchError } from '../errors'
+import type { Random } from '../random'
 
 /**
  * Throws `SHAPE_MISMATCH` unless images of `shape` (`[n, h, w, c]`) fit two stride-2 layers: sides

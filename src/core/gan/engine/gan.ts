@@ -7,17 +7,17 @@ import {
   valuesPerImage,
   type ImageBatch,
   type LatentBatch,
-} from '../dataset'
-import { DivergedError, InvalidInputError, InvalidOptionError } from '../errors'
-import { createRandom, deriveSeed, type Random } from '../random'
-import type { TrainResult } from '../training'
-import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
-import { GenerativeModel } from '../generativeModel'
-import { meanPairwiseDistance, planeExtent } from './ganMetrics'
+} from '../../dataset'
+import { DivergedError, InvalidInputError, InvalidOptionError } from '../../errors'
+import { createRandom, deriveSeed, type Random } from '../../random'
+import type { TrainResult } from '../../training'
+import { applyGradientList, runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import { GenerativeModel } from '../../engine/generativeModel'
+import { meanPairwiseDistance, planeExtent } from '../ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import { FusedGANTrainer } from './fusedGANTrainer'
-import { FusedTrainerSlot } from '../kernels/fusedDenseNet'
-import { assertConvolutionalShape } from '../conv'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { assertConvolutionalShape } from '../../engine/conv'
 import {
   resolveGANModelOptions,
   resolveGANTrainOptions,
@@ -25,7 +25,7 @@ import {
   type GANModelOptions,
   type GANTrainOptions,
   type ResolvedGANTrainOptions,
-} from './ganOptions'
+} from '../ganOptions'
 
 /** What one GAN training step reports. */
 export interface GANHistoryPoint {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { Random } from './random'
+import type { Random } from '../random'
 
 /** Activation of a dense layer. */
 export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'linear'

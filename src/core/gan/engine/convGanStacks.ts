@@ -15,8 +15,8 @@ import {
   createBatchNorm,
   disposeBatchNorm,
   type BatchNormLayer,
-} from '../batchNorm'
-import { applyConv, applyConvTraced, backpropConv, createConv, type ConvLayer } from '../conv'
+} from '../../engine/batchNorm'
+import { applyConv, applyConvTraced, backpropConv, createConv, type ConvLayer } from '../../engine/conv'
 import {
   applyDense,
   applyDenseTraced,
@@ -26,9 +26,9 @@ import {
   layerVariables,
   type Activation,
   type DenseLayer,
-} from '../dense'
-import type { ImageShape } from '../dataset'
-import type { Random } from '../random'
+} from '../../engine/dense'
+import type { ImageShape } from '../../dataset'
+import type { Random } from '../../random'
 import type { GANStack } from './ganStack'
 
 const KERNEL = 4

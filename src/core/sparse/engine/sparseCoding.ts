@@ -5,13 +5,13 @@ import {
   imageShapeOf,
   type ImageBatch,
   type ImageShape,
-} from '../dataset'
-import { DivergedError, ShapeMismatchError } from '../errors'
-import { createRandom, deriveSeed, type Random } from '../random'
-import { TrainableModel } from '../trainableModel'
-import type { TrainResult } from '../training'
-import { runTrainingLoop, type FitHooks } from '../trainingLoop'
-import { blendStatistics, normalizeAtom, updateAtoms } from './dictionaryMath'
+} from '../../dataset'
+import { DivergedError, ShapeMismatchError } from '../../errors'
+import { createRandom, deriveSeed, type Random } from '../../random'
+import { TrainableModel } from '../../engine/trainableModel'
+import type { TrainResult } from '../../training'
+import { runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import { blendStatistics, normalizeAtom, updateAtoms } from '../dictionaryMath'
 import { fista } from './fista'
 import {
   assemblePatches,
@@ -24,8 +24,8 @@ import {
   positionsPerImage,
   type PatchPositions,
   type PatchScaling,
-} from './patches'
-import { compressCodes, type SparseCodes } from './sparseCodes'
+} from '../patches'
+import { compressCodes, type SparseCodes } from '../sparseCodes'
 import { SparseDictionary } from './sparseDictionary'
 import {
   resolveSparseCodingOptions,
@@ -35,8 +35,8 @@ import {
   type SparseCodingModelOptions,
   type SparseCodingTrainOptions,
   type SparseEncodeOptions,
-} from './sparseOptions'
-import { applyWhitening, fitWhitening } from './whitening'
+} from '../sparseOptions'
+import { applyWhitening, fitWhitening } from '../whitening'
 
 /** What one step of dictionary learning reports, per patch of its mini-batch. */
 export interface SparseCodingHistoryPoint {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { DivergedError } from './errors'
+import { DivergedError } from '../errors'
 
 /**
  * One Adam optimizer kept across training calls (its moment estimates carry over), rebuilt when the

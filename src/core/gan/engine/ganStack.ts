@@ -10,7 +10,7 @@ import {
   layerVariables,
   stackOutput,
   type DenseLayer,
-} from '../dense'
+} from '../../engine/dense'
 
 /** Gradients of a stack's variables (in {@link GANStack.variables} order) and of its input. */
 export interface StackGradients {

@@ -9,25 +9,25 @@ import {
   type ImageBatch,
   type ImageShape,
   type LatentBatch,
-} from '../dataset'
-import { AnomalyScorer } from '../anomaly/anomalyScoring'
-import { createRandom, deriveSeed, type Random } from '../random'
-import { TrainableModel } from '../trainableModel'
-import { AdamSlot } from '../adamSlot'
-import type { TrainResult } from '../training'
-import { applyGradientList, runTrainingLoop, type FitHooks } from '../trainingLoop'
+} from '../../dataset'
+import { AnomalyScorer } from '../../anomaly/anomalyScoring'
+import { createRandom, deriveSeed, type Random } from '../../random'
+import { TrainableModel } from '../../engine/trainableModel'
+import { AdamSlot } from '../../engine/adamSlot'
+import type { TrainResult } from '../../training'
+import { applyGradientList, runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
-import { FusedTrainerSlot } from '../kernels/fusedDenseNet'
-import { assertConvolutionalShape } from '../conv'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { assertConvolutionalShape } from '../../engine/conv'
 import {
   resolveAutoencoderOptions,
   resolveAutoencoderTrainOptions,
   validateAutoencoderModelOptions,
   type AutoencoderModelOptions,
   type AutoencoderTrainOptions,
-} from './autoencoderOptions'
+} from '../autoencoderOptions'
 
 /** Loss of one training step, per image. */
 export interface AutoencoderHistoryPoint {

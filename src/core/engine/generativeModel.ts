@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { ImageBatch, ImageShape } from './dataset'
-import { InvalidOptionError } from './errors'
-import { interpolationPath, type InterpolationMethod } from './interpolate'
-import { createRandom } from './random'
+import type { ImageBatch, ImageShape } from '../dataset'
+import { InvalidOptionError } from '../errors'
+import { interpolationPath, type InterpolationMethod } from '../interpolate'
+import { createRandom } from '../random'
 import { TrainableModel, type ModelNetwork } from './trainableModel'
 
 /** Options of `sample`. */
