@@ -9,7 +9,6 @@ export {
   type UseAutoencoderOptions,
   type UseAutoencoderResult,
 } from './react/useAutoencoder'
-export type { AnomalyHookResult } from './react/anomalyHookResult'
 export {
   useSparseCoding,
   type UseSparseCodingOptions,
@@ -52,12 +51,66 @@ export { LossChart, type LossChartProps } from './components/LossChart'
 export type { HistoryPointLike, LossSeries } from './components/lossChartGeometry'
 export type { ImageColorMap } from './components/imagePixels'
 export type { SampleSource, LatentSource } from './components/modelHandle'
-export { VAEClient, type VAEClientOptions } from './client/vaeClient'
-export { GANClient, type GANClientOptions } from './client/ganClient'
-export { SparseCodingClient, type SparseCodingClientOptions } from './client/sparseCodingClient'
-export { AutoencoderClient, type AutoencoderClientOptions } from './client/autoencoderClient'
-export type { ClientCalibrateOptions } from './client/anomalyActions'
-export type { AutoencoderHistoryPoint } from './core/autoencoder/engine/autoencoder'
+export {
+  VAEClient,
+  GANClient,
+  SparseCodingClient,
+  AutoencoderClient,
+  type VAEClientOptions,
+  type GANClientOptions,
+  type SparseCodingClientOptions,
+  type AutoencoderClientOptions,
+} from './client/builtinClients'
+export {
+  createClientClass,
+  type ClientActions,
+  type FamilyClient,
+  type FamilyClientClass,
+} from './client/familyClient'
+export {
+  createModelHook,
+  type ModelHookResult,
+  type HookFacts,
+  type UseExtra,
+} from './react/createModelHook'
+export {
+  defineFamily,
+  defineAction,
+  optionKeys,
+  type FamilySpec,
+  type AnyFamilySpec,
+  type ActionSpec,
+  type AnyActionSpec,
+  type ActionMap,
+  type ActionContext,
+  type ChartSpec,
+  type ChartSeries,
+  type HistoryPoint,
+  type ModelOptionsOf,
+  type TrainOptionsOf,
+  type PointOf,
+  type FactsOf,
+  type ActionsOf,
+  type ArgsOf,
+  type WireOf,
+  type ResultOf,
+} from './core/family/familySpec'
+export {
+  generativeActions,
+  latentActions,
+  anomalyActions,
+  latentPayload,
+  type LatentInput,
+  type AnomalyFacts,
+  type ClientSampleOptions,
+  type ClientInterpolateOptions,
+  type ClientCalibrateOptions,
+} from './core/family/commonActions'
+export { vaeSpec } from './core/vae/vaeSpec'
+export { ganSpec } from './core/gan/ganSpec'
+export { sparseCodingSpec, type SparseCodingFacts } from './core/sparse/sparseSpec'
+export { autoencoderSpec } from './core/autoencoder/autoencoderSpec'
+export type { AutoencoderHistoryPoint } from './core/autoencoder/autoencoderSpec'
 export type {
   AutoencoderModelOptions,
   AutoencoderTrainOptions,
@@ -80,16 +133,29 @@ export {
   type AnomalyBenchmarkOptions,
   type DefectKind,
 } from './data/anomalies'
-export { ModelClient, type ModelClientOptions, type ModelData } from './client/modelClient'
 export {
-  GenerativeClient,
-  type ClientSampleOptions,
-  type ClientInterpolateOptions,
-} from './client/generativeClient'
-export type { ModelState, ModelStatus } from './client/modelState'
+  ModelClient,
+  type ModelClientOptions,
+  type ModelData,
+  type ClientOptions,
+  type FamilyModelInfo,
+  type FamilyState,
+  type FamilyTrainSummary,
+  type TrainingActions,
+} from './client/modelClient'
+export type { ModelState, ModelStatus, TrainingHistory } from './client/modelState'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
-export type { TrainSummary, HistoryPoint } from '../workers/host'
-export type { ModelInfo, ModelKind } from '../workers/modelInfo'
+export type {
+  TrainSummary,
+  TrainingData,
+  ModelUpdate,
+  ActionReply,
+  WorkerAPI,
+  WorkerMemory,
+  ModelInfo,
+  ModelKind,
+  BaseModelInfo,
+} from './protocol'
 export * from './core/errors'
 export {
   toImageBatch,
@@ -102,8 +168,8 @@ export {
 export { interpolateLatent, interpolationPath, type InterpolationMethod } from './core/interpolate'
 export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
 export type { TrainingKernels, TrainingProgress } from './core/training'
-export type { VAEHistoryPoint } from './core/vae/engine/vae'
-export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/engine/gan'
+export type { VAEHistoryPoint } from './core/vae/vaeSpec'
+export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/ganSpec'
 export type {
   GANArchitecture,
   GANModelOptions,
@@ -127,7 +193,7 @@ export type {
   SparseCodingHistoryPoint,
   SparseDictionaryView,
   SparseCodingEvaluation,
-} from './core/sparse/engine/sparseCoding'
+} from './core/sparse/sparseSpec'
 export type {
   SparseCodingModelOptions,
   SparseCodingTrainOptions,

@@ -4,7 +4,7 @@ import { useEffect, useMemo } from 'react'
 import { useAutoencoder } from '../src/react/useAutoencoder'
 import { useVAE } from '../src/react/useVAE'
 import { AnomalyHeatmap } from '../src/components/AnomalyHeatmap'
-import { ModelStatusLine } from './ModelControls'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 import { anomalyBenchmark, imageAt } from './anomalyStoryData'
 
 interface HeatmapArgs {
@@ -42,7 +42,7 @@ function Heatmap(args: HeatmapArgs) {
   const image = useMemo(() => imageAt(bench.test, 200 + args.defect), [bench, args.defect])
   return (
     <div style={{ display: 'grid', gap: 8 }}>
-      <ModelStatusLine vae={model} />
+      <TrainingStatus model={model} unit="images" />
       <AnomalyHeatmap
         model={model}
         image={image}

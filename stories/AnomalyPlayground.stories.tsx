@@ -12,7 +12,8 @@ import type {
   AutoencoderKind,
   Corruption,
 } from '../src/core/autoencoder/autoencoderOptions'
-import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
+import { TrainingStatus } from '../src/components/TrainingStatus'
+import { TrainingButtons } from './ModelControls'
 import { DrawPad } from './DrawPad'
 import { anomalyBenchmark, imageAt, testImages } from './anomalyStoryData'
 
@@ -67,8 +68,7 @@ function Playground(args: PlaygroundArgs) {
   return (
     <div style={{ display: 'grid', gap: 12 }}>
       <TrainingButtons vae={ae} />
-      <ModelStatusLine vae={ae} />
-      <ErrorLine vae={ae} />
+      <TrainingStatus model={ae} unit="images" data-testid="model-status" />
       <div className="lk-demo">
         <section className="lk-demo__panel">
           <h3>Test images (top: with a defect, bottom: normal)</h3>

@@ -4,6 +4,7 @@ import { useGAN } from '../src/react/useGAN'
 import { SampleGrid } from '../src/components/SampleGrid'
 import { InterpolationSlider } from '../src/components/InterpolationSlider'
 import { LossChart } from '../src/components/LossChart'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import type { GANArchitecture } from '../src/core/gan/ganOptions'
 
@@ -42,15 +43,13 @@ function ImageGAN(args: ImageArgs) {
   const scale = args.dataset === 'sprites' ? 2 : 5
   return (
     <div style={{ display: 'grid', gap: 12 }}>
-      <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
-        <strong>{gan.status}</strong> {gan.backend ? `on ${gan.backend.name}` : ''}
-        {gan.progress
-          ? ` · epoch ${gan.progress.epoch}/${gan.progress.epochs} · step ${gan.progress.step}`
-          : ''}
-        {gan.health.collapsing ? ' · ⚠ samples are collapsing' : ''}
-        {gan.health.discriminatorWinning ? ' · ⚠ the discriminator is winning outright' : ''}
-      </p>
-      {gan.error ? <p className="lk-demo__error">{gan.error.message}</p> : null}
+      <TrainingStatus model={gan} unit="images" data-testid="model-status" />
+      {gan.health.collapsing || gan.health.discriminatorWinning ? (
+        <p style={{ margin: 0, fontSize: 12 }}>
+          {gan.health.collapsing ? '⚠ samples are collapsing ' : ''}
+          {gan.health.discriminatorWinning ? '⚠ the discriminator is winning outright' : ''}
+        </p>
+      ) : null}
       <div className="lk-demo">
         <section className="lk-demo__panel">
           <h3>Generated samples</h3>

@@ -3,6 +3,7 @@ import { useMemo } from 'react'
 import { useGAN, type UseGANResult } from '../src/react/useGAN'
 import { GANPlane } from '../src/components/GANPlane'
 import { LossChart } from '../src/components/LossChart'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 import { toy2d, type Toy2DName } from '../src/data/toy2d'
 import type { BackendPreference } from '../src/core/backend'
 import { TrainingButtons } from './ModelControls'
@@ -17,25 +18,14 @@ function GANStatus({ gan }: { gan: UseGANResult }) {
   return (
     <div style={{ display: 'grid', gap: 6 }}>
       <TrainingButtons vae={gan} />
-      <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
-        <strong>{gan.status}</strong>
-        {gan.backend ? ` on ${gan.backend.name}` : ''}
-        {gan.progress
-          ? ` · step ${gan.progress.step} · ${Math.round(gan.progress.samplesPerSecond)} samples/s`
-          : ''}
-        {last ? ` · D(x) ${last.realScore.toFixed(2)} · D(G(z)) ${last.fakeScore.toFixed(2)}` : ''}
-      </p>
+      <TrainingStatus model={gan} unit="points" data-testid="model-status" />
       <p style={{ margin: 0, fontSize: 12 }}>
+        {last ? `D(x) ${last.realScore.toFixed(2)} · D(G(z)) ${last.fakeScore.toFixed(2)} · ` : ''}
         Health: diversity{' '}
         {gan.health.diversity === undefined ? '–' : gan.health.diversity.toFixed(2)}
         {gan.health.collapsing ? ' · ⚠ samples are collapsing' : ''}
         {gan.health.discriminatorWinning ? ' · ⚠ the discriminator is winning outright' : ''}
       </p>
-      {gan.error ? (
-        <p className="lk-demo__error" role="alert">
-          {gan.error.code}: {gan.error.message}
-        </p>
-      ) : null}
     </div>
   )
 }

@@ -3,6 +3,7 @@ import {
   InterpolationSlider,
   type InterpolationSliderProps,
 } from '../src/components/InterpolationSlider'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 import { useVAE } from '../src/react/useVAE'
 import { loadDigits } from '../src/data/digits'
 
@@ -18,9 +19,7 @@ function TrainedSlider({ fromDigit, toDigit, ...args }: Args) {
   const vae = useVAE({ data: 'digits', epochs: 40, learningRate: 0.002, autoTrain: true })
   return (
     <div style={{ display: 'grid', gap: 8 }}>
-      <p style={{ fontSize: 13, margin: 0 }}>
-        {vae.status} {vae.progress ? `· step ${vae.progress.step}` : ''}
-      </p>
+      <TrainingStatus model={vae} unit="images" />
       <InterpolationSlider
         {...args}
         model={vae}

@@ -1,8 +1,5 @@
-/** Story helpers: the model's status line and the training buttons, shared by the model stories. */
-import type { ModelState, ModelStatus } from '../src/client/modelState'
-
-/** The parts of any model hook's result the status and error lines read. */
-type ModelStateLike = Pick<ModelState<unknown>, 'status' | 'backend' | 'progress' | 'error'>
+/** Story helper: the training buttons, shared by the model stories (status lines are `TrainingStatus`). */
+import type { ModelStatus } from '../src/client/modelState'
 
 /** What the training buttons need from any model hook's result. */
 interface TrainableModel {
@@ -13,33 +10,6 @@ interface TrainableModel {
   resume(): Promise<void>
   stop(): Promise<void>
   reset(): Promise<void>
-}
-
-export function ModelStatusLine({
-  vae,
-  unit = 'images',
-}: {
-  vae: ModelStateLike
-  /** What one training sample is called in the throughput. */
-  unit?: string
-}) {
-  const progress = vae.progress
-  return (
-    <p role="status" data-testid="model-status" style={{ margin: 0, fontSize: 13 }}>
-      <strong>{vae.status}</strong>
-      {vae.backend ? ` on ${vae.backend.name}` : ''}
-      {progress && progress.kernels !== 'tfjs' ? ` (fused kernels, ${progress.kernels})` : ''}
-      {progress
-        ? ` · epoch ${progress.epoch}/${progress.epochs} · step ${progress.step} · ${Math.round(progress.samplesPerSecond)} ${unit}/s`
-        : ''}
-      {vae.backend?.skipped.length ? (
-        <span style={{ color: '#6b7280' }}>
-          {' '}
-          (skipped: {vae.backend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})
-        </span>
-      ) : null}
-    </p>
-  )
 }
 
 export function TrainingButtons({ vae }: { vae: TrainableModel }) {
@@ -67,12 +37,4 @@ export function TrainingButtons({ vae }: { vae: TrainableModel }) {
       </button>
     </div>
   )
-}
-
-export function ErrorLine({ vae }: { vae: Pick<ModelStateLike, 'error'> }) {
-  return vae.error ? (
-    <p className="lk-demo__error" role="alert">
-      {vae.error.code}: {vae.error.message}
-    </p>
-  ) : null
 }

@@ -4,7 +4,7 @@ import { useAutoencoder } from '../src/react/useAutoencoder'
 import { ReconstructionGrid } from '../src/components/ReconstructionGrid'
 import type { AutoencoderKind } from '../src/core/autoencoder/autoencoderOptions'
 import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
-import { ModelStatusLine } from './ModelControls'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 
 interface GridArgs {
   kind: AutoencoderKind
@@ -28,7 +28,7 @@ function Grid(args: GridArgs) {
   }, [])
   return (
     <div style={{ display: 'grid', gap: 8 }}>
-      <ModelStatusLine vae={ae} />
+      <TrainingStatus model={ae} unit="images" />
       <ReconstructionGrid
         model={ae}
         images={images}

@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
 import { SampleGrid } from '../src/components/SampleGrid'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 import { useVAE } from '../src/react/useVAE'
 import { loadDigits, DIGITS_ATTRIBUTION } from '../src/data/digits'
 import { generateSprites } from '../src/data/sprites'
@@ -50,9 +51,11 @@ function LiveGrid(args: Story['args']) {
   const [selected, setSelected] = useState<number>()
   return (
     <div>
+      <TrainingStatus model={vae} unit="images" />
       <p style={{ fontSize: 13 }}>
-        {vae.status} {vae.progress ? `· step ${vae.progress.step}` : ''}{' '}
-        {selected !== undefined ? `· selected ${selected + 1}` : ''}
+        {selected === undefined
+          ? 'Click a sample to select it.'
+          : `Selected sample ${selected + 1}`}
       </p>
       <SampleGrid {...args} model={vae} onSelect={setSelected} />
     </div>

@@ -4,7 +4,7 @@ import { useSparseCoding } from '../src/react/useSparseCoding'
 import { SparseCodeView, type PatchPosition } from '../src/components/SparseCodeView'
 import type { BackendPreference } from '../src/core/backend'
 import { DIGITS_ATTRIBUTION } from '../src/data/digits'
-import { ModelStatusLine } from './ModelControls'
+import { TrainingStatus } from '../src/components/TrainingStatus'
 import { digitCollage } from './sparseStoryData'
 
 interface ViewArgs {
@@ -29,7 +29,7 @@ function View(args: ViewArgs) {
   const [position, setPosition] = useState<PatchPosition>({ top: 8, left: 8 })
   return (
     <div style={{ display: 'grid', gap: 8 }}>
-      <ModelStatusLine vae={sc} unit="patches" />
+      <TrainingStatus model={sc} unit="patches" />
       <SparseCodeView
         model={sc}
         image={image}

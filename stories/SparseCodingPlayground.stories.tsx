@@ -10,7 +10,8 @@ import { fromImageSources } from '../src/data/imageInput'
 import type { ImageBatch } from '../src/core/dataset'
 import type { BackendPreference } from '../src/core/backend'
 import type { PatchNormalization } from '../src/core/sparse/sparseOptions'
-import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
+import { TrainingStatus } from '../src/components/TrainingStatus'
+import { TrainingButtons } from './ModelControls'
 import { batchOf, digitCollage, heldOutDigits, psnr, withNoise } from './sparseStoryData'
 
 interface PlaygroundArgs {
@@ -94,8 +95,7 @@ function Playground(args: PlaygroundArgs) {
   return (
     <div style={{ display: 'grid', gap: 12 }}>
       <TrainingButtons vae={sc} />
-      <ModelStatusLine vae={sc} unit="patches" />
-      <ErrorLine vae={sc} />
+      <TrainingStatus model={sc} unit="patches" data-testid="model-status" />
       {args.source === 'image' ? (
         <label style={{ fontSize: 13 }}>
           Learn from your own image (resized to 64 × 64, gray):{' '}

@@ -7,7 +7,8 @@ import { LossChart } from '../src/components/LossChart'
 import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import type { BackendPreference } from '../src/core/backend'
 import type { VAELikelihood } from '../src/core/vae/vaeOptions'
-import { ErrorLine, ModelStatusLine, TrainingButtons } from './ModelControls'
+import { TrainingStatus } from '../src/components/TrainingStatus'
+import { TrainingButtons } from './ModelControls'
 
 interface PlaygroundArgs {
   dataset: 'digits' | 'sprites'
@@ -52,8 +53,7 @@ function Playground(args: PlaygroundArgs) {
   return (
     <div style={{ display: 'grid', gap: 12 }}>
       <TrainingButtons vae={vae} />
-      <ModelStatusLine vae={vae} />
-      <ErrorLine vae={vae} />
+      <TrainingStatus model={vae} unit="images" data-testid="model-status" />
       <div className="lk-demo">
         <section className="lk-demo__panel">
           <h3>Samples from the prior</h3>

@@ -1,21 +1,5 @@
-/**
- * Worker entry: registers the TF.js backends, points WASM at its binaries, exposes a
- * {@link WorkerHost} over Comlink.
- */
-import * as Comlink from 'comlink'
-import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-backend-webgl'
-import '@tensorflow/tfjs-backend-webgpu'
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
-import { WorkerHost } from './host'
+/** latentkit's worker: every built-in model family. */
+import { BUILTIN_ENGINES } from '../src/core/engine/builtinEngines'
+import { startWorker } from './startWorker'
 
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-})
-
-Comlink.expose(new WorkerHost())
+startWorker(BUILTIN_ENGINES)

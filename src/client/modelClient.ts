@@ -1,12 +1,15 @@
 /**
- * The main-thread side of a model: owns its state (changed only through {@link modelReducer}), talks to
- * the shared worker over Comlink, validates input before any work is sent. Each model family (VAE,
- * GAN, …) subclasses it with its options and extra actions. No TF.js, no React.
+ * The main-thread side of a model of any family: owns its state (changed only through
+ * {@link modelReducer}), talks to the shared worker over Comlink, validates input before any work is
+ * sent. A family's client is this class over the family's spec (see {@link createClientClass}). No
+ * TF.js, no React.
+ *
+ * Every action comes in two forms, as TanStack Query's `mutate` / `mutateAsync`: the plain one records
+ * a failure in `error` and never rejects (safe in `onClick`); its `…Async` twin also rejects.
  */
 import * as Comlink from 'comlink'
 import type { BackendPreference } from '../core/backend'
 import { toImageBatch, type DataInput, type ImageBatch } from '../core/dataset'
-import { anomalyActions, type AnomalyActions } from './anomalyActions'
 import {
   CancelledError,
   InvalidInputError,
@@ -14,9 +17,17 @@ import {
   fromWireError,
   type LatentkitError,
 } from '../core/errors'
+import type {
+  ActionContext,
+  AnyActionSpec,
+  AnyFamilySpec,
+  FactsOf,
+  ModelOptionsOf,
+  PointOf,
+  TrainOptionsOf,
+} from '../core/family/familySpec'
 import { isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
-import type { HistoryPoint, ModelUpdate, TrainSummary, TrainingData } from '../../workers/host'
-import type { ModelInfo } from '../../workers/modelInfo'
+import type { ModelInfo, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
 import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
 import { Subscribable } from './subscribable'
 import { acquireWorker, discardWorker, type CreateWorker, type WorkerLease } from './workerPool'
@@ -40,6 +51,46 @@ export interface ModelClientOptions {
   readonly createWorker?: CreateWorker
 }
 
+/** Options of a family's client and hook: its model and training options, and the common ones. */
+export type ClientOptions<F> = ModelOptionsOf<F> & TrainOptionsOf<F> & ModelClientOptions
+
+/** Facts about a model of family `F`. */
+export type FamilyModelInfo<F> = ModelInfo<FactsOf<F>>
+
+/** The state of a model of family `F`. */
+export type FamilyState<F> = ModelState<PointOf<F>, FamilyModelInfo<F>>
+
+/** How a call of `train` ended for a model of family `F`. */
+export type FamilyTrainSummary<F> = TrainSummary<PointOf<F>, FamilyModelInfo<F>>
+
+/** The training actions every model has, each with its rejecting `…Async` twin. */
+export interface TrainingActions<Summary> {
+  /**
+   * Trains for `epochs` epochs, continuing from the current weights; resolves when training ends
+   * (also after `stop()`) with its summary, or `undefined` when it failed (see `error`). Never rejects.
+   * Calling it while training returns the running training.
+   */
+  train(): Promise<Summary | undefined>
+  /** As `train`, but rejects with the typed error. */
+  trainAsync(): Promise<Summary | undefined>
+  /** Pauses training at the next batch boundary. Never rejects. */
+  pause(): Promise<void>
+  /** As `pause`, but rejects on failure. */
+  pauseAsync(): Promise<void>
+  /** Resumes paused training. Never rejects. */
+  resume(): Promise<void>
+  /** As `resume`, but rejects on failure. */
+  resumeAsync(): Promise<void>
+  /** Stops training at the next batch boundary, keeping the weights trained so far. Never rejects. */
+  stop(): Promise<void>
+  /** As `stop`, but rejects on failure. */
+  stopAsync(): Promise<void>
+  /** Stops training and forgets the weights and history; options and data are kept. Never rejects. */
+  reset(): Promise<void>
+  /** As `reset`, but rejects on failure. */
+  resetAsync(): Promise<void>
+}
+
 /** Picks the keys of `options` that are set. */
 export function pickDefined<T extends object, K extends keyof T>(
   options: T,
@@ -51,55 +102,58 @@ export function pickDefined<T extends object, K extends keyof T>(
 }
 
 const DATA_KEY_NONE = Symbol('none')
+const ignore = (): undefined => undefined
 
 let nextModelId = 1
 
 /** A model living in the shared worker, seen from the main thread. */
-export abstract class ModelClient<
-  Point extends HistoryPoint,
-  Options extends ModelClientOptions,
-> extends Subscribable {
-  protected options: Options
-  private state: ModelState<Point> = initialModelState()
+export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
+  /** The family's TF-free half. */
+  readonly spec: F
+  /** The training actions, bound (stable identities for React). */
+  readonly trainingActions: TrainingActions<FamilyTrainSummary<F>>
+  protected options: ClientOptions<F>
+  private state: FamilyState<F>
   private lease: WorkerLease | undefined
   private removeCrashListener: (() => void) | undefined
   private modelId: string | undefined
   private modelReady: Promise<string> | undefined
   private sentData: unknown = DATA_KEY_NONE
-  private training: Promise<TrainSummary<Point> | undefined> | undefined
+  private training: Promise<FamilyTrainSummary<F> | undefined> | undefined
   private teardownTimer: ReturnType<typeof setTimeout> | undefined
   private generation = 0
 
-  /** Options that define the model: a change starts a fresh one. */
-  protected abstract readonly modelKeys: readonly (keyof Options)[]
-  /** Throws a typed error for invalid model or training options. */
-  protected abstract validate(options: Options): void
-  /** The training options to send with `train`. */
-  protected abstract trainOptionsOf(options: Options): object
-  /** Creates this client's model in the worker. */
-  protected abstract createModel(
-    lease: WorkerLease,
-    id: string,
-    options: Options,
-  ): Promise<ModelInfo>
-
-  constructor(options: Options) {
+  constructor(spec: F, options: ClientOptions<F>) {
     super()
+    this.spec = spec
     this.options = options
+    this.state = initialModelState(spec.chart)
     this.getSnapshot = this.getSnapshot.bind(this)
-    this.train = this.train.bind(this)
-    this.pause = this.pause.bind(this)
-    this.resume = this.resume.bind(this)
-    this.stop = this.stop.bind(this)
-    this.reset = this.reset.bind(this)
+    const trainAsync = (): Promise<FamilyTrainSummary<F> | undefined> => this.startTraining()
+    const pauseAsync = (): Promise<void> => this.guard(() => this.pauseTraining())
+    const resumeAsync = (): Promise<void> => this.guard(() => this.resumeTraining())
+    const stopAsync = (): Promise<void> => this.guard(() => this.stopTraining())
+    const resetAsync = (): Promise<void> => this.guard(() => this.resetModel())
+    this.trainingActions = {
+      train: () => trainAsync().catch(ignore),
+      trainAsync,
+      pause: () => pauseAsync().catch(ignore),
+      pauseAsync,
+      resume: () => resumeAsync().catch(ignore),
+      resumeAsync,
+      stop: () => stopAsync().catch(ignore),
+      stopAsync,
+      reset: () => resetAsync().catch(ignore),
+      resetAsync,
+    }
   }
 
   /** The current immutable state. */
-  getSnapshot(): ModelState<Point> {
+  getSnapshot(): FamilyState<F> {
     return this.state
   }
 
-  private dispatch(action: ModelAction<Point>): void {
+  private dispatch(action: ModelAction<PointOf<F>, FamilyModelInfo<F>>): void {
     const next = modelReducer(this.state, action)
     if (next === this.state) return
     this.state = next
@@ -108,12 +162,25 @@ export abstract class ModelClient<
 
   private fail(error: unknown, model?: ModelInfo): LatentkitError {
     const typed = fromWireError(error)
-    this.dispatch({ type: 'error', error: typed, ...(model ? { model } : {}) })
+    this.dispatch({
+      type: 'error',
+      error: typed,
+      ...(model ? { model: model as FamilyModelInfo<F> } : {}),
+    })
     return typed
   }
 
+  /** Runs `work`; a failure is recorded in `error` and rethrown typed. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw this.fail(error)
+    }
+  }
+
   /** Applies new options. A change of architecture, loss or seed starts a fresh, untrained model. */
-  setOptions(next: Options): void {
+  setOptions(next: ClientOptions<F>): void {
     const previous = this.options
     this.options = next
     const workerChanged =
@@ -128,8 +195,17 @@ export abstract class ModelClient<
     this.maybeAutoTrain()
   }
 
-  private modelKey(options: Options): string {
-    return JSON.stringify(this.modelKeys.map((key) => options[key] ?? null))
+  private modelOptions(options: ClientOptions<F>): object {
+    return pickDefined(options as Record<string, unknown>, this.spec.modelKeys)
+  }
+
+  private trainOptions(options: ClientOptions<F>): object {
+    return pickDefined(options as Record<string, unknown>, this.spec.trainKeys)
+  }
+
+  private modelKey(options: ClientOptions<F>): string {
+    const values = options as Record<string, unknown>
+    return JSON.stringify(this.spec.modelKeys.map((key) => values[key] ?? null))
   }
 
   protected override onSubscribe(): void {
@@ -156,7 +232,7 @@ export abstract class ModelClient<
       this.state.status === 'idle' &&
       !this.training
     ) {
-      this.train().catch(() => undefined)
+      this.startTraining().catch(ignore)
     }
   }
 
@@ -172,7 +248,7 @@ export abstract class ModelClient<
     this.training = undefined
     this.sentData = DATA_KEY_NONE
     if (lease) {
-      const done = id ? lease.api.disposeModel(id).catch(() => undefined) : Promise.resolve()
+      const done = id ? lease.api.disposeModel(id).catch(ignore) : Promise.resolve()
       void done.finally(() => lease.release())
     }
   }
@@ -186,7 +262,7 @@ export abstract class ModelClient<
     this.training = undefined
     this.sentData = DATA_KEY_NONE
     this.dispatch({ type: 'reset', model: undefined })
-    if (lease && oldId) await lease.api.disposeModel(oldId).catch(() => undefined)
+    if (lease && oldId) await lease.api.disposeModel(oldId).catch(ignore)
   }
 
   private ensureModel(): Promise<string> {
@@ -212,9 +288,9 @@ export abstract class ModelClient<
       const backend = await lease.backend
       this.dispatch({ type: 'backend', backend })
       const id = `model-${nextModelId++}`
-      await this.createModel(lease, id, this.options)
+      await lease.api.create(id, this.spec.kind, this.modelOptions(this.options))
       if (generation !== this.generation) {
-        await lease.api.disposeModel(id).catch(() => undefined)
+        await lease.api.disposeModel(id).catch(ignore)
         throw new CancelledError('the model was replaced (options changed) while it was starting')
       }
       this.modelId = id
@@ -242,12 +318,14 @@ export abstract class ModelClient<
     this.sentData = isBuiltinDataset(data) ? JSON.stringify(data) : data
   }
 
-  /**
-   * Trains for `epochs` epochs on `data`, continuing from the current weights. Resolves when training
-   * ends (also after `stop()`); rejects with a typed error, which is also put in `error`. Calling it
-   * while training returns the running training.
-   */
-  train(): Promise<TrainSummary<Point> | undefined> {
+  private validate(options: ClientOptions<F>): void {
+    const validateModel = this.spec.validateModel as (options: object) => void
+    const validateTrain = this.spec.validateTrain as (options: object) => void
+    validateModel(this.modelOptions(options))
+    validateTrain(this.trainOptions(options))
+  }
+
+  private startTraining(): Promise<FamilyTrainSummary<F> | undefined> {
     if (this.training) return this.training
     const run = this.runTraining()
     this.training = run
@@ -258,7 +336,7 @@ export abstract class ModelClient<
     return run
   }
 
-  private async runTraining(): Promise<TrainSummary<Point> | undefined> {
+  private async runTraining(): Promise<FamilyTrainSummary<F> | undefined> {
     const generation = this.generation
     let payload: TrainingData | undefined
     try {
@@ -277,22 +355,22 @@ export abstract class ModelClient<
       const lease = this.lease as WorkerLease
       this.dispatch({ type: 'trainStart' })
       const historyLimit = this.options.historyLimit ?? 5000
-      const onUpdate = Comlink.proxy((update: ModelUpdate<HistoryPoint>) => {
+      const onUpdate = Comlink.proxy((update: ModelUpdate) => {
         if (generation !== this.generation) return
         this.dispatch({
           type: 'progress',
           progress: update.progress,
-          points: update.history as readonly Point[],
-          model: update.model,
+          points: update.history as readonly PointOf<F>[],
+          model: update.model as FamilyModelInfo<F>,
           historyLimit,
         })
       })
       const summary = (await lease.api.train(
         id,
         payload,
-        this.trainOptionsOf(this.options),
+        this.trainOptions(this.options),
         onUpdate,
-      )) as TrainSummary<Point>
+      )) as FamilyTrainSummary<F>
       if (payload !== undefined) this.markSent()
       if (generation !== this.generation) return undefined
       this.dispatch({ type: 'trainEnd', model: summary.model })
@@ -305,86 +383,87 @@ export abstract class ModelClient<
     }
   }
 
-  private async currentInfo(): Promise<ModelInfo | undefined> {
+  private async currentInfo(): Promise<FamilyModelInfo<F> | undefined> {
     if (!this.lease || !this.modelId) return undefined
-    return this.lease.api.modelInfo(this.modelId).catch(() => undefined)
+    const info = await this.lease.api.modelInfo(this.modelId).catch(ignore)
+    return info as FamilyModelInfo<F> | undefined
   }
 
-  /** Pauses training at the next batch boundary. */
-  async pause(): Promise<void> {
+  private async pauseTraining(): Promise<void> {
     if (!this.lease || !this.modelId || this.state.status !== 'training') return
     await this.lease.api.pause(this.modelId)
     this.dispatch({ type: 'paused' })
   }
 
-  /** Resumes paused training. */
-  async resume(): Promise<void> {
+  private async resumeTraining(): Promise<void> {
     if (!this.lease || !this.modelId || this.state.status !== 'paused') return
     await this.lease.api.resume(this.modelId)
     this.dispatch({ type: 'resumed' })
   }
 
-  /** Stops training at the next batch boundary; the weights trained so far are kept. */
-  async stop(): Promise<void> {
+  private async stopTraining(): Promise<void> {
     if (!this.lease || !this.modelId) return
     await this.lease.api.stop(this.modelId)
-    await this.training?.catch(() => undefined)
+    await this.training?.catch(ignore)
   }
 
-  /** Stops training and forgets the weights and history; options and data are kept. */
-  async reset(): Promise<void> {
+  private async resetModel(): Promise<void> {
     if (this.lease && this.modelId) {
       const id = this.modelId
       const lease = this.lease
       await lease.api.stop(id)
-      await this.training?.catch(() => undefined)
-      const model = await lease.api.reset(id)
+      await this.training?.catch(ignore)
+      const model = (await lease.api.reset(id)) as FamilyModelInfo<F>
       this.dispatch({ type: 'reset', model })
     } else {
       this.dispatch({ type: 'reset', model: undefined })
     }
   }
 
-  /** Runs `work` on the trained model; errors go to `error` and reject. */
-  protected async call<T>(
-    action: string,
-    work: (id: string, lease: WorkerLease) => Promise<T>,
-  ): Promise<T> {
+  /**
+   * Runs the family's action `name` on the trained model: checks and converts the arguments here,
+   * runs it in the worker, puts the model's new facts in the state. Errors go to `error` and reject.
+   */
+  protected async runAction(name: string, args: readonly unknown[]): Promise<unknown> {
     try {
+      const action = this.spec.actions[name] as AnyActionSpec | undefined
+      if (!action) {
+        throw new InvalidInputError(
+          `a ${this.spec.noun} has no action ${JSON.stringify(name)}; it offers ${Object.keys(this.spec.actions).join(', ')}`,
+        )
+      }
       if (
         !this.lease ||
         !this.modelId ||
         !(this.state.model && this.state.model.trainedSteps > 0)
       ) {
         throw new NotTrainedError(
-          `cannot ${action} before the model is trained; call train() first and wait for at least one step`,
+          `cannot ${name} before the model is trained; call train() first and wait for at least one step`,
         )
       }
-      const result = await work(this.modelId, this.lease)
+      const prepare = action.prepare as (
+        context: ActionContext,
+        ...args: readonly unknown[]
+      ) => readonly unknown[]
+      const context: ActionContext = {
+        images: (input) => this.userImages(input),
+        model: this.state.model,
+      }
+      const wire = prepare(context, ...args)
+      const reply = await this.lease.api.call(this.modelId, name, wire)
       this.dispatch({ type: 'succeeded' })
-      return result
+      if (JSON.stringify(reply.model) !== JSON.stringify(this.state.model)) {
+        this.dispatch({ type: 'modelInfo', model: reply.model as FamilyModelInfo<F> })
+      }
+      return reply.result
     } catch (error) {
       throw this.fail(error)
     }
   }
 
-  /** Puts new facts about the model (e.g. a threshold set in the worker) into the state. */
-  protected updateModel(model: ModelInfo): void {
-    this.dispatch({ type: 'modelInfo', model })
-  }
-
   /** Images passed to an action, validated; flat rows are read with the trained model's image shape. */
-  protected userImages(images: DataInput): ImageBatch {
+  private userImages(images: DataInput): ImageBatch {
     const shape = this.state.model?.imageShape
     return toImageBatch(images, { name: 'images', ...(shape ? { imageShape: shape } : {}) })
-  }
-
-  /** The anomaly actions (score, calibrate, setThreshold) of a reconstruction model's client. */
-  protected anomalyActions(): AnomalyActions {
-    return anomalyActions({
-      call: (action, work) => this.call(action, work),
-      updateModel: (model) => this.updateModel(model),
-      images: (input) => this.userImages(input),
-    })
   }
 }

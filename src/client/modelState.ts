@@ -5,13 +5,29 @@
 import type { BackendInfo } from '../core/backend'
 import type { LatentkitError } from '../core/errors'
 import type { TrainingProgress } from '../core/training'
-import type { ModelInfo } from '../../workers/modelInfo'
+import type { ChartSpec } from '../core/family/familySpec'
+import type { ModelInfo } from '../protocol'
 
 /** Where a model hook is. */
 export type ModelStatus = 'idle' | 'loading' | 'training' | 'paused' | 'ready' | 'error'
 
+/**
+ * A model's training history, oldest first. It carries its family's chart defaults (not enumerable),
+ * so `LossChart` draws any family's history with the right lines and unit.
+ */
+export type TrainingHistory<Point> = readonly Point[] & { readonly chart?: ChartSpec<Point> }
+
+/** Tags `points` (a fresh array) with its family's chart defaults. */
+export function tagHistory<Point>(
+  points: readonly Point[],
+  chart: ChartSpec<Point> | undefined,
+): TrainingHistory<Point> {
+  if (chart) Object.defineProperty(points, 'chart', { value: chart, enumerable: false })
+  return points
+}
+
 /** An immutable snapshot of a model hook's state. */
-export interface ModelState<Point> {
+export interface ModelState<Point, Info extends ModelInfo = ModelInfo> {
   /** `'idle'` (nothing trained), `'loading'` (starting the worker and backend), `'training'`,
    * `'paused'`, `'ready'` (trained, not training) or `'error'` (see {@link ModelState.error}). */
   readonly status: ModelStatus
@@ -20,17 +36,17 @@ export interface ModelState<Point> {
   /** Progress of the current or last training run. */
   readonly progress: TrainingProgress | undefined
   /** Loss per training step, oldest first, capped at `historyLimit` points. */
-  readonly history: readonly Point[]
+  readonly history: TrainingHistory<Point>
   /** The last error, with a stable `code`; cleared by the next successful action. */
   readonly error: LatentkitError | undefined
   /** Facts about the model in the worker (trained steps, image shape, latent size). */
-  readonly model: ModelInfo | undefined
+  readonly model: Info | undefined
   /** Increases whenever the weights change; components re-draw when it moves. */
   readonly modelVersion: number
 }
 
 /** Everything that can happen to a model's state. */
-export type ModelAction<Point> =
+export type ModelAction<Point, Info extends ModelInfo = ModelInfo> =
   | { readonly type: 'loading' }
   | { readonly type: 'backend'; readonly backend: BackendInfo }
   | { readonly type: 'trainStart' }
@@ -38,24 +54,26 @@ export type ModelAction<Point> =
       readonly type: 'progress'
       readonly progress: TrainingProgress
       readonly points: readonly Point[]
-      readonly model: ModelInfo
+      readonly model: Info
       readonly historyLimit: number
     }
   | { readonly type: 'paused' }
   | { readonly type: 'resumed' }
-  | { readonly type: 'trainEnd'; readonly model: ModelInfo }
+  | { readonly type: 'trainEnd'; readonly model: Info }
   | { readonly type: 'succeeded' }
-  | { readonly type: 'modelInfo'; readonly model: ModelInfo }
-  | { readonly type: 'error'; readonly error: LatentkitError; readonly model?: ModelInfo }
-  | { readonly type: 'reset'; readonly model: ModelInfo | undefined }
+  | { readonly type: 'modelInfo'; readonly model: Info }
+  | { readonly type: 'error'; readonly error: LatentkitError; readonly model?: Info }
+  | { readonly type: 'reset'; readonly model: Info | undefined }
 
 /** The state before anything happened (also the server snapshot). */
-export function initialModelState<Point>(): ModelState<Point> {
+export function initialModelState<Point, Info extends ModelInfo = ModelInfo>(
+  chart?: ChartSpec<Point>,
+): ModelState<Point, Info> {
   return {
     status: 'idle',
     backend: undefined,
     progress: undefined,
-    history: [],
+    history: tagHistory([], chart),
     error: undefined,
     model: undefined,
     modelVersion: 0,
@@ -66,10 +84,11 @@ const settled = (model: ModelInfo | undefined): ModelStatus =>
   model && model.trainedSteps > 0 ? 'ready' : 'idle'
 
 /** Applies one action. */
-export function modelReducer<Point>(
-  state: ModelState<Point>,
-  action: ModelAction<Point>,
-): ModelState<Point> {
+export function modelReducer<Point, Info extends ModelInfo = ModelInfo>(
+  state: ModelState<Point, Info>,
+  action: ModelAction<Point, Info>,
+): ModelState<Point, Info> {
+  const chart = state.history.chart
   switch (action.type) {
     case 'loading':
       return { ...state, status: 'loading', error: undefined }
@@ -83,7 +102,7 @@ export function modelReducer<Point>(
       return {
         ...state,
         progress: action.progress,
-        history: overflow > 0 ? merged.slice(overflow) : merged,
+        history: tagHistory(overflow > 0 ? merged.slice(overflow) : merged, chart),
         model: action.model,
         modelVersion: state.modelVersion + 1,
       }
@@ -119,7 +138,7 @@ export function modelReducer<Point>(
         ...state,
         status: 'idle',
         progress: undefined,
-        history: [],
+        history: tagHistory([], chart),
         error: undefined,
         model: action.model,
         modelVersion: state.modelVersion + 1,

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink'
 import type { BackendInfo, BackendPreference } from '../core/backend'
 import { WorkerCrashedError, fromWireError, type LatentkitError } from '../core/errors'
-import type { WorkerHost } from '../../workers/host'
+import type { WorkerAPI } from '../protocol'
 import { createDefaultWorker } from './defaultWorker'
 
 /** A function that starts a latentkit worker; the escape hatch for unusual bundlers or CSP setups. */
@@ -15,7 +15,7 @@ export type CreateWorker = () => Worker
 /** A lease on a shared worker. */
 export interface WorkerLease {
   /** The worker's API. */
-  readonly api: Comlink.Remote<WorkerHost>
+  readonly api: Comlink.Remote<WorkerAPI>
   /** The backend the worker runs on (starts it on first call). */
   readonly backend: Promise<BackendInfo>
   /** Registers a callback for a worker crash; returns its remover. */
@@ -26,7 +26,7 @@ export interface WorkerLease {
 
 interface PoolEntry {
   readonly worker: Worker
-  readonly api: Comlink.Remote<WorkerHost>
+  readonly api: Comlink.Remote<WorkerAPI>
   readonly backend: Promise<BackendInfo>
   readonly crashListeners: Set<(error: LatentkitError) => void>
   users: number
@@ -58,7 +58,7 @@ function poolIdOf(fn: CreateWorker): number {
 function start(preference: BackendPreference, createWorker: CreateWorker): PoolEntry {
   const worker = createWorker()
   created += 1
-  const api = Comlink.wrap<WorkerHost>(worker)
+  const api = Comlink.wrap<WorkerAPI>(worker)
   const crashListeners = new Set<(error: LatentkitError) => void>()
   worker.addEventListener('error', (event) => {
     event.preventDefault?.()

@@ -15,10 +15,11 @@ import type { AnomalyScores, PixelError } from '../core/anomaly/anomalyScoring'
 import { fromWireError, type LatentkitError } from '../core/errors'
 import { prepareImage, type AnomalyImageSource, type PreparedImage } from './anomalyImage'
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
+import { classNames, composeHandlers, mergeStyle } from './composeProps'
 import { imageToRGBA, type ImageColorMap } from './imagePixels'
-import { isTrained } from './modelHandle'
+import { isTrained, type ActionResult } from './modelHandle'
 import { paintImage } from './drawGrid'
-import { useLatestAsync } from '../react/useLatestAsync'
+import { useLatestAsync } from './useLatestAsync'
 
 /** The legend's name for each model's per-pixel error. */
 const PIXEL_ERROR_NAMES: Record<PixelError, string> = {
@@ -36,10 +37,14 @@ export interface AnomalySource {
   /** The anomaly threshold, once calibrated. */
   readonly threshold: number | undefined
   /** Scores images. */
-  score(images: DataInput): Promise<AnomalyScores>
+  score(images: DataInput): ActionResult<AnomalyScores>
 }
 
-/** Props of {@link AnomalyHeatmap}. Other attributes pass through to the root `<figure>`. */
+/**
+ * Props of {@link AnomalyHeatmap}. Other attributes pass through to the root `<figure>`; your
+ * `onDragOver` and `onDrop` run after the component's own drop handling, and your `style` goes over
+ * its grid layout.
+ */
 export interface AnomalyHeatmapProps extends Omit<
   HTMLAttributes<HTMLElement>,
   'children' | 'onError'
@@ -66,6 +71,8 @@ export interface AnomalyHeatmapProps extends Omit<
   onError?: (error: LatentkitError) => void
   /** Rendered before the model is trained or without an image. Default: a short text. */
   renderEmpty?: () => ReactNode
+  /** Accessible name of the view. Default: its text summary (the figure's caption). */
+  label?: string
 }
 
 interface Scored {
@@ -91,7 +98,11 @@ export function AnomalyHeatmap({
   onScore,
   onError,
   renderEmpty,
+  label,
   className,
+  style,
+  onDragOver,
+  onDrop,
   ...rest
 }: AnomalyHeatmapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
@@ -142,7 +153,8 @@ export function AnomalyHeatmap({
     trained && prepared ? `${modelVersion}:${prepared.id}` : undefined,
     async () => {
       if (!prepared) throw new Error('no image to score')
-      return { prepared: prepared.image, result: await score(prepared.image.image) }
+      const result = await score(prepared.image.image)
+      return result && { prepared: prepared.image, result }
     },
   )
   useEffect(() => {
@@ -177,15 +189,21 @@ export function AnomalyHeatmap({
   const pickFile = (file: File | undefined): void => {
     if (file) setPicked({ source: file, from: image })
   }
-  const dropProps = allowPick
-    ? {
-        onDragOver: (event: DragEvent<HTMLElement>) => event.preventDefault(),
-        onDrop: (event: DragEvent<HTMLElement>) => {
-          event.preventDefault()
-          pickFile(event.dataTransfer.files[0])
-        },
-      }
-    : {}
+  const dropProps = {
+    onDragOver: composeHandlers(
+      allowPick ? (event: DragEvent<HTMLElement>) => event.preventDefault() : undefined,
+      onDragOver,
+    ),
+    onDrop: composeHandlers(
+      allowPick
+        ? (event: DragEvent<HTMLElement>) => {
+            event.preventDefault()
+            pickFile(event.dataTransfer.files[0])
+          }
+        : undefined,
+      onDrop,
+    ),
+  }
   const picker = allowPick ? (
     <label className="lk-anomaly-heatmap__pick" style={{ fontSize: 12 }}>
       Drop an image here or{' '}
@@ -196,17 +214,16 @@ export function AnomalyHeatmap({
       />
     </label>
   ) : null
-  const classes = ['lk-anomaly-heatmap', className].filter(Boolean).join(' ')
-
   if (!trained || !scored || problem) {
     return (
       <figure
-        className={`${classes} lk-anomaly-heatmap--empty`}
-        style={{ margin: 0 }}
-        {...dropProps}
+        aria-label={label}
         {...rest}
+        className={classNames('lk-anomaly-heatmap', 'lk-anomaly-heatmap--empty', className)}
+        style={mergeStyle({ margin: 0 }, style)}
+        {...dropProps}
       >
-        <p role="status">
+        <div role="status" style={{ margin: '0 0 8px' }}>
           {problem
             ? `${problem.code}: ${problem.message}`
             : renderEmpty
@@ -216,7 +233,7 @@ export function AnomalyHeatmap({
                 : source
                   ? 'Scoring…'
                   : 'No image yet.'}
-        </p>
+        </div>
         {picker}
       </figure>
     )
@@ -234,11 +251,12 @@ export function AnomalyHeatmap({
 
   return (
     <figure
-      className={classes}
-      style={{ margin: 0, display: 'grid', gap: 6 }}
+      aria-label={label}
+      {...rest}
+      className={classNames('lk-anomaly-heatmap', className)}
+      style={mergeStyle({ margin: 0, display: 'grid', gap: 6 }, style)}
       data-lk-verdict={verdict}
       {...dropProps}
-      {...rest}
     >
       <div style={{ position: 'relative', display: 'inline-block' }}>
         <canvas

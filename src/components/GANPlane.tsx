@@ -1,18 +1,19 @@
 'use client'
 import { interpolatePuOr } from 'd3-scale-chromatic'
-import { useEffect, useId, useRef, type HTMLAttributes } from 'react'
-import type { View2D, View2DOptions } from '../core/gan/engine/gan'
+import { useEffect, useId, useRef, type HTMLAttributes, type ReactNode } from 'react'
+import type { View2D, View2DOptions } from '../core/gan/ganSpec'
 import { planeExtent } from '../core/gan/ganMetrics'
-import { isTrained, type SampleSource } from './modelHandle'
-import { useLatestAsync } from '../react/useLatestAsync'
+import { classNames } from './composeProps'
+import { isTrained, type ActionResult, type SampleSource } from './modelHandle'
+import { useLatestAsync } from './useLatestAsync'
 
 /** A model that can show how it sees the plane (e.g. the result of `useGAN` on 2-D data). */
 export interface PlaneSource extends Pick<SampleSource, 'modelVersion' | 'model'> {
   /** The discriminator over a grid of the plane and a batch of generated points. */
-  view2d(options?: View2DOptions): Promise<View2D>
+  view2d(options?: View2DOptions): ActionResult<View2D>
 }
 
-/** Props of {@link GANPlane}. Other attributes pass through to the `<figure>`. */
+/** Props of {@link GANPlane}. Other attributes (`style`, `id`, handlers, …) pass through to the `<figure>`. */
 export interface GANPlaneProps extends HTMLAttributes<HTMLElement> {
   /** The GAN (e.g. `useGAN`'s result); redraws live as it trains. */
   model: PlaneSource
@@ -40,8 +41,12 @@ export interface GANPlaneProps extends HTMLAttributes<HTMLElement> {
   generatedColor?: string
   /** Maps D(x) ∈ [0, 1] to a CSS colour. Default: d3's diverging PuOr (purple = fake, orange = real). */
   colorScale?: (value: number) => string
-  /** Title above the plane. Default `'Generator and discriminator'`. */
+  /** Visible title above the plane (not the HTML `title` tooltip). Default `'Generator and discriminator'`. */
   title?: string
+  /** Accessible name of the plane. Default: `title`. */
+  label?: string
+  /** Rendered under the plane, in place of the summary, until the model is trained (the plane shows the real points meanwhile). Default: "Not trained yet: the plane shows the real data only." */
+  renderEmpty?: () => ReactNode
 }
 
 function parseColor(css: string): [number, number, number] {
@@ -90,6 +95,8 @@ export function GANPlane({
   generatedColor,
   colorScale = interpolatePuOr,
   title = 'Generator and discriminator',
+  label = title,
+  renderEmpty,
   className,
   ...figureProps
 }: GANPlaneProps) {
@@ -174,20 +181,22 @@ export function GANPlane({
     }
   }, [colorScale])
 
-  let summary = 'Not trained yet: the plane shows the real data only.'
-  if (view) {
+  let summary: ReactNode
+  if (!view) {
+    summary = renderEmpty ? renderEmpty() : 'Not trained yet: the plane shows the real data only.'
+  } else {
     const [low, high] = range(view.heatmap)
     summary = `After step ${model.model?.trainedSteps ?? 0}: ${view.generated.length / 2} generated points; the discriminator's D(x) ranges from ${low.toFixed(2)} to ${high.toFixed(2)} over the plane.`
   }
 
   return (
-    <figure className={['lk-gan-plane', className].filter(Boolean).join(' ')} {...figureProps}>
+    <figure {...figureProps} className={classNames('lk-gan-plane', className)}>
       <figcaption className="lk-gan-plane__title">{title}</figcaption>
       <canvas
         ref={canvasRef}
         className="lk-gan-plane__canvas"
         role="img"
-        aria-label={title}
+        aria-label={label}
         aria-describedby={summaryId}
         style={{ width: size, height: size, maxWidth: '100%' }}
       />
@@ -201,13 +210,13 @@ export function GANPlane({
           <span>1 (real)</span>
         </div>
       ) : null}
-      <p
+      <div
         id={summaryId}
         className="lk-gan-plane__summary"
         style={{ fontSize: 12, margin: '4px 0 0' }}
       >
         {summary}
-      </p>
+      </div>
     </figure>
   )
 }

@@ -15,7 +15,7 @@ import { classNames } from './composeProps'
 import { drawImageGrid } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { isTrained, type LatentSource } from './modelHandle'
-import { useLatestAsync } from '../react/useLatestAsync'
+import { useLatestAsync } from './useLatestAsync'
 
 /**
  * One end of the walk: a latent vector, an image to encode (needs a model with `encode`), or a
@@ -76,7 +76,9 @@ async function resolveEndpoint(
   if ('latent' in endpoint) return Float32Array.from(endpoint.latent)
   if ('image' in endpoint) {
     if (!model.encode) throw new Error('this model has no encoder; pass a latent or a seed')
-    return (await model.encode(endpoint.image)).data.slice(0, latentDim)
+    const encoded = await model.encode(endpoint.image)
+    if (!encoded) throw new Error('the image could not be encoded')
+    return encoded.data.slice(0, latentDim)
   }
   return createRandom(endpoint.seed).normals(latentDim)
 }
@@ -129,7 +131,8 @@ export function InterpolationSlider({
     current && endpoints ? `${endpointKey}:${t}:${method}` : undefined,
     async () => {
       if (!current) throw new Error('no endpoints')
-      return { t, image: await model.decode(current) }
+      const image = await model.decode(current)
+      return image && { t, image }
     },
   )
   const strip = useLatestAsync(

@@ -1,5 +1,6 @@
 'use client'
-import { useId, useMemo, type HTMLAttributes } from 'react'
+import { useId, useMemo, type HTMLAttributes, type ReactNode } from 'react'
+import { classNames } from './composeProps'
 import {
   downsample,
   formatValue,
@@ -10,7 +11,7 @@ import {
   type LossSeries,
 } from './lossChartGeometry'
 
-/** Props of {@link LossChart}. Other attributes pass through to the `<figure>`. */
+/** Props of {@link LossChart}. Other attributes (`style`, `id`, handlers, …) pass through to the `<figure>`. */
 export interface LossChartProps extends HTMLAttributes<HTMLElement> {
   /** Training history, oldest first (e.g. `useVAE().history`). */
   history: readonly HistoryPointLike[]
@@ -24,12 +25,16 @@ export interface LossChartProps extends HTMLAttributes<HTMLElement> {
   logScale?: boolean
   /** Most points drawn per line (the history is evenly thinned beyond it). Default `400`. */
   maxPoints?: number
-  /** Title above the chart. Default `'Training loss'`. */
+  /** Visible title above the chart (not the HTML `title` tooltip). Default `'Training loss'`. */
   title?: string
+  /** Accessible name of the chart. Default: `title`. */
+  label?: string
   /** Unit of the values, used in the summary. Default `'nats per image'`. */
   unit?: string
   /** Show the text summary under the chart (it is always available to screen readers). Default `true`. */
   showSummary?: boolean
+  /** Rendered in place of the plot, at its size, while the history is empty. Default: empty axes (the summary says "No training steps yet."). */
+  renderEmpty?: () => ReactNode
 }
 
 const DEFAULT_SERIES: readonly LossSeries[] = [
@@ -59,8 +64,10 @@ export function LossChart({
   logScale = false,
   maxPoints = 400,
   title = 'Training loss',
+  label = title,
   unit = 'nats per image',
   showSummary = true,
+  renderEmpty,
   className,
   ...figureProps
 }: LossChartProps) {
@@ -84,16 +91,22 @@ export function LossChart({
     MARGIN.left +
     (lastStep > firstStep ? ((step - firstStep) / (lastStep - firstStep)) * plotWidth : 0)
 
-  return (
-    <figure className={['lk-loss-chart', className].filter(Boolean).join(' ')} {...figureProps}>
-      <figcaption className="lk-loss-chart__title">{title}</figcaption>
+  const plot =
+    renderEmpty && points.length === 0 ? (
+      <div
+        className="lk-loss-chart__empty"
+        style={{ width, height, maxWidth: '100%', display: 'grid', placeItems: 'center' }}
+      >
+        {renderEmpty()}
+      </div>
+    ) : (
       <svg
         width={width}
         height={height}
         viewBox={`0 0 ${width} ${height}`}
         style={{ maxWidth: '100%', height: 'auto', overflow: 'visible' }}
         role="img"
-        aria-label={title}
+        aria-label={label}
         aria-describedby={summaryId}
       >
         <line
@@ -169,6 +182,12 @@ export function LossChart({
             })
           : null}
       </svg>
+    )
+
+  return (
+    <figure {...figureProps} className={classNames('lk-loss-chart', className)}>
+      <figcaption className="lk-loss-chart__title">{title}</figcaption>
+      {plot}
       <ul
         className="lk-loss-chart__legend"
         aria-hidden="true"
@@ -183,7 +202,6 @@ export function LossChart({
       <p
         id={summaryId}
         className="lk-loss-chart__summary"
-        aria-live="polite"
         style={
           showSummary
             ? { fontSize: 12, margin: '4px 0 0' }

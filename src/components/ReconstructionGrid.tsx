@@ -4,8 +4,8 @@ import type { DataInput, ImageBatch } from '../core/dataset'
 import { classNames, mergeStyle } from './composeProps'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
-import { isTrained } from './modelHandle'
-import { useLatestAsync } from '../react/useLatestAsync'
+import { isTrained, type ActionResult } from './modelHandle'
+import { useLatestAsync } from './useLatestAsync'
 
 /** A model that rebuilds images (`useAutoencoder`, `useVAE`). */
 export interface ReconstructionSource {
@@ -14,7 +14,7 @@ export interface ReconstructionSource {
   /** Facts about the model; nothing is drawn until `trainedSteps > 0`. */
   readonly model: { readonly trainedSteps: number } | undefined
   /** Images through the model and back. */
-  reconstruct(images: DataInput): Promise<ImageBatch>
+  reconstruct(images: DataInput): ActionResult<ImageBatch>
 }
 
 /**

@@ -6,7 +6,7 @@ import { drawImageGrid, resolveBackground, type TileGridAppearance } from './dra
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
 import { isTrained, type SampleSource } from './modelHandle'
-import { useLatestAsync } from '../react/useLatestAsync'
+import { useLatestAsync } from './useLatestAsync'
 
 /**
  * Props of {@link SampleGrid}. Other attributes pass through to the root: the `<canvas>`, or the

@@ -8,18 +8,20 @@ import {
   type HTMLAttributes,
   type KeyboardEvent,
   type MouseEvent,
+  type ReactNode,
   type RefObject,
 } from 'react'
 import type { DataInput, ImageBatch } from '../core/dataset'
 import { extractPatches } from '../core/sparse/patches'
 import { codesOfPatch, type SparseCodes } from '../core/sparse/sparseCodes'
 import { colorLookup, type ColorScale } from './colorScale'
+import { classNames, mergeStyle } from './composeProps'
 import { signedToRGBA } from './divergingPixels'
 import type { DictionarySource } from './DictionaryGrid'
 import { gridLayout, imageToRGBA, pickImages, type ImageColorMap } from './imagePixels'
 import { drawImageGrid, paintImage } from './drawGrid'
-import { isTrained } from './modelHandle'
-import { useLatestAsync } from '../react/useLatestAsync'
+import { isTrained, type ActionResult } from './modelHandle'
+import { useLatestAsync } from './useLatestAsync'
 
 /** What {@link SparseCodeView} needs from a model; `useSparseCoding`'s result fits. */
 export interface SparseCodeSource {
@@ -32,9 +34,9 @@ export interface SparseCodeSource {
   /** The atoms, to show the ones a patch uses. */
   readonly dictionary: DictionarySource | undefined
   /** Sparse codes of image patches. */
-  encode(images: DataInput): Promise<SparseCodes>
+  encode(images: DataInput): ActionResult<SparseCodes>
   /** Images rebuilt from their codes. */
-  reconstruct(images: DataInput): Promise<ImageBatch>
+  reconstruct(images: DataInput): ActionResult<ImageBatch>
 }
 
 /** A patch position: top row and left column in the image. */
@@ -43,7 +45,11 @@ export interface PatchPosition {
   readonly left: number
 }
 
-/** Props of {@link SparseCodeView}. Other attributes pass through to the root `<figure>`. */
+/**
+ * Props of {@link SparseCodeView}. Other attributes pass through to the root `<figure>`; your `style`
+ * goes over the view's grid layout, and your handlers there run after the image's own (its events
+ * bubble to the root).
+ */
 export interface SparseCodeViewProps extends Omit<HTMLAttributes<HTMLElement>, 'children'> {
   /** The sparse coding model (e.g. the result of `useSparseCoding`). */
   model: SparseCodeSource
@@ -65,6 +71,10 @@ export interface SparseCodeViewProps extends Omit<HTMLAttributes<HTMLElement>, '
   colorMap?: ImageColorMap
   /** Diverging scale for the atoms. Default d3's `interpolateRdBu`. */
   colorScale?: ColorScale
+  /** Accessible name of the view. Default: its text summary (the figure's caption). */
+  label?: string
+  /** Rendered until the model is trained or while there is no image. Default: a short text saying which. */
+  renderEmpty?: () => ReactNode
 }
 
 interface CodedPatch {
@@ -133,7 +143,10 @@ export function SparseCodeView({
   patchScale = 6,
   colorMap = 'grayscale',
   colorScale = interpolateRdBu,
+  label,
+  renderEmpty,
   className,
+  style,
   ...rest
 }: SparseCodeViewProps) {
   const imageRef = useRef<HTMLCanvasElement>(null)
@@ -161,6 +174,7 @@ export function SparseCodeView({
       model.encode(original),
       model.reconstruct(original),
     ])
+    if (!codes || !reconstruction) return undefined
     const atoms = codesOfPatch(codes, 0)
     return {
       original,
@@ -240,13 +254,20 @@ export function SparseCodeView({
     move({ top: where.top + step[0], left: where.left + step[1] })
   }
 
-  const classes = ['lk-sparse-code-view', className].filter(Boolean).join(' ')
   if (!ready || !where) {
     return (
-      <figure className={`${classes} lk-sparse-code-view--empty`} role="status" {...rest}>
-        {shownImage
-          ? 'No codes yet: train the model to see how it explains a patch.'
-          : 'No image to take a patch from.'}
+      <figure
+        role="status"
+        aria-label={label}
+        {...rest}
+        className={classNames('lk-sparse-code-view', 'lk-sparse-code-view--empty', className)}
+        style={mergeStyle({ margin: 0 }, style)}
+      >
+        {renderEmpty
+          ? renderEmpty()
+          : shownImage
+            ? 'No codes yet: train the model to see how it explains a patch.'
+            : 'No image to take a patch from.'}
       </figure>
     )
   }
@@ -256,7 +277,12 @@ export function SparseCodeView({
     : `Patch at row ${where.top + 1}, column ${where.left + 1}: coding…`
 
   return (
-    <figure className={classes} style={{ margin: 0, display: 'grid', gap: 8 }} {...rest}>
+    <figure
+      aria-label={label}
+      {...rest}
+      className={classNames('lk-sparse-code-view', className)}
+      style={mergeStyle({ margin: 0, display: 'grid', gap: 8 }, style)}
+    >
       <div
         className="lk-sparse-code-view__row"
         style={{ display: 'flex', gap: 12, alignItems: 'flex-start', flexWrap: 'wrap' }}

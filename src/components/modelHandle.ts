@@ -6,6 +6,13 @@
 import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
 import type { InterpolationMethod } from '../core/interpolate'
 
+/**
+ * What a model action returns. A hook's plain action resolves `undefined` when it failed (the hook's
+ * `error` says why); a hand-written one may resolve the value or reject. Either way the components
+ * keep what they last drew.
+ */
+export type ActionResult<T> = Promise<T | undefined>
+
 /** A model that can draw samples. */
 export interface SampleSource {
   /** Increases whenever the weights change; components redraw when it moves. */
@@ -13,7 +20,7 @@ export interface SampleSource {
   /** Facts about the model; nothing is drawn until `trainedSteps > 0`. */
   readonly model: { readonly trainedSteps: number } | undefined
   /** Decodes `n` draws from the prior. */
-  sample(n: number, options?: { readonly seed?: number }): Promise<ImageBatch>
+  sample(n: number, options?: { readonly seed?: number }): ActionResult<ImageBatch>
 }
 
 /** A model whose latent space can be walked. */
@@ -21,16 +28,16 @@ export interface LatentSource extends SampleSource {
   /** Latent size (undefined before training). */
   readonly latentDim: number | undefined
   /** Decodes latents into images. */
-  decode(latents: Float32Array): Promise<ImageBatch>
+  decode(latents: Float32Array): ActionResult<ImageBatch>
   /** Decodes a path between two latents. */
   interpolate(
     a: Float32Array,
     b: Float32Array,
     steps: number,
     options?: { readonly method?: InterpolationMethod },
-  ): Promise<ImageBatch>
+  ): ActionResult<ImageBatch>
   /** Encodes images to latents (models without an encoder, such as GANs, leave it out). */
-  encode?(images: DataInput): Promise<LatentBatch>
+  encode?(images: DataInput): ActionResult<LatentBatch>
 }
 
 /** True when the model has weights worth drawing. */

@@ -96,7 +96,8 @@ export function summaryText(source: TrainingStatusSource, unit: string): string 
   if (progress) {
     parts.push(`epoch ${progress.epoch}/${progress.epochs}`)
     const run = runFraction(progress)
-    parts.push(run ? `step ${run.done} of ${run.total}` : `step ${progress.runStep}`)
+    const done = integer.format(run ? run.done : progress.runStep)
+    parts.push(run ? `step ${done} of ${integer.format(run.total)}` : `step ${done}`)
     if (progress.samplesPerSecond > 0) {
       parts.push(`${formatRate(progress.samplesPerSecond)} ${unit}/s`)
     }
@@ -112,7 +113,8 @@ export function valueText(source: TrainingStatusSource): string {
   if (!run) return source.status === 'loading' ? 'starting' : source.status
   const percent = Math.round((100 * run.done) / run.total)
   const time = timeText(source)
-  return `step ${run.done} of ${run.total} (${percent}%)${time ? `, ${time}` : ''}`
+  const steps = `step ${integer.format(run.done)} of ${integer.format(run.total)}`
+  return `${steps} (${percent}%)${time ? `, ${time}` : ''}`
 }
 
 /**
@@ -132,9 +134,9 @@ export function announcement(source: TrainingStatusSource, label: string): strin
       return `${label} paused${failure}`
     case 'ready':
       if (run && run.done < run.total) {
-        return `${label} stopped at step ${run.done} of ${run.total}${failure}`
+        return `${label} stopped at step ${integer.format(run.done)} of ${integer.format(run.total)}${failure}`
       }
-      return `${label} complete${run ? ` after ${run.total} steps` : ''}${failure}`
+      return `${label} complete${run ? ` after ${integer.format(run.total)} steps` : ''}${failure}`
     case 'error':
       return `${label} failed${failure}`
     case 'idle':
@@ -143,7 +145,7 @@ export function announcement(source: TrainingStatusSource, label: string): strin
 }
 
 const HINT_START =
-  /^(pass|try|set|call|stop|train|use|create|wait|check|lower|raise|reduce|increase|give|choose|add|remove|load|reset|run|make)\b/i
+  /^(pass|try|set|call|stop|train|use|create|wait|check|fix|convert|lower|raise|reduce|increase|give|choose|add|remove|load|reset|run|make)\b/i
 
 /**
  * Splits a message into what was wrong and what to do, at the last top-level `; `, `. ` or ` — `
@@ -167,7 +169,8 @@ export function splitHint(message: string): { readonly problem: string; readonly
     if (HINT_START.test(hint)) {
       return {
         problem: message.slice(0, cut.at),
-        hint: hint.charAt(0).toUpperCase() + hint.slice(1),
+        // "stop() first" keeps the function's spelling; prose starts with a capital.
+        hint: /^\w+\(/.test(hint) ? hint : hint.charAt(0).toUpperCase() + hint.slice(1),
       }
     }
   }

@@ -12,8 +12,13 @@ export * from './backend'
 export { initBackend } from './engine/backendChoice'
 export * from './vae/vaeOptions'
 export { VAE } from './vae/engine/vae'
-export type { VAEHistoryPoint } from './vae/engine/vae'
-export { GenerativeModel, type SampleOptions, type InterpolateOptions } from './engine/generativeModel'
+export { vaeSpec, type VAEHistoryPoint } from './vae/vaeSpec'
+export { vaeEngine } from './vae/engine/vaeEngine'
+export {
+  GenerativeModel,
+  type SampleOptions,
+  type InterpolateOptions,
+} from './engine/generativeModel'
 export {
   runTrainingLoop,
   applyGradientList,
@@ -24,15 +29,25 @@ export {
 export { klDivergence } from './vae/engine/vaeNetwork'
 export * from './gan/ganOptions'
 export * from './gan/ganMetrics'
-export { GAN, DIVERSITY_EVERY } from './gan/engine/gan'
-export type { GANHistoryPoint, View2D, View2DOptions } from './gan/engine/gan'
+export { GAN } from './gan/engine/gan'
+export {
+  ganSpec,
+  DIVERSITY_EVERY,
+  type GANHistoryPoint,
+  type View2D,
+  type View2DOptions,
+} from './gan/ganSpec'
+export { ganEngine } from './gan/engine/ganEngine'
 export * from './sparse/sparseOptions'
 export { SparseCoding } from './sparse/engine/sparseCoding'
-export type {
-  SparseCodingHistoryPoint,
-  SparseDictionaryView,
-  SparseCodingEvaluation,
-} from './sparse/engine/sparseCoding'
+export {
+  sparseCodingSpec,
+  type SparseCodingHistoryPoint,
+  type SparseDictionaryView,
+  type SparseCodingEvaluation,
+  type SparseCodingFacts,
+} from './sparse/sparseSpec'
+export { sparseCodingEngine } from './sparse/engine/sparseEngine'
 export * from './sparse/sparseCodes'
 export * from './sparse/patches'
 export { fitWhitening, applyWhitening, type Whitening } from './sparse/whitening'
@@ -47,10 +62,13 @@ export {
 } from './sparse/engine/fista'
 export { TrainableModel } from './engine/trainableModel'
 export * from './autoencoder/autoencoderOptions'
-export { Autoencoder, type AutoencoderHistoryPoint } from './autoencoder/engine/autoencoder'
+export { Autoencoder } from './autoencoder/engine/autoencoder'
+export { autoencoderSpec, type AutoencoderHistoryPoint } from './autoencoder/autoencoderSpec'
+export { autoencoderEngine } from './autoencoder/engine/autoencoderEngine'
 export * from './anomaly/anomalyScoring'
-export * from '../data/anomalies'
-export * from '../data/toy2d'
-export * from '../data/digits'
-export * from '../data/sprites'
-export * from '../data/builtin'
+export * from './family/familySpec'
+export * from './family/modelInfo'
+export * from './family/commonActions'
+export * from './engine/familyEngine'
+export * from './engine/commonEngineActions'
+export { BUILTIN_ENGINES } from './engine/builtinEngines'

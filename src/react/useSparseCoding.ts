@@ -1,13 +1,8 @@
 'use client'
 import { useMemo } from 'react'
-import type { DataInput, ImageBatch, ImageShape } from '../core/dataset'
-import type { SparseCodingHistoryPoint, SparseDictionaryView } from '../core/sparse/engine/sparseCoding'
-import type { SparseCodes } from '../core/sparse/sparseCodes'
-import type { SparseEncodeOptions } from '../core/sparse/sparseOptions'
-import type { ModelState } from '../client/modelState'
-import { SparseCodingClient, type SparseCodingClientOptions } from '../client/sparseCodingClient'
-import type { TrainSummary } from '../../workers/host'
-import { commonResult, useModelClient } from './useModelClient'
+import { SparseCodingClient, type SparseCodingClientOptions } from '../client/builtinClients'
+import type { SparseDictionaryView, sparseCodingSpec } from '../core/sparse/sparseSpec'
+import { createModelHook, type ModelHookResult } from './createModelHook'
 import { useLatestAsync } from './useLatestAsync'
 
 /**
@@ -18,35 +13,17 @@ import { useLatestAsync } from './useLatestAsync'
  */
 export type UseSparseCodingOptions = SparseCodingClientOptions
 
-/** What {@link useSparseCoding} returns: an immutable state snapshot plus stable actions. */
-export interface UseSparseCodingResult extends ModelState<SparseCodingHistoryPoint> {
-  /** Number of atoms (undefined before the first training step). */
-  readonly latentDim: number | undefined
-  /** Shape of the training images (undefined before the first training step). */
-  readonly imageShape: ImageShape | undefined
-  /** Shape of one patch, `[p, p, channels]` (undefined before the first training step). */
-  readonly patchShape: ImageShape | undefined
+/**
+ * What {@link useSparseCoding} returns: the state snapshot, `patchShape`, the live `dictionary`, and
+ * stable actions — `train`, `pause`, `resume`, `stop`, `reset`, `encode`, `reconstruct`, `denoise`,
+ * and `dictionary` as `dictionaryAsync` — each with its rejecting `…Async` twin.
+ */
+export type UseSparseCodingResult = Omit<ModelHookResult<typeof sparseCodingSpec>, 'dictionary'> & {
   /**
    * The atoms as patch images with their usage, refreshed as the model learns (at most one request
    * in flight); undefined until the first step.
    */
   readonly dictionary: SparseDictionaryView | undefined
-  /** Learns for `epochs` epochs (continuing); resolves when done or stopped; rejects with a typed error. */
-  train(): Promise<TrainSummary | undefined>
-  /** Pauses training at the next batch boundary. */
-  pause(): Promise<void>
-  /** Resumes paused training. */
-  resume(): Promise<void>
-  /** Stops training at the next batch boundary, keeping the atoms. */
-  stop(): Promise<void>
-  /** Stops and forgets the atoms and history. */
-  reset(): Promise<void>
-  /** Sparse codes (non-zeros only) of the patches of `images`; patches tile each image by default. */
-  encode(images: DataInput, options?: SparseEncodeOptions): Promise<SparseCodes>
-  /** `images` rebuilt from the codes of all their overlapping patches (averaged). */
-  reconstruct(images: DataInput, options?: SparseEncodeOptions): Promise<ImageBatch>
-  /** `images` with the noise the atoms cannot describe removed; raise `options.lambda` for more. */
-  denoise(images: DataInput, options?: SparseEncodeOptions): Promise<ImageBatch>
 }
 
 /**
@@ -58,25 +35,15 @@ export interface UseSparseCodingResult extends ModelState<SparseCodingHistoryPoi
  * return <DictionaryGrid dictionary={sc.dictionary} sort="usage" />
  * ```
  */
-export function useSparseCoding(options: UseSparseCodingOptions = {}): UseSparseCodingResult {
-  const [state, client] = useModelClient<
-    SparseCodingHistoryPoint,
-    SparseCodingClientOptions,
-    SparseCodingClient
-  >(() => new SparseCodingClient(options), options)
-  const trained = state.model !== undefined && state.model.trainedSteps > 0
-  const loaded = useLatestAsync(trained ? String(state.modelVersion) : undefined, client.dictionary)
-  const dictionary = trained ? loaded : undefined
-
-  return useMemo(
-    () => ({
-      ...commonResult(state, client),
-      patchShape: state.model?.patchShape,
-      dictionary,
-      encode: client.encode,
-      reconstruct: client.reconstruct,
-      denoise: client.denoise,
-    }),
-    [state, client, dictionary],
-  )
-}
+export const useSparseCoding = createModelHook(
+  SparseCodingClient,
+  function useDictionary(state, client) {
+    const trained = state.model !== undefined && state.model.trainedSteps > 0
+    const loaded = useLatestAsync(
+      trained ? String(state.modelVersion) : undefined,
+      client.dictionaryAsync,
+    )
+    const dictionary = trained ? loaded : undefined
+    return useMemo(() => ({ dictionary }), [dictionary])
+  },
+) as (options?: UseSparseCodingOptions) => UseSparseCodingResult

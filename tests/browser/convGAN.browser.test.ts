@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink'
 import { describe, expect, test } from 'vitest'
 import type { WorkerHost } from '../../workers/host'
-import type { GANHistoryPoint } from '../../src/core/gan/engine/gan'
+import type { GANHistoryPoint } from '../../src/core/gan/ganSpec'
 
 const sprites = { name: 'sprites', count: 64, size: 28 } as const
 
@@ -13,21 +13,21 @@ async function convGANOn(backend: 'wasm' | 'webgl' | 'webgpu'): Promise<Float32A
   const api = Comlink.wrap<WorkerHost>(worker)
   try {
     expect((await api.init(backend)).name).toBe(backend)
-    await api.createGAN('g', { architecture: 'conv', filters: 8, seed: 3 })
+    await api.create('g', 'gan', { architecture: 'conv', filters: 8, seed: 3 })
     const baseline = await api.memory()
     const summary = await api.train('g', sprites, { epochs: 1, batchSize: 32 })
     expect(summary.steps).toBe(2)
     const last = summary.last as GANHistoryPoint | undefined
     expect(Number.isFinite(last?.generatorLoss)).toBe(true)
     expect(Number.isFinite(last?.discriminatorLoss)).toBe(true)
-    await api.createGAN('still', { architecture: 'conv', filters: 8, seed: 3 })
+    await api.create('still', 'gan', { architecture: 'conv', filters: 8, seed: 3 })
     await api.train('still', sprites, {
       epochs: 1,
       batchSize: 64,
       generatorLearningRate: 1e-12,
       discriminatorLearningRate: 1e-12,
     })
-    const samples = await api.sample('still', 4, 1)
+    const samples = await act<ImageBatch>(api, 'still', 'sample', 4, 1)
     expect(samples.shape).toEqual([4, 28, 28, 1])
     await api.disposeModel('g')
     await api.disposeModel('still')

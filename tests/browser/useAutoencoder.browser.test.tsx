@@ -13,7 +13,7 @@ import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { generateAnomalyBenchmark } from '../../src/data/anomalies'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { WorkerHost } from '../../workers/host'
-import type { AutoencoderHistoryPoint } from '../../src/core/autoencoder/engine/autoencoder'
+import type { AutoencoderHistoryPoint } from '../../src/core/autoencoder/autoencoderSpec'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
 afterEach(async () => {
@@ -198,7 +198,7 @@ describe('the autoencoder in the real worker, per backend', () => {
       const api = Comlink.wrap<WorkerHost>(worker)
       try {
         expect((await api.init(backend)).name).toBe(backend)
-        await api.createAutoencoder('a', { codeSize: 8, hiddenUnits: [64], seed: 1 })
+        await api.create('a', 'autoencoder', { codeSize: 8, hiddenUnits: [64], seed: 1 })
         const baseline = await api.memory()
         const summary = await api.train(
           'a',
@@ -206,13 +206,13 @@ describe('the autoencoder in the real worker, per backend', () => {
           { epochs: 2, batchSize: 64 },
         )
         expect(summary.steps).toBe(4)
-        const scored = await api.score('a', bench.test)
+        const scored = await act<AnomalyScores>(api, 'a', 'score', bench.test)
         expect(scored.scores.every(Number.isFinite)).toBe(true)
         await api.calibrate('a', undefined)
         await api.disposeModel('a')
         expect((await api.memory()).numTensors).toBe(baseline.numTensors)
         // The convolutional one uses conv2d, transposed and dilated convolutions on this backend.
-        await api.createAutoencoder('c', { architecture: 'conv', codeSize: 8, seed: 1 })
+        await api.create('c', 'autoencoder', { architecture: 'conv', codeSize: 8, seed: 1 })
         const conv = await api.train(
           'c',
           { data: bench.train.data.slice(0, 64 * pixels), shape: [64, 28, 28, 1] },
@@ -222,7 +222,7 @@ describe('the autoencoder in the real worker, per backend', () => {
         expect((conv.last as AutoencoderHistoryPoint | undefined)?.reconstruction).toBeGreaterThan(
           0,
         )
-        const convScores = await api.score('c', bench.test)
+        const convScores = await act<AnomalyScores>(api, 'c', 'score', bench.test)
         expect(convScores.scores.every(Number.isFinite)).toBe(true)
         await api.disposeModel('c')
         expect((await api.memory()).numTensors).toBe(baseline.numTensors)

@@ -13,7 +13,7 @@ import { fromWireError } from '../../src/core/errors'
 import { loadDigits } from '../../src/data/digits'
 import type { WorkerHost } from '../../workers/host'
 import type { ImageBatch } from '../../src/core/dataset'
-import type { SparseCodingHistoryPoint } from '../../src/core/sparse/engine/sparseCoding'
+import type { SparseCodingHistoryPoint } from '../../src/core/sparse/sparseSpec'
 import { canvasPixels, waitFor } from './workerSpy'
 
 afterEach(async () => {
@@ -178,7 +178,7 @@ describe('sparse coding in the real worker, per backend', () => {
       const api = Comlink.wrap<WorkerHost>(worker)
       try {
         expect((await api.init(backend)).name).toBe(backend)
-        await api.createSparseCoding('s', { atoms: 32, seed: 1 })
+        await api.create('s', 'sparse', { atoms: 32, seed: 1 })
         const baseline = await api.memory()
         const summary = await api.train(
           's',
@@ -188,12 +188,13 @@ describe('sparse coding in the real worker, per backend', () => {
         expect(summary.steps).toBe(8)
         expect((summary.last as SparseCodingHistoryPoint | undefined)?.psnr).toBeGreaterThan(10)
         const image = { data: collage().data, shape: [1, 16, 16, 1] as const }
-        const codes = await api.encodeSparse('s', image)
+        const codes = await act<SparseCodes>(api, 's', 'encode', image)
         expect(codes.count).toBe(4)
         expect(codes.values.every(Number.isFinite)).toBe(true)
-        const error = await api
-          .encodeSparse('s', { data: new Float32Array(48), shape: [1, 4, 4, 3] })
-          .catch((e: unknown) => fromWireError(e))
+        const error = await act<SparseCodes>(api, 's', 'encode', {
+          data: new Float32Array(48),
+          shape: [1, 4, 4, 3],
+        }).catch((e: unknown) => fromWireError(e))
         expect(error).toMatchObject({ code: 'SHAPE_MISMATCH' })
         await api.disposeModel('s')
         expect((await api.memory()).numTensors).toBe(baseline.numTensors)

@@ -16,11 +16,14 @@ describe('the real worker', () => {
       const { api, worker } = startWorker()
       try {
         expect((await api.init(backend)).name).toBe(backend)
-        await api.createVAE('a', { seed: 1 })
+        await api.create('a', 'vae', { seed: 1 })
         const baseline = await api.memory()
         await api.train('a', { name: 'digits', limit: 256 }, { epochs: 2 })
-        await api.sample('a', 8, 1)
-        await api.reconstruct('a', { data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] })
+        await act<ImageBatch>(api, 'a', 'sample', 8, 1)
+        await act<ImageBatch>(api, 'a', 'reconstruct', {
+          data: new Float32Array(64).fill(0.5),
+          shape: [1, 8, 8, 1],
+        })
         await api.disposeModel('a')
         const after = await api.memory()
         expect(after.numTensors).toBe(baseline.numTensors)
@@ -35,20 +38,22 @@ describe('the real worker', () => {
     const { api, worker } = startWorker()
     try {
       await api.init('wasm')
-      await api.createVAE('b', { seed: 1 })
+      await api.create('b', 'vae', { seed: 1 })
       await api.train('b', { name: 'digits', limit: 64 }, { epochs: 1 })
       const input = new Float32Array(64).fill(0.3)
-      await api.encode(
+      await act<LatentBatch>(
+        api,
         'b',
+        'encode',
         Comlink.transfer({ data: input, shape: [1, 8, 8, 1] as const }, [input.buffer]),
       )
       expect(input.byteLength).toBe(0)
-      const error = await api
-        .decode('b', new Float32Array(3))
-        .catch((e: unknown) => fromWireError(e))
+      const error = await act<ImageBatch>(api, 'b', 'decode', new Float32Array(3)).catch(
+        (e: unknown) => fromWireError(e),
+      )
       expect(error).toMatchObject({ code: 'SHAPE_MISMATCH' })
       // The worker survived the bad call and still serves the model.
-      expect((await api.sample('b', 2, 5)).shape).toEqual([2, 8, 8, 1])
+      expect((await act<ImageBatch>(api, 'b', 'sample', 2, 5)).shape).toEqual([2, 8, 8, 1])
     } finally {
       worker.terminate()
     }

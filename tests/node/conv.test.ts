@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core'
 // Only this check needs TF.js's automatic differentiation.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { describe, expect, test } from 'vitest'
-import { applyConvTraced, backpropConv, createConv, transposedConv } from '../../src/core/engine/conv'
+import {
+  applyConvTraced,
+  backpropConv,
+  createConv,
+  transposedConv,
+} from '../../src/core/engine/conv'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'

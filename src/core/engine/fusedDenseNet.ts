@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { compileKernels, KernelMemory, type KernelBuild, type KernelExports } from '../kernels/wasmKernels'
+import {
+  compileKernels,
+  KernelMemory,
+  type KernelBuild,
+  type KernelExports,
+} from '../kernels/wasmKernels'
 
 /** The fused trainer a dense model trains with, kept across training calls (it holds the Adam moments). */
 export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {

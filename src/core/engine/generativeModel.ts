@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { ImageBatch, ImageShape } from '../dataset'
+import { toLatentBatch, type ImageBatch, type ImageShape, type LatentBatch } from '../dataset'
 import { InvalidOptionError } from '../errors'
 import { interpolationPath, type InterpolationMethod } from '../interpolate'
 import { createRandom } from '../random'
@@ -39,6 +39,16 @@ export abstract class GenerativeModel<
     const data = (await out.data()) as Float32Array
     out.dispose()
     return { data, shape: [n, shape[0], shape[1], shape[2]] }
+  }
+
+  /** What the latent vectors are called in messages (`'latent'`, a GAN's `'noise'`). */
+  protected readonly latentName: string = 'latent'
+
+  /** Decodes latent vectors (`[n, latentSize]`) into images. */
+  async decode(latents: LatentBatch | Float32Array): Promise<ImageBatch> {
+    const network = this.requireNetwork('decode')
+    const batch = toLatentBatch(latents, this.latentSize(network), this.latentName)
+    return this.latentsToImages(network, tf.tensor2d(batch.data, [...batch.shape]))
   }
 
   /** `n` samples decoded from standard-normal draws made with `options.seed`. */

@@ -28,20 +28,7 @@ import {
   type AutoencoderModelOptions,
   type AutoencoderTrainOptions,
 } from '../autoencoderOptions'
-
-/** Loss of one training step, per image. */
-export interface AutoencoderHistoryPoint {
-  /** Global step number, from 1. */
-  readonly step: number
-  /** Epoch the step belongs to, from 1. */
-  readonly epoch: number
-  /** Reconstruction + sparsity penalty (the penalty only for `'sparse'`). */
-  readonly loss: number
-  /** Sum of squared errors per image, against the clean input. */
-  readonly reconstruction: number
-  /** Mean sum of |code| per image. */
-  readonly codeL1: number
-}
+import type { AutoencoderHistoryPoint } from '../autoencoderSpec'
 
 /**
  * A dense autoencoder family on TF.js — plain, denoising (Gaussian noise or masking), sparse (L1 on

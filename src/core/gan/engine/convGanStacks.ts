@@ -16,7 +16,13 @@ import {
   disposeBatchNorm,
   type BatchNormLayer,
 } from '../../engine/batchNorm'
-import { applyConv, applyConvTraced, backpropConv, createConv, type ConvLayer } from '../../engine/conv'
+import {
+  applyConv,
+  applyConvTraced,
+  backpropConv,
+  createConv,
+  type ConvLayer,
+} from '../../engine/conv'
 import {
   applyDense,
   applyDenseTraced,

@@ -1,7 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelBuild, KernelMemory } from '../../kernels/wasmKernels'
 import { gatherRows } from '../../dataset'
-import { FusedDenseNet, type FusedActivation, type FusedLayerSpec } from '../../engine/fusedDenseNet'
+import {
+  FusedDenseNet,
+  type FusedActivation,
+  type FusedLayerSpec,
+} from '../../engine/fusedDenseNet'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 
 /** What one fused GAN step reports (the discriminator's figures are from its last update). */

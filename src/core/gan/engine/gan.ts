@@ -26,49 +26,7 @@ import {
   type GANTrainOptions,
   type ResolvedGANTrainOptions,
 } from '../ganOptions'
-
-/** What one GAN training step reports. */
-export interface GANHistoryPoint {
-  /** Global step number, from 1 (one generator update each). */
-  readonly step: number
-  /** Epoch, from 1. */
-  readonly epoch: number
-  /** Non-saturating generator loss −log D(G(z)), batch mean. */
-  readonly generatorLoss: number
-  /** Discriminator cross-entropy on real plus generated samples, batch means. */
-  readonly discriminatorLoss: number
-  /** Mean D(x) on real samples (probability). */
-  readonly realScore: number
-  /** Mean D(G(z)) on generated samples (probability). */
-  readonly fakeScore: number
-  /** Sample diversity relative to the data's, measured every {@link DIVERSITY_EVERY} steps. */
-  readonly diversity?: number
-}
-
-/** Steps between two diversity measurements. */
-export const DIVERSITY_EVERY = 25
-
-/** Options of {@link GAN.view2d}. */
-export interface View2DOptions {
-  /** Cells per side of the discriminator heatmap. Default `48`. */
-  readonly gridSize?: number
-  /** Generated points to return. Default `512`. */
-  readonly samples?: number
-  /** Seed of the generated points (same seed, same noise). Default `0`. */
-  readonly seed?: number
-}
-
-/** What the 2-D teaching view draws, computed in the worker. */
-export interface View2D {
-  /** `[xMin, xMax, yMin, yMax]` of the plane shown. */
-  readonly extent: readonly [number, number, number, number]
-  /** Cells per side. */
-  readonly gridSize: number
-  /** D's probability of "real" per cell, row-major, first row at `yMax` (top). */
-  readonly heatmap: Float32Array
-  /** Generated points, `[samples, 2]` flat. */
-  readonly generated: Float32Array
-}
+import { DIVERSITY_EVERY, type GANHistoryPoint, type View2D, type View2DOptions } from '../ganSpec'
 
 /**
  * A generative adversarial network on TF.js — dense, or DCGAN-style convolutional for images
@@ -263,11 +221,11 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
     )
   }
 
-  /** Samples generated from given noise vectors (`[n, noiseDim]`). */
-  async generate(noise: LatentBatch | Float32Array): Promise<ImageBatch> {
-    const network = this.requireNetwork('generate')
-    const batch = toLatentBatch(noise, network.options.noiseDim, 'noise')
-    return this.latentsToImages(network, tf.tensor2d(batch.data, [...batch.shape]))
+  protected override readonly latentName = 'noise'
+
+  /** Samples generated from given noise vectors (`[n, noiseDim]`); the same as `decode`. */
+  generate(noise: LatentBatch | Float32Array): Promise<ImageBatch> {
+    return this.decode(noise)
   }
 
   /**

@@ -37,42 +37,11 @@ import {
   type SparseEncodeOptions,
 } from '../sparseOptions'
 import { applyWhitening, fitWhitening } from '../whitening'
-
-/** What one step of dictionary learning reports, per patch of its mini-batch. */
-export interface SparseCodingHistoryPoint {
-  /** Global step number, from 1. */
-  readonly step: number
-  /** Epoch the step belongs to, from 1. */
-  readonly epoch: number
-  /** Mean lasso objective ½‖x − Dᵀa‖² + λ‖a‖₁ per patch (in coding space). */
-  readonly objective: number
-  /** Mean fraction of coefficients that are non-zero. */
-  readonly nonZeroFraction: number
-  /** Reconstruction PSNR in dB, in pixel space, with the data's range as peak. */
-  readonly psnr: number
-}
-
-/** The dictionary as images, for display. */
-export interface SparseDictionaryView {
-  /** Atoms as patch images `[atoms, p, p, c]`, whitening undone; values around 0 (unit norm). */
-  readonly atoms: ImageBatch
-  /** Running fraction of patches whose code uses each atom (0 … 1). */
-  readonly usage: Float32Array
-}
-
-/** Quality of the codes of a set of images. */
-export interface SparseCodingEvaluation {
-  /** Mean lasso objective per patch (in coding space). */
-  readonly objective: number
-  /** Mean fraction of non-zero coefficients. */
-  readonly nonZeroFraction: number
-  /** Mean squared reconstruction error per value, in pixel space. */
-  readonly meanSquaredError: number
-  /** PSNR in dB with the training data's range as peak. */
-  readonly psnr: number
-  /** Patches coded. */
-  readonly patches: number
-}
+import type {
+  SparseCodingEvaluation,
+  SparseCodingHistoryPoint,
+  SparseDictionaryView,
+} from '../sparseSpec'
 
 /** Patches prepared for coding: rows in coding space and what was removed to get there. */
 interface PreparedPatches {

@@ -27,20 +27,7 @@ import {
   type VAEModelOptions,
   type VAETrainOptions,
 } from '../vaeOptions'
-
-/** Loss of one training step, per image, in nats. */
-export interface VAEHistoryPoint {
-  /** Global step number, from 1. */
-  readonly step: number
-  /** Epoch the step belongs to, from 1. */
-  readonly epoch: number
-  /** Reconstruction + β·KL. */
-  readonly loss: number
-  /** Negative log-likelihood of the data under the decoder. */
-  readonly reconstruction: number
-  /** KL divergence of the posterior from the prior. */
-  readonly kl: number
-}
+import type { VAEHistoryPoint } from '../vaeSpec'
 
 /**
  * A dense variational autoencoder on TF.js, framework-free. Runs in the worker, in Node (CPU or WASM
@@ -193,13 +180,6 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     const data = (await mean.data()) as Float32Array
     mean.dispose()
     return { data, shape: [n, network.options.latentDim] }
-  }
-
-  /** Decodes latent vectors (`[n, latentDim]`) into images. */
-  async decode(latents: LatentBatch | Float32Array): Promise<ImageBatch> {
-    const network = this.requireNetwork('decode')
-    const batch = toLatentBatch(latents, network.options.latentDim)
-    return this.latentsToImages(network, tf.tensor2d(batch.data, [...batch.shape]))
   }
 
   /** Encodes then decodes `images` through the posterior means (deterministic). */

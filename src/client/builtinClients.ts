@@ -1,0 +1,35 @@
+/** The clients of the built-in families: one declaration each. */
+import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
+import { ganSpec } from '../core/gan/ganSpec'
+import { sparseCodingSpec } from '../core/sparse/sparseSpec'
+import { vaeSpec } from '../core/vae/vaeSpec'
+import { createClientClass, type FamilyClient } from './familyClient'
+import type { ClientOptions } from './modelClient'
+
+/** A VAE living in the shared worker, seen from the main thread. */
+export const VAEClient = createClientClass(vaeSpec)
+/** A VAE client. */
+export type VAEClient = FamilyClient<typeof vaeSpec>
+/** Options of a VAE client (and of `useVAE`). */
+export type VAEClientOptions = ClientOptions<typeof vaeSpec>
+
+/** A GAN living in the shared worker, seen from the main thread. */
+export const GANClient = createClientClass(ganSpec)
+/** A GAN client. */
+export type GANClient = FamilyClient<typeof ganSpec>
+/** Options of a GAN client (and of `useGAN`). */
+export type GANClientOptions = ClientOptions<typeof ganSpec>
+
+/** A sparse coding model living in the shared worker, seen from the main thread. */
+export const SparseCodingClient = createClientClass(sparseCodingSpec)
+/** A sparse coding client. */
+export type SparseCodingClient = FamilyClient<typeof sparseCodingSpec>
+/** Options of a sparse coding client (and of `useSparseCoding`). */
+export type SparseCodingClientOptions = ClientOptions<typeof sparseCodingSpec>
+
+/** An autoencoder living in the shared worker, seen from the main thread. */
+export const AutoencoderClient = createClientClass(autoencoderSpec)
+/** An autoencoder client. */
+export type AutoencoderClient = FamilyClient<typeof autoencoderSpec>
+/** Options of an autoencoder client (and of `useAutoencoder`). */
+export type AutoencoderClientOptions = ClientOptions<typeof autoencoderSpec>

@@ -1,0 +1,70 @@
+/** The autoencoder family's TF-free half: options, history, chart and actions. */
+import {
+  anomalyActions,
+  generativeActions,
+  latentActions,
+  type AnomalyFacts,
+} from '../family/commonActions'
+import { defineFamily, optionKeys } from '../family/familySpec'
+import {
+  validateAutoencoderModelOptions,
+  validateAutoencoderTrainOptions,
+  type AutoencoderModelOptions,
+  type AutoencoderTrainOptions,
+} from './autoencoderOptions'
+
+/** Loss of one training step, per image. */
+export interface AutoencoderHistoryPoint {
+  /** Global step number, from 1. */
+  readonly step: number
+  /** Epoch the step belongs to, from 1. */
+  readonly epoch: number
+  /** Reconstruction + sparsity penalty (the penalty only for `'sparse'`). */
+  readonly loss: number
+  /** Sum of squared errors per image, against the clean input. */
+  readonly reconstruction: number
+  /** Mean sum of |code| per image. */
+  readonly codeL1: number
+}
+
+/** The autoencoder family (plain, denoising, sparse, linear; dense or convolutional). */
+export const autoencoderSpec = defineFamily<
+  AutoencoderModelOptions,
+  AutoencoderTrainOptions,
+  AutoencoderHistoryPoint,
+  AnomalyFacts
+>()({
+  kind: 'autoencoder',
+  noun: 'autoencoder',
+  modelKeys: optionKeys<AutoencoderModelOptions>()({
+    kind: true,
+    architecture: true,
+    codeSize: true,
+    hiddenUnits: true,
+    corruption: true,
+    corruptionLevel: true,
+    sparsity: true,
+    seed: true,
+  }),
+  trainKeys: optionKeys<AutoencoderTrainOptions>()({
+    epochs: true,
+    batchSize: true,
+    learningRate: true,
+    fusedKernels: true,
+  }),
+  validateModel: validateAutoencoderModelOptions,
+  validateTrain: validateAutoencoderTrainOptions,
+  chart: {
+    series: [
+      { key: 'loss', label: 'loss' },
+      { key: 'reconstruction', label: 'reconstruction' },
+    ],
+    unit: 'squared error per image',
+  },
+  actions: {
+    ...latentActions,
+    /** Images decoded from codes, `[n, codeSize]`. */
+    decode: generativeActions.decode,
+    ...anomalyActions,
+  },
+})

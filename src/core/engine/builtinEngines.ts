@@ -1,0 +1,14 @@
+/** The families latentkit's worker knows: one line each. */
+import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
+import { ganEngine } from '../gan/engine/ganEngine'
+import { sparseCodingEngine } from '../sparse/engine/sparseEngine'
+import { vaeEngine } from '../vae/engine/vaeEngine'
+import type { AnyFamilyEngine } from './familyEngine'
+
+/** Every built-in family's engine. */
+export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
+  vaeEngine,
+  ganEngine,
+  sparseCodingEngine,
+  autoencoderEngine,
+]

@@ -1,0 +1,111 @@
+/**
+ * Actions several families share, as the main thread sees them: sampling and walking a latent space
+ * (VAE, GAN), encoding and rebuilding images (VAE, autoencoder), and anomaly scoring (VAE,
+ * autoencoder). Pure TypeScript; the engine's side is in `engine/commonEngineActions.ts`.
+ */
+import type { DataInput, ImageBatch, LatentBatch } from '../dataset'
+import type { InterpolationMethod } from '../interpolate'
+import {
+  checkPercentile,
+  checkThreshold,
+  resolveScoreOptions,
+  type AnomalyScores,
+  type CalibrateOptions,
+  type ScoreOptions,
+} from '../anomaly/anomalyScoring'
+import { defineAction } from './familySpec'
+
+/** Latent vectors as callers pass them: a batch, or the flat values of one or more vectors. */
+export type LatentInput = LatentBatch | Float32Array | readonly number[]
+
+/** Latent vectors as the worker takes them. */
+export function latentPayload(latents: LatentInput): LatentBatch | Float32Array {
+  return latents instanceof Float32Array || Array.isArray(latents)
+    ? Float32Array.from(latents as ArrayLike<number>)
+    : (latents as LatentBatch)
+}
+
+/** Options of `sample`. */
+export interface ClientSampleOptions {
+  /** Seed of the latent draws: the same seed gives the same latents. Default: random. */
+  readonly seed?: number
+}
+
+/** Options of `interpolate`. */
+export interface ClientInterpolateOptions {
+  /** `'linear'` (default) or `'slerp'`. */
+  readonly method?: InterpolationMethod
+}
+
+/** Options of `calibrate`. */
+export interface ClientCalibrateOptions extends CalibrateOptions {
+  /** Normal images to calibrate on. Default: the data the model was trained on. */
+  readonly data?: DataInput
+}
+
+/** Sampling and walking the latent space of a generative model. */
+export const generativeActions = {
+  /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
+  sample: defineAction<ImageBatch>()(
+    (_, n: number, options: ClientSampleOptions = {}) => [n, options.seed] as const,
+  ),
+  /** Images decoded from latent vectors, `[n, latentDim]`. */
+  decode: defineAction<ImageBatch>()(
+    (_, latents: LatentInput) => [latentPayload(latents)] as const,
+  ),
+  /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
+  interpolate: defineAction<ImageBatch>()(
+    (
+      _,
+      a: Float32Array | readonly number[],
+      b: Float32Array | readonly number[],
+      steps: number,
+      options: ClientInterpolateOptions = {},
+    ) => [Float32Array.from(a), Float32Array.from(b), steps, options.method ?? 'linear'] as const,
+  ),
+}
+
+/** Encoding images to latents and rebuilding them. */
+export const latentActions = {
+  /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
+  encode: defineAction<LatentBatch>()(
+    (context, images: DataInput) => [context.images(images)] as const,
+  ),
+  /** `images` through the encoder and the decoder (no noise). */
+  reconstruct: defineAction<ImageBatch>()(
+    (context, images: DataInput) => [context.images(images)] as const,
+  ),
+}
+
+/** Anomaly detection by reconstruction error. */
+export const anomalyActions = {
+  /**
+   * Scores `images`: per-pixel error maps under the model's likelihood (smoothed), one score per
+   * image and, once calibrated, which are above the threshold.
+   */
+  score: defineAction<AnomalyScores>()((context, images: DataInput, options: ScoreOptions = {}) => {
+    resolveScoreOptions(options)
+    return [context.images(images), options] as const
+  }),
+  /**
+   * Sets the threshold to a percentile (default the 99th) of the scores of normal images — by default
+   * the training data — and resolves with it.
+   */
+  calibrate: defineAction<number | undefined>()((context, options: ClientCalibrateOptions = {}) => {
+    const { data, ...rest } = options
+    checkPercentile(rest.percentile ?? 99)
+    resolveScoreOptions(rest)
+    return [data === undefined ? undefined : context.images(data), rest] as const
+  }),
+  /** Sets the threshold by hand: a finite number ≥ 0 (`INVALID_OPTION` otherwise). */
+  setThreshold: defineAction<void>()((_, value: number) => {
+    checkThreshold(value)
+    return [value] as const
+  }),
+}
+
+/** The anomaly facts a reconstruction model reports. */
+export interface AnomalyFacts {
+  /** The anomaly threshold, once calibrated or set. */
+  readonly threshold: number | undefined
+}

@@ -1,0 +1,96 @@
+/** The GAN family's TF-free half: options, history, chart and actions. */
+import type { ImageBatch } from '../dataset'
+import { generativeActions, latentPayload, type LatentInput } from '../family/commonActions'
+import { defineAction, defineFamily, optionKeys } from '../family/familySpec'
+import {
+  validateGANModelOptions,
+  validateGANTrainOptions,
+  type GANModelOptions,
+  type GANTrainOptions,
+} from './ganOptions'
+
+/** What one GAN training step reports. */
+export interface GANHistoryPoint {
+  /** Global step number, from 1 (one generator update each). */
+  readonly step: number
+  /** Epoch, from 1. */
+  readonly epoch: number
+  /** Non-saturating generator loss −log D(G(z)), batch mean. */
+  readonly generatorLoss: number
+  /** Discriminator cross-entropy on real plus generated samples, batch means. */
+  readonly discriminatorLoss: number
+  /** Mean D(x) on real samples (probability). */
+  readonly realScore: number
+  /** Mean D(G(z)) on generated samples (probability). */
+  readonly fakeScore: number
+  /** Sample diversity relative to the data's, measured every {@link DIVERSITY_EVERY} steps. */
+  readonly diversity?: number
+}
+
+/** Steps between two diversity measurements. */
+export const DIVERSITY_EVERY = 25
+
+/** Options of {@link GAN.view2d}. */
+export interface View2DOptions {
+  /** Cells per side of the discriminator heatmap. Default `48`. */
+  readonly gridSize?: number
+  /** Generated points to return. Default `512`. */
+  readonly samples?: number
+  /** Seed of the generated points (same seed, same noise). Default `0`. */
+  readonly seed?: number
+}
+
+/** What the 2-D teaching view draws, computed in the worker. */
+export interface View2D {
+  /** `[xMin, xMax, yMin, yMax]` of the plane shown. */
+  readonly extent: readonly [number, number, number, number]
+  /** Cells per side. */
+  readonly gridSize: number
+  /** D's probability of "real" per cell, row-major, first row at `yMax` (top). */
+  readonly heatmap: Float32Array
+  /** Generated points, `[samples, 2]` flat. */
+  readonly generated: Float32Array
+}
+
+/** The GAN family. */
+export const ganSpec = defineFamily<GANModelOptions, GANTrainOptions, GANHistoryPoint>()({
+  kind: 'gan',
+  noun: 'GAN',
+  modelKeys: optionKeys<GANModelOptions>()({
+    architecture: true,
+    filters: true,
+    noiseDim: true,
+    generatorUnits: true,
+    discriminatorUnits: true,
+    output: true,
+    seed: true,
+  }),
+  trainKeys: optionKeys<GANTrainOptions>()({
+    epochs: true,
+    batchSize: true,
+    generatorLearningRate: true,
+    discriminatorLearningRate: true,
+    beta1: true,
+    labelSmoothing: true,
+    discriminatorSteps: true,
+    fusedKernels: true,
+  }),
+  validateModel: validateGANModelOptions,
+  validateTrain: validateGANTrainOptions,
+  chart: {
+    series: [
+      { key: 'generatorLoss', label: 'generator' },
+      { key: 'discriminatorLoss', label: 'discriminator' },
+    ],
+    unit: 'nats',
+  },
+  actions: {
+    ...generativeActions,
+    /** Samples generated from noise vectors (`[n, noiseDim]`); the same as `decode`. */
+    generate: defineAction<ImageBatch>()(
+      (_, noise: LatentInput) => [latentPayload(noise)] as const,
+    ),
+    /** For 2-D data: the discriminator over the plane and generated points (computed in the worker). */
+    view2d: defineAction<View2D>()((_, options: View2DOptions = {}) => [options] as const),
+  },
+})

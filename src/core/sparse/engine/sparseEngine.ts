@@ -1,0 +1,27 @@
+/** The sparse coding family's engine: registered in the worker with one line. */
+import { toImageBatch, type ImageBatch } from '../../dataset'
+import { defineEngine, type EngineActionContext } from '../../engine/familyEngine'
+import type { SparseEncodeOptions } from '../sparseOptions'
+import { sparseCodingSpec } from '../sparseSpec'
+import { SparseCoding } from './sparseCoding'
+
+type Context = EngineActionContext<SparseCoding>
+const images = (input: ImageBatch): ImageBatch => toImageBatch(input, { name: 'images' })
+
+/** Makes, describes and runs sparse coding models. */
+export const sparseCodingEngine = defineEngine(sparseCodingSpec, {
+  create: (options) => new SparseCoding(options),
+  facts: (model: SparseCoding) => ({
+    latentDim: model.resolvedOptions?.atoms,
+    patchShape: model.patchShape,
+  }),
+  actions: {
+    encode: ({ model }: Context, input: ImageBatch, options: SparseEncodeOptions) =>
+      model.encode(images(input), options),
+    reconstruct: ({ model }: Context, input: ImageBatch, options: SparseEncodeOptions) =>
+      model.reconstruct(images(input), options),
+    denoise: ({ model }: Context, input: ImageBatch, options: SparseEncodeOptions) =>
+      model.denoise(images(input), options),
+    dictionary: ({ model }: Context) => model.dictionary(),
+  },
+})

@@ -1,0 +1,64 @@
+/** The VAE family's TF-free half: options, history, chart and actions. */
+import {
+  anomalyActions,
+  generativeActions,
+  latentActions,
+  type AnomalyFacts,
+} from '../family/commonActions'
+import { defineFamily, optionKeys } from '../family/familySpec'
+import {
+  validateVAEModelOptions,
+  validateVAETrainOptions,
+  type VAEModelOptions,
+  type VAETrainOptions,
+} from './vaeOptions'
+
+/** Loss of one training step, per image, in nats. */
+export interface VAEHistoryPoint {
+  /** Global step number, from 1. */
+  readonly step: number
+  /** Epoch the step belongs to, from 1. */
+  readonly epoch: number
+  /** Reconstruction + β·KL. */
+  readonly loss: number
+  /** Negative log-likelihood of the data under the decoder. */
+  readonly reconstruction: number
+  /** KL divergence of the posterior from the prior. */
+  readonly kl: number
+}
+
+/** The VAE family. */
+export const vaeSpec = defineFamily<
+  VAEModelOptions,
+  VAETrainOptions,
+  VAEHistoryPoint,
+  AnomalyFacts
+>()({
+  kind: 'vae',
+  noun: 'VAE',
+  modelKeys: optionKeys<VAEModelOptions>()({
+    latentDim: true,
+    hiddenUnits: true,
+    likelihood: true,
+    observationNoise: true,
+    beta: true,
+    seed: true,
+  }),
+  trainKeys: optionKeys<VAETrainOptions>()({
+    epochs: true,
+    batchSize: true,
+    learningRate: true,
+    fusedKernels: true,
+  }),
+  validateModel: validateVAEModelOptions,
+  validateTrain: validateVAETrainOptions,
+  chart: {
+    series: [
+      { key: 'loss', label: 'loss' },
+      { key: 'reconstruction', label: 'reconstruction' },
+      { key: 'kl', label: 'KL' },
+    ],
+    unit: 'nats per image',
+  },
+  actions: { ...generativeActions, ...latentActions, ...anomalyActions },
+})

@@ -1,0 +1,87 @@
+/**
+ * What crosses between the main thread and a latentkit worker: the worker's API and the plain data
+ * it takes and returns. TF-free and framework-free: the client, the hooks and the components import
+ * these types; the worker host implements {@link WorkerAPI}. Tensors never cross; typed arrays are
+ * transferred.
+ */
+import type { BackendInfo, BackendPreference } from './core/backend'
+import type { DataInput } from './core/dataset'
+import type { HistoryPoint } from './core/family/familySpec'
+import type { ModelInfo } from './core/family/modelInfo'
+import type { TrainingUpdate, TrainResult } from './core/training'
+import type { BuiltinDataset } from './data/builtinSpec'
+
+export type { ModelInfo, ModelKind, BaseModelInfo } from './core/family/modelInfo'
+export type { HistoryPoint } from './core/family/familySpec'
+
+/** Data a client sends for training: a batch, or the name of a built-in data set. */
+export type TrainingData = DataInput | BuiltinDataset
+
+/** How a call of `train` ended, with the model's state after it. */
+export interface TrainSummary<
+  Point = HistoryPoint,
+  Info extends ModelInfo = ModelInfo,
+> extends TrainResult<Point> {
+  /** Facts about the model after training. */
+  readonly model: Info
+}
+
+/** A training update with the model's facts after it. */
+export interface ModelUpdate<Point = HistoryPoint> extends TrainingUpdate<Point> {
+  /** Facts about the model now. */
+  readonly model: ModelInfo
+}
+
+/** What an action sends back: its result, and the model's facts after it (e.g. a new threshold). */
+export interface ActionReply<Result = unknown> {
+  readonly result: Result
+  readonly model: ModelInfo
+}
+
+/** Tensor counts of the worker's TF.js engine (for leak checks). */
+export interface WorkerMemory {
+  readonly numTensors: number
+  readonly numBytes: number
+}
+
+/**
+ * The API a latentkit worker exposes over Comlink: one host, many models of any registered family,
+ * all on one TF.js backend. Every method rejects with a plain `WireError` (see `fromWireError`).
+ */
+export interface WorkerAPI {
+  /** Starts the backend once (later calls return the first result). */
+  init(preference?: BackendPreference): Promise<BackendInfo>
+  /** Creates (or replaces) model `id` of family `kind`. Validates the options first. */
+  create(id: string, kind: string, options: object): Promise<ModelInfo>
+  /**
+   * Trains model `id`. `data` replaces the cached data set when given; omit it to train again on the
+   * data sent before. Progress goes to `onUpdate` (throttled to about 10 per second).
+   */
+  train(
+    id: string,
+    data: TrainingData | undefined,
+    options: object,
+    onUpdate?: (update: ModelUpdate) => void,
+  ): Promise<TrainSummary>
+  /** Pauses training of `id` at the next batch boundary. */
+  pause(id: string): Promise<void>
+  /** Resumes a paused training of `id`. */
+  resume(id: string): Promise<void>
+  /** Stops training of `id` at the next batch boundary, keeping the weights. */
+  stop(id: string): Promise<void>
+  /** Stops training and forgets the weights of `id`; keeps its options and data. */
+  reset(id: string): Promise<ModelInfo>
+  /** Facts about model `id`. */
+  modelInfo(id: string): Promise<ModelInfo>
+  /**
+   * Runs the action `action` of model `id`'s family with `args` (its wire form). An action the family
+   * does not offer is refused with `INVALID_INPUT`, naming the family and what it offers.
+   */
+  call(id: string, action: string, args: readonly unknown[]): Promise<ActionReply>
+  /** Stops and frees model `id` (no error when it does not exist). */
+  disposeModel(id: string): Promise<void>
+  /** The families this worker knows. */
+  families(): Promise<readonly string[]>
+  /** TF.js memory of this worker. */
+  memory(): Promise<WorkerMemory>
+}
