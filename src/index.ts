@@ -48,9 +48,11 @@ export {
   type InterpolationEndpoint,
 } from './components/InterpolationSlider'
 export { LossChart, type LossChartProps } from './components/LossChart'
+export { TrainingStatus, type TrainingStatusProps } from './components/TrainingStatus'
+export type { TrainingStatusSource, TrainingStatusValue } from './components/trainingStatusText'
 export type { HistoryPointLike, LossSeries } from './components/lossChartGeometry'
 export type { ImageColorMap } from './components/imagePixels'
-export type { SampleSource, LatentSource } from './components/modelHandle'
+export type { SampleSource, LatentSource, ActionResult } from './components/modelHandle'
 export {
   VAEClient,
   GANClient,

@@ -136,8 +136,8 @@ export const NotStarted: Story = {
   ),
 }
 
-function LiveVAE({ label, unit }: Pick<SnapshotArgs, 'label' | 'unit'>) {
-  const vae = useVAE({ data: 'digits', autoTrain: true })
+function LiveVAE({ label, unit, epochs }: Pick<SnapshotArgs, 'label' | 'unit' | 'epochs'>) {
+  const vae = useVAE({ data: 'digits', epochs, autoTrain: true })
   return (
     <div style={{ display: 'grid', gap: 8, maxWidth: 560 }}>
       <TrainingButtons vae={vae} />
@@ -146,8 +146,12 @@ function LiveVAE({ label, unit }: Pick<SnapshotArgs, 'label' | 'unit'>) {
   )
 }
 
-/** A `useVAE` training on the digits in a worker as soon as the story opens. Pause, stop, train more. */
+/**
+ * A `useVAE` training on the digits in a worker as soon as the story opens (300 epochs, so there is
+ * time to watch the bar, pause and resume; `epochs` applies from the next Train).
+ */
 export const LiveVAETraining: Story = {
-  render: (args) => <LiveVAE label={args.label} unit={args.unit} />,
-  parameters: { controls: { include: ['label', 'unit'] } },
+  args: { epochs: 300 },
+  render: (args) => <LiveVAE label={args.label} unit={args.unit} epochs={args.epochs} />,
+  parameters: { controls: { include: ['label', 'unit', 'epochs'] } },
 }

@@ -106,7 +106,14 @@ const ignore = (): undefined => undefined
 
 let nextModelId = 1
 
+/** The training actions are members of the client too (assigned in the constructor). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- members set by Object.assign
+export interface ModelClient<F extends AnyFamilySpec> extends TrainingActions<
+  FamilyTrainSummary<F>
+> {}
+
 /** A model living in the shared worker, seen from the main thread. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
   /** The family's TF-free half. */
   readonly spec: F
@@ -146,6 +153,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       reset: () => resetAsync().catch(ignore),
       resetAsync,
     }
+    Object.assign(this, this.trainingActions)
   }
 
   /** The current immutable state. */

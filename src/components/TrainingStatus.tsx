@@ -113,7 +113,7 @@ export function TrainingStatus({
       </div>
       {backend?.skipped.length ? (
         <p className="lk-training-status__skipped" style={{ ...MUTED, fontSize: 12 }}>
-          skipped {backend.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}
+          skipped {backend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}
         </p>
       ) : null}
       {error && failure ? (
@@ -124,6 +124,7 @@ export function TrainingStatus({
           <code className="lk-training-status__code">{error.code}</code>
           {': '}
           <span className="lk-training-status__message">{failure.problem}</span>
+          {failure.hint ? ' ' : null}
           {failure.hint ? (
             <span className="lk-training-status__hint" style={{ display: 'block' }}>
               {failure.hint}

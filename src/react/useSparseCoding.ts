@@ -3,7 +3,7 @@ import { useMemo } from 'react'
 import { SparseCodingClient, type SparseCodingClientOptions } from '../client/builtinClients'
 import type { SparseDictionaryView, sparseCodingSpec } from '../core/sparse/sparseSpec'
 import { createModelHook, type ModelHookResult } from './createModelHook'
-import { useLatestAsync } from './useLatestAsync'
+import { useLatestAsync } from '../components/useLatestAsync'
 
 /**
  * Options of {@link useSparseCoding}. Model options (`atoms`, `patchSize`, `lambda`, `nonNegative`,

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu'
 // TF.js's automatic differentiation is the reference for the fused kernels' gradients.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { afterEach, describe, expect, test } from 'vitest'
-import { VAEClient } from '../../src/client/vaeClient'
+import { VAEClient } from '../../src/client/builtinClients'
 import { compileKernels, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { FusedVAETrainer } from '../../src/core/vae/engine/fusedVAETrainer'
 import { VAENetwork } from '../../src/core/vae/engine/vaeNetwork'
@@ -65,7 +65,7 @@ describe('fused WebAssembly kernels in Chromium', () => {
         fusedKernels,
       })
       unsubscribers.push(client.subscribe(() => {}))
-      const summary = await client.train()
+      const summary = await client.trainAsync()
       const state = client.getSnapshot()
       expect(state.progress?.kernels).toBe(fusedKernels ? 'wasm-relaxed-simd' : 'tfjs')
       losses.push(summary?.last?.loss ?? NaN)

@@ -1,6 +1,8 @@
 import * as Comlink from 'comlink'
 import { useEffect } from 'react'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { AnomalyScores } from '../../src/core/anomaly/anomalyScoring'
+import { act } from '../workerCalls'
 import { cleanup, render } from 'vitest-browser-react'
 import {
   useAutoencoder,
@@ -74,15 +76,15 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
     expect(ae!.latentDim).toBe(16)
     expect(ae!.history.at(-1)!.reconstruction).toBeLessThan(ae!.history[0]!.reconstruction)
     await expect.element(screen.getByText(/no threshold: call calibrate\(\)/)).toBeInTheDocument()
-    const threshold = await ae!.calibrate()
+    const threshold = await ae!.calibrateAsync()
     await waitFor(() => ae!.threshold === threshold)
     expect(threshold).toBeGreaterThan(0)
     await expect
       .element(screen.getByText(/anomaly score [\d.e-]+, threshold [\d.e-]+: (anomalous|normal)/))
       .toBeInTheDocument()
     // Lower the threshold under the image's score: the verdict flips to anomalous.
-    const scored = await ae!.score(defect)
-    await ae!.setThreshold(scored.scores[0]! / 2)
+    const scored = await ae!.scoreAsync(defect)
+    await ae!.setThresholdAsync(scored.scores[0]! / 2)
     await expect.element(screen.getByText('Anomalous', { exact: true })).toBeInTheDocument()
     await expect.element(screen.getByText(/\(squared error\)$/)).toBeInTheDocument()
     const canvas = screen.container.querySelector(
@@ -133,16 +135,16 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
       />,
     )
     await waitFor(() => ae !== undefined)
-    await expect(ae!.score(imageAt(0))).rejects.toMatchObject({ code: 'NOT_TRAINED' })
-    await ae!.train()
+    await expect(ae!.scoreAsync(imageAt(0))).rejects.toMatchObject({ code: 'NOT_TRAINED' })
+    await ae!.trainAsync()
     await waitFor(() => ae!.status === 'ready')
     await expect.element(screen.getByText(/resized from 56×40 to 28×28, gray/)).toBeInTheDocument()
-    await expect(ae!.setThreshold(-1)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
-    await expect(ae!.calibrate({ percentile: 101 })).rejects.toMatchObject({
+    await expect(ae!.setThresholdAsync(-1)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    await expect(ae!.calibrateAsync({ percentile: 101 })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
     })
     await expect(
-      ae!.score({ data: new Float32Array(64), shape: [1, 8, 8, 1] }),
+      ae!.scoreAsync({ data: new Float32Array(64), shape: [1, 8, 8, 1] }),
     ).rejects.toMatchObject({
       code: 'SHAPE_MISMATCH',
     })
@@ -158,7 +160,7 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
       .element(screen.getByText(/SHAPE_MISMATCH: the image is 16×16×1, the model takes 28×28×1/))
       .toBeInTheDocument()
     expect(ae!.model!.trainedSteps).toBeGreaterThan(0)
-    const scores = await ae!.score(imageAt(0))
+    const scores = await ae!.scoreAsync(imageAt(0))
     expect(scores.scores.length).toBe(1)
   })
 
@@ -174,11 +176,11 @@ describe('useAutoencoder and AnomalyHeatmap in real Chromium', () => {
     }
     const screen = await render(<Holder />)
     await waitFor(() => vae !== undefined)
-    await vae!.train()
+    await vae!.trainAsync()
     await waitFor(() => vae!.status === 'ready')
-    const threshold = await vae!.calibrate({ percentile: 95 })
+    const threshold = await vae!.calibrateAsync({ percentile: 95 })
     await waitFor(() => vae!.threshold === threshold)
-    const scored = await vae!.score({
+    const scored = await vae!.scoreAsync({
       data: new Float32Array(2 * 64).fill(0.5),
       shape: [2, 8, 8, 1],
     })
@@ -208,7 +210,7 @@ describe('the autoencoder in the real worker, per backend', () => {
         expect(summary.steps).toBe(4)
         const scored = await act<AnomalyScores>(api, 'a', 'score', bench.test)
         expect(scored.scores.every(Number.isFinite)).toBe(true)
-        await api.calibrate('a', undefined)
+        await act(api, 'a', 'calibrate', undefined, {})
         await api.disposeModel('a')
         expect((await api.memory()).numTensors).toBe(baseline.numTensors)
         // The convolutional one uses conv2d, transposed and dilated convolutions on this backend.

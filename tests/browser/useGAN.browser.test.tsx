@@ -52,7 +52,7 @@ describe('useGAN in real Chromium', () => {
       'canvas.lk-gan-plane__canvas',
     ) as HTMLCanvasElement
     await expect.element(screen.getByText(/Not trained yet/)).toBeInTheDocument()
-    await gan!.train()
+    await gan!.trainAsync()
     await waitFor(() => gan!.status === 'ready')
     expect(gan!.backend?.name).toBe('wasm')
     expect(gan!.history.length).toBe(16)
@@ -64,7 +64,7 @@ describe('useGAN in real Chromium', () => {
       .toBeInTheDocument()
     const early = canvasPixels(canvas)
     expect(distinctLevels(early)).toBeGreaterThan(20)
-    await gan!.train()
+    await gan!.trainAsync()
     await expect
       .element(screen.getByText(/After step 32: 256 generated points/))
       .toBeInTheDocument()
@@ -80,7 +80,7 @@ describe('useGAN in real Chromium', () => {
         onResult={(g) => (gan = g)}
       />,
     )
-    await gan!.train()
+    await gan!.trainAsync()
     const grid = () =>
       screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement | null
     await waitFor(() => grid() !== null && distinctLevels(canvasPixels(grid()!)) > 8)
@@ -100,12 +100,12 @@ describe('useGAN in real Chromium', () => {
         onResult={(g) => (gan = g)}
       />,
     )
-    await gan!.train()
-    await expect(gan!.view2d()).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await gan!.trainAsync()
+    await expect(gan!.view2dAsync()).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     await waitFor(() => gan!.error?.code === 'INVALID_INPUT')
     expect(gan!.error?.message).toMatch(/2-D/)
     // Still usable.
-    expect((await gan!.sample(2, { seed: 1 })).shape).toEqual([2, 8, 8, 1])
+    expect((await gan!.sampleAsync(2, { seed: 1 })).shape).toEqual([2, 8, 8, 1])
   })
 })
 
@@ -126,7 +126,7 @@ describe('useGAN with the convolutional family', () => {
         onResult={(g) => (gan = g)}
       />,
     )
-    await gan!.train()
+    await gan!.trainAsync()
     await waitFor(() => gan!.status === 'ready')
     expect(gan!.history.length).toBe(4)
     const grid = () =>
@@ -147,7 +147,7 @@ describe('useGAN with the convolutional family', () => {
         onResult={(g) => (gan = g)}
       />,
     )
-    await expect(gan!.train()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
+    await expect(gan!.trainAsync()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
     await waitFor(() => gan!.error?.code === 'SHAPE_MISMATCH')
     expect(gan!.error?.message).toMatch(/multiples of 4/)
   })

@@ -1,6 +1,8 @@
 import * as Comlink from 'comlink'
 import { useEffect, useMemo } from 'react'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { SparseCodes } from '../../src/core/sparse/sparseCodes'
+import { act } from '../workerCalls'
 import { cleanup, render } from 'vitest-browser-react'
 import {
   useSparseCoding,
@@ -119,11 +121,11 @@ describe('useSparseCoding in real Chromium', () => {
       .element(screen.getByText(/Patch at row 1, column 1: \d+ of 32 atoms used/))
       .toBeInTheDocument()
 
-    const codes = await sc!.encode(collage())
+    const codes = await sc!.encodeAsync(collage())
     expect(codes.count).toBe(4)
     expect(codes.values.length).toBeGreaterThan(0)
     expect(codes.values.length).toBeLessThan(4 * 32)
-    const rebuilt = await sc!.reconstruct(collage())
+    const rebuilt = await sc!.reconstructAsync(collage())
     expect(rebuilt.shape).toEqual([1, 16, 16, 1])
   })
 
@@ -139,30 +141,33 @@ describe('useSparseCoding in real Chromium', () => {
     const screen = await render(
       <Holder options={{ data: 'digits', lambda: -1, backend: 'wasm' }} />,
     )
-    await expect(sc!.train()).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    await expect(sc!.trainAsync()).rejects.toMatchObject({ code: 'INVALID_OPTION' })
     await waitFor(() => sc!.error?.code === 'INVALID_OPTION')
     await screen.rerender(<Holder options={{ data: 'digits', patchSize: 9, backend: 'wasm' }} />)
-    await expect(sc!.train()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
+    await expect(sc!.trainAsync()).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
     await waitFor(() => sc!.error?.code === 'SHAPE_MISMATCH')
     await screen.rerender(
       <Holder options={{ data: 'digits', atoms: 16, epochs: 1, backend: 'wasm' }} />,
     )
-    await sc!.train()
+    await sc!.trainAsync()
     await waitFor(() => sc!.status === 'ready')
     const steps = sc!.model!.trainedSteps
     await expect(
-      sc!.encode({ data: new Float32Array(16), shape: [1, 4, 4, 1] }),
+      sc!.encodeAsync({ data: new Float32Array(16), shape: [1, 4, 4, 1] }),
     ).rejects.toMatchObject({
       code: 'SHAPE_MISMATCH',
     })
     await expect(
-      sc!.denoise({ data: new Float32Array(64).fill(Number.NaN), shape: [1, 8, 8, 1] }),
+      sc!.denoiseAsync({ data: new Float32Array(64).fill(Number.NaN), shape: [1, 8, 8, 1] }),
     ).rejects.toMatchObject({
       code: 'NON_FINITE_INPUT',
     })
     await waitFor(() => sc!.error?.code === 'NON_FINITE_INPUT')
     // The worker is alive and the atoms are still there.
-    const codes = await sc!.encode({ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] })
+    const codes = await sc!.encodeAsync({
+      data: new Float32Array(64).fill(0.5),
+      shape: [1, 8, 8, 1],
+    })
     expect(codes.count).toBe(1)
     expect(sc!.model!.trainedSteps).toBe(steps)
     expect(sc!.error).toBeUndefined()

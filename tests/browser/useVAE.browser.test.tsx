@@ -50,7 +50,7 @@ describe('useVAE with the components, in real Chromium', () => {
     }
     const screen = await render(<Playground options={options} onResult={(v) => (vae = v)} />)
     await expect.element(screen.getByText(/No samples yet/)).toBeInTheDocument()
-    await vae!.train()
+    await vae!.trainAsync()
     await waitFor(() => vae!.status === 'ready')
     expect(vae!.backend?.name).toBe('wasm')
     const grid = () =>
@@ -60,7 +60,7 @@ describe('useVAE with the components, in real Chromium', () => {
     const early = canvasPixels(grid()!)
     expect(distinctLevels(early)).toBeGreaterThan(8)
     const versionBefore = vae!.modelVersion
-    await vae!.train()
+    await vae!.trainAsync()
     await waitFor(() => vae!.modelVersion > versionBefore && vae!.status === 'ready')
     await new Promise((resolve) => setTimeout(resolve, 200))
     const later = canvasPixels(grid()!)
@@ -76,7 +76,7 @@ describe('useVAE with the components, in real Chromium', () => {
       let vae: UseVAEResult | undefined
       const options: UseVAEOptions = { data: { name: 'digits', limit: 128 }, backend, epochs: 1 }
       const screen = await render(<Playground options={options} onResult={(v) => (vae = v)} />)
-      await vae!.train()
+      await vae!.trainAsync()
       await waitFor(() => vae!.status === 'ready')
       expect(vae!.backend).toMatchObject({ name: backend, requested: backend, skipped: [] })
       expect(vae!.history.length).toBe(2)
@@ -91,7 +91,7 @@ describe('useVAE with the components, in real Chromium', () => {
     const screen = await render(
       <Playground options={options} onResult={(v) => (vae = v)} onDraw={(t) => drawn.push(t)} />,
     )
-    await vae!.train()
+    await vae!.trainAsync()
     const slider = screen.getByRole('slider', { name: 'Interpolation position' })
     await expect.element(slider).toBeEnabled()
     const image = () =>
@@ -166,7 +166,7 @@ describe('useVAE with the components, in real Chromium', () => {
         onResult={(v) => (vae = v)}
       />,
     )
-    await vae!.train().catch(() => undefined)
+    await vae!.trainAsync().catch(() => undefined)
     await waitFor(() => vae?.status === 'error')
     expect(vae!.error?.code).toBe('INVALID_OPTION')
     expect(vae!.error?.message).toMatch(/learningRate/)
@@ -176,7 +176,7 @@ describe('useVAE with the components, in real Chromium', () => {
         onResult={(v) => (vae = v)}
       />,
     )
-    await vae!.train()
+    await vae!.trainAsync()
     await waitFor(() => vae?.status === 'ready')
     expect(vae!.error).toBeUndefined()
   })

@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink'
 import { describe, expect, test } from 'vitest'
+import type { ImageBatch, LatentBatch } from '../../src/core/dataset'
+import { act } from '../workerCalls'
 import type { WorkerHost } from '../../workers/host'
 import { fromWireError } from '../../src/core/errors'
 

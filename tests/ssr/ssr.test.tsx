@@ -13,6 +13,7 @@ import { SparseCodeView } from '../../src/components/SparseCodeView'
 import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { AnomalyHeatmap } from '../../src/components/AnomalyHeatmap'
 import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
+import { TrainingStatus } from '../../src/components/TrainingStatus'
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -144,5 +145,67 @@ describe('server rendering without window', () => {
     expect(html).toContain('Not trained yet: train the model on normal images')
     expect(html).toContain('No reconstructions yet')
     expect(html).toMatch(/<input[^>]*type="file"/)
+  })
+
+  test('TrainingStatus with useVAE renders its empty state and a quiet live region', () => {
+    function StatusDemo() {
+      const vae = useVAE({ data: 'digits', autoTrain: true })
+      return <TrainingStatus model={vae} />
+    }
+    const html = renderToString(<StatusDemo />)
+    expect(html).toContain('class="lk-training-status lk-training-status--empty"')
+    expect(html).toContain('Not trained yet.')
+    expect(html).toMatch(/<p class="lk-training-status__live" role="status"[^>]*><\/p>/)
+    expect(html).not.toContain('role="progressbar"')
+  })
+
+  test('TrainingStatus renders a mid-training snapshot and an error on the server', () => {
+    const html = renderToString(
+      <TrainingStatus
+        label="VAE training"
+        unit="images"
+        model={{
+          status: 'error',
+          backend: { name: 'webgl', skipped: [] },
+          progress: {
+            epoch: 3,
+            epochs: 10,
+            runStep: 1500,
+            runSteps: 6000,
+            samplesPerSecond: 2345.6,
+            elapsedMs: 20_000,
+            kernels: 'tfjs',
+          },
+          error: {
+            code: 'SHAPE_MISMATCH',
+            message:
+              'data has 783 values per image, the model expects 784 (28 × 28 × 1); pass shape [n, 28, 28, 1]',
+          },
+        }}
+      />,
+    )
+    expect(html).toContain(
+      'role="progressbar" aria-label="VAE training" aria-valuemin="0" aria-valuemax="6000" aria-valuenow="1500" aria-valuetext="step 1,500 of 6,000 (25%)"',
+    )
+    expect(html).toContain('width:25%')
+    expect(html).toContain(
+      '<strong class="lk-training-status__state">error</strong> on webgl · epoch 3/10 · step 1,500 of 6,000 · 2,346 images/s',
+    )
+    expect(html).toContain('<code class="lk-training-status__code">SHAPE_MISMATCH</code>')
+    expect(html).toContain('Pass shape [n, 28, 28, 1]')
+    expect(html).toContain('VAE training failed: SHAPE_MISMATCH: data has 783 values per image')
+  })
+
+  test('a user style merges with a component’s layout on the server', () => {
+    const images = { data: new Float32Array(4 * 64), shape: [4, 8, 8, 1] as const }
+    const html = renderToString(
+      <SampleGrid
+        images={images}
+        style={{ width: 268, imageRendering: 'auto' }}
+        className="mine"
+      />,
+    )
+    expect(html).toContain('class="lk-sample-grid mine"')
+    expect(html).toContain('style="image-rendering:pixelated;max-width:100%;width:268px"')
   })
 })

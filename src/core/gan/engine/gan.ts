@@ -3,7 +3,6 @@ import {
   allInUnitRange,
   assertImageShape,
   imageShapeOf,
-  toLatentBatch,
   valuesPerImage,
   type ImageBatch,
   type LatentBatch,

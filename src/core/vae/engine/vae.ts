@@ -3,7 +3,6 @@ import {
   assertImageShape,
   assertInRange,
   imageShapeOf,
-  toLatentBatch,
   valuesPerImage,
   type ImageBatch,
   type ImageShape,
