@@ -45,7 +45,7 @@ const builtWorkerPlugin: Plugin = {
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', core: 'src/core/index.ts' },
+    entry: { index: 'src/index.ts', core: 'src/core/index.ts', data: 'src/data/index.ts' },
     format: ['esm'],
     dts: true,
     sourcemap: true,

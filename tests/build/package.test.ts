@@ -12,6 +12,22 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   sideEffects: boolean
 }
 
+/** Every dist file `entry` imports, statically or dynamically, transitively (the entry included). */
+function reachableModules(entry: string): string[] {
+  const seen = new Set<string>()
+  const queue = [entry]
+  while (queue.length > 0) {
+    const file = queue.pop() as string
+    if (seen.has(file)) continue
+    seen.add(file)
+    const text = readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
+    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g)) {
+      queue.push(match[1] as string)
+    }
+  }
+  return [...seen]
+}
+
 describe('the built package', () => {
   test('was built (npm test builds it first)', () => {
     expect(existsSync(distIndex), 'run `npm run build` first').toBe(true)
@@ -27,15 +43,25 @@ describe('the built package', () => {
     }
   })
 
-  test('the main entry imports no TF.js; the worker does, with its WASM files beside it', () => {
-    const index = readFileSync(distIndex, 'utf8')
-    expect(index).not.toMatch(/@tensorflow/)
-    const chunks = [...index.matchAll(/from "\.\/(chunk-[\w-]+\.js)"/g)].map((m) => m[1])
-    for (const chunk of chunks) {
-      expect(readFileSync(new URL(`../../dist/${chunk}`, import.meta.url), 'utf8')).not.toMatch(
-        /@tensorflow/,
-      )
+  test('the main entry and the data entry load no TF.js through any chunk they import, however deep; the worker does, with its WASM files beside it', () => {
+    for (const entry of ['index.js', 'data.js']) {
+      const reached = reachableModules(entry)
+      expect(reached.length, entry).toBeGreaterThan(1)
+      for (const file of reached) {
+        expect(
+          readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'),
+          file,
+        ).not.toMatch(/@tensorflow/)
+      }
     }
+    // The walk itself finds TF.js where it is: the core entry reaches it.
+    expect(
+      reachableModules('core.js').some((file) =>
+        readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8').includes(
+          '@tensorflow',
+        ),
+      ),
+    ).toBe(true)
     const worker = readFileSync(new URL('../../dist/latentkit.worker.js', import.meta.url), 'utf8')
     expect(worker).toMatch(/@tensorflow\/tfjs-core/)
     for (const file of [
@@ -52,7 +78,8 @@ describe('the built package', () => {
     const script = `
       import * as tf from '@tensorflow/tfjs-core'
       import '@tensorflow/tfjs-backend-cpu'
-      import { VAE, loadDigits } from '${new URL('../../dist/core.js', import.meta.url).href}'
+      import { VAE } from '${new URL('../../dist/core.js', import.meta.url).href}'
+      import { loadDigits } from '${new URL('../../dist/data.js', import.meta.url).href}'
       await tf.setBackend('cpu')
       const vae = new VAE({ seed: 1, hiddenUnits: [16], latentDim: 2 })
       const result = await vae.fit(loadDigits({ limit: 128 }).images, { epochs: 2, batchSize: 32 })
