@@ -2,20 +2,27 @@
 import { useId, useMemo, type HTMLAttributes, type ReactNode } from 'react'
 import { classNames } from './composeProps'
 import {
+  chartDefaults,
   downsample,
   formatValue,
   summarise,
   valueRange,
   valueAt,
-  type HistoryPointLike,
+  type LossChartHistory,
   type LossSeries,
 } from './lossChartGeometry'
 
 /** Props of {@link LossChart}. Other attributes (`style`, `id`, handlers, …) pass through to the `<figure>`. */
 export interface LossChartProps extends HTMLAttributes<HTMLElement> {
-  /** Training history, oldest first (e.g. `useVAE().history`). */
-  history: readonly HistoryPointLike[]
-  /** Lines to draw. Default: total loss, reconstruction and KL. */
+  /**
+   * Training history, oldest first (e.g. `useVAE().history`). A hook's history carries its family's
+   * lines, unit and title, used when the props below are not given.
+   */
+  history: LossChartHistory
+  /**
+   * Lines to draw. Default: the family's (a VAE: loss, reconstruction and KL; a GAN: generator and
+   * discriminator; sparse coding: the lasso objective; …), or every numeric value of a plain history.
+   */
   series?: readonly LossSeries[]
   /** Width of the plot in CSS pixels. Default `480`. */
   width?: number
@@ -25,23 +32,17 @@ export interface LossChartProps extends HTMLAttributes<HTMLElement> {
   logScale?: boolean
   /** Most points drawn per line (the history is evenly thinned beyond it). Default `400`. */
   maxPoints?: number
-  /** Visible title above the chart (not the HTML `title` tooltip). Default `'Training loss'`. */
+  /** Visible title above the chart (not the HTML `title` tooltip). Default: the family's, else `'Training loss'`. */
   title?: string
   /** Accessible name of the chart. Default: `title`. */
   label?: string
-  /** Unit of the values, used in the summary. Default `'nats per image'`. */
+  /** Unit of the values, used in the summary. Default: the family's (a VAE: `'nats per image'`), else none. */
   unit?: string
   /** Show the text summary under the chart (it is always available to screen readers). Default `true`. */
   showSummary?: boolean
   /** Rendered in place of the plot, at its size, while the history is empty. Default: empty axes (the summary says "No training steps yet."). */
   renderEmpty?: () => ReactNode
 }
-
-const DEFAULT_SERIES: readonly LossSeries[] = [
-  { key: 'loss', label: 'loss' },
-  { key: 'reconstruction', label: 'reconstruction' },
-  { key: 'kl', label: 'KL' },
-]
 
 const FALLBACK_COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c']
 
@@ -58,19 +59,24 @@ const MARGIN = { top: 8, right: 12, bottom: 24, left: 48 }
 /** Live training curves as SVG, with an accessible text summary. Renders on the server too. */
 export function LossChart({
   history,
-  series = DEFAULT_SERIES,
+  series: seriesProp,
   width = 480,
   height = 220,
   logScale = false,
   maxPoints = 400,
-  title = 'Training loss',
-  label = title,
-  unit = 'nats per image',
+  title: titleProp,
+  label: labelProp,
+  unit: unitProp,
   showSummary = true,
   renderEmpty,
   className,
   ...figureProps
 }: LossChartProps) {
+  const defaults = chartDefaults(history)
+  const series = seriesProp ?? defaults.series
+  const title = titleProp ?? defaults.title
+  const label = labelProp ?? title
+  const unit = unitProp ?? defaults.unit
   const summaryId = useId()
   const points = useMemo(() => downsample(history, maxPoints), [history, maxPoints])
   const keys = series.map((s) => s.key)

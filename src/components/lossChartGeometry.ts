@@ -21,6 +21,31 @@ export interface LossSeries {
   readonly color?: string
 }
 
+/** A family's chart defaults, as a model hook's `history` carries them (see `TrainingHistory`). */
+export interface LossChartDefaults {
+  readonly series: readonly LossSeries[]
+  readonly unit: string
+  readonly title?: string
+}
+
+/** A history, possibly tagged with its family's chart defaults. */
+export type LossChartHistory = readonly HistoryPointLike[] & { readonly chart?: LossChartDefaults }
+
+const POSITION_KEYS = new Set(['step', 'epoch'])
+
+/**
+ * The lines, unit and title to draw `history` with when the caller gives none: its family's (a hook's
+ * history carries them), else every numeric value of its latest point.
+ */
+export function chartDefaults(history: LossChartHistory): Required<LossChartDefaults> {
+  if (history.chart) return { title: 'Training loss', ...history.chart }
+  const last = history[history.length - 1]
+  const keys = last
+    ? Object.keys(last).filter((key) => !POSITION_KEYS.has(key) && valueAt(last, key) !== undefined)
+    : []
+  return { series: keys.map((key) => ({ key, label: key })), unit: '', title: 'Training loss' }
+}
+
 /** Keeps at most `maxPoints` points, evenly spaced, always including the last. */
 export function downsample<T>(points: readonly T[], maxPoints: number): readonly T[] {
   if (points.length <= maxPoints || maxPoints < 2) return points
@@ -88,5 +113,5 @@ export function summarise(
     const direction = change < 0 ? 'down' : 'up'
     trend = `; ${lead.label} ${direction} ${Math.abs(change).toFixed(0)}% from ${formatValue(start)} at step ${first.step}`
   }
-  return `After step ${last.step}: ${values} ${unit}${trend}.`
+  return `After step ${last.step}: ${values}${unit ? ` ${unit}` : ''}${trend}.`
 }

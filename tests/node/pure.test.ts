@@ -83,6 +83,35 @@ describe('model state reducer', () => {
     patchShape: undefined,
     threshold: undefined,
   }
+  test("the history keeps its family's chart defaults through progress and reset, unenumerated", () => {
+    const chart = { series: [{ key: 'energy' as const, label: 'energy' }], unit: 'nats' }
+    let s = initialModelState<{ step: number; epoch: number; energy: number }>(chart)
+    expect(s.history.chart).toBe(chart)
+    s = modelReducer(s, {
+      type: 'progress',
+      progress: {
+        epoch: 1,
+        epochs: 1,
+        step: 1,
+        stepInEpoch: 1,
+        stepsPerEpoch: 1,
+        runStep: 1,
+        runSteps: 1,
+        samplesPerSecond: 1,
+        elapsedMs: 1,
+        kernels: 'tfjs',
+      },
+      points: [{ step: 1, epoch: 1, energy: 2 }],
+      model: info,
+      historyLimit: 10,
+    })
+    expect(s.history.chart).toBe(chart)
+    expect(Object.keys(s.history)).toEqual(['0'])
+    s = modelReducer(s, { type: 'reset', model: undefined })
+    expect(s.history.chart).toBe(chart)
+    expect(s.history).toEqual([])
+  })
+
   test('training lifecycle and history cap', () => {
     let s = initialModelState<{ step: number }>()
     s = modelReducer(s, { type: 'loading' })

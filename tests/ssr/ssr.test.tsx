@@ -4,6 +4,9 @@ import { useVAE } from '../../src/react/useVAE'
 import { SampleGrid } from '../../src/components/SampleGrid'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 import { LossChart } from '../../src/components/LossChart'
+import { tagHistory } from '../../src/client/modelState'
+import { vaeSpec } from '../../src/core/vae/vaeSpec'
+import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { GANPlane } from '../../src/components/GANPlane'
 import { useGAN } from '../../src/react/useGAN'
 import { ringOfGaussians } from '../../src/data/toy2d'
@@ -66,16 +69,48 @@ describe('server rendering without window', () => {
     expect(html).toContain('aria-valuetext="t = 0.50 (linear interpolation)"')
   })
 
-  test('LossChart renders lines and the text summary on the server', () => {
-    const history = [
-      { step: 1, loss: 40, reconstruction: 35, kl: 5 },
-      { step: 2, loss: 30, reconstruction: 26, kl: 4 },
-    ]
+  test("LossChart renders lines and the text summary on the server, with the VAE family's defaults", () => {
+    // A hook's history carries its family's chart defaults; tagHistory is how the hook state does it.
+    const history = tagHistory(
+      [
+        { step: 1, epoch: 1, loss: 40, reconstruction: 35, kl: 5 },
+        { step: 2, epoch: 1, loss: 30, reconstruction: 26, kl: 4 },
+      ],
+      vaeSpec.chart,
+    )
     const html = renderToString(<LossChart history={history} />)
     expect(html.match(/<polyline/g)?.length).toBe(3)
     expect(html).toContain(
       'After step 2: loss 30.0, reconstruction 26.0, KL 4.00 nats per image; loss down 25% from 40.0 at step 1.',
     )
+  })
+
+  test('LossChart takes its lines, unit and title from the family of the history it is given', () => {
+    const sparse = tagHistory(
+      [
+        { step: 1, epoch: 1, objective: 8, nonZeroFraction: 0.2, psnr: 18 },
+        { step: 2, epoch: 1, objective: 6, nonZeroFraction: 0.1, psnr: 20 },
+      ],
+      sparseCodingSpec.chart,
+    )
+    const sparseHtml = renderToString(<LossChart history={sparse} />)
+    expect(sparseHtml.match(/<polyline/g)?.length).toBe(1)
+    expect(sparseHtml).toContain('lk-loss-chart__line--objective')
+    expect(sparseHtml).toContain('Lasso objective')
+    expect(sparseHtml).toContain('After step 2: objective 6.00 per patch; objective down 25%')
+    // A plain history draws every numeric value of its points; step and epoch are positions.
+    const plain = [
+      { step: 1, epoch: 1, energy: 3, gap: 1 },
+      { step: 2, epoch: 1, energy: 2, gap: 0.5 },
+    ]
+    const plainHtml = renderToString(<LossChart history={plain} />)
+    expect(plainHtml.match(/<polyline/g)?.length).toBe(2)
+    expect(plainHtml).toContain('After step 2: energy 2.00, gap 0.500; energy down 33%')
+    // Props still win over the family's defaults.
+    const chosen = renderToString(
+      <LossChart history={sparse} series={[{ key: 'psnr', label: 'PSNR' }]} unit="dB" />,
+    )
+    expect(chosen).toContain('After step 2: PSNR 20.0 dB; PSNR up 11%')
   })
 
   test('a component using useGAN with GANPlane renders its idle state', () => {
