@@ -1,0 +1,84 @@
+import { beforeAll, expect } from 'vitest'
+import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
+import type { ImageBatch, LatentBatch } from '../../src/core/dataset'
+import type { SparseDictionaryView } from '../../src/core/sparse/sparseSpec'
+import { familyContract, type FamilyCase } from '../families/familyContract'
+import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
+import { switchBackend } from './setupBackend'
+
+beforeAll(() => switchBackend('cpu'))
+
+const digits = { name: 'digits', limit: 128 } as const
+const ring = {
+  data: Float32Array.from({ length: 256 }, (_, i) => Math.cos(i) * (i % 2 ? 1 : 2)),
+  shape: [128, 2],
+}
+const isImages = (n: number) => (result: unknown) =>
+  expect((result as ImageBatch).shape).toEqual([n, 8, 8, 1])
+
+const [vae, gan, sparse, autoencoder] = BUILTIN_ENGINES
+const cases: FamilyCase[] = [
+  {
+    engine: vae!,
+    modelOptions: { hiddenUnits: [16], latentDim: 2, seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { latentDim: 0 },
+    action: { name: 'sample', args: [3, 1], check: isImages(3) },
+  },
+  {
+    engine: gan!,
+    modelOptions: { generatorUnits: [16], noiseDim: 4, seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: ring,
+    badModelOption: { architecture: 'cnn' },
+    action: {
+      name: 'view2d',
+      args: [{ gridSize: 4, samples: 5 }],
+      check: (result) => expect((result as { heatmap: Float32Array }).heatmap.length).toBe(16),
+    },
+  },
+  {
+    engine: sparse!,
+    modelOptions: { atoms: 16, seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 64, patchesPerEpoch: 128 },
+    data: digits,
+    badModelOption: { lambda: -1 },
+    action: {
+      name: 'dictionary',
+      args: [],
+      check: (result) =>
+        expect((result as SparseDictionaryView).atoms.shape).toEqual([16, 8, 8, 1]),
+    },
+  },
+  {
+    engine: autoencoder!,
+    modelOptions: { codeSize: 3, hiddenUnits: [16], seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { kind: 'linear', hiddenUnits: [4] },
+    action: {
+      name: 'encode',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as LatentBatch).shape).toEqual([2, 3]),
+    },
+  },
+  {
+    engine: meanImageEngine,
+    modelOptions: { noise: 0 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { noise: -1 },
+    action: {
+      name: 'sample',
+      args: [2, 1],
+      // With no noise a sample is the mean image: finite values inside the data's range.
+      check: (result) => {
+        isImages(2)(result)
+        expect((result as ImageBatch).data.every((v) => v >= 0 && v <= 1)).toBe(true)
+      },
+    },
+  },
+]
+
+familyContract(cases)
