@@ -16,9 +16,9 @@ export type UseSparseCodingOptions = SparseCodingClientOptions
 /**
  * What {@link useSparseCoding} returns: the state snapshot, `patchShape`, the live `dictionary`, and
  * stable actions — `train`, `pause`, `resume`, `stop`, `reset`, `encode`, `reconstruct`, `denoise`,
- * and `dictionary` as `dictionaryAsync` — each with its rejecting `…Async` twin.
+ * `readDictionary` — each with its rejecting `…Async` twin.
  */
-export type UseSparseCodingResult = Omit<ModelHookResult<typeof sparseCodingSpec>, 'dictionary'> & {
+export type UseSparseCodingResult = ModelHookResult<typeof sparseCodingSpec> & {
   /**
    * The atoms as patch images with their usage, refreshed as the model learns (at most one request
    * in flight); undefined until the first step.
@@ -41,7 +41,7 @@ export const useSparseCoding = createModelHook(
     const trained = state.model !== undefined && state.model.trainedSteps > 0
     const loaded = useLatestAsync(
       trained ? String(state.modelVersion) : undefined,
-      client.dictionaryAsync,
+      client.readDictionaryAsync,
     )
     const dictionary = trained ? loaded : undefined
     return useMemo(() => ({ dictionary }), [dictionary])

@@ -45,7 +45,7 @@ const cases: FamilyCase[] = [
     data: digits,
     badModelOption: { lambda: -1 },
     action: {
-      name: 'dictionary',
+      name: 'readDictionary',
       args: [],
       check: (result) =>
         expect((result as SparseDictionaryView).atoms.shape).toEqual([16, 8, 8, 1]),

@@ -137,7 +137,7 @@ describe('WorkerHost over Comlink', () => {
     expect(rebuilt.shape).toEqual([1, 8, 16, 1])
     const clean = await act<ImageBatch>(api, 's1', 'denoise', image, { lambda: 2 })
     expect(clean.shape).toEqual([1, 8, 16, 1])
-    const view = await act<SparseDictionaryView>(api, 's1', 'dictionary')
+    const view = await act<SparseDictionaryView>(api, 's1', 'readDictionary')
     expect(view.atoms.shape).toEqual([32, 8, 8, 1])
     expect(view.usage.length).toBe(32)
     // Actions the family lacks are refused with a typed error naming the family and what it

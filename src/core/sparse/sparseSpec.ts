@@ -98,7 +98,7 @@ export const sparseCodingSpec = defineFamily<
     reconstruct: codedImages<ImageBatch>(),
     /** `images` with the noise the atoms cannot describe removed; raise `options.lambda` for more. */
     denoise: codedImages<ImageBatch>(),
-    /** The atoms as patch images, with how often each is used. */
-    dictionary: defineAction<SparseDictionaryView>()(() => [] as const),
+    /** The atoms as patch images, with how often each is used (the hook keeps a live copy in `dictionary`). */
+    readDictionary: defineAction<SparseDictionaryView>()(() => [] as const),
   },
 })

@@ -22,6 +22,6 @@ export const sparseCodingEngine = defineEngine(sparseCodingSpec, {
       model.reconstruct(images(input), options),
     denoise: ({ model }: Context, input: ImageBatch, options: SparseEncodeOptions) =>
       model.denoise(images(input), options),
-    dictionary: ({ model }: Context) => model.dictionary(),
+    readDictionary: ({ model }: Context) => model.dictionary(),
   },
 })
