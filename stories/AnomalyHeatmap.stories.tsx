@@ -37,7 +37,7 @@ function Heatmap(args: HeatmapArgs) {
   const model = args.model === 'vae' ? vae : ae
   const { status, calibrate } = model
   useEffect(() => {
-    if (status === 'ready') calibrate().catch(() => undefined)
+    if (status === 'ready') void calibrate()
   }, [status, calibrate])
   const image = useMemo(() => imageAt(bench.test, 200 + args.defect), [bench, args.defect])
   return (

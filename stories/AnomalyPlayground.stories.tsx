@@ -58,7 +58,7 @@ function Playground(args: PlaygroundArgs) {
   const { status, calibrate } = ae
   // Calibrate on the training data whenever training ends or the percentile changes.
   useEffect(() => {
-    if (status === 'ready') calibrate({ percentile: args.percentile }).catch(() => undefined)
+    if (status === 'ready') void calibrate({ percentile: args.percentile })
   }, [status, calibrate, args.percentile])
 
   const chosen = useMemo(() => imageAt(tests.images, selected), [tests, selected])
@@ -98,9 +98,7 @@ function Playground(args: PlaygroundArgs) {
               step={0.002}
               value={threshold ?? 0}
               disabled={threshold === undefined}
-              onChange={(event) =>
-                ae.setThreshold(Number(event.target.value)).catch(() => undefined)
-              }
+              onChange={(event) => void ae.setThreshold(Number(event.target.value))}
             />{' '}
             {threshold === undefined ? 'not calibrated yet' : threshold.toFixed(3)}
           </label>

@@ -14,25 +14,25 @@ interface TrainableModel {
 
 export function TrainingButtons({ vae }: { vae: TrainableModel }) {
   const busy = vae.status === 'training' || vae.status === 'paused' || vae.status === 'loading'
-  const ignore = (): void => undefined
+  // Plain actions never reject (a failure goes to the hook's `error`), so they go straight to onClick.
   return (
     <div className="lk-demo__toolbar">
-      <button type="button" onClick={() => vae.train().catch(ignore)} disabled={busy}>
+      <button type="button" onClick={vae.train} disabled={busy}>
         {vae.model?.trainedSteps ? 'Train more' : 'Train'}
       </button>
       {vae.status === 'paused' ? (
-        <button type="button" onClick={() => void vae.resume()}>
+        <button type="button" onClick={vae.resume}>
           Resume
         </button>
       ) : (
-        <button type="button" onClick={() => void vae.pause()} disabled={vae.status !== 'training'}>
+        <button type="button" onClick={vae.pause} disabled={vae.status !== 'training'}>
           Pause
         </button>
       )}
-      <button type="button" onClick={() => void vae.stop()} disabled={!busy}>
+      <button type="button" onClick={vae.stop} disabled={!busy}>
         Stop
       </button>
-      <button type="button" onClick={() => void vae.reset()}>
+      <button type="button" onClick={vae.reset}>
         Reset
       </button>
     </div>

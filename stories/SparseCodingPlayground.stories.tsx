@@ -70,9 +70,9 @@ function Playground(args: PlaygroundArgs) {
   useEffect(() => {
     if (status !== 'ready') return
     let live = true
-    denoise(noisy, { lambda: args.denoiseLambda })
-      .then((image) => live && setDenoised(image))
-      .catch(() => undefined)
+    void denoise(noisy, { lambda: args.denoiseLambda }).then(
+      (image) => live && image && setDenoised(image),
+    )
     return () => {
       live = false
     }
