@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { optionKeys } from '../../src/core/family/familySpec'
+import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { interpolateLatent, interpolationPath } from '../../src/core/interpolate'
 import { createRandom } from '../../src/core/random'
 import {
@@ -204,5 +206,19 @@ describe('component geometry', () => {
       'After step 1000: loss 50.0, KL 1.00 nats per image; loss down 50% from 100 at step 1.',
     )
     expect(summarise([], [{ key: 'loss', label: 'loss' }], 'nats')).toBe('No training steps yet.')
+  })
+})
+
+describe('family option keys', () => {
+  test('optionKeys lists every key; the compiler refuses a missing or an unknown one', () => {
+    type Options = { readonly epochs?: number; readonly batchSize?: number }
+    expect(optionKeys<Options>()(['epochs', 'batchSize'])).toEqual(['epochs', 'batchSize'])
+    // @ts-expect-error batchSize is missing
+    optionKeys<Options>()(['epochs'])
+    // @ts-expect-error learningRate is not an option
+    optionKeys<Options>()(['epochs', 'batchSize', 'learningRate'])
+    // The built-in families' lists match their option types (checked at compile time) and the
+    // client sends exactly these keys.
+    expect(vaeSpec.trainKeys).toEqual(['epochs', 'batchSize', 'learningRate', 'fusedKernels'])
   })
 })

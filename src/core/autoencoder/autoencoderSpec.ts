@@ -36,22 +36,22 @@ export const autoencoderSpec = defineFamily<
 >()({
   kind: 'autoencoder',
   noun: 'autoencoder',
-  modelKeys: optionKeys<AutoencoderModelOptions>()({
-    kind: true,
-    architecture: true,
-    codeSize: true,
-    hiddenUnits: true,
-    corruption: true,
-    corruptionLevel: true,
-    sparsity: true,
-    seed: true,
-  }),
-  trainKeys: optionKeys<AutoencoderTrainOptions>()({
-    epochs: true,
-    batchSize: true,
-    learningRate: true,
-    fusedKernels: true,
-  }),
+  modelKeys: optionKeys<AutoencoderModelOptions>()([
+    'kind',
+    'architecture',
+    'codeSize',
+    'hiddenUnits',
+    'corruption',
+    'corruptionLevel',
+    'sparsity',
+    'seed',
+  ]),
+  trainKeys: optionKeys<AutoencoderTrainOptions>()([
+    'epochs',
+    'batchSize',
+    'learningRate',
+    'fusedKernels',
+  ]),
   validateModel: validateAutoencoderModelOptions,
   validateTrain: validateAutoencoderTrainOptions,
   chart: {

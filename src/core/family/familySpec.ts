@@ -72,13 +72,23 @@ export function defineAction<Result>() {
   ): ActionSpec<Args, Wire, Result> => ({ prepare })
 }
 
+/** The keys of `Options` that `Keys` leaves out (`never` when it lists them all). */
+type MissingKeys<Options, Keys extends readonly unknown[]> = Exclude<keyof Options, Keys[number]>
+
 /**
- * Every key of `Options`, each named once: the compiler rejects a missing or unknown key, so a new
- * option cannot be forgotten by the client.
+ * Every key of `Options`, each named: the compiler rejects a missing or unknown key, so a new option
+ * cannot be forgotten by the client.
+ *
+ * ```ts
+ * const trainKeys = optionKeys<{ epochs?: number; batchSize?: number }>()(['epochs', 'batchSize'])
+ * ```
  */
 export function optionKeys<Options extends object>() {
-  return (keys: { readonly [K in keyof Required<Options>]: true }): readonly (keyof Options &
-    string)[] => Object.keys(keys) as (keyof Options & string)[]
+  return <const Keys extends readonly (keyof Options & string)[]>(
+    keys: MissingKeys<Options, Keys> extends never
+      ? Keys
+      : { readonly missingOptionKeys: MissingKeys<Options, Keys> },
+  ): readonly (keyof Options & string)[] => keys as unknown as Keys
 }
 
 /** The TF-free half of a model family. */

@@ -46,7 +46,7 @@ export interface View2D {
   readonly extent: readonly [number, number, number, number]
   /** Cells per side. */
   readonly gridSize: number
-  /** D's probability of "real" per cell, row-major, first row at `yMax` (top). */
+  /** D's probability of 'real' per cell, row-major, first row at `yMax` (top). */
   readonly heatmap: Float32Array
   /** Generated points, `[samples, 2]` flat. */
   readonly generated: Float32Array
@@ -56,25 +56,25 @@ export interface View2D {
 export const ganSpec = defineFamily<GANModelOptions, GANTrainOptions, GANHistoryPoint>()({
   kind: 'gan',
   noun: 'GAN',
-  modelKeys: optionKeys<GANModelOptions>()({
-    architecture: true,
-    filters: true,
-    noiseDim: true,
-    generatorUnits: true,
-    discriminatorUnits: true,
-    output: true,
-    seed: true,
-  }),
-  trainKeys: optionKeys<GANTrainOptions>()({
-    epochs: true,
-    batchSize: true,
-    generatorLearningRate: true,
-    discriminatorLearningRate: true,
-    beta1: true,
-    labelSmoothing: true,
-    discriminatorSteps: true,
-    fusedKernels: true,
-  }),
+  modelKeys: optionKeys<GANModelOptions>()([
+    'architecture',
+    'filters',
+    'noiseDim',
+    'generatorUnits',
+    'discriminatorUnits',
+    'output',
+    'seed',
+  ]),
+  trainKeys: optionKeys<GANTrainOptions>()([
+    'epochs',
+    'batchSize',
+    'generatorLearningRate',
+    'discriminatorLearningRate',
+    'beta1',
+    'labelSmoothing',
+    'discriminatorSteps',
+    'fusedKernels',
+  ]),
   validateModel: validateGANModelOptions,
   validateTrain: validateGANTrainOptions,
   chart: {

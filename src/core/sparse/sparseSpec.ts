@@ -68,22 +68,22 @@ export const sparseCodingSpec = defineFamily<
 >()({
   kind: 'sparse',
   noun: 'sparse coding model',
-  modelKeys: optionKeys<SparseCodingModelOptions>()({
-    atoms: true,
-    patchSize: true,
-    lambda: true,
-    nonNegative: true,
-    normalization: true,
-    whiten: true,
-    seed: true,
-  }),
-  trainKeys: optionKeys<SparseCodingTrainOptions>()({
-    epochs: true,
-    batchSize: true,
-    patchesPerEpoch: true,
-    codingIterations: true,
-    codingTolerance: true,
-  }),
+  modelKeys: optionKeys<SparseCodingModelOptions>()([
+    'atoms',
+    'patchSize',
+    'lambda',
+    'nonNegative',
+    'normalization',
+    'whiten',
+    'seed',
+  ]),
+  trainKeys: optionKeys<SparseCodingTrainOptions>()([
+    'epochs',
+    'batchSize',
+    'patchesPerEpoch',
+    'codingIterations',
+    'codingTolerance',
+  ]),
   validateModel: validateSparseCodingModelOptions,
   validateTrain: validateSparseCodingTrainOptions,
   chart: {

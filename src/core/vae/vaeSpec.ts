@@ -36,20 +36,15 @@ export const vaeSpec = defineFamily<
 >()({
   kind: 'vae',
   noun: 'VAE',
-  modelKeys: optionKeys<VAEModelOptions>()({
-    latentDim: true,
-    hiddenUnits: true,
-    likelihood: true,
-    observationNoise: true,
-    beta: true,
-    seed: true,
-  }),
-  trainKeys: optionKeys<VAETrainOptions>()({
-    epochs: true,
-    batchSize: true,
-    learningRate: true,
-    fusedKernels: true,
-  }),
+  modelKeys: optionKeys<VAEModelOptions>()([
+    'latentDim',
+    'hiddenUnits',
+    'likelihood',
+    'observationNoise',
+    'beta',
+    'seed',
+  ]),
+  trainKeys: optionKeys<VAETrainOptions>()(['epochs', 'batchSize', 'learningRate', 'fusedKernels']),
   validateModel: validateVAEModelOptions,
   validateTrain: validateVAETrainOptions,
   chart: {

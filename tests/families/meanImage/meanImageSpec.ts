@@ -1,5 +1,5 @@
 /**
- * A test-only model family, "mean image": it learns the running mean of its training images and
+ * A test-only model family, 'mean image': it learns the running mean of its training images and
  * samples it with Gaussian noise. It exists to prove that a family is one folder: this spec, its
  * engine, a worker entry with one registry line, and its client and hook as two declarations.
  */
@@ -43,8 +43,8 @@ export const meanImageSpec = defineFamily<
 >()({
   kind: 'meanImage',
   noun: 'mean-image model',
-  modelKeys: optionKeys<MeanImageModelOptions>()({ noise: true, seed: true }),
-  trainKeys: optionKeys<MeanImageTrainOptions>()({ epochs: true, batchSize: true }),
+  modelKeys: optionKeys<MeanImageModelOptions>()(['noise', 'seed']),
+  trainKeys: optionKeys<MeanImageTrainOptions>()(['epochs', 'batchSize']),
   validateModel: (options) => {
     checkNonNegativeNumber(options.noise, 'noise', 'Try 0.1.')
     checkSeed(options.seed)
