@@ -104,7 +104,7 @@ async function sliderLatency(moves: number): Promise<{
       }}
     />,
   )
-  await vae!.train()
+  await vae!.trainAsync()
   await until(() => drawnT >= 0)
   const slider = screen.container.querySelector('input[type=range]') as HTMLInputElement
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import './pageBackends'
 import { createStockVAE, stockVAEThroughput } from './stockVAE'
 import { median } from '../lassoProblem'
-import { VAEClient } from '../../src/client/vaeClient'
+import { VAEClient } from '../../src/client/builtinClients'
 import { VAE } from '../../src/core/vae/engine/vae'
 import { initBackend } from '../../src/core/engine/backendChoice'
 import type { BackendName } from '../../src/core/backend'
@@ -64,13 +64,13 @@ async function workerAndMainThread(
   const vae = new VAE(REFERENCE)
   const options = { batchSize: BATCH, epochs: 1, fusedKernels }
   try {
-    await client.train()
+    await client.trainAsync()
     await vae.fit(data, options)
     const worker: number[] = []
     const mainThread: number[] = []
     for (let r = 0; r < RUNS; r++) {
       let started = performance.now()
-      const summary = await client.train()
+      const summary = await client.trainAsync()
       worker.push(((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started))
       started = performance.now()
       const result = await vae.fit(data, options)
@@ -154,11 +154,11 @@ async function healthInWorker(backend: BackendName, ms: number): Promise<Health>
   const unsubscribe = client.subscribe(() => {})
   // Start the worker first, so start-up is not counted.
   client.setOptions({ ...REFERENCE, backend, batchSize: BATCH, epochs: 1, data: sprites(4) })
-  await client.train()
+  await client.trainAsync()
   client.setOptions({ ...REFERENCE, backend, batchSize: BATCH, epochs: 10_000, data: sprites(4) })
   const health = await watchMainThread(
     ms,
-    () => void client.train().catch(() => undefined),
+    () => void client.train(),
     async () => {
       await client.stop()
       unsubscribe()

@@ -6,9 +6,9 @@
 import { test } from 'vitest'
 import { commands } from 'vitest/browser'
 import './pageBackends'
-import { SparseCodingClient } from '../../src/client/sparseCodingClient'
+import { SparseCodingClient } from '../../src/client/builtinClients'
 import type { BackendName } from '../../src/core/backend'
-import type { SparseCodingHistoryPoint } from '../../src/core/sparse/engine/sparseCoding'
+import type { SparseCodingHistoryPoint } from '../../src/core/sparse/sparseSpec'
 import { codingThroughput } from '../lassoProblem'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
@@ -23,7 +23,7 @@ async function learning(backend: BackendName, epochs: number, limit?: number) {
   const unsubscribe = client.subscribe(() => {})
   try {
     const started = performance.now()
-    const summary = await client.train()
+    const summary = await client.trainAsync()
     const seconds = (performance.now() - started) / 1000
     const last = summary?.last as SparseCodingHistoryPoint | undefined
     return {

@@ -1,5 +1,6 @@
 /** Training options of the models trained by one Adam optimiser (VAE, autoencoder). Pure TypeScript. */
 import { checkFusedKernelsOption, type FusedKernelsOption } from './kernels/fusedKernelsOption'
+import { optionKeys } from './family/familySpec'
 import { checkPositiveInteger, checkPositiveNumber } from './optionChecks'
 
 /** How to train; may change between calls of `train`. */
@@ -30,3 +31,11 @@ export function resolveAdamTrainOptions(options: AdamTrainOptions): Required<Ada
     fusedKernels: options.fusedKernels ?? true,
   }
 }
+
+/** Every key of {@link AdamTrainOptions}. */
+export const ADAM_TRAIN_KEYS = optionKeys<AdamTrainOptions>()([
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'fusedKernels',
+])

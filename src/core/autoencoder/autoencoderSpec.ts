@@ -5,6 +5,7 @@ import {
   latentActions,
   type AnomalyFacts,
 } from '../family/commonActions'
+import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
 import { defineFamily, optionKeys } from '../family/familySpec'
 import {
   validateAutoencoderModelOptions,
@@ -46,12 +47,7 @@ export const autoencoderSpec = defineFamily<
     'sparsity',
     'seed',
   ]),
-  trainKeys: optionKeys<AutoencoderTrainOptions>()([
-    'epochs',
-    'batchSize',
-    'learningRate',
-    'fusedKernels',
-  ]),
+  trainKeys: ADAM_TRAIN_KEYS,
   validateModel: validateAutoencoderModelOptions,
   validateTrain: validateAutoencoderTrainOptions,
   chart: {

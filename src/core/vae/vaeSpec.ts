@@ -5,6 +5,7 @@ import {
   latentActions,
   type AnomalyFacts,
 } from '../family/commonActions'
+import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
 import { defineFamily, optionKeys } from '../family/familySpec'
 import {
   validateVAEModelOptions,
@@ -44,7 +45,7 @@ export const vaeSpec = defineFamily<
     'beta',
     'seed',
   ]),
-  trainKeys: optionKeys<VAETrainOptions>()(['epochs', 'batchSize', 'learningRate', 'fusedKernels']),
+  trainKeys: ADAM_TRAIN_KEYS,
   validateModel: validateVAEModelOptions,
   validateTrain: validateVAETrainOptions,
   chart: {
