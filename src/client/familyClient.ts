@@ -42,6 +42,11 @@ export function createClientClass<F extends AnyFamilySpec>(spec: F): FamilyClien
       super(spec, options)
       const actions: Record<string, (...args: readonly unknown[]) => Promise<unknown>> = {}
       for (const name of Object.keys(spec.actions)) {
+        if (name in this || name.endsWith('Async')) {
+          throw new Error(
+            `the ${spec.kind} family's action ${JSON.stringify(name)} would hide a member of its client; rename it`,
+          )
+        }
         const rejecting = (...args: readonly unknown[]): Promise<unknown> =>
           this.runAction(name, args)
         actions[name] = (...args) => rejecting(...args).catch(() => undefined)

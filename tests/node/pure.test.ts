@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { optionKeys } from '../../src/core/family/familySpec'
+import {
+  defineAction,
+  defineFamily,
+  optionKeys,
+  type ActionMap,
+} from '../../src/core/family/familySpec'
+import { createClientClass } from '../../src/client/familyClient'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { interpolateLatent, interpolationPath } from '../../src/core/interpolate'
 import { createRandom } from '../../src/core/random'
@@ -220,5 +226,31 @@ describe('family option keys', () => {
     // The built-in families' lists match their option types (checked at compile time) and the
     // client sends exactly these keys.
     expect(vaeSpec.trainKeys).toEqual(['epochs', 'batchSize', 'learningRate', 'fusedKernels'])
+  })
+})
+
+describe('family clients', () => {
+  test("a family's actions become client methods in both forms, and may not hide the client's own members", () => {
+    const family = (actions: ActionMap) =>
+      defineFamily<object, object, { step: number; epoch: number }>()({
+        kind: 'probe',
+        noun: 'probe',
+        modelKeys: [],
+        trainKeys: [],
+        validateModel: () => undefined,
+        validateTrain: () => undefined,
+        chart: { series: [], unit: '' },
+        actions,
+      })
+    const Client = createClientClass(family({ look: defineAction<number>()(() => [] as const) }))
+    const client = new Client() as unknown as Record<string, unknown>
+    expect(typeof client.look).toBe('function')
+    expect(typeof client.lookAsync).toBe('function')
+    for (const name of ['train', 'getSnapshot', 'subscribe', 'actions', 'lookAsync']) {
+      const Clashing = createClientClass(
+        family({ [name]: defineAction<number>()(() => [] as const) }),
+      )
+      expect(() => new Clashing(), name).toThrow(/would hide a member of its client/)
+    }
   })
 })
