@@ -19,6 +19,14 @@ const NO_WORKERS = {
   group: ['**/workers/*'],
   message: 'The worker is reached through the TF-free protocol (src/protocol.ts), never imported.',
 }
+const NO_DATA = {
+  group: ['**/data/*', '**/data'],
+  message: 'The engine takes data as arguments; shipped data sets live above it (src/data).',
+}
+const NO_REACT = {
+  group: ['react', 'react-dom', 'react/*', '**/react/*', '**/components/*'],
+  message: 'The client and the worker know nothing of React.',
+}
 const NO_UI = {
   group: [
     'react',
@@ -61,12 +69,15 @@ export default tseslint.config(
     // latentkit/core's entry re-exports the engine on purpose.
     ignores: ['src/core/**/engine/**', 'src/core/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS, NO_UI] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS, NO_UI, NO_DATA] },
+      ],
     },
   },
   {
     files: ['src/core/**/engine/**', 'src/core/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [NO_WORKERS, NO_UI] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_WORKERS, NO_UI, NO_DATA] }] },
   },
   {
     files: ['src/data/**', 'src/protocol.ts'],
@@ -75,8 +86,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/client/**', 'src/react/**', 'src/index.ts', 'src/dataEntry.ts'],
+    files: ['src/client/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS, NO_REACT] }],
+    },
+  },
+  {
+    files: ['src/react/**', 'src/index.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_TFJS, NO_ENGINE, NO_WORKERS] }] },
+  },
+  {
+    files: ['workers/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_REACT] }] },
   },
   {
     files: ['src/components/**'],

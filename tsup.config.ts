@@ -45,7 +45,12 @@ const builtWorkerPlugin: Plugin = {
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', core: 'src/core/index.ts', data: 'src/data/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      core: 'src/core/index.ts',
+      data: 'src/data/index.ts',
+      worker: 'workers/index.ts',
+    },
     format: ['esm'],
     dts: true,
     sourcemap: true,
@@ -54,7 +59,9 @@ export default defineConfig([
     treeshake: true,
     splitting: true,
     external: ['react', 'react-dom'],
-    esbuildPlugins: [builtWorkerPlugin],
+    // latentkit/worker points TF.js at its WASM binaries, copied beside it (see wasmUrlPlugin).
+    noExternal: [/\.wasm\?url$/],
+    esbuildPlugins: [builtWorkerPlugin, wasmUrlPlugin],
   },
   {
     entry: { 'latentkit.worker': 'workers/latentkit.worker.ts' },

@@ -16,6 +16,7 @@ import {
   type RegisteredEngine,
 } from '../src/core/engine/familyEngine'
 import { BusyError, InvalidInputError, toWireError } from '../src/core/errors'
+import { offersAction, unknownActionError } from '../src/core/family/familySpec'
 import type { TrainingUpdate } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
 import { isBuiltinDataset, loadBuiltinDataset } from '../src/data/builtin'
@@ -94,6 +95,8 @@ export class WorkerHost implements WorkerAPI {
   create(id: string, kind: string, options: object): Promise<ModelInfo> {
     return guarded(async () => {
       const engine = this.registry.get(kind)
+      // Validated at this boundary whatever the engine does; the engine may check more.
+      ;(engine.spec.validateModel as (options: object) => void)(options)
       const model = engine.create(options)
       await this.disposeModel(id)
       const entry: ModelEntry = {
@@ -116,6 +119,7 @@ export class WorkerHost implements WorkerAPI {
   ): Promise<TrainSummary> {
     return guarded(async () => {
       const entry = this.entry(id)
+      ;(entry.engine.spec.validateTrain as (options: object) => void)(options)
       if (entry.training) {
         throw new BusyError(
           'this model is already training; stop() it or wait before training again',
@@ -142,7 +146,8 @@ export class WorkerHost implements WorkerAPI {
             }
           : {}),
       }
-      const run = entry.model.fit(entry.data, options, hooks)
+      const batch = entry.data
+      const run = Promise.resolve().then(() => entry.model.fit(batch, options, hooks))
       entry.training = run
       try {
         const result = await run
@@ -188,14 +193,9 @@ export class WorkerHost implements WorkerAPI {
     return guarded(async () => {
       const entry = this.entry(id)
       const { spec, actions } = entry.engine
-      const run = Object.hasOwn(actions, action) ? actions[action] : undefined
-      if (!run) {
-        const offered = Object.keys(actions)
-        throw new InvalidInputError(
-          `a ${spec.noun} has no action ${JSON.stringify(action)}; it offers ${offered.join(', ')}`,
-          { family: spec.kind, action, offers: offered.join(', ') },
-        )
-      }
+      // Only what the spec declares is served: an engine cannot add endpoints the client lacks.
+      const run = offersAction(spec, action) ? actions[action] : undefined
+      if (!run) throw unknownActionError(spec, action)
       const result = await run({ model: entry.model, data: entry.data }, ...args)
       const reply: ActionReply = { result, model: this.info(entry) }
       return Comlink.transfer(reply, transferablesOf(result))

@@ -3,7 +3,9 @@
  * action of the family, each with its rejecting `…Async` twin.
  */
 import type { ActionsOf, AnyFamilySpec, ArgsOf, ResultOf } from '../core/family/familySpec'
-import { ModelClient, type ClientOptions } from './modelClient'
+import { InvalidInputError } from '../core/errors'
+import { ModelClient, TRAINING_ACTION_NAMES, type ClientOptions } from './modelClient'
+import { Subscribable } from './subscribable'
 
 /**
  * A family's actions as methods. The plain form resolves with the result, or `undefined` when the
@@ -32,8 +34,34 @@ export type FamilyClientClass<F extends AnyFamilySpec> = new (
   options?: ClientOptions<F>,
 ) => FamilyClient<F>
 
-/** The client class of the family `spec`. */
+/** Members of a client or of a hook's result that an action's name (or its `…Async` twin) would hide. */
+const RESERVED_NAMES = new Set<string>([
+  ...Object.getOwnPropertyNames(Subscribable.prototype),
+  ...Object.getOwnPropertyNames(ModelClient.prototype),
+  ...TRAINING_ACTION_NAMES,
+  ...['spec', 'actions', 'trainingActions', 'options', 'listeners'],
+  ...['status', 'backend', 'progress', 'history', 'error', 'model', 'modelVersion'],
+  ...['family', 'latentDim', 'imageShape'],
+])
+
+/** Throws `INVALID_INPUT` when one of the family's action names would hide a member. */
+function checkActionNames(spec: AnyFamilySpec): void {
+  for (const name of Object.keys(spec.actions)) {
+    if (RESERVED_NAMES.has(name) || name.endsWith('Async')) {
+      throw new InvalidInputError(
+        `the ${spec.kind} family's action ${JSON.stringify(name)} would hide a member of its client or hook; rename it`,
+        { family: spec.kind, action: name },
+      )
+    }
+  }
+}
+
+/**
+ * The client class of the family `spec`. Throws `INVALID_INPUT` when an action's name would hide a
+ * member of the client or of the hook's result (`train`, `history`, a name ending in `Async`, …).
+ */
 export function createClientClass<F extends AnyFamilySpec>(spec: F): FamilyClientClass<F> {
+  checkActionNames(spec)
   class Client extends ModelClient<F> {
     /** Every action of the family, bound, in both forms (stable identities for React). */
     readonly actions: Readonly<Record<string, (...args: readonly unknown[]) => Promise<unknown>>>
@@ -42,11 +70,6 @@ export function createClientClass<F extends AnyFamilySpec>(spec: F): FamilyClien
       super(spec, options)
       const actions: Record<string, (...args: readonly unknown[]) => Promise<unknown>> = {}
       for (const name of Object.keys(spec.actions)) {
-        if (name in this || name.endsWith('Async')) {
-          throw new Error(
-            `the ${spec.kind} family's action ${JSON.stringify(name)} would hide a member of its client; rename it`,
-          )
-        }
         const rejecting = (...args: readonly unknown[]): Promise<unknown> =>
           this.runAction(name, args)
         actions[name] = (...args) => rejecting(...args).catch(() => undefined)

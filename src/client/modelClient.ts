@@ -17,14 +17,16 @@ import {
   fromWireError,
   type LatentkitError,
 } from '../core/errors'
-import type {
-  ActionContext,
-  AnyActionSpec,
-  AnyFamilySpec,
-  FactsOf,
-  ModelOptionsOf,
-  PointOf,
-  TrainOptionsOf,
+import {
+  offersAction,
+  unknownActionError,
+  type ActionContext,
+  type AnyActionSpec,
+  type AnyFamilySpec,
+  type FactsOf,
+  type ModelOptionsOf,
+  type PointOf,
+  type TrainOptionsOf,
 } from '../core/family/familySpec'
 import { isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
 import type { ModelInfo, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
@@ -100,6 +102,9 @@ export function pickDefined<T extends object, K extends keyof T>(
   for (const key of keys) if (options[key] !== undefined) picked[key] = options[key]
   return picked
 }
+
+/** The training actions every client and hook has (each with its `…Async` twin). */
+export const TRAINING_ACTION_NAMES = ['train', 'pause', 'resume', 'stop', 'reset'] as const
 
 const DATA_KEY_NONE = Symbol('none')
 const ignore = (): undefined => undefined
@@ -433,13 +438,10 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
    * runs it in the worker, puts the model's new facts in the state. Errors go to `error` and reject.
    */
   protected async runAction(name: string, args: readonly unknown[]): Promise<unknown> {
+    const generation = this.generation
     try {
-      const action = this.spec.actions[name] as AnyActionSpec | undefined
-      if (!action) {
-        throw new InvalidInputError(
-          `a ${this.spec.noun} has no action ${JSON.stringify(name)}; it offers ${Object.keys(this.spec.actions).join(', ')}`,
-        )
-      }
+      if (!offersAction(this.spec, name)) throw unknownActionError(this.spec, name)
+      const action = this.spec.actions[name] as AnyActionSpec
       if (
         !this.lease ||
         !this.modelId ||
@@ -459,12 +461,17 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       }
       const wire = prepare(context, ...args)
       const reply = await this.lease.api.call(this.modelId, name, wire)
+      if (generation !== this.generation) {
+        throw new CancelledError(`the model was replaced while ${name} ran; its result was dropped`)
+      }
       this.dispatch({ type: 'succeeded' })
       if (JSON.stringify(reply.model) !== JSON.stringify(this.state.model)) {
         this.dispatch({ type: 'modelInfo', model: reply.model as FamilyModelInfo<F> })
       }
       return reply.result
     } catch (error) {
+      // A reply about a model that was replaced meanwhile says nothing about the new one.
+      if (generation !== this.generation) throw fromWireError(error)
       throw this.fail(error)
     }
   }

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { ImageShape } from '../core/dataset'
 import type { AnyFamilySpec, FactsOf } from '../core/family/familySpec'
+import { BASE_INFO_KEYS } from '../core/family/modelInfo'
 import type { ClientActions, FamilyClient, FamilyClientClass } from '../client/familyClient'
 import type {
   ClientOptions,
@@ -36,7 +37,6 @@ export type UseExtra<F extends AnyFamilySpec, Extra> = (
   client: FamilyClient<F>,
 ) => Extra
 
-const BASE_INFO_KEYS = new Set(['kind', 'trainedSteps', 'trainedEpochs', 'imageShape', 'latentDim'])
 const noExtra = (): undefined => undefined
 
 /**
@@ -60,8 +60,8 @@ export function createModelHook<F extends AnyFamilySpec, Extra extends object = 
         if (!BASE_INFO_KEYS.has(key)) facts[key] = value
       }
       return {
-        ...state,
         ...facts,
+        ...state,
         family: client.spec.kind,
         latentDim: state.model?.latentDim,
         imageShape: state.model?.imageShape,

@@ -96,6 +96,51 @@ describe('the built package', () => {
     expect(JSON.parse(last)).toEqual({ steps: 8, shape: [3, 8, 8, 1], tensors: 0 })
   })
 
+  test("latentkit/worker serves the built-in families and a package user's own, in plain Node", () => {
+    const dist = (file: string) => new URL(`../../dist/${file}`, import.meta.url).href
+    const script = `
+      import '@tensorflow/tfjs-backend-cpu'
+      import { WorkerHost, startWorker } from '${dist('worker.js')}'
+      import { BUILTIN_ENGINES, defineAction, defineEngine, defineFamily } from '${dist('core.js')}'
+      // A family of the user's: counts the images it was trained on.
+      const spec = defineFamily()({
+        kind: 'counter', noun: 'counter', modelKeys: [], trainKeys: [],
+        validateModel: () => {}, validateTrain: () => {},
+        chart: { series: [{ key: 'seen', label: 'seen' }], unit: 'images' },
+        actions: { seen: defineAction()(() => []) },
+      })
+      class Counter {
+        trainedSteps = 0; trainedEpochs = 0; imageShape = undefined; seen = 0
+        async fit(data) { this.seen += data.shape[0]; this.trainedSteps += 1; this.trainedEpochs += 1; return { steps: 1, stopped: false, last: undefined } }
+        reset() {} dispose() {}
+      }
+      const counter = defineEngine(spec, {
+        create: () => new Counter(), facts: () => ({ latentDim: undefined }),
+        actions: { seen: ({ model }) => model.seen },
+      })
+      const host = new WorkerHost([...BUILTIN_ENGINES, counter])
+      await host.init('cpu')
+      await host.create('v', 'vae', { hiddenUnits: [8], latentDim: 2 })
+      const vae = await host.train('v', { name: 'digits', limit: 64 }, { epochs: 1, batchSize: 32 })
+      await host.create('c', 'counter', {})
+      await host.train('c', { name: 'digits', limit: 10 }, {})
+      const seen = await host.call('c', 'seen', [])
+      console.log(JSON.stringify({ families: await host.families(), vaeSteps: vae.steps, seen: seen.result, start: typeof startWorker }))
+    `
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url),
+      encoding: 'utf8',
+    })
+    expect(run.stderr).not.toMatch(/Error/)
+    const last = run.stdout.trim().split('\n').at(-1) ?? ''
+    expect(JSON.parse(last)).toEqual({
+      families: ['vae', 'gan', 'sparse', 'autoencoder', 'counter'],
+      vaeSteps: 2,
+      seen: 10,
+      start: 'function',
+    })
+  })
+
   test('a Vite app importing it bundles the worker and WASM, and its main chunk holds no TF.js module', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-consumer-'))
     const built = await buildConsumerApp(out)

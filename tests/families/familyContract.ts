@@ -98,7 +98,7 @@ export function familyContract(cases: readonly FamilyCase[]): void {
         const refused = await api.call('m', 'teleport', []).catch(fromWireError)
         expect(refused).toMatchObject({
           code: 'INVALID_INPUT',
-          message: `a ${spec.noun} has no action "teleport"; it offers ${Object.keys(spec.actions).join(', ')}`,
+          message: `this ${spec.noun} has no action "teleport"; it offers ${Object.keys(spec.actions).join(', ')}`,
           details: { family: spec.kind, action: 'teleport' },
         })
         // Inherited object members are not actions either.

@@ -148,7 +148,7 @@ describe('WorkerHost over Comlink', () => {
     expect(refused).toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining(
-        'a sparse coding model has no action "sample"; it offers encode, reconstruct, denoise, dictionary',
+        'this sparse coding model has no action "sample"; it offers encode, reconstruct, denoise, readDictionary',
       ),
       details: { family: 'sparse', action: 'sample' },
     })

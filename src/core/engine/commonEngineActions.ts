@@ -32,7 +32,9 @@ export interface AnomalyModel {
   readonly anomaly: AnomalyScorer
 }
 
-const images = (input: ImageBatch): ImageBatch => toImageBatch(input, { name: 'images' })
+/** Images that crossed the worker boundary, checked again (they may come from any caller). */
+export const engineImages = (input: ImageBatch): ImageBatch =>
+  toImageBatch(input, { name: 'images' })
 
 /** `sample`, `decode` and `interpolate`. */
 export const generativeEngineActions = {
@@ -54,21 +56,21 @@ export const generativeEngineActions = {
 /** `encode` and `reconstruct`. */
 export const latentEngineActions = {
   encode: ({ model }: EngineActionContext<LatentCoder>, input: ImageBatch) =>
-    model.encode(images(input)),
+    model.encode(engineImages(input)),
   reconstruct: ({ model }: EngineActionContext<LatentCoder>, input: ImageBatch) =>
-    model.reconstruct(images(input)),
+    model.reconstruct(engineImages(input)),
 }
 
 /** `score`, `calibrate` and `setThreshold`. */
 export const anomalyEngineActions = {
   score: ({ model }: EngineActionContext<AnomalyModel>, input: ImageBatch, options: ScoreOptions) =>
-    model.anomaly.score(images(input), options),
+    model.anomaly.score(engineImages(input), options),
   calibrate: async (
     { model, data }: EngineActionContext<AnomalyModel>,
     input: ImageBatch | undefined,
     options: CalibrateOptions,
   ): Promise<number | undefined> => {
-    const normal = input ? images(input) : data
+    const normal = input ? engineImages(input) : data
     if (!normal) {
       throw new InvalidInputError('no data to calibrate on; train first or pass normal images')
     }

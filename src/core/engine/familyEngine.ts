@@ -39,7 +39,11 @@ export interface EngineActionContext<Model> {
   readonly data: ImageBatch | undefined
 }
 
-/** The engine side of each of a family's actions: wire arguments in, plain data out. */
+/**
+ * The engine side of each of a family's actions: wire arguments in, plain data out. Every typed
+ * array in a result is transferred to the main thread (its buffer is detached here), so a result must
+ * own its arrays: return copies, never views of state the model keeps.
+ */
 export type EngineActions<F, Model> = {
   readonly [K in keyof ActionsOf<F>]: (
     context: EngineActionContext<Model>,

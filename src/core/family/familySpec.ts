@@ -4,6 +4,7 @@
  * and is registered in the worker. Pure TypeScript.
  */
 import type { DataInput, ImageBatch } from '../dataset'
+import { InvalidInputError } from '../errors'
 import type { ModelInfo, NoFacts } from './modelInfo'
 
 /** What every history point has: a global step and its epoch, both from 1. */
@@ -102,7 +103,7 @@ export interface FamilySpec<
 > {
   /** Registered name, unique in a worker, e.g. `'vae'`. */
   readonly kind: Kind
-  /** A human noun for messages, with its article's sound in mind: `'VAE'`, `'sparse coding model'`. */
+  /** A human noun for messages (`this VAE has no action …`): `'VAE'`, `'sparse coding model'`. */
   readonly noun: string
   /** Options that define the model: changing one starts a fresh model. */
   readonly modelKeys: readonly (keyof ModelOptions & string)[]
@@ -137,6 +138,20 @@ export function defineFamily<
   return <const Kind extends string, Actions extends ActionMap>(
     spec: FamilySpec<Kind, ModelOptions, TrainOptions, Point, Facts, Actions>,
   ) => spec
+}
+
+/** The typed error for an action `family` does not offer: it names the family and what it offers. */
+export function unknownActionError(family: AnyFamilySpec, action: string): InvalidInputError {
+  const offers = Object.keys(family.actions).join(', ')
+  return new InvalidInputError(
+    `this ${family.noun} has no action ${JSON.stringify(action)}; it offers ${offers}`,
+    { family: family.kind, action, offers },
+  )
+}
+
+/** True when `action` is one of the family's own actions (not an inherited object member). */
+export function offersAction(family: AnyFamilySpec, action: string): boolean {
+  return Object.hasOwn(family.actions, action)
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- `infer` positions of the extractors below */

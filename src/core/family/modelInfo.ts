@@ -24,6 +24,15 @@ export type BaseModelInfo = {
   readonly latentDim: number | undefined
 }
 
+/** The keys of {@link BaseModelInfo}: everything else in a model's info is its family's facts. */
+export const BASE_INFO_KEYS: ReadonlySet<string> = new Set<keyof BaseModelInfo>([
+  'kind',
+  'trainedSteps',
+  'trainedEpochs',
+  'imageShape',
+  'latentDim',
+])
+
 /** No family-specific facts. */
 export type NoFacts = Readonly<Record<never, never>>
 

@@ -1,12 +1,12 @@
 /** The sparse coding family's engine: registered in the worker with one line. */
-import { toImageBatch, type ImageBatch } from '../../dataset'
+import type { ImageBatch } from '../../dataset'
+import { engineImages as images } from '../../engine/commonEngineActions'
 import { defineEngine, type EngineActionContext } from '../../engine/familyEngine'
 import type { SparseEncodeOptions } from '../sparseOptions'
 import { sparseCodingSpec } from '../sparseSpec'
 import { SparseCoding } from './sparseCoding'
 
 type Context = EngineActionContext<SparseCoding>
-const images = (input: ImageBatch): ImageBatch => toImageBatch(input, { name: 'images' })
 
 /** Makes, describes and runs sparse coding models. */
 export const sparseCodingEngine = defineEngine(sparseCodingSpec, {
