@@ -43,13 +43,13 @@ describe('the real worker', () => {
       await api.create('b', 'vae', { seed: 1 })
       await api.train('b', { name: 'digits', limit: 64 }, { epochs: 1 })
       const input = new Float32Array(64).fill(0.3)
-      await act<LatentBatch>(
-        api,
+      const encoded = await api.call(
         'b',
         'encode',
-        Comlink.transfer({ data: input, shape: [1, 8, 8, 1] as const }, [input.buffer]),
+        Comlink.transfer([{ data: input, shape: [1, 8, 8, 1] as const }], [input.buffer]),
       )
       expect(input.byteLength).toBe(0)
+      expect((encoded.result as LatentBatch).shape).toEqual([1, 8])
       const error = await act<ImageBatch>(api, 'b', 'decode', new Float32Array(3)).catch(
         (e: unknown) => fromWireError(e),
       )
