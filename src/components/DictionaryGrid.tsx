@@ -3,6 +3,7 @@ import { interpolateRdBu } from 'd3-scale-chromatic'
 import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
+import { EmptyState } from './EmptyState'
 import { classNames } from './composeProps'
 import { signedToRGBA } from './divergingPixels'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
@@ -130,14 +131,14 @@ export function DictionaryGrid({
 
   if (!dictionary || !shown || !layout) {
     return (
-      <div
-        role="status"
+      <EmptyState
+        block="lk-dictionary-grid"
+        renderEmpty={renderEmpty}
+        fallback="No dictionary yet: train the model to see its atoms."
         {...rest}
-        className={classNames('lk-dictionary-grid', 'lk-dictionary-grid--empty', className)}
+        className={className}
         style={style}
-      >
-        {renderEmpty ? renderEmpty() : 'No dictionary yet: train the model to see its atoms.'}
-      </div>
+      />
     )
   }
 

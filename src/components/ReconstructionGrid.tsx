@@ -1,7 +1,8 @@
 'use client'
 import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
 import type { DataInput, ImageBatch } from '../core/dataset'
-import { classNames, mergeStyle } from './composeProps'
+import { EmptyState } from './EmptyState'
+import { classNames, gridCanvasStyle } from './composeProps'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { isTrained, type ActionResult } from './modelHandle'
@@ -124,14 +125,14 @@ export function ReconstructionGrid({
 
   if (!pairs || !layout) {
     return (
-      <div
-        role="status"
+      <EmptyState
+        block="lk-reconstruction-grid"
+        renderEmpty={renderEmpty}
+        fallback="No reconstructions yet: train the model."
         {...rest}
-        className={classNames('lk-reconstruction-grid', 'lk-reconstruction-grid--empty', className)}
+        className={className}
         style={style}
-      >
-        {renderEmpty ? renderEmpty() : 'No reconstructions yet: train the model.'}
-      </div>
+      />
     )
   }
   return (
@@ -144,11 +145,7 @@ export function ReconstructionGrid({
       width={layout.width}
       height={layout.height}
       className={classNames('lk-reconstruction-grid', className)}
-      style={mergeStyle(
-        { imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' },
-        style,
-        ['imageRendering'],
-      )}
+      style={gridCanvasStyle(pixelated, style)}
     />
   )
 }

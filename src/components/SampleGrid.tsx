@@ -1,7 +1,8 @@
 'use client'
 import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
-import { classNames, composeHandlers, mergeStyle } from './composeProps'
+import { EmptyState } from './EmptyState'
+import { classNames, composeHandlers, gridCanvasStyle } from './composeProps'
 import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
 import { gridLayout, type ImageColorMap } from './imagePixels'
 import { useGridSelection } from './useGridSelection'
@@ -88,16 +89,16 @@ export function SampleGrid({
 
   if (!shown || !layout) {
     return (
-      <div
-        role="status"
+      <EmptyState
+        block="lk-sample-grid"
+        renderEmpty={renderEmpty}
+        fallback="No samples yet: train the model to see what it generates."
         {...rest}
-        className={classNames('lk-sample-grid', 'lk-sample-grid--empty', className)}
+        className={className}
         style={style}
         onClick={onClick}
         onKeyDown={onKeyDown}
-      >
-        {renderEmpty ? renderEmpty() : 'No samples yet: train the model to see what it generates.'}
-      </div>
+      />
     )
   }
 
@@ -117,11 +118,7 @@ export function SampleGrid({
       width={layout.width}
       height={layout.height}
       className={classNames('lk-sample-grid', className)}
-      style={mergeStyle(
-        { imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' },
-        style,
-        ['imageRendering'],
-      )}
+      style={gridCanvasStyle(pixelated, style)}
       onClick={composeHandlers(handleClick, onClick)}
       onKeyDown={composeHandlers(handleKeyDown, onKeyDown)}
     />

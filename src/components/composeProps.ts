@@ -43,6 +43,16 @@ export function mergeStyle(
   return merged as CSSProperties
 }
 
+/** A grid canvas's style: `pixelated` owns `imageRendering`, the canvas shrinks to its container. */
+export function gridCanvasStyle(
+  pixelated: boolean,
+  user: CSSProperties | undefined,
+): CSSProperties | undefined {
+  return mergeStyle({ imageRendering: pixelated ? 'pixelated' : 'auto', maxWidth: '100%' }, user, [
+    'imageRendering',
+  ])
+}
+
 /** Hides an element visually but keeps it for screen readers. */
 export const VISUALLY_HIDDEN: CSSProperties = {
   position: 'absolute',

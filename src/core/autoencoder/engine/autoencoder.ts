@@ -131,22 +131,19 @@ export class Autoencoder extends TrainableModel<
           gatherRows(clean, data.data, indices, size)
           const input = this.corrupt(clean)
           if (fused) return fused.step(variables, { input, clean }, train.learningRate)
-          const terms = tf.tidy(() => {
-            const target = tf.tensor2d(clean, [indices.length, size])
-            const seen = input === clean ? target : tf.tensor2d(input, [indices.length, size])
-            const { terms: loss, gradients } = network.lossAndGradients(seen, target)
-            applyGradientList(this.adam.get(train.learningRate), variables, gradients)
-            return tf.stack([loss.total, loss.reconstruction, loss.codeL1])
-          })
-          const [loss = NaN, reconstruction = NaN, codeL1 = NaN] = await terms.data()
-          terms.dispose()
+          const [loss = NaN, reconstruction = NaN, codeL1 = NaN] = await this.adam.step(
+            train.learningRate,
+            variables,
+            () => {
+              const target = tf.tensor2d(clean, [indices.length, size])
+              const seen = input === clean ? target : tf.tensor2d(input, [indices.length, size])
+              const { terms, gradients } = network.lossAndGradients(seen, target)
+              return { terms: [terms.total, terms.reconstruction, terms.codeL1], gradients }
+            },
+          )
           return { loss, reconstruction, codeL1 }
         },
-        kernels: fused ? `wasm-${fused.build}` : 'tfjs',
-        diverged: (values, step, epoch) => {
-          fused?.resetOptimizer()
-          return this.adam.diverged(values.loss, step, epoch, train.learningRate)
-        },
+        ...this.adam.loopParts(fused, train.learningRate),
       },
       hooks,
     )

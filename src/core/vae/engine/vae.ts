@@ -126,25 +126,20 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
                 train.learningRate,
               )
             }
-            const terms = tf.tidy(() => {
-              const x = tf.gather(
-                all as tf.Tensor2D,
-                tf.tensor1d(Int32Array.from(indices), 'int32'),
-              )
-              const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
-              const { terms: loss, gradients } = network.lossAndGradients(x as tf.Tensor2D, eps)
-              applyGradientList(this.adam.get(train.learningRate), variables, gradients)
-              return tf.stack([loss.total, loss.reconstruction, loss.kl])
-            })
-            const [loss = NaN, reconstruction = NaN, kl = NaN] = await terms.data()
-            terms.dispose()
+            const [loss = NaN, reconstruction = NaN, kl = NaN] = await this.adam.step(
+              train.learningRate,
+              variables,
+              () => {
+                const rows = tf.tensor1d(Int32Array.from(indices), 'int32')
+                const x = tf.gather(all as tf.Tensor2D, rows) as tf.Tensor2D
+                const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
+                const { terms, gradients } = network.lossAndGradients(x, eps)
+                return { terms: [terms.total, terms.reconstruction, terms.kl], gradients }
+              },
+            )
             return { loss, reconstruction, kl }
           },
-          kernels: fused ? `wasm-${fused.build}` : 'tfjs',
-          diverged: (values, step, epoch) => {
-            fused?.resetOptimizer()
-            return this.adam.diverged(values.loss, step, epoch, train.learningRate)
-          },
+          ...this.adam.loopParts(fused, train.learningRate),
         },
         hooks,
       )
