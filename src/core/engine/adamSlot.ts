@@ -43,7 +43,10 @@ export class AdamSlot {
   async step(
     learningRate: number,
     variables: readonly tf.Variable[],
-    compute: () => { readonly terms: readonly tf.Scalar[]; readonly gradients: readonly tf.Tensor[] },
+    compute: () => {
+      readonly terms: readonly tf.Scalar[]
+      readonly gradients: readonly tf.Tensor[]
+    },
   ): Promise<Float32Array> {
     const read = tf.tidy(() => {
       const { terms, gradients } = compute()

@@ -11,7 +11,7 @@ import {
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
-import { applyGradientList, runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import { runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
