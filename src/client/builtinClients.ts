@@ -7,28 +7,28 @@ import { createClientClass, type FamilyClient } from './familyClient'
 import type { ClientOptions } from './modelClient'
 
 /** A VAE living in the shared worker, seen from the main thread. */
-export const VAEClient = createClientClass(vaeSpec)
+export const VAEClient = /* @__PURE__ */ createClientClass(vaeSpec)
 /** A VAE client. */
 export type VAEClient = FamilyClient<typeof vaeSpec>
 /** Options of a VAE client (and of `useVAE`). */
 export type VAEClientOptions = ClientOptions<typeof vaeSpec>
 
 /** A GAN living in the shared worker, seen from the main thread. */
-export const GANClient = createClientClass(ganSpec)
+export const GANClient = /* @__PURE__ */ createClientClass(ganSpec)
 /** A GAN client. */
 export type GANClient = FamilyClient<typeof ganSpec>
 /** Options of a GAN client (and of `useGAN`). */
 export type GANClientOptions = ClientOptions<typeof ganSpec>
 
 /** A sparse coding model living in the shared worker, seen from the main thread. */
-export const SparseCodingClient = createClientClass(sparseCodingSpec)
+export const SparseCodingClient = /* @__PURE__ */ createClientClass(sparseCodingSpec)
 /** A sparse coding client. */
 export type SparseCodingClient = FamilyClient<typeof sparseCodingSpec>
 /** Options of a sparse coding client (and of `useSparseCoding`). */
 export type SparseCodingClientOptions = ClientOptions<typeof sparseCodingSpec>
 
 /** An autoencoder living in the shared worker, seen from the main thread. */
-export const AutoencoderClient = createClientClass(autoencoderSpec)
+export const AutoencoderClient = /* @__PURE__ */ createClientClass(autoencoderSpec)
 /** An autoencoder client. */
 export type AutoencoderClient = FamilyClient<typeof autoencoderSpec>
 /** Options of an autoencoder client (and of `useAutoencoder`). */

@@ -33,7 +33,7 @@ export function resolveAdamTrainOptions(options: AdamTrainOptions): Required<Ada
 }
 
 /** Every key of {@link AdamTrainOptions}. */
-export const ADAM_TRAIN_KEYS = optionKeys<AdamTrainOptions>()([
+export const ADAM_TRAIN_KEYS = /* @__PURE__ */ optionKeys<AdamTrainOptions>()([
   'epochs',
   'batchSize',
   'learningRate',

@@ -29,4 +29,4 @@ export type UseAutoencoderResult = ModelHookResult<typeof autoencoderSpec>
  * ```
  */
 export const useAutoencoder: (options?: UseAutoencoderOptions) => UseAutoencoderResult =
-  createModelHook(AutoencoderClient)
+  /* @__PURE__ */ createModelHook(AutoencoderClient)

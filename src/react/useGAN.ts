@@ -31,7 +31,7 @@ export type UseGANResult = ModelHookResult<typeof ganSpec> & {
  * return <GANPlane model={gan} data={ring} />
  * ```
  */
-export const useGAN: (options?: UseGANOptions) => UseGANResult = createModelHook(
+export const useGAN: (options?: UseGANOptions) => UseGANResult = /* @__PURE__ */ createModelHook(
   GANClient,
   function useHealth(state) {
     return useMemo(() => ({ health: ganHealth(state.history) }), [state.history])

@@ -35,7 +35,7 @@ export type UseSparseCodingResult = ModelHookResult<typeof sparseCodingSpec> & {
  * return <DictionaryGrid dictionary={sc.dictionary} sort="usage" />
  * ```
  */
-export const useSparseCoding = createModelHook(
+export const useSparseCoding = /* @__PURE__ */ createModelHook(
   SparseCodingClient,
   function useDictionary(state, client) {
     const trained = state.model !== undefined && state.model.trainedSteps > 0

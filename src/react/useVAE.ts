@@ -25,4 +25,5 @@ export type UseVAEResult = ModelHookResult<typeof vaeSpec>
  * return <SampleGrid model={vae} rows={4} columns={8} />
  * ```
  */
-export const useVAE: (options?: UseVAEOptions) => UseVAEResult = createModelHook(VAEClient)
+export const useVAE: (options?: UseVAEOptions) => UseVAEResult =
+  /* @__PURE__ */ createModelHook(VAEClient)

@@ -141,6 +141,38 @@ describe('the built package', () => {
     })
   })
 
+  test('an app that uses one family bundles only that family: the others shake out', async () => {
+    const { build } = await import('esbuild')
+    const bundled = await build({
+      stdin: {
+        contents: "export { useVAE, SampleGrid } from './dist/index.js'",
+        resolveDir: new URL('../..', import.meta.url).pathname,
+        loader: 'js',
+      },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      external: ['react', 'react-dom', 'react/jsx-runtime'],
+      logLevel: 'error',
+      plugins: [
+        {
+          name: 'worker-url',
+          setup: (b) =>
+            b.onResolve({ filter: /latentkit\.worker\.js$/ }, (a) => ({
+              path: a.path,
+              external: true,
+            })),
+        },
+      ],
+    })
+    const code = new TextDecoder().decode(bundled.outputFiles[0]?.contents)
+    expect(code).toContain('observationNoise') // the VAE's own option keys
+    for (const other of ['discriminatorLearningRate', 'sparse coding model', 'corruptionLevel']) {
+      expect(code, other).not.toContain(other)
+    }
+  })
+
   test('a Vite app importing it bundles the worker and WASM, and its main chunk holds no TF.js module', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-consumer-'))
     const built = await buildConsumerApp(out)

@@ -1,8 +1,11 @@
 /** The autoencoder family's TF-free half: options, history, chart and actions. */
 import {
-  anomalyActions,
-  generativeActions,
-  latentActions,
+  calibrateAction,
+  decodeAction,
+  encodeAction,
+  reconstructAction,
+  scoreAction,
+  setThresholdAction,
   type AnomalyFacts,
 } from '../family/commonActions'
 import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
@@ -29,7 +32,7 @@ export interface AutoencoderHistoryPoint {
 }
 
 /** The autoencoder family (plain, denoising, sparse, linear; dense or convolutional). */
-export const autoencoderSpec = defineFamily<
+export const autoencoderSpec = /* @__PURE__ */ defineFamily<
   AutoencoderModelOptions,
   AutoencoderTrainOptions,
   AutoencoderHistoryPoint,
@@ -37,7 +40,7 @@ export const autoencoderSpec = defineFamily<
 >()({
   kind: 'autoencoder',
   noun: 'autoencoder',
-  modelKeys: optionKeys<AutoencoderModelOptions>()([
+  modelKeys: /* @__PURE__ */ optionKeys<AutoencoderModelOptions>()([
     'kind',
     'architecture',
     'codeSize',
@@ -58,9 +61,17 @@ export const autoencoderSpec = defineFamily<
     unit: 'squared error per image',
   },
   actions: {
-    ...latentActions,
+    /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
+    encode: encodeAction,
+    /** `images` through the encoder and the decoder (no noise). */
+    reconstruct: reconstructAction,
     /** Images decoded from codes, `[n, codeSize]`. */
-    decode: generativeActions.decode,
-    ...anomalyActions,
+    decode: decodeAction,
+    /** Anomaly scores, error maps and (once calibrated) flags of `images`. */
+    score: scoreAction,
+    /** Sets the threshold to a percentile of normal images' scores (default: the training data). */
+    calibrate: calibrateAction,
+    /** Sets the threshold by hand. */
+    setThreshold: setThresholdAction,
   },
 })

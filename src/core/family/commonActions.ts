@@ -43,65 +43,85 @@ export interface ClientCalibrateOptions extends CalibrateOptions {
   readonly data?: DataInput
 }
 
+/** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
+export const sampleAction = /* @__PURE__ */ defineAction<ImageBatch>()(
+  (_, n: number, options: ClientSampleOptions = {}) => [n, options.seed] as const,
+)
+
+/** Images decoded from latent vectors, `[n, latentDim]`. */
+export const decodeAction = /* @__PURE__ */ defineAction<ImageBatch>()(
+  (_, latents: LatentInput) => [latentPayload(latents)] as const,
+)
+
+/** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
+export const interpolateAction = /* @__PURE__ */ defineAction<ImageBatch>()(
+  (
+    _,
+    a: Float32Array | readonly number[],
+    b: Float32Array | readonly number[],
+    steps: number,
+    options: ClientInterpolateOptions = {},
+  ) => [Float32Array.from(a), Float32Array.from(b), steps, options.method ?? 'linear'] as const,
+)
+
 /** Sampling and walking the latent space of a generative model. */
 export const generativeActions = {
-  /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
-  sample: defineAction<ImageBatch>()(
-    (_, n: number, options: ClientSampleOptions = {}) => [n, options.seed] as const,
-  ),
-  /** Images decoded from latent vectors, `[n, latentDim]`. */
-  decode: defineAction<ImageBatch>()(
-    (_, latents: LatentInput) => [latentPayload(latents)] as const,
-  ),
-  /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
-  interpolate: defineAction<ImageBatch>()(
-    (
-      _,
-      a: Float32Array | readonly number[],
-      b: Float32Array | readonly number[],
-      steps: number,
-      options: ClientInterpolateOptions = {},
-    ) => [Float32Array.from(a), Float32Array.from(b), steps, options.method ?? 'linear'] as const,
-  ),
+  sample: sampleAction,
+  decode: decodeAction,
+  interpolate: interpolateAction,
 }
 
+/** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
+export const encodeAction = /* @__PURE__ */ defineAction<LatentBatch>()(
+  (context, images: DataInput) => [context.images(images)] as const,
+)
+
+/** `images` through the encoder and the decoder (no noise). */
+export const reconstructAction = /* @__PURE__ */ defineAction<ImageBatch>()(
+  (context, images: DataInput) => [context.images(images)] as const,
+)
+
 /** Encoding images to latents and rebuilding them. */
-export const latentActions = {
-  /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
-  encode: defineAction<LatentBatch>()(
-    (context, images: DataInput) => [context.images(images)] as const,
-  ),
-  /** `images` through the encoder and the decoder (no noise). */
-  reconstruct: defineAction<ImageBatch>()(
-    (context, images: DataInput) => [context.images(images)] as const,
-  ),
-}
+export const latentActions = { encode: encodeAction, reconstruct: reconstructAction }
+
+/**
+ * Scores `images`: per-pixel error maps under the model's likelihood (smoothed), one score per
+ * image and, once calibrated, which are above the threshold.
+ */
+export const scoreAction = /* @__PURE__ */ defineAction<AnomalyScores>()((
+  context,
+  images: DataInput,
+  options: ScoreOptions = {},
+) => {
+  resolveScoreOptions(options)
+  return [context.images(images), options] as const
+})
+
+/**
+ * Sets the threshold to a percentile (default the 99th) of the scores of normal images — by default
+ * the training data — and resolves with it.
+ */
+export const calibrateAction = /* @__PURE__ */ defineAction<number | undefined>()((
+  context,
+  options: ClientCalibrateOptions = {},
+) => {
+  const { data, ...rest } = options
+  checkPercentile(rest.percentile ?? 99)
+  resolveScoreOptions(rest)
+  return [data === undefined ? undefined : context.images(data), rest] as const
+})
+
+/** Sets the threshold by hand: a finite number ≥ 0 (`INVALID_OPTION` otherwise). */
+export const setThresholdAction = /* @__PURE__ */ defineAction<void>()((_, value: number) => {
+  checkThreshold(value)
+  return [value] as const
+})
 
 /** Anomaly detection by reconstruction error. */
 export const anomalyActions = {
-  /**
-   * Scores `images`: per-pixel error maps under the model's likelihood (smoothed), one score per
-   * image and, once calibrated, which are above the threshold.
-   */
-  score: defineAction<AnomalyScores>()((context, images: DataInput, options: ScoreOptions = {}) => {
-    resolveScoreOptions(options)
-    return [context.images(images), options] as const
-  }),
-  /**
-   * Sets the threshold to a percentile (default the 99th) of the scores of normal images — by default
-   * the training data — and resolves with it.
-   */
-  calibrate: defineAction<number | undefined>()((context, options: ClientCalibrateOptions = {}) => {
-    const { data, ...rest } = options
-    checkPercentile(rest.percentile ?? 99)
-    resolveScoreOptions(rest)
-    return [data === undefined ? undefined : context.images(data), rest] as const
-  }),
-  /** Sets the threshold by hand: a finite number ≥ 0 (`INVALID_OPTION` otherwise). */
-  setThreshold: defineAction<void>()((_, value: number) => {
-    checkThreshold(value)
-    return [value] as const
-  }),
+  score: scoreAction,
+  calibrate: calibrateAction,
+  setThreshold: setThresholdAction,
 }
 
 /** The anomaly facts a reconstruction model reports. */

@@ -1,6 +1,12 @@
 /** The GAN family's TF-free half: options, history, chart and actions. */
 import type { ImageBatch } from '../dataset'
-import { generativeActions, latentPayload, type LatentInput } from '../family/commonActions'
+import {
+  decodeAction,
+  interpolateAction,
+  latentPayload,
+  sampleAction,
+  type LatentInput,
+} from '../family/commonActions'
 import { defineAction, defineFamily, optionKeys } from '../family/familySpec'
 import {
   validateGANModelOptions,
@@ -53,10 +59,14 @@ export interface View2D {
 }
 
 /** The GAN family. */
-export const ganSpec = defineFamily<GANModelOptions, GANTrainOptions, GANHistoryPoint>()({
+export const ganSpec = /* @__PURE__ */ defineFamily<
+  GANModelOptions,
+  GANTrainOptions,
+  GANHistoryPoint
+>()({
   kind: 'gan',
   noun: 'GAN',
-  modelKeys: optionKeys<GANModelOptions>()([
+  modelKeys: /* @__PURE__ */ optionKeys<GANModelOptions>()([
     'architecture',
     'filters',
     'noiseDim',
@@ -65,7 +75,7 @@ export const ganSpec = defineFamily<GANModelOptions, GANTrainOptions, GANHistory
     'output',
     'seed',
   ]),
-  trainKeys: optionKeys<GANTrainOptions>()([
+  trainKeys: /* @__PURE__ */ optionKeys<GANTrainOptions>()([
     'epochs',
     'batchSize',
     'generatorLearningRate',
@@ -85,12 +95,19 @@ export const ganSpec = defineFamily<GANModelOptions, GANTrainOptions, GANHistory
     unit: 'nats',
   },
   actions: {
-    ...generativeActions,
+    /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
+    sample: sampleAction,
+    /** Images decoded from latent vectors, `[n, latentDim]`. */
+    decode: decodeAction,
+    /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
+    interpolate: interpolateAction,
     /** Samples generated from noise vectors (`[n, noiseDim]`); the same as `decode`. */
-    generate: defineAction<ImageBatch>()(
+    generate: /* @__PURE__ */ defineAction<ImageBatch>()(
       (_, noise: LatentInput) => [latentPayload(noise)] as const,
     ),
     /** For 2-D data: the discriminator over the plane and generated points (computed in the worker). */
-    view2d: defineAction<View2D>()((_, options: View2DOptions = {}) => [options] as const),
+    view2d: /* @__PURE__ */ defineAction<View2D>()(
+      (_, options: View2DOptions = {}) => [options] as const,
+    ),
   },
 })

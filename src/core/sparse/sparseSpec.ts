@@ -54,13 +54,15 @@ export interface SparseCodingFacts {
 }
 
 const codedImages = <Result>() =>
-  defineAction<Result>()((context, images: DataInput, options: SparseEncodeOptions = {}) => {
-    validateSparseEncodeOptions(options)
-    return [context.images(images), options] as const
-  })
+  /* @__PURE__ */ defineAction<Result>()(
+    (context, images: DataInput, options: SparseEncodeOptions = {}) => {
+      validateSparseEncodeOptions(options)
+      return [context.images(images), options] as const
+    },
+  )
 
 /** The sparse coding family. */
-export const sparseCodingSpec = defineFamily<
+export const sparseCodingSpec = /* @__PURE__ */ defineFamily<
   SparseCodingModelOptions,
   SparseCodingTrainOptions,
   SparseCodingHistoryPoint,
@@ -68,7 +70,7 @@ export const sparseCodingSpec = defineFamily<
 >()({
   kind: 'sparse',
   noun: 'sparse coding model',
-  modelKeys: optionKeys<SparseCodingModelOptions>()([
+  modelKeys: /* @__PURE__ */ optionKeys<SparseCodingModelOptions>()([
     'atoms',
     'patchSize',
     'lambda',
@@ -77,7 +79,7 @@ export const sparseCodingSpec = defineFamily<
     'whiten',
     'seed',
   ]),
-  trainKeys: optionKeys<SparseCodingTrainOptions>()([
+  trainKeys: /* @__PURE__ */ optionKeys<SparseCodingTrainOptions>()([
     'epochs',
     'batchSize',
     'patchesPerEpoch',
@@ -93,12 +95,12 @@ export const sparseCodingSpec = defineFamily<
   },
   actions: {
     /** Sparse codes (non-zeros only) of the patches of `images`; patches tile each image by default. */
-    encode: codedImages<SparseCodes>(),
+    encode: /* @__PURE__ */ codedImages<SparseCodes>(),
     /** `images` rebuilt from the codes of all their overlapping patches (averaged). */
-    reconstruct: codedImages<ImageBatch>(),
+    reconstruct: /* @__PURE__ */ codedImages<ImageBatch>(),
     /** `images` with the noise the atoms cannot describe removed; raise `options.lambda` for more. */
-    denoise: codedImages<ImageBatch>(),
+    denoise: /* @__PURE__ */ codedImages<ImageBatch>(),
     /** The atoms as patch images, with how often each is used (the hook keeps a live copy in `dictionary`). */
-    readDictionary: defineAction<SparseDictionaryView>()(() => [] as const),
+    readDictionary: /* @__PURE__ */ defineAction<SparseDictionaryView>()(() => [] as const),
   },
 })

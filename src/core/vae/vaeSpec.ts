@@ -1,8 +1,13 @@
 /** The VAE family's TF-free half: options, history, chart and actions. */
 import {
-  anomalyActions,
-  generativeActions,
-  latentActions,
+  calibrateAction,
+  decodeAction,
+  encodeAction,
+  interpolateAction,
+  reconstructAction,
+  sampleAction,
+  scoreAction,
+  setThresholdAction,
   type AnomalyFacts,
 } from '../family/commonActions'
 import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
@@ -29,7 +34,7 @@ export interface VAEHistoryPoint {
 }
 
 /** The VAE family. */
-export const vaeSpec = defineFamily<
+export const vaeSpec = /* @__PURE__ */ defineFamily<
   VAEModelOptions,
   VAETrainOptions,
   VAEHistoryPoint,
@@ -37,7 +42,7 @@ export const vaeSpec = defineFamily<
 >()({
   kind: 'vae',
   noun: 'VAE',
-  modelKeys: optionKeys<VAEModelOptions>()([
+  modelKeys: /* @__PURE__ */ optionKeys<VAEModelOptions>()([
     'latentDim',
     'hiddenUnits',
     'likelihood',
@@ -56,5 +61,22 @@ export const vaeSpec = defineFamily<
     ],
     unit: 'nats per image',
   },
-  actions: { ...generativeActions, ...latentActions, ...anomalyActions },
+  actions: {
+    /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
+    sample: sampleAction,
+    /** Images decoded from latent vectors, `[n, latentDim]`. */
+    decode: decodeAction,
+    /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
+    interpolate: interpolateAction,
+    /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
+    encode: encodeAction,
+    /** `images` through the encoder and the decoder (no noise). */
+    reconstruct: reconstructAction,
+    /** Anomaly scores, error maps and (once calibrated) flags of `images`. */
+    score: scoreAction,
+    /** Sets the threshold to a percentile of normal images' scores (default: the training data). */
+    calibrate: calibrateAction,
+    /** Sets the threshold by hand. */
+    setThreshold: setThresholdAction,
+  },
 })

@@ -36,15 +36,15 @@ export interface MeanImageHistoryPoint {
 }
 
 /** The mean-image family. */
-export const meanImageSpec = defineFamily<
+export const meanImageSpec = /* @__PURE__ */ defineFamily<
   MeanImageModelOptions,
   MeanImageTrainOptions,
   MeanImageHistoryPoint
 >()({
   kind: 'meanImage',
   noun: 'mean-image model',
-  modelKeys: optionKeys<MeanImageModelOptions>()(['noise', 'seed']),
-  trainKeys: optionKeys<MeanImageTrainOptions>()(['epochs', 'batchSize']),
+  modelKeys: /* @__PURE__ */ optionKeys<MeanImageModelOptions>()(['noise', 'seed']),
+  trainKeys: /* @__PURE__ */ optionKeys<MeanImageTrainOptions>()(['epochs', 'batchSize']),
   validateModel: (options) => {
     checkNonNegativeNumber(options.noise, 'noise', 'Try 0.1.')
     checkSeed(options.seed)
@@ -56,10 +56,10 @@ export const meanImageSpec = defineFamily<
   chart: { series: [{ key: 'change', label: 'change of the mean' }], unit: 'per pixel' },
   actions: {
     /** `n` noisy copies of the mean image; the same `seed` gives the same noise. */
-    sample: defineAction<ImageBatch>()(
+    sample: /* @__PURE__ */ defineAction<ImageBatch>()(
       (_, n: number, options: { readonly seed?: number } = {}) => [n, options.seed ?? 0] as const,
     ),
     /** The mean image itself. */
-    mean: defineAction<ImageBatch>()(() => [] as const),
+    mean: /* @__PURE__ */ defineAction<ImageBatch>()(() => [] as const),
   },
 })
