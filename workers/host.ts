@@ -20,6 +20,7 @@ import { offersAction, unknownActionError } from '../src/core/family/familySpec'
 import type { TrainingUpdate } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
 import { isBuiltinDataset, loadBuiltinDataset } from '../src/data/builtin'
+import { checkDatasetName } from '../src/data/builtinSpec'
 import type {
   ActionReply,
   HistoryPoint,
@@ -126,6 +127,7 @@ export class WorkerHost implements WorkerAPI {
         )
       }
       if (data !== undefined) {
+        checkDatasetName(data)
         entry.data = isBuiltinDataset(data) ? loadBuiltinDataset(data) : toImageBatch(data)
       }
       if (!entry.data) {

@@ -28,7 +28,7 @@ import {
   type PointOf,
   type TrainOptionsOf,
 } from '../core/family/familySpec'
-import { isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
+import { checkDatasetName, isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
 import type { ModelInfo, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
 import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
 import { Subscribable } from './subscribable'
@@ -359,6 +359,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
           "no training data; pass data (e.g. data: 'digits' or { data, shape })",
         )
       }
+      checkDatasetName(this.options.data)
       payload = this.dataToSend()
     } catch (error) {
       throw this.fail(error)

@@ -8,17 +8,20 @@ import {
   summarise,
   valueRange,
   valueAt,
+  type HistoryPointLike,
   type LossChartHistory,
   type LossSeries,
 } from './lossChartGeometry'
 
 /** Props of {@link LossChart}. Other attributes (`style`, `id`, handlers, …) pass through to the `<figure>`. */
-export interface LossChartProps extends HTMLAttributes<HTMLElement> {
+export interface LossChartProps<
+  Point extends HistoryPointLike = HistoryPointLike,
+> extends HTMLAttributes<HTMLElement> {
   /**
    * Training history, oldest first (e.g. `useVAE().history`). A hook's history carries its family's
    * lines, unit and title, used when the props below are not given.
    */
-  history: LossChartHistory
+  history: LossChartHistory<Point>
   /**
    * Lines to draw. Default: the family's (a VAE: loss, reconstruction and KL; a GAN: generator and
    * discriminator; sparse coding: the lasso objective; …), or every numeric value of a plain history.
@@ -57,7 +60,7 @@ function seriesColor(series: LossSeries, index: number): string {
 const MARGIN = { top: 8, right: 12, bottom: 24, left: 48 }
 
 /** Live training curves as SVG, with an accessible text summary. Renders on the server too. */
-export function LossChart({
+export function LossChart<Point extends HistoryPointLike>({
   history,
   series: seriesProp,
   width = 480,
@@ -71,7 +74,7 @@ export function LossChart({
   renderEmpty,
   className,
   ...figureProps
-}: LossChartProps) {
+}: LossChartProps<Point>) {
   const defaults = chartDefaults(history)
   const series = seriesProp ?? defaults.series
   const title = titleProp ?? defaults.title

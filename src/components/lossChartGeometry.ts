@@ -29,7 +29,10 @@ export interface LossChartDefaults {
 }
 
 /** A history, possibly tagged with its family's chart defaults. */
-export type LossChartHistory = readonly HistoryPointLike[] & { readonly chart?: LossChartDefaults }
+export type LossChartHistory<Point extends HistoryPointLike = HistoryPointLike> =
+  readonly Point[] & {
+    readonly chart?: LossChartDefaults
+  }
 
 const POSITION_KEYS = new Set(['step', 'epoch'])
 

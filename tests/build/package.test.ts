@@ -9,6 +9,7 @@ import { buildConsumerApp } from './consumerBuild'
 const distIndex = new URL('../../dist/index.js', import.meta.url)
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, { types: string; import: string }>
+  typesVersions: Record<string, Record<string, string[]>>
   sideEffects: boolean
 }
 
@@ -31,6 +32,25 @@ function reachableModules(entry: string): string[] {
 describe('the built package', () => {
   test('was built (npm test builds it first)', () => {
     expect(existsSync(distIndex), 'run `npm run build` first').toBe(true)
+  })
+
+  test("the main entry starts with 'use client' (React Server Components); the others do not", () => {
+    expect(readFileSync(distIndex, 'utf8').startsWith("'use client';")).toBe(true)
+    for (const entry of ['core.js', 'data.js', 'worker.js']) {
+      const code = readFileSync(new URL(`../../dist/${entry}`, import.meta.url), 'utf8')
+      expect(code, entry).not.toMatch(/^['"]use client['"]/)
+    }
+  })
+
+  test('every subpath has types under node10 resolution too (typesVersions)', () => {
+    const subpaths = Object.keys(pkg.exports)
+      .filter((entry) => entry !== '.' && entry !== './package.json')
+      .map((entry) => entry.slice(2))
+    expect(Object.keys(pkg.typesVersions['*'] ?? {}).sort()).toEqual(subpaths.sort())
+    for (const [subpath, [file]] of Object.entries(pkg.typesVersions['*'] ?? {})) {
+      expect(file, subpath).toBe(pkg.exports[`./${subpath}`]?.types)
+      expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).toBe(true)
+    }
   })
 
   test('exports map lists types first and every file exists', () => {

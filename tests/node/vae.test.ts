@@ -228,6 +228,10 @@ describe('VAE engine (Node, CPU backend)', () => {
     await expect(
       vae.interpolate(new Float32Array(8), new Float32Array(8), 1),
     ).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    // Endpoints of the wrong length are a shape error, as in decode.
+    await expect(
+      vae.interpolate(new Float32Array(3), new Float32Array(8), 4),
+    ).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
     vae.dispose()
   })
 

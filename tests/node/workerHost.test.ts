@@ -84,6 +84,15 @@ describe('WorkerHost over Comlink', () => {
       .train('m2', { data: new Float32Array(32).fill(0.1), shape: [2, 16] }, { epochs: 1 })
       .catch((e: unknown) => fromWireError(e))
     expect(wrong).toMatchObject({ code: 'SHAPE_MISMATCH' })
+    const misspelt = await api
+      .train('m2', 'digitz' as 'digits', {})
+      .catch((e: unknown) => fromWireError(e))
+    expect(misspelt).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining(
+        "names no built-in data set; use one of 'digits', 'sprites'",
+      ),
+    })
     const bad = await api
       .create('m3', 'vae', { latentDim: -1 })
       .catch((e: unknown) => fromWireError(e))

@@ -104,6 +104,16 @@ describe('server rendering without window', () => {
       { step: 2, epoch: 1, energy: 2, gap: 0.5 },
     ]
     const plainHtml = renderToString(<LossChart history={plain} />)
+    // An inline history, as the README writes it, type-checks (extra keys are the point's values).
+    const inline = renderToString(
+      <LossChart
+        history={[
+          { step: 1, loss: 3 },
+          { step: 2, loss: 2 },
+        ]}
+      />,
+    )
+    expect(inline).toContain('After step 2: loss 2.00; loss down 33%')
     expect(plainHtml.match(/<polyline/g)?.length).toBe(2)
     expect(plainHtml).toContain('After step 2: energy 2.00, gap 0.500; energy down 33%')
     // Props still win over the family's defaults.

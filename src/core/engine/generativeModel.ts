@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { toLatentBatch, type ImageBatch, type ImageShape, type LatentBatch } from '../dataset'
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, ShapeMismatchError } from '../errors'
 import { interpolationPath, type InterpolationMethod } from '../interpolate'
 import { createRandom } from '../random'
 import { TrainableModel, type ModelNetwork } from './trainableModel'
@@ -75,7 +75,7 @@ export abstract class GenerativeModel<
     const network = this.requireNetwork('interpolate')
     const size = this.latentSize(network)
     if (a.length !== size || b.length !== size) {
-      throw new InvalidOptionError(
+      throw new ShapeMismatchError(
         `interpolate takes one latent vector per endpoint (${size} values); got ${a.length} and ${b.length}`,
       )
     }
