@@ -126,11 +126,12 @@ export class WorkerHost implements WorkerAPI {
           'this model is already training; stop() it or wait before training again',
         )
       }
+      let batch = entry.data
       if (data !== undefined) {
         checkDatasetName(data)
-        entry.data = isBuiltinDataset(data) ? loadBuiltinDataset(data) : toImageBatch(data)
+        batch = isBuiltinDataset(data) ? loadBuiltinDataset(data) : toImageBatch(data)
       }
-      if (!entry.data) {
+      if (!batch) {
         throw new InvalidInputError('no data to train on; pass data (or a built-in data set name)')
       }
       const control = new TrainingControl()
@@ -148,12 +149,18 @@ export class WorkerHost implements WorkerAPI {
             }
           : {}),
       }
-      const batch = entry.data
-      const run = Promise.resolve().then(() => entry.model.fit(batch, options, hooks))
+      const runData = batch
+      const stepsBefore = entry.model.trainedSteps
+      const run = Promise.resolve().then(() => entry.model.fit(runData, options, hooks))
       entry.training = run
       try {
         const result = await run
+        entry.data = runData
         return { ...result, last: result.last as HistoryPoint | undefined, model: this.info(entry) }
+      } catch (error) {
+        // Data the model refused is not kept: the next call trains on what it accepted before.
+        if (entry.model.trainedSteps > stepsBefore) entry.data = runData
+        throw error
       } finally {
         await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 1000))])
         entry.training = undefined
