@@ -1,15 +1,12 @@
 /** The autoencoder family's TF-free half: options, history, chart and actions. */
 import {
-  calibrateAction,
+  anomalyActions,
   decodeAction,
-  encodeAction,
-  reconstructAction,
-  scoreAction,
-  setThresholdAction,
+  latentActions,
   type AnomalyFacts,
 } from '../family/commonActions'
 import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
-import { defineFamily, optionKeys } from '../family/familySpec'
+import { defineFamily, mergeActions, optionKeys } from '../family/familySpec'
 import {
   validateAutoencoderModelOptions,
   validateAutoencoderTrainOptions,
@@ -60,18 +57,12 @@ export const autoencoderSpec = /* @__PURE__ */ defineFamily<
     ],
     unit: 'squared error per image',
   },
-  actions: {
-    /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
-    encode: encodeAction,
-    /** `images` through the encoder and the decoder (no noise). */
-    reconstruct: reconstructAction,
-    /** Images decoded from codes, `[n, codeSize]`. */
-    decode: decodeAction,
-    /** Anomaly scores, error maps and (once calibrated) flags of `images`. */
-    score: scoreAction,
-    /** Sets the threshold to a percentile of normal images' scores (default: the training data). */
-    calibrate: calibrateAction,
-    /** Sets the threshold by hand. */
-    setThreshold: setThresholdAction,
-  },
+  actions: /* @__PURE__ */ mergeActions(
+    latentActions,
+    {
+      /** Images decoded from codes, `[n, codeSize]`. */
+      decode: decodeAction,
+    },
+    anomalyActions,
+  ),
 })

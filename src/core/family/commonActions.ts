@@ -66,8 +66,11 @@ export const interpolateAction = /* @__PURE__ */ defineAction<ImageBatch>()(
 
 /** Sampling and walking the latent space of a generative model. */
 export const generativeActions = {
+  /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
   sample: sampleAction,
+  /** Images decoded from latent vectors, `[n, latentDim]`. */
   decode: decodeAction,
+  /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
   interpolate: interpolateAction,
 }
 
@@ -82,7 +85,12 @@ export const reconstructAction = /* @__PURE__ */ defineAction<ImageBatch>()(
 )
 
 /** Encoding images to latents and rebuilding them. */
-export const latentActions = { encode: encodeAction, reconstruct: reconstructAction }
+export const latentActions = {
+  /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
+  encode: encodeAction,
+  /** `images` through the encoder and the decoder (no noise). */
+  reconstruct: reconstructAction,
+}
 
 /**
  * Scores `images`: per-pixel error maps under the model's likelihood (smoothed), one score per
@@ -119,8 +127,11 @@ export const setThresholdAction = /* @__PURE__ */ defineAction<void>()((_, value
 
 /** Anomaly detection by reconstruction error. */
 export const anomalyActions = {
+  /** Anomaly scores, error maps and (once calibrated) flags of `images`. */
   score: scoreAction,
+  /** Sets the threshold to a percentile of normal images' scores (default: the training data). */
   calibrate: calibrateAction,
+  /** Sets the threshold by hand. */
   setThreshold: setThresholdAction,
 }
 

@@ -140,6 +140,22 @@ export function defineFamily<
   ) => spec
 }
 
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
+  i: infer I,
+) => void
+  ? I
+  : never
+
+/**
+ * One action map from several: shared groups (`generativeActions`, …) and a family's own. Write the
+ * call as `/* @__PURE__ *\/ mergeActions(…)` so an app that uses other families drops it.
+ */
+export function mergeActions<const Groups extends readonly ActionMap[]>(
+  ...groups: Groups
+): UnionToIntersection<Groups[number]> {
+  return Object.assign({}, ...groups) as UnionToIntersection<Groups[number]>
+}
+
 /** The typed error for an action `family` does not offer: it names the family and what it offers. */
 export function unknownActionError(family: AnyFamilySpec, action: string): InvalidInputError {
   const offers = Object.keys(family.actions).join(', ')

@@ -1,13 +1,7 @@
 /** The GAN family's TF-free half: options, history, chart and actions. */
 import type { ImageBatch } from '../dataset'
-import {
-  decodeAction,
-  interpolateAction,
-  latentPayload,
-  sampleAction,
-  type LatentInput,
-} from '../family/commonActions'
-import { defineAction, defineFamily, optionKeys } from '../family/familySpec'
+import { generativeActions, latentPayload, type LatentInput } from '../family/commonActions'
+import { defineAction, defineFamily, mergeActions, optionKeys } from '../family/familySpec'
 import {
   validateGANModelOptions,
   validateGANTrainOptions,
@@ -94,13 +88,7 @@ export const ganSpec = /* @__PURE__ */ defineFamily<
     ],
     unit: 'nats',
   },
-  actions: {
-    /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
-    sample: sampleAction,
-    /** Images decoded from latent vectors, `[n, latentDim]`. */
-    decode: decodeAction,
-    /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
-    interpolate: interpolateAction,
+  actions: /* @__PURE__ */ mergeActions(generativeActions, {
     /** Samples generated from noise vectors (`[n, noiseDim]`); the same as `decode`. */
     generate: /* @__PURE__ */ defineAction<ImageBatch>()(
       (_, noise: LatentInput) => [latentPayload(noise)] as const,
@@ -109,5 +97,5 @@ export const ganSpec = /* @__PURE__ */ defineFamily<
     view2d: /* @__PURE__ */ defineAction<View2D>()(
       (_, options: View2DOptions = {}) => [options] as const,
     ),
-  },
+  }),
 })

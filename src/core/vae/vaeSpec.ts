@@ -1,17 +1,12 @@
 /** The VAE family's TF-free half: options, history, chart and actions. */
 import {
-  calibrateAction,
-  decodeAction,
-  encodeAction,
-  interpolateAction,
-  reconstructAction,
-  sampleAction,
-  scoreAction,
-  setThresholdAction,
+  anomalyActions,
+  generativeActions,
+  latentActions,
   type AnomalyFacts,
 } from '../family/commonActions'
 import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
-import { defineFamily, optionKeys } from '../family/familySpec'
+import { defineFamily, mergeActions, optionKeys } from '../family/familySpec'
 import {
   validateVAEModelOptions,
   validateVAETrainOptions,
@@ -61,22 +56,5 @@ export const vaeSpec = /* @__PURE__ */ defineFamily<
     ],
     unit: 'nats per image',
   },
-  actions: {
-    /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
-    sample: sampleAction,
-    /** Images decoded from latent vectors, `[n, latentDim]`. */
-    decode: decodeAction,
-    /** `steps` decoded images on the path from latent `a` to latent `b`, endpoints included. */
-    interpolate: interpolateAction,
-    /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
-    encode: encodeAction,
-    /** `images` through the encoder and the decoder (no noise). */
-    reconstruct: reconstructAction,
-    /** Anomaly scores, error maps and (once calibrated) flags of `images`. */
-    score: scoreAction,
-    /** Sets the threshold to a percentile of normal images' scores (default: the training data). */
-    calibrate: calibrateAction,
-    /** Sets the threshold by hand. */
-    setThreshold: setThresholdAction,
-  },
+  actions: /* @__PURE__ */ mergeActions(generativeActions, latentActions, anomalyActions),
 })
