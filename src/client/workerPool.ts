@@ -4,6 +4,7 @@
  * remount reuse it instead of starting a second one).
  */
 import * as Comlink from 'comlink'
+import { createObjectIds } from '../core/objectIds'
 import type { BackendInfo, BackendPreference } from '../core/backend'
 import { WorkerCrashedError, fromWireError, type LatentkitError } from '../core/errors'
 import type { WorkerAPI } from '../protocol'
@@ -44,16 +45,7 @@ function key(preference: BackendPreference, createWorker: CreateWorker | undefin
   return createWorker ? `custom:${preference}:${poolIdOf(createWorker)}` : preference
 }
 
-const customIds = new WeakMap<CreateWorker, number>()
-let nextCustomId = 1
-function poolIdOf(fn: CreateWorker): number {
-  let id = customIds.get(fn)
-  if (id === undefined) {
-    id = nextCustomId++
-    customIds.set(fn, id)
-  }
-  return id
-}
+const poolIdOf = createObjectIds<CreateWorker>()
 
 function start(preference: BackendPreference, createWorker: CreateWorker): PoolEntry {
   const worker = createWorker()

@@ -1,14 +1,14 @@
 'use client'
 import { interpolateRdBu } from 'd3-scale-chromatic'
-import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
+import { useMemo, type HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
 import { colorLookup, cssGradient, type ColorScale } from './colorScale'
 import { EmptyState } from './EmptyState'
 import { classNames } from './composeProps'
 import { signedToRGBA } from './divergingPixels'
-import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
-import { gridLayout, pickImages } from './imagePixels'
-import { useGridSelection } from './useGridSelection'
+import type { TileGridAppearance } from './drawGrid'
+import { pickImages } from './imagePixels'
+import { useImageGrid } from './useImageGrid'
 
 /** A dictionary to show: atoms as images and, optionally, how often each is used. */
 export interface DictionarySource {
@@ -84,7 +84,6 @@ export function DictionaryGrid({
   style,
   ...rest
 }: DictionaryGridProps) {
-  const canvasRef = useRef<HTMLCanvasElement>(null)
   const count = dictionary?.atoms.shape[0] ?? 0
   const order = useMemo(
     () => atomOrder(count, dictionary?.usage, sort),
@@ -94,14 +93,10 @@ export function DictionaryGrid({
     () => (dictionary ? pickImages(dictionary.atoms, order) : undefined),
     [dictionary, order],
   )
-  const rows = Math.max(1, Math.ceil(count / columns))
-  const layout = useMemo(
-    () =>
-      shown
-        ? gridLayout(shown.shape[1], shown.shape[2], rows, Math.min(columns, count), scale, gap)
-        : undefined,
-    [shown, rows, columns, count, scale, gap],
-  )
+  const rgba = useMemo(() => {
+    const lookup = colorLookup(colorScale)
+    return (images: ImageBatch, index: number) => signedToRGBA(images, index, lookup)
+  }, [colorScale])
   const choose = onSelect
     ? (place: number): void => {
         const index = order[place]
@@ -113,21 +108,21 @@ export function DictionaryGrid({
         })
       }
     : undefined
-  const { focused, handleClick, handleKeyDown } = useGridSelection(layout, count, choose)
-
-  useEffect(() => {
-    const canvas = canvasRef.current
-    if (!canvas || !shown || !layout) return
-    const lookup = colorLookup(colorScale)
-    drawImageGrid(canvas, shown, {
-      layout,
+  const { canvasRef, layout, focused, handleClick, handleKeyDown } = useImageGrid(
+    shown,
+    {
+      rows: Math.max(1, Math.ceil(count / columns)),
+      columns: Math.min(columns, count),
+      scale,
+      gap,
       colorMap: 'grayscale',
-      rgba: (images, index) => signedToRGBA(images, index, lookup),
+      rgba,
       pixelated,
-      background: resolveBackground(canvas, background),
-      highlight: onSelect ? focused : undefined,
-    })
-  }, [shown, layout, colorScale, pixelated, background, focused, onSelect])
+      background,
+    },
+    count,
+    choose,
+  )
 
   if (!dictionary || !shown || !layout) {
     return (

@@ -1,10 +1,11 @@
 'use client'
-import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
+import { useMemo, type HTMLAttributes } from 'react'
 import type { DataInput, ImageBatch } from '../core/dataset'
-import { EmptyState } from './EmptyState'
-import { classNames, gridCanvasStyle } from './composeProps'
-import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
-import { gridLayout, type ImageColorMap } from './imagePixels'
+import { createObjectIds } from '../core/objectIds'
+import { GridCanvas } from './GridCanvas'
+import type { TileGridAppearance } from './drawGrid'
+import type { ImageColorMap } from './imagePixels'
+import { useImageGrid } from './useImageGrid'
 import { isTrained, type ActionResult } from './modelHandle'
 import { useLatestAsync } from './useLatestAsync'
 
@@ -37,18 +38,8 @@ export interface ReconstructionGridProps
   label?: string
 }
 
-const batchIds = new WeakMap<ImageBatch, number>()
-let nextBatchId = 1
-
 /** A number per batch object, so a new `images` prop asks for new reconstructions. */
-function batchId(images: ImageBatch): number {
-  let id = batchIds.get(images)
-  if (id === undefined) {
-    id = nextBatchId++
-    batchIds.set(images, id)
-  }
-  return id
-}
+const batchId = createObjectIds<ImageBatch>()
 
 /** Rows of inputs, each followed by the row of their reconstructions. */
 export function pairRows(inputs: ImageBatch, rebuilt: ImageBatch, columns: number): ImageBatch {
@@ -83,11 +74,8 @@ export function ReconstructionGrid({
   background,
   label,
   renderEmpty,
-  className,
-  style,
   ...rest
 }: ReconstructionGridProps) {
-  const canvasRef = useRef<HTMLCanvasElement>(null)
   const key = isTrained(model) ? `${model.modelVersion}:${batchId(images)}` : undefined
   const rebuilt = useLatestAsync(key, () => model.reconstruct(images))
   const fresh = rebuilt && rebuilt.data.length === images.data.length ? rebuilt : undefined
@@ -97,55 +85,26 @@ export function ReconstructionGrid({
     () => (fresh ? pairRows(images, fresh, shownColumns) : undefined),
     [fresh, images, shownColumns],
   )
-  const layout = useMemo(
-    () =>
-      pairs
-        ? gridLayout(
-            images.shape[1],
-            images.shape[2],
-            pairs.shape[0] / shownColumns,
-            shownColumns,
-            scale,
-            gap,
-          )
-        : undefined,
-    [pairs, images, shownColumns, scale, gap],
-  )
+  const grid = useImageGrid(pairs, {
+    rows: 2 * Math.ceil(count / shownColumns),
+    columns: shownColumns,
+    scale,
+    gap,
+    colorMap,
+    pixelated,
+    background,
+  })
 
-  useEffect(() => {
-    const canvas = canvasRef.current
-    if (!canvas || !pairs || !layout) return
-    drawImageGrid(canvas, pairs, {
-      layout,
-      colorMap,
-      pixelated,
-      background: resolveBackground(canvas, background),
-    })
-  }, [pairs, layout, colorMap, pixelated, background])
-
-  if (!pairs || !layout) {
-    return (
-      <EmptyState
-        block="lk-reconstruction-grid"
-        renderEmpty={renderEmpty}
-        fallback="No reconstructions yet: train the model."
-        {...rest}
-        className={className}
-        style={style}
-      />
-    )
-  }
   return (
-    <canvas
-      role="img"
-      aria-label={label ?? `${count} inputs, each above its reconstruction`}
-      data-lk-version={model.modelVersion}
+    <GridCanvas
+      block="lk-reconstruction-grid"
+      grid={grid}
+      pixelated={pixelated}
+      renderEmpty={renderEmpty}
+      fallback="No reconstructions yet: train the model."
+      version={model.modelVersion}
+      label={label ?? `${count} inputs, each above its reconstruction`}
       {...rest}
-      ref={canvasRef}
-      width={layout.width}
-      height={layout.height}
-      className={classNames('lk-reconstruction-grid', className)}
-      style={gridCanvasStyle(pixelated, style)}
     />
   )
 }

@@ -1,11 +1,11 @@
 'use client'
-import { useEffect, useMemo, useRef, type HTMLAttributes } from 'react'
+import type { HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
-import { EmptyState } from './EmptyState'
-import { classNames, composeHandlers, gridCanvasStyle } from './composeProps'
-import { drawImageGrid, resolveBackground, type TileGridAppearance } from './drawGrid'
-import { gridLayout, type ImageColorMap } from './imagePixels'
-import { useGridSelection } from './useGridSelection'
+import { GridCanvas } from './GridCanvas'
+import { composeHandlers } from './composeProps'
+import type { TileGridAppearance } from './drawGrid'
+import type { ImageColorMap } from './imagePixels'
+import { useImageGrid } from './useImageGrid'
 import { isTrained, type SampleSource } from './modelHandle'
 import { useLatestAsync } from './useLatestAsync'
 
@@ -53,13 +53,10 @@ export function SampleGrid({
   onSelect,
   label,
   renderEmpty,
-  className,
-  style,
   onClick,
   onKeyDown,
   ...rest
 }: SampleGridProps) {
-  const canvasRef = useRef<HTMLCanvasElement>(null)
   const count = rows * columns
   const sampleKey =
     !images && model && isTrained(model) ? `${model.modelVersion}:${count}:${seed}` : undefined
@@ -68,59 +65,31 @@ export function SampleGrid({
   )
   const shown = images ?? (model && isTrained(model) ? sampled : undefined)
   const total = shown ? Math.min(shown.shape[0], count) : 0
-  const layout = useMemo(
-    () =>
-      shown ? gridLayout(shown.shape[1], shown.shape[2], rows, columns, scale, gap) : undefined,
-    [shown, rows, columns, scale, gap],
+  const grid = useImageGrid(
+    shown,
+    { rows, columns, scale, gap, colorMap, pixelated, background },
+    total,
+    onSelect,
   )
-  const { focused, handleClick, handleKeyDown } = useGridSelection(layout, total, onSelect)
-
-  useEffect(() => {
-    const canvas = canvasRef.current
-    if (!canvas || !shown || !layout) return
-    drawImageGrid(canvas, shown, {
-      layout,
-      colorMap,
-      pixelated,
-      background: resolveBackground(canvas, background),
-      highlight: onSelect ? focused : undefined,
-    })
-  }, [shown, layout, colorMap, pixelated, background, focused, onSelect])
-
-  if (!shown || !layout) {
-    return (
-      <EmptyState
-        block="lk-sample-grid"
-        renderEmpty={renderEmpty}
-        fallback="No samples yet: train the model to see what it generates."
-        {...rest}
-        className={className}
-        style={style}
-        onClick={onClick}
-        onKeyDown={onKeyDown}
-      />
-    )
-  }
 
   const name = label ?? `Grid of ${total} ${images ? 'images' : 'generated images'}`
   return (
-    <canvas
-      role="img"
-      aria-label={
+    <GridCanvas
+      block="lk-sample-grid"
+      grid={grid}
+      pixelated={pixelated}
+      renderEmpty={renderEmpty}
+      fallback="No samples yet: train the model to see what it generates."
+      version={model?.modelVersion}
+      label={
         onSelect
-          ? `${name}; image ${focused + 1} of ${total} focused, arrow keys move, Enter selects`
+          ? `${name}; image ${grid.focused + 1} of ${total} focused, arrow keys move, Enter selects`
           : name
       }
-      tabIndex={onSelect ? 0 : undefined}
-      data-lk-version={model?.modelVersion}
+      tabIndex={onSelect && grid.layout ? 0 : undefined}
       {...rest}
-      ref={canvasRef}
-      width={layout.width}
-      height={layout.height}
-      className={classNames('lk-sample-grid', className)}
-      style={gridCanvasStyle(pixelated, style)}
-      onClick={composeHandlers(handleClick, onClick)}
-      onKeyDown={composeHandlers(handleKeyDown, onKeyDown)}
+      onClick={composeHandlers(grid.handleClick, onClick)}
+      onKeyDown={composeHandlers(grid.handleKeyDown, onKeyDown)}
     />
   )
 }

@@ -6,8 +6,8 @@ import { tileAt, type GridLayout } from './imagePixels'
 export interface GridSelection {
   /** The tile the keyboard is on. */
   readonly focused: number
-  readonly handleClick: (event: MouseEvent<HTMLCanvasElement>) => void
-  readonly handleKeyDown: (event: KeyboardEvent<HTMLCanvasElement>) => void
+  readonly handleClick: (event: MouseEvent<HTMLElement>) => void
+  readonly handleKeyDown: (event: KeyboardEvent<HTMLElement>) => void
 }
 
 /**
@@ -24,7 +24,7 @@ export function useGridSelection(
     setFocused(index)
     onSelect?.(index)
   }
-  const handleClick = (event: MouseEvent<HTMLCanvasElement>): void => {
+  const handleClick = (event: MouseEvent<HTMLElement>): void => {
     if (!onSelect || !layout) return
     const rect = event.currentTarget.getBoundingClientRect()
     const x = ((event.clientX - rect.left) * layout.width) / rect.width
@@ -32,7 +32,7 @@ export function useGridSelection(
     const index = tileAt(layout, x, y)
     if (index !== undefined && index < total) select(index)
   }
-  const handleKeyDown = (event: KeyboardEvent<HTMLCanvasElement>): void => {
+  const handleKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
     if (!onSelect || !layout) return
     const moves: Record<string, number> = {
       ArrowRight: 1,

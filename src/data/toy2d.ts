@@ -3,7 +3,7 @@
  * moons and a spiral. Points come as `{ data, shape: [n, 2] }`, ready for any model hook.
  */
 import { InvalidOptionError } from '../core/errors'
-import { createRandom } from '../core/random'
+import { createRandom, type Random } from '../core/random'
 
 /** Points in the plane, row-major `[n, 2]`. */
 export interface PointSet {
@@ -38,10 +38,24 @@ export interface ShapeOptions {
 /** The names of the built-in 2-D data sets. */
 export type Toy2DName = 'ring' | 'moons' | 'spiral'
 
-function checkCount(count: number): void {
+/** `count` points, each `centre(random)` plus Gaussian noise of standard deviation `noise`. */
+function noisyPoints(
+  count: number,
+  seed: number,
+  noise: number,
+  centre: (random: Random) => readonly [number, number],
+): PointSet {
   if (!Number.isInteger(count) || count < 1) {
     throw new InvalidOptionError(`count must be an integer ≥ 1; got ${count}`)
   }
+  const random = createRandom(seed)
+  const data = new Float32Array(count * 2)
+  for (let i = 0; i < count; i++) {
+    const [x, y] = centre(random)
+    data[i * 2] = x + noise * random.normal()
+    data[i * 2 + 1] = y + noise * random.normal()
+  }
+  return { data, shape: [count, 2] }
 }
 
 /** Centres of the ring's modes. */
@@ -57,49 +71,34 @@ export function ringCentres(modes = 8, radius = 1): Float32Array {
 /** Equal mixture of Gaussians on a circle (σ = 0.02, radius 1, 8 modes by default). */
 export function ringOfGaussians(options: RingOptions = {}): PointSet {
   const { count = 2000, modes = 8, radius = 1, sigma = 0.02, seed = 1 } = options
-  checkCount(count)
-  const random = createRandom(seed)
   const centres = ringCentres(modes, radius)
-  const data = new Float32Array(count * 2)
-  for (let i = 0; i < count; i++) {
+  return noisyPoints(count, seed, sigma, (random) => {
     const k = random.int(modes)
-    data[i * 2] = (centres[k * 2] as number) + sigma * random.normal()
-    data[i * 2 + 1] = (centres[k * 2 + 1] as number) + sigma * random.normal()
-  }
-  return { data, shape: [count, 2] }
+    return [centres[k * 2] as number, centres[k * 2 + 1] as number]
+  })
 }
 
 /** Two interleaving half circles. */
 export function twoMoons(options: ShapeOptions = {}): PointSet {
   const { count = 2000, noise = 0.05, seed = 1 } = options
-  checkCount(count)
-  const random = createRandom(seed)
-  const data = new Float32Array(count * 2)
-  for (let i = 0; i < count; i++) {
+  return noisyPoints(count, seed, noise, (random) => {
     const t = Math.PI * random.uniform()
     const upper = random.uniform() < 0.5
     const x = upper ? Math.cos(t) : 1 - Math.cos(t)
     const y = upper ? Math.sin(t) : 0.5 - Math.sin(t)
     // Centred on the origin, scaled to about [−1, 1].
-    data[i * 2] = (x - 0.5) * 0.8 + noise * random.normal()
-    data[i * 2 + 1] = (y - 0.25) * 0.8 + noise * random.normal()
-  }
-  return { data, shape: [count, 2] }
+    return [(x - 0.5) * 0.8, (y - 0.25) * 0.8]
+  })
 }
 
 /** A two-turn Archimedean spiral. */
 export function spiral(options: ShapeOptions = {}): PointSet {
   const { count = 2000, noise = 0.05, seed = 1 } = options
-  checkCount(count)
-  const random = createRandom(seed)
-  const data = new Float32Array(count * 2)
-  for (let i = 0; i < count; i++) {
+  return noisyPoints(count, seed, noise, (random) => {
     const t = Math.sqrt(random.uniform())
     const angle = t * 4 * Math.PI
-    data[i * 2] = t * Math.cos(angle) + noise * random.normal()
-    data[i * 2 + 1] = t * Math.sin(angle) + noise * random.normal()
-  }
-  return { data, shape: [count, 2] }
+    return [t * Math.cos(angle), t * Math.sin(angle)]
+  })
 }
 
 /** A built-in 2-D data set by name. */

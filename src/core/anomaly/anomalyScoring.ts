@@ -86,6 +86,31 @@ export function defaultSmoothing(height: number, width: number): number {
   return Math.round(Math.min(height, width) / 14)
 }
 
+/**
+ * One pass of a box filter along an axis: `lines` lines of `length` values, a line starting every
+ * `lineStride` values and its values `step` apart. Edges average what is inside the image.
+ */
+function boxFilterPass(
+  from: ArrayLike<number>,
+  to: Float32Array | Float64Array,
+  lines: number,
+  length: number,
+  lineStride: number,
+  step: number,
+  r: number,
+): void {
+  for (let line = 0; line < lines; line++) {
+    const start = line * lineStride
+    for (let x = 0; x < length; x++) {
+      const low = Math.max(0, x - r)
+      const high = Math.min(length - 1, x + r)
+      let sum = 0
+      for (let d = low; d <= high; d++) sum += from[start + d * step] as number
+      to[start + x * step] = sum / (high - low + 1)
+    }
+  }
+}
+
 /** Box-filters each `h × w` map in place with radius `r` (edges average what is inside the image). */
 export function smoothMaps(maps: ImageBatch, r: number): void {
   if (r <= 0) return
@@ -93,22 +118,8 @@ export function smoothMaps(maps: ImageBatch, r: number): void {
   const rows = new Float64Array(h * w)
   for (let i = 0; i < n; i++) {
     const map = maps.data.subarray(i * h * w, (i + 1) * h * w)
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let sum = 0
-        for (let d = Math.max(0, x - r); d <= Math.min(w - 1, x + r); d++)
-          sum += map[y * w + d] as number
-        rows[y * w + x] = sum / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1)
-      }
-    }
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let sum = 0
-        for (let d = Math.max(0, y - r); d <= Math.min(h - 1, y + r); d++)
-          sum += rows[d * w + x] as number
-        map[y * w + x] = sum / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1)
-      }
-    }
+    boxFilterPass(map, rows, h, w, w, 1, r)
+    boxFilterPass(rows, map, w, h, 1, w, r)
   }
 }
 

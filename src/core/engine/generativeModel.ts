@@ -3,7 +3,7 @@ import { toLatentBatch, type ImageBatch, type ImageShape, type LatentBatch } fro
 import { InvalidOptionError, ShapeMismatchError } from '../errors'
 import { interpolationPath, type InterpolationMethod } from '../interpolate'
 import { createRandom } from '../random'
-import { TrainableModel, type ModelNetwork } from './trainableModel'
+import { TrainableModel, type ModelTypes } from './trainableModel'
 
 /** Options of `sample`. */
 export interface SampleOptions {
@@ -21,17 +21,17 @@ export interface InterpolateOptions {
  * What every generative model adds to a trainable one: turning latents into images (`sample`,
  * `interpolate`).
  */
-export abstract class GenerativeModel<
-  Network extends ModelNetwork,
-  Options extends object,
-> extends TrainableModel<Network, Options> {
+export abstract class GenerativeModel<T extends ModelTypes> extends TrainableModel<T> {
   /** Size of the latent (or noise) vectors the decoder takes. */
-  protected abstract latentSize(network: Network): number
+  protected abstract latentSize(network: T['network']): number
   /** Decodes latents into samples. Runs inside `tf.tidy`. */
-  protected abstract decodeLatents(network: Network, latents: tf.Tensor2D): tf.Tensor2D
+  protected abstract decodeLatents(network: T['network'], latents: tf.Tensor2D): tf.Tensor2D
 
   /** Decodes `latents` (disposed here) into an image batch of the model's shape. */
-  protected async latentsToImages(network: Network, latents: tf.Tensor2D): Promise<ImageBatch> {
+  protected async latentsToImages(
+    network: T['network'],
+    latents: tf.Tensor2D,
+  ): Promise<ImageBatch> {
     const shape = this.shape as ImageShape
     const n = latents.shape[0]
     const out = tf.tidy(() => this.decodeLatents(network, latents))

@@ -12,10 +12,10 @@ import {
 } from '../../dataset'
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
 import { createRandom, deriveSeed, type Random } from '../../random'
-import { TrainableModel } from '../../engine/trainableModel'
+import { TrainableModel, type ModelRules } from '../../engine/trainableModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { TrainResult } from '../../training'
-import { runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import type { FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
@@ -27,8 +27,23 @@ import {
   validateAutoencoderModelOptions,
   type AutoencoderModelOptions,
   type AutoencoderTrainOptions,
+  type ResolvedAutoencoderOptions,
 } from '../autoencoderOptions'
 import type { AutoencoderHistoryPoint } from '../autoencoderSpec'
+
+/** The types a {@link Autoencoder} is made of. */
+interface AutoencoderTypes {
+  readonly network: AutoencoderNetwork | ConvAutoencoderNetwork
+  readonly options: AutoencoderModelOptions
+  readonly train: AutoencoderTrainOptions
+  readonly resolvedTrain: Required<AutoencoderTrainOptions>
+  readonly point: AutoencoderHistoryPoint
+}
+
+const RULES: ModelRules<AutoencoderTypes> = {
+  validateOptions: validateAutoencoderModelOptions,
+  resolveTrainOptions: resolveAutoencoderTrainOptions,
+}
 
 /**
  * A dense autoencoder family on TF.js — plain, denoising (Gaussian noise or masking), sparse (L1 on
@@ -42,19 +57,15 @@ import type { AutoencoderHistoryPoint } from '../autoencoderSpec'
  * const { scores, maps, anomalous } = await ae.anomaly.score(testImages)
  * ```
  */
-export class Autoencoder extends TrainableModel<
-  AutoencoderNetwork | ConvAutoencoderNetwork,
-  AutoencoderModelOptions
-> {
+export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
   private readonly adam = new AdamSlot()
   private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
-  private shuffleRandom: Random | undefined
   private corruptionRandom: Random | undefined
 
-  constructor(options: AutoencoderModelOptions = {}) {
-    super(options, validateAutoencoderModelOptions)
+  constructor(options?: AutoencoderModelOptions) {
+    super(options, RULES)
   }
 
   /** The linear autoencoder's decoder weights (`codeSize × inputSize`), spanning its learned subspace. */
@@ -65,36 +76,25 @@ export class Autoencoder extends TrainableModel<
     return { data: (await kernel.data()) as Float32Array, shape: [rows, columns] }
   }
 
-  /**
-   * Trains on `data` for `options.epochs` epochs, continuing from the current weights. The first call
-   * builds the network for the data's image shape (sigmoid output when every value is in [0, 1]).
-   * On a non-finite loss the weights of the start of the epoch are restored and `DIVERGED` is thrown.
-   */
-  async fit(
-    data: ImageBatch,
-    options: AutoencoderTrainOptions = {},
-    hooks: FitHooks<AutoencoderHistoryPoint> = {},
-  ): Promise<TrainResult<AutoencoderHistoryPoint>> {
-    const train = resolveAutoencoderTrainOptions(options)
-    if (this.shape) assertImageShape(data, this.shape)
-    const resolved =
-      this.network?.options ?? resolveAutoencoderOptions(this.modelOptions, valuesPerImage(data))
-    if (!this.network && resolved.architecture === 'conv') {
+  protected checkTrainingData(data: ImageBatch): void {
+    if (!this.network && this.resolveModel(data).architecture === 'conv') {
       assertConvolutionalShape(data.shape, 'the convolutional autoencoder')
     }
-    return this.exclusiveFit(async () => {
-      if (!this.network) {
-        this.shape = imageShapeOf(data)
-        const output = allInUnitRange(data.data) ? 'sigmoid' : 'linear'
-        this.network =
-          resolved.architecture === 'conv'
-            ? new ConvAutoencoderNetwork(imageShapeOf(data), resolved, output)
-            : new AutoencoderNetwork(valuesPerImage(data), resolved, output)
-        this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
-        this.corruptionRandom = createRandom(deriveSeed(resolved.seed, 3))
-      }
-      return this.runEpochs(data, train, hooks)
-    })
+  }
+
+  private resolveModel(data: ImageBatch): ResolvedAutoencoderOptions {
+    return resolveAutoencoderOptions(this.modelOptions, valuesPerImage(data))
+  }
+
+  /** Sigmoid output when every value is in [0, 1], else linear. */
+  protected build(data: ImageBatch): AutoencoderNetwork | ConvAutoencoderNetwork {
+    const resolved = this.resolveModel(data)
+    const output = allInUnitRange(data.data) ? 'sigmoid' : 'linear'
+    this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
+    this.corruptionRandom = createRandom(deriveSeed(resolved.seed, 3))
+    return resolved.architecture === 'conv'
+      ? new ConvAutoencoderNetwork(imageShapeOf(data), resolved, output)
+      : new AutoencoderNetwork(valuesPerImage(data), resolved, output)
   }
 
   /** The input the encoder sees: the clean rows, or corrupted ones for a denoising autoencoder. */
@@ -109,22 +109,19 @@ export class Autoencoder extends TrainableModel<
     return clean.map((v, i) => v + corruptionLevel * (noise[i] as number))
   }
 
-  private async runEpochs(
+  protected async runEpochs(
+    network: AutoencoderNetwork | ConvAutoencoderNetwork,
     data: ImageBatch,
     train: Required<AutoencoderTrainOptions>,
     hooks: FitHooks<AutoencoderHistoryPoint>,
   ): Promise<TrainResult<AutoencoderHistoryPoint>> {
-    const network = this.network as AutoencoderNetwork | ConvAutoencoderNetwork
     const size = network.inputSize
     const variables = network.variables()
     const fused = await this.fusedTrainer(network, train)
-    return runTrainingLoop<AutoencoderHistoryPoint>(
+    return this.trainingLoop(
+      train,
       {
         sampleCount: data.shape[0],
-        batchSize: train.batchSize,
-        epochs: train.epochs,
-        shuffle: this.shuffleRandom as Random,
-        counters: this.counters,
         variables,
         step: async (indices) => {
           const clean = new Float32Array(indices.length * size)

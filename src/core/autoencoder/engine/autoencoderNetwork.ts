@@ -1,14 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  applyDense,
-  backpropStack,
-  createStack,
-  disposeLayers,
-  forwardStack,
-  layerVariables,
-  stackOutput,
-  type DenseLayer,
-} from '../../engine/dense'
+import { createStack, type DenseLayer } from '../../engine/dense'
+import { denseStack, type LayerStack } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 
@@ -27,8 +19,9 @@ export interface AutoencoderLossTerms {
  * [0, 1], else linear). Holds variables only; tensor-returning methods must run inside `tf.tidy`.
  */
 export class AutoencoderNetwork {
-  private readonly encoder: DenseLayer[]
-  private readonly decoder: DenseLayer[]
+  private readonly encoder: LayerStack
+  private readonly decoderLayers: DenseLayer[]
+  private readonly decoder: LayerStack
 
   constructor(
     readonly inputSize: number,
@@ -37,16 +30,18 @@ export class AutoencoderNetwork {
   ) {
     const random = createRandom(deriveSeed(options.seed, 1))
     const hidden = options.kind === 'linear' ? 'linear' : 'relu'
-    this.encoder = createStack(
-      inputSize,
-      options.hiddenUnits,
-      options.codeSize,
-      hidden,
-      'linear',
-      random,
-      'aeEncoder',
+    this.encoder = denseStack(
+      createStack(
+        inputSize,
+        options.hiddenUnits,
+        options.codeSize,
+        hidden,
+        'linear',
+        random,
+        'aeEncoder',
+      ),
     )
-    this.decoder = createStack(
+    this.decoderLayers = createStack(
       options.codeSize,
       [...options.hiddenUnits].reverse(),
       inputSize,
@@ -55,24 +50,25 @@ export class AutoencoderNetwork {
       random,
       'aeDecoder',
     )
+    this.decoder = denseStack(this.decoderLayers)
   }
 
   /** Every trainable variable, in a stable order. */
   variables(): tf.Variable[] {
-    return layerVariables([...this.encoder, ...this.decoder])
+    return [...this.encoder.variables(), ...this.decoder.variables()]
   }
 
   /** The decoder's weights as the rows of a `codeSize × inputSize` matrix (a linear autoencoder's subspace). */
   decoderKernel(): tf.Variable | undefined {
-    return this.decoder.length === 1 ? this.decoder[0]?.kernel : undefined
+    return this.decoderLayers.length === 1 ? this.decoderLayers[0]?.kernel : undefined
   }
 
   encode(x: tf.Tensor2D): tf.Tensor2D {
-    return this.encoder.reduce((h, layer) => applyDense(layer, h), x)
+    return this.encoder.infer(x)
   }
 
   decode(code: tf.Tensor2D): tf.Tensor2D {
-    return this.decoder.reduce((h, layer) => applyDense(layer, h), code)
+    return this.decoder.infer(code)
   }
 
   /**
@@ -84,21 +80,16 @@ export class AutoencoderNetwork {
     target: tf.Tensor2D,
   ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
     const batch = input.shape[0]
-    const encoderTraces = forwardStack(this.encoder, input)
-    const code = stackOutput(encoderTraces, input)
-    const decoderTraces = forwardStack(this.decoder, code)
-    const out = stackOutput(decoderTraces, code)
+    const encoded = this.encoder.forward(input, false)
+    const code = encoded.output
+    const decoded = this.decoder.forward(code, false)
+    const out = decoded.output
     const error = tf.sub(out, target) as tf.Tensor2D
     const reconstruction = tf.div(tf.sum(tf.square(error)), batch) as tf.Scalar
     const codeL1 = tf.div(tf.sum(tf.abs(code)), batch) as tf.Scalar
     const weight = this.options.kind === 'sparse' ? this.options.sparsity : 0
     const total = tf.add(reconstruction, tf.mul(codeL1, weight)) as tf.Scalar
-    const decoder = backpropStack(
-      this.decoder,
-      decoderTraces,
-      tf.mul(error, 2 / batch) as tf.Tensor2D,
-      true,
-    )
+    const decoder = decoded.backward(tf.mul(error, 2 / batch) as tf.Tensor2D, true)
     const codeGradient =
       weight > 0
         ? (tf.add(
@@ -106,7 +97,7 @@ export class AutoencoderNetwork {
             tf.mul(tf.sign(code), weight / batch),
           ) as tf.Tensor2D)
         : (decoder.input as tf.Tensor2D)
-    const encoder = backpropStack(this.encoder, encoderTraces, codeGradient, false)
+    const encoder = encoded.backward(codeGradient, false)
     return {
       terms: { total, reconstruction, codeL1 },
       gradients: [...encoder.grads, ...decoder.grads],
@@ -114,7 +105,7 @@ export class AutoencoderNetwork {
   }
 
   dispose(): void {
-    disposeLayers(this.encoder)
-    disposeLayers(this.decoder)
+    this.encoder.dispose()
+    this.decoder.dispose()
   }
 }

@@ -35,7 +35,7 @@ import {
 } from '../../engine/dense'
 import type { ImageShape } from '../../dataset'
 import type { Random } from '../../random'
-import type { GANStack } from './ganStack'
+import type { LayerStack } from '../../engine/layerStack'
 
 const KERNEL = 4
 
@@ -46,7 +46,7 @@ export function convGenerator(
   filters: number,
   output: Activation,
   random: Random,
-): GANStack {
+): LayerStack {
   const [h, w, c] = shape
   const inner = [h / 4, w / 4, 2 * filters] as const
   const project = createDense(noiseDim, inner[0] * inner[1] * inner[2], 'linear', random, 'dcgG0')
@@ -125,7 +125,7 @@ export function convGenerator(
 }
 
 /** The DCGAN discriminator for images of `shape`, `filters` channels then 2×. */
-export function convDiscriminator(shape: ImageShape, filters: number, random: Random): GANStack {
+export function convDiscriminator(shape: ImageShape, filters: number, random: Random): LayerStack {
   const [h, w, c] = shape
   const down: ConvLayer[] = [
     createConv(KERNEL, c, filters, 2, false, 'leakyRelu', random, 'dcgD0'),

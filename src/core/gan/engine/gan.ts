@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
   allInUnitRange,
-  assertImageShape,
   imageShapeOf,
   valuesPerImage,
   type ImageBatch,
@@ -10,8 +9,9 @@ import {
 import { DivergedError, InvalidInputError, InvalidOptionError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
-import { applyGradientList, runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import { applyGradientList, type FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
+import type { ModelRules } from '../../engine/trainableModel'
 import { meanPairwiseDistance, planeExtent } from '../ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import { FusedGANTrainer } from './fusedGANTrainer'
@@ -27,56 +27,53 @@ import {
 } from '../ganOptions'
 import { DIVERSITY_EVERY, type GANHistoryPoint, type View2D, type View2DOptions } from '../ganSpec'
 
+/** The types a {@link GAN} is made of. */
+interface GANTypes {
+  readonly network: GANNetwork
+  readonly options: GANModelOptions
+  readonly train: GANTrainOptions
+  readonly resolvedTrain: ResolvedGANTrainOptions
+  readonly point: GANHistoryPoint
+}
+
+const RULES: ModelRules<GANTypes> = {
+  validateOptions: validateGANModelOptions,
+  resolveTrainOptions: (train, model) => resolveGANTrainOptions(train, model.architecture),
+}
+
 /**
  * A generative adversarial network on TF.js — dense, or DCGAN-style convolutional for images
  * (`architecture: 'conv'`) — framework-free.
  * Same life cycle as {@link VAE}: `fit` continues training; `sample`, `generate`, `interpolate` run it.
  */
-export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
+export class GAN extends GenerativeModel<GANTypes> {
   private generatorOptimizer: tf.Optimizer | undefined
   private discriminatorOptimizer: tf.Optimizer | undefined
   private optimizerKey = ''
   private readonly fused = new FusedTrainerSlot<FusedGANTrainer>()
-  private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
   private dataBounds: readonly [number, number, number, number] | undefined
 
-  constructor(options: GANModelOptions = {}) {
-    super(options, validateGANModelOptions)
+  constructor(options?: GANModelOptions) {
+    super(options, RULES)
   }
 
-  /**
-   * Trains on `data` for `options.epochs` epochs, continuing from the current weights. A non-finite
-   * loss stops training with `DIVERGED` and restores both networks to the start of the epoch.
-   */
-  async fit(
-    data: ImageBatch,
-    options: GANTrainOptions = {},
-    hooks: FitHooks<GANHistoryPoint> = {},
-  ): Promise<TrainResult<GANHistoryPoint>> {
-    const train = resolveGANTrainOptions(options, this.modelOptions.architecture)
-    if (this.shape) assertImageShape(data, this.shape)
-    else if (this.modelOptions.architecture === 'conv') {
+  protected checkTrainingData(data: ImageBatch): void {
+    if (!this.network && this.modelOptions.architecture === 'conv') {
       assertConvolutionalShape(data.shape, 'the convolutional GAN')
     }
-    return this.exclusiveFit(async () => {
-      this.build(data)
-      return this.runEpochs(data, train, hooks)
-    })
   }
 
-  private build(data: ImageBatch): void {
-    if (this.network) return
+  protected build(data: ImageBatch): GANNetwork {
     const resolved = resolveGANModelOptions(
       this.modelOptions,
       valuesPerImage(data),
       allInUnitRange(data.data),
     )
-    this.shape = imageShapeOf(data)
-    this.network = new GANNetwork(this.shape, resolved)
     this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 12))
     this.noiseRandom = createRandom(deriveSeed(resolved.seed, 13))
     if (valuesPerImage(data) === 2) this.dataBounds = planeExtent(data.data)
+    return new GANNetwork(imageShapeOf(data), resolved)
   }
 
   private optimizers(train: ResolvedGANTrainOptions): [tf.Optimizer, tf.Optimizer] {
@@ -97,12 +94,12 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
     this.discriminatorOptimizer = undefined
   }
 
-  private async runEpochs(
+  protected async runEpochs(
+    network: GANNetwork,
     data: ImageBatch,
     train: ResolvedGANTrainOptions,
     hooks: FitHooks<GANHistoryPoint>,
   ): Promise<TrainResult<GANHistoryPoint>> {
-    const network = this.network as GANNetwork
     const noise = this.noiseRandom as Random
     const [generatorOptimizer, discriminatorOptimizer] = this.optimizers(train)
     const n = data.shape[0]
@@ -119,13 +116,10 @@ export class GAN extends GenerativeModel<GANNetwork, GANModelOptions> {
     const all = fused ? undefined : tf.tensor2d(data.data, [n, d])
     const probeNoise = fused ? undefined : tf.tensor2d(probeValues, [probeCount, noiseDim])
     try {
-      return await runTrainingLoop<GANHistoryPoint>(
+      return await this.trainingLoop(
+        train,
         {
           sampleCount: n,
-          batchSize: train.batchSize,
-          epochs: train.epochs,
-          shuffle: this.shuffleRandom as Random,
-          counters: this.counters,
           variables: [...generatorVariables, ...discriminatorVariables, ...network.statistics()],
           step: async (indices) => {
             const batch = indices.length

@@ -3,7 +3,7 @@ import { createStack } from '../../engine/dense'
 import type { ImageShape } from '../../dataset'
 import { createRandom, deriveSeed } from '../../random'
 import { convDiscriminator, convGenerator } from './convGanStacks'
-import { denseStack, type GANStack } from './ganStack'
+import { denseStack, type LayerStack } from '../../engine/layerStack'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 
 /** Result of one discriminator update's forward and backward pass. */
@@ -23,7 +23,7 @@ export interface GeneratorPass {
 function buildStacks(
   shape: ImageShape,
   options: ResolvedGANModelOptions,
-): [generator: GANStack, discriminator: GANStack] {
+): [generator: LayerStack, discriminator: LayerStack] {
   const random = createRandom(deriveSeed(options.seed, 11))
   if (options.architecture === 'conv') {
     return [
@@ -65,8 +65,8 @@ function buildStacks(
  */
 export class GANNetwork {
   readonly inputSize: number
-  private readonly generator: GANStack
-  private readonly discriminator: GANStack
+  private readonly generator: LayerStack
+  private readonly discriminator: LayerStack
 
   constructor(
     readonly shape: ImageShape,

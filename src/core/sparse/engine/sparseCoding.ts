@@ -8,9 +8,9 @@ import {
 } from '../../dataset'
 import { DivergedError, ShapeMismatchError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
-import { TrainableModel } from '../../engine/trainableModel'
+import { TrainableModel, type ModelRules } from '../../engine/trainableModel'
 import type { TrainResult } from '../../training'
-import { runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import type { FitHooks } from '../../engine/trainingLoop'
 import { blendStatistics, normalizeAtom, updateAtoms } from '../dictionaryMath'
 import { fista } from './fista'
 import {
@@ -71,6 +71,20 @@ function dataRangeOf(values: Float32Array): number {
   return high > low ? high - low : 1
 }
 
+/** The types a {@link SparseCoding} is made of. */
+interface SparseCodingTypes {
+  readonly network: SparseDictionary
+  readonly options: SparseCodingModelOptions
+  readonly train: SparseCodingTrainOptions
+  readonly resolvedTrain: Required<SparseCodingTrainOptions>
+  readonly point: SparseCodingHistoryPoint
+}
+
+const RULES: ModelRules<SparseCodingTypes> = {
+  validateOptions: validateSparseCodingModelOptions,
+  resolveTrainOptions: resolveSparseCodingTrainOptions,
+}
+
 /**
  * Sparse coding with a learned, overcomplete dictionary (Olshausen & Field 1996): image patches
  * x ≈ Dᵀa with few non-zero coefficients a, minimising ½‖x − Dᵀa‖² + λ‖a‖₁. Codes by batched FISTA
@@ -85,12 +99,11 @@ function dataRangeOf(values: Float32Array): number {
  * model.dispose()
  * ```
  */
-export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingModelOptions> {
-  private shuffleRandom: Random | undefined
+export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   private positionRandom: Random | undefined
 
-  constructor(options: SparseCodingModelOptions = {}) {
-    super(options, validateSparseCodingModelOptions)
+  constructor(options?: SparseCodingModelOptions) {
+    super(options, RULES)
   }
 
   /** Shape of one patch (`[p, p, channels]`), known after the first fit. */
@@ -98,29 +111,17 @@ export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingM
     return this.network?.patchShape
   }
 
-  /**
-   * Learns the dictionary from patches of `data` for `options.epochs` epochs, continuing from the
-   * current atoms. The first call fixes the patch shape; later calls may pass other images with the
-   * same number of channels. Stops early, keeping the atoms, when `hooks.control` is stopped.
-   */
-  async fit(
-    data: ImageBatch,
-    options: SparseCodingTrainOptions = {},
-    hooks: FitHooks<SparseCodingHistoryPoint> = {},
-  ): Promise<TrainResult<SparseCodingHistoryPoint>> {
-    const train = resolveSparseCodingTrainOptions(options)
+  /** Other images than the first fit's may be learned from, with the same number of channels. */
+  protected override checkShape(data: ImageBatch): void {
+    this.assertChannels(data, 'data')
+  }
+
+  protected checkTrainingData(data: ImageBatch): void {
     assertFinite(data.data)
-    const shape = imageShapeOf(data)
-    if (this.network) {
-      this.assertChannels(data, 'data')
-      assertPatchFits(shape, this.network.options.patchSize)
-    } else {
-      assertPatchFits(shape, resolveSparseCodingOptions(this.modelOptions, shape).patchSize)
-    }
-    return this.exclusiveFit(async () => {
-      this.build(data)
-      return this.runEpochs(data, train, hooks)
-    })
+    const patchSize =
+      this.network?.options.patchSize ??
+      resolveSparseCodingOptions(this.modelOptions, imageShapeOf(data)).patchSize
+    assertPatchFits(imageShapeOf(data), patchSize)
   }
 
   private assertChannels(images: ImageBatch, name: string): void {
@@ -133,8 +134,7 @@ export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingM
     }
   }
 
-  private build(data: ImageBatch): void {
-    if (this.network) return
+  protected build(data: ImageBatch): SparseDictionary {
     const shape = imageShapeOf(data)
     const options = resolveSparseCodingOptions(this.modelOptions, shape)
     const random = createRandom(deriveSeed(options.seed, 1))
@@ -165,10 +165,9 @@ export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingM
       }
       normalizeAtom(atoms, j, size)
     }
-    this.shape = shape
-    this.network = new SparseDictionary(options, shape, atoms, contrastFloor, dataRange, whitening)
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.positionRandom = createRandom(deriveSeed(options.seed, 3))
+    return new SparseDictionary(options, shape, atoms, contrastFloor, dataRange, whitening)
   }
 
   /** Normalised patches at `positions`, moved into coding space on the device. */
@@ -209,23 +208,20 @@ export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingM
     return out
   }
 
-  private async runEpochs(
+  protected async runEpochs(
+    dictionary: SparseDictionary,
     data: ImageBatch,
     train: Required<SparseCodingTrainOptions>,
     hooks: FitHooks<SparseCodingHistoryPoint>,
   ): Promise<TrainResult<SparseCodingHistoryPoint>> {
-    const dictionary = this.network as SparseDictionary
     const { atoms: k, patchSize, lambda, nonNegative } = dictionary.options
     const m = dictionary.size
     const total = data.shape[0] * positionsPerImage(imageShapeOf(data), patchSize)
     const exhaustive = total <= train.patchesPerEpoch
-    return runTrainingLoop<SparseCodingHistoryPoint>(
+    return this.trainingLoop(
+      train,
       {
         sampleCount: exhaustive ? total : train.patchesPerEpoch,
-        batchSize: train.batchSize,
-        epochs: train.epochs,
-        shuffle: this.shuffleRandom as Random,
-        counters: this.counters,
         variables: [],
         step: async (indices) => {
           const positions = this.trainingPositions(data, indices, exhaustive, patchSize)
@@ -502,7 +498,6 @@ export class SparseCoding extends TrainableModel<SparseDictionary, SparseCodingM
   }
 
   protected resetExtras(): void {
-    this.shuffleRandom = undefined
     this.positionRandom = undefined
   }
 }

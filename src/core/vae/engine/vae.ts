@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core'
 import {
   assertImageShape,
   assertInRange,
-  imageShapeOf,
   valuesPerImage,
   type ImageBatch,
   type ImageShape,
@@ -11,8 +10,9 @@ import {
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
-import { runTrainingLoop, type FitHooks } from '../../engine/trainingLoop'
+import type { FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
+import type { ModelRules } from '../../engine/trainableModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
@@ -28,6 +28,20 @@ import {
 } from '../vaeOptions'
 import type { VAEHistoryPoint } from '../vaeSpec'
 
+/** The types a {@link VAE} is made of. */
+interface VAETypes {
+  readonly network: VAENetwork
+  readonly options: VAEModelOptions
+  readonly train: VAETrainOptions
+  readonly resolvedTrain: ResolvedVAETrainOptions
+  readonly point: VAEHistoryPoint
+}
+
+const RULES: ModelRules<VAETypes> = {
+  validateOptions: validateVAEModelOptions,
+  resolveTrainOptions: resolveVAETrainOptions,
+}
+
 /**
  * A dense variational autoencoder on TF.js, framework-free. Runs in the worker, in Node (CPU or WASM
  * backend) and on the main thread alike. Takes and returns plain typed arrays.
@@ -39,7 +53,7 @@ import type { VAEHistoryPoint } from '../vaeSpec'
  * vae.dispose()
  * ```
  */
-export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
+export class VAE extends GenerativeModel<VAETypes> {
   /**
    * Anomaly scores and the calibrated threshold of this model. The maps are each pixel's negative
    * log-likelihood: cross-entropy under the (default) Bernoulli likelihood, squared error under the
@@ -51,28 +65,14 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
   )
   private readonly adam = new AdamSlot()
   private readonly fused = new FusedTrainerSlot<FusedVAETrainer>()
-  private shuffleRandom: Random | undefined
   private noiseRandom: Random | undefined
 
-  constructor(options: VAEModelOptions = {}) {
-    super(options, validateVAEModelOptions)
+  constructor(options?: VAEModelOptions) {
+    super(options, RULES)
   }
 
-  /**
-   * Trains on `data` for `options.epochs` epochs, continuing from the current weights. The first call
-   * builds the network for the data's image shape; later calls must pass images of the same size.
-   * Stops early, keeping the weights, when `hooks.control` is stopped. On a non-finite loss the
-   * weights of the start of the epoch are restored and a `DIVERGED` error is thrown.
-   */
-  async fit(
-    data: ImageBatch,
-    options: VAETrainOptions = {},
-    hooks: FitHooks<VAEHistoryPoint> = {},
-  ): Promise<TrainResult<VAEHistoryPoint>> {
-    const train = resolveVAETrainOptions(options)
-    if (this.shape) assertImageShape(data, this.shape)
-    const inputSize = valuesPerImage(data)
-    const resolved = this.network?.options ?? resolveVAEModelOptions(this.modelOptions, inputSize)
+  protected checkTrainingData(data: ImageBatch): void {
+    const resolved = this.network?.options ?? this.resolveModel(data)
     if (resolved.likelihood === 'bernoulli') {
       assertInRange(
         data.data,
@@ -82,26 +82,25 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
         "the Bernoulli likelihood needs values in [0, 1]: divide by the maximum (e.g. 255) or set likelihood: 'gaussian'",
       )
     }
-    return this.exclusiveFit(async () => {
-      this.build(data, resolved)
-      return this.runEpochs(data, train, hooks)
-    })
   }
 
-  private build(data: ImageBatch, resolved: ResolvedVAEModelOptions): void {
-    if (this.network) return
-    this.shape = imageShapeOf(data)
-    this.network = new VAENetwork(valuesPerImage(data), resolved)
+  private resolveModel(data: ImageBatch): ResolvedVAEModelOptions {
+    return resolveVAEModelOptions(this.modelOptions, valuesPerImage(data))
+  }
+
+  protected build(data: ImageBatch): VAENetwork {
+    const resolved = this.resolveModel(data)
     this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
     this.noiseRandom = createRandom(deriveSeed(resolved.seed, 3))
+    return new VAENetwork(valuesPerImage(data), resolved)
   }
 
-  private async runEpochs(
+  protected async runEpochs(
+    network: VAENetwork,
     data: ImageBatch,
     train: ResolvedVAETrainOptions,
     hooks: FitHooks<VAEHistoryPoint>,
   ): Promise<TrainResult<VAEHistoryPoint>> {
-    const network = this.network as VAENetwork
     const noise = this.noiseRandom as Random
     const n = data.shape[0]
     const latentDim = network.options.latentDim
@@ -109,13 +108,10 @@ export class VAE extends GenerativeModel<VAENetwork, VAEModelOptions> {
     const fused = await this.fusedTrainer(network, train)
     const all = fused ? undefined : tf.tensor2d(data.data, [n, network.inputSize])
     try {
-      return await runTrainingLoop<VAEHistoryPoint>(
+      return await this.trainingLoop(
+        train,
         {
           sampleCount: n,
-          batchSize: train.batchSize,
-          epochs: train.epochs,
-          shuffle: this.shuffleRandom as Random,
-          counters: this.counters,
           variables,
           step: async (indices) => {
             const epsilon = noise.normals(indices.length * latentDim)

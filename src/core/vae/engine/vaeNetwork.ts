@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  applyDense,
-  applyDenseTraced,
-  backpropDense,
-  backpropStack,
-  createDense,
-  disposeLayers,
-  forwardStack,
-  layerVariables,
-  stackOutput,
-  type DenseLayer,
-} from '../../engine/dense'
+import { createDense } from '../../engine/dense'
+import { denseStack, type LayerStack } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedVAEModelOptions } from '../vaeOptions'
 
@@ -30,54 +20,58 @@ export interface VAELossTerms {
 export class VAENetwork {
   readonly inputSize: number
   readonly options: ResolvedVAEModelOptions
-  private readonly encoder: DenseLayer[]
-  private readonly meanHead: DenseLayer
-  private readonly logVarHead: DenseLayer
-  private readonly decoder: DenseLayer[]
-  private readonly output: DenseLayer
+  /** Hidden layers before the heads (none when `hiddenUnits` is empty). */
+  private readonly encoder: LayerStack
+  /** One linear layer each. */
+  private readonly meanHead: LayerStack
+  private readonly logVarHead: LayerStack
+  /** Hidden layers and the (linear) output layer. */
+  private readonly decoder: LayerStack
 
   constructor(inputSize: number, options: ResolvedVAEModelOptions) {
     this.inputSize = inputSize
     this.options = options
     const random = createRandom(deriveSeed(options.seed, 1))
     let width = inputSize
-    this.encoder = options.hiddenUnits.map((units, i) => {
+    const encoderLayers = options.hiddenUnits.map((units, i) => {
       const layer = createDense(width, units, 'relu', random, `encoder${i}`)
       width = units
       return layer
     })
-    this.meanHead = createDense(width, options.latentDim, 'linear', random, 'mean')
-    this.logVarHead = createDense(width, options.latentDim, 'linear', random, 'logVar')
+    this.encoder = denseStack(encoderLayers)
+    this.meanHead = denseStack([createDense(width, options.latentDim, 'linear', random, 'mean')])
+    this.logVarHead = denseStack([
+      createDense(width, options.latentDim, 'linear', random, 'logVar'),
+    ])
     width = options.latentDim
-    this.decoder = [...options.hiddenUnits].reverse().map((units, i) => {
+    const decoderLayers = [...options.hiddenUnits].reverse().map((units, i) => {
       const layer = createDense(width, units, 'relu', random, `decoder${i}`)
       width = units
       return layer
     })
-    this.output = createDense(width, inputSize, 'linear', random, 'output')
+    decoderLayers.push(createDense(width, inputSize, 'linear', random, 'output'))
+    this.decoder = denseStack(decoderLayers)
   }
 
   /** Every trainable variable, in a stable order. */
   variables(): tf.Variable[] {
-    return layerVariables([
-      ...this.encoder,
-      this.meanHead,
-      this.logVarHead,
-      ...this.decoder,
-      this.output,
-    ])
+    return [
+      ...this.encoder.variables(),
+      ...this.meanHead.variables(),
+      ...this.logVarHead.variables(),
+      ...this.decoder.variables(),
+    ]
   }
 
   /** Posterior mean and log-variance of `x` (`[n, inputSize]`). */
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
-    const h = this.encoder.reduce((acc, layer) => applyDense(layer, acc), x)
-    return { mean: applyDense(this.meanHead, h), logVar: applyDense(this.logVarHead, h) }
+    const h = this.encoder.infer(x)
+    return { mean: this.meanHead.infer(h), logVar: this.logVarHead.infer(h) }
   }
 
   /** Decoder output before the link function (logits for Bernoulli, means for Gaussian). */
   decodeRaw(z: tf.Tensor2D): tf.Tensor2D {
-    const h = this.decoder.reduce((acc, layer) => applyDense(layer, acc), z)
-    return applyDense(this.output, h)
+    return this.decoder.infer(z)
   }
 
   /** Decoded images: Bernoulli means (sigmoid of logits) or Gaussian means. */
@@ -113,17 +107,16 @@ export class VAENetwork {
   ): { terms: VAELossTerms; gradients: tf.Tensor[] } {
     const batch = x.shape[0]
     const { beta, likelihood, observationNoise } = this.options
-    const encoderTraces = forwardStack(this.encoder, x)
-    const hidden = stackOutput(encoderTraces, x)
-    const meanTrace = applyDenseTraced(this.meanHead, hidden)
-    const logVarTrace = applyDenseTraced(this.logVarHead, hidden)
-    const mean = meanTrace.output
-    const logVar = logVarTrace.output
+    const encoded = this.encoder.forward(x, false)
+    const hidden = encoded.output
+    const meanPass = this.meanHead.forward(hidden, false)
+    const logVarPass = this.logVarHead.forward(hidden, false)
+    const mean = meanPass.output
+    const logVar = logVarPass.output
     const std = tf.exp(tf.mul(logVar, 0.5))
     const z = tf.add(mean, tf.mul(std, epsilon)) as tf.Tensor2D
-    const decoderTraces = forwardStack(this.decoder, z)
-    const outputTrace = applyDenseTraced(this.output, stackOutput(decoderTraces, z))
-    const raw = outputTrace.output
+    const decoded = this.decoder.forward(z, false)
+    const raw = decoded.output
     const reconstruction = tf.mean(this.reconstructionNLL(x, raw)) as tf.Scalar
     const kl = tf.mean(klDivergence(mean, logVar)) as tf.Scalar
     const total = tf.add(reconstruction, tf.mul(kl, beta)) as tf.Scalar
@@ -133,13 +126,7 @@ export class VAENetwork {
       likelihood === 'bernoulli'
         ? (tf.div(tf.sub(tf.sigmoid(raw), x), batch) as tf.Tensor2D)
         : (tf.div(tf.sub(raw, x), observationNoise * observationNoise * batch) as tf.Tensor2D)
-    const outputGrads = backpropDense(this.output, outputTrace, gradRaw, true)
-    const decoder = backpropStack(
-      this.decoder,
-      decoderTraces,
-      outputGrads.input as tf.Tensor2D,
-      true,
-    )
+    const decoder = decoded.backward(gradRaw, true)
     const gradZ = decoder.input as tf.Tensor2D
     // KL = −½Σ(1 + lv − μ² − e^lv): ∂/∂μ = μ, ∂/∂lv = ½(e^lv − 1); averaged over the batch.
     const gradMean = tf.add(gradZ, tf.mul(mean, beta / batch)) as tf.Tensor2D
@@ -147,34 +134,18 @@ export class VAENetwork {
       tf.mul(tf.mul(gradZ, epsilon), tf.mul(std, 0.5)),
       tf.mul(tf.sub(tf.exp(logVar), 1), (0.5 * beta) / batch),
     ) as tf.Tensor2D
-    const meanGrads = backpropDense(this.meanHead, meanTrace, gradMean, this.encoder.length > 0)
-    const logVarGrads = backpropDense(
-      this.logVarHead,
-      logVarTrace,
-      gradLogVar,
-      this.encoder.length > 0,
-    )
-    const encoder =
-      this.encoder.length > 0
-        ? backpropStack(
-            this.encoder,
-            encoderTraces,
-            tf.add(meanGrads.input as tf.Tensor2D, logVarGrads.input as tf.Tensor2D) as tf.Tensor2D,
-            false,
-          )
-        : { grads: [] }
+    const hasEncoder = this.options.hiddenUnits.length > 0
+    const meanGrads = meanPass.backward(gradMean, hasEncoder)
+    const logVarGrads = logVarPass.backward(gradLogVar, hasEncoder)
+    const encoder = hasEncoder
+      ? encoded.backward(
+          tf.add(meanGrads.input as tf.Tensor2D, logVarGrads.input as tf.Tensor2D) as tf.Tensor2D,
+          false,
+        )
+      : { grads: [] }
     return {
       terms: { total, reconstruction, kl },
-      gradients: [
-        ...encoder.grads,
-        meanGrads.kernel,
-        meanGrads.bias,
-        logVarGrads.kernel,
-        logVarGrads.bias,
-        ...decoder.grads,
-        outputGrads.kernel,
-        outputGrads.bias,
-      ],
+      gradients: [...encoder.grads, ...meanGrads.grads, ...logVarGrads.grads, ...decoder.grads],
     }
   }
 
@@ -191,7 +162,10 @@ export class VAENetwork {
 
   /** Frees every variable. */
   dispose(): void {
-    disposeLayers([...this.encoder, this.meanHead, this.logVarHead, ...this.decoder, this.output])
+    this.encoder.dispose()
+    this.meanHead.dispose()
+    this.logVarHead.dispose()
+    this.decoder.dispose()
   }
 }
 

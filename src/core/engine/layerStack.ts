@@ -1,6 +1,7 @@
 /**
- * The shape every GAN sub-network (generator or discriminator) has, whatever its layers: flat rows
- * in, flat rows out, a training-mode forward pass that returns its own backward pass.
+ * A trainable stack of layers, whatever its layers (dense, convolutional, batch-normalised): flat
+ * rows in, flat rows out, a training-mode forward pass that returns its own backward pass. Networks
+ * are made of these (an autoencoder's encoder and decoder, a GAN's generator and discriminator).
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import {
@@ -10,9 +11,9 @@ import {
   layerVariables,
   stackOutput,
   type DenseLayer,
-} from '../../engine/dense'
+} from './dense'
 
-/** Gradients of a stack's variables (in {@link GANStack.variables} order) and of its input. */
+/** Gradients of a stack's variables (in {@link LayerStack.variables} order) and of its input. */
 export interface StackGradients {
   readonly grads: tf.Tensor[]
   /** Gradient at the stack's input; absent when not asked for. */
@@ -26,8 +27,8 @@ export interface StackPass {
   backward(gradOutput: tf.Tensor2D, needInputGradient: boolean): StackGradients
 }
 
-/** A generator or discriminator. Methods returning tensors run inside `tf.tidy`. */
-export interface GANStack {
+/** A stack of layers. Methods returning tensors run inside `tf.tidy`. */
+export interface LayerStack {
   /** Trained variables, in a stable order. */
   variables(): tf.Variable[]
   /** State that is not trained but must be restored with the weights (running statistics). */
@@ -39,8 +40,8 @@ export interface GANStack {
   dispose(): void
 }
 
-/** A stack of dense layers as a {@link GANStack}. */
-export function denseStack(layers: readonly DenseLayer[]): GANStack {
+/** A stack of dense layers as a {@link LayerStack}. */
+export function denseStack(layers: readonly DenseLayer[]): LayerStack {
   return {
     variables: () => layerVariables(layers),
     statistics: () => [],
