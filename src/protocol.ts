@@ -51,6 +51,14 @@ export interface WorkerMemory {
 export interface WorkerAPI {
   /** Starts the backend once (later calls return the first result). */
   init(preference?: BackendPreference): Promise<BackendInfo>
+  /** Answers at once: the main thread's heartbeat. */
+  ping(): Promise<void>
+  /**
+   * Takes the Web Lock `name` and holds it for the worker's life, so the main thread learns of the
+   * worker's end (however it ends) when its own request for the lock is granted. Resolves `true`
+   * once held, `false` where Web Locks are missing (insecure contexts).
+   */
+  holdLifeline(name: string): Promise<boolean>
   /** Creates (or replaces) model `id` of family `kind`. Validates the options first. */
   create(id: string, kind: string, options: object): Promise<ModelInfo>
   /**

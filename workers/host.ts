@@ -75,6 +75,22 @@ export class WorkerHost implements WorkerAPI {
     })
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  holdLifeline(name: string): Promise<boolean> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+    if (!locks) return Promise.resolve(false)
+    return new Promise((held) => {
+      // The callback's promise never settles: the lock is released only when this context ends.
+      void locks.request(name, () => {
+        held(true)
+        return new Promise<never>(() => undefined)
+      })
+    })
+  }
+
   private entry(id: string): ModelEntry {
     const entry = this.models.get(id)
     if (!entry) {

@@ -14,6 +14,7 @@ import {
   CancelledError,
   InvalidInputError,
   NotTrainedError,
+  WorkerCrashedError,
   fromWireError,
   type LatentkitError,
 } from '../core/errors'
@@ -32,7 +33,7 @@ import { checkDatasetName, isBuiltinDataset, type BuiltinDataset } from '../data
 import type { ModelInfo, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
 import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
 import { Subscribable } from './subscribable'
-import { acquireWorker, discardWorker, type CreateWorker, type WorkerLease } from './workerPool'
+import { acquireWorker, type CreateWorker, type WorkerLease } from './workerPool'
 
 /** Data a model can train on: user data, or a built-in data set by name. */
 export type ModelData = DataInput | BuiltinDataset
@@ -134,6 +135,8 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
   private training: Promise<FamilyTrainSummary<F> | undefined> | undefined
   private teardownTimer: ReturnType<typeof setTimeout> | undefined
   private generation = 0
+  /** The model options' key the worker's model was created with. */
+  private createdKey: string | undefined
 
   constructor(spec: F, options: ClientOptions<F>) {
     super()
@@ -173,11 +176,15 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     for (const listener of this.listeners) listener()
   }
 
-  private fail(error: unknown, model?: ModelInfo): LatentkitError {
+  /** Records `error` (from `source`: `'train'`, `'options'` or an action's name) and returns it typed. */
+  private fail(error: unknown, source: string, model?: ModelInfo): LatentkitError {
     const typed = fromWireError(error)
+    // A dead worker was reported once, by the crash handler; its pending calls only reject.
+    if (typed.code === 'WORKER_CRASHED' && this.state.error?.code === 'WORKER_CRASHED') return typed
     this.dispatch({
       type: 'error',
       error: typed,
+      source,
       ...(model ? { model: model as FamilyModelInfo<F> } : {}),
     })
     return typed
@@ -188,21 +195,32 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     try {
       return await work()
     } catch (error) {
-      throw this.fail(error)
+      throw this.fail(error, 'train')
     }
   }
 
-  /** Applies new options. A change of architecture, loss or seed starts a fresh, untrained model. */
+  /**
+   * Applies new options. A valid change of architecture, loss or seed starts a fresh, untrained
+   * model; an invalid one is refused (`INVALID_OPTION` in `error`, source `'options'`) and the
+   * trained model stays until a valid change arrives.
+   */
   setOptions(next: ClientOptions<F>): void {
     const previous = this.options
     this.options = next
     const workerChanged =
       (previous.backend ?? 'auto') !== (next.backend ?? 'auto') ||
       previous.createWorker !== next.createWorker
+    try {
+      this.validate(next)
+    } catch (error) {
+      this.fail(error, 'options')
+      return
+    }
+    this.dispatch({ type: 'succeeded', source: 'options' })
     if (workerChanged && this.lease) {
       this.teardown()
       this.dispatch({ type: 'reset', model: undefined })
-    } else if (this.modelKey(previous) !== this.modelKey(next) && this.modelReady) {
+    } else if (this.modelKey(next) !== this.createdKey && this.modelReady) {
       void this.replaceModel()
     }
     this.maybeAutoTrain()
@@ -266,6 +284,31 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     }
   }
 
+  /**
+   * The worker died (crash, termination, hang): forget it, so the next call starts a fresh one, and
+   * say what became of the model. Calls pending in it reject with the same error.
+   */
+  private workerDied(error: LatentkitError): void {
+    const lease = this.lease
+    this.generation += 1
+    this.removeCrashListener?.()
+    this.removeCrashListener = undefined
+    this.lease = undefined
+    this.modelId = undefined
+    this.modelReady = undefined
+    this.training = undefined
+    this.sentData = DATA_KEY_NONE
+    lease?.release()
+    this.dispatch({
+      type: 'crashed',
+      error: new WorkerCrashedError(
+        `${error.message}; the model was lost: call train() to start again`,
+        error.details,
+      ),
+      model: undefined,
+    })
+  }
+
   private async replaceModel(): Promise<void> {
     const lease = this.lease
     const oldId = this.modelId
@@ -285,15 +328,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     if (!this.lease) {
       const lease = acquireWorker(backendPreference, this.options.createWorker)
       this.lease = lease
-      this.removeCrashListener = lease.onCrash((error) => {
-        discardWorker(backendPreference, this.options.createWorker)
-        this.lease = undefined
-        this.modelId = undefined
-        this.modelReady = undefined
-        this.training = undefined
-        this.sentData = DATA_KEY_NONE
-        this.dispatch({ type: 'error', error })
-      })
+      this.removeCrashListener = lease.onCrash((error) => this.workerDied(error))
     }
     const lease = this.lease
     const ready = (async () => {
@@ -301,12 +336,14 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       const backend = await lease.backend
       this.dispatch({ type: 'backend', backend })
       const id = `model-${nextModelId++}`
+      const key = this.modelKey(this.options)
       await lease.api.create(id, this.spec.kind, this.modelOptions(this.options))
       if (generation !== this.generation) {
         await lease.api.disposeModel(id).catch(ignore)
         throw new CancelledError('the model was replaced (options changed) while it was starting')
       }
       this.modelId = id
+      this.createdKey = key
       return id
     })()
     this.modelReady = ready
@@ -354,6 +391,10 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     let payload: TrainingData | undefined
     try {
       this.validate(this.options)
+    } catch (error) {
+      throw this.fail(error, 'options')
+    }
+    try {
       if (this.options.data === undefined && this.sentData === DATA_KEY_NONE) {
         throw new InvalidInputError(
           "no training data; pass data (e.g. data: 'digits' or { data, shape })",
@@ -362,7 +403,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       checkDatasetName(this.options.data)
       payload = this.dataToSend()
     } catch (error) {
-      throw this.fail(error)
+      throw this.fail(error, 'train')
     }
     try {
       const id = await this.ensureModel()
@@ -390,10 +431,13 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       this.dispatch({ type: 'trainEnd', model: summary.model })
       return summary
     } catch (error) {
+      const typed = fromWireError(error)
+      // The crash handler has already said what happened; the caller still learns it failed.
+      if (typed.code === 'WORKER_CRASHED') throw typed
       if (generation !== this.generation) return undefined
       const model = await this.currentInfo()
       if (model) this.dispatch({ type: 'trainEnd', model })
-      throw this.fail(error, model)
+      throw this.fail(typed, 'train', model)
     }
   }
 
@@ -465,7 +509,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       if (generation !== this.generation) {
         throw new CancelledError(`the model was replaced while ${name} ran; its result was dropped`)
       }
-      this.dispatch({ type: 'succeeded' })
+      this.dispatch({ type: 'succeeded', source: name })
       if (JSON.stringify(reply.model) !== JSON.stringify(this.state.model)) {
         this.dispatch({ type: 'modelInfo', model: reply.model as FamilyModelInfo<F> })
       }
@@ -473,7 +517,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     } catch (error) {
       // A reply about a model that was replaced meanwhile says nothing about the new one.
       if (generation !== this.generation) throw fromWireError(error)
-      throw this.fail(error)
+      throw this.fail(error, name)
     }
   }
 

@@ -37,8 +37,17 @@ export interface ModelState<Point, Info extends ModelInfo = ModelInfo> {
   readonly progress: TrainingProgress | undefined
   /** Loss per training step, oldest first, capped at `historyLimit` points. */
   readonly history: TrainingHistory<Point>
-  /** The last error, with a stable `code`; cleared by the next successful action. */
+  /**
+   * The last error, with a stable `code`. It stays until something of the same source succeeds (see
+   * {@link ModelState.errorSource}), a training run starts, or the model is reset: a grid's
+   * successful re-sample does not hide a failed `train()`.
+   */
   readonly error: LatentkitError | undefined
+  /**
+   * What failed: `'train'` (training, its data, or the worker), `'options'` (an invalid option; the
+   * trained model is kept) or the name of the action (`'sample'`, `'interpolate'`…).
+   */
+  readonly errorSource: string | undefined
   /** Facts about the model in the worker (trained steps, image shape, latent size). */
   readonly model: Info | undefined
   /** Increases whenever the weights change; components re-draw when it moves. */
@@ -60,9 +69,16 @@ export type ModelAction<Point, Info extends ModelInfo = ModelInfo> =
   | { readonly type: 'paused' }
   | { readonly type: 'resumed' }
   | { readonly type: 'trainEnd'; readonly model: Info }
-  | { readonly type: 'succeeded' }
+  | { readonly type: 'succeeded'; readonly source: string }
   | { readonly type: 'modelInfo'; readonly model: Info }
-  | { readonly type: 'error'; readonly error: LatentkitError; readonly model?: Info }
+  | {
+      readonly type: 'error'
+      readonly error: LatentkitError
+      readonly source: string
+      readonly model?: Info
+    }
+  /** The worker died: `model` is what was restored into a new one (undefined: nothing was). */
+  | { readonly type: 'crashed'; readonly error: LatentkitError; readonly model: Info | undefined }
   | { readonly type: 'reset'; readonly model: Info | undefined }
 
 /** The state before anything happened (also the server snapshot). */
@@ -75,10 +91,13 @@ export function initialModelState<Point, Info extends ModelInfo = ModelInfo>(
     progress: undefined,
     history: tagHistory([], chart),
     error: undefined,
+    errorSource: undefined,
     model: undefined,
     modelVersion: 0,
   }
 }
+
+const noError = { error: undefined, errorSource: undefined } as const
 
 const settled = (model: ModelInfo | undefined): ModelStatus =>
   model && model.trainedSteps > 0 ? 'ready' : 'idle'
@@ -91,11 +110,11 @@ export function modelReducer<Point, Info extends ModelInfo = ModelInfo>(
   const chart = state.history.chart
   switch (action.type) {
     case 'loading':
-      return { ...state, status: 'loading', error: undefined }
+      return { ...state, status: 'loading' }
     case 'backend':
       return { ...state, backend: action.backend }
     case 'trainStart':
-      return { ...state, status: 'training', error: undefined }
+      return { ...state, status: 'training', ...noError }
     case 'progress': {
       const merged = state.history.concat(action.points)
       const overflow = merged.length - action.historyLimit
@@ -121,25 +140,38 @@ export function modelReducer<Point, Info extends ModelInfo = ModelInfo>(
     case 'modelInfo':
       return { ...state, model: action.model }
     case 'succeeded':
-      return state.status === 'error'
-        ? { ...state, status: settled(state.model), error: undefined }
-        : state
+      if (state.errorSource !== action.source) return state
+      return {
+        ...state,
+        status: state.status === 'error' ? settled(state.model) : state.status,
+        ...noError,
+      }
     case 'error': {
       const busy = state.status === 'training' || state.status === 'paused'
       return {
         ...state,
         status: busy ? state.status : 'error',
         error: action.error,
+        errorSource: action.source,
         model: action.model ?? state.model,
       }
     }
+    case 'crashed':
+      return {
+        ...state,
+        status: action.model && action.model.trainedSteps > 0 ? 'ready' : 'error',
+        error: action.error,
+        errorSource: 'train',
+        model: action.model,
+        modelVersion: state.modelVersion + 1,
+      }
     case 'reset':
       return {
         ...state,
         status: 'idle',
         progress: undefined,
         history: tagHistory([], chart),
-        error: undefined,
+        ...noError,
         model: action.model,
         modelVersion: state.modelVersion + 1,
       }

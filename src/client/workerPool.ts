@@ -1,14 +1,17 @@
 /**
  * Shares workers between models: one worker per backend preference, started on first use and
  * terminated shortly after the last user leaves (late enough that React StrictMode's unmount and
- * remount reuse it instead of starting a second one).
+ * remount reuse it instead of starting a second one). Every worker is supervised: when it dies, its
+ * users hear of it, their pending calls reject with `WORKER_CRASHED`, and the pool forgets it, so
+ * the next lease starts a fresh one.
  */
-import * as Comlink from 'comlink'
+import type * as Comlink from 'comlink'
 import { createObjectIds } from '../core/objectIds'
 import type { BackendInfo, BackendPreference } from '../core/backend'
-import { WorkerCrashedError, fromWireError, type LatentkitError } from '../core/errors'
+import { fromWireError, type LatentkitError } from '../core/errors'
 import type { WorkerAPI } from '../protocol'
 import { createDefaultWorker } from './defaultWorker'
+import { superviseWorker, type SupervisedWorker } from './workerSupervision'
 
 /** A function that starts a latentkit worker; the escape hatch for unusual bundlers or CSP setups. */
 export type CreateWorker = () => Worker
@@ -19,14 +22,19 @@ export interface WorkerLease {
   readonly api: Comlink.Remote<WorkerAPI>
   /** The backend the worker runs on (starts it on first call). */
   readonly backend: Promise<BackendInfo>
-  /** Registers a callback for a worker crash; returns its remover. */
+  /**
+   * Registers a callback for the worker's death (crash, termination, hang); returns its remover.
+   * It runs before the calls pending at the death reject.
+   */
   onCrash(callback: (error: LatentkitError) => void): () => void
+  /** True once the worker is known dead: lease again for a fresh one. */
+  readonly isDead: () => boolean
   /** Gives the lease back. Call once. */
   release(): void
 }
 
 interface PoolEntry {
-  readonly worker: Worker
+  readonly supervised: SupervisedWorker
   readonly api: Comlink.Remote<WorkerAPI>
   readonly backend: Promise<BackendInfo>
   readonly crashListeners: Set<(error: LatentkitError) => void>
@@ -47,23 +55,29 @@ function key(preference: BackendPreference, createWorker: CreateWorker | undefin
 
 const poolIdOf = createObjectIds<CreateWorker>()
 
-function start(preference: BackendPreference, createWorker: CreateWorker): PoolEntry {
+function start(id: string, preference: BackendPreference, createWorker: CreateWorker): PoolEntry {
   const worker = createWorker()
   created += 1
-  const api = Comlink.wrap<WorkerAPI>(worker)
   const crashListeners = new Set<(error: LatentkitError) => void>()
-  worker.addEventListener('error', (event) => {
-    event.preventDefault?.()
-    const error = new WorkerCrashedError(
-      `the latentkit worker failed: ${event.message || 'unknown error'}; the model was lost, call train() to start again`,
-    )
-    for (const listener of crashListeners) listener(error)
+  const supervised = superviseWorker(worker, (error) => {
+    terminated += 1
+    if (pool.get(id) === entry) pool.delete(id)
+    for (const listener of [...crashListeners]) listener(error)
   })
+  const api = supervised.api
   const backend = (api.init(preference) as Promise<BackendInfo>).catch((error: unknown) => {
     throw fromWireError(error)
   })
   backend.catch(() => undefined)
-  return { worker, api, backend, crashListeners, users: 0, terminateTimer: undefined }
+  const entry: PoolEntry = {
+    supervised,
+    api,
+    backend,
+    crashListeners,
+    users: 0,
+    terminateTimer: undefined,
+  }
+  return entry
 }
 
 /** Leases the shared worker for `preference`, starting it if needed. */
@@ -73,8 +87,8 @@ export function acquireWorker(
 ): WorkerLease {
   const id = key(preference, createWorker)
   let entry = pool.get(id)
-  if (!entry) {
-    entry = start(preference, createWorker ?? createDefaultWorker)
+  if (!entry || entry.supervised.isDead()) {
+    entry = start(id, preference, createWorker ?? createDefaultWorker)
     pool.set(id, entry)
   }
   const leased = entry
@@ -91,6 +105,7 @@ export function acquireWorker(
       leased.crashListeners.add(callback)
       return () => leased.crashListeners.delete(callback)
     },
+    isDead: () => leased.supervised.isDead(),
     release() {
       if (released) return
       released = true
@@ -99,22 +114,11 @@ export function acquireWorker(
       leased.terminateTimer = setTimeout(() => {
         if (leased.users > 0 || pool.get(id) !== leased) return
         pool.delete(id)
-        leased.api[Comlink.releaseProxy]()
-        leased.worker.terminate()
+        leased.supervised.terminate()
         terminated += 1
       }, WORKER_IDLE_MS)
     },
   }
-}
-
-/** Forgets a crashed worker so the next lease starts a fresh one. */
-export function discardWorker(preference: BackendPreference, createWorker?: CreateWorker): void {
-  const id = key(preference, createWorker)
-  const entry = pool.get(id)
-  if (!entry) return
-  pool.delete(id)
-  entry.worker.terminate()
-  terminated += 1
 }
 
 /** Counts of workers started, terminated and alive (for tests and diagnostics). */

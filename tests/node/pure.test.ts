@@ -11,6 +11,7 @@ import { interpolateLatent, interpolationPath } from '../../src/core/interpolate
 import { createRandom } from '../../src/core/random'
 import {
   BusyError,
+  WorkerCrashedError,
   ShapeMismatchError,
   fromWireError,
   toWireError,
@@ -148,16 +149,34 @@ describe('model state reducer', () => {
     expect(s.modelVersion).toBe(1)
     s = modelReducer(s, { type: 'paused' })
     expect(s.status).toBe('paused')
-    const errored = modelReducer(s, { type: 'error', error: new BusyError('x') })
+    const errored = modelReducer(s, { type: 'error', error: new BusyError('x'), source: 'train' })
     expect(errored.status).toBe('paused')
     s = modelReducer(s, { type: 'resumed' })
     s = modelReducer(s, { type: 'trainEnd', model: info })
     expect(s.status).toBe('ready')
-    s = modelReducer(s, { type: 'error', error: new BusyError('x') })
+    s = modelReducer(s, { type: 'error', error: new BusyError('x'), source: 'interpolate' })
     expect(s.status).toBe('error')
-    s = modelReducer(s, { type: 'succeeded' })
+    expect(s.errorSource).toBe('interpolate')
+    // An unrelated success (a grid's re-sample) leaves the error; the same action's success clears it.
+    expect(modelReducer(s, { type: 'succeeded', source: 'sample' })).toBe(s)
+    s = modelReducer(s, { type: 'loading' })
+    expect(s.error?.code).toBe('BUSY')
+    s = modelReducer(s, { type: 'succeeded', source: 'interpolate' })
     expect(s.status).toBe('ready')
     expect(s.error).toBeUndefined()
+    expect(s.errorSource).toBeUndefined()
+    s = modelReducer(s, {
+      type: 'crashed',
+      error: new WorkerCrashedError('gone'),
+      model: { ...info, trainedSteps: 7 },
+    })
+    expect([s.status, s.errorSource, s.model?.trainedSteps]).toEqual(['ready', 'train', 7])
+    const lost = modelReducer(s, {
+      type: 'crashed',
+      error: new WorkerCrashedError('gone'),
+      model: undefined,
+    })
+    expect([lost.status, lost.model]).toEqual(['error', undefined])
     s = modelReducer(s, { type: 'reset', model: undefined })
     expect(s.status).toBe('idle')
     expect(s.history).toEqual([])

@@ -1,0 +1,222 @@
+/**
+ * Watches a worker for death, however it dies: an `error` event, `terminate()`, `self.close()`, an
+ * out-of-memory kill, or a worker that stops answering. Knows nothing of models; the pool turns a
+ * death into settled calls and a fresh worker. No TF.js, no React.
+ */
+import * as Comlink from 'comlink'
+import { WorkerCrashedError } from '../core/errors'
+import type { WorkerAPI } from '../protocol'
+
+/** How closely workers are watched. */
+export interface SupervisionSettings {
+  /** Milliseconds between two heartbeats while a worker is in use. Default `1000`. */
+  readonly heartbeatIntervalMs: number
+  /**
+   * A worker that answers no heartbeat for this many milliseconds is declared hung, terminated and
+   * replaced. Default `30000`: training yields between batches and every call a caller controls is
+   * size-limited, so a live worker answers well within it.
+   */
+  readonly unresponsiveAfterMs: number
+  /**
+   * A worker that has not answered its first heartbeat this many milliseconds after it was started
+   * (loading its code, compiling WebAssembly) is declared dead. Default `120000`.
+   */
+  readonly startupTimeoutMs: number
+}
+
+const DEFAULT_SETTINGS: SupervisionSettings = {
+  heartbeatIntervalMs: 1000,
+  unresponsiveAfterMs: 30_000,
+  startupTimeoutMs: 120_000,
+}
+
+let settings: SupervisionSettings = DEFAULT_SETTINGS
+
+/**
+ * Changes how closely workers are watched (applies to workers started afterwards). Returns the
+ * settings in force. Call with no argument to read them, or with `{}` to restore the defaults.
+ */
+export function configureWorkerSupervision(
+  next?: Partial<SupervisionSettings>,
+): SupervisionSettings {
+  if (next) settings = { ...DEFAULT_SETTINGS, ...next }
+  return settings
+}
+
+interface LockManagerLike {
+  request(name: string, callback: () => unknown): Promise<unknown>
+}
+
+function lockManager(): LockManagerLike | undefined {
+  return (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks
+}
+
+let nextLifeline = 1
+
+/** The names of {@link WorkerAPI}'s methods (every call to the worker goes through one). */
+const API_METHODS = [
+  'init',
+  'ping',
+  'holdLifeline',
+  'create',
+  'train',
+  'pause',
+  'resume',
+  'stop',
+  'reset',
+  'modelInfo',
+  'call',
+  'disposeModel',
+  'families',
+  'memory',
+] as const satisfies readonly (keyof WorkerAPI)[]
+
+type ApiMethod = (typeof API_METHODS)[number]
+// Fails to compile when WorkerAPI gains a method that is not listed above.
+type Unlisted = Exclude<keyof WorkerAPI, ApiMethod>
+const everyMethodListed: Unlisted extends never ? true : never = true
+void everyMethodListed
+
+/** A watched worker. */
+export interface SupervisedWorker {
+  /**
+   * The worker's API with every call raced against its death: a call pending when the worker dies
+   * rejects with the death's `WORKER_CRASHED` at once; a call made after it rejects immediately.
+   */
+  readonly api: Comlink.Remote<WorkerAPI>
+  /** True once the worker is known dead. */
+  readonly isDead: () => boolean
+  /** Declares the worker dead and terminates it (`terminate` for a deliberate end). Once only. */
+  readonly kill: (error: WorkerCrashedError) => void
+  /** Ends the worker on purpose: no death is reported. */
+  readonly terminate: () => void
+}
+
+/**
+ * Starts watching `worker`. `onDeath` runs once, synchronously, before pending calls reject, so
+ * listeners see the crash first. Heartbeats run only while a call is pending.
+ */
+export function superviseWorker(
+  worker: Worker,
+  onDeath: (error: WorkerCrashedError) => void,
+): SupervisedWorker {
+  const { heartbeatIntervalMs, unresponsiveAfterMs, startupTimeoutMs } = settings
+  const remote = Comlink.wrap<WorkerAPI>(worker)
+  let pending = 0
+  let dead = false
+  let rejectDead: (error: WorkerCrashedError) => void = () => undefined
+  const deadPromise = new Promise<never>((_, reject) => {
+    rejectDead = reject
+  })
+  deadPromise.catch(() => undefined)
+  const startedAt = Date.now()
+  let started = false
+  let lastAnswer = startedAt
+
+  const end = (): void => {
+    dead = true
+    clearInterval(heartbeat)
+    remote[Comlink.releaseProxy]()
+    worker.terminate()
+  }
+  const kill = (error: WorkerCrashedError): void => {
+    if (dead) return
+    end()
+    onDeath(error)
+    rejectDead(error)
+  }
+  const terminate = (): void => {
+    if (dead) return
+    end()
+    rejectDead(new WorkerCrashedError('the latentkit worker was shut down', { cause: 'shutdown' }))
+  }
+
+  worker.addEventListener('error', (event) => {
+    event.preventDefault?.()
+    kill(
+      new WorkerCrashedError(`the latentkit worker failed: ${event.message || 'unknown error'}`, {
+        cause: 'error',
+      }),
+    )
+  })
+  worker.addEventListener('messageerror', () => {
+    kill(
+      new WorkerCrashedError('the latentkit worker sent a message that could not be read', {
+        cause: 'messageerror',
+      }),
+    )
+  })
+
+  // A Web Lock held by the worker is released the moment its context ends, however it ends: the
+  // main thread's request for the same lock is granted then. (Secure contexts only; else heartbeats.)
+  const locks = lockManager()
+  if (locks) {
+    const name = `latentkit-worker-${Date.now()}-${nextLifeline++}`
+    remote
+      .holdLifeline(name)
+      .then((held) => {
+        if (!held || dead) return
+        void locks.request(name, () => {
+          kill(
+            new WorkerCrashedError(
+              'the latentkit worker stopped (terminated, closed itself, or was killed, e.g. out of memory)',
+              { cause: 'ended' },
+            ),
+          )
+        })
+      })
+      .catch(() => undefined)
+  }
+
+  const heartbeat = setInterval(() => {
+    if (dead) return
+    const now = Date.now()
+    if (!started) {
+      if (now - startedAt > startupTimeoutMs) {
+        kill(
+          new WorkerCrashedError(
+            `the latentkit worker did not start within ${Math.round(startupTimeoutMs / 1000)} s`,
+            { cause: 'startup', startupTimeoutMs },
+          ),
+        )
+        return
+      }
+    } else if (pending === 0) {
+      lastAnswer = now
+      return
+    } else if (now - lastAnswer > unresponsiveAfterMs) {
+      kill(
+        new WorkerCrashedError(
+          `the latentkit worker stopped answering for ${(unresponsiveAfterMs / 1000).toFixed(1)} s and was restarted`,
+          { cause: 'unresponsive', unresponsiveAfterMs },
+        ),
+      )
+      return
+    }
+    remote.ping().then(
+      () => {
+        started = true
+        lastAnswer = Date.now()
+      },
+      () => undefined,
+    )
+  }, heartbeatIntervalMs)
+
+  const api = {} as Record<ApiMethod, (...args: never[]) => Promise<unknown>>
+  for (const method of API_METHODS) {
+    api[method] = (...args: never[]) => {
+      if (dead) return deadPromise
+      pending += 1
+      const call = (remote[method] as (...args: never[]) => Promise<unknown>)(...args)
+      return Promise.race([call, deadPromise]).finally(() => {
+        pending -= 1
+      })
+    }
+  }
+  return {
+    api: api as unknown as Comlink.Remote<WorkerAPI>,
+    isDead: () => dead,
+    kill,
+    terminate,
+  }
+}

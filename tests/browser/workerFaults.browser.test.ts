@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import { GANClient, VAEClient } from '../../src/client/builtinClients'
+import { workerPoolStats } from '../../src/client/workerPool'
+import { configureWorkerSupervision } from '../../src/client/workerSupervision'
+import { faultyWorkerFactory, type Fault } from '../faults/faultyWorkers'
+import { waitFor } from './workerSpy'
+
+const unsubscribers: (() => void)[] = []
+afterEach(() => {
+  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  configureWorkerSupervision({})
+})
+
+function watch<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
+  unsubscribers.push(client.subscribe(() => {}))
+  return client
+}
+
+/** How a promise settled, and when (ms after `since`). */
+async function settlement(
+  promise: Promise<unknown>,
+  since: number,
+): Promise<{ code: string | undefined; ms: number }> {
+  try {
+    await promise
+    return { code: undefined, ms: performance.now() - since }
+  } catch (error) {
+    return { code: (error as { code?: string }).code, ms: performance.now() - since }
+  }
+}
+
+// Silent deaths (no error event) are seen through the worker's Web Lock; a hang through the
+// heartbeat, made short here; a crash through the error event.
+const FAULTS: readonly { fault: Fault; cause: string; withinMs: number }[] = [
+  { fault: 'terminate', cause: 'ended', withinMs: 2000 },
+  { fault: 'close', cause: 'ended', withinMs: 2000 },
+  { fault: 'throw', cause: 'error', withinMs: 2000 },
+  { fault: 'hang', cause: 'unresponsive', withinMs: 4000 },
+]
+
+describe('a worker that dies, however it dies', () => {
+  for (const { fault, cause, withinMs } of FAULTS) {
+    test(`${fault}: pending calls settle, both models say so, and a fresh worker takes over`, async () => {
+      configureWorkerSupervision({ heartbeatIntervalMs: 100, unresponsiveAfterMs: 1500 })
+      const { createWorker, workers, inject } = faultyWorkerFactory()
+      const data = { name: 'digits', limit: 256 } as const
+      const vae = watch(
+        new VAEClient({ data, backend: 'wasm', epochs: 500, batchSize: 16, createWorker }),
+      )
+      const gan = watch(new GANClient({ data, backend: 'wasm', epochs: 1, createWorker }))
+      await gan.trainAsync()
+      const training = vae.trainAsync()
+      await waitFor(() => (vae.getSnapshot().model?.trainedSteps ?? 0) >= 3)
+      expect(workers).toHaveLength(1)
+      const aliveBefore = workerPoolStats().alive
+
+      const start = performance.now()
+      inject(fault)
+      const trained = await settlement(training, start)
+      expect(trained.code).toBe('WORKER_CRASHED')
+      expect(trained.ms).toBeLessThan(withinMs)
+      for (const client of [vae, gan]) {
+        const state = client.getSnapshot()
+        expect(state.status).toBe('error')
+        expect(state.error?.code).toBe('WORKER_CRASHED')
+        expect(state.error?.details?.cause).toBe(cause)
+        expect(state.error?.message).toMatch(/lost|restored/)
+        expect(state.model).toBeUndefined()
+      }
+      expect(workerPoolStats().alive).toBe(aliveBefore - 1)
+      // The GAN was not training: its model went with the worker, and its next call says so.
+      const sampled = await settlement(gan.sampleAsync(4, { seed: 1 }), start)
+      expect(sampled.code).toBe('NOT_TRAINED')
+
+      // The next train() starts a fresh worker and works; the error is cleared by it.
+      const again = vae.trainAsync()
+      await waitFor(() => (vae.getSnapshot().model?.trainedSteps ?? 0) >= 3)
+      expect(vae.getSnapshot().error).toBeUndefined()
+      await vae.stopAsync()
+      expect((await again)?.steps).toBeGreaterThan(0)
+      expect(workers).toHaveLength(2)
+      expect(vae.getSnapshot().status).toBe('ready')
+    })
+  }
+
+  test('a train() called after the death starts a fresh worker instead of returning a dead promise', async () => {
+    const { createWorker, workers, inject } = faultyWorkerFactory()
+    const vae = watch(
+      new VAEClient({
+        data: { name: 'digits', limit: 128 },
+        backend: 'wasm',
+        epochs: 1,
+        createWorker,
+      }),
+    )
+    await vae.trainAsync()
+    inject('terminate')
+    await waitFor(() => vae.getSnapshot().error?.code === 'WORKER_CRASHED', 3000)
+    const summary = await vae.trainAsync()
+    expect(summary?.model.trainedSteps).toBeGreaterThan(0)
+    expect(workers).toHaveLength(2)
+  })
+})
