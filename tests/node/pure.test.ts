@@ -159,8 +159,7 @@ describe('model state reducer', () => {
     expect(s.errorSource).toBe('interpolate')
     // An unrelated success (a grid's re-sample) leaves the error; the same action's success clears it.
     expect(modelReducer(s, { type: 'succeeded', source: 'sample' })).toBe(s)
-    s = modelReducer(s, { type: 'loading' })
-    expect(s.error?.code).toBe('BUSY')
+    expect(modelReducer(s, { type: 'loading' }).error?.code).toBe('BUSY')
     s = modelReducer(s, { type: 'succeeded', source: 'interpolate' })
     expect(s.status).toBe('ready')
     expect(s.error).toBeUndefined()
