@@ -137,6 +137,8 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
   private generation = 0
   /** The model options' key the worker's model was created with. */
   private createdKey: string | undefined
+  /** The model and training options last checked by `setOptions`. */
+  private checkedKey: string | undefined
 
   constructor(spec: F, options: ClientOptions<F>) {
     super()
@@ -210,13 +212,20 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     const workerChanged =
       (previous.backend ?? 'auto') !== (next.backend ?? 'auto') ||
       previous.createWorker !== next.createWorker
-    try {
-      this.validate(next)
-    } catch (error) {
-      this.fail(error, 'options')
+    // Hooks pass a new options object on every render: check only what changed.
+    const checkKey = this.optionsKey(next)
+    if (checkKey !== this.checkedKey) {
+      this.checkedKey = checkKey
+      try {
+        this.validate(next)
+      } catch (error) {
+        this.fail(error, 'options')
+        return
+      }
+      this.dispatch({ type: 'succeeded', source: 'options' })
+    } else if (this.state.errorSource === 'options') {
       return
     }
-    this.dispatch({ type: 'succeeded', source: 'options' })
     if (workerChanged && this.lease) {
       this.teardown()
       this.dispatch({ type: 'reset', model: undefined })
@@ -232,6 +241,13 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
 
   private trainOptions(options: ClientOptions<F>): object {
     return pickDefined(options as Record<string, unknown>, this.spec.trainKeys)
+  }
+
+  private optionsKey(options: ClientOptions<F>): string {
+    const values = options as Record<string, unknown>
+    return JSON.stringify(
+      [...this.spec.modelKeys, ...this.spec.trainKeys].map((k) => values[k] ?? null),
+    )
   }
 
   private modelKey(options: ClientOptions<F>): string {
@@ -336,16 +352,15 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       const backend = await lease.backend
       this.dispatch({ type: 'backend', backend })
       const id = `model-${nextModelId++}`
-      const key = this.modelKey(this.options)
       await lease.api.create(id, this.spec.kind, this.modelOptions(this.options))
       if (generation !== this.generation) {
         await lease.api.disposeModel(id).catch(ignore)
         throw new CancelledError('the model was replaced (options changed) while it was starting')
       }
       this.modelId = id
-      this.createdKey = key
       return id
     })()
+    this.createdKey = this.modelKey(this.options)
     this.modelReady = ready
     ready.catch(() => {
       if (this.modelReady === ready) this.modelReady = undefined
