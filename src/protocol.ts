@@ -8,11 +8,13 @@ import type { BackendInfo, BackendPreference } from './core/backend'
 import type { DataInput } from './core/dataset'
 import type { HistoryPoint } from './core/family/familySpec'
 import type { ModelInfo } from './core/family/modelInfo'
+import type { ModelSnapshot } from './core/family/modelSnapshot'
 import type { TrainingUpdate, TrainResult } from './core/training'
 import type { BuiltinDataset } from './data/builtinSpec'
 
 export type { ModelInfo, ModelKind, BaseModelInfo } from './core/family/modelInfo'
 export type { HistoryPoint } from './core/family/familySpec'
+export type { ModelSnapshot } from './core/family/modelSnapshot'
 
 /** Data a client sends for training: a batch, or the name of a built-in data set. */
 export type TrainingData = DataInput | BuiltinDataset
@@ -36,6 +38,8 @@ export interface ModelUpdate<Point = HistoryPoint> extends TrainingUpdate<Point>
 export interface ActionReply<Result = unknown> {
   readonly result: Result
   readonly model: ModelInfo
+  /** A fresh snapshot when the action changed the model's state (e.g. calibrated a threshold). */
+  readonly snapshot?: ModelSnapshot
 }
 
 /** Tensor counts of the worker's TF.js engine (for leak checks). */
@@ -59,17 +63,23 @@ export interface WorkerAPI {
    * once held, `false` where Web Locks are missing (insecure contexts).
    */
   holdLifeline(name: string): Promise<boolean>
-  /** Creates (or replaces) model `id` of family `kind`. Validates the options first. */
-  create(id: string, kind: string, options: object): Promise<ModelInfo>
+  /**
+   * Creates (or replaces) model `id` of family `kind`. Validates the options first. With
+   * `snapshot` (taken from a model of this family with these options), the model is restored from it.
+   */
+  create(id: string, kind: string, options: object, snapshot?: ModelSnapshot): Promise<ModelInfo>
   /**
    * Trains model `id`. `data` replaces the cached data set when given; omit it to train again on the
-   * data sent before. Progress goes to `onUpdate` (throttled to about 10 per second).
+   * data sent before. Progress goes to `onUpdate` (throttled to about 10 per second). Snapshots of
+   * the weights go to `onSnapshot` at epoch ends (at most one a second, at least one every 30 s)
+   * and when training ends, before the call resolves.
    */
   train(
     id: string,
     data: TrainingData | undefined,
     options: object,
     onUpdate?: (update: ModelUpdate) => void,
+    onSnapshot?: (snapshot: ModelSnapshot) => void,
   ): Promise<TrainSummary>
   /** Pauses training of `id` at the next batch boundary. */
   pause(id: string): Promise<void>
@@ -81,6 +91,8 @@ export interface WorkerAPI {
   reset(id: string): Promise<ModelInfo>
   /** Facts about model `id`. */
   modelInfo(id: string): Promise<ModelInfo>
+  /** A snapshot of trained model `id` (`NOT_TRAINED` before its first step). */
+  snapshot(id: string): Promise<ModelSnapshot>
   /**
    * Runs the action `action` of model `id`'s family with `args` (its wire form). An action the family
    * does not offer is refused with `INVALID_INPUT`, naming the family and what it offers.

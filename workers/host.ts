@@ -25,6 +25,7 @@ import type {
   ActionReply,
   HistoryPoint,
   ModelInfo,
+  ModelSnapshot,
   ModelUpdate,
   TrainSummary,
   TrainingData,
@@ -39,6 +40,16 @@ interface ModelEntry {
   data: ImageBatch | undefined
   control: TrainingControl | undefined
   training: Promise<unknown> | undefined
+}
+
+/** Snapshots during training: at the first update of a new epoch, at most this often… */
+const SNAPSHOT_MIN_INTERVAL_MS = 1000
+/** …and at least this often, however long an epoch is. */
+const SNAPSHOT_MAX_INTERVAL_MS = 30_000
+
+/** A snapshot ready to cross to the main thread, its weights transferred rather than copied. */
+function transferred(snapshot: ModelSnapshot): ModelSnapshot {
+  return Comlink.transfer(snapshot, [snapshot.weightData])
 }
 
 async function guarded<T>(work: () => Promise<T> | T): Promise<T> {
@@ -109,12 +120,20 @@ export class WorkerHost implements WorkerAPI {
     }
   }
 
-  create(id: string, kind: string, options: object): Promise<ModelInfo> {
+  create(id: string, kind: string, options: object, snapshot?: ModelSnapshot): Promise<ModelInfo> {
     return guarded(async () => {
       const engine = this.registry.get(kind)
       // Validated at this boundary whatever the engine does; the engine may check more.
       ;(engine.spec.validateModel as (options: object) => void)(options)
       const model = engine.create(options)
+      if (snapshot) {
+        try {
+          model.restore(snapshot)
+        } catch (error) {
+          model.dispose()
+          throw error
+        }
+      }
       await this.disposeModel(id)
       const entry: ModelEntry = {
         engine,
@@ -133,6 +152,7 @@ export class WorkerHost implements WorkerAPI {
     data: TrainingData | undefined,
     options: object,
     onUpdate?: (update: ModelUpdate) => void,
+    onSnapshot?: (snapshot: ModelSnapshot) => void,
   ): Promise<TrainSummary> {
     return guarded(async () => {
       const entry = this.entry(id)
@@ -154,16 +174,39 @@ export class WorkerHost implements WorkerAPI {
       entry.control = control
       // Updates travel on the callback's own channel; the result must not overtake the last one.
       let delivered: Promise<unknown> = Promise.resolve()
+      const deliver = (send: () => unknown): void => {
+        // One port, in order: once the last message is answered, every earlier one was handled.
+        delivered = Promise.resolve(send()).catch(() => {})
+      }
+      let snapshotEpoch = entry.model.trainedEpochs
+      let snapshotAt = Date.now()
+      const takeSnapshot = (): Promise<unknown> => {
+        snapshotEpoch = entry.model.trainedEpochs
+        snapshotAt = Date.now()
+        const taken = entry.model.snapshot().then((snapshot) => {
+          if (onSnapshot) deliver(() => onSnapshot(transferred(snapshot)))
+        })
+        return taken.catch(() => undefined)
+      }
       const hooks = {
         control,
-        ...(onUpdate
-          ? {
-              onUpdate: (update: TrainingUpdate<unknown>) => {
-                const message = { ...update, model: this.info(entry) } as ModelUpdate
-                delivered = Promise.resolve(onUpdate(message)).catch(() => {})
-              },
-            }
-          : {}),
+        onUpdate: (update: TrainingUpdate<unknown>) => {
+          if (onUpdate) {
+            const message = { ...update, model: this.info(entry) } as ModelUpdate
+            deliver(() => onUpdate(message))
+          }
+          const sinceLast = Date.now() - snapshotAt
+          const newEpoch = update.progress.epoch > snapshotEpoch
+          if (
+            onSnapshot &&
+            entry.model.trainedSteps > 0 &&
+            ((newEpoch && sinceLast >= SNAPSHOT_MIN_INTERVAL_MS) ||
+              sinceLast >= SNAPSHOT_MAX_INTERVAL_MS)
+          ) {
+            // The loop waits at its next batch boundary, so the snapshot is of one set of weights.
+            control.hold(takeSnapshot())
+          }
+        },
       }
       const runData = batch
       const stepsBefore = entry.model.trainedSteps
@@ -178,6 +221,7 @@ export class WorkerHost implements WorkerAPI {
         if (entry.model.trainedSteps > stepsBefore) entry.data = runData
         throw error
       } finally {
+        if (onSnapshot && entry.model.trainedSteps > stepsBefore) await takeSnapshot()
         await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 1000))])
         entry.training = undefined
         entry.control = undefined
@@ -214,6 +258,10 @@ export class WorkerHost implements WorkerAPI {
     return guarded(() => this.info(this.entry(id)))
   }
 
+  snapshot(id: string): Promise<ModelSnapshot> {
+    return guarded(async () => transferred(await this.entry(id).model.snapshot()))
+  }
+
   call(id: string, action: string, args: readonly unknown[]): Promise<ActionReply> {
     return guarded(async () => {
       const entry = this.entry(id)
@@ -221,9 +269,17 @@ export class WorkerHost implements WorkerAPI {
       // Only what the spec declares is served: an engine cannot add endpoints the client lacks.
       const run = offersAction(spec, action) ? actions[action] : undefined
       if (!run) throw unknownActionError(spec, action)
+      const before = JSON.stringify(this.info(entry))
       const result = await run({ model: entry.model, data: entry.data }, ...args)
-      const reply: ActionReply = { result, model: this.info(entry) }
-      return Comlink.transfer(reply, transferablesOf(result))
+      const model = this.info(entry)
+      // An action that changed the model's state (a calibrated threshold) ships a fresh snapshot.
+      const changed = JSON.stringify(model) !== before && model.trainedSteps > 0
+      const snapshot = changed ? await entry.model.snapshot() : undefined
+      const reply: ActionReply = { result, model, ...(snapshot ? { snapshot } : {}) }
+      return Comlink.transfer(reply, [
+        ...transferablesOf(result),
+        ...(snapshot ? [snapshot.weightData] : []),
+      ])
     })
   }
 

@@ -30,7 +30,7 @@ import {
   type TrainOptionsOf,
 } from '../core/family/familySpec'
 import { checkDatasetName, isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
-import type { ModelInfo, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
+import type { ModelInfo, ModelSnapshot, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
 import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
 import { Subscribable } from './subscribable'
 import { acquireWorker, type CreateWorker, type WorkerLease } from './workerPool'
@@ -108,6 +108,10 @@ export function pickDefined<T extends object, K extends keyof T>(
 export const TRAINING_ACTION_NAMES = ['train', 'pause', 'resume', 'stop', 'reset'] as const
 
 const DATA_KEY_NONE = Symbol('none')
+/** A worker that dies more than this often within {@link CRASH_WINDOW_MS}… */
+const MAX_CRASHES_IN_WINDOW = 3
+/** …is not restarted at once: the next call does it. */
+const CRASH_WINDOW_MS = 60_000
 const ignore = (): undefined => undefined
 
 let nextModelId = 1
@@ -139,6 +143,13 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
   private createdKey: string | undefined
   /** The model and training options last checked by `setOptions`. */
   private checkedKey: string | undefined
+  /**
+   * The last good weights of the model (from the worker, at epoch ends and after each run) and the
+   * options key they belong to: a new worker is given them, so a crash costs at most an epoch.
+   */
+  private lastSnapshot: { readonly key: string; readonly snapshot: ModelSnapshot } | undefined
+  /** When the worker died lately (for the restart budget). */
+  private crashTimes: number[] = []
 
   constructor(spec: F, options: ClientOptions<F>) {
     super()
@@ -315,14 +326,51 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     this.training = undefined
     this.sentData = DATA_KEY_NONE
     lease?.release()
+    const now = Date.now()
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now]
+    const snapshot = this.snapshotToRestore()
+    if (!snapshot) {
+      this.lastSnapshot = undefined
+      this.dispatch({
+        type: 'crashed',
+        error: new WorkerCrashedError(
+          `${error.message}; the model was lost (it had no snapshot yet): call train() to start again`,
+          error.details,
+        ),
+        model: undefined,
+      })
+      return
+    }
+    const restoreNow = this.crashTimes.length <= MAX_CRASHES_IN_WINDOW
+    const step = snapshot.trainedSteps
     this.dispatch({
       type: 'crashed',
       error: new WorkerCrashedError(
-        `${error.message}; the model was lost: call train() to start again`,
-        error.details,
+        restoreNow
+          ? `${error.message}; the model was restored from its last snapshot (step ${step}) in a new worker`
+          : `${error.message}; the worker died ${this.crashTimes.length} times within a minute, so the model (kept at step ${step}) is restored only when you call train() or an action`,
+        { ...error.details, restoredStep: step },
       ),
-      model: undefined,
+      model: {
+        ...(this.state.model ?? {}),
+        kind: this.spec.kind,
+        trainedSteps: step,
+        trainedEpochs: snapshot.trainedEpochs,
+        imageShape: snapshot.imageShape,
+      } as FamilyModelInfo<F>,
     })
+    if (restoreNow && this.hasListeners()) this.ensureModel().catch(ignore)
+  }
+
+  private keepSnapshot(snapshot: ModelSnapshot | undefined, generation: number): void {
+    if (!snapshot || generation !== this.generation) return
+    this.lastSnapshot = { key: this.modelKey(this.options), snapshot }
+  }
+
+  /** The kept snapshot, if it belongs to the current model options. */
+  private snapshotToRestore(): ModelSnapshot | undefined {
+    const kept = this.lastSnapshot
+    return kept && kept.key === this.modelKey(this.options) ? kept.snapshot : undefined
   }
 
   private async replaceModel(): Promise<void> {
@@ -333,6 +381,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     this.modelReady = undefined
     this.training = undefined
     this.sentData = DATA_KEY_NONE
+    this.lastSnapshot = undefined
     this.dispatch({ type: 'reset', model: undefined })
     if (lease && oldId) await lease.api.disposeModel(oldId).catch(ignore)
   }
@@ -352,12 +401,19 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       const backend = await lease.backend
       this.dispatch({ type: 'backend', backend })
       const id = `model-${nextModelId++}`
-      await lease.api.create(id, this.spec.kind, this.modelOptions(this.options))
+      const snapshot = this.snapshotToRestore()
+      const model = await lease.api.create(
+        id,
+        this.spec.kind,
+        this.modelOptions(this.options),
+        snapshot,
+      )
       if (generation !== this.generation) {
         await lease.api.disposeModel(id).catch(ignore)
         throw new CancelledError('the model was replaced (options changed) while it was starting')
       }
       this.modelId = id
+      if (snapshot) this.dispatch({ type: 'modelInfo', model: model as FamilyModelInfo<F> })
       return id
     })()
     this.createdKey = this.modelKey(this.options)
@@ -435,11 +491,15 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
           historyLimit,
         })
       })
+      const onSnapshot = Comlink.proxy((snapshot: ModelSnapshot) =>
+        this.keepSnapshot(snapshot, generation),
+      )
       const summary = (await lease.api.train(
         id,
         payload,
         this.trainOptions(this.options),
         onUpdate,
+        onSnapshot,
       )) as FamilyTrainSummary<F>
       if (payload !== undefined) this.markSent()
       if (generation !== this.generation) return undefined
@@ -487,8 +547,10 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       await lease.api.stop(id)
       await this.training?.catch(ignore)
       const model = (await lease.api.reset(id)) as FamilyModelInfo<F>
+      this.lastSnapshot = undefined
       this.dispatch({ type: 'reset', model })
     } else {
+      this.lastSnapshot = undefined
       this.dispatch({ type: 'reset', model: undefined })
     }
   }
@@ -502,11 +564,9 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     try {
       if (!offersAction(this.spec, name)) throw unknownActionError(this.spec, name)
       const action = this.spec.actions[name] as AnyActionSpec
-      if (
-        !this.lease ||
-        !this.modelId ||
-        !(this.state.model && this.state.model.trainedSteps > 0)
-      ) {
+      const trained = this.state.model && this.state.model.trainedSteps > 0
+      const restorable = !this.modelId && this.snapshotToRestore() !== undefined
+      if (!trained || (!this.modelId && !restorable)) {
         throw new NotTrainedError(
           `cannot ${name} before the model is trained; call train() first and wait for at least one step`,
         )
@@ -520,10 +580,13 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
         model: this.state.model,
       }
       const wire = prepare(context, ...args)
-      const reply = await this.lease.api.call(this.modelId, name, wire)
+      // After a crash the model comes back from its snapshot in a new worker first.
+      const id = await this.ensureModel()
+      const reply = await (this.lease as WorkerLease).api.call(id, name, wire)
       if (generation !== this.generation) {
         throw new CancelledError(`the model was replaced while ${name} ran; its result was dropped`)
       }
+      this.keepSnapshot(reply.snapshot, generation)
       this.dispatch({ type: 'succeeded', source: name })
       if (JSON.stringify(reply.model) !== JSON.stringify(this.state.model)) {
         this.dispatch({ type: 'modelInfo', model: reply.model as FamilyModelInfo<F> })

@@ -138,7 +138,12 @@ export function modelReducer<Point, Info extends ModelInfo = ModelInfo>(
         modelVersion: state.modelVersion + 1,
       }
     case 'modelInfo':
-      return { ...state, model: action.model }
+      // A model restored into a new worker ends the start-up ('loading').
+      return {
+        ...state,
+        status: state.status === 'loading' ? settled(action.model) : state.status,
+        model: action.model,
+      }
     case 'succeeded':
       if (state.errorSource !== action.source) return state
       return {

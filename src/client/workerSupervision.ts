@@ -65,6 +65,7 @@ const API_METHODS = [
   'stop',
   'reset',
   'modelInfo',
+  'snapshot',
   'call',
   'disposeModel',
   'families',

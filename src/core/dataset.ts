@@ -191,6 +191,11 @@ export function valuesPerImage(batch: { readonly shape: readonly number[] }): nu
   return product(batch.shape.slice(1))
 }
 
+/** Values in one image of `shape` (`height × width × channels`). */
+export function imageSize(shape: ImageShape): number {
+  return product(shape)
+}
+
 /** The image shape `[height, width, channels]` of a batch. */
 export function imageShapeOf(batch: ImageBatch): ImageShape {
   return [batch.shape[1], batch.shape[2], batch.shape[3]]

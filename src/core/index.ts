@@ -67,6 +67,16 @@ export { autoencoderSpec, type AutoencoderHistoryPoint } from './autoencoder/aut
 export { autoencoderEngine } from './autoencoder/engine/autoencoderEngine'
 export * from './anomaly/anomalyScoring'
 export * from './family/familySpec'
+export * from './family/modelSnapshot'
+export * from './family/snapshotRecord'
+export {
+  createSnapshot,
+  checkSnapshotWeights,
+  restoreSnapshotWeights,
+  type HostWeight,
+  type NetworkWeight,
+  type SnapshotHead,
+} from './engine/modelSnapshot'
 export * from './family/modelInfo'
 export * from './family/commonActions'
 export * from './engine/familyEngine'

@@ -8,6 +8,7 @@ export class TrainingControl {
   private stopped = false
   private paused = false
   private resumeWaiters: (() => void)[] = []
+  private readonly holds = new Set<Promise<unknown>>()
 
   /** True once {@link TrainingControl.stop} was called. */
   get stopRequested(): boolean {
@@ -37,8 +38,22 @@ export class TrainingControl {
     this.release()
   }
 
-  /** Resolves at once unless paused; then when resumed or stopped. */
+  /**
+   * Holds the loop at the next batch boundary until `work` settles (e.g. while the weights are
+   * copied for a snapshot), whatever pause and resume do meanwhile.
+   */
+  hold(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.holds.add(settled)
+    void settled.then(() => this.holds.delete(settled))
+  }
+
+  /** Resolves at once unless paused or held; then when resumed (or stopped) and released. */
   async waitWhilePaused(): Promise<void> {
+    while (this.holds.size > 0) await Promise.all(this.holds)
     while (this.paused && !this.stopped) {
       await new Promise<void>((resolve) => this.resumeWaiters.push(resolve))
     }

@@ -48,7 +48,9 @@ describe('a worker that dies, however it dies', () => {
         new VAEClient({ data, backend: 'wasm', epochs: 500, batchSize: 16, createWorker }),
       )
       const gan = watch(new GANClient({ data, backend: 'wasm', epochs: 1, createWorker }))
-      await gan.trainAsync()
+      const ganSummary = await gan.trainAsync()
+      const ganSteps = ganSummary?.model.trainedSteps ?? 0
+      const ganBefore = await gan.sampleAsync(4, { seed: 1 })
       const training = vae.trainAsync()
       await waitFor(() => (vae.getSnapshot().model?.trainedSteps ?? 0) >= 3)
       expect(workers).toHaveLength(1)
@@ -60,17 +62,23 @@ describe('a worker that dies, however it dies', () => {
       expect(trained.code).toBe('WORKER_CRASHED')
       expect(trained.ms).toBeLessThan(withinMs)
       for (const client of [vae, gan]) {
-        const state = client.getSnapshot()
-        expect(state.status).toBe('error')
-        expect(state.error?.code).toBe('WORKER_CRASHED')
-        expect(state.error?.details?.cause).toBe(cause)
-        expect(state.error?.message).toMatch(/lost|restored/)
-        expect(state.model).toBeUndefined()
+        const { error } = client.getSnapshot()
+        expect(error?.code).toBe('WORKER_CRASHED')
+        expect(error?.details?.cause).toBe(cause)
+        expect(client.getSnapshot().status).not.toBe('training')
       }
-      expect(workerPoolStats().alive).toBe(aliveBefore - 1)
-      // The GAN was not training: its model went with the worker, and its next call says so.
-      const sampled = await settlement(gan.sampleAsync(4, { seed: 1 }), start)
-      expect(sampled.code).toBe('NOT_TRAINED')
+      // The VAE died before its first snapshot: it says the model was lost.
+      expect(vae.getSnapshot().status).toBe('error')
+      expect(vae.getSnapshot().error?.message).toMatch(/lost/)
+      expect(vae.getSnapshot().model).toBeUndefined()
+      // The GAN had finished a run: it is restored from that snapshot into a new worker.
+      expect(gan.getSnapshot().error?.message).toMatch(/restored from its last snapshot/)
+      expect(gan.getSnapshot().error?.details?.restoredStep).toBe(ganSteps)
+      expect(gan.getSnapshot().model?.trainedSteps).toBe(ganSteps)
+      await waitFor(() => workers.length === 2 && gan.getSnapshot().status === 'ready', 10_000)
+      expect(workerPoolStats().alive).toBe(aliveBefore)
+      const ganAfter = await gan.sampleAsync(4, { seed: 1 })
+      expect(Array.from(ganAfter.data)).toEqual(Array.from(ganBefore.data))
 
       // The next train() starts a fresh worker and works; the error is cleared by it.
       const again = vae.trainAsync()
@@ -82,6 +90,42 @@ describe('a worker that dies, however it dies', () => {
       expect(vae.getSnapshot().status).toBe('ready')
     })
   }
+
+  test('a model training when its worker dies comes back from its last epoch-end snapshot and trains on', async () => {
+    const { createWorker, inject } = faultyWorkerFactory()
+    const vae = watch(
+      new VAEClient({
+        data: { name: 'digits', limit: 256 },
+        backend: 'wasm',
+        epochs: 1000,
+        batchSize: 16,
+        createWorker,
+        fusedKernels: false,
+      }),
+    )
+    const training = vae.trainAsync()
+    const started = performance.now()
+    await waitFor(
+      () =>
+        performance.now() - started > 2500 && (vae.getSnapshot().model?.trainedEpochs ?? 0) >= 3,
+    )
+    const stepsAtCrash = vae.getSnapshot().model?.trainedSteps ?? 0
+    inject('terminate')
+    expect((await settlement(training, started)).code).toBe('WORKER_CRASHED')
+    const restored = vae.getSnapshot().error?.details?.restoredStep as number
+    expect(restored).toBeGreaterThan(0)
+    expect(restored).toBeLessThanOrEqual(stepsAtCrash)
+    await waitFor(() => vae.getSnapshot().status === 'ready', 10_000)
+    expect(vae.getSnapshot().model?.trainedSteps).toBe(restored)
+    const samples = await vae.sampleAsync(3, { seed: 2 })
+    expect(samples.shape).toEqual([3, 8, 8, 1])
+    // Training continues from the restored step (the data is sent to the new worker again).
+    const again = vae.trainAsync()
+    await waitFor(() => (vae.getSnapshot().model?.trainedSteps ?? 0) > restored + 3)
+    await vae.stopAsync()
+    await again
+    expect(vae.getSnapshot().error).toBeUndefined()
+  })
 
   test('a train() called after the death starts a fresh worker instead of returning a dead promise', async () => {
     const { createWorker, workers, inject } = faultyWorkerFactory()

@@ -5,6 +5,7 @@
  */
 import type { ImageBatch } from '../dataset'
 import { InvalidOptionError, ShapeMismatchError } from '../errors'
+import { snapshotRecord, type SnapshotState } from '../family/snapshotRecord'
 
 /** How a map becomes one score: its mean, or the mean of its largest `topFraction` of pixels. */
 export type ScoreReduction = 'mean' | 'top'
@@ -266,11 +267,19 @@ export function scoreReconstructions(
   }
 }
 
+/** What a snapshot keeps of an {@link AnomalyScorer}. */
+export interface AnomalyState {
+  /** The threshold in force, or `null`. */
+  readonly threshold: number | null
+  /** The score options of the last calibration, or `null`. */
+  readonly reduction: ScoreOptions | null
+}
+
 /**
  * The anomaly side of a reconstruction model: scores, and a threshold calibrated on training data
  * (a percentile of its scores) or set by hand. Models hold one and delegate to it.
  */
-export class AnomalyScorer {
+export class AnomalyScorer implements SnapshotState {
   private value: number | undefined
   private reductionUsed: ScoreOptions | undefined
 
@@ -299,6 +308,30 @@ export class AnomalyScorer {
   clear(): void {
     this.value = undefined
     this.reductionUsed = undefined
+  }
+
+  /** The threshold and the reduction it was calibrated with, as JSON (`null` for none). */
+  saveState(): AnomalyState {
+    return { threshold: this.value ?? null, reduction: this.reductionUsed ?? null }
+  }
+
+  /**
+   * Checks `state` (what {@link AnomalyScorer.saveState} wrote, from a snapshot) and returns what
+   * puts it in place. Throws `INVALID_INPUT`, or `INVALID_OPTION` for an out-of-range value.
+   */
+  loadState(state: unknown): () => void {
+    const record = snapshotRecord(state, 'state')
+    const threshold = record.threshold ?? null
+    if (threshold !== null) checkThreshold(threshold as number)
+    const reduction =
+      record.reduction === null || record.reduction === undefined
+        ? undefined
+        : (snapshotRecord(record.reduction, 'state.reduction') as ScoreOptions)
+    if (reduction) resolveScoreOptions(reduction)
+    return () => {
+      this.value = threshold === null ? undefined : (threshold as number)
+      this.reductionUsed = reduction && { ...reduction }
+    }
   }
 
   /** Scores `images`; uses the reduction of the last calibration unless told otherwise. */

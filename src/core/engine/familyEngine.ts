@@ -5,6 +5,7 @@
  */
 import type { ImageBatch, ImageShape } from '../dataset'
 import { InvalidInputError } from '../errors'
+import type { ModelSnapshot } from '../family/modelSnapshot'
 import type {
   ActionsOf,
   AnyFamilySpec,
@@ -26,6 +27,17 @@ export interface EngineModel<TrainOptions = never, Point = never> {
   reset(): void
   /** Frees every tensor. */
   dispose(): void
+  /**
+   * The trained model's weights and what rebuilding it needs, as JSON and one transferable
+   * `ArrayBuffer` (`NOT_TRAINED` before the first step). Holds no tensor once it settles.
+   */
+  snapshot(): Promise<ModelSnapshot>
+  /**
+   * Replaces the model with `snapshot`'s (taken from a model of this family made with the same
+   * options): weights, counters, model state; optimisers start fresh. A bad snapshot throws a typed
+   * error (`INVALID_INPUT`) and changes nothing; `BUSY` while training.
+   */
+  restore(snapshot: ModelSnapshot): void
   readonly trainedSteps: number
   readonly trainedEpochs: number
   readonly imageShape: ImageShape | undefined

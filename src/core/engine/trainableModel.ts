@@ -1,7 +1,15 @@
 import { assertImageShape, imageShapeOf, type ImageBatch, type ImageShape } from '../dataset'
 import { BusyError, NotTrainedError } from '../errors'
+import { checkSnapshot, checkSnapshotOptions, type ModelSnapshot } from '../family/modelSnapshot'
+import {
+  NO_SNAPSHOT_STATE,
+  readSnapshotField,
+  snapshotRecord,
+  type SnapshotState,
+} from '../family/snapshotRecord'
 import type { TrainResult } from '../training'
 import type { Random } from '../random'
+import { createSnapshot, restoreSnapshotWeights, type NetworkWeight } from './modelSnapshot'
 import {
   runTrainingLoop,
   type FitHooks,
@@ -9,11 +17,19 @@ import {
   type TrainingLoopSpec,
 } from './trainingLoop'
 
-/** What a model's network must offer: its resolved options, and a way to free its tensors. */
+/** What a model's network must offer: its resolved options, its weights, a way to free its tensors. */
 export interface ModelNetwork {
   readonly options: object
+  /**
+   * What a snapshot saves, in a fixed order: the trained variables (`variables()` order), then state
+   * that is not trained but belongs with them (running statistics, host arrays).
+   */
+  weights(): readonly NetworkWeight[]
   dispose(): void
 }
+
+/** A snapshot's `network` record, an object yet to be checked. */
+export type SnapshotNetwork = Readonly<Record<string, unknown>>
 
 /** The types a model is made of. */
 export interface ModelTypes {
@@ -27,10 +43,17 @@ export interface ModelTypes {
   readonly resolvedTrain: { readonly batchSize: number; readonly epochs: number }
   /** One entry of the training history. */
   readonly point: { step: number; epoch: number }
+  /**
+   * JSON: what building the network decided (its resolved options, and what was chosen from the
+   * data), so the same network can be built again without the data. Snapshots keep it as `network`.
+   */
+  readonly plan: { readonly options: object }
 }
 
 /** How a model checks what it is given. */
 export interface ModelRules<T extends ModelTypes> {
+  /** The family's kind (its spec's `kind`), which a snapshot must have to be restored here. */
+  readonly kind: string
   /** Throws `INVALID_OPTION` for model options no data could make valid; runs in the constructor. */
   readonly validateOptions: (options: T['options']) => void
   /** `train` with every default filled in; throws `INVALID_OPTION`. */
@@ -39,14 +62,20 @@ export interface ModelRules<T extends ModelTypes> {
 
 /**
  * What every trainable model shares: its model options (checked when it is made), `fit` (check the
- * data, build the network on the first call, run epochs, one training at a time), the step counters
- * and `reset`/`dispose`. A model supplies the four steps `fit` is made of.
+ * data, build the network on the first call, run epochs, one training at a time), the step counters,
+ * `snapshot`/`restore` and `reset`/`dispose`. A model supplies the steps these are made of: a network
+ * is planned from the data (`planNetwork`) and built from the plan (`construct`), so `restore` builds
+ * the same network from a snapshot's plan without the data.
  */
 export abstract class TrainableModel<T extends ModelTypes> {
   protected network: T['network'] | undefined
   protected shape: ImageShape | undefined
+  /** What the network was built from; a snapshot keeps it. */
+  private networkPlan: T['plan'] | undefined
+  /** Model-level state a snapshot keeps beside the network. Default: none. */
+  protected readonly modelState: SnapshotState = NO_SNAPSHOT_STATE
   protected readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
-  /** Orders the training rows of each epoch; `build` makes it from the model's seed. */
+  /** Orders the training rows of each epoch; `adoptPlan` makes it from the model's seed. */
   protected shuffleRandom: Random | undefined
   /** The options as given (a copy), resolved against the data on the first fit. */
   protected readonly modelOptions: T['options']
@@ -64,8 +93,20 @@ export abstract class TrainableModel<T extends ModelTypes> {
 
   /** Throws a typed error for data this model cannot train on (before anything is built). */
   protected abstract checkTrainingData(data: ImageBatch): void
-  /** The network for `data`'s image shape, with whatever else is made with it (random streams). */
-  protected abstract build(data: ImageBatch): T['network']
+  /** What to build for `data`: resolved options and every choice made from the data (JSON). */
+  protected abstract planNetwork(data: ImageBatch): T['plan']
+  /**
+   * A snapshot's `network` record as a plan for images of `shape`, checked field by field; throws
+   * (`INVALID_INPUT` or an option error, reported as one) when it is not a plan this model makes.
+   */
+  protected abstract readPlan(record: SnapshotNetwork, shape: ImageShape): T['plan']
+  /**
+   * The network `plan` describes, for images of `shape`: the one construction path of a first fit and
+   * of `restore`. Changes nothing else in the model.
+   */
+  protected abstract construct(plan: T['plan'], shape: ImageShape): T['network']
+  /** Makes what the model keeps beside a new network from its plan: random streams from the seed, …. */
+  protected abstract adoptPlan(plan: T['plan']): void
   /** Runs the epochs `train` asks for on the built `network`. */
   protected abstract runEpochs(
     network: T['network'],
@@ -94,14 +135,84 @@ export abstract class TrainableModel<T extends ModelTypes> {
     }
     this.fitting = true
     try {
-      if (!this.network) {
-        this.network = this.build(data)
-        this.shape = imageShapeOf(data)
-      }
-      return await this.runEpochs(this.network, data, train, hooks)
+      if (!this.network) this.build(data)
+      return await this.runEpochs(this.network as T['network'], data, train, hooks)
     } finally {
       this.fitting = false
     }
+  }
+
+  /** Plans, constructs, initialises and installs the network for `data`. */
+  private build(data: ImageBatch): void {
+    const shape = imageShapeOf(data)
+    const plan = this.planNetwork(data)
+    const network = this.construct(plan, shape)
+    this.initialize(network, data)
+    this.install(network, plan, shape)
+  }
+
+  private install(network: T['network'], plan: T['plan'], shape: ImageShape): void {
+    this.network = network
+    this.networkPlan = plan
+    this.shape = shape
+    this.adoptPlan(plan)
+  }
+
+  /** Sets initial weights that depend on the data (a dictionary's atoms). Default: none. */
+  protected initialize(_network: T['network'], _data: ImageBatch): void {}
+
+  /**
+   * The trained model's weights and what rebuilding it needs (no training data, no optimiser state),
+   * as JSON and one transferable `ArrayBuffer`. Taken at once, so also consistent while `fit` runs;
+   * holds no tensor afterwards. `NOT_TRAINED` before the first step.
+   */
+  async snapshot(): Promise<ModelSnapshot> {
+    const network = this.requireNetwork('take a snapshot')
+    return createSnapshot(
+      {
+        kind: this.rules.kind,
+        modelOptions: this.modelOptions,
+        imageShape: this.shape as ImageShape,
+        trainedSteps: this.counters.steps,
+        trainedEpochs: this.counters.epochs,
+        network: this.networkPlan,
+        state: this.modelState.saveState(),
+      },
+      network.weights(),
+    )
+  }
+
+  /**
+   * Replaces the network with the one `snapshot` holds (taken from a model of this family made with
+   * the same options): weights, step and epoch counters, model state (thresholds); random streams
+   * start again from the seed and optimisers start fresh. Everything is checked first: a bad
+   * snapshot throws `INVALID_INPUT` (its `details` name the field) and changes nothing. `BUSY` while
+   * training.
+   */
+  restore(snapshot: ModelSnapshot): void {
+    if (this.fitting) {
+      throw new BusyError('cannot restore while training; stop() first and wait for train() to end')
+    }
+    const checked = checkSnapshot(snapshot, this.rules.kind)
+    checkSnapshotOptions(checked, this.modelOptions)
+    const shape: ImageShape = [...checked.imageShape]
+    const plan = readSnapshotField('network', () =>
+      this.readPlan(snapshotRecord(checked.network, 'network'), shape),
+    )
+    const applyState = readSnapshotField('state', () => this.modelState.loadState(checked.state))
+    const network = this.construct(plan, shape)
+    try {
+      restoreSnapshotWeights(checked, network.weights())
+    } catch (error) {
+      network.dispose()
+      throw error
+    }
+    this.network?.dispose()
+    this.resetExtras()
+    this.install(network, plan, shape)
+    this.counters.steps = checked.trainedSteps
+    this.counters.epochs = checked.trainedEpochs
+    applyState()
   }
 
   /** The shared epoch loop (`runTrainingLoop`) with this model's shuffle stream and counters. */
@@ -178,6 +289,7 @@ export abstract class TrainableModel<T extends ModelTypes> {
     this.network?.dispose()
     this.resetExtras()
     this.network = undefined
+    this.networkPlan = undefined
     this.shape = undefined
     this.shuffleRandom = undefined
     this.counters.steps = 0

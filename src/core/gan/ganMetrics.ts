@@ -1,4 +1,5 @@
 /** Sample-quality measures for GANs. Pure TypeScript. */
+import { InvalidInputError } from '../errors'
 
 /** Coverage of a ring of Gaussians by generated points (Metz et al., 2017; Srivastava et al., 2017). */
 export interface ModeCoverage {
@@ -104,8 +105,11 @@ export function ganHealth(
   }
 }
 
+/** An extent `[xMin, xMax, yMin, yMax]` of the plane. */
+export type PlaneBounds = readonly [xMin: number, xMax: number, yMin: number, yMax: number]
+
 /** A square extent `[xMin, xMax, yMin, yMax]` around 2-D points (`[n, 2]` flat) with a 15% margin. */
-export function planeExtent(points: Float32Array): readonly [number, number, number, number] {
+export function planeExtent(points: Float32Array): PlaneBounds {
   let xMin = Infinity
   let xMax = -Infinity
   let yMin = Infinity
@@ -122,6 +126,27 @@ export function planeExtent(points: Float32Array): readonly [number, number, num
   const cx = (xMin + xMax) / 2
   const cy = (yMin + yMax) / 2
   return [cx - half, cx + half, cy - half, cy + half]
+}
+
+/**
+ * A snapshot's recorded plane extent (`network.bounds`): four finite numbers, `xMin < xMax` and
+ * `yMin < yMax`, for a model of 2-D data; `null` for any other. Else `INVALID_INPUT`.
+ */
+export function readPlaneBounds(value: unknown, twoDimensional: boolean): PlaneBounds | null {
+  const valid = twoDimensional
+    ? Array.isArray(value) &&
+      value.length === 4 &&
+      value.every(Number.isFinite) &&
+      value[0] < value[1] &&
+      value[2] < value[3]
+    : value === null
+  if (!valid) {
+    throw new InvalidInputError(
+      `snapshot network.bounds must be ${twoDimensional ? '[xMin, xMax, yMin, yMax] (finite, increasing) for 2-D data' : 'null for images'}; got ${JSON.stringify(value)}`,
+      { field: 'network.bounds' },
+    )
+  }
+  return value === null ? null : ([...(value as PlaneBounds)] as const)
 }
 
 /** Improved precision and recall of generated samples (Kynkäänniemi et al., 2019). */

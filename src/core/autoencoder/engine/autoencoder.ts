@@ -3,7 +3,7 @@ import {
   allInUnitRange,
   assertImageShape,
   gatherRows,
-  imageShapeOf,
+  imageSize,
   toLatentBatch,
   valuesPerImage,
   type ImageBatch,
@@ -11,8 +11,9 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
+import { recordedOptions, snapshotChoice } from '../../family/snapshotRecord'
 import { createRandom, deriveSeed, type Random } from '../../random'
-import { TrainableModel, type ModelRules } from '../../engine/trainableModel'
+import { TrainableModel, type ModelRules, type SnapshotNetwork } from '../../engine/trainableModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
@@ -29,7 +30,16 @@ import {
   type AutoencoderTrainOptions,
   type ResolvedAutoencoderOptions,
 } from '../autoencoderOptions'
-import type { AutoencoderHistoryPoint } from '../autoencoderSpec'
+import { autoencoderSpec, type AutoencoderHistoryPoint } from '../autoencoderSpec'
+
+/** Output activations: sigmoid when every training value lies in [0, 1], else linear. */
+const OUTPUTS = ['sigmoid', 'linear'] as const
+
+/** What an autoencoder's network is built from: resolved options and the data's output activation. */
+interface AutoencoderPlan {
+  readonly options: ResolvedAutoencoderOptions
+  readonly output: (typeof OUTPUTS)[number]
+}
 
 /** The types a {@link Autoencoder} is made of. */
 interface AutoencoderTypes {
@@ -38,9 +48,11 @@ interface AutoencoderTypes {
   readonly train: AutoencoderTrainOptions
   readonly resolvedTrain: Required<AutoencoderTrainOptions>
   readonly point: AutoencoderHistoryPoint
+  readonly plan: AutoencoderPlan
 }
 
 const RULES: ModelRules<AutoencoderTypes> = {
+  kind: autoencoderSpec.kind,
   validateOptions: validateAutoencoderModelOptions,
   resolveTrainOptions: resolveAutoencoderTrainOptions,
 }
@@ -60,6 +72,8 @@ const RULES: ModelRules<AutoencoderTypes> = {
 export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   /** Anomaly scores and the calibrated threshold of this model. */
   readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
+  /** Snapshots keep the calibrated threshold. */
+  protected override readonly modelState = this.anomaly
   private readonly adam = new AdamSlot()
   private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
   private corruptionRandom: Random | undefined
@@ -87,14 +101,38 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   }
 
   /** Sigmoid output when every value is in [0, 1], else linear. */
-  protected build(data: ImageBatch): AutoencoderNetwork | ConvAutoencoderNetwork {
-    const resolved = this.resolveModel(data)
-    const output = allInUnitRange(data.data) ? 'sigmoid' : 'linear'
-    this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
-    this.corruptionRandom = createRandom(deriveSeed(resolved.seed, 3))
-    return resolved.architecture === 'conv'
-      ? new ConvAutoencoderNetwork(imageShapeOf(data), resolved, output)
-      : new AutoencoderNetwork(valuesPerImage(data), resolved, output)
+  protected planNetwork(data: ImageBatch): AutoencoderPlan {
+    return {
+      options: this.resolveModel(data),
+      output: allInUnitRange(data.data) ? 'sigmoid' : 'linear',
+    }
+  }
+
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): AutoencoderPlan {
+    const options = recordedOptions(
+      record,
+      this.modelOptions,
+      (recorded: ResolvedAutoencoderOptions) =>
+        resolveAutoencoderOptions(recorded, imageSize(shape)),
+    )
+    if (options.architecture === 'conv') {
+      assertConvolutionalShape([0, ...shape], 'the convolutional autoencoder')
+    }
+    return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
+  }
+
+  protected construct(
+    { options, output }: AutoencoderPlan,
+    shape: ImageShape,
+  ): AutoencoderNetwork | ConvAutoencoderNetwork {
+    return options.architecture === 'conv'
+      ? new ConvAutoencoderNetwork(shape, options, output)
+      : new AutoencoderNetwork(imageSize(shape), options, output)
+  }
+
+  protected adoptPlan({ options }: AutoencoderPlan): void {
+    this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
+    this.corruptionRandom = createRandom(deriveSeed(options.seed, 3))
   }
 
   /** The input the encoder sees: the clean rows, or corrupted ones for a denoising autoencoder. */

@@ -58,6 +58,11 @@ export class AutoencoderNetwork {
     return [...this.encoder.variables(), ...this.decoder.variables()]
   }
 
+  /** What a snapshot saves: the variables (nothing else is learned). */
+  weights(): tf.Variable[] {
+    return this.variables()
+  }
+
   /** The decoder's weights as the rows of a `codeSize × inputSize` matrix (a linear autoencoder's subspace). */
   decoderKernel(): tf.Variable | undefined {
     return this.decoderLayers.length === 1 ? this.decoderLayers[0]?.kernel : undefined

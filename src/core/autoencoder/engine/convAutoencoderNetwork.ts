@@ -65,6 +65,11 @@ export class ConvAutoencoderNetwork {
     return layerVariables(this.layers())
   }
 
+  /** What a snapshot saves: the variables (nothing else is learned). */
+  weights(): tf.Variable[] {
+    return this.variables()
+  }
+
   /** No single decoder matrix: only the linear autoencoder has one. */
   decoderKernel(): tf.Variable | undefined {
     return undefined

@@ -1,18 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
   allInUnitRange,
-  imageShapeOf,
+  imageSize,
   valuesPerImage,
   type ImageBatch,
+  type ImageShape,
   type LatentBatch,
 } from '../../dataset'
+import { recordedOptions } from '../../family/snapshotRecord'
 import { DivergedError, InvalidInputError, InvalidOptionError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
 import { applyGradientList, type FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
-import type { ModelRules } from '../../engine/trainableModel'
-import { meanPairwiseDistance, planeExtent } from '../ganMetrics'
+import type { ModelRules, SnapshotNetwork } from '../../engine/trainableModel'
+import { meanPairwiseDistance, planeExtent, readPlaneBounds, type PlaneBounds } from '../ganMetrics'
 import { GANNetwork } from './ganNetwork'
 import { FusedGANTrainer } from './fusedGANTrainer'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
@@ -23,9 +25,25 @@ import {
   validateGANModelOptions,
   type GANModelOptions,
   type GANTrainOptions,
+  type ResolvedGANModelOptions,
   type ResolvedGANTrainOptions,
 } from '../ganOptions'
-import { DIVERSITY_EVERY, type GANHistoryPoint, type View2D, type View2DOptions } from '../ganSpec'
+import {
+  DIVERSITY_EVERY,
+  ganSpec,
+  type GANHistoryPoint,
+  type View2D,
+  type View2DOptions,
+} from '../ganSpec'
+
+/**
+ * What a GAN's network is built from: resolved options (the output activation follows the data's
+ * range when not given) and, for 2-D data, the plane the data spans (drawn by `view2d`).
+ */
+interface GANPlan {
+  readonly options: ResolvedGANModelOptions
+  readonly bounds: PlaneBounds | null
+}
 
 /** The types a {@link GAN} is made of. */
 interface GANTypes {
@@ -34,9 +52,11 @@ interface GANTypes {
   readonly train: GANTrainOptions
   readonly resolvedTrain: ResolvedGANTrainOptions
   readonly point: GANHistoryPoint
+  readonly plan: GANPlan
 }
 
 const RULES: ModelRules<GANTypes> = {
+  kind: ganSpec.kind,
   validateOptions: validateGANModelOptions,
   resolveTrainOptions: (train, model) => resolveGANTrainOptions(train, model.architecture),
 }
@@ -52,7 +72,7 @@ export class GAN extends GenerativeModel<GANTypes> {
   private optimizerKey = ''
   private readonly fused = new FusedTrainerSlot<FusedGANTrainer>()
   private noiseRandom: Random | undefined
-  private dataBounds: readonly [number, number, number, number] | undefined
+  private dataBounds: PlaneBounds | undefined
 
   constructor(options?: GANModelOptions) {
     super(options, RULES)
@@ -64,16 +84,34 @@ export class GAN extends GenerativeModel<GANTypes> {
     }
   }
 
-  protected build(data: ImageBatch): GANNetwork {
-    const resolved = resolveGANModelOptions(
+  protected planNetwork(data: ImageBatch): GANPlan {
+    const size = valuesPerImage(data)
+    return {
+      options: resolveGANModelOptions(this.modelOptions, size, allInUnitRange(data.data)),
+      bounds: size === 2 ? planeExtent(data.data) : null,
+    }
+  }
+
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): GANPlan {
+    const options = recordedOptions(
+      record,
       this.modelOptions,
-      valuesPerImage(data),
-      allInUnitRange(data.data),
+      (recorded: ResolvedGANModelOptions) =>
+        resolveGANModelOptions(recorded, imageSize(shape), recorded.output !== 'linear'),
     )
-    this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 12))
-    this.noiseRandom = createRandom(deriveSeed(resolved.seed, 13))
-    if (valuesPerImage(data) === 2) this.dataBounds = planeExtent(data.data)
-    return new GANNetwork(imageShapeOf(data), resolved)
+    if (options.architecture === 'conv')
+      assertConvolutionalShape([0, ...shape], 'the convolutional GAN')
+    return { options, bounds: readPlaneBounds(record.bounds, imageSize(shape) === 2) }
+  }
+
+  protected construct(plan: GANPlan, shape: ImageShape): GANNetwork {
+    return new GANNetwork(shape, plan.options)
+  }
+
+  protected adoptPlan({ options, bounds }: GANPlan): void {
+    this.shuffleRandom = createRandom(deriveSeed(options.seed, 12))
+    this.noiseRandom = createRandom(deriveSeed(options.seed, 13))
+    this.dataBounds = bounds ?? undefined
   }
 
   private optimizers(train: ResolvedGANTrainOptions): [tf.Optimizer, tf.Optimizer] {
@@ -120,7 +158,7 @@ export class GAN extends GenerativeModel<GANTypes> {
         train,
         {
           sampleCount: n,
-          variables: [...generatorVariables, ...discriminatorVariables, ...network.statistics()],
+          variables: network.weights(),
           step: async (indices) => {
             const batch = indices.length
             const noiseBatches = Array.from({ length: train.discriminatorSteps + 1 }, () =>

@@ -91,6 +91,11 @@ export class GANNetwork {
     return [...this.generator.statistics(), ...this.discriminator.statistics()]
   }
 
+  /** What a snapshot saves: generator and discriminator variables, then running statistics. */
+  weights(): tf.Variable[] {
+    return [...this.generatorVariables(), ...this.discriminatorVariables(), ...this.statistics()]
+  }
+
   /**
    * Generated samples for noise `z` (`[n, noiseDim]`). `training` normalises by the batch's own
    * statistics, as the training passes do; by default the running ones are used.

@@ -8,7 +8,13 @@ import {
 } from '../../dataset'
 import { DivergedError, ShapeMismatchError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
-import { TrainableModel, type ModelRules } from '../../engine/trainableModel'
+import { TrainableModel, type ModelRules, type SnapshotNetwork } from '../../engine/trainableModel'
+import {
+  recordedOptions,
+  snapshotPositiveNumber,
+  snapshotRecord,
+  type SnapshotState,
+} from '../../family/snapshotRecord'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { blendStatistics, normalizeAtom, updateAtoms } from '../dictionaryMath'
@@ -32,15 +38,17 @@ import {
   resolveSparseCodingTrainOptions,
   validateSparseCodingModelOptions,
   validateSparseEncodeOptions,
+  type ResolvedSparseCodingOptions,
   type SparseCodingModelOptions,
   type SparseCodingTrainOptions,
   type SparseEncodeOptions,
 } from '../sparseOptions'
 import { applyWhitening, fitWhitening } from '../whitening'
-import type {
-  SparseCodingEvaluation,
-  SparseCodingHistoryPoint,
-  SparseDictionaryView,
+import {
+  sparseCodingSpec,
+  type SparseCodingEvaluation,
+  type SparseCodingHistoryPoint,
+  type SparseDictionaryView,
 } from '../sparseSpec'
 
 /** Patches prepared for coding: rows in coding space and what was removed to get there. */
@@ -71,6 +79,16 @@ function dataRangeOf(values: Float32Array): number {
   return high > low ? high - low : 1
 }
 
+/**
+ * What a dictionary is built from: resolved options and what was measured on the data (its range,
+ * and the contrast floor of patch normalisation derived from it).
+ */
+interface SparsePlan {
+  readonly options: ResolvedSparseCodingOptions
+  readonly contrastFloor: number
+  readonly dataRange: number
+}
+
 /** The types a {@link SparseCoding} is made of. */
 interface SparseCodingTypes {
   readonly network: SparseDictionary
@@ -78,9 +96,11 @@ interface SparseCodingTypes {
   readonly train: SparseCodingTrainOptions
   readonly resolvedTrain: Required<SparseCodingTrainOptions>
   readonly point: SparseCodingHistoryPoint
+  readonly plan: SparsePlan
 }
 
 const RULES: ModelRules<SparseCodingTypes> = {
+  kind: sparseCodingSpec.kind,
   validateOptions: validateSparseCodingModelOptions,
   resolveTrainOptions: resolveSparseCodingTrainOptions,
 }
@@ -101,6 +121,17 @@ const RULES: ModelRules<SparseCodingTypes> = {
  */
 export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   private positionRandom: Random | undefined
+  /**
+   * Snapshots keep FISTA's step bound of the current atoms: it depends on the warm starts of earlier
+   * estimates, so one recomputed after a restore could differ in the last bits, and so would the codes.
+   */
+  protected override readonly modelState: SnapshotState = {
+    saveState: () => ({ lipschitz: (this.network as SparseDictionary).lipschitz() }),
+    loadState: (state) => {
+      const lipschitz = snapshotPositiveNumber(snapshotRecord(state, 'state'), 'lipschitz', 'state')
+      return () => (this.network as SparseDictionary).restoreLipschitz(lipschitz)
+    },
+  }
 
   constructor(options?: SparseCodingModelOptions) {
     super(options, RULES)
@@ -134,28 +165,51 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
     }
   }
 
-  protected build(data: ImageBatch): SparseDictionary {
-    const shape = imageShapeOf(data)
-    const options = resolveSparseCodingOptions(this.modelOptions, shape)
-    const random = createRandom(deriveSeed(options.seed, 1))
+  protected planNetwork(data: ImageBatch): SparsePlan {
     const dataRange = dataRangeOf(data.data)
-    const contrastFloor = 0.05 * dataRange
-    const size = options.patchSize * options.patchSize * shape[2]
+    return {
+      options: resolveSparseCodingOptions(this.modelOptions, imageShapeOf(data)),
+      contrastFloor: 0.05 * dataRange,
+      dataRange,
+    }
+  }
+
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): SparsePlan {
+    const options = recordedOptions(record, this.modelOptions, (recorded: SparsePlan['options']) =>
+      resolveSparseCodingOptions(recorded, shape),
+    )
+    assertPatchFits(shape, options.patchSize)
+    return {
+      options,
+      contrastFloor: snapshotPositiveNumber(record, 'contrastFloor', 'network'),
+      dataRange: snapshotPositiveNumber(record, 'dataRange', 'network'),
+    }
+  }
+
+  protected construct(plan: SparsePlan, shape: ImageShape): SparseDictionary {
+    return new SparseDictionary(plan.options, shape, plan.contrastFloor, plan.dataRange)
+  }
+
+  /** Whitening fitted on data patches; atoms start as data patches (Mairal et al.), jittered. */
+  protected override initialize(dictionary: SparseDictionary, data: ImageBatch): void {
+    const { options, size, atoms, contrastFloor } = dictionary
+    const [height, width] = dictionary.imageShape
+    const random = createRandom(deriveSeed(options.seed, 1))
     const draw = (count: number): Float32Array => {
       const positions = new Int32Array(count * 3)
       for (let i = 0; i < count; i++) {
         positions[3 * i] = random.int(data.shape[0])
-        positions[3 * i + 1] = random.int(shape[0] - options.patchSize + 1)
-        positions[3 * i + 2] = random.int(shape[1] - options.patchSize + 1)
+        positions[3 * i + 1] = random.int(height - options.patchSize + 1)
+        positions[3 * i + 2] = random.int(width - options.patchSize + 1)
       }
       const rows = extractPatches(data, positions, options.patchSize)
       normalizePatches(rows, size, options.normalization, contrastFloor)
       return rows
     }
-    const whitening = options.whiten ? fitWhitening(draw(WHITENING_SAMPLE), size) : undefined
-    // Atoms start as data patches (Mairal et al.), jittered so repeated patches do not start equal.
-    let atoms = draw(options.atoms)
-    if (whitening) atoms = applyWhitening(atoms, whitening)
+    if (options.whiten) dictionary.setWhitening(fitWhitening(draw(WHITENING_SAMPLE), size))
+    const drawn = draw(options.atoms)
+    atoms.set(dictionary.whitening ? applyWhitening(drawn, dictionary.whitening) : drawn)
+    // Jittered so that repeated patches do not start as equal atoms.
     for (let j = 0; j < options.atoms; j++) {
       let squares = 0
       for (let i = j * size; i < (j + 1) * size; i++) squares += (atoms[i] as number) ** 2
@@ -165,9 +219,11 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
       }
       normalizeAtom(atoms, j, size)
     }
+  }
+
+  protected adoptPlan({ options }: SparsePlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.positionRandom = createRandom(deriveSeed(options.seed, 3))
-    return new SparseDictionary(options, shape, atoms, contrastFloor, dataRange, whitening)
   }
 
   /** Normalised patches at `positions`, moved into coding space on the device. */

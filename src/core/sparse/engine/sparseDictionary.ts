@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { ImageShape } from '../../dataset'
 import { largestEigenvalue, type CodeStatistics } from '../dictionaryMath'
 import type { LassoDictionary } from './fista'
+import type { HostWeight } from '../../engine/modelSnapshot'
 import type { ResolvedSparseCodingOptions } from '../sparseOptions'
 import type { Whitening } from '../whitening'
 
@@ -16,6 +17,10 @@ interface WhiteningTensors {
   readonly dewhiten: tf.Tensor2D
 }
 
+/**
+ * A dictionary of `options.atoms` atoms for images of `imageShape`, its arrays allocated here (atoms
+ * and whitening zero until set: from data by the model's first fit, or from a snapshot).
+ */
 export class SparseDictionary {
   /** Values per patch. */
   readonly size: number
@@ -23,35 +28,99 @@ export class SparseDictionary {
   readonly patchShape: ImageShape
   /** Atoms as rows (`atoms × size`), unit norm, in coding space. Changed in place by learning. */
   readonly atoms: Float32Array
+  /** The whitening patches go through before coding (`options.whiten`), set in place. */
+  readonly whitening: Whitening | undefined
   /** Running Σ a aᵀ and Σ a xᵀ of online learning. */
   readonly statistics: CodeStatistics
   /** Running fraction of patches whose code uses each atom. */
   readonly usage: Float64Array
   private readonly eigenStart: Float64Array
+  private lipschitzBound: number | undefined
   private lassoTensors: LassoDictionary | undefined
   private whiteningTensors: WhiteningTensors | undefined
 
   constructor(
     readonly options: ResolvedSparseCodingOptions,
     readonly imageShape: ImageShape,
-    atoms: Float32Array,
     /** Smallest standard deviation a patch is divided by under `'contrast'`. */
     readonly contrastFloor: number,
     /** Peak-to-peak range of the training data (the "peak" of PSNR). */
     readonly dataRange: number,
-    readonly whitening: Whitening | undefined,
   ) {
     const channels = imageShape[2]
     this.patchShape = [options.patchSize, options.patchSize, channels]
-    this.size = options.patchSize * options.patchSize * channels
-    this.atoms = atoms
+    const size = options.patchSize * options.patchSize * channels
+    this.size = size
     const k = options.atoms
+    this.atoms = new Float32Array(k * size)
+    this.whitening = options.whiten
+      ? {
+          size,
+          mean: new Float32Array(size),
+          whiten: new Float32Array(size * size),
+          dewhiten: new Float32Array(size * size),
+        }
+      : undefined
     this.statistics = {
       codeGram: new Float64Array(k * k),
-      codeData: new Float64Array(k * this.size),
+      codeData: new Float64Array(k * size),
     }
     this.usage = new Float64Array(k)
-    this.eigenStart = new Float64Array(this.size).map((_, i) => 1 + ((i * 7919) % 13) / 13)
+    this.eigenStart = new Float64Array(size).map((_, i) => 1 + ((i * 7919) % 13) / 13)
+  }
+
+  /**
+   * What a snapshot saves: the atoms, then the state of learning and coding (usage, running
+   * statistics, whitening). The float64 statistics come back rounded to float32.
+   */
+  weights(): HostWeight[] {
+    const k = this.options.atoms
+    const m = this.size
+    const w = this.whitening
+    return [
+      { values: this.atoms, shape: [k, m] },
+      { values: this.usage, shape: [k] },
+      { values: this.statistics.codeGram, shape: [k, k] },
+      { values: this.statistics.codeData, shape: [k, m] },
+      ...(w
+        ? [
+            { values: w.mean, shape: [m] },
+            { values: w.whiten, shape: [m, m] },
+            { values: w.dewhiten, shape: [m, m] },
+          ]
+        : []),
+    ]
+  }
+
+  /** Sets the whitening (fitted on the data by the first fit). */
+  setWhitening(fitted: Whitening): void {
+    const w = this.whitening as Whitening
+    w.mean.set(fitted.mean)
+    w.whiten.set(fitted.whiten)
+    w.dewhiten.set(fitted.dewhiten)
+  }
+
+  /**
+   * An upper bound of the largest eigenvalue of the atoms' Gram matrix (FISTA's step size), computed
+   * once per change of the atoms by power iteration warm-started from the previous estimate.
+   */
+  lipschitz(): number {
+    this.lipschitzBound ??= largestEigenvalue(
+      this.atoms,
+      this.options.atoms,
+      this.size,
+      this.eigenStart,
+    )
+    return this.lipschitzBound
+  }
+
+  /**
+   * Sets the bound a snapshot kept for the current atoms: recomputing it from a cold start could
+   * differ in the last bits, and so would the codes.
+   */
+  restoreLipschitz(value: number): void {
+    this.atomsChanged()
+    this.lipschitzBound = value
   }
 
   /** Device tensors of the current atoms (built on first use after a change). */
@@ -60,8 +129,7 @@ export class SparseDictionary {
       const k = this.options.atoms
       const atoms = tf.tensor2d(this.atoms, [k, this.size])
       const gram: tf.Tensor2D = tf.tidy(() => tf.matMul(atoms, atoms, false, true))
-      const lipschitz = largestEigenvalue(this.atoms, k, this.size, this.eigenStart)
-      const built = { atoms, gram, lipschitz }
+      const built = { atoms, gram, lipschitz: this.lipschitz() }
       this.lassoTensors = built
       return built
     }
@@ -73,6 +141,7 @@ export class SparseDictionary {
     this.lassoTensors?.atoms.dispose()
     this.lassoTensors?.gram.dispose()
     this.lassoTensors = undefined
+    this.lipschitzBound = undefined
   }
 
   private whiteningOnDevice(): WhiteningTensors | undefined {

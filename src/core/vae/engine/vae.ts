@@ -2,17 +2,19 @@ import * as tf from '@tensorflow/tfjs-core'
 import {
   assertImageShape,
   assertInRange,
+  imageSize,
   valuesPerImage,
   type ImageBatch,
   type ImageShape,
   type LatentBatch,
 } from '../../dataset'
+import { recordedOptions } from '../../family/snapshotRecord'
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
-import type { ModelRules } from '../../engine/trainableModel'
+import type { ModelRules, SnapshotNetwork } from '../../engine/trainableModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
@@ -26,7 +28,12 @@ import {
   type VAEModelOptions,
   type VAETrainOptions,
 } from '../vaeOptions'
-import type { VAEHistoryPoint } from '../vaeSpec'
+import { vaeSpec, type VAEHistoryPoint } from '../vaeSpec'
+
+/** What a VAE's network is built from: its resolved options (nothing else depends on the data). */
+interface VAEPlan {
+  readonly options: ResolvedVAEModelOptions
+}
 
 /** The types a {@link VAE} is made of. */
 interface VAETypes {
@@ -35,9 +42,11 @@ interface VAETypes {
   readonly train: VAETrainOptions
   readonly resolvedTrain: ResolvedVAETrainOptions
   readonly point: VAEHistoryPoint
+  readonly plan: VAEPlan
 }
 
 const RULES: ModelRules<VAETypes> = {
+  kind: vaeSpec.kind,
   validateOptions: validateVAEModelOptions,
   resolveTrainOptions: resolveVAETrainOptions,
 }
@@ -71,6 +80,9 @@ export class VAE extends GenerativeModel<VAETypes> {
     super(options, RULES)
   }
 
+  /** Snapshots keep the calibrated threshold. */
+  protected override readonly modelState = this.anomaly
+
   protected checkTrainingData(data: ImageBatch): void {
     const resolved = this.network?.options ?? this.resolveModel(data)
     if (resolved.likelihood === 'bernoulli') {
@@ -88,11 +100,25 @@ export class VAE extends GenerativeModel<VAETypes> {
     return resolveVAEModelOptions(this.modelOptions, valuesPerImage(data))
   }
 
-  protected build(data: ImageBatch): VAENetwork {
-    const resolved = this.resolveModel(data)
-    this.shuffleRandom = createRandom(deriveSeed(resolved.seed, 2))
-    this.noiseRandom = createRandom(deriveSeed(resolved.seed, 3))
-    return new VAENetwork(valuesPerImage(data), resolved)
+  protected planNetwork(data: ImageBatch): VAEPlan {
+    return { options: this.resolveModel(data) }
+  }
+
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): VAEPlan {
+    return {
+      options: recordedOptions(record, this.modelOptions, (options: ResolvedVAEModelOptions) =>
+        resolveVAEModelOptions(options, imageSize(shape)),
+      ),
+    }
+  }
+
+  protected construct(plan: VAEPlan, shape: ImageShape): VAENetwork {
+    return new VAENetwork(imageSize(shape), plan.options)
+  }
+
+  protected adoptPlan({ options }: VAEPlan): void {
+    this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
+    this.noiseRandom = createRandom(deriveSeed(options.seed, 3))
   }
 
   protected async runEpochs(

@@ -63,6 +63,11 @@ export class VAENetwork {
     ]
   }
 
+  /** What a snapshot saves: the variables (nothing else is learned). */
+  weights(): tf.Variable[] {
+    return this.variables()
+  }
+
   /** Posterior mean and log-variance of `x` (`[n, inputSize]`). */
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
     const h = this.encoder.infer(x)

@@ -3,10 +3,16 @@ import {
   assertImageShape,
   gatherRows,
   imageShapeOf,
+  imageSize,
   type ImageBatch,
   type ImageShape,
 } from '../../../../src/core/dataset'
-import { DivergedError, InvalidOptionError, NotTrainedError } from '../../../../src/core/errors'
+import {
+  DivergedError,
+  InvalidInputError,
+  InvalidOptionError,
+  NotTrainedError,
+} from '../../../../src/core/errors'
 import { createRandom, type Random } from '../../../../src/core/random'
 import type { TrainResult } from '../../../../src/core/training'
 import {
@@ -15,6 +21,13 @@ import {
   type TrainingCounters,
 } from '../../../../src/core/engine/trainingLoop'
 import type { EngineModel } from '../../../../src/core/engine/familyEngine'
+import {
+  checkSnapshot,
+  checkSnapshotOptions,
+  type ModelSnapshot,
+} from '../../../../src/core/family/modelSnapshot'
+import { snapshotPositiveNumber, snapshotRecord } from '../../../../src/core/family/snapshotRecord'
+import { createSnapshot, restoreSnapshotWeights } from '../../../../src/core/engine/modelSnapshot'
 import type {
   MeanImageHistoryPoint,
   MeanImageModelOptions,
@@ -28,7 +41,7 @@ export class MeanImage implements EngineModel<MeanImageTrainOptions, MeanImageHi
   private seen = 0
   private shape: ImageShape | undefined
   private readonly counters: TrainingCounters = { steps: 0, epochs: 0 }
-  private readonly shuffle: Random
+  private shuffle: Random
 
   constructor(private readonly options: MeanImageModelOptions) {
     meanImageSpec.validateModel(options)
@@ -102,6 +115,44 @@ export class MeanImage implements EngineModel<MeanImageTrainOptions, MeanImageHi
   meanImage(): ImageBatch {
     const [h, w, c] = this.shape as ImageShape
     return { data: this.trainedMean('read the mean').slice(), shape: [1, h, w, c] }
+  }
+
+  /** The mean as the snapshot's one weight, and how many images it averages as its state. */
+  snapshot(): Promise<ModelSnapshot> {
+    const mean = this.trainedMean('take a snapshot')
+    const shape = this.shape as ImageShape
+    return createSnapshot(
+      {
+        kind: meanImageSpec.kind,
+        modelOptions: this.options,
+        imageShape: shape,
+        trainedSteps: this.counters.steps,
+        trainedEpochs: this.counters.epochs,
+        network: null,
+        state: { seen: this.seen },
+      },
+      [{ values: mean, shape: [...shape] }],
+    )
+  }
+
+  /** Checks everything, then replaces the mean, its count, the shape, the counters and the shuffles. */
+  restore(snapshot: ModelSnapshot): void {
+    const checked = checkSnapshot(snapshot, meanImageSpec.kind)
+    checkSnapshotOptions(checked, this.options)
+    if (checked.network !== null) {
+      throw new InvalidInputError('snapshot network must be null for a mean-image model', {
+        field: 'network',
+      })
+    }
+    const seen = snapshotPositiveNumber(snapshotRecord(checked.state, 'state'), 'seen', 'state')
+    const mean = new Float32Array(imageSize(checked.imageShape))
+    restoreSnapshotWeights(checked, [{ values: mean, shape: [...checked.imageShape] }])
+    this.mean = mean
+    this.seen = seen
+    this.shape = [...checked.imageShape]
+    this.counters.steps = checked.trainedSteps
+    this.counters.epochs = checked.trainedEpochs
+    this.shuffle = createRandom(this.options.seed ?? 1)
   }
 
   private trainedMean(action: string): Float32Array {
