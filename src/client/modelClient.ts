@@ -20,6 +20,7 @@ import {
 } from '../core/errors'
 import {
   offersAction,
+  prepareAction,
   unknownActionError,
   type ActionContext,
   type AnyActionSpec,
@@ -571,15 +572,11 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
           `cannot ${name} before the model is trained; call train() first and wait for at least one step`,
         )
       }
-      const prepare = action.prepare as (
-        context: ActionContext,
-        ...args: readonly unknown[]
-      ) => readonly unknown[]
       const context: ActionContext = {
         images: (input) => this.userImages(input),
         model: this.state.model,
       }
-      const wire = prepare(context, ...args)
+      const wire = prepareAction(action, name, context, args)
       // After a crash the model comes back from its snapshot in a new worker first.
       const id = await this.ensureModel()
       const reply = await (this.lease as WorkerLease).api.call(id, name, wire)

@@ -204,3 +204,31 @@ export function fromWireError(value: unknown): LatentkitError {
   const ErrorClass = classByCode[wire.code]
   return new ErrorClass(wire.message, wire.details)
 }
+
+/**
+ * A caller's value as error messages show it: numbers and booleans as they are (`NaN`, `Infinity`),
+ * strings quoted, short arrays listed, anything else named. Never throws, whatever the value (an
+ * object without a prototype, a BigInt, a cycle).
+ */
+export function describeValue(value: unknown, depth = 0): string {
+  if (value === null || value === undefined) return String(value)
+  switch (typeof value) {
+    case 'number':
+    case 'boolean':
+      return String(value)
+    case 'bigint':
+      return `${value.toString()}n`
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    case 'function':
+      return 'a function'
+    case 'symbol':
+      return 'a symbol'
+  }
+  if (Array.isArray(value)) {
+    if (value.length > 8 || depth > 1) return `an array of ${value.length}`
+    return `[${value.map((item: unknown) => describeValue(item, depth + 1)).join(', ')}]`
+  }
+  if (ArrayBuffer.isView(value)) return `a typed array of ${value.byteLength} bytes`
+  return 'an object'
+}

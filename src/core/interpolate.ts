@@ -2,7 +2,7 @@
  * Paths through latent space. Pure TypeScript (no TF.js), so components on the main thread can move
  * along a path at slider speed and only ask the worker to decode.
  */
-import { InvalidOptionError, ShapeMismatchError } from './errors'
+import { InvalidOptionError, ShapeMismatchError, describeValue } from './errors'
 
 /** How to walk between two latent vectors. */
 export type InterpolationMethod = 'linear' | 'slerp'
@@ -21,7 +21,7 @@ export function interpolateLatent(
     )
   }
   if (!Number.isFinite(t)) {
-    throw new InvalidOptionError(`t must be a finite number in [0, 1]; got ${t}`)
+    throw new InvalidOptionError(`t must be a finite number in [0, 1]; got ${describeValue(t)}`)
   }
   const out = new Float32Array(a.length)
   if (method === 'slerp') {
@@ -59,7 +59,7 @@ export function interpolationPath(
 ): Float32Array {
   if (!Number.isInteger(steps) || steps < 2) {
     throw new InvalidOptionError(
-      `steps must be an integer ≥ 2 (both endpoints are included); got ${steps}`,
+      `steps must be an integer ≥ 2 (both endpoints are included); got ${describeValue(steps)}`,
       { steps },
     )
   }

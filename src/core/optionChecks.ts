@@ -1,5 +1,5 @@
 /** Range checks for model and training options, shared by every model family. Pure TypeScript. */
-import { InvalidOptionError } from './errors'
+import { InvalidOptionError, describeValue } from './errors'
 
 /** True for an integer ≥ 1. */
 export const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1
@@ -7,9 +7,12 @@ export const isPositiveInteger = (value: number): boolean => Number.isInteger(va
 /** Throws `INVALID_OPTION` unless `value` is undefined or an integer ≥ 1. */
 export function checkPositiveInteger(value: number | undefined, name: string, hint: string): void {
   if (value !== undefined && !isPositiveInteger(value)) {
-    throw new InvalidOptionError(`${name} must be an integer ≥ 1; got ${value}. ${hint}`, {
-      option: name,
-    })
+    throw new InvalidOptionError(
+      `${name} must be an integer ≥ 1; got ${describeValue(value)}. ${hint}`,
+      {
+        option: name,
+      },
+    )
   }
 }
 
@@ -21,7 +24,7 @@ export function checkLayerSizes(
 ): void {
   if (value !== undefined && (!Array.isArray(value) || !value.every(isPositiveInteger))) {
     throw new InvalidOptionError(
-      `${name} must be an array of integers ≥ 1 (e.g. ${example}); got ${JSON.stringify(value)}`,
+      `${name} must be an array of integers ≥ 1 (e.g. ${example}); got ${describeValue(value)}`,
       { option: name },
     )
   }
@@ -30,9 +33,12 @@ export function checkLayerSizes(
 /** Throws `INVALID_OPTION` unless `value` is undefined or a finite number > 0. */
 export function checkPositiveNumber(value: number | undefined, name: string, hint: string): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new InvalidOptionError(`${name} must be a finite number > 0; got ${value}. ${hint}`, {
-      option: name,
-    })
+    throw new InvalidOptionError(
+      `${name} must be a finite number > 0; got ${describeValue(value)}. ${hint}`,
+      {
+        option: name,
+      },
+    )
   }
 }
 
@@ -43,9 +49,12 @@ export function checkNonNegativeNumber(
   hint: string,
 ): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-    throw new InvalidOptionError(`${name} must be a finite number ≥ 0; got ${value}. ${hint}`, {
-      option: name,
-    })
+    throw new InvalidOptionError(
+      `${name} must be a finite number ≥ 0; got ${describeValue(value)}. ${hint}`,
+      {
+        option: name,
+      },
+    )
   }
 }
 
@@ -57,7 +66,7 @@ export function checkOneOf<T extends string>(
 ): void {
   if (value !== undefined && !allowed.includes(value)) {
     throw new InvalidOptionError(
-      `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(value)}`,
+      `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describeValue(value)}`,
       { option: name },
     )
   }
@@ -66,6 +75,8 @@ export function checkOneOf<T extends string>(
 /** Throws `INVALID_OPTION` unless `value` is undefined or finite. */
 export function checkSeed(value: number | undefined): void {
   if (value !== undefined && !Number.isFinite(value)) {
-    throw new InvalidOptionError(`seed must be a finite number; got ${value}`, { option: 'seed' })
+    throw new InvalidOptionError(`seed must be a finite number; got ${describeValue(value)}`, {
+      option: 'seed',
+    })
   }
 }

@@ -4,7 +4,7 @@
  * TypeScript, so the main thread may use it too.
  */
 import type { ImageBatch } from '../dataset'
-import { InvalidOptionError, ShapeMismatchError } from '../errors'
+import { InvalidOptionError, ShapeMismatchError, describeValue } from '../errors'
 import { snapshotRecord, type SnapshotState } from '../family/snapshotRecord'
 
 /** How a map becomes one score: its mean, or the mean of its largest `topFraction` of pixels. */
@@ -58,7 +58,7 @@ export function resolveScoreOptions(options: ScoreOptions): ResolvedScoreOptions
   const reduction = options.reduction ?? 'top'
   if (reduction !== 'top' && reduction !== 'mean') {
     throw new InvalidOptionError(
-      `reduction must be 'top' or 'mean'; got ${JSON.stringify(reduction)}`,
+      `reduction must be 'top' or 'mean'; got ${describeValue(reduction)}`,
       {
         option: 'reduction',
       },
@@ -66,14 +66,17 @@ export function resolveScoreOptions(options: ScoreOptions): ResolvedScoreOptions
   }
   const topFraction = options.topFraction ?? 0.05
   if (!(Number.isFinite(topFraction) && topFraction > 0 && topFraction <= 1)) {
-    throw new InvalidOptionError(`topFraction must be in (0, 1]; got ${topFraction}. Try 0.05`, {
-      option: 'topFraction',
-    })
+    throw new InvalidOptionError(
+      `topFraction must be in (0, 1]; got ${describeValue(topFraction)}. Try 0.05`,
+      {
+        option: 'topFraction',
+      },
+    )
   }
   const smoothing = options.smoothing
   if (smoothing !== undefined && !(Number.isInteger(smoothing) && smoothing >= 0)) {
     throw new InvalidOptionError(
-      `smoothing must be an integer ≥ 0 (pixels); got ${smoothing}. Try 2`,
+      `smoothing must be an integer ≥ 0 (pixels); got ${describeValue(smoothing)}. Try 2`,
       {
         option: 'smoothing',
       },
@@ -200,9 +203,12 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 /** Throws `INVALID_OPTION` unless `percentile` is in (0, 100]. */
 export function checkPercentile(value: number): void {
   if (!(Number.isFinite(value) && value > 0 && value <= 100)) {
-    throw new InvalidOptionError(`percentile must be in (0, 100]; got ${value}. Try 99`, {
-      option: 'percentile',
-    })
+    throw new InvalidOptionError(
+      `percentile must be in (0, 100]; got ${describeValue(value)}. Try 99`,
+      {
+        option: 'percentile',
+      },
+    )
   }
 }
 
@@ -210,7 +216,7 @@ export function checkPercentile(value: number): void {
 export function checkThreshold(value: number): void {
   if (!(Number.isFinite(value) && value >= 0)) {
     throw new InvalidOptionError(
-      `threshold must be a finite number ≥ 0 (scores are mean pixel errors); got ${value}. Call calibrate() for one from the training data`,
+      `threshold must be a finite number ≥ 0 (scores are mean pixel errors); got ${describeValue(value)}. Call calibrate() for one from the training data`,
       { option: 'threshold' },
     )
   }

@@ -13,16 +13,44 @@ import {
   type CalibrateOptions,
   type ScoreOptions,
 } from '../anomaly/anomalyScoring'
-import { defineAction } from './familySpec'
+import { InvalidInputError, InvalidOptionError, describeValue } from '../errors'
+import { defineAction, optionsArgument } from './familySpec'
 
 /** Latent vectors as callers pass them: a batch, or the flat values of one or more vectors. */
 export type LatentInput = LatentBatch | Float32Array | readonly number[]
 
-/** Latent vectors as the worker takes them. */
-export function latentPayload(latents: LatentInput): LatentBatch | Float32Array {
-  return latents instanceof Float32Array || Array.isArray(latents)
-    ? Float32Array.from(latents as ArrayLike<number>)
-    : (latents as LatentBatch)
+/** Latent vectors as the worker takes them (`INVALID_INPUT` for anything else). */
+export function latentPayload(latents: LatentInput, name = 'latents'): LatentBatch | Float32Array {
+  if (latents instanceof Float32Array || Array.isArray(latents)) {
+    return Float32Array.from(latents as ArrayLike<number>)
+  }
+  const batch = latents as Partial<LatentBatch> | null
+  if (typeof batch === 'object' && batch !== null && batch.data instanceof Float32Array) {
+    return latents as LatentBatch
+  }
+  throw new InvalidInputError(
+    `${name} must be a Float32Array, an array of numbers or { data: Float32Array, shape: [n, size] }; got ${describeValue(latents)}`,
+  )
+}
+
+/** One latent vector (`INVALID_INPUT` unless a Float32Array or an array of numbers). */
+function vectorArgument(value: Float32Array | readonly number[], name: string): Float32Array {
+  if (value instanceof Float32Array || Array.isArray(value)) {
+    return Float32Array.from(value as ArrayLike<number>)
+  }
+  throw new InvalidInputError(
+    `${name} must be a Float32Array or an array of numbers (one latent vector); got ${describeValue(value)}`,
+  )
+}
+
+/** A count the caller asks for (`INVALID_OPTION` unless an integer ≥ 1). */
+function countArgument(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError(`${name} must be an integer ≥ 1; got ${describeValue(value)}`, {
+      option: name,
+    })
+  }
+  return value
 }
 
 /** Options of `sample`. */
@@ -45,7 +73,11 @@ export interface ClientCalibrateOptions extends CalibrateOptions {
 
 /** Decodes `n` draws from the prior; the same `seed` gives the same latents. */
 export const sampleAction = /* @__PURE__ */ defineAction<ImageBatch>()(
-  (_, n: number, options: ClientSampleOptions = {}) => [n, options.seed] as const,
+  (_, n: number, options?: ClientSampleOptions) =>
+    [
+      countArgument(n, 'sample count'),
+      optionsArgument(options, 'sample', '{ seed: 1 }').seed,
+    ] as const,
 )
 
 /** Images decoded from latent vectors, `[n, latentDim]`. */
@@ -60,8 +92,14 @@ export const interpolateAction = /* @__PURE__ */ defineAction<ImageBatch>()(
     a: Float32Array | readonly number[],
     b: Float32Array | readonly number[],
     steps: number,
-    options: ClientInterpolateOptions = {},
-  ) => [Float32Array.from(a), Float32Array.from(b), steps, options.method ?? 'linear'] as const,
+    options?: ClientInterpolateOptions,
+  ) =>
+    [
+      vectorArgument(a, 'interpolate from'),
+      vectorArgument(b, 'interpolate to'),
+      steps,
+      optionsArgument(options, 'interpolate', "{ method: 'slerp' }").method ?? 'linear',
+    ] as const,
 )
 
 /** Sampling and walking the latent space of a generative model. */
@@ -99,10 +137,11 @@ export const latentActions = {
 export const scoreAction = /* @__PURE__ */ defineAction<AnomalyScores>()((
   context,
   images: DataInput,
-  options: ScoreOptions = {},
+  options?: ScoreOptions,
 ) => {
-  resolveScoreOptions(options)
-  return [context.images(images), options] as const
+  const checked = optionsArgument(options, 'score', "{ reduction: 'top' }")
+  resolveScoreOptions(checked)
+  return [context.images(images), checked] as const
 })
 
 /**
@@ -111,9 +150,9 @@ export const scoreAction = /* @__PURE__ */ defineAction<AnomalyScores>()((
  */
 export const calibrateAction = /* @__PURE__ */ defineAction<number | undefined>()((
   context,
-  options: ClientCalibrateOptions = {},
+  options?: ClientCalibrateOptions,
 ) => {
-  const { data, ...rest } = options
+  const { data, ...rest } = optionsArgument(options, 'calibrate', '{ percentile: 99 }')
   checkPercentile(rest.percentile ?? 99)
   resolveScoreOptions(rest)
   return [data === undefined ? undefined : context.images(data), rest] as const

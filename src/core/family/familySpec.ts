@@ -4,7 +4,7 @@
  * and is registered in the worker. Pure TypeScript.
  */
 import type { DataInput, ImageBatch } from '../dataset'
-import { InvalidInputError } from '../errors'
+import { InvalidInputError, InvalidOptionError, LatentkitError, describeValue } from '../errors'
 import type { ModelInfo, NoFacts } from './modelInfo'
 
 /** What every history point has: a global step and its epoch, both from 1. */
@@ -71,6 +71,50 @@ export function defineAction<Result>() {
   return <Args extends readonly unknown[], Wire extends readonly unknown[]>(
     prepare: (context: ActionContext, ...args: Args) => Wire,
   ): ActionSpec<Args, Wire, Result> => ({ prepare })
+}
+
+/**
+ * Runs `action`'s `prepare` on a caller's arguments: its result, its typed error, or — for arguments
+ * it could not even read (`null` where an object belongs) — `INVALID_INPUT` naming the action.
+ */
+export function prepareAction(
+  action: AnyActionSpec,
+  name: string,
+  context: ActionContext,
+  args: readonly unknown[],
+): readonly unknown[] {
+  const prepare = action.prepare as (
+    context: ActionContext,
+    ...args: readonly unknown[]
+  ) => readonly unknown[]
+  try {
+    return prepare(context, ...args)
+  } catch (error) {
+    if (error instanceof LatentkitError) throw error
+    throw new InvalidInputError(
+      `the arguments of ${name} could not be read (${args.map((arg) => describeValue(arg)).join(', ')}): ${error instanceof Error ? error.message : String(error)}; see ${name} in the README`,
+      { action: name },
+    )
+  }
+}
+
+/**
+ * An action's options argument: `{}` when left out, else it must be an object (`INVALID_OPTION`
+ * naming the action and an example otherwise).
+ */
+export function optionsArgument<T extends object>(
+  value: T | undefined,
+  action: string,
+  example: string,
+): T {
+  if (value === undefined) return {} as T
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(
+      `the options of ${action} must be an object such as ${example}; got ${describeValue(value)}`,
+      { action },
+    )
+  }
+  return value
 }
 
 /** The keys of `Options` that `Keys` leaves out (`never` when it lists them all). */

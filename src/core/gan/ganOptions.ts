@@ -1,5 +1,5 @@
 /** GAN options, defaults and validation. Pure TypeScript (the client validates with it too). */
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, describeValue } from '../errors'
 import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
 import {
   checkLayerSizes,
@@ -98,13 +98,16 @@ export function validateGANTrainOptions(options: GANTrainOptions): void {
   checkPositiveNumber(options.generatorLearningRate, 'generatorLearningRate', 'Try 0.0002.')
   checkPositiveNumber(options.discriminatorLearningRate, 'discriminatorLearningRate', 'Try 0.0002.')
   if (options.beta1 !== undefined && !(options.beta1 >= 0 && options.beta1 < 1)) {
-    fail('beta1', `must lie in [0, 1); got ${options.beta1}. Try 0.5.`)
+    fail('beta1', `must lie in [0, 1); got ${describeValue(options.beta1)}. Try 0.5.`)
   }
   if (
     options.labelSmoothing !== undefined &&
     !(options.labelSmoothing >= 0 && options.labelSmoothing < 0.5)
   ) {
-    fail('labelSmoothing', `must lie in [0, 0.5); got ${options.labelSmoothing}. Try 0.1.`)
+    fail(
+      'labelSmoothing',
+      `must lie in [0, 0.5); got ${describeValue(options.labelSmoothing)}. Try 0.1.`,
+    )
   }
 }
 

@@ -1,5 +1,5 @@
 /** The training option of every model with a fused WebAssembly path. Pure TypeScript. */
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, describeValue } from '../errors'
 
 /** Whether to train with latentkit's fused WebAssembly kernels. */
 export interface FusedKernelsOption {
@@ -16,7 +16,7 @@ export interface FusedKernelsOption {
 export function checkFusedKernelsOption(options: FusedKernelsOption): void {
   if (options.fusedKernels !== undefined && typeof options.fusedKernels !== 'boolean') {
     throw new InvalidOptionError(
-      `fusedKernels must be true or false; got ${JSON.stringify(options.fusedKernels)}`,
+      `fusedKernels must be true or false; got ${describeValue(options.fusedKernels)}`,
       { option: 'fusedKernels' },
     )
   }

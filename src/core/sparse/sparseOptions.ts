@@ -2,7 +2,7 @@
  * Sparse coding options, their defaults and their validation. Pure TypeScript (no TF.js): the client
  * validates with it before any work is sent to the worker.
  */
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, describeValue } from '../errors'
 import {
   checkNonNegativeNumber,
   checkOneOf,
@@ -89,9 +89,12 @@ export function validateSparseCodingModelOptions(options: SparseCodingModelOptio
   checkOneOf(options.normalization, NORMALIZATIONS, 'normalization')
   for (const flag of ['nonNegative', 'whiten'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw new InvalidOptionError(`${flag} must be true or false; got ${String(options[flag])}`, {
-        option: flag,
-      })
+      throw new InvalidOptionError(
+        `${flag} must be true or false; got ${describeValue(options[flag])}`,
+        {
+          option: flag,
+        },
+      )
     }
   }
   checkSeed(options.seed)

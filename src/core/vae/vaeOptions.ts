@@ -2,7 +2,7 @@
  * VAE options, their defaults and their validation. Pure TypeScript (no TF.js): the client validates
  * with it before any work is sent to the worker.
  */
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, describeValue } from '../errors'
 import {
   resolveAdamTrainOptions,
   validateAdamTrainOptions,
@@ -69,15 +69,18 @@ export function validateVAEModelOptions(options: VAEModelOptions): void {
     options.likelihood !== 'gaussian'
   ) {
     throw new InvalidOptionError(
-      `likelihood must be 'bernoulli' or 'gaussian'; got ${JSON.stringify(options.likelihood)}`,
+      `likelihood must be 'bernoulli' or 'gaussian'; got ${describeValue(options.likelihood)}`,
       { option: 'likelihood' },
     )
   }
   checkPositiveNumber(options.observationNoise, 'observationNoise', 'Try 0.1.')
   if (options.beta !== undefined && !(Number.isFinite(options.beta) && options.beta >= 0)) {
-    throw new InvalidOptionError(`beta must be a finite number ≥ 0; got ${options.beta}. Try 1.`, {
-      option: 'beta',
-    })
+    throw new InvalidOptionError(
+      `beta must be a finite number ≥ 0; got ${describeValue(options.beta)}. Try 1.`,
+      {
+        option: 'beta',
+      },
+    )
   }
   checkSeed(options.seed)
 }
