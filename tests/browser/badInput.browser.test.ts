@@ -1,0 +1,173 @@
+/**
+ * Table-driven fault suite in the real worker: every bad option and argument of every family, each
+ * asserting its code, a settled call, a model that still answers, and unchanged weights (the same
+ * seeded output before and after).
+ */
+import { afterAll, describe, expect, test } from 'vitest'
+import {
+  AutoencoderClient,
+  GANClient,
+  SparseCodingClient,
+  VAEClient,
+} from '../../src/client/builtinClients'
+
+interface AnyClient {
+  subscribe(listener: () => void): () => void
+  getSnapshot(): {
+    error: { code: string; message: string } | undefined
+    errorSource: string | undefined
+    model: { trainedSteps: number } | undefined
+  }
+  trainAsync(): Promise<unknown>
+  setOptions(options: object): void
+  [action: string]: unknown
+}
+
+interface FamilyTable {
+  readonly name: string
+  readonly make: (options: object) => AnyClient
+  readonly options: object
+  /** A seeded, deterministic output: equal before and after means the weights did not change. */
+  readonly fingerprint: (client: AnyClient) => Promise<unknown>
+  readonly badOptions: readonly (readonly [option: object, code: string])[]
+  readonly badCalls: readonly (readonly [action: string, args: readonly unknown[], code: string])[]
+}
+
+const digits = { name: 'digits', limit: 128 } as const
+const image = { data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }
+const wrongImage = { data: new Float32Array(49), shape: [1, 7, 7, 1] }
+const common = { backend: 'wasm', epochs: 1, batchSize: 32, seed: 3, data: digits }
+const trainBad: FamilyTable['badOptions'] = [
+  [{ epochs: 0 }, 'INVALID_OPTION'],
+  [{ batchSize: -1 }, 'INVALID_OPTION'],
+  [{ learningRate: Number.NaN }, 'INVALID_OPTION'],
+  [{ epochs: 'ten' }, 'INVALID_OPTION'],
+]
+const sampleBad: FamilyTable['badCalls'] = [
+  ['sample', [-1], 'INVALID_OPTION'],
+  ['sample', [2.5], 'INVALID_OPTION'],
+  ['sample', [Number.NaN], 'INVALID_OPTION'],
+  ['sample', [4, null], 'INVALID_OPTION'],
+  ['decode', ['x'], 'INVALID_INPUT'],
+  ['decode', [new Float32Array(5)], 'SHAPE_MISMATCH'],
+  ['interpolate', [[1], [1, 2], 4], 'SHAPE_MISMATCH'],
+  ['interpolate', [null, null, 4], 'INVALID_INPUT'],
+]
+const anomalyBad: FamilyTable['badCalls'] = [
+  ['encode', [wrongImage], 'SHAPE_MISMATCH'],
+  ['encode', [{}], 'INVALID_INPUT'],
+  ['reconstruct', [null], 'INVALID_INPUT'],
+  ['score', [image, { reduction: 'median' }], 'INVALID_OPTION'],
+  ['score', [image, null], 'INVALID_OPTION'],
+  ['calibrate', [{ percentile: 500 }], 'INVALID_OPTION'],
+  ['setThreshold', [-1], 'INVALID_OPTION'],
+]
+
+const tables: readonly FamilyTable[] = [
+  {
+    name: 'vae',
+    make: (o) => new VAEClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16], latentDim: 2 },
+    fingerprint: (c) =>
+      (c.sampleAsync as (n: number, o: object) => Promise<unknown>)(3, { seed: 1 }),
+    badOptions: [
+      [{ latentDim: 0 }, 'INVALID_OPTION'],
+      [{ hiddenUnits: [0] }, 'INVALID_OPTION'],
+      [{ likelihood: 'poisson' }, 'INVALID_OPTION'],
+      [{ beta: -1 }, 'INVALID_OPTION'],
+      [{ seed: Number.NaN }, 'INVALID_OPTION'],
+      ...trainBad,
+    ],
+    badCalls: [...sampleBad, ...anomalyBad],
+  },
+  {
+    name: 'gan',
+    make: (o) => new GANClient(o) as unknown as AnyClient,
+    options: { ...common, generatorUnits: [16], discriminatorUnits: [16], noiseDim: 2 },
+    fingerprint: (c) =>
+      (c.sampleAsync as (n: number, o: object) => Promise<unknown>)(3, { seed: 1 }),
+    badOptions: [
+      [{ architecture: 'cnn' }, 'INVALID_OPTION'],
+      [{ noiseDim: -1 }, 'INVALID_OPTION'],
+      [{ generatorUnits: 'wide' }, 'INVALID_OPTION'],
+      [{ labelSmoothing: 0.9 }, 'INVALID_OPTION'],
+      [{ epochs: 0 }, 'INVALID_OPTION'],
+    ],
+    badCalls: [
+      ...sampleBad,
+      ['generate', ['noise'], 'INVALID_INPUT'],
+      // The teaching view is for 2-D points; this GAN learned images.
+      ['view2d', [{ gridSize: 1 }], 'INVALID_INPUT'],
+    ],
+  },
+  {
+    name: 'sparse',
+    make: (o) => new SparseCodingClient(o) as unknown as AnyClient,
+    options: { ...common, atoms: 16, patchSize: 4 },
+    fingerprint: (c) => (c.encodeAsync as (images: unknown) => Promise<unknown>)(image),
+    badOptions: [
+      [{ atoms: 0 }, 'INVALID_OPTION'],
+      [{ patchSize: 2.5 }, 'INVALID_OPTION'],
+      [{ lambda: -1 }, 'INVALID_OPTION'],
+      [{ epochs: -3 }, 'INVALID_OPTION'],
+    ],
+    badCalls: [
+      ['encode', [null], 'INVALID_INPUT'],
+      ['encode', [{ data: new Float32Array(12), shape: [1, 2, 2, 3] }], 'SHAPE_MISMATCH'],
+      ['reconstruct', [image, { lambda: -1 }], 'INVALID_OPTION'],
+      ['denoise', ['noisy'], 'INVALID_INPUT'],
+    ],
+  },
+  {
+    name: 'autoencoder',
+    make: (o) => new AutoencoderClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16], codeSize: 2 },
+    fingerprint: (c) => (c.encodeAsync as (images: unknown) => Promise<unknown>)(image),
+    badOptions: [
+      [{ kind: 'variational' }, 'INVALID_OPTION'],
+      [{ codeSize: 0 }, 'INVALID_OPTION'],
+      [{ sparsity: -1 }, 'INVALID_OPTION'],
+      [{ corruptionLevel: Number.NaN }, 'INVALID_OPTION'],
+      ...trainBad,
+    ],
+    badCalls: [...anomalyBad, ['decode', [new Float32Array(3)], 'SHAPE_MISMATCH']],
+  },
+]
+
+const unsubscribers: (() => void)[] = []
+afterAll(() => {
+  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+})
+
+describe.each(tables)('$name: every bad option and argument, in the real worker', (table) => {
+  test('each gives its code, settles, and leaves the trained model as it was', async () => {
+    const client = table.make(table.options)
+    unsubscribers.push(client.subscribe(() => {}))
+    await client.trainAsync()
+    const steps = client.getSnapshot().model?.trainedSteps
+    expect(steps).toBeGreaterThan(0)
+    const before = JSON.stringify(await table.fingerprint(client))
+
+    for (const [action, args, code] of table.badCalls) {
+      const plain = client[action] as (...args: readonly unknown[]) => Promise<unknown>
+      // The plain form settles with undefined and records the error; nothing rejects.
+      await expect(plain(...args), `${action}(${String(args)})`).resolves.toBeUndefined()
+      expect(client.getSnapshot().error?.code, `${action} ${JSON.stringify(args)}`).toBe(code)
+      expect(client.getSnapshot().errorSource).toBe(action)
+    }
+
+    for (const [option, code] of table.badOptions) {
+      client.setOptions({ ...table.options, ...option })
+      expect(client.getSnapshot().error?.code, JSON.stringify(option)).toBe(code)
+      // train() with the bad option settles with the same error and trains nothing.
+      expect(await (client.train as () => Promise<unknown>)()).toBeUndefined()
+      expect(client.getSnapshot().error?.code).toBe(code)
+      expect(client.getSnapshot().model?.trainedSteps).toBe(steps)
+    }
+    // Putting the options right clears the options error and keeps the same model.
+    client.setOptions(table.options)
+    expect(client.getSnapshot().error).toBeUndefined()
+    expect(client.getSnapshot().model?.trainedSteps).toBe(steps)
+    expect(JSON.stringify(await table.fingerprint(client))).toBe(before)
+  })
+})
