@@ -108,7 +108,8 @@ export function DictionaryGrid({
         })
       }
     : undefined
-  const { canvasRef, layout, focused, handleClick, handleKeyDown } = useImageGrid(
+  const { canvasRef, layout, problem, focused, handleClick, handleKeyDown } = useImageGrid(
+    'DictionaryGrid',
     shown,
     {
       rows: Math.max(1, Math.ceil(count / columns)),
@@ -128,8 +129,8 @@ export function DictionaryGrid({
     return (
       <EmptyState
         block="lk-dictionary-grid"
-        renderEmpty={renderEmpty}
-        fallback="No dictionary yet: train the model to see its atoms."
+        renderEmpty={problem ? undefined : renderEmpty}
+        fallback={problem ?? 'No dictionary yet: train the model to see its atoms.'}
         {...rest}
         className={className}
         style={style}

@@ -9,7 +9,7 @@ interface GridCanvasProps extends HTMLAttributes<HTMLElement> {
   /** The component's class (`lk-sample-grid`). */
   readonly block: string
   /** The grid from `useImageGrid`: no layout yet means nothing to draw. */
-  readonly grid: Pick<ImageGrid, 'canvasRef' | 'layout'>
+  readonly grid: Pick<ImageGrid, 'canvasRef' | 'layout' | 'problem'>
   readonly pixelated: boolean
   /** The user's `renderEmpty`, if any. */
   readonly renderEmpty: (() => ReactNode) | undefined
@@ -21,7 +21,10 @@ interface GridCanvasProps extends HTMLAttributes<HTMLElement> {
   readonly label: string
 }
 
-/** A grid component's root: its canvas once there is something to draw, else its empty state. */
+/**
+ * A grid component's root: its canvas once there is something to draw, else its empty state (which
+ * says what is wrong when a geometry prop is unusable).
+ */
 export function GridCanvas({
   block,
   grid,
@@ -34,13 +37,13 @@ export function GridCanvas({
   style,
   ...rest
 }: GridCanvasProps) {
-  const { canvasRef, layout } = grid
+  const { canvasRef, layout, problem } = grid
   if (!layout) {
     return (
       <EmptyState
         block={block}
-        renderEmpty={renderEmpty}
-        fallback={fallback}
+        renderEmpty={problem ? undefined : renderEmpty}
+        fallback={problem ?? fallback}
         {...rest}
         className={className}
         style={style}

@@ -13,7 +13,7 @@ import { interpolateLatent, type InterpolationMethod } from '../core/interpolate
 import { createRandom } from '../core/random'
 import { classNames } from './composeProps'
 import { drawImageGrid } from './drawGrid'
-import { gridLayout, type ImageColorMap } from './imagePixels'
+import { MAX_GRID_SIDE, gridLayout, type ImageColorMap } from './imagePixels'
 import { isTrained, type LatentSource } from './modelHandle'
 import { useLatestAsync } from './useLatestAsync'
 
@@ -86,6 +86,22 @@ async function resolveEndpoint(
 const DEFAULT_FROM: InterpolationEndpoint = { seed: 1 }
 const DEFAULT_TO: InterpolationEndpoint = { seed: 2 }
 
+/** What is wrong with the slider's size props, in words, or undefined. */
+function sliderProblem(steps: number, scale: number, stripScale: number): string | undefined {
+  if (!Number.isInteger(steps) || steps < 0 || steps > MAX_GRID_SIDE) {
+    return `InterpolationSlider: steps must be an integer from 0 to ${MAX_GRID_SIDE}; got ${String(steps)}`
+  }
+  for (const [name, value] of [
+    ['scale', scale],
+    ['stripScale', stripScale],
+  ] as const) {
+    if (!(Number.isFinite(value) && value > 0 && value <= 64)) {
+      return `InterpolationSlider: ${name} must be a number in (0, 64]; got ${String(value)}`
+    }
+  }
+  return undefined
+}
+
 /**
  * A slider over a path through latent space: the decoded image follows the slider live, a strip shows
  * the intermediate steps. Keyboard operable (arrows, Page Up/Down, Home/End) with ARIA labels.
@@ -111,11 +127,14 @@ export function InterpolationSlider({
   ...divProps
 }: InterpolationSliderProps) {
   const [internal, setInternal] = useState(defaultValue)
-  const t = Math.min(1, Math.max(0, value ?? internal))
+  const wanted = value ?? internal
+  // A position that is not a number (NaN from a bad parse) shows the midpoint rather than failing.
+  const t = Number.isFinite(wanted) ? Math.min(1, Math.max(0, wanted)) : 0.5
+  const problem = sliderProblem(steps, scale, stripScale)
   const imageRef = useRef<HTMLCanvasElement>(null)
   const stripRef = useRef<HTMLCanvasElement>(null)
   const sliderId = useId()
-  const trained = isTrained(model) && model.latentDim !== undefined
+  const trained = !problem && isTrained(model) && model.latentDim !== undefined
   const latentDim = model.latentDim ?? 0
   const endpointKey = trained
     ? `${model.modelVersion}:${JSON.stringify(from)}:${JSON.stringify(to)}`
@@ -185,7 +204,8 @@ export function InterpolationSlider({
         />
       ) : (
         <div className="lk-interpolation__empty" role="status">
-          {renderEmpty ? renderEmpty() : 'Train the model to walk through its latent space.'}
+          {problem ??
+            (renderEmpty ? renderEmpty() : 'Train the model to walk through its latent space.')}
         </div>
       )}
       <div className="lk-interpolation__control">

@@ -4,7 +4,7 @@ import type { DataInput, ImageBatch } from '../core/dataset'
 import { createObjectIds } from '../core/objectIds'
 import { GridCanvas } from './GridCanvas'
 import type { TileGridAppearance } from './drawGrid'
-import type { ImageColorMap } from './imagePixels'
+import { gridProblem, type ImageColorMap } from './imagePixels'
 import { useImageGrid } from './useImageGrid'
 import { isTrained, type ActionResult } from './modelHandle'
 import { useLatestAsync } from './useLatestAsync'
@@ -81,11 +81,12 @@ export function ReconstructionGrid({
   const fresh = rebuilt && rebuilt.data.length === images.data.length ? rebuilt : undefined
   const count = images.shape[0]
   const shownColumns = Math.min(columns, count)
+  const problem = gridProblem('ReconstructionGrid', { rows: 1, columns: shownColumns, scale, gap })
   const pairs = useMemo(
-    () => (fresh ? pairRows(images, fresh, shownColumns) : undefined),
-    [fresh, images, shownColumns],
+    () => (fresh && !problem ? pairRows(images, fresh, shownColumns) : undefined),
+    [fresh, problem, images, shownColumns],
   )
-  const grid = useImageGrid(pairs, {
+  const grid = useImageGrid('ReconstructionGrid', pairs, {
     rows: 2 * Math.ceil(count / shownColumns),
     columns: shownColumns,
     scale,

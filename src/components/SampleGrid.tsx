@@ -4,7 +4,7 @@ import type { ImageBatch } from '../core/dataset'
 import { GridCanvas } from './GridCanvas'
 import { composeHandlers } from './composeProps'
 import type { TileGridAppearance } from './drawGrid'
-import type { ImageColorMap } from './imagePixels'
+import { gridProblem, type ImageColorMap } from './imagePixels'
 import { useImageGrid } from './useImageGrid'
 import { isTrained, type SampleSource } from './modelHandle'
 import { useLatestAsync } from './useLatestAsync'
@@ -58,14 +58,19 @@ export function SampleGrid({
   ...rest
 }: SampleGridProps) {
   const count = rows * columns
+  // Unusable geometry draws nothing, so it asks the model for nothing either.
+  const usable = gridProblem('SampleGrid', { rows, columns, scale, gap }) === undefined
   const sampleKey =
-    !images && model && isTrained(model) ? `${model.modelVersion}:${count}:${seed}` : undefined
+    usable && !images && model && isTrained(model)
+      ? `${model.modelVersion}:${count}:${seed}`
+      : undefined
   const sampled = useLatestAsync(sampleKey, () =>
     model ? model.sample(count, { seed }) : Promise.reject(new Error('no model')),
   )
   const shown = images ?? (model && isTrained(model) ? sampled : undefined)
   const total = shown ? Math.min(shown.shape[0], count) : 0
   const grid = useImageGrid(
+    'SampleGrid',
     shown,
     { rows, columns, scale, gap, colorMap, pixelated, background },
     total,

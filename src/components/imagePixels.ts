@@ -15,6 +15,43 @@ export interface GridLayout {
   readonly height: number
 }
 
+/** The largest canvas side a grid draws (browsers refuse far larger canvases, or draw nothing). */
+export const MAX_CANVAS_SIDE = 16384
+/** The most rows or columns a grid lays out. */
+export const MAX_GRID_SIDE = 256
+
+/**
+ * What is wrong with a grid's geometry props, in words for the component's empty state, or
+ * undefined when they are usable: `rows`/`columns` integers in [1, 256], `scale` a finite number > 0,
+ * `gap` an integer ≥ 0, and a canvas no larger than 16384 pixels a side for `imageSide`-pixel images.
+ */
+export function gridProblem(
+  component: string,
+  geometry: { rows: number; columns: number; scale: number; gap: number },
+  imageSide = 1,
+): string | undefined {
+  const { rows, columns, scale, gap } = geometry
+  for (const [name, value] of [
+    ['columns', columns],
+    ['rows', rows],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > MAX_GRID_SIDE) {
+      return `${component}: ${name} must be an integer from 1 to ${MAX_GRID_SIDE}; got ${String(value)}`
+    }
+  }
+  if (!(Number.isFinite(scale) && scale > 0)) {
+    return `${component}: scale must be a number > 0; got ${String(scale)}`
+  }
+  if (!Number.isInteger(gap) || gap < 0) {
+    return `${component}: gap must be an integer ≥ 0; got ${String(gap)}`
+  }
+  const side = Math.max(rows, columns) * (imageSide * scale + gap)
+  if (side > MAX_CANVAS_SIDE) {
+    return `${component}: the grid would be ${Math.round(side)} pixels wide; keep it within ${MAX_CANVAS_SIDE} (fewer rows or columns, or a smaller scale)`
+  }
+  return undefined
+}
+
 /** Lays out `rows × columns` tiles of `imageWidth × imageHeight` pixels, each scaled by `scale`. */
 export function gridLayout(
   imageHeight: number,

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, type RefObject } from 'react'
 import type { ImageBatch } from '../core/dataset'
 import { drawImageGrid, resolveBackground, type DrawGridOptions } from './drawGrid'
-import { gridLayout, type GridLayout } from './imagePixels'
+import { gridLayout, gridProblem, type GridLayout } from './imagePixels'
 import { useGridSelection, type GridSelection } from './useGridSelection'
 
 /** Where the tiles go and how they are painted. */
@@ -22,6 +22,8 @@ export interface ImageGridView extends Omit<
 
 /** A grid canvas: its ref, its layout once there are images, and tile selection. */
 export interface ImageGrid extends GridSelection {
+  /** What is wrong with the geometry props (the grid draws nothing then), in words. */
+  readonly problem: string | undefined
   readonly canvasRef: RefObject<HTMLCanvasElement | null>
   readonly layout: GridLayout | undefined
 }
@@ -32,6 +34,7 @@ export interface ImageGrid extends GridSelection {
  * pointer or keyboard and the focused one is outlined. `view.rgba` should be stable (memoised).
  */
 export function useImageGrid(
+  component: string,
   images: ImageBatch | undefined,
   view: ImageGridView,
   total = 0,
@@ -39,10 +42,14 @@ export function useImageGrid(
 ): ImageGrid {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const { rows, columns, scale, gap, colorMap, rgba, pixelated, background } = view
+  const side = images ? Math.max(images.shape[1], images.shape[2]) : 1
+  const problem = gridProblem(component, { rows, columns, scale, gap }, side)
   const layout = useMemo(
     () =>
-      images ? gridLayout(images.shape[1], images.shape[2], rows, columns, scale, gap) : undefined,
-    [images, rows, columns, scale, gap],
+      images && !problem
+        ? gridLayout(images.shape[1], images.shape[2], rows, columns, scale, gap)
+        : undefined,
+    [images, problem, rows, columns, scale, gap],
   )
   const selection = useGridSelection(layout, total, onSelect)
   const highlight = onSelect ? selection.focused : undefined
@@ -58,5 +65,5 @@ export function useImageGrid(
       background: resolveBackground(canvas, background),
     })
   }, [images, layout, colorMap, rgba, pixelated, background, highlight])
-  return { canvasRef, layout, ...selection }
+  return { canvasRef, layout, problem, ...selection }
 }
