@@ -113,7 +113,7 @@ export function DictionaryGrid({
     shown,
     {
       rows: Math.max(1, Math.ceil(count / columns)),
-      columns: Math.min(columns, count),
+      columns: count > 0 ? Math.min(columns, count) : columns,
       scale,
       gap,
       colorMap: 'grayscale',
