@@ -201,6 +201,9 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       source,
       ...(model ? { model: model as FamilyModelInfo<F> } : {}),
     })
+    // The worker says its backend can no longer be trusted (a WebAssembly memory fault): start a
+    // fresh one; every model of the old one comes back from its snapshot.
+    if (typed.details?.restartWorker === true) this.lease?.restart(typed)
     return typed
   }
 

@@ -8,7 +8,7 @@
 import type * as Comlink from 'comlink'
 import { createObjectIds } from '../core/objectIds'
 import type { BackendInfo, BackendPreference } from '../core/backend'
-import { fromWireError, type LatentkitError } from '../core/errors'
+import { WorkerCrashedError, fromWireError, type LatentkitError } from '../core/errors'
 import type { WorkerAPI } from '../protocol'
 import { createDefaultWorker } from './defaultWorker'
 import { superviseWorker, type SupervisedWorker } from './workerSupervision'
@@ -29,6 +29,11 @@ export interface WorkerLease {
   onCrash(callback: (error: LatentkitError) => void): () => void
   /** True once the worker is known dead: lease again for a fresh one. */
   readonly isDead: () => boolean
+  /**
+   * Ends the worker because its state can no longer be trusted (`reason`, e.g. `OUT_OF_MEMORY` with
+   * `details.restartWorker`): every user hears of it as a death, and models come back from snapshots.
+   */
+  restart(reason: LatentkitError): void
   /** Gives the lease back. Call once. */
   release(): void
 }
@@ -106,6 +111,14 @@ export function acquireWorker(
       return () => leased.crashListeners.delete(callback)
     },
     isDead: () => leased.supervised.isDead(),
+    restart(reason) {
+      leased.supervised.kill(
+        new WorkerCrashedError(`the latentkit worker was restarted: ${reason.message}`, {
+          cause: 'restarted',
+          reason: reason.code,
+        }),
+      )
+    },
     release() {
       if (released) return
       released = true
