@@ -72,4 +72,18 @@ export default defineConfig([
     noExternal: [/\.wasm\?url$/],
     esbuildPlugins: [wasmUrlPlugin],
   },
+  // The same worker with everything it imports (Comlink, TF.js, ml-matrix) bundled in and minified,
+  // for apps that serve it as a static file: `new Worker('/static/latentkit.worker.js', { type:
+  // 'module' })`. It finds the WASM binaries next to itself. An extra file: no entry imports it.
+  {
+    entry: { 'latentkit.worker.standalone': 'workers/latentkit.worker.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    sourcemap: false,
+    clean: false,
+    target: 'es2022',
+    minify: true,
+    noExternal: [/.*/],
+    esbuildPlugins: [wasmUrlPlugin],
+  },
 ])

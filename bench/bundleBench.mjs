@@ -1,6 +1,6 @@
 // Bundle figures for `npm run bench`: what `import { useVAE, SampleGrid, InterpolationSlider } from
 // 'latentkit'` adds to an app beyond React (minified and gzipped), and the worker with its WASM files.
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
@@ -52,13 +52,13 @@ export async function runBundleBench() {
   )
   // The worker is an entry of its own in the app's build, so it is measured as one.
   const worker = await bundle({ entryPoints: ['dist/latentkit.worker.js'] }, [])
-  const wasm = [
-    'tfjs-backend-wasm.wasm',
-    'tfjs-backend-wasm-simd.wasm',
-    'tfjs-backend-wasm-threaded-simd.wasm',
-  ].map((file) => {
-    const bytes = readFileSync(`dist/${file}`)
-    return { file, bytes: statSync(`dist/${file}`).size, gzip: gzip(bytes) }
-  })
+  // The WASM binaries the package ships beside its worker (the threaded build is not among them).
+  const wasm = readdirSync('dist')
+    .filter((file) => file.endsWith('.wasm'))
+    .sort()
+    .map((file) => {
+      const bytes = readFileSync(`dist/${file}`)
+      return { file, bytes: statSync(`dist/${file}`).size, gzip: gzip(bytes) }
+    })
   return { mainEntry, worker, wasm }
 }

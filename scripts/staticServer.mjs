@@ -14,12 +14,19 @@ const TYPES = {
   '.png': 'image/png',
 }
 
+/** The headers that make a page cross-origin isolated (what WebAssembly threads need). */
+export const CROSS_ORIGIN_ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+}
+
 /**
  * Serves `root` on a free port of 127.0.0.1.
  * @param {string} root
+ * @param {{ headers?: Record<string, string> }} [options] extra headers sent with every file
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serveStatic(root) {
+export async function serveStatic(root, options = {}) {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path)
@@ -27,6 +34,7 @@ export async function serveStatic(root) {
       const body = await readFile(file)
       response.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        ...options.headers,
       })
       response.end(body)
     } catch {

@@ -147,10 +147,7 @@ export {
 } from './client/modelClient'
 export type { ModelState, ModelStatus, TrainingHistory } from './client/modelState'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
-export {
-  configureWorkerSupervision,
-  type SupervisionSettings,
-} from './client/workerSupervision'
+export { configureWorkerSupervision, type SupervisionSettings } from './client/workerSupervision'
 export {
   MODEL_SNAPSHOT_FORMAT,
   MODEL_SNAPSHOT_VERSION,

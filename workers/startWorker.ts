@@ -3,22 +3,36 @@
  * its binaries, exposes a {@link WorkerHost} over Comlink. A worker entry is one call of it.
  */
 import * as Comlink from 'comlink'
+import { env } from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-webgl'
 import '@tensorflow/tfjs-backend-webgpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
 import type { AnyFamilyEngine } from '../src/core/engine/familyEngine'
 import { WorkerHost } from './host'
 
-/** Exposes a host serving `engines` on this worker's global scope. */
-export function startWorker(engines: readonly AnyFamilyEngine[]): void {
+/**
+ * Keeps TF.js on its single-threaded WASM build, even on cross-origin-isolated pages (COOP/COEP),
+ * where it would otherwise pick the threaded one. That build starts its helper threads from blob URLs
+ * holding `factory.toString()` of a closure over `_scriptDir`; once an app's minifier renames that
+ * variable (terser, SWC: webpack 5, Next.js with webpack or Turbopack), every helper thread dies with
+ * `ReferenceError: a is not defined` and takes the worker with it. Blob-URL workers also break under a
+ * CSP without `worker-src blob:`. latentkit's fused kernels are single-threaded either way.
+ */
+function keepWasmSingleThreaded(): void {
+  env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+    // Never loaded with threads off; TF.js only insists on an entry. Not shipped (saves 425 KB).
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd,
   })
+}
+
+/** Exposes a host serving `engines` on this worker's global scope. */
+export function startWorker(engines: readonly AnyFamilyEngine[]): void {
+  keepWasmSingleThreaded()
   Comlink.expose(new WorkerHost(engines))
 }

@@ -84,13 +84,46 @@ describe('the built package', () => {
     ).toBe(true)
     const worker = readFileSync(new URL('../../dist/latentkit.worker.js', import.meta.url), 'utf8')
     expect(worker).toMatch(/@tensorflow\/tfjs-core/)
-    for (const file of [
-      'tfjs-backend-wasm.wasm',
-      'tfjs-backend-wasm-simd.wasm',
-      'tfjs-backend-wasm-threaded-simd.wasm',
-    ]) {
+    for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
       expect(worker).toContain(`new URL("./${file}", import.meta.url)`)
       expect(existsSync(new URL(`../../dist/${file}`, import.meta.url))).toBe(true)
+    }
+    // The worker keeps TF.js on its single-threaded WASM build (README: cross-origin isolation), so
+    // the threaded binary is neither referenced nor shipped.
+    expect(worker).toMatch(/\.set\(\s*"WASM_HAS_MULTITHREAD_SUPPORT",\s*false\s*\)/)
+    expect(worker).not.toContain('new URL("./tfjs-backend-wasm-threaded-simd.wasm"')
+    expect(
+      existsSync(new URL('../../dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url)),
+    ).toBe(false)
+  })
+
+  test('the standalone worker is one self-contained module (no bare imports) that finds its WASM beside it, and no entry reaches it', () => {
+    const standalone = readFileSync(
+      new URL('../../dist/latentkit.worker.standalone.js', import.meta.url),
+      'utf8',
+    )
+    // Nothing left to resolve: no static or dynamic import (the normal worker has dozens). The
+    // patterns need a module name after the quote, so prose such as "interpolate from" is no match.
+    const imports = /\bimport\s*[{*(]|\b(?:import|from)\s*["'][@\w]/
+    expect(
+      readFileSync(new URL('../../dist/latentkit.worker.js', import.meta.url), 'utf8'),
+    ).toMatch(imports)
+    expect(standalone).not.toMatch(imports)
+    for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+      expect(standalone).toContain(`new URL("./${file}",import.meta.url)`)
+    }
+    // Comlink and TF.js are inside, and the single-threaded WASM setting.
+    expect(standalone).toContain('Comlink.proxy')
+    expect(standalone).toContain('registerFlag("WASM_HAS_MULTITHREAD_SUPPORT"')
+    expect(standalone).toMatch(/\.set\("WASM_HAS_MULTITHREAD_SUPPORT",!1\)/)
+    expect(standalone.length).toBeLessThan(2_000_000)
+    for (const entry of ['index.js', 'core.js', 'data.js', 'worker.js']) {
+      for (const file of reachableModules(entry)) {
+        expect(
+          readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'),
+          file,
+        ).not.toContain('standalone')
+      }
     }
   })
 

@@ -6,16 +6,21 @@ import { chromium } from 'playwright'
 import { describe, expect, test } from 'vitest'
 import type * as Vite from 'vite'
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
+import { CROSS_ORIGIN_ISOLATION } from '../../scripts/staticServer.mjs'
 
 const root = new URL('../..', import.meta.url).pathname
 const fixture = new URL('./fixture/', import.meta.url).pathname
 
-/** Opens `url` and waits for the fixture's status line to read `ready:<backend>`. */
-async function statusOf(url: string): Promise<string> {
+/**
+ * Opens `url` and waits for the fixture's status line to read `ready:<backend>`; with `isolated`,
+ * first checks that the page is cross-origin isolated.
+ */
+async function statusOf(url: string, isolated = false): Promise<string> {
   const browser = await chromium.launch(chromiumLaunchOptions())
   try {
     const page = await browser.newPage()
     await page.goto(url)
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(isolated)
     const status = page.locator('#status')
     await status.getByText(/^(ready|error)/).waitFor({ timeout: 90_000 })
     return (await status.textContent()) ?? ''
@@ -26,7 +31,7 @@ async function statusOf(url: string): Promise<string> {
 
 // The path a user takes: `npm install latentkit` into a Vite app, then the dev server and a build.
 describe('the packed package in a Vite app', () => {
-  test('trains in its worker under the dev server (README settings) and in production builds with React 19 and 18', async () => {
+  test('trains in its worker under the dev server (README settings) and in production builds with React 19 and 18, cross-origin isolated too', async () => {
     const app = mkdtempSync(join(tmpdir(), 'latentkit-app-'))
     const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', app], {
       cwd: root,
@@ -96,21 +101,30 @@ export default defineConfig({
       await server.close()
     }
 
-    const buildAndOpen = async (): Promise<string> => {
-      await vite.build({ root: app, configFile: join(app, 'vite.config.js'), logLevel: 'silent' })
+    const open = async (isolated = false): Promise<string> => {
       const preview = await vite.preview({
         root: app,
         configFile: join(app, 'vite.config.js'),
         logLevel: 'silent',
-        preview: { port: 0, host: '127.0.0.1' },
+        preview: {
+          port: 0,
+          host: '127.0.0.1',
+          ...(isolated ? { headers: CROSS_ORIGIN_ISOLATION } : {}),
+        },
       })
       try {
-        return await statusOf(preview.resolvedUrls?.local[0] as string)
+        return await statusOf(preview.resolvedUrls?.local[0] as string, isolated)
       } finally {
         await new Promise<void>((resolve) => preview.httpServer.close(() => resolve()))
       }
     }
+    const buildAndOpen = async (): Promise<string> => {
+      await vite.build({ root: app, configFile: join(app, 'vite.config.js'), logLevel: 'silent' })
+      return open()
+    }
     expect(await buildAndOpen()).toBe('ready:wasm')
+    // Cross-origin isolated (COOP/COEP): the worker stays on single-threaded WASM and trains.
+    expect(await open(true)).toBe('ready:wasm')
     // React 18 is a supported peer too.
     execFileSync(
       'npm',

@@ -57,28 +57,111 @@ function webglRenderer(): string | undefined {
   return renderer
 }
 
-async function tryBackend(name: BackendName): Promise<string | undefined> {
-  if (!tf.findBackendFactory(name)) return `the ${name} backend is not registered in this build`
+/** How long one backend may take to start and run its first operation before it counts as failed. */
+export const BACKEND_START_TIMEOUT_MS = 30_000
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * How long one backend may take to start (and compute its first `1 + 1`) before the next one is
+   * tried, in milliseconds. A start-up that hangs (TF.js's threaded WASM build does when its helper
+   * threads die) counts as a failure. Default {@link BACKEND_START_TIMEOUT_MS}.
+   */
+  readonly startTimeoutMs?: number
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String((error as { message: unknown }).message)
+  }
+  return String(error)
+}
+
+/** `setBackend`, then a first tiny op that proves the device works (some failures only show then). */
+async function startAndProbe(name: BackendName, cause: () => unknown): Promise<string | undefined> {
+  const ok = await tf.setBackend(name)
+  if (!ok) {
+    // TF.js only logs why a backend's factory failed; the wrapper in tryBackend kept the error.
+    const error = cause()
+    return error === undefined
+      ? `the ${name} backend failed to initialise`
+      : `the ${name} backend failed to initialise: ${messageOf(error)}`
+  }
+  await tf.ready()
+  const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)))
+  const value = (await probe.data())[0]
+  probe.dispose()
+  return value === 2 ? undefined : `the ${name} backend computed 1 + 1 = ${value}`
+}
+
+/**
+ * Tries one backend: undefined when it works, else why not. A start-up that throws, rejects, returns
+ * false or does not finish within `timeoutMs` is a failure; a hung one is unregistered and registered
+ * again (same factory), which makes TF.js drop its pending start so the next backend can run.
+ */
+async function tryBackend(name: BackendName, timeoutMs: number): Promise<string | undefined> {
+  const engine = tf.engine()
+  const entry = engine.registryFactory[name]
+  if (!entry) return `the ${name} backend is not registered in this build`
+  const { factory, priority } = entry
+  let cause: unknown
+  // Keep the error of a failing factory: TF.js catches it, logs it and returns false.
+  entry.factory = () => {
+    try {
+      const made = factory()
+      if (made instanceof tf.KernelBackend) return made
+      return Promise.resolve(made).catch((error: unknown) => {
+        cause = error
+        throw error
+      })
+    } catch (error) {
+      cause = error
+      throw error
+    }
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+  })
+  const started = startAndProbe(name, () => cause)
+  // If it settles after the timeout, nobody is waiting: keep a late failure from going unhandled.
+  started.catch(() => undefined)
   try {
-    const ok = await tf.setBackend(name)
-    if (!ok) return `the ${name} backend failed to initialise`
-    await tf.ready()
-    // A first tiny op proves the device works (some failures only show on first use).
-    const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)))
-    const value = (await probe.data())[0]
-    probe.dispose()
-    return value === 2 ? undefined : `the ${name} backend computed 1 + 1 = ${value}`
+    const result = await Promise.race([started, timedOut])
+    if (result !== 'timeout') return result
+    tf.removeBackend(name)
+    tf.registerBackend(name, factory, priority)
+    return `the ${name} backend did not start within ${timeoutMs / 1000} s`
   } catch (error) {
-    return `the ${name} backend failed to start: ${error instanceof Error ? error.message : String(error)}`
+    return `the ${name} backend failed to start: ${messageOf(error)}`
+  } finally {
+    clearTimeout(timer)
+    entry.factory = factory
+  }
+}
+
+/** Whether TF.js would pick its threaded WASM build here (cross-origin-isolated pages). */
+async function wasmThreadsOn(): Promise<boolean> {
+  try {
+    return (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true
+  } catch {
+    return false // the flag is registered by @tensorflow/tfjs-backend-wasm; not loaded here
   }
 }
 
 /**
  * Starts the preferred backend, or the next one that works. With `'auto'`, software-emulated WebGPU
- * and WebGL are passed over. A forced backend that fails falls back along the order after it.
+ * and WebGL are passed over. A backend that fails to start (throws, rejects, or hangs longer than
+ * `options.startTimeoutMs`) falls back along the order, and `skipped` records why. When TF.js's
+ * threaded WASM build fails, WASM is tried once more with the single-threaded build before moving on.
  * Throws `BACKEND_UNAVAILABLE` when none starts.
  */
-export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+export async function initBackend(
+  preference: BackendPreference = 'auto',
+  options: InitBackendOptions = {},
+): Promise<BackendInfo> {
+  const timeoutMs = options.startTimeoutMs ?? BACKEND_START_TIMEOUT_MS
   const skipped: BackendSkip[] = []
   const candidates =
     preference === 'auto'
@@ -92,7 +175,15 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
         continue
       }
     }
-    const failure = await tryBackend(name)
+    let failure = await tryBackend(name, timeoutMs)
+    if (failure !== undefined && name === 'wasm' && (await wasmThreadsOn())) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+      skipped.push({
+        backend: name,
+        reason: `the threaded WASM build failed (${failure}); retried with the single-threaded build`,
+      })
+      failure = await tryBackend(name, timeoutMs)
+    }
     if (failure === undefined) return { name, requested: preference, skipped }
     skipped.push({ backend: name, reason: failure })
   }
