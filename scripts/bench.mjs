@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick]`: measures and writes bench/report.json and bench/report.md.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+// `npm run bench -- --soak-only [--quick]`: runs only the soak (Chromium) and updates its part of both.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -7,10 +8,16 @@ import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
 
 const quick = process.argv.includes('--quick')
+const soakOnly = process.argv.includes('--soak-only')
 // Inside node_modules/.cache so the bundle resolves the project's packages.
 const outfile = join('node_modules', '.cache', 'latentkit-bench', 'nodeBench.mjs')
 await build({
-  entryPoints: ['bench/nodeBench.ts', 'bench/sparseBench.ts', 'bench/runPart.ts'],
+  entryPoints: [
+    'bench/nodeBench.ts',
+    'bench/sparseBench.ts',
+    'bench/runPart.ts',
+    'bench/soakAnalysis.ts',
+  ],
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -21,6 +28,55 @@ await build({
 })
 const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
 const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
+const { analyzeSoak, soakMarkdown } = await import(
+  pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
+)
+
+const SOAK_FILE = 'bench/browser/soak.bench.tsx'
+const SOAK_HEADING = '## Soak in Chromium'
+/**
+ * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
+ * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
+ */
+function runSoak() {
+  const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', SOAK_FILE], {
+    stdio: 'inherit',
+    env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
+  })
+  if (run.status !== 0) process.exit(run.status ?? 1)
+  const raw = JSON.parse(readFileSync('bench/report.browser-soak.json', 'utf8'))
+  const analysis = analyzeSoak(raw)
+  return { ...raw, analysis, markdown: soakMarkdown(raw, analysis) }
+}
+
+if (soakOnly) {
+  // Only the soak: its section of report.md and its key of report.json are replaced, the rest kept.
+  const soak = runSoak()
+  const { markdown, ...soakJson } = soak
+  const section = markdown.join('\n')
+  const json = existsSync('bench/report.json')
+    ? JSON.parse(readFileSync('bench/report.json', 'utf8'))
+    : { started: new Date(), quick }
+  writeFileSync('bench/report.json', JSON.stringify({ ...json, soak: soakJson }, null, 2))
+  const before = existsSync('bench/report.md')
+    ? readFileSync('bench/report.md', 'utf8')
+    : `# latentkit benchmark (soak only)\n\n`
+  const start = before.indexOf(SOAK_HEADING)
+  let updated
+  if (start >= 0) {
+    const next = before.indexOf('\n## ', start + 1)
+    updated = `${before.slice(0, start)}${section}\n${next >= 0 ? before.slice(next) : ''}`
+  } else {
+    const at = before.indexOf('## This run')
+    updated =
+      at >= 0
+        ? `${before.slice(0, at)}${section}\n\n${before.slice(at)}`
+        : `${before}\n${section}\n`
+  }
+  writeFileSync('bench/report.md', updated)
+  console.log(section)
+  process.exit(0)
+}
 
 const started = new Date()
 /** Seconds each part of the bench took, for the report. */
@@ -112,7 +168,7 @@ const bundle = await timed('build and bundle sizes', async () => {
 
 // The browser part runs in real Chromium through Vitest's browser mode.
 const browserRun = await timed('Chromium', () =>
-  spawnSync('npx', ['vitest', 'run', '--project', 'bench'], {
+  spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--exclude', `**/${SOAK_FILE}`], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   }),
@@ -121,6 +177,10 @@ if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
 const browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
 const ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
 const browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
+const { markdown: soakSection, ...soak } = await timed(
+  'Chromium: soak (training, UI calls, injected crashes)',
+  runSoak,
+)
 const ms = (value) => fmt(value, 1)
 const healthRow = (label, h) =>
   `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
@@ -331,6 +391,8 @@ const lines = [
   `|---|${anomaly.heldOut.map(() => '---').join('|')}|`,
   `| AUROC | ${anomaly.heldOut.map((r) => fmt(r.auroc, 3)).join(' | ')} |`,
   '',
+  ...soakSection,
+  '',
   `## This run: ${fmt(partSeconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
   '',
   '| part | seconds |',
@@ -357,6 +419,7 @@ writeFileSync(
       browserSparse,
       sklearn,
       anomaly,
+      soak,
       partSeconds,
     },
     null,

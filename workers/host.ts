@@ -15,7 +15,8 @@ import {
   type EngineModel,
   type RegisteredEngine,
 } from '../src/core/engine/familyEngine'
-import { BusyError, InvalidInputError, toWireError } from '../src/core/errors'
+import { BusyError, InvalidInputError, toWireError, type LatentkitError } from '../src/core/errors'
+import { guardWasmAllocations, memoryErrorOf } from '../src/core/engine/memoryBudget'
 import { offersAction, unknownActionError } from '../src/core/family/familySpec'
 import type { TrainingUpdate } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
@@ -52,20 +53,42 @@ function transferred(snapshot: ModelSnapshot): ModelSnapshot {
   return Comlink.transfer(snapshot, [snapshot.weightData])
 }
 
-async function guarded<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    // A plain object survives structured cloning with its code and details; an Error would not.
-    throw toWireError(error)
-  }
-}
-
 /** Serves every model of a worker, of any registered family. */
 export class WorkerHost implements WorkerAPI {
   private backend: Promise<BackendInfo> | undefined
   private readonly models = new Map<string, ModelEntry>()
   private readonly registry: EngineRegistry
+  /**
+   * The first failure that left TF.js's backend untrusted (`details.restartWorker`): from then on no
+   * snapshot leaves this worker (it could hold corrupted weights), so the client restores its models
+   * from the snapshots it received before.
+   */
+  private untrusted: LatentkitError | undefined
+
+  /**
+   * Runs `work`; whatever it throws leaves as a plain `WireError` (a plain object survives structured
+   * cloning with its code and details; an Error would not). Failures of memory become
+   * `OUT_OF_MEMORY` (see {@link WorkerHost.failure}).
+   */
+  private async guarded<T>(work: () => Promise<T> | T): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw toWireError(this.failure(error))
+    }
+  }
+
+  /**
+   * `error`, or the typed error for a failure of memory (a WebAssembly trap, a refused allocation,
+   * an Emscripten abort): `OUT_OF_MEMORY` with `details.restartWorker`; every fused kernel memory is
+   * dropped. A failure that leaves the backend untrusted also stops the snapshots of this worker.
+   */
+  private failure(error: unknown): unknown {
+    const memory = memoryErrorOf(error)
+    if (!memory) return error
+    if (memory.details.restartWorker === true) this.untrusted ??= memory
+    return memory
+  }
 
   /** `engines`: the families this host knows (the worker passes the built-in ones). */
   constructor(engines: readonly AnyFamilyEngine[] | EngineRegistry) {
@@ -73,9 +96,12 @@ export class WorkerHost implements WorkerAPI {
   }
 
   init(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
-    return guarded(() => {
+    return this.guarded(() => {
       if (!this.backend) {
-        const starting = initBackend(preference)
+        const starting = initBackend(preference).then((info) => {
+          guardWasmAllocations()
+          return info
+        })
         // A failed start is forgotten, so the next call tries again.
         starting.catch(() => {
           if (this.backend === starting) this.backend = undefined
@@ -121,7 +147,7 @@ export class WorkerHost implements WorkerAPI {
   }
 
   create(id: string, kind: string, options: object, snapshot?: ModelSnapshot): Promise<ModelInfo> {
-    return guarded(async () => {
+    return this.guarded(async () => {
       const engine = this.registry.get(kind)
       // Validated at this boundary whatever the engine does; the engine may check more.
       ;(engine.spec.validateModel as (options: object) => void)(options)
@@ -154,7 +180,7 @@ export class WorkerHost implements WorkerAPI {
     onUpdate?: (update: ModelUpdate) => void,
     onSnapshot?: (snapshot: ModelSnapshot) => void,
   ): Promise<TrainSummary> {
-    return guarded(async () => {
+    return this.guarded(async () => {
       const entry = this.entry(id)
       ;(entry.engine.spec.validateTrain as (options: object) => void)(options)
       if (entry.training) {
@@ -183,6 +209,7 @@ export class WorkerHost implements WorkerAPI {
       const takeSnapshot = (): Promise<unknown> => {
         snapshotEpoch = entry.model.trainedEpochs
         snapshotAt = Date.now()
+        if (this.untrusted) return Promise.resolve()
         const taken = entry.model.snapshot().then((snapshot) => {
           if (onSnapshot) deliver(() => onSnapshot(transferred(snapshot)))
         })
@@ -219,7 +246,8 @@ export class WorkerHost implements WorkerAPI {
       } catch (error) {
         // Data the model refused is not kept: the next call trains on what it accepted before.
         if (entry.model.trainedSteps > stepsBefore) entry.data = runData
-        throw error
+        // Seen before the last snapshot below is taken: an untrusted backend sends none.
+        throw this.failure(error)
       } finally {
         if (onSnapshot && entry.model.trainedSteps > stepsBefore) await takeSnapshot()
         await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 1000))])
@@ -230,15 +258,15 @@ export class WorkerHost implements WorkerAPI {
   }
 
   pause(id: string): Promise<void> {
-    return guarded(() => this.entry(id).control?.pause())
+    return this.guarded(() => this.entry(id).control?.pause())
   }
 
   resume(id: string): Promise<void> {
-    return guarded(() => this.entry(id).control?.resume())
+    return this.guarded(() => this.entry(id).control?.resume())
   }
 
   stop(id: string): Promise<void> {
-    return guarded(async () => {
+    return this.guarded(async () => {
       const entry = this.entry(id)
       entry.control?.stop()
       await entry.training?.catch(() => undefined)
@@ -246,7 +274,7 @@ export class WorkerHost implements WorkerAPI {
   }
 
   reset(id: string): Promise<ModelInfo> {
-    return guarded(async () => {
+    return this.guarded(async () => {
       await this.stop(id)
       const entry = this.entry(id)
       entry.model.reset()
@@ -255,15 +283,19 @@ export class WorkerHost implements WorkerAPI {
   }
 
   modelInfo(id: string): Promise<ModelInfo> {
-    return guarded(() => this.info(this.entry(id)))
+    return this.guarded(() => this.info(this.entry(id)))
   }
 
   snapshot(id: string): Promise<ModelSnapshot> {
-    return guarded(async () => transferred(await this.entry(id).model.snapshot()))
+    return this.guarded(async () => {
+      const entry = this.entry(id)
+      if (this.untrusted) throw this.untrusted
+      return transferred(await entry.model.snapshot())
+    })
   }
 
   call(id: string, action: string, args: readonly unknown[]): Promise<ActionReply> {
-    return guarded(async () => {
+    return this.guarded(async () => {
       const entry = this.entry(id)
       const { spec, actions } = entry.engine
       // Only what the spec declares is served: an engine cannot add endpoints the client lacks.
@@ -273,7 +305,7 @@ export class WorkerHost implements WorkerAPI {
       const result = await run({ model: entry.model, data: entry.data }, ...args)
       const model = this.info(entry)
       // An action that changed the model's state (a calibrated threshold) ships a fresh snapshot.
-      const changed = JSON.stringify(model) !== before && model.trainedSteps > 0
+      const changed = JSON.stringify(model) !== before && model.trainedSteps > 0 && !this.untrusted
       const snapshot = changed ? await entry.model.snapshot() : undefined
       const reply: ActionReply = { result, model, ...(snapshot ? { snapshot } : {}) }
       return Comlink.transfer(reply, [
@@ -284,7 +316,7 @@ export class WorkerHost implements WorkerAPI {
   }
 
   disposeModel(id: string): Promise<void> {
-    return guarded(async () => {
+    return this.guarded(async () => {
       const entry = this.models.get(id)
       if (!entry) return
       entry.control?.stop()
@@ -295,11 +327,11 @@ export class WorkerHost implements WorkerAPI {
   }
 
   families(): Promise<readonly string[]> {
-    return guarded(() => this.registry.kinds())
+    return this.guarded(() => this.registry.kinds())
   }
 
   memory(): Promise<WorkerMemory> {
-    return guarded(() => {
+    return this.guarded(() => {
       const { numTensors, numBytes } = tf.memory()
       return { numTensors, numBytes }
     })

@@ -19,6 +19,7 @@ export type LatentkitErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'WORKER_CRASHED'
   | 'CANCELLED'
+  | 'OUT_OF_MEMORY'
   | 'INTERNAL'
 
 /** Extra facts about an error, safe to structured-clone (numbers, strings, arrays of them). */
@@ -127,6 +128,45 @@ export class CancelledError extends LatentkitError {
   }
 }
 
+/**
+ * Memory ran out while a call ran: a WebAssembly trap such as `memory access out of bounds`, an
+ * allocation the engine refused (`Array buffer allocation failed`, `Out of memory`) or an Emscripten
+ * abort. Code `OUT_OF_MEMORY`. `details.restartWorker` is `true` when the worker's TF.js backend can
+ * no longer be trusted (a trap inside its WebAssembly heap): the worker must be restarted and its
+ * models restored from their snapshots. `false` means nothing was corrupted and the worker goes on.
+ */
+export class OutOfMemoryError extends LatentkitError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('OUT_OF_MEMORY', message, details)
+    this.name = 'OutOfMemoryError'
+  }
+}
+
+/** What a WebAssembly trap or an Emscripten abort says when memory runs out. */
+const MEMORY_TRAP = /memory access out of bounds|out of memory|aborted\(|\boom\b/i
+/** What a JavaScript engine says when it cannot allocate. */
+const ALLOCATION_FAILURE =
+  /allocation failed|invalid (typed )?array (buffer )?length|array buffer|maximum memory|memory\.grow|out of memory|could not allocate/i
+
+/** A WebAssembly trap (a `WebAssembly.RuntimeError`), in engines that have WebAssembly. */
+export function isWebAssemblyTrap(error: unknown): boolean {
+  return typeof WebAssembly === 'object' && error instanceof WebAssembly.RuntimeError
+}
+
+/**
+ * True for what engines throw when memory runs out: a WebAssembly trap about memory or an Emscripten
+ * abort, a `RangeError` from an allocation, or any error whose message says `out of memory`.
+ */
+export function isMemoryFailure(error: unknown): boolean {
+  if (error instanceof LatentkitError) return error.code === 'OUT_OF_MEMORY'
+  if (!(error instanceof Error)) {
+    return typeof error === 'string' && MEMORY_TRAP.test(error)
+  }
+  if (isWebAssemblyTrap(error)) return MEMORY_TRAP.test(error.message)
+  if (error instanceof RangeError) return ALLOCATION_FAILURE.test(error.message)
+  return /out of memory/i.test(error.message)
+}
+
 const classByCode: Record<
   LatentkitErrorCode,
   new (message: string, details?: ErrorDetails) => LatentkitError
@@ -142,6 +182,7 @@ const classByCode: Record<
   BACKEND_UNAVAILABLE: BackendUnavailableError,
   WORKER_CRASHED: WorkerCrashedError,
   CANCELLED: CancelledError,
+  OUT_OF_MEMORY: OutOfMemoryError,
   INTERNAL: class InternalError extends LatentkitError {
     constructor(message: string, details?: ErrorDetails) {
       super('INTERNAL', message, details)

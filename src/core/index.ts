@@ -10,6 +10,14 @@ export * from './training'
 export { TrainingControl, yieldToEventLoop } from './trainingControl'
 export * from './backend'
 export { initBackend } from './engine/backendChoice'
+export * from './memoryModel'
+export {
+  backendMemory,
+  measurePass,
+  guardWasmAllocations,
+  memoryErrorOf,
+  type PassCost,
+} from './engine/memoryBudget'
 export * from './vae/vaeOptions'
 export { VAE } from './vae/engine/vae'
 export { vaeSpec, type VAEHistoryPoint } from './vae/vaeSpec'

@@ -1,14 +1,16 @@
 /** Range checks for model and training options, shared by every model family. Pure TypeScript. */
 import { InvalidOptionError, describeValue } from './errors'
+import { MAX_COUNT } from './memoryModel'
 
-/** True for an integer ≥ 1. */
-export const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1
+/** True for an integer from 1 to 2³¹ − 1 (no size beyond that can be held: TF.js indexes in int32). */
+export const isPositiveInteger = (value: number): boolean =>
+  Number.isInteger(value) && value >= 1 && value <= MAX_COUNT
 
-/** Throws `INVALID_OPTION` unless `value` is undefined or an integer ≥ 1. */
+/** Throws `INVALID_OPTION` unless `value` is undefined or an integer from 1 to 2³¹ − 1. */
 export function checkPositiveInteger(value: number | undefined, name: string, hint: string): void {
   if (value !== undefined && !isPositiveInteger(value)) {
     throw new InvalidOptionError(
-      `${name} must be an integer ≥ 1; got ${describeValue(value)}. ${hint}`,
+      `${name} must be an integer from 1 to ${MAX_COUNT}; got ${describeValue(value)}. ${hint}`,
       {
         option: name,
       },
@@ -24,7 +26,7 @@ export function checkLayerSizes(
 ): void {
   if (value !== undefined && (!Array.isArray(value) || !value.every(isPositiveInteger))) {
     throw new InvalidOptionError(
-      `${name} must be an array of integers ≥ 1 (e.g. ${example}); got ${describeValue(value)}`,
+      `${name} must be an array of integers from 1 to ${MAX_COUNT} (e.g. ${example}); got ${describeValue(value)}`,
       { option: name },
     )
   }

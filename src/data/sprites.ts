@@ -5,6 +5,7 @@
  */
 import type { ImageBatch } from '../core/dataset'
 import { InvalidOptionError } from '../core/errors'
+import { checkSize, floatRows, JS_LIMITS, rowLimit } from '../core/memoryModel'
 import { createRandom } from '../core/random'
 
 /** Shapes the generator draws. */
@@ -80,6 +81,20 @@ export function generateSprites(options: SpriteOptions = {}): SpriteDataset {
       `size must be an integer ≥ 8 (sprites smaller than 8×8 cannot show their shape); got ${size}`,
     )
   }
+  checkSize(
+    {
+      what: 'sprite count',
+      actual: count,
+      owner: `the ${size} × ${size} sprites'`,
+      advice: (most) =>
+        most > 0
+          ? `generate at most ${most} sprites of this size, or smaller ones`
+          : 'use a smaller size',
+      option: 'count',
+    },
+    rowLimit(floatRows(size * size), JS_LIMITS),
+    JS_LIMITS,
+  )
   if (kinds.length === 0 || !kinds.every((k) => SPRITE_KINDS.includes(k))) {
     throw new InvalidOptionError(`kinds must be a non-empty subset of ${SPRITE_KINDS.join(', ')}`)
   }

@@ -273,6 +273,9 @@ export function scoreReconstructions(
   }
 }
 
+/** Values per image scoring keeps beside the reconstructions: the error map and the score. */
+const scoringValues = (images: ImageBatch): number => images.shape[1] * images.shape[2] + 1
+
 /** What a snapshot keeps of an {@link AnomalyScorer}. */
 export interface AnomalyState {
   /** The threshold in force, or `null`. */
@@ -290,12 +293,17 @@ export class AnomalyScorer implements SnapshotState {
   private reductionUsed: ScoreOptions | undefined
 
   /**
-   * @param reconstruct the model's reconstruction of images.
+   * @param reconstruct the model's reconstruction of images; the second argument is how many values
+   * per image scoring keeps beside the reconstructions (its error map and score), for the model's
+   * memory check.
    * @param pixelError the model's per-pixel error (asked at each scoring: a model may learn its
    * likelihood only when built). Default squared error.
    */
   constructor(
-    private readonly reconstruct: (images: ImageBatch) => Promise<ImageBatch>,
+    private readonly reconstruct: (
+      images: ImageBatch,
+      extraHostValues: number,
+    ) => Promise<ImageBatch>,
     private readonly pixelError: () => PixelError = () => 'squared',
   ) {}
 
@@ -346,7 +354,7 @@ export class AnomalyScorer implements SnapshotState {
     resolveScoreOptions(resolved)
     return scoreReconstructions(
       images,
-      await this.reconstruct(images),
+      await this.reconstruct(images, scoringValues(images)),
       resolved,
       this.value,
       this.pixelError(),
@@ -365,7 +373,7 @@ export class AnomalyScorer implements SnapshotState {
     resolveScoreOptions(reduction)
     const { scores } = scoreReconstructions(
       images,
-      await this.reconstruct(images),
+      await this.reconstruct(images, scoringValues(images)),
       reduction,
       undefined,
       this.pixelError(),

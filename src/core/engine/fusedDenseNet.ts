@@ -8,13 +8,13 @@ import {
 
 /** The fused trainer a dense model trains with, kept across training calls (it holds the Adam moments). */
 export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {
-  private current: T | undefined
+  private current: { readonly trainer: T; readonly memory: KernelMemory } | undefined
 
   /**
-   * The kept trainer while it holds buffers for `rows`, else a new one from `make` in fresh kernel
-   * memory (then kept). Undefined (train with TF.js operations) unless `fusedKernels` is on, the TF.js
-   * backend is WASM and this engine runs WebAssembly SIMD, and when the buffers do not fit in
-   * WebAssembly memory.
+   * The kept trainer while it holds buffers for `rows` (and its kernel memory was not dropped after
+   * memory ran out), else a new one from `make` in fresh kernel memory (then kept). Undefined (train
+   * with TF.js operations) unless `fusedKernels` is on, the TF.js backend is WASM and this engine runs
+   * WebAssembly SIMD, and when the buffers do not fit in WebAssembly memory.
    */
   async get(
     fusedKernels: boolean,
@@ -22,12 +22,15 @@ export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {
     make: (memory: KernelMemory) => T,
   ): Promise<T | undefined> {
     if (!fusedKernels || tf.getBackend() !== 'wasm') return undefined
-    if (this.current && this.current.maxBatch >= rows) return this.current
+    const kept = this.current
+    if (kept && !kept.memory.dropped && kept.trainer.maxBatch >= rows) return kept.trainer
+    this.current = undefined
     const compiled = await compileKernels()
     if (!compiled) return undefined
     try {
-      this.current = make(new KernelMemory(compiled))
-      return this.current
+      const memory = new KernelMemory(compiled)
+      this.current = { trainer: make(memory), memory }
+      return this.current.trainer
     } catch (error) {
       if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
       throw error

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core'
 import { assertImageShape, imageShapeOf, type ImageBatch, type ImageShape } from '../dataset'
 import { BusyError, NotTrainedError } from '../errors'
 import { checkSnapshot, checkSnapshotOptions, type ModelSnapshot } from '../family/modelSnapshot'
@@ -9,7 +10,22 @@ import {
 } from '../family/snapshotRecord'
 import type { TrainResult } from '../training'
 import type { Random } from '../random'
+import {
+  BYTES_PER_WEIGHT,
+  checkSize,
+  FLOAT_BYTES,
+  rowLimit,
+  type SizeRequest,
+} from '../memoryModel'
 import { createSnapshot, restoreSnapshotWeights, type NetworkWeight } from './modelSnapshot'
+import {
+  backendMemory,
+  checkRows,
+  hostLimit,
+  mapRowChunks,
+  passLimit,
+  type RowPass,
+} from './memoryBudget'
 import {
   runTrainingLoop,
   type FitHooks,
@@ -48,6 +64,44 @@ export interface ModelTypes {
    * data), so the same network can be built again without the data. Snapshots keep it as `network`.
    */
   readonly plan: { readonly options: object }
+}
+
+/** A pass rows of an action go through: `inputSize` values per row in, `outputSize` out. */
+export interface RowStage {
+  /** Names the pass (its memory is measured once per network and name). */
+  readonly name: string
+  /** Values per row going in. */
+  readonly inputSize: number
+  /** Values per row coming out. */
+  readonly outputSize: number
+  /** The pass on a `[rows, inputSize]` tensor; runs inside `tf.tidy`. */
+  readonly pass: (x: tf.Tensor2D) => tf.Tensor
+}
+
+/** How the rows of an action are named in a refusal: `image` and `encode`, … */
+export interface RowRequest {
+  /** What a row is, singular: `'image'`, `'latent vector'`. */
+  readonly noun: string
+  /** The action, as a verb: `'encode'`. */
+  readonly action: string
+}
+
+/** What one training step holds, for the check of its batch size. */
+export interface TrainingStepCost extends Omit<RowPass, 'name'> {
+  /** What shapes the step besides the network (`'d3'` for three discriminator steps), or `''`. */
+  readonly key: string
+  /** The most rows a step can take whatever the batch size (the rows of the data, or patches). */
+  readonly rows: number
+  /** What else makes a step large, for the refusal (`'; or lower discriminatorSteps'`). Default none. */
+  readonly advice?: string
+}
+
+/** The size of a planned network, and what to change when it is too large. */
+export interface NetworkSize {
+  /** Values the network keeps (its weights and the state saved with them). */
+  readonly weights: number
+  /** What to change, for the refusal: `'use smaller hiddenUnits or latentDim'`. */
+  readonly advice: string
 }
 
 /** How a model checks what it is given. */
@@ -115,12 +169,22 @@ export abstract class TrainableModel<T extends ModelTypes> {
     hooks: FitHooks<T['point']>,
   ): Promise<TrainResult<T['point']>>
 
+  /** How many values the network of `plan` keeps for images of `shape`, computed without building it. */
+  protected abstract networkSize(plan: T['plan'], shape: ImageShape): NetworkSize
+  /** What a training step of `network` holds per row (measured once per network and `key`). */
+  protected abstract trainingStep(
+    network: T['network'],
+    data: ImageBatch,
+    train: T['resolvedTrain'],
+  ): TrainingStepCost
+
   /**
    * Trains on `data` for `options.epochs` epochs, continuing from the current weights. The first call
    * builds the network for the data's image shape; later calls must pass images the network takes.
    * Stops early, keeping the weights, when `hooks.control` is stopped. On a non-finite loss the
    * weights of the start of the epoch are restored and a `DIVERGED` error is thrown. Bad options or
-   * data throw before anything changes.
+   * data, a network too large for the backend's memory and a batch whose step would not fit
+   * (`INVALID_OPTION`) throw before anything changes.
    */
   async fit(
     data: ImageBatch,
@@ -135,17 +199,75 @@ export abstract class TrainableModel<T extends ModelTypes> {
     }
     this.fitting = true
     try {
-      if (!this.network) this.build(data)
-      return await this.runEpochs(this.network as T['network'], data, train, hooks)
+      const built = !this.network
+      if (built) this.build(data)
+      const network = this.network as T['network']
+      try {
+        this.checkStepMemory(network, data, train)
+      } catch (error) {
+        // A first fit refused leaves the model as it was: untrained, without a network.
+        if (built) this.forget()
+        throw error
+      }
+      return await this.runEpochs(network, data, train, hooks)
     } finally {
       this.fitting = false
     }
+  }
+
+  /** Refuses (`INVALID_OPTION`) a batch whose training step would not fit in the call budget. */
+  private checkStepMemory(
+    network: T['network'],
+    data: ImageBatch,
+    train: T['resolvedTrain'],
+  ): void {
+    const step = this.trainingStep(network, data, train)
+    const rows = Math.min(train.batchSize, step.rows)
+    const limit = this.passLimit({ ...step, name: `train:${step.key}` }, rows)
+    if (rows <= limit) return
+    checkRows(
+      {
+        what: 'batchSize',
+        option: 'batchSize',
+        actual: train.batchSize,
+        per: 'training step',
+        advice: (most) =>
+          most > 0
+            ? `use batchSize ≤ ${most}${step.advice ?? ''}`
+            : `not even one row fits: use a smaller model${step.advice ?? ''}`,
+      },
+      limit,
+    )
+  }
+
+  /**
+   * Refuses (`INVALID_OPTION`) a network of `plan` whose weights, with their gradients, optimiser
+   * moments and copies, would not fit in the call budget.
+   */
+  private checkNetworkSize(plan: T['plan'], shape: ImageShape): void {
+    const { weights, advice } = this.networkSize(plan, shape)
+    const memory = backendMemory()
+    const limit = rowLimit(
+      { bytesPerRow: BYTES_PER_WEIGHT, tensorBytesPerRow: FLOAT_BYTES },
+      memory,
+    )
+    checkSize(
+      {
+        what: 'weight count',
+        actual: weights,
+        per: `model at ${BYTES_PER_WEIGHT} bytes a weight with its gradient, Adam moments and copies`,
+        advice: () => `${advice} (images of ${shape.join(' × ')})`,
+      },
+      limit,
+      memory,
+    )
   }
 
   /** Plans, constructs, initialises and installs the network for `data`. */
   private build(data: ImageBatch): void {
     const shape = imageShapeOf(data)
     const plan = this.planNetwork(data)
+    this.checkNetworkSize(plan, shape)
     const network = this.construct(plan, shape)
     this.initialize(network, data)
     this.install(network, plan, shape)
@@ -200,6 +322,7 @@ export abstract class TrainableModel<T extends ModelTypes> {
       this.readPlan(snapshotRecord(checked.network, 'network'), shape),
     )
     const applyState = readSnapshotField('state', () => this.modelState.loadState(checked.state))
+    this.checkNetworkSize(plan, shape)
     const network = this.construct(plan, shape)
     try {
       restoreSnapshotWeights(checked, network.weights())
@@ -231,6 +354,92 @@ export abstract class TrainableModel<T extends ModelTypes> {
       },
       hooks,
     )
+  }
+
+  /**
+   * The most rows one `pass` of this model's network may take, to decide on `wanted` rows (see
+   * `passLimit`: measured once per architecture, which the plan and image shape determine).
+   */
+  protected passLimit(pass: RowPass, wanted: number): number {
+    return passLimit(
+      `${this.rules.kind}|${JSON.stringify(this.networkPlan)}|${String(this.shape)}`,
+      pass,
+      wanted,
+    )
+  }
+
+  /** The most rows one pass of `stage` may take (with its input and output held on the host). */
+  protected stageLimit(stage: RowStage, wanted: number): number {
+    return this.passLimit(
+      {
+        name: stage.name,
+        run: (rows) => stage.pass(tf.zeros([rows, stage.inputSize])),
+        hostValuesPerRow: stage.inputSize + stage.outputSize,
+      },
+      wanted,
+    )
+  }
+
+  /** Refuses (`INVALID_OPTION`) `request` when it asks for more rows than one pass of `stage` takes. */
+  protected checkOnePass(stage: RowStage, request: SizeRequest): void {
+    checkRows(request, this.stageLimit(stage, request.actual))
+  }
+
+  /**
+   * Runs `rows` rows of `input` through `stages` in turn, each in chunks that fit the call budget.
+   * Refuses (`INVALID_OPTION`) a call whose host arrays would not fit: its input, every stage's
+   * output, and `extraHostValues` per row that the caller keeps beside them.
+   */
+  protected async throughStages(
+    request: RowRequest,
+    input: Float32Array,
+    rows: number,
+    stages: readonly RowStage[],
+    extraHostValues = 0,
+  ): Promise<Float32Array> {
+    const hostValues = stages.reduce(
+      (sum, stage) => sum + stage.outputSize,
+      (stages[0]?.inputSize ?? 0) + extraHostValues,
+    )
+    const chunks = stages.map((stage) => this.stageLimit(stage, rows))
+    checkRows(
+      {
+        what: `${request.noun} count`,
+        actual: rows,
+        advice: (most) => `${request.action} at most ${most} ${request.noun}s per call`,
+      },
+      Math.min(hostLimit(hostValues), ...chunks.map((chunk) => (chunk > 0 ? Infinity : 0))),
+    )
+    let values = input
+    for (const [i, stage] of stages.entries()) {
+      const chunk = chunks[i] as number
+      values = await mapRowChunks(
+        values,
+        rows,
+        stage.inputSize,
+        stage.outputSize,
+        chunk,
+        stage.pass,
+      )
+    }
+    return values
+  }
+
+  /**
+   * `images` (of the model's image shape, else `SHAPE_MISMATCH`) through `stages` in chunks that fit
+   * in memory (see {@link TrainableModel.throughStages}); `action` names the call in a refusal.
+   */
+  protected async imageRows(
+    action: string,
+    images: ImageBatch,
+    stages: readonly RowStage[],
+    extraHostValues = 0,
+  ): Promise<{ readonly data: Float32Array; readonly rows: number }> {
+    assertImageShape(images, this.shape as ImageShape, 'images')
+    const rows = images.shape[0]
+    const request = { noun: 'image', action }
+    const data = await this.throughStages(request, images.data, rows, stages, extraHostValues)
+    return { data, rows }
   }
 
   /** Throws `SHAPE_MISMATCH` for training data the built network cannot take. Default: same image shape. */
@@ -286,6 +495,11 @@ export abstract class TrainableModel<T extends ModelTypes> {
     if (this.fitting) {
       throw new BusyError('cannot reset while training; stop() first and wait for train() to end')
     }
+    this.forget()
+  }
+
+  /** Drops the network and everything learned with it. */
+  private forget(): void {
     this.network?.dispose()
     this.resetExtras()
     this.network = undefined

@@ -13,7 +13,8 @@ import {
   type CalibrateOptions,
   type ScoreOptions,
 } from '../anomaly/anomalyScoring'
-import { InvalidInputError, InvalidOptionError, describeValue } from '../errors'
+import { InvalidInputError, describeValue } from '../errors'
+import { checkCount } from '../memoryModel'
 import { defineAction, optionsArgument } from './familySpec'
 
 /** Latent vectors as callers pass them: a batch, or the flat values of one or more vectors. */
@@ -43,16 +44,6 @@ function vectorArgument(value: Float32Array | readonly number[], name: string): 
   )
 }
 
-/** A count the caller asks for (`INVALID_OPTION` unless an integer ≥ 1). */
-function countArgument(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(`${name} must be an integer ≥ 1; got ${describeValue(value)}`, {
-      option: name,
-    })
-  }
-  return value
-}
-
 /** Options of `sample`. */
 export interface ClientSampleOptions {
   /** Seed of the latent draws: the same seed gives the same latents. Default: random. */
@@ -75,7 +66,7 @@ export interface ClientCalibrateOptions extends CalibrateOptions {
 export const sampleAction = /* @__PURE__ */ defineAction<ImageBatch>()(
   (_, n: number, options?: ClientSampleOptions) =>
     [
-      countArgument(n, 'sample count'),
+      checkCount(n, 'sample count'),
       optionsArgument(options, 'sample', '{ seed: 1 }').seed,
     ] as const,
 )
@@ -97,7 +88,7 @@ export const interpolateAction = /* @__PURE__ */ defineAction<ImageBatch>()(
     [
       vectorArgument(a, 'interpolate from'),
       vectorArgument(b, 'interpolate to'),
-      steps,
+      checkCount(steps, 'steps', 2, 'Both endpoints are included'),
       optionsArgument(options, 'interpolate', "{ method: 'slerp' }").method ?? 'linear',
     ] as const,
 )

@@ -1,7 +1,16 @@
 /** The GAN family's TF-free half: options, history, chart and actions. */
 import type { ImageBatch } from '../dataset'
 import { generativeActions, latentPayload, type LatentInput } from '../family/commonActions'
-import { defineAction, defineFamily, mergeActions, optionKeys } from '../family/familySpec'
+import { describeValue, InvalidOptionError } from '../errors'
+import {
+  defineAction,
+  defineFamily,
+  mergeActions,
+  optionKeys,
+  optionsArgument,
+} from '../family/familySpec'
+import { checkCount } from '../memoryModel'
+import { checkSeed } from '../optionChecks'
 import {
   validateGANModelOptions,
   validateGANTrainOptions,
@@ -38,6 +47,20 @@ export interface View2DOptions {
   readonly samples?: number
   /** Seed of the generated points (same seed, same noise). Default `0`. */
   readonly seed?: number
+}
+
+/** {@link View2DOptions} with the defaults filled in; `INVALID_OPTION` for an out-of-range value. */
+export function resolveView2DOptions(options: View2DOptions): Required<View2DOptions> {
+  const gridSize = options.gridSize ?? 48
+  if (!(Number.isInteger(gridSize) && gridSize >= 2 && gridSize <= 512)) {
+    throw new InvalidOptionError(
+      `gridSize must be an integer in [2, 512]; got ${describeValue(gridSize)}`,
+      { option: 'gridSize' },
+    )
+  }
+  const seed = options.seed ?? 0
+  checkSeed(seed)
+  return { gridSize, samples: checkCount(options.samples ?? 512, 'samples'), seed }
 }
 
 /** What the 2-D teaching view draws, computed in the worker. */
@@ -94,8 +117,10 @@ export const ganSpec = /* @__PURE__ */ defineFamily<
       (_, noise: LatentInput) => [latentPayload(noise)] as const,
     ),
     /** For 2-D data: the discriminator over the plane and generated points (computed in the worker). */
+    // Ranges are checked in the worker, after whether the model learned 2-D points at all.
     view2d: /* @__PURE__ */ defineAction<View2D>()(
-      (_, options: View2DOptions = {}) => [options] as const,
+      (_, options?: View2DOptions) =>
+        [optionsArgument(options, 'view2d', '{ gridSize: 48 }')] as const,
     ),
   }),
 })

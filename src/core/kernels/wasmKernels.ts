@@ -4,6 +4,7 @@
  * gradients, KL, Adam). Two builds ship; the relaxed-SIMD one (fused multiply-add, about twice the
  * matrix-product speed on x86 with FMA) is used where the engine validates it.
  */
+import { isMemoryFailure, isWebAssemblyTrap, OutOfMemoryError } from '../errors'
 import { RELAXED_SIMD_KERNELS, SIMD_KERNELS } from './kernelBinaries'
 
 /** Which build runs: with relaxed-SIMD fused multiply-add, or plain SIMD. */
@@ -101,6 +102,47 @@ export function compileKernels(): Promise<CompiledKernels | undefined> {
   return best
 }
 
+/** Bumped when every kernel memory must be dropped (after memory ran out somewhere). */
+let memoryGeneration = 0
+
+/**
+ * Drops every kernel memory: each {@link KernelMemory} made before reports itself `dropped`, and the
+ * trainers holding one make a fresh one on their next run (Adam moments start again, weights are read
+ * back from the TF.js variables). Called after memory ran out, so the address space they reserved
+ * comes back and a trapped memory is never used again.
+ */
+export function dropKernelMemory(): void {
+  memoryGeneration += 1
+}
+
+/**
+ * The kernels' exports, each function made to turn a trap about memory into `OUT_OF_MEMORY`: the
+ * kernels have their own memory, so TF.js's backend is untouched (`restartWorker: false`), and every
+ * kernel memory is dropped.
+ */
+function guardedExports(exports: KernelExports): KernelExports {
+  const guarded: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(exports)) {
+    guarded[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]): unknown => {
+            try {
+              return (value as (...a: unknown[]) => unknown)(...args)
+            } catch (error) {
+              if (!isWebAssemblyTrap(error) || !isMemoryFailure(error)) throw error
+              dropKernelMemory()
+              const cause = (error as Error).message
+              throw new OutOfMemoryError(
+                `latentkit's fused WebAssembly kernels ran out of memory (${cause}); their memory was dropped and the next training call starts a fresh one (optimiser moments start again). Train with a smaller batchSize or a smaller model, or set fusedKernels: false`,
+                { restartWorker: false, source: 'fused-kernels', cause },
+              )
+            }
+          }
+        : value
+  }
+  return guarded as unknown as KernelExports
+}
+
 /**
  * One instance of the kernels with its own memory, and a bump allocator over it: a model allocates
  * every buffer it needs once, then calls kernels on the offsets.
@@ -109,6 +151,7 @@ export class KernelMemory {
   readonly kernels: KernelExports
   readonly build: KernelBuild
   private top: number
+  private readonly generation = memoryGeneration
 
   constructor(compiledKernels: CompiledKernels) {
     const instance = new WebAssembly.Instance(compiledKernels.module, {
@@ -118,9 +161,14 @@ export class KernelMemory {
         },
       },
     })
-    this.kernels = instance.exports as unknown as KernelExports
+    this.kernels = guardedExports(instance.exports as unknown as KernelExports)
     this.build = compiledKernels.build
     this.top = align(this.kernels.heapBase())
+  }
+
+  /** True once {@link dropKernelMemory} ran after this memory was made: make a new one. */
+  get dropped(): boolean {
+    return this.generation !== memoryGeneration
   }
 
   /** Reserves `floats` float32 values (64-byte aligned, zeroed) and returns their byte offset. */

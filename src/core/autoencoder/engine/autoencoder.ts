@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
   allInUnitRange,
-  assertImageShape,
   gatherRows,
   imageSize,
   toLatentBatch,
@@ -13,12 +12,21 @@ import {
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
 import { recordedOptions, snapshotChoice } from '../../family/snapshotRecord'
 import { createRandom, deriveSeed, type Random } from '../../random'
-import { TrainableModel, type ModelRules, type SnapshotNetwork } from '../../engine/trainableModel'
+import {
+  TrainableModel,
+  type ModelRules,
+  type NetworkSize,
+  type RowStage,
+  type SnapshotNetwork,
+  type TrainingStepCost,
+} from '../../engine/trainableModel'
+import { convWeightCount, denseWeightCount } from '../../memoryModel'
+import { variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
-import { ConvAutoencoderNetwork } from './convAutoencoderNetwork'
+import { CONV_CHANNELS, ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { assertConvolutionalShape } from '../../engine/conv'
@@ -71,7 +79,9 @@ const RULES: ModelRules<AutoencoderTypes> = {
  */
 export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   /** Anomaly scores and the calibrated threshold of this model. */
-  readonly anomaly = new AnomalyScorer((images) => this.reconstruct(images))
+  readonly anomaly = new AnomalyScorer((images, extraHostValues) =>
+    this.reconstruct(images, extraHostValues),
+  )
   /** Snapshots keep the calibrated threshold. */
   protected override readonly modelState = this.anomaly
   private readonly adam = new AdamSlot()
@@ -184,6 +194,43 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     )
   }
 
+  protected networkSize({ options }: AutoencoderPlan, shape: ImageShape): NetworkSize {
+    const advice = 'use smaller hiddenUnits or codeSize'
+    const size = imageSize(shape)
+    const { hiddenUnits, codeSize } = options
+    if (options.architecture !== 'conv') {
+      const encoder = [size, ...hiddenUnits, codeSize]
+      return { weights: denseWeightCount(encoder) + denseWeightCount(encoder.reverse()), advice }
+    }
+    const [h, w, c] = shape
+    const inner = (h / 4) * (w / 4) * CONV_CHANNELS[1]
+    const convs =
+      convWeightCount(4, c, CONV_CHANNELS[0]) +
+      convWeightCount(4, CONV_CHANNELS[0], CONV_CHANNELS[1])
+    const deconvs =
+      convWeightCount(4, CONV_CHANNELS[1], CONV_CHANNELS[0]) +
+      convWeightCount(4, CONV_CHANNELS[0], c)
+    const dense = denseWeightCount([inner, codeSize, inner])
+    return { weights: convs + dense + deconvs, advice: `${advice}, or smaller images` }
+  }
+
+  protected trainingStep(
+    network: AutoencoderNetwork | ConvAutoencoderNetwork,
+    data: ImageBatch,
+  ): TrainingStepCost {
+    return {
+      key: '',
+      rows: data.shape[0],
+      run: (rows) => {
+        const x = tf.zeros([rows, network.inputSize]) as tf.Tensor2D
+        return network.lossAndGradients(x, tf.zeros([rows, network.inputSize]))
+      },
+      passFixedBytes: variableBytes(network.variables()),
+      // The clean rows, the corrupted ones and the tensors made from them.
+      hostValuesPerRow: 2 * network.inputSize,
+    }
+  }
+
   /**
    * The fused WebAssembly trainer when it applies (dense network, WASM backend, `fusedKernels` on),
    * kept across calls (it holds the Adam moments) while the batch fits.
@@ -207,31 +254,54 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     )
   }
 
-  /** Codes of `images` (`[n, codeSize]`). */
-  async encode(images: ImageBatch): Promise<LatentBatch> {
-    const network = this.requireNetwork('encode')
-    assertImageShape(images, this.shape as ImageShape, 'images')
-    const n = images.shape[0]
-    const code = tf.tidy(() => network.encode(tf.tensor2d(images.data, [n, network.inputSize])))
-    const data = (await code.data()) as Float32Array
-    code.dispose()
-    return { data, shape: [n, network.options.codeSize] }
+  /** The encoder as a pass of image rows into codes. */
+  private encodeStage(network: AutoencoderNetwork | ConvAutoencoderNetwork): RowStage {
+    return {
+      name: 'encode',
+      inputSize: network.inputSize,
+      outputSize: network.options.codeSize,
+      pass: (x) => network.encode(x),
+    }
   }
 
-  /** Images decoded from codes (`[n, codeSize]`). */
+  /** The decoder as a pass of codes into image rows. */
+  private decodeStage(network: AutoencoderNetwork | ConvAutoencoderNetwork): RowStage {
+    return {
+      name: 'decode',
+      inputSize: network.options.codeSize,
+      outputSize: network.inputSize,
+      pass: (code) => network.decode(code),
+    }
+  }
+
+  /** Codes of `images` (`[n, codeSize]`), in chunks that fit in memory. */
+  async encode(images: ImageBatch): Promise<LatentBatch> {
+    const network = this.requireNetwork('encode')
+    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
+    return { data, shape: [rows, network.options.codeSize] }
+  }
+
+  /** Images decoded from codes (`[n, codeSize]`), in chunks that fit in memory. */
   async decode(codes: LatentBatch | Float32Array): Promise<ImageBatch> {
     const network = this.requireNetwork('decode')
     const batch = toLatentBatch(codes, network.options.codeSize)
-    const out = tf.tidy(() => network.decode(tf.tensor2d(batch.data, [...batch.shape])))
-    const data = (await out.data()) as Float32Array
-    out.dispose()
+    const rows = batch.shape[0]
+    const request = { noun: 'code', action: 'decode' }
+    const stages = [this.decodeStage(network)]
+    const data = await this.throughStages(request, batch.data, rows, stages)
     const [h, w, c] = this.shape as ImageShape
-    return { data, shape: [batch.shape[0], h, w, c] }
+    return { data, shape: [rows, h, w, c] }
   }
 
-  /** `images` through the encoder and decoder (uncorrupted). */
-  async reconstruct(images: ImageBatch): Promise<ImageBatch> {
-    return this.decode(await this.encode(images))
+  /**
+   * `images` through the encoder and decoder (uncorrupted), in chunks that fit in memory.
+   * `extraHostValues`: values per image the caller keeps beside the result (for the memory check).
+   */
+  async reconstruct(images: ImageBatch, extraHostValues = 0): Promise<ImageBatch> {
+    const network = this.requireNetwork('reconstruct')
+    const stages = [this.encodeStage(network), this.decodeStage(network)]
+    const { data } = await this.imageRows('reconstruct', images, stages, extraHostValues)
+    return { data, shape: images.shape }
   }
 
   /** Mean squared error per value of the reconstructions of `images`. */

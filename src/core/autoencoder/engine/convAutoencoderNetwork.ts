@@ -23,7 +23,8 @@ import type { AutoencoderLossTerms } from './autoencoderNetwork'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 
 /** Channels of the two stride-2 convolutions (and, mirrored, of the transposed ones). */
-const CHANNELS = [16, 32] as const
+export const CONV_CHANNELS = [16, 32] as const
+const CHANNELS = CONV_CHANNELS
 const KERNEL = 4
 
 /**

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { checkRows, TrainingRows, variableBytes } from '../../engine/memoryBudget'
+import { convWeightCount, denseWeightCount } from '../../memoryModel'
 import {
   allInUnitRange,
   imageSize,
@@ -8,14 +10,19 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { recordedOptions } from '../../family/snapshotRecord'
-import { DivergedError, InvalidInputError, InvalidOptionError } from '../../errors'
+import { DivergedError, InvalidInputError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
 import { applyGradientList, type FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
-import type { ModelRules, SnapshotNetwork } from '../../engine/trainableModel'
 import { meanPairwiseDistance, planeExtent, readPlaneBounds, type PlaneBounds } from '../ganMetrics'
 import { GANNetwork } from './ganNetwork'
+import type {
+  ModelRules,
+  NetworkSize,
+  SnapshotNetwork,
+  TrainingStepCost,
+} from '../../engine/trainableModel'
 import { FusedGANTrainer } from './fusedGANTrainer'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { assertConvolutionalShape } from '../../engine/conv'
@@ -31,6 +38,7 @@ import {
 import {
   DIVERSITY_EVERY,
   ganSpec,
+  resolveView2DOptions,
   type GANHistoryPoint,
   type View2D,
   type View2DOptions,
@@ -151,7 +159,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     const dataSpread = meanPairwiseDistance(data.data.subarray(0, probeCount * d), d) || 1
     const probeValues = createRandom(7).normals(probeCount * noiseDim)
     const fused = await this.fusedTrainer(network, Math.max(train.batchSize, probeCount), train)
-    const all = fused ? undefined : tf.tensor2d(data.data, [n, d])
+    const rows = fused ? undefined : new TrainingRows(data, d)
     const probeNoise = fused ? undefined : tf.tensor2d(probeValues, [probeCount, noiseDim])
     try {
       return await this.trainingLoop(
@@ -179,10 +187,7 @@ export class GAN extends GenerativeModel<GANTypes> {
               return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
             }
             const readings = tf.tidy(() => {
-              const x = tf.gather(
-                all as tf.Tensor2D,
-                tf.tensor1d(Int32Array.from(indices), 'int32'),
-              ) as tf.Tensor2D
+              const x = (rows as TrainingRows).batch(indices)
               let last: ReturnType<GANNetwork['discriminatorPass']> | undefined
               for (let k = 0; k < train.discriminatorSteps; k++) {
                 const z = tf.tensor2d(noiseBatches[k] as Float32Array, [batch, noiseDim])
@@ -230,8 +235,65 @@ export class GAN extends GenerativeModel<GANTypes> {
         hooks,
       )
     } finally {
-      all?.dispose()
+      rows?.dispose()
       probeNoise?.dispose()
+    }
+  }
+
+  protected networkSize({ options }: GANPlan, shape: ImageShape): NetworkSize {
+    const size = imageSize(shape)
+    const { noiseDim, filters } = options
+    if (options.architecture === 'dense') {
+      return {
+        weights:
+          denseWeightCount([noiseDim, ...options.generatorUnits, size]) +
+          denseWeightCount([size, ...options.discriminatorUnits, 1]),
+        advice: 'use smaller generatorUnits, discriminatorUnits or noiseDim',
+      }
+    }
+    const [h, w, c] = shape
+    const inner = (h / 4) * (w / 4) * 2 * filters
+    // Batch normalisation keeps four values a channel: scale, shift, running mean and variance.
+    const generator =
+      denseWeightCount([noiseDim, inner]) +
+      4 * 3 * filters +
+      convWeightCount(4, 2 * filters, filters) +
+      convWeightCount(4, filters, c)
+    const discriminator =
+      convWeightCount(4, c, filters) +
+      convWeightCount(4, filters, 2 * filters) +
+      denseWeightCount([inner, 1])
+    return {
+      weights: generator + discriminator,
+      advice: 'use fewer filters, a smaller noiseDim or smaller images',
+    }
+  }
+
+  protected trainingStep(
+    network: GANNetwork,
+    data: ImageBatch,
+    train: ResolvedGANTrainOptions,
+  ): TrainingStepCost {
+    const { noiseDim } = network.options
+    const steps = train.discriminatorSteps
+    return {
+      key: `d${steps}`,
+      rows: data.shape[0],
+      // What one step's tf.tidy holds: every discriminator pass, then the generator's.
+      run: (rows) => {
+        const x = tf.zeros([rows, network.inputSize]) as tf.Tensor2D
+        for (let k = 0; k < steps; k++) {
+          network.discriminatorPass(x, tf.zeros([rows, noiseDim]), 1)
+        }
+        return network.generatorPass(tf.zeros([rows, noiseDim]), false)
+      },
+      // Every discriminator step's gradients, and the generator's.
+      passFixedBytes:
+        steps * variableBytes(network.discriminatorVariables()) +
+        variableBytes(network.generatorVariables()),
+      hostValuesPerRow: network.inputSize + (steps + 1) * noiseDim,
+      fixedBytes: TrainingRows.residentBytes(data),
+      advice: steps > 1 ? `, or lower discriminatorSteps (now ${steps})` : '',
     }
   }
 
@@ -271,14 +333,8 @@ export class GAN extends GenerativeModel<GANTypes> {
         { actual: network.inputSize, expected: 2 },
       )
     }
-    const gridSize = options.gridSize ?? 48
-    const samples = options.samples ?? 512
-    if (!Number.isInteger(gridSize) || gridSize < 2 || gridSize > 512) {
-      throw new InvalidOptionError(`gridSize must be an integer in [2, 512]; got ${gridSize}`)
-    }
-    if (!Number.isInteger(samples) || samples < 1) {
-      throw new InvalidOptionError(`samples must be an integer ≥ 1; got ${samples}`)
-    }
+    const { gridSize, samples, seed } = resolveView2DOptions(options)
+    this.checkView2D(network, gridSize, samples)
     const [x0, x1, y0, y1] = this.dataBounds
     const cells = new Float32Array(gridSize * gridSize * 2)
     for (let row = 0; row < gridSize; row++) {
@@ -289,7 +345,7 @@ export class GAN extends GenerativeModel<GANTypes> {
       }
     }
     const noiseDim = network.options.noiseDim
-    const noise = createRandom(options.seed ?? 0).normals(samples * noiseDim)
+    const noise = createRandom(seed).normals(samples * noiseDim)
     const [heat, points] = tf.tidy(() => [
       tf.reshape(
         tf.sigmoid(network.discriminate(tf.tensor2d(cells, [gridSize * gridSize, 2]))),
@@ -302,6 +358,46 @@ export class GAN extends GenerativeModel<GANTypes> {
     heat?.dispose()
     points?.dispose()
     return { extent: this.dataBounds, gridSize, heatmap, generated }
+  }
+
+  /**
+   * Refuses (`INVALID_OPTION`) a view whose grid (through the discriminator) or samples (through the
+   * generator, beside the grid) would not fit in one call's memory.
+   */
+  private checkView2D(network: GANNetwork, gridSize: number, samples: number): void {
+    const cells = this.stageLimit(
+      {
+        name: 'discriminate',
+        inputSize: 2,
+        outputSize: 1,
+        pass: (x) => network.discriminate(x),
+      },
+      gridSize * gridSize,
+    )
+    checkRows(
+      {
+        what: 'gridSize² (cells)',
+        actual: gridSize * gridSize,
+        option: 'gridSize',
+        advice: (most) => `use gridSize ≤ ${Math.floor(Math.sqrt(most))}`,
+      },
+      cells,
+    )
+    const decode = this.decodeStage(network)
+    // The grid's cells share the budget with the samples.
+    const shared = Math.floor(
+      this.stageLimit(decode, Math.ceil(samples / (1 - (gridSize * gridSize) / cells))) *
+        (1 - (gridSize * gridSize) / cells),
+    )
+    checkRows(
+      {
+        what: 'samples',
+        actual: samples,
+        option: 'samples',
+        advice: (most) => `use samples ≤ ${most}, or a smaller gridSize`,
+      },
+      shared,
+    )
   }
 
   protected latentSize(network: GANNetwork): number {

@@ -138,10 +138,11 @@ export class GANNetwork {
 
   /**
    * Non-saturating generator loss `−log D(G(z))` and its gradients for the generator's variables.
-   * Folds the batch's statistics into the generator's running ones.
+   * Folds the batch's statistics into the generator's running ones unless `updateStatistics` is
+   * false (a pass that only measures memory).
    */
-  generatorPass(z: tf.Tensor2D): GeneratorPass {
-    const generated = this.generator.forward(z, true)
+  generatorPass(z: tf.Tensor2D, updateStatistics = true): GeneratorPass {
+    const generated = this.generator.forward(z, updateStatistics)
     const judged = this.discriminator.forward(generated.output, false)
     const loss = tf.mean(tf.softplus(tf.neg(judged.output))) as tf.Scalar
     const gradLogits = tf.div(tf.sub(tf.sigmoid(judged.output), 1), z.shape[0]) as tf.Tensor2D

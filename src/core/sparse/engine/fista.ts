@@ -162,6 +162,64 @@ function keepRows(state: FistaState, rows: number[]): FistaState {
   })
 }
 
+/** The tensors every iteration of a run shares. The caller disposes them. */
+function fistaConstants(
+  dictionary: LassoDictionary,
+  options: Pick<FistaOptions, 'lambda' | 'nonNegative' | 'maxIterations'>,
+): FistaConstants {
+  const k = dictionary.atoms.shape[0]
+  const stepSize = 1 / dictionary.lipschitz
+  return {
+    iteration: tf.tidy(() => tf.sub(tf.eye(k), tf.mul(dictionary.gram, stepSize)) as tf.Tensor2D),
+    weights: tf.tensor1d(momentumWeights(Math.min(options.maxIterations, MOMENTUM_TABLE_STEPS))),
+    one: tf.scalar(1, 'int32'),
+    lastWeight:
+      options.maxIterations > MOMENTUM_TABLE_STEPS
+        ? tf.scalar(MOMENTUM_TABLE_STEPS, 'int32')
+        : undefined,
+    threshold: options.lambda * stepSize,
+    nonNegative: options.nonNegative,
+  }
+}
+
+/** The iterates of a run on `x` before its first iteration: zero codes, or `initial` (cloned). */
+function fistaStart(
+  x: tf.Tensor2D,
+  dictionary: LassoDictionary,
+  initial: tf.Tensor2D | undefined,
+): FistaState {
+  const [n] = x.shape
+  const start: tf.Tensor2D = initial ? tf.clone(initial) : tf.zeros([n, dictionary.atoms.shape[0]])
+  return {
+    scaledCorrelations: tf.tidy(() =>
+      tf.mul(tf.matMul(x, dictionary.atoms, false, true), 1 / dictionary.lipschitz),
+    ),
+    codes: start,
+    extrapolated: tf.clone(start),
+    sinceRestart: tf.zeros([n, 1], 'int32'),
+  }
+}
+
+/**
+ * Makes, inside the caller's `tf.tidy`, the tensors a {@link fista} run on `x` holds at its peak —
+ * its constants and iterates, one iteration with a convergence check, the codes gathered at the
+ * end — and returns codes of `x`'s shape (zeros). For measuring what a run needs per row; iterating
+ * more holds no more, since each iteration frees the one before.
+ */
+export function fistaFootprint(
+  x: tf.Tensor2D,
+  dictionary: LassoDictionary,
+  options: Pick<FistaOptions, 'lambda' | 'nonNegative' | 'maxIterations'>,
+): tf.Tensor2D {
+  const state = fistaStart(x, dictionary, undefined)
+  const next = step(state, fistaConstants(dictionary, options), true)
+  const all = tf.tensor1d(
+    Int32Array.from({ length: x.shape[0] }, (_, i) => i),
+    'int32',
+  )
+  return tf.gather(tf.concat([tf.gather(next.codes, all)]), all)
+}
+
 /**
  * Solves the lasso for every row of `x` (`[n, m]`, not disposed). Each row stops on its own once its
  * code changes by at most `tolerance` of its norm between two iterations. Finished rows leave the
@@ -174,30 +232,10 @@ export async function fista(
   options: FistaOptions,
 ): Promise<FistaResult> {
   const [n] = x.shape
-  const k = dictionary.atoms.shape[0]
   const checkEvery = options.checkEvery ?? 10
   const toleranceSquared = options.tolerance * options.tolerance
-  const start: tf.Tensor2D = options.initial ? tf.clone(options.initial) : tf.zeros([n, k])
-  const stepSize = 1 / dictionary.lipschitz
-  const constants: FistaConstants = {
-    iteration: tf.tidy(() => tf.sub(tf.eye(k), tf.mul(dictionary.gram, stepSize)) as tf.Tensor2D),
-    weights: tf.tensor1d(momentumWeights(Math.min(options.maxIterations, MOMENTUM_TABLE_STEPS))),
-    one: tf.scalar(1, 'int32'),
-    lastWeight:
-      options.maxIterations > MOMENTUM_TABLE_STEPS
-        ? tf.scalar(MOMENTUM_TABLE_STEPS, 'int32')
-        : undefined,
-    threshold: options.lambda * stepSize,
-    nonNegative: options.nonNegative,
-  }
-  let state: FistaState = {
-    scaledCorrelations: tf.tidy(() =>
-      tf.mul(tf.matMul(x, dictionary.atoms, false, true), stepSize),
-    ),
-    codes: start,
-    extrapolated: tf.clone(start),
-    sinceRestart: tf.zeros([n, 1], 'int32'),
-  }
+  const constants = fistaConstants(dictionary, options)
+  let state = fistaStart(x, dictionary, options.initial)
   let rows = Array.from({ length: n }, (_, i) => i)
   const finished: tf.Tensor2D[] = []
   const finishedRows: number[] = []

@@ -8,7 +8,15 @@ import {
 } from '../../dataset'
 import { DivergedError, ShapeMismatchError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
-import { TrainableModel, type ModelRules, type SnapshotNetwork } from '../../engine/trainableModel'
+import {
+  TrainableModel,
+  type ModelRules,
+  type NetworkSize,
+  type SnapshotNetwork,
+  type TrainingStepCost,
+} from '../../engine/trainableModel'
+import { checkRows, hostLimit, type RowPass } from '../../engine/memoryBudget'
+import { FLOAT_BYTES } from '../../memoryModel'
 import {
   recordedOptions,
   snapshotPositiveNumber,
@@ -18,10 +26,11 @@ import {
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { blendStatistics, normalizeAtom, updateAtoms } from '../dictionaryMath'
-import { fista } from './fista'
+import { fista, fistaFootprint } from './fista'
 import {
   assemblePatches,
   assertPatchFits,
+  cornerOffsets,
   densePositions,
   denormalizePatches,
   extractPatches,
@@ -58,8 +67,14 @@ interface PreparedPatches {
   readonly x: tf.Tensor2D
 }
 
-/** Patches coded per device batch in encode/reconstruct/evaluate (bounds memory on large images). */
+/**
+ * Patches coded per device batch in encode/reconstruct/evaluate at most, when memory allows more (a
+ * few batch shapes keep GPU backends from compiling a program per call); fewer when one batch of this
+ * many would not fit in the call budget.
+ */
 const CHUNK = 4096
+/** Host values per patch beside its pixels: its position (3) and its normalisation (mean, scale). */
+const PATCH_EXTRAS = 5
 /** Steps over which the running statistics average before they start to forget (online learning). */
 const STATISTICS_HORIZON = 30
 /** Patches the whitening is fitted on. */
@@ -272,12 +287,11 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   ): Promise<TrainResult<SparseCodingHistoryPoint>> {
     const { atoms: k, patchSize, lambda, nonNegative } = dictionary.options
     const m = dictionary.size
-    const total = data.shape[0] * positionsPerImage(imageShapeOf(data), patchSize)
-    const exhaustive = total <= train.patchesPerEpoch
+    const { exhaustive, sampleCount } = epochPatches(data, train, patchSize)
     return this.trainingLoop(
       train,
       {
-        sampleCount: exhaustive ? total : train.patchesPerEpoch,
+        sampleCount,
         variables: [],
         step: async (indices) => {
           const positions = this.trainingPositions(data, indices, exhaustive, patchSize)
@@ -365,14 +379,67 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   }
 
   /**
+   * What coding `rows` patches makes on the device: the patches in coding space, FISTA's working
+   * set, the rebuilt patches and their residuals (what a training step's readout holds too).
+   */
+  private codingPass(dictionary: SparseDictionary): RowPass {
+    const lasso = dictionary.lasso()
+    const { nonNegative } = dictionary.options
+    return {
+      name: 'code',
+      run: (rows) => {
+        const x = dictionary.toCodingSpace(new Float32Array(rows * dictionary.size))
+        const codes = fistaFootprint(x, lasso, { lambda: 0, nonNegative, maxIterations: 10 })
+        tf.cast(tf.notEqual(codes, 0), 'float32')
+        return dictionary.fromCodingSpace(tf.sub(x, tf.matMul(codes, lasso.atoms)))
+      },
+      hostValuesPerRow: dictionary.size + PATCH_EXTRAS,
+    }
+  }
+
+  protected networkSize({ options }: SparsePlan, shape: ImageShape): NetworkSize {
+    const k = options.atoms
+    const m = options.patchSize * options.patchSize * shape[2]
+    // Atoms, usage, and the float64 running statistics (k² and k·m, counted twice); whitening.
+    const whitening = options.whiten ? m + 2 * m * m : 0
+    return {
+      weights: k * m + k + 2 * (k * k + k * m) + whitening,
+      advice: 'use fewer atoms or a smaller patchSize',
+    }
+  }
+
+  /** Refuses `patchesPerEpoch` when an epoch's order of patches would not fit in memory. */
+  protected trainingStep(
+    dictionary: SparseDictionary,
+    data: ImageBatch,
+    train: Required<SparseCodingTrainOptions>,
+  ): TrainingStepCost {
+    const { sampleCount } = epochPatches(data, train, dictionary.options.patchSize)
+    // The epoch's order of patches: one 32-bit index each.
+    checkRows(
+      {
+        what: 'patches per epoch',
+        option: 'patchesPerEpoch',
+        actual: sampleCount,
+        advice: (most) => `use patchesPerEpoch ≤ ${most}, or fewer images`,
+      },
+      hostLimit(1),
+    )
+    return { ...this.codingPass(dictionary), key: '', rows: sampleCount }
+  }
+
+  /**
    * Codes every chunk of the patches of `images`; `visit` sees each chunk with its codes. Returns the
-   * positions of all patches, in chunk order, and the most FISTA iterations a chunk needed.
+   * positions of all patches, in chunk order, and the most FISTA iterations a chunk needed. Chunks
+   * fit in the call budget; a call whose patches would not (with `outputPerPatch` values each that
+   * the caller keeps) is refused with `INVALID_OPTION` before anything is coded.
    */
   private async codeChunks(
     action: string,
     images: ImageBatch,
     stride: number,
     options: SparseEncodeOptions,
+    outputPerPatch: number,
     visit: (chunk: PreparedPatches, codes: tf.Tensor2D, iterations: number) => Promise<void>,
   ): Promise<{ positions: PatchPositions; iterations: number }> {
     const dictionary = this.requireNetwork(action)
@@ -380,12 +447,29 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
     assertFinite(images.data, 'images')
     this.assertChannels(images, 'images')
     const shape = imageShapeOf(images)
-    assertPatchFits(shape, dictionary.options.patchSize)
-    const all = densePositions(images.shape[0], shape, dictionary.options.patchSize, stride)
+    const { patchSize } = dictionary.options
+    assertPatchFits(shape, patchSize)
+    const count =
+      images.shape[0] *
+      cornerOffsets(shape[0], patchSize, stride).length *
+      cornerOffsets(shape[1], patchSize, stride).length
+    const perChunk = Math.min(CHUNK, this.passLimit(this.codingPass(dictionary), count))
+    // The images, and what putting patches back into them takes: sums (float64), hits, the result.
+    const imageBytes = images.data.length * 4 * FLOAT_BYTES
+    checkRows(
+      {
+        what: 'patch count',
+        actual: count,
+        advice: () =>
+          `the images hold ${count} patches at stride ${stride}: pass fewer or smaller images, or a larger stride`,
+      },
+      perChunk > 0 ? hostLimit(3 + outputPerPatch, imageBytes) : 0,
+    )
+    const all = densePositions(images.shape[0], shape, patchSize, stride)
     const lasso = dictionary.lasso()
     let most = 0
-    for (let start = 0; start < all.length / 3; start += CHUNK) {
-      const positions = all.subarray(3 * start, 3 * Math.min(all.length / 3, start + CHUNK))
+    for (let start = 0; start < count; start += perChunk) {
+      const positions = all.subarray(3 * start, 3 * Math.min(count, start + perChunk))
       const chunk = this.prepare(dictionary, images, positions)
       try {
         const { codes, iterations } = await fista(chunk.x, lasso, {
@@ -420,6 +504,8 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
       images,
       options.stride ?? patchSize,
       options,
+      // Dense codes, then the non-zeros (at most all of them, with their atom numbers).
+      3 * atoms,
       async (_, codes) => {
         parts.push((await codes.data()) as Float32Array)
       },
@@ -440,6 +526,7 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
       images,
       options.stride ?? 1,
       options,
+      dictionary.size,
       async (chunk, codes) => {
         const rebuilt = tf.tidy(() =>
           dictionary.fromCodingSpace(tf.matMul(codes, dictionary.lasso().atoms)),
@@ -484,6 +571,7 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
       images,
       options.stride ?? dictionary.options.patchSize,
       options,
+      0,
       async (chunk, codes) => {
         const n = codes.shape[0]
         const sums = tf.tidy(() => {
@@ -556,6 +644,17 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   protected resetExtras(): void {
     this.positionRandom = undefined
   }
+}
+
+/** The patches of an epoch: every position once when there are at most `patchesPerEpoch`. */
+function epochPatches(
+  data: ImageBatch,
+  train: Required<SparseCodingTrainOptions>,
+  patchSize: number,
+): { readonly exhaustive: boolean; readonly sampleCount: number } {
+  const total = data.shape[0] * positionsPerImage(imageShapeOf(data), patchSize)
+  const exhaustive = total <= train.patchesPerEpoch
+  return { exhaustive, sampleCount: exhaustive ? total : train.patchesPerEpoch }
 }
 
 function concatFloat32(parts: readonly Float32Array[]): Float32Array {

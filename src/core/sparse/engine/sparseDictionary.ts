@@ -123,12 +123,15 @@ export class SparseDictionary {
     this.lipschitzBound = value
   }
 
-  /** Device tensors of the current atoms (built on first use after a change). */
+  /**
+   * Device tensors of the current atoms (built on first use after a change, and kept even when that
+   * use is inside a `tf.tidy`).
+   */
   lasso(): LassoDictionary {
     if (this.lassoTensors === undefined) {
       const k = this.options.atoms
-      const atoms = tf.tensor2d(this.atoms, [k, this.size])
-      const gram: tf.Tensor2D = tf.tidy(() => tf.matMul(atoms, atoms, false, true))
+      const atoms = tf.keep(tf.tensor2d(this.atoms, [k, this.size]))
+      const gram: tf.Tensor2D = tf.keep(tf.tidy(() => tf.matMul(atoms, atoms, false, true)))
       const built = { atoms, gram, lipschitz: this.lipschitz() }
       this.lassoTensors = built
       return built
@@ -147,10 +150,11 @@ export class SparseDictionary {
   private whiteningOnDevice(): WhiteningTensors | undefined {
     const w = this.whitening
     if (w && !this.whiteningTensors) {
+      // Kept even when first asked for inside a `tf.tidy` (a memory measurement).
       this.whiteningTensors = {
-        mean: tf.tensor1d(w.mean),
-        whiten: tf.tensor2d(w.whiten, [w.size, w.size]),
-        dewhiten: tf.tensor2d(w.dewhiten, [w.size, w.size]),
+        mean: tf.keep(tf.tensor1d(w.mean)),
+        whiten: tf.keep(tf.tensor2d(w.whiten, [w.size, w.size])),
+        dewhiten: tf.keep(tf.tensor2d(w.dewhiten, [w.size, w.size])),
       }
     }
     return this.whiteningTensors

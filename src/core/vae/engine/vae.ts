@@ -14,7 +14,15 @@ import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { GenerativeModel } from '../../engine/generativeModel'
-import type { ModelRules, SnapshotNetwork } from '../../engine/trainableModel'
+import type {
+  ModelRules,
+  NetworkSize,
+  RowStage,
+  SnapshotNetwork,
+  TrainingStepCost,
+} from '../../engine/trainableModel'
+import { TrainingRows, variableBytes } from '../../engine/memoryBudget'
+import { denseWeightCount } from '../../memoryModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
 import { FusedVAETrainer } from './fusedVAETrainer'
@@ -69,7 +77,7 @@ export class VAE extends GenerativeModel<VAETypes> {
    * Gaussian one.
    */
   readonly anomaly = new AnomalyScorer(
-    (images) => this.reconstruct(images),
+    (images, extraHostValues) => this.reconstruct(images, extraHostValues),
     () => (this.network?.options.likelihood === 'gaussian' ? 'squared' : 'bernoulli'),
   )
   private readonly adam = new AdamSlot()
@@ -132,7 +140,7 @@ export class VAE extends GenerativeModel<VAETypes> {
     const latentDim = network.options.latentDim
     const variables = network.variables()
     const fused = await this.fusedTrainer(network, train)
-    const all = fused ? undefined : tf.tensor2d(data.data, [n, network.inputSize])
+    const rows = fused ? undefined : new TrainingRows(data, network.inputSize)
     try {
       return await this.trainingLoop(
         train,
@@ -152,8 +160,7 @@ export class VAE extends GenerativeModel<VAETypes> {
               train.learningRate,
               variables,
               () => {
-                const rows = tf.tensor1d(Int32Array.from(indices), 'int32')
-                const x = tf.gather(all as tf.Tensor2D, rows) as tf.Tensor2D
+                const x = (rows as TrainingRows).batch(indices)
                 const eps = tf.tensor2d(epsilon, [indices.length, latentDim])
                 const { terms, gradients } = network.lossAndGradients(x, eps)
                 return { terms: [terms.total, terms.reconstruction, terms.kl], gradients }
@@ -166,7 +173,33 @@ export class VAE extends GenerativeModel<VAETypes> {
         hooks,
       )
     } finally {
-      all?.dispose()
+      rows?.dispose()
+    }
+  }
+
+  protected networkSize({ options }: VAEPlan, shape: ImageShape): NetworkSize {
+    const size = imageSize(shape)
+    const { hiddenUnits, latentDim } = options
+    const widest = hiddenUnits.at(-1) ?? size
+    return {
+      weights:
+        denseWeightCount([size, ...hiddenUnits]) +
+        2 * denseWeightCount([widest, latentDim]) +
+        denseWeightCount([latentDim, ...[...hiddenUnits].reverse(), size]),
+      advice: 'use smaller hiddenUnits or latentDim',
+    }
+  }
+
+  protected trainingStep(network: VAENetwork, data: ImageBatch): TrainingStepCost {
+    const latentDim = network.options.latentDim
+    return {
+      key: '',
+      rows: data.shape[0],
+      run: (rows) =>
+        network.lossAndGradients(tf.zeros([rows, network.inputSize]), tf.zeros([rows, latentDim])),
+      passFixedBytes: variableBytes(network.variables()),
+      hostValuesPerRow: network.inputSize + latentDim,
+      fixedBytes: TrainingRows.residentBytes(data),
     }
   }
 
@@ -185,24 +218,33 @@ export class VAE extends GenerativeModel<VAETypes> {
     )
   }
 
-  /** Posterior means of `images`. */
-  async encode(images: ImageBatch): Promise<LatentBatch> {
-    const network = this.requireNetwork('encode')
-    assertImageShape(images, this.shape as ImageShape, 'images')
-    const n = images.shape[0]
-    const mean = tf.tidy(
-      () => network.encode(tf.tensor2d(images.data, [n, network.inputSize])).mean,
-    )
-    const data = (await mean.data()) as Float32Array
-    mean.dispose()
-    return { data, shape: [n, network.options.latentDim] }
+  /** The encoder as a pass of image rows into posterior means. */
+  private encodeStage(network: VAENetwork): RowStage {
+    return {
+      name: 'encode',
+      inputSize: network.inputSize,
+      outputSize: network.options.latentDim,
+      pass: (x) => network.encode(x).mean,
+    }
   }
 
-  /** Encodes then decodes `images` through the posterior means (deterministic). */
-  async reconstruct(images: ImageBatch): Promise<ImageBatch> {
+  /** Posterior means of `images`, in chunks that fit in memory. */
+  async encode(images: ImageBatch): Promise<LatentBatch> {
+    const network = this.requireNetwork('encode')
+    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
+    return { data, shape: [rows, network.options.latentDim] }
+  }
+
+  /**
+   * Encodes then decodes `images` through the posterior means (deterministic), in chunks that fit
+   * in memory. `extraHostValues`: values per image the caller keeps beside the result (for the
+   * memory check; the anomaly scorer's maps).
+   */
+  async reconstruct(images: ImageBatch, extraHostValues = 0): Promise<ImageBatch> {
     const network = this.requireNetwork('reconstruct')
-    const means = await this.encode(images)
-    return this.latentsToImages(network, tf.tensor2d(means.data, [...means.shape]))
+    const stages = [this.encodeStage(network), this.decodeStage(network)]
+    const { data } = await this.imageRows('reconstruct', images, stages, extraHostValues)
+    return { data, shape: images.shape }
   }
 
   /**
