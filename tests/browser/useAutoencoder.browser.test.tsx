@@ -231,6 +231,6 @@ describe('the autoencoder in the real worker, per backend', () => {
       } finally {
         worker.terminate()
       }
-    })
+    }, 300_000) // WebGPU on SwiftShader: training plus the memory probes' shader compiles
   }
 })

@@ -114,7 +114,8 @@ describe('a worker that dies, however it dies', () => {
     expect((await settlement(training, started)).code).toBe('WORKER_CRASHED')
     const restored = vae.getSnapshot().error?.details?.restoredStep as number
     expect(restored).toBeGreaterThan(0)
-    expect(restored).toBeLessThanOrEqual(stepsAtCrash)
+    // Snapshots and progress travel on separate channels: the last snapshot may be one update ahead.
+    expect(restored).toBeLessThanOrEqual(stepsAtCrash + 16)
     await waitFor(() => vae.getSnapshot().status === 'ready', 10_000)
     expect(vae.getSnapshot().model?.trainedSteps).toBe(restored)
     const samples = await vae.sampleAsync(3, { seed: 2 })
