@@ -463,7 +463,7 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
       return run ? signed(run.perMinute, 1) : 'n/a'
     }
     findings.push(
-      `The page's ${pageInLife.map((s) => `${s.metric.replace('page ', '')} grow within each worker's life by ${signed(s.perMinute, 1)} MB a minute (across the run: ${across(s.metric)} MB a minute)`).join('; its ')}: they fall back each time the worker dies, so the page holds something for as long as its worker lives. A crash every ${fmt(raw.crashEveryS, 1)} s bounds it here; a worker that never dies does not.`,
+      `The page's memory grows within each worker's life and falls back each time the worker dies (${pageInLife.map((s) => `${s.metric.replace('page ', '')}: ${signed(s.perMinute, 1)} MB a minute within lives, ${across(s.metric)} across the run`).join('; ')}): the page holds something for as long as its worker lives. A crash every ${fmt(raw.crashEveryS, 1)} s bounds it here; a worker that never dies does not.`,
     )
   }
   for (const s of growing) {

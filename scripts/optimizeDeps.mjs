@@ -9,4 +9,6 @@ export const PREBUNDLED_DEPS = [
   'comlink',
   // CommonJS behind an ESM facade: it must be pre-bundled.
   'ml-matrix',
+  // Imported by DictionaryGrid: found late, it would make Vite reload the page mid-run.
+  'd3-scale-chromatic',
 ]
