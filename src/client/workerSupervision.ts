@@ -104,6 +104,8 @@ export function superviseWorker(
   const { heartbeatIntervalMs, unresponsiveAfterMs, startupTimeoutMs } = settings
   const remote = Comlink.wrap<WorkerAPI>(worker)
   let pending = 0
+  /** The reject functions of the calls in flight: a death rejects them all. */
+  const pendingRejects = new Set<(error: WorkerCrashedError) => void>()
   let dead = false
   let rejectDead: (error: WorkerCrashedError) => void = () => undefined
   const deadPromise = new Promise<never>((_, reject) => {
@@ -125,11 +127,16 @@ export function superviseWorker(
     end()
     onDeath(error)
     rejectDead(error)
+    for (const reject of [...pendingRejects]) reject(error)
   }
   const terminate = (): void => {
     if (dead) return
     end()
-    rejectDead(new WorkerCrashedError('the latentkit worker was shut down', { cause: 'shutdown' }))
+    const error = new WorkerCrashedError('the latentkit worker was shut down', {
+      cause: 'shutdown',
+    })
+    rejectDead(error)
+    for (const reject of [...pendingRejects]) reject(error)
   }
 
   worker.addEventListener('error', (event) => {
@@ -209,8 +216,14 @@ export function superviseWorker(
       if (dead) return deadPromise
       pending += 1
       const call = (remote[method] as (...args: never[]) => Promise<unknown>)(...args)
-      return Promise.race([call, deadPromise]).finally(() => {
-        pending -= 1
+      // Not Promise.race with the death: each race would leave a reaction on the long-lived death
+      // promise holding the call's result until the worker dies (a leak the soak measured).
+      return new Promise<unknown>((resolve, reject) => {
+        pendingRejects.add(reject)
+        call.then(resolve, reject).finally(() => {
+          pendingRejects.delete(reject)
+          pending -= 1
+        })
       })
     }
   }
