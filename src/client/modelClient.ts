@@ -298,17 +298,25 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     }
   }
 
-  private teardown(): void {
+  /**
+   * Lets go of the worker and the model in it (replies still in flight are dropped); returns what
+   * was held, for the caller to dispose or release.
+   */
+  private forgetWorker(): { lease: WorkerLease | undefined; id: string | undefined } {
+    const held = { lease: this.lease, id: this.modelId }
     this.generation += 1
-    const lease = this.lease
-    const id = this.modelId
     this.removeCrashListener?.()
+    this.removeCrashListener = undefined
     this.lease = undefined
     this.modelId = undefined
     this.modelReady = undefined
-    this.removeCrashListener = undefined
     this.training = undefined
     this.sentData = DATA_KEY_NONE
+    return held
+  }
+
+  private teardown(): void {
+    const { lease, id } = this.forgetWorker()
     if (lease) {
       const done = id ? lease.api.disposeModel(id).catch(ignore) : Promise.resolve()
       void done.finally(() => lease.release())
@@ -320,16 +328,7 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
    * say what became of the model. Calls pending in it reject with the same error.
    */
   private workerDied(error: LatentkitError): void {
-    const lease = this.lease
-    this.generation += 1
-    this.removeCrashListener?.()
-    this.removeCrashListener = undefined
-    this.lease = undefined
-    this.modelId = undefined
-    this.modelReady = undefined
-    this.training = undefined
-    this.sentData = DATA_KEY_NONE
-    lease?.release()
+    this.forgetWorker().lease?.release()
     const now = Date.now()
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now]
     const snapshot = this.snapshotToRestore()
