@@ -9,6 +9,8 @@ export const PREBUNDLED_DEPS = [
   'comlink',
   // CommonJS behind an ESM facade: it must be pre-bundled.
   'ml-matrix',
-  // Imported by DictionaryGrid: found late, it would make Vite reload the page mid-run.
+  // Imported by the components (colour maps, colorScale): found late, either would make Vite reload
+  // the page mid-run.
   'd3-scale-chromatic',
+  'd3-color',
 ]
