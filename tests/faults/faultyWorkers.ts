@@ -1,5 +1,5 @@
 /** Starts fault-injectable latentkit workers and remembers them, for the fault suite. */
-export type Fault = 'terminate' | 'close' | 'throw' | 'hang'
+export type Fault = 'terminate' | 'close' | 'throw' | 'hang' | 'wasm-trap' | 'wasm-refuse'
 
 /** A `createWorker` whose workers can be made to fail, and the workers it started. */
 export function faultyWorkerFactory(): {
