@@ -1,6 +1,6 @@
 /**
  * The soak's worker (see soak.bench.tsx): latentkit's real worker with the fault suite's injection
- * (tests/faults/faultyWorker.ts: post `{ fault: 'close' | 'throw' | 'hang' }`), plus a probe on a
+ * (tests/faults/faultyWorker.ts: post `{ fault }`, e.g. `'close'`, `'throw'`, `'hang'`), plus a probe on a
  * port of its own. The probe reads the worker's TF.js and WebAssembly memory without going through
  * the worker's API, so reading it is not a call of the library and keeps no heartbeat busy.
  */

@@ -32,12 +32,10 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
     }, 0)
   }
   if (fault === 'hang') {
-    setTimeout(() => {
-      // Busy forever: no message is answered again.
-      for (;;) {
-        /* spin */
-      }
-    }, 0)
+    // Busy forever, from now: no message sent after the fault is answered.
+    for (;;) {
+      /* spin */
+    }
   }
   if (fault === 'wasm-trap' || fault === 'wasm-refuse') failNextWasmAllocation(fault)
 })
