@@ -249,6 +249,8 @@ describe.each(['cpu', 'wasm'] as const)('limits on the %s backend', (backend) =>
     }
     await refusedUnchanged(vae, () => vae.anomaly.calibrate(many))
     expect(vae.anomaly.threshold).toBeUndefined()
+    const evaluate = await refusedUnchanged(vae, () => vae.evaluate(repeated(digits, 200_000)))
+    expect(evaluate.message).toMatch(/evaluate at most \d+ images per call$/)
     // The largest calls allowed are more rows than one pass takes: they run in chunks, with the
     // values of one pass.
     expect(limits.decode).toBeGreaterThan(most)
@@ -259,8 +261,13 @@ describe.each(['cpu', 'wasm'] as const)('limits on the %s backend', (backend) =>
       decode: (await vae.decode(latents.slice(0, 3 * limits.decode))).data,
     })
     const chunked = await run()
+    // Evaluated in passes of the budget's size: the same means as in one pass.
+    const evaluated = await vae.evaluate(many, 3)
     configureMemoryBudget({})
     const whole = await run()
+    const evaluatedWhole = await vae.evaluate(many, 3)
+    expect(evaluated.loss).toBeCloseTo(evaluatedWhole.loss, 3)
+    expect(evaluated.kl).toBeCloseTo(evaluatedWhole.kl, 4)
     expectClose(chunked.encode, whole.encode)
     expectClose(chunked.reconstruct, whole.reconstruct)
     expectClose(chunked.score, whole.score, 1e-5)
@@ -383,7 +390,11 @@ describe.each(['cpu', 'wasm'] as const)('limits on the %s backend', (backend) =>
     const probe = rows(digits, 0, 40)
     const whole = await model.reconstruct(probe, { maxIterations: 50 })
     const codes = await model.encode(probe, { stride: 1, maxIterations: 50 })
+    const problem = await model.codingProblem(probe, 1)
     configureMemoryBudget({ callBudgetBytes: 4 * BUDGET })
+    // The coding problem is prepared in chunks, with the same patches.
+    expect((await model.codingProblem(probe, 1)).patches).toEqual(problem.patches)
+    await refusedUnchanged(model, () => model.codingProblem(repeated(probe, 40_000), 1))
     // 40 images hold 40 × 25 patches at stride 1: more than a chunk, fewer than a call. (FISTA lets
     // a row that converged run on until half its chunk has: results agree to its tolerance.)
     expectClose((await model.reconstruct(probe, { maxIterations: 50 })).data, whole.data, 2e-2)

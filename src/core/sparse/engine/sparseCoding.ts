@@ -615,29 +615,47 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   /**
    * The atoms in coding space (`atoms × values per patch`, unit-norm rows) and the patches of
    * `images` moved there (normalised, whitened if asked): the exact lasso problems the model solves,
-   * for comparisons with other solvers or dictionaries.
+   * for comparisons with other solvers or dictionaries. Prepared in chunks that fit in memory; a call
+   * whose patches would not fit on the host is refused with `INVALID_OPTION`, naming the limit.
    */
   async codingProblem(
     images: ImageBatch,
     stride?: number,
   ): Promise<{ atoms: Float32Array; patches: Float32Array; size: number }> {
     const dictionary = this.requireNetwork('export the coding problem')
+    validateSparseEncodeOptions({ stride })
     assertImageShape(
       images,
       [images.shape[1], images.shape[2], (this.shape as ImageShape)[2]],
       'images',
     )
     const shape = imageShapeOf(images)
-    assertPatchFits(shape, dictionary.options.patchSize)
-    const positions = densePositions(
-      images.shape[0],
-      shape,
-      dictionary.options.patchSize,
-      stride ?? dictionary.options.patchSize,
+    const { patchSize } = dictionary.options
+    assertPatchFits(shape, patchSize)
+    const step = stride ?? patchSize
+    const count =
+      images.shape[0] *
+      cornerOffsets(shape[0], patchSize, step).length *
+      cornerOffsets(shape[1], patchSize, step).length
+    const perChunk = Math.min(CHUNK, this.passLimit(this.codingPass(dictionary), count))
+    checkRows(
+      {
+        what: 'patch count',
+        actual: count,
+        advice: () =>
+          `the images hold ${count} patches at stride ${step}: pass fewer or smaller images, or a larger stride`,
+      },
+      // Per patch: its position, its values as extracted and as returned.
+      perChunk > 0 ? hostLimit(3 + 2 * dictionary.size) : 0,
     )
-    const { x } = this.prepare(dictionary, images, positions)
-    const patches = (await x.data()) as Float32Array
-    x.dispose()
+    const all = densePositions(images.shape[0], shape, patchSize, step)
+    const patches = new Float32Array(count * dictionary.size)
+    for (let start = 0; start < count; start += perChunk) {
+      const positions = all.subarray(3 * start, 3 * Math.min(count, start + perChunk))
+      const { x } = this.prepare(dictionary, images, positions)
+      patches.set((await x.data()) as Float32Array, start * dictionary.size)
+      x.dispose()
+    }
     return { atoms: Float32Array.from(dictionary.atoms), patches, size: dictionary.size }
   }
 

@@ -21,7 +21,7 @@ import type {
   SnapshotNetwork,
   TrainingStepCost,
 } from '../../engine/trainableModel'
-import { TrainingRows, variableBytes } from '../../engine/memoryBudget'
+import { TrainingRows, checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
 import { denseWeightCount } from '../../memoryModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
@@ -249,7 +249,8 @@ export class VAE extends GenerativeModel<VAETypes> {
 
   /**
    * Mean loss terms per image on `images` with seeded noise, without training. Useful to compare
-   * models or to check learning on held-out data.
+   * models or to check learning on held-out data. Runs in chunks that fit in memory; a call whose
+   * noise would not fit on the host is refused with `INVALID_OPTION`, naming the limit.
    */
   async evaluate(
     images: ImageBatch,
@@ -257,17 +258,43 @@ export class VAE extends GenerativeModel<VAETypes> {
   ): Promise<{ loss: number; reconstruction: number; kl: number }> {
     const network = this.requireNetwork('evaluate')
     assertImageShape(images, this.shape as ImageShape, 'images')
-    const n = images.shape[0]
-    const epsilon = createRandom(seed).normals(n * network.options.latentDim)
-    const terms = tf.tidy(() => {
-      const loss = network.loss(
-        tf.tensor2d(images.data, [n, network.inputSize]),
-        tf.tensor2d(epsilon, [n, network.options.latentDim]),
-      )
-      return tf.stack([loss.total, loss.reconstruction, loss.kl])
-    })
-    const [loss = NaN, reconstruction = NaN, kl = NaN] = await terms.data()
-    terms.dispose()
+    const rows = images.shape[0]
+    const { inputSize } = network
+    const { latentDim } = network.options
+    const perChunk = this.passLimit(
+      {
+        name: 'evaluate',
+        run: (n) => network.loss(tf.zeros([n, inputSize]), tf.zeros([n, latentDim])).total,
+        hostValuesPerRow: inputSize + latentDim,
+      },
+      rows,
+    )
+    checkRows(
+      {
+        what: 'image count',
+        actual: rows,
+        advice: (most) => `evaluate at most ${most} images per call`,
+      },
+      perChunk > 0 ? hostLimit(latentDim) : 0,
+    )
+    const random = createRandom(seed)
+    const sums = [0, 0, 0]
+    for (let start = 0; start < rows; start += perChunk) {
+      const n = Math.min(perChunk, rows - start)
+      const x = images.data.subarray(start * inputSize, (start + n) * inputSize)
+      const epsilon = random.normals(n * latentDim)
+      const terms = tf.tidy(() => {
+        const loss = network.loss(
+          tf.tensor2d(x, [n, inputSize]),
+          tf.tensor2d(epsilon, [n, latentDim]),
+        )
+        return tf.stack([loss.total, loss.reconstruction, loss.kl])
+      })
+      const means = await terms.data()
+      terms.dispose()
+      for (let i = 0; i < 3; i++) sums[i] = (sums[i] as number) + (means[i] as number) * n
+    }
+    const [loss = NaN, reconstruction = NaN, kl = NaN] = sums.map((sum) => sum / rows)
     return { loss, reconstruction, kl }
   }
 
