@@ -174,6 +174,8 @@ describe('VAE engine (Node, CPU backend)', () => {
         },
       },
     )
+    // However slow the machine, wait for the pause to happen, then check that it holds.
+    while (stepsAtPause === 0) await new Promise((resolve) => setTimeout(resolve, 10))
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(vae.trainedSteps).toBe(stepsAtPause)
     pausing.resume()
