@@ -108,6 +108,7 @@ export {
   type ClientInterpolateOptions,
   type ClientCalibrateOptions,
 } from './core/family/commonActions'
+export type { ProbeOptions, ProbeResult } from './core/probe/probeOptions'
 export { vaeSpec } from './core/vae/vaeSpec'
 export { ganSpec } from './core/gan/ganSpec'
 export { sparseCodingSpec, type SparseCodingFacts } from './core/sparse/sparseSpec'

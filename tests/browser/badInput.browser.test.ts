@@ -66,6 +66,13 @@ const anomalyBad: FamilyTable['badCalls'] = [
   ['score', [image, null], 'INVALID_OPTION'],
   ['calibrate', [{ percentile: 500 }], 'INVALID_OPTION'],
   ['setThreshold', [-1], 'INVALID_OPTION'],
+  // The linear probe: labels checked on the page, classes in the worker.
+  ['probe', [image, [1, 2]], 'SHAPE_MISMATCH'],
+  ['probe', [image, 'labels'], 'INVALID_INPUT'],
+  ['probe', [image, [0.5]], 'INVALID_INPUT'],
+  ['probe', [image, [0], { labelsPerClass: 0 }], 'INVALID_OPTION'],
+  ['probe', [image, [0], { testFraction: 1 }], 'INVALID_OPTION'],
+  ['probe', [image, [0]], 'INVALID_INPUT'],
 ]
 
 const tables: readonly FamilyTable[] = [

@@ -8,6 +8,8 @@ import type { AnomalyScorer, CalibrateOptions, ScoreOptions } from '../anomaly/a
 import type { InterpolationMethod } from '../interpolate'
 import { InvalidInputError } from '../errors'
 import type { EngineActionContext } from './familyEngine'
+import { fitLinearProbe } from '../probe/engine/linearProbe'
+import type { ResolvedProbeOptions } from '../probe/probeOptions'
 
 /** A model with a prior to sample and a decoder to walk. */
 export interface LatentDecoder {
@@ -53,12 +55,18 @@ export const generativeEngineActions = {
   ) => model.interpolate(a, b, steps, { method }),
 }
 
-/** `encode` and `reconstruct`. */
+/** `encode`, `reconstruct` and `probe`. */
 export const latentEngineActions = {
   encode: ({ model }: EngineActionContext<LatentCoder>, input: ImageBatch) =>
     model.encode(engineImages(input)),
   reconstruct: ({ model }: EngineActionContext<LatentCoder>, input: ImageBatch) =>
     model.reconstruct(engineImages(input)),
+  probe: async (
+    { model }: EngineActionContext<LatentCoder>,
+    input: ImageBatch,
+    labels: Int32Array,
+    options: ResolvedProbeOptions,
+  ) => fitLinearProbe(await model.encode(engineImages(input)), labels, options),
 }
 
 /** `score`, `calibrate` and `setThreshold`. */

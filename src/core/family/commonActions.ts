@@ -14,6 +14,12 @@ import {
   type ScoreOptions,
 } from '../anomaly/anomalyScoring'
 import { InvalidInputError, describeValue } from '../errors'
+import {
+  probeLabels,
+  resolveProbeOptions,
+  type ProbeOptions,
+  type ProbeResult,
+} from '../probe/probeOptions'
 import { checkCount } from '../memoryModel'
 import { defineAction, optionsArgument } from './familySpec'
 
@@ -113,12 +119,29 @@ export const reconstructAction = /* @__PURE__ */ defineAction<ImageBatch>()(
   (context, images: DataInput) => [context.images(images)] as const,
 )
 
+/**
+ * How useful the model's codes are when labels are few: a logistic regression fitted in the worker
+ * on the codes of `images` with `labels` (one class number per image), on a stratified, seeded
+ * split; resolves with the held-out accuracy (see {@link ProbeOptions}).
+ */
+export const probeAction = /* @__PURE__ */ defineAction<ProbeResult>()((
+  context,
+  images: DataInput,
+  labels: ArrayLike<number>,
+  options?: ProbeOptions,
+) => {
+  const batch = context.images(images)
+  return [batch, probeLabels(labels, batch.shape[0]), resolveProbeOptions(options)] as const
+})
+
 /** Encoding images to latents and rebuilding them. */
 export const latentActions = {
   /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
   encode: encodeAction,
   /** `images` through the encoder and the decoder (no noise). */
   reconstruct: reconstructAction,
+  /** Held-out accuracy of a logistic regression on the codes, fitted with few labels. */
+  probe: probeAction,
 }
 
 /**
