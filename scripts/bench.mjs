@@ -17,6 +17,7 @@ await build({
     'bench/sparseBench.ts',
     'bench/runPart.ts',
     'bench/soakAnalysis.ts',
+    'bench/probeBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -28,6 +29,7 @@ await build({
 })
 const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
 const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
+const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeBench.mjs')).href)
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
@@ -121,6 +123,10 @@ const gan = {
   sprites: [ganRest.sprites[0], ...convSprites, ...ganRest.sprites.slice(1)],
 }
 const sparse = await timed('Node: sparse coding', () => sparseModule.runSparseBench(quick))
+// Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
+const { markdown: probeSection, ...probe } = await timed('Node: linear probe', () =>
+  probeModule.runProbeBench(quick),
+)
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
 function runSklearn() {
@@ -391,6 +397,7 @@ const lines = [
   `|---|${anomaly.heldOut.map(() => '---').join('|')}|`,
   `| AUROC | ${anomaly.heldOut.map((r) => fmt(r.auroc, 3)).join(' | ')} |`,
   '',
+  ...probeSection,
   ...soakSection,
   '',
   `## This run: ${fmt(partSeconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
@@ -419,6 +426,7 @@ writeFileSync(
       browserSparse,
       sklearn,
       anomaly,
+      probe,
       soak,
       partSeconds,
     },

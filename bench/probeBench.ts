@@ -1,0 +1,167 @@
+/**
+ * Linear-probe part of `npm run bench` (Node, WASM): how useful each representation of the digits is
+ * with 1, 10 and all labels per class — raw pixels and the codes of the models that encode — and
+ * scikit-learn's LogisticRegression on the very same features and splits, when python3 has it.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
+import type { LatentBatch } from '../src/core/dataset'
+import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
+import { VAE } from '../src/core/vae/engine/vae'
+import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
+import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
+import { loadDigits } from '../src/data/digits'
+
+/** Labels per class of the table's columns (undefined: all). */
+const LABELS_PER_CLASS = [1, 10, undefined] as const
+
+/** One representation of the digits, made in the bench. */
+export interface ProbeFeatures {
+  readonly name: string
+  /** What it took to learn (seconds; 0 for raw pixels). */
+  readonly learnSeconds: number
+  readonly features: LatentBatch
+}
+
+export interface ProbeRow {
+  readonly name: string
+  readonly size: number
+  readonly learnSeconds: number
+  /** latentkit's probe, per column of {@link LABELS_PER_CLASS}. */
+  readonly accuracy: readonly number[]
+  /** scikit-learn on the same features and splits, when here. */
+  readonly sklearn: readonly number[] | undefined
+}
+
+async function timedFeatures(
+  name: string,
+  learn: () => Promise<LatentBatch>,
+): Promise<ProbeFeatures> {
+  const started = performance.now()
+  const features = await learn()
+  return { name, learnSeconds: (performance.now() - started) / 1000, features }
+}
+
+/** The representations of the table: raw pixels, the plain autoencoder's code, the VAE's mean. */
+export async function digitRepresentations(quick: boolean): Promise<ProbeFeatures[]> {
+  const { images } = loadDigits()
+  const epochs = quick ? 5 : 40
+  const raw: ProbeFeatures = {
+    name: 'raw pixels',
+    learnSeconds: 0,
+    features: { data: images.data, shape: [images.shape[0], 64] },
+  }
+  const autoencoder = await timedFeatures(`plain autoencoder code (${epochs} epochs)`, async () => {
+    const model = new Autoencoder({ seed: 1 })
+    await model.fit(images, { epochs })
+    const codes = await model.encode(images)
+    model.dispose()
+    return codes
+  })
+  const vae = await timedFeatures(`VAE posterior mean (${epochs} epochs)`, async () => {
+    const model = new VAE({ seed: 1 })
+    await model.fit(images, { epochs })
+    const means = await model.encode(images)
+    model.dispose()
+    return means
+  })
+  return [raw, autoencoder, vae]
+}
+
+/** scikit-learn's accuracies on the same features and splits, or undefined without it. */
+function sklearnAccuracies(
+  jobs: readonly { features: LatentBatch; train: Int32Array; test: Int32Array }[],
+  labels: Int32Array,
+): { version: string; accuracies: number[] } | undefined {
+  const folder = join('node_modules', '.cache', 'latentkit-bench', 'probe')
+  mkdirSync(folder, { recursive: true })
+  const bytes = (array: Float32Array | Int32Array): Uint8Array =>
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
+  writeFileSync(join(folder, 'labels.i32'), bytes(labels))
+  const manifest = jobs.map((job, i) => {
+    const file = (suffix: string) => join(folder, `${i}.${suffix}`)
+    writeFileSync(file('f32'), bytes(job.features.data))
+    writeFileSync(file('train.i32'), bytes(job.train))
+    writeFileSync(file('test.i32'), bytes(job.test))
+    return {
+      features: file('f32'),
+      rows: job.features.shape[0],
+      size: job.features.shape[1],
+      labels: join(folder, 'labels.i32'),
+      train: file('train.i32'),
+      test: file('test.i32'),
+    }
+  })
+  const manifestFile = join(folder, 'manifest.json')
+  writeFileSync(manifestFile, JSON.stringify(manifest))
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(python, ['bench/sklearn_probe.py', manifestFile], { encoding: 'utf8' })
+    if (run.status !== 0) continue
+    return JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as {
+      version: string
+      accuracies: number[]
+    }
+  }
+  return undefined
+}
+
+/** Probes every representation at every column; scikit-learn beside it. */
+export async function runProbeBench(
+  quick: boolean,
+  extra: readonly ProbeFeatures[] = [],
+): Promise<{ rows: ProbeRow[]; sklearnVersion: string | undefined; markdown: string[] }> {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const labels = Int32Array.from(loadDigits().labels)
+  const representations = [...(await digitRepresentations(quick)), ...extra]
+  const jobs: { features: LatentBatch; train: Int32Array; test: Int32Array }[] = []
+  const ours: number[][] = []
+  for (const { features } of representations) {
+    const row: number[] = []
+    for (const labelsPerClass of LABELS_PER_CLASS) {
+      const options = labelsPerClass === undefined ? {} : { labelsPerClass }
+      const split = splitForProbe(labels, resolveProbeOptions(options))
+      jobs.push({ features, train: split.train, test: split.test })
+      row.push((await fitLinearProbe(features, labels, options)).accuracy)
+    }
+    ours.push(row)
+  }
+  const sklearn = sklearnAccuracies(jobs, labels)
+  const columns = LABELS_PER_CLASS.length
+  const rows: ProbeRow[] = representations.map((r, i) => ({
+    name: r.name,
+    size: r.features.shape[1],
+    learnSeconds: r.learnSeconds,
+    accuracy: ours[i] as number[],
+    sklearn: sklearn?.accuracies.slice(i * columns, (i + 1) * columns),
+  }))
+  return { rows, sklearnVersion: sklearn?.version, markdown: probeMarkdown(rows, sklearn?.version) }
+}
+
+function probeMarkdown(rows: readonly ProbeRow[], sklearnVersion: string | undefined): string[] {
+  const cell = (ours: number, theirs: number | undefined) =>
+    theirs === undefined ? ours.toFixed(3) : `${ours.toFixed(3)} (${theirs.toFixed(3)})`
+  return [
+    '## Linear probe: held-out accuracy on the digits with 1, 10 and all labels per class (WASM in Node)',
+    '',
+    `Stratified split, 20 % of each class held out (seed 0); logistic regression on standardised features (C = 1). ${
+      sklearnVersion
+        ? `In brackets: scikit-learn ${sklearnVersion} \`LogisticRegression(C=1)\` (lbfgs) on the very same features and splits.`
+        : 'scikit-learn not here (Debian: `apt-get install python3-sklearn`); its column is skipped.'
+    }`,
+    '',
+    '| features | size | learned in (s) | 1 label per class | 10 labels per class | all labels (about 143 per class) |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.size} | ${r.learnSeconds.toFixed(1)} | ${r.accuracy
+          .map((a, i) => cell(a, r.sklearn?.[i]))
+          .join(' | ')} |`,
+    ),
+    '',
+  ]
+}
