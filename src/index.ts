@@ -22,6 +22,12 @@ export {
   type SelectedAtom,
 } from './components/DictionaryGrid'
 export {
+  FilterGrid,
+  type FilterGridProps,
+  type FilterSource,
+  type SelectedFilter,
+} from './components/FilterGrid'
+export {
   SparseCodeView,
   type SparseCodeViewProps,
   type SparseCodeSource,

@@ -1,14 +1,10 @@
 'use client'
-import { interpolateRdBu } from 'd3-scale-chromatic'
-import { useMemo, type HTMLAttributes } from 'react'
+import type { HTMLAttributes } from 'react'
 import type { ImageBatch } from '../core/dataset'
-import { colorLookup, cssGradient, type ColorScale } from './colorScale'
-import { EmptyState } from './EmptyState'
-import { classNames } from './composeProps'
-import { signedToRGBA } from './divergingPixels'
+import type { ColorScale } from './colorScale'
 import type { TileGridAppearance } from './drawGrid'
 import { pickImages } from './imagePixels'
-import { useImageGrid } from './useImageGrid'
+import { SignedImageGrid, weightOrder } from './SignedImageGrid'
 
 /** A dictionary to show: atoms as images and, optionally, how often each is used. */
 export interface DictionarySource {
@@ -57,130 +53,55 @@ export function atomOrder(
   usage: Float32Array | undefined,
   sort: 'none' | 'usage',
 ): number[] {
-  const order = Array.from({ length: count }, (_, i) => i)
-  if (sort === 'usage' && usage) order.sort((a, b) => (usage[b] ?? 0) - (usage[a] ?? 0) || a - b)
-  return order
+  return weightOrder(count, usage, sort === 'usage' ? 'weight' : 'none')
 }
 
 /**
  * The atoms of a dictionary as tiles, each on a diverging colour scale centred on zero and scaled
  * to its own largest magnitude. Sort by usage, click or use the keyboard to select an atom.
- * SSR-safe: draws only in effects.
+ * SSR-safe: draws only in effects. (`FilterGrid` draws any signed images the same way.)
  */
 export function DictionaryGrid({
   dictionary,
   sort = 'none',
   columns = 16,
-  scale = 4,
-  gap = 2,
-  colorScale = interpolateRdBu,
-  pixelated = true,
-  background,
   legend = true,
   onSelect,
   label,
-  renderEmpty,
-  className,
-  style,
   ...rest
 }: DictionaryGridProps) {
   const count = dictionary?.atoms.shape[0] ?? 0
-  const order = useMemo(
-    () => atomOrder(count, dictionary?.usage, sort),
-    [count, dictionary?.usage, sort],
-  )
-  const shown = useMemo(
-    () => (dictionary ? pickImages(dictionary.atoms, order) : undefined),
-    [dictionary, order],
-  )
-  const rgba = useMemo(() => {
-    const lookup = colorLookup(colorScale)
-    return (images: ImageBatch, index: number) => signedToRGBA(images, index, lookup)
-  }, [colorScale])
-  const choose = onSelect
-    ? (place: number): void => {
-        const index = order[place]
-        if (index === undefined || !dictionary) return
-        onSelect({
-          index,
-          image: pickImages(dictionary.atoms, [index]),
-          usage: dictionary.usage?.[index],
-        })
-      }
-    : undefined
-  const { canvasRef, layout, problem, focused, handleClick, handleKeyDown } = useImageGrid(
-    'DictionaryGrid',
-    shown,
-    {
-      rows: Math.max(1, Math.ceil(count / columns)),
-      columns: count > 0 ? Math.min(columns, count) : columns,
-      scale,
-      gap,
-      colorMap: 'grayscale',
-      rgba,
-      pixelated,
-      background,
-    },
-    count,
-    choose,
-  )
-
-  if (!dictionary || !shown || !layout) {
+  const sorted = sort === 'usage' && dictionary?.usage !== undefined
+  const describeFocus = (index: number): string => {
+    const usage = dictionary?.usage?.[index]
     return (
-      <EmptyState
-        block="lk-dictionary-grid"
-        renderEmpty={problem ? undefined : renderEmpty}
-        fallback={problem ?? 'No dictionary yet: train the model to see its atoms.'}
-        {...rest}
-        className={className}
-        style={style}
-      />
+      `atom ${index + 1} focused` +
+      (usage === undefined ? '' : ` (used by ${(100 * usage).toFixed(1)} % of patches)`)
     )
   }
-
-  const sorted = sort === 'usage' && dictionary.usage !== undefined
-  const name = label ?? `Dictionary of ${count} atoms${sorted ? ', most used first' : ''}`
-  const focusedIndex = order[focused] ?? 0
-  const focusedUsage = dictionary.usage?.[focusedIndex]
-  const focusText =
-    `atom ${focusedIndex + 1} focused` +
-    (focusedUsage === undefined ? '' : ` (used by ${(100 * focusedUsage).toFixed(1)} % of patches)`)
-
   return (
-    <div {...rest} className={classNames('lk-dictionary-grid', className)} style={style}>
-      <canvas
-        ref={canvasRef}
-        width={layout.width}
-        height={layout.height}
-        className="lk-dictionary-grid__canvas"
-        style={{
-          imageRendering: pixelated ? 'pixelated' : 'auto',
-          maxWidth: '100%',
-          display: 'block',
-        }}
-        role="img"
-        aria-label={onSelect ? `${name}; ${focusText}; arrow keys move, Enter selects` : name}
-        tabIndex={onSelect ? 0 : undefined}
-        onClick={handleClick}
-        onKeyDown={handleKeyDown}
-      />
-      {legend ? (
-        <div
-          className="lk-dictionary-grid__legend"
-          aria-hidden="true"
-          style={{ maxWidth: layout.width }}
-        >
-          <div
-            className="lk-dictionary-grid__scale"
-            style={{ height: 8, borderRadius: 2, background: cssGradient(colorScale) }}
-          />
-          <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 11 }}>
-            <span>negative</span>
-            <span>0</span>
-            <span>positive</span>
-          </div>
-        </div>
-      ) : null}
-    </div>
+    <SignedImageGrid
+      {...rest}
+      images={dictionary?.atoms}
+      weights={dictionary?.usage}
+      sort={sort === 'usage' ? 'weight' : 'none'}
+      columns={columns}
+      legend={legend}
+      onSelectIndex={
+        onSelect && dictionary
+          ? (index) =>
+              onSelect({
+                index,
+                image: pickImages(dictionary.atoms, [index]),
+                usage: dictionary.usage?.[index],
+              })
+          : undefined
+      }
+      component="DictionaryGrid"
+      block="lk-dictionary-grid"
+      name={label ?? `Dictionary of ${count} atoms${sorted ? ', most used first' : ''}`}
+      describeFocus={describeFocus}
+      emptyText="No dictionary yet: train the model to see its atoms."
+    />
   )
 }

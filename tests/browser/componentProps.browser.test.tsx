@@ -8,6 +8,7 @@ import type { ImageBatch } from '../../src/core/dataset'
 import { SampleGrid } from '../../src/components/SampleGrid'
 import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { DictionaryGrid } from '../../src/components/DictionaryGrid'
+import { FilterGrid } from '../../src/components/FilterGrid'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 
 afterEach(async () => {
@@ -89,6 +90,16 @@ describe('unusable sizes render a message, never a throw', () => {
     await expect
       .element(screen.getByRole('status'))
       .toHaveTextContent(/DictionaryGrid: \w+ must|pixels wide/)
+    expect(screen.container.querySelector('canvas')).toBeNull()
+  })
+
+  test.each(BAD_GRIDS.filter((p) => p.rows === undefined))('FilterGrid %o', async (props) => {
+    const screen = await render(
+      <FilterGrid filters={{ images: batch(16, 4) }} legend={false} {...props} />,
+    )
+    await expect
+      .element(screen.getByRole('status'))
+      .toHaveTextContent(/FilterGrid: \w+ must|pixels wide/)
     expect(screen.container.querySelector('canvas')).toBeNull()
   })
 

@@ -12,6 +12,7 @@ import { useGAN } from '../../src/react/useGAN'
 import { ringOfGaussians } from '../../src/data/toy2d'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { DictionaryGrid } from '../../src/components/DictionaryGrid'
+import { FilterGrid } from '../../src/components/FilterGrid'
 import { SparseCodeView } from '../../src/components/SparseCodeView'
 import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { AnomalyHeatmap } from '../../src/components/AnomalyHeatmap'
@@ -171,6 +172,20 @@ describe('server rendering without window', () => {
     expect(grid).toMatch(/<canvas[^>]*width="44"[^>]*height="17"/)
     expect(grid).toContain('Dictionary of 10 atoms, most used first')
     expect(grid).toContain('linear-gradient(to right, rgb(')
+    const filterGrid = renderToString(
+      <FilterGrid
+        filters={{ images: atoms, weights: new Float32Array(10) }}
+        noun="receptive field"
+        weightName="usage"
+        sort="weight"
+        columns={5}
+        scale={2}
+        gap={1}
+      />,
+    )
+    expect(filterGrid).toMatch(/<canvas[^>]*width="44"[^>]*height="17"/)
+    expect(filterGrid).toContain('10 receptive fields, largest usage first')
+    expect(renderToString(<FilterGrid filters={undefined} />)).toContain('No filters yet')
   })
 
   test('useAutoencoder with AnomalyHeatmap and ReconstructionGrid renders its idle state', () => {
