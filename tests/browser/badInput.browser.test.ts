@@ -130,6 +130,8 @@ const tables: readonly FamilyTable[] = [
       ['encode', [{ data: new Float32Array(12), shape: [1, 2, 2, 3] }], 'SHAPE_MISMATCH'],
       ['reconstruct', [image, { lambda: -1 }], 'INVALID_OPTION'],
       ['denoise', ['noisy'], 'INVALID_INPUT'],
+      ['probe', [image, [1, 2]], 'SHAPE_MISMATCH'],
+      ['probe', [image, [0]], 'INVALID_INPUT'],
     ],
   },
   {

@@ -1,10 +1,10 @@
 /**
  * The linear probe as an action of the hooks that encode, in the real worker: the codes of a
- * briefly trained VAE and autoencoder, judged with 10 labels per digit, beat chance by far; the
- * probe leaves the model as it was.
+ * briefly trained VAE, autoencoder and sparse coding model, judged with 10 labels per digit, beat
+ * chance by far; the probe leaves the model as it was.
  */
 import { afterAll, describe, expect, test } from 'vitest'
-import { AutoencoderClient, VAEClient } from '../../src/client/builtinClients'
+import { AutoencoderClient, SparseCodingClient, VAEClient } from '../../src/client/builtinClients'
 import { loadDigits } from '../../src/data/digits'
 import type { ProbeResult } from '../../src/core/probe/probeOptions'
 
@@ -18,7 +18,7 @@ interface Encoding {
   subscribe(listener: () => void): () => void
   trainAsync(): Promise<unknown>
   probeAsync(images: unknown, labels: ArrayLike<number>, options?: object): Promise<ProbeResult>
-  encodeAsync(images: unknown): Promise<{ data: Float32Array }>
+  encodeAsync(images: unknown): Promise<unknown>
 }
 
 const clients: readonly [string, () => Encoding][] = [
@@ -31,6 +31,11 @@ const clients: readonly [string, () => Encoding][] = [
     () =>
       new AutoencoderClient({ data: 'digits', epochs: 5, codeSize: 16, backend: 'wasm', seed: 1 }),
   ],
+  [
+    'sparse coding',
+    () =>
+      new SparseCodingClient({ data: 'digits', epochs: 1, atoms: 64, backend: 'wasm', seed: 1 }),
+  ],
 ]
 
 describe('probe(images, labels): a linear probe on the codes, in the worker', () => {
@@ -39,13 +44,13 @@ describe('probe(images, labels): a linear probe on the codes, in the worker', ()
     unsubscribers.push(client.subscribe(() => {}))
     await client.trainAsync()
     const probeImage = { data: digits.images.data.slice(0, 64), shape: [1, 8, 8, 1] }
-    const before = Array.from((await client.encodeAsync(probeImage)).data)
+    const before = JSON.stringify(await client.encodeAsync(probeImage))
     const result = await client.probeAsync(digits.images, digits.labels, { labelsPerClass: 10 })
     expect(result.trainCount).toBe(100)
     expect(result.testCount).toBeGreaterThan(350)
     expect(Array.from(result.classes)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     // Chance is 0.1; five epochs of training give codes a probe reads far better.
     expect(result.accuracy).toBeGreaterThan(0.5)
-    expect(Array.from((await client.encodeAsync(probeImage)).data)).toEqual(before)
+    expect(JSON.stringify(await client.encodeAsync(probeImage))).toBe(before)
   })
 })

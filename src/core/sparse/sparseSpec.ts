@@ -1,6 +1,7 @@
 /** The sparse coding family's TF-free half: options, history, chart and actions. */
 import type { DataInput, ImageBatch, ImageShape } from '../dataset'
 import { defineAction, defineFamily, optionKeys } from '../family/familySpec'
+import { probeAction } from '../family/commonActions'
 import type { SparseCodes } from './sparseCodes'
 import {
   validateSparseCodingModelOptions,
@@ -102,5 +103,10 @@ export const sparseCodingSpec = /* @__PURE__ */ defineFamily<
     denoise: /* @__PURE__ */ codedImages<ImageBatch>(),
     /** The atoms as patch images, with how often each is used (the hook keeps a live copy in `dictionary`). */
     readDictionary: /* @__PURE__ */ defineAction<SparseDictionaryView>()(() => [] as const),
+    /**
+     * Held-out accuracy of a logistic regression on the images' codes (tiled patches, positive and
+     * negative parts sum-pooled over quadrants), fitted with few labels (see `ProbeOptions`).
+     */
+    probe: probeAction,
   },
 })

@@ -5,6 +5,9 @@ import { defineEngine, type EngineActionContext } from '../../engine/familyEngin
 import type { SparseEncodeOptions } from '../sparseOptions'
 import { sparseCodingSpec } from '../sparseSpec'
 import { SparseCoding } from './sparseCoding'
+import { pooledCodeFeatures } from '../codeFeatures'
+import { fitLinearProbe } from '../../probe/engine/linearProbe'
+import type { ResolvedProbeOptions } from '../../probe/probeOptions'
 
 type Context = EngineActionContext<SparseCoding>
 
@@ -23,5 +26,18 @@ export const sparseCodingEngine = defineEngine(sparseCodingSpec, {
     denoise: ({ model }: Context, input: ImageBatch, options: SparseEncodeOptions) =>
       model.denoise(images(input), options),
     readDictionary: ({ model }: Context) => model.dictionary(),
+    probe: async (
+      { model }: Context,
+      input: ImageBatch,
+      labels: Int32Array,
+      options: ResolvedProbeOptions,
+    ) => {
+      const checked = images(input)
+      const [count, height, width] = checked.shape
+      const codes = await model.encode(checked)
+      const patchSize = model.resolvedOptions?.patchSize ?? height
+      const features = pooledCodeFeatures(codes, count, height, width, patchSize)
+      return fitLinearProbe(features, labels, options)
+    },
   },
 })
