@@ -12,6 +12,8 @@ import '@tensorflow/tfjs-backend-wasm'
 import type { LatentBatch } from '../src/core/dataset'
 import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
 import { VAE } from '../src/core/vae/engine/vae'
+import { SparseCoding } from '../src/core/sparse/engine/sparseCoding'
+import { pooledCodeFeatures } from '../src/core/sparse/codeFeatures'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
 import { loadDigits } from '../src/data/digits'
@@ -46,10 +48,11 @@ async function timedFeatures(
   return { name, learnSeconds: (performance.now() - started) / 1000, features }
 }
 
-/** The representations of the table: raw pixels, the plain autoencoder's code, the VAE's mean. */
+/** The representations of the table: raw pixels, the autoencoder's code, the VAE's mean, sparse codes. */
 export async function digitRepresentations(quick: boolean): Promise<ProbeFeatures[]> {
   const { images } = loadDigits()
   const epochs = quick ? 5 : 40
+  const sparseEpochs = quick ? 1 : 5
   const raw: ProbeFeatures = {
     name: 'raw pixels',
     learnSeconds: 0,
@@ -69,7 +72,18 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
     model.dispose()
     return means
   })
-  return [raw, autoencoder, vae]
+  const sparse = await timedFeatures(
+    `sparse coding, pooled codes (${sparseEpochs} epochs)`,
+    async () => {
+      const model = new SparseCoding({ seed: 1 })
+      await model.fit(images, { epochs: sparseEpochs })
+      const codes = await model.encode(images)
+      const patchSize = model.resolvedOptions?.patchSize ?? 8
+      model.dispose()
+      return pooledCodeFeatures(codes, images.shape[0], 8, 8, patchSize)
+    },
+  )
+  return [raw, autoencoder, vae, sparse]
 }
 
 /** scikit-learn's accuracies on the same features and splits, or undefined without it. */
