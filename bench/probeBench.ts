@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import type { LatentBatch } from '../src/core/dataset'
 import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
 import { VAE } from '../src/core/vae/engine/vae'
+import { PCA } from '../src/core/pca/engine/pca'
 import { SparseCoding } from '../src/core/sparse/engine/sparseCoding'
 import { pooledCodeFeatures } from '../src/core/sparse/codeFeatures'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
@@ -48,7 +49,7 @@ async function timedFeatures(
   return { name, learnSeconds: (performance.now() - started) / 1000, features }
 }
 
-/** The representations of the table: raw pixels, the autoencoder's code, the VAE's mean, sparse codes. */
+/** The representations of the table: raw pixels, PCA, the autoencoder's code, the VAE's mean, sparse codes. */
 export async function digitRepresentations(quick: boolean): Promise<ProbeFeatures[]> {
   const { images } = loadDigits()
   const epochs = quick ? 5 : 40
@@ -83,7 +84,14 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
       return pooledCodeFeatures(codes, images.shape[0], 8, 8, patchSize)
     },
   )
-  return [raw, autoencoder, vae, sparse]
+  const pca = await timedFeatures('PCA, 32 components', async () => {
+    const model = new PCA({ nComponents: 32 })
+    await model.fit(images)
+    const codes = await model.transform(images)
+    model.dispose()
+    return codes
+  })
+  return [raw, pca, autoencoder, vae, sparse]
 }
 
 /** scikit-learn's accuracies on the same features and splits, or undefined without it. */

@@ -18,6 +18,8 @@ await build({
     'bench/runPart.ts',
     'bench/soakAnalysis.ts',
     'bench/probeBench.ts',
+    'bench/pcaBench.ts',
+    'bench/kmeansBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -30,6 +32,8 @@ await build({
 const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
 const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
 const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeBench.mjs')).href)
+const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
+const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
@@ -123,6 +127,13 @@ const gan = {
   sprites: [ganRest.sprites[0], ...convSprites, ...ganRest.sprites.slice(1)],
 }
 const sparse = await timed('Node: sparse coding', () => sparseModule.runSparseBench(quick))
+// PCA and k-means, scikit-learn's PCA, KMeans and MiniBatchKMeans on the same arrays when here.
+const { markdown: pcaSection, json: pca } = await timed('Node: PCA', () =>
+  pcaModule.runPCABench({ quick }),
+)
+const { markdown: kmeansSection, json: kmeans } = await timed('Node: k-means', () =>
+  kmeansModule.runKMeansBench({ quick }),
+)
 // Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
 const { markdown: probeSection, ...probe } = await timed('Node: linear probe', () =>
   probeModule.runProbeBench(quick),
@@ -397,6 +408,10 @@ const lines = [
   `|---|${anomaly.heldOut.map(() => '---').join('|')}|`,
   `| AUROC | ${anomaly.heldOut.map((r) => fmt(r.auroc, 3)).join(' | ')} |`,
   '',
+  ...pcaSection,
+  '',
+  ...kmeansSection,
+  '',
   ...probeSection,
   ...soakSection,
   '',
@@ -426,6 +441,8 @@ writeFileSync(
       browserSparse,
       sklearn,
       anomaly,
+      pca,
+      kmeans,
       probe,
       soak,
       partSeconds,

@@ -9,11 +9,16 @@ export {
   type UseAutoencoderOptions,
   type UseAutoencoderResult,
 } from './react/useAutoencoder'
+export { usePCA, type UsePCAOptions, type UsePCAResult } from './react/usePCA'
+export { ScreeChart, type ScreeChartProps, type ScreeSource } from './components/ScreeChart'
 export {
   useSparseCoding,
   type UseSparseCodingOptions,
   type UseSparseCodingResult,
 } from './react/useSparseCoding'
+export { useKMeans, type UseKMeansOptions, type UseKMeansResult } from './react/useKMeans'
+export { ClusterGrid, type ClusterGridProps } from './components/ClusterGrid'
+export type { ClusterSource } from './components/clusterTiles'
 export {
   DictionaryGrid,
   atomOrder,
@@ -69,6 +74,8 @@ export {
   type SparseCodingClientOptions,
   type AutoencoderClientOptions,
 } from './client/builtinClients'
+export { KMeansClient, type KMeansClientOptions } from './client/builtinClients'
+export { PCAClient, type PCAClientOptions } from './client/builtinClients'
 export {
   createClientClass,
   type ClientActions,
@@ -118,8 +125,36 @@ export type { ProbeOptions, ProbeResult } from './core/probe/probeOptions'
 export { vaeSpec } from './core/vae/vaeSpec'
 export { ganSpec } from './core/gan/ganSpec'
 export { sparseCodingSpec, type SparseCodingFacts } from './core/sparse/sparseSpec'
+export {
+  kMeansSpec,
+  type KMeansFacts,
+  type KMeansHistoryPoint,
+  type KMeansAssignment,
+  type KMeansClusters,
+  type ClientKMeansClustersOptions,
+} from './core/kmeans/kmeansSpec'
+export { adjustedRandIndex } from './core/kmeans/clusterAgreement'
+export type {
+  KMeansAlgorithm,
+  KMeansModelOptions,
+  KMeansTrainOptions,
+  KMeansClustersOptions,
+} from './core/kmeans/kmeansOptions'
 export { autoencoderSpec } from './core/autoencoder/autoencoderSpec'
 export type { AutoencoderHistoryPoint } from './core/autoencoder/autoencoderSpec'
+export {
+  pcaSpec,
+  type PCAFacts,
+  type PCAHistoryPoint,
+  type PCAComponentsView,
+} from './core/pca/pcaSpec'
+export type {
+  PCAModelOptions,
+  PCATrainOptions,
+  PCAReconstructOptions,
+  PCASolver,
+  PCAChosenSolver,
+} from './core/pca/pcaOptions'
 export type {
   AutoencoderModelOptions,
   AutoencoderTrainOptions,

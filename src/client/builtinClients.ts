@@ -1,6 +1,8 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../core/gan/ganSpec'
+import { kMeansSpec } from '../core/kmeans/kmeansSpec'
+import { pcaSpec } from '../core/pca/pcaSpec'
 import { sparseCodingSpec } from '../core/sparse/sparseSpec'
 import { vaeSpec } from '../core/vae/vaeSpec'
 import { createClientClass, type FamilyClient } from './familyClient'
@@ -33,3 +35,17 @@ export const AutoencoderClient = /* @__PURE__ */ createClientClass(autoencoderSp
 export type AutoencoderClient = FamilyClient<typeof autoencoderSpec>
 /** Options of an autoencoder client (and of `useAutoencoder`). */
 export type AutoencoderClientOptions = ClientOptions<typeof autoencoderSpec>
+
+/** A k-means model living in the shared worker, seen from the main thread. */
+export const KMeansClient = /* @__PURE__ */ createClientClass(kMeansSpec)
+/** A k-means client. */
+export type KMeansClient = FamilyClient<typeof kMeansSpec>
+/** Options of a k-means client (and of `useKMeans`). */
+export type KMeansClientOptions = ClientOptions<typeof kMeansSpec>
+
+/** A PCA model living in the shared worker, seen from the main thread. */
+export const PCAClient = /* @__PURE__ */ createClientClass(pcaSpec)
+/** A PCA client. */
+export type PCAClient = FamilyClient<typeof pcaSpec>
+/** Options of a PCA client (and of `usePCA`). */
+export type PCAClientOptions = ClientOptions<typeof pcaSpec>

@@ -56,6 +56,28 @@ export {
   type SparseCodingFacts,
 } from './sparse/sparseSpec'
 export { sparseCodingEngine } from './sparse/engine/sparseEngine'
+export * from './pca/pcaOptions'
+export { PCA } from './pca/engine/pca'
+export { pcaSpec, type PCAHistoryPoint, type PCAComponentsView, type PCAFacts } from './pca/pcaSpec'
+export { pcaEngine } from './pca/engine/pcaEngine'
+export {
+  leadingEigenpairs,
+  randomizedEigenpairs,
+  fixSigns,
+  type Eigenpairs,
+} from './pca/eigenSolvers'
+export * from './kmeans/kmeansOptions'
+export { KMeans } from './kmeans/engine/kmeans'
+export {
+  kMeansSpec,
+  type KMeansHistoryPoint,
+  type KMeansAssignment,
+  type KMeansClusters,
+  type KMeansFacts,
+  type ClientKMeansClustersOptions,
+} from './kmeans/kmeansSpec'
+export { kMeansEngine } from './kmeans/engine/kmeansEngine'
+export { adjustedRandIndex } from './kmeans/clusterAgreement'
 export * from './sparse/sparseCodes'
 export * from './sparse/patches'
 export { fitWhitening, applyWhitening, type Whitening } from './sparse/whitening'

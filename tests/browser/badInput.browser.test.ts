@@ -7,6 +7,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
   GANClient,
+  KMeansClient,
+  PCAClient,
   SparseCodingClient,
   VAEClient,
 } from '../../src/client/builtinClients'
@@ -147,6 +149,52 @@ const tables: readonly FamilyTable[] = [
       ...trainBad,
     ],
     badCalls: [...anomalyBad, ['decode', [new Float32Array(3)], 'SHAPE_MISMATCH']],
+  },
+  {
+    name: 'kmeans',
+    make: (o) => new KMeansClient(o) as unknown as AnyClient,
+    options: { ...common, k: 4 },
+    fingerprint: (c) => (c.centroidsAsync as () => Promise<unknown>)(),
+    badOptions: [
+      [{ k: 0 }, 'INVALID_OPTION'],
+      [{ k: 2.5 }, 'INVALID_OPTION'],
+      [{ algorithm: 'elkan' }, 'INVALID_OPTION'],
+      [{ tolerance: -1 }, 'INVALID_OPTION'],
+      [{ reassignmentRatio: 2 }, 'INVALID_OPTION'],
+      [{ epochs: 0 }, 'INVALID_OPTION'],
+    ],
+    badCalls: [
+      ['assign', [wrongImage], 'SHAPE_MISMATCH'],
+      ['assign', [null], 'INVALID_INPUT'],
+      ['transform', ['x'], 'INVALID_INPUT'],
+      ['readClusters', [null], 'INVALID_OPTION'],
+      ['readClusters', [{ members: 0 }], 'INVALID_OPTION'],
+      // Within 2³¹ − 1, so checked in the worker against what its memory holds.
+      ['readClusters', [{ members: 1e9 }], 'INVALID_OPTION'],
+      ['readClusters', [{ data: wrongImage }], 'SHAPE_MISMATCH'],
+    ],
+  },
+  {
+    name: 'pca',
+    make: (o) => new PCAClient(o) as unknown as AnyClient,
+    options: { ...common, nComponents: 8 },
+    fingerprint: (c) => (c.transformAsync as (images: unknown) => Promise<unknown>)(image),
+    badOptions: [
+      [{ nComponents: 0 }, 'INVALID_OPTION'],
+      [{ nComponents: 2.5 }, 'INVALID_OPTION'],
+      [{ solver: 'qr' }, 'INVALID_OPTION'],
+      [{ whiten: 'yes' }, 'INVALID_OPTION'],
+      [{ epochs: 0 }, 'INVALID_OPTION'],
+    ],
+    badCalls: [
+      ['transform', [wrongImage], 'SHAPE_MISMATCH'],
+      ['transform', [null], 'INVALID_INPUT'],
+      ['reconstruct', [wrongImage], 'SHAPE_MISMATCH'],
+      ['reconstruct', [image, { components: 9 }], 'INVALID_OPTION'],
+      ['reconstruct', [image, { components: 0 }], 'INVALID_OPTION'],
+      ['inverseTransform', [new Float32Array(5)], 'SHAPE_MISMATCH'],
+      ['inverseTransform', ['x'], 'INVALID_INPUT'],
+    ],
   },
 ]
 

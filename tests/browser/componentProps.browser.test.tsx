@@ -9,6 +9,7 @@ import { SampleGrid } from '../../src/components/SampleGrid'
 import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { DictionaryGrid } from '../../src/components/DictionaryGrid'
 import { FilterGrid } from '../../src/components/FilterGrid'
+import { ClusterGrid } from '../../src/components/ClusterGrid'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 
 afterEach(async () => {
@@ -101,6 +102,29 @@ describe('unusable sizes render a message, never a throw', () => {
       .element(screen.getByRole('status'))
       .toHaveTextContent(/FilterGrid: \w+ must|pixels wide/)
     expect(screen.container.querySelector('canvas')).toBeNull()
+  })
+
+  test.each([
+    ...BAD_GRIDS.filter((p) => p.rows === undefined && p.columns === undefined),
+    { scale: 3000 },
+    { members: -1 },
+    { members: 2.5 },
+  ])('ClusterGrid %o', async (props) => {
+    const clusters = {
+      centroids: batch(3, 8),
+      members: batch(6, 8),
+      membersPerCluster: 2,
+      sizes: [4, 5, 6],
+    }
+    const screen = await render(<ClusterGrid clusters={clusters} {...props} />)
+    await expect
+      .element(screen.getByRole('status'))
+      .toHaveTextContent(/ClusterGrid: \w+ must|pixels wide/)
+    expect(screen.container.querySelector('canvas')).toBeNull()
+    await screen.rerender(<ClusterGrid clusters={clusters} />)
+    await expect
+      .poll(() => screen.container.querySelector('canvas.lk-cluster-grid__canvas'))
+      .not.toBeNull()
   })
 
   test.each([

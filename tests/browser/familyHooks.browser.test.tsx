@@ -12,12 +12,16 @@ import type { AnyFamilySpec } from '../../src/core/family/familySpec'
 import type { ImageBatch } from '../../src/core/dataset'
 import { autoencoderSpec } from '../../src/core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../../src/core/gan/ganSpec'
+import { kMeansSpec } from '../../src/core/kmeans/kmeansSpec'
+import { pcaSpec } from '../../src/core/pca/pcaSpec'
 import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
 import { TrainingStatus } from '../../src/components/TrainingStatus'
 import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { useGAN } from '../../src/react/useGAN'
+import { useKMeans } from '../../src/react/useKMeans'
+import { usePCA } from '../../src/react/usePCA'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { useVAE } from '../../src/react/useVAE'
 import { meanImageSpec } from '../families/meanImage/meanImageSpec'
@@ -91,6 +95,26 @@ const cases: HookCase[] = [
     action: {
       name: 'reconstruct',
       args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
+      check: images(1),
+    },
+  },
+  {
+    spec: kMeansSpec,
+    useModel: useKMeans as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 2, batchSize: 32, k: 4, algorithm: 'minibatch' },
+    action: {
+      name: 'assign',
+      args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
+      check: (result) => expect((result as { labels: Int32Array }).labels.length).toBe(1),
+    },
+  },
+  {
+    spec: pcaSpec,
+    useModel: usePCA as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, nComponents: 4 },
+    action: {
+      name: 'reconstruct',
+      args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }, { components: 2 }],
       check: images(1),
     },
   },

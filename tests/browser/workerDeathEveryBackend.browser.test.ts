@@ -7,6 +7,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
   GANClient,
+  KMeansClient,
+  PCAClient,
   SparseCodingClient,
   VAEClient,
 } from '../../src/client/builtinClients'
@@ -67,6 +69,24 @@ const FAMILIES: readonly Family[] = [
     fingerprint: encode,
     // FISTA on the software GPUs here takes minutes; its GPU paths are covered by useSparseCoding's tests.
     backends: ['wasm'],
+  },
+  {
+    name: 'k-means',
+    make: (o) => new KMeansClient(o) as unknown as AnyClient,
+    options: { ...common, k: 4, algorithm: 'minibatch' },
+    fingerprint: async (c) => {
+      const assign = c.assignAsync as (images: unknown) => Promise<{ distances: Float32Array }>
+      return Array.from((await assign(image)).distances)
+    },
+  },
+  {
+    name: 'pca',
+    make: (o) => new PCAClient(o) as unknown as AnyClient,
+    options: { ...common, nComponents: 4 },
+    fingerprint: async (c) => {
+      const transform = c.transformAsync as (images: unknown) => Promise<{ data: Float32Array }>
+      return Array.from((await transform(image)).data)
+    },
   },
 ]
 

@@ -187,7 +187,7 @@ describe('the built package', () => {
     expect(run.stderr).not.toMatch(/Error/)
     const last = run.stdout.trim().split('\n').at(-1) ?? ''
     expect(JSON.parse(last)).toEqual({
-      families: ['vae', 'gan', 'sparse', 'autoencoder', 'counter'],
+      families: ['vae', 'gan', 'sparse', 'autoencoder', 'kmeans', 'pca', 'counter'],
       vaeSteps: 2,
       seen: 10,
       start: 'function',
@@ -221,7 +221,13 @@ describe('the built package', () => {
     })
     const code = new TextDecoder().decode(bundled.outputFiles[0]?.contents)
     expect(code).toContain('observationNoise') // the VAE's own option keys
-    for (const other of ['discriminatorLearningRate', 'sparse coding model', 'corruptionLevel']) {
+    for (const other of [
+      'discriminatorLearningRate',
+      'sparse coding model',
+      'corruptionLevel',
+      'reassignmentRatio',
+      'powerIterations',
+    ]) {
       expect(code, other).not.toContain(other)
     }
   })

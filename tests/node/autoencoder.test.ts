@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core'
 // Only the gradient check needs TF.js's automatic differentiation.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix'
+import { Matrix, SingularValueDecomposition } from 'ml-matrix'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { AutoencoderNetwork } from '../../src/core/autoencoder/engine/autoencoderNetwork'
 import { ConvAutoencoderNetwork } from '../../src/core/autoencoder/engine/convAutoencoderNetwork'
 import { resolveAutoencoderOptions } from '../../src/core/autoencoder/autoencoderOptions'
 import { VAE } from '../../src/core/vae/engine/vae'
+import { PCA } from '../../src/core/pca/engine/pca'
 import { rocAuc, percentile, smoothMaps } from '../../src/core/anomaly/anomalyScoring'
 import { loadDigits } from '../../src/data/digits'
 import { generateAnomalyBenchmark } from '../../src/data/anomalies'
@@ -98,29 +99,16 @@ describe('the linear autoencoder learns the PCA subspace (WASM)', () => {
   test('its decoder spans the top-4 principal subspace of the digits', async () => {
     const k = 4
     const d = 64
-    const n = digits.shape[0]
-    // PCA in the test: eigen-decomposition of the covariance.
-    const mean = new Float64Array(d)
-    for (let i = 0; i < n * d; i++)
-      mean[i % d] = (mean[i % d] as number) + (digits.data[i] as number) / n
-    const centred = new Matrix(n, d)
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < d; j++)
-        centred.set(i, j, (digits.data[i * d + j] as number) - (mean[j] as number))
-    const covariance = centred
-      .transpose()
-      .mmul(centred)
-      .div(n - 1)
-    const { realEigenvalues, eigenvectorMatrix } = new EigenvalueDecomposition(covariance, {
-      assumeSymmetric: true,
-    })
-    const order = realEigenvalues.map((v, i) => [v, i] as const).sort((p, q) => q[0] - p[0])
+    // The engine's exact PCA (one more component than compared, for the eigen-gap).
+    const exact = new PCA({ nComponents: k + 1, solver: 'full' })
+    await exact.fit(digits)
+    const { components, explainedVariance } = exact.componentsView()
+    exact.dispose()
     const pca = new Matrix(k, d)
-    order.slice(0, k).forEach(([, column], row) => {
-      for (let j = 0; j < d; j++) pca.set(row, j, eigenvectorMatrix.get(j, column))
-    })
+    for (let row = 0; row < k; row++)
+      for (let j = 0; j < d; j++) pca.set(row, j, components.data[row * d + j] as number)
     // The eigen-gap after the 4th component keeps the subspace well defined.
-    expect(order[k - 1]![0] / order[k]![0]).toBeGreaterThan(1.05)
+    expect(explainedVariance[k - 1]! / explainedVariance[k]!).toBeGreaterThan(1.05)
 
     const ae = new Autoencoder({ kind: 'linear', codeSize: k, seed: 2 })
     await ae.fit(digits, { epochs: 300, batchSize: 128, learningRate: 0.01 })

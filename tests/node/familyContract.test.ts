@@ -2,6 +2,9 @@ import { beforeAll, expect } from 'vitest'
 import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
 import type { ImageBatch, LatentBatch } from '../../src/core/dataset'
 import type { SparseDictionaryView } from '../../src/core/sparse/sparseSpec'
+import { kMeansEngine } from '../../src/core/kmeans/engine/kmeansEngine'
+import type { KMeansAssignment } from '../../src/core/kmeans/kmeansSpec'
+import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -61,6 +64,30 @@ const cases: FamilyCase[] = [
       name: 'encode',
       args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
       check: (result) => expect((result as LatentBatch).shape).toEqual([2, 3]),
+    },
+  },
+  {
+    engine: kMeansEngine,
+    modelOptions: { k: 4, algorithm: 'minibatch', seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { k: 0 },
+    action: {
+      name: 'assign',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as KMeansAssignment).labels.length).toBe(2),
+    },
+  },
+  {
+    engine: pcaEngine,
+    modelOptions: { nComponents: 5 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { nComponents: 0 },
+    action: {
+      name: 'reconstruct',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }, { components: 3 }],
+      check: isImages(2),
     },
   },
   {

@@ -10,6 +10,7 @@ import { VAE } from '../../src/core/vae/engine/vae'
 import { GAN } from '../../src/core/gan/engine/gan'
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
+import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -111,6 +112,21 @@ const sparseCase = (name: string, options: object) =>
     ],
   })
 
+const kMeansCase = (name: string, options: object) =>
+  defineCase({
+    name,
+    create: () => new KMeans({ k: 5, seed: 6, ...options }),
+    data: firstHalf,
+    train: { epochs: 2, batchSize: 32 },
+    outputs: async (model: KMeans, images) => [
+      await model.assign(images),
+      (await model.transform(images)).data,
+      model.centroidImages().data,
+      await model.clusters(images, { members: 2 }),
+      model.converged,
+    ],
+  })
+
 const CASES: readonly Case<SnapshotModel>[] = [
   defineCase({
     name: 'VAE',
@@ -159,6 +175,8 @@ const CASES: readonly Case<SnapshotModel>[] = [
   autoencoderCase('autoencoder conv', { architecture: 'conv' }),
   sparseCase('sparse coding', {}),
   sparseCase('sparse coding, whitened', { whiten: true, normalization: 'center' }),
+  kMeansCase('k-means Lloyd', {}),
+  kMeansCase('k-means mini-batch (per-centre counts)', { algorithm: 'minibatch' }),
   defineCase({
     name: 'mean image (test family, EngineModel by hand)',
     create: () => new MeanImage({ noise: 0.2, seed: 1 }),

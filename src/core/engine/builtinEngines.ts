@@ -1,6 +1,8 @@
 /** The families latentkit's worker knows: one line each. */
 import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
+import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
+import { pcaEngine } from '../pca/engine/pcaEngine'
 import { sparseCodingEngine } from '../sparse/engine/sparseEngine'
 import { vaeEngine } from '../vae/engine/vaeEngine'
 import type { AnyFamilyEngine } from './familyEngine'
@@ -11,4 +13,6 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   ganEngine,
   sparseCodingEngine,
   autoencoderEngine,
+  kMeansEngine,
+  pcaEngine,
 ]

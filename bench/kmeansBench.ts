@@ -1,0 +1,191 @@
+/**
+ * k-means part of `npm run bench` (Node): latentkit's k-means (k = 10, k-means++) at 5 seeds on the
+ * embedded digits, best inertia and adjusted Rand index beside scikit-learn's `KMeans(n_init=1)` at
+ * the same seeds, and mini-batch k-means time beside `MiniBatchKMeans` doing the same epochs.
+ * scikit-learn runs on the very same array (written as float32), single-threaded.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
+import { KMeans } from '../src/core/kmeans/engine/kmeans'
+import { adjustedRandIndex } from '../src/core/kmeans/clusterAgreement'
+import type { KMeansAlgorithm } from '../src/core/kmeans/kmeansOptions'
+import { loadDigits } from '../src/data/digits'
+
+const K = 10
+const SEEDS = [0, 1, 2, 3, 4]
+/** Mini-batch: rows per step (the digits are 1,797 rows: 8 steps an epoch). */
+const BATCH = 256
+
+/** One run at one seed. */
+export interface KMeansRun {
+  readonly seed: number
+  readonly seconds: number
+  /** Sum of squared distances of every row to its final centroid. */
+  readonly inertia: number
+  /** Adjusted Rand index of the clusters against the digit classes. */
+  readonly ari: number
+  /** Lloyd iterations, or mini-batch epochs. */
+  readonly iterations: number
+  readonly steps: number
+}
+
+interface SklearnReply {
+  readonly version: string
+  readonly lloyd: readonly KMeansRun[]
+  readonly minibatch: readonly KMeansRun[]
+}
+
+async function pickBackend(): Promise<string> {
+  for (const backend of ['wasm', 'cpu']) {
+    try {
+      if ((await tf.setBackend(backend)) !== false) {
+        await tf.ready()
+        return backend
+      }
+    } catch {
+      // next one
+    }
+  }
+  throw new Error('neither the wasm nor the cpu backend of TF.js started')
+}
+
+async function latentkitRuns(algorithm: KMeansAlgorithm, epochs: number): Promise<KMeansRun[]> {
+  const { images, labels } = loadDigits()
+  const runs: KMeansRun[] = []
+  for (const seed of SEEDS) {
+    const model = new KMeans({ k: K, seed, algorithm })
+    try {
+      const started = performance.now()
+      const result = await model.fit(
+        images,
+        algorithm === 'lloyd' ? {} : { epochs, batchSize: BATCH, reassignmentRatio: 0.01 },
+      )
+      const seconds = (performance.now() - started) / 1000
+      const assignment = await model.assign(images)
+      runs.push({
+        seed,
+        seconds,
+        inertia: assignment.inertia,
+        ari: adjustedRandIndex(assignment.labels, labels),
+        iterations: model.trainedEpochs,
+        steps: result.steps,
+      })
+    } finally {
+      model.dispose()
+    }
+  }
+  return runs
+}
+
+function sklearnRuns(epochs: number): SklearnReply | string {
+  const { images, labels } = loadDigits()
+  const folder = mkdtempSync(join(tmpdir(), 'latentkit-kmeans-'))
+  try {
+    const dataFile = join(folder, 'digits.f32')
+    const labelsFile = join(folder, 'labels.u8')
+    writeFileSync(dataFile, Buffer.from(images.data.buffer, 0, images.data.byteLength))
+    writeFileSync(labelsFile, Buffer.from(labels.buffer, 0, labels.byteLength))
+    // Run from the repository's root, as `npm run bench` is.
+    const script = join('bench', 'sklearn_kmeans.py')
+    const args = [
+      script,
+      dataFile,
+      labelsFile,
+      String(images.shape[0]),
+      '64',
+      String(K),
+      SEEDS.join(','),
+      String(BATCH),
+      String(epochs),
+    ]
+    const run = spawnSync('/usr/bin/python3', args, {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    })
+    if (run.status !== 0) {
+      return /No module named 'sklearn'|ENOENT/.test(`${run.stderr}${String(run.error ?? '')}`)
+        ? 'not here (Debian: `apt-get install python3-sklearn`)'
+        : `failed: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`
+    }
+    return JSON.parse(run.stdout) as SklearnReply
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+const best = (runs: readonly KMeansRun[]): KMeansRun =>
+  runs.reduce((a, b) => (b.inertia < a.inertia ? b : a))
+const totalSeconds = (runs: readonly KMeansRun[]): number =>
+  runs.reduce((sum, run) => sum + run.seconds, 0)
+const fixed = (value: number, digits: number): string => value.toFixed(digits)
+
+/** Runs the k-means bench; `quick` runs fewer mini-batch epochs. */
+export async function runKMeansBench(options: {
+  quick: boolean
+}): Promise<{ json: object; markdown: string[] }> {
+  const epochs = options.quick ? 10 : 50
+  const backend = await pickBackend()
+  const lloyd = await latentkitRuns('lloyd', 0)
+  const minibatch = await latentkitRuns('minibatch', epochs)
+  const sklearn = sklearnRuns(epochs)
+  const ours = { lloyd: best(lloyd), minibatch: best(minibatch) }
+  const markdown = [
+    '## k-means on the digits (k = 10, k-means++)',
+    '',
+    `latentkit on TF.js ${backend} in Node (1 thread), best inertia of seeds ${SEEDS.join(', ')}; ` +
+      `inertia is the sum of squared distances of the 1,797 digits (values in [0, 1]) to their ` +
+      `centroids, ARI the adjusted Rand index against the digit classes. Mini-batch: batch ${BATCH}, ` +
+      `${epochs} epochs, no early stop, on both sides.`,
+    '',
+  ]
+  if (typeof sklearn === 'string') {
+    markdown.push(
+      '| algorithm | latentkit best inertia | ARI | seconds (5 seeds) | scikit-learn |',
+      '|---|---|---|---|---|',
+      `| Lloyd | ${fixed(ours.lloyd.inertia, 1)} | ${fixed(ours.lloyd.ari, 3)} | ${fixed(totalSeconds(lloyd), 2)} | ${sklearn} |`,
+      `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${sklearn} |`,
+    )
+    return {
+      json: { backend, seeds: SEEDS, k: K, batchSize: BATCH, epochs, lloyd, minibatch, sklearn },
+      markdown,
+    }
+  }
+  const theirs = { lloyd: best(sklearn.lloyd), minibatch: best(sklearn.minibatch) }
+  const ratio = {
+    lloydInertia: ours.lloyd.inertia / theirs.lloyd.inertia,
+    minibatchInertia: ours.minibatch.inertia / theirs.minibatch.inertia,
+    lloydTime: totalSeconds(lloyd) / totalSeconds(sklearn.lloyd),
+    minibatchTime: totalSeconds(minibatch) / totalSeconds(sklearn.minibatch),
+  }
+  const within = Math.abs(ratio.lloydInertia - 1) <= 0.01
+  markdown.push(
+    `scikit-learn ${sklearn.version}, \`KMeans(n_init=1)\` and \`MiniBatchKMeans(n_init=1, max_no_improvement=None, tol=0)\`, OMP_NUM_THREADS=1.`,
+    '',
+    '| algorithm | best inertia latentkit | best inertia scikit-learn | ratio | ARI latentkit | ARI scikit-learn | seconds latentkit (5 seeds) | seconds scikit-learn | time ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| Lloyd | ${fixed(ours.lloyd.inertia, 1)} (seed ${ours.lloyd.seed}, ${ours.lloyd.iterations} it.) | ${fixed(theirs.lloyd.inertia, 1)} (seed ${theirs.lloyd.seed}, ${theirs.lloyd.iterations} it.) | ${fixed(ratio.lloydInertia, 4)} | ${fixed(ours.lloyd.ari, 3)} | ${fixed(theirs.lloyd.ari, 3)} | ${fixed(totalSeconds(lloyd), 2)} | ${fixed(totalSeconds(sklearn.lloyd), 2)} | ${fixed(ratio.lloydTime, 1)} × |`,
+    `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(theirs.minibatch.inertia, 1)} | ${fixed(ratio.minibatchInertia, 4)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(theirs.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${fixed(totalSeconds(sklearn.minibatch), 2)} | ${fixed(ratio.minibatchTime, 1)} × |`,
+    '',
+    `Lloyd's best inertia is ${within ? 'within' : 'NOT within'} 1 % of scikit-learn's (ratio ${fixed(ratio.lloydInertia, 4)}).`,
+  )
+  return {
+    json: {
+      backend,
+      seeds: SEEDS,
+      k: K,
+      batchSize: BATCH,
+      epochs,
+      lloyd,
+      minibatch,
+      sklearn,
+      ratio,
+      lloydWithinOnePercent: within,
+    },
+    markdown,
+  }
+}
