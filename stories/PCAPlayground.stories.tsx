@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useEffect, useMemo, useState } from 'react'
 import { usePCA, type UsePCAOptions } from '../src/react/usePCA'
-import { DictionaryGrid } from '../src/components/DictionaryGrid'
+import { FilterGrid } from '../src/components/FilterGrid'
 import { SampleGrid } from '../src/components/SampleGrid'
 import { ScreeChart } from '../src/components/ScreeChart'
 import { LossChart } from '../src/components/LossChart'
@@ -68,8 +68,18 @@ function Playground(args: PlaygroundArgs) {
       <div className="lk-demo">
         <section className="lk-demo__panel">
           <h3>Principal components ({kept})</h3>
-          <DictionaryGrid
-            dictionary={pca.components ? { atoms: pca.components.components } : undefined}
+          <FilterGrid
+            filters={
+              pca.components
+                ? {
+                    images: pca.components.components,
+                    weights: pca.components.explainedVarianceRatio,
+                  }
+                : undefined
+            }
+            noun="component"
+            weightName="explained variance"
+            formatWeight={(ratio) => `${(100 * ratio).toFixed(1)} %`}
             columns={16}
             scale={4}
             label={`${kept} principal components, largest variance first`}
@@ -131,7 +141,7 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          '`usePCA` fitting an exact principal component analysis live in a Web Worker on the embedded UCI digits: one streamed pass accumulates the covariance (watch the total variance settle), then its eigendecomposition. `DictionaryGrid` shows the components on a diverging scale, `ScreeChart` the variance each explains, and the slider rebuilds held-out digits from the first k components. Changing a model control fits a fresh PCA.',
+          '`usePCA` fitting an exact principal component analysis live in a Web Worker on the embedded UCI digits: one streamed pass accumulates the covariance (watch the total variance settle), then its eigendecomposition. `FilterGrid` shows the components on a diverging scale, `ScreeChart` the variance each explains, and the slider rebuilds held-out digits from the first k components. Changing a model control fits a fresh PCA.',
       },
     },
   },
