@@ -55,18 +55,28 @@ export const generativeEngineActions = {
   ) => model.interpolate(a, b, steps, { method }),
 }
 
+/**
+ * A `probe` action: the linear probe (see `probe/engine/linearProbe.ts`) of the features
+ * `featuresOf` gives for the images.
+ */
+export function probeEngineAction<M>(
+  featuresOf: (model: M, images: ImageBatch) => Promise<LatentBatch>,
+) {
+  return async (
+    { model }: EngineActionContext<M>,
+    input: ImageBatch,
+    labels: Int32Array,
+    options: ResolvedProbeOptions,
+  ) => fitLinearProbe(await featuresOf(model, engineImages(input)), labels, options)
+}
+
 /** `encode`, `reconstruct` and `probe`. */
 export const latentEngineActions = {
   encode: ({ model }: EngineActionContext<LatentCoder>, input: ImageBatch) =>
     model.encode(engineImages(input)),
   reconstruct: ({ model }: EngineActionContext<LatentCoder>, input: ImageBatch) =>
     model.reconstruct(engineImages(input)),
-  probe: async (
-    { model }: EngineActionContext<LatentCoder>,
-    input: ImageBatch,
-    labels: Int32Array,
-    options: ResolvedProbeOptions,
-  ) => fitLinearProbe(await model.encode(engineImages(input)), labels, options),
+  probe: probeEngineAction<LatentCoder>((model, images) => model.encode(images)),
 }
 
 /** `score`, `calibrate` and `setThreshold`. */

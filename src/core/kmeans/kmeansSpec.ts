@@ -1,6 +1,7 @@
 /** The k-means family's TF-free half: options, history, chart, facts and actions. */
 import type { DataInput, ImageBatch, LatentBatch } from '../dataset'
 import { defineAction, defineFamily, optionKeys, optionsArgument } from '../family/familySpec'
+import { probeAction } from '../family/commonActions'
 import {
   validateKMeansClustersOptions,
   validateKMeansModelOptions,
@@ -107,6 +108,11 @@ export const kMeansSpec = /* @__PURE__ */ defineFamily<
     assign: /* @__PURE__ */ imagesAction<KMeansAssignment>(),
     /** Euclidean distance of each image to every centroid, `[n, k]` (scikit-learn's `transform`). */
     transform: /* @__PURE__ */ imagesAction<LatentBatch>(),
+    /**
+     * Held-out accuracy of a logistic regression on the distances to the centroids, fitted with
+     * few labels (see `ProbeOptions`).
+     */
+    probe: probeAction,
     /** The centroids as images, `[k, h, w, c]`. */
     centroids: /* @__PURE__ */ defineAction<ImageBatch>()(() => [] as const),
     /**

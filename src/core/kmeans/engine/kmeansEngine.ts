@@ -1,7 +1,7 @@
 /** The k-means family's engine: registered in the worker with one line. */
 import type { ImageBatch } from '../../dataset'
 import { InvalidInputError } from '../../errors'
-import { engineImages as images } from '../../engine/commonEngineActions'
+import { engineImages as images, probeEngineAction } from '../../engine/commonEngineActions'
 import { defineEngine, type EngineActionContext } from '../../engine/familyEngine'
 import type { KMeansClustersOptions } from '../kmeansOptions'
 import { kMeansSpec } from '../kmeansSpec'
@@ -21,6 +21,7 @@ export const kMeansEngine = defineEngine(kMeansSpec, {
   actions: {
     assign: ({ model }: Context, input: ImageBatch) => model.assign(images(input)),
     transform: ({ model }: Context, input: ImageBatch) => model.transform(images(input)),
+    probe: probeEngineAction<KMeans>((model, checked) => model.transform(checked)),
     centroids: ({ model }: Context) => model.centroidImages(),
     readClusters: (
       { model, data }: Context,

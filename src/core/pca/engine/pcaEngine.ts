@@ -1,9 +1,7 @@
 /** The PCA family's engine: registered in the worker with one line. */
 import type { ImageBatch, LatentBatch } from '../../dataset'
-import { engineImages as images } from '../../engine/commonEngineActions'
+import { engineImages as images, probeEngineAction } from '../../engine/commonEngineActions'
 import { defineEngine, type EngineActionContext } from '../../engine/familyEngine'
-import { fitLinearProbe } from '../../probe/engine/linearProbe'
-import type { ResolvedProbeOptions } from '../../probe/probeOptions'
 import type { PCAReconstructOptions } from '../pcaOptions'
 import { pcaSpec } from '../pcaSpec'
 import { PCA } from './pca'
@@ -22,11 +20,6 @@ export const pcaEngine = defineEngine(pcaSpec, {
     reconstruct: ({ model }: Context, input: ImageBatch, options: PCAReconstructOptions) =>
       model.reconstruct(images(input), options),
     readComponents: ({ model }: Context) => model.componentsView(),
-    probe: async (
-      { model }: Context,
-      input: ImageBatch,
-      labels: Int32Array,
-      options: ResolvedProbeOptions,
-    ) => fitLinearProbe(await model.transform(images(input)), labels, options),
+    probe: probeEngineAction<PCA>((model, images) => model.transform(images)),
   },
 })

@@ -1,13 +1,11 @@
 /** The sparse coding family's engine: registered in the worker with one line. */
 import type { ImageBatch } from '../../dataset'
-import { engineImages as images } from '../../engine/commonEngineActions'
+import { engineImages as images, probeEngineAction } from '../../engine/commonEngineActions'
 import { defineEngine, type EngineActionContext } from '../../engine/familyEngine'
 import type { SparseEncodeOptions } from '../sparseOptions'
 import { sparseCodingSpec } from '../sparseSpec'
 import { SparseCoding } from './sparseCoding'
 import { pooledCodeFeatures } from '../codeFeatures'
-import { fitLinearProbe } from '../../probe/engine/linearProbe'
-import type { ResolvedProbeOptions } from '../../probe/probeOptions'
 
 type Context = EngineActionContext<SparseCoding>
 
@@ -26,18 +24,11 @@ export const sparseCodingEngine = defineEngine(sparseCodingSpec, {
     denoise: ({ model }: Context, input: ImageBatch, options: SparseEncodeOptions) =>
       model.denoise(images(input), options),
     readDictionary: ({ model }: Context) => model.dictionary(),
-    probe: async (
-      { model }: Context,
-      input: ImageBatch,
-      labels: Int32Array,
-      options: ResolvedProbeOptions,
-    ) => {
-      const checked = images(input)
+    probe: probeEngineAction<SparseCoding>(async (model, checked) => {
       const [count, height, width] = checked.shape
       const codes = await model.encode(checked)
       const patchSize = model.resolvedOptions?.patchSize ?? height
-      const features = pooledCodeFeatures(codes, count, height, width, patchSize)
-      return fitLinearProbe(features, labels, options)
-    },
+      return pooledCodeFeatures(codes, count, height, width, patchSize)
+    }),
   },
 })
