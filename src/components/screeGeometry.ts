@@ -20,7 +20,8 @@ export const SCREE_MARGIN = { top: 8, right: 12, bottom: 24, left: 40 } as const
 
 /**
  * The bars of `ratios` (fractions of the total variance, largest first) in a plot of `width` ×
- * `height`, on an axis from 0 to 1 when `cumulative` lines are drawn, else from 0 to the largest ratio.
+ * `height`, on an axis from 0 to `axisMax` (1 when the cumulative line is drawn, else the largest
+ * ratio).
  */
 export function screeBars(
   ratios: ArrayLike<number>,

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
 import { splitForProbe, resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
+import { configureMemoryBudget } from '../../src/core/memoryModel'
+import type { LatentkitError } from '../../src/core/errors'
 import { switchBackend } from './setupBackend'
 
 const digits = loadDigits()
@@ -91,5 +93,14 @@ describe('linear probe', () => {
     expect(await code(() => fitLinearProbe(pixels, labels, { C: -1 }))).toBe('INVALID_OPTION')
     const nan = { data: Float32Array.from(pixels.data).fill(NaN, 0, 1), shape: pixels.shape }
     expect(await code(() => fitLinearProbe(nan, labels))).toBe('NON_FINITE_INPUT')
+    // More rows than the memory budget lets the probe hold: refused, naming the limit.
+    configureMemoryBudget({ callBudgetBytes: 64 * 1024 })
+    try {
+      const refused = await fitLinearProbe(pixels, labels).catch((e: LatentkitError) => e)
+      expect((refused as LatentkitError).code).toBe('INVALID_OPTION')
+      expect((refused as LatentkitError).message).toMatch(/probe at most \d+ images per call/)
+    } finally {
+      configureMemoryBudget({})
+    }
   })
 })

@@ -243,6 +243,19 @@ describe('PCA', () => {
     expect(done.steps).toBe(6)
     expect(done.last).toMatchObject({ imagesSeen: 300 })
     expect(done.last?.totalVariance).toBeCloseTo(pca.componentsView().totalVariance, 4)
+    // A later pass stopped early keeps the complete fit instead of the PCA of its few images.
+    const complete = pca.componentsView()
+    const again = new TrainingControl()
+    const stopped = await pca.fit(
+      small,
+      { batchSize: 50 },
+      { control: again, updateIntervalMs: 0, onUpdate: () => again.stop() },
+    )
+    expect(stopped.stopped).toBe(true)
+    expect(pca.componentsView().samples).toBe(300)
+    expect(Array.from(pca.componentsView().explainedVariance)).toEqual(
+      Array.from(complete.explainedVariance),
+    )
     pca.dispose()
   })
 

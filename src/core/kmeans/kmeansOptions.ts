@@ -46,7 +46,7 @@ export interface KMeansTrainOptions {
   readonly initSize?: number
   /**
    * Mini-batch: a centre whose count falls below this fraction of the largest count is moved to a
-   * random row of the batch (checked every 10 steps), as scikit-learn's `reassignment_ratio`. `0`
+   * random row of the batch (checked every `10 × k` rows), as scikit-learn's `reassignment_ratio`. `0`
    * never moves one. Default `0.01`.
    */
   readonly reassignmentRatio?: number

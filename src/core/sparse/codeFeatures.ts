@@ -11,6 +11,16 @@ function regionsPerSide(height: number, width: number, patchSize: number): numbe
   return height - patchSize >= 1 && width - patchSize >= 1 ? 2 : 1
 }
 
+/** Values per image of {@link pooledCodeFeatures} (for a memory check before they are made). */
+export function pooledFeatureSize(
+  height: number,
+  width: number,
+  patchSize: number,
+  atoms: number,
+): number {
+  return regionsPerSide(height, width, patchSize) ** 2 * atoms * 2
+}
+
 /**
  * `[images, regions × atoms × 2]` features from `codes` of images of `height × width`: per pooling
  * region (by patch centre), the sums of each atom's positive and negative coefficients.
@@ -23,7 +33,7 @@ export function pooledCodeFeatures(
   patchSize: number,
 ): LatentBatch {
   const perSide = regionsPerSide(height, width, patchSize)
-  const size = perSide * perSide * codes.atoms * 2
+  const size = pooledFeatureSize(height, width, patchSize, codes.atoms)
   const data = new Float32Array(images * size)
   for (let p = 0; p < codes.count; p++) {
     const image = codes.positions[3 * p] as number

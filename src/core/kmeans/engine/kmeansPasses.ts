@@ -43,10 +43,3 @@ export function clusterSums(x: tf.Tensor2D, centroids: CentroidTensors, k: numbe
     tf.reshape(tf.sum(tf.min(scores, 1)), [1]),
   ]) as tf.Tensor1D
 }
-
-/** `Σ‖x‖²` of `rows` rows of `d` values from `start`, in float64. */
-export function sumOfSquares(values: Float32Array, start: number, rows: number, d: number): number {
-  let sum = 0
-  for (let i = start * d; i < (start + rows) * d; i++) sum += (values[i] as number) ** 2
-  return sum
-}

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Random } from '../../random'
+import { yieldToEventLoop } from '../../trainingControl'
 import type { RowChunk } from './rowChunks'
 
 /** Local trials per centre (scikit-learn's `2 + ⌊ln k⌋`). */
@@ -101,6 +102,8 @@ export async function kMeansPlusPlus(
     for (let row = 0; row < n; row++) {
       closest[row] = Math.min(closest[row] as number, distances[row * trials + best] as number)
     }
+    // Let the worker answer messages (heartbeats, other models' calls) between centres.
+    await yieldToEventLoop()
   }
   return chosen
 }

@@ -208,8 +208,9 @@ export class PCA extends TrainableModel<PCATypes> {
         },
         hooks,
       )
-      // Stopped part-way through a pass: the PCA of the images seen so far.
-      if (sums.rows >= 2) this.decompose(basis, sums)
+      // Stopped part-way through a pass: the PCA of the images seen so far, unless it would replace
+      // a fit on more images (a later pass stopped early keeps the complete fit).
+      if (sums.rows >= 2 && sums.rows > basis.samples) this.decompose(basis, sums)
       return result
     } finally {
       shift?.dispose()

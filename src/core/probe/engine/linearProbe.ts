@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { assertFinite, type LatentBatch } from '../../dataset'
 import { ShapeMismatchError } from '../../errors'
+import { checkRows, hostLimit } from '../../engine/memoryBudget'
 import { yieldToEventLoop } from '../../trainingControl'
 import {
   probeLabels,
@@ -151,6 +152,16 @@ export async function fitLinearProbe(
     )
   }
   assertFinite(features.data, 'features')
+  // Held beside the features: their standardised copy, the one-hot labels and the predictions.
+  checkRows(
+    {
+      what: 'probe row count',
+      actual: rows,
+      owner: 'the probe’s',
+      advice: (most) => `probe at most ${most} images per call, or fewer features per image`,
+    },
+    hostLimit(size + 16),
+  )
   const split = splitForProbe(probeLabels(Array.from(labels), rows), resolved)
   const classIndex = new Map<number, number>()
   split.classes.forEach((label, i) => classIndex.set(label, i))

@@ -5,7 +5,8 @@ import { defineEngine, type EngineActionContext } from '../../engine/familyEngin
 import type { SparseEncodeOptions } from '../sparseOptions'
 import { sparseCodingSpec } from '../sparseSpec'
 import { SparseCoding } from './sparseCoding'
-import { pooledCodeFeatures } from '../codeFeatures'
+import { pooledCodeFeatures, pooledFeatureSize } from '../codeFeatures'
+import { checkRows, hostLimit } from '../../engine/memoryBudget'
 
 type Context = EngineActionContext<SparseCoding>
 
@@ -26,8 +27,16 @@ export const sparseCodingEngine = defineEngine(sparseCodingSpec, {
     readDictionary: ({ model }: Context) => model.dictionary(),
     probe: probeEngineAction<SparseCoding>(async (model, checked) => {
       const [count, height, width] = checked.shape
+      const { patchSize, atoms } = model.resolvedOptions ?? { patchSize: height, atoms: 1 }
+      checkRows(
+        {
+          what: 'image count',
+          actual: count,
+          advice: (most) => `probe at most ${most} images per call`,
+        },
+        hostLimit(pooledFeatureSize(height, width, patchSize, atoms)),
+      )
       const codes = await model.encode(checked)
-      const patchSize = model.resolvedOptions?.patchSize ?? height
       return pooledCodeFeatures(codes, count, height, width, patchSize)
     }),
   },
