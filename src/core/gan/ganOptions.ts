@@ -97,13 +97,13 @@ export function validateGANTrainOptions(options: GANTrainOptions): void {
   checkFusedKernelsOption(options)
   checkPositiveNumber(options.generatorLearningRate, 'generatorLearningRate', 'Try 0.0002.')
   checkPositiveNumber(options.discriminatorLearningRate, 'discriminatorLearningRate', 'Try 0.0002.')
-  if (options.beta1 !== undefined && !(options.beta1 >= 0 && options.beta1 < 1)) {
+  // `typeof` first: comparing an object without a prototype throws instead of being false.
+  const inRange = (value: unknown, below: number): boolean =>
+    typeof value === 'number' && value >= 0 && value < below
+  if (options.beta1 !== undefined && !inRange(options.beta1, 1)) {
     fail('beta1', `must lie in [0, 1); got ${describeValue(options.beta1)}. Try 0.5.`)
   }
-  if (
-    options.labelSmoothing !== undefined &&
-    !(options.labelSmoothing >= 0 && options.labelSmoothing < 0.5)
-  ) {
+  if (options.labelSmoothing !== undefined && !inRange(options.labelSmoothing, 0.5)) {
     fail(
       'labelSmoothing',
       `must lie in [0, 0.5); got ${describeValue(options.labelSmoothing)}. Try 0.1.`,
