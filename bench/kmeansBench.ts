@@ -4,17 +4,13 @@
  * the same seeds, and mini-batch k-means time beside `MiniBatchKMeans` doing the same epochs.
  * scikit-learn runs on the very same array (written as float32), single-threaded.
  */
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-backend-wasm'
 import { KMeans } from '../src/core/kmeans/engine/kmeans'
 import { adjustedRandIndex } from '../src/core/kmeans/clusterAgreement'
 import type { KMeansAlgorithm } from '../src/core/kmeans/kmeansOptions'
 import { loadDigits } from '../src/data/digits'
+import { pickNodeBackend, runSklearnScript } from './sklearnScript'
 
 const K = 10
 const SEEDS = [0, 1, 2, 3, 4]
@@ -38,20 +34,6 @@ interface SklearnReply {
   readonly version: string
   readonly lloyd: readonly KMeansRun[]
   readonly minibatch: readonly KMeansRun[]
-}
-
-async function pickBackend(): Promise<string> {
-  for (const backend of ['wasm', 'cpu']) {
-    try {
-      if ((await tf.setBackend(backend)) !== false) {
-        await tf.ready()
-        return backend
-      }
-    } catch {
-      // next one
-    }
-  }
-  throw new Error('neither the wasm nor the cpu backend of TF.js started')
 }
 
 async function latentkitRuns(algorithm: KMeansAlgorithm, epochs: number): Promise<KMeansRun[]> {
@@ -84,16 +66,12 @@ async function latentkitRuns(algorithm: KMeansAlgorithm, epochs: number): Promis
 
 function sklearnRuns(epochs: number): SklearnReply | string {
   const { images, labels } = loadDigits()
-  const folder = mkdtempSync(join(tmpdir(), 'latentkit-kmeans-'))
-  try {
+  return runSklearnScript<SklearnReply>('sklearn_kmeans.py', 'latentkit-kmeans-', (folder) => {
     const dataFile = join(folder, 'digits.f32')
     const labelsFile = join(folder, 'labels.u8')
     writeFileSync(dataFile, Buffer.from(images.data.buffer, 0, images.data.byteLength))
     writeFileSync(labelsFile, Buffer.from(labels.buffer, 0, labels.byteLength))
-    // Run from the repository's root, as `npm run bench` is.
-    const script = join('bench', 'sklearn_kmeans.py')
-    const args = [
-      script,
+    return [
       dataFile,
       labelsFile,
       String(images.shape[0]),
@@ -103,19 +81,7 @@ function sklearnRuns(epochs: number): SklearnReply | string {
       String(BATCH),
       String(epochs),
     ]
-    const run = spawnSync('/usr/bin/python3', args, {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    })
-    if (run.status !== 0) {
-      return /No module named 'sklearn'|ENOENT/.test(`${run.stderr}${String(run.error ?? '')}`)
-        ? 'not here (Debian: `apt-get install python3-sklearn`)'
-        : `failed: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`
-    }
-    return JSON.parse(run.stdout) as SklearnReply
-  } finally {
-    rmSync(folder, { recursive: true, force: true })
-  }
+  })
 }
 
 const best = (runs: readonly KMeansRun[]): KMeansRun =>
@@ -129,7 +95,7 @@ export async function runKMeansBench(options: {
   quick: boolean
 }): Promise<{ json: object; markdown: string[] }> {
   const epochs = options.quick ? 10 : 50
-  const backend = await pickBackend()
+  const backend = await pickNodeBackend()
   const lloyd = await latentkitRuns('lloyd', 0)
   const minibatch = await latentkitRuns('minibatch', epochs)
   const sklearn = sklearnRuns(epochs)

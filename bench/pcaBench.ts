@@ -4,17 +4,13 @@
  * difference of explained-variance ratios, the largest difference of components up to sign, and the
  * fit times as a ratio. Exact (`full`, all 64 components) and randomized (16 components).
  */
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-backend-wasm'
 import { PCA } from '../src/core/pca/engine/pca'
 import type { PCAChosenSolver } from '../src/core/pca/pcaOptions'
 import type { PCAComponentsView } from '../src/core/pca/pcaSpec'
 import { loadDigits } from '../src/data/digits'
+import { pickNodeBackend, runSklearnScript } from './sklearnScript'
 
 /** One configuration compared. */
 interface PCAConfig {
@@ -62,20 +58,6 @@ export interface PCABenchRow {
   readonly explainedBy: number
 }
 
-async function pickBackend(): Promise<string> {
-  for (const backend of ['wasm', 'cpu']) {
-    try {
-      if ((await tf.setBackend(backend)) !== false) {
-        await tf.ready()
-        return backend
-      }
-    } catch {
-      // next one
-    }
-  }
-  throw new Error('neither the wasm nor the cpu backend of TF.js started')
-}
-
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] as number
@@ -105,33 +87,12 @@ async function latentkitFit(
 
 function sklearnFits(repeats: number): SklearnReply | string {
   const { images } = loadDigits()
-  const folder = mkdtempSync(join(tmpdir(), 'latentkit-pca-'))
-  try {
+  const configs = CONFIGS.map((c) => `${c.k}:${c.solver}:${SEED}`).join(',')
+  return runSklearnScript<SklearnReply>('sklearn_pca.py', 'latentkit-pca-', (folder) => {
     const dataFile = join(folder, 'digits.f32')
     writeFileSync(dataFile, Buffer.from(images.data.buffer, 0, images.data.byteLength))
-    const configs = CONFIGS.map((c) => `${c.k}:${c.solver}:${SEED}`).join(',')
-    // Run from the repository's root, as `npm run bench` is.
-    const args = [
-      join('bench', 'sklearn_pca.py'),
-      dataFile,
-      String(images.shape[0]),
-      '64',
-      configs,
-      String(repeats),
-    ]
-    const run = spawnSync('/usr/bin/python3', args, {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    })
-    if (run.status !== 0) {
-      return /No module named 'sklearn'|ENOENT/.test(`${run.stderr}${String(run.error ?? '')}`)
-        ? 'not here (Debian: `apt-get install python3-sklearn`)'
-        : `failed: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`
-    }
-    return JSON.parse(run.stdout) as SklearnReply
-  } finally {
-    rmSync(folder, { recursive: true, force: true })
-  }
+    return [dataFile, String(images.shape[0]), '64', configs, String(repeats)]
+  })
 }
 
 /** Largest |a − b| over the first `count` rows of `size` values, each row up to its sign. */
@@ -178,7 +139,7 @@ export async function runPCABench(options: {
   quick: boolean
 }): Promise<{ json: object; markdown: string[] }> {
   const repeats = options.quick ? 1 : 5
-  const backend = await pickBackend()
+  const backend = await pickNodeBackend()
   const sklearn = sklearnFits(repeats)
   const rows: PCABenchRow[] = []
   // The exact reference: scikit-learn's full SVD; every row (randomized too) is compared with it.
