@@ -14,6 +14,7 @@ import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
 import { VAE } from '../src/core/vae/engine/vae'
 import { PCA } from '../src/core/pca/engine/pca'
 import { SparseCoding } from '../src/core/sparse/engine/sparseCoding'
+import { KMeans } from '../src/core/kmeans/engine/kmeans'
 import { pooledCodeFeatures } from '../src/core/sparse/codeFeatures'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
@@ -49,7 +50,10 @@ async function timedFeatures(
   return { name, learnSeconds: (performance.now() - started) / 1000, features }
 }
 
-/** The representations of the table: raw pixels, PCA, the autoencoder's code, the VAE's mean, sparse codes. */
+/**
+ * The representations of the table: raw pixels, PCA, the autoencoder's code, the VAE's mean, sparse
+ * codes, clustering-learning features (k-means filters, triangle activations pooled over quadrants).
+ */
 export async function digitRepresentations(quick: boolean): Promise<ProbeFeatures[]> {
   const { images } = loadDigits()
   const epochs = quick ? 5 : 40
@@ -84,6 +88,17 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
       return pooledCodeFeatures(codes, images.shape[0], 8, 8, patchSize)
     },
   )
+  const clusteringEpochs = quick ? 10 : 50
+  const clustering = await timedFeatures(
+    `clustering learning (${clusteringEpochs} epochs)`,
+    async () => {
+      const model = new KMeans({ k: 100, patchSize: 4, seed: 1 })
+      await model.fit(images, { epochs: clusteringEpochs })
+      const features = await model.features(images)
+      model.dispose()
+      return features
+    },
+  )
   const pca = await timedFeatures('PCA, 32 components', async () => {
     const model = new PCA({ nComponents: 32 })
     await model.fit(images)
@@ -91,7 +106,7 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
     model.dispose()
     return codes
   })
-  return [raw, pca, autoencoder, vae, sparse]
+  return [raw, pca, autoencoder, vae, sparse, clustering]
 }
 
 /** scikit-learn's accuracies on the same features and splits, or undefined without it. */

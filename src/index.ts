@@ -139,6 +139,7 @@ export type {
   KMeansModelOptions,
   KMeansTrainOptions,
   KMeansClustersOptions,
+  KMeansFeaturesOptions,
 } from './core/kmeans/kmeansOptions'
 export { autoencoderSpec } from './core/autoencoder/autoencoderSpec'
 export type { AutoencoderHistoryPoint } from './core/autoencoder/autoencoderSpec'

@@ -7,15 +7,18 @@ import { useLatestAsync } from '../components/useLatestAsync'
 
 /**
  * Options of {@link useKMeans}. Model options (`k` default 8, `algorithm` default `'lloyd'`, `seed`
- * default 1) define the model: changing one starts fresh centroids. Training options (`epochs`,
- * `batchSize`, `tolerance`, `initSize`, `reassignmentRatio`) apply from the next `train()`.
+ * default 1; for clustering learning `patchSize` (default unset: whole images), `normalization`
+ * default `'contrast'`, `whiten` default `true`) define the model: changing one starts fresh
+ * centroids. Training options (`epochs`, `batchSize`, `tolerance`, `initSize`, `reassignmentRatio`,
+ * `patchesPerImage`) apply from the next `train()`.
  */
 export type UseKMeansOptions = KMeansClientOptions
 
 /**
  * What {@link useKMeans} returns: the state snapshot, the facts `k`, `algorithm` and `converged`,
  * the live `clusters`, and stable actions — `train`, `pause`, `resume`, `stop`, `reset`, `assign`,
- * `transform`, `centroids`, `readClusters` — each with its rejecting `…Async` twin.
+ * `transform`, `centroids`, `readClusters`, `probe` and, for patch models, `features` and
+ * `featureMaps` — each with its rejecting `…Async` twin.
  */
 export type UseKMeansResult = ModelHookResult<typeof kMeansSpec> & {
   /**

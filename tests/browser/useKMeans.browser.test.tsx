@@ -154,6 +154,26 @@ describe('k-means in the real worker, per backend', () => {
           shape: [1, 4, 4, 3],
         }).catch((e: unknown) => fromWireError(e))
         expect(error).toMatchObject({ code: 'SHAPE_MISMATCH' })
+        // Clustering learning: a patch model's pooled triangle features, in the real worker.
+        await api.create('p', 'kmeans', { k: 12, seed: 1, patchSize: 4 })
+        await api.train('p', { name: 'digits' }, { epochs: 5 })
+        expect((await api.modelInfo('p')).patchSize).toBe(4)
+        const features = await act<LatentBatch>(
+          api,
+          'p',
+          'features',
+          loadDigits({ limit: 5 }).images,
+          {},
+        )
+        expect(features.shape).toEqual([5, 48])
+        expect(features.data.some((v) => v > 0)).toBe(true)
+        const filters = await act<{ shape: readonly number[] }>(api, 'p', 'centroids')
+        expect(filters.shape).toEqual([12, 4, 4, 1])
+        const whole = await act(api, 'l', 'features', loadDigits({ limit: 2 }).images, {}).catch(
+          (e: unknown) => fromWireError(e),
+        )
+        expect(whole).toMatchObject({ code: 'INVALID_OPTION', details: { option: 'patchSize' } })
+        await api.disposeModel('p')
         await api.disposeModel('l')
         await api.disposeModel('m')
         expect((await api.memory()).numTensors).toBe(baseline.numTensors)

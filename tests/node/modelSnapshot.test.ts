@@ -127,6 +127,38 @@ const kMeansCase = (name: string, options: object) =>
     ],
   })
 
+/** A k-means patch model (clustering learning): whitening and contrast floor travel with it. */
+const kMeansPatchCase = (name: string, options: object) =>
+  defineCase({
+    name,
+    create: () => new KMeans({ k: 6, seed: 6, patchSize: 4, ...options }),
+    data: firstHalf,
+    train: { epochs: 2, batchSize: 256, patchesPerImage: 4 },
+    outputs: async (model: KMeans, images) => [
+      (await model.features(images)).data,
+      (await model.featureMaps(images, { stride: 2 })).data,
+      await model.assign(rows(patchesOf(images), 0, 20)),
+      model.centroidImages().data,
+      await model.clusters(images, { members: 2 }),
+    ],
+  })
+
+/** The 4 × 4 patches of `images` at corners (0, 0) and (4, 4), as a batch `[2n, 4, 4, 1]`. */
+function patchesOf(images: ImageBatch): ImageBatch {
+  const n = images.shape[0]
+  const data = new Float32Array(2 * n * 16)
+  for (let i = 0; i < n; i++) {
+    for (const [c, corner] of [0, 4].entries()) {
+      for (let r = 0; r < 4; r++) {
+        for (let x = 0; x < 4; x++) {
+          data[(2 * i + c) * 16 + r * 4 + x] = images.data[i * 64 + (corner + r) * 8 + corner + x]!
+        }
+      }
+    }
+  }
+  return { data, shape: [2 * n, 4, 4, 1] }
+}
+
 const CASES: readonly Case<SnapshotModel>[] = [
   defineCase({
     name: 'VAE',
@@ -177,6 +209,11 @@ const CASES: readonly Case<SnapshotModel>[] = [
   sparseCase('sparse coding, whitened', { whiten: true, normalization: 'center' }),
   kMeansCase('k-means Lloyd', {}),
   kMeansCase('k-means mini-batch (per-centre counts)', { algorithm: 'minibatch' }),
+  kMeansPatchCase('k-means patches (clustering learning, whitened)', {}),
+  kMeansPatchCase('k-means patches, mini-batch, not whitened', {
+    algorithm: 'minibatch',
+    whiten: false,
+  }),
   defineCase({
     name: 'mean image (test family, EngineModel by hand)',
     create: () => new MeanImage({ noise: 0.2, seed: 1 }),

@@ -221,7 +221,12 @@ export class TrainingRows {
 
   /** Bytes a set of `data` keeps on the device while it trains (0 when it stays on the host). */
   static residentBytes(data: ImageBatch): number {
-    const bytes = data.data.length * FLOAT_BYTES
+    return TrainingRows.residentBytesOf(data.data.length)
+  }
+
+  /** Bytes a set of `values` float32 values would keep on the device while it trains (0: on the host). */
+  static residentBytesOf(values: number): number {
+    const bytes = values * FLOAT_BYTES
     return bytes <= callBudget(backendMemory()) / 2 ? bytes : 0
   }
 

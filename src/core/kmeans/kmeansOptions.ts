@@ -2,13 +2,14 @@
  * k-means options, their defaults and their validation. Pure TypeScript (no TF.js): the client
  * validates with it before any work is sent to the worker.
  */
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, describeValue } from '../errors'
 import {
   checkNonNegativeNumber,
   checkOneOf,
   checkPositiveInteger,
   checkSeed,
 } from '../optionChecks'
+import type { PatchNormalization } from '../sparse/sparseOptions'
 
 /**
  * How centroids are learned. `'lloyd'`: full-batch Lloyd iterations, each a pass over every row,
@@ -25,6 +26,26 @@ export interface KMeansModelOptions {
   readonly algorithm?: KMeansAlgorithm
   /** Seed of the k-means++ initialisation and of the mini-batch draws. Default `1`. */
   readonly seed?: number
+  /**
+   * Clustering learning (Coates, Lee & Ng 2011): when set, the model clusters square patches of this
+   * side, in pixels, drawn from the training images (contrast-normalised and ZCA-whitened, see
+   * `normalization` and `whiten`), and its centroids are filters; `features(images)` then gives each
+   * image's triangle activations sum-pooled over its quadrants. At most the images' height and width.
+   * Default: unset, clustering whole images.
+   */
+  readonly patchSize?: number
+  /**
+   * Patch models: how each patch is normalised before whitening. `'contrast'` (default): mean removed,
+   * then divided by `√(variance + floor²)`, the floor being `√10 / 255` of the data's range, which is
+   * Coates' `√(var + 10)` on 0–255 pixels. `'center'`: mean removed. `'none'`: as is. Only with `patchSize`.
+   */
+  readonly normalization?: PatchNormalization
+  /**
+   * Patch models: ZCA-whiten the normalised patches before clustering, with `0.1 ×` the mean
+   * eigenvalue added to every eigenvalue (Coates' ε = 0.1 on contrast-normalised patches). Default
+   * `true`. Only with `patchSize`.
+   */
+  readonly whiten?: boolean
 }
 
 /** How to train. These may change between calls of `train`. */
@@ -50,6 +71,22 @@ export interface KMeansTrainOptions {
    * never moves one. Default `0.01`.
    */
   readonly reassignmentRatio?: number
+  /**
+   * Patch models: patches drawn from each training image per call of `train`, at distinct random
+   * positions (every position once when it is at least the positions an image holds). Default: every
+   * position while the images hold at most 100,000 patches in all, else `⌊100000 / images⌋` (at
+   * least 1). Whole-image models ignore it.
+   */
+  readonly patchesPerImage?: number
+}
+
+/** Options of the `features` and `featureMaps` actions of a patch model. */
+export interface KMeansFeaturesOptions {
+  /**
+   * Pixels between two patch positions. Default `1` (every position, as Coates et al.); the last
+   * row and column of positions always touch the image's edge.
+   */
+  readonly stride?: number
 }
 
 /** Options of the `readClusters` action. */
@@ -58,11 +95,17 @@ export interface KMeansClustersOptions {
   readonly members?: number
 }
 
-/** Model options with every default filled in. */
+/**
+ * Model options with every default filled in. `patchSize`, `normalization` and `whiten` are there
+ * only for patch models (clustering learning).
+ */
 export interface ResolvedKMeansOptions {
   readonly k: number
   readonly algorithm: KMeansAlgorithm
   readonly seed: number
+  readonly patchSize?: number
+  readonly normalization?: PatchNormalization
+  readonly whiten?: boolean
 }
 
 /** Train options with every default filled in (`initSize` still depends on the data). */
@@ -72,7 +115,14 @@ export interface ResolvedKMeansTrainOptions {
   readonly tolerance: number
   readonly initSize: number | undefined
   readonly reassignmentRatio: number
+  /** Patch models; `undefined` until the data says what the default is. */
+  readonly patchesPerImage: number | undefined
 }
+
+/** Most patches a patch model draws per call of `train` when `patchesPerImage` is left out. */
+export const DEFAULT_TRAINING_PATCHES = 100_000
+
+const NORMALIZATIONS: readonly PatchNormalization[] = ['none', 'center', 'contrast']
 
 const ALGORITHMS: readonly KMeansAlgorithm[] = ['lloyd', 'minibatch']
 
@@ -81,6 +131,30 @@ export function validateKMeansModelOptions(options: KMeansModelOptions): void {
   checkPositiveInteger(options.k, 'k', 'Try 10 clusters (k must be a whole number of clusters).')
   checkOneOf(options.algorithm, ALGORITHMS, 'algorithm')
   checkSeed(options.seed)
+  checkPositiveInteger(
+    options.patchSize,
+    'patchSize',
+    'Try 6 (Coates et al. on 32 × 32 images) or 5 on the 8 × 8 digits.',
+  )
+  checkOneOf(options.normalization, NORMALIZATIONS, 'normalization')
+  if (options.whiten !== undefined && typeof options.whiten !== 'boolean') {
+    throw new InvalidOptionError(
+      `whiten must be true or false; got ${describeValue(options.whiten)}`,
+      {
+        option: 'whiten',
+      },
+    )
+  }
+  if (options.patchSize === undefined) {
+    for (const name of ['normalization', 'whiten'] as const) {
+      if (options[name] !== undefined) {
+        throw new InvalidOptionError(
+          `${name} applies to patch models (clustering learning) only; set patchSize too (e.g. patchSize: 5) or leave ${name} out`,
+          { option: name },
+        )
+      }
+    }
+  }
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
@@ -90,6 +164,7 @@ export function validateKMeansTrainOptions(options: KMeansTrainOptions): void {
   checkNonNegativeNumber(options.tolerance, 'tolerance', 'Try 0.0001.')
   checkPositiveInteger(options.initSize, 'initSize', 'Try 3 × batchSize.')
   checkNonNegativeNumber(options.reassignmentRatio, 'reassignmentRatio', 'Try 0.01.')
+  checkPositiveInteger(options.patchesPerImage, 'patchesPerImage', 'Try 10, or leave it out.')
   if (options.reassignmentRatio !== undefined && options.reassignmentRatio > 1) {
     throw new InvalidOptionError(
       `reassignmentRatio must be from 0 to 1; got ${options.reassignmentRatio}. Try 0.01`,
@@ -103,10 +178,26 @@ export function validateKMeansClustersOptions(options: KMeansClustersOptions): v
   checkPositiveInteger(options.members, 'members', 'Try 8 members per cluster.')
 }
 
+/** Throws {@link InvalidOptionError} for bad `features` options. */
+export function validateKMeansFeaturesOptions(options: KMeansFeaturesOptions): void {
+  checkPositiveInteger(options.stride, 'stride', 'Try 1 (every position).')
+}
+
 /** Fills in the model defaults. */
 export function resolveKMeansOptions(options: KMeansModelOptions): ResolvedKMeansOptions {
   validateKMeansModelOptions(options)
-  return { k: options.k ?? 8, algorithm: options.algorithm ?? 'lloyd', seed: options.seed ?? 1 }
+  const base = {
+    k: options.k ?? 8,
+    algorithm: options.algorithm ?? 'lloyd',
+    seed: options.seed ?? 1,
+  }
+  if (options.patchSize === undefined) return base
+  return {
+    ...base,
+    patchSize: options.patchSize,
+    normalization: options.normalization ?? 'contrast',
+    whiten: options.whiten ?? true,
+  }
 }
 
 /** Fills in the training defaults for a model of `options`. */
@@ -122,5 +213,6 @@ export function resolveKMeansTrainOptions(
     tolerance: train.tolerance ?? 1e-4,
     initSize: train.initSize,
     reassignmentRatio: train.reassignmentRatio ?? 0.01,
+    patchesPerImage: train.patchesPerImage,
   }
 }

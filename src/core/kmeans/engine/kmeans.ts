@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
   assertFinite,
+  assertImageShape,
   imageShapeOf,
+  imageSize,
   type ImageBatch,
   type ImageShape,
   type LatentBatch,
 } from '../../dataset'
-import { DivergedError, InvalidInputError, InvalidOptionError } from '../../errors'
+import {
+  DivergedError,
+  InvalidInputError,
+  InvalidOptionError,
+  ShapeMismatchError,
+} from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
@@ -17,23 +24,41 @@ import {
   type TrainingStepCost,
 } from '../../engine/trainableModel'
 import { checkRows, hostLimit, TrainingRows, type RowPass } from '../../engine/memoryBudget'
-import { recordedOptions, type SnapshotState } from '../../family/snapshotRecord'
+import {
+  recordedOptions,
+  snapshotPositiveNumber,
+  type SnapshotState,
+} from '../../family/snapshotRecord'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { TrainingControl } from '../../trainingControl'
 import { chooseMembers } from '../clusterMembers'
 import { ConvergenceControl } from '../convergenceControl'
 import {
+  DEFAULT_TRAINING_PATCHES,
   resolveKMeansOptions,
   resolveKMeansTrainOptions,
   validateKMeansClustersOptions,
+  validateKMeansFeaturesOptions,
   validateKMeansModelOptions,
   type KMeansClustersOptions,
+  type KMeansFeaturesOptions,
   type KMeansModelOptions,
   type KMeansTrainOptions,
   type ResolvedKMeansOptions,
   type ResolvedKMeansTrainOptions,
 } from '../kmeansOptions'
+import {
+  cornerOffsets,
+  densePositions,
+  extractPatches,
+  normalizePatches,
+  positionAt,
+  positionsPerImage,
+  type PatchPositions,
+} from '../../sparse/patches'
+import { fitWhitening } from '../../sparse/whitening'
+import { pooledPatchFeatures, regionsPerSide } from '../../sparse/codeFeatures'
 import {
   kMeansSpec,
   type KMeansAssignment,
@@ -42,7 +67,12 @@ import {
 } from '../kmeansSpec'
 import { KMeansCentroids } from './kmeansCentroids'
 import { candidateDistances, kMeansPlusPlus, localTrials } from './kmeansPlusPlus'
-import { clusterSums, nearestCentroids, squaredDistances } from './kmeansPasses'
+import {
+  clusterSums,
+  nearestCentroids,
+  squaredDistances,
+  triangleActivations,
+} from './kmeansPasses'
 import { disposeChunks, gatheredChunk, splitRows, type RowChunk } from './rowChunks'
 
 /** Rows per device chunk of a Lloyd pass at most, when memory allows more. */
@@ -50,9 +80,47 @@ const CHUNK = 4096
 /** Mini-batch: rows seen between two checks for nearly unused centres, per cluster (scikit-learn's). */
 const REASSIGN_EVERY_PER_CLUSTER = 10
 
-/** What a k-means model is built from: its resolved options (nothing else depends on the data). */
+/** Patches a patch model's whitening is fitted on (at most; Coates et al. fit it on their training patches). */
+const WHITENING_SAMPLE = 20_000
+/** Whitening ε as a fraction of the mean eigenvalue (Coates' 0.1 on contrast-normalised patches). */
+const WHITENING_EPSILON = 0.1
+/** Patches a patch model's `clusters` view groups at most (drawn at random beyond). */
+const CLUSTER_PATCHES = 10_000
+/** Patches per host chunk of `features` and `featureMaps` at most (whole images at a time). */
+const FEATURE_CHUNK = 16_384
+/** Coates' contrast normalisation, `√(var + 10)` on 0–255 pixels: the floor as a fraction of the range. */
+const CONTRAST_FLOOR = Math.sqrt(10) / 255
+
+/**
+ * What a k-means model is built from: its resolved options and, for a patch model, the contrast
+ * floor of its patch normalisation (from the data's range).
+ */
 interface KMeansPlan {
   readonly options: ResolvedKMeansOptions
+  readonly contrastFloor?: number
+}
+
+/** Peak-to-peak range of `values` (1 when flat). */
+function rangeOf(values: Float32Array): number {
+  let low = Infinity
+  let high = -Infinity
+  for (const v of values) {
+    if (v < low) low = v
+    if (v > high) high = v
+  }
+  return high > low ? high - low : 1
+}
+
+/** `INVALID_OPTION` naming `patchSize` when its patches do not fit in images of `shape`. */
+function checkPatchFits(shape: ImageShape, patchSize: number, name = 'the images'): void {
+  const [height, width] = shape
+  if (patchSize > height || patchSize > width) {
+    const most = Math.min(height, width)
+    throw new InvalidOptionError(
+      `patchSize is ${patchSize} but ${name} are ${height} × ${width}; a patch must fit in an image: use patchSize ≤ ${most} (e.g. ${Math.max(1, Math.min(6, most - 1))}) or larger images`,
+      { option: 'patchSize', limit: most, actual: patchSize },
+    )
+  }
 }
 
 interface KMeansTypes {
@@ -112,6 +180,7 @@ function meanVariance(rows: Float32Array, n: number, d: number): number {
 export class KMeans extends TrainableModel<KMeansTypes> {
   private done = false
   private batchRandom: Random | undefined
+  private patchRandom: Random | undefined
 
   /** Snapshots keep whether Lloyd had converged. */
   protected override readonly modelState: SnapshotState = {
@@ -139,39 +208,153 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     return this.network ? this.done : undefined
   }
 
-  /** Refuses non-finite data, and fewer rows than clusters (`INVALID_OPTION` naming `k`). */
+  /** Patch models: the side of the patches clustered; undefined for whole-image models. */
+  get patchSize(): number | undefined {
+    return (this.network?.options ?? resolveKMeansOptions(this.modelOptions)).patchSize
+  }
+
+  /**
+   * Refuses non-finite data, patches larger than the images (`INVALID_OPTION` naming `patchSize`),
+   * and fewer rows than clusters (`INVALID_OPTION` naming `k`; patch models check their patches
+   * once `patchesPerImage` is known).
+   */
   protected checkTrainingData(data: ImageBatch): void {
     assertFinite(data.data)
-    const k = this.network?.options.k ?? resolveKMeansOptions(this.modelOptions).k
-    const rows = data.shape[0]
+    const options = this.network?.options ?? resolveKMeansOptions(this.modelOptions)
+    if (options.patchSize !== undefined) {
+      checkPatchFits(imageShapeOf(data), options.patchSize, 'the training images')
+      return
+    }
+    this.checkEnoughRows(options.k, data.shape[0], 'the data has', 'pass more images')
+  }
+
+  private checkEnoughRows(k: number, rows: number, what: string, more: string): void {
     if (rows < k) {
       throw new InvalidOptionError(
-        `k is ${k} but the data has only ${rows} row(s); k-means needs at least one row per cluster: use k ≤ ${rows} or pass more images`,
+        `k is ${k} but ${what} only ${rows} row(s); k-means needs at least one row per cluster: use k ≤ ${rows} or ${more}`,
         { option: 'k', limit: rows, actual: k },
       )
     }
   }
 
-  protected planNetwork(): KMeansPlan {
-    return { options: resolveKMeansOptions(this.modelOptions) }
+  protected planNetwork(data: ImageBatch): KMeansPlan {
+    const options = resolveKMeansOptions(this.modelOptions)
+    if (options.patchSize === undefined) return { options }
+    return { options, contrastFloor: CONTRAST_FLOOR * rangeOf(data.data) }
   }
 
-  protected readPlan(record: SnapshotNetwork): KMeansPlan {
-    return { options: recordedOptions(record, this.modelOptions, resolveKMeansOptions) }
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): KMeansPlan {
+    const options = recordedOptions(record, this.modelOptions, resolveKMeansOptions)
+    if (options.patchSize === undefined) return { options }
+    checkPatchFits(shape, options.patchSize, 'the snapshot’s images')
+    return { options, contrastFloor: snapshotPositiveNumber(record, 'contrastFloor', 'network') }
   }
 
   protected construct(plan: KMeansPlan, shape: ImageShape): KMeansCentroids {
-    return new KMeansCentroids(plan.options, shape)
+    const p = plan.options.patchSize
+    if (p === undefined) return new KMeansCentroids(plan.options, shape)
+    return new KMeansCentroids(plan.options, [p, p, shape[2]], plan.contrastFloor)
+  }
+
+  /** Patch models with `whiten`: the whitening, fitted on random normalised patches of the data. */
+  protected override initialize(centroids: KMeansCentroids, data: ImageBatch): void {
+    const { patchSize, seed } = centroids.options
+    if (patchSize === undefined || !centroids.whitening) return
+    const random = createRandom(deriveSeed(seed, 4))
+    const shape = imageShapeOf(data)
+    const perImage = positionsPerImage(shape, patchSize)
+    const total = data.shape[0] * perImage
+    const count = Math.min(WHITENING_SAMPLE, total)
+    const positions = new Int32Array(3 * count)
+    for (let i = 0; i < count; i++) {
+      const index = count === total ? i : random.int(total)
+      positions.set(positionAt(index, shape, patchSize), 3 * i)
+    }
+    const rows = this.normalizedPatches(centroids, data, positions)
+    centroids.setWhitening(fitWhitening(rows, centroids.size, WHITENING_EPSILON))
   }
 
   protected adoptPlan({ options }: KMeansPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.batchRandom = createRandom(deriveSeed(options.seed, 3))
+    this.patchRandom = createRandom(deriveSeed(options.seed, 5))
   }
 
   protected networkSize({ options }: KMeansPlan, shape: ImageShape): NetworkSize {
-    const d = shape[0] * shape[1] * shape[2]
-    return { weights: options.k * d + options.k, advice: 'use a smaller k' }
+    const p = options.patchSize
+    const d = p === undefined ? shape[0] * shape[1] * shape[2] : p * p * shape[2]
+    const whitening = options.whiten ? d + 2 * d * d : 0
+    return {
+      weights: options.k * d + options.k + whitening,
+      advice: p === undefined ? 'use a smaller k' : 'use a smaller k or patchSize',
+    }
+  }
+
+  /** The patches of `images` at `positions`, normalised as the model normalises them (host rows). */
+  private normalizedPatches(
+    centroids: KMeansCentroids,
+    images: ImageBatch,
+    positions: PatchPositions,
+  ): Float32Array {
+    const { patchSize, normalization } = centroids.options
+    const rows = extractPatches(images, positions, patchSize as number)
+    normalizePatches(rows, centroids.size, normalization ?? 'none', centroids.contrastFloor)
+    return rows
+  }
+
+  /** Patches a patch model draws per image in one call of `train` (every position, at most). */
+  private patchesPerImage(
+    centroids: KMeansCentroids,
+    data: ImageBatch,
+    train: ResolvedKMeansTrainOptions,
+  ): number {
+    const n = data.shape[0]
+    const positions = positionsPerImage(imageShapeOf(data), centroids.options.patchSize as number)
+    const wanted = train.patchesPerImage ?? Math.max(1, Math.floor(DEFAULT_TRAINING_PATCHES / n))
+    return Math.min(positions, wanted)
+  }
+
+  /**
+   * A patch model's training rows for one call of `train`: `patchesPerImage` distinct random
+   * positions of each image (all of them when that is every position), normalised and whitened, as
+   * a batch of `[patches, p, p, c]`.
+   */
+  private async trainingPatches(
+    centroids: KMeansCentroids,
+    data: ImageBatch,
+    train: ResolvedKMeansTrainOptions,
+  ): Promise<ImageBatch> {
+    const shape = imageShapeOf(data)
+    const p = centroids.options.patchSize as number
+    const n = data.shape[0]
+    const perImage = positionsPerImage(shape, p)
+    const per = this.patchesPerImage(centroids, data, train)
+    let positions: PatchPositions
+    if (per === perImage) {
+      positions = densePositions(n, shape, p, 1)
+    } else {
+      const random = this.patchRandom as Random
+      positions = new Int32Array(3 * n * per)
+      for (let image = 0; image < n; image++) {
+        const picked = random.permutation(perImage).subarray(0, per)
+        picked.forEach((index, i) =>
+          positions.set(positionAt(image * perImage + index, shape, p), 3 * (image * per + i)),
+        )
+      }
+    }
+    const rows = this.normalizedPatches(centroids, data, positions)
+    const count = positions.length / 3
+    const whitened = centroids.whitening
+      ? await this.throughStages({ noun: 'patch', action: 'train' }, rows, count, [
+          {
+            name: 'whiten',
+            inputSize: centroids.size,
+            outputSize: centroids.size,
+            pass: (x) => centroids.toCentroidSpace(x),
+          },
+        ])
+      : rows
+    return { data: whitened, shape: [count, p, p, shape[2]] }
   }
 
   /** The pass a step runs on its rows: distances, assignment, per-cluster sums. */
@@ -185,12 +368,41 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     }
   }
 
-  protected trainingStep(centroids: KMeansCentroids, data: ImageBatch): TrainingStepCost {
-    const rows = data.shape[0]
+  /**
+   * Patch models also refuse here (before any patch is drawn) fewer patches than clusters and more
+   * patches than the host holds (`INVALID_OPTION` naming `k` or `patchesPerImage`).
+   */
+  protected trainingStep(
+    centroids: KMeansCentroids,
+    data: ImageBatch,
+    train: ResolvedKMeansTrainOptions,
+  ): TrainingStepCost {
+    let rows = data.shape[0]
+    if (centroids.options.patchSize !== undefined) {
+      const per = this.patchesPerImage(centroids, data, train)
+      rows = data.shape[0] * per
+      this.checkEnoughRows(
+        centroids.options.k,
+        rows,
+        `the training images hold`,
+        'raise patchesPerImage or pass more images',
+      )
+      // Per patch: its position, its values as extracted and whitened.
+      checkRows(
+        {
+          what: 'patch count',
+          option: 'patchesPerImage',
+          actual: rows,
+          advice: (most) =>
+            `use patchesPerImage ≤ ${Math.max(1, Math.floor(most / data.shape[0]))}, or fewer images`,
+        },
+        hostLimit(3 + 2 * centroids.size),
+      )
+    }
     if (centroids.options.algorithm === 'lloyd') {
       // Lloyd keeps the data on the device when it fits and runs it in chunks as large as memory
       // allows (batchSize does not apply): only a pass that cannot take one row is refused.
-      const pass = this.sumsPass(centroids, 0, TrainingRows.residentBytes(data))
+      const pass = this.sumsPass(centroids, 0, TrainingRows.residentBytesOf(rows * centroids.size))
       return {
         ...pass,
         key: 'lloyd',
@@ -261,10 +473,15 @@ export class KMeans extends TrainableModel<KMeansTypes> {
 
   protected async runEpochs(
     centroids: KMeansCentroids,
-    data: ImageBatch,
+    images: ImageBatch,
     train: ResolvedKMeansTrainOptions,
     hooks: FitHooks<KMeansHistoryPoint>,
   ): Promise<TrainResult<KMeansHistoryPoint>> {
+    // A patch model clusters patches of the images: they are its rows from here on.
+    const data =
+      centroids.options.patchSize === undefined
+        ? images
+        : await this.trainingPatches(centroids, images, train)
     const fresh = this.counters.steps === 0
     if (centroids.options.algorithm === 'minibatch') {
       if (fresh) await this.seedCentroids(centroids, data, train, [])
@@ -362,15 +579,79 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     return total
   }
 
-  /** The nearest centroid and squared distance of every row of `images` (`[label, distance]` pairs). */
-  private async nearest(centroids: KMeansCentroids, action: string, images: ImageBatch) {
-    const stage: RowStage = {
-      name: 'nearest',
+  /**
+   * The stage rows of `action` go through: `pass` on rows in the centroids' space, with a patch
+   * model's whitening first when `raw` (normalised patches, not yet whitened).
+   */
+  private stage(
+    centroids: KMeansCentroids,
+    name: string,
+    outputSize: number,
+    pass: (x: tf.Tensor2D) => tf.Tensor,
+    raw: boolean,
+  ): RowStage {
+    const whiten = raw && centroids.whitening !== undefined
+    return {
+      name: whiten ? `${name}:whitened` : name,
       inputSize: centroids.size,
-      outputSize: 2,
-      pass: (x) => nearestCentroids(x, centroids.tensors()),
+      outputSize,
+      pass: whiten ? (x) => pass(centroids.toCentroidSpace(x)) : pass,
     }
-    const { data, rows } = await this.imageRows(action, images, [stage])
+  }
+
+  /**
+   * The rows `action` was given: whole images of the model's shape, or, for a patch model, patches
+   * `[n, p, p, c]` (normalised here; whitened by the stage). `SHAPE_MISMATCH` otherwise.
+   */
+  private inputRows(
+    centroids: KMeansCentroids,
+    action: string,
+    images: ImageBatch,
+  ): { readonly values: Float32Array; readonly rows: number; readonly noun: string } {
+    const rows = images.shape[0]
+    if (centroids.options.patchSize === undefined) {
+      assertImageShape(images, this.shape as ImageShape, 'images')
+      return { values: images.data, rows, noun: 'image' }
+    }
+    const shape = centroids.imageShape
+    const given = imageShapeOf(images)
+    if (given[0] !== shape[0] || given[1] !== shape[1] || given[2] !== shape[2]) {
+      throw new ShapeMismatchError(
+        `this k-means model clusters ${shape.join(' × ')} patches, so ${action} takes patches [n, ${shape.join(', ')}]; got images of ${given.join(' × ')}. For features of whole images use features(images)`,
+        { expected: [...shape], actual: [...given] },
+      )
+    }
+    assertFinite(images.data, 'patches')
+    const values = images.data.slice()
+    normalizePatches(
+      values,
+      centroids.size,
+      centroids.options.normalization ?? 'none',
+      centroids.contrastFloor,
+    )
+    return { values, rows, noun: 'patch' }
+  }
+
+  /**
+   * The nearest centroid and squared distance of each of `rows` rows of `values`; `raw` rows are
+   * normalised patches a patch model still whitens.
+   */
+  private async nearest(
+    centroids: KMeansCentroids,
+    action: string,
+    values: Float32Array,
+    rows: number,
+    raw = false,
+    noun = 'row',
+  ) {
+    const stage = this.stage(
+      centroids,
+      'nearest',
+      2,
+      (x) => nearestCentroids(x, centroids.tensors()),
+      raw,
+    )
+    const data = await this.throughStages({ noun, action }, values, rows, [stage])
     const labels = new Int32Array(rows)
     const distances = new Float32Array(rows)
     let inertia = 0
@@ -396,7 +677,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     const empty: number[] = []
     for (let c = 0; c < k; c++) if (sums.counts[c] === 0) empty.push(c)
     if (empty.length === 0) return 0
-    const { labels, distances } = await this.nearest(centroids, 'train', data)
+    const { labels, distances } = await this.nearest(centroids, 'train', data.data, data.shape[0])
     const far = Array.from(distances.keys())
       .sort((a, b) => (distances[b] as number) - (distances[a] as number) || a - b)
       .slice(0, empty.length)
@@ -528,31 +809,188 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     return Math.min(unused.length, k)
   }
 
-  /** The nearest centroid of each image, its squared distance, and the images' inertia. */
+  /**
+   * The nearest centroid of each image, its squared distance, and the images' inertia. A patch model
+   * takes patches `[n, p, p, c]`, normalises and whitens them, and measures in whitened space.
+   */
   async assign(images: ImageBatch): Promise<KMeansAssignment> {
     const centroids = this.requireNetwork('assign')
-    return this.nearest(centroids, 'assign', images)
+    const { values, rows, noun } = this.inputRows(centroids, 'assign', images)
+    return this.nearest(centroids, 'assign', values, rows, true, noun)
   }
 
-  /** Euclidean distance of each image to every centroid, `[n, k]`. */
+  /**
+   * Euclidean distance of each image to every centroid, `[n, k]`. A patch model takes patches
+   * `[n, p, p, c]` (see {@link KMeans.assign}).
+   */
   async transform(images: ImageBatch): Promise<LatentBatch> {
     const centroids = this.requireNetwork('transform')
     const { k } = centroids.options
-    const stage: RowStage = {
-      name: 'distances',
-      inputSize: centroids.size,
-      outputSize: k,
-      pass: (x) => tf.sqrt(squaredDistances(x, centroids.tensors())),
-    }
-    const { data, rows } = await this.imageRows('transform', images, [stage])
+    const { values, rows, noun } = this.inputRows(centroids, 'transform', images)
+    const stage = this.stage(
+      centroids,
+      'distances',
+      k,
+      (x) => tf.sqrt(squaredDistances(x, centroids.tensors())),
+      true,
+    )
+    const data = await this.throughStages({ noun, action: 'transform' }, values, rows, [stage])
     return { data, shape: [rows, k] }
   }
 
-  /** The centroids as images `[k, h, w, c]` (a copy). */
+  /**
+   * The centroids as images `[k, h, w, c]` (a copy). Patch models: the filters `[k, p, p, c]` with
+   * the whitening undone (`c·dewhiten + mean`, in the space of normalised patches: signed).
+   */
   centroidImages(): ImageBatch {
     const centroids = this.requireNetwork('read the centroids')
     const [h, w, c] = centroids.imageShape
-    return { data: centroids.centroids.slice(), shape: [centroids.options.k, h, w, c] }
+    return { data: centroids.displayCentroids(), shape: [centroids.options.k, h, w, c] }
+  }
+
+  /** A patch model's centroids and patch side, or `INVALID_OPTION` naming `patchSize`. */
+  private requirePatches(action: string): { centroids: KMeansCentroids; patchSize: number } {
+    const centroids = this.requireNetwork(action)
+    const { patchSize } = centroids.options
+    if (patchSize === undefined) {
+      throw new InvalidOptionError(
+        `${action} needs a patch model (clustering learning); this k-means model clusters whole images. Create it with patchSize (e.g. new KMeans({ k: 50, patchSize: 5 })), or use transform(images)`,
+        { option: 'patchSize' },
+      )
+    }
+    return { centroids, patchSize }
+  }
+
+  /** Checks images a patch model's features are computed on: finite, its channels, patches fit. */
+  private checkPatchImages(centroids: KMeansCentroids, images: ImageBatch, p: number): void {
+    const channels = centroids.imageShape[2]
+    if (images.shape[3] !== channels) {
+      throw new ShapeMismatchError(
+        `images have ${images.shape[3]} channel(s), the filters were learned on ${channels}; convert the images to ${channels} channel(s)`,
+        { expected: channels, actual: images.shape[3] },
+      )
+    }
+    assertFinite(images.data, 'images')
+    checkPatchFits(imageShapeOf(images), p)
+  }
+
+  /**
+   * Triangle activations at every position on the `stride` grid of `images`, whole images at a
+   * time (each chunk's patches through the device in passes that fit): `visit` gets the chunk's
+   * first image, its image count, positions (image numbers from 0 in the chunk) and activations
+   * (`k` per position, in position order).
+   */
+  private async activationChunks(
+    centroids: KMeansCentroids,
+    action: string,
+    images: ImageBatch,
+    stride: number,
+    visit: (start: number, count: number, positions: PatchPositions, values: Float32Array) => void,
+  ): Promise<void> {
+    const p = centroids.options.patchSize as number
+    const shape = imageShapeOf(images)
+    const perImage =
+      cornerOffsets(shape[0], p, stride).length * cornerOffsets(shape[1], p, stride).length
+    const imagesPerChunk = Math.max(1, Math.floor(FEATURE_CHUNK / perImage))
+    const stage = this.stage(
+      centroids,
+      'triangle',
+      centroids.options.k,
+      (x) => triangleActivations(x, centroids.tensors()),
+      true,
+    )
+    const size = imageSize(shape)
+    for (let start = 0; start < images.shape[0]; start += imagesPerChunk) {
+      const count = Math.min(imagesPerChunk, images.shape[0] - start)
+      const chunk: ImageBatch = {
+        data: images.data.subarray(start * size, (start + count) * size),
+        shape: [count, shape[0], shape[1], shape[2]],
+      }
+      const positions = densePositions(count, shape, p, stride)
+      const rows = this.normalizedPatches(centroids, chunk, positions)
+      const values = await this.throughStages(
+        { noun: 'patch', action },
+        rows,
+        positions.length / 3,
+        [stage],
+      )
+      visit(start, count, positions, values)
+    }
+  }
+
+  /**
+   * Clustering-learning features (Coates, Lee & Ng 2011) of images of any size at least the
+   * patch's, with the training data's channels: at every position on the `options.stride` grid
+   * (default 1) the patch is normalised and whitened as in training, its triangle activations
+   * `max(0, mean(z) − z_j)` (with `z_j` its distance to centroid `j`) are taken, and summed over the
+   * positions whose centre is in each quadrant of the image. `[n, 4k]` (`[n, k]` when no two
+   * positions fit across an image). `INVALID_OPTION` on a whole-image model, patches larger than
+   * the images, or more images than the host holds.
+   */
+  async features(images: ImageBatch, options: KMeansFeaturesOptions = {}): Promise<LatentBatch> {
+    const { centroids, patchSize: p } = this.requirePatches('features')
+    validateKMeansFeaturesOptions(options)
+    this.checkPatchImages(centroids, images, p)
+    const [n, height, width] = images.shape
+    const { k } = centroids.options
+    const size = regionsPerSide(height, width, p) ** 2 * k
+    checkRows(
+      {
+        what: 'image count',
+        actual: n,
+        advice: (most) => `compute the features of at most ${most} images per call`,
+      },
+      hostLimit(size + imageSize(imageShapeOf(images))),
+    )
+    const out = new Float32Array(n * size)
+    await this.activationChunks(
+      centroids,
+      'features',
+      images,
+      options.stride ?? 1,
+      (start, count, positions, values) => {
+        const pooled = pooledPatchFeatures(values, k, positions, count, height, width, p)
+        out.set(pooled.data, start * size)
+      },
+    )
+    return { data: out, shape: [n, size] }
+  }
+
+  /**
+   * A patch model's triangle activations before pooling, as images `[n, rows, columns, k]`: one
+   * pixel per position on the `options.stride` grid, one channel per centroid. A second patch model
+   * trained on them stacks a second layer (Coates & Ng 2011). Errors as {@link KMeans.features}.
+   */
+  async featureMaps(images: ImageBatch, options: KMeansFeaturesOptions = {}): Promise<ImageBatch> {
+    const { centroids, patchSize: p } = this.requirePatches('featureMaps')
+    validateKMeansFeaturesOptions(options)
+    this.checkPatchImages(centroids, images, p)
+    const stride = options.stride ?? 1
+    const [n, height, width] = images.shape
+    const { k } = centroids.options
+    const rows = cornerOffsets(height, p, stride).length
+    const columns = cornerOffsets(width, p, stride).length
+    const size = rows * columns * k
+    checkRows(
+      {
+        what: 'image count',
+        actual: n,
+        advice: (most) => `compute the maps of at most ${most} images per call, or a larger stride`,
+      },
+      hostLimit(size + imageSize(imageShapeOf(images))),
+    )
+    const out = new Float32Array(n * size)
+    await this.activationChunks(centroids, 'featureMaps', images, stride, (start, _, __, values) =>
+      out.set(values, start * size),
+    )
+    return { data: out, shape: [n, rows, columns, k] }
+  }
+
+  /** What `probe` fits on: `features` for a patch model, else the distances to the centroids. */
+  probeFeatures(images: ImageBatch): Promise<LatentBatch> {
+    return this.requireNetwork('probe').options.patchSize === undefined
+      ? this.transform(images)
+      : this.features(images)
   }
 
   /**
@@ -574,7 +1012,18 @@ export class KMeans extends TrainableModel<KMeansTypes> {
       },
       Math.floor(hostLimit(d + 1) / k),
     )
-    const { labels, distances, inertia } = await this.nearest(centroids, 'group', images)
+    if (centroids.options.patchSize !== undefined) {
+      return this.patchClusters(centroids, images, m)
+    }
+    assertImageShape(images, this.shape as ImageShape, 'images')
+    const { labels, distances, inertia } = await this.nearest(
+      centroids,
+      'group',
+      images.data,
+      images.shape[0],
+      false,
+      'image',
+    )
     const { sizes, memberIndices } = chooseMembers(labels, distances, k, m)
     const [h, w, c] = imageShapeOf(images)
     const members = new Float32Array(k * m * d)
@@ -591,8 +1040,61 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     }
   }
 
+  /**
+   * A patch model's clusters of the patches of `images`: every position, at most
+   * {@link CLUSTER_PATCHES} of them drawn at random (with the model's seed); centroids and members
+   * normalised, not whitened.
+   */
+  private async patchClusters(
+    centroids: KMeansCentroids,
+    images: ImageBatch,
+    m: number,
+  ): Promise<KMeansClusters> {
+    const p = centroids.options.patchSize as number
+    this.checkPatchImages(centroids, images, p)
+    const { k } = centroids.options
+    const d = centroids.size
+    const shape = imageShapeOf(images)
+    const total = images.shape[0] * positionsPerImage(shape, p)
+    const count = Math.min(CLUSTER_PATCHES, total)
+    const indices =
+      count === total
+        ? Uint32Array.from({ length: total }, (_, i) => i)
+        : createRandom(deriveSeed(centroids.options.seed, 6))
+            .permutation(total)
+            .subarray(0, count)
+            .sort()
+    const positions = new Int32Array(3 * count)
+    indices.forEach((index, i) => positions.set(positionAt(index, shape, p), 3 * i))
+    const rows = this.normalizedPatches(centroids, images, positions)
+    const { labels, distances, inertia } = await this.nearest(
+      centroids,
+      'group',
+      rows,
+      count,
+      true,
+      'patch',
+    )
+    const chosen = chooseMembers(labels, distances, k, m)
+    const members = new Float32Array(k * m * d)
+    const memberIndices = chosen.memberIndices.map((row, i) => {
+      if (row < 0) return -1
+      members.set(rows.subarray(row * d, (row + 1) * d), i * d)
+      return positions[3 * row] as number
+    })
+    return {
+      centroids: this.centroidImages(),
+      sizes: chosen.sizes,
+      membersPerCluster: m,
+      members: { data: members, shape: [k * m, p, p, shape[2]] },
+      memberIndices,
+      inertia,
+    }
+  }
+
   protected resetExtras(): void {
     this.batchRandom = undefined
+    this.patchRandom = undefined
     this.done = false
   }
 }

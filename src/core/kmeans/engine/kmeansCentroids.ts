@@ -1,10 +1,11 @@
 /**
  * The learned state of a k-means model: its centroids and per-centre counts, kept on the host (a few
- * kilobytes), and the device tensors a pass needs, made from them per call.
+ * kilobytes), a patch model's whitening, and the device tensors a pass needs, made from them per call.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { imageSize, type ImageShape } from '../../dataset'
 import type { HostWeight } from '../../engine/modelSnapshot'
+import type { Whitening } from '../../sparse/whitening'
 import type { ResolvedKMeansOptions } from '../kmeansOptions'
 
 /** The centroids as a pass takes them: transposed (`[d, k]`, so no matMul needs a transpose flag) and their squared norms. */
@@ -13,9 +14,12 @@ export interface CentroidTensors {
   readonly norms: tf.Tensor2D
 }
 
-/** `options.k` centroids for images of `imageShape` (zero until set by k-means++ or a snapshot). */
+/**
+ * `options.k` centroids for rows of `imageShape` — whole images, or a patch model's patches — zero
+ * until set by k-means++ or a snapshot.
+ */
 export class KMeansCentroids {
-  /** Values per image. */
+  /** Values per row (image or patch). */
   readonly size: number
   /** Centroids as rows, `k × size`. Changed in place by training. */
   readonly centroids: Float32Array
@@ -24,22 +28,84 @@ export class KMeansCentroids {
    * under Lloyd, the cluster sizes of the last iteration.
    */
   readonly counts: Float64Array
+  /**
+   * Patch models with `whiten`: the ZCA whitening patches go through before clustering (zero until
+   * fitted by the first fit, or set by a snapshot); the centroids live in whitened space.
+   */
+  readonly whitening: Whitening | undefined
 
   constructor(
     readonly options: ResolvedKMeansOptions,
+    /** Shape of one row: the images' for whole-image models, `[p, p, channels]` for patch models. */
     readonly imageShape: ImageShape,
+    /** Patch models: smallest standard deviation a patch is divided by under `'contrast'`. */
+    readonly contrastFloor = 0,
   ) {
-    this.size = imageSize(imageShape)
-    this.centroids = new Float32Array(options.k * this.size)
+    const size = imageSize(imageShape)
+    this.size = size
+    this.centroids = new Float32Array(options.k * size)
     this.counts = new Float64Array(options.k)
+    this.whitening = options.whiten
+      ? {
+          size,
+          mean: new Float32Array(size),
+          whiten: new Float32Array(size * size),
+          dewhiten: new Float32Array(size * size),
+        }
+      : undefined
   }
 
-  /** What a snapshot saves: the centroids, then the counts. */
+  /** What a snapshot saves: the centroids, then the counts, then a patch model's whitening. */
   weights(): HostWeight[] {
+    const w = this.whitening
+    const m = this.size
     return [
-      { values: this.centroids, shape: [this.options.k, this.size] },
+      { values: this.centroids, shape: [this.options.k, m] },
       { values: this.counts, shape: [this.options.k] },
+      ...(w
+        ? [
+            { values: w.mean, shape: [m] },
+            { values: w.whiten, shape: [m, m] },
+            { values: w.dewhiten, shape: [m, m] },
+          ]
+        : []),
     ]
+  }
+
+  /** Sets the whitening (fitted on the data by the first fit of a patch model with `whiten`). */
+  setWhitening(fitted: Whitening): void {
+    const w = this.whitening as Whitening
+    w.mean.set(fitted.mean)
+    w.whiten.set(fitted.whiten)
+    w.dewhiten.set(fitted.dewhiten)
+  }
+
+  /** Normalised patches `x` moved into the centroids' space (whitened, when the model whitens). Call inside `tf.tidy`. */
+  toCentroidSpace(x: tf.Tensor2D): tf.Tensor2D {
+    const w = this.whitening
+    if (!w) return x
+    return tf.matMul(tf.sub(x, tf.tensor1d(w.mean)), tf.tensor2d(w.whiten, [w.size, w.size]))
+  }
+
+  /**
+   * The centroids for display: as they are, or with the whitening undone (`c·dewhiten + mean`: in the
+   * space of normalised patches), `k × size`.
+   */
+  displayCentroids(): Float32Array {
+    const w = this.whitening
+    if (!w) return this.centroids.slice()
+    const m = this.size
+    const out = new Float32Array(this.options.k * m)
+    for (let j = 0; j < this.options.k; j++) {
+      for (let c = 0; c < m; c++) {
+        let sum = w.mean[c] as number
+        for (let i = 0; i < m; i++) {
+          sum += (this.centroids[j * m + i] as number) * (w.dewhiten[i * m + c] as number)
+        }
+        out[j * m + c] = sum
+      }
+    }
+    return out
   }
 
   /** The centroids on the device, for one pass. Call inside `tf.tidy`. */

@@ -3,7 +3,7 @@ import type { ImageBatch } from '../../dataset'
 import { InvalidInputError } from '../../errors'
 import { engineImages as images, probeEngineAction } from '../../engine/commonEngineActions'
 import { defineEngine, type EngineActionContext } from '../../engine/familyEngine'
-import type { KMeansClustersOptions } from '../kmeansOptions'
+import type { KMeansClustersOptions, KMeansFeaturesOptions } from '../kmeansOptions'
 import { kMeansSpec } from '../kmeansSpec'
 import { KMeans } from './kmeans'
 
@@ -17,12 +17,17 @@ export const kMeansEngine = defineEngine(kMeansSpec, {
     k: model.resolvedOptions?.k,
     algorithm: model.resolvedOptions?.algorithm,
     converged: model.converged,
+    patchSize: model.resolvedOptions?.patchSize,
   }),
   actions: {
     assign: ({ model }: Context, input: ImageBatch) => model.assign(images(input)),
     transform: ({ model }: Context, input: ImageBatch) => model.transform(images(input)),
-    probe: probeEngineAction<KMeans>((model, checked) => model.transform(checked)),
+    probe: probeEngineAction<KMeans>((model, checked) => model.probeFeatures(checked)),
     centroids: ({ model }: Context) => model.centroidImages(),
+    features: ({ model }: Context, input: ImageBatch, options: KMeansFeaturesOptions) =>
+      model.features(images(input), options),
+    featureMaps: ({ model }: Context, input: ImageBatch, options: KMeansFeaturesOptions) =>
+      model.featureMaps(images(input), options),
     readClusters: (
       { model, data }: Context,
       input: ImageBatch | undefined,

@@ -43,3 +43,13 @@ export function clusterSums(x: tf.Tensor2D, centroids: CentroidTensors, k: numbe
     tf.reshape(tf.sum(tf.min(scores, 1)), [1]),
   ]) as tf.Tensor1D
 }
+
+/**
+ * Triangle ("k-means") activations of the rows of `x` (Coates, Lee & Ng 2011), `[n, k]`: with `z_j`
+ * the Euclidean distance of a row to centroid `j`, `f_j = max(0, mean(z) − z_j)` — non-zero for the
+ * centroids nearer than average, about half of them.
+ */
+export function triangleActivations(x: tf.Tensor2D, centroids: CentroidTensors): tf.Tensor2D {
+  const z = tf.sqrt(squaredDistances(x, centroids))
+  return tf.relu(tf.sub(tf.mean(z, 1, true), z)) as tf.Tensor2D
+}
