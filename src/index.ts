@@ -10,6 +10,7 @@ export {
   type UseAutoencoderResult,
 } from './react/useAutoencoder'
 export { usePCA, type UsePCAOptions, type UsePCAResult } from './react/usePCA'
+export { useRBM, type UseRBMOptions, type UseRBMResult } from './react/useRBM'
 export { ScreeChart, type ScreeChartProps, type ScreeSource } from './components/ScreeChart'
 export {
   useSparseCoding,
@@ -76,6 +77,7 @@ export {
 } from './client/builtinClients'
 export { KMeansClient, type KMeansClientOptions } from './client/builtinClients'
 export { PCAClient, type PCAClientOptions } from './client/builtinClients'
+export { RBMClient, type RBMClientOptions } from './client/builtinClients'
 export {
   createClientClass,
   type ClientActions,
@@ -149,6 +151,23 @@ export {
   type PCAHistoryPoint,
   type PCAComponentsView,
 } from './core/pca/pcaSpec'
+export {
+  rbmSpec,
+  type RBMFacts,
+  type RBMHistoryPoint,
+  type RBMGibbsChain,
+  type RBMLogLikelihood,
+  type ClientRBMGibbsChainOptions,
+} from './core/rbm/rbmSpec'
+export type {
+  RBMModelOptions,
+  RBMTrainOptions,
+  RBMVisibleUnits,
+  RBMSampler,
+  RBMSampleOptions,
+  RBMGibbsChainOptions,
+  RBMLogLikelihoodOptions,
+} from './core/rbm/rbmOptions'
 export type {
   PCAModelOptions,
   PCATrainOptions,

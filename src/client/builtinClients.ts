@@ -3,6 +3,7 @@ import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
 import { pcaSpec } from '../core/pca/pcaSpec'
+import { rbmSpec } from '../core/rbm/rbmSpec'
 import { sparseCodingSpec } from '../core/sparse/sparseSpec'
 import { vaeSpec } from '../core/vae/vaeSpec'
 import { createClientClass, type FamilyClient } from './familyClient'
@@ -49,3 +50,10 @@ export const PCAClient = /* @__PURE__ */ createClientClass(pcaSpec)
 export type PCAClient = FamilyClient<typeof pcaSpec>
 /** Options of a PCA client (and of `usePCA`). */
 export type PCAClientOptions = ClientOptions<typeof pcaSpec>
+
+/** An RBM (or deep belief network) living in the shared worker, seen from the main thread. */
+export const RBMClient = /* @__PURE__ */ createClientClass(rbmSpec)
+/** An RBM client. */
+export type RBMClient = FamilyClient<typeof rbmSpec>
+/** Options of an RBM client (and of `useRBM`). */
+export type RBMClientOptions = ClientOptions<typeof rbmSpec>

@@ -66,6 +66,23 @@ export {
   fixSigns,
   type Eigenpairs,
 } from './pca/eigenSolvers'
+export * from './rbm/rbmOptions'
+export { RBM } from './rbm/engine/rbm'
+export {
+  rbmSpec,
+  type RBMHistoryPoint,
+  type RBMGibbsChain,
+  type RBMLogLikelihood,
+  type RBMFacts,
+  type ClientRBMGibbsChainOptions,
+} from './rbm/rbmSpec'
+export { rbmEngine } from './rbm/engine/rbmEngine'
+export {
+  annealedLogPartition,
+  exactLogPartition,
+  annealingSchedule,
+  type PartitionEstimate,
+} from './rbm/engine/partitionFunction'
 export * from './kmeans/kmeansOptions'
 export { KMeans } from './kmeans/engine/kmeans'
 export {

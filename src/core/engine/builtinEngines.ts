@@ -3,6 +3,7 @@ import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
 import { pcaEngine } from '../pca/engine/pcaEngine'
+import { rbmEngine } from '../rbm/engine/rbmEngine'
 import { sparseCodingEngine } from '../sparse/engine/sparseEngine'
 import { vaeEngine } from '../vae/engine/vaeEngine'
 import type { AnyFamilyEngine } from './familyEngine'
@@ -15,4 +16,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   autoencoderEngine,
   kMeansEngine,
   pcaEngine,
+  rbmEngine,
 ]
