@@ -187,7 +187,7 @@ describe('the built package', () => {
     expect(run.stderr).not.toMatch(/Error/)
     const last = run.stdout.trim().split('\n').at(-1) ?? ''
     expect(JSON.parse(last)).toEqual({
-      families: ['vae', 'gan', 'sparse', 'autoencoder', 'kmeans', 'pca', 'counter'],
+      families: ['vae', 'gan', 'sparse', 'autoencoder', 'kmeans', 'pca', 'rbm', 'counter'],
       vaeSteps: 2,
       seen: 10,
       start: 'function',
@@ -227,6 +227,7 @@ describe('the built package', () => {
       'corruptionLevel',
       'reassignmentRatio',
       'powerIterations',
+      'gibbsSteps',
     ]) {
       expect(code, other).not.toContain(other)
     }

@@ -54,6 +54,7 @@ const SMALL: Record<string, object> = {
   gan: { generatorUnits: [8], discriminatorUnits: [8], noiseDim: 2, seed: 1 },
   sparse: { atoms: 8, patchSize: 4, seed: 1 },
   autoencoder: { hiddenUnits: [8], codeSize: 2, seed: 1 },
+  rbm: { layers: [8], seed: 1 },
 }
 
 async function fingerprint(host: WorkerHost, id: string): Promise<string> {

@@ -5,6 +5,7 @@ import type { SparseDictionaryView } from '../../src/core/sparse/sparseSpec'
 import { kMeansEngine } from '../../src/core/kmeans/engine/kmeansEngine'
 import type { KMeansAssignment } from '../../src/core/kmeans/kmeansSpec'
 import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
+import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -89,6 +90,14 @@ const cases: FamilyCase[] = [
       args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }, { components: 3 }],
       check: isImages(2),
     },
+  },
+  {
+    engine: rbmEngine,
+    modelOptions: { layers: [16, 8], seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { layers: [16, 0] },
+    action: { name: 'sample', args: [3, { steps: 10, seed: 1 }], check: isImages(3) },
   },
   {
     engine: meanImageEngine,

@@ -11,6 +11,7 @@ import { GAN } from '../../src/core/gan/engine/gan'
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
+import { RBM } from '../../src/core/rbm/engine/rbm'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -127,6 +128,21 @@ const kMeansCase = (name: string, options: object) =>
     ],
   })
 
+const rbmCase = (name: string, options: object) =>
+  defineCase({
+    name,
+    create: () => new RBM({ layers: [12], seed: 7, ...options }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 16 },
+    outputs: async (model: RBM, images) => [
+      (await model.transform(images)).data,
+      (await model.reconstruct(images)).data,
+      (await model.filters()).data,
+      await model.freeEnergy(images),
+      (await model.sample(2, { steps: 5, seed: 3 })).data,
+    ],
+  })
+
 /** A k-means patch model (clustering learning): whitening and contrast floor travel with it. */
 const kMeansPatchCase = (name: string, options: object) =>
   defineCase({
@@ -213,6 +229,11 @@ const CASES: readonly Case<SnapshotModel>[] = [
   kMeansPatchCase('k-means patches, mini-batch, not whitened', {
     algorithm: 'minibatch',
     whiten: false,
+  }),
+  rbmCase('RBM, Bernoulli visible units', {}),
+  rbmCase('deep belief network, Gaussian visible units (scaling saved)', {
+    layers: [12, 6],
+    visible: 'gaussian',
   }),
   defineCase({
     name: 'mean image (test family, EngineModel by hand)',

@@ -302,6 +302,9 @@ describe('deep belief networks', () => {
     expect(layers.indexOf(2)).toBe(2 * 36)
     expect(layers.lastIndexOf(1)).toBe(2 * 36 - 1)
     expect(layers.at(-1)).toBe(2)
+    // Each layer had 2 epochs: the model counts epochs per layer.
+    expect(dbn.trainedEpochs).toBe(2)
+    expect(history.at(-1)?.epoch).toBe(2)
     expect((await dbn.transform(small)).shape).toEqual([400, 16])
     const samples = await dbn.sample(4, { steps: 50, seed: 1 })
     expect(samples.shape).toEqual([4, 8, 8, 1])

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
+  assertImageShape,
   assertInRange,
   gatherRows,
   imageSize,
@@ -144,10 +145,31 @@ export class RBM extends TrainableModel<RBMTypes> {
     hooks: FitHooks<RBMHistoryPoint>,
   ): Promise<TrainResult<RBMHistoryPoint>> {
     const split = heldOutSplit(data.shape[0], train.validationSplit, network.options.seed)
+    const layers = network.layers.length
+    const startEpochs = this.counters.epochs
     let result: TrainResult<RBMHistoryPoint> = { steps: 0, stopped: false, last: undefined }
-    for (let layer = 0; layer < network.layers.length; layer++) {
+    for (let layer = 0; layer < layers; layer++) {
+      // Every layer gets the same epochs: the model's epoch count is each layer's.
+      this.counters.epochs = startEpochs
       const inputs = await this.layerInputs(network, data, layer)
-      const run = await this.trainLayer(network, layer, inputs, split, train, hooks)
+      const done = result.steps
+      const onUpdate = hooks.onUpdate
+      const layerHooks: FitHooks<RBMHistoryPoint> = {
+        ...hooks,
+        // Progress over the whole run: every layer's steps.
+        onUpdate: onUpdate
+          ? ({ progress, history }) =>
+              onUpdate({
+                progress: {
+                  ...progress,
+                  runStep: done + progress.runStep,
+                  runSteps: layers * progress.runSteps,
+                },
+                history,
+              })
+          : undefined,
+      }
+      const run = await this.trainLayer(network, layer, inputs, split, train, layerHooks)
       result = { steps: result.steps + run.steps, stopped: run.stopped, last: run.last }
       if (run.stopped) break
     }
@@ -390,6 +412,7 @@ export class RBM extends TrainableModel<RBMTypes> {
     start?: ImageBatch,
   ): Promise<RBMGibbsChain> {
     const network = this.requireNetwork('sample')
+    if (start) assertImageShape(start, this.shape as ImageShape, 'start')
     checkCount(n, 'chain count')
     const frames = Math.min(options.frames ?? 10, options.steps + 1)
     this.checkOnePass(this.gibbsStage(network), {
