@@ -40,7 +40,8 @@ export type UsePCAResult = ModelHookResult<typeof pcaSpec> & {
 export const usePCA = /* @__PURE__ */ createModelHook(
   PCAClient,
   function useComponents(state, client) {
-    const trained = state.model !== undefined && state.model.trainedSteps > 0
+    // Not while the first pass accumulates the covariance: there are no components yet.
+    const trained = state.model?.fitted === true
     const loaded = useLatestAsync(
       trained ? String(state.modelVersion) : undefined,
       client.readComponentsAsync,

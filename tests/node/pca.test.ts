@@ -223,6 +223,8 @@ describe('PCA', () => {
   test('fits in steps with progress, and a stop part-way keeps the PCA of the images seen', async () => {
     const pca = new PCA({ nComponents: 4 })
     const seen: number[] = []
+    // What the hook waits for before it asks for components: none exist mid-pass.
+    const fittedDuring: boolean[] = [pca.fitted]
     const control = new TrainingControl()
     const result = await pca.fit(
       small,
@@ -232,12 +234,15 @@ describe('PCA', () => {
         updateIntervalMs: 0,
         onUpdate: ({ history }) => {
           for (const point of history) seen.push(point.imagesSeen)
+          fittedDuring.push(pca.fitted)
           if (seen.length >= 2) control.stop()
         },
       },
     )
     expect(result.stopped).toBe(true)
     expect(seen.slice(0, 2)).toEqual([50, 100])
+    expect(fittedDuring.slice(0, 2)).toEqual([false, false])
+    expect(pca.fitted).toBe(true)
     expect(pca.componentsView().samples).toBe(100)
     const done = await pca.fit(small, { batchSize: 50 })
     expect(done.steps).toBe(6)

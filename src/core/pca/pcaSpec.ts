@@ -50,6 +50,8 @@ export interface PCAComponentsView {
 export interface PCAFacts {
   /** Solver used, once fitted. */
   readonly solver: PCAChosenSolver | undefined
+  /** True once the components exist (after the first decomposition, at the end of a pass). */
+  readonly fitted: boolean
 }
 
 /** Codes of images on the components, `[n, nComponents]` (whitened when the model whitens). */

@@ -97,6 +97,11 @@ export class PCA extends TrainableModel<PCATypes> {
     return this.network?.solver
   }
 
+  /** True once the components exist: after the first pass's decomposition. */
+  get fitted(): boolean {
+    return this.network?.fitted === true
+  }
+
   /** Components kept, known after the first fit. */
   get componentCount(): number | undefined {
     return this.network?.options.nComponents

@@ -11,7 +11,11 @@ type Context = EngineActionContext<PCA>
 /** Makes, describes and runs PCA models. */
 export const pcaEngine = defineEngine(pcaSpec, {
   create: (options) => new PCA(options),
-  facts: (model: PCA) => ({ latentDim: model.componentCount, solver: model.solver }),
+  facts: (model: PCA) => ({
+    latentDim: model.componentCount,
+    solver: model.solver,
+    fitted: model.fitted,
+  }),
   actions: {
     transform: ({ model }: Context, input: ImageBatch) => model.transform(images(input)),
     encode: ({ model }: Context, input: ImageBatch) => model.transform(images(input)),
