@@ -6,6 +6,17 @@ import type { ImageBatch, ImageShape } from '../dataset'
 import { ShapeMismatchError } from '../errors'
 import type { PatchNormalization } from './sparseOptions'
 
+/** Largest minus smallest of `values` (1 when they are all equal): the data's range. */
+export function valueRange(values: Float32Array): number {
+  let low = Infinity
+  let high = -Infinity
+  for (const v of values) {
+    if (v < low) low = v
+    if (v > high) high = v
+  }
+  return high > low ? high - low : 1
+}
+
 /** Patch positions, three integers each: image index, top row, left column. */
 export type PatchPositions = Int32Array
 

@@ -16,6 +16,36 @@ export interface Whitening {
   readonly dewhiten: Float32Array
 }
 
+/** A whitening of `size` values, all zero until set in place (from data or from a snapshot). */
+export function emptyWhitening(size: number): Whitening {
+  return {
+    size,
+    mean: new Float32Array(size),
+    whiten: new Float32Array(size * size),
+    dewhiten: new Float32Array(size * size),
+  }
+}
+
+/** The arrays a snapshot saves for `whitening` (mean, whiten, dewhiten), none without one. */
+export function whiteningArrays(
+  whitening: Whitening | undefined,
+): { readonly values: Float32Array; readonly shape: readonly number[] }[] {
+  if (!whitening) return []
+  const m = whitening.size
+  return [
+    { values: whitening.mean, shape: [m] },
+    { values: whitening.whiten, shape: [m, m] },
+    { values: whitening.dewhiten, shape: [m, m] },
+  ]
+}
+
+/** Copies `fitted` into `target` in place (same size). */
+export function copyWhitening(target: Whitening, fitted: Whitening): void {
+  target.mean.set(fitted.mean)
+  target.whiten.set(fitted.whiten)
+  target.dewhiten.set(fitted.dewhiten)
+}
+
 /**
  * Fits ZCA whitening on `patches` (rows of `size` values). `relativeEpsilon` is added to every
  * eigenvalue as a fraction of the mean eigenvalue, so near-constant directions (noise) are not

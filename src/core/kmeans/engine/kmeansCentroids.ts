@@ -3,9 +3,14 @@
  * kilobytes), a patch model's whitening, and the device tensors a pass needs, made from them per call.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { imageSize, type ImageShape } from '../../dataset'
+import { imageSize, type ImageBatch, type ImageShape } from '../../dataset'
 import type { HostWeight } from '../../engine/modelSnapshot'
-import type { Whitening } from '../../sparse/whitening'
+import {
+  copyWhitening,
+  emptyWhitening,
+  whiteningArrays,
+  type Whitening,
+} from '../../sparse/whitening'
 import type { ResolvedKMeansOptions } from '../kmeansOptions'
 
 /** The centroids as a pass takes them: transposed (`[d, k]`, so no matMul needs a transpose flag) and their squared norms. */
@@ -45,39 +50,22 @@ export class KMeansCentroids {
     this.size = size
     this.centroids = new Float32Array(options.k * size)
     this.counts = new Float64Array(options.k)
-    this.whitening = options.whiten
-      ? {
-          size,
-          mean: new Float32Array(size),
-          whiten: new Float32Array(size * size),
-          dewhiten: new Float32Array(size * size),
-        }
-      : undefined
+    this.whitening = options.whiten ? emptyWhitening(size) : undefined
   }
 
   /** What a snapshot saves: the centroids, then the counts, then a patch model's whitening. */
   weights(): HostWeight[] {
-    const w = this.whitening
     const m = this.size
     return [
       { values: this.centroids, shape: [this.options.k, m] },
       { values: this.counts, shape: [this.options.k] },
-      ...(w
-        ? [
-            { values: w.mean, shape: [m] },
-            { values: w.whiten, shape: [m, m] },
-            { values: w.dewhiten, shape: [m, m] },
-          ]
-        : []),
+      ...whiteningArrays(this.whitening),
     ]
   }
 
   /** Sets the whitening (fitted on the data by the first fit of a patch model with `whiten`). */
   setWhitening(fitted: Whitening): void {
-    const w = this.whitening as Whitening
-    w.mean.set(fitted.mean)
-    w.whiten.set(fitted.whiten)
-    w.dewhiten.set(fitted.dewhiten)
+    copyWhitening(this.whitening as Whitening, fitted)
   }
 
   /** Normalised patches `x` moved into the centroids' space (whitened, when the model whitens). Call inside `tf.tidy`. */
@@ -106,6 +94,12 @@ export class KMeansCentroids {
       }
     }
     return out
+  }
+
+  /** The centroids for display as images `[k, ...imageShape]` (see {@link displayCentroids}). */
+  displayImages(): ImageBatch {
+    const [h, w, c] = this.imageShape
+    return { data: this.displayCentroids(), shape: [this.options.k, h, w, c] }
   }
 
   /** The centroids on the device, for one pass. Call inside `tf.tidy`. */

@@ -39,6 +39,7 @@ import {
   positionsPerImage,
   type PatchPositions,
   type PatchScaling,
+  valueRange,
 } from '../patches'
 import { compressCodes, type SparseCodes } from '../sparseCodes'
 import { SparseDictionary } from './sparseDictionary'
@@ -82,16 +83,6 @@ const WHITENING_SAMPLE = 5000
 
 function psnrOf(meanSquaredError: number, peak: number): number {
   return 10 * Math.log10((peak * peak) / Math.max(meanSquaredError, 1e-20))
-}
-
-function dataRangeOf(values: Float32Array): number {
-  let low = Infinity
-  let high = -Infinity
-  for (const v of values) {
-    if (v < low) low = v
-    if (v > high) high = v
-  }
-  return high > low ? high - low : 1
 }
 
 /**
@@ -181,7 +172,7 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   }
 
   protected planNetwork(data: ImageBatch): SparsePlan {
-    const dataRange = dataRangeOf(data.data)
+    const dataRange = valueRange(data.data)
     return {
       options: resolveSparseCodingOptions(this.modelOptions, imageShapeOf(data)),
       contrastFloor: 0.05 * dataRange,

@@ -9,7 +9,7 @@ import { largestEigenvalue, type CodeStatistics } from '../dictionaryMath'
 import type { LassoDictionary } from './fista'
 import type { HostWeight } from '../../engine/modelSnapshot'
 import type { ResolvedSparseCodingOptions } from '../sparseOptions'
-import type { Whitening } from '../whitening'
+import { copyWhitening, emptyWhitening, whiteningArrays, type Whitening } from '../whitening'
 
 interface WhiteningTensors {
   readonly mean: tf.Tensor1D
@@ -53,14 +53,7 @@ export class SparseDictionary {
     this.size = size
     const k = options.atoms
     this.atoms = new Float32Array(k * size)
-    this.whitening = options.whiten
-      ? {
-          size,
-          mean: new Float32Array(size),
-          whiten: new Float32Array(size * size),
-          dewhiten: new Float32Array(size * size),
-        }
-      : undefined
+    this.whitening = options.whiten ? emptyWhitening(size) : undefined
     this.statistics = {
       codeGram: new Float64Array(k * k),
       codeData: new Float64Array(k * size),
@@ -76,28 +69,18 @@ export class SparseDictionary {
   weights(): HostWeight[] {
     const k = this.options.atoms
     const m = this.size
-    const w = this.whitening
     return [
       { values: this.atoms, shape: [k, m] },
       { values: this.usage, shape: [k] },
       { values: this.statistics.codeGram, shape: [k, k] },
       { values: this.statistics.codeData, shape: [k, m] },
-      ...(w
-        ? [
-            { values: w.mean, shape: [m] },
-            { values: w.whiten, shape: [m, m] },
-            { values: w.dewhiten, shape: [m, m] },
-          ]
-        : []),
+      ...whiteningArrays(this.whitening),
     ]
   }
 
   /** Sets the whitening (fitted on the data by the first fit). */
   setWhitening(fitted: Whitening): void {
-    const w = this.whitening as Whitening
-    w.mean.set(fitted.mean)
-    w.whiten.set(fitted.whiten)
-    w.dewhiten.set(fitted.dewhiten)
+    copyWhitening(this.whitening as Whitening, fitted)
   }
 
   /**
