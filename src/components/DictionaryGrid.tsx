@@ -4,7 +4,8 @@ import type { ImageBatch } from '../core/dataset'
 import type { ColorScale } from './colorScale'
 import type { TileGridAppearance } from './drawGrid'
 import { pickImages } from './imagePixels'
-import { SignedImageGrid, weightOrder } from './SignedImageGrid'
+import { SignedImageGrid } from './SignedImageGrid'
+import { weightOrder } from './tileOrder'
 
 /** A dictionary to show: atoms as images and, optionally, how often each is used. */
 export interface DictionarySource {

@@ -9,19 +9,7 @@ import { signedToRGBA } from './divergingPixels'
 import type { TileGridAppearance } from './drawGrid'
 import { pickImages } from './imagePixels'
 import { useImageGrid } from './useImageGrid'
-
-/** Order of tiles to show: source order, or largest weight first (ties in source order). */
-export function weightOrder(
-  count: number,
-  weights: Float32Array | undefined,
-  sort: 'none' | 'weight',
-): number[] {
-  const order = Array.from({ length: count }, (_, i) => i)
-  if (sort === 'weight' && weights) {
-    order.sort((a, b) => (weights[b] ?? 0) - (weights[a] ?? 0) || a - b)
-  }
-  return order
-}
+import { weightOrder } from './tileOrder'
 
 /** What the shared grid draws and how it names it; each public grid fills this in. */
 export interface SignedImageGridProps

@@ -1,5 +1,6 @@
 /** Lays the clusters of a k-means model out as tiles: a centroid, a gap, its members. No DOM. */
 import type { ImageBatch } from '../core/dataset'
+import { weightOrder } from './tileOrder'
 
 /** What `ClusterGrid` shows: centroids and, optionally, sizes and members (`useKMeans().clusters`). */
 export interface ClusterSource {
@@ -29,11 +30,7 @@ export interface ClusterTiles {
 
 /** Order of the clusters to show: as given, or largest first (needs `sizes`). */
 export function clusterOrder(source: ClusterSource, sort: 'none' | 'size'): number[] {
-  const k = source.centroids.shape[0]
-  const order = Array.from({ length: k }, (_, i) => i)
-  const sizes = source.sizes
-  if (sort === 'size' && sizes) order.sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0) || a - b)
-  return order
+  return weightOrder(source.centroids.shape[0], source.sizes, sort === 'size' ? 'weight' : 'none')
 }
 
 /** The tiles of `source` with at most `members` members per row, clusters in `order`. */
