@@ -33,7 +33,19 @@ export function clusterOrder(source: ClusterSource, sort: 'none' | 'size'): numb
   return weightOrder(source.centroids.shape[0], source.sizes, sort === 'size' ? 'weight' : 'none')
 }
 
-/** The tiles of `source` with at most `members` members per row, clusters in `order`. */
+/** Members given for `cluster`: those before the first `-1` index (all when there are no indices). */
+function presentMembers(source: ClusterSource, cluster: number, available: number): number {
+  const indices = source.memberIndices
+  if (!indices) return available
+  let present = 0
+  while (present < available && (indices[cluster * available + present] ?? -1) >= 0) present++
+  return present
+}
+
+/**
+ * The tiles of `source` with at most `members` members per row (spread over the ones given, which
+ * run from the nearest to the farthest), clusters in `order`.
+ */
 export function clusterTiles(
   source: ClusterSource,
   order: readonly number[],
@@ -50,13 +62,16 @@ export function clusterTiles(
     const base = row * columns
     data.set(source.centroids.data.subarray(cluster * size, (cluster + 1) * size), base * size)
     if (shown > 0) blank[base + 1] = 1
+    const present = presentMembers(source, cluster, available)
     for (let j = 0; j < shown; j++) {
-      const from = cluster * available + j
-      const missing = (source.memberIndices?.[from] ?? 0) < 0
-      if (missing || !source.members) {
+      if (j >= present || !source.members) {
         blank[base + 2 + j] = 1
         continue
       }
+      // Fewer shown than given: keep the spread from the nearest to the farthest.
+      const pick =
+        present <= shown || shown === 1 ? j : Math.round((j * (present - 1)) / (shown - 1))
+      const from = cluster * available + pick
       data.set(source.members.data.subarray(from * size, (from + 1) * size), (base + 2 + j) * size)
     }
   })
