@@ -53,6 +53,7 @@ export {
 } from './components/ReconstructionGrid'
 export type { TileGridAppearance } from './components/drawGrid'
 export { SampleGrid, type SampleGridProps } from './components/SampleGrid'
+export { GibbsChain, type GibbsChainProps } from './components/GibbsChain'
 export { GANPlane, type GANPlaneProps, type PlaneSource } from './components/GANPlane'
 export {
   InterpolationSlider,
@@ -64,7 +65,13 @@ export { TrainingStatus, type TrainingStatusProps } from './components/TrainingS
 export type { TrainingStatusSource, TrainingStatusValue } from './components/trainingStatusText'
 export type { HistoryPointLike, LossSeries } from './components/lossChartGeometry'
 export type { ImageColorMap } from './components/imagePixels'
-export type { SampleSource, LatentSource, ActionResult } from './components/modelHandle'
+export type {
+  SampleSource,
+  LatentSource,
+  GibbsChainSource,
+  GibbsChainRequest,
+  ActionResult,
+} from './components/modelHandle'
 export {
   VAEClient,
   GANClient,

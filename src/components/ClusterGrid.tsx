@@ -5,7 +5,7 @@ import { EmptyState } from './EmptyState'
 import { clusterOrder, clusterTiles, type ClusterSource } from './clusterTiles'
 import { classNames } from './composeProps'
 import type { TileGridAppearance } from './drawGrid'
-import { imageToRGBA, type ImageColorMap } from './imagePixels'
+import { blankRGBA, imageToRGBA, type ImageColorMap } from './imagePixels'
 import { useImageGrid } from './useImageGrid'
 
 /**
@@ -27,9 +27,6 @@ export interface ClusterGridProps
   /** Accessible name. Default: "N clusters: each centroid, then M of its members" ("N cluster centroids" without members). */
   label?: string
 }
-
-const TRANSPARENT = (size: number): Uint8ClampedArray<ArrayBuffer> =>
-  new Uint8ClampedArray(size * 4)
 
 /**
  * The clusters of a k-means model, one row each: its centroid, then a few of its members (from the
@@ -61,7 +58,7 @@ export function ClusterGrid({
     const blank = tiles?.blank
     return (images: ImageBatch, index: number) =>
       blank?.[index]
-        ? TRANSPARENT(images.shape[1] * images.shape[2])
+        ? blankRGBA(images.shape[1] * images.shape[2])
         : imageToRGBA(images, index, colorMap)
   }, [tiles, colorMap])
   const rows = order.length

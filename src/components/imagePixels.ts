@@ -115,6 +115,11 @@ export function imageToRGBA(
   return out
 }
 
+/** RGBA bytes of a fully transparent tile of `pixels` pixels: the background shows through. */
+export function blankRGBA(pixels: number): Uint8ClampedArray<ArrayBuffer> {
+  return new Uint8ClampedArray(pixels * 4)
+}
+
 /** The images of `images` at `order`, as a new batch in that order. */
 export function pickImages(images: ImageBatch, order: readonly number[]): ImageBatch {
   const [, h, w, c] = images.shape

@@ -5,6 +5,7 @@
  */
 import type { DataInput, ImageBatch, LatentBatch } from '../core/dataset'
 import type { InterpolationMethod } from '../core/interpolate'
+import type { RBMGibbsChain } from '../core/rbm/rbmSpec'
 
 /**
  * What a model action returns. A hook's plain action resolves `undefined` when it failed (the hook's
@@ -38,6 +39,28 @@ export interface LatentSource extends SampleSource {
   ): ActionResult<ImageBatch>
   /** Encodes images to latents (models without an encoder, such as GANs, leave it out). */
   encode?(images: DataInput): ActionResult<LatentBatch>
+}
+
+/** Options a {@link GibbsChainSource} is asked with. */
+export interface GibbsChainRequest {
+  /** Gibbs steps from the start to the last frame. */
+  readonly steps?: number
+  /** Images kept per chain, at evenly spaced steps from 0 to `steps`. */
+  readonly frames?: number
+  /** Seed of the chains. */
+  readonly seed?: number
+  /** Images the chains start from, one chain each (`n` is then their count). */
+  readonly start?: DataInput
+}
+
+/** A model that runs Gibbs chains (`useRBM`, or a hand-written object). */
+export interface GibbsChainSource {
+  /** Increases whenever the weights change; components redraw when it moves. */
+  readonly modelVersion: number
+  /** Facts about the model; nothing is drawn until `trainedSteps > 0`. */
+  readonly model: { readonly trainedSteps: number } | undefined
+  /** `n` chains from noise (or from `options.start`), each recorded at `options.frames` steps. */
+  gibbsChain(n: number, options?: GibbsChainRequest): ActionResult<RBMGibbsChain>
 }
 
 /** True when the model has weights worth drawing. */

@@ -10,6 +10,7 @@ import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { DictionaryGrid } from '../../src/components/DictionaryGrid'
 import { FilterGrid } from '../../src/components/FilterGrid'
 import { ClusterGrid } from '../../src/components/ClusterGrid'
+import { GibbsChain } from '../../src/components/GibbsChain'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 
 afterEach(async () => {
@@ -40,6 +41,16 @@ function trainedModel() {
       encode: () => {
         calls.push('encode')
         return Promise.resolve({ data: new Float32Array(2), shape: [1, 2] as const })
+      },
+      gibbsChain: (n: number, options?: { frames?: number }) => {
+        calls.push('gibbsChain')
+        const frames = options?.frames ?? 11
+        return Promise.resolve({
+          images: batch(n * frames),
+          chains: n,
+          frames,
+          steps: Int32Array.from({ length: frames }, (_, f) => f * 10),
+        })
       },
     },
   }
@@ -125,6 +136,31 @@ describe('unusable sizes render a message, never a throw', () => {
     await expect
       .poll(() => screen.container.querySelector('canvas.lk-cluster-grid__canvas'))
       .not.toBeNull()
+  })
+
+  test.each([
+    // The grid's rows are the chains, its columns the frames.
+    ...BAD_GRIDS.map(({ rows, columns, ...rest }) => ({
+      ...rest,
+      ...(rows === undefined ? {} : { chains: rows }),
+      ...(columns === undefined ? {} : { frames: columns }),
+    })),
+    { steps: 0 },
+    { steps: 2.5 },
+    { seed: Number.NaN },
+  ])('GibbsChain %o', async (props) => {
+    const { model, calls } = trainedModel()
+    const screen = await render(<GibbsChain model={model as never} {...props} />)
+    await expect
+      .element(screen.getByRole('status'))
+      .toHaveTextContent(/GibbsChain: \w+ must|pixels wide/)
+    expect(screen.container.querySelector('canvas')).toBeNull()
+    expect(calls).toEqual([])
+    await screen.rerender(<GibbsChain model={model as never} chains={2} frames={3} />)
+    await expect
+      .poll(() => screen.container.querySelector('canvas.lk-gibbs-chain__canvas'))
+      .not.toBeNull()
+    expect(calls).toEqual(['gibbsChain'])
   })
 
   test.each([

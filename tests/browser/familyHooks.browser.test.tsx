@@ -1,5 +1,5 @@
 /**
- * The shared hook suite: every family's hook — the four built-in ones and the test-only mean-image
+ * The shared hook suite: every family's hook — the built-in ones and the test-only mean-image
  * family registered in its own worker — trains from a button, draws its own loss chart, runs its
  * actions, and no action of any of them, called from an `onClick` and failing, leaves an unhandled
  * rejection.
@@ -14,6 +14,7 @@ import { autoencoderSpec } from '../../src/core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../../src/core/gan/ganSpec'
 import { kMeansSpec } from '../../src/core/kmeans/kmeansSpec'
 import { pcaSpec } from '../../src/core/pca/pcaSpec'
+import { rbmSpec } from '../../src/core/rbm/rbmSpec'
 import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
@@ -22,6 +23,7 @@ import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { useGAN } from '../../src/react/useGAN'
 import { useKMeans } from '../../src/react/useKMeans'
 import { usePCA } from '../../src/react/usePCA'
+import { useRBM } from '../../src/react/useRBM'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { useVAE } from '../../src/react/useVAE'
 import { meanImageSpec } from '../families/meanImage/meanImageSpec'
@@ -116,6 +118,20 @@ const cases: HookCase[] = [
       name: 'reconstruct',
       args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }, { components: 2 }],
       check: images(1),
+    },
+  },
+  {
+    spec: rbmSpec,
+    useModel: useRBM as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, layers: [16] },
+    action: {
+      name: 'gibbsChain',
+      args: [2, { steps: 4, frames: 3, seed: 1 }],
+      check: (result) => {
+        const chain = result as { chains: number; frames: number; images: ImageBatch }
+        expect([chain.chains, chain.frames]).toEqual([2, 3])
+        expect(chain.images.shape).toEqual([6, 8, 8, 1])
+      },
     },
   },
   {

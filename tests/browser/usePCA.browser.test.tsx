@@ -6,6 +6,7 @@ import { FilterGrid } from '../../src/components/FilterGrid'
 import { ScreeChart } from '../../src/components/ScreeChart'
 import { loadDigits } from '../../src/data/digits'
 import type { ImageBatch } from '../../src/core/dataset'
+import { redAndBlue } from './canvasColours'
 import { canvasPixels, waitFor } from './workerSpy'
 
 afterEach(async () => {
@@ -42,19 +43,6 @@ function Demo(props: { options: UsePCAOptions; onResult: (pca: UsePCAResult) => 
       <ScreeChart source={pca.components} highlight={4} />
     </div>
   )
-}
-
-/** Counts pixels that are clearly red (negative) and clearly blue (positive) on RdBu. */
-function redAndBlue(pixels: Uint8ClampedArray): { red: number; blue: number } {
-  let red = 0
-  let blue = 0
-  for (let i = 0; i < pixels.length; i += 4) {
-    const r = pixels[i] as number
-    const b = pixels[i + 2] as number
-    if (r > b + 60) red += 1
-    if (b > r + 60) blue += 1
-  }
-  return { red, blue }
 }
 
 const squaredError = (a: ImageBatch, b: ImageBatch): number =>

@@ -16,6 +16,7 @@ import { loadDigits } from '../../src/data/digits'
 import type { WorkerHost } from '../../workers/host'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { SparseCodingHistoryPoint } from '../../src/core/sparse/sparseSpec'
+import { redAndBlue } from './canvasColours'
 import { canvasPixels, waitFor } from './workerSpy'
 
 afterEach(async () => {
@@ -59,19 +60,6 @@ function Demo(props: {
       <SparseCodeView model={sc} image={image} defaultPosition={{ top: 4, left: 4 }} />
     </div>
   )
-}
-
-/** Counts pixels that are clearly red (negative) and clearly blue (positive) on RdBu. */
-function redAndBlue(pixels: Uint8ClampedArray): { red: number; blue: number } {
-  let red = 0
-  let blue = 0
-  for (let i = 0; i < pixels.length; i += 4) {
-    const r = pixels[i] as number
-    const b = pixels[i + 2] as number
-    if (r > b + 60) red += 1
-    if (b > r + 60) blue += 1
-  }
-  return { red, blue }
 }
 
 describe('useSparseCoding in real Chromium', () => {

@@ -9,6 +9,7 @@ import {
   GANClient,
   KMeansClient,
   PCAClient,
+  RBMClient,
   SparseCodingClient,
   VAEClient,
 } from '../../src/client/builtinClients'
@@ -86,6 +87,15 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const transform = c.transformAsync as (images: unknown) => Promise<{ data: Float32Array }>
       return Array.from((await transform(image)).data)
+    },
+  },
+  {
+    name: 'rbm',
+    make: (o) => new RBMClient(o) as unknown as AnyClient,
+    options: { ...common, layers: [16] },
+    fingerprint: async (c) => {
+      const freeEnergy = c.freeEnergyAsync as (images: unknown) => Promise<Float32Array>
+      return Array.from(await freeEnergy(image))
     },
   },
 ]

@@ -9,9 +9,10 @@ import { serveStatic } from '../../scripts/staticServer.mjs'
 
 // What `npm start` serves, built statically and opened in Chromium: the VAE playground must train
 // live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
-// and draw atoms, code a patch and denoise.
+// and draw atoms, code a patch and denoise; the RBM playground must draw receptive fields and a Gibbs
+// chain and estimate a log-likelihood.
 describe('Storybook', () => {
-  test('the VAE, sparse coding, anomaly and convolutional GAN playgrounds train in the worker and draw', async () => {
+  test('the VAE, sparse coding, anomaly, convolutional GAN and RBM playgrounds train in the worker and draw', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
     const built = spawnSync('npx', ['storybook', 'build', '--quiet', '-o', out], {
       encoding: 'utf8',
@@ -82,6 +83,34 @@ describe('Storybook', () => {
       )
       await page.getByText(/ready.*epoch 1\/1 · step 32/).waitFor({ timeout: 90_000 })
       await page.locator('canvas.lk-sample-grid').waitFor()
+
+      // The RBM playground trains two epochs of 1,530 digits (10 % of 1,700 held out, batches of 10),
+      // draws its receptive fields on the diverging scale and a Gibbs chain, and runs AIS on demand.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-rbm-playground--digits&viewMode=story&args=epochs:2`,
+      )
+      const rbmStatus = page.getByTestId('model-status')
+      await rbmStatus.getByText('ready').waitFor({ timeout: 90_000 })
+      expect(await rbmStatus.textContent()).toMatch(/ready on \w+ · epoch 2\/2 · step 306/)
+      await page
+        .getByRole('img', { name: '4 Gibbs chains from noise, 11 frames each from step 0 to 100' })
+        .waitFor()
+      const fieldColours = await page
+        .locator('canvas.lk-filter-grid__canvas')
+        .evaluate((canvas: HTMLCanvasElement) => {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          let red = 0
+          let blue = 0
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i]! > data[i + 2]! + 60) red += 1
+            if (data[i + 2]! > data[i]! + 60) blue += 1
+          }
+          return { red, blue }
+        })
+      expect(fieldColours.red).toBeGreaterThan(100)
+      expect(fieldColours.blue).toBeGreaterThan(100)
+      await page.getByRole('button', { name: /Estimate on 97 held-out digits/ }).click()
+      await page.getByText(/-\d+\.\d\d ± \d+\.\d\d nats per digit/).waitFor({ timeout: 60_000 })
       expect(pageErrors).toEqual([])
     } finally {
       await browser.close()

@@ -133,7 +133,7 @@ describe('the partition function', () => {
     async (visible) => {
       const rbm = new RBM({ layers: [12], visible, seed: 2 })
       await rbm.fit(small, { epochs: 3, learningRate: visible === 'gaussian' ? 0.01 : 0.05 })
-      const result = await rbm.logLikelihood(small, { runs: 64, steps: 1000, seed: 3 })
+      const result = await rbm.logLikelihood(small, { runs: 64, steps: 1000, seed: 3, exact: true })
       expect(result.exactLogZ).toBeDefined()
       expect(Math.abs(result.logZ - (result.exactLogZ as number))).toBeLessThan(0.05)
       expect(result.logZStandardError).toBeGreaterThan(0)
@@ -275,6 +275,10 @@ describe('a trained RBM', () => {
     expect(await codeOf(() => rbm.transform(wide))).toBe('SHAPE_MISMATCH')
     expect(Array.from((await rbm.transform(small)).data)).toEqual(Array.from(before.data))
     expect(await codeOf(() => new RBM({ layers: [] }))).toBe('INVALID_OPTION')
+    // 40 hidden units: too many states to enumerate, refused before any AIS run.
+    expect(
+      await codeOf(() => rbm.logLikelihood(small, { runs: 2, steps: 10, seed: 1, exact: true })),
+    ).toBe('INVALID_OPTION')
     expect(await codeOf(() => new RBM({ visible: 'binary' as never }))).toBe('INVALID_OPTION')
     const untrained = new RBM()
     expect(

@@ -67,7 +67,7 @@ export interface RBMLogLikelihood {
    * error of the mean importance weight (the low end is `-Infinity` when `3σ̂ ≥ Ẑ`).
    */
   readonly logZRange: readonly [number, number]
-  /** log Z by enumerating the hidden states, when the RBM has at most 20 hidden units. */
+  /** log Z by enumerating the hidden states, when asked for (`exact: true`, at most 20 hidden units). */
   readonly exactLogZ: number | undefined
   /** AIS runs and intermediate distributions used. */
   readonly runs: number
@@ -94,7 +94,7 @@ const imagesAction = <Result>() =>
   )
 
 const sampleArguments = (options: RBMGibbsChainOptions | undefined, action: string) => {
-  const checked = optionsArgument(options, action, '{ steps: 1000, seed: 1 }')
+  const checked = optionsArgument(options, action, '{ steps: 200, seed: 1 }')
   validateRBMSampleOptions(checked)
   return checked
 }
@@ -131,7 +131,7 @@ export const rbmSpec = /* @__PURE__ */ defineFamily<
   },
   actions: {
     /**
-     * `n` images from Gibbs chains started at noise, run `steps` steps (default 1000) at the top
+     * `n` images from Gibbs chains started at noise, run `steps` steps (default 200) at the top
      * RBM, then passed down the network (mean-field).
      */
     sample: /* @__PURE__ */ defineAction<ImageBatch>()(

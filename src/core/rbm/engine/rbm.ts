@@ -25,6 +25,7 @@ import {
 } from '../../engine/trainableModel'
 import type { FitHooks } from '../../engine/trainingLoop'
 import {
+  resolveRBMLogLikelihoodOptions,
   resolveRBMOptions,
   resolveRBMTrainOptions,
   validateRBMModelOptions,
@@ -382,11 +383,11 @@ export class RBM extends TrainableModel<RBMTypes> {
   }
 
   /**
-   * `n` images from Gibbs chains started at noise, `options.steps` steps (default 1000) at the top
+   * `n` images from Gibbs chains started at noise, `options.steps` steps (default 200) at the top
    * RBM, then down the network. `INVALID_OPTION` above what one pass takes on this backend.
    */
   async sample(n: number, options: RBMSampleOptions = {}): Promise<ImageBatch> {
-    const chain = await this.runChains(n, { ...options, steps: options.steps ?? 1000, frames: 1 })
+    const chain = await this.runChains(n, { ...options, steps: options.steps ?? 200, frames: 1 })
     return chain.images
   }
 
@@ -481,13 +482,15 @@ export class RBM extends TrainableModel<RBMTypes> {
   /**
    * Log-likelihood of `images` in nats per image, `−F(v) − log Z`, with log Z estimated by annealed
    * importance sampling from a base-rate model fitted to `images` (the base changes the estimate's
-   * spread, not its expectation); exact log Z beside it up to 20 hidden units. One RBM only: a
+   * spread, not its expectation); with `exact`, log Z summed over every hidden state beside it (at
+   * most 20 hidden units, else `INVALID_OPTION`, checked first). One RBM only: a
    * deep belief network is refused (`INVALID_OPTION`). Gaussian units: in standardised units.
    */
   async logLikelihood(
     images: ImageBatch,
-    options: Required<RBMLogLikelihoodOptions>,
+    given: RBMLogLikelihoodOptions = {},
   ): Promise<RBMLogLikelihood> {
+    const options = resolveRBMLogLikelihoodOptions(given)
     const network = this.requireNetwork('estimate the log-likelihood')
     if (network.layers.length > 1) {
       throw new InvalidOptionError(
@@ -496,6 +499,12 @@ export class RBM extends TrainableModel<RBMTypes> {
       )
     }
     const bottom = network.top
+    if (options.exact && bottom.hiddenUnits > EXACT_HIDDEN_LIMIT) {
+      throw new InvalidOptionError(
+        `exact sums over 2^hidden states: at most ${EXACT_HIDDEN_LIMIT} hidden units; this RBM has ${bottom.hiddenUnits}. Leave exact out for the AIS estimate alone`,
+        { option: 'exact' },
+      )
+    }
     const energies = await this.freeEnergy(images)
     const rows = images.shape[0]
     this.checkOnePass(
@@ -517,8 +526,7 @@ export class RBM extends TrainableModel<RBMTypes> {
       options.steps,
       createRandom(options.seed),
     )
-    const exactLogZ =
-      bottom.hiddenUnits <= EXACT_HIDDEN_LIMIT ? await exactLogPartition(bottom) : undefined
+    const exactLogZ = options.exact ? await exactLogPartition(bottom) : undefined
     const logLikelihoods = energies.map((energy) => -energy - estimate.logZ)
     return {
       meanLogLikelihood: logLikelihoods.reduce((sum, value) => sum + value, 0) / rows,
