@@ -15,6 +15,7 @@ import { VAE } from '../src/core/vae/engine/vae'
 import { PCA } from '../src/core/pca/engine/pca'
 import { SparseCoding } from '../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../src/core/kmeans/engine/kmeans'
+import { RBM } from '../src/core/rbm/engine/rbm'
 import { pooledCodeFeatures } from '../src/core/sparse/codeFeatures'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
@@ -52,7 +53,8 @@ async function timedFeatures(
 
 /**
  * The representations of the table: raw pixels, PCA, the autoencoder's code, the VAE's mean, sparse
- * codes, clustering-learning features (k-means filters, triangle activations pooled over quadrants).
+ * codes, clustering-learning features (k-means filters, triangle activations pooled over quadrants),
+ * an RBM's hidden probabilities (scikit-learn's BernoulliRBM example settings).
  */
 export async function digitRepresentations(quick: boolean): Promise<ProbeFeatures[]> {
   const { images } = loadDigits()
@@ -106,7 +108,23 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
     model.dispose()
     return codes
   })
-  return [raw, pca, autoencoder, vae, sparse, clustering]
+  const rbm = await timedFeatures(
+    'RBM features, 100 hidden units (PCD-1, lr 0.06, batch 10, 10 epochs)',
+    async () => {
+      const model = new RBM({ layers: [100], seed: 1 })
+      await model.fit(images, {
+        epochs: 10,
+        batchSize: 10,
+        learningRate: 0.06,
+        sampler: 'pcd',
+        validationSplit: 0,
+      })
+      const features = await model.transform(images)
+      model.dispose()
+      return features
+    },
+  )
+  return [raw, pca, autoencoder, vae, sparse, clustering, rbm]
 }
 
 /** scikit-learn's accuracies on the same features and splits, or undefined without it. */

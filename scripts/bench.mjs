@@ -20,6 +20,7 @@ await build({
     'bench/probeBench.ts',
     'bench/pcaBench.ts',
     'bench/kmeansBench.ts',
+    'bench/rbmBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -34,6 +35,7 @@ const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'spars
 const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeBench.mjs')).href)
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
+const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
@@ -133,6 +135,10 @@ const { markdown: pcaSection, json: pca } = await timed('Node: PCA', () =>
 )
 const { markdown: kmeansSection, json: kmeans } = await timed('Node: k-means', () =>
   kmeansModule.runKMeansBench({ quick }),
+)
+// RBM beside scikit-learn's BernoulliRBM on one split; its AIS log-likelihood beside a VAE's ELBO.
+const { markdown: rbmSection, json: rbm } = await timed('Node: RBM', () =>
+  rbmModule.runRBMBench({ quick }),
 )
 // Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
 const { markdown: probeSection, ...probe } = await timed('Node: linear probe', () =>
@@ -412,6 +418,8 @@ const lines = [
   '',
   ...kmeansSection,
   '',
+  ...rbmSection,
+  '',
   ...probeSection,
   ...soakSection,
   '',
@@ -443,6 +451,7 @@ writeFileSync(
       anomaly,
       pca,
       kmeans,
+      rbm,
       probe,
       soak,
       partSeconds,

@@ -1,0 +1,188 @@
+/**
+ * RBM part of `npm run bench` (Node): latentkit's RBM beside scikit-learn's `BernoulliRBM` with its
+ * settings (100 hidden units, persistent CD-1, learning rate 0.06, batch 10, 10 epochs) on one seeded
+ * 80/20 split of the digits — the same index arrays on both sides: pseudo-likelihood by
+ * scikit-learn's estimator, test accuracy of the same logistic regression on each RBM's features, and
+ * time per epoch; then the held-out log-likelihood by AIS beside a VAE's ELBO (rbmDensity.ts).
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ImageBatch } from '../src/core/dataset'
+import { RBM } from '../src/core/rbm/engine/rbm'
+import { createRandom } from '../src/core/random'
+import { loadDigits } from '../src/data/digits'
+import { aisLogLikelihood, densityMarkdown, vaeELBO } from './rbmDensity'
+import { compare, comparisonMarkdown, type RBMRun, type SklearnReply } from './rbmComparison'
+import { pickNodeBackend, runSklearnScript } from './sklearnScript'
+
+/** scikit-learn's example settings (plot_rbm_logistic_classification.py). */
+const SETTINGS = { hidden: 100, learningRate: 0.06, batchSize: 10, epochs: 10 }
+const SIZE = 64
+/**
+ * Flip draws the pseudo-likelihood is averaged over on each side: one draw's estimate of a 1,437-row
+ * mean moves by up to about a nat (most flips cost nearly nothing, a few a lot).
+ */
+const DRAWS = 20
+
+/** `rows` of `images` (`[k, 8, 8, 1]`). */
+function gather(images: ImageBatch, rows: Int32Array): ImageBatch {
+  const data = new Float32Array(rows.length * SIZE)
+  rows.forEach((row, i) => data.set(images.data.subarray(row * SIZE, (row + 1) * SIZE), i * SIZE))
+  return { data, shape: [rows.length, 8, 8, 1] }
+}
+
+/** One seeded 80/20 split, both sides shuffled (scikit-learn's RBM does not shuffle its rows). */
+export function digitsSplit(rows: number): { train: Int32Array; test: Int32Array } {
+  const order = Int32Array.from(createRandom(0).permutation(rows))
+  const held = Math.ceil(0.2 * rows)
+  return { test: order.slice(0, held), train: order.slice(held) }
+}
+
+const softplus = (x: number): number =>
+  x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
+
+/**
+ * scikit-learn's stochastic pseudo-likelihood (`score_samples`), mean over the rows: one random
+ * value of each row flipped to 1 − v, `−D · softplus(F(v) − F(ṽ))`; averaged over {@link DRAWS}
+ * flip draws.
+ */
+export async function pseudoLikelihood(
+  model: RBM,
+  images: ImageBatch,
+  seed: number,
+): Promise<number> {
+  const random = createRandom(seed)
+  const rows = images.shape[0]
+  const energies = await model.freeEnergy(images)
+  let sum = 0
+  for (let draw = 0; draw < DRAWS; draw++) {
+    const flipped = images.data.slice()
+    for (let r = 0; r < rows; r++) {
+      const i = r * SIZE + random.int(SIZE)
+      flipped[i] = 1 - (flipped[i] as number)
+    }
+    const flippedEnergies = await model.freeEnergy({ data: flipped, shape: images.shape })
+    for (let r = 0; r < rows; r++) {
+      sum -= SIZE * softplus((energies[r] as number) - (flippedEnergies[r] as number))
+    }
+  }
+  return sum / (rows * DRAWS)
+}
+
+/** Trains one of our RBMs with scikit-learn's settings. */
+export async function fitDigitsRBM(images: ImageBatch, seed: number, epochs = SETTINGS.epochs) {
+  const model = new RBM({ layers: [SETTINGS.hidden], seed })
+  const started = performance.now()
+  await model.fit(images, {
+    epochs,
+    batchSize: SETTINGS.batchSize,
+    learningRate: SETTINGS.learningRate,
+    sampler: 'pcd',
+    gibbsSteps: 1,
+    validationSplit: 0,
+  })
+  return { model, seconds: (performance.now() - started) / 1000 }
+}
+
+/** Our seed: its figures, its features of every row, and the model (kept for AIS on seed 0). */
+async function latentkitRun(
+  images: ImageBatch,
+  split: { train: Int32Array; test: Int32Array },
+  seed: number,
+): Promise<{ run: RBMRun; features: Float32Array; model: RBM }> {
+  const train = gather(images, split.train)
+  const { model, seconds } = await fitDigitsRBM(train, seed)
+  const features = (await model.transform(images)).data
+  return {
+    run: {
+      seed,
+      secondsPerEpoch: seconds / SETTINGS.epochs,
+      pseudoLikelihoodTrain: await pseudoLikelihood(model, train, seed),
+      pseudoLikelihoodTest: await pseudoLikelihood(model, gather(images, split.test), seed),
+      accuracy: undefined,
+    },
+    features,
+    model,
+  }
+}
+
+function sklearnRuns(
+  split: { train: Int32Array; test: Int32Array },
+  seeds: readonly number[],
+  features: readonly Float32Array[],
+): SklearnReply | string {
+  const { images, labels } = loadDigits()
+  return runSklearnScript<SklearnReply>('sklearn_rbm.py', 'latentkit-rbm-', (folder) => {
+    const write = (name: string, array: Float32Array | Int32Array | Uint8Array): string => {
+      const file = join(folder, name)
+      writeFileSync(file, new Uint8Array(array.buffer, array.byteOffset, array.byteLength))
+      return file
+    }
+    return [
+      write('digits.f32', images.data),
+      write('labels.u8', labels),
+      write('train.i32', split.train),
+      write('test.i32', split.test),
+      String(images.shape[0]),
+      String(SIZE),
+      String(SETTINGS.hidden),
+      String(SETTINGS.learningRate),
+      String(SETTINGS.batchSize),
+      String(SETTINGS.epochs),
+      seeds.join(','),
+      String(DRAWS),
+      features.map((f, i) => write(`ours-${seeds[i] as number}.f32`, f)).join(','),
+    ]
+  })
+}
+
+/** Runs the RBM bench (8 seeds a side); `quick`: one seed, a short AIS and a short VAE. */
+export async function runRBMBench(options: {
+  quick: boolean
+}): Promise<{ json: object; markdown: string[] }> {
+  const seeds = options.quick ? [0] : [0, 1, 2, 3, 4, 5, 6, 7]
+  const aisSize = options.quick ? { runs: 20, steps: 500 } : { runs: 100, steps: 10000 }
+  const vaeCheckpoints = options.quick ? [20] : [50, 100, 200, 400, 800]
+  const backend = await pickNodeBackend()
+  const { images } = loadDigits()
+  const split = digitsSplit(images.shape[0])
+  // Warm-up: the first fit pays for the backend's first kernels.
+  ;(await fitDigitsRBM(gather(images, split.train.subarray(0, 50)), 99, 1)).model.dispose()
+  const results = []
+  for (const seed of seeds) results.push(await latentkitRun(images, split, seed))
+  const sklearn = sklearnRuns(
+    split,
+    seeds,
+    results.map((r) => r.features),
+  )
+  const ours = results.map(({ run }, i) =>
+    typeof sklearn === 'string' ? run : { ...run, accuracy: sklearn.runs[i]?.latentkitAccuracy },
+  )
+  const first = results[0]?.model as RBM
+  const train = gather(images, split.train)
+  const test = gather(images, split.test)
+  const ais = await aisLogLikelihood(first, train, test, aisSize.runs, aisSize.steps)
+  results.forEach(({ model }) => model.dispose())
+  const vaeStarted = performance.now()
+  const elbo = await vaeELBO(train, test, vaeCheckpoints)
+  const vaeSeconds = (performance.now() - vaeStarted) / 1000
+  const markdown = [
+    ...comparisonMarkdown(backend, ours, sklearn, split, DRAWS),
+    ...densityMarkdown(ais, elbo, split.test.length),
+  ]
+  return {
+    json: {
+      backend,
+      settings: SETTINGS,
+      seeds,
+      trainRows: split.train.length,
+      testRows: split.test.length,
+      ours,
+      sklearn,
+      comparison: typeof sklearn === 'string' ? undefined : compare(ours, sklearn.runs),
+      ais,
+      vae: { points: elbo, seconds: vaeSeconds },
+    },
+    markdown,
+  }
+}
