@@ -3,8 +3,7 @@
  * with 1, 10 and all labels per class — raw pixels and the codes of the models that encode — and
  * scikit-learn's LogisticRegression on the very same features and splits, when python3 has it.
  */
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
@@ -20,6 +19,7 @@ import { pooledCodeFeatures } from '../src/core/sparse/codeFeatures'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
 import { loadDigits } from '../src/data/digits'
+import { runSklearnScript } from './sklearnScript'
 
 /** Labels per class of the table's columns (undefined: all). */
 const LABELS_PER_CLASS = [1, 10, undefined] as const
@@ -127,13 +127,22 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
   return [raw, pca, autoencoder, vae, sparse, clustering, rbm]
 }
 
-/** scikit-learn's accuracies on the same features and splits, or undefined without it. */
+/** scikit-learn's accuracies on the same features and splits, or why there are none. */
 function sklearnAccuracies(
   jobs: readonly { features: LatentBatch; train: Int32Array; test: Int32Array }[],
   labels: Int32Array,
-): { version: string; accuracies: number[] } | undefined {
-  const folder = join('node_modules', '.cache', 'latentkit-bench', 'probe')
-  mkdirSync(folder, { recursive: true })
+): { version: string; accuracies: number[] } | string {
+  return runSklearnScript('sklearn_probe.py', 'latentkit-probe-', (folder) => [
+    writeProbeJobs(folder, jobs, labels),
+  ])
+}
+
+/** Writes the features, labels and splits of `jobs` into `folder`; returns the manifest's path. */
+function writeProbeJobs(
+  folder: string,
+  jobs: readonly { features: LatentBatch; train: Int32Array; test: Int32Array }[],
+  labels: Int32Array,
+): string {
   const bytes = (array: Float32Array | Int32Array): Uint8Array =>
     new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
   writeFileSync(join(folder, 'labels.i32'), bytes(labels))
@@ -153,15 +162,7 @@ function sklearnAccuracies(
   })
   const manifestFile = join(folder, 'manifest.json')
   writeFileSync(manifestFile, JSON.stringify(manifest))
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const run = spawnSync(python, ['bench/sklearn_probe.py', manifestFile], { encoding: 'utf8' })
-    if (run.status !== 0) continue
-    return JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as {
-      version: string
-      accuracies: number[]
-    }
-  }
-  return undefined
+  return manifestFile
 }
 
 /** Probes every representation at every column; scikit-learn beside it. */
@@ -185,7 +186,8 @@ export async function runProbeBench(
     }
     ours.push(row)
   }
-  const sklearn = sklearnAccuracies(jobs, labels)
+  const reply = sklearnAccuracies(jobs, labels)
+  const sklearn = typeof reply === 'string' ? undefined : reply
   const columns = LABELS_PER_CLASS.length
   const rows: ProbeRow[] = representations.map((r, i) => ({
     name: r.name,
@@ -194,10 +196,19 @@ export async function runProbeBench(
     accuracy: ours[i] as number[],
     sklearn: sklearn?.accuracies.slice(i * columns, (i + 1) * columns),
   }))
-  return { rows, sklearnVersion: sklearn?.version, markdown: probeMarkdown(rows, sklearn?.version) }
+  const markdown = probeMarkdown(
+    rows,
+    typeof reply === 'string' ? reply : undefined,
+    sklearn?.version,
+  )
+  return { rows, sklearnVersion: sklearn?.version, markdown }
 }
 
-function probeMarkdown(rows: readonly ProbeRow[], sklearnVersion: string | undefined): string[] {
+function probeMarkdown(
+  rows: readonly ProbeRow[],
+  sklearnAbsent: string | undefined,
+  sklearnVersion: string | undefined,
+): string[] {
   const cell = (ours: number, theirs: number | undefined) =>
     theirs === undefined ? ours.toFixed(3) : `${ours.toFixed(3)} (${theirs.toFixed(3)})`
   return [
@@ -206,7 +217,7 @@ function probeMarkdown(rows: readonly ProbeRow[], sklearnVersion: string | undef
     `Stratified split, 20 % of each class held out (seed 0); logistic regression on standardised features (C = 1). ${
       sklearnVersion
         ? `In brackets: scikit-learn ${sklearnVersion} \`LogisticRegression(C=1)\` (lbfgs) on the very same features and splits.`
-        : 'scikit-learn not here (Debian: `apt-get install python3-sklearn`); its column is skipped.'
+        : `scikit-learn ${sklearnAbsent ?? 'not here'}; its column is skipped.`
     }`,
     '',
     '| features | size | learned in (s) | 1 label per class | 10 labels per class | all labels (about 143 per class) |',
