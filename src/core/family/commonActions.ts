@@ -109,15 +109,17 @@ export const generativeActions = {
   interpolate: interpolateAction,
 }
 
+/** An action that takes images (checked, flat rows read with the model's shape) and returns `Result`. */
+export const imagesAction = <Result>() =>
+  /* @__PURE__ */ defineAction<Result>()(
+    (context, images: DataInput) => [context.images(images)] as const,
+  )
+
 /** Latent vectors (posterior means, or codes) of `images`, `[n, latentDim]`. */
-export const encodeAction = /* @__PURE__ */ defineAction<LatentBatch>()(
-  (context, images: DataInput) => [context.images(images)] as const,
-)
+export const encodeAction = /* @__PURE__ */ imagesAction<LatentBatch>()
 
 /** `images` through the encoder and the decoder (no noise). */
-export const reconstructAction = /* @__PURE__ */ defineAction<ImageBatch>()(
-  (context, images: DataInput) => [context.images(images)] as const,
-)
+export const reconstructAction = /* @__PURE__ */ imagesAction<ImageBatch>()
 
 /**
  * How useful the model's codes are when labels are few: a logistic regression fitted in the worker

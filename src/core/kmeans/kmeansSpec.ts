@@ -1,7 +1,7 @@
 /** The k-means family's TF-free half: options, history, chart, facts and actions. */
 import type { DataInput, ImageBatch, LatentBatch } from '../dataset'
 import { defineAction, defineFamily, optionKeys, optionsArgument } from '../family/familySpec'
-import { probeAction } from '../family/commonActions'
+import { imagesAction, probeAction } from '../family/commonActions'
 import {
   validateKMeansClustersOptions,
   validateKMeansFeaturesOptions,
@@ -85,11 +85,6 @@ export interface KMeansFacts {
   /** Side of the patches a patch model clusters; undefined for whole-image models. */
   readonly patchSize: number | undefined
 }
-
-const imagesAction = <Result>() =>
-  /* @__PURE__ */ defineAction<Result>()(
-    (context, images: DataInput) => [context.images(images)] as const,
-  )
 
 /** The k-means family. */
 export const kMeansSpec = /* @__PURE__ */ defineFamily<

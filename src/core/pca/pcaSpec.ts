@@ -1,6 +1,6 @@
 /** The PCA family's TF-free half: options, history, chart and actions. */
 import type { DataInput, ImageBatch, LatentBatch } from '../dataset'
-import { latentPayload, probeAction, type LatentInput } from '../family/commonActions'
+import { imagesAction, latentPayload, probeAction, type LatentInput } from '../family/commonActions'
 import { defineAction, defineFamily, optionKeys, optionsArgument } from '../family/familySpec'
 import {
   validatePCAModelOptions,
@@ -55,9 +55,7 @@ export interface PCAFacts {
 }
 
 /** Codes of images on the components, `[n, nComponents]` (whitened when the model whitens). */
-const transformAction = /* @__PURE__ */ defineAction<LatentBatch>()(
-  (context, images: DataInput) => [context.images(images)] as const,
-)
+const transformAction = /* @__PURE__ */ imagesAction<LatentBatch>()
 
 /** The PCA family. */
 export const pcaSpec = /* @__PURE__ */ defineFamily<

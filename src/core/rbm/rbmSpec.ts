@@ -1,6 +1,6 @@
 /** The RBM family's TF-free half: options, history, chart, facts and actions. */
 import type { DataInput, ImageBatch, LatentBatch } from '../dataset'
-import { probeAction, reconstructAction } from '../family/commonActions'
+import { imagesAction, probeAction, reconstructAction } from '../family/commonActions'
 import { defineAction, defineFamily, optionKeys, optionsArgument } from '../family/familySpec'
 import { checkCount } from '../memoryModel'
 import {
@@ -87,11 +87,6 @@ export interface RBMFacts {
   /** The bottom layer's visible units. */
   readonly visible: RBMVisibleUnits | undefined
 }
-
-const imagesAction = <Result>() =>
-  /* @__PURE__ */ defineAction<Result>()(
-    (context, images: DataInput) => [context.images(images)] as const,
-  )
 
 const sampleArguments = (options: RBMGibbsChainOptions | undefined, action: string) => {
   const checked = optionsArgument(options, action, '{ steps: 200, seed: 1 }')
