@@ -2,10 +2,24 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium } from 'playwright'
+import { chromium, type Page } from 'playwright'
 import { describe, expect, test } from 'vitest'
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 import { serveStatic } from '../../scripts/staticServer.mjs'
+
+/** Pixels of the canvas at `selector` clearly red (negative) and clearly blue (positive). */
+function divergingPixels(page: Page, selector: string): Promise<{ red: number; blue: number }> {
+  return page.locator(selector).evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+    let red = 0
+    let blue = 0
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i]! > data[i + 2]! + 60) red += 1
+      if (data[i + 2]! > data[i]! + 60) blue += 1
+    }
+    return { red, blue }
+  })
+}
 
 // What `npm start` serves, built statically and opened in Chromium: the VAE playground must train
 // live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
@@ -53,18 +67,7 @@ describe('Storybook', () => {
       expect(await sparseStatus.textContent()).toMatch(/ready on \w+ · epoch 2\/2 · step 14/)
       await page.getByText(/→ denoised \d+\.\d dB/).waitFor({ timeout: 30_000 })
       await page.getByText(/Patch at row 9, column 9: \d+ of 128 atoms used/).waitFor()
-      const atomColours = await page
-        .locator('canvas.lk-dictionary-grid__canvas')
-        .evaluate((canvas: HTMLCanvasElement) => {
-          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
-          let red = 0
-          let blue = 0
-          for (let i = 0; i < data.length; i += 4) {
-            if (data[i]! > data[i + 2]! + 60) red += 1
-            if (data[i + 2]! > data[i]! + 60) blue += 1
-          }
-          return { red, blue }
-        })
+      const atomColours = await divergingPixels(page, 'canvas.lk-dictionary-grid__canvas')
       expect(atomColours.red).toBeGreaterThan(100)
       expect(atomColours.blue).toBeGreaterThan(100)
 
@@ -95,18 +98,7 @@ describe('Storybook', () => {
       await page
         .getByRole('img', { name: '4 Gibbs chains from noise, 11 frames each from step 0 to 100' })
         .waitFor()
-      const fieldColours = await page
-        .locator('canvas.lk-filter-grid__canvas')
-        .evaluate((canvas: HTMLCanvasElement) => {
-          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
-          let red = 0
-          let blue = 0
-          for (let i = 0; i < data.length; i += 4) {
-            if (data[i]! > data[i + 2]! + 60) red += 1
-            if (data[i + 2]! > data[i]! + 60) blue += 1
-          }
-          return { red, blue }
-        })
+      const fieldColours = await divergingPixels(page, 'canvas.lk-filter-grid__canvas')
       expect(fieldColours.red).toBeGreaterThan(100)
       expect(fieldColours.blue).toBeGreaterThan(100)
       await page.getByRole('button', { name: /Estimate on 97 held-out digits/ }).click()
