@@ -97,7 +97,7 @@ export function comparisonMarkdown(
     '',
     `latentkit's RBM on TF.js ${backend} in Node (1 thread; \`sampler: 'pcd', gibbsSteps: 1, ` +
       `validationSplit: 0\`) beside scikit-learn's \`BernoulliRBM\` with the same settings, both ` +
-      `trained on the same ${split.train.length} rows of one seeded 80/20 split (shuffled; ` +
+      `trained on the same ${split.train.length} rows of one seeded split (80 %, rounded to whole batches; shuffled; ` +
       `${split.test.length} test rows), seeds ${seeds} on each side (mean ± standard deviation over ` +
       `seeds; differences: ours − scikit-learn's, ± their standard error). Pseudo-likelihood: scikit-learn's estimator (\`score_samples(X).mean()\`; ours the ` +
       'same: one random value per row flipped, −64 · softplus(F(v) − F(ṽ)) from `freeEnergy`), ' +
