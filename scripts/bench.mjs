@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick]`: measures and writes bench/report.json and bench/report.md.
-// `npm run bench -- --soak-only [--quick]`: runs only the soak (Chromium) and updates its part of both.
+// `npm run bench -- --only <part>[,<part>...] [--quick]`: runs only the named parts (PARTS below)
+// and replaces only their sections of report.md and keys of report.json, keeping the rest.
+// `--soak-only` is `--only soak`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -7,8 +9,126 @@ import { build } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
 
+/** The parts of the bench, in the order a full run runs them, and what each is called in partSeconds. */
+const PARTS = {
+  vae: 'Node: VAE throughput, drift, kernels',
+  gan: 'Node: GAN and anomaly quality, side by side',
+  sparse: 'Node: sparse coding',
+  pca: 'Node: PCA',
+  kmeans: 'Node: k-means',
+  rbm: 'Node: RBM',
+  probe: 'Node: linear probe',
+  sklearn: 'scikit-learn',
+  torch: 'PyTorch',
+  bundle: 'build and bundle sizes',
+  chromium: 'Chromium',
+  soak: 'Chromium: soak (training, UI calls, injected crashes)',
+}
+const PART_NAMES = Object.keys(PARTS)
+/** The report.json keys each part writes. */
+const PART_KEYS = {
+  vae: ['node'],
+  gan: ['gan', 'anomaly'],
+  sparse: ['sparse'],
+  pca: ['pca'],
+  kmeans: ['kmeans'],
+  rbm: ['rbm'],
+  probe: ['probe'],
+  sklearn: ['sklearn'],
+  torch: ['torch'],
+  bundle: ['bundle'],
+  chromium: ['browser', 'ui', 'browserSparse'],
+  soak: ['soak'],
+}
+
 const quick = process.argv.includes('--quick')
-const soakOnly = process.argv.includes('--soak-only')
+/** The parts asked for with `--only a,b` / `--only=a,b` / `--soak-only`; undefined for a full run. */
+function onlyParts(argv) {
+  const asked = []
+  let flagged = false
+  argv.forEach((arg, i) => {
+    if (arg === '--soak-only') {
+      flagged = true
+      asked.push('soak')
+    } else if (arg === '--only' || arg.startsWith('--only=')) {
+      flagged = true
+      const value = arg === '--only' ? argv[i + 1] : arg.slice('--only='.length)
+      if (value === undefined || value.startsWith('--')) {
+        console.error(`bench: --only needs part names; valid names: ${PART_NAMES.join(', ')}`)
+        process.exit(2)
+      }
+      asked.push(
+        ...value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+    }
+  })
+  if (!flagged) return undefined
+  const unknown = asked.filter((name) => !PART_NAMES.includes(name))
+  if (unknown.length > 0 || asked.length === 0) {
+    console.error(
+      `bench: unknown part${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; valid names: ${PART_NAMES.join(', ')}`,
+    )
+    process.exit(2)
+  }
+  return PART_NAMES.filter((name) => asked.includes(name))
+}
+const only = onlyParts(process.argv.slice(2))
+const previousJson =
+  only && existsSync('bench/report.json')
+    ? JSON.parse(readFileSync('bench/report.json', 'utf8'))
+    : undefined
+/** Whether bench/report.json holds a part's figures (PyTorch and scikit-learn: or that they were missing). */
+function inPrevious(part) {
+  if (!previousJson) return false
+  if (part === 'torch' || part === 'sklearn')
+    return (
+      part in previousJson || (previousJson.partSeconds ?? []).some((p) => p.part === PARTS[part])
+    )
+  return PART_KEYS[part].every((key) => key in previousJson)
+}
+/**
+ * Parts whose figures a part's own tables show: PyTorch's table has Node's and Chromium's VAE
+ * throughput beside it, sparse coding's has Chromium's rows and scikit-learn's objective and time.
+ */
+const NEEDS = { torch: ['vae', 'chromium'], sparse: ['chromium', 'sklearn'] }
+/** Needed parts run again even when bench/report.json has them: a second or so, and timed against. */
+const RERUN_WITH = { sparse: ['sklearn'] }
+const toRun = new Set(only ?? PART_NAMES)
+if (only) {
+  for (const part of only) {
+    for (const need of NEEDS[part] ?? []) {
+      if (toRun.has(need)) continue
+      if (RERUN_WITH[part]?.includes(need)) {
+        toRun.add(need)
+        console.error(`bench: ${part} is compared with ${need}: running ${need} too`)
+      } else if (inPrevious(need)) {
+        console.error(
+          `bench: ${part}'s tables show ${need}'s figures: reusing them from bench/report.json`,
+        )
+      } else {
+        toRun.add(need)
+        console.error(
+          `bench: ${part}'s tables show ${need}'s figures, not in bench/report.json: running ${need} too`,
+        )
+      }
+    }
+  }
+}
+const runs = PART_NAMES.filter((part) => toRun.has(part))
+console.error(
+  only
+    ? `bench: running ${runs.join(', ')}${quick ? ' (quick)' : ''}; ${
+        existsSync('bench/report.md') || previousJson
+          ? "the other parts' sections of bench/report.md and keys of bench/report.json are kept"
+          : 'no bench/report.md or bench/report.json yet: writing only these parts'
+      }`
+    : `bench: running all parts${quick ? ' (quick)' : ''}: ${runs.join(', ')}`,
+)
+const want = (part) => toRun.has(part)
+
 // Inside node_modules/.cache so the bundle resolves the project's packages.
 const outfile = join('node_modules', '.cache', 'latentkit-bench', 'nodeBench.mjs')
 await build({
@@ -41,7 +161,6 @@ const { analyzeSoak, soakMarkdown } = await import(
 )
 
 const SOAK_FILE = 'bench/browser/soak.bench.tsx'
-const SOAK_HEADING = '## Soak in Chromium'
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
@@ -57,35 +176,6 @@ function runSoak() {
   return { ...raw, analysis, markdown: soakMarkdown(raw, analysis) }
 }
 
-if (soakOnly) {
-  // Only the soak: its section of report.md and its key of report.json are replaced, the rest kept.
-  const soak = runSoak()
-  const { markdown, ...soakJson } = soak
-  const section = markdown.join('\n')
-  const json = existsSync('bench/report.json')
-    ? JSON.parse(readFileSync('bench/report.json', 'utf8'))
-    : { started: new Date(), quick }
-  writeFileSync('bench/report.json', JSON.stringify({ ...json, soak: soakJson }, null, 2))
-  const before = existsSync('bench/report.md')
-    ? readFileSync('bench/report.md', 'utf8')
-    : `# latentkit benchmark (soak only)\n\n`
-  const start = before.indexOf(SOAK_HEADING)
-  let updated
-  if (start >= 0) {
-    const next = before.indexOf('\n## ', start + 1)
-    updated = `${before.slice(0, start)}${section}\n${next >= 0 ? before.slice(next) : ''}`
-  } else {
-    const at = before.indexOf('## This run')
-    updated =
-      at >= 0
-        ? `${before.slice(0, at)}${section}\n\n${before.slice(at)}`
-        : `${before}\n${section}\n`
-  }
-  writeFileSync('bench/report.md', updated)
-  console.log(section)
-  process.exit(0)
-}
-
 const started = new Date()
 /** Seconds each part of the bench took, for the report. */
 const partSeconds = []
@@ -96,7 +186,11 @@ async function timed(part, run) {
   console.error(`bench: ${part} took ${partSeconds.at(-1).seconds.toFixed(0)} s`)
   return result
 }
-const node = await timed('Node: VAE throughput, drift, kernels', () => runNodeBench(quick))
+/** The figures of the parts run, under their report.json keys (PART_KEYS). */
+const ran = {}
+/** The report.md lines of the parts that write their own (pca, kmeans, rbm, probe, soak). */
+const ownSections = {}
+if (want('vae')) ran.node = await timed(PARTS.vae, () => runNodeBench(quick))
 /** Runs a model-quality part (`gan`, `conv-sprites` or `anomaly`) in a Node process of its own. */
 function runPart(part) {
   const out = join(dirname(outfile), `${part}.json`)
@@ -113,37 +207,42 @@ function runPart(part) {
     )
   })
 }
-// Timings are not what these parts measure (their seconds columns aside): one core each, the
-// convolutional GAN's curve (the longest) on one, the other GAN figures then anomaly detection on the
-// other.
-const [convSprites, [ganRest, anomaly]] = await timed(
-  'Node: GAN and anomaly quality, side by side',
-  () =>
+if (want('gan')) {
+  // Timings are not what these parts measure (their seconds columns aside): one core each, the
+  // convolutional GAN's curve (the longest) on one, the other GAN figures then anomaly detection on
+  // the other.
+  const [convSprites, [ganRest, anomaly]] = await timed(PARTS.gan, () =>
     Promise.all([
       runPart('conv-sprites'),
       runPart('gan').then(async (g) => [g, await runPart('anomaly')]),
     ]),
-)
-const gan = {
-  ...ganRest,
-  sprites: [ganRest.sprites[0], ...convSprites, ...ganRest.sprites.slice(1)],
+  )
+  ran.gan = {
+    ...ganRest,
+    sprites: [ganRest.sprites[0], ...convSprites, ...ganRest.sprites.slice(1)],
+  }
+  ran.anomaly = anomaly
 }
-const sparse = await timed('Node: sparse coding', () => sparseModule.runSparseBench(quick))
+if (want('sparse')) ran.sparse = await timed(PARTS.sparse, () => sparseModule.runSparseBench(quick))
 // PCA and k-means, scikit-learn's PCA, KMeans and MiniBatchKMeans on the same arrays when here.
-const { markdown: pcaSection, json: pca } = await timed('Node: PCA', () =>
-  pcaModule.runPCABench({ quick }),
-)
-const { markdown: kmeansSection, json: kmeans } = await timed('Node: k-means', () =>
-  kmeansModule.runKMeansBench({ quick }),
-)
+if (want('pca')) {
+  const { markdown, json } = await timed(PARTS.pca, () => pcaModule.runPCABench({ quick }))
+  ;[ran.pca, ownSections.pca] = [json, markdown]
+}
+if (want('kmeans')) {
+  const { markdown, json } = await timed(PARTS.kmeans, () => kmeansModule.runKMeansBench({ quick }))
+  ;[ran.kmeans, ownSections.kmeans] = [json, markdown]
+}
 // RBM beside scikit-learn's BernoulliRBM on one split; its AIS log-likelihood beside a VAE's ELBO.
-const { markdown: rbmSection, json: rbm } = await timed('Node: RBM', () =>
-  rbmModule.runRBMBench({ quick }),
-)
+if (want('rbm')) {
+  const { markdown, json } = await timed(PARTS.rbm, () => rbmModule.runRBMBench({ quick }))
+  ;[ran.rbm, ownSections.rbm] = [json, markdown]
+}
 // Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
-const { markdown: probeSection, ...probe } = await timed('Node: linear probe', () =>
-  probeModule.runProbeBench(quick),
-)
+if (want('probe')) {
+  const { markdown, ...probe } = await timed(PARTS.probe, () => probeModule.runProbeBench(quick))
+  ;[ran.probe, ownSections.probe] = [probe, markdown]
+}
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
 function runSklearn() {
@@ -168,7 +267,7 @@ function runSklearn() {
   }
   return undefined
 }
-const sklearn = await timed('scikit-learn', runSklearn)
+if (want('sklearn')) ran.sklearn = await timed(PARTS.sklearn, runSklearn)
 
 // PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch).
 function runTorch() {
@@ -182,282 +281,471 @@ function runTorch() {
   }
   return undefined
 }
-const torch = await timed('PyTorch', runTorch)
-const bundle = await timed('build and bundle sizes', async () => {
-  if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
-    process.exit(1)
-  return runBundleBench()
-})
+if (want('torch')) ran.torch = await timed(PARTS.torch, runTorch)
+if (want('bundle'))
+  ran.bundle = await timed(PARTS.bundle, async () => {
+    if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
+      process.exit(1)
+    return runBundleBench()
+  })
 
 // The browser part runs in real Chromium through Vitest's browser mode.
-const browserRun = await timed('Chromium', () =>
-  spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--exclude', `**/${SOAK_FILE}`], {
-    stdio: 'inherit',
-    env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
-  }),
-)
-if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
-const browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
-const ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
-const browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
-const { markdown: soakSection, ...soak } = await timed(
-  'Chromium: soak (training, UI calls, injected crashes)',
-  runSoak,
-)
+if (want('chromium')) {
+  const browserRun = await timed(PARTS.chromium, () =>
+    spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--exclude', `**/${SOAK_FILE}`], {
+      stdio: 'inherit',
+      env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
+    }),
+  )
+  if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
+  ran.browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
+  ran.ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
+  ran.browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
+}
+if (want('soak')) {
+  const { markdown, ...soak } = await timed(PARTS.soak, runSoak)
+  ;[ran.soak, ownSections.soak] = [soak, markdown]
+}
+
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 const ms = (value) => fmt(value, 1)
 const healthRow = (label, h) =>
   `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
-const torchBest = torch ? Math.max(...Object.values(torch.samplesPerSecond)) : NaN
-/** Two table cells: the ratio to PyTorch with one thread, and to PyTorch's best thread count. */
-const ratio = (value) =>
-  torch
-    ? `${fmt(value / torch.samplesPerSecond['1'], 2)}× | ${fmt(value / torchBest, 2)}×`
-    : 'n/a | n/a'
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 
-const lines = [
-  `# latentkit benchmark${quick ? ' (quick mode: few steps, rough figures)' : ''}`,
+/**
+ * The report's sections after its title, in order: which part writes them (`part`), whose figures
+ * they show (`uses`), the headings they start with (to find them again in report.md) and their lines.
+ */
+const BLOCKS = [
+  {
+    part: 'vae',
+    uses: ['vae'],
+    headings: ['## Engine training throughput', '## Tensor drift'],
+    lines: ({ node }) => [
+      '## Engine training throughput in Node (median of 3 runs after a warm-up step)',
+      '',
+      '| model | backend | kernels | samples/s | runs | first step (ms) | ratio to CPU |',
+      '|---|---|---|---|---|---|---|',
+      ...node.throughput.map((row) => {
+        const cpu = node.throughput.find((r) => r.model === row.model && r.backend === 'cpu')
+        return `| ${row.model} | ${row.backend} | ${row.kernels ?? '?'} | ${fmt(row.samplesPerSecond)} | ${row.runs.map((r) => fmt(r)).join(' / ')} | ${fmt(row.firstStepMs)} | ${cpu ? fmt(row.samplesPerSecond / cpu.samplesPerSecond, 2) : ''}× |`
+      }),
+      '',
+      '`wasm-relaxed-simd` / `wasm-simd`: latentkit’s fused WebAssembly kernels (the default on the WASM backend) with or without relaxed-SIMD fused multiply-add; `tfjs`: the same step as TF.js operations (`fusedKernels: false`). Node 20 runs relaxed SIMD behind `--experimental-wasm-relaxed-simd`, which `npm run bench` passes (Chromium and Node ≥ 22 have it on).',
+      '',
+      '## Tensor drift over training steps',
+      '',
+      '| backend | steps | tensors before | tensors after | bytes drift |',
+      '|---|---|---|---|---|',
+      ...node.drift.map(
+        (row) =>
+          `| ${row.backend} | ${row.steps} | ${row.tensorsBefore} | ${row.tensorsAfter} | ${row.bytesDrift} |`,
+      ),
+      '',
+    ],
+  },
+  {
+    part: 'gan',
+    uses: ['gan'],
+    headings: ['## GAN on the ring', '## Digits: precision', '## Sprites (28×28)'],
+    lines: ({ gan }) => [
+      '## GAN on the ring of 8 Gaussians (σ 0.02, radius 1; 4,096 points; 2,000 samples; WASM)',
+      '',
+      'A mode is covered with ≥ 1% of samples within 3σ; high quality = within 3σ of some mode. Target: 8 modes, ≥ 80%. Dense models train with the fused WASM kernels, convolutional ones with TF.js; the GAN and anomaly parts run side by side, in two Node processes (one core each).',
+      '',
+      '| settings | steps | modes covered | high-quality share | seconds |',
+      '|---|---|---|---|---|',
+      ...gan.ring.map(
+        (row) =>
+          `| ${row.settings} | ${row.steps} | ${row.modesCovered}/8 | ${fmt(row.highQualityShare * 100, 1)}% | ${fmt(row.seconds, 1)} |`,
+      ),
+      '',
+      '## Digits: precision / recall against 397 held-out digits (k = 3, pixel space)',
+      '',
+      '| model | steps | precision | recall |',
+      '|---|---|---|---|',
+      ...gan.digits.map(
+        (row) =>
+          `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} |`,
+      ),
+      '',
+      '## Sprites (28×28): precision / recall of 500 GAN samples against 500 held-out sprites (k = 3, pixel space; 2,000 training sprites, batch 64; WASM in Node)',
+      '',
+      '| model | steps | precision | recall | seconds |',
+      '|---|---|---|---|---|',
+      ...gan.sprites.map(
+        (row) =>
+          `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} | ${row.seconds === undefined ? '—' : fmt(row.seconds, 1)} |`,
+      ),
+      '',
+    ],
+  },
+  {
+    part: 'bundle',
+    uses: ['bundle'],
+    headings: ['## Bundle'],
+    lines: ({ bundle }) => [
+      '## Bundle (esbuild, minified; React and ReactDOM external)',
+      '',
+      '| what | min | gzip | TF.js modules |',
+      '|---|---|---|---|',
+      `| \`import { useVAE, SampleGrid, InterpolationSlider } from 'latentkit'\` (main thread) | ${kb(bundle.mainEntry.min)} | ${kb(bundle.mainEntry.gzip)} | ${bundle.mainEntry.tensorflowModules} |`,
+      `| the worker (all four backends) | ${kb(bundle.worker.min)} | ${kb(bundle.worker.gzip)} | ${bundle.worker.tensorflowModules} |`,
+      ...bundle.wasm.map(
+        (w) =>
+          `| ${w.file} (fetched by the worker when WASM is used) | ${kb(w.bytes)} | ${kb(w.gzip)} | |`,
+      ),
+      '',
+    ],
+  },
+  {
+    part: 'chromium',
+    uses: ['chromium'],
+    headings: [
+      '## In Chromium',
+      '## Main-thread health',
+      '## Start-up',
+      '## InterpolationSlider latency',
+    ],
+    lines: ({ browser, ui }) => [
+      `## In Chromium: reference VAE 784-400-20, batch 128, 28×28 sprites (${browser.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'})`,
+      '',
+      `Automatic backend choice here: **${browser.autoBackend.name}** (skipped: ${browser.autoBackend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ') || 'none'}).`,
+      '',
+      '| backend | kernels | in latentkit’s worker (samples/s) | same engine on the main thread | worker / main | stock TF.js (layers + minimize) on the main thread | worker / stock |',
+      '|---|---|---|---|---|---|---|',
+      ...browser.throughput.map(
+        (t) =>
+          `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.workerToMain, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
+      ),
+      '',
+      'Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.',
+      '',
+      `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
+      '',
+      '| where training runs | frames | rAF p50 (ms) | rAF p95 | rAF max | long tasks | long-task total (ms) | longest |',
+      '|---|---|---|---|---|---|---|---|',
+      healthRow('latentkit worker, WASM', browser.health.workerWasm),
+      healthRow('latentkit worker, WebGL', browser.health.workerWebgl),
+      healthRow('stock TF.js loop on the main thread, WASM', browser.health.stockWasm),
+      healthRow('… with `await tf.nextFrame()` each step, WASM', browser.health.stockWasmNextFrame),
+      healthRow('stock TF.js loop on the main thread, WebGL', browser.health.stockWebgl),
+      healthRow(
+        '… with `await tf.nextFrame()` each step, WebGL',
+        browser.health.stockWebglNextFrame,
+      ),
+      '',
+      '## Start-up (mount → first training step → first painted SampleGrid; digits, cold worker)',
+      '',
+      '| backend asked | backend used | first step (ms) | first SampleGrid (ms) |',
+      '|---|---|---|---|',
+      ...ui.startUps.map(
+        (row, i) =>
+          `| ${['auto', 'wasm', 'webgl', 'webgpu', 'cpu'][i]} | ${row.backend} | ${fmt(row.firstStepMs)} | ${fmt(row.firstGridMs)} |`,
+      ),
+      '',
+      `## InterpolationSlider latency (28×28 decoder of the reference VAE, ${ui.slider.moves} moves, auto backend)`,
+      '',
+      '| input → decoded image drawn p50 | p95 | input → next frame p50 | p95 |',
+      '|---|---|---|---|',
+      `| ${ms(ui.slider.drawnP50)} ms | ${ms(ui.slider.drawnP95)} ms | ${ms(ui.slider.frameP50)} ms | ${ms(ui.slider.frameP95)} ms |`,
+      '',
+    ],
+  },
+  {
+    part: 'torch',
+    // Without PyTorch the section only says so.
+    uses: ({ torch }) => (torch ? ['torch', 'vae', 'chromium'] : ['torch']),
+    headings: ['## Side by side with PyTorch'],
+    lines: ({ torch, browser, node }) => {
+      const torchBest = torch ? Math.max(...Object.values(torch.samplesPerSecond)) : NaN
+      /** Two table cells: the ratio to PyTorch with one thread, and to PyTorch's best thread count. */
+      const ratio = (value) =>
+        torch
+          ? `${fmt(value / torch.samplesPerSecond['1'], 2)}× | ${fmt(value / torchBest, 2)}×`
+          : 'n/a | n/a'
+      return [
+        '## Side by side with PyTorch on the CPU (reference VAE, batch 128, 28×28 sprites)',
+        '',
+        ...(torch
+          ? [
+              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs.`,
+              '',
+              '| path | samples/s | ratio to PyTorch, 1 thread | ratio to PyTorch’s best |',
+              '|---|---|---|---|',
+              ...Object.entries(torch.samplesPerSecond).map(
+                ([threads, value]) =>
+                  `| PyTorch, ${threads} thread(s) | ${fmt(value)} | ${ratio(value)} |`,
+              ),
+              ...browser.throughput
+                .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
+                .map(
+                  (t) =>
+                    `| latentkit worker in Chromium, ${t.backend}, ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${ratio(t.worker)} |`,
+                ),
+              ...browser.throughput
+                .filter((t, i, all) => all.findIndex((u) => u.backend === t.backend) === i)
+                .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
+                .map(
+                  (t) =>
+                    `| stock TF.js on the main thread, ${t.backend} | ${fmt(t.stock)} | ${ratio(t.stock)} |`,
+                ),
+              ...node.throughput
+                .filter((r) => r.model.startsWith('reference'))
+                .map(
+                  (r) =>
+                    `| latentkit engine in Node, ${r.backend}, ${r.kernels ?? '?'} | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
+                ),
+              ...node.fusedBuilds.map(
+                (r) =>
+                  `| latentkit fused step alone in Node, ${r.build} build | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
+              ),
+              `| ceiling of TF.js: the step's five 128×784×400 matrix products alone, TF.js WASM (XNNPACK), ${fmt(node.gemmFloor.milliseconds, 1)} ms | ${fmt(node.gemmFloor.samplesPerSecondBound)} | ${ratio(node.gemmFloor.samplesPerSecondBound)} |`,
+              ...node.kernelGemm.map(
+                (r) =>
+                  `| the same five products with latentkit's gemm, ${r.build} build, ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
+              ),
+              '',
+              "Target: latentkit's CPU path ≥ 0.5× PyTorch with 1 thread. The ceiling rows time only the matrix products every step of this model needs, with nothing else: TF.js's WASM kernels (XNNPACK, 128-bit SIMD without fused multiply-add, one thread: TF.js enables WASM threads only in cross-origin-isolated pages, and not in Node) cannot train this model faster than their row, which is why latentkit trains it with its own kernels.",
+            ]
+          : ['No python3 with torch here (Debian: `apt-get install python3-torch`); skipped.']),
+        '',
+      ]
+    },
+  },
+  {
+    part: 'sparse',
+    uses: ['sparse', 'chromium', 'sklearn'],
+    headings: ['## Sparse coding'],
+    lines: ({ sparse, browserSparse, sklearn }) => [
+      '## Sparse coding: FISTA codes for 1,024 patches × 64 values × 128 atoms, λ 0.5, tolerance 1e-4',
+      '',
+      'Patches: 1,024 contrast-normalised digits; atoms: 128 other digits, normalised (how learning starts). Tolerance: every patch stops when its code changes by ≤ 1e-4 of its norm in one iteration. Objective: mean ½‖x − Dᵀa‖² + λ‖a‖₁ per patch, computed in float64 for every solver. WebGL and WebGPU here are SwiftShader (software); `auto` skips them.',
+      '',
+      '| solver | codes/s | iterations (slowest / mean patch) | objective | objective / scikit-learn | time / scikit-learn |',
+      '|---|---|---|---|---|---|',
+      ...[
+        ...sparse.coding.map((r) => ({ ...r, where: `latentkit engine in Node, ${r.backend}` })),
+        ...browserSparse.coding.map((r) => ({
+          ...r,
+          where: `latentkit engine in Chromium, ${r.backend}`,
+        })),
+      ].map(
+        (r) =>
+          `| ${r.where} | ${fmt(r.codesPerSecond)} | ${r.iterations} / ${fmt(r.meanIterations)} | ${fmt(r.objective, 5)} | ${sklearn ? fmt(r.objective / sklearn.objective, 6) : 'n/a'} | ${sklearn ? fmt(sklearn.codesPerSecond / r.codesPerSecond, 1) + '×' : 'n/a'} |`,
+      ),
+      sklearn
+        ? `| scikit-learn ${sklearn.version} \`sparse_encode(algorithm='lasso_cd')\`, 1 job | ${fmt(sklearn.codesPerSecond)} | | ${fmt(sklearn.objective, 5)} | 1 | 1× |`
+        : '| scikit-learn | not here (Debian: `apt-get install python3-sklearn`); skipped | | | | |',
+      '',
+      `## Sparse coding: dictionary learning on the 1,797 digits (128 atoms, 8×8 patches, λ 0.5, batch 256)`,
+      '',
+      '| where | epochs | steps | seconds | objective per patch | PSNR (dB) |',
+      '|---|---|---|---|---|---|',
+      ...sparse.learning.map(
+        (r) =>
+          `| engine in Node, ${r.backend}, until objective ≤ ${r.target}${r.reached ? '' : ' (not reached)'} | ${r.epochs} | ${r.steps} | ${fmt(r.seconds, 2)} | ${fmt(r.objective, 3)} | ${fmt(r.psnr, 1)} |`,
+      ),
+      ...browserSparse.learning.map(
+        (r) =>
+          `| latentkit worker in Chromium, ${r.backend}${r.images < 1797 ? ` (first ${r.images} digits)` : ''} | ${r.epochs} | ${r.steps} | ${fmt(r.seconds, 2)} | ${fmt(r.objective, 3)} (last batch) | ${fmt(r.psnr, 1)} |`,
+      ),
+      '',
+    ],
+  },
+  {
+    part: 'gan',
+    uses: ['gan'],
+    headings: ['## Anomaly detection'],
+    lines: ({ anomaly }) => [
+      '## Anomaly detection: built-in defect benchmark (28×28 sprites; 2,000 normal to train; 200 normal + 200 defective to test; WASM)',
+      '',
+      'Default model options; scores: mean of the top 5 % of the error map smoothed over 5×5 pixels. Targets: image AUROC ≥ 0.95, pixel AUROC ≥ 0.90.',
+      '',
+      '| model | epochs | seconds | image AUROC | pixel AUROC | scratch | blob | missing | stain |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...anomaly.defects.map(
+        (r) =>
+          `| ${r.model} | ${r.epochs} | ${fmt(r.seconds, 1)} | ${fmt(r.imageAuroc, 3)} | ${fmt(r.pixelAuroc, 3)} | ${['scratch', 'blob', 'missing', 'stain'].map((k) => fmt(r.perDefect[k], 3)).join(' | ')} |`,
+      ),
+      '',
+      '## Anomaly detection: a held-out digit (plain autoencoder trained on the first 1,500 digits without it; 297 test digits)',
+      '',
+      `| held-out digit | ${anomaly.heldOut.map((r) => r.digit).join(' | ')} |`,
+      `|---|${anomaly.heldOut.map(() => '---').join('|')}|`,
+      `| AUROC | ${anomaly.heldOut.map((r) => fmt(r.auroc, 3)).join(' | ')} |`,
+      '',
+    ],
+  },
+  ...[
+    ['pca', '## PCA on the digits'],
+    ['kmeans', '## k-means on the digits'],
+    ['rbm', '## RBM on the digits'],
+    ['probe', '## Linear probe'],
+  ].map(([part, heading]) => ({
+    part,
+    uses: [part],
+    headings: [heading],
+    lines: () => [...ownSections[part], ...(part === 'probe' ? [] : [''])],
+  })),
+  {
+    part: 'soak',
+    uses: ['soak'],
+    headings: ['## Soak in Chromium'],
+    lines: () => [...ownSections.soak, ''],
+  },
+]
+const title = (quickRun, what = '') =>
+  `# latentkit benchmark${what}${quickRun ? ' (quick mode: few steps, rough figures)' : ''}`
+const headerLines = () => [
+  title(quick),
   '',
   `${started.toISOString()} · Node ${process.version} · ${process.platform}/${process.arch}`,
   '',
-  '## Engine training throughput in Node (median of 3 runs after a warm-up step)',
-  '',
-  '| model | backend | kernels | samples/s | runs | first step (ms) | ratio to CPU |',
-  '|---|---|---|---|---|---|---|',
-  ...node.throughput.map((row) => {
-    const cpu = node.throughput.find((r) => r.model === row.model && r.backend === 'cpu')
-    return `| ${row.model} | ${row.backend} | ${row.kernels ?? '?'} | ${fmt(row.samplesPerSecond)} | ${row.runs.map((r) => fmt(r)).join(' / ')} | ${fmt(row.firstStepMs)} | ${cpu ? fmt(row.samplesPerSecond / cpu.samplesPerSecond, 2) : ''}× |`
-  }),
-  '',
-  '`wasm-relaxed-simd` / `wasm-simd`: latentkit’s fused WebAssembly kernels (the default on the WASM backend) with or without relaxed-SIMD fused multiply-add; `tfjs`: the same step as TF.js operations (`fusedKernels: false`). Node 20 runs relaxed SIMD behind `--experimental-wasm-relaxed-simd`, which `npm run bench` passes (Chromium and Node ≥ 22 have it on).',
-  '',
-  '## Tensor drift over training steps',
-  '',
-  '| backend | steps | tensors before | tensors after | bytes drift |',
-  '|---|---|---|---|---|',
-  ...node.drift.map(
-    (row) =>
-      `| ${row.backend} | ${row.steps} | ${row.tensorsBefore} | ${row.tensorsAfter} | ${row.bytesDrift} |`,
-  ),
-  '',
-  '## GAN on the ring of 8 Gaussians (σ 0.02, radius 1; 4,096 points; 2,000 samples; WASM)',
-  '',
-  'A mode is covered with ≥ 1% of samples within 3σ; high quality = within 3σ of some mode. Target: 8 modes, ≥ 80%. Dense models train with the fused WASM kernels, convolutional ones with TF.js; the GAN and anomaly parts run side by side, in two Node processes (one core each).',
-  '',
-  '| settings | steps | modes covered | high-quality share | seconds |',
-  '|---|---|---|---|---|',
-  ...gan.ring.map(
-    (row) =>
-      `| ${row.settings} | ${row.steps} | ${row.modesCovered}/8 | ${fmt(row.highQualityShare * 100, 1)}% | ${fmt(row.seconds, 1)} |`,
-  ),
-  '',
-  '## Digits: precision / recall against 397 held-out digits (k = 3, pixel space)',
-  '',
-  '| model | steps | precision | recall |',
-  '|---|---|---|---|',
-  ...gan.digits.map(
-    (row) => `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} |`,
-  ),
-  '',
-  '## Sprites (28×28): precision / recall of 500 GAN samples against 500 held-out sprites (k = 3, pixel space; 2,000 training sprites, batch 64; WASM in Node)',
-  '',
-  '| model | steps | precision | recall | seconds |',
-  '|---|---|---|---|---|',
-  ...gan.sprites.map(
-    (row) =>
-      `| ${row.model} | ${row.steps} | ${fmt(row.precision, 3)} | ${fmt(row.recall, 3)} | ${row.seconds === undefined ? '—' : fmt(row.seconds, 1)} |`,
-  ),
-  '',
-  '## Bundle (esbuild, minified; React and ReactDOM external)',
-  '',
-  '| what | min | gzip | TF.js modules |',
-  '|---|---|---|---|',
-  `| \`import { useVAE, SampleGrid, InterpolationSlider } from 'latentkit'\` (main thread) | ${kb(bundle.mainEntry.min)} | ${kb(bundle.mainEntry.gzip)} | ${bundle.mainEntry.tensorflowModules} |`,
-  `| the worker (all four backends) | ${kb(bundle.worker.min)} | ${kb(bundle.worker.gzip)} | ${bundle.worker.tensorflowModules} |`,
-  ...bundle.wasm.map(
-    (w) =>
-      `| ${w.file} (fetched by the worker when WASM is used) | ${kb(w.bytes)} | ${kb(w.gzip)} | |`,
-  ),
-  '',
-  `## In Chromium: reference VAE 784-400-20, batch 128, 28×28 sprites (${browser.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'})`,
-  '',
-  `Automatic backend choice here: **${browser.autoBackend.name}** (skipped: ${browser.autoBackend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ') || 'none'}).`,
-  '',
-  '| backend | kernels | in latentkit’s worker (samples/s) | same engine on the main thread | worker / main | stock TF.js (layers + minimize) on the main thread | worker / stock |',
-  '|---|---|---|---|---|---|---|',
-  ...browser.throughput.map(
-    (t) =>
-      `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.workerToMain, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
-  ),
-  '',
-  'Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.',
-  '',
-  `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
-  '',
-  '| where training runs | frames | rAF p50 (ms) | rAF p95 | rAF max | long tasks | long-task total (ms) | longest |',
-  '|---|---|---|---|---|---|---|---|',
-  healthRow('latentkit worker, WASM', browser.health.workerWasm),
-  healthRow('latentkit worker, WebGL', browser.health.workerWebgl),
-  healthRow('stock TF.js loop on the main thread, WASM', browser.health.stockWasm),
-  healthRow('… with `await tf.nextFrame()` each step, WASM', browser.health.stockWasmNextFrame),
-  healthRow('stock TF.js loop on the main thread, WebGL', browser.health.stockWebgl),
-  healthRow('… with `await tf.nextFrame()` each step, WebGL', browser.health.stockWebglNextFrame),
-  '',
-  '## Start-up (mount → first training step → first painted SampleGrid; digits, cold worker)',
-  '',
-  '| backend asked | backend used | first step (ms) | first SampleGrid (ms) |',
-  '|---|---|---|---|',
-  ...ui.startUps.map(
-    (row, i) =>
-      `| ${['auto', 'wasm', 'webgl', 'webgpu', 'cpu'][i]} | ${row.backend} | ${fmt(row.firstStepMs)} | ${fmt(row.firstGridMs)} |`,
-  ),
-  '',
-  `## InterpolationSlider latency (28×28 decoder of the reference VAE, ${ui.slider.moves} moves, auto backend)`,
-  '',
-  '| input → decoded image drawn p50 | p95 | input → next frame p50 | p95 |',
-  '|---|---|---|---|',
-  `| ${ms(ui.slider.drawnP50)} ms | ${ms(ui.slider.drawnP95)} ms | ${ms(ui.slider.frameP50)} ms | ${ms(ui.slider.frameP95)} ms |`,
-  '',
-  '## Side by side with PyTorch on the CPU (reference VAE, batch 128, 28×28 sprites)',
-  '',
-  ...(torch
-    ? [
-        `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs.`,
-        '',
-        '| path | samples/s | ratio to PyTorch, 1 thread | ratio to PyTorch’s best |',
-        '|---|---|---|---|',
-        ...Object.entries(torch.samplesPerSecond).map(
-          ([threads, value]) =>
-            `| PyTorch, ${threads} thread(s) | ${fmt(value)} | ${ratio(value)} |`,
-        ),
-        ...browser.throughput
-          .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
-          .map(
-            (t) =>
-              `| latentkit worker in Chromium, ${t.backend}, ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${ratio(t.worker)} |`,
-          ),
-        ...browser.throughput
-          .filter((t, i, all) => all.findIndex((u) => u.backend === t.backend) === i)
-          .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
-          .map(
-            (t) =>
-              `| stock TF.js on the main thread, ${t.backend} | ${fmt(t.stock)} | ${ratio(t.stock)} |`,
-          ),
-        ...node.throughput
-          .filter((r) => r.model.startsWith('reference'))
-          .map(
-            (r) =>
-              `| latentkit engine in Node, ${r.backend}, ${r.kernels ?? '?'} | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
-          ),
-        ...node.fusedBuilds.map(
-          (r) =>
-            `| latentkit fused step alone in Node, ${r.build} build | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
-        ),
-        `| ceiling of TF.js: the step's five 128×784×400 matrix products alone, TF.js WASM (XNNPACK), ${fmt(node.gemmFloor.milliseconds, 1)} ms | ${fmt(node.gemmFloor.samplesPerSecondBound)} | ${ratio(node.gemmFloor.samplesPerSecondBound)} |`,
-        ...node.kernelGemm.map(
-          (r) =>
-            `| the same five products with latentkit's gemm, ${r.build} build, ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
-        ),
-        '',
-        "Target: latentkit's CPU path ≥ 0.5× PyTorch with 1 thread. The ceiling rows time only the matrix products every step of this model needs, with nothing else: TF.js's WASM kernels (XNNPACK, 128-bit SIMD without fused multiply-add, one thread: TF.js enables WASM threads only in cross-origin-isolated pages, and not in Node) cannot train this model faster than their row, which is why latentkit trains it with its own kernels.",
-      ]
-    : ['No python3 with torch here (Debian: `apt-get install python3-torch`); skipped.']),
-  '',
-  '## Sparse coding: FISTA codes for 1,024 patches × 64 values × 128 atoms, λ 0.5, tolerance 1e-4',
-  '',
-  'Patches: 1,024 contrast-normalised digits; atoms: 128 other digits, normalised (how learning starts). Tolerance: every patch stops when its code changes by ≤ 1e-4 of its norm in one iteration. Objective: mean ½‖x − Dᵀa‖² + λ‖a‖₁ per patch, computed in float64 for every solver. WebGL and WebGPU here are SwiftShader (software); `auto` skips them.',
-  '',
-  '| solver | codes/s | iterations (slowest / mean patch) | objective | objective / scikit-learn | time / scikit-learn |',
-  '|---|---|---|---|---|---|',
-  ...[
-    ...sparse.coding.map((r) => ({ ...r, where: `latentkit engine in Node, ${r.backend}` })),
-    ...browserSparse.coding.map((r) => ({
-      ...r,
-      where: `latentkit engine in Chromium, ${r.backend}`,
-    })),
-  ].map(
-    (r) =>
-      `| ${r.where} | ${fmt(r.codesPerSecond)} | ${r.iterations} / ${fmt(r.meanIterations)} | ${fmt(r.objective, 5)} | ${sklearn ? fmt(r.objective / sklearn.objective, 6) : 'n/a'} | ${sklearn ? fmt(sklearn.codesPerSecond / r.codesPerSecond, 1) + '×' : 'n/a'} |`,
-  ),
-  sklearn
-    ? `| scikit-learn ${sklearn.version} \`sparse_encode(algorithm='lasso_cd')\`, 1 job | ${fmt(sklearn.codesPerSecond)} | | ${fmt(sklearn.objective, 5)} | 1 | 1× |`
-    : '| scikit-learn | not here (Debian: `apt-get install python3-sklearn`); skipped | | | | |',
-  '',
-  `## Sparse coding: dictionary learning on the 1,797 digits (128 atoms, 8×8 patches, λ 0.5, batch 256)`,
-  '',
-  '| where | epochs | steps | seconds | objective per patch | PSNR (dB) |',
-  '|---|---|---|---|---|---|',
-  ...sparse.learning.map(
-    (r) =>
-      `| engine in Node, ${r.backend}, until objective ≤ ${r.target}${r.reached ? '' : ' (not reached)'} | ${r.epochs} | ${r.steps} | ${fmt(r.seconds, 2)} | ${fmt(r.objective, 3)} | ${fmt(r.psnr, 1)} |`,
-  ),
-  ...browserSparse.learning.map(
-    (r) =>
-      `| latentkit worker in Chromium, ${r.backend}${r.images < 1797 ? ` (first ${r.images} digits)` : ''} | ${r.epochs} | ${r.steps} | ${fmt(r.seconds, 2)} | ${fmt(r.objective, 3)} (last batch) | ${fmt(r.psnr, 1)} |`,
-  ),
-  '',
-  '## Anomaly detection: built-in defect benchmark (28×28 sprites; 2,000 normal to train; 200 normal + 200 defective to test; WASM)',
-  '',
-  'Default model options; scores: mean of the top 5 % of the error map smoothed over 5×5 pixels. Targets: image AUROC ≥ 0.95, pixel AUROC ≥ 0.90.',
-  '',
-  '| model | epochs | seconds | image AUROC | pixel AUROC | scratch | blob | missing | stain |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...anomaly.defects.map(
-    (r) =>
-      `| ${r.model} | ${r.epochs} | ${fmt(r.seconds, 1)} | ${fmt(r.imageAuroc, 3)} | ${fmt(r.pixelAuroc, 3)} | ${['scratch', 'blob', 'missing', 'stain'].map((k) => fmt(r.perDefect[k], 3)).join(' | ')} |`,
-  ),
-  '',
-  '## Anomaly detection: a held-out digit (plain autoencoder trained on the first 1,500 digits without it; 297 test digits)',
-  '',
-  `| held-out digit | ${anomaly.heldOut.map((r) => r.digit).join(' | ')} |`,
-  `|---|${anomaly.heldOut.map(() => '---').join('|')}|`,
-  `| AUROC | ${anomaly.heldOut.map((r) => fmt(r.auroc, 3)).join(' | ')} |`,
-  '',
-  ...pcaSection,
-  '',
-  ...kmeansSection,
-  '',
-  ...rbmSection,
-  '',
-  ...probeSection,
-  ...soakSection,
-  '',
-  `## This run: ${fmt(partSeconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
+]
+/** The part timings' section (partSeconds entries marked `only` were run by a later `--only`). */
+const timingLines = (seconds) => [
+  `## This run: ${fmt(seconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
   '',
   '| part | seconds |',
   '|---|---|',
-  ...partSeconds.map((p) => `| ${p.part} | ${fmt(p.seconds)} |`),
+  ...seconds.map((p) => `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} |`),
   '',
 ]
-const markdown = lines.join('\n')
+
+if (!only) {
+  const markdown = [
+    ...headerLines(),
+    ...BLOCKS.flatMap((block) => block.lines(ran)),
+    ...timingLines(partSeconds),
+  ].join('\n')
+  mkdirSync('bench', { recursive: true })
+  writeFileSync('bench/report.md', markdown)
+  writeFileSync(
+    'bench/report.json',
+    JSON.stringify(
+      {
+        started,
+        quick,
+        node: ran.node,
+        gan: ran.gan,
+        bundle: ran.bundle,
+        browser: ran.browser,
+        ui: ran.ui,
+        torch: ran.torch,
+        sparse: ran.sparse,
+        browserSparse: ran.browserSparse,
+        sklearn: ran.sklearn,
+        anomaly: ran.anomaly,
+        pca: ran.pca,
+        kmeans: ran.kmeans,
+        rbm: ran.rbm,
+        probe: ran.probe,
+        soak: ran.soak,
+        partSeconds,
+      },
+      null,
+      2,
+    ),
+  )
+  console.log(markdown)
+  process.exit(0)
+}
+
+// --only: the sections whose figures changed are written again, the others kept from report.md.
+const data = { ...previousJson, ...ran }
+const usesOf = (block) => (typeof block.uses === 'function' ? block.uses(data) : block.uses)
+const rewritten = BLOCKS.filter((block) => {
+  const uses = usesOf(block)
+  const fresh = uses.filter((part) => toRun.has(part))
+  if (fresh.length === 0) return false
+  const missing = uses.filter((part) => !toRun.has(part) && !inPrevious(part))
+  const what = block.headings.map((heading) => `"${heading.slice(3)}…"`).join(', ')
+  if (missing.length > 0) {
+    console.error(
+      `bench: not rewriting ${what}: it also shows ${missing.join(', ')} figures, neither run nor in bench/report.json`,
+    )
+    return false
+  }
+  if (!toRun.has(block.part))
+    console.error(
+      `bench: rewriting ${what} (${block.part}) with the new ${fresh.join(', ')} figures, its other figures from bench/report.json`,
+    )
+  return true
+})
+const RERUNS_PREFIX = 'Parts run again since, with `--only`:'
+const reruns = [...(previousJson?.reruns ?? []), { started, quick, parts: runs }]
+/** Splits report.md into its preamble and `## ` sections, each ending with one newline. */
+const chunks = (text) => text.split(/\n(?=## )/).map((chunk) => chunk.replace(/\n*$/, '\n'))
+const previousMd = existsSync('bench/report.md')
+  ? readFileSync('bench/report.md', 'utf8')
+  : undefined
+const [previousPreamble, ...previousSections] = previousMd ? chunks(previousMd) : [undefined]
+const TIMING_HEADING = '## This run'
+/** Index in BLOCKS of the block a section belongs to; BLOCKS.length for the timings, -1 if unknown. */
+const ownerOf = (section) =>
+  section.startsWith(TIMING_HEADING)
+    ? BLOCKS.length
+    : BLOCKS.findIndex((block) => block.headings.some((heading) => section.startsWith(heading)))
+let sections = previousSections
+const written = []
+for (const block of rewritten) {
+  const index = BLOCKS.indexOf(block)
+  const fresh = chunks(block.lines(data).join('\n'))
+  written.push(...fresh)
+  const at = sections.findIndex((section) => ownerOf(section) === index)
+  const kept = sections.filter((section) => ownerOf(section) !== index)
+  let insert = at >= 0 ? at : kept.findIndex((section) => ownerOf(section) > index)
+  if (insert < 0) insert = kept.length
+  sections = [...kept.slice(0, insert), ...fresh, ...kept.slice(insert)]
+}
+const order = Object.values(PARTS)
+const rank = (entry) => (order.includes(entry.part) ? order.indexOf(entry.part) : order.length)
+const thisRun = partSeconds.map((entry) => ({
+  ...entry,
+  only: `--only${quick ? ' --quick' : ''}, ${started.toISOString()}`,
+}))
+const mergedSeconds = [
+  ...(previousJson?.partSeconds ?? []).filter((p) => !thisRun.some((q) => q.part === p.part)),
+  ...thisRun,
+].sort((a, b) => rank(a) - rank(b))
+const timing = chunks(timingLines(mergedSeconds).join('\n'))
+const timingAt = sections.findIndex((section) => section.startsWith(TIMING_HEADING))
+if (timingAt >= 0) sections[timingAt] = timing[0]
+else sections.push(timing[0])
+const preamble = previousPreamble
+  ? `${previousPreamble
+      .split('\n\n')
+      .filter((paragraph) => !paragraph.startsWith(RERUNS_PREFIX))
+      .join('\n\n')
+      .replace(/\n*$/, '\n')}\n${RERUNS_PREFIX} ${reruns
+      .map(
+        (r) =>
+          `${r.parts.join(', ')}${r.quick ? ' (quick)' : ''} at ${new Date(r.started).toISOString()}`,
+      )
+      .join('; ')}.\n`
+  : headerLines()
+      .join('\n')
+      .replace(title(quick), title(quick, ` (only ${runs.join(', ')})`))
 mkdirSync('bench', { recursive: true })
-writeFileSync('bench/report.md', markdown)
+writeFileSync('bench/report.md', [preamble, ...sections].join('\n'))
 writeFileSync(
   'bench/report.json',
   JSON.stringify(
     {
-      started,
-      quick,
-      node,
-      gan,
-      bundle,
-      browser,
-      ui,
-      torch,
-      sparse,
-      browserSparse,
-      sklearn,
-      anomaly,
-      pca,
-      kmeans,
-      rbm,
-      probe,
-      soak,
-      partSeconds,
+      ...(previousJson ?? { started, quick }),
+      ...ran,
+      partSeconds: mergedSeconds,
+      reruns,
     },
     null,
     2,
   ),
 )
-console.log(markdown)
+console.log(written.join('\n'))
+console.error(
+  `bench: wrote ${written.length} section(s) of bench/report.md and the keys ${runs
+    .flatMap((part) => PART_KEYS[part])
+    .join(', ')} of bench/report.json${previousMd || previousJson ? '; the rest is kept' : ''}`,
+)
