@@ -215,6 +215,15 @@ export {
   type TrainingActions,
 } from './client/modelClient'
 export type { ModelState, ModelStatus, TrainingHistory } from './client/modelState'
+export type { LoadModelOptions, ModelFileActions } from './client/modelFileActions'
+export {
+  DEFAULT_MAX_MODEL_BYTES,
+  MODEL_FILE_EXTENSION,
+  MODEL_FILE_TYPE,
+  encodeModelFile,
+  readModelFile,
+  type SavedModelInfo,
+} from './core/family/modelFile'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
 export { configureWorkerSupervision, type SupervisionSettings } from './client/workerSupervision'
 export {

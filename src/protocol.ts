@@ -8,6 +8,7 @@ import type { BackendInfo, BackendPreference } from './core/backend'
 import type { DataInput } from './core/dataset'
 import type { HistoryPoint } from './core/family/familySpec'
 import type { ModelInfo } from './core/family/modelInfo'
+import type { SavedModelInfo } from './core/family/modelFile'
 import type { ModelSnapshot } from './core/family/modelSnapshot'
 import type { TrainingUpdate, TrainResult } from './core/training'
 import type { BuiltinDataset } from './data/builtinSpec'
@@ -15,6 +16,7 @@ import type { BuiltinDataset } from './data/builtinSpec'
 export type { ModelInfo, ModelKind, BaseModelInfo } from './core/family/modelInfo'
 export type { HistoryPoint } from './core/family/familySpec'
 export type { ModelSnapshot } from './core/family/modelSnapshot'
+export type { SavedModelInfo } from './core/family/modelFile'
 
 /** Data a client sends for training: a batch, or the name of a built-in data set. */
 export type TrainingData = DataInput | BuiltinDataset
@@ -98,6 +100,22 @@ export interface WorkerAPI {
    * does not offer is refused with `INVALID_INPUT`, naming the family and what it offers.
    */
   call(id: string, action: string, args: readonly unknown[]): Promise<ActionReply>
+  /**
+   * Saves trained model `id` at `url` (`indexeddb://name`) through TF.js's save handlers; resolves
+   * with what a listing says of it. `NOT_TRAINED` before the first step, `STORAGE_FAILED` when the
+   * storage refuses.
+   */
+  saveModel(id: string, url: string): Promise<SavedModelInfo>
+  /**
+   * The snapshot saved at `url` (`indexeddb://name`, an HTTP(S) `model.json`, or an HTTP(S) model
+   * file), checked to be a `kind` model (when given) of at most `maxBytes` of weights; the weights are
+   * transferred. `INVALID_MODEL_FILE` or `STORAGE_FAILED` with `details.reason` when it cannot be.
+   */
+  loadModel(url: string, kind?: string, maxBytes?: number): Promise<ModelSnapshot>
+  /** Every latentkit model saved in this origin's IndexedDB, newest first. */
+  savedModels(): Promise<readonly SavedModelInfo[]>
+  /** Removes the model saved at `url` (`indexeddb://name`). */
+  removeSavedModel(url: string): Promise<void>
   /** Stops and frees model `id` (no error when it does not exist). */
   disposeModel(id: string): Promise<void>
   /** The families this worker knows. */

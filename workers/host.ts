@@ -18,6 +18,12 @@ import {
 import { BusyError, InvalidInputError, toWireError, type LatentkitError } from '../src/core/errors'
 import { guardWasmAllocations, memoryErrorOf } from '../src/core/engine/memoryBudget'
 import { offersAction, unknownActionError } from '../src/core/family/familySpec'
+import {
+  artifactsToSnapshot,
+  snapshotToArtifacts,
+  type SavedModelInfo,
+} from '../src/core/family/modelFile'
+import { listSaved, loadArtifacts, removeSaved, saveArtifacts } from '../src/core/engine/modelStore'
 import type { TrainingUpdate } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
 import { isBuiltinDataset, loadBuiltinDataset } from '../src/data/builtin'
@@ -313,6 +319,34 @@ export class WorkerHost implements WorkerAPI {
         ...(snapshot ? [snapshot.weightData] : []),
       ])
     })
+  }
+
+  saveModel(id: string, url: string): Promise<SavedModelInfo> {
+    return this.guarded(async () => {
+      const entry = this.entry(id)
+      if (this.untrusted) throw this.untrusted
+      return saveArtifacts(url, snapshotToArtifacts(await entry.model.snapshot()))
+    })
+  }
+
+  loadModel(url: string, kind?: string, maxBytes?: number): Promise<ModelSnapshot> {
+    return this.guarded(async () => {
+      const artifacts = await loadArtifacts(url, maxBytes)
+      const snapshot = artifactsToSnapshot(artifacts, {
+        ...(kind !== undefined ? { kind } : {}),
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+        source: `'${url}'`,
+      })
+      return transferred(snapshot)
+    })
+  }
+
+  savedModels(): Promise<readonly SavedModelInfo[]> {
+    return this.guarded(() => listSaved())
+  }
+
+  removeSavedModel(url: string): Promise<void> {
+    return this.guarded(() => removeSaved(url))
   }
 
   disposeModel(id: string): Promise<void> {

@@ -4,7 +4,12 @@
  */
 import type { ActionsOf, AnyFamilySpec, ArgsOf, ResultOf } from '../core/family/familySpec'
 import { InvalidInputError } from '../core/errors'
-import { ModelClient, TRAINING_ACTION_NAMES, type ClientOptions } from './modelClient'
+import {
+  FILE_ACTION_NAMES,
+  ModelClient,
+  TRAINING_ACTION_NAMES,
+  type ClientOptions,
+} from './modelClient'
 import { Subscribable } from './subscribable'
 
 /**
@@ -39,7 +44,8 @@ const RESERVED_NAMES = new Set<string>([
   ...Object.getOwnPropertyNames(Subscribable.prototype),
   ...Object.getOwnPropertyNames(ModelClient.prototype),
   ...TRAINING_ACTION_NAMES,
-  ...['spec', 'actions', 'trainingActions', 'options', 'listeners'],
+  ...FILE_ACTION_NAMES,
+  ...['spec', 'kind', 'actions', 'trainingActions', 'fileActions', 'options', 'listeners'],
   ...['status', 'backend', 'progress', 'history', 'error', 'model', 'modelVersion'],
   ...['family', 'latentDim', 'imageShape'],
 ])

@@ -31,7 +31,21 @@ import {
   type TrainOptionsOf,
 } from '../core/family/familySpec'
 import { checkDatasetName, isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
-import type { ModelInfo, ModelSnapshot, ModelUpdate, TrainSummary, TrainingData } from '../protocol'
+import { checkSnapshot } from '../core/family/modelSnapshot'
+import type {
+  ModelInfo,
+  ModelSnapshot,
+  ModelUpdate,
+  TrainSummary,
+  TrainingData,
+  WorkerAPI,
+} from '../protocol'
+import {
+  MODEL_FILE_ACTION_NAMES,
+  createModelFileActions,
+  type ModelFileActions,
+  type ModelFileHost,
+} from './modelFileActions'
 import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
 import { Subscribable } from './subscribable'
 import { acquireWorker, type CreateWorker, type WorkerLease } from './workerPool'
@@ -108,6 +122,9 @@ export function pickDefined<T extends object, K extends keyof T>(
 /** The training actions every client and hook has (each with its `…Async` twin). */
 export const TRAINING_ACTION_NAMES = ['train', 'pause', 'resume', 'stop', 'reset'] as const
 
+/** The save and load actions every client and hook has (each with its `…Async` twin). */
+export const FILE_ACTION_NAMES = MODEL_FILE_ACTION_NAMES
+
 const DATA_KEY_NONE = Symbol('none')
 /** A worker that dies more than this often within {@link CRASH_WINDOW_MS}… */
 const MAX_CRASHES_IN_WINDOW = 3
@@ -117,19 +134,22 @@ const ignore = (): undefined => undefined
 
 let nextModelId = 1
 
-/** The training actions are members of the client too (assigned in the constructor). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- members set by Object.assign
-export interface ModelClient<F extends AnyFamilySpec> extends TrainingActions<
-  FamilyTrainSummary<F>
-> {}
+/** The training and file actions are members of the client too (assigned in the constructor). */
+export interface ModelClient<F extends AnyFamilySpec>
+  extends TrainingActions<FamilyTrainSummary<F>>, ModelFileActions<FamilyModelInfo<F>> {}
 
 /** A model living in the shared worker, seen from the main thread. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
-export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
+export class ModelClient<F extends AnyFamilySpec>
+  extends Subscribable
+  implements ModelFileHost<FamilyModelInfo<F>>
+{
   /** The family's TF-free half. */
   readonly spec: F
   /** The training actions, bound (stable identities for React). */
   readonly trainingActions: TrainingActions<FamilyTrainSummary<F>>
+  /** Save, load, export and import, bound (stable identities for React). */
+  readonly fileActions: ModelFileActions<FamilyModelInfo<F>>
   protected options: ClientOptions<F>
   private state: FamilyState<F>
   private lease: WorkerLease | undefined
@@ -151,6 +171,11 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
   private lastSnapshot: { readonly key: string; readonly snapshot: ModelSnapshot } | undefined
   /** When the worker died lately (for the restart budget). */
   private crashTimes: number[] = []
+  /**
+   * The options of a loaded model, which stand in for the hook's model options for as long as those
+   * stay what they were when it was loaded (`rawKey`).
+   */
+  private loadedOptions: { readonly rawKey: string; readonly options: object } | undefined
 
   constructor(spec: F, options: ClientOptions<F>) {
     super()
@@ -176,6 +201,13 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       resetAsync,
     }
     Object.assign(this, this.trainingActions)
+    this.fileActions = createModelFileActions<FamilyModelInfo<F>>(this)
+    Object.assign(this, this.fileActions)
+  }
+
+  /** The family's kind. */
+  get kind(): string {
+    return this.spec.kind
   }
 
   /** The current immutable state. */
@@ -245,12 +277,16 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       this.teardown()
       this.dispatch({ type: 'reset', model: undefined })
     } else if (this.modelKey(next) !== this.createdKey && this.modelReady) {
+      this.loadedOptions = undefined
       void this.replaceModel()
     }
     this.maybeAutoTrain()
   }
 
+  /** The model options in force: a loaded model's while the hook's are unchanged since the load. */
   private modelOptions(options: ClientOptions<F>): object {
+    const loaded = this.loadedOptions
+    if (loaded && loaded.rawKey === this.rawModelKey(options)) return loaded.options
     return pickDefined(options as Record<string, unknown>, this.spec.modelKeys)
   }
 
@@ -265,8 +301,15 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     )
   }
 
-  private modelKey(options: ClientOptions<F>): string {
+  /** The hook's own model options, as a key. */
+  private rawModelKey(options: ClientOptions<F>): string {
     const values = options as Record<string, unknown>
+    return JSON.stringify(this.spec.modelKeys.map((key) => values[key] ?? null))
+  }
+
+  /** The model options in force, as a key. */
+  private modelKey(options: ClientOptions<F>): string {
+    const values = this.modelOptions(options) as Record<string, unknown>
     return JSON.stringify(this.spec.modelKeys.map((key) => values[key] ?? null))
   }
 
@@ -389,16 +432,20 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     if (lease && oldId) await lease.api.disposeModel(oldId).catch(ignore)
   }
 
-  private ensureModel(): Promise<string> {
-    if (this.modelReady) return this.modelReady
-    const generation = this.generation
-    const backendPreference = this.options.backend ?? 'auto'
+  /** The worker this model lives in, started (and watched) when there is none. */
+  private ensureLease(): WorkerLease {
     if (!this.lease) {
-      const lease = acquireWorker(backendPreference, this.options.createWorker)
+      const lease = acquireWorker(this.options.backend ?? 'auto', this.options.createWorker)
       this.lease = lease
       this.removeCrashListener = lease.onCrash((error) => this.workerDied(error))
     }
-    const lease = this.lease
+    return this.lease
+  }
+
+  private ensureModel(): Promise<string> {
+    if (this.modelReady) return this.modelReady
+    const generation = this.generation
+    const lease = this.ensureLease()
     const ready = (async () => {
       this.dispatch({ type: 'loading' })
       const backend = await lease.backend
@@ -567,20 +614,13 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
     try {
       if (!offersAction(this.spec, name)) throw unknownActionError(this.spec, name)
       const action = this.spec.actions[name] as AnyActionSpec
-      const trained = this.state.model && this.state.model.trainedSteps > 0
-      const restorable = !this.modelId && this.snapshotToRestore() !== undefined
-      if (!trained || (!this.modelId && !restorable)) {
-        throw new NotTrainedError(
-          `cannot ${name} before the model is trained; call train() first and wait for at least one step`,
-        )
-      }
+      this.checkTrained(name)
       const context: ActionContext = {
         images: (input) => this.userImages(input),
         model: this.state.model,
       }
       const wire = prepareAction(action, name, context, args)
-      // After a crash the model comes back from its snapshot in a new worker first.
-      const id = await this.ensureModel()
+      const id = await this.trainedModelId()
       const reply = await (this.lease as WorkerLease).api.call(id, name, wire)
       if (generation !== this.generation) {
         throw new CancelledError(`the model was replaced while ${name} ran; its result was dropped`)
@@ -596,6 +636,77 @@ export class ModelClient<F extends AnyFamilySpec> extends Subscribable {
       if (generation !== this.generation) throw fromWireError(error)
       throw this.fail(error, name)
     }
+  }
+
+  /** `NOT_TRAINED` unless there is a trained model (in the worker, or kept to restore after a crash). */
+  private checkTrained(name: string): void {
+    const trained = this.state.model && this.state.model.trainedSteps > 0
+    const restorable = !this.modelId && this.snapshotToRestore() !== undefined
+    if (!trained || (!this.modelId && !restorable)) {
+      throw new NotTrainedError(
+        `cannot ${name} before the model is trained; call train() first and wait for at least one step (or load a saved model)`,
+      )
+    }
+  }
+
+  /** @internal The trained model's id in the worker; after a crash it is restored there first. */
+  trainedModelId(): Promise<string> {
+    this.checkTrained('do this')
+    return this.ensureModel()
+  }
+
+  /** @internal The worker's API, the worker started when there is none. */
+  async workerApi(): Promise<Comlink.Remote<WorkerAPI>> {
+    const lease = this.ensureLease()
+    await lease.backend
+    return lease.api
+  }
+
+  /** @internal Runs `work`; a failure is recorded in `error` under `name` and rethrown typed. */
+  async runTask<T>(name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work()
+      this.dispatch({ type: 'succeeded', source: name })
+      return result
+    } catch (error) {
+      throw this.fail(error, name)
+    }
+  }
+
+  /**
+   * @internal Replaces the model with `snapshot`'s (a saved model): checked here, created in the
+   * worker beside the current model, which is dropped only once the new one stands. The loaded
+   * model's options stand in for the hook's model options until those change.
+   */
+  async adoptSnapshot(snapshot: ModelSnapshot): Promise<FamilyModelInfo<F>> {
+    checkSnapshot(snapshot, this.spec.kind)
+    ;(this.spec.validateModel as (options: object) => void)(snapshot.modelOptions)
+    await this.stopTraining()
+    const lease = this.ensureLease()
+    await lease.backend
+    const id = `model-${nextModelId++}`
+    const model = (await lease.api.create(
+      id,
+      this.spec.kind,
+      snapshot.modelOptions,
+      snapshot,
+    )) as FamilyModelInfo<F>
+    if (lease !== this.lease) {
+      await lease.api.disposeModel(id).catch(ignore)
+      throw new CancelledError('the worker was replaced while the model loaded; load it again')
+    }
+    const oldId = this.modelId
+    this.generation += 1
+    this.modelId = id
+    this.modelReady = Promise.resolve(id)
+    this.training = undefined
+    this.sentData = DATA_KEY_NONE
+    this.loadedOptions = { rawKey: this.rawModelKey(this.options), options: snapshot.modelOptions }
+    this.createdKey = this.modelKey(this.options)
+    this.lastSnapshot = { key: this.createdKey, snapshot }
+    this.dispatch({ type: 'loaded', model })
+    if (oldId) await lease.api.disposeModel(oldId).catch(ignore)
+    return model
   }
 
   /** Images passed to an action, validated; flat rows are read with the trained model's image shape. */

@@ -80,6 +80,7 @@ export type ModelAction<Point, Info extends ModelInfo = ModelInfo> =
   /** The worker died: `model` is what was restored into a new one (undefined: nothing was). */
   | { readonly type: 'crashed'; readonly error: LatentkitError; readonly model: Info | undefined }
   | { readonly type: 'reset'; readonly model: Info | undefined }
+  | { readonly type: 'loaded'; readonly model: Info }
 
 /** The state before anything happened (also the server snapshot). */
 export function initialModelState<Point, Info extends ModelInfo = ModelInfo>(
@@ -167,6 +168,17 @@ export function modelReducer<Point, Info extends ModelInfo = ModelInfo>(
         status: action.model && action.model.trainedSteps > 0 ? 'ready' : 'error',
         error: action.error,
         errorSource: 'train',
+        model: action.model,
+        modelVersion: state.modelVersion + 1,
+      }
+    case 'loaded':
+      // A saved model replaced the hook's: its own history was not saved.
+      return {
+        ...state,
+        status: settled(action.model),
+        progress: undefined,
+        history: tagHistory([], chart),
+        ...noError,
         model: action.model,
         modelVersion: state.modelVersion + 1,
       }

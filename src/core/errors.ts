@@ -20,6 +20,8 @@ export type LatentkitErrorCode =
   | 'WORKER_CRASHED'
   | 'CANCELLED'
   | 'OUT_OF_MEMORY'
+  | 'INVALID_MODEL_FILE'
+  | 'STORAGE_FAILED'
   | 'INTERNAL'
 
 /** Extra facts about an error, safe to structured-clone (numbers, strings, arrays of them). */
@@ -142,6 +144,43 @@ export class OutOfMemoryError extends LatentkitError {
   }
 }
 
+/** Why a saved model could not be read (`details.reason` of a {@link ModelFileError}). */
+export type ModelFileProblem =
+  | 'not-a-model'
+  | 'not-json'
+  | 'truncated'
+  | 'corrupt'
+  | 'wrong-family'
+  | 'future-version'
+  | 'too-large'
+  | 'invalid'
+
+/**
+ * A saved model (a file, an IndexedDB entry, a URL) could not be read: `details.reason` says why
+ * ({@link ModelFileProblem}). The model already in the hook is untouched. Code `INVALID_MODEL_FILE`.
+ */
+export class ModelFileError extends LatentkitError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('INVALID_MODEL_FILE', message, details)
+    this.name = 'ModelFileError'
+  }
+}
+
+/** Why saving or loading failed in the storage itself (`details.reason` of a {@link StorageError}). */
+export type StorageProblem = 'not-found' | 'unavailable' | 'quota' | 'network'
+
+/**
+ * The browser's storage or the network failed a save or a load: nothing saved at that URL, IndexedDB
+ * missing or full, an HTTP error. `details.reason` says which ({@link StorageProblem}). Code
+ * `STORAGE_FAILED`.
+ */
+export class StorageError extends LatentkitError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('STORAGE_FAILED', message, details)
+    this.name = 'StorageError'
+  }
+}
+
 /** What a WebAssembly trap or an Emscripten abort says when memory runs out. */
 const MEMORY_TRAP = /memory access out of bounds|out of memory|aborted\(|\boom\b/i
 /** What a JavaScript engine says when it cannot allocate. */
@@ -183,6 +222,8 @@ const classByCode: Record<
   WORKER_CRASHED: WorkerCrashedError,
   CANCELLED: CancelledError,
   OUT_OF_MEMORY: OutOfMemoryError,
+  INVALID_MODEL_FILE: ModelFileError,
+  STORAGE_FAILED: StorageError,
   INTERNAL: class InternalError extends LatentkitError {
     constructor(message: string, details?: ErrorDetails) {
       super('INTERNAL', message, details)

@@ -12,6 +12,19 @@ export * from './backend'
 export { initBackend } from './engine/backendChoice'
 export * from './memoryModel'
 export {
+  DEFAULT_MAX_MODEL_BYTES,
+  MODEL_FILE_EXTENSION,
+  MODEL_FILE_TYPE,
+  artifactsToSnapshot,
+  decodeModelFile,
+  encodeModelFile,
+  readModelFile,
+  snapshotToArtifacts,
+  type SavedModelArtifacts,
+  type SavedModelInfo,
+} from './family/modelFile'
+export { listSaved, loadArtifacts, removeSaved, saveArtifacts } from './engine/modelStore'
+export {
   backendMemory,
   measurePass,
   guardWasmAllocations,

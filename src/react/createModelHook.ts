@@ -4,8 +4,10 @@ import type { ImageShape } from '../core/dataset'
 import type { AnyFamilySpec, FactsOf } from '../core/family/familySpec'
 import { BASE_INFO_KEYS } from '../core/family/modelInfo'
 import type { ClientActions, FamilyClient, FamilyClientClass } from '../client/familyClient'
+import type { ModelFileActions } from '../client/modelFileActions'
 import type {
   ClientOptions,
+  FamilyModelInfo,
   FamilyState,
   FamilyTrainSummary,
   TrainingActions,
@@ -16,12 +18,13 @@ export type HookFacts<F> = { readonly [K in keyof FactsOf<F>]: FactsOf<F>[K] | u
 
 /**
  * What every model hook returns: the state snapshot, the model's latent size, image shape and
- * family facts, and stable actions — training ones and the family's own — each as a plain form that
+ * family facts, and stable actions — training, save and load, and the family's own — each as a plain form that
  * never rejects (failures go to `error`) and an `…Async` twin that rejects.
  */
 export type ModelHookResult<F extends AnyFamilySpec> = FamilyState<F> &
   HookFacts<F> &
   TrainingActions<FamilyTrainSummary<F>> &
+  ModelFileActions<FamilyModelInfo<F>> &
   ClientActions<F> & {
     /** The model family (`'vae'`, `'gan'`, …). */
     readonly family: F['kind']
@@ -66,6 +69,7 @@ export function createModelHook<F extends AnyFamilySpec, Extra extends object = 
         latentDim: state.model?.latentDim,
         imageShape: state.model?.imageShape,
         ...client.trainingActions,
+        ...client.fileActions,
         ...client.actions,
         ...extra,
       } as ModelHookResult<F> & Extra

@@ -1,6 +1,6 @@
 /**
  * Snapshots of every built-in family and architecture (and of the test-only mean-image family):
- * a model restored from a snapshot gives the same outputs as the one it was taken from, keeps
+ * a model restored from a snapshot (also one read back from a saved model file) gives the same outputs as the one it was taken from, keeps
  * training, leaks no tensor, and a bad snapshot is refused with a typed error that names what is
  * wrong, leaving the model it was restored into as it was.
  */
@@ -16,6 +16,7 @@ import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/d
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
+import { encodeModelFile, readModelFile } from '../../src/core/family/modelFile'
 import { loadDigits } from '../../src/data/digits'
 import { ringOfGaussians } from '../../src/data/toy2d'
 import { MeanImage } from '../families/meanImage/engine/meanImage'
@@ -373,7 +374,10 @@ describe('model snapshots (CPU)', () => {
       await original.fit(secondHalfOf(c), c.train, {})
       expect(await c.outputs(original, probe)).not.toEqual(expected)
 
-      for (const copy of [snapshot, structuredClone(snapshot)]) {
+      // As itself, as a structured clone (postMessage) and through a saved model file.
+      const file = encodeModelFile(snapshot)
+      const fromFile = readModelFile(file.buffer, { kind: snapshot.kind })
+      for (const copy of [snapshot, structuredClone(snapshot), fromFile]) {
         const restored = c.create()
         restored.restore(copy)
         expect(restored.trainedSteps).toBe(snapshot.trainedSteps)

@@ -1,0 +1,305 @@
+/**
+ * Saved models: a {@link ModelSnapshot} as TF.js model artifacts (what `tf.io` handlers save and
+ * load: IndexedDB, HTTP) and as one file (`exportModel` / `importModel`), and the checks that run
+ * before a saved model replaces anything. Imports no TF.js: the artifacts' shape is TF.js's
+ * `io.ModelArtifacts`, declared here structurally.
+ *
+ * The file: the 8 bytes `LKMODEL\0`, the byte length of a UTF-8 JSON header (uint32, little-endian),
+ * the header (TF.js's `model.json` layout: `format`, `generatedBy`, `modelTopology`,
+ * `weightsManifest` with no paths, `userDefinedMetadata`), then the weights as `tf.io.encodeWeights`
+ * lays them out. The header records the weights' byte count and CRC-32, so truncated or altered
+ * bytes are found before anything is decoded.
+ */
+import { ModelFileError, type ModelFileProblem } from '../errors'
+import { crc32 } from './crc32'
+import {
+  MODEL_SNAPSHOT_FORMAT,
+  MODEL_SNAPSHOT_VERSION,
+  checkSnapshot,
+  type ModelSnapshot,
+} from './modelSnapshot'
+
+/** The file name extension `exportModel` suggests. */
+export const MODEL_FILE_EXTENSION = '.lkmodel'
+
+/** The MIME type of an exported model file. */
+export const MODEL_FILE_TYPE = 'application/x-latentkit-model'
+
+/** Largest saved model read by default (bytes): 256 MiB. */
+export const DEFAULT_MAX_MODEL_BYTES = 256 * 1024 * 1024
+
+const MAGIC = 'LKMODEL\0'
+const HEADER_OFFSET = MAGIC.length + 4
+
+/** The part of TF.js's `io.ModelArtifacts` a saved latentkit model uses. */
+export interface SavedModelArtifacts {
+  /** The snapshot without its weights ({@link SavedModelTopology}). */
+  modelTopology?: unknown
+  /** The weights' names, shapes and dtypes, in order. */
+  weightSpecs?: ReadonlyArray<{ name: string; shape: number[]; dtype: string }>
+  /** The weights, one buffer or TF.js's shards. */
+  weightData?: ArrayBuffer | ArrayBuffer[]
+  /** Always {@link MODEL_SNAPSHOT_FORMAT} for a latentkit model. */
+  format?: string
+  /** `latentkit <version>`. */
+  generatedBy?: string
+  /** `weightBytes` and `weightChecksum` (CRC-32, hex) of the weights. */
+  userDefinedMetadata?: Record<string, unknown>
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A snapshot's fields other than its weights, as saved in `modelTopology`. */
+type SavedModelTopology = Omit<ModelSnapshot, 'weightSpecs' | 'weightData'>
+
+/** A model saved in the browser (`listSavedModels`) or just saved (`save`). */
+export interface SavedModelInfo {
+  /** Where it is: `indexeddb://name`. */
+  readonly url: string
+  /** Its family (`'vae'`, `'gan'`, …). */
+  readonly kind: string
+  /** Training steps it had run when saved. */
+  readonly trainedSteps: number
+  /** Epochs it had run when saved. */
+  readonly trainedEpochs: number
+  /** Shape of one of its images. */
+  readonly imageShape: readonly [number, number, number]
+  /** Bytes of its weights. */
+  readonly weightBytes: number
+  /** When it was saved (ISO 8601), when the storage records it. */
+  readonly dateSaved: string | undefined
+}
+
+/**
+ * What a listing says of the saved model in `artifacts` at `url`, or `undefined` when it is not a
+ * latentkit model (another TF.js model in the same storage).
+ */
+export function savedModelInfo(
+  url: string,
+  artifacts: SavedModelArtifacts,
+  dateSaved: Date | string | undefined,
+): SavedModelInfo | undefined {
+  const topology = artifacts.modelTopology
+  if (artifacts.format !== MODEL_SNAPSHOT_FORMAT || !isObject(topology)) return undefined
+  const count = (value: unknown): number => (typeof value === 'number' ? value : 0)
+  const shape = Array.isArray(topology.imageShape) ? topology.imageShape.map(count) : [0, 0, 0]
+  const data = artifacts.weightData
+  const weightBytes = Array.isArray(data)
+    ? data.reduce((bytes: number, part: ArrayBuffer) => bytes + part.byteLength, 0)
+    : (data?.byteLength ?? 0)
+  return {
+    url,
+    kind: String(topology.kind),
+    trainedSteps: count(topology.trainedSteps),
+    trainedEpochs: count(topology.trainedEpochs),
+    imageShape: [shape[0] ?? 0, shape[1] ?? 0, shape[2] ?? 0],
+    weightBytes,
+    dateSaved: dateSaved === undefined ? undefined : new Date(dateSaved).toISOString(),
+  }
+}
+
+function refuse(
+  reason: ModelFileProblem,
+  message: string,
+  extra: Record<string, string> = {},
+): never {
+  throw new ModelFileError(message, { reason, ...extra })
+}
+
+/** `snapshot` as TF.js model artifacts; the weights' buffer is shared, not copied. */
+export function snapshotToArtifacts(snapshot: ModelSnapshot): SavedModelArtifacts {
+  const { weightSpecs, weightData, ...topology } = snapshot
+  return {
+    modelTopology: topology satisfies SavedModelTopology,
+    weightSpecs: weightSpecs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
+    weightData,
+    format: MODEL_SNAPSHOT_FORMAT,
+    generatedBy: `latentkit snapshot v${MODEL_SNAPSHOT_VERSION}`,
+    userDefinedMetadata: {
+      weightBytes: weightData.byteLength,
+      weightChecksum: crc32(new Uint8Array(weightData)),
+    },
+  }
+}
+
+function joinBuffers(data: ArrayBuffer | readonly ArrayBuffer[]): ArrayBuffer {
+  if (!Array.isArray(data)) return data as ArrayBuffer
+  const parts = data as readonly ArrayBuffer[]
+  const joined = new Uint8Array(parts.reduce((bytes, part) => bytes + part.byteLength, 0))
+  let offset = 0
+  for (const part of parts) {
+    joined.set(new Uint8Array(part), offset)
+    offset += part.byteLength
+  }
+  return joined.buffer
+}
+
+/**
+ * The snapshot in `artifacts`, checked in this order: a latentkit model at all, its version, its
+ * family (when `kind` is given), its size against `maxBytes`, the weights' byte count and checksum,
+ * then every field of the snapshot. Throws {@link ModelFileError} (`INVALID_MODEL_FILE`, with
+ * `details.reason`) naming the first problem.
+ */
+export function artifactsToSnapshot(
+  artifacts: SavedModelArtifacts,
+  options: { readonly kind?: string; readonly maxBytes?: number; readonly source?: string } = {},
+): ModelSnapshot {
+  const source = options.source ?? 'the saved model'
+  const topology = artifacts.modelTopology
+  if (artifacts.format !== MODEL_SNAPSHOT_FORMAT || !isObject(topology)) {
+    const what = artifacts.format ? `a '${artifacts.format}' model` : 'not a latentkit model'
+    refuse(
+      'not-a-model',
+      `${source} is ${what}, not one latentkit saved (format '${MODEL_SNAPSHOT_FORMAT}'). Load a file exportModel() wrote or a URL save() wrote; a Keras or TF.js layers model is imported as a decoder instead`,
+      { format: String(artifacts.format ?? 'none') },
+    )
+  }
+  const version = topology.version
+  if (typeof version === 'number' && version > MODEL_SNAPSHOT_VERSION) {
+    refuse(
+      'future-version',
+      `${source} was saved by a newer latentkit (format version ${version}); this one reads version ${MODEL_SNAPSHOT_VERSION}. Update latentkit to load it`,
+      { version: String(version) },
+    )
+  }
+  if (options.kind !== undefined && topology.kind !== options.kind) {
+    refuse(
+      'wrong-family',
+      `${source} is a '${String(topology.kind)}' model, not a '${options.kind}' one; load it with the ${String(topology.kind)} family's hook`,
+      { expected: options.kind, actual: String(topology.kind) },
+    )
+  }
+  const weightData = joinBuffers(artifacts.weightData ?? new ArrayBuffer(0))
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES
+  if (weightData.byteLength > maxBytes) {
+    refuse(
+      'too-large',
+      `${source} holds ${weightData.byteLength} bytes of weights, more than the limit of ${maxBytes}; pass a larger maxBytes if you trust it`,
+    )
+  }
+  const meta = artifacts.userDefinedMetadata ?? {}
+  if (typeof meta.weightBytes === 'number' && meta.weightBytes !== weightData.byteLength) {
+    refuse(
+      'truncated',
+      `${source} holds ${weightData.byteLength} bytes of weights; it was saved with ${meta.weightBytes}. It is incomplete: save or download it again`,
+    )
+  }
+  if (typeof meta.weightChecksum === 'string') {
+    const actual = crc32(new Uint8Array(weightData))
+    if (actual !== meta.weightChecksum) {
+      refuse(
+        'corrupt',
+        `${source}'s weights do not match their checksum (CRC-32 ${actual}, saved ${meta.weightChecksum}): the bytes were altered. Save or download it again`,
+      )
+    }
+  }
+  const snapshot = { ...topology, weightSpecs: artifacts.weightSpecs ?? [], weightData }
+  try {
+    return checkSnapshot(snapshot, String(topology.kind))
+  } catch (error) {
+    refuse('invalid', `${source} is not a valid latentkit model: ${(error as Error).message}`)
+  }
+}
+
+const encoder = new TextEncoder()
+
+/** `snapshot` as the bytes of one model file (see the module's comment). */
+export function encodeModelFile(snapshot: ModelSnapshot): Uint8Array<ArrayBuffer> {
+  const { weightData, weightSpecs, ...artifacts } = snapshotToArtifacts(snapshot)
+  const header = encoder.encode(
+    JSON.stringify({ ...artifacts, weightsManifest: [{ paths: [], weights: weightSpecs }] }),
+  )
+  const weights = new Uint8Array(weightData as ArrayBuffer)
+  const file = new Uint8Array(HEADER_OFFSET + header.length + weights.length)
+  file.set(encoder.encode(MAGIC), 0)
+  new DataView(file.buffer).setUint32(MAGIC.length, header.length, true)
+  file.set(header, HEADER_OFFSET)
+  file.set(weights, HEADER_OFFSET + header.length)
+  return file
+}
+
+/** The file's first bytes as text, to say what it is when it is not a model file. */
+function startsLikeJSON(bytes: Uint8Array): boolean {
+  const first = bytes.find(
+    (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
+  )
+  return first === 0x7b || first === 0x5b
+}
+
+/**
+ * The artifacts in a model file's bytes, after checking the magic, the header and the size against
+ * `maxBytes`; {@link artifactsToSnapshot} checks the rest. Throws {@link ModelFileError}.
+ */
+export function decodeModelFile(
+  bytes: ArrayBuffer,
+  options: { readonly maxBytes?: number; readonly source?: string } = {},
+): SavedModelArtifacts {
+  const source = options.source ?? 'the file'
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES
+  if (bytes.byteLength > maxBytes + 1024 * 1024) {
+    refuse(
+      'too-large',
+      `${source} is ${bytes.byteLength} bytes, more than the limit of ${maxBytes}; pass a larger maxBytes if you trust it`,
+    )
+  }
+  const view = new Uint8Array(bytes)
+  const magic = new TextDecoder().decode(view.subarray(0, MAGIC.length))
+  if (magic !== MAGIC) {
+    const hint = startsLikeJSON(view)
+      ? ' It is JSON: a model.json from save() is loaded by its URL (load("https://…/model.json")), a Keras or TF.js layers model is imported as a decoder'
+      : ''
+    refuse(
+      'not-a-model',
+      `${source} is not a latentkit model file (it does not start with LKMODEL).${hint}`,
+    )
+  }
+  if (view.length < HEADER_OFFSET)
+    refuse('truncated', `${source} ends inside its header: download it again`)
+  const headerBytes = new DataView(bytes).getUint32(MAGIC.length, true)
+  if (HEADER_OFFSET + headerBytes > view.length) {
+    refuse(
+      'truncated',
+      `${source} ends inside its ${headerBytes}-byte header (${view.length} bytes in all): it is incomplete, download it again`,
+    )
+  }
+  let header: unknown
+  try {
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(
+        view.subarray(HEADER_OFFSET, HEADER_OFFSET + headerBytes),
+      ),
+    )
+  } catch {
+    refuse(
+      'not-json',
+      `${source}'s header is not valid JSON: the file is damaged, download it again`,
+    )
+  }
+  if (!isObject(header))
+    refuse('not-json', `${source}'s header is not a JSON object: the file is damaged`)
+  const manifest = header.weightsManifest
+  const group = Array.isArray(manifest) ? (manifest[0] as unknown) : undefined
+  const weightSpecs = isObject(group) && Array.isArray(group.weights) ? group.weights : undefined
+  if (!weightSpecs)
+    refuse('invalid', `${source}'s header has no weightsManifest: the file is damaged`)
+  const weightData = bytes.slice(HEADER_OFFSET + headerBytes)
+  return {
+    modelTopology: header.modelTopology,
+    weightSpecs: weightSpecs as SavedModelArtifacts['weightSpecs'],
+    weightData,
+    ...(typeof header.format === 'string' ? { format: header.format } : {}),
+    ...(typeof header.generatedBy === 'string' ? { generatedBy: header.generatedBy } : {}),
+    ...(isObject(header.userDefinedMetadata)
+      ? { userDefinedMetadata: header.userDefinedMetadata }
+      : {}),
+  }
+}
+
+/** The snapshot in a model file's bytes (of family `kind` when given), fully checked. */
+export function readModelFile(
+  bytes: ArrayBuffer,
+  options: { readonly kind?: string; readonly maxBytes?: number; readonly source?: string } = {},
+): ModelSnapshot {
+  return artifactsToSnapshot(decodeModelFile(bytes, options), options)
+}

@@ -1,0 +1,218 @@
+/**
+ * Saved model files and loading by URL: a file read back restores the same model; every kind of bad
+ * file is refused with `INVALID_MODEL_FILE` and the reason, before anything is decoded; the worker
+ * host loads a model file over HTTP, says `STORAGE_FAILED` for a missing one, and refuses URLs no
+ * storage here serves. (IndexedDB runs in the browser tests.)
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { WorkerHost } from '../../workers/host'
+import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
+import { fromWireError, type LatentkitError } from '../../src/core/errors'
+import { crc32 } from '../../src/core/family/crc32'
+import { decodeModelFile, encodeModelFile, readModelFile } from '../../src/core/family/modelFile'
+import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
+import type { ImageBatch } from '../../src/core/dataset'
+import { act } from '../workerCalls'
+import { switchBackend } from './setupBackend'
+
+const host = new WorkerHost(BUILTIN_ENGINES)
+let snapshot: ModelSnapshot
+let file: Uint8Array<ArrayBuffer>
+let server: Server
+let base: string
+/** What the test server serves, by path. */
+const served = new Map<string, Uint8Array>()
+
+beforeAll(async () => {
+  await switchBackend('cpu')
+  await host.init('cpu')
+  await host.create('vae', 'vae', { seed: 2, hiddenUnits: [16], latentDim: 2 })
+  await host.train('vae', { name: 'digits', limit: 128 }, { epochs: 2, batchSize: 32 })
+  snapshot = await host.snapshot('vae')
+  file = encodeModelFile(snapshot)
+  server = createServer((request, response) => {
+    const body = served.get(request.url ?? '')
+    if (!body) {
+      response.writeHead(404).end('not here')
+      return
+    }
+    response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body)
+  })
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((closed) => server.close(() => closed())))
+
+/** The typed error `run` throws (a wire error from the host is rebuilt). */
+async function failure(run: () => unknown): Promise<LatentkitError> {
+  try {
+    await run()
+  } catch (error) {
+    return fromWireError(error)
+  }
+  throw new Error('expected a failure')
+}
+
+/** `bytes` with the header's JSON replaced by `edit(header)`. */
+function withHeader(
+  bytes: Uint8Array,
+  edit: (header: Record<string, unknown>) => unknown,
+): Uint8Array {
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true)
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as Record<
+    string,
+    unknown
+  >
+  const json = new TextEncoder().encode(JSON.stringify(edit(header)))
+  const out = new Uint8Array(12 + json.length + bytes.length - 12 - length)
+  out.set(bytes.subarray(0, 8))
+  new DataView(out.buffer).setUint32(8, json.length, true)
+  out.set(json, 12)
+  out.set(bytes.subarray(12 + length), 12 + json.length)
+  return out
+}
+
+const topologyEdit =
+  (change: Record<string, unknown>) =>
+  (header: Record<string, unknown>): unknown => ({
+    ...header,
+    modelTopology: { ...(header.modelTopology as object), ...change },
+  })
+
+const copyOf = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer
+
+describe('model files', () => {
+  test('a file read back restores the same model in a fresh host; its header is TF.js model.json', async () => {
+    const text = new TextDecoder().decode(file.subarray(0, 8))
+    expect(text).toBe('LKMODEL\0')
+    const artifacts = decodeModelFile(copyOf(file))
+    expect(artifacts.format).toBe('latentkit-model')
+    expect(artifacts.userDefinedMetadata).toEqual({
+      weightBytes: snapshot.weightData.byteLength,
+      weightChecksum: crc32(new Uint8Array(snapshot.weightData)),
+    })
+    const read = readModelFile(copyOf(file), { kind: 'vae' })
+    expect(read.trainedSteps).toBe(snapshot.trainedSteps)
+    const other = new WorkerHost(BUILTIN_ENGINES)
+    await other.create('copy', 'vae', read.modelOptions, read)
+    const expected = await act<ImageBatch>(host, 'vae', 'sample', 4, 9)
+    const actual = await act<ImageBatch>(other, 'copy', 'sample', 4, 9)
+    expect(Array.from(actual.data)).toEqual(Array.from(expected.data))
+    await other.disposeModel('copy')
+  })
+
+  test('CRC-32 is the standard one', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe('cbf43926')
+    expect(crc32(new Uint8Array(0))).toBe('00000000')
+  })
+
+  const weightsStart = (): number => 12 + new DataView(file.buffer).getUint32(8, true)
+
+  const BAD_FILES: readonly [
+    string,
+    () => Uint8Array,
+    string,
+    { kind?: string; maxBytes?: number }?,
+  ][] = [
+    ['empty', () => new Uint8Array(0), 'not-a-model'],
+    [
+      'random bytes',
+      () => Uint8Array.from({ length: 300 }, (_, i) => (i * 37) % 251),
+      'not-a-model',
+    ],
+    ['a JSON file', () => new TextEncoder().encode('{"modelTopology": {}}'), 'not-a-model'],
+    ['cut inside the header', () => file.slice(0, 40), 'truncated'],
+    ['cut inside the weights', () => file.slice(0, weightsStart() + 100), 'truncated'],
+    [
+      'one weight byte changed',
+      () => {
+        const bad = file.slice()
+        bad[weightsStart() + 17] = (bad[weightsStart() + 17] as number) ^ 0x40
+        return bad
+      },
+      'corrupt',
+    ],
+    [
+      'header not JSON',
+      () => {
+        const bad = file.slice()
+        bad[12] = 0x7d // '}' where '{' was
+        return bad
+      },
+      'not-json',
+    ],
+    ['another family', () => file, 'wrong-family', { kind: 'gan' }],
+    [
+      'a newer format version',
+      () => withHeader(file, topologyEdit({ version: 2 })),
+      'future-version',
+    ],
+    ['over the size limit', () => file, 'too-large', { maxBytes: 1000 }],
+    [
+      "another library's model",
+      () => withHeader(file, (h) => ({ ...h, format: 'layers-model' })),
+      'not-a-model',
+    ],
+    [
+      'a counter that is not one',
+      () => withHeader(file, topologyEdit({ trainedSteps: -1 })),
+      'invalid',
+    ],
+  ]
+
+  test.each(BAD_FILES)('%s: INVALID_MODEL_FILE, reason %s', (_, bytes, reason, options = {}) => {
+    const read = (): unknown => readModelFile(copyOf(bytes()), { kind: 'vae', ...options })
+    expect(read).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_MODEL_FILE',
+        details: expect.objectContaining({ reason }),
+      }),
+    )
+  })
+
+  test('a JSON file gets a hint about model.json and layers models', () => {
+    expect(() => readModelFile(copyOf(new TextEncoder().encode(' {"a":1}')))).toThrow(/model\.json/)
+  })
+})
+
+describe('loading by URL in the worker host', () => {
+  test('an HTTP model file loads and restores; a missing one is STORAGE_FAILED not-found', async () => {
+    served.set('/models/digits.lkmodel', file)
+    const loaded = await host.loadModel(`${base}/models/digits.lkmodel`, 'vae')
+    expect(loaded.trainedSteps).toBe(snapshot.trainedSteps)
+    await host.create('fromHttp', 'vae', loaded.modelOptions, loaded)
+    const expected = await act<ImageBatch>(host, 'vae', 'sample', 3, 5)
+    const actual = await act<ImageBatch>(host, 'fromHttp', 'sample', 3, 5)
+    expect(Array.from(actual.data)).toEqual(Array.from(expected.data))
+    await host.disposeModel('fromHttp')
+
+    const missing = await failure(() => host.loadModel(`${base}/models/nothing.lkmodel`, 'vae'))
+    expect(missing).toMatchObject({ code: 'STORAGE_FAILED', details: { reason: 'not-found' } })
+    const wrongFamily = await failure(() => host.loadModel(`${base}/models/digits.lkmodel`, 'gan'))
+    expect(wrongFamily).toMatchObject({
+      code: 'INVALID_MODEL_FILE',
+      details: { reason: 'wrong-family' },
+    })
+    const tooBig = await failure(() => host.loadModel(`${base}/models/digits.lkmodel`, 'vae', 100))
+    expect(tooBig).toMatchObject({ code: 'INVALID_MODEL_FILE', details: { reason: 'too-large' } })
+  })
+
+  test('URLs no storage serves here are refused with what to use instead', async () => {
+    const ftp = await failure(() => host.loadModel('ftp://x/model', 'vae'))
+    expect(ftp.code).toBe('INVALID_INPUT')
+    expect(ftp.message).toMatch(/indexeddb:\/\/.*exportModel/s)
+    const httpSave = await failure(() => host.saveModel('vae', `${base}/upload`))
+    expect(httpSave).toMatchObject({ code: 'INVALID_INPUT' })
+    expect(httpSave.message).toMatch(/loading only/)
+    // Node has no IndexedDB: the storage is unavailable, said as such.
+    const idb = await failure(() => host.saveModel('vae', 'indexeddb://x'))
+    expect(idb).toMatchObject({ code: 'STORAGE_FAILED', details: { reason: 'unavailable' } })
+    expect(await host.savedModels()).toEqual([])
+    const untrained = new WorkerHost(BUILTIN_ENGINES)
+    await untrained.create('fresh', 'vae', {})
+    const notTrained = await failure(() => untrained.saveModel('fresh', 'indexeddb://x'))
+    expect(notTrained.code).toBe('NOT_TRAINED')
+  })
+})
