@@ -62,6 +62,7 @@ export {
 } from './components/InterpolationSlider'
 export { LossChart, type LossChartProps } from './components/LossChart'
 export { TrainingStatus, type TrainingStatusProps } from './components/TrainingStatus'
+export { ModelFiles, type ModelFilesProps, type ModelFilesSource } from './components/ModelFiles'
 export type { TrainingStatusSource, TrainingStatusValue } from './components/trainingStatusText'
 export type { HistoryPointLike, LossSeries } from './components/lossChartGeometry'
 export type { ImageColorMap } from './components/imagePixels'

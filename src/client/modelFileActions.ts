@@ -38,7 +38,7 @@ export interface ModelFileActions<Info> {
    */
   save(url: string): Promise<SavedModelInfo | undefined>
   /** As `save`, but rejects with the typed error. */
-  saveAsync(url: string): Promise<SavedModelInfo | undefined>
+  saveAsync(url: string): Promise<SavedModelInfo>
   /**
    * Replaces the hook's model with the one saved at `url`: `'indexeddb://name'`, an HTTP(S) URL of a
    * model file (as `exportModel` writes) or of a `model.json` saved by TF.js's layout. The loaded
@@ -47,19 +47,19 @@ export interface ModelFileActions<Info> {
    */
   load(url: string, options?: LoadModelOptions): Promise<Info | undefined>
   /** As `load`, but rejects with the typed error. */
-  loadAsync(url: string, options?: LoadModelOptions): Promise<Info | undefined>
+  loadAsync(url: string, options?: LoadModelOptions): Promise<Info>
   /** The trained model as one file (`<family>-<steps>-steps.lkmodel`) to download or keep. */
   exportModel(): Promise<File | undefined>
   /** As `exportModel`, but rejects with the typed error. */
-  exportModelAsync(): Promise<File | undefined>
+  exportModelAsync(): Promise<File>
   /** Replaces the hook's model with the one in `file` (from `exportModel`), as `load` does. */
   importModel(file: Blob, options?: LoadModelOptions): Promise<Info | undefined>
   /** As `importModel`, but rejects with the typed error. */
-  importModelAsync(file: Blob, options?: LoadModelOptions): Promise<Info | undefined>
+  importModelAsync(file: Blob, options?: LoadModelOptions): Promise<Info>
   /** Every latentkit model saved in this origin's IndexedDB (any family), newest first. */
   listSavedModels(): Promise<readonly SavedModelInfo[] | undefined>
   /** As `listSavedModels`, but rejects with the typed error. */
-  listSavedModelsAsync(): Promise<readonly SavedModelInfo[] | undefined>
+  listSavedModelsAsync(): Promise<readonly SavedModelInfo[]>
   /** Removes the model saved at `url` (`'indexeddb://name'`). */
   removeSavedModel(url: string): Promise<void>
   /** As `removeSavedModel`, but rejects with the typed error. */

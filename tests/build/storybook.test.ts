@@ -24,7 +24,7 @@ function divergingPixels(page: Page, selector: string): Promise<{ red: number; b
 // What `npm start` serves, built statically and opened in Chromium: the VAE playground must train
 // live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
 // and draw atoms, code a patch and denoise; the RBM playground must draw receptive fields and a Gibbs
-// chain and estimate a log-likelihood.
+// chain and estimate a log-likelihood; a model saved from the ModelFiles story must load after a reload.
 describe('Storybook', () => {
   test('the VAE, sparse coding, anomaly, convolutional GAN and RBM playgrounds train in the worker and draw', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
@@ -103,6 +103,33 @@ describe('Storybook', () => {
       expect(fieldColours.blue).toBeGreaterThan(100)
       await page.getByRole('button', { name: /Estimate on 97 held-out digits/ }).click()
       await page.getByText(/-\d+\.\d\d ± \d+\.\d\d nats per digit/).waitFor({ timeout: 60_000 })
+
+      // ModelFiles: a VAE saved in IndexedDB survives a page reload; after Reset, Load brings back
+      // the same samples.
+      await page.goto(
+        `${server.url}/iframe.html?id=components-modelfiles--keep-a-trained-vae&viewMode=story&args=epochs:2`,
+      )
+      const filesStatus = page.getByTestId('model-status')
+      await filesStatus.getByText('ready').waitFor({ timeout: 90_000 })
+      const samplePixels = () =>
+        page.locator('canvas.lk-sample-grid').evaluate((canvas: HTMLCanvasElement) => {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          return Array.from(data.filter((_, i) => i % 4 === 0)).join(',')
+        })
+      await page.waitForTimeout(1000)
+      const trainedPixels = await samplePixels()
+      await page.getByRole('button', { name: 'Save in this browser' }).click()
+      await page.getByText('Saved as “digits-vae” in this browser.').waitFor()
+      await page.reload()
+      await page.getByRole('button', { name: 'Load digits-vae' }).waitFor()
+      await filesStatus.getByText('ready').waitFor({ timeout: 90_000 })
+      await page.getByRole('button', { name: 'Reset' }).click()
+      await page.locator('canvas.lk-sample-grid').waitFor({ state: 'detached' })
+      await page.getByRole('button', { name: 'Load digits-vae' }).click()
+      await page.getByText('Loaded “digits-vae”.').waitFor()
+      await expect.poll(samplePixels, { timeout: 15_000 }).toBe(trainedPixels)
+      await page.getByRole('button', { name: 'Delete digits-vae' }).click()
+      await page.getByText('No models saved in this browser yet.').waitFor()
       expect(pageErrors).toEqual([])
     } finally {
       await browser.close()

@@ -18,6 +18,7 @@ import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { AnomalyHeatmap } from '../../src/components/AnomalyHeatmap'
 import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { TrainingStatus } from '../../src/components/TrainingStatus'
+import { ModelFiles } from '../../src/components/ModelFiles'
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -217,6 +218,21 @@ describe('server rendering without window', () => {
     expect(html).toContain('Not trained yet.')
     expect(html).toMatch(/<p class="lk-training-status__live" role="status"[^>]*><\/p>/)
     expect(html).not.toContain('role="progressbar"')
+  })
+
+  test('ModelFiles with useVAE renders its form and drop zone, disabled until trained, no list yet', () => {
+    function FilesDemo() {
+      const vae = useVAE({ data: 'digits' })
+      return <ModelFiles model={vae} />
+    }
+    const html = renderToString(<FilesDemo />)
+    expect(html).toContain('aria-label="Model files"')
+    expect(html).toMatch(/value="vae-model"/)
+    expect(html).toMatch(/<button type="submit" disabled="">Save in this browser<\/button>/)
+    expect(html).toMatch(/<button type="button" disabled="">Download<\/button>/)
+    expect(html).toMatch(/<input[^>]*type="file"[^>]*accept="\.lkmodel/)
+    // The saved models are read after mount, never on the server.
+    expect(html).not.toContain('<table')
   })
 
   test('TrainingStatus renders a mid-training snapshot and an error on the server', () => {
