@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WorkerHost } from '../../workers/host'
 import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
@@ -13,6 +14,7 @@ import { fromWireError, type LatentkitError } from '../../src/core/errors'
 import { crc32 } from '../../src/core/family/crc32'
 import { decodeModelFile, encodeModelFile, readModelFile } from '../../src/core/family/modelFile'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
+import { dequantize, fromHalf, quantize, toHalf } from '../../src/core/family/weightQuantization'
 import type { ImageBatch } from '../../src/core/dataset'
 import { act } from '../workerCalls'
 import { switchBackend } from './setupBackend'
@@ -162,7 +164,13 @@ describe('model files', () => {
     ],
   ]
 
-  test.each(BAD_FILES)('%s: INVALID_MODEL_FILE, reason %s', (_, bytes, reason, options = {}) => {
+  const badFiles = BAD_FILES.map(([name, bytes, reason, options]) => ({
+    name,
+    bytes,
+    reason,
+    options: options ?? {},
+  }))
+  test.each(badFiles)('$name: INVALID_MODEL_FILE, reason $reason', ({ bytes, reason, options }) => {
     const read = (): unknown => readModelFile(copyOf(bytes()), { kind: 'vae', ...options })
     expect(read).toThrow(
       expect.objectContaining({
@@ -175,6 +183,61 @@ describe('model files', () => {
   test('a JSON file gets a hint about model.json and layers models', () => {
     expect(() => readModelFile(copyOf(new TextEncoder().encode(' {"a":1}')))).toThrow(/model\.json/)
   })
+})
+
+describe('quantised model files', () => {
+  test('halves round as IEEE 754 does', () => {
+    expect(toHalf(1)).toBe(0x3c00)
+    expect(toHalf(-2)).toBe(0xc000)
+    expect(toHalf(65504)).toBe(0x7bff)
+    expect(toHalf(1e6)).toBe(0x7c00)
+    expect(toHalf(2 ** -24)).toBe(0x0001)
+    expect(toHalf(0.1)).toBe(0x2e66)
+    expect(fromHalf(0x2e66)).toBeCloseTo(0.0999755859375, 12)
+    for (const v of [0, 0.5, -0.75, 3.140625, 2 ** -20]) expect(fromHalf(toHalf(v))).toBe(v)
+  })
+
+  test.each(['float16', 'uint8'] as const)('%s codes decode as TF.js decodes them', (dtype) => {
+    const values = Float32Array.from({ length: 300 }, (_, i) => Math.sin(i * 0.37) * 3)
+    const { bytes, quantization } = quantize(values, dtype)
+    const ours = dequantize(bytes, values.length, quantization)
+    const theirs = tf.io.decodeWeights(bytes.slice().buffer, [
+      { name: 'w', shape: [300], dtype: 'float32', quantization },
+    ]).w as tf.Tensor
+    expect(Array.from(ours)).toEqual(Array.from(theirs.dataSync()))
+    theirs.dispose()
+    const worst = Math.max(...values.map((v, i) => Math.abs(v - (ours[i] as number))))
+    expect(worst).toBeLessThan(dtype === 'float16' ? 2e-3 : 6 / 255)
+    expect(worst).toBeGreaterThan(0)
+  })
+
+  test.each(['float16', 'uint8'] as const)(
+    'a %s file is smaller, reads back as float32 and samples nearly the same images',
+    async (dtype) => {
+      const small = encodeModelFile(snapshot, { quantize: dtype })
+      expect(small.length).toBeLessThan(file.length * (dtype === 'float16' ? 0.6 : 0.45))
+      const read = readModelFile(copyOf(small), { kind: 'vae' })
+      expect(read.weightSpecs.every((spec) => !('quantization' in spec))).toBe(true)
+      expect(read.weightData.byteLength).toBe(snapshot.weightData.byteLength)
+      const other = new WorkerHost(BUILTIN_ENGINES)
+      await other.create('q', 'vae', read.modelOptions, read)
+      const expected = await act<ImageBatch>(host, 'vae', 'sample', 8, 2)
+      const actual = await act<ImageBatch>(other, 'q', 'sample', 8, 2)
+      const gap = expected.data.reduce(
+        (sum, v, i) => sum + Math.abs(v - (actual.data[i] as number)),
+        0,
+      )
+      expect(gap / expected.data.length).toBeLessThan(dtype === 'float16' ? 1e-3 : 2e-2)
+      expect(gap).toBeGreaterThan(0)
+      await other.disposeModel('q')
+      // A flipped byte in quantised weights is still caught by the checksum.
+      const bad = small.slice()
+      bad[bad.length - 3] = (bad[bad.length - 3] as number) ^ 1
+      expect(() => readModelFile(copyOf(bad), { kind: 'vae' })).toThrow(
+        expect.objectContaining({ details: expect.objectContaining({ reason: 'corrupt' }) }),
+      )
+    },
+  )
 })
 
 describe('loading by URL in the worker host', () => {

@@ -13,9 +13,17 @@
 import { ModelFileError, type ModelFileProblem } from '../errors'
 import { crc32 } from './crc32'
 import {
+  QUANTIZED_BYTES,
+  dequantize,
+  quantize,
+  type QuantizationDtype,
+  type WeightQuantization,
+} from './weightQuantization'
+import {
   MODEL_SNAPSHOT_FORMAT,
   MODEL_SNAPSHOT_VERSION,
   checkSnapshot,
+  weightSize,
   type ModelSnapshot,
 } from './modelSnapshot'
 
@@ -36,7 +44,12 @@ export interface SavedModelArtifacts {
   /** The snapshot without its weights ({@link SavedModelTopology}). */
   modelTopology?: unknown
   /** The weights' names, shapes and dtypes, in order. */
-  weightSpecs?: ReadonlyArray<{ name: string; shape: number[]; dtype: string }>
+  weightSpecs?: ReadonlyArray<{
+    name: string
+    shape: number[]
+    dtype: string
+    quantization?: WeightQuantization
+  }>
   /** The weights, one buffer or TF.js's shards. */
   weightData?: ArrayBuffer | ArrayBuffer[]
   /** Always {@link MODEL_SNAPSHOT_FORMAT} for a latentkit model. */
@@ -107,12 +120,70 @@ function refuse(
   throw new ModelFileError(message, { reason, ...extra })
 }
 
-/** `snapshot` as TF.js model artifacts; the weights' buffer is shared, not copied. */
-export function snapshotToArtifacts(snapshot: ModelSnapshot): SavedModelArtifacts {
-  const { weightSpecs, weightData, ...topology } = snapshot
+/** How a model is saved. */
+export interface SaveModelOptions {
+  /**
+   * Stores float32 weights of at least {@link SaveModelOptions.quantizeFrom} values as TF.js's
+   * `'float16'` halves or `'uint8'` affine codes (2× and 4× smaller); loading turns them back into
+   * float32. Default: none (full precision).
+   */
+  readonly quantize?: QuantizationDtype
+  /** Smallest weight quantised (biases and other small arrays stay float32). Default 256. */
+  readonly quantizeFrom?: number
+}
+
+type ArtifactSpec = NonNullable<SavedModelArtifacts['weightSpecs']>[number]
+
+/** The specs and bytes of `snapshot`'s weights, quantised as `options` ask. */
+function storedWeights(
+  snapshot: ModelSnapshot,
+  options: SaveModelOptions,
+): { specs: ArtifactSpec[]; data: ArrayBuffer } {
+  const specs = snapshot.weightSpecs.map((spec) => ({ ...spec, shape: [...spec.shape] }))
+  const dtype = options.quantize
+  if (!dtype) return { specs, data: snapshot.weightData }
+  const parts: Uint8Array[] = []
+  let offset = 0
+  const stored = specs.map((spec): ArtifactSpec => {
+    const count = weightSize(spec.shape)
+    const bytes = new Uint8Array(snapshot.weightData, offset, count * 4)
+    offset += count * 4
+    if (spec.dtype !== 'float32' || count < (options.quantizeFrom ?? 256)) {
+      parts.push(bytes)
+      return spec
+    }
+    const values = new Float32Array(bytes.slice().buffer)
+    const { bytes: coded, quantization } = quantize(values, dtype)
+    parts.push(coded)
+    return { ...spec, quantization }
+  })
+  const data = new Uint8Array(parts.reduce((total, part) => total + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    data.set(part, at)
+    at += part.length
+  }
+  return { specs: stored, data: data.buffer }
+}
+
+/** Everything of `snapshot` but its weights (what `modelTopology` holds). */
+function withoutWeights(snapshot: ModelSnapshot): SavedModelTopology {
+  const topology: Record<string, unknown> = { ...snapshot }
+  delete topology.weightSpecs
+  delete topology.weightData
+  return topology as SavedModelTopology
+}
+
+/** `snapshot` as TF.js model artifacts (unquantised: the weights' buffer is shared, not copied). */
+export function snapshotToArtifacts(
+  snapshot: ModelSnapshot,
+  options: SaveModelOptions = {},
+): SavedModelArtifacts {
+  const topology: SavedModelTopology = withoutWeights(snapshot)
+  const { specs, data: weightData } = storedWeights(snapshot, options)
   return {
-    modelTopology: topology satisfies SavedModelTopology,
-    weightSpecs: weightSpecs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
+    modelTopology: topology,
+    weightSpecs: specs,
     weightData,
     format: MODEL_SNAPSHOT_FORMAT,
     generatedBy: `latentkit snapshot v${MODEL_SNAPSHOT_VERSION}`,
@@ -194,7 +265,8 @@ export function artifactsToSnapshot(
       )
     }
   }
-  const snapshot = { ...topology, weightSpecs: artifacts.weightSpecs ?? [], weightData }
+  const { specs, data } = fullPrecision(artifacts.weightSpecs ?? [], weightData, source)
+  const snapshot = { ...topology, weightSpecs: specs, weightData: data }
   try {
     return checkSnapshot(snapshot, String(topology.kind))
   } catch (error) {
@@ -202,11 +274,57 @@ export function artifactsToSnapshot(
   }
 }
 
+/**
+ * Quantised weights turned back into float32 (TF.js's layout: each weight's stored bytes in order);
+ * `INVALID_MODEL_FILE` when the bytes do not match the specs.
+ */
+function fullPrecision(
+  specs: readonly ArtifactSpec[],
+  data: ArrayBuffer,
+  source: string,
+): { specs: ArtifactSpec[]; data: ArrayBuffer } {
+  if (!specs.some((spec) => spec.quantization)) return { specs: [...specs], data }
+  const bytesOf = (spec: ArtifactSpec): number =>
+    weightSize(spec.shape ?? []) *
+    (spec.quantization ? QUANTIZED_BYTES[spec.quantization.dtype] : 4)
+  const stored = specs.reduce((total, spec) => total + bytesOf(spec), 0)
+  if (stored !== data.byteLength) {
+    refuse(
+      'truncated',
+      `${source} holds ${data.byteLength} bytes of weights; its weight specs describe ${stored}. It is incomplete: save or download it again`,
+    )
+  }
+  const out = new Uint8Array(specs.reduce((total, spec) => total + weightSize(spec.shape) * 4, 0))
+  let from = 0
+  let to = 0
+  const plain = specs.map((spec): ArtifactSpec => {
+    const count = weightSize(spec.shape)
+    const size = bytesOf(spec)
+    const bytes = new Uint8Array(data, from, size)
+    if (spec.quantization) {
+      const quantization = spec.quantization
+      if (!(quantization.dtype in QUANTIZED_BYTES)) {
+        refuse('invalid', `${source}: weight ${spec.name} has an unknown quantisation`)
+      }
+      out.set(new Uint8Array(dequantize(bytes, count, quantization).buffer), to)
+    } else {
+      out.set(bytes, to)
+    }
+    from += size
+    to += count * 4
+    return { name: spec.name, shape: spec.shape, dtype: spec.dtype }
+  })
+  return { specs: plain, data: out.buffer }
+}
+
 const encoder = new TextEncoder()
 
-/** `snapshot` as the bytes of one model file (see the module's comment). */
-export function encodeModelFile(snapshot: ModelSnapshot): Uint8Array<ArrayBuffer> {
-  const { weightData, weightSpecs, ...artifacts } = snapshotToArtifacts(snapshot)
+/** `snapshot` as the bytes of one model file (see the module's comment), quantised as asked. */
+export function encodeModelFile(
+  snapshot: ModelSnapshot,
+  options: SaveModelOptions = {},
+): Uint8Array<ArrayBuffer> {
+  const { weightData, weightSpecs, ...artifacts } = snapshotToArtifacts(snapshot, options)
   const header = encoder.encode(
     JSON.stringify({ ...artifacts, weightsManifest: [{ paths: [], weights: weightSpecs }] }),
   )
