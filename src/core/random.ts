@@ -15,6 +15,29 @@ export interface Random {
   normals(count: number): Float32Array
   /** Fisher–Yates shuffle of `0 … n-1`. */
   permutation(n: number): Uint32Array
+  /** Where the stream is, to continue it later (or elsewhere) with {@link Random.setState}. */
+  state(): RandomState
+  /** Moves the stream to `state` (what {@link Random.state} returned): it continues from there. */
+  setState(state: RandomState): void
+}
+
+/** The position of a {@link Random} stream, as JSON. */
+export interface RandomState {
+  /** The generator's 32-bit state (a signed integer). */
+  readonly position: number
+  /** The second normal of the last Box–Muller pair, not yet drawn; `null` for none. */
+  readonly spareNormal: number | null
+}
+
+/** True when `value` is a {@link RandomState}: an int32 `position` and a finite or null `spareNormal`. */
+export function isRandomState(value: unknown): value is RandomState {
+  if (typeof value !== 'object' || value === null) return false
+  const { position, spareNormal } = value as Record<string, unknown>
+  return (
+    typeof position === 'number' &&
+    (position | 0) === position &&
+    (spareNormal === null || (typeof spareNormal === 'number' && Number.isFinite(spareNormal)))
+  )
 }
 
 /** Creates a {@link Random} from an integer seed (any finite number; it is hashed to 32 bits). */
@@ -60,6 +83,11 @@ export function createRandom(seed: number): Random {
         out[j] = tmp
       }
       return out
+    },
+    state: () => ({ position: state, spareNormal: spareNormal ?? null }),
+    setState(next) {
+      state = next.position | 0
+      spareNormal = next.spareNormal ?? undefined
     },
   }
 }

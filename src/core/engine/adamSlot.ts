@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core'
 import { DivergedError } from '../errors'
 import type { KernelBuild } from '../kernels/wasmKernels'
 import type { TrainingKernels } from '../training'
+import { captureAdam, checkAdam, restoreAdam, type AdamSettings } from './adamState'
 import { applyGradientList } from './trainingLoop'
+import type { TrainingStatePart } from './trainingState'
 
 /** What a model's fused WebAssembly trainer tells the training loop. */
 interface FusedTrainerLike {
@@ -10,20 +12,29 @@ interface FusedTrainerLike {
   resetOptimizer(): void
 }
 
+/** `tf.train.adam`'s default β1. */
+const DEFAULT_BETA1 = 0.9
+
 /**
  * One Adam optimizer kept across training calls (its moment estimates carry over), rebuilt when the
- * learning rate changes, dropped after a divergence or a reset.
+ * learning rate or β1 changes, dropped after a divergence or a reset. Snapshots keep its state
+ * ({@link AdamSlot.trainingPart}).
  */
 export class AdamSlot {
   private optimizer: tf.Optimizer | undefined
-  private rate: number | undefined
+  private settings: AdamSettings | undefined
 
-  /** The optimizer for `learningRate` (a new one if the rate changed). */
-  get(learningRate: number): tf.Optimizer {
-    if (!this.optimizer || this.rate !== learningRate) {
+  /** True when the slot holds an optimizer made for `learningRate` and `beta1`. */
+  holds(learningRate: number, beta1 = DEFAULT_BETA1): boolean {
+    return this.settings?.learningRate === learningRate && this.settings.beta1 === beta1
+  }
+
+  /** The optimizer for `learningRate` and `beta1` (a new one if either changed). */
+  get(learningRate: number, beta1 = DEFAULT_BETA1): tf.Optimizer {
+    if (!this.optimizer || !this.holds(learningRate, beta1)) {
       this.optimizer?.dispose()
-      this.optimizer = tf.train.adam(learningRate)
-      this.rate = learningRate
+      this.optimizer = tf.train.adam(learningRate, beta1)
+      this.settings = { learningRate, beta1 }
     }
     return this.optimizer
   }
@@ -32,7 +43,30 @@ export class AdamSlot {
   dispose(): void {
     this.optimizer?.dispose()
     this.optimizer = undefined
-    this.rate = undefined
+    this.settings = undefined
+  }
+
+  /**
+   * The slot's state as a part of a model's training state, for the optimizer of `variables` (in
+   * the order their gradients are applied): restoring it makes the optimizer it held, moments and
+   * all, so the next step with the same settings continues it exactly.
+   */
+  trainingPart(name: string, variables: readonly tf.Variable[]): TrainingStatePart {
+    return {
+      name,
+      capture: () =>
+        this.optimizer && this.settings
+          ? captureAdam(this.optimizer, this.settings, variables.length)
+          : undefined,
+      prepare: (state, arrays, field) => {
+        const saved = checkAdam(state, arrays, variables, field)
+        return () => {
+          this.dispose()
+          this.optimizer = restoreAdam(saved, variables)
+          this.settings = saved.settings
+        }
+      },
+    }
   }
 
   /**

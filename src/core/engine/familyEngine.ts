@@ -29,13 +29,15 @@ export interface EngineModel<TrainOptions = never, Point = never> {
   dispose(): void
   /**
    * The trained model's weights and what rebuilding it needs, as JSON and one transferable
-   * `ArrayBuffer` (`NOT_TRAINED` before the first step). Holds no tensor once it settles.
+   * `ArrayBuffer` (`NOT_TRAINED` before the first step), with its training state (optimisers, random
+   * streams) unless `options.training` is `false`. Holds no tensor once it settles.
    */
-  snapshot(): Promise<ModelSnapshot>
+  snapshot(options?: { readonly training?: boolean }): Promise<ModelSnapshot>
   /**
    * Replaces the model with `snapshot`'s (taken from a model of this family made with the same
-   * options): weights, counters, model state; optimisers start fresh. A bad snapshot throws a typed
-   * error (`INVALID_INPUT`) and changes nothing; `BUSY` while training.
+   * options): weights, counters, model state, and the training state when the snapshot has it (else
+   * optimisers start fresh). A bad snapshot throws a typed error (`INVALID_INPUT`) and changes
+   * nothing; `BUSY` while training.
    */
   restore(snapshot: ModelSnapshot): void
   readonly trainedSteps: number

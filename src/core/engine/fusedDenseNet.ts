@@ -5,10 +5,21 @@ import {
   type KernelBuild,
   type KernelExports,
 } from '../kernels/wasmKernels'
+import {
+  FusedStateKeeper,
+  type FusedNetState,
+  type FusedStateful,
+  type FusedTrainerState,
+} from './fusedState'
+import type { TrainingStatePart } from './trainingState'
 
-/** The fused trainer a dense model trains with, kept across training calls (it holds the Adam moments). */
-export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {
+/**
+ * The fused trainer a dense model trains with, kept across training calls (it holds the Adam
+ * moments); snapshots keep its state ({@link FusedTrainerSlot.trainingPart}).
+ */
+export class FusedTrainerSlot<T extends FusedStateful> {
   private current: { readonly trainer: T; readonly memory: KernelMemory } | undefined
+  private readonly state = new FusedStateKeeper()
 
   /**
    * The kept trainer while it holds buffers for `rows` (and its kernel memory was not dropped after
@@ -30,6 +41,7 @@ export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {
     try {
       const memory = new KernelMemory(compiled)
       this.current = { trainer: make(memory), memory }
+      this.state.handOver(this.current.trainer, rows)
       return this.current.trainer
     } catch (error) {
       if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
@@ -40,6 +52,19 @@ export class FusedTrainerSlot<T extends { readonly maxBatch: number }> {
   /** Forgets the kept trainer (its weights and moments), e.g. when the model is reset. */
   clear(): void {
     this.current = undefined
+    this.state.clear()
+  }
+
+  /**
+   * The kept trainer's Adam state as a part of a model's training state, for fused networks that
+   * train `networks` (one list of variables each, in the trainer's order); a restored state goes to
+   * the next trainer made.
+   */
+  trainingPart(name: string, networks: readonly (readonly tf.Variable[])[]): TrainingStatePart {
+    const current = (): T | undefined =>
+      this.current && !this.current.memory.dropped ? this.current.trainer : undefined
+    const counts = networks.map((variables) => variables.reduce((sum, v) => sum + v.size, 0))
+    return this.state.part(name, current, counts)
   }
 }
 
@@ -268,6 +293,25 @@ export class FusedDenseNet {
     this.adamKey = undefined
   }
 
+  /** The Adam state: steps and settings, and copies of the first and second moments. */
+  adamState(): { readonly net: FusedNetState; readonly moments: [Float32Array, Float32Array] } {
+    return {
+      net: { steps: this.adamSteps, key: this.adamKey ?? null },
+      moments: [
+        this.memory.view(this.moment1, this.parameterCount).slice(),
+        this.memory.view(this.moment2, this.parameterCount).slice(),
+      ],
+    }
+  }
+
+  /** Puts back an Adam state {@link FusedDenseNet.adamState} gave (moments of this net's size). */
+  setAdamState(net: FusedNetState, first: Float32Array, second: Float32Array): void {
+    this.memory.view(this.moment1, this.parameterCount).set(first)
+    this.memory.view(this.moment2, this.parameterCount).set(second)
+    this.adamSteps = net.steps
+    this.adamKey = net.key ?? undefined
+  }
+
   /** Copies in every variable some other code assigned since our last write. */
   readWeights(variables: readonly tf.Variable[]): void {
     variables.forEach((variable, i) => {
@@ -308,11 +352,32 @@ export class FusedDenseNet {
   }
 }
 
+/** The Adam state of fused networks `nets` (in order), with the trainer's `settings` key. */
+export function captureNets(settings: string, nets: readonly FusedDenseNet[]): FusedTrainerState {
+  const states = nets.map((net) => net.adamState())
+  return {
+    settings,
+    nets: states.map((state) => state.net),
+    moments: states.flatMap((state) => state.moments),
+  }
+}
+
+/** Puts `state` (from {@link captureNets} over nets of the same sizes) back into `nets`. */
+export function restoreNets(state: FusedTrainerState, nets: readonly FusedDenseNet[]): void {
+  nets.forEach((net, i) => {
+    net.setAdamState(
+      state.nets[i] as FusedNetState,
+      state.moments[2 * i] as Float32Array,
+      state.moments[2 * i + 1] as Float32Array,
+    )
+  })
+}
+
 /**
  * A model trained through one {@link FusedDenseNet} and one Adam: a step is the loss and gradients of
  * a batch (`Batch`, whatever the model feeds in), one Adam update, and the weights written back.
  */
-export abstract class FusedTrainer<Batch, Loss> {
+export abstract class FusedTrainer<Batch, Loss> implements FusedStateful {
   protected constructor(protected readonly net: FusedDenseNet) {}
 
   /** Which kernel build runs the steps. */
@@ -345,6 +410,16 @@ export abstract class FusedTrainer<Batch, Loss> {
   /** Forgets the Adam moments (after a divergence). */
   resetOptimizer(): void {
     this.net.resetOptimizer()
+  }
+
+  /** The Adam state, for snapshots. */
+  captureState(): FusedTrainerState {
+    return captureNets('', [this.net])
+  }
+
+  /** Puts back a state {@link FusedTrainer.captureState} gave for a trainer of this network. */
+  restoreState(state: FusedTrainerState): void {
+    restoreNets(state, [this.net])
   }
 
   /** Reads the weights in, runs the batch forward and backward; leaves the gradients in the net. */

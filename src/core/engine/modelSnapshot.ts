@@ -12,6 +12,12 @@ import {
   type ModelSnapshot,
   type SnapshotWeightSpec,
 } from '../family/modelSnapshot'
+import {
+  networkWeightSpecs,
+  trainingArrayName,
+  type SnapshotArray,
+  type SnapshotTraining,
+} from '../family/snapshotTraining'
 
 /** An array a network keeps outside TF.js (in place, e.g. a sparse dictionary's atoms). */
 export interface HostWeight {
@@ -26,7 +32,22 @@ export interface HostWeight {
 export type NetworkWeight = tf.Variable | HostWeight
 
 /** The parts of a snapshot its model describes; {@link createSnapshot} adds format, version and weights. */
-export type SnapshotHead = Omit<ModelSnapshot, 'format' | 'version' | 'weightSpecs' | 'weightData'>
+export type SnapshotHead = Omit<
+  ModelSnapshot,
+  'format' | 'version' | 'weightSpecs' | 'weightData' | 'training'
+>
+
+/**
+ * An array of training state: a tensor (an optimiser's moments), or a host array (kernel memory, a
+ * learner's float64 sums: saved bit for bit, see {@link SnapshotArray}).
+ */
+export type TrainingArray = tf.Tensor | SnapshotArray
+
+/** A model's training state as captured: the snapshot's `training` record and its arrays, in order. */
+export interface CapturedTraining {
+  readonly record: SnapshotTraining
+  readonly arrays: readonly TrainingArray[]
+}
 
 const isVariable = (weight: NetworkWeight): weight is tf.Variable => weight instanceof tf.Variable
 
@@ -43,13 +64,31 @@ function jsonCopy<T>(value: T): T {
 }
 
 /**
- * A snapshot of `head` and `weights`. The weights' values and the head are copied before this
- * returns its promise (synchronously), so a snapshot taken while training runs is of one step;
- * no tensor is held once the promise settles.
+ * A tensor holding a copy of training array `array`: float32, or float64 values as their bytes in
+ * int32 pairs. A tensor is copied by an exact multiplication by 1, not cloned: a float32 tensor
+ * cast from booleans (an RBM's chains) may keep one byte a value on the CPU backend, which
+ * `encodeWeights` would write as it is.
+ */
+function captureTrainingArray(array: TrainingArray): tf.Tensor {
+  if (array instanceof tf.Tensor) {
+    return tf.tidy(() => tf.mul(tf.cast(array, 'float32'), tf.scalar(1)))
+  }
+  if (array.values instanceof Float32Array) {
+    return tf.tensor(Float32Array.from(array.values), [...array.shape], 'float32')
+  }
+  const bits = new Int32Array(Float64Array.from(array.values).buffer)
+  return tf.tensor(bits, [...array.shape, 2], 'int32')
+}
+
+/**
+ * A snapshot of `head` and `weights`, with `training` state when given. The weights' values, the
+ * training arrays and the head are copied before this returns its promise (synchronously), so a
+ * snapshot taken while training runs is of one step; no tensor is held once the promise settles.
  */
 export async function createSnapshot(
   head: SnapshotHead,
   weights: readonly NetworkWeight[],
+  training?: CapturedTraining,
 ): Promise<ModelSnapshot> {
   const copied: SnapshotHead = {
     ...head,
@@ -64,12 +103,17 @@ export async function createSnapshot(
       ? tf.clone(weight)
       : tf.tensor(Float32Array.from(weight.values), [...weight.shape], 'float32'),
   }))
+  for (const [i, array] of (training?.arrays ?? []).entries()) {
+    captured.push({ name: trainingArrayName(i), tensor: captureTrainingArray(array) })
+  }
+  const record = training && jsonCopy(training.record)
   try {
     const { data, specs } = await tf.io.encodeWeights(captured)
     return {
       format: MODEL_SNAPSHOT_FORMAT,
       version: MODEL_SNAPSHOT_VERSION,
       ...copied,
+      ...(record ? { training: record } : {}),
       weightSpecs: specs.map((spec) => ({
         name: spec.name,
         shape: [...spec.shape],
@@ -83,14 +127,14 @@ export async function createSnapshot(
 }
 
 /**
- * `INVALID_INPUT` unless `snapshot`'s weights are exactly the ones `weights` holds: as many, in
- * order, each with its name, shape and dtype. Changes nothing.
+ * `INVALID_INPUT` unless `snapshot`'s network weights (its training arrays aside) are exactly the
+ * ones `weights` holds: as many, in order, each with its name, shape and dtype. Changes nothing.
  */
 export function checkSnapshotWeights(
   snapshot: ModelSnapshot,
   weights: readonly NetworkWeight[],
 ): void {
-  const specs = snapshot.weightSpecs
+  const specs = networkWeightSpecs(snapshot)
   if (specs.length !== weights.length) {
     throw new InvalidInputError(
       `the snapshot holds ${specs.length} weights; this network has ${weights.length}. Take the snapshot again from a model with these options`,
@@ -123,7 +167,7 @@ export function restoreSnapshotWeights(
   weights: readonly NetworkWeight[],
 ): void {
   checkSnapshotWeights(snapshot, weights)
-  const specs = snapshot.weightSpecs.map((spec) => ({ ...spec, shape: [...spec.shape] }))
+  const specs = networkWeightSpecs(snapshot).map((spec) => ({ ...spec, shape: [...spec.shape] }))
   const decoded = tf.io.decodeWeights(snapshot.weightData, specs)
   try {
     weights.forEach((weight, i) => {

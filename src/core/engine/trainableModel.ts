@@ -19,6 +19,12 @@ import {
 } from '../memoryModel'
 import { createSnapshot, restoreSnapshotWeights, type NetworkWeight } from './modelSnapshot'
 import {
+  captureTraining,
+  prepareTraining,
+  type RandomStreams,
+  type TrainingStatePart,
+} from './trainingState'
+import {
   backendMemory,
   checkRows,
   hostLimit,
@@ -42,6 +48,16 @@ export interface ModelNetwork {
    */
   weights(): readonly NetworkWeight[]
   dispose(): void
+}
+
+/** What {@link TrainableModel.snapshot} takes. */
+export interface SnapshotOptions {
+  /**
+   * Keep the training state (optimiser moments and step counts, random streams' positions, a
+   * learner's running sums) so that training restored from the snapshot continues exactly as it
+   * would have. `false` keeps the weights only (smaller: for shipped presets). Default `true`.
+   */
+  readonly training?: boolean
 }
 
 /** A snapshot's `network` record, an object yet to be checked. */
@@ -284,32 +300,50 @@ export abstract class TrainableModel<T extends ModelTypes> {
   protected initialize(_network: T['network'], _data: ImageBatch): void {}
 
   /**
-   * The trained model's weights and what rebuilding it needs (no training data, no optimiser state),
-   * as JSON and one transferable `ArrayBuffer`. Taken at once, so also consistent while `fit` runs;
+   * The model's random streams a snapshot keeps, by name (a stream not made yet is `undefined`; the
+   * names are the same whether or not it is). Default: the shuffle stream.
+   */
+  protected randomStreams(): RandomStreams {
+    return { shuffle: this.shuffleRandom }
+  }
+
+  /** The optimisers and other learners of `network` whose state a snapshot keeps. Default: none. */
+  protected trainingParts(_network: T['network']): readonly TrainingStatePart[] {
+    return []
+  }
+
+  /**
+   * The trained model's weights and what rebuilding it needs, and (unless `options.training` is
+   * `false`) its training state, so training restored from it continues exactly: no training data.
+   * JSON and one transferable `ArrayBuffer`. Taken at once, so also consistent while `fit` runs;
    * holds no tensor afterwards. `NOT_TRAINED` before the first step.
    */
-  async snapshot(): Promise<ModelSnapshot> {
+  async snapshot(options: SnapshotOptions = {}): Promise<ModelSnapshot> {
     const network = this.requireNetwork('take a snapshot')
-    return createSnapshot(
-      {
-        kind: this.rules.kind,
-        modelOptions: this.modelOptions,
-        imageShape: this.shape as ImageShape,
-        trainedSteps: this.counters.steps,
-        trainedEpochs: this.counters.epochs,
-        network: this.networkPlan,
-        state: this.modelState.saveState(),
-      },
-      network.weights(),
-    )
+    const head = {
+      kind: this.rules.kind,
+      modelOptions: this.modelOptions,
+      imageShape: this.shape as ImageShape,
+      trainedSteps: this.counters.steps,
+      trainedEpochs: this.counters.epochs,
+      network: this.networkPlan,
+      state: this.modelState.saveState(),
+    }
+    const training =
+      options.training === false
+        ? undefined
+        : captureTraining(this.randomStreams(), this.trainingParts(network))
+    return createSnapshot(head, network.weights(), training)
   }
 
   /**
    * Replaces the network with the one `snapshot` holds (taken from a model of this family made with
-   * the same options): weights, step and epoch counters, model state (thresholds); random streams
+   * the same options): weights, step and epoch counters, model state (thresholds) and, when the
+   * snapshot has it, the training state (optimisers, random streams), so that training continues
+   * exactly as it would have in the model the snapshot was taken from. Without it, random streams
    * start again from the seed and optimisers start fresh. Everything is checked first: a bad
-   * snapshot throws `INVALID_INPUT` (its `details` name the field) and changes nothing. `BUSY` while
-   * training.
+   * snapshot throws `INVALID_INPUT` (its `details` name the field) and changes nothing. `BUSY`
+   * while training.
    */
   restore(snapshot: ModelSnapshot): void {
     if (this.fitting) {
@@ -324,8 +358,12 @@ export abstract class TrainableModel<T extends ModelTypes> {
     const applyState = readSnapshotField('state', () => this.modelState.loadState(checked.state))
     this.checkNetworkSize(plan, shape)
     const network = this.construct(plan, shape)
+    let applyTraining: () => void
     try {
       restoreSnapshotWeights(checked, network.weights())
+      applyTraining = readSnapshotField('training', () =>
+        prepareTraining(checked, this.trainingParts(network), () => this.randomStreams()),
+      )
     } catch (error) {
       network.dispose()
       throw error
@@ -336,6 +374,7 @@ export abstract class TrainableModel<T extends ModelTypes> {
     this.counters.steps = checked.trainedSteps
     this.counters.epochs = checked.trainedEpochs
     applyState()
+    applyTraining()
   }
 
   /** The shared epoch loop (`runTrainingLoop`) with this model's shuffle stream and counters. */

@@ -5,6 +5,7 @@
  * checks of its envelope, and imports no TF.js, so the main thread may keep and check snapshots.
  */
 import { InvalidInputError, type ErrorDetails } from '../errors'
+import { checkSnapshotTraining, type SnapshotTraining } from './snapshotTraining'
 
 /** The `format` of every model snapshot. */
 export const MODEL_SNAPSHOT_FORMAT = 'latentkit-model'
@@ -14,7 +15,8 @@ export const MODEL_SNAPSHOT_VERSION = 1
 
 /**
  * One array in a snapshot's `weightData`, in order: the fields of TF.js's `tf.io.WeightsManifestEntry`
- * that a snapshot uses (no quantisation). Names are positional (`w0`, `w1`, …).
+ * that a snapshot uses (no quantisation). Names are positional: the network's `w0`, `w1`, …, then
+ * the training arrays `t0`, `t1`, … (see {@link ModelSnapshot.training}).
  */
 export interface SnapshotWeightSpec {
   readonly name: string
@@ -45,6 +47,13 @@ export interface ModelSnapshot {
   readonly network: unknown
   /** JSON: model-level state beyond the network (a calibrated anomaly threshold, …); `null` for none. */
   readonly state: unknown
+  /**
+   * What resuming training exactly needs (optimiser moments and step counts, random streams'
+   * positions, a learner's running statistics); its arrays follow the network's in `weightSpecs`.
+   * Absent from weights-only snapshots (and older ones): restoring one starts optimisers and random
+   * streams afresh.
+   */
+  readonly training?: SnapshotTraining
   /** The arrays in {@link ModelSnapshot.weightData}, in order. */
   readonly weightSpecs: readonly SnapshotWeightSpec[]
   /** Every weight's values, one after another, little-endian (`tf.io.encodeWeights`). Transferable. */
@@ -157,8 +166,8 @@ function checkCounter(value: unknown, name: string): number {
 /**
  * `value` as a snapshot of a `kind` model, or `INVALID_INPUT` naming the first thing wrong with its
  * envelope: format, version, kind, options, image shape, counters, weight specs, weight data (its
- * length against the specs, finite values). The family-specific `network` and `state` are left to
- * the model.
+ * length against the specs, finite values) and, when present, the training state's structure. The
+ * family-specific `network`, `state` and training parts' states are left to the model.
  */
 export function checkSnapshot(value: unknown, kind: string): ModelSnapshot {
   if (!isObject(value)) {
@@ -196,7 +205,9 @@ export function checkSnapshot(value: unknown, kind: string): ModelSnapshot {
   }
   checkCounter(value.trainedSteps, 'trainedSteps')
   checkCounter(value.trainedEpochs, 'trainedEpochs')
-  checkWeightData(value.weightData, checkWeightSpecs(value.weightSpecs))
+  const specs = checkWeightSpecs(value.weightSpecs)
+  checkWeightData(value.weightData, specs)
+  if (value.training !== undefined) checkSnapshotTraining(value.training, specs)
   return value as unknown as ModelSnapshot
 }
 

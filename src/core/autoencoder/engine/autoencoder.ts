@@ -23,6 +23,7 @@ import {
 import { convWeightCount, denseWeightCount } from '../../memoryModel'
 import { variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
@@ -143,6 +144,21 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   protected adoptPlan({ options }: AutoencoderPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.corruptionRandom = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), corruption: this.corruptionRandom }
+  }
+
+  /** Adam on TF.js operations, and the fused kernels' Adam on WASM (dense networks). */
+  protected override trainingParts(
+    network: AutoencoderNetwork | ConvAutoencoderNetwork,
+  ): readonly TrainingStatePart[] {
+    const variables = network.variables()
+    return [
+      this.adam.trainingPart('adam', variables),
+      this.fused.trainingPart('fusedAdam', [variables]),
+    ]
   }
 
   /** The input the encoder sees: the clean rows, or corrupted ones for a denoising autoencoder. */

@@ -2,10 +2,13 @@ import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelBuild, KernelMemory } from '../../kernels/wasmKernels'
 import { gatherRows } from '../../dataset'
 import {
+  captureNets,
   FusedDenseNet,
+  restoreNets,
   type FusedActivation,
   type FusedLayerSpec,
 } from '../../engine/fusedDenseNet'
+import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 
 /** What one fused GAN step reports (the discriminator's figures are from its last update). */
@@ -43,7 +46,7 @@ function stackSpecs(
  * non-saturating losses, gradients and Adam updates as {@link GANNetwork}'s passes and
  * `tf.train.adam(rate, β1)` (tests check them).
  */
-export class FusedGANTrainer {
+export class FusedGANTrainer implements FusedStateful {
   private readonly generator: FusedDenseNet
   private readonly discriminator: FusedDenseNet
   private readonly x: number
@@ -167,6 +170,17 @@ export class FusedGANTrainer {
   resetOptimizer(): void {
     this.generator.resetOptimizer()
     this.discriminator.resetOptimizer()
+  }
+
+  /** Both networks' Adam state (generator, then discriminator) and the settings key, for snapshots. */
+  captureState(): FusedTrainerState {
+    return captureNets(this.settingsKey, [this.generator, this.discriminator])
+  }
+
+  /** Puts back a state {@link FusedGANTrainer.captureState} gave for a trainer of these networks. */
+  restoreState(state: FusedTrainerState): void {
+    restoreNets(state, [this.generator, this.discriminator])
+    this.settingsKey = state.settings
   }
 
   /** Reads in both networks' weights (where changed) and the real batch; returns its size. */

@@ -25,6 +25,8 @@ import type {
 } from '../../engine/trainableModel'
 import { FusedGANTrainer } from './fusedGANTrainer'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { AdamSlot } from '../../engine/adamSlot'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { assertConvolutionalShape } from '../../engine/conv'
 import {
   resolveGANModelOptions,
@@ -75,9 +77,8 @@ const RULES: ModelRules<GANTypes> = {
  * Same life cycle as {@link VAE}: `fit` continues training; `sample`, `generate`, `interpolate` run it.
  */
 export class GAN extends GenerativeModel<GANTypes> {
-  private generatorOptimizer: tf.Optimizer | undefined
-  private discriminatorOptimizer: tf.Optimizer | undefined
-  private optimizerKey = ''
+  private readonly generatorAdam = new AdamSlot()
+  private readonly discriminatorAdam = new AdamSlot()
   private readonly fused = new FusedTrainerSlot<FusedGANTrainer>()
   private noiseRandom: Random | undefined
   private dataBounds: PlaneBounds | undefined
@@ -122,22 +123,39 @@ export class GAN extends GenerativeModel<GANTypes> {
     this.dataBounds = bounds ?? undefined
   }
 
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), noise: this.noiseRandom }
+  }
+
+  /** Both networks' Adam on TF.js operations, and the fused kernels' on WASM (dense GANs). */
+  protected override trainingParts(network: GANNetwork): readonly TrainingStatePart[] {
+    const generator = network.generatorVariables()
+    const discriminator = network.discriminatorVariables()
+    return [
+      this.generatorAdam.trainingPart('generatorAdam', generator),
+      this.discriminatorAdam.trainingPart('discriminatorAdam', discriminator),
+      this.fused.trainingPart('fusedAdam', [generator, discriminator]),
+    ]
+  }
+
+  /** Both optimizers; a change of either learning rate or of β1 starts both again. */
   private optimizers(train: ResolvedGANTrainOptions): [tf.Optimizer, tf.Optimizer] {
-    const key = `${train.generatorLearningRate}:${train.discriminatorLearningRate}:${train.beta1}`
-    if (!this.generatorOptimizer || !this.discriminatorOptimizer || key !== this.optimizerKey) {
+    const { generatorLearningRate, discriminatorLearningRate, beta1 } = train
+    if (
+      !this.generatorAdam.holds(generatorLearningRate, beta1) ||
+      !this.discriminatorAdam.holds(discriminatorLearningRate, beta1)
+    ) {
       this.disposeOptimizers()
-      this.generatorOptimizer = tf.train.adam(train.generatorLearningRate, train.beta1)
-      this.discriminatorOptimizer = tf.train.adam(train.discriminatorLearningRate, train.beta1)
-      this.optimizerKey = key
     }
-    return [this.generatorOptimizer, this.discriminatorOptimizer]
+    return [
+      this.generatorAdam.get(generatorLearningRate, beta1),
+      this.discriminatorAdam.get(discriminatorLearningRate, beta1),
+    ]
   }
 
   private disposeOptimizers(): void {
-    this.generatorOptimizer?.dispose()
-    this.discriminatorOptimizer?.dispose()
-    this.generatorOptimizer = undefined
-    this.discriminatorOptimizer = undefined
+    this.generatorAdam.dispose()
+    this.discriminatorAdam.dispose()
   }
 
   protected async runEpochs(

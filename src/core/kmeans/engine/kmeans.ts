@@ -34,6 +34,11 @@ import {
 } from '../../family/snapshotRecord'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
+import {
+  checkArraySizes,
+  type RandomStreams,
+  type TrainingStatePart,
+} from '../../engine/trainingState'
 import { TrainingControl } from '../../trainingControl'
 import { ConvergenceControl } from '../convergenceControl'
 import {
@@ -117,6 +122,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   private done = false
   private batchRandom: Random | undefined
   private patchRandom: Random | undefined
+  /** Mini-batch: rows absorbed since unused centres were last reassigned (kept across calls). */
+  private sinceReassign = 0
   /** The model's chunked runner, lent to the functions that work for it. */
   private readonly run: RunStages = (request, input, rows, stages) =>
     this.throughStages(request, input, rows, stages)
@@ -204,6 +211,33 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.batchRandom = createRandom(deriveSeed(options.seed, 3))
     this.patchRandom = createRandom(deriveSeed(options.seed, 5))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), batch: this.batchRandom, patch: this.patchRandom }
+  }
+
+  /** Mini-batch's count of rows since the last reassignment. */
+  protected override trainingParts(): readonly TrainingStatePart[] {
+    return [
+      {
+        name: 'miniBatch',
+        capture: () => ({ state: { sinceReassign: this.sinceReassign }, arrays: [] }),
+        prepare: (state, arrays, field) => {
+          const since = (state as { sinceReassign?: unknown } | null)?.sinceReassign
+          if (!(typeof since === 'number' && Number.isInteger(since) && since >= 0)) {
+            throw new InvalidInputError(
+              `snapshot ${field}.sinceReassign must be an integer ≥ 0; got ${JSON.stringify(since)}`,
+              { field: `${field}.sinceReassign` },
+            )
+          }
+          checkArraySizes(arrays, [], field)
+          return () => {
+            this.sinceReassign = since
+          }
+        },
+      },
+    ]
   }
 
   protected networkSize({ options }: KMeansPlan, shape: ImageShape): NetworkSize {
@@ -406,7 +440,6 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     hooks: FitHooks<KMeansHistoryPoint>,
   ): Promise<TrainResult<KMeansHistoryPoint>> {
     const { k } = centroids.options
-    let sinceReassign = 0
     return this.trainingLoop(
       train,
       {
@@ -415,11 +448,11 @@ export class KMeans extends TrainableModel<KMeansTypes> {
         step: async (indices) => {
           const { inertia, centerShift } = await miniBatchStep(centroids, data, indices)
           if (!Number.isFinite(inertia)) return { inertia, centerShift, reassigned: 0 }
-          sinceReassign += indices.length
+          this.sinceReassign += indices.length
           let reassigned = 0
           if (
             train.reassignmentRatio > 0 &&
-            (sinceReassign >= REASSIGN_EVERY_PER_CLUSTER * k || centroids.counts.includes(0))
+            (this.sinceReassign >= REASSIGN_EVERY_PER_CLUSTER * k || centroids.counts.includes(0))
           ) {
             reassigned = reassignUnused(
               centroids,
@@ -428,7 +461,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
               train.reassignmentRatio,
               this.batchRandom as Random,
             )
-            sinceReassign = 0
+            this.sinceReassign = 0
           }
           return { inertia, centerShift, reassigned }
         },
@@ -545,6 +578,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   protected resetExtras(): void {
     this.batchRandom = undefined
     this.patchRandom = undefined
+    this.sinceReassign = 0
     this.done = false
   }
 }

@@ -8,7 +8,7 @@ import {
   type ImageShape,
   type LatentBatch,
 } from '../../dataset'
-import { DivergedError, InvalidOptionError } from '../../errors'
+import { DivergedError, InvalidInputError, InvalidOptionError } from '../../errors'
 import { recordedOptions } from '../../family/snapshotRecord'
 import { checkCount } from '../../memoryModel'
 import { createRandom, deriveSeed, type Random } from '../../random'
@@ -24,6 +24,12 @@ import {
   type TrainingStepCost,
 } from '../../engine/trainableModel'
 import type { FitHooks } from '../../engine/trainingLoop'
+import {
+  checkArraySizes,
+  type RandomStreams,
+  type TrainingStatePart,
+} from '../../engine/trainingState'
+import type { SnapshotArray } from '../../family/snapshotTraining'
 import {
   resolveRBMLogLikelihoodOptions,
   resolveRBMOptions,
@@ -134,6 +140,57 @@ export class RBM extends TrainableModel<RBMTypes> {
   protected adoptPlan({ options }: RBMPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.noise = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), noise: this.noise }
+  }
+
+  /** PCD's persistent chains, one per layer (`null` for a layer without). */
+  protected override trainingParts(network: RBMNetwork): readonly TrainingStatePart[] {
+    const hidden = network.layers.map((layer) => layer.hiddenUnits)
+    return [
+      {
+        name: 'chains',
+        capture: () => {
+          const kept = hidden.map((_, i) => this.chains[i])
+          return {
+            state: { rows: kept.map((chains) => chains?.shape[0] ?? null) },
+            arrays: kept.filter((chains): chains is tf.Tensor2D => chains !== undefined),
+          }
+        },
+        prepare: (state, arrays, field) => {
+          const rows = (state as { rows?: unknown } | null)?.rows
+          const valid =
+            Array.isArray(rows) &&
+            rows.length === hidden.length &&
+            rows.every((r) => r === null || (typeof r === 'number' && Number.isInteger(r) && r > 0))
+          if (!valid) {
+            throw new InvalidInputError(
+              `snapshot ${field}.rows must list, for each of the ${hidden.length} layer(s), the rows of its chains or null; got ${JSON.stringify(rows)}`,
+              { field: `${field}.rows` },
+            )
+          }
+          const counts = (rows as (number | null)[]).map((r, i) => (r ?? 0) * (hidden[i] as number))
+          const layers = counts.flatMap((count, i) => (count > 0 ? [i] : []))
+          checkArraySizes(
+            arrays,
+            layers.map((i) => counts[i] as number),
+            field,
+          )
+          return () => {
+            this.dropChains()
+            layers.forEach((layer, j) => {
+              const values = (arrays[j] as SnapshotArray).values as Float32Array
+              this.chains[layer] = tf.tensor2d(values, [
+                values.length / (hidden[layer] as number),
+                hidden[layer] as number,
+              ])
+            })
+          }
+        },
+      },
+    ]
   }
 
   /** A fresh seed for a TF.js random draw. */

@@ -25,6 +25,7 @@ import {
 } from '../../family/snapshotRecord'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { blendStatistics, normalizeAtom, updateAtoms } from '../dictionaryMath'
 import { fista, fistaFootprint } from './fista'
 import {
@@ -230,6 +231,14 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
   protected adoptPlan({ options }: SparsePlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.positionRandom = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), position: this.positionRandom }
+  }
+
+  protected override trainingParts(dictionary: SparseDictionary): readonly TrainingStatePart[] {
+    return [dictionary.trainingPart()]
   }
 
   /** Normalised patches at `positions`, moved into coding space on the device. */

@@ -8,6 +8,8 @@ import type { ImageShape } from '../../dataset'
 import { largestEigenvalue, type CodeStatistics } from '../dictionaryMath'
 import type { LassoDictionary } from './fista'
 import type { HostWeight } from '../../engine/modelSnapshot'
+import { InvalidInputError } from '../../errors'
+import { checkArraySizes, type TrainingStatePart } from '../../engine/trainingState'
 import type { ResolvedSparseCodingOptions } from '../sparseOptions'
 import { copyWhitening, emptyWhitening, whiteningArrays, type Whitening } from '../whitening'
 
@@ -76,6 +78,45 @@ export class SparseDictionary {
       { values: this.statistics.codeData, shape: [k, m] },
       ...whiteningArrays(this.whitening),
     ]
+  }
+
+  /**
+   * The state of online learning at full precision, as a part of the model's training state: the
+   * float64 usage, running statistics and the power iteration's warm start (the weights keep them
+   * rounded to float32, which would change the next steps in their last bits).
+   */
+  trainingPart(): TrainingStatePart {
+    const arrays = (): Float64Array[] => [
+      this.usage,
+      this.statistics.codeGram,
+      this.statistics.codeData,
+      this.eigenStart,
+    ]
+    return {
+      name: 'dictionaryLearning',
+      capture: () => ({
+        state: null,
+        arrays: arrays().map((values) => ({ values, shape: [values.length] })),
+      }),
+      prepare: (state, saved, field) => {
+        if (state !== null) {
+          throw new InvalidInputError(
+            `snapshot ${field} must be null; got ${JSON.stringify(state)}`,
+            {
+              field,
+            },
+          )
+        }
+        const targets = arrays()
+        checkArraySizes(
+          saved,
+          targets.map((target) => target.length),
+          field,
+          true,
+        )
+        return () => targets.forEach((target, i) => target.set(saved[i]?.values ?? []))
+      },
+    }
   }
 
   /** Sets the whitening (fitted on the data by the first fit). */

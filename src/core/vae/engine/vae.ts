@@ -22,6 +22,7 @@ import type {
   TrainingStepCost,
 } from '../../engine/trainableModel'
 import { TrainingRows, checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { denseWeightCount } from '../../memoryModel'
 import { AdamSlot } from '../../engine/adamSlot'
 import { VAENetwork } from './vaeNetwork'
@@ -127,6 +128,19 @@ export class VAE extends GenerativeModel<VAETypes> {
   protected adoptPlan({ options }: VAEPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.noiseRandom = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), noise: this.noiseRandom }
+  }
+
+  /** Adam on TF.js operations, and the fused kernels' Adam on WASM. */
+  protected override trainingParts(network: VAENetwork): readonly TrainingStatePart[] {
+    const variables = network.variables()
+    return [
+      this.adam.trainingPart('adam', variables),
+      this.fused.trainingPart('fusedAdam', [variables]),
+    ]
   }
 
   protected async runEpochs(
