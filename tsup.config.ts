@@ -7,17 +7,20 @@ import type { Plugin } from 'esbuild'
 const require = createRequire(import.meta.url)
 
 /**
- * `import url from 'pkg/file.wasm?url'` (Vite's syntax, used in the worker source) becomes a copy of
- * the file in dist/ and `new URL('./file.wasm', import.meta.url).href`, a pattern Vite, webpack 5 and
- * Next.js all follow to emit the asset.
+ * `import url from 'pkg/file.wasm?url'` (Vite's syntax, used in the worker source; also the preset
+ * `.lkmodel` files) becomes a copy of the file in dist/ and `new URL('./file.wasm',
+ * import.meta.url).href`, a pattern Vite, webpack 5 and Next.js all follow to emit the asset.
  */
 const wasmUrlPlugin: Plugin = {
   name: 'latentkit-wasm-url',
   setup(build) {
-    build.onResolve({ filter: /\.wasm\?url$/ }, (args) => ({
-      path: require.resolve(args.path.replace(/\?url$/, '')),
-      namespace: 'wasm-url',
-    }))
+    build.onResolve({ filter: /\.(wasm|lkmodel)\?url$/ }, (args) => {
+      const path = args.path.replace(/\?url$/, '')
+      return {
+        path: path.startsWith('.') ? resolve(args.resolveDir, path) : require.resolve(path),
+        namespace: 'wasm-url',
+      }
+    })
     build.onLoad({ filter: /.*/, namespace: 'wasm-url' }, (args) => {
       mkdirSync('dist', { recursive: true })
       copyFileSync(args.path, resolve('dist', basename(args.path)))
@@ -60,7 +63,7 @@ export default defineConfig([
     splitting: true,
     external: ['react', 'react-dom'],
     // latentkit/worker points TF.js at its WASM binaries, copied beside it (see wasmUrlPlugin).
-    noExternal: [/\.wasm\?url$/],
+    noExternal: [/\.(wasm|lkmodel)\?url$/],
     esbuildPlugins: [builtWorkerPlugin, wasmUrlPlugin],
   },
   {
@@ -69,7 +72,7 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'es2022',
-    noExternal: [/\.wasm\?url$/],
+    noExternal: [/\.(wasm|lkmodel)\?url$/],
     esbuildPlugins: [wasmUrlPlugin],
   },
   // The same worker with everything it imports (Comlink, TF.js, ml-matrix) bundled in and minified,

@@ -217,12 +217,14 @@ export {
 } from './client/modelClient'
 export type { ModelState, ModelStatus, TrainingHistory } from './client/modelState'
 export type { LoadModelOptions, ModelFileActions } from './client/modelFileActions'
+export { PRESETS, presetsOf, type PresetInfo } from './presets/presetCatalog'
 export {
   DEFAULT_MAX_MODEL_BYTES,
   MODEL_FILE_EXTENSION,
   MODEL_FILE_TYPE,
   encodeModelFile,
   readModelFile,
+  type SaveModelOptions,
   type SavedModelInfo,
 } from './core/family/modelFile'
 export { workerPoolStats, type CreateWorker } from './client/workerPool'
@@ -233,6 +235,7 @@ export {
   type ModelSnapshot,
   type SnapshotWeightSpec,
 } from './core/family/modelSnapshot'
+export type { SnapshotTraining, SnapshotTrainingPart } from './core/family/snapshotTraining'
 export type {
   TrainSummary,
   TrainingData,

@@ -8,7 +8,7 @@ import type { BackendInfo, BackendPreference } from './core/backend'
 import type { DataInput } from './core/dataset'
 import type { HistoryPoint } from './core/family/familySpec'
 import type { ModelInfo } from './core/family/modelInfo'
-import type { SavedModelInfo } from './core/family/modelFile'
+import type { SaveModelOptions, SavedModelInfo } from './core/family/modelFile'
 import type { ModelSnapshot } from './core/family/modelSnapshot'
 import type { TrainingUpdate, TrainResult } from './core/training'
 import type { BuiltinDataset } from './data/builtinSpec'
@@ -93,8 +93,11 @@ export interface WorkerAPI {
   reset(id: string): Promise<ModelInfo>
   /** Facts about model `id`. */
   modelInfo(id: string): Promise<ModelInfo>
-  /** A snapshot of trained model `id` (`NOT_TRAINED` before its first step). */
-  snapshot(id: string): Promise<ModelSnapshot>
+  /**
+   * A snapshot of trained model `id` (`NOT_TRAINED` before its first step); with `training: false`,
+   * the weights without the training state.
+   */
+  snapshot(id: string, options?: { readonly training?: boolean }): Promise<ModelSnapshot>
   /**
    * Runs the action `action` of model `id`'s family with `args` (its wire form). An action the family
    * does not offer is refused with `INVALID_INPUT`, naming the family and what it offers.
@@ -105,13 +108,19 @@ export interface WorkerAPI {
    * with what a listing says of it. `NOT_TRAINED` before the first step, `STORAGE_FAILED` when the
    * storage refuses.
    */
-  saveModel(id: string, url: string): Promise<SavedModelInfo>
+  saveModel(id: string, url: string, options?: SaveModelOptions): Promise<SavedModelInfo>
   /**
    * The snapshot saved at `url` (`indexeddb://name`, an HTTP(S) `model.json`, or an HTTP(S) model
    * file), checked to be a `kind` model (when given) of at most `maxBytes` of weights; the weights are
    * transferred. `INVALID_MODEL_FILE` or `STORAGE_FAILED` with `details.reason` when it cannot be.
    */
   loadModel(url: string, kind?: string, maxBytes?: number): Promise<ModelSnapshot>
+  /**
+   * The snapshot of the shipped preset `name` of family `kind` (fetched from the worker's preset
+   * files). `INVALID_OPTION` for a preset that does not exist, `STORAGE_FAILED` when its file cannot
+   * be fetched.
+   */
+  loadPreset(kind: string, name: string): Promise<ModelSnapshot>
   /** Every latentkit model saved in this origin's IndexedDB, newest first. */
   savedModels(): Promise<readonly SavedModelInfo[]>
   /** Removes the model saved at `url` (`indexeddb://name`). */

@@ -35,6 +35,13 @@ export function TrainingButtons({ vae }: { vae: TrainableModel }) {
       <button type="button" onClick={vae.reset}>
         Reset
       </button>
+      <button
+        type="button"
+        onClick={() => void vae.reset().then(() => vae.train())}
+        disabled={busy || !vae.model?.trainedSteps}
+      >
+        Train from scratch
+      </button>
     </div>
   )
 }

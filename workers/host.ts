@@ -15,15 +15,30 @@ import {
   type EngineModel,
   type RegisteredEngine,
 } from '../src/core/engine/familyEngine'
-import { BusyError, InvalidInputError, toWireError, type LatentkitError } from '../src/core/errors'
+import {
+  BusyError,
+  InvalidInputError,
+  StorageError,
+  toWireError,
+  type LatentkitError,
+} from '../src/core/errors'
 import { guardWasmAllocations, memoryErrorOf } from '../src/core/engine/memoryBudget'
 import { offersAction, unknownActionError } from '../src/core/family/familySpec'
 import {
   artifactsToSnapshot,
   snapshotToArtifacts,
+  type SaveModelOptions,
+  type SavedModelArtifacts,
   type SavedModelInfo,
 } from '../src/core/family/modelFile'
-import { listSaved, loadArtifacts, removeSaved, saveArtifacts } from '../src/core/engine/modelStore'
+import {
+  fetchModelFile,
+  listSaved,
+  loadArtifacts,
+  removeSaved,
+  saveArtifacts,
+} from '../src/core/engine/modelStore'
+import { findPreset } from '../src/presets/presetCatalog'
 import type { TrainingUpdate } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
 import { isBuiltinDataset, loadBuiltinDataset } from '../src/data/builtin'
@@ -57,6 +72,20 @@ const SNAPSHOT_MAX_INTERVAL_MS = 30_000
 /** A snapshot ready to cross to the main thread, its weights transferred rather than copied. */
 function transferred(snapshot: ModelSnapshot): ModelSnapshot {
   return Comlink.transfer(snapshot, [snapshot.weightData])
+}
+
+/** The snapshot in loaded `artifacts`, checked to be of `kind` (when given). */
+function checkedSnapshot(
+  artifacts: SavedModelArtifacts,
+  kind: string | undefined,
+  source: string,
+  maxBytes?: number,
+): ModelSnapshot {
+  return artifactsToSnapshot(artifacts, {
+    ...(kind !== undefined ? { kind } : {}),
+    ...(maxBytes !== undefined ? { maxBytes } : {}),
+    source,
+  })
 }
 
 /** Serves every model of a worker, of any registered family. */
@@ -96,9 +125,19 @@ export class WorkerHost implements WorkerAPI {
     return memory
   }
 
-  /** `engines`: the families this host knows (the worker passes the built-in ones). */
-  constructor(engines: readonly AnyFamilyEngine[] | EngineRegistry) {
+  /** Where this worker's preset files are, by file name (see `src/presets/presetCatalog.ts`). */
+  private readonly presetFiles: Readonly<Record<string, string>>
+
+  /**
+   * `engines`: the families this host knows (the worker passes the built-in ones); `presetFiles`:
+   * the URL of each preset file this worker ships, by file name (none by default).
+   */
+  constructor(
+    engines: readonly AnyFamilyEngine[] | EngineRegistry,
+    options: { readonly presetFiles?: Readonly<Record<string, string>> } = {},
+  ) {
     this.registry = engines instanceof EngineRegistry ? engines : new EngineRegistry(engines)
+    this.presetFiles = options.presetFiles ?? {}
   }
 
   init(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
@@ -292,11 +331,11 @@ export class WorkerHost implements WorkerAPI {
     return this.guarded(() => this.info(this.entry(id)))
   }
 
-  snapshot(id: string): Promise<ModelSnapshot> {
+  snapshot(id: string, options: { readonly training?: boolean } = {}): Promise<ModelSnapshot> {
     return this.guarded(async () => {
       const entry = this.entry(id)
       if (this.untrusted) throw this.untrusted
-      return transferred(await entry.model.snapshot())
+      return transferred(await entry.model.snapshot(options))
     })
   }
 
@@ -321,23 +360,36 @@ export class WorkerHost implements WorkerAPI {
     })
   }
 
-  saveModel(id: string, url: string): Promise<SavedModelInfo> {
+  saveModel(id: string, url: string, options: SaveModelOptions = {}): Promise<SavedModelInfo> {
     return this.guarded(async () => {
       const entry = this.entry(id)
       if (this.untrusted) throw this.untrusted
-      return saveArtifacts(url, snapshotToArtifacts(await entry.model.snapshot()))
+      const snapshot = await entry.model.snapshot({ training: options.training ?? true })
+      return saveArtifacts(url, snapshotToArtifacts(snapshot, options))
     })
   }
 
   loadModel(url: string, kind?: string, maxBytes?: number): Promise<ModelSnapshot> {
     return this.guarded(async () => {
       const artifacts = await loadArtifacts(url, maxBytes)
-      const snapshot = artifactsToSnapshot(artifacts, {
-        ...(kind !== undefined ? { kind } : {}),
-        ...(maxBytes !== undefined ? { maxBytes } : {}),
-        source: `'${url}'`,
-      })
-      return transferred(snapshot)
+      return transferred(checkedSnapshot(artifacts, kind, `'${url}'`, maxBytes))
+    })
+  }
+
+  loadPreset(kind: string, name: string): Promise<ModelSnapshot> {
+    return this.guarded(async () => {
+      const preset = findPreset(kind, name)
+      const file = this.presetFiles[preset.file]
+      if (file === undefined) {
+        throw new StorageError(
+          `this worker ships no file for the ${kind} preset '${name}'; use latentkit's own worker, or load the model with load(url)`,
+          { reason: 'unavailable', preset: name },
+        )
+      }
+      const location = (globalThis as { location?: { href: string } }).location
+      const url = new URL(file, location?.href).href
+      const artifacts = await fetchModelFile(url)
+      return transferred(checkedSnapshot(artifacts, kind, `the ${kind} preset '${name}'`))
     })
   }
 

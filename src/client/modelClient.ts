@@ -31,6 +31,7 @@ import {
   type TrainOptionsOf,
 } from '../core/family/familySpec'
 import { checkDatasetName, isBuiltinDataset, type BuiltinDataset } from '../data/builtinSpec'
+import { findPreset } from '../presets/presetCatalog'
 import { checkSnapshot } from '../core/family/modelSnapshot'
 import type {
   ModelInfo,
@@ -67,6 +68,13 @@ export interface ModelClientOptions {
   readonly historyLimit?: number
   /** Starts the worker yourself (escape hatch for unusual bundlers); default: latentkit's bundled worker. */
   readonly createWorker?: CreateWorker
+  /**
+   * A pretrained model of this family to start from, by name (`'digits'`; see `PRESETS` and
+   * `presetsOf(family)`): the worker fetches it when the hook mounts, so trained output shows at once,
+   * and it trains further like any model. Its options stand in for the hook's model options until
+   * those change; `reset()` forgets it (train from scratch). Default: none.
+   */
+  readonly preset?: string
 }
 
 /** Options of a family's client and hook: its model and training options, and the common ones. */
@@ -176,6 +184,8 @@ export class ModelClient<F extends AnyFamilySpec>
    * stay what they were when it was loaded (`rawKey`).
    */
   private loadedOptions: { readonly rawKey: string; readonly options: object } | undefined
+  /** The preset last asked for (loading or loaded), so a re-render does not load it again. */
+  private presetAsked: string | undefined
 
   constructor(spec: F, options: ClientOptions<F>) {
     super()
@@ -275,11 +285,13 @@ export class ModelClient<F extends AnyFamilySpec>
     }
     if (workerChanged && this.lease) {
       this.teardown()
+      this.presetAsked = undefined
       this.dispatch({ type: 'reset', model: undefined })
     } else if (this.modelKey(next) !== this.createdKey && this.modelReady) {
       this.loadedOptions = undefined
       void this.replaceModel()
     }
+    this.maybeLoadPreset()
     this.maybeAutoTrain()
   }
 
@@ -297,7 +309,7 @@ export class ModelClient<F extends AnyFamilySpec>
   private optionsKey(options: ClientOptions<F>): string {
     const values = options as Record<string, unknown>
     return JSON.stringify(
-      [...this.spec.modelKeys, ...this.spec.trainKeys].map((k) => values[k] ?? null),
+      [...this.spec.modelKeys, ...this.spec.trainKeys, 'preset'].map((k) => values[k] ?? null),
     )
   }
 
@@ -318,7 +330,21 @@ export class ModelClient<F extends AnyFamilySpec>
       clearTimeout(this.teardownTimer)
       this.teardownTimer = undefined
     }
+    this.maybeLoadPreset()
     this.maybeAutoTrain()
+  }
+
+  /** Loads the `preset` option's model once it is asked for (status `'loading'` meanwhile). */
+  private maybeLoadPreset(): void {
+    const name = this.options.preset
+    if (name === undefined || name === this.presetAsked || !this.hasListeners()) return
+    if (this.state.errorSource === 'options') return
+    this.presetAsked = name
+    this.runTask('preset', async () => {
+      this.dispatch({ type: 'loading' })
+      const snapshot = await (await this.workerApi()).loadPreset(this.spec.kind, name)
+      return this.adoptSnapshot(snapshot)
+    }).catch(ignore)
   }
 
   protected override onUnsubscribe(): void {
@@ -494,6 +520,7 @@ export class ModelClient<F extends AnyFamilySpec>
     const validateTrain = this.spec.validateTrain as (options: object) => void
     validateModel(this.modelOptions(options))
     validateTrain(this.trainOptions(options))
+    if (options.preset !== undefined) findPreset(this.spec.kind, options.preset)
   }
 
   private startTraining(): Promise<FamilyTrainSummary<F> | undefined> {

@@ -12,6 +12,7 @@ import {
   MODEL_FILE_TYPE,
   encodeModelFile,
   readModelFile,
+  type SaveModelOptions,
   type SavedModelInfo,
 } from '../core/family/modelFile'
 import type { ModelSnapshot } from '../core/family/modelSnapshot'
@@ -33,12 +34,13 @@ export interface LoadModelOptions {
 export interface ModelFileActions<Info> {
   /**
    * Saves the trained model at `url` (`'indexeddb://my-model'`): family, options, image shape and
-   * normalisation, weights, counters and state (e.g. an anomaly threshold). Resolves with what
+   * normalisation, weights, counters, state (e.g. an anomaly threshold) and, unless `options.training`
+   * is `false`, the training state, so that training resumes exactly. Resolves with what
    * {@link ModelFileActions.listSavedModels} will say of it.
    */
-  save(url: string): Promise<SavedModelInfo | undefined>
+  save(url: string, options?: SaveModelOptions): Promise<SavedModelInfo | undefined>
   /** As `save`, but rejects with the typed error. */
-  saveAsync(url: string): Promise<SavedModelInfo>
+  saveAsync(url: string, options?: SaveModelOptions): Promise<SavedModelInfo>
   /**
    * Replaces the hook's model with the one saved at `url`: `'indexeddb://name'`, an HTTP(S) URL of a
    * model file (as `exportModel` writes) or of a `model.json` saved by TF.js's layout. The loaded
@@ -48,10 +50,13 @@ export interface ModelFileActions<Info> {
   load(url: string, options?: LoadModelOptions): Promise<Info | undefined>
   /** As `load`, but rejects with the typed error. */
   loadAsync(url: string, options?: LoadModelOptions): Promise<Info>
-  /** The trained model as one file (`<family>-<steps>-steps.lkmodel`) to download or keep. */
-  exportModel(): Promise<File | undefined>
+  /**
+   * The trained model as one file (`<family>-<steps>-steps.lkmodel`) to download or keep; `options`
+   * as for `save` (`{ training: false, quantize: 'float16' }` for a small file to ship).
+   */
+  exportModel(options?: SaveModelOptions): Promise<File | undefined>
   /** As `exportModel`, but rejects with the typed error. */
-  exportModelAsync(): Promise<File>
+  exportModelAsync(options?: SaveModelOptions): Promise<File>
   /** Replaces the hook's model with the one in `file` (from `exportModel`), as `load` does. */
   importModel(file: Blob, options?: LoadModelOptions): Promise<Info | undefined>
   /** As `importModel`, but rejects with the typed error. */
@@ -98,10 +103,10 @@ const fileName = (kind: string, steps: number): string =>
 
 /** The file actions of the client `host`, bound. */
 export function createModelFileActions<Info>(host: ModelFileHost<Info>): ModelFileActions<Info> {
-  const saveAsync = (url: string): Promise<SavedModelInfo> =>
+  const saveAsync = (url: string, options: SaveModelOptions = {}): Promise<SavedModelInfo> =>
     host.runTask('save', async () => {
       const id = await host.trainedModelId()
-      return (await host.workerApi()).saveModel(id, url)
+      return (await host.workerApi()).saveModel(id, url, options)
     })
   const loadAsync = (url: string, options: LoadModelOptions = {}): Promise<Info> =>
     host.runTask('load', async () => {
@@ -109,11 +114,12 @@ export function createModelFileActions<Info>(host: ModelFileHost<Info>): ModelFi
       const snapshot = await api.loadModel(url, host.kind, options.maxBytes)
       return host.adoptSnapshot(snapshot)
     })
-  const exportModelAsync = (): Promise<File> =>
+  const exportModelAsync = (options: SaveModelOptions = {}): Promise<File> =>
     host.runTask('exportModel', async () => {
       const id = await host.trainedModelId()
-      const snapshot = await (await host.workerApi()).snapshot(id)
-      const bytes = encodeModelFile(snapshot)
+      const training = options.training ?? true
+      const snapshot = await (await host.workerApi()).snapshot(id, { training })
+      const bytes = encodeModelFile(snapshot, options)
       return new File([bytes], fileName(snapshot.kind, snapshot.trainedSteps), {
         type: MODEL_FILE_TYPE,
       })
@@ -149,11 +155,11 @@ export function createModelFileActions<Info>(host: ModelFileHost<Info>): ModelFi
   const removeSavedModelAsync = (url: string): Promise<void> =>
     host.runTask('removeSavedModel', async () => (await host.workerApi()).removeSavedModel(url))
   return {
-    save: (url) => saveAsync(url).catch(ignore),
+    save: (url, options) => saveAsync(url, options).catch(ignore),
     saveAsync,
     load: (url, options) => loadAsync(url, options).catch(ignore),
     loadAsync,
-    exportModel: () => exportModelAsync().catch(ignore),
+    exportModel: (options) => exportModelAsync(options).catch(ignore),
     exportModelAsync,
     importModel: (file, options) => importModelAsync(file, options).catch(ignore),
     importModelAsync,

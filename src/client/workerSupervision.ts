@@ -69,6 +69,7 @@ const API_METHODS = [
   'call',
   'saveModel',
   'loadModel',
+  'loadPreset',
   'savedModels',
   'removeSavedModel',
   'disposeModel',

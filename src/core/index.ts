@@ -20,10 +20,18 @@ export {
   encodeModelFile,
   readModelFile,
   snapshotToArtifacts,
+  type SaveModelOptions,
   type SavedModelArtifacts,
   type SavedModelInfo,
 } from './family/modelFile'
-export { listSaved, loadArtifacts, removeSaved, saveArtifacts } from './engine/modelStore'
+export {
+  fetchModelFile,
+  listSaved,
+  loadArtifacts,
+  removeSaved,
+  saveArtifacts,
+} from './engine/modelStore'
+export { PRESETS, presetsOf, findPreset, type PresetInfo } from '../presets/presetCatalog'
 export {
   backendMemory,
   measurePass,
@@ -120,7 +128,8 @@ export {
   type FistaResult,
   type LassoDictionary,
 } from './sparse/engine/fista'
-export { TrainableModel } from './engine/trainableModel'
+export { TrainableModel, type SnapshotOptions } from './engine/trainableModel'
+export type { SnapshotTraining, SnapshotTrainingPart } from './family/snapshotTraining'
 export * from './autoencoder/autoencoderOptions'
 export { Autoencoder } from './autoencoder/engine/autoencoder'
 export { autoencoderSpec, type AutoencoderHistoryPoint } from './autoencoder/autoencoderSpec'

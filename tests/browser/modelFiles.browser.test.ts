@@ -4,7 +4,12 @@
  * families are refused with their codes while the hook's trained model stays as it was.
  */
 import { afterAll, afterEach, describe, expect, test } from 'vitest'
-import { AutoencoderClient, GANClient, VAEClient } from '../../src/client/builtinClients'
+import {
+  AutoencoderClient,
+  GANClient,
+  SparseCodingClient,
+  VAEClient,
+} from '../../src/client/builtinClients'
 import { countingWorkerFactory } from './workerSpy'
 
 const unsubscribes: (() => void)[] = []
@@ -19,11 +24,12 @@ function subscribed<C extends { subscribe(listener: () => void): () => void }>(c
 
 const URL_A = 'indexeddb://latentkit-test-vae'
 const URL_B = 'indexeddb://latentkit-test-autoencoder'
+const URL_RESUME = 'indexeddb://latentkit-test-resume'
 
 afterAll(async () => {
   // Leaves the origin's IndexedDB as it found it.
   const client = subscribed(new VAEClient({}))
-  for (const url of [URL_A, URL_B]) await client.removeSavedModel(url)
+  for (const url of [URL_A, URL_B, URL_RESUME]) await client.removeSavedModel(url)
 })
 
 async function trainedVAE(createWorker?: () => Worker): Promise<VAEClient> {
@@ -180,4 +186,96 @@ describe('save and load in a real worker', () => {
     await target.trainAsync()
     expect(target.getSnapshot().model?.latentDim).toBe(3)
   })
+
+  const digits = { name: 'digits', limit: 192 } as const
+  /** A client of each family the resume test covers, with `epochs` and a worker of its own when asked. */
+  type ResumeClient = {
+    subscribe(listener: () => void): () => void
+    getSnapshot(): { history: readonly object[] }
+    trainAsync(): Promise<unknown>
+    saveAsync(url: string, options?: { training?: boolean }): Promise<unknown>
+    loadAsync(url: string): Promise<unknown>
+  }
+  const RESUME_CASES: [string, (epochs: number, createWorker?: () => Worker) => ResumeClient][] = [
+    [
+      'VAE (fused kernels)',
+      (epochs, createWorker) =>
+        new VAEClient({
+          data: digits,
+          backend: 'wasm',
+          epochs,
+          batchSize: 32,
+          latentDim: 4,
+          hiddenUnits: [32],
+          seed: 5,
+          ...(createWorker ? { createWorker } : {}),
+        }),
+    ],
+    [
+      'GAN dense (fused kernels)',
+      (epochs, createWorker) =>
+        new GANClient({
+          data: digits,
+          backend: 'wasm',
+          epochs,
+          batchSize: 32,
+          noiseDim: 4,
+          generatorUnits: [32],
+          discriminatorUnits: [32],
+          seed: 5,
+          ...(createWorker ? { createWorker } : {}),
+        }),
+    ],
+    [
+      'autoencoder',
+      (epochs, createWorker) =>
+        new AutoencoderClient({
+          data: digits,
+          backend: 'wasm',
+          epochs,
+          batchSize: 32,
+          codeSize: 4,
+          hiddenUnits: [32],
+          seed: 5,
+          ...(createWorker ? { createWorker } : {}),
+        }),
+    ],
+    [
+      'sparse coding',
+      (epochs, createWorker) =>
+        new SparseCodingClient({
+          data: digits,
+          backend: 'wasm',
+          epochs,
+          batchSize: 64,
+          atoms: 16,
+          seed: 5,
+          ...(createWorker ? { createWorker } : {}),
+        }),
+    ],
+  ]
+
+  test.each(RESUME_CASES)(
+    '%s: 2 epochs, save, load in another worker, 2 more = 4 epochs straight, bit for bit',
+    async (_, make) => {
+      const straight = subscribed(make(4))
+      await straight.trainAsync()
+      const all = straight.getSnapshot().history
+      expect(all.length % 2).toBe(0)
+      const first = subscribed(make(2))
+      await first.trainAsync()
+      expect(first.getSnapshot().history).toEqual(all.slice(0, all.length / 2))
+      await first.saveAsync(URL_RESUME)
+      const second = subscribed(make(2, countingWorkerFactory().createWorker))
+      await second.loadAsync(URL_RESUME)
+      await second.trainAsync()
+      expect(second.getSnapshot().history).toEqual(all.slice(all.length / 2))
+      // The weights alone (optimiser and random streams starting afresh) do not continue the same.
+      await first.saveAsync(URL_RESUME, { training: false })
+      const third = subscribed(make(2))
+      await third.loadAsync(URL_RESUME)
+      await third.trainAsync()
+      expect(third.getSnapshot().history).not.toEqual(all.slice(all.length / 2))
+    },
+  )
 })

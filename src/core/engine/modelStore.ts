@@ -91,7 +91,11 @@ export async function saveArtifacts(
 /** The path of an HTTP URL without its query, to tell a `model.json` from a model file. */
 const pathOf = (url: string): string => new URL(url).pathname
 
-async function fetchModelFile(url: string, maxBytes: number): Promise<SavedModelArtifacts> {
+/** The model file at the HTTP(S) `url`, fetched whole (no scheme check: the worker's own files). */
+export async function fetchModelFile(
+  url: string,
+  maxBytes = DEFAULT_MAX_MODEL_BYTES,
+): Promise<SavedModelArtifacts> {
   const response = await fetch(url)
   if (!response.ok) {
     throw new StorageError(`'${url}' answered HTTP ${response.status} ${response.statusText}`, {

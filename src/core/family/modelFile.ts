@@ -123,9 +123,15 @@ function refuse(
 /** How a model is saved. */
 export interface SaveModelOptions {
   /**
-   * Stores float32 weights of at least {@link SaveModelOptions.quantizeFrom} values as TF.js's
-   * `'float16'` halves or `'uint8'` affine codes (2× and 4× smaller); loading turns them back into
-   * float32. Default: none (full precision).
+   * Keep the training state (optimiser moments and step counts, random streams' positions, …), so
+   * training resumes exactly where it stopped; `false` saves the weights only (about a third of the
+   * size for models trained with Adam). Default `true`.
+   */
+  readonly training?: boolean
+  /**
+   * Stores the network's float32 weights of at least {@link SaveModelOptions.quantizeFrom} values
+   * as TF.js's `'float16'` halves or `'uint8'` affine codes (2× and 4× smaller); loading turns them
+   * back into float32. The training state is never quantised. Default: none (full precision).
    */
   readonly quantize?: QuantizationDtype
   /** Smallest weight quantised (biases and other small arrays stay float32). Default 256. */
@@ -148,7 +154,9 @@ function storedWeights(
     const count = weightSize(spec.shape)
     const bytes = new Uint8Array(snapshot.weightData, offset, count * 4)
     offset += count * 4
-    if (spec.dtype !== 'float32' || count < (options.quantizeFrom ?? 256)) {
+    // Training state (t0, t1, …: optimiser moments, random positions) stays exact.
+    const trained = spec.name.startsWith('w')
+    if (!trained || spec.dtype !== 'float32' || count < (options.quantizeFrom ?? 256)) {
       parts.push(bytes)
       return spec
     }

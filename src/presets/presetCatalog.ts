@@ -1,0 +1,83 @@
+/**
+ * The pretrained models latentkit ships: trained on its embedded data by `npm run train-presets`
+ * (scripts/presets), stored as model files beside the worker and fetched by the worker only when a
+ * hook asks for one (`useVAE({ preset: 'digits' })`). This list is all the main thread knows of them.
+ * No TF.js.
+ */
+import { InvalidOptionError } from '../core/errors'
+
+/** One shipped pretrained model. */
+export interface PresetInfo {
+  /** Its family. */
+  readonly kind: string
+  /** Its name within the family (the hooks' `preset` option). */
+  readonly name: string
+  /** What it is, for docs and pickers. */
+  readonly description: string
+  /** Its file in `src/presets/files/` (and beside the built worker). */
+  readonly file: string
+}
+
+/** Every shipped preset. */
+export const PRESETS: readonly PresetInfo[] = [
+  {
+    kind: 'vae',
+    name: 'digits',
+    description: 'VAE on the 8×8 digits (latent 8)',
+    file: 'vae-digits.lkmodel',
+  },
+  {
+    kind: 'vae',
+    name: 'sprites',
+    description: 'VAE on the 28×28 sprites',
+    file: 'vae-sprites.lkmodel',
+  },
+  {
+    kind: 'gan',
+    name: 'ring',
+    description: 'dense GAN on the ring of eight Gaussians (2-D)',
+    file: 'gan-ring.lkmodel',
+  },
+  {
+    kind: 'gan',
+    name: 'sprites',
+    description: 'convolutional GAN on the 28×28 sprites',
+    file: 'gan-sprites.lkmodel',
+  },
+  {
+    kind: 'sparse',
+    name: 'digits',
+    description: 'sparse-coding dictionary of the 8×8 digits',
+    file: 'sparse-digits.lkmodel',
+  },
+  {
+    kind: 'autoencoder',
+    name: 'sprites-anomaly',
+    description: 'autoencoder of normal 28×28 sprites, its anomaly threshold calibrated',
+    file: 'autoencoder-sprites-anomaly.lkmodel',
+  },
+  {
+    kind: 'rbm',
+    name: 'digits',
+    description: 'RBM (100 hidden units) on the 8×8 digits',
+    file: 'rbm-digits.lkmodel',
+  },
+]
+
+/** The presets of family `kind`. */
+export function presetsOf(kind: string): readonly PresetInfo[] {
+  return PRESETS.filter((preset) => preset.kind === kind)
+}
+
+/** The preset `name` of family `kind`, or `INVALID_OPTION` listing the family's presets. */
+export function findPreset(kind: string, name: unknown): PresetInfo {
+  const found = PRESETS.find((preset) => preset.kind === kind && preset.name === name)
+  if (found) return found
+  const names = presetsOf(kind).map((preset) => `'${preset.name}'`)
+  throw new InvalidOptionError(
+    names.length > 0
+      ? `preset ${JSON.stringify(name)} is not one of the ${kind} presets; use ${names.join(', ')}, or leave preset out and train`
+      : `the ${kind} family ships no presets; leave preset out and train`,
+    { field: 'preset', known: names.join(', ') },
+  )
+}
