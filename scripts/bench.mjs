@@ -2,7 +2,8 @@
 // `npm run bench -- --only <part>[,<part>...] [--quick]`: runs only the named parts (PARTS below)
 // and replaces only their sections of report.md and keys of report.json, keeping the rest.
 // `--soak-only` is `--only soak`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -22,6 +23,7 @@ const PARTS = {
   torch: 'PyTorch',
   bundle: 'build and bundle sizes',
   chromium: 'Chromium',
+  files: 'Chromium: saving, loading and presets',
   soak: 'Chromium: soak (training, UI calls, injected crashes)',
 }
 const PART_NAMES = Object.keys(PARTS)
@@ -38,6 +40,7 @@ const PART_KEYS = {
   torch: ['torch'],
   bundle: ['bundle'],
   chromium: ['browser', 'ui', 'browserSparse'],
+  files: ['files'],
   soak: ['soak'],
 }
 
@@ -161,6 +164,27 @@ const { analyzeSoak, soakMarkdown } = await import(
 )
 
 const SOAK_FILE = 'bench/browser/soak.bench.tsx'
+const FILES_FILE = 'bench/browser/modelFiles.bench.tsx'
+const PRESET_DIR = 'src/presets/files'
+
+/**
+ * Saving, loading and presets (bench/browser/modelFiles.bench.tsx) in a Vitest run of its own, and
+ * the shipped preset files' sizes, raw and gzip.
+ */
+function runFilesBench() {
+  const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
+    stdio: 'inherit',
+    env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
+  })
+  if (run.status !== 0) process.exit(run.status ?? 1)
+  const files = readdirSync(PRESET_DIR)
+    .filter((file) => file.endsWith('.lkmodel'))
+    .map((file) => {
+      const bytes = readFileSync(join(PRESET_DIR, file))
+      return { file, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
+    })
+  return { ...JSON.parse(readFileSync('bench/report.browser-files.json', 'utf8')), files }
+}
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
@@ -292,16 +316,30 @@ if (want('bundle'))
 // The browser part runs in real Chromium through Vitest's browser mode.
 if (want('chromium')) {
   const browserRun = await timed(PARTS.chromium, () =>
-    spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--exclude', `**/${SOAK_FILE}`], {
-      stdio: 'inherit',
-      env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
-    }),
+    spawnSync(
+      'npx',
+      [
+        'vitest',
+        'run',
+        '--project',
+        'bench',
+        '--exclude',
+        `**/${SOAK_FILE}`,
+        '--exclude',
+        `**/${FILES_FILE}`,
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
+      },
+    ),
   )
   if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
   ran.browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
   ran.ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
   ran.browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
 }
+if (want('files')) ran.files = await timed(PARTS.files, runFilesBench)
 if (want('soak')) {
   const { markdown, ...soak } = await timed(PARTS.soak, runSoak)
   ;[ran.soak, ownSections.soak] = [soak, markdown]
@@ -590,6 +628,39 @@ const BLOCKS = [
     lines: () => [...ownSections[part], ...(part === 'probe' ? [] : [''])],
   })),
   {
+    part: 'files',
+    uses: ['files'],
+    headings: ['## Saving, loading and presets'],
+    lines: ({ files }) => [
+      '## Saving, loading and presets (Chromium, WASM)',
+      '',
+      `Mount → first painted \`SampleGrid\` of a hook started with \`preset\`: a cold worker each time (start, WASM backend, the preset fetched, restored, sampled and drawn); median of ${files.presets[0]?.runs.length ?? 0} runs. Target: ≤ 300 ms on WASM.`,
+      '',
+      '| preset | first painted grid (ms) | runs (ms) | target |',
+      '|---|---|---|---|',
+      ...files.presets.map(
+        (row) =>
+          `| ${row.family}/${row.preset} | ${fmt(row.firstGridMs)} | ${row.runs.map((r) => fmt(r)).join(' / ')} | ${row.firstGridMs <= 300 ? 'met' : '**not met**'} |`,
+      ),
+      '',
+      'Shipped preset files (target: ≤ 200 KB gzip each):',
+      '',
+      '| file | bytes | gzip | target |',
+      '|---|---|---|---|',
+      ...files.files.map(
+        (f) =>
+          `| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzip)} | ${f.gzip <= 200 * 1024 ? 'met' : '**not met**'} |`,
+      ),
+      '',
+      `Reference VAE (784-400-20, ${kb(files.referenceVAE.weightBytes)} of weights; a ${kb(files.referenceVAE.fileBytes)} file), median of ${files.referenceVAE.runs} runs through the worker:`,
+      '',
+      '| save to IndexedDB | load from IndexedDB | exportModel (one file) | importModel |',
+      '|---|---|---|---|',
+      `| ${ms(files.referenceVAE.saveMs)} ms | ${ms(files.referenceVAE.loadMs)} ms | ${ms(files.referenceVAE.exportMs)} ms | ${ms(files.referenceVAE.importMs)} ms |`,
+      '',
+    ],
+  },
+  {
     part: 'soak',
     uses: ['soak'],
     headings: ['## Soak in Chromium'],
@@ -642,6 +713,7 @@ if (!only) {
         kmeans: ran.kmeans,
         rbm: ran.rbm,
         probe: ran.probe,
+        files: ran.files,
         soak: ran.soak,
         partSeconds,
       },

@@ -31,6 +31,7 @@ interface PlaygroundArgs {
   seed: number
   backend: BackendPreference
   autoTrain: boolean
+  preset: boolean
 }
 
 const LOSS = [{ key: 'reconstruction', label: 'reconstruction' }]
@@ -53,13 +54,16 @@ function Playground(args: PlaygroundArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // The plain dense model opens on the shipped preset; Train from scratch trains one live.
+    ...(args.preset ? { preset: 'sprites-anomaly' } : {}),
   }
   const ae = useAutoencoder(options)
   const { status, calibrate } = ae
   // Calibrate on the training data whenever training ends or the percentile changes.
   useEffect(() => {
-    if (status === 'ready') void calibrate({ percentile: args.percentile })
-  }, [status, calibrate, args.percentile])
+    // On the normal images themselves: a preset was trained elsewhere, not on data sent here.
+    if (status === 'ready') void calibrate({ percentile: args.percentile, data: train })
+  }, [status, calibrate, args.percentile, train])
 
   const chosen = useMemo(() => imageAt(tests.images, selected), [tests, selected])
   const shown = drawn ?? chosen
@@ -144,6 +148,7 @@ const meta: Meta<PlaygroundArgs> = {
     seed: { control: 'number' },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     autoTrain: { control: 'boolean' },
+    preset: { control: 'boolean' },
   },
   args: {
     kind: 'plain',
@@ -159,20 +164,24 @@ const meta: Meta<PlaygroundArgs> = {
     seed: 1,
     backend: 'auto',
     autoTrain: true,
+    preset: true,
   },
 }
 
 export default meta
 
-/** A plain dense autoencoder (784-256-32) on the sprites. */
+/**
+ * A plain dense autoencoder on the sprites, opening on the shipped preset (784-128-32, 160 epochs);
+ * Train from scratch trains the story's own (784-256-32) live.
+ */
 export const Sprites: StoryObj<PlaygroundArgs> = {}
 
 /** A convolutional autoencoder (slower to train, sharper reconstructions). */
 export const Convolutional: StoryObj<PlaygroundArgs> = {
-  args: { architecture: 'conv', epochs: 20 },
+  args: { architecture: 'conv', epochs: 20, preset: false },
 }
 
 /** A denoising autoencoder that learns to fill in masked pixels. */
 export const MaskedDenoising: StoryObj<PlaygroundArgs> = {
-  args: { kind: 'denoising', corruption: 'mask' },
+  args: { kind: 'denoising', corruption: 'mask', preset: false },
 }

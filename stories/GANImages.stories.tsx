@@ -7,6 +7,7 @@ import { LossChart } from '../src/components/LossChart'
 import { TrainingStatus } from '../src/components/TrainingStatus'
 import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import type { GANArchitecture } from '../src/core/gan/ganOptions'
+import { TrainingButtons } from './ModelControls'
 
 interface ImageArgs {
   dataset: 'digits' | 'sprites'
@@ -19,6 +20,7 @@ interface ImageArgs {
   noiseDim: number
   epochs: number
   seed: number
+  preset: boolean
 }
 
 function ImageGAN(args: ImageArgs) {
@@ -39,10 +41,15 @@ function ImageGAN(args: ImageArgs) {
     epochs: args.epochs,
     seed: args.seed,
     autoTrain: true,
+    // The convolutional sprites GAN opens on its shipped preset (it needs over a thousand steps).
+    ...(args.preset && args.dataset === 'sprites' && args.architecture === 'conv'
+      ? { preset: 'sprites' }
+      : {}),
   })
   const scale = args.dataset === 'sprites' ? 2 : 5
   return (
     <div style={{ display: 'grid', gap: 12 }}>
+      <TrainingButtons vae={gan} />
       <TrainingStatus model={gan} unit="images" data-testid="model-status" />
       {gan.health.collapsing || gan.health.discriminatorWinning ? (
         <p style={{ margin: 0, fontSize: 12 }}>
@@ -100,6 +107,7 @@ const meta: Meta<ImageArgs> = {
     noiseDim: { control: { type: 'range', min: 2, max: 128, step: 1 } },
     epochs: { control: { type: 'number', min: 1 } },
     seed: { control: 'number' },
+    preset: { control: 'boolean', if: { arg: 'architecture', eq: 'conv' } },
   },
   args: {
     dataset: 'digits',
@@ -112,6 +120,7 @@ const meta: Meta<ImageArgs> = {
     noiseDim: 32,
     epochs: 200,
     seed: 1,
+    preset: true,
   },
 }
 

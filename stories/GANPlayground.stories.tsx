@@ -44,6 +44,7 @@ interface PlaneArgs {
   seed: number
   backend: BackendPreference
   showHeatmap: boolean
+  preset: boolean
 }
 
 function PlanePlayground(args: PlaneArgs) {
@@ -64,6 +65,8 @@ function PlanePlayground(args: PlaneArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: true,
+    // The ring opens on its shipped preset; Train from scratch trains one live.
+    ...(args.preset && args.dataset === 'ring' ? { preset: 'ring' } : {}),
   })
   return (
     <div style={{ display: 'grid', gap: 12 }}>
@@ -111,6 +114,7 @@ const meta: Meta<PlaneArgs> = {
     seed: { control: 'number' },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     showHeatmap: { control: 'boolean' },
+    preset: { control: 'boolean', if: { arg: 'dataset', eq: 'ring' } },
   },
   args: {
     dataset: 'ring',
@@ -126,6 +130,7 @@ const meta: Meta<PlaneArgs> = {
     seed: 1,
     backend: 'auto',
     showHeatmap: true,
+    preset: true,
   },
 }
 

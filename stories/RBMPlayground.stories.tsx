@@ -29,6 +29,7 @@ interface PlaygroundArgs {
   seed: number
   backend: BackendPreference
   autoTrain: boolean
+  preset: boolean
 }
 
 /** Digits 1,700 onwards are held out: the RBM trains on the first 1,700. */
@@ -90,6 +91,8 @@ function Playground(args: PlaygroundArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // Opens on the shipped digits RBM; Train from scratch trains one live.
+    ...(args.preset ? { preset: 'digits' } : {}),
   }
   const rbm = useRBM(options)
   const [walk, setWalk] = useState(0)
@@ -179,6 +182,7 @@ const meta: Meta<PlaygroundArgs> = {
     seed: { control: 'number' },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     autoTrain: { control: 'boolean' },
+    preset: { control: 'boolean' },
   },
   args: {
     layers: '64',
@@ -192,6 +196,7 @@ const meta: Meta<PlaygroundArgs> = {
     seed: 1,
     backend: 'auto',
     autoTrain: true,
+    preset: true,
   },
 }
 
@@ -202,15 +207,15 @@ export const Digits: StoryObj<PlaygroundArgs> = {}
 
 /** Plain CD-1 with 100 hidden units: faster to fit the data, poorer samples from noise. */
 export const ContrastiveDivergence: StoryObj<PlaygroundArgs> = {
-  args: { layers: '100', sampler: 'cd' },
+  args: { layers: '100', sampler: 'cd', preset: false },
 }
 
 /** A deep belief network of 100 then 32 hidden units, trained greedily, layer by layer. */
 export const DeepBeliefNetwork: StoryObj<PlaygroundArgs> = {
-  args: { layers: '100 → 32', epochs: 15 },
+  args: { layers: '100 → 32', epochs: 15, preset: false },
 }
 
 /** Gaussian visible units (standardised pixels) with the smaller learning rate they need. */
 export const GaussianVisible: StoryObj<PlaygroundArgs> = {
-  args: { visible: 'gaussian', learningRate: 0.01, momentum: 0 },
+  args: { visible: 'gaussian', learningRate: 0.01, momentum: 0, preset: false },
 }

@@ -30,6 +30,7 @@ interface PlaygroundArgs {
   sort: 'none' | 'usage'
   noise: number
   denoiseLambda: number
+  preset: boolean
 }
 
 const OBJECTIVE = [{ key: 'objective', label: 'objective' }]
@@ -60,6 +61,8 @@ function Playground(args: PlaygroundArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // The digits open on the shipped dictionary; Train from scratch learns one live.
+    ...(args.preset && args.source === 'digits' ? { preset: 'digits' } : {}),
   }
   const sc = useSparseCoding(options)
   // Digits are denoised one by one (each is one 8×8 patch, as in training); your image as a whole.
@@ -208,6 +211,7 @@ const meta: Meta<PlaygroundArgs> = {
     sort: { control: 'inline-radio', options: ['none', 'usage'] },
     noise: { control: { type: 'range', min: 0, max: 0.5, step: 0.05 } },
     denoiseLambda: { control: { type: 'range', min: 0, max: 3, step: 0.1 } },
+    preset: { control: 'boolean', if: { arg: 'source', eq: 'digits' } },
   },
   args: {
     source: 'digits',
@@ -225,17 +229,18 @@ const meta: Meta<PlaygroundArgs> = {
     sort: 'usage',
     noise: 0.2,
     denoiseLambda: 0.5,
+    preset: true,
   },
 }
 
 export default meta
 
-/** Learns 128 atoms from 1,700 UCI digits as soon as it opens: they come out as pen strokes. */
+/** 128 atoms of 1,700 UCI digits, pen strokes, from the shipped preset; Train from scratch learns them live. */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
 /** Small 5×5 patches: local stroke pieces, like edge detectors, rather than whole-digit parts. */
 export const SmallPatches: StoryObj<PlaygroundArgs> = {
-  args: { patchSize: 5, atoms: 64, lambda: 0.3 },
+  args: { patchSize: 5, atoms: 64, lambda: 0.3, preset: false },
 }
 
 /** Pick an image of your own to learn atoms from (and to denoise). */

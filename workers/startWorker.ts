@@ -12,6 +12,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import type { AnyFamilyEngine } from '../src/core/engine/familyEngine'
 import { WorkerHost } from './host'
+import { BUILTIN_PRESET_FILES } from './presetFiles'
 
 /**
  * Keeps TF.js on its single-threaded WASM build, even on cross-origin-isolated pages (COOP/COEP),
@@ -34,5 +35,5 @@ function keepWasmSingleThreaded(): void {
 /** Exposes a host serving `engines` on this worker's global scope. */
 export function startWorker(engines: readonly AnyFamilyEngine[]): void {
   keepWasmSingleThreaded()
-  Comlink.expose(new WorkerHost(engines))
+  Comlink.expose(new WorkerHost(engines, { presetFiles: BUILTIN_PRESET_FILES }))
 }

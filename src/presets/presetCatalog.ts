@@ -23,43 +23,44 @@ export const PRESETS: readonly PresetInfo[] = [
   {
     kind: 'vae',
     name: 'digits',
-    description: 'VAE on the 8×8 digits (latent 8)',
+    description: 'VAE on the 8×8 digits (64-128-8, latent 8)',
     file: 'vae-digits.lkmodel',
   },
   {
     kind: 'vae',
     name: 'sprites',
-    description: 'VAE on the 28×28 sprites',
+    description: 'VAE on the 28×28 sprites (784-128-10, latent 10)',
     file: 'vae-sprites.lkmodel',
   },
   {
     kind: 'gan',
     name: 'ring',
-    description: 'dense GAN on the ring of eight Gaussians (2-D)',
+    description: 'dense GAN on the ring of eight Gaussians (2-D; 2 × 128 units each side, noise 8)',
     file: 'gan-ring.lkmodel',
   },
   {
     kind: 'gan',
     name: 'sprites',
-    description: 'convolutional GAN on the 28×28 sprites',
+    description: 'convolutional (DCGAN, 16 filters) GAN on the 28×28 sprites',
     file: 'gan-sprites.lkmodel',
   },
   {
     kind: 'sparse',
     name: 'digits',
-    description: 'sparse-coding dictionary of the 8×8 digits',
+    description: 'sparse-coding dictionary of the 8×8 digits (128 atoms, λ 0.5)',
     file: 'sparse-digits.lkmodel',
   },
   {
     kind: 'autoencoder',
     name: 'sprites-anomaly',
-    description: 'autoencoder of normal 28×28 sprites, its anomaly threshold calibrated',
+    description:
+      'dense autoencoder (784-128-32) of normal 28×28 sprites, its anomaly threshold calibrated (99th percentile)',
     file: 'autoencoder-sprites-anomaly.lkmodel',
   },
   {
     kind: 'rbm',
     name: 'digits',
-    description: 'RBM (100 hidden units) on the 8×8 digits',
+    description: 'RBM (64 hidden units, persistent CD) on the 8×8 digits',
     file: 'rbm-digits.lkmodel',
   },
 ]

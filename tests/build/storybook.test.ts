@@ -21,7 +21,8 @@ function divergingPixels(page: Page, selector: string): Promise<{ red: number; b
   })
 }
 
-// What `npm start` serves, built statically and opened in Chromium: the VAE playground must train
+// What `npm start` serves, built statically and opened in Chromium: the VAE playground must open on
+// its preset, and (preset off) train
 // live in its worker on the embedded digits and draw samples; the sparse coding playground must learn
 // and draw atoms, code a patch and denoise; the RBM playground must draw receptive fields and a Gibbs
 // chain and estimate a log-likelihood; a model saved from the ModelFiles story must load after a reload.
@@ -39,8 +40,18 @@ describe('Storybook', () => {
       const page = await browser.newPage()
       const pageErrors: string[] = []
       page.on('pageerror', (error) => pageErrors.push(error.message))
+
+      // Opened as a designer would, the VAE playground shows its preset's samples without training.
+      const opened = performance.now()
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-vae-playground--digits&viewMode=story&args=epochs:3`,
+        `${server.url}/iframe.html?id=playgrounds-vae-playground--digits&viewMode=story`,
+      )
+      await page.getByTestId('model-status').getByText('ready').waitFor({ timeout: 30_000 })
+      await page.locator('canvas.lk-sample-grid').waitFor()
+      expect(performance.now() - opened).toBeLessThan(30_000)
+      expect(await page.getByRole('button', { name: 'Train from scratch' }).isEnabled()).toBe(true)
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-vae-playground--digits&viewMode=story&args=epochs:3;preset:!false`,
       )
       const status = page.getByTestId('model-status')
       await status.getByText('ready').waitFor({ timeout: 90_000 })
@@ -60,7 +71,7 @@ describe('Storybook', () => {
 
       // The sparse coding playground learns atoms live, draws them, codes a patch and denoises.
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-sparse-coding-playground--digits&viewMode=story&args=epochs:2`,
+        `${server.url}/iframe.html?id=playgrounds-sparse-coding-playground--digits&viewMode=story&args=epochs:2;preset:!false`,
       )
       const sparseStatus = page.getByTestId('model-status')
       await sparseStatus.getByText('ready').waitFor({ timeout: 90_000 })
@@ -73,7 +84,7 @@ describe('Storybook', () => {
 
       // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-anomaly-detection-playground--sprites&viewMode=story&args=epochs:2`,
+        `${server.url}/iframe.html?id=playgrounds-anomaly-detection-playground--sprites&viewMode=story&args=epochs:2;preset:!false`,
       )
       await page
         .getByText(/anomaly score [\d.e-]+, threshold [\d.e-]+: (anomalous|normal)/)
@@ -82,7 +93,7 @@ describe('Storybook', () => {
 
       // The convolutional GAN story trains one epoch of sprites (32 steps) and draws its samples.
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-gan-on-images--sprites&viewMode=story&args=epochs:1`,
+        `${server.url}/iframe.html?id=playgrounds-gan-on-images--sprites&viewMode=story&args=epochs:1;preset:!false`,
       )
       await page.getByText(/ready.*epoch 1\/1 · step 32/).waitFor({ timeout: 90_000 })
       await page.locator('canvas.lk-sample-grid').waitFor()
@@ -90,7 +101,7 @@ describe('Storybook', () => {
       // The RBM playground trains two epochs of 1,530 digits (10 % of 1,700 held out, batches of 10),
       // draws its receptive fields on the diverging scale and a Gibbs chain, and runs AIS on demand.
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-rbm-playground--digits&viewMode=story&args=epochs:2`,
+        `${server.url}/iframe.html?id=playgrounds-rbm-playground--digits&viewMode=story&args=epochs:2;preset:!false`,
       )
       const rbmStatus = page.getByTestId('model-status')
       await rbmStatus.getByText('ready').waitFor({ timeout: 90_000 })

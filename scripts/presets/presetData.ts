@@ -1,0 +1,62 @@
+/**
+ * The data each preset trains on and is measured on: the embedded sets, seeded, split the way the
+ * stories split them (the digits' first 1,700 to train, the other 97 held out).
+ */
+import { toImageBatch, type ImageBatch } from '../../src/core/dataset'
+import { generateAnomalyBenchmark, type AnomalyBenchmark } from '../../src/data/anomalies'
+import { loadDigits } from '../../src/data/digits'
+import { generateSprites } from '../../src/data/sprites'
+import { toy2d } from '../../src/data/toy2d'
+
+/** Rows a preset trains on and rows it is measured on (never trained on). */
+export interface PresetData {
+  readonly train: ImageBatch
+  readonly heldOut: ImageBatch
+}
+
+/** Digits 1,700 onwards are held out, as in the sparse-coding and RBM stories. */
+export const DIGITS_TRAINING_ROWS = 1700
+
+/** Rows `start` to `end` (exclusive) of `batch`. */
+export function rowsOf(batch: ImageBatch, start: number, end: number): ImageBatch {
+  const size = batch.data.length / batch.shape[0]
+  const [, height, width, channels] = batch.shape
+  return {
+    data: batch.data.slice(start * size, end * size),
+    shape: [end - start, height, width, channels],
+  }
+}
+
+/** The 1,797 UCI digits: the first 1,700 to train, the last 97 held out. */
+export function digitsData(): PresetData {
+  const { images } = loadDigits()
+  return {
+    train: rowsOf(images, 0, DIGITS_TRAINING_ROWS),
+    heldOut: rowsOf(images, DIGITS_TRAINING_ROWS, images.shape[0]),
+  }
+}
+
+/** `count` 28×28 sprites (seed 1, the stories' seed) to train; 500 others (seed 99) held out. */
+export function spritesData(count: number): PresetData {
+  return {
+    train: generateSprites({ count, size: 28, seed: 1 }).images,
+    heldOut: generateSprites({ count: 500, size: 28, seed: 99 }).images,
+  }
+}
+
+/** The GAN story's ring of eight Gaussians (4,096 points, seed 1); 2,000 others (seed 2) held out. */
+export function ringData(): PresetData {
+  return {
+    train: toImageBatch(toy2d('ring', { count: 4096, seed: 1 })),
+    heldOut: toImageBatch(toy2d('ring', { count: 2000, seed: 2 })),
+  }
+}
+
+/**
+ * The anomaly story's benchmark (seed 1): 2,000 normal sprites to train (and calibrate the
+ * threshold on, as the story does), 200 normal and 200 defective test images held out.
+ */
+export function anomalyData(): PresetData & { readonly benchmark: AnomalyBenchmark } {
+  const benchmark = generateAnomalyBenchmark({ seed: 1 })
+  return { train: benchmark.train, heldOut: benchmark.test, benchmark }
+}

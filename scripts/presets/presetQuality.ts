@@ -1,0 +1,86 @@
+/**
+ * How good a preset is, on rows it never trained on, by the figure each family's story or bench
+ * reads: a VAE's held-out loss (−ELBO), a GAN's ring coverage or sprite precision/recall, a
+ * dictionary's reconstruction error, an autoencoder's anomaly AUROC, an RBM's AIS log-likelihood.
+ * Every figure is seeded, so the float32 model and the one read back from the stored file are
+ * measured on the same noise.
+ */
+import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
+import { rocAuc } from '../../src/core/anomaly/anomalyScoring'
+import type { ImageBatch } from '../../src/core/dataset'
+import type { GAN } from '../../src/core/gan/engine/gan'
+import { modeCoverage, precisionRecall } from '../../src/core/gan/ganMetrics'
+import type { RBM } from '../../src/core/rbm/engine/rbm'
+import type { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
+import type { VAE } from '../../src/core/vae/engine/vae'
+import type { AnomalyBenchmark } from '../../src/data/anomalies'
+import { ringCentres } from '../../src/data/toy2d'
+
+/** Named figures of one model; each recipe says which way is better. */
+export type QualityFigures = Readonly<Record<string, number>>
+
+/** Mean held-out loss per image (−ELBO, nats; lower is better), noise seed 0. */
+export async function vaeQuality(model: VAE, heldOut: ImageBatch): Promise<QualityFigures> {
+  const { loss } = await model.evaluate(heldOut, 0)
+  return { '−ELBO': loss }
+}
+
+/**
+ * Share of 2,000 samples (seed 5) within 3σ of a ring mode (%) and modes covered, as the bench's
+ * ring table reports them.
+ */
+export async function ringQuality(model: GAN): Promise<QualityFigures> {
+  const samples = await model.sample(2000, { seed: 5 })
+  const coverage = modeCoverage(samples.data, ringCentres(8, 1), 0.02)
+  return { 'high-quality %': 100 * coverage.highQualityShare, modes: coverage.modesCovered }
+}
+
+/**
+ * Precision and recall (k = 3, pixel space) of as many samples (seed 1) as held-out images, as the
+ * bench's sprites table reports them.
+ */
+export async function imageGANQuality(model: GAN, heldOut: ImageBatch): Promise<QualityFigures> {
+  const [n, height, width, channels] = heldOut.shape
+  const samples = await model.sample(n, { seed: 1 })
+  const { precision, recall } = precisionRecall(
+    heldOut.data,
+    samples.data,
+    height * width * channels,
+  )
+  return { precision, recall }
+}
+
+/** Held-out digits' reconstruction (tiled patches, the model's λ): mean squared error and PSNR (dB). */
+export async function sparseQuality(
+  model: SparseCoding,
+  heldOut: ImageBatch,
+): Promise<QualityFigures> {
+  const { meanSquaredError, psnr, nonZeroFraction } = await model.evaluate(heldOut)
+  return { MSE: meanSquaredError, 'PSNR dB': psnr, 'non-zero %': 100 * nonZeroFraction }
+}
+
+/**
+ * Image and pixel AUROC on the benchmark's test images, and the calibrated threshold the model
+ * carries.
+ */
+export async function anomalyQuality(
+  model: Autoencoder,
+  benchmark: AnomalyBenchmark,
+): Promise<QualityFigures> {
+  const { scores, maps, threshold } = await model.anomaly.score(benchmark.test)
+  return {
+    'image AUROC': rocAuc(scores, benchmark.labels),
+    'pixel AUROC': rocAuc(maps.data, benchmark.masks.data),
+    threshold: threshold ?? NaN,
+  }
+}
+
+/** The RBM story's held-out log-likelihood: AIS, 100 runs × 1,000 distributions, seed 1 (nats per digit). */
+export async function rbmQuality(model: RBM, heldOut: ImageBatch): Promise<QualityFigures> {
+  const { meanLogLikelihood } = await model.logLikelihood(heldOut, {
+    runs: 100,
+    steps: 1000,
+    seed: 1,
+  })
+  return { 'log-likelihood': meanLogLikelihood }
+}

@@ -1,0 +1,23 @@
+/**
+ * The URLs of the preset files latentkit's worker ships, by file name. Bundlers see each `?url`
+ * import and emit the file beside the worker (the package build copies them next to it); the worker
+ * fetches one only when a hook asks for its preset.
+ */
+import autoencoderSpritesAnomaly from '../src/presets/files/autoencoder-sprites-anomaly.lkmodel?url'
+import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
+import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
+import rbmDigits from '../src/presets/files/rbm-digits.lkmodel?url'
+import sparseDigits from '../src/presets/files/sparse-digits.lkmodel?url'
+import vaeDigits from '../src/presets/files/vae-digits.lkmodel?url'
+import vaeSprites from '../src/presets/files/vae-sprites.lkmodel?url'
+
+/** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
+export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
+  'autoencoder-sprites-anomaly.lkmodel': autoencoderSpritesAnomaly,
+  'gan-ring.lkmodel': ganRing,
+  'gan-sprites.lkmodel': ganSprites,
+  'rbm-digits.lkmodel': rbmDigits,
+  'sparse-digits.lkmodel': sparseDigits,
+  'vae-digits.lkmodel': vaeDigits,
+  'vae-sprites.lkmodel': vaeSprites,
+}
