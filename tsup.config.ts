@@ -86,6 +86,9 @@ export default defineConfig([
     clean: false,
     target: 'es2022',
     minify: true,
+    // One file, always: the chunk an imported model loads (tfjs-layers) is inlined here rather than
+    // split off (the module worker above keeps it out, in a chunk of its own).
+    splitting: false,
     noExternal: [/.*/],
     esbuildPlugins: [wasmUrlPlugin],
   },

@@ -172,6 +172,12 @@ const PRESET_DIR = 'src/presets/files'
  * the shipped preset files' sizes, raw and gzip.
  */
 function runFilesBench() {
+  // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
+  if (
+    !want('bundle') &&
+    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0
+  )
+    process.exit(1)
   const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },

@@ -11,6 +11,11 @@ export {
 } from './react/useAutoencoder'
 export { usePCA, type UsePCAOptions, type UsePCAResult } from './react/usePCA'
 export { useRBM, type UseRBMOptions, type UseRBMResult } from './react/useRBM'
+export {
+  useImportedModel,
+  type UseImportedModelOptions,
+  type UseImportedModelResult,
+} from './react/useImportedModel'
 export { ScreeChart, type ScreeChartProps, type ScreeSource } from './components/ScreeChart'
 export {
   useSparseCoding,
@@ -86,6 +91,14 @@ export {
 export { KMeansClient, type KMeansClientOptions } from './client/builtinClients'
 export { PCAClient, type PCAClientOptions } from './client/builtinClients'
 export { RBMClient, type RBMClientOptions } from './client/builtinClients'
+export { ImportedModelClient, type ImportedModelClientOptions } from './client/builtinClients'
+export { importedSpec, type ImportedFacts } from './core/imported/importedSpec'
+export type {
+  ImportedModelOptions,
+  ImportedRole,
+  ImportedLatent,
+  ImportedTrainOptions,
+} from './core/imported/importedOptions'
 export {
   createClientClass,
   type ClientActions,

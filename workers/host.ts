@@ -196,7 +196,7 @@ export class WorkerHost implements WorkerAPI {
       const engine = this.registry.get(kind)
       // Validated at this boundary whatever the engine does; the engine may check more.
       ;(engine.spec.validateModel as (options: object) => void)(options)
-      const model = engine.create(options)
+      const model = await engine.create(options)
       if (snapshot) {
         try {
           model.restore(snapshot)

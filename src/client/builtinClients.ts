@@ -1,6 +1,7 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../core/gan/ganSpec'
+import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
 import { pcaSpec } from '../core/pca/pcaSpec'
 import { rbmSpec } from '../core/rbm/rbmSpec'
@@ -57,3 +58,14 @@ export const RBMClient = /* @__PURE__ */ createClientClass(rbmSpec)
 export type RBMClient = FamilyClient<typeof rbmSpec>
 /** Options of an RBM client (and of `useRBM`). */
 export type RBMClientOptions = ClientOptions<typeof rbmSpec>
+
+/**
+ * A model trained elsewhere (a TF.js LayersModel as a VAE's decoder, a GAN's generator or an
+ * autoencoder's decoder, optionally with an encoder), imported in the shared worker as soon as the
+ * client is subscribed.
+ */
+export const ImportedModelClient = /* @__PURE__ */ createClientClass(importedSpec)
+/** An imported model's client. */
+export type ImportedModelClient = FamilyClient<typeof importedSpec>
+/** Options of an imported model's client (and of `useImportedModel`). */
+export type ImportedModelClientOptions = ClientOptions<typeof importedSpec>

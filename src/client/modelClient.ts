@@ -186,6 +186,8 @@ export class ModelClient<F extends AnyFamilySpec>
   private loadedOptions: { readonly rawKey: string; readonly options: object } | undefined
   /** The preset last asked for (loading or loaded), so a re-render does not load it again. */
   private presetAsked: string | undefined
+  /** The model options key whose creation at mount failed, so a re-render does not retry it. */
+  private mountFailedKey: string | undefined
 
   constructor(spec: F, options: ClientOptions<F>) {
     super()
@@ -292,6 +294,7 @@ export class ModelClient<F extends AnyFamilySpec>
       void this.replaceModel()
     }
     this.maybeLoadPreset()
+    this.maybeCreateOnMount()
     this.maybeAutoTrain()
   }
 
@@ -331,7 +334,42 @@ export class ModelClient<F extends AnyFamilySpec>
       this.teardownTimer = undefined
     }
     this.maybeLoadPreset()
+    this.maybeCreateOnMount()
     this.maybeAutoTrain()
+  }
+
+  /**
+   * For a family whose models need no training (`spec.createOnMount`, e.g. an imported model):
+   * creates the model in the worker once the hook is subscribed (status `'loading'`, then a
+   * `'loaded'` action with its facts; a failure goes to `error`, source `'load'`, and is not retried
+   * until the model options change). Its snapshot is kept, so a crashed worker gets it back.
+   */
+  private maybeCreateOnMount(): void {
+    if (!this.spec.createOnMount || this.modelReady || !this.hasListeners()) return
+    if (this.state.errorSource === 'options') return
+    try {
+      ;(this.spec.validateModel as (options: object) => void)(this.modelOptions(this.options))
+    } catch {
+      return // setOptions reports it
+    }
+    const key = this.modelKey(this.options)
+    if (key === this.mountFailedKey) return
+    const generation = this.generation
+    void (async () => {
+      try {
+        const id = await this.ensureModel()
+        const api = (this.lease as WorkerLease).api
+        const [model, snapshot] = await Promise.all([api.modelInfo(id), api.snapshot(id)])
+        if (generation !== this.generation) return
+        this.keepSnapshot(snapshot, generation)
+        this.dispatch({ type: 'loaded', model: model as FamilyModelInfo<F> })
+      } catch (error) {
+        // A model replaced meanwhile (options changed, hook left) is not this one's failure.
+        if (generation !== this.generation) return
+        this.mountFailedKey = key
+        this.fail(error, 'load')
+      }
+    })()
   }
 
   /** Loads the `preset` option's model once it is asked for (status `'loading'` meanwhile). */
@@ -685,7 +723,10 @@ export class ModelClient<F extends AnyFamilySpec>
   /** @internal The worker's API, the worker started when there is none. */
   async workerApi(): Promise<Comlink.Remote<WorkerAPI>> {
     const lease = this.ensureLease()
-    await lease.backend
+    const backend = await lease.backend
+    if (this.lease === lease && this.state.backend !== backend) {
+      this.dispatch({ type: 'backend', backend })
+    }
     return lease.api
   }
 

@@ -98,6 +98,18 @@ export {
   type ClientRBMGibbsChainOptions,
 } from './rbm/rbmSpec'
 export { rbmEngine } from './rbm/engine/rbmEngine'
+export * from './imported/importedOptions'
+export { importedSpec, type ImportedFacts } from './imported/importedSpec'
+export {
+  planImport,
+  shapeText,
+  type ImportPlan,
+  type ModelShapes,
+  type SymbolicShape,
+  type EncoderMean,
+} from './imported/importedShapes'
+export { ImportedModel } from './imported/engine/importedModel'
+export { importedEngine } from './imported/engine/importedEngine'
 export {
   annealedLogPartition,
   exactLogPartition,

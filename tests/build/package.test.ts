@@ -97,6 +97,26 @@ describe('the built package', () => {
     ).toBe(false)
   })
 
+  test('the worker loads tfjs-layers only when a model is imported: its main file holds none of it, a split chunk imports it', () => {
+    const read = (file: string): string =>
+      readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
+    const worker = read('latentkit.worker.js')
+    // Strings of tfjs-layers' own code (its container and its loader), never in latentkit's.
+    expect(worker).not.toContain('Cannot find SymbolicTensors for output name(s)')
+    expect(worker).not.toContain('loadLayersModel')
+    expect(worker).not.toMatch(/from\s*["']@tensorflow\/tfjs-layers["']/)
+    // The imported family's model code is a chunk of its own, reached by a dynamic import, and
+    // that chunk is where tfjs-layers is imported (a bare import the app's bundler splits too).
+    const lazy = [...worker.matchAll(/import\(\s*["']\.\/([\w.-]+\.js)["']\s*\)/g)].map(
+      (m) => m[1]!,
+    )
+    const importing = lazy.filter((file) =>
+      /import\(\s*["']@tensorflow\/tfjs-layers["']\s*\)/.test(read(file)),
+    )
+    expect(importing.length, `dynamic chunks: ${lazy.join(', ')}`).toBeGreaterThan(0)
+    for (const file of importing) expect(read(file)).toContain('loadLayersModel')
+  })
+
   test('the standalone worker is one self-contained module (no bare imports) that finds its WASM beside it, and no entry reaches it', () => {
     const standalone = readFileSync(
       new URL('../../dist/latentkit.worker.standalone.js', import.meta.url),
@@ -187,7 +207,17 @@ describe('the built package', () => {
     expect(run.stderr).not.toMatch(/Error/)
     const last = run.stdout.trim().split('\n').at(-1) ?? ''
     expect(JSON.parse(last)).toEqual({
-      families: ['vae', 'gan', 'sparse', 'autoencoder', 'kmeans', 'pca', 'rbm', 'counter'],
+      families: [
+        'vae',
+        'gan',
+        'sparse',
+        'autoencoder',
+        'kmeans',
+        'pca',
+        'rbm',
+        'imported',
+        'counter',
+      ],
       vaeSteps: 2,
       seen: 10,
       start: 'function',

@@ -19,6 +19,7 @@ import { AnomalyHeatmap } from '../../src/components/AnomalyHeatmap'
 import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { TrainingStatus } from '../../src/components/TrainingStatus'
 import { ModelFiles } from '../../src/components/ModelFiles'
+import { useImportedModel } from '../../src/react/useImportedModel'
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -233,6 +234,21 @@ describe('server rendering without window', () => {
     expect(html).toMatch(/<input[^>]*type="file"[^>]*accept="\.lkmodel/)
     // The saved models are read after mount, never on the server.
     expect(html).not.toContain('<table')
+  })
+
+  test('useImportedModel renders its empty grid on the server and imports nothing there', () => {
+    function ImportedDemo() {
+      const model = useImportedModel({ role: 'gan', decoder: '/models/generator/model.json' })
+      return (
+        <section>
+          <p>status: {model.status}</p>
+          <SampleGrid model={model} />
+        </section>
+      )
+    }
+    const html = renderToString(<ImportedDemo />)
+    expect(html).toContain('status: <!-- -->idle')
+    expect(html).toContain('No samples yet')
   })
 
   test('TrainingStatus renders a mid-training snapshot and an error on the server', () => {

@@ -1,6 +1,7 @@
 /** The families latentkit's worker knows: one line each. */
 import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
+import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
 import { pcaEngine } from '../pca/engine/pcaEngine'
 import { rbmEngine } from '../rbm/engine/rbmEngine'
@@ -17,4 +18,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   kMeansEngine,
   pcaEngine,
   rbmEngine,
+  importedEngine,
 ]

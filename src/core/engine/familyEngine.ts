@@ -75,8 +75,11 @@ export interface FamilyEngine<
 > {
   /** The family's TF-free half. */
   readonly spec: F
-  /** Makes an untrained model; throws `INVALID_OPTION` for bad options. */
-  create(options: ModelOptionsOf<F>): Model
+  /**
+   * Makes an untrained model — or, for a family that loads its model (an imported one), resolves
+   * with it once loaded; throws (or rejects with) `INVALID_OPTION` for bad options.
+   */
+  create(options: ModelOptionsOf<F>): Model | Promise<Model>
   /** The family's facts about `model`. */
   facts(model: Model): EngineFacts<F>
   /** The family's actions. */
@@ -94,7 +97,7 @@ export function defineEngine<
 /** A registered engine, as the generic host sees it. */
 export interface RegisteredEngine {
   readonly spec: AnyFamilySpec
-  create(options: object): EngineModel<object, unknown>
+  create(options: object): EngineModel<object, unknown> | Promise<EngineModel<object, unknown>>
   facts(model: EngineModel<object, unknown>): { readonly latentDim: number | undefined }
   readonly actions: Readonly<
     Record<

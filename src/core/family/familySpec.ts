@@ -161,6 +161,12 @@ export interface FamilySpec<
   readonly chart: ChartSpec<Point>
   /** What the family offers besides training, by name. */
   readonly actions: Actions
+  /**
+   * True for a family whose models need no training (an imported model): the client creates the
+   * model in the worker as soon as its hook mounts, with status `'loading'` meanwhile. Default
+   * `false` (a model is created on the first `train()`, preset or load).
+   */
+  readonly createOnMount?: boolean
   /** Carries the history point and facts types; never set. */
   readonly types?: { readonly point: Point; readonly facts: Facts }
 }
