@@ -1,15 +1,15 @@
 /**
- * Starts a latentkit worker with the given families: registers the TF.js backends, points WASM at
- * its binaries, exposes a {@link WorkerHost} over Comlink. A worker entry is one call of it.
+ * Starts a latentkit worker with the given families: registers the TF.js backends (CPU and WASM up
+ * front, WebGL and WebGPU loaded when chosen), points WASM at its binaries, exposes a
+ * {@link WorkerHost} over Comlink. A worker entry is one call of it.
  */
 import * as Comlink from 'comlink'
 import { env } from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-backend-webgl'
-import '@tensorflow/tfjs-backend-webgpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
+import { registerBackendLoader } from '../src/core/engine/backendChoice'
 import type { AnyFamilyEngine } from '../src/core/engine/familyEngine'
 import { WorkerHost } from './host'
 import { BUILTIN_PRESET_FILES } from './presetFiles'
@@ -35,5 +35,9 @@ function keepWasmSingleThreaded(): void {
 /** Exposes a host serving `engines` on this worker's global scope. */
 export function startWorker(engines: readonly AnyFamilyEngine[]): void {
   keepWasmSingleThreaded()
+  // The GPU backends are most of the worker's code: imported only when chosen (software GPUs, the
+  // usual case without a real one, are passed over before), so a WASM start parses neither.
+  registerBackendLoader('webgl', () => import('@tensorflow/tfjs-backend-webgl'))
+  registerBackendLoader('webgpu', () => import('@tensorflow/tfjs-backend-webgpu'))
   Comlink.expose(new WorkerHost(engines, { presetFiles: BUILTIN_PRESET_FILES }))
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { afterEach, describe, expect, test } from 'vitest'
-import { initBackend } from '../../src/core/engine/backendChoice'
+import { initBackend, registerBackendLoader } from '../../src/core/engine/backendChoice'
 
 // DESIGN.md: "A backend that fails at start-up … falls back to the next one, and the state says so."
 // Each case forces a start-up failure and checks where initBackend lands and what `skipped` says.
@@ -129,5 +129,41 @@ describe('initBackend falls back when a backend fails to start', () => {
       tf.registerBackend('wasm', wasm, 2)
       await tf.setBackend('cpu')
     }
+  })
+})
+
+// Last in the file: a loader stays registered for the module's life.
+describe('backends loaded on demand', () => {
+  test('a backend module is imported only when that backend is tried; a failed import falls back', async () => {
+    let loads = 0
+    registerBackendLoader('webgpu', () => {
+      loads += 1
+      return Promise.reject(new Error('chunk failed to load'))
+    })
+    expect((await initBackend('cpu')).name).toBe('cpu')
+    expect(loads).toBe(0)
+    const info = await initBackend('webgpu')
+    expect(loads).toBe(1)
+    // Falls back along the order (WASM was broken by an earlier test here: the CPU).
+    expect(info.requested).toBe('webgpu')
+    expect(['wasm', 'cpu']).toContain(info.name)
+    expect(info.skipped[0]).toEqual({
+      backend: 'webgpu',
+      reason: "the webgpu backend's module failed to load: chunk failed to load",
+    })
+  })
+
+  test('a loaded module registers its backend, which then starts', async () => {
+    let loads = 0
+    registerBackendLoader('webgl', async () => {
+      loads += 1
+      fakeWebGL(() => Promise.reject(new Error('registered by the loader')))
+    })
+    const info = await initBackend('webgl')
+    expect(loads).toBe(1)
+    // The loader's backend was registered and tried (its start failed here, on purpose).
+    expect(info.skipped[0]?.reason).toBe(
+      'the webgl backend failed to initialise: registered by the loader',
+    )
   })
 })

@@ -57,6 +57,37 @@ function webglRenderer(): string | undefined {
   return renderer
 }
 
+/**
+ * Modules that register a backend when imported, loaded only when that backend is tried: the worker
+ * registers its WebGL and WebGPU backends so (they are most of its code), so a worker that runs on
+ * WASM or the CPU never parses them.
+ */
+const backendLoaders = new Map<BackendName, () => Promise<unknown>>()
+
+/**
+ * Lets {@link initBackend} import backend `name`'s module (`() => import('@tensorflow/tfjs-backend-webgl')`)
+ * the first time it tries that backend, instead of it being imported up front.
+ */
+export function registerBackendLoader(name: BackendName, load: () => Promise<unknown>): void {
+  backendLoaders.set(name, load)
+}
+
+/** Whether backend `name` is registered or can be loaded. */
+const available = (name: BackendName): boolean =>
+  Boolean(tf.findBackendFactory(name)) || backendLoaders.has(name)
+
+/** Imports backend `name`'s module if it has a loader and is not registered yet; else why not. */
+async function loadBackend(name: BackendName): Promise<string | undefined> {
+  const load = backendLoaders.get(name)
+  if (tf.findBackendFactory(name) || !load) return undefined
+  try {
+    await load()
+    return undefined
+  } catch (error) {
+    return `the ${name} backend's module failed to load: ${messageOf(error)}`
+  }
+}
+
 /** How long one backend may take to start and run its first operation before it counts as failed. */
 export const BACKEND_START_TIMEOUT_MS = 30_000
 
@@ -169,13 +200,13 @@ export async function initBackend(
       : [preference, ...BACKEND_ORDER.filter((b) => b !== preference)]
   for (const name of candidates) {
     if (preference === 'auto' && name !== 'cpu') {
-      const reason = tf.findBackendFactory(name) ? await softwareReason(name) : undefined
+      const reason = available(name) ? await softwareReason(name) : undefined
       if (reason) {
         skipped.push({ backend: name, reason })
         continue
       }
     }
-    let failure = await tryBackend(name, timeoutMs)
+    let failure = (await loadBackend(name)) ?? (await tryBackend(name, timeoutMs))
     if (failure !== undefined && name === 'wasm' && (await wasmThreadsOn())) {
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
       skipped.push({
