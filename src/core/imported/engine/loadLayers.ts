@@ -17,6 +17,12 @@ export function loadFailure(error: unknown, url: string, part: ImportedPart): La
   if (error instanceof LatentkitError) return error
   const message = error instanceof Error ? error.message : String(error)
   const details = { url, model: part }
+  if (/standalone worker/.test(message)) {
+    return new StorageError(`cannot import the ${part} at '${url}': ${message}`, {
+      ...details,
+      reason: 'unavailable',
+    })
+  }
   if (/cannot find model|not found|404/i.test(message)) {
     return new StorageError(
       `no ${part} at '${url}' (${message}); check the URL of its model.json (or the indexeddb:// name it was saved under)`,
