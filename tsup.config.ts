@@ -46,7 +46,7 @@ const noLayersPlugin: Plugin = {
     }))
     build.onLoad({ filter: /.*/, namespace: 'no-layers' }, () => ({
       contents: `export function loadLayersModel() {
-  throw new Error('the standalone worker does not include @tensorflow/tfjs-layers: import models with latentkit\\'s module worker (the default, bundled by your app)')
+  throw new Error('the single-file worker does not include @tensorflow/tfjs-layers: import models with latentkit\\'s module worker (the default, bundled by your app)')
 }`,
       loader: 'js',
     }))

@@ -139,7 +139,7 @@ describe('the built package', () => {
     expect(standalone.length).toBeLessThan(2_000_000)
     // tfjs-layers is left out (one file cannot fetch its chunk): importing a model says so.
     expect(standalone).not.toContain('Cannot find SymbolicTensors for output name(s)')
-    expect(standalone).toContain('the standalone worker does not include @tensorflow/tfjs-layers')
+    expect(standalone).toContain('the single-file worker does not include @tensorflow/tfjs-layers')
     for (const entry of ['index.js', 'core.js', 'data.js', 'worker.js']) {
       for (const file of reachableModules(entry)) {
         expect(

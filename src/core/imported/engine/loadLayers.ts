@@ -17,7 +17,7 @@ export function loadFailure(error: unknown, url: string, part: ImportedPart): La
   if (error instanceof LatentkitError) return error
   const message = error instanceof Error ? error.message : String(error)
   const details = { url, model: part }
-  if (/standalone worker/.test(message)) {
+  if (/single-file worker/.test(message)) {
     return new StorageError(`cannot import the ${part} at '${url}': ${message}`, {
       ...details,
       reason: 'unavailable',
