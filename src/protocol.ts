@@ -83,6 +83,11 @@ export interface WorkerAPI {
     onUpdate?: (update: ModelUpdate) => void,
     onSnapshot?: (snapshot: ModelSnapshot) => void,
   ): Promise<TrainSummary>
+  /**
+   * Makes `data` the data model `id`'s actions default to ("the data the model was trained on"), as
+   * `train` would, without training: a model loaded from a file or a preset gets its hook's data.
+   */
+  setData(id: string, data: TrainingData): Promise<void>
   /** Pauses training of `id` at the next batch boundary. */
   pause(id: string): Promise<void>
   /** Resumes a paused training of `id`. */

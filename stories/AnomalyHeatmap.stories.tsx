@@ -20,8 +20,9 @@ const SCALES = { inferno: interpolateInferno, magma: interpolateMagma, viridis: 
 
 function Heatmap(args: HeatmapArgs) {
   const bench = useMemo(() => anomalyBenchmark(), [])
-  // Only the model shown trains.
+  // Only the model shown trains; the autoencoder opens on the shipped preset of these sprites.
   const ae = useAutoencoder({
+    preset: 'sprites-anomaly',
     data: bench.train,
     epochs: 20,
     codeSize: 32,
@@ -37,8 +38,9 @@ function Heatmap(args: HeatmapArgs) {
   const model = args.model === 'vae' ? vae : ae
   const { status, calibrate } = model
   useEffect(() => {
-    if (status === 'ready') void calibrate()
-  }, [status, calibrate])
+    // On the normal images themselves: a preset was not trained on data sent here.
+    if (status === 'ready') void calibrate({ data: bench.train })
+  }, [status, calibrate, bench])
   const image = useMemo(() => imageAt(bench.test, 200 + args.defect), [bench, args.defect])
   return (
     <div style={{ display: 'grid', gap: 8 }}>

@@ -81,7 +81,13 @@ function Bank(args: GridArgs) {
 }
 
 function Learned(args: GridArgs) {
-  const sc = useSparseCoding({ data: 'digits', atoms: 64, patchSize: 8, autoTrain: true })
+  const sc = useSparseCoding({
+    preset: 'digits',
+    data: 'digits',
+    atoms: 64,
+    patchSize: 8,
+    autoTrain: true,
+  })
   const [selected, setSelected] = useState<SelectedFilter | undefined>(undefined)
   const filters = useMemo(
     () =>
@@ -139,7 +145,7 @@ export const GaborBank: StoryObj<GridArgs> = {}
 /** Sorted by weight: the longest wavelengths first. */
 export const SortedByWeight: StoryObj<GridArgs> = { args: { sort: 'weight' } }
 
-/** Live: the atoms sparse coding learns on the digits in its worker, most used first. */
+/** The atoms of the shipped digits dictionary, from the worker, most used first. */
 export const LearnedInTheWorker: StoryObj<GridArgs> = {
   render: (args) => <Learned {...args} />,
   args: { sort: 'weight' },

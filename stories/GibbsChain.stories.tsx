@@ -21,9 +21,10 @@ interface ChainArgs {
 /** Four digits the RBM never trains on (it sees the first 1,700), to start chains from. */
 const START = heldOutDigits(1700, 4)
 
-/** A small RBM on the embedded digits, training from the first render and for a good while. */
+/** The shipped digits RBM (64 hidden units, trained on the first 1,700 digits), shown at once. */
 function useDigitRBM() {
   return useRBM({
+    preset: 'digits',
     data: { name: 'digits', limit: 1700 },
     layers: [64],
     epochs: 40,

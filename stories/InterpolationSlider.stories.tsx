@@ -16,7 +16,13 @@ function firstImageOf(digit: number) {
 }
 
 function TrainedSlider({ fromDigit, toDigit, ...args }: Args) {
-  const vae = useVAE({ data: 'digits', epochs: 40, learningRate: 0.002, autoTrain: true })
+  const vae = useVAE({
+    preset: 'digits',
+    data: 'digits',
+    epochs: 40,
+    learningRate: 0.002,
+    autoTrain: true,
+  })
   return (
     <div style={{ display: 'grid', gap: 8 }}>
       <TrainingStatus model={vae} unit="images" />

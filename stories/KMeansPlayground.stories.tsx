@@ -6,6 +6,7 @@ import { FilterGrid } from '../src/components/FilterGrid'
 import { SampleGrid } from '../src/components/SampleGrid'
 import { LossChart } from '../src/components/LossChart'
 import { TrainingStatus } from '../src/components/TrainingStatus'
+import { useLatestAsync } from '../src/components/useLatestAsync'
 import { adjustedRandIndex } from '../src/core/kmeans/clusterAgreement'
 import type { KMeansAlgorithm } from '../src/core/kmeans/kmeansOptions'
 import type { BackendPreference } from '../src/core/backend'
@@ -22,6 +23,8 @@ interface PlaygroundArgs {
   sort: 'none' | 'size'
   backend: BackendPreference
   autoTrain: boolean
+  /** Clustering learning: open on the shipped `'digits'` preset (k 50, 4 × 4 patches, 30 epochs). */
+  preset: boolean
 }
 
 function Playground(args: PlaygroundArgs) {
@@ -111,6 +114,7 @@ function ClusteringLearningDemo(args: PlaygroundArgs) {
     batchSize: args.batchSize,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    ...(args.preset ? { preset: 'digits' } : {}),
   })
   const [accuracy, setAccuracy] = useState<number | undefined>(undefined)
   const { status, probe, modelVersion } = km
@@ -125,7 +129,13 @@ function ClusteringLearningDemo(args: PlaygroundArgs) {
     }
   }, [status, probe, digits, modelVersion])
 
-  const clusters = km.clusters
+  // The clusters of the digits' patches, named explicitly: a model loaded from the preset has not
+  // been sent any data, so the hook's `clusters` (the training data's) stays empty until it trains.
+  const trained = (km.model?.trainedSteps ?? 0) > 0
+  const { readClustersAsync } = km
+  const clusters = useLatestAsync(trained ? `${modelVersion}:${args.members}` : undefined, () =>
+    readClustersAsync({ data: digits.images, members: args.members }),
+  )
   const filters = useMemo(
     () =>
       clusters && {
@@ -189,6 +199,7 @@ const meta: Meta<PlaygroundArgs> = {
     sort: { control: 'inline-radio', options: ['none', 'size'] },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     autoTrain: { control: 'boolean' },
+    preset: { control: 'boolean' },
   },
   args: {
     k: 10,
@@ -200,28 +211,31 @@ const meta: Meta<PlaygroundArgs> = {
     sort: 'size',
     backend: 'auto',
     autoTrain: true,
+    preset: true,
   },
 }
 
 export default meta
 
 /** Lloyd with k = 10 on the digits as soon as it opens: converges in about 15 iterations. */
-export const Digits: StoryObj<PlaygroundArgs> = {}
+export const Digits: StoryObj<PlaygroundArgs> = { args: { preset: false } }
 
 /** Mini-batch k-means: batches of 128 digits, 20 passes; the inertia curve is noisier. */
 export const MiniBatch: StoryObj<PlaygroundArgs> = {
-  args: { algorithm: 'minibatch', epochs: 20 },
+  args: { algorithm: 'minibatch', epochs: 20, preset: false },
 }
 
 /** Thirty clusters: several per digit class, split by writing style. */
 export const ManyClusters: StoryObj<PlaygroundArgs> = {
-  args: { k: 30, members: 6 },
+  args: { k: 30, members: 6, preset: false },
 }
 
 /**
  * Clustering learning: 50 filters learned by k-means on every contrast-normalised, ZCA-whitened
  * 4 × 4 patch of the digits (Coates, Lee & Ng 2011), drawn live with `FilterGrid` (largest cluster
  * first); the patch clusters beside them, and a 10-labels-per-class probe of the pooled features.
+ * Opens on the shipped `'digits'` preset (this model, trained already); Train from scratch trains one
+ * live, or turn `preset` off.
  */
 export const ClusteringLearning: StoryObj<PlaygroundArgs> = {
   render: (args) => <ClusteringLearningDemo {...args} />,

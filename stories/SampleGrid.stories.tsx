@@ -47,7 +47,14 @@ export const GivenSprites: Story = {
 }
 
 function LiveGrid(args: Story['args']) {
-  const vae = useVAE({ data: 'digits', epochs: 30, learningRate: 0.002, autoTrain: true })
+  // Opens on the shipped digits VAE (autoTrain trains a model only when there is none).
+  const vae = useVAE({
+    preset: 'digits',
+    data: 'digits',
+    epochs: 30,
+    learningRate: 0.002,
+    autoTrain: true,
+  })
   const [selected, setSelected] = useState<number>()
   return (
     <div>

@@ -17,7 +17,9 @@ interface ViewArgs {
 }
 
 function View(args: ViewArgs) {
+  // Opens on the shipped digits dictionary (128 atoms); a new lambda trains a fresh one live.
   const sc = useSparseCoding({
+    preset: 'digits',
     data: 'digits',
     atoms: 96,
     lambda: args.lambda,

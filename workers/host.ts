@@ -302,6 +302,14 @@ export class WorkerHost implements WorkerAPI {
     })
   }
 
+  setData(id: string, data: TrainingData): Promise<void> {
+    return this.guarded(() => {
+      const entry = this.entry(id)
+      checkDatasetName(data)
+      entry.data = isBuiltinDataset(data) ? loadBuiltinDataset(data) : toImageBatch(data)
+    })
+  }
+
   pause(id: string): Promise<void> {
     return this.guarded(() => this.entry(id).control?.pause())
   }

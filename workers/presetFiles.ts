@@ -6,6 +6,7 @@
 import autoencoderSpritesAnomaly from '../src/presets/files/autoencoder-sprites-anomaly.lkmodel?url'
 import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
 import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
+import kmeansDigits from '../src/presets/files/kmeans-digits.lkmodel?url'
 import rbmDigits from '../src/presets/files/rbm-digits.lkmodel?url'
 import sparseDigits from '../src/presets/files/sparse-digits.lkmodel?url'
 import vaeDigits from '../src/presets/files/vae-digits.lkmodel?url'
@@ -16,6 +17,7 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'autoencoder-sprites-anomaly.lkmodel': autoencoderSpritesAnomaly,
   'gan-ring.lkmodel': ganRing,
   'gan-sprites.lkmodel': ganSprites,
+  'kmeans-digits.lkmodel': kmeansDigits,
   'rbm-digits.lkmodel': rbmDigits,
   'sparse-digits.lkmodel': sparseDigits,
   'vae-digits.lkmodel': vaeDigits,

@@ -9,6 +9,7 @@ import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { rocAuc } from '../../src/core/anomaly/anomalyScoring'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { GAN } from '../../src/core/gan/engine/gan'
+import type { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { modeCoverage, precisionRecall } from '../../src/core/gan/ganMetrics'
 import type { RBM } from '../../src/core/rbm/engine/rbm'
 import type { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
@@ -83,4 +84,18 @@ export async function rbmQuality(model: RBM, heldOut: ImageBatch): Promise<Quali
     seed: 1,
   })
   return { 'log-likelihood': meanLogLikelihood }
+}
+
+/**
+ * A patch k-means model's mean squared distance of the images' patches (every position) to their
+ * nearest centroid, in normalised, whitened space (lower is better).
+ */
+export async function kmeansPatchQuality(
+  model: KMeans,
+  images: ImageBatch,
+): Promise<QualityFigures> {
+  const clusters = await model.clusters(images, { members: 1 })
+  let patches = 0
+  for (const size of clusters.sizes) patches += size
+  return { 'inertia per patch': clusters.inertia / patches }
 }

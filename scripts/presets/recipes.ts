@@ -9,13 +9,22 @@ import type { ImageBatch } from '../../src/core/dataset'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import type { QuantizationDtype } from '../../src/core/family/weightQuantization'
 import { GAN } from '../../src/core/gan/engine/gan'
+import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { VAE } from '../../src/core/vae/engine/vae'
-import { anomalyData, digitsData, ringData, spritesData, type PresetData } from './presetData'
+import {
+  allDigitsData,
+  anomalyData,
+  digitsData,
+  ringData,
+  spritesData,
+  type PresetData,
+} from './presetData'
 import {
   anomalyQuality,
   imageGANQuality,
+  kmeansPatchQuality,
   rbmQuality,
   ringQuality,
   sparseQuality,
@@ -128,6 +137,18 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 20, batchSize: 256 },
     quantize: 'float16',
     quality: (model, data) => sparseQuality(model, data.heldOut),
+    better: 'lower',
+  }),
+  recipe({
+    // The k-means story's clustering-learning model: 50 centroids of contrast-normalised, whitened
+    // 4×4 patches, Lloyd, seed 1, 30 epochs (batch 128), on all 1,797 digits as the story uses.
+    file: 'kmeans-digits.lkmodel',
+    create: (options) => new KMeans(options),
+    modelOptions: { k: 50, patchSize: 4, algorithm: 'lloyd', seed: 1 },
+    data: allDigitsData,
+    train: { epochs: 30, batchSize: 128 },
+    quantize: undefined,
+    quality: (model, data) => kmeansPatchQuality(model, data.heldOut),
     better: 'lower',
   }),
   recipe({

@@ -362,6 +362,7 @@ export class ModelClient<F extends AnyFamilySpec>
         const [model, snapshot] = await Promise.all([api.modelInfo(id), api.snapshot(id)])
         if (generation !== this.generation) return
         this.keepSnapshot(snapshot, generation)
+        await this.sendDataTo(this.lease as WorkerLease, id)
         this.dispatch({ type: 'loaded', model: model as FamilyModelInfo<F> })
       } catch (error) {
         // A model replaced meanwhile (options changed, hook left) is not this one's failure.
@@ -685,7 +686,7 @@ export class ModelClient<F extends AnyFamilySpec>
         model: this.state.model,
       }
       const wire = prepareAction(action, name, context, args)
-      const id = await this.trainedModelId()
+      const id = await this.trainedModelId(name)
       const reply = await (this.lease as WorkerLease).api.call(id, name, wire)
       if (generation !== this.generation) {
         throw new CancelledError(`the model was replaced while ${name} ran; its result was dropped`)
@@ -714,9 +715,12 @@ export class ModelClient<F extends AnyFamilySpec>
     }
   }
 
-  /** @internal The trained model's id in the worker; after a crash it is restored there first. */
-  trainedModelId(): Promise<string> {
-    this.checkTrained('do this')
+  /**
+   * @internal The trained model's id in the worker, for `action`; after a crash it is restored there
+   * first. `NOT_TRAINED` when there is none.
+   */
+  trainedModelId(action: string): Promise<string> {
+    this.checkTrained(action)
     return this.ensureModel()
   }
 
@@ -772,9 +776,25 @@ export class ModelClient<F extends AnyFamilySpec>
     this.loadedOptions = { rawKey: this.rawModelKey(this.options), options: snapshot.modelOptions }
     this.createdKey = this.modelKey(this.options)
     this.lastSnapshot = { key: this.createdKey, snapshot }
+    await this.sendDataTo(lease, id)
     this.dispatch({ type: 'loaded', model })
     if (oldId) await lease.api.disposeModel(oldId).catch(ignore)
     return model
+  }
+
+  /**
+   * Gives a model that did not train here (loaded, preset, imported) the hook's data, so actions that
+   * default to "the data the model was trained on" use it. Bad data is left for `train` to report.
+   */
+  private async sendDataTo(lease: WorkerLease, id: string): Promise<void> {
+    try {
+      const payload = this.dataToSend()
+      if (payload === undefined) return
+      await lease.api.setData(id, payload)
+      this.markSent()
+    } catch {
+      // train() checks the data again and says what is wrong with it.
+    }
   }
 
   /** Images passed to an action, validated; flat rows are read with the trained model's image shape. */

@@ -89,8 +89,8 @@ export interface ModelFileHost<Info> {
   runTask<T>(name: string, work: () => Promise<T>): Promise<T>
   /** The worker's API, starting the worker when needed. */
   workerApi(): Promise<Comlink.Remote<WorkerAPI>>
-  /** The id of the trained model in the worker (restored after a crash); `NOT_TRAINED` before. */
-  trainedModelId(): Promise<string>
+  /** The id of the trained model in the worker for `action` (restored after a crash); `NOT_TRAINED` before. */
+  trainedModelId(action: string): Promise<string>
   /** Replaces the model with `snapshot`'s (checked); resolves with its facts. */
   adoptSnapshot(snapshot: ModelSnapshot): Promise<Info>
 }
@@ -105,7 +105,7 @@ const fileName = (kind: string, steps: number): string =>
 export function createModelFileActions<Info>(host: ModelFileHost<Info>): ModelFileActions<Info> {
   const saveAsync = (url: string, options: SaveModelOptions = {}): Promise<SavedModelInfo> =>
     host.runTask('save', async () => {
-      const id = await host.trainedModelId()
+      const id = await host.trainedModelId('save')
       return (await host.workerApi()).saveModel(id, url, options)
     })
   const loadAsync = (url: string, options: LoadModelOptions = {}): Promise<Info> =>
@@ -116,7 +116,7 @@ export function createModelFileActions<Info>(host: ModelFileHost<Info>): ModelFi
     })
   const exportModelAsync = (options: SaveModelOptions = {}): Promise<File> =>
     host.runTask('exportModel', async () => {
-      const id = await host.trainedModelId()
+      const id = await host.trainedModelId('exportModel')
       const training = options.training ?? true
       const snapshot = await (await host.workerApi()).snapshot(id, { training })
       const bytes = encodeModelFile(snapshot, options)

@@ -60,6 +60,7 @@ const API_METHODS = [
   'holdLifeline',
   'create',
   'train',
+  'setData',
   'pause',
   'resume',
   'stop',

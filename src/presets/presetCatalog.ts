@@ -58,6 +58,13 @@ export const PRESETS: readonly PresetInfo[] = [
     file: 'autoencoder-sprites-anomaly.lkmodel',
   },
   {
+    kind: 'kmeans',
+    name: 'digits',
+    description:
+      'k-means clustering learning on the 8×8 digits (50 centroids of contrast-normalised, whitened 4×4 patches, Lloyd)',
+    file: 'kmeans-digits.lkmodel',
+  },
+  {
     kind: 'rbm',
     name: 'digits',
     description: 'RBM (64 hidden units, persistent CD) on the 8×8 digits',

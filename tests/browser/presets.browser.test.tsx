@@ -8,6 +8,7 @@ import { cleanup, render } from 'vitest-browser-react'
 import {
   AutoencoderClient,
   GANClient,
+  KMeansClient,
   RBMClient,
   SparseCodingClient,
   VAEClient,
@@ -58,6 +59,10 @@ const FAMILIES: Record<
   sparse: (preset) => {
     const client = new SparseCodingClient({ preset, backend: 'wasm' })
     return { client, act: async () => (await client.readDictionaryAsync()).atoms }
+  },
+  kmeans: (preset) => {
+    const client = new KMeansClient({ preset, backend: 'wasm' })
+    return { client, act: () => client.featuresAsync(probeImages(8)) }
   },
   autoencoder: (preset) => {
     const client = new AutoencoderClient({ preset, backend: 'wasm' })
@@ -111,6 +116,9 @@ describe('shipped presets', () => {
     expect(steps).toBeGreaterThan(0)
     const canvas = () => screen.container.querySelector('canvas') as HTMLCanvasElement | null
     await waitFor(() => canvas() !== null && distinctLevels(canvasPixels(canvas()!)) > 8)
+
+    // A loaded model has its hook's data: actions that default to the training data work at once.
+    expect(await hook!.calibrateAsync({ percentile: 95 })).toBeGreaterThan(0)
 
     const summary = await hook!.trainAsync()
     expect(summary?.model.trainedSteps).toBe(steps + 4)

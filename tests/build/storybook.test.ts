@@ -50,6 +50,21 @@ describe('Storybook', () => {
       await page.locator('canvas.lk-sample-grid').waitFor()
       expect(performance.now() - opened).toBeLessThan(30_000)
       expect(await page.getByRole('button', { name: 'Train from scratch' }).isEnabled()).toBe(true)
+
+      // Component stories open on presets too: something drawn, nothing thrown, within seconds.
+      for (const [id, canvas] of [
+        ['components-samplegrid--live-from-model', 'canvas.lk-sample-grid'],
+        ['components-interpolationslider--between-two-digits', 'canvas'],
+        ['components-gibbschain--from-noise', 'canvas'],
+        ['components-sparsecodeview--digits', 'canvas'],
+        ['components-filtergrid--learned-in-the-worker', 'canvas.lk-filter-grid__canvas'],
+        ['components-anomalyheatmap--scratch', 'canvas'],
+      ] as const) {
+        const started = performance.now()
+        await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story`)
+        await page.locator(canvas).first().waitFor({ timeout: 30_000 })
+        expect(performance.now() - started, id).toBeLessThan(30_000)
+      }
       await page.goto(
         `${server.url}/iframe.html?id=playgrounds-vae-playground--digits&viewMode=story&args=epochs:3;preset:!false`,
       )

@@ -16,6 +16,7 @@ import type { ImageBatch } from '../../src/core/dataset'
 import { readModelFile } from '../../src/core/family/modelFile'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import { GAN } from '../../src/core/gan/engine/gan'
+import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { VAE } from '../../src/core/vae/engine/vae'
@@ -43,6 +44,16 @@ function probe(shape: readonly [number, number, number]): ImageBatch {
 
 /** What each family's story draws from a preset, all of it finite. */
 const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<number>[]>> = {
+  async kmeans(snapshot) {
+    const model = new KMeans(snapshot.modelOptions)
+    model.restore(snapshot)
+    const out = [
+      model.centroidImages().data,
+      (await model.features(probe(snapshot.imageShape))).data,
+    ]
+    model.dispose()
+    return out
+  },
   async vae(snapshot) {
     const model = new VAE(snapshot.modelOptions)
     model.restore(snapshot)
