@@ -212,13 +212,15 @@ describe('quantised model files', () => {
   })
 
   test.each(['float16', 'uint8'] as const)(
-    'a %s file is smaller, reads back as float32 and samples nearly the same images',
+    'a weights-only %s file is smaller, reads back as float32 and samples nearly the same images',
     async (dtype) => {
-      const small = encodeModelFile(snapshot, { quantize: dtype })
-      expect(small.length).toBeLessThan(file.length * (dtype === 'float16' ? 0.6 : 0.45))
+      const weightsOnly = await host.snapshot('vae', { training: false })
+      const small = encodeModelFile(weightsOnly, { quantize: dtype })
+      const full = encodeModelFile(weightsOnly)
+      expect(small.length).toBeLessThan(full.length * (dtype === 'float16' ? 0.6 : 0.45))
       const read = readModelFile(copyOf(small), { kind: 'vae' })
       expect(read.weightSpecs.every((spec) => !('quantization' in spec))).toBe(true)
-      expect(read.weightData.byteLength).toBe(snapshot.weightData.byteLength)
+      expect(read.weightData.byteLength).toBe(weightsOnly.weightData.byteLength)
       const other = new WorkerHost(BUILTIN_ENGINES)
       await other.create('q', 'vae', read.modelOptions, read)
       const expected = await act<ImageBatch>(host, 'vae', 'sample', 8, 2)
@@ -238,6 +240,29 @@ describe('quantised model files', () => {
       )
     },
   )
+
+  test('quantising a file with training state leaves the training state exact', () => {
+    const read = readModelFile(copyOf(encodeModelFile(snapshot, { quantize: 'uint8' })), {
+      kind: 'vae',
+    })
+    expect(read.training).toEqual(snapshot.training)
+    const bytesOf = (s: ModelSnapshot, name: string): Uint8Array => {
+      let offset = 0
+      for (const spec of s.weightSpecs) {
+        const size = spec.shape.reduce((a, b) => a * b, 1) * 4
+        if (spec.name === name) return new Uint8Array(s.weightData, offset, size)
+        offset += size
+      }
+      throw new Error(`no ${name}`)
+    }
+    const training = snapshot.weightSpecs.filter((spec) => spec.name.startsWith('t'))
+    expect(training.length).toBeGreaterThan(0)
+    for (const { name } of training) {
+      expect(Array.from(bytesOf(read, name))).toEqual(Array.from(bytesOf(snapshot, name)))
+    }
+    // The network's weights were quantised: not all equal any more.
+    expect(Array.from(bytesOf(read, 'w0'))).not.toEqual(Array.from(bytesOf(snapshot, 'w0')))
+  })
 })
 
 describe('loading by URL in the worker host', () => {
