@@ -10,6 +10,7 @@ import {
   DEFAULT_MAX_MODEL_BYTES,
   MODEL_FILE_EXTENSION,
   MODEL_FILE_TYPE,
+  checkFileSize,
   encodeModelFile,
   readModelFile,
   type SaveModelOptions,
@@ -137,12 +138,7 @@ export function createModelFileActions<Info>(host: ModelFileHost<Info>): ModelFi
         )
       }
       // Refused before it is read: a huge file is never brought into memory.
-      if (file.size > maxBytes + 1024 * 1024) {
-        throw new ModelFileError(
-          `${source} is ${file.size} bytes, more than the limit of ${maxBytes}; pass a larger maxBytes if you trust it`,
-          { reason: 'too-large' },
-        )
-      }
+      checkFileSize(file.size, maxBytes, source)
       const snapshot = readModelFile(await file.arrayBuffer(), {
         kind: host.kind,
         maxBytes,

@@ -13,12 +13,12 @@ import { WorkerHost } from '../../workers/host'
 import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
 import { scoreReconstructions, type AnomalyScores } from '../../src/core/anomaly/anomalyScoring'
 import type { ImageBatch, LatentBatch } from '../../src/core/dataset'
-import { fromWireError, type LatentkitError } from '../../src/core/errors'
+
 import { createRandom } from '../../src/core/random'
 import { interpolationPath } from '../../src/core/interpolate'
 import { planImport } from '../../src/core/imported/importedShapes'
 import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
-import { act } from '../workerCalls'
+import { act, failure } from '../workerCalls'
 import { switchBackend } from './setupBackend'
 
 const host = new WorkerHost(BUILTIN_ENGINES)
@@ -153,16 +153,6 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!))
   return max
-}
-
-/** The typed error `run` throws (a wire error from the host is rebuilt). */
-async function failure(run: () => unknown): Promise<LatentkitError> {
-  try {
-    await run()
-  } catch (error) {
-    return fromWireError(error)
-  }
-  throw new Error('expected a failure')
 }
 
 /** Images in [0, 1] (`n` of 8×8×1), seeded. */

@@ -10,13 +10,13 @@ import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WorkerHost } from '../../workers/host'
 import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
-import { fromWireError, type LatentkitError } from '../../src/core/errors'
+
 import { crc32 } from '../../src/core/family/crc32'
 import { decodeModelFile, encodeModelFile, readModelFile } from '../../src/core/family/modelFile'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import { dequantize, fromHalf, quantize, toHalf } from '../../src/core/family/weightQuantization'
 import type { ImageBatch } from '../../src/core/dataset'
-import { act } from '../workerCalls'
+import { act, failure } from '../workerCalls'
 import { switchBackend } from './setupBackend'
 
 const host = new WorkerHost(BUILTIN_ENGINES)
@@ -46,16 +46,6 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
 afterAll(() => new Promise<void>((closed) => server.close(() => closed())))
-
-/** The typed error `run` throws (a wire error from the host is rebuilt). */
-async function failure(run: () => unknown): Promise<LatentkitError> {
-  try {
-    await run()
-  } catch (error) {
-    return fromWireError(error)
-  }
-  throw new Error('expected a failure')
-}
 
 /** `bytes` with the header's JSON replaced by `edit(header)`. */
 function withHeader(

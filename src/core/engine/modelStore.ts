@@ -5,9 +5,10 @@
  * (`exportModel`'s format), fetched whole. Failures of the storage become {@link StorageError}s.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { InvalidInputError, LatentkitError, ModelFileError, StorageError } from '../errors'
+import { InvalidInputError, LatentkitError, StorageError } from '../errors'
 import {
   DEFAULT_MAX_MODEL_BYTES,
+  checkFileSize,
   decodeModelFile,
   savedModelInfo,
   type SavedModelArtifacts,
@@ -105,12 +106,13 @@ export async function fetchModelFile(
     })
   }
   const length = Number(response.headers.get('content-length') ?? NaN)
-  if (Number.isFinite(length) && length > maxBytes + 1024 * 1024) {
-    await response.body?.cancel()
-    throw new ModelFileError(
-      `'${url}' is ${length} bytes, more than the limit of ${maxBytes}; pass a larger maxBytes if you trust it`,
-      { reason: 'too-large', url },
-    )
+  if (Number.isFinite(length)) {
+    try {
+      checkFileSize(length, maxBytes, `'${url}'`, { url })
+    } catch (error) {
+      await response.body?.cancel()
+      throw error
+    }
   }
   return decodeModelFile(await response.arrayBuffer(), { maxBytes, source: `'${url}'` })
 }

@@ -353,6 +353,28 @@ function startsLikeJSON(bytes: Uint8Array): boolean {
   return first === 0x7b || first === 0x5b
 }
 
+/** Room a file gets beyond its weights' limit, for its header. */
+const HEADER_ALLOWANCE = 1024 * 1024
+
+/**
+ * `INVALID_MODEL_FILE` (`too-large`) when a file of `bytes` cannot hold at most `maxBytes` of
+ * weights: checked before a file, a response or a blob is read, so a huge one never is.
+ */
+export function checkFileSize(
+  bytes: number,
+  maxBytes: number,
+  source: string,
+  details: Readonly<Record<string, string>> = {},
+): void {
+  if (bytes > maxBytes + HEADER_ALLOWANCE) {
+    refuse(
+      'too-large',
+      `${source} is ${bytes} bytes, more than the limit of ${maxBytes}; pass a larger maxBytes if you trust it`,
+      details,
+    )
+  }
+}
+
 /**
  * The artifacts in a model file's bytes, after checking the magic, the header and the size against
  * `maxBytes`; {@link artifactsToSnapshot} checks the rest. Throws {@link ModelFileError}.
@@ -362,13 +384,7 @@ export function decodeModelFile(
   options: { readonly maxBytes?: number; readonly source?: string } = {},
 ): SavedModelArtifacts {
   const source = options.source ?? 'the file'
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES
-  if (bytes.byteLength > maxBytes + 1024 * 1024) {
-    refuse(
-      'too-large',
-      `${source} is ${bytes.byteLength} bytes, more than the limit of ${maxBytes}; pass a larger maxBytes if you trust it`,
-    )
-  }
+  checkFileSize(bytes.byteLength, options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES, source)
   const view = new Uint8Array(bytes)
   const magic = new TextDecoder().decode(view.subarray(0, MAGIC.length))
   if (magic !== MAGIC) {
