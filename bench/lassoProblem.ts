@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { loadDigits } from '../src/data/digits'
-import { solveLasso } from '../src/core/sparse/engine/fista'
+import { resolveLassoSolver, solveLasso } from '../src/core/sparse/engine/lassoSolver'
+import type { LassoSolver } from '../src/core/sparse/sparseOptions'
 import { normalizePatches } from '../src/core/sparse/patches'
 import { normalizeAtom } from '../src/core/sparse/dictionaryMath'
 import { createRandom } from '../src/core/random'
@@ -73,6 +74,8 @@ export function median(values: readonly number[]): number {
 /** One row of the codes-per-second table. */
 export interface CodingRow {
   readonly backend: string
+  /** The solver that ran (`'auto'` resolved on the backend). */
+  readonly solver: string
   readonly codesPerSecond: number
   readonly iterations: number
   readonly meanIterations: number
@@ -82,10 +85,14 @@ export interface CodingRow {
 }
 
 /**
- * Codes per second for the shared problem on `backend`: median of `runs` timed solves after a short
- * warm-up solve (ten iterations: compiles the kernels or shaders).
+ * Codes per second for the shared problem on `backend` with `solver`: median of `runs` timed solves
+ * after a short warm-up solve (ten iterations: compiles the kernels or shaders).
  */
-export async function codingThroughput(backend: string, runs: number): Promise<CodingRow> {
+export async function codingThroughput(
+  backend: string,
+  runs: number,
+  solver: LassoSolver = 'auto',
+): Promise<CodingRow> {
   await tf.setBackend(backend)
   await tf.ready()
   const problem = buildLassoProblem()
@@ -94,6 +101,7 @@ export async function codingThroughput(backend: string, runs: number): Promise<C
     nonNegative: false,
     tolerance: LASSO_TOLERANCE,
     maxIterations: 5000,
+    solver,
   }
   let result = await solveLasso(problem.patches, problem.atoms, LASSO_ATOMS, {
     ...options,
@@ -107,6 +115,7 @@ export async function codingThroughput(backend: string, runs: number): Promise<C
   }
   return {
     backend,
+    solver: resolveLassoSolver(solver),
     codesPerSecond: median(rates),
     iterations: result.iterations,
     meanIterations: result.meanIterations,

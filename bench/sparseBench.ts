@@ -1,5 +1,5 @@
 /**
- * Sparse coding part of `npm run bench` (Node): FISTA codes per second per backend on the shared
+ * Sparse coding part of `npm run bench` (Node): lasso codes per second per solver on the shared
  * lasso problem, and dictionary learning time on the digits to a stated objective. Writes the
  * problem as raw float32 files so scikit-learn can solve the very same matrices.
  */
@@ -90,7 +90,11 @@ export async function runSparseBench(
   quick: boolean,
 ): Promise<{ coding: CodingRow[]; learning: LearningRow[] }> {
   // TF.js's plain-JS CPU backend needs over a minute per solve here; the browser bench covers it.
-  const coding = [await codingThroughput('wasm', quick ? 1 : 3)]
+  const runs = quick ? 1 : 3
+  const coding = [
+    await codingThroughput('wasm', runs, 'coordinate-descent'),
+    await codingThroughput('wasm', runs, 'fista'),
+  ]
   const learning = [await learningTime('wasm', LEARNING_TARGET, quick ? 6 : 30)]
   return { coding, learning }
 }

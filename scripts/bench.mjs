@@ -563,17 +563,20 @@ const BLOCKS = [
     uses: ['sparse', 'chromium', 'sklearn'],
     headings: ['## Sparse coding'],
     lines: ({ sparse, browserSparse, sklearn }) => [
-      '## Sparse coding: FISTA codes for 1,024 patches × 64 values × 128 atoms, λ 0.5, tolerance 1e-4',
+      '## Sparse coding: lasso codes for 1,024 patches × 64 values × 128 atoms, λ 0.5, tolerance 1e-4',
       '',
-      'Patches: 1,024 contrast-normalised digits; atoms: 128 other digits, normalised (how learning starts). Tolerance: every patch stops when its code changes by ≤ 1e-4 of its norm in one iteration. Objective: mean ½‖x − Dᵀa‖² + λ‖a‖₁ per patch, computed in float64 for every solver. WebGL and WebGPU here are SwiftShader (software); `auto` skips them.',
+      "Patches: 1,024 contrast-normalised digits; atoms: 128 other digits, normalised (how learning starts). Tolerance: coordinate descent stops each patch when, after a full sweep, the duality gap is ≤ 1e-4·‖x‖² (scikit-learn's `lasso_cd` criterion); FISTA when the code changes by ≤ 1e-4 of its norm in one iteration. Objective: mean ½‖x − Dᵀa‖² + λ‖a‖₁ per patch, computed in float64 for every solver. The solver option `'auto'` picks coordinate descent on CPU and WASM, FISTA on WebGL and WebGPU. WebGL and WebGPU here are SwiftShader (software); `auto` skips them.",
       '',
       '| solver | codes/s | iterations (slowest / mean patch) | objective | objective / scikit-learn | time / scikit-learn |',
       '|---|---|---|---|---|---|',
       ...[
-        ...sparse.coding.map((r) => ({ ...r, where: `latentkit engine in Node, ${r.backend}` })),
+        ...sparse.coding.map((r) => ({
+          ...r,
+          where: `latentkit engine in Node, ${r.backend}, ${r.solver ?? 'fista'}`,
+        })),
         ...browserSparse.coding.map((r) => ({
           ...r,
-          where: `latentkit engine in Chromium, ${r.backend}`,
+          where: `latentkit engine in Chromium, ${r.backend}, ${r.solver ?? 'fista'}`,
         })),
       ].map(
         (r) =>

@@ -303,6 +303,7 @@ export type {
   SparseCodingTrainOptions,
   SparseEncodeOptions,
   PatchNormalization,
+  LassoSolver,
 } from './core/sparse/sparseOptions'
 export { expandCodes, codesOfPatch, type SparseCodes } from './core/sparse/sparseCodes'
 export type { BuiltinDataset } from './data/builtinSpec'

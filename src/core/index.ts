@@ -131,9 +131,14 @@ export { adjustedRandIndex } from './kmeans/clusterAgreement'
 export * from './sparse/sparseCodes'
 export * from './sparse/patches'
 export { fitWhitening, applyWhitening, type Whitening } from './sparse/whitening'
+export { solveLasso, solveLassoCodes, resolveLassoSolver } from './sparse/engine/lassoSolver'
+export {
+  coordinateDescentLasso,
+  type CoordinateDescentOptions,
+  type CoordinateDescentResult,
+} from './sparse/lassoCoordinateDescent'
 export {
   fista,
-  solveLasso,
   shrink,
   lassoObjective,
   type FistaOptions,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { solveLasso } from '../../src/core/sparse/engine/fista'
+import { solveLasso } from '../../src/core/sparse/engine/lassoSolver'
 import { largestEigenvalue } from '../../src/core/sparse/dictionaryMath'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'
@@ -131,7 +131,11 @@ function check(codes: Float32Array, nonNegative: boolean) {
   }
 }
 
-describe('FISTA lasso solver', () => {
+/** The FISTA tests ask for FISTA: on the CPU backend, `'auto'` picks coordinate descent. */
+const solveFista: typeof solveLasso = (p, a, count, options) =>
+  solveLasso(p, a, count, { ...options, solver: 'fista' })
+
+describe.each(['fista', 'coordinate-descent'] as const)('%s lasso solver: optimality', (solver) => {
   for (const nonNegative of [false, true]) {
     test(`${nonNegative ? 'non-negative codes satisfy' : 'satisfies'} the lasso optimality (KKT) conditions and match${nonNegative ? '' : 'es'} coordinate descent to 1e-4`, async () => {
       const { codes, converged } = await solveLasso(patches, atoms, k, {
@@ -139,6 +143,7 @@ describe('FISTA lasso solver', () => {
         nonNegative,
         tolerance: 1e-7,
         maxIterations: 20000,
+        solver,
       })
       expect(converged).toBe(true)
       const result = check(codes, nonNegative)
@@ -152,7 +157,9 @@ describe('FISTA lasso solver', () => {
       if (nonNegative) expect(result.negatives).toBe(0)
     })
   }
+})
 
+describe('FISTA lasso solver', () => {
   test('with an orthonormal dictionary the codes are exactly the soft-thresholded correlations', async () => {
     // Orthonormal rows by Gram–Schmidt on random vectors.
     const q = createRandom(5).normals(m * m)
@@ -167,7 +174,7 @@ describe('FISTA lasso solver', () => {
       for (let i = 0; i < m; i++) norm += (q[j * m + i] as number) ** 2
       for (let i = 0; i < m; i++) q[j * m + i] = (q[j * m + i] as number) / Math.sqrt(norm)
     }
-    const { codes, iterations } = await solveLasso(patches, q, m, {
+    const { codes, iterations } = await solveFista(patches, q, m, {
       lambda,
       nonNegative: false,
       tolerance: 1e-6,
@@ -189,7 +196,7 @@ describe('FISTA lasso solver', () => {
 
   test('iterates follow FISTA with restarts, computed in float64, for 30 iterations', async () => {
     const iterations = 30
-    const { codes } = await solveLasso(patches, atoms, k, {
+    const { codes } = await solveFista(patches, atoms, k, {
       lambda,
       nonNegative: false,
       tolerance: 0,
@@ -239,21 +246,106 @@ describe('FISTA lasso solver', () => {
 
   test('a huge iteration budget costs no more memory and gives the same codes', async () => {
     const options = { lambda, nonNegative: false, tolerance: 1e-5 }
-    const small = await solveLasso(patches, atoms, k, { ...options, maxIterations: 5000 })
-    const huge = await solveLasso(patches, atoms, k, { ...options, maxIterations: 1e9 })
+    const small = await solveFista(patches, atoms, k, { ...options, maxIterations: 5000 })
+    const huge = await solveFista(patches, atoms, k, { ...options, maxIterations: 1e9 })
     expect(huge.iterations).toBe(small.iterations)
     expect(Array.from(huge.codes)).toEqual(Array.from(small.codes))
   })
 
   test('a warm start at the solution converges at the first check', async () => {
     const options = { lambda, nonNegative: false, tolerance: 1e-5, maxIterations: 5000 }
-    const cold = await solveLasso(patches, atoms, k, options)
-    const warm = await solveLasso(patches, atoms, k, {
+    const cold = await solveFista(patches, atoms, k, options)
+    const warm = await solveFista(patches, atoms, k, {
       ...options,
       initial: cold.codes,
       checkEvery: 1,
     })
     expect(cold.iterations).toBeGreaterThan(20)
     expect(warm.iterations).toBeLessThanOrEqual(3)
+  })
+})
+
+describe('coordinate-descent lasso solver', () => {
+  const solveCD: typeof solveLasso = (p, a, count, options) =>
+    solveLasso(p, a, count, { ...options, solver: 'coordinate-descent' })
+
+  test('reaches the same objective as FISTA to 1e-6 relative on every patch', async () => {
+    const options = { lambda, nonNegative: false, tolerance: 1e-9, maxIterations: 50000 }
+    const cd = await solveCD(patches, atoms, k, options)
+    const reference = await solveFista(patches, atoms, k, options)
+    expect(cd.converged).toBe(true)
+    let worst = 0
+    for (let p = 0; p < n; p++) {
+      const x = patches.subarray(p * m, (p + 1) * m)
+      const ours = objective(x, cd.codes.subarray(p * k, (p + 1) * k), atoms, k, lambda)
+      const theirs = objective(x, reference.codes.subarray(p * k, (p + 1) * k), atoms, k, lambda)
+      worst = Math.max(worst, Math.abs(ours - theirs) / theirs)
+    }
+    expect(worst).toBeLessThan(1e-6)
+  })
+
+  test('an orthonormal dictionary is solved in one sweep, plus the sweep that confirms it', async () => {
+    const q = randomUnitAtoms(m, m, 21)
+    // Orthonormalise (Gram–Schmidt) so every coordinate is independent of the others.
+    for (let j = 0; j < m; j++) {
+      for (let l = 0; l < j; l++) {
+        let dot = 0
+        for (let i = 0; i < m; i++) dot += (q[j * m + i] as number) * (q[l * m + i] as number)
+        for (let i = 0; i < m; i++)
+          q[j * m + i] = (q[j * m + i] as number) - dot * (q[l * m + i] as number)
+      }
+      let norm = 0
+      for (let i = 0; i < m; i++) norm += (q[j * m + i] as number) ** 2
+      for (let i = 0; i < m; i++) q[j * m + i] = (q[j * m + i] as number) / Math.sqrt(norm)
+    }
+    const { codes, iterations, converged } = await solveCD(patches, q, m, {
+      lambda,
+      nonNegative: false,
+      tolerance: 1e-6,
+      maxIterations: 1000,
+    })
+    expect(converged).toBe(true)
+    expect(iterations).toBeLessThanOrEqual(3)
+    for (let p = 0; p < n; p++) {
+      for (let j = 0; j < m; j++) {
+        let c = 0
+        for (let i = 0; i < m; i++) c += (q[j * m + i] as number) * (patches[p * m + i] as number)
+        const expected = Math.sign(c) * Math.max(Math.abs(c) - lambda, 0)
+        expect(Math.abs((codes[p * m + j] as number) - expected)).toBeLessThan(1e-5)
+      }
+    }
+  })
+
+  test('a warm start at the solution stops after one sweep; the same inputs give the same codes', async () => {
+    const options = { lambda, nonNegative: false, tolerance: 1e-6, maxIterations: 5000 }
+    const cold = await solveCD(patches, atoms, k, options)
+    const again = await solveCD(patches, atoms, k, options)
+    const warm = await solveCD(patches, atoms, k, { ...options, initial: cold.codes })
+    expect(Array.from(again.codes)).toEqual(Array.from(cold.codes))
+    expect(cold.iterations).toBeGreaterThan(3)
+    expect(warm.iterations).toBe(1)
+  })
+
+  test('a sweep budget too small to converge says so', async () => {
+    const result = await solveCD(patches, atoms, k, {
+      lambda,
+      nonNegative: false,
+      tolerance: 1e-9,
+      maxIterations: 2,
+    })
+    expect(result.converged).toBe(false)
+    expect(result.iterations).toBe(2)
+  })
+
+  test('leaves no tensors behind', async () => {
+    const tf = await import('@tensorflow/tfjs-core')
+    const before = tf.memory().numTensors
+    await solveCD(patches, atoms, k, {
+      lambda,
+      nonNegative: true,
+      tolerance: 1e-4,
+      maxIterations: 100,
+    })
+    expect(tf.memory().numTensors).toBe(before)
   })
 })

@@ -18,6 +18,15 @@ import {
  */
 export type PatchNormalization = 'none' | 'center' | 'contrast'
 
+/**
+ * How the lasso is solved. `'coordinate-descent'`: coordinate descent on the Gram matrix with an
+ * active set, in float64 on the CPU; stops on the relative update and the duality gap (scikit-learn's
+ * `lasso_cd` criterion). `'fista'`: batched FISTA in TF.js, one matrix product per iteration (suits
+ * GPUs); stops on the relative change of the codes. `'auto'`: coordinate descent on the CPU and WASM
+ * backends, FISTA on WebGL and WebGPU.
+ */
+export type LassoSolver = 'auto' | 'coordinate-descent' | 'fista'
+
 /** The dictionary and the coding problem. Changing any of these means a new model. */
 export interface SparseCodingModelOptions {
   /** Number of atoms (dictionary size). Default: twice the values per patch, at most 256 (128 for 8×8 gray patches). */
@@ -47,10 +56,12 @@ export interface SparseCodingTrainOptions {
    * position once; otherwise this many positions are drawn at random. Default `10000`.
    */
   readonly patchesPerEpoch?: number
-  /** Most FISTA iterations per training step. Default `100`. */
+  /** Most solver iterations (FISTA iterations or coordinate-descent sweeps) per training step. Default `100`. */
   readonly codingIterations?: number
-  /** Relative change of the codes at which FISTA stops during training. Default `0.001`. */
+  /** Tolerance of the lasso solver during training (see {@link LassoSolver}). Default `0.001`. */
   readonly codingTolerance?: number
+  /** Lasso solver during training. Default `'auto'`. */
+  readonly solver?: LassoSolver
 }
 
 /** How to compute codes after training (`encode`, `reconstruct`, `denoise`). */
@@ -59,10 +70,12 @@ export interface SparseEncodeOptions {
   readonly stride?: number
   /** λ for this call; default the model's. A larger λ removes more noise in `denoise`. */
   readonly lambda?: number
-  /** Relative change of the codes at which FISTA stops. Default `0.0001`. */
+  /** Tolerance of the lasso solver (see {@link LassoSolver}). Default `0.0001`. */
   readonly tolerance?: number
-  /** Most FISTA iterations. Default `1000`. */
+  /** Most solver iterations (FISTA iterations or coordinate-descent sweeps). Default `1000`. */
   readonly maxIterations?: number
+  /** Lasso solver for this call. Default `'auto'`. */
+  readonly solver?: LassoSolver
 }
 
 /** Model options with every default filled in. */
@@ -80,6 +93,7 @@ export interface ResolvedSparseCodingOptions {
 export type ResolvedSparseCodingTrainOptions = Required<SparseCodingTrainOptions>
 
 const NORMALIZATIONS: readonly PatchNormalization[] = ['none', 'center', 'contrast']
+const SOLVERS: readonly LassoSolver[] = ['auto', 'coordinate-descent', 'fista']
 
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateSparseCodingModelOptions(options: SparseCodingModelOptions): void {
@@ -107,6 +121,7 @@ export function validateSparseCodingTrainOptions(options: SparseCodingTrainOptio
   checkPositiveInteger(options.patchesPerEpoch, 'patchesPerEpoch', 'Try 10000.')
   checkPositiveInteger(options.codingIterations, 'codingIterations', 'Try 100.')
   checkPositiveNumber(options.codingTolerance, 'codingTolerance', 'Try 0.001.')
+  checkOneOf(options.solver, SOLVERS, 'solver')
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range encode option. */
@@ -119,6 +134,7 @@ export function validateSparseEncodeOptions(options: SparseEncodeOptions): void 
   checkNonNegativeNumber(options.lambda, 'lambda', 'Try the model’s λ or a little more.')
   checkPositiveNumber(options.tolerance, 'tolerance', 'Try 0.0001.')
   checkPositiveInteger(options.maxIterations, 'maxIterations', 'Try 1000.')
+  checkOneOf(options.solver, SOLVERS, 'solver')
 }
 
 /** Fills in the defaults for images of `imageShape`. */
@@ -151,5 +167,6 @@ export function resolveSparseCodingTrainOptions(
     patchesPerEpoch: options.patchesPerEpoch ?? 10_000,
     codingIterations: options.codingIterations ?? 100,
     codingTolerance: options.codingTolerance ?? 0.001,
+    solver: options.solver ?? 'auto',
   }
 }

@@ -86,6 +86,7 @@ export const sparseCodingSpec = /* @__PURE__ */ defineFamily<
     'patchesPerEpoch',
     'codingIterations',
     'codingTolerance',
+    'solver',
   ]),
   validateModel: validateSparseCodingModelOptions,
   validateTrain: validateSparseCodingTrainOptions,

@@ -6,7 +6,6 @@
  * iteration count low without tuning.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { largestEigenvalue } from '../dictionaryMath'
 
 /** The parts of a lasso problem that depend only on the dictionary. */
 export interface LassoDictionary {
@@ -307,50 +306,4 @@ export function lassoObjective(
       tf.mul(tf.sum(tf.abs(codes), 1), lambda),
     ) as tf.Tensor1D
   })
-}
-
-/** {@link fista} on plain arrays: codes of `patches` (`n × m`) over `atoms` (`k × m`), row-major. */
-export async function solveLasso(
-  patches: Float32Array,
-  atoms: Float32Array,
-  k: number,
-  options: Omit<FistaOptions, 'initial'> & { readonly initial?: Float32Array },
-): Promise<{
-  codes: Float32Array
-  iterations: number
-  meanIterations: number
-  converged: boolean
-}> {
-  const m = atoms.length / k
-  const atomTensor = tf.tensor2d(atoms, [k, m])
-  const gram: tf.Tensor2D = tf.tidy(() => tf.matMul(atomTensor, atomTensor, false, true))
-  const start = new Float64Array(m).fill(1)
-  const dictionary = { atoms: atomTensor, gram, lipschitz: largestEigenvalue(atoms, k, m, start) }
-  const x = tf.tensor2d(patches, [patches.length / m, m])
-  const initial = options.initial
-    ? tf.tensor2d(options.initial, [patches.length / m, k])
-    : undefined
-  try {
-    const result = await fista(x, dictionary, {
-      lambda: options.lambda,
-      nonNegative: options.nonNegative,
-      tolerance: options.tolerance,
-      maxIterations: options.maxIterations,
-      ...(options.checkEvery === undefined ? {} : { checkEvery: options.checkEvery }),
-      ...(initial ? { initial } : {}),
-    })
-    const codes = (await result.codes.data()) as Float32Array
-    result.codes.dispose()
-    return {
-      codes,
-      iterations: result.iterations,
-      meanIterations: result.meanIterations,
-      converged: result.converged,
-    }
-  } finally {
-    x.dispose()
-    initial?.dispose()
-    atomTensor.dispose()
-    gram.dispose()
-  }
 }

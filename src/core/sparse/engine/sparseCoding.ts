@@ -27,7 +27,8 @@ import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { blendStatistics, normalizeAtom, updateAtoms } from '../dictionaryMath'
-import { fista, fistaFootprint } from './fista'
+import { fistaFootprint } from './fista'
+import { solveLassoCodes } from './lassoSolver'
 import {
   assemblePatches,
   assertPatchFits,
@@ -300,11 +301,12 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
           const lasso = dictionary.lasso()
           let readout: tf.Tensor
           try {
-            const { codes } = await fista(batch.x, lasso, {
+            const { codes } = await solveLassoCodes(batch.x, lasso, {
               lambda,
               nonNegative,
               tolerance: train.codingTolerance,
               maxIterations: train.codingIterations,
+              solver: train.solver,
             })
             readout = tf.tidy(() => {
               const residual = tf.sub(batch.x, tf.matMul(codes, lasso.atoms)) as tf.Tensor2D
@@ -472,11 +474,12 @@ export class SparseCoding extends TrainableModel<SparseCodingTypes> {
       const positions = all.subarray(3 * start, 3 * Math.min(count, start + perChunk))
       const chunk = this.prepare(dictionary, images, positions)
       try {
-        const { codes, iterations } = await fista(chunk.x, lasso, {
+        const { codes, iterations } = await solveLassoCodes(chunk.x, lasso, {
           lambda: options.lambda ?? dictionary.options.lambda,
           nonNegative: dictionary.options.nonNegative,
           tolerance: options.tolerance ?? 1e-4,
           maxIterations: options.maxIterations ?? 1000,
+          solver: options.solver ?? 'auto',
         })
         most = Math.max(most, iterations)
         try {
