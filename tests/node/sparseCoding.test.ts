@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
-import { solveLasso } from '../../src/core/sparse/engine/fista'
+import { solveLasso } from '../../src/core/sparse/engine/lassoSolver'
 import { expandCodes } from '../../src/core/sparse/sparseCodes'
 import { TrainingControl } from '../../src/core/trainingControl'
 import { createRandom } from '../../src/core/random'
