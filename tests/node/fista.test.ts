@@ -3,7 +3,7 @@ import { solveLasso } from '../../src/core/sparse/engine/lassoSolver'
 import { largestEigenvalue } from '../../src/core/sparse/dictionaryMath'
 import { createRandom } from '../../src/core/random'
 import { switchBackend } from './setupBackend'
-import { randomUnitAtoms } from './lassoHelpers'
+import { orthonormalRows, randomUnitAtoms } from './lassoHelpers'
 
 beforeAll(() => switchBackend('cpu'))
 
@@ -161,19 +161,7 @@ describe.each(['fista', 'coordinate-descent'] as const)('%s lasso solver: optima
 
 describe('FISTA lasso solver', () => {
   test('with an orthonormal dictionary the codes are exactly the soft-thresholded correlations', async () => {
-    // Orthonormal rows by Gram–Schmidt on random vectors.
-    const q = createRandom(5).normals(m * m)
-    for (let j = 0; j < m; j++) {
-      for (let l = 0; l < j; l++) {
-        let dot = 0
-        for (let i = 0; i < m; i++) dot += (q[j * m + i] as number) * (q[l * m + i] as number)
-        for (let i = 0; i < m; i++)
-          q[j * m + i] = (q[j * m + i] as number) - dot * (q[l * m + i] as number)
-      }
-      let norm = 0
-      for (let i = 0; i < m; i++) norm += (q[j * m + i] as number) ** 2
-      for (let i = 0; i < m; i++) q[j * m + i] = (q[j * m + i] as number) / Math.sqrt(norm)
-    }
+    const q = orthonormalRows(createRandom(5).normals(m * m), m)
     const { codes, iterations } = await solveFista(patches, q, m, {
       lambda,
       nonNegative: false,
@@ -285,19 +273,8 @@ describe('coordinate-descent lasso solver', () => {
   })
 
   test('an orthonormal dictionary is solved in one sweep, plus the sweep that confirms it', async () => {
-    const q = randomUnitAtoms(m, m, 21)
-    // Orthonormalise (Gram–Schmidt) so every coordinate is independent of the others.
-    for (let j = 0; j < m; j++) {
-      for (let l = 0; l < j; l++) {
-        let dot = 0
-        for (let i = 0; i < m; i++) dot += (q[j * m + i] as number) * (q[l * m + i] as number)
-        for (let i = 0; i < m; i++)
-          q[j * m + i] = (q[j * m + i] as number) - dot * (q[l * m + i] as number)
-      }
-      let norm = 0
-      for (let i = 0; i < m; i++) norm += (q[j * m + i] as number) ** 2
-      for (let i = 0; i < m; i++) q[j * m + i] = (q[j * m + i] as number) / Math.sqrt(norm)
-    }
+    // Orthonormal, so every coordinate is independent of the others.
+    const q = orthonormalRows(randomUnitAtoms(m, m, 21), m)
     const { codes, iterations, converged } = await solveCD(patches, q, m, {
       lambda,
       nonNegative: false,
