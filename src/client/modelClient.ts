@@ -62,7 +62,10 @@ export interface ModelClientOptions {
   readonly imageShape?: readonly [number, number, number]
   /** TF.js backend: `'auto'` (default: WebGPU → WebGL → WASM → CPU, skipping software GPUs) or one to force. */
   readonly backend?: BackendPreference
-  /** Start training as soon as there is data and nothing is trained. Default `false`. */
+  /**
+   * Start training as soon as there is data and nothing is trained. After `reset()` the model stays
+   * untrained until `train()` or a change of model options. Default `false`.
+   */
   readonly autoTrain?: boolean
   /** Most history points kept (older ones are dropped). Default `5000`. */
   readonly historyLimit?: number
@@ -167,6 +170,8 @@ export class ModelClient<F extends AnyFamilySpec>
   private sentData: unknown = DATA_KEY_NONE
   private training: Promise<FamilyTrainSummary<F> | undefined> | undefined
   private teardownTimer: ReturnType<typeof setTimeout> | undefined
+  /** The model options' key at an explicit `reset()`: autoTrain waits while they stay the same. */
+  private autoTrainHeldFor: string | undefined
   private generation = 0
   /** The model options' key the worker's model was created with. */
   private createdKey: string | undefined
@@ -397,6 +402,7 @@ export class ModelClient<F extends AnyFamilySpec>
   private maybeAutoTrain(): void {
     if (
       this.options.autoTrain &&
+      this.autoTrainHeldFor !== this.modelKey(this.options) &&
       this.options.data !== undefined &&
       this.hasListeners() &&
       this.state.status === 'idle' &&
@@ -657,6 +663,7 @@ export class ModelClient<F extends AnyFamilySpec>
   }
 
   private async resetModel(): Promise<void> {
+    this.autoTrainHeldFor = this.modelKey(this.options)
     if (this.lease && this.modelId) {
       const id = this.modelId
       const lease = this.lease

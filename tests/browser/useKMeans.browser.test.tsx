@@ -74,6 +74,32 @@ describe('useKMeans in real Chromium', () => {
     expect(centroids.shape).toEqual([10, 8, 8, 1])
   })
 
+  test('autoTrain trains once: after reset() the model stays untrained until train() or new options', async () => {
+    let km: UseKMeansResult | undefined
+    const Holder = (props: { options: UseKMeansOptions }) => {
+      const result = useKMeans(props.options)
+      useEffect(() => {
+        km = result
+      }, [result])
+      return null
+    }
+    const options = { data: 'digits', k: 4, seed: 1, backend: 'wasm', autoTrain: true } as const
+    const screen = await render(<Holder options={options} />)
+    await waitFor(() => km?.status === 'ready', 60_000)
+    await km!.resetAsync()
+    await waitFor(() => km!.status === 'idle' && (km!.model?.trainedSteps ?? 0) === 0)
+    // Re-renders (new options objects, same values) must not start training again.
+    for (let i = 0; i < 5; i++) {
+      await screen.rerender(<Holder options={{ ...options }} />)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(km!.status).toBe('idle')
+    expect(km!.model?.trainedSteps ?? 0).toBe(0)
+    await screen.rerender(<Holder options={{ ...options, k: 5 }} />)
+    await waitFor(() => km!.status === 'ready' && km!.k === 5, 60_000)
+    expect(km!.model!.trainedSteps).toBeGreaterThan(0)
+  })
+
   test('bad options and bad images give typed errors in `error`; the trained model survives', async () => {
     let km: UseKMeansResult | undefined
     const Holder = (props: { options: UseKMeansOptions }) => {
