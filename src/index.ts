@@ -272,7 +272,7 @@ export {
 export { interpolateLatent, interpolationPath, type InterpolationMethod } from './core/interpolate'
 export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
 export type { TrainingKernels, TrainingProgress } from './core/training'
-export type { VAEHistoryPoint } from './core/vae/vaeSpec'
+export type { VAEHistoryPoint, VAELogLikelihood } from './core/vae/vaeSpec'
 export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/ganSpec'
 export type {
   GANArchitecture,
@@ -292,7 +292,12 @@ export {
   type ShapeOptions,
   type Toy2DName,
 } from './data/toy2d'
-export type { VAEModelOptions, VAETrainOptions, VAELikelihood } from './core/vae/vaeOptions'
+export type {
+  VAEModelOptions,
+  VAETrainOptions,
+  VAELikelihood,
+  VAELogLikelihoodOptions,
+} from './core/vae/vaeOptions'
 export type {
   SparseCodingHistoryPoint,
   SparseDictionaryView,

@@ -41,7 +41,7 @@ export {
 } from './engine/memoryBudget'
 export * from './vae/vaeOptions'
 export { VAE } from './vae/engine/vae'
-export { vaeSpec, type VAEHistoryPoint } from './vae/vaeSpec'
+export { vaeSpec, type VAEHistoryPoint, type VAELogLikelihood } from './vae/vaeSpec'
 export { vaeEngine } from './vae/engine/vaeEngine'
 export {
   GenerativeModel,

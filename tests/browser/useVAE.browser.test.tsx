@@ -1,4 +1,5 @@
 import { StrictMode, useEffect } from 'react'
+import { loadDigits } from '../../src/data/digits'
 import { afterEach, describe, expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
 import { userEvent } from 'vitest/browser'
@@ -69,6 +70,17 @@ describe('useVAE with the components, in real Chromium', () => {
     expect(screen.container.querySelector('.lk-loss-chart__summary')?.textContent).toMatch(
       /After step \d+: loss/,
     )
+    // The importance-weighted bound from the worker: tighter than the ELBO, typed errors on bad k.
+    const heldOut = loadDigits({ limit: 97 }).images
+    const bound = await vae!.logLikelihoodAsync(heldOut, { samples: 50 })
+    expect(bound.logLikelihoods.length).toBe(97)
+    expect(bound.meanLogLikelihood).toBeGreaterThan(bound.meanELBO)
+    await expect(vae!.logLikelihoodAsync(heldOut, { samples: 0 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
+    await waitFor(() => vae!.error?.code === 'INVALID_OPTION')
+    // The model survives the refused call.
+    expect((await vae!.logLikelihoodAsync(heldOut, { samples: 1 })).samples).toBe(1)
   })
 
   for (const backend of ['webgl', 'webgpu'] as const) {

@@ -85,6 +85,35 @@ export function validateVAEModelOptions(options: VAEModelOptions): void {
   checkSeed(options.seed)
 }
 
+/** Options of `logLikelihood` (importance-weighted bound, Burda, Grosse & Salakhutdinov 2016). */
+export interface VAELogLikelihoodOptions {
+  /**
+   * Importance samples `k` per image, 1 to {@link MOST_LIKELIHOOD_SAMPLES}: `k = 1` is the ELBO,
+   * and the bound tightens towards log p(x) as `k` grows. Default `100`.
+   */
+  readonly samples?: number
+  /** Seed of the samples. Default `1`. */
+  readonly seed?: number
+}
+
+/** The most importance samples per image `logLikelihood` takes. */
+export const MOST_LIKELIHOOD_SAMPLES = 100_000
+
+/** Throws `INVALID_OPTION` for `samples` outside 1…{@link MOST_LIKELIHOOD_SAMPLES} or a bad seed. */
+export function resolveVAELogLikelihoodOptions(
+  options: VAELogLikelihoodOptions,
+): Required<VAELogLikelihoodOptions> {
+  checkPositiveInteger(options.samples, 'samples', 'Try 100 samples (1 gives the ELBO).')
+  if (options.samples !== undefined && options.samples > MOST_LIKELIHOOD_SAMPLES) {
+    throw new InvalidOptionError(
+      `samples must be at most ${MOST_LIKELIHOOD_SAMPLES}; got ${options.samples}. The bound gains little past a few thousand: try 1000`,
+      { option: 'samples', limit: MOST_LIKELIHOOD_SAMPLES },
+    )
+  }
+  checkSeed(options.seed)
+  return { samples: options.samples ?? 100, seed: options.seed ?? 1 }
+}
+
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
 export const validateVAETrainOptions = validateAdamTrainOptions
 

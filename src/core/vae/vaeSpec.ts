@@ -6,9 +6,18 @@ import {
   type AnomalyFacts,
 } from '../family/commonActions'
 import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
-import { defineFamily, mergeActions, optionKeys } from '../family/familySpec'
+import type { DataInput } from '../dataset'
 import {
+  defineAction,
+  defineFamily,
+  mergeActions,
+  optionKeys,
+  optionsArgument,
+} from '../family/familySpec'
+import {
+  resolveVAELogLikelihoodOptions,
   validateVAEModelOptions,
+  type VAELogLikelihoodOptions,
   validateVAETrainOptions,
   type VAEModelOptions,
   type VAETrainOptions,
@@ -26,6 +35,25 @@ export interface VAEHistoryPoint {
   readonly reconstruction: number
   /** KL divergence of the posterior from the prior. */
   readonly kl: number
+}
+
+/**
+ * A log-likelihood estimate by importance sampling from the encoder: the importance-weighted bound
+ * `log (1/k) Σ p(x, zᵢ) / q(zᵢ | x)` (IWAE; `k = 1` is the ELBO), in nats per image. A lower bound
+ * on log p(x) in expectation, tighter as `k` grows. Whatever `beta` the model trained with, this is
+ * the bound on the model's own log p(x) (β = 1).
+ */
+export interface VAELogLikelihood {
+  /** Mean of {@link VAELogLikelihood.logLikelihoods}, nats per image. */
+  readonly meanLogLikelihood: number
+  /** The bound of each image. */
+  readonly logLikelihoods: Float32Array
+  /** Standard error of the mean over the images (their spread / √n). */
+  readonly standardError: number
+  /** The ELBO from the same samples (the mean of their log weights), nats per image. */
+  readonly meanELBO: number
+  /** Importance samples per image. */
+  readonly samples: number
 }
 
 /** The VAE family. */
@@ -56,5 +84,19 @@ export const vaeSpec = /* @__PURE__ */ defineFamily<
     ],
     unit: 'nats per image',
   },
-  actions: /* @__PURE__ */ mergeActions(generativeActions, latentActions, anomalyActions),
+  actions: /* @__PURE__ */ mergeActions(generativeActions, latentActions, anomalyActions, {
+    /**
+     * Log-likelihood of `images` in nats per image, as the importance-weighted bound with
+     * `samples` draws from the encoder (`samples: 1` is the ELBO).
+     */
+    logLikelihood: /* @__PURE__ */ defineAction<VAELogLikelihood>()(
+      (context, images: DataInput, options?: VAELogLikelihoodOptions) =>
+        [
+          context.images(images),
+          resolveVAELogLikelihoodOptions(
+            optionsArgument(options, 'logLikelihood', '{ samples: 100 }'),
+          ),
+        ] as const,
+    ),
+  }),
 })

@@ -34,10 +34,12 @@ import {
   validateVAEModelOptions,
   type ResolvedVAEModelOptions,
   type ResolvedVAETrainOptions,
+  type VAELogLikelihoodOptions,
   type VAEModelOptions,
   type VAETrainOptions,
 } from '../vaeOptions'
-import { vaeSpec, type VAEHistoryPoint } from '../vaeSpec'
+import { vaeSpec, type VAEHistoryPoint, type VAELogLikelihood } from '../vaeSpec'
+import { LogSumExp, meanAndStandardError } from '../../logSumExp'
 
 /** What a VAE's network is built from: its resolved options (nothing else depends on the data). */
 interface VAEPlan {
@@ -310,6 +312,83 @@ export class VAE extends GenerativeModel<VAETypes> {
     }
     const [loss = NaN, reconstruction = NaN, kl = NaN] = sums.map((sum) => sum / rows)
     return { loss, reconstruction, kl }
+  }
+
+  /**
+   * The importance-weighted bound on log p(x) of each image with `samples` draws from the encoder
+   * (`samples: 1` is the ELBO), in nats; see {@link VAELogLikelihood}. Images and samples go in
+   * passes that fit in memory; a call whose images alone would not fit is refused with
+   * `INVALID_OPTION`.
+   */
+  async logLikelihood(
+    images: ImageBatch,
+    options: Required<VAELogLikelihoodOptions>,
+  ): Promise<VAELogLikelihood> {
+    const network = this.requireNetwork('logLikelihood')
+    assertImageShape(images, this.shape as ImageShape, 'images')
+    const { samples, seed } = options
+    const rows = images.shape[0]
+    const { inputSize } = network
+    const { latentDim } = network.options
+    const perPass = this.passLimit(
+      {
+        name: 'logLikelihood',
+        run: (n) =>
+          network.importanceLogWeights(tf.zeros([n, inputSize]), tf.zeros([n, latentDim])),
+        hostValuesPerRow: inputSize + latentDim,
+      },
+      rows * samples,
+    )
+    checkRows(
+      {
+        what: 'image count',
+        actual: rows,
+        advice: (most) => `estimate at most ${most} images per call`,
+      },
+      perPass > 0 ? hostLimit(inputSize) : 0,
+    )
+    const random = createRandom(seed)
+    const logLikelihoods = new Float32Array(rows)
+    let elboSum = 0
+    const rowsPerPass = Math.max(1, Math.min(rows, perPass))
+    for (let start = 0; start < rows; start += rowsPerPass) {
+      const n = Math.min(rowsPerPass, rows - start)
+      const sums = new LogSumExp(n)
+      const x = tf.tensor2d(images.data.subarray(start * inputSize, (start + n) * inputSize), [
+        n,
+        inputSize,
+      ])
+      try {
+        const samplesPerPass = Math.max(1, Math.floor(perPass / n))
+        for (let drawn = 0; drawn < samples; drawn += samplesPerPass) {
+          const b = Math.min(samplesPerPass, samples - drawn)
+          const epsilon = random.normals(b * n * latentDim)
+          const weights = tf.tidy(() =>
+            network.importanceLogWeights(
+              b === 1 ? x : (tf.tile(x, [b, 1]) as tf.Tensor2D),
+              tf.tensor2d(epsilon, [b * n, latentDim]),
+            ),
+          )
+          const values = (await weights.data()) as Float32Array
+          weights.dispose()
+          for (let i = 0; i < values.length; i++) {
+            sums.add(i % n, values[i] as number)
+            elboSum += values[i] as number
+          }
+        }
+      } finally {
+        x.dispose()
+      }
+      for (let i = 0; i < n; i++) logLikelihoods[start + i] = sums.mean(i, samples)
+    }
+    const { mean, standardError } = meanAndStandardError(logLikelihoods)
+    return {
+      meanLogLikelihood: mean,
+      standardError,
+      logLikelihoods,
+      meanELBO: elboSum / (rows * samples),
+      samples,
+    }
   }
 
   protected latentSize(network: VAENetwork): number {

@@ -101,6 +101,20 @@ export class VAENetwork {
   }
 
   /**
+   * Log importance weights `log p(x|z) + log p(z) − log q(z|x)` of each row, with `z` drawn from
+   * the encoder by the standard-normal noise `epsilon` (`[n, latentDim]`); `[n]`, nats.
+   */
+  importanceLogWeights(x: tf.Tensor2D, epsilon: tf.Tensor2D): tf.Tensor1D {
+    const { mean, logVar } = this.encode(x)
+    const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), epsilon)) as tf.Tensor2D
+    const logLikelihood = tf.neg(this.reconstructionNLL(x, this.decodeRaw(z)))
+    // log N(z; 0, I) − log N(z; μ, σ²): the 2π terms cancel, and (z − μ)/σ is epsilon.
+    const logPrior = tf.mul(tf.sum(tf.square(z), 1), -0.5)
+    const logPosterior = tf.mul(tf.sum(tf.add(tf.square(epsilon), logVar), 1), -0.5)
+    return tf.add(logLikelihood, tf.sub(logPrior, logPosterior)) as tf.Tensor1D
+  }
+
+  /**
    * The loss of a batch and its exact gradients with respect to {@link VAENetwork.variables} (same
    * order), by an explicit backward pass. Needs no gradient registry (so the engine runs on plain
    * `@tensorflow/tfjs-core` in Node) and avoids transposed matrix products. A test checks it against
