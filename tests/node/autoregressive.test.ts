@@ -74,7 +74,7 @@ describe('MADE masks', () => {
         seed: 3,
       })
       // Connectivity: number of paths from each input to each output.
-      let paths = Array.from({ length: 10 }, (_, i) =>
+      let paths: number[][] = Array.from({ length: 10 }, (_, i) =>
         Array.from({ length: 10 }, (_, j) => (i === j ? 1 : 0)),
       )
       for (const layer of layers) {
