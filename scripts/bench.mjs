@@ -18,6 +18,7 @@ const PARTS = {
   pca: 'Node: PCA',
   kmeans: 'Node: k-means',
   rbm: 'Node: RBM',
+  autoregressive: 'Node: autoregressive (MADE)',
   probe: 'Node: linear probe',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -35,6 +36,7 @@ const PART_KEYS = {
   pca: ['pca'],
   kmeans: ['kmeans'],
   rbm: ['rbm'],
+  autoregressive: ['autoregressive'],
   probe: ['probe'],
   sklearn: ['sklearn'],
   torch: ['torch'],
@@ -144,6 +146,7 @@ await build({
     'bench/pcaBench.ts',
     'bench/kmeansBench.ts',
     'bench/rbmBench.ts',
+    'bench/autoregressiveBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -159,6 +162,9 @@ const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeB
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
 const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
+const autoregressiveModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'autoregressiveBench.mjs')).href
+)
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
@@ -267,6 +273,13 @@ if (want('kmeans')) {
 if (want('rbm')) {
   const { markdown, json } = await timed(PARTS.rbm, () => rbmModule.runRBMBench({ quick }))
   ;[ran.rbm, ownSections.rbm] = [json, markdown]
+}
+// MADE's exact held-out nats on the binarised digits beside independent pixels and a VAE's ELBO.
+if (want('autoregressive')) {
+  const { markdown, json } = await timed(PARTS.autoregressive, () =>
+    autoregressiveModule.runAutoregressiveBench({ quick }),
+  )
+  ;[ran.autoregressive, ownSections.autoregressive] = [json, markdown]
 }
 // Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
 if (want('probe')) {
@@ -629,6 +642,7 @@ const BLOCKS = [
     ['pca', '## PCA on the digits'],
     ['kmeans', '## k-means on the digits'],
     ['rbm', '## RBM on the digits'],
+    ['autoregressive', '## Autoregressive model (MADE)'],
     ['probe', '## Linear probe'],
   ].map(([part, heading]) => ({
     part,

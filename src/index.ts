@@ -12,6 +12,11 @@ export {
 export { usePCA, type UsePCAOptions, type UsePCAResult } from './react/usePCA'
 export { useRBM, type UseRBMOptions, type UseRBMResult } from './react/useRBM'
 export {
+  useAutoregressive,
+  type UseAutoregressiveOptions,
+  type UseAutoregressiveResult,
+} from './react/useAutoregressive'
+export {
   useImportedModel,
   type UseImportedModelOptions,
   type UseImportedModelResult,
@@ -91,6 +96,7 @@ export {
 export { KMeansClient, type KMeansClientOptions } from './client/builtinClients'
 export { PCAClient, type PCAClientOptions } from './client/builtinClients'
 export { RBMClient, type RBMClientOptions } from './client/builtinClients'
+export { AutoregressiveClient, type AutoregressiveClientOptions } from './client/builtinClients'
 export { ImportedModelClient, type ImportedModelClientOptions } from './client/builtinClients'
 export { importedSpec, type ImportedFacts } from './core/imported/importedSpec'
 export type {
@@ -189,6 +195,21 @@ export type {
   RBMGibbsChainOptions,
   RBMLogLikelihoodOptions,
 } from './core/rbm/rbmOptions'
+export {
+  autoregressiveSpec,
+  type AutoregressiveHistoryPoint,
+  type AutoregressiveLogLikelihood,
+  type AutoregressiveSampleSteps,
+} from './core/autoregressive/autoregressiveSpec'
+export type {
+  AutoregressiveModelOptions,
+  AutoregressiveTrainOptions,
+  AutoregressiveSampleOptions,
+  AutoregressiveSampleStepsOptions,
+  AutoregressiveLogLikelihoodOptions,
+  PixelOrdering,
+  Binarization,
+} from './core/autoregressive/autoregressiveOptions'
 export type {
   PCAModelOptions,
   PCATrainOptions,

@@ -1,5 +1,6 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
+import { autoregressiveSpec } from '../core/autoregressive/autoregressiveSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
@@ -69,3 +70,10 @@ export const ImportedModelClient = /* @__PURE__ */ createClientClass(importedSpe
 export type ImportedModelClient = FamilyClient<typeof importedSpec>
 /** Options of an imported model's client (and of `useImportedModel`). */
 export type ImportedModelClientOptions = ClientOptions<typeof importedSpec>
+
+/** An autoregressive model (MADE) living in the shared worker, seen from the main thread. */
+export const AutoregressiveClient = /* @__PURE__ */ createClientClass(autoregressiveSpec)
+/** An autoregressive model's client. */
+export type AutoregressiveClient = FamilyClient<typeof autoregressiveSpec>
+/** Options of an autoregressive model's client (and of `useAutoregressive`). */
+export type AutoregressiveClientOptions = ClientOptions<typeof autoregressiveSpec>

@@ -151,6 +151,18 @@ export * from './autoencoder/autoencoderOptions'
 export { Autoencoder } from './autoencoder/engine/autoencoder'
 export { autoencoderSpec, type AutoencoderHistoryPoint } from './autoencoder/autoencoderSpec'
 export { autoencoderEngine } from './autoencoder/engine/autoencoderEngine'
+export * from './autoregressive/autoregressiveOptions'
+export { MADE } from './autoregressive/engine/made'
+export { MADENetwork } from './autoregressive/engine/madeNetwork'
+export * from './autoregressive/madeMasks'
+export { assertBinarizable, binarizeValues, type BinarizeRule } from './autoregressive/binarize'
+export {
+  autoregressiveSpec,
+  type AutoregressiveHistoryPoint,
+  type AutoregressiveLogLikelihood,
+  type AutoregressiveSampleSteps,
+} from './autoregressive/autoregressiveSpec'
+export { autoregressiveEngine } from './autoregressive/engine/autoregressiveEngine'
 export * from './anomaly/anomalyScoring'
 export * from './probe/probeOptions'
 export { fitLinearProbe } from './probe/engine/linearProbe'

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
+  AutoregressiveClient,
   GANClient,
   KMeansClient,
   PCAClient,
@@ -230,6 +231,37 @@ const tables: readonly FamilyTable[] = [
       ['logLikelihood', [image, { steps: 5 }], 'INVALID_OPTION'],
       ['logLikelihood', [wrongImage], 'SHAPE_MISMATCH'],
       ['probe', [image, [1, 2]], 'SHAPE_MISMATCH'],
+    ],
+  },
+  {
+    name: 'autoregressive',
+    make: (o) => new AutoregressiveClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16] },
+    fingerprint: (c) =>
+      (c.sampleAsync as (n: number, o: object) => Promise<unknown>)(3, { seed: 1 }),
+    badOptions: [
+      [{ hiddenUnits: [0] }, 'INVALID_OPTION'],
+      [{ hiddenUnits: [16, 2.5] }, 'INVALID_OPTION'],
+      [{ ordering: 'zigzag' }, 'INVALID_OPTION'],
+      [{ binarize: 'dither' }, 'INVALID_OPTION'],
+      [{ threshold: 0 }, 'INVALID_OPTION'],
+      [{ threshold: 2 }, 'INVALID_OPTION'],
+      ...trainBad,
+    ],
+    badCalls: [
+      ['sample', [0], 'INVALID_OPTION'],
+      ['sample', [4, null], 'INVALID_OPTION'],
+      ['sample', [4, { seed: Number.NaN }], 'INVALID_OPTION'],
+      ['sampleSteps', [2, { frames: 1 }], 'INVALID_OPTION'],
+      ['sampleSteps', [-2], 'INVALID_OPTION'],
+      ['logLikelihood', [wrongImage], 'SHAPE_MISMATCH'],
+      ['logLikelihood', ['x'], 'INVALID_INPUT'],
+      [
+        'logLikelihood',
+        [{ data: new Float32Array(64).fill(3), shape: [1, 8, 8, 1] }],
+        'INVALID_INPUT',
+      ],
+      ['logLikelihood', [image, 5], 'INVALID_OPTION'],
     ],
   },
 ]

@@ -11,6 +11,7 @@ import { userEvent } from 'vitest/browser'
 import type { AnyFamilySpec } from '../../src/core/family/familySpec'
 import type { ImageBatch } from '../../src/core/dataset'
 import { autoencoderSpec } from '../../src/core/autoencoder/autoencoderSpec'
+import { autoregressiveSpec } from '../../src/core/autoregressive/autoregressiveSpec'
 import { ganSpec } from '../../src/core/gan/ganSpec'
 import { kMeansSpec } from '../../src/core/kmeans/kmeansSpec'
 import { pcaSpec } from '../../src/core/pca/pcaSpec'
@@ -20,6 +21,7 @@ import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
 import { TrainingStatus } from '../../src/components/TrainingStatus'
 import { useAutoencoder } from '../../src/react/useAutoencoder'
+import { useAutoregressive } from '../../src/react/useAutoregressive'
 import { useGAN } from '../../src/react/useGAN'
 import { useKMeans } from '../../src/react/useKMeans'
 import { usePCA } from '../../src/react/usePCA'
@@ -131,6 +133,20 @@ const cases: HookCase[] = [
         const chain = result as { chains: number; frames: number; images: ImageBatch }
         expect([chain.chains, chain.frames]).toEqual([2, 3])
         expect(chain.images.shape).toEqual([6, 8, 8, 1])
+      },
+    },
+  },
+  {
+    spec: autoregressiveSpec,
+    useModel: useAutoregressive as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, hiddenUnits: [16] },
+    action: {
+      name: 'sampleSteps',
+      args: [2, { frames: 3, seed: 1 }],
+      check: (result) => {
+        const steps = result as { samples: number; frames: number; images: ImageBatch }
+        expect([steps.samples, steps.frames]).toEqual([2, 3])
+        expect(steps.images.shape).toEqual([6, 8, 8, 1])
       },
     },
   },

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
+  AutoregressiveClient,
   GANClient,
   KMeansClient,
   PCAClient,
@@ -96,6 +97,17 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const freeEnergy = c.freeEnergyAsync as (images: unknown) => Promise<Float32Array>
       return Array.from(await freeEnergy(image))
+    },
+  },
+  {
+    name: 'autoregressive',
+    make: (o) => new AutoregressiveClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16] },
+    fingerprint: async (c) => {
+      const logLikelihood = c.logLikelihoodAsync as (
+        images: unknown,
+      ) => Promise<{ logLikelihoods: Float32Array }>
+      return Array.from((await logLikelihood(image)).logLikelihoods)
     },
   },
 ]

@@ -219,6 +219,7 @@ describe('the built package', () => {
         'pca',
         'rbm',
         'imported',
+        'autoregressive',
         'counter',
       ],
       vaeSteps: 2,
@@ -261,6 +262,7 @@ describe('the built package', () => {
       'reassignmentRatio',
       'powerIterations',
       'gibbsSteps',
+      'autoregressive model',
     ]) {
       expect(code, other).not.toContain(other)
     }

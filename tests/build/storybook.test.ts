@@ -27,7 +27,7 @@ function divergingPixels(page: Page, selector: string): Promise<{ red: number; b
 // and draw atoms, code a patch and denoise; the RBM playground must draw receptive fields and a Gibbs
 // chain and estimate a log-likelihood; a model saved from the ModelFiles story must load after a reload.
 describe('Storybook', () => {
-  test('the VAE, sparse coding, anomaly, convolutional GAN and RBM playgrounds train in the worker and draw', async () => {
+  test('the VAE, sparse coding, anomaly, convolutional GAN, RBM and autoregressive playgrounds train in the worker and draw', async () => {
     const out = mkdtempSync(join(tmpdir(), 'latentkit-storybook-'))
     const built = spawnSync('npx', ['storybook', 'build', '--quiet', '-o', out], {
       encoding: 'utf8',
@@ -129,6 +129,20 @@ describe('Storybook', () => {
       expect(fieldColours.blue).toBeGreaterThan(100)
       await page.getByRole('button', { name: /Estimate on 97 held-out digits/ }).click()
       await page.getByText(/-\d+\.\d\d ± \d+\.\d\d nats per digit/).waitFor({ timeout: 60_000 })
+
+      // The autoregressive playground trains three epochs of 1,500 digits (batches of 32), draws
+      // samples pixel by pixel to the last pixel and shows the exact held-out nats of the trained model.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-autoregressive-playground--digits&viewMode=story&args=epochs:3`,
+      )
+      const madeStatus = page.getByTestId('model-status')
+      await madeStatus.getByText('ready').waitFor({ timeout: 90_000 })
+      expect(await madeStatus.textContent()).toMatch(/ready on \w+ · epoch 3\/3 · step 141/)
+      await page.getByText(/64 of 64 pixels drawn/).waitFor({ timeout: 30_000 })
+      await page
+        .getByTestId('held-out-nats')
+        .getByText(/\d+\.\d\d nats per digit .* after epoch 3/)
+        .waitFor({ timeout: 30_000 })
 
       // ModelFiles: a VAE saved in IndexedDB survives a page reload; after Reset, Load brings back
       // the same samples.

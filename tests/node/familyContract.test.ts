@@ -6,6 +6,8 @@ import { kMeansEngine } from '../../src/core/kmeans/engine/kmeansEngine'
 import type { KMeansAssignment } from '../../src/core/kmeans/kmeansSpec'
 import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
 import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
+import { autoregressiveEngine } from '../../src/core/autoregressive/engine/autoregressiveEngine'
+import type { AutoregressiveLogLikelihood } from '../../src/core/autoregressive/autoregressiveSpec'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -98,6 +100,22 @@ const cases: FamilyCase[] = [
     data: digits,
     badModelOption: { layers: [16, 0] },
     action: { name: 'sample', args: [3, { steps: 10, seed: 1 }], check: isImages(3) },
+  },
+  {
+    engine: autoregressiveEngine,
+    modelOptions: { hiddenUnits: [16], ordering: 'random', seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { hiddenUnits: [16, 0] },
+    action: {
+      name: 'logLikelihood',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }, 1],
+      check: (result) => {
+        const { logLikelihoods } = result as AutoregressiveLogLikelihood
+        expect(logLikelihoods.length).toBe(2)
+        expect(logLikelihoods.every((v) => v < 0)).toBe(true)
+      },
+    },
   },
   {
     engine: meanImageEngine,

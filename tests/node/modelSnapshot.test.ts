@@ -12,6 +12,7 @@ import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
+import { MADE } from '../../src/core/autoregressive/engine/made'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -235,6 +236,17 @@ const CASES: readonly Case<SnapshotModel>[] = [
   rbmCase('deep belief network, Gaussian visible units (scaling saved)', {
     layers: [12, 6],
     visible: 'gaussian',
+  }),
+  defineCase({
+    name: 'autoregressive (MADE), random ordering',
+    create: () => new MADE({ hiddenUnits: [16], ordering: 'random', seed: 8 }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: MADE, images) => [
+      (await model.logLikelihood(images)).logLikelihoods,
+      (await model.conditionals(images)).data,
+      (await model.sampleSteps(2, { frames: 3, seed: 3 })).images.data,
+    ],
   }),
   defineCase({
     name: 'mean image (test family, EngineModel by hand)',

@@ -15,6 +15,7 @@ import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { PCA } from '../../src/core/pca/engine/pca'
 import { RBM } from '../../src/core/rbm/engine/rbm'
+import { MADE } from '../../src/core/autoregressive/engine/made'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
@@ -171,6 +172,20 @@ const MORE_CASES: readonly Case[] = [
     fused: false,
     reference: 'same calls',
     outputs: transformed,
+  },
+  {
+    name: 'autoregressive (MADE), stochastic binarisation stream',
+    create: () =>
+      new MADE({ hiddenUnits: [16], ordering: 'random', binarize: 'stochastic', seed: 8 }),
+    train: { batchSize: 32 },
+    fused: false,
+    outputs: async (model) => {
+      const made = model as unknown as MADE
+      return [
+        (await made.logLikelihood(probe)).logLikelihoods,
+        (await made.sample(3, { seed: 2 })).data,
+      ]
+    },
   },
 ]
 
