@@ -22,6 +22,8 @@ export {
   type UseImportedModelResult,
 } from './react/useImportedModel'
 export { ScreeChart, type ScreeChartProps, type ScreeSource } from './components/ScreeChart'
+export { LikelihoodTable, type LikelihoodTableProps } from './components/LikelihoodTable'
+export type { LikelihoodEntry, LikelihoodKind, LikelihoodResult } from './components/likelihoodRows'
 export {
   useSparseCoding,
   type UseSparseCodingOptions,

@@ -97,6 +97,15 @@ describe('Storybook', () => {
       expect(atomColours.red).toBeGreaterThan(100)
       expect(atomColours.blue).toBeGreaterThan(100)
 
+      // LikelihoodTable: MADE, a VAE and an RBM train on the same binarised digits; every row fills.
+      await page.goto(
+        `${server.url}/iframe.html?id=components-likelihoodtable--trained-side-by-side&viewMode=story&args=epochs:2;iwaeSamples:5;aisRuns:10;aisSteps:100`,
+      )
+      await page
+        .getByText(/^4 models; highest log-likelihood: .+ nats per image/)
+        .waitFor({ timeout: 90_000 })
+      expect(await page.getByText('computing…').count()).toBe(0)
+
       // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
       await page.goto(
         `${server.url}/iframe.html?id=playgrounds-anomaly-detection-playground--sprites&viewMode=story&args=epochs:2;preset:!false`,
