@@ -1,5 +1,6 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
+import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
@@ -69,3 +70,10 @@ export const ImportedModelClient = /* @__PURE__ */ createClientClass(importedSpe
 export type ImportedModelClient = FamilyClient<typeof importedSpec>
 /** Options of an imported model's client (and of `useImportedModel`). */
 export type ImportedModelClientOptions = ClientOptions<typeof importedSpec>
+
+/** A contrastive (SimCLR-style) model living in the shared worker, seen from the main thread. */
+export const ContrastiveClient = /* @__PURE__ */ createClientClass(contrastiveSpec)
+/** A contrastive client. */
+export type ContrastiveClient = FamilyClient<typeof contrastiveSpec>
+/** Options of a contrastive client (and of `useContrastive`). */
+export type ContrastiveClientOptions = ClientOptions<typeof contrastiveSpec>
