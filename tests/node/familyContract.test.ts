@@ -6,6 +6,7 @@ import { kMeansEngine } from '../../src/core/kmeans/engine/kmeansEngine'
 import type { KMeansAssignment } from '../../src/core/kmeans/kmeansSpec'
 import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
 import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
+import { contrastiveEngine } from '../../src/core/contrastive/engine/contrastiveEngine'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -98,6 +99,18 @@ const cases: FamilyCase[] = [
     data: digits,
     badModelOption: { layers: [16, 0] },
     action: { name: 'sample', args: [3, { steps: 10, seed: 1 }], check: isImages(3) },
+  },
+  {
+    engine: contrastiveEngine,
+    modelOptions: { hiddenUnits: [16], featureSize: 8, headUnits: [8], projectionSize: 4, seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { temperature: 0 },
+    action: {
+      name: 'encode',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as LatentBatch).shape).toEqual([2, 8]),
+    },
   },
   {
     engine: meanImageEngine,

@@ -12,6 +12,7 @@ import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
+import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -235,6 +236,23 @@ const CASES: readonly Case<SnapshotModel>[] = [
   rbmCase('deep belief network, Gaussian visible units (scaling saved)', {
     layers: [12, 6],
     visible: 'gaussian',
+  }),
+  defineCase({
+    name: 'contrastive (encoder and projection head)',
+    create: () =>
+      new Contrastive({
+        hiddenUnits: [16],
+        featureSize: 8,
+        headUnits: [8],
+        augment: { rotation: true },
+        seed: 8,
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: Contrastive, images) => [
+      (await model.encode(images)).data,
+      model.augmentPairs(images, 2, 1).first.data,
+    ],
   }),
   defineCase({
     name: 'mean image (test family, EngineModel by hand)',

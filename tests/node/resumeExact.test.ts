@@ -15,6 +15,7 @@ import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { PCA } from '../../src/core/pca/engine/pca'
 import { RBM } from '../../src/core/rbm/engine/rbm'
+import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
@@ -171,6 +172,13 @@ const MORE_CASES: readonly Case[] = [
     fused: false,
     reference: 'same calls',
     outputs: transformed,
+  },
+  {
+    name: 'contrastive (augmentation stream)',
+    create: () => new Contrastive({ hiddenUnits: [16], featureSize: 8, headUnits: [8], seed: 8 }),
+    train: { batchSize: 16 },
+    fused: false,
+    outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
   },
 ]
 
