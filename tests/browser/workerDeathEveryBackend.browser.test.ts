@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
+  ContrastiveClient,
   GANClient,
   KMeansClient,
   PCAClient,
@@ -96,6 +97,15 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const freeEnergy = c.freeEnergyAsync as (images: unknown) => Promise<Float32Array>
       return Array.from(await freeEnergy(image))
+    },
+  },
+  {
+    name: 'contrastive',
+    make: (o) => new ContrastiveClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16], featureSize: 8, headUnits: [8] },
+    fingerprint: async (c) => {
+      const encode = c.encodeAsync as (images: unknown) => Promise<{ data: Float32Array }>
+      return Array.from((await encode(image)).data)
     },
   },
 ]

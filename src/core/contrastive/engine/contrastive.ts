@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
   allInUnitRange,
+  assertImageShape,
   imageSize,
   type ImageBatch,
   type ImageShape,
@@ -229,9 +230,11 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   /**
    * Two views of each of `n` images drawn from `images` with `seed` (the model's own random streams
    * are untouched), made with the model's augmentations. Works before training: the augmentations
-   * are resolved against `images`' size.
+   * are resolved against `images`' size; once built, `images` must have the model's image shape
+   * (`SHAPE_MISMATCH`).
    */
   augmentPairs(images: ImageBatch, n: number, seed = 0): AugmentedPairs {
+    if (this.shape) assertImageShape(images, this.shape, 'images')
     const [rows, height, width, channels] = images.shape
     if (rows < 1) throw new InvalidInputError('no images to augment; pass at least one')
     const random = createRandom(seed)
