@@ -8,8 +8,9 @@ import { createModelHook, type ModelHookResult } from './createModelHook'
  * default 128, `headUnits` default `[128]`, `projectionSize` default 64, `temperature` default 0.5,
  * `augment` (crop, shift, cutout, brightness and contrast on by default; rotation, scale and noise
  * off), `seed` default 1) define the model: changing one starts a fresh model. Training options
- * (`epochs` default 100, `batchSize` default 256 and at least 2, `learningRate` default 0.001,
- * `fusedKernels`) apply from the next `train()`.
+ * (`epochs` default 100, `batchSize` default 256 and at least 2, `learningRate` default 0.001;
+ * `fusedKernels` is accepted and has no effect: this family trains on TF.js kernels) apply from the
+ * next `train()`.
  */
 export type UseContrastiveOptions = ContrastiveClientOptions
 

@@ -29,7 +29,10 @@ export interface ContrastiveModelOptions {
   readonly seed?: number
 }
 
-/** How to train; may change between calls of `train`. Defaults: 100 epochs, batches of 256, learning rate 0.001. */
+/**
+ * How to train; may change between calls of `train`. Defaults: 100 epochs, batches of 256 (at least
+ * 2), learning rate 0.001. `fusedKernels` has no effect: this family trains on TF.js kernels.
+ */
 export type ContrastiveTrainOptions = AdamTrainOptions
 
 /** Model options with every default filled in (augmentations are resolved against the image size). */
