@@ -20,6 +20,7 @@ const PARTS = {
   rbm: 'Node: RBM',
   autoregressive: 'Node: autoregressive (MADE)',
   probe: 'Node: linear probe',
+  contrastive: 'Node: contrastive learning',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
   bundle: 'build and bundle sizes',
@@ -38,6 +39,7 @@ const PART_KEYS = {
   rbm: ['rbm'],
   autoregressive: ['autoregressive'],
   probe: ['probe'],
+  contrastive: ['contrastive'],
   sklearn: ['sklearn'],
   torch: ['torch'],
   bundle: ['bundle'],
@@ -147,6 +149,7 @@ await build({
     'bench/kmeansBench.ts',
     'bench/rbmBench.ts',
     'bench/autoregressiveBench.ts',
+    'bench/contrastiveBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -164,6 +167,9 @@ const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmean
 const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
 const autoregressiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'autoregressiveBench.mjs')).href
+)
+const contrastiveModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
@@ -285,6 +291,13 @@ if (want('autoregressive')) {
 if (want('probe')) {
   const { markdown, ...probe } = await timed(PARTS.probe, () => probeModule.runProbeBench(quick))
   ;[ran.probe, ownSections.probe] = [probe, markdown]
+}
+// Contrastive features against raw pixels and PCA with 10 labels per class, encoders learned on 80 %.
+if (want('contrastive')) {
+  const { markdown, json } = await timed(PARTS.contrastive, () =>
+    contrastiveModule.runContrastiveBench({ quick }),
+  )
+  ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
 }
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
@@ -644,6 +657,7 @@ const BLOCKS = [
     ['rbm', '## RBM on the digits'],
     ['autoregressive', '## Autoregressive model (MADE)'],
     ['probe', '## Linear probe'],
+    ['contrastive', '## Contrastive learning on the digits'],
   ].map(([part, heading]) => ({
     part,
     uses: [part],
@@ -738,6 +752,7 @@ if (!only) {
         kmeans: ran.kmeans,
         rbm: ran.rbm,
         probe: ran.probe,
+        contrastive: ran.contrastive,
         files: ran.files,
         soak: ran.soak,
         partSeconds,

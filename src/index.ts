@@ -356,3 +356,31 @@ export {
   type ImageConversionOptions,
   type ResizeOptions,
 } from './data/imageInput'
+export {
+  useContrastive,
+  type UseContrastiveOptions,
+  type UseContrastiveResult,
+} from './react/useContrastive'
+export { ContrastiveClient, type ContrastiveClientOptions } from './client/builtinClients'
+export {
+  contrastiveSpec,
+  type ContrastiveHistoryPoint,
+  type ContrastiveFacts,
+  type AugmentedPairs,
+  type AugmentPairsOptions,
+} from './core/contrastive/contrastiveSpec'
+export type {
+  ContrastiveModelOptions,
+  ContrastiveTrainOptions,
+} from './core/contrastive/contrastiveOptions'
+export type {
+  AugmentationOptions,
+  CropAugmentation,
+  ShiftAugmentation,
+  RotationAugmentation,
+  ScaleAugmentation,
+  NoiseAugmentation,
+  CutoutAugmentation,
+  BrightnessAugmentation,
+  ContrastAugmentation,
+} from './core/contrastive/augmentations'

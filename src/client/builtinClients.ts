@@ -1,6 +1,7 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { autoregressiveSpec } from '../core/autoregressive/autoregressiveSpec'
+import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
@@ -77,3 +78,10 @@ export const AutoregressiveClient = /* @__PURE__ */ createClientClass(autoregres
 export type AutoregressiveClient = FamilyClient<typeof autoregressiveSpec>
 /** Options of an autoregressive model's client (and of `useAutoregressive`). */
 export type AutoregressiveClientOptions = ClientOptions<typeof autoregressiveSpec>
+
+/** A contrastive (SimCLR-style) model living in the shared worker, seen from the main thread. */
+export const ContrastiveClient = /* @__PURE__ */ createClientClass(contrastiveSpec)
+/** A contrastive client. */
+export type ContrastiveClient = FamilyClient<typeof contrastiveSpec>
+/** Options of a contrastive client (and of `useContrastive`). */
+export type ContrastiveClientOptions = ClientOptions<typeof contrastiveSpec>

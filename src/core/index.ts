@@ -182,3 +182,16 @@ export * from './family/commonActions'
 export * from './engine/familyEngine'
 export * from './engine/commonEngineActions'
 export { BUILTIN_ENGINES } from './engine/builtinEngines'
+export * from './contrastive/contrastiveOptions'
+export * from './contrastive/augmentations'
+export {
+  contrastiveSpec,
+  type ContrastiveHistoryPoint,
+  type ContrastiveFacts,
+  type AugmentedPairs,
+  type AugmentPairsOptions,
+} from './contrastive/contrastiveSpec'
+export { Contrastive } from './contrastive/engine/contrastive'
+export { ContrastiveNetwork } from './contrastive/engine/contrastiveNetwork'
+export { ntXent, type NTXentResult } from './contrastive/engine/ntXent'
+export { contrastiveEngine } from './contrastive/engine/contrastiveEngine'

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
   AutoregressiveClient,
+  ContrastiveClient,
   GANClient,
   KMeansClient,
   PCAClient,
@@ -262,6 +263,30 @@ const tables: readonly FamilyTable[] = [
         'INVALID_INPUT',
       ],
       ['logLikelihood', [image, 5], 'INVALID_OPTION'],
+    ],
+  },
+  {
+    name: 'contrastive',
+    make: (o) => new ContrastiveClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16], featureSize: 8, headUnits: [8] },
+    fingerprint: (c) => (c.encodeAsync as (images: unknown) => Promise<unknown>)(image),
+    badOptions: [
+      [{ temperature: 0 }, 'INVALID_OPTION'],
+      [{ temperature: -1 }, 'INVALID_OPTION'],
+      [{ batchSize: 1 }, 'INVALID_OPTION'],
+      [{ featureSize: 0 }, 'INVALID_OPTION'],
+      [{ augment: { blur: true } }, 'INVALID_OPTION'],
+      [{ augment: { cutout: { probability: 2 } } }, 'INVALID_OPTION'],
+      ...trainBad,
+    ],
+    badCalls: [
+      ['encode', [wrongImage], 'SHAPE_MISMATCH'],
+      ['encode', [null], 'INVALID_INPUT'],
+      ['augmentPairs', [0], 'INVALID_OPTION'],
+      ['augmentPairs', [2, null], 'INVALID_OPTION'],
+      ['augmentPairs', [2, { seed: Number.NaN }], 'INVALID_OPTION'],
+      ['augmentPairs', [2, { data: wrongImage }], 'SHAPE_MISMATCH'],
+      ['probe', [image, [1, 2]], 'SHAPE_MISMATCH'],
     ],
   },
 ]

@@ -16,6 +16,7 @@ import { ganSpec } from '../../src/core/gan/ganSpec'
 import { kMeansSpec } from '../../src/core/kmeans/kmeansSpec'
 import { pcaSpec } from '../../src/core/pca/pcaSpec'
 import { rbmSpec } from '../../src/core/rbm/rbmSpec'
+import { contrastiveSpec } from '../../src/core/contrastive/contrastiveSpec'
 import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
@@ -26,6 +27,7 @@ import { useGAN } from '../../src/react/useGAN'
 import { useKMeans } from '../../src/react/useKMeans'
 import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
+import { useContrastive } from '../../src/react/useContrastive'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { useVAE } from '../../src/react/useVAE'
 import { meanImageSpec } from '../families/meanImage/meanImageSpec'
@@ -147,6 +149,20 @@ const cases: HookCase[] = [
         const steps = result as { samples: number; frames: number; images: ImageBatch }
         expect([steps.samples, steps.frames]).toEqual([2, 3])
         expect(steps.images.shape).toEqual([6, 8, 8, 1])
+      },
+    },
+  },
+  {
+    spec: contrastiveSpec,
+    useModel: useContrastive as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, hiddenUnits: [16], featureSize: 8 },
+    action: {
+      name: 'augmentPairs',
+      args: [3, { seed: 1 }],
+      check: (result) => {
+        const pairs = result as { first: ImageBatch; second: ImageBatch }
+        expect(pairs.first.shape).toEqual([3, 8, 8, 1])
+        expect(pairs.second.shape).toEqual([3, 8, 8, 1])
       },
     },
   },

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import {
   AutoencoderClient,
   AutoregressiveClient,
+  ContrastiveClient,
   GANClient,
   KMeansClient,
   PCAClient,
@@ -108,6 +109,15 @@ const FAMILIES: readonly Family[] = [
         images: unknown,
       ) => Promise<{ logLikelihoods: Float32Array }>
       return Array.from((await logLikelihood(image)).logLikelihoods)
+    },
+  },
+  {
+    name: 'contrastive',
+    make: (o) => new ContrastiveClient(o) as unknown as AnyClient,
+    options: { ...common, hiddenUnits: [16], featureSize: 8, headUnits: [8] },
+    fingerprint: async (c) => {
+      const encode = c.encodeAsync as (images: unknown) => Promise<{ data: Float32Array }>
+      return Array.from((await encode(image)).data)
     },
   },
 ]

@@ -220,6 +220,7 @@ describe('the built package', () => {
         'rbm',
         'imported',
         'autoregressive',
+        'contrastive',
         'counter',
       ],
       vaeSteps: 2,

@@ -8,6 +8,7 @@ import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
 import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
 import { autoregressiveEngine } from '../../src/core/autoregressive/engine/autoregressiveEngine'
 import type { AutoregressiveLogLikelihood } from '../../src/core/autoregressive/autoregressiveSpec'
+import { contrastiveEngine } from '../../src/core/contrastive/engine/contrastiveEngine'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -115,6 +116,18 @@ const cases: FamilyCase[] = [
         expect(logLikelihoods.length).toBe(2)
         expect(logLikelihoods.every((v) => v < 0)).toBe(true)
       },
+    },
+  },
+  {
+    engine: contrastiveEngine,
+    modelOptions: { hiddenUnits: [16], featureSize: 8, headUnits: [8], projectionSize: 4, seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { temperature: 0 },
+    action: {
+      name: 'encode',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as LatentBatch).shape).toEqual([2, 8]),
     },
   },
   {

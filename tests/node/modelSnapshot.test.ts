@@ -13,6 +13,7 @@ import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
+import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -246,6 +247,23 @@ const CASES: readonly Case<SnapshotModel>[] = [
       (await model.logLikelihood(images)).logLikelihoods,
       (await model.conditionals(images)).data,
       (await model.sampleSteps(2, { frames: 3, seed: 3 })).images.data,
+    ],
+  }),
+  defineCase({
+    name: 'contrastive (encoder and projection head)',
+    create: () =>
+      new Contrastive({
+        hiddenUnits: [16],
+        featureSize: 8,
+        headUnits: [8],
+        augment: { rotation: true },
+        seed: 8,
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: Contrastive, images) => [
+      (await model.encode(images)).data,
+      model.augmentPairs(images, 2, 1).first.data,
     ],
   }),
   defineCase({

@@ -16,6 +16,7 @@ import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { PCA } from '../../src/core/pca/engine/pca'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
+import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
@@ -186,6 +187,13 @@ const MORE_CASES: readonly Case[] = [
         (await made.sample(3, { seed: 2 })).data,
       ]
     },
+  },
+  {
+    name: 'contrastive (augmentation stream)',
+    create: () => new Contrastive({ hiddenUnits: [16], featureSize: 8, headUnits: [8], seed: 8 }),
+    train: { batchSize: 16 },
+    fused: false,
+    outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
   },
 ]
 

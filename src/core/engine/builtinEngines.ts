@@ -1,6 +1,7 @@
 /** The families latentkit's worker knows: one line each. */
 import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
 import { autoregressiveEngine } from '../autoregressive/engine/autoregressiveEngine'
+import { contrastiveEngine } from '../contrastive/engine/contrastiveEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
 import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
@@ -21,4 +22,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   rbmEngine,
   importedEngine,
   autoregressiveEngine,
+  contrastiveEngine,
 ]

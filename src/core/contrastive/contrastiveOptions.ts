@@ -1,0 +1,109 @@
+/**
+ * Contrastive-learning options, their defaults and their validation. Pure TypeScript (no TF.js): the
+ * client validates with it before any work is sent to the worker.
+ */
+import { InvalidOptionError } from '../errors'
+import {
+  resolveAdamTrainOptions,
+  validateAdamTrainOptions,
+  type AdamTrainOptions,
+} from '../adamTrainOptions'
+import { checkLayerSizes, checkPositiveInteger, checkSeed } from '../optionChecks'
+import { validateAugmentations, type AugmentationOptions } from './augmentations'
+
+/** The network, its loss and its views. Changing any of these means a new model. */
+export interface ContrastiveModelOptions {
+  /** Hidden layers of the encoder (ReLU). Default `[512]`. */
+  readonly hiddenUnits?: readonly number[]
+  /** Size of the encoder's output, the features `encode` returns (ReLU). Default `128`. */
+  readonly featureSize?: number
+  /** Hidden layers of the projection head (ReLU). Default `[128]`. */
+  readonly headUnits?: readonly number[]
+  /** Size of the projection the loss compares (linear, then L2-normalised). Default `64`. */
+  readonly projectionSize?: number
+  /** Temperature of the NT-Xent loss, > 0: lower sharpens the softmax over the batch. Default `0.5`. */
+  readonly temperature?: number
+  /** How the two views of each image are made (see {@link AugmentationOptions}). */
+  readonly augment?: AugmentationOptions
+  /** Seed of weights, shuffles and augmentations. Default `1`. */
+  readonly seed?: number
+}
+
+/**
+ * How to train; may change between calls of `train`. Defaults: 100 epochs, batches of 256 (at least
+ * 2), learning rate 0.001. `fusedKernels` has no effect: this family trains on TF.js kernels.
+ */
+export type ContrastiveTrainOptions = AdamTrainOptions
+
+/** Model options with every default filled in (augmentations are resolved against the image size). */
+export interface ResolvedContrastiveOptions {
+  readonly hiddenUnits: readonly number[]
+  readonly featureSize: number
+  readonly headUnits: readonly number[]
+  readonly projectionSize: number
+  readonly temperature: number
+  readonly augment: AugmentationOptions
+  readonly seed: number
+}
+
+/** Throws {@link InvalidOptionError} for any out-of-range model option. */
+export function validateContrastiveModelOptions(options: ContrastiveModelOptions): void {
+  checkLayerSizes(options.hiddenUnits, 'hiddenUnits', '[512]')
+  checkPositiveInteger(options.featureSize, 'featureSize', 'Try 128.')
+  checkLayerSizes(options.headUnits, 'headUnits', '[128]')
+  checkPositiveInteger(options.projectionSize, 'projectionSize', 'Try 64.')
+  if (
+    options.temperature !== undefined &&
+    !(Number.isFinite(options.temperature) && options.temperature > 0)
+  ) {
+    throw new InvalidOptionError(
+      `temperature must be a finite number > 0 (it divides the similarities); got ${String(options.temperature)}. Try 0.5`,
+      { option: 'temperature' },
+    )
+  }
+  validateAugmentations(options.augment)
+  checkSeed(options.seed)
+}
+
+/**
+ * Throws {@link InvalidOptionError} for any out-of-range training option, and for batches of fewer
+ * than 2 images: the other images of a batch are each image's negatives.
+ */
+export function validateContrastiveTrainOptions(options: ContrastiveTrainOptions): void {
+  validateAdamTrainOptions(options)
+  if (options.batchSize !== undefined && options.batchSize < 2) {
+    throw new InvalidOptionError(
+      `batchSize must be at least 2 for contrastive learning (the other images of a batch are the negatives); got ${options.batchSize}. Try 256`,
+      { option: 'batchSize' },
+    )
+  }
+}
+
+/** Fills in the model defaults. */
+export function resolveContrastiveOptions(
+  options: ContrastiveModelOptions,
+): ResolvedContrastiveOptions {
+  validateContrastiveModelOptions(options)
+  return {
+    hiddenUnits: options.hiddenUnits ?? [512],
+    featureSize: options.featureSize ?? 128,
+    headUnits: options.headUnits ?? [128],
+    projectionSize: options.projectionSize ?? 64,
+    temperature: options.temperature ?? 0.5,
+    augment: options.augment ?? {},
+    seed: options.seed ?? 1,
+  }
+}
+
+/** Fills in the training defaults. */
+export function resolveContrastiveTrainOptions(
+  options: ContrastiveTrainOptions,
+): Required<ContrastiveTrainOptions> {
+  validateContrastiveTrainOptions(options)
+  const base = resolveAdamTrainOptions(options)
+  return {
+    ...base,
+    epochs: options.epochs ?? 100,
+    batchSize: options.batchSize ?? 256,
+  }
+}

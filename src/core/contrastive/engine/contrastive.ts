@@ -1,0 +1,261 @@
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  allInUnitRange,
+  assertImageShape,
+  imageSize,
+  type ImageBatch,
+  type ImageShape,
+  type LatentBatch,
+} from '../../dataset'
+import { InvalidInputError } from '../../errors'
+import { recordedOptions } from '../../family/snapshotRecord'
+import { createRandom, deriveSeed, type Random } from '../../random'
+import {
+  TrainableModel,
+  type ModelRules,
+  type NetworkSize,
+  type RowStage,
+  type SnapshotNetwork,
+  type TrainingStepCost,
+} from '../../engine/trainableModel'
+import { denseWeightCount } from '../../memoryModel'
+import { variableBytes } from '../../engine/memoryBudget'
+import { AdamSlot } from '../../engine/adamSlot'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
+import type { TrainResult } from '../../training'
+import type { FitHooks } from '../../engine/trainingLoop'
+import {
+  augmentBatch,
+  resolveAugmentations,
+  type AugmentTarget,
+  type ResolvedAugmentations,
+} from '../augmentations'
+import {
+  resolveContrastiveOptions,
+  resolveContrastiveTrainOptions,
+  validateContrastiveModelOptions,
+  type ContrastiveModelOptions,
+  type ContrastiveTrainOptions,
+  type ResolvedContrastiveOptions,
+} from '../contrastiveOptions'
+import {
+  contrastiveSpec,
+  type AugmentedPairs,
+  type ContrastiveHistoryPoint,
+} from '../contrastiveSpec'
+import { ContrastiveNetwork } from './contrastiveNetwork'
+
+/** What a contrastive network is built from: resolved options and whether the data lay in [0, 1]. */
+interface ContrastivePlan {
+  readonly options: ResolvedContrastiveOptions
+  /** Views are clamped to [0, 1] when every training value lay in it. */
+  readonly unitRange: boolean
+}
+
+interface ContrastiveTypes {
+  readonly network: ContrastiveNetwork
+  readonly options: ContrastiveModelOptions
+  readonly train: ContrastiveTrainOptions
+  readonly resolvedTrain: Required<ContrastiveTrainOptions>
+  readonly point: ContrastiveHistoryPoint
+  readonly plan: ContrastivePlan
+}
+
+const RULES: ModelRules<ContrastiveTypes> = {
+  kind: contrastiveSpec.kind,
+  validateOptions: validateContrastiveModelOptions,
+  resolveTrainOptions: resolveContrastiveTrainOptions,
+}
+
+/** The augmentations of `options` for images of `shape`, and how views are clamped. */
+function viewsOf(
+  options: ResolvedContrastiveOptions,
+  shape: ImageShape,
+  unitRange: boolean,
+): { augment: ResolvedAugmentations; target: AugmentTarget } {
+  const [height, width, channels] = shape
+  return {
+    augment: resolveAugmentations(options.augment, height, width),
+    target: { height, width, channels, unitRange },
+  }
+}
+
+/**
+ * SimCLR-style contrastive learning (Chen et al. 2020) on TF.js: each step makes two random views of
+ * every image of the batch (in plain TypeScript: crop, shift, rotation, scale, noise, cutout,
+ * brightness, contrast), passes them through a dense encoder and a projection head, and lowers the
+ * NT-Xent loss — each view must pick out its partner among the batch's other views. The encoder's
+ * features are the representation (`encode`); the head only serves the loss. Framework-free.
+ *
+ * ```ts
+ * const model = new Contrastive({ temperature: 0.5 })
+ * await model.fit(images, { epochs: 100 })
+ * const features = await model.encode(images) // [n, featureSize]
+ * ```
+ */
+export class Contrastive extends TrainableModel<ContrastiveTypes> {
+  private readonly adam = new AdamSlot()
+  private augmentRandom: Random | undefined
+  private views: { augment: ResolvedAugmentations; target: AugmentTarget } | undefined
+
+  constructor(options?: ContrastiveModelOptions) {
+    super(options, RULES)
+  }
+
+  /** Refuses data of fewer than 2 images and augmentations the image size cannot take. */
+  protected checkTrainingData(data: ImageBatch): void {
+    if (data.shape[0] < 2) {
+      throw new InvalidInputError(
+        `contrastive learning needs at least 2 images (the other images of a batch are the negatives); got ${data.shape[0]}`,
+        { rows: data.shape[0] },
+      )
+    }
+    const [, height = 0, width = 0] = data.shape
+    resolveAugmentations(resolveContrastiveOptions(this.modelOptions).augment, height, width)
+  }
+
+  protected planNetwork(data: ImageBatch): ContrastivePlan {
+    return {
+      options: resolveContrastiveOptions(this.modelOptions),
+      unitRange: allInUnitRange(data.data),
+    }
+  }
+
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): ContrastivePlan {
+    const options = recordedOptions(record, this.modelOptions, resolveContrastiveOptions)
+    resolveAugmentations(options.augment, shape[0], shape[1])
+    if (typeof record.unitRange !== 'boolean') {
+      throw new InvalidInputError(
+        `snapshot network.unitRange must be true or false; got ${JSON.stringify(record.unitRange)}`,
+        { field: 'network.unitRange' },
+      )
+    }
+    return { options, unitRange: record.unitRange }
+  }
+
+  protected construct(plan: ContrastivePlan, shape: ImageShape): ContrastiveNetwork {
+    return new ContrastiveNetwork(imageSize(shape), plan.options)
+  }
+
+  protected adoptPlan(plan: ContrastivePlan): void {
+    this.shuffleRandom = createRandom(deriveSeed(plan.options.seed, 2))
+    this.augmentRandom = createRandom(deriveSeed(plan.options.seed, 3))
+    this.views = viewsOf(plan.options, this.shape as ImageShape, plan.unitRange)
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), augment: this.augmentRandom }
+  }
+
+  protected override trainingParts(network: ContrastiveNetwork): readonly TrainingStatePart[] {
+    return [this.adam.trainingPart('adam', network.variables())]
+  }
+
+  protected async runEpochs(
+    network: ContrastiveNetwork,
+    data: ImageBatch,
+    train: Required<ContrastiveTrainOptions>,
+    hooks: FitHooks<ContrastiveHistoryPoint>,
+  ): Promise<TrainResult<ContrastiveHistoryPoint>> {
+    const size = network.inputSize
+    const variables = network.variables()
+    const { augment, target } = this.views as NonNullable<typeof this.views>
+    return this.trainingLoop(
+      train,
+      {
+        sampleCount: data.shape[0],
+        variables,
+        step: async (indices) => {
+          const views = augmentBatch(
+            data.data,
+            indices,
+            target,
+            augment,
+            this.augmentRandom as Random,
+          )
+          const [loss = NaN, pairAccuracy = NaN] = await this.adam.step(
+            train.learningRate,
+            variables,
+            () => {
+              const x = tf.tensor2d(views, [2 * indices.length, size])
+              const { terms, gradients } = network.lossAndGradients(x)
+              return { terms: [terms.loss, terms.pairAccuracy], gradients }
+            },
+          )
+          return { loss, pairAccuracy }
+        },
+        ...this.adam.loopParts(undefined, train.learningRate),
+      },
+      hooks,
+    )
+  }
+
+  protected networkSize({ options }: ContrastivePlan, shape: ImageShape): NetworkSize {
+    const { hiddenUnits, featureSize, headUnits, projectionSize } = options
+    return {
+      weights:
+        denseWeightCount([imageSize(shape), ...hiddenUnits, featureSize]) +
+        denseWeightCount([featureSize, ...headUnits, projectionSize]),
+      advice: 'use smaller hiddenUnits, featureSize or headUnits',
+    }
+  }
+
+  protected trainingStep(network: ContrastiveNetwork, data: ImageBatch): TrainingStepCost {
+    return {
+      key: '',
+      rows: data.shape[0],
+      // Two views per image: the step's tensors are twice the batch.
+      run: (rows) => network.lossAndGradients(tf.zeros([2 * rows, network.inputSize])),
+      passFixedBytes: variableBytes(network.variables()),
+      hostValuesPerRow: 2 * network.inputSize,
+    }
+  }
+
+  private encodeStage(network: ContrastiveNetwork): RowStage {
+    return {
+      name: 'encode',
+      inputSize: network.inputSize,
+      outputSize: network.options.featureSize,
+      pass: (x) => network.encode(x),
+    }
+  }
+
+  /** The encoder's features of `images`, `[n, featureSize]`, in chunks that fit in memory. */
+  async encode(images: ImageBatch): Promise<LatentBatch> {
+    const network = this.requireNetwork('encode')
+    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
+    return { data, shape: [rows, network.options.featureSize] }
+  }
+
+  /**
+   * Two views of each of `n` images drawn from `images` with `seed` (the model's own random streams
+   * are untouched), made with the model's augmentations. Works before training: the augmentations
+   * are resolved against `images`' size; once built, `images` must have the model's image shape
+   * (`SHAPE_MISMATCH`).
+   */
+  augmentPairs(images: ImageBatch, n: number, seed = 0): AugmentedPairs {
+    if (this.shape) assertImageShape(images, this.shape, 'images')
+    const [rows, height, width, channels] = images.shape
+    if (rows < 1) throw new InvalidInputError('no images to augment; pass at least one')
+    const random = createRandom(seed)
+    const indices = Int32Array.from({ length: n }, () => random.int(rows))
+    const options = resolveContrastiveOptions(this.modelOptions)
+    const unitRange = this.network
+      ? (this.views as NonNullable<typeof this.views>).target.unitRange
+      : allInUnitRange(images.data)
+    const { augment, target } = viewsOf(options, [height, width, channels], unitRange)
+    const both = augmentBatch(images.data, indices, target, augment, random)
+    const size = height * width * channels
+    return {
+      first: { data: both.slice(0, n * size), shape: [n, height, width, channels] },
+      second: { data: both.slice(n * size), shape: [n, height, width, channels] },
+      indices,
+    }
+  }
+
+  protected resetExtras(): void {
+    this.adam.dispose()
+    this.augmentRandom = undefined
+    this.views = undefined
+  }
+}
