@@ -3,6 +3,7 @@
  * the client validates with it before any work is sent to the worker.
  */
 import { InvalidOptionError, describeValue } from '../errors'
+import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
 import {
   checkLayerSizes,
   checkNonNegativeNumber,
@@ -42,7 +43,7 @@ export interface DECModelOptions {
 export type EvaluationLabels = Int32Array | Uint8Array | readonly number[]
 
 /** How to train. These may change between calls of `train`. */
-export interface DECTrainOptions {
+export interface DECTrainOptions extends FusedKernelsOption {
   /**
    * Epochs of autoencoder pretraining (Adam, mean squared error) before the clusters are first
    * placed; a later call pretrains only what is missing. Default `200`.
@@ -97,6 +98,7 @@ export interface ResolvedDECTrainOptions {
   readonly tolerance: number
   readonly kmeansRuns: number
   readonly labels: EvaluationLabels | undefined
+  readonly fusedKernels: boolean
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
@@ -139,6 +141,7 @@ export function validateDECTrainOptions(options: DECTrainOptions): void {
     )
   }
   checkPositiveInteger(options.kmeansRuns, 'kmeansRuns', 'Try 10.')
+  checkFusedKernelsOption(options)
   const labels = options.labels
   if (labels === undefined) return
   const list = labels instanceof Int32Array || labels instanceof Uint8Array || Array.isArray(labels)
@@ -177,5 +180,6 @@ export function resolveDECTrainOptions(options: DECTrainOptions): ResolvedDECTra
     tolerance: options.tolerance ?? 0.001,
     kmeansRuns: options.kmeansRuns ?? 10,
     labels: options.labels,
+    fusedKernels: options.fusedKernels ?? true,
   }
 }

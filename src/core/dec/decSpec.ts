@@ -90,6 +90,7 @@ export const decSpec = /* @__PURE__ */ defineFamily<
     'tolerance',
     'kmeansRuns',
     'labels',
+    'fusedKernels',
   ]),
   validateModel: validateDECModelOptions,
   validateTrain: validateDECTrainOptions,

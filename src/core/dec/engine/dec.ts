@@ -28,6 +28,8 @@ import {
 } from '../../engine/trainableModel'
 import { variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { FusedAutoencoderTrainer } from '../../autoencoder/engine/fusedAutoencoderTrainer'
 import type { TrainingStatePart } from '../../engine/trainingState'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { TrainingControl } from '../../trainingControl'
@@ -111,6 +113,8 @@ function rowArgmax(values: Float32Array, n: number, k: number): DECAssignment {
 export class DEC extends TrainableModel<DECTypes> {
   private readonly pretrainAdam = new AdamSlot()
   private readonly refineAdam = new AdamSlot()
+  /** The autoencoder family's fused WebAssembly trainer, for pretraining on WASM. */
+  private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
   private pretrainedEpochs = 0
   private placed = false
   private done = false
@@ -227,6 +231,7 @@ export class DEC extends TrainableModel<DECTypes> {
   protected override trainingParts(network: DECNetwork): readonly TrainingStatePart[] {
     return [
       this.pretrainAdam.trainingPart('pretrainAdam', network.autoencoder.variables()),
+      this.fused.trainingPart('fusedAdam', [network.autoencoder.variables()]),
       this.refineAdam.trainingPart('refineAdam', network.refineVariables()),
     ]
   }
@@ -295,8 +300,8 @@ export class DEC extends TrainableModel<DECTypes> {
     }
   }
 
-  /** Autoencoder pretraining: Adam on the reconstruction error. */
-  private pretrain(
+  /** Autoencoder pretraining: Adam on the reconstruction error (fused kernels on WASM). */
+  private async pretrain(
     network: DECNetwork,
     data: ImageBatch,
     train: ResolvedDECTrainOptions,
@@ -305,6 +310,19 @@ export class DEC extends TrainableModel<DECTypes> {
     const size = network.inputSize
     const variables = network.autoencoder.variables()
     const rate = train.pretrainLearningRate
+    const { autoencoder } = network
+    const fused = await this.fused.get(
+      train.fusedKernels,
+      train.batchSize,
+      (memory) =>
+        new FusedAutoencoderTrainer(
+          memory,
+          size,
+          autoencoder.options,
+          autoencoder.output,
+          train.batchSize,
+        ),
+    )
     return this.trainingLoop(
       train,
       {
@@ -313,6 +331,11 @@ export class DEC extends TrainableModel<DECTypes> {
         step: async (indices) => {
           const rows = new Float32Array(indices.length * size)
           gatherRows(rows, data.data, indices, size)
+          if (fused) {
+            const { reconstruction } = fused.step(variables, { input: rows, clean: rows }, rate)
+            const loss = reconstruction / size
+            return { phase: 'pretrain' as const, loss, reconstruction: loss }
+          }
           const [loss = NaN] = await this.pretrainAdam.step(rate, variables, () => {
             const x = tf.tensor2d(rows, [indices.length, size])
             const { terms, gradients } = network.autoencoder.lossAndGradients(x, x)
@@ -320,7 +343,7 @@ export class DEC extends TrainableModel<DECTypes> {
           })
           return { phase: 'pretrain' as const, loss, reconstruction: loss }
         },
-        ...this.pretrainAdam.loopParts(undefined, rate),
+        ...this.pretrainAdam.loopParts(fused, rate),
       },
       hooks,
     )
@@ -511,6 +534,7 @@ export class DEC extends TrainableModel<DECTypes> {
   protected resetExtras(): void {
     this.pretrainAdam.dispose()
     this.refineAdam.dispose()
+    this.fused.clear()
     this.pretrainedEpochs = 0
     this.placed = false
     this.done = false
