@@ -3,6 +3,7 @@ import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
+import { decSpec } from '../core/dec/decSpec'
 import { pcaSpec } from '../core/pca/pcaSpec'
 import { rbmSpec } from '../core/rbm/rbmSpec'
 import { sparseCodingSpec } from '../core/sparse/sparseSpec'
@@ -69,3 +70,10 @@ export const ImportedModelClient = /* @__PURE__ */ createClientClass(importedSpe
 export type ImportedModelClient = FamilyClient<typeof importedSpec>
 /** Options of an imported model's client (and of `useImportedModel`). */
 export type ImportedModelClientOptions = ClientOptions<typeof importedSpec>
+
+/** A deep embedded clustering model (DEC / IDEC) living in the shared worker, seen from the main thread. */
+export const DECClient = /* @__PURE__ */ createClientClass(decSpec)
+/** A DEC client. */
+export type DECClient = FamilyClient<typeof decSpec>
+/** Options of a DEC client (and of `useDEC`). */
+export type DECClientOptions = ClientOptions<typeof decSpec>

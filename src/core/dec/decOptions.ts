@@ -48,7 +48,7 @@ export interface DECTrainOptions extends FusedKernelsOption {
    * Epochs of autoencoder pretraining (Adam, mean squared error) before the clusters are first
    * placed; a later call pretrains only what is missing. Default `200`.
    */
-  readonly pretrainEpochs?: number
+  readonly epochs?: number
   /** Adam learning rate of pretraining. Default `0.001`. */
   readonly pretrainLearningRate?: number
   /**
@@ -127,7 +127,7 @@ export function validateDECModelOptions(options: DECModelOptions): void {
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
 export function validateDECTrainOptions(options: DECTrainOptions): void {
-  checkPositiveInteger(options.pretrainEpochs, 'pretrainEpochs', 'Try 200.')
+  checkPositiveInteger(options.epochs, 'epochs', 'Try 200.')
   checkPositiveNumber(options.pretrainLearningRate, 'pretrainLearningRate', 'Try 0.001.')
   checkPositiveInteger(options.refineSteps, 'refineSteps', 'Try 2000.')
   checkPositiveNumber(options.learningRate, 'learningRate', 'Try 0.0001.')
@@ -171,7 +171,7 @@ export function resolveDECOptions(options: DECModelOptions, inputSize: number): 
 export function resolveDECTrainOptions(options: DECTrainOptions): ResolvedDECTrainOptions {
   validateDECTrainOptions(options)
   return {
-    epochs: options.pretrainEpochs ?? 200,
+    epochs: options.epochs ?? 200,
     pretrainLearningRate: options.pretrainLearningRate ?? 0.001,
     refineSteps: options.refineSteps ?? 2000,
     learningRate: options.learningRate ?? 0.0001,

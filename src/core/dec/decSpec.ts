@@ -81,7 +81,7 @@ export const decSpec = /* @__PURE__ */ defineFamily<
     'seed',
   ]),
   trainKeys: /* @__PURE__ */ optionKeys<DECTrainOptions>()([
-    'pretrainEpochs',
+    'epochs',
     'pretrainLearningRate',
     'refineSteps',
     'learningRate',

@@ -41,6 +41,7 @@ import {
   resolveDECOptions,
   resolveDECTrainOptions,
   validateDECModelOptions,
+  validateDECTrainOptions,
   type DECModelOptions,
   type DECTrainOptions,
   type ResolvedDECOptions,
@@ -97,7 +98,7 @@ function rowArgmax(values: Float32Array, n: number, k: number): DECAssignment {
 }
 
 /**
- * DEC and IDEC on TF.js. `fit` pretrains the autoencoder (`pretrainEpochs`), places the clusters by
+ * DEC and IDEC on TF.js. `fit` pretrains the autoencoder (`epochs`), places the clusters by
  * k-means in the embedding (best of `kmeansRuns`), then refines encoder and centres on KL(P‖Q) until
  * fewer than `tolerance` of the assignments change between two target updates (or `refineSteps`).
  * Framework-free: worker, Node or main thread.
@@ -182,6 +183,11 @@ export class DEC extends TrainableModel<DECTypes> {
     options: DECTrainOptions = {},
     hooks: FitHooks<DECHistoryPoint> = {},
   ): Promise<TrainResult<DECHistoryPoint>> {
+    try {
+      validateDECTrainOptions(options)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
     const labels = options.labels
     if (labels !== undefined && labels.length !== data.shape[0]) {
       return Promise.reject(
@@ -285,9 +291,12 @@ export class DEC extends TrainableModel<DECTypes> {
         train.kmeansRuns,
         network.options.seed,
       )
-      network.centres.assign(
-        tf.tensor2d(placement.centres, [network.options.clusters, network.options.codeSize]),
-      )
+      const centres = tf.tensor2d(placement.centres, [
+        network.options.clusters,
+        network.options.codeSize,
+      ])
+      network.centres.assign(centres)
+      centres.dispose()
       this.placed = true
       this.lastAssignments = placement.labels
     }

@@ -77,11 +77,13 @@ export class DECNetwork {
       seed: options.seed,
     }
     this.autoencoder = new AutoencoderNetwork(inputSize, autoencoderOptions, output)
+    const zeros = tf.zeros([options.clusters, options.codeSize])
     this.centres = tf.variable(
-      tf.zeros([options.clusters, options.codeSize]),
+      zeros,
       true,
       `decCentres${nextCentresId++}`,
-    )
+    ) as tf.Variable<tf.Rank.R2>
+    zeros.dispose()
   }
 
   /** What a snapshot saves: the autoencoder's variables, then the centres. */
