@@ -6,6 +6,8 @@ import { kMeansEngine } from '../../src/core/kmeans/engine/kmeansEngine'
 import type { KMeansAssignment } from '../../src/core/kmeans/kmeansSpec'
 import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
 import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
+import { decEngine } from '../../src/core/dec/engine/decEngine'
+import type { DECAssignment } from '../../src/core/dec/decSpec'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -98,6 +100,20 @@ const cases: FamilyCase[] = [
     data: digits,
     badModelOption: { layers: [16, 0] },
     action: { name: 'sample', args: [3, { steps: 10, seed: 1 }], check: isImages(3) },
+  },
+  {
+    engine: decEngine,
+    modelOptions: { clusters: 4, hiddenUnits: [16], codeSize: 3, seed: 1 },
+    // Two pretraining epochs (8 steps), then 4 refinement steps: one more epoch.
+    trainOptions: { epochs: 2, batchSize: 32, refineSteps: 4, kmeansRuns: 2 },
+    endEpoch: 3,
+    data: digits,
+    badModelOption: { clusters: 0 },
+    action: {
+      name: 'assign',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as DECAssignment).labels.length).toBe(2),
+    },
   },
   {
     engine: meanImageEngine,

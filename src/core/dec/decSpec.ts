@@ -97,10 +97,10 @@ export const decSpec = /* @__PURE__ */ defineFamily<
   chart: {
     series: [
       { key: 'loss', label: 'loss' },
-      { key: 'accuracy', label: 'accuracy' },
+      { key: 'reconstruction', label: 'reconstruction' },
     ],
     unit: 'per image',
-    title: 'Reconstruction (pretraining), then KL(P‖Q) and accuracy (refinement)',
+    title: 'Reconstruction error (pretraining), then KL(P‖Q) (refinement)',
   },
   actions: /* @__PURE__ */ mergeActions(latentActions, {
     /** The most probable cluster of each image and its soft assignment. */

@@ -301,7 +301,24 @@ export class DEC extends TrainableModel<DECTypes> {
       this.lastAssignments = placement.labels
     }
     if (this.done) return { steps, stopped: false, last }
-    const result = await this.refine(network, data, train, outer, hooks)
+    // One run as the caller sees it: refinement's progress continues pretraining's step count.
+    const pretrainSteps = steps
+    const onUpdate = hooks.onUpdate
+    const refineHooks: FitHooks<DECHistoryPoint> = {
+      ...hooks,
+      ...(onUpdate && {
+        onUpdate: (update) =>
+          onUpdate({
+            ...update,
+            progress: {
+              ...update.progress,
+              runStep: update.progress.runStep + pretrainSteps,
+              runSteps: Math.min(update.progress.runSteps, train.refineSteps) + pretrainSteps,
+            },
+          }),
+      }),
+    }
+    const result = await this.refine(network, data, train, outer, refineHooks)
     return {
       steps: steps + result.steps,
       stopped: outer.stopRequested,
