@@ -59,7 +59,7 @@ export interface DECFacts {
   readonly idec: boolean | undefined
   /** The phase the model is in: pretraining until the clusters are placed, then refinement. */
   readonly phase: DECPhase | undefined
-  /** True once fewer than `tolerance` of the assignments changed between two target updates. */
+  /** True when the last call of `train` ended because fewer than `tolerance` of the assignments changed between two target updates (each call refines again). */
   readonly converged: boolean | undefined
 }
 

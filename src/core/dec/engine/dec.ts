@@ -169,7 +169,7 @@ export class DEC extends TrainableModel<DECTypes> {
     return this.placed ? 'refine' : 'pretrain'
   }
 
-  /** True once fewer than `tolerance` of the assignments changed between two target updates. */
+  /** True when the last call of `train` ended because fewer than `tolerance` of the assignments changed between two target updates (each call refines again). */
   get converged(): boolean | undefined {
     return this.network ? this.done : undefined
   }
@@ -300,7 +300,6 @@ export class DEC extends TrainableModel<DECTypes> {
       this.placed = true
       this.lastAssignments = placement.labels
     }
-    if (this.done) return { steps, stopped: false, last }
     // One run as the caller sees it: refinement's progress continues pretraining's step count.
     const pretrainSteps = steps
     const onUpdate = hooks.onUpdate
@@ -413,6 +412,8 @@ export class DEC extends TrainableModel<DECTypes> {
     const variables = network.refineVariables()
     const rate = train.learningRate
     const control = new ConvergenceControl(outer)
+    // Each call refines again, at least until its first target update after the start.
+    this.done = false
     let target: TargetState | undefined
     let taken = 0
     const stepsPerEpoch = Math.ceil(n / train.batchSize)
