@@ -220,8 +220,12 @@ export class DEC extends TrainableModel<DECTypes> {
   }
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): DECPlan {
+    // DEC's resolved reconstructionWeight is 0, which is not a valid option: resolve without it.
     const options = recordedOptions(record, this.modelOptions, (recorded: ResolvedDECOptions) =>
-      resolveDECOptions(recorded, imageSize(shape)),
+      resolveDECOptions(
+        recorded.idec ? recorded : { ...recorded, reconstructionWeight: undefined },
+        imageSize(shape),
+      ),
     )
     return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
   }
