@@ -219,6 +219,7 @@ describe('the built package', () => {
         'pca',
         'rbm',
         'imported',
+        'dec',
         'counter',
       ],
       vaeSteps: 2,
