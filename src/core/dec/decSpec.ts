@@ -83,6 +83,7 @@ export const decSpec = /* @__PURE__ */ defineFamily<
   trainKeys: /* @__PURE__ */ optionKeys<DECTrainOptions>()([
     'epochs',
     'pretrainLearningRate',
+    'pretrainMasking',
     'refineSteps',
     'learningRate',
     'batchSize',

@@ -17,7 +17,7 @@ import {
 } from '../../dataset'
 import { InvalidInputError, InvalidOptionError, ShapeMismatchError } from '../../errors'
 import { denseWeightCount } from '../../memoryModel'
-import { createRandom, deriveSeed } from '../../random'
+import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
   type ModelRules,
@@ -30,7 +30,7 @@ import { variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { FusedAutoencoderTrainer } from '../../autoencoder/engine/fusedAutoencoderTrainer'
-import type { TrainingStatePart } from '../../engine/trainingState'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { TrainingControl } from '../../trainingControl'
 import { recordedOptions, snapshotChoice, type SnapshotState } from '../../family/snapshotRecord'
@@ -121,6 +121,7 @@ export class DEC extends TrainableModel<DECTypes> {
   private done = false
   /** The assignments of the last target update (or of k-means), for the share that changed. */
   private lastAssignments: Int32Array | undefined
+  private maskRandom: Random | undefined
 
   /** Snapshots keep the phase: pretrained epochs, whether the clusters were placed, convergence. */
   protected override readonly modelState: SnapshotState = {
@@ -236,6 +237,18 @@ export class DEC extends TrainableModel<DECTypes> {
 
   protected adoptPlan({ options }: DECPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
+    this.maskRandom = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), mask: this.maskRandom }
+  }
+
+  /** The pretraining input: `rows` with a share `masking` of the values zeroed at random. */
+  private mask(rows: Float32Array, masking: number): Float32Array {
+    if (masking === 0) return rows
+    const random = this.maskRandom as Random
+    return rows.map((v) => (random.uniform() < masking ? 0 : v))
   }
 
   protected override trainingParts(network: DECNetwork): readonly TrainingStatePart[] {
@@ -360,14 +373,16 @@ export class DEC extends TrainableModel<DECTypes> {
         step: async (indices) => {
           const rows = new Float32Array(indices.length * size)
           gatherRows(rows, data.data, indices, size)
+          const input = this.mask(rows, train.pretrainMasking)
           if (fused) {
-            const { reconstruction } = fused.step(variables, { input: rows, clean: rows }, rate)
+            const { reconstruction } = fused.step(variables, { input, clean: rows }, rate)
             const loss = reconstruction / size
             return { phase: 'pretrain' as const, loss, reconstruction: loss }
           }
           const [loss = NaN] = await this.pretrainAdam.step(rate, variables, () => {
             const x = tf.tensor2d(rows, [indices.length, size])
-            const { terms, gradients } = network.autoencoder.lossAndGradients(x, x)
+            const seen = input === rows ? x : tf.tensor2d(input, [indices.length, size])
+            const { terms, gradients } = network.autoencoder.lossAndGradients(seen, x)
             return { terms: [tf.div(terms.reconstruction, size) as tf.Scalar], gradients }
           })
           return { phase: 'pretrain' as const, loss, reconstruction: loss }
