@@ -17,6 +17,7 @@ const PARTS = {
   sparse: 'Node: sparse coding',
   pca: 'Node: PCA',
   kmeans: 'Node: k-means',
+  dec: 'Node: DEC',
   rbm: 'Node: RBM',
   autoregressive: 'Node: autoregressive (MADE)',
   probe: 'Node: linear probe',
@@ -36,6 +37,7 @@ const PART_KEYS = {
   sparse: ['sparse'],
   pca: ['pca'],
   kmeans: ['kmeans'],
+  dec: ['dec'],
   rbm: ['rbm'],
   autoregressive: ['autoregressive'],
   probe: ['probe'],
@@ -147,6 +149,7 @@ await build({
     'bench/probeBench.ts',
     'bench/pcaBench.ts',
     'bench/kmeansBench.ts',
+    'bench/decBench.ts',
     'bench/rbmBench.ts',
     'bench/autoregressiveBench.ts',
     'bench/contrastiveBench.ts',
@@ -164,6 +167,7 @@ const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'spars
 const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeBench.mjs')).href)
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
+const decModule = await import(pathToFileURL(resolve(dirname(outfile), 'decBench.mjs')).href)
 const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
 const autoregressiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'autoregressiveBench.mjs')).href
@@ -274,6 +278,11 @@ if (want('pca')) {
 if (want('kmeans')) {
   const { markdown, json } = await timed(PARTS.kmeans, () => kmeansModule.runKMeansBench({ quick }))
   ;[ran.kmeans, ownSections.kmeans] = [json, markdown]
+}
+// DEC and IDEC beside k-means on the pixels (and scikit-learn's, when here) and autoencoder + k-means.
+if (want('dec')) {
+  const { markdown, json } = await timed(PARTS.dec, () => decModule.runDECBench({ quick }))
+  ;[ran.dec, ownSections.dec] = [json, markdown]
 }
 // RBM beside scikit-learn's BernoulliRBM on one split; its AIS log-likelihood beside a VAE's ELBO.
 if (want('rbm')) {
@@ -654,6 +663,7 @@ const BLOCKS = [
   ...[
     ['pca', '## PCA on the digits'],
     ['kmeans', '## k-means on the digits'],
+    ['dec', '## DEC on the digits'],
     ['rbm', '## RBM on the digits'],
     ['autoregressive', '## Autoregressive model (MADE)'],
     ['probe', '## Linear probe'],
@@ -750,6 +760,7 @@ if (!only) {
         anomaly: ran.anomaly,
         pca: ran.pca,
         kmeans: ran.kmeans,
+        dec: ran.dec,
         rbm: ran.rbm,
         probe: ran.probe,
         contrastive: ran.contrastive,

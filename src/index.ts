@@ -30,6 +30,7 @@ export {
   type UseSparseCodingResult,
 } from './react/useSparseCoding'
 export { useKMeans, type UseKMeansOptions, type UseKMeansResult } from './react/useKMeans'
+export { useDEC, type UseDECOptions, type UseDECResult } from './react/useDEC'
 export { ClusterGrid, type ClusterGridProps } from './components/ClusterGrid'
 export type { ClusterSource } from './components/clusterTiles'
 export {
@@ -96,6 +97,7 @@ export {
   type AutoencoderClientOptions,
 } from './client/builtinClients'
 export { KMeansClient, type KMeansClientOptions } from './client/builtinClients'
+export { DECClient, type DECClientOptions } from './client/builtinClients'
 export { PCAClient, type PCAClientOptions } from './client/builtinClients'
 export { RBMClient, type RBMClientOptions } from './client/builtinClients'
 export { AutoregressiveClient, type AutoregressiveClientOptions } from './client/builtinClients'
@@ -164,7 +166,20 @@ export {
   type KMeansClusters,
   type ClientKMeansClustersOptions,
 } from './core/kmeans/kmeansSpec'
-export { adjustedRandIndex } from './core/kmeans/clusterAgreement'
+export {
+  adjustedRandIndex,
+  clusteringAccuracy,
+  normalizedMutualInformation,
+  minimumCostAssignment,
+} from './core/kmeans/clusterAgreement'
+export {
+  decSpec,
+  type DECFacts,
+  type DECHistoryPoint,
+  type DECAssignment,
+  type DECPhase,
+} from './core/dec/decSpec'
+export type { DECModelOptions, DECTrainOptions, EvaluationLabels } from './core/dec/decOptions'
 export type {
   KMeansAlgorithm,
   KMeansModelOptions,

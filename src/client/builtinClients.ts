@@ -5,6 +5,7 @@ import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
+import { decSpec } from '../core/dec/decSpec'
 import { pcaSpec } from '../core/pca/pcaSpec'
 import { rbmSpec } from '../core/rbm/rbmSpec'
 import { sparseCodingSpec } from '../core/sparse/sparseSpec'
@@ -85,3 +86,10 @@ export const ContrastiveClient = /* @__PURE__ */ createClientClass(contrastiveSp
 export type ContrastiveClient = FamilyClient<typeof contrastiveSpec>
 /** Options of a contrastive client (and of `useContrastive`). */
 export type ContrastiveClientOptions = ClientOptions<typeof contrastiveSpec>
+
+/** A deep embedded clustering model (DEC / IDEC) living in the shared worker, seen from the main thread. */
+export const DECClient = /* @__PURE__ */ createClientClass(decSpec)
+/** A DEC client. */
+export type DECClient = FamilyClient<typeof decSpec>
+/** Options of a DEC client (and of `useDEC`). */
+export type DECClientOptions = ClientOptions<typeof decSpec>

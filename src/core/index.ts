@@ -127,7 +127,22 @@ export {
   type ClientKMeansClustersOptions,
 } from './kmeans/kmeansSpec'
 export { kMeansEngine } from './kmeans/engine/kmeansEngine'
-export { adjustedRandIndex } from './kmeans/clusterAgreement'
+export {
+  adjustedRandIndex,
+  clusteringAccuracy,
+  normalizedMutualInformation,
+  minimumCostAssignment,
+} from './kmeans/clusterAgreement'
+export * from './dec/decOptions'
+export { DEC } from './dec/engine/dec'
+export {
+  decSpec,
+  type DECHistoryPoint,
+  type DECAssignment,
+  type DECFacts,
+  type DECPhase,
+} from './dec/decSpec'
+export { decEngine } from './dec/engine/decEngine'
 export * from './sparse/sparseCodes'
 export * from './sparse/patches'
 export { fitWhitening, applyWhitening, type Whitening } from './sparse/whitening'

@@ -10,6 +10,7 @@ import {
   ContrastiveClient,
   GANClient,
   KMeansClient,
+  DECClient,
   PCAClient,
   RBMClient,
   SparseCodingClient,
@@ -175,6 +176,32 @@ const tables: readonly FamilyTable[] = [
       // Within 2³¹ − 1, so checked in the worker against what its memory holds.
       ['readClusters', [{ members: 1e9 }], 'INVALID_OPTION'],
       ['readClusters', [{ data: wrongImage }], 'SHAPE_MISMATCH'],
+    ],
+  },
+  {
+    name: 'dec',
+    make: (o) => new DECClient(o) as unknown as AnyClient,
+    options: {
+      ...common,
+      clusters: 4,
+      hiddenUnits: [16],
+      codeSize: 3,
+      refineSteps: 4,
+      kmeansRuns: 1,
+    },
+    fingerprint: (c) => (c.softAssignAsync as (images: unknown) => Promise<unknown>)(image),
+    badOptions: [
+      [{ clusters: 0 }, 'INVALID_OPTION'],
+      [{ reconstructionWeight: 1 }, 'INVALID_OPTION'],
+      [{ idec: 'yes' }, 'INVALID_OPTION'],
+      [{ updateInterval: 0 }, 'INVALID_OPTION'],
+      [{ tolerance: 2 }, 'INVALID_OPTION'],
+    ],
+    badCalls: [
+      ['assign', [wrongImage], 'SHAPE_MISMATCH'],
+      ['assign', [null], 'INVALID_INPUT'],
+      ['softAssign', ['x'], 'INVALID_INPUT'],
+      ['encode', [wrongImage], 'SHAPE_MISMATCH'],
     ],
   },
   {

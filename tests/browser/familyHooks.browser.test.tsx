@@ -14,6 +14,7 @@ import { autoencoderSpec } from '../../src/core/autoencoder/autoencoderSpec'
 import { autoregressiveSpec } from '../../src/core/autoregressive/autoregressiveSpec'
 import { ganSpec } from '../../src/core/gan/ganSpec'
 import { kMeansSpec } from '../../src/core/kmeans/kmeansSpec'
+import { decSpec } from '../../src/core/dec/decSpec'
 import { pcaSpec } from '../../src/core/pca/pcaSpec'
 import { rbmSpec } from '../../src/core/rbm/rbmSpec'
 import { contrastiveSpec } from '../../src/core/contrastive/contrastiveSpec'
@@ -25,6 +26,7 @@ import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { useAutoregressive } from '../../src/react/useAutoregressive'
 import { useGAN } from '../../src/react/useGAN'
 import { useKMeans } from '../../src/react/useKMeans'
+import { useDEC } from '../../src/react/useDEC'
 import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
 import { useContrastive } from '../../src/react/useContrastive'
@@ -108,6 +110,25 @@ const cases: HookCase[] = [
     spec: kMeansSpec,
     useModel: useKMeans as unknown as HookCase['useModel'],
     options: { data: digits, epochs: 2, batchSize: 32, k: 4, algorithm: 'minibatch' },
+    action: {
+      name: 'assign',
+      args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
+      check: (result) => expect((result as { labels: Int32Array }).labels.length).toBe(1),
+    },
+  },
+  {
+    spec: decSpec,
+    useModel: useDEC as unknown as HookCase['useModel'],
+    options: {
+      data: digits,
+      epochs: 1,
+      batchSize: 32,
+      refineSteps: 4,
+      kmeansRuns: 1,
+      clusters: 4,
+      hiddenUnits: [16],
+      codeSize: 3,
+    },
     action: {
       name: 'assign',
       args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],

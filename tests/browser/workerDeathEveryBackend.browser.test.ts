@@ -10,6 +10,7 @@ import {
   ContrastiveClient,
   GANClient,
   KMeansClient,
+  DECClient,
   PCAClient,
   RBMClient,
   SparseCodingClient,
@@ -80,6 +81,22 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const assign = c.assignAsync as (images: unknown) => Promise<{ distances: Float32Array }>
       return Array.from((await assign(image)).distances)
+    },
+  },
+  {
+    name: 'dec',
+    make: (o) => new DECClient(o) as unknown as AnyClient,
+    options: {
+      ...common,
+      clusters: 4,
+      hiddenUnits: [16],
+      codeSize: 3,
+      refineSteps: 4,
+      kmeansRuns: 1,
+    },
+    fingerprint: async (c) => {
+      const soft = c.softAssignAsync as (images: unknown) => Promise<{ data: Float32Array }>
+      return Array.from((await soft(image)).data)
     },
   },
   {

@@ -221,6 +221,7 @@ describe('the built package', () => {
         'imported',
         'autoregressive',
         'contrastive',
+        'dec',
         'counter',
       ],
       vaeSteps: 2,

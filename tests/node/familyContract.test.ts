@@ -9,6 +9,8 @@ import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
 import { autoregressiveEngine } from '../../src/core/autoregressive/engine/autoregressiveEngine'
 import type { AutoregressiveLogLikelihood } from '../../src/core/autoregressive/autoregressiveSpec'
 import { contrastiveEngine } from '../../src/core/contrastive/engine/contrastiveEngine'
+import { decEngine } from '../../src/core/dec/engine/decEngine'
+import type { DECAssignment } from '../../src/core/dec/decSpec'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
 import { switchBackend } from './setupBackend'
@@ -128,6 +130,20 @@ const cases: FamilyCase[] = [
       name: 'encode',
       args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
       check: (result) => expect((result as LatentBatch).shape).toEqual([2, 8]),
+    },
+  },
+  {
+    engine: decEngine,
+    modelOptions: { clusters: 4, hiddenUnits: [16], codeSize: 3, seed: 1 },
+    // Two pretraining epochs (8 steps), then 4 refinement steps: one more epoch.
+    trainOptions: { epochs: 2, batchSize: 32, refineSteps: 4, kmeansRuns: 2 },
+    endEpoch: 3,
+    data: digits,
+    badModelOption: { clusters: 0 },
+    action: {
+      name: 'assign',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as DECAssignment).labels.length).toBe(2),
     },
   },
   {

@@ -11,6 +11,7 @@ import { GAN } from '../../src/core/gan/engine/gan'
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
+import { DEC } from '../../src/core/dec/engine/dec'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
@@ -131,6 +132,22 @@ const kMeansCase = (name: string, options: object) =>
     ],
   })
 
+const decCase = (name: string, options: object) =>
+  defineCase({
+    name,
+    create: () => new DEC({ clusters: 4, hiddenUnits: [16], codeSize: 3, seed: 6, ...options }),
+    data: firstHalf,
+    train: { epochs: 2, batchSize: 32, refineSteps: 6, kmeansRuns: 2 },
+    outputs: async (model: DEC, images) => [
+      await model.assign(images),
+      (await model.softAssign(images)).data,
+      (await model.centres()).data,
+      (await model.reconstruct(images)).data,
+      model.phase,
+      model.converged,
+    ],
+  })
+
 const rbmCase = (name: string, options: object) =>
   defineCase({
     name,
@@ -228,6 +245,8 @@ const CASES: readonly Case<SnapshotModel>[] = [
   sparseCase('sparse coding, whitened', { whiten: true, normalization: 'center' }),
   kMeansCase('k-means Lloyd', {}),
   kMeansCase('k-means mini-batch (per-centre counts)', { algorithm: 'minibatch' }),
+  decCase('DEC', {}),
+  decCase('IDEC', { idec: true, reconstructionWeight: 5 }),
   kMeansPatchCase('k-means patches (clustering learning, whitened)', {}),
   kMeansPatchCase('k-means patches, mini-batch, not whitened', {
     algorithm: 'minibatch',

@@ -2,6 +2,7 @@
 import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
 import { autoregressiveEngine } from '../autoregressive/engine/autoregressiveEngine'
 import { contrastiveEngine } from '../contrastive/engine/contrastiveEngine'
+import { decEngine } from '../dec/engine/decEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
 import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
@@ -23,4 +24,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   importedEngine,
   autoregressiveEngine,
   contrastiveEngine,
+  decEngine,
 ]

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { createStack, type DenseLayer } from '../../engine/dense'
-import { denseStack, type LayerStack } from '../../engine/layerStack'
+import { denseStack, type LayerStack, type StackPass } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 
@@ -56,6 +56,21 @@ export class AutoencoderNetwork {
   /** Every trainable variable, in a stable order. */
   variables(): tf.Variable[] {
     return [...this.encoder.variables(), ...this.decoder.variables()]
+  }
+
+  /** The encoder's variables (the first ones of {@link AutoencoderNetwork.variables}). */
+  encoderVariables(): tf.Variable[] {
+    return this.encoder.variables()
+  }
+
+  /** The encoder's training-mode pass (gradients in {@link AutoencoderNetwork.encoderVariables} order). */
+  encoderPass(x: tf.Tensor2D): StackPass {
+    return this.encoder.forward(x, false)
+  }
+
+  /** The decoder's training-mode pass (gradients in the order of the decoder's variables). */
+  decoderPass(code: tf.Tensor2D): StackPass {
+    return this.decoder.forward(code, false)
   }
 
   /** What a snapshot saves: the variables (nothing else is learned). */

@@ -1,0 +1,589 @@
+/**
+ * Deep embedded clustering (Xie, Girshick & Farhadi 2016) and IDEC (Guo et al. 2017): a dense
+ * autoencoder pretrained by reconstruction, k-means in its code space, then the encoder and the
+ * cluster centres refined by KL(P‖Q), delegating the network to the autoencoder family and the
+ * clustering to the k-means family.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import {
+  allInUnitRange,
+  assertFinite,
+  gatherRows,
+  imageSize,
+  valuesPerImage,
+  type ImageBatch,
+  type ImageShape,
+  type LatentBatch,
+} from '../../dataset'
+import { InvalidInputError, InvalidOptionError, ShapeMismatchError } from '../../errors'
+import { denseWeightCount } from '../../memoryModel'
+import { createRandom, deriveSeed, type Random } from '../../random'
+import {
+  TrainableModel,
+  type ModelRules,
+  type NetworkSize,
+  type RowStage,
+  type SnapshotNetwork,
+  type TrainingStepCost,
+} from '../../engine/trainableModel'
+import { variableBytes } from '../../engine/memoryBudget'
+import { AdamSlot } from '../../engine/adamSlot'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { FusedAutoencoderTrainer } from '../../autoencoder/engine/fusedAutoencoderTrainer'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
+import type { FitHooks } from '../../engine/trainingLoop'
+import { TrainingControl } from '../../trainingControl'
+import { recordedOptions, snapshotChoice, type SnapshotState } from '../../family/snapshotRecord'
+import type { TrainResult } from '../../training'
+import { ConvergenceControl } from '../../kmeans/convergenceControl'
+import { clusteringAccuracy, normalizedMutualInformation } from '../../kmeans/clusterAgreement'
+import {
+  resolveDECOptions,
+  resolveDECTrainOptions,
+  validateDECModelOptions,
+  validateDECTrainOptions,
+  type DECModelOptions,
+  type DECTrainOptions,
+  type ResolvedDECOptions,
+  type ResolvedDECTrainOptions,
+} from '../decOptions'
+import { decSpec, type DECAssignment, type DECHistoryPoint, type DECPhase } from '../decSpec'
+import { DECNetwork, targetDistribution } from './decNetwork'
+import { embeddingKMeans } from './embeddingKMeans'
+
+const OUTPUTS = ['sigmoid', 'linear'] as const
+
+/** What a DEC network is built from: resolved options and the data's output activation. */
+interface DECPlan {
+  readonly options: ResolvedDECOptions
+  readonly output: (typeof OUTPUTS)[number]
+}
+
+interface DECTypes {
+  readonly network: DECNetwork
+  readonly options: DECModelOptions
+  readonly train: DECTrainOptions
+  readonly resolvedTrain: ResolvedDECTrainOptions
+  readonly point: DECHistoryPoint
+  readonly plan: DECPlan
+}
+
+const RULES: ModelRules<DECTypes> = {
+  kind: decSpec.kind,
+  validateOptions: validateDECModelOptions,
+  resolveTrainOptions: resolveDECTrainOptions,
+}
+
+/** What the last target update found. */
+interface TargetState {
+  readonly p: Float32Array
+  readonly assignments: Int32Array
+  readonly changed: number
+  readonly accuracy?: number
+  readonly nmi?: number
+}
+
+/** Index of the largest of each row of `values` (`n × k`) and that value. */
+function rowArgmax(values: Float32Array, n: number, k: number): DECAssignment {
+  const labels = new Int32Array(n)
+  const confidence = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    let best = 0
+    for (let j = 1; j < k; j++)
+      if ((values[i * k + j] as number) > (values[i * k + best] as number)) best = j
+    labels[i] = best
+    confidence[i] = values[i * k + best] as number
+  }
+  return { labels, confidence }
+}
+
+/**
+ * DEC and IDEC on TF.js. `fit` pretrains the autoencoder (`epochs`), places the clusters by
+ * k-means in the embedding (best of `kmeansRuns`), then refines encoder and centres on KL(P‖Q) until
+ * fewer than `tolerance` of the assignments change between two target updates (or `refineSteps`).
+ * Framework-free: worker, Node or main thread.
+ *
+ * ```ts
+ * const dec = new DEC({ clusters: 10 })
+ * const { images, labels } = loadDigits()
+ * await dec.fit(images, { labels }) // labels only for the accuracy in the history
+ * const { labels: clusters } = await dec.assign(images)
+ * dec.dispose()
+ * ```
+ */
+export class DEC extends TrainableModel<DECTypes> {
+  private readonly pretrainAdam = new AdamSlot()
+  private readonly refineAdam = new AdamSlot()
+  /** The autoencoder family's fused WebAssembly trainer, for pretraining on WASM. */
+  private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
+  private pretrainedEpochs = 0
+  private placed = false
+  private done = false
+  /** The assignments of the last target update (or of k-means), for the share that changed. */
+  private lastAssignments: Int32Array | undefined
+  private maskRandom: Random | undefined
+
+  /** Snapshots keep the phase: pretrained epochs, whether the clusters were placed, convergence. */
+  protected override readonly modelState: SnapshotState = {
+    saveState: () => ({
+      pretrainedEpochs: this.pretrainedEpochs,
+      placed: this.placed,
+      converged: this.done,
+    }),
+    loadState: (state) => {
+      const saved = (state ?? {}) as {
+        pretrainedEpochs?: unknown
+        placed?: unknown
+        converged?: unknown
+      }
+      const epochs = saved.pretrainedEpochs
+      if (!(typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 0)) {
+        throw new InvalidInputError(
+          `snapshot state.pretrainedEpochs must be an integer ≥ 0; got ${JSON.stringify(epochs)}`,
+          { field: 'state.pretrainedEpochs' },
+        )
+      }
+      for (const key of ['placed', 'converged'] as const) {
+        if (typeof saved[key] !== 'boolean') {
+          throw new InvalidInputError(
+            `snapshot state.${key} must be true or false; got ${JSON.stringify(saved[key])}`,
+            { field: `state.${key}` },
+          )
+        }
+      }
+      return () => {
+        this.pretrainedEpochs = epochs
+        this.placed = saved.placed as boolean
+        this.done = saved.converged as boolean
+        this.lastAssignments = undefined
+      }
+    },
+  }
+
+  constructor(options?: DECModelOptions) {
+    super(options, RULES)
+  }
+
+  /** The phase the model is in, once it has a network. */
+  get phase(): DECPhase | undefined {
+    if (!this.network) return undefined
+    return this.placed ? 'refine' : 'pretrain'
+  }
+
+  /** True when the last call of `train` ended because fewer than `tolerance` of the assignments changed between two target updates (each call refines again). */
+  get converged(): boolean | undefined {
+    return this.network ? this.done : undefined
+  }
+
+  /**
+   * Trains (see the class). `labels`, when given, must have one entry per image (else
+   * `SHAPE_MISMATCH`, before anything changes).
+   */
+  override fit(
+    data: ImageBatch,
+    options: DECTrainOptions = {},
+    hooks: FitHooks<DECHistoryPoint> = {},
+  ): Promise<TrainResult<DECHistoryPoint>> {
+    try {
+      validateDECTrainOptions(options)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+    const labels = options.labels
+    if (labels !== undefined && labels.length !== data.shape[0]) {
+      return Promise.reject(
+        new ShapeMismatchError(
+          `labels has ${labels.length} entries but the data has ${data.shape[0]} images; pass one label per image, or leave labels out`,
+          { expected: data.shape[0], actual: labels.length },
+        ),
+      )
+    }
+    return super.fit(data, options, hooks)
+  }
+
+  /** Refuses non-finite data and fewer rows than clusters (`INVALID_OPTION` naming `clusters`). */
+  protected checkTrainingData(data: ImageBatch): void {
+    assertFinite(data.data)
+    const clusters = this.network?.options.clusters ?? this.modelOptions.clusters ?? 10
+    if (data.shape[0] < clusters) {
+      throw new InvalidOptionError(
+        `clusters is ${clusters} but the data has only ${data.shape[0]} image(s); DEC needs at least one image per cluster: use clusters ≤ ${data.shape[0]} or pass more images`,
+        { option: 'clusters', limit: data.shape[0], actual: clusters },
+      )
+    }
+  }
+
+  protected planNetwork(data: ImageBatch): DECPlan {
+    return {
+      options: resolveDECOptions(this.modelOptions, valuesPerImage(data)),
+      output: allInUnitRange(data.data) ? 'sigmoid' : 'linear',
+    }
+  }
+
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): DECPlan {
+    // DEC's resolved reconstructionWeight is 0, which is not a valid option: resolve without it.
+    const options = recordedOptions(record, this.modelOptions, (recorded: ResolvedDECOptions) =>
+      resolveDECOptions(
+        recorded.idec ? recorded : { ...recorded, reconstructionWeight: undefined },
+        imageSize(shape),
+      ),
+    )
+    return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
+  }
+
+  protected construct({ options, output }: DECPlan, shape: ImageShape): DECNetwork {
+    return new DECNetwork(imageSize(shape), options, output)
+  }
+
+  protected adoptPlan({ options }: DECPlan): void {
+    this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
+    this.maskRandom = createRandom(deriveSeed(options.seed, 3))
+  }
+
+  protected override randomStreams(): RandomStreams {
+    return { ...super.randomStreams(), mask: this.maskRandom }
+  }
+
+  /** The pretraining input: `rows` with a share `masking` of the values zeroed at random. */
+  private mask(rows: Float32Array, masking: number): Float32Array {
+    if (masking === 0) return rows
+    const random = this.maskRandom as Random
+    return rows.map((v) => (random.uniform() < masking ? 0 : v))
+  }
+
+  protected override trainingParts(network: DECNetwork): readonly TrainingStatePart[] {
+    return [
+      this.pretrainAdam.trainingPart('pretrainAdam', network.autoencoder.variables()),
+      this.fused.trainingPart('fusedAdam', [network.autoencoder.variables()]),
+      this.refineAdam.trainingPart('refineAdam', network.refineVariables()),
+    ]
+  }
+
+  protected networkSize({ options }: DECPlan, shape: ImageShape): NetworkSize {
+    const encoder = [imageSize(shape), ...options.hiddenUnits, options.codeSize]
+    return {
+      weights:
+        denseWeightCount(encoder) +
+        denseWeightCount([...encoder].reverse()) +
+        options.clusters * options.codeSize,
+      advice: 'use smaller hiddenUnits or codeSize',
+    }
+  }
+
+  protected trainingStep(network: DECNetwork, data: ImageBatch): TrainingStepCost {
+    return {
+      key: '',
+      rows: data.shape[0],
+      run: (rows) => {
+        const x = tf.zeros([rows, network.inputSize]) as tf.Tensor2D
+        return network.autoencoder.lossAndGradients(x, x)
+      },
+      passFixedBytes: variableBytes(network.weights()),
+      hostValuesPerRow: network.inputSize + 2 * network.options.clusters,
+    }
+  }
+
+  protected async runEpochs(
+    network: DECNetwork,
+    data: ImageBatch,
+    train: ResolvedDECTrainOptions,
+    hooks: FitHooks<DECHistoryPoint>,
+  ): Promise<TrainResult<DECHistoryPoint>> {
+    const outer = hooks.control ?? new TrainingControl()
+    let steps = 0
+    let last: DECHistoryPoint | undefined
+    const missing = train.epochs - this.pretrainedEpochs
+    if (!this.placed && missing > 0) {
+      const before = this.counters.epochs
+      const result = await this.pretrain(network, data, { ...train, epochs: missing }, hooks)
+      this.pretrainedEpochs += this.counters.epochs - before
+      steps += result.steps
+      last = result.last
+      if (result.stopped) return { steps, stopped: true, last }
+    }
+    if (!this.placed) {
+      const placement = await embeddingKMeans(
+        await this.encode(data),
+        network.options.clusters,
+        train.kmeansRuns,
+        network.options.seed,
+      )
+      const centres = tf.tensor2d(placement.centres, [
+        network.options.clusters,
+        network.options.codeSize,
+      ])
+      network.centres.assign(centres)
+      centres.dispose()
+      this.placed = true
+      this.lastAssignments = placement.labels
+    }
+    // One run as the caller sees it: refinement's progress continues pretraining's step count.
+    const pretrainSteps = steps
+    const onUpdate = hooks.onUpdate
+    const refineHooks: FitHooks<DECHistoryPoint> = {
+      ...hooks,
+      ...(onUpdate && {
+        onUpdate: (update) =>
+          onUpdate({
+            ...update,
+            progress: {
+              ...update.progress,
+              runStep: update.progress.runStep + pretrainSteps,
+              runSteps: Math.min(update.progress.runSteps, train.refineSteps) + pretrainSteps,
+            },
+          }),
+      }),
+    }
+    const result = await this.refine(network, data, train, outer, refineHooks)
+    return {
+      steps: steps + result.steps,
+      stopped: outer.stopRequested,
+      last: result.last ?? last,
+    }
+  }
+
+  /** Autoencoder pretraining: Adam on the reconstruction error (fused kernels on WASM). */
+  private async pretrain(
+    network: DECNetwork,
+    data: ImageBatch,
+    train: ResolvedDECTrainOptions,
+    hooks: FitHooks<DECHistoryPoint>,
+  ): Promise<TrainResult<DECHistoryPoint>> {
+    const size = network.inputSize
+    const variables = network.autoencoder.variables()
+    const rate = train.pretrainLearningRate
+    const { autoencoder } = network
+    const fused = await this.fused.get(
+      train.fusedKernels,
+      train.batchSize,
+      (memory) =>
+        new FusedAutoencoderTrainer(
+          memory,
+          size,
+          autoencoder.options,
+          autoencoder.output,
+          train.batchSize,
+        ),
+    )
+    return this.trainingLoop(
+      train,
+      {
+        sampleCount: data.shape[0],
+        variables,
+        step: async (indices) => {
+          const rows = new Float32Array(indices.length * size)
+          gatherRows(rows, data.data, indices, size)
+          const input = this.mask(rows, train.pretrainMasking)
+          if (fused) {
+            const { reconstruction } = fused.step(variables, { input, clean: rows }, rate)
+            const loss = reconstruction / size
+            return { phase: 'pretrain' as const, loss, reconstruction: loss }
+          }
+          const [loss = NaN] = await this.pretrainAdam.step(rate, variables, () => {
+            const x = tf.tensor2d(rows, [indices.length, size])
+            const seen = input === rows ? x : tf.tensor2d(input, [indices.length, size])
+            const { terms, gradients } = network.autoencoder.lossAndGradients(seen, x)
+            return { terms: [tf.div(terms.reconstruction, size) as tf.Scalar], gradients }
+          })
+          return { phase: 'pretrain' as const, loss, reconstruction: loss }
+        },
+        ...this.pretrainAdam.loopParts(fused, rate),
+      },
+      hooks,
+    )
+  }
+
+  /** The target P of every row, with the assignments, the share changed and the evaluation. */
+  private async updateTarget(
+    network: DECNetwork,
+    data: ImageBatch,
+    labels: ResolvedDECTrainOptions['labels'],
+  ): Promise<TargetState> {
+    const n = data.shape[0]
+    const k = network.options.clusters
+    const q = await this.softAssignRows(data)
+    const { labels: assignments } = rowArgmax(q, n, k)
+    const previous = this.lastAssignments
+    let moved = 0
+    for (let i = 0; i < n; i++) if (previous?.[i] !== assignments[i]) moved++
+    this.lastAssignments = assignments
+    const evaluation =
+      labels === undefined
+        ? {}
+        : {
+            accuracy: clusteringAccuracy(assignments, labels),
+            nmi: normalizedMutualInformation(assignments, labels),
+          }
+    return { p: targetDistribution(q, n, k), assignments, changed: moved / n, ...evaluation }
+  }
+
+  /** Refinement: Adam on KL(P‖Q) (+ reconstruction for IDEC), P updated every `updateInterval` steps. */
+  private async refine(
+    network: DECNetwork,
+    data: ImageBatch,
+    train: ResolvedDECTrainOptions,
+    outer: TrainingControl,
+    hooks: FitHooks<DECHistoryPoint>,
+  ): Promise<TrainResult<DECHistoryPoint>> {
+    const n = data.shape[0]
+    const size = network.inputSize
+    const k = network.options.clusters
+    const variables = network.refineVariables()
+    const rate = train.learningRate
+    const control = new ConvergenceControl(outer)
+    // Each call refines again, at least until its first target update after the start.
+    this.done = false
+    let target: TargetState | undefined
+    let taken = 0
+    const stepsPerEpoch = Math.ceil(n / train.batchSize)
+    return this.trainingLoop(
+      { ...train, epochs: Math.ceil(train.refineSteps / stepsPerEpoch) },
+      {
+        sampleCount: n,
+        variables,
+        step: async (indices) => {
+          if (taken % train.updateInterval === 0) {
+            target = await this.updateTarget(network, data, train.labels)
+            if (taken > 0 && target.changed < train.tolerance) {
+              this.done = true
+              control.converge()
+            }
+          }
+          const current = target as TargetState
+          taken += 1
+          if (taken >= train.refineSteps) control.converge()
+          const rows = new Float32Array(indices.length * size)
+          gatherRows(rows, data.data, indices, size)
+          const p = new Float32Array(indices.length * k)
+          gatherRows(p, current.p, indices, k)
+          const [loss = NaN, clustering = NaN, reconstruction = NaN] = await this.refineAdam.step(
+            rate,
+            variables,
+            () => {
+              const x = tf.tensor2d(rows, [indices.length, size])
+              const targets = tf.tensor2d(p, [indices.length, k])
+              const { terms, gradients } = network.refineLossAndGradients(x, targets)
+              return { terms: [terms.total, terms.clustering, terms.reconstruction], gradients }
+            },
+          )
+          const evaluation =
+            current.accuracy === undefined
+              ? {}
+              : { accuracy: current.accuracy, nmi: current.nmi as number }
+          return {
+            phase: 'refine' as const,
+            loss,
+            reconstruction,
+            clustering,
+            changed: current.changed,
+            ...evaluation,
+          }
+        },
+        kernels: 'tfjs',
+        diverged: (values, step, epoch) => this.refineAdam.diverged(values.loss, step, epoch, rate),
+      },
+      { ...hooks, control },
+    )
+  }
+
+  /** The encoder as a pass of image rows into codes. */
+  private encodeStage(network: DECNetwork): RowStage {
+    return {
+      name: 'encode',
+      inputSize: network.inputSize,
+      outputSize: network.options.codeSize,
+      pass: (x) => network.encode(x),
+    }
+  }
+
+  /** Soft assignments of image rows. */
+  private softAssignStage(network: DECNetwork): RowStage {
+    return {
+      name: 'softAssign',
+      inputSize: network.inputSize,
+      outputSize: network.options.clusters,
+      pass: (x) => network.softAssign(x),
+    }
+  }
+
+  private async softAssignRows(images: ImageBatch): Promise<Float32Array> {
+    const network = this.network as DECNetwork
+    const { data } = await this.imageRows('softAssign', images, [this.softAssignStage(network)])
+    return data
+  }
+
+  /** Codes (embeddings) of `images`, `[n, codeSize]`. */
+  async encode(images: ImageBatch): Promise<LatentBatch> {
+    const network = this.requireNetwork('encode')
+    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
+    return { data, shape: [rows, network.options.codeSize] }
+  }
+
+  /** `images` through the autoencoder. */
+  async reconstruct(images: ImageBatch): Promise<ImageBatch> {
+    const network = this.requireNetwork('reconstruct')
+    const decode: RowStage = {
+      name: 'decode',
+      inputSize: network.options.codeSize,
+      outputSize: network.inputSize,
+      pass: (code) => network.autoencoder.decode(code),
+    }
+    const { data } = await this.imageRows('reconstruct', images, [
+      this.encodeStage(network),
+      decode,
+    ])
+    return { data, shape: images.shape }
+  }
+
+  /** Soft assignments Q of `images`, `[n, clusters]`. */
+  async softAssign(images: ImageBatch): Promise<LatentBatch> {
+    const network = this.requireCentres('softAssign')
+    const data = await this.softAssignRows(images)
+    return { data, shape: [images.shape[0], network.options.clusters] }
+  }
+
+  /** The most probable cluster of each image and its soft assignment. */
+  async assign(images: ImageBatch): Promise<DECAssignment> {
+    const network = this.requireCentres('assign')
+    const q = await this.softAssignRows(images)
+    return rowArgmax(q, images.shape[0], network.options.clusters)
+  }
+
+  /** Cluster centres in the embedding, `[clusters, codeSize]`. */
+  async centres(): Promise<LatentBatch> {
+    const network = this.requireCentres('read the centres')
+    const data = (await network.centres.data()) as Float32Array
+    return { data, shape: [network.options.clusters, network.options.codeSize] }
+  }
+
+  /** How many of `images` fall in each cluster. */
+  async clusterSizes(images: ImageBatch): Promise<Int32Array> {
+    const network = this.requireCentres('count the clusters')
+    const { labels } = await this.assign(images)
+    const sizes = new Int32Array(network.options.clusters)
+    for (const label of labels) sizes[label] = (sizes[label] as number) + 1
+    return sizes
+  }
+
+  /** The network once the clusters are placed; `NOT_TRAINED` before. */
+  private requireCentres(action: string): DECNetwork {
+    const network = this.requireNetwork(action)
+    if (!this.placed) {
+      throw new InvalidInputError(
+        `cannot ${action} while the autoencoder is still pretraining: the clusters are placed once pretraining ends; train() until it has`,
+        { phase: 'pretrain' },
+      )
+    }
+    return network
+  }
+
+  protected resetExtras(): void {
+    this.pretrainAdam.dispose()
+    this.refineAdam.dispose()
+    this.fused.clear()
+    this.pretrainedEpochs = 0
+    this.placed = false
+    this.done = false
+    this.lastAssignments = undefined
+  }
+}
