@@ -328,3 +328,36 @@ export {
   type ImageConversionOptions,
   type ResizeOptions,
 } from './data/imageInput'
+export {
+  useSemanticHashing,
+  type UseSemanticHashingOptions,
+  type UseSemanticHashingResult,
+} from './react/useSemanticHashing'
+export { HashingClient, type HashingClientOptions } from './client/builtinClients'
+export {
+  hashingSpec,
+  type HashingFacts,
+  type HashingHistoryPoint,
+  type HashCodes,
+  type HashIndexInfo,
+  type HashSearchResult,
+  type ClientBuildIndexOptions,
+} from './core/hashing/hashingSpec'
+export type {
+  HashingMethod,
+  Binarization,
+  HashingModelOptions,
+  HashingTrainOptions,
+  HashSearchOptions,
+} from './core/hashing/hashingOptions'
+export {
+  popcount32,
+  packBits,
+  unpackBits,
+  wordsPerCode,
+  hammingDistance,
+  HammingIndex,
+  type HammingQuery,
+  type HammingMatches,
+} from './core/hashing/hammingIndex'
+export { hashPrecisionAtK } from './core/hashing/hashPrecision'

@@ -1,6 +1,7 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { ganSpec } from '../core/gan/ganSpec'
+import { hashingSpec } from '../core/hashing/hashingSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
 import { pcaSpec } from '../core/pca/pcaSpec'
@@ -69,3 +70,10 @@ export const ImportedModelClient = /* @__PURE__ */ createClientClass(importedSpe
 export type ImportedModelClient = FamilyClient<typeof importedSpec>
 /** Options of an imported model's client (and of `useImportedModel`). */
 export type ImportedModelClientOptions = ClientOptions<typeof importedSpec>
+
+/** A semantic hashing model (learned binary codes or LSH) living in the shared worker. */
+export const HashingClient = /* @__PURE__ */ createClientClass(hashingSpec)
+/** A semantic hashing client. */
+export type HashingClient = FamilyClient<typeof hashingSpec>
+/** Options of a semantic hashing client (and of `useSemanticHashing`). */
+export type HashingClientOptions = ClientOptions<typeof hashingSpec>

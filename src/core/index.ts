@@ -170,3 +170,17 @@ export * from './family/commonActions'
 export * from './engine/familyEngine'
 export * from './engine/commonEngineActions'
 export { BUILTIN_ENGINES } from './engine/builtinEngines'
+export * from './hashing/hashingOptions'
+export * from './hashing/hammingIndex'
+export { hashPrecisionAtK } from './hashing/hashPrecision'
+export {
+  hashingSpec,
+  type HashingFacts,
+  type HashingHistoryPoint,
+  type HashCodes,
+  type HashIndexInfo,
+  type HashSearchResult,
+  type ClientBuildIndexOptions,
+} from './hashing/hashingSpec'
+export { SemanticHashing } from './hashing/engine/semanticHashing'
+export { hashingEngine } from './hashing/engine/hashingEngine'

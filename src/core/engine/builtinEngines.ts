@@ -1,5 +1,6 @@
 /** The families latentkit's worker knows: one line each. */
 import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
+import { hashingEngine } from '../hashing/engine/hashingEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
 import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
@@ -19,4 +20,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   pcaEngine,
   rbmEngine,
   importedEngine,
+  hashingEngine,
 ]
