@@ -219,6 +219,7 @@ describe('the built package', () => {
         'pca',
         'rbm',
         'imported',
+        'hashing',
         'counter',
       ],
       vaeSteps: 2,

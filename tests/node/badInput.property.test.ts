@@ -55,6 +55,7 @@ const SMALL: Record<string, object> = {
   sparse: { atoms: 8, patchSize: 4, seed: 1 },
   autoencoder: { hiddenUnits: [8], codeSize: 2, seed: 1 },
   rbm: { layers: [8], seed: 1 },
+  hashing: { hiddenUnits: [8], bits: 6, seed: 1 },
 }
 
 async function fingerprint(host: WorkerHost, id: string): Promise<string> {

@@ -300,7 +300,15 @@ describe('SemanticHashing', () => {
       const copy = new SemanticHashing({ bits: 10, hiddenUnits: [24], seed: 5 })
       copy.restore(await a.snapshot())
       expect(Array.from((await copy.hash(rows)).codes)).toEqual(Array.from(codesA))
-      for (const model of [a, b, copy]) model.dispose()
+      // LSH keeps its hyperplanes and centre in the snapshot (nothing else is learned).
+      const lsh = new SemanticHashing({ method: 'lsh', bits: 40, seed: 2 })
+      await lsh.fit(rows)
+      const lshCopy = new SemanticHashing({ method: 'lsh', bits: 40, seed: 2 })
+      lshCopy.restore(await lsh.snapshot())
+      expect(Array.from((await lshCopy.hash(rows)).codes)).toEqual(
+        Array.from((await lsh.hash(rows)).codes),
+      )
+      for (const model of [a, b, copy, lsh, lshCopy]) model.dispose()
     } finally {
       await switchBackend('wasm')
     }

@@ -76,12 +76,10 @@ export class LSHNetwork implements HashNetwork {
     readonly options: ResolvedHashingOptions,
   ) {
     const random = createRandom(deriveSeed(options.seed, 1))
-    this.planes = tf.variable(
-      tf.tensor2d(random.normals(inputSize * options.bits), [inputSize, options.bits]),
-      false,
-      'lshPlanes',
-    )
-    this.centre = tf.variable(tf.zeros([1, inputSize]), false, 'lshCentre')
+    const planes = random.normals(inputSize * options.bits)
+    // Variables keep copies: the initial tensors are freed inside the tidy.
+    this.planes = tf.tidy(() => tf.variable(tf.tensor2d(planes, [inputSize, options.bits]), false))
+    this.centre = tf.tidy(() => tf.variable(tf.zeros([1, inputSize]), false))
   }
 
   /** Sets the centre to the mean of `rows` (`[n, inputSize]` values). */
