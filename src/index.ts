@@ -361,3 +361,5 @@ export {
   type HammingMatches,
 } from './core/hashing/hammingIndex'
 export { hashPrecisionAtK } from './core/hashing/hashPrecision'
+export { HashSearch, type HashSearchProps, type HashSearchSource } from './components/HashSearch'
+export { codeBits, queryMatches, type HashMatch } from './components/hashSearchText'

@@ -22,6 +22,8 @@ import { TrainingStatus } from '../../src/components/TrainingStatus'
 import { useAutoencoder } from '../../src/react/useAutoencoder'
 import { useGAN } from '../../src/react/useGAN'
 import { useKMeans } from '../../src/react/useKMeans'
+import { useSemanticHashing } from '../../src/react/useSemanticHashing'
+import { hashingSpec } from '../../src/core/hashing/hashingSpec'
 import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
@@ -108,6 +110,16 @@ const cases: HookCase[] = [
       name: 'assign',
       args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
       check: (result) => expect((result as { labels: Int32Array }).labels.length).toBe(1),
+    },
+  },
+  {
+    spec: hashingSpec,
+    useModel: useSemanticHashing as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, bits: 12, hiddenUnits: [16] },
+    action: {
+      name: 'hash',
+      args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
+      check: (result) => expect((result as { codes: Uint32Array }).codes.length).toBe(1),
     },
   },
   {

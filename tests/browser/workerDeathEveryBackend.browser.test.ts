@@ -8,6 +8,7 @@ import {
   AutoencoderClient,
   GANClient,
   KMeansClient,
+  HashingClient,
   PCAClient,
   RBMClient,
   SparseCodingClient,
@@ -78,6 +79,15 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const assign = c.assignAsync as (images: unknown) => Promise<{ distances: Float32Array }>
       return Array.from((await assign(image)).distances)
+    },
+  },
+  {
+    name: 'hashing',
+    make: (o) => new HashingClient(o) as unknown as AnyClient,
+    options: { ...common, bits: 12, hiddenUnits: [16] },
+    fingerprint: async (c) => {
+      const hash = c.hashAsync as (images: unknown) => Promise<{ codes: Uint32Array }>
+      return Array.from((await hash(image)).codes)
     },
   },
   {

@@ -53,6 +53,8 @@ export interface HashSearchResult {
   readonly offsets: Int32Array
   /** The queries' own packed codes (see {@link HashCodes}). */
   readonly queryCodes: Uint32Array
+  /** Bits per code. */
+  readonly bits: number
 }
 
 /** Options of `buildIndex` as the client takes them. */

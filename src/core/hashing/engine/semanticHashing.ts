@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
   allInUnitRange,
+  assertImageShape,
   gatherRows,
   imageSize,
   type ImageBatch,
@@ -242,6 +243,8 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
    * `buildIndex`, `SHAPE_MISMATCH` for queries of another image shape.
    */
   async search(queries: ImageBatch, query: HammingQuery): Promise<HashSearchResult> {
+    // A query of the wrong shape is refused as such, index or not.
+    if (this.shape) assertImageShape(queries, this.shape, 'query')
     const index = this.index
     if (!index) {
       throw new NotTrainedError(
@@ -249,7 +252,7 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
       )
     }
     const { codes } = await this.hash(queries)
-    return { ...index.search(codes, query), queryCodes: codes }
+    return { ...index.search(codes, query), queryCodes: codes, bits: index.bits }
   }
 
   protected resetExtras(): void {
