@@ -19,6 +19,7 @@ const PARTS = {
   kmeans: 'Node: k-means',
   rbm: 'Node: RBM',
   probe: 'Node: linear probe',
+  hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
   bundle: 'build and bundle sizes',
@@ -36,6 +37,7 @@ const PART_KEYS = {
   kmeans: ['kmeans'],
   rbm: ['rbm'],
   probe: ['probe'],
+  hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
   bundle: ['bundle'],
@@ -144,6 +146,7 @@ await build({
     'bench/pcaBench.ts',
     'bench/kmeansBench.ts',
     'bench/rbmBench.ts',
+    'bench/hashingBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -159,6 +162,9 @@ const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeB
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
 const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
+const hashingModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
+)
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
@@ -272,6 +278,13 @@ if (want('rbm')) {
 if (want('probe')) {
   const { markdown, ...probe } = await timed(PARTS.probe, () => probeModule.runProbeBench(quick))
   ;[ran.probe, ownSections.probe] = [probe, markdown]
+}
+// Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
+if (want('hashing')) {
+  const { markdown, json } = await timed(PARTS.hashing, () =>
+    hashingModule.runHashingBench({ quick }),
+  )
+  ;[ran.hashing, ownSections.hashing] = [json, markdown]
 }
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
@@ -630,6 +643,7 @@ const BLOCKS = [
     ['kmeans', '## k-means on the digits'],
     ['rbm', '## RBM on the digits'],
     ['probe', '## Linear probe'],
+    ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,
     uses: [part],
