@@ -22,6 +22,7 @@ const PARTS = {
   autoregressive: 'Node: autoregressive (MADE)',
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
+  hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
   bundle: 'build and bundle sizes',
@@ -42,6 +43,7 @@ const PART_KEYS = {
   autoregressive: ['autoregressive'],
   probe: ['probe'],
   contrastive: ['contrastive'],
+  hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
   bundle: ['bundle'],
@@ -153,6 +155,7 @@ await build({
     'bench/rbmBench.ts',
     'bench/autoregressiveBench.ts',
     'bench/contrastiveBench.ts',
+    'bench/hashingBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -174,6 +177,9 @@ const autoregressiveModule = await import(
 )
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
+)
+const hashingModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
@@ -307,6 +313,13 @@ if (want('contrastive')) {
     contrastiveModule.runContrastiveBench({ quick }),
   )
   ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
+}
+// Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
+if (want('hashing')) {
+  const { markdown, json } = await timed(PARTS.hashing, () =>
+    hashingModule.runHashingBench({ quick }),
+  )
+  ;[ran.hashing, ownSections.hashing] = [json, markdown]
 }
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
@@ -668,6 +681,7 @@ const BLOCKS = [
     ['autoregressive', '## Autoregressive model (MADE)'],
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
+    ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,
     uses: [part],

@@ -399,3 +399,38 @@ export type {
   BrightnessAugmentation,
   ContrastAugmentation,
 } from './core/contrastive/augmentations'
+export {
+  useSemanticHashing,
+  type UseSemanticHashingOptions,
+  type UseSemanticHashingResult,
+} from './react/useSemanticHashing'
+export { HashingClient, type HashingClientOptions } from './client/builtinClients'
+export {
+  hashingSpec,
+  type HashingFacts,
+  type HashingHistoryPoint,
+  type HashCodes,
+  type HashIndexInfo,
+  type HashSearchResult,
+  type ClientBuildIndexOptions,
+} from './core/hashing/hashingSpec'
+export type {
+  HashingMethod,
+  Binarization,
+  HashingModelOptions,
+  HashingTrainOptions,
+  HashSearchOptions,
+} from './core/hashing/hashingOptions'
+export {
+  popcount32,
+  packBits,
+  unpackBits,
+  wordsPerCode,
+  hammingDistance,
+  HammingIndex,
+  type HammingQuery,
+  type HammingMatches,
+} from './core/hashing/hammingIndex'
+export { hashPrecisionAtK } from './core/hashing/hashPrecision'
+export { HashSearch, type HashSearchProps, type HashSearchSource } from './components/HashSearch'
+export { codeBits, queryMatches, type HashMatch } from './components/hashSearchText'

@@ -3,6 +3,7 @@ import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { autoregressiveSpec } from '../core/autoregressive/autoregressiveSpec'
 import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
 import { ganSpec } from '../core/gan/ganSpec'
+import { hashingSpec } from '../core/hashing/hashingSpec'
 import { importedSpec } from '../core/imported/importedSpec'
 import { kMeansSpec } from '../core/kmeans/kmeansSpec'
 import { decSpec } from '../core/dec/decSpec'
@@ -93,3 +94,10 @@ export const DECClient = /* @__PURE__ */ createClientClass(decSpec)
 export type DECClient = FamilyClient<typeof decSpec>
 /** Options of a DEC client (and of `useDEC`). */
 export type DECClientOptions = ClientOptions<typeof decSpec>
+
+/** A semantic hashing model (learned binary codes or LSH) living in the shared worker. */
+export const HashingClient = /* @__PURE__ */ createClientClass(hashingSpec)
+/** A semantic hashing client. */
+export type HashingClient = FamilyClient<typeof hashingSpec>
+/** Options of a semantic hashing client (and of `useSemanticHashing`). */
+export type HashingClientOptions = ClientOptions<typeof hashingSpec>

@@ -210,3 +210,17 @@ export { Contrastive } from './contrastive/engine/contrastive'
 export { ContrastiveNetwork } from './contrastive/engine/contrastiveNetwork'
 export { ntXent, type NTXentResult } from './contrastive/engine/ntXent'
 export { contrastiveEngine } from './contrastive/engine/contrastiveEngine'
+export * from './hashing/hashingOptions'
+export * from './hashing/hammingIndex'
+export { hashPrecisionAtK } from './hashing/hashPrecision'
+export {
+  hashingSpec,
+  type HashingFacts,
+  type HashingHistoryPoint,
+  type HashCodes,
+  type HashIndexInfo,
+  type HashSearchResult,
+  type ClientBuildIndexOptions,
+} from './hashing/hashingSpec'
+export { SemanticHashing } from './hashing/engine/semanticHashing'
+export { hashingEngine } from './hashing/engine/hashingEngine'

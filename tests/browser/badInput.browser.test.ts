@@ -11,6 +11,7 @@ import {
   GANClient,
   KMeansClient,
   DECClient,
+  HashingClient,
   PCAClient,
   RBMClient,
   SparseCodingClient,
@@ -153,6 +154,28 @@ const tables: readonly FamilyTable[] = [
       ...trainBad,
     ],
     badCalls: [...anomalyBad, ['decode', [new Float32Array(3)], 'SHAPE_MISMATCH']],
+  },
+  {
+    name: 'hashing',
+    make: (o) => new HashingClient(o) as unknown as AnyClient,
+    options: { ...common, bits: 8, hiddenUnits: [16] },
+    fingerprint: (c) => (c.hashAsync as (images: unknown) => Promise<unknown>)(image),
+    badOptions: [
+      [{ bits: 0 }, 'INVALID_OPTION'],
+      [{ bits: 65 }, 'INVALID_OPTION'],
+      [{ method: 'pq' }, 'INVALID_OPTION'],
+      [{ binarization: 'round' }, 'INVALID_OPTION'],
+      ...trainBad,
+    ],
+    badCalls: [
+      // No index yet: search is refused, the model is unharmed.
+      ['search', [image, { k: 3 }], 'NOT_TRAINED'],
+      ['hash', [wrongImage], 'SHAPE_MISMATCH'],
+      ['search', [wrongImage, { k: 3 }], 'SHAPE_MISMATCH'],
+      ['search', [image, { k: 0 }], 'INVALID_OPTION'],
+      ['search', [image, { radius: 65 }], 'INVALID_OPTION'],
+      ['buildIndex', [{ data: wrongImage }], 'SHAPE_MISMATCH'],
+    ],
   },
   {
     name: 'kmeans',

@@ -27,6 +27,8 @@ import { useAutoregressive } from '../../src/react/useAutoregressive'
 import { useGAN } from '../../src/react/useGAN'
 import { useKMeans } from '../../src/react/useKMeans'
 import { useDEC } from '../../src/react/useDEC'
+import { useSemanticHashing } from '../../src/react/useSemanticHashing'
+import { hashingSpec } from '../../src/core/hashing/hashingSpec'
 import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
 import { useContrastive } from '../../src/react/useContrastive'
@@ -133,6 +135,16 @@ const cases: HookCase[] = [
       name: 'assign',
       args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
       check: (result) => expect((result as { labels: Int32Array }).labels.length).toBe(1),
+    },
+  },
+  {
+    spec: hashingSpec,
+    useModel: useSemanticHashing as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, bits: 12, hiddenUnits: [16] },
+    action: {
+      name: 'hash',
+      args: [{ data: new Float32Array(64).fill(0.5), shape: [1, 8, 8, 1] }],
+      check: (result) => expect((result as { codes: Uint32Array }).codes.length).toBe(1),
     },
   },
   {

@@ -11,6 +11,7 @@ import {
   GANClient,
   KMeansClient,
   DECClient,
+  HashingClient,
   PCAClient,
   RBMClient,
   SparseCodingClient,
@@ -97,6 +98,15 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const soft = c.softAssignAsync as (images: unknown) => Promise<{ data: Float32Array }>
       return Array.from((await soft(image)).data)
+    },
+  },
+  {
+    name: 'hashing',
+    make: (o) => new HashingClient(o) as unknown as AnyClient,
+    options: { ...common, bits: 12, hiddenUnits: [16] },
+    fingerprint: async (c) => {
+      const hash = c.hashAsync as (images: unknown) => Promise<{ codes: Uint32Array }>
+      return Array.from((await hash(image)).codes)
     },
   },
   {

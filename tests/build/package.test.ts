@@ -222,6 +222,7 @@ describe('the built package', () => {
         'autoregressive',
         'contrastive',
         'dec',
+        'hashing',
         'counter',
       ],
       vaeSteps: 2,

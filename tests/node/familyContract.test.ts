@@ -5,6 +5,8 @@ import type { SparseDictionaryView } from '../../src/core/sparse/sparseSpec'
 import { kMeansEngine } from '../../src/core/kmeans/engine/kmeansEngine'
 import type { KMeansAssignment } from '../../src/core/kmeans/kmeansSpec'
 import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
+import { hashingEngine } from '../../src/core/hashing/engine/hashingEngine'
+import type { HashCodes } from '../../src/core/hashing/hashingSpec'
 import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
 import { autoregressiveEngine } from '../../src/core/autoregressive/engine/autoregressiveEngine'
 import type { AutoregressiveLogLikelihood } from '../../src/core/autoregressive/autoregressiveSpec'
@@ -144,6 +146,18 @@ const cases: FamilyCase[] = [
       name: 'assign',
       args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
       check: (result) => expect((result as DECAssignment).labels.length).toBe(2),
+    },
+  },
+  {
+    engine: hashingEngine,
+    modelOptions: { bits: 12, hiddenUnits: [16], seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { bits: 65 },
+    action: {
+      name: 'hash',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      check: (result) => expect((result as HashCodes).codes.length).toBe(2),
     },
   },
   {

@@ -22,6 +22,7 @@ import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import { encodeModelFile, readModelFile } from '../../src/core/family/modelFile'
 import { loadDigits } from '../../src/data/digits'
 import { ringOfGaussians } from '../../src/data/toy2d'
+import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { MeanImage } from '../families/meanImage/engine/meanImage'
 import { switchBackend } from './setupBackend'
 
@@ -251,6 +252,13 @@ const CASES: readonly Case<SnapshotModel>[] = [
   kMeansPatchCase('k-means patches, mini-batch, not whitened', {
     algorithm: 'minibatch',
     whiten: false,
+  }),
+  defineCase({
+    name: 'semantic hashing, learned codes',
+    create: () => new SemanticHashing({ bits: 12, hiddenUnits: [16], seed: 4 }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: SemanticHashing, images) => [(await model.hash(images)).codes],
   }),
   rbmCase('RBM, Bernoulli visible units', {}),
   rbmCase('deep belief network, Gaussian visible units (scaling saved)', {

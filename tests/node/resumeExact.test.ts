@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { VAE } from '../../src/core/vae/engine/vae'
 import { GAN } from '../../src/core/gan/engine/gan'
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
+import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { PCA } from '../../src/core/pca/engine/pca'
@@ -111,6 +112,13 @@ const CASES: readonly Case[] = [
     train: { batchSize: 32 },
     fused: false,
     outputs: rebuilt,
+  },
+  {
+    name: 'semantic hashing (code noise stream)',
+    create: () => new SemanticHashing({ bits: 12, hiddenUnits: [16], seed: 4 }),
+    train: { batchSize: 32 },
+    fused: false,
+    outputs: async (model) => [(await (model as unknown as SemanticHashing).hash(probe)).codes],
   },
   {
     name: 'sparse coding',

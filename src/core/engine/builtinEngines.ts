@@ -3,6 +3,7 @@ import { autoencoderEngine } from '../autoencoder/engine/autoencoderEngine'
 import { autoregressiveEngine } from '../autoregressive/engine/autoregressiveEngine'
 import { contrastiveEngine } from '../contrastive/engine/contrastiveEngine'
 import { decEngine } from '../dec/engine/decEngine'
+import { hashingEngine } from '../hashing/engine/hashingEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
 import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
@@ -25,4 +26,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   autoregressiveEngine,
   contrastiveEngine,
   decEngine,
+  hashingEngine,
 ]

@@ -15,6 +15,26 @@ export interface AutoencoderLossTerms {
 }
 
 /**
+ * What may sit on the code layer of a dense autoencoder instead of the identity (the extension point
+ * semantic hashing uses): the encoder's linear output `pre` goes in, the code the decoder sees comes
+ * out. Tensor-returning methods run inside `tf.tidy`.
+ */
+export interface CodeActivation {
+  /** Inference: the code of `pre`, deterministic. */
+  infer(pre: tf.Tensor2D): tf.Tensor2D
+  /**
+   * Training: the code of `pre` given this step's `noise` (standard normal, shape of `pre`, when the
+   * activation asks for it) and the gradient at `pre` given the gradient at the code.
+   */
+  train(
+    pre: tf.Tensor2D,
+    noise: tf.Tensor2D | undefined,
+  ): { code: tf.Tensor2D; backward(gradCode: tf.Tensor2D): tf.Tensor2D }
+  /** True when {@link CodeActivation.train} takes standard normal noise each step. */
+  readonly noisy: boolean
+}
+
+/**
  * A dense autoencoder: encoder stack → code (linear) → decoder stack → output (sigmoid for data in
  * [0, 1], else linear). Holds variables only; tensor-returning methods must run inside `tf.tidy`.
  */
@@ -27,6 +47,8 @@ export class AutoencoderNetwork {
     readonly inputSize: number,
     readonly options: ResolvedAutoencoderOptions,
     readonly output: 'sigmoid' | 'linear',
+    /** The code layer's activation; default none (a linear code). */
+    readonly codeActivation?: CodeActivation,
   ) {
     const random = createRandom(deriveSeed(options.seed, 1))
     const hidden = options.kind === 'linear' ? 'linear' : 'relu'
@@ -84,7 +106,8 @@ export class AutoencoderNetwork {
   }
 
   encode(x: tf.Tensor2D): tf.Tensor2D {
-    return this.encoder.infer(x)
+    const pre = this.encoder.infer(x)
+    return this.codeActivation ? this.codeActivation.infer(pre) : pre
   }
 
   decode(code: tf.Tensor2D): tf.Tensor2D {
@@ -94,14 +117,17 @@ export class AutoencoderNetwork {
   /**
    * Loss and exact gradients (same order as {@link AutoencoderNetwork.variables}) for `input` (what the
    * encoder sees, possibly corrupted) against `target` (the clean images), by an explicit backward pass.
+   * `codeNoise`: this step's noise for a noisy {@link CodeActivation}.
    */
   lossAndGradients(
     input: tf.Tensor2D,
     target: tf.Tensor2D,
+    codeNoise?: tf.Tensor2D,
   ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
     const batch = input.shape[0]
     const encoded = this.encoder.forward(input, false)
-    const code = encoded.output
+    const activated = this.codeActivation?.train(encoded.output, codeNoise)
+    const code = activated ? activated.code : encoded.output
     const decoded = this.decoder.forward(code, false)
     const out = decoded.output
     const error = tf.sub(out, target) as tf.Tensor2D
@@ -117,7 +143,10 @@ export class AutoencoderNetwork {
             tf.mul(tf.sign(code), weight / batch),
           ) as tf.Tensor2D)
         : (decoder.input as tf.Tensor2D)
-    const encoder = encoded.backward(codeGradient, false)
+    const encoder = encoded.backward(
+      activated ? activated.backward(codeGradient) : codeGradient,
+      false,
+    )
     return {
       terms: { total, reconstruction, codeL1 },
       gradients: [...encoder.grads, ...decoder.grads],
