@@ -416,7 +416,7 @@ export {
 } from './core/hashing/hashingSpec'
 export type {
   HashingMethod,
-  Binarization,
+  CodeBinarization,
   HashingModelOptions,
   HashingTrainOptions,
   HashSearchOptions,

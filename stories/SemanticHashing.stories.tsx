@@ -6,7 +6,7 @@ import { LossChart } from '../src/components/LossChart'
 import { TrainingStatus } from '../src/components/TrainingStatus'
 import { pickImages } from '../src/components/imagePixels'
 import { hashPrecisionAtK } from '../src/core/hashing/hashPrecision'
-import type { Binarization, HashingMethod } from '../src/core/hashing/hashingOptions'
+import type { CodeBinarization, HashingMethod } from '../src/core/hashing/hashingOptions'
 import type { BackendPreference } from '../src/core/backend'
 import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
 import { TrainingButtons } from './ModelControls'
@@ -14,7 +14,7 @@ import { TrainingButtons } from './ModelControls'
 interface PlaygroundArgs {
   method: HashingMethod
   bits: number
-  binarization: Binarization
+  binarization: CodeBinarization
   noise: number
   seed: number
   epochs: number

@@ -26,7 +26,7 @@ export type HashingMethod = 'learned' | 'lsh'
  * codes that survive thresholding at 0.5. `'straight-through'`: the decoder sees the thresholded bits
  * and the gradient passes through the threshold as if it were the sigmoid.
  */
-export type Binarization = 'noise' | 'straight-through'
+export type CodeBinarization = 'noise' | 'straight-through'
 
 /** The hashing model. Changing any of these means a new model. */
 export interface HashingModelOptions {
@@ -37,7 +37,7 @@ export interface HashingModelOptions {
   /** `'learned'`: hidden layers of the encoder (the decoder mirrors them). Default `[256, 128]`. */
   readonly hiddenUnits?: readonly number[]
   /** `'learned'`: how the code is pushed to 0/1 in training. Default `'noise'`. */
-  readonly binarization?: Binarization
+  readonly binarization?: CodeBinarization
   /** `'learned'` with `'noise'`: standard deviation of the noise before the sigmoid. Default `4`. */
   readonly noise?: number
   /** Seed of weights, shuffles, noise and hyperplanes. Default `1`. */
@@ -52,7 +52,7 @@ export interface ResolvedHashingOptions {
   readonly method: HashingMethod
   readonly bits: number
   readonly hiddenUnits: readonly number[]
-  readonly binarization: Binarization
+  readonly binarization: CodeBinarization
   readonly noise: number
   readonly seed: number
 }
@@ -61,7 +61,7 @@ export interface ResolvedHashingOptions {
 export const MAX_BITS = 64
 
 const METHODS: readonly HashingMethod[] = ['learned', 'lsh']
-const BINARIZATIONS: readonly Binarization[] = ['noise', 'straight-through']
+const BINARIZATIONS: readonly CodeBinarization[] = ['noise', 'straight-through']
 
 /** Throws `INVALID_OPTION` unless `bits` is undefined or an integer from 1 to 64. */
 function checkBits(bits: number | undefined): void {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { CodeActivation } from '../../autoencoder/engine/autoencoderNetwork'
-import type { Binarization } from '../hashingOptions'
+import type { CodeBinarization } from '../hashingOptions'
 
 /**
  * The binary code layer of semantic hashing, on an autoencoder's code: `sigmoid(pre)` read as bits
@@ -16,7 +16,7 @@ export class BinaryCode implements CodeActivation {
   binary: tf.Scalar | undefined
 
   constructor(
-    private readonly binarization: Binarization,
+    private readonly binarization: CodeBinarization,
     private readonly noise: number,
   ) {
     this.noisy = binarization === 'noise'
