@@ -255,7 +255,7 @@ export class MADE extends TrainableModel<MADETypes> {
   }
 
   /**
-   * `n` samples, each recorded at `options.frames` (default 17, at most pixels + 1) evenly spaced
+   * `n` samples, each recorded at `options.frames` (default 17; more than pixels + 1 are clamped) evenly spaced
    * numbers of drawn pixels from 0 to all: a sample being drawn pixel by pixel.
    */
   async sampleSteps(
