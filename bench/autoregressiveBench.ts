@@ -222,9 +222,9 @@ export async function runAutoregressiveBench(options: {
     '',
     `Held-out nats of ${configs[0]![0]} by epoch (seed ${seeds[0]}): ${madeMain[0]!.points.map((p) => `${p.epochs}: ${fixed(p.test)}`).join(', ')}.`,
     '',
-    `Sampling is sequential, one network pass per pixel (64 passes per image): ${fixed(s.one, 1)} ms for one image alone, ${fixed(s.batch, 2)} ms per image in batches of ${s.batchSize} (median; ${configs[0]![0]}).`,
+    `Sampling is sequential, one step per pixel (64 per digit; the first layer updated one pixel at a time): ${fixed(s.one, 1)} ms for one image alone, ${fixed(s.batch, 2)} ms per image in batches of ${s.batchSize} (median; ${configs[0]![0]}).`,
     '',
-    `Binarised 28×28 sprites (${sprites.trainRows} training, ${sprites.testRows} held-out, generated with other seeds; seed 1): ${sprites.run.name}, ${spritesLast.epochs} epochs, ${fixed(spritesLast.test)} held-out nats per image (training ${fixed(spritesLast.train)}) against ${fixed(sprites.independentPixels)} for independent pixels; ${fixed(sprites.run.samplesPerSecond, 0)} training images/s; one image drawn in ${fixed(sprites.oneImageMs, 0)} ms (784 passes).`,
+    `Binarised 28×28 sprites (${sprites.trainRows} training, ${sprites.testRows} held-out, generated with other seeds; seed 1): ${sprites.run.name}, ${spritesLast.epochs} epochs, ${fixed(spritesLast.test)} held-out nats per image (training ${fixed(spritesLast.train)}) against ${fixed(sprites.independentPixels)} for independent pixels; ${fixed(sprites.run.samplesPerSecond, 0)} training images/s; one image drawn in ${fixed(sprites.oneImageMs, 0)} ms (784 steps).`,
   ]
   return {
     json: {
