@@ -34,6 +34,8 @@ interface Trace {
   readonly hidden: tf.Tensor2D[]
   /** The output logits, `[n, pixels]`. */
   readonly logits: tf.Tensor2D
+  /** The masked kernel of each layer, for the backward pass. */
+  readonly kernels: tf.Tensor2D[]
 }
 
 /**
@@ -76,19 +78,21 @@ export class MADENetwork {
   private forwardTrace(x: tf.Tensor2D): Trace {
     const inputs: tf.Tensor2D[] = []
     const hidden: tf.Tensor2D[] = []
+    const kernels: tf.Tensor2D[] = []
     let h = x
     const last = this.layers.length - 1
     this.layers.forEach((layer, i) => {
       inputs.push(h)
+      kernels.push(this.kernel(layer))
       h = tf.fused.matMul({
         a: h,
-        b: this.kernel(layer),
+        b: kernels[i] as tf.Tensor2D,
         bias: layer.dense.bias,
         activation: i === last ? 'linear' : 'relu',
       }) as tf.Tensor2D
       if (i < last) hidden.push(h)
     })
-    return { inputs, hidden, logits: h }
+    return { inputs, hidden, logits: h, kernels }
   }
 
   /** Logits of `p(x_d = 1 | x_<d)` for every pixel d of the binary rows `x`, `[n, pixels]`. */
@@ -153,9 +157,8 @@ export class MADENetwork {
       const kernel = explicit ? tf.matMul(tf.transpose(input), g) : tf.matMul(input, g, true, false)
       gradients.unshift(tf.mul(kernel, layer.mask), tf.sum(g, 0))
       if (i === 0) break
-      const back = explicit
-        ? tf.matMul(g, tf.transpose(this.kernel(layer)))
-        : tf.matMul(g, this.kernel(layer), false, true)
+      const masked = trace.kernels[i] as tf.Tensor2D
+      const back = explicit ? tf.matMul(g, tf.transpose(masked)) : tf.matMul(g, masked, false, true)
       g = tf.mul(back, tf.step(trace.hidden[i - 1] as tf.Tensor2D)) as tf.Tensor2D
     }
     return { loss, gradients }
