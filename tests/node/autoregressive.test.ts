@@ -271,6 +271,30 @@ describe('MADE sampling (CPU)', () => {
     expect([...a.data]).not.toEqual([...c.data])
   })
 
+  test('drawing with the running first layer gives what a full pass per pixel gives', async () => {
+    for (const hiddenUnits of [[], [16], [16, 12]]) {
+      const model = new MADE({ hiddenUnits, ordering: 'random', seed: 9 })
+      await model.fit(loadDigits({ limit: 200 }).images, { epochs: 3 })
+      const network = (model as unknown as { network: MADENetwork }).network
+      const n = 4
+      const random = createRandom(5)
+      const uniforms = Float32Array.from({ length: n * 64 }, () => random.uniform())
+      const x = new Float32Array(n * 64)
+      for (const pixel of network.masks.order) {
+        const logits = tf.tidy(() => network.logits(tf.tensor2d(x, [n, 64])))
+        const values = await logits.data()
+        logits.dispose()
+        for (let r = 0; r < n; r++) {
+          const p = 1 / (1 + Math.exp(-values[r * 64 + pixel]!))
+          x[r * 64 + pixel] = uniforms[r * 64 + pixel]! < p ? 1 : 0
+        }
+      }
+      const drawn = await model.sample(n, { seed: 5 })
+      expect([...drawn.data]).toEqual([...x])
+      model.dispose()
+    }
+  })
+
   test('sampleSteps shows the sample drawn pixel by pixel and ends at the same sample', async () => {
     const steps = await made.sampleSteps(2, { frames: 5, seed: 3 })
     const finished = await made.sample(2, { seed: 3 })

@@ -65,7 +65,7 @@ export interface AutoregressiveSampleOptions {
 export interface AutoregressiveSampleStepsOptions extends AutoregressiveSampleOptions {
   /**
    * Images kept per sample, after evenly spaced numbers of drawn pixels from 0 (nothing drawn) to
-   * every pixel; at least 2, at most pixels + 1. Default `17`.
+   * every pixel; at least 2 (more than pixels + 1 are clamped to pixels + 1). Default `17`.
    */
   readonly frames?: number
 }

@@ -255,7 +255,7 @@ export class MADE extends TrainableModel<MADETypes> {
   }
 
   /**
-   * `n` samples, each recorded at `options.frames` (default 17, at most pixels + 1) evenly spaced
+   * `n` samples, each recorded at `options.frames` (default 17; more than pixels + 1 are clamped) evenly spaced
    * numbers of drawn pixels from 0 to all: a sample being drawn pixel by pixel.
    */
   async sampleSteps(
@@ -270,9 +270,11 @@ export class MADE extends TrainableModel<MADETypes> {
   }
 
   /**
-   * Draws `n` images pixel by pixel in the model's order, one pass per pixel, each pixel 1 when a
-   * uniform draw (from `seed`, one per pixel, image by image) falls below its conditional; records
-   * `frames` frames (one: the finished images).
+   * Draws `n` images pixel by pixel in the model's order, each pixel 1 when a uniform draw (from
+   * `seed`, one per pixel, image by image) falls below its conditional; records `frames` frames
+   * (one: the finished images). The first layer's pre-activation is kept and updated by one kernel
+   * row per drawn pixel (see `MADENetwork.pixelSampler`), so a step costs a pass of the deeper layers
+   * and one output, not a full pass.
    */
   private async draw(
     n: number,
@@ -315,30 +317,39 @@ export class MADE extends TrainableModel<MADETypes> {
       }
     }
     const u = tf.tensor2d(uniforms, [n, size])
+    const sampler = network.pixelSampler()
     let x = tf.zeros([n, size]) as tf.Tensor2D
+    let state = tf.tidy(() => sampler.initial(n))
     let frame = 0
     try {
       if (recordAt[0] === 0) await record(x, 0, frame++)
       for (let k = 0; k < size; k++) {
         const pixel = order[k] as number
-        const next = tf.tidy(() => {
-          const logit = tf.slice(network.logits(x), [0, pixel], [n, 1])
+        const [nextX, nextState] = tf.tidy(() => {
+          const logit = sampler.logit(state, pixel)
           const drawn = tf.cast(
             tf.less(tf.slice(u, [0, pixel], [n, 1]), tf.sigmoid(logit)),
             'float32',
-          )
+          ) as tf.Tensor2D
           const hot = new Float32Array(size)
           hot[pixel] = 1
-          return tf.add(x, tf.mul(drawn, tf.tensor2d(hot, [1, size]))) as tf.Tensor2D
+          return [
+            tf.add(x, tf.mul(drawn, tf.tensor2d(hot, [1, size]))) as tf.Tensor2D,
+            sampler.update(state, pixel, drawn),
+          ]
         })
         x.dispose()
-        x = next
+        state.dispose()
+        x = nextX as tf.Tensor2D
+        state = nextState as tf.Tensor2D
         if (recordAt[frame] === k + 1) await record(x, k + 1, frame++)
         if ((k + 1) % YIELD_EVERY === 0) await yieldToEventLoop()
       }
     } finally {
       x.dispose()
+      state.dispose()
       u.dispose()
+      sampler.dispose()
     }
     const [h, w, c] = this.shape as ImageShape
     return {
