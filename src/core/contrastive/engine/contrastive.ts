@@ -18,8 +18,8 @@ import {
   type SnapshotNetwork,
   type TrainingStepCost,
 } from '../../engine/trainableModel'
-import { denseWeightCount } from '../../memoryModel'
-import { variableBytes } from '../../engine/memoryBudget'
+import { checkCount, denseWeightCount } from '../../memoryModel'
+import { checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { TrainResult } from '../../training'
@@ -237,6 +237,12 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     if (this.shape) assertImageShape(images, this.shape, 'images')
     const [rows, height, width, channels] = images.shape
     if (rows < 1) throw new InvalidInputError('no images to augment; pass at least one')
+    // The worker's own check: a raw message may skip the client's.
+    checkCount(n, 'pair count')
+    checkRows(
+      { what: 'pair count', actual: n, advice: (most) => `ask for at most ${most} pairs` },
+      hostLimit(2 * height * width * channels),
+    )
     const random = createRandom(seed)
     const indices = Int32Array.from({ length: n }, () => random.int(rows))
     const options = resolveContrastiveOptions(this.modelOptions)
