@@ -218,7 +218,8 @@ export async function runHashingBench(options: {
     `Trained on 80 % of the 1,797 digits (${split.train.shape[0]}, seeded shuffle), queried with the ` +
       `held-out ${split.test.shape[0]}: the share of each query's 10 nearest training digits (Hamming ` +
       `distance, ties by index) with its label. Learned: \`SemanticHashing\` defaults (dense ` +
-      `64-256-128-bits autoencoder, Gaussian noise σ 4 before the code sigmoids), ${epochs} epochs, ` +
+      `64-256-128-bits autoencoder, Gaussian noise σ 4 before the code sigmoids, σ 0.3 on the ` +
+      `input), ${epochs} epochs, ` +
       `seeds ${seeds.join(', ')} (mean, range); LSH: random hyperplanes through the training mean, ` +
       `same seeds (128 bits: two 64-bit models' codes concatenated). TF.js ${backend} in Node.`,
     '',

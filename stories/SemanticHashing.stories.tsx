@@ -16,6 +16,7 @@ interface PlaygroundArgs {
   bits: number
   binarization: CodeBinarization
   noise: number
+  inputNoise: number
   seed: number
   epochs: number
   k: number
@@ -47,6 +48,7 @@ function Playground(args: PlaygroundArgs) {
     bits: args.bits,
     binarization: args.binarization,
     noise: args.noise,
+    inputNoise: args.inputNoise,
     seed: args.seed,
     epochs: args.epochs,
     backend: args.backend,
@@ -135,6 +137,7 @@ const meta: Meta<PlaygroundArgs> = {
     bits: { control: 'select', options: [4, 8, 16, 32, 64] },
     binarization: { control: 'inline-radio', options: ['noise', 'straight-through'] },
     noise: { control: { type: 'number', min: 0.5, step: 0.5 } },
+    inputNoise: { control: { type: 'number', min: 0, step: 0.05 } },
     seed: { control: 'number' },
     epochs: { control: { type: 'number', min: 1 } },
     k: { control: { type: 'range', min: 1, max: 30, step: 1 } },
@@ -146,6 +149,7 @@ const meta: Meta<PlaygroundArgs> = {
     bits: 16,
     binarization: 'noise',
     noise: 4,
+    inputNoise: 0.3,
     seed: 1,
     epochs: 60,
     k: 10,

@@ -5,9 +5,10 @@ import { createModelHook, type ModelHookResult } from './createModelHook'
 
 /**
  * Options of {@link useSemanticHashing}. Model options (`method` default `'learned'`, `bits` default
- * 16, `hiddenUnits` default `[256, 128]`, `binarization` default `'noise'`, `noise` default 4, `seed`
- * default 1) define the model: changing one starts a fresh model. Training options (`epochs`,
- * `batchSize`, `learningRate`, `fusedKernels`) apply from the next `train()`; LSH ignores them.
+ * 16, `hiddenUnits` default `[256, 128]`, `binarization` default `'noise'`, `noise` default 4,
+ * `inputNoise` default 0.3, `seed` default 1) define the model: changing one starts a fresh model.
+ * Training options (`epochs`, `batchSize`, `learningRate`, `fusedKernels`) apply from the next
+ * `train()`; LSH ignores them.
  */
 export type UseSemanticHashingOptions = HashingClientOptions
 

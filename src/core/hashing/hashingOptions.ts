@@ -8,7 +8,13 @@ import {
   validateAdamTrainOptions,
   type AdamTrainOptions,
 } from '../adamTrainOptions'
-import { checkLayerSizes, checkOneOf, checkPositiveNumber, checkSeed } from '../optionChecks'
+import {
+  checkLayerSizes,
+  checkNonNegativeNumber,
+  checkOneOf,
+  checkPositiveNumber,
+  checkSeed,
+} from '../optionChecks'
 import type { HammingQuery } from './hammingIndex'
 
 /**
@@ -40,6 +46,14 @@ export interface HashingModelOptions {
   readonly binarization?: CodeBinarization
   /** `'learned'` with `'noise'`: standard deviation of the noise before the sigmoid. Default `4`. */
   readonly noise?: number
+  /**
+   * `'learned'`: standard deviation of Gaussian noise added to the input images in training while
+   * the decoder still rebuilds the clean ones (denoising, as the autoencoder family's `'denoising'`
+   * kind). `0` turns it off. Default `0.3`: on the digits (pixels in [0, 1], 16 bits, 150 epochs,
+   * held-out precision@10, mean of seeds 1–3) 0 / 0.15 / 0.3 gave 0.827 / 0.854 / 0.881 (0.5: 0.868,
+   * seed 1 only).
+   */
+  readonly inputNoise?: number
   /** Seed of weights, shuffles, noise and hyperplanes. Default `1`. */
   readonly seed?: number
 }
@@ -54,6 +68,7 @@ export interface ResolvedHashingOptions {
   readonly hiddenUnits: readonly number[]
   readonly binarization: CodeBinarization
   readonly noise: number
+  readonly inputNoise: number
   readonly seed: number
 }
 
@@ -80,6 +95,7 @@ export function validateHashingModelOptions(options: HashingModelOptions): void 
   checkLayerSizes(options.hiddenUnits, 'hiddenUnits', '[256, 128]')
   checkOneOf(options.binarization, BINARIZATIONS, 'binarization')
   checkPositiveNumber(options.noise, 'noise', 'Try 4.')
+  checkNonNegativeNumber(options.inputNoise, 'inputNoise', 'Try 0.3, or 0 for none.')
   checkSeed(options.seed)
 }
 
@@ -95,6 +111,7 @@ export function resolveHashingOptions(options: HashingModelOptions): ResolvedHas
     hiddenUnits: options.hiddenUnits ?? [256, 128],
     binarization: options.binarization ?? 'noise',
     noise: options.noise ?? 4,
+    inputNoise: options.inputNoise ?? 0.3,
     seed: options.seed ?? 1,
   }
 }

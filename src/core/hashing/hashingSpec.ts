@@ -88,6 +88,7 @@ export const hashingSpec = /* @__PURE__ */ defineFamily<
     'hiddenUnits',
     'binarization',
     'noise',
+    'inputNoise',
     'seed',
   ]),
   trainKeys: ADAM_TRAIN_KEYS,

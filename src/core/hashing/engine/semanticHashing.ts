@@ -83,6 +83,7 @@ const RULES: ModelRules<HashingTypes> = {
 export class SemanticHashing extends TrainableModel<HashingTypes> {
   private readonly adam = new AdamSlot()
   private noiseRandom: Random | undefined
+  private inputRandom: Random | undefined
   private index: HammingIndex | undefined
 
   constructor(options?: HashingModelOptions) {
@@ -118,10 +119,11 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
   protected adoptPlan({ options }: HashingPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.noiseRandom = createRandom(deriveSeed(options.seed, 3))
+    this.inputRandom = createRandom(deriveSeed(options.seed, 4))
   }
 
   protected override randomStreams(): RandomStreams {
-    return { ...super.randomStreams(), noise: this.noiseRandom }
+    return { ...super.randomStreams(), noise: this.noiseRandom, input: this.inputRandom }
   }
 
   protected override trainingParts(network: HashNetwork): readonly TrainingStatePart[] {
@@ -147,7 +149,7 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
       return { steps: 0, stopped: false, last: undefined }
     }
     const size = network.inputSize
-    const { bits } = network.options
+    const { bits, inputNoise } = network.options
     const variables = network.weights()
     return this.trainingLoop(
       train,
@@ -158,6 +160,7 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
           const rows = indices.length
           const clean = new Float32Array(rows * size)
           gatherRows(clean, data.data, indices, size)
+          const input = this.noisyInput(clean, inputNoise)
           const noise = network.code.noisy
             ? (this.noiseRandom as Random).normals(rows * bits)
             : undefined
@@ -166,8 +169,9 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
             variables,
             () => {
               const x = tf.tensor2d(clean, [rows, size])
+              const seen = input === clean ? x : tf.tensor2d(input, [rows, size])
               const codeNoise = noise ? tf.tensor2d(noise, [rows, bits]) : undefined
-              const { terms, gradients } = network.autoencoder.lossAndGradients(x, x, codeNoise)
+              const { terms, gradients } = network.autoencoder.lossAndGradients(seen, x, codeNoise)
               return {
                 terms: [terms.reconstruction, network.code.binary as tf.Scalar],
                 gradients,
@@ -180,6 +184,13 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
       },
       hooks,
     )
+  }
+
+  /** The rows the encoder sees in training: `clean` plus `sigma` × standard normal noise. */
+  private noisyInput(clean: Float32Array, sigma: number): Float32Array {
+    if (sigma === 0) return clean
+    const noise = (this.inputRandom as Random).normals(clean.length)
+    return clean.map((v, i) => v + sigma * (noise[i] as number))
   }
 
   protected networkSize({ options }: HashingPlan, shape: ImageShape): NetworkSize {
@@ -205,7 +216,8 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
           : network.bitsOf(x)
       },
       passFixedBytes: variableBytes(network.weights()),
-      hostValuesPerRow: network.inputSize,
+      // The clean rows, the noisy ones and the tensors made from them.
+      hostValuesPerRow: 2 * network.inputSize,
     }
   }
 
@@ -259,5 +271,6 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
     this.adam.dispose()
     this.index = undefined
     this.noiseRandom = undefined
+    this.inputRandom = undefined
   }
 }
