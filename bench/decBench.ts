@@ -114,7 +114,7 @@ export async function runDECBench(options: {
   const { images, labels: truth } = loadDigits()
   const train: DECTrainOptions = options.quick
     ? { epochs: 50, refineSteps: 500 }
-    : { epochs: 200, refineSteps: 2000 }
+    : { epochs: 150, refineSteps: 2000 }
   const pixelsStarted = performance.now()
   const pixels = await embeddingKMeans(
     { data: images.data, shape: [images.shape[0], 64] },
@@ -149,7 +149,7 @@ export async function runDECBench(options: {
   const markdown = [
     '## DEC on the digits (10 clusters)',
     '',
-    `latentkit on TF.js ${backend} in Node (1 thread): dense autoencoder 64-256-256-512-10 (mirrored), ` +
+    `latentkit on TF.js ${backend} in Node (1 thread): dense autoencoder 64-500-500-2000-10 (mirrored, the defaults), ` +
       `${train.epochs} pretraining epochs (Adam 0.001, batch 256, fused WASM kernels), k-means in the ` +
       `embedding (best of ${RUNS} k-means++ starts), then at most ${train.refineSteps} refinement steps ` +
       `(Adam 0.0001, target updated every 140 steps, tolerance 0.1 %). IDEC: reconstruction weight 10. ` +

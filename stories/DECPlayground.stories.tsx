@@ -154,7 +154,7 @@ const meta: Meta<PlaygroundArgs> = {
   args: {
     clusters: 10,
     idec: false,
-    epochs: 100,
+    epochs: 150,
     refineSteps: 1500,
     updateInterval: 140,
     learningRate: 0.0001,

@@ -5,9 +5,9 @@ import { createModelHook, type ModelHookResult } from './createModelHook'
 
 /**
  * Options of {@link useDEC}. Model options (`clusters` default 10, `codeSize` default 10,
- * `hiddenUnits` default `[256, 256, 512]` for ≤ 256 values per image else `[500, 500, 2000]`, `idec`
+ * `hiddenUnits` default `[500, 500, 2000]`, `idec`
  * default `false`, `reconstructionWeight` default 10 with `idec`, `seed` default 1) define the model:
- * changing one starts fresh. Training options (`epochs` 200, `pretrainLearningRate` 0.001, `pretrainMasking` 0,
+ * changing one starts fresh. Training options (`epochs` 150, `pretrainLearningRate` 0.001, `pretrainMasking` 0,
  * `refineSteps` 2000, `learningRate` 0.0001, `batchSize` 256, `updateInterval` 140, `tolerance`
  * 0.001, `kmeansRuns` 10, `labels` for evaluation only, `fusedKernels` true) apply from the next
  * `train()`.

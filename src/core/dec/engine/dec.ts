@@ -10,7 +10,6 @@ import {
   assertFinite,
   gatherRows,
   imageSize,
-  valuesPerImage,
   type ImageBatch,
   type ImageShape,
   type LatentBatch,
@@ -215,17 +214,16 @@ export class DEC extends TrainableModel<DECTypes> {
 
   protected planNetwork(data: ImageBatch): DECPlan {
     return {
-      options: resolveDECOptions(this.modelOptions, valuesPerImage(data)),
+      options: resolveDECOptions(this.modelOptions),
       output: allInUnitRange(data.data) ? 'sigmoid' : 'linear',
     }
   }
 
-  protected readPlan(record: SnapshotNetwork, shape: ImageShape): DECPlan {
+  protected readPlan(record: SnapshotNetwork, _shape: ImageShape): DECPlan {
     // DEC's resolved reconstructionWeight is 0, which is not a valid option: resolve without it.
     const options = recordedOptions(record, this.modelOptions, (recorded: ResolvedDECOptions) =>
       resolveDECOptions(
         recorded.idec ? recorded : { ...recorded, reconstructionWeight: undefined },
-        imageSize(shape),
       ),
     )
     return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
