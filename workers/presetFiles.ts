@@ -4,6 +4,7 @@
  * fetches one only when a hook asks for its preset.
  */
 import autoencoderSpritesAnomaly from '../src/presets/files/autoencoder-sprites-anomaly.lkmodel?url'
+import autoregressiveDigits from '../src/presets/files/autoregressive-digits.lkmodel?url'
 import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
 import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
 import kmeansDigits from '../src/presets/files/kmeans-digits.lkmodel?url'
@@ -15,6 +16,7 @@ import vaeSprites from '../src/presets/files/vae-sprites.lkmodel?url'
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'autoencoder-sprites-anomaly.lkmodel': autoencoderSpritesAnomaly,
+  'autoregressive-digits.lkmodel': autoregressiveDigits,
   'gan-ring.lkmodel': ganRing,
   'gan-sprites.lkmodel': ganSprites,
   'kmeans-digits.lkmodel': kmeansDigits,

@@ -36,6 +36,12 @@ export function digitsData(): PresetData {
   }
 }
 
+/** The autoregressive story's split: the first 1,500 digits to train, the other 297 held out. */
+export function madeDigitsData(): PresetData {
+  const { images } = loadDigits()
+  return { train: rowsOf(images, 0, 1500), heldOut: rowsOf(images, 1500, images.shape[0]) }
+}
+
 /**
  * All 1,797 UCI digits to train, as the k-means story clusters them (it holds none out); the
  * figures are read on the last 97, which it trained on too.

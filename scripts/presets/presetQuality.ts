@@ -6,6 +6,7 @@
  * measured on the same noise.
  */
 import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
+import type { MADE } from '../../src/core/autoregressive/engine/made'
 import { rocAuc } from '../../src/core/anomaly/anomalyScoring'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { GAN } from '../../src/core/gan/engine/gan'
@@ -98,4 +99,10 @@ export async function kmeansPatchQuality(
   let patches = 0
   for (const size of clusters.sizes) patches += size
   return { 'inertia per patch': clusters.inertia / patches }
+}
+
+/** An autoregressive model's exact held-out log-likelihood, nats per image (higher is better). */
+export async function madeQuality(model: MADE, heldOut: ImageBatch): Promise<QualityFigures> {
+  const { meanLogLikelihood } = await model.logLikelihood(heldOut)
+  return { 'log-likelihood': meanLogLikelihood }
 }

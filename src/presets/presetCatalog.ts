@@ -70,6 +70,13 @@ export const PRESETS: readonly PresetInfo[] = [
     description: 'RBM (64 hidden units, persistent CD) on the 8×8 digits',
     file: 'rbm-digits.lkmodel',
   },
+  {
+    kind: 'autoregressive',
+    name: 'digits',
+    description:
+      'MADE (64-256-64, natural order) on the first 1,500 binarised 8×8 digits: exact held-out likelihood, samples drawn pixel by pixel',
+    file: 'autoregressive-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

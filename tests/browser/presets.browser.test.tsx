@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
 import {
   AutoencoderClient,
+  AutoregressiveClient,
   GANClient,
   KMeansClient,
   RBMClient,
@@ -63,6 +64,10 @@ const FAMILIES: Record<
   kmeans: (preset) => {
     const client = new KMeansClient({ preset, backend: 'wasm' })
     return { client, act: () => client.featuresAsync(probeImages(8)) }
+  },
+  autoregressive: (preset) => {
+    const client = new AutoregressiveClient({ preset, backend: 'wasm' })
+    return { client, act: () => client.sampleAsync(4, { seed: 1 }) }
   },
   autoencoder: (preset) => {
     const client = new AutoencoderClient({ preset, backend: 'wasm' })
