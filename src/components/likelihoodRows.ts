@@ -1,4 +1,5 @@
 /** The rows of a likelihood table: means, spreads and ranks from the models' results. No React. */
+import { meanAndStandardError } from '../core/logSumExp'
 
 /** Any model's log-likelihood result: the VAE's, the RBM's, the autoregressive model's. */
 export interface LikelihoodResult {
@@ -41,14 +42,7 @@ export interface LikelihoodRow {
 function standardErrorOf(result: LikelihoodResult): number {
   if (result.standardError !== undefined) return result.standardError
   const values = result.logLikelihoods
-  if (!values || values.length < 2) return NaN
-  const n = values.length
-  let sum = 0
-  for (let i = 0; i < n; i++) sum += values[i] as number
-  const mean = sum / n
-  let squares = 0
-  for (let i = 0; i < n; i++) squares += ((values[i] as number) - mean) ** 2
-  return Math.sqrt(squares / (n - 1) / n)
+  return values && values.length >= 2 ? meanAndStandardError(values).standardError : NaN
 }
 
 /**
