@@ -20,6 +20,7 @@ const PARTS = {
   dec: 'Node: DEC',
   rbm: 'Node: RBM',
   autoregressive: 'Node: autoregressive (MADE)',
+  disentanglement: 'Node: disentanglement (MIG)',
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
   hashing: 'Node: semantic hashing',
@@ -41,6 +42,7 @@ const PART_KEYS = {
   dec: ['dec'],
   rbm: ['rbm'],
   autoregressive: ['autoregressive'],
+  disentanglement: ['disentanglement'],
   probe: ['probe'],
   contrastive: ['contrastive'],
   hashing: ['hashing'],
@@ -154,6 +156,7 @@ await build({
     'bench/decBench.ts',
     'bench/rbmBench.ts',
     'bench/autoregressiveBench.ts',
+    'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
     'bench/hashingBench.ts',
   ],
@@ -174,6 +177,9 @@ const decModule = await import(pathToFileURL(resolve(dirname(outfile), 'decBench
 const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
 const autoregressiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'autoregressiveBench.mjs')).href
+)
+const disentanglementModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'disentanglementBench.mjs')).href
 )
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
@@ -301,6 +307,13 @@ if (want('autoregressive')) {
     autoregressiveModule.runAutoregressiveBench({ quick }),
   )
   ;[ran.autoregressive, ownSections.autoregressive] = [json, markdown]
+}
+// MIG of a VAE and a β-VAE against the sprites' known factors.
+if (want('disentanglement')) {
+  const { markdown, json } = await timed(PARTS.disentanglement, () =>
+    disentanglementModule.runDisentanglementBench({ quick }),
+  )
+  ;[ran.disentanglement, ownSections.disentanglement] = [json, markdown]
 }
 // Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
 if (want('probe')) {
@@ -679,6 +692,7 @@ const BLOCKS = [
     ['dec', '## DEC on the digits'],
     ['rbm', '## RBM on the digits'],
     ['autoregressive', '## Autoregressive model (MADE)'],
+    ['disentanglement', '## Disentanglement on the sprites'],
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
     ['hashing', '## Semantic hashing on the digits'],

@@ -187,16 +187,14 @@ export function clusteringAccuracy(clusters: ArrayLike<number>, labels: ArrayLik
   return matched / n
 }
 
-/**
- * Normalized mutual information of two labelings, `I(a; b) / ((H(a) + H(b)) / 2)` (arithmetic mean,
- * scikit-learn's default `normalized_mutual_info_score`): 1 for the same partition whatever the
- * names, 0 for independent ones; 1 when both have a single cluster. `SHAPE_MISMATCH` when the lengths
- * differ.
- */
-export function normalizedMutualInformation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Entropy and mutual information of two labelings, in nats, from their contingency table. */
+function informationOf(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): { ha: number; hb: number; mutual: number } {
   checkSameLength(a, b)
   const n = a.length
-  if (n === 0) return 1
+  if (n === 0) return { ha: 0, hb: 0, mutual: 0 }
   const { table, rows, columns } = contingency(a, b)
   const rowSums = new Float64Array(rows)
   const columnSums = new Float64Array(columns)
@@ -209,9 +207,6 @@ export function normalizedMutualInformation(a: ArrayLike<number>, b: ArrayLike<n
   }
   const entropy = (sums: Float64Array): number =>
     sums.reduce((h, count) => (count > 0 ? h - (count / n) * Math.log(count / n) : h), 0)
-  const ha = entropy(rowSums)
-  const hb = entropy(columnSums)
-  if (ha === 0 && hb === 0) return 1
   let mutual = 0
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < columns; j++) {
@@ -221,6 +216,30 @@ export function normalizedMutualInformation(a: ArrayLike<number>, b: ArrayLike<n
         (count / n) * Math.log((count * n) / ((rowSums[i] as number) * (columnSums[j] as number)))
     }
   }
+  return { ha: entropy(rowSums), hb: entropy(columnSums), mutual: Math.max(0, mutual) }
+}
+
+/**
+ * Mutual information I(a; b) of two labelings in nats, and the entropy of each (plug-in estimates
+ * from their contingency table). `SHAPE_MISMATCH` when the lengths differ.
+ */
+export function mutualInformation(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): { mutual: number; entropyA: number; entropyB: number } {
+  const { ha, hb, mutual } = informationOf(a, b)
+  return { mutual, entropyA: ha, entropyB: hb }
+}
+
+/**
+ * Normalized mutual information of two labelings, `I(a; b) / ((H(a) + H(b)) / 2)` (arithmetic mean,
+ * scikit-learn's default `normalized_mutual_info_score`): 1 for the same partition whatever the
+ * names, 0 for independent ones; 1 when both have a single cluster. `SHAPE_MISMATCH` when the lengths
+ * differ.
+ */
+export function normalizedMutualInformation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const { ha, hb, mutual } = informationOf(a, b)
+  if (a.length === 0 || (ha === 0 && hb === 0)) return 1
   const mean = (ha + hb) / 2
-  return mean === 0 ? 0 : Math.max(0, mutual / mean)
+  return mean === 0 ? 0 : mutual / mean
 }
