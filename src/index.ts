@@ -171,7 +171,13 @@ export {
   clusteringAccuracy,
   normalizedMutualInformation,
   minimumCostAssignment,
+  mutualInformation,
 } from './core/kmeans/clusterAgreement'
+export {
+  mutualInformationGap,
+  type MutualInformationGap,
+  type MutualInformationGapOptions,
+} from './core/disentanglement'
 export {
   decSpec,
   type DECFacts,

@@ -132,7 +132,13 @@ export {
   clusteringAccuracy,
   normalizedMutualInformation,
   minimumCostAssignment,
+  mutualInformation,
 } from './kmeans/clusterAgreement'
+export {
+  mutualInformationGap,
+  type MutualInformationGap,
+  type MutualInformationGapOptions,
+} from './disentanglement'
 export * from './dec/decOptions'
 export { DEC } from './dec/engine/dec'
 export {
