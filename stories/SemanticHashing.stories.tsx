@@ -22,6 +22,7 @@ interface PlaygroundArgs {
   k: number
   backend: BackendPreference
   autoTrain: boolean
+  preset: boolean
 }
 
 /** The digits split 80 / 20: every fifth image is held out as a query. */
@@ -53,6 +54,8 @@ function Playground(args: PlaygroundArgs) {
     epochs: args.epochs,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // Opens on the shipped 16-bit digits model; Train from scratch trains one live.
+    ...(args.preset ? { preset: 'digits' } : {}),
   })
   // Precision@10 by label of the held-out digits, one row per model tried: change `bits` to add one.
   const [precisions, setPrecisions] = useState<Record<string, number>>({})
@@ -143,6 +146,7 @@ const meta: Meta<PlaygroundArgs> = {
     k: { control: { type: 'range', min: 1, max: 30, step: 1 } },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     autoTrain: { control: 'boolean' },
+    preset: { control: 'boolean' },
   },
   args: {
     method: 'learned',
@@ -155,16 +159,19 @@ const meta: Meta<PlaygroundArgs> = {
     k: 10,
     backend: 'auto',
     autoTrain: true,
+    preset: true,
   },
 }
 
 export default meta
 
-/** Learned 16-bit codes of the digits, trained as the story opens; pick a digit to search. */
+/** Learned 16-bit codes of the digits, opening on the shipped preset; pick a digit to search. */
 export const SearchByExample: StoryObj<PlaygroundArgs> = {}
 
 /** Eight bits: 256 codes for 1,437 digits, so many share a code; precision drops. */
-export const EightBits: StoryObj<PlaygroundArgs> = { args: { bits: 8 } }
+export const EightBits: StoryObj<PlaygroundArgs> = { args: { bits: 8, preset: false } }
 
 /** The baseline: 64 random hyperplanes through the mean digit (nothing is trained). */
-export const LSHBaseline: StoryObj<PlaygroundArgs> = { args: { method: 'lsh', bits: 64 } }
+export const LSHBaseline: StoryObj<PlaygroundArgs> = {
+  args: { method: 'lsh', bits: 64, preset: false },
+}

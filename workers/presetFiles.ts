@@ -7,6 +7,7 @@ import autoencoderSpritesAnomaly from '../src/presets/files/autoencoder-sprites-
 import autoregressiveDigits from '../src/presets/files/autoregressive-digits.lkmodel?url'
 import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
 import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
+import hashingDigits from '../src/presets/files/hashing-digits.lkmodel?url'
 import kmeansDigits from '../src/presets/files/kmeans-digits.lkmodel?url'
 import rbmDigits from '../src/presets/files/rbm-digits.lkmodel?url'
 import sparseDigits from '../src/presets/files/sparse-digits.lkmodel?url'
@@ -19,6 +20,7 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'autoregressive-digits.lkmodel': autoregressiveDigits,
   'gan-ring.lkmodel': ganRing,
   'gan-sprites.lkmodel': ganSprites,
+  'hashing-digits.lkmodel': hashingDigits,
   'kmeans-digits.lkmodel': kmeansDigits,
   'rbm-digits.lkmodel': rbmDigits,
   'sparse-digits.lkmodel': sparseDigits,

@@ -42,6 +42,28 @@ export function madeDigitsData(): PresetData {
   return { train: rowsOf(images, 0, 1500), heldOut: rowsOf(images, 1500, images.shape[0]) }
 }
 
+/** The semantic-hashing story's split: every fifth digit held out as a query, with the labels. */
+export function hashingDigitsSplit(): PresetData & {
+  readonly trainLabels: number[]
+  readonly heldOutLabels: number[]
+} {
+  const { images, labels } = loadDigits()
+  const all = Array.from({ length: images.shape[0] }, (_, i) => i)
+  const pick = (ids: number[]): ImageBatch => {
+    const data = new Float32Array(ids.length * 64)
+    ids.forEach((id, i) => data.set(images.data.subarray(id * 64, (id + 1) * 64), i * 64))
+    return { data, shape: [ids.length, 8, 8, 1] }
+  }
+  const trainIds = all.filter((i) => i % 5 !== 4)
+  const heldOutIds = all.filter((i) => i % 5 === 4)
+  return {
+    train: pick(trainIds),
+    heldOut: pick(heldOutIds),
+    trainLabels: trainIds.map((i) => labels[i] as number),
+    heldOutLabels: heldOutIds.map((i) => labels[i] as number),
+  }
+}
+
 /**
  * All 1,797 UCI digits to train, as the k-means story clusters them (it holds none out); the
  * figures are read on the last 97, which it trained on too.

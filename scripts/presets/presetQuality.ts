@@ -7,6 +7,9 @@
  */
 import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import type { MADE } from '../../src/core/autoregressive/engine/made'
+import type { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
+import { hashPrecisionAtK } from '../../src/core/hashing/hashPrecision'
+import { hashingDigitsSplit } from './presetData'
 import { rocAuc } from '../../src/core/anomaly/anomalyScoring'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { GAN } from '../../src/core/gan/engine/gan'
@@ -105,4 +108,20 @@ export async function kmeansPatchQuality(
 export async function madeQuality(model: MADE, heldOut: ImageBatch): Promise<QualityFigures> {
   const { meanLogLikelihood } = await model.logLikelihood(heldOut)
   return { 'log-likelihood': meanLogLikelihood }
+}
+
+/** Precision@10 by label of the held-out digits' codes searched among the training digits' codes. */
+export async function hashingQuality(model: SemanticHashing): Promise<QualityFigures> {
+  const split = hashingDigitsSplit()
+  const indexed = await model.hash(split.train)
+  const queries = await model.hash(split.heldOut)
+  const precision = hashPrecisionAtK(
+    indexed.codes,
+    split.trainLabels,
+    queries.codes,
+    split.heldOutLabels,
+    indexed.bits,
+    10,
+  )
+  return { 'precision@10': precision }
 }

@@ -6,6 +6,7 @@
  */
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { MADE } from '../../src/core/autoregressive/engine/made'
+import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import type { QuantizationDtype } from '../../src/core/family/weightQuantization'
@@ -18,6 +19,7 @@ import {
   allDigitsData,
   anomalyData,
   digitsData,
+  hashingDigitsSplit,
   madeDigitsData,
   ringData,
   spritesData,
@@ -26,6 +28,7 @@ import {
 import {
   anomalyQuality,
   imageGANQuality,
+  hashingQuality,
   kmeansPatchQuality,
   madeQuality,
   rbmQuality,
@@ -222,6 +225,25 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 50, batchSize: 32, learningRate: 0.003 },
     quantize: 'uint8',
     quality: (model, data) => madeQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The semantic-hashing story's model: learned 16-bit codes (noise before the sigmoid, σ 4; input
+    // noise 0.3), 60 epochs, on the story's training digits (every fifth held out as a query).
+    file: 'hashing-digits.lkmodel',
+    create: (options) => new SemanticHashing(options),
+    modelOptions: {
+      method: 'learned',
+      bits: 16,
+      binarization: 'noise',
+      noise: 4,
+      inputNoise: 0.3,
+      seed: 1,
+    },
+    data: hashingDigitsSplit,
+    train: { epochs: 60 },
+    quantize: 'uint8',
+    quality: (model) => hashingQuality(model),
     better: 'higher',
   }),
 ]

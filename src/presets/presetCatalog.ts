@@ -77,6 +77,13 @@ export const PRESETS: readonly PresetInfo[] = [
       'MADE (64-256-64, natural order) on the first 1,500 binarised 8×8 digits: exact held-out likelihood, samples drawn pixel by pixel',
     file: 'autoregressive-digits.lkmodel',
   },
+  {
+    kind: 'hashing',
+    name: 'digits',
+    description:
+      'semantic hashing: learned 16-bit codes of the 8×8 digits (every fifth digit held out as a query)',
+    file: 'hashing-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

@@ -9,6 +9,7 @@ import {
   AutoencoderClient,
   AutoregressiveClient,
   GANClient,
+  HashingClient,
   KMeansClient,
   RBMClient,
   SparseCodingClient,
@@ -68,6 +69,13 @@ const FAMILIES: Record<
   autoregressive: (preset) => {
     const client = new AutoregressiveClient({ preset, backend: 'wasm' })
     return { client, act: () => client.sampleAsync(4, { seed: 1 }) }
+  },
+  hashing: (preset) => {
+    const client = new HashingClient({ preset, backend: 'wasm' })
+    return {
+      client,
+      act: async () => Float32Array.from((await client.hashAsync(probeImages(8))).codes),
+    }
   },
   autoencoder: (preset) => {
     const client = new AutoencoderClient({ preset, backend: 'wasm' })

@@ -139,6 +139,18 @@ describe('Storybook', () => {
       await page.getByRole('button', { name: /Estimate on 97 held-out digits/ }).click()
       await page.getByText(/-\d+\.\d\d ± \d+\.\d\d nats per digit/).waitFor({ timeout: 60_000 })
 
+      // The semantic-hashing playground opens on its preset: neighbours found and precision measured.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-semantic-hashing--search-by-example&viewMode=story`,
+      )
+      await page
+        .getByRole('img', { name: /^\d+ nearest images by Hamming distance/ })
+        .waitFor({ timeout: 30_000 })
+      await page
+        .getByTestId('hashing-precision')
+        .getByText(/^0\.[5-9]\d\d$/)
+        .waitFor({ timeout: 30_000 })
+
       // The autoregressive playground opens on its preset: a sample drawn to the last pixel at once.
       const madeOpened = performance.now()
       await page.goto(

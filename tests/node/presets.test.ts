@@ -19,6 +19,7 @@ import { GAN } from '../../src/core/gan/engine/gan'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
+import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { loadDigits } from '../../src/data/digits'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { VAE } from '../../src/core/vae/engine/vae'
@@ -100,6 +101,17 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
     // Trained: digits score far above independent fair coins (64 · log ½ ≈ −44 nats per digit).
     for (const value of logLikelihoods) expect(value).toBeGreaterThan(-40)
     const out = [logLikelihoods, (await model.sample(2, { seed: 1 })).data]
+    model.dispose()
+    return out
+  },
+  async hashing(snapshot) {
+    const model = new SemanticHashing(snapshot.modelOptions)
+    model.restore(snapshot)
+    const { codes, bits } = await model.hash(loadDigits({ limit: 8 }).images)
+    expect(bits).toBe(16)
+    // Trained codes differ between digits: not all eight the same word.
+    expect(new Set(codes).size).toBeGreaterThan(1)
+    const out = [Float32Array.from(codes)]
     model.dispose()
     return out
   },
