@@ -24,6 +24,7 @@ interface PlaygroundArgs {
   contrast: boolean
   backend: BackendPreference
   autoTrain: boolean
+  preset: boolean
 }
 
 const PAIRS = 12
@@ -49,6 +50,8 @@ function Playground(args: PlaygroundArgs) {
     learningRate: 0.003,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // Opens on the shipped digits encoder; Train from scratch trains one live.
+    ...(args.preset ? { preset: 'digits' } : {}),
   }
   const cl = useContrastive(options)
   const [seed, setSeed] = useState(1)
@@ -136,6 +139,7 @@ const meta: Meta<PlaygroundArgs> = {
     batchSize: { control: { type: 'number', min: 2 } },
     epochs: { control: { type: 'number', min: 1 } },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
+    preset: { control: 'boolean' },
   },
   args: {
     temperature: 0.2,
@@ -151,12 +155,13 @@ const meta: Meta<PlaygroundArgs> = {
     contrast: true,
     backend: 'auto',
     autoTrain: true,
+    preset: true,
   },
 }
 
 export default meta
 
-/** Trains for 30 epochs as soon as it opens, every augmentation on. */
+/** Opens on the shipped encoder (30 epochs, every augmentation on); Train from scratch trains live. */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
 /** Crop only: the views differ less, the pair task is easier, the features worse. */
@@ -169,5 +174,6 @@ export const CropOnly: StoryObj<PlaygroundArgs> = {
     cutout: false,
     brightness: false,
     contrast: false,
+    preset: false,
   },
 }

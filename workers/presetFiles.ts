@@ -5,6 +5,7 @@
  */
 import autoencoderSpritesAnomaly from '../src/presets/files/autoencoder-sprites-anomaly.lkmodel?url'
 import autoregressiveDigits from '../src/presets/files/autoregressive-digits.lkmodel?url'
+import contrastiveDigits from '../src/presets/files/contrastive-digits.lkmodel?url'
 import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
 import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
 import hashingDigits from '../src/presets/files/hashing-digits.lkmodel?url'
@@ -18,6 +19,7 @@ import vaeSprites from '../src/presets/files/vae-sprites.lkmodel?url'
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'autoencoder-sprites-anomaly.lkmodel': autoencoderSpritesAnomaly,
   'autoregressive-digits.lkmodel': autoregressiveDigits,
+  'contrastive-digits.lkmodel': contrastiveDigits,
   'gan-ring.lkmodel': ganRing,
   'gan-sprites.lkmodel': ganSprites,
   'hashing-digits.lkmodel': hashingDigits,

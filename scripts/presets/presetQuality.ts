@@ -7,6 +7,10 @@
  */
 import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import type { MADE } from '../../src/core/autoregressive/engine/made'
+import type { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
+import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
+import { loadDigits } from '../../src/data/digits'
 import type { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { hashPrecisionAtK } from '../../src/core/hashing/hashPrecision'
 import { hashingDigitsSplit } from './presetData'
@@ -124,4 +128,19 @@ export async function hashingQuality(model: SemanticHashing): Promise<QualityFig
     10,
   )
   return { 'precision@10': precision }
+}
+
+/**
+ * Linear-probe accuracy of the encoder's features on the digits with 10 labels per class (the
+ * story's probe: its default split and seed), higher is better.
+ */
+export async function contrastiveQuality(model: Contrastive): Promise<QualityFigures> {
+  const { images, labels } = loadDigits()
+  const features = await model.encode(images)
+  const result = await fitLinearProbe(
+    features,
+    Int32Array.from(labels),
+    resolveProbeOptions({ labelsPerClass: 10 }),
+  )
+  return { 'probe accuracy (10 labels per class)': result.accuracy }
 }

@@ -7,6 +7,7 @@
 import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
+import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import type { QuantizationDtype } from '../../src/core/family/weightQuantization'
@@ -28,6 +29,7 @@ import {
 import {
   anomalyQuality,
   imageGANQuality,
+  contrastiveQuality,
   hashingQuality,
   kmeansPatchQuality,
   madeQuality,
@@ -244,6 +246,31 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 60 },
     quantize: 'uint8',
     quality: (model) => hashingQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The contrastive story's model: temperature 0.2, every augmentation on, batch 256, Adam 0.003,
+    // 30 epochs, on all 1,797 digits (as the story trains; the probe reads labels only).
+    file: 'contrastive-digits.lkmodel',
+    create: (options) => new Contrastive(options),
+    modelOptions: {
+      temperature: 0.2,
+      augment: {
+        crop: true,
+        shift: true,
+        rotation: true,
+        scale: true,
+        noise: true,
+        cutout: true,
+        brightness: true,
+        contrast: true,
+      },
+      seed: 1,
+    },
+    data: allDigitsData,
+    train: { epochs: 30, batchSize: 256, learningRate: 0.003 },
+    quantize: 'uint8',
+    quality: (model) => contrastiveQuality(model),
     better: 'higher',
   }),
 ]

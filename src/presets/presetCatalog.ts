@@ -84,6 +84,13 @@ export const PRESETS: readonly PresetInfo[] = [
       'semantic hashing: learned 16-bit codes of the 8×8 digits (every fifth digit held out as a query)',
     file: 'hashing-digits.lkmodel',
   },
+  {
+    kind: 'contrastive',
+    name: 'digits',
+    description:
+      'SimCLR-style contrastive encoder of the 8×8 digits (every augmentation on, temperature 0.2, 30 epochs)',
+    file: 'contrastive-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

@@ -13,7 +13,11 @@ afterEach(async () => {
 
 test('the contrastive playground draws augmented pairs, loss and accuracy charts, and a probe result', async () => {
   const Playground = meta.component as NonNullable<typeof meta.component>
-  const args = { ...(meta.args as Required<NonNullable<typeof meta.args>>), epochs: 2 }
+  const args = {
+    ...(meta.args as Required<NonNullable<typeof meta.args>>),
+    epochs: 2,
+    preset: false,
+  }
   const screen = await render(<Playground {...args} backend="wasm" />)
   await waitFor(() => screen.container.querySelector('canvas.lk-sample-grid') !== null, 60_000)
   const grid = screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement

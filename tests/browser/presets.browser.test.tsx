@@ -8,6 +8,7 @@ import { cleanup, render } from 'vitest-browser-react'
 import {
   AutoencoderClient,
   AutoregressiveClient,
+  ContrastiveClient,
   GANClient,
   HashingClient,
   KMeansClient,
@@ -69,6 +70,10 @@ const FAMILIES: Record<
   autoregressive: (preset) => {
     const client = new AutoregressiveClient({ preset, backend: 'wasm' })
     return { client, act: () => client.sampleAsync(4, { seed: 1 }) }
+  },
+  contrastive: (preset) => {
+    const client = new ContrastiveClient({ preset, backend: 'wasm' })
+    return { client, act: () => client.encodeAsync(probeImages(8)) }
   },
   hashing: (preset) => {
     const client = new HashingClient({ preset, backend: 'wasm' })

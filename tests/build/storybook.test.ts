@@ -151,6 +151,15 @@ describe('Storybook', () => {
         .getByText(/^0\.[5-9]\d\d$/)
         .waitFor({ timeout: 30_000 })
 
+      // The contrastive playground opens on its preset: pairs drawn and the probe's accuracy at once.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-contrastive-playground--digits&viewMode=story`,
+      )
+      await page
+        .getByTestId('probe-summary')
+        .getByText(/10 labels per digit: [6-9]\d\.\d % held-out accuracy/)
+        .waitFor({ timeout: 30_000 })
+
       // The autoregressive playground opens on its preset: a sample drawn to the last pixel at once.
       const madeOpened = performance.now()
       await page.goto(

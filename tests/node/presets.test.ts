@@ -20,6 +20,7 @@ import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
+import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { loadDigits } from '../../src/data/digits'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { VAE } from '../../src/core/vae/engine/vae'
@@ -101,6 +102,15 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
     // Trained: digits score far above independent fair coins (64 · log ½ ≈ −44 nats per digit).
     for (const value of logLikelihoods) expect(value).toBeGreaterThan(-40)
     const out = [logLikelihoods, (await model.sample(2, { seed: 1 })).data]
+    model.dispose()
+    return out
+  },
+  async contrastive(snapshot) {
+    const model = new Contrastive(snapshot.modelOptions)
+    model.restore(snapshot)
+    const features = await model.encode(probe(snapshot.imageShape))
+    const pairs = model.augmentPairs(loadDigits({ limit: 4 }).images, 2, 1)
+    const out = [features.data, pairs.first.data, pairs.second.data]
     model.dispose()
     return out
   },
