@@ -2,7 +2,7 @@
  * Contrastive-learning options, their defaults and their validation. Pure TypeScript (no TF.js): the
  * client validates with it before any work is sent to the worker.
  */
-import { InvalidOptionError } from '../errors'
+import { InvalidOptionError, describeValue } from '../errors'
 import {
   resolveAdamTrainOptions,
   validateAdamTrainOptions,
@@ -57,7 +57,7 @@ export function validateContrastiveModelOptions(options: ContrastiveModelOptions
     !(Number.isFinite(options.temperature) && options.temperature > 0)
   ) {
     throw new InvalidOptionError(
-      `temperature must be a finite number > 0 (it divides the similarities); got ${String(options.temperature)}. Try 0.5`,
+      `temperature must be a finite number > 0 (it divides the similarities); got ${describeValue(options.temperature)}. Try 0.5`,
       { option: 'temperature' },
     )
   }
