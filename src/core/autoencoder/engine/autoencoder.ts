@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
-  allInUnitRange,
   gatherRows,
   imageSize,
   toLatentBatch,
@@ -10,7 +9,12 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { AnomalyScorer } from '../../anomaly/anomalyScoring'
-import { recordedOptions, snapshotChoice } from '../../family/snapshotRecord'
+import { recordedOptions } from '../../family/snapshotRecord'
+import {
+  recordedReconstructionOutput,
+  reconstructionOutputFor,
+  type ReconstructionOutput,
+} from '../../engine/reconstructionOutput'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
@@ -41,13 +45,10 @@ import {
 } from '../autoencoderOptions'
 import { autoencoderSpec, type AutoencoderHistoryPoint } from '../autoencoderSpec'
 
-/** Output activations: sigmoid when every training value lies in [0, 1], else linear. */
-const OUTPUTS = ['sigmoid', 'linear'] as const
-
 /** What an autoencoder's network is built from: resolved options and the data's output activation. */
 interface AutoencoderPlan {
   readonly options: ResolvedAutoencoderOptions
-  readonly output: (typeof OUTPUTS)[number]
+  readonly output: ReconstructionOutput
 }
 
 /** The types a {@link Autoencoder} is made of. */
@@ -115,7 +116,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   protected planNetwork(data: ImageBatch): AutoencoderPlan {
     return {
       options: this.resolveModel(data),
-      output: allInUnitRange(data.data) ? 'sigmoid' : 'linear',
+      output: reconstructionOutputFor(data.data),
     }
   }
 
@@ -129,7 +130,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     if (options.architecture === 'conv') {
       assertConvolutionalShape([0, ...shape], 'the convolutional autoencoder')
     }
-    return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
+    return { options, output: recordedReconstructionOutput(record) }
   }
 
   protected construct(

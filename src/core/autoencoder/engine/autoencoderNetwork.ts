@@ -3,6 +3,7 @@ import { createStack, type DenseLayer } from '../../engine/dense'
 import { denseStack, type LayerStack, type StackPass } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
+import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 
 /** Loss terms of one batch, scalar means per image. */
 export interface AutoencoderLossTerms {
@@ -46,7 +47,7 @@ export class AutoencoderNetwork {
   constructor(
     readonly inputSize: number,
     readonly options: ResolvedAutoencoderOptions,
-    readonly output: 'sigmoid' | 'linear',
+    readonly output: ReconstructionOutput,
     /** The code layer's activation; default none (a linear code). */
     readonly codeActivation?: CodeActivation,
   ) {

@@ -21,6 +21,7 @@ import type { ImageShape } from '../../dataset'
 import { createRandom, deriveSeed } from '../../random'
 import type { AutoencoderLossTerms } from './autoencoderNetwork'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
+import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 
 /** Channels of the two stride-2 convolutions (and, mirrored, of the transposed ones). */
 export const CONV_CHANNELS = [16, 32] as const
@@ -43,7 +44,7 @@ export class ConvAutoencoderNetwork {
   constructor(
     readonly shape: ImageShape,
     readonly options: ResolvedAutoencoderOptions,
-    readonly output: 'sigmoid' | 'linear',
+    readonly output: ReconstructionOutput,
   ) {
     const [h, w, c] = shape
     this.inputSize = h * w * c

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelMemory } from '../../kernels/wasmKernels'
 import { FusedDenseNet, FusedTrainer, type FusedLayerSpec } from '../../engine/fusedDenseNet'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
+import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 
 /** An autoencoder training batch (`batch × inputSize` values each). */
 export interface FusedAutoencoderBatch {
@@ -38,7 +39,7 @@ export class FusedAutoencoderTrainer extends FusedTrainer<
     memory: KernelMemory,
     private readonly inputSize: number,
     private readonly options: ResolvedAutoencoderOptions,
-    output: 'sigmoid' | 'linear',
+    output: ReconstructionOutput,
     maxBatch: number,
   ) {
     const linear = options.kind === 'linear'

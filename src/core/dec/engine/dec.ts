@@ -6,7 +6,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import {
-  allInUnitRange,
   assertFinite,
   gatherRows,
   imageSize,
@@ -32,7 +31,12 @@ import { FusedAutoencoderTrainer } from '../../autoencoder/engine/fusedAutoencod
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { FitHooks } from '../../engine/trainingLoop'
 import { TrainingControl } from '../../trainingControl'
-import { recordedOptions, snapshotChoice, type SnapshotState } from '../../family/snapshotRecord'
+import { recordedOptions, type SnapshotState } from '../../family/snapshotRecord'
+import {
+  recordedReconstructionOutput,
+  reconstructionOutputFor,
+  type ReconstructionOutput,
+} from '../../engine/reconstructionOutput'
 import type { TrainResult } from '../../training'
 import { ConvergenceControl } from '../../kmeans/convergenceControl'
 import { clusteringAccuracy, normalizedMutualInformation } from '../../kmeans/clusterAgreement'
@@ -50,12 +54,10 @@ import { decSpec, type DECAssignment, type DECHistoryPoint, type DECPhase } from
 import { DECNetwork, targetDistribution } from './decNetwork'
 import { embeddingKMeans } from './embeddingKMeans'
 
-const OUTPUTS = ['sigmoid', 'linear'] as const
-
 /** What a DEC network is built from: resolved options and the data's output activation. */
 interface DECPlan {
   readonly options: ResolvedDECOptions
-  readonly output: (typeof OUTPUTS)[number]
+  readonly output: ReconstructionOutput
 }
 
 interface DECTypes {
@@ -215,7 +217,7 @@ export class DEC extends TrainableModel<DECTypes> {
   protected planNetwork(data: ImageBatch): DECPlan {
     return {
       options: resolveDECOptions(this.modelOptions),
-      output: allInUnitRange(data.data) ? 'sigmoid' : 'linear',
+      output: reconstructionOutputFor(data.data),
     }
   }
 
@@ -226,7 +228,7 @@ export class DEC extends TrainableModel<DECTypes> {
         recorded.idec ? recorded : { ...recorded, reconstructionWeight: undefined },
       ),
     )
-    return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
+    return { options, output: recordedReconstructionOutput(record) }
   }
 
   protected construct({ options, output }: DECPlan, shape: ImageShape): DECNetwork {

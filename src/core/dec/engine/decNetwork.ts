@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { AutoencoderNetwork } from '../../autoencoder/engine/autoencoderNetwork'
 import type { ResolvedAutoencoderOptions } from '../../autoencoder/autoencoderOptions'
 import type { ResolvedDECOptions } from '../decOptions'
+import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 
 /** Loss terms of one refinement batch, scalar means per image. */
 export interface DECLossTerms {
@@ -64,7 +65,7 @@ export class DECNetwork {
   constructor(
     readonly inputSize: number,
     readonly options: ResolvedDECOptions,
-    readonly output: 'sigmoid' | 'linear',
+    readonly output: ReconstructionOutput,
   ) {
     const autoencoderOptions: ResolvedAutoencoderOptions = {
       kind: 'plain',

@@ -4,6 +4,7 @@ import type { ResolvedAutoencoderOptions } from '../../autoencoder/autoencoderOp
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedHashingOptions } from '../hashingOptions'
 import { BinaryCode } from './binaryCode'
+import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 
 /** What a hashing model's network offers: bits (0/1 floats) of image rows. */
 export interface HashNetwork {
@@ -37,7 +38,7 @@ export class LearnedHashNetwork implements HashNetwork {
   constructor(
     readonly inputSize: number,
     readonly options: ResolvedHashingOptions,
-    output: 'sigmoid' | 'linear',
+    output: ReconstructionOutput,
   ) {
     this.code = new BinaryCode(options.binarization, options.noise)
     this.autoencoder = new AutoencoderNetwork(

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {
-  allInUnitRange,
   assertImageShape,
   gatherRows,
   imageSize,
@@ -8,7 +7,12 @@ import {
   type ImageShape,
 } from '../../dataset'
 import { NotTrainedError } from '../../errors'
-import { recordedOptions, snapshotChoice } from '../../family/snapshotRecord'
+import { recordedOptions } from '../../family/snapshotRecord'
+import {
+  recordedReconstructionOutput,
+  reconstructionOutputFor,
+  type ReconstructionOutput,
+} from '../../engine/reconstructionOutput'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
@@ -43,12 +47,10 @@ import {
 import type { HammingQuery } from '../hammingIndex'
 import { LearnedHashNetwork, LSHNetwork, type HashNetwork } from './hashNetworks'
 
-const OUTPUTS = ['sigmoid', 'linear'] as const
-
 /** What a hashing network is built from. */
 interface HashingPlan {
   readonly options: ResolvedHashingOptions
-  readonly output: (typeof OUTPUTS)[number]
+  readonly output: ReconstructionOutput
 }
 
 interface HashingTypes {
@@ -95,13 +97,13 @@ export class SemanticHashing extends TrainableModel<HashingTypes> {
   protected planNetwork(data: ImageBatch): HashingPlan {
     return {
       options: resolveHashingOptions(this.modelOptions),
-      output: allInUnitRange(data.data) ? 'sigmoid' : 'linear',
+      output: reconstructionOutputFor(data.data),
     }
   }
 
   protected readPlan(record: SnapshotNetwork, _shape: ImageShape): HashingPlan {
     const options = recordedOptions(record, this.modelOptions, resolveHashingOptions)
-    return { options, output: snapshotChoice(record, 'output', OUTPUTS, 'network') }
+    return { options, output: recordedReconstructionOutput(record) }
   }
 
   protected construct({ options, output }: HashingPlan, shape: ImageShape): HashNetwork {
