@@ -10,7 +10,7 @@
  * lays them out. The header records the weights' byte count and CRC-32, so truncated or altered
  * bytes are found before anything is decoded.
  */
-import { ModelFileError, type ModelFileProblem } from '../errors'
+import { describeValue, ModelFileError, type ModelFileProblem } from '../errors'
 import { crc32 } from './crc32'
 import {
   QUANTIZED_BYTES,
@@ -245,8 +245,8 @@ export function artifactsToSnapshot(
   if (options.kind !== undefined && topology.kind !== options.kind) {
     refuse(
       'wrong-family',
-      `${source} is a '${String(topology.kind)}' model, not a '${options.kind}' one; load it with the ${String(topology.kind)} family's hook`,
-      { expected: options.kind, actual: String(topology.kind) },
+      `${source} is a ${describeValue(topology.kind)} model, not a '${options.kind}' one; load it with that family's hook`,
+      { expected: options.kind, actual: describeValue(topology.kind) },
     )
   }
   const weightData = joinBuffers(artifacts.weightData ?? new ArrayBuffer(0))

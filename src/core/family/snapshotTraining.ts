@@ -5,7 +5,7 @@
  * a snapshot without it (older ones, or `snapshot({ training: false })`) restores the weights and
  * starts optimisers and random streams afresh. Imports no TF.js.
  */
-import { InvalidInputError, type ErrorDetails } from '../errors'
+import { describeValue, InvalidInputError, type ErrorDetails } from '../errors'
 import { isRandomState, type RandomState } from '../random'
 import type { ModelSnapshot, SnapshotWeightSpec } from './modelSnapshot'
 
@@ -68,7 +68,7 @@ function checkParts(parts: unknown): readonly SnapshotTrainingPart[] {
     if (!isObject(part)) refuse(`snapshot ${field} must be an object`, { field })
     if (typeof part.name !== 'string' || names.has(part.name)) {
       refuse(
-        `snapshot ${field}.name must be a string no other part has; got ${String(part.name)}`,
+        `snapshot ${field}.name must be a string no other part has; got ${describeValue(part.name)}`,
         {
           field: `${field}.name`,
         },
@@ -76,7 +76,7 @@ function checkParts(parts: unknown): readonly SnapshotTrainingPart[] {
     }
     names.add(part.name)
     if (!(typeof part.arrays === 'number' && Number.isInteger(part.arrays) && part.arrays >= 0)) {
-      refuse(`snapshot ${field}.arrays must be an integer ≥ 0; got ${String(part.arrays)}`, {
+      refuse(`snapshot ${field}.arrays must be an integer ≥ 0; got ${describeValue(part.arrays)}`, {
         field: `${field}.arrays`,
       })
     }
