@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { assertImageShape, imageShapeOf, type ImageBatch, type ImageShape } from '../dataset'
+import {
+  assertImageShape,
+  imageShapeOf,
+  type ImageBatch,
+  type ImageShape,
+  type LatentBatch,
+} from '../dataset'
 import { BusyError, NotTrainedError } from '../errors'
 import { checkSnapshot, checkSnapshotOptions, type ModelSnapshot } from '../family/modelSnapshot'
 import {
@@ -479,6 +485,16 @@ export abstract class TrainableModel<T extends ModelTypes> {
     const request = { noun: 'image', action }
     const data = await this.throughStages(request, images.data, rows, stages, extraHostValues)
     return { data, rows }
+  }
+
+  /** `images` through one `stage` into features, `[n, stage.outputSize]` (see {@link TrainableModel.imageRows}). */
+  protected async imageFeatures(
+    action: string,
+    images: ImageBatch,
+    stage: RowStage,
+  ): Promise<LatentBatch> {
+    const { data, rows } = await this.imageRows(action, images, [stage])
+    return { data, shape: [rows, stage.outputSize] }
   }
 
   /** Throws `SHAPE_MISMATCH` for training data the built network cannot take. Default: same image shape. */

@@ -294,8 +294,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   /** Codes of `images` (`[n, codeSize]`), in chunks that fit in memory. */
   async encode(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('encode')
-    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
-    return { data, shape: [rows, network.options.codeSize] }
+    return this.imageFeatures('encode', images, this.encodeStage(network))
   }
 
   /** Images decoded from codes (`[n, codeSize]`), in chunks that fit in memory. */

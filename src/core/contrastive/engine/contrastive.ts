@@ -223,8 +223,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   /** The encoder's features of `images`, `[n, featureSize]`, in chunks that fit in memory. */
   async encode(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('encode')
-    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
-    return { data, shape: [rows, network.options.featureSize] }
+    return this.imageFeatures('encode', images, this.encodeStage(network))
   }
 
   /**

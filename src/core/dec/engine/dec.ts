@@ -515,8 +515,7 @@ export class DEC extends TrainableModel<DECTypes> {
   /** Codes (embeddings) of `images`, `[n, codeSize]`. */
   async encode(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('encode')
-    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
-    return { data, shape: [rows, network.options.codeSize] }
+    return this.imageFeatures('encode', images, this.encodeStage(network))
   }
 
   /** `images` through the autoencoder. */

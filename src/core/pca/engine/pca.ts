@@ -257,8 +257,7 @@ export class PCA extends TrainableModel<PCATypes> {
   async transform(images: ImageBatch): Promise<LatentBatch> {
     const basis = this.requireFit('transform')
     assertFinite(images.data, 'images')
-    const { data, rows } = await this.imageRows('transform', images, [this.projectStage(basis)])
-    return { data, shape: [rows, basis.options.nComponents] }
+    return this.imageFeatures('transform', images, this.projectStage(basis))
   }
 
   /** The same as {@link PCA.transform}. */

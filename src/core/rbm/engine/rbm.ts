@@ -388,8 +388,7 @@ export class RBM extends TrainableModel<RBMTypes> {
   /** Hidden probabilities of the top layer (`[n, top layer size]`), in chunks that fit in memory. */
   async transform(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('transform')
-    const { data, rows } = await this.imageRows('transform', images, [this.transformStage(network)])
-    return { data, shape: [rows, network.top.hiddenUnits] }
+    return this.imageFeatures('transform', images, this.transformStage(network))
   }
 
   /** `images` up the network and back down (mean-field), in chunks that fit in memory. */

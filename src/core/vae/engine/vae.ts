@@ -247,8 +247,7 @@ export class VAE extends GenerativeModel<VAETypes> {
   /** Posterior means of `images`, in chunks that fit in memory. */
   async encode(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('encode')
-    const { data, rows } = await this.imageRows('encode', images, [this.encodeStage(network)])
-    return { data, shape: [rows, network.options.latentDim] }
+    return this.imageFeatures('encode', images, this.encodeStage(network))
   }
 
   /**
