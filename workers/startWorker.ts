@@ -1,11 +1,10 @@
 /**
- * Starts a latentkit worker with the given families: registers the TF.js backends (CPU and WASM up
- * front, WebGL and WebGPU loaded when chosen), points WASM at its binaries, exposes a
+ * Starts a latentkit worker with the given families: registers the TF.js backends (WASM up front;
+ * WebGL, WebGPU and the CPU loaded when chosen), points WASM at its binaries, exposes a
  * {@link WorkerHost} over Comlink. A worker entry is one call of it.
  */
 import * as Comlink from 'comlink'
 import { env } from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-backend-cpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
@@ -36,8 +35,11 @@ function keepWasmSingleThreaded(): void {
 export function startWorker(engines: readonly AnyFamilyEngine[]): void {
   keepWasmSingleThreaded()
   // The GPU backends are most of the worker's code: imported only when chosen (software GPUs, the
-  // usual case without a real one, are passed over before), so a WASM start parses neither.
+  // usual case without a real one, are passed over before), so a WASM start parses neither. The CPU
+  // backend, a last resort, likewise: measured in Chromium, each costs a cold start time (the GPU
+  // backends ≈ 200 ms even unevaluated, the CPU one ≈ 50 ms; see the preset part of `npm run bench`).
   registerBackendLoader('webgl', () => import('@tensorflow/tfjs-backend-webgl'))
   registerBackendLoader('webgpu', () => import('@tensorflow/tfjs-backend-webgpu'))
+  registerBackendLoader('cpu', () => import('@tensorflow/tfjs-backend-cpu'))
   Comlink.expose(new WorkerHost(engines, { presetFiles: BUILTIN_PRESET_FILES }))
 }

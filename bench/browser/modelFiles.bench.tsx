@@ -16,6 +16,7 @@ import * as Comlink from 'comlink'
 import { VAEClient } from '../../src/client/builtinClients'
 import type { CreateWorker } from '../../src/client/workerPool'
 import type { WorkerAPI } from '../../src/protocol'
+import type { FloorWorkerAPI } from './floorWorker'
 import { useGAN } from '../../src/react/useGAN'
 import { useRBM } from '../../src/react/useRBM'
 import { useVAE } from '../../src/react/useVAE'
@@ -23,6 +24,13 @@ import { useVAE } from '../../src/react/useVAE'
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
 const BUILT_WORKER = new URL('/dist/latentkit.worker.standalone.js', location.origin)
 const builtWorker: CreateWorker = () => new Worker(BUILT_WORKER, { type: 'module' })
+/**
+ * The package's module worker (dist/latentkit.worker.js) as an app's bundler emits it: its imports
+ * bundled, minified, split at the dynamic imports (backends loaded when chosen), built by
+ * scripts/bench.mjs into dist/app-worker/.
+ */
+const APP_WORKER = new URL('/dist/app-worker/latentkit.worker.js', location.origin)
+const appWorker: CreateWorker = () => new Worker(APP_WORKER, { type: 'module' })
 /** The built worker when the package was built, else latentkit's worker from the dev server. */
 let createWorker: CreateWorker | undefined
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve))
@@ -135,6 +143,34 @@ async function coldStages(): Promise<Record<string, number>> {
   }
 }
 
+const FLOOR_WORKER = new URL('/dist/bench-floor.worker.js', location.origin)
+
+/**
+ * Milliseconds of the first two stages for the least a TF.js worker on WASM can be (see
+ * floorWorker.ts), started cold like {@link coldStages}; undefined when scripts/bench.mjs did not
+ * build it.
+ */
+async function floorStages(): Promise<Record<string, number> | undefined> {
+  if (!(await fetch(FLOOR_WORKER, { method: 'HEAD' })).ok) return undefined
+  const worker = new Worker(FLOOR_WORKER, { type: 'module' })
+  const api = Comlink.wrap<FloorWorkerAPI>(worker)
+  try {
+    const [, script] = await timed(() => api.ping())
+    const [backendName, backend] = await timed(() => api.init())
+    if (backendName !== 'wasm') throw new Error(`the floor worker runs on ${backendName}`)
+    return { script, backend }
+  } finally {
+    worker.terminate()
+  }
+}
+
+/** Medians, key by key, of `runs`. */
+function medians(runs: readonly Record<string, number>[]): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(runs[0] ?? {}).map((key) => [key, median(runs.map((r) => r[key] ?? NaN))]),
+  )
+}
+
 /** The reference VAE on 28×28 sprites, trained one short epoch, then saved and loaded `runs` times. */
 async function referenceVAE(runs: number) {
   const options = {
@@ -194,8 +230,17 @@ test('saving, loading and presets in Chromium', async () => {
     { family: 'gan', preset: 'sprites' },
     { family: 'rbm', preset: 'digits' },
   ]
+  const workers: { worker: string; create: CreateWorker | undefined }[] = [
+    { worker: built ? 'single file' : 'dev server', create: createWorker },
+  ]
+  if ((await fetch(APP_WORKER, { method: 'HEAD' })).ok) {
+    workers.push({ worker: 'app-bundled', create: appWorker })
+  }
   const presetRows = []
-  for (const { family, preset } of presets) {
+  for (const [{ family, preset }, { worker, create }] of presets.flatMap((p) =>
+    workers.map((w) => [p, w] as const),
+  )) {
+    createWorker = create
     const times: number[] = []
     for (let run = 0; run < runs; run += 1) times.push(await presetStart(family, preset))
     // Warm: a model the page keeps alive has started the worker already.
@@ -209,25 +254,35 @@ test('saving, loading and presets in Chromium', async () => {
     presetRows.push({
       family,
       preset,
+      worker,
       firstGridMs: median(times),
       runs: times,
       warmFirstGridMs: median(warmTimes),
       warmRuns: warmTimes,
     })
   }
+  createWorker = built ? builtWorker : undefined
   const stageRuns: Record<string, number>[] = []
   for (let run = 0; run < runs; run += 1) stageRuns.push(await coldStages())
-  const stages = Object.fromEntries(
-    Object.keys(stageRuns[0] ?? {}).map((key) => [
-      key,
-      median(stageRuns.map((r) => r[key] ?? NaN)),
-    ]),
-  )
+  const stages = medians(stageRuns)
+  const floorRuns: Record<string, number>[] = []
+  for (let run = 0; run < runs; run += 1) {
+    const floor = await floorStages()
+    if (floor) floorRuns.push(floor)
+  }
+  const floor = floorRuns.length > 0 ? medians(floorRuns) : undefined
   const vae = await referenceVAE(runs)
   await commands.writeFile(
     'bench/report.browser-files.json',
     JSON.stringify(
-      { quick, worker: built ? 'built' : 'dev', presets: presetRows, stages, referenceVAE: vae },
+      {
+        quick,
+        worker: built ? 'built' : 'dev',
+        presets: presetRows,
+        stages,
+        floor,
+        referenceVAE: vae,
+      },
       null,
       2,
     ),
