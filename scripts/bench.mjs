@@ -11,7 +11,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { gzipSync } from 'node:zlib'
-import { dirname, join, resolve } from 'node:path'
+import { createServer } from 'node:http'
+import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build, buildSync } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
@@ -239,11 +240,33 @@ function buildFloorWorker() {
   })
 }
 
+/** Serves `dir`'s files on a free localhost port, readable from any origin (CORS). */
+async function serveStatic(dir) {
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' }
+  const server = createServer((request, response) => {
+    const path = join(dir, normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)))
+    if (!path.startsWith(dir) || !existsSync(path)) {
+      response.writeHead(404).end()
+      return
+    }
+    response.writeHead(200, {
+      'content-type': types[extname(path)] ?? 'application/octet-stream',
+      'access-control-allow-origin': '*',
+    })
+    response.end(readFileSync(path))
+  })
+  await new Promise((done) => server.listen(0, '127.0.0.1', done))
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close: () => server.close(),
+  }
+}
+
 /**
  * Saving, loading and presets (bench/browser/modelFiles.bench.tsx) in a Vitest run of its own, and
  * the shipped preset files' sizes, raw and gzip.
  */
-function runFilesBench() {
+async function runFilesBench() {
   // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
   if (
     !want('bundle') &&
@@ -252,11 +275,22 @@ function runFilesBench() {
     process.exit(1)
   buildFloorWorker()
   buildAppWorker()
-  const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
-    stdio: 'inherit',
-    env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
-  })
-  if (run.status !== 0) process.exit(run.status ?? 1)
+  // The app-bundled worker is served as a static host would (the dev server would rewrite its
+  // dynamic imports for Vitest's module mocking, which a worker cannot run).
+  const server = await serveStatic(join('dist', 'app-worker'))
+  const status = await new Promise((done) =>
+    spawn('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        LATENTKIT_BENCH: '1',
+        VITE_BENCH_QUICK: quick ? '1' : '0',
+        VITE_APP_WORKER_ORIGIN: server.origin,
+      },
+    }).on('exit', done),
+  )
+  server.close()
+  if (status !== 0) process.exit(status ?? 1)
   const files = readdirSync(PRESET_DIR)
     .filter((file) => file.endsWith('.lkmodel'))
     .map((file) => {

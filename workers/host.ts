@@ -11,7 +11,7 @@ import { toImageBatch, type ImageBatch } from '../src/core/dataset'
 import { initBackend } from '../src/core/engine/backendChoice'
 import {
   EngineRegistry,
-  type AnyFamilyEngine,
+  type FamilyEngineEntry,
   type EngineModel,
   type RegisteredEngine,
 } from '../src/core/engine/familyEngine'
@@ -133,7 +133,7 @@ export class WorkerHost implements WorkerAPI {
    * the URL of each preset file this worker ships, by file name (none by default).
    */
   constructor(
-    engines: readonly AnyFamilyEngine[] | EngineRegistry,
+    engines: readonly FamilyEngineEntry[] | EngineRegistry,
     options: { readonly presetFiles?: Readonly<Record<string, string>> } = {},
   ) {
     this.registry = engines instanceof EngineRegistry ? engines : new EngineRegistry(engines)
@@ -193,7 +193,7 @@ export class WorkerHost implements WorkerAPI {
 
   create(id: string, kind: string, options: object, snapshot?: ModelSnapshot): Promise<ModelInfo> {
     return this.guarded(async () => {
-      const engine = this.registry.get(kind)
+      const engine = await this.registry.get(kind)
       // Validated at this boundary whatever the engine does; the engine may check more.
       ;(engine.spec.validateModel as (options: object) => void)(options)
       const model = await engine.create(options)

@@ -9,7 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import { registerBackendLoader } from '../src/core/engine/backendChoice'
-import type { AnyFamilyEngine } from '../src/core/engine/familyEngine'
+import type { FamilyEngineEntry } from '../src/core/engine/familyEngine'
 import { WorkerHost } from './host'
 import { BUILTIN_PRESET_FILES } from './presetFiles'
 
@@ -32,7 +32,7 @@ function keepWasmSingleThreaded(): void {
 }
 
 /** Exposes a host serving `engines` on this worker's global scope. */
-export function startWorker(engines: readonly AnyFamilyEngine[]): void {
+export function startWorker(engines: readonly FamilyEngineEntry[]): void {
   keepWasmSingleThreaded()
   // The GPU backends are most of the worker's code: imported only when chosen (software GPUs, the
   // usual case without a real one, are passed over before), so a WASM start parses neither. The CPU

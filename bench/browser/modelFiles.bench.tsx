@@ -26,11 +26,17 @@ const BUILT_WORKER = new URL('/dist/latentkit.worker.standalone.js', location.or
 const builtWorker: CreateWorker = () => new Worker(BUILT_WORKER, { type: 'module' })
 /**
  * The package's module worker (dist/latentkit.worker.js) as an app's bundler emits it: its imports
- * bundled, minified, split at the dynamic imports (backends loaded when chosen), built by
- * scripts/bench.mjs into dist/app-worker/.
+ * bundled, minified, split at the dynamic imports (backends and families loaded when used), built by
+ * scripts/bench.mjs into dist/app-worker/ and served from a static server of its own. A worker's
+ * script must be same-origin, so a one-line module from a blob URL imports it (its chunks, WASM and
+ * presets then resolve against the static server).
  */
-const APP_WORKER = new URL('/dist/app-worker/latentkit.worker.js', location.origin)
-const appWorker: CreateWorker = () => new Worker(APP_WORKER, { type: 'module' })
+const APP_ORIGIN = import.meta.env.VITE_APP_WORKER_ORIGIN as string | undefined
+const APP_WORKER = APP_ORIGIN ? `${APP_ORIGIN}/latentkit.worker.js` : undefined
+const appWorker: CreateWorker = () => {
+  const entry = new Blob([`import ${JSON.stringify(APP_WORKER)}`], { type: 'text/javascript' })
+  return new Worker(URL.createObjectURL(entry), { type: 'module' })
+}
 /** The built worker when the package was built, else latentkit's worker from the dev server. */
 let createWorker: CreateWorker | undefined
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve))
@@ -233,7 +239,7 @@ test('saving, loading and presets in Chromium', async () => {
   const workers: { worker: string; create: CreateWorker | undefined }[] = [
     { worker: built ? 'single file' : 'dev server', create: createWorker },
   ]
-  if ((await fetch(APP_WORKER, { method: 'HEAD' })).ok) {
+  if (APP_WORKER !== undefined && (await fetch(APP_WORKER)).ok) {
     workers.push({ worker: 'app-bundled', create: appWorker })
   }
   const presetRows = []

@@ -203,6 +203,7 @@ export * from './family/commonActions'
 export * from './engine/familyEngine'
 export * from './engine/commonEngineActions'
 export { BUILTIN_ENGINES } from './engine/builtinEngines'
+export { BUILTIN_ENGINE_LOADERS } from './engine/builtinEngineLoaders'
 export * from './contrastive/contrastiveOptions'
 export * from './contrastive/augmentations'
 export {

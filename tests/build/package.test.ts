@@ -105,11 +105,17 @@ describe('the built package', () => {
     expect(worker).not.toContain('Cannot find SymbolicTensors for output name(s)')
     expect(worker).not.toContain('loadLayersModel')
     expect(worker).not.toMatch(/from\s*["']@tensorflow\/tfjs-layers["']/)
-    // The imported family's model code is a chunk of its own, reached by a dynamic import, and
-    // that chunk is where tfjs-layers is imported (a bare import the app's bundler splits too).
-    const lazy = [...worker.matchAll(/import\(\s*["']\.\/([\w.-]+\.js)["']\s*\)/g)].map(
-      (m) => m[1]!,
-    )
+    // The imported family's model code is a chunk of its own, reached by dynamic imports (the
+    // family's engine is one too), and that chunk is where tfjs-layers is imported (a bare import the
+    // app's bundler splits too).
+    const dynamicChunks = (source: string): string[] =>
+      [...source.matchAll(/import\(\s*["']\.\/([\w.-]+\.js)["']\s*\)/g)].map((m) => m[1]!)
+    const lazy: string[] = []
+    for (let next = dynamicChunks(worker); next.length > 0;) {
+      const fresh = next.filter((file) => !lazy.includes(file))
+      lazy.push(...fresh)
+      next = fresh.flatMap((file) => dynamicChunks(read(file)))
+    }
     const importing = lazy.filter((file) =>
       /import\(\s*["']@tensorflow\/tfjs-layers["']\s*\)/.test(read(file)),
     )

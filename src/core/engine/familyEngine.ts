@@ -4,7 +4,7 @@
  * branch in the host.
  */
 import type { ImageBatch, ImageShape } from '../dataset'
-import { InvalidInputError } from '../errors'
+import { describeValue, InvalidInputError, LatentkitError } from '../errors'
 import type { ModelSnapshot } from '../family/modelSnapshot'
 import type {
   ActionsOf,
@@ -114,34 +114,100 @@ export interface RegisteredEngine {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- erased at the registry boundary
 export type AnyFamilyEngine = FamilyEngine<any, any>
 
-/** The families a worker knows, by kind. */
-export class EngineRegistry {
-  private readonly engines = new Map<string, RegisteredEngine>()
+/**
+ * A family whose engine is imported the first time a model of it is made, so a worker starts without
+ * the code of families it never uses (measured in Chromium: most of a cold worker's start-up beyond
+ * TF.js itself). `kind` must be the loaded engine's `spec.kind`.
+ */
+export interface LazyFamilyEngine {
+  /** The family's kind, known before its engine is loaded. */
+  readonly kind: string
+  /** Imports the engine, e.g. `() => import('./vaeEngine').then((m) => m.vaeEngine)`. */
+  readonly load: () => Promise<AnyFamilyEngine>
+}
 
-  constructor(engines: readonly AnyFamilyEngine[] = []) {
+/** A family for a worker: its engine, or how to import it when first used. */
+export type FamilyEngineEntry = AnyFamilyEngine | LazyFamilyEngine
+
+/** A {@link LazyFamilyEngine}: family `kind`, whose engine `load` imports. */
+export function lazyEngine(kind: string, load: () => Promise<AnyFamilyEngine>): LazyFamilyEngine {
+  return { kind, load }
+}
+
+const isLazy = (entry: FamilyEngineEntry): entry is LazyFamilyEngine =>
+  typeof (entry as Partial<LazyFamilyEngine>).load === 'function'
+
+/** A registered family: its engine, the engine being imported, or how to import it. */
+type RegistryEntry = RegisteredEngine | Promise<RegisteredEngine> | (() => Promise<AnyFamilyEngine>)
+
+/** The families a worker knows, by kind; lazy ones are imported on first use. */
+export class EngineRegistry {
+  private readonly entries = new Map<string, RegistryEntry>()
+
+  constructor(engines: readonly FamilyEngineEntry[] = []) {
     for (const engine of engines) this.register(engine)
   }
 
-  /** Adds a family; a second family with the same kind replaces the first. */
-  register(engine: AnyFamilyEngine): this {
-    this.engines.set(engine.spec.kind, engine as RegisteredEngine)
+  /** Adds a family (an engine, or a lazy one); a second family with the same kind replaces the first. */
+  register(engine: FamilyEngineEntry): this {
+    if (isLazy(engine)) this.entries.set(engine.kind, engine.load)
+    else this.entries.set(engine.spec.kind, engine as RegisteredEngine)
     return this
   }
 
-  /** The family registered as `kind`, or `INVALID_INPUT` naming the ones that are. */
-  get(kind: string): RegisteredEngine {
-    const engine = this.engines.get(kind)
-    if (!engine) {
+  /**
+   * The family registered as `kind`, imported first when lazy; `INVALID_INPUT` naming the ones that
+   * are when none is; `INTERNAL` when its module fails to load (the next call tries again).
+   */
+  async get(kind: string): Promise<RegisteredEngine> {
+    const entry = this.entries.get(kind)
+    if (!entry) {
       throw new InvalidInputError(
         `no model family ${JSON.stringify(kind)} in this worker; it knows ${this.kinds().join(', ')}. Register the family's engine in the worker`,
         { kind, known: this.kinds().join(', ') },
       )
     }
-    return engine
+    if (typeof entry !== 'function') return entry
+    const loading = importEngine(kind, entry)
+    this.entries.set(kind, loading)
+    try {
+      const loaded = await loading
+      this.entries.set(kind, loaded)
+      return loaded
+    } catch (error) {
+      this.entries.set(kind, entry)
+      throw error
+    }
   }
 
   /** Registered kinds, in registration order. */
   kinds(): string[] {
-    return [...this.engines.keys()]
+    return [...this.entries.keys()]
   }
+}
+
+/** `load()`'s engine, checked to be family `kind`'s; `INTERNAL` when it fails to load or is not. */
+async function importEngine(
+  kind: string,
+  load: () => Promise<AnyFamilyEngine>,
+): Promise<RegisteredEngine> {
+  let loaded: AnyFamilyEngine | undefined
+  try {
+    loaded = await load()
+  } catch (error) {
+    throw new LatentkitError(
+      'INTERNAL',
+      `the ${kind} family's code failed to load (${error instanceof Error ? error.message : describeValue(error)}); check that the worker's chunks are served beside it, then try again`,
+      { kind },
+    )
+  }
+  const loadedKind: unknown = loaded?.spec?.kind
+  if (loadedKind !== kind) {
+    throw new LatentkitError(
+      'INTERNAL',
+      `the engine loaded for family '${kind}' is the ${describeValue(loadedKind)} family's; register it under its own kind`,
+      { kind },
+    )
+  }
+  return loaded as RegisteredEngine
 }
