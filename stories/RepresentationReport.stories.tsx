@@ -160,7 +160,7 @@ export default meta
 /** Every encoder on the digits, computed live in the worker: raw pixels at once, presets next, a short autoencoder run last. */
 export const AllEncodersOnDigits: StoryObj<ReportArgs> = {
   render: (args) => <AllEncoders {...args} />,
-  args: { draws: 5, spread: 'standardError', autoencoderEpochs: 20, backend: 'auto' },
+  args: { draws: 3, spread: 'standardError', autoencoderEpochs: 20, backend: 'auto' },
   argTypes: {
     draws: { control: { type: 'number', min: 1, max: 20 } },
     spread: { control: 'inline-radio', options: ['standardError', 'range'] },

@@ -19,6 +19,7 @@ import { reportCell, type ReportRow } from '../../src/core/report/reportOptions'
 import { loadDigits } from '../../src/data/digits'
 import type { ImageBatch } from '../../src/core/dataset'
 import { waitFor } from './workerSpy'
+import { AllEncodersOnDigits } from '../../stories/RepresentationReport.stories'
 
 afterEach(async () => {
   await cleanup()
@@ -150,5 +151,40 @@ describe('RepresentationReport in real Chromium', () => {
     expect(lastY(lines[2]!)).toBeLessThan(lastY(lines[0]!))
     const rendered = lines[0]!.getBoundingClientRect()
     expect(rendered.width).toBeGreaterThan(100)
+  })
+})
+
+describe('the RepresentationReport story in real Chromium', () => {
+  test('every encoder on the digits: raw pixels’ row first, then the presets and the autoencoder; contrastive beats raw pixels with 10 labels', async () => {
+    const story = AllEncodersOnDigits
+    const args = {
+      ...(story.args as Required<NonNullable<typeof story.args>>),
+      draws: 2,
+      autoencoderEpochs: 3,
+      backend: 'wasm' as const,
+    }
+    const screen = await render(<>{story.render!(args, {} as never)}</>)
+    const bodyRows = () => [...screen.container.querySelectorAll('tbody tr')]
+    await waitFor(() => bodyRows().length >= 1, 30_000)
+    expect(bodyRows()[0]?.querySelector('th')?.textContent).toBe('raw pixels')
+    const status = () => screen.getByTestId('report-status').element().textContent ?? ''
+    await waitFor(() => /^7 encoders/.test(status()) || status().startsWith('error'), 240_000)
+    expect(status()).toMatch(/^7 encoders, 2 draws per column, \d+ held-out digits/)
+    const names = bodyRows().map((row) => row.querySelector('th')?.textContent)
+    expect(names).toEqual([
+      'raw pixels',
+      'PCA, 32 components',
+      'VAE posterior mean (preset)',
+      'RBM hidden probabilities (preset)',
+      'clustering learning, k-means (preset)',
+      'contrastive (preset)',
+      'plain autoencoder (3 epochs)',
+    ])
+    // Columns: encoder, features, 1, 5, 10, 50, all.
+    const tenLabels = (row: Element | undefined): number =>
+      Number.parseFloat(row?.querySelectorAll('td')[3]?.textContent ?? 'NaN')
+    const rowsNow = bodyRows()
+    expect(tenLabels(rowsNow[5])).toBeGreaterThan(tenLabels(rowsNow[0]))
+    expect(screen.container.querySelectorAll('.lk-report__line')).toHaveLength(7)
   })
 })
