@@ -23,6 +23,7 @@ const PARTS = {
   disentanglement: 'Node: disentanglement (MIG)',
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
+  report: 'Node: few-labels report',
   hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -45,6 +46,7 @@ const PART_KEYS = {
   disentanglement: ['disentanglement'],
   probe: ['probe'],
   contrastive: ['contrastive'],
+  report: ['report'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
@@ -158,6 +160,7 @@ await build({
     'bench/autoregressiveBench.ts',
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
+    'bench/reportBench.ts',
     'bench/hashingBench.ts',
   ],
   bundle: true,
@@ -184,6 +187,7 @@ const disentanglementModule = await import(
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
+const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
@@ -326,6 +330,11 @@ if (want('contrastive')) {
     contrastiveModule.runContrastiveBench({ quick }),
   )
   ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
+}
+// The few-labels report: every encoder learned on 80 % of the digits, probes with 1 to all labels per class.
+if (want('report')) {
+  const { markdown, json } = await timed(PARTS.report, () => reportModule.runReportBench({ quick }))
+  ;[ran.report, ownSections.report] = [json, markdown]
 }
 // Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
 if (want('hashing')) {
@@ -695,6 +704,7 @@ const BLOCKS = [
     ['disentanglement', '## Disentanglement on the sprites'],
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
+    ['report', '## Few-labels report on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,
@@ -792,6 +802,7 @@ if (!only) {
         rbm: ran.rbm,
         probe: ran.probe,
         contrastive: ran.contrastive,
+        report: ran.report,
         files: ran.files,
         soak: ran.soak,
         partSeconds,
