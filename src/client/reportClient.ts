@@ -201,6 +201,11 @@ export class RepresentationReportClient extends Subscribable {
           this.set({ encoder: name })
           const features = await encoder.encode(batch)
           if (!current()) throw replaced()
+          if (typeof features !== 'object' || features === null || !features.shape) {
+            throw new InvalidInputError(
+              `encoder '${name}' gave ${describeValue(features)}, not { data, shape: [images, size] }; use a model's …Async action (e.g. encodeAsync), which rejects with the model's error instead of resolving undefined`,
+            )
+          }
           let finished = false
           const onProgress = (progress: ReportProgress): void => {
             if (finished || !current()) return

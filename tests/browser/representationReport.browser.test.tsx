@@ -106,6 +106,11 @@ describe('useRepresentationReport in real Chromium', () => {
       report!.runAsync(digits.images, digits.labels, [broken], { labelsPerClass: [1] }),
     ).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' })
     expect(report!.error?.message).toContain("'short'")
+    const silent = { name: 'silent', encode: () => undefined as never }
+    await expect(
+      report!.runAsync(digits.images, digits.labels, [silent], { labelsPerClass: [1] }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    expect(report!.error?.message).toContain('encodeAsync')
     expect(pca!.status).toBe('ready')
     const again = await report!.runAsync(digits.images, digits.labels, [rawPixelsEncoder], {
       labelsPerClass: [5],
