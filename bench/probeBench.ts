@@ -128,7 +128,7 @@ export async function digitRepresentations(quick: boolean): Promise<ProbeFeature
 }
 
 /** scikit-learn's accuracies on the same features and splits, or why there are none. */
-function sklearnAccuracies(
+export function sklearnAccuracies(
   jobs: readonly { features: LatentBatch; train: Int32Array; test: Int32Array }[],
   labels: Int32Array,
 ): { version: string; accuracies: number[] } | string {

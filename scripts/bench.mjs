@@ -31,6 +31,7 @@ const PARTS = {
   disentanglement: 'Node: disentanglement (MIG)',
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
+  report: 'Node: few-labels report',
   hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -53,6 +54,7 @@ const PART_KEYS = {
   disentanglement: ['disentanglement'],
   probe: ['probe'],
   contrastive: ['contrastive'],
+  report: ['report'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
@@ -166,6 +168,7 @@ await build({
     'bench/autoregressiveBench.ts',
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
+    'bench/reportBench.ts',
     'bench/hashingBench.ts',
   ],
   bundle: true,
@@ -192,6 +195,7 @@ const disentanglementModule = await import(
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
+const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
@@ -406,6 +410,11 @@ if (want('contrastive')) {
     contrastiveModule.runContrastiveBench({ quick }),
   )
   ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
+}
+// The few-labels report: every encoder learned on 80 % of the digits, probes with 1 to all labels per class.
+if (want('report')) {
+  const { markdown, json } = await timed(PARTS.report, () => reportModule.runReportBench({ quick }))
+  ;[ran.report, ownSections.report] = [json, markdown]
 }
 // Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
 if (want('hashing')) {
@@ -775,6 +784,7 @@ const BLOCKS = [
     ['disentanglement', '## Disentanglement on the sprites'],
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
+    ['report', '## Few-labels report on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,
@@ -872,6 +882,7 @@ if (!only) {
         rbm: ran.rbm,
         probe: ran.probe,
         contrastive: ran.contrastive,
+        report: ran.report,
         files: ran.files,
         soak: ran.soak,
         partSeconds,

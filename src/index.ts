@@ -440,3 +440,32 @@ export {
 export { hashPrecisionAtK } from './core/hashing/hashPrecision'
 export { HashSearch, type HashSearchProps, type HashSearchSource } from './components/HashSearch'
 export { codeBits, queryMatches, type HashMatch } from './components/hashSearchText'
+export {
+  useRepresentationReport,
+  type UseRepresentationReportOptions,
+  type UseRepresentationReportResult,
+} from './react/useRepresentationReport'
+export {
+  RepresentationReportClient,
+  rawPixelsEncoder,
+  type RepresentationEncoder,
+  type RepresentationReportState,
+  type ReportClientOptions,
+  type ReportStatus,
+} from './client/reportClient'
+export {
+  DEFAULT_LABELS_PER_CLASS,
+  type LabelsPerClass,
+  type ReportOptions,
+  type ReportCell,
+  type ReportRow,
+  type FewLabelsReport,
+  type ReportProgress,
+  type EncoderFeatures,
+} from './core/report/reportOptions'
+export {
+  RepresentationReport,
+  type RepresentationReportProps,
+} from './components/RepresentationReport'
+export { type ReportSpread } from './components/reportChartGeometry'
+export { SERIES_COLORS, seriesColorAt } from './components/seriesColors'

@@ -10,6 +10,12 @@ import type { HistoryPoint } from './core/family/familySpec'
 import type { ModelInfo } from './core/family/modelInfo'
 import type { SaveModelOptions, SavedModelInfo } from './core/family/modelFile'
 import type { ModelSnapshot } from './core/family/modelSnapshot'
+import type {
+  EncoderFeatures,
+  FewLabelsReport,
+  ReportOptions,
+  ReportProgress,
+} from './core/report/reportOptions'
 import type { TrainingUpdate, TrainResult } from './core/training'
 import type { BuiltinDataset } from './data/builtinSpec'
 
@@ -136,4 +142,15 @@ export interface WorkerAPI {
   families(): Promise<readonly string[]>
   /** TF.js memory of this worker. */
   memory(): Promise<WorkerMemory>
+  /**
+   * The few-labels report on `encoders`' features of the same images (one row per entry of
+   * `labels`): linear probes fitted in the worker, each cell sent to `onProgress` as it completes.
+   * Typed errors as `fewLabelsReport`; no model is touched.
+   */
+  probeReport(
+    encoders: readonly EncoderFeatures[],
+    labels: ArrayLike<number>,
+    options?: ReportOptions,
+    onProgress?: (progress: ReportProgress) => void,
+  ): Promise<FewLabelsReport>
 }

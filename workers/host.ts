@@ -39,6 +39,13 @@ import {
   saveArtifacts,
 } from '../src/core/engine/modelStore'
 import { findPreset } from '../src/presets/presetCatalog'
+import { fewLabelsReport } from '../src/core/report/engine/fewLabelsReport'
+import type {
+  EncoderFeatures,
+  FewLabelsReport,
+  ReportOptions,
+  ReportProgress,
+} from '../src/core/report/reportOptions'
 import type { TrainingUpdate } from '../src/core/training'
 import { TrainingControl } from '../src/core/trainingControl'
 import { isBuiltinDataset, loadBuiltinDataset } from '../src/data/builtin'
@@ -422,6 +429,20 @@ export class WorkerHost implements WorkerAPI {
 
   families(): Promise<readonly string[]> {
     return this.guarded(() => this.registry.kinds())
+  }
+
+  probeReport(
+    encoders: readonly EncoderFeatures[],
+    labels: ArrayLike<number>,
+    options?: ReportOptions,
+    onProgress?: (progress: ReportProgress) => void,
+  ): Promise<FewLabelsReport> {
+    return this.guarded(() =>
+      fewLabelsReport(encoders, labels, options, (progress) => {
+        // Progress travels on the callback's own channel; a lost message is no failure.
+        if (onProgress) void Promise.resolve(onProgress(progress)).catch(() => undefined)
+      }),
+    )
   }
 
   memory(): Promise<WorkerMemory> {

@@ -76,6 +76,7 @@ const API_METHODS = [
   'disposeModel',
   'families',
   'memory',
+  'probeReport',
 ] as const satisfies readonly (keyof WorkerAPI)[]
 
 type ApiMethod = (typeof API_METHODS)[number]

@@ -1,6 +1,7 @@
 'use client'
 import { useId, useMemo, type HTMLAttributes, type ReactNode } from 'react'
 import { classNames } from './composeProps'
+import { seriesColorAt } from './seriesColors'
 import {
   chartDefaults,
   downsample,
@@ -47,14 +48,9 @@ export interface LossChartProps<
   renderEmpty?: () => ReactNode
 }
 
-const FALLBACK_COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c']
-
 /** The series' own colour, else the theme's `--lk-series-N`, else a built-in one. */
 function seriesColor(series: LossSeries, index: number): string {
-  return (
-    series.color ??
-    `var(--lk-series-${index + 1}, ${FALLBACK_COLORS[index % FALLBACK_COLORS.length]})`
-  )
+  return series.color ?? seriesColorAt(index)
 }
 
 const MARGIN = { top: 8, right: 12, bottom: 24, left: 48 }

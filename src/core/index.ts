@@ -186,7 +186,13 @@ export {
 export { autoregressiveEngine } from './autoregressive/engine/autoregressiveEngine'
 export * from './anomaly/anomalyScoring'
 export * from './probe/probeOptions'
-export { fitLinearProbe } from './probe/engine/linearProbe'
+export { fitLinearProbe, fitProbeOnSplit } from './probe/engine/linearProbe'
+export * from './report/reportOptions'
+export {
+  fewLabelsReport,
+  encodeAndReport,
+  type ReportEncoder,
+} from './report/engine/fewLabelsReport'
 export * from './family/familySpec'
 export * from './family/modelSnapshot'
 export * from './family/snapshotRecord'

@@ -106,6 +106,19 @@ describe('Storybook', () => {
         .waitFor({ timeout: 90_000 })
       expect(await page.getByText('computing…').count()).toBe(0)
 
+      // The few-labels report opens on raw pixels' row within seconds; every encoder's row follows.
+      const reportOpened = performance.now()
+      await page.goto(
+        `${server.url}/iframe.html?id=components-representationreport--all-encoders-on-digits&viewMode=story&args=draws:2;autoencoderEpochs:3`,
+      )
+      await page.getByRole('rowheader', { name: 'raw pixels' }).waitFor({ timeout: 30_000 })
+      expect(performance.now() - reportOpened).toBeLessThan(30_000)
+      await page
+        .getByTestId('report-status')
+        .getByText(/^7 encoders, 2 draws per column/)
+        .waitFor({ timeout: 180_000 })
+      expect(await page.locator('.lk-report__line').count()).toBe(7)
+
       // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
       await page.goto(
         `${server.url}/iframe.html?id=playgrounds-anomaly-detection-playground--sprites&viewMode=story&args=epochs:2;preset:!false`,

@@ -15,6 +15,8 @@ import {
   splitForProbe,
   type ProbeOptions,
   type ProbeResult,
+  type ProbeSplit,
+  type ResolvedProbeOptions,
 } from '../probeOptions'
 
 const LEARNING_RATE = 0.05
@@ -163,6 +165,23 @@ export async function fitLinearProbe(
     hostLimit(size + 16),
   )
   const split = splitForProbe(probeLabels(Array.from(labels), rows), resolved)
+  return fitProbeOnSplit(features, labels, split, resolved)
+}
+
+/**
+ * Fits the probe on the rows `split.train` and scores it on `split.test` — the split chosen by the
+ * caller (the few-labels report draws its own). Features and labels must already be checked (as
+ * {@link fitLinearProbe} does); only `C` and `maxIterations` of `options` are used. Leaves no tensor
+ * behind.
+ */
+export async function fitProbeOnSplit(
+  features: LatentBatch,
+  labels: ArrayLike<number>,
+  split: ProbeSplit,
+  options: Pick<ResolvedProbeOptions, 'C' | 'maxIterations'>,
+): Promise<ProbeResult> {
+  const resolved = options
+  const size = features.shape[1]
   const classIndex = new Map<number, number>()
   split.classes.forEach((label, i) => classIndex.set(label, i))
   const classOf = (row: number): number => classIndex.get(labels[row] as number) as number
