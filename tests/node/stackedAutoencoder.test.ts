@@ -162,6 +162,25 @@ describe('stacked autoencoder on the CPU backend', () => {
     restored.dispose()
   })
 
+  test('restored after the last layer, fine-tuning goes on exactly as without the snapshot', async () => {
+    const options: AutoencoderModelOptions = { ...STACKED, stacked: { pretrainEpochs: 1 } }
+    const straight = new Autoencoder(options)
+    const all = await history(straight, 4)
+    const first = new Autoencoder(options)
+    await history(first, 3)
+    const restored = new Autoencoder(options)
+    restored.restore(structuredClone(await first.snapshot()))
+    first.dispose()
+    const rest = await history(restored, 1)
+    expect(rest.every((p) => p.phase === 'fine-tune')).toBe(true)
+    expect(rest).toEqual(all.slice(all.length - rest.length))
+    const weights = async (model: Autoencoder) =>
+      new Uint8Array((await model.snapshot({ training: false })).weightData)
+    expect(await weights(restored)).toEqual(await weights(straight))
+    straight.dispose()
+    restored.dispose()
+  })
+
   test('bad options are INVALID_OPTION naming the option, before anything is built', () => {
     const cases: [AutoencoderModelOptions, string][] = [
       [{ architecture: 'conv', stacked: {} }, 'stacked'],
@@ -174,6 +193,7 @@ describe('stacked autoencoder on the CPU backend', () => {
       [{ stacked: { noise: Number.NaN } }, 'stacked.noise'],
       [{ stacked: { corruption: 'salt' as 'mask' } }, 'stacked.corruption'],
       [{ stacked: 5 as unknown as AutoencoderModelOptions['stacked'] }, 'stacked'],
+      [{ stacked: { epochs: 3 } as AutoencoderModelOptions['stacked'] }, 'stacked'],
     ]
     for (const [options, option] of cases) {
       const error = thrown(() => validateAutoencoderModelOptions(options))

@@ -39,6 +39,8 @@ export interface ResolvedStackedOptions {
  */
 export type AutoencoderPhase = `layer ${number}` | 'fine-tune'
 
+const STACKED_KEYS: readonly string[] = ['pretrainEpochs', 'noise', 'corruption']
+
 /** What the network around the stacked option looks like, for the checks that concern both. */
 interface StackedContext {
   readonly kind?: string
@@ -55,6 +57,13 @@ export function validateStackedOptions(
   if (typeof stacked !== 'object' || stacked === null || Array.isArray(stacked)) {
     throw new InvalidOptionError(
       `stacked must be an object such as { pretrainEpochs: 5 }; got ${describeValue(stacked)}`,
+      { option: 'stacked' },
+    )
+  }
+  const unknown = Object.keys(stacked).filter((key) => !STACKED_KEYS.includes(key))
+  if (unknown.length > 0) {
+    throw new InvalidOptionError(
+      `stacked has no option ${unknown.map((key) => `'${key}'`).join(', ')}; its options are ${STACKED_KEYS.join(', ')}`,
       { option: 'stacked' },
     )
   }
