@@ -32,6 +32,7 @@ const PARTS = {
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
   report: 'Node: few-labels report',
+  stacked: 'Node: stacked autoencoders',
   hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -55,6 +56,7 @@ const PART_KEYS = {
   probe: ['probe'],
   contrastive: ['contrastive'],
   report: ['report'],
+  stacked: ['stacked'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
@@ -169,6 +171,7 @@ await build({
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
     'bench/reportBench.ts',
+    'bench/stackedBench.ts',
     'bench/hashingBench.ts',
   ],
   bundle: true,
@@ -196,6 +199,9 @@ const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
 const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
+const stackedModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
+)
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
@@ -415,6 +421,13 @@ if (want('contrastive')) {
 if (want('report')) {
   const { markdown, json } = await timed(PARTS.report, () => reportModule.runReportBench({ quick }))
   ;[ran.report, ownSections.report] = [json, markdown]
+}
+// Stacked autoencoders against the same network trained end to end, the same total epochs.
+if (want('stacked')) {
+  const { markdown, json } = await timed(PARTS.stacked, () =>
+    stackedModule.runStackedBench({ quick }),
+  )
+  ;[ran.stacked, ownSections.stacked] = [json, markdown]
 }
 // Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
 if (want('hashing')) {
@@ -785,6 +798,7 @@ const BLOCKS = [
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
     ['report', '## Few-labels report on the digits'],
+    ['stacked', '## Stacked autoencoders on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,

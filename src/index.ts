@@ -247,6 +247,11 @@ export type {
   AutoencoderArchitecture,
   Corruption,
 } from './core/autoencoder/autoencoderOptions'
+export type {
+  StackedOptions,
+  StackedCorruption,
+  AutoencoderPhase,
+} from './core/autoencoder/stackedOptions'
 export {
   rocAuc,
   percentile,

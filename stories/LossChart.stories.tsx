@@ -51,3 +51,22 @@ export const GivenHistory: Story = {
     ],
   },
 }
+
+/** A history whose points name their `phase` (a stacked autoencoder's): each phase marked where it starts. */
+export const WithPhases: Story = {
+  args: {
+    history: Array.from({ length: 240 }, (_, i) => {
+      const layer = Math.floor(i / 50)
+      const phase = layer < 3 ? `layer ${layer + 1}` : 'fine-tune'
+      const start = layer < 3 ? layer * 50 : 150
+      return {
+        step: i + 1,
+        phase,
+        loss: (layer < 3 ? 12 / (layer + 1) : 3) * Math.exp(-(i - start) / 25) + 1 + layer * 0.1,
+      }
+    }),
+    series: [{ key: 'loss', label: 'loss' }],
+    logScale: true,
+    showPhases: true,
+  },
+}

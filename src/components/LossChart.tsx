@@ -13,6 +13,7 @@ import {
   type LossChartHistory,
   type LossSeries,
 } from './lossChartGeometry'
+import { describePhases, phaseStarts } from './lossChartPhases'
 
 /** Props of {@link LossChart}. Other attributes (`style`, `id`, handlers, …) pass through to the `<figure>`. */
 export interface LossChartProps<
@@ -44,6 +45,13 @@ export interface LossChartProps<
   unit?: string
   /** Show the text summary under the chart (it is always available to screen readers). Default `true`. */
   showSummary?: boolean
+  /**
+   * Mark where the history's `phase` changes (DEC's pretraining and refinement, a stacked
+   * autoencoder's `'layer 1'`, `'layer 2'`, …, `'fine-tune'`): a dashed line and the phase's name at
+   * its first step, and the phases in words under the chart. Default `true` (nothing is drawn for a
+   * history without phases).
+   */
+  showPhases?: boolean
   /** Rendered in place of the plot, at its size, while the history is empty. Default: empty axes (the summary says "No training steps yet."). */
   renderEmpty?: () => ReactNode
 }
@@ -67,6 +75,7 @@ export function LossChart<Point extends HistoryPointLike>({
   label: labelProp,
   unit: unitProp,
   showSummary = true,
+  showPhases = true,
   renderEmpty,
   className,
   ...figureProps
@@ -81,6 +90,7 @@ export function LossChart<Point extends HistoryPointLike>({
   const keys = series.map((s) => s.key)
   const range = valueRange(points, keys, logScale)
   const summary = summarise(history, series, unit)
+  const phases = useMemo(() => (showPhases ? phaseStarts(history) : []), [history, showPhases])
   const plotWidth = width - MARGIN.left - MARGIN.right
   const plotHeight = height - MARGIN.top - MARGIN.bottom
   const firstStep = points[0]?.step ?? 0
@@ -162,6 +172,21 @@ export function LossChart<Point extends HistoryPointLike>({
             </text>
           </>
         ) : null}
+        {phases.map(({ phase, step }) => (
+          <g key={`${phase}@${step}`} className="lk-loss-chart__phase">
+            <line
+              x1={scaleStep(step)}
+              x2={scaleStep(step)}
+              y1={MARGIN.top}
+              y2={MARGIN.top + plotHeight}
+              stroke="var(--lk-phase, #9ca3af)"
+              strokeDasharray="3 3"
+            />
+            <text x={scaleStep(step) + 3} y={MARGIN.top + 10} fontSize={10} fill="currentColor">
+              {phase}
+            </text>
+          </g>
+        ))}
         {range
           ? series.map((s, i) => {
               const path = points
@@ -221,6 +246,11 @@ export function LossChart<Point extends HistoryPointLike>({
       >
         {summary}
       </p>
+      {phases.length > 0 ? (
+        <p className="lk-loss-chart__phases" style={{ fontSize: 12, margin: '2px 0 0' }}>
+          {describePhases(phases)}
+        </p>
+      ) : null}
     </figure>
   )
 }

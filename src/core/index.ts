@@ -169,6 +169,14 @@ export {
 export { TrainableModel, type SnapshotOptions } from './engine/trainableModel'
 export type { SnapshotTraining, SnapshotTrainingPart } from './family/snapshotTraining'
 export * from './autoencoder/autoencoderOptions'
+export {
+  stackedSegment,
+  type StackedOptions,
+  type StackedCorruption,
+  type ResolvedStackedOptions,
+  type AutoencoderPhase,
+  type StackedSegment,
+} from './autoencoder/stackedOptions'
 export { Autoencoder } from './autoencoder/engine/autoencoder'
 export { autoencoderSpec, type AutoencoderHistoryPoint } from './autoencoder/autoencoderSpec'
 export { autoencoderEngine } from './autoencoder/engine/autoencoderEngine'

@@ -173,6 +173,21 @@ describe('Storybook', () => {
         .getByText(/10 labels per digit: [6-9]\d\.\d % held-out accuracy/)
         .waitFor({ timeout: 30_000 })
 
+      // The stacked autoencoder playground trains live on 600 digits: every phase marked on the loss
+      // chart, then the probe's accuracy on the codes.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-stacked-autoencoder-playground--digits&viewMode=story`,
+      )
+      await page
+        .getByText(
+          /^Phases: layer 1 from step 1, layer 2 from step \d+, layer 3 from step \d+, fine-tune from step \d+\.$/,
+        )
+        .waitFor({ timeout: 60_000 })
+      await page
+        .getByTestId('probe-summary')
+        .getByText(/10 labels per digit: [5-9]\d\.\d % held-out accuracy/)
+        .waitFor({ timeout: 60_000 })
+
       // The autoregressive playground opens on its preset: a sample drawn to the last pixel at once.
       const madeOpened = performance.now()
       await page.goto(

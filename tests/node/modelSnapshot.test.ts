@@ -242,6 +242,10 @@ const CASES: readonly Case<SnapshotModel>[] = [
   autoencoderCase('autoencoder sparse', { kind: 'sparse', hiddenUnits: [16] }),
   autoencoderCase('autoencoder linear', { kind: 'linear' }),
   autoencoderCase('autoencoder conv', { architecture: 'conv' }),
+  autoencoderCase('autoencoder stacked, mid-pretraining', {
+    hiddenUnits: [16],
+    stacked: { pretrainEpochs: 2, noise: 0.2 },
+  }),
   sparseCase('sparse coding', {}),
   sparseCase('sparse coding, whitened', { whiten: true, normalization: 'center' }),
   kMeansCase('k-means Lloyd', {}),
@@ -567,7 +571,12 @@ describe('snapshot life cycle', () => {
 describe('model snapshots with the fused WebAssembly trainers', () => {
   beforeAll(() => switchBackend('wasm'))
 
-  const fused = ['VAE', 'GAN dense on images (sigmoid output)', 'autoencoder plain dense']
+  const fused = [
+    'VAE',
+    'GAN dense on images (sigmoid output)',
+    'autoencoder plain dense',
+    'autoencoder stacked, mid-pretraining',
+  ]
   test.each(CASES.filter((c) => fused.includes(c.name)).map((c) => [c.name, c] as const))(
     '%s: a restored model continues exactly as a fresh restore does (optimiser state comes from the snapshot, not the model restored into)',
     async (_, c) => {

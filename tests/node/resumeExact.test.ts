@@ -107,6 +107,35 @@ const CASES: readonly Case[] = [
     outputs: rebuilt,
   },
   {
+    name: 'autoencoder stacked, inside layer 1 (layer stream of masking noise)',
+    create: () =>
+      new Autoencoder({
+        codeSize: 4,
+        hiddenUnits: [16],
+        seed: 4,
+        stacked: { pretrainEpochs: 2, noise: 0.2 },
+      }),
+    train: { batchSize: 32 },
+    fused: true,
+    outputs: async (model) => [
+      ...(await rebuilt(model)),
+      (await (model as unknown as Autoencoder).encodeLayer(probe, 1)).data,
+    ],
+  },
+  {
+    name: 'autoencoder stacked, from layer 1 to layer 2 (Gaussian noise)',
+    create: () =>
+      new Autoencoder({
+        codeSize: 4,
+        hiddenUnits: [16],
+        seed: 4,
+        stacked: { pretrainEpochs: 1, noise: 0.1, corruption: 'gaussian' },
+      }),
+    train: { batchSize: 32 },
+    fused: true,
+    outputs: rebuilt,
+  },
+  {
     name: 'autoencoder conv',
     create: () => new Autoencoder({ architecture: 'conv', codeSize: 4, seed: 4 }),
     train: { batchSize: 32 },

@@ -16,6 +16,12 @@ import {
   checkSeed,
   checkLayerSizes,
 } from '../optionChecks'
+import {
+  resolveStackedOptions,
+  validateStackedOptions,
+  type ResolvedStackedOptions,
+  type StackedOptions,
+} from './stackedOptions'
 
 /**
  * The member of the family. `'plain'`: input → code → input. `'denoising'`: learns to rebuild the
@@ -53,6 +59,14 @@ export interface AutoencoderModelOptions {
   readonly corruptionLevel?: number
   /** `'sparse'` only: weight of the L1 penalty on the code, per image. Default `0.01`. */
   readonly sparsity?: number
+  /**
+   * Stacked autoencoder (dense, with hidden layers): greedy layer-wise pretraining before end-to-end
+   * training. The first `pretrainEpochs × (hiddenUnits.length + 1)` epochs of the model's life train
+   * one encoder layer at a time (with its mirror in the decoder) on the codes of the layers below; the
+   * epochs after fine-tune the whole network. The history's `phase` names the layer. Default: none
+   * (end to end from the start).
+   */
+  readonly stacked?: StackedOptions
   /** Seed of weights, shuffles and corruption. Default `1`. */
   readonly seed?: number
 }
@@ -69,6 +83,7 @@ export interface ResolvedAutoencoderOptions {
   readonly corruption: Corruption
   readonly corruptionLevel: number
   readonly sparsity: number
+  readonly stacked?: ResolvedStackedOptions
   readonly seed: number
 }
 
@@ -110,6 +125,7 @@ export function validateAutoencoderModelOptions(options: AutoencoderModelOptions
     )
   }
   checkNonNegativeNumber(options.sparsity, 'sparsity', 'Try 0.01.')
+  validateStackedOptions(options.stacked, options)
   checkSeed(options.seed)
 }
 
@@ -133,6 +149,7 @@ export function resolveAutoencoderOptions(
     corruption,
     corruptionLevel: options.corruptionLevel ?? (corruption === 'mask' ? 0.25 : 0.05),
     sparsity: options.sparsity ?? 0.01,
+    ...(options.stacked && { stacked: resolveStackedOptions(options.stacked) }),
     seed: options.seed ?? 1,
   }
 }

@@ -6,7 +6,10 @@ import {
   type AnomalyFacts,
 } from '../family/commonActions'
 import { ADAM_TRAIN_KEYS } from '../adamTrainOptions'
-import { defineFamily, mergeActions, optionKeys } from '../family/familySpec'
+import { defineAction, defineFamily, mergeActions, optionKeys } from '../family/familySpec'
+import { checkCount } from '../memoryModel'
+import type { DataInput, LatentBatch } from '../dataset'
+import type { AutoencoderPhase } from './stackedOptions'
 import {
   validateAutoencoderModelOptions,
   validateAutoencoderTrainOptions,
@@ -20,6 +23,12 @@ export interface AutoencoderHistoryPoint {
   readonly step: number
   /** Epoch the step belongs to, from 1. */
   readonly epoch: number
+  /**
+   * Stacked autoencoders only: the phase the step belongs to, `'layer 1'`, `'layer 2'`, … while one
+   * layer is pretrained (then `loss` and `reconstruction` are that layer's, against its input: the
+   * codes of the layer below), `'fine-tune'` after. Absent for an autoencoder trained end to end.
+   */
+  readonly phase?: AutoencoderPhase
   /** Reconstruction + sparsity penalty (the penalty only for `'sparse'`). */
   readonly loss: number
   /** Sum of squared errors per image, against the clean input. */
@@ -45,6 +54,7 @@ export const autoencoderSpec = /* @__PURE__ */ defineFamily<
     'corruption',
     'corruptionLevel',
     'sparsity',
+    'stacked',
     'seed',
   ]),
   trainKeys: ADAM_TRAIN_KEYS,
@@ -62,6 +72,14 @@ export const autoencoderSpec = /* @__PURE__ */ defineFamily<
     {
       /** Images decoded from codes, `[n, codeSize]`. */
       decode: decodeAction,
+      /**
+       * Activations of encoder layer `layer` for `images`, `[n, units]`: `1` is the first hidden
+       * layer, `hiddenUnits.length + 1` the code (what `encode` gives).
+       */
+      encodeLayer: /* @__PURE__ */ defineAction<LatentBatch>()(
+        (context, images: DataInput, layer: number) =>
+          [context.images(images), checkCount(layer, 'layer')] as const,
+      ),
     },
     anomalyActions,
   ),

@@ -33,6 +33,9 @@ import type { FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { CONV_CHANNELS, ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
+import { GreedyPretraining } from './greedyPretraining'
+import { resolveStackedOptions, stackedSegment, type AutoencoderPhase } from '../stackedOptions'
+import { InvalidOptionError } from '../../errors'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { assertConvolutionalShape } from '../../engine/conv'
 import {
@@ -89,6 +92,9 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   private readonly adam = new AdamSlot()
   private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
   private corruptionRandom: Random | undefined
+  /** Stacked autoencoders: each layer pair's optimizers, and the stream corrupting their inputs. */
+  private readonly greedy = new GreedyPretraining()
+  private stackedRandom: Random | undefined
 
   constructor(options?: AutoencoderModelOptions) {
     super(options, RULES)
@@ -121,11 +127,13 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   }
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): AutoencoderPlan {
-    const options = recordedOptions(
-      record,
-      this.modelOptions,
-      (recorded: ResolvedAutoencoderOptions) =>
-        resolveAutoencoderOptions(recorded, imageSize(shape)),
+    // A nested stacked option is compared with its defaults filled in.
+    const { stacked } = this.modelOptions
+    const given = stacked
+      ? { ...this.modelOptions, stacked: resolveStackedOptions(stacked) }
+      : this.modelOptions
+    const options = recordedOptions(record, given, (recorded: ResolvedAutoencoderOptions) =>
+      resolveAutoencoderOptions(recorded, imageSize(shape)),
     )
     if (options.architecture === 'conv') {
       assertConvolutionalShape([0, ...shape], 'the convolutional autoencoder')
@@ -145,10 +153,24 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   protected adoptPlan({ options }: AutoencoderPlan): void {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.corruptionRandom = createRandom(deriveSeed(options.seed, 3))
+    this.stackedRandom = options.stacked ? createRandom(deriveSeed(options.seed, 4)) : undefined
   }
 
   protected override randomStreams(): RandomStreams {
-    return { ...super.randomStreams(), corruption: this.corruptionRandom }
+    return {
+      ...super.randomStreams(),
+      corruption: this.corruptionRandom,
+      // Named for every stacked model, made or not yet (a snapshot's streams are checked by name).
+      ...(this.modelOptions.stacked && { stackedNoise: this.stackedRandom }),
+    }
+  }
+
+  /** The phase the next epoch belongs to: a layer's pretraining or fine-tuning (stacked only). */
+  get phase(): AutoencoderPhase | undefined {
+    const stacked = this.network?.options.stacked
+    if (!stacked || !(this.network instanceof AutoencoderNetwork)) return undefined
+    const { layerCount } = this.network
+    return stackedSegment(this.counters.epochs, layerCount, stacked.pretrainEpochs).phase
   }
 
   /** Adam on TF.js operations, and the fused kernels' Adam on WASM (dense networks). */
@@ -159,6 +181,9 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     return [
       this.adam.trainingPart('adam', variables),
       this.fused.trainingPart('fusedAdam', [variables]),
+      ...(network instanceof AutoencoderNetwork && network.options.stacked
+        ? this.greedy.trainingParts(network)
+        : []),
     ]
   }
 
@@ -174,12 +199,140 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     return clean.map((v, i) => v + corruptionLevel * (noise[i] as number))
   }
 
+  /**
+   * End-to-end training; a stacked autoencoder first pretrains its layers greedily, one after the
+   * other, for the epochs of its life that belong to them (see `stacked`), then fine-tunes.
+   */
   protected async runEpochs(
     network: AutoencoderNetwork | ConvAutoencoderNetwork,
     data: ImageBatch,
     train: Required<AutoencoderTrainOptions>,
     hooks: FitHooks<AutoencoderHistoryPoint>,
   ): Promise<TrainResult<AutoencoderHistoryPoint>> {
+    const stacked = network.options.stacked
+    if (!stacked || !(network instanceof AutoencoderNetwork)) {
+      return this.endToEnd(network, data, train, hooks)
+    }
+    const stepsPerEpoch = Math.ceil(data.shape[0] / train.batchSize)
+    const endEpoch = this.counters.epochs + train.epochs
+    let steps = 0
+    let last: AutoencoderHistoryPoint | undefined
+    while (this.counters.epochs < endEpoch) {
+      const segment = stackedSegment(
+        this.counters.epochs,
+        network.layerCount,
+        stacked.pretrainEpochs,
+      )
+      const epochs = Math.min(endEpoch, segment.endEpoch) - this.counters.epochs
+      const before = steps
+      const onUpdate = hooks.onUpdate
+      // One run as the caller sees it: each phase's progress continues the one before.
+      const phaseHooks: FitHooks<AutoencoderHistoryPoint> = {
+        ...hooks,
+        ...(onUpdate && {
+          onUpdate: (update) =>
+            onUpdate({
+              ...update,
+              progress: {
+                ...update.progress,
+                epochs: endEpoch,
+                runStep: update.progress.runStep + before,
+                runSteps: stepsPerEpoch * train.epochs,
+              },
+            }),
+        }),
+      }
+      const result =
+        segment.layer === undefined
+          ? await this.endToEnd(network, data, { ...train, epochs }, phaseHooks, 'fine-tune')
+          : await this.pretrainLayer(network, data, segment.layer, { ...train, epochs }, phaseHooks)
+      steps += result.steps
+      last = result.last ?? last
+      if (result.stopped) return { steps, stopped: true, last }
+    }
+    return { steps, stopped: false, last }
+  }
+
+  /** Greedy pretraining of encoder layer `layer` (from 0) and its decoder mirror, the layers below frozen. */
+  private async pretrainLayer(
+    network: AutoencoderNetwork,
+    data: ImageBatch,
+    layer: number,
+    train: Required<AutoencoderTrainOptions>,
+    hooks: FitHooks<AutoencoderHistoryPoint>,
+  ): Promise<TrainResult<AutoencoderHistoryPoint>> {
+    const stacked = network.options.stacked as NonNullable<typeof network.options.stacked>
+    const pair = await this.greedy.trainer(
+      network,
+      layer,
+      stacked,
+      this.stackedRandom as Random,
+      train,
+    )
+    // The codes of the frozen layers below, once for the whole phase.
+    const inputs =
+      layer === 0
+        ? data.data
+        : (await this.imageRows('pretrain', data, [this.layerStage(network, layer)])).data
+    const width = pair.width
+    const phase: AutoencoderPhase = `layer ${layer + 1}`
+    return this.trainingLoop(
+      train,
+      {
+        sampleCount: data.shape[0],
+        variables: pair.variables,
+        step: async (indices) => {
+          const clean = new Float32Array(indices.length * width)
+          gatherRows(clean, inputs, indices, width)
+          return { phase, ...(await pair.step(clean)) }
+        },
+        kernels: pair.kernels,
+        diverged: pair.diverged,
+      },
+      hooks,
+    )
+  }
+
+  /** The first `count` encoder layers as a pass of image rows into their activations. */
+  private layerStage(network: AutoencoderNetwork, count: number): RowStage {
+    return {
+      name: `encodeLayer${count}`,
+      inputSize: network.inputSize,
+      outputSize: network.layerUnits(count - 1),
+      pass: (x) => network.encodeLayers(x, count),
+    }
+  }
+
+  /**
+   * Activations of encoder layer `layer` (from 1: the first hidden layer; `hiddenUnits.length + 1`:
+   * the code, as {@link Autoencoder.encode}) for `images`, `[n, units]`. Dense autoencoders only.
+   */
+  async encodeLayer(images: ImageBatch, layer: number): Promise<LatentBatch> {
+    const network = this.requireNetwork('encode a layer')
+    const layers = network instanceof AutoencoderNetwork ? network.layerCount : 0
+    if (!(Number.isInteger(layer) && layer >= 1 && layer <= layers)) {
+      throw new InvalidOptionError(
+        layers === 0
+          ? 'encodeLayer is for dense autoencoders; a convolutional one has encode() for its code'
+          : `layer must be an integer from 1 to ${layers} (${layers} is the code); got ${layer}`,
+        { option: 'layer', limit: layers, actual: layer },
+      )
+    }
+    const dense = network as AutoencoderNetwork
+    const stage = layer === layers ? this.encodeStage(dense) : this.layerStage(dense, layer)
+    const { data, rows } = await this.imageRows('encodeLayer', images, [stage])
+    return { data, shape: [rows, stage.outputSize] }
+  }
+
+  /** End-to-end training of the whole network; `phase` tags the points of a stacked autoencoder. */
+  private async endToEnd(
+    network: AutoencoderNetwork | ConvAutoencoderNetwork,
+    data: ImageBatch,
+    train: Required<AutoencoderTrainOptions>,
+    hooks: FitHooks<AutoencoderHistoryPoint>,
+    phase?: AutoencoderPhase,
+  ): Promise<TrainResult<AutoencoderHistoryPoint>> {
+    const tag = phase && { phase }
     const size = network.inputSize
     const variables = network.variables()
     const fused = await this.fusedTrainer(network, train)
@@ -192,7 +345,8 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
           const clean = new Float32Array(indices.length * size)
           gatherRows(clean, data.data, indices, size)
           const input = this.corrupt(clean)
-          if (fused) return fused.step(variables, { input, clean }, train.learningRate)
+          if (fused)
+            return { ...tag, ...fused.step(variables, { input, clean }, train.learningRate) }
           const [loss = NaN, reconstruction = NaN, codeL1 = NaN] = await this.adam.step(
             train.learningRate,
             variables,
@@ -203,7 +357,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
               return { terms: [terms.total, terms.reconstruction, terms.codeL1], gradients }
             },
           )
-          return { loss, reconstruction, codeL1 }
+          return { ...tag, loss, reconstruction, codeL1 }
         },
         ...this.adam.loopParts(fused, train.learningRate),
       },
@@ -333,6 +487,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   protected resetExtras(): void {
     this.adam.dispose()
     this.fused.clear()
+    this.greedy.dispose()
     this.anomaly.clear()
   }
 }

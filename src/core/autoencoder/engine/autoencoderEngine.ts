@@ -1,9 +1,11 @@
 /** The autoencoder family's engine: registered in the worker with one line. */
 import {
   anomalyEngineActions,
+  engineImages,
   generativeEngineActions,
   latentEngineActions,
 } from '../../engine/commonEngineActions'
+import type { ImageBatch } from '../../dataset'
 import { defineEngine } from '../../engine/familyEngine'
 import { autoencoderSpec } from '../autoencoderSpec'
 import { Autoencoder } from './autoencoder'
@@ -18,6 +20,8 @@ export const autoencoderEngine = defineEngine(autoencoderSpec, {
   actions: {
     ...latentEngineActions,
     decode: generativeEngineActions.decode,
+    encodeLayer: ({ model }, input: ImageBatch, layer: number) =>
+      model.encodeLayer(engineImages(input), layer),
     ...anomalyEngineActions,
   },
 })

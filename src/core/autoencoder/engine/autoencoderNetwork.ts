@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { createStack, type DenseLayer } from '../../engine/dense'
+import { createStack, forwardStack, stackOutput, type DenseLayer } from '../../engine/dense'
 import { denseStack, type LayerStack, type StackPass } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
@@ -40,6 +40,7 @@ export interface CodeActivation {
  * [0, 1], else linear). Holds variables only; tensor-returning methods must run inside `tf.tidy`.
  */
 export class AutoencoderNetwork {
+  private readonly encoderLayers: DenseLayer[]
   private readonly encoder: LayerStack
   private readonly decoderLayers: DenseLayer[]
   private readonly decoder: LayerStack
@@ -53,17 +54,16 @@ export class AutoencoderNetwork {
   ) {
     const random = createRandom(deriveSeed(options.seed, 1))
     const hidden = options.kind === 'linear' ? 'linear' : 'relu'
-    this.encoder = denseStack(
-      createStack(
-        inputSize,
-        options.hiddenUnits,
-        options.codeSize,
-        hidden,
-        'linear',
-        random,
-        'aeEncoder',
-      ),
+    this.encoderLayers = createStack(
+      inputSize,
+      options.hiddenUnits,
+      options.codeSize,
+      hidden,
+      'linear',
+      random,
+      'aeEncoder',
     )
+    this.encoder = denseStack(this.encoderLayers)
     this.decoderLayers = createStack(
       options.codeSize,
       [...options.hiddenUnits].reverse(),
@@ -94,6 +94,32 @@ export class AutoencoderNetwork {
   /** The decoder's training-mode pass (gradients in the order of the decoder's variables). */
   decoderPass(code: tf.Tensor2D): StackPass {
     return this.decoder.forward(code, false)
+  }
+
+  /** Layers of the encoder (hidden layers and the code layer). */
+  get layerCount(): number {
+    return this.encoderLayers.length
+  }
+
+  /**
+   * Encoder layer `index` (from 0) and its mirror in the decoder: the one-hidden-layer autoencoder
+   * that greedy layer-wise pretraining trains on the codes of the layers below.
+   */
+  greedyPair(index: number): { readonly encoder: DenseLayer; readonly decoder: DenseLayer } {
+    const encoder = this.encoderLayers[index]
+    const decoder = this.decoderLayers[this.decoderLayers.length - 1 - index]
+    if (!encoder || !decoder) throw new RangeError(`no encoder layer ${index}`)
+    return { encoder, decoder }
+  }
+
+  /** Units of encoder layer `index` (from 0); the input size for `-1`. */
+  layerUnits(index: number): number {
+    return index < 0 ? this.inputSize : (this.encoderLayers[index]?.kernel.shape[1] ?? 0)
+  }
+
+  /** Activations of `x` after the first `count` encoder layers (`x` itself for 0). Inference. */
+  encodeLayers(x: tf.Tensor2D, count: number): tf.Tensor2D {
+    return stackOutput(forwardStack(this.encoderLayers.slice(0, count), x), x)
   }
 
   /** What a snapshot saves: the variables (nothing else is learned). */
