@@ -53,6 +53,8 @@ function benchEncoders(quick: boolean): BenchEncoder[] {
   const epochs = quick ? 5 : 40
   const contrastiveEpochs = quick ? 10 : 100
   const clusteringEpochs = quick ? 10 : 50
+  // Three layers pretrained in turn, then twice as long fine-tuned (the stacked part's schedule).
+  const stackedEpochs = quick ? 2 : 10
   return [
     {
       name: 'raw pixels',
@@ -73,6 +75,25 @@ function benchEncoders(quick: boolean): BenchEncoder[] {
       learn: async (unlabelled, all) => {
         const model = new Autoencoder({ seed: 1 })
         await model.fit(unlabelled, { epochs })
+        const codes = await model.encode(all)
+        model.dispose()
+        return codes
+      },
+    },
+    {
+      name: `stacked autoencoder 128-64-16 code (${stackedEpochs} epochs per layer, then ${stackedEpochs * 2} fine-tuning)`,
+      learn: async (unlabelled, all) => {
+        const model = new Autoencoder({
+          hiddenUnits: [128, 64],
+          codeSize: 16,
+          stacked: { pretrainEpochs: stackedEpochs },
+          seed: 1,
+        })
+        await model.fit(unlabelled, {
+          epochs: 5 * stackedEpochs,
+          batchSize: 64,
+          learningRate: 0.003,
+        })
         const codes = await model.encode(all)
         model.dispose()
         return codes
