@@ -30,6 +30,7 @@ import {
 } from '../src/core/report/reportOptions'
 import { loadDigits } from '../src/data/digits'
 import { BENCH_MODEL } from './contrastiveBench'
+import { digitRows } from './benchHelpers'
 import { sklearnAccuracies } from './probeBench'
 
 /** One encoder of the bench: what it is called and how it learns on the unlabelled 80 %. */
@@ -37,15 +38,6 @@ interface BenchEncoder {
   readonly name: string
   /** Learns on `unlabelled` and returns the features of `all`. */
   readonly learn: (unlabelled: ImageBatch, all: ImageBatch) => Promise<LatentBatch>
-}
-
-function rowsOf(images: ImageBatch, rows: ArrayLike<number>): ImageBatch {
-  const data = new Float32Array(rows.length * 64)
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as number
-    data.set(images.data.subarray(row * 64, row * 64 + 64), i * 64)
-  }
-  return { data, shape: [rows.length, 8, 8, 1] }
 }
 
 /** The encoders, with training lengths for a full or a quick run. */
@@ -168,7 +160,7 @@ export async function runReportBench(options: {
   const { images, labels } = loadDigits()
   const split = reportSplit(labels, labels.length, reportOptions)
   const pool = Int32Array.from(split.pool.flatMap((rows) => Array.from(rows))).sort()
-  const unlabelled = rowsOf(images, pool)
+  const unlabelled = digitRows(images, pool)
 
   const features: EncoderFeatures[] = []
   const learnSeconds = new Map<string, number>()

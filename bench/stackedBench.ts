@@ -9,11 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import type { ImageBatch } from '../src/core/dataset'
 import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
 import type { AutoencoderModelOptions } from '../src/core/autoencoder/autoencoderOptions'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
+import { digitRows, mean, meanSpreadCell, spread, timed } from './benchHelpers'
 import { loadDigits } from '../src/data/digits'
 
 const NETWORK: AutoencoderModelOptions = { hiddenUnits: [128, 64], codeSize: 16 }
@@ -31,26 +31,6 @@ interface Row {
   readonly few: number[]
   readonly all: number[]
   readonly seconds: number[]
-}
-
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length
-const spread = (xs: readonly number[]): number => {
-  const m = mean(xs)
-  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length - 1))
-}
-const cell = (xs: readonly number[], digits = 3): string =>
-  `${mean(xs).toFixed(digits)} ± ${spread(xs).toFixed(digits)}`
-
-function rowsOf(images: ImageBatch, rows: readonly number[]): ImageBatch {
-  const data = new Float32Array(rows.length * 64)
-  rows.forEach((row, i) => data.set(images.data.subarray(row * 64, row * 64 + 64), i * 64))
-  return { data, shape: [rows.length, 8, 8, 1] }
-}
-
-async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now()
-  const value = await run()
-  return { value, seconds: (performance.now() - started) / 1000 }
 }
 
 /** Runs the part; `quick`: 2 pretraining epochs per layer and 4 of fine-tuning, one draw. */
@@ -94,11 +74,11 @@ export async function runStackedBench(options: {
       resolveProbeOptions({ labelsPerClass: 10, seed: draw }),
     )
     const held = new Set(split.test)
-    const unlabelled = rowsOf(
+    const unlabelled = digitRows(
       images,
       [...Array(all).keys()].filter((row) => !held.has(row)),
     )
-    const heldOut = rowsOf(images, [...split.test])
+    const heldOut = digitRows(images, [...split.test])
     for (const [i, variant] of variants.entries()) {
       const model = new Autoencoder({ ...variant.options, seed: 1 + draw })
       const run = i === 3 ? LAYERS * pretrainEpochs : epochs
@@ -158,7 +138,7 @@ export async function runStackedBench(options: {
     '|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${cell(r.mse, 4)} | ${cell(r.few)} | ${cell(r.all)} | ${mean(r.seconds).toFixed(1)} |`,
+        `| ${r.name} | ${meanSpreadCell(r.mse, 4)} | ${meanSpreadCell(r.few)} | ${meanSpreadCell(r.all)} | ${mean(r.seconds).toFixed(1)} |`,
     ),
     '',
     `Pretraining (${LAYERS * pretrainEpochs} epochs, all ${LAYERS} layers, on all 1,797 digits): ${throughput.fused.toFixed(0)} images/s with the fused WASM kernels, ${throughput.tfjs.toFixed(0)} images/s on TF.js operations (WASM backend).`,
