@@ -20,6 +20,35 @@ export interface FitHooks<Point> {
   readonly now?: () => number
 }
 
+/**
+ * `hooks` for one phase of a run made of several (pretraining then refinement, layer after layer):
+ * the caller sees one run, so the phase's progress continues after the `stepsBefore` steps of the
+ * phases before it, out of `runSteps(phaseRunSteps)` in all (and `epochs`, the run's last epoch, when
+ * given).
+ */
+export function phaseHooks<Point>(
+  hooks: FitHooks<Point>,
+  stepsBefore: number,
+  runSteps: (phaseRunSteps: number) => number,
+  epochs?: number,
+): FitHooks<Point> {
+  const onUpdate = hooks.onUpdate
+  if (!onUpdate) return hooks
+  return {
+    ...hooks,
+    onUpdate: (update) =>
+      onUpdate({
+        ...update,
+        progress: {
+          ...update.progress,
+          ...(epochs !== undefined && { epochs }),
+          runStep: update.progress.runStep + stepsBefore,
+          runSteps: runSteps(update.progress.runSteps),
+        },
+      }),
+  }
+}
+
 /** Steps and epochs a model has run over its life; the loop advances them. */
 export interface TrainingCounters {
   steps: number

@@ -29,7 +29,7 @@ import { variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { TrainResult } from '../../training'
-import type { FitHooks } from '../../engine/trainingLoop'
+import { phaseHooks, type FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { CONV_CHANNELS, ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
@@ -224,28 +224,18 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
         stacked.pretrainEpochs,
       )
       const epochs = Math.min(endEpoch, segment.endEpoch) - this.counters.epochs
-      const before = steps
-      const onUpdate = hooks.onUpdate
       // One run as the caller sees it: each phase's progress continues the one before.
-      const phaseHooks: FitHooks<AutoencoderHistoryPoint> = {
-        ...hooks,
-        ...(onUpdate && {
-          onUpdate: (update) =>
-            onUpdate({
-              ...update,
-              progress: {
-                ...update.progress,
-                epochs: endEpoch,
-                runStep: update.progress.runStep + before,
-                runSteps: stepsPerEpoch * train.epochs,
-              },
-            }),
-        }),
-      }
+      const hooksOfPhase = phaseHooks(hooks, steps, () => stepsPerEpoch * train.epochs, endEpoch)
       const result =
         segment.layer === undefined
-          ? await this.endToEnd(network, data, { ...train, epochs }, phaseHooks, 'fine-tune')
-          : await this.pretrainLayer(network, data, segment.layer, { ...train, epochs }, phaseHooks)
+          ? await this.endToEnd(network, data, { ...train, epochs }, hooksOfPhase, 'fine-tune')
+          : await this.pretrainLayer(
+              network,
+              data,
+              segment.layer,
+              { ...train, epochs },
+              hooksOfPhase,
+            )
       steps += result.steps
       last = result.last ?? last
       if (result.stopped) return { steps, stopped: true, last }

@@ -29,7 +29,7 @@ import { AdamSlot } from '../../engine/adamSlot'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { FusedAutoencoderTrainer } from '../../autoencoder/engine/fusedAutoencoderTrainer'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
-import type { FitHooks } from '../../engine/trainingLoop'
+import { phaseHooks, type FitHooks } from '../../engine/trainingLoop'
 import { TrainingControl } from '../../trainingControl'
 import { recordedOptions, type SnapshotState } from '../../family/snapshotRecord'
 import {
@@ -319,21 +319,11 @@ export class DEC extends TrainableModel<DECTypes> {
     }
     // One run as the caller sees it: refinement's progress continues pretraining's step count.
     const pretrainSteps = steps
-    const onUpdate = hooks.onUpdate
-    const refineHooks: FitHooks<DECHistoryPoint> = {
-      ...hooks,
-      ...(onUpdate && {
-        onUpdate: (update) =>
-          onUpdate({
-            ...update,
-            progress: {
-              ...update.progress,
-              runStep: update.progress.runStep + pretrainSteps,
-              runSteps: Math.min(update.progress.runSteps, train.refineSteps) + pretrainSteps,
-            },
-          }),
-      }),
-    }
+    const refineHooks = phaseHooks(
+      hooks,
+      pretrainSteps,
+      (refineRunSteps) => Math.min(refineRunSteps, train.refineSteps) + pretrainSteps,
+    )
     const result = await this.refine(network, data, train, outer, refineHooks)
     return {
       steps: steps + result.steps,
