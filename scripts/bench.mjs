@@ -23,6 +23,7 @@ const PARTS = {
   disentanglement: 'Node: disentanglement (MIG)',
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
+  pretext: 'Node: pretext tasks',
   hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -45,6 +46,7 @@ const PART_KEYS = {
   disentanglement: ['disentanglement'],
   probe: ['probe'],
   contrastive: ['contrastive'],
+  pretext: ['pretext'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
@@ -158,6 +160,7 @@ await build({
     'bench/autoregressiveBench.ts',
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
+    'bench/pretextBench.ts',
     'bench/hashingBench.ts',
   ],
   bundle: true,
@@ -183,6 +186,9 @@ const disentanglementModule = await import(
 )
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
+)
+const pretextModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'pretextBench.mjs')).href
 )
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
@@ -326,6 +332,13 @@ if (want('contrastive')) {
     contrastiveModule.runContrastiveBench({ quick }),
   )
   ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
+}
+// Each pretext task's encoder against raw pixels and PCA, 10 labels per class and all labels.
+if (want('pretext')) {
+  const { markdown, json } = await timed(PARTS.pretext, () =>
+    pretextModule.runPretextBench({ quick }),
+  )
+  ;[ran.pretext, ownSections.pretext] = [json, markdown]
 }
 // Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
 if (want('hashing')) {
@@ -695,6 +708,7 @@ const BLOCKS = [
     ['disentanglement', '## Disentanglement on the sprites'],
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
+    ['pretext', '## Pretext tasks on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,
