@@ -102,7 +102,7 @@ export async function runPretextBench(options: {
       images,
       [...Array(all).keys()].filter((r) => !held.has(r)),
     )
-    const heldOut = rowsOf(images, split.test)
+    const heldOut = rowsOf(images, Array.from(split.test))
     const measure = async (r: EncoderRow, features: LatentBatch): Promise<void> => {
       r.few.push((await fitLinearProbe(features, labels, fewOptions)).accuracy)
       r.all.push((await fitLinearProbe(features, labels, { seed: draw })).accuracy)
