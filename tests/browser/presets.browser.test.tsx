@@ -81,8 +81,11 @@ const FAMILIES: Record<
     return {
       client,
       act: async () =>
-        (await client.predictAsync((await client.makeTaskAsync(4, { seed: 1 })).inputs))
-          .probabilities,
+        (
+          await client.predictAsync(
+            (await client.makeTaskAsync(4, { seed: 1, data: probeImages(8) })).inputs,
+          )
+        ).probabilities,
     }
   },
   hashing: (preset) => {
