@@ -20,6 +20,8 @@ import {
   type PretextModelOptions,
 } from '../../src/core/pretext/pretextOptions'
 import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
+import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
+import { pretextEngine } from '../../src/core/pretext/engine/pretextEngine'
 import { createRandom } from '../../src/core/random'
 import { loadDigits } from '../../src/data/digits'
 import type { ImageBatch } from '../../src/core/dataset'
@@ -268,6 +270,25 @@ describe('Pretext', () => {
     const features = await model.encode(digits.images)
     const probe = await fitLinearProbe(features, digits.labels, { labelsPerClass: 10, seed: 0 })
     expect(probe.accuracy).toBeGreaterThan(0.5)
+    model.dispose()
+  })
+
+  test('the engine probe refuses labels of the wrong length (SHAPE_MISMATCH) and keeps the model', async () => {
+    const model = new Pretext({ task: 'rotation', hiddenUnits: [16], featureSize: 8, seed: 1 })
+    await model.fit(firstImages(64), { epochs: 1, batchSize: 32 })
+    const probe = pretextEngine.actions.probe as unknown as (
+      context: { model: Pretext },
+      images: ImageBatch,
+      labels: Int32Array,
+      options: ReturnType<typeof resolveProbeOptions>,
+    ) => Promise<unknown>
+    const before = (await model.encode(firstImages(2))).data
+    expect(
+      await codeOf(() =>
+        probe({ model }, firstImages(64), new Int32Array(10), resolveProbeOptions({})),
+      ),
+    ).toBe('SHAPE_MISMATCH')
+    expect((await model.encode(firstImages(2))).data).toEqual(before)
     model.dispose()
   })
 
