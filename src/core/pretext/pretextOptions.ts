@@ -83,17 +83,27 @@ export type PretextTrainOptions = AdamTrainOptions
 
 /** Model options with every image-independent default filled in. */
 export interface ResolvedPretextOptions {
+  /** See {@link PretextModelOptions.task}. */
   readonly task: PretextTask
+  /** See {@link PretextModelOptions.architecture}. */
   readonly architecture: PretextArchitecture
+  /** See {@link PretextModelOptions.hiddenUnits}. */
   readonly hiddenUnits: readonly number[]
+  /** See {@link PretextModelOptions.featureSize}. */
   readonly featureSize: number
+  /** See {@link PretextModelOptions.headUnits}. */
   readonly headUnits: readonly number[]
+  /** See {@link PretextModelOptions.grid}. */
   readonly grid: number
-  /** Given permutation count, or `undefined` for the default. */
+  /** Permutation count; `undefined` until resolved against the images (jigsaw only). */
   readonly permutations: number | undefined
+  /** Patch side; `undefined` until resolved against the images (relative position only). */
   readonly patchSize: number | undefined
+  /** Gap between patches; `undefined` until resolved (relative position only). */
   readonly gap: number | undefined
+  /** Jitter of each patch; `undefined` until resolved (relative position only). */
   readonly jitter: number | undefined
+  /** See {@link PretextModelOptions.seed}. */
   readonly seed: number
 }
 

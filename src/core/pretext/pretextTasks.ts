@@ -47,9 +47,11 @@ export interface TaskLayout {
   readonly grid: number
   /** Jigsaw: the permutation set, class `k` is `permutations[k]` (else empty). */
   readonly permutations: readonly (readonly number[])[]
-  /** Relative position: patch side, gap and jitter in pixels (else 0). */
+  /** Relative position: a patch's side in pixels (else 0). */
   readonly patchSize: number
+  /** Relative position: pixels between neighbouring patches (else 0). */
   readonly gap: number
+  /** Relative position: the most a patch moves on each axis, in pixels (else 0). */
   readonly jitter: number
 }
 
