@@ -33,6 +33,7 @@ const PARTS = {
   contrastive: 'Node: contrastive learning',
   report: 'Node: few-labels report',
   stacked: 'Node: stacked autoencoders',
+  pretext: 'Node: pretext tasks',
   hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -57,6 +58,7 @@ const PART_KEYS = {
   contrastive: ['contrastive'],
   report: ['report'],
   stacked: ['stacked'],
+  pretext: ['pretext'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch'],
@@ -172,6 +174,7 @@ await build({
     'bench/contrastiveBench.ts',
     'bench/reportBench.ts',
     'bench/stackedBench.ts',
+    'bench/pretextBench.ts',
     'bench/hashingBench.ts',
   ],
   bundle: true,
@@ -201,6 +204,9 @@ const contrastiveModule = await import(
 const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
 const stackedModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
+)
+const pretextModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'pretextBench.mjs')).href
 )
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
@@ -428,6 +434,13 @@ if (want('stacked')) {
     stackedModule.runStackedBench({ quick }),
   )
   ;[ran.stacked, ownSections.stacked] = [json, markdown]
+}
+// Each pretext task's encoder against raw pixels and PCA, 10 labels per class and all labels.
+if (want('pretext')) {
+  const { markdown, json } = await timed(PARTS.pretext, () =>
+    pretextModule.runPretextBench({ quick }),
+  )
+  ;[ran.pretext, ownSections.pretext] = [json, markdown]
 }
 // Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
 if (want('hashing')) {
@@ -799,6 +812,7 @@ const BLOCKS = [
     ['contrastive', '## Contrastive learning on the digits'],
     ['report', '## Few-labels report on the digits'],
     ['stacked', '## Stacked autoencoders on the digits'],
+    ['pretext', '## Pretext tasks on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
   ].map(([part, heading]) => ({
     part,

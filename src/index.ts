@@ -410,6 +410,31 @@ export type {
   BrightnessAugmentation,
   ContrastAugmentation,
 } from './core/contrastive/augmentations'
+export { usePretext, type UsePretextOptions, type UsePretextResult } from './react/usePretext'
+export { PretextClient, type PretextClientOptions } from './client/builtinClients'
+export {
+  pretextSpec,
+  type PretextHistoryPoint,
+  type PretextFacts,
+  type PretextExamples,
+  type PretextPrediction,
+  type MakeTaskOptions,
+} from './core/pretext/pretextSpec'
+export {
+  PRETEXT_TASKS,
+  MAX_PERMUTATIONS,
+  type PretextTask,
+  type PretextArchitecture,
+  type PretextModelOptions,
+  type PretextTrainOptions,
+} from './core/pretext/pretextOptions'
+export {
+  maximalHammingPermutations,
+  shuffleTiles,
+  unshuffleTiles,
+  invertPermutation,
+  permutationDistance,
+} from './core/pretext/permutations'
 export {
   useSemanticHashing,
   type UseSemanticHashingOptions,

@@ -9,6 +9,8 @@ import contrastiveDigits from '../src/presets/files/contrastive-digits.lkmodel?u
 import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
 import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
 import hashingDigits from '../src/presets/files/hashing-digits.lkmodel?url'
+import pretextJigsawDigits from '../src/presets/files/pretext-jigsaw-digits.lkmodel?url'
+import pretextRotationDigits from '../src/presets/files/pretext-rotation-digits.lkmodel?url'
 import kmeansDigits from '../src/presets/files/kmeans-digits.lkmodel?url'
 import rbmDigits from '../src/presets/files/rbm-digits.lkmodel?url'
 import sparseDigits from '../src/presets/files/sparse-digits.lkmodel?url'
@@ -24,6 +26,8 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'gan-sprites.lkmodel': ganSprites,
   'hashing-digits.lkmodel': hashingDigits,
   'kmeans-digits.lkmodel': kmeansDigits,
+  'pretext-jigsaw-digits.lkmodel': pretextJigsawDigits,
+  'pretext-rotation-digits.lkmodel': pretextRotationDigits,
   'rbm-digits.lkmodel': rbmDigits,
   'sparse-digits.lkmodel': sparseDigits,
   'vae-digits.lkmodel': vaeDigits,

@@ -8,6 +8,7 @@
 import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import type { MADE } from '../../src/core/autoregressive/engine/made'
 import type { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import type { Pretext } from '../../src/core/pretext/engine/pretext'
 import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
@@ -143,4 +144,24 @@ export async function contrastiveQuality(model: Contrastive): Promise<QualityFig
     resolveProbeOptions({ labelsPerClass: 10 }),
   )
   return { 'probe accuracy (10 labels per class)': result.accuracy }
+}
+
+/**
+ * A pretext preset's figures: the task's accuracy on one example of each held-out image (seeded),
+ * and the linear probe on the encoder's features with 10 labels per class (all digits, seed 0).
+ */
+export async function pretextQuality(model: Pretext, heldOut: ImageBatch): Promise<QualityFigures> {
+  const examples = model.makeTask(heldOut, heldOut.shape[0], 7)
+  const { classes } = await model.predict(examples.inputs)
+  const right = classes.filter((c, i) => c === examples.targets[i]).length
+  const { images, labels } = loadDigits()
+  const probe = await fitLinearProbe(
+    await model.encode(images),
+    Int32Array.from(labels),
+    resolveProbeOptions({ labelsPerClass: 10 }),
+  )
+  return {
+    'held-out task accuracy': right / classes.length,
+    'probe accuracy (10 labels per class)': probe.accuracy,
+  }
 }

@@ -8,6 +8,7 @@ import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import { Pretext } from '../../src/core/pretext/engine/pretext'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
 import type { QuantizationDtype } from '../../src/core/family/weightQuantization'
@@ -30,6 +31,7 @@ import {
   anomalyQuality,
   imageGANQuality,
   contrastiveQuality,
+  pretextQuality,
   hashingQuality,
   kmeansPatchQuality,
   madeQuality,
@@ -271,6 +273,29 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 30, batchSize: 256, learningRate: 0.003 },
     quantize: 'uint8',
     quality: (model) => contrastiveQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The jigsaw story's model: 2×2 tiles of the 8×8 digits, all 24 permutations, dense [256] → 64
+    // per tile, head [128]; 60 epochs on the first 1,700 digits (the rest held out for its figures).
+    file: 'pretext-jigsaw-digits.lkmodel',
+    create: (options) => new Pretext(options),
+    modelOptions: { task: 'jigsaw', grid: 2, seed: 1 },
+    data: digitsData,
+    train: { epochs: 60, batchSize: 128, learningRate: 0.003 },
+    quantize: 'uint8',
+    quality: (model, data) => pretextQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The story's rotation view: quarter turns of the 8×8 digits, same encoder and head, 60 epochs.
+    file: 'pretext-rotation-digits.lkmodel',
+    create: (options) => new Pretext(options),
+    modelOptions: { task: 'rotation', seed: 1 },
+    data: digitsData,
+    train: { epochs: 60, batchSize: 128, learningRate: 0.003 },
+    quantize: 'uint8',
+    quality: (model, data) => pretextQuality(model, data.heldOut),
     better: 'higher',
   }),
 ]

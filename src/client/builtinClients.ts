@@ -2,6 +2,7 @@
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { autoregressiveSpec } from '../core/autoregressive/autoregressiveSpec'
 import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
+import { pretextSpec } from '../core/pretext/pretextSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { hashingSpec } from '../core/hashing/hashingSpec'
 import { importedSpec } from '../core/imported/importedSpec'
@@ -101,3 +102,10 @@ export const HashingClient = /* @__PURE__ */ createClientClass(hashingSpec)
 export type HashingClient = FamilyClient<typeof hashingSpec>
 /** Options of a semantic hashing client (and of `useSemanticHashing`). */
 export type HashingClientOptions = ClientOptions<typeof hashingSpec>
+
+/** A pretext-task model (rotation, jigsaw, relative position) in the shared worker, seen from the main thread. */
+export const PretextClient = /* @__PURE__ */ createClientClass(pretextSpec)
+/** A pretext-task client. */
+export type PretextClient = FamilyClient<typeof pretextSpec>
+/** Options of a pretext-task client (and of `usePretext`). */
+export type PretextClientOptions = ClientOptions<typeof pretextSpec>

@@ -231,6 +231,21 @@ export { Contrastive } from './contrastive/engine/contrastive'
 export { ContrastiveNetwork } from './contrastive/engine/contrastiveNetwork'
 export { ntXent, type NTXentResult } from './contrastive/engine/ntXent'
 export { contrastiveEngine } from './contrastive/engine/contrastiveEngine'
+export * from './pretext/pretextOptions'
+export * from './pretext/permutations'
+export * from './pretext/pretextTasks'
+export {
+  pretextSpec,
+  type PretextHistoryPoint,
+  type PretextFacts,
+  type PretextExamples,
+  type PretextPrediction,
+  type MakeTaskOptions,
+} from './pretext/pretextSpec'
+export { Pretext } from './pretext/engine/pretext'
+export { PretextNetwork, type PretextTerms } from './pretext/engine/pretextNetwork'
+export { pretextEngine } from './pretext/engine/pretextEngine'
+export { convEncoderStack, type ConvEncoderSpec } from './engine/convEncoder'
 export * from './hashing/hashingOptions'
 export * from './hashing/hammingIndex'
 export { hashPrecisionAtK } from './hashing/hashPrecision'

@@ -91,6 +91,20 @@ export const PRESETS: readonly PresetInfo[] = [
       'SimCLR-style contrastive encoder of the 8×8 digits (every augmentation on, temperature 0.2, 30 epochs)',
     file: 'contrastive-digits.lkmodel',
   },
+  {
+    kind: 'pretext',
+    name: 'jigsaw-digits',
+    description:
+      'jigsaw pretext task on the 8×8 digits: which of the 24 orders shuffled the 2×2 tiles (dense encoder per tile, 60 epochs)',
+    file: 'pretext-jigsaw-digits.lkmodel',
+  },
+  {
+    kind: 'pretext',
+    name: 'rotation-digits',
+    description:
+      'rotation pretext task on the 8×8 digits: which quarter turn the digit was given (dense encoder, 60 epochs)',
+    file: 'pretext-rotation-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

@@ -18,6 +18,7 @@ import { decSpec } from '../../src/core/dec/decSpec'
 import { pcaSpec } from '../../src/core/pca/pcaSpec'
 import { rbmSpec } from '../../src/core/rbm/rbmSpec'
 import { contrastiveSpec } from '../../src/core/contrastive/contrastiveSpec'
+import { pretextSpec } from '../../src/core/pretext/pretextSpec'
 import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
@@ -32,6 +33,7 @@ import { hashingSpec } from '../../src/core/hashing/hashingSpec'
 import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
 import { useContrastive } from '../../src/react/useContrastive'
+import { usePretext } from '../../src/react/usePretext'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { useVAE } from '../../src/react/useVAE'
 import { meanImageSpec } from '../families/meanImage/meanImageSpec'
@@ -196,6 +198,27 @@ const cases: HookCase[] = [
         const pairs = result as { first: ImageBatch; second: ImageBatch }
         expect(pairs.first.shape).toEqual([3, 8, 8, 1])
         expect(pairs.second.shape).toEqual([3, 8, 8, 1])
+      },
+    },
+  },
+  {
+    spec: pretextSpec,
+    useModel: usePretext as unknown as HookCase['useModel'],
+    options: {
+      data: digits,
+      task: 'jigsaw',
+      epochs: 1,
+      batchSize: 32,
+      hiddenUnits: [16],
+      featureSize: 8,
+    },
+    action: {
+      name: 'makeTask',
+      args: [3, { seed: 1 }],
+      check: (result) => {
+        const examples = result as { inputs: ImageBatch; targets: Int32Array }
+        expect(examples.inputs.shape).toEqual([3, 8, 8, 1])
+        expect(examples.targets.every((t) => t >= 0 && t < 24)).toBe(true)
       },
     },
   },

@@ -9,6 +9,7 @@ import {
   AutoencoderClient,
   AutoregressiveClient,
   ContrastiveClient,
+  PretextClient,
   GANClient,
   HashingClient,
   KMeansClient,
@@ -74,6 +75,18 @@ const FAMILIES: Record<
   contrastive: (preset) => {
     const client = new ContrastiveClient({ preset, backend: 'wasm' })
     return { client, act: () => client.encodeAsync(probeImages(8)) }
+  },
+  pretext: (preset) => {
+    const client = new PretextClient({ preset, backend: 'wasm' })
+    return {
+      client,
+      act: async () =>
+        (
+          await client.predictAsync(
+            (await client.makeTaskAsync(4, { seed: 1, data: probeImages(8) })).inputs,
+          )
+        ).probabilities,
+    }
   },
   hashing: (preset) => {
     const client = new HashingClient({ preset, backend: 'wasm' })

@@ -8,6 +8,7 @@ import {
   AutoencoderClient,
   AutoregressiveClient,
   ContrastiveClient,
+  PretextClient,
   GANClient,
   KMeansClient,
   DECClient,
@@ -142,6 +143,15 @@ const FAMILIES: readonly Family[] = [
     name: 'contrastive',
     make: (o) => new ContrastiveClient(o) as unknown as AnyClient,
     options: { ...common, hiddenUnits: [16], featureSize: 8, headUnits: [8] },
+    fingerprint: async (c) => {
+      const encode = c.encodeAsync as (images: unknown) => Promise<{ data: Float32Array }>
+      return Array.from((await encode(image)).data)
+    },
+  },
+  {
+    name: 'pretext',
+    make: (o) => new PretextClient(o) as unknown as AnyClient,
+    options: { ...common, task: 'rotation', hiddenUnits: [16], featureSize: 8, headUnits: [8] },
     fingerprint: async (c) => {
       const encode = c.encodeAsync as (images: unknown) => Promise<{ data: Float32Array }>
       return Array.from((await encode(image)).data)

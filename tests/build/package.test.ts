@@ -229,6 +229,7 @@ describe('the built package', () => {
         'contrastive',
         'dec',
         'hashing',
+        'pretext',
         'counter',
       ],
       vaeSteps: 2,

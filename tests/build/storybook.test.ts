@@ -188,6 +188,15 @@ describe('Storybook', () => {
         .getByText(/10 labels per digit: [5-9]\d\.\d % held-out accuracy/)
         .waitFor({ timeout: 60_000 })
 
+      // The pretext playground opens on its jigsaw preset: shuffled digits and the model's guesses.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-pretext-playground--jigsaw&viewMode=story`,
+      )
+      await page
+        .getByTestId('guess-summary')
+        .getByText(/^([6-9]|1[0-2]) of 12 right$/)
+        .waitFor({ timeout: 30_000 })
+
       // The autoregressive playground opens on its preset: a sample drawn to the last pixel at once.
       const madeOpened = performance.now()
       await page.goto(

@@ -11,6 +11,7 @@ import { rbmEngine } from '../../src/core/rbm/engine/rbmEngine'
 import { autoregressiveEngine } from '../../src/core/autoregressive/engine/autoregressiveEngine'
 import type { AutoregressiveLogLikelihood } from '../../src/core/autoregressive/autoregressiveSpec'
 import { contrastiveEngine } from '../../src/core/contrastive/engine/contrastiveEngine'
+import { pretextEngine } from '../../src/core/pretext/engine/pretextEngine'
 import { decEngine } from '../../src/core/dec/engine/decEngine'
 import type { DECAssignment } from '../../src/core/dec/decSpec'
 import { familyContract, type FamilyCase } from '../families/familyContract'
@@ -132,6 +133,19 @@ const cases: FamilyCase[] = [
       name: 'encode',
       args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
       check: (result) => expect((result as LatentBatch).shape).toEqual([2, 8]),
+    },
+  },
+  {
+    engine: pretextEngine,
+    modelOptions: { task: 'jigsaw', hiddenUnits: [16], featureSize: 4, headUnits: [8], seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { grid: 5 },
+    action: {
+      name: 'encode',
+      args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
+      // Four tiles of 4 features each.
+      check: (result) => expect((result as LatentBatch).shape).toEqual([2, 16]),
     },
   },
   {

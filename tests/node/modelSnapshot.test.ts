@@ -15,6 +15,7 @@ import { DEC } from '../../src/core/dec/engine/dec'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import { Pretext } from '../../src/core/pretext/engine/pretext'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -299,6 +300,24 @@ const CASES: readonly Case<SnapshotModel>[] = [
     outputs: async (model: Contrastive, images) => [
       (await model.encode(images)).data,
       model.augmentPairs(images, 2, 1).first.data,
+    ],
+  }),
+  defineCase({
+    name: 'pretext (jigsaw encoder and task head)',
+    create: () =>
+      new Pretext({
+        task: 'jigsaw',
+        permutations: 10,
+        hiddenUnits: [16],
+        featureSize: 8,
+        headUnits: [8],
+        seed: 8,
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: Pretext, images) => [
+      (await model.encode(images)).data,
+      (await model.predict(model.makeTask(images, 3, 1).inputs)).probabilities,
     ],
   }),
   defineCase({

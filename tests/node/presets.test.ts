@@ -21,6 +21,7 @@ import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import { Pretext } from '../../src/core/pretext/engine/pretext'
 import { loadDigits } from '../../src/data/digits'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { VAE } from '../../src/core/vae/engine/vae'
@@ -111,6 +112,19 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
     const features = await model.encode(probe(snapshot.imageShape))
     const pairs = model.augmentPairs(loadDigits({ limit: 4 }).images, 2, 1)
     const out = [features.data, pairs.first.data, pairs.second.data]
+    model.dispose()
+    return out
+  },
+  async pretext(snapshot) {
+    const model = new Pretext(snapshot.modelOptions)
+    model.restore(snapshot)
+    const features = await model.encode(probe(snapshot.imageShape))
+    // The story's view: examples of the digits and the model's guesses, most of them right.
+    const examples = model.makeTask(loadDigits({ limit: 200 }).images, 200, 1)
+    const prediction = await model.predict(examples.inputs)
+    const right = prediction.classes.filter((c, i) => c === examples.targets[i]).length
+    expect(right / 200).toBeGreaterThan(0.6)
+    const out = [features.data, examples.inputs.data, prediction.probabilities]
     model.dispose()
     return out
   },

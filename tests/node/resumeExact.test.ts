@@ -18,6 +18,7 @@ import { PCA } from '../../src/core/pca/engine/pca'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import { Pretext } from '../../src/core/pretext/engine/pretext'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
@@ -231,6 +232,20 @@ const MORE_CASES: readonly Case[] = [
     train: { batchSize: 16 },
     fused: false,
     outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
+  },
+  {
+    name: 'pretext (relative-position example stream)',
+    create: () =>
+      new Pretext({
+        task: 'relativePosition',
+        hiddenUnits: [16],
+        featureSize: 8,
+        headUnits: [8],
+        seed: 8,
+      }),
+    train: { batchSize: 16 },
+    fused: false,
+    outputs: async (model) => [(await (model as unknown as Pretext).encode(probe)).data],
   },
 ]
 

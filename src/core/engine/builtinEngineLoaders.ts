@@ -32,4 +32,7 @@ export const BUILTIN_ENGINE_LOADERS: readonly LazyFamilyEngine[] = [
   lazyEngine('hashing', () =>
     import('../hashing/engine/hashingEngine').then((m) => m.hashingEngine),
   ),
+  lazyEngine('pretext', () =>
+    import('../pretext/engine/pretextEngine').then((m) => m.pretextEngine),
+  ),
 ]

@@ -8,6 +8,7 @@ import { ganEngine } from '../gan/engine/ganEngine'
 import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
 import { pcaEngine } from '../pca/engine/pcaEngine'
+import { pretextEngine } from '../pretext/engine/pretextEngine'
 import { rbmEngine } from '../rbm/engine/rbmEngine'
 import { sparseCodingEngine } from '../sparse/engine/sparseEngine'
 import { vaeEngine } from '../vae/engine/vaeEngine'
@@ -27,4 +28,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   contrastiveEngine,
   decEngine,
   hashingEngine,
+  pretextEngine,
 ]

@@ -31,11 +31,11 @@ import {
   disposeLayers,
   layerVariables,
   type Activation,
-  type DenseLayer,
 } from '../../engine/dense'
 import type { ImageShape } from '../../dataset'
 import type { Random } from '../../random'
 import type { LayerStack } from '../../engine/layerStack'
+import { convEncoderStack } from '../../engine/convEncoder'
 
 const KERNEL = 4
 
@@ -126,51 +126,15 @@ export function convGenerator(
 
 /** The DCGAN discriminator for images of `shape`, `filters` channels then 2×. */
 export function convDiscriminator(shape: ImageShape, filters: number, random: Random): LayerStack {
-  const [h, w, c] = shape
-  const down: ConvLayer[] = [
-    createConv(KERNEL, c, filters, 2, false, 'leakyRelu', random, 'dcgD0'),
-    createConv(KERNEL, filters, 2 * filters, 2, false, 'leakyRelu', random, 'dcgD1'),
-  ]
-  const [down0, down1] = down as [ConvLayer, ConvLayer]
-  const logit: DenseLayer = createDense(
-    (h / 4) * (w / 4) * 2 * filters,
-    1,
-    'linear',
+  return convEncoderStack(
+    {
+      shape,
+      channels: [filters, 2 * filters],
+      activation: 'leakyRelu',
+      outputSize: 1,
+      outputActivation: 'linear',
+      name: 'dcgD',
+    },
     random,
-    'dcgD2',
   )
-  const images = (x: tf.Tensor2D): tf.Tensor4D => tf.reshape(x, [x.shape[0], h, w, c])
-  return {
-    variables: () => layerVariables([down0, down1, logit]),
-    statistics: () => [],
-    infer: (x) => {
-      const features = applyConv(down1, applyConv(down0, images(x)))
-      return applyDense(logit, tf.reshape(features, [x.shape[0], -1]))
-    },
-    forward: (x) => {
-      const c0 = applyConvTraced(down0, images(x))
-      const c1 = applyConvTraced(down1, c0.output)
-      const logitTrace = applyDenseTraced(logit, tf.reshape(c1.output, [x.shape[0], -1]))
-      return {
-        output: logitTrace.output,
-        backward: (gradOutput, needInputGradient) => {
-          const l = backpropDense(logit, logitTrace, gradOutput, true)
-          const g1 = backpropConv(
-            down1,
-            c1,
-            tf.reshape(l.input as tf.Tensor2D, c1.output.shape),
-            true,
-          )
-          const g0 = backpropConv(down0, c0, g1.input as tf.Tensor4D, needInputGradient)
-          return {
-            grads: [g0.kernel, g0.bias, g1.kernel, g1.bias, l.kernel, l.bias],
-            input: g0.input && (tf.reshape(g0.input, x.shape) as tf.Tensor2D),
-          }
-        },
-      }
-    },
-    dispose: () => {
-      disposeLayers([...down, logit])
-    },
-  }
 }
