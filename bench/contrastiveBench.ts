@@ -8,13 +8,14 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import type { ImageBatch, LatentBatch } from '../src/core/dataset'
+import type { LatentBatch } from '../src/core/dataset'
 import { Contrastive } from '../src/core/contrastive/engine/contrastive'
 import type { ContrastiveModelOptions } from '../src/core/contrastive/contrastiveOptions'
 import { PCA } from '../src/core/pca/engine/pca'
 import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
 import { loadDigits } from '../src/data/digits'
+import { digitRows, mean, spread, timed } from './benchHelpers'
 
 const LABELS_PER_CLASS = 10
 const PCA_COMPONENTS = 32
@@ -37,24 +38,6 @@ interface EncoderRow {
   readonly name: string
   readonly accuracies: number[]
   readonly seconds: number[]
-}
-
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length
-const spread = (xs: readonly number[]): number => {
-  const m = mean(xs)
-  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length - 1))
-}
-
-function rowsOf(images: ImageBatch, rows: readonly number[]): ImageBatch {
-  const data = new Float32Array(rows.length * 64)
-  rows.forEach((row, i) => data.set(images.data.subarray(row * 64, row * 64 + 64), i * 64))
-  return { data, shape: [rows.length, 8, 8, 1] }
-}
-
-async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now()
-  const value = await run()
-  return { value, seconds: (performance.now() - started) / 1000 }
 }
 
 /** Runs the part; `quick` trains for 10 epochs over 2 draws. */
@@ -81,7 +64,7 @@ export async function runContrastiveBench(options: {
     const probeOptions = { labelsPerClass: LABELS_PER_CLASS, seed: draw }
     const split = splitForProbe(Int32Array.from(labels), resolveProbeOptions(probeOptions))
     const held = new Set(split.test)
-    const unlabelled = rowsOf(
+    const unlabelled = digitRows(
       images,
       [...Array(all).keys()].filter((row) => !held.has(row)),
     )
