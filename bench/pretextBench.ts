@@ -35,7 +35,8 @@ export const BENCH_TASKS: readonly {
     chance: 1 / 8,
   },
 ]
-const BENCH_TRAIN = { epochs: 30, batchSize: 128, learningRate: 0.003 }
+/** How the bench's pretext encoders train (the report part trains them the same way). */
+export const PRETEXT_TRAIN = { epochs: 30, batchSize: 128, learningRate: 0.003 }
 
 interface EncoderRow {
   readonly name: string
@@ -69,7 +70,7 @@ export async function runPretextBench(options: {
   await tf.setBackend('wasm')
   await tf.ready()
   const draws = options.quick ? 2 : 5
-  const train = { ...BENCH_TRAIN, epochs: options.quick ? 5 : BENCH_TRAIN.epochs }
+  const train = { ...PRETEXT_TRAIN, epochs: options.quick ? 5 : PRETEXT_TRAIN.epochs }
   const { images, labels } = loadDigits()
   const all = images.shape[0]
   const rows: EncoderRow[] = [

@@ -31,6 +31,8 @@ import {
 import { loadDigits } from '../src/data/digits'
 import { BENCH_MODEL } from './contrastiveBench'
 import { digitRows } from './benchHelpers'
+import { BENCH_TASKS, PRETEXT_TRAIN } from './pretextBench'
+import { Pretext } from '../src/core/pretext/engine/pretext'
 import { sklearnAccuracies } from './probeBench'
 
 /** One encoder of the bench: what it is called and how it learns on the unlabelled 80 %. */
@@ -47,6 +49,7 @@ function benchEncoders(quick: boolean): BenchEncoder[] {
   const clusteringEpochs = quick ? 10 : 50
   // Three layers pretrained in turn, then twice as long fine-tuned (the stacked part's schedule).
   const stackedEpochs = quick ? 2 : 10
+  const pretextEpochs = quick ? 5 : PRETEXT_TRAIN.epochs
   return [
     {
       name: 'raw pixels',
@@ -141,6 +144,16 @@ function benchEncoders(quick: boolean): BenchEncoder[] {
         return features
       },
     },
+    ...BENCH_TASKS.map((task): BenchEncoder => ({
+      name: `pretext task: ${task.name} (${pretextEpochs} epochs)`,
+      learn: async (unlabelled, all) => {
+        const model = new Pretext({ ...task.options, seed: 1 })
+        await model.fit(unlabelled, { ...PRETEXT_TRAIN, epochs: pretextEpochs })
+        const features = await model.encode(all)
+        model.dispose()
+        return features
+      },
+    })),
   ]
 }
 
