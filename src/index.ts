@@ -440,3 +440,35 @@ export {
 export { hashPrecisionAtK } from './core/hashing/hashPrecision'
 export { HashSearch, type HashSearchProps, type HashSearchSource } from './components/HashSearch'
 export { codeBits, queryMatches, type HashMatch } from './components/hashSearchText'
+export {
+  useProjection,
+  type UseProjectionOptions,
+  type UseProjectionResult,
+} from './react/useProjection'
+export {
+  ProjectionClient,
+  type ProjectionClientOptions,
+  type ProjectionState,
+} from './client/projectionClient'
+export {
+  resolveProjectionOptions,
+  checkCodes,
+  type CodesInput,
+  type Projection,
+  type ProjectionMethod,
+  type ProjectionOptions,
+  type ProjectionProgress,
+  type ResolvedProjectionOptions,
+} from './core/projection/projectionOptions'
+export {
+  LatentScatter,
+  type LatentScatterProps,
+  type ScatterTool,
+} from './components/LatentScatter'
+export {
+  scatterClusters,
+  scatterSummaryText,
+  categoricalColors,
+  type ScatterCluster,
+  type ScatterClusters,
+} from './components/scatterSummary'
