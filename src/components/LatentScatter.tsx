@@ -244,7 +244,11 @@ export function LatentScatter({
 
   const handlePointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
     const at = local(event)
-    event.currentTarget.setPointerCapture?.(event.pointerId)
+    try {
+      event.currentTarget.setPointerCapture(event.pointerId)
+    } catch {
+      // A pointer the browser does not know (a synthetic event) cannot be captured; dragging still works.
+    }
     drag.current = { x: at.x, y: at.y, path: [at.x, at.y] }
   }
 
