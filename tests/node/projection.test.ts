@@ -7,6 +7,7 @@ import { createRandom } from '../../src/core/random'
 import type { LatentBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { WorkerHost } from '../../workers/host'
+import { pcaEngine } from '../../src/core/pca/engine/pcaEngine'
 import { switchBackend } from './setupBackend'
 
 beforeAll(() => switchBackend('cpu'))
@@ -124,14 +125,18 @@ describe('projectCodes', () => {
   })
 
   test('the worker host projects, rejects bad codes with a wire error, and keeps its models', async () => {
-    const host = new WorkerHost()
+    const host = new WorkerHost([pcaEngine])
     await host.init('cpu')
     const { codes } = blobs(2, 30, 5)
+    await host.create('kept', 'pca', { nComponents: 2 })
+    await host.train('kept', { data: codes.data, shape: [60, 5] }, {})
     const map = await host.project(codes, { method: 'pca' })
     expect(map.points.length).toBe(120)
     const failure = await host
       .project({ data: new Float32Array(3), shape: [1, 3] }, { method: 'pca' })
       .catch((error: unknown) => error as { code: string })
     expect((failure as { code: string }).code).toBe('INVALID_INPUT')
+    expect((await host.modelInfo('kept')).trainedSteps).toBeGreaterThan(0)
+    await host.disposeModel('kept')
   })
 })
