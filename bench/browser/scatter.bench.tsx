@@ -4,7 +4,7 @@
  * hit-testing, the tooltip following), and the projection time in the worker for 20,000 codes of 20
  * values with PCA and with UMAP (2,000 rows with --quick). Writes bench/report.browser-scatter.json.
  */
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { test } from 'vitest'
 import { commands } from 'vitest/browser'
 import { cleanup, render } from 'vitest-browser-react'
@@ -98,10 +98,12 @@ async function frames(
 }
 
 function Scatter(props: { onReady: () => void }) {
-  const { points, labels } = mapPoints()
-  const digits = loadDigits().images
+  const [{ points, labels }] = useState(mapPoints)
+  const [digits] = useState(() => loadDigits().images)
   const { onReady } = props
-  useEffect(() => onReady(), [onReady])
+  useEffect(() => {
+    onReady()
+  }, [onReady])
   return (
     <LatentScatter
       points={points}
