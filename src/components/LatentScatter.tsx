@@ -13,7 +13,7 @@ import {
 import type { ImageBatch } from '../core/dataset'
 import { SampleGrid } from './SampleGrid'
 import { VISUALLY_HIDDEN, classNames } from './composeProps'
-import { drawScatter, groupByColor } from './drawScatter'
+import { drawScatter, groupByColor, type ScatterRaster } from './drawScatter'
 import { paintImage } from './drawGrid'
 import { imageToRGBA, pickImages, type ImageColorMap } from './imagePixels'
 import {
@@ -126,6 +126,7 @@ export function LatentScatter({
   const drag = useRef<{ x: number; y: number; path: number[] } | undefined>(undefined)
   const frameRequest = useRef<number | undefined>(undefined)
   const drawRef = useRef<() => void>(() => undefined)
+  const raster = useRef<ScatterRaster>({ image: undefined })
 
   const groups = useMemo(
     () => groupByColor(count, labels, categoricalColors, FALLBACK_COLOR),
@@ -157,25 +158,29 @@ export function LatentScatter({
       const ratio = globalThis.devicePixelRatio || 1
       if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio)
       if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio)
-      context.setTransform(ratio, 0, 0, ratio, 0, 0)
       const path = drag.current?.path
-      drawScatter(context, {
-        points,
-        groups,
-        view: view.current,
-        width,
-        height,
-        pointSize,
-        background,
-        focusedGroup: focusedCluster,
-        selected,
-        hovered,
-        brush:
-          tool === 'brush' && path && path.length >= 4
-            ? path.slice(0, 2).concat(path.slice(-2))
-            : undefined,
-        lasso: tool === 'lasso' && path ? path : undefined,
-      })
+      drawScatter(
+        context,
+        {
+          points,
+          groups,
+          view: view.current,
+          width,
+          height,
+          ratio,
+          pointSize,
+          background,
+          focusedGroup: focusedCluster,
+          selected,
+          hovered,
+          brush:
+            tool === 'brush' && path && path.length >= 4
+              ? path.slice(0, 2).concat(path.slice(-2))
+              : undefined,
+          lasso: tool === 'lasso' && path ? path : undefined,
+        },
+        raster.current,
+      )
     }
     requestDraw()
   }, [
@@ -267,8 +272,11 @@ export function LatentScatter({
       return
     }
     const data = toData(view.current, at.x, at.y)
-    setHoverAt(at)
-    hover(nearestPoint(grid, data.x, data.y, HOVER_RADIUS / view.current.scale))
+    // The tooltip is placed where the point was first hovered: no re-render while the pointer
+    // stays on the same point.
+    const index = nearestPoint(grid, data.x, data.y, HOVER_RADIUS / view.current.scale)
+    if (index !== hovered) setHoverAt(at)
+    hover(index)
   }
 
   const handlePointerUp = (event: PointerEvent<HTMLCanvasElement>) => {

@@ -1,8 +1,9 @@
 /**
- * Draws a scatter plot on a 2-D canvas context: one batched path per colour (a few thousand
- * `rect`s per `fill`, never one fill per point), the focused cluster over the faded others, the
- * selection, the hovered point and the brush or lasso being drawn. Touches only the context it gets.
+ * Draws a scatter plot on a 2-D canvas context: every point written as pixels into one reusable
+ * image (the focused cluster over the faded others), then the selection, the hovered point and the
+ * brush or lasso being drawn as strokes. Touches only the context it gets.
  */
+import { rgb } from 'd3-color'
 import { toScreen, type Viewport } from './scatterGeometry'
 
 /** Points grouped by colour, built once per data (see {@link groupByColor}). */
@@ -54,12 +55,15 @@ export interface ScatterFrame {
   readonly points: Float32Array
   readonly groups: ColorGroups
   readonly view: Viewport
+  /** Size in CSS pixels. */
   readonly width: number
   readonly height: number
+  /** Device pixels per CSS pixel (the canvas holds `width × ratio` pixels a row). */
+  readonly ratio: number
   /** Side of a point's square, in CSS pixels. */
   readonly pointSize: number
   readonly background: string
-  /** Group drawn at full strength over the others (keyboard focus), if any. */
+  /** Group drawn at full strength over the faded others (keyboard focus), if any. */
   readonly focusedGroup: number | undefined
   readonly selected: readonly number[]
   readonly hovered: number | undefined
@@ -69,50 +73,95 @@ export interface ScatterFrame {
   readonly lasso: readonly number[] | undefined
 }
 
-/** Adds squares for `indices` to the current path; returns how many were on screen. */
-function addSquares(
-  context: CanvasRenderingContext2D,
+/** How much of a faded group's colour shows over the background. */
+const FADED = 0.15
+
+/** A CSS colour as one opaque RGBA pixel word (little-endian: R in the low byte). */
+export function pixelWord(colour: string, over?: string, alpha = 1): number {
+  const c = rgb(colour)
+  const b = over === undefined ? c : rgb(over)
+  const mix = (x: number, y: number) => Math.round(alpha * x + (1 - alpha) * y) & 255
+  return ((255 << 24) | (mix(c.b, b.b) << 16) | (mix(c.g, b.g) << 8) | mix(c.r, b.r)) >>> 0
+}
+
+/**
+ * Writes squares of `side` device pixels for `indices` into `pixels` (one word per device pixel,
+ * `columns × rows`), clipped to the canvas.
+ */
+function rasterize(
+  pixels: Uint32Array,
+  columns: number,
+  rows: number,
   frame: ScatterFrame,
   indices: ArrayLike<number>,
-  size: number,
+  word: number,
 ): void {
-  const { points, view, width, height } = frame
-  const half = size / 2
+  const { points, view, ratio } = frame
+  const side = Math.max(1, Math.round(frame.pointSize * ratio))
+  const half = side / 2
+  const scale = view.scale * ratio
+  const offsetX = view.offsetX * ratio - half
+  const offsetY = view.offsetY * ratio - half
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k] as number
-    const x = (points[2 * i] as number) * view.scale + view.offsetX
-    const y = (points[2 * i + 1] as number) * view.scale + view.offsetY
-    if (x < -size || y < -size || x > width + size || y > height + size) continue
-    context.rect(x - half, y - half, size, size)
+    const x0 = Math.round((points[2 * i] as number) * scale + offsetX)
+    const y0 = Math.round((points[2 * i + 1] as number) * scale + offsetY)
+    if (!(x0 > -side && y0 > -side && x0 < columns && y0 < rows)) continue
+    const xStart = Math.max(x0, 0)
+    const xEnd = Math.min(x0 + side, columns)
+    for (let y = Math.max(y0, 0); y < Math.min(y0 + side, rows); y++) {
+      pixels.fill(word, y * columns + xStart, y * columns + xEnd)
+    }
   }
 }
 
-/** Draws `frame` on `context` (already scaled for the device pixel ratio). */
-export function drawScatter(context: CanvasRenderingContext2D, frame: ScatterFrame): void {
-  const { groups, width, height, pointSize, focusedGroup } = frame
-  context.globalAlpha = 1
-  context.fillStyle = frame.background
-  context.fillRect(0, 0, width, height)
+/** A reusable pixel buffer for {@link drawScatter} (one per canvas). */
+export interface ScatterRaster {
+  image: ImageData | undefined
+}
+
+/**
+ * Draws `frame` on `context`: the points as pixels (one `putImageData`: with tens of thousands of
+ * points far cheaper than filling paths), then the selection, the hovered point and the brush or
+ * lasso as vector strokes. `raster` keeps the pixel buffer between frames.
+ */
+export function drawScatter(
+  context: CanvasRenderingContext2D,
+  frame: ScatterFrame,
+  raster: ScatterRaster,
+): void {
+  const { groups, focusedGroup, ratio } = frame
+  const columns = context.canvas.width
+  const rows = context.canvas.height
+  if (!raster.image || raster.image.width !== columns || raster.image.height !== rows) {
+    raster.image = context.createImageData(columns, rows)
+  }
+  const pixels = new Uint32Array(raster.image.data.buffer)
+  pixels.fill(pixelWord(frame.background))
   groups.members.forEach((members, g) => {
     if (g === focusedGroup) return
-    context.globalAlpha = focusedGroup === undefined ? 1 : 0.15
-    context.fillStyle = groups.colors[g] as string
-    context.beginPath()
-    addSquares(context, frame, members, pointSize)
-    context.fill()
+    const colour = groups.colors[g] as string
+    const word =
+      focusedGroup === undefined ? pixelWord(colour) : pixelWord(colour, frame.background, FADED)
+    rasterize(pixels, columns, rows, frame, members, word)
   })
-  context.globalAlpha = 1
-  if (focusedGroup !== undefined && groups.members[focusedGroup]) {
-    context.fillStyle = groups.colors[focusedGroup] as string
-    context.beginPath()
-    addSquares(context, frame, groups.members[focusedGroup], pointSize)
-    context.fill()
+  const focused = focusedGroup === undefined ? undefined : groups.members[focusedGroup]
+  if (focused) {
+    const word = pixelWord(groups.colors[focusedGroup as number] as string)
+    rasterize(pixels, columns, rows, frame, focused, word)
   }
+  context.putImageData(raster.image, 0, 0)
+  context.setTransform(ratio, 0, 0, ratio, 0, 0)
   if (frame.selected.length > 0) {
+    const { points, view, pointSize } = frame
+    const side = pointSize + 2
     context.strokeStyle = '#111'
     context.lineWidth = 1
     context.beginPath()
-    addSquares(context, frame, frame.selected, pointSize + 2)
+    for (const i of frame.selected) {
+      const at = toScreen(view, points[2 * i] as number, points[2 * i + 1] as number)
+      context.rect(at.x - side / 2, at.y - side / 2, side, side)
+    }
     context.stroke()
   }
   if (frame.hovered !== undefined) {
@@ -124,7 +173,7 @@ export function drawScatter(context: CanvasRenderingContext2D, frame: ScatterFra
     context.strokeStyle = '#111'
     context.lineWidth = 2
     context.beginPath()
-    context.arc(at.x, at.y, pointSize + 3, 0, 2 * Math.PI)
+    context.arc(at.x, at.y, frame.pointSize + 3, 0, 2 * Math.PI)
     context.stroke()
   }
   drawTool(context, frame)
