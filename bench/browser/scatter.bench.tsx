@@ -69,7 +69,11 @@ function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number):
   )
 }
 
-/** Frame figures of `moves` pointer moves, one per frame, at the positions `at(i)` gives. */
+/**
+ * Frame figures of `moves` pointer moves, one per frame, at the positions `at(i)` gives: the
+ * main thread's work for each (the move's handlers, then every animation-frame callback of that
+ * frame: the component's draw), and the intervals between frames.
+ */
 async function frames(
   canvas: HTMLCanvasElement,
   moves: number,
@@ -77,16 +81,30 @@ async function frames(
 ) {
   const work: number[] = []
   const intervals: number[] = []
-  let last = await nextFrame()
-  for (let i = 0; i < moves; i++) {
-    const started = performance.now()
-    const { x, y } = at(i)
-    pointer(canvas, 'pointermove', x, y)
-    // The component's own frame was requested during the move, so it runs before this one.
-    const frame = await nextFrame()
-    work.push(performance.now() - started)
-    intervals.push(frame - last)
-    last = frame
+  const original = window.requestAnimationFrame.bind(window)
+  let callbacks = 0
+  window.requestAnimationFrame = (callback) =>
+    original((time) => {
+      const started = performance.now()
+      callback(time)
+      callbacks += performance.now() - started
+    })
+  try {
+    let last = await nextFrame()
+    for (let i = 0; i < moves; i++) {
+      const { x, y } = at(i)
+      callbacks = 0
+      const started = performance.now()
+      pointer(canvas, 'pointermove', x, y)
+      const handlers = performance.now() - started
+      // The component's own frame was requested during the move, so it runs before this one.
+      const frame = await nextFrame()
+      work.push(handlers + callbacks)
+      intervals.push(frame - last)
+      last = frame
+    }
+  } finally {
+    window.requestAnimationFrame = original
   }
   return {
     moves,
@@ -94,6 +112,8 @@ async function frames(
     workP95: percentile(work, 95),
     frameP50: percentile(intervals, 50),
     frameP95: percentile(intervals, 95),
+    // Frames that came later than 1.5 display frames after the one before.
+    late: intervals.filter((interval) => interval > 25).length,
   }
 }
 
