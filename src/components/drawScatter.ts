@@ -52,20 +52,27 @@ export function groupByColor(
 
 /** What one frame shows. */
 export interface ScatterFrame {
+  /** The points, `[x, y]` pairs in data units. */
   readonly points: Float32Array
+  /** Points by colour. */
   readonly groups: ColorGroups
+  /** Data → screen transform, in CSS pixels. */
   readonly view: Viewport
-  /** Size in CSS pixels. */
+  /** Width in CSS pixels. */
   readonly width: number
+  /** Height in CSS pixels. */
   readonly height: number
   /** Device pixels per CSS pixel (the canvas holds `width × ratio` pixels a row). */
   readonly ratio: number
   /** Side of a point's square, in CSS pixels. */
   readonly pointSize: number
+  /** CSS colour behind the points. */
   readonly background: string
   /** Group drawn at full strength over the faded others (keyboard focus), if any. */
   readonly focusedGroup: number | undefined
+  /** Indices of the selected points (outlined). */
   readonly selected: readonly number[]
+  /** Index of the hovered point (ringed), if any. */
   readonly hovered: number | undefined
   /** A brush rectangle in screen pixels, `[x0, y0, x1, y1]`. */
   readonly brush: readonly number[] | undefined
@@ -117,6 +124,7 @@ function rasterize(
 
 /** A reusable pixel buffer for {@link drawScatter} (one per canvas). */
 export interface ScatterRaster {
+  /** The canvas-sized image, made on first use and when the canvas size changes. */
   image: ImageData | undefined
 }
 

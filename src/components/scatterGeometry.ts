@@ -5,16 +5,23 @@
 
 /** Screen = data × scale + offset (the same scale on both axes; y grows downwards on screen). */
 export interface Viewport {
+  /** Screen pixels per data unit. */
   readonly scale: number
+  /** Screen x of data x = 0. */
   readonly offsetX: number
+  /** Screen y of data y = 0. */
   readonly offsetY: number
 }
 
 /** An axis-aligned rectangle. */
 export interface Rect {
+  /** Left edge. */
   readonly minX: number
+  /** Top edge (smallest y). */
   readonly minY: number
+  /** Right edge. */
   readonly maxX: number
+  /** Bottom edge (largest y). */
   readonly maxY: number
 }
 
@@ -90,10 +97,15 @@ export function zoomAt(
 
 /** Points bucketed into square cells of data space, for hit-testing in about constant time. */
 export interface PointGrid {
+  /** The points, `[x, y]` pairs. */
   readonly points: Float32Array
+  /** Bounds of the finite points; cell (0, 0) starts at their top-left corner. */
   readonly bounds: Rect
+  /** Side of a cell in data units. */
   readonly cellSize: number
+  /** Cells across. */
   readonly columns: number
+  /** Cells down. */
   readonly rows: number
   /** Start of each cell's run in `order` (cells + 1 entries). */
   readonly starts: Uint32Array

@@ -11,8 +11,9 @@ export interface ScatterCluster {
   readonly label: number
   /** Points with this label. */
   readonly size: number
-  /** Mean position on the map. */
+  /** Mean x of its points on the map. */
   readonly x: number
+  /** Mean y of its points on the map. */
   readonly y: number
 }
 

@@ -32,10 +32,15 @@ export interface ProjectionOptions {
 
 /** Every option resolved. */
 export interface ResolvedProjectionOptions {
+  /** The method. */
   readonly method: ProjectionMethod
+  /** UMAP's neighbours per point. */
   readonly nNeighbors: number
+  /** UMAP's minimum distance. */
   readonly minDist: number
+  /** UMAP's epochs; `undefined`: umap-js's default for the row count. */
   readonly epochs: number | undefined
+  /** Seed of UMAP's random choices. */
   readonly seed: number
 }
 
