@@ -89,7 +89,13 @@ function VAELatentMap(args: VAEMapArgs) {
       <TrainingStatus model={vae} unit="images" data-testid="model-status" />
       <p data-testid="projection-status" style={{ margin: 0, fontSize: 13 }}>
         {map.status === 'projecting'
-          ? `Projecting with ${args.method.toUpperCase()}${progress ? `: epoch ${progress.epoch} of ${progress.epochs}` : '…'}`
+          ? `Projecting with ${args.method.toUpperCase()}${
+              progress === undefined
+                ? '…'
+                : progress.phase === 'neighbours'
+                  ? `: neighbours of ${progress.rows} rows found`
+                  : `: epoch ${progress.epoch} of ${progress.epochs}`
+            }`
           : map.error
             ? `Projection failed: ${map.error.message}`
             : map.projection

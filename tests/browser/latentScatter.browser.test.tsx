@@ -180,7 +180,7 @@ test('useProjection maps codes in the worker with UMAP (epochs as progress); bad
   expect(map.points).toHaveLength(120)
   expect(map.method).toBe('umap')
   await expect.poll(() => latest?.status).toBe('ready')
-  expect(latest!.progress).toEqual({ epoch: 50, epochs: 50 })
+  expect(latest!.progress).toEqual({ phase: 'layout', rows: 60, epoch: 50, epochs: 50 })
   // The caller's codes stay usable (a copy crossed).
   expect(codes[0]).toBeCloseTo(0)
   const failure = await latest!

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { projectCodes } from '../../src/core/projection/engine/projectCodes'
 import { PCA } from '../../src/core/pca/engine/pca'
+import { nearestNeighbours } from '../../src/core/projection/engine/nearestNeighbors'
 import { scatterClusters } from '../../src/components/scatterSummary'
 import { createRandom } from '../../src/core/random'
 import type { LatentBatch } from '../../src/core/dataset'
@@ -65,12 +66,15 @@ describe('projectCodes', () => {
     const { codes, labels } = blobs(3, 60, 10, 7)
     const before = tf.memory().numTensors
     const progress: number[] = []
-    const map = await projectCodes(codes, { method: 'umap', epochs: 60, seed: 3 }, (p) =>
-      progress.push(p.epoch),
-    )
+    const phases: string[] = []
+    const map = await projectCodes(codes, { method: 'umap', epochs: 60, seed: 3 }, (p) => {
+      progress.push(p.epoch)
+      phases.push(p.phase)
+    })
     expect(tf.memory().numTensors).toBe(before)
     expect(map.method).toBe('umap')
     expect(progress.at(-1)).toBe(60)
+    expect(phases[0]).toBe('neighbours')
     const { separation } = scatterClusters(map.points, labels)
     expect(separation).toBeGreaterThan(5)
     // Every point sits nearer the centre of its own cluster than any other's.
@@ -85,6 +89,29 @@ describe('projectCodes', () => {
       if (nearest.label !== labels[i]) wrong++
     }
     expect(wrong).toBe(0)
+  })
+
+  test('UMAP neighbours are exact: the k nearest rows by brute force, self first, in blocks, no tensor left', async () => {
+    const { codes } = blobs(3, 40, 6, 11)
+    const before = tf.memory().numTensors
+    const blocks: number[] = []
+    // Blocks of 50 rows (6,000 distances each): 50, 100, 120.
+    const knn = await nearestNeighbours(codes, 5, (rows) => blocks.push(rows), 6000)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(blocks).toEqual([50, 100, 120])
+    const row = (i: number) => codes.data.subarray(i * 6, i * 6 + 6)
+    const distance = (a: number, b: number) =>
+      Math.sqrt(row(a).reduce((s, v, j) => s + (v - row(b)[j]!) ** 2, 0))
+    for (let i = 0; i < 120; i++) {
+      const expected = Array.from({ length: 120 }, (_, j) => j)
+        .filter((j) => j !== i)
+        .sort((a, b) => distance(i, a) - distance(i, b))
+        .slice(0, 4)
+      expect(knn.indices[i]).toEqual([i, ...expected])
+      knn.distances[i]!.slice(1).forEach((value, j) =>
+        expect(value).toBeCloseTo(distance(i, expected[j]!), 3),
+      )
+    }
   })
 
   test('the same seed gives the same UMAP map', async () => {

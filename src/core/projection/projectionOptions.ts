@@ -56,11 +56,15 @@ export interface Projection {
   readonly explainedVarianceRatio?: Float32Array
 }
 
-/** Progress of a projection: UMAP's layout epochs (PCA reports one step). */
+/** Progress of a projection. */
 export interface ProjectionProgress {
-  /** Epochs done. */
+  /** `'neighbours'`: UMAP finding each row's nearest neighbours; `'layout'`: its epochs (PCA: one). */
+  readonly phase: 'neighbours' | 'layout'
+  /** Rows whose neighbours are found (every row once the layout runs). */
+  readonly rows: number
+  /** Layout epochs done (0 while neighbours are found). */
   readonly epoch: number
-  /** Epochs in all. */
+  /** Layout epochs in all. */
   readonly epochs: number
 }
 

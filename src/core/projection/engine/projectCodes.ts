@@ -6,6 +6,7 @@
 import type { LatentBatch } from '../../dataset'
 import { createRandom } from '../../random'
 import { PCA } from '../../pca/engine/pca'
+import { nearestNeighbours } from './nearestNeighbors'
 import {
   checkCodes,
   resolveProjectionOptions,
@@ -68,16 +69,27 @@ async function projectUMAP(
     ...(options.epochs !== undefined ? { nEpochs: options.epochs } : {}),
     random: () => random.uniform(),
   })
-  const epochs = umap.initializeFit(rows)
+  // umap-js's own choice when not given: 500 epochs up to 10,000 rows, else 200.
+  const planned = options.epochs ?? (n <= 10_000 ? 500 : 200)
   let lastReport = 0
+  const report = (progress: ProjectionProgress, last: boolean): boolean => {
+    const now = Date.now()
+    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return false
+    lastReport = now
+    onProgress?.(progress)
+    return true
+  }
+  // Exact neighbours on TF.js in blocks (yielding between them) instead of umap-js's nn-descent,
+  // which runs in one synchronous call: on 20,000 rows long enough for the worker to look hung.
+  const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) =>
+    report({ phase: 'neighbours', rows, epoch: 0, epochs: planned }, false),
+  )
+  umap.setPrecomputedKNN(knn.indices, knn.distances)
+  const epochs = umap.initializeFit(rows)
   for (let epoch = 0; epoch < epochs;) {
     epoch = umap.step()
-    const now = Date.now()
-    if (now - lastReport >= PROGRESS_INTERVAL_MS || epoch >= epochs) {
-      lastReport = now
-      onProgress?.({ epoch: Math.min(epoch, epochs), epochs })
-      await yieldToEvents()
-    }
+    const progress = { phase: 'layout', rows: n, epoch: Math.min(epoch, epochs), epochs } as const
+    if (report(progress, epoch >= epochs)) await yieldToEvents()
   }
   const embedding = umap.getEmbedding()
   const points = new Float32Array(n * 2)
@@ -108,6 +120,6 @@ export async function projectCodes(
   const batch = checkCodes(codes, resolved)
   if (resolved.method === 'umap') return projectUMAP(batch, resolved, onProgress)
   const projection = await projectPCA(batch)
-  onProgress?.({ epoch: 1, epochs: 1 })
+  onProgress?.({ phase: 'layout', rows: batch.shape[0], epoch: 1, epochs: 1 })
   return projection
 }
