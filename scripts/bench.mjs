@@ -775,11 +775,11 @@ const BLOCKS = [
       '',
       'Projection in the worker (WASM backend; PCA through the PCA family, UMAP through umap-js loaded on first use):',
       '',
-      '| method | codes | seconds | first progress (ms) | epochs |',
-      '|---|---|---|---|---|',
+      '| method | codes | seconds | of which neighbours (s) | first progress (ms) | epochs |',
+      '|---|---|---|---|---|---|',
       ...scatter.projections.map(
         (p) =>
-          `| ${p.method.toUpperCase()} | ${p.rows.toLocaleString('en')} × ${p.codeSize} | ${fmt(p.seconds, 2)} | ${ms(p.firstProgressMs)} | ${p.epochs} |`,
+          `| ${p.method.toUpperCase()} | ${p.rows.toLocaleString('en')} × ${p.codeSize} | ${fmt(p.seconds, 2)} | ${fmt(p.neighboursSeconds, 2)} | ${ms(p.firstProgressMs)} | ${p.epochs} |`,
       ),
       '',
     ],

@@ -144,9 +144,12 @@ async function project(method: ProjectionMethod, rows: number) {
     const input = codes(rows)
     const started = performance.now()
     let firstProgress = NaN
+    let layoutFrom = NaN
     const unsubscribe = client.subscribe(() => {
-      if (Number.isNaN(firstProgress) && client.getSnapshot().progress) {
-        firstProgress = performance.now() - started
+      const progress = client.getSnapshot().progress
+      if (Number.isNaN(firstProgress) && progress) firstProgress = performance.now() - started
+      if (Number.isNaN(layoutFrom) && progress?.phase === 'layout') {
+        layoutFrom = performance.now() - started
       }
     })
     const map = await client.projectAsync(input, { method })
@@ -157,6 +160,8 @@ async function project(method: ProjectionMethod, rows: number) {
       codeSize: CODE_SIZE,
       seconds: (performance.now() - started) / 1000,
       firstProgressMs: firstProgress,
+      // UMAP: until the first layout epoch is reported (neighbours found, umap-js set up).
+      neighboursSeconds: method === 'umap' ? layoutFrom / 1000 : NaN,
       epochs: client.getSnapshot().progress?.epochs ?? 1,
       points: map.count,
     }
