@@ -86,8 +86,8 @@ const buttonStyle: CSSProperties = { font: 'inherit', padding: '2px 8px' }
  * A 2-D map of codes (from `useProjection`, or any `[n, 2]` points): points coloured by label with
  * a legend, pan (drag), zoom (wheel or buttons), a thumbnail of the hovered point's image, and
  * rectangle (brush) or lasso selection returning indices, the selected images shown in a
- * `SampleGrid`. Smooth at 20,000 points: one batched path per colour, a spatial grid for hovering,
- * redrawn on an animation frame only when something changed. Accessible: a text summary (points,
+ * `SampleGrid`. Smooth at 20,000 points: points written as pixels (one `putImageData`), a spatial
+ * grid for hovering, redrawn on an animation frame only when something changed. Accessible: a text summary (points,
  * clusters, separation) and arrow keys moving between clusters, announced. SSR-safe: draws only in
  * effects.
  */
