@@ -499,3 +499,35 @@ export {
 } from './components/RepresentationReport'
 export { type ReportSpread } from './components/reportChartGeometry'
 export { SERIES_COLORS, seriesColorAt } from './components/seriesColors'
+export {
+  useProjection,
+  type UseProjectionOptions,
+  type UseProjectionResult,
+} from './react/useProjection'
+export {
+  ProjectionClient,
+  type ProjectionClientOptions,
+  type ProjectionState,
+} from './client/projectionClient'
+export {
+  resolveProjectionOptions,
+  checkCodes,
+  type CodesInput,
+  type Projection,
+  type ProjectionMethod,
+  type ProjectionOptions,
+  type ProjectionProgress,
+  type ResolvedProjectionOptions,
+} from './core/projection/projectionOptions'
+export {
+  LatentScatter,
+  type LatentScatterProps,
+  type ScatterTool,
+} from './components/LatentScatter'
+export {
+  scatterClusters,
+  scatterSummaryText,
+  categoricalColors,
+  type ScatterCluster,
+  type ScatterClusters,
+} from './components/scatterSummary'

@@ -5,7 +5,12 @@
  * transferred.
  */
 import type { BackendInfo, BackendPreference } from './core/backend'
-import type { DataInput } from './core/dataset'
+import type { DataInput, LatentBatch } from './core/dataset'
+import type {
+  Projection,
+  ProjectionOptions,
+  ProjectionProgress,
+} from './core/projection/projectionOptions'
 import type { HistoryPoint } from './core/family/familySpec'
 import type { ModelInfo } from './core/family/modelInfo'
 import type { SaveModelOptions, SavedModelInfo } from './core/family/modelFile'
@@ -132,6 +137,16 @@ export interface WorkerAPI {
    * be fetched.
    */
   loadPreset(kind: string, name: string): Promise<ModelSnapshot>
+  /**
+   * A 2-D map of `codes` (`[n, d]`, checked again here): PCA, or UMAP loaded on first use; UMAP's
+   * epochs go to `onProgress` (about 10 per second). Holds no model; bad codes or options reject
+   * with a typed error and leave every model as it was. `points` is transferred.
+   */
+  project(
+    codes: LatentBatch,
+    options: ProjectionOptions,
+    onProgress?: (progress: ProjectionProgress) => void,
+  ): Promise<Projection>
   /** Every latentkit model saved in this origin's IndexedDB, newest first. */
   savedModels(): Promise<readonly SavedModelInfo[]>
   /** Removes the model saved at `url` (`indexeddb://name`). */

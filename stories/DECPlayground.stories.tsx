@@ -2,6 +2,8 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useEffect, useMemo, useState } from 'react'
 import { useDEC, type UseDECOptions } from '../src/react/useDEC'
 import { ClusterGrid } from '../src/components/ClusterGrid'
+import { LatentScatter } from '../src/components/LatentScatter'
+import { useProjection } from '../src/react/useProjection'
 import type { ClusterSource } from '../src/components/clusterTiles'
 import { LossChart } from '../src/components/LossChart'
 import { TrainingStatus } from '../src/components/TrainingStatus'
@@ -73,21 +75,28 @@ function Playground(args: PlaygroundArgs) {
   }
   const dec = useDEC(options)
   const [view, setView] = useState<ClusterSource | undefined>(undefined)
+  const [map, setMap] = useState<{ points: Float32Array; clusters: Int32Array } | undefined>()
+  const { project } = useProjection()
 
-  // The clusters of every digit, redrawn as refinement moves them.
-  const { assign, modelVersion } = dec
+  // The clusters of every digit, redrawn as refinement moves them, and the embedding's map (PCA in
+  // the worker) coloured by cluster.
+  const { assign, encode, modelVersion } = dec
   const refining = dec.phase === 'refine'
   useEffect(() => {
     if (!refining) return
     let live = true
-    void assign(digits.images).then(
-      (result) =>
-        live && result && setView(clusterView(digits.images, result.labels, args.clusters)),
-    )
+    void (async () => {
+      const result = await assign(digits.images)
+      if (!live || !result) return
+      setView(clusterView(digits.images, result.labels, args.clusters))
+      const codes = await encode(digits.images)
+      const projection = live && codes ? await project(codes) : undefined
+      if (live && projection) setMap({ points: projection.points, clusters: result.labels })
+    })()
     return () => {
       live = false
     }
-  }, [refining, assign, digits, modelVersion, args.clusters])
+  }, [refining, assign, encode, project, digits, modelVersion, args.clusters])
 
   const refine = dec.history.filter((point) => point.phase === 'refine')
   const last = refine[refine.length - 1]
@@ -119,6 +128,23 @@ function Playground(args: PlaygroundArgs) {
         <section className="lk-demo__panel">
           <h3>Clusters: mean image, then members</h3>
           <ClusterGrid clusters={view} members={MEMBERS} sort="size" scale={3} />
+        </section>
+        <section className="lk-demo__panel">
+          <h3>The embedding, projected (PCA), coloured by cluster</h3>
+          {map ? (
+            <LatentScatter
+              points={map.points}
+              labels={map.clusters}
+              labelName={(cluster) => `cluster ${cluster}`}
+              images={digits.images}
+              width={420}
+              height={300}
+              thumbnailScale={8}
+              data-testid="dec-scatter"
+            />
+          ) : (
+            <p style={{ fontSize: 12 }}>The map appears when refinement starts.</p>
+          )}
         </section>
         <section className="lk-demo__panel">
           <LossChart history={dec.history} width={420} height={180} />

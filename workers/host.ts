@@ -47,6 +47,13 @@ import type {
   ReportProgress,
 } from '../src/core/report/reportOptions'
 import type { TrainingUpdate } from '../src/core/training'
+import type { LatentBatch } from '../src/core/dataset'
+import { projectCodes } from '../src/core/projection/engine/projectCodes'
+import type {
+  Projection,
+  ProjectionOptions,
+  ProjectionProgress,
+} from '../src/core/projection/projectionOptions'
 import { TrainingControl } from '../src/core/trainingControl'
 import { isBuiltinDataset, loadBuiltinDataset } from '../src/data/builtin'
 import { checkDatasetName } from '../src/data/builtinSpec'
@@ -405,6 +412,17 @@ export class WorkerHost implements WorkerAPI {
       const url = new URL(file, location?.href).href
       const artifacts = await fetchModelFile(url)
       return transferred(checkedSnapshot(artifacts, kind, `the ${kind} preset '${name}'`))
+    })
+  }
+
+  project(
+    codes: LatentBatch,
+    options: ProjectionOptions,
+    onProgress?: (progress: ProjectionProgress) => void,
+  ): Promise<Projection> {
+    return this.guarded(async () => {
+      const projection = await projectCodes(codes, options, onProgress)
+      return Comlink.transfer(projection, transferablesOf(projection))
     })
   }
 

@@ -71,6 +71,7 @@ const API_METHODS = [
   'saveModel',
   'loadModel',
   'loadPreset',
+  'project',
   'savedModels',
   'removeSavedModel',
   'disposeModel',

@@ -81,6 +81,8 @@ export * from './pca/pcaOptions'
 export { PCA } from './pca/engine/pca'
 export { pcaSpec, type PCAHistoryPoint, type PCAComponentsView, type PCAFacts } from './pca/pcaSpec'
 export { pcaEngine } from './pca/engine/pcaEngine'
+export * from './projection/projectionOptions'
+export { projectCodes } from './projection/engine/projectCodes'
 export {
   leadingEigenpairs,
   randomizedEigenpairs,

@@ -123,6 +123,17 @@ describe('the built package', () => {
     for (const file of importing) expect(read(file)).toContain('loadLayersModel')
   })
 
+  test('UMAP (umap-js) loads only in the worker, and only when a projection asks for it: no entry reaches it, the worker imports it dynamically', () => {
+    const read = (file: string): string =>
+      readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
+    for (const entry of ['index.js', 'data.js']) {
+      for (const file of reachableModules(entry)) expect(read(file), file).not.toMatch(/umap-js/)
+    }
+    const workerFiles = reachableModules('latentkit.worker.js').map(read)
+    expect(workerFiles.some((text) => /from\s*["']umap-js["']/.test(text))).toBe(false)
+    expect(workerFiles.some((text) => /import\(\s*["']umap-js["']\s*\)/.test(text))).toBe(true)
+  })
+
   test('the standalone worker is one self-contained module (no bare imports) that finds its WASM beside it, and no entry reaches it', () => {
     const standalone = readFileSync(
       new URL('../../dist/latentkit.worker.standalone.js', import.meta.url),

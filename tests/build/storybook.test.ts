@@ -197,6 +197,32 @@ describe('Storybook', () => {
         .getByText(/^([6-9]|1[0-2]) of 12 right$/)
         .waitFor({ timeout: 30_000 })
 
+      // LatentScatter: the digits VAE preset's latent map opens with PCA within seconds, coloured by
+      // digit; with UMAP it shows its epochs, then the map. The synthetic story draws 20,000 points.
+      const mapOpened = performance.now()
+      await page.goto(
+        `${server.url}/iframe.html?id=components-latentscatter--vae-digits&viewMode=story`,
+      )
+      await page
+        .getByTestId('projection-status')
+        .getByText(/^PCA map of 1797 posterior means/)
+        .waitFor({ timeout: 30_000 })
+      await page.getByText(/Scatter plot of 1,797 points in 10 clusters/).waitFor()
+      expect(performance.now() - mapOpened).toBeLessThan(30_000)
+      await page.goto(
+        `${server.url}/iframe.html?id=components-latentscatter--vae-digits&viewMode=story&args=method:umap`,
+      )
+      await page
+        .getByTestId('projection-status')
+        .getByText(/^UMAP map of 1797 posterior means/)
+        .waitFor({ timeout: 180_000 })
+      await page.goto(
+        `${server.url}/iframe.html?id=components-latentscatter--twenty-thousand-points&viewMode=story`,
+      )
+      await page
+        .getByText(/Scatter plot of 20,000 points in 10 clusters/)
+        .waitFor({ timeout: 30_000 })
+
       // The autoregressive playground opens on its preset: a sample drawn to the last pixel at once.
       const madeOpened = performance.now()
       await page.goto(
