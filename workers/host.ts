@@ -39,7 +39,6 @@ import {
   saveArtifacts,
 } from '../src/core/engine/modelStore'
 import { findPreset } from '../src/presets/presetCatalog'
-import { fewLabelsReport } from '../src/core/report/engine/fewLabelsReport'
 import type {
   EncoderFeatures,
   FewLabelsReport,
@@ -48,7 +47,6 @@ import type {
 } from '../src/core/report/reportOptions'
 import type { TrainingUpdate } from '../src/core/training'
 import type { LatentBatch } from '../src/core/dataset'
-import { projectCodes } from '../src/core/projection/engine/projectCodes'
 import type {
   Projection,
   ProjectionOptions,
@@ -421,6 +419,8 @@ export class WorkerHost implements WorkerAPI {
     onProgress?: (progress: ProjectionProgress) => void,
   ): Promise<Projection> {
     return this.guarded(async () => {
+      // Imported when first asked (it brings the PCA family), like a lazily registered family.
+      const { projectCodes } = await import('../src/core/projection/engine/projectCodes')
       const projection = await projectCodes(codes, options, onProgress)
       return Comlink.transfer(projection, transferablesOf(projection))
     })
@@ -455,12 +455,13 @@ export class WorkerHost implements WorkerAPI {
     options?: ReportOptions,
     onProgress?: (progress: ReportProgress) => void,
   ): Promise<FewLabelsReport> {
-    return this.guarded(() =>
-      fewLabelsReport(encoders, labels, options, (progress) => {
+    return this.guarded(async () => {
+      const { fewLabelsReport } = await import('../src/core/report/engine/fewLabelsReport')
+      return fewLabelsReport(encoders, labels, options, (progress) => {
         // Progress travels on the callback's own channel; a lost message is no failure.
         if (onProgress) void Promise.resolve(onProgress(progress)).catch(() => undefined)
-      }),
-    )
+      })
+    })
   }
 
   memory(): Promise<WorkerMemory> {
