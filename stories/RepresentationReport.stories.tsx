@@ -8,6 +8,7 @@ import { RepresentationReport } from '../src/components/RepresentationReport'
 import type { ReportSpread } from '../src/components/reportChartGeometry'
 import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
 import { useAutoencoder } from '../src/react/useAutoencoder'
+import { usePretext } from '../src/react/usePretext'
 import { useContrastive } from '../src/react/useContrastive'
 import { useKMeans } from '../src/react/useKMeans'
 import { usePCA } from '../src/react/usePCA'
@@ -79,7 +80,28 @@ function AllEncoders(args: ReportArgs) {
     backend,
     autoTrain: true,
   })
+  const stacked = useAutoencoder({
+    data: 'digits',
+    codeSize: 16,
+    hiddenUnits: [128, 64],
+    stacked: { pretrainEpochs: args.autoencoderEpochs },
+    // Three layers pretrained in turn, then twice as long fine-tuned.
+    epochs: 5 * args.autoencoderEpochs,
+    seed: 1,
+    backend,
+    autoTrain: true,
+  })
+  const jigsaw = usePretext({ data: 'digits', task: 'jigsaw', preset: 'jigsaw-digits', backend })
+  const rotation = usePretext({
+    data: 'digits',
+    task: 'rotation',
+    preset: 'rotation-digits',
+    backend,
+  })
   const models = {
+    stacked: useLatest<Encoding>(stacked),
+    jigsaw: useLatest<Encoding>(jigsaw),
+    rotation: useLatest<Encoding>(rotation),
     pca: useLatest<Encoding>(pca),
     vae: useLatest<Encoding>(vae),
     rbm: useLatest<Encoding>(rbm),
@@ -87,7 +109,17 @@ function AllEncoders(args: ReportArgs) {
     contrastive: useLatest<Encoding>(contrastive),
     autoencoder: useLatest<Encoding>(autoencoder),
   }
-  const actions = useLatest({ pca, vae, rbm, kmeans, contrastive, autoencoder })
+  const actions = useLatest({
+    pca,
+    vae,
+    rbm,
+    kmeans,
+    contrastive,
+    autoencoder,
+    stacked,
+    jigsaw,
+    rotation,
+  })
   const report = useRepresentationReport({ backend })
   const { run } = report
 
@@ -110,6 +142,17 @@ function AllEncoders(args: ReportArgs) {
         `plain autoencoder (${args.autoencoderEpochs} epochs)`,
         models.autoencoder,
         (x) => a().autoencoder.encodeAsync(x),
+      ),
+      waitingEncoder(
+        `stacked autoencoder (${args.autoencoderEpochs} epochs per layer)`,
+        models.stacked,
+        (x) => a().stacked.encodeAsync(x),
+      ),
+      waitingEncoder('jigsaw pretext task (preset)', models.jigsaw, (x) =>
+        a().jigsaw.encodeAsync(x),
+      ),
+      waitingEncoder('rotation pretext task (preset)', models.rotation, (x) =>
+        a().rotation.encodeAsync(x),
       ),
     ]
     void run(digits.images, digits.labels, encoders, { labelsPerClass: COLUMNS, draws: args.draws })
