@@ -124,8 +124,16 @@ export function convGenerator(
   }
 }
 
-/** The DCGAN discriminator for images of `shape`, `filters` channels then 2×. */
-export function convDiscriminator(shape: ImageShape, filters: number, random: Random): LayerStack {
+/**
+ * The DCGAN discriminator for images of `shape`, `filters` channels then 2×; its last dense layer has
+ * `outputs` columns (the logit, then an InfoGAN's Q head on the same features).
+ */
+export function convDiscriminator(
+  shape: ImageShape,
+  filters: number,
+  random: Random,
+  outputs = 1,
+): LayerStack {
   const [h, w, c] = shape
   const down: ConvLayer[] = [
     createConv(KERNEL, c, filters, 2, false, 'leakyRelu', random, 'dcgD0'),
@@ -134,7 +142,7 @@ export function convDiscriminator(shape: ImageShape, filters: number, random: Ra
   const [down0, down1] = down as [ConvLayer, ConvLayer]
   const logit: DenseLayer = createDense(
     (h / 4) * (w / 4) * 2 * filters,
-    1,
+    outputs,
     'linear',
     random,
     'dcgD2',
