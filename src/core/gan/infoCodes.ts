@@ -81,6 +81,16 @@ export function infoCodeSize(info: ResolvedInfoGANOptions): number {
   return info.categorical.reduce((sum, count) => sum + count, 0) + info.continuous
 }
 
+/** Fills in the defaults of a valid `info` (`INVALID_OPTION` otherwise); noise room is not checked. */
+export function infoGANDefaults(info: InfoGANOptions): ResolvedInfoGANOptions {
+  validateInfoGANOptions(info)
+  return {
+    categorical: [...(info.categorical ?? [])],
+    continuous: info.continuous ?? 0,
+    weight: info.weight ?? 1,
+  }
+}
+
 /**
  * Fills in the defaults and checks that the codes leave room for noise: the codes take
  * {@link infoCodeSize} of the `noiseDim` input values and at least one must stay noise.
@@ -89,12 +99,7 @@ export function resolveInfoGANOptions(
   info: InfoGANOptions,
   noiseDim: number,
 ): ResolvedInfoGANOptions {
-  validateInfoGANOptions(info)
-  const resolved = {
-    categorical: [...(info.categorical ?? [])],
-    continuous: info.continuous ?? 0,
-    weight: info.weight ?? 1,
-  }
+  const resolved = infoGANDefaults(info)
   const size = infoCodeSize(resolved)
   if (size >= noiseDim) {
     throw new InvalidOptionError(

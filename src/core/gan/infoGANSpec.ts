@@ -43,7 +43,9 @@ function codeRows(codes: readonly InfoCodeRow[]): InfoCodeRow[] {
     }
     const { categorical, continuous } = row as InfoCodeRow
     return {
-      ...(categorical === undefined ? {} : { categorical: toNumbers(categorical, i, 'categorical') }),
+      ...(categorical === undefined
+        ? {}
+        : { categorical: toNumbers(categorical, i, 'categorical') }),
       ...(continuous === undefined ? {} : { continuous: toNumbers(continuous, i, 'continuous') }),
     }
   })

@@ -27,6 +27,7 @@ import type {
 import { FusedGANTrainer } from './fusedGANTrainer'
 import {
   drawInfoLatents,
+  infoGANDefaults,
   readInferredCodes,
   writeInfoCodes,
   type InferredCodes,
@@ -111,9 +112,13 @@ export class GAN extends GenerativeModel<GANTypes> {
   }
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): GANPlan {
+    const given = this.modelOptions.info
     const options = recordedOptions(
       record,
-      this.modelOptions,
+      // The model's info is compared with its defaults filled in, as the snapshot records it.
+      given === undefined
+        ? this.modelOptions
+        : { ...this.modelOptions, info: infoGANDefaults(given) },
       (recorded: ResolvedGANModelOptions) =>
         resolveGANModelOptions(recorded, imageSize(shape), recorded.output !== 'linear'),
     )

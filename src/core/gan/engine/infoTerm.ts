@@ -49,7 +49,8 @@ export function informationTerm(
   const categorical = info.categorical.length
   return {
     loss: tf.div(tf.addN(losses), rows) as tf.Scalar,
-    accuracy: categorical > 0 ? (tf.div(tf.addN(hits), rows * categorical) as tf.Scalar) : undefined,
+    accuracy:
+      categorical > 0 ? (tf.div(tf.addN(hits), rows * categorical) as tf.Scalar) : undefined,
     gradient: gradients.length === 1 ? (gradients[0] as tf.Tensor2D) : tf.concat(gradients, 1),
   }
 }
