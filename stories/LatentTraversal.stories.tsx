@@ -1,0 +1,186 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { useMemo } from 'react'
+import { LatentTraversal } from '../src/components/LatentTraversal'
+import { useLatentTraversal } from '../src/components/useLatentTraversal'
+import { LossChart } from '../src/components/LossChart'
+import { SampleGrid } from '../src/components/SampleGrid'
+import { TrainingStatus } from '../src/components/TrainingStatus'
+import { useGAN } from '../src/react/useGAN'
+import { useVAE } from '../src/react/useVAE'
+import { DIGITS_ATTRIBUTION } from '../src/data/digits'
+import { TrainingButtons } from './ModelControls'
+
+interface InfoArgs {
+  dataset: 'digits' | 'sprites'
+  categories: number
+  continuous: number
+  weight: number
+  noiseDim: number
+  steps: number
+  range: number
+  scale: number
+  seed: number
+  epochs: number
+}
+
+/** InfoGAN trained live in the worker; its codes swept row by row, redrawn as it learns. */
+function InfoGANTraversal(args: InfoArgs) {
+  const data = useMemo(
+    () =>
+      args.dataset === 'sprites' ? ({ name: 'sprites', count: 2000, size: 28 } as const) : 'digits',
+    [args.dataset],
+  )
+  const info = useMemo(
+    () => ({ categorical: [args.categories], continuous: args.continuous, weight: args.weight }),
+    [args.categories, args.continuous, args.weight],
+  )
+  const gan = useGAN({
+    data,
+    info,
+    noiseDim: args.noiseDim,
+    seed: args.seed,
+    epochs: args.epochs,
+    generatorLearningRate: 0.001,
+    discriminatorLearningRate: 0.0005,
+    ...(args.dataset === 'sprites' ? { architecture: 'conv' as const } : {}),
+    autoTrain: true,
+  })
+  const traversal = useLatentTraversal(gan, {
+    kind: 'info',
+    ...info,
+    steps: args.steps,
+    range: [-args.range, args.range],
+  })
+  const last = gan.history[gan.history.length - 1]
+  const scale = args.dataset === 'sprites' ? 2 : 5
+  return (
+    <div style={{ display: 'grid', gap: 12 }}>
+      <TrainingButtons vae={gan} />
+      <TrainingStatus model={gan} unit="images" data-testid="model-status" />
+      <div className="lk-demo">
+        <section className="lk-demo__panel">
+          <h3>InfoGAN codes, one row each</h3>
+          <LatentTraversal
+            rows={traversal.rows}
+            problem={traversal.problem}
+            scale={scale}
+            label="InfoGAN code traversal"
+          />
+          <p style={{ margin: 0, fontSize: 12 }} data-testid="code-accuracy">
+            {last?.codeAccuracy === undefined
+              ? 'Q has not read any code yet.'
+              : `Q recovers ${(100 * last.codeAccuracy).toFixed(0)}% of the categorical codes; L_I ${last.informationLoss?.toFixed(3)} nats`}
+          </p>
+        </section>
+        <section className="lk-demo__panel">
+          <h3>Samples</h3>
+          <SampleGrid model={gan} rows={4} columns={8} scale={scale} />
+        </section>
+        <section className="lk-demo__panel">
+          <LossChart
+            history={gan.history}
+            series={[
+              { key: 'generatorLoss', label: 'generator' },
+              { key: 'discriminatorLoss', label: 'discriminator' },
+              { key: 'informationLoss', label: 'L_I' },
+            ]}
+            unit="nats"
+            width={420}
+          />
+        </section>
+      </div>
+      {args.dataset === 'digits' ? (
+        <p className="lk-demo__credit">Data: {DIGITS_ATTRIBUTION}</p>
+      ) : null}
+    </div>
+  )
+}
+
+const meta: Meta<InfoArgs> = {
+  title: 'Components/LatentTraversal',
+  component: InfoGANTraversal,
+  argTypes: {
+    dataset: { control: 'inline-radio', options: ['digits', 'sprites'] },
+    categories: { control: { type: 'range', min: 2, max: 12, step: 1 } },
+    continuous: { control: { type: 'range', min: 0, max: 4, step: 1 } },
+    weight: { control: { type: 'range', min: 0, max: 2, step: 0.1 } },
+    noiseDim: { control: { type: 'range', min: 16, max: 64, step: 1 } },
+    steps: { control: { type: 'range', min: 3, max: 12, step: 1 } },
+    range: { control: { type: 'range', min: 0.5, max: 3, step: 0.5 } },
+    scale: { control: { type: 'range', min: 1, max: 8, step: 1 } },
+    seed: { control: 'number' },
+    epochs: { control: { type: 'number', min: 1 } },
+  },
+  args: {
+    dataset: 'digits',
+    categories: 10,
+    continuous: 2,
+    weight: 1,
+    noiseDim: 32,
+    steps: 10,
+    range: 1,
+    scale: 5,
+    seed: 1,
+    epochs: 300,
+  },
+}
+
+export default meta
+
+/**
+ * InfoGAN on the 1,797 digits with one ten-way code and two continuous ones, training live: the
+ * categorical row turns into different digits as Q learns to read the code back.
+ */
+export const InfoGANDigits: StoryObj<InfoArgs> = { name: 'InfoGAN codes (digits)' }
+
+/** The convolutional InfoGAN on 28×28 sprites: a four-way code for the four shapes. */
+export const InfoGANSprites: StoryObj<InfoArgs> = {
+  name: 'InfoGAN codes (sprites, conv)',
+  args: { dataset: 'sprites', categories: 4, continuous: 2, noiseDim: 32, steps: 7, epochs: 60 },
+}
+
+interface VAEArgs {
+  dims: number
+  steps: number
+  range: number
+  scale: number
+  seed: number
+}
+
+/** The VAE story's digits preset (latent 8): each latent dimension swept with the others at a seeded draw. */
+function VAETraversal(args: VAEArgs) {
+  const vae = useVAE({ preset: 'digits', data: 'digits', epochs: 40, learningRate: 0.002 })
+  const dims = useMemo(() => Array.from({ length: args.dims }, (_, d) => d), [args.dims])
+  const traversal = useLatentTraversal(vae, {
+    kind: 'latent',
+    dims,
+    steps: args.steps,
+    range: [-args.range, args.range],
+    seed: args.seed,
+  })
+  return (
+    <div style={{ display: 'grid', gap: 8 }}>
+      <TrainingStatus model={vae} unit="images" data-testid="model-status" />
+      <LatentTraversal
+        rows={traversal.rows}
+        problem={traversal.problem}
+        scale={args.scale}
+        label="VAE latent traversal"
+      />
+    </div>
+  )
+}
+
+/** The VAE digits preset's eight latent dimensions, each swept over ±2 with the rest fixed. */
+export const VAELatents: StoryObj<VAEArgs> = {
+  name: 'VAE latents (digits preset)',
+  render: (args) => <VAETraversal {...args} />,
+  argTypes: {
+    dims: { control: { type: 'range', min: 1, max: 8, step: 1 } },
+    steps: { control: { type: 'range', min: 3, max: 12, step: 1 } },
+    range: { control: { type: 'range', min: 0.5, max: 4, step: 0.5 } },
+    scale: { control: { type: 'range', min: 1, max: 8, step: 1 } },
+    seed: { control: 'number' },
+  },
+  args: { dims: 8, steps: 9, range: 2, scale: 5, seed: 1 } as never,
+}
