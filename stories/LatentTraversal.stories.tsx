@@ -6,7 +6,6 @@ import { LossChart } from '../src/components/LossChart'
 import { SampleGrid } from '../src/components/SampleGrid'
 import { TrainingStatus } from '../src/components/TrainingStatus'
 import { useGAN } from '../src/react/useGAN'
-import { useVAE } from '../src/react/useVAE'
 import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import { TrainingButtons } from './ModelControls'
 
@@ -137,50 +136,4 @@ export const InfoGANDigits: StoryObj<InfoArgs> = { name: 'InfoGAN codes (digits)
 export const InfoGANSprites: StoryObj<InfoArgs> = {
   name: 'InfoGAN codes (sprites, conv)',
   args: { dataset: 'sprites', categories: 4, continuous: 2, noiseDim: 32, steps: 7, epochs: 60 },
-}
-
-interface VAEArgs {
-  dims: number
-  steps: number
-  range: number
-  scale: number
-  seed: number
-}
-
-/** The VAE story's digits preset (latent 8): each latent dimension swept with the others at a seeded draw. */
-function VAETraversal(args: VAEArgs) {
-  const vae = useVAE({ preset: 'digits', data: 'digits', epochs: 40, learningRate: 0.002 })
-  const dims = useMemo(() => Array.from({ length: args.dims }, (_, d) => d), [args.dims])
-  const traversal = useLatentTraversal(vae, {
-    kind: 'latent',
-    dims,
-    steps: args.steps,
-    range: [-args.range, args.range],
-    seed: args.seed,
-  })
-  return (
-    <div style={{ display: 'grid', gap: 8 }}>
-      <TrainingStatus model={vae} unit="images" data-testid="model-status" />
-      <LatentTraversal
-        rows={traversal.rows}
-        problem={traversal.problem}
-        scale={args.scale}
-        label="VAE latent traversal"
-      />
-    </div>
-  )
-}
-
-/** The VAE digits preset's eight latent dimensions, each swept over ±2 with the rest fixed. */
-export const VAELatents: StoryObj<VAEArgs> = {
-  name: 'VAE latents (digits preset)',
-  render: (args) => <VAETraversal {...args} />,
-  argTypes: {
-    dims: { control: { type: 'range', min: 1, max: 8, step: 1 } },
-    steps: { control: { type: 'range', min: 3, max: 12, step: 1 } },
-    range: { control: { type: 'range', min: 0.5, max: 4, step: 0.5 } },
-    scale: { control: { type: 'range', min: 1, max: 8, step: 1 } },
-    seed: { control: 'number' },
-  },
-  args: { dims: 8, steps: 9, range: 2, scale: 5, seed: 1 } as never,
 }
