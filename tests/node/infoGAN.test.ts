@@ -11,6 +11,12 @@ import { toImageBatch } from '../../src/core/dataset'
 import { createRandom } from '../../src/core/random'
 import { loadDigits } from '../../src/data/digits'
 import { ringOfGaussians } from '../../src/data/toy2d'
+import fc from 'fast-check'
+import { BUILTIN_ENGINES } from '../../src/core/engine/builtinEngines'
+import { fromWireError, isWireError, LatentkitError } from '../../src/core/errors'
+import { prepareAction, type AnyActionSpec } from '../../src/core/family/familySpec'
+import { ganSpec } from '../../src/core/gan/ganSpec'
+import { WorkerHost } from '../../workers/host'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
 
@@ -188,5 +194,60 @@ describe('InfoGAN (Node)', () => {
     await expect(plain.inferCodes(data)).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     plain.dispose()
     gan.dispose()
+  }, 60_000)
+
+  test('junk codes and images through the InfoGAN actions: typed errors, weights unchanged', async () => {
+    const host = new WorkerHost(BUILTIN_ENGINES)
+    await host.init('cpu')
+    const options = { generatorUnits: [8], discriminatorUnits: [8], noiseDim: 8, seed: 1 }
+    await host.create('i', 'gan', { ...options, info: { categorical: [3], continuous: 2 } })
+    const digits = { name: 'digits', limit: 64 } as const
+    await host.train('i', digits, { epochs: 1, batchSize: 32 })
+    const weights = async () =>
+      Buffer.from((await host.snapshot('i')).weightData).toString('base64')
+    const before = await weights()
+    const info = await host.modelInfo('i')
+    const context = {
+      images: (input: unknown) =>
+        toImageBatch(input as never, { name: 'images', imageShape: info.imageShape! }),
+      model: info,
+    }
+    const value = fc.oneof(
+      fc.integer({ min: -3, max: 5 }),
+      fc.double(),
+      fc.constantFrom(Number.NaN, null, undefined, 'a', true),
+    )
+    const row = fc.record(
+      {
+        categorical: fc.array(value, { maxLength: 3 }),
+        continuous: fc.array(value, { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    )
+    const junk = fc.oneof(fc.array(row, { maxLength: 3 }), value, fc.dictionary(fc.string(), value))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('generateWithCodes', 'inferCodes'),
+        fc.array(junk, { maxLength: 2 }),
+        async (name, args) => {
+          const action = ganSpec.actions[name] as AnyActionSpec
+          let result: unknown
+          try {
+            const prepared = await prepareAction(action, name, context as never, args)
+            result = await host.call('i', name, prepared as unknown[])
+          } catch (error) {
+            result =
+              isWireError(error) || error instanceof LatentkitError ? fromWireError(error) : error
+          }
+          if (result instanceof Error) {
+            expect(result, String(result)).toBeInstanceOf(LatentkitError)
+            expect((result as LatentkitError).code).not.toBe('INTERNAL')
+          }
+        },
+      ),
+      { numRuns: 100 },
+    )
+    expect(await weights()).toBe(before)
+    await host.disposeModel('i')
   }, 60_000)
 })
