@@ -1,9 +1,12 @@
 /**
  * The disentanglement part of `npm run bench`: the mutual information gap (Chen et al. 2018) of a
- * VAE and a β-VAE (β = 4) trained on the 28×28 sprites, against the sprites' known factors (kind,
- * scale, rotation, x, y), mean over seeds with the spread.
+ * VAE, a β-VAE (β = 4) and an InfoGAN trained on the 28×28 sprites, against the sprites' known
+ * factors (kind, scale, rotation, x, y), mean over seeds with the spread; and InfoGAN's categorical
+ * code against the shape kind as accuracy after Hungarian matching.
  */
 import { VAE } from '../src/core/vae/engine/vae'
+import { GAN } from '../src/core/gan/engine/gan'
+import { clusteringAccuracy } from '../src/core/kmeans/clusterAgreement'
 import { mutualInformationGap } from '../src/core/disentanglement'
 import { generateSprites, SPRITE_KINDS, type SpriteFactors } from '../src/data/sprites'
 import { pickNodeBackend } from './sklearnScript'
@@ -27,12 +30,20 @@ function factorLabels(factors: readonly SpriteFactors[]): Int32Array[] {
 }
 
 interface Run {
+  /** `'vae'` (with its β) or `'infogan'`. */
+  readonly model: 'vae' | 'infogan'
   readonly beta: number
   readonly seed: number
   readonly mig: number
   readonly gaps: readonly number[]
   readonly seconds: number
+  /** InfoGAN: its categorical code against the kind, accuracy after matching. */
+  readonly kindAccuracy?: number
 }
+
+/** InfoGAN's codes: one four-way code (as many as the kinds) and four continuous ones. */
+const INFO = { categorical: [SPRITE_KINDS.length], continuous: 4, weight: 1 }
+const INFO_DIMS = 1 + INFO.continuous
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length
 const fixed = (value: number, digits = 3) => value.toFixed(digits)
@@ -57,35 +68,108 @@ export async function runDisentanglementBench(options: {
         const seconds = (performance.now() - started) / 1000
         const codes = await model.encode(test.images)
         const result = mutualInformationGap(codes.data, LATENT, labels)
-        runs.push({ beta, seed, mig: result.mig, gaps: result.factors.map((f) => f.gap), seconds })
+        runs.push({
+          model: 'vae',
+          beta,
+          seed,
+          mig: result.mig,
+          gaps: result.factors.map((f) => f.gap),
+          seconds,
+        })
       } finally {
         model.dispose()
       }
     }
   }
-  const rows = [1, 4].map((beta) => {
-    const own = runs.filter((run) => run.beta === beta)
+  const ganCount = options.quick ? 300 : 2000
+  const ganEpochs = options.quick ? 2 : 12
+  const ganTrain = generateSprites({ count: ganCount, size: 28, seed: 1 })
+  const kinds = labels[0] as Int32Array
+  for (const seed of seeds) {
+    const model = new GAN({ architecture: 'conv', filters: 16, noiseDim: 32, seed, info: INFO })
+    try {
+      const started = performance.now()
+      await model.fit(ganTrain.images, { epochs: ganEpochs, batchSize: 64 })
+      const seconds = (performance.now() - started) / 1000
+      const codes = await model.inferCodes(test.images)
+      // Q's reading as the representation: the most probable category, then the continuous means.
+      const n = codes.count
+      const latents = new Float32Array(n * INFO_DIMS)
+      for (let i = 0; i < n; i++) {
+        latents[i * INFO_DIMS] = codes.categorical[i] as number
+        latents.set(
+          codes.continuous.subarray(i * INFO.continuous, (i + 1) * INFO.continuous),
+          i * INFO_DIMS + 1,
+        )
+      }
+      const result = mutualInformationGap(latents, INFO_DIMS, labels)
+      runs.push({
+        model: 'infogan',
+        beta: 0,
+        seed,
+        mig: result.mig,
+        gaps: result.factors.map((f) => f.gap),
+        seconds,
+        kindAccuracy: clusteringAccuracy(codes.categorical, kinds),
+      })
+    } finally {
+      model.dispose()
+    }
+  }
+  const groups = [
+    { name: 'VAE', own: runs.filter((run) => run.model === 'vae' && run.beta === 1) },
+    { name: 'β-VAE, β = 4', own: runs.filter((run) => run.model === 'vae' && run.beta === 4) },
+    { name: 'InfoGAN', own: runs.filter((run) => run.model === 'infogan') },
+  ]
+  const rows = groups.map(({ name, own }) => {
     const migs = own.map((run) => run.mig)
+    const accuracies = own.flatMap((run) =>
+      run.kindAccuracy === undefined ? [] : [run.kindAccuracy],
+    )
     return {
-      beta,
+      name,
       mig: mean(migs),
       low: Math.min(...migs),
       high: Math.max(...migs),
       gaps: FACTORS.map((_, k) => mean(own.map((run) => run.gaps[k] as number))),
       seconds: mean(own.map((run) => run.seconds)),
+      ...(accuracies.length > 0
+        ? {
+            kindAccuracy: mean(accuracies),
+            kindLow: Math.min(...accuracies),
+            kindHigh: Math.max(...accuracies),
+          }
+        : {}),
     }
   })
+  const infogan = rows[2]
   const markdown = [
     `## Disentanglement on the sprites: mutual information gap (${backend} in Node)`,
     '',
-    `VAE 784-256-${LATENT} (Bernoulli decoder, Adam 0.001, batch 64, ${epochs} epochs) on ${count} 28×28 sprites (seed 1); MIG of the posterior means of ${test.images.shape[0]} other sprites (seed 99) against their factors: kind (4 values) and scale, rotation, x, y in ${FACTOR_BINS} equal bins each; latents in 20 equal bins (the paper's estimator). Mean over seeds ${seeds.join(', ')} with the range; per-factor gaps are means. InfoGAN's row is missing: InfoGAN is not built yet.`,
+    `VAE 784-256-${LATENT} (Bernoulli decoder, Adam 0.001, batch 64, ${epochs} epochs) on ${count} 28×28 sprites (seed 1); MIG of the posterior means of ${test.images.shape[0]} other sprites (seed 99) against their factors: kind (4 values) and scale, rotation, x, y in ${FACTOR_BINS} equal bins each; latents in 20 equal bins (the paper's estimator). InfoGAN: DCGAN-style (16 filters, noise 32 of which the codes take 8: a ${SPRITE_KINDS.length}-way code and ${INFO.continuous} continuous ones, λ = ${INFO.weight}), ${ganEpochs} epochs (batch 64, the conv defaults' Adam rates) on ${ganCount} sprites (seed 1); its representation is Q's reading of the same held-out sprites (most probable category, then the continuous means). Mean over seeds ${seeds.join(', ')} with the range; per-factor gaps are means.`,
     '',
     `| model | MIG | range | ${FACTORS.join(' | ')} | seconds to train |`,
     `|---|---|---|${FACTORS.map(() => '---').join('|')}|---|`,
     ...rows.map(
       (row) =>
-        `| ${row.beta === 1 ? 'VAE' : `β-VAE, β = ${row.beta}`} | ${fixed(row.mig)} | ${fixed(row.low)}–${fixed(row.high)} | ${row.gaps.map((g) => fixed(g)).join(' | ')} | ${fixed(row.seconds, 1)} |`,
+        `| ${row.name} | ${fixed(row.mig)} | ${fixed(row.low)}–${fixed(row.high)} | ${row.gaps.map((g) => fixed(g)).join(' | ')} | ${fixed(row.seconds, 1)} |`,
     ),
+    '',
+    `InfoGAN's categorical code against the shape kind, accuracy after Hungarian matching of its ${SPRITE_KINDS.length} values to the ${SPRITE_KINDS.length} kinds (chance ≈ ${fixed(1 / SPRITE_KINDS.length, 2)}): ${fixed(infogan?.kindAccuracy ?? NaN)} (range ${fixed(infogan?.kindLow ?? NaN)}–${fixed(infogan?.kindHigh ?? NaN)}).`,
   ]
-  return { json: { backend, count, epochs, seeds, factorBins: FACTOR_BINS, runs, rows }, markdown }
+  return {
+    json: {
+      backend,
+      count,
+      epochs,
+      ganCount,
+      ganEpochs,
+      info: INFO,
+      seeds,
+      factorBins: FACTOR_BINS,
+      runs,
+      rows,
+    },
+    markdown,
+  }
 }

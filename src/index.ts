@@ -73,6 +73,16 @@ export {
   type InterpolationSliderProps,
   type InterpolationEndpoint,
 } from './components/InterpolationSlider'
+export { LatentTraversal, type LatentTraversalProps } from './components/LatentTraversal'
+export { useLatentTraversal, type LatentTraversalState } from './components/useLatentTraversal'
+export {
+  traversalPlan,
+  type TraversalSpec,
+  type TraversalRow,
+  type TraversalPlanRow,
+  type LatentDimensionTraversal,
+  type InfoCodeTraversal,
+} from './components/latentTraversalRows'
 export { LossChart, type LossChartProps } from './components/LossChart'
 export { TrainingStatus, type TrainingStatusProps } from './components/TrainingStatus'
 export { ModelFiles, type ModelFilesProps, type ModelFilesSource } from './components/ModelFiles'
@@ -329,6 +339,13 @@ export type {
   GANTrainOptions,
   GANOutput,
 } from './core/gan/ganOptions'
+export type {
+  InfoGANOptions,
+  ResolvedInfoGANOptions,
+  InfoCodeRow,
+  InferredCodes,
+} from './core/gan/infoCodes'
+export type { GenerateWithCodesOptions } from './core/gan/infoGANSpec'
 export { ganHealth, modeCoverage, type GANHealth, type ModeCoverage } from './core/gan/ganMetrics'
 export {
   ringOfGaussians,

@@ -6,6 +6,7 @@
 import autoencoderSpritesAnomaly from '../src/presets/files/autoencoder-sprites-anomaly.lkmodel?url'
 import autoregressiveDigits from '../src/presets/files/autoregressive-digits.lkmodel?url'
 import contrastiveDigits from '../src/presets/files/contrastive-digits.lkmodel?url'
+import ganInfoganDigits from '../src/presets/files/gan-infogan-digits.lkmodel?url'
 import ganRing from '../src/presets/files/gan-ring.lkmodel?url'
 import ganSprites from '../src/presets/files/gan-sprites.lkmodel?url'
 import hashingDigits from '../src/presets/files/hashing-digits.lkmodel?url'
@@ -22,6 +23,7 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'autoencoder-sprites-anomaly.lkmodel': autoencoderSpritesAnomaly,
   'autoregressive-digits.lkmodel': autoregressiveDigits,
   'contrastive-digits.lkmodel': contrastiveDigits,
+  'gan-infogan-digits.lkmodel': ganInfoganDigits,
   'gan-ring.lkmodel': ganRing,
   'gan-sprites.lkmodel': ganSprites,
   'hashing-digits.lkmodel': hashingDigits,

@@ -12,6 +12,7 @@ import type { Pretext } from '../../src/core/pretext/engine/pretext'
 import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
+import { clusteringAccuracy } from '../../src/core/kmeans/clusterAgreement'
 import type { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { hashPrecisionAtK } from '../../src/core/hashing/hashPrecision'
 import { hashingDigitsSplit } from './presetData'
@@ -49,6 +50,23 @@ export async function ringQuality(model: GAN): Promise<QualityFigures> {
  * Precision and recall (k = 3, pixel space) of as many samples (seed 1) as held-out images, as the
  * bench's sprites table reports them.
  */
+/**
+ * An InfoGAN preset on the digits: precision and recall of its samples against the held-out digits,
+ * and its categorical code read by Q against the digit labels of all digits, accuracy after
+ * Hungarian matching (higher is better).
+ */
+export async function infoGANDigitsQuality(
+  model: GAN,
+  heldOut: ImageBatch,
+): Promise<QualityFigures> {
+  const { images, labels } = loadDigits()
+  const codes = await model.inferCodes(images)
+  return {
+    ...(await imageGANQuality(model, heldOut)),
+    'code accuracy (matched)': clusteringAccuracy(codes.categorical, labels),
+  }
+}
+
 export async function imageGANQuality(model: GAN, heldOut: ImageBatch): Promise<QualityFigures> {
   const [n, height, width, channels] = heldOut.shape
   const samples = await model.sample(n, { seed: 1 })

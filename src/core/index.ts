@@ -58,6 +58,8 @@ export {
 export { klDivergence } from './vae/engine/vaeNetwork'
 export * from './gan/ganOptions'
 export * from './gan/ganMetrics'
+export * from './gan/infoCodes'
+export * from './gan/infoGANSpec'
 export { GAN } from './gan/engine/gan'
 export {
   ganSpec,

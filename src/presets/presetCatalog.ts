@@ -45,6 +45,13 @@ export const PRESETS: readonly PresetInfo[] = [
     file: 'gan-sprites.lkmodel',
   },
   {
+    kind: 'gan',
+    name: 'infogan-digits',
+    description:
+      'dense InfoGAN on the 8×8 digits (2 × 128 units each side, noise 32 with a ten-way and two continuous codes)',
+    file: 'gan-infogan-digits.lkmodel',
+  },
+  {
     kind: 'sparse',
     name: 'digits',
     description: 'sparse-coding dictionary of the 8×8 digits (128 atoms, λ 0.5)',

@@ -7,14 +7,14 @@ import { createModelHook, type ModelHookResult } from './createModelHook'
 
 /**
  * Options of {@link useGAN}. Architecture options (`architecture`, `filters`, `noiseDim`,
- * `generatorUnits`, `discriminatorUnits`, `output`, `seed`) define the model: changing one starts a
+ * `generatorUnits`, `discriminatorUnits`, `output`, `seed`, and InfoGAN's `info`) define the model: changing one starts a
  * fresh model. Training options apply from the next `train()`.
  */
 export type UseGANOptions = GANClientOptions
 
 /**
  * What {@link useGAN} returns: the state snapshot, health signals, and stable actions — `train`,
- * `pause`, `resume`, `stop`, `reset`, `sample`, `generate`, `decode`, `interpolate`, `view2d` — each
+ * `pause`, `resume`, `stop`, `reset`, `sample`, `generate`, `decode`, `interpolate`, `view2d`, and for an InfoGAN `generateWithCodes` and `inferCodes` — each
  * with its rejecting `…Async` twin.
  */
 export type UseGANResult = ModelHookResult<typeof ganSpec> & {

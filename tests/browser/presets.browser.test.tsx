@@ -54,7 +54,16 @@ const FAMILIES: Record<
   },
   gan: (preset) => {
     const client = new GANClient({ preset, backend: 'wasm' })
-    return { client, act: () => client.sampleAsync(4, { seed: 1 }) }
+    return {
+      client,
+      // The InfoGAN preset also answers with Q's reading of its own samples.
+      act: async () => {
+        const samples = await client.sampleAsync(4, { seed: 1 })
+        return preset === 'infogan-digits'
+          ? (await client.inferCodesAsync(samples)).probabilities
+          : samples
+      },
+    }
   },
   rbm: (preset) => {
     const client = new RBMClient({ preset, backend: 'wasm' })

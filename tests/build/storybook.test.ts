@@ -59,6 +59,8 @@ describe('Storybook', () => {
         ['components-sparsecodeview--digits', 'canvas'],
         ['components-filtergrid--learned-in-the-worker', 'canvas.lk-filter-grid__canvas'],
         ['components-anomalyheatmap--scratch', 'canvas'],
+        ['components-latenttraversal--info-gan-digits', 'canvas.lk-latent-traversal__images'],
+        ['components-latenttraversal-vae--digits-preset', 'canvas.lk-latent-traversal__images'],
       ] as const) {
         const started = performance.now()
         await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story`)

@@ -237,6 +237,41 @@ const CASES: readonly Case<SnapshotModel>[] = [
     train: { epochs: 1, batchSize: 32 },
     outputs: ganOutputs,
   }),
+  defineCase({
+    name: 'InfoGAN dense (Q head, codes)',
+    create: () =>
+      new GAN({
+        noiseDim: 6,
+        generatorUnits: [16],
+        discriminatorUnits: [16],
+        seed: 2,
+        info: { categorical: [3], continuous: 1, weight: 0.5 },
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: GAN) => [
+      ...(await ganOutputs(model)),
+      (await model.generateWithCodes([{ categorical: [2], continuous: [0.5] }], { seed: 1 })).data,
+      (await model.inferCodes(await model.sample(4, { seed: 3 }))).probabilities,
+    ],
+  }),
+  defineCase({
+    name: 'InfoGAN conv (Q head)',
+    create: () =>
+      new GAN({
+        architecture: 'conv',
+        filters: 2,
+        noiseDim: 6,
+        seed: 2,
+        info: { categorical: [3] },
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: GAN) => [
+      ...(await ganOutputs(model)),
+      (await model.inferCodes(await model.sample(4, { seed: 3 }))).categorical,
+    ],
+  }),
   autoencoderCase('autoencoder plain dense', { hiddenUnits: [16] }),
   autoencoderCase('autoencoder plain dense, linear output', { hiddenUnits: [16] }, signedDigits),
   autoencoderCase('autoencoder denoising', { kind: 'denoising', hiddenUnits: [16] }),

@@ -72,7 +72,13 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
   async gan(snapshot) {
     const model = new GAN(snapshot.modelOptions)
     model.restore(snapshot)
-    const out = [(await model.sample(4, { seed: 1 })).data]
+    const samples = await model.sample(4, { seed: 1 })
+    const out: ArrayLike<number>[] = [samples.data]
+    // An InfoGAN preset: Q reads codes back, and generating from codes works.
+    if (model.resolvedOptions?.info) {
+      out.push((await model.inferCodes(samples)).probabilities)
+      out.push((await model.generateWithCodes([{ categorical: [1] }], { seed: 1 })).data)
+    }
     model.dispose()
     return out
   },

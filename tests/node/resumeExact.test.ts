@@ -94,6 +94,34 @@ const CASES: readonly Case[] = [
     outputs: sampled,
   },
   {
+    name: 'InfoGAN dense',
+    create: () =>
+      new GAN({
+        noiseDim: 6,
+        generatorUnits: [24],
+        discriminatorUnits: [24],
+        seed: 2,
+        info: { categorical: [3], continuous: 1 },
+      }),
+    train: { batchSize: 16 },
+    fused: false,
+    outputs: sampled,
+  },
+  {
+    name: 'InfoGAN conv',
+    create: () =>
+      new GAN({
+        architecture: 'conv',
+        filters: 2,
+        noiseDim: 6,
+        seed: 2,
+        info: { categorical: [3] },
+      }),
+    train: { batchSize: 32 },
+    fused: false,
+    outputs: sampled,
+  },
+  {
     name: 'autoencoder plain',
     create: () => new Autoencoder({ codeSize: 4, hiddenUnits: [16], seed: 4 }),
     train: { batchSize: 32 },

@@ -20,6 +20,18 @@ import { ReconstructionGrid } from '../../src/components/ReconstructionGrid'
 import { TrainingStatus } from '../../src/components/TrainingStatus'
 import { ModelFiles } from '../../src/components/ModelFiles'
 import { useImportedModel } from '../../src/react/useImportedModel'
+import { LatentTraversal } from '../../src/components/LatentTraversal'
+import { useLatentTraversal } from '../../src/components/useLatentTraversal'
+
+function InfoGANTraversal() {
+  const gan = useGAN({ data: 'digits', noiseDim: 16, info: { categorical: [10], continuous: 2 } })
+  const { rows, problem } = useLatentTraversal(gan, {
+    kind: 'info',
+    categorical: [10],
+    continuous: 2,
+  })
+  return <LatentTraversal rows={rows} problem={problem} />
+}
 
 function VAEDemo() {
   const vae = useVAE({ data: 'digits', autoTrain: true })
@@ -299,5 +311,22 @@ describe('server rendering without window', () => {
     )
     expect(html).toContain('class="lk-sample-grid mine"')
     expect(html).toContain('style="image-rendering:pixelated;max-width:100%;width:268px"')
+  })
+
+  test('LatentTraversal renders labelled rows as sized canvases, and its empty state with a hook', () => {
+    const images = { data: new Float32Array(3 * 64), shape: [3, 8, 8, 1] as const }
+    const html = renderToString(
+      <LatentTraversal rows={[{ label: 'z0', values: [-2, 0, 2], images }]} scale={2} gap={1} />,
+    )
+    expect(html).toContain('role="group" aria-label="Latent traversal"')
+    expect(html).toContain(
+      '<span class="lk-latent-traversal__label" style="min-width:7em">z0</span>',
+    )
+    expect(html).toContain(
+      'aria-label="z0: 3 images as it sweeps from -2 to 2, the rest fixed" width="50" height="16"',
+    )
+    const empty = renderToString(<InfoGANTraversal />)
+    expect(empty).toContain('Train the model to see its latent traversal.')
+    expect(empty).not.toContain('<canvas')
   })
 })

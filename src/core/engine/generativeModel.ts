@@ -9,7 +9,7 @@ import {
 import { ShapeMismatchError } from '../errors'
 import { interpolationPath, type InterpolationMethod } from '../interpolate'
 import { checkCount } from '../memoryModel'
-import { createRandom } from '../random'
+import { createRandom, type Random } from '../random'
 import { TrainableModel, type ModelTypes, type RowStage } from './trainableModel'
 
 /** Options of `sample`. */
@@ -80,8 +80,13 @@ export abstract class GenerativeModel<T extends ModelTypes> extends TrainableMod
       advice: (limit) => `draw in batches of at most ${limit}`,
     })
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
-    const latents = createRandom(seed).normals(n * this.latentSize(network))
+    const latents = this.priorLatents(network, n, createRandom(seed))
     return this.latentsToImages(network, latents, n)
+  }
+
+  /** `n` latent vectors drawn from the prior `sample` decodes: standard normals unless overridden. */
+  protected priorLatents(network: T['network'], n: number, random: Random): Float32Array {
+    return random.normals(n * this.latentSize(network))
   }
 
   /**

@@ -8,6 +8,12 @@ import {
   checkPositiveNumber,
   checkSeed,
 } from '../optionChecks'
+import {
+  resolveInfoGANOptions,
+  validateInfoGANOptions,
+  type InfoGANOptions,
+  type ResolvedInfoGANOptions,
+} from './infoCodes'
 
 /** How the generator's output is squashed: `'sigmoid'` for data in [0, 1], `'linear'` for any real data. */
 export type GANOutput = 'sigmoid' | 'tanh' | 'linear'
@@ -37,6 +43,15 @@ export interface GANModelOptions {
   readonly output?: GANOutput
   /** Seed of weights, shuffles and noise. Default `1`. */
   readonly seed?: number
+  /**
+   * Makes the GAN an InfoGAN (Chen et al., 2016): categorical and continuous codes take the first
+   * values of the noise (`noiseDim` counts them, and at least one value must stay noise), and an
+   * auxiliary head Q on the discriminator's last hidden features predicts them (softmax for each
+   * categorical code, a Gaussian mean with fixed unit variance for each continuous one). The
+   * mutual-information lower bound L_I, weighted by `info.weight`, is added to the generator's and
+   * Q's losses. E.g. `{ categorical: [10], continuous: 2, weight: 1 }`. Default: none (a plain GAN).
+   */
+  readonly info?: InfoGANOptions
 }
 
 /** How to train a GAN; may change between calls of `train`. */
@@ -69,6 +84,8 @@ export interface ResolvedGANModelOptions {
   readonly discriminatorUnits: readonly number[]
   readonly output: GANOutput
   readonly seed: number
+  /** InfoGAN's codes; absent for a plain GAN. */
+  readonly info?: ResolvedInfoGANOptions
 }
 
 /** Train options with defaults filled in. */
@@ -87,6 +104,10 @@ export function validateGANModelOptions(options: GANModelOptions): void {
   checkPositiveInteger(options.filters, 'filters', 'Try 16.')
   checkOneOf(options.output, ['sigmoid', 'tanh', 'linear'], 'output')
   checkSeed(options.seed)
+  validateInfoGANOptions(options.info)
+  if (options.info !== undefined && options.noiseDim !== undefined) {
+    resolveInfoGANOptions(options.info, options.noiseDim)
+  }
 }
 
 /** Throws {@link InvalidOptionError} for any out-of-range training option. */
@@ -120,14 +141,16 @@ export function resolveGANModelOptions(
   validateGANModelOptions(options)
   const small = inputSize <= 4
   const generatorUnits = options.generatorUnits ?? (small ? [128, 128] : [256, 256])
+  const noiseDim = options.noiseDim ?? (small ? 8 : 32)
   return {
     architecture: options.architecture ?? 'dense',
     filters: options.filters ?? 16,
-    noiseDim: options.noiseDim ?? (small ? 8 : 32),
+    noiseDim,
     generatorUnits,
     discriminatorUnits: options.discriminatorUnits ?? generatorUnits,
     output: options.output ?? (dataInUnitRange ? 'sigmoid' : 'linear'),
     seed: options.seed ?? 1,
+    ...(options.info === undefined ? {} : { info: resolveInfoGANOptions(options.info, noiseDim) }),
   }
 }
 

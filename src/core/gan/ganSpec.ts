@@ -11,6 +11,7 @@ import {
 } from '../family/familySpec'
 import { checkCount } from '../memoryModel'
 import { checkSeed } from '../optionChecks'
+import { infoGANActions } from './infoGANSpec'
 import {
   validateGANModelOptions,
   validateGANTrainOptions,
@@ -34,6 +35,14 @@ export interface GANHistoryPoint {
   readonly fakeScore: number
   /** Sample diversity relative to the data's, measured every {@link DIVERSITY_EVERY} steps. */
   readonly diversity?: number
+  /**
+   * InfoGAN only: the mutual-information term L_I on the generator's batch (cross-entropy of each
+   * categorical code plus half the squared error of each continuous code, nats; lower is more
+   * information), before the weight.
+   */
+  readonly informationLoss?: number
+  /** InfoGAN with categorical codes only: share of categorical codes Q recovers on that batch. */
+  readonly codeAccuracy?: number
 }
 
 /** Steps between two diversity measurements. */
@@ -91,6 +100,7 @@ export const ganSpec = /* @__PURE__ */ defineFamily<
     'discriminatorUnits',
     'output',
     'seed',
+    'info',
   ]),
   trainKeys: /* @__PURE__ */ optionKeys<GANTrainOptions>()([
     'epochs',
@@ -122,5 +132,6 @@ export const ganSpec = /* @__PURE__ */ defineFamily<
       (_, options?: View2DOptions) =>
         [optionsArgument(options, 'view2d', '{ gridSize: 48 }')] as const,
     ),
+    ...infoGANActions,
   }),
 })

@@ -124,14 +124,22 @@ export function convGenerator(
   }
 }
 
-/** The DCGAN discriminator for images of `shape`, `filters` channels then 2×. */
-export function convDiscriminator(shape: ImageShape, filters: number, random: Random): LayerStack {
+/**
+ * The DCGAN discriminator for images of `shape`, `filters` channels then 2×; its last dense layer has
+ * `outputs` columns (the logit, then an InfoGAN's Q head on the same features).
+ */
+export function convDiscriminator(
+  shape: ImageShape,
+  filters: number,
+  random: Random,
+  outputs = 1,
+): LayerStack {
   return convEncoderStack(
     {
       shape,
       channels: [filters, 2 * filters],
       activation: 'leakyRelu',
-      outputSize: 1,
+      outputSize: outputs,
       outputActivation: 'linear',
       name: 'dcgD',
     },

@@ -10,6 +10,7 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { recordedOptions } from '../../family/snapshotRecord'
+import { infoCodeSize } from '../infoCodes'
 import { DivergedError, InvalidInputError } from '../../errors'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
@@ -24,6 +25,15 @@ import type {
   TrainingStepCost,
 } from '../../engine/trainableModel'
 import { FusedGANTrainer } from './fusedGANTrainer'
+import {
+  drawInfoLatents,
+  infoGANDefaults,
+  readInferredCodes,
+  writeInfoCodes,
+  type InferredCodes,
+  type InfoCodeRow,
+} from '../infoCodes'
+import { resolveGenerateWithCodesOptions, type GenerateWithCodesOptions } from '../infoGANSpec'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
@@ -102,9 +112,13 @@ export class GAN extends GenerativeModel<GANTypes> {
   }
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): GANPlan {
+    const given = this.modelOptions.info
     const options = recordedOptions(
       record,
-      this.modelOptions,
+      // The model's info is compared with its defaults filled in, as the snapshot records it.
+      given === undefined
+        ? this.modelOptions
+        : { ...this.modelOptions, info: infoGANDefaults(given) },
       (recorded: ResolvedGANModelOptions) =>
         resolveGANModelOptions(recorded, imageSize(shape), recorded.output !== 'linear'),
     )
@@ -172,10 +186,16 @@ export class GAN extends GenerativeModel<GANTypes> {
     const generatorVariables = network.generatorVariables()
     const discriminatorVariables = network.discriminatorVariables()
     const realLabel = 1 - train.labelSmoothing
+    const info = network.options.info
+    const scalarCount = info ? 6 : 4
     // Diversity is measured on fixed noise against the data's own spread.
     const probeCount = Math.min(64, n)
     const dataSpread = meanPairwiseDistance(data.data.subarray(0, probeCount * d), d) || 1
-    const probeValues = createRandom(7).normals(probeCount * noiseDim)
+    const draw = (count: number, random: Random): Float32Array =>
+      network.options.info
+        ? drawInfoLatents(network.options.info, noiseDim, count, random)
+        : random.normals(count * noiseDim)
+    const probeValues = draw(probeCount, createRandom(7))
     const fused = await this.fusedTrainer(network, Math.max(train.batchSize, probeCount), train)
     const rows = fused ? undefined : new TrainingRows(data, d)
     const probeNoise = fused ? undefined : tf.tensor2d(probeValues, [probeCount, noiseDim])
@@ -188,7 +208,7 @@ export class GAN extends GenerativeModel<GANTypes> {
           step: async (indices) => {
             const batch = indices.length
             const noiseBatches = Array.from({ length: train.discriminatorSteps + 1 }, () =>
-              noise.normals(batch * noiseDim),
+              draw(batch, noise),
             )
             const measure = (this.counters.steps + 1) % DIVERSITY_EVERY === 0
             if (fused) {
@@ -223,6 +243,8 @@ export class GAN extends GenerativeModel<GANTypes> {
                 (last as NonNullable<typeof last>).loss,
                 (last as NonNullable<typeof last>).realScore,
                 (last as NonNullable<typeof last>).fakeScore,
+                ...(info ? [generatorStep.informationLoss ?? tf.scalar(NaN)] : []),
+                ...(info ? [generatorStep.codeAccuracy ?? tf.scalar(NaN)] : []),
               ])
               return measure
                 ? tf.concat([
@@ -235,9 +257,15 @@ export class GAN extends GenerativeModel<GANTypes> {
             readings.dispose()
             const [generatorLoss = NaN, discriminatorLoss = NaN, realScore = NaN, fakeScore = NaN] =
               values
-            const point = { generatorLoss, discriminatorLoss, realScore, fakeScore }
+            const point = {
+              generatorLoss,
+              discriminatorLoss,
+              realScore,
+              fakeScore,
+              ...(info ? infoReadings(values[4], values[5]) : {}),
+            }
             if (!measure) return point
-            const samples = (values as Float32Array).subarray(4)
+            const samples = (values as Float32Array).subarray(scalarCount)
             return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
           },
           kernels: fused ? `wasm-${fused.build}` : 'tfjs',
@@ -261,11 +289,13 @@ export class GAN extends GenerativeModel<GANTypes> {
   protected networkSize({ options }: GANPlan, shape: ImageShape): NetworkSize {
     const size = imageSize(shape)
     const { noiseDim, filters } = options
+    // The logit, and an InfoGAN's Q head beside it.
+    const outputs = 1 + (options.info ? infoCodeSize(options.info) : 0)
     if (options.architecture === 'dense') {
       return {
         weights:
           denseWeightCount([noiseDim, ...options.generatorUnits, size]) +
-          denseWeightCount([size, ...options.discriminatorUnits, 1]),
+          denseWeightCount([size, ...options.discriminatorUnits, outputs]),
         advice: 'use smaller generatorUnits, discriminatorUnits or noiseDim',
       }
     }
@@ -280,7 +310,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     const discriminator =
       convWeightCount(4, c, filters) +
       convWeightCount(4, filters, 2 * filters) +
-      denseWeightCount([inner, 1])
+      denseWeightCount([inner, outputs])
     return {
       weights: generator + discriminator,
       advice: 'use fewer filters, a smaller noiseDim or smaller images',
@@ -324,7 +354,8 @@ export class GAN extends GenerativeModel<GANTypes> {
     rows: number,
     train: ResolvedGANTrainOptions,
   ): Promise<FusedGANTrainer | undefined> {
-    if (network.options.architecture !== 'dense') return undefined
+    // The fused kernels have no Q head: an InfoGAN trains on TF.js operations.
+    if (network.options.architecture !== 'dense' || network.options.info) return undefined
     return this.fused.get(
       train.fusedKernels,
       rows,
@@ -418,6 +449,60 @@ export class GAN extends GenerativeModel<GANTypes> {
     )
   }
 
+  /** Draws from the prior: an InfoGAN's codes from theirs (one-hot, uniform), the rest normal. */
+  protected override priorLatents(network: GANNetwork, n: number, random: Random): Float32Array {
+    const { info, noiseDim } = network.options
+    return info ? drawInfoLatents(info, noiseDim, n, random) : random.normals(n * noiseDim)
+  }
+
+  /**
+   * InfoGAN: one image per row of `codes`, generated with those codes and noise drawn with
+   * `options.seed` (shared by every row unless `sharedNoise` is false). `INVALID_INPUT` for a plain
+   * GAN or a code out of range.
+   */
+  async generateWithCodes(
+    codes: readonly InfoCodeRow[],
+    options: GenerateWithCodesOptions = {},
+  ): Promise<ImageBatch> {
+    const network = this.requireNetwork('generate with codes')
+    const info = this.requireInfo(network)
+    const { seed, sharedNoise } = resolveGenerateWithCodesOptions(options)
+    const { noiseDim } = network.options
+    const n = codes.length
+    const random = createRandom(seed)
+    const latents = new Float32Array(n * noiseDim)
+    const one = sharedNoise ? random.normals(noiseDim) : undefined
+    for (let i = 0; i < n; i++) {
+      latents.set(one ?? random.normals(noiseDim), i * noiseDim)
+    }
+    writeInfoCodes(info, noiseDim, codes, latents)
+    return this.decode({ data: latents, shape: [n, noiseDim] })
+  }
+
+  /** InfoGAN: Q's reading of the codes behind `images`. `INVALID_INPUT` for a plain GAN. */
+  async inferCodes(images: ImageBatch): Promise<InferredCodes> {
+    const network = this.requireNetwork('infer codes')
+    const info = this.requireInfo(network)
+    const stage = {
+      name: 'inferCodes',
+      inputSize: network.inputSize,
+      outputSize: network.codeSize,
+      pass: (x: tf.Tensor2D) => network.qOutputs(x),
+    }
+    const { data, rows } = await this.imageRows('infer codes of', images, [stage])
+    return readInferredCodes(info, data, rows)
+  }
+
+  private requireInfo(network: GANNetwork): NonNullable<ResolvedGANModelOptions['info']> {
+    const info = network.options.info
+    if (!info) {
+      throw new InvalidInputError(
+        'this GAN has no InfoGAN codes; create it with info, e.g. { info: { categorical: [10], continuous: 2 } }',
+      )
+    }
+    return info
+  }
+
   protected latentSize(network: GANNetwork): number {
     return network.options.noiseDim
   }
@@ -430,5 +515,16 @@ export class GAN extends GenerativeModel<GANTypes> {
     this.disposeOptimizers()
     this.fused.clear()
     this.dataBounds = undefined
+  }
+}
+
+/** An InfoGAN's step readings, with NaN (no categorical code) left out. */
+function infoReadings(
+  informationLoss: number | undefined,
+  codeAccuracy: number | undefined,
+): { informationLoss: number; codeAccuracy?: number } {
+  return {
+    informationLoss: informationLoss ?? NaN,
+    ...(codeAccuracy === undefined || Number.isNaN(codeAccuracy) ? {} : { codeAccuracy }),
   }
 }

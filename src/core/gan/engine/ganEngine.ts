@@ -2,10 +2,13 @@
 import { generativeEngineActions } from '../../engine/commonEngineActions'
 import type { EngineActionContext } from '../../engine/familyEngine'
 import { defineEngine } from '../../engine/familyEngine'
-import type { LatentBatch } from '../../dataset'
+import type { ImageBatch, LatentBatch } from '../../dataset'
 import type { View2DOptions } from '../ganSpec'
 import { ganSpec } from '../ganSpec'
 import { GAN } from './gan'
+import { engineImages } from '../../engine/commonEngineActions'
+import type { InfoCodeRow } from '../infoCodes'
+import type { GenerateWithCodesOptions } from '../infoGANSpec'
 
 /** Makes, describes and runs GANs. */
 export const ganEngine = defineEngine(ganSpec, {
@@ -16,5 +19,12 @@ export const ganEngine = defineEngine(ganSpec, {
     generate: ({ model }: EngineActionContext<GAN>, noise: LatentBatch | Float32Array) =>
       model.generate(noise),
     view2d: ({ model }: EngineActionContext<GAN>, options: View2DOptions) => model.view2d(options),
+    generateWithCodes: (
+      { model }: EngineActionContext<GAN>,
+      codes: readonly InfoCodeRow[],
+      options: GenerateWithCodesOptions,
+    ) => model.generateWithCodes(codes, options),
+    inferCodes: ({ model }: EngineActionContext<GAN>, images: ImageBatch) =>
+      model.inferCodes(engineImages(images)),
   },
 })

@@ -5,6 +5,8 @@ import { createRandom, deriveSeed } from '../../random'
 import { convDiscriminator, convGenerator } from './convGanStacks'
 import { denseStack, type LayerStack } from '../../engine/layerStack'
 import type { ResolvedGANModelOptions } from '../ganOptions'
+import { infoCodeSize } from '../infoCodes'
+import { informationTerm } from './infoTerm'
 
 /** Result of one discriminator update's forward and backward pass. */
 export interface DiscriminatorPass {
@@ -18,6 +20,15 @@ export interface DiscriminatorPass {
 export interface GeneratorPass {
   readonly loss: tf.Scalar
   readonly gradients: tf.Tensor[]
+  /** InfoGAN: L_I on the batch (before the weight). */
+  readonly informationLoss?: tf.Scalar
+  /** InfoGAN with categorical codes: share of them Q recovers. */
+  readonly codeAccuracy?: tf.Scalar
+}
+
+/** Values of an InfoGAN's codes (the Q head's outputs); 0 for a plain GAN. */
+function codeSize(options: ResolvedGANModelOptions): number {
+  return options.info ? infoCodeSize(options.info) : 0
 }
 
 function buildStacks(
@@ -28,7 +39,7 @@ function buildStacks(
   if (options.architecture === 'conv') {
     return [
       convGenerator(shape, options.noiseDim, options.filters, options.output, random),
-      convDiscriminator(shape, options.filters, random),
+      convDiscriminator(shape, options.filters, random, 1 + codeSize(options)),
     ]
   }
   const inputSize = shape[0] * shape[1] * shape[2]
@@ -48,7 +59,7 @@ function buildStacks(
       createStack(
         inputSize,
         options.discriminatorUnits,
-        1,
+        1 + codeSize(options),
         'leakyRelu',
         'linear',
         random,
@@ -60,11 +71,14 @@ function buildStacks(
 
 /**
  * A GAN's two networks — dense, or DCGAN-style convolutional — and its non-saturating losses
- * (Goodfellow et al., 2014), with gradients from an explicit backward pass. Methods returning tensors
- * run inside `tf.tidy`.
+ * (Goodfellow et al., 2014), with gradients from an explicit backward pass. An InfoGAN's Q head is
+ * more columns of the discriminator's last layer (the logit is column 0), so Q shares every hidden
+ * layer with the discriminator. Methods returning tensors run inside `tf.tidy`.
  */
 export class GANNetwork {
   readonly inputSize: number
+  /** Values of the InfoGAN codes at the start of the noise (0 for a plain GAN). */
+  readonly codeSize: number
   private readonly generator: LayerStack
   private readonly discriminator: LayerStack
 
@@ -73,6 +87,7 @@ export class GANNetwork {
     readonly options: ResolvedGANModelOptions,
   ) {
     this.inputSize = shape[0] * shape[1] * shape[2]
+    this.codeSize = codeSize(options)
     ;[this.generator, this.discriminator] = buildStacks(shape, options)
   }
 
@@ -106,7 +121,46 @@ export class GANNetwork {
 
   /** Discriminator logits for samples `x`. */
   discriminate(x: tf.Tensor2D): tf.Tensor2D {
-    return this.discriminator.infer(x)
+    const output = this.discriminator.infer(x)
+    return this.codeSize > 0 ? this.logits(output) : output
+  }
+
+  /** InfoGAN: Q's outputs for samples `x` (a block of logits per categorical code, then means). */
+  qOutputs(x: tf.Tensor2D): tf.Tensor2D {
+    return this.qColumns(this.discriminator.infer(x))
+  }
+
+  private logits(output: tf.Tensor2D): tf.Tensor2D {
+    return tf.slice(output, [0, 0], [output.shape[0], 1])
+  }
+
+  private qColumns(output: tf.Tensor2D): tf.Tensor2D {
+    return tf.slice(output, [0, 1], [output.shape[0], this.codeSize])
+  }
+
+  private codes(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.slice(z, [0, 0], [z.shape[0], this.codeSize])
+  }
+
+  /**
+   * The gradient at the discriminator's output: `gradLogits` in column 0, and for an InfoGAN the
+   * weighted L_I gradient of rows `from…` (the generated ones) in the Q columns, over `batch`.
+   */
+  private outputGradient(
+    gradLogits: tf.Tensor2D,
+    output: tf.Tensor2D,
+    z: tf.Tensor2D,
+    from: number,
+    batch: number,
+  ): { gradient: tf.Tensor2D; term: ReturnType<typeof informationTerm> | undefined } {
+    const info = this.options.info
+    if (!info) return { gradient: gradLogits, term: undefined }
+    const rows = output.shape[0]
+    const q = tf.slice(this.qColumns(output), [from, 0], [rows - from, this.codeSize])
+    const term = informationTerm(info, q, this.codes(z))
+    let gradQ = tf.mul(term.gradient, info.weight / batch) as tf.Tensor2D
+    if (from > 0) gradQ = tf.concat([tf.zeros([from, this.codeSize]), gradQ])
+    return { gradient: tf.concat([gradLogits, gradQ], 1), term }
   }
 
   /**
@@ -120,7 +174,8 @@ export class GANNetwork {
     // One pass over real and generated rows together: the discriminator has no batch statistics,
     // so this equals two passes, with half the operations.
     const judged = this.discriminator.forward(tf.concat([x, fake]), false)
-    const [real, generated] = tf.split(judged.output, [n, m]) as [tf.Tensor2D, tf.Tensor2D]
+    const logits = this.codeSize > 0 ? this.logits(judged.output) : judged.output
+    const [real, generated] = tf.split(logits, [n, m]) as [tf.Tensor2D, tf.Tensor2D]
     const realLoss = tf.mean(tf.sub(tf.softplus(real), tf.mul(real, realLabel)))
     const fakeLoss = tf.mean(tf.softplus(generated))
     const realProbability = tf.sigmoid(real)
@@ -128,26 +183,46 @@ export class GANNetwork {
     // d BCE(l, y)/dl = sigmoid(l) − y, divided by each batch for its mean.
     const gradReal = tf.div(tf.sub(realProbability, realLabel), n)
     const gradFake = tf.div(fakeProbability, m)
+    // InfoGAN: Q learns the codes of the generated rows, weighted as in the generator's loss.
+    const { gradient } = this.outputGradient(
+      tf.concat([gradReal, gradFake]) as tf.Tensor2D,
+      judged.output,
+      z,
+      n,
+      m,
+    )
     return {
+      // The GAN's part only: the history reports L_I apart (the generator's pass measures it).
       loss: tf.add(realLoss, fakeLoss) as tf.Scalar,
       realScore: tf.mean(realProbability) as tf.Scalar,
       fakeScore: tf.mean(fakeProbability) as tf.Scalar,
-      gradients: judged.backward(tf.concat([gradReal, gradFake]) as tf.Tensor2D, false).grads,
+      gradients: judged.backward(gradient, false).grads,
     }
   }
 
   /**
-   * Non-saturating generator loss `−log D(G(z))` and its gradients for the generator's variables.
+   * Non-saturating generator loss `−log D(G(z))` (plus, for an InfoGAN, λ·L_I: the codes in `z` must
+   * be recoverable by Q) and its gradients for the generator's variables.
    * Folds the batch's statistics into the generator's running ones unless `updateStatistics` is
    * false (a pass that only measures memory).
    */
   generatorPass(z: tf.Tensor2D, updateStatistics = true): GeneratorPass {
     const generated = this.generator.forward(z, updateStatistics)
     const judged = this.discriminator.forward(generated.output, false)
-    const loss = tf.mean(tf.softplus(tf.neg(judged.output))) as tf.Scalar
-    const gradLogits = tf.div(tf.sub(tf.sigmoid(judged.output), 1), z.shape[0]) as tf.Tensor2D
-    const gradFake = judged.backward(gradLogits, true).input as tf.Tensor2D
-    return { loss, gradients: generated.backward(gradFake, false).grads }
+    const logits = this.codeSize > 0 ? this.logits(judged.output) : judged.output
+    const ganLoss = tf.mean(tf.softplus(tf.neg(logits))) as tf.Scalar
+    const gradLogits = tf.div(tf.sub(tf.sigmoid(logits), 1), z.shape[0]) as tf.Tensor2D
+    const { gradient, term } = this.outputGradient(gradLogits, judged.output, z, 0, z.shape[0])
+    const gradFake = judged.backward(gradient, true).input as tf.Tensor2D
+    const gradients = generated.backward(gradFake, false).grads
+    if (!term) return { loss: ganLoss, gradients }
+    return {
+      // The GAN's part only: L_I is reported apart.
+      loss: ganLoss,
+      gradients,
+      informationLoss: term.loss,
+      ...(term.accuracy ? { codeAccuracy: term.accuracy } : {}),
+    }
   }
 
   /** Frees every variable. */
