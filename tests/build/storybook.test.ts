@@ -117,9 +117,9 @@ describe('Storybook', () => {
       expect(performance.now() - reportOpened).toBeLessThan(30_000)
       await page
         .getByTestId('report-status')
-        .getByText(/^7 encoders, 2 draws per column/)
+        .getByText(/^10 encoders, 2 draws per column/)
         .waitFor({ timeout: 180_000 })
-      expect(await page.locator('.lk-report__line').count()).toBe(7)
+      expect(await page.locator('.lk-report__line').count()).toBe(10)
 
       // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
       await page.goto(
