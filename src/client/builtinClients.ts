@@ -1,6 +1,7 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { autoregressiveSpec } from '../core/autoregressive/autoregressiveSpec'
+import { helmholtzSpec } from '../core/helmholtz/helmholtzSpec'
 import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
 import { ganSpec } from '../core/gan/ganSpec'
 import { hashingSpec } from '../core/hashing/hashingSpec'
@@ -101,3 +102,10 @@ export const HashingClient = /* @__PURE__ */ createClientClass(hashingSpec)
 export type HashingClient = FamilyClient<typeof hashingSpec>
 /** Options of a semantic hashing client (and of `useSemanticHashing`). */
 export type HashingClientOptions = ClientOptions<typeof hashingSpec>
+
+/** A Helmholtz machine (wake-sleep) living in the shared worker, seen from the main thread. */
+export const HelmholtzClient = /* @__PURE__ */ createClientClass(helmholtzSpec)
+/** A Helmholtz machine's client. */
+export type HelmholtzClient = FamilyClient<typeof helmholtzSpec>
+/** Options of a Helmholtz machine's client (and of `useHelmholtz`). */
+export type HelmholtzClientOptions = ClientOptions<typeof helmholtzSpec>
