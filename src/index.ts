@@ -16,7 +16,11 @@ export {
   type UseAutoregressiveOptions,
   type UseAutoregressiveResult,
 } from './react/useAutoregressive'
-export { useHelmholtz, type UseHelmholtzOptions, type UseHelmholtzResult } from './react/useHelmholtz'
+export {
+  useHelmholtz,
+  type UseHelmholtzOptions,
+  type UseHelmholtzResult,
+} from './react/useHelmholtz'
 export {
   useImportedModel,
   type UseImportedModelOptions,

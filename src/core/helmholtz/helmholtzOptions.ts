@@ -39,7 +39,8 @@ export interface HelmholtzTrainOptions {
   readonly learningRate?: number
   /**
    * Steps between two importance-sampled bound estimates on the training batch (`bound` in the
-   * history; the first step always has one). Default `10`.
+   * history, measured at the first step and then every `boundEvery` steps, carried in between).
+   * Default `10`.
    */
   readonly boundEvery?: number
   /**

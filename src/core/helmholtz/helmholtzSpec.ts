@@ -31,10 +31,10 @@ export interface HelmholtzHistoryPoint {
   readonly sleep: number
   /**
    * `−log (1/K) Σ p(x, hₖ) / q(hₖ | x)` on the batch with `K = boundSamples` (K = 1: the negative
-   * ELBO), at the first step and every `boundEvery` steps; left out in between. An upper bound on
-   * the negative log-likelihood in expectation: lower is better.
+   * ELBO), measured at the first step and every `boundEvery` steps, carried in between. An upper
+   * bound on the negative log-likelihood in expectation: lower is better.
    */
-  readonly bound?: number
+  readonly bound: number
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type ImageShape,
   type LatentBatch,
 } from '../../dataset'
-import { DivergedError } from '../../errors'
+import { DivergedError, InvalidInputError } from '../../errors'
 import { recordedOptions } from '../../family/snapshotRecord'
 import { LogSumExp, meanAndStandardError } from '../../logSumExp'
 import { checkCount, denseWeightCount } from '../../memoryModel'
@@ -24,7 +24,7 @@ import {
   type TrainingStepCost,
 } from '../../engine/trainableModel'
 import type { FitHooks } from '../../engine/trainingLoop'
-import type { RandomStreams } from '../../engine/trainingState'
+import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { assertBinarizable, binarizeValues } from '../../autoregressive/binarize'
 import {
   resolveHelmholtzLogLikelihoodOptions,
@@ -103,6 +103,8 @@ function ascend(variables: readonly tf.Variable[], updates: readonly tf.Tensor[]
 export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
   private noise: Random | undefined
   private binarizeRandom: Random | undefined
+  /** The last measured bound, carried between measurements (a snapshot keeps it). */
+  private lastBound: number | undefined
 
   constructor(options?: HelmholtzModelOptions) {
     super(options, RULES)
@@ -118,10 +120,8 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): HelmholtzPlan {
     return {
-      options: recordedOptions(
-        record,
-        this.modelOptions,
-        (recorded: ResolvedHelmholtzOptions) => resolveHelmholtzOptions(recorded, imageSize(shape)),
+      options: recordedOptions(record, this.modelOptions, (recorded: ResolvedHelmholtzOptions) =>
+        resolveHelmholtzOptions(recorded, imageSize(shape)),
       ),
     }
   }
@@ -155,6 +155,28 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
     return { ...super.randomStreams(), binarize: this.binarizeRandom, noise: this.noise }
   }
 
+  /** The carried bound, so that a resumed run reports what the straight one would. */
+  protected override trainingParts(): readonly TrainingStatePart[] {
+    return [
+      {
+        name: 'bound',
+        capture: () =>
+          this.lastBound === undefined ? undefined : { state: this.lastBound, arrays: [] },
+        prepare: (state, arrays, field) => {
+          if (typeof state !== 'number' || !Number.isFinite(state) || arrays.length > 0) {
+            throw new InvalidInputError(
+              `snapshot ${field} must be the last bound, a finite number with no arrays; got ${JSON.stringify(state)}. Take the snapshot again from a Helmholtz machine`,
+              { field },
+            )
+          }
+          return () => {
+            this.lastBound = state
+          }
+        },
+      },
+    ]
+  }
+
   protected async runEpochs(
     network: HelmholtzNetwork,
     data: ImageBatch,
@@ -172,7 +194,8 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
           const grey = new Float32Array(rows * size)
           gatherRows(grey, data.data, indices, size)
           const binary = binarizeValues(grey, network.options, this.binarizeRandom as Random)
-          const measure = this.counters.steps % train.boundEvery === 0
+          const measure =
+            this.counters.steps % train.boundEvery === 0 || this.lastBound === undefined
           const noise = this.noise as Random
           const boundDraws = measure
             ? uniforms(noise, train.boundSamples * rows * network.hiddenSize)
@@ -194,15 +217,18 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
             ascend(network.recognitionVariables(), sleep.updates, train.learningRate)
             return tf.stack([wake.loss, sleep.loss, bound])
           })
-          const [wake = NaN, sleep = NaN, bound = NaN] = await terms.data()
+          const [wake = NaN, sleep = NaN, measured = NaN] = await terms.data()
           terms.dispose()
-          return measure ? { wake, sleep, bound } : { wake, sleep }
+          if (measure) this.lastBound = measured
+          return { wake, sleep, bound: this.lastBound ?? measured }
         },
-        diverged: (values, step, epoch) =>
-          new DivergedError(
+        diverged: (values, step, epoch) => {
+          this.lastBound = undefined
+          return new DivergedError(
             `wake-sleep diverged at step ${step} (wake loss ${values.wake}, sleep loss ${values.sleep}); the weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate})`,
             { step, learningRate: train.learningRate },
-          ),
+          )
+        },
       },
       hooks,
     )
@@ -221,10 +247,7 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
       tiled,
       tf.tensor2d(draws, [samples * rows, network.hiddenSize]),
     )
-    const perRow = tf.sub(
-      tf.logSumExp(tf.reshape(weights, [samples, rows]), 0),
-      Math.log(samples),
-    )
+    const perRow = tf.sub(tf.logSumExp(tf.reshape(weights, [samples, rows]), 0), Math.log(samples))
     return tf.neg(tf.mean(perRow)) as tf.Scalar
   }
 
@@ -244,9 +267,7 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
       rows: data.shape[0],
       run: (rows) => {
         const x = tf.zeros([rows, network.inputSize]) as tf.Tensor2D
-        const wake = network.wakeUpdates(
-          network.recognize(x, tf.zeros([rows, network.hiddenSize])),
-        )
+        const wake = network.wakeUpdates(network.recognize(x, tf.zeros([rows, network.hiddenSize])))
         const sleep = network.sleepUpdates(network.dream(tf.zeros([rows, network.dreamSize])))
         const bound = network.logWeights(
           tf.zeros([rows * train.boundSamples, network.inputSize]),
@@ -257,9 +278,7 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
       passFixedBytes: variableBytes(network.variables()),
       // The grey rows, the binary ones and the draws of both phases and of the bound.
       hostValuesPerRow:
-        2 * network.inputSize +
-        network.dreamSize +
-        (1 + train.boundSamples) * network.hiddenSize,
+        2 * network.inputSize + network.dreamSize + (1 + train.boundSamples) * network.hiddenSize,
       advice: '; or lower boundSamples',
     }
   }
@@ -399,5 +418,6 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
   protected resetExtras(): void {
     this.noise = undefined
     this.binarizeRandom = undefined
+    this.lastBound = undefined
   }
 }

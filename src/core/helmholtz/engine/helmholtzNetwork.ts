@@ -8,9 +8,7 @@ export type LayerStates = readonly tf.Tensor2D[]
 
 /** `aᵀ·b`; on WASM with an explicit transpose (a transposed `matMul` is ~10× slower there). */
 function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return tf.getBackend() === 'wasm'
-    ? tf.matMul(tf.transpose(a), b)
-    : tf.matMul(a, b, true, false)
+  return tf.getBackend() === 'wasm' ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false)
 }
 
 /** Summed binary cross-entropy of each row from logits, `Σ softplus(l) − t·l`: `−log p(t)`, `[n]`. */
@@ -58,7 +56,7 @@ export class HelmholtzNetwork {
     this.generative = pairs.map(([below, above], l) =>
       createDense(above, below, 'sigmoid', random, `helmholtzGenerative${l}`),
     )
-    this.topBias = tf.variable(tf.zeros([this.topSize]), true)
+    this.topBias = tf.tidy(() => tf.variable(tf.zeros([this.topSize]), true))
   }
 
   /** Units of the top layer. */
@@ -144,7 +142,10 @@ export class HelmholtzNetwork {
       const p = tf.sigmoid(
         logitsOf(this.generative[l] as DenseLayer, states[l + 1] as tf.Tensor2D),
       ) as tf.Tensor2D
-      states[l] = bernoulli(p, this.columns(uniforms, offsets[l] as number, this.sizes[l] as number))
+      states[l] = bernoulli(
+        p,
+        this.columns(uniforms, offsets[l] as number, this.sizes[l] as number),
+      )
     }
     return states
   }
