@@ -18,6 +18,7 @@ import { decSpec } from '../../src/core/dec/decSpec'
 import { pcaSpec } from '../../src/core/pca/pcaSpec'
 import { rbmSpec } from '../../src/core/rbm/rbmSpec'
 import { contrastiveSpec } from '../../src/core/contrastive/contrastiveSpec'
+import { helmholtzSpec } from '../../src/core/helmholtz/helmholtzSpec'
 import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
@@ -32,6 +33,7 @@ import { hashingSpec } from '../../src/core/hashing/hashingSpec'
 import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
 import { useContrastive } from '../../src/react/useContrastive'
+import { useHelmholtz } from '../../src/react/useHelmholtz'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { useVAE } from '../../src/react/useVAE'
 import { meanImageSpec } from '../families/meanImage/meanImageSpec'
@@ -198,6 +200,12 @@ const cases: HookCase[] = [
         expect(pairs.second.shape).toEqual([3, 8, 8, 1])
       },
     },
+  },
+  {
+    spec: helmholtzSpec,
+    useModel: useHelmholtz as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, layers: [16, 4] },
+    action: { name: 'sample', args: [2, { seed: 1 }], check: images(2) },
   },
   {
     spec: meanImageSpec,
