@@ -223,6 +223,7 @@ describe('the built package', () => {
         'contrastive',
         'dec',
         'hashing',
+        'helmholtz',
         'counter',
       ],
       vaeSteps: 2,
@@ -266,6 +267,7 @@ describe('the built package', () => {
       'powerIterations',
       'gibbsSteps',
       'autoregressive model',
+      'boundSamples',
     ]) {
       expect(code, other).not.toContain(other)
     }
