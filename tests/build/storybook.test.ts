@@ -97,12 +97,13 @@ describe('Storybook', () => {
       expect(atomColours.red).toBeGreaterThan(100)
       expect(atomColours.blue).toBeGreaterThan(100)
 
-      // LikelihoodTable: MADE, a VAE and an RBM train on the same binarised digits; every row fills.
+      // LikelihoodTable: MADE, a VAE, a Helmholtz machine and an RBM train on the same binarised
+      // digits; every row fills.
       await page.goto(
         `${server.url}/iframe.html?id=components-likelihoodtable--trained-side-by-side&viewMode=story&args=epochs:2;iwaeSamples:5;aisRuns:10;aisSteps:100`,
       )
       await page
-        .getByText(/^4 models; highest log-likelihood: .+ nats per image/)
+        .getByText(/^5 models; highest log-likelihood: .+ nats per image/)
         .waitFor({ timeout: 90_000 })
       expect(await page.getByText('computing…').count()).toBe(0)
 
