@@ -107,6 +107,18 @@ describe('Storybook', () => {
         .waitFor({ timeout: 90_000 })
       expect(await page.getByText('computing…').count()).toBe(0)
 
+      // Wake-sleep vs the VAE: both train three epochs on the same digits, both sample grids draw,
+      // both bounds are on one chart, and the held-out table fills its four rows.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-wake-sleep-vs-the-vae--digits&viewMode=story&args=epochs:3;heldOutSamples:5`,
+      )
+      await page
+        .getByText(/^4 models; highest log-likelihood: .+ nats per image/)
+        .waitFor({ timeout: 90_000 })
+      expect(await page.locator('canvas.lk-sample-grid').count()).toBe(2)
+      expect(await page.locator('.lk-loss-chart__line--helmholtz').count()).toBe(1)
+      expect(await page.locator('.lk-loss-chart__line--vae').count()).toBe(1)
+
       // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
       await page.goto(
         `${server.url}/iframe.html?id=playgrounds-anomaly-detection-playground--sprites&viewMode=story&args=epochs:2;preset:!false`,
