@@ -326,7 +326,7 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
   async sample(n: number, options: HelmholtzSampleOptions = {}): Promise<ImageBatch> {
     validateHelmholtzSampleOptions(options)
     const network = this.requireNetwork('sample')
-    checkCount(n, 'sample count')
+    const count = checkCount(n, 'sample count')
     const stage: RowStage = {
       name: 'sample',
       inputSize: network.dreamSize,
@@ -334,10 +334,10 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
       pass: (u) => network.sample(u, options.binary ?? false),
     }
     const random = createRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31))
-    const draws = uniforms(random, checkCount(n, 'sample count') * network.dreamSize)
-    const data = await this.throughStages({ noun: 'sample', action: 'draw' }, draws, n, [stage])
+    const draws = uniforms(random, count * network.dreamSize)
+    const data = await this.throughStages({ noun: 'sample', action: 'draw' }, draws, count, [stage])
     const [h, w, c] = this.shape as ImageShape
-    return { data, shape: [n, h, w, c] }
+    return { data, shape: [count, h, w, c] }
   }
 
   /**
