@@ -334,6 +334,15 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
       pass: (u) => network.sample(u, options.binary ?? false),
     }
     const random = createRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31))
+    // The draws are made on the host before the passes: refuse a count whose arrays would not fit.
+    checkRows(
+      {
+        what: 'sample count',
+        actual: count,
+        advice: (most) => `draw at most ${most} samples per call`,
+      },
+      hostLimit(network.dreamSize + network.inputSize),
+    )
     const draws = uniforms(random, count * network.dreamSize)
     const data = await this.throughStages({ noun: 'sample', action: 'draw' }, draws, count, [stage])
     const [h, w, c] = this.shape as ImageShape
