@@ -97,7 +97,7 @@ export class HelmholtzNetwork {
     })
   }
 
-  /** The columns of `uniforms` that layer `layer` of `sizes` takes, from column `offset` of the first. */
+  /** The `units` columns of `uniforms` from column `offset`: the draws of one layer. */
   private columns(uniforms: tf.Tensor2D, offset: number, units: number): tf.Tensor2D {
     return tf.slice(uniforms, [0, offset], [uniforms.shape[0], units])
   }
