@@ -46,7 +46,7 @@ export interface IWAEPoint {
 }
 
 /** Samples per image of the importance-weighted bounds (1 is the ELBO). */
-const IWAE_SAMPLES = [1, 50, 500] as const
+export const IWAE_SAMPLES = [1, 50, 500] as const
 
 /** The VAE compared: the library's defaults for 8×8 images, stated in the report. */
 export const VAE_CONFIG = { latentDim: 8, hiddenUnits: [128], batchSize: 64, learningRate: 1e-3 }

@@ -17,6 +17,11 @@ export {
   type UseAutoregressiveResult,
 } from './react/useAutoregressive'
 export {
+  useHelmholtz,
+  type UseHelmholtzOptions,
+  type UseHelmholtzResult,
+} from './react/useHelmholtz'
+export {
   useImportedModel,
   type UseImportedModelOptions,
   type UseImportedModelResult,
@@ -111,6 +116,7 @@ export { DECClient, type DECClientOptions } from './client/builtinClients'
 export { PCAClient, type PCAClientOptions } from './client/builtinClients'
 export { RBMClient, type RBMClientOptions } from './client/builtinClients'
 export { AutoregressiveClient, type AutoregressiveClientOptions } from './client/builtinClients'
+export { HelmholtzClient, type HelmholtzClientOptions } from './client/builtinClients'
 export { ImportedModelClient, type ImportedModelClientOptions } from './client/builtinClients'
 export { importedSpec, type ImportedFacts } from './core/imported/importedSpec'
 export type {
@@ -243,6 +249,18 @@ export type {
   PixelOrdering,
   Binarization,
 } from './core/autoregressive/autoregressiveOptions'
+export {
+  helmholtzSpec,
+  type HelmholtzHistoryPoint,
+  type HelmholtzLogLikelihood,
+  type HelmholtzFacts,
+} from './core/helmholtz/helmholtzSpec'
+export type {
+  HelmholtzModelOptions,
+  HelmholtzTrainOptions,
+  HelmholtzSampleOptions,
+  HelmholtzLogLikelihoodOptions,
+} from './core/helmholtz/helmholtzOptions'
 export type {
   PCAModelOptions,
   PCATrainOptions,

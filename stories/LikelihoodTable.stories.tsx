@@ -4,6 +4,7 @@ import { LikelihoodTable } from '../src/components/LikelihoodTable'
 import type { LikelihoodEntry, LikelihoodResult } from '../src/components/likelihoodRows'
 import { TrainingStatus } from '../src/components/TrainingStatus'
 import { useAutoregressive } from '../src/react/useAutoregressive'
+import { useHelmholtz } from '../src/react/useHelmholtz'
 import { useRBM } from '../src/react/useRBM'
 import { useVAE } from '../src/react/useVAE'
 import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
@@ -26,7 +27,7 @@ interface LiveArgs {
   sort: 'best-first' | 'given'
 }
 
-/** Three families trained on the same binarised digits, then scored on the same held-out ones. */
+/** Four families trained on the same binarised digits, then scored on the same held-out ones. */
 function SideBySide({ epochs, iwaeSamples, aisRuns, aisSteps, sort }: LiveArgs) {
   const train = useMemo(() => binarised(0, HELD_OUT), [])
   const heldOut = useMemo(() => binarised(HELD_OUT), [])
@@ -38,6 +39,8 @@ function SideBySide({ epochs, iwaeSamples, aisRuns, aisSteps, sort }: LiveArgs) 
     epochs: Math.max(1, Math.round(epochs / 4)),
     autoTrain: true,
   })
+  // The Helmholtz machine has the VAE's layer sizes (128 hidden units, 8 at the top) by default.
+  const helmholtz = useHelmholtz({ data: train, epochs, autoTrain: true })
   const [results, setResults] = useState<Record<string, LikelihoodResult | undefined>>({})
   const put = (key: string) => (result: LikelihoodResult) =>
     setResults((previous) => ({ ...previous, [key]: result }))
@@ -53,6 +56,12 @@ function SideBySide({ epochs, iwaeSamples, aisRuns, aisSteps, sort }: LiveArgs) 
       put('iwae')(await vae.logLikelihoodAsync(heldOut, { samples: iwaeSamples }))
     })().catch(() => undefined)
   }, [vae.status, vae.modelVersion, iwaeSamples]) // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (helmholtz.status !== 'ready') return
+    helmholtz
+      .logLikelihoodAsync(heldOut, { samples: iwaeSamples })
+      .then(put('helmholtz'), () => undefined)
+  }, [helmholtz.status, helmholtz.modelVersion, iwaeSamples]) // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if (rbm.status !== 'ready') return
     rbm
@@ -70,6 +79,12 @@ function SideBySide({ epochs, iwaeSamples, aisRuns, aisSteps, sort }: LiveArgs) 
       note: `${iwaeSamples} samples per image`,
     },
     {
+      label: `Helmholtz machine, K = ${iwaeSamples}`,
+      kind: 'lower bound',
+      result: results.helmholtz,
+      note: `wake-sleep; ${iwaeSamples} importance samples per image`,
+    },
+    {
       label: 'RBM, 100 hidden',
       kind: 'estimate',
       result: results.rbm,
@@ -85,6 +100,7 @@ function SideBySide({ epochs, iwaeSamples, aisRuns, aisSteps, sort }: LiveArgs) 
       />
       <TrainingStatus model={made} unit="images" />
       <TrainingStatus model={vae} unit="images" />
+      <TrainingStatus model={helmholtz} unit="images" />
       <TrainingStatus model={rbm} unit="images" />
       <small>{DIGITS_ATTRIBUTION}</small>
     </div>
@@ -98,7 +114,7 @@ const meta: Meta<typeof LikelihoodTable> = {
     docs: {
       description: {
         component:
-          "Log-likelihoods of several models on the same images in nats per image: exact values (autoregressive), lower bounds (the VAE's ELBO and importance-weighted bound) and estimates (the RBM's annealed importance sampling), with standard errors over the images. Pass each hook's `logLikelihood` result; rows show 'computing…' until it arrives.",
+          "Log-likelihoods of several models on the same images in nats per image: exact values (autoregressive), lower bounds (the VAE's ELBO and importance-weighted bound, the Helmholtz machine's importance-sampled bound) and estimates (the RBM's annealed importance sampling), with standard errors over the images. Pass each hook's `logLikelihood` result; rows show 'computing…' until it arrives.",
       },
     },
   },
@@ -131,7 +147,7 @@ export const Figures: StoryObj<typeof LikelihoodTable> = {
   },
 }
 
-/** MADE, a VAE and an RBM train in the worker on the same digits; the table fills as each finishes. */
+/** MADE, a VAE, a Helmholtz machine and an RBM train in the worker on the same digits; the table fills as each finishes. */
 export const TrainedSideBySide: StoryObj<LiveArgs> = {
   render: (args) => <SideBySide {...args} />,
   args: { epochs: 20, iwaeSamples: 200, aisRuns: 50, aisSteps: 1000, sort: 'best-first' },

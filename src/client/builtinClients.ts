@@ -1,6 +1,7 @@
 /** The clients of the built-in families: one declaration each. */
 import { autoencoderSpec } from '../core/autoencoder/autoencoderSpec'
 import { autoregressiveSpec } from '../core/autoregressive/autoregressiveSpec'
+import { helmholtzSpec } from '../core/helmholtz/helmholtzSpec'
 import { contrastiveSpec } from '../core/contrastive/contrastiveSpec'
 import { pretextSpec } from '../core/pretext/pretextSpec'
 import { ganSpec } from '../core/gan/ganSpec'
@@ -109,3 +110,10 @@ export const PretextClient = /* @__PURE__ */ createClientClass(pretextSpec)
 export type PretextClient = FamilyClient<typeof pretextSpec>
 /** Options of a pretext-task client (and of `usePretext`). */
 export type PretextClientOptions = ClientOptions<typeof pretextSpec>
+
+/** A Helmholtz machine (wake-sleep) living in the shared worker, seen from the main thread. */
+export const HelmholtzClient = /* @__PURE__ */ createClientClass(helmholtzSpec)
+/** A Helmholtz machine's client. */
+export type HelmholtzClient = FamilyClient<typeof helmholtzSpec>
+/** Options of a Helmholtz machine's client (and of `useHelmholtz`). */
+export type HelmholtzClientOptions = ClientOptions<typeof helmholtzSpec>

@@ -196,6 +196,16 @@ export {
   type AutoregressiveSampleSteps,
 } from './autoregressive/autoregressiveSpec'
 export { autoregressiveEngine } from './autoregressive/engine/autoregressiveEngine'
+export * from './helmholtz/helmholtzOptions'
+export { HelmholtzMachine } from './helmholtz/engine/helmholtz'
+export { HelmholtzNetwork, type LayerStates } from './helmholtz/engine/helmholtzNetwork'
+export {
+  helmholtzSpec,
+  type HelmholtzHistoryPoint,
+  type HelmholtzLogLikelihood,
+  type HelmholtzFacts,
+} from './helmholtz/helmholtzSpec'
+export { helmholtzEngine } from './helmholtz/engine/helmholtzEngine'
 export * from './anomaly/anomalyScoring'
 export * from './probe/probeOptions'
 export { fitLinearProbe, fitProbeOnSplit } from './probe/engine/linearProbe'

@@ -19,6 +19,7 @@ import { pcaSpec } from '../../src/core/pca/pcaSpec'
 import { rbmSpec } from '../../src/core/rbm/rbmSpec'
 import { contrastiveSpec } from '../../src/core/contrastive/contrastiveSpec'
 import { pretextSpec } from '../../src/core/pretext/pretextSpec'
+import { helmholtzSpec } from '../../src/core/helmholtz/helmholtzSpec'
 import { sparseCodingSpec } from '../../src/core/sparse/sparseSpec'
 import { vaeSpec } from '../../src/core/vae/vaeSpec'
 import { LossChart } from '../../src/components/LossChart'
@@ -34,6 +35,7 @@ import { usePCA } from '../../src/react/usePCA'
 import { useRBM } from '../../src/react/useRBM'
 import { useContrastive } from '../../src/react/useContrastive'
 import { usePretext } from '../../src/react/usePretext'
+import { useHelmholtz } from '../../src/react/useHelmholtz'
 import { useSparseCoding } from '../../src/react/useSparseCoding'
 import { useVAE } from '../../src/react/useVAE'
 import { meanImageSpec } from '../families/meanImage/meanImageSpec'
@@ -221,6 +223,12 @@ const cases: HookCase[] = [
         expect(examples.targets.every((t) => t >= 0 && t < 24)).toBe(true)
       },
     },
+  },
+  {
+    spec: helmholtzSpec,
+    useModel: useHelmholtz as unknown as HookCase['useModel'],
+    options: { data: digits, epochs: 1, batchSize: 32, layers: [16, 4] },
+    action: { name: 'sample', args: [2, { seed: 1 }], check: images(2) },
   },
   {
     spec: meanImageSpec,

@@ -13,6 +13,7 @@ import {
   KMeansClient,
   DECClient,
   HashingClient,
+  HelmholtzClient,
   PCAClient,
   RBMClient,
   SparseCodingClient,
@@ -108,6 +109,18 @@ const FAMILIES: readonly Family[] = [
     fingerprint: async (c) => {
       const hash = c.hashAsync as (images: unknown) => Promise<{ codes: Uint32Array }>
       return Array.from((await hash(image)).codes)
+    },
+  },
+  {
+    name: 'helmholtz',
+    make: (o) => new HelmholtzClient(o) as unknown as AnyClient,
+    options: { ...common, layers: [16, 4] },
+    fingerprint: async (c) => {
+      const logLikelihood = c.logLikelihoodAsync as (
+        images: unknown,
+        options: object,
+      ) => Promise<{ logLikelihoods: Float32Array }>
+      return Array.from((await logLikelihood(image, { samples: 5, seed: 1 })).logLikelihoods)
     },
   },
   {

@@ -241,6 +241,7 @@ describe('the built package', () => {
         'dec',
         'hashing',
         'pretext',
+        'helmholtz',
         'counter',
       ],
       vaeSteps: 2,
@@ -284,6 +285,7 @@ describe('the built package', () => {
       'powerIterations',
       'gibbsSteps',
       'autoregressive model',
+      'boundSamples',
     ]) {
       expect(code, other).not.toContain(other)
     }

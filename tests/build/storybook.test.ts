@@ -99,12 +99,13 @@ describe('Storybook', () => {
       expect(atomColours.red).toBeGreaterThan(100)
       expect(atomColours.blue).toBeGreaterThan(100)
 
-      // LikelihoodTable: MADE, a VAE and an RBM train on the same binarised digits; every row fills.
+      // LikelihoodTable: MADE, a VAE, a Helmholtz machine and an RBM train on the same binarised
+      // digits; every row fills.
       await page.goto(
         `${server.url}/iframe.html?id=components-likelihoodtable--trained-side-by-side&viewMode=story&args=epochs:2;iwaeSamples:5;aisRuns:10;aisSteps:100`,
       )
       await page
-        .getByText(/^4 models; highest log-likelihood: .+ nats per image/)
+        .getByText(/^5 models; highest log-likelihood: .+ nats per image/)
         .waitFor({ timeout: 90_000 })
       expect(await page.getByText('computing…').count()).toBe(0)
 
@@ -120,6 +121,18 @@ describe('Storybook', () => {
         .getByText(/^10 encoders, 2 draws per column/)
         .waitFor({ timeout: 180_000 })
       expect(await page.locator('.lk-report__line').count()).toBe(10)
+
+      // Wake-sleep vs the VAE: both train three epochs on the same digits, both sample grids draw,
+      // both bounds are on one chart, and the held-out table fills its four rows.
+      await page.goto(
+        `${server.url}/iframe.html?id=playgrounds-wake-sleep-vs-the-vae--digits&viewMode=story&args=epochs:3;heldOutSamples:5`,
+      )
+      await page
+        .getByText(/^4 models; highest log-likelihood: .+ nats per image/)
+        .waitFor({ timeout: 90_000 })
+      expect(await page.locator('canvas.lk-sample-grid').count()).toBe(2)
+      expect(await page.locator('.lk-loss-chart__line--helmholtz').count()).toBe(1)
+      expect(await page.locator('.lk-loss-chart__line--vae').count()).toBe(1)
 
       // The anomaly playground trains on normal sprites, calibrates and shows the heatmap's verdict.
       await page.goto(

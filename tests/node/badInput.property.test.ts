@@ -60,6 +60,7 @@ const SMALL: Record<string, object> = {
   dec: { clusters: 3, hiddenUnits: [8], codeSize: 2, seed: 1 },
   hashing: { hiddenUnits: [8], bits: 6, seed: 1 },
   pretext: { task: 'jigsaw', hiddenUnits: [8], featureSize: 4, headUnits: [4], seed: 1 },
+  helmholtz: { layers: [8, 2], seed: 1 },
 }
 
 async function fingerprint(host: WorkerHost, id: string): Promise<string> {

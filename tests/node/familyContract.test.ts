@@ -13,6 +13,8 @@ import type { AutoregressiveLogLikelihood } from '../../src/core/autoregressive/
 import { contrastiveEngine } from '../../src/core/contrastive/engine/contrastiveEngine'
 import { pretextEngine } from '../../src/core/pretext/engine/pretextEngine'
 import { decEngine } from '../../src/core/dec/engine/decEngine'
+import { helmholtzEngine } from '../../src/core/helmholtz/engine/helmholtzEngine'
+import type { HelmholtzLogLikelihood } from '../../src/core/helmholtz/helmholtzSpec'
 import type { DECAssignment } from '../../src/core/dec/decSpec'
 import { familyContract, type FamilyCase } from '../families/familyContract'
 import { meanImageEngine } from '../families/meanImage/engine/meanImageEngine'
@@ -172,6 +174,26 @@ const cases: FamilyCase[] = [
       name: 'hash',
       args: [{ data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] }],
       check: (result) => expect((result as HashCodes).codes.length).toBe(2),
+    },
+  },
+  {
+    engine: helmholtzEngine,
+    modelOptions: { layers: [16, 4], seed: 1 },
+    trainOptions: { epochs: 2, batchSize: 32 },
+    data: digits,
+    badModelOption: { layers: [16, 0] },
+    action: {
+      name: 'logLikelihood',
+      args: [
+        { data: new Float32Array(128).fill(0.5), shape: [2, 8, 8, 1] },
+        { samples: 4, seed: 1 },
+      ],
+      check: (result) => {
+        const { logLikelihoods, samples } = result as HelmholtzLogLikelihood
+        expect(logLikelihoods.length).toBe(2)
+        expect(samples).toBe(4)
+        expect(logLikelihoods.every((v) => v < 0)).toBe(true)
+      },
     },
   },
   {

@@ -16,6 +16,7 @@ import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { Pretext } from '../../src/core/pretext/engine/pretext'
+import { HelmholtzMachine } from '../../src/core/helmholtz/engine/helmholtz'
 import { toImageBatch, type ImageBatch, type ImageShape } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -318,6 +319,18 @@ const CASES: readonly Case<SnapshotModel>[] = [
       (await model.logLikelihood(images)).logLikelihoods,
       (await model.conditionals(images)).data,
       (await model.sampleSteps(2, { frames: 3, seed: 3 })).images.data,
+    ],
+  }),
+  defineCase({
+    name: 'Helmholtz machine (recognition and generative networks, top prior)',
+    create: () => new HelmholtzMachine({ layers: [12, 4], seed: 8 }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: HelmholtzMachine, images) => [
+      (await model.logLikelihood(images, { samples: 3 })).logLikelihoods,
+      (await model.encode(images)).data,
+      (await model.reconstruct(images)).data,
+      (await model.sample(2, { seed: 3 })).data,
     ],
   }),
   defineCase({

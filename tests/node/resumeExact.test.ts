@@ -19,6 +19,7 @@ import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { Pretext } from '../../src/core/pretext/engine/pretext'
+import { HelmholtzMachine } from '../../src/core/helmholtz/engine/helmholtz'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
@@ -251,6 +252,19 @@ const MORE_CASES: readonly Case[] = [
       return [
         (await made.logLikelihood(probe)).logLikelihoods,
         (await made.sample(3, { seed: 2 })).data,
+      ]
+    },
+  },
+  {
+    name: 'Helmholtz machine (wake-sleep draws and stochastic binarisation streams)',
+    create: () => new HelmholtzMachine({ layers: [12, 4], binarize: 'stochastic', seed: 8 }),
+    train: { batchSize: 16, boundEvery: 3, boundSamples: 2 },
+    fused: false,
+    outputs: async (model) => {
+      const machine = model as unknown as HelmholtzMachine
+      return [
+        (await machine.logLikelihood(probe, { samples: 3 })).logLikelihoods,
+        (await machine.sample(3, { seed: 2 })).data,
       ]
     },
   },

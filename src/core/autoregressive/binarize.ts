@@ -11,14 +11,18 @@ export interface BinarizeRule {
 
 /**
  * Throws `INVALID_INPUT` naming the first value outside [0, 1]: such values are no probability of a
- * pixel being on, so the images cannot be binarised.
+ * pixel being on, so the images cannot be binarised. `model` names who binarises, in the message.
  */
-export function assertBinarizable(values: ArrayLike<number>, name = 'images'): void {
+export function assertBinarizable(
+  values: ArrayLike<number>,
+  name = 'images',
+  model = 'the autoregressive model',
+): void {
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as number
     if (!(value >= 0 && value <= 1)) {
       throw new InvalidInputError(
-        `${name} holds ${value} at flat index ${i}; the autoregressive model binarises values in [0, 1]. Scale the images to [0, 1] (e.g. divide bytes by 255)`,
+        `${name} holds ${value} at flat index ${i}; ${model} binarises values in [0, 1]. Scale the images to [0, 1] (e.g. divide bytes by 255)`,
         { index: i, value, min: 0, max: 1 },
       )
     }

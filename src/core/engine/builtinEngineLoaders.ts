@@ -35,4 +35,7 @@ export const BUILTIN_ENGINE_LOADERS: readonly LazyFamilyEngine[] = [
   lazyEngine('pretext', () =>
     import('../pretext/engine/pretextEngine').then((m) => m.pretextEngine),
   ),
+  lazyEngine('helmholtz', () =>
+    import('../helmholtz/engine/helmholtzEngine').then((m) => m.helmholtzEngine),
+  ),
 ]

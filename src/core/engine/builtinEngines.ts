@@ -4,6 +4,7 @@ import { autoregressiveEngine } from '../autoregressive/engine/autoregressiveEng
 import { contrastiveEngine } from '../contrastive/engine/contrastiveEngine'
 import { decEngine } from '../dec/engine/decEngine'
 import { hashingEngine } from '../hashing/engine/hashingEngine'
+import { helmholtzEngine } from '../helmholtz/engine/helmholtzEngine'
 import { ganEngine } from '../gan/engine/ganEngine'
 import { importedEngine } from '../imported/engine/importedEngine'
 import { kMeansEngine } from '../kmeans/engine/kmeansEngine'
@@ -29,4 +30,5 @@ export const BUILTIN_ENGINES: readonly AnyFamilyEngine[] = [
   decEngine,
   hashingEngine,
   pretextEngine,
+  helmholtzEngine,
 ]

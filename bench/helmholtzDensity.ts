@@ -1,0 +1,85 @@
+/**
+ * The Helmholtz machine's row of the autoregressive part's likelihood table: trained by wake-sleep
+ * on the same binarised digits as the VAE (the VAE's layer sizes: 128 hidden units, then 8 binary
+ * units at the top), its importance-sampled estimate of the held-out log-likelihood with K samples.
+ */
+import type { ImageBatch } from '../src/core/dataset'
+import { HelmholtzMachine } from '../src/core/helmholtz/engine/helmholtz'
+import { IWAE_SAMPLES, VAE_CONFIG } from './rbmDensity'
+
+/** Wake-sleep settings of the bench's Helmholtz machine. */
+export const HELMHOLTZ_CONFIG = {
+  layers: [...VAE_CONFIG.hiddenUnits, VAE_CONFIG.latentDim],
+  batchSize: 32,
+  learningRate: 0.1,
+}
+
+/** The importance-sampled estimate with K samples, on the held-out rows. */
+export interface HelmholtzBound {
+  readonly samples: number
+  /** Mean log-likelihood estimate, nats per image. */
+  readonly test: number
+  readonly standardError: number
+  readonly seconds: number
+}
+
+/** One checkpoint of the Helmholtz machine's training. */
+export interface HelmholtzPoint {
+  readonly epochs: number
+  readonly seconds: number
+  /** Negative one-sample bound on the held-out and training rows, nats per image. */
+  readonly test: number
+  readonly train: number
+  /** The K-sample estimates, at the last checkpoint. */
+  readonly bounds?: readonly HelmholtzBound[]
+}
+
+/** A Helmholtz machine (seed 1) trained on `train` by wake-sleep, evaluated at each checkpoint. */
+export async function helmholtzBounds(
+  train: ImageBatch,
+  test: ImageBatch,
+  checkpoints: readonly number[],
+): Promise<HelmholtzPoint[]> {
+  const model = new HelmholtzMachine({ layers: HELMHOLTZ_CONFIG.layers, seed: 1 })
+  const points: HelmholtzPoint[] = []
+  let seconds = 0
+  let done = 0
+  try {
+    for (const epochs of checkpoints) {
+      const started = performance.now()
+      await model.fit(train, {
+        epochs: epochs - done,
+        batchSize: HELMHOLTZ_CONFIG.batchSize,
+        learningRate: HELMHOLTZ_CONFIG.learningRate,
+        boundEvery: 1000,
+      })
+      seconds += (performance.now() - started) / 1000
+      done = epochs
+      const onTest = await model.logLikelihood(test, { samples: 1, seed: 1 })
+      const onTrain = await model.logLikelihood(train, { samples: 1, seed: 1 })
+      const bounds: HelmholtzBound[] = []
+      if (epochs === checkpoints.at(-1)) {
+        for (const samples of IWAE_SAMPLES) {
+          const started = performance.now()
+          const estimate = await model.logLikelihood(test, { samples, seed: 1 })
+          bounds.push({
+            samples,
+            test: estimate.meanLogLikelihood,
+            standardError: estimate.standardError,
+            seconds: (performance.now() - started) / 1000,
+          })
+        }
+      }
+      points.push({
+        epochs,
+        seconds,
+        test: -onTest.meanLogLikelihood,
+        train: -onTrain.meanLogLikelihood,
+        ...(bounds.length > 0 ? { bounds } : {}),
+      })
+    }
+  } finally {
+    model.dispose()
+  }
+  return points
+}
