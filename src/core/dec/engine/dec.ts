@@ -144,12 +144,15 @@ export class DEC extends TrainableModel<DECTypes> {
       pretrainedEpochs: this.pretrainedEpochs,
       placed: this.placed,
       converged: this.done,
+      // What the next target update compares with, so a resumed run reports the same `changed`.
+      lastAssignments: this.lastAssignments ? Array.from(this.lastAssignments) : null,
     }),
     loadState: (state) => {
       const saved = (state ?? {}) as {
         pretrainedEpochs?: unknown
         placed?: unknown
         converged?: unknown
+        lastAssignments?: unknown
       }
       const epochs = saved.pretrainedEpochs
       if (!(typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 0)) {
@@ -166,11 +169,25 @@ export class DEC extends TrainableModel<DECTypes> {
           )
         }
       }
+      // Absent from snapshots taken before it was kept: the next update then counts every row.
+      const last = saved.lastAssignments
+      if (
+        !(
+          last === undefined ||
+          last === null ||
+          (Array.isArray(last) && last.every((v) => Number.isInteger(v) && (v as number) >= 0))
+        )
+      ) {
+        throw new InvalidInputError(
+          'snapshot state.lastAssignments must be null or an array of whole numbers ≥ 0',
+          { field: 'state.lastAssignments' },
+        )
+      }
       return () => {
         this.pretrainedEpochs = epochs
         this.placed = saved.placed as boolean
         this.done = saved.converged as boolean
-        this.lastAssignments = undefined
+        this.lastAssignments = Array.isArray(last) ? Int32Array.from(last as number[]) : undefined
       }
     },
   }
