@@ -277,9 +277,7 @@ describe('convolutional DEC', () => {
     expect(await codeOf(() => new DEC({ architecture: 'rnn' as 'conv' }))).toBe('INVALID_OPTION')
     const odd = { data: new Float32Array(20 * 36).fill(0.5), shape: [20, 6, 6, 1] } as const
     const model = new DEC({ architecture: 'conv', clusters: 4, codeSize: 3 })
-    expect(await codeOf(() => model.fit(odd, { epochs: 1, refineSteps: 2 }))).toBe(
-      'SHAPE_MISMATCH',
-    )
+    expect(await codeOf(() => model.fit(odd, { epochs: 1, refineSteps: 2 }))).toBe('SHAPE_MISMATCH')
     expect(model.isTrained).toBe(false)
     // A dense model takes those sides; its snapshot, made to say conv, does not restore.
     const dense = new DEC({ clusters: 4, codeSize: 3, hiddenUnits: [8] })

@@ -189,7 +189,12 @@ const CASES: readonly Case[] = [
   {
     name: 'DEC conv (pretraining, then refinement each call)',
     create: () =>
-      new DEC({ architecture: 'conv', clusters: 4, codeSize: 3, seed: 6 }) as unknown as ResumeModel,
+      new DEC({
+        architecture: 'conv',
+        clusters: 4,
+        codeSize: 3,
+        seed: 6,
+      }) as unknown as ResumeModel,
     train: { batchSize: 32, refineSteps: 6, updateInterval: 3, kmeansRuns: 2 },
     fused: false,
     reference: 'same calls',

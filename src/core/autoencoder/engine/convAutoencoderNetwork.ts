@@ -115,7 +115,10 @@ export class ConvAutoencoderNetwork {
       h = trace.output
     }
     const features = h
-    const codeTrace = applyDenseTraced(this.toCode, tf.reshape(features, [batch, -1]) as tf.Tensor2D)
+    const codeTrace = applyDenseTraced(
+      this.toCode,
+      tf.reshape(features, [batch, -1]) as tf.Tensor2D,
+    )
     return {
       output: codeTrace.output,
       backward: (gradOutput, needInputGradient) => {

@@ -171,13 +171,11 @@ export class DEC extends TrainableModel<DECTypes> {
       }
       // Absent from snapshots taken before it was kept: the next update then counts every row.
       const last = saved.lastAssignments
-      if (
-        !(
-          last === undefined ||
-          last === null ||
-          (Array.isArray(last) && last.every((v) => Number.isInteger(v) && (v as number) >= 0))
-        )
-      ) {
+      if (!(
+        last === undefined ||
+        last === null ||
+        (Array.isArray(last) && last.every((v) => Number.isInteger(v) && (v as number) >= 0))
+      )) {
         throw new InvalidInputError(
           'snapshot state.lastAssignments must be null or an array of whole numbers ≥ 0',
           { field: 'state.lastAssignments' },
@@ -321,8 +319,7 @@ export class DEC extends TrainableModel<DECTypes> {
     }
     const encoder = [imageSize(shape), ...options.hiddenUnits, options.codeSize]
     return {
-      weights:
-        denseWeightCount(encoder) + denseWeightCount([...encoder].reverse()) + centres,
+      weights: denseWeightCount(encoder) + denseWeightCount([...encoder].reverse()) + centres,
       advice: 'use smaller hiddenUnits or codeSize',
     }
   }
