@@ -14,6 +14,7 @@ import { TrainingButtons } from './ModelControls'
 
 interface PlaygroundArgs {
   clusters: number
+  architecture: 'dense' | 'conv'
   idec: boolean
   epochs: number
   refineSteps: number
@@ -62,6 +63,7 @@ function Playground(args: PlaygroundArgs) {
   const options: UseDECOptions = {
     data: 'digits',
     clusters: args.clusters,
+    architecture: args.architecture,
     idec: args.idec,
     seed: args.seed,
     epochs: args.epochs,
@@ -162,12 +164,13 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          '`useDEC` (deep embedded clustering, Xie et al. 2016) on the 1,797 embedded UCI digits in a Web Worker: a dense autoencoder is pretrained, k-means places 10 clusters in its 10-value embedding, then the encoder and the centres are refined by KL(P‖Q) — Student-t soft assignments Q against the sharpened target P, recomputed every `updateInterval` steps. The labels are passed for evaluation only: the chart follows the accuracy (best one-to-one matching, Hungarian algorithm) and NMI as the clusters form. `idec` keeps the reconstruction loss (IDEC, Guo et al. 2017).',
+          '`useDEC` (deep embedded clustering, Xie et al. 2016) on the 1,797 embedded UCI digits in a Web Worker: a dense (or, with `architecture` set to `conv`, convolutional) autoencoder is pretrained, k-means places 10 clusters in its 10-value embedding, then the encoder and the centres are refined by KL(P‖Q) — Student-t soft assignments Q against the sharpened target P, recomputed every `updateInterval` steps. The labels are passed for evaluation only: the chart follows the accuracy (best one-to-one matching, Hungarian algorithm) and NMI as the clusters form. `idec` keeps the reconstruction loss (IDEC, Guo et al. 2017).',
       },
     },
   },
   argTypes: {
     clusters: { control: { type: 'range', min: 2, max: 20, step: 1 } },
+    architecture: { control: 'select', options: ['dense', 'conv'] },
     idec: { control: 'boolean' },
     epochs: { control: { type: 'number', min: 1 } },
     refineSteps: { control: { type: 'number', min: 1 } },
@@ -179,6 +182,7 @@ const meta: Meta<PlaygroundArgs> = {
   },
   args: {
     clusters: 10,
+    architecture: 'dense',
     idec: false,
     epochs: 150,
     refineSteps: 1500,

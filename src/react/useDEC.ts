@@ -4,7 +4,8 @@ import type { decSpec } from '../core/dec/decSpec'
 import { createModelHook, type ModelHookResult } from './createModelHook'
 
 /**
- * Options of {@link useDEC}. Model options (`clusters` default 10, `codeSize` default 10,
+ * Options of {@link useDEC}. Model options (`clusters` default 10, `architecture` default `'dense'`
+ * (or `'conv'`: the convolutional autoencoder, image sides multiples of 4), `codeSize` default 10,
  * `hiddenUnits` default `[500, 500, 2000]`, `idec`
  * default `false`, `reconstructionWeight` default 10 with `idec`, `seed` default 1) define the model:
  * changing one starts fresh. Training options (`epochs` 150, `pretrainLearningRate` 0.001, `pretrainMasking` 0,

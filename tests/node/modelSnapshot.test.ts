@@ -289,6 +289,7 @@ const CASES: readonly Case<SnapshotModel>[] = [
   kMeansCase('k-means mini-batch (per-centre counts)', { algorithm: 'minibatch' }),
   decCase('DEC', {}),
   decCase('IDEC', { idec: true, reconstructionWeight: 5 }),
+  decCase('DEC conv', { architecture: 'conv' }),
   kMeansPatchCase('k-means patches (clustering learning, whitened)', {}),
   kMeansPatchCase('k-means patches, mini-batch, not whitened', {
     algorithm: 'minibatch',

@@ -20,6 +20,7 @@ import { MADE } from '../../src/core/autoregressive/engine/made'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { Pretext } from '../../src/core/pretext/engine/pretext'
 import { HelmholtzMachine } from '../../src/core/helmholtz/engine/helmholtz'
+import { DEC } from '../../src/core/dec/engine/dec'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { LatentkitError } from '../../src/core/errors'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
@@ -171,6 +172,38 @@ const CASES: readonly Case[] = [
     train: { batchSize: 32 },
     fused: false,
     outputs: rebuilt,
+  },
+  {
+    // Each call pretrains what is missing, then refines: two calls of one epoch are the reference.
+    name: 'DEC (pretraining, then refinement each call)',
+    create: () =>
+      new DEC({ clusters: 4, hiddenUnits: [16], codeSize: 3, seed: 6 }) as unknown as ResumeModel,
+    train: { batchSize: 32, refineSteps: 6, updateInterval: 3, kmeansRuns: 2 },
+    fused: false,
+    reference: 'same calls',
+    outputs: async (model) => [
+      await (model as unknown as DEC).assign(probe),
+      (await (model as unknown as DEC).softAssign(probe)).data,
+      (await (model as unknown as DEC).centres()).data,
+    ],
+  },
+  {
+    name: 'DEC conv (pretraining, then refinement each call)',
+    create: () =>
+      new DEC({
+        architecture: 'conv',
+        clusters: 4,
+        codeSize: 3,
+        seed: 6,
+      }) as unknown as ResumeModel,
+    train: { batchSize: 32, refineSteps: 6, updateInterval: 3, kmeansRuns: 2 },
+    fused: false,
+    reference: 'same calls',
+    outputs: async (model) => [
+      await (model as unknown as DEC).assign(probe),
+      (await (model as unknown as DEC).softAssign(probe)).data,
+      (await (model as unknown as DEC).centres()).data,
+    ],
   },
   {
     name: 'semantic hashing (code noise stream)',

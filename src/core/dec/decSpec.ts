@@ -74,6 +74,7 @@ export const decSpec = /* @__PURE__ */ defineFamily<
   noun: 'DEC model',
   modelKeys: /* @__PURE__ */ optionKeys<DECModelOptions>()([
     'clusters',
+    'architecture',
     'codeSize',
     'hiddenUnits',
     'idec',

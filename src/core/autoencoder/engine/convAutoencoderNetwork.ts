@@ -22,6 +22,7 @@ import { createRandom, deriveSeed } from '../../random'
 import type { AutoencoderLossTerms } from './autoencoderNetwork'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
+import type { StackPass } from '../../engine/layerStack'
 
 /** Channels of the two stride-2 convolutions (and, mirrored, of the transposed ones). */
 export const CONV_CHANNELS = [16, 32] as const
@@ -95,22 +96,63 @@ export class ConvAutoencoderNetwork {
     return tf.reshape(out, [code.shape[0], this.inputSize]) as tf.Tensor2D
   }
 
-  /** Loss and gradients (order of {@link ConvAutoencoderNetwork.variables}), explicit backward pass. */
-  lossAndGradients(
-    input: tf.Tensor2D,
-    target: tf.Tensor2D,
-  ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
-    const batch = input.shape[0]
+  /** The encoder's variables (the first ones of {@link ConvAutoencoderNetwork.variables}). */
+  encoderVariables(): tf.Variable[] {
+    return layerVariables([...this.convs, this.toCode])
+  }
+
+  /**
+   * The encoder's training-mode pass: convolutions, then the dense code layer. Its backward pass
+   * returns gradients in {@link ConvAutoencoderNetwork.encoderVariables} order.
+   */
+  encoderPass(x: tf.Tensor2D): StackPass {
+    const batch = x.shape[0]
     const convTraces: ConvTrace[] = []
-    let h = this.images(input)
+    let h = this.images(x)
     for (const layer of this.convs) {
       const trace = applyConvTraced(layer, h)
       convTraces.push(trace)
       h = trace.output
     }
-    const flat = tf.reshape(h, [batch, -1]) as tf.Tensor2D
-    const codeTrace = applyDenseTraced(this.toCode, flat)
-    const code = codeTrace.output
+    const features = h
+    const codeTrace = applyDenseTraced(
+      this.toCode,
+      tf.reshape(features, [batch, -1]) as tf.Tensor2D,
+    )
+    return {
+      output: codeTrace.output,
+      backward: (gradOutput, needInputGradient) => {
+        const toCode = backpropDense(this.toCode, codeTrace, gradOutput, true)
+        const grads: tf.Tensor[] = []
+        let g = tf.reshape(toCode.input as tf.Tensor2D, features.shape) as tf.Tensor4D
+        let input: tf.Tensor4D | undefined
+        for (let i = this.convs.length - 1; i >= 0; i--) {
+          const needed = i > 0 || needInputGradient
+          const result = backpropConv(
+            this.convs[i] as ConvLayer,
+            convTraces[i] as ConvTrace,
+            g,
+            needed,
+          )
+          grads.unshift(result.kernel, result.bias)
+          if (i > 0) g = result.input as tf.Tensor4D
+          else input = result.input
+        }
+        return {
+          grads: [...grads, toCode.kernel, toCode.bias],
+          input: input && (tf.reshape(input, [batch, this.inputSize]) as tf.Tensor2D),
+        }
+      },
+    }
+  }
+
+  /**
+   * The decoder's training-mode pass: the dense layer from the code, then the transposed
+   * convolutions. Its backward pass returns gradients in the order of the decoder's variables (the
+   * ones after {@link ConvAutoencoderNetwork.encoderVariables}).
+   */
+  decoderPass(code: tf.Tensor2D): StackPass {
+    const batch = code.shape[0]
     const fromTrace = applyDenseTraced(this.fromCode, code)
     let d = tf.reshape(fromTrace.output, [batch, ...this.inner]) as tf.Tensor4D
     const deconvTraces: ConvTrace[] = []
@@ -119,46 +161,59 @@ export class ConvAutoencoderNetwork {
       deconvTraces.push(trace)
       d = trace.output
     }
-    const out = tf.reshape(d, [batch, this.inputSize]) as tf.Tensor2D
-    const error = tf.sub(out, target) as tf.Tensor2D
+    const out = d
+    return {
+      output: tf.reshape(out, [batch, this.inputSize]) as tf.Tensor2D,
+      backward: (gradOutput, needInputGradient) => {
+        const grads: tf.Tensor[] = []
+        let g = tf.reshape(gradOutput, out.shape) as tf.Tensor4D
+        for (let i = this.deconvs.length - 1; i >= 0; i--) {
+          const result = backpropConv(
+            this.deconvs[i] as ConvLayer,
+            deconvTraces[i] as ConvTrace,
+            g,
+            true,
+          )
+          grads.unshift(result.kernel, result.bias)
+          g = result.input as tf.Tensor4D
+        }
+        const from = backpropDense(
+          this.fromCode,
+          fromTrace,
+          tf.reshape(g, [batch, -1]) as tf.Tensor2D,
+          needInputGradient,
+        )
+        return { grads: [from.kernel, from.bias, ...grads], input: from.input }
+      },
+    }
+  }
+
+  /** Loss and gradients (order of {@link ConvAutoencoderNetwork.variables}), explicit backward pass. */
+  lossAndGradients(
+    input: tf.Tensor2D,
+    target: tf.Tensor2D,
+  ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
+    const batch = input.shape[0]
+    const encoded = this.encoderPass(input)
+    const code = encoded.output
+    const decoded = this.decoderPass(code)
+    const error = tf.sub(decoded.output, target) as tf.Tensor2D
     const reconstruction = tf.div(tf.sum(tf.square(error)), batch) as tf.Scalar
     const codeL1 = tf.div(tf.sum(tf.abs(code)), batch) as tf.Scalar
     const weight = this.options.kind === 'sparse' ? this.options.sparsity : 0
     const total = tf.add(reconstruction, tf.mul(codeL1, weight)) as tf.Scalar
-
-    const deconvGrads: tf.Tensor[] = []
-    let g = tf.reshape(tf.mul(error, 2 / batch), d.shape) as tf.Tensor4D
-    for (let i = this.deconvs.length - 1; i >= 0; i--) {
-      const result = backpropConv(
-        this.deconvs[i] as ConvLayer,
-        deconvTraces[i] as ConvTrace,
-        g,
-        true,
-      )
-      deconvGrads.unshift(result.kernel, result.bias)
-      g = result.input as tf.Tensor4D
-    }
-    const from = backpropDense(
-      this.fromCode,
-      fromTrace,
-      tf.reshape(g, [batch, -1]) as tf.Tensor2D,
-      true,
-    )
+    const decoder = decoded.backward(tf.mul(error, 2 / batch) as tf.Tensor2D, true)
     const codeGradient =
       weight > 0
-        ? (tf.add(from.input as tf.Tensor2D, tf.mul(tf.sign(code), weight / batch)) as tf.Tensor2D)
-        : (from.input as tf.Tensor2D)
-    const toCode = backpropDense(this.toCode, codeTrace, codeGradient, true)
-    const convGrads: tf.Tensor[] = []
-    let gc = tf.reshape(toCode.input as tf.Tensor2D, h.shape) as tf.Tensor4D
-    for (let i = this.convs.length - 1; i >= 0; i--) {
-      const result = backpropConv(this.convs[i] as ConvLayer, convTraces[i] as ConvTrace, gc, i > 0)
-      convGrads.unshift(result.kernel, result.bias)
-      gc = result.input as tf.Tensor4D
-    }
+        ? (tf.add(
+            decoder.input as tf.Tensor2D,
+            tf.mul(tf.sign(code), weight / batch),
+          ) as tf.Tensor2D)
+        : (decoder.input as tf.Tensor2D)
+    const encoder = encoded.backward(codeGradient, false)
     return {
       terms: { total, reconstruction, codeL1 },
-      gradients: [...convGrads, toCode.kernel, toCode.bias, from.kernel, from.bias, ...deconvGrads],
+      gradients: [...encoder.grads, ...decoder.grads],
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * Deep embedded clustering (Xie, Girshick & Farhadi 2016) and IDEC (Guo et al. 2017): a dense
- * autoencoder pretrained by reconstruction, k-means in its code space, then the encoder and the
+ * Deep embedded clustering (Xie, Girshick & Farhadi 2016) and IDEC (Guo et al. 2017): a dense or
+ * convolutional autoencoder pretrained by reconstruction, k-means in its code space, then the encoder and the
  * cluster centres refined by KL(P‖Q), delegating the network to the autoencoder family and the
  * clustering to the k-means family.
  */
@@ -14,7 +14,9 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { InvalidInputError, InvalidOptionError, ShapeMismatchError } from '../../errors'
-import { denseWeightCount } from '../../memoryModel'
+import { convWeightCount, denseWeightCount } from '../../memoryModel'
+import { assertConvolutionalShape } from '../../engine/conv'
+import { CONV_CHANNELS } from '../../autoencoder/engine/convAutoencoderNetwork'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
@@ -28,6 +30,7 @@ import { variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { FusedAutoencoderTrainer } from '../../autoencoder/engine/fusedAutoencoderTrainer'
+import { AutoencoderNetwork } from '../../autoencoder/engine/autoencoderNetwork'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { phaseHooks, type FitHooks } from '../../engine/trainingLoop'
 import { TrainingControl } from '../../trainingControl'
@@ -84,6 +87,17 @@ interface TargetState {
   readonly nmi?: number
 }
 
+/**
+ * Snapshots taken before DEC had `architecture` were all dense: their options get `'dense'` so they
+ * still restore.
+ */
+function withDenseDefault(record: SnapshotNetwork): SnapshotNetwork {
+  const options = record.options as Record<string, unknown> | null | undefined
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return record
+  if ('architecture' in options) return record
+  return { ...record, options: { ...options, architecture: 'dense' } }
+}
+
 /** Index of the largest of each row of `values` (`n × k`) and that value. */
 function rowArgmax(values: Float32Array, n: number, k: number): DECAssignment {
   const labels = new Int32Array(n)
@@ -130,12 +144,15 @@ export class DEC extends TrainableModel<DECTypes> {
       pretrainedEpochs: this.pretrainedEpochs,
       placed: this.placed,
       converged: this.done,
+      // What the next target update compares with, so a resumed run reports the same `changed`.
+      lastAssignments: this.lastAssignments ? Array.from(this.lastAssignments) : null,
     }),
     loadState: (state) => {
       const saved = (state ?? {}) as {
         pretrainedEpochs?: unknown
         placed?: unknown
         converged?: unknown
+        lastAssignments?: unknown
       }
       const epochs = saved.pretrainedEpochs
       if (!(typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 0)) {
@@ -152,11 +169,23 @@ export class DEC extends TrainableModel<DECTypes> {
           )
         }
       }
+      // Absent from snapshots taken before it was kept: the next update then counts every row.
+      const last = saved.lastAssignments
+      if (!(
+        last === undefined ||
+        last === null ||
+        (Array.isArray(last) && last.every((v) => Number.isInteger(v) && (v as number) >= 0))
+      )) {
+        throw new InvalidInputError(
+          'snapshot state.lastAssignments must be null or an array of whole numbers ≥ 0',
+          { field: 'state.lastAssignments' },
+        )
+      }
       return () => {
         this.pretrainedEpochs = epochs
         this.placed = saved.placed as boolean
         this.done = saved.converged as boolean
-        this.lastAssignments = undefined
+        this.lastAssignments = Array.isArray(last) ? Int32Array.from(last as number[]) : undefined
       }
     },
   }
@@ -202,9 +231,15 @@ export class DEC extends TrainableModel<DECTypes> {
     return super.fit(data, options, hooks)
   }
 
-  /** Refuses non-finite data and fewer rows than clusters (`INVALID_OPTION` naming `clusters`). */
+  /**
+   * Refuses non-finite data, fewer rows than clusters (`INVALID_OPTION` naming `clusters`) and, for a
+   * new convolutional network, image sides that are not multiples of 4 (`SHAPE_MISMATCH`).
+   */
   protected checkTrainingData(data: ImageBatch): void {
     assertFinite(data.data)
+    if (!this.network && resolveDECOptions(this.modelOptions).architecture === 'conv') {
+      assertConvolutionalShape(data.shape, 'the convolutional DEC autoencoder')
+    }
     const clusters = this.network?.options.clusters ?? this.modelOptions.clusters ?? 10
     if (data.shape[0] < clusters) {
       throw new InvalidOptionError(
@@ -221,18 +256,24 @@ export class DEC extends TrainableModel<DECTypes> {
     }
   }
 
-  protected readPlan(record: SnapshotNetwork, _shape: ImageShape): DECPlan {
+  protected readPlan(record: SnapshotNetwork, shape: ImageShape): DECPlan {
     // DEC's resolved reconstructionWeight is 0, which is not a valid option: resolve without it.
-    const options = recordedOptions(record, this.modelOptions, (recorded: ResolvedDECOptions) =>
-      resolveDECOptions(
-        recorded.idec ? recorded : { ...recorded, reconstructionWeight: undefined },
-      ),
+    const options = recordedOptions(
+      withDenseDefault(record),
+      this.modelOptions,
+      (recorded: ResolvedDECOptions) =>
+        resolveDECOptions(
+          recorded.idec ? recorded : { ...recorded, reconstructionWeight: undefined },
+        ),
     )
+    if (options.architecture === 'conv') {
+      assertConvolutionalShape([0, ...shape], 'the convolutional DEC autoencoder')
+    }
     return { options, output: recordedReconstructionOutput(record) }
   }
 
   protected construct({ options, output }: DECPlan, shape: ImageShape): DECNetwork {
-    return new DECNetwork(imageSize(shape), options, output)
+    return new DECNetwork(shape, options, output)
   }
 
   protected adoptPlan({ options }: DECPlan): void {
@@ -260,12 +301,25 @@ export class DEC extends TrainableModel<DECTypes> {
   }
 
   protected networkSize({ options }: DECPlan, shape: ImageShape): NetworkSize {
+    const centres = options.clusters * options.codeSize
+    if (options.architecture === 'conv') {
+      // As the convolutional autoencoder's (src/core/autoencoder/engine/autoencoder.ts).
+      const [h, w, c] = shape
+      const inner = (h / 4) * (w / 4) * CONV_CHANNELS[1]
+      const convs =
+        convWeightCount(4, c, CONV_CHANNELS[0]) +
+        convWeightCount(4, CONV_CHANNELS[0], CONV_CHANNELS[1])
+      const deconvs =
+        convWeightCount(4, CONV_CHANNELS[1], CONV_CHANNELS[0]) +
+        convWeightCount(4, CONV_CHANNELS[0], c)
+      return {
+        weights: convs + denseWeightCount([inner, options.codeSize, inner]) + deconvs + centres,
+        advice: 'use a smaller codeSize, or smaller images',
+      }
+    }
     const encoder = [imageSize(shape), ...options.hiddenUnits, options.codeSize]
     return {
-      weights:
-        denseWeightCount(encoder) +
-        denseWeightCount([...encoder].reverse()) +
-        options.clusters * options.codeSize,
+      weights: denseWeightCount(encoder) + denseWeightCount([...encoder].reverse()) + centres,
       advice: 'use smaller hiddenUnits or codeSize',
     }
   }
@@ -343,18 +397,22 @@ export class DEC extends TrainableModel<DECTypes> {
     const variables = network.autoencoder.variables()
     const rate = train.pretrainLearningRate
     const { autoencoder } = network
-    const fused = await this.fused.get(
-      train.fusedKernels,
-      train.batchSize,
-      (memory) =>
-        new FusedAutoencoderTrainer(
-          memory,
-          size,
-          autoencoder.options,
-          autoencoder.output,
-          train.batchSize,
-        ),
-    )
+    // The fused WebAssembly trainer is dense only: a convolutional autoencoder trains on TF.js.
+    const fused =
+      autoencoder instanceof AutoencoderNetwork
+        ? await this.fused.get(
+            train.fusedKernels,
+            train.batchSize,
+            (memory) =>
+              new FusedAutoencoderTrainer(
+                memory,
+                size,
+                autoencoder.options,
+                autoencoder.output,
+                train.batchSize,
+              ),
+          )
+        : undefined
     return this.trainingLoop(
       train,
       {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { AutoencoderNetwork } from '../../autoencoder/engine/autoencoderNetwork'
+import { ConvAutoencoderNetwork } from '../../autoencoder/engine/convAutoencoderNetwork'
+import { imageSize, type ImageShape } from '../../dataset'
 import type { ResolvedAutoencoderOptions } from '../../autoencoder/autoencoderOptions'
 import type { ResolvedDECOptions } from '../decOptions'
 import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
@@ -52,24 +54,27 @@ export function targetDistribution(q: Float32Array, n: number, k: number): Float
 }
 
 /**
- * A DEC network: a dense autoencoder (the autoencoder family's network, pretrained by
- * reconstruction) and the cluster centres in its code space, a `[clusters, codeSize]` variable.
+ * A DEC network: a dense or convolutional autoencoder (the autoencoder family's networks, pretrained
+ * by reconstruction) and the cluster centres in its code space, a `[clusters, codeSize]` variable.
  * Tensor-returning methods must run inside `tf.tidy`.
  */
 export class DECNetwork {
   /** The autoencoder the embedding comes from. */
-  readonly autoencoder: AutoencoderNetwork
+  readonly autoencoder: AutoencoderNetwork | ConvAutoencoderNetwork
   /** Cluster centres μ in the embedding. */
   readonly centres: tf.Variable<tf.Rank.R2>
+  /** Values per image. */
+  readonly inputSize: number
 
   constructor(
-    readonly inputSize: number,
+    readonly shape: ImageShape,
     readonly options: ResolvedDECOptions,
     readonly output: ReconstructionOutput,
   ) {
+    this.inputSize = imageSize(shape)
     const autoencoderOptions: ResolvedAutoencoderOptions = {
       kind: 'plain',
-      architecture: 'dense',
+      architecture: options.architecture,
       codeSize: options.codeSize,
       hiddenUnits: options.hiddenUnits,
       corruption: 'gaussian',
@@ -77,7 +82,10 @@ export class DECNetwork {
       sparsity: 0,
       seed: options.seed,
     }
-    this.autoencoder = new AutoencoderNetwork(inputSize, autoencoderOptions, output)
+    this.autoencoder =
+      options.architecture === 'conv'
+        ? new ConvAutoencoderNetwork(shape, autoencoderOptions, output)
+        : new AutoencoderNetwork(this.inputSize, autoencoderOptions, output)
     const zeros = tf.zeros([options.clusters, options.codeSize])
     this.centres = tf.variable(
       zeros,
