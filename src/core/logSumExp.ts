@@ -41,3 +41,21 @@ export function meanAndStandardError(values: ArrayLike<number>): {
   const standardError = n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0
   return { mean, standardError }
 }
+
+/**
+ * A log-likelihood estimated by importance sampling from a recognition model q(h | x):
+ * `log (1/K) Σ p(x, hₖ) / q(hₖ | x)` in nats per image, a lower bound on log p(x) in expectation,
+ * tighter as `K` grows (`K = 1` is the ELBO).
+ */
+export interface ImportanceSampledLogLikelihood {
+  /** Mean of `logLikelihoods`, nats per image. */
+  readonly meanLogLikelihood: number
+  /** The estimate of each image. */
+  readonly logLikelihoods: Float32Array
+  /** Standard error of the mean over the images (their spread / √n). */
+  readonly standardError: number
+  /** The ELBO from the same samples (the mean of their log weights), nats per image. */
+  readonly meanELBO: number
+  /** Importance samples per image. */
+  readonly samples: number
+}

@@ -16,6 +16,7 @@ import {
 } from '../family/snapshotRecord'
 import type { TrainResult } from '../training'
 import type { Random } from '../random'
+import { LogSumExp, meanAndStandardError, type ImportanceSampledLogLikelihood } from '../logSumExp'
 import {
   BYTES_PER_WEIGHT,
   checkSize,
@@ -495,6 +496,84 @@ export abstract class TrainableModel<T extends ModelTypes> {
   ): Promise<LatentBatch> {
     const { data, rows } = await this.imageRows(action, images, [stage])
     return { data, shape: [rows, stage.outputSize] }
+  }
+
+  /**
+   * Importance-sampled log-likelihoods of `rows` images (`data`, `inputSize` values each) with
+   * `samples` draws each: `logWeights(x, noise)` gives log p(x, h) − log q(h | x) per row of `x`
+   * `[m, inputSize]` for the recognition noise `noise` `[m, noiseSize]` (`draw(count)` values from the
+   * caller's seeded stream, in order). Images and samples go in passes that fit in memory; a call
+   * whose images alone would not fit is refused with `INVALID_OPTION`.
+   */
+  protected async importanceSampled(
+    data: Float32Array,
+    rows: number,
+    samples: number,
+    pass: {
+      readonly inputSize: number
+      readonly noiseSize: number
+      readonly logWeights: (x: tf.Tensor2D, noise: tf.Tensor2D) => tf.Tensor
+      readonly draw: (count: number) => Float32Array
+    },
+  ): Promise<ImportanceSampledLogLikelihood> {
+    const { inputSize, noiseSize } = pass
+    const perPass = this.passLimit(
+      {
+        name: 'logLikelihood',
+        run: (n) => pass.logWeights(tf.zeros([n, inputSize]), tf.zeros([n, noiseSize])),
+        hostValuesPerRow: inputSize + noiseSize,
+      },
+      rows * samples,
+    )
+    checkRows(
+      {
+        what: 'image count',
+        actual: rows,
+        advice: (most) => `estimate at most ${most} images per call`,
+      },
+      perPass > 0 ? hostLimit(inputSize) : 0,
+    )
+    const logLikelihoods = new Float32Array(rows)
+    let elboSum = 0
+    const rowsPerPass = Math.max(1, Math.min(rows, perPass))
+    for (let start = 0; start < rows; start += rowsPerPass) {
+      const n = Math.min(rowsPerPass, rows - start)
+      const sums = new LogSumExp(n)
+      const x = tf.tensor2d(data.subarray(start * inputSize, (start + n) * inputSize), [
+        n,
+        inputSize,
+      ])
+      try {
+        const samplesPerPass = Math.max(1, Math.floor(perPass / n))
+        for (let drawn = 0; drawn < samples; drawn += samplesPerPass) {
+          const b = Math.min(samplesPerPass, samples - drawn)
+          const noise = pass.draw(b * n * noiseSize)
+          const weights = tf.tidy(() =>
+            pass.logWeights(
+              b === 1 ? x : (tf.tile(x, [b, 1]) as tf.Tensor2D),
+              tf.tensor2d(noise, [b * n, noiseSize]),
+            ),
+          )
+          const values = (await weights.data()) as Float32Array
+          weights.dispose()
+          for (let i = 0; i < values.length; i++) {
+            sums.add(i % n, values[i] as number)
+            elboSum += values[i] as number
+          }
+        }
+      } finally {
+        x.dispose()
+      }
+      for (let i = 0; i < n; i++) logLikelihoods[start + i] = sums.mean(i, samples)
+    }
+    const { mean, standardError } = meanAndStandardError(logLikelihoods)
+    return {
+      meanLogLikelihood: mean,
+      standardError,
+      logLikelihoods,
+      meanELBO: elboSum / (rows * samples),
+      samples,
+    }
   }
 
   /** Throws `SHAPE_MISMATCH` for training data the built network cannot take. Default: same image shape. */

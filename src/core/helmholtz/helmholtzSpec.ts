@@ -1,4 +1,5 @@
 /** The Helmholtz machine family's TF-free half: options, history, chart and actions. */
+import type { ImportanceSampledLogLikelihood } from '../logSumExp'
 import type { DataInput, ImageBatch } from '../dataset'
 import { encodeAction, reconstructAction } from '../family/commonActions'
 import { defineAction, defineFamily, optionsArgument } from '../family/familySpec'
@@ -42,18 +43,7 @@ export interface HelmholtzHistoryPoint {
  * `log (1/K) Σ p(x, hₖ) / q(hₖ | x)` in nats per image: a lower bound on log p(x) in expectation,
  * tighter as `K` grows (`K = 1` is the ELBO-like one-sample bound). The same shape as the VAE's.
  */
-export interface HelmholtzLogLikelihood {
-  /** Mean of {@link HelmholtzLogLikelihood.logLikelihoods}, nats per image. */
-  readonly meanLogLikelihood: number
-  /** The estimate of each (binarised) image. */
-  readonly logLikelihoods: Float32Array
-  /** Standard error of the mean over the images (their spread / √n). */
-  readonly standardError: number
-  /** The ELBO from the same samples (the mean of their log weights), nats per image. */
-  readonly meanELBO: number
-  /** Importance samples per image. */
-  readonly samples: number
-}
+export type HelmholtzLogLikelihood = ImportanceSampledLogLikelihood
 
 /** The facts a Helmholtz machine reports. */
 export interface HelmholtzFacts {

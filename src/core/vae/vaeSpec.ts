@@ -1,4 +1,5 @@
 /** The VAE family's TF-free half: options, history, chart and actions. */
+import type { ImportanceSampledLogLikelihood } from '../logSumExp'
 import {
   anomalyActions,
   generativeActions,
@@ -43,18 +44,7 @@ export interface VAEHistoryPoint {
  * on log p(x) in expectation, tighter as `k` grows. Whatever `beta` the model trained with, this is
  * the bound on the model's own log p(x) (β = 1).
  */
-export interface VAELogLikelihood {
-  /** Mean of {@link VAELogLikelihood.logLikelihoods}, nats per image. */
-  readonly meanLogLikelihood: number
-  /** The bound of each image. */
-  readonly logLikelihoods: Float32Array
-  /** Standard error of the mean over the images (their spread / √n). */
-  readonly standardError: number
-  /** The ELBO from the same samples (the mean of their log weights), nats per image. */
-  readonly meanELBO: number
-  /** Importance samples per image. */
-  readonly samples: number
-}
+export type VAELogLikelihood = ImportanceSampledLogLikelihood
 
 /** The VAE family. */
 export const vaeSpec = /* @__PURE__ */ defineFamily<

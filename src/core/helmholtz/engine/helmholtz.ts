@@ -10,7 +10,6 @@ import {
 } from '../../dataset'
 import { DivergedError, InvalidInputError } from '../../errors'
 import { recordedOptions } from '../../family/snapshotRecord'
-import { LogSumExp, meanAndStandardError } from '../../logSumExp'
 import { checkCount, denseWeightCount } from '../../memoryModel'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import type { TrainResult } from '../../training'
@@ -363,65 +362,13 @@ export class HelmholtzMachine extends TrainableModel<HelmholtzTypes> {
     const network = this.requireNetwork('estimate the log-likelihood')
     const binary = this.binarize(images, seed)
     const rows = images.shape[0]
-    const { inputSize, hiddenSize } = network
-    const perPass = this.passLimit(
-      {
-        name: 'logLikelihood',
-        run: (n) => network.logWeights(tf.zeros([n, inputSize]), tf.zeros([n, hiddenSize])),
-        hostValuesPerRow: inputSize + hiddenSize,
-      },
-      rows * samples,
-    )
-    checkRows(
-      {
-        what: 'image count',
-        actual: rows,
-        advice: (most) => `estimate at most ${most} images per call`,
-      },
-      perPass > 0 ? hostLimit(inputSize) : 0,
-    )
     const random = createRandom(deriveSeed(seed, 11))
-    const logLikelihoods = new Float32Array(rows)
-    let elboSum = 0
-    const rowsPerPass = Math.max(1, Math.min(rows, perPass))
-    for (let start = 0; start < rows; start += rowsPerPass) {
-      const n = Math.min(rowsPerPass, rows - start)
-      const sums = new LogSumExp(n)
-      const x = tf.tensor2d(binary.data.subarray(start * inputSize, (start + n) * inputSize), [
-        n,
-        inputSize,
-      ])
-      try {
-        const samplesPerPass = Math.max(1, Math.floor(perPass / n))
-        for (let drawn = 0; drawn < samples; drawn += samplesPerPass) {
-          const b = Math.min(samplesPerPass, samples - drawn)
-          const draws = uniforms(random, b * n * hiddenSize)
-          const weights = tf.tidy(() =>
-            network.logWeights(
-              b === 1 ? x : (tf.tile(x, [b, 1]) as tf.Tensor2D),
-              tf.tensor2d(draws, [b * n, hiddenSize]),
-            ),
-          )
-          const values = (await weights.data()) as Float32Array
-          weights.dispose()
-          for (let i = 0; i < values.length; i++) {
-            sums.add(i % n, values[i] as number)
-            elboSum += values[i] as number
-          }
-        }
-      } finally {
-        x.dispose()
-      }
-      for (let i = 0; i < n; i++) logLikelihoods[start + i] = sums.mean(i, samples)
-    }
-    const { mean, standardError } = meanAndStandardError(logLikelihoods)
-    return {
-      meanLogLikelihood: mean,
-      standardError,
-      logLikelihoods,
-      meanELBO: elboSum / (rows * samples),
-      samples,
-    }
+    return this.importanceSampled(binary.data, rows, samples, {
+      inputSize: network.inputSize,
+      noiseSize: network.hiddenSize,
+      logWeights: (x, draws) => network.logWeights(x, draws),
+      draw: (count) => uniforms(random, count),
+    })
   }
 
   protected resetExtras(): void {

@@ -39,7 +39,6 @@ import {
   type VAETrainOptions,
 } from '../vaeOptions'
 import { vaeSpec, type VAEHistoryPoint, type VAELogLikelihood } from '../vaeSpec'
-import { LogSumExp, meanAndStandardError } from '../../logSumExp'
 
 /** What a VAE's network is built from: its resolved options (nothing else depends on the data). */
 interface VAEPlan {
@@ -327,67 +326,14 @@ export class VAE extends GenerativeModel<VAETypes> {
     assertImageShape(images, this.shape as ImageShape, 'images')
     const { samples, seed } = options
     const rows = images.shape[0]
-    const { inputSize } = network
     const { latentDim } = network.options
-    const perPass = this.passLimit(
-      {
-        name: 'logLikelihood',
-        run: (n) =>
-          network.importanceLogWeights(tf.zeros([n, inputSize]), tf.zeros([n, latentDim])),
-        hostValuesPerRow: inputSize + latentDim,
-      },
-      rows * samples,
-    )
-    checkRows(
-      {
-        what: 'image count',
-        actual: rows,
-        advice: (most) => `estimate at most ${most} images per call`,
-      },
-      perPass > 0 ? hostLimit(inputSize) : 0,
-    )
     const random = createRandom(seed)
-    const logLikelihoods = new Float32Array(rows)
-    let elboSum = 0
-    const rowsPerPass = Math.max(1, Math.min(rows, perPass))
-    for (let start = 0; start < rows; start += rowsPerPass) {
-      const n = Math.min(rowsPerPass, rows - start)
-      const sums = new LogSumExp(n)
-      const x = tf.tensor2d(images.data.subarray(start * inputSize, (start + n) * inputSize), [
-        n,
-        inputSize,
-      ])
-      try {
-        const samplesPerPass = Math.max(1, Math.floor(perPass / n))
-        for (let drawn = 0; drawn < samples; drawn += samplesPerPass) {
-          const b = Math.min(samplesPerPass, samples - drawn)
-          const epsilon = random.normals(b * n * latentDim)
-          const weights = tf.tidy(() =>
-            network.importanceLogWeights(
-              b === 1 ? x : (tf.tile(x, [b, 1]) as tf.Tensor2D),
-              tf.tensor2d(epsilon, [b * n, latentDim]),
-            ),
-          )
-          const values = (await weights.data()) as Float32Array
-          weights.dispose()
-          for (let i = 0; i < values.length; i++) {
-            sums.add(i % n, values[i] as number)
-            elboSum += values[i] as number
-          }
-        }
-      } finally {
-        x.dispose()
-      }
-      for (let i = 0; i < n; i++) logLikelihoods[start + i] = sums.mean(i, samples)
-    }
-    const { mean, standardError } = meanAndStandardError(logLikelihoods)
-    return {
-      meanLogLikelihood: mean,
-      standardError,
-      logLikelihoods,
-      meanELBO: elboSum / (rows * samples),
-      samples,
-    }
+    return this.importanceSampled(images.data, rows, samples, {
+      inputSize: network.inputSize,
+      noiseSize: latentDim,
+      logWeights: (x, epsilon) => network.importanceLogWeights(x, epsilon),
+      draw: (count) => random.normals(count),
+    })
   }
 
   protected latentSize(network: VAENetwork): number {
