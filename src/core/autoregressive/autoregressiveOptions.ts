@@ -2,6 +2,7 @@
  * Options of the autoregressive model (MADE), their defaults and their validation. Pure TypeScript
  * (no TF.js): the client validates with it before any work is sent to the worker.
  */
+import { checkBinarizeOptions } from './binarize'
 import { InvalidOptionError, describeValue } from '../errors'
 import { optionKeys } from '../family/familySpec'
 import { checkCount } from '../memoryModel'
@@ -86,7 +87,6 @@ export interface ResolvedAutoregressiveOptions {
 }
 
 const ORDERINGS: readonly PixelOrdering[] = ['natural', 'random']
-const BINARIZATIONS: readonly Binarization[] = ['threshold', 'stochastic']
 
 /** Every key of {@link AutoregressiveModelOptions}. */
 export const AUTOREGRESSIVE_MODEL_KEYS = /* @__PURE__ */ optionKeys<AutoregressiveModelOptions>()([
@@ -108,14 +108,7 @@ export const AUTOREGRESSIVE_TRAIN_KEYS = /* @__PURE__ */ optionKeys<Autoregressi
 export function validateAutoregressiveModelOptions(options: AutoregressiveModelOptions): void {
   checkLayerSizes(options.hiddenUnits, 'hiddenUnits', '[256]')
   checkOneOf(options.ordering, ORDERINGS, 'ordering')
-  checkOneOf(options.binarize, BINARIZATIONS, 'binarize')
-  const { threshold } = options
-  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0 && threshold <= 1)) {
-    throw new InvalidOptionError(
-      `threshold must be a number in (0, 1]; got ${describeValue(threshold)}. Try 0.5`,
-      { option: 'threshold' },
-    )
-  }
+  checkBinarizeOptions(options)
   checkSeed(options.seed)
 }
 

@@ -1,5 +1,6 @@
 /** Binarisation of grey images for the autoregressive model. Pure TypeScript. */
-import { InvalidInputError } from '../errors'
+import { describeValue, InvalidInputError, InvalidOptionError } from '../errors'
+import { checkOneOf } from '../optionChecks'
 import type { Random } from '../random'
 import type { Binarization } from './autoregressiveOptions'
 
@@ -7,6 +8,23 @@ import type { Binarization } from './autoregressiveOptions'
 export interface BinarizeRule {
   readonly binarize: Binarization
   readonly threshold: number
+}
+
+const BINARIZATIONS: readonly Binarization[] = ['threshold', 'stochastic']
+
+/** Throws `INVALID_OPTION` for a `binarize` rule or a `threshold` (in (0, 1]) out of range. */
+export function checkBinarizeOptions(options: {
+  readonly binarize?: Binarization
+  readonly threshold?: number
+}): void {
+  checkOneOf(options.binarize, BINARIZATIONS, 'binarize')
+  const { threshold } = options
+  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0 && threshold <= 1)) {
+    throw new InvalidOptionError(
+      `threshold must be a number in (0, 1]; got ${describeValue(threshold)}. Try 0.5`,
+      { option: 'threshold' },
+    )
+  }
 }
 
 /**

@@ -2,12 +2,12 @@
  * Options of the Helmholtz machine, their defaults and their validation. Pure TypeScript (no
  * TF.js): the client validates with it before any work is sent to the worker.
  */
+import { checkBinarizeOptions } from '../autoregressive/binarize'
 import type { Binarization } from '../autoregressive/autoregressiveOptions'
 import { InvalidOptionError, describeValue } from '../errors'
 import { optionKeys } from '../family/familySpec'
 import {
   checkLayerSizes,
-  checkOneOf,
   checkPositiveInteger,
   checkPositiveNumber,
   checkSeed,
@@ -80,8 +80,6 @@ export interface ResolvedHelmholtzOptions {
 /** The most importance samples per image `logLikelihood` takes. */
 export const MOST_HELMHOLTZ_SAMPLES = 100_000
 
-const BINARIZATIONS: readonly Binarization[] = ['threshold', 'stochastic']
-
 /** Every key of {@link HelmholtzModelOptions}. */
 export const HELMHOLTZ_MODEL_KEYS = /* @__PURE__ */ optionKeys<HelmholtzModelOptions>()([
   'layers',
@@ -108,14 +106,7 @@ export function validateHelmholtzModelOptions(options: HelmholtzModelOptions): v
       { option: 'layers' },
     )
   }
-  checkOneOf(options.binarize, BINARIZATIONS, 'binarize')
-  const { threshold } = options
-  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0 && threshold <= 1)) {
-    throw new InvalidOptionError(
-      `threshold must be a number in (0, 1]; got ${describeValue(threshold)}. Try 0.5`,
-      { option: 'threshold' },
-    )
-  }
+  checkBinarizeOptions(options)
   checkSeed(options.seed)
 }
 
