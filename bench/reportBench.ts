@@ -220,9 +220,13 @@ export async function runReportBench(options: {
   const allRows = sklearnRow ? [...rows, sklearnRow] : rows
   const cellOf = (row: ReportRow, column: number | 'all'): ReportCell | undefined =>
     row.cells.find((c) => c.labelsPerClass === column)
-  const raw = cellOf(rows[0] as ReportRow, 10)?.mean ?? NaN
-  const pca = cellOf(rows[1] as ReportRow, 10)?.mean ?? NaN
-  const contrastive = cellOf(rows.at(-1) as ReportRow, 10)?.mean ?? NaN
+  const tenLabels = (prefix: string): number => {
+    const row = rows.find((r) => r.encoder.startsWith(prefix))
+    return (row && cellOf(row, 10)?.mean) ?? NaN
+  }
+  const raw = tenLabels('raw pixels')
+  const pca = tenLabels('PCA')
+  const contrastive = tenLabels('contrastive encoder')
   const target = Math.min(0.95, Math.max(raw, pca) + 0.1)
   const json = {
     draws,
