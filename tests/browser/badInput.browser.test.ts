@@ -261,6 +261,7 @@ const tables: readonly FamilyTable[] = [
       [{ clusters: 0 }, 'INVALID_OPTION'],
       [{ reconstructionWeight: 1 }, 'INVALID_OPTION'],
       [{ idec: 'yes' }, 'INVALID_OPTION'],
+      [{ architecture: 'recurrent' }, 'INVALID_OPTION'],
       [{ updateInterval: 0 }, 'INVALID_OPTION'],
       [{ tolerance: 2 }, 'INVALID_OPTION'],
     ],
