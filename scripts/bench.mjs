@@ -245,7 +245,23 @@ function buildAppWorker() {
   }
 }
 
-/** bench/browser/floorWorker.ts bundled and minified as the single-file worker is, beside it in dist/. */
+/**
+ * The static worker (dist/static-worker/) as the README's recipe serves it: the folder, with the WASM
+ * binaries and the presets copied beside it, in dist/bench-static-worker/.
+ */
+function copyStaticWorker() {
+  const outdir = join('dist', 'bench-static-worker')
+  mkdirSync(outdir, { recursive: true })
+  for (const file of readdirSync(join('dist', 'static-worker'))) {
+    copyFileSync(join('dist', 'static-worker', file), join(outdir, file))
+  }
+  for (const file of readdirSync('dist').filter((f) => /\.(wasm|lkmodel)$/.test(f))) {
+    copyFileSync(join('dist', file), join(outdir, file))
+  }
+  return outdir
+}
+
+/** bench/browser/floorWorker.ts bundled and minified (one file, as small as a TF.js worker gets), in dist/. */
 function buildFloorWorker() {
   buildSync({
     entryPoints: ['bench/browser/floorWorker.ts'],
@@ -297,6 +313,7 @@ async function runFilesBench() {
   // The app-bundled worker is served as a static host would (the dev server would rewrite its
   // dynamic imports for Vitest's module mocking, which a worker cannot run).
   const server = await serveStatic(join('dist', 'app-worker'))
+  const staticServer = await serveStatic(copyStaticWorker())
   const status = await new Promise((done) =>
     spawn('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
       stdio: 'inherit',
@@ -305,10 +322,12 @@ async function runFilesBench() {
         LATENTKIT_BENCH: '1',
         VITE_BENCH_QUICK: quick ? '1' : '0',
         VITE_APP_WORKER_ORIGIN: server.origin,
+        VITE_STATIC_WORKER_ORIGIN: staticServer.origin,
       },
     }).on('exit', done),
   )
   server.close()
+  staticServer.close()
   if (status !== 0) process.exit(status ?? 1)
   const files = readdirSync(PRESET_DIR)
     .filter((file) => file.endsWith('.lkmodel'))
@@ -844,7 +863,7 @@ const BLOCKS = [
     lines: ({ files }) => [
       '## Saving, loading and presets (Chromium, WASM)',
       '',
-      `Mount → first painted \`SampleGrid\` of a hook started with \`preset\`; median of ${files.presets[0]?.runs.length ?? 0} runs. Workers: *single file*, the built dist/latentkit.worker.standalone.js (everything in one minified file, as an app that copies it by hand serves it; the GPU backends are in it, unevaluated until chosen); *app-bundled*, the package's module worker (dist/latentkit.worker.js, the default) as an app's bundler emits it (minified, split at dynamic imports: the backends not chosen are never fetched); *dev server*, unbundled modules (slower), when the package was not built. Cold: a new worker (its script, the WASM backend, the preset fetched, restored, sampled, drawn). Warm: the page already runs the worker (another model keeps it). Target: ≤ 300 ms on WASM.`,
+      `Mount → first painted \`SampleGrid\` of a hook started with \`preset\`; median of ${files.presets[0]?.runs.length ?? 0} runs. Workers: *static folder*, the built dist/static-worker/ (everything bundled and minified, split at its dynamic imports, as an app that copies it by hand serves it, the WASM binaries and presets beside it); *app-bundled*, the package's module worker (dist/latentkit.worker.js, the default) as an app's bundler emits it (minified, split at dynamic imports: the backends not chosen are never fetched); *dev server*, unbundled modules (slower), when the package was not built. Cold: a new worker (its script, the WASM backend, the preset fetched, restored, sampled, drawn). Warm: the page already runs the worker (another model keeps it). Target: ≤ 300 ms on WASM.`,
       '',
       '| preset | worker | cold (ms) | runs | warm (ms) | runs | target (cold / warm) |',
       '|---|---|---|---|---|---|---|',
@@ -853,7 +872,7 @@ const BLOCKS = [
           `| ${row.family}/${row.preset} | ${row.worker ?? files.worker} | ${fmt(row.firstGridMs)} | ${row.runs.map((r) => fmt(r)).join(' / ')} | ${fmt(row.warmFirstGridMs)} | ${(row.warmRuns ?? []).map((r) => fmt(r)).join(' / ')} | ${row.firstGridMs <= 300 ? 'met' : '**not met**'} / ${row.warmFirstGridMs <= 300 ? 'met' : '**not met**'} |`,
       ),
       '',
-      `Where a cold start goes (the single-file worker driven directly, digits VAE preset; medians): the worker's script ${fmt(files.stages.script)} ms, the WASM backend ${fmt(files.stages.backend)} ms, the preset fetched and checked ${fmt(files.stages.preset)} ms, the model restored ${fmt(files.stages.model)} ms, 8 samples ${fmt(files.stages.sample)} ms.${files.floor ? ` The floor under the first two: a worker with only Comlink, TF.js core and its WASM backend (no latentkit; bundled and minified the same way) answers in ${fmt(files.floor.script)} ms and starts WASM in ${fmt(files.floor.backend)} ms.` : ''}`,
+      `Where a cold start goes (the static worker driven directly, digits VAE preset; medians): the worker's script ${fmt(files.stages.script)} ms, the WASM backend ${fmt(files.stages.backend)} ms, the preset fetched and checked ${fmt(files.stages.preset)} ms, the model restored ${fmt(files.stages.model)} ms, 8 samples ${fmt(files.stages.sample)} ms.${files.floor ? ` The floor under the first two: a worker with only Comlink, TF.js core and its WASM backend (no latentkit; bundled and minified the same way) answers in ${fmt(files.floor.script)} ms and starts WASM in ${fmt(files.floor.backend)} ms.` : ''}`,
       '',
       'Shipped preset files (target: ≤ 200 KB gzip each):',
       '',
