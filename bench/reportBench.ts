@@ -188,6 +188,30 @@ export interface ReportDataSet {
   readonly conclusion: (rows: readonly BenchRow[]) => { json: object; lines: string[] }
 }
 
+/** What report.json holds for a data set's report (and the conclusion's own figures beside). */
+export interface FewLabelsFigures {
+  /** Images in the data set. */
+  readonly images: number
+  /** Their side, in pixels. */
+  readonly side: number
+  /** Distinct labels. */
+  readonly classes: number
+  /** Draws per column (one for all labels). */
+  readonly draws: number
+  /** Most optimisation steps per probe. */
+  readonly maxIterations: number
+  /** Held-out images every probe is scored on. */
+  readonly testCount: number
+  /** Seconds the probes of all rows took. */
+  readonly probeSeconds: number
+  /** Seconds all encoders took to learn and encode. */
+  readonly learnSecondsTotal: number
+  /** The rows, scikit-learn's last when it ran. */
+  readonly rows: readonly BenchRow[]
+  /** scikit-learn's row's encoder name, or why it is missing. */
+  readonly sklearn: string
+}
+
 /** The cell of `row` in `column`, if measured. */
 export const cellOf = (row: ReportRow, column: number | 'all'): ReportCell | undefined =>
   row.cells.find((c) => c.labelsPerClass === column)
@@ -237,7 +261,7 @@ function sklearnRow(
 export async function runFewLabelsReport(
   set: ReportDataSet,
   options: { draws: number; maxIterations?: number },
-): Promise<{ json: object; markdown: string[] }> {
+): Promise<{ json: FewLabelsFigures & Readonly<Record<string, unknown>>; markdown: string[] }> {
   await tf.setBackend('wasm')
   await tf.ready()
   const { draws, maxIterations } = options
@@ -271,7 +295,7 @@ export async function runFewLabelsReport(
     : 'not run for this data set'
   const allRows = typeof reference === 'string' ? rows : [...rows, reference]
   const conclusion = set.conclusion(rows)
-  const json = {
+  const json: FewLabelsFigures & Readonly<Record<string, unknown>> = {
     images: labels.length,
     side: images.shape[1],
     classes: report.classes.length,

@@ -5,7 +5,7 @@
  * for 28×28 images: convolutional where the family has a convolutional variant, patches, tiles and
  * augmentations sized for the larger side.
  */
-import type { ImageBatch, LatentBatch } from '../src/core/dataset'
+import type { LatentBatch } from '../src/core/dataset'
 import { Autoencoder } from '../src/core/autoencoder/engine/autoencoder'
 import { Contrastive } from '../src/core/contrastive/engine/contrastive'
 import type { ContrastiveModelOptions } from '../src/core/contrastive/contrastiveOptions'
@@ -15,7 +15,7 @@ import type { PretextModelOptions } from '../src/core/pretext/pretextOptions'
 import { Pretext } from '../src/core/pretext/engine/pretext'
 import { RBM } from '../src/core/rbm/engine/rbm'
 import { VAE } from '../src/core/vae/engine/vae'
-import { generateSprites, SPRITE_KINDS } from '../src/data/sprites'
+import { generateSpritesByKind, SPRITE_KINDS } from '../src/data/sprites'
 import {
   RAW_PIXELS,
   meanOf,
@@ -28,38 +28,7 @@ import {
 const SIDE = 28
 
 /** Sprites per kind: a full run, and a quick one (50 labels per class need ≥ 63 per kind). */
-export const SPRITES_PER_KIND = { full: 200, quick: 64 } as const
-
-/**
- * `perKind` sprites of each kind, in the generator's order: the first of each kind among sprites
- * generated with seed 1 (a stratified subset). Labels: the kind's index in {@link SPRITE_KINDS}.
- */
-export function spritesByKind(perKind: number): { images: ImageBatch; labels: Int32Array } {
-  // The kinds are drawn uniformly: twice the total leaves every kind more than enough.
-  const generated = generateSprites({
-    count: 2 * perKind * SPRITE_KINDS.length,
-    size: SIDE,
-    seed: 1,
-  })
-  const size = SIDE * SIDE
-  const taken = new Array<number>(SPRITE_KINDS.length).fill(0)
-  const rows: number[] = []
-  generated.factors.forEach((factors, row) => {
-    const kind = SPRITE_KINDS.indexOf(factors.kind)
-    if ((taken[kind] as number) < perKind) {
-      taken[kind] = (taken[kind] as number) + 1
-      rows.push(row)
-    }
-  })
-  const data = new Float32Array(rows.length * size)
-  rows.forEach((row, i) =>
-    data.set(generated.images.data.subarray(row * size, (row + 1) * size), i * size),
-  )
-  const labels = Int32Array.from(rows, (row) =>
-    SPRITE_KINDS.indexOf((generated.factors[row] as { kind: (typeof SPRITE_KINDS)[number] }).kind),
-  )
-  return { images: { data, shape: [rows.length, SIDE, SIDE, 1] }, labels }
-}
+export const SPRITES_PER_KIND = { full: 150, quick: 64 } as const
 
 /**
  * Contrastive views of a sprite: the kind survives any position, size and rotation, so the views
@@ -114,12 +83,12 @@ async function learned<M extends { dispose(): void }>(
 /** The sprites' encoders, with training lengths for a full or a quick run. */
 export function spritesEncoders(quick: boolean): BenchEncoder[] {
   // Lengths that keep the whole part near 3 minutes on a loaded 2-core machine.
-  const autoencoderEpochs = quick ? 1 : 8
+  const autoencoderEpochs = quick ? 1 : 6
   const vaeEpochs = quick ? 1 : 15
   const stackedEpochs = quick ? 1 : 3
   const rbmEpochs = quick ? 1 : 3
   const clusteringEpochs = quick ? 1 : 5
-  const contrastiveEpochs = quick ? 1 : 10
+  const contrastiveEpochs = quick ? 1 : 8
   const pretextEpochs = quick ? 1 : 8
   return [
     RAW_PIXELS,
@@ -220,7 +189,7 @@ export function spritesReportSet(options: {
 }): ReportDataSet {
   const perKind =
     options.perKind ?? (options.quick ? SPRITES_PER_KIND.quick : SPRITES_PER_KIND.full)
-  const { images, labels } = spritesByKind(perKind)
+  const { images, labels } = generateSpritesByKind(perKind, { size: SIDE, seed: 1 })
   return {
     heading: '## Few-labels report on the sprites (label: shape kind)',
     noun: 'sprites',
@@ -230,24 +199,23 @@ export function spritesReportSet(options: {
     about: `The data: ${perKind} generated 28×28 sprites of each of the ${SPRITE_KINDS.length} kinds (${SPRITE_KINDS.join(', ')}; the first of each kind with seed 1), each at a random scale, rotation and position, which the label ignores; chance is 0.25.${options.quick ? ' Quick run: the smallest subset the 50-labels column allows, one epoch per encoder, probes of at most 100 steps and no scikit-learn row; figures far from converged.' : ''}`,
     sklearn: !options.quick,
     conclusion: (rows) => {
-      const raw = meanOf(rows, 'raw pixels', 10)
-      const ranked = rows
-        .filter((row) => !row.encoder.startsWith('raw pixels'))
-        .map((row) => ({ encoder: row.encoder, ten: meanOf([row], row.encoder, 10) }))
-        .sort((a, b) => b.ten - a.ten)
-      const best = ranked[0]
-      const beat = ranked.filter((r) => r.ten > raw).length
+      const learned = rows.filter((row) => !row.encoder.startsWith('raw pixels'))
+      const best = (column: 10 | 'all') =>
+        learned
+          .map((row) => ({ encoder: row.encoder, mean: meanOf([row], row.encoder, column) }))
+          .sort((a, b) => b.mean - a.mean)[0]
+      const raw = { ten: meanOf(rows, 'raw pixels', 10), all: meanOf(rows, 'raw pixels', 'all') }
+      const bestTen = best(10)
+      const bestAll = best('all')
+      const beat = learned.filter((row) => meanOf([row], row.encoder, 10) > raw.ten).length
+      const hard = (bestAll?.mean ?? 0) < 0.8
       return {
         json: {
-          tenLabels: {
-            rawPixels: raw,
-            best: best?.encoder,
-            bestAccuracy: best?.ten,
-            beatRaw: beat,
-          },
+          tenLabels: { rawPixels: raw.ten, best: bestTen, beatRawPixels: beat },
+          allLabels: { rawPixels: raw.all, best: bestAll },
         },
         lines: [
-          `With 10 labels per kind, raw pixels reach ${raw.toFixed(3)} and ${beat} of the ${ranked.length} learned encoders do better; the best is ${best?.encoder ?? '–'} at ${best?.ten.toFixed(3) ?? '–'}. The kind is a small part of what varies in a sprite (its position, size and rotation move most pixels), so features that keep the pixels' geometry do not make the kind linear; the rotation pretext task cannot be learned here at all, since every rotation of a sprite is as likely as the sprite itself.`,
+          `With 10 labels per kind, raw pixels reach ${raw.ten.toFixed(3)} and ${beat} of the ${learned.length} learned encoders do better, the best ${bestTen?.encoder ?? '–'} at ${bestTen?.mean.toFixed(3) ?? '–'}; with all labels, raw pixels reach ${raw.all.toFixed(3)} and the best is ${bestAll?.encoder ?? '–'} at ${bestAll?.mean.toFixed(3) ?? '–'} (chance 0.25).${hard ? " Every row stays far from the digits' figures: the kind is a small part of what varies in a sprite (its position, size and rotation move most of its pixels), and these short label-free runs do not make it linearly separable." : ''} The rotation pretext task has nothing to learn on these sprites: every rotation of a sprite is as likely as the sprite itself.`,
         ],
       }
     },
