@@ -66,6 +66,9 @@ export const SPRITES_PRETEXT: readonly { name: string; options: PretextModelOpti
   },
 ]
 
+/** `n epochs`, or `1 epoch`. */
+const epochsText = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`
+
 /** Learns with `model`, returns its features of `all`, and frees it. */
 async function learned<M extends { dispose(): void }>(
   model: M,
@@ -102,7 +105,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     {
-      name: `plain autoencoder code, convolutional, 32 values (${autoencoderEpochs} epochs)`,
+      name: `plain autoencoder code, convolutional, 32 values (${epochsText(autoencoderEpochs)})`,
       learn: (unlabelled, all) =>
         learned(
           new Autoencoder({ architecture: 'conv', codeSize: 32, seed: 1 }),
@@ -111,7 +114,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     {
-      name: `stacked autoencoder 256-64-16 code, dense (${stackedEpochs} epochs per layer, then ${stackedEpochs * 2} fine-tuning)`,
+      name: `stacked autoencoder 256-64-16 code, dense (${epochsText(stackedEpochs)} per layer, then ${stackedEpochs * 2} fine-tuning)`,
       learn: (unlabelled, all) =>
         learned(
           new Autoencoder({
@@ -126,7 +129,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     {
-      name: `VAE posterior mean, 784-256-10, dense (${vaeEpochs} epochs)`,
+      name: `VAE posterior mean, 784-256-10, dense (${epochsText(vaeEpochs)})`,
       learn: (unlabelled, all) =>
         learned(
           new VAE({ latentDim: 10, hiddenUnits: [256], seed: 1 }),
@@ -135,7 +138,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     {
-      name: `RBM hidden probabilities, 100 units (PCD-1, ${rbmEpochs} epochs)`,
+      name: `RBM hidden probabilities, 100 units (PCD-1, ${epochsText(rbmEpochs)})`,
       learn: (unlabelled, all) =>
         learned(
           new RBM({ layers: [100], seed: 1 }),
@@ -151,7 +154,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     {
-      name: `clustering learning, k-means 64 × 6×6 patches, stride 2 (${clusteringEpochs} epochs)`,
+      name: `clustering learning, k-means 64 × 6×6 patches, stride 2 (${epochsText(clusteringEpochs)})`,
       learn: (unlabelled, all) =>
         learned(
           new KMeans({ k: 64, patchSize: 6, seed: 1 }),
@@ -160,7 +163,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     {
-      name: `contrastive encoder, dense (${contrastiveEpochs} epochs)`,
+      name: `contrastive encoder, dense (${epochsText(contrastiveEpochs)})`,
       learn: (unlabelled, all) =>
         learned(
           new Contrastive(SPRITES_CONTRASTIVE),
@@ -170,7 +173,7 @@ export function spritesEncoders(quick: boolean): BenchEncoder[] {
         ),
     },
     ...SPRITES_PRETEXT.map((task): BenchEncoder => ({
-      name: `pretext task: ${task.name} (${pretextEpochs} epochs)`,
+      name: `pretext task: ${task.name} (${epochsText(pretextEpochs)})`,
       learn: (unlabelled, all) =>
         learned(
           new Pretext({ ...task.options, seed: 1 }),
