@@ -212,13 +212,17 @@ export function spritesReportSet(options: {
       const bestAll = best('all')
       const beat = learned.filter((row) => meanOf([row], row.encoder, 10) > raw.ten).length
       const hard = (bestAll?.mean ?? 0) < 0.8
+      // The ± is over draws; the one held-out set adds its own binomial noise.
+      const held = SPRITE_KINDS.length * Math.max(1, Math.round(0.2 * perKind))
+      const heldNoise = Math.sqrt((raw.all * (1 - raw.all)) / held)
       return {
         json: {
           tenLabels: { rawPixels: raw.ten, best: bestTen, beatRawPixels: beat },
           allLabels: { rawPixels: raw.all, best: bestAll },
+          heldOutStandardError: heldNoise,
         },
         lines: [
-          `With 10 labels per kind, raw pixels reach ${raw.ten.toFixed(3)} and ${beat} of the ${learned.length} learned encoders do better, the best ${bestTen?.encoder ?? '–'} at ${bestTen?.mean.toFixed(3) ?? '–'}; with all labels, raw pixels reach ${raw.all.toFixed(3)} and the best is ${bestAll?.encoder ?? '–'} at ${bestAll?.mean.toFixed(3) ?? '–'} (chance 0.25).${hard ? " Every row stays far from the digits' figures: the kind is a small part of what varies in a sprite (its position, size and rotation move most of its pixels), and these short label-free runs do not make it linearly separable." : ''} The rotation pretext task has nothing to learn on these sprites: every rotation of a sprite is as likely as the sprite itself.`,
+          `With 10 labels per kind, raw pixels reach ${raw.ten.toFixed(3)} and ${beat} of the ${learned.length} learned encoders do better, the best ${bestTen?.encoder ?? '–'} at ${bestTen?.mean.toFixed(3) ?? '–'}; with all labels, raw pixels reach ${raw.all.toFixed(3)} and the best is ${bestAll?.encoder ?? '–'} at ${bestAll?.mean.toFixed(3) ?? '–'} (chance 0.25). On ${held} held-out sprites an accuracy near pixels' carries a binomial standard error of about ${heldNoise.toFixed(3)}, which the ± over draws leaves out: differences smaller than twice that are within its noise.${hard ? " Every row stays far from the digits' figures: the kind is a small part of what varies in a sprite (its position, size and rotation move most of its pixels), and these short label-free runs do not make it linearly separable." : ''} The rotation pretext task has nothing to learn on these sprites: every rotation of a sprite is as likely as the sprite itself.`,
         ],
       }
     },

@@ -233,6 +233,7 @@ function SpritesEncoders(args: SpritesReportArgs) {
   const sprites = useMemo(() => generateSpritesByKind(args.perKind, { seed: 1 }), [args.perKind])
   const data = sprites.images
   const { backend, epochs } = args
+  const length = `${epochs} epoch${epochs === 1 ? '' : 's'}`
   const pca = usePCA({ data, nComponents: 32, backend, autoTrain: true })
   const vae = useVAE({ data: 'sprites', preset: 'sprites', backend })
   const autoencoder = useAutoencoder({
@@ -291,16 +292,16 @@ function SpritesEncoders(args: SpritesReportArgs) {
       waitingEncoder('VAE posterior mean (sprites preset)', models.vae, (x) =>
         a().vae.encodeAsync(x),
       ),
-      waitingEncoder(`convolutional autoencoder (${epochs} epochs)`, models.autoencoder, (x) =>
+      waitingEncoder(`convolutional autoencoder (${length})`, models.autoencoder, (x) =>
         a().autoencoder.encodeAsync(x),
       ),
-      waitingEncoder(`clustering learning, 6×6 patches (${epochs} epochs)`, models.kmeans, (x) =>
+      waitingEncoder(`clustering learning, 6×6 patches (${length})`, models.kmeans, (x) =>
         a().kmeans.featuresAsync(x, { stride: 2 }),
       ),
-      waitingEncoder(`contrastive (${epochs} epochs)`, models.contrastive, (x) =>
+      waitingEncoder(`contrastive (${length})`, models.contrastive, (x) =>
         a().contrastive.encodeAsync(x),
       ),
-      waitingEncoder(`relative position pretext task (${epochs} epochs)`, models.relative, (x) =>
+      waitingEncoder(`relative position pretext task (${length})`, models.relative, (x) =>
         a().relative.encodeAsync(x),
       ),
     ]
@@ -310,7 +311,7 @@ function SpritesEncoders(args: SpritesReportArgs) {
     })
     // The models are read through refs: the report runs again only when its own arguments change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [run, sprites, args.draws, epochs])
+  }, [run, sprites, args.draws, epochs, length])
 
   return (
     <section style={{ fontFamily: 'system-ui', maxWidth: 640 }}>
