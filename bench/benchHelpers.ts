@@ -30,3 +30,15 @@ export async function timed<T>(run: () => Promise<T>): Promise<{ value: T; secon
   const value = await run()
   return { value, seconds: (performance.now() - started) / 1000 }
 }
+
+/** The `rows` of a batch of images of any shape, in that order. */
+export function imageRows(images: ImageBatch, rows: ArrayLike<number>): ImageBatch {
+  const [, height, width, channels] = images.shape
+  const size = height * width * channels
+  const data = new Float32Array(rows.length * size)
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as number
+    data.set(images.data.subarray(row * size, (row + 1) * size), i * size)
+  }
+  return { data, shape: [rows.length, height, width, channels] }
+}

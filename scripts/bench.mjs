@@ -32,6 +32,7 @@ const PARTS = {
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
   report: 'Node: few-labels report',
+  'report-sprites': 'Node: few-labels report on the sprites',
   stacked: 'Node: stacked autoencoders',
   pretext: 'Node: pretext tasks',
   hashing: 'Node: semantic hashing',
@@ -58,6 +59,7 @@ const PART_KEYS = {
   probe: ['probe'],
   contrastive: ['contrastive'],
   report: ['report'],
+  'report-sprites': ['reportSprites'],
   stacked: ['stacked'],
   pretext: ['pretext'],
   hashing: ['hashing'],
@@ -175,6 +177,7 @@ await build({
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
     'bench/reportBench.ts',
+    'bench/spritesReportBench.ts',
     'bench/stackedBench.ts',
     'bench/pretextBench.ts',
     'bench/hashingBench.ts',
@@ -204,6 +207,9 @@ const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
 const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
+const spritesReportModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'spritesReportBench.mjs')).href
+)
 const stackedModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
 )
@@ -449,6 +455,13 @@ if (want('contrastive')) {
 if (want('report')) {
   const { markdown, json } = await timed(PARTS.report, () => reportModule.runReportBench({ quick }))
   ;[ran.report, ownSections.report] = [json, markdown]
+}
+// The same report on the 28×28 sprites, the shape kind as the label.
+if (want('report-sprites')) {
+  const { markdown, json } = await timed(PARTS['report-sprites'], () =>
+    spritesReportModule.runSpritesReportBench({ quick }),
+  )
+  ;[ran.reportSprites, ownSections['report-sprites']] = [json, markdown]
 }
 // Stacked autoencoders against the same network trained end to end, the same total epochs.
 if (want('stacked')) {
@@ -847,6 +860,7 @@ const BLOCKS = [
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
     ['report', '## Few-labels report on the digits'],
+    ['report-sprites', '## Few-labels report on the sprites'],
     ['stacked', '## Stacked autoencoders on the digits'],
     ['pretext', '## Pretext tasks on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
@@ -977,6 +991,7 @@ if (!only) {
         probe: ran.probe,
         contrastive: ran.contrastive,
         report: ran.report,
+        reportSprites: ran.reportSprites,
         files: ran.files,
         soak: ran.soak,
         partSeconds,
