@@ -16,6 +16,8 @@ import {
   resolveAutoencoderTrainOptions,
 } from '../src/core/autoencoder/autoencoderOptions'
 import { AdamSlot } from '../src/core/engine/adamSlot'
+import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
+import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { median } from './lassoProblem'
 
@@ -27,8 +29,12 @@ export interface ConvStepTimes {
   readonly backend: string
   /** The default conv GAN (16 filters, noise 32): discriminator step, then generator step. */
   readonly ganStepMs: number
-  /** The default conv autoencoder (code 32): one step of summed squared error. */
+  /** The default conv autoencoder (code 32): one step of summed squared error, TF.js operations. */
   readonly autoencoderStepMs: number
+  /** The same step on latentkit's fused WebAssembly kernels (what `fusedKernels` runs on WASM). */
+  readonly autoencoderFusedStepMs: number
+  /** Which kernel build ran the fused step. */
+  readonly kernelBuild: string
   readonly stepsPerRun: number
 }
 
@@ -99,16 +105,48 @@ async function autoencoderStep(data: Float32Array, steps: number): Promise<numbe
   return ms
 }
 
+async function fusedAutoencoderStep(
+  data: Float32Array,
+  steps: number,
+): Promise<{ ms: number; build: string }> {
+  const options = resolveAutoencoderOptions({ architecture: 'conv' }, SIDE * SIDE)
+  const train = resolveAutoencoderTrainOptions({})
+  const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
+  const compiled = await compileKernels()
+  if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
+  const memory = new KernelMemory(compiled)
+  const trainer = new FusedConvAutoencoderTrainer(
+    memory,
+    [SIDE, SIDE, 1],
+    options,
+    'sigmoid',
+    BATCH,
+  )
+  const variables = network.variables()
+  const size = SIDE * SIDE
+  const rows = data.length / size
+  const ms = await stepMs(async (s) => {
+    const start = (s * BATCH) % Math.max(1, rows - BATCH)
+    const x = data.subarray(start * size, (start + BATCH) * size)
+    await Promise.resolve(trainer.step(variables, { input: x, clean: x }, train.learningRate))
+  }, steps)
+  network.dispose()
+  return { ms, build: memory.build }
+}
+
 /** Times both default convolutional models' steps on TF.js WASM; `quick` takes a few steps. */
 export async function runConvStepBench(quick: boolean): Promise<ConvStepTimes> {
   await tf.setBackend('wasm')
   await tf.ready()
   const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
   const steps = quick ? 3 : 20
+  const fused = await fusedAutoencoderStep(data, steps)
   return {
     backend: tf.getBackend(),
     ganStepMs: await ganStep(data, steps),
     autoencoderStepMs: await autoencoderStep(data, steps),
+    autoencoderFusedStepMs: fused.ms,
+    kernelBuild: fused.build,
     stepsPerRun: steps,
   }
 }

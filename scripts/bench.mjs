@@ -785,17 +785,22 @@ const BLOCKS = [
       const models = [
         ['conv GAN (16 filters, noise 32): D step + G step', 'ganStepMs', 'dcgan'],
         ['conv autoencoder (code 32)', 'autoencoderStepMs', 'convAutoencoder'],
+        [
+          `conv autoencoder (code 32), latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,
+          'autoencoderFusedStepMs',
+          'convAutoencoder',
+        ],
       ]
       return [
         '## Convolutional models beside PyTorch (default models, 28×28 sprites, batch 64, one step)',
         '',
-        `latentkit: the engine's step (passes, Adam, one read-back) in Node, TF.js ${latentkit.backend}; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
+        `latentkit: the engine's step in Node on the ${latentkit.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
           torch
             ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 thread, the same layers (bench/torch_dcgan.py), median of 3 runs.`
             : 'No python3 with torch here (Debian: `apt-get install python3-torch`): PyTorch skipped.'
         } The machine may be shared: compare within a row.`,
         '',
-        '| model | latentkit, TF.js WASM (ms/step) | PyTorch, 1 thread (ms/step) | latentkit speed / PyTorch |',
+        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | latentkit speed / PyTorch |',
         '|---|---|---|---|',
         ...models.map(([name, key, torchKey]) => {
           const ours = latentkit[key]
