@@ -64,7 +64,7 @@ const PART_KEYS = {
   pretext: ['pretext'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
-  torch: ['torch'],
+  torch: ['torch', 'convSteps'],
   bundle: ['bundle'],
   chromium: ['browser', 'ui', 'browserSparse'],
   files: ['files'],
@@ -181,6 +181,7 @@ await build({
     'bench/stackedBench.ts',
     'bench/pretextBench.ts',
     'bench/hashingBench.ts',
+    'bench/convStepBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -218,6 +219,9 @@ const pretextModule = await import(
 )
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
+)
+const convStepModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'convStepBench.mjs')).href
 )
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
@@ -522,7 +526,28 @@ function runTorch() {
   }
   return undefined
 }
-if (want('torch')) ran.torch = await timed(PARTS.torch, runTorch)
+/**
+ * The default convolutional GAN's and autoencoder's step: latentkit on TF.js WASM in Node, and the
+ * same layers in PyTorch with one thread (bench/torch_dcgan.py) when python3 has torch.
+ */
+async function runConvSteps() {
+  const latentkit = await convStepModule.runConvStepBench(quick)
+  const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
+  writeReferenceRows(rows, 1024)
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(python, ['bench/torch_dcgan.py', rows, quick ? '3' : '20'], {
+      encoding: 'utf8',
+    })
+    if (run.status === 0)
+      return { latentkit, torch: JSON.parse(run.stdout.trim().split('\n').at(-1)) }
+  }
+  return { latentkit, torch: undefined }
+}
+if (want('torch'))
+  [ran.torch, ran.convSteps] = await timed(PARTS.torch, async () => [
+    runTorch(),
+    await runConvSteps(),
+  ])
 if (want('bundle'))
   ran.bundle = await timed(PARTS.bundle, async () => {
     if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
@@ -784,6 +809,43 @@ const BLOCKS = [
     },
   },
   {
+    part: 'torch',
+    uses: ['torch'],
+    headings: ['## Convolutional models beside PyTorch'],
+    lines: ({ convSteps }) => {
+      const { latentkit, torch } = convSteps
+      const models = [
+        ['conv GAN (16 filters, noise 32): D step + G step', 'ganStepMs', 'dcgan'],
+        ['conv autoencoder (code 32)', 'autoencoderStepMs', 'convAutoencoder'],
+        [
+          `conv autoencoder (code 32), latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,
+          'autoencoderFusedStepMs',
+          'convAutoencoder',
+        ],
+      ]
+      return [
+        '## Convolutional models beside PyTorch (default models, 28×28 sprites, batch 64, one step)',
+        '',
+        `latentkit: the engine's step in Node on the ${latentkit.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
+          torch
+            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 thread, the same layers (bench/torch_dcgan.py), median of 3 runs.`
+            : 'No python3 with torch here (Debian: `apt-get install python3-torch`): PyTorch skipped.'
+        } The machine may be shared: compare within a row.`,
+        '',
+        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | latentkit speed / PyTorch |',
+        '|---|---|---|---|',
+        ...models.map(([name, key, torchKey]) => {
+          const ours = latentkit[key]
+          const theirs = torch?.stepMs[torchKey]?.['1']
+          return `| ${name} | ${fmt(ours, 1)} | ${theirs === undefined ? 'n/a' : fmt(theirs, 1)} | ${theirs === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`} |`
+        }),
+        '',
+        'Target (issue 19): ≥ 1.0× PyTorch with one thread on both steps.',
+        '',
+      ]
+    },
+  },
+  {
     part: 'sparse',
     uses: ['sparse', 'chromium', 'sklearn'],
     headings: ['## Sparse coding'],
@@ -980,6 +1042,7 @@ if (!only) {
         browser: ran.browser,
         ui: ran.ui,
         torch: ran.torch,
+        convSteps: ran.convSteps,
         sparse: ran.sparse,
         browserSparse: ran.browserSparse,
         sklearn: ran.sklearn,
