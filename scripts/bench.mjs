@@ -217,6 +217,11 @@ const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
 
+/**
+ * Vitest's bench project, one test file at a time: on a machine with more cores Vitest would run a
+ * run's files side by side in Chromium (one per core but one), overlapping their timings.
+ */
+const VITEST_BENCH = ['vitest', 'run', '--project', 'bench', '--no-file-parallelism']
 const SOAK_FILE = 'bench/browser/soak.bench.tsx'
 const FILES_FILE = 'bench/browser/modelFiles.bench.tsx'
 const SCATTER_FILE = 'bench/browser/scatter.bench.tsx'
@@ -298,7 +303,7 @@ async function runFilesBench() {
   // dynamic imports for Vitest's module mocking, which a worker cannot run).
   const server = await serveStatic(join('dist', 'app-worker'))
   const status = await new Promise((done) =>
-    spawn('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
+    spawn('npx', [...VITEST_BENCH, FILES_FILE], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -323,7 +328,7 @@ async function runFilesBench() {
  * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
  */
 function runSoak() {
-  const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', SOAK_FILE], {
+  const run = spawnSync('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
@@ -334,13 +339,38 @@ function runSoak() {
 }
 
 const started = new Date()
-/** Seconds each part of the bench took, for the report. */
+/** Clock ticks per second of /proc's times (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+/**
+ * CPU seconds (user + system) used so far by this process and by the child processes it has waited
+ * for (with theirs: Python, Vitest and the Chromium it starts), from /proc/self/stat's cutime and
+ * cstime; undefined where there is no /proc.
+ */
+function cpuSeconds() {
+  const own = process.cpuUsage()
+  if (!existsSync('/proc/self/stat')) return undefined
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  // Fields after the command name, from field 3 (state): cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const children = (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS
+  return (own.user + own.system) / 1e6 + children
+}
+/** Seconds each part of the bench took (wall clock, and CPU of this process and its children). */
 const partSeconds = []
 async function timed(part, run) {
   const t0 = performance.now()
+  const cpu0 = cpuSeconds()
   const result = await run()
-  partSeconds.push({ part, seconds: (performance.now() - t0) / 1000 })
-  console.error(`bench: ${part} took ${partSeconds.at(-1).seconds.toFixed(0)} s`)
+  const cpu1 = cpuSeconds()
+  partSeconds.push({
+    part,
+    seconds: (performance.now() - t0) / 1000,
+    ...(cpu0 === undefined || cpu1 === undefined ? {} : { cpuSeconds: cpu1 - cpu0 }),
+  })
+  const last = partSeconds.at(-1)
+  console.error(
+    `bench: ${part} took ${last.seconds.toFixed(0)} s${last.cpuSeconds === undefined ? '' : ` (${last.cpuSeconds.toFixed(0)} CPU s)`}`,
+  )
   return result
 }
 /** The figures of the parts run, under their report.json keys (PART_KEYS). */
@@ -504,10 +534,7 @@ if (want('chromium')) {
     spawnSync(
       'npx',
       [
-        'vitest',
-        'run',
-        '--project',
-        'bench',
+        ...VITEST_BENCH,
         '--exclude',
         `**/${SOAK_FILE}`,
         '--exclude',
@@ -531,7 +558,7 @@ if (want('files')) ran.files = await timed(PARTS.files, runFilesBench)
 // 20,000 points while panning and hovering, and the projection time in the worker.
 if (want('scatter')) {
   const scatterRun = await timed(PARTS.scatter, () =>
-    spawnSync('npx', ['vitest', 'run', '--project', 'bench', SCATTER_FILE], {
+    spawnSync('npx', [...VITEST_BENCH, SCATTER_FILE], {
       stdio: 'inherit',
       env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
     }),
@@ -921,9 +948,14 @@ const headerLines = () => [
 const timingLines = (seconds) => [
   `## This run: ${fmt(seconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
   '',
-  '| part | seconds |',
-  '|---|---|',
-  ...seconds.map((p) => `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} |`),
+  'Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together; on a machine shared with other work the wall clock grows, the CPU seconds hardly.',
+  '',
+  '| part | seconds | CPU seconds |',
+  '|---|---|---|',
+  ...seconds.map(
+    (p) =>
+      `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} | ${p.cpuSeconds === undefined ? 'n/a' : fmt(p.cpuSeconds)} |`,
+  ),
   '',
 ]
 
