@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { build, buildSync } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
+import { startTreeSampler } from './processTreeCpu.mjs'
 
 /** The parts of the bench, in the order a full run runs them, and what each is called in partSeconds. */
 const PARTS = {
@@ -341,31 +342,42 @@ function runSoak() {
 const started = new Date()
 /** Clock ticks per second of /proc's times (`getconf CLK_TCK`; 100 on Linux). */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+/** Samples the CPU time of every process this one starts and of theirs (see processTreeCpu.mjs). */
+const processTree = await startTreeSampler()
 /**
- * CPU seconds (user + system) used so far by this process and by the child processes it has waited
- * for (with theirs: Python, Vitest and the Chromium it starts), from /proc/self/stat's cutime and
- * cstime; undefined where there is no /proc.
+ * CPU seconds (user + system) used so far: this process's (`own`), and its descendants' two ways:
+ * `waited`, from /proc/self/stat's cutime and cstime (exact for the processes it and they waited for:
+ * Python, Vitest), and `sampled`, from the process-tree sampler (also Chromium's GPU and renderer
+ * processes, which are not all waited for). Undefined where there is no /proc.
  */
 function cpuSeconds() {
+  if (!processTree) return undefined
   const own = process.cpuUsage()
-  if (!existsSync('/proc/self/stat')) return undefined
   const stat = readFileSync('/proc/self/stat', 'utf8')
   // Fields after the command name, from field 3 (state): cutime and cstime are fields 16 and 17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const children = (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS
-  return (own.user + own.system) / 1e6 + children
+  return {
+    own: (own.user + own.system) / 1e6,
+    waited: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS,
+    sampled: processTree.ticks() / CLOCK_TICKS,
+  }
 }
+/** CPU seconds between two `cpuSeconds()`: each way of counting the descendants is a lower bound. */
+const cpuBetween = (a, b) => b.own - a.own + Math.max(b.waited - a.waited, b.sampled - a.sampled)
 /** Seconds each part of the bench took (wall clock, and CPU of this process and its children). */
 const partSeconds = []
 async function timed(part, run) {
   const t0 = performance.now()
   const cpu0 = cpuSeconds()
   const result = await run()
+  const seconds = (performance.now() - t0) / 1000
+  // One more sample of the processes the part started, for those still ending.
+  await new Promise((done) => setTimeout(done, 600))
   const cpu1 = cpuSeconds()
   partSeconds.push({
     part,
-    seconds: (performance.now() - t0) / 1000,
-    ...(cpu0 === undefined || cpu1 === undefined ? {} : { cpuSeconds: cpu1 - cpu0 }),
+    seconds,
+    ...(cpu0 === undefined || cpu1 === undefined ? {} : { cpuSeconds: cpuBetween(cpu0, cpu1) }),
   })
   const last = partSeconds.at(-1)
   console.error(
