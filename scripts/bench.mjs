@@ -345,7 +345,8 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
 /** Samples the CPU time of every process this one starts and of theirs (see processTreeCpu.mjs). */
 const processTree = await startTreeSampler()
 /**
- * CPU seconds (user + system) used so far: this process's (`own`), and its descendants' two ways:
+ * CPU seconds (user + system) used so far: this process's (`own`, less the sampler's thread), and
+ * its descendants' two ways:
  * `waited`, from /proc/self/stat's cutime and cstime (exact for the processes it and they waited for:
  * Python, Vitest), and `sampled`, from the process-tree sampler (also Chromium's GPU and renderer
  * processes, which are not all waited for). Undefined where there is no /proc.
@@ -357,7 +358,7 @@ function cpuSeconds() {
   // Fields after the command name, from field 3 (state): cutime and cstime are fields 16 and 17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return {
-    own: (own.user + own.system) / 1e6,
+    own: (own.user + own.system) / 1e6 - processTree.ownTicks() / CLOCK_TICKS,
     waited: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS,
     sampled: processTree.ticks() / CLOCK_TICKS,
   }

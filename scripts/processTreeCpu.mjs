@@ -46,6 +46,9 @@ function sample(root, total) {
     let sum = 0
     for (const ticks of seen.values()) sum += ticks
     total[0] = sum
+    // This thread's own ticks (counted in the process's), for the caller to leave out.
+    const own = statFields('thread-self')
+    if (own) total[1] = Number(own[11]) + Number(own[12])
   }
   tick()
   setInterval(tick, SAMPLE_MS)
@@ -59,11 +62,13 @@ if (!isMainThread && workerData?.processTreeCpu) {
 /**
  * Starts sampling the processes below this one; `ticks()` is the sum of the CPU ticks (user +
  * system) last seen of every process below it since the start, alive or gone. A lower bound: the
- * last half second of a process, and a process living less, are missed. Undefined without /proc.
+ * last half second of a process, and a process living less, are missed. `ownTicks()` is the
+ * sampling thread's own (about 1 % of a core), which the process's CPU time includes. Undefined
+ * without /proc.
  */
 export async function startTreeSampler() {
   if (!existsSync('/proc/self/stat')) return undefined
-  const shared = new SharedArrayBuffer(8)
+  const shared = new SharedArrayBuffer(16)
   const total = new Float64Array(shared)
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { processTreeCpu: true, root: process.pid, total: shared },
@@ -73,5 +78,5 @@ export async function startTreeSampler() {
     worker.once('error', fail)
   })
   worker.unref()
-  return { ticks: () => total[0] }
+  return { ticks: () => total[0], ownTicks: () => total[1] }
 }
