@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { build, buildSync } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
+import { startTreeSampler } from './processTreeCpu.mjs'
 
 /** The parts of the bench, in the order a full run runs them, and what each is called in partSeconds. */
 const PARTS = {
@@ -227,6 +228,11 @@ const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
 
+/**
+ * Vitest's bench project, one test file at a time: on a machine with more cores Vitest would run a
+ * run's files side by side in Chromium (one per core but one), overlapping their timings.
+ */
+const VITEST_BENCH = ['vitest', 'run', '--project', 'bench', '--no-file-parallelism']
 const SOAK_FILE = 'bench/browser/soak.bench.tsx'
 const FILES_FILE = 'bench/browser/modelFiles.bench.tsx'
 const SCATTER_FILE = 'bench/browser/scatter.bench.tsx'
@@ -325,7 +331,7 @@ async function runFilesBench() {
   const server = await serveStatic(join('dist', 'app-worker'))
   const staticServer = await serveStatic(copyStaticWorker())
   const status = await new Promise((done) =>
-    spawn('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
+    spawn('npx', [...VITEST_BENCH, FILES_FILE], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -352,7 +358,7 @@ async function runFilesBench() {
  * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
  */
 function runSoak() {
-  const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', SOAK_FILE], {
+  const run = spawnSync('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
@@ -363,13 +369,50 @@ function runSoak() {
 }
 
 const started = new Date()
-/** Seconds each part of the bench took, for the report. */
+/** Clock ticks per second of /proc's times (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+/** Samples the CPU time of every process this one starts and of theirs (see processTreeCpu.mjs). */
+const processTree = await startTreeSampler()
+/**
+ * CPU seconds (user + system) used so far: this process's (`own`, less the sampler's thread), and
+ * its descendants' two ways:
+ * `waited`, from /proc/self/stat's cutime and cstime (exact for the processes it and they waited for:
+ * Python, Vitest), and `sampled`, from the process-tree sampler (also Chromium's GPU and renderer
+ * processes, which are not all waited for). Undefined where there is no /proc.
+ */
+function cpuSeconds() {
+  if (!processTree) return undefined
+  const own = process.cpuUsage()
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  // Fields after the command name, from field 3 (state): cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return {
+    own: (own.user + own.system) / 1e6 - processTree.ownTicks() / CLOCK_TICKS,
+    waited: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS,
+    sampled: processTree.ticks() / CLOCK_TICKS,
+  }
+}
+/** CPU seconds between two `cpuSeconds()`: each way of counting the descendants is a lower bound. */
+const cpuBetween = (a, b) => b.own - a.own + Math.max(b.waited - a.waited, b.sampled - a.sampled)
+/** Seconds each part of the bench took (wall clock, and CPU of this process and its children). */
 const partSeconds = []
 async function timed(part, run) {
   const t0 = performance.now()
+  const cpu0 = cpuSeconds()
   const result = await run()
-  partSeconds.push({ part, seconds: (performance.now() - t0) / 1000 })
-  console.error(`bench: ${part} took ${partSeconds.at(-1).seconds.toFixed(0)} s`)
+  const seconds = (performance.now() - t0) / 1000
+  // One more sample of the processes the part started, for those still ending.
+  await new Promise((done) => setTimeout(done, 600))
+  const cpu1 = cpuSeconds()
+  partSeconds.push({
+    part,
+    seconds,
+    ...(cpu0 === undefined || cpu1 === undefined ? {} : { cpuSeconds: cpuBetween(cpu0, cpu1) }),
+  })
+  const last = partSeconds.at(-1)
+  console.error(
+    `bench: ${part} took ${last.seconds.toFixed(0)} s${last.cpuSeconds === undefined ? '' : ` (${last.cpuSeconds.toFixed(0)} CPU s)`}`,
+  )
   return result
 }
 /** The figures of the parts run, under their report.json keys (PART_KEYS). */
@@ -561,10 +604,7 @@ if (want('chromium')) {
     spawnSync(
       'npx',
       [
-        'vitest',
-        'run',
-        '--project',
-        'bench',
+        ...VITEST_BENCH,
         '--exclude',
         `**/${SOAK_FILE}`,
         '--exclude',
@@ -588,7 +628,7 @@ if (want('files')) ran.files = await timed(PARTS.files, runFilesBench)
 // 20,000 points while panning and hovering, and the projection time in the worker.
 if (want('scatter')) {
   const scatterRun = await timed(PARTS.scatter, () =>
-    spawnSync('npx', ['vitest', 'run', '--project', 'bench', SCATTER_FILE], {
+    spawnSync('npx', [...VITEST_BENCH, SCATTER_FILE], {
       stdio: 'inherit',
       env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
     }),
@@ -1016,9 +1056,14 @@ const headerLines = () => [
 const timingLines = (seconds) => [
   `## This run: ${fmt(seconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
   '',
-  '| part | seconds |',
-  '|---|---|',
-  ...seconds.map((p) => `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} |`),
+  'Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention).',
+  '',
+  '| part | seconds | CPU seconds |',
+  '|---|---|---|',
+  ...seconds.map(
+    (p) =>
+      `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} | ${p.cpuSeconds === undefined ? 'n/a' : fmt(p.cpuSeconds)} |`,
+  ),
   '',
 ]
 
