@@ -237,6 +237,8 @@ const SOAK_FILE = 'bench/browser/soak.bench.tsx'
 const FILES_FILE = 'bench/browser/modelFiles.bench.tsx'
 const SCATTER_FILE = 'bench/browser/scatter.bench.tsx'
 const PRESET_DIR = 'src/presets/files'
+/** The bench builds the package for its JavaScript: no type declarations (see tsup.config.ts). */
+const JS_ONLY_BUILD = { ...process.env, LATENTKIT_SKIP_DTS: '1' }
 
 /**
  * The package's module worker (dist/latentkit.worker.js, its dependencies left to the app) bundled as
@@ -321,7 +323,8 @@ async function runFilesBench() {
   // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
   if (
     !want('bundle') &&
-    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0
+    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+      .status !== 0
   )
     process.exit(1)
   buildFloorWorker()
@@ -593,7 +596,10 @@ if (want('torch'))
   ])
 if (want('bundle'))
   ran.bundle = await timed(PARTS.bundle, async () => {
-    if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
+    if (
+      spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+        .status !== 0
+    )
       process.exit(1)
     return runBundleBench()
   })
