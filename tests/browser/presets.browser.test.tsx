@@ -9,6 +9,8 @@ import {
   AutoencoderClient,
   AutoregressiveClient,
   ContrastiveClient,
+  DECClient,
+  HelmholtzClient,
   PretextClient,
   GANClient,
   HashingClient,
@@ -96,6 +98,14 @@ const FAMILIES: Record<
           )
         ).probabilities,
     }
+  },
+  dec: (preset) => {
+    const client = new DECClient({ preset, backend: 'wasm' })
+    return { client, act: async () => (await client.assignAsync(probeImages(8))).confidence }
+  },
+  helmholtz: (preset) => {
+    const client = new HelmholtzClient({ preset, backend: 'wasm' })
+    return { client, act: () => client.sampleAsync(4, { seed: 1 }) }
   },
   hashing: (preset) => {
     const client = new HashingClient({ preset, backend: 'wasm' })
