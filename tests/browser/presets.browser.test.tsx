@@ -61,7 +61,7 @@ const FAMILIES: Record<
       // The InfoGAN preset also answers with Q's reading of its own samples.
       act: async () => {
         const samples = await client.sampleAsync(4, { seed: 1 })
-        return preset === 'infogan-digits'
+        return preset.startsWith('infogan-')
           ? (await client.inferCodesAsync(samples)).probabilities
           : samples
       },
