@@ -81,17 +81,8 @@ function AllEncoders(args: ReportArgs) {
     backend,
     autoTrain: true,
   })
-  const stacked = useAutoencoder({
-    data: 'digits',
-    codeSize: 16,
-    hiddenUnits: [128, 64],
-    stacked: { pretrainEpochs: args.autoencoderEpochs },
-    // Three layers pretrained in turn, then twice as long fine-tuned.
-    epochs: 5 * args.autoencoderEpochs,
-    seed: 1,
-    backend,
-    autoTrain: true,
-  })
+  // The shipped stacked autoencoder (64-128-64-16, each layer pretrained in turn, then fine-tuned).
+  const stacked = useAutoencoder({ data: 'digits', preset: 'stacked-digits', backend })
   const jigsaw = usePretext({ data: 'digits', task: 'jigsaw', preset: 'jigsaw-digits', backend })
   const rotation = usePretext({
     data: 'digits',
@@ -99,10 +90,17 @@ function AllEncoders(args: ReportArgs) {
     preset: 'rotation-digits',
     backend,
   })
+  const position = usePretext({
+    data: 'digits',
+    task: 'relativePosition',
+    preset: 'relative-position-digits',
+    backend,
+  })
   const models = {
     stacked: useLatest<Encoding>(stacked),
     jigsaw: useLatest<Encoding>(jigsaw),
     rotation: useLatest<Encoding>(rotation),
+    position: useLatest<Encoding>(position),
     pca: useLatest<Encoding>(pca),
     vae: useLatest<Encoding>(vae),
     rbm: useLatest<Encoding>(rbm),
@@ -120,6 +118,7 @@ function AllEncoders(args: ReportArgs) {
     stacked,
     jigsaw,
     rotation,
+    position,
   })
   const report = useRepresentationReport({ backend })
   const { run } = report
@@ -144,16 +143,17 @@ function AllEncoders(args: ReportArgs) {
         models.autoencoder,
         (x) => a().autoencoder.encodeAsync(x),
       ),
-      waitingEncoder(
-        `stacked autoencoder (${args.autoencoderEpochs} epochs per layer)`,
-        models.stacked,
-        (x) => a().stacked.encodeAsync(x),
+      waitingEncoder('stacked autoencoder (preset)', models.stacked, (x) =>
+        a().stacked.encodeAsync(x),
       ),
       waitingEncoder('jigsaw pretext task (preset)', models.jigsaw, (x) =>
         a().jigsaw.encodeAsync(x),
       ),
       waitingEncoder('rotation pretext task (preset)', models.rotation, (x) =>
         a().rotation.encodeAsync(x),
+      ),
+      waitingEncoder('relative-position pretext task (preset)', models.position, (x) =>
+        a().position.encodeAsync(x),
       ),
     ]
     void run(digits.images, digits.labels, encoders, { labelsPerClass: COLUMNS, draws: args.draws })
@@ -180,8 +180,8 @@ function AllEncoders(args: ReportArgs) {
               : report.status}
       </p>
       <p style={{ fontSize: 11, color: '#6b7280' }}>
-        Presets were trained on all 1,797 digits without labels; the probe fits on the labelled
-        draws and is scored on a held-out fifth. {DIGITS_ATTRIBUTION}
+        Presets were trained on the digits without labels; the probe fits on the labelled draws and
+        is scored on a held-out fifth. {DIGITS_ATTRIBUTION}
       </p>
     </section>
   )
@@ -201,7 +201,7 @@ const meta: Meta = {
 }
 export default meta
 
-/** Every encoder on the digits, computed live in the worker: raw pixels at once, presets next, a short autoencoder run last. */
+/** Every encoder on the digits, computed live in the worker: raw pixels at once, presets next, a short plain autoencoder run last. */
 export const AllEncodersOnDigits: StoryObj<ReportArgs> = {
   render: (args) => <AllEncoders {...args} />,
   args: { draws: 3, spread: 'standardError', autoencoderEpochs: 20, backend: 'auto' },

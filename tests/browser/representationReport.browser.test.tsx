@@ -173,8 +173,8 @@ describe('the RepresentationReport story in real Chromium', () => {
     await waitFor(() => bodyRows().length >= 1, 30_000)
     expect(bodyRows()[0]?.querySelector('th')?.textContent).toBe('raw pixels')
     const status = () => screen.getByTestId('report-status').element().textContent ?? ''
-    await waitFor(() => /^10 encoders/.test(status()) || status().startsWith('error'), 240_000)
-    expect(status()).toMatch(/^10 encoders, 2 draws per column, \d+ held-out digits/)
+    await waitFor(() => /^11 encoders/.test(status()) || status().startsWith('error'), 240_000)
+    expect(status()).toMatch(/^11 encoders, 2 draws per column, \d+ held-out digits/)
     const names = bodyRows().map((row) => row.querySelector('th')?.textContent)
     expect(names).toEqual([
       'raw pixels',
@@ -184,16 +184,17 @@ describe('the RepresentationReport story in real Chromium', () => {
       'clustering learning, k-means (preset)',
       'contrastive (preset)',
       'plain autoencoder (3 epochs)',
-      'stacked autoencoder (3 epochs per layer)',
+      'stacked autoencoder (preset)',
       'jigsaw pretext task (preset)',
       'rotation pretext task (preset)',
+      'relative-position pretext task (preset)',
     ])
     // Columns: encoder, features, 1, 5, 10, 50, all.
     const tenLabels = (row: Element | undefined): number =>
       Number.parseFloat(row?.querySelectorAll('td')[3]?.textContent ?? 'NaN')
     const rowsNow = bodyRows()
     expect(tenLabels(rowsNow[5])).toBeGreaterThan(tenLabels(rowsNow[0]))
-    expect(screen.container.querySelectorAll('.lk-report__line')).toHaveLength(10)
+    expect(screen.container.querySelectorAll('.lk-report__line')).toHaveLength(11)
   })
 
   test('the sprites by shape kind: 784 raw pixels first, then every model on 28×28 images; accuracies in [0, 1]', async () => {
