@@ -649,8 +649,11 @@ if (want('soak')) {
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 const ms = (value) => fmt(value, 1)
+/** A main-thread health row; a row `--quick` skips (the GPU backends) says so. */
 const healthRow = (label, h) =>
-  `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
+  h
+    ? `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
+    : `| ${label} | full run only | | | | | | |`
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
 
 /**
@@ -760,7 +763,7 @@ const BLOCKS = [
           `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.workerToMain, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
       ),
       '',
-      'Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.',
+      `Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.${browser.quick ? ' Quick run: WASM and CPU only (the GPU backends, software here, are measured in the full run; the browser tests train on them).' : ''}`,
       '',
       `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
       '',
