@@ -159,7 +159,7 @@ export class FusedRBMTrainer implements FusedStateful {
     k.addBias(this.positive, c, rows, H, LINEAR)
     const pseudoLikelihood =
       step.flips && !this.gaussian ? this.pseudoLikelihood(rows, step.flips) : undefined
-    k.addBias(this.positive, this.zeros, rows, H, SIGMOID)
+    if (pseudoLikelihood === undefined) k.addBias(this.positive, this.zeros, rows, H, SIGMOID)
     if (!step.persistent) {
       this.draw(this.positive, this.chainStates, rows * H, step.seed())
       this.chainRows = rows
@@ -204,25 +204,22 @@ export class FusedRBMTrainer implements FusedStateful {
     const params = this.memory.view(this.params, this.count)
     const grads = this.memory.view(this.grads, this.count)
     const velocity = this.memory.view(this.velocity, this.count)
-    const negative = this.memory.view(this.products, V * H)
+    const products = this.memory.view(this.products, V * H)
+    const sums = this.memory.view(this.negativeMeans, H + V)
     const { learningRate, momentum, weightDecay } = step
     const useVelocity = momentum > 0 && this.hasVelocity
-    const apply = (i: number, gradient: number): void => {
+    const keep = momentum > 0
+    for (let i = 0; i < V * H + H + V; i++) {
+      const j = i - V * H
+      // Weights (j < 0), then the biases; divided as TF.js divides, in float32.
+      const positive = f((grads[i] as number) / rows)
+      const negative = (j < 0 ? (products[i] as number) : (sums[j] as number)) / chainRows
+      let gradient = f(positive - f(negative))
+      if (j < 0 && weightDecay > 0) gradient = f(gradient - f(weightDecay * (params[i] as number)))
       const scaled = f(learningRate * gradient)
       const change = useVelocity ? f(f(momentum * (velocity[i] as number)) + scaled) : scaled
       params[i] = (params[i] as number) + change
-      if (momentum > 0) velocity[i] = change
-    }
-    for (let i = 0; i < V * H; i++) {
-      let gradient = f(f((grads[i] as number) / rows) - f((negative[i] as number) / chainRows))
-      if (weightDecay > 0) gradient = f(gradient - f(weightDecay * (params[i] as number)))
-      apply(i, gradient)
-    }
-    const sums = this.memory.view(this.negativeMeans, H + V)
-    for (let j = 0; j < H + V; j++) {
-      const i = V * H + j
-      const positiveMean = f((grads[i] as number) / rows)
-      apply(i, f(positiveMean - f((sums[j] as number) / chainRows)))
+      if (keep) velocity[i] = change
     }
     if (momentum > 0) this.hasVelocity = true
   }
@@ -247,23 +244,28 @@ export class FusedRBMTrainer implements FusedStateful {
   /**
    * Mean over the rows of `−V · softplus(F(v) − F(ṽ))`, ṽ being v with its value `flips[r]` turned to
    * `1 − v`: F(v) − F(ṽ) = (1 − 2vᵢ)·bᵢ − Σ softplus(x) + Σ softplus(x + (1 − 2vᵢ)·Wᵢ), x = vW + c.
+   * The sums of softplus come from the `bernoulliLoss` kernel (with target 0), which also turns each
+   * row of x into p(h | v) in place (its gradient with scale 1 is the sigmoid).
    */
   private pseudoLikelihood(rows: number, flips: ArrayLike<number>): number {
-    const { visible: V, hidden: H } = this
+    const { k, visible: V, hidden: H } = this
     const input = this.memory.view(this.input, rows * V)
     const x = this.memory.view(this.positive, rows * H)
     const weights = this.memory.view(this.params, V * H)
     const visibleBias = this.memory.view(this.params + (V * H + H) * 4, V)
+    const flipped = this.memory.view(this.uniforms, H)
+    const discard = this.uniforms + H * 4
     let total = 0
     for (let r = 0; r < rows; r++) {
       const i = flips[r] as number
       const d = 1 - 2 * (input[r * V + i] as number)
-      let gap = d * (visibleBias[i] as number)
       for (let j = 0; j < H; j++) {
-        const value = x[r * H + j] as number
-        gap += softplus(value + d * (weights[i * H + j] as number)) - softplus(value)
+        flipped[j] = (x[r * H + j] as number) + d * (weights[i * H + j] as number)
       }
-      total += -V * softplus(gap)
+      const flippedSum = k.bernoulliLoss(this.uniforms, this.zeros, discard, H, 0)
+      const row = this.positive + r * H * 4
+      const sum = k.bernoulliLoss(row, this.zeros, row, H, 1)
+      total += -V * softplus(d * (visibleBias[i] as number) - sum + flippedSum)
     }
     return total / rows
   }
