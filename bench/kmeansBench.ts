@@ -11,6 +11,7 @@ import { adjustedRandIndex } from '../src/core/kmeans/clusterAgreement'
 import type { KMeansAlgorithm } from '../src/core/kmeans/kmeansOptions'
 import { loadDigits } from '../src/data/digits'
 import { pickNodeBackend, runSklearnScript } from './sklearnScript'
+import { kmeansKernelFigures, kmeansKernelMarkdown } from './kmeansKernels'
 
 const K = 10
 const SEEDS = [0, 1, 2, 3, 4]
@@ -36,7 +37,12 @@ interface SklearnReply {
   readonly minibatch: readonly KMeansRun[]
 }
 
-async function latentkitRuns(algorithm: KMeansAlgorithm, epochs: number): Promise<KMeansRun[]> {
+/** Our fits at every seed, on the fused kernels (where the backend is WASM) or TF.js operations. */
+async function latentkitRuns(
+  algorithm: KMeansAlgorithm,
+  epochs: number,
+  fusedKernels = true,
+): Promise<KMeansRun[]> {
   const { images, labels } = loadDigits()
   const runs: KMeansRun[] = []
   for (const seed of SEEDS) {
@@ -45,7 +51,9 @@ async function latentkitRuns(algorithm: KMeansAlgorithm, epochs: number): Promis
       const started = performance.now()
       const result = await model.fit(
         images,
-        algorithm === 'lloyd' ? {} : { epochs, batchSize: BATCH, reassignmentRatio: 0.01 },
+        algorithm === 'lloyd'
+          ? { fusedKernels }
+          : { epochs, batchSize: BATCH, reassignmentRatio: 0.01, fusedKernels },
       )
       const seconds = (performance.now() - started) / 1000
       const assignment = await model.assign(images)
@@ -96,9 +104,44 @@ export async function runKMeansBench(options: {
 }): Promise<{ json: object; markdown: string[] }> {
   const epochs = options.quick ? 10 : 50
   const backend = await pickNodeBackend()
+  // Warm-up: the first fits pay for the kernels' compilation and the backend's first kernels.
+  for (const fusedKernels of [true, false]) {
+    const model = new KMeans({ k: K, seed: 99 })
+    await model.fit(loadDigits().images, { epochs: 3, fusedKernels })
+    model.dispose()
+  }
   const lloyd = await latentkitRuns('lloyd', 0)
   const minibatch = await latentkitRuns('minibatch', epochs)
+  const tfjs = {
+    lloyd: await latentkitRuns('lloyd', 0, false),
+    minibatch: await latentkitRuns('minibatch', epochs, false),
+  }
   const sklearn = sklearnRuns(epochs)
+  const fusedName = backend === 'wasm' ? 'fused WASM kernels' : `${backend} (no fused kernels)`
+  const kernels = kmeansKernelFigures([
+    { algorithm: 'Lloyd', kernels: fusedName, runs: lloyd },
+    { algorithm: 'Lloyd', kernels: 'tfjs', runs: tfjs.lloyd },
+    ...(typeof sklearn === 'string'
+      ? []
+      : [
+          {
+            algorithm: 'Lloyd' as const,
+            kernels: `scikit-learn ${sklearn.version}`,
+            runs: sklearn.lloyd,
+          },
+        ]),
+    { algorithm: 'mini-batch', kernels: fusedName, runs: minibatch },
+    { algorithm: 'mini-batch', kernels: 'tfjs', runs: tfjs.minibatch },
+    ...(typeof sklearn === 'string'
+      ? []
+      : [
+          {
+            algorithm: 'mini-batch' as const,
+            kernels: `scikit-learn ${sklearn.version}`,
+            runs: sklearn.minibatch,
+          },
+        ]),
+  ])
   const ours = { lloyd: best(lloyd), minibatch: best(minibatch) }
   const markdown = [
     '## k-means on the digits (k = 10, k-means++)',
@@ -115,9 +158,21 @@ export async function runKMeansBench(options: {
       '|---|---|---|---|---|',
       `| Lloyd | ${fixed(ours.lloyd.inertia, 1)} | ${fixed(ours.lloyd.ari, 3)} | ${fixed(totalSeconds(lloyd), 2)} | ${sklearn} |`,
       `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${sklearn} |`,
+      ...kmeansKernelMarkdown(kernels),
     )
     return {
-      json: { backend, seeds: SEEDS, k: K, batchSize: BATCH, epochs, lloyd, minibatch, sklearn },
+      json: {
+        backend,
+        seeds: SEEDS,
+        k: K,
+        batchSize: BATCH,
+        epochs,
+        lloyd,
+        minibatch,
+        tfjs,
+        kernels,
+        sklearn,
+      },
       markdown,
     }
   }
@@ -138,6 +193,7 @@ export async function runKMeansBench(options: {
     `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(theirs.minibatch.inertia, 1)} | ${fixed(ratio.minibatchInertia, 4)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(theirs.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${fixed(totalSeconds(sklearn.minibatch), 2)} | ${fixed(ratio.minibatchTime, 1)} × |`,
     '',
     `Lloyd's best inertia is ${within ? 'within' : 'NOT within'} 1 % of scikit-learn's (ratio ${fixed(ratio.lloydInertia, 4)}).`,
+    ...kmeansKernelMarkdown(kernels),
   )
   return {
     json: {
@@ -148,6 +204,8 @@ export async function runKMeansBench(options: {
       epochs,
       lloyd,
       minibatch,
+      tfjs,
+      kernels,
       sklearn,
       ratio,
       lloydWithinOnePercent: within,
