@@ -37,39 +37,55 @@ interface SklearnReply {
   readonly minibatch: readonly KMeansRun[]
 }
 
-/** Our fits at every seed, on the fused kernels (where the backend is WASM) or TF.js operations. */
+/** One fit at `seed`, on the fused kernels (where the backend is WASM) or TF.js operations. */
+async function latentkitRun(
+  algorithm: KMeansAlgorithm,
+  epochs: number,
+  seed: number,
+  fusedKernels: boolean,
+): Promise<KMeansRun> {
+  const { images, labels } = loadDigits()
+  const model = new KMeans({ k: K, seed, algorithm })
+  try {
+    const started = performance.now()
+    const result = await model.fit(
+      images,
+      algorithm === 'lloyd'
+        ? { fusedKernels }
+        : { epochs, batchSize: BATCH, reassignmentRatio: 0.01, fusedKernels },
+    )
+    const seconds = (performance.now() - started) / 1000
+    const assignment = await model.assign(images)
+    return {
+      seed,
+      seconds,
+      inertia: assignment.inertia,
+      ari: adjustedRandIndex(assignment.labels, labels),
+      iterations: model.trainedEpochs,
+      steps: result.steps,
+    }
+  } finally {
+    model.dispose()
+  }
+}
+
+/**
+ * Our fits at every seed, each seed fitted on the fused kernels and as TF.js operations in turn (the
+ * order alternating from seed to seed), so both see the same load on a shared machine.
+ */
 async function latentkitRuns(
   algorithm: KMeansAlgorithm,
   epochs: number,
-  fusedKernels = true,
-): Promise<KMeansRun[]> {
-  const { images, labels } = loadDigits()
-  const runs: KMeansRun[] = []
-  for (const seed of SEEDS) {
-    const model = new KMeans({ k: K, seed, algorithm })
-    try {
-      const started = performance.now()
-      const result = await model.fit(
-        images,
-        algorithm === 'lloyd'
-          ? { fusedKernels }
-          : { epochs, batchSize: BATCH, reassignmentRatio: 0.01, fusedKernels },
-      )
-      const seconds = (performance.now() - started) / 1000
-      const assignment = await model.assign(images)
-      runs.push({
-        seed,
-        seconds,
-        inertia: assignment.inertia,
-        ari: adjustedRandIndex(assignment.labels, labels),
-        iterations: model.trainedEpochs,
-        steps: result.steps,
-      })
-    } finally {
-      model.dispose()
+): Promise<{ fused: KMeansRun[]; tfjs: KMeansRun[] }> {
+  const fused: KMeansRun[] = []
+  const tfjs: KMeansRun[] = []
+  for (const [i, seed] of SEEDS.entries()) {
+    for (const fusedKernels of i % 2 === 0 ? [true, false] : [false, true]) {
+      const run = await latentkitRun(algorithm, epochs, seed, fusedKernels)
+      ;(fusedKernels ? fused : tfjs).push(run)
     }
   }
-  return runs
+  return { fused, tfjs }
 }
 
 function sklearnRuns(epochs: number): SklearnReply | string {
@@ -110,12 +126,10 @@ export async function runKMeansBench(options: {
     await model.fit(loadDigits().images, { epochs: 3, fusedKernels })
     model.dispose()
   }
-  const lloyd = await latentkitRuns('lloyd', 0)
-  const minibatch = await latentkitRuns('minibatch', epochs)
-  const tfjs = {
-    lloyd: await latentkitRuns('lloyd', 0, false),
-    minibatch: await latentkitRuns('minibatch', epochs, false),
-  }
+  const lloydRuns = await latentkitRuns('lloyd', 0)
+  const minibatchRuns = await latentkitRuns('minibatch', epochs)
+  const [lloyd, minibatch] = [lloydRuns.fused, minibatchRuns.fused]
+  const tfjs = { lloyd: lloydRuns.tfjs, minibatch: minibatchRuns.tfjs }
   const sklearn = sklearnRuns(epochs)
   const fusedName = backend === 'wasm' ? 'fused WASM kernels' : `${backend} (no fused kernels)`
   const kernels = kmeansKernelFigures([

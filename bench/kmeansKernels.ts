@@ -47,7 +47,7 @@ export function kmeansKernelMarkdown(figures: ReturnType<typeof kmeansKernelFigu
     '',
     "Measured side by side in one run (timings on a shared machine are pessimistic; the ratios hold). Fused: latentkit's " +
       "WebAssembly SIMD kernels for each step's assignment (`fusedKernels: true`, the default on WASM); TF.js: the same steps as TF.js " +
-      'operations on the wasm backend (`fusedKernels: false`), which give the same assignments. Each side seeds with its own ' +
+      'operations on the wasm backend (`fusedKernels: false`), which give the same assignments; each seed is fitted both ways in turn. Each side seeds with its own ' +
       'k-means++ at the same seeds, so the sides run different numbers of Lloyd iterations: the time is per iteration (a Lloyd ' +
       "iteration or a mini-batch epoch), each fit's seeding included.",
     '',
