@@ -230,39 +230,40 @@ describe('every shipped preset', () => {
 })
 
 describe('reproducible', () => {
-  const preset = PRESETS.find((p) => p.file === 'vae-digits.lkmodel') as PresetInfo
+  // The VAE and the RBM train on the fused kernels: their plain-SIMD build is what makes them reproducible.
+  test.each(['vae-digits', 'rbm-digits'])(
+    '%s trained again by `npm run train-presets` (plain SIMD) gives the committed bytes',
+    (name) => {
+      const preset = PRESETS.find((p) => p.file === `${name}.lkmodel`) as PresetInfo
+      const out = mkdtempSync(join(tmpdir(), 'latentkit-presets-'))
+      try {
+        // A Node without --experimental-wasm-relaxed-simd, as the script is meant to run.
+        const run = spawnSync(
+          process.execPath,
+          ['scripts/train-presets.mjs', '--only', name, '--out', out],
+          { encoding: 'utf8' },
+        )
+        expect(run.status, run.stderr).toBe(0)
+        expect(run.stdout).toContain('fused kernels simd')
+        const again = new Uint8Array(readFileSync(join(out, preset.file)))
+        expect(Buffer.compare(again, fileBytes(preset))).toBe(0)
+      } finally {
+        rmSync(out, { recursive: true, force: true })
+      }
+    },
+  )
 
-  test('the digits VAE trained again by `npm run train-presets` (plain SIMD) gives the committed bytes', () => {
-    const out = mkdtempSync(join(tmpdir(), 'latentkit-presets-'))
-    try {
-      // A Node without --experimental-wasm-relaxed-simd, as the script is meant to run.
-      const run = spawnSync(
-        process.execPath,
-        ['scripts/train-presets.mjs', '--only', 'vae-digits', '--out', out],
-        { encoding: 'utf8' },
-      )
-      expect(run.status, run.stderr).toBe(0)
-      expect(run.stdout).toContain('fused kernels simd')
-      const again = new Uint8Array(readFileSync(join(out, preset.file)))
-      expect(Buffer.compare(again, fileBytes(preset))).toBe(0)
-    } finally {
-      rmSync(out, { recursive: true, force: true })
-    }
-  })
-
-  test('in this process (relaxed SIMD on), the same training function gives the RBM preset bit for bit', async () => {
+  test('in this process (relaxed SIMD on), training the RBM preset returns to the tensor baseline and gives a model of the committed size', async () => {
     // The node test project runs with --experimental-wasm-relaxed-simd (vitest.config.ts), so the
     // fused kernels take their relaxed build here: fused multiply-adds round once where plain SIMD
-    // rounds twice, and over the digits VAE's 5,400 Adam steps those last bits grow to weights up to
-    // 0.5 apart (measured), too far for a tolerance to mean anything. The VAE is therefore checked
-    // in a Node without the flag (above); in this process, the RBM, whose training runs on TF.js's
-    // own WASM kernels (no relaxed SIMD), must give the committed bytes exactly.
+    // rounds twice, and over thousands of steps those last bits grow (and flip a few samples), so
+    // the bytes are checked in a Node without the flag (above).
     const rbm = PRESETS.find((p) => p.file === 'rbm-digits.lkmodel') as PresetInfo
     const rbmRecipe = RECIPES.find((r) => r.file === rbm.file)
     if (!rbmRecipe) throw new Error('no recipe for the digits RBM')
     const before = tf.memory().numTensors
     const trained = await trainPreset(rbmRecipe, digitsData())
     expect(tf.memory().numTensors).toBe(before)
-    expect(Buffer.compare(Buffer.from(trained.bytes), Buffer.from(fileBytes(rbm)))).toBe(0)
+    expect(trained.bytes.byteLength).toBe(fileBytes(rbm).byteLength)
   })
 })

@@ -236,7 +236,7 @@ const MORE_CASES: readonly Case[] = [
     create: () => new KMeans({ k: 5, seed: 6, algorithm }),
     // Lloyd does not converge (tolerance 0): a converged run stops early by design.
     train: { batchSize: 16, tolerance: 0 },
-    fused: false,
+    fused: true,
     // Lloyd's full-batch steps depend on no random stream.
     stateless: algorithm === 'lloyd',
     outputs: async (model) => {
@@ -248,7 +248,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'k-means patches, mini-batch (patches drawn per call)',
     create: () => new KMeans({ k: 6, seed: 6, patchSize: 4, algorithm: 'minibatch' }),
     train: { batchSize: 64, patchesPerImage: 2 },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: async (model) => [(model as unknown as KMeans).centroidImages().data],
   },
@@ -263,7 +263,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'RBM, PCD (persistent chains)',
     create: () => new RBM({ layers: [12], seed: 7 }),
     train: { batchSize: 16, sampler: 'pcd' },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: transformed,
   },
@@ -271,7 +271,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'deep belief network, PCD',
     create: () => new RBM({ layers: [12, 6], seed: 7 }),
     train: { batchSize: 16, sampler: 'pcd' },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: transformed,
   },
