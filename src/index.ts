@@ -433,6 +433,7 @@ export {
 export type {
   ContrastiveModelOptions,
   ContrastiveTrainOptions,
+  ContrastiveArchitecture,
 } from './core/contrastive/contrastiveOptions'
 export type {
   AugmentationOptions,
