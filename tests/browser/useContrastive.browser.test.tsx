@@ -78,7 +78,7 @@ describe('useContrastive in real Chromium', () => {
     await expect(cl!.augmentPairsAsync(0)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
   })
 
-  test("the convolutional encoder trains in the worker (loss falls, features of featureSize); 6×6 images are SHAPE_MISMATCH in error, the trained model kept", async () => {
+  test('the convolutional encoder trains in the worker (loss falls, features of featureSize); 6×6 images are SHAPE_MISMATCH in error, the trained model kept', async () => {
     let cl: UseContrastiveResult | undefined
     await render(
       <Demo
