@@ -145,7 +145,9 @@ describe('convolutional contrastive encoder', () => {
     const features = await model.encode(firstImages(3))
     const network = snapshot.network as { options: Record<string, unknown> }
     expect(network.options.architecture).toBe('dense')
-    const { architecture: _a, convChannels: _c, ...older } = network.options
+    const older = { ...network.options }
+    delete older.architecture
+    delete older.convChannels
     const restored = new Contrastive({ hiddenUnits: [8], featureSize: 4, headUnits: [4], seed: 2 })
     restored.restore({ ...snapshot, network: { ...network, options: older } })
     expect(restored.resolvedOptions?.architecture).toBe('dense')
