@@ -29,7 +29,7 @@ import {
   type ReportRow,
 } from '../src/core/report/reportOptions'
 import { loadDigits } from '../src/data/digits'
-import { BENCH_MODEL } from './contrastiveBench'
+import { CHOSEN_MODEL, chosenTrain } from './contrastiveBench'
 import { imageRows } from './benchHelpers'
 import { BENCH_TASKS, PRETEXT_TRAIN } from './pretextBench'
 import { Pretext } from '../src/core/pretext/engine/pretext'
@@ -54,7 +54,7 @@ export const RAW_PIXELS: BenchEncoder = {
 /** The digits' encoders, with training lengths for a full or a quick run. */
 function benchEncoders(quick: boolean): BenchEncoder[] {
   const epochs = quick ? 5 : 40
-  const contrastiveEpochs = quick ? 10 : 100
+  const contrastiveTrain = chosenTrain(quick)
   const clusteringEpochs = quick ? 10 : 50
   // Three layers pretrained in turn, then twice as long fine-tuned (the stacked part's schedule).
   const stackedEpochs = quick ? 2 : 10
@@ -137,14 +137,10 @@ function benchEncoders(quick: boolean): BenchEncoder[] {
       },
     },
     {
-      name: `contrastive encoder (${contrastiveEpochs} epochs)`,
+      name: `contrastive encoder, ${CHOSEN_MODEL.architecture ?? 'dense'} (${contrastiveTrain.epochs} epochs)`,
       learn: async (unlabelled, all) => {
-        const model = new Contrastive(BENCH_MODEL)
-        await model.fit(unlabelled, {
-          epochs: contrastiveEpochs,
-          batchSize: 256,
-          learningRate: 0.003,
-        })
+        const model = new Contrastive(CHOSEN_MODEL)
+        await model.fit(unlabelled, contrastiveTrain)
         const features = await model.encode(all)
         model.dispose()
         return features

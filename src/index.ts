@@ -435,6 +435,7 @@ export {
 export type {
   ContrastiveModelOptions,
   ContrastiveTrainOptions,
+  ContrastiveArchitecture,
 } from './core/contrastive/contrastiveOptions'
 export type {
   AugmentationOptions,

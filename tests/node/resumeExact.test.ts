@@ -310,6 +310,20 @@ const MORE_CASES: readonly Case[] = [
     outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
   },
   {
+    name: 'contrastive conv (augmentation stream)',
+    create: () =>
+      new Contrastive({
+        architecture: 'conv',
+        convChannels: [2, 4],
+        featureSize: 8,
+        headUnits: [8],
+        seed: 8,
+      }),
+    train: { batchSize: 16 },
+    fused: false,
+    outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
+  },
+  {
     name: 'pretext (relative-position example stream)',
     create: () =>
       new Pretext({

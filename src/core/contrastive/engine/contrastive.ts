@@ -8,7 +8,8 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { InvalidInputError } from '../../errors'
-import { recordedOptions } from '../../family/snapshotRecord'
+import { assertConvolutionalShape } from '../../engine/conv'
+import { recordedOptions, type SnapshotRecord } from '../../family/snapshotRecord'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
@@ -18,7 +19,7 @@ import {
   type SnapshotNetwork,
   type TrainingStepCost,
 } from '../../engine/trainableModel'
-import { checkCount, denseWeightCount } from '../../memoryModel'
+import { checkCount, convWeightCount, denseWeightCount } from '../../memoryModel'
 import { checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
@@ -67,6 +68,20 @@ const RULES: ModelRules<ContrastiveTypes> = {
   resolveTrainOptions: resolveContrastiveTrainOptions,
 }
 
+/** What `SHAPE_MISMATCH` names when images do not fit the convolutional encoder. */
+const CONV_MODEL = 'the convolutional contrastive encoder'
+
+/**
+ * Snapshots taken before the family had `architecture` were all dense: their options get `'dense'`
+ * and the default `convChannels` so they still restore.
+ */
+function withDenseDefault(record: SnapshotNetwork): SnapshotNetwork {
+  const options = record.options as SnapshotRecord | null | undefined
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return record
+  if ('architecture' in options) return record
+  return { ...record, options: { ...options, architecture: 'dense', convChannels: [32, 64] } }
+}
+
 /** The augmentations of `options` for images of `shape`, and how views are clamped. */
 function viewsOf(
   options: ResolvedContrastiveOptions,
@@ -102,7 +117,10 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     super(options, RULES)
   }
 
-  /** Refuses data of fewer than 2 images and augmentations the image size cannot take. */
+  /**
+   * Refuses data of fewer than 2 images, augmentations the image size cannot take and, for a new
+   * convolutional encoder, image sides that are not multiples of 4 (`SHAPE_MISMATCH`).
+   */
   protected checkTrainingData(data: ImageBatch): void {
     if (data.shape[0] < 2) {
       throw new InvalidInputError(
@@ -111,7 +129,11 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
       )
     }
     const [, height = 0, width = 0] = data.shape
-    resolveAugmentations(resolveContrastiveOptions(this.modelOptions).augment, height, width)
+    const options = resolveContrastiveOptions(this.modelOptions)
+    if (!this.network && options.architecture === 'conv') {
+      assertConvolutionalShape(data.shape, CONV_MODEL)
+    }
+    resolveAugmentations(options.augment, height, width)
   }
 
   protected planNetwork(data: ImageBatch): ContrastivePlan {
@@ -122,7 +144,12 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   }
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): ContrastivePlan {
-    const options = recordedOptions(record, this.modelOptions, resolveContrastiveOptions)
+    const options = recordedOptions(
+      withDenseDefault(record),
+      this.modelOptions,
+      resolveContrastiveOptions,
+    )
+    if (options.architecture === 'conv') assertConvolutionalShape([0, ...shape], CONV_MODEL)
     resolveAugmentations(options.augment, shape[0], shape[1])
     if (typeof record.unitRange !== 'boolean') {
       throw new InvalidInputError(
@@ -134,7 +161,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   }
 
   protected construct(plan: ContrastivePlan, shape: ImageShape): ContrastiveNetwork {
-    return new ContrastiveNetwork(imageSize(shape), plan.options)
+    return new ContrastiveNetwork(shape, plan.options)
   }
 
   protected adoptPlan(plan: ContrastivePlan): void {
@@ -192,10 +219,22 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
 
   protected networkSize({ options }: ContrastivePlan, shape: ImageShape): NetworkSize {
     const { hiddenUnits, featureSize, headUnits, projectionSize } = options
+    const head = denseWeightCount([featureSize, ...headUnits, projectionSize])
+    if (options.architecture === 'conv') {
+      // As convEncoderStack's: two 4×4 stride-2 convolutions, then a dense layer.
+      const [h, w, c] = shape
+      const [first, second] = options.convChannels
+      return {
+        weights:
+          convWeightCount(4, c, first) +
+          convWeightCount(4, first, second) +
+          denseWeightCount([(h / 4) * (w / 4) * second, featureSize]) +
+          head,
+        advice: 'use smaller convChannels, featureSize or headUnits, or smaller images',
+      }
+    }
     return {
-      weights:
-        denseWeightCount([imageSize(shape), ...hiddenUnits, featureSize]) +
-        denseWeightCount([featureSize, ...headUnits, projectionSize]),
+      weights: denseWeightCount([imageSize(shape), ...hiddenUnits, featureSize]) + head,
       advice: 'use smaller hiddenUnits, featureSize or headUnits',
     }
   }
