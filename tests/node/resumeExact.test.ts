@@ -305,6 +305,13 @@ const MORE_CASES: readonly Case[] = [
     name: 'contrastive (augmentation stream)',
     create: () => new Contrastive({ hiddenUnits: [16], featureSize: 8, headUnits: [8], seed: 8 }),
     train: { batchSize: 16 },
+    fused: true,
+    outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
+  },
+  {
+    name: 'contrastive, fusedKernels off (augmentation stream, TF.js Adam)',
+    create: () => new Contrastive({ hiddenUnits: [16], featureSize: 8, headUnits: [8], seed: 8 }),
+    train: { batchSize: 16, fusedKernels: false },
     fused: false,
     outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
   },
