@@ -1,8 +1,9 @@
 /**
  * The NT-Xent loss of SimCLR (see ntXent.ts for the TF.js version and the formula) on projections
  * held in kernel memory: the `2n × 2n` cosine similarities and their product back into the
- * projections run in the SIMD matrix-product kernel; the row-wise softmax, the loss, the pair task's
- * top-1 accuracy and the normalisation's gradient run in plain TypeScript over the buffers.
+ * projections run in the SIMD matrix-product kernel, the row-wise softmax with its loss, arg-max and
+ * gradient in the softmax cross-entropy kernel; the normalisation and its gradient (`2n × size`
+ * values) run in plain TypeScript over the buffers.
  */
 import type { KernelMemory } from '../../kernels/wasmKernels'
 
@@ -26,7 +27,11 @@ export class FusedNTXent {
   private readonly similarity: number
   private readonly unitGradient: number
   private readonly panel: number
+  private readonly targets: number
+  private readonly predicted: number
   private readonly norms: Float64Array
+  /** The row count `targets` holds positives for. */
+  private targetRows = 0
 
   constructor(
     private readonly memory: KernelMemory,
@@ -37,6 +42,8 @@ export class FusedNTXent {
     this.similarity = memory.alloc(maxRows * maxRows)
     this.unitGradient = memory.alloc(maxRows * size)
     this.panel = memory.alloc(8 * Math.max(maxRows, size))
+    this.targets = memory.alloc(maxRows)
+    this.predicted = memory.alloc(maxRows)
     this.norms = new Float64Array(maxRows)
   }
 
@@ -65,8 +72,25 @@ export class FusedNTXent {
     }
     // Cosines u·uᵀ: B is u read transposed.
     k.gemm(this.unit, size, 1, this.unit, 1, size, this.similarity, rows, size, rows, 0, this.panel)
+    const positives = this.rowView(this.targets, rows)
+    if (this.targetRows !== rows) {
+      for (let i = 0; i < rows; i++) positives[i] = (i + rows / 2) % rows
+      this.targetRows = rows
+    }
+    const loss = k.softmaxCrossEntropy(
+      this.similarity,
+      this.targets,
+      this.predicted,
+      rows,
+      rows,
+      1 / temperature,
+      1 / rows,
+      1,
+    )
+    const predicted = this.rowView(this.predicted, rows)
+    let hits = 0
+    for (let i = 0; i < rows; i++) if (predicted[i] === positives[i]) hits += 1
     const s = memory.view(this.similarity, rows * rows)
-    const { loss, hits } = softmaxRows(s, rows, temperature)
     // d loss / d u = (G + Gᵀ)·u / τ, G now in `s`; symmetrise it in place.
     for (let i = 0; i < rows; i++) {
       for (let j = i + 1; j < rows; j++) {
@@ -106,48 +130,9 @@ export class FusedNTXent {
     }
     return { loss: loss / rows, pairAccuracy: hits / rows }
   }
-}
 
-/**
- * Row-wise log-softmax of the cosines `s` (`rows × rows`) over τ, the diagonal left out: returns the
- * summed loss and the count of rows whose arg-max is their positive, and overwrites `s` with
- * G = (softmax − target) / rows (0 on the diagonal).
- */
-function softmaxRows(
-  s: Float32Array,
-  rows: number,
-  temperature: number,
-): { loss: number; hits: number } {
-  const half = rows / 2
-  let loss = 0
-  let hits = 0
-  for (let i = 0; i < rows; i++) {
-    const row = i * rows
-    const positive = (i + half) % rows
-    let best = -Infinity
-    let bestAt = -1
-    for (let j = 0; j < rows; j++) {
-      if (j === i) continue
-      const logit = (s[row + j] as number) / temperature
-      if (logit > best) {
-        best = logit
-        bestAt = j
-      }
-    }
-    // Read before the row is overwritten with the exponentials.
-    const positiveLogit = (s[row + positive] as number) / temperature
-    let sum = 0
-    for (let j = 0; j < rows; j++) {
-      if (j === i) continue
-      const e = Math.exp((s[row + j] as number) / temperature - best)
-      s[row + j] = e
-      sum += e
-    }
-    loss += best + Math.log(sum) - positiveLogit
-    if (bestAt === positive) hits += 1
-    for (let j = 0; j < rows; j++) {
-      s[row + j] = j === i ? 0 : ((s[row + j] as number) / sum - (j === positive ? 1 : 0)) / rows
-    }
+  /** An i32 view of `rows` values at byte offset `offset`. */
+  private rowView(offset: number, rows: number): Int32Array {
+    return new Int32Array(this.memory.kernels.memory.buffer, offset, rows)
   }
-  return { loss, hits }
 }
