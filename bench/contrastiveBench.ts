@@ -16,6 +16,7 @@ import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
 import { loadDigits } from '../src/data/digits'
 import { digitRows, mean, spread, timed } from './benchHelpers'
+import { contrastiveStepMarkdown, measureContrastiveStep } from './contrastiveStep'
 
 const LABELS_PER_CLASS = 10
 const PCA_COMPONENTS = 32
@@ -102,6 +103,12 @@ export async function runContrastiveBench(options: {
   const target = Math.min(0.95, Math.max(raw, pca) + 0.1)
   const met = contrastive >= target
   const samplesPerSecond = mean(throughput)
+  const step = await measureContrastiveStep(
+    BENCH_MODEL,
+    train.batchSize,
+    train.learningRate,
+    options.quick,
+  )
   const json = {
     labelsPerClass: LABELS_PER_CLASS,
     draws,
@@ -117,11 +124,12 @@ export async function runContrastiveBench(options: {
     target,
     met,
     stepSamplesPerSecond: samplesPerSecond,
+    step,
   }
   const markdown = [
     '## Contrastive learning on the digits',
     '',
-    `80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % and scored on the 20 % (${split20(all)} digits). Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Node, WASM backend (TF.js kernels; no fused kernels for this family yet), machine shared with other jobs. Contrastive: ${JSON.stringify(BENCH_MODEL.augment)}, temperature ${BENCH_MODEL.temperature}, encoder [512] → 128, head [128] → 64, batch ${train.batchSize}, learning rate ${train.learningRate}.`,
+    `80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % and scored on the 20 % (${split20(all)} digits). Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Node, WASM backend (the step in latentkit's fused WebAssembly kernels, \`fusedKernels\` on by default), machine shared with other jobs. Contrastive: ${JSON.stringify(BENCH_MODEL.augment)}, temperature ${BENCH_MODEL.temperature}, encoder [512] → 128, head [128] → 64, batch ${train.batchSize}, learning rate ${train.learningRate}.`,
     '',
     '| encoder | probe accuracy, 10 labels/class | seconds to learn |',
     '|---|---|---|',
@@ -132,6 +140,7 @@ export async function runContrastiveBench(options: {
     '',
     `Target: contrastive ≥ min(0.95, best of raw pixels and PCA + 0.10) = ${target.toFixed(3)}: ${met ? 'met' : '**not met**'} (${contrastive.toFixed(3)}).`,
     `Contrastive training step on WASM: ${samplesPerSecond.toFixed(0)} images/s (two augmented views each, augmentations included).`,
+    ...contrastiveStepMarkdown(step),
   ]
   return { json, markdown }
 }

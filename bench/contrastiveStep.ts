@@ -1,0 +1,163 @@
+/**
+ * The contrastive step's throughput for the bench's `contrastive` part: the bench model's dense
+ * encoder and projection head, one batch of fixed views (augmentations excluded on every side), one
+ * step = forward of both views, NT-Xent, backward and Adam. latentkit's fused WebAssembly kernels and
+ * TF.js's WASM kernels run in alternating blocks in this process (so they share the machine's load);
+ * PyTorch's CPU step on one thread runs next (bench/torch_contrastive.py).
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { augmentBatch, resolveAugmentations } from '../src/core/contrastive/augmentations'
+import { resolveContrastiveOptions } from '../src/core/contrastive/contrastiveOptions'
+import type { ContrastiveModelOptions } from '../src/core/contrastive/contrastiveOptions'
+import { ContrastiveNetwork } from '../src/core/contrastive/engine/contrastiveNetwork'
+import { FusedContrastiveTrainer } from '../src/core/contrastive/engine/fusedContrastiveTrainer'
+import { AdamSlot } from '../src/core/engine/adamSlot'
+import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
+import { createRandom } from '../src/core/random'
+import { loadDigits } from '../src/data/digits'
+import { runTorchScript } from './torchScript'
+
+/** What PyTorch's reference step gives. */
+interface TorchStep {
+  readonly torch: string
+  readonly blas: string
+  readonly imagesPerSecond: number
+}
+
+/** Images per second of each side, and PyTorch's (or why it is absent). */
+export interface ContrastiveStepFigures {
+  /** Images per step (two views each). */
+  readonly batch: number
+  readonly temperature: number
+  readonly blocks: number
+  readonly stepsPerBlock: number
+  /** The fused kernels' build, or undefined where this engine lacks WebAssembly SIMD. */
+  readonly build: string | undefined
+  /** Median over blocks, images per second. */
+  readonly fused: number | undefined
+  readonly tfjs: number
+  readonly torch: TorchStep | string
+}
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+/** Two augmented views of `batch` digits, first views then second views (fixed for every step). */
+function benchViews(model: ContrastiveModelOptions, batch: number): Float32Array {
+  const { images } = loadDigits()
+  const random = createRandom(11)
+  const rows = Int32Array.from({ length: batch }, () => random.int(images.shape[0]))
+  const augment = resolveAugmentations(model.augment, 8, 8)
+  return augmentBatch(
+    images.data,
+    rows,
+    { height: 8, width: 8, channels: 1, unitRange: true },
+    augment,
+    random,
+  )
+}
+
+/** Images per second of `steps` calls of `step` (awaited). */
+async function rate(
+  step: () => Promise<unknown> | unknown,
+  steps: number,
+  batch: number,
+): Promise<number> {
+  const started = performance.now()
+  for (let i = 0; i < steps; i++) await step()
+  return (steps * batch) / ((performance.now() - started) / 1000)
+}
+
+/**
+ * Measures the step of `model` at `batch` images on the WASM backend (which must be running):
+ * `quick` runs 3 blocks of 2 steps per side and 5 PyTorch steps, else 7 blocks of 6 steps and 30.
+ */
+export async function measureContrastiveStep(
+  model: ContrastiveModelOptions,
+  batch: number,
+  learningRate: number,
+  quick: boolean,
+): Promise<ContrastiveStepFigures> {
+  const blocks = quick ? 3 : 7
+  const stepsPerBlock = quick ? 2 : 6
+  const options = resolveContrastiveOptions(model)
+  const views = benchViews(model, batch)
+  const rows = 2 * batch
+  const fusedNetwork = new ContrastiveNetwork(64, options)
+  const plainNetwork = new ContrastiveNetwork(64, options)
+  const compiled = await compileKernels()
+  const fused = compiled
+    ? new FusedContrastiveTrainer(new KernelMemory(compiled), 64, options, rows)
+    : undefined
+  const adam = new AdamSlot()
+  const fusedVariables = fusedNetwork.variables()
+  const plainVariables = plainNetwork.variables()
+  const fusedStep = (): unknown => fused?.step(fusedVariables, views, learningRate)
+  const plainStep = (): Promise<Float32Array> =>
+    adam.step(learningRate, plainVariables, () => {
+      const { terms, gradients } = plainNetwork.lossAndGradients(tf.tensor2d(views, [rows, 64]))
+      return { terms: [terms.loss], gradients }
+    })
+  // Warm-up: compilation, first allocations.
+  fusedStep()
+  await plainStep()
+  const fusedRates: number[] = []
+  const plainRates: number[] = []
+  for (let block = 0; block < blocks; block++) {
+    if (fused) fusedRates.push(await rate(fusedStep, stepsPerBlock, batch))
+    plainRates.push(await rate(plainStep, stepsPerBlock, batch))
+  }
+  adam.dispose()
+  fusedNetwork.dispose()
+  plainNetwork.dispose()
+  const torch = runTorchScript<TorchStep>('torch_contrastive.py', (folder) => {
+    const file = join(folder, 'views.f32')
+    writeFileSync(file, views)
+    return [file, String(batch), String(options.temperature), quick ? '5' : '30']
+  })
+  return {
+    batch,
+    temperature: options.temperature,
+    blocks,
+    stepsPerBlock,
+    build: compiled?.build,
+    fused: fused ? median(fusedRates) : undefined,
+    tfjs: median(plainRates),
+    torch,
+  }
+}
+
+/** The step's rows of the part's report. */
+export function contrastiveStepMarkdown(figures: ContrastiveStepFigures): string[] {
+  const { torch } = figures
+  const reference = typeof torch === 'string' ? undefined : torch.imagesPerSecond
+  const ratio = (value: number | undefined): string =>
+    value !== undefined && reference !== undefined ? `${(value / reference).toFixed(2)}×` : '—'
+  const cell = (value: number | undefined): string =>
+    value === undefined ? 'absent (no WebAssembly SIMD)' : value.toFixed(0)
+  return [
+    '',
+    `### The contrastive step: fused kernels, TF.js kernels, PyTorch`,
+    '',
+    `One training step of the bench model's dense encoder and projection head (64 → 512 → 128, 128 → 128 → 64) on a batch of ${figures.batch} images (two views each: ${2 * figures.batch} rows), NT-Xent at temperature ${figures.temperature} over the batch, Adam. The views are made once and reused: augmentations are excluded on every side. latentkit's two step kinds run in ${figures.blocks} alternating blocks of ${figures.stepsPerBlock} steps in one Node process (median of the blocks; the fused kernels run on one thread); PyTorch runs next with torch.set_num_threads(1) (median of 3 runs). The machine is shared with other jobs: figures are pessimistic and the ratios noisy.`,
+    '',
+    '| step | images/s | ratio to PyTorch (1 thread) |',
+    '|---|---|---|',
+    `| latentkit, fused WebAssembly kernels${figures.build ? ` (${figures.build})` : ''} | ${cell(figures.fused)} | ${ratio(figures.fused)} |`,
+    `| latentkit, TF.js WASM kernels | ${figures.tfjs.toFixed(0)} | ${ratio(figures.tfjs)} |`,
+    typeof torch === 'string'
+      ? `| PyTorch, 1 thread | absent: ${torch} | |`
+      : `| PyTorch ${torch.torch}, 1 thread (${torch.blas} BLAS) | ${torch.imagesPerSecond.toFixed(0)} | 1.00× |`,
+    '',
+    figures.fused === undefined
+      ? 'Fused kernels absent here: no WebAssembly SIMD.'
+      : `Fused kernels against TF.js kernels, side by side: ${(figures.fused / figures.tfjs).toFixed(2)}×.`,
+  ]
+}
