@@ -326,6 +326,20 @@ const MORE_CASES: readonly Case[] = [
         seed: 8,
       }),
     train: { batchSize: 16 },
+    fused: true,
+    outputs: async (model) => [(await (model as unknown as Pretext).encode(probe)).data],
+  },
+  {
+    name: 'pretext, fusedKernels off (relative-position example stream, TF.js Adam)',
+    create: () =>
+      new Pretext({
+        task: 'relativePosition',
+        hiddenUnits: [16],
+        featureSize: 8,
+        headUnits: [8],
+        seed: 8,
+      }),
+    train: { batchSize: 16, fusedKernels: false },
     fused: false,
     outputs: async (model) => [(await (model as unknown as Pretext).encode(probe)).data],
   },
