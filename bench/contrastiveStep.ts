@@ -19,6 +19,7 @@ import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { createRandom } from '../src/core/random'
 import { loadDigits } from '../src/data/digits'
 import { runTorchScript } from './torchScript'
+import { median, stepRate } from './stepRate'
 
 /** What PyTorch's reference step gives. */
 interface TorchStep {
@@ -49,14 +50,6 @@ export interface ContrastiveStepFigures {
   readonly tfjsToTorch: number | undefined
 }
 
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-}
-
 /** Two augmented views of `batch` digits, first views then second views (fixed for every step). */
 function benchViews(model: ContrastiveModelOptions, batch: number): Float32Array {
   const { images } = loadDigits()
@@ -70,17 +63,6 @@ function benchViews(model: ContrastiveModelOptions, batch: number): Float32Array
     augment,
     random,
   )
-}
-
-/** Images per second of `steps` calls of `step` (awaited). */
-async function rate(
-  step: () => Promise<unknown> | unknown,
-  steps: number,
-  batch: number,
-): Promise<number> {
-  const started = performance.now()
-  for (let i = 0; i < steps; i++) await step()
-  return (steps * batch) / ((performance.now() - started) / 1000)
 }
 
 /**
@@ -127,8 +109,8 @@ export async function measureContrastiveStep(
     const roundFused: number[] = []
     const roundPlain: number[] = []
     for (let block = 0; block < blocks; block++) {
-      if (fused) roundFused.push(await rate(fusedStep, stepsPerBlock, batch))
-      roundPlain.push(await rate(plainStep, stepsPerBlock, batch))
+      if (fused) roundFused.push(await stepRate(fusedStep, stepsPerBlock, batch))
+      roundPlain.push(await stepRate(plainStep, stepsPerBlock, batch))
     }
     fusedRates.push(...roundFused)
     plainRates.push(...roundPlain)

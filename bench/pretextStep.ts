@@ -19,6 +19,7 @@ import {
 } from '../src/core/pretext/pretextTasks'
 import { createRandom } from '../src/core/random'
 import { loadDigits } from '../src/data/digits'
+import { median, stepRate } from './stepRate'
 
 /** One task's step, images (examples) per second, median over blocks. */
 export interface PretextStepRow {
@@ -35,24 +36,6 @@ export interface PretextStepFigures {
   readonly stepsPerBlock: number
   readonly build: string | undefined
   readonly rows: readonly PretextStepRow[]
-}
-
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-}
-
-async function rate(
-  step: () => Promise<unknown> | unknown,
-  steps: number,
-  batch: number,
-): Promise<number> {
-  const started = performance.now()
-  for (let i = 0; i < steps; i++) await step()
-  return (steps * batch) / ((performance.now() - started) / 1000)
 }
 
 /** One task's fused and TF.js step rates on one fixed batch of `batch` examples. */
@@ -98,8 +81,8 @@ async function measureTask(
   const fusedRates: number[] = []
   const plainRates: number[] = []
   for (let block = 0; block < blocks; block++) {
-    if (fused) fusedRates.push(await rate(fusedStep, stepsPerBlock, batch))
-    plainRates.push(await rate(plainStep, stepsPerBlock, batch))
+    if (fused) fusedRates.push(await stepRate(fusedStep, stepsPerBlock, batch))
+    plainRates.push(await stepRate(plainStep, stepsPerBlock, batch))
   }
   adam.dispose()
   fusedNetwork.dispose()
