@@ -32,27 +32,6 @@ const wasmUrlPlugin: Plugin = {
   },
 }
 
-/**
- * The standalone worker is one file an app copies by hand, so it cannot fetch a chunk of its own:
- * tfjs-layers (only for imported models, ~80 KB gzip and ~150 ms more start-up inlined) is left out,
- * and importing a model there fails with a message that says to use the module worker.
- */
-const noLayersPlugin: Plugin = {
-  name: 'latentkit-no-layers',
-  setup(build) {
-    build.onResolve({ filter: /^@tensorflow\/tfjs-layers$/ }, () => ({
-      path: 'tfjs-layers',
-      namespace: 'no-layers',
-    }))
-    build.onLoad({ filter: /.*/, namespace: 'no-layers' }, () => ({
-      contents: `export function loadLayersModel() {
-  throw new Error('the single-file worker does not include @tensorflow/tfjs-layers: import models with latentkit\\'s module worker (the default, bundled by your app)')
-}`,
-      loader: 'js',
-    }))
-  },
-}
-
 /** In the package, the worker sits next to the entry as `latentkit.worker.js`. */
 const builtWorkerPlugin: Plugin = {
   name: 'latentkit-built-worker',
@@ -76,7 +55,8 @@ export default defineConfig([
       worker: 'workers/index.ts',
     },
     format: ['esm'],
-    dts: true,
+    // The bench builds the package for its JavaScript only; declarations take most of a build.
+    dts: process.env.LATENTKIT_SKIP_DTS !== '1',
     sourcemap: true,
     clean: false,
     target: 'es2022',
@@ -97,19 +77,22 @@ export default defineConfig([
     esbuildPlugins: [wasmUrlPlugin],
   },
   // The same worker with everything it imports (Comlink, TF.js, ml-matrix) bundled in and minified,
-  // for apps that serve it as a static file: `new Worker('/static/latentkit.worker.js', { type:
-  // 'module' })`. It finds the WASM binaries next to itself. An extra file: no entry imports it.
+  // for apps that serve it as static files: `new Worker('/static/latentkit.worker.js', { type:
+  // 'module' })`. A folder, split at the dynamic imports as an app's bundler would split it: a WASM
+  // start fetches and parses neither the GPU backends (≈ 200 ms of a cold start when inlined, even
+  // unevaluated), nor UMAP, nor tfjs-layers. It finds the WASM binaries and presets next to itself
+  // (copied from dist/ by the app). No entry imports it.
   {
-    entry: { 'latentkit.worker.standalone': 'workers/latentkit.worker.ts' },
+    entry: { 'latentkit.worker': 'workers/latentkit.worker.ts' },
+    outDir: 'dist/static-worker',
     format: ['esm'],
     platform: 'browser',
     sourcemap: false,
     clean: false,
     target: 'es2022',
     minify: true,
-    // One file, always (see noLayersPlugin).
-    splitting: false,
+    splitting: true,
     noExternal: [/.*/],
-    esbuildPlugins: [noLayersPlugin, wasmUrlPlugin],
+    esbuildPlugins: [wasmUrlPlugin],
   },
 ])

@@ -404,6 +404,8 @@ export {
 } from './data/digits'
 export {
   generateSprites,
+  generateSpritesByKind,
+  type LabelledSprites,
   SPRITE_KINDS,
   type SpriteKind,
   type SpriteFactors,

@@ -1,6 +1,6 @@
 /**
  * The least a TF.js worker on WASM can be — Comlink, TF.js core and its WASM backend, nothing of
- * latentkit — bundled and minified like latentkit's single-file worker (scripts/bench.mjs builds it
+ * latentkit — bundled and minified like latentkit's static worker, in one file (scripts/bench.mjs builds it
  * into dist/ beside the WASM binaries). The preset bench starts it cold to measure the floor under
  * a cold start's "worker's script" and "WASM backend" stages.
  */

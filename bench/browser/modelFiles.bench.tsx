@@ -3,8 +3,8 @@
  * of a hook that starts from a shipped preset, in a cold worker (start, backend, fetch, restore,
  * sample, draw) and in one the page already started; the stages of a cold start; and the reference
  * VAE (784-400-20) saved to and loaded from IndexedDB, exported to and imported from one file. The
- * worker is the built one (dist/latentkit.worker.standalone.js, one minified file, as an app serves
- * it) when it exists, else the dev server's. Writes bench/report.browser-files.json; asserts nothing
+ * worker is the built one (dist/static-worker/, as an app serves it by hand) when scripts/bench.mjs
+ * serves it, else the dev server's. Writes bench/report.browser-files.json; asserts nothing
  * about time.
  */
 import { useEffect } from 'react'
@@ -22,21 +22,32 @@ import { useRBM } from '../../src/react/useRBM'
 import { useVAE } from '../../src/react/useVAE'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
-const BUILT_WORKER = new URL('/dist/latentkit.worker.standalone.js', location.origin)
-const builtWorker: CreateWorker = () => new Worker(BUILT_WORKER, { type: 'module' })
+/**
+ * A worker started from `url`, a module on another origin (a static server of scripts/bench.mjs): a
+ * worker's script must be same-origin, so a one-line module from a blob URL imports it (its chunks,
+ * WASM and presets then resolve against the static server).
+ */
+function crossOriginWorker(url: string): CreateWorker {
+  return () => {
+    const entry = new Blob([`import ${JSON.stringify(url)}`], { type: 'text/javascript' })
+    return new Worker(URL.createObjectURL(entry), { type: 'module' })
+  }
+}
+/**
+ * The package's static worker (dist/static-worker/, minified, split at its dynamic imports) as an app
+ * serves it by hand: the folder and the WASM binaries and presets beside it, copied by
+ * scripts/bench.mjs to a static server of its own.
+ */
+const STATIC_ORIGIN = import.meta.env.VITE_STATIC_WORKER_ORIGIN as string | undefined
+const STATIC_WORKER = STATIC_ORIGIN ? `${STATIC_ORIGIN}/latentkit.worker.js` : undefined
 /**
  * The package's module worker (dist/latentkit.worker.js) as an app's bundler emits it: its imports
  * bundled, minified, split at the dynamic imports (backends and families loaded when used), built by
- * scripts/bench.mjs into dist/app-worker/ and served from a static server of its own. A worker's
- * script must be same-origin, so a one-line module from a blob URL imports it (its chunks, WASM and
- * presets then resolve against the static server).
+ * scripts/bench.mjs into dist/app-worker/ and served from a static server of its own (the dev server
+ * would rewrite its dynamic imports for Vitest's module mocking, which a worker cannot run).
  */
 const APP_ORIGIN = import.meta.env.VITE_APP_WORKER_ORIGIN as string | undefined
 const APP_WORKER = APP_ORIGIN ? `${APP_ORIGIN}/latentkit.worker.js` : undefined
-const appWorker: CreateWorker = () => {
-  const entry = new Blob([`import ${JSON.stringify(APP_WORKER)}`], { type: 'text/javascript' })
-  return new Worker(URL.createObjectURL(entry), { type: 'module' })
-}
 /** The built worker when the package was built, else latentkit's worker from the dev server. */
 let createWorker: CreateWorker | undefined
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve))
@@ -227,8 +238,9 @@ async function referenceVAE(runs: number) {
 }
 
 test('saving, loading and presets in Chromium', async () => {
-  const built = (await fetch(BUILT_WORKER, { method: 'HEAD' })).ok
-  createWorker = built ? builtWorker : undefined
+  const built = STATIC_WORKER !== undefined && (await fetch(STATIC_WORKER)).ok
+  const builtWorker = built ? crossOriginWorker(STATIC_WORKER) : undefined
+  createWorker = builtWorker
   const runs = quick ? 2 : 5
   const presets: { family: Family; preset: string }[] = [
     { family: 'vae', preset: 'digits' },
@@ -237,10 +249,10 @@ test('saving, loading and presets in Chromium', async () => {
     { family: 'rbm', preset: 'digits' },
   ]
   const workers: { worker: string; create: CreateWorker | undefined }[] = [
-    { worker: built ? 'single file' : 'dev server', create: createWorker },
+    { worker: built ? 'static folder' : 'dev server', create: createWorker },
   ]
   if (APP_WORKER !== undefined && (await fetch(APP_WORKER)).ok) {
-    workers.push({ worker: 'app-bundled', create: appWorker })
+    workers.push({ worker: 'app-bundled', create: crossOriginWorker(APP_WORKER) })
   }
   const presetRows = []
   for (const [{ family, preset }, { worker, create }] of presets.flatMap((p) =>
@@ -267,7 +279,7 @@ test('saving, loading and presets in Chromium', async () => {
       warmRuns: warmTimes,
     })
   }
-  createWorker = built ? builtWorker : undefined
+  createWorker = builtWorker
   const stageRuns: Record<string, number>[] = []
   for (let run = 0; run < runs; run += 1) stageRuns.push(await coldStages())
   const stages = medians(stageRuns)

@@ -1,5 +1,6 @@
 'use client'
 import { useId, useMemo, type HTMLAttributes, type ReactNode } from 'react'
+import { ChartFrame, ChartLegend } from './chartFrame'
 import { classNames } from './composeProps'
 import { seriesColorAt } from './seriesColors'
 import {
@@ -106,129 +107,100 @@ export function LossChart<Point extends HistoryPointLike>({
     MARGIN.left +
     (lastStep > firstStep ? ((step - firstStep) / (lastStep - firstStep)) * plotWidth : 0)
 
-  const plot =
-    renderEmpty && points.length === 0 ? (
-      <div
-        className="lk-loss-chart__empty"
-        style={{ width, height, maxWidth: '100%', display: 'grid', placeItems: 'center' }}
-      >
-        {renderEmpty()}
-      </div>
-    ) : (
-      <svg
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        style={{ maxWidth: '100%', height: 'auto', overflow: 'visible' }}
-        role="img"
-        aria-label={label}
-        aria-describedby={summaryId}
-      >
-        <line
-          x1={MARGIN.left}
-          x2={MARGIN.left}
-          y1={MARGIN.top}
-          y2={MARGIN.top + plotHeight}
-          stroke="var(--lk-axis, #9ca3af)"
-        />
-        <line
-          x1={MARGIN.left}
-          x2={MARGIN.left + plotWidth}
-          y1={MARGIN.top + plotHeight}
-          y2={MARGIN.top + plotHeight}
-          stroke="var(--lk-axis, #9ca3af)"
-        />
-        {range ? (
-          <>
-            <text
-              x={MARGIN.left - 4}
-              y={MARGIN.top + 4}
-              textAnchor="end"
-              fontSize={10}
-              fill="currentColor"
-            >
-              {formatValue(range.max)}
-            </text>
-            <text
-              x={MARGIN.left - 4}
-              y={MARGIN.top + plotHeight}
-              textAnchor="end"
-              fontSize={10}
-              fill="currentColor"
-            >
-              {formatValue(range.min)}
-            </text>
-            <text x={MARGIN.left} y={height - 6} fontSize={10} fill="currentColor">
-              step {firstStep}
-            </text>
-            <text
-              x={MARGIN.left + plotWidth}
-              y={height - 6}
-              textAnchor="end"
-              fontSize={10}
-              fill="currentColor"
-            >
-              step {lastStep}
-            </text>
-          </>
-        ) : null}
-        {phases.map(({ phase, step }) => (
-          <g key={`${phase}@${step}`} className="lk-loss-chart__phase">
-            <line
-              x1={scaleStep(step)}
-              x2={scaleStep(step)}
-              y1={MARGIN.top}
-              y2={MARGIN.top + plotHeight}
-              stroke="var(--lk-phase, #9ca3af)"
-              strokeDasharray="3 3"
-            />
-            <text x={scaleStep(step) + 3} y={MARGIN.top + 10} fontSize={10} fill="currentColor">
-              {phase}
-            </text>
-          </g>
-        ))}
-        {range
-          ? series.map((s, i) => {
-              const path = points
-                .filter((p) => {
-                  const v = valueAt(p, s.key)
-                  return v !== undefined && Number.isFinite(v) && (!logScale || v > 0)
-                })
-                .map(
-                  (p) =>
-                    `${scaleStep(p.step).toFixed(1)},${scaleValue(valueAt(p, s.key) as number).toFixed(1)}`,
-                )
-                .join(' ')
-              return (
-                <polyline
-                  key={s.key}
-                  className={`lk-loss-chart__line lk-loss-chart__line--${s.key}`}
-                  points={path}
-                  fill="none"
-                  strokeWidth={1.5}
-                  stroke={seriesColor(s, i)}
-                />
+  const plot = (
+    <ChartFrame
+      block="lk-loss-chart"
+      width={width}
+      height={height}
+      margin={MARGIN}
+      isEmpty={points.length === 0}
+      renderEmpty={renderEmpty}
+      svgProps={{ 'aria-label': label, 'aria-describedby': summaryId }}
+    >
+      {range ? (
+        <>
+          <text
+            x={MARGIN.left - 4}
+            y={MARGIN.top + 4}
+            textAnchor="end"
+            fontSize={10}
+            fill="currentColor"
+          >
+            {formatValue(range.max)}
+          </text>
+          <text
+            x={MARGIN.left - 4}
+            y={MARGIN.top + plotHeight}
+            textAnchor="end"
+            fontSize={10}
+            fill="currentColor"
+          >
+            {formatValue(range.min)}
+          </text>
+          <text x={MARGIN.left} y={height - 6} fontSize={10} fill="currentColor">
+            step {firstStep}
+          </text>
+          <text
+            x={MARGIN.left + plotWidth}
+            y={height - 6}
+            textAnchor="end"
+            fontSize={10}
+            fill="currentColor"
+          >
+            step {lastStep}
+          </text>
+        </>
+      ) : null}
+      {phases.map(({ phase, step }) => (
+        <g key={`${phase}@${step}`} className="lk-loss-chart__phase">
+          <line
+            x1={scaleStep(step)}
+            x2={scaleStep(step)}
+            y1={MARGIN.top}
+            y2={MARGIN.top + plotHeight}
+            stroke="var(--lk-phase, #9ca3af)"
+            strokeDasharray="3 3"
+          />
+          <text x={scaleStep(step) + 3} y={MARGIN.top + 10} fontSize={10} fill="currentColor">
+            {phase}
+          </text>
+        </g>
+      ))}
+      {range
+        ? series.map((s, i) => {
+            const path = points
+              .filter((p) => {
+                const v = valueAt(p, s.key)
+                return v !== undefined && Number.isFinite(v) && (!logScale || v > 0)
+              })
+              .map(
+                (p) =>
+                  `${scaleStep(p.step).toFixed(1)},${scaleValue(valueAt(p, s.key) as number).toFixed(1)}`,
               )
-            })
-          : null}
-      </svg>
-    )
+              .join(' ')
+            return (
+              <polyline
+                key={s.key}
+                className={`lk-loss-chart__line lk-loss-chart__line--${s.key}`}
+                points={path}
+                fill="none"
+                strokeWidth={1.5}
+                stroke={seriesColor(s, i)}
+              />
+            )
+          })
+        : null}
+    </ChartFrame>
+  )
 
   return (
     <figure {...figureProps} className={classNames('lk-loss-chart', className)}>
       <figcaption className="lk-loss-chart__title">{title}</figcaption>
       {plot}
-      <ul
-        className="lk-loss-chart__legend"
-        aria-hidden="true"
-        style={{ display: 'flex', gap: 12, listStyle: 'none', padding: 0, margin: 0, fontSize: 12 }}
-      >
-        {series.map((s, i) => (
-          <li key={s.key}>
-            <span style={{ color: seriesColor(s, i) }}>■</span> {s.label}
-          </li>
-        ))}
-      </ul>
+      <ChartLegend
+        block="lk-loss-chart"
+        items={series.map((s, i) => ({ key: s.key, label: s.label, color: seriesColor(s, i) }))}
+      />
       <p
         id={summaryId}
         className="lk-loss-chart__summary"

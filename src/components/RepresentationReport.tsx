@@ -5,6 +5,7 @@ import {
   type LabelsPerClass,
   type ReportRow,
 } from '../core/report/reportOptions'
+import { ChartFrame, ChartLegend } from './chartFrame'
 import { classNames } from './composeProps'
 import {
   accuracyRange,
@@ -89,102 +90,80 @@ export function RepresentationReport({
   const ticks = [range.min, (range.min + range.max) / 2, range.max]
   const spreadName = spread === 'range' ? 'lowest–highest of the draws' : 'mean ± standard error'
 
-  const plot =
-    renderEmpty && rows.length === 0 ? (
-      <div
-        className="lk-report__empty"
-        style={{ width, height, maxWidth: '100%', display: 'grid', placeItems: 'center' }}
-      >
-        {renderEmpty()}
-      </div>
-    ) : (
-      <svg
-        className="lk-report__chart"
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        style={{ maxWidth: '100%', height: 'auto', overflow: 'visible' }}
-        role="img"
-        aria-labelledby={titleId}
-      >
-        <line
-          x1={MARGIN.left}
-          x2={MARGIN.left}
-          y1={MARGIN.top}
-          y2={MARGIN.top + plotHeight}
-          stroke="var(--lk-axis, #9ca3af)"
-        />
-        <line
-          x1={MARGIN.left}
-          x2={MARGIN.left + plotWidth}
-          y1={MARGIN.top + plotHeight}
-          y2={MARGIN.top + plotHeight}
-          stroke="var(--lk-axis, #9ca3af)"
-        />
-        {ticks.map((tick) => (
-          <text
-            key={tick}
-            x={MARGIN.left - 4}
-            y={y(tick) + 3}
-            textAnchor="end"
-            fontSize={10}
-            fill="currentColor"
-          >
-            {tick.toFixed(2)}
-          </text>
-        ))}
-        {columns.map((column, i) => (
-          <text
-            key={columnLabel(column)}
-            x={x(i)}
-            y={MARGIN.top + plotHeight + 14}
-            textAnchor="middle"
-            fontSize={10}
-            fill="currentColor"
-          >
-            {columnLabel(column)}
-          </text>
-        ))}
+  const plot = (
+    <ChartFrame
+      block="lk-report"
+      width={width}
+      height={height}
+      margin={MARGIN}
+      isEmpty={rows.length === 0}
+      renderEmpty={renderEmpty}
+      svgProps={{ 'aria-labelledby': titleId }}
+    >
+      {ticks.map((tick) => (
         <text
-          x={MARGIN.left + plotWidth / 2}
-          y={height - 4}
+          key={tick}
+          x={MARGIN.left - 4}
+          y={y(tick) + 3}
+          textAnchor="end"
+          fontSize={10}
+          fill="currentColor"
+        >
+          {tick.toFixed(2)}
+        </text>
+      ))}
+      {columns.map((column, i) => (
+        <text
+          key={columnLabel(column)}
+          x={x(i)}
+          y={MARGIN.top + plotHeight + 14}
           textAnchor="middle"
           fontSize={10}
           fill="currentColor"
         >
-          labels per class
+          {columnLabel(column)}
         </text>
-        {rows.map((row, r) => {
-          const cells = cellsByColumn(row, columns)
-          const measured = cells.flatMap((cell, i) => (cell ? [{ cell, i }] : []))
-          const color = colorOf(r)
-          const middle = measured.map(({ cell, i }) => [x(i), y(cell.mean)] as const)
-          const upper = measured.map(({ cell, i }) => [x(i), y(spreadOf(cell, spread)[1])] as const)
-          const lower = measured.map(({ cell, i }) => [x(i), y(spreadOf(cell, spread)[0])] as const)
-          return (
-            <g key={row.encoder} className="lk-report__series" data-encoder={row.encoder}>
-              <polygon
-                className="lk-report__band"
-                points={bandPoints(upper, lower)}
-                fill={color}
-                fillOpacity={0.15}
-                stroke="none"
-              />
-              <polyline
-                className="lk-report__line"
-                points={polylinePoints(middle)}
-                fill="none"
-                strokeWidth={1.75}
-                stroke={color}
-              />
-              {middle.map(([cx, cy], k) => (
-                <circle key={k} cx={cx} cy={cy} r={2.5} fill={color} />
-              ))}
-            </g>
-          )
-        })}
-      </svg>
-    )
+      ))}
+      <text
+        x={MARGIN.left + plotWidth / 2}
+        y={height - 4}
+        textAnchor="middle"
+        fontSize={10}
+        fill="currentColor"
+      >
+        labels per class
+      </text>
+      {rows.map((row, r) => {
+        const cells = cellsByColumn(row, columns)
+        const measured = cells.flatMap((cell, i) => (cell ? [{ cell, i }] : []))
+        const color = colorOf(r)
+        const middle = measured.map(({ cell, i }) => [x(i), y(cell.mean)] as const)
+        const upper = measured.map(({ cell, i }) => [x(i), y(spreadOf(cell, spread)[1])] as const)
+        const lower = measured.map(({ cell, i }) => [x(i), y(spreadOf(cell, spread)[0])] as const)
+        return (
+          <g key={row.encoder} className="lk-report__series" data-encoder={row.encoder}>
+            <polygon
+              className="lk-report__band"
+              points={bandPoints(upper, lower)}
+              fill={color}
+              fillOpacity={0.15}
+              stroke="none"
+            />
+            <polyline
+              className="lk-report__line"
+              points={polylinePoints(middle)}
+              fill="none"
+              strokeWidth={1.75}
+              stroke={color}
+            />
+            {middle.map(([cx, cy], k) => (
+              <circle key={k} cx={cx} cy={cy} r={2.5} fill={color} />
+            ))}
+          </g>
+        )
+      })}
+    </ChartFrame>
+  )
 
   return (
     <figure {...figureProps} className={classNames('lk-report', className)}>
@@ -192,28 +171,10 @@ export function RepresentationReport({
         {title}
       </figcaption>
       {plot}
-      <ul
-        className="lk-report__legend"
-        aria-hidden="true"
-        style={{
-          display: 'flex',
-          flexWrap: 'wrap',
-          gap: 12,
-          listStyle: 'none',
-          padding: 0,
-          margin: 0,
-          fontSize: 12,
-        }}
-      >
-        {rows.map((row, r) => (
-          <li key={row.encoder} data-encoder={row.encoder}>
-            <span className="lk-report__swatch" style={{ color: colorOf(r) }}>
-              ■
-            </span>{' '}
-            {row.encoder}
-          </li>
-        ))}
-      </ul>
+      <ChartLegend
+        block="lk-report"
+        items={rows.map((row, r) => ({ key: row.encoder, label: row.encoder, color: colorOf(r) }))}
+      />
       {showTable ? (
         <table className="lk-report__table" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
           <caption style={{ textAlign: 'left', fontSize: 12 }}>

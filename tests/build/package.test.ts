@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,18 +13,22 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   sideEffects: boolean
 }
 
-/** Every dist file `entry` imports, statically or dynamically, transitively (the entry included). */
-function reachableModules(entry: string): string[] {
+/**
+ * Every file `entry` imports from its own folder, statically or (unless `staticOnly`) dynamically,
+ * transitively (the entry included); `dir` is a folder of dist/.
+ */
+function reachableModules(entry: string, { dir = '', staticOnly = false } = {}): string[] {
+  const pattern = staticOnly
+    ? /(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g
+    : /(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g
   const seen = new Set<string>()
   const queue = [entry]
   while (queue.length > 0) {
     const file = queue.pop() as string
     if (seen.has(file)) continue
     seen.add(file)
-    const text = readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
-    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g)) {
-      queue.push(match[1] as string)
-    }
+    const text = readFileSync(new URL(`../../dist/${dir}${file}`, import.meta.url), 'utf8')
+    for (const match of text.matchAll(pattern)) queue.push(match[1] as string)
   }
   return [...seen]
 }
@@ -134,35 +138,41 @@ describe('the built package', () => {
     expect(workerFiles.some((text) => /import\(\s*["']umap-js["']\s*\)/.test(text))).toBe(true)
   })
 
-  test('the standalone worker is one self-contained module (no bare imports) that finds its WASM beside it, and no entry reaches it', () => {
-    const standalone = readFileSync(
-      new URL('../../dist/latentkit.worker.standalone.js', import.meta.url),
-      'utf8',
-    )
-    // Nothing left to resolve: no static or dynamic import (the normal worker has dozens). The
-    // patterns need a module name after the quote, so prose such as "interpolate from" is no match.
-    const imports = /\bimport\s*[{*(]|\b(?:import|from)\s*["'][@\w]/
-    expect(
-      readFileSync(new URL('../../dist/latentkit.worker.js', import.meta.url), 'utf8'),
-    ).toMatch(imports)
-    expect(standalone).not.toMatch(imports)
-    for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
-      expect(standalone).toContain(`new URL("./${file}",import.meta.url)`)
+  test('the static worker folder is self-contained (no bare imports), starts without the GPU backends, UMAP or tfjs-layers, finds its WASM beside it, and no entry reaches it', () => {
+    const dir = 'static-worker/'
+    const read = (file: string): string =>
+      readFileSync(new URL(`../../dist/${dir}${file}`, import.meta.url), 'utf8')
+    const files = readdirSync(new URL(`../../dist/${dir}`, import.meta.url))
+    // Nothing left for a bundler to resolve: only imports of files of the same folder. The patterns
+    // need a module name after the quote, so prose such as "interpolate from" is no match.
+    const bareImport = /\bimport\s*\(\s*["'][@\w]|\b(?:import|from)\s*["'][@\w]/
+    expect(read('latentkit.worker.js')).toMatch(/\bfrom\s*["']\.\//)
+    for (const file of files) expect(read(file), file).not.toMatch(bareImport)
+    // What a WASM start parses: the entry and its static imports.
+    const start = reachableModules('latentkit.worker.js', { dir, staticOnly: true }).map(read)
+    const startText = start.join('\n')
+    expect(startText).toContain('new URL("./tfjs-backend-wasm.wasm",import.meta.url)')
+    expect(startText).toContain('new URL("./tfjs-backend-wasm-simd.wasm",import.meta.url)')
+    expect(startText).toContain('Comlink.proxy')
+    expect(startText).toMatch(/\.set\("WASM_HAS_MULTITHREAD_SUPPORT",!1\)/)
+    const lazyOnly = {
+      webgl: 'registerFlag("WEBGL_VERSION"',
+      webgpu: 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE',
+      'tfjs-layers': 'Cannot find SymbolicTensors for output name(s)',
+      'umap-js': 'nNeighbors',
     }
-    // Comlink and TF.js are inside, and the single-threaded WASM setting.
-    expect(standalone).toContain('Comlink.proxy')
-    expect(standalone).toContain('registerFlag("WASM_HAS_MULTITHREAD_SUPPORT"')
-    expect(standalone).toMatch(/\.set\("WASM_HAS_MULTITHREAD_SUPPORT",!1\)/)
-    expect(standalone.length).toBeLessThan(2_000_000)
-    // tfjs-layers is left out (one file cannot fetch its chunk): importing a model says so.
-    expect(standalone).not.toContain('Cannot find SymbolicTensors for output name(s)')
-    expect(standalone).toContain('the single-file worker does not include @tensorflow/tfjs-layers')
+    const everything = reachableModules('latentkit.worker.js', { dir }).map(read).join('\n')
+    for (const [name, marker] of Object.entries(lazyOnly)) {
+      expect(startText, `${name} parsed at start`).not.toContain(marker)
+      expect(everything, `${name} reachable when asked`).toContain(marker)
+    }
+    expect(startText.length).toBeLessThan(700_000)
     for (const entry of ['index.js', 'core.js', 'data.js', 'worker.js']) {
       for (const file of reachableModules(entry)) {
         expect(
           readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'),
           file,
-        ).not.toContain('standalone')
+        ).not.toContain('static-worker')
       }
     }
   })

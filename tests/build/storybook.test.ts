@@ -121,6 +121,16 @@ describe('Storybook', () => {
         .getByText(/^10 encoders, 2 draws per column/)
         .waitFor({ timeout: 180_000 })
       expect(await page.locator('.lk-report__line').count()).toBe(10)
+      // The same report on the sprites, the shape kind as the label: raw pixels first, every row follows.
+      await page.goto(
+        `${server.url}/iframe.html?id=components-representationreport--sprites-by-shape-kind&viewMode=story&args=draws:2;epochs:2;perKind:20`,
+      )
+      await page.getByRole('rowheader', { name: 'raw pixels' }).waitFor({ timeout: 30_000 })
+      await page
+        .getByTestId('report-status')
+        .getByText(/^7 encoders, 2 draws per column, 16 held-out sprites/)
+        .waitFor({ timeout: 180_000 })
+      expect(await page.locator('.lk-report__line').count()).toBe(7)
 
       // Wake-sleep vs the VAE: both train three epochs on the same digits, both sample grids draw,
       // both bounds are on one chart, and the held-out table fills its four rows.

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs'
+import { copyFileSync, cpSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright'
 import webpack from 'webpack'
@@ -26,7 +26,7 @@ function expectTrained(run: PageRun, isolated: boolean): void {
 // whose helper threads die once terser has minified the worker (`ReferenceError: n is not defined`),
 // and the worker crashed (WORKER_CRASHED).
 describe('the packed package in a webpack 5 app (production build, terser)', () => {
-  test('trains in the bundled worker and in the static standalone worker, with and without COOP/COEP', async () => {
+  test('trains in the bundled worker and in the static worker folder, with and without COOP/COEP', async () => {
     const consumers = consumerFolder('latentkit-webpack-')
     onTestFinished(() => consumers.remove())
     const app = consumers.addApp('webpack5')
@@ -41,13 +41,9 @@ describe('the packed package in a webpack 5 app (production build, terser)', () 
     expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false)
     const build = join(app, 'build')
     cpSync(join(app, 'public'), build, { recursive: true })
-    // The README's static-worker recipe: the standalone worker and the WASM binaries, side by side.
+    // The README's static-worker recipe: the static worker's folder and the WASM binaries, side by side.
     const dist = join(consumers.dir, 'node_modules', 'latentkit', 'dist')
-    mkdirSync(join(build, 'static'))
-    copyFileSync(
-      join(dist, 'latentkit.worker.standalone.js'),
-      join(build, 'static', 'latentkit.worker.js'),
-    )
+    cpSync(join(dist, 'static-worker'), join(build, 'static'), { recursive: true })
     for (const file of readdirSync(dist).filter((name) => name.endsWith('.wasm'))) {
       copyFileSync(join(dist, file), join(build, 'static', file))
     }

@@ -2,7 +2,8 @@
  * Training resumes exactly after a snapshot: train one epoch, snapshot, copy it (structuredClone and
  * a model file), restore into a NEW model and train one more gives the same losses, weights and
  * outputs, bit for bit, as two epochs straight, on the CPU backend (TF.js operations) and on WASM
- * (the fused WebAssembly kernels for dense models, TF.js operations for convolutional ones). A
+ * (the fused WebAssembly kernels for dense models and the conv autoencoder, TF.js operations for
+ * the other convolutional ones). A
  * weights-only snapshot (the format before training state) still restores, and does NOT continue
  * the same way: the test can fail. A bad training state is refused, naming the field.
  */
@@ -170,7 +171,7 @@ const CASES: readonly Case[] = [
     name: 'autoencoder conv',
     create: () => new Autoencoder({ architecture: 'conv', codeSize: 4, seed: 4 }),
     train: { batchSize: 32 },
-    fused: false,
+    fused: true,
     outputs: rebuilt,
   },
   {
@@ -235,7 +236,7 @@ const MORE_CASES: readonly Case[] = [
     create: () => new KMeans({ k: 5, seed: 6, algorithm }),
     // Lloyd does not converge (tolerance 0): a converged run stops early by design.
     train: { batchSize: 16, tolerance: 0 },
-    fused: false,
+    fused: true,
     // Lloyd's full-batch steps depend on no random stream.
     stateless: algorithm === 'lloyd',
     outputs: async (model) => {
@@ -247,7 +248,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'k-means patches, mini-batch (patches drawn per call)',
     create: () => new KMeans({ k: 6, seed: 6, patchSize: 4, algorithm: 'minibatch' }),
     train: { batchSize: 64, patchesPerImage: 2 },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: async (model) => [(model as unknown as KMeans).centroidImages().data],
   },
@@ -262,7 +263,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'RBM, PCD (persistent chains)',
     create: () => new RBM({ layers: [12], seed: 7 }),
     train: { batchSize: 16, sampler: 'pcd' },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: transformed,
   },
@@ -270,7 +271,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'deep belief network, PCD',
     create: () => new RBM({ layers: [12, 6], seed: 7 }),
     train: { batchSize: 16, sampler: 'pcd' },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: transformed,
   },

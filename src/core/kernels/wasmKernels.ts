@@ -68,6 +68,67 @@ export interface KernelExports {
     c2: number,
     epsilon: number,
   ): void
+  im2col(
+    x: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    k: number,
+    stride: number,
+    top: number,
+    left: number,
+    ho: number,
+    wo: number,
+    cols: number,
+  ): void
+  col2im(
+    cols: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    k: number,
+    stride: number,
+    top: number,
+    left: number,
+    ho: number,
+    wo: number,
+    dx: number,
+    accumulate: number,
+  ): void
+  batchNormForward(
+    x: number,
+    rows: number,
+    channels: number,
+    scale: number,
+    epsilon: number,
+    mean: number,
+    variance: number,
+    invStd: number,
+    normalised: number,
+    out: number,
+  ): void
+  batchNormRunning(
+    runningMean: number,
+    runningVariance: number,
+    mean: number,
+    variance: number,
+    channels: number,
+    rows: number,
+    momentum: number,
+  ): void
+  batchNormBackward(
+    dy: number,
+    normalised: number,
+    rows: number,
+    channels: number,
+    scale: number,
+    invStd: number,
+    gradScale: number,
+    gradShift: number,
+    dx: number,
+  ): void
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
