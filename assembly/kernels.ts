@@ -327,6 +327,80 @@ export function squaredError(raw: usize, x: usize, grad: usize, n: i32, scale: f
   return total
 }
 
+/**
+ * Softmax cross-entropy of M rows of N logits (each scaled by `scale` first) against one target
+ * column per row (`targets`, i32): returns Σ_i log Σ_j e^{x_ij} − x_i,t(i), writes each row's
+ * arg-max (first of equals, i32) to `predicted`, and overwrites the logits with the gradient
+ * (softmax − one-hot)·gradScale. With `skipDiagonal` 1 (a square matrix) column i of row i is left
+ * out of its row (no candidate, gradient 0), as NT-Xent needs.
+ */
+export function softmaxCrossEntropy(
+  logits: usize, targets: usize, predicted: usize, M: i32, N: i32,
+  scale: f32, gradScale: f32, skipDiagonal: i32,
+): f64 {
+  let total: f64 = 0
+  const scales = f32x4.splat(scale)
+  const end = N & ~3
+  for (let i = 0; i < M; i++) {
+    const row = logits + (<usize>(i * N) << 2)
+    const skip = skipDiagonal ? i : -1
+    let best: f32 = -Infinity
+    let bestAt = -1
+    for (let j = 0; j < N; j++) {
+      const v = load<f32>(row + (<usize>j << 2)) * scale
+      if (j != skip && v > best) {
+        best = v
+        bestAt = j
+      }
+    }
+    const t = load<i32>(targets + (<usize>i << 2))
+    const target = load<f32>(row + (<usize>t << 2)) * scale
+    store<i32>(predicted + (<usize>i << 2), bestAt)
+    // The left-out entry may exceed the row's maximum: −∞ keeps its exponential from overflowing.
+    if (skip >= 0) store<f32>(row + (<usize>skip << 2), -Infinity)
+    // e^{x − max}, summed in float32 lanes over the row, then in float64.
+    const shift = f32x4.splat(best)
+    let lanes = f32x4.splat(0)
+    let j = 0
+    for (; j < end; j += 4) {
+      const p = row + (<usize>j << 2)
+      const e = expNonPositive(f32x4.sub(f32x4.mul(v128.load(p), scales), shift))
+      v128.store(p, e)
+      lanes = f32x4.add(lanes, e)
+    }
+    let sum: f64 =
+      <f64>f32x4.extract_lane(lanes, 0) +
+      <f64>f32x4.extract_lane(lanes, 1) +
+      <f64>f32x4.extract_lane(lanes, 2) +
+      <f64>f32x4.extract_lane(lanes, 3)
+    for (; j < N; j++) {
+      const p = row + (<usize>j << 2)
+      const e = Mathf.exp(load<f32>(p) * scale - best)
+      store<f32>(p, e)
+      sum += <f64>e
+    }
+    if (skip >= 0) {
+      const p = row + (<usize>skip << 2)
+      sum -= <f64>load<f32>(p)
+      store<f32>(p, 0)
+    }
+    total += Math.log(sum) + <f64>best - <f64>target
+    const factor = f32x4.splat(<f32>(<f64>gradScale / sum))
+    j = 0
+    for (; j < end; j += 4) {
+      const p = row + (<usize>j << 2)
+      v128.store(p, f32x4.mul(v128.load(p), factor))
+    }
+    for (; j < N; j++) {
+      const p = row + (<usize>j << 2)
+      store<f32>(p, load<f32>(p) * <f32>(<f64>gradScale / sum))
+    }
+    const q = row + (<usize>t << 2)
+    store<f32>(q, load<f32>(q) - gradScale)
+  }
+  return total
+}
+
 /** std = exp(½·logVar), z = mean + std·eps, over n values. */
 export function reparameterise(mean: usize, logVar: usize, eps: usize, std: usize, z: usize, n: i32): void {
   for (let i = 0; i < n; i++) {

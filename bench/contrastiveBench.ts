@@ -16,6 +16,7 @@ import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
 import { loadDigits } from '../src/data/digits'
 import { digitRows, mean, spread, timed } from './benchHelpers'
+import { contrastiveStepMarkdown, measureContrastiveStep } from './contrastiveStep'
 
 const LABELS_PER_CLASS = 10
 const PCA_COMPONENTS = 32
@@ -145,6 +146,12 @@ export async function runContrastiveBench(options: {
   const met = contrastive >= target
   const samplesPerSecond = mean(throughput)
   const convSamplesPerSecond = mean(convThroughput)
+  const step = await measureContrastiveStep(
+    BENCH_MODEL,
+    train.batchSize,
+    train.learningRate,
+    options.quick,
+  )
   const json = {
     labelsPerClass: LABELS_PER_CLASS,
     draws,
@@ -165,11 +172,12 @@ export async function runContrastiveBench(options: {
     met,
     stepSamplesPerSecond: samplesPerSecond,
     convStepSamplesPerSecond: convSamplesPerSecond,
+    step,
   }
   const markdown = [
     '## Contrastive learning on the digits',
     '',
-    `80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % and scored on the 20 % (${split20(all)} digits). Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Node, WASM backend (TF.js kernels; no fused kernels for this family yet), machine shared with other jobs. Contrastive: ${JSON.stringify(BENCH_MODEL.augment)}, head [128] → 64, batch ${train.batchSize}, learning rate ${train.learningRate}; the target is judged on the ${CHOSEN_MODEL === BENCH_CONV_MODEL ? 'convolutional' : 'dense'} encoder.`,
+    `80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % and scored on the 20 % (${split20(all)} digits). Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Node, WASM backend (the dense encoder's step in latentkit's fused WebAssembly kernels, \`fusedKernels\` on by default; the convolutional one on TF.js kernels), machine shared with other jobs. Contrastive: ${JSON.stringify(BENCH_MODEL.augment)}, head [128] → 64, batch ${train.batchSize}, learning rate ${train.learningRate}; the target is judged on the ${CHOSEN_MODEL === BENCH_CONV_MODEL ? 'convolutional' : 'dense'} encoder.`,
     '',
     '| encoder | probe accuracy, 10 labels/class | seconds to learn |',
     '|---|---|---|',
@@ -180,6 +188,7 @@ export async function runContrastiveBench(options: {
     '',
     `Target: contrastive (${CHOSEN_MODEL === BENCH_CONV_MODEL ? 'conv' : 'dense'}) ≥ min(0.95, best of raw pixels and PCA + 0.10) = ${target.toFixed(3)}: ${met ? 'met' : '**not met**'} (${contrastive.toFixed(3)}).`,
     `Contrastive training step on WASM: dense ${samplesPerSecond.toFixed(0)} images/s, conv ${convSamplesPerSecond.toFixed(0)} images/s (two augmented views each, augmentations included).`,
+    ...contrastiveStepMarkdown(step),
   ]
   return { json, markdown }
 }

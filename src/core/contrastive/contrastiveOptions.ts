@@ -49,7 +49,10 @@ export interface ContrastiveModelOptions {
 
 /**
  * How to train; may change between calls of `train`. Defaults: 100 epochs, batches of 256 (at least
- * 2), learning rate 0.001. `fusedKernels` has no effect: this family trains on TF.js kernels.
+ * 2), learning rate 0.001, `fusedKernels: true` (on the WASM backend each step of the dense encoder
+ * and projection head — forward, NT-Xent, backward, Adam — runs in latentkit's fused WebAssembly
+ * kernels, with the same loss and gradients as the TF.js operations; `false` runs it as TF.js
+ * operations; other backends always use TF.js).
  */
 export type ContrastiveTrainOptions = AdamTrainOptions
 

@@ -34,6 +34,16 @@ export interface KernelExports {
   columnSums(src: number, dst: number, m: number, n: number, accumulate: number): void
   bernoulliLoss(raw: number, x: number, grad: number, n: number, scale: number): number
   squaredError(raw: number, x: number, grad: number, n: number, scale: number): number
+  softmaxCrossEntropy(
+    logits: number,
+    targets: number,
+    predicted: number,
+    m: number,
+    n: number,
+    scale: number,
+    gradScale: number,
+    skipDiagonal: number,
+  ): number
   reparameterise(mean: number, logVar: number, eps: number, std: number, z: number, n: number): void
   klBackward(
     mean: number,

@@ -22,6 +22,7 @@ import {
 import { checkCount, convWeightCount, denseWeightCount } from '../../memoryModel'
 import { checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
@@ -45,6 +46,7 @@ import {
   type ContrastiveHistoryPoint,
 } from '../contrastiveSpec'
 import { ContrastiveNetwork } from './contrastiveNetwork'
+import { FusedContrastiveTrainer } from './fusedContrastiveTrainer'
 
 /** What a contrastive network is built from: resolved options and whether the data lay in [0, 1]. */
 interface ContrastivePlan {
@@ -96,7 +98,8 @@ function viewsOf(
 }
 
 /**
- * SimCLR-style contrastive learning (Chen et al. 2020) on TF.js: each step makes two random views of
+ * SimCLR-style contrastive learning (Chen et al. 2020) on TF.js (on WASM, each step of the dense
+ * encoder runs in latentkit's fused WebAssembly kernels unless `fusedKernels: false`): each step makes two random views of
  * every image of the batch (in plain TypeScript: crop, shift, rotation, scale, noise, cutout,
  * brightness, contrast), passes them through a dense encoder and a projection head, and lowers the
  * NT-Xent loss — each view must pick out its partner among the batch's other views. The encoder's
@@ -110,6 +113,8 @@ function viewsOf(
  */
 export class Contrastive extends TrainableModel<ContrastiveTypes> {
   private readonly adam = new AdamSlot()
+  /** The dense encoder's fused WebAssembly trainer, on WASM. */
+  private readonly fused = new FusedTrainerSlot<FusedContrastiveTrainer>()
   private augmentRandom: Random | undefined
   private views: { augment: ResolvedAugmentations; target: AugmentTarget } | undefined
 
@@ -175,7 +180,11 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   }
 
   protected override trainingParts(network: ContrastiveNetwork): readonly TrainingStatePart[] {
-    return [this.adam.trainingPart('adam', network.variables())]
+    const variables = network.variables()
+    return [
+      this.adam.trainingPart('adam', variables),
+      this.fused.trainingPart('fusedAdam', [variables]),
+    ]
   }
 
   protected async runEpochs(
@@ -187,6 +196,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     const size = network.inputSize
     const variables = network.variables()
     const { augment, target } = this.views as NonNullable<typeof this.views>
+    const fused = await this.fusedTrainer(network, train)
     return this.trainingLoop(
       train,
       {
@@ -200,6 +210,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
             augment,
             this.augmentRandom as Random,
           )
+          if (fused) return fused.step(variables, views, train.learningRate)
           const [loss = NaN, pairAccuracy = NaN] = await this.adam.step(
             train.learningRate,
             variables,
@@ -211,9 +222,27 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
           )
           return { loss, pairAccuracy }
         },
-        ...this.adam.loopParts(undefined, train.learningRate),
+        ...this.adam.loopParts(fused, train.learningRate),
       },
       hooks,
+    )
+  }
+
+  /**
+   * The fused WebAssembly trainer when it applies (dense encoder, WASM backend, `fusedKernels` on,
+   * SIMD present), kept across calls (it holds the Adam moments) while the batch fits; buffers for
+   * two views per image.
+   */
+  private async fusedTrainer(
+    network: ContrastiveNetwork,
+    train: Required<ContrastiveTrainOptions>,
+  ): Promise<FusedContrastiveTrainer | undefined> {
+    if (network.options.architecture !== 'dense') return undefined
+    const rows = 2 * train.batchSize
+    return this.fused.get(
+      train.fusedKernels,
+      rows,
+      (memory) => new FusedContrastiveTrainer(memory, network.inputSize, network.options, rows),
     )
   }
 
@@ -299,6 +328,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
 
   protected resetExtras(): void {
     this.adam.dispose()
+    this.fused.clear()
     this.augmentRandom = undefined
     this.views = undefined
   }
