@@ -107,21 +107,16 @@ function fromPatches(k: KernelExports, g: ConvGeometry, patches: number, images:
   )
 }
 
-/**
- * out = conv(x, kernel) (before bias and activation): x `[batch, height, width, channels]`, kernel
- * `[size, size, channels, filters]`, out `[batch, outHeight, outWidth, filters]`.
- */
-export function convForward(
+/** out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`. */
+function patchesTimesKernel(
   k: KernelExports,
   g: ConvGeometry,
-  x: number,
   kernel: number,
   out: number,
   scratch: ConvScratch,
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  toPatches(k, g, x, scratch.patches)
   k.gemm(
     scratch.patches,
     depth,
@@ -136,6 +131,48 @@ export function convForward(
     0,
     scratch.panel,
   )
+}
+
+/** gradKernel `[depth, filters]` = the patches in `scratch.patches`ᵀ · `other` `[rows, filters]`. */
+function kernelGradient(
+  k: KernelExports,
+  g: ConvGeometry,
+  other: number,
+  gradKernel: number,
+  scratch: ConvScratch,
+): void {
+  const rows = g.batch * g.outHeight * g.outWidth
+  const depth = g.size * g.size * g.channels
+  k.gemm(
+    scratch.patches,
+    1,
+    depth,
+    other,
+    g.filters,
+    1,
+    gradKernel,
+    depth,
+    rows,
+    g.filters,
+    0,
+    scratch.panel,
+  )
+}
+
+/**
+ * out = conv(x, kernel) (before bias and activation): x `[batch, height, width, channels]`, kernel
+ * `[size, size, channels, filters]`, out `[batch, outHeight, outWidth, filters]`.
+ */
+export function convForward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
+  toPatches(k, g, x, scratch.patches)
+  patchesTimesKernel(k, g, kernel, out, scratch)
 }
 
 /**
@@ -154,41 +191,10 @@ export function convBackward(
   scratch: ConvScratch,
   patchesReady = false,
 ): void {
-  const rows = g.batch * g.outHeight * g.outWidth
-  const depth = g.size * g.size * g.channels
   if (!patchesReady) toPatches(k, g, x, scratch.patches)
-  // gradKernel [depth, filters] = patchesᵀ · gradOut.
-  k.gemm(
-    scratch.patches,
-    1,
-    depth,
-    gradOut,
-    g.filters,
-    1,
-    gradKernel,
-    depth,
-    rows,
-    g.filters,
-    0,
-    scratch.panel,
-  )
-  if (gradX === 0) return
-  // gradPatches [rows, depth] = gradOut · kernelᵀ, then added back into the image.
-  k.gemm(
-    gradOut,
-    g.filters,
-    1,
-    kernel,
-    1,
-    g.filters,
-    scratch.patches,
-    rows,
-    g.filters,
-    depth,
-    0,
-    scratch.panel,
-  )
-  fromPatches(k, g, scratch.patches, gradX)
+  kernelGradient(k, g, gradOut, gradKernel, scratch)
+  // The input's gradient is the adjoint of the convolution: the transposed convolution of gradOut.
+  if (gradX !== 0) transposedConvForward(k, g, gradOut, kernel, gradX, scratch)
 }
 
 /**
@@ -206,6 +212,7 @@ export function transposedConvForward(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
+  // patches [rows, depth] = x · kernelᵀ, then added back into the image.
   k.gemm(
     x,
     g.filters,
@@ -238,38 +245,8 @@ export function transposedConvBackward(
   gradX: number,
   scratch: ConvScratch,
 ): void {
-  const rows = g.batch * g.outHeight * g.outWidth
-  const depth = g.size * g.size * g.channels
   toPatches(k, g, gradOut, scratch.patches)
-  // gradKernel [depth, filters] = patches(gradOut)ᵀ · x.
-  k.gemm(
-    scratch.patches,
-    1,
-    depth,
-    x,
-    g.filters,
-    1,
-    gradKernel,
-    depth,
-    rows,
-    g.filters,
-    0,
-    scratch.panel,
-  )
-  if (gradX === 0) return
-  // gradX [rows, filters] = patches(gradOut) · kernel.
-  k.gemm(
-    scratch.patches,
-    depth,
-    1,
-    kernel,
-    g.filters,
-    1,
-    gradX,
-    rows,
-    depth,
-    g.filters,
-    0,
-    scratch.panel,
-  )
+  kernelGradient(k, g, x, gradKernel, scratch)
+  // The input's gradient is the convolution of gradOut.
+  if (gradX !== 0) patchesTimesKernel(k, g, kernel, gradX, scratch)
 }
