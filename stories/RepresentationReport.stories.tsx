@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, type ReactNode } from 'react'
 import type { BackendPreference } from '../src/core/backend'
 import type { ImageBatch, LatentBatch } from '../src/core/dataset'
 import type { LabelsPerClass } from '../src/core/report/reportOptions'
@@ -62,6 +62,48 @@ function useLatest<T>(value: T): { readonly current: T } {
     ref.current = value
   })
   return ref
+}
+
+/** The report, a status line beneath it (what is being measured, or how many rows and draws) and a note. */
+function ReportPanel({
+  report,
+  labelsPerClass,
+  spread,
+  title,
+  draws,
+  heldOut,
+  children,
+}: {
+  readonly report: ReturnType<typeof useRepresentationReport>
+  readonly labelsPerClass: readonly LabelsPerClass[]
+  readonly spread: ReportSpread
+  readonly title: string
+  readonly draws: number
+  /** What the held-out images are, for the status line (`digits`, `sprites`). */
+  readonly heldOut: string
+  readonly children: ReactNode
+}) {
+  return (
+    <section style={{ fontFamily: 'system-ui', maxWidth: 640 }}>
+      <RepresentationReport
+        rows={report.rows}
+        labelsPerClass={labelsPerClass}
+        spread={spread}
+        title={title}
+        renderEmpty={() => 'starting the worker…'}
+      />
+      <p data-testid="report-status" style={{ fontSize: 12 }}>
+        {report.status === 'running'
+          ? `measuring ${report.encoder ?? ''} · ${report.progress.done}/${report.progress.total} probes`
+          : report.status === 'error'
+            ? `error: ${report.error?.message ?? ''}`
+            : report.status === 'ready'
+              ? `${report.rows.length} encoders, ${draws} draws per column, ${report.report?.testCount ?? 0} held-out ${heldOut}`
+              : report.status}
+      </p>
+      <p style={{ fontSize: 11, color: '#6b7280' }}>{children}</p>
+    </section>
+  )
 }
 
 function AllEncoders(args: ReportArgs) {
@@ -162,28 +204,17 @@ function AllEncoders(args: ReportArgs) {
   }, [run, digits, args.draws, args.autoencoderEpochs])
 
   return (
-    <section style={{ fontFamily: 'system-ui', maxWidth: 640 }}>
-      <RepresentationReport
-        rows={report.rows}
-        labelsPerClass={COLUMNS}
-        spread={args.spread}
-        title="Linear probe on the digits with few labels"
-        renderEmpty={() => 'starting the worker…'}
-      />
-      <p data-testid="report-status" style={{ fontSize: 12 }}>
-        {report.status === 'running'
-          ? `measuring ${report.encoder ?? ''} · ${report.progress.done}/${report.progress.total} probes`
-          : report.status === 'error'
-            ? `error: ${report.error?.message ?? ''}`
-            : report.status === 'ready'
-              ? `${report.rows.length} encoders, ${args.draws} draws per column, ${report.report?.testCount ?? 0} held-out digits`
-              : report.status}
-      </p>
-      <p style={{ fontSize: 11, color: '#6b7280' }}>
-        Presets were trained on the digits without labels; the probe fits on the labelled draws and
-        is scored on a held-out fifth. {DIGITS_ATTRIBUTION}
-      </p>
-    </section>
+    <ReportPanel
+      report={report}
+      labelsPerClass={COLUMNS}
+      spread={args.spread}
+      title="Linear probe on the digits with few labels"
+      draws={args.draws}
+      heldOut="digits"
+    >
+      Presets were trained on the digits without labels; the probe fits on the labelled draws and is
+      scored on a held-out fifth. {DIGITS_ATTRIBUTION}
+    </ReportPanel>
   )
 }
 
@@ -314,30 +345,18 @@ function SpritesEncoders(args: SpritesReportArgs) {
   }, [run, sprites, args.draws, epochs, length])
 
   return (
-    <section style={{ fontFamily: 'system-ui', maxWidth: 640 }}>
-      <RepresentationReport
-        rows={report.rows}
-        labelsPerClass={SPRITE_COLUMNS}
-        spread={args.spread}
-        title="Linear probe on the sprites' shape kind with few labels"
-        renderEmpty={() => 'starting the worker…'}
-      />
-      <p data-testid="report-status" style={{ fontSize: 12 }}>
-        {report.status === 'running'
-          ? `measuring ${report.encoder ?? ''} · ${report.progress.done}/${report.progress.total} probes`
-          : report.status === 'error'
-            ? `error: ${report.error?.message ?? ''}`
-            : report.status === 'ready'
-              ? `${report.rows.length} encoders, ${args.draws} draws per column, ${report.report?.testCount ?? 0} held-out sprites`
-              : report.status}
-      </p>
-      <p style={{ fontSize: 11, color: '#6b7280' }}>
-        {args.perKind} sprites of each kind ({SPRITE_KINDS.join(', ')}) at random scales, rotations
-        and positions; chance is 0.25. The models learn on all of them without labels (the VAE
-        preset on other sprites); the probe fits on the labelled draws and is scored on a held-out
-        fifth.
-      </p>
-    </section>
+    <ReportPanel
+      report={report}
+      labelsPerClass={SPRITE_COLUMNS}
+      spread={args.spread}
+      title="Linear probe on the sprites' shape kind with few labels"
+      draws={args.draws}
+      heldOut="sprites"
+    >
+      {args.perKind} sprites of each kind ({SPRITE_KINDS.join(', ')}) at random scales, rotations
+      and positions; chance is 0.25. The models learn on all of them without labels (the VAE preset
+      on other sprites); the probe fits on the labelled draws and is scored on a held-out fifth.
+    </ReportPanel>
   )
 }
 
