@@ -1,9 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core'
+import type * as tf from '@tensorflow/tfjs-core'
 import { createStack, forwardStack, stackOutput, type DenseLayer } from '../../engine/dense'
 import { denseStack, type LayerStack, type StackPass } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
+import { reconstructionLossAndGradients } from './reconstructionObjective'
 
 /** Loss terms of one batch, scalar means per image. */
 export interface AutoencoderLossTerms {
@@ -151,33 +152,17 @@ export class AutoencoderNetwork {
     target: tf.Tensor2D,
     codeNoise?: tf.Tensor2D,
   ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
-    const batch = input.shape[0]
     const encoded = this.encoder.forward(input, false)
     const activated = this.codeActivation?.train(encoded.output, codeNoise)
     const code = activated ? activated.code : encoded.output
-    const decoded = this.decoder.forward(code, false)
-    const out = decoded.output
-    const error = tf.sub(out, target) as tf.Tensor2D
-    const reconstruction = tf.div(tf.sum(tf.square(error)), batch) as tf.Scalar
-    const codeL1 = tf.div(tf.sum(tf.abs(code)), batch) as tf.Scalar
-    const weight = this.options.kind === 'sparse' ? this.options.sparsity : 0
-    const total = tf.add(reconstruction, tf.mul(codeL1, weight)) as tf.Scalar
-    const decoder = decoded.backward(tf.mul(error, 2 / batch) as tf.Tensor2D, true)
-    const codeGradient =
-      weight > 0
-        ? (tf.add(
-            decoder.input as tf.Tensor2D,
-            tf.mul(tf.sign(code), weight / batch),
-          ) as tf.Tensor2D)
-        : (decoder.input as tf.Tensor2D)
-    const encoder = encoded.backward(
-      activated ? activated.backward(codeGradient) : codeGradient,
-      false,
+    return reconstructionLossAndGradients(
+      code,
+      this.decoder.forward(code, false),
+      target,
+      this.options.kind === 'sparse' ? this.options.sparsity : 0,
+      (codeGradient) =>
+        encoded.backward(activated ? activated.backward(codeGradient) : codeGradient, false),
     )
-    return {
-      terms: { total, reconstruction, codeL1 },
-      gradients: [...encoder.grads, ...decoder.grads],
-    }
   }
 
   dispose(): void {

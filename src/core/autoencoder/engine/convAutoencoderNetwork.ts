@@ -23,6 +23,7 @@ import type { AutoencoderLossTerms } from './autoencoderNetwork'
 import type { ResolvedAutoencoderOptions } from '../autoencoderOptions'
 import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 import type { StackPass } from '../../engine/layerStack'
+import { reconstructionLossAndGradients } from './reconstructionObjective'
 
 /** Channels of the two stride-2 convolutions (and, mirrored, of the transposed ones). */
 export const CONV_CHANNELS = [16, 32] as const
@@ -193,28 +194,15 @@ export class ConvAutoencoderNetwork {
     input: tf.Tensor2D,
     target: tf.Tensor2D,
   ): { terms: AutoencoderLossTerms; gradients: tf.Tensor[] } {
-    const batch = input.shape[0]
     const encoded = this.encoderPass(input)
     const code = encoded.output
-    const decoded = this.decoderPass(code)
-    const error = tf.sub(decoded.output, target) as tf.Tensor2D
-    const reconstruction = tf.div(tf.sum(tf.square(error)), batch) as tf.Scalar
-    const codeL1 = tf.div(tf.sum(tf.abs(code)), batch) as tf.Scalar
-    const weight = this.options.kind === 'sparse' ? this.options.sparsity : 0
-    const total = tf.add(reconstruction, tf.mul(codeL1, weight)) as tf.Scalar
-    const decoder = decoded.backward(tf.mul(error, 2 / batch) as tf.Tensor2D, true)
-    const codeGradient =
-      weight > 0
-        ? (tf.add(
-            decoder.input as tf.Tensor2D,
-            tf.mul(tf.sign(code), weight / batch),
-          ) as tf.Tensor2D)
-        : (decoder.input as tf.Tensor2D)
-    const encoder = encoded.backward(codeGradient, false)
-    return {
-      terms: { total, reconstruction, codeL1 },
-      gradients: [...encoder.grads, ...decoder.grads],
-    }
+    return reconstructionLossAndGradients(
+      code,
+      this.decoderPass(code),
+      target,
+      this.options.kind === 'sparse' ? this.options.sparsity : 0,
+      (codeGradient) => encoded.backward(codeGradient, false),
+    )
   }
 
   /** Every layer, input to output. */
