@@ -1,5 +1,6 @@
 'use client'
 import { useId, useMemo, type HTMLAttributes } from 'react'
+import { ChartFrame } from './chartFrame'
 import { classNames } from './composeProps'
 import { SCREE_MARGIN, screeBars, screeSummary, screeY } from './screeGeometry'
 
@@ -67,29 +68,14 @@ export function ScreeChart({
   return (
     <figure {...figureProps} className={classNames('lk-scree-chart', className)}>
       <figcaption className="lk-scree-chart__title">{title}</figcaption>
-      <svg
+      <ChartFrame
+        block="lk-scree-chart"
         width={width}
         height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        style={{ maxWidth: '100%', height: 'auto', overflow: 'visible' }}
-        role="img"
-        aria-label={label ?? title}
-        aria-describedby={summaryId}
+        margin={SCREE_MARGIN}
+        isEmpty={false}
+        svgProps={{ 'aria-label': label ?? title, 'aria-describedby': summaryId }}
       >
-        <line
-          x1={SCREE_MARGIN.left}
-          x2={SCREE_MARGIN.left}
-          y1={SCREE_MARGIN.top}
-          y2={bottom}
-          stroke="var(--lk-axis, #9ca3af)"
-        />
-        <line
-          x1={SCREE_MARGIN.left}
-          x2={width - SCREE_MARGIN.right}
-          y1={bottom}
-          y2={bottom}
-          stroke="var(--lk-axis, #9ca3af)"
-        />
         <text
           x={SCREE_MARGIN.left - 4}
           y={SCREE_MARGIN.top + 4}
@@ -146,7 +132,7 @@ export function ScreeChart({
             stroke={LINE}
           />
         ) : null}
-      </svg>
+      </ChartFrame>
       <p
         id={summaryId}
         className="lk-scree-chart__summary"

@@ -1,7 +1,7 @@
 'use client'
 /**
- * What the line charts share (`LossChart`, `RepresentationReport`): the SVG with its two axes, or
- * the caller's placeholder while there is nothing to plot, and the legend beneath.
+ * What the charts share (`LossChart`, `RepresentationReport`, `ScreeChart`): the SVG with its two
+ * axes, or the caller's placeholder while there is nothing to plot, and the legend beneath.
  */
 import type { ReactNode, SVGAttributes } from 'react'
 
