@@ -89,6 +89,9 @@ export interface DemoState {
   readonly steps: number
   readonly stepsPerEpoch?: number
   readonly error?: string
+  /** The imported-model page: the model's kind and its decoding of fixed latents (or an error). */
+  readonly kind?: string
+  readonly decoded?: readonly number[] | string
 }
 
 /** One page load: its final state and what the browser reported on the way. */
@@ -100,6 +103,8 @@ export interface PageRun {
   readonly errors: readonly string[]
   /** URLs of the workers the page started (blob: ones would be TF.js's threaded WASM helpers). */
   readonly workers: readonly string[]
+  /** URLs the page and its workers requested, in order. */
+  readonly requests: readonly string[]
   /** Distinct red levels in the sample grid's canvas (a blank canvas has 1). */
   readonly sampleLevels: number
 }
@@ -124,6 +129,8 @@ export async function openDemo(
     })
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
     page.on('worker', (worker) => workers.push(worker.url()))
+    const requests: string[] = []
+    page.on('request', (request) => requests.push(request.url()))
     await page.goto(url)
     await page.waitForFunction(
       () => {
@@ -155,7 +162,7 @@ export async function openDemo(
       }
       return 0
     })
-    return { state, isolated, errors, workers, sampleLevels }
+    return { state, isolated, errors, workers, requests, sampleLevels }
   } finally {
     await context.close()
   }

@@ -1,5 +1,8 @@
-import { copyFileSync, cpSync, readdirSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import * as tfl from '@tensorflow/tfjs-layers'
 import { chromium } from 'playwright'
 import webpack from 'webpack'
 import { describe, expect, onTestFinished, test } from 'vitest'
@@ -22,11 +25,58 @@ function expectTrained(run: PageRun, isolated: boolean): void {
   expect(run.workers.filter((url) => url.startsWith('blob:'))).toEqual([])
 }
 
+/** A small Keras-style decoder (4 → 32 → 8×8×1), as tfjs-layers writes it: model.json and one shard. */
+async function writeDecoder(folder: string): Promise<tfl.Sequential> {
+  await tf.setBackend('cpu')
+  const decoder = tfl.sequential()
+  decoder.add(
+    tfl.layers.dense({
+      inputShape: [4],
+      units: 32,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+    }),
+  )
+  decoder.add(
+    tfl.layers.dense({
+      units: 64,
+      activation: 'sigmoid',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+      biasInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: 3 }),
+    }),
+  )
+  decoder.add(tfl.layers.reshape({ targetShape: [8, 8, 1] }))
+  await decoder.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      mkdirSync(folder, { recursive: true })
+      writeFileSync(
+        join(folder, 'weights.bin'),
+        new Uint8Array(artifacts.weightData as ArrayBuffer),
+      )
+      const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }]
+      const json = { format: 'layers-model', modelTopology: artifacts.modelTopology }
+      writeFileSync(
+        join(folder, 'model.json'),
+        JSON.stringify({ ...json, weightsManifest: manifest }),
+      )
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }
+    }),
+  )
+  return decoder
+}
+
+/** The static worker folder's files that hold TF.js's layers code (loaded only to import a model). */
+const layersFiles = (folder: string): string[] =>
+  readdirSync(folder).filter(
+    (name) =>
+      name.endsWith('.js') && readFileSync(join(folder, name), 'utf8').includes('loadLayersModel'),
+  )
+
 // The issue this guards: on a cross-origin-isolated page, TF.js picked its threaded WASM build,
 // whose helper threads die once terser has minified the worker (`ReferenceError: n is not defined`),
 // and the worker crashed (WORKER_CRASHED).
 describe('the packed package in a webpack 5 app (production build, terser)', () => {
-  test('trains in the bundled worker and in the static worker folder, with and without COOP/COEP', async () => {
+  test('trains in the bundled worker and in the static worker folder, and imports a tfjs-layers model through that folder, with and without COOP/COEP', async () => {
     const consumers = consumerFolder('latentkit-webpack-')
     onTestFinished(() => consumers.remove())
     const app = consumers.addApp('webpack5')
@@ -48,6 +98,16 @@ describe('the packed package in a webpack 5 app (production build, terser)', () 
       copyFileSync(join(dist, file), join(build, 'static', file))
     }
 
+    const decoder = await writeDecoder(join(build, 'model'))
+    const latents = Float32Array.from({ length: 8 }, (_, i) => Math.sin(i + 1))
+    const expected = tf.tidy(() =>
+      Array.from((decoder.predict(tf.tensor2d(latents, [2, 4])) as tf.Tensor).dataSync()),
+    )
+    const layersCode = layersFiles(join(build, 'static'))
+    expect(layersCode.length).toBeGreaterThan(0)
+    const requestedLayersCode = (run: PageRun): string[] =>
+      run.requests.filter((url) => layersCode.some((name) => url.endsWith(`/static/${name}`)))
+
     const browser = await chromium.launch(chromiumLaunchOptions())
     try {
       for (const isolated of [false, true]) {
@@ -60,6 +120,25 @@ describe('the packed package in a webpack 5 app (production build, terser)', () 
           const standalone = await openDemo(browser, `${server.url}/static.html`)
           expectTrained(standalone, isolated)
           expect(standalone.workers).toEqual([`${server.url}/static/latentkit.worker.js`])
+          expect(requestedLayersCode(standalone)).toEqual([])
+
+          // A tfjs-layers decoder imported through the same folder: the layers code comes now, and
+          // the worker's decoding is the model's own prediction.
+          const imported = await openDemo(browser, `${server.url}/imported.html`)
+          expect(imported.errors).toEqual([])
+          expect(imported.state).toMatchObject({
+            status: 'ready',
+            backend: 'wasm',
+            kind: 'imported',
+          })
+          expect(imported.workers).toEqual([`${server.url}/static/latentkit.worker.js`])
+          expect(requestedLayersCode(imported).length).toBeGreaterThan(0)
+          expect(imported.sampleLevels).toBeGreaterThan(8)
+          const decoded = imported.state.decoded
+          expect(Array.isArray(decoded) ? decoded.length : decoded).toBe(expected.length)
+          expected.forEach((value, i) => {
+            expect(Math.abs((decoded as number[])[i]! - value)).toBeLessThan(1e-5)
+          })
         } finally {
           await server.close()
         }
@@ -67,5 +146,5 @@ describe('the packed package in a webpack 5 app (production build, terser)', () 
     } finally {
       await browser.close()
     }
-  }, 400_000)
+  }, 600_000)
 })
