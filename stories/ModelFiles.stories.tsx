@@ -9,10 +9,18 @@ interface Args {
   defaultName: string
   label: string
   epochs: number
+  /** Open on the shipped digits VAE (latent 8, the model trained here); off trains one at mount. */
+  preset: boolean
 }
 
-function KeepAVAE({ defaultName, label, epochs }: Args) {
-  const vae = useVAE({ data: 'digits', epochs, latentDim: 8, autoTrain: true })
+function KeepAVAE({ defaultName, label, epochs, preset }: Args) {
+  const vae = useVAE({
+    data: 'digits',
+    epochs,
+    latentDim: 8,
+    ...(preset ? { preset: 'digits' } : {}),
+    autoTrain: true,
+  })
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 640 }}>
       <TrainingButtons vae={vae} />
@@ -31,7 +39,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          "Keep a trained model: save it in this browser (IndexedDB, through TF.js's model I/O in the worker) under a name, download it as one `.lkmodel` file, load or delete what was saved, or drop a file to import it (with progress for large files). Errors show their code and what to do, and the model in the hook stays as it was. Pass any model hook's result as `model`. Here a `useVAE` trains on the digits as the story opens: save it, press Reset, and load it back; the samples return as they were.",
+          "Keep a trained model: save it in this browser (IndexedDB, through TF.js's model I/O in the worker) under a name, download it as one `.lkmodel` file, load or delete what was saved, or drop a file to import it (with progress for large files). Errors show their code and what to do, and the model in the hook stays as it was. Pass any model hook's result as `model`. Here a `useVAE` opens on the shipped digits preset (Train from scratch trains one in the worker): save it, press Reset, and load it back; the samples return as they were.",
       },
     },
   },
@@ -39,12 +47,13 @@ const meta: Meta<Args> = {
     defaultName: { control: 'text' },
     label: { control: 'text' },
     epochs: { control: { type: 'number', min: 1, max: 500 } },
+    preset: { control: 'boolean' },
   },
-  args: { defaultName: 'digits-vae', label: 'Model files', epochs: 30 },
+  args: { defaultName: 'digits-vae', label: 'Model files', epochs: 30, preset: true },
 }
 
 export default meta
 type Story = StoryObj<Args>
 
-/** A VAE training on the digits, with its files below: save, reset, load it back. */
+/** A VAE on the digits (the shipped preset, or trained at mount), with its files below: save, reset, load it back. */
 export const KeepATrainedVAE: Story = {}

@@ -275,7 +275,7 @@ describe('Storybook', () => {
       // ModelFiles: a VAE saved in IndexedDB survives a page reload; after Reset, Load brings back
       // the same samples.
       await page.goto(
-        `${server.url}/iframe.html?id=components-modelfiles--keep-a-trained-vae&viewMode=story&args=epochs:2`,
+        `${server.url}/iframe.html?id=components-modelfiles--keep-a-trained-vae&viewMode=story&args=epochs:2;preset:!false`,
       )
       const filesStatus = page.getByTestId('model-status')
       await filesStatus.getByText('ready').waitFor({ timeout: 90_000 })
