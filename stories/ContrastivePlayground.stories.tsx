@@ -189,8 +189,9 @@ export default meta
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
 /**
- * Crop only: the views differ less, the pair task is easier, the features worse. Opens on its shipped
- * preset (`'crop-only-digits'`); Train from scratch trains live.
+ * Crop only: the views differ less and the pair task is easier. Opens on its shipped preset
+ * (`'crop-only-digits'`: probe accuracy 0.889 with 10 labels per class, beside 0.875 for every
+ * augmentation at these 30 epochs); Train from scratch trains live.
  */
 export const CropOnly: StoryObj<PlaygroundArgs> = {
   args: {

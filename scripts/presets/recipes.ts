@@ -441,7 +441,9 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The AnomalyHeatmap story's VAE: latent 16, one hidden layer of 128 (the story's 256 does not
-    // fit 200 KB), Bernoulli, on the 2,000 normal sprites; threshold calibrated as the story does.
+    // fit 200 KB), Bernoulli, 80 epochs on the 2,000 normal sprites; threshold calibrated as the story
+    // does. uint8 keeps the AUROCs (image 0.956, pixel 0.942; float32 0.956, 0.942) at 168 KB gzip
+    // (float16: 373 KB).
     file: 'vae-sprites-anomaly.lkmodel',
     create: (options) => new VAE(options),
     modelOptions: { latentDim: 16, hiddenUnits: [128], beta: 1, likelihood: 'bernoulli', seed: 1 },
@@ -521,7 +523,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The contrastive story's CropOnly view: the options it passes (temperature 0.2, crop only,
-    // batch 256, Adam 0.003, 30 epochs), on all 1,797 digits as it trains.
+    // batch 256, Adam 0.003, 30 epochs), on all 1,797 digits as it trains. uint8 keeps the probe
+    // accuracy (0.889 with 10 labels per class, as float32) at 107 KB gzip (float16: 222 KB).
     file: 'contrastive-crop-only-digits.lkmodel',
     create: (options) => new Contrastive(options),
     modelOptions: {
@@ -548,6 +551,7 @@ export const RECIPES: readonly PresetRecipe[] = [
   recipe({
     // The contrastive story's Convolutional view: the conv encoder with the options it passes
     // (temperature 0.2, every augmentation on, batch 256, Adam 0.003, 30 epochs), on all 1,797 digits.
+    // uint8: probe accuracy 0.894 with 10 labels per class (float32 0.891) at 80 KB gzip.
     file: 'contrastive-conv-digits.lkmodel',
     create: (options) => new Contrastive(options),
     modelOptions: {
