@@ -419,8 +419,10 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The anomaly story's MaskedDenoising view: a denoising dense autoencoder that fills in masked
-    // pixels (25 %), 128 hidden units as the plain preset (the story's 256 does not fit 200 KB);
-    // threshold calibrated as the story does.
+    // pixels (25 %), 128 hidden units as the plain preset (the story's 256 does not fit 200 KB),
+    // trained 4× the story's 40 epochs to match its AUROCs (160: image 0.962, pixel 0.938; 80: 0.955,
+    // 0.937; the story's 256 × 40 epochs: 0.957, 0.938); threshold calibrated as the story does.
+    // uint8 keeps them (0.962, 0.938) at 162 KB gzip (float16: 381 KB).
     file: 'autoencoder-sprites-anomaly-masked.lkmodel',
     create: (options) => new Autoencoder(options),
     modelOptions: {
@@ -432,7 +434,7 @@ export const RECIPES: readonly PresetRecipe[] = [
       seed: 1,
     },
     data: anomalyData,
-    train: { epochs: 80, batchSize: 64, learningRate: 0.001 },
+    train: { epochs: 160, batchSize: 64, learningRate: 0.001 },
     quantize: 'uint8',
     finish: (model, data) =>
       model.anomaly.calibrate(data.train, { percentile: ANOMALY_PERCENTILE }),
