@@ -36,11 +36,26 @@ interface PlaygroundArgs {
 
 const LOSS = [{ key: 'reconstruction', label: 'reconstruction' }]
 
+/**
+ * The shipped preset of the model the controls describe, if one ships: the plain dense, the
+ * convolutional and the masked denoising autoencoders of the sprites (each calibrated).
+ */
+function presetFor(args: PlaygroundArgs): string | undefined {
+  if (args.kind === 'plain') {
+    return args.architecture === 'conv' ? 'sprites-anomaly-conv' : 'sprites-anomaly'
+  }
+  if (args.kind === 'denoising' && args.corruption === 'mask' && args.architecture === 'dense') {
+    return 'sprites-anomaly-masked'
+  }
+  return undefined
+}
+
 function Playground(args: PlaygroundArgs) {
   const train = useMemo(() => anomalyBenchmark().train, [])
   const tests = useMemo(() => testImages(16), [])
   const [selected, setSelected] = useState(0)
   const [drawn, setDrawn] = useState<ImageBatch | undefined>(undefined)
+  const preset = args.preset ? presetFor(args) : undefined
   const options: UseAutoencoderOptions = {
     data: train,
     kind: args.kind,
@@ -54,8 +69,8 @@ function Playground(args: PlaygroundArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
-    // The plain dense model opens on the shipped preset; Train from scratch trains one live.
-    ...(args.preset ? { preset: 'sprites-anomaly' } : {}),
+    // Each variant opens on its own shipped preset; Train from scratch trains one live.
+    ...(preset ? { preset } : {}),
   }
   const ae = useAutoencoder(options)
   const { status, calibrate } = ae
@@ -176,12 +191,18 @@ export default meta
  */
 export const Sprites: StoryObj<PlaygroundArgs> = {}
 
-/** A convolutional autoencoder (slower to train, sharper reconstructions). */
+/**
+ * A convolutional autoencoder (slower to train, sharper reconstructions), opening on its shipped
+ * preset (`'sprites-anomaly-conv'`); Train from scratch trains it live for 20 epochs.
+ */
 export const Convolutional: StoryObj<PlaygroundArgs> = {
-  args: { architecture: 'conv', epochs: 20, preset: false },
+  args: { architecture: 'conv', epochs: 20 },
 }
 
-/** A denoising autoencoder that learns to fill in masked pixels. */
+/**
+ * A denoising autoencoder that learns to fill in masked pixels, opening on its shipped preset
+ * (`'sprites-anomaly-masked'`, 784-128-32); Train from scratch trains the story's own (784-256-32) live.
+ */
 export const MaskedDenoising: StoryObj<PlaygroundArgs> = {
-  args: { kind: 'denoising', corruption: 'mask', preset: false },
+  args: { kind: 'denoising', corruption: 'mask' },
 }

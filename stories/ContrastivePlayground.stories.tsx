@@ -33,8 +33,25 @@ const PAIRS = 12
 const LOSS = [{ key: 'loss', label: 'NT-Xent loss' }]
 const ACCURACY = [{ key: 'pairAccuracy', label: 'pair top-1 accuracy' }]
 
+/**
+ * The shipped preset of the encoder the controls describe: the convolutional one, the dense one with
+ * crops as its only augmentation, or the dense one with every augmentation.
+ */
+function presetFor(args: PlaygroundArgs): string {
+  if (args.architecture === 'conv') return 'conv-digits'
+  const others = [
+    args.shift,
+    args.rotation,
+    args.scale,
+    args.noise,
+    args.cutout,
+    args.brightness,
+    args.contrast,
+  ]
+  return args.crop && others.every((on) => !on) ? 'crop-only-digits' : 'digits'
+}
+
 function Playground(args: PlaygroundArgs) {
-  // The shipped encoder is dense: a convolutional one always trains live.
   const conv = args.architecture === 'conv'
   const options: UseContrastiveOptions = {
     data: 'digits',
@@ -55,8 +72,8 @@ function Playground(args: PlaygroundArgs) {
     learningRate: 0.003,
     backend: args.backend,
     autoTrain: args.autoTrain,
-    // Opens on the shipped digits encoder; Train from scratch trains one live.
-    ...(args.preset && !conv ? { preset: 'digits' } : {}),
+    // Opens on the variant's shipped encoder; Train from scratch trains one live.
+    ...(args.preset ? { preset: presetFor(args) } : {}),
   }
   const cl = useContrastive(options)
   const [seed, setSeed] = useState(1)
@@ -171,7 +188,11 @@ export default meta
 /** Opens on the shipped encoder (30 epochs, every augmentation on); Train from scratch trains live. */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
-/** Crop only: the views differ less, the pair task is easier, the features worse. */
+/**
+ * Crop only: the views differ less and the pair task is easier. Opens on its shipped preset
+ * (`'crop-only-digits'`: probe accuracy 0.889 with 10 labels per class, beside 0.875 for every
+ * augmentation at these 30 epochs); Train from scratch trains live.
+ */
 export const CropOnly: StoryObj<PlaygroundArgs> = {
   args: {
     shift: false,
@@ -181,11 +202,13 @@ export const CropOnly: StoryObj<PlaygroundArgs> = {
     cutout: false,
     brightness: false,
     contrast: false,
-    preset: false,
   },
 }
 
-/** The convolutional encoder, trained live (two 4×4 stride-2 convolutions, then the features). */
+/**
+ * The convolutional encoder (two 4×4 stride-2 convolutions, then the features), opening on its shipped
+ * preset (`'conv-digits'`); Train from scratch trains live.
+ */
 export const Convolutional: StoryObj<PlaygroundArgs> = {
-  args: { architecture: 'conv', preset: false },
+  args: { architecture: 'conv' },
 }

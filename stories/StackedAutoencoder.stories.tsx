@@ -23,7 +23,10 @@ interface PlaygroundArgs {
   seed: number
   backend: BackendPreference
   autoTrain: boolean
-  /** Open on the shipped `'stacked-digits'` preset (64-128-64-16, trained); its sizes are the defaults. */
+  /**
+   * Open on a shipped preset (64-128-64-16, trained; its sizes are the defaults): `'stacked-digits'`,
+   * or `'stacked-denoising-digits'` when `noise` > 0.
+   */
   preset: boolean
 }
 
@@ -69,7 +72,9 @@ function Playground(args: PlaygroundArgs) {
     backend: args.backend,
     autoTrain: args.autoTrain,
     // Opens on the shipped stacked autoencoder; "Train from scratch" runs the layer-wise demo live.
-    ...(args.preset ? { preset: 'stacked-digits' } : {}),
+    ...(args.preset
+      ? { preset: args.noise > 0 ? 'stacked-denoising-digits' : 'stacked-digits' }
+      : {}),
   }
   const ae = useAutoencoder(options)
   const [probe, setProbe] = useState<number | undefined>()
@@ -177,5 +182,8 @@ export default meta
  */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
-/** Stacked denoising, trained live: 30 % of each layer's inputs masked while it is pretrained. */
-export const Denoising: StoryObj<PlaygroundArgs> = { args: { noise: 0.3, preset: false } }
+/**
+ * Stacked denoising: 30 % of each layer's inputs masked while it is pretrained. Opens on its shipped
+ * preset (`'stacked-denoising-digits'`); Train from scratch runs the layer-wise demo live.
+ */
+export const Denoising: StoryObj<PlaygroundArgs> = { args: { noise: 0.3 } }

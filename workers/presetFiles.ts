@@ -22,6 +22,15 @@ import decDigits from '../src/presets/files/dec-digits.lkmodel?url'
 import helmholtzDigits from '../src/presets/files/helmholtz-digits.lkmodel?url'
 import pretextRelativePositionDigits from '../src/presets/files/pretext-relative-position-digits.lkmodel?url'
 import vaeBinarizedDigits from '../src/presets/files/vae-binarized-digits.lkmodel?url'
+import autoencoderSpritesAnomalyConv from '../src/presets/files/autoencoder-sprites-anomaly-conv.lkmodel?url'
+import autoencoderSpritesAnomalyMasked from '../src/presets/files/autoencoder-sprites-anomaly-masked.lkmodel?url'
+import vaeSpritesAnomaly from '../src/presets/files/vae-sprites-anomaly.lkmodel?url'
+import autoencoderDigits from '../src/presets/files/autoencoder-digits.lkmodel?url'
+import autoencoderLinearDigits from '../src/presets/files/autoencoder-linear-digits.lkmodel?url'
+import autoencoderStackedDenoisingDigits from '../src/presets/files/autoencoder-stacked-denoising-digits.lkmodel?url'
+import autoregressiveRandomOrderDigits from '../src/presets/files/autoregressive-random-order-digits.lkmodel?url'
+import contrastiveCropOnlyDigits from '../src/presets/files/contrastive-crop-only-digits.lkmodel?url'
+import contrastiveConvDigits from '../src/presets/files/contrastive-conv-digits.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -44,4 +53,13 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'helmholtz-digits.lkmodel': helmholtzDigits,
   'pretext-relative-position-digits.lkmodel': pretextRelativePositionDigits,
   'vae-binarized-digits.lkmodel': vaeBinarizedDigits,
+  'autoencoder-sprites-anomaly-conv.lkmodel': autoencoderSpritesAnomalyConv,
+  'autoencoder-sprites-anomaly-masked.lkmodel': autoencoderSpritesAnomalyMasked,
+  'vae-sprites-anomaly.lkmodel': vaeSpritesAnomaly,
+  'autoencoder-digits.lkmodel': autoencoderDigits,
+  'autoencoder-linear-digits.lkmodel': autoencoderLinearDigits,
+  'autoencoder-stacked-denoising-digits.lkmodel': autoencoderStackedDenoisingDigits,
+  'autoregressive-random-order-digits.lkmodel': autoregressiveRandomOrderDigits,
+  'contrastive-crop-only-digits.lkmodel': contrastiveCropOnlyDigits,
+  'contrastive-conv-digits.lkmodel': contrastiveConvDigits,
 }

@@ -94,10 +94,10 @@ export async function sparseQuality(
 
 /**
  * Image and pixel AUROC on the benchmark's test images, and the calibrated threshold the model
- * carries.
+ * (an autoencoder or a VAE) carries.
  */
 export async function anomalyQuality(
-  model: Autoencoder,
+  model: Autoencoder | VAE,
   benchmark: AnomalyBenchmark,
 ): Promise<QualityFigures> {
   const { scores, maps, threshold } = await model.anomaly.score(benchmark.test)

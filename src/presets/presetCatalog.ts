@@ -147,6 +147,67 @@ export const PRESETS: readonly PresetInfo[] = [
       'relative-position pretext task on the 8×8 digits: which of its 8 neighbours a patch is around the centre one (60 epochs)',
     file: 'pretext-relative-position-digits.lkmodel',
   },
+  {
+    kind: 'autoencoder',
+    name: 'sprites-anomaly-conv',
+    description:
+      'convolutional autoencoder (two 4×4 stride-2 convolutions, 16 and 32 channels, code 32) of normal 28×28 sprites, its anomaly threshold calibrated (99th percentile)',
+    file: 'autoencoder-sprites-anomaly-conv.lkmodel',
+  },
+  {
+    kind: 'autoencoder',
+    name: 'sprites-anomaly-masked',
+    description:
+      'denoising dense autoencoder (784-128-32, 25 % of pixels masked) of normal 28×28 sprites, its anomaly threshold calibrated (99th percentile)',
+    file: 'autoencoder-sprites-anomaly-masked.lkmodel',
+  },
+  {
+    kind: 'vae',
+    name: 'sprites-anomaly',
+    description:
+      'VAE (784-128-16, Bernoulli) of normal 28×28 sprites, its anomaly threshold calibrated (99th percentile)',
+    file: 'vae-sprites-anomaly.lkmodel',
+  },
+  {
+    kind: 'autoencoder',
+    name: 'digits',
+    description: 'plain dense autoencoder (64-128-8) of the 8×8 digits',
+    file: 'autoencoder-digits.lkmodel',
+  },
+  {
+    kind: 'autoencoder',
+    name: 'linear-digits',
+    description: "linear autoencoder (PCA's subspace, a 4-value code) of the 8×8 digits",
+    file: 'autoencoder-linear-digits.lkmodel',
+  },
+  {
+    kind: 'autoencoder',
+    name: 'stacked-denoising-digits',
+    description:
+      'stacked denoising autoencoder (64-128-64-16, each layer pretrained in turn with 30 % of its inputs masked, then fine-tuned) of the 8×8 digits',
+    file: 'autoencoder-stacked-denoising-digits.lkmodel',
+  },
+  {
+    kind: 'autoregressive',
+    name: 'random-order-digits',
+    description:
+      'MADE (64-256-64) with a random pixel order (seed 1) on the first 1,500 binarised 8×8 digits',
+    file: 'autoregressive-random-order-digits.lkmodel',
+  },
+  {
+    kind: 'contrastive',
+    name: 'crop-only-digits',
+    description:
+      'SimCLR-style contrastive encoder of the 8×8 digits with random crops as the only augmentation (temperature 0.2, 30 epochs)',
+    file: 'contrastive-crop-only-digits.lkmodel',
+  },
+  {
+    kind: 'contrastive',
+    name: 'conv-digits',
+    description:
+      'SimCLR-style contrastive encoder of the 8×8 digits with a convolutional encoder (every augmentation on, temperature 0.2, 30 epochs)',
+    file: 'contrastive-conv-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

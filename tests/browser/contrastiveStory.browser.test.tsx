@@ -33,15 +33,15 @@ test('the contrastive playground draws augmented pairs, loss and accuracy charts
   await expect.element(screen.getByRole('button', { name: 'New pairs' })).toBeVisible()
 })
 
-test('the Convolutional story trains the conv encoder live: pairs drawn, then a probe result', async () => {
+test('the Convolutional story with its preset off trains the conv encoder live: pairs drawn, then a probe result', async () => {
   const Playground = meta.component as NonNullable<typeof meta.component>
   const args = {
     ...(meta.args as Required<NonNullable<typeof meta.args>>),
     ...Convolutional.args,
     epochs: 2,
+    preset: false,
   }
   expect(args.architecture).toBe('conv')
-  expect(args.preset).toBe(false)
   const screen = await render(<Playground {...args} backend="wasm" />)
   await waitFor(() => screen.container.querySelector('canvas.lk-sample-grid') !== null, 60_000)
   const grid = screen.container.querySelector('canvas.lk-sample-grid') as HTMLCanvasElement

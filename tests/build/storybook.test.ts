@@ -61,6 +61,9 @@ describe('Storybook', () => {
         ['components-anomalyheatmap--scratch', 'canvas'],
         ['components-latenttraversal--info-gan-digits', 'canvas.lk-latent-traversal__images'],
         ['components-latenttraversal-vae--digits-preset', 'canvas.lk-latent-traversal__images'],
+        ['components-anomalyheatmap--with-avae', 'canvas'],
+        ['components-reconstructiongrid--digits', 'canvas.lk-reconstruction-grid'],
+        ['components-reconstructiongrid--linear', 'canvas.lk-reconstruction-grid'],
       ] as const) {
         const started = performance.now()
         await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story`)
@@ -258,6 +261,31 @@ describe('Storybook', () => {
       await page.getByText(/64 of 64 pixels drawn/).waitFor({ timeout: 30_000 })
       expect(performance.now() - madeOpened).toBeLessThan(30_000)
 
+      // The playgrounds' variants open on presets of their own: each one's trained output at once.
+      for (const [id, shown] of [
+        ['playgrounds-autoregressive-playground--random-ordering', /17\.5\d nats per digit/],
+        [
+          'playgrounds-anomaly-detection-playground--convolutional',
+          /threshold [\d.e-]+: (anomalous|normal)/,
+        ],
+        [
+          'playgrounds-anomaly-detection-playground--masked-denoising',
+          /threshold [\d.e-]+: (anomalous|normal)/,
+        ],
+        ['playgrounds-stacked-autoencoder-playground--denoising', /^The shipped preset: /],
+        [
+          'playgrounds-contrastive-playground--crop-only',
+          /10 labels per digit: [6-9]\d\.\d % held-out accuracy/,
+        ],
+        [
+          'playgrounds-contrastive-playground--convolutional',
+          /10 labels per digit: [6-9]\d\.\d % held-out accuracy/,
+        ],
+      ] as const) {
+        await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story`)
+        await page.getByText(shown).first().waitFor({ timeout: 30_000 })
+      }
+
       // The autoregressive playground trains three epochs of 1,500 digits (batches of 32), draws
       // samples pixel by pixel to the last pixel and shows the exact held-out nats of the trained model.
       await page.goto(
@@ -303,5 +331,5 @@ describe('Storybook', () => {
       await browser.close()
       await server.close()
     }
-  }, 240_000)
+  }, 300_000)
 })

@@ -98,12 +98,14 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
   async autoencoder(snapshot) {
     const model = new Autoencoder(snapshot.modelOptions)
     model.restore(snapshot)
-    if ((snapshot.modelOptions as { stacked?: unknown }).stacked !== undefined) {
-      // The stacked story's view: held-out digits reconstructed closely (pixels in [0, 1]).
+    if (snapshot.imageShape[0] === 8) {
+      // The digits stories' view (stacked, ReconstructionGrid): held-out digits reconstructed
+      // closely (pixels in [0, 1]); the 4-value linear code keeps less.
+      const linear = (snapshot.modelOptions as { kind?: string }).kind === 'linear'
       const digits = loadDigits().images
       const heldOut = { data: digits.data.slice(-16 * 64), shape: [16, 8, 8, 1] as const }
       const { meanSquaredError } = await model.evaluate(heldOut)
-      expect(meanSquaredError).toBeLessThan(0.02)
+      expect(meanSquaredError).toBeLessThan(linear ? 0.05 : 0.02)
       const out = [(await model.reconstruct(heldOut)).data, (await model.encode(heldOut)).data]
       model.dispose()
       return out

@@ -1,0 +1,159 @@
+/**
+ * The story variants that open on presets of their own (anomaly: convolutional, masked denoising,
+ * the heatmap's VAE; ReconstructionGrid: plain and linear; stacked denoising; random-order MADE;
+ * contrastive: crop only, convolutional), rendered as Storybook would with their args in a real
+ * worker: each reaches `ready` without ever training, draws its trained output, and offers Train from
+ * scratch. With `preset: false` the same stories train live (their own tests and the Storybook test).
+ */
+import type { ComponentType } from 'react'
+import { afterEach, expect, test } from 'vitest'
+import { cleanup, render } from 'vitest-browser-react'
+import anomalyMeta, {
+  Convolutional,
+  MaskedDenoising,
+} from '../../stories/AnomalyPlayground.stories'
+import heatmapMeta, { WithAVAE } from '../../stories/AnomalyHeatmap.stories'
+import gridMeta, { Digits, Linear } from '../../stories/ReconstructionGrid.stories'
+import stackedMeta, { Denoising } from '../../stories/StackedAutoencoder.stories'
+import madeMeta, { RandomOrdering } from '../../stories/AutoregressivePlayground.stories'
+import contrastiveMeta, {
+  Convolutional as ContrastiveConvolutional,
+  CropOnly,
+} from '../../stories/ContrastivePlayground.stories'
+import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
+
+afterEach(async () => {
+  await cleanup()
+})
+
+interface StoryModule {
+  readonly component?: unknown
+  readonly args?: object
+}
+
+/**
+ * Renders `meta`'s component with the story's args on WASM and waits until its model is `ready`,
+ * recording every status its `TrainingStatus` showed on the way.
+ */
+async function openStory(meta: StoryModule, story: { readonly args?: object }) {
+  const Component = meta.component as ComponentType<Record<string, unknown>>
+  const args = { ...meta.args, ...story.args, backend: 'wasm' }
+  expect((args as { preset?: boolean }).preset).toBe(true)
+  const screen = await render(<Component {...args} />)
+  const seen = new Set<string>()
+  const status = () => screen.container.querySelector('.lk-training-status')
+  const watch = setInterval(() => {
+    const value = status()?.getAttribute('data-lk-status')
+    if (value) seen.add(value)
+  }, 10)
+  try {
+    await waitFor(() => status()?.getAttribute('data-lk-status') === 'ready', 60_000)
+  } finally {
+    clearInterval(watch)
+  }
+  // Opened on a preset: never trained, trained steps to start over from.
+  expect([...seen]).not.toContain('training')
+  await expect.element(screen.getByRole('button', { name: 'Train from scratch' })).toBeEnabled()
+  return screen
+}
+
+const drawn = (canvas: Element | null) =>
+  canvas !== null && distinctLevels(canvasPixels(canvas as HTMLCanvasElement)) > 10
+
+test.each([
+  ['Convolutional', Convolutional],
+  ['MaskedDenoising', MaskedDenoising],
+] as const)(
+  'the anomaly playground %s opens on its preset: a verdict and reconstructions, no training',
+  async (_, story) => {
+    const screen = await openStory(anomalyMeta, story)
+    await waitFor(
+      () =>
+        /anomaly score [\d.e-]+, threshold [\d.e-]+: (anomalous|normal)/.test(
+          screen.container.textContent ?? '',
+        ),
+      30_000,
+    )
+    await waitFor(
+      () => drawn(screen.container.querySelector('canvas.lk-reconstruction-grid')),
+      30_000,
+    )
+  },
+)
+
+test('the heatmap story WithAVAE opens on the VAE preset: a verdict at once, no training', async () => {
+  const screen = await openStory(heatmapMeta, WithAVAE)
+  await waitFor(
+    () =>
+      /anomaly score [\d.e-]+, threshold [\d.e-]+: (anomalous|normal)/.test(
+        screen.container.textContent ?? '',
+      ),
+    30_000,
+  )
+})
+
+test.each([
+  ['Digits', Digits],
+  ['Linear', Linear],
+] as const)(
+  'the ReconstructionGrid story %s opens on its preset: reconstructions drawn, no training',
+  async (_, story) => {
+    const screen = await openStory(gridMeta, story)
+    await waitFor(
+      () => drawn(screen.container.querySelector('canvas.lk-reconstruction-grid')),
+      30_000,
+    )
+  },
+)
+
+test('the stacked playground Denoising opens on its preset: reconstructions and a probe, no training', async () => {
+  const screen = await openStory(stackedMeta, Denoising)
+  await waitFor(
+    () =>
+      /10 labels per digit: \d+\.\d %/.test(
+        screen.getByTestId('probe-summary').element().textContent ?? '',
+      ),
+    60_000,
+  )
+  // The recipe measures 0.877 with 10 labels per class.
+  const accuracy = Number(
+    /(\d+\.\d) %/.exec(screen.getByTestId('probe-summary').element().textContent ?? '')?.[1],
+  )
+  expect(accuracy).toBeGreaterThan(70)
+  expect(screen.getByTestId('phase-summary').element().textContent).toMatch(/shipped preset/)
+})
+
+test('the autoregressive playground RandomOrdering opens on its preset: samples and its held-out nats', async () => {
+  const screen = await openStory(madeMeta, RandomOrdering)
+  await waitFor(() => /64 of 64 pixels drawn/.test(screen.container.textContent ?? ''), 30_000)
+  // The random-order preset's own figure (its recipe: −17.57 nats; the natural order's is −18.03).
+  await waitFor(
+    () =>
+      /17\.5\d nats per digit/.test(
+        screen.getByTestId('held-out-nats').element().textContent ?? '',
+      ),
+    30_000,
+  )
+})
+
+test.each([
+  ['CropOnly', CropOnly],
+  ['Convolutional', ContrastiveConvolutional],
+] as const)(
+  'the contrastive playground %s opens on its preset: a probe accuracy at once, no training',
+  async (_, story) => {
+    const screen = await openStory(contrastiveMeta, story)
+    await waitFor(
+      () =>
+        /10 labels per digit: \d+\.\d %/.test(
+          screen.getByTestId('probe-summary').element().textContent ?? '',
+        ),
+      60_000,
+    )
+    // Both recipes measure 0.89 with 10 labels per class.
+    const accuracy = Number(
+      /(\d+\.\d) %/.exec(screen.getByTestId('probe-summary').element().textContent ?? '')?.[1],
+    )
+    expect(accuracy).toBeGreaterThan(80)
+  },
+)
