@@ -432,8 +432,10 @@ export const RECIPES: readonly PresetRecipe[] = [
     better: 'higher',
   }),
   recipe({
-    // The GANImages story's digits model: dense, noise 32, 2 × 128 units each side (the default for
-    // 8×8 images), Adam 2e-4 / 2e-4, label smoothing 0.1, batch 64, 200 epochs on all 1,797 digits.
+    // The GANImages story's digits model: dense, noise 32, 2 × 256 units each side (the default),
+    // Adam 2e-4 / 2e-4, label smoothing 0.1, batch 64, 200 epochs on all 1,797 digits. uint8: float16
+    // is 310 KB gzip; uint8 (154 KB) keeps precision / recall against the held-out digits (0.371 /
+    // 0.381 against 0.361 / 0.381 as float32).
     file: 'gan-digits.lkmodel',
     create: (options) => new GAN(options),
     modelOptions: { architecture: 'dense', filters: 16, noiseDim: 32, seed: 1 },
@@ -452,7 +454,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The GAN playground's moons model: the ring preset's network (noise 8, 2 × 128 dense each side),
-    // batch 256, both Adam rates 1e-3, 200 epochs on the story's 4,096 points.
+    // batch 256, both Adam rates 1e-3, 200 epochs on the story's 4,096 points. float16 keeps
+    // precision / recall (0.943 / 0.867 against 0.943 / 0.868 as float32); uint8 loses recall (0.858).
     file: 'gan-moons.lkmodel',
     create: (options) => new GAN(options),
     modelOptions: {
@@ -475,7 +478,8 @@ export const RECIPES: readonly PresetRecipe[] = [
     better: 'higher',
   }),
   recipe({
-    // The GAN playground's spiral model: the same network and training as the moons one.
+    // The GAN playground's spiral model: the same network and training as the moons one. float16:
+    // precision / recall 0.893 / 0.932 (0.892 / 0.931 as float32, 0.891 / 0.931 as uint8).
     file: 'gan-spiral.lkmodel',
     create: (options) => new GAN(options),
     modelOptions: {
@@ -499,7 +503,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The k-means playground's default: 10 centroids of whole digits, Lloyd, seed 1, up to 100
-    // iterations, on all 1,797 digits as the story clusters them.
+    // iterations, on all 1,797 digits as the story clusters them. Adjusted Rand index against the
+    // digit classes 0.564 (inertia 2.61 per digit); float32, 2.4 KB gzip.
     file: 'kmeans-digits-k10.lkmodel',
     create: (options) => new KMeans(options),
     modelOptions: { k: 10, algorithm: 'lloyd', seed: 1 },
@@ -511,7 +516,7 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The k-means playground's mini-batch story: 10 centroids, mini-batch k-means, batches of 128,
-    // 20 passes over all 1,797 digits.
+    // 20 passes over all 1,797 digits. Adjusted Rand index 0.627 (inertia 2.69 per digit); float32.
     file: 'kmeans-digits-k10-minibatch.lkmodel',
     create: (options) => new KMeans(options),
     modelOptions: { k: 10, algorithm: 'minibatch', seed: 1 },
@@ -523,6 +528,7 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The k-means playground's thirty clusters: Lloyd, seed 1, up to 100 iterations, all digits.
+    // Adjusted Rand index 0.440 (thirty clusters against ten classes; inertia 1.88 per digit); float32.
     file: 'kmeans-digits-k30.lkmodel',
     create: (options) => new KMeans(options),
     modelOptions: { k: 30, algorithm: 'lloyd', seed: 1 },
@@ -534,7 +540,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The RBM playground's CD story: 100 hidden units, plain CD-1, rate 0.05, momentum 0.5,
-    // batch 10, 50 epochs on the first 1,700 digits.
+    // batch 10, 50 epochs on the first 1,700 digits. float16 keeps the held-out AIS log-likelihood
+    // (−24.34 against −24.33 nats as float32; uint8 −24.35).
     file: 'rbm-digits-cd.lkmodel',
     create: (options) => new RBM(options),
     modelOptions: { layers: [100], visible: 'bernoulli', seed: 1 },
@@ -554,7 +561,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   recipe({
     // The RBM playground's deep belief network: 100 then 32 hidden units, greedy, persistent CD-1,
     // rate 0.05, momentum 0.5, batch 10, 15 epochs a layer on the first 1,700 digits. AIS does not
-    // give a DBN's likelihood: its figure is the linear probe of its top features.
+    // give a DBN's likelihood: its figure is the linear probe of its top features (0.805 as float32
+    // and float16).
     file: 'rbm-digits-dbn.lkmodel',
     create: (options) => new RBM(options),
     modelOptions: { layers: [100, 32], visible: 'bernoulli', seed: 1 },
@@ -573,7 +581,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   }),
   recipe({
     // The RBM playground's Gaussian story: 64 hidden units over standardised pixels, persistent
-    // CD-1, rate 0.01, no momentum, batch 10, 50 epochs on the first 1,700 digits.
+    // CD-1, rate 0.01, no momentum, batch 10, 50 epochs on the first 1,700 digits. Held-out AIS
+    // log-likelihood −78.16 nats (standardised units) as float32 and float16.
     file: 'rbm-digits-gaussian.lkmodel',
     create: (options) => new RBM(options),
     modelOptions: { layers: [64], visible: 'gaussian', seed: 1 },

@@ -157,7 +157,7 @@ export const PRESETS: readonly PresetInfo[] = [
   {
     kind: 'gan',
     name: 'digits',
-    description: 'dense GAN on the 8×8 digits (2 × 128 units each side, noise 32, 200 epochs)',
+    description: 'dense GAN on the 8×8 digits (2 × 256 units each side, noise 32, 200 epochs)',
     file: 'gan-digits.lkmodel',
   },
   {
