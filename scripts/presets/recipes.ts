@@ -602,7 +602,8 @@ export const RECIPES: readonly PresetRecipe[] = [
   recipe({
     // The DEC playground's IDEC story: the DEC preset's network ([128, 128, 512], 10 clusters) with
     // the reconstruction loss kept (weight 10), the same 150 pretraining epochs and up to 1,500
-    // refinement steps (target every 140), on all 1,797 digits.
+    // refinement steps (target every 140), on all 1,797 digits. uint8 (163 KB gzip) clusters as
+    // float32 does: accuracy 0.829, NMI 0.809 (the DEC preset: 0.8325).
     file: 'dec-idec-digits.lkmodel',
     create: (options) => new DEC(options),
     modelOptions: { clusters: 10, hiddenUnits: [128, 128, 512], idec: true, seed: 1 },
