@@ -22,6 +22,16 @@ import decDigits from '../src/presets/files/dec-digits.lkmodel?url'
 import helmholtzDigits from '../src/presets/files/helmholtz-digits.lkmodel?url'
 import pretextRelativePositionDigits from '../src/presets/files/pretext-relative-position-digits.lkmodel?url'
 import vaeBinarizedDigits from '../src/presets/files/vae-binarized-digits.lkmodel?url'
+import ganDigits from '../src/presets/files/gan-digits.lkmodel?url'
+import ganMoons from '../src/presets/files/gan-moons.lkmodel?url'
+import ganSpiral from '../src/presets/files/gan-spiral.lkmodel?url'
+import kmeansDigitsK10 from '../src/presets/files/kmeans-digits-k10.lkmodel?url'
+import kmeansDigitsK10Minibatch from '../src/presets/files/kmeans-digits-k10-minibatch.lkmodel?url'
+import kmeansDigitsK30 from '../src/presets/files/kmeans-digits-k30.lkmodel?url'
+import rbmDigitsCd from '../src/presets/files/rbm-digits-cd.lkmodel?url'
+import rbmDigitsDbn from '../src/presets/files/rbm-digits-dbn.lkmodel?url'
+import rbmDigitsGaussian from '../src/presets/files/rbm-digits-gaussian.lkmodel?url'
+import decIdecDigits from '../src/presets/files/dec-idec-digits.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -44,4 +54,14 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'helmholtz-digits.lkmodel': helmholtzDigits,
   'pretext-relative-position-digits.lkmodel': pretextRelativePositionDigits,
   'vae-binarized-digits.lkmodel': vaeBinarizedDigits,
+  'gan-digits.lkmodel': ganDigits,
+  'gan-moons.lkmodel': ganMoons,
+  'gan-spiral.lkmodel': ganSpiral,
+  'kmeans-digits-k10.lkmodel': kmeansDigitsK10,
+  'kmeans-digits-k10-minibatch.lkmodel': kmeansDigitsK10Minibatch,
+  'kmeans-digits-k30.lkmodel': kmeansDigitsK30,
+  'rbm-digits-cd.lkmodel': rbmDigitsCd,
+  'rbm-digits-dbn.lkmodel': rbmDigitsDbn,
+  'rbm-digits-gaussian.lkmodel': rbmDigitsGaussian,
+  'dec-idec-digits.lkmodel': decIdecDigits,
 }
