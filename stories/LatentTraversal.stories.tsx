@@ -23,21 +23,14 @@ interface InfoArgs {
   preset: boolean
 }
 
-/** The shipped InfoGAN presets' options by data set: the story opens on one with these. */
-const PRESETS = {
-  digits: {
-    name: 'infogan-digits',
-    options: { categories: 10, continuous: 2, weight: 1, noiseDim: 32, seed: 1 },
-  },
-  sprites: {
-    name: 'infogan-sprites',
-    options: { categories: 4, continuous: 2, weight: 1, noiseDim: 32, seed: 1 },
-  },
-} as const
+/** The shipped InfoGAN preset's options (`gan-infogan-digits`): the story opens on it with these. */
+const PRESET = { categories: 10, continuous: 2, weight: 1, noiseDim: 32, seed: 1 }
 
 /**
  * Adam rates by data set: the dense digits InfoGAN's, and the convolutional GAN's defaults for the
- * sprites (with 1e-3 / 5e-4 its samples stayed far from the sprites and the code at chance).
+ * sprites (60 epochs with 1e-3 / 5e-4: precision 0.60, recall 0.000 against held-out sprites; with
+ * 4e-4 / 1e-4: 0.87 / 0.014). Either way the four-way code matches the shape only at chance (0.28–0.30
+ * after matching), so no sprites preset ships and that story trains live.
  */
 const RATES = {
   digits: { generatorLearningRate: 0.001, discriminatorLearningRate: 0.0005 },
@@ -56,12 +49,10 @@ function InfoGANTraversal(args: InfoArgs) {
     [args.categories, args.continuous, args.weight],
   )
   const digits = args.dataset === 'digits'
-  const preset = PRESETS[args.dataset]
   const onPreset =
     args.preset &&
-    (Object.keys(preset.options) as (keyof typeof preset.options)[]).every(
-      (key) => args[key] === preset.options[key],
-    )
+    digits &&
+    (Object.keys(PRESET) as (keyof typeof PRESET)[]).every((key) => args[key] === PRESET[key])
   const gan = useGAN({
     data,
     info,
@@ -70,9 +61,8 @@ function InfoGANTraversal(args: InfoArgs) {
     epochs: args.epochs,
     ...RATES[args.dataset],
     ...(digits ? { generatorUnits: [128, 128] } : { architecture: 'conv' as const }),
-    // Each data set's InfoGAN opens on its shipped preset (digits 100 epochs, sprites 60); other
-    // settings train live.
-    ...(onPreset ? { preset: preset.name } : {}),
+    // The digits InfoGAN opens on its shipped preset (100 epochs); other settings train live.
+    ...(onPreset ? { preset: 'infogan-digits' } : {}),
     autoTrain: true,
   })
   const traversal = useLatentTraversal(gan, {
@@ -140,7 +130,7 @@ const meta: Meta<InfoArgs> = {
     scale: { control: { type: 'range', min: 1, max: 8, step: 1 } },
     seed: { control: 'number' },
     epochs: { control: { type: 'number', min: 1 } },
-    preset: { control: 'boolean' },
+    preset: { control: 'boolean', if: { arg: 'dataset', eq: 'digits' } },
   },
   args: {
     dataset: 'digits',
@@ -166,8 +156,9 @@ export default meta
 export const InfoGANDigits: StoryObj<InfoArgs> = { name: 'InfoGAN codes (digits)' }
 
 /**
- * The convolutional InfoGAN on 28×28 sprites: a four-way code for the four shapes. Opens on the
- * shipped `'infogan-sprites'` preset; Train from scratch trains one live.
+ * The convolutional InfoGAN on 28×28 sprites: a four-way code for the four shapes, trained live
+ * (with the conv GAN's rates, 4e-4 / 1e-4). No preset: trained 60 epochs, its code matched the
+ * shapes only at chance.
  */
 export const InfoGANSprites: StoryObj<InfoArgs> = {
   name: 'InfoGAN codes (sprites, conv)',

@@ -14,7 +14,6 @@ import type { Pretext } from '../../src/core/pretext/engine/pretext'
 import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
-import { SPRITE_KINDS, generateSprites } from '../../src/data/sprites'
 import {
   adjustedRandIndex,
   clusteringAccuracy,
@@ -253,24 +252,6 @@ export async function stackedQuality(
   return {
     'probe accuracy (10 labels per class)': probe.accuracy,
     'held-out PSNR dB': 10 * Math.log10(1 / meanSquaredError),
-  }
-}
-
-/**
- * An InfoGAN preset on the sprites: precision and recall of its samples against the held-out
- * sprites, and its four-way code read by Q on those held-out sprites (seed 99) against the shape
- * each was drawn as, accuracy after Hungarian matching (higher is better; chance 0.25).
- */
-export async function infoGANSpritesQuality(
-  model: GAN,
-  heldOut: ImageBatch,
-): Promise<QualityFigures> {
-  const { factors } = generateSprites({ count: heldOut.shape[0], size: 28, seed: 99 })
-  const kinds = factors.map((f) => SPRITE_KINDS.indexOf(f.kind))
-  const codes = await model.inferCodes(heldOut)
-  return {
-    ...(await imageGANQuality(model, heldOut)),
-    'code accuracy vs shape (matched)': clusteringAccuracy(codes.categorical, kinds),
   }
 }
 

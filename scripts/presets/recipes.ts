@@ -35,7 +35,6 @@ import {
   anomalyQuality,
   imageGANQuality,
   infoGANDigitsQuality,
-  infoGANSpritesQuality,
   kmeansImageQuality,
   planeGANQuality,
   rbmProbeQuality,
@@ -404,31 +403,6 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 200, batchSize: 128, learningRate: 0.003 },
     quantize: 'uint8',
     quality: (model, data) => pretextQuality(model, data.heldOut),
-    better: 'higher',
-  }),
-  recipe({
-    // The LatentTraversal story's sprites InfoGAN: DCGAN (16 filters), noise 32 of which a four-way
-    // (one per shape) and two continuous codes take 6, λ 1, Adam 4e-4 / 1e-4 (the gan-sprites
-    // preset's rates; 1e-3 / 5e-4 gave recall 0 and a code at chance), batch 64, 60 epochs on the
-    // story's 2,000 sprites.
-    file: 'gan-infogan-sprites.lkmodel',
-    create: (options) => new GAN(options),
-    modelOptions: {
-      architecture: 'conv',
-      filters: 16,
-      noiseDim: 32,
-      seed: 1,
-      info: { categorical: [4], continuous: 2, weight: 1 },
-    },
-    data: () => spritesData(2000),
-    train: {
-      epochs: 60,
-      batchSize: 64,
-      generatorLearningRate: 0.0004,
-      discriminatorLearningRate: 0.0001,
-    },
-    quantize: 'float16',
-    quality: (model, data) => infoGANSpritesQuality(model, data.heldOut),
     better: 'higher',
   }),
   recipe({

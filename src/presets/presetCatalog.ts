@@ -149,13 +149,6 @@ export const PRESETS: readonly PresetInfo[] = [
   },
   {
     kind: 'gan',
-    name: 'infogan-sprites',
-    description:
-      'convolutional InfoGAN (DCGAN, 16 filters) on the 28×28 sprites: noise 32 with a four-way code (one per shape) and two continuous codes',
-    file: 'gan-infogan-sprites.lkmodel',
-  },
-  {
-    kind: 'gan',
     name: 'digits',
     description: 'dense GAN on the 8×8 digits (2 × 256 units each side, noise 32, 200 epochs)',
     file: 'gan-digits.lkmodel',
