@@ -153,8 +153,8 @@ export const Sprites: StoryObj<ImageArgs> = {
 
 /**
  * The dense GAN on the same sprites, for comparison, trained live: no preset ships for it (its
- * 2 × 256 units each side over 784 pixels are 541K weights, far over 200 KB even as uint8), and what it
- * shows, the discriminator winning outright, is best watched as it happens.
+ * 2 × 256 units each side over 784 pixels are 541K weights, far over 200 KB even as uint8), and
+ * what it shows, the discriminator winning outright, is best watched as it happens.
  */
 export const SpritesDense: StoryObj<ImageArgs> = {
   name: 'Sprites (dense, for comparison)',
