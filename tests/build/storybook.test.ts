@@ -325,5 +325,5 @@ describe('Storybook', () => {
       await browser.close()
       await server.close()
     }
-  }, 240_000)
+  }, 300_000)
 })
