@@ -65,8 +65,9 @@ function PlanePlayground(args: PlaneArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: true,
-    // The ring opens on its shipped preset; Train from scratch trains one live.
-    ...(args.preset && args.dataset === 'ring' ? { preset: 'ring' } : {}),
+    // Each data set opens on its shipped preset (`'ring'`, `'moons'`, `'spiral'`: this network,
+    // trained already); Train from scratch trains one live.
+    ...(args.preset ? { preset: args.dataset } : {}),
   })
   return (
     <div style={{ display: 'grid', gap: 12 }}>
@@ -114,7 +115,7 @@ const meta: Meta<PlaneArgs> = {
     seed: { control: 'number' },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     showHeatmap: { control: 'boolean' },
-    preset: { control: 'boolean', if: { arg: 'dataset', eq: 'ring' } },
+    preset: { control: 'boolean' },
   },
   args: {
     dataset: 'ring',
@@ -139,8 +140,8 @@ export default meta
 /** The ring of 8 Gaussians (σ = 0.02, radius 1): the classic test of mode collapse. */
 export const Ring: StoryObj<PlaneArgs> = {}
 
-/** Two moons. */
+/** Two moons, opening on the shipped `'moons'` preset. */
 export const Moons: StoryObj<PlaneArgs> = { args: { dataset: 'moons' } }
 
-/** A two-turn spiral. */
+/** A two-turn spiral, opening on the shipped `'spiral'` preset. */
 export const Spiral: StoryObj<PlaneArgs> = { args: { dataset: 'spiral' } }

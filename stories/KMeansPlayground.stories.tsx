@@ -23,12 +23,23 @@ interface PlaygroundArgs {
   sort: 'none' | 'size'
   backend: BackendPreference
   autoTrain: boolean
-  /** Clustering learning: open on the shipped `'digits'` preset (k 50, 4 × 4 patches, 30 epochs). */
+  /**
+   * Open on the shipped preset of the story's model: whole digits with k 10 (Lloyd or mini-batch) or
+   * 30, seed 1; clustering learning: `'digits'` (k 50, 4 × 4 patches, 30 epochs).
+   */
   preset: boolean
+}
+
+/** The whole-digit presets by k and algorithm (seed 1): the playground's stories' models, trained. */
+const PRESETS: Readonly<Record<string, string>> = {
+  '10:lloyd': 'digits-k10',
+  '10:minibatch': 'digits-k10-minibatch',
+  '30:lloyd': 'digits-k30',
 }
 
 function Playground(args: PlaygroundArgs) {
   const digits = useMemo(() => loadDigits(), [])
+  const preset = args.preset && args.seed === 1 ? PRESETS[`${args.k}:${args.algorithm}`] : undefined
   const options: UseKMeansOptions = {
     data: 'digits',
     k: args.k,
@@ -38,6 +49,8 @@ function Playground(args: PlaygroundArgs) {
     batchSize: args.batchSize,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // Opens on the shipped preset of this model; Train from scratch trains one live.
+    ...(preset ? { preset } : {}),
   }
   const km = useKMeans(options)
   const [agreement, setAgreement] = useState<number | undefined>(undefined)
@@ -55,7 +68,15 @@ function Playground(args: PlaygroundArgs) {
     }
   }, [status, assign, digits, modelVersion])
 
-  const clusters = km.clusters
+  // A model loaded from a preset has not been sent any data, so the hook's `clusters` (the training
+  // data's) stays empty until it trains: read its clusters of the digits instead.
+  const trained = (km.model?.trainedSteps ?? 0) > 0
+  const { readClustersAsync } = km
+  const presetClusters = useLatestAsync(
+    trained && !km.clusters ? `${modelVersion}:${args.members}` : undefined,
+    () => readClustersAsync({ data: digits.images, members: args.members }),
+  )
+  const clusters = km.clusters ?? (trained ? presetClusters : undefined)
   return (
     <div style={{ display: 'grid', gap: 12 }}>
       <TrainingButtons vae={km} />
@@ -185,7 +206,7 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          '`useKMeans` clustering the 1,797 embedded UCI digits live in a Web Worker: k-means++ seeding, then full-batch Lloyd iterations until the centroids stop moving, or mini-batch k-means (Sculley 2010). The centroids are drawn as images, `ClusterGrid` shows each centroid beside members from the nearest to the farthest with the cluster size, and the chart follows the inertia per image. The adjusted Rand index compares the clusters with the digit classes, which k-means never sees. Changing k, the algorithm or the seed starts fresh centroids.',
+          '`useKMeans` clustering the 1,797 embedded UCI digits live in a Web Worker: k-means++ seeding, then full-batch Lloyd iterations until the centroids stop moving, or mini-batch k-means (Sculley 2010). The centroids are drawn as images, `ClusterGrid` shows each centroid beside members from the nearest to the farthest with the cluster size, and the chart follows the inertia per image. The adjusted Rand index compares the clusters with the digit classes, which k-means never sees. Each story opens on a shipped preset of its model (Train from scratch trains one live). Changing k, the algorithm or the seed starts fresh centroids.',
       },
     },
   },
@@ -217,17 +238,26 @@ const meta: Meta<PlaygroundArgs> = {
 
 export default meta
 
-/** Lloyd with k = 10 on the digits as soon as it opens: converges in about 15 iterations. */
-export const Digits: StoryObj<PlaygroundArgs> = { args: { preset: false } }
+/**
+ * Lloyd with k = 10 on the digits: converges in about 15 iterations. Opens on the shipped
+ * `'digits-k10'` preset; Train from scratch trains one live.
+ */
+export const Digits: StoryObj<PlaygroundArgs> = {}
 
-/** Mini-batch k-means: batches of 128 digits, 20 passes; the inertia curve is noisier. */
+/**
+ * Mini-batch k-means: batches of 128 digits, 20 passes; the inertia curve is noisier. Opens on the
+ * shipped `'digits-k10-minibatch'` preset.
+ */
 export const MiniBatch: StoryObj<PlaygroundArgs> = {
-  args: { algorithm: 'minibatch', epochs: 20, preset: false },
+  args: { algorithm: 'minibatch', epochs: 20 },
 }
 
-/** Thirty clusters: several per digit class, split by writing style. */
+/**
+ * Thirty clusters: several per digit class, split by writing style. Opens on the shipped
+ * `'digits-k30'` preset.
+ */
 export const ManyClusters: StoryObj<PlaygroundArgs> = {
-  args: { k: 30, members: 6, preset: false },
+  args: { k: 30, members: 6 },
 }
 
 /**

@@ -32,6 +32,17 @@ interface PlaygroundArgs {
   preset: boolean
 }
 
+/**
+ * The shipped preset of each story's model (layers, visible units, sampler), if there is one:
+ * `'digits'` (64, PCD), `'digits-cd'` (100, CD), `'digits-dbn'` (100 → 32), `'digits-gaussian'`.
+ */
+function presetOf(args: PlaygroundArgs): string | undefined {
+  if (args.visible === 'gaussian') return args.layers === '64' ? 'digits-gaussian' : undefined
+  if (args.layers === '64') return args.sampler === 'pcd' ? 'digits' : undefined
+  if (args.layers === '100') return args.sampler === 'cd' ? 'digits-cd' : undefined
+  return args.sampler === 'pcd' ? 'digits-dbn' : undefined
+}
+
 /** Digits 1,700 onwards are held out: the RBM trains on the first 1,700. */
 const HELD_OUT = 1700
 const TRAINING_DIGITS = { name: 'digits', limit: HELD_OUT } as const
@@ -78,6 +89,7 @@ function LogLikelihoodPanel({ rbm }: { rbm: UseRBMResult }) {
 }
 
 function Playground(args: PlaygroundArgs) {
+  const preset = args.preset ? presetOf(args) : undefined
   const options: UseRBMOptions = {
     data: TRAINING_DIGITS,
     layers: LAYERS[args.layers],
@@ -91,8 +103,8 @@ function Playground(args: PlaygroundArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
-    // Opens on the shipped digits RBM; Train from scratch trains one live.
-    ...(args.preset ? { preset: 'digits' } : {}),
+    // Opens on the shipped preset of this network; Train from scratch trains one live.
+    ...(preset ? { preset } : {}),
   }
   const rbm = useRBM(options)
   const [walk, setWalk] = useState(0)
@@ -166,7 +178,7 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          '`useRBM` training a restricted Boltzmann machine (or a two-layer deep belief network, greedily) by contrastive divergence live in a Web Worker on the embedded UCI digits. `FilterGrid` shows the receptive fields forming, `GibbsChain` chains walking from noise, `SampleGrid` samples after 1,000 Gibbs steps; the charts follow the pseudo-log-likelihood and reconstruction error per step, and the free-energy gap between held-out and training digits (Hinton’s overfitting signal). The button estimates the held-out log-likelihood by annealed importance sampling. Changing the layers, visible units or seed starts a fresh model; the other controls apply from the next training run.',
+          '`useRBM` training a restricted Boltzmann machine (or a two-layer deep belief network, greedily) by contrastive divergence live in a Web Worker on the embedded UCI digits. `FilterGrid` shows the receptive fields forming, `GibbsChain` chains walking from noise, `SampleGrid` samples after 1,000 Gibbs steps; the charts follow the pseudo-log-likelihood and reconstruction error per step, and the free-energy gap between held-out and training digits (Hinton’s overfitting signal). The button estimates the held-out log-likelihood by annealed importance sampling. Each story opens on a shipped preset of its network (`digits`, `digits-cd`, `digits-dbn`, `digits-gaussian`); Train from scratch trains one live. Changing the layers, visible units or seed starts a fresh model; the other controls apply from the next training run.',
       },
     },
   },
@@ -202,20 +214,32 @@ const meta: Meta<PlaygroundArgs> = {
 
 export default meta
 
-/** One RBM of 64 hidden units, persistent CD, training on 1,700 digits as soon as it opens. */
+/**
+ * One RBM of 64 hidden units, persistent CD, on 1,700 digits: opens on the shipped `'digits'`
+ * preset; Train from scratch trains one live.
+ */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
-/** Plain CD-1 with 100 hidden units: faster to fit the data, poorer samples from noise. */
+/**
+ * Plain CD-1 with 100 hidden units: faster to fit the data, poorer samples from noise. Opens on the
+ * shipped `'digits-cd'` preset.
+ */
 export const ContrastiveDivergence: StoryObj<PlaygroundArgs> = {
-  args: { layers: '100', sampler: 'cd', preset: false },
+  args: { layers: '100', sampler: 'cd' },
 }
 
-/** A deep belief network of 100 then 32 hidden units, trained greedily, layer by layer. */
+/**
+ * A deep belief network of 100 then 32 hidden units, trained greedily, layer by layer. Opens on the
+ * shipped `'digits-dbn'` preset.
+ */
 export const DeepBeliefNetwork: StoryObj<PlaygroundArgs> = {
-  args: { layers: '100 → 32', epochs: 15, preset: false },
+  args: { layers: '100 → 32', epochs: 15 },
 }
 
-/** Gaussian visible units (standardised pixels) with the smaller learning rate they need. */
+/**
+ * Gaussian visible units (standardised pixels) with the smaller learning rate they need. Opens on
+ * the shipped `'digits-gaussian'` preset.
+ */
 export const GaussianVisible: StoryObj<PlaygroundArgs> = {
-  args: { visible: 'gaussian', learningRate: 0.01, momentum: 0, preset: false },
+  args: { visible: 'gaussian', learningRate: 0.01, momentum: 0 },
 }

@@ -31,6 +31,16 @@ import autoencoderStackedDenoisingDigits from '../src/presets/files/autoencoder-
 import autoregressiveRandomOrderDigits from '../src/presets/files/autoregressive-random-order-digits.lkmodel?url'
 import contrastiveCropOnlyDigits from '../src/presets/files/contrastive-crop-only-digits.lkmodel?url'
 import contrastiveConvDigits from '../src/presets/files/contrastive-conv-digits.lkmodel?url'
+import ganDigits from '../src/presets/files/gan-digits.lkmodel?url'
+import ganMoons from '../src/presets/files/gan-moons.lkmodel?url'
+import ganSpiral from '../src/presets/files/gan-spiral.lkmodel?url'
+import kmeansDigitsK10 from '../src/presets/files/kmeans-digits-k10.lkmodel?url'
+import kmeansDigitsK10Minibatch from '../src/presets/files/kmeans-digits-k10-minibatch.lkmodel?url'
+import kmeansDigitsK30 from '../src/presets/files/kmeans-digits-k30.lkmodel?url'
+import rbmDigitsCd from '../src/presets/files/rbm-digits-cd.lkmodel?url'
+import rbmDigitsDbn from '../src/presets/files/rbm-digits-dbn.lkmodel?url'
+import rbmDigitsGaussian from '../src/presets/files/rbm-digits-gaussian.lkmodel?url'
+import decIdecDigits from '../src/presets/files/dec-idec-digits.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -62,4 +72,14 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'autoregressive-random-order-digits.lkmodel': autoregressiveRandomOrderDigits,
   'contrastive-crop-only-digits.lkmodel': contrastiveCropOnlyDigits,
   'contrastive-conv-digits.lkmodel': contrastiveConvDigits,
+  'gan-digits.lkmodel': ganDigits,
+  'gan-moons.lkmodel': ganMoons,
+  'gan-spiral.lkmodel': ganSpiral,
+  'kmeans-digits-k10.lkmodel': kmeansDigitsK10,
+  'kmeans-digits-k10-minibatch.lkmodel': kmeansDigitsK10Minibatch,
+  'kmeans-digits-k30.lkmodel': kmeansDigitsK30,
+  'rbm-digits-cd.lkmodel': rbmDigitsCd,
+  'rbm-digits-dbn.lkmodel': rbmDigitsDbn,
+  'rbm-digits-gaussian.lkmodel': rbmDigitsGaussian,
+  'dec-idec-digits.lkmodel': decIdecDigits,
 }

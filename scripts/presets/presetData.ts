@@ -6,7 +6,7 @@ import { toImageBatch, type ImageBatch } from '../../src/core/dataset'
 import { generateAnomalyBenchmark, type AnomalyBenchmark } from '../../src/data/anomalies'
 import { loadDigits } from '../../src/data/digits'
 import { generateSprites } from '../../src/data/sprites'
-import { toy2d } from '../../src/data/toy2d'
+import { toy2d, type Toy2DName } from '../../src/data/toy2d'
 
 /** Rows a preset trains on and rows it is measured on (never trained on). */
 export interface PresetData {
@@ -109,4 +109,12 @@ export function binarizedDigitsData(): PresetData {
     shape: batch.shape,
   })
   return { train: binary(train), heldOut: binary(heldOut) }
+}
+
+/** The GAN playground's 2-D set `name` (4,096 points, seed 1); 2,000 others (seed 2) held out. */
+export function planeData(name: Toy2DName): PresetData {
+  return {
+    train: toImageBatch(toy2d(name, { count: 4096, seed: 1 })),
+    heldOut: toImageBatch(toy2d(name, { count: 2000, seed: 2 })),
+  }
 }

@@ -15,6 +15,7 @@ import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
 import {
+  adjustedRandIndex,
   clusteringAccuracy,
   normalizedMutualInformation,
 } from '../../src/core/kmeans/clusterAgreement'
@@ -252,4 +253,40 @@ export async function stackedQuality(
     'probe accuracy (10 labels per class)': probe.accuracy,
     'held-out PSNR dB': 10 * Math.log10(1 / meanSquaredError),
   }
+}
+
+/**
+ * A GAN on a 2-D set other than the ring (no modes to count): precision and recall (k = 3) of as
+ * many samples (seed 1) as held-out points, against those points (higher is better).
+ */
+export async function planeGANQuality(model: GAN, heldOut: ImageBatch): Promise<QualityFigures> {
+  const samples = await model.sample(heldOut.shape[0], { seed: 1 })
+  const { precision, recall } = precisionRecall(heldOut.data, samples.data, 2)
+  return { precision, recall }
+}
+
+/**
+ * A whole-image k-means model of the digits, as the k-means playground reads it: the adjusted Rand
+ * index of its clusters of all 1,797 digits against the digit classes, never used for training
+ * (higher is better).
+ */
+export async function kmeansImageQuality(model: KMeans): Promise<QualityFigures> {
+  const { images, labels } = loadDigits()
+  const { labels: clusters } = await model.assign(images)
+  return { 'adjusted Rand index': adjustedRandIndex(clusters, labels) }
+}
+
+/**
+ * An RBM or deep belief network's features of all digits (the top layer's hidden probabilities),
+ * read by the story's linear probe with 10 labels per class (higher is better); for a deep belief
+ * network, which has no AIS estimate.
+ */
+export async function rbmProbeQuality(model: RBM): Promise<QualityFigures> {
+  const { images, labels } = loadDigits()
+  const probe = await fitLinearProbe(
+    await model.transform(images),
+    Int32Array.from(labels),
+    resolveProbeOptions({ labelsPerClass: 10 }),
+  )
+  return { 'probe accuracy (10 labels per class)': probe.accuracy }
 }

@@ -26,6 +26,7 @@ import {
   digitsData,
   hashingDigitsSplit,
   madeDigitsData,
+  planeData,
   ringData,
   spritesData,
   type PresetData,
@@ -34,6 +35,9 @@ import {
   anomalyQuality,
   imageGANQuality,
   infoGANDigitsQuality,
+  kmeansImageQuality,
+  planeGANQuality,
+  rbmProbeQuality,
   contrastiveQuality,
   decQuality,
   helmholtzQuality,
@@ -575,6 +579,188 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 30, batchSize: 256, learningRate: 0.003 },
     quantize: 'uint8',
     quality: (model) => contrastiveQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The GANImages story's digits model: dense, noise 32, 2 × 256 units each side (the default),
+    // Adam 2e-4 / 2e-4, label smoothing 0.1, batch 64, 200 epochs on all 1,797 digits. uint8: float16
+    // is 310 KB gzip; uint8 (154 KB) keeps precision / recall against the held-out digits (0.371 /
+    // 0.381 against 0.361 / 0.381 as float32).
+    file: 'gan-digits.lkmodel',
+    create: (options) => new GAN(options),
+    modelOptions: { architecture: 'dense', filters: 16, noiseDim: 32, seed: 1 },
+    data: allDigitsData,
+    train: {
+      epochs: 200,
+      batchSize: 64,
+      generatorLearningRate: 0.0002,
+      discriminatorLearningRate: 0.0002,
+      labelSmoothing: 0.1,
+      discriminatorSteps: 1,
+    },
+    quantize: 'uint8',
+    quality: (model, data) => imageGANQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The GAN playground's moons model: the ring preset's network (noise 8, 2 × 128 dense each side),
+    // batch 256, both Adam rates 1e-3, 200 epochs on the story's 4,096 points. float16 keeps
+    // precision / recall (0.943 / 0.867 against 0.943 / 0.868 as float32); uint8 loses recall (0.858).
+    file: 'gan-moons.lkmodel',
+    create: (options) => new GAN(options),
+    modelOptions: {
+      noiseDim: 8,
+      generatorUnits: [128, 128],
+      discriminatorUnits: [128, 128],
+      seed: 1,
+    },
+    data: () => planeData('moons'),
+    train: {
+      epochs: 200,
+      batchSize: 256,
+      generatorLearningRate: 0.001,
+      discriminatorLearningRate: 0.001,
+      labelSmoothing: 0,
+      discriminatorSteps: 1,
+    },
+    quantize: 'float16',
+    quality: (model, data) => planeGANQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The GAN playground's spiral model: the same network and training as the moons one. float16:
+    // precision / recall 0.893 / 0.932 (0.892 / 0.931 as float32, 0.891 / 0.931 as uint8).
+    file: 'gan-spiral.lkmodel',
+    create: (options) => new GAN(options),
+    modelOptions: {
+      noiseDim: 8,
+      generatorUnits: [128, 128],
+      discriminatorUnits: [128, 128],
+      seed: 1,
+    },
+    data: () => planeData('spiral'),
+    train: {
+      epochs: 200,
+      batchSize: 256,
+      generatorLearningRate: 0.001,
+      discriminatorLearningRate: 0.001,
+      labelSmoothing: 0,
+      discriminatorSteps: 1,
+    },
+    quantize: 'float16',
+    quality: (model, data) => planeGANQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The k-means playground's default: 10 centroids of whole digits, Lloyd, seed 1, up to 100
+    // iterations, on all 1,797 digits as the story clusters them. Adjusted Rand index against the
+    // digit classes 0.564 (inertia 2.61 per digit); float32, 2.4 KB gzip.
+    file: 'kmeans-digits-k10.lkmodel',
+    create: (options) => new KMeans(options),
+    modelOptions: { k: 10, algorithm: 'lloyd', seed: 1 },
+    data: allDigitsData,
+    train: { epochs: 100, batchSize: 128 },
+    quantize: undefined,
+    quality: (model) => kmeansImageQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The k-means playground's mini-batch story: 10 centroids, mini-batch k-means, batches of 128,
+    // 20 passes over all 1,797 digits. Adjusted Rand index 0.627 (inertia 2.69 per digit); float32.
+    file: 'kmeans-digits-k10-minibatch.lkmodel',
+    create: (options) => new KMeans(options),
+    modelOptions: { k: 10, algorithm: 'minibatch', seed: 1 },
+    data: allDigitsData,
+    train: { epochs: 20, batchSize: 128 },
+    quantize: undefined,
+    quality: (model) => kmeansImageQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The k-means playground's thirty clusters: Lloyd, seed 1, up to 100 iterations, all digits.
+    // Adjusted Rand index 0.440 (thirty clusters against ten classes; inertia 1.88 per digit); float32.
+    file: 'kmeans-digits-k30.lkmodel',
+    create: (options) => new KMeans(options),
+    modelOptions: { k: 30, algorithm: 'lloyd', seed: 1 },
+    data: allDigitsData,
+    train: { epochs: 100, batchSize: 128 },
+    quantize: undefined,
+    quality: (model) => kmeansImageQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The RBM playground's CD story: 100 hidden units, plain CD-1, rate 0.05, momentum 0.5,
+    // batch 10, 50 epochs on the first 1,700 digits. float16 keeps the held-out AIS log-likelihood
+    // (−24.34 against −24.33 nats as float32; uint8 −24.35).
+    file: 'rbm-digits-cd.lkmodel',
+    create: (options) => new RBM(options),
+    modelOptions: { layers: [100], visible: 'bernoulli', seed: 1 },
+    data: digitsData,
+    train: {
+      epochs: 50,
+      batchSize: 10,
+      learningRate: 0.05,
+      momentum: 0.5,
+      sampler: 'cd',
+      gibbsSteps: 1,
+    },
+    quantize: 'float16',
+    quality: (model, data) => rbmQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The RBM playground's deep belief network: 100 then 32 hidden units, greedy, persistent CD-1,
+    // rate 0.05, momentum 0.5, batch 10, 15 epochs a layer on the first 1,700 digits. AIS does not
+    // give a DBN's likelihood: its figure is the linear probe of its top features (0.805 as float32
+    // and float16).
+    file: 'rbm-digits-dbn.lkmodel',
+    create: (options) => new RBM(options),
+    modelOptions: { layers: [100, 32], visible: 'bernoulli', seed: 1 },
+    data: digitsData,
+    train: {
+      epochs: 15,
+      batchSize: 10,
+      learningRate: 0.05,
+      momentum: 0.5,
+      sampler: 'pcd',
+      gibbsSteps: 1,
+    },
+    quantize: 'float16',
+    quality: (model) => rbmProbeQuality(model),
+    better: 'higher',
+  }),
+  recipe({
+    // The RBM playground's Gaussian story: 64 hidden units over standardised pixels, persistent
+    // CD-1, rate 0.01, no momentum, batch 10, 50 epochs on the first 1,700 digits. Held-out AIS
+    // log-likelihood −78.16 nats (standardised units) as float32 and float16.
+    file: 'rbm-digits-gaussian.lkmodel',
+    create: (options) => new RBM(options),
+    modelOptions: { layers: [64], visible: 'gaussian', seed: 1 },
+    data: digitsData,
+    train: {
+      epochs: 50,
+      batchSize: 10,
+      learningRate: 0.01,
+      momentum: 0,
+      sampler: 'pcd',
+      gibbsSteps: 1,
+    },
+    quantize: 'float16',
+    quality: (model, data) => rbmQuality(model, data.heldOut),
+    better: 'higher',
+  }),
+  recipe({
+    // The DEC playground's IDEC story: the DEC preset's network ([128, 128, 512], 10 clusters) with
+    // the reconstruction loss kept (weight 10), the same 150 pretraining epochs and up to 1,500
+    // refinement steps (target every 140), on all 1,797 digits. uint8 (163 KB gzip) clusters as
+    // float32 does: accuracy 0.829, NMI 0.809 (the DEC preset: 0.8325).
+    file: 'dec-idec-digits.lkmodel',
+    create: (options) => new DEC(options),
+    modelOptions: { clusters: 10, hiddenUnits: [128, 128, 512], idec: true, seed: 1 },
+    data: allDigitsData,
+    train: { epochs: 150, refineSteps: 1500, updateInterval: 140, learningRate: 0.0001 },
+    quantize: 'uint8',
+    quality: (model) => decQuality(model),
     better: 'higher',
   }),
 ]

@@ -208,6 +208,70 @@ export const PRESETS: readonly PresetInfo[] = [
       'SimCLR-style contrastive encoder of the 8×8 digits with a convolutional encoder (every augmentation on, temperature 0.2, 30 epochs)',
     file: 'contrastive-conv-digits.lkmodel',
   },
+  {
+    kind: 'gan',
+    name: 'digits',
+    description: 'dense GAN on the 8×8 digits (2 × 256 units each side, noise 32, 200 epochs)',
+    file: 'gan-digits.lkmodel',
+  },
+  {
+    kind: 'gan',
+    name: 'moons',
+    description: 'dense GAN on the two moons (2-D; 2 × 128 units each side, noise 8)',
+    file: 'gan-moons.lkmodel',
+  },
+  {
+    kind: 'gan',
+    name: 'spiral',
+    description: 'dense GAN on the two-turn spiral (2-D; 2 × 128 units each side, noise 8)',
+    file: 'gan-spiral.lkmodel',
+  },
+  {
+    kind: 'kmeans',
+    name: 'digits-k10',
+    description: 'k-means of the whole 8×8 digits: 10 centroids, Lloyd',
+    file: 'kmeans-digits-k10.lkmodel',
+  },
+  {
+    kind: 'kmeans',
+    name: 'digits-k10-minibatch',
+    description:
+      'mini-batch k-means of the whole 8×8 digits: 10 centroids, batches of 128, 20 passes',
+    file: 'kmeans-digits-k10-minibatch.lkmodel',
+  },
+  {
+    kind: 'kmeans',
+    name: 'digits-k30',
+    description: 'k-means of the whole 8×8 digits: 30 centroids (several per class), Lloyd',
+    file: 'kmeans-digits-k30.lkmodel',
+  },
+  {
+    kind: 'rbm',
+    name: 'digits-cd',
+    description: 'RBM (100 hidden units, plain CD-1) on the 8×8 digits',
+    file: 'rbm-digits-cd.lkmodel',
+  },
+  {
+    kind: 'rbm',
+    name: 'digits-dbn',
+    description:
+      'deep belief network (100 then 32 hidden units, trained greedily) on the 8×8 digits',
+    file: 'rbm-digits-dbn.lkmodel',
+  },
+  {
+    kind: 'rbm',
+    name: 'digits-gaussian',
+    description:
+      'RBM with Gaussian visible units (standardised pixels, 64 hidden units) on the 8×8 digits',
+    file: 'rbm-digits-gaussian.lkmodel',
+  },
+  {
+    kind: 'dec',
+    name: 'idec-digits',
+    description:
+      'IDEC on the 1,797 8×8 digits: the DEC preset’s network (64-128-128-512-10, 10 clusters) refined with its reconstruction loss kept',
+    file: 'dec-idec-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

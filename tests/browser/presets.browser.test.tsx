@@ -77,7 +77,15 @@ const FAMILIES: Record<
   },
   kmeans: (preset) => {
     const client = new KMeansClient({ preset, backend: 'wasm' })
-    return { client, act: () => client.featuresAsync(probeImages(8)) }
+    // The clustering-learning preset gives pooled patch features; the whole-digit ones (the
+    // playground's) the distances of each image to every centroid.
+    return {
+      client,
+      act: () =>
+        preset === 'digits'
+          ? client.featuresAsync(probeImages(8))
+          : client.transformAsync(probeImages(8)),
+    }
   },
   autoregressive: (preset) => {
     const client = new AutoregressiveClient({ preset, backend: 'wasm' })

@@ -70,6 +70,28 @@ describe('Storybook', () => {
         await page.locator(canvas).first().waitFor({ timeout: 30_000 })
         expect(performance.now() - started, id).toBeLessThan(30_000)
       }
+
+      // The playgrounds' variant stories open on presets of their own models: trained (ready, Train
+      // from scratch enabled, so not training live) and drawn.
+      for (const [id, canvas] of [
+        ['playgrounds-gan-on-images--digits', 'canvas.lk-sample-grid'],
+        ['playgrounds-gan-on-2-d-data--moons', 'canvas'],
+        ['playgrounds-gan-on-2-d-data--spiral', 'canvas'],
+        ['playgrounds-k-means-playground--digits', 'canvas.lk-sample-grid'],
+        ['playgrounds-k-means-playground--mini-batch', 'canvas.lk-sample-grid'],
+        ['playgrounds-k-means-playground--many-clusters', 'canvas.lk-sample-grid'],
+        ['playgrounds-rbm-playground--contrastive-divergence', 'canvas.lk-filter-grid__canvas'],
+        ['playgrounds-rbm-playground--deep-belief-network', 'canvas.lk-filter-grid__canvas'],
+        ['playgrounds-rbm-playground--gaussian-visible', 'canvas.lk-filter-grid__canvas'],
+        ['playgrounds-dec-playground--idec', 'canvas'],
+      ] as const) {
+        await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story`)
+        await page.getByTestId('model-status').getByText('ready').waitFor({ timeout: 30_000 })
+        await page.locator(canvas).first().waitFor({ timeout: 30_000 })
+        expect(await page.getByRole('button', { name: 'Train from scratch' }).isEnabled(), id).toBe(
+          true,
+        )
+      }
       await page.goto(
         `${server.url}/iframe.html?id=playgrounds-vae-playground--digits&viewMode=story&args=epochs:3;preset:!false`,
       )
