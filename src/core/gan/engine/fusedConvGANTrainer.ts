@@ -73,6 +73,11 @@ export class FusedConvGANTrainer implements FusedStateful {
   private readonly gradConv: [number, number]
   private readonly statistics: KernelVariables
   private readonly scratch: ConvScratch
+  /**
+   * The discriminator's convolutions' own patch matrices (with the shared panel): the forward pass
+   * leaves them for the backward pass, which then need not build them again.
+   */
+  private readonly judgeScratch: [ConvScratch, ConvScratch]
   /** The optimiser settings of the last step: a change restarts both networks' moments, as in TF.js. */
   private settingsKey = ''
 
@@ -148,6 +153,11 @@ export class FusedConvGANTrainer implements FusedStateful {
       patches: memory.alloc(Math.max(...largest.map(patchValues))),
       panel: memory.alloc(Math.max(...largest.map(panelValues))),
     }
+    const [judge0, judge1] = this.geometries(2 * maxBatch)
+    this.judgeScratch = [
+      { patches: memory.alloc(patchValues(judge0)), panel: this.scratch.panel },
+      { patches: memory.alloc(patchValues(judge1)), panel: this.scratch.panel },
+    ]
   }
 
   /** Which kernel build runs the steps. */
@@ -345,16 +355,18 @@ export class FusedConvGANTrainer implements FusedStateful {
     const [conv0, conv1, dense] = net.layers as [FusedLayer, FusedLayer, FusedLayer]
     const [g0, g1] = this.geometries(rows)
     const leaky = ACTIVATION_CODE.leakyRelu
-    convForward(k, g0, input, conv0.kernel, this.convOut[0], this.scratch)
+    const [scratch0, scratch1] = this.judgeScratch
+    convForward(k, g0, input, conv0.kernel, this.convOut[0], scratch0)
     k.addBias(this.convOut[0], conv0.bias, rows * g0.outHeight * g0.outWidth, g0.filters, leaky)
-    convForward(k, g1, this.convOut[0], conv1.kernel, this.convOut[1], this.scratch)
+    convForward(k, g1, this.convOut[0], conv1.kernel, this.convOut[1], scratch1)
     k.addBias(this.convOut[1], conv1.bias, rows * g1.outHeight * g1.outWidth, g1.filters, leaky)
     return net.forward(dense, this.convOut[1], rows)
   }
 
   /**
-   * Backward through the discriminator from `gradLogits` for the `rows` images at `input`: its weight
-   * gradients when `weights`, the gradient at the images into `gradInput` when not 0.
+   * Backward through the discriminator from `gradLogits` for the `rows` images at `input`, right after
+   * {@link FusedConvGANTrainer.judge} of them (whose patches it reuses): its weight gradients when
+   * `weights`, the gradient at the images into `gradInput` when not 0.
    */
   private judgeBackward(input: number, rows: number, weights: boolean, gradInput: number): void {
     const net = this.discriminator
@@ -364,24 +376,25 @@ export class FusedConvGANTrainer implements FusedStateful {
     const [a0, a1] = this.convOut
     const [gradA0, gradA1] = this.gradConv
     const leaky = ACTIVATION_CODE.leakyRelu
+    const [scratch0, scratch1] = this.judgeScratch
     const cells = (g: ConvGeometry): number => rows * g.outHeight * g.outWidth
     net.backward(dense, a1, this.gradLogits, gradA1, rows)
     k.activationBackward(gradA1, a1, cells(g1) * g1.filters, leaky)
     if (weights) {
       const gradKernel = net.gradientOf(conv1.kernel)
-      convBackward(k, g1, a0, conv1.kernel, gradA1, gradKernel, gradA0, this.scratch)
+      convBackward(k, g1, a0, conv1.kernel, gradA1, gradKernel, gradA0, scratch1, true)
       k.columnSums(gradA1, net.gradientOf(conv1.bias), cells(g1), g1.filters, 0)
     } else {
       // Only the input's gradient: the transposed convolution of gradA1.
-      transposedConvForward(k, g1, gradA1, conv1.kernel, gradA0, this.scratch)
+      transposedConvForward(k, g1, gradA1, conv1.kernel, gradA0, scratch1)
     }
     k.activationBackward(gradA0, a0, cells(g0) * g0.filters, leaky)
     if (weights) {
       const gradKernel = net.gradientOf(conv0.kernel)
-      convBackward(k, g0, input, conv0.kernel, gradA0, gradKernel, gradInput, this.scratch)
+      convBackward(k, g0, input, conv0.kernel, gradA0, gradKernel, gradInput, scratch0, true)
       k.columnSums(gradA0, net.gradientOf(conv0.bias), cells(g0), g0.filters, 0)
     } else if (gradInput !== 0) {
-      transposedConvForward(k, g0, gradA0, conv0.kernel, gradInput, this.scratch)
+      transposedConvForward(k, g0, gradA0, conv0.kernel, gradInput, scratch0)
     }
   }
 
