@@ -133,6 +133,15 @@ const LEAKY_SLOPE: f32 = 0.2
  * 2 sigmoid, 3 tanh, 4 leaky ReLU.
  */
 export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32): void {
+  if (N == 1 && M >= 4) {
+    // One column (a grey image, a logit): the rows are one vector, four at a time, with a bias row
+    // of four copies (a 4×4 block of the matrix).
+    const copies = memory.data(16, 16)
+    v128.store(copies, v128.load32_splat(bias))
+    addBias(c, copies, M >> 2, 4, activation)
+    if (M & 3) addBias(c + (<usize>(M & ~3) << 2), bias, M & 3, 1, activation)
+    return
+  }
   const zero = f32x4.splat(0)
   const one = f32x4.splat(1)
   for (let i = 0; i < M; i++) {
@@ -501,7 +510,9 @@ export function im2col(
   x: usize, n: i32, h: i32, w: i32, c: i32,
   k: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32, cols: usize,
 ): void {
-  const rowBytes = <usize>(k * c) << 2
+  // Segments are short (k·c floats, 4 for a grey image): SIMD loops beat memory.copy's call.
+  const rowFloats = k * c
+  const rowBytes = <usize>rowFloats << 2
   let dst = cols
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
@@ -512,18 +523,39 @@ export function im2col(
         for (let ky = 0; ky < k; ky++) {
           const iy = oy * stride + ky - top
           if (iy < 0 || iy >= h || to <= from) {
-            memory.fill(dst, 0, rowBytes)
+            zeroFloats(dst, rowFloats)
           } else {
-            if (from > 0) memory.fill(dst, 0, <usize>(from * c) << 2)
+            if (from > 0) zeroFloats(dst, from * c)
             const src = x + (<usize>(((b * h + iy) * w + x0 + from) * c) << 2)
-            memory.copy(dst + (<usize>(from * c) << 2), src, <usize>((to - from) * c) << 2)
-            if (to < k) memory.fill(dst + (<usize>(to * c) << 2), 0, <usize>((k - to) * c) << 2)
+            copyFloats(dst + (<usize>(from * c) << 2), src, (to - from) * c)
+            if (to < k) zeroFloats(dst + (<usize>(to * c) << 2), (k - to) * c)
           }
           dst += rowBytes
         }
       }
     }
   }
+}
+
+/** dst[i] = src[i] over n floats. */
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2
+    v128.store(dst + o, v128.load(src + o))
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2
+    store<f32>(dst + o, load<f32>(src + o))
+  }
+}
+
+/** dst[i] = 0 over n floats. */
+@inline function zeroFloats(dst: usize, n: i32): void {
+  const zero = f32x4.splat(0)
+  let i = 0
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), zero)
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0)
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from '../src/core/autoencoder/autoencoderOptions'
 import { AdamSlot } from '../src/core/engine/adamSlot'
 import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
+import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
 import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { median } from './lassoProblem'
@@ -29,6 +30,8 @@ export interface ConvStepTimes {
   readonly backend: string
   /** The default conv GAN (16 filters, noise 32): discriminator step, then generator step. */
   readonly ganStepMs: number
+  /** The same step on latentkit's fused WebAssembly kernels (what `fusedKernels` runs on WASM). */
+  readonly ganFusedStepMs: number
   /** The default conv autoencoder (code 32): one step of summed squared error, TF.js operations. */
   readonly autoencoderStepMs: number
   /** The same step on latentkit's fused WebAssembly kernels (what `fusedKernels` runs on WASM). */
@@ -83,6 +86,43 @@ async function ganStep(data: Float32Array, steps: number): Promise<number> {
   }, steps)
   generatorAdam.dispose()
   discriminatorAdam.dispose()
+  network.dispose()
+  return ms
+}
+
+async function fusedGanStep(data: Float32Array, steps: number): Promise<number> {
+  const options = resolveGANModelOptions({ architecture: 'conv' }, SIDE * SIDE, true)
+  const train = resolveGANTrainOptions({}, 'conv')
+  const network = new GANNetwork([SIDE, SIDE, 1], options)
+  const compiled = await compileKernels()
+  if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
+  const trainer = new FusedConvGANTrainer(
+    new KernelMemory(compiled),
+    [SIDE, SIDE, 1],
+    options,
+    BATCH,
+  )
+  const generatorVariables = network.generatorVariables()
+  const discriminatorVariables = network.discriminatorVariables()
+  const statistics = network.statistics()
+  const noise = createRandom(3)
+  const rows = data.length / (SIDE * SIDE)
+  const ms = await stepMs(async (s) => {
+    const start = (s * BATCH) % Math.max(1, rows - BATCH)
+    const indices = Uint32Array.from({ length: BATCH }, (_, i) => start + i)
+    const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
+    await Promise.resolve(
+      trainer.step(
+        generatorVariables,
+        discriminatorVariables,
+        data,
+        indices,
+        z,
+        { ...train, realLabel: 1 },
+        statistics,
+      ),
+    )
+  }, steps)
   network.dispose()
   return ms
 }
@@ -144,6 +184,7 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepTimes> {
   return {
     backend: tf.getBackend(),
     ganStepMs: await ganStep(data, steps),
+    ganFusedStepMs: await fusedGanStep(data, steps),
     autoencoderStepMs: await autoencoderStep(data, steps),
     autoencoderFusedStepMs: fused.ms,
     kernelBuild: fused.build,

@@ -865,6 +865,11 @@ const BLOCKS = [
       const { latentkit, torch } = convSteps
       const models = [
         ['conv GAN (16 filters, noise 32): D step + G step', 'ganStepMs', 'dcgan'],
+        [
+          `conv GAN (16 filters, noise 32): D step + G step, latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,
+          'ganFusedStepMs',
+          'dcgan',
+        ],
         ['conv autoencoder (code 32)', 'autoencoderStepMs', 'convAutoencoder'],
         [
           `conv autoencoder (code 32), latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,

@@ -2,8 +2,8 @@
  * Training resumes exactly after a snapshot: train one epoch, snapshot, copy it (structuredClone and
  * a model file), restore into a NEW model and train one more gives the same losses, weights and
  * outputs, bit for bit, as two epochs straight, on the CPU backend (TF.js operations) and on WASM
- * (the fused WebAssembly kernels for dense models and the conv autoencoder, TF.js operations for
- * the other convolutional ones). A
+ * (the fused WebAssembly kernels for dense models, the conv autoencoder and the conv GAN, TF.js
+ * operations for the other convolutional ones). A
  * weights-only snapshot (the format before training state) still restores, and does NOT continue
  * the same way: the test can fail. A bad training state is refused, naming the field.
  */
@@ -93,7 +93,7 @@ const CASES: readonly Case[] = [
     name: 'GAN conv',
     create: () => new GAN({ architecture: 'conv', filters: 2, noiseDim: 4, seed: 2 }),
     train: { batchSize: 32 },
-    fused: false,
+    fused: true,
     outputs: sampled,
   },
   {

@@ -133,7 +133,18 @@ function patchesTimesKernel(
   )
 }
 
-/** gradKernel `[depth, filters]` = the patches in `scratch.patches`ᵀ · `other` `[rows, filters]`. */
+/**
+ * Rows of the patch matrix per product of {@link kernelGradient}: `gemm` walks the transposed patches
+ * down a whole column for each block of four output rows, and over tens of thousands of rows those
+ * columns leave the cache before the next block reads them again; in slices of this many rows they
+ * stay (measured 2–3× faster on the default conv GAN's products; 64–256 all do about as well).
+ */
+const GRADIENT_ROWS = 128
+
+/**
+ * gradKernel `[depth, filters]` = the patches in `scratch.patches`ᵀ · `other` `[rows, filters]`,
+ * summed over slices of {@link GRADIENT_ROWS} rows.
+ */
 function kernelGradient(
   k: KernelExports,
   g: ConvGeometry,
@@ -143,20 +154,22 @@ function kernelGradient(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  k.gemm(
-    scratch.patches,
-    1,
-    depth,
-    other,
-    g.filters,
-    1,
-    gradKernel,
-    depth,
-    rows,
-    g.filters,
-    0,
-    scratch.panel,
-  )
+  for (let from = 0; from < rows; from += GRADIENT_ROWS) {
+    k.gemm(
+      scratch.patches + from * depth * 4,
+      1,
+      depth,
+      other + from * g.filters * 4,
+      g.filters,
+      1,
+      gradKernel,
+      depth,
+      Math.min(GRADIENT_ROWS, rows - from),
+      g.filters,
+      from > 0 ? 1 : 0,
+      scratch.panel,
+    )
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ import type {
   TrainingStepCost,
 } from '../../engine/trainableModel'
 import { FusedGANTrainer } from './fusedGANTrainer'
+import { FusedConvGANTrainer } from './fusedConvGANTrainer'
 import {
   drawInfoLatents,
   infoGANDefaults,
@@ -89,7 +90,7 @@ const RULES: ModelRules<GANTypes> = {
 export class GAN extends GenerativeModel<GANTypes> {
   private readonly generatorAdam = new AdamSlot()
   private readonly discriminatorAdam = new AdamSlot()
-  private readonly fused = new FusedTrainerSlot<FusedGANTrainer>()
+  private readonly fused = new FusedTrainerSlot<FusedGANTrainer | FusedConvGANTrainer>()
   private noiseRandom: Random | undefined
   private dataBounds: PlaneBounds | undefined
 
@@ -141,7 +142,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     return { ...super.randomStreams(), noise: this.noiseRandom }
   }
 
-  /** Both networks' Adam on TF.js operations, and the fused kernels' on WASM (dense GANs). */
+  /** Both networks' Adam on TF.js operations, and the fused kernels' on WASM (GANs without codes). */
   protected override trainingParts(network: GANNetwork): readonly TrainingStatePart[] {
     const generator = network.generatorVariables()
     const discriminator = network.discriminatorVariables()
@@ -185,6 +186,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     const noiseDim = network.options.noiseDim
     const generatorVariables = network.generatorVariables()
     const discriminatorVariables = network.discriminatorVariables()
+    const statistics = network.statistics()
     const realLabel = 1 - train.labelSmoothing
     const info = network.options.info
     const scalarCount = info ? 6 : 4
@@ -219,9 +221,10 @@ export class GAN extends GenerativeModel<GANTypes> {
                 indices,
                 noiseBatches,
                 { ...train, realLabel },
+                statistics,
               )
               if (!measure) return point
-              const samples = fused.generate(generatorVariables, probeValues)
+              const samples = this.probeSamples(network, fused, probeValues)
               return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
             }
             const readings = tf.tidy(() => {
@@ -346,21 +349,43 @@ export class GAN extends GenerativeModel<GANTypes> {
   }
 
   /**
-   * The fused WebAssembly trainer when it applies (dense GAN, WASM backend, `fusedKernels` on), kept
-   * across calls (it holds the Adam moments) while `rows` (batch and diversity probe) fit.
+   * The fused WebAssembly trainer when it applies (a GAN without InfoGAN codes, dense or
+   * convolutional, WASM backend, `fusedKernels` on), kept across calls (it holds the Adam moments)
+   * while `rows` (batch and diversity probe) fit.
    */
   private async fusedTrainer(
     network: GANNetwork,
     rows: number,
     train: ResolvedGANTrainOptions,
-  ): Promise<FusedGANTrainer | undefined> {
+  ): Promise<FusedGANTrainer | FusedConvGANTrainer | undefined> {
     // The fused kernels have no Q head: an InfoGAN trains on TF.js operations.
-    if (network.options.architecture !== 'dense' || network.options.info) return undefined
-    return this.fused.get(
-      train.fusedKernels,
-      rows,
-      (memory) => new FusedGANTrainer(memory, network.inputSize, network.options, rows),
+    if (network.options.info) return undefined
+    return this.fused.get(train.fusedKernels, rows, (memory) =>
+      network.options.architecture === 'conv'
+        ? new FusedConvGANTrainer(memory, network.shape, network.options, rows)
+        : new FusedGANTrainer(memory, network.inputSize, network.options, rows),
     )
+  }
+
+  /**
+   * The diversity probe's samples after a fused step: the dense trainer's generator, or for the
+   * convolutional GAN the TF.js generator in inference mode (running statistics, as the TF.js path
+   * measures them), whose variables the step wrote.
+   */
+  private probeSamples(
+    network: GANNetwork,
+    fused: FusedGANTrainer | FusedConvGANTrainer,
+    probe: Float32Array,
+  ): Float32Array {
+    if (fused instanceof FusedGANTrainer) return fused.generate(network.generatorVariables(), probe)
+    const samples = tf.tidy(() =>
+      network.generate(
+        tf.tensor2d(probe, [probe.length / network.options.noiseDim, network.options.noiseDim]),
+      ),
+    )
+    const values = samples.dataSync() as Float32Array
+    samples.dispose()
+    return values
   }
 
   protected override readonly latentName = 'noise'

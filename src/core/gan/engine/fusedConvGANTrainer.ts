@@ -1,0 +1,511 @@
+import type * as tf from '@tensorflow/tfjs-core'
+import type { KernelBuild, KernelMemory } from '../../kernels/wasmKernels'
+import { gatherRows, type ImageShape } from '../../dataset'
+import {
+  ACTIVATION_CODE,
+  captureNets,
+  FusedDenseNet,
+  restoreNets,
+  type FusedLayer,
+  type FusedLayerSpec,
+} from '../../engine/fusedDenseNet'
+import {
+  convBackward,
+  convForward,
+  convGeometry,
+  panelValues,
+  patchValues,
+  transposedConvBackward,
+  transposedConvForward,
+  type ConvGeometry,
+  type ConvScratch,
+} from '../../kernels/convKernels'
+import { KernelVariables } from '../../engine/kernelVariables'
+import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
+import type { ResolvedGANModelOptions } from '../ganOptions'
+import type { FusedGANSettings, FusedGANStep } from './fusedGANTrainer'
+
+const KERNEL = 4
+const STRIDE = 2
+/** batchNorm.ts's variance floor and running-average momentum (the generator's layers use both). */
+const BN_EPSILON = 1e-5
+const BN_MOMENTUM = 0.9
+
+/** One batch normalisation's per-channel batch statistics and its normalised values. */
+interface NormBuffers {
+  readonly mean: number
+  readonly variance: number
+  readonly invStd: number
+  readonly normalised: number
+}
+
+/**
+ * The convolutional GAN's training step (convGanStacks.ts: the DCGAN generator with batch
+ * normalisation, the leaky-ReLU convolutional discriminator) in latentkit's WebAssembly kernels:
+ * discriminator updates on a real and a generated batch, then a generator update through the
+ * discriminator, equal to {@link GANNetwork}'s passes followed by `tf.train.adam(rate, β1)` (tests
+ * check them). The generator's running statistics are folded in as its TF.js pass folds them (in the
+ * generator update only) and written back to their variables after every step, so sampling sees them.
+ *
+ * Weights, gradients and moments sit in one {@link FusedDenseNet} per network: a convolution's kernel
+ * is its (k·k·in)×out matrix in TF.js's layout, a batch normalisation's scale and shift a 1×C "layer".
+ */
+export class FusedConvGANTrainer implements FusedStateful {
+  private readonly generator: FusedDenseNet
+  private readonly discriminator: FusedDenseNet
+  private readonly inputSize: number
+  private readonly noiseDim: number
+  /** Real rows, then generated ones: the discriminator judges both in one pass, as TF.js does. */
+  private readonly pair: number
+  private readonly z: number
+  private readonly labels: number
+  private readonly ones: number
+  private readonly gradLogits: number
+  private readonly gradImage: number
+  /** The generator's two normalisations, and its activations and gradients. */
+  private readonly norms: [NormBuffers, NormBuffers]
+  private readonly projectedOut: number
+  private readonly deconvOut: number
+  private readonly normOut: [number, number]
+  private readonly gradNorm: [number, number]
+  /** The discriminator's two convolutions' outputs and gradients. */
+  private readonly convOut: [number, number]
+  private readonly gradConv: [number, number]
+  private readonly statistics: KernelVariables
+  private readonly scratch: ConvScratch
+  /**
+   * The discriminator's convolutions' own patch matrices (with the shared panel): the forward pass
+   * leaves them for the backward pass, which then need not build them again.
+   */
+  private readonly judgeScratch: [ConvScratch, ConvScratch]
+  /** The optimiser settings of the last step: a change restarts both networks' moments, as in TF.js. */
+  private settingsKey = ''
+
+  constructor(
+    memory: KernelMemory,
+    private readonly shape: ImageShape,
+    private readonly options: ResolvedGANModelOptions,
+    maxBatch: number,
+  ) {
+    const [h, w, c] = shape
+    const { noiseDim, filters: f, output } = options
+    const quarter = (h / 4) * (w / 4)
+    const half = (h / 2) * (w / 2)
+    const area = KERNEL * KERNEL
+    this.inputSize = h * w * c
+    this.noiseDim = noiseDim
+    const norm = (channels: number): FusedLayerSpec => ({
+      inputs: 1,
+      units: channels,
+      activation: 'relu',
+    })
+    // A transposed kernel [k, k, out, in] has as many values as the spec (k·k·in)×out, and its bias
+    // `out`: the specs size the buffers, the convolution functions read the layout.
+    this.generator = new FusedDenseNet(
+      memory,
+      [
+        { inputs: noiseDim, units: quarter * 2 * f, activation: 'linear' },
+        norm(2 * f),
+        { inputs: area * 2 * f, units: f, activation: 'linear' },
+        norm(f),
+        { inputs: area * f, units: c, activation: output },
+      ],
+      maxBatch,
+    )
+    this.discriminator = new FusedDenseNet(
+      memory,
+      [
+        { inputs: area * c, units: f, activation: 'leakyRelu' },
+        { inputs: area * f, units: 2 * f, activation: 'leakyRelu' },
+        { inputs: quarter * 2 * f, units: 1, activation: 'linear' },
+      ],
+      2 * maxBatch,
+    )
+    const buffers = (channels: number, rows: number): NormBuffers => ({
+      mean: memory.alloc(channels),
+      variance: memory.alloc(channels),
+      invStd: memory.alloc(channels),
+      normalised: memory.alloc(rows * channels),
+    })
+    this.norms = [buffers(2 * f, maxBatch * quarter), buffers(f, maxBatch * half)]
+    this.projectedOut = memory.alloc(maxBatch * quarter * 2 * f)
+    this.deconvOut = memory.alloc(maxBatch * half * f)
+    this.normOut = [memory.alloc(maxBatch * quarter * 2 * f), memory.alloc(maxBatch * half * f)]
+    this.gradNorm = [memory.alloc(maxBatch * quarter * 2 * f), memory.alloc(maxBatch * half * f)]
+    this.pair = memory.alloc(2 * maxBatch * this.inputSize)
+    this.z = memory.alloc(maxBatch * noiseDim)
+    this.labels = memory.alloc(2 * maxBatch)
+    this.ones = memory.alloc(maxBatch)
+    memory.view(this.ones, maxBatch).fill(1)
+    this.gradLogits = memory.alloc(2 * maxBatch)
+    this.gradImage = memory.alloc(maxBatch * this.inputSize)
+    this.convOut = [
+      memory.alloc(2 * maxBatch * half * f),
+      memory.alloc(2 * maxBatch * quarter * 2 * f),
+    ]
+    this.gradConv = [
+      memory.alloc(2 * maxBatch * half * f),
+      memory.alloc(2 * maxBatch * quarter * 2 * f),
+    ]
+    this.statistics = new KernelVariables(memory, [2 * f, 2 * f, f, f])
+    const largest = [...this.geometries(2 * maxBatch), ...this.geometries(maxBatch)]
+    this.scratch = {
+      patches: memory.alloc(Math.max(...largest.map(patchValues))),
+      panel: memory.alloc(Math.max(...largest.map(panelValues))),
+    }
+    const [judge0, judge1] = this.geometries(2 * maxBatch)
+    this.judgeScratch = [
+      { patches: memory.alloc(patchValues(judge0)), panel: this.scratch.panel },
+      { patches: memory.alloc(patchValues(judge1)), panel: this.scratch.panel },
+    ]
+  }
+
+  /** Which kernel build runs the steps. */
+  get build(): KernelBuild {
+    return this.generator.build
+  }
+
+  /** The largest batch this trainer holds buffers for. */
+  get maxBatch(): number {
+    return this.generator.maxBatch
+  }
+
+  /**
+   * One training step on `rows` of `data`: a discriminator update per noise batch but the last, then a
+   * generator update with the last (`noise` holds `discriminatorSteps + 1` batches of
+   * `rows.length × noiseDim` normals). Updates the TF.js variables of both networks and the
+   * generator's running statistics (`statistics`, in {@link GANNetwork.statistics} order).
+   */
+  step(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+    noise: readonly Float32Array[],
+    settings: FusedGANSettings,
+    statistics: readonly tf.Variable[],
+  ): FusedGANStep {
+    const { generator, discriminator } = this
+    const key = `${settings.generatorLearningRate}:${settings.discriminatorLearningRate}:${settings.beta1}`
+    if (key !== this.settingsKey) this.resetOptimizer()
+    this.settingsKey = key
+    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
+    this.statistics.read(statistics)
+    let judged = { loss: NaN, realScore: NaN, fakeScore: NaN }
+    for (const z of noise.slice(0, -1)) {
+      judged = this.discriminatorGradients(z, batch, settings.realLabel)
+      discriminator.applyAdam(settings.discriminatorLearningRate, settings.beta1)
+    }
+    const generatorLoss = this.generatorGradients(noise[noise.length - 1] as Float32Array, batch)
+    generator.applyAdam(settings.generatorLearningRate, settings.beta1)
+    generator.writeWeights(generatorVariables)
+    discriminator.writeWeights(discriminatorVariables)
+    this.statistics.write(statistics)
+    return {
+      generatorLoss,
+      discriminatorLoss: judged.loss,
+      realScore: judged.realScore,
+      fakeScore: judged.fakeScore,
+    }
+  }
+
+  /**
+   * Gradients of both passes and the discriminator's loss, without updating anything (the running
+   * statistics are folded in as by a step), for checks.
+   */
+  gradients(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+    discriminatorNoise: Float32Array,
+    generatorNoise: Float32Array,
+    realLabel: number,
+  ): {
+    discriminator: Float32Array[]
+    generator: Float32Array[]
+    discriminatorLoss: number
+    generatorLoss: number
+  } {
+    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
+    const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
+    const discriminator = this.discriminator.gradients()
+    const generatorLoss = this.generatorGradients(generatorNoise, batch)
+    return {
+      discriminator,
+      generator: this.generator.gradients(),
+      discriminatorLoss: judged.loss,
+      generatorLoss,
+    }
+  }
+
+  /** Forgets both networks' Adam moments (after a divergence). */
+  resetOptimizer(): void {
+    this.generator.resetOptimizer()
+    this.discriminator.resetOptimizer()
+  }
+
+  /** Both networks' Adam state (generator, then discriminator) and the settings key, for snapshots. */
+  captureState(): FusedTrainerState {
+    return captureNets(this.settingsKey, [this.generator, this.discriminator])
+  }
+
+  /** Puts back a state {@link FusedConvGANTrainer.captureState} gave for a trainer of these networks. */
+  restoreState(state: FusedTrainerState): void {
+    restoreNets(state, [this.generator, this.discriminator])
+    this.settingsKey = state.settings
+  }
+
+  /** The discriminator's two convolutions for `batch` images (the generator's are their adjoints). */
+  private geometries(batch: number): [ConvGeometry, ConvGeometry] {
+    const [h, w, c] = this.shape
+    const f = this.options.filters
+    return [
+      convGeometry(batch, h, w, c, f, KERNEL, STRIDE),
+      convGeometry(batch, h / 2, w / 2, f, 2 * f, KERNEL, STRIDE),
+    ]
+  }
+
+  /** Reads in both networks' weights (where changed) and the real batch; returns its size. */
+  private load(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+  ): number {
+    this.generator.readWeights(generatorVariables)
+    this.discriminator.readWeights(discriminatorVariables)
+    gatherRows(
+      this.generator.memory.view(this.pair, rows.length * this.inputSize),
+      data,
+      rows,
+      this.inputSize,
+    )
+    return rows.length
+  }
+
+  /** Byte offset of the generated rows, right after `batch` real ones. */
+  private fake(batch: number): number {
+    return this.pair + batch * this.inputSize * 4
+  }
+
+  /**
+   * The generator in training mode (batch statistics) on `z`, writing the images at
+   * {@link FusedConvGANTrainer.fake}; folds the statistics into the running ones when `update`.
+   */
+  private generate(z: Float32Array, batch: number, update: boolean): void {
+    const net = this.generator
+    const { k, memory } = net
+    const [project, norm0, up0, norm1, up1] = net.layers as FusedLayer[] as [
+      FusedLayer,
+      FusedLayer,
+      FusedLayer,
+      FusedLayer,
+      FusedLayer,
+    ]
+    const [inner, outer] = this.geometries(batch).reverse() as [ConvGeometry, ConvGeometry]
+    memory.view(this.z, z.length).set(z)
+    const projected = net.forward(project, this.z, batch)
+    this.normalise(norm0, 0, projected, batch * inner.outHeight * inner.outWidth, update)
+    transposedConvForward(k, inner, this.normOut[0], up0.kernel, this.deconvOut, this.scratch)
+    k.addBias(this.deconvOut, up0.bias, batch * inner.height * inner.width, inner.channels, 0)
+    this.normalise(norm1, 1, this.deconvOut, batch * inner.height * inner.width, update)
+    const out = this.fake(batch)
+    transposedConvForward(k, outer, this.normOut[1], up1.kernel, out, this.scratch)
+    const pixels = batch * outer.height * outer.width
+    k.addBias(out, up1.bias, pixels, outer.channels, ACTIVATION_CODE[up1.activation])
+  }
+
+  /** relu(batchNorm(x)) into `normOut[i]` for the normalisation `layer` (scale = kernel, shift = bias). */
+  private normalise(layer: FusedLayer, i: 0 | 1, x: number, rows: number, update: boolean): void {
+    const { k } = this.generator
+    const b = this.norms[i]
+    const out = this.normOut[i]
+    const channels = layer.units
+    k.batchNormForward(
+      x,
+      rows,
+      channels,
+      layer.kernel,
+      BN_EPSILON,
+      b.mean,
+      b.variance,
+      b.invStd,
+      b.normalised,
+      out,
+    )
+    k.addBias(out, layer.bias, rows, channels, ACTIVATION_CODE.relu)
+    if (!update) return
+    const offsets = this.statistics.offsets
+    k.batchNormRunning(
+      offsets[2 * i] as number,
+      offsets[2 * i + 1] as number,
+      b.mean,
+      b.variance,
+      channels,
+      rows,
+      BN_MOMENTUM,
+    )
+  }
+
+  /** The discriminator's logits for `rows` images at `input`; returns their offset. */
+  private judge(input: number, rows: number): number {
+    const net = this.discriminator
+    const { k } = net
+    const [conv0, conv1, dense] = net.layers as [FusedLayer, FusedLayer, FusedLayer]
+    const [g0, g1] = this.geometries(rows)
+    const leaky = ACTIVATION_CODE.leakyRelu
+    const [scratch0, scratch1] = this.judgeScratch
+    convForward(k, g0, input, conv0.kernel, this.convOut[0], scratch0)
+    k.addBias(this.convOut[0], conv0.bias, rows * g0.outHeight * g0.outWidth, g0.filters, leaky)
+    convForward(k, g1, this.convOut[0], conv1.kernel, this.convOut[1], scratch1)
+    k.addBias(this.convOut[1], conv1.bias, rows * g1.outHeight * g1.outWidth, g1.filters, leaky)
+    return net.forward(dense, this.convOut[1], rows)
+  }
+
+  /**
+   * Backward through the discriminator from `gradLogits` for the `rows` images at `input`, right after
+   * {@link FusedConvGANTrainer.judge} of them (whose patches it reuses): its weight gradients when
+   * `weights`, the gradient at the images into `gradInput` when not 0.
+   */
+  private judgeBackward(input: number, rows: number, weights: boolean, gradInput: number): void {
+    const net = this.discriminator
+    const { k } = net
+    const [conv0, conv1, dense] = net.layers as [FusedLayer, FusedLayer, FusedLayer]
+    const [g0, g1] = this.geometries(rows)
+    const [a0, a1] = this.convOut
+    const [gradA0, gradA1] = this.gradConv
+    const leaky = ACTIVATION_CODE.leakyRelu
+    const [scratch0, scratch1] = this.judgeScratch
+    const cells = (g: ConvGeometry): number => rows * g.outHeight * g.outWidth
+    net.backward(dense, a1, this.gradLogits, gradA1, rows)
+    k.activationBackward(gradA1, a1, cells(g1) * g1.filters, leaky)
+    if (weights) {
+      const gradKernel = net.gradientOf(conv1.kernel)
+      convBackward(k, g1, a0, conv1.kernel, gradA1, gradKernel, gradA0, scratch1, true)
+      k.columnSums(gradA1, net.gradientOf(conv1.bias), cells(g1), g1.filters, 0)
+    } else {
+      // Only the input's gradient: the transposed convolution of gradA1.
+      transposedConvForward(k, g1, gradA1, conv1.kernel, gradA0, scratch1)
+    }
+    k.activationBackward(gradA0, a0, cells(g0) * g0.filters, leaky)
+    if (weights) {
+      const gradKernel = net.gradientOf(conv0.kernel)
+      convBackward(k, g0, input, conv0.kernel, gradA0, gradKernel, gradInput, scratch0, true)
+      k.columnSums(gradA0, net.gradientOf(conv0.bias), cells(g0), g0.filters, 0)
+    } else if (gradInput !== 0) {
+      transposedConvForward(k, g0, gradA0, conv0.kernel, gradInput, scratch0)
+    }
+  }
+
+  /**
+   * BCE(D(x), realLabel) + BCE(D(G(z)), 0) (batch means) and the discriminator's gradients, real and
+   * generated rows in one pass.
+   */
+  private discriminatorGradients(
+    z: Float32Array,
+    batch: number,
+    realLabel: number,
+  ): { loss: number; realScore: number; fakeScore: number } {
+    const { k, memory } = this.discriminator
+    this.generate(z, batch, false)
+    const labels = memory.view(this.labels, 2 * batch)
+    labels.fill(realLabel, 0, batch)
+    labels.fill(0, batch)
+    const logits = this.judge(this.pair, 2 * batch)
+    const loss = k.bernoulliLoss(logits, this.labels, this.gradLogits, 2 * batch, 1 / batch)
+    // The gradient is (sigmoid(l) − label)/batch: each half's mean probability follows from it.
+    const grad = memory.view(this.gradLogits, 2 * batch)
+    const realScore = sumOf(grad.subarray(0, batch)) + realLabel
+    const fakeScore = sumOf(grad.subarray(batch))
+    this.judgeBackward(this.pair, 2 * batch, true, 0)
+    return { loss: loss / batch, realScore, fakeScore }
+  }
+
+  /**
+   * −log D(G(z)) and the generator's gradients (through the discriminator, whose weights' gradients
+   * are not needed); folds the batch statistics into the running ones.
+   */
+  private generatorGradients(z: Float32Array, batch: number): number {
+    const net = this.generator
+    const { k } = net
+    const [project, norm0, up0, norm1, up1] = net.layers as FusedLayer[] as [
+      FusedLayer,
+      FusedLayer,
+      FusedLayer,
+      FusedLayer,
+      FusedLayer,
+    ]
+    const [inner, outer] = this.geometries(batch).reverse() as [ConvGeometry, ConvGeometry]
+    this.generate(z, batch, true)
+    const fake = this.fake(batch)
+    const logits = this.judge(fake, batch)
+    const loss = k.bernoulliLoss(logits, this.ones, this.gradLogits, batch, 1 / batch) / batch
+    this.judgeBackward(fake, batch, false, this.gradImage)
+    const grad = this.gradImage
+    const [n0, n1] = this.norms
+    const [r0, r1] = this.normOut
+    const [gradR0, gradR1] = this.gradNorm
+    const relu = ACTIVATION_CODE.relu
+    const outPixels = batch * outer.height * outer.width
+    const innerPixels = batch * inner.height * inner.width
+    const innerCells = batch * inner.outHeight * inner.outWidth
+    if (up1.activation !== 'linear') {
+      k.activationBackward(grad, fake, outPixels * outer.channels, ACTIVATION_CODE[up1.activation])
+    }
+    transposedConvBackward(
+      k,
+      outer,
+      r1,
+      up1.kernel,
+      grad,
+      net.gradientOf(up1.kernel),
+      gradR1,
+      this.scratch,
+    )
+    k.columnSums(grad, net.gradientOf(up1.bias), outPixels, outer.channels, 0)
+    k.activationBackward(gradR1, r1, innerPixels * inner.channels, relu)
+    k.batchNormBackward(
+      gradR1,
+      n1.normalised,
+      innerPixels,
+      norm1.units,
+      norm1.kernel,
+      n1.invStd,
+      net.gradientOf(norm1.kernel),
+      net.gradientOf(norm1.bias),
+      gradR1,
+    )
+    transposedConvBackward(
+      k,
+      inner,
+      r0,
+      up0.kernel,
+      gradR1,
+      net.gradientOf(up0.kernel),
+      gradR0,
+      this.scratch,
+    )
+    k.columnSums(gradR1, net.gradientOf(up0.bias), innerPixels, inner.channels, 0)
+    k.activationBackward(gradR0, r0, innerCells * inner.filters, relu)
+    k.batchNormBackward(
+      gradR0,
+      n0.normalised,
+      innerCells,
+      norm0.units,
+      norm0.kernel,
+      n0.invStd,
+      net.gradientOf(norm0.kernel),
+      net.gradientOf(norm0.bias),
+      gradR0,
+    )
+    net.backward(project, this.z, gradR0, undefined, batch)
+    return loss
+  }
+}
+
+function sumOf(values: Float32Array): number {
+  let sum = 0
+  for (const v of values) sum += v
+  return sum
+}
