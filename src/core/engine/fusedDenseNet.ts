@@ -156,7 +156,7 @@ export class FusedDenseNet {
   /** `layer.output` = activation(input · W + b) for `batch` rows; returns the output's offset. */
   forward(layer: FusedLayer, input: number, batch: number): number {
     const { inputs, units } = layer
-    this.k.gemm(
+    this.memory.gemm(
       input,
       inputs,
       1,
@@ -197,7 +197,7 @@ export class FusedDenseNet {
     const gradKernel = this.grads + (layer.kernel - this.params)
     const addWeights = accumulateWeights ? 1 : 0
     // ∂W = inputᵀ · gradOut: A is the input read transposed.
-    k.gemm(
+    this.memory.gemm(
       input,
       1,
       inputs,
@@ -214,7 +214,7 @@ export class FusedDenseNet {
     k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units, addWeights)
     if (gradIn === undefined) return
     // ∂input = gradOut · Wᵀ: B is the kernel read transposed.
-    k.gemm(
+    this.memory.gemm(
       gradOut,
       units,
       1,

@@ -124,6 +124,12 @@ export class TwoThreadGemm {
     else kernels.gemm(...lower)
   }
 
+  /** Makes `memory.gemm`, the product the fused models call, this two-thread product. */
+  attach(): this {
+    this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
+    return this
+  }
+
   /** Stops the helper thread. */
   dispose(): void {
     if (this.handle === undefined) return

@@ -198,6 +198,11 @@ export class KernelMemory {
   readonly build: KernelBuild
   /** The compiled kernels this memory runs (a second thread instantiates them on the same memory). */
   readonly compiled: CompiledKernels
+  /**
+   * The matrix product the fused models call, arguments as the kernels' `gemm`: that `gemm` itself
+   * unless a two-thread product was set here (`TwoThreadGemm.attach`).
+   */
+  gemm: KernelExports['gemm']
   private top: number
   private readonly generation = memoryGeneration
 
@@ -205,6 +210,7 @@ export class KernelMemory {
     this.kernels = guardedExports(instantiateKernels(compiledKernels))
     this.build = compiledKernels.build
     this.compiled = compiledKernels
+    this.gemm = this.kernels.gemm
     this.top = align(this.kernels.heapBase())
   }
 
