@@ -20,7 +20,7 @@ function helperSource(): string {
       contents: `import { workerData } from 'node:worker_threads'
 import { runKernelThread } from './src/core/kernels/kernelThread'
 runKernelThread(workerData)`,
-      resolveDir: new URL('..', import.meta.url).pathname,
+      resolveDir: process.cwd(), // the repository root, where the bench and the tests run
       loader: 'ts',
     },
     bundle: true,
