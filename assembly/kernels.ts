@@ -327,6 +327,80 @@ export function squaredError(raw: usize, x: usize, grad: usize, n: i32, scale: f
   return total
 }
 
+/**
+ * Softmax cross-entropy of M rows of N logits (each scaled by `scale` first) against one target
+ * column per row (`targets`, i32): returns Σ_i log Σ_j e^{x_ij} − x_i,t(i), writes each row's
+ * arg-max (first of equals, i32) to `predicted`, and overwrites the logits with the gradient
+ * (softmax − one-hot)·gradScale. With `skipDiagonal` 1 (a square matrix) column i of row i is left
+ * out of its row (no candidate, gradient 0), as NT-Xent needs.
+ */
+export function softmaxCrossEntropy(
+  logits: usize, targets: usize, predicted: usize, M: i32, N: i32,
+  scale: f32, gradScale: f32, skipDiagonal: i32,
+): f64 {
+  let total: f64 = 0
+  const scales = f32x4.splat(scale)
+  const end = N & ~3
+  for (let i = 0; i < M; i++) {
+    const row = logits + (<usize>(i * N) << 2)
+    const skip = skipDiagonal ? i : -1
+    let best: f32 = -Infinity
+    let bestAt = -1
+    for (let j = 0; j < N; j++) {
+      const v = load<f32>(row + (<usize>j << 2)) * scale
+      if (j != skip && v > best) {
+        best = v
+        bestAt = j
+      }
+    }
+    const t = load<i32>(targets + (<usize>i << 2))
+    const target = load<f32>(row + (<usize>t << 2)) * scale
+    store<i32>(predicted + (<usize>i << 2), bestAt)
+    // The left-out entry may exceed the row's maximum: −∞ keeps its exponential from overflowing.
+    if (skip >= 0) store<f32>(row + (<usize>skip << 2), -Infinity)
+    // e^{x − max}, summed in float32 lanes over the row, then in float64.
+    const shift = f32x4.splat(best)
+    let lanes = f32x4.splat(0)
+    let j = 0
+    for (; j < end; j += 4) {
+      const p = row + (<usize>j << 2)
+      const e = expNonPositive(f32x4.sub(f32x4.mul(v128.load(p), scales), shift))
+      v128.store(p, e)
+      lanes = f32x4.add(lanes, e)
+    }
+    let sum: f64 =
+      <f64>f32x4.extract_lane(lanes, 0) +
+      <f64>f32x4.extract_lane(lanes, 1) +
+      <f64>f32x4.extract_lane(lanes, 2) +
+      <f64>f32x4.extract_lane(lanes, 3)
+    for (; j < N; j++) {
+      const p = row + (<usize>j << 2)
+      const e = Mathf.exp(load<f32>(p) * scale - best)
+      store<f32>(p, e)
+      sum += <f64>e
+    }
+    if (skip >= 0) {
+      const p = row + (<usize>skip << 2)
+      sum -= <f64>load<f32>(p)
+      store<f32>(p, 0)
+    }
+    total += Math.log(sum) + <f64>best - <f64>target
+    const factor = f32x4.splat(<f32>(<f64>gradScale / sum))
+    j = 0
+    for (; j < end; j += 4) {
+      const p = row + (<usize>j << 2)
+      v128.store(p, f32x4.mul(v128.load(p), factor))
+    }
+    for (; j < N; j++) {
+      const p = row + (<usize>j << 2)
+      store<f32>(p, load<f32>(p) * <f32>(<f64>gradScale / sum))
+    }
+    const q = row + (<usize>t << 2)
+    store<f32>(q, load<f32>(q) - gradScale)
+  }
+  return total
+}
+
 /** std = exp(½·logVar), z = mean + std·eps, over n values. */
 export function reparameterise(mean: usize, logVar: usize, eps: usize, std: usize, z: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
@@ -400,3 +474,210 @@ export function adam(
     store<f32>(p + o, load<f32>(p + o) - step * rate)
   }
 }
+
+// ─── Convolution kernels (conv GAN and conv autoencoder) ─────────────────────────────────────────
+// Images are NHWC. A k×k convolution runs as im2col + gemm (its filter [k, k, c, f] is a (k·k·c)×f
+// matrix), its input gradient as gemm + col2im; a transposed convolution is the same pair swapped.
+
+/** dst[i] += src[i] over n floats. */
+@inline function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)))
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o))
+  }
+}
+
+/**
+ * Patches of NHWC images x [n, h, w, c] for a k×k convolution with `stride`, `top`/`left` rows and
+ * columns of zero padding, and ho×wo outputs: cols[(b, oy, ox), (ky, kx, ch)] =
+ * x[b, oy·stride + ky − top, ox·stride + kx − left, ch], 0 outside the image.
+ */
+export function im2col(
+  x: usize, n: i32, h: i32, w: i32, c: i32,
+  k: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32, cols: usize,
+): void {
+  const rowBytes = <usize>(k * c) << 2
+  let dst = cols
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const x0 = ox * stride - left
+        const from = max(0, -x0)
+        const to = min(k, w - x0)
+        for (let ky = 0; ky < k; ky++) {
+          const iy = oy * stride + ky - top
+          if (iy < 0 || iy >= h || to <= from) {
+            memory.fill(dst, 0, rowBytes)
+          } else {
+            if (from > 0) memory.fill(dst, 0, <usize>(from * c) << 2)
+            const src = x + (<usize>(((b * h + iy) * w + x0 + from) * c) << 2)
+            memory.copy(dst + (<usize>(from * c) << 2), src, <usize>((to - from) * c) << 2)
+            if (to < k) memory.fill(dst + (<usize>(to * c) << 2), 0, <usize>((k - to) * c) << 2)
+          }
+          dst += rowBytes
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of `im2col`: adds each patch row of cols back into the image dx [n, h, w, c] (same
+ * arguments); dx is zeroed first unless `accumulate` is 1.
+ */
+export function col2im(
+  cols: usize, n: i32, h: i32, w: i32, c: i32,
+  k: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32, dx: usize, accumulate: i32,
+): void {
+  if (!accumulate) memory.fill(dx, 0, <usize>(n * h * w * c) << 2)
+  const rowBytes = <usize>(k * c) << 2
+  let src = cols
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const x0 = ox * stride - left
+        const from = max(0, -x0)
+        const to = min(k, w - x0)
+        for (let ky = 0; ky < k; ky++) {
+          const iy = oy * stride + ky - top
+          if (iy >= 0 && iy < h && to > from) {
+            const dst = dx + (<usize>(((b * h + iy) * w + x0 + from) * c) << 2)
+            addInto(dst, src + (<usize>(from * c) << 2), (to - from) * c)
+          }
+          src += rowBytes
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Batch normalisation in training mode over x [rows, C] (every axis but the channels): writes the
+ * batch mean and biased variance per channel, invStd = 1/√(variance + ε), the normalised values
+ * x̂ = (x − mean)·invStd into `normalised` and scale·x̂ into `out` (add the shift and the activation
+ * with `addBias`).
+ */
+export function batchNormForward(
+  x: usize, rows: i32, C: i32, scale: usize, epsilon: f32,
+  mean: usize, variance: usize, invStd: usize, normalised: usize, out: usize,
+): void {
+  const bytes = <usize>C << 2
+  memory.fill(mean, 0, bytes)
+  memory.fill(variance, 0, bytes)
+  for (let i = 0; i < rows; i++) addInto(mean, x + <usize>i * bytes, C)
+  const inverseRows: f32 = 1 / <f32>rows
+  for (let j = 0; j < C; j++) {
+    const o = <usize>j << 2
+    store<f32>(mean + o, load<f32>(mean + o) * inverseRows)
+  }
+  for (let i = 0; i < rows; i++) {
+    const row = x + <usize>i * bytes
+    for (let j = 0; j < C; j++) {
+      const o = <usize>j << 2
+      const d = load<f32>(row + o) - load<f32>(mean + o)
+      store<f32>(variance + o, load<f32>(variance + o) + d * d)
+    }
+  }
+  for (let j = 0; j < C; j++) {
+    const o = <usize>j << 2
+    const v = load<f32>(variance + o) * inverseRows
+    store<f32>(variance + o, v)
+    store<f32>(invStd + o, 1 / Mathf.sqrt(v + epsilon))
+  }
+  for (let i = 0; i < rows; i++) {
+    const offset = <usize>i * bytes
+    let j = 0
+    for (; j + 4 <= C; j += 4) {
+      const o = <usize>j << 2
+      const n = f32x4.mul(
+        f32x4.sub(v128.load(x + offset + o), v128.load(mean + o)),
+        v128.load(invStd + o),
+      )
+      v128.store(normalised + offset + o, n)
+      v128.store(out + offset + o, f32x4.mul(n, v128.load(scale + o)))
+    }
+    for (; j < C; j++) {
+      const o = <usize>j << 2
+      const n = (load<f32>(x + offset + o) - load<f32>(mean + o)) * load<f32>(invStd + o)
+      store<f32>(normalised + offset + o, n)
+      store<f32>(out + offset + o, n * load<f32>(scale + o))
+    }
+  }
+}
+
+/**
+ * Folds a batch's statistics into running ones: r ← momentum·r + (1 − momentum)·s, the variance
+ * made unbiased first (× rows / (rows − 1)).
+ */
+export function batchNormRunning(
+  runningMean: usize, runningVariance: usize, mean: usize, variance: usize,
+  C: i32, rows: i32, momentum: f32,
+): void {
+  const unbias: f32 = <f32>rows / <f32>max(rows - 1, 1)
+  for (let j = 0; j < C; j++) {
+    const o = <usize>j << 2
+    store<f32>(runningMean + o, load<f32>(runningMean + o) * momentum + load<f32>(mean + o) * (1 - momentum))
+    store<f32>(
+      runningVariance + o,
+      load<f32>(runningVariance + o) * momentum + load<f32>(variance + o) * unbias * (1 - momentum),
+    )
+  }
+}
+
+/**
+ * Backward pass of `batchNormForward` given dy [rows, C]: gradShift = Σdy, gradScale = Σdy·x̂, and
+ * dx = scale·invStd/rows · (rows·dy − gradShift − x̂·gradScale), written into dx (which may be dy).
+ */
+export function batchNormBackward(
+  dy: usize, normalised: usize, rows: i32, C: i32, scale: usize, invStd: usize,
+  gradScale: usize, gradShift: usize, dx: usize,
+): void {
+  const bytes = <usize>C << 2
+  memory.fill(gradScale, 0, bytes)
+  memory.fill(gradShift, 0, bytes)
+  for (let i = 0; i < rows; i++) {
+    const offset = <usize>i * bytes
+    let j = 0
+    for (; j + 4 <= C; j += 4) {
+      const o = <usize>j << 2
+      const g = v128.load(dy + offset + o)
+      v128.store(gradShift + o, f32x4.add(v128.load(gradShift + o), g))
+      v128.store(gradScale + o, madd(g, v128.load(normalised + offset + o), v128.load(gradScale + o)))
+    }
+    for (; j < C; j++) {
+      const o = <usize>j << 2
+      const g = load<f32>(dy + offset + o)
+      store<f32>(gradShift + o, load<f32>(gradShift + o) + g)
+      store<f32>(gradScale + o, load<f32>(gradScale + o) + g * load<f32>(normalised + offset + o))
+    }
+  }
+  const m: f32 = <f32>rows
+  const count = f32x4.splat(m)
+  for (let i = 0; i < rows; i++) {
+    const offset = <usize>i * bytes
+    let j = 0
+    for (; j + 4 <= C; j += 4) {
+      const o = <usize>j << 2
+      const factor = f32x4.div(f32x4.mul(v128.load(scale + o), v128.load(invStd + o)), count)
+      const centred = f32x4.sub(
+        f32x4.mul(v128.load(dy + offset + o), count),
+        f32x4.add(v128.load(gradShift + o), f32x4.mul(v128.load(normalised + offset + o), v128.load(gradScale + o))),
+      )
+      v128.store(dx + offset + o, f32x4.mul(centred, factor))
+    }
+    for (; j < C; j++) {
+      const o = <usize>j << 2
+      const factor = (load<f32>(scale + o) * load<f32>(invStd + o)) / m
+      const centred =
+        load<f32>(dy + offset + o) * m -
+        (load<f32>(gradShift + o) + load<f32>(normalised + offset + o) * load<f32>(gradScale + o))
+      store<f32>(dx + offset + o, centred * factor)
+    }
+  }
+}
+// ─── End of the convolution kernels ──────────────────────────────────────────────────────────────

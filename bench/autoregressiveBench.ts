@@ -14,6 +14,7 @@ import { digitsSplit, fitDigitsRBM } from './rbmBench'
 import { aisLogLikelihood, vaeELBO, VAE_CONFIG, type ELBOPoint } from './rbmDensity'
 import { helmholtzBounds, HELMHOLTZ_CONFIG, type HelmholtzPoint } from './helmholtzDensity'
 import { pickNodeBackend } from './sklearnScript'
+import { trainToCheckpoints } from './benchHelpers'
 
 const SIZE = 64
 const TRAIN = { batchSize: 32, learningRate: 0.003 }
@@ -106,24 +107,22 @@ async function madeRun(
   checkpoints: readonly number[],
 ): Promise<{ run: MADERun; model: MADE }> {
   const model = new MADE({ ...options, seed })
-  const points = []
-  let seconds = 0
-  let done = 0
-  for (const epochs of checkpoints) {
-    const started = performance.now()
-    await model.fit(train, { ...TRAIN, epochs: epochs - done })
-    seconds += (performance.now() - started) / 1000
-    done = epochs
-    const onTest = await model.logLikelihood(test)
-    const onTrain = await model.logLikelihood(train)
-    points.push({
-      epochs,
-      test: -onTest.meanLogLikelihood,
-      train: -onTrain.meanLogLikelihood,
-      seconds,
-    })
-  }
-  const samplesPerSecond = (train.shape[0] * done) / seconds
+  const points = await trainToCheckpoints(
+    (epochs) => model.fit(train, { ...TRAIN, epochs }),
+    checkpoints,
+    async ({ epochs, seconds }) => {
+      const onTest = await model.logLikelihood(test)
+      const onTrain = await model.logLikelihood(train)
+      return {
+        epochs,
+        test: -onTest.meanLogLikelihood,
+        train: -onTrain.meanLogLikelihood,
+        seconds,
+      }
+    },
+  )
+  const last = points.at(-1)!
+  const samplesPerSecond = (train.shape[0] * last.epochs) / last.seconds
   return { run: { name, options, seed, points, samplesPerSecond }, model }
 }
 

@@ -30,3 +30,51 @@ export async function timed<T>(run: () => Promise<T>): Promise<{ value: T; secon
   const value = await run()
   return { value, seconds: (performance.now() - started) / 1000 }
 }
+
+/** The `rows` of a batch of images of any shape, in that order. */
+export function imageRows(images: ImageBatch, rows: ArrayLike<number>): ImageBatch {
+  const [, height, width, channels] = images.shape
+  const size = height * width * channels
+  const data = new Float32Array(rows.length * size)
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as number
+    data.set(images.data.subarray(row * size, (row + 1) * size), i * size)
+  }
+  return { data, shape: [rows.length, height, width, channels] }
+}
+
+/** Where a run of `trainToCheckpoints` stands when it measures. */
+export interface CheckpointAt {
+  /** Epochs trained so far (the checkpoint). */
+  readonly epochs: number
+  /** Seconds spent in `fit` so far: training only, never the measurements between checkpoints. */
+  readonly seconds: number
+  /** Whether this is the last checkpoint. */
+  readonly last: boolean
+}
+
+/**
+ * Trains a model to each of `checkpoints` (total epochs, increasing) by calling `fit` with the
+ * epochs still to go, and after each calls `measure` with the epochs and training seconds so far;
+ * resolves with what `measure` returned at each checkpoint, in order. The same loop for every
+ * likelihood curve of the bench (MADE, the VAE's ELBO, the Helmholtz machine), so a model is
+ * trained once and measured on the way instead of trained again for each length.
+ */
+export async function trainToCheckpoints<Point>(
+  fit: (epochs: number) => Promise<unknown>,
+  checkpoints: readonly number[],
+  measure: (at: CheckpointAt) => Promise<Point>,
+): Promise<Point[]> {
+  const points: Point[] = []
+  let seconds = 0
+  let done = 0
+  for (const [i, epochs] of checkpoints.entries()) {
+    if (epochs <= done) throw new Error(`checkpoints must increase: ${checkpoints.join(', ')}`)
+    const started = performance.now()
+    await fit(epochs - done)
+    seconds += (performance.now() - started) / 1000
+    done = epochs
+    points.push(await measure({ epochs, seconds, last: i === checkpoints.length - 1 }))
+  }
+  return points
+}

@@ -6,6 +6,7 @@
 import type { ImageBatch } from '../src/core/dataset'
 import { HelmholtzMachine } from '../src/core/helmholtz/engine/helmholtz'
 import { IWAE_SAMPLES, VAE_CONFIG } from './rbmDensity'
+import { trainToCheckpoints } from './benchHelpers'
 
 /** Wake-sleep settings of the bench's Helmholtz machine. */
 export const HELMHOLTZ_CONFIG = {
@@ -41,45 +42,42 @@ export async function helmholtzBounds(
   checkpoints: readonly number[],
 ): Promise<HelmholtzPoint[]> {
   const model = new HelmholtzMachine({ layers: HELMHOLTZ_CONFIG.layers, seed: 1 })
-  const points: HelmholtzPoint[] = []
-  let seconds = 0
-  let done = 0
   try {
-    for (const epochs of checkpoints) {
-      const started = performance.now()
-      await model.fit(train, {
-        epochs: epochs - done,
-        batchSize: HELMHOLTZ_CONFIG.batchSize,
-        learningRate: HELMHOLTZ_CONFIG.learningRate,
-        boundEvery: 1000,
-      })
-      seconds += (performance.now() - started) / 1000
-      done = epochs
-      const onTest = await model.logLikelihood(test, { samples: 1, seed: 1 })
-      const onTrain = await model.logLikelihood(train, { samples: 1, seed: 1 })
-      const bounds: HelmholtzBound[] = []
-      if (epochs === checkpoints.at(-1)) {
-        for (const samples of IWAE_SAMPLES) {
-          const started = performance.now()
-          const estimate = await model.logLikelihood(test, { samples, seed: 1 })
-          bounds.push({
-            samples,
-            test: estimate.meanLogLikelihood,
-            standardError: estimate.standardError,
-            seconds: (performance.now() - started) / 1000,
-          })
+    return await trainToCheckpoints(
+      (epochs) =>
+        model.fit(train, {
+          epochs,
+          batchSize: HELMHOLTZ_CONFIG.batchSize,
+          learningRate: HELMHOLTZ_CONFIG.learningRate,
+          boundEvery: 1000,
+        }),
+      checkpoints,
+      async ({ epochs, seconds, last }) => {
+        const onTest = await model.logLikelihood(test, { samples: 1, seed: 1 })
+        const onTrain = await model.logLikelihood(train, { samples: 1, seed: 1 })
+        const bounds: HelmholtzBound[] = []
+        if (last) {
+          for (const samples of IWAE_SAMPLES) {
+            const started = performance.now()
+            const estimate = await model.logLikelihood(test, { samples, seed: 1 })
+            bounds.push({
+              samples,
+              test: estimate.meanLogLikelihood,
+              standardError: estimate.standardError,
+              seconds: (performance.now() - started) / 1000,
+            })
+          }
         }
-      }
-      points.push({
-        epochs,
-        seconds,
-        test: -onTest.meanLogLikelihood,
-        train: -onTrain.meanLogLikelihood,
-        ...(bounds.length > 0 ? { bounds } : {}),
-      })
-    }
+        return {
+          epochs,
+          seconds,
+          test: -onTest.meanLogLikelihood,
+          train: -onTrain.meanLogLikelihood,
+          ...(bounds.length > 0 ? { bounds } : {}),
+        }
+      },
+    )
   } finally {
     model.dispose()
   }
-  return points
 }

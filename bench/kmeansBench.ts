@@ -11,6 +11,7 @@ import { adjustedRandIndex } from '../src/core/kmeans/clusterAgreement'
 import type { KMeansAlgorithm } from '../src/core/kmeans/kmeansOptions'
 import { loadDigits } from '../src/data/digits'
 import { pickNodeBackend, runSklearnScript } from './sklearnScript'
+import { kmeansKernelFigures, kmeansKernelMarkdown } from './kmeansKernels'
 
 const K = 10
 const SEEDS = [0, 1, 2, 3, 4]
@@ -36,32 +37,55 @@ interface SklearnReply {
   readonly minibatch: readonly KMeansRun[]
 }
 
-async function latentkitRuns(algorithm: KMeansAlgorithm, epochs: number): Promise<KMeansRun[]> {
+/** One fit at `seed`, on the fused kernels (where the backend is WASM) or TF.js operations. */
+async function latentkitRun(
+  algorithm: KMeansAlgorithm,
+  epochs: number,
+  seed: number,
+  fusedKernels: boolean,
+): Promise<KMeansRun> {
   const { images, labels } = loadDigits()
-  const runs: KMeansRun[] = []
-  for (const seed of SEEDS) {
-    const model = new KMeans({ k: K, seed, algorithm })
-    try {
-      const started = performance.now()
-      const result = await model.fit(
-        images,
-        algorithm === 'lloyd' ? {} : { epochs, batchSize: BATCH, reassignmentRatio: 0.01 },
-      )
-      const seconds = (performance.now() - started) / 1000
-      const assignment = await model.assign(images)
-      runs.push({
-        seed,
-        seconds,
-        inertia: assignment.inertia,
-        ari: adjustedRandIndex(assignment.labels, labels),
-        iterations: model.trainedEpochs,
-        steps: result.steps,
-      })
-    } finally {
-      model.dispose()
+  const model = new KMeans({ k: K, seed, algorithm })
+  try {
+    const started = performance.now()
+    const result = await model.fit(
+      images,
+      algorithm === 'lloyd'
+        ? { fusedKernels }
+        : { epochs, batchSize: BATCH, reassignmentRatio: 0.01, fusedKernels },
+    )
+    const seconds = (performance.now() - started) / 1000
+    const assignment = await model.assign(images)
+    return {
+      seed,
+      seconds,
+      inertia: assignment.inertia,
+      ari: adjustedRandIndex(assignment.labels, labels),
+      iterations: model.trainedEpochs,
+      steps: result.steps,
+    }
+  } finally {
+    model.dispose()
+  }
+}
+
+/**
+ * Our fits at every seed, each seed fitted on the fused kernels and as TF.js operations in turn (the
+ * order alternating from seed to seed), so both see the same load on a shared machine.
+ */
+async function latentkitRuns(
+  algorithm: KMeansAlgorithm,
+  epochs: number,
+): Promise<{ fused: KMeansRun[]; tfjs: KMeansRun[] }> {
+  const fused: KMeansRun[] = []
+  const tfjs: KMeansRun[] = []
+  for (const [i, seed] of SEEDS.entries()) {
+    for (const fusedKernels of i % 2 === 0 ? [true, false] : [false, true]) {
+      const run = await latentkitRun(algorithm, epochs, seed, fusedKernels)
+      ;(fusedKernels ? fused : tfjs).push(run)
     }
   }
-  return runs
+  return { fused, tfjs }
 }
 
 function sklearnRuns(epochs: number): SklearnReply | string {
@@ -96,9 +120,42 @@ export async function runKMeansBench(options: {
 }): Promise<{ json: object; markdown: string[] }> {
   const epochs = options.quick ? 10 : 50
   const backend = await pickNodeBackend()
-  const lloyd = await latentkitRuns('lloyd', 0)
-  const minibatch = await latentkitRuns('minibatch', epochs)
+  // Warm-up: the first fits pay for the kernels' compilation and the backend's first kernels.
+  for (const fusedKernels of [true, false]) {
+    const model = new KMeans({ k: K, seed: 99 })
+    await model.fit(loadDigits().images, { epochs: 3, fusedKernels })
+    model.dispose()
+  }
+  const lloydRuns = await latentkitRuns('lloyd', 0)
+  const minibatchRuns = await latentkitRuns('minibatch', epochs)
+  const [lloyd, minibatch] = [lloydRuns.fused, minibatchRuns.fused]
+  const tfjs = { lloyd: lloydRuns.tfjs, minibatch: minibatchRuns.tfjs }
   const sklearn = sklearnRuns(epochs)
+  const fusedName = backend === 'wasm' ? 'fused WASM kernels' : `${backend} (no fused kernels)`
+  const kernels = kmeansKernelFigures([
+    { algorithm: 'Lloyd', kernels: fusedName, runs: lloyd },
+    { algorithm: 'Lloyd', kernels: 'tfjs', runs: tfjs.lloyd },
+    ...(typeof sklearn === 'string'
+      ? []
+      : [
+          {
+            algorithm: 'Lloyd' as const,
+            kernels: `scikit-learn ${sklearn.version}`,
+            runs: sklearn.lloyd,
+          },
+        ]),
+    { algorithm: 'mini-batch', kernels: fusedName, runs: minibatch },
+    { algorithm: 'mini-batch', kernels: 'tfjs', runs: tfjs.minibatch },
+    ...(typeof sklearn === 'string'
+      ? []
+      : [
+          {
+            algorithm: 'mini-batch' as const,
+            kernels: `scikit-learn ${sklearn.version}`,
+            runs: sklearn.minibatch,
+          },
+        ]),
+  ])
   const ours = { lloyd: best(lloyd), minibatch: best(minibatch) }
   const markdown = [
     '## k-means on the digits (k = 10, k-means++)',
@@ -115,9 +172,21 @@ export async function runKMeansBench(options: {
       '|---|---|---|---|---|',
       `| Lloyd | ${fixed(ours.lloyd.inertia, 1)} | ${fixed(ours.lloyd.ari, 3)} | ${fixed(totalSeconds(lloyd), 2)} | ${sklearn} |`,
       `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${sklearn} |`,
+      ...kmeansKernelMarkdown(kernels),
     )
     return {
-      json: { backend, seeds: SEEDS, k: K, batchSize: BATCH, epochs, lloyd, minibatch, sklearn },
+      json: {
+        backend,
+        seeds: SEEDS,
+        k: K,
+        batchSize: BATCH,
+        epochs,
+        lloyd,
+        minibatch,
+        tfjs,
+        kernels,
+        sklearn,
+      },
       markdown,
     }
   }
@@ -138,6 +207,7 @@ export async function runKMeansBench(options: {
     `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(theirs.minibatch.inertia, 1)} | ${fixed(ratio.minibatchInertia, 4)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(theirs.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${fixed(totalSeconds(sklearn.minibatch), 2)} | ${fixed(ratio.minibatchTime, 1)} × |`,
     '',
     `Lloyd's best inertia is ${within ? 'within' : 'NOT within'} 1 % of scikit-learn's (ratio ${fixed(ratio.lloydInertia, 4)}).`,
+    ...kmeansKernelMarkdown(kernels),
   )
   return {
     json: {
@@ -148,6 +218,8 @@ export async function runKMeansBench(options: {
       epochs,
       lloyd,
       minibatch,
+      tfjs,
+      kernels,
       sklearn,
       ratio,
       lloydWithinOnePercent: within,

@@ -17,6 +17,7 @@ import { fitLinearProbe } from '../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions, splitForProbe } from '../src/core/probe/probeOptions'
 import { loadDigits } from '../src/data/digits'
 import { digitRows, mean, spread, timed } from './benchHelpers'
+import { measurePretextSteps, pretextStepMarkdown } from './pretextStep'
 
 const LABELS_PER_CLASS = 10
 const PCA_COMPONENTS = 32
@@ -121,6 +122,12 @@ export async function runPretextBench(options: {
       `pretext bench: draw ${draw + 1}/${draws}: ${rows.map((r) => `${r.name} ${r.few.at(-1)?.toFixed(3)}`).join(' / ')}`,
     )
   }
+  const step = await measurePretextSteps(
+    BENCH_TASKS,
+    train.batchSize,
+    train.learningRate,
+    options.quick,
+  )
   const json = {
     labelsPerClass: LABELS_PER_CLASS,
     draws,
@@ -138,11 +145,12 @@ export async function runPretextBench(options: {
       samplesPerSecond: r.samplesPerSecond.length ? mean(r.samplesPerSecond) : undefined,
       msPerStep: r.msPerStep.length ? mean(r.msPerStep) : undefined,
     })),
+    step,
   }
   const markdown = [
     '## Pretext tasks on the digits',
     '',
-    `The contrastive part's protocol: 80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % (and on all of its labels) and scored on the 20 %. Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Task accuracy: the pretext task's own accuracy on one example of each held-out digit. Pretext encoders: dense [256] → 64 features per view (\`encode\` concatenates the views: 1 for rotation, 4 tiles for the jigsaw, 9 patches for relative position), head [128], ${train.epochs} epochs, batch ${train.batchSize}, learning rate ${train.learningRate}. Node, WASM backend (TF.js kernels), machine shared with other jobs. The contrastive encoder's row is in the contrastive part (same protocol).`,
+    `The contrastive part's protocol: 80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % (and on all of its labels) and scored on the 20 %. Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Task accuracy: the pretext task's own accuracy on one example of each held-out digit. Pretext encoders: dense [256] → 64 features per view (\`encode\` concatenates the views: 1 for rotation, 4 tiles for the jigsaw, 9 patches for relative position), head [128], ${train.epochs} epochs, batch ${train.batchSize}, learning rate ${train.learningRate}. Node, WASM backend (the step in latentkit's fused WebAssembly kernels, \`fusedKernels\` on by default), machine shared with other jobs. The contrastive encoder's row is in the contrastive part (same protocol).`,
     '',
     '| encoder | probe, 10 labels/class | probe, all labels | task accuracy (chance) | seconds to learn | training step |',
     '|---|---|---|---|---|---|',
@@ -150,6 +158,7 @@ export async function runPretextBench(options: {
       (r) =>
         `| ${r.name} | ${figure(r.few)} | ${figure(r.all)} | ${r.task.length ? `${mean(r.task).toFixed(3)} (${(r.chance ?? 0).toFixed(3)})` : '–'} | ${mean(r.seconds).toFixed(1)} | ${r.msPerStep.length ? `${mean(r.msPerStep).toFixed(1)} ms, ${mean(r.samplesPerSecond).toFixed(0)} images/s` : '–'} |`,
     ),
+    ...pretextStepMarkdown(step),
   ]
   return { json, markdown }
 }

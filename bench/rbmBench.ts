@@ -14,6 +14,7 @@ import { loadDigits } from '../src/data/digits'
 import { aisLogLikelihood, densityMarkdown, vaeELBO } from './rbmDensity'
 import { compare, comparisonMarkdown, type RBMRun, type SklearnReply } from './rbmComparison'
 import { pickNodeBackend, runSklearnScript } from './sklearnScript'
+import { kernelFigures, kernelMarkdown } from './rbmKernels'
 
 /** scikit-learn's example settings (plot_rbm_logistic_classification.py). */
 const SETTINGS = { hidden: 100, learningRate: 0.06, batchSize: 10, epochs: 10 }
@@ -76,19 +77,33 @@ export async function pseudoLikelihood(
   return sum / (rows * DRAWS)
 }
 
-/** Trains one of our RBMs with scikit-learn's settings. */
-export async function fitDigitsRBM(images: ImageBatch, seed: number, epochs = SETTINGS.epochs) {
+/**
+ * Trains one of our RBMs with scikit-learn's settings, on the fused kernels (where the backend is
+ * WASM) or with `fusedKernels: false` on TF.js operations; says which computed the steps.
+ */
+export async function fitDigitsRBM(
+  images: ImageBatch,
+  seed: number,
+  epochs = SETTINGS.epochs,
+  fusedKernels = true,
+) {
   const model = new RBM({ layers: [SETTINGS.hidden], seed })
+  let kernels = ''
   const started = performance.now()
-  await model.fit(images, {
-    epochs,
-    batchSize: SETTINGS.batchSize,
-    learningRate: SETTINGS.learningRate,
-    sampler: 'pcd',
-    gibbsSteps: 1,
-    validationSplit: 0,
-  })
-  return { model, seconds: (performance.now() - started) / 1000 }
+  await model.fit(
+    images,
+    {
+      epochs,
+      batchSize: SETTINGS.batchSize,
+      learningRate: SETTINGS.learningRate,
+      sampler: 'pcd',
+      gibbsSteps: 1,
+      validationSplit: 0,
+      fusedKernels,
+    },
+    { onUpdate: (update) => (kernels = update.progress.kernels) },
+  )
+  return { model, seconds: (performance.now() - started) / 1000, kernels }
 }
 
 /** Our seed: its figures, its features of every row, and the model (kept for AIS on seed 0). */
@@ -96,9 +111,10 @@ async function latentkitRun(
   images: ImageBatch,
   split: { train: Int32Array; test: Int32Array },
   seed: number,
-): Promise<{ run: RBMRun; features: Float32Array; model: RBM }> {
+  fusedKernels = true,
+): Promise<{ run: RBMRun; features: Float32Array; model: RBM; kernels: string }> {
   const train = gather(images, split.train)
-  const { model, seconds } = await fitDigitsRBM(train, seed)
+  const { model, seconds, kernels } = await fitDigitsRBM(train, seed, SETTINGS.epochs, fusedKernels)
   const features = (await model.transform(images)).data
   return {
     run: {
@@ -110,6 +126,7 @@ async function latentkitRun(
     },
     features,
     model,
+    kernels,
   }
 }
 
@@ -155,8 +172,16 @@ export async function runRBMBench(options: {
   const split = digitsSplit(images.shape[0])
   // Warm-up: the first fit pays for the backend's first kernels.
   ;(await fitDigitsRBM(gather(images, split.train.subarray(0, 50)), 99, 1)).model.dispose()
+  ;(await fitDigitsRBM(gather(images, split.train.subarray(0, 50)), 99, 1, false)).model.dispose()
   const results = []
   for (const seed of seeds) results.push(await latentkitRun(images, split, seed))
+  // The same training as TF.js operations, on the first seeds (the comparison of kernels).
+  const tfjsRuns = []
+  for (const seed of seeds.slice(0, options.quick ? 1 : 3)) {
+    const { run, model } = await latentkitRun(images, split, seed, false)
+    model.dispose()
+    tfjsRuns.push(run)
+  }
   const sklearn = sklearnRuns(
     split,
     seeds,
@@ -173,8 +198,19 @@ export async function runRBMBench(options: {
   const vaeStarted = performance.now()
   const elbo = await vaeELBO(train, test, vaeCheckpoints)
   const vaeSeconds = (performance.now() - vaeStarted) / 1000
+  const kernels = kernelFigures(
+    [
+      { kernels: results[0]?.kernels ?? '', runs: ours },
+      { kernels: 'tfjs', runs: tfjsRuns },
+    ],
+    typeof sklearn === 'string'
+      ? undefined
+      : { kernels: `scikit-learn ${sklearn.version}`, runs: sklearn.runs },
+    split.train.length,
+  )
   const markdown = [
     ...comparisonMarkdown(backend, ours, sklearn, split, DRAWS),
+    ...kernelMarkdown(kernels, split.train.length),
     ...densityMarkdown(ais, elbo, split.test.length),
   ]
   return {
@@ -187,6 +223,7 @@ export async function runRBMBench(options: {
       ours,
       sklearn,
       comparison: typeof sklearn === 'string' ? undefined : compare(ours, sklearn.runs),
+      kernels,
       ais,
       vae: { points: elbo, seconds: vaeSeconds },
     },

@@ -6,6 +6,7 @@
 import type { ImageBatch } from '../src/core/dataset'
 import type { RBM } from '../src/core/rbm/engine/rbm'
 import { VAE } from '../src/core/vae/engine/vae'
+import { trainToCheckpoints } from './benchHelpers'
 
 /** The RBM's AIS estimate. */
 export interface AISResult {
@@ -93,48 +94,45 @@ export async function vaeELBO(
     hiddenUnits: VAE_CONFIG.hiddenUnits,
     seed: 1,
   })
-  const points: ELBOPoint[] = []
-  let seconds = 0
-  let done = 0
   try {
-    for (const epochs of checkpoints) {
-      const started = performance.now()
-      await model.fit(train, {
-        epochs: epochs - done,
-        batchSize: VAE_CONFIG.batchSize,
-        learningRate: VAE_CONFIG.learningRate,
-      })
-      seconds += (performance.now() - started) / 1000
-      done = epochs
-      const onTest = await model.evaluate(test, 0)
-      const onTrain = await model.evaluate(train, 0)
-      const iwae: IWAEPoint[] = []
-      if (epochs === checkpoints.at(-1)) {
-        for (const samples of IWAE_SAMPLES) {
-          const started = performance.now()
-          const bound = await model.logLikelihood(test, { samples, seed: 1 })
-          iwae.push({
-            samples,
-            test: bound.meanLogLikelihood,
-            standardError: bound.standardError,
-            seconds: (performance.now() - started) / 1000,
-          })
+    return await trainToCheckpoints(
+      (epochs) =>
+        model.fit(train, {
+          epochs,
+          batchSize: VAE_CONFIG.batchSize,
+          learningRate: VAE_CONFIG.learningRate,
+        }),
+      checkpoints,
+      async ({ epochs, seconds, last }) => {
+        const onTest = await model.evaluate(test, 0)
+        const onTrain = await model.evaluate(train, 0)
+        const iwae: IWAEPoint[] = []
+        if (last) {
+          for (const samples of IWAE_SAMPLES) {
+            const started = performance.now()
+            const bound = await model.logLikelihood(test, { samples, seed: 1 })
+            iwae.push({
+              samples,
+              test: bound.meanLogLikelihood,
+              standardError: bound.standardError,
+              seconds: (performance.now() - started) / 1000,
+            })
+          }
         }
-      }
-      points.push({
-        epochs,
-        seconds,
-        test: onTest.loss,
-        train: onTrain.loss,
-        reconstruction: onTest.reconstruction,
-        kl: onTest.kl,
-        ...(iwae.length > 0 ? { iwae } : {}),
-      })
-    }
+        return {
+          epochs,
+          seconds,
+          test: onTest.loss,
+          train: onTrain.loss,
+          reconstruction: onTest.reconstruction,
+          kl: onTest.kl,
+          ...(iwae.length > 0 ? { iwae } : {}),
+        }
+      },
+    )
   } finally {
     model.dispose()
   }
-  return points
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits)

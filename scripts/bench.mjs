@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { build, buildSync } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
+import { startTreeSampler } from './processTreeCpu.mjs'
 
 /** The parts of the bench, in the order a full run runs them, and what each is called in partSeconds. */
 const PARTS = {
@@ -32,6 +33,7 @@ const PARTS = {
   probe: 'Node: linear probe',
   contrastive: 'Node: contrastive learning',
   report: 'Node: few-labels report',
+  'report-sprites': 'Node: few-labels report on the sprites',
   stacked: 'Node: stacked autoencoders',
   pretext: 'Node: pretext tasks',
   hashing: 'Node: semantic hashing',
@@ -58,11 +60,12 @@ const PART_KEYS = {
   probe: ['probe'],
   contrastive: ['contrastive'],
   report: ['report'],
+  'report-sprites': ['reportSprites'],
   stacked: ['stacked'],
   pretext: ['pretext'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
-  torch: ['torch'],
+  torch: ['torch', 'convSteps'],
   bundle: ['bundle'],
   chromium: ['browser', 'ui', 'browserSparse'],
   files: ['files'],
@@ -175,9 +178,11 @@ await build({
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
     'bench/reportBench.ts',
+    'bench/spritesReportBench.ts',
     'bench/stackedBench.ts',
     'bench/pretextBench.ts',
     'bench/hashingBench.ts',
+    'bench/convStepBench.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -204,6 +209,9 @@ const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
 const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
+const spritesReportModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'spritesReportBench.mjs')).href
+)
 const stackedModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
 )
@@ -213,14 +221,24 @@ const pretextModule = await import(
 const hashingModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
+const convStepModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'convStepBench.mjs')).href
+)
 const { analyzeSoak, soakMarkdown } = await import(
   pathToFileURL(resolve(dirname(outfile), 'soakAnalysis.mjs')).href
 )
 
+/**
+ * Vitest's bench project, one test file at a time: on a machine with more cores Vitest would run a
+ * run's files side by side in Chromium (one per core but one), overlapping their timings.
+ */
+const VITEST_BENCH = ['vitest', 'run', '--project', 'bench', '--no-file-parallelism']
 const SOAK_FILE = 'bench/browser/soak.bench.tsx'
 const FILES_FILE = 'bench/browser/modelFiles.bench.tsx'
 const SCATTER_FILE = 'bench/browser/scatter.bench.tsx'
 const PRESET_DIR = 'src/presets/files'
+/** The bench builds the package for its JavaScript: no type declarations (see tsup.config.ts). */
+const JS_ONLY_BUILD = { ...process.env, LATENTKIT_SKIP_DTS: '1' }
 
 /**
  * The package's module worker (dist/latentkit.worker.js, its dependencies left to the app) bundled as
@@ -305,7 +323,8 @@ async function runFilesBench() {
   // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
   if (
     !want('bundle') &&
-    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0
+    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+      .status !== 0
   )
     process.exit(1)
   buildFloorWorker()
@@ -315,7 +334,7 @@ async function runFilesBench() {
   const server = await serveStatic(join('dist', 'app-worker'))
   const staticServer = await serveStatic(copyStaticWorker())
   const status = await new Promise((done) =>
-    spawn('npx', ['vitest', 'run', '--project', 'bench', FILES_FILE], {
+    spawn('npx', [...VITEST_BENCH, FILES_FILE], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -342,7 +361,7 @@ async function runFilesBench() {
  * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
  */
 function runSoak() {
-  const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', SOAK_FILE], {
+  const run = spawnSync('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
@@ -353,13 +372,50 @@ function runSoak() {
 }
 
 const started = new Date()
-/** Seconds each part of the bench took, for the report. */
+/** Clock ticks per second of /proc's times (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+/** Samples the CPU time of every process this one starts and of theirs (see processTreeCpu.mjs). */
+const processTree = await startTreeSampler()
+/**
+ * CPU seconds (user + system) used so far: this process's (`own`, less the sampler's thread), and
+ * its descendants' two ways:
+ * `waited`, from /proc/self/stat's cutime and cstime (exact for the processes it and they waited for:
+ * Python, Vitest), and `sampled`, from the process-tree sampler (also Chromium's GPU and renderer
+ * processes, which are not all waited for). Undefined where there is no /proc.
+ */
+function cpuSeconds() {
+  if (!processTree) return undefined
+  const own = process.cpuUsage()
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  // Fields after the command name, from field 3 (state): cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return {
+    own: (own.user + own.system) / 1e6 - processTree.ownTicks() / CLOCK_TICKS,
+    waited: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS,
+    sampled: processTree.ticks() / CLOCK_TICKS,
+  }
+}
+/** CPU seconds between two `cpuSeconds()`: each way of counting the descendants is a lower bound. */
+const cpuBetween = (a, b) => b.own - a.own + Math.max(b.waited - a.waited, b.sampled - a.sampled)
+/** Seconds each part of the bench took (wall clock, and CPU of this process and its children). */
 const partSeconds = []
 async function timed(part, run) {
   const t0 = performance.now()
+  const cpu0 = cpuSeconds()
   const result = await run()
-  partSeconds.push({ part, seconds: (performance.now() - t0) / 1000 })
-  console.error(`bench: ${part} took ${partSeconds.at(-1).seconds.toFixed(0)} s`)
+  const seconds = (performance.now() - t0) / 1000
+  // One more sample of the processes the part started, for those still ending.
+  await new Promise((done) => setTimeout(done, 600))
+  const cpu1 = cpuSeconds()
+  partSeconds.push({
+    part,
+    seconds,
+    ...(cpu0 === undefined || cpu1 === undefined ? {} : { cpuSeconds: cpuBetween(cpu0, cpu1) }),
+  })
+  const last = partSeconds.at(-1)
+  console.error(
+    `bench: ${part} took ${last.seconds.toFixed(0)} s${last.cpuSeconds === undefined ? '' : ` (${last.cpuSeconds.toFixed(0)} CPU s)`}`,
+  )
   return result
 }
 /** The figures of the parts run, under their report.json keys (PART_KEYS). */
@@ -450,6 +506,13 @@ if (want('report')) {
   const { markdown, json } = await timed(PARTS.report, () => reportModule.runReportBench({ quick }))
   ;[ran.report, ownSections.report] = [json, markdown]
 }
+// The same report on the 28×28 sprites, the shape kind as the label.
+if (want('report-sprites')) {
+  const { markdown, json } = await timed(PARTS['report-sprites'], () =>
+    spritesReportModule.runSpritesReportBench({ quick }),
+  )
+  ;[ran.reportSprites, ownSections['report-sprites']] = [json, markdown]
+}
 // Stacked autoencoders against the same network trained end to end, the same total epochs.
 if (want('stacked')) {
   const { markdown, json } = await timed(PARTS.stacked, () =>
@@ -509,10 +572,34 @@ function runTorch() {
   }
   return undefined
 }
-if (want('torch')) ran.torch = await timed(PARTS.torch, runTorch)
+/**
+ * The default convolutional GAN's and autoencoder's step: latentkit on TF.js WASM in Node, and the
+ * same layers in PyTorch with one thread (bench/torch_dcgan.py) when python3 has torch.
+ */
+async function runConvSteps() {
+  const latentkit = await convStepModule.runConvStepBench(quick)
+  const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
+  writeReferenceRows(rows, 1024)
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(python, ['bench/torch_dcgan.py', rows, quick ? '3' : '20'], {
+      encoding: 'utf8',
+    })
+    if (run.status === 0)
+      return { latentkit, torch: JSON.parse(run.stdout.trim().split('\n').at(-1)) }
+  }
+  return { latentkit, torch: undefined }
+}
+if (want('torch'))
+  [ran.torch, ran.convSteps] = await timed(PARTS.torch, async () => [
+    runTorch(),
+    await runConvSteps(),
+  ])
 if (want('bundle'))
   ran.bundle = await timed(PARTS.bundle, async () => {
-    if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0)
+    if (
+      spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+        .status !== 0
+    )
       process.exit(1)
     return runBundleBench()
   })
@@ -523,10 +610,7 @@ if (want('chromium')) {
     spawnSync(
       'npx',
       [
-        'vitest',
-        'run',
-        '--project',
-        'bench',
+        ...VITEST_BENCH,
         '--exclude',
         `**/${SOAK_FILE}`,
         '--exclude',
@@ -550,7 +634,7 @@ if (want('files')) ran.files = await timed(PARTS.files, runFilesBench)
 // 20,000 points while panning and hovering, and the projection time in the worker.
 if (want('scatter')) {
   const scatterRun = await timed(PARTS.scatter, () =>
-    spawnSync('npx', ['vitest', 'run', '--project', 'bench', SCATTER_FILE], {
+    spawnSync('npx', [...VITEST_BENCH, SCATTER_FILE], {
       stdio: 'inherit',
       env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
     }),
@@ -565,8 +649,11 @@ if (want('soak')) {
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 const ms = (value) => fmt(value, 1)
+/** A main-thread health row; a row `--quick` skips (the GPU backends) says so. */
 const healthRow = (label, h) =>
-  `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
+  h
+    ? `| ${label} | ${h.frames} | ${ms(h.rafP50)} | ${ms(h.rafP95)} | ${ms(h.rafMax)} | ${h.longTasks} | ${fmt(h.longTaskTotalMs)} | ${fmt(h.longTaskMaxMs)} |`
+    : `| ${label} | full run only | | | | | | |`
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
 
 /**
@@ -688,7 +775,7 @@ const BLOCKS = [
           `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.workerToMain, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
       ),
       '',
-      'Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.',
+      `Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.${browser.quick ? ' Quick run: WASM and CPU only (the GPU backends, software here, are measured in the full run; the browser tests train on them).' : ''}`,
       '',
       `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
       '',
@@ -783,6 +870,43 @@ const BLOCKS = [
     },
   },
   {
+    part: 'torch',
+    uses: ['torch'],
+    headings: ['## Convolutional models beside PyTorch'],
+    lines: ({ convSteps }) => {
+      const { latentkit, torch } = convSteps
+      const models = [
+        ['conv GAN (16 filters, noise 32): D step + G step', 'ganStepMs', 'dcgan'],
+        ['conv autoencoder (code 32)', 'autoencoderStepMs', 'convAutoencoder'],
+        [
+          `conv autoencoder (code 32), latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,
+          'autoencoderFusedStepMs',
+          'convAutoencoder',
+        ],
+      ]
+      return [
+        '## Convolutional models beside PyTorch (default models, 28×28 sprites, batch 64, one step)',
+        '',
+        `latentkit: the engine's step in Node on the ${latentkit.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
+          torch
+            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 thread, the same layers (bench/torch_dcgan.py), median of 3 runs.`
+            : 'No python3 with torch here (Debian: `apt-get install python3-torch`): PyTorch skipped.'
+        } The machine may be shared: compare within a row.`,
+        '',
+        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | latentkit speed / PyTorch |',
+        '|---|---|---|---|',
+        ...models.map(([name, key, torchKey]) => {
+          const ours = latentkit[key]
+          const theirs = torch?.stepMs[torchKey]?.['1']
+          return `| ${name} | ${fmt(ours, 1)} | ${theirs === undefined ? 'n/a' : fmt(theirs, 1)} | ${theirs === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`} |`
+        }),
+        '',
+        'Target (issue 19): ≥ 1.0× PyTorch with one thread on both steps.',
+        '',
+      ]
+    },
+  },
+  {
     part: 'sparse',
     uses: ['sparse', 'chromium', 'sklearn'],
     headings: ['## Sparse coding'],
@@ -859,6 +983,7 @@ const BLOCKS = [
     ['probe', '## Linear probe'],
     ['contrastive', '## Contrastive learning on the digits'],
     ['report', '## Few-labels report on the digits'],
+    ['report-sprites', '## Few-labels report on the sprites'],
     ['stacked', '## Stacked autoencoders on the digits'],
     ['pretext', '## Pretext tasks on the digits'],
     ['hashing', '## Semantic hashing on the digits'],
@@ -952,9 +1077,14 @@ const headerLines = () => [
 const timingLines = (seconds) => [
   `## This run: ${fmt(seconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
   '',
-  '| part | seconds |',
-  '|---|---|',
-  ...seconds.map((p) => `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} |`),
+  'Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention).',
+  '',
+  '| part | seconds | CPU seconds |',
+  '|---|---|---|',
+  ...seconds.map(
+    (p) =>
+      `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} | ${p.cpuSeconds === undefined ? 'n/a' : fmt(p.cpuSeconds)} |`,
+  ),
   '',
 ]
 
@@ -978,6 +1108,7 @@ if (!only) {
         browser: ran.browser,
         ui: ran.ui,
         torch: ran.torch,
+        convSteps: ran.convSteps,
         sparse: ran.sparse,
         browserSparse: ran.browserSparse,
         sklearn: ran.sklearn,
@@ -989,6 +1120,7 @@ if (!only) {
         probe: ran.probe,
         contrastive: ran.contrastive,
         report: ran.report,
+        reportSprites: ran.reportSprites,
         files: ran.files,
         soak: ran.soak,
         partSeconds,

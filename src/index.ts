@@ -404,6 +404,8 @@ export {
 } from './data/digits'
 export {
   generateSprites,
+  generateSpritesByKind,
+  type LabelledSprites,
   SPRITE_KINDS,
   type SpriteKind,
   type SpriteFactors,
@@ -433,6 +435,7 @@ export {
 export type {
   ContrastiveModelOptions,
   ContrastiveTrainOptions,
+  ContrastiveArchitecture,
 } from './core/contrastive/contrastiveOptions'
 export type {
   AugmentationOptions,

@@ -7,10 +7,12 @@ import { TrainingStatus } from '../src/components/TrainingStatus'
 import { pairRows } from '../src/components/ReconstructionGrid'
 import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
 import type { AugmentedPairs } from '../src/core/contrastive/contrastiveSpec'
+import type { ContrastiveArchitecture } from '../src/core/contrastive/contrastiveOptions'
 import type { BackendPreference } from '../src/core/backend'
 import { TrainingButtons } from './ModelControls'
 
 interface PlaygroundArgs {
+  architecture: ContrastiveArchitecture
   temperature: number
   batchSize: number
   epochs: number
@@ -32,8 +34,11 @@ const LOSS = [{ key: 'loss', label: 'NT-Xent loss' }]
 const ACCURACY = [{ key: 'pairAccuracy', label: 'pair top-1 accuracy' }]
 
 function Playground(args: PlaygroundArgs) {
+  // The shipped encoder is dense: a convolutional one always trains live.
+  const conv = args.architecture === 'conv'
   const options: UseContrastiveOptions = {
     data: 'digits',
+    ...(conv ? { architecture: 'conv' } : {}),
     temperature: args.temperature,
     augment: {
       crop: args.crop,
@@ -51,7 +56,7 @@ function Playground(args: PlaygroundArgs) {
     backend: args.backend,
     autoTrain: args.autoTrain,
     // Opens on the shipped digits encoder; Train from scratch trains one live.
-    ...(args.preset ? { preset: 'digits' } : {}),
+    ...(args.preset && !conv ? { preset: 'digits' } : {}),
   }
   const cl = useContrastive(options)
   const [seed, setSeed] = useState(1)
@@ -130,11 +135,12 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          '`useContrastive` learning features of the embedded UCI digits without labels, SimCLR-style: every step makes two random views of each digit of the batch (toggle the augmentations), and the NT-Xent loss teaches a dense encoder to tell a view’s partner from the batch’s other views. The pairs at the left are what it compares; the charts show the loss and the pair task’s top-1 accuracy; once trained, a linear probe with 10 labels per digit measures the features.',
+          '`useContrastive` learning features of the embedded UCI digits without labels, SimCLR-style: every step makes two random views of each digit of the batch (toggle the augmentations), and the NT-Xent loss teaches an encoder (dense, or convolutional: two stride-2 convolutions) to tell a view’s partner from the batch’s other views. The pairs at the left are what it compares; the charts show the loss and the pair task’s top-1 accuracy; once trained, a linear probe with 10 labels per digit measures the features.',
       },
     },
   },
   argTypes: {
+    architecture: { control: 'inline-radio', options: ['dense', 'conv'] },
     temperature: { control: { type: 'range', min: 0.05, max: 1, step: 0.05 } },
     batchSize: { control: { type: 'number', min: 2 } },
     epochs: { control: { type: 'number', min: 1 } },
@@ -142,6 +148,7 @@ const meta: Meta<PlaygroundArgs> = {
     preset: { control: 'boolean' },
   },
   args: {
+    architecture: 'dense',
     temperature: 0.2,
     batchSize: 256,
     epochs: 30,
@@ -176,4 +183,9 @@ export const CropOnly: StoryObj<PlaygroundArgs> = {
     contrast: false,
     preset: false,
   },
+}
+
+/** The convolutional encoder, trained live (two 4×4 stride-2 convolutions, then the features). */
+export const Convolutional: StoryObj<PlaygroundArgs> = {
+  args: { architecture: 'conv', preset: false },
 }

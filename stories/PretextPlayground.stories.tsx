@@ -28,6 +28,7 @@ const ACCURACY = [{ key: 'accuracy', label: 'task accuracy' }]
 const PRESETS: Partial<Record<PretextTask, string>> = {
   jigsaw: 'jigsaw-digits',
   rotation: 'rotation-digits',
+  relativePosition: 'relative-position-digits',
 }
 const NEIGHBOUR_NAMES = ['↖', '↑', '↗', '←', '→', '↙', '↓', '↘']
 
@@ -131,7 +132,7 @@ function Playground(args: PlaygroundArgs) {
     learningRate: 0.003,
     backend: args.backend,
     autoTrain: args.autoTrain,
-    // Opens on the shipped jigsaw (or rotation) model; Train from scratch trains one live.
+    // Opens on the shipped model of the task; Train from scratch trains one live.
     ...(preset ? { preset } : {}),
   }
   const model = usePretext(options)
@@ -258,7 +259,7 @@ export const Jigsaw: StoryObj<PlaygroundArgs> = {}
 /** Opens on the shipped rotation model: turned digits, turned back by its guesses. */
 export const Rotation: StoryObj<PlaygroundArgs> = { args: { task: 'rotation' } }
 
-/** Trains the relative-position task live (no preset): where does the neighbour patch sit? */
+/** Opens on the shipped relative-position model: where does the neighbour patch sit? */
 export const RelativePosition: StoryObj<PlaygroundArgs> = {
-  args: { task: 'relativePosition', preset: false, epochs: 20 },
+  args: { task: 'relativePosition' },
 }

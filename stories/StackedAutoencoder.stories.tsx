@@ -23,6 +23,8 @@ interface PlaygroundArgs {
   seed: number
   backend: BackendPreference
   autoTrain: boolean
+  /** Open on the shipped `'stacked-digits'` preset (64-128-64-16, trained); its sizes are the defaults. */
+  preset: boolean
 }
 
 const SHOWN = 16
@@ -66,6 +68,8 @@ function Playground(args: PlaygroundArgs) {
     seed: args.seed,
     backend: args.backend,
     autoTrain: args.autoTrain,
+    // Opens on the shipped stacked autoencoder; "Train from scratch" runs the layer-wise demo live.
+    ...(args.preset ? { preset: 'stacked-digits' } : {}),
   }
   const ae = useAutoencoder(options)
   const [probe, setProbe] = useState<number | undefined>()
@@ -97,9 +101,11 @@ function Playground(args: PlaygroundArgs) {
             logScale
           />
           <p style={{ fontSize: 12 }} data-testid="phase-summary">
-            {phase === undefined
-              ? `${layers} layers to pretrain, ${args.pretrainEpochs} epochs each, then ${args.fineTuneEpochs} epochs of fine-tuning.`
-              : `Now: ${phase === 'fine-tune' ? 'fine-tuning the whole autoencoder' : `pretraining ${phase} of ${layers}`}.`}
+            {phase === undefined && (ae.model?.trainedSteps ?? 0) > 0
+              ? `The shipped preset: ${ae.model?.trainedSteps ?? 0} steps, each layer pretrained in turn, then fine-tuned. Press Train from scratch to watch the phases.`
+              : phase === undefined
+                ? `${layers} layers to pretrain, ${args.pretrainEpochs} epochs each, then ${args.fineTuneEpochs} epochs of fine-tuning.`
+                : `Now: ${phase === 'fine-tune' ? 'fine-tuning the whole autoencoder' : `pretraining ${phase} of ${layers}`}.`}
           </p>
         </section>
         <section className="lk-demo__panel">
@@ -128,7 +134,7 @@ const meta: Meta<PlaygroundArgs> = {
     docs: {
       description: {
         component:
-          "`useAutoencoder` with `stacked` on the embedded UCI digits in a Web Worker: greedy layer-wise pretraining (Bengio et al. 2007) trains each encoder layer with its decoder mirror as a one-hidden-layer autoencoder on the codes of the layers below (frozen), bottom up — stacked denoising (Vincent et al. 2010) when `noise` > 0 — then fine-tunes the whole deep autoencoder end to end. The loss chart marks each phase (`'layer 1'`, `'layer 2'`, …, `'fine-tune'`); once trained, a linear probe with 10 labels per digit measures the codes.",
+          "`useAutoencoder` with `stacked` on the embedded UCI digits in a Web Worker: greedy layer-wise pretraining (Bengio et al. 2007) trains each encoder layer with its decoder mirror as a one-hidden-layer autoencoder on the codes of the layers below (frozen), bottom up — stacked denoising (Vincent et al. 2010) when `noise` > 0 — then fine-tunes the whole deep autoencoder end to end. The loss chart marks each phase (`'layer 1'`, `'layer 2'`, …, `'fine-tune'`); once trained, a linear probe with 10 labels per digit measures the codes. It opens on the shipped `preset: 'stacked-digits'` (trained on 1,700 digits); Train from scratch runs the layer-wise demo live.",
       },
     },
   },
@@ -144,6 +150,7 @@ const meta: Meta<PlaygroundArgs> = {
     seed: { control: 'number' },
     backend: { control: 'select', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
     autoTrain: { control: 'boolean' },
+    preset: { control: 'boolean' },
   },
   args: {
     hiddenUnits: '128,64',
@@ -157,13 +164,18 @@ const meta: Meta<PlaygroundArgs> = {
     seed: 1,
     backend: 'auto',
     autoTrain: true,
+    preset: true,
   },
 }
 
 export default meta
 
-/** Three layers pretrained in turn on 600 digits, then fine-tuned: every phase on the chart within a second or two. */
+/**
+ * Opens on the shipped stacked autoencoder of the digits (reconstructions and probe at mount); Train
+ * from scratch pretrains three layers in turn on 600 digits, then fine-tunes: every phase on the chart
+ * within a second or two.
+ */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
-/** Stacked denoising: 30 % of each layer's inputs masked while it is pretrained. */
-export const Denoising: StoryObj<PlaygroundArgs> = { args: { noise: 0.3 } }
+/** Stacked denoising, trained live: 30 % of each layer's inputs masked while it is pretrained. */
+export const Denoising: StoryObj<PlaygroundArgs> = { args: { noise: 0.3, preset: false } }

@@ -17,6 +17,11 @@ import rbmDigits from '../src/presets/files/rbm-digits.lkmodel?url'
 import sparseDigits from '../src/presets/files/sparse-digits.lkmodel?url'
 import vaeDigits from '../src/presets/files/vae-digits.lkmodel?url'
 import vaeSprites from '../src/presets/files/vae-sprites.lkmodel?url'
+import autoencoderStackedDigits from '../src/presets/files/autoencoder-stacked-digits.lkmodel?url'
+import decDigits from '../src/presets/files/dec-digits.lkmodel?url'
+import helmholtzDigits from '../src/presets/files/helmholtz-digits.lkmodel?url'
+import pretextRelativePositionDigits from '../src/presets/files/pretext-relative-position-digits.lkmodel?url'
+import vaeBinarizedDigits from '../src/presets/files/vae-binarized-digits.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -34,4 +39,9 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'sparse-digits.lkmodel': sparseDigits,
   'vae-digits.lkmodel': vaeDigits,
   'vae-sprites.lkmodel': vaeSprites,
+  'autoencoder-stacked-digits.lkmodel': autoencoderStackedDigits,
+  'dec-digits.lkmodel': decDigits,
+  'helmholtz-digits.lkmodel': helmholtzDigits,
+  'pretext-relative-position-digits.lkmodel': pretextRelativePositionDigits,
+  'vae-binarized-digits.lkmodel': vaeBinarizedDigits,
 }

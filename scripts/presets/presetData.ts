@@ -97,3 +97,16 @@ export function anomalyData(): PresetData & { readonly benchmark: AnomalyBenchma
   const benchmark = generateAnomalyBenchmark({ seed: 1 })
   return { train: benchmark.train, heldOut: benchmark.test, benchmark }
 }
+
+/**
+ * The wake-sleep story's data, binarised at 0.5 as it binarises them: the first 1,500 digits to
+ * train, the other 297 held out (its held-out set).
+ */
+export function binarizedDigitsData(): PresetData {
+  const { train, heldOut } = madeDigitsData()
+  const binary = (batch: ImageBatch): ImageBatch => ({
+    data: batch.data.map((v) => (v >= 0.5 ? 1 : 0)),
+    shape: batch.shape,
+  })
+  return { train: binary(train), heldOut: binary(heldOut) }
+}

@@ -8,11 +8,16 @@
 import type { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import type { MADE } from '../../src/core/autoregressive/engine/made'
 import type { Contrastive } from '../../src/core/contrastive/engine/contrastive'
+import type { DEC } from '../../src/core/dec/engine/dec'
+import type { HelmholtzMachine } from '../../src/core/helmholtz/engine/helmholtz'
 import type { Pretext } from '../../src/core/pretext/engine/pretext'
 import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
 import { resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
-import { clusteringAccuracy } from '../../src/core/kmeans/clusterAgreement'
+import {
+  clusteringAccuracy,
+  normalizedMutualInformation,
+} from '../../src/core/kmeans/clusterAgreement'
 import type { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { hashPrecisionAtK } from '../../src/core/hashing/hashPrecision'
 import { hashingDigitsSplit } from './presetData'
@@ -181,5 +186,70 @@ export async function pretextQuality(model: Pretext, heldOut: ImageBatch): Promi
   return {
     'held-out task accuracy': right / classes.length,
     'probe accuracy (10 labels per class)': probe.accuracy,
+  }
+}
+
+/**
+ * A DEC preset's clusters of all 1,797 digits (as the story clusters them) against the digit classes,
+ * never used for training: accuracy after Hungarian matching and NMI (higher is better).
+ */
+export async function decQuality(model: DEC): Promise<QualityFigures> {
+  const { images, labels } = loadDigits()
+  const { labels: clusters } = await model.assign(images)
+  return {
+    'cluster accuracy (matched)': clusteringAccuracy(clusters, labels),
+    NMI: normalizedMutualInformation(clusters, labels),
+  }
+}
+
+/**
+ * The wake-sleep story's held-out figures of a Helmholtz machine: the importance-sampled bound with
+ * K = 100 recognition draws and the one-sample ELBO, seed 1, nats per binarised digit (higher is
+ * better).
+ */
+export async function helmholtzQuality(
+  model: HelmholtzMachine,
+  heldOut: ImageBatch,
+): Promise<QualityFigures> {
+  const { meanLogLikelihood, meanELBO } = await model.logLikelihood(heldOut, {
+    samples: 100,
+    seed: 1,
+  })
+  return { 'log-likelihood (K = 100)': meanLogLikelihood, ELBO: meanELBO }
+}
+
+/**
+ * The same figures of a VAE, as the wake-sleep story reads them: the importance-weighted bound with
+ * K = 100 encoder draws and the ELBO, seed 1, nats per binarised digit (higher is better).
+ */
+export async function vaeLikelihoodQuality(
+  model: VAE,
+  heldOut: ImageBatch,
+): Promise<QualityFigures> {
+  const { meanLogLikelihood, meanELBO } = await model.logLikelihood(heldOut, {
+    samples: 100,
+    seed: 1,
+  })
+  return { 'log-likelihood (K = 100)': meanLogLikelihood, ELBO: meanELBO }
+}
+
+/**
+ * A deep autoencoder's linear probe on its codes of all digits with 10 labels per class (the
+ * story's probe) and its held-out reconstruction's PSNR (dB, pixels in [0, 1]); higher is better.
+ */
+export async function stackedQuality(
+  model: Autoencoder,
+  heldOut: ImageBatch,
+): Promise<QualityFigures> {
+  const { meanSquaredError } = await model.evaluate(heldOut)
+  const { images, labels } = loadDigits()
+  const probe = await fitLinearProbe(
+    await model.encode(images),
+    Int32Array.from(labels),
+    resolveProbeOptions({ labelsPerClass: 10 }),
+  )
+  return {
+    'probe accuracy (10 labels per class)': probe.accuracy,
+    'held-out PSNR dB': 10 * Math.log10(1 / meanSquaredError),
   }
 }

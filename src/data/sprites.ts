@@ -131,3 +131,56 @@ export function generateSprites(options: SpriteOptions = {}): SpriteDataset {
   }
   return { images: { data, shape: [count, size, size, 1] }, factors }
 }
+
+/** Sprites with their kinds as class labels, as {@link generateSpritesByKind} gives them. */
+export interface LabelledSprites extends SpriteDataset {
+  /** The kind of each image, as its index in the `kinds` asked for (default {@link SPRITE_KINDS}). */
+  readonly labels: Int32Array
+}
+
+/**
+ * Exactly `perKind` sprites of each kind (a stratified set for classification reports, the kind as
+ * the label): the first `perKind` of each kind among sprites drawn by {@link generateSprites} with
+ * the same options, kept in the generator's order. `count` is ignored; `INVALID_OPTION` for a
+ * `perKind` that is not a whole number ≥ 1 or any option {@link generateSprites} refuses.
+ */
+export function generateSpritesByKind(
+  perKind: number,
+  options: Omit<SpriteOptions, 'count'> = {},
+): LabelledSprites {
+  if (!Number.isInteger(perKind) || perKind < 1) {
+    throw new InvalidOptionError(`perKind must be an integer ≥ 1; got ${perKind}`, {
+      option: 'perKind',
+    })
+  }
+  const kinds = options.kinds ?? SPRITE_KINDS
+  const size = options.size ?? 28
+  const pixels = size * size
+  const rows: number[] = []
+  const taken = new Map<SpriteKind, number>()
+  let generated: SpriteDataset | undefined
+  // Kinds are drawn uniformly: twice the total nearly always holds enough of each; draw more if not.
+  for (let count = 2 * perKind * kinds.length; rows.length < perKind * kinds.length; count *= 2) {
+    generated = generateSprites({ ...options, count })
+    rows.length = 0
+    taken.clear()
+    generated.factors.forEach((factors, row) => {
+      const had = taken.get(factors.kind) ?? 0
+      if (had < perKind) {
+        taken.set(factors.kind, had + 1)
+        rows.push(row)
+      }
+    })
+  }
+  const all = generated as SpriteDataset
+  const data = new Float32Array(rows.length * pixels)
+  rows.forEach((row, i) =>
+    data.set(all.images.data.subarray(row * pixels, (row + 1) * pixels), i * pixels),
+  )
+  const factors = rows.map((row) => all.factors[row] as SpriteFactors)
+  return {
+    images: { data, shape: [rows.length, size, size, 1] },
+    factors,
+    labels: Int32Array.from(factors, (f) => kinds.indexOf(f.kind)),
+  }
+}

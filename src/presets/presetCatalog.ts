@@ -112,6 +112,41 @@ export const PRESETS: readonly PresetInfo[] = [
       'rotation pretext task on the 8×8 digits: which quarter turn the digit was given (dense encoder, 60 epochs)',
     file: 'pretext-rotation-digits.lkmodel',
   },
+  {
+    kind: 'dec',
+    name: 'digits',
+    description:
+      'DEC on the 1,797 8×8 digits: 10 clusters in a 10-value embedding of a dense autoencoder 64-128-128-512-10 (smaller than the default), refined by KL(P‖Q)',
+    file: 'dec-digits.lkmodel',
+  },
+  {
+    kind: 'helmholtz',
+    name: 'digits',
+    description:
+      'Helmholtz machine (64-128-8 stochastic binary units, wake-sleep) on the first 1,500 digits binarised at 0.5',
+    file: 'helmholtz-digits.lkmodel',
+  },
+  {
+    kind: 'vae',
+    name: 'binarized-digits',
+    description:
+      'VAE (64-128-8, Bernoulli) on the first 1,500 digits binarised at 0.5: the Helmholtz machine preset’s sizes and data, for the wake-sleep comparison',
+    file: 'vae-binarized-digits.lkmodel',
+  },
+  {
+    kind: 'autoencoder',
+    name: 'stacked-digits',
+    description:
+      'stacked autoencoder (64-128-64-16, each layer pretrained in turn, then fine-tuned) of the 8×8 digits',
+    file: 'autoencoder-stacked-digits.lkmodel',
+  },
+  {
+    kind: 'pretext',
+    name: 'relative-position-digits',
+    description:
+      'relative-position pretext task on the 8×8 digits: which of its 8 neighbours a patch is around the centre one (60 epochs)',
+    file: 'pretext-relative-position-digits.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

@@ -10,7 +10,8 @@ import { useLatestAsync } from '../components/useLatestAsync'
  * default 1; for clustering learning `patchSize` (default unset: whole images), `normalization`
  * default `'contrast'`, `whiten` default `true`) define the model: changing one starts fresh
  * centroids. Training options (`epochs`, `batchSize`, `tolerance`, `initSize`, `reassignmentRatio`,
- * `patchesPerImage`) apply from the next `train()`.
+ * `patchesPerImage`, `fusedKernels` default `true`: the fused WebAssembly kernels on WASM) apply from
+ * the next `train()`.
  */
 export type UseKMeansOptions = KMeansClientOptions
 

@@ -12,7 +12,8 @@ import { createModelHook, type ModelHookResult } from './createModelHook'
  * changing one starts a fresh one. Training options (`epochs` — default `10` —, `batchSize` —
  * default `10` —, `learningRate` — default `0.1`, `0.01` for Gaussian units —, `sampler` — default
  * `'pcd'` —, `gibbsSteps` — default `1` —, `momentum` — default `0` —, `weightDecay` — default `0`
- * —, `validationSplit` — default `0.1`) apply from the next `train()`.
+ * —, `validationSplit` — default `0.1` —, `fusedKernels` — default `true`: the fused WebAssembly
+ * kernels on WASM) apply from the next `train()`.
  */
 export type UseRBMOptions = RBMClientOptions
 

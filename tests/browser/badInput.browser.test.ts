@@ -372,6 +372,8 @@ const tables: readonly FamilyTable[] = [
       [{ featureSize: 0 }, 'INVALID_OPTION'],
       [{ augment: { blur: true } }, 'INVALID_OPTION'],
       [{ augment: { cutout: { probability: 2 } } }, 'INVALID_OPTION'],
+      [{ architecture: 'recurrent' }, 'INVALID_OPTION'],
+      [{ architecture: 'conv', convChannels: [8] }, 'INVALID_OPTION'],
       ...trainBad,
     ],
     badCalls: [

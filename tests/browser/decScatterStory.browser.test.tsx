@@ -18,6 +18,7 @@ test('the DEC playground maps the embedding, coloured by cluster, as refinement 
     epochs: 2,
     refineSteps: 40,
     updateInterval: 10,
+    preset: false,
   }
   const screen = await render(<Playground {...args} backend="wasm" />)
   const summary = () =>

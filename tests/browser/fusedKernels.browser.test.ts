@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu'
 // TF.js's automatic differentiation is the reference for the fused kernels' gradients.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { afterEach, describe, expect, test } from 'vitest'
-import { VAEClient } from '../../src/client/builtinClients'
+import { KMeansClient, RBMClient, VAEClient } from '../../src/client/builtinClients'
 import { compileKernels, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { FusedVAETrainer } from '../../src/core/vae/engine/fusedVAETrainer'
 import { VAENetwork } from '../../src/core/vae/engine/vaeNetwork'
@@ -71,5 +71,47 @@ describe('fused WebAssembly kernels in Chromium', () => {
       losses.push(summary?.last?.loss ?? NaN)
     }
     expect(Math.abs(losses[0]! - losses[1]!)).toBeLessThan(1e-3 * Math.abs(losses[1]!))
+  })
+
+  test('the worker trains the RBM and k-means with them and says so; the same runs as TF.js operations', async () => {
+    const rbmRuns: number[][] = []
+    const kmeansRuns: number[][] = []
+    for (const fusedKernels of [true, false]) {
+      const rbm = new RBMClient({
+        data: { name: 'digits', limit: 300 },
+        backend: 'wasm',
+        layers: [32],
+        epochs: 2,
+        seed: 3,
+        fusedKernels,
+      })
+      unsubscribers.push(rbm.subscribe(() => {}))
+      const rbmSummary = await rbm.trainAsync()
+      expect(rbm.getSnapshot().progress?.kernels).toBe(fusedKernels ? 'wasm-relaxed-simd' : 'tfjs')
+      rbmRuns.push([
+        rbmSummary?.last?.reconstruction ?? NaN,
+        rbmSummary?.last?.pseudoLikelihood ?? NaN,
+      ])
+      const kmeans = new KMeansClient({
+        data: 'digits',
+        backend: 'wasm',
+        k: 10,
+        seed: 3,
+        fusedKernels,
+      })
+      unsubscribers.push(kmeans.subscribe(() => {}))
+      const kmeansSummary = await kmeans.trainAsync()
+      expect(kmeans.getSnapshot().progress?.kernels).toBe(
+        fusedKernels ? 'wasm-relaxed-simd' : 'tfjs',
+      )
+      kmeansRuns.push([kmeansSummary?.last?.inertia ?? NaN, kmeansSummary?.last?.step ?? NaN])
+    }
+    rbmRuns[0]!.forEach((value, i) =>
+      expect(Math.abs(value - rbmRuns[1]![i]!)).toBeLessThan(1e-4 * Math.abs(rbmRuns[1]![i]!)),
+    )
+    expect(kmeansRuns[0]![1]).toBe(kmeansRuns[1]![1])
+    expect(Math.abs(kmeansRuns[0]![0]! - kmeansRuns[1]![0]!)).toBeLessThan(
+      1e-5 * kmeansRuns[1]![0]!,
+    )
   })
 })

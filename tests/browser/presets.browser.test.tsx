@@ -9,6 +9,8 @@ import {
   AutoencoderClient,
   AutoregressiveClient,
   ContrastiveClient,
+  DECClient,
+  HelmholtzClient,
   PretextClient,
   GANClient,
   HashingClient,
@@ -59,7 +61,7 @@ const FAMILIES: Record<
       // The InfoGAN preset also answers with Q's reading of its own samples.
       act: async () => {
         const samples = await client.sampleAsync(4, { seed: 1 })
-        return preset === 'infogan-digits'
+        return preset.startsWith('infogan-')
           ? (await client.inferCodesAsync(samples)).probabilities
           : samples
       },
@@ -96,6 +98,14 @@ const FAMILIES: Record<
           )
         ).probabilities,
     }
+  },
+  dec: (preset) => {
+    const client = new DECClient({ preset, backend: 'wasm' })
+    return { client, act: async () => (await client.assignAsync(probeImages(8))).confidence }
+  },
+  helmholtz: (preset) => {
+    const client = new HelmholtzClient({ preset, backend: 'wasm' })
+    return { client, act: () => client.sampleAsync(4, { seed: 1 }) }
   },
   hashing: (preset) => {
     const client = new HashingClient({ preset, backend: 'wasm' })

@@ -1,6 +1,7 @@
 /**
  * The pretext playground story, rendered as Storybook would: it opens on the shipped jigsaw model
- * (shuffled digits and the model's guesses, right ones marked, most of them right) and, trained
+ * (shuffled digits and the model's guesses, right ones marked, most of them right), the relative-position
+ * story opens on its preset too, and, trained
  * live on the rotation task, draws its examples, both charts and a probe result.
  */
 import { afterEach, expect, test } from 'vitest'
@@ -56,4 +57,17 @@ test('the rotation task trained live draws examples, charts and a probe result',
   )
   expect(screen.container.querySelectorAll('svg').length).toBeGreaterThanOrEqual(2)
   await expect.element(screen.getByRole('button', { name: 'New examples' })).toBeVisible()
+})
+
+test('the relative-position story opens on its preset: neighbour pairs drawn, guesses better than chance', async () => {
+  const screen = await render(<Playground {...defaults} task="relativePosition" backend="wasm" />)
+  await waitFor(
+    () => screen.container.querySelectorAll('[data-testid="pretext-guess"]').length === 12,
+    60_000,
+  )
+  const guesses = [...screen.container.querySelectorAll('[data-testid="pretext-guess"]')]
+  const right = guesses.filter((g) => g.getAttribute('data-right') === 'true').length
+  // 8 neighbours: chance is 1.5 of 12; the preset's held-out task accuracy is 0.54.
+  expect(right).toBeGreaterThanOrEqual(4)
+  expect(screen.getByTestId('guess-summary').element().textContent).toMatch(/\d+ of 12 right/)
 })

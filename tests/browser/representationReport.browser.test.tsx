@@ -19,7 +19,7 @@ import { reportCell, type ReportRow } from '../../src/core/report/reportOptions'
 import { loadDigits } from '../../src/data/digits'
 import type { ImageBatch } from '../../src/core/dataset'
 import { waitFor } from './workerSpy'
-import { AllEncodersOnDigits } from '../../stories/RepresentationReport.stories'
+import { AllEncodersOnDigits, SpritesByShapeKind } from '../../stories/RepresentationReport.stories'
 
 afterEach(async () => {
   await cleanup()
@@ -173,8 +173,8 @@ describe('the RepresentationReport story in real Chromium', () => {
     await waitFor(() => bodyRows().length >= 1, 30_000)
     expect(bodyRows()[0]?.querySelector('th')?.textContent).toBe('raw pixels')
     const status = () => screen.getByTestId('report-status').element().textContent ?? ''
-    await waitFor(() => /^10 encoders/.test(status()) || status().startsWith('error'), 240_000)
-    expect(status()).toMatch(/^10 encoders, 2 draws per column, \d+ held-out digits/)
+    await waitFor(() => /^11 encoders/.test(status()) || status().startsWith('error'), 240_000)
+    expect(status()).toMatch(/^11 encoders, 2 draws per column, \d+ held-out digits/)
     const names = bodyRows().map((row) => row.querySelector('th')?.textContent)
     expect(names).toEqual([
       'raw pixels',
@@ -184,15 +184,53 @@ describe('the RepresentationReport story in real Chromium', () => {
       'clustering learning, k-means (preset)',
       'contrastive (preset)',
       'plain autoencoder (3 epochs)',
-      'stacked autoencoder (3 epochs per layer)',
+      'stacked autoencoder (preset)',
       'jigsaw pretext task (preset)',
       'rotation pretext task (preset)',
+      'relative-position pretext task (preset)',
     ])
     // Columns: encoder, features, 1, 5, 10, 50, all.
     const tenLabels = (row: Element | undefined): number =>
       Number.parseFloat(row?.querySelectorAll('td')[3]?.textContent ?? 'NaN')
     const rowsNow = bodyRows()
     expect(tenLabels(rowsNow[5])).toBeGreaterThan(tenLabels(rowsNow[0]))
-    expect(screen.container.querySelectorAll('.lk-report__line')).toHaveLength(10)
+    expect(screen.container.querySelectorAll('.lk-report__line')).toHaveLength(11)
+  })
+
+  test('the sprites by shape kind: 784 raw pixels first, then every model on 28×28 images; accuracies in [0, 1]', async () => {
+    const story = SpritesByShapeKind
+    const args = {
+      ...(story.args as Required<NonNullable<typeof story.args>>),
+      draws: 2,
+      epochs: 1,
+      perKind: 20,
+      backend: 'wasm' as const,
+    }
+    const screen = await render(<>{story.render!(args, {} as never)}</>)
+    const bodyRows = () => [...screen.container.querySelectorAll('tbody tr')]
+    await waitFor(() => bodyRows().length >= 1, 30_000)
+    expect(bodyRows()[0]?.querySelector('th')?.textContent).toBe('raw pixels')
+    const status = () => screen.getByTestId('report-status').element().textContent ?? ''
+    await waitFor(() => /^7 encoders/.test(status()) || status().startsWith('error'), 240_000)
+    // 20 of each of the 4 kinds: 4 held out of each.
+    expect(status()).toMatch(/^7 encoders, 2 draws per column, 16 held-out sprites/)
+    expect(bodyRows().map((row) => row.querySelector('th')?.textContent)).toEqual([
+      'raw pixels',
+      'PCA, 32 components',
+      'VAE posterior mean (sprites preset)',
+      'convolutional autoencoder (1 epoch)',
+      'clustering learning, 6×6 patches (1 epoch)',
+      'contrastive (1 epoch)',
+      'relative position pretext task (1 epoch)',
+    ])
+    // Columns: encoder, features, 1, 5, 10, all.
+    const cells = (row: Element | undefined) => [...(row?.querySelectorAll('td') ?? [])]
+    expect(cells(bodyRows()[0])[0]?.textContent).toBe('784')
+    for (const row of bodyRows()) {
+      const all = Number.parseFloat(cells(row)[4]?.textContent ?? 'NaN')
+      expect(all).toBeGreaterThanOrEqual(0)
+      expect(all).toBeLessThanOrEqual(1)
+    }
+    expect(screen.container.querySelectorAll('.lk-report__line')).toHaveLength(7)
   })
 })

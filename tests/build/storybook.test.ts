@@ -118,14 +118,24 @@ describe('Storybook', () => {
       expect(performance.now() - reportOpened).toBeLessThan(30_000)
       await page
         .getByTestId('report-status')
-        .getByText(/^10 encoders, 2 draws per column/)
+        .getByText(/^11 encoders, 2 draws per column/)
         .waitFor({ timeout: 180_000 })
-      expect(await page.locator('.lk-report__line').count()).toBe(10)
+      expect(await page.locator('.lk-report__line').count()).toBe(11)
+      // The same report on the sprites, the shape kind as the label: raw pixels first, every row follows.
+      await page.goto(
+        `${server.url}/iframe.html?id=components-representationreport--sprites-by-shape-kind&viewMode=story&args=draws:2;epochs:2;perKind:20`,
+      )
+      await page.getByRole('rowheader', { name: 'raw pixels' }).waitFor({ timeout: 30_000 })
+      await page
+        .getByTestId('report-status')
+        .getByText(/^7 encoders, 2 draws per column, 16 held-out sprites/)
+        .waitFor({ timeout: 180_000 })
+      expect(await page.locator('.lk-report__line').count()).toBe(7)
 
       // Wake-sleep vs the VAE: both train three epochs on the same digits, both sample grids draw,
       // both bounds are on one chart, and the held-out table fills its four rows.
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-wake-sleep-vs-the-vae--digits&viewMode=story&args=epochs:3;heldOutSamples:5`,
+        `${server.url}/iframe.html?id=playgrounds-wake-sleep-vs-the-vae--digits&viewMode=story&args=epochs:3;heldOutSamples:5;preset:!false`,
       )
       await page
         .getByText(/^4 models; highest log-likelihood: .+ nats per image/)
@@ -157,7 +167,9 @@ describe('Storybook', () => {
       )
       const rbmStatus = page.getByTestId('model-status')
       await rbmStatus.getByText('ready').waitFor({ timeout: 90_000 })
-      expect(await rbmStatus.textContent()).toMatch(/ready on \w+ · epoch 2\/2 · step 306/)
+      expect(await rbmStatus.textContent()).toMatch(
+        /ready on \w+( \(fused kernels, wasm-[\w-]+\))? · epoch 2\/2 · step 306/,
+      )
       await page
         .getByRole('img', { name: '4 Gibbs chains from noise, 11 frames each from step 0 to 100' })
         .waitFor()
@@ -191,7 +203,7 @@ describe('Storybook', () => {
       // The stacked autoencoder playground trains live on 600 digits: every phase marked on the loss
       // chart, then the probe's accuracy on the codes.
       await page.goto(
-        `${server.url}/iframe.html?id=playgrounds-stacked-autoencoder-playground--digits&viewMode=story`,
+        `${server.url}/iframe.html?id=playgrounds-stacked-autoencoder-playground--digits&viewMode=story&args=preset:!false`,
       )
       await page
         .getByText(

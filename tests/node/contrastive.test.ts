@@ -106,7 +106,7 @@ describe('NT-Xent', () => {
     tf.dispose(gap)
 
     const network = new ContrastiveNetwork(
-      64,
+      [8, 8, 1],
       resolveContrastiveOptions({ hiddenUnits: [32], featureSize: 16, headUnits: [16], seed: 3 }),
     )
     const [manual, automatic] = tf.tidy(() => {

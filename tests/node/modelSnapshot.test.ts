@@ -352,6 +352,24 @@ const CASES: readonly Case<SnapshotModel>[] = [
     ],
   }),
   defineCase({
+    name: 'contrastive conv (convolutional encoder and projection head)',
+    create: () =>
+      new Contrastive({
+        architecture: 'conv',
+        convChannels: [2, 4],
+        featureSize: 8,
+        headUnits: [8],
+        augment: { rotation: true },
+        seed: 8,
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: Contrastive, images) => [
+      (await model.encode(images)).data,
+      model.augmentPairs(images, 2, 1).first.data,
+    ],
+  }),
+  defineCase({
     name: 'pretext (jigsaw encoder and task head)',
     create: () =>
       new Pretext({

@@ -15,7 +15,9 @@ import { Autoencoder } from '../../src/core/autoencoder/engine/autoencoder'
 import type { ImageBatch } from '../../src/core/dataset'
 import { readModelFile } from '../../src/core/family/modelFile'
 import type { ModelSnapshot } from '../../src/core/family/modelSnapshot'
+import { DEC } from '../../src/core/dec/engine/dec'
 import { GAN } from '../../src/core/gan/engine/gan'
+import { HelmholtzMachine } from '../../src/core/helmholtz/engine/helmholtz'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { MADE } from '../../src/core/autoregressive/engine/made'
@@ -23,6 +25,7 @@ import { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { Contrastive } from '../../src/core/contrastive/engine/contrastive'
 import { Pretext } from '../../src/core/pretext/engine/pretext'
 import { loadDigits } from '../../src/data/digits'
+import { clusteringAccuracy } from '../../src/core/kmeans/clusterAgreement'
 import { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import { VAE } from '../../src/core/vae/engine/vae'
 import { PRESETS, type PresetInfo } from '../../src/presets/presetCatalog'
@@ -95,6 +98,16 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
   async autoencoder(snapshot) {
     const model = new Autoencoder(snapshot.modelOptions)
     model.restore(snapshot)
+    if ((snapshot.modelOptions as { stacked?: unknown }).stacked !== undefined) {
+      // The stacked story's view: held-out digits reconstructed closely (pixels in [0, 1]).
+      const digits = loadDigits().images
+      const heldOut = { data: digits.data.slice(-16 * 64), shape: [16, 8, 8, 1] as const }
+      const { meanSquaredError } = await model.evaluate(heldOut)
+      expect(meanSquaredError).toBeLessThan(0.02)
+      const out = [(await model.reconstruct(heldOut)).data, (await model.encode(heldOut)).data]
+      model.dispose()
+      return out
+    }
     const scores = await model.anomaly.score(probe(snapshot.imageShape))
     // The story shows the calibrated threshold at once: the preset must carry it.
     expect(scores.threshold).toBeGreaterThan(0)
@@ -129,7 +142,9 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
     const examples = model.makeTask(loadDigits({ limit: 200 }).images, 200, 1)
     const prediction = await model.predict(examples.inputs)
     const right = prediction.classes.filter((c, i) => c === examples.targets[i]).length
-    expect(right / 200).toBeGreaterThan(0.6)
+    // Relative position tells 8 neighbours apart (chance 0.125; its recipe measures 0.54 held out).
+    const task = (snapshot.modelOptions as { task?: string }).task
+    expect(right / 200).toBeGreaterThan(task === 'relativePosition' ? 0.4 : 0.6)
     const out = [features.data, examples.inputs.data, prediction.probabilities]
     model.dispose()
     return out
@@ -142,6 +157,34 @@ const OUTPUTS: Record<string, (snapshot: ModelSnapshot) => Promise<ArrayLike<num
     // Trained codes differ between digits: not all eight the same word.
     expect(new Set(codes).size).toBeGreaterThan(1)
     const out = [Float32Array.from(codes)]
+    model.dispose()
+    return out
+  },
+  async dec(snapshot) {
+    const model = new DEC(snapshot.modelOptions)
+    model.restore(snapshot)
+    // The story's view at mount: the digits in clusters that match the classes well (labels are
+    // evaluation only), and the embedding the map projects.
+    expect(model.phase).toBe('refine')
+    const { images, labels } = loadDigits()
+    const assignment = await model.assign(images)
+    expect(clusteringAccuracy(assignment.labels, labels)).toBeGreaterThan(0.8)
+    const out = [assignment.confidence, (await model.encode(images)).data]
+    model.dispose()
+    return out
+  },
+  async helmholtz(snapshot) {
+    const model = new HelmholtzMachine(snapshot.modelOptions)
+    model.restore(snapshot)
+    // Trained: held-out digits score far above independent fair coins (64 · log ½ ≈ −44 nats).
+    const digits = loadDigits().images
+    const heldOut = { data: digits.data.slice(-32 * 64), shape: [32, 8, 8, 1] as const }
+    const { meanLogLikelihood, logLikelihoods } = await model.logLikelihood(heldOut, {
+      samples: 10,
+      seed: 1,
+    })
+    expect(meanLogLikelihood).toBeGreaterThan(-35)
+    const out = [logLikelihoods, (await model.sample(4, { seed: 1 })).data]
     model.dispose()
     return out
   },
@@ -187,39 +230,40 @@ describe('every shipped preset', () => {
 })
 
 describe('reproducible', () => {
-  const preset = PRESETS.find((p) => p.file === 'vae-digits.lkmodel') as PresetInfo
+  // The VAE and the RBM train on the fused kernels: their plain-SIMD build is what makes them reproducible.
+  test.each(['vae-digits', 'rbm-digits'])(
+    '%s trained again by `npm run train-presets` (plain SIMD) gives the committed bytes',
+    (name) => {
+      const preset = PRESETS.find((p) => p.file === `${name}.lkmodel`) as PresetInfo
+      const out = mkdtempSync(join(tmpdir(), 'latentkit-presets-'))
+      try {
+        // A Node without --experimental-wasm-relaxed-simd, as the script is meant to run.
+        const run = spawnSync(
+          process.execPath,
+          ['scripts/train-presets.mjs', '--only', name, '--out', out],
+          { encoding: 'utf8' },
+        )
+        expect(run.status, run.stderr).toBe(0)
+        expect(run.stdout).toContain('fused kernels simd')
+        const again = new Uint8Array(readFileSync(join(out, preset.file)))
+        expect(Buffer.compare(again, fileBytes(preset))).toBe(0)
+      } finally {
+        rmSync(out, { recursive: true, force: true })
+      }
+    },
+  )
 
-  test('the digits VAE trained again by `npm run train-presets` (plain SIMD) gives the committed bytes', () => {
-    const out = mkdtempSync(join(tmpdir(), 'latentkit-presets-'))
-    try {
-      // A Node without --experimental-wasm-relaxed-simd, as the script is meant to run.
-      const run = spawnSync(
-        process.execPath,
-        ['scripts/train-presets.mjs', '--only', 'vae-digits', '--out', out],
-        { encoding: 'utf8' },
-      )
-      expect(run.status, run.stderr).toBe(0)
-      expect(run.stdout).toContain('fused kernels simd')
-      const again = new Uint8Array(readFileSync(join(out, preset.file)))
-      expect(Buffer.compare(again, fileBytes(preset))).toBe(0)
-    } finally {
-      rmSync(out, { recursive: true, force: true })
-    }
-  })
-
-  test('in this process (relaxed SIMD on), the same training function gives the RBM preset bit for bit', async () => {
+  test('in this process (relaxed SIMD on), training the RBM preset returns to the tensor baseline and gives a model of the committed size', async () => {
     // The node test project runs with --experimental-wasm-relaxed-simd (vitest.config.ts), so the
     // fused kernels take their relaxed build here: fused multiply-adds round once where plain SIMD
-    // rounds twice, and over the digits VAE's 5,400 Adam steps those last bits grow to weights up to
-    // 0.5 apart (measured), too far for a tolerance to mean anything. The VAE is therefore checked
-    // in a Node without the flag (above); in this process, the RBM, whose training runs on TF.js's
-    // own WASM kernels (no relaxed SIMD), must give the committed bytes exactly.
+    // rounds twice, and over thousands of steps those last bits grow (and flip a few samples), so
+    // the bytes are checked in a Node without the flag (above).
     const rbm = PRESETS.find((p) => p.file === 'rbm-digits.lkmodel') as PresetInfo
     const rbmRecipe = RECIPES.find((r) => r.file === rbm.file)
     if (!rbmRecipe) throw new Error('no recipe for the digits RBM')
     const before = tf.memory().numTensors
     const trained = await trainPreset(rbmRecipe, digitsData())
     expect(tf.memory().numTensors).toBe(before)
-    expect(Buffer.compare(Buffer.from(trained.bytes), Buffer.from(fileBytes(rbm)))).toBe(0)
+    expect(trained.bytes.byteLength).toBe(fileBytes(rbm).byteLength)
   })
 })

@@ -2,7 +2,8 @@
  * Training resumes exactly after a snapshot: train one epoch, snapshot, copy it (structuredClone and
  * a model file), restore into a NEW model and train one more gives the same losses, weights and
  * outputs, bit for bit, as two epochs straight, on the CPU backend (TF.js operations) and on WASM
- * (the fused WebAssembly kernels for dense models, TF.js operations for convolutional ones). A
+ * (the fused WebAssembly kernels for dense models and the conv autoencoder, TF.js operations for
+ * the other convolutional ones). A
  * weights-only snapshot (the format before training state) still restores, and does NOT continue
  * the same way: the test can fail. A bad training state is refused, naming the field.
  */
@@ -170,7 +171,7 @@ const CASES: readonly Case[] = [
     name: 'autoencoder conv',
     create: () => new Autoencoder({ architecture: 'conv', codeSize: 4, seed: 4 }),
     train: { batchSize: 32 },
-    fused: false,
+    fused: true,
     outputs: rebuilt,
   },
   {
@@ -235,7 +236,7 @@ const MORE_CASES: readonly Case[] = [
     create: () => new KMeans({ k: 5, seed: 6, algorithm }),
     // Lloyd does not converge (tolerance 0): a converged run stops early by design.
     train: { batchSize: 16, tolerance: 0 },
-    fused: false,
+    fused: true,
     // Lloyd's full-batch steps depend on no random stream.
     stateless: algorithm === 'lloyd',
     outputs: async (model) => {
@@ -247,7 +248,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'k-means patches, mini-batch (patches drawn per call)',
     create: () => new KMeans({ k: 6, seed: 6, patchSize: 4, algorithm: 'minibatch' }),
     train: { batchSize: 64, patchesPerImage: 2 },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: async (model) => [(model as unknown as KMeans).centroidImages().data],
   },
@@ -262,7 +263,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'RBM, PCD (persistent chains)',
     create: () => new RBM({ layers: [12], seed: 7 }),
     train: { batchSize: 16, sampler: 'pcd' },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: transformed,
   },
@@ -270,7 +271,7 @@ const MORE_CASES: readonly Case[] = [
     name: 'deep belief network, PCD',
     create: () => new RBM({ layers: [12, 6], seed: 7 }),
     train: { batchSize: 16, sampler: 'pcd' },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: transformed,
   },
@@ -305,6 +306,27 @@ const MORE_CASES: readonly Case[] = [
     name: 'contrastive (augmentation stream)',
     create: () => new Contrastive({ hiddenUnits: [16], featureSize: 8, headUnits: [8], seed: 8 }),
     train: { batchSize: 16 },
+    fused: true,
+    outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
+  },
+  {
+    name: 'contrastive, fusedKernels off (augmentation stream, TF.js Adam)',
+    create: () => new Contrastive({ hiddenUnits: [16], featureSize: 8, headUnits: [8], seed: 8 }),
+    train: { batchSize: 16, fusedKernels: false },
+    fused: false,
+    outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
+  },
+  {
+    name: 'contrastive conv (augmentation stream)',
+    create: () =>
+      new Contrastive({
+        architecture: 'conv',
+        convChannels: [2, 4],
+        featureSize: 8,
+        headUnits: [8],
+        seed: 8,
+      }),
+    train: { batchSize: 16 },
     fused: false,
     outputs: async (model) => [(await (model as unknown as Contrastive).encode(probe)).data],
   },
@@ -319,6 +341,20 @@ const MORE_CASES: readonly Case[] = [
         seed: 8,
       }),
     train: { batchSize: 16 },
+    fused: true,
+    outputs: async (model) => [(await (model as unknown as Pretext).encode(probe)).data],
+  },
+  {
+    name: 'pretext, fusedKernels off (relative-position example stream, TF.js Adam)',
+    create: () =>
+      new Pretext({
+        task: 'relativePosition',
+        hiddenUnits: [16],
+        featureSize: 8,
+        headUnits: [8],
+        seed: 8,
+      }),
+    train: { batchSize: 16, fusedKernels: false },
     fused: false,
     outputs: async (model) => [(await (model as unknown as Pretext).encode(probe)).data],
   },

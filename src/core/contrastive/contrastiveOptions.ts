@@ -8,13 +8,31 @@ import {
   validateAdamTrainOptions,
   type AdamTrainOptions,
 } from '../adamTrainOptions'
-import { checkLayerSizes, checkPositiveInteger, checkSeed } from '../optionChecks'
+import { checkLayerSizes, checkOneOf, checkPositiveInteger, checkSeed } from '../optionChecks'
 import { validateAugmentations, type AugmentationOptions } from './augmentations'
+
+/** The encoder's kind: dense layers, or two stride-2 convolutions then a dense layer. */
+export type ContrastiveArchitecture = 'dense' | 'conv'
+
+/** The architectures `architecture` takes. */
+export const CONTRASTIVE_ARCHITECTURES: readonly ContrastiveArchitecture[] = ['dense', 'conv']
 
 /** The network, its loss and its views. Changing any of these means a new model. */
 export interface ContrastiveModelOptions {
-  /** Hidden layers of the encoder (ReLU). Default `[512]`. */
+  /**
+   * The encoder: `'dense'` (fully connected, see `hiddenUnits`) or `'conv'` (two 4×4 stride-2
+   * convolutions with `convChannels` channels, ReLU, then a dense layer to `featureSize`; image
+   * sides must be multiples of 4, e.g. 8×8 digits or 28×28 sprites, else `SHAPE_MISMATCH`).
+   * Default `'dense'`.
+   */
+  readonly architecture?: ContrastiveArchitecture
+  /** Hidden layers of a dense encoder (ReLU); a `'conv'` encoder ignores them. Default `[512]`. */
   readonly hiddenUnits?: readonly number[]
+  /**
+   * Channels of a `'conv'` encoder's two convolutions; a dense encoder ignores them. Default
+   * `[32, 64]`.
+   */
+  readonly convChannels?: readonly [number, number]
   /** Size of the encoder's output, the features `encode` returns (ReLU). Default `128`. */
   readonly featureSize?: number
   /** Hidden layers of the projection head (ReLU). Default `[128]`. */
@@ -31,13 +49,18 @@ export interface ContrastiveModelOptions {
 
 /**
  * How to train; may change between calls of `train`. Defaults: 100 epochs, batches of 256 (at least
- * 2), learning rate 0.001. `fusedKernels` has no effect: this family trains on TF.js kernels.
+ * 2), learning rate 0.001, `fusedKernels: true` (on the WASM backend each step of the dense encoder
+ * and projection head — forward, NT-Xent, backward, Adam — runs in latentkit's fused WebAssembly
+ * kernels, with the same loss and gradients as the TF.js operations; `false` runs it as TF.js
+ * operations; other backends always use TF.js).
  */
 export type ContrastiveTrainOptions = AdamTrainOptions
 
 /** Model options with every default filled in (augmentations are resolved against the image size). */
 export interface ResolvedContrastiveOptions {
+  readonly architecture: ContrastiveArchitecture
   readonly hiddenUnits: readonly number[]
+  readonly convChannels: readonly [number, number]
   readonly featureSize: number
   readonly headUnits: readonly number[]
   readonly projectionSize: number
@@ -48,7 +71,17 @@ export interface ResolvedContrastiveOptions {
 
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateContrastiveModelOptions(options: ContrastiveModelOptions): void {
+  checkOneOf(options.architecture, CONTRASTIVE_ARCHITECTURES, 'architecture')
   checkLayerSizes(options.hiddenUnits, 'hiddenUnits', '[512]')
+  if (options.convChannels !== undefined) {
+    if (!Array.isArray(options.convChannels) || options.convChannels.length !== 2) {
+      throw new InvalidOptionError(
+        `convChannels must be two channel counts, one per convolution; got ${describeValue(options.convChannels)}. Try [32, 64]`,
+        { option: 'convChannels' },
+      )
+    }
+    checkLayerSizes(options.convChannels, 'convChannels', '[32, 64]')
+  }
   checkPositiveInteger(options.featureSize, 'featureSize', 'Try 128.')
   checkLayerSizes(options.headUnits, 'headUnits', '[128]')
   checkPositiveInteger(options.projectionSize, 'projectionSize', 'Try 64.')
@@ -85,7 +118,9 @@ export function resolveContrastiveOptions(
 ): ResolvedContrastiveOptions {
   validateContrastiveModelOptions(options)
   return {
+    architecture: options.architecture ?? 'dense',
     hiddenUnits: options.hiddenUnits ?? [512],
+    convChannels: options.convChannels ?? [32, 64],
     featureSize: options.featureSize ?? 128,
     headUnits: options.headUnits ?? [128],
     projectionSize: options.projectionSize ?? 64,

@@ -61,7 +61,9 @@ export const contrastiveSpec = /* @__PURE__ */ defineFamily<
   kind: 'contrastive',
   noun: 'contrastive model',
   modelKeys: /* @__PURE__ */ optionKeys<ContrastiveModelOptions>()([
+    'architecture',
     'hiddenUnits',
+    'convChannels',
     'featureSize',
     'headUnits',
     'projectionSize',

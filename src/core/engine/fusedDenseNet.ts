@@ -72,7 +72,7 @@ export class FusedTrainerSlot<T extends FusedStateful> {
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu'
 
 /** The kernels' activation codes (see `addBias` in assembly/kernels.ts). */
-const ACTIVATION_CODE: Record<FusedActivation, number> = {
+export const ACTIVATION_CODE: Record<FusedActivation, number> = {
   linear: 0,
   relu: 1,
   sigmoid: 2,
@@ -228,6 +228,14 @@ export class FusedDenseNet {
       accumulate ? 1 : 0,
       this.panel,
     )
+  }
+
+  /**
+   * Byte offset of the gradient of the parameter at byte offset `parameter` (a layer's `kernel` or
+   * `bias`), for layers whose backward pass a model computes itself (convolutions).
+   */
+  gradientOf(parameter: number): number {
+    return this.grads + (parameter - this.params)
   }
 
   /** Runs `batch` rows at `input` through `layers` in order; returns the last output's offset. */

@@ -4,10 +4,12 @@ import { InvalidOptionError, describeValue } from '../errors'
 /** Whether to train with latentkit's fused WebAssembly kernels. */
 export interface FusedKernelsOption {
   /**
-   * On the WASM backend, run each training step of a dense model (VAE, dense autoencoder, dense GAN)
-   * in latentkit's fused WebAssembly kernels: forward, backward and Adam in a few calls, several times
-   * faster than the same step as TF.js operations, with the same gradients. `false` runs the step as
-   * TF.js operations. Convolutional models and the other backends always use TF.js. Default `true`.
+   * On the WASM backend, run each training step of a dense model (VAE, dense autoencoder, dense GAN,
+   * the dense encoders of contrastive learning and the pretext tasks) or of the convolutional
+   * autoencoder in latentkit's fused WebAssembly kernels: forward, backward
+   * and Adam in a few calls, faster than the same step as TF.js operations, with the same gradients.
+   * `false` runs the step as TF.js operations. The other convolutional models and the other backends
+   * always use TF.js. Default `true`.
    */
   readonly fusedKernels?: boolean
 }

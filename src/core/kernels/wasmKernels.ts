@@ -39,6 +39,16 @@ export interface KernelExports {
   columnSums(src: number, dst: number, m: number, n: number, accumulate: number): void
   bernoulliLoss(raw: number, x: number, grad: number, n: number, scale: number): number
   squaredError(raw: number, x: number, grad: number, n: number, scale: number): number
+  softmaxCrossEntropy(
+    logits: number,
+    targets: number,
+    predicted: number,
+    m: number,
+    n: number,
+    scale: number,
+    gradScale: number,
+    skipDiagonal: number,
+  ): number
   reparameterise(mean: number, logVar: number, eps: number, std: number, z: number, n: number): void
   klBackward(
     mean: number,
@@ -62,6 +72,67 @@ export interface KernelExports {
     c1: number,
     c2: number,
     epsilon: number,
+  ): void
+  im2col(
+    x: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    k: number,
+    stride: number,
+    top: number,
+    left: number,
+    ho: number,
+    wo: number,
+    cols: number,
+  ): void
+  col2im(
+    cols: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    k: number,
+    stride: number,
+    top: number,
+    left: number,
+    ho: number,
+    wo: number,
+    dx: number,
+    accumulate: number,
+  ): void
+  batchNormForward(
+    x: number,
+    rows: number,
+    channels: number,
+    scale: number,
+    epsilon: number,
+    mean: number,
+    variance: number,
+    invStd: number,
+    normalised: number,
+    out: number,
+  ): void
+  batchNormRunning(
+    runningMean: number,
+    runningVariance: number,
+    mean: number,
+    variance: number,
+    channels: number,
+    rows: number,
+    momentum: number,
+  ): void
+  batchNormBackward(
+    dy: number,
+    normalised: number,
+    rows: number,
+    channels: number,
+    scale: number,
+    invStd: number,
+    gradScale: number,
+    gradShift: number,
+    dx: number,
   ): void
 }
 

@@ -3,6 +3,7 @@
  * validates with it before any work is sent to the worker.
  */
 import { InvalidOptionError, describeValue } from '../errors'
+import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
 import {
   checkNonNegativeNumber,
   checkOneOf,
@@ -49,7 +50,7 @@ export interface KMeansModelOptions {
 }
 
 /** How to train. These may change between calls of `train`. */
-export interface KMeansTrainOptions {
+export interface KMeansTrainOptions extends FusedKernelsOption {
   /**
    * Lloyd: the most iterations (full passes) per call of `train`; it ends earlier once converged.
    * Mini-batch: passes over the data per call. Default `300` for Lloyd (scikit-learn's `max_iter`),
@@ -78,6 +79,13 @@ export interface KMeansTrainOptions {
    * least 1). Whole-image models ignore it.
    */
   readonly patchesPerImage?: number
+  /**
+   * On the WASM backend, assign the rows of each step (the distances `‖c‖² − 2 x·c` through a SIMD
+   * matrix product, the nearest centroid, the per-cluster sums) in latentkit's fused WebAssembly
+   * kernels, with the same assignments and centroids as TF.js operations. `false` runs them as TF.js
+   * operations. Other backends always use TF.js. Default `true`.
+   */
+  readonly fusedKernels?: boolean
 }
 
 /** Options of the `features` and `featureMaps` actions of a patch model. */
@@ -117,6 +125,7 @@ export interface ResolvedKMeansTrainOptions {
   readonly reassignmentRatio: number
   /** Patch models; `undefined` until the data says what the default is. */
   readonly patchesPerImage: number | undefined
+  readonly fusedKernels: boolean
 }
 
 /** Most patches a patch model draws per call of `train` when `patchesPerImage` is left out. */
@@ -165,6 +174,7 @@ export function validateKMeansTrainOptions(options: KMeansTrainOptions): void {
   checkPositiveInteger(options.initSize, 'initSize', 'Try 3 × batchSize.')
   checkNonNegativeNumber(options.reassignmentRatio, 'reassignmentRatio', 'Try 0.01.')
   checkPositiveInteger(options.patchesPerImage, 'patchesPerImage', 'Try 10, or leave it out.')
+  checkFusedKernelsOption(options)
   if (options.reassignmentRatio !== undefined && options.reassignmentRatio > 1) {
     throw new InvalidOptionError(
       `reassignmentRatio must be from 0 to 1; got ${options.reassignmentRatio}. Try 0.01`,
@@ -214,5 +224,6 @@ export function resolveKMeansTrainOptions(
     initSize: train.initSize,
     reassignmentRatio: train.reassignmentRatio ?? 0.01,
     patchesPerImage: train.patchesPerImage,
+    fusedKernels: train.fusedKernels ?? true,
   }
 }

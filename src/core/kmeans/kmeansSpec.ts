@@ -110,6 +110,7 @@ export const kMeansSpec = /* @__PURE__ */ defineFamily<
     'initSize',
     'reassignmentRatio',
     'patchesPerImage',
+    'fusedKernels',
   ]),
   validateModel: validateKMeansModelOptions,
   validateTrain: validateKMeansTrainOptions,

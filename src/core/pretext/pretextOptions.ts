@@ -77,7 +77,10 @@ export interface PretextModelOptions {
 
 /**
  * How to train; may change between calls of `train`. Defaults: 30 epochs, batches of 128,
- * learning rate 0.001. `fusedKernels` has no effect: this family trains on TF.js kernels.
+ * learning rate 0.001, `fusedKernels: true` (on the WASM backend each step of a dense encoder and
+ * its task head — forward, softmax cross-entropy, backward, Adam — runs in latentkit's fused
+ * WebAssembly kernels, with the same loss and gradients as the TF.js operations; `false` runs it as
+ * TF.js operations; a convolutional encoder and the other backends always use TF.js).
  */
 export type PretextTrainOptions = AdamTrainOptions
 

@@ -113,6 +113,7 @@ export const rbmSpec = /* @__PURE__ */ defineFamily<
     'momentum',
     'weightDecay',
     'validationSplit',
+    'fusedKernels',
   ]),
   validateModel: validateRBMModelOptions,
   validateTrain: validateRBMTrainOptions,

@@ -33,6 +33,7 @@ import { phaseHooks, type FitHooks } from '../../engine/trainingLoop'
 import { AutoencoderNetwork } from './autoencoderNetwork'
 import { CONV_CHANNELS, ConvAutoencoderNetwork } from './convAutoencoderNetwork'
 import { FusedAutoencoderTrainer } from './fusedAutoencoderTrainer'
+import { FusedConvAutoencoderTrainer } from './fusedConvAutoencoderTrainer'
 import { GreedyPretraining } from './greedyPretraining'
 import { resolveStackedOptions, stackedSegment, type AutoencoderPhase } from '../stackedOptions'
 import { InvalidOptionError } from '../../errors'
@@ -90,7 +91,9 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   /** Snapshots keep the calibrated threshold. */
   protected override readonly modelState = this.anomaly
   private readonly adam = new AdamSlot()
-  private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
+  private readonly fused = new FusedTrainerSlot<
+    FusedAutoencoderTrainer | FusedConvAutoencoderTrainer
+  >()
   private corruptionRandom: Random | undefined
   /** Stacked autoencoders: each layer pair's optimizers, and the stream corrupting their inputs. */
   private readonly greedy = new GreedyPretraining()
@@ -173,7 +176,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     return stackedSegment(this.counters.epochs, layerCount, stacked.pretrainEpochs).phase
   }
 
-  /** Adam on TF.js operations, and the fused kernels' Adam on WASM (dense networks). */
+  /** Adam on TF.js operations, and the fused kernels' Adam on WASM. */
   protected override trainingParts(
     network: AutoencoderNetwork | ConvAutoencoderNetwork,
   ): readonly TrainingStatePart[] {
@@ -393,25 +396,29 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
   }
 
   /**
-   * The fused WebAssembly trainer when it applies (dense network, WASM backend, `fusedKernels` on),
-   * kept across calls (it holds the Adam moments) while the batch fits.
+   * The fused WebAssembly trainer when it applies (dense or convolutional network, WASM backend,
+   * `fusedKernels` on), kept across calls (it holds the Adam moments) while the batch fits.
    */
   private async fusedTrainer(
     network: AutoencoderNetwork | ConvAutoencoderNetwork,
     train: Required<AutoencoderTrainOptions>,
-  ): Promise<FusedAutoencoderTrainer | undefined> {
-    if (!(network instanceof AutoencoderNetwork)) return undefined
-    return this.fused.get(
-      train.fusedKernels,
-      train.batchSize,
-      (memory) =>
-        new FusedAutoencoderTrainer(
-          memory,
-          network.inputSize,
-          network.options,
-          network.output,
-          train.batchSize,
-        ),
+  ): Promise<FusedAutoencoderTrainer | FusedConvAutoencoderTrainer | undefined> {
+    return this.fused.get(train.fusedKernels, train.batchSize, (memory) =>
+      network instanceof AutoencoderNetwork
+        ? new FusedAutoencoderTrainer(
+            memory,
+            network.inputSize,
+            network.options,
+            network.output,
+            train.batchSize,
+          )
+        : new FusedConvAutoencoderTrainer(
+            memory,
+            network.shape,
+            network.options,
+            network.output,
+            train.batchSize,
+          ),
     )
   }
 

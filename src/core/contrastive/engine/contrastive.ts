@@ -8,7 +8,8 @@ import {
   type LatentBatch,
 } from '../../dataset'
 import { InvalidInputError } from '../../errors'
-import { recordedOptions } from '../../family/snapshotRecord'
+import { assertConvolutionalShape } from '../../engine/conv'
+import { recordedOptions, type SnapshotRecord } from '../../family/snapshotRecord'
 import { createRandom, deriveSeed, type Random } from '../../random'
 import {
   TrainableModel,
@@ -18,9 +19,10 @@ import {
   type SnapshotNetwork,
   type TrainingStepCost,
 } from '../../engine/trainableModel'
-import { checkCount, denseWeightCount } from '../../memoryModel'
+import { checkCount, convWeightCount, denseWeightCount } from '../../memoryModel'
 import { checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { TrainResult } from '../../training'
 import type { FitHooks } from '../../engine/trainingLoop'
@@ -44,6 +46,7 @@ import {
   type ContrastiveHistoryPoint,
 } from '../contrastiveSpec'
 import { ContrastiveNetwork } from './contrastiveNetwork'
+import { FusedContrastiveTrainer } from './fusedContrastiveTrainer'
 
 /** What a contrastive network is built from: resolved options and whether the data lay in [0, 1]. */
 interface ContrastivePlan {
@@ -67,6 +70,20 @@ const RULES: ModelRules<ContrastiveTypes> = {
   resolveTrainOptions: resolveContrastiveTrainOptions,
 }
 
+/** What `SHAPE_MISMATCH` names when images do not fit the convolutional encoder. */
+const CONV_MODEL = 'the convolutional contrastive encoder'
+
+/**
+ * Snapshots taken before the family had `architecture` were all dense: their options get `'dense'`
+ * and the default `convChannels` so they still restore.
+ */
+function withDenseDefault(record: SnapshotNetwork): SnapshotNetwork {
+  const options = record.options as SnapshotRecord | null | undefined
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return record
+  if ('architecture' in options) return record
+  return { ...record, options: { ...options, architecture: 'dense', convChannels: [32, 64] } }
+}
+
 /** The augmentations of `options` for images of `shape`, and how views are clamped. */
 function viewsOf(
   options: ResolvedContrastiveOptions,
@@ -81,7 +98,8 @@ function viewsOf(
 }
 
 /**
- * SimCLR-style contrastive learning (Chen et al. 2020) on TF.js: each step makes two random views of
+ * SimCLR-style contrastive learning (Chen et al. 2020) on TF.js (on WASM, each step of the dense
+ * encoder runs in latentkit's fused WebAssembly kernels unless `fusedKernels: false`): each step makes two random views of
  * every image of the batch (in plain TypeScript: crop, shift, rotation, scale, noise, cutout,
  * brightness, contrast), passes them through a dense encoder and a projection head, and lowers the
  * NT-Xent loss — each view must pick out its partner among the batch's other views. The encoder's
@@ -95,6 +113,8 @@ function viewsOf(
  */
 export class Contrastive extends TrainableModel<ContrastiveTypes> {
   private readonly adam = new AdamSlot()
+  /** The dense encoder's fused WebAssembly trainer, on WASM. */
+  private readonly fused = new FusedTrainerSlot<FusedContrastiveTrainer>()
   private augmentRandom: Random | undefined
   private views: { augment: ResolvedAugmentations; target: AugmentTarget } | undefined
 
@@ -102,7 +122,10 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     super(options, RULES)
   }
 
-  /** Refuses data of fewer than 2 images and augmentations the image size cannot take. */
+  /**
+   * Refuses data of fewer than 2 images, augmentations the image size cannot take and, for a new
+   * convolutional encoder, image sides that are not multiples of 4 (`SHAPE_MISMATCH`).
+   */
   protected checkTrainingData(data: ImageBatch): void {
     if (data.shape[0] < 2) {
       throw new InvalidInputError(
@@ -111,7 +134,11 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
       )
     }
     const [, height = 0, width = 0] = data.shape
-    resolveAugmentations(resolveContrastiveOptions(this.modelOptions).augment, height, width)
+    const options = resolveContrastiveOptions(this.modelOptions)
+    if (!this.network && options.architecture === 'conv') {
+      assertConvolutionalShape(data.shape, CONV_MODEL)
+    }
+    resolveAugmentations(options.augment, height, width)
   }
 
   protected planNetwork(data: ImageBatch): ContrastivePlan {
@@ -122,7 +149,12 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   }
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): ContrastivePlan {
-    const options = recordedOptions(record, this.modelOptions, resolveContrastiveOptions)
+    const options = recordedOptions(
+      withDenseDefault(record),
+      this.modelOptions,
+      resolveContrastiveOptions,
+    )
+    if (options.architecture === 'conv') assertConvolutionalShape([0, ...shape], CONV_MODEL)
     resolveAugmentations(options.augment, shape[0], shape[1])
     if (typeof record.unitRange !== 'boolean') {
       throw new InvalidInputError(
@@ -134,7 +166,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   }
 
   protected construct(plan: ContrastivePlan, shape: ImageShape): ContrastiveNetwork {
-    return new ContrastiveNetwork(imageSize(shape), plan.options)
+    return new ContrastiveNetwork(shape, plan.options)
   }
 
   protected adoptPlan(plan: ContrastivePlan): void {
@@ -148,7 +180,11 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
   }
 
   protected override trainingParts(network: ContrastiveNetwork): readonly TrainingStatePart[] {
-    return [this.adam.trainingPart('adam', network.variables())]
+    const variables = network.variables()
+    return [
+      this.adam.trainingPart('adam', variables),
+      this.fused.trainingPart('fusedAdam', [variables]),
+    ]
   }
 
   protected async runEpochs(
@@ -160,6 +196,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     const size = network.inputSize
     const variables = network.variables()
     const { augment, target } = this.views as NonNullable<typeof this.views>
+    const fused = await this.fusedTrainer(network, train)
     return this.trainingLoop(
       train,
       {
@@ -173,6 +210,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
             augment,
             this.augmentRandom as Random,
           )
+          if (fused) return fused.step(variables, views, train.learningRate)
           const [loss = NaN, pairAccuracy = NaN] = await this.adam.step(
             train.learningRate,
             variables,
@@ -184,18 +222,48 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
           )
           return { loss, pairAccuracy }
         },
-        ...this.adam.loopParts(undefined, train.learningRate),
+        ...this.adam.loopParts(fused, train.learningRate),
       },
       hooks,
     )
   }
 
+  /**
+   * The fused WebAssembly trainer when it applies (dense encoder, WASM backend, `fusedKernels` on,
+   * SIMD present), kept across calls (it holds the Adam moments) while the batch fits; buffers for
+   * two views per image.
+   */
+  private async fusedTrainer(
+    network: ContrastiveNetwork,
+    train: Required<ContrastiveTrainOptions>,
+  ): Promise<FusedContrastiveTrainer | undefined> {
+    if (network.options.architecture !== 'dense') return undefined
+    const rows = 2 * train.batchSize
+    return this.fused.get(
+      train.fusedKernels,
+      rows,
+      (memory) => new FusedContrastiveTrainer(memory, network.inputSize, network.options, rows),
+    )
+  }
+
   protected networkSize({ options }: ContrastivePlan, shape: ImageShape): NetworkSize {
     const { hiddenUnits, featureSize, headUnits, projectionSize } = options
+    const head = denseWeightCount([featureSize, ...headUnits, projectionSize])
+    if (options.architecture === 'conv') {
+      // As convEncoderStack's: two 4×4 stride-2 convolutions, then a dense layer.
+      const [h, w, c] = shape
+      const [first, second] = options.convChannels
+      return {
+        weights:
+          convWeightCount(4, c, first) +
+          convWeightCount(4, first, second) +
+          denseWeightCount([(h / 4) * (w / 4) * second, featureSize]) +
+          head,
+        advice: 'use smaller convChannels, featureSize or headUnits, or smaller images',
+      }
+    }
     return {
-      weights:
-        denseWeightCount([imageSize(shape), ...hiddenUnits, featureSize]) +
-        denseWeightCount([featureSize, ...headUnits, projectionSize]),
+      weights: denseWeightCount([imageSize(shape), ...hiddenUnits, featureSize]) + head,
       advice: 'use smaller hiddenUnits, featureSize or headUnits',
     }
   }
@@ -260,6 +328,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
 
   protected resetExtras(): void {
     this.adam.dispose()
+    this.fused.clear()
     this.augmentRandom = undefined
     this.views = undefined
   }

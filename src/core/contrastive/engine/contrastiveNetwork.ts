@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core'
+import { convEncoderStack } from '../../engine/convEncoder'
 import { createStack } from '../../engine/dense'
 import { denseStack, type LayerStack } from '../../engine/layerStack'
 import { createRandom, deriveSeed } from '../../random'
+import type { ImageShape } from '../../dataset'
 import type { ResolvedContrastiveOptions } from '../contrastiveOptions'
 import { ntXent } from './ntXent'
 
@@ -14,23 +16,48 @@ export interface ContrastiveTerms {
 }
 
 /**
- * A dense encoder (ReLU; its output is the features) and a projection head (ReLU hidden layers, a
+ * An encoder (dense or convolutional, ReLU; its output is the features) and a projection head (ReLU hidden layers, a
  * linear projection) trained with NT-Xent. Holds variables only; tensor-returning methods must run
  * inside `tf.tidy`.
  */
 export class ContrastiveNetwork {
   private readonly encoder: LayerStack
   private readonly head: LayerStack
+  /** Values in one image. */
+  readonly inputSize: number
 
+  /** A network for images of `shape` (sides multiples of 4 for a `'conv'` encoder). */
   constructor(
-    readonly inputSize: number,
+    shape: ImageShape,
     readonly options: ResolvedContrastiveOptions,
   ) {
     const random = createRandom(deriveSeed(options.seed, 1))
     const { hiddenUnits, featureSize, headUnits, projectionSize } = options
-    this.encoder = denseStack(
-      createStack(inputSize, hiddenUnits, featureSize, 'relu', 'relu', random, 'clEncoder'),
-    )
+    this.inputSize = shape[0] * shape[1] * shape[2]
+    this.encoder =
+      options.architecture === 'conv'
+        ? convEncoderStack(
+            {
+              shape,
+              channels: options.convChannels,
+              activation: 'relu',
+              outputSize: featureSize,
+              outputActivation: 'relu',
+              name: 'clConv',
+            },
+            random,
+          )
+        : denseStack(
+            createStack(
+              this.inputSize,
+              hiddenUnits,
+              featureSize,
+              'relu',
+              'relu',
+              random,
+              'clEncoder',
+            ),
+          )
     this.head = denseStack(
       createStack(featureSize, headUnits, projectionSize, 'relu', 'linear', random, 'clHead'),
     )

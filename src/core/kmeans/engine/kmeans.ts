@@ -63,6 +63,8 @@ import { centroidStage, nearestRows, type RunStages } from './centroidStages'
 import { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums, squaredDistances } from './kmeansPasses'
 import { lloydStep, meanVariance, miniBatchStep, reassignUnused } from './kmeansSteps'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { FusedClusterSums } from './fusedClusterSums'
 import { imageClusters, patchClusters } from './kmeansClusters'
 import { patchFeatureMaps, patchFeatures } from './patchFeatures'
 import {
@@ -124,6 +126,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   private patchRandom: Random | undefined
   /** Mini-batch: rows absorbed since unused centres were last reassigned (kept across calls). */
   private sinceReassign = 0
+  /** The fused WebAssembly cluster sums, kept across calls while the chunks fit. */
+  private readonly fused = new FusedTrainerSlot<FusedClusterSums>()
   /** The model's chunked runner, lent to the functions that work for it. */
   private readonly run: RunStages = (request, input, rows, stages) =>
     this.throughStages(request, input, rows, stages)
@@ -350,6 +354,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
       fresh ? this.seedChunk(centroids, residentBytes) : CHUNK,
     )
     const chunks = splitRows(data.data, n, d, chunk, residentBytes > 0)
+    const fused = await this.fusedSums(centroids, train, chunk)
     try {
       if (fresh) await this.seed(centroids, data, train, chunks)
       const outer = hooks.control ?? new TrainingControl()
@@ -361,7 +366,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
           sampleCount: n,
           variables: [],
           step: async () => {
-            const point = await lloydStep(centroids, this.run, data, chunks)
+            const point = await lloydStep(centroids, this.run, data, chunks, fused)
             if (point.centerShift <= tolerance) {
               this.done = true
               control.converge()
@@ -370,6 +375,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
             }
             return point
           },
+          kernels: fused ? `wasm-${fused.build}` : 'tfjs',
           diverged: (values, step) => this.diverged(values.inertia, step),
         },
         {
@@ -432,21 +438,38 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     return { values, rows, noun: 'patch' }
   }
 
+  /**
+   * The fused WebAssembly cluster sums for chunks of at most `rows` rows when they apply (WASM
+   * backend, `fusedKernels` on, SIMD present), kept across calls while the chunks fit.
+   */
+  private fusedSums(
+    centroids: KMeansCentroids,
+    train: ResolvedKMeansTrainOptions,
+    rows: number,
+  ): Promise<FusedClusterSums | undefined> {
+    return this.fused.get(
+      train.fusedKernels,
+      rows,
+      (memory) => new FusedClusterSums(memory, centroids.options.k, centroids.size, rows),
+    )
+  }
+
   /** Mini-batch k-means: epochs of random batches, each centre moving by 1 / its count per row. */
-  private miniBatchEpochs(
+  private async miniBatchEpochs(
     centroids: KMeansCentroids,
     data: ImageBatch,
     train: ResolvedKMeansTrainOptions,
     hooks: FitHooks<KMeansHistoryPoint>,
   ): Promise<TrainResult<KMeansHistoryPoint>> {
     const { k } = centroids.options
+    const fused = await this.fusedSums(centroids, train, train.batchSize)
     return this.trainingLoop(
       train,
       {
         sampleCount: data.shape[0],
         variables: [],
         step: async (indices) => {
-          const { inertia, centerShift } = await miniBatchStep(centroids, data, indices)
+          const { inertia, centerShift } = await miniBatchStep(centroids, data, indices, fused)
           if (!Number.isFinite(inertia)) return { inertia, centerShift, reassigned: 0 }
           this.sinceReassign += indices.length
           let reassigned = 0
@@ -465,6 +488,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
           }
           return { inertia, centerShift, reassigned }
         },
+        kernels: fused ? `wasm-${fused.build}` : 'tfjs',
         diverged: (values, step) => this.diverged(values.inertia, step),
       },
       hooks,
@@ -580,5 +604,6 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.patchRandom = undefined
     this.sinceReassign = 0
     this.done = false
+    this.fused.clear()
   }
 }

@@ -11,6 +11,7 @@ import { nearestRows, type RunStages } from './centroidStages'
 import type { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums } from './kmeansPasses'
 import { gatheredChunk, type RowChunk } from './rowChunks'
+import type { FusedClusterSums } from './fusedClusterSums'
 
 /** What a step reports: the history point less its step and epoch. */
 export type StepPoint = Omit<KMeansHistoryPoint, 'step' | 'epoch'>
@@ -41,10 +42,14 @@ export function meanVariance(rows: Float32Array, n: number, d: number): number {
   return total / d
 }
 
-/** Per-cluster sums of the rows of `chunks`, accumulated in float64. */
+/**
+ * Per-cluster sums of the rows of `chunks`, accumulated in float64: on the fused WebAssembly kernels
+ * when `fused` is given, else as TF.js operations.
+ */
 async function sumChunks(
   centroids: KMeansCentroids,
   chunks: readonly RowChunk[],
+  fused: FusedClusterSums | undefined,
 ): Promise<StepSums> {
   const { k } = centroids.options
   const d = centroids.size
@@ -52,6 +57,14 @@ async function sumChunks(
     sums: new Float64Array(k * d),
     counts: new Float64Array(k),
     inertia: 0,
+  }
+  if (fused) {
+    fused.setCentroids(centroids.centroids)
+    for (const part of chunks) {
+      fused.accumulate(part.values, part.count, total)
+      total.inertia += part.squares
+    }
+    return total
   }
   for (const part of chunks) {
     const flat = tf.tidy(() => clusterSums(part.rows(), centroids.tensors(), k))
@@ -102,18 +115,20 @@ async function relocateEmpty(
 
 /**
  * One Lloyd iteration over every row of `data` (split into `chunks`): assign, relocate empty
- * clusters (their rows found through `run`), move each centroid to its mean.
+ * clusters (their rows found through `run`), move each centroid to its mean. The assignment runs on
+ * the fused kernels when `fused` is given (chunks of at most its `maxBatch` rows).
  */
 export async function lloydStep(
   centroids: KMeansCentroids,
   run: RunStages,
   data: ImageBatch,
   chunks: readonly RowChunk[],
+  fused?: FusedClusterSums,
 ): Promise<StepPoint> {
   const n = data.shape[0]
   const { k } = centroids.options
   const d = centroids.size
-  const sums = await sumChunks(centroids, chunks)
+  const sums = await sumChunks(centroids, chunks, fused)
   const inertia = sums.inertia / n
   if (!Number.isFinite(inertia)) return { inertia, centerShift: NaN, reassigned: 0 }
   const reassigned = await relocateEmpty(centroids, run, data, sums)
@@ -135,18 +150,19 @@ export async function lloydStep(
 /**
  * One mini-batch update on the rows `indices` of `data`: each centre moves to the running mean of
  * the rows it has absorbed. Reassigns nothing (see {@link reassignUnused}); a non-finite inertia
- * leaves the centroids as they were.
+ * leaves the centroids as they were. The assignment runs on the fused kernels when `fused` is given.
  */
 export async function miniBatchStep(
   centroids: KMeansCentroids,
   data: ImageBatch,
   indices: Uint32Array,
+  fused?: FusedClusterSums,
 ): Promise<Omit<StepPoint, 'reassigned'>> {
   const { k } = centroids.options
   const d = centroids.size
   const b = indices.length
   const batch = gatheredChunk(data, indices, d)
-  const sums = await sumChunks(centroids, [batch])
+  const sums = await sumChunks(centroids, [batch], fused)
   const inertia = sums.inertia / b
   if (!Number.isFinite(inertia)) return { inertia, centerShift: NaN }
   let centerShift = 0

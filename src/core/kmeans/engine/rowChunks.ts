@@ -9,6 +9,8 @@ import { gatherRows, type ImageBatch } from '../../dataset'
 export interface RowChunk {
   /** Rows in the chunk. */
   readonly count: number
+  /** The rows on the host, `count × d`. */
+  readonly values: Float32Array
   /** The rows as a `[count, d]` tensor; call inside `tf.tidy`. */
   rows(): tf.Tensor2D
   readonly squares: number
@@ -41,6 +43,7 @@ export function splitRows(
     const kept = resident ? tf.tensor2d(part, [count, d]) : undefined
     chunks.push({
       count,
+      values: part,
       rows: () => kept ?? tf.tensor2d(part, [count, d]),
       squares: sumOfSquares(values, start, count, d),
       dispose: () => kept?.dispose(),
@@ -55,6 +58,7 @@ export function gatheredChunk(data: ImageBatch, indices: ArrayLike<number>, d: n
   gatherRows(values, data.data, indices, d)
   return {
     count: indices.length,
+    values,
     rows: () => tf.tensor2d(values, [indices.length, d]),
     squares: sumOfSquares(values, 0, indices.length, d),
     dispose: () => {},

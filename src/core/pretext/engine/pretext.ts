@@ -20,6 +20,7 @@ import {
 import { checkCount, denseWeightCount } from '../../memoryModel'
 import { checkRows, hostLimit, variableBytes } from '../../engine/memoryBudget'
 import { AdamSlot } from '../../engine/adamSlot'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { assertConvolutionalShape } from '../../engine/conv'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import type { TrainResult } from '../../training'
@@ -47,6 +48,7 @@ import {
   type TaskLayout,
 } from '../pretextTasks'
 import { PRETEXT_CONV_CHANNELS, PretextNetwork } from './pretextNetwork'
+import { FusedPretextTrainer } from './fusedPretextTrainer'
 
 /** What a pretext network is built from: options resolved against the images. */
 interface PretextPlan {
@@ -84,12 +86,13 @@ function layoutFor(options: ResolvedPretextOptions, shape: ImageShape): TaskLayo
 }
 
 /**
- * Self-supervised features from a pretext task, on TF.js: each step turns every image of the batch
- * into an example of the task with a random class — turned by a quarter turn (Gidaris et al. 2018),
- * its tiles shuffled by one of a fixed set of permutations (Noroozi & Favaro 2016), or a patch
- * beside one of its 8 neighbours (Doersch et al. 2015) — and lowers the cross-entropy of a head
- * that names the class from the encoder's features of the example's views. The encoder's features
- * are the representation (`encode`). Framework-free.
+ * Self-supervised features from a pretext task, on TF.js (on WASM, each step of a dense encoder
+ * runs in latentkit's fused WebAssembly kernels unless `fusedKernels: false`): each step turns
+ * every image of the batch into an example of the task with a random class — turned by a quarter
+ * turn (Gidaris et al. 2018), its tiles shuffled by one of a fixed set of permutations (Noroozi &
+ * Favaro 2016), or a patch beside one of its 8 neighbours (Doersch et al. 2015) — and lowers the
+ * cross-entropy of a head that names the class from the encoder's features of the example's views.
+ * The encoder's features are the representation (`encode`). Framework-free.
  *
  * ```ts
  * const model = new Pretext({ task: 'jigsaw', grid: 2 })
@@ -99,6 +102,8 @@ function layoutFor(options: ResolvedPretextOptions, shape: ImageShape): TaskLayo
  */
 export class Pretext extends TrainableModel<PretextTypes> {
   private readonly adam = new AdamSlot()
+  /** The dense encoder's fused WebAssembly trainer, on WASM. */
+  private readonly fused = new FusedTrainerSlot<FusedPretextTrainer>()
   private exampleRandom: Random | undefined
   private layout: TaskLayout | undefined
 
@@ -152,7 +157,11 @@ export class Pretext extends TrainableModel<PretextTypes> {
   }
 
   protected override trainingParts(network: PretextNetwork): readonly TrainingStatePart[] {
-    return [this.adam.trainingPart('adam', network.variables())]
+    const variables = network.variables()
+    return [
+      this.adam.trainingPart('adam', variables),
+      this.fused.trainingPart('fusedAdam', [variables]),
+    ]
   }
 
   protected async runEpochs(
@@ -163,6 +172,7 @@ export class Pretext extends TrainableModel<PretextTypes> {
   ): Promise<TrainResult<PretextHistoryPoint>> {
     const layout = network.layout
     const variables = network.variables()
+    const fused = await this.fusedTrainer(network, train)
     return this.trainingLoop(
       train,
       {
@@ -177,6 +187,7 @@ export class Pretext extends TrainableModel<PretextTypes> {
             this.exampleRandom as Random,
           )
           const views = exampleViews(inputs, n, layout)
+          if (fused) return fused.step(variables, { views, targets }, train.learningRate)
           const [loss = NaN, accuracy = NaN] = await this.adam.step(
             train.learningRate,
             variables,
@@ -191,9 +202,27 @@ export class Pretext extends TrainableModel<PretextTypes> {
           )
           return { loss, accuracy }
         },
-        ...this.adam.loopParts(undefined, train.learningRate),
+        ...this.adam.loopParts(fused, train.learningRate),
       },
       hooks,
+    )
+  }
+
+  /**
+   * The fused WebAssembly trainer when it applies (dense encoder, WASM backend, `fusedKernels` on,
+   * SIMD present), kept across calls (it holds the Adam moments) while the batch fits; a
+   * convolutional encoder trains on TF.js.
+   */
+  private async fusedTrainer(
+    network: PretextNetwork,
+    train: Required<PretextTrainOptions>,
+  ): Promise<FusedPretextTrainer | undefined> {
+    if (network.options.architecture !== 'dense') return undefined
+    const { layout, viewSize, options } = network
+    return this.fused.get(
+      train.fusedKernels,
+      train.batchSize * layout.views,
+      (memory) => new FusedPretextTrainer(memory, layout, viewSize, options, train.batchSize),
     )
   }
 
@@ -326,6 +355,7 @@ export class Pretext extends TrainableModel<PretextTypes> {
 
   protected resetExtras(): void {
     this.adam.dispose()
+    this.fused.clear()
     this.exampleRandom = undefined
     this.layout = undefined
   }

@@ -56,8 +56,19 @@ import {
   exactLogPartition,
 } from './partitionFunction'
 import type { RBMLayer } from './rbmLayer'
-import { RBMNetwork, visibleScaling } from './rbmNetwork'
+import { RBMNetwork, visibleScaling, type VisibleScaling } from './rbmNetwork'
 import { heldOutSplit, type HeldOutSplit } from './heldOutSplit'
+import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { FusedRBMTrainer } from './fusedRBMTrainer'
+
+/** Standardises rows in place as the bottom Gaussian layer sees them: `(x − mean) / deviation`. */
+function standardise(batch: Float32Array, { mean, deviation }: VisibleScaling): void {
+  const size = mean.length
+  for (let i = 0; i < batch.length; i++) {
+    const j = i % size
+    batch[i] = Math.fround((batch[i] as number) - (mean[j] as number)) / (deviation[j] as number)
+  }
+}
 
 /** What an RBM's network is built from: its resolved options. */
 interface RBMPlan {
@@ -101,6 +112,8 @@ export class RBM extends TrainableModel<RBMTypes> {
   private noise: Random | undefined
   /** PCD's kept chains, one per layer. */
   private chains: (tf.Tensor2D | undefined)[] = []
+  /** The fused WebAssembly trainer of each layer, kept across calls while the batch fits. */
+  private readonly fused: FusedTrainerSlot<FusedRBMTrainer>[] = []
 
   constructor(options?: RBMModelOptions) {
     super(options, RULES)
@@ -246,8 +259,25 @@ export class RBM extends TrainableModel<RBMTypes> {
     return this.throughStages({ noun: 'image', action: 'train' }, data.data, data.shape[0], [stage])
   }
 
+  /**
+   * Layer `layer`'s fused WebAssembly trainer when it applies (WASM backend, `fusedKernels` on, SIMD
+   * present), kept across calls while the batch fits.
+   */
+  private fusedTrainer(
+    layer: number,
+    rbm: RBMLayer,
+    train: ResolvedRBMTrainOptions,
+  ): Promise<FusedRBMTrainer | undefined> {
+    const slot = (this.fused[layer] ??= new FusedTrainerSlot())
+    return slot.get(
+      train.fusedKernels,
+      train.batchSize,
+      (memory) => new FusedRBMTrainer(memory, rbm, train.batchSize),
+    )
+  }
+
   /** `train.epochs` epochs of layer `layer` on `inputs` (its view of every row). */
-  private trainLayer(
+  private async trainLayer(
     network: RBMNetwork,
     layer: number,
     inputs: Float32Array,
@@ -268,6 +298,9 @@ export class RBM extends TrainableModel<RBMTypes> {
     const trained = split.training.subarray(0, gapRows)
     const stepsPerEpoch = Math.ceil(split.training.length / train.batchSize)
     rbm.resetMomentum()
+    const fused = await this.fusedTrainer(layer, rbm, train)
+    fused?.resetMomentum()
+    const scaling = layer === 0 ? network.scalingValues() : undefined
     let calls = 0
     let gap: number | undefined
     return this.trainingLoop(
@@ -278,6 +311,35 @@ export class RBM extends TrainableModel<RBMTypes> {
         step: async (indices) => {
           calls += 1
           const measureGap = gapRows > 0 && (calls === 1 || calls % stepsPerEpoch === 0)
+          if (fused) {
+            const measured = this.fusedStep(fused, layer, rbm, train, indices, (batch) => {
+              gatherRows(
+                batch,
+                inputs,
+                Array.from(indices, (i) => split.training[i] as number),
+                size,
+              )
+              if (scaling) standardise(batch, scaling)
+            })
+            if (measureGap) {
+              const gapTensor = tf.tidy(() =>
+                tf.sub(
+                  tf.mean(rbm.freeEnergy(rowsOf(heldOut))),
+                  tf.mean(rbm.freeEnergy(rowsOf(trained))),
+                ),
+              )
+              gap = (await gapTensor.data())[0]
+              gapTensor.dispose()
+            }
+            return {
+              layer: layer + 1,
+              reconstruction: measured.reconstruction,
+              ...(measured.pseudoLikelihood === undefined
+                ? {}
+                : { pseudoLikelihood: measured.pseudoLikelihood }),
+              ...(gap === undefined ? {} : { freeEnergyGap: gap }),
+            }
+          }
           const measures = tf.tidy(() => {
             const v = rowsOf(Array.from(indices, (i) => split.training[i] as number))
             const likelihood = rbm.gaussian
@@ -308,6 +370,7 @@ export class RBM extends TrainableModel<RBMTypes> {
             ...(gap === undefined ? {} : { freeEnergyGap: gap }),
           }
         },
+        kernels: fused ? `wasm-${fused.build}` : 'tfjs',
         diverged: (values, step, epoch) => {
           this.dropChains()
           return new DivergedError(
@@ -320,10 +383,54 @@ export class RBM extends TrainableModel<RBMTypes> {
     )
   }
 
+  /**
+   * One fused contrastive-divergence step of layer `layer` on the batch `fill` writes: the same draws
+   * in the same order as the TF.js step (the flips, then the sampler's seeds); PCD's chains are kept
+   * as a tensor too, for snapshots.
+   */
+  private fusedStep(
+    fused: FusedRBMTrainer,
+    layer: number,
+    rbm: RBMLayer,
+    train: ResolvedRBMTrainOptions,
+    indices: Uint32Array,
+    fill: (batch: Float32Array) => void,
+  ) {
+    const rows = indices.length
+    fill(fused.batchView(rows))
+    const persistent = train.sampler === 'pcd'
+    if (persistent) {
+      const kept = this.chains[layer]
+      if (!(kept && kept.shape[0] === train.batchSize)) fused.setChains(train.batchSize)
+      else if (!fused.holdsChains(kept))
+        fused.setChains(kept.shape[0], kept.dataSync() as Float32Array, kept)
+    }
+    const measured = fused.step(rbm.variables(), rows, {
+      ...train,
+      persistent,
+      seed: this.seed,
+      flips: rbm.gaussian ? undefined : this.flipIndices(rows, rbm.visibleUnits),
+    })
+    if (persistent) {
+      const { rows: chainRows, states } = fused.chains()
+      const chains = tf.tensor2d(states, [chainRows, rbm.hiddenUnits])
+      this.keepChains(layer, chains)
+      fused.markChains(chains)
+    }
+    return measured
+  }
+
+  /** The value of each of `rows` rows to flip for the pseudo-likelihood (seeded). */
+  private flipIndices(rows: number, size: number): Int32Array {
+    const flips = new Int32Array(rows)
+    for (let r = 0; r < rows; r++) flips[r] = (this.noise as Random).int(size)
+    return flips
+  }
+
   /** One random value of each of `rows` rows marked with a 1, `[rows, size]` (for the pseudo-likelihood). */
   private flips(rows: number, size: number): tf.Tensor2D {
     const marks = new Float32Array(rows * size)
-    for (let r = 0; r < rows; r++) marks[r * size + (this.noise as Random).int(size)] = 1
+    this.flipIndices(rows, size).forEach((i, r) => (marks[r * size + i] = 1))
     return tf.tensor2d(marks, [rows, size])
   }
 
@@ -598,5 +705,6 @@ export class RBM extends TrainableModel<RBMTypes> {
 
   protected resetExtras(): void {
     this.dropChains()
+    this.fused.forEach((slot) => slot.clear())
   }
 }

@@ -5,10 +5,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Random } from '../../random'
+import { normalsInto, uniformsInto } from './rbmDraws'
 
 /** Binary states drawn with probabilities `p` (seeded). */
 export function bernoulli(p: tf.Tensor, seed: number): tf.Tensor {
   return tf.cast(tf.less(tf.randomUniform(p.shape, 0, 1, 'float32', seed), p), 'float32')
+}
+
+/**
+ * Binary states drawn with probabilities `p` from the uniforms of `seed` ({@link uniformsInto}): the
+ * draws of a training step, the same numbers the fused WebAssembly step uses.
+ */
+export function trainingBernoulli(p: tf.Tensor2D, seed: number): tf.Tensor2D {
+  const uniforms = tf.tensor2d(uniformsInto(new Float32Array(p.size), seed), p.shape)
+  return tf.cast(tf.less(uniforms, p), 'float32') as tf.Tensor2D
 }
 
 /** What a contrastive-divergence step needs besides the batch. */
@@ -117,13 +127,17 @@ export class RBMLayer {
    */
   contrastiveDivergence(v: tf.Tensor2D, step: ContrastiveStep): ContrastiveResult {
     const positive = this.hiddenProbabilities(v)
-    let chains = (step.chains ?? bernoulli(positive, step.seed())) as tf.Tensor2D
+    let chains = step.chains ?? trainingBernoulli(positive, step.seed())
     let negativeVisible = v
     let negativeHidden = positive
     for (let k = 0; k < step.gibbsSteps; k++) {
-      negativeVisible = this.drawVisible(this.visibleMeans(chains), step.seed())
+      const means = this.visibleMeans(chains)
+      const seed = step.seed()
+      negativeVisible = this.gaussian
+        ? tf.add(means, tf.tensor2d(normalsInto(new Float32Array(means.size), seed), means.shape))
+        : trainingBernoulli(means, seed)
       negativeHidden = this.hiddenProbabilities(negativeVisible)
-      chains = bernoulli(negativeHidden, step.seed()) as tf.Tensor2D
+      chains = trainingBernoulli(negativeHidden, step.seed())
     }
     const rows = v.shape[0]
     const chainRows = negativeVisible.shape[0]

@@ -90,6 +90,15 @@ export class RBMNetwork implements ModelNetwork {
     return [...this.variables(), ...(this.shift && this.scale ? [this.shift, this.scale] : [])]
   }
 
+  /** The Gaussian units' standardisation as numbers; undefined for Bernoulli units. */
+  scalingValues(): VisibleScaling | undefined {
+    if (!this.shift || !this.scale) return undefined
+    return {
+      mean: this.shift.dataSync() as Float32Array,
+      deviation: this.scale.dataSync() as Float32Array,
+    }
+  }
+
   /** Images as the bottom layer sees them (standardised for Gaussian units). */
   toVisible(images: tf.Tensor2D): tf.Tensor2D {
     return this.shift && this.scale ? tf.div(tf.sub(images, this.shift), this.scale) : images

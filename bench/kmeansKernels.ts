@@ -1,0 +1,63 @@
+/**
+ * The k-means part's kernel comparison: the same fits with the fused WebAssembly kernels and with
+ * TF.js operations, beside scikit-learn, in one run: time per iteration (a Lloyd iteration or a
+ * mini-batch epoch; each fit's k-means++ seeding included), scikit-learn's time over ours (≥ 1 is
+ * faster than scikit-learn), and the quality beside (best inertia, ARI).
+ */
+import type { KMeansRun } from './kmeansBench'
+
+/** One side's runs of one algorithm. */
+export interface KMeansSide {
+  readonly algorithm: 'Lloyd' | 'mini-batch'
+  readonly kernels: string
+  readonly runs: readonly KMeansRun[]
+}
+
+const sum = (runs: readonly KMeansRun[], key: 'seconds' | 'iterations'): number =>
+  runs.reduce((total, run) => total + run[key], 0)
+
+/** Each side's figures, its time per iteration beside scikit-learn's for the same algorithm. */
+export function kmeansKernelFigures(sides: readonly KMeansSide[]) {
+  const perIteration = (side: KMeansSide): number =>
+    sum(side.runs, 'seconds') / sum(side.runs, 'iterations')
+  return sides.map((side) => {
+    const reference = sides.find(
+      (s) => s.algorithm === side.algorithm && s.kernels.startsWith('scikit-learn'),
+    )
+    const best = side.runs.reduce((a, b) => (b.inertia < a.inertia ? b : a))
+    return {
+      algorithm: side.algorithm,
+      kernels: side.kernels,
+      seconds: sum(side.runs, 'seconds'),
+      iterations: sum(side.runs, 'iterations'),
+      secondsPerIteration: perIteration(side),
+      /** scikit-learn's seconds per iteration over ours: above 1, faster than scikit-learn. */
+      speedOverSklearn: reference ? perIteration(reference) / perIteration(side) : undefined,
+      bestInertia: best.inertia,
+      ari: best.ari,
+    }
+  })
+}
+
+/** The markdown table of {@link kmeansKernelFigures}. */
+export function kmeansKernelMarkdown(figures: ReturnType<typeof kmeansKernelFigures>): string[] {
+  return [
+    '',
+    '### Kernels: the same fits fused, as TF.js operations, and in scikit-learn (5 seeds, one thread)',
+    '',
+    "Measured side by side in one run (timings on a shared machine are pessimistic; the ratios hold). Fused: latentkit's " +
+      "WebAssembly SIMD kernels for each step's assignment (`fusedKernels: true`, the default on WASM); TF.js: the same steps as TF.js " +
+      'operations on the wasm backend (`fusedKernels: false`), which give the same assignments; each seed is fitted both ways in turn. Each side seeds with its own ' +
+      'k-means++ at the same seeds, so the sides run different numbers of Lloyd iterations: the time is per iteration (a Lloyd ' +
+      "iteration or a mini-batch epoch), each fit's seeding included.",
+    '',
+    '| algorithm | kernels | seconds (5 seeds) | iterations | ms per iteration | scikit-learn ÷ ours (≥ 1: faster) | best inertia | ARI |',
+    '|---|---|---|---|---|---|---|---|',
+    ...figures.map(
+      (f) =>
+        `| ${f.algorithm} | ${f.kernels} | ${f.seconds.toFixed(2)} | ${f.iterations} | ${(1000 * f.secondsPerIteration).toFixed(2)} | ` +
+        `${f.speedOverSklearn === undefined ? '—' : `${f.speedOverSklearn.toFixed(2)} ×`} | ${f.bestInertia.toFixed(1)} | ${f.ari.toFixed(3)} |`,
+    ),
+    '',
+  ]
+}

@@ -1,0 +1,60 @@
+/**
+ * The RBM part's kernel comparison: the same training (scikit-learn's example settings) with the
+ * fused WebAssembly kernels and with TF.js operations, beside scikit-learn's `BernoulliRBM`, in one
+ * run: seconds per epoch, images per second, scikit-learn's time over ours (≥ 1 is faster than
+ * scikit-learn), and the pseudo-likelihoods beside (the quality must not move).
+ */
+import type { RBMRun } from './rbmComparison'
+
+/** The runs of one way of computing the steps. */
+export interface KernelRuns {
+  /** What computed the steps (`'wasm-relaxed-simd'`, `'wasm-simd'`, `'tfjs'`, or scikit-learn). */
+  readonly kernels: string
+  readonly runs: readonly RBMRun[]
+}
+
+const mean = (values: readonly number[]): number =>
+  values.reduce((sum, value) => sum + value, 0) / values.length
+
+/** Each side's mean figures and its speed against scikit-learn's. */
+export function kernelFigures(
+  sides: readonly KernelRuns[],
+  sklearn: KernelRuns | undefined,
+  rows: number,
+) {
+  const reference = sklearn ? mean(sklearn.runs.map((r) => r.secondsPerEpoch)) : undefined
+  return [...sides, ...(sklearn ? [sklearn] : [])].map(({ kernels, runs }) => {
+    const secondsPerEpoch = mean(runs.map((r) => r.secondsPerEpoch))
+    return {
+      kernels,
+      seeds: runs.map((r) => r.seed),
+      secondsPerEpoch,
+      imagesPerSecond: rows / secondsPerEpoch,
+      /** scikit-learn's seconds per epoch over ours: above 1, faster than scikit-learn. */
+      speedOverSklearn: reference === undefined ? undefined : reference / secondsPerEpoch,
+      pseudoLikelihoodTrain: mean(runs.map((r) => r.pseudoLikelihoodTrain)),
+      pseudoLikelihoodTest: mean(runs.map((r) => r.pseudoLikelihoodTest)),
+    }
+  })
+}
+
+/** The markdown table of {@link kernelFigures}. */
+export function kernelMarkdown(figures: ReturnType<typeof kernelFigures>, rows: number): string[] {
+  return [
+    `### Kernels: the same training step fused, as TF.js operations, and in scikit-learn (${rows} rows, one thread)`,
+    '',
+    "Measured side by side in one run (timings on a shared machine are pessimistic; the ratios hold). Fused: latentkit's " +
+      'WebAssembly SIMD kernels (`fusedKernels: true`, the default on WASM); TF.js: the same step as TF.js ' +
+      "operations on the wasm backend (`fusedKernels: false`). Both draw the same seeded random numbers. Ours include the pseudo-likelihood the engine records at every step; scikit-learn's `fit` records none.",
+    '',
+    '| kernels | seeds | seconds per epoch | images per second | scikit-learn ÷ ours (≥ 1: faster) | pseudo-likelihood, training rows | test rows |',
+    '|---|---|---|---|---|---|---|',
+    ...figures.map(
+      (f) =>
+        `| ${f.kernels} | ${f.seeds.join(', ')} | ${f.secondsPerEpoch.toFixed(4)} | ${Math.round(f.imagesPerSecond)} | ` +
+        `${f.speedOverSklearn === undefined ? '—' : `${f.speedOverSklearn.toFixed(2)} ×`} | ` +
+        `${f.pseudoLikelihoodTrain.toFixed(2)} | ${f.pseudoLikelihoodTest.toFixed(2)} |`,
+    ),
+    '',
+  ]
+}

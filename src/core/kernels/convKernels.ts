@@ -1,0 +1,252 @@
+/**
+ * Strided 'same'-padded convolutions and transposed convolutions (NHWC, float32) on latentkit's own
+ * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product. Every buffer
+ * is a byte offset into one {@link KernelExports}' memory; the layouts are TF.js's, so weights copy
+ * over as they are: a convolution's kernel `[k, k, in, out]`, a transposed one's `[k, k, out, in]`.
+ */
+import type { KernelExports } from './wasmKernels'
+
+/**
+ * One convolution's sizes: it reads images `[batch, height, width, channels]` and writes
+ * `[batch, outHeight, outWidth, filters]`. A transposed convolution is described by the convolution it
+ * is the adjoint of: it reads `[batch, outHeight, outWidth, filters]` and writes the images.
+ */
+export interface ConvGeometry {
+  readonly batch: number
+  readonly height: number
+  readonly width: number
+  readonly channels: number
+  readonly filters: number
+  readonly size: number
+  readonly stride: number
+  readonly outHeight: number
+  readonly outWidth: number
+  /** Zero rows above the image ('same' padding puts the odd one below). */
+  readonly top: number
+  /** Zero columns left of the image. */
+  readonly left: number
+}
+
+/** The geometry of a 'same'-padded convolution of `size`×`size` with `stride` (TF.js's padding). */
+export function convGeometry(
+  batch: number,
+  height: number,
+  width: number,
+  channels: number,
+  filters: number,
+  size: number,
+  stride: number,
+): ConvGeometry {
+  const outHeight = Math.ceil(height / stride)
+  const outWidth = Math.ceil(width / stride)
+  const padHeight = Math.max((outHeight - 1) * stride + size - height, 0)
+  const padWidth = Math.max((outWidth - 1) * stride + size - width, 0)
+  return {
+    batch,
+    height,
+    width,
+    channels,
+    filters,
+    size,
+    stride,
+    outHeight,
+    outWidth,
+    top: Math.floor(padHeight / 2),
+    left: Math.floor(padWidth / 2),
+  }
+}
+
+/** Values of the patch matrix (`[batch·outHeight·outWidth, size²·channels]`) of `g`. */
+export function patchValues(g: ConvGeometry): number {
+  return g.batch * g.outHeight * g.outWidth * g.size * g.size * g.channels
+}
+
+/** Floats of `gemm`'s panel scratch that the products of `g` need. */
+export function panelValues(g: ConvGeometry): number {
+  return 8 * Math.max(g.batch * g.outHeight * g.outWidth, g.size * g.size * g.channels, g.filters)
+}
+
+/** Scratch the convolution functions share: the patch matrix and `gemm`'s panel. */
+export interface ConvScratch {
+  readonly patches: number
+  readonly panel: number
+}
+
+function toPatches(k: KernelExports, g: ConvGeometry, images: number, patches: number): void {
+  k.im2col(
+    images,
+    g.batch,
+    g.height,
+    g.width,
+    g.channels,
+    g.size,
+    g.stride,
+    g.top,
+    g.left,
+    g.outHeight,
+    g.outWidth,
+    patches,
+  )
+}
+
+function fromPatches(k: KernelExports, g: ConvGeometry, patches: number, images: number): void {
+  k.col2im(
+    patches,
+    g.batch,
+    g.height,
+    g.width,
+    g.channels,
+    g.size,
+    g.stride,
+    g.top,
+    g.left,
+    g.outHeight,
+    g.outWidth,
+    images,
+    0,
+  )
+}
+
+/** out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`. */
+function patchesTimesKernel(
+  k: KernelExports,
+  g: ConvGeometry,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
+  const rows = g.batch * g.outHeight * g.outWidth
+  const depth = g.size * g.size * g.channels
+  k.gemm(
+    scratch.patches,
+    depth,
+    1,
+    kernel,
+    g.filters,
+    1,
+    out,
+    rows,
+    depth,
+    g.filters,
+    0,
+    scratch.panel,
+  )
+}
+
+/** gradKernel `[depth, filters]` = the patches in `scratch.patches`ᵀ · `other` `[rows, filters]`. */
+function kernelGradient(
+  k: KernelExports,
+  g: ConvGeometry,
+  other: number,
+  gradKernel: number,
+  scratch: ConvScratch,
+): void {
+  const rows = g.batch * g.outHeight * g.outWidth
+  const depth = g.size * g.size * g.channels
+  k.gemm(
+    scratch.patches,
+    1,
+    depth,
+    other,
+    g.filters,
+    1,
+    gradKernel,
+    depth,
+    rows,
+    g.filters,
+    0,
+    scratch.panel,
+  )
+}
+
+/**
+ * out = conv(x, kernel) (before bias and activation): x `[batch, height, width, channels]`, kernel
+ * `[size, size, channels, filters]`, out `[batch, outHeight, outWidth, filters]`.
+ */
+export function convForward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
+  toPatches(k, g, x, scratch.patches)
+  patchesTimesKernel(k, g, kernel, out, scratch)
+}
+
+/**
+ * Gradients of a convolution given the gradient at its pre-activation output `gradOut`: the
+ * kernel's (written), and, when `gradX` is not 0, the input's (written). Leaves the patches of `x`
+ * in `scratch.patches` unless `patchesReady` says they are there already.
+ */
+export function convBackward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  gradOut: number,
+  gradKernel: number,
+  gradX: number,
+  scratch: ConvScratch,
+  patchesReady = false,
+): void {
+  if (!patchesReady) toPatches(k, g, x, scratch.patches)
+  kernelGradient(k, g, gradOut, gradKernel, scratch)
+  // The input's gradient is the adjoint of the convolution: the transposed convolution of gradOut.
+  if (gradX !== 0) transposedConvForward(k, g, gradOut, kernel, gradX, scratch)
+}
+
+/**
+ * out = convT(x, kernel) (before bias and activation), the adjoint of the convolution `g`: x
+ * `[batch, outHeight, outWidth, filters]`, kernel `[size, size, channels, filters]` (TF.js's
+ * `[k, k, out, in]`), out `[batch, height, width, channels]`.
+ */
+export function transposedConvForward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
+  const rows = g.batch * g.outHeight * g.outWidth
+  const depth = g.size * g.size * g.channels
+  // patches [rows, depth] = x · kernelᵀ, then added back into the image.
+  k.gemm(
+    x,
+    g.filters,
+    1,
+    kernel,
+    1,
+    g.filters,
+    scratch.patches,
+    rows,
+    g.filters,
+    depth,
+    0,
+    scratch.panel,
+  )
+  fromPatches(k, g, scratch.patches, out)
+}
+
+/**
+ * Gradients of a transposed convolution given the gradient at its pre-activation output `gradOut`
+ * (`[batch, height, width, channels]`): the kernel's (written) and, when `gradX` is not 0, the
+ * input's (written, `[batch, outHeight, outWidth, filters]`).
+ */
+export function transposedConvBackward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  gradOut: number,
+  gradKernel: number,
+  gradX: number,
+  scratch: ConvScratch,
+): void {
+  toPatches(k, g, gradOut, scratch.patches)
+  kernelGradient(k, g, x, gradKernel, scratch)
+  // The input's gradient is the convolution of gradOut.
+  if (gradX !== 0) patchesTimesKernel(k, g, kernel, gradX, scratch)
+}

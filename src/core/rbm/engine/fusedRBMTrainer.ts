@@ -1,0 +1,320 @@
+/**
+ * An RBM's contrastive-divergence step (CD-k or PCD-k, Bernoulli or Gaussian visible units) on
+ * latentkit's fused WebAssembly kernels: the matrix products through the SIMD `gemm`, sigmoids through
+ * `addBias`, the sampling, gradients and momentum update in one pass over flat buffers. It computes
+ * what {@link RBMLayer.contrastiveDivergence} computes, drawing the same random numbers
+ * ({@link uniformsInto}, {@link normalsInto}), so both give the same updates.
+ *
+ * The TF.js variables stay the layer's weights: they are read in when some other code assigned them
+ * (the first step, a restore after a divergence) and written after every step.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
+import type { KernelBuild, KernelExports, KernelMemory } from '../../kernels/wasmKernels'
+import { normalsInto, uniformsInto } from './rbmDraws'
+import type { RBMLayer } from './rbmLayer'
+
+/** The kernels' activation codes (see `addBias` in assembly/kernels.ts). */
+const LINEAR = 0
+const SIGMOID = 2
+
+/** What a fused contrastive-divergence step needs besides the batch. */
+export interface FusedContrastiveStep {
+  /** Step size on the batch's mean gradient. */
+  readonly learningRate: number
+  readonly momentum: number
+  readonly weightDecay: number
+  /** Gibbs steps of the negative phase. */
+  readonly gibbsSteps: number
+  /** True: the negative chains start from the kept ones ({@link FusedRBMTrainer.setChains}); false: CD. */
+  readonly persistent: boolean
+  /** A new seed for each random draw (the same sequence the TF.js step takes). */
+  readonly seed: () => number
+  /**
+   * For the pseudo-likelihood (Bernoulli units): the value of each row that is flipped, one index per
+   * row; undefined to skip it.
+   */
+  readonly flips: ArrayLike<number> | undefined
+}
+
+/** What a fused step measured on its batch. */
+export interface FusedContrastiveResult {
+  /** Squared error per row of the mean-field reconstruction, with the updated weights. */
+  readonly reconstruction: number
+  /** Mean stochastic pseudo-log-likelihood of the batch, before the update (when flips were given). */
+  readonly pseudoLikelihood: number | undefined
+}
+
+const softplus = (x: number): number =>
+  x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
+
+/** One RBM layer's weights, velocities and batch buffers in one kernel memory. */
+export class FusedRBMTrainer implements FusedStateful {
+  readonly build: KernelBuild
+  private readonly k: KernelExports
+  private readonly visible: number
+  private readonly hidden: number
+  private readonly gaussian: boolean
+  private readonly count: number
+  private readonly params: number
+  private readonly grads: number
+  private readonly velocity: number
+  private readonly input: number
+  private readonly positive: number
+  private readonly chainStates: number
+  private readonly negativeVisible: number
+  private readonly negativeHidden: number
+  private readonly products: number
+  private readonly negativeMeans: number
+  private readonly uniforms: number
+  private readonly zeros: number
+  private readonly panel: number
+  private hasVelocity = false
+  /** Rows of the kept chains (0: none). */
+  private chainRows = 0
+  private chainSource: object | undefined
+  /** The variables' data ids after our last write: a different id means someone else assigned. */
+  private readonly written: (object | undefined)[] = [undefined, undefined, undefined]
+
+  constructor(
+    private readonly memory: KernelMemory,
+    layer: Pick<RBMLayer, 'visibleUnits' | 'hiddenUnits' | 'gaussian'>,
+    readonly maxBatch: number,
+  ) {
+    this.k = memory.kernels
+    this.build = memory.build
+    const V = (this.visible = layer.visibleUnits)
+    const H = (this.hidden = layer.hiddenUnits)
+    this.gaussian = layer.gaussian
+    this.count = V * H + H + V
+    this.params = memory.alloc(this.count)
+    this.grads = memory.alloc(this.count)
+    this.velocity = memory.alloc(this.count)
+    this.input = memory.alloc(maxBatch * V)
+    this.positive = memory.alloc(maxBatch * H)
+    this.chainStates = memory.alloc(maxBatch * H)
+    this.negativeVisible = memory.alloc(maxBatch * V)
+    this.negativeHidden = memory.alloc(maxBatch * H)
+    this.products = memory.alloc(V * H)
+    this.negativeMeans = memory.alloc(H + V)
+    this.uniforms = memory.alloc(maxBatch * Math.max(V, H))
+    this.zeros = memory.alloc(Math.max(V, H))
+    this.panel = memory.alloc(8 * Math.max(V, H, maxBatch))
+  }
+
+  /** Where to write a batch of `rows` visible rows (as the layer sees them) before {@link step}. */
+  batchView(rows: number): Float32Array {
+    return this.memory.view(this.input, rows * this.visible)
+  }
+
+  /** Forgets the momentum (a new training run starts without it). */
+  resetMomentum(): void {
+    this.hasVelocity = false
+  }
+
+  /**
+   * Sets PCD's chains: `rows` hidden states, or all zeros (as scikit-learn starts them) when absent.
+   * `source` is what they came from (see {@link FusedRBMTrainer.holdsChains}).
+   */
+  setChains(rows: number, states?: Float32Array, source?: object): void {
+    const view = this.memory.view(this.chainStates, rows * this.hidden)
+    if (states) view.set(states)
+    else view.fill(0)
+    this.chainRows = rows
+    this.chainSource = source
+  }
+
+  /** True when the chains held are those `source` (given to {@link markChains}) holds: no copy needed. */
+  holdsChains(source: object): boolean {
+    return this.chainSource === source
+  }
+
+  /** Records that `source` now holds a copy of the chains left by the last step. */
+  markChains(source: object): void {
+    this.chainSource = source
+  }
+
+  /** A copy of the chains' hidden states after the last step, `rows × hidden`. */
+  chains(): { readonly rows: number; readonly states: Float32Array } {
+    const rows = this.chainRows
+    return { rows, states: this.memory.view(this.chainStates, rows * this.hidden).slice() }
+  }
+
+  /**
+   * One contrastive-divergence update of `variables` (the layer's weights, hidden bias, visible bias)
+   * on the `rows` rows written to {@link batchView}; writes the new weights to the variables.
+   */
+  step(
+    variables: readonly tf.Variable[],
+    rows: number,
+    step: FusedContrastiveStep,
+  ): FusedContrastiveResult {
+    this.readWeights(variables)
+    const { k, visible: V, hidden: H, panel } = this
+    const W = this.params
+    const c = W + V * H * 4
+    const b = c + H * 4
+    // Positive phase: pre-activations vW + c, the pseudo-likelihood from them, then p(h | v).
+    k.gemm(this.input, V, 1, W, H, 1, this.positive, rows, V, H, 0, panel)
+    k.addBias(this.positive, c, rows, H, LINEAR)
+    const pseudoLikelihood =
+      step.flips && !this.gaussian ? this.pseudoLikelihood(rows, step.flips) : undefined
+    if (pseudoLikelihood === undefined) k.addBias(this.positive, this.zeros, rows, H, SIGMOID)
+    if (!step.persistent) {
+      this.draw(this.positive, this.chainStates, rows * H, step.seed())
+      this.chainRows = rows
+    }
+    this.chainSource = undefined
+    const chainRows = this.chainRows
+    let negativeVisible = this.input
+    let negativeHidden = this.positive
+    for (let g = 0; g < step.gibbsSteps; g++) {
+      negativeVisible = this.negativeVisible
+      negativeHidden = this.negativeHidden
+      k.gemm(this.chainStates, H, 1, W, 1, H, negativeVisible, chainRows, H, V, 0, panel)
+      k.addBias(negativeVisible, b, chainRows, V, this.gaussian ? LINEAR : SIGMOID)
+      if (this.gaussian) this.addNormals(negativeVisible, chainRows * V, step.seed())
+      else this.draw(negativeVisible, negativeVisible, chainRows * V, step.seed())
+      k.gemm(negativeVisible, V, 1, W, H, 1, negativeHidden, chainRows, V, H, 0, panel)
+      k.addBias(negativeHidden, c, chainRows, H, SIGMOID)
+      this.draw(negativeHidden, this.chainStates, chainRows * H, step.seed())
+    }
+    // Statistics: ⟨vhᵀ⟩ and the column means of each phase.
+    k.gemm(this.input, 1, V, this.positive, H, 1, this.grads, V, rows, H, 0, panel)
+    k.gemm(negativeVisible, 1, V, negativeHidden, H, 1, this.products, V, chainRows, H, 0, panel)
+    const gc = this.grads + V * H * 4
+    const gb = gc + H * 4
+    k.columnSums(this.positive, gc, rows, H, 0)
+    k.columnSums(this.input, gb, rows, V, 0)
+    k.columnSums(negativeHidden, this.negativeMeans, chainRows, H, 0)
+    k.columnSums(negativeVisible, this.negativeMeans + H * 4, chainRows, V, 0)
+    this.update(step, rows, chainRows)
+    const reconstruction = this.reconstructionError(rows)
+    this.writeWeights(variables)
+    return { reconstruction, pseudoLikelihood }
+  }
+
+  /**
+   * Gradients and the momentum update, as RBMLayer's `contrastiveDivergence` and `applyUpdate`: the
+   * statistics are in `grads` (positive phase sums) and `products` / `negativeMeans` (negative phase).
+   */
+  private update(step: FusedContrastiveStep, rows: number, chainRows: number): void {
+    const { visible: V, hidden: H } = this
+    const f = Math.fround
+    const params = this.memory.view(this.params, this.count)
+    const grads = this.memory.view(this.grads, this.count)
+    const velocity = this.memory.view(this.velocity, this.count)
+    const products = this.memory.view(this.products, V * H)
+    const sums = this.memory.view(this.negativeMeans, H + V)
+    const { learningRate, momentum, weightDecay } = step
+    const useVelocity = momentum > 0 && this.hasVelocity
+    const keep = momentum > 0
+    for (let i = 0; i < V * H + H + V; i++) {
+      const j = i - V * H
+      // Weights (j < 0), then the biases; divided as TF.js divides, in float32.
+      const positive = f((grads[i] as number) / rows)
+      const negative = (j < 0 ? (products[i] as number) : (sums[j] as number)) / chainRows
+      let gradient = f(positive - f(negative))
+      if (j < 0 && weightDecay > 0) gradient = f(gradient - f(weightDecay * (params[i] as number)))
+      const scaled = f(learningRate * gradient)
+      const change = useVelocity ? f(f(momentum * (velocity[i] as number)) + scaled) : scaled
+      params[i] = (params[i] as number) + change
+      if (keep) velocity[i] = change
+    }
+    if (momentum > 0) this.hasVelocity = true
+  }
+
+  /** Squared error per row of the mean-field reconstruction of the batch from p(h | v). */
+  private reconstructionError(rows: number): number {
+    const { k, visible: V, hidden: H } = this
+    const W = this.params
+    const b = W + (V * H + H) * 4
+    k.gemm(this.positive, H, 1, W, 1, H, this.negativeVisible, rows, H, V, 0, this.panel)
+    k.addBias(this.negativeVisible, b, rows, V, this.gaussian ? LINEAR : SIGMOID)
+    const rebuilt = this.memory.view(this.negativeVisible, rows * V)
+    const input = this.memory.view(this.input, rows * V)
+    let total = 0
+    for (let i = 0; i < rows * V; i++) {
+      const d = (input[i] as number) - (rebuilt[i] as number)
+      total += d * d
+    }
+    return total / rows
+  }
+
+  /**
+   * Mean over the rows of `−V · softplus(F(v) − F(ṽ))`, ṽ being v with its value `flips[r]` turned to
+   * `1 − v`: F(v) − F(ṽ) = (1 − 2vᵢ)·bᵢ − Σ softplus(x) + Σ softplus(x + (1 − 2vᵢ)·Wᵢ), x = vW + c.
+   * The sums of softplus come from the `bernoulliLoss` kernel (with target 0), which also turns each
+   * row of x into p(h | v) in place (its gradient with scale 1 is the sigmoid).
+   */
+  private pseudoLikelihood(rows: number, flips: ArrayLike<number>): number {
+    const { k, visible: V, hidden: H } = this
+    const input = this.memory.view(this.input, rows * V)
+    const x = this.memory.view(this.positive, rows * H)
+    const weights = this.memory.view(this.params, V * H)
+    const visibleBias = this.memory.view(this.params + (V * H + H) * 4, V)
+    const flipped = this.memory.view(this.uniforms, H)
+    const discard = this.uniforms + H * 4
+    let total = 0
+    for (let r = 0; r < rows; r++) {
+      const i = flips[r] as number
+      const d = 1 - 2 * (input[r * V + i] as number)
+      for (let j = 0; j < H; j++) {
+        flipped[j] = (x[r * H + j] as number) + d * (weights[i * H + j] as number)
+      }
+      const flippedSum = k.bernoulliLoss(this.uniforms, this.zeros, discard, H, 0)
+      const row = this.positive + r * H * 4
+      const sum = k.bernoulliLoss(row, this.zeros, row, H, 1)
+      total += -V * softplus(d * (visibleBias[i] as number) - sum + flippedSum)
+    }
+    return total / rows
+  }
+
+  /** `states[i] = u[i] < p[i]` over `n` values with the uniforms of `seed` (in place when equal). */
+  private draw(probabilities: number, states: number, n: number, seed: number): void {
+    const u = uniformsInto(this.memory.view(this.uniforms, n), seed)
+    const p = this.memory.view(probabilities, n)
+    const out = this.memory.view(states, n)
+    for (let i = 0; i < n; i++) out[i] = (u[i] as number) < (p[i] as number) ? 1 : 0
+  }
+
+  /** Adds the standard normals of `seed` to `n` values (a Gaussian visible draw around its means). */
+  private addNormals(means: number, n: number, seed: number): void {
+    const noise = normalsInto(this.memory.view(this.uniforms, n), seed)
+    const values = this.memory.view(means, n)
+    for (let i = 0; i < n; i++) values[i] = (values[i] as number) + (noise[i] as number)
+  }
+
+  /** Copies in every variable some other code assigned since our last write. */
+  private readWeights(variables: readonly tf.Variable[]): void {
+    let offset = this.params
+    variables.forEach((variable, i) => {
+      if (this.written[i] !== variable.dataId) {
+        this.memory.view(offset, variable.size).set(variable.dataSync() as Float32Array)
+      }
+      offset += variable.size * 4
+    })
+  }
+
+  /** Assigns the weights to the TF.js variables. */
+  private writeWeights(variables: readonly tf.Variable[]): void {
+    let offset = this.params
+    variables.forEach((variable, i) => {
+      const value = tf.tensor(this.memory.view(offset, variable.size), variable.shape)
+      variable.assign(value)
+      value.dispose()
+      this.written[i] = variable.dataId
+      offset += variable.size * 4
+    })
+  }
+
+  /** An RBM's momentum starts again at every training call: no optimiser state to save. */
+  captureState(): FusedTrainerState {
+    return { settings: '', nets: [], moments: [] }
+  }
+
+  /** Nothing to restore (see {@link FusedRBMTrainer.captureState}). */
+  restoreState(): void {
+    this.hasVelocity = false
+  }
+}

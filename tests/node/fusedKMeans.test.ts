@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { ImageBatch } from '../../src/core/dataset'
+import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import { FusedClusterSums } from '../../src/core/kmeans/engine/fusedClusterSums'
+import { KMeans } from '../../src/core/kmeans/engine/kmeans'
+import { KMeansCentroids } from '../../src/core/kmeans/engine/kmeansCentroids'
+import { clusterSums } from '../../src/core/kmeans/engine/kmeansPasses'
+import { resolveKMeansOptions, type KMeansTrainOptions } from '../../src/core/kmeans/kmeansOptions'
+import type { KMeansHistoryPoint } from '../../src/core/kmeans/kmeansSpec'
+import { loadDigits } from '../../src/data/digits'
+import { relativeGap } from './relativeGap'
+import { switchBackend } from './setupBackend'
+
+beforeAll(() => switchBackend('wasm'))
+
+const digits = loadDigits().images
+const D = 64
+
+describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)', (build) => {
+  test('give the assignments, sums and inertia of the TF.js pass', async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    const k = 10
+    const rows = 300
+    const values = digits.data.slice(0, rows * D)
+    const centroids = new KMeansCentroids(resolveKMeansOptions({ k }), [8, 8, 1])
+    // Centroids at rows spread over the set: every cluster gets members.
+    for (let c = 0; c < k; c++) {
+      centroids.centroids.set(digits.data.subarray(c * 97 * D, (c * 97 + 1) * D), c * D)
+    }
+    const fused = new FusedClusterSums(new KernelMemory(compiled), k, D, rows)
+    fused.setCentroids(centroids.centroids)
+    const ours = { sums: new Float64Array(k * D), counts: new Float64Array(k), inertia: 0 }
+    fused.accumulate(values, rows, ours)
+    const expected = tf.tidy(() =>
+      clusterSums(tf.tensor2d(values, [rows, D]), centroids.tensors(), k),
+    )
+    const flat = expected.dataSync()
+    expected.dispose()
+    expect(Array.from(ours.counts)).toEqual(Array.from(flat.subarray(k * D, k * D + k)))
+    expect(ours.counts.every((count) => count > 0)).toBe(true)
+    expect(relativeGap(ours.sums, flat.subarray(0, k * D))).toBeLessThan(1e-6)
+    const inertia = flat[k * D + k] as number
+    expect(Math.abs(ours.inertia - inertia) / Math.abs(inertia)).toBeLessThan(1e-5)
+  })
+})
+
+/** History, centroids and assignments of one model trained on `data`. */
+async function trained(
+  options: ConstructorParameters<typeof KMeans>[0],
+  train: KMeansTrainOptions,
+  data: ImageBatch,
+) {
+  const model = new KMeans(options)
+  const history: KMeansHistoryPoint[] = []
+  let kernels = ''
+  await model.fit(data, train, {
+    onUpdate: (update) => {
+      history.push(...update.history)
+      kernels = update.progress.kernels
+    },
+  })
+  const result = {
+    history,
+    kernels,
+    centroids: model.centroidImages().data,
+    // A patch model assigns patches, not the images: its centroids say it all.
+    labels: options?.patchSize === undefined ? Array.from((await model.assign(data)).labels) : [],
+  }
+  model.dispose()
+  return result
+}
+
+describe('k-means trained with fusedKernels on and off', () => {
+  const data: ImageBatch = { data: digits.data.slice(0, 600 * D), shape: [600, 8, 8, 1] }
+  test.each([
+    ['Lloyd', { k: 10, seed: 2 }, { epochs: 20, tolerance: 0 }],
+    ['mini-batch', { k: 10, seed: 2, algorithm: 'minibatch' }, { epochs: 3, batchSize: 64 }],
+    [
+      'patches, mini-batch',
+      { k: 6, seed: 2, patchSize: 4, algorithm: 'minibatch' },
+      { epochs: 2, batchSize: 128, patchesPerImage: 3 },
+    ],
+  ] as [string, ConstructorParameters<typeof KMeans>[0], KMeansTrainOptions][])(
+    'gives the same assignments, centroids and history (%s), and leaks no tensor',
+    async (_, options, train) => {
+      const baseline = tf.memory().numTensors
+      const fused = await trained(options, { ...train, fusedKernels: true }, data)
+      const plain = await trained(options, { ...train, fusedKernels: false }, data)
+      expect(fused.kernels.startsWith('wasm-')).toBe(true)
+      expect(plain.kernels).toBe('tfjs')
+      expect(fused.labels).toEqual(plain.labels)
+      expect(relativeGap(fused.centroids, plain.centroids)).toBeLessThan(1e-5)
+      expect(fused.history.length).toBe(plain.history.length)
+      expect(
+        relativeGap(
+          fused.history.map((p) => p.inertia),
+          plain.history.map((p) => p.inertia),
+        ),
+      ).toBeLessThan(1e-5)
+      expect(tf.memory().numTensors).toBe(baseline)
+    },
+  )
+
+  test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
+    const model = new KMeans({ k: 3 })
+    await expect(model.fit(data, { fusedKernels: 1 as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
+    model.dispose()
+  })
+})

@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { ImageBatch } from '../../src/core/dataset'
+import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import { createRandom } from '../../src/core/random'
+import { FusedRBMTrainer } from '../../src/core/rbm/engine/fusedRBMTrainer'
+import { RBM } from '../../src/core/rbm/engine/rbm'
+import { RBMLayer } from '../../src/core/rbm/engine/rbmLayer'
+import type { RBMTrainOptions } from '../../src/core/rbm/rbmOptions'
+import type { RBMHistoryPoint } from '../../src/core/rbm/rbmSpec'
+import { loadDigits } from '../../src/data/digits'
+import { relativeGap } from './relativeGap'
+import { switchBackend } from './setupBackend'
+
+beforeAll(() => switchBackend('wasm'))
+
+const digits = loadDigits().images
+const ROWS = 12
+const V = 64
+const H = 20
+
+/** A layer with weights large enough that its samples are far from fair coins. */
+function layerWith(gaussian: boolean): RBMLayer {
+  const random = createRandom(5)
+  const layer = new RBMLayer(V, H, gaussian, random)
+  tf.tidy(() => {
+    layer.weights.assign(
+      tf.tensor2d(
+        random.normals(V * H).map((x) => 0.3 * x),
+        [V, H],
+      ),
+    )
+    layer.hiddenBias.assign(tf.tensor1d(random.normals(H).map((x) => 0.3 * x)))
+    layer.visibleBias.assign(tf.tensor1d(random.normals(V).map((x) => 0.3 * x)))
+  })
+  return layer
+}
+
+/** A batch as the layer sees it: digits in [0, 1], or centred ones for Gaussian units. */
+function batchFor(gaussian: boolean, step: number): Float32Array {
+  const rows = digits.data.slice(step * ROWS * V, (step + 1) * ROWS * V)
+  return gaussian ? rows.map((x) => 2 * x - 1) : rows
+}
+
+const flat = (layer: RBMLayer): Float32Array =>
+  Float32Array.from(layer.variables().flatMap((v) => Array.from(v.dataSync())))
+
+interface Case {
+  readonly gaussian: boolean
+  readonly persistent: boolean
+  readonly gibbsSteps: number
+  readonly momentum: number
+  readonly weightDecay: number
+}
+
+const CASES: [string, Case][] = [
+  [
+    'Bernoulli, CD-1',
+    { gaussian: false, persistent: false, gibbsSteps: 1, momentum: 0, weightDecay: 0 },
+  ],
+  [
+    'Bernoulli, PCD-2, momentum, weight decay',
+    { gaussian: false, persistent: true, gibbsSteps: 2, momentum: 0.5, weightDecay: 0.001 },
+  ],
+  [
+    'Gaussian, CD-3, momentum',
+    { gaussian: true, persistent: false, gibbsSteps: 3, momentum: 0.9, weightDecay: 0 },
+  ],
+  [
+    'Gaussian, PCD-1, weight decay',
+    { gaussian: true, persistent: true, gibbsSteps: 1, momentum: 0, weightDecay: 0.01 },
+  ],
+]
+
+describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (build) => {
+  test.each(CASES)(
+    'three steps give the TF.js updates, chains and measures from the same draws (%s)',
+    async (_, c) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const baseline = tf.memory().numTensors
+      const reference = layerWith(c.gaussian)
+      const ours = layerWith(c.gaussian)
+      const fused = new FusedRBMTrainer(new KernelMemory(compiled), ours, ROWS)
+      const referenceSeeds = createRandom(9)
+      const ourSeeds = createRandom(9)
+      const flipRandom = createRandom(3)
+      let chains: tf.Tensor2D | undefined = c.persistent ? tf.zeros([ROWS, H]) : undefined
+      if (c.persistent) fused.setChains(ROWS)
+      for (let step = 0; step < 3; step++) {
+        const batch = batchFor(c.gaussian, step)
+        const flips = Int32Array.from({ length: ROWS }, () => flipRandom.int(V))
+        const expected = tf.tidy(() => {
+          const v = tf.tensor2d(batch, [ROWS, V])
+          const marks = tf.tensor2d(
+            Float32Array.from({ length: ROWS * V }, (_, i) =>
+              flips[Math.floor(i / V)] === i % V ? 1 : 0,
+            ),
+            [ROWS, V],
+          )
+          const likelihood = tf.mean(reference.pseudoLikelihood(v, marks))
+          const result = reference.contrastiveDivergence(v, {
+            ...c,
+            learningRate: c.gaussian ? 0.01 : 0.1,
+            chains,
+            seed: () => referenceSeeds.int(2 ** 31),
+          })
+          return { likelihood, ...result }
+        })
+        fused.batchView(ROWS).set(batch)
+        const measured = fused.step(ours.variables(), ROWS, {
+          ...c,
+          learningRate: c.gaussian ? 0.01 : 0.1,
+          seed: () => ourSeeds.int(2 ** 31),
+          flips: c.gaussian ? undefined : flips,
+        })
+        expect(relativeGap(flat(ours), flat(reference))).toBeLessThan(1e-5)
+        const ourChains = fused.chains().states
+        expect(Array.from(ourChains)).toEqual(Array.from(expected.chains.dataSync()))
+        const reconstruction = expected.reconstruction.dataSync()[0] as number
+        expect(Math.abs(measured.reconstruction - reconstruction) / reconstruction).toBeLessThan(
+          1e-5,
+        )
+        if (!c.gaussian) {
+          const likelihood = expected.likelihood.dataSync()[0] as number
+          expect(Math.abs((measured.pseudoLikelihood as number) - likelihood)).toBeLessThan(
+            1e-5 * Math.abs(likelihood) + 1e-5,
+          )
+        } else {
+          expect(measured.pseudoLikelihood).toBeUndefined()
+        }
+        tf.dispose([expected.likelihood, expected.reconstruction])
+        chains?.dispose()
+        chains = c.persistent ? expected.chains : undefined
+        if (!c.persistent) expected.chains.dispose()
+        if (c.persistent) fused.markChains(expected.chains)
+      }
+      chains?.dispose()
+      reference.dispose()
+      ours.dispose()
+      expect(tf.memory().numTensors).toBe(baseline)
+    },
+  )
+})
+
+/** Training history and weights of one model on `data`. */
+async function trained(
+  data: ImageBatch,
+  options: ConstructorParameters<typeof RBM>[0],
+  train: RBMTrainOptions,
+) {
+  const rbm = new RBM(options)
+  const history: RBMHistoryPoint[] = []
+  let kernels = ''
+  await rbm.fit(data, train, {
+    onUpdate: (update) => {
+      history.push(...update.history)
+      kernels = update.progress.kernels
+    },
+  })
+  const weights = (await rbm.snapshot()).weightData
+  rbm.dispose()
+  return { history, kernels, weights: new Float32Array(weights) }
+}
+
+describe('an RBM trained with fusedKernels on and off', () => {
+  const data: ImageBatch = { data: digits.data.slice(0, 200 * V), shape: [200, 8, 8, 1] }
+  test.each([
+    ['one RBM, PCD', { layers: [24], seed: 3 }, { sampler: 'pcd', momentum: 0.5 }],
+    ['a deep belief network, CD-2', { layers: [24, 8], seed: 3 }, { sampler: 'cd', gibbsSteps: 2 }],
+    ['Gaussian units, PCD', { layers: [16], visible: 'gaussian', seed: 3 }, { weightDecay: 0.001 }],
+  ] as [string, ConstructorParameters<typeof RBM>[0], RBMTrainOptions][])(
+    'gives the same history and weights (%s), and leaks no tensor',
+    async (_, options, train) => {
+      const baseline = tf.memory().numTensors
+      const settings = { epochs: 2, batchSize: 10, ...train }
+      const fused = await trained(data, options, { ...settings, fusedKernels: true })
+      const plain = await trained(data, options, { ...settings, fusedKernels: false })
+      expect(fused.kernels.startsWith('wasm-')).toBe(true)
+      expect(plain.kernels).toBe('tfjs')
+      expect(fused.history.length).toBe(plain.history.length)
+      const series = (history: RBMHistoryPoint[]) =>
+        history.flatMap((p) => [p.reconstruction, p.pseudoLikelihood ?? 0, p.freeEnergyGap ?? 0])
+      expect(relativeGap(series(fused.history), series(plain.history))).toBeLessThan(1e-4)
+      expect(relativeGap(fused.weights, plain.weights)).toBeLessThan(1e-4)
+      expect(tf.memory().numTensors).toBe(baseline)
+    },
+  )
+
+  test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
+    const rbm = new RBM({ layers: [8] })
+    await expect(rbm.fit(data, { fusedKernels: 'yes' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
+    rbm.dispose()
+  })
+})
