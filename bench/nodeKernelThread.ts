@@ -35,8 +35,10 @@ runKernelThread(workerData)`,
 /** A {@link SpawnKernelThread} for Node: one worker thread per helper. */
 export const spawnNodeKernelThread: SpawnKernelThread = (
   start: KernelThreadStart,
+  onFailure: (reason: string) => void,
 ): KernelThreadHandle => {
   const worker = new Worker(helperSource(), { eval: true, workerData: start })
+  worker.on('error', (error) => onFailure(String(error)))
   worker.unref()
   return {
     terminate: () => {

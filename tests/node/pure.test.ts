@@ -109,6 +109,7 @@ describe('model state reducer', () => {
         samplesPerSecond: 1,
         elapsedMs: 1,
         kernels: 'tfjs',
+      kernelThreads: 1,
       },
       points: [{ step: 1, epoch: 1, energy: 2 }],
       model: info,
@@ -137,6 +138,7 @@ describe('model state reducer', () => {
       samplesPerSecond: 1,
       elapsedMs: 1,
       kernels: 'tfjs' as const,
+      kernelThreads: 1 as const,
     }
     s = modelReducer(s, {
       type: 'progress',

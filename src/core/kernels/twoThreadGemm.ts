@@ -22,8 +22,14 @@ export interface KernelThreadHandle {
   terminate(): void
 }
 
-/** Starts a helper thread that runs `serveKernelThread` on what it is given. */
-export type SpawnKernelThread = (start: KernelThreadStart) => KernelThreadHandle
+/**
+ * Starts a helper thread that runs `serveKernelThread` on what it is given; `onFailure` is called
+ * (once, with the reason) if the helper dies or cannot start after this returned.
+ */
+export type SpawnKernelThread = (
+  start: KernelThreadStart,
+  onFailure: (reason: string) => void,
+) => KernelThreadHandle
 
 /** The `gemm` arguments, as {@link KernelExports}' `gemm` takes them. */
 type GemmArguments = [
@@ -64,6 +70,8 @@ export class TwoThreadGemm {
   private lost = false
   /** Products split across the two threads so far. */
   splitCount = 0
+  /** False runs every product on the calling thread (the helper stays started). Default true. */
+  enabled = true
 
   /**
    * @param memory a kernel memory of a shared build (`memory.compiled.shared`)
@@ -79,15 +87,18 @@ export class TwoThreadGemm {
     this.words = new Int32Array(memory.kernels.memory.buffer, control, CONTROL_WORDS)
     try {
       if (!memory.compiled.shared) throw new Error('the kernels were not built on a shared memory')
-      this.handle = spawn({ compiled: memory.compiled, memory: memory.kernels.memory, control })
+      this.handle = spawn(
+        { compiled: memory.compiled, memory: memory.kernels.memory, control },
+        (reason) => this.giveUp(`the helper thread failed (${reason})`),
+      )
     } catch (error) {
       this.giveUp(`the helper thread did not start (${String(error)})`)
     }
   }
 
-  /** True while products may be split (the helper started and has not failed). */
+  /** True while products may be split (enabled, the helper started and has not failed). */
   get twoThreads(): boolean {
-    return !this.lost && this.handle !== undefined
+    return this.enabled && !this.lost && this.handle !== undefined
   }
 
   /** True once the helper thread waits for products (until then every product runs on one thread). */

@@ -192,6 +192,20 @@ export function compileKernels(): Promise<CompiledKernels | undefined> {
   return best
 }
 
+let bestShared: Promise<CompiledKernels | undefined> | undefined
+
+/**
+ * {@link compileKernels}' build on an imported shared memory (for two threads), compiled once;
+ * undefined where the engine cannot compile it.
+ */
+export function compileSharedKernels(): Promise<CompiledKernels | undefined> {
+  bestShared ??= (async () => {
+    const compiled = await compileKernels()
+    return compiled && (await compileKernelBuild(compiled.build, true))
+  })()
+  return bestShared
+}
+
 /** Bumped when every kernel memory must be dropped (after memory ran out somewhere). */
 let memoryGeneration = 0
 
@@ -274,6 +288,11 @@ export class KernelMemory {
    * unless a two-thread product was set here (`TwoThreadGemm.attach`).
    */
   gemm: KernelExports['gemm']
+  /**
+   * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` going through
+   * {@link KernelMemory.gemm} (so it runs on two threads once a two-thread product is attached).
+   */
+  readonly modelKernels: KernelExports
   private top: number
   private readonly generation = memoryGeneration
 
@@ -282,6 +301,7 @@ export class KernelMemory {
     this.build = compiledKernels.build
     this.compiled = compiledKernels
     this.gemm = this.kernels.gemm
+    this.modelKernels = { ...this.kernels, gemm: (...args) => this.gemm(...args) }
     this.top = align(this.kernels.heapBase())
   }
 

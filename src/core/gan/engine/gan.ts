@@ -35,6 +35,7 @@ import {
 } from '../infoCodes'
 import { resolveGenerateWithCodesOptions, type GenerateWithCodesOptions } from '../infoGANSpec'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { assertConvolutionalShape } from '../../engine/conv'
@@ -269,6 +270,7 @@ export class GAN extends GenerativeModel<GANTypes> {
             return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
           },
           kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+          kernelThreads: () => kernelThreadsOf(fused),
           diverged: (values, step, epoch) => {
             this.disposeOptimizers()
             fused?.resetOptimizer()
@@ -357,7 +359,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     // The fused kernels have no Q head: an InfoGAN trains on TF.js operations.
     if (network.options.architecture !== 'dense' || network.options.info) return undefined
     return this.fused.get(
-      train.fusedKernels,
+      train,
       rows,
       (memory) => new FusedGANTrainer(memory, network.inputSize, network.options, rows),
     )
