@@ -66,6 +66,8 @@ describe('two kernel threads in the worker', () => {
     const isolatedRun = runs.true!
     expect(isolatedRun.errors).toEqual([])
     expect(isolatedRun.state.isolated).toBe(true)
+    // The helper thread is a module worker from a real file (no blob: URL), started by the worker.
+    expect(isolatedRun.workers.filter((url) => /kernelThread\.worker/.test(url))).toHaveLength(1)
     expect(isolatedRun.state.two.error).toBeUndefined()
     expect(isolatedRun.state.two.kernels).toBe('wasm-relaxed-simd')
     expect(isolatedRun.state.two.kernelThreads).toBe(2)
@@ -77,6 +79,7 @@ describe('two kernel threads in the worker', () => {
     const plain = runs.false!
     expect(plain.errors).toEqual([])
     expect(plain.state.isolated).toBe(false)
+    expect(plain.workers.filter((url) => /kernelThread\.worker/.test(url))).toEqual([])
     expect(plain.state.two.error).toBeUndefined()
     expect(plain.state.two.kernels).toBe('wasm-relaxed-simd')
     expect(plain.state.two.kernelThreads).toBe(1)

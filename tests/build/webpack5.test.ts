@@ -59,7 +59,11 @@ describe('the packed package in a webpack 5 app (production build, terser)', () 
 
           const standalone = await openDemo(browser, `${server.url}/static.html`)
           expectTrained(standalone, isolated)
-          expect(standalone.workers).toEqual([`${server.url}/static/latentkit.worker.js`])
+          // Isolated, the fused kernels start their helper thread beside the worker.
+          expect(standalone.workers).toEqual([
+            `${server.url}/static/latentkit.worker.js`,
+            ...(isolated ? [`${server.url}/static/latentkit.kernels.js`] : []),
+          ])
         } finally {
           await server.close()
         }
