@@ -883,22 +883,32 @@ const BLOCKS = [
           'autoencoderFusedStepMs',
           'convAutoencoder',
         ],
+        [
+          `conv autoencoder (code 32), fused kernels on two threads (\`kernelThreads: 2\`, a worker thread as the helper)`,
+          'autoencoderFusedTwoThreadStepMs',
+          'convAutoencoder',
+        ],
       ]
       return [
         '## Convolutional models beside PyTorch (default models, 28×28 sprites, batch 64, one step)',
         '',
         `latentkit: the engine's step in Node on the ${latentkit.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
           torch
-            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 thread, the same layers (bench/torch_dcgan.py), median of 3 runs.`
+            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 and 2 threads, the same layers (bench/torch_dcgan.py), median of 3 runs.`
             : 'No python3 with torch here (Debian: `apt-get install python3-torch`): PyTorch skipped.'
         } The machine may be shared: compare within a row.`,
         '',
-        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | latentkit speed / PyTorch |',
-        '|---|---|---|---|',
+        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | PyTorch, 2 threads (ms/step) | latentkit speed / PyTorch 1 thread | latentkit speed / PyTorch best |',
+        '|---|---|---|---|---|---|',
         ...models.map(([name, key, torchKey]) => {
           const ours = latentkit[key]
-          const theirs = torch?.stepMs[torchKey]?.['1']
-          return `| ${name} | ${fmt(ours, 1)} | ${theirs === undefined ? 'n/a' : fmt(theirs, 1)} | ${theirs === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`} |`
+          const one = torch?.stepMs[torchKey]?.['1']
+          const two = torch?.stepMs[torchKey]?.['2']
+          const best = [one, two].filter((ms) => ms !== undefined)
+          const fastest = best.length ? Math.min(...best) : undefined
+          const ratio = (theirs) =>
+            theirs === undefined || ours === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`
+          return `| ${name} | ${ours === undefined ? 'n/a' : fmt(ours, 1)} | ${one === undefined ? 'n/a' : fmt(one, 1)} | ${two === undefined ? 'n/a' : fmt(two, 1)} | ${ratio(one)} | ${ratio(fastest)} |`
         }),
         '',
         'Target (issue 19): ≥ 1.0× PyTorch with one thread on both steps.',
