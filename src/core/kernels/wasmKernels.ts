@@ -5,12 +5,7 @@
  * matrix-product speed on x86 with FMA) is used where the engine validates it.
  */
 import { isMemoryFailure, isWebAssemblyTrap, OutOfMemoryError } from '../errors'
-import {
-  RELAXED_SIMD_KERNELS,
-  SHARED_RELAXED_SIMD_KERNELS,
-  SHARED_SIMD_KERNELS,
-  SIMD_KERNELS,
-} from './kernelBinaries'
+import { RELAXED_SIMD_KERNELS, SIMD_KERNELS } from './kernelBinaries'
 
 /** Which build runs: with relaxed-SIMD fused multiply-add, or plain SIMD. */
 export type KernelBuild = 'relaxed-simd' | 'simd'
@@ -156,9 +151,10 @@ const SOURCES: Record<KernelBuild, string> = {
   simd: SIMD_KERNELS,
 }
 
-const SHARED_SOURCES: Record<KernelBuild, string> = {
-  'relaxed-simd': SHARED_RELAXED_SIMD_KERNELS,
-  simd: SHARED_SIMD_KERNELS,
+/** The shared-memory builds, loaded on first use (only a worker with two kernel threads needs them). */
+async function sharedSource(build: KernelBuild): Promise<string> {
+  const binaries = await import('./sharedKernelBinaries')
+  return build === 'simd' ? binaries.SHARED_SIMD_KERNELS : binaries.SHARED_RELAXED_SIMD_KERNELS
 }
 
 /** The most 64 KiB pages a shared kernel memory may grow to (the shared builds declare it). */
@@ -174,7 +170,7 @@ export async function compileKernelBuild(
   shared = false,
 ): Promise<CompiledKernels | undefined> {
   if (typeof WebAssembly !== 'object') return undefined
-  const bytes = decode((shared ? SHARED_SOURCES : SOURCES)[build])
+  const bytes = decode(shared ? await sharedSource(build) : SOURCES[build])
   if (!WebAssembly.validate(bytes)) return undefined
   try {
     return { module: await WebAssembly.compile(bytes), build, shared }
