@@ -9,6 +9,7 @@ import {
 } from '../../src/core/kernels/fusedKernelsOption'
 import { setKernelThreadSpawner } from '../../src/core/kernels/kernelThreadSpawner'
 import { resolveVAETrainOptions } from '../../src/core/vae/vaeOptions'
+import { summaryText } from '../../src/components/trainingStatusText'
 import { generateSprites } from '../../src/data/sprites'
 import { switchBackend } from './setupBackend'
 
@@ -88,3 +89,20 @@ test('a helper thread that cannot start leaves training on one thread, reported 
     console.warn = warn
   }
 }, 120_000)
+
+test('TrainingStatus names the second thread when the fused kernels use it', () => {
+  const progress = {
+    epoch: 1,
+    epochs: 2,
+    runStep: 3,
+    runSteps: 10,
+    samplesPerSecond: 0,
+    elapsedMs: 0,
+    kernels: 'wasm-relaxed-simd' as const,
+  }
+  const backend = { name: 'wasm' as const, skipped: [] }
+  const text = (kernelThreads: 1 | 2) =>
+    summaryText({ status: 'training', backend, progress: { ...progress, kernelThreads } }, 'images')
+  expect(text(2)).toMatch(/^ on wasm \(fused kernels, wasm-relaxed-simd, 2 threads\) · epoch 1\/2/)
+  expect(text(1)).toMatch(/^ on wasm \(fused kernels, wasm-relaxed-simd\) · epoch 1\/2/)
+})
