@@ -66,8 +66,10 @@ describe('two kernel threads in the worker', () => {
     const isolatedRun = runs.true!
     expect(isolatedRun.errors).toEqual([])
     expect(isolatedRun.state.isolated).toBe(true)
-    // The helper thread is a module worker from a real file (no blob: URL), started by the worker.
-    expect(isolatedRun.workers.filter((url) => /kernelThread\.worker/.test(url))).toHaveLength(1)
+    // No blob: workers (the helper is a module worker from a real file). Playwright does not always
+    // report nested workers, so the helper is judged by progress.kernelThreads: it turns to 1 when
+    // the helper fails to load or start.
+    expect(isolatedRun.workers.filter((url) => url.startsWith('blob:'))).toEqual([])
     expect(isolatedRun.state.two.error).toBeUndefined()
     expect(isolatedRun.state.two.kernels).toBe('wasm-relaxed-simd')
     expect(isolatedRun.state.two.kernelThreads).toBe(2)
