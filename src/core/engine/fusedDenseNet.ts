@@ -61,7 +61,11 @@ export class FusedTrainerSlot<T extends FusedStateful> {
     if (!compiled) return undefined
     try {
       const memory = new KernelMemory(compiled)
-      const current = { trainer: make(memory), memory, threads: undefined as TwoThreadGemm | undefined }
+      const current = {
+        trainer: make(memory),
+        memory,
+        threads: undefined as TwoThreadGemm | undefined,
+      }
       this.current = current
       recordKernelThreads(current.trainer, () => (current.threads?.twoThreads ? 2 : 1))
       this.useThreads(current, option.kernelThreads)
@@ -86,7 +90,11 @@ export class FusedTrainerSlot<T extends FusedStateful> {
   ): void {
     const spawn = kernelThreadSpawner()
     if (threads === 2 && !current.threads && current.memory.compiled.shared && spawn) {
-      current.threads = new TwoThreadGemm(current.memory, spawn, reportKernelThreadFallback).attach()
+      current.threads = new TwoThreadGemm(
+        current.memory,
+        spawn,
+        reportKernelThreadFallback,
+      ).attach()
     }
     if (current.threads) current.threads.enabled = threads === 2
   }
