@@ -46,6 +46,19 @@ const builtWorkerPlugin: Plugin = {
   },
 }
 
+/** In the package, the kernels' helper thread sits next to the worker as `latentkit.kernels.js`. */
+const builtKernelThreadPlugin: Plugin = {
+  name: 'latentkit-built-kernel-thread',
+  setup(build) {
+    build.onLoad({ filter: /workers[\\/]kernelThreadWorker\.ts$/ }, () => ({
+      contents: `export function createKernelThreadWorker() {
+  return new Worker(new URL('./latentkit.kernels.js', import.meta.url), { type: 'module', name: 'latentkit-kernels' })
+}`,
+      loader: 'js',
+    }))
+  },
+}
+
 export default defineConfig([
   {
     entry: {
@@ -65,16 +78,19 @@ export default defineConfig([
     external: ['react', 'react-dom'],
     // latentkit/worker points TF.js at its WASM binaries, copied beside it (see wasmUrlPlugin).
     noExternal: [/\.(wasm|lkmodel)\?url$/],
-    esbuildPlugins: [builtWorkerPlugin, wasmUrlPlugin],
+    esbuildPlugins: [builtWorkerPlugin, builtKernelThreadPlugin, wasmUrlPlugin],
   },
   {
-    entry: { 'latentkit.worker': 'workers/latentkit.worker.ts' },
+    entry: {
+      'latentkit.worker': 'workers/latentkit.worker.ts',
+      'latentkit.kernels': 'workers/kernelThread.worker.ts',
+    },
     format: ['esm'],
     sourcemap: true,
     clean: false,
     target: 'es2022',
     noExternal: [/\.(wasm|lkmodel)\?url$/],
-    esbuildPlugins: [wasmUrlPlugin],
+    esbuildPlugins: [builtKernelThreadPlugin, wasmUrlPlugin],
   },
   // The same worker with everything it imports (Comlink, TF.js, ml-matrix) bundled in and minified,
   // for apps that serve it as static files: `new Worker('/static/latentkit.worker.js', { type:
@@ -83,7 +99,10 @@ export default defineConfig([
   // unevaluated), nor UMAP, nor tfjs-layers. It finds the WASM binaries and presets next to itself
   // (copied from dist/ by the app). No entry imports it.
   {
-    entry: { 'latentkit.worker': 'workers/latentkit.worker.ts' },
+    entry: {
+      'latentkit.worker': 'workers/latentkit.worker.ts',
+      'latentkit.kernels': 'workers/kernelThread.worker.ts',
+    },
     outDir: 'dist/static-worker',
     format: ['esm'],
     platform: 'browser',
@@ -93,6 +112,6 @@ export default defineConfig([
     minify: true,
     splitting: true,
     noExternal: [/.*/],
-    esbuildPlugins: [wasmUrlPlugin],
+    esbuildPlugins: [builtKernelThreadPlugin, wasmUrlPlugin],
   },
 ])

@@ -18,7 +18,9 @@ import {
 import { AdamSlot } from '../src/core/engine/adamSlot'
 import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
 import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
-import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
+import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
+import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
+import { spawnNodeKernelThread } from './nodeKernelThread'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { median } from './lassoProblem'
 
@@ -36,6 +38,11 @@ export interface ConvStepTimes {
   readonly autoencoderStepMs: number
   /** The same step on latentkit's fused WebAssembly kernels (what `fusedKernels` runs on WASM). */
   readonly autoencoderFusedStepMs: number
+  /**
+   * The fused step on two kernel threads (a Node worker thread as the helper, what `kernelThreads: 2`
+   * runs on a cross-origin-isolated page); undefined where the shared build does not compile.
+   */
+  readonly autoencoderFusedTwoThreadStepMs: number | undefined
   /** Which kernel build ran the fused step. */
   readonly kernelBuild: string
   readonly stepsPerRun: number
@@ -148,13 +155,21 @@ async function autoencoderStep(data: Float32Array, steps: number): Promise<numbe
 async function fusedAutoencoderStep(
   data: Float32Array,
   steps: number,
-): Promise<{ ms: number; build: string }> {
+  threads: 1 | 2,
+): Promise<{ ms: number; build: string } | undefined> {
   const options = resolveAutoencoderOptions({ architecture: 'conv' }, SIDE * SIDE)
   const train = resolveAutoencoderTrainOptions({})
-  const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
-  const compiled = await compileKernels()
-  if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
+  const compiled = threads === 2 ? await compileSharedKernels() : await compileKernels()
+  if (!compiled) return undefined
   const memory = new KernelMemory(compiled)
+  const helper =
+    threads === 2 ? new TwoThreadGemm(memory, spawnNodeKernelThread).attach() : undefined
+  const deadline = Date.now() + 30_000
+  while (helper && !helper.helperReady) {
+    if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
   const trainer = new FusedConvAutoencoderTrainer(
     memory,
     [SIDE, SIDE, 1],
@@ -171,6 +186,7 @@ async function fusedAutoencoderStep(
     await Promise.resolve(trainer.step(variables, { input: x, clean: x }, train.learningRate))
   }, steps)
   network.dispose()
+  helper?.dispose()
   return { ms, build: memory.build }
 }
 
@@ -180,13 +196,16 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepTimes> {
   await tf.ready()
   const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
   const steps = quick ? 3 : 20
-  const fused = await fusedAutoencoderStep(data, steps)
+  const fused = await fusedAutoencoderStep(data, steps, 1)
+  if (!fused) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
+  const twoThreads = await fusedAutoencoderStep(data, steps, 2)
   return {
     backend: tf.getBackend(),
     ganStepMs: await ganStep(data, steps),
     ganFusedStepMs: await fusedGanStep(data, steps),
     autoencoderStepMs: await autoencoderStep(data, steps),
     autoencoderFusedStepMs: fused.ms,
+    autoencoderFusedTwoThreadStepMs: twoThreads?.ms,
     kernelBuild: fused.build,
     stepsPerRun: steps,
   }

@@ -2,7 +2,7 @@
  * Node part of `npm run bench`: the engine's training throughput per backend, first-step time, and
  * tensor drift over many steps. Figures only, measured side by side in one run; nothing asserts a time.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
@@ -17,6 +17,8 @@ import { median } from './lassoProblem'
 import { createRandom } from '../src/core/random'
 import { compileKernelBuild, KernelMemory, type KernelBuild } from '../src/core/kernels/wasmKernels'
 import type { TrainingKernels } from '../src/core/training'
+import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
+import { spawnNodeKernelThread } from './nodeKernelThread'
 
 export interface ThroughputRow {
   readonly model: string
@@ -156,16 +158,66 @@ async function gemmFloor(reps: number): Promise<GemmFloorRow> {
   return { milliseconds, samplesPerSecondBound: (128 * 1000) / milliseconds }
 }
 
-/** The same five products with latentkit's own kernel, one build. */
+/** Multiply-adds of the five products: 5 × 128 × 784 × 400. */
+const FIVE_PRODUCTS_FLOPS = 2 * 5 * 128 * 784 * 400
+
+/** The same five products with latentkit's own kernel, one build, on one or two threads. */
 export interface KernelGemmRow extends GemmFloorRow {
   readonly build: KernelBuild
+  readonly threads: 1 | 2
+  /** Floating-point operations per second over the five products (2 per multiply-add), in billions. */
+  readonly gflops: number
 }
 
-/** Times the five products of {@link gemmFloor} with latentkit's gemm kernel (`build`), if it runs here. */
-async function kernelGemm(build: KernelBuild, reps: number): Promise<KernelGemmRow | undefined> {
-  const compiled = await compileKernelBuild(build)
+/**
+ * latentkit's kernels on `threads` threads: one thread runs the build with its own memory; two run
+ * its shared-memory variant with a {@link TwoThreadGemm} attached, once its helper thread is ready.
+ */
+async function kernelMemoryFor(
+  build: KernelBuild,
+  threads: 1 | 2,
+): Promise<{ memory: KernelMemory; dispose: () => void } | undefined> {
+  const compiled = await compileKernelBuild(build, threads === 2)
   if (!compiled) return undefined
   const memory = new KernelMemory(compiled)
+  if (threads === 1) return { memory, dispose: () => undefined }
+  const twoThreads = new TwoThreadGemm(memory, spawnNodeKernelThread).attach()
+  const deadline = Date.now() + 30_000
+  while (!twoThreads.helperReady) {
+    if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return { memory, dispose: () => twoThreads.dispose() }
+}
+
+/**
+ * The core's 128-bit SIMD peak, in GFLOP/s, assumed as 2 vector FMA pipes × 4 float lanes × 2 flops
+ * per cycle (Zen and Skylake-class cores; also 2 multiply + 2 add pipes for the plain SIMD build)
+ * at the clock /proc/cpuinfo reports; undefined where that file is absent.
+ */
+export function simdPeak(): { gflops: number; megahertz: number } | undefined {
+  try {
+    const match = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))
+    if (!match?.[1]) return undefined
+    const megahertz = Number(match[1])
+    return { gflops: (16 * megahertz) / 1000, megahertz }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Times the five products of {@link gemmFloor} with latentkit's gemm kernel (`build`) on `threads`
+ * threads, if it runs here.
+ */
+async function kernelGemm(
+  build: KernelBuild,
+  reps: number,
+  threads: 1 | 2,
+): Promise<KernelGemmRow | undefined> {
+  const made = await kernelMemoryFor(build, threads)
+  if (!made) return undefined
+  const { memory } = made
   const random = createRandom(1)
   const matrix = (size: number): number => {
     const offset = memory.alloc(size)
@@ -175,13 +227,12 @@ async function kernelGemm(build: KernelBuild, reps: number): Promise<KernelGemmR
   const [x, w1, w2, h, g] = [128 * 784, 784 * 400, 400 * 784, 128 * 400, 128 * 784].map(matrix)
   const out = memory.alloc(784 * 400)
   const panel = memory.alloc(8 * 784)
-  const k = memory.kernels
   const products = (): void => {
-    k.gemm(x!, 784, 1, w1!, 400, 1, out, 128, 784, 400, 0, panel) // x · W1
-    k.gemm(h!, 400, 1, w2!, 784, 1, out, 128, 400, 784, 0, panel) // h · W2
-    k.gemm(g!, 784, 1, w2!, 1, 784, out, 128, 784, 400, 0, panel) // g · W2ᵀ
-    k.gemm(h!, 1, 400, g!, 784, 1, out, 400, 128, 784, 0, panel) // hᵀ · g
-    k.gemm(x!, 1, 784, h!, 400, 1, out, 784, 128, 400, 0, panel) // xᵀ · gh
+    memory.gemm(x!, 784, 1, w1!, 400, 1, out, 128, 784, 400, 0, panel) // x · W1
+    memory.gemm(h!, 400, 1, w2!, 784, 1, out, 128, 400, 784, 0, panel) // h · W2
+    memory.gemm(g!, 784, 1, w2!, 1, 784, out, 128, 784, 400, 0, panel) // g · W2ᵀ
+    memory.gemm(h!, 1, 400, g!, 784, 1, out, 400, 128, 784, 0, panel) // hᵀ · g
+    memory.gemm(x!, 1, 784, h!, 400, 1, out, 784, 128, 400, 0, panel) // xᵀ · gh
   }
   const times: number[] = []
   for (let r = 0; r < reps + 2; r++) {
@@ -189,24 +240,36 @@ async function kernelGemm(build: KernelBuild, reps: number): Promise<KernelGemmR
     products()
     if (r >= 2) times.push(performance.now() - started)
   }
+  made.dispose()
   const milliseconds = median(times)
-  return { build, milliseconds, samplesPerSecondBound: (128 * 1000) / milliseconds }
+  return {
+    build,
+    threads,
+    milliseconds,
+    samplesPerSecondBound: (128 * 1000) / milliseconds,
+    gflops: FIVE_PRODUCTS_FLOPS / milliseconds / 1e6,
+  }
 }
 
-/** Reference-VAE steps per second of the fused trainer alone, per kernel build. */
+/** Reference-VAE steps per second of the fused trainer alone, per kernel build and thread count. */
 export interface FusedBuildRow {
   readonly build: KernelBuild
+  readonly threads: 1 | 2
   readonly samplesPerSecond: number
 }
 
-async function fusedBuild(build: KernelBuild, steps: number): Promise<FusedBuildRow | undefined> {
-  const compiled = await compileKernelBuild(build)
-  if (!compiled) return undefined
+async function fusedBuild(
+  build: KernelBuild,
+  steps: number,
+  threads: 1 | 2,
+): Promise<FusedBuildRow | undefined> {
+  const made = await kernelMemoryFor(build, threads)
+  if (!made) return undefined
   await tf.setBackend('wasm')
   await tf.ready()
   const options = resolveVAEModelOptions({ seed: 1, hiddenUnits: [400], latentDim: 20 }, 784)
   const network = new VAENetwork(784, options)
-  const trainer = new FusedVAETrainer(new KernelMemory(compiled), 784, options, 128)
+  const trainer = new FusedVAETrainer(made.memory, 784, options, 128)
   const data = generateSprites({ count: 1024, size: 28, seed: 1 }).images.data
   const noise = createRandom(2)
   const order = createRandom(3)
@@ -223,7 +286,8 @@ async function fusedBuild(build: KernelBuild, steps: number): Promise<FusedBuild
     times.push((steps * 128 * 1000) / (performance.now() - started))
   }
   network.dispose()
-  return { build, samplesPerSecond: median(times) }
+  made.dispose()
+  return { build, threads, samplesPerSecond: median(times) }
 }
 
 /** Writes the reference model's training rows (28×28 sprites) as raw float32, for the PyTorch side. */
@@ -242,6 +306,7 @@ export async function runNodeBench(quick: boolean): Promise<{
   gemmFloor: GemmFloorRow
   kernelGemm: KernelGemmRow[]
   fusedBuilds: FusedBuildRow[]
+  simdPeak: { gflops: number; megahertz: number } | undefined
 }> {
   const digits = loadDigits().images
   const sprites = generateSprites({ count: quick ? 600 : 5400, size: 28, seed: 1 }).images
@@ -277,14 +342,16 @@ export async function runNodeBench(quick: boolean): Promise<{
     await drift('wasm', quick ? 100 : 1000, true),
     await drift('wasm', quick ? 100 : 1000, false),
   ]
-  // One after the other, so the timings do not overlap.
+  // One after the other, so the timings do not overlap; one and two threads side by side.
   const kernelRows: KernelGemmRow[] = []
   const fusedRows: FusedBuildRow[] = []
   for (const build of ['relaxed-simd', 'simd'] as const) {
-    const gemm = await kernelGemm(build, quick ? 5 : 30)
-    if (gemm) kernelRows.push(gemm)
-    const fused = await fusedBuild(build, quick ? 3 : 20)
-    if (fused) fusedRows.push(fused)
+    for (const threads of [1, 2] as const) {
+      const gemm = await kernelGemm(build, quick ? 5 : 30, threads)
+      if (gemm) kernelRows.push(gemm)
+      const fused = await fusedBuild(build, quick ? 3 : 20, threads)
+      if (fused) fusedRows.push(fused)
+    }
   }
   return {
     throughput: rows,
@@ -292,5 +359,6 @@ export async function runNodeBench(quick: boolean): Promise<{
     gemmFloor: await gemmFloor(quick ? 5 : 30),
     kernelGemm: kernelRows,
     fusedBuilds: fusedRows,
+    simdPeak: simdPeak(),
   }
 }

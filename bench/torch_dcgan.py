@@ -148,7 +148,10 @@ def main():
     models = {"dcgan": dcgan_step_fn, "convAutoencoder": autoencoder_step_fn}
     result = {}
     for name, make_step in models.items():
-        result[name] = {"1": sorted(step_ms(make_step, data, 1, steps) for _ in range(3))[1]}
+        result[name] = {
+            str(threads): sorted(step_ms(make_step, data, threads, steps) for _ in range(3))[1]
+            for threads in (1, 2)
+        }
     with open("/proc/self/maps", encoding="utf8") as maps:
         loaded = maps.read()
     blas = next((name for name in ("openblas", "blis", "mkl", "atlas") if name in loaded), "reference")

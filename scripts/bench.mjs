@@ -677,6 +677,18 @@ const BLOCKS = [
       '',
       '`wasm-relaxed-simd` / `wasm-simd`: latentkit’s fused WebAssembly kernels (the default on the WASM backend) with or without relaxed-SIMD fused multiply-add; `tfjs`: the same step as TF.js operations (`fusedKernels: false`). Node 20 runs relaxed SIMD behind `--experimental-wasm-relaxed-simd`, which `npm run bench` passes (Chromium and Node ≥ 22 have it on).',
       '',
+      `Matrix products alone, one and two threads side by side: the five 128×784×400 products of one reference-VAE step (${fmt((2 * 5 * 128 * 784 * 400) / 1e6)} MFLOP) with latentkit's gemm; two threads split C's rows with a helper worker thread on the same shared WebAssembly memory (bit-identical to one thread). Share of peak: against ${node.simdPeak ? `${fmt(node.simdPeak.gflops, 1)} GFLOP/s, one core's 128-bit SIMD peak assumed as 2 FMA pipes × 4 float lanes × 2 flops × ${fmt(node.simdPeak.megahertz)} MHz (the clock /proc/cpuinfo reports)` : 'no peak (no /proc/cpuinfo here)'}; two threads are measured against two cores' peak. Timings on a shared 2-core machine are pessimistic.`,
+      '',
+      '| build | threads | ms | GFLOP/s | share of peak | speed-up over 1 thread |',
+      '|---|---|---|---|---|---|',
+      ...node.kernelGemm.map((r) => {
+        const one = node.kernelGemm.find((u) => u.build === r.build && u.threads === 1)
+        const share = node.simdPeak
+          ? `${fmt((100 * r.gflops) / (node.simdPeak.gflops * r.threads), 1)} %`
+          : 'n/a'
+        return `| ${r.build} | ${r.threads} | ${fmt(r.milliseconds, 1)} | ${fmt(r.gflops, 1)} | ${share} | ${one ? fmt(one.milliseconds / r.milliseconds, 2) : '?'}× |`
+      }),
+      '',
       '## Tensor drift over training steps',
       '',
       '| backend | steps | tensors before | tensors after | bytes drift |',
@@ -842,12 +854,12 @@ const BLOCKS = [
                 ),
               ...node.fusedBuilds.map(
                 (r) =>
-                  `| latentkit fused step alone in Node, ${r.build} build | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
+                  `| latentkit fused step alone in Node, ${r.build} build, ${r.threads ?? 1} kernel thread(s) | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
               ),
               `| ceiling of TF.js: the step's five 128×784×400 matrix products alone, TF.js WASM (XNNPACK), ${fmt(node.gemmFloor.milliseconds, 1)} ms | ${fmt(node.gemmFloor.samplesPerSecondBound)} | ${ratio(node.gemmFloor.samplesPerSecondBound)} |`,
               ...node.kernelGemm.map(
                 (r) =>
-                  `| the same five products with latentkit's gemm, ${r.build} build, ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
+                  `| the same five products with latentkit's gemm, ${r.build} build, ${r.threads ?? 1} thread(s), ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
               ),
               '',
               "Target: latentkit's CPU path ≥ 0.5× PyTorch with 1 thread. The ceiling rows time only the matrix products every step of this model needs, with nothing else: TF.js's WASM kernels (XNNPACK, 128-bit SIMD without fused multiply-add, one thread: TF.js enables WASM threads only in cross-origin-isolated pages, and not in Node) cannot train this model faster than their row, which is why latentkit trains it with its own kernels.",
@@ -876,22 +888,32 @@ const BLOCKS = [
           'autoencoderFusedStepMs',
           'convAutoencoder',
         ],
+        [
+          `conv autoencoder (code 32), fused kernels on two threads (\`kernelThreads: 2\`, a worker thread as the helper)`,
+          'autoencoderFusedTwoThreadStepMs',
+          'convAutoencoder',
+        ],
       ]
       return [
         '## Convolutional models beside PyTorch (default models, 28×28 sprites, batch 64, one step)',
         '',
         `latentkit: the engine's step in Node on the ${latentkit.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
           torch
-            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 thread, the same layers (bench/torch_dcgan.py), median of 3 runs.`
+            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 and 2 threads, the same layers (bench/torch_dcgan.py), median of 3 runs.`
             : 'No python3 with torch here (Debian: `apt-get install python3-torch`): PyTorch skipped.'
         } The machine may be shared: compare within a row.`,
         '',
-        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | latentkit speed / PyTorch |',
-        '|---|---|---|---|',
+        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | PyTorch, 2 threads (ms/step) | latentkit speed / PyTorch 1 thread | latentkit speed / PyTorch best |',
+        '|---|---|---|---|---|---|',
         ...models.map(([name, key, torchKey]) => {
           const ours = latentkit[key]
-          const theirs = torch?.stepMs[torchKey]?.['1']
-          return `| ${name} | ${fmt(ours, 1)} | ${theirs === undefined ? 'n/a' : fmt(theirs, 1)} | ${theirs === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`} |`
+          const one = torch?.stepMs[torchKey]?.['1']
+          const two = torch?.stepMs[torchKey]?.['2']
+          const best = [one, two].filter((ms) => ms !== undefined)
+          const fastest = best.length ? Math.min(...best) : undefined
+          const ratio = (theirs) =>
+            theirs === undefined || ours === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`
+          return `| ${name} | ${ours === undefined ? 'n/a' : fmt(ours, 1)} | ${one === undefined ? 'n/a' : fmt(one, 1)} | ${two === undefined ? 'n/a' : fmt(two, 1)} | ${ratio(one)} | ${ratio(fastest)} |`
         }),
         '',
         'Target (issue 19): ≥ 1.0× PyTorch with one thread on both steps.',

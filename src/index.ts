@@ -349,6 +349,7 @@ export {
 export { interpolateLatent, interpolationPath, type InterpolationMethod } from './core/interpolate'
 export type { BackendName, BackendPreference, BackendInfo, BackendSkip } from './core/backend'
 export type { TrainingKernels, TrainingProgress } from './core/training'
+export type { KernelThreads } from './core/kernels/fusedKernelsOption'
 export type { VAEHistoryPoint, VAELogLikelihood } from './core/vae/vaeSpec'
 export type { GANHistoryPoint, View2D, View2DOptions } from './core/gan/ganSpec'
 export type {

@@ -11,6 +11,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import { registerBackendLoader } from '../src/core/engine/backendChoice'
 import type { FamilyEngineEntry } from '../src/core/engine/familyEngine'
 import { WorkerHost } from './host'
+import { enableKernelThreads } from './kernelThreads'
 import { BUILTIN_PRESET_FILES } from './presetFiles'
 
 /**
@@ -19,7 +20,8 @@ import { BUILTIN_PRESET_FILES } from './presetFiles'
  * holding `factory.toString()` of a closure over `_scriptDir`; once an app's minifier renames that
  * variable (terser, SWC: webpack 5, Next.js with webpack or Turbopack), every helper thread dies with
  * `ReferenceError: a is not defined` and takes the worker with it. Blob-URL workers also break under a
- * CSP without `worker-src blob:`. latentkit's fused kernels are single-threaded either way.
+ * CSP without `worker-src blob:`. latentkit's fused kernels start their own helper thread there
+ * instead (kernelThreads.ts), a module worker from a real file.
  */
 function keepWasmSingleThreaded(): void {
   env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
@@ -34,6 +36,7 @@ function keepWasmSingleThreaded(): void {
 /** Exposes a host serving `engines` on this worker's global scope. */
 export function startWorker(engines: readonly FamilyEngineEntry[]): void {
   keepWasmSingleThreaded()
+  enableKernelThreads()
   // The GPU backends are most of the worker's code: imported only when chosen (software GPUs, the
   // usual case without a real one, are passed over before), so a WASM start parses neither. The CPU
   // backend, a last resort, likewise: measured in Chromium, each costs a cold start time (the GPU

@@ -18,10 +18,11 @@ export interface TrainingStatusSource {
   readonly status: TrainingStatusValue
   /** Progress of the current or last run; undefined before the first update. */
   readonly progress?:
-    | Pick<
+    | (Pick<
         TrainingProgress,
         'epoch' | 'epochs' | 'runStep' | 'runSteps' | 'samplesPerSecond' | 'elapsedMs' | 'kernels'
-      >
+      > &
+        Partial<Pick<TrainingProgress, 'kernelThreads'>>)
     | undefined
   /** The TF.js backend in use; undefined until the worker started. */
   readonly backend?: Pick<BackendInfo, 'name' | 'skipped'> | undefined
@@ -92,7 +93,9 @@ export function summaryText(source: TrainingStatusSource, unit: string): string 
   const { backend, progress } = source
   const parts: string[] = []
   let head = backend ? ` on ${backend.name}` : ''
-  if (progress && progress.kernels !== 'tfjs') head += ` (fused kernels, ${progress.kernels})`
+  if (progress && progress.kernels !== 'tfjs') {
+    head += ` (fused kernels, ${progress.kernels}${progress.kernelThreads === 2 ? ', 2 threads' : ''})`
+  }
   if (progress) {
     parts.push(`epoch ${progress.epoch}/${progress.epochs}`)
     const run = runFraction(progress)

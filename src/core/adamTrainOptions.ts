@@ -1,5 +1,9 @@
 /** Training options of the models trained by one Adam optimiser (VAE, autoencoder). Pure TypeScript. */
-import { checkFusedKernelsOption, type FusedKernelsOption } from './kernels/fusedKernelsOption'
+import {
+  checkFusedKernelsOption,
+  resolveFusedKernelsOption,
+  type FusedKernelsOption,
+} from './kernels/fusedKernelsOption'
 import { optionKeys } from './family/familySpec'
 import { checkPositiveInteger, checkPositiveNumber } from './optionChecks'
 
@@ -28,7 +32,7 @@ export function resolveAdamTrainOptions(options: AdamTrainOptions): Required<Ada
     epochs: options.epochs ?? 20,
     batchSize: options.batchSize ?? 64,
     learningRate: options.learningRate ?? 0.001,
-    fusedKernels: options.fusedKernels ?? true,
+    ...resolveFusedKernelsOption(options),
   }
 }
 
@@ -38,4 +42,5 @@ export const ADAM_TRAIN_KEYS = /* @__PURE__ */ optionKeys<AdamTrainOptions>()([
   'batchSize',
   'learningRate',
   'fusedKernels',
+  'kernelThreads',
 ])

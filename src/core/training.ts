@@ -29,6 +29,12 @@ export interface TrainingProgress {
   readonly elapsedMs: number
   /** What computes the steps. */
   readonly kernels: TrainingKernels
+  /**
+   * Threads the fused kernels' matrix products run on: `2` while a helper thread shares them (see
+   * the `kernelThreads` training option; only on a cross-origin-isolated page), else `1` (always `1`
+   * when `kernels` is `'tfjs'`).
+   */
+  readonly kernelThreads: 1 | 2
 }
 
 /** A throttled report from a training loop: progress and the history points since the last one. */

@@ -109,6 +109,7 @@ describe('model state reducer', () => {
         samplesPerSecond: 1,
         elapsedMs: 1,
         kernels: 'tfjs',
+        kernelThreads: 1,
       },
       points: [{ step: 1, epoch: 1, energy: 2 }],
       model: info,
@@ -137,6 +138,7 @@ describe('model state reducer', () => {
       samplesPerSecond: 1,
       elapsedMs: 1,
       kernels: 'tfjs' as const,
+      kernelThreads: 1 as const,
     }
     s = modelReducer(s, {
       type: 'progress',
@@ -243,7 +245,13 @@ describe('family option keys', () => {
     optionKeys<Options>()(['epochs', 'batchSize', 'learningRate'])
     // The built-in families' lists match their option types (checked at compile time) and the
     // client sends exactly these keys.
-    expect(vaeSpec.trainKeys).toEqual(['epochs', 'batchSize', 'learningRate', 'fusedKernels'])
+    expect(vaeSpec.trainKeys).toEqual([
+      'epochs',
+      'batchSize',
+      'learningRate',
+      'fusedKernels',
+      'kernelThreads',
+    ])
   })
 })
 

@@ -7,11 +7,18 @@ import {
 } from '../../src/core/kernels/wasmKernels'
 import { createRandom } from '../../src/core/random'
 // @ts-expect-error: a plain .mjs build script without types.
-import { kernelModuleSource, OUTPUT } from '../../scripts/build-kernels.mjs'
+import * as build from '../../scripts/build-kernels.mjs'
 
 test('the committed kernel binaries are the ones assembly/kernels.ts compiles to', async () => {
-  const source = (await kernelModuleSource()) as string
-  expect(readFileSync(OUTPUT as string, 'utf8') === source).toBe(true)
+  const script = build as {
+    kernelModuleSource(): Promise<string>
+    sharedKernelModuleSource(): Promise<string>
+    OUTPUT: string
+    SHARED_OUTPUT: string
+  }
+  expect(readFileSync(script.OUTPUT, 'utf8') === (await script.kernelModuleSource())).toBe(true)
+  const shared = await script.sharedKernelModuleSource()
+  expect(readFileSync(script.SHARED_OUTPUT, 'utf8') === shared).toBe(true)
 }, 60_000)
 
 /** A float64 reference product over general strides. */

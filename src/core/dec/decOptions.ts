@@ -4,7 +4,12 @@
  */
 import { InvalidOptionError, describeValue } from '../errors'
 import type { AutoencoderArchitecture } from '../autoencoder/autoencoderOptions'
-import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
+import {
+  checkFusedKernelsOption,
+  resolveFusedKernelsOption,
+  type FusedKernelsOption,
+  type KernelThreads,
+} from '../kernels/fusedKernelsOption'
 import {
   checkLayerSizes,
   checkNonNegativeNumber,
@@ -117,6 +122,7 @@ export interface ResolvedDECTrainOptions {
   readonly kmeansRuns: number
   readonly labels: EvaluationLabels | undefined
   readonly fusedKernels: boolean
+  readonly kernelThreads: KernelThreads
 }
 
 const ARCHITECTURES: readonly AutoencoderArchitecture[] = ['dense', 'conv']
@@ -210,6 +216,6 @@ export function resolveDECTrainOptions(options: DECTrainOptions): ResolvedDECTra
     tolerance: options.tolerance ?? 0.001,
     kmeansRuns: options.kmeansRuns ?? 10,
     labels: options.labels,
-    fusedKernels: options.fusedKernels ?? true,
+    ...resolveFusedKernelsOption(options),
   }
 }

@@ -93,6 +93,7 @@ export const decSpec = /* @__PURE__ */ defineFamily<
     'kmeansRuns',
     'labels',
     'fusedKernels',
+    'kernelThreads',
   ]),
   validateModel: validateDECModelOptions,
   validateTrain: validateDECTrainOptions,

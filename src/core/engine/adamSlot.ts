@@ -1,3 +1,4 @@
+import { kernelThreadsOf } from '../kernels/kernelThreadSpawner'
 import * as tf from '@tensorflow/tfjs-core'
 import { DivergedError } from '../errors'
 import type { KernelBuild } from '../kernels/wasmKernels'
@@ -101,10 +102,12 @@ export class AdamSlot {
     learningRate: number,
   ): {
     readonly kernels: TrainingKernels
+    readonly kernelThreads: () => 1 | 2
     diverged(values: { readonly loss: number }, step: number, epoch: number): DivergedError
   } {
     return {
       kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+      kernelThreads: () => kernelThreadsOf(fused),
       diverged: (values, step, epoch) => {
         fused?.resetOptimizer()
         return this.diverged(values.loss, step, epoch, learningRate)

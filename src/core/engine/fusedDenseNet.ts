@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core'
+import type { KernelThreads, ResolvedFusedKernelsOption } from '../kernels/fusedKernelsOption'
+import {
+  kernelThreadSpawner,
+  recordKernelThreads,
+  reportKernelThreadFallback,
+} from '../kernels/kernelThreadSpawner'
+import { TwoThreadGemm } from '../kernels/twoThreadGemm'
 import {
   compileKernels,
+  compileSharedKernels,
   KernelMemory,
   type KernelBuild,
   type KernelExports,
@@ -15,10 +23,18 @@ import type { TrainingStatePart } from './trainingState'
 
 /**
  * The fused trainer a dense model trains with, kept across training calls (it holds the Adam
- * moments); snapshots keep its state ({@link FusedTrainerSlot.trainingPart}).
+ * moments); snapshots keep its state ({@link FusedTrainerSlot.trainingPart}). Where a kernel-thread
+ * spawner is registered (see kernelThreadSpawner.ts) its kernel memory is shared and, with
+ * `kernelThreads: 2`, a helper thread takes half of each large matrix product.
  */
 export class FusedTrainerSlot<T extends FusedStateful> {
-  private current: { readonly trainer: T; readonly memory: KernelMemory } | undefined
+  private current:
+    | {
+        readonly trainer: T
+        readonly memory: KernelMemory
+        threads: TwoThreadGemm | undefined
+      }
+    | undefined
   private readonly state = new FusedStateKeeper()
 
   /**
@@ -28,21 +44,33 @@ export class FusedTrainerSlot<T extends FusedStateful> {
    * WebAssembly SIMD, and when the buffers do not fit in WebAssembly memory.
    */
   async get(
-    fusedKernels: boolean,
+    option: ResolvedFusedKernelsOption,
     rows: number,
     make: (memory: KernelMemory) => T,
   ): Promise<T | undefined> {
-    if (!fusedKernels || tf.getBackend() !== 'wasm') return undefined
+    if (!option.fusedKernels || tf.getBackend() !== 'wasm') return undefined
     const kept = this.current
-    if (kept && !kept.memory.dropped && kept.trainer.maxBatch >= rows) return kept.trainer
-    this.current = undefined
-    const compiled = await compileKernels()
+    if (kept && !kept.memory.dropped && kept.trainer.maxBatch >= rows) {
+      this.useThreads(kept, option.kernelThreads)
+      return kept.trainer
+    }
+    this.dropCurrent()
+    const spawn = kernelThreadSpawner()
+    const compiled =
+      (spawn && (await compileSharedKernels().catch(() => undefined))) ?? (await compileKernels())
     if (!compiled) return undefined
     try {
       const memory = new KernelMemory(compiled)
-      this.current = { trainer: make(memory), memory }
-      this.state.handOver(this.current.trainer, rows)
-      return this.current.trainer
+      const current = {
+        trainer: make(memory),
+        memory,
+        threads: undefined as TwoThreadGemm | undefined,
+      }
+      this.current = current
+      recordKernelThreads(current.trainer, () => (current.threads?.twoThreads ? 2 : 1))
+      this.useThreads(current, option.kernelThreads)
+      this.state.handOver(current.trainer, rows)
+      return current.trainer
     } catch (error) {
       if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
       throw error
@@ -51,8 +79,29 @@ export class FusedTrainerSlot<T extends FusedStateful> {
 
   /** Forgets the kept trainer (its weights and moments), e.g. when the model is reset. */
   clear(): void {
-    this.current = undefined
+    this.dropCurrent()
     this.state.clear()
+  }
+
+  /** Starts the helper thread on a shared memory the first time two threads are asked for. */
+  private useThreads(
+    current: { readonly memory: KernelMemory; threads: TwoThreadGemm | undefined },
+    threads: KernelThreads,
+  ): void {
+    const spawn = kernelThreadSpawner()
+    if (threads === 2 && !current.threads && current.memory.compiled.shared && spawn) {
+      current.threads = new TwoThreadGemm(
+        current.memory,
+        spawn,
+        reportKernelThreadFallback,
+      ).attach()
+    }
+    if (current.threads) current.threads.enabled = threads === 2
+  }
+
+  private dropCurrent(): void {
+    this.current?.threads?.dispose()
+    this.current = undefined
   }
 
   /**
@@ -133,7 +182,7 @@ export class FusedDenseNet {
     specs: readonly FusedLayerSpec[],
     maxBatch: number,
   ) {
-    this.k = memory.kernels
+    this.k = memory.modelKernels
     this.build = memory.build
     this.maxBatch = maxBatch
     this.parameterCount = specs.reduce((sum, l) => sum + l.inputs * l.units + l.units, 0)
@@ -156,7 +205,7 @@ export class FusedDenseNet {
   /** `layer.output` = activation(input · W + b) for `batch` rows; returns the output's offset. */
   forward(layer: FusedLayer, input: number, batch: number): number {
     const { inputs, units } = layer
-    this.k.gemm(
+    this.memory.gemm(
       input,
       inputs,
       1,
@@ -197,7 +246,7 @@ export class FusedDenseNet {
     const gradKernel = this.grads + (layer.kernel - this.params)
     const addWeights = accumulateWeights ? 1 : 0
     // ∂W = inputᵀ · gradOut: A is the input read transposed.
-    k.gemm(
+    this.memory.gemm(
       input,
       1,
       inputs,
@@ -214,7 +263,7 @@ export class FusedDenseNet {
     k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units, addWeights)
     if (gradIn === undefined) return
     // ∂input = gradOut · Wᵀ: B is the kernel read transposed.
-    k.gemm(
+    this.memory.gemm(
       gradOut,
       units,
       1,

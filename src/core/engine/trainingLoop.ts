@@ -68,6 +68,8 @@ export interface TrainingLoopSpec<Point> {
   readonly step: (indices: Uint32Array) => Promise<Omit<Point, 'step' | 'epoch'>>
   /** What computes the steps, for progress reports. Default `'tfjs'`. */
   readonly kernels?: TrainingKernels
+  /** Threads the fused kernels run on, read at each progress report. Default one. */
+  readonly kernelThreads?: () => 1 | 2
   /** Builds the error thrown after a divergence (weights are already restored). */
   readonly diverged: (values: Omit<Point, 'step' | 'epoch'>, step: number, epoch: number) => Error
 }
@@ -116,6 +118,7 @@ export async function runTrainingLoop<Point extends { step: number; epoch: numbe
       samplesPerSecond,
       elapsedMs: now() - started,
       kernels: spec.kernels ?? 'tfjs',
+      kernelThreads: spec.kernelThreads?.() ?? 1,
     }
     hooks.onUpdate?.({ progress, history: pending })
     pending = []

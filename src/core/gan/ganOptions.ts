@@ -1,6 +1,10 @@
 /** GAN options, defaults and validation. Pure TypeScript (the client validates with it too). */
 import { InvalidOptionError, describeValue } from '../errors'
-import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
+import {
+  checkFusedKernelsOption,
+  resolveFusedKernelsOption,
+  type FusedKernelsOption,
+} from '../kernels/fusedKernelsOption'
 import {
   checkLayerSizes,
   checkOneOf,
@@ -169,6 +173,6 @@ export function resolveGANTrainOptions(
     beta1: options.beta1 ?? 0.5,
     labelSmoothing: options.labelSmoothing ?? 0,
     discriminatorSteps: options.discriminatorSteps ?? 1,
-    fusedKernels: options.fusedKernels ?? true,
+    ...resolveFusedKernelsOption(options),
   }
 }

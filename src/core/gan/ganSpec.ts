@@ -111,6 +111,7 @@ export const ganSpec = /* @__PURE__ */ defineFamily<
     'labelSmoothing',
     'discriminatorSteps',
     'fusedKernels',
+    'kernelThreads',
   ]),
   validateModel: validateGANModelOptions,
   validateTrain: validateGANTrainOptions,

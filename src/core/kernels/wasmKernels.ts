@@ -142,6 +142,8 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 export interface CompiledKernels {
   readonly module: WebAssembly.Module
   readonly build: KernelBuild
+  /** True for the builds that import a shared memory (`env.memory`) instead of owning one. */
+  readonly shared: boolean
 }
 
 const SOURCES: Record<KernelBuild, string> = {
@@ -149,16 +151,29 @@ const SOURCES: Record<KernelBuild, string> = {
   simd: SIMD_KERNELS,
 }
 
+/** The shared-memory builds, loaded on first use (only a worker with two kernel threads needs them). */
+async function sharedSource(build: KernelBuild): Promise<string> {
+  const binaries = await import('./sharedKernelBinaries')
+  return build === 'simd' ? binaries.SHARED_SIMD_KERNELS : binaries.SHARED_RELAXED_SIMD_KERNELS
+}
+
+/** The most 64 KiB pages a shared kernel memory may grow to (the shared builds declare it). */
+export const SHARED_MAXIMUM_PAGES = 16384
+
 /**
- * Compiles one build; undefined where this engine cannot run it (no SIMD, or a page whose
+ * Compiles one build (with `shared`, its variant on an imported shared memory); undefined where this
+ * engine cannot run it (no SIMD, no WebAssembly threads for `shared`, or a page whose
  * Content-Security-Policy forbids compiling WebAssembly).
  */
-export async function compileKernelBuild(build: KernelBuild): Promise<CompiledKernels | undefined> {
+export async function compileKernelBuild(
+  build: KernelBuild,
+  shared = false,
+): Promise<CompiledKernels | undefined> {
   if (typeof WebAssembly !== 'object') return undefined
-  const bytes = decode(SOURCES[build])
+  const bytes = decode(shared ? await sharedSource(build) : SOURCES[build])
   if (!WebAssembly.validate(bytes)) return undefined
   try {
-    return { module: await WebAssembly.compile(bytes), build }
+    return { module: await WebAssembly.compile(bytes), build, shared }
   } catch {
     return undefined
   }
@@ -171,6 +186,20 @@ export function compileKernels(): Promise<CompiledKernels | undefined> {
   best ??= (async () =>
     (await compileKernelBuild('relaxed-simd')) ?? (await compileKernelBuild('simd')))()
   return best
+}
+
+let bestShared: Promise<CompiledKernels | undefined> | undefined
+
+/**
+ * {@link compileKernels}' build on an imported shared memory (for two threads), compiled once;
+ * undefined where the engine cannot compile it.
+ */
+export function compileSharedKernels(): Promise<CompiledKernels | undefined> {
+  bestShared ??= (async () => {
+    const compiled = await compileKernels()
+    return compiled && (await compileKernelBuild(compiled.build, true))
+  })()
+  return bestShared
 }
 
 /** Bumped when every kernel memory must be dropped (after memory ran out somewhere). */
@@ -215,25 +244,60 @@ function guardedExports(exports: KernelExports): KernelExports {
 }
 
 /**
- * One instance of the kernels with its own memory, and a bump allocator over it: a model allocates
- * every buffer it needs once, then calls kernels on the offsets.
+ * Instantiates compiled kernels; a shared build on `memory` (a new shared memory when absent), for
+ * every thread that runs them.
+ */
+export function instantiateKernels(
+  compiledKernels: CompiledKernels,
+  memory?: WebAssembly.Memory,
+): KernelExports {
+  const env: Record<string, WebAssembly.ImportValue> = {
+    abort: () => {
+      throw new Error('latentkit kernel aborted')
+    },
+  }
+  if (compiledKernels.shared) {
+    env.memory =
+      memory ?? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true })
+  }
+  const instance = new WebAssembly.Instance(compiledKernels.module, { env })
+  const exports = instance.exports as unknown as Omit<KernelExports, 'memory'>
+  return {
+    ...exports,
+    memory:
+      (env.memory as WebAssembly.Memory | undefined) ??
+      (instance.exports.memory as WebAssembly.Memory),
+  } as KernelExports
+}
+
+/**
+ * One instance of the kernels with its own memory (shared, for a shared build), and a bump allocator
+ * over it: a model allocates every buffer it needs once, then calls kernels on the offsets.
  */
 export class KernelMemory {
   readonly kernels: KernelExports
   readonly build: KernelBuild
+  /** The compiled kernels this memory runs (a second thread instantiates them on the same memory). */
+  readonly compiled: CompiledKernels
+  /**
+   * The matrix product the fused models call, arguments as the kernels' `gemm`: that `gemm` itself
+   * unless a two-thread product was set here (`TwoThreadGemm.attach`).
+   */
+  gemm: KernelExports['gemm']
+  /**
+   * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` going through
+   * {@link KernelMemory.gemm} (so it runs on two threads once a two-thread product is attached).
+   */
+  readonly modelKernels: KernelExports
   private top: number
   private readonly generation = memoryGeneration
 
   constructor(compiledKernels: CompiledKernels) {
-    const instance = new WebAssembly.Instance(compiledKernels.module, {
-      env: {
-        abort: () => {
-          throw new Error('latentkit kernel aborted')
-        },
-      },
-    })
-    this.kernels = guardedExports(instance.exports as unknown as KernelExports)
+    this.kernels = guardedExports(instantiateKernels(compiledKernels))
     this.build = compiledKernels.build
+    this.compiled = compiledKernels
+    this.gemm = this.kernels.gemm
+    this.modelKernels = { ...this.kernels, gemm: (...args) => this.gemm(...args) }
     this.top = align(this.kernels.heapBase())
   }
 

@@ -3,7 +3,12 @@
  * validates with it before any work is sent to the worker.
  */
 import { InvalidOptionError, describeValue } from '../errors'
-import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
+import {
+  checkFusedKernelsOption,
+  resolveFusedKernelsOption,
+  type FusedKernelsOption,
+  type KernelThreads,
+} from '../kernels/fusedKernelsOption'
 import {
   checkNonNegativeNumber,
   checkOneOf,
@@ -126,6 +131,7 @@ export interface ResolvedKMeansTrainOptions {
   /** Patch models; `undefined` until the data says what the default is. */
   readonly patchesPerImage: number | undefined
   readonly fusedKernels: boolean
+  readonly kernelThreads: KernelThreads
 }
 
 /** Most patches a patch model draws per call of `train` when `patchesPerImage` is left out. */
@@ -224,6 +230,6 @@ export function resolveKMeansTrainOptions(
     initSize: train.initSize,
     reassignmentRatio: train.reassignmentRatio ?? 0.01,
     patchesPerImage: train.patchesPerImage,
-    fusedKernels: train.fusedKernels ?? true,
+    ...resolveFusedKernelsOption(train),
   }
 }

@@ -111,6 +111,7 @@ export const kMeansSpec = /* @__PURE__ */ defineFamily<
     'reassignmentRatio',
     'patchesPerImage',
     'fusedKernels',
+    'kernelThreads',
   ]),
   validateModel: validateKMeansModelOptions,
   validateTrain: validateKMeansTrainOptions,

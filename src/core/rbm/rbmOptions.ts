@@ -3,7 +3,11 @@
  * validation. Pure TypeScript (no TF.js): the client validates with it before work is sent.
  */
 import { InvalidOptionError, describeValue } from '../errors'
-import { checkFusedKernelsOption, type FusedKernelsOption } from '../kernels/fusedKernelsOption'
+import {
+  checkFusedKernelsOption,
+  resolveFusedKernelsOption,
+  type FusedKernelsOption,
+} from '../kernels/fusedKernelsOption'
 import {
   checkLayerSizes,
   checkNonNegativeNumber,
@@ -221,7 +225,7 @@ export function resolveRBMTrainOptions(
     momentum: train.momentum ?? 0,
     weightDecay: train.weightDecay ?? 0,
     validationSplit: train.validationSplit ?? 0.1,
-    fusedKernels: train.fusedKernels ?? true,
+    ...resolveFusedKernelsOption(train),
   }
 }
 

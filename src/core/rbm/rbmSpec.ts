@@ -114,6 +114,7 @@ export const rbmSpec = /* @__PURE__ */ defineFamily<
     'weightDecay',
     'validationSplit',
     'fusedKernels',
+    'kernelThreads',
   ]),
   validateModel: validateRBMModelOptions,
   validateTrain: validateRBMTrainOptions,

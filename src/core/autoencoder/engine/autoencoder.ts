@@ -280,6 +280,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
           return { phase, ...(await pair.step(clean)) }
         },
         kernels: pair.kernels,
+        kernelThreads: pair.kernelThreads,
         diverged: pair.diverged,
       },
       hooks,
@@ -403,7 +404,7 @@ export class Autoencoder extends TrainableModel<AutoencoderTypes> {
     network: AutoencoderNetwork | ConvAutoencoderNetwork,
     train: Required<AutoencoderTrainOptions>,
   ): Promise<FusedAutoencoderTrainer | FusedConvAutoencoderTrainer | undefined> {
-    return this.fused.get(train.fusedKernels, train.batchSize, (memory) =>
+    return this.fused.get(train, train.batchSize, (memory) =>
       network instanceof AutoencoderNetwork
         ? new FusedAutoencoderTrainer(
             memory,

@@ -8,6 +8,7 @@ import { backpropStack, forwardStack, layerVariables } from '../../engine/dense'
 import { AdamSlot } from '../../engine/adamSlot'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import type { TrainingStatePart } from '../../engine/trainingState'
+import type { KernelThreads } from '../../kernels/fusedKernelsOption'
 import type { TrainingKernels } from '../../training'
 import type { DivergedError } from '../../errors'
 import type { Random } from '../../random'
@@ -25,6 +26,8 @@ export interface LayerPairTrainer {
   /** One Adam step on the clean rows `clean` (corrupted here when `noise` > 0). */
   step(clean: Float32Array): Promise<FusedAutoencoderLoss>
   readonly kernels: TrainingKernels
+  /** Threads the pair's fused steps run on now. */
+  readonly kernelThreads: () => KernelThreads
   diverged(values: { readonly loss: number }, step: number, epoch: number): DivergedError
 }
 
@@ -66,6 +69,7 @@ export class GreedyPretraining {
       readonly learningRate: number
       readonly batchSize: number
       readonly fusedKernels: boolean
+      readonly kernelThreads: KernelThreads
     },
   ): Promise<LayerPairTrainer> {
     const { encoder, decoder } = network.greedyPair(layer)
@@ -76,7 +80,7 @@ export class GreedyPretraining {
     const rate = train.learningRate
     const adam = this.adam(layer)
     const fused = await this.fusedSlot(layer).get(
-      train.fusedKernels,
+      train,
       train.batchSize,
       (memory) =>
         new FusedLayerPairTrainer(

@@ -240,7 +240,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     if (network.options.architecture !== 'dense') return undefined
     const rows = 2 * train.batchSize
     return this.fused.get(
-      train.fusedKernels,
+      train,
       rows,
       (memory) => new FusedContrastiveTrainer(memory, network.inputSize, network.options, rows),
     )

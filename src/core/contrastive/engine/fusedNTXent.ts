@@ -59,7 +59,7 @@ export class FusedNTXent {
     temperature: number,
   ): FusedNTXentResult {
     const { memory, size, norms } = this
-    const k = memory.kernels
+    const k = memory.modelKernels
     const values = rows * size
     const z = memory.view(projections, values)
     const u = memory.view(this.unit, values)

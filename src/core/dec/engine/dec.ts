@@ -401,7 +401,7 @@ export class DEC extends TrainableModel<DECTypes> {
     const fused =
       autoencoder instanceof AutoencoderNetwork
         ? await this.fused.get(
-            train.fusedKernels,
+            train,
             train.batchSize,
             (memory) =>
               new FusedAutoencoderTrainer(

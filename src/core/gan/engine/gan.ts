@@ -36,6 +36,7 @@ import {
 } from '../infoCodes'
 import { resolveGenerateWithCodesOptions, type GenerateWithCodesOptions } from '../infoGANSpec'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
 import { AdamSlot } from '../../engine/adamSlot'
 import type { RandomStreams, TrainingStatePart } from '../../engine/trainingState'
 import { assertConvolutionalShape } from '../../engine/conv'
@@ -272,6 +273,7 @@ export class GAN extends GenerativeModel<GANTypes> {
             return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
           },
           kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+          kernelThreads: () => kernelThreadsOf(fused),
           diverged: (values, step, epoch) => {
             this.disposeOptimizers()
             fused?.resetOptimizer()
@@ -360,7 +362,7 @@ export class GAN extends GenerativeModel<GANTypes> {
   ): Promise<FusedGANTrainer | FusedConvGANTrainer | undefined> {
     // The fused kernels have no Q head: an InfoGAN trains on TF.js operations.
     if (network.options.info) return undefined
-    return this.fused.get(train.fusedKernels, rows, (memory) =>
+    return this.fused.get(train, rows, (memory) =>
       network.options.architecture === 'conv'
         ? new FusedConvGANTrainer(memory, network.shape, network.options, rows)
         : new FusedGANTrainer(memory, network.inputSize, network.options, rows),

@@ -31,7 +31,7 @@ export class FusedClusterSums implements FusedStateful {
     /** The most rows in one chunk. */
     readonly maxBatch: number,
   ) {
-    this.k = memory.kernels
+    this.k = memory.modelKernels
     this.build = memory.build
     this.rows = memory.alloc(maxBatch * size)
     this.centroids = memory.alloc(clusters * size)

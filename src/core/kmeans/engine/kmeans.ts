@@ -64,6 +64,7 @@ import { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums, squaredDistances } from './kmeansPasses'
 import { lloydStep, meanVariance, miniBatchStep, reassignUnused } from './kmeansSteps'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
 import { FusedClusterSums } from './fusedClusterSums'
 import { imageClusters, patchClusters } from './kmeansClusters'
 import { patchFeatureMaps, patchFeatures } from './patchFeatures'
@@ -376,6 +377,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
             return point
           },
           kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+          kernelThreads: () => kernelThreadsOf(fused),
           diverged: (values, step) => this.diverged(values.inertia, step),
         },
         {
@@ -448,7 +450,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     rows: number,
   ): Promise<FusedClusterSums | undefined> {
     return this.fused.get(
-      train.fusedKernels,
+      train,
       rows,
       (memory) => new FusedClusterSums(memory, centroids.options.k, centroids.size, rows),
     )
@@ -489,6 +491,7 @@ export class KMeans extends TrainableModel<KMeansTypes> {
           return { inertia, centerShift, reassigned }
         },
         kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+        kernelThreads: () => kernelThreadsOf(fused),
         diverged: (values, step) => this.diverged(values.inertia, step),
       },
       hooks,

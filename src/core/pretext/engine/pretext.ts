@@ -220,7 +220,7 @@ export class Pretext extends TrainableModel<PretextTypes> {
     if (network.options.architecture !== 'dense') return undefined
     const { layout, viewSize, options } = network
     return this.fused.get(
-      train.fusedKernels,
+      train,
       train.batchSize * layout.views,
       (memory) => new FusedPretextTrainer(memory, layout, viewSize, options, train.batchSize),
     )

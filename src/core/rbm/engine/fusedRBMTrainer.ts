@@ -81,7 +81,7 @@ export class FusedRBMTrainer implements FusedStateful {
     layer: Pick<RBMLayer, 'visibleUnits' | 'hiddenUnits' | 'gaussian'>,
     readonly maxBatch: number,
   ) {
-    this.k = memory.kernels
+    this.k = memory.modelKernels
     this.build = memory.build
     const V = (this.visible = layer.visibleUnits)
     const H = (this.hidden = layer.hiddenUnits)

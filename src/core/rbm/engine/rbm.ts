@@ -59,6 +59,7 @@ import type { RBMLayer } from './rbmLayer'
 import { RBMNetwork, visibleScaling, type VisibleScaling } from './rbmNetwork'
 import { heldOutSplit, type HeldOutSplit } from './heldOutSplit'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
 import { FusedRBMTrainer } from './fusedRBMTrainer'
 
 /** Standardises rows in place as the bottom Gaussian layer sees them: `(x − mean) / deviation`. */
@@ -270,7 +271,7 @@ export class RBM extends TrainableModel<RBMTypes> {
   ): Promise<FusedRBMTrainer | undefined> {
     const slot = (this.fused[layer] ??= new FusedTrainerSlot())
     return slot.get(
-      train.fusedKernels,
+      train,
       train.batchSize,
       (memory) => new FusedRBMTrainer(memory, rbm, train.batchSize),
     )
@@ -371,6 +372,7 @@ export class RBM extends TrainableModel<RBMTypes> {
           }
         },
         kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+        kernelThreads: () => kernelThreadsOf(fused),
         diverged: (values, step, epoch) => {
           this.dropChains()
           return new DivergedError(

@@ -227,7 +227,7 @@ export class VAE extends GenerativeModel<VAETypes> {
     train: ResolvedVAETrainOptions,
   ): Promise<FusedVAETrainer | undefined> {
     return this.fused.get(
-      train.fusedKernels,
+      train,
       train.batchSize,
       (memory) => new FusedVAETrainer(memory, network.inputSize, network.options, train.batchSize),
     )

@@ -1,0 +1,208 @@
+/**
+ * The kernels' matrix product on two threads: a helper thread running the same kernels on the same
+ * shared memory takes the lower rows of C, the calling thread the upper ones. Each element of C is
+ * summed in the same order as on one thread, so the product is bit-identical. Pure TypeScript; the
+ * helper is started by a {@link SpawnKernelThread} the environment provides.
+ */
+import { ARGS, CONTROL_WORDS, DONE, FAILED, JOB, READY, STOP_JOB } from './kernelThreadProtocol'
+import type { CompiledKernels, KernelMemory } from './wasmKernels'
+
+/** What a helper thread is started with (a module worker or a Node worker thread). */
+export interface KernelThreadStart {
+  /** The compiled shared build, instantiated by the helper on {@link KernelThreadStart.memory}. */
+  readonly compiled: CompiledKernels
+  /** The shared kernel memory. */
+  readonly memory: WebAssembly.Memory
+  /** Byte offset of the control block (see kernelThreadProtocol.ts) in that memory. */
+  readonly control: number
+}
+
+/** A started helper thread; `terminate` ends it. */
+export interface KernelThreadHandle {
+  terminate(): void
+}
+
+/**
+ * Starts a helper thread that runs `serveKernelThread` on what it is given; `onFailure` is called
+ * (once, with the reason) if the helper dies or cannot start after this returned.
+ */
+export type SpawnKernelThread = (
+  start: KernelThreadStart,
+  onFailure: (reason: string) => void,
+) => KernelThreadHandle
+
+/** The `gemm` arguments, as {@link KernelExports}' `gemm` takes them. */
+type GemmArguments = [
+  a: number,
+  ai: number,
+  ak: number,
+  b: number,
+  bk: number,
+  bj: number,
+  c: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: number,
+  panel: number,
+]
+
+/**
+ * Smallest product, in multiply-adds (M·K·N), split across two threads: below it waking the helper
+ * costs more than half the product.
+ */
+export const TWO_THREAD_MINIMUM_WORK = 1 << 20
+
+/** How long the caller waits for the helper to claim a job before running it itself, ms. */
+const CLAIM_TIMEOUT_MS = 100
+/**
+ * How long a claimed product may take before the helper counts as lost (a killed or hung thread
+ * never answers): it is stopped and the caller computes the rows itself. Far above any product here.
+ */
+const FINISH_TIMEOUT_MS = 10_000
+
+/**
+ * A matrix product that splits C's rows with a helper thread once the helper is ready, over a
+ * {@link KernelMemory} made from a shared build; one thread for small products, before the helper is
+ * ready, and for good after the helper failed.
+ */
+export class TwoThreadGemm {
+  private readonly words: Int32Array
+  private readonly handle: KernelThreadHandle | undefined
+  private helperPanel = 0
+  private helperPanelFloats = 0
+  private job = 0
+  private lost = false
+  /** Products split across the two threads so far. */
+  splitCount = 0
+  /** False runs every product on the calling thread (the helper stays started). Default true. */
+  enabled = true
+
+  /**
+   * @param memory a kernel memory of a shared build (`memory.compiled.shared`)
+   * @param spawn starts the helper thread; when it throws, every product runs on one thread
+   * @param onFallback told once, with the reason, when the helper is given up
+   * @param finishTimeoutMs how long a claimed product may take before the helper counts as lost
+   */
+  constructor(
+    private readonly memory: KernelMemory,
+    spawn: SpawnKernelThread,
+    private readonly onFallback: (reason: string) => void = () => undefined,
+    private readonly finishTimeoutMs = FINISH_TIMEOUT_MS,
+  ) {
+    const control = memory.alloc(CONTROL_WORDS)
+    this.words = new Int32Array(memory.kernels.memory.buffer, control, CONTROL_WORDS)
+    try {
+      if (!memory.compiled.shared) throw new Error('the kernels were not built on a shared memory')
+      this.handle = spawn(
+        { compiled: memory.compiled, memory: memory.kernels.memory, control },
+        (reason) => this.giveUp(`the helper thread failed (${reason})`),
+      )
+    } catch (error) {
+      this.giveUp(`the helper thread did not start (${String(error)})`)
+    }
+  }
+
+  /** True while products may be split (enabled, the helper started and has not failed). */
+  get twoThreads(): boolean {
+    return this.enabled && !this.lost && this.handle !== undefined
+  }
+
+  /** True once the helper thread waits for products (until then every product runs on one thread). */
+  get helperReady(): boolean {
+    return this.twoThreads && Atomics.load(this.words, READY) === 1
+  }
+
+  /** C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it pays. */
+  gemm(...args: GemmArguments): void {
+    const [a, ai, ak, b, bk, bj, c, m, k, n, accumulate, panel] = args
+    const kernels = this.memory.kernels
+    if (m < 8 || m * k * n < TWO_THREAD_MINIMUM_WORK || !this.helperReady) {
+      kernels.gemm(...args)
+      return
+    }
+    const top = Math.floor(m / 8) * 4 // rows the caller takes, a multiple of the 4-row block
+    const lower: GemmArguments = [
+      a + 4 * top * ai,
+      ai,
+      ak,
+      b,
+      bk,
+      bj,
+      c + 4 * top * n,
+      m - top,
+      k,
+      n,
+      accumulate,
+      this.panelFor(k),
+    ]
+    this.post(lower)
+    kernels.gemm(a, ai, ak, b, bk, bj, c, top, k, n, accumulate, panel)
+    if (this.finish()) this.splitCount += 1
+    else kernels.gemm(...lower)
+  }
+
+  /** Makes `memory.gemm`, the product the fused models call, this two-thread product. */
+  attach(): this {
+    this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
+    return this
+  }
+
+  /** Stops the helper thread. */
+  dispose(): void {
+    if (this.handle === undefined) return
+    Atomics.store(this.words, JOB, STOP_JOB)
+    Atomics.notify(this.words, JOB)
+    this.handle.terminate()
+    this.lost = true
+  }
+
+  private panelFor(k: number): number {
+    if (this.helperPanelFloats < 8 * k) {
+      this.helperPanelFloats = 8 * k
+      this.helperPanel = this.memory.alloc(this.helperPanelFloats)
+    }
+    return this.helperPanel
+  }
+
+  private post(args: GemmArguments): void {
+    this.words.set(args, ARGS)
+    this.job = (this.job % 0x3fffffff) + 1
+    Atomics.store(this.words, JOB, this.job)
+    Atomics.notify(this.words, JOB)
+  }
+
+  /** Waits for the posted job; false when the caller must run it itself (taken back or failed). */
+  private finish(): boolean {
+    const job = this.job
+    const claimBy = Date.now() + CLAIM_TIMEOUT_MS
+    while (Atomics.load(this.words, JOB) === job) {
+      const left = claimBy - Date.now()
+      if (left <= 0 && Atomics.compareExchange(this.words, JOB, job, 0) === job) return false
+      Atomics.wait(this.words, JOB, job, Math.max(left, 1))
+    }
+    const finishBy = Date.now() + this.finishTimeoutMs
+    while (Atomics.load(this.words, DONE) !== job) {
+      if (Date.now() > finishBy) {
+        this.giveUp('the helper thread stopped answering')
+        this.handle?.terminate()
+        return false
+      }
+      Atomics.wait(
+        this.words,
+        DONE,
+        Atomics.load(this.words, DONE),
+        Math.min(1000, this.finishTimeoutMs),
+      )
+    }
+    if (Atomics.load(this.words, FAILED) === 0) return true
+    this.giveUp('a product on the helper thread threw')
+    return false
+  }
+
+  private giveUp(reason: string): void {
+    if (this.lost) return
+    this.lost = true
+    this.onFallback(reason)
+  }
+}
