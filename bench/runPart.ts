@@ -1,6 +1,7 @@
 /**
- * Runs one model-quality part of `npm run bench` in its own Node process, so such parts can run side
- * by side on two cores: `node runPart.mjs <part> <quick 0|1> <out.json>`. Writes
+ * Runs one model-quality part of `npm run bench`, or one piece of one, in its own Node process (on
+ * TF.js's WASM backend), so such parts can run side by side on two cores:
+ * `node runPart.mjs <part> <quick 0|1> <out.json>`. Writes
  * `{ result, cpuSeconds }`: the part's figures, and the CPU seconds (user + system) of this process
  * and of the processes it waited for (scikit-learn's Python).
  */
@@ -8,8 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import '@tensorflow/tfjs-backend-wasm'
 import { runConvSpriteCurve, runGANBench } from './ganBench'
 import { runAnomalyBench } from './anomalyBench'
-import { runAutoregressiveBench } from './autoregressiveBench'
-import { runDisentanglementBench } from './disentanglementBench'
+import { AUTOREGRESSIVE_PIECES } from './autoregressiveBench'
+import { DISENTANGLEMENT_PIECES } from './disentanglementBench'
+import { pickNodeBackend } from './sklearnScript'
 import { runDECBench } from './decBench'
 import { runProbeBench } from './probeBench'
 import { runReportBench } from './reportBench'
@@ -20,8 +22,11 @@ const PARTS: Record<string, (quick: boolean) => Promise<unknown>> = {
   gan: runGANBench,
   'conv-sprites': runConvSpriteCurve,
   anomaly: runAnomalyBench,
-  autoregressive: (quick) => runAutoregressiveBench({ quick }),
-  disentanglement: (quick) => runDisentanglementBench({ quick }),
+  'autoregressive-made': AUTOREGRESSIVE_PIECES.made,
+  'autoregressive-density': AUTOREGRESSIVE_PIECES.density,
+  'autoregressive-sprites': AUTOREGRESSIVE_PIECES.sprites,
+  'disentanglement-vae': DISENTANGLEMENT_PIECES.vae,
+  'disentanglement-infogan': DISENTANGLEMENT_PIECES.infogan,
   dec: (quick) => runDECBench({ quick }),
   probe: (quick) => runProbeBench(quick),
   report: (quick) => runReportBench({ quick }),
@@ -48,5 +53,6 @@ const run = part === undefined ? undefined : PARTS[part]
 if (!out || !run) {
   throw new Error(`usage: runPart.mjs <${Object.keys(PARTS).join('|')}> <0|1> <out.json>`)
 }
+await pickNodeBackend()
 const result = await run(quick === '1')
 writeFileSync(out, JSON.stringify({ result, cpuSeconds: cpuSeconds() }))
