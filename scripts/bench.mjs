@@ -394,7 +394,7 @@ async function runBrowserSession(parts) {
   )
 }
 /**
- * The soak (bench/browser/soak.bench.tsx): 5 minutes in Chromium (about 75 s with --quick) of
+ * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
  */
 function runSoak() {
