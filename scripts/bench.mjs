@@ -18,6 +18,7 @@ import { build, buildSync } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
 import { startTreeSampler } from './processTreeCpu.mjs'
+import { runSideBySide } from './sideBySide.mjs'
 
 /** The parts of the bench, in the order a full run runs them, and what each is called in partSeconds. */
 const PARTS = {
@@ -487,26 +488,6 @@ function runPart(part) {
   })
 }
 /**
- * Runs `jobs` (each `{ name, cost, run }`, `run` resolving with `{ seconds, cpuSeconds }` among its
- * fields) `slots` at a time, the costliest first (longest-processing-time order); resolves with every
- * job's value by name.
- */
-async function runSideBySide(jobs, slots) {
-  const queue = [...jobs].sort((a, b) => b.cost - a.cost)
-  const values = {}
-  const worker = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      values[job.name] = await job.run()
-      const { seconds, cpuSeconds } = values[job.name]
-      console.error(
-        `bench: ${job.name} took ${seconds.toFixed(0)} s${cpuSeconds === undefined ? '' : ` (${cpuSeconds.toFixed(0)} CPU s)`}, side by side`,
-      )
-    }
-  }
-  await Promise.all(Array.from({ length: slots }, worker))
-  return values
-}
-/**
  * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
@@ -549,7 +530,13 @@ const sideBySide = Object.entries(SIDE_BY_SIDE)
     run: () => (name === 'bundle' ? runBundle() : runPart(name)),
   }))
 if (sideBySide.length > 0) {
-  const done = await timed(SIDE_BY_SIDE_PART, () => runSideBySide(sideBySide, 2))
+  const done = await timed(SIDE_BY_SIDE_PART, () =>
+    runSideBySide(sideBySide, 2, (name, { seconds, cpuSeconds }) =>
+      console.error(
+        `bench: ${name} took ${seconds.toFixed(0)} s${cpuSeconds === undefined ? '' : ` (${cpuSeconds.toFixed(0)} CPU s)`}, side by side`,
+      ),
+    ),
+  )
   /** A part's seconds (its pieces' first start to last end, near enough: the longest) and CPU. */
   const besides = (part, pieces) => {
     const values = pieces.map((piece) => done[piece])
