@@ -140,19 +140,9 @@ async function samplingMs(model: MADE, n: number, repeats: number): Promise<numb
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits)
 
-export async function runAutoregressiveBench(options: {
-  quick: boolean
-}): Promise<{ json: object; markdown: string[] }> {
-  const { quick } = options
-  const backend = await pickNodeBackend()
-  const { images } = loadDigits()
-  const split = digitsSplit(images.shape[0])
-  const train = binarised(images, split.train)
-  const test = binarised(images, split.test)
-  const independent = independentPixelsNats(train, test)
-  const checkpoints = quick ? [5] : [10, 25, 50]
-  const seeds = quick ? [1] : [1, 2, 3]
-  const configs: readonly (readonly [string, AutoregressiveModelOptions])[] = [
+/** MADE's configurations: one in a quick run, four in a full one. */
+function madeConfigs(quick: boolean): readonly (readonly [string, AutoregressiveModelOptions])[] {
+  return [
     ['MADE 64-256-64, natural order', { hiddenUnits: [256] }],
     ...(quick
       ? []
@@ -162,6 +152,20 @@ export async function runAutoregressiveBench(options: {
           ['no hidden layer (FVSBN), natural order', { hiddenUnits: [] }],
         ] as const)),
   ]
+}
+
+/** The binarised digits of the RBM part's split. */
+function digitsData() {
+  const { images } = loadDigits()
+  const split = digitsSplit(images.shape[0])
+  return { split, train: binarised(images, split.train), test: binarised(images, split.test) }
+}
+
+/** MADE at every configuration and seed, and its sampling time (the first configuration). */
+async function madePiece(quick: boolean) {
+  const { train, test } = digitsData()
+  const checkpoints = quick ? [5] : [10, 25, 50]
+  const seeds = quick ? [1] : [1, 2, 3]
   // Warm-up: the first fit pays for the backend's first kernels.
   {
     const warm = new MADE({ hiddenUnits: [256] })
@@ -170,7 +174,7 @@ export async function runAutoregressiveBench(options: {
   }
   const runs: MADERun[] = []
   let sampling: { one: number; batch: number; batchSize: number } | undefined
-  for (const [name, config] of configs) {
+  for (const [name, config] of madeConfigs(quick)) {
     for (const seed of seeds) {
       const { run, model } = await madeRun(name, config, seed, train, test, checkpoints)
       runs.push(run)
@@ -185,6 +189,12 @@ export async function runAutoregressiveBench(options: {
       model.dispose()
     }
   }
+  return { seeds, runs, sampling: sampling! }
+}
+
+/** The other models' bounds and estimates on the same rows: the VAE, the Helmholtz machine, the RBM. */
+async function densityPiece(quick: boolean) {
+  const { train, test } = digitsData()
   const vaeCheckpoints = quick ? [20] : [50, 200]
   const vae: ELBOPoint[] = await vaeELBO(train, test, vaeCheckpoints)
   // The Helmholtz machine with the VAE's layer sizes, trained by wake-sleep for as many epochs.
@@ -194,7 +204,51 @@ export async function runAutoregressiveBench(options: {
   const aisSize = quick ? { runs: 20, steps: 500 } : { runs: 100, steps: 10000 }
   const ais = await aisLogLikelihood(rbm.model, train, test, aisSize.runs, aisSize.steps)
   rbm.model.dispose()
-  const sprites = await spritesRun(quick)
+  return { vae, helmholtz, ais, rbmSeconds: rbm.seconds }
+}
+
+/**
+ * The part's pieces, each runnable in a Node process of its own (scripts/bench.mjs runs them side by
+ * side with other model-quality parts); {@link autoregressiveReport} puts their values together.
+ */
+export const AUTOREGRESSIVE_PIECES = {
+  made: madePiece,
+  density: densityPiece,
+  sprites: spritesRun,
+}
+
+/** What each piece of {@link AUTOREGRESSIVE_PIECES} resolved with. */
+export interface AutoregressivePieces {
+  readonly made: Awaited<ReturnType<typeof madePiece>>
+  readonly density: Awaited<ReturnType<typeof densityPiece>>
+  readonly sprites: Awaited<ReturnType<typeof spritesRun>>
+}
+
+/** Runs the autoregressive part's pieces one after the other, in this process. */
+export async function runAutoregressiveBench(options: {
+  quick: boolean
+}): Promise<{ json: object; markdown: string[] }> {
+  const { quick } = options
+  await pickNodeBackend()
+  return autoregressiveReport(quick, {
+    made: await madePiece(quick),
+    density: await densityPiece(quick),
+    sprites: await spritesRun(quick),
+  })
+}
+
+/** The part's figures and section of bench/report.md from its pieces' values. */
+export async function autoregressiveReport(
+  quick: boolean,
+  pieces: AutoregressivePieces,
+): Promise<{ json: object; markdown: string[] }> {
+  const backend = await pickNodeBackend()
+  const { split, train, test } = digitsData()
+  const independent = independentPixelsNats(train, test)
+  const configs = madeConfigs(quick)
+  const { seeds, runs, sampling } = pieces.made
+  const { vae, helmholtz, ais, rbmSeconds } = pieces.density
+  const { sprites } = pieces
   const spritesLast = sprites.run.points.at(-1)!
   const last = (run: MADERun) => run.points.at(-1)!
   const byConfig = configs.map(([name]) => {
@@ -210,7 +264,7 @@ export async function runAutoregressiveBench(options: {
     }
   })
   const madeMain = runs.filter((r) => r.name === configs[0]![0])
-  const s = sampling!
+  const s = sampling
   const markdown = [
     `## Autoregressive model (MADE) on the binarised digits (${split.train.length} training, ${split.test.length} held-out; ≥ 0.5 → 1; ${backend} in Node)`,
     '',
@@ -263,7 +317,7 @@ export async function runAutoregressiveBench(options: {
       runs,
       vae,
       helmholtz: { config: HELMHOLTZ_CONFIG, points: helmholtz },
-      rbm: { ...ais, trainingSeconds: rbm.seconds },
+      rbm: { ...ais, trainingSeconds: rbmSeconds },
       sprites,
       sampling: {
         msPerImageAlone: s.one,

@@ -29,7 +29,7 @@ function factorLabels(factors: readonly SpriteFactors[]): Int32Array[] {
   ]
 }
 
-interface Run {
+export interface Run {
   /** `'vae'` (with its β) or `'infogan'`. */
   readonly model: 'vae' | 'infogan'
   readonly beta: number
@@ -48,16 +48,25 @@ const INFO_DIMS = 1 + INFO.continuous
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length
 const fixed = (value: number, digits = 3) => value.toFixed(digits)
 
-export async function runDisentanglementBench(options: {
-  quick: boolean
-}): Promise<{ json: object; markdown: string[] }> {
-  const backend = await pickNodeBackend()
-  const count = options.quick ? 500 : 4000
-  const epochs = options.quick ? 3 : 60
-  const seeds = options.quick ? [1] : [1, 2, 3]
+/** The sprites and settings of a run of the part. */
+function setup(quick: boolean) {
+  const count = quick ? 500 : 4000
+  const test = generateSprites({ count: quick ? 200 : 2000, size: 28, seed: 99 })
+  return {
+    count,
+    epochs: quick ? 3 : 60,
+    seeds: quick ? [1] : [1, 2, 3],
+    ganCount: quick ? 300 : 2000,
+    ganEpochs: quick ? 2 : 12,
+    test,
+    labels: factorLabels(test.factors),
+  }
+}
+
+/** The VAE and the β-VAE at every seed. */
+async function vaeRuns(quick: boolean): Promise<Run[]> {
+  const { count, epochs, seeds, test, labels } = setup(quick)
   const train = generateSprites({ count, size: 28, seed: 1 })
-  const test = generateSprites({ count: options.quick ? 200 : 2000, size: 28, seed: 99 })
-  const labels = factorLabels(test.factors)
   const runs: Run[] = []
   for (const beta of [1, 4]) {
     for (const seed of seeds) {
@@ -81,10 +90,15 @@ export async function runDisentanglementBench(options: {
       }
     }
   }
-  const ganCount = options.quick ? 300 : 2000
-  const ganEpochs = options.quick ? 2 : 12
+  return runs
+}
+
+/** InfoGAN at every seed. */
+async function infoganRuns(quick: boolean): Promise<Run[]> {
+  const { seeds, ganCount, ganEpochs, test, labels } = setup(quick)
   const ganTrain = generateSprites({ count: ganCount, size: 28, seed: 1 })
   const kinds = labels[0] as Int32Array
+  const runs: Run[] = []
   for (const seed of seeds) {
     const model = new GAN({ architecture: 'conv', filters: 16, noiseDim: 32, seed, info: INFO })
     try {
@@ -116,6 +130,34 @@ export async function runDisentanglementBench(options: {
       model.dispose()
     }
   }
+  return runs
+}
+
+/**
+ * The part's pieces, each runnable in a Node process of its own (scripts/bench.mjs runs them side by
+ * side with other model-quality parts); {@link disentanglementReport} puts their runs together.
+ */
+export const DISENTANGLEMENT_PIECES = { vae: vaeRuns, infogan: infoganRuns }
+
+/** Runs the disentanglement part's pieces one after the other, in this process. */
+export async function runDisentanglementBench(options: {
+  quick: boolean
+}): Promise<{ json: object; markdown: string[] }> {
+  await pickNodeBackend()
+  return disentanglementReport(options.quick, {
+    vae: await vaeRuns(options.quick),
+    infogan: await infoganRuns(options.quick),
+  })
+}
+
+/** The part's figures and section of bench/report.md from its pieces' runs. */
+export async function disentanglementReport(
+  quick: boolean,
+  pieces: { readonly vae: readonly Run[]; readonly infogan: readonly Run[] },
+): Promise<{ json: object; markdown: string[] }> {
+  const backend = await pickNodeBackend()
+  const { count, epochs, seeds, ganCount, ganEpochs, test } = setup(quick)
+  const runs = [...pieces.vae, ...pieces.infogan]
   const groups = [
     { name: 'VAE', own: runs.filter((run) => run.model === 'vae' && run.beta === 1) },
     { name: 'β-VAE, β = 4', own: runs.filter((run) => run.model === 'vae' && run.beta === 4) },

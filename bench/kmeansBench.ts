@@ -11,7 +11,7 @@ import { adjustedRandIndex } from '../src/core/kmeans/clusterAgreement'
 import type { KMeansAlgorithm } from '../src/core/kmeans/kmeansOptions'
 import { loadDigits } from '../src/data/digits'
 import { pickNodeBackend, runSklearnScript } from './sklearnScript'
-import { kmeansKernelFigures, kmeansKernelMarkdown } from './kmeansKernels'
+import { kmeansKernelFigures, kmeansKernelMarkdown, type KMeansSide } from './kmeansKernels'
 
 const K = 10
 const SEEDS = [0, 1, 2, 3, 4]
@@ -132,29 +132,22 @@ export async function runKMeansBench(options: {
   const tfjs = { lloyd: lloydRuns.tfjs, minibatch: minibatchRuns.tfjs }
   const sklearn = sklearnRuns(epochs)
   const fusedName = backend === 'wasm' ? 'fused WASM kernels' : `${backend} (no fused kernels)`
+  const reference = typeof sklearn === 'string' ? undefined : sklearn
+  /** One algorithm's sides: fused, TF.js operations and scikit-learn's (when here). */
+  const sidesOf = (
+    algorithm: KMeansSide['algorithm'],
+    runs: { fused: KMeansRun[]; tfjs: KMeansRun[] },
+    theirs: readonly KMeansRun[] | undefined,
+  ): KMeansSide[] => [
+    { algorithm, kernels: fusedName, runs: runs.fused },
+    { algorithm, kernels: 'tfjs', runs: runs.tfjs },
+    ...(reference && theirs
+      ? [{ algorithm, kernels: `scikit-learn ${reference.version}`, runs: theirs }]
+      : []),
+  ]
   const kernels = kmeansKernelFigures([
-    { algorithm: 'Lloyd', kernels: fusedName, runs: lloyd },
-    { algorithm: 'Lloyd', kernels: 'tfjs', runs: tfjs.lloyd },
-    ...(typeof sklearn === 'string'
-      ? []
-      : [
-          {
-            algorithm: 'Lloyd' as const,
-            kernels: `scikit-learn ${sklearn.version}`,
-            runs: sklearn.lloyd,
-          },
-        ]),
-    { algorithm: 'mini-batch', kernels: fusedName, runs: minibatch },
-    { algorithm: 'mini-batch', kernels: 'tfjs', runs: tfjs.minibatch },
-    ...(typeof sklearn === 'string'
-      ? []
-      : [
-          {
-            algorithm: 'mini-batch' as const,
-            kernels: `scikit-learn ${sklearn.version}`,
-            runs: sklearn.minibatch,
-          },
-        ]),
+    ...sidesOf('Lloyd', lloydRuns, reference?.lloyd),
+    ...sidesOf('mini-batch', minibatchRuns, reference?.minibatch),
   ])
   const ours = { lloyd: best(lloyd), minibatch: best(minibatch) }
   const markdown = [
@@ -166,6 +159,18 @@ export async function runKMeansBench(options: {
       `${epochs} epochs, no early stop, on both sides.`,
     '',
   ]
+  const json = {
+    backend,
+    seeds: SEEDS,
+    k: K,
+    batchSize: BATCH,
+    epochs,
+    lloyd,
+    minibatch,
+    tfjs,
+    kernels,
+    sklearn,
+  }
   if (typeof sklearn === 'string') {
     markdown.push(
       '| algorithm | latentkit best inertia | ARI | seconds (5 seeds) | scikit-learn |',
@@ -174,21 +179,7 @@ export async function runKMeansBench(options: {
       `| mini-batch | ${fixed(ours.minibatch.inertia, 1)} | ${fixed(ours.minibatch.ari, 3)} | ${fixed(totalSeconds(minibatch), 2)} | ${sklearn} |`,
       ...kmeansKernelMarkdown(kernels),
     )
-    return {
-      json: {
-        backend,
-        seeds: SEEDS,
-        k: K,
-        batchSize: BATCH,
-        epochs,
-        lloyd,
-        minibatch,
-        tfjs,
-        kernels,
-        sklearn,
-      },
-      markdown,
-    }
+    return { json, markdown }
   }
   const theirs = { lloyd: best(sklearn.lloyd), minibatch: best(sklearn.minibatch) }
   const ratio = {
@@ -210,20 +201,7 @@ export async function runKMeansBench(options: {
     ...kmeansKernelMarkdown(kernels),
   )
   return {
-    json: {
-      backend,
-      seeds: SEEDS,
-      k: K,
-      batchSize: BATCH,
-      epochs,
-      lloyd,
-      minibatch,
-      tfjs,
-      kernels,
-      sklearn,
-      ratio,
-      lloydWithinOnePercent: within,
-    },
+    json: { ...json, ratio, lloydWithinOnePercent: within },
     markdown,
   }
 }

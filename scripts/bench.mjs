@@ -18,6 +18,7 @@ import { build, buildSync } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
 import { startTreeSampler } from './processTreeCpu.mjs'
+import { runSideBySide } from './sideBySide.mjs'
 
 /** The parts of the bench, in the order a full run runs them, and what each is called in partSeconds. */
 const PARTS = {
@@ -169,19 +170,14 @@ await build({
     'bench/sparseBench.ts',
     'bench/runPart.ts',
     'bench/soakAnalysis.ts',
-    'bench/probeBench.ts',
     'bench/pcaBench.ts',
     'bench/kmeansBench.ts',
-    'bench/decBench.ts',
     'bench/rbmBench.ts',
     'bench/autoregressiveBench.ts',
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
-    'bench/reportBench.ts',
-    'bench/spritesReportBench.ts',
     'bench/stackedBench.ts',
     'bench/pretextBench.ts',
-    'bench/hashingBench.ts',
     'bench/convStepBench.ts',
   ],
   bundle: true,
@@ -194,10 +190,8 @@ await build({
 })
 const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
 const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
-const probeModule = await import(pathToFileURL(resolve(dirname(outfile), 'probeBench.mjs')).href)
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
-const decModule = await import(pathToFileURL(resolve(dirname(outfile), 'decBench.mjs')).href)
 const rbmModule = await import(pathToFileURL(resolve(dirname(outfile), 'rbmBench.mjs')).href)
 const autoregressiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'autoregressiveBench.mjs')).href
@@ -208,18 +202,11 @@ const disentanglementModule = await import(
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
 )
-const reportModule = await import(pathToFileURL(resolve(dirname(outfile), 'reportBench.mjs')).href)
-const spritesReportModule = await import(
-  pathToFileURL(resolve(dirname(outfile), 'spritesReportBench.mjs')).href
-)
 const stackedModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
 )
 const pretextModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'pretextBench.mjs')).href
-)
-const hashingModule = await import(
-  pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
 const convStepModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'convStepBench.mjs')).href
@@ -316,10 +303,12 @@ async function serveStatic(dir) {
 }
 
 /**
- * Saving, loading and presets (bench/browser/modelFiles.bench.tsx) in a Vitest run of its own, and
- * the shipped preset files' sizes, raw and gzip.
+ * What saving, loading and presets (bench/browser/modelFiles.bench.tsx) need before Chromium starts:
+ * the built package, the app-bundled and floor workers, and the two served as a static host would
+ * (the dev server would rewrite the app-bundled worker's dynamic imports for Vitest's module
+ * mocking, which a worker cannot run). Resolves with the Vitest run's environment and the servers.
  */
-async function runFilesBench() {
+async function prepareFilesBench() {
   // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
   if (
     !want('bundle') &&
@@ -329,25 +318,20 @@ async function runFilesBench() {
     process.exit(1)
   buildFloorWorker()
   buildAppWorker()
-  // The app-bundled worker is served as a static host would (the dev server would rewrite its
-  // dynamic imports for Vitest's module mocking, which a worker cannot run).
-  const server = await serveStatic(join('dist', 'app-worker'))
-  const staticServer = await serveStatic(copyStaticWorker())
-  const status = await new Promise((done) =>
-    spawn('npx', [...VITEST_BENCH, FILES_FILE], {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        LATENTKIT_BENCH: '1',
-        VITE_BENCH_QUICK: quick ? '1' : '0',
-        VITE_APP_WORKER_ORIGIN: server.origin,
-        VITE_STATIC_WORKER_ORIGIN: staticServer.origin,
-      },
-    }).on('exit', done),
-  )
-  server.close()
-  staticServer.close()
-  if (status !== 0) process.exit(status ?? 1)
+  const servers = [
+    await serveStatic(join('dist', 'app-worker')),
+    await serveStatic(copyStaticWorker()),
+  ]
+  return {
+    env: {
+      VITE_APP_WORKER_ORIGIN: servers[0].origin,
+      VITE_STATIC_WORKER_ORIGIN: servers[1].origin,
+    },
+    close: () => servers.forEach((server) => server.close()),
+  }
+}
+/** The files part's figures: what its Chromium run wrote, and the shipped presets' sizes, raw and gzip. */
+function filesFigures() {
   const files = readdirSync(PRESET_DIR)
     .filter((file) => file.endsWith('.lkmodel'))
     .map((file) => {
@@ -355,6 +339,60 @@ async function runFilesBench() {
       return { file, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
     })
   return { ...JSON.parse(readFileSync('bench/report.browser-files.json', 'utf8')), files }
+}
+/** The bench files of the `chromium` part: every one but the soak's, the files' and the scatter's. */
+const chromiumFiles = () =>
+  readdirSync(join('bench', 'browser'))
+    .filter((file) => /\.bench\.tsx?$/.test(file))
+    .map((file) => `bench/browser/${file}`)
+    .filter((file) => ![SOAK_FILE, FILES_FILE, SCATTER_FILE].includes(file))
+    .sort()
+/** Where Vitest's JSON reporter writes the browser session's per-file times. */
+const SESSION_JSON = join('node_modules', '.cache', 'latentkit-bench', 'vitest-browser.json')
+/**
+ * The `chromium`, `files` and `scatter` parts asked for, in one Vitest run (one Vite server, one
+ * Chromium): their files one at a time, so no timing overlaps another. Resolves with each part's
+ * wall-clock seconds in Chromium (its files' durations, from Vitest's JSON reporter).
+ */
+async function runBrowserSession(parts) {
+  const filesOf = {
+    chromium: chromiumFiles(),
+    files: [FILES_FILE],
+    scatter: [SCATTER_FILE],
+  }
+  const files = await (parts.includes('files') ? prepareFilesBench() : undefined)
+  const status = await new Promise((done) =>
+    spawn(
+      'npx',
+      [
+        ...VITEST_BENCH,
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${SESSION_JSON}`,
+        ...parts.flatMap((part) => filesOf[part]),
+      ],
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          LATENTKIT_BENCH: '1',
+          VITE_BENCH_QUICK: quick ? '1' : '0',
+          ...files?.env,
+        },
+      },
+    ).on('exit', done),
+  )
+  files?.close()
+  if (status !== 0) process.exit(status ?? 1)
+  const results = JSON.parse(readFileSync(SESSION_JSON, 'utf8')).testResults
+  /** Seconds of a bench file in the run, matched by its path's end. */
+  const secondsOf = (file) => {
+    const result = results.find((r) => r.name.endsWith(file))
+    return result ? (result.endTime - result.startTime) / 1000 : 0
+  }
+  return Object.fromEntries(
+    parts.map((part) => [part, filesOf[part].reduce((sum, file) => sum + secondsOf(file), 0)]),
+  )
 }
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
@@ -397,6 +435,9 @@ function cpuSeconds() {
 }
 /** CPU seconds between two `cpuSeconds()`: each way of counting the descendants is a lower bound. */
 const cpuBetween = (a, b) => b.own - a.own + Math.max(b.waited - a.waited, b.sampled - a.sampled)
+/** The partSeconds rows of the parts run side by side and of the browser session (they hold others). */
+const SIDE_BY_SIDE_PART = 'Node: model-quality parts and the bundle, two at a time'
+const SESSION_PART = 'Chromium: one Vitest session'
 /** Seconds each part of the bench took (wall clock, and CPU of this process and its children). */
 const partSeconds = []
 async function timed(part, run) {
@@ -423,37 +464,142 @@ const ran = {}
 /** The report.md lines of the parts that write their own (pca, kmeans, rbm, probe, soak). */
 const ownSections = {}
 if (want('vae')) ran.node = await timed(PARTS.vae, () => runNodeBench(quick))
-/** Runs a model-quality part (`gan`, `conv-sprites` or `anomaly`) in a Node process of its own. */
+/**
+ * Runs a model-quality part (runPart.ts's names) in a Node process of its own; resolves with its
+ * figures, its wall-clock seconds and its CPU seconds (the process's and its Python's).
+ */
 function runPart(part) {
   const out = join(dirname(outfile), `${part}.json`)
+  const t0 = performance.now()
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
       [...process.execArgv, join(dirname(outfile), 'runPart.mjs'), part, quick ? '1' : '0', out],
       { stdio: 'inherit' },
     )
-    child.on('exit', (code) =>
-      code === 0
-        ? done(JSON.parse(readFileSync(out, 'utf8')))
-        : fail(new Error(`bench part ${part} failed`)),
-    )
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        fail(new Error(`bench part ${part} failed`))
+        return
+      }
+      const { result, cpuSeconds } = JSON.parse(readFileSync(out, 'utf8'))
+      done({ result, seconds: (performance.now() - t0) / 1000, cpuSeconds })
+    })
   })
 }
-if (want('gan')) {
-  // Timings are not what these parts measure (their seconds columns aside): one core each, the
-  // convolutional GAN's curve (the longest) on one, the other GAN figures then anomaly detection on
-  // the other.
-  const [convSprites, [ganRest, anomaly]] = await timed(PARTS.gan, () =>
-    Promise.all([
-      runPart('conv-sprites'),
-      runPart('gan').then(async (g) => [g, await runPart('anomaly')]),
-    ]),
+/**
+ * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
+ * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
+ * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
+ * while no timed part runs: the timed parts, before and after, keep the machine to themselves.
+ * `cost`, for the order only: seconds of a full run (guesses from the parts' epochs and seeds; the
+ * report's 85 s and disentanglement's 268 s measured whole) and of a quick one (CPU seconds measured
+ * on the shared machine, December 2026).
+ */
+const SIDE_BY_SIDE = {
+  'conv-sprites': { part: 'gan', cost: [150, 7] },
+  gan: { part: 'gan', cost: [120, 10] },
+  anomaly: { part: 'gan', cost: [130, 2] },
+  'autoregressive-made': { part: 'autoregressive', cost: [150, 2] },
+  'autoregressive-density': { part: 'autoregressive', cost: [150, 12] },
+  'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
+  'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
+  'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
+  dec: { part: 'dec', cost: [40, 7] },
+  probe: { part: 'probe', cost: [60, 15] },
+  report: { part: 'report', cost: [85, 40] },
+  'report-sprites': { part: 'report-sprites', cost: [120, 8] },
+  hashing: { part: 'hashing', cost: [60, 14] },
+  bundle: { part: 'bundle', cost: [40, 12] },
+}
+/** The package built for its JavaScript, and the bundle figures (sizes: no timing). */
+async function runBundle() {
+  const t0 = performance.now()
+  const status = await new Promise((done) =>
+    spawn('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD }).on(
+      'exit',
+      done,
+    ),
   )
-  ran.gan = {
-    ...ganRest,
-    sprites: [ganRest.sprites[0], ...convSprites, ...ganRest.sprites.slice(1)],
+  if (status !== 0) process.exit(1)
+  return { result: await runBundleBench(), seconds: (performance.now() - t0) / 1000 }
+}
+const sideBySide = Object.entries(SIDE_BY_SIDE)
+  .filter(([, { part }]) => want(part))
+  .map(([name, { cost }]) => ({
+    name,
+    cost: cost[quick ? 1 : 0],
+    run: () => (name === 'bundle' ? runBundle() : runPart(name)),
+  }))
+if (sideBySide.length > 0) {
+  const done = await timed(SIDE_BY_SIDE_PART, () =>
+    runSideBySide(sideBySide, 2, (name, { seconds, cpuSeconds }) =>
+      console.error(
+        `bench: ${name} took ${seconds.toFixed(0)} s${cpuSeconds === undefined ? '' : ` (${cpuSeconds.toFixed(0)} CPU s)`}, side by side`,
+      ),
+    ),
+  )
+  /** A part's seconds (its pieces' first start to last end, near enough: the longest) and CPU. */
+  const besides = (part, pieces) => {
+    const values = pieces.map((piece) => done[piece])
+    const cpu = values.map((value) => value.cpuSeconds)
+    partSeconds.push({
+      part: PARTS[part],
+      seconds: Math.max(...values.map((value) => value.seconds)),
+      ...(cpu.every((c) => c !== undefined)
+        ? { cpuSeconds: cpu.reduce((sum, c) => sum + c, 0) }
+        : {}),
+      within: 'side by side',
+    })
   }
-  ran.anomaly = anomaly
+  if (want('gan')) {
+    const [ganRest, convSprites] = [done.gan.result, done['conv-sprites'].result]
+    ran.gan = {
+      ...ganRest,
+      sprites: [ganRest.sprites[0], ...convSprites, ...ganRest.sprites.slice(1)],
+    }
+    ran.anomaly = done.anomaly.result
+    besides('gan', ['conv-sprites', 'gan', 'anomaly'])
+  }
+  if (want('autoregressive')) {
+    const pieces = ['made', 'density', 'sprites']
+    const { json, markdown } = await autoregressiveModule.autoregressiveReport(
+      quick,
+      Object.fromEntries(pieces.map((piece) => [piece, done[`autoregressive-${piece}`].result])),
+    )
+    ;[ran.autoregressive, ownSections.autoregressive] = [json, markdown]
+    besides(
+      'autoregressive',
+      pieces.map((piece) => `autoregressive-${piece}`),
+    )
+  }
+  if (want('disentanglement')) {
+    const { json, markdown } = await disentanglementModule.disentanglementReport(quick, {
+      vae: done['disentanglement-vae'].result,
+      infogan: done['disentanglement-infogan'].result,
+    })
+    ;[ran.disentanglement, ownSections.disentanglement] = [json, markdown]
+    besides('disentanglement', ['disentanglement-vae', 'disentanglement-infogan'])
+  }
+  for (const [key, part] of [
+    ['dec', 'dec'],
+    ['report', 'report'],
+    ['reportSprites', 'report-sprites'],
+    ['hashing', 'hashing'],
+  ]) {
+    if (!want(part)) continue
+    ;[ran[key], ownSections[part]] = [done[part].result.json, done[part].result.markdown]
+    besides(part, [part])
+  }
+  if (want('probe')) {
+    const { markdown, ...probe } = done.probe.result
+    ;[ran.probe, ownSections.probe] = [probe, markdown]
+    besides('probe', ['probe'])
+  }
+  if (want('bundle')) {
+    ran.bundle = done.bundle.result
+    besides('bundle', ['bundle'])
+  }
 }
 if (want('sparse')) ran.sparse = await timed(PARTS.sparse, () => sparseModule.runSparseBench(quick))
 // PCA and k-means, scikit-learn's PCA, KMeans and MiniBatchKMeans on the same arrays when here.
@@ -465,34 +611,10 @@ if (want('kmeans')) {
   const { markdown, json } = await timed(PARTS.kmeans, () => kmeansModule.runKMeansBench({ quick }))
   ;[ran.kmeans, ownSections.kmeans] = [json, markdown]
 }
-// DEC and IDEC beside k-means on the pixels (and scikit-learn's, when here) and autoencoder + k-means.
-if (want('dec')) {
-  const { markdown, json } = await timed(PARTS.dec, () => decModule.runDECBench({ quick }))
-  ;[ran.dec, ownSections.dec] = [json, markdown]
-}
 // RBM beside scikit-learn's BernoulliRBM on one split; its AIS log-likelihood beside a VAE's ELBO.
 if (want('rbm')) {
   const { markdown, json } = await timed(PARTS.rbm, () => rbmModule.runRBMBench({ quick }))
   ;[ran.rbm, ownSections.rbm] = [json, markdown]
-}
-// MADE's exact held-out nats on the binarised digits beside independent pixels and a VAE's ELBO.
-if (want('autoregressive')) {
-  const { markdown, json } = await timed(PARTS.autoregressive, () =>
-    autoregressiveModule.runAutoregressiveBench({ quick }),
-  )
-  ;[ran.autoregressive, ownSections.autoregressive] = [json, markdown]
-}
-// MIG of a VAE and a β-VAE against the sprites' known factors.
-if (want('disentanglement')) {
-  const { markdown, json } = await timed(PARTS.disentanglement, () =>
-    disentanglementModule.runDisentanglementBench({ quick }),
-  )
-  ;[ran.disentanglement, ownSections.disentanglement] = [json, markdown]
-}
-// Representations judged by a linear probe, scikit-learn's LogisticRegression on the same splits.
-if (want('probe')) {
-  const { markdown, ...probe } = await timed(PARTS.probe, () => probeModule.runProbeBench(quick))
-  ;[ran.probe, ownSections.probe] = [probe, markdown]
 }
 // Contrastive features against raw pixels and PCA with 10 labels per class, encoders learned on 80 %.
 if (want('contrastive')) {
@@ -500,18 +622,6 @@ if (want('contrastive')) {
     contrastiveModule.runContrastiveBench({ quick }),
   )
   ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
-}
-// The few-labels report: every encoder learned on 80 % of the digits, probes with 1 to all labels per class.
-if (want('report')) {
-  const { markdown, json } = await timed(PARTS.report, () => reportModule.runReportBench({ quick }))
-  ;[ran.report, ownSections.report] = [json, markdown]
-}
-// The same report on the 28×28 sprites, the shape kind as the label.
-if (want('report-sprites')) {
-  const { markdown, json } = await timed(PARTS['report-sprites'], () =>
-    spritesReportModule.runSpritesReportBench({ quick }),
-  )
-  ;[ran.reportSprites, ownSections['report-sprites']] = [json, markdown]
 }
 // Stacked autoencoders against the same network trained end to end, the same total epochs.
 if (want('stacked')) {
@@ -526,13 +636,6 @@ if (want('pretext')) {
     pretextModule.runPretextBench({ quick }),
   )
   ;[ran.pretext, ownSections.pretext] = [json, markdown]
-}
-// Semantic hashing: learned codes beside LSH and exact k-NN on held-out digits; search over 100,000.
-if (want('hashing')) {
-  const { markdown, json } = await timed(PARTS.hashing, () =>
-    hashingModule.runHashingBench({ quick }),
-  )
-  ;[ran.hashing, ownSections.hashing] = [json, markdown]
 }
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
@@ -594,53 +697,23 @@ if (want('torch'))
     runTorch(),
     await runConvSteps(),
   ])
-if (want('bundle'))
-  ran.bundle = await timed(PARTS.bundle, async () => {
-    if (
-      spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
-        .status !== 0
-    )
-      process.exit(1)
-    return runBundleBench()
-  })
-
-// The browser part runs in real Chromium through Vitest's browser mode.
-if (want('chromium')) {
-  const browserRun = await timed(PARTS.chromium, () =>
-    spawnSync(
-      'npx',
-      [
-        ...VITEST_BENCH,
-        '--exclude',
-        `**/${SOAK_FILE}`,
-        '--exclude',
-        `**/${FILES_FILE}`,
-        '--exclude',
-        `**/${SCATTER_FILE}`,
-      ],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
-      },
-    ),
-  )
-  if (browserRun.status !== 0) process.exit(browserRun.status ?? 1)
-  ran.browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
-  ran.ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
-  ran.browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
-}
-if (want('files')) ran.files = await timed(PARTS.files, runFilesBench)
-// LatentScatter (bench/browser/scatter.bench.tsx) in a Vitest run of its own: frame times with
-// 20,000 points while panning and hovering, and the projection time in the worker.
-if (want('scatter')) {
-  const scatterRun = await timed(PARTS.scatter, () =>
-    spawnSync('npx', [...VITEST_BENCH, SCATTER_FILE], {
-      stdio: 'inherit',
-      env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
-    }),
-  )
-  if (scatterRun.status !== 0) process.exit(scatterRun.status ?? 1)
-  ran.scatter = JSON.parse(readFileSync('bench/report.browser-scatter.json', 'utf8'))
+// The browser parts run in real Chromium through Vitest's browser mode, in one session (the soak
+// in one of its own below, so that nothing before it shares its page).
+const browserParts = ['chromium', 'files', 'scatter'].filter(want)
+if (browserParts.length > 0) {
+  const seconds = await timed(SESSION_PART, () => runBrowserSession(browserParts))
+  for (const part of browserParts)
+    partSeconds.push({ part: PARTS[part], seconds: seconds[part], within: 'in one session' })
+  if (want('chromium')) {
+    ran.browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
+    ran.ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
+    ran.browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
+  }
+  // Saving, loading and presets; LatentScatter's frame times with 20,000 points while panning and
+  // hovering, and the projection time in the worker.
+  if (want('files')) ran.files = filesFigures()
+  if (want('scatter'))
+    ran.scatter = JSON.parse(readFileSync('bench/report.browser-scatter.json', 'utf8'))
 }
 if (want('soak')) {
   const { markdown, ...soak } = await timed(PARTS.soak, runSoak)
@@ -707,7 +780,7 @@ const BLOCKS = [
     lines: ({ gan }) => [
       '## GAN on the ring of 8 Gaussians (σ 0.02, radius 1; 4,096 points; 2,000 samples; WASM)',
       '',
-      'A mode is covered with ≥ 1% of samples within 3σ; high quality = within 3σ of some mode. Target: 8 modes, ≥ 80%. Dense models train with the fused WASM kernels, convolutional ones with TF.js; the GAN and anomaly parts run side by side, in two Node processes (one core each).',
+      'A mode is covered with ≥ 1% of samples within 3σ; high quality = within 3σ of some mode. Target: 8 modes, ≥ 80%. Dense models train with the fused WASM kernels, convolutional ones with TF.js; the GAN’s figures and anomaly detection run in three Node processes, two at a time beside the other model-quality parts (one core each).',
       '',
       '| settings | steps | modes covered | high-quality share | seconds |',
       '|---|---|---|---|---|',
@@ -1090,15 +1163,15 @@ const headerLines = () => [
 ]
 /** The part timings' section (partSeconds entries marked `only` were run by a later `--only`). */
 const timingLines = (seconds) => [
-  `## This run: ${fmt(seconds.reduce((sum, p) => sum + p.seconds, 0) / 60, 1)} minutes`,
+  `## This run: ${fmt(seconds.reduce((sum, p) => sum + (p.within ? 0 : p.seconds), 0) / 60, 1)} minutes`,
   '',
-  'Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention).',
+  `Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention). Parts marked *side by side* ran two at a time, each in a Node process of its own, and those marked *in one session* one after the other in one Vitest session: the rows “${SIDE_BY_SIDE_PART}” and “${SESSION_PART}” hold them (the minutes count those, not them); their seconds are their own (for the browser parts, their files’ time in Chromium; the session’s start-up is the rest of its row).`,
   '',
   '| part | seconds | CPU seconds |',
   '|---|---|---|',
   ...seconds.map(
     (p) =>
-      `| ${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} | ${p.cpuSeconds === undefined ? 'n/a' : fmt(p.cpuSeconds)} |`,
+      `| ${p.within ? `*${p.within}:* ` : ''}${p.part}${p.only ? ` (${p.only})` : ''} | ${fmt(p.seconds)} | ${p.cpuSeconds === undefined ? 'n/a' : fmt(p.cpuSeconds)} |`,
   ),
   '',
 ]
@@ -1117,27 +1190,9 @@ if (!only) {
       {
         started,
         quick,
-        node: ran.node,
-        gan: ran.gan,
-        bundle: ran.bundle,
-        browser: ran.browser,
-        ui: ran.ui,
-        torch: ran.torch,
-        convSteps: ran.convSteps,
-        sparse: ran.sparse,
-        browserSparse: ran.browserSparse,
-        sklearn: ran.sklearn,
-        anomaly: ran.anomaly,
-        pca: ran.pca,
-        kmeans: ran.kmeans,
-        dec: ran.dec,
-        rbm: ran.rbm,
-        probe: ran.probe,
-        contrastive: ran.contrastive,
-        report: ran.report,
-        reportSprites: ran.reportSprites,
-        files: ran.files,
-        soak: ran.soak,
+        ...Object.fromEntries(
+          runs.flatMap((part) => PART_KEYS[part].map((key) => [key, ran[key]])),
+        ),
         partSeconds,
       },
       null,
@@ -1196,7 +1251,15 @@ for (const block of rewritten) {
   sections = [...kept.slice(0, insert), ...fresh, ...kept.slice(insert)]
 }
 const order = Object.values(PARTS)
-const rank = (entry) => (order.includes(entry.part) ? order.indexOf(entry.part) : order.length)
+/** A row's place in the times table: a row holding others just before the first of them. */
+const rank = (entry) =>
+  entry.part === SIDE_BY_SIDE_PART
+    ? order.indexOf(PARTS.gan) - 0.5
+    : entry.part === SESSION_PART
+      ? order.indexOf(PARTS.chromium) - 0.5
+      : order.includes(entry.part)
+        ? order.indexOf(entry.part)
+        : order.length
 const thisRun = partSeconds.map((entry) => ({
   ...entry,
   only: `--only${quick ? ' --quick' : ''}, ${started.toISOString()}`,

@@ -45,7 +45,13 @@ import { CallTracker, codeOf } from './soakCalls'
 import { DevTools, soakWorkerFactory, withTimeout } from './soakProbe'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
-/** `VITE_SOAK_SECONDS` (and `VITE_SOAK_CRASH_EVERY`) change the run's length (and crash period). */
+/**
+ * `VITE_SOAK_SECONDS` (and `VITE_SOAK_CRASH_EVERY`) change the run's length (and crash period).
+ * Ten minutes: ten crashes, ten worker lives of a minute. Five minutes (five lives) were tried in
+ * December 2026 beside a ten-minute run on the same loaded machine: the whole-run and worker figures
+ * agreed, but the page's within-life slopes came out at and over their tolerance (+0.25 and +0.31 MB
+ * a minute against +0.17 and −0.11): five lives are too few for that verdict (README, "Soak").
+ */
 const DURATION_S = Number(import.meta.env.VITE_SOAK_SECONDS) || (quick ? 75 : 600)
 const SHORT = DURATION_S < 300
 /**

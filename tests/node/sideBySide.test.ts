@@ -1,0 +1,72 @@
+/**
+ * The bench's side-by-side runner (scripts/sideBySide.mjs): jobs run at most `slots` at a time, the
+ * costliest first, every value returned by name, a failure rejects.
+ */
+import { describe, expect, it } from 'vitest'
+import { runSideBySide } from '../../scripts/sideBySide.mjs'
+
+/** A job that records when it starts and ends, and resolves with its name after `ms`. */
+function recorder() {
+  const events: string[] = []
+  let running = 0
+  let most = 0
+  const job = (name: string, cost: number, ms: number) => ({
+    name,
+    cost,
+    run: async () => {
+      events.push(`start ${name}`)
+      running += 1
+      most = Math.max(most, running)
+      await new Promise((done) => setTimeout(done, ms))
+      running -= 1
+      events.push(`end ${name}`)
+      return `value of ${name}`
+    },
+  })
+  return { events, job, most: () => most }
+}
+
+describe('runSideBySide', () => {
+  it('runs two at a time, costliest first, and returns every value by name', async () => {
+    const { events, job, most } = recorder()
+    const done: string[] = []
+    const values = await runSideBySide(
+      [job('small', 1, 5), job('large', 10, 40), job('medium', 5, 10), job('tiny', 0, 5)],
+      2,
+      (name) => done.push(name),
+    )
+    expect(values).toEqual({
+      small: 'value of small',
+      large: 'value of large',
+      medium: 'value of medium',
+      tiny: 'value of tiny',
+    })
+    expect(events.filter((e) => e.startsWith('start'))).toEqual([
+      'start large',
+      'start medium',
+      'start small',
+      'start tiny',
+    ])
+    expect(most()).toBe(2)
+    expect([...done].sort()).toEqual(['large', 'medium', 'small', 'tiny'])
+  })
+
+  it('runs one at a time with one slot', async () => {
+    const { job, most } = recorder()
+    await runSideBySide([job('a', 1, 5), job('b', 2, 5), job('c', 3, 5)], 1)
+    expect(most()).toBe(1)
+  })
+
+  it('rejects with a failing job', async () => {
+    const failing = {
+      name: 'broken',
+      cost: 1,
+      run: () => Promise.reject(new Error('part failed')),
+    }
+    await expect(runSideBySide([failing], 2)).rejects.toThrow('part failed')
+  })
+
+  it('refuses a slot count below one', async () => {
+    await expect(runSideBySide([], 0)).rejects.toThrow(RangeError)
+  })
+})
