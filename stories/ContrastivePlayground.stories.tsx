@@ -24,6 +24,8 @@ interface PlaygroundArgs {
   cutout: boolean
   brightness: boolean
   contrast: boolean
+  /** `encodeViews: 'shifts'` (features averaged over the image and its four one-pixel shifts). */
+  encodeShifts: boolean
   backend: BackendPreference
   autoTrain: boolean
   preset: boolean
@@ -34,7 +36,8 @@ const LOSS = [{ key: 'loss', label: 'NT-Xent loss' }]
 const ACCURACY = [{ key: 'pairAccuracy', label: 'pair top-1 accuracy' }]
 
 function Playground(args: PlaygroundArgs) {
-  // The shipped encoder is dense: a convolutional one always trains live.
+  // The shipped encoder is dense and reads the image itself: a convolutional one, or one whose
+  // features average over shifts, always trains live.
   const conv = args.architecture === 'conv'
   const options: UseContrastiveOptions = {
     data: 'digits',
@@ -50,13 +53,14 @@ function Playground(args: PlaygroundArgs) {
       brightness: args.brightness,
       contrast: args.contrast,
     },
+    ...(args.encodeShifts ? { encodeViews: 'shifts' } : {}),
     batchSize: args.batchSize,
     epochs: args.epochs,
     learningRate: 0.003,
     backend: args.backend,
     autoTrain: args.autoTrain,
     // Opens on the shipped digits encoder; Train from scratch trains one live.
-    ...(args.preset && !conv ? { preset: 'digits' } : {}),
+    ...(args.preset && !conv && !args.encodeShifts ? { preset: 'digits' } : {}),
   }
   const cl = useContrastive(options)
   const [seed, setSeed] = useState(1)
@@ -160,6 +164,7 @@ const meta: Meta<PlaygroundArgs> = {
     cutout: true,
     brightness: true,
     contrast: true,
+    encodeShifts: false,
     backend: 'auto',
     autoTrain: true,
     preset: true,
