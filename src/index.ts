@@ -437,6 +437,7 @@ export type {
   ContrastiveModelOptions,
   ContrastiveTrainOptions,
   ContrastiveArchitecture,
+  ContrastiveEncodeViews,
 } from './core/contrastive/contrastiveOptions'
 export type {
   AugmentationOptions,

@@ -24,6 +24,8 @@ interface PlaygroundArgs {
   cutout: boolean
   brightness: boolean
   contrast: boolean
+  /** `encodeViews: 'shifts'` (features averaged over the image and its four one-pixel shifts). */
+  encodeShifts: boolean
   backend: BackendPreference
   autoTrain: boolean
   preset: boolean
@@ -52,6 +54,7 @@ function presetFor(args: PlaygroundArgs): string {
 }
 
 function Playground(args: PlaygroundArgs) {
+  // The shipped encoders read the image itself: features averaged over shifts always train live.
   const conv = args.architecture === 'conv'
   const options: UseContrastiveOptions = {
     data: 'digits',
@@ -67,13 +70,14 @@ function Playground(args: PlaygroundArgs) {
       brightness: args.brightness,
       contrast: args.contrast,
     },
+    ...(args.encodeShifts ? { encodeViews: 'shifts' } : {}),
     batchSize: args.batchSize,
     epochs: args.epochs,
     learningRate: 0.003,
     backend: args.backend,
     autoTrain: args.autoTrain,
     // Opens on the variant's shipped encoder; Train from scratch trains one live.
-    ...(args.preset ? { preset: presetFor(args) } : {}),
+    ...(args.preset && !args.encodeShifts ? { preset: presetFor(args) } : {}),
   }
   const cl = useContrastive(options)
   const [seed, setSeed] = useState(1)
@@ -177,6 +181,7 @@ const meta: Meta<PlaygroundArgs> = {
     cutout: true,
     brightness: true,
     contrast: true,
+    encodeShifts: false,
     backend: 'auto',
     autoTrain: true,
     preset: true,

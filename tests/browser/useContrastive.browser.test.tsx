@@ -120,4 +120,48 @@ describe('useContrastive in real Chromium', () => {
     const again = await cl!.encodeAsync(images)
     expect(Array.from(again.data)).toEqual(Array.from(features.data))
   })
+
+  test("encodeViews: 'shifts' trains in the worker and gives finite features; an unknown encodeViews is INVALID_OPTION in error", async () => {
+    let cl: UseContrastiveResult | undefined
+    await render(
+      <Demo
+        options={{
+          data: { name: 'digits', limit: 128 },
+          architecture: 'conv',
+          convChannels: [4, 8],
+          featureSize: 16,
+          headUnits: [16],
+          projectionSize: 8,
+          encodeViews: 'shifts',
+          epochs: 2,
+          batchSize: 64,
+          seed: 3,
+          backend: 'wasm',
+          autoTrain: true,
+        }}
+        onResult={(result) => (cl = result)}
+      />,
+    )
+    await waitFor(() => cl?.status === 'ready', 120_000)
+    const { images } = loadDigits({ limit: 10 })
+    const features = await cl!.encodeAsync(images)
+    expect(features.shape).toEqual([10, 16])
+    expect(features.data.every((v) => Number.isFinite(v) && v >= 0)).toBe(true)
+    await cleanup()
+
+    let bad: UseContrastiveResult | undefined
+    await render(
+      <Demo
+        options={{
+          data: { name: 'digits', limit: 64 },
+          encodeViews: 'rotations' as unknown as 'shifts',
+          autoTrain: true,
+        }}
+        onResult={(result) => (bad = result)}
+      />,
+    )
+    await waitFor(() => bad?.error?.code === 'INVALID_OPTION', 30_000)
+    expect(bad!.error).toMatchObject({ code: 'INVALID_OPTION' })
+    expect(bad!.error?.message).toMatch(/encodeViews/)
+  })
 })

@@ -370,6 +370,21 @@ const CASES: readonly Case<SnapshotModel>[] = [
     ],
   }),
   defineCase({
+    name: "contrastive conv, encodeViews 'shifts' (features averaged over shifts)",
+    create: () =>
+      new Contrastive({
+        architecture: 'conv',
+        convChannels: [2, 4],
+        featureSize: 8,
+        headUnits: [8],
+        encodeViews: 'shifts',
+        seed: 8,
+      }),
+    data: firstHalf,
+    train: { epochs: 1, batchSize: 32 },
+    outputs: async (model: Contrastive, images) => [(await model.encode(images)).data],
+  }),
+  defineCase({
     name: 'pretext (jigsaw encoder and task head)',
     create: () =>
       new Pretext({

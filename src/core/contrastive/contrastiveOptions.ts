@@ -17,6 +17,15 @@ export type ContrastiveArchitecture = 'dense' | 'conv'
 /** The architectures `architecture` takes. */
 export const CONTRASTIVE_ARCHITECTURES: readonly ContrastiveArchitecture[] = ['dense', 'conv']
 
+/**
+ * What `encode` reads of each image: `'image'` (the image itself) or `'shifts'` (the mean of the
+ * features of the image and of its four one-pixel shifts — up, down, left, right).
+ */
+export type ContrastiveEncodeViews = 'image' | 'shifts'
+
+/** The values `encodeViews` takes. */
+export const CONTRASTIVE_ENCODE_VIEWS: readonly ContrastiveEncodeViews[] = ['image', 'shifts']
+
 /** The network, its loss and its views. Changing any of these means a new model. */
 export interface ContrastiveModelOptions {
   /**
@@ -43,6 +52,15 @@ export interface ContrastiveModelOptions {
   readonly temperature?: number
   /** How the two views of each image are made (see {@link AugmentationOptions}). */
   readonly augment?: AugmentationOptions
+  /**
+   * What `encode` (and `probe`) reads of each image: `'image'`, the image itself; or `'shifts'`, the
+   * mean of the encoder's features of the image and of its four copies shifted by one pixel (up,
+   * down, left, right; the uncovered edge reads 0) — test-time augmentation with the shift the views
+   * are trained with, five encoder passes per image (on the digits, −0.006 to +0.014 probe accuracy
+   * with 10 labels per class, +0.005 on average over eleven runs). Training is the same either way.
+   * Default `'image'`.
+   */
+  readonly encodeViews?: ContrastiveEncodeViews
   /** Seed of weights, shuffles and augmentations. Default `1`. */
   readonly seed?: number
 }
@@ -66,6 +84,7 @@ export interface ResolvedContrastiveOptions {
   readonly projectionSize: number
   readonly temperature: number
   readonly augment: AugmentationOptions
+  readonly encodeViews: ContrastiveEncodeViews
   readonly seed: number
 }
 
@@ -95,6 +114,7 @@ export function validateContrastiveModelOptions(options: ContrastiveModelOptions
     )
   }
   validateAugmentations(options.augment)
+  checkOneOf(options.encodeViews, CONTRASTIVE_ENCODE_VIEWS, 'encodeViews')
   checkSeed(options.seed)
 }
 
@@ -126,6 +146,7 @@ export function resolveContrastiveOptions(
     projectionSize: options.projectionSize ?? 64,
     temperature: options.temperature ?? 0.5,
     augment: options.augment ?? {},
+    encodeViews: options.encodeViews ?? 'image',
     seed: options.seed ?? 1,
   }
 }

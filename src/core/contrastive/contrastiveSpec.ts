@@ -69,6 +69,7 @@ export const contrastiveSpec = /* @__PURE__ */ defineFamily<
     'projectionSize',
     'temperature',
     'augment',
+    'encodeViews',
     'seed',
   ]),
   trainKeys: ADAM_TRAIN_KEYS,

@@ -45,6 +45,7 @@ import {
   type AugmentedPairs,
   type ContrastiveHistoryPoint,
 } from '../contrastiveSpec'
+import { SHIFT_VIEWS, shiftedImages } from '../shiftViews'
 import { ContrastiveNetwork } from './contrastiveNetwork'
 import { FusedContrastiveTrainer } from './fusedContrastiveTrainer'
 
@@ -75,13 +76,16 @@ const CONV_MODEL = 'the convolutional contrastive encoder'
 
 /**
  * Snapshots taken before the family had `architecture` were all dense: their options get `'dense'`
- * and the default `convChannels` so they still restore.
+ * and the default `convChannels` so they still restore; those taken before `encodeViews` read the
+ * image itself (`'image'`).
  */
-function withDenseDefault(record: SnapshotNetwork): SnapshotNetwork {
+function withOlderDefaults(record: SnapshotNetwork): SnapshotNetwork {
   const options = record.options as SnapshotRecord | null | undefined
   if (options === null || typeof options !== 'object' || Array.isArray(options)) return record
-  if ('architecture' in options) return record
-  return { ...record, options: { ...options, architecture: 'dense', convChannels: [32, 64] } }
+  const architecture =
+    'architecture' in options ? {} : { architecture: 'dense', convChannels: [32, 64] }
+  const encodeViews = 'encodeViews' in options ? {} : { encodeViews: 'image' }
+  return { ...record, options: { ...options, ...architecture, ...encodeViews } }
 }
 
 /** The augmentations of `options` for images of `shape`, and how views are clamped. */
@@ -150,7 +154,7 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
 
   protected readPlan(record: SnapshotNetwork, shape: ImageShape): ContrastivePlan {
     const options = recordedOptions(
-      withDenseDefault(record),
+      withOlderDefaults(record),
       this.modelOptions,
       resolveContrastiveOptions,
     )
@@ -288,10 +292,24 @@ export class Contrastive extends TrainableModel<ContrastiveTypes> {
     }
   }
 
-  /** The encoder's features of `images`, `[n, featureSize]`, in chunks that fit in memory. */
+  /**
+   * The encoder's features of `images`, `[n, featureSize]`, in chunks that fit in memory; with
+   * `encodeViews: 'shifts'`, the mean of the features of the image and its four one-pixel shifts.
+   */
   async encode(images: ImageBatch): Promise<LatentBatch> {
     const network = this.requireNetwork('encode')
-    return this.imageFeatures('encode', images, this.encodeStage(network))
+    const stage = this.encodeStage(network)
+    if (network.options.encodeViews === 'image') return this.imageFeatures('encode', images, stage)
+    let sum: Float32Array | undefined
+    for (const [dy, dx] of SHIFT_VIEWS) {
+      const view = dy === 0 && dx === 0 ? images : shiftedImages(images, dy, dx)
+      const { data } = await this.imageFeatures('encode', view, stage)
+      if (sum === undefined) sum = data
+      else for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (data[i] as number)
+    }
+    const mean = sum as Float32Array
+    for (let i = 0; i < mean.length; i++) mean[i] = (mean[i] as number) / SHIFT_VIEWS.length
+    return { data: mean, shape: [images.shape[0], stage.outputSize] }
   }
 
   /**
