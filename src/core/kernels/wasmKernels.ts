@@ -129,6 +129,25 @@ export interface KernelExports {
     gradShift: number,
     dx: number,
   ): void
+  /** An RBM's contrastive-divergence gradient and momentum update (see assembly/kernels.ts). */
+  rbmUpdate(
+    params: number,
+    pos: number,
+    products: number,
+    sums: number,
+    velocity: number,
+    weights: number,
+    n: number,
+    rows: number,
+    chainRows: number,
+    rate: number,
+    momentum: number,
+    decay: number,
+    useVelocity: number,
+    keep: number,
+  ): void
+  /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
+  bernoulliDraw(p: number, out: number, n: number, state: number): void
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
