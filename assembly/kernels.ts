@@ -732,3 +732,42 @@ export function bernoulliDraw(p: usize, out: usize, n: i32, state: i32): void {
   }
 }
 // ─── End of the RBM kernels ──────────────────────────────────────────────────────────────────────
+
+// ─── k-means kernels (fused cluster sums) ────────────────────────────────────────────────────────
+
+/**
+ * The nearest centroid of each of `count` rows `x` (`count × d`) from their dot products `dots` with
+ * the `k` centroids (`count × k`) and the centroids' squared norms `norms`: the score
+ * `norm_c − 2 x·c` in float32, the first of equal scores. Adds each row (in float64) to its
+ * centroid's sum in `sums` (`k × d` float64) and 1 to its count in `counts` (`k` float64), and its
+ * score to `inertia`, row by row; returns the new inertia.
+ */
+export function nearestSums(
+  x: usize, dots: usize, norms: usize, count: i32, k: i32, d: i32,
+  sums: usize, counts: usize, inertia: f64,
+): f64 {
+  let total = inertia
+  for (let r = 0; r < count; r++) {
+    const row = dots + ((<usize>r * <usize>k) << 2)
+    let best = 0
+    let lowest: f32 = load<f32>(norms) - <f32>2 * load<f32>(row)
+    for (let c = 1; c < k; c++) {
+      const value: f32 = load<f32>(norms + (<usize>c << 2)) - <f32>2 * load<f32>(row + (<usize>c << 2))
+      if (value < lowest) {
+        lowest = value
+        best = c
+      }
+    }
+    total += <f64>lowest
+    const countAt = counts + (<usize>best << 3)
+    store<f64>(countAt, load<f64>(countAt) + 1)
+    const sum = sums + ((<usize>best * <usize>d) << 3)
+    const values = x + ((<usize>r * <usize>d) << 2)
+    for (let j = 0; j < d; j++) {
+      const at = sum + (<usize>j << 3)
+      store<f64>(at, load<f64>(at) + <f64>load<f32>(values + (<usize>j << 2)))
+    }
+  }
+  return total
+}
+// ─── End of the k-means kernels ──────────────────────────────────────────────────────────────────

@@ -148,6 +148,18 @@ export interface KernelExports {
   ): void
   /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
   bernoulliDraw(p: number, out: number, n: number, state: number): void
+  /** k-means: nearest centroids, cluster sums, counts and inertia (see assembly/kernels.ts). */
+  nearestSums(
+    x: number,
+    dots: number,
+    norms: number,
+    count: number,
+    k: number,
+    d: number,
+    sums: number,
+    counts: number,
+    inertia: number,
+  ): number
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
