@@ -5,7 +5,8 @@ import { InvalidOptionError, describeValue } from '../errors'
 export interface FusedKernelsOption {
   /**
    * On the WASM backend, run each training step of a dense model (VAE, dense autoencoder, dense GAN,
-   * the dense encoders of contrastive learning and the pretext tasks) or of the convolutional
+   * the dense encoders of contrastive learning and the pretext tasks, DEC's and IDEC's pretraining
+   * and refinement on a dense autoencoder) or of the convolutional
    * autoencoder in latentkit's fused WebAssembly kernels: forward, backward
    * and Adam in a few calls, faster than the same step as TF.js operations, with the same gradients.
    * `false` runs the step as TF.js operations. The other convolutional models and the other backends
