@@ -713,3 +713,93 @@ export function batchNormBackward(
   }
 }
 // ─── End of the convolution kernels ──────────────────────────────────────────────────────────────
+
+// ─── RBM kernels (fused contrastive divergence) ──────────────────────────────────────────────────
+
+/**
+ * An RBM's contrastive-divergence gradient and momentum update over `n` parameters (the `weights`
+ * first, then the biases), each value rounded to float32 where TF.js rounds it: positive statistic
+ * `pos[i] / rows`, negative `neg[i] / chainRows` (`neg` is `products` for the weights, then
+ * `sums`), the L2 `decay` on the weights, `change = momentum·velocity + rate·gradient` (`momentum`
+ * applied only when `useVelocity`), `params += change`, and `velocity = change` when `keep`.
+ * Rates are float64 and the products rounded once, as in the TypeScript update it replaces.
+ */
+export function rbmUpdate(
+  params: usize, pos: usize, products: usize, sums: usize, velocity: usize,
+  weights: i32, n: i32, rows: i32, chainRows: i32,
+  rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32,
+): void {
+  const r: f32 = <f32>rows
+  const cr: f32 = <f32>chainRows
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2
+    const positive: f32 = load<f32>(pos + o) / r
+    const negative: f32 =
+      (i < weights ? load<f32>(products + o) : load<f32>(sums + (<usize>(i - weights) << 2))) / cr
+    let gradient: f32 = positive - negative
+    const p = load<f32>(params + o)
+    if (i < weights && decay > 0) gradient = gradient - <f32>(decay * <f64>p)
+    const scaled: f32 = <f32>(rate * <f64>gradient)
+    const change: f32 = useVelocity ? <f32>(momentum * <f64>load<f32>(velocity + o)) + scaled : scaled
+    store<f32>(params + o, p + change)
+    if (keep) store<f32>(velocity + o, change)
+  }
+}
+
+/**
+ * Bernoulli draws `out[i] = u_i < p[i] ? 1 : 0` over `n` values (in place when `out` is `p`), the
+ * uniforms `u_i` from latentkit's mulberry32 generator (src/core/random.ts) started at `state` (the
+ * hashed seed), each rounded to float32 as the TypeScript draw stores it: the same draws.
+ */
+export function bernoulliDraw(p: usize, out: usize, n: i32, state: i32): void {
+  let s = state
+  for (let i = 0; i < n; i++) {
+    s = s + 0x6d2b79f5
+    let t = s
+    t = (t ^ (t >>> 15)) * (t | 1)
+    t ^= t + (t ^ (t >>> 7)) * (t | 61)
+    const u: f32 = <f32>(<f64>(<u32>(t ^ (t >>> 14))) / 4294967296.0)
+    const o = <usize>i << 2
+    store<f32>(out + o, u < load<f32>(p + o) ? <f32>1 : <f32>0)
+  }
+}
+// ─── End of the RBM kernels ──────────────────────────────────────────────────────────────────────
+
+// ─── k-means kernels (fused cluster sums) ────────────────────────────────────────────────────────
+
+/**
+ * The nearest centroid of each of `count` rows `x` (`count × d`) from their dot products `dots` with
+ * the `k` centroids (`count × k`) and the centroids' squared norms `norms`: the score
+ * `norm_c − 2 x·c` in float32, the first of equal scores. Adds each row (in float64) to its
+ * centroid's sum in `sums` (`k × d` float64) and 1 to its count in `counts` (`k` float64), and its
+ * score to `inertia`, row by row; returns the new inertia.
+ */
+export function nearestSums(
+  x: usize, dots: usize, norms: usize, count: i32, k: i32, d: i32,
+  sums: usize, counts: usize, inertia: f64,
+): f64 {
+  let total = inertia
+  for (let r = 0; r < count; r++) {
+    const row = dots + ((<usize>r * <usize>k) << 2)
+    let best = 0
+    let lowest: f32 = load<f32>(norms) - <f32>2 * load<f32>(row)
+    for (let c = 1; c < k; c++) {
+      const value: f32 = load<f32>(norms + (<usize>c << 2)) - <f32>2 * load<f32>(row + (<usize>c << 2))
+      if (value < lowest) {
+        lowest = value
+        best = c
+      }
+    }
+    total += <f64>lowest
+    const countAt = counts + (<usize>best << 3)
+    store<f64>(countAt, load<f64>(countAt) + 1)
+    const sum = sums + ((<usize>best * <usize>d) << 3)
+    const values = x + ((<usize>r * <usize>d) << 2)
+    for (let j = 0; j < d; j++) {
+      const at = sum + (<usize>j << 3)
+      store<f64>(at, load<f64>(at) + <f64>load<f32>(values + (<usize>j << 2)))
+    }
+  }
+  return total
+}
+// ─── End of the k-means kernels ──────────────────────────────────────────────────────────────────

@@ -180,11 +180,29 @@ const CASES: readonly Case[] = [
     create: () =>
       new DEC({ clusters: 4, hiddenUnits: [16], codeSize: 3, seed: 6 }) as unknown as ResumeModel,
     train: { batchSize: 32, refineSteps: 6, updateInterval: 3, kmeansRuns: 2 },
-    fused: false,
+    fused: true,
     reference: 'same calls',
     outputs: async (model) => [
       await (model as unknown as DEC).assign(probe),
       (await (model as unknown as DEC).softAssign(probe)).data,
+      (await (model as unknown as DEC).centres()).data,
+    ],
+  },
+  {
+    name: 'IDEC (fused refinement trains the decoder too)',
+    create: () =>
+      new DEC({
+        clusters: 4,
+        hiddenUnits: [16],
+        codeSize: 3,
+        seed: 6,
+        idec: true,
+      }) as unknown as ResumeModel,
+    train: { batchSize: 32, refineSteps: 6, updateInterval: 3, kmeansRuns: 2 },
+    fused: true,
+    reference: 'same calls',
+    outputs: async (model) => [
+      await (model as unknown as DEC).assign(probe),
       (await (model as unknown as DEC).centres()).data,
     ],
   },

@@ -129,6 +129,37 @@ export interface KernelExports {
     gradShift: number,
     dx: number,
   ): void
+  /** An RBM's contrastive-divergence gradient and momentum update (see assembly/kernels.ts). */
+  rbmUpdate(
+    params: number,
+    pos: number,
+    products: number,
+    sums: number,
+    velocity: number,
+    weights: number,
+    n: number,
+    rows: number,
+    chainRows: number,
+    rate: number,
+    momentum: number,
+    decay: number,
+    useVelocity: number,
+    keep: number,
+  ): void
+  /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
+  bernoulliDraw(p: number, out: number, n: number, state: number): void
+  /** k-means: nearest centroids, cluster sums, counts and inertia (see assembly/kernels.ts). */
+  nearestSums(
+    x: number,
+    dots: number,
+    norms: number,
+    count: number,
+    k: number,
+    d: number,
+    sums: number,
+    counts: number,
+    inertia: number,
+  ): number
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {

@@ -55,6 +55,7 @@ import {
 } from '../decOptions'
 import { decSpec, type DECAssignment, type DECHistoryPoint, type DECPhase } from '../decSpec'
 import { DECNetwork, targetDistribution } from './decNetwork'
+import { FusedDECTrainer, type FusedDECLoss } from './fusedDECTrainer'
 import { embeddingKMeans } from './embeddingKMeans'
 
 /** What a DEC network is built from: resolved options and the data's output activation. */
@@ -98,6 +99,22 @@ function withDenseDefault(record: SnapshotNetwork): SnapshotNetwork {
   return { ...record, options: { ...options, architecture: 'dense' } }
 }
 
+/** The fused refinement trainer's loss terms in the order the TF.js step reads them back. */
+function fusedTerms({ total, clustering, reconstruction }: FusedDECLoss): number[] {
+  return [total, clustering, reconstruction]
+}
+
+/**
+ * The variables of each network the fused refinement trainer keeps Adam moments for: the encoder
+ * with the centres, and for IDEC the decoder.
+ */
+function fusedRefineNetworks(network: DECNetwork): tf.Variable[][] {
+  const encoder = network.autoencoder.encoderVariables()
+  const decoder = network.autoencoder.variables().slice(encoder.length)
+  const first = [...encoder, network.centres]
+  return network.options.idec ? [first, decoder] : [first]
+}
+
 /** Index of the largest of each row of `values` (`n × k`) and that value. */
 function rowArgmax(values: Float32Array, n: number, k: number): DECAssignment {
   const labels = new Int32Array(n)
@@ -131,6 +148,8 @@ export class DEC extends TrainableModel<DECTypes> {
   private readonly refineAdam = new AdamSlot()
   /** The autoencoder family's fused WebAssembly trainer, for pretraining on WASM. */
   private readonly fused = new FusedTrainerSlot<FusedAutoencoderTrainer>()
+  /** DEC's own fused WebAssembly trainer, for refinement of a dense autoencoder on WASM. */
+  private readonly refineFused = new FusedTrainerSlot<FusedDECTrainer>()
   private pretrainedEpochs = 0
   private placed = false
   private done = false
@@ -297,6 +316,7 @@ export class DEC extends TrainableModel<DECTypes> {
       this.pretrainAdam.trainingPart('pretrainAdam', network.autoencoder.variables()),
       this.fused.trainingPart('fusedAdam', [network.autoencoder.variables()]),
       this.refineAdam.trainingPart('refineAdam', network.refineVariables()),
+      this.refineFused.trainingPart('fusedRefineAdam', fusedRefineNetworks(network)),
     ]
   }
 
@@ -484,6 +504,23 @@ export class DEC extends TrainableModel<DECTypes> {
     let target: TargetState | undefined
     let taken = 0
     const stepsPerEpoch = Math.ceil(n / train.batchSize)
+    const { autoencoder } = network
+    // The fused WebAssembly trainer is dense only: a convolutional autoencoder refines on TF.js.
+    const fused =
+      autoencoder instanceof AutoencoderNetwork
+        ? await this.refineFused.get(
+            train,
+            train.batchSize,
+            (memory) =>
+              new FusedDECTrainer(
+                memory,
+                size,
+                network.options,
+                autoencoder.output,
+                train.batchSize,
+              ),
+          )
+        : undefined
     return this.trainingLoop(
       { ...train, epochs: Math.ceil(train.refineSteps / stepsPerEpoch) },
       {
@@ -504,16 +541,14 @@ export class DEC extends TrainableModel<DECTypes> {
           gatherRows(rows, data.data, indices, size)
           const p = new Float32Array(indices.length * k)
           gatherRows(p, current.p, indices, k)
-          const [loss = NaN, clustering = NaN, reconstruction = NaN] = await this.refineAdam.step(
-            rate,
-            variables,
-            () => {
-              const x = tf.tensor2d(rows, [indices.length, size])
-              const targets = tf.tensor2d(p, [indices.length, k])
-              const { terms, gradients } = network.refineLossAndGradients(x, targets)
-              return { terms: [terms.total, terms.clustering, terms.reconstruction], gradients }
-            },
-          )
+          const [loss = NaN, clustering = NaN, reconstruction = NaN] = fused
+            ? fusedTerms(fused.step(network, { input: rows, targets: p }, rate))
+            : await this.refineAdam.step(rate, variables, () => {
+                const x = tf.tensor2d(rows, [indices.length, size])
+                const targets = tf.tensor2d(p, [indices.length, k])
+                const { terms, gradients } = network.refineLossAndGradients(x, targets)
+                return { terms: [terms.total, terms.clustering, terms.reconstruction], gradients }
+              })
           const evaluation =
             current.accuracy === undefined
               ? {}
@@ -527,8 +562,7 @@ export class DEC extends TrainableModel<DECTypes> {
             ...evaluation,
           }
         },
-        kernels: 'tfjs',
-        diverged: (values, step, epoch) => this.refineAdam.diverged(values.loss, step, epoch, rate),
+        ...this.refineAdam.loopParts(fused, rate),
       },
       { ...hooks, control },
     )
@@ -628,6 +662,7 @@ export class DEC extends TrainableModel<DECTypes> {
     this.pretrainAdam.dispose()
     this.refineAdam.dispose()
     this.fused.clear()
+    this.refineFused.clear()
     this.pretrainedEpochs = 0
     this.placed = false
     this.done = false

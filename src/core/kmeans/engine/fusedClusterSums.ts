@@ -1,7 +1,7 @@
 /**
  * The per-cluster sums of a k-means step on latentkit's fused WebAssembly kernels: the scores
  * `‖c‖² − 2 x·c` of a chunk of rows through the SIMD `gemm`, the nearest centroid of each row, and
- * the sums, counts and inertia a Lloyd or mini-batch step needs — what `clusterSums` computes as
+ * the sums, counts and inertia a Lloyd or mini-batch step needs (the `nearestSums` kernel) — what `clusterSums` computes as
  * TF.js operations, without a device round trip.
  */
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
@@ -20,9 +20,12 @@ export class FusedClusterSums implements FusedStateful {
   private readonly k: KernelExports
   private readonly rows: number
   private readonly centroids: number
-  private readonly norms: Float32Array
+  private readonly norms: number
   private readonly scores: number
   private readonly panel: number
+  /** Float64 sums (`k × d`) and counts (`k`) the kernel adds to. */
+  private readonly sums: number
+  private readonly counts: number
 
   constructor(
     private readonly memory: KernelMemory,
@@ -37,17 +40,20 @@ export class FusedClusterSums implements FusedStateful {
     this.centroids = memory.alloc(clusters * size)
     this.scores = memory.alloc(maxBatch * clusters)
     this.panel = memory.alloc(8 * Math.max(size, clusters, maxBatch))
-    this.norms = new Float32Array(clusters)
+    this.norms = memory.alloc(clusters)
+    this.sums = memory.alloc(2 * clusters * size)
+    this.counts = memory.alloc(2 * clusters)
   }
 
   /** Loads the centroids (`k × d`) a step's chunks are scored against, and their squared norms. */
   setCentroids(centroids: Float32Array): void {
     this.memory.view(this.centroids, centroids.length).set(centroids)
     const d = this.size
+    const norms = this.memory.view(this.norms, this.clusters)
     for (let c = 0; c < this.clusters; c++) {
       let norm = 0
       for (let j = 0; j < d; j++) norm = Math.fround(norm + (centroids[c * d + j] as number) ** 2)
-      this.norms[c] = norm
+      norms[c] = norm
     }
   }
 
@@ -61,28 +67,24 @@ export class FusedClusterSums implements FusedStateful {
     this.memory.view(this.rows, count * d).set(values.subarray(0, count * d))
     // x·c for every row and centroid: B is the centroids read transposed.
     this.k.gemm(this.rows, d, 1, this.centroids, 1, d, this.scores, count, d, k, 0, this.panel)
-    const dots = this.memory.view(this.scores, count * k)
-    const f = Math.fround
-    for (let r = 0; r < count; r++) {
-      const score = (c: number): number =>
-        f((this.norms[c] as number) - f(2 * (dots[r * k + c] as number)))
-      let best = 0
-      let lowest = score(0)
-      for (let c = 1; c < k; c++) {
-        const value = score(c)
-        if (value < lowest) {
-          lowest = value
-          best = c
-        }
-      }
-      totals.inertia += lowest
-      totals.counts[best] = (totals.counts[best] as number) + 1
-      const offset = best * d
-      for (let j = 0; j < d; j++) {
-        totals.sums[offset + j] =
-          (totals.sums[offset + j] as number) + (values[r * d + j] as number)
-      }
-    }
+    const buffer = this.k.memory.buffer
+    const sums = new Float64Array(buffer, this.sums, k * d)
+    const counts = new Float64Array(buffer, this.counts, k)
+    sums.set(totals.sums)
+    counts.set(totals.counts)
+    totals.inertia = this.k.nearestSums(
+      this.rows,
+      this.scores,
+      this.norms,
+      count,
+      k,
+      d,
+      this.sums,
+      this.counts,
+      totals.inertia,
+    )
+    totals.sums.set(sums)
+    totals.counts.set(counts)
   }
 
   /** k-means keeps no optimiser state in kernel memory: nothing to save. */

@@ -3,7 +3,7 @@
  * latentkit's fused WebAssembly kernels: the matrix products through the SIMD `gemm`, sigmoids through
  * `addBias`, the sampling, gradients and momentum update in one pass over flat buffers. It computes
  * what {@link RBMLayer.contrastiveDivergence} computes, drawing the same random numbers
- * ({@link uniformsInto}, {@link normalsInto}), so both give the same updates.
+ * (`uniformsInto`, in the `bernoulliDraw` kernel, and {@link normalsInto}), so both give the same updates.
  *
  * The TF.js variables stay the layer's weights: they are read in when some other code assigned them
  * (the first step, a restore after a divergence) and written after every step.
@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { KernelBuild, KernelExports, KernelMemory } from '../../kernels/wasmKernels'
-import { normalsInto, uniformsInto } from './rbmDraws'
+import { createRandom } from '../../random'
+import { normalsInto } from './rbmDraws'
 import type { RBMLayer } from './rbmLayer'
 
 /** The kernels' activation codes (see `addBias` in assembly/kernels.ts). */
@@ -195,32 +196,29 @@ export class FusedRBMTrainer implements FusedStateful {
   }
 
   /**
-   * Gradients and the momentum update, as RBMLayer's `contrastiveDivergence` and `applyUpdate`: the
-   * statistics are in `grads` (positive phase sums) and `products` / `negativeMeans` (negative phase).
+   * Gradients and the momentum update in one kernel call (`rbmUpdate`), as RBMLayer's
+   * `contrastiveDivergence` and `applyUpdate` compute them: the statistics are in `grads` (positive
+   * phase sums) and `products` / `negativeMeans` (negative phase).
    */
   private update(step: FusedContrastiveStep, rows: number, chainRows: number): void {
     const { visible: V, hidden: H } = this
-    const f = Math.fround
-    const params = this.memory.view(this.params, this.count)
-    const grads = this.memory.view(this.grads, this.count)
-    const velocity = this.memory.view(this.velocity, this.count)
-    const products = this.memory.view(this.products, V * H)
-    const sums = this.memory.view(this.negativeMeans, H + V)
     const { learningRate, momentum, weightDecay } = step
-    const useVelocity = momentum > 0 && this.hasVelocity
-    const keep = momentum > 0
-    for (let i = 0; i < V * H + H + V; i++) {
-      const j = i - V * H
-      // Weights (j < 0), then the biases; divided as TF.js divides, in float32.
-      const positive = f((grads[i] as number) / rows)
-      const negative = (j < 0 ? (products[i] as number) : (sums[j] as number)) / chainRows
-      let gradient = f(positive - f(negative))
-      if (j < 0 && weightDecay > 0) gradient = f(gradient - f(weightDecay * (params[i] as number)))
-      const scaled = f(learningRate * gradient)
-      const change = useVelocity ? f(f(momentum * (velocity[i] as number)) + scaled) : scaled
-      params[i] = (params[i] as number) + change
-      if (keep) velocity[i] = change
-    }
+    this.k.rbmUpdate(
+      this.params,
+      this.grads,
+      this.products,
+      this.negativeMeans,
+      this.velocity,
+      V * H,
+      this.count,
+      rows,
+      chainRows,
+      learningRate,
+      momentum,
+      weightDecay,
+      momentum > 0 && this.hasVelocity ? 1 : 0,
+      momentum > 0 ? 1 : 0,
+    )
     if (momentum > 0) this.hasVelocity = true
   }
 
@@ -270,12 +268,12 @@ export class FusedRBMTrainer implements FusedStateful {
     return total / rows
   }
 
-  /** `states[i] = u[i] < p[i]` over `n` values with the uniforms of `seed` (in place when equal). */
+  /**
+   * `states[i] = u[i] < p[i]` over `n` values with the uniforms of `seed` (in place when equal), in
+   * one kernel call that draws the uniforms `uniformsInto` (rbmDraws.ts) gives.
+   */
   private draw(probabilities: number, states: number, n: number, seed: number): void {
-    const u = uniformsInto(this.memory.view(this.uniforms, n), seed)
-    const p = this.memory.view(probabilities, n)
-    const out = this.memory.view(states, n)
-    for (let i = 0; i < n; i++) out[i] = (u[i] as number) < (p[i] as number) ? 1 : 0
+    this.k.bernoulliDraw(probabilities, states, n, createRandom(seed).state().position)
   }
 
   /** Adds the standard normals of `seed` to `n` values (a Gaussian visible draw around its means). */

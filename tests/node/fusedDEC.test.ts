@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs-core'
+// TF.js's automatic differentiation is the reference the fused kernels' gradients are checked against.
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { DEC } from '../../src/core/dec/engine/dec'
+import { DECNetwork } from '../../src/core/dec/engine/decNetwork'
+import { FusedDECTrainer } from '../../src/core/dec/engine/fusedDECTrainer'
+import { resolveDECOptions, type DECModelOptions } from '../../src/core/dec/decOptions'
+import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import { applyGradientList } from '../../src/core/engine/trainingLoop'
+import { createRandom } from '../../src/core/random'
+import { loadDigits } from '../../src/data/digits'
+import { switchBackend } from './setupBackend'
+import { relativeGap } from './relativeGap'
+
+beforeAll(() => switchBackend('wasm'))
+
+const ROWS = 16
+const digits = loadDigits()
+const input = digits.images.data.slice(0, ROWS * 64)
+
+/** A DEC network with centres away from zero and the fused trainer for it. */
+async function setup(build: 'simd' | 'relaxed-simd', options: DECModelOptions) {
+  const compiled = await compileKernelBuild(build)
+  if (!compiled) throw new Error(`no ${build} build here`)
+  const resolved = resolveDECOptions({ clusters: 4, codeSize: 3, seed: 3, ...options })
+  const network = new DECNetwork([8, 8, 1], resolved, 'sigmoid')
+  tf.tidy(() => network.centres.assign(tf.randomNormal([4, 3], 0, 1, 'float32', 11)))
+  const fused = new FusedDECTrainer(new KernelMemory(compiled), 64, resolved, 'sigmoid', ROWS)
+  return { network, fused }
+}
+
+/** Targets P: random rows summing to 1. */
+const targets = (() => {
+  const random = createRandom(7)
+  const p = Float32Array.from({ length: ROWS * 4 }, () => Math.exp(2 * random.normal()))
+  for (let i = 0; i < ROWS; i++) {
+    const row = p.subarray(i * 4, i * 4 + 4)
+    const sum = row.reduce((a, b) => a + b, 0)
+    row.forEach((v, j) => (row[j] = v / sum))
+  }
+  return p
+})()
+
+const flat = (arrays: ArrayLike<number>[]): Float32Array =>
+  Float32Array.from(arrays.flatMap((a) => Array.from(a)))
+
+const CASES: [string, DECModelOptions][] = [
+  ['DEC', { hiddenUnits: [32, 16] }],
+  ['IDEC (reconstruction through the decoder)', { hiddenUnits: [32, 16], idec: true }],
+  ['IDEC, weight 2, one hidden layer', { hiddenUnits: [12], idec: true, reconstructionWeight: 2 }],
+]
+
+describe.each(['simd', 'relaxed-simd'] as const)(
+  'fused DEC refinement step (%s build)',
+  (build) => {
+    test.each(CASES)('loss terms and gradients equal tf.variableGrads (%s)', async (_, options) => {
+      const baseline = tf.memory().numTensors
+      const { network, fused } = await setup(build, options)
+      const ours = fused.gradients(network, { input, targets })
+      const variables = network.refineVariables()
+      const reference = tf.tidy(() => {
+        const x = tf.tensor2d(input, [ROWS, 64])
+        const p = tf.tensor2d(targets, [ROWS, 4])
+        const { value, grads } = tf.variableGrads(() => {
+          const { terms } = network.refineLossAndGradients(x, p)
+          return terms.total
+        }, variables)
+        const { terms } = network.refineLossAndGradients(x, p)
+        return [
+          value,
+          terms.clustering,
+          terms.reconstruction,
+          ...variables.map((v) => grads[v.name] as tf.Tensor),
+        ]
+      })
+      const [total, clustering, reconstruction, ...grads] = reference.map((t) => t.dataSync())
+      const scalar = (values: ArrayLike<number> | undefined) =>
+        (values as ArrayLike<number>)[0] as number
+      expect(Math.abs(ours.loss.total - scalar(total)) / scalar(total)).toBeLessThan(1e-4)
+      expect(Math.abs(ours.loss.clustering - scalar(clustering)) / scalar(clustering)).toBeLessThan(
+        1e-4,
+      )
+      expect(
+        Math.abs(ours.loss.reconstruction - scalar(reconstruction)) / scalar(reconstruction),
+      ).toBeLessThan(1e-4)
+      expect(ours.gradients.map((g) => g.length)).toEqual(variables.map((v) => v.size))
+      expect(relativeGap(flat(ours.gradients), flat(grads as ArrayLike<number>[]))).toBeLessThan(
+        1e-4,
+      )
+      tf.dispose(reference)
+      network.dispose()
+      expect(tf.memory().numTensors).toBe(baseline)
+    })
+
+    test.each(CASES)(
+      'three steps move the weights as tf.train.adam does (%s)',
+      async (_, options) => {
+        const a = await setup(build, options)
+        const b = await setup(build, options)
+        const optimizer = tf.train.adam(0.01)
+        for (let step = 0; step < 3; step++) {
+          a.fused.step(a.network, { input, targets }, 0.01)
+          tf.tidy(() => {
+            const x = tf.tensor2d(input, [ROWS, 64])
+            const p = tf.tensor2d(targets, [ROWS, 4])
+            const { gradients } = b.network.refineLossAndGradients(x, p)
+            applyGradientList(optimizer, b.network.refineVariables(), gradients)
+          })
+        }
+        const weights = (network: DECNetwork) =>
+          Float32Array.from(network.weights().flatMap((v) => Array.from(v.dataSync())))
+        const initial = await setup(build, options)
+        expect(relativeGap(weights(a.network), weights(initial.network))).toBeGreaterThan(1e-3)
+        expect(relativeGap(weights(a.network), weights(b.network))).toBeLessThan(1e-4)
+        optimizer.dispose()
+        for (const network of [a.network, b.network, initial.network]) network.dispose()
+      },
+    )
+  },
+)
+
+test('DEC.fit on WASM: fused and TF.js refinement train the same model, tensors back to baseline', async () => {
+  const baseline = tf.memory().numTensors
+  const results: { kernels: string; accuracy: number; centres: Float32Array }[] = []
+  for (const fusedKernels of [true, false]) {
+    const model = new DEC({ clusters: 10, hiddenUnits: [32], codeSize: 6, seed: 2, idec: true })
+    let kernels = ''
+    const result = await model.fit(
+      digits.images,
+      {
+        epochs: 2,
+        refineSteps: 14,
+        updateInterval: 7,
+        kmeansRuns: 2,
+        fusedKernels,
+        labels: digits.labels,
+      },
+      { updateIntervalMs: 0, onUpdate: (u) => (kernels = u.progress.kernels) },
+    )
+    results.push({
+      kernels,
+      accuracy: result.last?.accuracy ?? NaN,
+      centres: (await model.centres()).data,
+    })
+    model.dispose()
+  }
+  const [fused, tfjs] = results as [(typeof results)[0], (typeof results)[0]]
+  expect(fused.kernels).toMatch(/^wasm-/)
+  expect(tfjs.kernels).toBe('tfjs')
+  expect(Math.abs(fused.accuracy - tfjs.accuracy)).toBeLessThan(0.02)
+  expect(relativeGap(fused.centres, tfjs.centres)).toBeLessThan(1e-3)
+  expect(tf.memory().numTensors).toBe(baseline)
+}, 120_000)
