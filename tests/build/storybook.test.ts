@@ -137,7 +137,7 @@ describe('Storybook', () => {
       // The few-labels report opens on raw pixels' row within seconds; every encoder's row follows.
       const reportOpened = performance.now()
       await page.goto(
-        `${server.url}/iframe.html?id=components-representationreport--all-encoders-on-digits&viewMode=story&args=draws:2;autoencoderEpochs:3`,
+        `${server.url}/iframe.html?id=components-representationreport--all-encoders-on-digits&viewMode=story&args=draws:2`,
       )
       await page.getByRole('rowheader', { name: 'raw pixels' }).waitFor({ timeout: 30_000 })
       expect(performance.now() - reportOpened).toBeLessThan(30_000)
