@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
-import * as tfl from '@tensorflow/tfjs-layers'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { useEffect } from 'react'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
@@ -16,6 +16,7 @@ import {
   type UseImportedModelOptions,
   type UseImportedModelResult,
 } from '../../src/react/useImportedModel'
+import { smallDecoder } from '../fixtures/smallDecoder'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
 const DECODER = 'indexeddb://latentkit-test-imported-decoder'
@@ -28,24 +29,7 @@ let decoder: tfl.Sequential
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
-  decoder = tfl.sequential()
-  decoder.add(
-    tfl.layers.dense({
-      inputShape: [4],
-      units: 32,
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-    }),
-  )
-  decoder.add(
-    tfl.layers.dense({
-      units: 64,
-      activation: 'sigmoid',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      biasInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: 3 }),
-    }),
-  )
-  decoder.add(tfl.layers.reshape({ targetShape: [8, 8, 1] }))
+  decoder = smallDecoder()
   await decoder.save(DECODER)
 })
 

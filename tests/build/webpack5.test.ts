@@ -2,12 +2,13 @@ import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSy
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
-import * as tfl from '@tensorflow/tfjs-layers'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { chromium } from 'playwright'
 import webpack from 'webpack'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 import { CROSS_ORIGIN_ISOLATION, serveStatic } from '../../scripts/staticServer.mjs'
+import { smallDecoder } from '../fixtures/smallDecoder'
 import { consumerFolder, openDemo, type PageRun } from './consumerApps'
 
 /** A run that trained one epoch in the worker on single-threaded WASM, drew samples, no errors. */
@@ -28,24 +29,7 @@ function expectTrained(run: PageRun, isolated: boolean): void {
 /** A small Keras-style decoder (4 → 32 → 8×8×1), as tfjs-layers writes it: model.json and one shard. */
 async function writeDecoder(folder: string): Promise<tfl.Sequential> {
   await tf.setBackend('cpu')
-  const decoder = tfl.sequential()
-  decoder.add(
-    tfl.layers.dense({
-      inputShape: [4],
-      units: 32,
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-    }),
-  )
-  decoder.add(
-    tfl.layers.dense({
-      units: 64,
-      activation: 'sigmoid',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      biasInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: 3 }),
-    }),
-  )
-  decoder.add(tfl.layers.reshape({ targetShape: [8, 8, 1] }))
+  const decoder = smallDecoder()
   await decoder.save(
     tf.io.withSaveHandler(async (artifacts) => {
       mkdirSync(folder, { recursive: true })
