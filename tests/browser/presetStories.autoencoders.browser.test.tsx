@@ -5,9 +5,8 @@
  * worker: each reaches `ready` without ever training, draws its trained output, and offers Train from
  * scratch. With `preset: false` the same stories train live (their own tests and the Storybook test).
  */
-import type { ComponentType } from 'react'
 import { afterEach, expect, test } from 'vitest'
-import { cleanup, render } from 'vitest-browser-react'
+import { cleanup } from 'vitest-browser-react'
 import anomalyMeta, {
   Convolutional,
   MaskedDenoising,
@@ -20,26 +19,20 @@ import contrastiveMeta, {
   Convolutional as ContrastiveConvolutional,
   CropOnly,
 } from '../../stories/ContrastivePlayground.stories'
+import { renderStoryOnWasm, type StoryModule } from './renderStory'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
 afterEach(async () => {
   await cleanup()
 })
 
-interface StoryModule {
-  readonly component?: unknown
-  readonly args?: object
-}
-
 /**
  * Renders `meta`'s component with the story's args on WASM and waits until its model is `ready`,
  * recording every status its `TrainingStatus` showed on the way.
  */
 async function openStory(meta: StoryModule, story: { readonly args?: object }) {
-  const Component = meta.component as ComponentType<Record<string, unknown>>
-  const args = { ...meta.args, ...story.args, backend: 'wasm' }
-  expect((args as { preset?: boolean }).preset).toBe(true)
-  const screen = await render(<Component {...args} />)
+  const { screen, args } = await renderStoryOnWasm(meta, story)
+  expect(args.preset).toBe(true)
   const seen = new Set<string>()
   const status = () => screen.container.querySelector('.lk-training-status')
   const watch = setInterval(() => {

@@ -4,9 +4,8 @@
  * the preset learned — the GAN's samples, k-means clusters that follow the digit classes, the RBM's
  * receptive fields, IDEC's clusters.
  */
-import type { ComponentType } from 'react'
 import { afterEach, expect, test } from 'vitest'
-import { cleanup, render } from 'vitest-browser-react'
+import { cleanup } from 'vitest-browser-react'
 import decMeta, { IDEC } from '../../stories/DECPlayground.stories'
 import ganImagesMeta, { Digits as GANDigits } from '../../stories/GANImages.stories'
 import ganPlaneMeta, { Moons, Spiral } from '../../stories/GANPlayground.stories'
@@ -20,22 +19,16 @@ import rbmMeta, {
   DeepBeliefNetwork,
   GaussianVisible,
 } from '../../stories/RBMPlayground.stories'
+import { renderStoryOnWasm, type StoryModule } from './renderStory'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
 afterEach(async () => {
   await cleanup()
 })
 
-interface StoryModule {
-  readonly component?: unknown
-  readonly args?: object
-}
-
 /** Renders a story (its module's args, then its own) on WASM; resolves once the model is ready. */
 async function openStory(meta: StoryModule, story: { readonly args?: object }) {
-  const Component = meta.component as ComponentType<Record<string, unknown>>
-  const args = { ...meta.args, ...story.args, backend: 'wasm' }
-  const screen = await render(<Component {...args} />)
+  const { screen } = await renderStoryOnWasm(meta, story)
   const status = () => screen.getByTestId('model-status').element().textContent ?? ''
   await waitFor(() => /ready|error/.test(status()), 60_000)
   expect(status()).toMatch(/ready/)
