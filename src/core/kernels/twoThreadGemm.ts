@@ -5,7 +5,7 @@
  * helper is started by a {@link SpawnKernelThread} the environment provides.
  */
 import { ARGS, CONTROL_WORDS, DONE, FAILED, JOB, READY, STOP_JOB } from './kernelThreadProtocol'
-import type { CompiledKernels, KernelMemory } from './wasmKernels'
+import type { CompiledKernels, KernelExports, KernelMemory } from './wasmKernels'
 
 /** What a helper thread is started with (a module worker or a Node worker thread). */
 export interface KernelThreadStart {
@@ -31,21 +31,8 @@ export type SpawnKernelThread = (
   onFailure: (reason: string) => void,
 ) => KernelThreadHandle
 
-/** The `gemm` arguments, as {@link KernelExports}' `gemm` takes them. */
-type GemmArguments = [
-  a: number,
-  ai: number,
-  ak: number,
-  b: number,
-  bk: number,
-  bj: number,
-  c: number,
-  m: number,
-  k: number,
-  n: number,
-  accumulate: number,
-  panel: number,
-]
+/** The `gemm` arguments, as the kernels' `gemm` takes them. */
+type GemmArguments = Parameters<KernelExports['gemm']>
 
 /**
  * Smallest product, in multiply-adds (M·K·N), split across two threads: below it waking the helper

@@ -443,64 +443,62 @@ export class FusedConvGANTrainer implements FusedStateful {
     const loss = k.bernoulliLoss(logits, this.ones, this.gradLogits, batch, 1 / batch) / batch
     this.judgeBackward(fake, batch, false, this.gradImage)
     const grad = this.gradImage
-    const [n0, n1] = this.norms
-    const [r0, r1] = this.normOut
     const [gradR0, gradR1] = this.gradNorm
-    const relu = ACTIVATION_CODE.relu
     const outPixels = batch * outer.height * outer.width
     const innerPixels = batch * inner.height * inner.width
     const innerCells = batch * inner.outHeight * inner.outWidth
     if (up1.activation !== 'linear') {
       k.activationBackward(grad, fake, outPixels * outer.channels, ACTIVATION_CODE[up1.activation])
     }
-    transposedConvBackward(
-      k,
-      outer,
-      r1,
-      up1.kernel,
-      grad,
-      net.gradientOf(up1.kernel),
-      gradR1,
-      this.scratch,
-    )
-    k.columnSums(grad, net.gradientOf(up1.bias), outPixels, outer.channels, 0)
-    k.activationBackward(gradR1, r1, innerPixels * inner.channels, relu)
-    k.batchNormBackward(
-      gradR1,
-      n1.normalised,
-      innerPixels,
-      norm1.units,
-      norm1.kernel,
-      n1.invStd,
-      net.gradientOf(norm1.kernel),
-      net.gradientOf(norm1.bias),
-      gradR1,
-    )
-    transposedConvBackward(
-      k,
-      inner,
-      r0,
-      up0.kernel,
-      gradR1,
-      net.gradientOf(up0.kernel),
-      gradR0,
-      this.scratch,
-    )
-    k.columnSums(gradR1, net.gradientOf(up0.bias), innerPixels, inner.channels, 0)
-    k.activationBackward(gradR0, r0, innerCells * inner.filters, relu)
-    k.batchNormBackward(
-      gradR0,
-      n0.normalised,
-      innerCells,
-      norm0.units,
-      norm0.kernel,
-      n0.invStd,
-      net.gradientOf(norm0.kernel),
-      net.gradientOf(norm0.bias),
-      gradR0,
-    )
+    this.upBlockBackward(outer, up1, grad, outPixels, gradR1, norm1, 1, innerPixels)
+    this.upBlockBackward(inner, up0, gradR1, innerPixels, gradR0, norm0, 0, innerCells)
     net.backward(project, this.z, gradR0, undefined, batch)
     return loss
+  }
+
+  /**
+   * Back through one upsampling block of the generator, from the gradient at the transposed
+   * convolution's output (`gradOut`, `outPixels` rows of `g.channels`) to the gradient at the input
+   * of the batch normalisation `norm` (normalisation `i`, `normPixels` rows) ahead of it, written to
+   * `gradIn`: the convolution's kernel and bias gradients, ReLU, then batch norm's scale and shift.
+   */
+  private upBlockBackward(
+    g: ConvGeometry,
+    up: FusedLayer,
+    gradOut: number,
+    outPixels: number,
+    gradIn: number,
+    norm: FusedLayer,
+    i: 0 | 1,
+    normPixels: number,
+  ): void {
+    const net = this.generator
+    const { k } = net
+    const normalised = this.normOut[i]
+    const buffers = this.norms[i]
+    transposedConvBackward(
+      k,
+      g,
+      normalised,
+      up.kernel,
+      gradOut,
+      net.gradientOf(up.kernel),
+      gradIn,
+      this.scratch,
+    )
+    k.columnSums(gradOut, net.gradientOf(up.bias), outPixels, g.channels, 0)
+    k.activationBackward(gradIn, normalised, normPixels * norm.units, ACTIVATION_CODE.relu)
+    k.batchNormBackward(
+      gradIn,
+      buffers.normalised,
+      normPixels,
+      norm.units,
+      norm.kernel,
+      buffers.invStd,
+      net.gradientOf(norm.kernel),
+      net.gradientOf(norm.bias),
+      gradIn,
+    )
   }
 }
 
