@@ -136,14 +136,23 @@ function patchesTimesKernel(
 /**
  * Rows of the patch matrix per product of {@link kernelGradient}: `gemm` walks the transposed patches
  * down a whole column for each block of four output rows, and over tens of thousands of rows those
- * columns leave the cache before the next block reads them again; in slices of this many rows they
- * stay (measured 2–3× faster on the default conv GAN's products; 64–256 all do about as well).
+ * columns leave the cache before the next block reads them again; in slices of about this many
+ * bytes of patches they stay (measured 2–3× faster on the default conv GAN's products with 256-wide
+ * patches in slices of 64–256 rows).
  */
-const GRADIENT_ROWS = 128
+const GRADIENT_SLICE_BYTES = 32 * 1024
+
+/**
+ * Rows per slice for patches `depth` wide: at least 128 rows, so narrow patches (a grey image's 16
+ * values) do not pay a call per few rows.
+ */
+function gradientRows(depth: number): number {
+  return Math.max(128, Math.floor(GRADIENT_SLICE_BYTES / (4 * depth)))
+}
 
 /**
  * gradKernel `[depth, filters]` = the patches in `scratch.patches`ᵀ · `other` `[rows, filters]`,
- * summed over slices of {@link GRADIENT_ROWS} rows.
+ * summed over slices of {@link gradientRows} rows.
  */
 function kernelGradient(
   k: KernelExports,
@@ -154,7 +163,8 @@ function kernelGradient(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  for (let from = 0; from < rows; from += GRADIENT_ROWS) {
+  const slice = gradientRows(depth)
+  for (let from = 0; from < rows; from += slice) {
     k.gemm(
       scratch.patches + from * depth * 4,
       1,
@@ -164,7 +174,7 @@ function kernelGradient(
       1,
       gradKernel,
       depth,
-      Math.min(GRADIENT_ROWS, rows - from),
+      Math.min(slice, rows - from),
       g.filters,
       from > 0 ? 1 : 0,
       scratch.panel,
