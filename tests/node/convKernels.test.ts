@@ -60,6 +60,11 @@ const CASES: [number, number, number, number, number, number, number][] = [
   [3, 9, 11, 3, 5, 4, 2], // odd sides: the extra padding row below and right
   [2, 6, 5, 2, 3, 3, 1], // 3×3, stride 1
   [2, 7, 7, 5, 6, 4, 2],
+  // Channels a multiple of 8 (transposed convolutions add the product straight into the image):
+  // odd sides with rows not a multiple of four, 3×3 stride 1, and more than eight channels.
+  [3, 9, 11, 8, 5, 4, 2],
+  [2, 6, 5, 8, 3, 3, 1],
+  [1, 5, 6, 24, 7, 4, 2],
 ]
 
 describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) => {

@@ -61,9 +61,13 @@ export function patchValues(g: ConvGeometry): number {
   return g.batch * g.outHeight * g.outWidth * g.size * g.size * g.channels
 }
 
-/** Floats of `gemm`'s panel scratch that the products of `g` need. */
+/**
+ * Floats of panel scratch that the products of `g` need: `gemm`'s eight columns over the longest
+ * inner dimension, or the whole kernel that `gemmCol2im` packs.
+ */
 export function panelValues(g: ConvGeometry): number {
-  return 8 * Math.max(g.batch * g.outHeight * g.outWidth, g.size * g.size * g.channels, g.filters)
+  const depth = g.size * g.size * g.channels
+  return Math.max(8 * Math.max(g.batch * g.outHeight * g.outWidth, depth, g.filters), depth * g.filters)
 }
 
 /** Scratch the convolution functions share: the patch matrix and `gemm`'s panel. */
@@ -233,6 +237,27 @@ export function transposedConvForward(
   out: number,
   scratch: ConvScratch,
 ): void {
+  if (g.channels % 8 === 0) {
+    // Each block of the product is added straight into the image: no patch matrix written and read.
+    k.gemmCol2im(
+      x,
+      kernel,
+      g.filters,
+      scratch.panel,
+      g.batch,
+      g.height,
+      g.width,
+      g.channels,
+      g.size,
+      g.stride,
+      g.top,
+      g.left,
+      g.outHeight,
+      g.outWidth,
+      out,
+    )
+    return
+  }
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
   // patches [rows, depth] = x · kernelᵀ, then added back into the image.
