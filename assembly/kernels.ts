@@ -809,9 +809,9 @@ export function nearestSums(
  * A transposed convolution with col2im fused into the product: dx [n, h, w, c] = col2im(x · kernelᵀ)
  * for x [n·ho·wo, filters] and kernel [k, k, c, filters] (so kernelᵀ is [filters, k·k·c]), with the
  * arguments of `col2im`. The whole of kernelᵀ is packed into `panel` (scratch for filters·k·k·c
- * floats, padded to eight columns) once; then each block of four rows of x stays in the cache while
- * it meets every column, and each 4×8 block of the product is added straight into the image instead
- * of being stored as patches and read back. Needs c a multiple of 8 (a block's eight columns are
+ * floats) once; then each group of rows of x stays in the cache while it meets every column, and
+ * each 4×8 block of the product is added straight into the image instead of being stored as patches
+ * and read back. Needs c a multiple of 8 (a block's eight columns are
  * then eight channels of one kernel tap).
  */
 export function gemmCol2im(
@@ -826,69 +826,73 @@ export function gemmCol2im(
   const rowA = <usize>K << 2
   const panelBytes = <usize>K << 5
   for (let j0 = 0; j0 < N; j0 += 8) packPanel(kernel, 1, K, j0, 8, K, panel + <usize>(j0 >> 3) * panelBytes)
-  let i = 0
-  for (; i + 4 <= M; i += 4) {
-    const pa = x + <usize>i * rowA
-    const r0 = cellCorner(i, stride, top, left, ho, wo)
-    const r1 = cellCorner(i + 1, stride, top, left, ho, wo)
-    const r2 = cellCorner(i + 2, stride, top, left, ho, wo)
-    const r3 = cellCorner(i + 3, stride, top, left, ho, wo)
-    let pb = panel
-    for (let ky = 0; ky < k; ky++) {
-      for (let kx = 0; kx < k; kx++) {
-        for (let channel = 0; channel < c; channel += 8) {
-          let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
-          let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
-          let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
-          let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
-          let pa0 = pa
-          for (let kk = 0; kk < K; kk++) {
-            const b0 = v128.load(pb)
-            const b1 = v128.load(pb, 16)
-            let s = v128.load32_splat(pa0)
-            c00 = madd(s, b0, c00)
-            c01 = madd(s, b1, c01)
-            s = v128.load32_splat(pa0 + rowA)
-            c10 = madd(s, b0, c10)
-            c11 = madd(s, b1, c11)
-            s = v128.load32_splat(pa0 + 2 * rowA)
-            c20 = madd(s, b0, c20)
-            c21 = madd(s, b1, c21)
-            s = v128.load32_splat(pa0 + 3 * rowA)
-            c30 = madd(s, b0, c30)
-            c31 = madd(s, b1, c31)
-            pa0 += 4
-            pb += 32
-          }
-          addToPixel(dx, r0, c00, c01, ky, kx, channel, h, w, c)
-          addToPixel(dx, r1, c10, c11, ky, kx, channel, h, w, c)
-          addToPixel(dx, r2, c20, c21, ky, kx, channel, h, w, c)
-          addToPixel(dx, r3, c30, c31, ky, kx, channel, h, w, c)
-        }
-      }
+  const corners = memory.data(8 * COL2IM_ROWS)
+  for (let i0 = 0; i0 < M; i0 += COL2IM_ROWS) {
+    const rows = min(COL2IM_ROWS, M - i0)
+    for (let r = 0; r < rows; r++) {
+      store<i64>(corners + (<usize>r << 3), cellCorner(i0 + r, stride, top, left, ho, wo))
     }
-  }
-  for (; i < M; i++) {
-    const r0 = cellCorner(i, stride, top, left, ho, wo)
     let pb = panel
     for (let ky = 0; ky < k; ky++) {
       for (let kx = 0; kx < k; kx++) {
         for (let channel = 0; channel < c; channel += 8) {
-          let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
-          let pa0 = x + <usize>i * rowA
-          for (let kk = 0; kk < K; kk++) {
-            const s = v128.load32_splat(pa0)
-            c00 = madd(s, v128.load(pb), c00)
-            c01 = madd(s, v128.load(pb, 16), c01)
-            pa0 += 4
-            pb += 32
+          let r = 0
+          for (; r + 4 <= rows; r += 4) {
+            let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+            let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+            let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+            let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+            let pa0 = x + <usize>(i0 + r) * rowA
+            let pbk = pb
+            for (let kk = 0; kk < K; kk++) {
+              const b0 = v128.load(pbk)
+              const b1 = v128.load(pbk, 16)
+              let s = v128.load32_splat(pa0)
+              c00 = madd(s, b0, c00)
+              c01 = madd(s, b1, c01)
+              s = v128.load32_splat(pa0 + rowA)
+              c10 = madd(s, b0, c10)
+              c11 = madd(s, b1, c11)
+              s = v128.load32_splat(pa0 + 2 * rowA)
+              c20 = madd(s, b0, c20)
+              c21 = madd(s, b1, c21)
+              s = v128.load32_splat(pa0 + 3 * rowA)
+              c30 = madd(s, b0, c30)
+              c31 = madd(s, b1, c31)
+              pa0 += 4
+              pbk += 32
+            }
+            const at = corners + (<usize>r << 3)
+            addToPixel(dx, load<i64>(at), c00, c01, ky, kx, channel, h, w, c)
+            addToPixel(dx, load<i64>(at, 8), c10, c11, ky, kx, channel, h, w, c)
+            addToPixel(dx, load<i64>(at, 16), c20, c21, ky, kx, channel, h, w, c)
+            addToPixel(dx, load<i64>(at, 24), c30, c31, ky, kx, channel, h, w, c)
           }
-          addToPixel(dx, r0, c00, c01, ky, kx, channel, h, w, c)
+          for (; r < rows; r++) {
+            let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+            let pa0 = x + <usize>(i0 + r) * rowA
+            let pbk = pb
+            for (let kk = 0; kk < K; kk++) {
+              const s = v128.load32_splat(pa0)
+              c00 = madd(s, v128.load(pbk), c00)
+              c01 = madd(s, v128.load(pbk, 16), c01)
+              pa0 += 4
+              pbk += 32
+            }
+            addToPixel(dx, load<i64>(corners + (<usize>r << 3)), c00, c01, ky, kx, channel, h, w, c)
+          }
+          pb += panelBytes
         }
       }
     }
   }
 }
+
+/**
+ * Rows of x per group in `gemmCol2im`: a group (8 KiB of x for 32 filters) stays in the first-level
+ * cache while every panel of the kernel passes it.
+ */
+const COL2IM_ROWS = 64
 
 /** Offset that keeps a corner's (possibly negative) row and column positive in 20 bits. */
 const CORNER_BIAS: i32 = 1 << 19
