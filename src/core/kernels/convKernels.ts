@@ -114,18 +114,7 @@ function fromPatches(k: KernelExports, g: ConvGeometry, patches: number, images:
   )
 }
 
-/**
- * Bytes of the patch matrix per product of {@link patchesTimesKernel}: `gemm` streams the whole of
- * A past each panel of eight columns of B, and a big patch matrix (3.2 MB for the second convolution
- * of a batch of 64 digits) comes from the last-level cache that often; a slice this size stays in
- * the core's own cache (512 KiB–1 MiB) for all of B's panels.
- */
-const PRODUCT_SLICE_BYTES = 256 * 1024
-
-/**
- * out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`,
- * in slices of about {@link PRODUCT_SLICE_BYTES} of patches.
- */
+/** out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`. */
 function patchesTimesKernel(
   k: KernelExports,
   g: ConvGeometry,
@@ -135,23 +124,20 @@ function patchesTimesKernel(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  const slice = Math.max(64, Math.floor(PRODUCT_SLICE_BYTES / (4 * depth)))
-  for (let from = 0; from < rows; from += slice) {
-    k.gemm(
-      scratch.patches + from * depth * 4,
-      depth,
-      1,
-      kernel,
-      g.filters,
-      1,
-      out + from * g.filters * 4,
-      Math.min(slice, rows - from),
-      depth,
-      g.filters,
-      0,
-      scratch.panel,
-    )
-  }
+  k.gemm(
+    scratch.patches,
+    depth,
+    1,
+    kernel,
+    g.filters,
+    1,
+    out,
+    rows,
+    depth,
+    g.filters,
+    0,
+    scratch.panel,
+  )
 }
 
 /**
