@@ -1,8 +1,10 @@
 /**
  * Strided 'same'-padded convolutions and transposed convolutions (NHWC, float32) on latentkit's own
- * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product. Every buffer
- * is a byte offset into one {@link KernelExports}' memory; the layouts are TF.js's, so weights copy
- * over as they are: a convolution's kernel `[k, k, in, out]`, a transposed one's `[k, k, out, in]`.
+ * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product; a transposed
+ * convolution onto 8k channels adds the product's blocks straight into the image (`gemmCol2im`, no
+ * patch matrix). Every buffer is a byte offset into one {@link KernelExports}' memory; the layouts
+ * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
+ * transposed one's `[k, k, out, in]`.
  */
 import type { KernelExports } from './wasmKernels'
 

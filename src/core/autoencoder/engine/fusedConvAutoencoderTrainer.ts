@@ -42,9 +42,10 @@ function geometries(
 
 /**
  * The convolutional autoencoder's training step in latentkit's WebAssembly kernels (convolutions as
- * im2col and the SIMD matrix product, transposed ones as the product and col2im, dense layers,
- * squared error, the sparse kind's L1 penalty, Adam), equal to
- * {@link ConvAutoencoderNetwork.lossAndGradients} followed by `tf.train.adam` (tests check it).
+ * im2col and the SIMD matrix product, their patches kept for the backward pass, transposed ones as
+ * the product added straight into the image (col2im for the grey output), dense layers, squared
+ * error, the sparse kind's L1 penalty, Adam), equal to {@link ConvAutoencoderNetwork.lossAndGradients}
+ * followed by `tf.train.adam` (tests check it).
  * Weights, gradients and moments sit in one {@link FusedDenseNet}: a convolution's kernel is its
  * (k·k·in)×out matrix there, in TF.js's layout.
  */
