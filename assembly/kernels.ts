@@ -803,3 +803,133 @@ export function nearestSums(
   return total
 }
 // ─── End of the k-means kernels ──────────────────────────────────────────────────────────────────
+// --- conv autoencoder (convae) ---
+
+/**
+ * A transposed convolution with col2im fused into the product: dx [n, h, w, c] = col2im(x · kernelᵀ)
+ * for x [n·ho·wo, filters] and kernel [k, k, c, filters] (so kernelᵀ is [filters, k·k·c]), with the
+ * arguments of `col2im`. The whole of kernelᵀ is packed into `panel` (scratch for filters·k·k·c
+ * floats) once; then each group of rows of x stays in the cache while it meets every column, and
+ * each 4×8 block of the product is added straight into the image instead of being stored as patches
+ * and read back. Needs c a multiple of 8 (a block's eight columns are
+ * then eight channels of one kernel tap).
+ */
+export function gemmCol2im(
+  x: usize, kernel: usize, filters: i32, panel: usize,
+  n: i32, h: i32, w: i32, c: i32,
+  k: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32, dx: usize,
+): void {
+  memory.fill(dx, 0, <usize>(n * h * w * c) << 2)
+  const M = n * ho * wo
+  const N = k * k * c
+  const K = filters
+  const rowA = <usize>K << 2
+  const panelBytes = <usize>K << 5
+  for (let j0 = 0; j0 < N; j0 += 8) packPanel(kernel, 1, K, j0, 8, K, panel + <usize>(j0 >> 3) * panelBytes)
+  const corners = memory.data(8 * COL2IM_ROWS)
+  for (let i0 = 0; i0 < M; i0 += COL2IM_ROWS) {
+    const rows = min(COL2IM_ROWS, M - i0)
+    for (let r = 0; r < rows; r++) {
+      store<i64>(corners + (<usize>r << 3), cellCorner(i0 + r, stride, top, left, ho, wo))
+    }
+    let pb = panel
+    for (let ky = 0; ky < k; ky++) {
+      for (let kx = 0; kx < k; kx++) {
+        for (let channel = 0; channel < c; channel += 8) {
+          let r = 0
+          for (; r + 4 <= rows; r += 4) {
+            let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+            let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+            let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+            let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+            let pa0 = x + <usize>(i0 + r) * rowA
+            let pbk = pb
+            for (let kk = 0; kk < K; kk++) {
+              const b0 = v128.load(pbk)
+              const b1 = v128.load(pbk, 16)
+              let s = v128.load32_splat(pa0)
+              c00 = madd(s, b0, c00)
+              c01 = madd(s, b1, c01)
+              s = v128.load32_splat(pa0 + rowA)
+              c10 = madd(s, b0, c10)
+              c11 = madd(s, b1, c11)
+              s = v128.load32_splat(pa0 + 2 * rowA)
+              c20 = madd(s, b0, c20)
+              c21 = madd(s, b1, c21)
+              s = v128.load32_splat(pa0 + 3 * rowA)
+              c30 = madd(s, b0, c30)
+              c31 = madd(s, b1, c31)
+              pa0 += 4
+              pbk += 32
+            }
+            const at = corners + (<usize>r << 3)
+            addToPixel(dx, load<i64>(at), c00, c01, ky, kx, channel, h, w, c)
+            addToPixel(dx, load<i64>(at, 8), c10, c11, ky, kx, channel, h, w, c)
+            addToPixel(dx, load<i64>(at, 16), c20, c21, ky, kx, channel, h, w, c)
+            addToPixel(dx, load<i64>(at, 24), c30, c31, ky, kx, channel, h, w, c)
+          }
+          for (; r < rows; r++) {
+            let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+            let pa0 = x + <usize>(i0 + r) * rowA
+            let pbk = pb
+            for (let kk = 0; kk < K; kk++) {
+              const s = v128.load32_splat(pa0)
+              c00 = madd(s, v128.load(pbk), c00)
+              c01 = madd(s, v128.load(pbk, 16), c01)
+              pa0 += 4
+              pbk += 32
+            }
+            addToPixel(dx, load<i64>(corners + (<usize>r << 3)), c00, c01, ky, kx, channel, h, w, c)
+          }
+          pb += panelBytes
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Rows of x per group in `gemmCol2im`: a group (8 KiB of x for 32 filters) stays in the first-level
+ * cache while every panel of the kernel passes it.
+ */
+const COL2IM_ROWS = 64
+
+/** Offset that keeps a corner's (possibly negative) row and column positive in 20 bits. */
+const CORNER_BIAS: i32 = 1 << 19
+
+/**
+ * Output cell `row` = (b, oy, ox) as the image and the pixel under its kernel tap (0, 0), packed
+ * in an i64: b in bits 40 up, oy·stride − top and ox·stride − left (plus {@link CORNER_BIAS}) in
+ * twenty bits each below.
+ */
+@inline function cellCorner(row: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32): i64 {
+  const cells = ho * wo
+  const b = row / cells
+  const rest = row - b * cells
+  const oy = rest / wo
+  const ox = rest - oy * wo
+  return (
+    (<i64>b << 40) |
+    (<i64>(oy * stride - top + CORNER_BIAS) << 20) |
+    <i64>(ox * stride - left + CORNER_BIAS)
+  )
+}
+
+/**
+ * Adds eight values (lo, hi) at kernel tap (ky, kx) of the output cell whose {@link cellCorner} is
+ * `corner` to channels channel … channel + 7 of the pixel that tap reads, when it lies inside the
+ * image.
+ */
+@inline function addToPixel(
+  dx: usize, corner: i64, lo: v128, hi: v128, ky: i32, kx: i32, channel: i32,
+  h: i32, w: i32, c: i32,
+): void {
+  const b = <i32>(corner >> 40)
+  const iy = (<i32>(corner >> 20) & 0xfffff) - CORNER_BIAS + ky
+  const ix = (<i32>corner & 0xfffff) - CORNER_BIAS + kx
+  if (iy < 0 || iy >= h || ix < 0 || ix >= w) return
+  const dst = dx + (<usize>(((b * h + iy) * w + ix) * c + channel) << 2)
+  v128.store(dst, f32x4.add(v128.load(dst), lo))
+  v128.store(dst, f32x4.add(v128.load(dst, 16), hi), 16)
+}
+// --- end conv autoencoder (convae) ---

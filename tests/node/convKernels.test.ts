@@ -60,6 +60,11 @@ const CASES: [number, number, number, number, number, number, number][] = [
   [3, 9, 11, 3, 5, 4, 2], // odd sides: the extra padding row below and right
   [2, 6, 5, 2, 3, 3, 1], // 3×3, stride 1
   [2, 7, 7, 5, 6, 4, 2],
+  // Channels a multiple of 8 (transposed convolutions add the product straight into the image):
+  // odd sides with rows not a multiple of four, 3×3 stride 1, and more than eight channels.
+  [3, 9, 11, 8, 5, 4, 2],
+  [2, 6, 5, 8, 3, 3, 1],
+  [1, 5, 6, 24, 7, 4, 2],
 ]
 
 describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) => {
@@ -241,4 +246,63 @@ describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) =>
     expect(relativeGap(read(memory, grad, values.length), backward.dataSync())).toBeLessThan(1e-6)
     tf.dispose([xt, ut, forward, backward])
   })
+
+  test.each([
+    [3, 9, 11, 16, 32, 4, 2], // 90 rows: one full group of rows, a part group, a part block of four
+    [64, 14, 14, 16, 32, 4, 2], // the default models' first transposed convolution at batch 64
+    [2, 6, 5, 8, 3, 3, 1],
+  ])(
+    'gemmCol2im over %i×%i×%i×%i from %i filters (size %i, stride %i) equals gemm into patches and col2im',
+    async (batch, height, width, channels, filters, size, stride) => {
+      const memory = await memoryFor(build)
+      const k = memory.kernels
+      const g = convGeometry(batch, height, width, channels, filters, size, stride)
+      const random = createRandom(batch + channels)
+      const rows = batch * g.outHeight * g.outWidth
+      const depth = size * size * channels
+      const x = put(memory, Float32Array.from(random.normals(rows * filters)))
+      const kernel = put(memory, Float32Array.from(random.normals(depth * filters)))
+      const outLength = batch * height * width * channels
+      // Stale values in the output: the kernel overwrites, it does not add.
+      const fused = put(memory, new Float32Array(outLength).fill(7))
+      const reference = memory.alloc(outLength)
+      const scratch = scratchFor(memory, g)
+      k.gemmCol2im(
+        x,
+        kernel,
+        filters,
+        scratch.panel,
+        batch,
+        height,
+        width,
+        channels,
+        size,
+        stride,
+        g.top,
+        g.left,
+        g.outHeight,
+        g.outWidth,
+        fused,
+      )
+      const args = [g.top, g.left, g.outHeight, g.outWidth] as const
+      k.gemm(
+        x,
+        filters,
+        1,
+        kernel,
+        1,
+        filters,
+        scratch.patches,
+        rows,
+        filters,
+        depth,
+        0,
+        scratch.panel,
+      )
+      k.col2im(scratch.patches, batch, height, width, channels, size, stride, ...args, reference, 0)
+      expect(
+        relativeGap(read(memory, fused, outLength), read(memory, reference, outLength)),
+      ).toBeLessThan(1e-6)
+    },
+  )
 })

@@ -1,8 +1,10 @@
 /**
  * Strided 'same'-padded convolutions and transposed convolutions (NHWC, float32) on latentkit's own
- * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product. Every buffer
- * is a byte offset into one {@link KernelExports}' memory; the layouts are TF.js's, so weights copy
- * over as they are: a convolution's kernel `[k, k, in, out]`, a transposed one's `[k, k, out, in]`.
+ * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product; a transposed
+ * convolution onto 8k channels adds the product's blocks straight into the image (`gemmCol2im`, no
+ * patch matrix). Every buffer is a byte offset into one {@link KernelExports}' memory; the layouts
+ * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
+ * transposed one's `[k, k, out, in]`.
  */
 import type { KernelExports } from './wasmKernels'
 
@@ -61,9 +63,16 @@ export function patchValues(g: ConvGeometry): number {
   return g.batch * g.outHeight * g.outWidth * g.size * g.size * g.channels
 }
 
-/** Floats of `gemm`'s panel scratch that the products of `g` need. */
+/**
+ * Floats of panel scratch that the products of `g` need: `gemm`'s eight columns over the longest
+ * inner dimension, or the whole kernel that `gemmCol2im` packs.
+ */
 export function panelValues(g: ConvGeometry): number {
-  return 8 * Math.max(g.batch * g.outHeight * g.outWidth, g.size * g.size * g.channels, g.filters)
+  const depth = g.size * g.size * g.channels
+  return Math.max(
+    8 * Math.max(g.batch * g.outHeight * g.outWidth, depth, g.filters),
+    depth * g.filters,
+  )
 }
 
 /** Scratch the convolution functions share: the patch matrix and `gemm`'s panel. */
@@ -136,14 +145,23 @@ function patchesTimesKernel(
 /**
  * Rows of the patch matrix per product of {@link kernelGradient}: `gemm` walks the transposed patches
  * down a whole column for each block of four output rows, and over tens of thousands of rows those
- * columns leave the cache before the next block reads them again; in slices of this many rows they
- * stay (measured 2–3× faster on the default conv GAN's products; 64–256 all do about as well).
+ * columns leave the cache before the next block reads them again; in slices of about this many
+ * bytes of patches they stay (measured 2–3× faster on the default conv GAN's products with 256-wide
+ * patches in slices of 64–256 rows).
  */
-const GRADIENT_ROWS = 128
+const GRADIENT_SLICE_BYTES = 32 * 1024
+
+/**
+ * Rows per slice for patches `depth` wide: at least 128 rows, so narrow patches (a grey image's 16
+ * values) do not pay a call per few rows.
+ */
+function gradientRows(depth: number): number {
+  return Math.max(128, Math.floor(GRADIENT_SLICE_BYTES / (4 * depth)))
+}
 
 /**
  * gradKernel `[depth, filters]` = the patches in `scratch.patches`ᵀ · `other` `[rows, filters]`,
- * summed over slices of {@link GRADIENT_ROWS} rows.
+ * summed over slices of {@link gradientRows} rows.
  */
 function kernelGradient(
   k: KernelExports,
@@ -154,7 +172,8 @@ function kernelGradient(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  for (let from = 0; from < rows; from += GRADIENT_ROWS) {
+  const slice = gradientRows(depth)
+  for (let from = 0; from < rows; from += slice) {
     k.gemm(
       scratch.patches + from * depth * 4,
       1,
@@ -164,7 +183,7 @@ function kernelGradient(
       1,
       gradKernel,
       depth,
-      Math.min(GRADIENT_ROWS, rows - from),
+      Math.min(slice, rows - from),
       g.filters,
       from > 0 ? 1 : 0,
       scratch.panel,
@@ -223,6 +242,27 @@ export function transposedConvForward(
   out: number,
   scratch: ConvScratch,
 ): void {
+  if (g.channels % 8 === 0) {
+    // Each block of the product is added straight into the image: no patch matrix written and read.
+    k.gemmCol2im(
+      x,
+      kernel,
+      g.filters,
+      scratch.panel,
+      g.batch,
+      g.height,
+      g.width,
+      g.channels,
+      g.size,
+      g.stride,
+      g.top,
+      g.left,
+      g.outHeight,
+      g.outWidth,
+      out,
+    )
+    return
+  }
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
   // patches [rows, depth] = x · kernelᵀ, then added back into the image.

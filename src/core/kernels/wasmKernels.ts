@@ -160,6 +160,23 @@ export interface KernelExports {
     counts: number,
     inertia: number,
   ): number
+  gemmCol2im(
+    x: number,
+    kernel: number,
+    filters: number,
+    panel: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    k: number,
+    stride: number,
+    top: number,
+    left: number,
+    ho: number,
+    wo: number,
+    dx: number,
+  ): void
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {

@@ -42,9 +42,10 @@ function geometries(
 
 /**
  * The convolutional autoencoder's training step in latentkit's WebAssembly kernels (convolutions as
- * im2col and the SIMD matrix product, transposed ones as the product and col2im, dense layers,
- * squared error, the sparse kind's L1 penalty, Adam), equal to
- * {@link ConvAutoencoderNetwork.lossAndGradients} followed by `tf.train.adam` (tests check it).
+ * im2col and the SIMD matrix product, their patches kept for the backward pass, transposed ones as
+ * the product added straight into the image (col2im for the grey output), dense layers, squared
+ * error, the sparse kind's L1 penalty, Adam), equal to {@link ConvAutoencoderNetwork.lossAndGradients}
+ * followed by `tf.train.adam` (tests check it).
  * Weights, gradients and moments sit in one {@link FusedDenseNet}: a convolution's kernel is its
  * (k·k·in)×out matrix there, in TF.js's layout.
  */
@@ -62,6 +63,11 @@ export class FusedConvAutoencoderTrainer extends FusedTrainer<
   private readonly gradCode: number
   private readonly gradInner: number
   private readonly scratch: ConvScratch
+  /**
+   * The two convolutions' scratch with their own patch matrices: the forward pass's patches of their
+   * inputs stay there for the backward pass (no second im2col).
+   */
+  private readonly convScratch: [ConvScratch, ConvScratch]
 
   constructor(
     memory: KernelMemory,
@@ -109,10 +115,12 @@ export class FusedConvAutoencoderTrainer extends FusedTrainer<
     this.gradCode = memory.alloc(maxBatch * options.codeSize)
     this.gradInner = memory.alloc(maxBatch * flat)
     const largest = geometries(shape, maxBatch)
-    this.scratch = {
-      patches: memory.alloc(Math.max(...largest.map(patchValues))),
-      panel: memory.alloc(Math.max(...largest.map(panelValues))),
-    }
+    const panel = memory.alloc(Math.max(...largest.map(panelValues)))
+    this.scratch = { patches: memory.alloc(Math.max(...largest.map(patchValues))), panel }
+    this.convScratch = [
+      { patches: memory.alloc(patchValues(largest[0])), panel },
+      { patches: memory.alloc(patchValues(largest[1])), panel },
+    ]
   }
 
   protected lossAndGradients(
@@ -120,6 +128,7 @@ export class FusedConvAutoencoderTrainer extends FusedTrainer<
     { input, clean }: FusedAutoencoderBatch,
   ): FusedAutoencoderLoss {
     const { net, scratch } = this
+    const [scratch0, scratch1] = this.convScratch
     const { k, memory } = net
     const values = input.length
     const batch = values / this.inputSize
@@ -143,9 +152,9 @@ export class FusedConvAutoencoderTrainer extends FusedTrainer<
     memory.view(this.target, values).set(clean)
 
     // Forward: two convolutions, the code, back out, two transposed convolutions.
-    convForward(k, g0, this.input, conv0.kernel, a0, scratch)
+    convForward(k, g0, this.input, conv0.kernel, a0, scratch0)
     k.addBias(a0, conv0.bias, cells(g0), g0.filters, relu)
-    convForward(k, g1, a0, conv1.kernel, a1, scratch)
+    convForward(k, g1, a0, conv1.kernel, a1, scratch1)
     k.addBias(a1, conv1.bias, cells(g1), g1.filters, relu)
     const code = net.forward(toCode, a1, batch)
     const inner = net.forward(fromCode, code, batch)
@@ -188,10 +197,11 @@ export class FusedConvAutoencoderTrainer extends FusedTrainer<
       k.l1Penalty(code, this.gradCode, batch * this.options.codeSize, weight / batch) / batch
     net.backward(toCode, a1, this.gradCode, gradA1, batch)
     k.activationBackward(gradA1, a1, cells(g1) * g1.filters, relu)
-    convBackward(k, g1, a0, conv1.kernel, gradA1, net.gradientOf(conv1.kernel), gradA0, scratch)
+    const [gradConv1, gradConv0] = [net.gradientOf(conv1.kernel), net.gradientOf(conv0.kernel)]
+    convBackward(k, g1, a0, conv1.kernel, gradA1, gradConv1, gradA0, scratch1, true)
     k.columnSums(gradA1, net.gradientOf(conv1.bias), cells(g1), g1.filters, 0)
     k.activationBackward(gradA0, a0, cells(g0) * g0.filters, relu)
-    convBackward(k, g0, this.input, conv0.kernel, gradA0, net.gradientOf(conv0.kernel), 0, scratch)
+    convBackward(k, g0, this.input, conv0.kernel, gradA0, gradConv0, 0, scratch0, true)
     k.columnSums(gradA0, net.gradientOf(conv0.bias), cells(g0), g0.filters, 0)
     const reconstruction = squared / batch
     return { loss: reconstruction + weight * codeL1, reconstruction, codeL1 }

@@ -1,0 +1,100 @@
+/**
+ * Where the fused convolutional autoencoder's step spends its time: every kernel call (each matrix
+ * product by its shape M×K×N and GFLOP/s), the dense layers, Adam and the weight sync to TF.js, over
+ * 50 steps of the default model (28×28 sprites, batch 64) in Node. Per call: the median (robust to a
+ * loaded machine's preemptions) and the mean. Not part of `npm run bench`; run it with
+ *
+ *   npx esbuild bench/convAutoencoderProfile.ts --bundle --platform=node --format=esm \
+ *     --packages=external --outfile=node_modules/.cache/convae/profile.mjs &&
+ *     node --experimental-wasm-relaxed-simd node_modules/.cache/convae/profile.mjs
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-wasm'
+import { generateSprites } from '../src/data/sprites'
+import { ConvAutoencoderNetwork } from '../src/core/autoencoder/engine/convAutoencoderNetwork'
+import {
+  resolveAutoencoderOptions,
+  resolveAutoencoderTrainOptions,
+} from '../src/core/autoencoder/autoencoderOptions'
+import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
+import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
+
+const SIDE = 28
+const BATCH = 64
+/** Prints one line per kernel call kind (and the whole step) with its time per step. */
+async function profile(): Promise<void> {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
+  const options = resolveAutoencoderOptions({ architecture: 'conv' }, SIDE * SIDE)
+  const train = resolveAutoencoderTrainOptions({})
+  const compiled = await compileKernels()
+  if (!compiled) throw new Error('no simd')
+  const memory = new KernelMemory(compiled)
+  const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
+  const trainer = new FusedConvAutoencoderTrainer(
+    memory,
+    [SIDE, SIDE, 1],
+    options,
+    'sigmoid',
+    BATCH,
+  )
+  const variables = network.variables()
+  const times = new Map<string, number[]>()
+  let on = false
+  const note = (key: string, ms: number) => {
+    if (!on) return
+    const list = times.get(key) ?? []
+    list.push(ms)
+    times.set(key, list)
+  }
+  const net = (trainer as unknown as { net: Record<string, unknown> }).net
+  const k = net.k as Record<string, unknown>
+  for (const name of Object.keys(k)) {
+    const f = k[name]
+    if (typeof f !== 'function') continue
+    k[name] = (...args: number[]) => {
+      const t = performance.now()
+      const r = (f as (...a: number[]) => unknown)(...args)
+      const at = (i: number): number => args[i] ?? 0
+      const key =
+        name === 'gemm'
+          ? `gemm ${at(7)}x${at(8)}x${at(9)} a(${at(1)},${at(2)}) b(${at(4)},${at(5)}) acc${at(10)}`
+          : name === 'gemmCol2im'
+            ? `gemmCol2im ${at(4) * at(12) * at(13)}x${at(2)}x${at(8) * at(8) * at(7)}`
+            : name
+      note(key, performance.now() - t)
+      return r
+    }
+  }
+  for (const name of ['readWeights', 'writeWeights', 'applyAdam', 'forward', 'backward']) {
+    const f = (net as Record<string, (...a: unknown[]) => unknown>)[name]!
+    ;(net as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const t = performance.now()
+      const r = f.apply(net, args)
+      note(`net.${name}`, performance.now() - t)
+      return r
+    }
+  }
+  const size = SIDE * SIDE
+  const rows = data.length / size
+  const steps = 50
+  for (let s = 0; s < steps + 5; s++) {
+    on = s >= 5
+    const start = (s * BATCH) % (rows - BATCH)
+    const x = data.subarray(start * size, (start + BATCH) * size)
+    const t = performance.now()
+    trainer.step(variables, { input: x, clean: x }, train.learningRate)
+    note('STEP', performance.now() - t)
+  }
+  const med = (l: number[]) => [...l].sort((a, b) => a - b)[l.length >> 1] ?? 0
+  const rowsOut = [...times.entries()].map(([key, l]) => {
+    const perStep = l.length / steps
+    let gf = ''
+    const m = /gemm (\d+)x(\d+)x(\d+)/.exec(key)
+    if (m) gf = ((2 * +m[1]! * +m[2]! * +m[3]!) / (med(l) * 1e6)).toFixed(2) + ' GFLOP/s'
+    return `${key.padEnd(52)} calls/step ${perStep.toFixed(0).padStart(3)} median ${med(l).toFixed(3)} ms  total/step ${(med(l) * perStep).toFixed(3)} ms mean-total ${(l.reduce((a, b) => a + b, 0) / steps).toFixed(3)} ${gf}`
+  })
+  console.log(rowsOut.join('\n'))
+}
+await profile()
