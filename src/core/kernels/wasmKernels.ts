@@ -316,8 +316,14 @@ export class KernelMemory {
    */
   gemm: KernelExports['gemm']
   /**
-   * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` going through
-   * {@link KernelMemory.gemm} (so it runs on two threads once a two-thread product is attached).
+   * The Adam update the fused models call, arguments as the kernels' `adam`: that `adam` itself
+   * unless a two-thread update was set here (`TwoThreadGemm.attach`).
+   */
+  adam: KernelExports['adam']
+  /**
+   * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` and `adam`
+   * going through {@link KernelMemory.gemm} and {@link KernelMemory.adam} (so they run on two threads
+   * once a two-thread product is attached).
    */
   readonly modelKernels: KernelExports
   private top: number
@@ -328,7 +334,12 @@ export class KernelMemory {
     this.build = compiledKernels.build
     this.compiled = compiledKernels
     this.gemm = this.kernels.gemm
-    this.modelKernels = { ...this.kernels, gemm: (...args) => this.gemm(...args) }
+    this.adam = this.kernels.adam
+    this.modelKernels = {
+      ...this.kernels,
+      gemm: (...args) => this.gemm(...args),
+      adam: (...args) => this.adam(...args),
+    }
     this.top = align(this.kernels.heapBase())
   }
 
