@@ -254,7 +254,7 @@ export class TwoThreadGemm {
       done = waitWhile(this.words, DONE, done, this.spin, Math.min(1000, this.finishTimeoutMs))
     }
     if (Atomics.load(this.words, FAILED) === 0) return true
-    this.giveUp('a product on the helper thread threw')
+    this.giveUp('a job on the helper thread threw')
     return false
   }
 
