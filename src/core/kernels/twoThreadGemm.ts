@@ -61,6 +61,12 @@ type AdamArguments = Parameters<KernelExports['adam']>
 export const TWO_THREAD_MINIMUM_WORK = 1 << 20
 
 /**
+ * Two independent products run at once (one per thread) only when the larger is at most this many
+ * times the smaller; otherwise each is split by rows.
+ */
+const PAIR_IMBALANCE = 1.5
+
+/**
  * Fewest parameters an Adam update is split across two threads for: below it waking the helper
  * costs more than half the update.
  */
@@ -178,6 +184,26 @@ export class TwoThreadGemm {
   }
 
   /**
+   * Two independent products (neither writes what the other reads): at once, the first on the
+   * helper and the second on the calling thread, when both are large and of similar size (one
+   * hand-off for two products, and each thread packs only its own product's B); else each as
+   * {@link TwoThreadGemm.gemm}. Each product runs whole on one thread, so it is bit-identical.
+   */
+  gemmPair(first: GemmArguments, second: GemmArguments): void {
+    const work = (args: GemmArguments): number => args[7] * args[8] * args[9]
+    const [small, large] = [work(first), work(second)].sort((x, y) => x - y) as [number, number]
+    if (small < TWO_THREAD_MINIMUM_WORK || large > PAIR_IMBALANCE * small || !this.helperReady) {
+      this.gemm(...first)
+      this.gemm(...second)
+      return
+    }
+    this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
+    this.memory.kernels.gemm(...second)
+    if (this.finish()) this.splitCount += 1
+    else this.memory.kernels.gemm(...first)
+  }
+
+  /**
    * One Adam update over `n` parameters, arguments as the kernels' `adam`; the helper takes the
    * upper part when it pays. The split falls on a multiple of four, so every parameter takes the
    * same (vector or scalar) path as on one thread.
@@ -199,11 +225,12 @@ export class TwoThreadGemm {
   }
 
   /**
-   * Makes `memory.gemm` and `memory.adam`, the product and update the fused models call, these
-   * two-thread ones.
+   * Makes `memory.gemm`, `memory.gemmPair` and `memory.adam`, the products and update the fused
+   * models call, these two-thread ones.
    */
   attach(): this {
     this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
+    this.memory.gemmPair = (first, second) => this.gemmPair(first, second)
     this.memory.adam = (...args: AdamArguments) => this.adam(...args)
     return this
   }

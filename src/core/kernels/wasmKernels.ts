@@ -321,6 +321,15 @@ export class KernelMemory {
    */
   adam: KernelExports['adam']
   /**
+   * Two independent matrix products (arguments as the kernels' `gemm`; neither writes what the other
+   * reads): one after the other unless a two-thread product was set here, which may run them at once,
+   * one per thread.
+   */
+  gemmPair: (
+    first: Parameters<KernelExports['gemm']>,
+    second: Parameters<KernelExports['gemm']>,
+  ) => void
+  /**
    * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` and `adam`
    * going through {@link KernelMemory.gemm} and {@link KernelMemory.adam} (so they run on two threads
    * once a two-thread product is attached).
@@ -335,6 +344,10 @@ export class KernelMemory {
     this.compiled = compiledKernels
     this.gemm = this.kernels.gemm
     this.adam = this.kernels.adam
+    this.gemmPair = (first, second) => {
+      this.gemm(...first)
+      this.gemm(...second)
+    }
     this.modelKernels = {
       ...this.kernels,
       gemm: (...args) => this.gemm(...args),
