@@ -60,10 +60,11 @@ const MINIMUM_SPIN_MICROSECONDS = 10
  * the partner is often descheduled and the spin shrinks to {@link MINIMUM_SPIN_MICROSECONDS}.
  */
 export class SpinBudget {
+  /** The next spin's length, µs (starts at {@link DEFAULT_SPIN_MICROSECONDS}). */
   microseconds = DEFAULT_SPIN_MICROSECONDS
-
-  /** Waits are counted here: answered within the spin, and slept. */
+  /** Waits the partner answered within the spin. */
   spun = 0
+  /** Waits whose spin ran out (the thread then slept). */
   slept = 0
 
   /** Records a wait that the partner answered within the spin (`true`) or not, under `maximum` µs. */
