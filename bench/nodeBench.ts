@@ -176,12 +176,14 @@ export interface KernelGemmRow extends GemmFloorRow {
 async function kernelMemoryFor(
   build: KernelBuild,
   threads: 1 | 2,
+  spin = true,
 ): Promise<{ memory: KernelMemory; dispose: () => void } | undefined> {
   const compiled = await compileKernelBuild(build, threads === 2)
   if (!compiled) return undefined
   const memory = new KernelMemory(compiled)
   if (threads === 1) return { memory, dispose: () => undefined }
   const twoThreads = new TwoThreadGemm(memory, spawnNodeKernelThread).attach()
+  if (!spin) twoThreads.spinMicroseconds = 0
   const deadline = Date.now() + 30_000
   while (!twoThreads.helperReady) {
     if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
@@ -255,6 +257,8 @@ async function kernelGemm(
 export interface FusedBuildRow {
   readonly build: KernelBuild
   readonly threads: 1 | 2
+  /** On two threads: whether the threads spin (adaptively) for each other before sleeping. */
+  readonly spin: boolean
   readonly samplesPerSecond: number
 }
 
@@ -262,8 +266,9 @@ async function fusedBuild(
   build: KernelBuild,
   steps: number,
   threads: 1 | 2,
+  spin = true,
 ): Promise<FusedBuildRow | undefined> {
-  const made = await kernelMemoryFor(build, threads)
+  const made = await kernelMemoryFor(build, threads, spin)
   if (!made) return undefined
   await tf.setBackend('wasm')
   await tf.ready()
@@ -287,7 +292,7 @@ async function fusedBuild(
   }
   network.dispose()
   made.dispose()
-  return { build, threads, samplesPerSecond: median(times) }
+  return { build, threads, spin: threads === 2 && spin, samplesPerSecond: median(times) }
 }
 
 /** Writes the reference model's training rows (28×28 sprites) as raw float32, for the PyTorch side. */
@@ -351,6 +356,9 @@ export async function runNodeBench(quick: boolean): Promise<{
       if (gemm) kernelRows.push(gemm)
       const fused = await fusedBuild(build, quick ? 3 : 20, threads)
       if (fused) fusedRows.push(fused)
+      // Two threads that sleep at once in Atomics.wait, beside the adaptive spin above.
+      const sleeping = threads === 2 ? await fusedBuild(build, quick ? 3 : 20, 2, false) : undefined
+      if (sleeping) fusedRows.push(sleeping)
     }
   }
   return {

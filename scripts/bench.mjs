@@ -927,7 +927,7 @@ const BLOCKS = [
                 ),
               ...node.fusedBuilds.map(
                 (r) =>
-                  `| latentkit fused step alone in Node, ${r.build} build, ${r.threads ?? 1} kernel thread(s) | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
+                  `| latentkit fused step alone in Node, ${r.build} build, ${r.threads ?? 1} kernel thread(s)${r.threads === 2 ? (r.spin === false ? ', threads sleep at once' : ', adaptive spin') : ''} | ${fmt(r.samplesPerSecond)} | ${ratio(r.samplesPerSecond)} |`,
               ),
               `| ceiling of TF.js: the step's five 128×784×400 matrix products alone, TF.js WASM (XNNPACK), ${fmt(node.gemmFloor.milliseconds, 1)} ms | ${fmt(node.gemmFloor.samplesPerSecondBound)} | ${ratio(node.gemmFloor.samplesPerSecondBound)} |`,
               ...node.kernelGemm.map(

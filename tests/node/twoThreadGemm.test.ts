@@ -189,3 +189,43 @@ test('kernels built with their own memory leave products on one thread', async (
   expect(two).toEqual(one)
   expect(reasons[0]).toMatch(/shared memory/)
 })
+
+test('two independent products run at once, one per thread, bit-identical; a pair too small stays on one thread', async () => {
+  const memory = new KernelMemory(compiled)
+  const threads = new TwoThreadGemm(memory, spawnNodeKernelThread)
+  disposers.push(() => threads.dispose())
+  await ready(threads)
+  /** The decoder output layer's backward pass: ∂W = hᵀ·g and ∂h = g·Wᵀ, on one thread and as a pair. */
+  const run = (units: number, pair: boolean) => {
+    const [h, g, w] = [128 * 400, 128 * units, 400 * units].map((size) => memory.alloc(size)) as [
+      number,
+      number,
+      number,
+    ]
+    fill(memory, h, 128 * 400, 1)
+    fill(memory, g, 128 * units, 2)
+    fill(memory, w, 400 * units, 3)
+    const [dw, dh, panelA, panelB] = [400 * units, 128 * 400, 8 * 128, 8 * units].map((size) =>
+      memory.alloc(size),
+    ) as [number, number, number, number]
+    const first = [h, 1, 400, g, units, 1, dw, 400, 128, units, 0, panelA] as const
+    const second = [g, units, 1, w, 1, units, dh, 128, units, 400, 0, panelB] as const
+    if (pair) threads.gemmPair([...first], [...second])
+    else {
+      memory.kernels.gemm(...first)
+      memory.kernels.gemm(...second)
+    }
+    // The bytes of both results, compared whole (a float-by-float toEqual takes seconds here).
+    return Buffer.concat([
+      Buffer.from(memory.view(dw, 400 * units).slice().buffer),
+      Buffer.from(memory.view(dh, 128 * 400).slice().buffer),
+    ]).toString('base64')
+  }
+  expect(run(784, true)).toEqual(run(784, false))
+  expect(threads.splitCount).toBe(1)
+  // 64 units: ∂W and ∂h (3.3M multiply-adds each) still pair; with 16 units each is too small.
+  expect(run(64, true)).toEqual(run(64, false))
+  expect(threads.splitCount).toBe(2)
+  expect(run(16, true)).toEqual(run(16, false))
+  expect(threads.splitCount).toBe(2)
+}, 60_000)

@@ -246,7 +246,7 @@ export class FusedDenseNet {
     const gradKernel = this.grads + (layer.kernel - this.params)
     const addWeights = accumulateWeights ? 1 : 0
     // ∂W = inputᵀ · gradOut: A is the input read transposed.
-    this.memory.gemm(
+    const weights: Parameters<KernelExports['gemm']> = [
       input,
       1,
       inputs,
@@ -259,11 +259,15 @@ export class FusedDenseNet {
       units,
       addWeights,
       this.panel,
-    )
+    ]
     k.columnSums(gradOut, this.grads + (layer.bias - this.params), batch, units, addWeights)
-    if (gradIn === undefined) return
-    // ∂input = gradOut · Wᵀ: B is the kernel read transposed.
-    this.memory.gemm(
+    if (gradIn === undefined) {
+      this.memory.gemm(...weights)
+      return
+    }
+    // ∂input = gradOut · Wᵀ: B is the kernel read transposed. Independent of ∂W: on two kernel
+    // threads the two products may run at once.
+    this.memory.gemmPair(weights, [
       gradOut,
       units,
       1,
@@ -276,7 +280,7 @@ export class FusedDenseNet {
       inputs,
       accumulate ? 1 : 0,
       this.panel,
-    )
+    ])
   }
 
   /**

@@ -1,10 +1,28 @@
 /**
- * The kernels' matrix product on two threads: a helper thread running the same kernels on the same
- * shared memory takes the lower rows of C, the calling thread the upper ones. Each element of C is
- * summed in the same order as on one thread, so the product is bit-identical. Pure TypeScript; the
- * helper is started by a {@link SpawnKernelThread} the environment provides.
+ * The kernels' matrix product and Adam update on two threads: a helper thread running the same
+ * kernels on the same shared memory takes the lower rows of C (the upper part of the parameters),
+ * the calling thread the rest. Each element is computed in the same order as on one thread, so the
+ * results are bit-identical. Pure TypeScript; the helper is started by a {@link SpawnKernelThread}
+ * the environment provides.
  */
-import { ARGS, CONTROL_WORDS, DONE, FAILED, JOB, READY, STOP_JOB } from './kernelThreadProtocol'
+import {
+  ADAM_JOB,
+  ARGS,
+  CONTROL_WORDS,
+  DEFAULT_SPIN_MICROSECONDS,
+  DONE,
+  FAILED,
+  FLOAT_ARG_COUNT,
+  FLOAT_ARGS,
+  GEMM_JOB,
+  JOB,
+  KERNEL,
+  READY,
+  SPIN,
+  SpinBudget,
+  STOP_JOB,
+  waitWhile,
+} from './kernelThreadProtocol'
 import type { CompiledKernels, KernelExports, KernelMemory } from './wasmKernels'
 
 /** What a helper thread is started with (a module worker or a Node worker thread). */
@@ -33,12 +51,26 @@ export type SpawnKernelThread = (
 
 /** The `gemm` arguments, as the kernels' `gemm` takes them. */
 type GemmArguments = Parameters<KernelExports['gemm']>
+/** The `adam` arguments, as the kernels' `adam` takes them. */
+type AdamArguments = Parameters<KernelExports['adam']>
 
 /**
  * Smallest product, in multiply-adds (M·K·N), split across two threads: below it waking the helper
  * costs more than half the product.
  */
 export const TWO_THREAD_MINIMUM_WORK = 1 << 20
+
+/**
+ * Two independent products run at once (one per thread) only when the larger is at most this many
+ * times the smaller; otherwise each is split by rows.
+ */
+const PAIR_IMBALANCE = 1.5
+
+/**
+ * Fewest parameters an Adam update is split across two threads for: below it waking the helper
+ * costs more than half the update.
+ */
+export const TWO_THREAD_MINIMUM_ADAM = 1 << 16
 
 /** How long the caller waits for the helper to claim a job before running it itself, ms. */
 const CLAIM_TIMEOUT_MS = 100
@@ -49,18 +81,22 @@ const CLAIM_TIMEOUT_MS = 100
 const FINISH_TIMEOUT_MS = 10_000
 
 /**
- * A matrix product that splits C's rows with a helper thread once the helper is ready, over a
- * {@link KernelMemory} made from a shared build; one thread for small products, before the helper is
- * ready, and for good after the helper failed.
+ * A matrix product that splits C's rows, and an Adam update that splits the parameters, with a
+ * helper thread once the helper is ready, over a {@link KernelMemory} made from a shared build; one
+ * thread for small products and updates, before the helper is ready, and for good after the helper
+ * failed.
  */
 export class TwoThreadGemm {
   private readonly words: Int32Array
+  private readonly floats: Float64Array
   private readonly handle: KernelThreadHandle | undefined
   private helperPanel = 0
   private helperPanelFloats = 0
   private job = 0
+  /** How long the caller spins for the helper before it sleeps (adapts to how busy the machine is). */
+  readonly spin = new SpinBudget()
   private lost = false
-  /** Products split across the two threads so far. */
+  /** Products and Adam updates split across the two threads so far. */
   splitCount = 0
   /** False runs every product on the calling thread (the helper stays started). Default true. */
   enabled = true
@@ -79,6 +115,12 @@ export class TwoThreadGemm {
   ) {
     const control = memory.alloc(CONTROL_WORDS)
     this.words = new Int32Array(memory.kernels.memory.buffer, control, CONTROL_WORDS)
+    this.floats = new Float64Array(
+      memory.kernels.memory.buffer,
+      control + 4 * FLOAT_ARGS,
+      FLOAT_ARG_COUNT,
+    )
+    this.spinMicroseconds = DEFAULT_SPIN_MICROSECONDS
     try {
       if (!memory.compiled.shared) throw new Error('the kernels were not built on a shared memory')
       this.handle = spawn(
@@ -90,7 +132,19 @@ export class TwoThreadGemm {
     }
   }
 
-  /** True while products may be split (enabled, the helper started and has not failed). */
+  /**
+   * The most microseconds each thread spins for the other before it sleeps (0: sleep at once; each
+   * thread's spin adapts below it, see {@link SpinBudget}). Default {@link DEFAULT_SPIN_MICROSECONDS}.
+   */
+  get spinMicroseconds(): number {
+    return Atomics.load(this.words, SPIN)
+  }
+
+  set spinMicroseconds(microseconds: number) {
+    Atomics.store(this.words, SPIN, Math.max(0, Math.round(microseconds)))
+  }
+
+  /** True while products and updates may be split (enabled, the helper started and has not failed). */
   get twoThreads(): boolean {
     return this.enabled && !this.lost && this.handle !== undefined
   }
@@ -123,15 +177,61 @@ export class TwoThreadGemm {
       accumulate,
       this.panelFor(k),
     ]
-    this.post(lower)
+    this.post(GEMM_JOB, lower)
     kernels.gemm(a, ai, ak, b, bk, bj, c, top, k, n, accumulate, panel)
     if (this.finish()) this.splitCount += 1
     else kernels.gemm(...lower)
   }
 
-  /** Makes `memory.gemm`, the product the fused models call, this two-thread product. */
+  /**
+   * Two independent products (neither writes what the other reads): at once, the first on the
+   * helper and the second on the calling thread, when both are large and of similar size (one
+   * hand-off for two products, and each thread packs only its own product's B); else each as
+   * {@link TwoThreadGemm.gemm}. Each product runs whole on one thread, so it is bit-identical.
+   */
+  gemmPair(first: GemmArguments, second: GemmArguments): void {
+    const work = (args: GemmArguments): number => args[7] * args[8] * args[9]
+    const [small, large] = [work(first), work(second)].sort((x, y) => x - y) as [number, number]
+    if (small < TWO_THREAD_MINIMUM_WORK || large > PAIR_IMBALANCE * small || !this.helperReady) {
+      this.gemm(...first)
+      this.gemm(...second)
+      return
+    }
+    this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
+    this.memory.kernels.gemm(...second)
+    if (this.finish()) this.splitCount += 1
+    else this.memory.kernels.gemm(...first)
+  }
+
+  /**
+   * One Adam update over `n` parameters, arguments as the kernels' `adam`; the helper takes the
+   * upper part when it pays. The split falls on a multiple of four, so every parameter takes the
+   * same (vector or scalar) path as on one thread.
+   */
+  adam(...args: AdamArguments): void {
+    const [p, g, m, v, n, ...settings] = args
+    const kernels = this.memory.kernels
+    if (n < TWO_THREAD_MINIMUM_ADAM || !this.helperReady) {
+      kernels.adam(...args)
+      return
+    }
+    const low = Math.floor(n / 8) * 4
+    const o = 4 * low
+    const upper: AdamArguments = [p + o, g + o, m + o, v + o, n - low, ...settings]
+    this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
+    kernels.adam(p, g, m, v, low, ...settings)
+    if (this.finish()) this.splitCount += 1
+    else kernels.adam(...upper)
+  }
+
+  /**
+   * Makes `memory.gemm`, `memory.gemmPair` and `memory.adam`, the products and update the fused
+   * models call, these two-thread ones.
+   */
   attach(): this {
     this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
+    this.memory.gemmPair = (first, second) => this.gemmPair(first, second)
+    this.memory.adam = (...args: AdamArguments) => this.adam(...args)
     return this
   }
 
@@ -152,8 +252,10 @@ export class TwoThreadGemm {
     return this.helperPanel
   }
 
-  private post(args: GemmArguments): void {
-    this.words.set(args, ARGS)
+  private post(kernel: number, ints: readonly number[], floats: readonly number[] = []): void {
+    this.words.set(ints, ARGS)
+    this.floats.set(floats)
+    Atomics.store(this.words, KERNEL, kernel)
     this.job = (this.job % 0x3fffffff) + 1
     Atomics.store(this.words, JOB, this.job)
     Atomics.notify(this.words, JOB)
@@ -166,24 +268,20 @@ export class TwoThreadGemm {
     while (Atomics.load(this.words, JOB) === job) {
       const left = claimBy - Date.now()
       if (left <= 0 && Atomics.compareExchange(this.words, JOB, job, 0) === job) return false
-      Atomics.wait(this.words, JOB, job, Math.max(left, 1))
+      waitWhile(this.words, JOB, job, this.spin, Math.max(left, 1))
     }
     const finishBy = Date.now() + this.finishTimeoutMs
-    while (Atomics.load(this.words, DONE) !== job) {
+    let done = Atomics.load(this.words, DONE)
+    while (done !== job) {
       if (Date.now() > finishBy) {
         this.giveUp('the helper thread stopped answering')
         this.handle?.terminate()
         return false
       }
-      Atomics.wait(
-        this.words,
-        DONE,
-        Atomics.load(this.words, DONE),
-        Math.min(1000, this.finishTimeoutMs),
-      )
+      done = waitWhile(this.words, DONE, done, this.spin, Math.min(1000, this.finishTimeoutMs))
     }
     if (Atomics.load(this.words, FAILED) === 0) return true
-    this.giveUp('a product on the helper thread threw')
+    this.giveUp('a job on the helper thread threw')
     return false
   }
 

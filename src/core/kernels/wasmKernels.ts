@@ -333,8 +333,23 @@ export class KernelMemory {
    */
   gemm: KernelExports['gemm']
   /**
-   * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` going through
-   * {@link KernelMemory.gemm} (so it runs on two threads once a two-thread product is attached).
+   * The Adam update the fused models call, arguments as the kernels' `adam`: that `adam` itself
+   * unless a two-thread update was set here (`TwoThreadGemm.attach`).
+   */
+  adam: KernelExports['adam']
+  /**
+   * Two independent matrix products (arguments as the kernels' `gemm`; neither writes what the other
+   * reads): one after the other unless a two-thread product was set here, which may run them at once,
+   * one per thread.
+   */
+  gemmPair: (
+    first: Parameters<KernelExports['gemm']>,
+    second: Parameters<KernelExports['gemm']>,
+  ) => void
+  /**
+   * The kernels as the fused models call them: {@link KernelMemory.kernels} with `gemm` and `adam`
+   * going through {@link KernelMemory.gemm} and {@link KernelMemory.adam} (so they run on two threads
+   * once a two-thread product is attached).
    */
   readonly modelKernels: KernelExports
   private top: number
@@ -345,7 +360,16 @@ export class KernelMemory {
     this.build = compiledKernels.build
     this.compiled = compiledKernels
     this.gemm = this.kernels.gemm
-    this.modelKernels = { ...this.kernels, gemm: (...args) => this.gemm(...args) }
+    this.adam = this.kernels.adam
+    this.gemmPair = (first, second) => {
+      this.gemm(...first)
+      this.gemm(...second)
+    }
+    this.modelKernels = {
+      ...this.kernels,
+      gemm: (...args) => this.gemm(...args),
+      adam: (...args) => this.adam(...args),
+    }
     this.top = align(this.kernels.heapBase())
   }
 
