@@ -74,6 +74,8 @@ export class FusedDECTrainer implements FusedStateful {
   /** Q and the host-side work arrays of the head, for `maxBatch` rows. */
   private readonly q: Float64Array
   private readonly kernel: Float64Array
+  /** The decoder variables' data ids when last read in (DEC never writes them back). */
+  private decoderRead: readonly object[] = []
 
   constructor(
     memory: KernelMemory,
@@ -176,6 +178,17 @@ export class FusedDECTrainer implements FusedStateful {
     return network.autoencoder.variables().slice(network.autoencoder.encoderVariables().length)
   }
 
+  /**
+   * Reads the decoder's variables in when some other code assigned them since the last read (for
+   * DEC, whose steps leave the decoder alone, that is not every step).
+   */
+  private readDecoder(network: DECNetwork): void {
+    const variables = this.decoderVariables(network)
+    if (variables.every((v, i) => this.decoderRead[i] === v.dataId)) return
+    this.decoderNet.readWeights(variables)
+    this.decoderRead = variables.map((v) => v.dataId)
+  }
+
   /** Reads the weights in, runs the batch forward and backward; leaves the gradients in the nets. */
   private lossAndGradients(network: DECNetwork, { input, targets }: FusedDECBatch): FusedDECLoss {
     const { encoderNet, decoderNet } = this
@@ -183,7 +196,7 @@ export class FusedDECTrainer implements FusedStateful {
     const batch = input.length / this.inputSize
     const values = input.length
     encoderNet.readWeights(this.encoderVariables(network))
-    decoderNet.readWeights(this.decoderVariables(network))
+    this.readDecoder(network)
     memory.view(this.input, values).set(input)
     const encoder = encoderNet.layers.slice(0, -1)
     const centresLayer = encoderNet.layers[encoder.length]
