@@ -58,6 +58,8 @@ describe.each(['simd', 'relaxed-simd'] as const)(
       const baseline = tf.memory().numTensors
       const { network, fused } = await setup(build, options)
       const ours = fused.gradients(network, { input, targets })
+      // The products fed by ReLU outputs and images summed only their nonzero entries.
+      expect(fused.products.paired).toBeGreaterThan(0)
       const variables = network.refineVariables()
       const reference = tf.tidy(() => {
         const x = tf.tensor2d(input, [ROWS, 64])

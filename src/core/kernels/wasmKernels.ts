@@ -160,6 +160,29 @@ export interface KernelExports {
     counts: number,
     inertia: number,
   ): number
+  /** DEC: the nonzero columns of each pair of rows of a matrix (see assembly/kernels.ts). */
+  pairNonzeros(
+    a: number,
+    rows: number,
+    cols: number,
+    transpose: number,
+    lists: number,
+    counts: number,
+  ): number
+  /** DEC: a product whose left operand is given by {@link KernelExports.pairNonzeros}' lists. */
+  pairedRowsGemm(
+    lists: number,
+    counts: number,
+    b: number,
+    bk: number,
+    bj: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number,
+    panel: number,
+  ): void
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
