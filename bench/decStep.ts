@@ -1,5 +1,5 @@
 /**
- * DEC's and IDEC's refinement step throughput for the bench's `dec` part: the bench's dense
+ * DEC's and IDEC's refinement step throughput for the bench's `decstep` part: the `dec` part's dense
  * autoencoder, one batch of digits and fixed targets P, one step = encoder (and decoder) forward,
  * Student's t assignments, KL(P‖Q) (+ IDEC's reconstruction), backward and Adam. latentkit's fused
  * WebAssembly kernels and TF.js's WASM kernels run in alternating blocks in this process (so they
