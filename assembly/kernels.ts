@@ -933,3 +933,115 @@ const CORNER_BIAS: i32 = 1 << 19
   v128.store(dst, f32x4.add(v128.load(dst, 16), hi), 16)
 }
 // --- end conv autoencoder (convae) ---
+// --- dec (dec) ---
+// Products whose left operand is mostly zeros (a ReLU's outputs, the pixels of digits, a gradient
+// taken back through a ReLU): the rows of A are taken two at a time, and only the columns where
+// either row is nonzero are summed, with the same loads per multiply-add as `gemm`. DEC's fused
+// refinement step uses them (src/core/dec/engine/pairedProducts.ts).
+
+/**
+ * Lists, for each pair of rows `2p`, `2p + 1` of A, the columns `k` where either entry is nonzero, as
+ * 16-byte entries (`k << 6`, the byte offset of row `k` of a 16-wide panel; the two entries; 0).
+ * A is `a` (`rows × cols`, row-major), or its transpose with `transpose` 1. List `p` starts at byte
+ * `lists + p × K × 16` (`K`: A's columns); its length goes to the i32 at `counts + 4p`. A last row
+ * without a partner is paired with zeros. Returns the number of entries.
+ */
+export function pairNonzeros(
+  a: usize, rows: i32, cols: i32, transpose: i32, lists: usize, counts: usize,
+): i32 {
+  const M = transpose ? cols : rows
+  const K = transpose ? rows : cols
+  // Strides of A's rows and columns in `a`, in bytes.
+  const rowStride = transpose ? <usize>4 : <usize>cols << 2
+  const colStride = transpose ? <usize>cols << 2 : <usize>4
+  let total = 0
+  for (let p = 0; p < M; p += 2) {
+    const first = a + <usize>p * rowStride
+    const paired = p + 1 < M
+    let entry = lists + <usize>(p >> 1) * (<usize>K << 4)
+    let n = 0
+    for (let k = 0; k < K; k++) {
+      const at = first + <usize>k * colStride
+      const v0 = load<f32>(at)
+      const v1 = paired ? load<f32>(at + rowStride) : <f32>0
+      store<i32>(entry, k << 6)
+      store<f32>(entry, v0, 4)
+      store<f32>(entry, v1, 8)
+      const nonzero = i32(v0 != 0) | i32(v1 != 0)
+      n += nonzero
+      entry += <usize>nonzero << 4
+    }
+    store<i32>(counts + (<usize>(p >> 1) << 2), n)
+    total += n
+  }
+  return total
+}
+
+/** Copies columns `j0 … j0 + width` of B (`K` rows, strides `bk`, `bj`) into a 16-wide panel, zero-padded. */
+@inline function packPanel16(b: usize, bk: i32, bj: i32, j0: i32, width: i32, K: i32, panel: usize): void {
+  for (let k = 0; k < K; k++) {
+    const dst = panel + (<usize>k << 6)
+    const src = b + (<usize>(k * bk + j0 * bj) << 2)
+    if (width == 16 && bj == 1) {
+      v128.store(dst, v128.load(src))
+      v128.store(dst, v128.load(src, 16), 16)
+      v128.store(dst, v128.load(src, 32), 32)
+      v128.store(dst, v128.load(src, 48), 48)
+    } else {
+      for (let jj = 0; jj < 16; jj++) {
+        store<f32>(dst + (<usize>jj << 2), jj < width ? load<f32>(src + (<usize>(jj * bj) << 2)) : 0)
+      }
+    }
+  }
+}
+
+/**
+ * C (`M × N`, row-major) = A · B, or C += A · B with `accumulate`, where A (`M × K`) is given by the
+ * lists {@link pairNonzeros} made (at `lists`, lengths at `counts`) and B is `K × N` with strides
+ * `bk`, `bj`; `panel` holds `K × 16` floats.
+ */
+export function pairedRowsGemm(
+  lists: usize, counts: usize,
+  b: usize, bk: i32, bj: i32,
+  c: usize, M: i32, K: i32, N: i32,
+  accumulate: i32, panel: usize,
+): void {
+  const rowC = <usize>N << 2
+  const listBytes = <usize>K << 4
+  for (let j0 = 0; j0 < N; j0 += 16) {
+    const width = min(16, N - j0)
+    packPanel16(b, bk, bj, j0, width, K, panel)
+    for (let p = 0; p < M; p += 2) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0)
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0)
+      let entry = lists + <usize>(p >> 1) * listBytes
+      const end = entry + (<usize>load<i32>(counts + (<usize>(p >> 1) << 2)) << 4)
+      while (entry < end) {
+        const pb = panel + <usize>load<i32>(entry)
+        const b0 = v128.load(pb)
+        const b1 = v128.load(pb, 16)
+        const b2 = v128.load(pb, 32)
+        const b3 = v128.load(pb, 48)
+        let s = v128.load32_splat(entry + 4)
+        c00 = madd(s, b0, c00)
+        c01 = madd(s, b1, c01)
+        c02 = madd(s, b2, c02)
+        c03 = madd(s, b3, c03)
+        s = v128.load32_splat(entry + 8)
+        c10 = madd(s, b0, c10)
+        c11 = madd(s, b1, c11)
+        c12 = madd(s, b2, c12)
+        c13 = madd(s, b3, c13)
+        entry += 16
+      }
+      const out = c + <usize>p * rowC + (<usize>j0 << 2)
+      storeRow(out, c00, c01, min(8, width), accumulate)
+      if (width > 8) storeRow(out + 32, c02, c03, width - 8, accumulate)
+      if (p + 1 < M) {
+        storeRow(out + rowC, c10, c11, min(8, width), accumulate)
+        if (width > 8) storeRow(out + rowC + 32, c12, c13, width - 8, accumulate)
+      }
+    }
+  }
+}
+// --- end dec (dec) ---

@@ -28,6 +28,7 @@ const PARTS = {
   pca: 'Node: PCA',
   kmeans: 'Node: k-means',
   dec: 'Node: DEC',
+  decstep: 'Node: DEC refinement step (fused kernels, TF.js, PyTorch)',
   rbm: 'Node: RBM',
   autoregressive: 'Node: autoregressive (MADE)',
   disentanglement: 'Node: disentanglement (MIG)',
@@ -55,6 +56,7 @@ const PART_KEYS = {
   pca: ['pca'],
   kmeans: ['kmeans'],
   dec: ['dec'],
+  decstep: ['decStep'],
   rbm: ['rbm'],
   autoregressive: ['autoregressive'],
   disentanglement: ['disentanglement'],
@@ -176,6 +178,7 @@ await build({
     'bench/autoregressiveBench.ts',
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
+    'bench/decStepBench.ts',
     'bench/stackedBench.ts',
     'bench/pretextBench.ts',
     'bench/convStepBench.ts',
@@ -201,6 +204,9 @@ const disentanglementModule = await import(
 )
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
+)
+const decStepModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'decStepBench.mjs')).href
 )
 const stackedModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
@@ -615,6 +621,13 @@ if (want('kmeans')) {
 if (want('rbm')) {
   const { markdown, json } = await timed(PARTS.rbm, () => rbmModule.runRBMBench({ quick }))
   ;[ran.rbm, ownSections.rbm] = [json, markdown]
+}
+// DEC's and IDEC's refinement step: fused kernels, TF.js and PyTorch side by side.
+if (want('decstep')) {
+  const { markdown, json } = await timed(PARTS.decstep, () =>
+    decStepModule.runDECStepBench({ quick }),
+  )
+  ;[ran.decStep, ownSections.decstep] = [json, markdown]
 }
 // Contrastive features against raw pixels and PCA with 10 labels per class, encoders learned on 80 %.
 if (want('contrastive')) {
@@ -1065,6 +1078,7 @@ const BLOCKS = [
     ['pca', '## PCA on the digits'],
     ['kmeans', '## k-means on the digits'],
     ['dec', '## DEC on the digits'],
+    ['decstep', '## DEC and IDEC refinement step'],
     ['rbm', '## RBM on the digits'],
     ['autoregressive', '## Autoregressive model (MADE)'],
     ['disentanglement', '## Disentanglement on the sprites'],

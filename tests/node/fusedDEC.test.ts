@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js's automatic differentiation is the reference the fused kernels' gradients are checked against.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test, vi } from 'vitest'
 import { DEC } from '../../src/core/dec/engine/dec'
 import { DECNetwork } from '../../src/core/dec/engine/decNetwork'
 import { FusedDECTrainer } from '../../src/core/dec/engine/fusedDECTrainer'
@@ -58,6 +58,8 @@ describe.each(['simd', 'relaxed-simd'] as const)(
       const baseline = tf.memory().numTensors
       const { network, fused } = await setup(build, options)
       const ours = fused.gradients(network, { input, targets })
+      // The products fed by ReLU outputs and images summed only their nonzero entries.
+      expect(fused.products.paired).toBeGreaterThan(0)
       const variables = network.refineVariables()
       const reference = tf.tidy(() => {
         const x = tf.tensor2d(input, [ROWS, 64])
@@ -152,3 +154,35 @@ test('DEC.fit on WASM: fused and TF.js refinement train the same model, tensors 
   expect(relativeGap(fused.centres, tfjs.centres)).toBeLessThan(1e-3)
   expect(tf.memory().numTensors).toBe(baseline)
 }, 120_000)
+
+test('DEC: the fused step reads the decoder in once, and again after other code assigns it', async () => {
+  const compiled = await compileKernelBuild('simd')
+  if (!compiled) throw new Error('no simd build here')
+  const resolved = resolveDECOptions({ clusters: 4, codeSize: 3, seed: 3, hiddenUnits: [32, 16] })
+  const network = new DECNetwork([8, 8, 1], resolved, 'sigmoid')
+  const fused = new FusedDECTrainer(new KernelMemory(compiled), 64, resolved, 'sigmoid', ROWS)
+  const decoder = network.autoencoder
+    .variables()
+    .slice(network.autoencoder.encoderVariables().length)
+  const reference = (): number =>
+    tf.tidy(() => {
+      const x = tf.tensor2d(input, [ROWS, 64])
+      const p = tf.tensor2d(targets, [ROWS, 4])
+      return network.refineLossAndGradients(x, p).terms.reconstruction.dataSync()[0] as number
+    })
+  const reads = vi.spyOn(tf.Variable.prototype, 'dataSync')
+  fused.step(network, { input, targets }, 0.001)
+  const first = reads.mock.calls.length
+  fused.step(network, { input, targets }, 0.001)
+  fused.step(network, { input, targets }, 0.001)
+  // The encoder and centres are written back each step and not read; the decoder is not read again.
+  expect(reads.mock.calls.length).toBe(first)
+  reads.mockRestore()
+  const before = fused.gradients(network, { input, targets }).loss.reconstruction
+  expect(Math.abs(before - reference()) / reference()).toBeLessThan(1e-4)
+  tf.tidy(() => decoder.forEach((v) => v.assign(tf.mul(v, 1.5))))
+  const after = fused.gradients(network, { input, targets }).loss.reconstruction
+  expect(Math.abs(after - before) / before).toBeGreaterThan(1e-3)
+  expect(Math.abs(after - reference()) / reference()).toBeLessThan(1e-4)
+  network.dispose()
+})

@@ -160,6 +160,7 @@ export interface KernelExports {
     counts: number,
     inertia: number,
   ): number
+  /** Conv autoencoder: a transposed convolution's product added straight into the image (no patch matrix). */
   gemmCol2im(
     x: number,
     kernel: number,
@@ -176,6 +177,29 @@ export interface KernelExports {
     ho: number,
     wo: number,
     dx: number,
+  ): void
+  /** DEC: the nonzero columns of each pair of rows of a matrix (see assembly/kernels.ts). */
+  pairNonzeros(
+    a: number,
+    rows: number,
+    cols: number,
+    transpose: number,
+    lists: number,
+    counts: number,
+  ): number
+  /** DEC: a product whose left operand is given by {@link KernelExports.pairNonzeros}' lists. */
+  pairedRowsGemm(
+    lists: number,
+    counts: number,
+    b: number,
+    bk: number,
+    bj: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number,
+    panel: number,
   ): void
 }
 

@@ -10,6 +10,7 @@ import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { ReconstructionOutput } from '../../engine/reconstructionOutput'
 import type { ResolvedDECOptions } from '../decOptions'
 import type { DECNetwork } from './decNetwork'
+import { PairedProducts } from './pairedProducts'
 import { studentTHead } from './studentTHead'
 
 /** A refinement batch: `batch × inputSize` images and their `batch × clusters` targets P. */
@@ -74,6 +75,10 @@ export class FusedDECTrainer implements FusedStateful {
   /** Q and the host-side work arrays of the head, for `maxBatch` rows. */
   private readonly q: Float64Array
   private readonly kernel: Float64Array
+  /** The layers' products, summing only the nonzero entries of ReLU outputs and images. */
+  readonly products: PairedProducts
+  /** The decoder variables' data ids when last read in (DEC never writes them back). */
+  private decoderRead: readonly object[] = []
 
   constructor(
     memory: KernelMemory,
@@ -104,6 +109,7 @@ export class FusedDECTrainer implements FusedStateful {
     this.scratch = [memory.alloc(maxBatch * widest), memory.alloc(maxBatch * widest)]
     this.q = new Float64Array(maxBatch * this.clusters)
     this.kernel = new Float64Array(maxBatch * this.clusters)
+    this.products = new PairedProducts(memory, maxBatch, widest)
   }
 
   /** Which kernel build runs the steps. */
@@ -176,6 +182,17 @@ export class FusedDECTrainer implements FusedStateful {
     return network.autoencoder.variables().slice(network.autoencoder.encoderVariables().length)
   }
 
+  /**
+   * Reads the decoder's variables in when some other code assigned them since the last read (for
+   * DEC, whose steps leave the decoder alone, that is not every step).
+   */
+  private readDecoder(network: DECNetwork): void {
+    const variables = this.decoderVariables(network)
+    if (variables.every((v, i) => this.decoderRead[i] === v.dataId)) return
+    this.decoderNet.readWeights(variables)
+    this.decoderRead = variables.map((v) => v.dataId)
+  }
+
   /** Reads the weights in, runs the batch forward and backward; leaves the gradients in the nets. */
   private lossAndGradients(network: DECNetwork, { input, targets }: FusedDECBatch): FusedDECLoss {
     const { encoderNet, decoderNet } = this
@@ -183,12 +200,13 @@ export class FusedDECTrainer implements FusedStateful {
     const batch = input.length / this.inputSize
     const values = input.length
     encoderNet.readWeights(this.encoderVariables(network))
-    decoderNet.readWeights(this.decoderVariables(network))
+    this.readDecoder(network)
     memory.view(this.input, values).set(input)
     const encoder = encoderNet.layers.slice(0, -1)
     const centresLayer = encoderNet.layers[encoder.length]
     if (!centresLayer) throw new RangeError('the fused DEC network has a centres layer')
-    const code = encoderNet.forwardStack(encoder, this.input, batch)
+    const { products } = this
+    const code = products.forwardStack(encoder, this.input, true, batch)
     const codeValues = batch * this.codeSize
     const clustering = studentTHead({
       codes: memory.view(code, codeValues),
@@ -203,14 +221,16 @@ export class FusedDECTrainer implements FusedStateful {
       q: this.q,
       kernel: this.kernel,
     })
-    const decoded = decoderNet.forwardStack(decoderNet.layers, code, batch)
+    const decoded = products.forwardStack(decoderNet.layers, code, false, batch)
     const scale = (2 * this.weight) / (batch * this.inputSize)
     const squared = k.squaredError(decoded, this.input, this.gradOut, values, scale)
     const reconstruction = squared / values
     if (this.weight > 0) {
-      decoderNet.backwardStack(
+      products.backwardStack(
+        decoderNet,
         decoderNet.layers,
         code,
+        false,
         this.gradOut,
         this.gradDecoded,
         this.scratch,
@@ -222,7 +242,16 @@ export class FusedDECTrainer implements FusedStateful {
         gradCode[i] = (gradCode[i] as number) + (fromDecoder[i] as number)
       }
     }
-    encoderNet.backwardStack(encoder, this.input, this.gradCode, undefined, this.scratch, batch)
+    products.backwardStack(
+      encoderNet,
+      encoder,
+      this.input,
+      true,
+      this.gradCode,
+      undefined,
+      this.scratch,
+      batch,
+    )
     return { total: clustering + this.weight * reconstruction, clustering, reconstruction }
   }
 }
