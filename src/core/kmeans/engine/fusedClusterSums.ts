@@ -6,6 +6,7 @@
  */
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { KernelBuild, KernelExports, KernelMemory } from '../../kernels/wasmKernels'
+import { localTrials } from './kmeansPlusPlus'
 
 /** Per-cluster sums of a step (float64), as the steps accumulate them. */
 export interface ClusterTotals {
@@ -26,6 +27,11 @@ export class FusedClusterSums implements FusedStateful {
   /** Float64 sums (`k × d`) and counts (`k`) the kernel adds to. */
   private readonly sums: number
   private readonly counts: number
+  /** k-means++'s candidate rows (`localTrials(k) × d`), scored like the centroids. */
+  private readonly candidates: number
+  private readonly trials: number
+  /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
+  private held: { readonly values: Float32Array; readonly count: number } | undefined
 
   constructor(
     private readonly memory: KernelMemory,
@@ -38,8 +44,10 @@ export class FusedClusterSums implements FusedStateful {
     this.build = memory.build
     this.rows = memory.alloc(maxBatch * size)
     this.centroids = memory.alloc(clusters * size)
-    this.scores = memory.alloc(maxBatch * clusters)
-    this.panel = memory.alloc(8 * Math.max(size, clusters, maxBatch))
+    this.trials = localTrials(clusters)
+    this.candidates = memory.alloc(this.trials * size)
+    this.scores = memory.alloc(maxBatch * Math.max(clusters, this.trials))
+    this.panel = memory.alloc(8 * Math.max(size, clusters, this.trials, maxBatch))
     this.norms = memory.alloc(clusters)
     this.sums = memory.alloc(2 * clusters * size)
     this.counts = memory.alloc(2 * clusters)
@@ -63,8 +71,35 @@ export class FusedClusterSums implements FusedStateful {
    * inertia (the caller adds the rows' `Σ‖x‖²`).
    */
   accumulate(values: Float32Array, count: number, totals: ClusterTotals): void {
+    this.hold(values, count)
+    this.sumHeld(count, totals)
+  }
+
+  /**
+   * {@link accumulate} of the rows `indices` of `data` (`· × d`), gathered straight into kernel
+   * memory (at most `maxBatch`); returns their `Σ‖x‖²` (float64), which the caller adds to the inertia.
+   */
+  accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): number {
+    const d = this.size
+    const count = indices.length
+    const rows = this.memory.view(this.rows, count * d)
+    let squares = 0
+    for (let i = 0; i < count; i++) {
+      const from = (indices[i] as number) * d
+      for (let j = 0; j < d; j++) {
+        const value = data[from + j] as number
+        rows[i * d + j] = value
+        squares += value * value
+      }
+    }
+    this.held = undefined
+    this.sumHeld(count, totals)
+    return squares
+  }
+
+  /** The sums, counts and inertia of the `count` rows in the kernel's row buffer. */
+  private sumHeld(count: number, totals: ClusterTotals): void {
     const { clusters: k, size: d } = this
-    this.memory.view(this.rows, count * d).set(values.subarray(0, count * d))
     // x·c for every row and centroid: B is the centroids read transposed.
     this.k.gemm(this.rows, d, 1, this.centroids, 1, d, this.scores, count, d, k, 0, this.panel)
     const buffer = this.k.memory.buffer
@@ -85,6 +120,53 @@ export class FusedClusterSums implements FusedStateful {
     )
     totals.sums.set(sums)
     totals.counts.set(counts)
+  }
+
+  /**
+   * Forgets which rows the kernel memory holds: call when a fit starts (the caller's arrays may have
+   * been refilled since the last one).
+   */
+  forgetRows(): void {
+    this.held = undefined
+  }
+
+  /**
+   * The dot products `out` (`n × t`) of the `n` rows `values` (`n × d`) with `t` of them, the rows
+   * `candidates` (at most `localTrials(k)`), through the SIMD `gemm`, `maxBatch` rows at a time: the
+   * cross term of k-means++'s distances.
+   */
+  candidateDots(
+    values: Float32Array,
+    n: number,
+    candidates: readonly number[],
+    out: Float32Array,
+  ): void {
+    const { size: d, maxBatch } = this
+    const t = candidates.length
+    if (t > this.trials) throw new RangeError(`at most ${this.trials} candidates, not ${t}`)
+    const picked = this.memory.view(this.candidates, t * d)
+    candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
+    for (let start = 0; start < n; start += maxBatch) {
+      const count = Math.min(maxBatch, n - start)
+      this.hold(values.subarray(start * d, (start + count) * d), count)
+      this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, count, d, t, 0, this.panel)
+      out.set(this.memory.view(this.scores, count * t), start * t)
+    }
+  }
+
+  /** Copies `count` rows to the kernel's row buffer unless it holds them already. */
+  private hold(values: Float32Array, count: number): void {
+    const held = this.held
+    if (
+      held &&
+      held.count === count &&
+      held.values.buffer === values.buffer &&
+      held.values.byteOffset === values.byteOffset
+    ) {
+      return
+    }
+    this.memory.view(this.rows, count * this.size).set(values.subarray(0, count * this.size))
+    this.held = { values, count }
   }
 
   /** k-means keeps no optimiser state in kernel memory: nothing to save. */
