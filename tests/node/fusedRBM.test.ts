@@ -6,6 +6,7 @@ import { createRandom } from '../../src/core/random'
 import { FusedRBMTrainer } from '../../src/core/rbm/engine/fusedRBMTrainer'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { RBMLayer } from '../../src/core/rbm/engine/rbmLayer'
+import { TrainingControl } from '../../src/core/trainingControl'
 import type { RBMTrainOptions } from '../../src/core/rbm/rbmOptions'
 import type { RBMHistoryPoint } from '../../src/core/rbm/rbmSpec'
 import { loadDigits } from '../../src/data/digits'
@@ -114,6 +115,10 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (b
           seed: () => ourSeeds.int(2 ** 31),
           flips: c.gaussian ? undefined : flips,
         })
+        // A step leaves the weights in kernel memory until they are written.
+        expect(fused.hasUnwritten).toBe(true)
+        fused.writeWeights(ours.variables())
+        expect(fused.hasUnwritten).toBe(false)
         expect(relativeGap(flat(ours), flat(reference))).toBeLessThan(1e-5)
         const ourChains = fused.chains().states
         expect(Array.from(ourChains)).toEqual(Array.from(expected.chains.dataSync()))
@@ -186,6 +191,51 @@ describe('an RBM trained with fusedKernels on and off', () => {
       expect(tf.memory().numTensors).toBe(baseline)
     },
   )
+
+  test('a snapshot taken during training holds the last step (weights and chains wait in kernel memory until read)', async () => {
+    const baseline = tf.memory().numTensors
+    const settings: RBMTrainOptions = { epochs: 1, batchSize: 10, sampler: 'pcd' }
+    const STEP = 7
+    // During training: a snapshot at step 7 of 18, taken as the worker host takes them.
+    const during = new RBM({ layers: [24], seed: 4 })
+    const holding = new TrainingControl()
+    let taken: Promise<ArrayBuffer> | undefined
+    let kernels = ''
+    await during.fit(data, settings, {
+      control: holding,
+      updateIntervalMs: 0,
+      onUpdate: (update) => {
+        kernels = update.progress.kernels
+        if (update.progress.step === STEP) {
+          taken = during.snapshot().then((snapshot) => snapshot.weightData)
+          holding.hold(taken)
+        }
+      },
+    })
+    expect(kernels.startsWith('wasm-')).toBe(true)
+    // Stopped after step 7: the weights training leaves.
+    const stopped = new RBM({ layers: [24], seed: 4 })
+    const stopping = new TrainingControl()
+    await stopped.fit(data, settings, {
+      control: stopping,
+      updateIntervalMs: 0,
+      onUpdate: (update) => {
+        if (update.progress.step === STEP) stopping.stop()
+      },
+    })
+    expect(stopped.trainedSteps).toBe(STEP)
+    const atStep = await stopped.snapshot()
+    expect(new Float32Array(await (taken as Promise<ArrayBuffer>))).toEqual(
+      new Float32Array(atStep.weightData),
+    )
+    // And not the weights of the start of training or of its end.
+    expect(new Float32Array((await during.snapshot()).weightData)).not.toEqual(
+      new Float32Array(atStep.weightData),
+    )
+    during.dispose()
+    stopped.dispose()
+    expect(tf.memory().numTensors).toBe(baseline)
+  })
 
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
     const rbm = new RBM({ layers: [8] })

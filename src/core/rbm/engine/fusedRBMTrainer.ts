@@ -6,7 +6,9 @@
  * (`uniformsInto`, in the `bernoulliDraw` kernel, and {@link normalsInto}), so both give the same updates.
  *
  * The TF.js variables stay the layer's weights: they are read in when some other code assigned them
- * (the first step, a restore after a divergence) and written after every step.
+ * (the first step, a restore after a divergence) and written by {@link FusedRBMTrainer.writeWeights}
+ * when the caller needs them (a progress report, the end of an epoch or of training): a step writes
+ * nothing, so steps between two reads pay no TF.js tensor.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
@@ -71,9 +73,12 @@ export class FusedRBMTrainer implements FusedStateful {
   private readonly zeros: number
   private readonly panel: number
   private hasVelocity = false
+  /** True when a step changed the weights since they were last written to the variables. */
+  private unwritten = false
   /** Rows of the kept chains (0: none). */
   private chainRows = 0
-  private chainSource: object | undefined
+  /** What the kept chains continue (see {@link holdsChains}); a fresh object matches nothing. */
+  private chainSource: object | undefined = {}
   /** The variables' data ids after our last write: a different id means someone else assigned. */
   private readonly written: (object | undefined)[] = [undefined, undefined, undefined]
 
@@ -125,9 +130,27 @@ export class FusedRBMTrainer implements FusedStateful {
     this.chainSource = source
   }
 
-  /** True when the chains held are those `source` (given to {@link markChains}) holds: no copy needed. */
-  holdsChains(source: object): boolean {
+  /**
+   * True when the chains held are those `source` (given to {@link setChains} or {@link markChains})
+   * holds, or their continuation by the steps since: no copy needed.
+   */
+  holdsChains(source: object | undefined): boolean {
     return this.chainSource === source
+  }
+
+  /**
+   * Forgets the weights and chains written or set (a restore assigned other weights to the
+   * variables): the next step reads the variables, and no source matches the chains.
+   */
+  forget(): void {
+    this.written.fill(undefined)
+    this.chainSource = {}
+    this.unwritten = false
+  }
+
+  /** True when steps changed the weights since {@link writeWeights} last wrote them. */
+  get hasUnwritten(): boolean {
+    return this.unwritten
   }
 
   /** Records that `source` now holds a copy of the chains left by the last step. */
@@ -143,7 +166,8 @@ export class FusedRBMTrainer implements FusedStateful {
 
   /**
    * One contrastive-divergence update of `variables` (the layer's weights, hidden bias, visible bias)
-   * on the `rows` rows written to {@link batchView}; writes the new weights to the variables.
+   * on the `rows` rows written to {@link batchView}, in kernel memory: {@link writeWeights} writes
+   * them to the variables.
    */
   step(
     variables: readonly tf.Variable[],
@@ -165,7 +189,6 @@ export class FusedRBMTrainer implements FusedStateful {
       this.draw(this.positive, this.chainStates, rows * H, step.seed())
       this.chainRows = rows
     }
-    this.chainSource = undefined
     const chainRows = this.chainRows
     let negativeVisible = this.input
     let negativeHidden = this.positive
@@ -191,7 +214,7 @@ export class FusedRBMTrainer implements FusedStateful {
     k.columnSums(negativeVisible, this.negativeMeans + H * 4, chainRows, V, 0)
     this.update(step, rows, chainRows)
     const reconstruction = this.reconstructionError(rows)
-    this.writeWeights(variables)
+    this.unwritten = true
     return { reconstruction, pseudoLikelihood }
   }
 
@@ -294,8 +317,9 @@ export class FusedRBMTrainer implements FusedStateful {
     })
   }
 
-  /** Assigns the weights to the TF.js variables. */
-  private writeWeights(variables: readonly tf.Variable[]): void {
+  /** Assigns the weights to the TF.js variables (the layer's weights, hidden bias, visible bias). */
+  writeWeights(variables: readonly tf.Variable[]): void {
+    this.unwritten = false
     let offset = this.params
     variables.forEach((variable, i) => {
       const value = tf.tensor(this.memory.view(offset, variable.size), variable.shape)
