@@ -803,3 +803,121 @@ export function nearestSums(
   return total
 }
 // ─── End of the k-means kernels ──────────────────────────────────────────────────────────────────
+
+// --- rbm/kmeans (rbmkmeans) ---
+
+/**
+ * A whole contrastive-divergence step of a Bernoulli RBM in one call: the sequence of kernel calls
+ * FusedRBMTrainer makes one by one (assembly's `gemm`, `addBias`, `bernoulliDraw`, `columnSums`,
+ * `rbmUpdate`), with the same buffers, the same draws and the same rounding, so both give the same
+ * update. `layout` holds the trainer's buffer offsets and sizes as i32, in this order: params, grads,
+ * velocity, input, positive, chains, negativeVisible, negativeHidden, products, negativeMeans,
+ * scratch, zeros, panel, visible, hidden. `states` holds the generator states of the draws in the
+ * order the step takes them (CD's first draw, then two per Gibbs step); `flips` (0: none) the value
+ * of each row flipped for the stochastic pseudo-likelihood. Writes the reconstruction error per row
+ * and the pseudo-likelihood (NaN without flips) as two f64 at `out`.
+ */
+export function rbmStep(
+  layout: usize, states: usize, flips: usize, rows: i32, chainRows: i32, gibbs: i32,
+  persistent: i32, rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32, out: usize,
+): void {
+  const W = <usize>load<i32>(layout)
+  const grads = <usize>load<i32>(layout, 4)
+  const velocity = <usize>load<i32>(layout, 8)
+  const input = <usize>load<i32>(layout, 12)
+  const positive = <usize>load<i32>(layout, 16)
+  const chains = <usize>load<i32>(layout, 20)
+  const negativeVisibleBuffer = <usize>load<i32>(layout, 24)
+  const negativeHiddenBuffer = <usize>load<i32>(layout, 28)
+  const products = <usize>load<i32>(layout, 32)
+  const negativeMeans = <usize>load<i32>(layout, 36)
+  const scratch = <usize>load<i32>(layout, 40)
+  const zeros = <usize>load<i32>(layout, 44)
+  const panel = <usize>load<i32>(layout, 48)
+  const V = load<i32>(layout, 52)
+  const H = load<i32>(layout, 56)
+  const c = W + ((<usize>V * <usize>H) << 2)
+  const b = c + (<usize>H << 2)
+  // Positive phase: pre-activations vW + c, the pseudo-likelihood from them, then p(h | v).
+  gemm(input, V, 1, W, H, 1, positive, rows, V, H, 0, panel)
+  addBias(positive, c, rows, H, 0)
+  let likelihood: f64 = NaN
+  if (flips) likelihood = rbmPseudoLikelihood(input, positive, W, b, scratch, zeros, flips, rows, V, H)
+  else addBias(positive, zeros, rows, H, 2)
+  let draw = 0
+  let cr = chainRows
+  if (!persistent) {
+    bernoulliDraw(positive, chains, rows * H, load<i32>(states))
+    draw = 1
+    cr = rows
+  }
+  let negativeVisible = input
+  let negativeHidden = positive
+  for (let g = 0; g < gibbs; g++) {
+    negativeVisible = negativeVisibleBuffer
+    negativeHidden = negativeHiddenBuffer
+    gemm(chains, H, 1, W, 1, H, negativeVisible, cr, H, V, 0, panel)
+    addBias(negativeVisible, b, cr, V, 2)
+    bernoulliDraw(negativeVisible, negativeVisible, cr * V, load<i32>(states + (<usize>draw << 2)))
+    gemm(negativeVisible, V, 1, W, H, 1, negativeHidden, cr, V, H, 0, panel)
+    addBias(negativeHidden, c, cr, H, 2)
+    bernoulliDraw(negativeHidden, chains, cr * H, load<i32>(states + (<usize>(draw + 1) << 2)))
+    draw += 2
+  }
+  // Statistics: ⟨vhᵀ⟩ and the column means of each phase, then the update.
+  gemm(input, 1, V, positive, H, 1, grads, V, rows, H, 0, panel)
+  gemm(negativeVisible, 1, V, negativeHidden, H, 1, products, V, cr, H, 0, panel)
+  const gc = grads + ((<usize>V * <usize>H) << 2)
+  const gb = gc + (<usize>H << 2)
+  columnSums(positive, gc, rows, H, 0)
+  columnSums(input, gb, rows, V, 0)
+  columnSums(negativeHidden, negativeMeans, cr, H, 0)
+  columnSums(negativeVisible, negativeMeans + (<usize>H << 2), cr, V, 0)
+  rbmUpdate(
+    W, grads, products, negativeMeans, velocity, V * H, V * H + H + V, rows, cr,
+    rate, momentum, decay, useVelocity, keep,
+  )
+  // Squared error per row of the mean-field reconstruction from p(h | v), with the new weights.
+  gemm(positive, H, 1, W, 1, H, negativeVisibleBuffer, rows, H, V, 0, panel)
+  addBias(negativeVisibleBuffer, b, rows, V, 2)
+  let total: f64 = 0
+  for (let i = 0; i < rows * V; i++) {
+    const o = <usize>i << 2
+    const d = <f64>load<f32>(input + o) - <f64>load<f32>(negativeVisibleBuffer + o)
+    total += d * d
+  }
+  store<f64>(out, total / <f64>rows)
+  store<f64>(out, likelihood, 8)
+}
+
+function softplus64(x: f64): f64 {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
+}
+
+/**
+ * The mean over the rows of `−V · softplus(F(v) − F(ṽ))`, ṽ being v with its value `flips[r]` turned
+ * to `1 − v`, as FusedRBMTrainer's pseudoLikelihood computes it from x = vW + c (in `positive`),
+ * which it turns into p(h | v) row by row (the `bernoulliLoss` gradient with scale 1).
+ */
+function rbmPseudoLikelihood(
+  input: usize, positive: usize, W: usize, b: usize, scratch: usize, zeros: usize, flips: usize,
+  rows: i32, V: i32, H: i32,
+): f64 {
+  const discard = scratch + (<usize>H << 2)
+  let total: f64 = 0
+  for (let r = 0; r < rows; r++) {
+    const i = load<i32>(flips + (<usize>r << 2))
+    const d: f64 = 1 - 2 * <f64>load<f32>(input + ((<usize>r * <usize>V + <usize>i) << 2))
+    const row = positive + ((<usize>r * <usize>H) << 2)
+    const weights = W + ((<usize>i * <usize>H) << 2)
+    for (let j = 0; j < H; j++) {
+      const o = <usize>j << 2
+      store<f32>(scratch + o, <f32>(<f64>load<f32>(row + o) + d * <f64>load<f32>(weights + o)))
+    }
+    const flippedSum = bernoulliLoss(scratch, zeros, discard, H, 0)
+    const sum = bernoulliLoss(row, zeros, row, H, 1)
+    total += -<f64>V * softplus64(d * <f64>load<f32>(b + (<usize>i << 2)) - sum + flippedSum)
+  }
+  return total / <f64>rows
+}
+// --- end rbm/kmeans (rbmkmeans) ---

@@ -148,6 +148,22 @@ export interface KernelExports {
   ): void
   /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
   bernoulliDraw(p: number, out: number, n: number, state: number): void
+  /** A Bernoulli RBM's whole contrastive-divergence step in one call (see assembly/kernels.ts). */
+  rbmStep(
+    layout: number,
+    states: number,
+    flips: number,
+    rows: number,
+    chainRows: number,
+    gibbs: number,
+    persistent: number,
+    rate: number,
+    momentum: number,
+    decay: number,
+    useVelocity: number,
+    keep: number,
+    out: number,
+  ): void
   /** k-means: nearest centroids, cluster sums, counts and inertia (see assembly/kernels.ts). */
   nearestSums(
     x: number,

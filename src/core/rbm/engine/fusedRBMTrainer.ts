@@ -21,6 +21,9 @@ import type { RBMLayer } from './rbmLayer'
 const LINEAR = 0
 const SIGMOID = 2
 
+/** Gibbs steps a one-call step (`rbmStep`) takes at most: more run kernel by kernel. */
+const MAX_ONE_CALL_GIBBS = 32
+
 /** What a fused contrastive-divergence step needs besides the batch. */
 export interface FusedContrastiveStep {
   /** Step size on the batch's mean gradient. */
@@ -72,6 +75,11 @@ export class FusedRBMTrainer implements FusedStateful {
   private readonly uniforms: number
   private readonly zeros: number
   private readonly panel: number
+  /** `rbmStep`'s buffer offsets and sizes (i32), its draws' generator states and flips, its results. */
+  private readonly layout: number
+  private readonly states: number
+  private readonly flipRows: number
+  private readonly results: number
   private hasVelocity = false
   /** True when a step changed the weights since they were last written to the variables. */
   private unwritten = false
@@ -106,6 +114,27 @@ export class FusedRBMTrainer implements FusedStateful {
     this.uniforms = memory.alloc(maxBatch * Math.max(V, H))
     this.zeros = memory.alloc(Math.max(V, H))
     this.panel = memory.alloc(8 * Math.max(V, H, maxBatch))
+    this.layout = memory.alloc(16)
+    this.states = memory.alloc(1 + 2 * MAX_ONE_CALL_GIBBS)
+    this.flipRows = memory.alloc(maxBatch)
+    this.results = memory.alloc(4)
+    new Int32Array(this.k.memory.buffer, this.layout, 15).set([
+      this.params,
+      this.grads,
+      this.velocity,
+      this.input,
+      this.positive,
+      this.chainStates,
+      this.negativeVisible,
+      this.negativeHidden,
+      this.products,
+      this.negativeMeans,
+      this.uniforms,
+      this.zeros,
+      this.panel,
+      V,
+      H,
+    ])
   }
 
   /** Where to write a batch of `rows` visible rows (as the layer sees them) before {@link step}. */
@@ -175,6 +204,13 @@ export class FusedRBMTrainer implements FusedStateful {
     step: FusedContrastiveStep,
   ): FusedContrastiveResult {
     this.readWeights(variables)
+    if (
+      !this.gaussian &&
+      step.gibbsSteps <= MAX_ONE_CALL_GIBBS &&
+      this.memory.gemm === this.memory.kernels.gemm
+    ) {
+      return this.oneCallStep(rows, step)
+    }
     const { k, visible: V, hidden: H, panel } = this
     const W = this.params
     const c = W + V * H * 4
@@ -216,6 +252,46 @@ export class FusedRBMTrainer implements FusedStateful {
     const reconstruction = this.reconstructionError(rows)
     this.unwritten = true
     return { reconstruction, pseudoLikelihood }
+  }
+
+  /**
+   * {@link step} of Bernoulli units in one kernel call (`rbmStep`, the same kernels in the same
+   * order): the draws' generator states and the flips are written to kernel memory first (the seeds
+   * taken in the order the step takes them).
+   */
+  private oneCallStep(rows: number, step: FusedContrastiveStep): FusedContrastiveResult {
+    const k = this.k
+    const buffer = k.memory.buffer
+    const draws = (step.persistent ? 0 : 1) + 2 * step.gibbsSteps
+    const states = new Int32Array(buffer, this.states, draws)
+    for (let i = 0; i < draws; i++) states[i] = createRandom(step.seed()).state().position
+    const flips = step.flips
+    if (flips) new Int32Array(buffer, this.flipRows, rows).set(flips)
+    if (!step.persistent) this.chainRows = rows
+    const { momentum } = step
+    k.rbmStep(
+      this.layout,
+      this.states,
+      flips ? this.flipRows : 0,
+      rows,
+      this.chainRows,
+      step.gibbsSteps,
+      step.persistent ? 1 : 0,
+      step.learningRate,
+      momentum,
+      step.weightDecay,
+      momentum > 0 && this.hasVelocity ? 1 : 0,
+      momentum > 0 ? 1 : 0,
+      this.results,
+    )
+    if (momentum > 0) this.hasVelocity = true
+    this.unwritten = true
+    const [reconstruction = NaN, likelihood = NaN] = new Float64Array(
+      k.memory.buffer,
+      this.results,
+      2,
+    )
+    return { reconstruction, pseudoLikelihood: flips ? likelihood : undefined }
   }
 
   /**
