@@ -921,3 +921,56 @@ function rbmPseudoLikelihood(
   return total / <f64>rows
 }
 // --- end rbm/kmeans (rbmkmeans) ---
+
+// --- rbm/kmeans (rbmkmeans): k-means++ ---
+
+/**
+ * One round of greedy k-means++ over `n` rows: turns `dots` (`n × t`, the rows' dot products with
+ * `t` candidate rows, the rows `candidates` (i32)) into squared distances `‖x‖² − 2 x·c + ‖c‖²` in
+ * float32, never below 0 (`norms`: the rows' squared norms, f32), and writes to `potentials` (`t`
+ * f64) each candidate's potential `Σ min(closest, distance)` over the rows in order (`closest`: each
+ * row's squared distance to its nearest centre so far, f64) — what kMeansPlusPlus computes on the
+ * host.
+ */
+export function seedTrials(
+  dots: usize, norms: usize, candidates: usize, closest: usize, n: i32, t: i32, potentials: usize,
+): void {
+  for (let r = 0; r < n; r++) {
+    const norm = load<f32>(norms + (<usize>r << 2))
+    for (let i = 0; i < t; i++) {
+      const at = dots + ((<usize>r * <usize>t + <usize>i) << 2)
+      const candidate = load<i32>(candidates + (<usize>i << 2))
+      const centred: f32 = norm - <f32>2 * load<f32>(at)
+      const distance: f32 = centred + load<f32>(norms + (<usize>candidate << 2))
+      store<f32>(at, distance > 0 ? distance : <f32>0)
+    }
+  }
+  for (let i = 0; i < t; i++) {
+    let sum: f64 = 0
+    for (let r = 0; r < n; r++) {
+      const distance = <f64>load<f32>(dots + ((<usize>r * <usize>t + <usize>i) << 2))
+      sum += Math.min(load<f64>(closest + (<usize>r << 3)), distance)
+    }
+    store<f64>(potentials + (<usize>i << 3), sum)
+  }
+}
+
+/**
+ * After a k-means++ round: each row's `closest` (f64) becomes the smaller of it and its distance to
+ * candidate `best` (column `best` of `distances`, `n × t` f32), and `cumulative` (f64) the running sum
+ * of the new `closest` over the rows, for the next round's draws.
+ */
+export function seedKeep(
+  distances: usize, closest: usize, cumulative: usize, n: i32, t: i32, best: i32,
+): void {
+  let running: f64 = 0
+  for (let r = 0; r < n; r++) {
+    const at = closest + (<usize>r << 3)
+    const distance = <f64>load<f32>(distances + ((<usize>r * <usize>t + <usize>best) << 2))
+    const value = Math.min(load<f64>(at), distance)
+    store<f64>(at, value)
+    running += value
+    store<f64>(cumulative + (<usize>r << 3), running)
+  }
+}
+// --- end rbm/kmeans (rbmkmeans): k-means++ ---

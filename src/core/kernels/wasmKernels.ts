@@ -148,6 +148,25 @@ export interface KernelExports {
   ): void
   /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
   bernoulliDraw(p: number, out: number, n: number, state: number): void
+  /** k-means++: a round's candidate distances and potentials (see assembly/kernels.ts). */
+  seedTrials(
+    dots: number,
+    norms: number,
+    candidates: number,
+    closest: number,
+    n: number,
+    t: number,
+    potentials: number,
+  ): void
+  /** k-means++: keeps a round's best candidate (see assembly/kernels.ts). */
+  seedKeep(
+    distances: number,
+    closest: number,
+    cumulative: number,
+    n: number,
+    t: number,
+    best: number,
+  ): void
   /** A Bernoulli RBM's whole contrastive-divergence step in one call (see assembly/kernels.ts). */
   rbmStep(
     layout: number,

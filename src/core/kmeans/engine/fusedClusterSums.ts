@@ -30,6 +30,13 @@ export class FusedClusterSums implements FusedStateful {
   /** k-means++'s candidate rows (`localTrials(k) × d`), scored like the centroids. */
   private readonly candidates: number
   private readonly trials: number
+  /** k-means++ on the kernels: the rows' norms (f32), closest distances and their running sums (f64). */
+  private readonly rowNorms: number
+  private readonly closest: number
+  private readonly cumulative: number
+  private readonly candidateRows: number
+  private readonly potentials: number
+  private seedRows = 0
   /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
   private held: { readonly values: Float32Array; readonly count: number } | undefined
 
@@ -49,6 +56,11 @@ export class FusedClusterSums implements FusedStateful {
     this.scores = memory.alloc(maxBatch * Math.max(clusters, this.trials))
     this.panel = memory.alloc(8 * Math.max(size, clusters, this.trials, maxBatch))
     this.norms = memory.alloc(clusters)
+    this.rowNorms = memory.alloc(maxBatch)
+    this.closest = memory.alloc(2 * maxBatch)
+    this.cumulative = memory.alloc(2 * maxBatch)
+    this.candidateRows = memory.alloc(this.trials)
+    this.potentials = memory.alloc(2 * this.trials)
     this.sums = memory.alloc(2 * clusters * size)
     this.counts = memory.alloc(2 * clusters)
   }
@@ -152,6 +164,53 @@ export class FusedClusterSums implements FusedStateful {
       this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, count, d, t, 0, this.panel)
       out.set(this.memory.view(this.scores, count * t), start * t)
     }
+  }
+
+  /**
+   * Starts greedy k-means++ on the kernels over the `n` rows `values` (at most `maxBatch`), whose
+   * float32 squared norms are `norms`: no centre yet (every row's closest distance is +∞).
+   */
+  startSeeding(values: Float32Array, n: number, norms: Float32Array): void {
+    if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
+    this.hold(values.subarray(0, n * this.size), n)
+    this.memory.view(this.rowNorms, n).set(norms)
+    new Float64Array(this.k.memory.buffer, this.closest, n).fill(Infinity)
+    this.seedRows = n
+  }
+
+  /**
+   * The potential of each of the rows `candidates` (at most `localTrials(k)`) as the next centre:
+   * `Σ min(closest, ‖x − c‖²)` over the rows (the `seedTrials` kernel, after the `gemm`).
+   */
+  seedTrials(candidates: readonly number[]): Float64Array {
+    const { size: d, seedRows: n } = this
+    const t = candidates.length
+    if (t > this.trials) throw new RangeError(`at most ${this.trials} candidates, not ${t}`)
+    const values = this.held?.values as Float32Array
+    const picked = this.memory.view(this.candidates, t * d)
+    candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
+    new Int32Array(this.k.memory.buffer, this.candidateRows, t).set(candidates)
+    this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, n, d, t, 0, this.panel)
+    this.k.seedTrials(
+      this.scores,
+      this.rowNorms,
+      this.candidateRows,
+      this.closest,
+      n,
+      t,
+      this.potentials,
+    )
+    return new Float64Array(this.k.memory.buffer, this.potentials, t).slice()
+  }
+
+  /**
+   * Makes candidate `best` of the last {@link seedTrials} a centre; returns the running sums of the
+   * rows' new closest distances (a view of kernel memory, valid until the next call).
+   */
+  seedKeep(best: number, t: number): Float64Array {
+    const n = this.seedRows
+    this.k.seedKeep(this.scores, this.closest, this.cumulative, n, t, best)
+    return new Float64Array(this.k.memory.buffer, this.cumulative, n)
   }
 
   /** Copies `count` rows to the kernel's row buffer unless it holds them already. */

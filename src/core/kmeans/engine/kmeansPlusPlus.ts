@@ -96,8 +96,50 @@ function fusedDistances(
 }
 
 /**
+ * {@link kMeansPlusPlus} of `n` rows that fit in `fused`'s buffers, every round in kernel memory:
+ * the distances through the `gemm`, the potentials and running sums in the `seedTrials` and
+ * `seedKeep` kernels (the same sums, in the same order, as on the host).
+ */
+async function kernelKMeansPlusPlus(
+  fused: FusedClusterSums,
+  values: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  random: Random,
+): Promise<Int32Array> {
+  const chosen = new Int32Array(k)
+  const trials = localTrials(k)
+  fused.startSeeding(values, n, rowNorms(values, n, d))
+  chosen[0] = random.int(n)
+  let potential = fused.seedTrials([chosen[0] as number])[0] as number
+  let cumulative = fused.seedKeep(0, 1)
+  for (let c = 1; c < k; c++) {
+    const candidates = Array.from({ length: trials }, () =>
+      searchCumulative(cumulative, random.uniform() * potential),
+    )
+    const potentials = fused.seedTrials(candidates)
+    let best = 0
+    let bestPotential = Infinity
+    for (let t = 0; t < trials; t++) {
+      if ((potentials[t] as number) < bestPotential) {
+        best = t
+        bestPotential = potentials[t] as number
+      }
+    }
+    chosen[c] = candidates[best] as number
+    potential = bestPotential
+    cumulative = fused.seedKeep(best, trials)
+    // Let the worker answer messages (heartbeats, other models' calls) between centres.
+    await yieldToEventLoop()
+  }
+  return chosen
+}
+
+/**
  * Indices of `k` rows of `values` (`n × d`, the rows of `chunks` in order) chosen by greedy
- * k-means++ with `random`; the distances on `fused`'s kernels when given (`chunks` unused then).
+ * k-means++ with `random`; the distances on `fused`'s kernels when given (`chunks` unused then),
+ * every round in kernel memory when the rows fit its buffers.
  */
 export async function kMeansPlusPlus(
   values: Float32Array,
@@ -109,6 +151,7 @@ export async function kMeansPlusPlus(
   rows = chunks.reduce((sum, chunk) => sum + chunk.count, 0),
 ): Promise<Int32Array> {
   const n = rows
+  if (fused && n <= fused.maxBatch) return kernelKMeansPlusPlus(fused, values, n, d, k, random)
   const onKernels = fused ? fusedDistances(fused, values, n, d) : undefined
   const distances = (candidates: readonly number[]): Promise<Float32Array> | Float32Array =>
     onKernels ? onKernels(candidates) : distancesTo(values, chunks, n, d, candidates)
