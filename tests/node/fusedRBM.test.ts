@@ -172,6 +172,11 @@ describe('an RBM trained with fusedKernels on and off', () => {
   const data: ImageBatch = { data: digits.data.slice(0, 200 * V), shape: [200, 8, 8, 1] }
   test.each([
     ['one RBM, PCD', { layers: [24], seed: 3 }, { sampler: 'pcd', momentum: 0.5 }],
+    [
+      "one RBM, PCD, no held-out rows (weights written only at the epochs' ends)",
+      { layers: [24], seed: 3 },
+      { sampler: 'pcd', validationSplit: 0 },
+    ],
     ['a deep belief network, CD-2', { layers: [24, 8], seed: 3 }, { sampler: 'cd', gibbsSteps: 2 }],
     ['Gaussian units, PCD', { layers: [16], visible: 'gaussian', seed: 3 }, { weightDecay: 0.001 }],
   ] as [string, ConstructorParameters<typeof RBM>[0], RBMTrainOptions][])(

@@ -87,7 +87,9 @@ export class FusedRBMTrainer implements FusedStateful {
   private chainRows = 0
   /** What the kept chains continue (see {@link holdsChains}); a fresh object matches nothing. */
   private chainSource: object | undefined = {}
-  /** The variables' data ids after our last write: a different id means someone else assigned. */
+  /**
+   * The variables' data ids after our last read or write: a different id means someone else assigned.
+   */
   private readonly written: (object | undefined)[] = [undefined, undefined, undefined]
 
   constructor(
@@ -388,6 +390,8 @@ export class FusedRBMTrainer implements FusedStateful {
     variables.forEach((variable, i) => {
       if (this.written[i] !== variable.dataId) {
         this.memory.view(offset, variable.size).set(variable.dataSync() as Float32Array)
+        // Read once: the steps go on from kernel memory until someone assigns the variable again.
+        this.written[i] = variable.dataId
       }
       offset += variable.size * 4
     })
