@@ -810,7 +810,7 @@ export function nearestSums(
  * A whole contrastive-divergence step of a Bernoulli RBM in one call: the sequence of kernel calls
  * FusedRBMTrainer makes one by one (assembly's `gemm`, `addBias`, `bernoulliDraw`, `columnSums`,
  * `rbmUpdate`), with the same buffers, the same draws and the same rounding, so both give the same
- * update. `layout` holds the trainer's buffer offsets and sizes as i32, in this order: params, grads,
+ * update (`rbmUpdateSimd` gives `rbmUpdate`'s bits). `layout` holds the trainer's buffer offsets and sizes as i32, in this order: params, grads,
  * velocity, input, positive, chains, negativeVisible, negativeHidden, products, negativeMeans,
  * scratch, zeros, panel, visible, hidden. `states` holds the generator states of the draws in the
  * order the step takes them (CD's first draw, then two per Gibbs step); `flips` (0: none) the value
@@ -873,7 +873,7 @@ export function rbmStep(
   columnSums(input, gb, rows, V, 0)
   columnSums(negativeHidden, negativeMeans, cr, H, 0)
   columnSums(negativeVisible, negativeMeans + (<usize>H << 2), cr, V, 0)
-  rbmUpdate(
+  rbmUpdateSimd(
     W, grads, products, negativeMeans, velocity, V * H, V * H + H + V, rows, cr,
     rate, momentum, decay, useVelocity, keep,
   )
@@ -888,6 +888,61 @@ export function rbmStep(
   }
   store<f64>(out, total / <f64>rows)
   store<f64>(out, likelihood, 8)
+}
+
+/** Four float32 values `x` each multiplied by the float64 `scale` (`f64x2` splat), rounded to float32. */
+@inline
+function scaledF32(x: v128, scale: v128): v128 {
+  const low = f32x4.demote_f64x2_zero(f64x2.mul(scale, f64x2.promote_low_f32x4(x)))
+  const high = f32x4.demote_f64x2_zero(
+    f64x2.mul(scale, f64x2.promote_low_f32x4(v128.shuffle<u32>(x, x, 2, 3, 2, 3))),
+  )
+  return v128.shuffle<u32>(low, high, 0, 1, 4, 5)
+}
+
+/**
+ * `rbmUpdate` with the weights four at a time (SIMD): every lane rounds as the scalar kernel does
+ * (float32 statistics, the float64 products rounded once), so both give the same bits.
+ */
+export function rbmUpdateSimd(
+  params: usize, pos: usize, products: usize, sums: usize, velocity: usize,
+  weights: i32, n: i32, rows: i32, chainRows: i32,
+  rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32,
+): void {
+  const r = f32x4.splat(<f32>rows)
+  const cr = f32x4.splat(<f32>chainRows)
+  const rates = f64x2.splat(rate)
+  const momenta = f64x2.splat(momentum)
+  const decays = f64x2.splat(decay)
+  const vector = weights & ~3
+  for (let i = 0; i < vector; i += 4) {
+    const o = <usize>i << 2
+    let gradient = f32x4.sub(
+      f32x4.div(v128.load(pos + o), r),
+      f32x4.div(v128.load(products + o), cr),
+    )
+    const p = v128.load(params + o)
+    if (decay > 0) gradient = f32x4.sub(gradient, scaledF32(p, decays))
+    let change = scaledF32(gradient, rates)
+    if (useVelocity) change = f32x4.add(scaledF32(v128.load(velocity + o), momenta), change)
+    v128.store(params + o, f32x4.add(p, change))
+    if (keep) v128.store(velocity + o, change)
+  }
+  const rs: f32 = <f32>rows
+  const crs: f32 = <f32>chainRows
+  for (let i = vector; i < n; i++) {
+    const o = <usize>i << 2
+    const positive: f32 = load<f32>(pos + o) / rs
+    const negative: f32 =
+      (i < weights ? load<f32>(products + o) : load<f32>(sums + (<usize>(i - weights) << 2))) / crs
+    let gradient: f32 = positive - negative
+    const p = load<f32>(params + o)
+    if (i < weights && decay > 0) gradient = gradient - <f32>(decay * <f64>p)
+    const scaled: f32 = <f32>(rate * <f64>gradient)
+    const change: f32 = useVelocity ? <f32>(momentum * <f64>load<f32>(velocity + o)) + scaled : scaled
+    store<f32>(params + o, p + change)
+    if (keep) store<f32>(velocity + o, change)
+  }
 }
 
 function softplus64(x: f64): f64 {

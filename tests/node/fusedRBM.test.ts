@@ -74,6 +74,98 @@ const CASES: [string, Case][] = [
 ]
 
 describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (build) => {
+  test("the SIMD update gives the scalar update's bits (decay, momentum, odd sizes)", async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    for (const [weights, biases, decay, momentum, useVelocity] of [
+      [64 * 100, 164, 0, 0, 0],
+      [63 * 7, 70, 0.001, 0.5, 1],
+      [6, 5, 0.01, 0.9, 0],
+    ] as const) {
+      const n = weights + biases
+      const run = (kernel: 'rbmUpdate' | 'rbmUpdateSimd') => {
+        const memory = new KernelMemory(compiled)
+        const at = [n, n, weights, biases, n].map((size) => memory.alloc(size))
+        const values = createRandom(weights)
+        at.forEach((offset, i) =>
+          memory
+            .view(offset, i === 2 ? weights : i === 3 ? biases : n)
+            .set(values.normals(i === 2 ? weights : i === 3 ? biases : n)),
+        )
+        const [params, pos, products, sums, velocity] = at as [
+          number,
+          number,
+          number,
+          number,
+          number,
+        ]
+        memory.kernels[kernel](
+          params,
+          pos,
+          products,
+          sums,
+          velocity,
+          weights,
+          n,
+          10,
+          7,
+          0.06,
+          momentum,
+          decay,
+          useVelocity,
+          1,
+        )
+        return [memory.view(params, n).slice(), memory.view(velocity, n).slice()]
+      }
+      const [scalarParams, scalarVelocity] = run('rbmUpdate')
+      const [simdParams, simdVelocity] = run('rbmUpdateSimd')
+      expect(Array.from(simdParams as Float32Array)).toEqual(
+        Array.from(scalarParams as Float32Array),
+      )
+      expect(Array.from(simdVelocity as Float32Array)).toEqual(
+        Array.from(scalarVelocity as Float32Array),
+      )
+    }
+  })
+
+  test('an epoch in one kernel call per step (rbmStep) gives the bits of the kernel-by-kernel step', async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    const run = (oneCall: boolean) => {
+      const layer = layerWith(false)
+      const memory = new KernelMemory(compiled)
+      // Any gemm other than the kernel's own (as a two-thread product sets) runs kernel by kernel.
+      if (!oneCall) memory.gemm = (...args) => memory.kernels.gemm(...args)
+      const fused = new FusedRBMTrainer(memory, layer, ROWS)
+      fused.setChains(ROWS)
+      const seeds = createRandom(9)
+      const flipRandom = createRandom(3)
+      const measures: number[] = []
+      for (let step = 0; step < Math.floor(digits.shape[0] / ROWS); step++) {
+        fused.batchView(ROWS).set(batchFor(false, step))
+        const measured = fused.step(layer.variables(), ROWS, {
+          learningRate: 0.1,
+          momentum: 0.5,
+          weightDecay: 0.001,
+          gibbsSteps: 1,
+          persistent: true,
+          seed: () => seeds.int(2 ** 31),
+          flips: Int32Array.from({ length: ROWS }, () => flipRandom.int(V)),
+        })
+        measures.push(measured.reconstruction, measured.pseudoLikelihood as number)
+      }
+      fused.writeWeights(layer.variables())
+      const result = { weights: flat(layer), chains: fused.chains().states, measures }
+      layer.dispose()
+      return result
+    }
+    const oneCall = run(true)
+    const byKernel = run(false)
+    expect(Array.from(oneCall.weights)).toEqual(Array.from(byKernel.weights))
+    expect(Array.from(oneCall.chains)).toEqual(Array.from(byKernel.chains))
+    expect(relativeGap(oneCall.measures, byKernel.measures)).toBeLessThan(1e-12)
+  })
+
   test.each(CASES)(
     'three steps give the TF.js updates, chains and measures from the same draws (%s)',
     async (_, c) => {

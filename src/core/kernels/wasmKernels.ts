@@ -148,6 +148,23 @@ export interface KernelExports {
   ): void
   /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
   bernoulliDraw(p: number, out: number, n: number, state: number): void
+  /** {@link KernelExports.rbmUpdate} with the weights four at a time: the same bits. */
+  rbmUpdateSimd(
+    params: number,
+    pos: number,
+    products: number,
+    sums: number,
+    velocity: number,
+    weights: number,
+    n: number,
+    rows: number,
+    chainRows: number,
+    rate: number,
+    momentum: number,
+    decay: number,
+    useVelocity: number,
+    keep: number,
+  ): void
   /** k-means++: a round's candidate distances and potentials (see assembly/kernels.ts). */
   seedTrials(
     dots: number,
