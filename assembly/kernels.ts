@@ -1045,3 +1045,229 @@ export function pairedRowsGemm(
   }
 }
 // --- end dec (dec) ---
+
+// --- rbm/kmeans (rbmkmeans) ---
+
+/**
+ * A whole contrastive-divergence step of a Bernoulli RBM in one call: the sequence of kernel calls
+ * FusedRBMTrainer makes one by one (assembly's `gemm`, `addBias`, `bernoulliDraw`, `columnSums`,
+ * `rbmUpdate`), with the same buffers, the same draws and the same rounding, so both give the same
+ * update (`rbmUpdateSimd` gives `rbmUpdate`'s bits). `layout` holds the trainer's buffer offsets and sizes as i32, in this order: params, grads,
+ * velocity, input, positive, chains, negativeVisible, negativeHidden, products, negativeMeans,
+ * scratch, zeros, panel, visible, hidden. `states` holds the generator states of the draws in the
+ * order the step takes them (CD's first draw, then two per Gibbs step); `flips` (0: none) the value
+ * of each row flipped for the stochastic pseudo-likelihood. Writes the reconstruction error per row
+ * and the pseudo-likelihood (NaN without flips) as two f64 at `out`.
+ */
+export function rbmStep(
+  layout: usize, states: usize, flips: usize, rows: i32, chainRows: i32, gibbs: i32,
+  persistent: i32, rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32, out: usize,
+): void {
+  const W = <usize>load<i32>(layout)
+  const grads = <usize>load<i32>(layout, 4)
+  const velocity = <usize>load<i32>(layout, 8)
+  const input = <usize>load<i32>(layout, 12)
+  const positive = <usize>load<i32>(layout, 16)
+  const chains = <usize>load<i32>(layout, 20)
+  const negativeVisibleBuffer = <usize>load<i32>(layout, 24)
+  const negativeHiddenBuffer = <usize>load<i32>(layout, 28)
+  const products = <usize>load<i32>(layout, 32)
+  const negativeMeans = <usize>load<i32>(layout, 36)
+  const scratch = <usize>load<i32>(layout, 40)
+  const zeros = <usize>load<i32>(layout, 44)
+  const panel = <usize>load<i32>(layout, 48)
+  const V = load<i32>(layout, 52)
+  const H = load<i32>(layout, 56)
+  const c = W + ((<usize>V * <usize>H) << 2)
+  const b = c + (<usize>H << 2)
+  // Positive phase: pre-activations vW + c, the pseudo-likelihood from them, then p(h | v).
+  gemm(input, V, 1, W, H, 1, positive, rows, V, H, 0, panel)
+  addBias(positive, c, rows, H, 0)
+  let likelihood: f64 = NaN
+  if (flips) likelihood = rbmPseudoLikelihood(input, positive, W, b, scratch, zeros, flips, rows, V, H)
+  else addBias(positive, zeros, rows, H, 2)
+  let draw = 0
+  let cr = chainRows
+  if (!persistent) {
+    bernoulliDraw(positive, chains, rows * H, load<i32>(states))
+    draw = 1
+    cr = rows
+  }
+  let negativeVisible = input
+  let negativeHidden = positive
+  for (let g = 0; g < gibbs; g++) {
+    negativeVisible = negativeVisibleBuffer
+    negativeHidden = negativeHiddenBuffer
+    gemm(chains, H, 1, W, 1, H, negativeVisible, cr, H, V, 0, panel)
+    addBias(negativeVisible, b, cr, V, 2)
+    bernoulliDraw(negativeVisible, negativeVisible, cr * V, load<i32>(states + (<usize>draw << 2)))
+    gemm(negativeVisible, V, 1, W, H, 1, negativeHidden, cr, V, H, 0, panel)
+    addBias(negativeHidden, c, cr, H, 2)
+    bernoulliDraw(negativeHidden, chains, cr * H, load<i32>(states + (<usize>(draw + 1) << 2)))
+    draw += 2
+  }
+  // Statistics: ⟨vhᵀ⟩ and the column means of each phase, then the update.
+  gemm(input, 1, V, positive, H, 1, grads, V, rows, H, 0, panel)
+  gemm(negativeVisible, 1, V, negativeHidden, H, 1, products, V, cr, H, 0, panel)
+  const gc = grads + ((<usize>V * <usize>H) << 2)
+  const gb = gc + (<usize>H << 2)
+  columnSums(positive, gc, rows, H, 0)
+  columnSums(input, gb, rows, V, 0)
+  columnSums(negativeHidden, negativeMeans, cr, H, 0)
+  columnSums(negativeVisible, negativeMeans + (<usize>H << 2), cr, V, 0)
+  rbmUpdateSimd(
+    W, grads, products, negativeMeans, velocity, V * H, V * H + H + V, rows, cr,
+    rate, momentum, decay, useVelocity, keep,
+  )
+  // Squared error per row of the mean-field reconstruction from p(h | v), with the new weights.
+  gemm(positive, H, 1, W, 1, H, negativeVisibleBuffer, rows, H, V, 0, panel)
+  addBias(negativeVisibleBuffer, b, rows, V, 2)
+  let total: f64 = 0
+  for (let i = 0; i < rows * V; i++) {
+    const o = <usize>i << 2
+    const d = <f64>load<f32>(input + o) - <f64>load<f32>(negativeVisibleBuffer + o)
+    total += d * d
+  }
+  store<f64>(out, total / <f64>rows)
+  store<f64>(out, likelihood, 8)
+}
+
+/** Four float32 values `x` each multiplied by the float64 `scale` (`f64x2` splat), rounded to float32. */
+@inline
+function scaledF32(x: v128, scale: v128): v128 {
+  const low = f32x4.demote_f64x2_zero(f64x2.mul(scale, f64x2.promote_low_f32x4(x)))
+  const high = f32x4.demote_f64x2_zero(
+    f64x2.mul(scale, f64x2.promote_low_f32x4(v128.shuffle<u32>(x, x, 2, 3, 2, 3))),
+  )
+  return v128.shuffle<u32>(low, high, 0, 1, 4, 5)
+}
+
+/**
+ * `rbmUpdate` with the weights four at a time (SIMD): every lane rounds as the scalar kernel does
+ * (float32 statistics, the float64 products rounded once), so both give the same bits.
+ */
+export function rbmUpdateSimd(
+  params: usize, pos: usize, products: usize, sums: usize, velocity: usize,
+  weights: i32, n: i32, rows: i32, chainRows: i32,
+  rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32,
+): void {
+  const r = f32x4.splat(<f32>rows)
+  const cr = f32x4.splat(<f32>chainRows)
+  const rates = f64x2.splat(rate)
+  const momenta = f64x2.splat(momentum)
+  const decays = f64x2.splat(decay)
+  const vector = weights & ~3
+  for (let i = 0; i < vector; i += 4) {
+    const o = <usize>i << 2
+    let gradient = f32x4.sub(
+      f32x4.div(v128.load(pos + o), r),
+      f32x4.div(v128.load(products + o), cr),
+    )
+    const p = v128.load(params + o)
+    if (decay > 0) gradient = f32x4.sub(gradient, scaledF32(p, decays))
+    let change = scaledF32(gradient, rates)
+    if (useVelocity) change = f32x4.add(scaledF32(v128.load(velocity + o), momenta), change)
+    v128.store(params + o, f32x4.add(p, change))
+    if (keep) v128.store(velocity + o, change)
+  }
+  const rs: f32 = <f32>rows
+  const crs: f32 = <f32>chainRows
+  for (let i = vector; i < n; i++) {
+    const o = <usize>i << 2
+    const positive: f32 = load<f32>(pos + o) / rs
+    const negative: f32 =
+      (i < weights ? load<f32>(products + o) : load<f32>(sums + (<usize>(i - weights) << 2))) / crs
+    let gradient: f32 = positive - negative
+    const p = load<f32>(params + o)
+    if (i < weights && decay > 0) gradient = gradient - <f32>(decay * <f64>p)
+    const scaled: f32 = <f32>(rate * <f64>gradient)
+    const change: f32 = useVelocity ? <f32>(momentum * <f64>load<f32>(velocity + o)) + scaled : scaled
+    store<f32>(params + o, p + change)
+    if (keep) store<f32>(velocity + o, change)
+  }
+}
+
+function softplus64(x: f64): f64 {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
+}
+
+/**
+ * The mean over the rows of `−V · softplus(F(v) − F(ṽ))`, ṽ being v with its value `flips[r]` turned
+ * to `1 − v`, as FusedRBMTrainer's pseudoLikelihood computes it from x = vW + c (in `positive`),
+ * which it turns into p(h | v) row by row (the `bernoulliLoss` gradient with scale 1).
+ */
+function rbmPseudoLikelihood(
+  input: usize, positive: usize, W: usize, b: usize, scratch: usize, zeros: usize, flips: usize,
+  rows: i32, V: i32, H: i32,
+): f64 {
+  const discard = scratch + (<usize>H << 2)
+  let total: f64 = 0
+  for (let r = 0; r < rows; r++) {
+    const i = load<i32>(flips + (<usize>r << 2))
+    const d: f64 = 1 - 2 * <f64>load<f32>(input + ((<usize>r * <usize>V + <usize>i) << 2))
+    const row = positive + ((<usize>r * <usize>H) << 2)
+    const weights = W + ((<usize>i * <usize>H) << 2)
+    for (let j = 0; j < H; j++) {
+      const o = <usize>j << 2
+      store<f32>(scratch + o, <f32>(<f64>load<f32>(row + o) + d * <f64>load<f32>(weights + o)))
+    }
+    const flippedSum = bernoulliLoss(scratch, zeros, discard, H, 0)
+    const sum = bernoulliLoss(row, zeros, row, H, 1)
+    total += -<f64>V * softplus64(d * <f64>load<f32>(b + (<usize>i << 2)) - sum + flippedSum)
+  }
+  return total / <f64>rows
+}
+// --- end rbm/kmeans (rbmkmeans) ---
+
+// --- rbm/kmeans (rbmkmeans): k-means++ ---
+
+/**
+ * One round of greedy k-means++ over `n` rows: turns `dots` (`n × t`, the rows' dot products with
+ * `t` candidate rows, the rows `candidates` (i32)) into squared distances `‖x‖² − 2 x·c + ‖c‖²` in
+ * float32, never below 0 (`norms`: the rows' squared norms, f32), and writes to `potentials` (`t`
+ * f64) each candidate's potential `Σ min(closest, distance)` over the rows in order (`closest`: each
+ * row's squared distance to its nearest centre so far, f64) — what kMeansPlusPlus computes on the
+ * host.
+ */
+export function seedTrials(
+  dots: usize, norms: usize, candidates: usize, closest: usize, n: i32, t: i32, potentials: usize,
+): void {
+  for (let r = 0; r < n; r++) {
+    const norm = load<f32>(norms + (<usize>r << 2))
+    for (let i = 0; i < t; i++) {
+      const at = dots + ((<usize>r * <usize>t + <usize>i) << 2)
+      const candidate = load<i32>(candidates + (<usize>i << 2))
+      const centred: f32 = norm - <f32>2 * load<f32>(at)
+      const distance: f32 = centred + load<f32>(norms + (<usize>candidate << 2))
+      store<f32>(at, distance > 0 ? distance : <f32>0)
+    }
+  }
+  for (let i = 0; i < t; i++) {
+    let sum: f64 = 0
+    for (let r = 0; r < n; r++) {
+      const distance = <f64>load<f32>(dots + ((<usize>r * <usize>t + <usize>i) << 2))
+      sum += Math.min(load<f64>(closest + (<usize>r << 3)), distance)
+    }
+    store<f64>(potentials + (<usize>i << 3), sum)
+  }
+}
+
+/**
+ * After a k-means++ round: each row's `closest` (f64) becomes the smaller of it and its distance to
+ * candidate `best` (column `best` of `distances`, `n × t` f32), and `cumulative` (f64) the running sum
+ * of the new `closest` over the rows, for the next round's draws.
+ */
+export function seedKeep(
+  distances: usize, closest: usize, cumulative: usize, n: i32, t: i32, best: i32,
+): void {
+  let running: f64 = 0
+  for (let r = 0; r < n; r++) {
+    const at = closest + (<usize>r << 3)
+    const distance = <f64>load<f32>(distances + ((<usize>r * <usize>t + <usize>best) << 2))
+    const value = Math.min(load<f64>(at), distance)
+    store<f64>(at, value)
+    running += value
+    store<f64>(cumulative + (<usize>r << 3), running)
+  }
+}
+// --- end rbm/kmeans (rbmkmeans): k-means++ ---

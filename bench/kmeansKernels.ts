@@ -16,6 +16,12 @@ export interface KMeansSide {
 const sum = (runs: readonly KMeansRun[], key: 'seconds' | 'iterations'): number =>
   runs.reduce((total, run) => total + run[key], 0)
 
+/** Processor seconds per iteration, when every run measured them. */
+const cpuPerIteration = (runs: readonly KMeansRun[]): number | undefined =>
+  runs.every((run) => run.cpuSeconds !== undefined)
+    ? runs.reduce((total, run) => total + (run.cpuSeconds as number), 0) / sum(runs, 'iterations')
+    : undefined
+
 /** Each side's figures, its time per iteration beside scikit-learn's for the same algorithm. */
 export function kmeansKernelFigures(sides: readonly KMeansSide[]) {
   const perIteration = (side: KMeansSide): number =>
@@ -25,6 +31,8 @@ export function kmeansKernelFigures(sides: readonly KMeansSide[]) {
       (s) => s.algorithm === side.algorithm && s.kernels.startsWith('scikit-learn'),
     )
     const best = side.runs.reduce((a, b) => (b.inertia < a.inertia ? b : a))
+    const cpu = cpuPerIteration(side.runs)
+    const cpuReference = reference ? cpuPerIteration(reference.runs) : undefined
     return {
       algorithm: side.algorithm,
       kernels: side.kernels,
@@ -33,6 +41,11 @@ export function kmeansKernelFigures(sides: readonly KMeansSide[]) {
       secondsPerIteration: perIteration(side),
       /** scikit-learn's seconds per iteration over ours: above 1, faster than scikit-learn. */
       speedOverSklearn: reference ? perIteration(reference) / perIteration(side) : undefined,
+      /** Processor seconds per iteration (what the load of a shared machine inflates least). */
+      cpuSecondsPerIteration: cpu,
+      /** scikit-learn's processor time per iteration over ours: above 1, less than scikit-learn's. */
+      cpuSpeedOverSklearn:
+        cpu === undefined || cpuReference === undefined ? undefined : cpuReference / cpu,
       bestInertia: best.inertia,
       ari: best.ari,
     }
@@ -49,14 +62,17 @@ export function kmeansKernelMarkdown(figures: ReturnType<typeof kmeansKernelFigu
       "WebAssembly SIMD kernels for each step's assignment (`fusedKernels: true`, the default on WASM); TF.js: the same steps as TF.js " +
       'operations on the wasm backend (`fusedKernels: false`), which give the same assignments; each seed is fitted both ways in turn. Each side seeds with its own ' +
       'k-means++ at the same seeds, so the sides run different numbers of Lloyd iterations: the time is per iteration (a Lloyd ' +
-      "iteration or a mini-batch epoch), each fit's seeding included.",
+      "iteration or a mini-batch epoch), each fit's seeding included. CPU: the processor time of the fits (ours `process.cpuUsage()`, " +
+      'scikit-learn `time.process_time()`), which the load of a shared machine inflates far less than wall time (wall-time ratios on a loaded machine flatter latentkit).',
     '',
-    '| algorithm | kernels | seconds (5 seeds) | iterations | ms per iteration | scikit-learn ÷ ours (≥ 1: faster) | best inertia | ARI |',
-    '|---|---|---|---|---|---|---|---|',
+    '| algorithm | kernels | seconds (5 seeds) | iterations | ms per iteration | scikit-learn ÷ ours (≥ 1: faster) | CPU ms per iteration | scikit-learn ÷ ours, CPU time | best inertia | ARI |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...figures.map(
       (f) =>
         `| ${f.algorithm} | ${f.kernels} | ${f.seconds.toFixed(2)} | ${f.iterations} | ${(1000 * f.secondsPerIteration).toFixed(2)} | ` +
-        `${f.speedOverSklearn === undefined ? '—' : `${f.speedOverSklearn.toFixed(2)} ×`} | ${f.bestInertia.toFixed(1)} | ${f.ari.toFixed(3)} |`,
+        `${f.speedOverSklearn === undefined ? '—' : `${f.speedOverSklearn.toFixed(2)} ×`} | ` +
+        `${f.cpuSecondsPerIteration === undefined ? '—' : (1000 * f.cpuSecondsPerIteration).toFixed(2)} | ` +
+        `${f.cpuSpeedOverSklearn === undefined ? '—' : `${f.cpuSpeedOverSklearn.toFixed(2)} ×`} | ${f.bestInertia.toFixed(1)} | ${f.ari.toFixed(3)} |`,
     ),
     '',
   ]

@@ -89,6 +89,7 @@ export async function fitDigitsRBM(
 ) {
   const model = new RBM({ layers: [SETTINGS.hidden], seed })
   let kernels = ''
+  const cpu = process.cpuUsage()
   const started = performance.now()
   await model.fit(
     images,
@@ -103,7 +104,9 @@ export async function fitDigitsRBM(
     },
     { onUpdate: (update) => (kernels = update.progress.kernels) },
   )
-  return { model, seconds: (performance.now() - started) / 1000, kernels }
+  const seconds = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
+  return { model, seconds, cpuSeconds: (used.user + used.system) / 1e6, kernels }
 }
 
 /** Our seed: its figures, its features of every row, and the model (kept for AIS on seed 0). */
@@ -114,12 +117,18 @@ async function latentkitRun(
   fusedKernels = true,
 ): Promise<{ run: RBMRun; features: Float32Array; model: RBM; kernels: string }> {
   const train = gather(images, split.train)
-  const { model, seconds, kernels } = await fitDigitsRBM(train, seed, SETTINGS.epochs, fusedKernels)
+  const { model, seconds, cpuSeconds, kernels } = await fitDigitsRBM(
+    train,
+    seed,
+    SETTINGS.epochs,
+    fusedKernels,
+  )
   const features = (await model.transform(images)).data
   return {
     run: {
       seed,
       secondsPerEpoch: seconds / SETTINGS.epochs,
+      cpuSecondsPerEpoch: cpuSeconds / SETTINGS.epochs,
       pseudoLikelihoodTrain: await pseudoLikelihood(model, train, seed),
       pseudoLikelihoodTest: await pseudoLikelihood(model, gather(images, split.test), seed),
       accuracy: undefined,

@@ -8,6 +8,8 @@
 export interface RBMRun {
   readonly seed: number
   readonly secondsPerEpoch: number
+  /** Processor time per epoch (ours: `process.cpuUsage()`; scikit-learn: `time.process_time()`). */
+  readonly cpuSecondsPerEpoch?: number
   readonly pseudoLikelihoodTrain: number
   readonly pseudoLikelihoodTest: number
   /** Test accuracy of the example's logistic regression on this RBM's features (scikit-learn's). */

@@ -61,14 +61,17 @@ for i, seed in enumerate(seeds):
         random_state=seed,
     )
     started = time.perf_counter()
+    cpu_started = time.process_time()
     rbm.fit(X[train])
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     train_pl, train_first = pseudo_likelihood(rbm, seed, train)
     test_pl, test_first = pseudo_likelihood(rbm, seed, test)
     run = {
         "seed": seed,
         "seconds": seconds,
         "secondsPerEpoch": seconds / epochs,
+        "cpuSecondsPerEpoch": cpu_seconds / epochs,
         "pseudoLikelihoodTrain": train_pl,
         "pseudoLikelihoodTest": test_pl,
         "pseudoLikelihoodTrainFirstDraw": train_first,

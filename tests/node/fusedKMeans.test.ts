@@ -6,6 +6,9 @@ import { FusedClusterSums } from '../../src/core/kmeans/engine/fusedClusterSums'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { KMeansCentroids } from '../../src/core/kmeans/engine/kmeansCentroids'
 import { clusterSums } from '../../src/core/kmeans/engine/kmeansPasses'
+import { kMeansPlusPlus } from '../../src/core/kmeans/engine/kmeansPlusPlus'
+import { disposeChunks, splitRows } from '../../src/core/kmeans/engine/rowChunks'
+import { createRandom } from '../../src/core/random'
 import { resolveKMeansOptions, type KMeansTrainOptions } from '../../src/core/kmeans/kmeansOptions'
 import type { KMeansHistoryPoint } from '../../src/core/kmeans/kmeansSpec'
 import { loadDigits } from '../../src/data/digits'
@@ -43,6 +46,25 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)'
     expect(relativeGap(ours.sums, flat.subarray(0, k * D))).toBeLessThan(1e-6)
     const inertia = flat[k * D + k] as number
     expect(Math.abs(ours.inertia - inertia) / Math.abs(inertia)).toBeLessThan(1e-5)
+  })
+
+  test('k-means++ on the kernels picks the rows the TF.js distances pick, in chunks too', async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    const n = 1000
+    const values = digits.data.slice(0, n * D)
+    const chunks = splitRows(values, n, D, 300, false)
+    for (const [k, maxBatch] of [
+      [10, n],
+      [7, 256],
+    ] as const) {
+      const fused = new FusedClusterSums(new KernelMemory(compiled), k, D, maxBatch)
+      const plain = await kMeansPlusPlus(values, chunks, D, k, createRandom(5))
+      const onKernels = await kMeansPlusPlus(values, [], D, k, createRandom(5), fused, n)
+      expect(new Set(plain).size).toBe(k)
+      expect(Array.from(onKernels)).toEqual(Array.from(plain))
+    }
+    disposeChunks(chunks)
   })
 })
 

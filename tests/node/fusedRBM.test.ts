@@ -6,6 +6,7 @@ import { createRandom } from '../../src/core/random'
 import { FusedRBMTrainer } from '../../src/core/rbm/engine/fusedRBMTrainer'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { RBMLayer } from '../../src/core/rbm/engine/rbmLayer'
+import { TrainingControl } from '../../src/core/trainingControl'
 import type { RBMTrainOptions } from '../../src/core/rbm/rbmOptions'
 import type { RBMHistoryPoint } from '../../src/core/rbm/rbmSpec'
 import { loadDigits } from '../../src/data/digits'
@@ -73,6 +74,98 @@ const CASES: [string, Case][] = [
 ]
 
 describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (build) => {
+  test("the SIMD update gives the scalar update's bits (decay, momentum, odd sizes)", async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    for (const [weights, biases, decay, momentum, useVelocity] of [
+      [64 * 100, 164, 0, 0, 0],
+      [63 * 7, 70, 0.001, 0.5, 1],
+      [6, 5, 0.01, 0.9, 0],
+    ] as const) {
+      const n = weights + biases
+      const run = (kernel: 'rbmUpdate' | 'rbmUpdateSimd') => {
+        const memory = new KernelMemory(compiled)
+        const at = [n, n, weights, biases, n].map((size) => memory.alloc(size))
+        const values = createRandom(weights)
+        at.forEach((offset, i) =>
+          memory
+            .view(offset, i === 2 ? weights : i === 3 ? biases : n)
+            .set(values.normals(i === 2 ? weights : i === 3 ? biases : n)),
+        )
+        const [params, pos, products, sums, velocity] = at as [
+          number,
+          number,
+          number,
+          number,
+          number,
+        ]
+        memory.kernels[kernel](
+          params,
+          pos,
+          products,
+          sums,
+          velocity,
+          weights,
+          n,
+          10,
+          7,
+          0.06,
+          momentum,
+          decay,
+          useVelocity,
+          1,
+        )
+        return [memory.view(params, n).slice(), memory.view(velocity, n).slice()]
+      }
+      const [scalarParams, scalarVelocity] = run('rbmUpdate')
+      const [simdParams, simdVelocity] = run('rbmUpdateSimd')
+      expect(Array.from(simdParams as Float32Array)).toEqual(
+        Array.from(scalarParams as Float32Array),
+      )
+      expect(Array.from(simdVelocity as Float32Array)).toEqual(
+        Array.from(scalarVelocity as Float32Array),
+      )
+    }
+  })
+
+  test('an epoch in one kernel call per step (rbmStep) gives the bits of the kernel-by-kernel step', async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    const run = (oneCall: boolean) => {
+      const layer = layerWith(false)
+      const memory = new KernelMemory(compiled)
+      // Any gemm other than the kernel's own (as a two-thread product sets) runs kernel by kernel.
+      if (!oneCall) memory.gemm = (...args) => memory.kernels.gemm(...args)
+      const fused = new FusedRBMTrainer(memory, layer, ROWS)
+      fused.setChains(ROWS)
+      const seeds = createRandom(9)
+      const flipRandom = createRandom(3)
+      const measures: number[] = []
+      for (let step = 0; step < Math.floor(digits.shape[0] / ROWS); step++) {
+        fused.batchView(ROWS).set(batchFor(false, step))
+        const measured = fused.step(layer.variables(), ROWS, {
+          learningRate: 0.1,
+          momentum: 0.5,
+          weightDecay: 0.001,
+          gibbsSteps: 1,
+          persistent: true,
+          seed: () => seeds.int(2 ** 31),
+          flips: Int32Array.from({ length: ROWS }, () => flipRandom.int(V)),
+        })
+        measures.push(measured.reconstruction, measured.pseudoLikelihood as number)
+      }
+      fused.writeWeights(layer.variables())
+      const result = { weights: flat(layer), chains: fused.chains().states, measures }
+      layer.dispose()
+      return result
+    }
+    const oneCall = run(true)
+    const byKernel = run(false)
+    expect(Array.from(oneCall.weights)).toEqual(Array.from(byKernel.weights))
+    expect(Array.from(oneCall.chains)).toEqual(Array.from(byKernel.chains))
+    expect(relativeGap(oneCall.measures, byKernel.measures)).toBeLessThan(1e-12)
+  })
+
   test.each(CASES)(
     'three steps give the TF.js updates, chains and measures from the same draws (%s)',
     async (_, c) => {
@@ -114,6 +207,10 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (b
           seed: () => ourSeeds.int(2 ** 31),
           flips: c.gaussian ? undefined : flips,
         })
+        // A step leaves the weights in kernel memory until they are written.
+        expect(fused.hasUnwritten).toBe(true)
+        fused.writeWeights(ours.variables())
+        expect(fused.hasUnwritten).toBe(false)
         expect(relativeGap(flat(ours), flat(reference))).toBeLessThan(1e-5)
         const ourChains = fused.chains().states
         expect(Array.from(ourChains)).toEqual(Array.from(expected.chains.dataSync()))
@@ -167,6 +264,11 @@ describe('an RBM trained with fusedKernels on and off', () => {
   const data: ImageBatch = { data: digits.data.slice(0, 200 * V), shape: [200, 8, 8, 1] }
   test.each([
     ['one RBM, PCD', { layers: [24], seed: 3 }, { sampler: 'pcd', momentum: 0.5 }],
+    [
+      "one RBM, PCD, no held-out rows (weights written only at the epochs' ends)",
+      { layers: [24], seed: 3 },
+      { sampler: 'pcd', validationSplit: 0 },
+    ],
     ['a deep belief network, CD-2', { layers: [24, 8], seed: 3 }, { sampler: 'cd', gibbsSteps: 2 }],
     ['Gaussian units, PCD', { layers: [16], visible: 'gaussian', seed: 3 }, { weightDecay: 0.001 }],
   ] as [string, ConstructorParameters<typeof RBM>[0], RBMTrainOptions][])(
@@ -186,6 +288,51 @@ describe('an RBM trained with fusedKernels on and off', () => {
       expect(tf.memory().numTensors).toBe(baseline)
     },
   )
+
+  test('a snapshot taken during training holds the last step (weights and chains wait in kernel memory until read)', async () => {
+    const baseline = tf.memory().numTensors
+    const settings: RBMTrainOptions = { epochs: 1, batchSize: 10, sampler: 'pcd' }
+    const STEP = 7
+    // During training: a snapshot at step 7 of 18, taken as the worker host takes them.
+    const during = new RBM({ layers: [24], seed: 4 })
+    const holding = new TrainingControl()
+    let taken: Promise<ArrayBuffer> | undefined
+    let kernels = ''
+    await during.fit(data, settings, {
+      control: holding,
+      updateIntervalMs: 0,
+      onUpdate: (update) => {
+        kernels = update.progress.kernels
+        if (update.progress.step === STEP) {
+          taken = during.snapshot().then((snapshot) => snapshot.weightData)
+          holding.hold(taken)
+        }
+      },
+    })
+    expect(kernels.startsWith('wasm-')).toBe(true)
+    // Stopped after step 7: the weights training leaves.
+    const stopped = new RBM({ layers: [24], seed: 4 })
+    const stopping = new TrainingControl()
+    await stopped.fit(data, settings, {
+      control: stopping,
+      updateIntervalMs: 0,
+      onUpdate: (update) => {
+        if (update.progress.step === STEP) stopping.stop()
+      },
+    })
+    expect(stopped.trainedSteps).toBe(STEP)
+    const atStep = await stopped.snapshot()
+    expect(new Float32Array(await (taken as Promise<ArrayBuffer>))).toEqual(
+      new Float32Array(atStep.weightData),
+    )
+    // And not the weights of the start of training or of its end.
+    expect(new Float32Array((await during.snapshot()).weightData)).not.toEqual(
+      new Float32Array(atStep.weightData),
+    )
+    during.dispose()
+    stopped.dispose()
+    expect(tf.memory().numTensors).toBe(baseline)
+  })
 
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
     const rbm = new RBM({ layers: [8] })

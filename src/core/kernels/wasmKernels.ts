@@ -148,6 +148,58 @@ export interface KernelExports {
   ): void
   /** Bernoulli draws from latentkit's seeded uniforms (see assembly/kernels.ts). */
   bernoulliDraw(p: number, out: number, n: number, state: number): void
+  /** {@link KernelExports.rbmUpdate} with the weights four at a time: the same bits. */
+  rbmUpdateSimd(
+    params: number,
+    pos: number,
+    products: number,
+    sums: number,
+    velocity: number,
+    weights: number,
+    n: number,
+    rows: number,
+    chainRows: number,
+    rate: number,
+    momentum: number,
+    decay: number,
+    useVelocity: number,
+    keep: number,
+  ): void
+  /** k-means++: a round's candidate distances and potentials (see assembly/kernels.ts). */
+  seedTrials(
+    dots: number,
+    norms: number,
+    candidates: number,
+    closest: number,
+    n: number,
+    t: number,
+    potentials: number,
+  ): void
+  /** k-means++: keeps a round's best candidate (see assembly/kernels.ts). */
+  seedKeep(
+    distances: number,
+    closest: number,
+    cumulative: number,
+    n: number,
+    t: number,
+    best: number,
+  ): void
+  /** A Bernoulli RBM's whole contrastive-divergence step in one call (see assembly/kernels.ts). */
+  rbmStep(
+    layout: number,
+    states: number,
+    flips: number,
+    rows: number,
+    chainRows: number,
+    gibbs: number,
+    persistent: number,
+    rate: number,
+    momentum: number,
+    decay: number,
+    useVelocity: number,
+    keep: number,
+    out: number,
+  ): void
   /** k-means: nearest centroids, cluster sums, counts and inertia (see assembly/kernels.ts). */
   nearestSums(
     x: number,

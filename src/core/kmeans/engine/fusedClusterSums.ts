@@ -6,6 +6,7 @@
  */
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { KernelBuild, KernelExports, KernelMemory } from '../../kernels/wasmKernels'
+import { localTrials } from './kmeansPlusPlus'
 
 /** Per-cluster sums of a step (float64), as the steps accumulate them. */
 export interface ClusterTotals {
@@ -26,6 +27,18 @@ export class FusedClusterSums implements FusedStateful {
   /** Float64 sums (`k × d`) and counts (`k`) the kernel adds to. */
   private readonly sums: number
   private readonly counts: number
+  /** k-means++'s candidate rows (`localTrials(k) × d`), scored like the centroids. */
+  private readonly candidates: number
+  private readonly trials: number
+  /** k-means++ on the kernels: the rows' norms (f32), closest distances and their running sums (f64). */
+  private readonly rowNorms: number
+  private readonly closest: number
+  private readonly cumulative: number
+  private readonly candidateRows: number
+  private readonly potentials: number
+  private seedRows = 0
+  /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
+  private held: { readonly values: Float32Array; readonly count: number } | undefined
 
   constructor(
     private readonly memory: KernelMemory,
@@ -38,9 +51,16 @@ export class FusedClusterSums implements FusedStateful {
     this.build = memory.build
     this.rows = memory.alloc(maxBatch * size)
     this.centroids = memory.alloc(clusters * size)
-    this.scores = memory.alloc(maxBatch * clusters)
-    this.panel = memory.alloc(8 * Math.max(size, clusters, maxBatch))
+    this.trials = localTrials(clusters)
+    this.candidates = memory.alloc(this.trials * size)
+    this.scores = memory.alloc(maxBatch * Math.max(clusters, this.trials))
+    this.panel = memory.alloc(8 * Math.max(size, clusters, this.trials, maxBatch))
     this.norms = memory.alloc(clusters)
+    this.rowNorms = memory.alloc(maxBatch)
+    this.closest = memory.alloc(2 * maxBatch)
+    this.cumulative = memory.alloc(2 * maxBatch)
+    this.candidateRows = memory.alloc(this.trials)
+    this.potentials = memory.alloc(2 * this.trials)
     this.sums = memory.alloc(2 * clusters * size)
     this.counts = memory.alloc(2 * clusters)
   }
@@ -63,8 +83,35 @@ export class FusedClusterSums implements FusedStateful {
    * inertia (the caller adds the rows' `Σ‖x‖²`).
    */
   accumulate(values: Float32Array, count: number, totals: ClusterTotals): void {
+    this.hold(values, count)
+    this.sumHeld(count, totals)
+  }
+
+  /**
+   * {@link accumulate} of the rows `indices` of `data` (`· × d`), gathered straight into kernel
+   * memory (at most `maxBatch`); returns their `Σ‖x‖²` (float64), which the caller adds to the inertia.
+   */
+  accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): number {
+    const d = this.size
+    const count = indices.length
+    const rows = this.memory.view(this.rows, count * d)
+    let squares = 0
+    for (let i = 0; i < count; i++) {
+      const from = (indices[i] as number) * d
+      for (let j = 0; j < d; j++) {
+        const value = data[from + j] as number
+        rows[i * d + j] = value
+        squares += value * value
+      }
+    }
+    this.held = undefined
+    this.sumHeld(count, totals)
+    return squares
+  }
+
+  /** The sums, counts and inertia of the `count` rows in the kernel's row buffer. */
+  private sumHeld(count: number, totals: ClusterTotals): void {
     const { clusters: k, size: d } = this
-    this.memory.view(this.rows, count * d).set(values.subarray(0, count * d))
     // x·c for every row and centroid: B is the centroids read transposed.
     this.k.gemm(this.rows, d, 1, this.centroids, 1, d, this.scores, count, d, k, 0, this.panel)
     const buffer = this.k.memory.buffer
@@ -85,6 +132,100 @@ export class FusedClusterSums implements FusedStateful {
     )
     totals.sums.set(sums)
     totals.counts.set(counts)
+  }
+
+  /**
+   * Forgets which rows the kernel memory holds: call when a fit starts (the caller's arrays may have
+   * been refilled since the last one).
+   */
+  forgetRows(): void {
+    this.held = undefined
+  }
+
+  /**
+   * The dot products `out` (`n × t`) of the `n` rows `values` (`n × d`) with `t` of them, the rows
+   * `candidates` (at most `localTrials(k)`), through the SIMD `gemm`, `maxBatch` rows at a time: the
+   * cross term of k-means++'s distances.
+   */
+  candidateDots(
+    values: Float32Array,
+    n: number,
+    candidates: readonly number[],
+    out: Float32Array,
+  ): void {
+    const { size: d, maxBatch } = this
+    const t = candidates.length
+    if (t > this.trials) throw new RangeError(`at most ${this.trials} candidates, not ${t}`)
+    const picked = this.memory.view(this.candidates, t * d)
+    candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
+    for (let start = 0; start < n; start += maxBatch) {
+      const count = Math.min(maxBatch, n - start)
+      this.hold(values.subarray(start * d, (start + count) * d), count)
+      this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, count, d, t, 0, this.panel)
+      out.set(this.memory.view(this.scores, count * t), start * t)
+    }
+  }
+
+  /**
+   * Starts greedy k-means++ on the kernels over the `n` rows `values` (at most `maxBatch`), whose
+   * float32 squared norms are `norms`: no centre yet (every row's closest distance is +∞).
+   */
+  startSeeding(values: Float32Array, n: number, norms: Float32Array): void {
+    if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
+    this.hold(values.subarray(0, n * this.size), n)
+    this.memory.view(this.rowNorms, n).set(norms)
+    new Float64Array(this.k.memory.buffer, this.closest, n).fill(Infinity)
+    this.seedRows = n
+  }
+
+  /**
+   * The potential of each of the rows `candidates` (at most `localTrials(k)`) as the next centre:
+   * `Σ min(closest, ‖x − c‖²)` over the rows (the `seedTrials` kernel, after the `gemm`).
+   */
+  seedTrials(candidates: readonly number[]): Float64Array {
+    const { size: d, seedRows: n } = this
+    const t = candidates.length
+    if (t > this.trials) throw new RangeError(`at most ${this.trials} candidates, not ${t}`)
+    const values = this.held?.values as Float32Array
+    const picked = this.memory.view(this.candidates, t * d)
+    candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
+    new Int32Array(this.k.memory.buffer, this.candidateRows, t).set(candidates)
+    this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, n, d, t, 0, this.panel)
+    this.k.seedTrials(
+      this.scores,
+      this.rowNorms,
+      this.candidateRows,
+      this.closest,
+      n,
+      t,
+      this.potentials,
+    )
+    return new Float64Array(this.k.memory.buffer, this.potentials, t).slice()
+  }
+
+  /**
+   * Makes candidate `best` of the last {@link seedTrials} a centre; returns the running sums of the
+   * rows' new closest distances (a view of kernel memory, valid until the next call).
+   */
+  seedKeep(best: number, t: number): Float64Array {
+    const n = this.seedRows
+    this.k.seedKeep(this.scores, this.closest, this.cumulative, n, t, best)
+    return new Float64Array(this.k.memory.buffer, this.cumulative, n)
+  }
+
+  /** Copies `count` rows to the kernel's row buffer unless it holds them already. */
+  private hold(values: Float32Array, count: number): void {
+    const held = this.held
+    if (
+      held &&
+      held.count === count &&
+      held.values.buffer === values.buffer &&
+      held.values.byteOffset === values.byteOffset
+    ) {
+      return
+    }
+    this.memory.view(this.rows, count * this.size).set(values.subarray(0, count * this.size))
+    this.held = { values, count }
   }
 
   /** k-means keeps no optimiser state in kernel memory: nothing to save. */

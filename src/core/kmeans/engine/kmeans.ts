@@ -322,8 +322,9 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     data: ImageBatch,
     train: ResolvedKMeansTrainOptions,
     chunks: readonly RowChunk[],
+    fused: FusedClusterSums | undefined,
   ): Promise<void> {
-    await seedCentroids(centroids, data, train, chunks, () => this.seedChunk(centroids, 0))
+    await seedCentroids(centroids, data, train, chunks, () => this.seedChunk(centroids, 0), fused)
     this.done = false
   }
 
@@ -340,7 +341,11 @@ export class KMeans extends TrainableModel<KMeansTypes> {
         : await trainingPatches(centroids, images, train, this.patchRandom as Random, this.run)
     const fresh = this.counters.steps === 0
     if (centroids.options.algorithm === 'minibatch') {
-      if (fresh) await this.seed(centroids, data, train, [])
+      if (fresh) {
+        const fused = await this.fusedSums(centroids, train, train.batchSize)
+        fused?.forgetRows()
+        await this.seed(centroids, data, train, [], fused)
+      }
       return this.miniBatchEpochs(centroids, data, train, hooks)
     }
     const n = data.shape[0]
@@ -356,8 +361,9 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     )
     const chunks = splitRows(data.data, n, d, chunk, residentBytes > 0)
     const fused = await this.fusedSums(centroids, train, chunk)
+    fused?.forgetRows()
     try {
-      if (fresh) await this.seed(centroids, data, train, chunks)
+      if (fresh) await this.seed(centroids, data, train, chunks, fused)
       const outer = hooks.control ?? new TrainingControl()
       const control = new ConvergenceControl(outer)
       const tolerance = train.tolerance * meanVariance(data.data, n, d)

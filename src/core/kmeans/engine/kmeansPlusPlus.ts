@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Random } from '../../random'
 import { yieldToEventLoop } from '../../trainingControl'
+import type { FusedClusterSums } from './fusedClusterSums'
 import type { RowChunk } from './rowChunks'
 
 /** Local trials per centre (scikit-learn's `2 + ⌊ln k⌋`). */
@@ -56,9 +57,89 @@ async function distancesTo(
   return out
 }
 
+/** Float32 squared norms of the `n` rows of `values` (`n × d`), summed in order. */
+function rowNorms(values: Float32Array, n: number, d: number): Float32Array {
+  const norms = new Float32Array(n)
+  for (let r = 0; r < n; r++) {
+    let norm = 0
+    for (let j = r * d; j < (r + 1) * d; j++) norm = Math.fround(norm + (values[j] as number) ** 2)
+    norms[r] = norm
+  }
+  return norms
+}
+
+/**
+ * {@link candidateDistances} of every row of `values` on the fused kernels: `‖x‖² − 2 x·c + ‖c‖²`
+ * in float32 (rounded as the TF.js operations round), never below 0.
+ */
+function fusedDistances(
+  fused: FusedClusterSums,
+  values: Float32Array,
+  n: number,
+  d: number,
+): (candidates: readonly number[]) => Float32Array {
+  const norms = rowNorms(values, n, d)
+  return (candidates) => {
+    const t = candidates.length
+    const out = new Float32Array(n * t)
+    fused.candidateDots(values, n, candidates, out)
+    for (let r = 0; r < n; r++) {
+      const norm = norms[r] as number
+      for (let i = 0; i < t; i++) {
+        const at = r * t + i
+        const centred = Math.fround(norm - 2 * (out[at] as number))
+        out[at] = Math.max(0, centred + (norms[candidates[i] as number] as number))
+      }
+    }
+    return out
+  }
+}
+
+/**
+ * {@link kMeansPlusPlus} of `n` rows that fit in `fused`'s buffers, every round in kernel memory:
+ * the distances through the `gemm`, the potentials and running sums in the `seedTrials` and
+ * `seedKeep` kernels (the same sums, in the same order, as on the host).
+ */
+async function kernelKMeansPlusPlus(
+  fused: FusedClusterSums,
+  values: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  random: Random,
+): Promise<Int32Array> {
+  const chosen = new Int32Array(k)
+  const trials = localTrials(k)
+  fused.startSeeding(values, n, rowNorms(values, n, d))
+  chosen[0] = random.int(n)
+  let potential = fused.seedTrials([chosen[0] as number])[0] as number
+  let cumulative = fused.seedKeep(0, 1)
+  for (let c = 1; c < k; c++) {
+    const candidates = Array.from({ length: trials }, () =>
+      searchCumulative(cumulative, random.uniform() * potential),
+    )
+    const potentials = fused.seedTrials(candidates)
+    let best = 0
+    let bestPotential = Infinity
+    for (let t = 0; t < trials; t++) {
+      if ((potentials[t] as number) < bestPotential) {
+        best = t
+        bestPotential = potentials[t] as number
+      }
+    }
+    chosen[c] = candidates[best] as number
+    potential = bestPotential
+    cumulative = fused.seedKeep(best, trials)
+    // Let the worker answer messages (heartbeats, other models' calls) between centres.
+    await yieldToEventLoop()
+  }
+  return chosen
+}
+
 /**
  * Indices of `k` rows of `values` (`n × d`, the rows of `chunks` in order) chosen by greedy
- * k-means++ with `random`.
+ * k-means++ with `random`; the distances on `fused`'s kernels when given (`chunks` unused then),
+ * every round in kernel memory when the rows fit its buffers.
  */
 export async function kMeansPlusPlus(
   values: Float32Array,
@@ -66,12 +147,18 @@ export async function kMeansPlusPlus(
   d: number,
   k: number,
   random: Random,
+  fused?: FusedClusterSums,
+  rows = chunks.reduce((sum, chunk) => sum + chunk.count, 0),
 ): Promise<Int32Array> {
-  const n = chunks.reduce((sum, chunk) => sum + chunk.count, 0)
+  const n = rows
+  if (fused && n <= fused.maxBatch) return kernelKMeansPlusPlus(fused, values, n, d, k, random)
+  const onKernels = fused ? fusedDistances(fused, values, n, d) : undefined
+  const distances = (candidates: readonly number[]): Promise<Float32Array> | Float32Array =>
+    onKernels ? onKernels(candidates) : distancesTo(values, chunks, n, d, candidates)
   const chosen = new Int32Array(k)
   const trials = localTrials(k)
   chosen[0] = random.int(n)
-  const first = await distancesTo(values, chunks, n, d, [chosen[0] as number])
+  const first = await distances([chosen[0] as number])
   const closest = Float64Array.from(first)
   let potential = closest.reduce((sum, value) => sum + value, 0)
   const cumulative = new Float64Array(n)
@@ -84,13 +171,13 @@ export async function kMeansPlusPlus(
     const candidates = Array.from({ length: trials }, () =>
       searchCumulative(cumulative, random.uniform() * potential),
     )
-    const distances = await distancesTo(values, chunks, n, d, candidates)
+    const trialDistances = await distances(candidates)
     let best = 0
     let bestPotential = Infinity
     for (let t = 0; t < trials; t++) {
       let sum = 0
       for (let row = 0; row < n; row++) {
-        sum += Math.min(closest[row] as number, distances[row * trials + t] as number)
+        sum += Math.min(closest[row] as number, trialDistances[row * trials + t] as number)
       }
       if (sum < bestPotential) {
         best = t
@@ -100,7 +187,7 @@ export async function kMeansPlusPlus(
     chosen[c] = candidates[best] as number
     potential = bestPotential
     for (let row = 0; row < n; row++) {
-      closest[row] = Math.min(closest[row] as number, distances[row * trials + best] as number)
+      closest[row] = Math.min(closest[row] as number, trialDistances[row * trials + best] as number)
     }
     // Let the worker answer messages (heartbeats, other models' calls) between centres.
     await yieldToEventLoop()

@@ -80,6 +80,25 @@ async function sumChunks(
   return total
 }
 
+/** {@link sumChunks} of the rows `indices` of `data` on the fused kernels, gathered in kernel memory. */
+function fusedBatchSums(
+  centroids: KMeansCentroids,
+  data: ImageBatch,
+  indices: ArrayLike<number>,
+  fused: FusedClusterSums,
+): StepSums {
+  const { k } = centroids.options
+  const total: StepSums = {
+    sums: new Float64Array(k * centroids.size),
+    counts: new Float64Array(k),
+    inertia: 0,
+  }
+  fused.setCentroids(centroids.centroids)
+  const squares = fused.accumulateRows(data.data, indices, total)
+  total.inertia += squares
+  return total
+}
+
 /**
  * Moves each empty cluster to one of the rows farthest from their centroids (scikit-learn's
  * relocation): the row leaves its cluster's sums and becomes the empty cluster's only member.
@@ -161,8 +180,9 @@ export async function miniBatchStep(
   const { k } = centroids.options
   const d = centroids.size
   const b = indices.length
-  const batch = gatheredChunk(data, indices, d)
-  const sums = await sumChunks(centroids, [batch], fused)
+  const sums = fused
+    ? fusedBatchSums(centroids, data, indices, fused)
+    : await sumChunks(centroids, [gatheredChunk(data, indices, d)], undefined)
   const inertia = sums.inertia / b
   if (!Number.isFinite(inertia)) return { inertia, centerShift: NaN }
   let centerShift = 0

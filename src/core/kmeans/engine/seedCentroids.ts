@@ -7,6 +7,7 @@ import type { ImageBatch } from '../../dataset'
 import { checkRows, hostLimit, type RowPass } from '../../engine/memoryBudget'
 import { createRandom, deriveSeed } from '../../random'
 import type { ResolvedKMeansTrainOptions } from '../kmeansOptions'
+import type { FusedClusterSums } from './fusedClusterSums'
 import type { KMeansCentroids } from './kmeansCentroids'
 import { candidateDistances, kMeansPlusPlus, localTrials } from './kmeansPlusPlus'
 import { disposeChunks, splitRows, type RowChunk } from './rowChunks'
@@ -26,7 +27,7 @@ export function seedPass(centroids: KMeansCentroids, fixedBytes: number): RowPas
 /**
  * Sets the centroids by k-means++ on the rows of `chunks` (the rows of `data`), or, for
  * mini-batch, on `initSize` random rows of the data, split in chunks of `sampleChunk()` rows; the
- * counts start at zero.
+ * counts start at zero. The distances run on `fused`'s kernels when given (the same draws).
  */
 export async function seedCentroids(
   centroids: KMeansCentroids,
@@ -34,12 +35,14 @@ export async function seedCentroids(
   train: ResolvedKMeansTrainOptions,
   chunks: readonly RowChunk[],
   sampleChunk: () => number,
+  fused?: FusedClusterSums,
 ): Promise<void> {
   const { k, algorithm, seed } = centroids.options
   const random = createRandom(deriveSeed(seed, 1))
   const n = data.shape[0]
   const d = centroids.size
   let values = data.data
+  let rows = n
   let sample: RowChunk[] = []
   try {
     if (algorithm === 'minibatch') {
@@ -57,9 +60,12 @@ export async function seedCentroids(
       const picked = random.permutation(n).subarray(0, count)
       values = new Float32Array(count * d)
       picked.forEach((row, i) => values.set(data.data.subarray(row * d, (row + 1) * d), i * d))
-      sample = splitRows(values, count, d, sampleChunk(), false)
+      rows = count
+      if (!fused) sample = splitRows(values, count, d, sampleChunk(), false)
     }
-    const chosen = await kMeansPlusPlus(values, sample.length > 0 ? sample : chunks, d, k, random)
+    const chosen = fused
+      ? await kMeansPlusPlus(values, [], d, k, random, fused, rows)
+      : await kMeansPlusPlus(values, sample.length > 0 ? sample : chunks, d, k, random)
     chosen.forEach((row, c) =>
       centroids.centroids.set(values.subarray(row * d, (row + 1) * d), c * d),
     )

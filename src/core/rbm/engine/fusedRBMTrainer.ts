@@ -6,7 +6,9 @@
  * (`uniformsInto`, in the `bernoulliDraw` kernel, and {@link normalsInto}), so both give the same updates.
  *
  * The TF.js variables stay the layer's weights: they are read in when some other code assigned them
- * (the first step, a restore after a divergence) and written after every step.
+ * (the first step, a restore after a divergence) and written by {@link FusedRBMTrainer.writeWeights}
+ * when the caller needs them (a progress report, the end of an epoch or of training): a step writes
+ * nothing, so steps between two reads pay no TF.js tensor.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
@@ -18,6 +20,9 @@ import type { RBMLayer } from './rbmLayer'
 /** The kernels' activation codes (see `addBias` in assembly/kernels.ts). */
 const LINEAR = 0
 const SIGMOID = 2
+
+/** Gibbs steps a one-call step (`rbmStep`) takes at most: more run kernel by kernel. */
+const MAX_ONE_CALL_GIBBS = 32
 
 /** What a fused contrastive-divergence step needs besides the batch. */
 export interface FusedContrastiveStep {
@@ -70,11 +75,21 @@ export class FusedRBMTrainer implements FusedStateful {
   private readonly uniforms: number
   private readonly zeros: number
   private readonly panel: number
+  /** `rbmStep`'s buffer offsets and sizes (i32), its draws' generator states and flips, its results. */
+  private readonly layout: number
+  private readonly states: number
+  private readonly flipRows: number
+  private readonly results: number
   private hasVelocity = false
+  /** True when a step changed the weights since they were last written to the variables. */
+  private unwritten = false
   /** Rows of the kept chains (0: none). */
   private chainRows = 0
-  private chainSource: object | undefined
-  /** The variables' data ids after our last write: a different id means someone else assigned. */
+  /** What the kept chains continue (see {@link holdsChains}); a fresh object matches nothing. */
+  private chainSource: object | undefined = {}
+  /**
+   * The variables' data ids after our last read or write: a different id means someone else assigned.
+   */
   private readonly written: (object | undefined)[] = [undefined, undefined, undefined]
 
   constructor(
@@ -101,6 +116,27 @@ export class FusedRBMTrainer implements FusedStateful {
     this.uniforms = memory.alloc(maxBatch * Math.max(V, H))
     this.zeros = memory.alloc(Math.max(V, H))
     this.panel = memory.alloc(8 * Math.max(V, H, maxBatch))
+    this.layout = memory.alloc(16)
+    this.states = memory.alloc(1 + 2 * MAX_ONE_CALL_GIBBS)
+    this.flipRows = memory.alloc(maxBatch)
+    this.results = memory.alloc(4)
+    new Int32Array(this.k.memory.buffer, this.layout, 15).set([
+      this.params,
+      this.grads,
+      this.velocity,
+      this.input,
+      this.positive,
+      this.chainStates,
+      this.negativeVisible,
+      this.negativeHidden,
+      this.products,
+      this.negativeMeans,
+      this.uniforms,
+      this.zeros,
+      this.panel,
+      V,
+      H,
+    ])
   }
 
   /** Where to write a batch of `rows` visible rows (as the layer sees them) before {@link step}. */
@@ -125,9 +161,27 @@ export class FusedRBMTrainer implements FusedStateful {
     this.chainSource = source
   }
 
-  /** True when the chains held are those `source` (given to {@link markChains}) holds: no copy needed. */
-  holdsChains(source: object): boolean {
+  /**
+   * True when the chains held are those `source` (given to {@link setChains} or {@link markChains})
+   * holds, or their continuation by the steps since: no copy needed.
+   */
+  holdsChains(source: object | undefined): boolean {
     return this.chainSource === source
+  }
+
+  /**
+   * Forgets the weights and chains written or set (a restore assigned other weights to the
+   * variables): the next step reads the variables, and no source matches the chains.
+   */
+  forget(): void {
+    this.written.fill(undefined)
+    this.chainSource = {}
+    this.unwritten = false
+  }
+
+  /** True when steps changed the weights since {@link writeWeights} last wrote them. */
+  get hasUnwritten(): boolean {
+    return this.unwritten
   }
 
   /** Records that `source` now holds a copy of the chains left by the last step. */
@@ -143,7 +197,8 @@ export class FusedRBMTrainer implements FusedStateful {
 
   /**
    * One contrastive-divergence update of `variables` (the layer's weights, hidden bias, visible bias)
-   * on the `rows` rows written to {@link batchView}; writes the new weights to the variables.
+   * on the `rows` rows written to {@link batchView}, in kernel memory: {@link writeWeights} writes
+   * them to the variables.
    */
   step(
     variables: readonly tf.Variable[],
@@ -151,6 +206,13 @@ export class FusedRBMTrainer implements FusedStateful {
     step: FusedContrastiveStep,
   ): FusedContrastiveResult {
     this.readWeights(variables)
+    if (
+      !this.gaussian &&
+      step.gibbsSteps <= MAX_ONE_CALL_GIBBS &&
+      this.memory.gemm === this.memory.kernels.gemm
+    ) {
+      return this.oneCallStep(rows, step)
+    }
     const { k, visible: V, hidden: H, panel } = this
     const W = this.params
     const c = W + V * H * 4
@@ -165,7 +227,6 @@ export class FusedRBMTrainer implements FusedStateful {
       this.draw(this.positive, this.chainStates, rows * H, step.seed())
       this.chainRows = rows
     }
-    this.chainSource = undefined
     const chainRows = this.chainRows
     let negativeVisible = this.input
     let negativeHidden = this.positive
@@ -191,8 +252,48 @@ export class FusedRBMTrainer implements FusedStateful {
     k.columnSums(negativeVisible, this.negativeMeans + H * 4, chainRows, V, 0)
     this.update(step, rows, chainRows)
     const reconstruction = this.reconstructionError(rows)
-    this.writeWeights(variables)
+    this.unwritten = true
     return { reconstruction, pseudoLikelihood }
+  }
+
+  /**
+   * {@link step} of Bernoulli units in one kernel call (`rbmStep`, the same kernels in the same
+   * order): the draws' generator states and the flips are written to kernel memory first (the seeds
+   * taken in the order the step takes them).
+   */
+  private oneCallStep(rows: number, step: FusedContrastiveStep): FusedContrastiveResult {
+    const k = this.k
+    const buffer = k.memory.buffer
+    const draws = (step.persistent ? 0 : 1) + 2 * step.gibbsSteps
+    const states = new Int32Array(buffer, this.states, draws)
+    for (let i = 0; i < draws; i++) states[i] = createRandom(step.seed()).state().position
+    const flips = step.flips
+    if (flips) new Int32Array(buffer, this.flipRows, rows).set(flips)
+    if (!step.persistent) this.chainRows = rows
+    const { momentum } = step
+    k.rbmStep(
+      this.layout,
+      this.states,
+      flips ? this.flipRows : 0,
+      rows,
+      this.chainRows,
+      step.gibbsSteps,
+      step.persistent ? 1 : 0,
+      step.learningRate,
+      momentum,
+      step.weightDecay,
+      momentum > 0 && this.hasVelocity ? 1 : 0,
+      momentum > 0 ? 1 : 0,
+      this.results,
+    )
+    if (momentum > 0) this.hasVelocity = true
+    this.unwritten = true
+    const [reconstruction = NaN, likelihood = NaN] = new Float64Array(
+      k.memory.buffer,
+      this.results,
+      2,
+    )
+    return { reconstruction, pseudoLikelihood: flips ? likelihood : undefined }
   }
 
   /**
@@ -289,13 +390,16 @@ export class FusedRBMTrainer implements FusedStateful {
     variables.forEach((variable, i) => {
       if (this.written[i] !== variable.dataId) {
         this.memory.view(offset, variable.size).set(variable.dataSync() as Float32Array)
+        // Read once: the steps go on from kernel memory until someone assigns the variable again.
+        this.written[i] = variable.dataId
       }
       offset += variable.size * 4
     })
   }
 
-  /** Assigns the weights to the TF.js variables. */
-  private writeWeights(variables: readonly tf.Variable[]): void {
+  /** Assigns the weights to the TF.js variables (the layer's weights, hidden bias, visible bias). */
+  writeWeights(variables: readonly tf.Variable[]): void {
+    this.unwritten = false
     let offset = this.params
     variables.forEach((variable, i) => {
       const value = tf.tensor(this.memory.view(offset, variable.size), variable.shape)

@@ -115,6 +115,11 @@ export class RBM extends TrainableModel<RBMTypes> {
   private chains: (tf.Tensor2D | undefined)[] = []
   /** The fused WebAssembly trainer of each layer, kept across calls while the batch fits. */
   private readonly fused: FusedTrainerSlot<FusedRBMTrainer>[] = []
+  /**
+   * While a layer trains on the fused kernels: writes its latest weights (and PCD's chains) from
+   * kernel memory to the TF.js tensors, so that whatever reads the network meanwhile sees them.
+   */
+  private writeFused: (() => void) | undefined
 
   constructor(options?: RBMModelOptions) {
     super(options, RULES)
@@ -301,94 +306,136 @@ export class RBM extends TrainableModel<RBMTypes> {
     rbm.resetMomentum()
     const fused = await this.fusedTrainer(layer, rbm, train)
     fused?.resetMomentum()
+    // Reads the variables and chains again: a restore or load may have replaced them since.
+    fused?.forget()
+    const write = fused
+      ? () => this.writeFusedLayer(fused, layer, rbm, train.sampler === 'pcd')
+      : () => {}
+    this.writeFused = write
     const scaling = layer === 0 ? network.scalingValues() : undefined
     let calls = 0
     let gap: number | undefined
-    return this.trainingLoop(
-      train,
-      {
-        sampleCount: split.training.length,
-        variables: rbm.variables(),
-        step: async (indices) => {
-          calls += 1
-          const measureGap = gapRows > 0 && (calls === 1 || calls % stepsPerEpoch === 0)
-          if (fused) {
-            const measured = this.fusedStep(fused, layer, rbm, train, indices, (batch) => {
-              gatherRows(
-                batch,
-                inputs,
-                Array.from(indices, (i) => split.training[i] as number),
-                size,
-              )
-              if (scaling) standardise(batch, scaling)
-            })
-            if (measureGap) {
-              const gapTensor = tf.tidy(() =>
-                tf.sub(
-                  tf.mean(rbm.freeEnergy(rowsOf(heldOut))),
-                  tf.mean(rbm.freeEnergy(rowsOf(trained))),
-                ),
-              )
-              gap = (await gapTensor.data())[0]
-              gapTensor.dispose()
+    try {
+      return await this.trainingLoop(
+        train,
+        {
+          sampleCount: split.training.length,
+          variables: rbm.variables(),
+          step: async (indices) => {
+            calls += 1
+            const measureGap = gapRows > 0 && (calls === 1 || calls % stepsPerEpoch === 0)
+            if (fused) {
+              const measured = this.fusedStep(fused, layer, rbm, train, indices, (batch) => {
+                gatherRows(
+                  batch,
+                  inputs,
+                  Array.from(indices, (i) => split.training[i] as number),
+                  size,
+                )
+                if (scaling) standardise(batch, scaling)
+              })
+              // The loop copies the variables at each epoch's start (restored after a divergence).
+              if (measureGap || calls % stepsPerEpoch === 0) write()
+              if (measureGap) {
+                const gapTensor = tf.tidy(() =>
+                  tf.sub(
+                    tf.mean(rbm.freeEnergy(rowsOf(heldOut))),
+                    tf.mean(rbm.freeEnergy(rowsOf(trained))),
+                  ),
+                )
+                gap = (await gapTensor.data())[0]
+                gapTensor.dispose()
+              }
+              return {
+                layer: layer + 1,
+                reconstruction: measured.reconstruction,
+                ...(measured.pseudoLikelihood === undefined
+                  ? {}
+                  : { pseudoLikelihood: measured.pseudoLikelihood }),
+                ...(gap === undefined ? {} : { freeEnergyGap: gap }),
+              }
             }
+            const measures = tf.tidy(() => {
+              const v = rowsOf(Array.from(indices, (i) => split.training[i] as number))
+              const likelihood = rbm.gaussian
+                ? tf.scalar(0)
+                : tf.mean(rbm.pseudoLikelihood(v, this.flips(indices.length, size)))
+              const { chains, reconstruction } = rbm.contrastiveDivergence(v, {
+                ...train,
+                chains:
+                  train.sampler === 'pcd' ? this.chainsOf(layer, rbm, train.batchSize) : undefined,
+                seed: this.seed,
+              })
+              if (train.sampler === 'pcd') this.keepChains(layer, chains)
+              const freeEnergyGap = measureGap
+                ? tf.sub(
+                    tf.mean(rbm.freeEnergy(rowsOf(heldOut))),
+                    tf.mean(rbm.freeEnergy(rowsOf(trained))),
+                  )
+                : tf.scalar(0)
+              return tf.stack([likelihood, reconstruction, freeEnergyGap])
+            })
+            const [likelihood = NaN, reconstruction = NaN, measuredGap = NaN] =
+              await measures.data()
+            measures.dispose()
+            if (measureGap) gap = measuredGap
             return {
               layer: layer + 1,
-              reconstruction: measured.reconstruction,
-              ...(measured.pseudoLikelihood === undefined
-                ? {}
-                : { pseudoLikelihood: measured.pseudoLikelihood }),
+              reconstruction,
+              ...(rbm.gaussian ? {} : { pseudoLikelihood: likelihood }),
               ...(gap === undefined ? {} : { freeEnergyGap: gap }),
             }
-          }
-          const measures = tf.tidy(() => {
-            const v = rowsOf(Array.from(indices, (i) => split.training[i] as number))
-            const likelihood = rbm.gaussian
-              ? tf.scalar(0)
-              : tf.mean(rbm.pseudoLikelihood(v, this.flips(indices.length, size)))
-            const { chains, reconstruction } = rbm.contrastiveDivergence(v, {
-              ...train,
-              chains:
-                train.sampler === 'pcd' ? this.chainsOf(layer, rbm, train.batchSize) : undefined,
-              seed: this.seed,
-            })
-            if (train.sampler === 'pcd') this.keepChains(layer, chains)
-            const freeEnergyGap = measureGap
-              ? tf.sub(
-                  tf.mean(rbm.freeEnergy(rowsOf(heldOut))),
-                  tf.mean(rbm.freeEnergy(rowsOf(trained))),
-                )
-              : tf.scalar(0)
-            return tf.stack([likelihood, reconstruction, freeEnergyGap])
-          })
-          const [likelihood = NaN, reconstruction = NaN, measuredGap = NaN] = await measures.data()
-          measures.dispose()
-          if (measureGap) gap = measuredGap
-          return {
-            layer: layer + 1,
-            reconstruction,
-            ...(rbm.gaussian ? {} : { pseudoLikelihood: likelihood }),
-            ...(gap === undefined ? {} : { freeEnergyGap: gap }),
-          }
+          },
+          kernels: fused ? `wasm-${fused.build}` : 'tfjs',
+          kernelThreads: () => kernelThreadsOf(fused),
+          diverged: (values, step, epoch) => {
+            this.dropChains()
+            fused?.forget()
+            return new DivergedError(
+              `training of layer ${values.layer} diverged at step ${step} (reconstruction error ${values.reconstruction}); its weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate}) or momentum${rbm.gaussian ? ', and check that the images are not extreme' : ''}`,
+              { step, learningRate: train.learningRate },
+            )
+          },
         },
-        kernels: fused ? `wasm-${fused.build}` : 'tfjs',
-        kernelThreads: () => kernelThreadsOf(fused),
-        diverged: (values, step, epoch) => {
-          this.dropChains()
-          return new DivergedError(
-            `training of layer ${values.layer} diverged at step ${step} (reconstruction error ${values.reconstruction}); its weights from the start of epoch ${epoch} were restored. Lower learningRate (now ${train.learningRate}) or momentum${rbm.gaussian ? ', and check that the images are not extreme' : ''}`,
-            { step, learningRate: train.learningRate },
-          )
-        },
-      },
-      hooks,
-    )
+        hooks,
+      )
+    } finally {
+      // The last steps' weights (none after a divergence: the restored ones stay).
+      write()
+      this.writeFused = undefined
+    }
+  }
+
+  /** The network, with the fused kernels' latest weights written to it while a layer trains. */
+  protected override requireNetwork(action: string): RBMNetwork {
+    this.writeFused?.()
+    return super.requireNetwork(action)
+  }
+
+  /**
+   * Writes layer `layer`'s weights from `fused`'s kernel memory to its variables, and PCD's chains
+   * to the kept tensor, when steps changed them since the last write.
+   */
+  private writeFusedLayer(
+    fused: FusedRBMTrainer,
+    layer: number,
+    rbm: RBMLayer,
+    persistent: boolean,
+  ): void {
+    if (!fused.hasUnwritten) return
+    fused.writeWeights(rbm.variables())
+    if (persistent) {
+      const { rows, states } = fused.chains()
+      const chains = tf.tensor2d(states, [rows, rbm.hiddenUnits])
+      this.keepChains(layer, chains)
+      fused.markChains(chains)
+    }
   }
 
   /**
    * One fused contrastive-divergence step of layer `layer` on the batch `fill` writes: the same draws
-   * in the same order as the TF.js step (the flips, then the sampler's seeds); PCD's chains are kept
-   * as a tensor too, for snapshots.
+   * in the same order as the TF.js step (the flips, then the sampler's seeds); PCD's chains stay in
+   * kernel memory until {@link writeFusedLayer} keeps them as a tensor.
    */
   private fusedStep(
     fused: FusedRBMTrainer,
@@ -402,24 +449,20 @@ export class RBM extends TrainableModel<RBMTypes> {
     fill(fused.batchView(rows))
     const persistent = train.sampler === 'pcd'
     if (persistent) {
+      // The kept chains, unless the fused ones continue them (written to a tensor only when read).
       const kept = this.chains[layer]
-      if (!(kept && kept.shape[0] === train.batchSize)) fused.setChains(train.batchSize)
-      else if (!fused.holdsChains(kept))
-        fused.setChains(kept.shape[0], kept.dataSync() as Float32Array, kept)
+      if (!fused.holdsChains(kept)) {
+        if (kept && kept.shape[0] === train.batchSize) {
+          fused.setChains(kept.shape[0], kept.dataSync() as Float32Array, kept)
+        } else fused.setChains(train.batchSize, undefined, kept)
+      }
     }
-    const measured = fused.step(rbm.variables(), rows, {
+    return fused.step(rbm.variables(), rows, {
       ...train,
       persistent,
       seed: this.seed,
       flips: rbm.gaussian ? undefined : this.flipIndices(rows, rbm.visibleUnits),
     })
-    if (persistent) {
-      const { rows: chainRows, states } = fused.chains()
-      const chains = tf.tensor2d(states, [chainRows, rbm.hiddenUnits])
-      this.keepChains(layer, chains)
-      fused.markChains(chains)
-    }
-    return measured
   }
 
   /** The value of each of `rows` rows to flip for the pseudo-likelihood (seeded). */
