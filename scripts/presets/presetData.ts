@@ -5,7 +5,7 @@
 import { toImageBatch, type ImageBatch } from '../../src/core/dataset'
 import { generateAnomalyBenchmark, type AnomalyBenchmark } from '../../src/data/anomalies'
 import { loadDigits } from '../../src/data/digits'
-import { generateSprites, SPRITE_KINDS } from '../../src/data/sprites'
+import { generateSprites } from '../../src/data/sprites'
 import { toy2d, type Toy2DName } from '../../src/data/toy2d'
 
 /** Rows a preset trains on and rows it is measured on (never trained on). */
@@ -79,12 +79,6 @@ export function spritesData(count: number): PresetData {
     train: generateSprites({ count, size: 28, seed: 1 }).images,
     heldOut: generateSprites({ count: 500, size: 28, seed: 99 }).images,
   }
-}
-
-/** The shape kind (index in `SPRITE_KINDS`) of each of {@link spritesData}'s held-out sprites. */
-export function spritesHeldOutKinds(): Int32Array {
-  const { factors } = generateSprites({ count: 500, size: 28, seed: 99 })
-  return Int32Array.from(factors, (f) => SPRITE_KINDS.indexOf(f.kind))
 }
 
 /** The GAN story's ring of eight Gaussians (4,096 points, seed 1); 2,000 others (seed 2) held out. */

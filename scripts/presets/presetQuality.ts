@@ -21,7 +21,7 @@ import {
 } from '../../src/core/kmeans/clusterAgreement'
 import type { SemanticHashing } from '../../src/core/hashing/engine/semanticHashing'
 import { hashPrecisionAtK } from '../../src/core/hashing/hashPrecision'
-import { hashingDigitsSplit, spritesHeldOutKinds } from './presetData'
+import { hashingDigitsSplit } from './presetData'
 import { rocAuc } from '../../src/core/anomaly/anomalyScoring'
 import type { ImageBatch } from '../../src/core/dataset'
 import type { GAN } from '../../src/core/gan/engine/gan'
@@ -70,22 +70,6 @@ export async function infoGANDigitsQuality(
   return {
     ...(await imageGANQuality(model, heldOut)),
     'code accuracy (matched)': clusteringAccuracy(codes.categorical, labels),
-  }
-}
-
-/**
- * An InfoGAN preset on the sprites: precision and recall of its samples against the held-out
- * sprites, and its categorical code read by Q from those sprites against their shape kinds,
- * accuracy after Hungarian matching (chance 0.25 for four kinds; higher is better).
- */
-export async function infoGANSpritesQuality(
-  model: GAN,
-  heldOut: ImageBatch,
-): Promise<QualityFigures> {
-  const codes = await model.inferCodes(heldOut)
-  return {
-    ...(await imageGANQuality(model, heldOut)),
-    'code↔shape accuracy (matched)': clusteringAccuracy(codes.categorical, spritesHeldOutKinds()),
   }
 }
 
