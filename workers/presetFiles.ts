@@ -41,6 +41,7 @@ import rbmDigitsCd from '../src/presets/files/rbm-digits-cd.lkmodel?url'
 import rbmDigitsDbn from '../src/presets/files/rbm-digits-dbn.lkmodel?url'
 import rbmDigitsGaussian from '../src/presets/files/rbm-digits-gaussian.lkmodel?url'
 import decIdecDigits from '../src/presets/files/dec-idec-digits.lkmodel?url'
+import ganSpritesDense from '../src/presets/files/gan-sprites-dense.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -82,4 +83,5 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'rbm-digits-dbn.lkmodel': rbmDigitsDbn,
   'rbm-digits-gaussian.lkmodel': rbmDigitsGaussian,
   'dec-idec-digits.lkmodel': decIdecDigits,
+  'gan-sprites-dense.lkmodel': ganSpritesDense,
 }

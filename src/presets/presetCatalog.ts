@@ -272,6 +272,13 @@ export const PRESETS: readonly PresetInfo[] = [
       'IDEC on the 1,797 8×8 digits: the DEC preset’s network (64-128-128-512-10, 10 clusters) refined with its reconstruction loss kept',
     file: 'dec-idec-digits.lkmodel',
   },
+  {
+    kind: 'gan',
+    name: 'sprites-dense',
+    description:
+      'dense GAN on the 28×28 sprites (one hidden layer of 128 units each side, noise 32): what a dense GAN makes of images, noisy blobs where the convolutional one draws shapes',
+    file: 'gan-sprites-dense.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

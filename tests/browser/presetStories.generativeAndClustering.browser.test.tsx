@@ -7,7 +7,10 @@
 import { afterEach, expect, test } from 'vitest'
 import { cleanup } from 'vitest-browser-react'
 import decMeta, { IDEC } from '../../stories/DECPlayground.stories'
-import ganImagesMeta, { Digits as GANDigits } from '../../stories/GANImages.stories'
+import ganImagesMeta, {
+  Digits as GANDigits,
+  SpritesDense as GANSpritesDense,
+} from '../../stories/GANImages.stories'
 import ganPlaneMeta, { Moons, Spiral } from '../../stories/GANPlayground.stories'
 import kmeansMeta, {
   Digits as KMeansDigits,
@@ -48,6 +51,7 @@ async function painted(container: HTMLElement, selector: string): Promise<void> 
 
 test.each([
   ['GANImages Digits', ganImagesMeta, GANDigits, 'canvas.lk-sample-grid'],
+  ['GANImages SpritesDense', ganImagesMeta, GANSpritesDense, 'canvas.lk-sample-grid'],
   ['GAN 2-D Moons', ganPlaneMeta, Moons, 'canvas'],
   ['GAN 2-D Spiral', ganPlaneMeta, Spiral, 'canvas'],
 ] as const)('%s opens on its preset and draws samples', async (_, meta, story, selector) => {
