@@ -396,17 +396,26 @@ async function runBrowserSession(parts) {
 }
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
- * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
+ * training, UI calls and injected crashes, in a Vitest run of its own (no other page shares its
+ * Chromium). It times nothing against anything: it runs as one of the two side-by-side slots beside
+ * the model-quality parts (see SIDE_BY_SIDE), or alone when none runs. Resolves with its figures and
+ * analysis, its wall-clock seconds and its CPU seconds (Vitest's and Chromium's processes, sampled).
  */
-function runSoak() {
-  const run = spawnSync('npx', [...VITEST_BENCH, SOAK_FILE], {
+async function runSoak() {
+  const t0 = performance.now()
+  const child = spawn('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
-  if (run.status !== 0) process.exit(run.status ?? 1)
+  const { status, cpuSeconds } = await watchedExit(child)
+  if (status !== 0) process.exit(status ?? 1)
   const raw = JSON.parse(readFileSync('bench/report.browser-soak.json', 'utf8'))
   const analysis = analyzeSoak(raw)
-  return { ...raw, analysis, markdown: soakMarkdown(raw, analysis) }
+  return {
+    result: { ...raw, analysis, markdown: soakMarkdown(raw, analysis) },
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds,
+  }
 }
 
 const started = new Date()
@@ -435,6 +444,19 @@ function cpuSeconds() {
 }
 /** CPU seconds between two `cpuSeconds()`: each way of counting the descendants is a lower bound. */
 const cpuBetween = (a, b) => b.own - a.own + Math.max(b.waited - a.waited, b.sampled - a.sampled)
+/**
+ * Waits for a child process to exit; resolves with its exit status and the CPU seconds of it and of
+ * the processes below it (sampled: a lower bound), counted apart from anything running beside it.
+ */
+async function watchedExit(child) {
+  const watch = processTree && child.pid !== undefined ? processTree.watch(child.pid) : undefined
+  const status = await new Promise((done) => child.on('exit', done))
+  // One more sample of the processes it started, for those still ending.
+  await new Promise((done) => setTimeout(done, watch ? 600 : 0))
+  const cpuSeconds = watch ? watch.ticks() / CLOCK_TICKS : undefined
+  watch?.stop()
+  return { status, cpuSeconds }
+}
 /** The partSeconds rows of the parts run side by side and of the browser session (they hold others). */
 const SIDE_BY_SIDE_PART = 'Node: model-quality parts and the bundle, two at a time'
 const SESSION_PART = 'Chromium: one Vitest session'
@@ -491,12 +513,16 @@ function runPart(part) {
  * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
- * while no timed part runs: the timed parts, before and after, keep the machine to themselves.
+ * while no timed part runs: the timed parts, before and after, keep the machine to themselves. The
+ * soak, which times nothing against anything either, takes one of the two slots while it runs (its
+ * Chromium worker trains on one core; see README, "Soak", for its figures loaded and not).
  * `cost`, for the order only: seconds of a full run (guesses from the parts' epochs and seeds; the
- * report's 85 s and disentanglement's 268 s measured whole) and of a quick one (CPU seconds measured
- * on the shared machine, December 2026).
+ * report's 85 s, disentanglement's 268 s and DEC's 597 s measured whole, the soak's ten minutes and
+ * its Vitest start-up) and of a quick one (CPU seconds measured on the shared machine, December 2026;
+ * the soak's, its wall clock: 75 s are time, not CPU).
  */
 const SIDE_BY_SIDE = {
+  soak: { part: 'soak', cost: [620, 90] },
   'conv-sprites': { part: 'gan', cost: [150, 7] },
   gan: { part: 'gan', cost: [120, 10] },
   anomaly: { part: 'gan', cost: [130, 2] },
@@ -505,31 +531,41 @@ const SIDE_BY_SIDE = {
   'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
-  dec: { part: 'dec', cost: [40, 7] },
+  dec: { part: 'dec', cost: [600, 7] },
   probe: { part: 'probe', cost: [60, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [120, 8] },
   hashing: { part: 'hashing', cost: [60, 14] },
   bundle: { part: 'bundle', cost: [40, 12] },
 }
-/** The package built for its JavaScript, and the bundle figures (sizes: no timing). */
+/**
+ * The package built for its JavaScript, and the bundle figures (sizes: no timing); CPU seconds: the
+ * build's processes (sampled) and this process's while it measures the bundles.
+ */
 async function runBundle() {
   const t0 = performance.now()
-  const status = await new Promise((done) =>
-    spawn('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD }).on(
-      'exit',
-      done,
-    ),
-  )
+  const child = spawn('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+  const { status, cpuSeconds: buildCpu } = await watchedExit(child)
   if (status !== 0) process.exit(1)
-  return { result: await runBundleBench(), seconds: (performance.now() - t0) / 1000 }
+  const own0 = process.cpuUsage()
+  const result = await runBundleBench()
+  const own = process.cpuUsage(own0)
+  return {
+    result,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: buildCpu === undefined ? undefined : buildCpu + (own.user + own.system) / 1e6,
+  }
 }
+const RUNS = { bundle: runBundle, soak: runSoak }
+/** The soak runs alone when no model-quality part runs beside it. */
+const soakAlone =
+  want('soak') && Object.values(SIDE_BY_SIDE).every(({ part }) => part === 'soak' || !want(part))
 const sideBySide = Object.entries(SIDE_BY_SIDE)
-  .filter(([, { part }]) => want(part))
+  .filter(([, { part }]) => want(part) && !(part === 'soak' && soakAlone))
   .map(([name, { cost }]) => ({
     name,
     cost: cost[quick ? 1 : 0],
-    run: () => (name === 'bundle' ? runBundle() : runPart(name)),
+    run: () => (RUNS[name] ?? (() => runPart(name)))(),
   }))
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, () =>
@@ -599,6 +635,11 @@ if (sideBySide.length > 0) {
   if (want('bundle')) {
     ran.bundle = done.bundle.result
     besides('bundle', ['bundle'])
+  }
+  if (done.soak) {
+    const { markdown, ...soak } = done.soak.result
+    ;[ran.soak, ownSections.soak] = [soak, markdown]
+    besides('soak', ['soak'])
   }
 }
 if (want('sparse')) ran.sparse = await timed(PARTS.sparse, () => sparseModule.runSparseBench(quick))
@@ -697,8 +738,8 @@ if (want('torch'))
     runTorch(),
     await runConvSteps(),
   ])
-// The browser parts run in real Chromium through Vitest's browser mode, in one session (the soak
-// in one of its own below, so that nothing before it shares its page).
+// The browser parts run in real Chromium through Vitest's browser mode, in one session (the soak in
+// one of its own, beside the model-quality parts above, so that nothing shares its page).
 const browserParts = ['chromium', 'files', 'scatter'].filter(want)
 if (browserParts.length > 0) {
   const seconds = await timed(SESSION_PART, () => runBrowserSession(browserParts))
@@ -715,8 +756,8 @@ if (browserParts.length > 0) {
   if (want('scatter'))
     ran.scatter = JSON.parse(readFileSync('bench/report.browser-scatter.json', 'utf8'))
 }
-if (want('soak')) {
-  const { markdown, ...soak } = await timed(PARTS.soak, runSoak)
+if (soakAlone) {
+  const { markdown, ...soak } = (await timed(PARTS.soak, runSoak)).result
   ;[ran.soak, ownSections.soak] = [soak, markdown]
 }
 
@@ -1165,7 +1206,7 @@ const headerLines = () => [
 const timingLines = (seconds) => [
   `## This run: ${fmt(seconds.reduce((sum, p) => sum + (p.within ? 0 : p.seconds), 0) / 60, 1)} minutes`,
   '',
-  `Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention). Parts marked *side by side* ran two at a time, each in a Node process of its own, and those marked *in one session* one after the other in one Vitest session: the rows “${SIDE_BY_SIDE_PART}” and “${SESSION_PART}” hold them (the minutes count those, not them); their seconds are their own (for the browser parts, their files’ time in Chromium; the session’s start-up is the rest of its row).`,
+  `Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention). Parts marked *side by side* ran two at a time, each in a Node process of its own (the soak, in a Vitest session of its own, as one of the two), and those marked *in one session* one after the other in one Vitest session: the rows “${SIDE_BY_SIDE_PART}” and “${SESSION_PART}” hold them (the minutes count those, not them); their seconds are their own (for the browser parts, their files’ time in Chromium; the session’s start-up is the rest of its row).`,
   '',
   '| part | seconds | CPU seconds |',
   '|---|---|---|',
