@@ -560,12 +560,24 @@ const RUNS = { bundle: runBundle, soak: runSoak }
 /** The soak runs alone when no model-quality part runs beside it. */
 const soakAlone =
   want('soak') && Object.values(SIDE_BY_SIDE).every(({ part }) => part === 'soak' || !want(part))
+/**
+ * Seconds the soak (started first: the costliest) has the machine to itself before the parts beside
+ * it start: its Vite server, page and worker start up meanwhile.
+ */
+const SOAK_HEAD_START_S = 30
+const headStart =
+  want('soak') && !soakAlone
+    ? new Promise((done) => setTimeout(done, SOAK_HEAD_START_S * 1000))
+    : Promise.resolve()
 const sideBySide = Object.entries(SIDE_BY_SIDE)
   .filter(([, { part }]) => want(part) && !(part === 'soak' && soakAlone))
   .map(([name, { cost }]) => ({
     name,
     cost: cost[quick ? 1 : 0],
-    run: () => (RUNS[name] ?? (() => runPart(name)))(),
+    run: async () => {
+      if (name !== 'soak') await headStart
+      return (RUNS[name] ?? (() => runPart(name)))()
+    },
   }))
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, () =>
