@@ -396,26 +396,19 @@ async function runBrowserSession(parts) {
 }
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
- * training, UI calls and injected crashes, in a Vitest run of its own (no other page shares its
- * Chromium). It times nothing against anything: it runs as one of the two side-by-side slots beside
- * the model-quality parts (see SIDE_BY_SIDE), or alone when none runs. Resolves with its figures and
- * analysis, its wall-clock seconds and its CPU seconds (Vitest's and Chromium's processes, sampled).
+ * training, UI calls and injected crashes, in a Vitest run of its own, last, so it overlaps no
+ * timing and no other part slows its worker's start-up. Resolves with its figures and analysis.
  */
 async function runSoak() {
-  const t0 = performance.now()
   const child = spawn('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
-  const { status, cpuSeconds } = await watchedExit(child)
+  const status = await new Promise((done) => child.on('exit', done))
   if (status !== 0) process.exit(status ?? 1)
   const raw = JSON.parse(readFileSync('bench/report.browser-soak.json', 'utf8'))
   const analysis = analyzeSoak(raw)
-  return {
-    result: { ...raw, analysis, markdown: soakMarkdown(raw, analysis) },
-    seconds: (performance.now() - t0) / 1000,
-    cpuSeconds,
-  }
+  return { ...raw, analysis, markdown: soakMarkdown(raw, analysis) }
 }
 
 const started = new Date()
@@ -513,16 +506,14 @@ function runPart(part) {
  * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
- * while no timed part runs: the timed parts, before and after, keep the machine to themselves. The
- * soak, which times nothing against anything either, takes one of the two slots while it runs (its
- * Chromium worker trains on one core; see README, "Soak", for its figures loaded and not).
+ * while no timed part runs: the timed parts, before and after, keep the machine to themselves. (The
+ * soak times nothing against anything either, but beside them its worker was still loading when its
+ * first crash came in 3 of 4 loaded quick runs: it runs last, alone; see README, "Soak".)
  * `cost`, for the order only: seconds of a full run (guesses from the parts' epochs and seeds; the
- * report's 85 s, disentanglement's 268 s and DEC's 597 s measured whole, the soak's ten minutes and
- * its Vitest start-up) and of a quick one (CPU seconds measured on the shared machine, December 2026;
- * the soak's, its wall clock: 75 s are time, not CPU).
+ * report's 85 s, disentanglement's 268 s and DEC's 597 s measured whole) and of a quick one (CPU
+ * seconds measured on the shared machine, December 2026).
  */
 const SIDE_BY_SIDE = {
-  soak: { part: 'soak', cost: [620, 90] },
   'conv-sprites': { part: 'gan', cost: [150, 7] },
   gan: { part: 'gan', cost: [120, 10] },
   anomaly: { part: 'gan', cost: [130, 2] },
@@ -556,28 +547,12 @@ async function runBundle() {
     cpuSeconds: buildCpu === undefined ? undefined : buildCpu + (own.user + own.system) / 1e6,
   }
 }
-const RUNS = { bundle: runBundle, soak: runSoak }
-/** The soak runs alone when no model-quality part runs beside it. */
-const soakAlone =
-  want('soak') && Object.values(SIDE_BY_SIDE).every(({ part }) => part === 'soak' || !want(part))
-/**
- * Seconds the soak (started first: the costliest) has the machine to itself before the parts beside
- * it start: its Vite server, page and worker start up meanwhile.
- */
-const SOAK_HEAD_START_S = 30
-const headStart =
-  want('soak') && !soakAlone
-    ? new Promise((done) => setTimeout(done, SOAK_HEAD_START_S * 1000))
-    : Promise.resolve()
 const sideBySide = Object.entries(SIDE_BY_SIDE)
-  .filter(([, { part }]) => want(part) && !(part === 'soak' && soakAlone))
+  .filter(([, { part }]) => want(part))
   .map(([name, { cost }]) => ({
     name,
     cost: cost[quick ? 1 : 0],
-    run: async () => {
-      if (name !== 'soak') await headStart
-      return (RUNS[name] ?? (() => runPart(name)))()
-    },
+    run: () => (name === 'bundle' ? runBundle() : runPart(name)),
   }))
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, () =>
@@ -647,11 +622,6 @@ if (sideBySide.length > 0) {
   if (want('bundle')) {
     ran.bundle = done.bundle.result
     besides('bundle', ['bundle'])
-  }
-  if (done.soak) {
-    const { markdown, ...soak } = done.soak.result
-    ;[ran.soak, ownSections.soak] = [soak, markdown]
-    besides('soak', ['soak'])
   }
 }
 if (want('sparse')) ran.sparse = await timed(PARTS.sparse, () => sparseModule.runSparseBench(quick))
@@ -750,8 +720,8 @@ if (want('torch'))
     runTorch(),
     await runConvSteps(),
   ])
-// The browser parts run in real Chromium through Vitest's browser mode, in one session (the soak in
-// one of its own, beside the model-quality parts above, so that nothing shares its page).
+// The browser parts run in real Chromium through Vitest's browser mode, in one session (the soak
+// in one of its own below, so that nothing before it shares its page).
 const browserParts = ['chromium', 'files', 'scatter'].filter(want)
 if (browserParts.length > 0) {
   const seconds = await timed(SESSION_PART, () => runBrowserSession(browserParts))
@@ -768,8 +738,8 @@ if (browserParts.length > 0) {
   if (want('scatter'))
     ran.scatter = JSON.parse(readFileSync('bench/report.browser-scatter.json', 'utf8'))
 }
-if (soakAlone) {
-  const { markdown, ...soak } = (await timed(PARTS.soak, runSoak)).result
+if (want('soak')) {
+  const { markdown, ...soak } = await timed(PARTS.soak, runSoak)
   ;[ran.soak, ownSections.soak] = [soak, markdown]
 }
 
@@ -1218,7 +1188,7 @@ const headerLines = () => [
 const timingLines = (seconds) => [
   `## This run: ${fmt(seconds.reduce((sum, p) => sum + (p.within ? 0 : p.seconds), 0) / 60, 1)} minutes`,
   '',
-  `Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention). Parts marked *side by side* ran two at a time, each in a Node process of its own (the soak, in a Vitest session of its own, as one of the two), and those marked *in one session* one after the other in one Vitest session: the rows “${SIDE_BY_SIDE_PART}” and “${SESSION_PART}” hold them (the minutes count those, not them); their seconds are their own (for the browser parts, their files’ time in Chromium; the session’s start-up is the rest of its row).`,
+  `Seconds: wall clock. CPU seconds: user + system time of the bench process and the processes it started (Python, Vitest, Chromium), all cores together (the processes of Chromium sampled from /proc twice a second: a lower bound). On a machine shared with other work the wall clock grows several times over, the CPU seconds by a fraction (cache and core contention). Parts marked *side by side* ran two at a time, each in a Node process of its own, and those marked *in one session* one after the other in one Vitest session: the rows “${SIDE_BY_SIDE_PART}” and “${SESSION_PART}” hold them (the minutes count those, not them); their seconds are their own (for the browser parts, their files’ time in Chromium; the session’s start-up is the rest of its row).`,
   '',
   '| part | seconds | CPU seconds |',
   '|---|---|---|',
