@@ -402,14 +402,16 @@ async function runBrowserSession(parts) {
 }
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
- * training, UI calls and injected crashes, in a Vitest run of its own so it overlaps no timing.
+ * training, UI calls and injected crashes, in a Vitest run of its own, last, so it overlaps no
+ * timing and no other part slows its worker's start-up. Resolves with its figures and analysis.
  */
-function runSoak() {
-  const run = spawnSync('npx', [...VITEST_BENCH, SOAK_FILE], {
+async function runSoak() {
+  const child = spawn('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
-  if (run.status !== 0) process.exit(run.status ?? 1)
+  const status = await new Promise((done) => child.on('exit', done))
+  if (status !== 0) process.exit(status ?? 1)
   const raw = JSON.parse(readFileSync('bench/report.browser-soak.json', 'utf8'))
   const analysis = analyzeSoak(raw)
   return { ...raw, analysis, markdown: soakMarkdown(raw, analysis) }
@@ -441,6 +443,19 @@ function cpuSeconds() {
 }
 /** CPU seconds between two `cpuSeconds()`: each way of counting the descendants is a lower bound. */
 const cpuBetween = (a, b) => b.own - a.own + Math.max(b.waited - a.waited, b.sampled - a.sampled)
+/**
+ * Waits for a child process to exit; resolves with its exit status and the CPU seconds of it and of
+ * the processes below it (sampled: a lower bound), counted apart from anything running beside it.
+ */
+async function watchedExit(child) {
+  const watch = processTree && child.pid !== undefined ? processTree.watch(child.pid) : undefined
+  const status = await new Promise((done) => child.on('exit', done))
+  // One more sample of the processes it started, for those still ending.
+  await new Promise((done) => setTimeout(done, watch ? 600 : 0))
+  const cpuSeconds = watch ? watch.ticks() / CLOCK_TICKS : undefined
+  watch?.stop()
+  return { status, cpuSeconds }
+}
 /** The partSeconds rows of the parts run side by side and of the browser session (they hold others). */
 const SIDE_BY_SIDE_PART = 'Node: model-quality parts and the bundle, two at a time'
 const SESSION_PART = 'Chromium: one Vitest session'
@@ -497,10 +512,12 @@ function runPart(part) {
  * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
- * while no timed part runs: the timed parts, before and after, keep the machine to themselves.
+ * while no timed part runs: the timed parts, before and after, keep the machine to themselves. (The
+ * soak times nothing against anything either, but beside them its worker was still loading when its
+ * first crash came in 3 of 4 loaded quick runs: it runs last, alone; see README, "Soak".)
  * `cost`, for the order only: seconds of a full run (guesses from the parts' epochs and seeds; the
- * report's 85 s and disentanglement's 268 s measured whole) and of a quick one (CPU seconds measured
- * on the shared machine, December 2026).
+ * report's 85 s, disentanglement's 268 s and DEC's 597 s measured whole) and of a quick one (CPU
+ * seconds measured on the shared machine, December 2026).
  */
 const SIDE_BY_SIDE = {
   'conv-sprites': { part: 'gan', cost: [150, 7] },
@@ -511,24 +528,30 @@ const SIDE_BY_SIDE = {
   'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
-  dec: { part: 'dec', cost: [40, 7] },
+  dec: { part: 'dec', cost: [600, 7] },
   probe: { part: 'probe', cost: [60, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [120, 8] },
   hashing: { part: 'hashing', cost: [60, 14] },
   bundle: { part: 'bundle', cost: [40, 12] },
 }
-/** The package built for its JavaScript, and the bundle figures (sizes: no timing). */
+/**
+ * The package built for its JavaScript, and the bundle figures (sizes: no timing); CPU seconds: the
+ * build's processes (sampled) and this process's while it measures the bundles.
+ */
 async function runBundle() {
   const t0 = performance.now()
-  const status = await new Promise((done) =>
-    spawn('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD }).on(
-      'exit',
-      done,
-    ),
-  )
+  const child = spawn('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+  const { status, cpuSeconds: buildCpu } = await watchedExit(child)
   if (status !== 0) process.exit(1)
-  return { result: await runBundleBench(), seconds: (performance.now() - t0) / 1000 }
+  const own0 = process.cpuUsage()
+  const result = await runBundleBench()
+  const own = process.cpuUsage(own0)
+  return {
+    result,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: buildCpu === undefined ? undefined : buildCpu + (own.user + own.system) / 1e6,
+  }
 }
 const sideBySide = Object.entries(SIDE_BY_SIDE)
   .filter(([, { part }]) => want(part))

@@ -28,9 +28,13 @@ const backends: BackendName[] = quick ? ['wasm', 'cpu'] : ['wasm', 'webgl', 'web
 /**
  * Steps per timed run (three runs after a warm-up run, median reported): about a second or more per
  * run where a step is fast, so the worker / main-thread ratio is not lost in the machine's noise.
+ * `--quick` takes at most 2, and no more than a full run: the CPU backend's step (about 3 s here)
+ * is one, as in a full run (2 made the CPU rows most of the quick session's time).
  */
-const stepsFor = (backend: BackendName, fusedKernels: boolean): number =>
-  quick ? 2 : backend === 'wasm' ? (fusedKernels ? 96 : 24) : backend === 'webgl' ? 6 : 1
+const stepsFor = (backend: BackendName, fusedKernels: boolean): number => {
+  const full = backend === 'wasm' ? (fusedKernels ? 96 : 24) : backend === 'webgl' ? 6 : 1
+  return quick ? Math.min(2, full) : full
+}
 const RUNS = 3
 
 function sprites(batches: number): ImageBatch {
