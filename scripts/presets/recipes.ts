@@ -94,30 +94,102 @@ const recipe = <M extends PresetModel>(r: PresetRecipe<M>): PresetRecipe =>
 /** The anomaly story's calibration: the 99th percentile of the training images' scores. */
 const ANOMALY_PERCENTILE = 99
 
+/** What a recipe of a kind still says once the kind has said how a model is made and measured. */
+type RecipeFields<M extends PresetModel> = Omit<PresetRecipe<M>, 'create' | 'quality' | 'better'>
+
+/** Recipes of one kind: the same family, made the same way, measured by the same figures. */
+const recipeKind =
+  <M extends PresetModel>(
+    create: (options: object) => M,
+    quality: PresetRecipe<M>['quality'],
+    better: PresetRecipe<M>['better'],
+  ) =>
+  (fields: RecipeFields<M>): PresetRecipe =>
+    recipe({ ...fields, create, quality, better })
+
+const vaeRecipe = recipeKind(
+  (options) => new VAE(options),
+  (model, data) => vaeQuality(model, data.heldOut),
+  'lower',
+)
+const imageGANRecipe = recipeKind(
+  (options) => new GAN(options),
+  (model, data) => imageGANQuality(model, data.heldOut),
+  'higher',
+)
+const planeGANRecipe = recipeKind(
+  (options) => new GAN(options),
+  (model, data) => planeGANQuality(model, data.heldOut),
+  'higher',
+)
+const kmeansImageRecipe = recipeKind(
+  (options) => new KMeans(options),
+  (model) => kmeansImageQuality(model),
+  'higher',
+)
+const rbmRecipe = recipeKind(
+  (options) => new RBM(options),
+  (model, data) => rbmQuality(model, data.heldOut),
+  'higher',
+)
+/** Autoencoders judged by a linear probe on their codes and the reconstructions' PSNR. */
+const autoencoderProbeRecipe = recipeKind(
+  (options) => new Autoencoder(options),
+  (model, data) => stackedQuality(model, data.heldOut),
+  'higher',
+)
+const madeRecipe = recipeKind(
+  (options) => new MADE(options),
+  (model, data) => madeQuality(model, data.heldOut),
+  'higher',
+)
+const contrastiveRecipe = recipeKind(
+  (options) => new Contrastive(options),
+  (model) => contrastiveQuality(model),
+  'higher',
+)
+const pretextRecipe = recipeKind(
+  (options) => new Pretext(options),
+  (model, data) => pretextQuality(model, data.heldOut),
+  'higher',
+)
+const decRecipe = recipeKind(
+  (options) => new DEC(options),
+  (model) => decQuality(model),
+  'higher',
+)
+
+/** The anomaly playgrounds' models (autoencoders or a VAE): trained on the normal sprites, calibrated. */
+const anomalyRecipe = <M extends (Autoencoder | VAE) & PresetModel>(
+  fields: Omit<RecipeFields<M>, 'data' | 'finish'> & Pick<PresetRecipe<M>, 'create'>,
+): PresetRecipe =>
+  recipe({
+    ...fields,
+    data: anomalyData,
+    finish: (model, data) =>
+      model.anomaly.calibrate(data.train, { percentile: ANOMALY_PERCENTILE }),
+    quality: (model) => anomalyQuality(model, anomalyData().benchmark),
+    better: 'higher',
+  })
+
 /** Every preset's recipe, one per catalog entry, cheapest first. */
 export const RECIPES: readonly PresetRecipe[] = [
-  recipe({
+  vaeRecipe({
     // The VAE story's digits model (8×8, 64-128-8), 200 epochs: held-out −ELBO 24.2 vs 24.6 at the story's 40.
     file: 'vae-digits.lkmodel',
-    create: (options) => new VAE(options),
     modelOptions: { latentDim: 8, hiddenUnits: [128], beta: 1, likelihood: 'bernoulli', seed: 1 },
     data: digitsData,
     train: { epochs: 200, batchSize: 64, learningRate: 0.002 },
     quantize: 'float16',
-    quality: (model, data) => vaeQuality(model, data.heldOut),
-    better: 'lower',
   }),
-  recipe({
+  vaeRecipe({
     // One hidden layer of 128, not the story's 256: 256 does not fit 200 KB even as uint8 (347 KB gzip).
     // 4,000 sprites × 120 epochs more than make up for it (held-out −ELBO 54 vs 69 for 256 × 30 epochs).
     file: 'vae-sprites.lkmodel',
-    create: (options) => new VAE(options),
     modelOptions: { latentDim: 10, hiddenUnits: [128], beta: 1, likelihood: 'bernoulli', seed: 1 },
     data: () => spritesData(4000),
     train: { epochs: 120, batchSize: 64, learningRate: 0.002 },
     quantize: 'uint8',
-    quality: (model, data) => vaeQuality(model, data.heldOut),
-    better: 'lower',
   }),
   recipe({
     // The GAN story's ring model: noise 8, 2×128 dense layers each side, batch 256, both Adam rates 1e-3.
@@ -173,10 +245,9 @@ export const RECIPES: readonly PresetRecipe[] = [
     quality: (model, data) => kmeansPatchQuality(model, data.heldOut),
     better: 'lower',
   }),
-  recipe({
+  rbmRecipe({
     // The RBM story's default: 64 hidden units, persistent CD-1, rate 0.05, momentum 0.5, batch 10.
     file: 'rbm-digits.lkmodel',
-    create: (options) => new RBM(options),
     modelOptions: { layers: [64], visible: 'bernoulli', seed: 1 },
     data: digitsData,
     train: {
@@ -188,10 +259,8 @@ export const RECIPES: readonly PresetRecipe[] = [
       gibbsSteps: 1,
     },
     quantize: 'float16',
-    quality: (model, data) => rbmQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  anomalyRecipe({
     // The anomaly story's plain dense autoencoder with 128 hidden units (the story's 256 is 418 KB as
     // uint8), trained 4× longer to match its image AUROC; threshold calibrated as the story does.
     file: 'autoencoder-sprites-anomaly.lkmodel',
@@ -203,19 +272,13 @@ export const RECIPES: readonly PresetRecipe[] = [
       codeSize: 32,
       seed: 1,
     },
-    data: anomalyData,
     train: { epochs: 160, batchSize: 64, learningRate: 0.001 },
     quantize: 'uint8',
-    finish: (model, data) =>
-      model.anomaly.calibrate(data.train, { percentile: ANOMALY_PERCENTILE }),
-    quality: (model) => anomalyQuality(model, anomalyData().benchmark),
-    better: 'higher',
   }),
-  recipe({
+  imageGANRecipe({
     // The GANImages story's sprites model: DCGAN, 16 filters, noise 32, Adam 4e-4 / 1e-4, batch 64,
     // on the story's 2,000 sprites.
     file: 'gan-sprites.lkmodel',
-    create: (options) => new GAN(options),
     modelOptions: { architecture: 'conv', filters: 16, noiseDim: 32, seed: 1 },
     data: () => spritesData(2000),
     train: {
@@ -227,8 +290,6 @@ export const RECIPES: readonly PresetRecipe[] = [
       discriminatorSteps: 1,
     },
     quantize: 'float16',
-    quality: (model, data) => imageGANQuality(model, data.heldOut),
-    better: 'higher',
   }),
   recipe({
     // The LatentTraversal story's InfoGAN: dense 2 × 128 each side, noise 32 of which a ten-way and two
@@ -252,18 +313,15 @@ export const RECIPES: readonly PresetRecipe[] = [
     quality: (model, data) => infoGANDigitsQuality(model, data.heldOut),
     better: 'higher',
   }),
-  recipe({
+  madeRecipe({
     // The autoregressive story's model: MADE 64-256-64, natural order, threshold 0.5, Adam 0.003,
     // batch 32, 50 epochs (the bench's best held-out figure), on the story's first 1,500 digits.
     // uint8 weights keep the held-out likelihood (−18.03 vs −18.05 nats as float32) at 23 KB gzip.
     file: 'autoregressive-digits.lkmodel',
-    create: (options) => new MADE(options),
     modelOptions: { hiddenUnits: [256], ordering: 'natural', binarize: 'threshold', seed: 1 },
     data: madeDigitsData,
     train: { epochs: 50, batchSize: 32, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model, data) => madeQuality(model, data.heldOut),
-    better: 'higher',
   }),
   recipe({
     // The semantic-hashing story's model: learned 16-bit codes (noise before the sigmoid, σ 4; input
@@ -284,11 +342,10 @@ export const RECIPES: readonly PresetRecipe[] = [
     quality: (model) => hashingQuality(model),
     better: 'higher',
   }),
-  recipe({
+  contrastiveRecipe({
     // The contrastive story's model: temperature 0.2, every augmentation on, batch 256, Adam 0.003,
     // 30 epochs, on all 1,797 digits (as the story trains; the probe reads labels only).
     file: 'contrastive-digits.lkmodel',
-    create: (options) => new Contrastive(options),
     modelOptions: {
       temperature: 0.2,
       augment: {
@@ -306,46 +363,35 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: allDigitsData,
     train: { epochs: 30, batchSize: 256, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model) => contrastiveQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  pretextRecipe({
     // The jigsaw story's model: 2×2 tiles of the 8×8 digits, all 24 permutations, dense [256] → 64
     // per tile, head [128]; 60 epochs on the first 1,700 digits (the rest held out for its figures).
     file: 'pretext-jigsaw-digits.lkmodel',
-    create: (options) => new Pretext(options),
     modelOptions: { task: 'jigsaw', grid: 2, seed: 1 },
     data: digitsData,
     train: { epochs: 60, batchSize: 128, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model, data) => pretextQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  pretextRecipe({
     // The story's rotation view: quarter turns of the 8×8 digits, same encoder and head, 60 epochs.
     file: 'pretext-rotation-digits.lkmodel',
-    create: (options) => new Pretext(options),
     modelOptions: { task: 'rotation', seed: 1 },
     data: digitsData,
     train: { epochs: 60, batchSize: 128, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model, data) => pretextQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  decRecipe({
     // The DEC story's model on all 1,797 digits (labels for evaluation only), with a smaller dense
     // autoencoder than the default [500, 500, 2000] (2.6M weights, far over 200 KB): [128, 128, 512],
     // 200K weights, clusters as well as uint8 as float32 (accuracy 0.8325 both; [128, 128, 256] gave
     // 0.802, [192, 192, 384] 0.823 at 214 KB). 150 pretraining epochs, then up to 1,500 refinement
     // steps (target every 140), as the story trains.
     file: 'dec-digits.lkmodel',
-    create: (options) => new DEC(options),
     modelOptions: { clusters: 10, hiddenUnits: [128, 128, 512], seed: 1 },
     data: allDigitsData,
     train: { epochs: 150, refineSteps: 1500, updateInterval: 140, learningRate: 0.0001 },
     quantize: 'uint8',
-    quality: (model) => decQuality(model),
-    better: 'higher',
   }),
   recipe({
     // The wake-sleep story's Helmholtz machine: 64-128-8 stochastic binary units (the VAE's sizes),
@@ -373,12 +419,11 @@ export const RECIPES: readonly PresetRecipe[] = [
     quality: (model, data) => vaeLikelihoodQuality(model, data.heldOut),
     better: 'higher',
   }),
-  recipe({
+  autoencoderProbeRecipe({
     // The stacked-autoencoder story's network: 64-128-64-16 and its mirror, each layer pretrained
     // 10 epochs in turn (no corruption), then 60 epochs fine-tuned; batch 32, Adam 0.003, on the
     // first 1,700 digits. float16: uint8 loses a little of the reconstruction (PSNR 21.34 against 21.41 dB).
     file: 'autoencoder-stacked-digits.lkmodel',
-    create: (options) => new Autoencoder(options),
     modelOptions: {
       kind: 'plain',
       architecture: 'dense',
@@ -390,22 +435,17 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: digitsData,
     train: { epochs: 3 * 10 + 60, batchSize: 32, learningRate: 0.003 },
     quantize: 'float16',
-    quality: (model, data) => stackedQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  pretextRecipe({
     // The story's relative-position view: where one of the 8 neighbours of the centre patch sits,
     // the pretext family's default encoder and head; 200 epochs (60 reach 0.48 held-out task accuracy).
     file: 'pretext-relative-position-digits.lkmodel',
-    create: (options) => new Pretext(options),
     modelOptions: { task: 'relativePosition', seed: 1 },
     data: digitsData,
     train: { epochs: 200, batchSize: 128, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model, data) => pretextQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  anomalyRecipe({
     // The anomaly story's Convolutional view: two 4×4 stride-2 convolutions (16, 32 channels), code
     // 32, 40 epochs (the story's 20, twice) on the 2,000 normal sprites; threshold calibrated as the
     // story does. uint8 keeps the AUROCs (image 0.960, pixel 0.932; float32 0.960, 0.932) at 100 KB
@@ -413,15 +453,10 @@ export const RECIPES: readonly PresetRecipe[] = [
     file: 'autoencoder-sprites-anomaly-conv.lkmodel',
     create: (options) => new Autoencoder(options),
     modelOptions: { kind: 'plain', architecture: 'conv', codeSize: 32, seed: 1 },
-    data: anomalyData,
     train: { epochs: 40, batchSize: 64, learningRate: 0.001 },
     quantize: 'uint8',
-    finish: (model, data) =>
-      model.anomaly.calibrate(data.train, { percentile: ANOMALY_PERCENTILE }),
-    quality: (model) => anomalyQuality(model, anomalyData().benchmark),
-    better: 'higher',
   }),
-  recipe({
+  anomalyRecipe({
     // The anomaly story's MaskedDenoising view: a denoising dense autoencoder that fills in masked
     // pixels (25 %), 128 hidden units as the plain preset (the story's 256 does not fit 200 KB),
     // trained 4× the story's 40 epochs to match its AUROCs (160: image 0.962, pixel 0.938; 80: 0.955,
@@ -437,15 +472,10 @@ export const RECIPES: readonly PresetRecipe[] = [
       codeSize: 32,
       seed: 1,
     },
-    data: anomalyData,
     train: { epochs: 160, batchSize: 64, learningRate: 0.001 },
     quantize: 'uint8',
-    finish: (model, data) =>
-      model.anomaly.calibrate(data.train, { percentile: ANOMALY_PERCENTILE }),
-    quality: (model) => anomalyQuality(model, anomalyData().benchmark),
-    better: 'higher',
   }),
-  recipe({
+  anomalyRecipe({
     // The AnomalyHeatmap story's VAE: latent 16, one hidden layer of 128 (the story's 256 does not
     // fit 200 KB), Bernoulli, 80 epochs on the 2,000 normal sprites; threshold calibrated as the story
     // does. uint8 keeps the AUROCs (image 0.956, pixel 0.942; float32 0.956, 0.942) at 168 KB gzip
@@ -453,21 +483,15 @@ export const RECIPES: readonly PresetRecipe[] = [
     file: 'vae-sprites-anomaly.lkmodel',
     create: (options) => new VAE(options),
     modelOptions: { latentDim: 16, hiddenUnits: [128], beta: 1, likelihood: 'bernoulli', seed: 1 },
-    data: anomalyData,
     train: { epochs: 80, batchSize: 64, learningRate: 0.002 },
     quantize: 'uint8',
-    finish: (model, data) =>
-      model.anomaly.calibrate(data.train, { percentile: ANOMALY_PERCENTILE }),
-    quality: (model) => anomalyQuality(model, anomalyData().benchmark),
-    better: 'higher',
   }),
-  recipe({
+  autoencoderProbeRecipe({
     // The ReconstructionGrid story's Digits view: a plain dense autoencoder 64-128-8, 100 epochs on
     // the first 1,700 digits (the story's 16 shown are among the 97 held out). float16 keeps the
     // figures of float32 (probe 0.872, held-out PSNR 18.68 dB) at 35 KB gzip; uint8 (17 KB) loses a
     // little (0.869, 18.62 dB).
     file: 'autoencoder-digits.lkmodel',
-    create: (options) => new Autoencoder(options),
     modelOptions: {
       kind: 'plain',
       architecture: 'dense',
@@ -478,28 +502,22 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: digitsData,
     train: { epochs: 100, batchSize: 32, learningRate: 0.003 },
     quantize: 'float16',
-    quality: (model, data) => stackedQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  autoencoderProbeRecipe({
     // The ReconstructionGrid story's Linear view: the linear autoencoder (PCA's subspace) with a
     // 4-value code, 100 epochs on the first 1,700 digits. float16 keeps float32's figures (probe
     // 0.758, held-out PSNR 14.09 dB) at 1.8 KB gzip; uint8 gives 14.08 dB.
     file: 'autoencoder-linear-digits.lkmodel',
-    create: (options) => new Autoencoder(options),
     modelOptions: { kind: 'linear', architecture: 'dense', codeSize: 4, seed: 1 },
     data: digitsData,
     train: { epochs: 100, batchSize: 32, learningRate: 0.003 },
     quantize: 'float16',
-    quality: (model, data) => stackedQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  autoencoderProbeRecipe({
     // The stacked story's Denoising view: the stacked preset's network and schedule, each layer
     // pretrained with 30 % of its inputs masked. float16 keeps float32's figures (probe 0.877,
     // held-out PSNR 21.27 dB) at 66 KB gzip; uint8 loses a little (21.23 dB).
     file: 'autoencoder-stacked-denoising-digits.lkmodel',
-    create: (options) => new Autoencoder(options),
     modelOptions: {
       kind: 'plain',
       architecture: 'dense',
@@ -511,28 +529,22 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: digitsData,
     train: { epochs: 3 * 10 + 60, batchSize: 32, learningRate: 0.003 },
     quantize: 'float16',
-    quality: (model, data) => stackedQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  madeRecipe({
     // The autoregressive story's RandomOrdering view: the digits MADE's sizes and training with a
     // random pixel order (seed 1). uint8 keeps the held-out likelihood (−17.57 nats, as float32) at
     // 24 KB gzip.
     file: 'autoregressive-random-order-digits.lkmodel',
-    create: (options) => new MADE(options),
     modelOptions: { hiddenUnits: [256], ordering: 'random', binarize: 'threshold', seed: 1 },
     data: madeDigitsData,
     train: { epochs: 50, batchSize: 32, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model, data) => madeQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  contrastiveRecipe({
     // The contrastive story's CropOnly view: the options it passes (temperature 0.2, crop only,
     // batch 256, Adam 0.003, 30 epochs), on all 1,797 digits as it trains. uint8 keeps the probe
     // accuracy (0.889 with 10 labels per class, as float32) at 107 KB gzip (float16: 222 KB).
     file: 'contrastive-crop-only-digits.lkmodel',
-    create: (options) => new Contrastive(options),
     modelOptions: {
       architecture: 'dense',
       temperature: 0.2,
@@ -551,15 +563,12 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: allDigitsData,
     train: { epochs: 30, batchSize: 256, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model) => contrastiveQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  contrastiveRecipe({
     // The contrastive story's Convolutional view: the conv encoder with the options it passes
     // (temperature 0.2, every augmentation on, batch 256, Adam 0.003, 30 epochs), on all 1,797 digits.
     // uint8: probe accuracy 0.894 with 10 labels per class (float32 0.891) at 80 KB gzip.
     file: 'contrastive-conv-digits.lkmodel',
-    create: (options) => new Contrastive(options),
     modelOptions: {
       architecture: 'conv',
       temperature: 0.2,
@@ -578,16 +587,13 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: allDigitsData,
     train: { epochs: 30, batchSize: 256, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model) => contrastiveQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  imageGANRecipe({
     // The GANImages story's digits model: dense, noise 32, 2 × 256 units each side (the default),
     // Adam 2e-4 / 2e-4, label smoothing 0.1, batch 64, 200 epochs on all 1,797 digits. uint8: float16
     // is 310 KB gzip; uint8 (154 KB) keeps precision / recall against the held-out digits (0.371 /
     // 0.381 against 0.361 / 0.381 as float32).
     file: 'gan-digits.lkmodel',
-    create: (options) => new GAN(options),
     modelOptions: { architecture: 'dense', filters: 16, noiseDim: 32, seed: 1 },
     data: allDigitsData,
     train: {
@@ -599,15 +605,12 @@ export const RECIPES: readonly PresetRecipe[] = [
       discriminatorSteps: 1,
     },
     quantize: 'uint8',
-    quality: (model, data) => imageGANQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  planeGANRecipe({
     // The GAN playground's moons model: the ring preset's network (noise 8, 2 × 128 dense each side),
     // batch 256, both Adam rates 1e-3, 200 epochs on the story's 4,096 points. float16 keeps
     // precision / recall (0.943 / 0.867 against 0.943 / 0.868 as float32); uint8 loses recall (0.858).
     file: 'gan-moons.lkmodel',
-    create: (options) => new GAN(options),
     modelOptions: {
       noiseDim: 8,
       generatorUnits: [128, 128],
@@ -624,14 +627,11 @@ export const RECIPES: readonly PresetRecipe[] = [
       discriminatorSteps: 1,
     },
     quantize: 'float16',
-    quality: (model, data) => planeGANQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  planeGANRecipe({
     // The GAN playground's spiral model: the same network and training as the moons one. float16:
     // precision / recall 0.893 / 0.932 (0.892 / 0.931 as float32, 0.891 / 0.931 as uint8).
     file: 'gan-spiral.lkmodel',
-    create: (options) => new GAN(options),
     modelOptions: {
       noiseDim: 8,
       generatorUnits: [128, 128],
@@ -648,52 +648,40 @@ export const RECIPES: readonly PresetRecipe[] = [
       discriminatorSteps: 1,
     },
     quantize: 'float16',
-    quality: (model, data) => planeGANQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  kmeansImageRecipe({
     // The k-means playground's default: 10 centroids of whole digits, Lloyd, seed 1, up to 100
     // iterations, on all 1,797 digits as the story clusters them. Adjusted Rand index against the
     // digit classes 0.564 (inertia 2.61 per digit); float32, 2.4 KB gzip.
     file: 'kmeans-digits-k10.lkmodel',
-    create: (options) => new KMeans(options),
     modelOptions: { k: 10, algorithm: 'lloyd', seed: 1 },
     data: allDigitsData,
     train: { epochs: 100, batchSize: 128 },
     quantize: undefined,
-    quality: (model) => kmeansImageQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  kmeansImageRecipe({
     // The k-means playground's mini-batch story: 10 centroids, mini-batch k-means, batches of 128,
     // 20 passes over all 1,797 digits. Adjusted Rand index 0.627 (inertia 2.69 per digit); float32.
     file: 'kmeans-digits-k10-minibatch.lkmodel',
-    create: (options) => new KMeans(options),
     modelOptions: { k: 10, algorithm: 'minibatch', seed: 1 },
     data: allDigitsData,
     train: { epochs: 20, batchSize: 128 },
     quantize: undefined,
-    quality: (model) => kmeansImageQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  kmeansImageRecipe({
     // The k-means playground's thirty clusters: Lloyd, seed 1, up to 100 iterations, all digits.
     // Adjusted Rand index 0.440 (thirty clusters against ten classes; inertia 1.88 per digit); float32.
     file: 'kmeans-digits-k30.lkmodel',
-    create: (options) => new KMeans(options),
     modelOptions: { k: 30, algorithm: 'lloyd', seed: 1 },
     data: allDigitsData,
     train: { epochs: 100, batchSize: 128 },
     quantize: undefined,
-    quality: (model) => kmeansImageQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  rbmRecipe({
     // The RBM playground's CD story: 100 hidden units, plain CD-1, rate 0.05, momentum 0.5,
     // batch 10, 50 epochs on the first 1,700 digits. float16 keeps the held-out AIS log-likelihood
     // (−24.34 against −24.33 nats as float32; uint8 −24.35).
     file: 'rbm-digits-cd.lkmodel',
-    create: (options) => new RBM(options),
     modelOptions: { layers: [100], visible: 'bernoulli', seed: 1 },
     data: digitsData,
     train: {
@@ -705,8 +693,6 @@ export const RECIPES: readonly PresetRecipe[] = [
       gibbsSteps: 1,
     },
     quantize: 'float16',
-    quality: (model, data) => rbmQuality(model, data.heldOut),
-    better: 'higher',
   }),
   recipe({
     // The RBM playground's deep belief network: 100 then 32 hidden units, greedy, persistent CD-1,
@@ -729,12 +715,11 @@ export const RECIPES: readonly PresetRecipe[] = [
     quality: (model) => rbmProbeQuality(model),
     better: 'higher',
   }),
-  recipe({
+  rbmRecipe({
     // The RBM playground's Gaussian story: 64 hidden units over standardised pixels, persistent
     // CD-1, rate 0.01, no momentum, batch 10, 50 epochs on the first 1,700 digits. Held-out AIS
     // log-likelihood −78.16 nats (standardised units) as float32 and float16.
     file: 'rbm-digits-gaussian.lkmodel',
-    create: (options) => new RBM(options),
     modelOptions: { layers: [64], visible: 'gaussian', seed: 1 },
     data: digitsData,
     train: {
@@ -746,30 +731,24 @@ export const RECIPES: readonly PresetRecipe[] = [
       gibbsSteps: 1,
     },
     quantize: 'float16',
-    quality: (model, data) => rbmQuality(model, data.heldOut),
-    better: 'higher',
   }),
-  recipe({
+  decRecipe({
     // The DEC playground's IDEC story: the DEC preset's network ([128, 128, 512], 10 clusters) with
     // the reconstruction loss kept (weight 10), the same 150 pretraining epochs and up to 1,500
     // refinement steps (target every 140), on all 1,797 digits. uint8 (163 KB gzip) clusters as
     // float32 does: accuracy 0.829, NMI 0.809 (the DEC preset: 0.8325).
     file: 'dec-idec-digits.lkmodel',
-    create: (options) => new DEC(options),
     modelOptions: { clusters: 10, hiddenUnits: [128, 128, 512], idec: true, seed: 1 },
     data: allDigitsData,
     train: { epochs: 150, refineSteps: 1500, updateInterval: 140, learningRate: 0.0001 },
     quantize: 'uint8',
-    quality: (model) => decQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  imageGANRecipe({
     // The GANImages story's dense sprites model: one hidden layer of 128 units each side (the
     // default 2 × 256 is 541K weights, 498 KB gzip even as uint8), noise 32, Adam 2e-4 / 2e-4, label
     // smoothing 0.1, batch 64, the story's 50 epochs on its 2,000 sprites. It fails as the story
     // says a dense GAN fails on images: noisy centred blobs, recall 0 against the held-out sprites.
     file: 'gan-sprites-dense.lkmodel',
-    create: (options) => new GAN(options),
     modelOptions: {
       architecture: 'dense',
       filters: 16,
@@ -788,8 +767,6 @@ export const RECIPES: readonly PresetRecipe[] = [
       discriminatorSteps: 1,
     },
     quantize: 'uint8',
-    quality: (model, data) => imageGANQuality(model, data.heldOut),
-    better: 'higher',
   }),
 ]
 
