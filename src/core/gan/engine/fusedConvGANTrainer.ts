@@ -1,11 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { KernelBuild, KernelMemory } from '../../kernels/wasmKernels'
+import type { KernelMemory } from '../../kernels/wasmKernels'
 import { gatherRows, type ImageShape } from '../../dataset'
 import {
   ACTIVATION_CODE,
-  captureNets,
   FusedDenseNet,
-  restoreNets,
   type FusedLayer,
   type FusedLayerSpec,
 } from '../../engine/fusedDenseNet'
@@ -21,9 +19,13 @@ import {
   type ConvScratch,
 } from '../../kernels/convKernels'
 import { KernelVariables } from '../../engine/kernelVariables'
-import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { ResolvedGANModelOptions } from '../ganOptions'
-import type { FusedGANSettings, FusedGANStep } from './fusedGANTrainer'
+import {
+  FusedGANTrainerBase,
+  type FusedGANSettings,
+  type FusedGANStep,
+  type JudgedBatch,
+} from './fusedGANTrainerBase'
 
 const KERNEL = 4
 const STRIDE = 2
@@ -50,9 +52,9 @@ interface NormBuffers {
  * Weights, gradients and moments sit in one {@link FusedDenseNet} per network: a convolution's kernel
  * is its (k·k·in)×out matrix in TF.js's layout, a batch normalisation's scale and shift a 1×C "layer".
  */
-export class FusedConvGANTrainer implements FusedStateful {
-  private readonly generator: FusedDenseNet
-  private readonly discriminator: FusedDenseNet
+export class FusedConvGANTrainer extends FusedGANTrainerBase {
+  protected readonly generator: FusedDenseNet
+  protected readonly discriminator: FusedDenseNet
   private readonly inputSize: number
   private readonly noiseDim: number
   /** Real rows, then generated ones: the discriminator judges both in one pass, as TF.js does. */
@@ -78,15 +80,13 @@ export class FusedConvGANTrainer implements FusedStateful {
    * leaves them for the backward pass, which then need not build them again.
    */
   private readonly judgeScratch: [ConvScratch, ConvScratch]
-  /** The optimiser settings of the last step: a change restarts both networks' moments, as in TF.js. */
-  private settingsKey = ''
-
   constructor(
     memory: KernelMemory,
     private readonly shape: ImageShape,
     private readonly options: ResolvedGANModelOptions,
     maxBatch: number,
   ) {
+    super()
     const [h, w, c] = shape
     const { noiseDim, filters: f, output } = options
     const quarter = (h / 4) * (w / 4)
@@ -160,16 +160,6 @@ export class FusedConvGANTrainer implements FusedStateful {
     ]
   }
 
-  /** Which kernel build runs the steps. */
-  get build(): KernelBuild {
-    return this.generator.build
-  }
-
-  /** The largest batch this trainer holds buffers for. */
-  get maxBatch(): number {
-    return this.generator.maxBatch
-  }
-
   /**
    * One training step on `rows` of `data`: a discriminator update per noise batch but the last, then a
    * generator update with the last (`noise` holds `discriminatorSteps + 1` batches of
@@ -185,28 +175,10 @@ export class FusedConvGANTrainer implements FusedStateful {
     settings: FusedGANSettings,
     statistics: readonly tf.Variable[],
   ): FusedGANStep {
-    const { generator, discriminator } = this
-    const key = `${settings.generatorLearningRate}:${settings.discriminatorLearningRate}:${settings.beta1}`
-    if (key !== this.settingsKey) this.resetOptimizer()
-    this.settingsKey = key
-    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
-    this.statistics.read(statistics)
-    let judged = { loss: NaN, realScore: NaN, fakeScore: NaN }
-    for (const z of noise.slice(0, -1)) {
-      judged = this.discriminatorGradients(z, batch, settings.realLabel)
-      discriminator.applyAdam(settings.discriminatorLearningRate, settings.beta1)
-    }
-    const generatorLoss = this.generatorGradients(noise[noise.length - 1] as Float32Array, batch)
-    generator.applyAdam(settings.generatorLearningRate, settings.beta1)
-    generator.writeWeights(generatorVariables)
-    discriminator.writeWeights(discriminatorVariables)
-    this.statistics.write(statistics)
-    return {
-      generatorLoss,
-      discriminatorLoss: judged.loss,
-      realScore: judged.realScore,
-      fakeScore: judged.fakeScore,
-    }
+    return this.runStep(generatorVariables, discriminatorVariables, data, rows, noise, settings, {
+      loaded: () => this.statistics.read(statistics),
+      written: () => this.statistics.write(statistics),
+    })
   }
 
   /**
@@ -239,23 +211,6 @@ export class FusedConvGANTrainer implements FusedStateful {
     }
   }
 
-  /** Forgets both networks' Adam moments (after a divergence). */
-  resetOptimizer(): void {
-    this.generator.resetOptimizer()
-    this.discriminator.resetOptimizer()
-  }
-
-  /** Both networks' Adam state (generator, then discriminator) and the settings key, for snapshots. */
-  captureState(): FusedTrainerState {
-    return captureNets(this.settingsKey, [this.generator, this.discriminator])
-  }
-
-  /** Puts back a state {@link FusedConvGANTrainer.captureState} gave for a trainer of these networks. */
-  restoreState(state: FusedTrainerState): void {
-    restoreNets(state, [this.generator, this.discriminator])
-    this.settingsKey = state.settings
-  }
-
   /** The discriminator's two convolutions for `batch` images (the generator's are their adjoints). */
   private geometries(batch: number): [ConvGeometry, ConvGeometry] {
     const [h, w, c] = this.shape
@@ -267,7 +222,7 @@ export class FusedConvGANTrainer implements FusedStateful {
   }
 
   /** Reads in both networks' weights (where changed) and the real batch; returns its size. */
-  private load(
+  protected load(
     generatorVariables: readonly tf.Variable[],
     discriminatorVariables: readonly tf.Variable[],
     data: Float32Array,
@@ -402,11 +357,7 @@ export class FusedConvGANTrainer implements FusedStateful {
    * BCE(D(x), realLabel) + BCE(D(G(z)), 0) (batch means) and the discriminator's gradients, real and
    * generated rows in one pass.
    */
-  private discriminatorGradients(
-    z: Float32Array,
-    batch: number,
-    realLabel: number,
-  ): { loss: number; realScore: number; fakeScore: number } {
+  protected discriminatorGradients(z: Float32Array, batch: number, realLabel: number): JudgedBatch {
     const { k, memory } = this.discriminator
     this.generate(z, batch, false)
     const labels = memory.view(this.labels, 2 * batch)
@@ -426,7 +377,7 @@ export class FusedConvGANTrainer implements FusedStateful {
    * −log D(G(z)) and the generator's gradients (through the discriminator, whose weights' gradients
    * are not needed); folds the batch statistics into the running ones.
    */
-  private generatorGradients(z: Float32Array, batch: number): number {
+  protected generatorGradients(z: Float32Array, batch: number): number {
     const net = this.generator
     const { k } = net
     const [project, norm0, up0, norm1, up1] = net.layers as FusedLayer[] as [

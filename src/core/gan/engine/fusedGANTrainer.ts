@@ -1,32 +1,18 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { KernelBuild, KernelMemory } from '../../kernels/wasmKernels'
+import type { KernelMemory } from '../../kernels/wasmKernels'
 import { gatherRows } from '../../dataset'
 import {
-  captureNets,
   FusedDenseNet,
-  restoreNets,
   type FusedActivation,
   type FusedLayerSpec,
 } from '../../engine/fusedDenseNet'
-import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
+import {
+  FusedGANTrainerBase,
+  type FusedGANSettings,
+  type FusedGANStep,
+  type JudgedBatch,
+} from './fusedGANTrainerBase'
 import type { ResolvedGANModelOptions } from '../ganOptions'
-
-/** What one fused GAN step reports (the discriminator's figures are from its last update). */
-export interface FusedGANStep {
-  readonly generatorLoss: number
-  readonly discriminatorLoss: number
-  readonly realScore: number
-  readonly fakeScore: number
-}
-
-/** The learning settings a fused GAN step needs. */
-export interface FusedGANSettings {
-  readonly generatorLearningRate: number
-  readonly discriminatorLearningRate: number
-  readonly beta1: number
-  /** Label of real samples (`1 − labelSmoothing`). */
-  readonly realLabel: number
-}
 
 function stackSpecs(
   sizes: readonly number[],
@@ -46,9 +32,9 @@ function stackSpecs(
  * non-saturating losses, gradients and Adam updates as {@link GANNetwork}'s passes and
  * `tf.train.adam(rate, β1)` (tests check them).
  */
-export class FusedGANTrainer implements FusedStateful {
-  private readonly generator: FusedDenseNet
-  private readonly discriminator: FusedDenseNet
+export class FusedGANTrainer extends FusedGANTrainerBase {
+  protected readonly generator: FusedDenseNet
+  protected readonly discriminator: FusedDenseNet
   private readonly x: number
   private readonly z: number
   private readonly labels: number
@@ -58,15 +44,13 @@ export class FusedGANTrainer implements FusedStateful {
   private readonly gradFake: number
   private readonly generatorScratch: [number, number]
   private readonly discriminatorScratch: [number, number]
-  /** The optimiser settings of the last step: a change restarts both networks' moments, as in TF.js. */
-  private settingsKey = ''
-
   constructor(
     memory: KernelMemory,
     private readonly inputSize: number,
     private readonly options: ResolvedGANModelOptions,
     maxBatch: number,
   ) {
+    super()
     const { noiseDim, generatorUnits, discriminatorUnits, output } = options
     const generatorSizes = [noiseDim, ...generatorUnits, inputSize]
     const discriminatorSizes = [inputSize, ...discriminatorUnits, 1]
@@ -95,16 +79,6 @@ export class FusedGANTrainer implements FusedStateful {
     ]
   }
 
-  /** Which kernel build runs the steps. */
-  get build(): KernelBuild {
-    return this.generator.build
-  }
-
-  /** The largest batch this trainer holds buffers for. */
-  get maxBatch(): number {
-    return this.generator.maxBatch
-  }
-
   /**
    * One training step on `rows` of `data`: a discriminator update per noise batch but the last, then a
    * generator update with the last (`noise` holds `discriminatorSteps + 1` batches of
@@ -118,26 +92,7 @@ export class FusedGANTrainer implements FusedStateful {
     noise: readonly Float32Array[],
     settings: FusedGANSettings,
   ): FusedGANStep {
-    const { generator, discriminator } = this
-    const key = `${settings.generatorLearningRate}:${settings.discriminatorLearningRate}:${settings.beta1}`
-    if (key !== this.settingsKey) this.resetOptimizer()
-    this.settingsKey = key
-    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
-    let judged = { loss: NaN, realScore: NaN, fakeScore: NaN }
-    for (const z of noise.slice(0, -1)) {
-      judged = this.discriminatorGradients(z, batch, settings.realLabel)
-      discriminator.applyAdam(settings.discriminatorLearningRate, settings.beta1)
-    }
-    const generatorLoss = this.generatorGradients(noise[noise.length - 1] as Float32Array, batch)
-    generator.applyAdam(settings.generatorLearningRate, settings.beta1)
-    generator.writeWeights(generatorVariables)
-    discriminator.writeWeights(discriminatorVariables)
-    return {
-      generatorLoss,
-      discriminatorLoss: judged.loss,
-      realScore: judged.realScore,
-      fakeScore: judged.fakeScore,
-    }
+    return this.runStep(generatorVariables, discriminatorVariables, data, rows, noise, settings)
   }
 
   /** Generator output for `z` (`rows × noiseDim`, rows ≤ maxBatch), copied out. */
@@ -166,25 +121,8 @@ export class FusedGANTrainer implements FusedStateful {
     return { discriminator, generator: this.generator.gradients(), discriminatorLoss: judged.loss }
   }
 
-  /** Forgets both networks' Adam moments (after a divergence). */
-  resetOptimizer(): void {
-    this.generator.resetOptimizer()
-    this.discriminator.resetOptimizer()
-  }
-
-  /** Both networks' Adam state (generator, then discriminator) and the settings key, for snapshots. */
-  captureState(): FusedTrainerState {
-    return captureNets(this.settingsKey, [this.generator, this.discriminator])
-  }
-
-  /** Puts back a state {@link FusedGANTrainer.captureState} gave for a trainer of these networks. */
-  restoreState(state: FusedTrainerState): void {
-    restoreNets(state, [this.generator, this.discriminator])
-    this.settingsKey = state.settings
-  }
-
   /** Reads in both networks' weights (where changed) and the real batch; returns its size. */
-  private load(
+  protected load(
     generatorVariables: readonly tf.Variable[],
     discriminatorVariables: readonly tf.Variable[],
     data: Float32Array,
@@ -202,11 +140,7 @@ export class FusedGANTrainer implements FusedStateful {
   }
 
   /** BCE(D(x), realLabel) + BCE(D(G(z)), 0) and the discriminator's gradients (summed over both). */
-  private discriminatorGradients(
-    z: Float32Array,
-    batch: number,
-    realLabel: number,
-  ): { loss: number; realScore: number; fakeScore: number } {
+  protected discriminatorGradients(z: Float32Array, batch: number, realLabel: number): JudgedBatch {
     const { generator, discriminator } = this
     const { k, memory } = discriminator
     memory.view(this.z, z.length).set(z)
@@ -240,7 +174,7 @@ export class FusedGANTrainer implements FusedStateful {
   }
 
   /** −log D(G(z)) and the generator's gradients (through the discriminator, whose own are discarded). */
-  private generatorGradients(z: Float32Array, batch: number): number {
+  protected generatorGradients(z: Float32Array, batch: number): number {
     const { generator, discriminator } = this
     const { k, memory } = generator
     memory.view(this.z, z.length).set(z)
