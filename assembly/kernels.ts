@@ -729,9 +729,21 @@ export function rbmUpdate(
   weights: i32, n: i32, rows: i32, chainRows: i32,
   rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32,
 ): void {
+  rbmUpdateFrom(
+    0, params, pos, products, sums, velocity, weights, n, rows, chainRows,
+    rate, momentum, decay, useVelocity, keep,
+  )
+}
+
+/** {@link rbmUpdate} over parameters `from` to `n` (one at a time). */
+@inline function rbmUpdateFrom(
+  from: i32, params: usize, pos: usize, products: usize, sums: usize, velocity: usize,
+  weights: i32, n: i32, rows: i32, chainRows: i32,
+  rate: f64, momentum: f64, decay: f64, useVelocity: i32, keep: i32,
+): void {
   const r: f32 = <f32>rows
   const cr: f32 = <f32>chainRows
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const o = <usize>i << 2
     const positive: f32 = load<f32>(pos + o) / r
     const negative: f32 =
@@ -1170,21 +1182,10 @@ export function rbmUpdateSimd(
     v128.store(params + o, f32x4.add(p, change))
     if (keep) v128.store(velocity + o, change)
   }
-  const rs: f32 = <f32>rows
-  const crs: f32 = <f32>chainRows
-  for (let i = vector; i < n; i++) {
-    const o = <usize>i << 2
-    const positive: f32 = load<f32>(pos + o) / rs
-    const negative: f32 =
-      (i < weights ? load<f32>(products + o) : load<f32>(sums + (<usize>(i - weights) << 2))) / crs
-    let gradient: f32 = positive - negative
-    const p = load<f32>(params + o)
-    if (i < weights && decay > 0) gradient = gradient - <f32>(decay * <f64>p)
-    const scaled: f32 = <f32>(rate * <f64>gradient)
-    const change: f32 = useVelocity ? <f32>(momentum * <f64>load<f32>(velocity + o)) + scaled : scaled
-    store<f32>(params + o, p + change)
-    if (keep) store<f32>(velocity + o, change)
-  }
+  rbmUpdateFrom(
+    vector, params, pos, products, sums, velocity, weights, n, rows, chainRows,
+    rate, momentum, decay, useVelocity, keep,
+  )
 }
 
 function softplus64(x: f64): f64 {
