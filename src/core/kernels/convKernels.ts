@@ -81,9 +81,9 @@ export interface ConvScratch {
   readonly panel: number
 }
 
-function toPatches(k: KernelExports, g: ConvGeometry, images: number, patches: number): void {
-  k.im2col(
-    images,
+/** A geometry as the kernels' im2col, col2im and gemmCol2im take it, after their first operands. */
+const layout = (g: ConvGeometry) =>
+  [
     g.batch,
     g.height,
     g.width,
@@ -94,26 +94,14 @@ function toPatches(k: KernelExports, g: ConvGeometry, images: number, patches: n
     g.left,
     g.outHeight,
     g.outWidth,
-    patches,
-  )
+  ] as const
+
+function toPatches(k: KernelExports, g: ConvGeometry, images: number, patches: number): void {
+  k.im2col(images, ...layout(g), patches)
 }
 
 function fromPatches(k: KernelExports, g: ConvGeometry, patches: number, images: number): void {
-  k.col2im(
-    patches,
-    g.batch,
-    g.height,
-    g.width,
-    g.channels,
-    g.size,
-    g.stride,
-    g.top,
-    g.left,
-    g.outHeight,
-    g.outWidth,
-    images,
-    0,
-  )
+  k.col2im(patches, ...layout(g), images, 0)
 }
 
 /** out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`. */
@@ -244,23 +232,7 @@ export function transposedConvForward(
 ): void {
   if (g.channels % 8 === 0) {
     // Each block of the product is added straight into the image: no patch matrix written and read.
-    k.gemmCol2im(
-      x,
-      kernel,
-      g.filters,
-      scratch.panel,
-      g.batch,
-      g.height,
-      g.width,
-      g.channels,
-      g.size,
-      g.stride,
-      g.top,
-      g.left,
-      g.outHeight,
-      g.outWidth,
-      out,
-    )
+    k.gemmCol2im(x, kernel, g.filters, scratch.panel, ...layout(g), out)
     return
   }
   const rows = g.batch * g.outHeight * g.outWidth
