@@ -186,3 +186,35 @@ test('DEC: the fused step reads the decoder in once, and again after other code 
   expect(Math.abs(after - reference()) / reference()).toBeLessThan(1e-4)
   network.dispose()
 })
+
+test('IDEC: decoder weights put back from before a step (as after a divergence) are read in again', async () => {
+  const compiled = await compileKernelBuild('simd')
+  if (!compiled) throw new Error('no simd build here')
+  const resolved = resolveDECOptions({
+    clusters: 4,
+    codeSize: 3,
+    seed: 3,
+    hiddenUnits: [32, 16],
+    idec: true,
+  })
+  const network = new DECNetwork([8, 8, 1], resolved, 'sigmoid')
+  const fused = new FusedDECTrainer(new KernelMemory(compiled), 64, resolved, 'sigmoid', ROWS)
+  const decoder = network.autoencoder
+    .variables()
+    .slice(network.autoencoder.encoderVariables().length)
+  const reference = (): number =>
+    tf.tidy(() => {
+      const x = tf.tensor2d(input, [ROWS, 64])
+      const p = tf.tensor2d(targets, [ROWS, 4])
+      return network.refineLossAndGradients(x, p).terms.reconstruction.dataSync()[0] as number
+    })
+  // Copies of the weights sharing their data (reshape keeps the data; WASM's clone copies it), a
+  // step, and the copies put back as the training loop does after a divergence.
+  const kept = decoder.map((v) => tf.reshape(v, v.shape))
+  fused.step(network, { input, targets }, 0.05)
+  decoder.forEach((v, i) => v.assign(kept[i] as tf.Tensor))
+  tf.dispose(kept)
+  const restored = fused.gradients(network, { input, targets }).loss.reconstruction
+  expect(Math.abs(restored - reference()) / reference()).toBeLessThan(1e-4)
+  network.dispose()
+})

@@ -124,7 +124,11 @@ export class FusedDECTrainer implements FusedStateful {
     this.encoderNet.writeWeights(this.encoderVariables(network))
     if (this.idec) {
       this.decoderNet.applyAdam(learningRate)
-      this.decoderNet.writeWeights(this.decoderVariables(network))
+      const decoder = this.decoderVariables(network)
+      this.decoderNet.writeWeights(decoder)
+      // What kernel memory holds now: weights put back from before this step (after a divergence)
+      // no longer match, so they are read in again.
+      this.decoderRead = decoder.map((v) => v.dataId)
     }
     return loss
   }

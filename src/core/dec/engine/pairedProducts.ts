@@ -24,8 +24,9 @@ export class PairedProducts {
   private readonly lists: number
   private readonly counts: number
   private readonly panel: number
-  /** Products that took the paired path, and all products, since this was made (for checks). */
+  /** Products that took the paired path since this was made (for checks). */
   paired = 0
+  /** All products since this was made, paired or dense (for checks). */
   products = 0
 
   /** Buffers for products whose operands have at most `maxRows` and `widest` rows and columns. */
