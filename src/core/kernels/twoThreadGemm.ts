@@ -274,6 +274,9 @@ export class TwoThreadGemm {
     let done = Atomics.load(this.words, DONE)
     while (done !== job) {
       if (Date.now() > finishBy) {
+        // The caller redoes the job. Were the stalled helper to resume before its termination takes
+        // effect, an Adam update or an accumulating product would land twice: a helper silent for
+        // this long is taken for dead, a risk accepted against hanging the step.
         this.giveUp('the helper thread stopped answering')
         this.handle?.terminate()
         return false
