@@ -166,7 +166,10 @@ describe('the built package', () => {
       expect(startText, `${name} parsed at start`).not.toContain(marker)
       expect(everything, `${name} reachable when asked`).toContain(marker)
     }
-    expect(startText.length).toBeLessThan(700_000)
+    // 700 KB until 2026-12-01; the conv autoencoder's, DEC's, RBM's and k-means' kernels then added
+    // about 9 KB to each of the four kernel builds parsed at start (the shared-memory ones could load
+    // only on isolated pages).
+    expect(startText.length).toBeLessThan(720_000)
     for (const entry of ['index.js', 'core.js', 'data.js', 'worker.js']) {
       for (const file of reachableModules(entry)) {
         expect(

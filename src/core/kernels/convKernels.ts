@@ -1,8 +1,8 @@
 /**
  * Strided 'same'-padded convolutions and transposed convolutions (NHWC, float32) on latentkit's own
- * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product; a transposed
- * convolution onto 8k channels adds the product's blocks straight into the image (`gemmCol2im`, no
- * patch matrix). Every buffer is a byte offset into one {@link KernelExports}' memory; the layouts
+ * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product. (The
+ * kernels' one-pass `gemmCol2im` is not used here: beside a second kernel thread it made the conv
+ * autoencoder's losses differ from one thread's, in the sixth digit.) Every buffer is a byte offset into one {@link KernelExports}' memory; the layouts
  * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
  * transposed one's `[k, k, out, in]`.
  */
@@ -65,7 +65,7 @@ export function patchValues(g: ConvGeometry): number {
 
 /**
  * Floats of panel scratch that the products of `g` need: `gemm`'s eight columns over the longest
- * inner dimension, or the whole kernel that `gemmCol2im` packs.
+ * inner dimension, or the whole kernel that `gemmCol2im` packs (room kept for it).
  */
 export function panelValues(g: ConvGeometry): number {
   const depth = g.size * g.size * g.channels
@@ -230,11 +230,6 @@ export function transposedConvForward(
   out: number,
   scratch: ConvScratch,
 ): void {
-  if (g.channels % 8 === 0) {
-    // Each block of the product is added straight into the image: no patch matrix written and read.
-    k.gemmCol2im(x, kernel, g.filters, scratch.panel, ...layout(g), out)
-    return
-  }
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
   // patches [rows, depth] = x · kernelᵀ, then added back into the image.
