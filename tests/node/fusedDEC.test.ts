@@ -155,12 +155,9 @@ test('DEC.fit on WASM: fused and TF.js refinement train the same model, tensors 
   expect(tf.memory().numTensors).toBe(baseline)
 }, 120_000)
 
-test('DEC: the fused step reads the decoder in once, and again after other code assigns it', async () => {
-  const compiled = await compileKernelBuild('simd')
-  if (!compiled) throw new Error('no simd build here')
-  const resolved = resolveDECOptions({ clusters: 4, codeSize: 3, seed: 3, hiddenUnits: [32, 16] })
-  const network = new DECNetwork([8, 8, 1], resolved, 'sigmoid')
-  const fused = new FusedDECTrainer(new KernelMemory(compiled), 64, resolved, 'sigmoid', ROWS)
+/** `setup`'s network and trainer (SIMD build), its decoder's variables, and TF.js's reconstruction loss. */
+async function decoderFixture(options: DECModelOptions) {
+  const { network, fused } = await setup('simd', options)
   const decoder = network.autoencoder
     .variables()
     .slice(network.autoencoder.encoderVariables().length)
@@ -170,6 +167,11 @@ test('DEC: the fused step reads the decoder in once, and again after other code 
       const p = tf.tensor2d(targets, [ROWS, 4])
       return network.refineLossAndGradients(x, p).terms.reconstruction.dataSync()[0] as number
     })
+  return { network, fused, decoder, reference }
+}
+
+test('DEC: the fused step reads the decoder in once, and again after other code assigns it', async () => {
+  const { network, fused, decoder, reference } = await decoderFixture({ hiddenUnits: [32, 16] })
   const reads = vi.spyOn(tf.Variable.prototype, 'dataSync')
   fused.step(network, { input, targets }, 0.001)
   const first = reads.mock.calls.length
@@ -188,26 +190,10 @@ test('DEC: the fused step reads the decoder in once, and again after other code 
 })
 
 test('IDEC: decoder weights put back from before a step (as after a divergence) are read in again', async () => {
-  const compiled = await compileKernelBuild('simd')
-  if (!compiled) throw new Error('no simd build here')
-  const resolved = resolveDECOptions({
-    clusters: 4,
-    codeSize: 3,
-    seed: 3,
+  const { network, fused, decoder, reference } = await decoderFixture({
     hiddenUnits: [32, 16],
     idec: true,
   })
-  const network = new DECNetwork([8, 8, 1], resolved, 'sigmoid')
-  const fused = new FusedDECTrainer(new KernelMemory(compiled), 64, resolved, 'sigmoid', ROWS)
-  const decoder = network.autoencoder
-    .variables()
-    .slice(network.autoencoder.encoderVariables().length)
-  const reference = (): number =>
-    tf.tidy(() => {
-      const x = tf.tensor2d(input, [ROWS, 64])
-      const p = tf.tensor2d(targets, [ROWS, 4])
-      return network.refineLossAndGradients(x, p).terms.reconstruction.dataSync()[0] as number
-    })
   // Copies of the weights sharing their data (reshape keeps the data; WASM's clone copies it), a
   // step, and the copies put back as the training loop does after a divergence.
   const kept = decoder.map((v) => tf.reshape(v, v.shape))
