@@ -1,15 +1,15 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useContrastive, type UseContrastiveOptions } from '../src/react/useContrastive'
 import { SampleGrid } from '../src/components/SampleGrid'
-import { LossChart } from '../src/components/LossChart'
 import { TrainingStatus } from '../src/components/TrainingStatus'
 import { pairRows } from '../src/components/ReconstructionGrid'
-import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
+import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import type { AugmentedPairs } from '../src/core/contrastive/contrastiveSpec'
 import type { ContrastiveArchitecture } from '../src/core/contrastive/contrastiveOptions'
 import type { BackendPreference } from '../src/core/backend'
 import { TrainingButtons } from './ModelControls'
+import { ProbedTaskCharts } from './ProbedTaskCharts'
 
 interface PlaygroundArgs {
   architecture: ContrastiveArchitecture
@@ -82,10 +82,8 @@ function Playground(args: PlaygroundArgs) {
   const cl = useContrastive(options)
   const [seed, setSeed] = useState(1)
   const [pairs, setPairs] = useState<AugmentedPairs | undefined>()
-  const [probe, setProbe] = useState<number | undefined>()
-  const digits = useMemo(() => loadDigits(), [])
 
-  const { status, augmentPairs, probe: runProbe, modelVersion } = cl
+  const { status, augmentPairs } = cl
   useEffect(() => {
     if (status === 'idle' || status === 'loading' || status === 'error') return
     let live = true
@@ -94,17 +92,6 @@ function Playground(args: PlaygroundArgs) {
       live = false
     }
   }, [status, augmentPairs, seed])
-
-  useEffect(() => {
-    if (status !== 'ready') return
-    let live = true
-    void runProbe(digits.images, digits.labels, { labelsPerClass: 10 }).then(
-      (result) => live && result && setProbe(result.accuracy),
-    )
-    return () => {
-      live = false
-    }
-  }, [status, modelVersion, runProbe, digits])
 
   return (
     <div style={{ display: 'grid', gap: 12 }}>
@@ -128,21 +115,12 @@ function Playground(args: PlaygroundArgs) {
             pick out a view&apos;s partner among all the other views of its batch.
           </p>
         </section>
-        <section className="lk-demo__panel">
-          <LossChart history={cl.history} series={LOSS} width={420} height={140} />
-          <LossChart
-            history={cl.history}
-            series={ACCURACY}
-            width={420}
-            height={140}
-            title="Pair top-1 accuracy among the batch"
-          />
-          <p style={{ fontSize: 12 }} data-testid="probe-summary">
-            {probe === undefined
-              ? 'Linear probe after training…'
-              : `Linear probe on the encoder's features, 10 labels per digit: ${(100 * probe).toFixed(1)} % held-out accuracy`}
-          </p>
-        </section>
+        <ProbedTaskCharts
+          model={cl}
+          loss={LOSS}
+          accuracy={ACCURACY}
+          accuracyTitle="Pair top-1 accuracy among the batch"
+        />
       </div>
       <p className="lk-demo__credit">Data: {DIGITS_ATTRIBUTION}</p>
     </div>

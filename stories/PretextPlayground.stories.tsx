@@ -1,10 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { usePretext, type UsePretextOptions } from '../src/react/usePretext'
 import { SampleGrid } from '../src/components/SampleGrid'
-import { LossChart } from '../src/components/LossChart'
 import { TrainingStatus } from '../src/components/TrainingStatus'
-import { DIGITS_ATTRIBUTION, loadDigits } from '../src/data/digits'
+import { DIGITS_ATTRIBUTION } from '../src/data/digits'
 import type { PretextExamples, PretextPrediction } from '../src/core/pretext/pretextSpec'
 import type { PretextTask } from '../src/core/pretext/pretextOptions'
 import { unshuffleTiles } from '../src/core/pretext/permutations'
@@ -12,6 +11,7 @@ import { rotateImage } from '../src/core/pretext/pretextTasks'
 import type { ImageBatch, ImageShape } from '../src/core/dataset'
 import type { BackendPreference } from '../src/core/backend'
 import { TrainingButtons } from './ModelControls'
+import { ProbedTaskCharts } from './ProbedTaskCharts'
 
 interface PlaygroundArgs {
   task: PretextTask
@@ -140,9 +140,7 @@ function Playground(args: PlaygroundArgs) {
   const [shown, setShown] = useState<
     { examples: PretextExamples; prediction: PretextPrediction } | undefined
   >()
-  const [probe, setProbe] = useState<number | undefined>()
-  const digits = useMemo(() => loadDigits(), [])
-  const { status, makeTask, predict, probe: runProbe, modelVersion } = model
+  const { status, makeTask, predict, modelVersion } = model
 
   useEffect(() => {
     if (status !== 'ready' && status !== 'paused') return
@@ -156,17 +154,6 @@ function Playground(args: PlaygroundArgs) {
       live = false
     }
   }, [status, modelVersion, makeTask, predict, seed, args.examples])
-
-  useEffect(() => {
-    if (status !== 'ready') return
-    let live = true
-    void runProbe(digits.images, digits.labels, { labelsPerClass: 10 }).then(
-      (result) => live && result && setProbe(result.accuracy),
-    )
-    return () => {
-      live = false
-    }
-  }, [status, modelVersion, runProbe, digits])
 
   const right = shown
     ? shown.prediction.classes.filter((c, i) => c === shown.examples.targets[i]).length
@@ -200,21 +187,12 @@ function Playground(args: PlaygroundArgs) {
           </button>
           <p style={{ fontSize: 12 }}>{CAPTIONS[args.task]}</p>
         </section>
-        <section className="lk-demo__panel">
-          <LossChart history={model.history} series={LOSS} width={420} height={140} />
-          <LossChart
-            history={model.history}
-            series={ACCURACY}
-            width={420}
-            height={140}
-            title="Pretext task accuracy"
-          />
-          <p style={{ fontSize: 12 }} data-testid="probe-summary">
-            {probe === undefined
-              ? 'Linear probe after training…'
-              : `Linear probe on the encoder's features, 10 labels per digit: ${(100 * probe).toFixed(1)} % held-out accuracy`}
-          </p>
-        </section>
+        <ProbedTaskCharts
+          model={model}
+          loss={LOSS}
+          accuracy={ACCURACY}
+          accuracyTitle="Pretext task accuracy"
+        />
       </div>
       <p className="lk-demo__credit">Data: {DIGITS_ATTRIBUTION}</p>
     </div>
