@@ -5,9 +5,9 @@ import {
   recordKernelThreads,
   reportKernelThreadFallback,
 } from '../kernels/kernelThreadSpawner'
-import { TwoThreadGemm } from '../kernels/twoThreadGemm'
 import { openKernelMemory } from '../kernels/openKernelMemory'
-import { KernelMemory, type KernelBuild, type KernelExports } from '../kernels/wasmKernels'
+import { TwoThreadGemm } from '../kernels/twoThreadGemm'
+import type { KernelBuild, KernelExports, KernelMemory } from '../kernels/wasmKernels'
 import {
   FusedStateKeeper,
   type FusedNetState,
