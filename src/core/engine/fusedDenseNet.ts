@@ -7,7 +7,12 @@ import {
 } from '../kernels/kernelThreadSpawner'
 import { openKernelMemory } from '../kernels/openKernelMemory'
 import { TwoThreadGemm } from '../kernels/twoThreadGemm'
-import type { KernelBuild, KernelExports, KernelMemory } from '../kernels/wasmKernels'
+import {
+  SHARED_MAXIMUM_PAGES,
+  type KernelBuild,
+  type KernelExports,
+  type KernelMemory,
+} from '../kernels/wasmKernels'
 import {
   FusedStateKeeper,
   type FusedNetState,
@@ -69,31 +74,52 @@ export class FusedTrainerSlot<T extends FusedStateful> {
         ? { reusableUpTo: kept.reusableUpTo, state: kept.trainer.captureState() }
         : undefined
     this.dropCurrent()
+    const made = await this.make(twoThreads, make)
+    if (!made) return undefined
+    const { trainer, memory } = made
+    const current = {
+      trainer,
+      memory,
+      threads: undefined as TwoThreadGemm | undefined,
+      reusableUpTo: Math.max(trainer.maxBatch, carried?.reusableUpTo ?? 0),
+    }
+    this.current = current
+    recordKernelThreads(trainer, () => (current.threads?.twoThreads ? 2 : 1))
+    this.useThreads(current, option.kernelThreads)
+    if (carried) trainer.restoreState(carried.state)
+    else this.state.handOver(trainer, rows)
+    return trainer
+  }
+
+  /**
+   * A trainer from `make` in a new kernel memory (shared with `twoThreads`); one on the kernels' own
+   * memory, on one thread from then on, when the shared memory cannot be had or the trainer's
+   * buffers do not fit in it; undefined when no build runs or the buffers fit in no memory.
+   */
+  private async make(
+    twoThreads: boolean,
+    make: (memory: KernelMemory) => T,
+  ): Promise<{ readonly trainer: T; readonly memory: KernelMemory } | undefined> {
     const opened = await openKernelMemory(twoThreads)
     if (!opened) return undefined
-    if (opened.oneThreadReason !== undefined) {
-      this.oneThreadReason = opened.oneThreadReason
-      reportKernelThreadFallback(opened.oneThreadReason)
-    }
+    if (opened.oneThreadReason !== undefined) this.stayOnOneThread(opened.oneThreadReason)
     try {
-      const { memory } = opened
-      const trainer = make(memory)
-      const current = {
-        trainer,
-        memory,
-        threads: undefined as TwoThreadGemm | undefined,
-        reusableUpTo: Math.max(trainer.maxBatch, carried?.reusableUpTo ?? 0),
-      }
-      this.current = current
-      recordKernelThreads(current.trainer, () => (current.threads?.twoThreads ? 2 : 1))
-      this.useThreads(current, option.kernelThreads)
-      if (carried) trainer.restoreState(carried.state)
-      else this.state.handOver(trainer, rows)
-      return trainer
+      return { trainer: make(opened.memory), memory: opened.memory }
     } catch (error) {
-      if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
-      throw error
+      if (!(error instanceof RangeError)) throw error
+      // memory.grow beyond the engine's limit, or beyond the shared memory's maximum
+      if (!opened.memory.compiled.shared) return undefined
+      this.stayOnOneThread(
+        `the model's buffers do not fit in the shared kernel memory (at most ${SHARED_MAXIMUM_PAGES / 16} MiB; ${String(error)})`,
+      )
+      return this.make(false, make)
     }
+  }
+
+  /** Keeps this slot's trainers on the kernels' own memory, one thread, and tells the console why. */
+  private stayOnOneThread(reason: string): void {
+    this.oneThreadReason = reason
+    reportKernelThreadFallback(reason)
   }
 
   /** Forgets the kept trainer (its weights and moments), e.g. when the model is reset. */

@@ -46,13 +46,12 @@ export async function openKernelMemory(
   if (twoThreads) {
     const { compiled, failure } = await shared.load()
     if (compiled) {
-      let memory: WebAssembly.Memory | undefined
       try {
-        memory = shared.reserve()
+        return { memory: new KernelMemory(compiled, shared.reserve()) }
       } catch (error) {
+        // A refused reservation (RangeError), or a memory the build cannot import (LinkError).
         oneThreadReason = `the shared kernel memory (1 GiB of address space) could not be reserved (${String(error)})`
       }
-      if (memory) return { memory: new KernelMemory(compiled, memory) }
     } else {
       oneThreadReason = failure ?? 'the shared-memory kernels did not load'
     }
