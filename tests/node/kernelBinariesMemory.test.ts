@@ -207,4 +207,24 @@ describe('a dense autoencoder where a kernel-thread spawner is registered', () =
       watch.restore()
     }
   }, 120_000)
+
+  test('two models starting at once in one worker each get a shared memory and train as they do one at a time', async () => {
+    const reference = dense()
+    const alone = await train(reference, [2])
+    reference.dispose()
+    setKernelThreadSpawner(spawnNodeKernelThread)
+    const watch = watchSharedMemories()
+    try {
+      const models = [dense(), dense()]
+      const runs = await Promise.all(models.map((model) => train(model, [2])))
+      for (const model of models) model.dispose()
+      expect(watch.count()).toBe(2)
+      for (const run of runs) {
+        expect(run.kernels).toEqual(['wasm-relaxed-simd'])
+        expect(run.losses).toEqual(alone.losses)
+      }
+    } finally {
+      watch.restore()
+    }
+  }, 120_000)
 })
