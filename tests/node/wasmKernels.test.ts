@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import {
   compileKernelBuild,
@@ -6,20 +5,6 @@ import {
   type KernelBuild,
 } from '../../src/core/kernels/wasmKernels'
 import { createRandom } from '../../src/core/random'
-// @ts-expect-error: a plain .mjs build script without types.
-import * as build from '../../scripts/build-kernels.mjs'
-
-test('the committed kernel binaries are the ones assembly/kernels.ts compiles to', async () => {
-  const script = build as {
-    kernelModuleSource(): Promise<string>
-    sharedKernelModuleSource(): Promise<string>
-    OUTPUT: string
-    SHARED_OUTPUT: string
-  }
-  expect(readFileSync(script.OUTPUT, 'utf8') === (await script.kernelModuleSource())).toBe(true)
-  const shared = await script.sharedKernelModuleSource()
-  expect(readFileSync(script.SHARED_OUTPUT, 'utf8') === shared).toBe(true)
-}, 60_000)
 
 /** A float64 reference product over general strides. */
 function reference(

@@ -5,13 +5,13 @@ import {
   recordKernelThreads,
   reportKernelThreadFallback,
 } from '../kernels/kernelThreadSpawner'
+import { openKernelMemory } from '../kernels/openKernelMemory'
 import { TwoThreadGemm } from '../kernels/twoThreadGemm'
 import {
-  compileKernels,
-  compileSharedKernels,
-  KernelMemory,
+  SHARED_MAXIMUM_PAGES,
   type KernelBuild,
   type KernelExports,
+  type KernelMemory,
 } from '../kernels/wasmKernels'
 import {
   FusedStateKeeper,
@@ -23,9 +23,10 @@ import type { TrainingStatePart } from './trainingState'
 
 /**
  * The fused trainer a dense model trains with, kept across training calls (it holds the Adam
- * moments); snapshots keep its state ({@link FusedTrainerSlot.trainingPart}). Where a kernel-thread
- * spawner is registered (see kernelThreadSpawner.ts) its kernel memory is shared and, with
- * `kernelThreads: 2`, a helper thread takes half of each large matrix product.
+ * moments); snapshots keep its state ({@link FusedTrainerSlot.trainingPart}). Its kernel memory is
+ * shared only when a helper thread will run on it: a kernel-thread spawner is registered (see
+ * kernelThreadSpawner.ts) and `kernelThreads` is 2; the helper then takes half of each large matrix
+ * product. Otherwise the memory is the kernels' own (a shared one reserves 1 GiB of address space).
  */
 export class FusedTrainerSlot<T extends FusedStateful> {
   private current:
@@ -33,15 +34,25 @@ export class FusedTrainerSlot<T extends FusedStateful> {
         readonly trainer: T
         readonly memory: KernelMemory
         threads: TwoThreadGemm | undefined
+        /**
+         * The most rows this trainer stands for: its own `maxBatch`, or more when it was made again
+         * from a trainer for more rows (which would have been kept for up to that many).
+         */
+        readonly reusableUpTo: number
       }
     | undefined
   private readonly state = new FusedStateKeeper()
+  /** Why this slot's trainers stay on one thread (the shared build or memory was refused), once known. */
+  private oneThreadReason: string | undefined
 
   /**
    * The kept trainer while it holds buffers for `rows` (and its kernel memory was not dropped after
-   * memory ran out), else a new one from `make` in fresh kernel memory (then kept). Undefined (train
-   * with TF.js operations) unless `fusedKernels` is on, the TF.js backend is WASM and this engine runs
-   * WebAssembly SIMD, and when the buffers do not fit in WebAssembly memory.
+   * memory ran out, and is shared if two threads are to run), else a new one from `make` in fresh
+   * kernel memory (then kept). A new trainer that replaces a kept one the kept one would have served
+   * (on a shared memory now that two threads are asked for, or for rows between its `maxBatch` and
+   * the rows it stands for) continues its Adam state, so the run is the same as if it had been kept.
+   * Undefined (train with TF.js operations) unless `fusedKernels` is on, the TF.js backend is WASM
+   * and this engine runs WebAssembly SIMD, and when the buffers do not fit in WebAssembly memory.
    */
   async get(
     option: ResolvedFusedKernelsOption,
@@ -49,32 +60,66 @@ export class FusedTrainerSlot<T extends FusedStateful> {
     make: (memory: KernelMemory) => T,
   ): Promise<T | undefined> {
     if (!option.fusedKernels || tf.getBackend() !== 'wasm') return undefined
-    const kept = this.current
-    if (kept && !kept.memory.dropped && kept.trainer.maxBatch >= rows) {
+    const twoThreads =
+      option.kernelThreads === 2 &&
+      kernelThreadSpawner() !== undefined &&
+      this.oneThreadReason === undefined
+    const kept = this.current && !this.current.memory.dropped ? this.current : undefined
+    if (kept && kept.trainer.maxBatch >= rows && (!twoThreads || kept.memory.compiled.shared)) {
       this.useThreads(kept, option.kernelThreads)
       return kept.trainer
     }
+    const carried =
+      kept && rows <= kept.reusableUpTo
+        ? { reusableUpTo: kept.reusableUpTo, state: kept.trainer.captureState() }
+        : undefined
     this.dropCurrent()
-    const spawn = kernelThreadSpawner()
-    const compiled =
-      (spawn && (await compileSharedKernels().catch(() => undefined))) ?? (await compileKernels())
-    if (!compiled) return undefined
-    try {
-      const memory = new KernelMemory(compiled)
-      const current = {
-        trainer: make(memory),
-        memory,
-        threads: undefined as TwoThreadGemm | undefined,
-      }
-      this.current = current
-      recordKernelThreads(current.trainer, () => (current.threads?.twoThreads ? 2 : 1))
-      this.useThreads(current, option.kernelThreads)
-      this.state.handOver(current.trainer, rows)
-      return current.trainer
-    } catch (error) {
-      if (error instanceof RangeError) return undefined // memory.grow beyond the engine's limit
-      throw error
+    const made = await this.make(twoThreads, make)
+    if (!made) return undefined
+    const { trainer, memory } = made
+    const current = {
+      trainer,
+      memory,
+      threads: undefined as TwoThreadGemm | undefined,
+      reusableUpTo: Math.max(trainer.maxBatch, carried?.reusableUpTo ?? 0),
     }
+    this.current = current
+    recordKernelThreads(trainer, () => (current.threads?.twoThreads ? 2 : 1))
+    this.useThreads(current, option.kernelThreads)
+    if (carried) trainer.restoreState(carried.state)
+    else this.state.handOver(trainer, rows)
+    return trainer
+  }
+
+  /**
+   * A trainer from `make` in a new kernel memory (shared with `twoThreads`); one on the kernels' own
+   * memory, on one thread from then on, when the shared memory cannot be had or the trainer's
+   * buffers do not fit in it; undefined when no build runs or the buffers fit in no memory.
+   */
+  private async make(
+    twoThreads: boolean,
+    make: (memory: KernelMemory) => T,
+  ): Promise<{ readonly trainer: T; readonly memory: KernelMemory } | undefined> {
+    const opened = await openKernelMemory(twoThreads)
+    if (!opened) return undefined
+    if (opened.oneThreadReason !== undefined) this.stayOnOneThread(opened.oneThreadReason)
+    try {
+      return { trainer: make(opened.memory), memory: opened.memory }
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error
+      // memory.grow beyond the engine's limit, or beyond the shared memory's maximum
+      if (!opened.memory.compiled.shared) return undefined
+      this.stayOnOneThread(
+        `the model's buffers do not fit in the shared kernel memory (at most ${SHARED_MAXIMUM_PAGES / 16} MiB; ${String(error)})`,
+      )
+      return this.make(false, make)
+    }
+  }
+
+  /** Keeps this slot's trainers on the kernels' own memory, one thread, and tells the console why. */
+  private stayOnOneThread(reason: string): void {
+    this.oneThreadReason = reason
+    reportKernelThreadFallback(reason)
   }
 
   /** Forgets the kept trainer (its weights and moments), e.g. when the model is reset. */

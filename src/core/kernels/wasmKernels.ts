@@ -2,13 +2,22 @@
  * latentkit's own WebAssembly kernels (source: assembly/kernels.ts): a SIMD matrix product with
  * transposed views, and the fused element-wise steps of training (bias + activation, losses with their
  * gradients, KL, Adam). Two builds ship; the relaxed-SIMD one (fused multiply-add, about twice the
- * matrix-product speed on x86 with FMA) is used where the engine validates it.
+ * matrix-product speed on x86 with FMA) is used where the engine validates it. Each build (and its
+ * variant on a shared memory, for two kernel threads) is imported only when first used
+ * (kernelSources.ts).
  */
 import { isMemoryFailure, isWebAssemblyTrap, OutOfMemoryError } from '../errors'
-import { RELAXED_SIMD_KERNELS, SIMD_KERNELS } from './kernelBinaries'
+import {
+  buildOrder,
+  decodeBase64,
+  hasRelaxedSimd,
+  loadKernelSource,
+  reportKernelLoadFailure,
+  type KernelBuild,
+  type LoadKernelSource,
+} from './kernelSources'
 
-/** Which build runs: with relaxed-SIMD fused multiply-add, or plain SIMD. */
-export type KernelBuild = 'relaxed-simd' | 'simd'
+export type { KernelBuild } from './kernelSources'
 
 /** The functions the module exports; pointers are byte offsets into its memory. */
 export interface KernelExports {
@@ -255,13 +264,6 @@ export interface KernelExports {
   ): void
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64)
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
-  return bytes
-}
-
 /** A compiled build of the kernels. */
 export interface CompiledKernels {
   readonly module: WebAssembly.Module
@@ -270,60 +272,141 @@ export interface CompiledKernels {
   readonly shared: boolean
 }
 
-const SOURCES: Record<KernelBuild, string> = {
-  'relaxed-simd': RELAXED_SIMD_KERNELS,
-  simd: SIMD_KERNELS,
+/** How the builds are found and what is told when one fails (tests inject their own). */
+export interface KernelLoading {
+  /** Whether the engine has relaxed SIMD. Default {@link hasRelaxedSimd}. */
+  readonly relaxedSimd: () => boolean
+  /** Imports a build's base64. Default {@link loadKernelSource} (one chunk per build). */
+  readonly load: LoadKernelSource
+  /** Told, with the reason, when a build failed to load or compile. Default {@link reportKernelLoadFailure}. */
+  readonly report: (reason: string) => void
 }
 
-/** The shared-memory builds, loaded on first use (only a worker with two kernel threads needs them). */
-async function sharedSource(build: KernelBuild): Promise<string> {
-  const binaries = await import('./sharedKernelBinaries')
-  return build === 'simd' ? binaries.SHARED_SIMD_KERNELS : binaries.SHARED_RELAXED_SIMD_KERNELS
+const DEFAULT_LOADING: KernelLoading = {
+  relaxedSimd: hasRelaxedSimd,
+  load: loadKernelSource,
+  report: reportKernelLoadFailure,
+}
+
+const BUILD_NAME: Record<KernelBuild, string> = {
+  'relaxed-simd': 'relaxed-SIMD',
+  simd: 'plain-SIMD',
+}
+
+/**
+ * One build compiled (`shared`: its variant on an imported shared memory), or why not: `failure`
+ * when its module did not load or did not compile, nothing when the engine cannot run it (no SIMD,
+ * no WebAssembly threads for `shared`, no WebAssembly at all).
+ */
+async function loadBuild(
+  build: KernelBuild,
+  shared: boolean,
+  load: LoadKernelSource,
+): Promise<{ readonly compiled?: CompiledKernels; readonly failure?: string }> {
+  if (typeof WebAssembly !== 'object') return {}
+  const what = `the ${shared ? 'shared-memory ' : ''}${BUILD_NAME[build]} kernels`
+  let bytes: Uint8Array<ArrayBuffer>
+  try {
+    bytes = decodeBase64(await load(build, shared))
+  } catch (error) {
+    return { failure: `${what} could not be loaded (${String(error)})` }
+  }
+  if (!WebAssembly.validate(bytes)) return {}
+  try {
+    return { compiled: { module: await WebAssembly.compile(bytes), build, shared } }
+  } catch (error) {
+    // e.g. a page whose Content-Security-Policy forbids compiling WebAssembly
+    return { failure: `${what} could not be compiled (${String(error)})` }
+  }
+}
+
+/**
+ * Compiles one build (with `shared`, its variant on an imported shared memory), importing only its
+ * module; undefined where this engine cannot run it (no SIMD, no WebAssembly threads for `shared`, or
+ * a page whose Content-Security-Policy forbids compiling WebAssembly) or its module did not load.
+ */
+export async function compileKernelBuild(
+  build: KernelBuild,
+  shared = false,
+  load: LoadKernelSource = loadKernelSource,
+): Promise<CompiledKernels | undefined> {
+  return (await loadBuild(build, shared, load)).compiled
+}
+
+/**
+ * The best build this engine runs: relaxed SIMD is detected first, then only the build to run is
+ * imported (plain SIMD too only if the relaxed one fails to load or compile). Undefined where
+ * WebAssembly SIMD is missing or no build loaded; a build that failed is reported with what runs
+ * instead. Never rejects.
+ */
+export async function chooseKernels(
+  loading: KernelLoading = DEFAULT_LOADING,
+): Promise<CompiledKernels | undefined> {
+  const failures: string[] = []
+  for (const build of buildOrder(loading.relaxedSimd())) {
+    const { compiled, failure } = await loadBuild(build, false, loading.load)
+    if (compiled) {
+      if (failures.length > 0) {
+        loading.report(`${failures.join('; ')}; the ${BUILD_NAME[build]} kernels run instead`)
+      }
+      return compiled
+    }
+    if (failure !== undefined) failures.push(failure)
+  }
+  if (failures.length > 0) {
+    loading.report(`${failures.join('; ')}; training runs as TF.js operations`)
+  }
+  return undefined
+}
+
+let best: Promise<CompiledKernels | undefined> | undefined
+
+/**
+ * {@link chooseKernels}, once per worker: every model (two starting at once included) awaits the
+ * same promise, so all run the same build.
+ */
+export function compileKernels(): Promise<CompiledKernels | undefined> {
+  best ??= chooseKernels()
+  return best
+}
+
+let bestShared:
+  Promise<{ readonly compiled?: CompiledKernels; readonly failure?: string }> | undefined
+
+/**
+ * {@link compileKernels}' build on an imported shared memory (for two threads), its module imported
+ * and compiled once per worker, or why not (`failure`; nothing given when no build runs at all or
+ * the engine cannot run the shared one). Never rejects.
+ */
+export function loadSharedKernels(): Promise<{
+  readonly compiled?: CompiledKernels
+  readonly failure?: string
+}> {
+  bestShared ??= (async () => {
+    const own = await compileKernels()
+    if (!own) return {}
+    const shared = await loadBuild(own.build, true, loadKernelSource)
+    return shared.compiled || shared.failure !== undefined
+      ? shared
+      : { failure: `this engine does not run the shared-memory ${BUILD_NAME[own.build]} kernels` }
+  })()
+  return bestShared
+}
+
+/** {@link loadSharedKernels}' build; undefined where it did not load. */
+export async function compileSharedKernels(): Promise<CompiledKernels | undefined> {
+  return (await loadSharedKernels()).compiled
 }
 
 /** The most 64 KiB pages a shared kernel memory may grow to (the shared builds declare it). */
 export const SHARED_MAXIMUM_PAGES = 16384
 
 /**
- * Compiles one build (with `shared`, its variant on an imported shared memory); undefined where this
- * engine cannot run it (no SIMD, no WebAssembly threads for `shared`, or a page whose
- * Content-Security-Policy forbids compiling WebAssembly).
+ * A new shared memory for the shared builds: it reserves the address space of its maximum
+ * ({@link SHARED_MAXIMUM_PAGES}, 1 GiB) up front, which an engine may refuse (a `RangeError`).
  */
-export async function compileKernelBuild(
-  build: KernelBuild,
-  shared = false,
-): Promise<CompiledKernels | undefined> {
-  if (typeof WebAssembly !== 'object') return undefined
-  const bytes = decode(shared ? await sharedSource(build) : SOURCES[build])
-  if (!WebAssembly.validate(bytes)) return undefined
-  try {
-    return { module: await WebAssembly.compile(bytes), build, shared }
-  } catch {
-    return undefined
-  }
-}
-
-let best: Promise<CompiledKernels | undefined> | undefined
-
-/** The best build this engine runs, compiled once; undefined where WebAssembly SIMD is missing. */
-export function compileKernels(): Promise<CompiledKernels | undefined> {
-  best ??= (async () =>
-    (await compileKernelBuild('relaxed-simd')) ?? (await compileKernelBuild('simd')))()
-  return best
-}
-
-let bestShared: Promise<CompiledKernels | undefined> | undefined
-
-/**
- * {@link compileKernels}' build on an imported shared memory (for two threads), compiled once;
- * undefined where the engine cannot compile it.
- */
-export function compileSharedKernels(): Promise<CompiledKernels | undefined> {
-  bestShared ??= (async () => {
-    const compiled = await compileKernels()
-    return compiled && (await compileKernelBuild(compiled.build, true))
-  })()
-  return bestShared
+export function reserveSharedKernelMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true })
 }
 
 /** Bumped when every kernel memory must be dropped (after memory ran out somewhere). */
@@ -381,8 +464,7 @@ export function instantiateKernels(
     },
   }
   if (compiledKernels.shared) {
-    env.memory =
-      memory ?? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true })
+    env.memory = memory ?? reserveSharedKernelMemory()
   }
   const instance = new WebAssembly.Instance(compiledKernels.module, { env })
   const exports = instance.exports as unknown as Omit<KernelExports, 'memory'>
@@ -431,8 +513,13 @@ export class KernelMemory {
   private top: number
   private readonly generation = memoryGeneration
 
-  constructor(compiledKernels: CompiledKernels) {
-    this.kernels = guardedExports(instantiateKernels(compiledKernels))
+  /**
+   * @param compiledKernels the build to instantiate
+   * @param sharedMemory for a shared build, the memory to run on (default: a new one,
+   *   {@link reserveSharedKernelMemory}); ignored by the other builds
+   */
+  constructor(compiledKernels: CompiledKernels, sharedMemory?: WebAssembly.Memory) {
+    this.kernels = guardedExports(instantiateKernels(compiledKernels, sharedMemory))
     this.build = compiledKernels.build
     this.compiled = compiledKernels
     this.gemm = this.kernels.gemm
