@@ -17,21 +17,9 @@ interface LifelineScope {
   navigator?: { locks?: LockManagerLike }
 }
 
-/** Shared by every copy of this module in one worker (an app may bundle latentkit twice). */
-interface LifelineGlobal {
-  /** Lifelines taken or being taken, by lock name. */
-  held: Map<string, Promise<boolean>>
-  /** Whether a listener for the page's lifeline message is installed. */
-  listening: boolean
-}
-
-const GLOBAL_KEY = Symbol.for('latentkit.lifeline')
-
-function lifelines(): LifelineGlobal {
-  const scope = globalThis as { [GLOBAL_KEY]?: LifelineGlobal }
-  scope[GLOBAL_KEY] ??= { held: new Map(), listening: false }
-  return scope[GLOBAL_KEY]
-}
+/** Lifelines taken or being taken, by lock name. */
+const held = new Map<string, Promise<boolean>>()
+let listening = false
 
 /**
  * Takes the Web Lock `name` for the rest of this context's life. Resolves `true` once held, `false`
@@ -39,7 +27,6 @@ function lifelines(): LifelineGlobal {
  * start-up timeout. Taking the same name twice returns the first promise.
  */
 export function holdLifeline(name: string): Promise<boolean> {
-  const { held } = lifelines()
   let holding = held.get(name)
   if (!holding) {
     const locks = (globalThis as LifelineScope).navigator?.locks
@@ -67,9 +54,8 @@ export function holdLifeline(name: string): Promise<boolean> {
 export function listenForLifeline(
   scope: LifelineScope = globalThis as unknown as LifelineScope,
 ): void {
-  const state = lifelines()
-  if (state.listening) return
-  state.listening = true
+  if (listening) return
+  listening = true
   scope.addEventListener('message', (event) => {
     const name = lifelineName(event.data, LIFELINE_REQUEST)
     if (name === undefined) return
