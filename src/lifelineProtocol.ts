@@ -12,7 +12,6 @@ export const LIFELINE_HELD = 'latentkitLifelineHeld'
 
 /** The lock name a lifeline message under `key` carries, or `undefined` for any other message. */
 export function lifelineName(data: unknown, key: string): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined
-  const name = (data as Record<string, unknown>)[key]
+  const name = (data as Record<string, unknown> | null | undefined)?.[key]
   return typeof name === 'string' ? name : undefined
 }
