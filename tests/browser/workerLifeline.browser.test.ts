@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { GANClient, VAEClient } from '../../src/client/builtinClients'
 import { configureWorkerSupervision } from '../../src/client/workerSupervision'
-import { LIFELINE_HELD, lifelineName } from '../../src/lifelineProtocol'
+import { slowLoadingWorkerFactory as workerFactory } from '../faults/slowLoadingWorkers'
 import { waitFor } from './workerSpy'
 
 const unsubscribers: (() => void)[] = []
@@ -13,38 +13,6 @@ afterEach(() => {
 function watch<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
   unsubscribers.push(client.subscribe(() => {}))
   return client
-}
-
-/** A started worker, and whether it has told the page it holds its lifeline. */
-interface Started {
-  readonly worker: Worker
-  lifelineHeld: boolean
-}
-
-/**
- * A `createWorker` whose n-th worker takes `delaysMs[n]` ms to load (the last delay repeats), and
- * the workers it started. `real: true` starts latentkit's own worker entry instead (no delay).
- */
-function workerFactory(delaysMs: readonly number[], real = false) {
-  const started: Started[] = []
-  const createWorker = (): Worker => {
-    const delay = delaysMs[Math.min(started.length, delaysMs.length - 1)] ?? 0
-    const worker = real
-      ? new Worker(new URL('../../workers/latentkit.worker.ts', import.meta.url), {
-          type: 'module',
-        })
-      : new Worker(new URL('../faults/slowLoadingWorker.ts', import.meta.url), {
-          type: 'module',
-          name: `delay=${delay}`,
-        })
-    const entry: Started = { worker, lifelineHeld: false }
-    worker.addEventListener('message', (event: MessageEvent) => {
-      if (lifelineName(event.data, LIFELINE_HELD) !== undefined) entry.lifelineHeld = true
-    })
-    started.push(entry)
-    return worker
-  }
-  return { createWorker, started }
 }
 
 /** How a promise settled, and when (ms after `since`). */
