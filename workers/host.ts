@@ -67,6 +67,7 @@ import type {
   WorkerMemory,
 } from '../src/protocol'
 import { transferablesOf } from './transferables'
+import { holdLifeline } from './lifeline'
 
 interface ModelEntry {
   readonly engine: RegisteredEngine
@@ -174,15 +175,7 @@ export class WorkerHost implements WorkerAPI {
   }
 
   holdLifeline(name: string): Promise<boolean> {
-    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
-    if (!locks) return Promise.resolve(false)
-    return new Promise((held) => {
-      // The callback's promise never settles: the lock is released only when this context ends.
-      void locks.request(name, () => {
-        held(true)
-        return new Promise<never>(() => undefined)
-      })
-    })
+    return holdLifeline(name)
   }
 
   private entry(id: string): ModelEntry {

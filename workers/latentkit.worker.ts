@@ -1,5 +1,13 @@
-/** latentkit's worker: every built-in model family, each loaded when first used. */
-import { BUILTIN_ENGINE_LOADERS } from '../src/core/engine/builtinEngineLoaders'
-import { startWorker } from './startWorker'
+/**
+ * latentkit's worker: every built-in model family, each loaded when first used. Its first lines
+ * answer the page's lifeline message (a Web Lock held for the worker's life), so a worker that dies
+ * while still loading TF.js and the engines is noticed at once; the rest loads after, and the calls
+ * the page makes meanwhile wait for it.
+ */
+import { serveAfterLoading } from './deferredStart'
+import { listenForLifeline } from './lifeline'
 
-startWorker(BUILTIN_ENGINE_LOADERS)
+listenForLifeline()
+serveAfterLoading(() =>
+  import('./latentkitMain').then(({ startLatentkitWorker }) => startLatentkitWorker()),
+)

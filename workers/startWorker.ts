@@ -12,6 +12,7 @@ import { registerBackendLoader } from '../src/core/engine/backendChoice'
 import type { FamilyEngineEntry } from '../src/core/engine/familyEngine'
 import { WorkerHost } from './host'
 import { enableKernelThreads } from './kernelThreads'
+import { listenForLifeline } from './lifeline'
 import { BUILTIN_PRESET_FILES } from './presetFiles'
 
 /**
@@ -35,6 +36,9 @@ function keepWasmSingleThreaded(): void {
 
 /** Exposes a host serving `engines` on this worker's global scope. */
 export function startWorker(engines: readonly FamilyEngineEntry[]): void {
+  // Before Comlink listens: the page's lifeline message is answered here and goes no further (a
+  // no-op in latentkit's own worker, whose entry listened first).
+  listenForLifeline()
   keepWasmSingleThreaded()
   enableKernelThreads()
   // The GPU backends are most of the worker's code: imported only when chosen (software GPUs, the

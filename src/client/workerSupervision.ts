@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink'
 import { WorkerCrashedError } from '../core/errors'
+import { LIFELINE_HELD, LIFELINE_REQUEST, lifelineName } from '../lifelineProtocol'
 import type { WorkerAPI } from '../protocol'
 
 /** How closely workers are watched. */
@@ -19,7 +20,9 @@ export interface SupervisionSettings {
   readonly unresponsiveAfterMs: number
   /**
    * A worker that has not answered its first heartbeat this many milliseconds after it was started
-   * (loading its code, compiling WebAssembly) is declared dead. Default `120000`.
+   * (loading its code, compiling WebAssembly) is declared dead. Default `120000`. Where Web Locks
+   * exist (secure contexts), a worker that dies while loading is noticed at once instead, through the
+   * lifeline its first lines take; this timeout remains for a worker that hangs while loading.
    */
   readonly startupTimeoutMs: number
 }
@@ -123,10 +126,13 @@ export function superviseWorker(
   const startedAt = Date.now()
   let started = false
   let lastAnswer = startedAt
+  /** Stops listening for the worker's word that it holds its lifeline. */
+  let stopWaitingForLifeline = (): void => undefined
 
   const end = (): void => {
     dead = true
     clearInterval(heartbeat)
+    stopWaitingForLifeline()
     remote[Comlink.releaseProxy]()
     worker.terminate()
   }
@@ -165,21 +171,36 @@ export function superviseWorker(
 
   // A Web Lock held by the worker is released the moment its context ends, however it ends: the
   // main thread's request for the same lock is granted then. (Secure contexts only; else heartbeats.)
+  // Named in the first message the worker gets, which its entry answers before loading TF.js, so a
+  // death while loading is seen too; a worker whose entry does not answer it takes the lock when
+  // Comlink's `holdLifeline` reaches it.
   const locks = lockManager()
   if (locks) {
     const name = `latentkit-worker-${Date.now()}-${nextLifeline++}`
+    let watching = false
+    const watch = (): void => {
+      stopWaitingForLifeline()
+      if (watching || dead) return
+      watching = true
+      void locks.request(name, () => {
+        kill(
+          new WorkerCrashedError(
+            'the latentkit worker stopped (terminated, closed itself, or was killed, e.g. out of memory)',
+            { cause: 'ended' },
+          ),
+        )
+      })
+    }
+    const onHeld = (event: MessageEvent): void => {
+      if (lifelineName(event.data, LIFELINE_HELD) === name) watch()
+    }
+    worker.addEventListener('message', onHeld)
+    stopWaitingForLifeline = () => worker.removeEventListener('message', onHeld)
+    worker.postMessage({ [LIFELINE_REQUEST]: name })
     remote
       .holdLifeline(name)
       .then((held) => {
-        if (!held || dead) return
-        void locks.request(name, () => {
-          kill(
-            new WorkerCrashedError(
-              'the latentkit worker stopped (terminated, closed itself, or was killed, e.g. out of memory)',
-              { cause: 'ended' },
-            ),
-          )
-        })
+        if (held) watch()
       })
       .catch(() => undefined)
   }

@@ -33,6 +33,22 @@ function reachableModules(entry: string, { dir = '', staticOnly = false } = {}):
   return [...seen]
 }
 
+/**
+ * What a worker of dist/`dir` parses as it starts: its entry, the part the entry imports at once
+ * (latentkit's worker takes its lifeline first, then loads the rest with `import()`), and their
+ * static imports.
+ */
+function workerStartModules(dir = ''): string[] {
+  const entry = 'latentkit.worker.js'
+  const text = readFileSync(new URL(`../../dist/${dir}${entry}`, import.meta.url), 'utf8')
+  const atOnce = [...text.matchAll(/import\(\s*["']\.\/([\w.-]+\.js)["']\s*\)/g)].map((m) => m[1]!)
+  return [
+    ...new Set(
+      [entry, ...atOnce].flatMap((file) => reachableModules(file, { dir, staticOnly: true })),
+    ),
+  ]
+}
+
 describe('the built package', () => {
   test('was built (npm test builds it first)', () => {
     expect(existsSync(distIndex), 'run `npm run build` first').toBe(true)
@@ -86,7 +102,9 @@ describe('the built package', () => {
         ),
       ),
     ).toBe(true)
-    const worker = readFileSync(new URL('../../dist/latentkit.worker.js', import.meta.url), 'utf8')
+    const worker = workerStartModules()
+      .map((file) => readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'))
+      .join('\n')
     expect(worker).toMatch(/@tensorflow\/tfjs-core/)
     for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
       expect(worker).toContain(`new URL("./${file}", import.meta.url)`)
@@ -104,7 +122,7 @@ describe('the built package', () => {
   test('the worker loads tfjs-layers only when a model is imported: its main file holds none of it, a split chunk imports it', () => {
     const read = (file: string): string =>
       readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
-    const worker = read('latentkit.worker.js')
+    const worker = workerStartModules().map(read).join('\n')
     // Strings of tfjs-layers' own code (its container and its loader), never in latentkit's.
     expect(worker).not.toContain('Cannot find SymbolicTensors for output name(s)')
     expect(worker).not.toContain('loadLayersModel')
@@ -148,8 +166,8 @@ describe('the built package', () => {
     const bareImport = /\bimport\s*\(\s*["'][@\w]|\b(?:import|from)\s*["'][@\w]/
     expect(read('latentkit.worker.js')).toMatch(/\bfrom\s*["']\.\//)
     for (const file of files) expect(read(file), file).not.toMatch(bareImport)
-    // What a WASM start parses: the entry and its static imports.
-    const start = reachableModules('latentkit.worker.js', { dir, staticOnly: true }).map(read)
+    // What a WASM start parses: the entry, the rest it imports at once, and their static imports.
+    const start = workerStartModules(dir).map(read)
     const startText = start.join('\n')
     expect(startText).toContain('new URL("./tfjs-backend-wasm.wasm",import.meta.url)')
     expect(startText).toContain('new URL("./tfjs-backend-wasm-simd.wasm",import.meta.url)')
@@ -196,6 +214,19 @@ describe('the built package', () => {
           file,
         ).not.toContain('static-worker')
       }
+    }
+  })
+
+  test("the worker's entry takes its lifeline before it loads anything heavy: a few hundred bytes, then one import() of the rest", () => {
+    for (const dir of ['', 'static-worker/']) {
+      const first = reachableModules('latentkit.worker.js', { dir, staticOnly: true })
+      const firstText = first
+        .map((file) => readFileSync(new URL(`../../dist/${dir}${file}`, import.meta.url), 'utf8'))
+        .join('\n')
+      expect(firstText, dir).toContain('latentkitLifeline')
+      expect(firstText, dir).not.toMatch(/@tensorflow|comlink/i)
+      expect(firstText.length, dir).toBeLessThan(4000)
+      expect(workerStartModules(dir).length, dir).toBeGreaterThan(first.length)
     }
   })
 
@@ -333,6 +364,11 @@ describe('the built package', () => {
     expect(names.some((n) => /latentkit\.worker.*\.js$/.test(n))).toBe(true)
     expect(names.some((n) => /tfjs-backend-wasm-simd.*\.wasm$/.test(n))).toBe(true)
     const workerAsset = built.assets.find((a) => /latentkit\.worker.*\.js$/.test(a.fileName))
-    expect(String(workerAsset?.source)).toMatch(/setWasmPaths|tfjs-backend-wasm/)
+    // The worker's entry takes its lifeline, then imports the rest: a chunk of its own.
+    const workerText = String(workerAsset?.source)
+    const rest = built.assets.find((a) => /latentkitMain.*\.js$/.test(a.fileName))
+    expect(workerText).toContain(rest?.fileName.split('/').at(-1))
+    expect(workerText).not.toMatch(/setWasmPaths|tfjs-backend-wasm/)
+    expect(String(rest?.source)).toMatch(/setWasmPaths|tfjs-backend-wasm/)
   }, 120_000)
 })
