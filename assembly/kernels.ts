@@ -761,13 +761,34 @@ export function rbmUpdate(
 /**
  * Bernoulli draws `out[i] = u_i < p[i] ? 1 : 0` over `n` values (in place when `out` is `p`), the
  * uniforms `u_i` from latentkit's mulberry32 generator (src/core/random.ts) started at `state` (the
- * hashed seed), each rounded to float32 as the TypeScript draw stores it: the same draws.
+ * hashed seed), each rounded to float32 as the TypeScript draw stores it: the same draws. The
+ * generator's state after draw i is `state + (i + 1)·0x6d2b79f5`, so four draws run at once (SIMD):
+ * the hash is integer arithmetic, the same in every lane, and converting the 32-bit integer to
+ * float32 then scaling by 2⁻³² (exact) rounds as `f32(u / 2³²)` does (one rounding of the same value).
  */
 export function bernoulliDraw(p: usize, out: usize, n: i32, state: i32): void {
-  let s = state
-  for (let i = 0; i < n; i++) {
-    s = s + 0x6d2b79f5
-    let t = s
+  const step = i32x4.splat(0x6d2b79f5 << 2)
+  const ones = i32x4.splat(1)
+  const sixtyOnes = i32x4.splat(61)
+  const scale = f32x4.splat(<f32>2.3283064365386963e-10)
+  const one = f32x4.splat(1)
+  let s = i32x4.add(
+    i32x4.splat(state),
+    i32x4(0x6d2b79f5, 0x6d2b79f5 * 2, 0x6d2b79f5 * 3, 0x6d2b79f5 * 4),
+  )
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    let t = i32x4.mul(v128.xor(s, i32x4.shr_u(s, 15)), v128.or(s, ones))
+    t = v128.xor(t, i32x4.add(t, i32x4.mul(v128.xor(t, i32x4.shr_u(t, 7)), v128.or(t, sixtyOnes))))
+    const u = f32x4.mul(f32x4.convert_i32x4_u(v128.xor(t, i32x4.shr_u(t, 14))), scale)
+    const o = <usize>i << 2
+    v128.store(out + o, v128.and(f32x4.lt(u, v128.load(p + o)), one))
+    s = i32x4.add(s, step)
+  }
+  let last = state + i * 0x6d2b79f5
+  for (; i < n; i++) {
+    last = last + 0x6d2b79f5
+    let t = last
     t = (t ^ (t >>> 15)) * (t | 1)
     t ^= t + (t ^ (t >>> 7)) * (t | 61)
     const u: f32 = <f32>(<f64>(<u32>(t ^ (t >>> 14))) / 4294967296.0)
