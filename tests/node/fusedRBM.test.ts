@@ -4,6 +4,7 @@ import type { ImageBatch } from '../../src/core/dataset'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { createRandom } from '../../src/core/random'
 import { FusedRBMTrainer } from '../../src/core/rbm/engine/fusedRBMTrainer'
+import { uniformsInto } from '../../src/core/rbm/engine/rbmDraws'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { RBMLayer } from '../../src/core/rbm/engine/rbmLayer'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -125,6 +126,35 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (b
       expect(Array.from(simdVelocity as Float32Array)).toEqual(
         Array.from(scalarVelocity as Float32Array),
       )
+    }
+  })
+
+  test("bernoulliDraw's four-at-a-time draws are uniformsInto's (odd sizes, in place, edge probabilities)", async () => {
+    const compiled = await compileKernelBuild(build)
+    if (!compiled) throw new Error(`no ${build} build here`)
+    const memory = new KernelMemory(compiled)
+    const n = 4103
+    const p = memory.alloc(n)
+    const out = memory.alloc(n)
+    const values = createRandom(3)
+    for (const [count, seed] of [
+      [n, 7],
+      [1, 11],
+      [6, -5],
+      [1000, 2 ** 31 - 1],
+    ] as const) {
+      const probabilities = Float32Array.from({ length: count }, (_, i) =>
+        i % 7 === 0 ? 0 : i % 7 === 1 ? 1 : values.uniform(),
+      )
+      const uniforms = uniformsInto(new Float32Array(count), seed)
+      const expected = Array.from(probabilities, (q, i) => ((uniforms[i] as number) < q ? 1 : 0))
+      const state = createRandom(seed).state().position
+      memory.view(p, count).set(probabilities)
+      memory.kernels.bernoulliDraw(p, out, count, state)
+      expect(Array.from(memory.view(out, count))).toEqual(expected)
+      // In place, as the step draws the visible units.
+      memory.kernels.bernoulliDraw(p, p, count, state)
+      expect(Array.from(memory.view(p, count))).toEqual(expected)
     }
   })
 
