@@ -1087,7 +1087,9 @@ export function pairedRowsGemm(
  * `rbmUpdate`), with the same buffers, the same draws and the same rounding, so both give the same
  * update (`rbmUpdateSimd` gives `rbmUpdate`'s bits). `layout` holds the trainer's buffer offsets and sizes as i32, in this order: params, grads,
  * velocity, input, positive, chains, negativeVisible, negativeHidden, products, negativeMeans,
- * scratch, zeros, panel, visible, hidden. `states` holds the generator states of the draws in the
+ * scratch, zeros, panel, visible, hidden, transposed (room for the weights transposed, hidden ×
+ * visible: the products with Wᵀ read it, so `gemm` packs its panels with vector copies instead of
+ * strided scalar loads — the same values in the same order, so the same bits). `states` holds the generator states of the draws in the
  * order the step takes them (CD's first draw, then two per Gibbs step); `flips` (0: none) the value
  * of each row flipped for the stochastic pseudo-likelihood. Writes the reconstruction error per row
  * and the pseudo-likelihood (NaN without flips) as two f64 at `out`.
@@ -1111,6 +1113,7 @@ export function rbmStep(
   const panel = <usize>load<i32>(layout, 48)
   const V = load<i32>(layout, 52)
   const H = load<i32>(layout, 56)
+  const WT = <usize>load<i32>(layout, 60)
   const c = W + ((<usize>V * <usize>H) << 2)
   const b = c + (<usize>H << 2)
   // Positive phase: pre-activations vW + c, the pseudo-likelihood from them, then p(h | v).
@@ -1128,10 +1131,11 @@ export function rbmStep(
   }
   let negativeVisible = input
   let negativeHidden = positive
+  if (gibbs > 0) transposeInto(W, WT, V, H)
   for (let g = 0; g < gibbs; g++) {
     negativeVisible = negativeVisibleBuffer
     negativeHidden = negativeHiddenBuffer
-    gemm(chains, H, 1, W, 1, H, negativeVisible, cr, H, V, 0, panel)
+    gemm(chains, H, 1, WT, V, 1, negativeVisible, cr, H, V, 0, panel)
     addBias(negativeVisible, b, cr, V, 2)
     bernoulliDraw(negativeVisible, negativeVisible, cr * V, load<i32>(states + (<usize>draw << 2)))
     gemm(negativeVisible, V, 1, W, H, 1, negativeHidden, cr, V, H, 0, panel)
@@ -1153,7 +1157,8 @@ export function rbmStep(
     rate, momentum, decay, useVelocity, keep,
   )
   // Squared error per row of the mean-field reconstruction from p(h | v), with the new weights.
-  gemm(positive, H, 1, W, 1, H, negativeVisibleBuffer, rows, H, V, 0, panel)
+  transposeInto(W, WT, V, H)
+  gemm(positive, H, 1, WT, V, 1, negativeVisibleBuffer, rows, H, V, 0, panel)
   addBias(negativeVisibleBuffer, b, rows, V, 2)
   let total: f64 = 0
   for (let i = 0; i < rows * V; i++) {
@@ -1163,6 +1168,46 @@ export function rbmStep(
   }
   store<f64>(out, total / <f64>rows)
   store<f64>(out, likelihood, 8)
+}
+
+/**
+ * Writes the `rows × cols` matrix at `src` transposed (`cols × rows`) to `dst`: 4×4 blocks through
+ * SIMD shuffles, the edges one value at a time.
+ */
+function transposeInto(src: usize, dst: usize, rows: i32, cols: i32): void {
+  const r4 = rows & ~3
+  const c4 = cols & ~3
+  const rowBytes = <usize>cols << 2
+  const columnBytes = <usize>rows << 2
+  for (let i = 0; i < r4; i += 4) {
+    const from = src + <usize>i * rowBytes
+    for (let j = 0; j < c4; j += 4) {
+      const a = from + (<usize>j << 2)
+      const r0 = v128.load(a)
+      const r1 = v128.load(a + rowBytes)
+      const r2 = v128.load(a + 2 * rowBytes)
+      const r3 = v128.load(a + 3 * rowBytes)
+      const t0 = v128.shuffle<u32>(r0, r1, 0, 4, 1, 5)
+      const t1 = v128.shuffle<u32>(r0, r1, 2, 6, 3, 7)
+      const t2 = v128.shuffle<u32>(r2, r3, 0, 4, 1, 5)
+      const t3 = v128.shuffle<u32>(r2, r3, 2, 6, 3, 7)
+      const d = dst + <usize>j * columnBytes + (<usize>i << 2)
+      v128.store(d, v128.shuffle<u32>(t0, t2, 0, 1, 4, 5))
+      v128.store(d + columnBytes, v128.shuffle<u32>(t0, t2, 2, 3, 6, 7))
+      v128.store(d + 2 * columnBytes, v128.shuffle<u32>(t1, t3, 0, 1, 4, 5))
+      v128.store(d + 3 * columnBytes, v128.shuffle<u32>(t1, t3, 2, 3, 6, 7))
+    }
+    for (let j = c4; j < cols; j++) {
+      for (let ii = i; ii < i + 4; ii++) {
+        store<f32>(dst + <usize>j * columnBytes + (<usize>ii << 2), load<f32>(src + <usize>ii * rowBytes + (<usize>j << 2)))
+      }
+    }
+  }
+  for (let i = r4; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      store<f32>(dst + <usize>j * columnBytes + (<usize>i << 2), load<f32>(src + <usize>i * rowBytes + (<usize>j << 2)))
+    }
+  }
 }
 
 /** Four float32 values `x` each multiplied by the float64 `scale` (`f64x2` splat), rounded to float32. */

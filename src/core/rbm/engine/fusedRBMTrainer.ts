@@ -75,6 +75,8 @@ export class FusedRBMTrainer implements FusedStateful {
   private readonly uniforms: number
   private readonly zeros: number
   private readonly panel: number
+  /** Room for the weights transposed (hidden × visible), which `rbmStep` multiplies by. */
+  private readonly transposed: number
   /** `rbmStep`'s buffer offsets and sizes (i32), its draws' generator states and flips, its results. */
   private readonly layout: number
   private readonly states: number
@@ -116,11 +118,12 @@ export class FusedRBMTrainer implements FusedStateful {
     this.uniforms = memory.alloc(maxBatch * Math.max(V, H))
     this.zeros = memory.alloc(Math.max(V, H))
     this.panel = memory.alloc(8 * Math.max(V, H, maxBatch))
+    this.transposed = memory.alloc(V * H)
     this.layout = memory.alloc(16)
     this.states = memory.alloc(1 + 2 * MAX_ONE_CALL_GIBBS)
     this.flipRows = memory.alloc(maxBatch)
     this.results = memory.alloc(4)
-    new Int32Array(this.k.memory.buffer, this.layout, 15).set([
+    new Int32Array(this.k.memory.buffer, this.layout, 16).set([
       this.params,
       this.grads,
       this.velocity,
@@ -136,6 +139,7 @@ export class FusedRBMTrainer implements FusedStateful {
       this.panel,
       V,
       H,
+      this.transposed,
     ])
   }
 
