@@ -1108,7 +1108,6 @@ export function rbmStep(
   const negativeHiddenBuffer = <usize>load<i32>(layout, 28)
   const products = <usize>load<i32>(layout, 32)
   const negativeMeans = <usize>load<i32>(layout, 36)
-  const scratch = <usize>load<i32>(layout, 40)
   const zeros = <usize>load<i32>(layout, 44)
   const panel = <usize>load<i32>(layout, 48)
   const V = load<i32>(layout, 52)
@@ -1120,7 +1119,7 @@ export function rbmStep(
   gemm(input, V, 1, W, H, 1, positive, rows, V, H, 0, panel)
   addBias(positive, c, rows, H, 0)
   let likelihood: f64 = NaN
-  if (flips) likelihood = rbmPseudoLikelihood(input, positive, W, b, scratch, zeros, flips, rows, V, H)
+  if (flips) likelihood = rbmPseudoLikelihood(input, positive, W, b, zeros, flips, rows, V, H)
   else addBias(positive, zeros, rows, H, 2)
   let draw = 0
   let cr = chainRows
@@ -1259,26 +1258,67 @@ function softplus64(x: f64): f64 {
 }
 
 /**
+ * Σ softplus(l) over the `n` logits l = f32(x + d·w) (`x`, `w` float32, the sum in float64 rounded
+ * once to float32, two lanes at a time): what `bernoulliLoss` returns for those logits written out
+ * with target 0 — the same float32 lanes, blocks and float64 sums, so the same bits — without
+ * writing the logits or their sigmoids.
+ */
+function flippedSoftplusSum(x: usize, w: usize, d: f64, n: i32): f64 {
+  let total: f64 = 0
+  const zero = f32x4.splat(0)
+  const dd = f64x2.splat(d)
+  let i = 0
+  while (i + 4 <= n) {
+    let block = f32x4.splat(0)
+    const end = min(n & ~3, i + 256)
+    for (; i < end; i += 4) {
+      const p = <usize>i << 2
+      const xs = v128.load(x + p)
+      const ws = v128.load(w + p)
+      const low = f32x4.demote_f64x2_zero(
+        f64x2.add(f64x2.promote_low_f32x4(xs), f64x2.mul(dd, f64x2.promote_low_f32x4(ws))),
+      )
+      const high = f32x4.demote_f64x2_zero(
+        f64x2.add(
+          f64x2.promote_low_f32x4(v128.shuffle<u32>(xs, xs, 2, 3, 2, 3)),
+          f64x2.mul(dd, f64x2.promote_low_f32x4(v128.shuffle<u32>(ws, ws, 2, 3, 2, 3))),
+        ),
+      )
+      const l = v128.shuffle<u32>(low, high, 0, 1, 4, 5)
+      const e = expNonPositive(f32x4.neg(f32x4.abs(l)))
+      block = f32x4.add(block, f32x4.add(f32x4.max(l, zero), log1pUnit(e)))
+    }
+    total +=
+      <f64>f32x4.extract_lane(block, 0) +
+      <f64>f32x4.extract_lane(block, 1) +
+      <f64>f32x4.extract_lane(block, 2) +
+      <f64>f32x4.extract_lane(block, 3)
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2
+    const l = <f32>(<f64>load<f32>(x + p) + d * <f64>load<f32>(w + p))
+    const e = Mathf.exp(-Mathf.abs(l))
+    total += <f64>(max(l, 0) + Mathf.log1p(e))
+  }
+  return total
+}
+
+/**
  * The mean over the rows of `−V · softplus(F(v) − F(ṽ))`, ṽ being v with its value `flips[r]` turned
  * to `1 − v`, as FusedRBMTrainer's pseudoLikelihood computes it from x = vW + c (in `positive`),
  * which it turns into p(h | v) row by row (the `bernoulliLoss` gradient with scale 1).
  */
 function rbmPseudoLikelihood(
-  input: usize, positive: usize, W: usize, b: usize, scratch: usize, zeros: usize, flips: usize,
+  input: usize, positive: usize, W: usize, b: usize, zeros: usize, flips: usize,
   rows: i32, V: i32, H: i32,
 ): f64 {
-  const discard = scratch + (<usize>H << 2)
   let total: f64 = 0
   for (let r = 0; r < rows; r++) {
     const i = load<i32>(flips + (<usize>r << 2))
     const d: f64 = 1 - 2 * <f64>load<f32>(input + ((<usize>r * <usize>V + <usize>i) << 2))
     const row = positive + ((<usize>r * <usize>H) << 2)
     const weights = W + ((<usize>i * <usize>H) << 2)
-    for (let j = 0; j < H; j++) {
-      const o = <usize>j << 2
-      store<f32>(scratch + o, <f32>(<f64>load<f32>(row + o) + d * <f64>load<f32>(weights + o)))
-    }
-    const flippedSum = bernoulliLoss(scratch, zeros, discard, H, 0)
+    const flippedSum = flippedSoftplusSum(row, weights, d, H)
     const sum = bernoulliLoss(row, zeros, row, H, 1)
     total += -<f64>V * softplus64(d * <f64>load<f32>(b + (<usize>i << 2)) - sum + flippedSum)
   }
