@@ -824,16 +824,29 @@ export function nearestSums(
       }
     }
     total += <f64>lowest
-    const countAt = counts + (<usize>best << 3)
-    store<f64>(countAt, load<f64>(countAt) + 1)
-    const sum = sums + ((<usize>best * <usize>d) << 3)
-    const values = x + ((<usize>r * <usize>d) << 2)
-    for (let j = 0; j < d; j++) {
-      const at = sum + (<usize>j << 3)
-      store<f64>(at, load<f64>(at) + <f64>load<f32>(values + (<usize>j << 2)))
-    }
+    addRowToSum(x + ((<usize>r * <usize>d) << 2), sums, counts, best, d)
   }
   return total
+}
+
+/**
+ * Adds row `values` (`d` float32) in float64 to centroid `best`'s sum in `sums` (`k × d` float64),
+ * two values at a time (each sum still adds the rows in their order: the same bits as one at a
+ * time), and 1 to its count.
+ */
+@inline function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
+  const countAt = counts + (<usize>best << 3)
+  store<f64>(countAt, load<f64>(countAt) + 1)
+  const sum = sums + ((<usize>best * <usize>d) << 3)
+  let j = 0
+  for (; j + 2 <= d; j += 2) {
+    const at = sum + (<usize>j << 3)
+    v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(values + (<usize>j << 2)))))
+  }
+  if (j < d) {
+    const at = sum + (<usize>j << 3)
+    store<f64>(at, load<f64>(at) + <f64>load<f32>(values + (<usize>j << 2)))
+  }
 }
 // ─── End of the k-means kernels ──────────────────────────────────────────────────────────────────
 // --- conv autoencoder (convae) ---
@@ -1378,3 +1391,115 @@ export function seedKeep(
   }
 }
 // --- end rbm/kmeans (rbmkmeans): k-means++ ---
+
+// --- rbm/kmeans (s8) ---
+
+/** The lowest score {@link nearestOfTwelve} found (a global: each instance, each thread, has its own). */
+let nearestScore: f32 = 0
+
+/**
+ * The index of the lowest `norm_c − 2·dot_c` over lanes 0 … k − 1 of three vectors (the first of
+ * equals), each score in float32 as `nearestSums` computes it; the score in {@link nearestScore}.
+ */
+@inline function nearestOfTwelve(
+  n0: v128, n1: v128, n2: v128, d0: v128, d1: v128, d2: v128, k: i32,
+): i32 {
+  const two = f32x4.splat(2)
+  const s0 = f32x4.sub(n0, f32x4.mul(two, d0))
+  const s1 = f32x4.sub(n1, f32x4.mul(two, d1))
+  const s2 = f32x4.sub(n2, f32x4.mul(two, d2))
+  let lowest = f32x4.extract_lane(s0, 0)
+  let index = 0
+  for (let c = 1; c < k; c++) {
+    const v = c < 4 ? lane(s0, c) : c < 8 ? lane(s1, c - 4) : lane(s2, c - 8)
+    if (v < lowest) {
+      lowest = v
+      index = c
+    }
+  }
+  nearestScore = lowest
+  return index
+}
+
+/**
+ * `gemm` of the rows and the centroids then `nearestSums`, in one pass for 9 to 12 centroids (where
+ * `gemm`'s eight-column panels would compute 16): `panel` holds the centroids as `d` rows of twelve
+ * float32 (centroid c's value j at `panel[12j + c]`, zero padded), and each dot product is the
+ * chain of multiply-adds `gemm` computes, in the same order, so the same scores, nearest centroids,
+ * sums and inertia — without writing the scores.
+ */
+export function nearestSumsNarrow(
+  x: usize, panel: usize, norms: usize, count: i32, k: i32, d: i32,
+  sums: usize, counts: usize, inertia: f64,
+): f64 {
+  const n0 = v128.load(norms)
+  const n1 = v128.load(norms, 16)
+  const n2 = k > 8 ? v128.load(norms, 32) : f32x4.splat(0)
+  const rowBytes = <usize>d << 2
+  let total = inertia
+  let best = 0
+  let r = 0
+  for (; r + 4 <= count; r += 4) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
+    let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0)
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0)
+    let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0)
+    const row0 = x + <usize>r * rowBytes
+    let pa = row0
+    let pb = panel
+    for (let j = 0; j < d; j++) {
+      const b0 = v128.load(pb)
+      const b1 = v128.load(pb, 16)
+      const b2 = v128.load(pb, 32)
+      let s = v128.load32_splat(pa)
+      c00 = madd(s, b0, c00)
+      c01 = madd(s, b1, c01)
+      c02 = madd(s, b2, c02)
+      s = v128.load32_splat(pa + rowBytes)
+      c10 = madd(s, b0, c10)
+      c11 = madd(s, b1, c11)
+      c12 = madd(s, b2, c12)
+      s = v128.load32_splat(pa + 2 * rowBytes)
+      c20 = madd(s, b0, c20)
+      c21 = madd(s, b1, c21)
+      c22 = madd(s, b2, c22)
+      s = v128.load32_splat(pa + 3 * rowBytes)
+      c30 = madd(s, b0, c30)
+      c31 = madd(s, b1, c31)
+      c32 = madd(s, b2, c32)
+      pa += 4
+      pb += 48
+    }
+    best = nearestOfTwelve(n0, n1, n2, c00, c01, c02, k)
+    total += <f64>nearestScore
+    addRowToSum(row0, sums, counts, best, d)
+    best = nearestOfTwelve(n0, n1, n2, c10, c11, c12, k)
+    total += <f64>nearestScore
+    addRowToSum(row0 + rowBytes, sums, counts, best, d)
+    best = nearestOfTwelve(n0, n1, n2, c20, c21, c22, k)
+    total += <f64>nearestScore
+    addRowToSum(row0 + 2 * rowBytes, sums, counts, best, d)
+    best = nearestOfTwelve(n0, n1, n2, c30, c31, c32, k)
+    total += <f64>nearestScore
+    addRowToSum(row0 + 3 * rowBytes, sums, counts, best, d)
+  }
+  for (; r < count; r++) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
+    const row = x + <usize>r * rowBytes
+    let pa = row
+    let pb = panel
+    for (let j = 0; j < d; j++) {
+      const s = v128.load32_splat(pa)
+      c00 = madd(s, v128.load(pb), c00)
+      c01 = madd(s, v128.load(pb, 16), c01)
+      c02 = madd(s, v128.load(pb, 32), c02)
+      pa += 4
+      pb += 48
+    }
+    best = nearestOfTwelve(n0, n1, n2, c00, c01, c02, k)
+    total += <f64>nearestScore
+    addRowToSum(row, sums, counts, best, d)
+  }
+  return total
+}
+// --- end rbm/kmeans (s8) ---
