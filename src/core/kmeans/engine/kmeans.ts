@@ -26,7 +26,13 @@ import {
   type SnapshotNetwork,
   type TrainingStepCost,
 } from '../../engine/trainableModel'
-import { checkRows, hostLimit, TrainingRows, type RowPass } from '../../engine/memoryBudget'
+import {
+  checkRows,
+  hostLimit,
+  passLimit as measuredPassLimit,
+  TrainingRows,
+  type RowPass,
+} from '../../engine/memoryBudget'
 import {
   recordedOptions,
   snapshotPositiveNumber,
@@ -216,6 +222,21 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.batchRandom = createRandom(deriveSeed(options.seed, 3))
     this.patchRandom = createRandom(deriveSeed(options.seed, 5))
+  }
+
+  /**
+   * The rows a pass may take, measured once per architecture whatever the seed: the seed changes no
+   * pass's memory, so a fit at another seed (a restart, a bench over seeds) does not measure again.
+   */
+  protected override passLimit(pass: RowPass, wanted: number): number {
+    const centroids = this.network
+    if (!centroids) return super.passLimit(pass, wanted)
+    const architecture = JSON.stringify({ ...centroids.options, seed: undefined })
+    return measuredPassLimit(
+      `${kMeansSpec.kind}|${architecture}|${String(this.shape)}`,
+      pass,
+      wanted,
+    )
   }
 
   protected override randomStreams(): RandomStreams {
