@@ -106,24 +106,19 @@ export class FusedClusterSums implements FusedStateful {
 
   /**
    * {@link accumulate} of the rows `indices` of `data` (`· × d`), gathered straight into kernel
-   * memory (at most `maxBatch`); returns their `Σ‖x‖²` (float64), which the caller adds to the inertia.
+   * memory (at most `maxBatch`); the caller adds their `Σ‖x‖²` to the inertia.
    */
-  accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): number {
+  accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): void {
     const d = this.size
     const count = indices.length
     const rows = this.memory.view(this.rows, count * d)
-    let squares = 0
     for (let i = 0; i < count; i++) {
       const from = (indices[i] as number) * d
-      for (let j = 0; j < d; j++) {
-        const value = data[from + j] as number
-        rows[i * d + j] = value
-        squares += value * value
-      }
+      const to = i * d
+      for (let j = 0; j < d; j++) rows[to + j] = data[from + j] as number
     }
     this.held = undefined
     this.sumHeld(count, totals)
-    return squares
   }
 
   /** The sums, counts and inertia of the `count` rows in the kernel's row buffer. */

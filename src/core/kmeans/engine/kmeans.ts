@@ -68,7 +68,7 @@ import {
 import { centroidStage, nearestRows, type RunStages } from './centroidStages'
 import { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums, squaredDistances } from './kmeansPasses'
-import { lloydStep, meanVariance, miniBatchStep, reassignUnused } from './kmeansSteps'
+import { lloydStep, meanVariance, miniBatchStep, reassignUnused, rowSquares } from './kmeansSteps'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
 import { FusedClusterSums } from './fusedClusterSums'
@@ -492,13 +492,20 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   ): Promise<TrainResult<KMeansHistoryPoint>> {
     const { k } = centroids.options
     const fused = await this.fusedSums(centroids, train, train.batchSize)
+    const squares = rowSquares(data.data, data.shape[0], centroids.size)
     return this.trainingLoop(
       train,
       {
         sampleCount: data.shape[0],
         variables: [],
         step: async (indices) => {
-          const { inertia, centerShift } = await miniBatchStep(centroids, data, indices, fused)
+          const { inertia, centerShift } = await miniBatchStep(
+            centroids,
+            data,
+            indices,
+            squares,
+            fused,
+          )
           if (!Number.isFinite(inertia)) return { inertia, centerShift, reassigned: 0 }
           this.sinceReassign += indices.length
           let reassigned = 0
