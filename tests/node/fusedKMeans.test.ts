@@ -199,6 +199,27 @@ describe('k-means trained with fusedKernels on and off', () => {
     },
   )
 
+  test('a fit at a new seed measures no pass again (the TF.js operations of a fit at a seed already seen)', async () => {
+    const kernelsOfFit = async (seed: number): Promise<string[]> => {
+      const model = new KMeans({ k: 7, seed })
+      try {
+        const info = await tf.profile(async () => {
+          await model.fit(data, { epochs: 2, tolerance: 0, fusedKernels: true })
+          return tf.scalar(0)
+        })
+        return info.kernels.map((kernel) => kernel.name)
+      } finally {
+        model.dispose()
+      }
+    }
+    const first = await kernelsOfFit(31)
+    const again = await kernelsOfFit(31)
+    const otherSeed = await kernelsOfFit(32)
+    // The first fit of this architecture measures the passes' memory with TF.js operations.
+    expect(first.length).toBeGreaterThan(again.length)
+    expect(otherSeed).toEqual(again)
+  })
+
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
     const model = new KMeans({ k: 3 })
     await expect(model.fit(data, { fusedKernels: 1 as never })).rejects.toMatchObject({
