@@ -834,7 +834,7 @@ export function nearestSums(
  * two values at a time (each sum still adds the rows in their order: the same bits as one at a
  * time), and 1 to its count.
  */
-@inline function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
+function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
   const countAt = counts + (<usize>best << 3)
   store<f64>(countAt, load<f64>(countAt) + 1)
   const sum = sums + ((<usize>best * <usize>d) << 3)
@@ -1401,7 +1401,7 @@ let nearestScore: f32 = 0
  * The index of the lowest `norm_c − 2·dot_c` over lanes 0 … k − 1 of three vectors (the first of
  * equals), each score in float32 as `nearestSums` computes it; the score in {@link nearestScore}.
  */
-@inline function nearestOfTwelve(
+function nearestOfTwelve(
   n0: v128, n1: v128, n2: v128, d0: v128, d1: v128, d2: v128, k: i32,
 ): i32 {
   const two = f32x4.splat(2)
