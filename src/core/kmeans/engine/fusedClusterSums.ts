@@ -129,8 +129,9 @@ export class FusedClusterSums implements FusedStateful {
     const counts = new Float64Array(buffer, this.counts, k)
     sums.set(totals.sums)
     counts.set(totals.counts)
-    if (this.narrowPanel) {
-      // 9 to 12 centroids: the same products as gemm's, one twelve-wide panel instead of two of eight.
+    if (this.narrowPanel && this.memory.gemm === this.memory.kernels.gemm) {
+      // 9 to 12 centroids: the same products as gemm's, one twelve-wide panel instead of two of
+      // eight (on one thread: a two-thread product keeps the gemm, whose halves run side by side).
       totals.inertia = this.k.nearestSumsNarrow(
         this.rows,
         this.narrowPanel,
