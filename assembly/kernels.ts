@@ -761,13 +761,34 @@ export function rbmUpdate(
 /**
  * Bernoulli draws `out[i] = u_i < p[i] ? 1 : 0` over `n` values (in place when `out` is `p`), the
  * uniforms `u_i` from latentkit's mulberry32 generator (src/core/random.ts) started at `state` (the
- * hashed seed), each rounded to float32 as the TypeScript draw stores it: the same draws.
+ * hashed seed), each rounded to float32 as the TypeScript draw stores it: the same draws. The
+ * generator's state after draw i is `state + (i + 1)·0x6d2b79f5`, so four draws run at once (SIMD):
+ * the hash is integer arithmetic, the same in every lane, and converting the 32-bit integer to
+ * float32 then scaling by 2⁻³² (exact) rounds as `f32(u / 2³²)` does (one rounding of the same value).
  */
 export function bernoulliDraw(p: usize, out: usize, n: i32, state: i32): void {
-  let s = state
-  for (let i = 0; i < n; i++) {
-    s = s + 0x6d2b79f5
-    let t = s
+  const step = i32x4.splat(0x6d2b79f5 << 2)
+  const ones = i32x4.splat(1)
+  const sixtyOnes = i32x4.splat(61)
+  const scale = f32x4.splat(<f32>2.3283064365386963e-10)
+  const one = f32x4.splat(1)
+  let s = i32x4.add(
+    i32x4.splat(state),
+    i32x4(0x6d2b79f5, 0x6d2b79f5 * 2, 0x6d2b79f5 * 3, 0x6d2b79f5 * 4),
+  )
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    let t = i32x4.mul(v128.xor(s, i32x4.shr_u(s, 15)), v128.or(s, ones))
+    t = v128.xor(t, i32x4.add(t, i32x4.mul(v128.xor(t, i32x4.shr_u(t, 7)), v128.or(t, sixtyOnes))))
+    const u = f32x4.mul(f32x4.convert_i32x4_u(v128.xor(t, i32x4.shr_u(t, 14))), scale)
+    const o = <usize>i << 2
+    v128.store(out + o, v128.and(f32x4.lt(u, v128.load(p + o)), one))
+    s = i32x4.add(s, step)
+  }
+  let last = state + i * 0x6d2b79f5
+  for (; i < n; i++) {
+    last = last + 0x6d2b79f5
+    let t = last
     t = (t ^ (t >>> 15)) * (t | 1)
     t ^= t + (t ^ (t >>> 7)) * (t | 61)
     const u: f32 = <f32>(<f64>(<u32>(t ^ (t >>> 14))) / 4294967296.0)
@@ -803,16 +824,29 @@ export function nearestSums(
       }
     }
     total += <f64>lowest
-    const countAt = counts + (<usize>best << 3)
-    store<f64>(countAt, load<f64>(countAt) + 1)
-    const sum = sums + ((<usize>best * <usize>d) << 3)
-    const values = x + ((<usize>r * <usize>d) << 2)
-    for (let j = 0; j < d; j++) {
-      const at = sum + (<usize>j << 3)
-      store<f64>(at, load<f64>(at) + <f64>load<f32>(values + (<usize>j << 2)))
-    }
+    addRowToSum(x + ((<usize>r * <usize>d) << 2), sums, counts, best, d)
   }
   return total
+}
+
+/**
+ * Adds row `values` (`d` float32) in float64 to centroid `best`'s sum in `sums` (`k × d` float64),
+ * two values at a time (each sum still adds the rows in their order: the same bits as one at a
+ * time), and 1 to its count.
+ */
+function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
+  const countAt = counts + (<usize>best << 3)
+  store<f64>(countAt, load<f64>(countAt) + 1)
+  const sum = sums + ((<usize>best * <usize>d) << 3)
+  let j = 0
+  for (; j + 2 <= d; j += 2) {
+    const at = sum + (<usize>j << 3)
+    v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(values + (<usize>j << 2)))))
+  }
+  if (j < d) {
+    const at = sum + (<usize>j << 3)
+    store<f64>(at, load<f64>(at) + <f64>load<f32>(values + (<usize>j << 2)))
+  }
 }
 // ─── End of the k-means kernels ──────────────────────────────────────────────────────────────────
 // --- conv autoencoder (convae) ---
@@ -1066,7 +1100,9 @@ export function pairedRowsGemm(
  * `rbmUpdate`), with the same buffers, the same draws and the same rounding, so both give the same
  * update (`rbmUpdateSimd` gives `rbmUpdate`'s bits). `layout` holds the trainer's buffer offsets and sizes as i32, in this order: params, grads,
  * velocity, input, positive, chains, negativeVisible, negativeHidden, products, negativeMeans,
- * scratch, zeros, panel, visible, hidden. `states` holds the generator states of the draws in the
+ * scratch, zeros, panel, visible, hidden, transposed (room for the weights transposed, hidden ×
+ * visible: the products with Wᵀ read it, so `gemm` packs its panels with vector copies instead of
+ * strided scalar loads — the same values in the same order, so the same bits). `states` holds the generator states of the draws in the
  * order the step takes them (CD's first draw, then two per Gibbs step); `flips` (0: none) the value
  * of each row flipped for the stochastic pseudo-likelihood. Writes the reconstruction error per row
  * and the pseudo-likelihood (NaN without flips) as two f64 at `out`.
@@ -1085,18 +1121,18 @@ export function rbmStep(
   const negativeHiddenBuffer = <usize>load<i32>(layout, 28)
   const products = <usize>load<i32>(layout, 32)
   const negativeMeans = <usize>load<i32>(layout, 36)
-  const scratch = <usize>load<i32>(layout, 40)
   const zeros = <usize>load<i32>(layout, 44)
   const panel = <usize>load<i32>(layout, 48)
   const V = load<i32>(layout, 52)
   const H = load<i32>(layout, 56)
+  const WT = <usize>load<i32>(layout, 60)
   const c = W + ((<usize>V * <usize>H) << 2)
   const b = c + (<usize>H << 2)
   // Positive phase: pre-activations vW + c, the pseudo-likelihood from them, then p(h | v).
   gemm(input, V, 1, W, H, 1, positive, rows, V, H, 0, panel)
   addBias(positive, c, rows, H, 0)
   let likelihood: f64 = NaN
-  if (flips) likelihood = rbmPseudoLikelihood(input, positive, W, b, scratch, zeros, flips, rows, V, H)
+  if (flips) likelihood = rbmPseudoLikelihood(input, positive, W, b, zeros, flips, rows, V, H)
   else addBias(positive, zeros, rows, H, 2)
   let draw = 0
   let cr = chainRows
@@ -1107,10 +1143,11 @@ export function rbmStep(
   }
   let negativeVisible = input
   let negativeHidden = positive
+  if (gibbs > 0) transposeInto(W, WT, V, H)
   for (let g = 0; g < gibbs; g++) {
     negativeVisible = negativeVisibleBuffer
     negativeHidden = negativeHiddenBuffer
-    gemm(chains, H, 1, W, 1, H, negativeVisible, cr, H, V, 0, panel)
+    gemm(chains, H, 1, WT, V, 1, negativeVisible, cr, H, V, 0, panel)
     addBias(negativeVisible, b, cr, V, 2)
     bernoulliDraw(negativeVisible, negativeVisible, cr * V, load<i32>(states + (<usize>draw << 2)))
     gemm(negativeVisible, V, 1, W, H, 1, negativeHidden, cr, V, H, 0, panel)
@@ -1132,7 +1169,8 @@ export function rbmStep(
     rate, momentum, decay, useVelocity, keep,
   )
   // Squared error per row of the mean-field reconstruction from p(h | v), with the new weights.
-  gemm(positive, H, 1, W, 1, H, negativeVisibleBuffer, rows, H, V, 0, panel)
+  transposeInto(W, WT, V, H)
+  gemm(positive, H, 1, WT, V, 1, negativeVisibleBuffer, rows, H, V, 0, panel)
   addBias(negativeVisibleBuffer, b, rows, V, 2)
   let total: f64 = 0
   for (let i = 0; i < rows * V; i++) {
@@ -1142,6 +1180,46 @@ export function rbmStep(
   }
   store<f64>(out, total / <f64>rows)
   store<f64>(out, likelihood, 8)
+}
+
+/**
+ * Writes the `rows × cols` matrix at `src` transposed (`cols × rows`) to `dst`: 4×4 blocks through
+ * SIMD shuffles, the edges one value at a time.
+ */
+function transposeInto(src: usize, dst: usize, rows: i32, cols: i32): void {
+  const r4 = rows & ~3
+  const c4 = cols & ~3
+  const rowBytes = <usize>cols << 2
+  const columnBytes = <usize>rows << 2
+  for (let i = 0; i < r4; i += 4) {
+    const from = src + <usize>i * rowBytes
+    for (let j = 0; j < c4; j += 4) {
+      const a = from + (<usize>j << 2)
+      const r0 = v128.load(a)
+      const r1 = v128.load(a + rowBytes)
+      const r2 = v128.load(a + 2 * rowBytes)
+      const r3 = v128.load(a + 3 * rowBytes)
+      const t0 = v128.shuffle<u32>(r0, r1, 0, 4, 1, 5)
+      const t1 = v128.shuffle<u32>(r0, r1, 2, 6, 3, 7)
+      const t2 = v128.shuffle<u32>(r2, r3, 0, 4, 1, 5)
+      const t3 = v128.shuffle<u32>(r2, r3, 2, 6, 3, 7)
+      const d = dst + <usize>j * columnBytes + (<usize>i << 2)
+      v128.store(d, v128.shuffle<u32>(t0, t2, 0, 1, 4, 5))
+      v128.store(d + columnBytes, v128.shuffle<u32>(t0, t2, 2, 3, 6, 7))
+      v128.store(d + 2 * columnBytes, v128.shuffle<u32>(t1, t3, 0, 1, 4, 5))
+      v128.store(d + 3 * columnBytes, v128.shuffle<u32>(t1, t3, 2, 3, 6, 7))
+    }
+    for (let j = c4; j < cols; j++) {
+      for (let ii = i; ii < i + 4; ii++) {
+        store<f32>(dst + <usize>j * columnBytes + (<usize>ii << 2), load<f32>(src + <usize>ii * rowBytes + (<usize>j << 2)))
+      }
+    }
+  }
+  for (let i = r4; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      store<f32>(dst + <usize>j * columnBytes + (<usize>i << 2), load<f32>(src + <usize>i * rowBytes + (<usize>j << 2)))
+    }
+  }
 }
 
 /** Four float32 values `x` each multiplied by the float64 `scale` (`f64x2` splat), rounded to float32. */
@@ -1193,26 +1271,67 @@ function softplus64(x: f64): f64 {
 }
 
 /**
+ * Σ softplus(l) over the `n` logits l = f32(x + d·w) (`x`, `w` float32, the sum in float64 rounded
+ * once to float32, two lanes at a time): what `bernoulliLoss` returns for those logits written out
+ * with target 0 — the same float32 lanes, blocks and float64 sums, so the same bits — without
+ * writing the logits or their sigmoids.
+ */
+function flippedSoftplusSum(x: usize, w: usize, d: f64, n: i32): f64 {
+  let total: f64 = 0
+  const zero = f32x4.splat(0)
+  const dd = f64x2.splat(d)
+  let i = 0
+  while (i + 4 <= n) {
+    let block = f32x4.splat(0)
+    const end = min(n & ~3, i + 256)
+    for (; i < end; i += 4) {
+      const p = <usize>i << 2
+      const xs = v128.load(x + p)
+      const ws = v128.load(w + p)
+      const low = f32x4.demote_f64x2_zero(
+        f64x2.add(f64x2.promote_low_f32x4(xs), f64x2.mul(dd, f64x2.promote_low_f32x4(ws))),
+      )
+      const high = f32x4.demote_f64x2_zero(
+        f64x2.add(
+          f64x2.promote_low_f32x4(v128.shuffle<u32>(xs, xs, 2, 3, 2, 3)),
+          f64x2.mul(dd, f64x2.promote_low_f32x4(v128.shuffle<u32>(ws, ws, 2, 3, 2, 3))),
+        ),
+      )
+      const l = v128.shuffle<u32>(low, high, 0, 1, 4, 5)
+      const e = expNonPositive(f32x4.neg(f32x4.abs(l)))
+      block = f32x4.add(block, f32x4.add(f32x4.max(l, zero), log1pUnit(e)))
+    }
+    total +=
+      <f64>f32x4.extract_lane(block, 0) +
+      <f64>f32x4.extract_lane(block, 1) +
+      <f64>f32x4.extract_lane(block, 2) +
+      <f64>f32x4.extract_lane(block, 3)
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2
+    const l = <f32>(<f64>load<f32>(x + p) + d * <f64>load<f32>(w + p))
+    const e = Mathf.exp(-Mathf.abs(l))
+    total += <f64>(max(l, 0) + Mathf.log1p(e))
+  }
+  return total
+}
+
+/**
  * The mean over the rows of `−V · softplus(F(v) − F(ṽ))`, ṽ being v with its value `flips[r]` turned
  * to `1 − v`, as FusedRBMTrainer's pseudoLikelihood computes it from x = vW + c (in `positive`),
  * which it turns into p(h | v) row by row (the `bernoulliLoss` gradient with scale 1).
  */
 function rbmPseudoLikelihood(
-  input: usize, positive: usize, W: usize, b: usize, scratch: usize, zeros: usize, flips: usize,
+  input: usize, positive: usize, W: usize, b: usize, zeros: usize, flips: usize,
   rows: i32, V: i32, H: i32,
 ): f64 {
-  const discard = scratch + (<usize>H << 2)
   let total: f64 = 0
   for (let r = 0; r < rows; r++) {
     const i = load<i32>(flips + (<usize>r << 2))
     const d: f64 = 1 - 2 * <f64>load<f32>(input + ((<usize>r * <usize>V + <usize>i) << 2))
     const row = positive + ((<usize>r * <usize>H) << 2)
     const weights = W + ((<usize>i * <usize>H) << 2)
-    for (let j = 0; j < H; j++) {
-      const o = <usize>j << 2
-      store<f32>(scratch + o, <f32>(<f64>load<f32>(row + o) + d * <f64>load<f32>(weights + o)))
-    }
-    const flippedSum = bernoulliLoss(scratch, zeros, discard, H, 0)
+    const flippedSum = flippedSoftplusSum(row, weights, d, H)
     const sum = bernoulliLoss(row, zeros, row, H, 1)
     total += -<f64>V * softplus64(d * <f64>load<f32>(b + (<usize>i << 2)) - sum + flippedSum)
   }
@@ -1272,3 +1391,115 @@ export function seedKeep(
   }
 }
 // --- end rbm/kmeans (rbmkmeans): k-means++ ---
+
+// --- rbm/kmeans (s8) ---
+
+/** The lowest score {@link nearestOfTwelve} found (a global: each instance, each thread, has its own). */
+let nearestScore: f32 = 0
+
+/**
+ * The index of the lowest `norm_c − 2·dot_c` over lanes 0 … k − 1 of three vectors (the first of
+ * equals), each score in float32 as `nearestSums` computes it; the score in {@link nearestScore}.
+ */
+function nearestOfTwelve(
+  n0: v128, n1: v128, n2: v128, d0: v128, d1: v128, d2: v128, k: i32,
+): i32 {
+  const two = f32x4.splat(2)
+  const s0 = f32x4.sub(n0, f32x4.mul(two, d0))
+  const s1 = f32x4.sub(n1, f32x4.mul(two, d1))
+  const s2 = f32x4.sub(n2, f32x4.mul(two, d2))
+  let lowest = f32x4.extract_lane(s0, 0)
+  let index = 0
+  for (let c = 1; c < k; c++) {
+    const v = c < 4 ? lane(s0, c) : c < 8 ? lane(s1, c - 4) : lane(s2, c - 8)
+    if (v < lowest) {
+      lowest = v
+      index = c
+    }
+  }
+  nearestScore = lowest
+  return index
+}
+
+/**
+ * `gemm` of the rows and the centroids then `nearestSums`, in one pass for 9 to 12 centroids (where
+ * `gemm`'s eight-column panels would compute 16): `panel` holds the centroids as `d` rows of twelve
+ * float32 (centroid c's value j at `panel[12j + c]`, zero padded), and each dot product is the
+ * chain of multiply-adds `gemm` computes, in the same order, so the same scores, nearest centroids,
+ * sums and inertia — without writing the scores.
+ */
+export function nearestSumsNarrow(
+  x: usize, panel: usize, norms: usize, count: i32, k: i32, d: i32,
+  sums: usize, counts: usize, inertia: f64,
+): f64 {
+  const n0 = v128.load(norms)
+  const n1 = v128.load(norms, 16)
+  const n2 = k > 8 ? v128.load(norms, 32) : f32x4.splat(0)
+  const rowBytes = <usize>d << 2
+  let total = inertia
+  let best = 0
+  let r = 0
+  for (; r + 4 <= count; r += 4) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
+    let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0)
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0)
+    let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0)
+    const row0 = x + <usize>r * rowBytes
+    let pa = row0
+    let pb = panel
+    for (let j = 0; j < d; j++) {
+      const b0 = v128.load(pb)
+      const b1 = v128.load(pb, 16)
+      const b2 = v128.load(pb, 32)
+      let s = v128.load32_splat(pa)
+      c00 = madd(s, b0, c00)
+      c01 = madd(s, b1, c01)
+      c02 = madd(s, b2, c02)
+      s = v128.load32_splat(pa + rowBytes)
+      c10 = madd(s, b0, c10)
+      c11 = madd(s, b1, c11)
+      c12 = madd(s, b2, c12)
+      s = v128.load32_splat(pa + 2 * rowBytes)
+      c20 = madd(s, b0, c20)
+      c21 = madd(s, b1, c21)
+      c22 = madd(s, b2, c22)
+      s = v128.load32_splat(pa + 3 * rowBytes)
+      c30 = madd(s, b0, c30)
+      c31 = madd(s, b1, c31)
+      c32 = madd(s, b2, c32)
+      pa += 4
+      pb += 48
+    }
+    best = nearestOfTwelve(n0, n1, n2, c00, c01, c02, k)
+    total += <f64>nearestScore
+    addRowToSum(row0, sums, counts, best, d)
+    best = nearestOfTwelve(n0, n1, n2, c10, c11, c12, k)
+    total += <f64>nearestScore
+    addRowToSum(row0 + rowBytes, sums, counts, best, d)
+    best = nearestOfTwelve(n0, n1, n2, c20, c21, c22, k)
+    total += <f64>nearestScore
+    addRowToSum(row0 + 2 * rowBytes, sums, counts, best, d)
+    best = nearestOfTwelve(n0, n1, n2, c30, c31, c32, k)
+    total += <f64>nearestScore
+    addRowToSum(row0 + 3 * rowBytes, sums, counts, best, d)
+  }
+  for (; r < count; r++) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
+    const row = x + <usize>r * rowBytes
+    let pa = row
+    let pb = panel
+    for (let j = 0; j < d; j++) {
+      const s = v128.load32_splat(pa)
+      c00 = madd(s, v128.load(pb), c00)
+      c01 = madd(s, v128.load(pb, 16), c01)
+      c02 = madd(s, v128.load(pb, 32), c02)
+      pa += 4
+      pb += 48
+    }
+    best = nearestOfTwelve(n0, n1, n2, c00, c01, c02, k)
+    total += <f64>nearestScore
+    addRowToSum(row, sums, counts, best, d)
+  }
+  return total
+}
+// --- end rbm/kmeans (s8) ---

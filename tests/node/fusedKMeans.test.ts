@@ -48,6 +48,80 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)'
     expect(Math.abs(ours.inertia - inertia) / Math.abs(inertia)).toBeLessThan(1e-5)
   })
 
+  test.each([
+    [10, 64, 301],
+    [9, 63, 7],
+    [12, 5, 30],
+  ])(
+    'nearestSums and the one-pass nearestSumsNarrow give the bits of a float64 sum by gemm scores (k %i, d %i, %i rows)',
+    async (k, d, n) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const memory = new KernelMemory(compiled)
+      const random = createRandom(k * d + n)
+      const values = random.normals(n * d)
+      const centroidValues = values.slice(0, k * d).map((v) => v + 0.1 * random.normal())
+      const [x, centroids, scores, panel, norms, narrow] = [
+        n * d,
+        k * d,
+        n * k,
+        8 * Math.max(d, k, n),
+        12,
+        12 * d,
+      ].map((size) => memory.alloc(size)) as [number, number, number, number, number, number]
+      const [sums, counts] = [2 * k * d, 2 * k].map((size) => memory.alloc(size)) as [
+        number,
+        number,
+      ]
+      memory.view(x, n * d).set(values)
+      memory.view(centroids, k * d).set(centroidValues)
+      const normValues = memory.view(norms, 12)
+      for (let c = 0; c < k; c++) {
+        let norm = 0
+        for (let j = 0; j < d; j++) norm += (centroidValues[c * d + j] as number) ** 2
+        normValues[c] = norm
+      }
+      const packed = memory.view(narrow, 12 * d)
+      for (let c = 0; c < k; c++) {
+        for (let j = 0; j < d; j++) packed[j * 12 + c] = centroidValues[c * d + j] as number
+      }
+      memory.kernels.gemm(x, d, 1, centroids, 1, d, scores, n, d, k, 0, panel)
+      const dots = memory.view(scores, n * k).slice()
+      // The reference: float32 scores from gemm's dots, the first lowest, float64 sums in row order.
+      const expected = { sums: new Float64Array(k * d), counts: new Float64Array(k), inertia: 0.5 }
+      for (let r = 0; r < n; r++) {
+        let best = 0
+        let lowest = Infinity
+        for (let c = 0; c < k; c++) {
+          const score = Math.fround(
+            (normValues[c] as number) - Math.fround(2 * (dots[r * k + c] as number)),
+          )
+          if (c === 0 || score < lowest) {
+            lowest = score
+            best = c
+          }
+        }
+        expected.inertia += lowest
+        expected.counts[best] = (expected.counts[best] as number) + 1
+        for (let j = 0; j < d; j++) {
+          expected.sums[best * d + j] =
+            (expected.sums[best * d + j] as number) + (values[r * d + j] as number)
+        }
+      }
+      for (const narrowPass of [false, true]) {
+        new Float64Array(memory.kernels.memory.buffer, sums, k * d).fill(0)
+        new Float64Array(memory.kernels.memory.buffer, counts, k).fill(0)
+        const inertia = narrowPass
+          ? memory.kernels.nearestSumsNarrow(x, narrow, norms, n, k, d, sums, counts, 0.5)
+          : memory.kernels.nearestSums(x, scores, norms, n, k, d, sums, counts, 0.5)
+        const buffer = memory.kernels.memory.buffer
+        expect(Array.from(new Float64Array(buffer, sums, k * d))).toEqual(Array.from(expected.sums))
+        expect(Array.from(new Float64Array(buffer, counts, k))).toEqual(Array.from(expected.counts))
+        expect(inertia).toBe(expected.inertia)
+      }
+    },
+  )
+
   test('k-means++ on the kernels picks the rows the TF.js distances pick, in chunks too', async () => {
     const compiled = await compileKernelBuild(build)
     if (!compiled) throw new Error(`no ${build} build here`)
@@ -124,6 +198,27 @@ describe('k-means trained with fusedKernels on and off', () => {
       expect(tf.memory().numTensors).toBe(baseline)
     },
   )
+
+  test('a fit at a new seed measures no pass again (the TF.js operations of a fit at a seed already seen)', async () => {
+    const kernelsOfFit = async (seed: number): Promise<string[]> => {
+      const model = new KMeans({ k: 7, seed })
+      try {
+        const info = await tf.profile(async () => {
+          await model.fit(data, { epochs: 2, tolerance: 0, fusedKernels: true })
+          return tf.scalar(0)
+        })
+        return info.kernels.map((kernel) => kernel.name)
+      } finally {
+        model.dispose()
+      }
+    }
+    const first = await kernelsOfFit(31)
+    const again = await kernelsOfFit(31)
+    const otherSeed = await kernelsOfFit(32)
+    // The first fit of this architecture measures the passes' memory with TF.js operations.
+    expect(first.length).toBeGreaterThan(again.length)
+    expect(otherSeed).toEqual(again)
+  })
 
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
     const model = new KMeans({ k: 3 })

@@ -4,6 +4,7 @@ import type { ImageBatch } from '../../src/core/dataset'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { createRandom } from '../../src/core/random'
 import { FusedRBMTrainer } from '../../src/core/rbm/engine/fusedRBMTrainer'
+import { uniformsInto } from '../../src/core/rbm/engine/rbmDraws'
 import { RBM } from '../../src/core/rbm/engine/rbm'
 import { RBMLayer } from '../../src/core/rbm/engine/rbmLayer'
 import { TrainingControl } from '../../src/core/trainingControl'
@@ -21,18 +22,18 @@ const V = 64
 const H = 20
 
 /** A layer with weights large enough that its samples are far from fair coins. */
-function layerWith(gaussian: boolean): RBMLayer {
+function layerWith(gaussian: boolean, visible = V, hidden = H): RBMLayer {
   const random = createRandom(5)
-  const layer = new RBMLayer(V, H, gaussian, random)
+  const layer = new RBMLayer(visible, hidden, gaussian, random)
   tf.tidy(() => {
     layer.weights.assign(
       tf.tensor2d(
-        random.normals(V * H).map((x) => 0.3 * x),
-        [V, H],
+        random.normals(visible * hidden).map((x) => 0.3 * x),
+        [visible, hidden],
       ),
     )
-    layer.hiddenBias.assign(tf.tensor1d(random.normals(H).map((x) => 0.3 * x)))
-    layer.visibleBias.assign(tf.tensor1d(random.normals(V).map((x) => 0.3 * x)))
+    layer.hiddenBias.assign(tf.tensor1d(random.normals(hidden).map((x) => 0.3 * x)))
+    layer.visibleBias.assign(tf.tensor1d(random.normals(visible).map((x) => 0.3 * x)))
   })
   return layer
 }
@@ -128,43 +129,87 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused RBM step (%s build)', (b
     }
   })
 
-  test('an epoch in one kernel call per step (rbmStep) gives the bits of the kernel-by-kernel step', async () => {
+  test("bernoulliDraw's four-at-a-time draws are uniformsInto's (odd sizes, in place, edge probabilities)", async () => {
     const compiled = await compileKernelBuild(build)
     if (!compiled) throw new Error(`no ${build} build here`)
-    const run = (oneCall: boolean) => {
-      const layer = layerWith(false)
-      const memory = new KernelMemory(compiled)
-      // Any gemm other than the kernel's own (as a two-thread product sets) runs kernel by kernel.
-      if (!oneCall) memory.gemm = (...args) => memory.kernels.gemm(...args)
-      const fused = new FusedRBMTrainer(memory, layer, ROWS)
-      fused.setChains(ROWS)
-      const seeds = createRandom(9)
-      const flipRandom = createRandom(3)
-      const measures: number[] = []
-      for (let step = 0; step < Math.floor(digits.shape[0] / ROWS); step++) {
-        fused.batchView(ROWS).set(batchFor(false, step))
-        const measured = fused.step(layer.variables(), ROWS, {
-          learningRate: 0.1,
-          momentum: 0.5,
-          weightDecay: 0.001,
-          gibbsSteps: 1,
-          persistent: true,
-          seed: () => seeds.int(2 ** 31),
-          flips: Int32Array.from({ length: ROWS }, () => flipRandom.int(V)),
-        })
-        measures.push(measured.reconstruction, measured.pseudoLikelihood as number)
-      }
-      fused.writeWeights(layer.variables())
-      const result = { weights: flat(layer), chains: fused.chains().states, measures }
-      layer.dispose()
-      return result
+    const memory = new KernelMemory(compiled)
+    const n = 4103
+    const p = memory.alloc(n)
+    const out = memory.alloc(n)
+    const values = createRandom(3)
+    for (const [count, seed] of [
+      [n, 7],
+      [1, 11],
+      [6, -5],
+      [1000, 2 ** 31 - 1],
+    ] as const) {
+      const probabilities = Float32Array.from({ length: count }, (_, i) =>
+        i % 7 === 0 ? 0 : i % 7 === 1 ? 1 : values.uniform(),
+      )
+      const uniforms = uniformsInto(new Float32Array(count), seed)
+      const expected = Array.from(probabilities, (q, i) => ((uniforms[i] as number) < q ? 1 : 0))
+      const state = createRandom(seed).state().position
+      memory.view(p, count).set(probabilities)
+      memory.kernels.bernoulliDraw(p, out, count, state)
+      expect(Array.from(memory.view(out, count))).toEqual(expected)
+      // In place, as the step draws the visible units.
+      memory.kernels.bernoulliDraw(p, p, count, state)
+      expect(Array.from(memory.view(p, count))).toEqual(expected)
     }
-    const oneCall = run(true)
-    const byKernel = run(false)
-    expect(Array.from(oneCall.weights)).toEqual(Array.from(byKernel.weights))
-    expect(Array.from(oneCall.chains)).toEqual(Array.from(byKernel.chains))
-    expect(relativeGap(oneCall.measures, byKernel.measures)).toBeLessThan(1e-12)
   })
+
+  // 61 × 23: sizes off the kernels' multiples of four (transposes, draws and sums take their edges).
+  test.each([
+    [V, H],
+    [61, 23],
+  ])(
+    'an epoch in one kernel call per step (rbmStep) gives the bits of the kernel-by-kernel step (%i visible, %i hidden)',
+    async (visible, hidden) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      /** Step `step`'s batch, each digit's first `visible` values. */
+      const batch = (step: number): Float32Array => {
+        const rows = batchFor(false, step)
+        return Float32Array.from(
+          { length: ROWS * visible },
+          (_, i) => rows[Math.floor(i / visible) * V + (i % visible)] as number,
+        )
+      }
+      const run = (oneCall: boolean) => {
+        const layer = layerWith(false, visible, hidden)
+        const memory = new KernelMemory(compiled)
+        // Any gemm other than the kernel's own (as a two-thread product sets) runs kernel by kernel.
+        if (!oneCall) memory.gemm = (...args) => memory.kernels.gemm(...args)
+        const fused = new FusedRBMTrainer(memory, layer, ROWS)
+        fused.setChains(ROWS)
+        const seeds = createRandom(9)
+        const flipRandom = createRandom(3)
+        const measures: number[] = []
+        for (let step = 0; step < Math.floor(digits.shape[0] / ROWS); step++) {
+          fused.batchView(ROWS).set(batch(step))
+          const measured = fused.step(layer.variables(), ROWS, {
+            learningRate: 0.1,
+            momentum: 0.5,
+            weightDecay: 0.001,
+            gibbsSteps: 1,
+            persistent: true,
+            seed: () => seeds.int(2 ** 31),
+            flips: Int32Array.from({ length: ROWS }, () => flipRandom.int(visible)),
+          })
+          measures.push(measured.reconstruction, measured.pseudoLikelihood as number)
+        }
+        fused.writeWeights(layer.variables())
+        const result = { weights: flat(layer), chains: fused.chains().states, measures }
+        layer.dispose()
+        return result
+      }
+      const oneCall = run(true)
+      const byKernel = run(false)
+      expect(Array.from(oneCall.weights)).toEqual(Array.from(byKernel.weights))
+      expect(Array.from(oneCall.chains)).toEqual(Array.from(byKernel.chains))
+      expect(relativeGap(oneCall.measures, byKernel.measures)).toBeLessThan(1e-12)
+    },
+  )
 
   test.each(CASES)(
     'three steps give the TF.js updates, chains and measures from the same draws (%s)',

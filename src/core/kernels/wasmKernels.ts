@@ -221,6 +221,18 @@ export interface KernelExports {
     counts: number,
     inertia: number,
   ): number
+  /** k-means with 9 to 12 centroids: the dot products and `nearestSums` in one pass (see assembly/kernels.ts). */
+  nearestSumsNarrow(
+    x: number,
+    panel: number,
+    norms: number,
+    count: number,
+    k: number,
+    d: number,
+    sums: number,
+    counts: number,
+    inertia: number,
+  ): number
   /** Conv autoencoder: a transposed convolution's product added straight into the image (no patch matrix). */
   gemmCol2im(
     x: number,

@@ -8,6 +8,9 @@ import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
 import type { KernelBuild, KernelExports, KernelMemory } from '../../kernels/wasmKernels'
 import { localTrials } from './kmeansPlusPlus'
 
+/** Centroids `nearestSumsNarrow` takes at most (three SIMD vectors). */
+const NARROW = 12
+
 /** Per-cluster sums of a step (float64), as the steps accumulate them. */
 export interface ClusterTotals {
   readonly sums: Float64Array
@@ -22,6 +25,11 @@ export class FusedClusterSums implements FusedStateful {
   private readonly rows: number
   private readonly centroids: number
   private readonly norms: number
+  /**
+   * The centroids as `size` rows of twelve (zero padded) for `nearestSumsNarrow`, when there are 9 to
+   * 12 of them (0 otherwise).
+   */
+  private readonly narrowPanel: number
   private readonly scores: number
   private readonly panel: number
   /** Float64 sums (`k × d`) and counts (`k`) the kernel adds to. */
@@ -55,7 +63,9 @@ export class FusedClusterSums implements FusedStateful {
     this.candidates = memory.alloc(this.trials * size)
     this.scores = memory.alloc(maxBatch * Math.max(clusters, this.trials))
     this.panel = memory.alloc(8 * Math.max(size, clusters, this.trials, maxBatch))
-    this.norms = memory.alloc(clusters)
+    // Twelve at least: `nearestSumsNarrow` reads the norms three vectors at a time.
+    this.norms = memory.alloc(Math.max(clusters, NARROW))
+    this.narrowPanel = clusters > 8 && clusters <= NARROW ? memory.alloc(NARROW * size) : 0
     this.rowNorms = memory.alloc(maxBatch)
     this.closest = memory.alloc(2 * maxBatch)
     this.cumulative = memory.alloc(2 * maxBatch)
@@ -75,6 +85,13 @@ export class FusedClusterSums implements FusedStateful {
       for (let j = 0; j < d; j++) norm = Math.fround(norm + (centroids[c * d + j] as number) ** 2)
       norms[c] = norm
     }
+    if (this.narrowPanel) {
+      const panel = this.memory.view(this.narrowPanel, NARROW * d)
+      panel.fill(0)
+      for (let c = 0; c < this.clusters; c++) {
+        for (let j = 0; j < d; j++) panel[j * NARROW + c] = centroids[c * d + j] as number
+      }
+    }
   }
 
   /**
@@ -89,47 +106,58 @@ export class FusedClusterSums implements FusedStateful {
 
   /**
    * {@link accumulate} of the rows `indices` of `data` (`· × d`), gathered straight into kernel
-   * memory (at most `maxBatch`); returns their `Σ‖x‖²` (float64), which the caller adds to the inertia.
+   * memory (at most `maxBatch`); the caller adds their `Σ‖x‖²` to the inertia.
    */
-  accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): number {
+  accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): void {
     const d = this.size
     const count = indices.length
     const rows = this.memory.view(this.rows, count * d)
-    let squares = 0
     for (let i = 0; i < count; i++) {
       const from = (indices[i] as number) * d
-      for (let j = 0; j < d; j++) {
-        const value = data[from + j] as number
-        rows[i * d + j] = value
-        squares += value * value
-      }
+      const to = i * d
+      for (let j = 0; j < d; j++) rows[to + j] = data[from + j] as number
     }
     this.held = undefined
     this.sumHeld(count, totals)
-    return squares
   }
 
   /** The sums, counts and inertia of the `count` rows in the kernel's row buffer. */
   private sumHeld(count: number, totals: ClusterTotals): void {
     const { clusters: k, size: d } = this
-    // x·c for every row and centroid: B is the centroids read transposed.
-    this.k.gemm(this.rows, d, 1, this.centroids, 1, d, this.scores, count, d, k, 0, this.panel)
     const buffer = this.k.memory.buffer
     const sums = new Float64Array(buffer, this.sums, k * d)
     const counts = new Float64Array(buffer, this.counts, k)
     sums.set(totals.sums)
     counts.set(totals.counts)
-    totals.inertia = this.k.nearestSums(
-      this.rows,
-      this.scores,
-      this.norms,
-      count,
-      k,
-      d,
-      this.sums,
-      this.counts,
-      totals.inertia,
-    )
+    if (this.narrowPanel && this.memory.gemm === this.memory.kernels.gemm) {
+      // 9 to 12 centroids: the same products as gemm's, one twelve-wide panel instead of two of
+      // eight (on one thread: a two-thread product keeps the gemm, whose halves run side by side).
+      totals.inertia = this.k.nearestSumsNarrow(
+        this.rows,
+        this.narrowPanel,
+        this.norms,
+        count,
+        k,
+        d,
+        this.sums,
+        this.counts,
+        totals.inertia,
+      )
+    } else {
+      // x·c for every row and centroid: B is the centroids read transposed.
+      this.k.gemm(this.rows, d, 1, this.centroids, 1, d, this.scores, count, d, k, 0, this.panel)
+      totals.inertia = this.k.nearestSums(
+        this.rows,
+        this.scores,
+        this.norms,
+        count,
+        k,
+        d,
+        this.sums,
+        this.counts,
+        totals.inertia,
+      )
+    }
     totals.sums.set(sums)
     totals.counts.set(counts)
   }

@@ -26,7 +26,13 @@ import {
   type SnapshotNetwork,
   type TrainingStepCost,
 } from '../../engine/trainableModel'
-import { checkRows, hostLimit, TrainingRows, type RowPass } from '../../engine/memoryBudget'
+import {
+  checkRows,
+  hostLimit,
+  passLimit as measuredPassLimit,
+  TrainingRows,
+  type RowPass,
+} from '../../engine/memoryBudget'
 import {
   recordedOptions,
   snapshotPositiveNumber,
@@ -62,7 +68,7 @@ import {
 import { centroidStage, nearestRows, type RunStages } from './centroidStages'
 import { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums, squaredDistances } from './kmeansPasses'
-import { lloydStep, meanVariance, miniBatchStep, reassignUnused } from './kmeansSteps'
+import { lloydStep, meanVariance, miniBatchStep, reassignUnused, rowSquares } from './kmeansSteps'
 import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
 import { FusedClusterSums } from './fusedClusterSums'
@@ -216,6 +222,21 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.shuffleRandom = createRandom(deriveSeed(options.seed, 2))
     this.batchRandom = createRandom(deriveSeed(options.seed, 3))
     this.patchRandom = createRandom(deriveSeed(options.seed, 5))
+  }
+
+  /**
+   * The rows a pass may take, measured once per architecture whatever the seed: the seed changes no
+   * pass's memory, so a fit at another seed (a restart, a bench over seeds) does not measure again.
+   */
+  protected override passLimit(pass: RowPass, wanted: number): number {
+    const centroids = this.network
+    if (!centroids) return super.passLimit(pass, wanted)
+    const architecture = JSON.stringify({ ...centroids.options, seed: undefined })
+    return measuredPassLimit(
+      `${kMeansSpec.kind}|${architecture}|${String(this.shape)}`,
+      pass,
+      wanted,
+    )
   }
 
   protected override randomStreams(): RandomStreams {
@@ -471,13 +492,20 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   ): Promise<TrainResult<KMeansHistoryPoint>> {
     const { k } = centroids.options
     const fused = await this.fusedSums(centroids, train, train.batchSize)
+    const squares = rowSquares(data.data, data.shape[0], centroids.size)
     return this.trainingLoop(
       train,
       {
         sampleCount: data.shape[0],
         variables: [],
         step: async (indices) => {
-          const { inertia, centerShift } = await miniBatchStep(centroids, data, indices, fused)
+          const { inertia, centerShift } = await miniBatchStep(
+            centroids,
+            data,
+            indices,
+            squares,
+            fused,
+          )
           if (!Number.isFinite(inertia)) return { inertia, centerShift, reassigned: 0 }
           this.sinceReassign += indices.length
           let reassigned = 0

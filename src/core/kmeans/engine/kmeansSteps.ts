@@ -43,6 +43,21 @@ export function meanVariance(rows: Float32Array, n: number, d: number): number {
 }
 
 /**
+ * Each row's `‖x‖²` (`n` rows of `d` values), summed in float64 in order: computed once per
+ * mini-batch call, so a step adds its rows' `Σ‖x‖²` with one addition per row instead of a chain over
+ * every value of the batch.
+ */
+export function rowSquares(rows: Float32Array, n: number, d: number): Float64Array {
+  const squares = new Float64Array(n)
+  for (let r = 0; r < n; r++) {
+    let sum = 0
+    for (let j = r * d; j < (r + 1) * d; j++) sum += (rows[j] as number) ** 2
+    squares[r] = sum
+  }
+  return squares
+}
+
+/**
  * Per-cluster sums of the rows of `chunks`, accumulated in float64: on the fused WebAssembly kernels
  * when `fused` is given, else as TF.js operations.
  */
@@ -80,12 +95,16 @@ async function sumChunks(
   return total
 }
 
-/** {@link sumChunks} of the rows `indices` of `data` on the fused kernels, gathered in kernel memory. */
+/**
+ * {@link sumChunks} of the rows `indices` of `data` on the fused kernels, gathered in kernel memory;
+ * `squares` is their `Σ‖x‖²`.
+ */
 function fusedBatchSums(
   centroids: KMeansCentroids,
   data: ImageBatch,
   indices: ArrayLike<number>,
   fused: FusedClusterSums,
+  squares: number,
 ): StepSums {
   const { k } = centroids.options
   const total: StepSums = {
@@ -94,7 +113,7 @@ function fusedBatchSums(
     inertia: 0,
   }
   fused.setCentroids(centroids.centroids)
-  const squares = fused.accumulateRows(data.data, indices, total)
+  fused.accumulateRows(data.data, indices, total)
   total.inertia += squares
   return total
 }
@@ -175,14 +194,17 @@ export async function miniBatchStep(
   centroids: KMeansCentroids,
   data: ImageBatch,
   indices: Uint32Array,
+  squares: Float64Array,
   fused?: FusedClusterSums,
 ): Promise<Omit<StepPoint, 'reassigned'>> {
   const { k } = centroids.options
   const d = centroids.size
   const b = indices.length
+  let batchSquares = 0
+  for (let i = 0; i < b; i++) batchSquares += squares[indices[i] as number] as number
   const sums = fused
-    ? fusedBatchSums(centroids, data, indices, fused)
-    : await sumChunks(centroids, [gatheredChunk(data, indices, d)], undefined)
+    ? fusedBatchSums(centroids, data, indices, fused, batchSquares)
+    : await sumChunks(centroids, [gatheredChunk(data, indices, d, batchSquares)], undefined)
   const inertia = sums.inertia / b
   if (!Number.isFinite(inertia)) return { inertia, centerShift: NaN }
   let centerShift = 0

@@ -52,15 +52,23 @@ export function splitRows(
   return chunks
 }
 
-/** The rows `indices` of `data`, gathered on the host (a device gather is far slower on WASM). */
-export function gatheredChunk(data: ImageBatch, indices: ArrayLike<number>, d: number): RowChunk {
+/**
+ * The rows `indices` of `data`, gathered on the host (a device gather is far slower on WASM);
+ * `squares` is their `Σ‖x‖²`.
+ */
+export function gatheredChunk(
+  data: ImageBatch,
+  indices: ArrayLike<number>,
+  d: number,
+  squares: number,
+): RowChunk {
   const values = new Float32Array(indices.length * d)
   gatherRows(values, data.data, indices, d)
   return {
     count: indices.length,
     values,
     rows: () => tf.tensor2d(values, [indices.length, d]),
-    squares: sumOfSquares(values, 0, indices.length, d),
+    squares,
     dispose: () => {},
   }
 }

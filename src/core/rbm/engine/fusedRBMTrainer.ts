@@ -51,6 +51,14 @@ export interface FusedContrastiveResult {
   readonly pseudoLikelihood: number | undefined
 }
 
+/** Views of {@link FusedRBMTrainer}'s one-call step buffers over one kernel memory buffer. */
+interface StepViews {
+  readonly buffer: ArrayBuffer
+  readonly states: Int32Array
+  readonly flips: Int32Array
+  readonly results: Float64Array
+}
+
 const softplus = (x: number): number =>
   x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))
 
@@ -75,11 +83,14 @@ export class FusedRBMTrainer implements FusedStateful {
   private readonly uniforms: number
   private readonly zeros: number
   private readonly panel: number
+  /** Room for the weights transposed (hidden × visible), which `rbmStep` multiplies by. */
+  private readonly transposed: number
   /** `rbmStep`'s buffer offsets and sizes (i32), its draws' generator states and flips, its results. */
   private readonly layout: number
   private readonly states: number
   private readonly flipRows: number
   private readonly results: number
+  private views: StepViews | undefined
   private hasVelocity = false
   /** True when a step changed the weights since they were last written to the variables. */
   private unwritten = false
@@ -116,11 +127,12 @@ export class FusedRBMTrainer implements FusedStateful {
     this.uniforms = memory.alloc(maxBatch * Math.max(V, H))
     this.zeros = memory.alloc(Math.max(V, H))
     this.panel = memory.alloc(8 * Math.max(V, H, maxBatch))
+    this.transposed = memory.alloc(V * H)
     this.layout = memory.alloc(16)
     this.states = memory.alloc(1 + 2 * MAX_ONE_CALL_GIBBS)
     this.flipRows = memory.alloc(maxBatch)
     this.results = memory.alloc(4)
-    new Int32Array(this.k.memory.buffer, this.layout, 15).set([
+    new Int32Array(this.k.memory.buffer, this.layout, 16).set([
       this.params,
       this.grads,
       this.velocity,
@@ -136,6 +148,7 @@ export class FusedRBMTrainer implements FusedStateful {
       this.panel,
       V,
       H,
+      this.transposed,
     ])
   }
 
@@ -263,12 +276,12 @@ export class FusedRBMTrainer implements FusedStateful {
    */
   private oneCallStep(rows: number, step: FusedContrastiveStep): FusedContrastiveResult {
     const k = this.k
-    const buffer = k.memory.buffer
+    const views = this.stepViews()
     const draws = (step.persistent ? 0 : 1) + 2 * step.gibbsSteps
-    const states = new Int32Array(buffer, this.states, draws)
+    const states = views.states
     for (let i = 0; i < draws; i++) states[i] = createRandom(step.seed()).state().position
     const flips = step.flips
-    if (flips) new Int32Array(buffer, this.flipRows, rows).set(flips)
+    if (flips) views.flips.set(flips)
     if (!step.persistent) this.chainRows = rows
     const { momentum } = step
     k.rbmStep(
@@ -288,12 +301,25 @@ export class FusedRBMTrainer implements FusedStateful {
     )
     if (momentum > 0) this.hasVelocity = true
     this.unwritten = true
-    const [reconstruction = NaN, likelihood = NaN] = new Float64Array(
-      k.memory.buffer,
-      this.results,
-      2,
-    )
+    const [reconstruction = NaN, likelihood = NaN] = views.results
     return { reconstruction, pseudoLikelihood: flips ? likelihood : undefined }
+  }
+
+  /**
+   * Views of `rbmStep`'s generator states, flips and results, made again only when the kernel
+   * memory's buffer changed (it grew), not at every step.
+   */
+  private stepViews(): StepViews {
+    const buffer = this.k.memory.buffer
+    if (this.views?.buffer !== buffer) {
+      this.views = {
+        buffer,
+        states: new Int32Array(buffer, this.states, 1 + 2 * MAX_ONE_CALL_GIBBS),
+        flips: new Int32Array(buffer, this.flipRows, this.maxBatch),
+        results: new Float64Array(buffer, this.results, 2),
+      }
+    }
+    return this.views
   }
 
   /**

@@ -326,12 +326,12 @@ export class RBM extends TrainableModel<RBMTypes> {
             const measureGap = gapRows > 0 && (calls === 1 || calls % stepsPerEpoch === 0)
             if (fused) {
               const measured = this.fusedStep(fused, layer, rbm, train, indices, (batch) => {
-                gatherRows(
-                  batch,
-                  inputs,
-                  Array.from(indices, (i) => split.training[i] as number),
-                  size,
-                )
+                // Row by row, value by value: no index array or subarray per step.
+                for (let r = 0; r < indices.length; r++) {
+                  const from = (split.training[indices[r] as number] as number) * size
+                  const to = r * size
+                  for (let j = 0; j < size; j++) batch[to + j] = inputs[from + j] as number
+                }
                 if (scaling) standardise(batch, scaling)
               })
               // The loop copies the variables at each epoch's start (restored after a divergence).
@@ -457,8 +457,12 @@ export class RBM extends TrainableModel<RBMTypes> {
         } else fused.setChains(train.batchSize, undefined, kept)
       }
     }
+    // Only the options the step reads: no copy of every training option per step.
     return fused.step(rbm.variables(), rows, {
-      ...train,
+      learningRate: train.learningRate,
+      momentum: train.momentum,
+      weightDecay: train.weightDecay,
+      gibbsSteps: train.gibbsSteps,
       persistent,
       seed: this.seed,
       flips: rbm.gaussian ? undefined : this.flipIndices(rows, rbm.visibleUnits),
