@@ -87,7 +87,11 @@ export async function infoGANSpritesQuality(
   model: GAN,
   heldOut: ImageBatch,
 ): Promise<QualityFigures> {
-  const { factors } = generateSprites({ count: heldOut.shape[0], size: 28, seed: HELD_OUT_SPRITES_SEED })
+  const { factors } = generateSprites({
+    count: heldOut.shape[0],
+    size: 28,
+    seed: HELD_OUT_SPRITES_SEED,
+  })
   const codes = await model.inferCodes(heldOut)
   const shapes = factors.map((f) => SPRITE_KINDS.indexOf(f.kind))
   const sizes = factors.map((f) =>
