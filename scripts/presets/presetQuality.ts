@@ -80,8 +80,9 @@ const SPRITE_SIZE_BINS = 4
 
 /**
  * An InfoGAN preset on the sprites: precision and recall of its samples against the 500 held-out
- * sprites, and Q's categorical reading of those sprites against their shape (four kinds) and their
- * size (the scale factor in four equal bins), accuracy after Hungarian matching (chance 0.25).
+ * sprites, and Q's categorical reading of those sprites against their shape (four kinds), their
+ * size (the scale factor in four equal bins) and the quadrant they sit in (x and y factors each
+ * below or above the middle), accuracy after Hungarian matching (chance 0.25 for a four-way code).
  */
 export async function infoGANSpritesQuality(
   model: GAN,
@@ -101,6 +102,10 @@ export async function infoGANSpritesQuality(
     ...(await imageGANQuality(model, heldOut)),
     'code↔shape (matched)': clusteringAccuracy(codes.categorical, shapes),
     'code↔size (matched)': clusteringAccuracy(codes.categorical, sizes),
+    'code↔quadrant (matched)': clusteringAccuracy(
+      codes.categorical,
+      factors.map((f) => (f.x < 0.5 ? 0 : 1) + (f.y < 0.5 ? 0 : 2)),
+    ),
   }
 }
 

@@ -283,7 +283,7 @@ export const PRESETS: readonly PresetInfo[] = [
     kind: 'gan',
     name: 'infogan-sprites',
     description:
-      'convolutional InfoGAN on the 28×28 sprites (DCGAN, 16 filters, noise 32 with a four-way and four continuous codes): the four-way code takes the sprite’s size, the continuous codes its position and stretch; not its shape',
+      'convolutional InfoGAN on the 28×28 sprites (DCGAN, 16 filters, noise 32 with a four-way and four continuous codes): the four-way code picks where the sprite sits (one of four places), the continuous codes mostly its size; no code follows its shape',
     file: 'gan-infogan-sprites.lkmodel',
   },
 ]
