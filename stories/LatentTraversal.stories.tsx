@@ -166,12 +166,17 @@ export default meta
 export const InfoGANDigits: StoryObj<InfoArgs> = { name: 'InfoGAN codes (digits)' }
 
 /**
- * The convolutional InfoGAN on 28×28 sprites: a four-way code for the four shapes, trained live
- * (with the conv GAN's rates, 4e-4 / 1e-4). No preset: in every configuration tried (two or four
- * continuous codes, λ 0.3 to 2, batch 64 or 32, up to 3,780 steps) its code matched the shapes only
- * at chance (≤ 0.31 after matching; it takes the sprite's size instead).
+ * The convolutional InfoGAN on 28×28 sprites, a four-way code beside four continuous ones, opening
+ * on the shipped `'infogan-sprites'` preset (60 epochs, batch 32; precision / recall 0.82 / 0.43
+ * against 500 held-out sprites). What its codes took, measured: the four-way code picks where the
+ * sprite sits, one of four places (lower left, centre, lower right, top; Q's reading of held-out
+ * sprites matches their quadrant at 0.71 after matching), and the continuous codes mostly its size
+ * (over [−1, 1], continuous 3 takes its area from 0.45× to 1.4× a real sprite's mean, continuous 4
+ * from 1.6× to 0.6×). No code follows the shape: Q's code
+ * matches it at 0.31 (chance 0.25), as in every configuration tried — InfoGAN on dSprites-like data
+ * is known to pick position and scale first. Train from scratch trains the same configuration live.
  */
 export const InfoGANSprites: StoryObj<InfoArgs> = {
   name: 'InfoGAN codes (sprites, conv)',
-  args: { dataset: 'sprites', categories: 4, continuous: 2, noiseDim: 32, steps: 7, epochs: 60 },
+  args: { dataset: 'sprites', categories: 4, continuous: 4, noiseDim: 32, steps: 7, epochs: 60 },
 }
