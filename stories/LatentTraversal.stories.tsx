@@ -172,9 +172,9 @@ export const InfoGANDigits: StoryObj<InfoArgs> = { name: 'InfoGAN codes (digits)
  * sprite sits, one of four places (lower left, centre, lower right, top; Q's reading of held-out
  * sprites matches their quadrant at 0.71 after matching), and the continuous codes mostly its size
  * (over [−1, 1], continuous 3 takes its area from 0.45× to 1.4× a real sprite's mean, continuous 4
- * from 1.6× to 0.6×). No code follows the shape: Q's code
- * matches it at 0.31 (chance 0.25), as in every configuration tried — InfoGAN on dSprites-like data
- * is known to pick position and scale first. Train from scratch trains the same configuration live.
+ * from 1.6× to 0.6×). No code follows the shape: Q's code matches it at 0.31 (chance 0.25), as in
+ * every configuration tried — InfoGAN on dSprites-like data is known to pick position and scale
+ * first. Train from scratch trains the same configuration live.
  */
 export const InfoGANSprites: StoryObj<InfoArgs> = {
   name: 'InfoGAN codes (sprites, conv)',
