@@ -18,8 +18,8 @@ export interface InfoGANOptions {
   /** Number of continuous codes, each drawn uniformly from [−1, 1]. Default `0`. */
   readonly continuous?: number
   /**
-   * Weight λ of the mutual-information lower bound L_I in the generator's and Q's losses (≥ 0).
-   * Default `1`.
+   * Weight λ of the mutual-information lower bound L_I in the generator's and Q's losses (≥ 0); of
+   * its categorical codes' part alone when `continuousWeight` is given. Default `1`.
    */
   readonly weight?: number
   /**
