@@ -42,6 +42,7 @@ import rbmDigitsDbn from '../src/presets/files/rbm-digits-dbn.lkmodel?url'
 import rbmDigitsGaussian from '../src/presets/files/rbm-digits-gaussian.lkmodel?url'
 import decIdecDigits from '../src/presets/files/dec-idec-digits.lkmodel?url'
 import ganSpritesDense from '../src/presets/files/gan-sprites-dense.lkmodel?url'
+import ganInfoganSprites from '../src/presets/files/gan-infogan-sprites.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -84,4 +85,5 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'rbm-digits-gaussian.lkmodel': rbmDigitsGaussian,
   'dec-idec-digits.lkmodel': decIdecDigits,
   'gan-sprites-dense.lkmodel': ganSpritesDense,
+  'gan-infogan-sprites.lkmodel': ganInfoganSprites,
 }

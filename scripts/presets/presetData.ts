@@ -73,11 +73,14 @@ export function allDigitsData(): PresetData {
   return { train: images, heldOut: rowsOf(images, DIGITS_TRAINING_ROWS, images.shape[0]) }
 }
 
+/** The seed of the 500 held-out sprites every sprites preset is measured on. */
+export const HELD_OUT_SPRITES_SEED = 99
+
 /** `count` 28×28 sprites (seed 1, the stories' seed) to train; 500 others (seed 99) held out. */
 export function spritesData(count: number): PresetData {
   return {
     train: generateSprites({ count, size: 28, seed: 1 }).images,
-    heldOut: generateSprites({ count: 500, size: 28, seed: 99 }).images,
+    heldOut: generateSprites({ count: 500, size: 28, seed: HELD_OUT_SPRITES_SEED }).images,
   }
 }
 

@@ -32,6 +32,8 @@ import type { SparseCoding } from '../../src/core/sparse/engine/sparseCoding'
 import type { VAE } from '../../src/core/vae/engine/vae'
 import type { AnomalyBenchmark } from '../../src/data/anomalies'
 import { ringCentres } from '../../src/data/toy2d'
+import { SPRITE_KINDS, generateSprites } from '../../src/data/sprites'
+import { HELD_OUT_SPRITES_SEED } from './presetData'
 
 /** Named figures of one model; each recipe says which way is better. */
 export type QualityFigures = Readonly<Record<string, number>>
@@ -70,6 +72,40 @@ export async function infoGANDigitsQuality(
   return {
     ...(await imageGANQuality(model, heldOut)),
     'code accuracy (matched)': clusteringAccuracy(codes.categorical, labels),
+  }
+}
+
+/** Size bins of the sprites' scale factor (uniform on [0.5, 1)): four equal widths, one per code value. */
+const SPRITE_SIZE_BINS = 4
+
+/**
+ * An InfoGAN preset on the sprites: precision and recall of its samples against the 500 held-out
+ * sprites, and Q's categorical reading of those sprites against their shape (four kinds), their
+ * size (the scale factor in four equal bins) and the quadrant they sit in (x and y factors each
+ * below or above the middle), accuracy after Hungarian matching (chance 0.25 for a four-way code).
+ */
+export async function infoGANSpritesQuality(
+  model: GAN,
+  heldOut: ImageBatch,
+): Promise<QualityFigures> {
+  const { factors } = generateSprites({
+    count: heldOut.shape[0],
+    size: 28,
+    seed: HELD_OUT_SPRITES_SEED,
+  })
+  const codes = await model.inferCodes(heldOut)
+  const shapes = factors.map((f) => SPRITE_KINDS.indexOf(f.kind))
+  const sizes = factors.map((f) =>
+    Math.min(SPRITE_SIZE_BINS - 1, Math.floor((f.scale - 0.5) * 2 * SPRITE_SIZE_BINS)),
+  )
+  return {
+    ...(await imageGANQuality(model, heldOut)),
+    'code↔shape (matched)': clusteringAccuracy(codes.categorical, shapes),
+    'code↔size (matched)': clusteringAccuracy(codes.categorical, sizes),
+    'code↔quadrant (matched)': clusteringAccuracy(
+      codes.categorical,
+      factors.map((f) => (f.x < 0.5 ? 0 : 1) + (f.y < 0.5 ? 0 : 2)),
+    ),
   }
 }
 

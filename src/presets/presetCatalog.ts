@@ -279,6 +279,13 @@ export const PRESETS: readonly PresetInfo[] = [
       'dense GAN on the 28×28 sprites (one hidden layer of 128 units each side, noise 32): what a dense GAN makes of images, noisy blobs where the convolutional one draws shapes',
     file: 'gan-sprites-dense.lkmodel',
   },
+  {
+    kind: 'gan',
+    name: 'infogan-sprites',
+    description:
+      'convolutional InfoGAN on the 28×28 sprites (DCGAN, 16 filters, noise 32 with a four-way and four continuous codes): the four-way code picks where the sprite sits (one of four places), the continuous codes mostly its size; no code follows its shape',
+    file: 'gan-infogan-sprites.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */

@@ -12,6 +12,10 @@ import ganImagesMeta, {
   SpritesDense as GANSpritesDense,
 } from '../../stories/GANImages.stories'
 import ganPlaneMeta, { Moons, Spiral } from '../../stories/GANPlayground.stories'
+import latentTraversalMeta, {
+  InfoGANDigits,
+  InfoGANSprites,
+} from '../../stories/LatentTraversal.stories'
 import kmeansMeta, {
   Digits as KMeansDigits,
   ManyClusters,
@@ -54,6 +58,18 @@ test.each([
   ['GANImages SpritesDense', ganImagesMeta, GANSpritesDense, 'canvas.lk-sample-grid'],
   ['GAN 2-D Moons', ganPlaneMeta, Moons, 'canvas'],
   ['GAN 2-D Spiral', ganPlaneMeta, Spiral, 'canvas'],
+  [
+    'LatentTraversal InfoGANDigits',
+    latentTraversalMeta,
+    InfoGANDigits,
+    'canvas.lk-latent-traversal__images',
+  ],
+  [
+    'LatentTraversal InfoGANSprites',
+    latentTraversalMeta,
+    InfoGANSprites,
+    'canvas.lk-latent-traversal__images',
+  ],
 ] as const)('%s opens on its preset and draws samples', async (_, meta, story, selector) => {
   const screen = await openStory(meta, story)
   await painted(screen.container, selector)

@@ -84,6 +84,7 @@ describe('Storybook', () => {
         ['playgrounds-rbm-playground--deep-belief-network', 'canvas.lk-filter-grid__canvas'],
         ['playgrounds-rbm-playground--gaussian-visible', 'canvas.lk-filter-grid__canvas'],
         ['playgrounds-dec-playground--idec', 'canvas'],
+        ['components-latenttraversal--info-gan-sprites', 'canvas.lk-latent-traversal__images'],
       ] as const) {
         await page.goto(`${server.url}/iframe.html?id=${id}&viewMode=story`)
         await page.getByTestId('model-status').getByText('ready').waitFor({ timeout: 30_000 })

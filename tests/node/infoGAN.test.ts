@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { GAN } from '../../src/core/gan/engine/gan'
 import { GANNetwork } from '../../src/core/gan/engine/ganNetwork'
-import { informationTerm } from '../../src/core/gan/engine/infoTerm'
+import { informationTerm, weightedInformationGradient } from '../../src/core/gan/engine/infoTerm'
 import { resolveGANModelOptions, validateGANModelOptions } from '../../src/core/gan/ganOptions'
 import { drawInfoLatents } from '../../src/core/gan/infoCodes'
 import type { GANHistoryPoint } from '../../src/core/gan/ganSpec'
@@ -145,10 +145,92 @@ describe('InfoGAN (Node)', () => {
     expect(tf.memory().numTensors).toBe(before)
   }, 120_000)
 
+  test('info.continuousWeight weighs the continuous part of L_I apart: gradient equals automatic differentiation', () => {
+    const info = resolveGANModelOptions(
+      {
+        noiseDim: 8,
+        info: { categorical: [3], continuous: 2, weight: 0.7, continuousWeight: 0.1 },
+      },
+      64,
+      true,
+    ).info!
+    expect(info.continuousWeight).toBe(0.1)
+    const noise = drawInfoLatents(info, 8, 6, createRandom(4))
+    const [manual, automatic] = tf.tidy(() => {
+      const q = tf.randomNormal([6, 5], 0, 1, 'float32', 5) as tf.Tensor2D
+      const codes = tf.slice(tf.tensor2d(noise, [6, 8]), [0, 0], [6, 5]) as tf.Tensor2D
+      const part =
+        (categorical: number[], continuous: number, from: number, size: number) => (x: tf.Tensor) =>
+          informationTerm(
+            { categorical, continuous, weight: 1 },
+            tf.slice(x, [0, from], [6, size]) as tf.Tensor2D,
+            tf.slice(codes, [0, from], [6, size]) as tf.Tensor2D,
+          ).loss
+      // d(0.7 · L_cat + 0.1 · L_cont)/dq, both batch means.
+      const weighted = (x: tf.Tensor) =>
+        tf.add(tf.mul(part([3], 0, 0, 3)(x), 0.7), tf.mul(part([], 2, 3, 2)(x), 0.1)) as tf.Scalar
+      const term = informationTerm(info, q, codes)
+      return [weightedInformationGradient(info, term.gradient, 6), tf.grad(weighted)(q)]
+    })
+    const a = manual!.arraySync() as number[][]
+    const b = automatic!.arraySync() as number[][]
+    for (let i = 0; i < 6; i++) {
+      for (let j = 0; j < 5; j++) expect(a[i]![j]!).toBeCloseTo(b[i]![j]!, 6)
+    }
+    // The continuous columns carry a seventh of the weight they would carry under λ alone.
+    expect(Math.abs(b[0]![3]!)).toBeGreaterThan(0)
+    manual!.dispose()
+    automatic!.dispose()
+  })
+
+  test('info.continuousWeight: left out or equal to weight, training gives the same bits; 0.1 changes them; snapshots record it', async () => {
+    const data = toImageBatch(ringOfGaussians({ count: 256, seed: 1 }))
+    const trained = async (info: object) => {
+      const gan = new GAN({
+        seed: 2,
+        noiseDim: 8,
+        generatorUnits: [16],
+        discriminatorUnits: [16],
+        info,
+      })
+      await gan.fit(data, { epochs: 2, batchSize: 64 })
+      const snapshot = await gan.snapshot()
+      const samples = await gan.sample(8, { seed: 1 })
+      gan.dispose()
+      return { snapshot, samples }
+    }
+    const before = tf.memory().numTensors
+    const base = { categorical: [3], continuous: 2, weight: 0.5 }
+    const plain = await trained(base)
+    const same = await trained({ ...base, continuousWeight: 0.5 })
+    const apart = await trained({ ...base, continuousWeight: 0.1 })
+    const bits = (s: { snapshot: { weightData: ArrayBuffer } }) =>
+      Buffer.from(s.snapshot.weightData).toString('base64')
+    expect(bits(same)).toBe(bits(plain))
+    expect(bits(apart)).not.toBe(bits(plain))
+    // A model without the option records no such key: earlier snapshots and presets read as before.
+    expect(Object.keys((plain.snapshot.modelOptions as { info: object }).info)).not.toContain(
+      'continuousWeight',
+    )
+    expect(
+      (apart.snapshot.modelOptions as { info: { continuousWeight: number } }).info,
+    ).toMatchObject({ continuousWeight: 0.1 })
+    const restored = new GAN(apart.snapshot.modelOptions)
+    restored.restore(apart.snapshot)
+    expect(Array.from((await restored.sample(8, { seed: 1 })).data)).toEqual(
+      Array.from(apart.samples.data),
+    )
+    restored.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+  }, 60_000)
+
   test('bad input: typed errors, and the trained model survives them', async () => {
     const bad: [unknown, RegExp][] = [
       [{ categorical: [1] }, /at least 2 values/],
       [{ categorical: [10], weight: -1 }, /weight must be a finite number ≥ 0/],
+      [{ continuous: 2, continuousWeight: -0.1 }, /continuousWeight must be a finite number ≥ 0/],
+      [{ continuous: 2, continuousWeight: NaN }, /continuousWeight must be a finite number ≥ 0/],
+      [{ continuous: 2, continuousWeight: '0.1' }, /continuousWeight must be a finite number ≥ 0/],
       [{ continuous: 1.5 }, /continuous must be an integer/],
       [{}, /has no code/],
       ['ten', /must be an object/],

@@ -18,10 +18,16 @@ export interface InfoGANOptions {
   /** Number of continuous codes, each drawn uniformly from [−1, 1]. Default `0`. */
   readonly continuous?: number
   /**
-   * Weight λ of the mutual-information lower bound L_I in the generator's and Q's losses (≥ 0).
-   * Default `1`.
+   * Weight λ of the mutual-information lower bound L_I in the generator's and Q's losses (≥ 0); of
+   * its categorical codes' part alone when `continuousWeight` is given. Default `1`.
    */
   readonly weight?: number
+  /**
+   * Weight λ_cont of the continuous codes' part of L_I (≥ 0), when it should differ from `weight`,
+   * which then weighs the categorical codes' part alone (Chen et al. use λ 1 for categorical codes
+   * and 0.1 for continuous ones). Default: `weight` (one λ for every code).
+   */
+  readonly continuousWeight?: number
 }
 
 /** {@link InfoGANOptions} with the defaults filled in. */
@@ -29,6 +35,8 @@ export interface ResolvedInfoGANOptions {
   readonly categorical: readonly number[]
   readonly continuous: number
   readonly weight: number
+  /** λ_cont; absent when not given (then `weight` weighs every code, and snapshots stay as before). */
+  readonly continuousWeight?: number
 }
 
 function fail(message: string): never {
@@ -43,7 +51,7 @@ export function validateInfoGANOptions(info: InfoGANOptions | undefined): void {
       `must be an object such as { categorical: [10], continuous: 2 }; got ${describeValue(info)}`,
     )
   }
-  const { categorical, continuous, weight } = info
+  const { categorical, continuous, weight, continuousWeight } = info
   if (categorical !== undefined) {
     if (!Array.isArray(categorical)) {
       fail(`.categorical must be an array of value counts; got ${describeValue(categorical)}`)
@@ -71,6 +79,18 @@ export function validateInfoGANOptions(info: InfoGANOptions | undefined): void {
   ) {
     fail(`.weight must be a finite number ≥ 0; got ${describeValue(weight)}. Try 1`)
   }
+  if (
+    continuousWeight !== undefined &&
+    !(
+      typeof continuousWeight === 'number' &&
+      Number.isFinite(continuousWeight) &&
+      continuousWeight >= 0
+    )
+  ) {
+    fail(
+      `.continuousWeight must be a finite number ≥ 0; got ${describeValue(continuousWeight)}. Try 0.1, or leave it out to use weight`,
+    )
+  }
   if ((categorical?.length ?? 0) + (continuous ?? 0) === 0) {
     fail('has no code; give categorical (e.g. [10]) or continuous (e.g. 2)')
   }
@@ -88,6 +108,7 @@ export function infoGANDefaults(info: InfoGANOptions): ResolvedInfoGANOptions {
     categorical: [...(info.categorical ?? [])],
     continuous: info.continuous ?? 0,
     weight: info.weight ?? 1,
+    ...(info.continuousWeight === undefined ? {} : { continuousWeight: info.continuousWeight }),
   }
 }
 

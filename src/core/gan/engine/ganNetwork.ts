@@ -6,7 +6,7 @@ import { convDiscriminator, convGenerator } from './convGanStacks'
 import { denseStack, type LayerStack } from '../../engine/layerStack'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 import { infoCodeSize } from '../infoCodes'
-import { informationTerm } from './infoTerm'
+import { informationTerm, weightedInformationGradient } from './infoTerm'
 
 /** Result of one discriminator update's forward and backward pass. */
 export interface DiscriminatorPass {
@@ -158,7 +158,7 @@ export class GANNetwork {
     const rows = output.shape[0]
     const q = tf.slice(this.qColumns(output), [from, 0], [rows - from, this.codeSize])
     const term = informationTerm(info, q, this.codes(z))
-    let gradQ = tf.mul(term.gradient, info.weight / batch) as tf.Tensor2D
+    let gradQ = weightedInformationGradient(info, term.gradient, batch)
     if (from > 0) gradQ = tf.concat([tf.zeros([from, this.codeSize]), gradQ])
     return { gradient: tf.concat([gradLogits, gradQ], 1), term }
   }

@@ -1,7 +1,8 @@
 /**
  * InfoGAN's mutual-information term L_I (Chen et al., 2016) on the outputs of the Q head, with its
  * gradient: a softmax cross-entropy per categorical code and a Gaussian negative log-likelihood with
- * fixed unit variance per continuous code (half the squared error; the constant is left out).
+ * fixed unit variance per continuous code (half the squared error; the constant is left out); and
+ * that gradient weighted by λ (and λ_cont for the continuous codes when given).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { ResolvedInfoGANOptions } from '../infoCodes'
@@ -53,4 +54,34 @@ export function informationTerm(
       categorical > 0 ? (tf.div(tf.addN(hits), rows * categorical) as tf.Scalar) : undefined,
     gradient: gradients.length === 1 ? (gradients[0] as tf.Tensor2D) : tf.concat(gradients, 1),
   }
+}
+
+/**
+ * The gradient of the weighted L_I batch mean, `(λ·L_cat + λ_cont·L_cont) / batch`, at Q's outputs,
+ * from a term's unweighted `gradient` (`[rows, codeSize]`): the categorical columns times
+ * `info.weight`, the continuous ones times `info.continuousWeight`. Without `continuousWeight` every
+ * column is multiplied by `weight / batch` in one operation, as before the option existed, so such
+ * models train to the same bits. Call inside `tf.tidy`.
+ */
+export function weightedInformationGradient(
+  info: ResolvedInfoGANOptions,
+  gradient: tf.Tensor2D,
+  batch: number,
+): tf.Tensor2D {
+  const continuousWeight = info.continuousWeight
+  if (continuousWeight === undefined || info.continuous === 0) {
+    return tf.mul(gradient, info.weight / batch)
+  }
+  const [rows, size] = gradient.shape
+  const categorical = size - info.continuous
+  const continuous = tf.mul(
+    tf.slice(gradient, [0, categorical], [rows, info.continuous]),
+    continuousWeight / batch,
+  ) as tf.Tensor2D
+  if (categorical === 0) return continuous
+  const blocks = tf.mul(
+    tf.slice(gradient, [0, 0], [rows, categorical]),
+    info.weight / batch,
+  ) as tf.Tensor2D
+  return tf.concat([blocks, continuous], 1)
 }
