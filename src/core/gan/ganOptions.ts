@@ -52,8 +52,8 @@ export interface GANModelOptions {
    * values of the noise (`noiseDim` counts them, and at least one value must stay noise), and an
    * auxiliary head Q on the discriminator's last hidden features predicts them (softmax for each
    * categorical code, a Gaussian mean with fixed unit variance for each continuous one). The
-   * mutual-information lower bound L_I, weighted by `info.weight`, is added to the generator's and
-   * Q's losses. E.g. `{ categorical: [10], continuous: 2, weight: 1 }`. Default: none (a plain GAN).
+   * mutual-information lower bound L_I, weighted by `info.weight` (its continuous codes' part by
+   * `info.continuousWeight` when given), is added to the generator's and Q's losses. E.g. `{ categorical: [10], continuous: 2, weight: 1 }`. Default: none (a plain GAN).
    */
   readonly info?: InfoGANOptions
 }
