@@ -6,6 +6,7 @@
  * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
  * transposed one's `[k, k, out, in]`.
  */
+import { slicedGemm } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
 /**
@@ -160,23 +161,25 @@ function kernelGradient(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  const slice = gradientRows(depth)
-  for (let from = 0; from < rows; from += slice) {
-    k.gemm(
-      scratch.patches + from * depth * 4,
+  // One call for the whole sum: on two kernel threads, one hand-off (each thread its own rows).
+  slicedGemm(
+    k,
+    [
+      scratch.patches,
       1,
       depth,
-      other + from * g.filters * 4,
+      other,
       g.filters,
       1,
       gradKernel,
       depth,
-      Math.min(slice, rows - from),
+      rows,
       g.filters,
-      from > 0 ? 1 : 0,
+      0,
       scratch.panel,
-    )
-  }
+    ],
+    gradientRows(depth),
+  )
 }
 
 /**

@@ -4,13 +4,15 @@
  * thread ({@link serveKernelThread}). Pure TypeScript, no TF.js.
  *
  * The caller writes a job's kernel ({@link GEMM_JOB}: the twelve `gemm` arguments; {@link ADAM_JOB}:
- * `adam`'s five integer arguments and six float ones), then posts the job's number in `JOB` and
+ * `adam`'s five integer arguments and six float ones; {@link SLICED_GEMM_JOB}: the twelve `gemm`
+ * arguments and the slice), then posts the job's number in `JOB` and
  * wakes the helper (`Atomics.notify`). The helper claims it by swapping `JOB` to minus its number
  * (waking the caller), runs it, then stores the number in `DONE` (with `FAILED` set when the kernel
  * threw) and wakes the caller.
  * A caller that waited too long for the claim takes the job back by swapping `JOB` to 0 and runs it
  * itself, so a job is run exactly once.
  */
+import { gemmSlices } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
 /** Word the caller posts a job's number in (claimed: its negative; taken back: 0; stop: STOP_JOB). */
@@ -23,7 +25,7 @@ export const FAILED = 2
 export const READY = 3
 /** First of the (up to twelve) integer arguments of a job. */
 export const ARGS = 4
-/** Word holding which kernel a job runs ({@link GEMM_JOB} or {@link ADAM_JOB}). */
+/** Word holding which kernel a job runs ({@link GEMM_JOB}, {@link ADAM_JOB}, {@link SLICED_GEMM_JOB}). */
 export const KERNEL = 16
 /** First int32 word of the float64 arguments (8-byte aligned: the block is 64-byte aligned). */
 export const FLOAT_ARGS = 18
@@ -40,6 +42,11 @@ export const STOP_JOB = 0x7fffffff
 export const GEMM_JOB = 0
 /** A job running `adam`: `p, g, m, v, n` as integers, `rate, beta1, beta2, c1, c2, epsilon` as floats. */
 export const ADAM_JOB = 1
+/**
+ * A job running `gemm` summed over slices of its inner dimension (slicedGemm.ts's `gemmSlices`):
+ * the twelve `gemm` arguments as integers, the slice (rows of K per `gemm`) as the first float.
+ */
+export const SLICED_GEMM_JOB = 2
 
 /**
  * The most a thread spins on a control word before it sleeps in `Atomics.wait`, by default, µs.
@@ -106,7 +113,8 @@ export function waitWhile(
 function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array): void {
   const int = (i: number): number => words[ARGS + i] ?? 0
   const float = (i: number): number => floats[i] ?? 0
-  if (Atomics.load(words, KERNEL) === ADAM_JOB) {
+  const kernel = Atomics.load(words, KERNEL)
+  if (kernel === ADAM_JOB) {
     kernels.adam(
       int(0),
       int(1),
@@ -120,6 +128,11 @@ function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array)
       float(4),
       float(5),
     )
+    return
+  }
+  if (kernel === SLICED_GEMM_JOB) {
+    const args = Array.from({ length: 12 }, (_, i) => int(i)) as Parameters<KernelExports['gemm']>
+    gemmSlices(kernels, args, float(0))
     return
   }
   kernels.gemm(

@@ -18,11 +18,13 @@ import {
   JOB,
   KERNEL,
   READY,
+  SLICED_GEMM_JOB,
   SPIN,
   SpinBudget,
   STOP_JOB,
   waitWhile,
 } from './kernelThreadProtocol'
+import { gemmSlices, setSlicedGemm, type GemmArguments } from './slicedGemm'
 import type { CompiledKernels, KernelExports, KernelMemory } from './wasmKernels'
 
 /** What a helper thread is started with (a module worker or a Node worker thread). */
@@ -49,8 +51,6 @@ export type SpawnKernelThread = (
   onFailure: (reason: string) => void,
 ) => KernelThreadHandle
 
-/** The `gemm` arguments, as the kernels' `gemm` takes them. */
-type GemmArguments = Parameters<KernelExports['gemm']>
 /** The `adam` arguments, as the kernels' `adam` takes them. */
 type AdamArguments = Parameters<KernelExports['adam']>
 
@@ -156,31 +156,66 @@ export class TwoThreadGemm {
 
   /** C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it pays. */
   gemm(...args: GemmArguments): void {
-    const [a, ai, ak, b, bk, bj, c, m, k, n, accumulate, panel] = args
     const kernels = this.memory.kernels
-    if (m < 8 || m * k * n < TWO_THREAD_MINIMUM_WORK || !this.helperReady) {
+    if (!this.pays(args)) {
       kernels.gemm(...args)
       return
     }
-    const top = Math.floor(m / 8) * 4 // rows the caller takes, a multiple of the 4-row block
-    const lower: GemmArguments = [
-      a + 4 * top * ai,
-      ai,
-      ak,
-      b,
-      bk,
-      bj,
-      c + 4 * top * n,
-      m - top,
-      k,
-      n,
-      accumulate,
-      this.panelFor(k),
-    ]
+    const [upper, lower] = this.rowHalves(args)
     this.post(GEMM_JOB, lower)
-    kernels.gemm(a, ai, ak, b, bk, bj, c, top, k, n, accumulate, panel)
+    kernels.gemm(...upper)
     if (this.finish()) this.splitCount += 1
     else kernels.gemm(...lower)
+  }
+
+  /**
+   * C = A·B summed over slices of `slice` steps of the inner dimension (slicedGemm.ts's
+   * `gemmSlices`): one hand-off for the whole sum when it pays, the helper taking the lower rows of
+   * C over every slice; else every slice on the calling thread.
+   */
+  gemmSliced(args: GemmArguments, slice: number): void {
+    const kernels = this.memory.kernels
+    if (!this.pays(args)) {
+      gemmSlices(kernels, args, slice)
+      return
+    }
+    const [upper, lower] = this.rowHalves(args, Math.min(slice, args[8]))
+    this.post(SLICED_GEMM_JOB, lower, [slice])
+    gemmSlices(kernels, upper, slice)
+    if (this.finish()) this.splitCount += 1
+    else gemmSlices(kernels, lower, slice)
+  }
+
+  /** True when the product `args` is large enough to split and the helper waits for it. */
+  private pays(args: GemmArguments): boolean {
+    const [m, k, n] = [args[7], args[8], args[9]]
+    return m >= 8 && m * k * n >= TWO_THREAD_MINIMUM_WORK && this.helperReady
+  }
+
+  /**
+   * The product `args` as the calling thread's upper rows (a multiple of the 4-row block) and the
+   * helper's lower rows (with the helper's panel, for an inner dimension of `panelDepth`).
+   */
+  private rowHalves(args: GemmArguments, panelDepth = args[8]): [GemmArguments, GemmArguments] {
+    const [a, ai, ak, b, bk, bj, c, m, k, n, accumulate, panel] = args
+    const top = Math.floor(m / 8) * 4
+    return [
+      [a, ai, ak, b, bk, bj, c, top, k, n, accumulate, panel],
+      [
+        a + 4 * top * ai,
+        ai,
+        ak,
+        b,
+        bk,
+        bj,
+        c + 4 * top * n,
+        m - top,
+        k,
+        n,
+        accumulate,
+        this.panelFor(panelDepth),
+      ],
+    ]
   }
 
   /**
@@ -226,9 +261,10 @@ export class TwoThreadGemm {
 
   /**
    * Makes `memory.gemm`, `memory.gemmPair` and `memory.adam`, the products and update the fused
-   * models call, these two-thread ones.
+   * models call, and slicedGemm.ts's `slicedGemm` on `memory.modelKernels`, these two-thread ones.
    */
   attach(): this {
+    setSlicedGemm(this.memory.modelKernels, (args, slice) => this.gemmSliced(args, slice))
     this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
     this.memory.gemmPair = (first, second) => this.gemmPair(first, second)
     this.memory.adam = (...args: AdamArguments) => this.adam(...args)
@@ -237,6 +273,7 @@ export class TwoThreadGemm {
 
   /** Stops the helper thread. */
   dispose(): void {
+    setSlicedGemm(this.memory.modelKernels, undefined)
     if (this.handle === undefined) return
     Atomics.store(this.words, JOB, STOP_JOB)
     Atomics.notify(this.words, JOB)

@@ -1,0 +1,269 @@
+/**
+ * One against two kernel threads, side by side in one process, on the fused steps of the default
+ * convolutional GAN, the default convolutional autoencoder (28×28 sprites, batch 64) and the
+ * reference VAE (784-400-20, batch 128): per step the wall time, the process's CPU time (both
+ * threads: `process.cpuUsage`), the hand-offs to the helper thread, and which products and jobs were
+ * handed off (M×K×N, time per call on the calling thread). Rounds alternate one and two threads so
+ * that a shared machine's load falls on both alike; the load average is printed with the figures.
+ * Not part of `npm run bench`; run it with
+ *
+ *   npx esbuild bench/convThreadsProfile.ts --bundle --platform=node --format=esm \
+ *     --packages=external --outfile=node_modules/.cache/convthreads/profile.mjs &&
+ *     node --experimental-wasm-relaxed-simd node_modules/.cache/convthreads/profile.mjs [steps] [rounds]
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-wasm'
+import { loadavg } from 'node:os'
+import { generateSprites } from '../src/data/sprites'
+import { createRandom } from '../src/core/random'
+import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
+import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
+import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
+import { ConvAutoencoderNetwork } from '../src/core/autoencoder/engine/convAutoencoderNetwork'
+import {
+  resolveAutoencoderOptions,
+  resolveAutoencoderTrainOptions,
+} from '../src/core/autoencoder/autoencoderOptions'
+import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
+import { FusedVAETrainer } from '../src/core/vae/engine/fusedVAETrainer'
+import { VAENetwork } from '../src/core/vae/engine/vaeNetwork'
+import { resolveVAEModelOptions } from '../src/core/vae/vaeOptions'
+import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
+import { compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
+import { spawnNodeKernelThread } from './nodeKernelThread'
+
+const SIDE = 28
+const BATCH = 64
+
+type Model = 'gan' | 'ae' | 'vae'
+
+/** One model on one or two threads: a step function and what it handed off. */
+interface Run {
+  readonly step: (s: number) => void
+  readonly threads: TwoThreadGemm | undefined
+  /** Handed-off calls by label: count and summed calling-thread milliseconds. */
+  readonly jobs: Map<string, { count: number; ms: number }>
+  dispose(): void
+}
+
+/** Wraps the two-thread entry points to record each handed-off call by its shape. */
+function instrument(threads: TwoThreadGemm, jobs: Map<string, { count: number; ms: number }>) {
+  let depth = 0
+  const record = (label: string, call: () => void): void => {
+    if (depth > 0) return call()
+    depth += 1
+    const before = threads.splitCount
+    const started = performance.now()
+    try {
+      call()
+    } finally {
+      depth -= 1
+    }
+    if (threads.splitCount === before) return
+    const entry = jobs.get(label) ?? { count: 0, ms: 0 }
+    entry.count += threads.splitCount - before
+    entry.ms += performance.now() - started
+    jobs.set(label, entry)
+  }
+  const owner = threads as unknown as Record<string, (...args: unknown[]) => void>
+  for (const name of ['gemm', 'gemmPair', 'gemmSliced', 'adam']) {
+    const original = owner[name]
+    if (typeof original !== 'function') continue
+    owner[name] = function (this: unknown, ...args: unknown[]) {
+      const label = `${name} ${describe(name, args)}`
+      record(label, () => original.apply(threads, args))
+    }
+  }
+}
+
+/** A short description of a handed-off call's size. */
+function describe(name: string, args: unknown[]): string {
+  const n = (i: number): number => Number(args[i] ?? 0)
+  if (name === 'gemm') return `${n(7)}×${n(8)}×${n(9)}`
+  if (name === 'gemmPair') {
+    const shape = (a: unknown): string => {
+      const list = a as number[]
+      return `${list[7]}×${list[8]}×${list[9]}`
+    }
+    return `${shape(args[0])} | ${shape(args[1])}`
+  }
+  if (name === 'adam') return `${n(4)} parameters`
+  if (name === 'gemmSliced') {
+    const list = args[0] as number[]
+    return `${list[7]}×${list[8]}×${list[9]} in slices of ${n(1)}`
+  }
+  const g = args.find((a) => typeof a === 'object' && a !== null && 'batch' in a) as
+    | {
+        batch: number
+        outHeight: number
+        outWidth: number
+        size: number
+        channels: number
+        filters: number
+      }
+    | undefined
+  return g
+    ? `${g.batch} images, ${g.batch * g.outHeight * g.outWidth}×${g.size * g.size * g.channels}×${g.filters}`
+    : ''
+}
+
+async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
+  const compiled = await compileSharedKernels()
+  if (!compiled) throw new Error('the shared kernel build does not compile here')
+  const memory = new KernelMemory(compiled)
+  const jobs = new Map<string, { count: number; ms: number }>()
+  const threads = twoThreads ? new TwoThreadGemm(memory, spawnNodeKernelThread).attach() : undefined
+  const deadline = Date.now() + 30_000
+  while (threads && !threads.helperReady) {
+    if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  if (threads) instrument(threads, jobs)
+  const sprites = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
+  const size = SIDE * SIDE
+  const rows = sprites.length / size
+  const noise = createRandom(3)
+  const done =
+    (dispose: () => void): Run['dispose'] =>
+    () => {
+      dispose()
+      threads?.dispose()
+    }
+  if (model === 'gan') {
+    const options = resolveGANModelOptions({ architecture: 'conv' }, size, true)
+    const train = resolveGANTrainOptions({}, 'conv')
+    const network = new GANNetwork([SIDE, SIDE, 1], options)
+    const trainer = new FusedConvGANTrainer(memory, [SIDE, SIDE, 1], options, BATCH)
+    const [gv, dv, statistics] = [
+      network.generatorVariables(),
+      network.discriminatorVariables(),
+      network.statistics(),
+    ]
+    const step = (s: number): void => {
+      const start = (s * BATCH) % (rows - BATCH)
+      const indices = Uint32Array.from({ length: BATCH }, (_, i) => start + i)
+      const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
+      void trainer.step(gv, dv, sprites, indices, z, { ...train, realLabel: 1 }, statistics)
+    }
+    return { step, threads, jobs, dispose: done(() => network.dispose()) }
+  }
+  if (model === 'ae') {
+    const options = resolveAutoencoderOptions({ architecture: 'conv' }, size)
+    const train = resolveAutoencoderTrainOptions({})
+    const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
+    const trainer = new FusedConvAutoencoderTrainer(
+      memory,
+      [SIDE, SIDE, 1],
+      options,
+      'sigmoid',
+      BATCH,
+    )
+    const variables = network.variables()
+    const step = (s: number): void => {
+      const start = (s * BATCH) % (rows - BATCH)
+      const x = sprites.subarray(start * size, (start + BATCH) * size)
+      void trainer.step(variables, { input: x, clean: x }, train.learningRate)
+    }
+    return { step, threads, jobs, dispose: done(() => network.dispose()) }
+  }
+  const options = resolveVAEModelOptions({ seed: 1, hiddenUnits: [400], latentDim: 20 }, size)
+  const network = new VAENetwork(size, options)
+  const trainer = new FusedVAETrainer(memory, size, options, 128)
+  const variables = network.variables()
+  const step = (): void => {
+    const picked = noise.permutation(rows).subarray(0, 128)
+    void trainer.step(
+      variables,
+      { data: sprites, rows: picked, epsilon: noise.normals(128 * 20) },
+      1e-3,
+    )
+  }
+  return { step, threads, jobs, dispose: done(() => network.dispose()) }
+}
+
+const median = (list: readonly number[]): number => {
+  const sorted = [...list].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+/** Per-step wall and CPU milliseconds of `steps` steps (after three warm-up steps). */
+function timeSteps(run: Run, steps: number): { wall: number[]; cpu: number[]; handOffs: number } {
+  for (let s = 0; s < 3; s++) run.step(s)
+  run.jobs.clear()
+  const before = run.threads?.splitCount ?? 0
+  const wall: number[] = []
+  const cpu: number[] = []
+  for (let s = 0; s < steps; s++) {
+    const usage = process.cpuUsage()
+    const started = performance.now()
+    run.step(s)
+    wall.push(performance.now() - started)
+    const used = process.cpuUsage(usage)
+    cpu.push((used.user + used.system) / 1000)
+  }
+  return { wall, cpu, handOffs: ((run.threads?.splitCount ?? 0) - before) / steps }
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const steps = Number(process.argv[2] ?? 20)
+  const rounds = Number(process.argv[3] ?? 3)
+  const models: Model[] = (process.argv[4]?.split(',') as Model[] | undefined) ?? [
+    'gan',
+    'ae',
+    'vae',
+  ]
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
+  for (const model of models) {
+    const one = await makeRun(model, false)
+    const two = await makeRun(model, true)
+    const figures = {
+      1: { wall: [] as number[], cpu: [] as number[] },
+      2: { wall: [] as number[], cpu: [] as number[] },
+    }
+    let handOffs = 0
+    for (let r = 0; r < rounds; r++) {
+      for (const [threads, run] of [
+        [1, one],
+        [2, two],
+      ] as const) {
+        const timed = timeSteps(run, steps)
+        figures[threads].wall.push(median(timed.wall))
+        figures[threads].cpu.push(median(timed.cpu))
+        if (threads === 2) handOffs = timed.handOffs
+      }
+    }
+    const line = (threads: 1 | 2): string =>
+      `wall ${figures[threads].wall.map((v) => v.toFixed(1)).join('/')} ms (median ${median(figures[threads].wall).toFixed(1)}), ` +
+      `CPU ${figures[threads].cpu.map((v) => v.toFixed(1)).join('/')} ms (median ${median(figures[threads].cpu).toFixed(1)})`
+    console.log(`\n${model}: one thread  ${line(1)}`)
+    console.log(`${model}: two threads ${line(2)}; ${handOffs.toFixed(1)} hand-offs a step`)
+    console.log(
+      `${model}: wall ratio one/two ${(median(figures[1].wall) / median(figures[2].wall)).toFixed(2)}×`,
+    )
+    for (const [label, { count, ms }] of [...two.jobs.entries()].sort(
+      (a, b) => b[1].ms - a[1].ms,
+    )) {
+      console.log(
+        `  ${label.padEnd(48)} ${(count / steps).toFixed(1).padStart(5)}/step ${(ms / count).toFixed(3)} ms each`,
+      )
+    }
+    one.dispose()
+    two.dispose()
+  }
+  console.log(
+    `\nload average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
+}
+
+await main()
