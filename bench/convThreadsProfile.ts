@@ -256,6 +256,16 @@ async function main(): Promise<void> {
         `  ${label.padEnd(48)} ${(count / steps).toFixed(1).padStart(5)}/step ${(ms / count).toFixed(3)} ms each`,
       )
     }
+    const chooser = two.threads?.chooser
+    if (chooser) {
+      const ways = [...chooser.decisions().entries()].map(
+        ([key, split]) => `${key}: ${split ? 2 : 1}`,
+      )
+      console.log(`  chosen now: ${ways.join(', ')}`)
+      console.log(
+        `  calls large enough to split, whole run: ${chooser.twoThreadCalls} on two threads, ${chooser.oneThreadCalls} on one`,
+      )
+    }
     one.dispose()
     two.dispose()
   }

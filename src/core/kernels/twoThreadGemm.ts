@@ -25,6 +25,7 @@ import {
   waitWhile,
 } from './kernelThreadProtocol'
 import { gemmSlices, setSlicedGemm, type GemmArguments } from './slicedGemm'
+import { SplitChooser } from './splitChooser'
 import type { CompiledKernels, KernelExports, KernelMemory } from './wasmKernels'
 
 /** What a helper thread is started with (a module worker or a Node worker thread). */
@@ -84,7 +85,9 @@ const FINISH_TIMEOUT_MS = 10_000
  * A matrix product that splits C's rows, and an Adam update that splits the parameters, with a
  * helper thread once the helper is ready, over a {@link KernelMemory} made from a shared build; one
  * thread for small products and updates, before the helper is ready, and for good after the helper
- * failed.
+ * failed. Each size large enough to split is timed both ways and then runs the faster way
+ * ({@link TwoThreadGemm.chooser}), so two threads are not slower than one where handing off costs
+ * more than it saves.
  */
 export class TwoThreadGemm {
   private readonly words: Int32Array
@@ -100,6 +103,14 @@ export class TwoThreadGemm {
   splitCount = 0
   /** False runs every product on the calling thread (the helper stays started). Default true. */
   enabled = true
+  /**
+   * True lets {@link TwoThreadGemm.chooser} decide, per size, whether a product or update large
+   * enough to split runs on two threads or one (whichever it timed faster); false splits every one
+   * large enough. Default true.
+   */
+  adaptive = true
+  /** The per-size choice between one and two threads, and its counts. */
+  readonly chooser = new SplitChooser()
 
   /**
    * @param memory a kernel memory of a shared build (`memory.compiled.shared`)
@@ -154,24 +165,35 @@ export class TwoThreadGemm {
     return this.twoThreads && Atomics.load(this.words, READY) === 1
   }
 
-  /** C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it pays. */
+  /**
+   * C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it is large enough
+   * and, for its size, faster.
+   */
   gemm(...args: GemmArguments): void {
     const kernels = this.memory.kernels
     if (!this.pays(args)) {
       kernels.gemm(...args)
       return
     }
-    const [upper, lower] = this.rowHalves(args)
-    this.post(GEMM_JOB, lower)
-    kernels.gemm(...upper)
-    if (this.finish()) this.splitCount += 1
-    else kernels.gemm(...lower)
+    this.eitherWay(
+      `gemm ${args[7]}×${args[8]}×${args[9]}`,
+      () => {
+        const [upper, lower] = this.rowHalves(args)
+        this.post(GEMM_JOB, lower)
+        kernels.gemm(...upper)
+        if (this.finish()) return true
+        kernels.gemm(...lower)
+        return false
+      },
+      () => kernels.gemm(...args),
+    )
   }
 
   /**
    * C = A·B summed over slices of `slice` steps of the inner dimension (slicedGemm.ts's
-   * `gemmSlices`): one hand-off for the whole sum when it pays, the helper taking the lower rows of
-   * C over every slice; else every slice on the calling thread.
+   * `gemmSlices`): one hand-off for the whole sum when it is large enough and, for its size,
+   * faster, the helper taking the lower rows of C over every slice; else every slice on the calling
+   * thread.
    */
   gemmSliced(args: GemmArguments, slice: number): void {
     const kernels = this.memory.kernels
@@ -179,11 +201,31 @@ export class TwoThreadGemm {
       gemmSlices(kernels, args, slice)
       return
     }
-    const [upper, lower] = this.rowHalves(args, Math.min(slice, args[8]))
-    this.post(SLICED_GEMM_JOB, lower, [slice])
-    gemmSlices(kernels, upper, slice)
-    if (this.finish()) this.splitCount += 1
-    else gemmSlices(kernels, lower, slice)
+    this.eitherWay(
+      `gemmSliced ${args[7]}×${args[8]}×${args[9]}/${slice}`,
+      () => {
+        const [upper, lower] = this.rowHalves(args, Math.min(slice, args[8]))
+        this.post(SLICED_GEMM_JOB, lower, [slice])
+        gemmSlices(kernels, upper, slice)
+        if (this.finish()) return true
+        gemmSlices(kernels, lower, slice)
+        return false
+      },
+      () => gemmSlices(kernels, args, slice),
+    )
+  }
+
+  /**
+   * Runs `twoThreads` (true when the helper did its part) or `oneThread` for a call of size `key`,
+   * as {@link TwoThreadGemm.chooser} decides (always `twoThreads` unless
+   * {@link TwoThreadGemm.adaptive}), and times it for the chooser.
+   */
+  private eitherWay(key: string, twoThreads: () => boolean, oneThread: () => void): void {
+    const two = !this.adaptive || this.chooser.split(key)
+    const started = performance.now()
+    if (!two) oneThread()
+    else if (twoThreads()) this.splitCount += 1
+    if (this.adaptive) this.chooser.record(key, two, performance.now() - started)
   }
 
   /** True when the product `args` is large enough to split and the helper waits for it. */
@@ -232,10 +274,22 @@ export class TwoThreadGemm {
       this.gemm(...second)
       return
     }
-    this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
-    this.memory.kernels.gemm(...second)
-    if (this.finish()) this.splitCount += 1
-    else this.memory.kernels.gemm(...first)
+    const kernels = this.memory.kernels
+    const shape = (args: GemmArguments): string => `${args[7]}×${args[8]}×${args[9]}`
+    this.eitherWay(
+      `gemmPair ${shape(first)} ${shape(second)}`,
+      () => {
+        this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
+        kernels.gemm(...second)
+        if (this.finish()) return true
+        kernels.gemm(...first)
+        return false
+      },
+      () => {
+        kernels.gemm(...first)
+        kernels.gemm(...second)
+      },
+    )
   }
 
   /**
@@ -250,13 +304,19 @@ export class TwoThreadGemm {
       kernels.adam(...args)
       return
     }
-    const low = Math.floor(n / 8) * 4
-    const o = 4 * low
-    const upper: AdamArguments = [p + o, g + o, m + o, v + o, n - low, ...settings]
-    this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
-    kernels.adam(p, g, m, v, low, ...settings)
-    if (this.finish()) this.splitCount += 1
-    else kernels.adam(...upper)
+    this.eitherWay(
+      `adam ${n}`,
+      () => {
+        const low = Math.floor(n / 8) * 4
+        const o = 4 * low
+        this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
+        kernels.adam(p, g, m, v, low, ...settings)
+        if (this.finish()) return true
+        kernels.adam(p + o, g + o, m + o, v + o, n - low, ...settings)
+        return false
+      },
+      () => kernels.adam(...args),
+    )
   }
 
   /**

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { spawnNodeKernelThread } from '../../bench/nodeKernelThread'
+import { FusedConvGANTrainer } from '../../src/core/gan/engine/fusedConvGANTrainer'
+import { GANNetwork } from '../../src/core/gan/engine/ganNetwork'
+import { resolveGANModelOptions, resolveGANTrainOptions } from '../../src/core/gan/ganOptions'
+import { gemmSlices, slicedGemm, type GemmArguments } from '../../src/core/kernels/slicedGemm'
+import { TwoThreadGemm } from '../../src/core/kernels/twoThreadGemm'
+import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import { createRandom } from '../../src/core/random'
+import { generateSprites } from '../../src/data/sprites'
+import { switchBackend } from './setupBackend'
+
+beforeAll(() => switchBackend('wasm'))
+
+// Node 20 runs plain SIMD only (relaxed SIMD sits behind a flag), so the shared plain-SIMD build.
+const compiled = await compileKernelBuild('simd', true)
+if (!compiled) throw new Error('the shared kernel build does not compile in this Node')
+
+const disposers: (() => void)[] = []
+afterAll(() => disposers.forEach((dispose) => dispose()))
+
+async function startThreads(memory: KernelMemory): Promise<TwoThreadGemm> {
+  const threads = new TwoThreadGemm(memory, spawnNodeKernelThread).attach()
+  disposers.push(() => threads.dispose())
+  const deadline = Date.now() + 20_000
+  while (!threads.helperReady) {
+    if (Date.now() > deadline) throw new Error('the helper thread did not start')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return threads
+}
+
+/** The bytes of `length` floats at `offset`, for a whole-buffer comparison. */
+const bytes = (memory: KernelMemory, offset: number, length: number): string =>
+  Buffer.from(memory.view(offset, length).slice().buffer).toString('base64')
+
+test('a kernel gradient summed over slices is one hand-off on two threads, bit-identical to one thread', async () => {
+  const memory = new KernelMemory(compiled)
+  const threads = await startThreads(memory)
+  threads.adaptive = false
+  const random = createRandom(4)
+  // The default conv GAN's second convolution, both batches: patchesᵀ [256, rows] · gradOut [rows, 32].
+  for (const [depth, rows, filters, slice, accumulate] of [
+    [256, 6272, 32, 128, 0],
+    [16, 25088, 16, 512, 0],
+    [36, 1001, 20, 97, 1], // ragged: rows not a multiple of the slice, depth of 4-row blocks + 0
+  ] as const) {
+    const patches = memory.alloc(rows * depth)
+    const other = memory.alloc(rows * filters)
+    memory.view(patches, rows * depth).set(random.normals(rows * depth))
+    memory.view(other, rows * filters).set(random.normals(rows * filters))
+    const [one, two] = [memory.alloc(depth * filters), memory.alloc(depth * filters)]
+    memory.view(one, depth * filters).set(random.normals(depth * filters))
+    memory.view(two, depth * filters).set(memory.view(one, depth * filters))
+    const panel = memory.alloc(8 * slice)
+    const args = (c: number): GemmArguments => [
+      patches,
+      1,
+      depth,
+      other,
+      filters,
+      1,
+      c,
+      depth,
+      rows,
+      filters,
+      accumulate,
+      panel,
+    ]
+    gemmSlices(memory.kernels, args(one), slice)
+    const before = threads.splitCount
+    slicedGemm(memory.modelKernels, args(two), slice)
+    expect(threads.splitCount - before).toBe(depth * rows * filters >= 1 << 20 ? 1 : 0)
+    expect(bytes(memory, two, depth * filters)).toBe(bytes(memory, one, depth * filters))
+  }
+  expect(threads.splitCount).toBe(2)
+}, 60_000)
+
+/** Four steps of the default conv GAN (28×28 sprites, batch 64) on one thread or two. */
+async function trainGAN(threads: 'one' | 'two, every product' | 'two, chosen') {
+  const memory = new KernelMemory(compiled!)
+  const two = threads === 'one' ? undefined : await startThreads(memory)
+  if (two) two.adaptive = threads === 'two, chosen'
+  const options = resolveGANModelOptions({ architecture: 'conv', seed: 7 }, 784, true)
+  const train = resolveGANTrainOptions({}, 'conv')
+  const network = new GANNetwork([28, 28, 1], options)
+  const trainer = new FusedConvGANTrainer(memory, [28, 28, 1], options, 64)
+  const data = generateSprites({ count: 256, size: 28, seed: 1 }).images.data
+  const noise = createRandom(3)
+  const [generator, discriminator, statistics] = [
+    network.generatorVariables(),
+    network.discriminatorVariables(),
+    network.statistics(),
+  ]
+  const losses: number[] = []
+  const steps = 4
+  for (let s = 0; s < steps; s++) {
+    const rows = Uint32Array.from({ length: 64 }, (_, i) => (s * 64 + i) % 256)
+    const z = [0, 1].map(() => noise.normals(64 * options.noiseDim))
+    const step = await Promise.resolve(
+      trainer.step(generator, discriminator, data, rows, z, { ...train, realLabel: 1 }, statistics),
+    )
+    losses.push(step.generatorLoss, step.discriminatorLoss)
+  }
+  const weights = [...generator, ...discriminator, ...statistics].map((v) =>
+    Buffer.from(v.dataSync().slice().buffer).toString('base64'),
+  )
+  network.dispose()
+  two?.dispose()
+  return { losses, weights, handOffsPerStep: (two?.splitCount ?? 0) / steps, two }
+}
+
+test('the default conv GAN trains to bit-identical losses and weights on two kernel threads, in at most 20 hand-offs a step', async () => {
+  const before = tf.memory().numTensors
+  const one = await trainGAN('one')
+  const every = await trainGAN('two, every product')
+  const chosen = await trainGAN('two, chosen')
+  expect(every.losses).toEqual(one.losses)
+  expect(every.weights).toEqual(one.weights)
+  expect(chosen.losses).toEqual(one.losses)
+  expect(chosen.weights).toEqual(one.weights)
+  // 89 a step when each slice of a kernel gradient was its own hand-off.
+  expect(every.handOffsPerStep).toBeGreaterThan(10)
+  expect(every.handOffsPerStep).toBeLessThanOrEqual(20)
+  // The chooser timed every size both ways: some calls ran on each.
+  const chooser = chosen.two!.chooser
+  expect(chooser.twoThreadCalls).toBeGreaterThan(0)
+  expect(chooser.oneThreadCalls).toBeGreaterThan(0)
+  expect(tf.memory().numTensors).toBe(before)
+}, 180_000)
