@@ -28,7 +28,12 @@ import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fuse
 import { FusedVAETrainer } from '../src/core/vae/engine/fusedVAETrainer'
 import { VAENetwork } from '../src/core/vae/engine/vaeNetwork'
 import { resolveVAEModelOptions } from '../src/core/vae/vaeOptions'
-import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
+import { gemmSlices, setSlicedGemm, type GemmArguments } from '../src/core/kernels/slicedGemm'
+import {
+  TWO_THREAD_MINIMUM_ADAM,
+  TWO_THREAD_MINIMUM_WORK,
+  TwoThreadGemm,
+} from '../src/core/kernels/twoThreadGemm'
 import { compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
 
@@ -41,6 +46,11 @@ type Model = 'gan' | 'ae' | 'vae'
 interface Run {
   readonly step: (s: number) => void
   readonly threads: TwoThreadGemm | undefined
+  /**
+   * On one thread: milliseconds spent in products and Adam updates large enough to split (what a
+   * second thread could halve), since the last reset.
+   */
+  splittable: { ms: number }
   /** Handed-off calls by label: count and summed calling-thread milliseconds. */
   readonly jobs: Map<string, { count: number; ms: number }>
   dispose(): void
@@ -119,6 +129,39 @@ async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   if (threads) instrument(threads, jobs)
+  const splittable = { ms: 0 }
+  if (!threads) {
+    const timed =
+      <A extends unknown[]>(large: (...args: A) => boolean, call: (...args: A) => void) =>
+      (...args: A): void => {
+        if (!large(...args)) return call(...args)
+        const started = performance.now()
+        call(...args)
+        splittable.ms += performance.now() - started
+      }
+    const big = (args: GemmArguments): boolean =>
+      args[7] >= 8 && args[7] * args[8] * args[9] >= TWO_THREAD_MINIMUM_WORK
+    const { kernels } = memory
+    memory.gemm = timed((...args: GemmArguments) => big(args), kernels.gemm)
+    memory.gemmPair = timed(
+      (first: GemmArguments, second: GemmArguments) => big(first) && big(second),
+      (first: GemmArguments, second: GemmArguments) => {
+        kernels.gemm(...first)
+        kernels.gemm(...second)
+      },
+    )
+    memory.adam = timed(
+      (...args: Parameters<typeof kernels.adam>) => args[4] >= TWO_THREAD_MINIMUM_ADAM,
+      kernels.adam,
+    )
+    setSlicedGemm(
+      memory.modelKernels,
+      timed(
+        (args: GemmArguments, _slice: number) => big(args),
+        (args: GemmArguments, slice: number) => gemmSlices(kernels, args, slice),
+      ),
+    )
+  }
   const sprites = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
   const size = SIDE * SIDE
   const rows = sprites.length / size
@@ -145,7 +188,7 @@ async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
       const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
       void trainer.step(gv, dv, sprites, indices, z, { ...train, realLabel: 1 }, statistics)
     }
-    return { step, threads, jobs, dispose: done(() => network.dispose()) }
+    return { step, threads, jobs, splittable, dispose: done(() => network.dispose()) }
   }
   if (model === 'ae') {
     const options = resolveAutoencoderOptions({ architecture: 'conv' }, size)
@@ -164,7 +207,7 @@ async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
       const x = sprites.subarray(start * size, (start + BATCH) * size)
       void trainer.step(variables, { input: x, clean: x }, train.learningRate)
     }
-    return { step, threads, jobs, dispose: done(() => network.dispose()) }
+    return { step, threads, jobs, splittable, dispose: done(() => network.dispose()) }
   }
   const options = resolveVAEModelOptions({ seed: 1, hiddenUnits: [400], latentDim: 20 }, size)
   const network = new VAENetwork(size, options)
@@ -178,7 +221,7 @@ async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
       1e-3,
     )
   }
-  return { step, threads, jobs, dispose: done(() => network.dispose()) }
+  return { step, threads, jobs, splittable, dispose: done(() => network.dispose()) }
 }
 
 const median = (list: readonly number[]): number => {
@@ -193,6 +236,7 @@ const median = (list: readonly number[]): number => {
 function timeSteps(run: Run, steps: number): { wall: number[]; cpu: number[]; handOffs: number } {
   for (let s = 0; s < 3; s++) run.step(s)
   run.jobs.clear()
+  run.splittable.ms = 0
   const before = run.threads?.splitCount ?? 0
   const wall: number[] = []
   const cpu: number[] = []
@@ -230,6 +274,7 @@ async function main(): Promise<void> {
       2: { wall: [] as number[], cpu: [] as number[] },
     }
     let handOffs = 0
+    let splittableShare = 0
     for (let r = 0; r < rounds; r++) {
       for (const [threads, run] of [
         [1, one],
@@ -239,12 +284,17 @@ async function main(): Promise<void> {
         figures[threads].wall.push(median(timed.wall))
         figures[threads].cpu.push(median(timed.cpu))
         if (threads === 2) handOffs = timed.handOffs
+        else splittableShare = one.splittable.ms / timed.wall.reduce((a, b) => a + b, 0)
       }
     }
     const line = (threads: 1 | 2): string =>
       `wall ${figures[threads].wall.map((v) => v.toFixed(1)).join('/')} ms (median ${median(figures[threads].wall).toFixed(1)}), ` +
       `CPU ${figures[threads].cpu.map((v) => v.toFixed(1)).join('/')} ms (median ${median(figures[threads].cpu).toFixed(1)})`
     console.log(`\n${model}: one thread  ${line(1)}`)
+    const bound = 1 / (1 - splittableShare + splittableShare / 2)
+    console.log(
+      `${model}: on one thread ${(100 * splittableShare).toFixed(0)} % of the step in products and updates large enough to split (last round): two threads at best ${bound.toFixed(2)}× with free hand-offs`,
+    )
     console.log(`${model}: two threads ${line(2)}; ${handOffs.toFixed(1)} hand-offs a step`)
     console.log(
       `${model}: wall ratio one/two ${(median(figures[1].wall) / median(figures[2].wall)).toFixed(2)}×`,
