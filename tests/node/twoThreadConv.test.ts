@@ -4,6 +4,13 @@ import { spawnNodeKernelThread } from '../../bench/nodeKernelThread'
 import { FusedConvGANTrainer } from '../../src/core/gan/engine/fusedConvGANTrainer'
 import { GANNetwork } from '../../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../../src/core/gan/ganOptions'
+import {
+  convForward,
+  convForwardOnce,
+  convGeometry,
+  panelValues,
+  patchValues,
+} from '../../src/core/kernels/convKernels'
 import { gemmSlices, slicedGemm, type GemmArguments } from '../../src/core/kernels/slicedGemm'
 import { TwoThreadGemm } from '../../src/core/kernels/twoThreadGemm'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
@@ -75,6 +82,42 @@ test('a kernel gradient summed over slices is one hand-off on two threads, bit-i
     expect(bytes(memory, two, depth * filters)).toBe(bytes(memory, one, depth * filters))
   }
   expect(threads.splitCount).toBe(2)
+}, 60_000)
+
+test('a convolution split by images is one hand-off (patches and product rows on each thread), bit-identical to one thread', async () => {
+  const memory = new KernelMemory(compiled)
+  const threads = await startThreads(memory)
+  threads.adaptive = false
+  const random = createRandom(5)
+  // The default conv GAN's discriminator on real and generated rows, an odd batch, and colour.
+  for (const g of [
+    convGeometry(128, 28, 28, 1, 16, 4, 2),
+    convGeometry(128, 14, 14, 16, 32, 4, 2),
+    convGeometry(7, 30, 22, 3, 24, 4, 2), // 1.3M multiply-adds: large enough
+  ]) {
+    const inputs = g.batch * g.height * g.width * g.channels
+    const outputs = g.batch * g.outHeight * g.outWidth * g.filters
+    const kernelValues = g.size * g.size * g.channels * g.filters
+    const [x, kernel] = [memory.alloc(inputs), memory.alloc(kernelValues)]
+    memory.view(x, inputs).set(random.normals(inputs))
+    memory.view(kernel, kernelValues).set(random.normals(kernelValues))
+    const scratch = () => ({
+      patches: memory.alloc(patchValues(g)),
+      panel: memory.alloc(panelValues(g)),
+    })
+    const [one, two] = [memory.alloc(outputs), memory.alloc(outputs)]
+    const [oneScratch, twoScratch] = [scratch(), scratch()]
+    convForwardOnce(memory.kernels, g, x, kernel, one, oneScratch)
+    const before = threads.splitCount
+    convForward(memory.modelKernels, g, x, kernel, two, twoScratch)
+    expect(threads.splitCount - before).toBe(1)
+    expect(bytes(memory, two, outputs)).toBe(bytes(memory, one, outputs))
+    // The patches stay for the backward pass: all of them, from both threads.
+    const patches = patchValues(g)
+    expect(bytes(memory, twoScratch.patches, patches)).toBe(
+      bytes(memory, oneScratch.patches, patches),
+    )
+  }
 }, 60_000)
 
 /** Four steps of the default conv GAN (28×28 sprites, batch 64) on one thread or two. */

@@ -6,6 +6,7 @@
  * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
  * transposed one's `[k, k, out, in]`.
  */
+import { convForwardSplit } from './convSplit'
 import { slicedGemm } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
@@ -187,6 +188,21 @@ function kernelGradient(
  * `[size, size, channels, filters]`, out `[batch, outHeight, outWidth, filters]`.
  */
 export function convForward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
+  // On two kernel threads, split by images (each thread its own patches and product rows).
+  const split = convForwardSplit(k)
+  if (split) split(g, x, kernel, out, scratch)
+  else convForwardOnce(k, g, x, kernel, out, scratch)
+}
+
+/** {@link convForward} on the calling thread (its product still goes through `k.gemm`). */
+export function convForwardOnce(
   k: KernelExports,
   g: ConvGeometry,
   x: number,

@@ -5,8 +5,11 @@
  * results are bit-identical. Pure TypeScript; the helper is started by a {@link SpawnKernelThread}
  * the environment provides.
  */
+import { convForwardOnce, type ConvGeometry, type ConvScratch } from './convKernels'
+import { imageRange, setConvForwardSplit } from './convSplit'
 import {
   ADAM_JOB,
+  CONV_FORWARD_JOB,
   ARGS,
   CONTROL_WORDS,
   DEFAULT_SPIN_MICROSECONDS,
@@ -216,6 +219,52 @@ export class TwoThreadGemm {
   }
 
   /**
+   * A convolution's forward pass (arguments as convKernels.ts's `convForward`, on the model's
+   * kernels): split by images when its product is large enough to split and, for its size, faster
+   * that way, the helper building the patches of the later images and their product rows; else on
+   * the calling thread, its product through {@link TwoThreadGemm.gemm}.
+   */
+  convForward(g: ConvGeometry, x: number, kernel: number, out: number, scratch: ConvScratch): void {
+    const depth = g.size * g.size * g.channels
+    const rows = g.batch * g.outHeight * g.outWidth
+    const product: GemmArguments = [0, depth, 1, 0, g.filters, 1, 0, rows, depth, g.filters, 0, 0]
+    const model = this.memory.modelKernels
+    if (g.batch < 2 || !this.pays(product)) {
+      convForwardOnce(model, g, x, kernel, out, scratch)
+      return
+    }
+    const kernels = this.memory.kernels
+    const first = Math.floor(g.batch / 2)
+    this.eitherWay(
+      `conv ${g.batch}×${g.height}×${g.width}×${g.channels} → ${g.filters}`,
+      () => {
+        const upper = imageRange(g, 0, first, x, out, scratch.patches)
+        const lower = imageRange(g, first, g.batch - first, x, out, scratch.patches)
+        const lowerScratch = { patches: lower.patches, panel: this.panelFor(depth) }
+        const { batch, height, width, channels, filters, size, stride } = lower.g
+        this.post(
+          CONV_FORWARD_JOB,
+          [lower.x, kernel, lower.out, lowerScratch.patches, lowerScratch.panel].concat([
+            batch,
+            height,
+            width,
+            channels,
+            filters,
+            size,
+            stride,
+          ]),
+          [g.outHeight, g.outWidth, g.top, g.left],
+        )
+        convForwardOnce(kernels, upper.g, x, kernel, out, scratch)
+        if (this.finish()) return true
+        convForwardOnce(kernels, lower.g, lower.x, kernel, lower.out, lowerScratch)
+        return false
+      },
+      () => convForwardOnce(model, g, x, kernel, out, scratch),
+    )
+  }
+
+  /**
    * Runs `twoThreads` (true when the helper did its part) or `oneThread` for a call of size `key`,
    * as {@link TwoThreadGemm.chooser} decides (always `twoThreads` unless
    * {@link TwoThreadGemm.adaptive}), and times it for the chooser.
@@ -321,10 +370,14 @@ export class TwoThreadGemm {
 
   /**
    * Makes `memory.gemm`, `memory.gemmPair` and `memory.adam`, the products and update the fused
-   * models call, and slicedGemm.ts's `slicedGemm` on `memory.modelKernels`, these two-thread ones.
+   * models call, and slicedGemm.ts's `slicedGemm` and convKernels.ts's `convForward` on
+   * `memory.modelKernels`, these two-thread ones.
    */
   attach(): this {
     setSlicedGemm(this.memory.modelKernels, (args, slice) => this.gemmSliced(args, slice))
+    setConvForwardSplit(this.memory.modelKernels, (g, x, kernel, out, scratch) =>
+      this.convForward(g, x, kernel, out, scratch),
+    )
     this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
     this.memory.gemmPair = (first, second) => this.gemmPair(first, second)
     this.memory.adam = (...args: AdamArguments) => this.adam(...args)
@@ -334,6 +387,7 @@ export class TwoThreadGemm {
   /** Stops the helper thread. */
   dispose(): void {
     setSlicedGemm(this.memory.modelKernels, undefined)
+    setConvForwardSplit(this.memory.modelKernels, undefined)
     if (this.handle === undefined) return
     Atomics.store(this.words, JOB, STOP_JOB)
     Atomics.notify(this.words, JOB)
