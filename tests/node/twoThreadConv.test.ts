@@ -10,6 +10,8 @@ import {
   convGeometry,
   panelValues,
   patchValues,
+  transposedConvForward,
+  transposedConvForwardOnce,
 } from '../../src/core/kernels/convKernels'
 import { gemmSlices, slicedGemm, type GemmArguments } from '../../src/core/kernels/slicedGemm'
 import { TwoThreadGemm } from '../../src/core/kernels/twoThreadGemm'
@@ -84,7 +86,7 @@ test('a kernel gradient summed over slices is one hand-off on two threads, bit-i
   expect(threads.splitCount).toBe(2)
 }, 60_000)
 
-test('a convolution split by images is one hand-off (patches and product rows on each thread), bit-identical to one thread', async () => {
+test('a convolution or transposed convolution split by images is one hand-off (patches, product rows and col2im on each thread), bit-identical to one thread', async () => {
   const memory = new KernelMemory(compiled)
   const threads = await startThreads(memory)
   threads.adaptive = false
@@ -117,6 +119,14 @@ test('a convolution split by images is one hand-off (patches and product rows on
     expect(bytes(memory, twoScratch.patches, patches)).toBe(
       bytes(memory, oneScratch.patches, patches),
     )
+    // The transposed convolution (its adjoint): cells in, images out, col2im on each thread.
+    const cells = memory.alloc(outputs)
+    memory.view(cells, outputs).set(random.normals(outputs))
+    const [oneImages, twoImages] = [memory.alloc(inputs), memory.alloc(inputs)]
+    transposedConvForwardOnce(memory.kernels, g, cells, kernel, oneImages, oneScratch)
+    transposedConvForward(memory.modelKernels, g, cells, kernel, twoImages, twoScratch)
+    expect(threads.splitCount - before).toBe(2)
+    expect(bytes(memory, twoImages, inputs)).toBe(bytes(memory, oneImages, inputs))
   }
 }, 60_000)
 

@@ -1,14 +1,22 @@
 /**
- * A convolution's forward pass (im2col, then the product) split by images across two kernel threads:
- * each thread builds the patches of its own images and multiplies them, so one hand-off covers both
- * and the patches are built in parallel too. Images are independent in both steps, so every value is
- * computed as on one thread. Pure TypeScript, no TF.js.
+ * A convolution's forward pass (im2col, then the product) or a transposed convolution's (the product,
+ * then col2im) split by images across two kernel threads: each thread handles its own images' patch
+ * rows and product rows, so one hand-off covers both steps and im2col or col2im runs in parallel too.
+ * Images are independent in every step, so every value is computed as on one thread. Pure
+ * TypeScript, no TF.js.
  */
 import type { ConvGeometry, ConvScratch } from './convKernels'
 import type { KernelExports } from './wasmKernels'
 
-/** Runs a convolution's forward pass (arguments as convKernels.ts's `convForward`) on two threads. */
-export type ConvForwardSplit = (
+/** Which pass: a convolution's forward pass, or a transposed convolution's. */
+export type ConvOperation = 'forward' | 'transposed'
+
+/**
+ * Runs a convolution's or transposed convolution's forward pass (arguments as convKernels.ts's
+ * `convForward` and `transposedConvForward`) on two threads.
+ */
+export type ConvSplit = (
+  operation: ConvOperation,
   g: ConvGeometry,
   x: number,
   kernel: number,
@@ -16,42 +24,40 @@ export type ConvForwardSplit = (
   scratch: ConvScratch,
 ) => void
 
-const splitters = new WeakMap<KernelExports, ConvForwardSplit>()
+const splitters = new WeakMap<KernelExports, ConvSplit>()
 
 /**
- * Makes convKernels.ts's `convForward` on `kernels` (the kernels a model calls,
- * `KernelMemory.modelKernels`) run through `split`; `undefined` goes back to one thread.
+ * Makes convKernels.ts's `convForward` and `transposedConvForward` on `kernels` (the kernels a model
+ * calls, `KernelMemory.modelKernels`) run through `split`; `undefined` goes back to one thread.
  */
-export function setConvForwardSplit(
-  kernels: KernelExports,
-  split: ConvForwardSplit | undefined,
-): void {
+export function setConvSplit(kernels: KernelExports, split: ConvSplit | undefined): void {
   if (split) splitters.set(kernels, split)
   else splitters.delete(kernels)
 }
 
 /** The split registered for `kernels`, if any. */
-export function convForwardSplit(kernels: KernelExports): ConvForwardSplit | undefined {
+export function convSplit(kernels: KernelExports): ConvSplit | undefined {
   return splitters.get(kernels)
 }
 
 /**
- * Images `from` to `from + count` of a convolution: their geometry, and the byte offsets of their
- * input, output and patch rows within the whole batch's buffers at `x`, `out` and `patches`.
+ * Images `from` to `from + count` of a convolution `g`: their geometry, and the byte offsets of their
+ * rows within the whole batch's buffers: `images` (`[batch, height, width, channels]`), `cells`
+ * (`[batch, outHeight, outWidth, filters]`) and `patches` (`[batch·outHeight·outWidth, size²·channels]`).
  */
 export function imageRange(
   g: ConvGeometry,
   from: number,
   count: number,
-  x: number,
-  out: number,
+  images: number,
+  cells: number,
   patches: number,
-): { g: ConvGeometry; x: number; out: number; patches: number } {
-  const cells = from * g.outHeight * g.outWidth
+): { g: ConvGeometry; images: number; cells: number; patches: number } {
+  const before = from * g.outHeight * g.outWidth
   return {
     g: { ...g, batch: count },
-    x: x + 4 * from * g.height * g.width * g.channels,
-    out: out + 4 * cells * g.filters,
-    patches: patches + 4 * cells * g.size * g.size * g.channels,
+    images: images + 4 * from * g.height * g.width * g.channels,
+    cells: cells + 4 * before * g.filters,
+    patches: patches + 4 * before * g.size * g.size * g.channels,
   }
 }

@@ -5,14 +5,15 @@
  *
  * The caller writes a job's kernel ({@link GEMM_JOB}: the twelve `gemm` arguments; {@link ADAM_JOB}:
  * `adam`'s five integer arguments and six float ones; {@link SLICED_GEMM_JOB}: the twelve `gemm`
- * arguments and the slice; {@link CONV_FORWARD_JOB}: a convolution's buffers and geometry), then posts the job's number in `JOB` and
+ * arguments and the slice; {@link CONV_FORWARD_JOB} and {@link TRANSPOSED_CONV_JOB}: a
+ * convolution's buffers and geometry), then posts the job's number in `JOB` and
  * wakes the helper (`Atomics.notify`). The helper claims it by swapping `JOB` to minus its number
  * (waking the caller), runs it, then stores the number in `DONE` (with `FAILED` set when the kernel
  * threw) and wakes the caller.
  * A caller that waited too long for the claim takes the job back by swapping `JOB` to 0 and runs it
  * itself, so a job is run exactly once.
  */
-import { convForwardOnce } from './convKernels'
+import { convForwardOnce, transposedConvForwardOnce } from './convKernels'
 import { gemmSlices } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
@@ -54,6 +55,11 @@ export const SLICED_GEMM_JOB = 2
  * integers, `outHeight, outWidth, top, left` as floats.
  */
 export const CONV_FORWARD_JOB = 3
+/**
+ * A job running a transposed convolution's forward pass on some images (convKernels.ts's
+ * `transposedConvForwardOnce`), arguments as {@link CONV_FORWARD_JOB}'s.
+ */
+export const TRANSPOSED_CONV_JOB = 4
 
 /**
  * The most a thread spins on a control word before it sleeps in `Atomics.wait`, by default, µs.
@@ -137,7 +143,7 @@ function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array)
     )
     return
   }
-  if (kernel === CONV_FORWARD_JOB) {
+  if (kernel === CONV_FORWARD_JOB || kernel === TRANSPOSED_CONV_JOB) {
     const g = {
       batch: int(5),
       height: int(6),
@@ -151,7 +157,8 @@ function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array)
       top: float(2),
       left: float(3),
     }
-    convForwardOnce(kernels, g, int(0), int(1), int(2), { patches: int(3), panel: int(4) })
+    const pass = kernel === CONV_FORWARD_JOB ? convForwardOnce : transposedConvForwardOnce
+    pass(kernels, g, int(0), int(1), int(2), { patches: int(3), panel: int(4) })
     return
   }
   if (kernel === SLICED_GEMM_JOB) {

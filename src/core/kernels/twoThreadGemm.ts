@@ -5,11 +5,18 @@
  * results are bit-identical. Pure TypeScript; the helper is started by a {@link SpawnKernelThread}
  * the environment provides.
  */
-import { convForwardOnce, type ConvGeometry, type ConvScratch } from './convKernels'
-import { imageRange, setConvForwardSplit } from './convSplit'
+import {
+  convForwardOnce,
+  panelValues,
+  transposedConvForwardOnce,
+  type ConvGeometry,
+  type ConvScratch,
+} from './convKernels'
+import { imageRange, setConvSplit, type ConvOperation } from './convSplit'
 import {
   ADAM_JOB,
   CONV_FORWARD_JOB,
+  TRANSPOSED_CONV_JOB,
   ARGS,
   CONTROL_WORDS,
   DEFAULT_SPIN_MICROSECONDS,
@@ -219,32 +226,53 @@ export class TwoThreadGemm {
   }
 
   /**
-   * A convolution's forward pass (arguments as convKernels.ts's `convForward`, on the model's
-   * kernels): split by images when its product is large enough to split and, for its size, faster
-   * that way, the helper building the patches of the later images and their product rows; else on
-   * the calling thread, its product through {@link TwoThreadGemm.gemm}.
+   * A convolution's (`forward`) or transposed convolution's (`transposed`) forward pass, arguments as
+   * convKernels.ts's `convForward` and `transposedConvForward` on the model's kernels: split by
+   * images when its product is large enough to split and, for its size, faster that way, the helper
+   * taking the later images (their patches, product rows, and col2im); else on the calling thread,
+   * its product through {@link TwoThreadGemm.gemm}.
    */
-  convForward(g: ConvGeometry, x: number, kernel: number, out: number, scratch: ConvScratch): void {
+  conv(
+    operation: ConvOperation,
+    g: ConvGeometry,
+    x: number,
+    kernel: number,
+    out: number,
+    scratch: ConvScratch,
+  ): void {
     const depth = g.size * g.size * g.channels
     const rows = g.batch * g.outHeight * g.outWidth
     const product: GemmArguments = [0, depth, 1, 0, g.filters, 1, 0, rows, depth, g.filters, 0, 0]
+    const pass = operation === 'forward' ? convForwardOnce : transposedConvForwardOnce
     const model = this.memory.modelKernels
     if (g.batch < 2 || !this.pays(product)) {
-      convForwardOnce(model, g, x, kernel, out, scratch)
+      pass(model, g, x, kernel, out, scratch)
       return
     }
     const kernels = this.memory.kernels
     const first = Math.floor(g.batch / 2)
+    // A forward pass reads images and writes cells; a transposed one reads cells and writes images.
+    const part = (from: number, count: number) => {
+      const range =
+        operation === 'forward'
+          ? imageRange(g, from, count, x, out, scratch.patches)
+          : imageRange(g, from, count, out, x, scratch.patches)
+      const [input, output] =
+        operation === 'forward' ? [range.images, range.cells] : [range.cells, range.images]
+      return { g: range.g, input, output, patches: range.patches }
+    }
     this.eitherWay(
-      `conv ${g.batch}×${g.height}×${g.width}×${g.channels} → ${g.filters}`,
+      `${operation} conv ${g.batch}×${g.height}×${g.width}×${g.channels}, ${g.filters} filters`,
       () => {
-        const upper = imageRange(g, 0, first, x, out, scratch.patches)
-        const lower = imageRange(g, first, g.batch - first, x, out, scratch.patches)
-        const lowerScratch = { patches: lower.patches, panel: this.panelFor(depth) }
+        const lower = part(first, g.batch - first)
+        const lowerScratch = {
+          patches: lower.patches,
+          panel: this.helperScratch(panelValues(lower.g)),
+        }
         const { batch, height, width, channels, filters, size, stride } = lower.g
         this.post(
-          CONV_FORWARD_JOB,
-          [lower.x, kernel, lower.out, lowerScratch.patches, lowerScratch.panel].concat([
+          operation === 'forward' ? CONV_FORWARD_JOB : TRANSPOSED_CONV_JOB,
+          [lower.input, kernel, lower.output, lowerScratch.patches, lowerScratch.panel].concat([
             batch,
             height,
             width,
@@ -255,12 +283,12 @@ export class TwoThreadGemm {
           ]),
           [g.outHeight, g.outWidth, g.top, g.left],
         )
-        convForwardOnce(kernels, upper.g, x, kernel, out, scratch)
+        pass(kernels, { ...g, batch: first }, x, kernel, out, scratch)
         if (this.finish()) return true
-        convForwardOnce(kernels, lower.g, lower.x, kernel, lower.out, lowerScratch)
+        pass(kernels, lower.g, lower.input, kernel, lower.output, lowerScratch)
         return false
       },
-      () => convForwardOnce(model, g, x, kernel, out, scratch),
+      () => pass(model, g, x, kernel, out, scratch),
     )
   }
 
@@ -370,13 +398,13 @@ export class TwoThreadGemm {
 
   /**
    * Makes `memory.gemm`, `memory.gemmPair` and `memory.adam`, the products and update the fused
-   * models call, and slicedGemm.ts's `slicedGemm` and convKernels.ts's `convForward` on
-   * `memory.modelKernels`, these two-thread ones.
+   * models call, and slicedGemm.ts's `slicedGemm` and convKernels.ts's `convForward` and
+   * `transposedConvForward` on `memory.modelKernels`, these two-thread ones.
    */
   attach(): this {
     setSlicedGemm(this.memory.modelKernels, (args, slice) => this.gemmSliced(args, slice))
-    setConvForwardSplit(this.memory.modelKernels, (g, x, kernel, out, scratch) =>
-      this.convForward(g, x, kernel, out, scratch),
+    setConvSplit(this.memory.modelKernels, (operation, g, x, kernel, out, scratch) =>
+      this.conv(operation, g, x, kernel, out, scratch),
     )
     this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
     this.memory.gemmPair = (first, second) => this.gemmPair(first, second)
@@ -387,7 +415,7 @@ export class TwoThreadGemm {
   /** Stops the helper thread. */
   dispose(): void {
     setSlicedGemm(this.memory.modelKernels, undefined)
-    setConvForwardSplit(this.memory.modelKernels, undefined)
+    setConvSplit(this.memory.modelKernels, undefined)
     if (this.handle === undefined) return
     Atomics.store(this.words, JOB, STOP_JOB)
     Atomics.notify(this.words, JOB)
@@ -395,10 +423,16 @@ export class TwoThreadGemm {
     this.lost = true
   }
 
+  /** The helper's `gemm` panel for an inner dimension of `k`. */
   private panelFor(k: number): number {
-    if (this.helperPanelFloats < 8 * k) {
-      this.helperPanelFloats = 8 * k
-      this.helperPanel = this.memory.alloc(this.helperPanelFloats)
+    return this.helperScratch(8 * k)
+  }
+
+  /** At least `floats` floats of scratch for the helper's jobs (one job runs at a time). */
+  private helperScratch(floats: number): number {
+    if (this.helperPanelFloats < floats) {
+      this.helperPanelFloats = floats
+      this.helperPanel = this.memory.alloc(floats)
     }
     return this.helperPanel
   }
