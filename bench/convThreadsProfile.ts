@@ -124,7 +124,14 @@ function describe(name: string, args: unknown[]): string {
     : ''
 }
 
-async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
+/**
+ * How a run uses threads: one; two with the per-size choice (what `kernelThreads: 2` runs); two
+ * splitting every call large enough (the choice off).
+ */
+type Threads = 'one' | 'two' | 'two, every split'
+
+async function makeRun(model: Model, mode: Threads): Promise<Run> {
+  const twoThreads = mode !== 'one'
   const compiled = await compileSharedKernels()
   if (!compiled) throw new Error('the shared kernel build does not compile here')
   const memory = new KernelMemory(compiled)
@@ -135,7 +142,10 @@ async function makeRun(model: Model, twoThreads: boolean): Promise<Run> {
     if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-  if (threads) instrument(threads, jobs)
+  if (threads) {
+    threads.adaptive = mode === 'two'
+    instrument(threads, jobs)
+  }
   const splittable = { ms: 0 }
   if (!threads) {
     let inside = 0 // a product inside a timed convolution is not counted twice
@@ -306,38 +316,34 @@ async function main(): Promise<void> {
       .join(' ')}`,
   )
   for (const model of models) {
-    const one = await makeRun(model, false)
-    const two = await makeRun(model, true)
-    const figures = {
-      1: { wall: [] as number[], cpu: [] as number[] },
-      2: { wall: [] as number[], cpu: [] as number[] },
-    }
-    let handOffs = 0
+    const modes: Threads[] = ['one', 'two', 'two, every split']
+    const runs = await Promise.all(modes.map((mode) => makeRun(model, mode)))
+    const [one, two] = runs as [Run, Run, Run]
+    const figures = modes.map(() => ({ wall: [] as number[], cpu: [] as number[], handOffs: 0 }))
     let splittableShare = 0
     for (let r = 0; r < rounds; r++) {
-      for (const [threads, run] of [
-        [1, one],
-        [2, two],
-      ] as const) {
+      runs.forEach((run, i) => {
         const timed = timeSteps(run, steps)
-        figures[threads].wall.push(median(timed.wall))
-        figures[threads].cpu.push(median(timed.cpu))
-        if (threads === 2) handOffs = timed.handOffs
-        else splittableShare = one.splittable.ms / timed.wall.reduce((a, b) => a + b, 0)
-      }
+        const figure = figures[i]!
+        figure.wall.push(median(timed.wall))
+        figure.cpu.push(median(timed.cpu))
+        figure.handOffs = timed.handOffs
+        if (i === 0) splittableShare = one.splittable.ms / timed.wall.reduce((a, b) => a + b, 0)
+      })
     }
-    const line = (threads: 1 | 2): string =>
-      `wall ${figures[threads].wall.map((v) => v.toFixed(1)).join('/')} ms (median ${median(figures[threads].wall).toFixed(1)}), ` +
-      `CPU ${figures[threads].cpu.map((v) => v.toFixed(1)).join('/')} ms (median ${median(figures[threads].cpu).toFixed(1)})`
-    console.log(`\n${model}: one thread  ${line(1)}`)
     const bound = 1 / (1 - splittableShare + splittableShare / 2)
     console.log(
-      `${model}: on one thread ${(100 * splittableShare).toFixed(0)} % of the step in products, convolutions and updates large enough to split (last round): two threads at best ${bound.toFixed(2)}× with free hand-offs`,
+      `\n${model}: on one thread ${(100 * splittableShare).toFixed(0)} % of the step in products, convolutions and updates large enough to split (last round): two threads at best ${bound.toFixed(2)}× with free hand-offs`,
     )
-    console.log(`${model}: two threads ${line(2)}; ${handOffs.toFixed(1)} hand-offs a step`)
-    console.log(
-      `${model}: wall ratio one/two ${(median(figures[1].wall) / median(figures[2].wall)).toFixed(2)}×`,
-    )
+    modes.forEach((mode, i) => {
+      const { wall, cpu, handOffs } = figures[i]!
+      console.log(
+        `${model}, ${mode.padEnd(16)}: wall ${wall.map((v) => v.toFixed(1)).join('/')} ms (median ${median(wall).toFixed(1)}, ` +
+          `${(median(figures[0]!.wall) / median(wall)).toFixed(2)}× one thread), CPU ${cpu.map((v) => v.toFixed(1)).join('/')} ms ` +
+          `(median ${median(cpu).toFixed(1)}); ${handOffs.toFixed(1)} hand-offs a step`,
+      )
+    })
+    console.log('  handed off with the per-size choice (last round):')
     for (const [label, { count, ms }] of [...two.jobs.entries()].sort(
       (a, b) => b[1].ms - a[1].ms,
     )) {
@@ -355,8 +361,7 @@ async function main(): Promise<void> {
         `  calls large enough to split, whole run: ${chooser.twoThreadCalls} on two threads, ${chooser.oneThreadCalls} on one`,
       )
     }
-    one.dispose()
-    two.dispose()
+    runs.forEach((run) => run.dispose())
   }
   console.log(
     `\nload average after: ${loadavg()
