@@ -14,7 +14,7 @@ import {
   transposedConvForwardOnce,
 } from '../../src/core/kernels/convKernels'
 import { gemmSlices, slicedGemm, type GemmArguments } from '../../src/core/kernels/slicedGemm'
-import { TwoThreadGemm } from '../../src/core/kernels/twoThreadGemm'
+import { splitImage, TwoThreadGemm } from '../../src/core/kernels/twoThreadGemm'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { createRandom } from '../../src/core/random'
 import { generateSprites } from '../../src/data/sprites'
@@ -129,6 +129,18 @@ test('a convolution or transposed convolution split by images is one hand-off (p
     expect(bytes(memory, twoImages, inputs)).toBe(bytes(memory, oneImages, inputs))
   }
 }, 60_000)
+
+test('a transposed convolution that may run on gemmCol2im splits only where its 64-row groups start', () => {
+  // 7×7 cells a 14×14 image: 64 images make 3,136 rows, a group start only at image 64.
+  expect(splitImage('transposed', convGeometry(64, 14, 14, 16, 32, 4, 2))).toBe(0)
+  expect(splitImage('transposed', convGeometry(128, 14, 14, 16, 32, 4, 2))).toBe(64)
+  // 14×14 cells: every 16 images (3,136 rows) start a group.
+  expect(splitImage('transposed', convGeometry(64, 28, 28, 16, 8, 4, 2))).toBe(32)
+  expect(splitImage('transposed', convGeometry(40, 28, 28, 16, 8, 4, 2))).toBe(16)
+  // Fewer channels (col2im, image by image) and forward passes: the middle image.
+  expect(splitImage('transposed', convGeometry(64, 28, 28, 1, 16, 4, 2))).toBe(32)
+  expect(splitImage('forward', convGeometry(7, 14, 14, 16, 32, 4, 2))).toBe(3)
+})
 
 /** Four steps of the default conv GAN (28×28 sprites, batch 64) on one thread or two. */
 async function trainGAN(threads: 'one' | 'two, every product' | 'two, chosen') {

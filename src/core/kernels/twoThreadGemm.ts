@@ -83,6 +83,31 @@ const PAIR_IMBALANCE = 1.5
  */
 export const TWO_THREAD_MINIMUM_ADAM = 1 << 16
 
+/**
+ * Rows of the product per group in the kernels' `gemmCol2im` (`COL2IM_ROWS` in assembly/kernels.ts),
+ * which a transposed convolution with a multiple of 8 channels may run on: each group adds its
+ * rows' blocks into the image tap by tap, so a split of such a convolution must start a group, or
+ * a pixel's sums would change order.
+ */
+const COL2IM_ROWS = 64
+
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b)
+}
+
+/**
+ * The first image the helper takes of a pass split by images, near the middle (0: no split keeps
+ * the order of every sum): for a transposed convolution that may run on `gemmCol2im`, where its
+ * rows start a group of {@link COL2IM_ROWS}.
+ */
+export function splitImage(operation: ConvOperation, g: ConvGeometry): number {
+  if (operation === 'forward' || g.channels % 8 !== 0) return Math.floor(g.batch / 2)
+  const cells = g.outHeight * g.outWidth
+  const step = COL2IM_ROWS / greatestCommonDivisor(cells, COL2IM_ROWS)
+  const first = Math.round(g.batch / 2 / step) * step
+  return first > 0 && first < g.batch ? first : 0
+}
+
 /** How long the caller waits for the helper to claim a job before running it itself, ms. */
 const CLAIM_TIMEOUT_MS = 100
 /**
@@ -249,8 +274,12 @@ export class TwoThreadGemm {
       pass(model, g, x, kernel, out, scratch)
       return
     }
+    const first = splitImage(operation, g)
+    if (first === 0) {
+      pass(model, g, x, kernel, out, scratch)
+      return
+    }
     const kernels = this.memory.kernels
-    const first = Math.floor(g.batch / 2)
     // A forward pass reads images and writes cells; a transposed one reads cells and writes images.
     const part = (from: number, count: number) => {
       const range =
