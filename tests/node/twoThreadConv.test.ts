@@ -142,6 +142,49 @@ test('a transposed convolution that may run on gemmCol2im splits only where its 
   expect(splitImage('forward', convGeometry(7, 14, 14, 16, 32, 4, 2))).toBe(3)
 })
 
+test('gemmCol2im in two calls split where splitImage says gives the bits of one call', () => {
+  const memory = new KernelMemory(compiled)
+  const random = createRandom(6)
+  const g = convGeometry(128, 14, 14, 16, 32, 4, 2)
+  const cells = g.batch * g.outHeight * g.outWidth * g.filters
+  const pixels = g.batch * g.height * g.width * g.channels
+  const kernelValues = g.size * g.size * g.channels * g.filters
+  const [x, kernel, panel] = [cells, kernelValues, panelValues(g)].map((n) => memory.alloc(n)) as [
+    number,
+    number,
+    number,
+  ]
+  memory.view(x, cells).set(random.normals(cells))
+  memory.view(kernel, kernelValues).set(random.normals(kernelValues))
+  const run = (first: number): string => {
+    const out = memory.alloc(pixels)
+    for (const [from, count] of first === 0
+      ? [[0, g.batch]]
+      : [
+          [0, first],
+          [first, g.batch - first],
+        ]) {
+      const part = { ...g, batch: count }
+      const layout = [part.batch, g.height, g.width, g.channels, g.size, g.stride, g.top, g.left]
+      memory.kernels.gemmCol2im(
+        x + 4 * from! * g.outHeight * g.outWidth * g.filters,
+        kernel,
+        g.filters,
+        panel,
+        ...(layout as [number, number, number, number, number, number, number, number]),
+        g.outHeight,
+        g.outWidth,
+        out + 4 * from! * g.height * g.width * g.channels,
+      )
+    }
+    return bytes(memory, out, pixels)
+  }
+  const whole = run(0)
+  expect(run(splitImage('transposed', g))).toBe(whole)
+  // Elsewhere (image 63: row 3,087) a pixel's sums change order, and its bits with them.
+  expect(run(63)).not.toBe(whole)
+})
+
 /** Four steps of the default conv GAN (28×28 sprites, batch 64) on one thread or two. */
 async function trainGAN(threads: 'one' | 'two, every product' | 'two, chosen') {
   const memory = new KernelMemory(compiled!)
