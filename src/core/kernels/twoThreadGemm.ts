@@ -120,9 +120,8 @@ const FINISH_TIMEOUT_MS = 10_000
  * A matrix product that splits C's rows, and an Adam update that splits the parameters, with a
  * helper thread once the helper is ready, over a {@link KernelMemory} made from a shared build; one
  * thread for small products and updates, before the helper is ready, and for good after the helper
- * failed. Each size large enough to split is timed both ways and then runs the faster way
- * ({@link TwoThreadGemm.chooser}), so two threads are not slower than one where handing off costs
- * more than it saves.
+ * failed. With {@link TwoThreadGemm.adaptive}, each size large enough to split is timed both ways and
+ * then runs the faster way ({@link TwoThreadGemm.chooser}).
  */
 export class TwoThreadGemm {
   private readonly words: Int32Array
@@ -141,9 +140,11 @@ export class TwoThreadGemm {
   /**
    * True lets {@link TwoThreadGemm.chooser} decide, per size, whether a product or update large
    * enough to split runs on two threads or one (whichever it timed faster); false splits every one
-   * large enough. Default true.
+   * large enough. Default false: on the loaded 2-core machine it was measured on, the per-call
+   * timings swung so much that the choice kept most calls on one thread and the steps were no faster
+   * than one thread's, while splitting every call was 1.5–2.9× faster (see the README).
    */
-  adaptive = true
+  adaptive = false
   /** The per-size choice between one and two threads, and its counts. */
   readonly chooser = new SplitChooser()
 
