@@ -6,6 +6,8 @@
  * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
  * transposed one's `[k, k, out, in]`.
  */
+import { convSplit } from './convSplit'
+import { slicedGemm } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
 /**
@@ -160,23 +162,25 @@ function kernelGradient(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  const slice = gradientRows(depth)
-  for (let from = 0; from < rows; from += slice) {
-    k.gemm(
-      scratch.patches + from * depth * 4,
+  // One call for the whole sum: on two kernel threads, one hand-off (each thread its own rows).
+  slicedGemm(
+    k,
+    [
+      scratch.patches,
       1,
       depth,
-      other + from * g.filters * 4,
+      other,
       g.filters,
       1,
       gradKernel,
       depth,
-      Math.min(slice, rows - from),
+      rows,
       g.filters,
-      from > 0 ? 1 : 0,
+      0,
       scratch.panel,
-    )
-  }
+    ],
+    gradientRows(depth),
+  )
 }
 
 /**
@@ -184,6 +188,21 @@ function kernelGradient(
  * `[size, size, channels, filters]`, out `[batch, outHeight, outWidth, filters]`.
  */
 export function convForward(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
+  // On two kernel threads, split by images (each thread its own patches and product rows).
+  const split = convSplit(k)
+  if (split) split('forward', g, x, kernel, out, scratch)
+  else convForwardOnce(k, g, x, kernel, out, scratch)
+}
+
+/** {@link convForward} on the calling thread (its product still goes through `k.gemm`). */
+export function convForwardOnce(
   k: KernelExports,
   g: ConvGeometry,
   x: number,
@@ -230,6 +249,21 @@ export function transposedConvForward(
   out: number,
   scratch: ConvScratch,
 ): void {
+  // On two kernel threads, split by images (each thread its own product rows and col2im).
+  const split = convSplit(k)
+  if (split) split('transposed', g, x, kernel, out, scratch)
+  else transposedConvForwardOnce(k, g, x, kernel, out, scratch)
+}
+
+/** {@link transposedConvForward} on the calling thread (its product still goes through `k.gemm`). */
+export function transposedConvForwardOnce(
+  k: KernelExports,
+  g: ConvGeometry,
+  x: number,
+  kernel: number,
+  out: number,
+  scratch: ConvScratch,
+): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
   // patches [rows, depth] = x · kernelᵀ, then added back into the image.
@@ -265,8 +299,8 @@ export function transposedConvBackward(
   gradX: number,
   scratch: ConvScratch,
 ): void {
-  toPatches(k, g, gradOut, scratch.patches)
+  // The input's gradient is the convolution of gradOut, whose patches the kernel's gradient reads.
+  if (gradX !== 0) convForward(k, g, gradOut, kernel, gradX, scratch)
+  else toPatches(k, g, gradOut, scratch.patches)
   kernelGradient(k, g, x, gradKernel, scratch)
-  // The input's gradient is the convolution of gradOut.
-  if (gradX !== 0) patchesTimesKernel(k, g, kernel, gradX, scratch)
 }

@@ -4,13 +4,17 @@
  * thread ({@link serveKernelThread}). Pure TypeScript, no TF.js.
  *
  * The caller writes a job's kernel ({@link GEMM_JOB}: the twelve `gemm` arguments; {@link ADAM_JOB}:
- * `adam`'s five integer arguments and six float ones), then posts the job's number in `JOB` and
+ * `adam`'s five integer arguments and six float ones; {@link SLICED_GEMM_JOB}: the twelve `gemm`
+ * arguments and the slice; {@link CONV_FORWARD_JOB} and {@link TRANSPOSED_CONV_JOB}: a
+ * convolution's buffers and geometry), then posts the job's number in `JOB` and
  * wakes the helper (`Atomics.notify`). The helper claims it by swapping `JOB` to minus its number
  * (waking the caller), runs it, then stores the number in `DONE` (with `FAILED` set when the kernel
  * threw) and wakes the caller.
  * A caller that waited too long for the claim takes the job back by swapping `JOB` to 0 and runs it
  * itself, so a job is run exactly once.
  */
+import { convForwardOnce, transposedConvForwardOnce } from './convKernels'
+import { gemmSlices } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
 /** Word the caller posts a job's number in (claimed: its negative; taken back: 0; stop: STOP_JOB). */
@@ -23,7 +27,7 @@ export const FAILED = 2
 export const READY = 3
 /** First of the (up to twelve) integer arguments of a job. */
 export const ARGS = 4
-/** Word holding which kernel a job runs ({@link GEMM_JOB} or {@link ADAM_JOB}). */
+/** Word holding which kernel a job runs (one of the `…_JOB` kinds below). */
 export const KERNEL = 16
 /** First int32 word of the float64 arguments (8-byte aligned: the block is 64-byte aligned). */
 export const FLOAT_ARGS = 18
@@ -40,6 +44,22 @@ export const STOP_JOB = 0x7fffffff
 export const GEMM_JOB = 0
 /** A job running `adam`: `p, g, m, v, n` as integers, `rate, beta1, beta2, c1, c2, epsilon` as floats. */
 export const ADAM_JOB = 1
+/**
+ * A job running `gemm` summed over slices of its inner dimension (slicedGemm.ts's `gemmSlices`):
+ * the twelve `gemm` arguments as integers, the slice (rows of K per `gemm`) as the first float.
+ */
+export const SLICED_GEMM_JOB = 2
+/**
+ * A job running a convolution's forward pass on some images (convKernels.ts's `convForwardOnce`):
+ * `x, kernel, out, patches, panel, batch, height, width, channels, filters, size, stride` as
+ * integers, `outHeight, outWidth, top, left` as floats.
+ */
+export const CONV_FORWARD_JOB = 3
+/**
+ * A job running a transposed convolution's forward pass on some images (convKernels.ts's
+ * `transposedConvForwardOnce`), arguments as {@link CONV_FORWARD_JOB}'s.
+ */
+export const TRANSPOSED_CONV_JOB = 4
 
 /**
  * The most a thread spins on a control word before it sleeps in `Atomics.wait`, by default, µs.
@@ -106,7 +126,8 @@ export function waitWhile(
 function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array): void {
   const int = (i: number): number => words[ARGS + i] ?? 0
   const float = (i: number): number => floats[i] ?? 0
-  if (Atomics.load(words, KERNEL) === ADAM_JOB) {
+  const kernel = Atomics.load(words, KERNEL)
+  if (kernel === ADAM_JOB) {
     kernels.adam(
       int(0),
       int(1),
@@ -120,6 +141,29 @@ function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array)
       float(4),
       float(5),
     )
+    return
+  }
+  if (kernel === CONV_FORWARD_JOB || kernel === TRANSPOSED_CONV_JOB) {
+    const g = {
+      batch: int(5),
+      height: int(6),
+      width: int(7),
+      channels: int(8),
+      filters: int(9),
+      size: int(10),
+      stride: int(11),
+      outHeight: float(0),
+      outWidth: float(1),
+      top: float(2),
+      left: float(3),
+    }
+    const pass = kernel === CONV_FORWARD_JOB ? convForwardOnce : transposedConvForwardOnce
+    pass(kernels, g, int(0), int(1), int(2), { patches: int(3), panel: int(4) })
+    return
+  }
+  if (kernel === SLICED_GEMM_JOB) {
+    const args = Array.from({ length: 12 }, (_, i) => int(i)) as Parameters<KernelExports['gemm']>
+    gemmSlices(kernels, args, float(0))
     return
   }
   kernels.gemm(

@@ -6,7 +6,17 @@
  * the environment provides.
  */
 import {
+  convForwardOnce,
+  panelValues,
+  transposedConvForwardOnce,
+  type ConvGeometry,
+  type ConvScratch,
+} from './convKernels'
+import { imageRange, setConvSplit, type ConvOperation } from './convSplit'
+import {
   ADAM_JOB,
+  CONV_FORWARD_JOB,
+  TRANSPOSED_CONV_JOB,
   ARGS,
   CONTROL_WORDS,
   DEFAULT_SPIN_MICROSECONDS,
@@ -18,11 +28,14 @@ import {
   JOB,
   KERNEL,
   READY,
+  SLICED_GEMM_JOB,
   SPIN,
   SpinBudget,
   STOP_JOB,
   waitWhile,
 } from './kernelThreadProtocol'
+import { gemmSlices, setSlicedGemm, type GemmArguments } from './slicedGemm'
+import { SplitChooser } from './splitChooser'
 import type { CompiledKernels, KernelExports, KernelMemory } from './wasmKernels'
 
 /** What a helper thread is started with (a module worker or a Node worker thread). */
@@ -49,8 +62,6 @@ export type SpawnKernelThread = (
   onFailure: (reason: string) => void,
 ) => KernelThreadHandle
 
-/** The `gemm` arguments, as the kernels' `gemm` takes them. */
-type GemmArguments = Parameters<KernelExports['gemm']>
 /** The `adam` arguments, as the kernels' `adam` takes them. */
 type AdamArguments = Parameters<KernelExports['adam']>
 
@@ -72,6 +83,31 @@ const PAIR_IMBALANCE = 1.5
  */
 export const TWO_THREAD_MINIMUM_ADAM = 1 << 16
 
+/**
+ * Rows of the product per group in the kernels' `gemmCol2im` (`COL2IM_ROWS` in assembly/kernels.ts),
+ * which a transposed convolution with a multiple of 8 channels may run on: each group adds its
+ * rows' blocks into the image tap by tap, so a split of such a convolution must start a group, or
+ * a pixel's sums would change order.
+ */
+const COL2IM_ROWS = 64
+
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b)
+}
+
+/**
+ * The first image the helper takes of a pass split by images, near the middle (0: no split keeps
+ * the order of every sum): for a transposed convolution that may run on `gemmCol2im`, where its
+ * rows start a group of {@link COL2IM_ROWS}.
+ */
+export function splitImage(operation: ConvOperation, g: ConvGeometry): number {
+  if (operation === 'forward' || g.channels % 8 !== 0) return Math.floor(g.batch / 2)
+  const cells = g.outHeight * g.outWidth
+  const step = COL2IM_ROWS / greatestCommonDivisor(cells, COL2IM_ROWS)
+  const first = Math.round(g.batch / 2 / step) * step
+  return first > 0 && first < g.batch ? first : 0
+}
+
 /** How long the caller waits for the helper to claim a job before running it itself, ms. */
 const CLAIM_TIMEOUT_MS = 100
 /**
@@ -84,7 +120,8 @@ const FINISH_TIMEOUT_MS = 10_000
  * A matrix product that splits C's rows, and an Adam update that splits the parameters, with a
  * helper thread once the helper is ready, over a {@link KernelMemory} made from a shared build; one
  * thread for small products and updates, before the helper is ready, and for good after the helper
- * failed.
+ * failed. With {@link TwoThreadGemm.adaptive}, each size large enough to split is timed both ways and
+ * then runs the faster way ({@link TwoThreadGemm.chooser}).
  */
 export class TwoThreadGemm {
   private readonly words: Int32Array
@@ -100,6 +137,16 @@ export class TwoThreadGemm {
   splitCount = 0
   /** False runs every product on the calling thread (the helper stays started). Default true. */
   enabled = true
+  /**
+   * True lets {@link TwoThreadGemm.chooser} decide, per size, whether a product or update large
+   * enough to split runs on two threads or one (whichever it timed faster); false splits every one
+   * large enough. Default false: on the loaded 2-core machine it was measured on, the per-call
+   * timings swung so much that the choice kept most calls on one thread and the steps were no faster
+   * than one thread's, while splitting every call was 1.5–2.9× faster (see the README).
+   */
+  adaptive = false
+  /** The per-size choice between one and two threads, and its counts. */
+  readonly chooser = new SplitChooser()
 
   /**
    * @param memory a kernel memory of a shared build (`memory.compiled.shared`)
@@ -154,33 +201,170 @@ export class TwoThreadGemm {
     return this.twoThreads && Atomics.load(this.words, READY) === 1
   }
 
-  /** C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it pays. */
+  /**
+   * C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it is large enough
+   * and, for its size, faster.
+   */
   gemm(...args: GemmArguments): void {
-    const [a, ai, ak, b, bk, bj, c, m, k, n, accumulate, panel] = args
     const kernels = this.memory.kernels
-    if (m < 8 || m * k * n < TWO_THREAD_MINIMUM_WORK || !this.helperReady) {
+    if (!this.pays(args)) {
       kernels.gemm(...args)
       return
     }
-    const top = Math.floor(m / 8) * 4 // rows the caller takes, a multiple of the 4-row block
-    const lower: GemmArguments = [
-      a + 4 * top * ai,
-      ai,
-      ak,
-      b,
-      bk,
-      bj,
-      c + 4 * top * n,
-      m - top,
-      k,
-      n,
-      accumulate,
-      this.panelFor(k),
+    this.eitherWay(
+      `gemm ${args[7]}×${args[8]}×${args[9]}`,
+      () => {
+        const [upper, lower] = this.rowHalves(args)
+        this.post(GEMM_JOB, lower)
+        kernels.gemm(...upper)
+        if (this.finish()) return true
+        kernels.gemm(...lower)
+        return false
+      },
+      () => kernels.gemm(...args),
+    )
+  }
+
+  /**
+   * C = A·B summed over slices of `slice` steps of the inner dimension (slicedGemm.ts's
+   * `gemmSlices`): one hand-off for the whole sum when it is large enough and, for its size,
+   * faster, the helper taking the lower rows of C over every slice; else every slice on the calling
+   * thread.
+   */
+  gemmSliced(args: GemmArguments, slice: number): void {
+    const kernels = this.memory.kernels
+    if (!this.pays(args)) {
+      gemmSlices(kernels, args, slice)
+      return
+    }
+    this.eitherWay(
+      `gemmSliced ${args[7]}×${args[8]}×${args[9]}/${slice}`,
+      () => {
+        const [upper, lower] = this.rowHalves(args, Math.min(slice, args[8]))
+        this.post(SLICED_GEMM_JOB, lower, [slice])
+        gemmSlices(kernels, upper, slice)
+        if (this.finish()) return true
+        gemmSlices(kernels, lower, slice)
+        return false
+      },
+      () => gemmSlices(kernels, args, slice),
+    )
+  }
+
+  /**
+   * A convolution's (`forward`) or transposed convolution's (`transposed`) forward pass, arguments as
+   * convKernels.ts's `convForward` and `transposedConvForward` on the model's kernels: split by
+   * images when its product is large enough to split and, for its size, faster that way, the helper
+   * taking the later images (their patches, product rows, and col2im); else on the calling thread,
+   * its product through {@link TwoThreadGemm.gemm}.
+   */
+  conv(
+    operation: ConvOperation,
+    g: ConvGeometry,
+    x: number,
+    kernel: number,
+    out: number,
+    scratch: ConvScratch,
+  ): void {
+    const depth = g.size * g.size * g.channels
+    const rows = g.batch * g.outHeight * g.outWidth
+    const product: GemmArguments = [0, depth, 1, 0, g.filters, 1, 0, rows, depth, g.filters, 0, 0]
+    const pass = operation === 'forward' ? convForwardOnce : transposedConvForwardOnce
+    const model = this.memory.modelKernels
+    if (g.batch < 2 || !this.pays(product)) {
+      pass(model, g, x, kernel, out, scratch)
+      return
+    }
+    const first = splitImage(operation, g)
+    if (first === 0) {
+      pass(model, g, x, kernel, out, scratch)
+      return
+    }
+    const kernels = this.memory.kernels
+    // A forward pass reads images and writes cells; a transposed one reads cells and writes images.
+    const part = (from: number, count: number) => {
+      const range =
+        operation === 'forward'
+          ? imageRange(g, from, count, x, out, scratch.patches)
+          : imageRange(g, from, count, out, x, scratch.patches)
+      const [input, output] =
+        operation === 'forward' ? [range.images, range.cells] : [range.cells, range.images]
+      return { g: range.g, input, output, patches: range.patches }
+    }
+    this.eitherWay(
+      `${operation} conv ${g.batch}×${g.height}×${g.width}×${g.channels}, ${g.filters} filters`,
+      () => {
+        const lower = part(first, g.batch - first)
+        const lowerScratch = {
+          patches: lower.patches,
+          panel: this.helperScratch(panelValues(lower.g)),
+        }
+        const { batch, height, width, channels, filters, size, stride } = lower.g
+        this.post(
+          operation === 'forward' ? CONV_FORWARD_JOB : TRANSPOSED_CONV_JOB,
+          [lower.input, kernel, lower.output, lowerScratch.patches, lowerScratch.panel].concat([
+            batch,
+            height,
+            width,
+            channels,
+            filters,
+            size,
+            stride,
+          ]),
+          [g.outHeight, g.outWidth, g.top, g.left],
+        )
+        pass(kernels, { ...g, batch: first }, x, kernel, out, scratch)
+        if (this.finish()) return true
+        pass(kernels, lower.g, lower.input, kernel, lower.output, lowerScratch)
+        return false
+      },
+      () => pass(model, g, x, kernel, out, scratch),
+    )
+  }
+
+  /**
+   * Runs `twoThreads` (true when the helper did its part) or `oneThread` for a call of size `key`,
+   * as {@link TwoThreadGemm.chooser} decides (always `twoThreads` unless
+   * {@link TwoThreadGemm.adaptive}), and times it for the chooser.
+   */
+  private eitherWay(key: string, twoThreads: () => boolean, oneThread: () => void): void {
+    const two = !this.adaptive || this.chooser.split(key)
+    const started = performance.now()
+    if (!two) oneThread()
+    else if (twoThreads()) this.splitCount += 1
+    if (this.adaptive) this.chooser.record(key, two, performance.now() - started)
+  }
+
+  /** True when the product `args` is large enough to split and the helper waits for it. */
+  private pays(args: GemmArguments): boolean {
+    const [m, k, n] = [args[7], args[8], args[9]]
+    return m >= 8 && m * k * n >= TWO_THREAD_MINIMUM_WORK && this.helperReady
+  }
+
+  /**
+   * The product `args` as the calling thread's upper rows (a multiple of the 4-row block) and the
+   * helper's lower rows (with the helper's panel, for an inner dimension of `panelDepth`).
+   */
+  private rowHalves(args: GemmArguments, panelDepth = args[8]): [GemmArguments, GemmArguments] {
+    const [a, ai, ak, b, bk, bj, c, m, k, n, accumulate, panel] = args
+    const top = Math.floor(m / 8) * 4
+    return [
+      [a, ai, ak, b, bk, bj, c, top, k, n, accumulate, panel],
+      [
+        a + 4 * top * ai,
+        ai,
+        ak,
+        b,
+        bk,
+        bj,
+        c + 4 * top * n,
+        m - top,
+        k,
+        n,
+        accumulate,
+        this.panelFor(panelDepth),
+      ],
     ]
-    this.post(GEMM_JOB, lower)
-    kernels.gemm(a, ai, ak, b, bk, bj, c, top, k, n, accumulate, panel)
-    if (this.finish()) this.splitCount += 1
-    else kernels.gemm(...lower)
   }
 
   /**
@@ -197,10 +381,22 @@ export class TwoThreadGemm {
       this.gemm(...second)
       return
     }
-    this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
-    this.memory.kernels.gemm(...second)
-    if (this.finish()) this.splitCount += 1
-    else this.memory.kernels.gemm(...first)
+    const kernels = this.memory.kernels
+    const shape = (args: GemmArguments): string => `${args[7]}×${args[8]}×${args[9]}`
+    this.eitherWay(
+      `gemmPair ${shape(first)} ${shape(second)}`,
+      () => {
+        this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
+        kernels.gemm(...second)
+        if (this.finish()) return true
+        kernels.gemm(...first)
+        return false
+      },
+      () => {
+        kernels.gemm(...first)
+        kernels.gemm(...second)
+      },
+    )
   }
 
   /**
@@ -215,20 +411,31 @@ export class TwoThreadGemm {
       kernels.adam(...args)
       return
     }
-    const low = Math.floor(n / 8) * 4
-    const o = 4 * low
-    const upper: AdamArguments = [p + o, g + o, m + o, v + o, n - low, ...settings]
-    this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
-    kernels.adam(p, g, m, v, low, ...settings)
-    if (this.finish()) this.splitCount += 1
-    else kernels.adam(...upper)
+    this.eitherWay(
+      `adam ${n}`,
+      () => {
+        const low = Math.floor(n / 8) * 4
+        const o = 4 * low
+        this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
+        kernels.adam(p, g, m, v, low, ...settings)
+        if (this.finish()) return true
+        kernels.adam(p + o, g + o, m + o, v + o, n - low, ...settings)
+        return false
+      },
+      () => kernels.adam(...args),
+    )
   }
 
   /**
    * Makes `memory.gemm`, `memory.gemmPair` and `memory.adam`, the products and update the fused
-   * models call, these two-thread ones.
+   * models call, and slicedGemm.ts's `slicedGemm` and convKernels.ts's `convForward` and
+   * `transposedConvForward` on `memory.modelKernels`, these two-thread ones.
    */
   attach(): this {
+    setSlicedGemm(this.memory.modelKernels, (args, slice) => this.gemmSliced(args, slice))
+    setConvSplit(this.memory.modelKernels, (operation, g, x, kernel, out, scratch) =>
+      this.conv(operation, g, x, kernel, out, scratch),
+    )
     this.memory.gemm = (...args: GemmArguments) => this.gemm(...args)
     this.memory.gemmPair = (first, second) => this.gemmPair(first, second)
     this.memory.adam = (...args: AdamArguments) => this.adam(...args)
@@ -237,6 +444,8 @@ export class TwoThreadGemm {
 
   /** Stops the helper thread. */
   dispose(): void {
+    setSlicedGemm(this.memory.modelKernels, undefined)
+    setConvSplit(this.memory.modelKernels, undefined)
     if (this.handle === undefined) return
     Atomics.store(this.words, JOB, STOP_JOB)
     Atomics.notify(this.words, JOB)
@@ -244,10 +453,16 @@ export class TwoThreadGemm {
     this.lost = true
   }
 
+  /** The helper's `gemm` panel for an inner dimension of `k`. */
   private panelFor(k: number): number {
-    if (this.helperPanelFloats < 8 * k) {
-      this.helperPanelFloats = 8 * k
-      this.helperPanel = this.memory.alloc(this.helperPanelFloats)
+    return this.helperScratch(8 * k)
+  }
+
+  /** At least `floats` floats of scratch for the helper's jobs (one job runs at a time). */
+  private helperScratch(floats: number): number {
+    if (this.helperPanelFloats < floats) {
+      this.helperPanelFloats = floats
+      this.helperPanel = this.memory.alloc(floats)
     }
     return this.helperPanel
   }
