@@ -306,3 +306,59 @@ describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) =>
     },
   )
 })
+
+describe.each(BUILDS)('the kernels keep no scratch in static memory (%s shared build)', (build) => {
+  // A second thread instantiates the shared build on the same memory while the first already runs
+  // kernels, and instantiation rewrites the module's data segments: a kernel's scratch must be the
+  // caller's, never static memory (its bytes would be reset under the kernel using them).
+  test('gemmCol2im and a one-column addBias leave every byte below heapBase as instantiation wrote it', async () => {
+    const compiled = await compileKernelBuild(build, true)
+    if (!compiled) throw new Error(`no shared ${build} build here`)
+    const memory = new KernelMemory(compiled)
+    const k = memory.kernels
+    const staticBytes = () => new Uint8Array(k.memory.buffer, 0, k.heapBase()).slice()
+    const before = staticBytes()
+    const g = convGeometry(3, 9, 11, 16, 32, 4, 2)
+    const random = createRandom(19)
+    const x = put(memory, Float32Array.from(random.normals(3 * 5 * 6 * 32)))
+    const kernel = put(memory, Float32Array.from(random.normals(4 * 4 * 16 * 32)))
+    const out = memory.alloc(3 * 9 * 11 * 16)
+    const scratch = scratchFor(memory, g)
+    transposedConvForward(k, g, x, kernel, out, scratch)
+    const column = put(memory, Float32Array.from(random.normals(7)))
+    k.addBias(column, put(memory, Float32Array.of(0.5)), 7, 1, 1)
+    expect(staticBytes()).toEqual(before)
+    // And the output does not depend on what lies in static memory: the same call after a second
+    // instance was made on this memory gives the same bytes.
+    const first = read(memory, out, 3 * 9 * 11 * 16)
+    new WebAssembly.Instance(compiled.module, { env: { memory: k.memory, abort: () => undefined } })
+    transposedConvForward(k, g, x, kernel, out, scratch)
+    expect(read(memory, out, 3 * 9 * 11 * 16)).toEqual(first)
+  })
+
+  test.each([
+    [0, (t: tf.Tensor) => t],
+    [1, (t: tf.Tensor) => tf.relu(t)],
+    [2, (t: tf.Tensor) => tf.sigmoid(t)],
+    [3, (t: tf.Tensor) => tf.tanh(t)],
+    [4, (t: tf.Tensor) => tf.leakyRelu(t, 0.2)],
+  ])(
+    'one-column addBias with activation %i over 4k + 3 rows (the bias splat in a register) as TF.js',
+    async (activation, reference) => {
+      const compiled = await compileKernelBuild(build, true)
+      if (!compiled) throw new Error(`no shared ${build} build here`)
+      const memory = new KernelMemory(compiled)
+      const values = Float32Array.from(createRandom(activation).normals(403), (v) => 3 * v)
+      const column = put(memory, values)
+      memory.kernels.addBias(
+        column,
+        put(memory, Float32Array.of(-0.25)),
+        values.length,
+        1,
+        activation,
+      )
+      const expected = tf.tidy(() => reference(tf.add(tf.tensor1d(values), -0.25)).dataSync())
+      expect(relativeGap(read(memory, column, values.length), expected)).toBeLessThan(1e-6)
+    },
+  )
+})

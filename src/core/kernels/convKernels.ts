@@ -64,14 +64,21 @@ export function patchValues(g: ConvGeometry): number {
 }
 
 /**
+ * Floats after the packed kernel in `gemmCol2im`'s panel: the output cells of its group of rows (64
+ * rows, `COL2IM_ROWS` in assembly/kernels.ts, one i64 each). The kernel keeps them there, in the
+ * caller's scratch, not in static memory that another thread's instantiation rewrites.
+ */
+const COL2IM_CORNER_VALUES = 2 * 64
+
+/**
  * Floats of panel scratch that the products of `g` need: `gemm`'s eight columns over the longest
- * inner dimension, or the whole kernel that `gemmCol2im` packs (room kept for it).
+ * inner dimension, or the whole kernel that `gemmCol2im` packs and its group's output cells.
  */
 export function panelValues(g: ConvGeometry): number {
   const depth = g.size * g.size * g.channels
   return Math.max(
     8 * Math.max(g.batch * g.outHeight * g.outWidth, depth, g.filters),
-    depth * g.filters,
+    depth * g.filters + COL2IM_CORNER_VALUES,
   )
 }
 
@@ -230,6 +237,11 @@ export function transposedConvForward(
   out: number,
   scratch: ConvScratch,
 ): void {
+  if (g.channels % 8 === 0) {
+    // Each block of the product is added straight into the image: no patch matrix written and read.
+    k.gemmCol2im(x, kernel, g.filters, scratch.panel, ...layout(g), out)
+    return
+  }
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
   // patches [rows, depth] = x · kernelᵀ, then added back into the image.
