@@ -22,6 +22,10 @@ import {
   disposeBatchNorm,
 } from '../../src/core/engine/batchNorm'
 import { switchBackend } from './setupBackend'
+import { resolveAutoencoderOptions } from '../../src/core/autoencoder/autoencoderOptions'
+import { ConvAutoencoderNetwork } from '../../src/core/autoencoder/engine/convAutoencoderNetwork'
+import { FusedConvAutoencoderTrainer } from '../../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
+import { generateSprites } from '../../src/data/sprites'
 import { relativeGap } from './relativeGap'
 
 // The reference runs on TF.js's CPU backend: WASM has no Conv2DBackpropFilter for tf.grad.
@@ -334,6 +338,24 @@ describe.each(BUILDS)('the kernels keep no scratch in static memory (%s shared b
     new WebAssembly.Instance(compiled.module, { env: { memory: k.memory, abort: () => undefined } })
     transposedConvForward(k, g, x, kernel, out, scratch)
     expect(read(memory, out, 3 * 9 * 11 * 16)).toEqual(first)
+  })
+
+  test('a whole fused conv autoencoder step (every kernel it calls) leaves static memory unchanged', async () => {
+    const compiled = await compileKernelBuild(build, true)
+    if (!compiled) throw new Error(`no shared ${build} build here`)
+    const memory = new KernelMemory(compiled)
+    const options = resolveAutoencoderOptions({ architecture: 'conv', seed: 4 }, 28 * 28)
+    const network = new ConvAutoencoderNetwork([28, 28, 1], options, 'sigmoid')
+    const trainer = new FusedConvAutoencoderTrainer(memory, [28, 28, 1], options, 'sigmoid', 8)
+    const images = generateSprites({ count: 8, size: 28, seed: 5 }).images.data
+    const staticBytes = () =>
+      new Uint8Array(memory.kernels.memory.buffer, 0, memory.kernels.heapBase()).slice()
+    const before = staticBytes()
+    const first = trainer.step(network.variables(), { input: images, clean: images }, 1e-3)
+    trainer.step(network.variables(), { input: images, clean: images }, 1e-3)
+    expect(Number.isFinite(first.loss)).toBe(true)
+    expect(staticBytes()).toEqual(before)
+    network.dispose()
   })
 
   test.each([
