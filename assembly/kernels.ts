@@ -133,23 +133,21 @@ const LEAKY_SLOPE: f32 = 0.2
  * 2 sigmoid, 3 tanh, 4 leaky ReLU.
  */
 export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32): void {
-  if (N == 1 && M >= 4) {
-    // One column (a grey image, a logit): the rows are one vector, four at a time, each added to
-    // the bias splat across a register.
-    const copies = v128.load32_splat(bias)
-    const end = c + (<usize>(M & ~3) << 2)
-    for (let p = c; p < end; p += 16) v128.store(p, activate(f32x4.add(v128.load(p), copies), activation))
-    if (M & 3) addBias(end, bias, M & 3, 1, activation)
-    return
-  }
-  for (let i = 0; i < M; i++) {
-    const row = c + (<usize>(i * N) << 2)
+  // One column (a grey image, a logit): the rows are one vector, taken as rows of four with the
+  // bias splat across a register.
+  const oneColumn = N == 1 && M >= 4
+  const rows = oneColumn ? M >> 2 : M
+  const columns = oneColumn ? 4 : N
+  const copies = v128.load32_splat(bias)
+  for (let i = 0; i < rows; i++) {
+    const row = c + (<usize>(i * columns) << 2)
     let j = 0
-    for (; j + 4 <= N; j += 4) {
+    for (; j + 4 <= columns; j += 4) {
       const p = row + (<usize>j << 2)
-      v128.store(p, activate(f32x4.add(v128.load(p), v128.load(bias + (<usize>j << 2))), activation))
+      const b = oneColumn ? copies : v128.load(bias + (<usize>j << 2))
+      v128.store(p, activate(f32x4.add(v128.load(p), b), activation))
     }
-    for (; j < N; j++) {
+    for (; j < columns; j++) {
       const p = row + (<usize>j << 2)
       let v = load<f32>(p) + load<f32>(bias + (<usize>j << 2))
       if (activation == 1 && v < 0) v = 0
@@ -164,6 +162,7 @@ export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32):
       store<f32>(p, v)
     }
   }
+  if (oneColumn && M & 3) addBias(c + (<usize>(M & ~3) << 2), bias, M & 3, 1, activation)
 }
 
 /** The activation (codes as in `addBias`) of four values. */
