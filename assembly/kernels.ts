@@ -133,11 +133,11 @@ const LEAKY_SLOPE: f32 = 0.2
  * 2 sigmoid, 3 tanh, 4 leaky ReLU.
  */
 export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32): void {
-  // One column (a grey image, a logit): the rows are one vector, taken as rows of four with the
-  // bias splat across a register.
+  // One column (a grey image, a logit): its first M & ~3 rows are taken as one row of that many
+  // columns, with the bias splat across a register.
   const oneColumn = N == 1 && M >= 4
-  const rows = oneColumn ? M >> 2 : M
-  const columns = oneColumn ? 4 : N
+  const rows = oneColumn ? 1 : M
+  const columns = oneColumn ? M & ~3 : N
   const copies = v128.load32_splat(bias)
   for (let i = 0; i < rows; i++) {
     const row = c + (<usize>(i * columns) << 2)
