@@ -13,8 +13,8 @@
  * thread's in the sixth digit. `gemmCol2im` runs on the calling thread only (two threads would add
  * into overlapping pixels); the products around it are split as before. Measured on the default
  * conv autoencoder's 3136×32×256 transposed convolution (CPU time per call, interleaved, machine
- * at load 13–20 on two cores): 1.87–1.89 ms against 1.92–1.94 ms for the product then col2im
- * (10th percentile 1.28–1.33 against 1.39 ms); the whole step showed no gain beyond the noise.
+ * at load 13–17 on two cores): 1.43–1.89 ms against 1.51–1.97 ms for the product then col2im
+ * (10th percentile 1.27–1.33 against 1.35–1.40 ms); the whole step showed no gain beyond the noise.
  */
 import type { KernelExports } from './wasmKernels'
 
