@@ -133,39 +133,21 @@ const LEAKY_SLOPE: f32 = 0.2
  * 2 sigmoid, 3 tanh, 4 leaky ReLU.
  */
 export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32): void {
-  if (N == 1 && M >= 4) {
-    // One column (a grey image, a logit): the rows are one vector, four at a time, with a bias row
-    // of four copies (a 4×4 block of the matrix).
-    const copies = memory.data(16, 16)
-    v128.store(copies, v128.load32_splat(bias))
-    addBias(c, copies, M >> 2, 4, activation)
-    if (M & 3) addBias(c + (<usize>(M & ~3) << 2), bias, M & 3, 1, activation)
-    return
-  }
-  const zero = f32x4.splat(0)
-  const one = f32x4.splat(1)
-  for (let i = 0; i < M; i++) {
-    const row = c + (<usize>(i * N) << 2)
+  // One column (a grey image, a logit): its first M & ~3 rows are taken as one row of that many
+  // columns, with the bias splat across a register.
+  const oneColumn = N == 1 && M >= 4
+  const rows = oneColumn ? 1 : M
+  const columns = oneColumn ? M & ~3 : N
+  const copies = v128.load32_splat(bias)
+  for (let i = 0; i < rows; i++) {
+    const row = c + (<usize>(i * columns) << 2)
     let j = 0
-    for (; j + 4 <= N; j += 4) {
+    for (; j + 4 <= columns; j += 4) {
       const p = row + (<usize>j << 2)
-      let v = f32x4.add(v128.load(p), v128.load(bias + (<usize>j << 2)))
-      if (activation == 1) v = f32x4.max(v, zero)
-      else if (activation == 2) {
-        // sigmoid(v) = (v ≥ 0 ? 1 : e) / (1 + e) with e = exp(−|v|): no overflow either way.
-        const e = expNonPositive(f32x4.neg(f32x4.abs(v)))
-        v = f32x4.div(v128.bitselect(one, e, f32x4.ge(v, zero)), f32x4.add(one, e))
-      } else if (activation == 3) {
-        // tanh(v) = sign(v)·(1 − e) / (1 + e) with e = exp(−2|v|).
-        const e = expNonPositive(f32x4.mul(f32x4.abs(v), f32x4.splat(-2)))
-        const magnitude = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e))
-        v = v128.bitselect(magnitude, f32x4.neg(magnitude), f32x4.ge(v, zero))
-      } else if (activation == 4) {
-        v = v128.bitselect(v, f32x4.mul(v, f32x4.splat(LEAKY_SLOPE)), f32x4.gt(v, zero))
-      }
-      v128.store(p, v)
+      const b = oneColumn ? copies : v128.load(bias + (<usize>j << 2))
+      v128.store(p, activate(f32x4.add(v128.load(p), b), activation))
     }
-    for (; j < N; j++) {
+    for (; j < columns; j++) {
       const p = row + (<usize>j << 2)
       let v = load<f32>(p) + load<f32>(bias + (<usize>j << 2))
       if (activation == 1 && v < 0) v = 0
@@ -180,6 +162,27 @@ export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32):
       store<f32>(p, v)
     }
   }
+  if (oneColumn && M & 3) addBias(c + (<usize>(M & ~3) << 2), bias, M & 3, 1, activation)
+}
+
+/** The activation (codes as in `addBias`) of four values. */
+@inline function activate(v: v128, activation: i32): v128 {
+  const zero = f32x4.splat(0)
+  const one = f32x4.splat(1)
+  if (activation == 1) return f32x4.max(v, zero)
+  if (activation == 2) {
+    // sigmoid(v) = (v ≥ 0 ? 1 : e) / (1 + e) with e = exp(−|v|): no overflow either way.
+    const e = expNonPositive(f32x4.neg(f32x4.abs(v)))
+    return f32x4.div(v128.bitselect(one, e, f32x4.ge(v, zero)), f32x4.add(one, e))
+  }
+  if (activation == 3) {
+    // tanh(v) = sign(v)·(1 − e) / (1 + e) with e = exp(−2|v|).
+    const e = expNonPositive(f32x4.mul(f32x4.abs(v), f32x4.splat(-2)))
+    const magnitude = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e))
+    return v128.bitselect(magnitude, f32x4.neg(magnitude), f32x4.ge(v, zero))
+  }
+  if (activation == 4) return v128.bitselect(v, f32x4.mul(v, f32x4.splat(LEAKY_SLOPE)), f32x4.gt(v, zero))
+  return v
 }
 
 /** Returns Σ|v| over n values and, when `scale` is not 0, adds scale·sign(v) to grad (an L1 penalty). */
@@ -855,10 +858,11 @@ function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i3
  * A transposed convolution with col2im fused into the product: dx [n, h, w, c] = col2im(x · kernelᵀ)
  * for x [n·ho·wo, filters] and kernel [k, k, c, filters] (so kernelᵀ is [filters, k·k·c]), with the
  * arguments of `col2im`. The whole of kernelᵀ is packed into `panel` (scratch for filters·k·k·c
- * floats) once; then each group of rows of x stays in the cache while it meets every column, and
- * each 4×8 block of the product is added straight into the image instead of being stored as patches
- * and read back. Needs c a multiple of 8 (a block's eight columns are
- * then eight channels of one kernel tap).
+ * floats, then 2·{@link COL2IM_ROWS} more for the current group's output cells) once; then each
+ * group of rows of x stays in the cache while it meets every column, and each 4×8 block of the
+ * product is added straight into the image instead of being stored as patches and read back. Needs
+ * c a multiple of 8 (a block's eight columns are then eight channels of one kernel tap). Writes
+ * nothing outside `panel` and `dx`, so it runs on any thread on its own scratch.
  */
 export function gemmCol2im(
   x: usize, kernel: usize, filters: i32, panel: usize,
@@ -872,7 +876,8 @@ export function gemmCol2im(
   const rowA = <usize>K << 2
   const panelBytes = <usize>K << 5
   for (let j0 = 0; j0 < N; j0 += 8) packPanel(kernel, 1, K, j0, 8, K, panel + <usize>(j0 >> 3) * panelBytes)
-  const corners = memory.data(8 * COL2IM_ROWS)
+  // The group's output cells as cellCorner packs them, after the packed kernel.
+  const corners = panel + <usize>(N >> 3) * panelBytes
   for (let i0 = 0; i0 < M; i0 += COL2IM_ROWS) {
     const rows = min(COL2IM_ROWS, M - i0)
     for (let r = 0; r < rows; r++) {

@@ -11,35 +11,17 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { generateSprites } from '../src/data/sprites'
-import { ConvAutoencoderNetwork } from '../src/core/autoencoder/engine/convAutoencoderNetwork'
-import {
-  resolveAutoencoderOptions,
-  resolveAutoencoderTrainOptions,
-} from '../src/core/autoencoder/autoencoderOptions'
-import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
 import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
+import { CONV_AUTOENCODER_SIDE, convAutoencoderStepFixture } from './convAutoencoderStepFixture'
 
-const SIDE = 28
-const BATCH = 64
 /** Prints one line per kernel call kind (and the whole step) with its time per step. */
 async function profile(): Promise<void> {
   await tf.setBackend('wasm')
   await tf.ready()
-  const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
-  const options = resolveAutoencoderOptions({ architecture: 'conv' }, SIDE * SIDE)
-  const train = resolveAutoencoderTrainOptions({})
+  const data = generateSprites({ count: 1024, size: CONV_AUTOENCODER_SIDE, seed: 1 }).images.data
   const compiled = await compileKernels()
-  if (!compiled) throw new Error('no simd')
-  const memory = new KernelMemory(compiled)
-  const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
-  const trainer = new FusedConvAutoencoderTrainer(
-    memory,
-    [SIDE, SIDE, 1],
-    options,
-    'sigmoid',
-    BATCH,
-  )
-  const variables = network.variables()
+  if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
+  const fixture = convAutoencoderStepFixture(new KernelMemory(compiled), data)
   const times = new Map<string, number[]>()
   let on = false
   const note = (key: string, ms: number) => {
@@ -48,7 +30,7 @@ async function profile(): Promise<void> {
     list.push(ms)
     times.set(key, list)
   }
-  const net = (trainer as unknown as { net: Record<string, unknown> }).net
+  const net = (fixture.trainer as unknown as { net: Record<string, unknown> }).net
   const k = net.k as Record<string, unknown>
   for (const name of Object.keys(k)) {
     const f = k[name]
@@ -76,17 +58,14 @@ async function profile(): Promise<void> {
       return r
     }
   }
-  const size = SIDE * SIDE
-  const rows = data.length / size
   const steps = 50
   for (let s = 0; s < steps + 5; s++) {
     on = s >= 5
-    const start = (s * BATCH) % (rows - BATCH)
-    const x = data.subarray(start * size, (start + BATCH) * size)
     const t = performance.now()
-    trainer.step(variables, { input: x, clean: x }, train.learningRate)
+    fixture.step(s)
     note('STEP', performance.now() - t)
   }
+  fixture.dispose()
   const med = (l: number[]) => [...l].sort((a, b) => a - b)[l.length >> 1] ?? 0
   const rowsOut = [...times.entries()].map(([key, l]) => {
     const perStep = l.length / steps

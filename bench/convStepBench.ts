@@ -16,11 +16,11 @@ import {
   resolveAutoencoderTrainOptions,
 } from '../src/core/autoencoder/autoencoderOptions'
 import { AdamSlot } from '../src/core/engine/adamSlot'
-import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
 import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
 import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
+import { convAutoencoderStepFixture } from './convAutoencoderStepFixture'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { median } from './lassoProblem'
 
@@ -157,8 +157,6 @@ async function fusedAutoencoderStep(
   steps: number,
   threads: 1 | 2,
 ): Promise<{ ms: number; build: string } | undefined> {
-  const options = resolveAutoencoderOptions({ architecture: 'conv' }, SIDE * SIDE)
-  const train = resolveAutoencoderTrainOptions({})
   const compiled = threads === 2 ? await compileSharedKernels() : await compileKernels()
   if (!compiled) return undefined
   const memory = new KernelMemory(compiled)
@@ -169,23 +167,11 @@ async function fusedAutoencoderStep(
     if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-  const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
-  const trainer = new FusedConvAutoencoderTrainer(
-    memory,
-    [SIDE, SIDE, 1],
-    options,
-    'sigmoid',
-    BATCH,
-  )
-  const variables = network.variables()
-  const size = SIDE * SIDE
-  const rows = data.length / size
+  const fixture = convAutoencoderStepFixture(memory, data)
   const ms = await stepMs(async (s) => {
-    const start = (s * BATCH) % Math.max(1, rows - BATCH)
-    const x = data.subarray(start * size, (start + BATCH) * size)
-    await Promise.resolve(trainer.step(variables, { input: x, clean: x }, train.learningRate))
+    await Promise.resolve(fixture.step(s))
   }, steps)
-  network.dispose()
+  fixture.dispose()
   helper?.dispose()
   return { ms, build: memory.build }
 }

@@ -22,6 +22,10 @@ import {
   disposeBatchNorm,
 } from '../../src/core/engine/batchNorm'
 import { switchBackend } from './setupBackend'
+import { resolveAutoencoderOptions } from '../../src/core/autoencoder/autoencoderOptions'
+import { ConvAutoencoderNetwork } from '../../src/core/autoencoder/engine/convAutoencoderNetwork'
+import { FusedConvAutoencoderTrainer } from '../../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
+import { generateSprites } from '../../src/data/sprites'
 import { relativeGap } from './relativeGap'
 
 // The reference runs on TF.js's CPU backend: WASM has no Conv2DBackpropFilter for tf.grad.
@@ -303,6 +307,80 @@ describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) =>
       expect(
         relativeGap(read(memory, fused, outLength), read(memory, reference, outLength)),
       ).toBeLessThan(1e-6)
+    },
+  )
+})
+
+describe.each(BUILDS)('the kernels keep no scratch in static memory (%s shared build)', (build) => {
+  // A second thread instantiates the shared build on the same memory while the first already runs
+  // kernels, and instantiation rewrites the module's data segments: a kernel's scratch must be the
+  // caller's, never static memory (its bytes would be reset under the kernel using them).
+  test('gemmCol2im and a one-column addBias leave every byte below heapBase as instantiation wrote it', async () => {
+    const compiled = await compileKernelBuild(build, true)
+    if (!compiled) throw new Error(`no shared ${build} build here`)
+    const memory = new KernelMemory(compiled)
+    const k = memory.kernels
+    const staticBytes = () => new Uint8Array(k.memory.buffer, 0, k.heapBase()).slice()
+    const before = staticBytes()
+    const g = convGeometry(3, 9, 11, 16, 32, 4, 2)
+    const random = createRandom(19)
+    const x = put(memory, Float32Array.from(random.normals(3 * 5 * 6 * 32)))
+    const kernel = put(memory, Float32Array.from(random.normals(4 * 4 * 16 * 32)))
+    const out = memory.alloc(3 * 9 * 11 * 16)
+    const scratch = scratchFor(memory, g)
+    transposedConvForward(k, g, x, kernel, out, scratch)
+    const column = put(memory, Float32Array.from(random.normals(7)))
+    k.addBias(column, put(memory, Float32Array.of(0.5)), 7, 1, 1)
+    expect(staticBytes()).toEqual(before)
+    // And the output does not depend on what lies in static memory: the same call after a second
+    // instance was made on this memory gives the same bytes.
+    const first = read(memory, out, 3 * 9 * 11 * 16)
+    new WebAssembly.Instance(compiled.module, { env: { memory: k.memory, abort: () => undefined } })
+    transposedConvForward(k, g, x, kernel, out, scratch)
+    expect(read(memory, out, 3 * 9 * 11 * 16)).toEqual(first)
+  })
+
+  test('a whole fused conv autoencoder step (every kernel it calls) leaves static memory unchanged', async () => {
+    const compiled = await compileKernelBuild(build, true)
+    if (!compiled) throw new Error(`no shared ${build} build here`)
+    const memory = new KernelMemory(compiled)
+    const options = resolveAutoencoderOptions({ architecture: 'conv', seed: 4 }, 28 * 28)
+    const network = new ConvAutoencoderNetwork([28, 28, 1], options, 'sigmoid')
+    const trainer = new FusedConvAutoencoderTrainer(memory, [28, 28, 1], options, 'sigmoid', 8)
+    const images = generateSprites({ count: 8, size: 28, seed: 5 }).images.data
+    const staticBytes = () =>
+      new Uint8Array(memory.kernels.memory.buffer, 0, memory.kernels.heapBase()).slice()
+    const before = staticBytes()
+    const first = trainer.step(network.variables(), { input: images, clean: images }, 1e-3)
+    trainer.step(network.variables(), { input: images, clean: images }, 1e-3)
+    expect(Number.isFinite(first.loss)).toBe(true)
+    expect(staticBytes()).toEqual(before)
+    network.dispose()
+  })
+
+  test.each([
+    [0, (t: tf.Tensor) => t],
+    [1, (t: tf.Tensor) => tf.relu(t)],
+    [2, (t: tf.Tensor) => tf.sigmoid(t)],
+    [3, (t: tf.Tensor) => tf.tanh(t)],
+    [4, (t: tf.Tensor) => tf.leakyRelu(t, 0.2)],
+  ])(
+    'one-column addBias with activation %i over 4k + 3 rows (the bias splat in a register) as TF.js',
+    async (activation, reference) => {
+      const compiled = await compileKernelBuild(build, true)
+      if (!compiled) throw new Error(`no shared ${build} build here`)
+      const memory = new KernelMemory(compiled)
+      const values = Float32Array.from(createRandom(activation).normals(403), (v) => 3 * v)
+      const column = put(memory, values)
+      memory.kernels.addBias(
+        column,
+        put(memory, Float32Array.of(-0.25)),
+        values.length,
+        1,
+        activation,
+      )
+      const expected = tf.tidy(() => reference(tf.add(tf.tensor1d(values), -0.25)).dataSync())
+      expect(relativeGap(read(memory, column, values.length), expected)).toBeLessThan(1e-6)
     },
   )
 })

@@ -1,10 +1,21 @@
 /**
  * Strided 'same'-padded convolutions and transposed convolutions (NHWC, float32) on latentkit's own
- * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product. (The
- * kernels' one-pass `gemmCol2im` is not used here: beside a second kernel thread it made the conv
- * autoencoder's losses differ from one thread's, in the sixth digit.) Every buffer is a byte offset into one {@link KernelExports}' memory; the layouts
+ * WebAssembly kernels: im2col (or its adjoint, col2im) around the SIMD matrix product; a transposed
+ * convolution onto 8k channels adds the product's blocks straight into the image (`gemmCol2im`, no
+ * patch matrix). Every buffer is a byte offset into one {@link KernelExports}' memory; the layouts
  * are TF.js's, so weights copy over as they are: a convolution's kernel `[k, k, in, out]`, a
  * transposed one's `[k, k, out, in]`.
+ *
+ * The kernels keep no scratch in static memory: `gemmCol2im`'s output cells go after the packed
+ * kernel in the caller's panel ({@link panelValues}). They were once static, in a data segment that
+ * the shared builds re-apply at every instantiation, and the helper thread instantiates while the
+ * first steps already run: the two-thread conv autoencoder's losses then differed from one
+ * thread's in the sixth digit. On two kernel threads each thread runs `gemmCol2im` on its own images
+ * with its own panel (split where `splitImage` keeps the 64-row groups whole, so every pixel's sums
+ * run in one thread's order and the bits match one thread's). Measured on the default
+ * conv autoencoder's 3136×32×256 transposed convolution (CPU time per call, interleaved, machine
+ * at load 13–17 on two cores): 1.43–1.89 ms against 1.51–1.97 ms for the product then col2im
+ * (10th percentile 1.27–1.33 against 1.35–1.40 ms); the whole step showed no gain beyond the noise.
  */
 import { convSplit } from './convSplit'
 import { slicedGemm } from './slicedGemm'
@@ -66,14 +77,21 @@ export function patchValues(g: ConvGeometry): number {
 }
 
 /**
+ * Floats after the packed kernel in `gemmCol2im`'s panel: the output cells of its group of rows (64
+ * rows, `COL2IM_ROWS` in assembly/kernels.ts, one i64 each). The kernel keeps them there, in the
+ * caller's scratch, not in static memory that another thread's instantiation rewrites.
+ */
+const COL2IM_CORNER_VALUES = 2 * 64
+
+/**
  * Floats of panel scratch that the products of `g` need: `gemm`'s eight columns over the longest
- * inner dimension, or the whole kernel that `gemmCol2im` packs (room kept for it).
+ * inner dimension, or the whole kernel that `gemmCol2im` packs and its group's output cells.
  */
 export function panelValues(g: ConvGeometry): number {
   const depth = g.size * g.size * g.channels
   return Math.max(
     8 * Math.max(g.batch * g.outHeight * g.outWidth, depth, g.filters),
-    depth * g.filters,
+    depth * g.filters + COL2IM_CORNER_VALUES,
   )
 }
 
@@ -255,7 +273,10 @@ export function transposedConvForward(
   else transposedConvForwardOnce(k, g, x, kernel, out, scratch)
 }
 
-/** {@link transposedConvForward} on the calling thread (its product still goes through `k.gemm`). */
+/**
+ * {@link transposedConvForward} on the calling thread: onto 8k channels in one pass (`gemmCol2im`),
+ * else the product (through `k.gemm`) then col2im.
+ */
 export function transposedConvForwardOnce(
   k: KernelExports,
   g: ConvGeometry,
@@ -264,6 +285,11 @@ export function transposedConvForwardOnce(
   out: number,
   scratch: ConvScratch,
 ): void {
+  if (g.channels % 8 === 0) {
+    // Each block of the product is added straight into the image: no patch matrix written and read.
+    k.gemmCol2im(x, kernel, g.filters, scratch.panel, ...layout(g), out)
+    return
+  }
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
   // patches [rows, depth] = x · kernelᵀ, then added back into the image.
