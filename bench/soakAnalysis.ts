@@ -151,6 +151,11 @@ export interface SoakRaw {
    * never, or a run from before the soak waited).
    */
   readonly trainedS?: number
+  /**
+   * What ran beside the soak on the same machine, if the bench ran it beside other work (its
+   * latencies, recovery times and steps per minute then depend on that load).
+   */
+  readonly beside?: string
   readonly sampleEveryS: number
   readonly crashEveryS: number
   readonly firstCrashS: number
@@ -541,6 +546,12 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
       return `| ${fmt(s.t)}${s.final ? ' (stopped)' : ''} | ${mb(s.page?.usedSize)} | ${mb(s.page?.backingStorageSize)} | ${s.worker?.index ?? '—'} | ${mb(s.worker?.heap?.usedSize)} | ${mb(s.worker?.heap?.backingStorageSize)} | ${mb(r?.wasmHeapBytes)} | ${r ? r.numTensors : 'n/a'} | ${r ? mb(r.numBytes) : 'n/a'} | ${r ? r.kernelMemories : 'n/a'} | ${s.workerTargets} | ${SOAK_MODELS.map((m) => s.steps[m]).join(' / ')} |`
     }),
     '',
+    ...(raw.beside
+      ? [
+          `This soak ran beside ${raw.beside}: its verdicts (memory growth, failed calls, crashes recovered from) do not depend on time, but its times (call latencies, recovery times, steps per minute) were measured under that load; \`npm run bench -- --only soak\` runs it alone.`,
+          '',
+        ]
+      : []),
     `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds two or three samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''}`,
     '',
     '| figure | growth per minute | measured over | samples | growth allowed | verdict |',
