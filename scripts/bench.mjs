@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib'
 import { createServer } from 'node:http'
 import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { build, buildSync } from 'esbuild'
+import { build } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
 import { startTreeSampler } from './processTreeCpu.mjs'
@@ -238,9 +238,9 @@ const JS_ONLY_BUILD = { ...process.env, LATENTKIT_SKIP_DTS: '1' }
  * an app's bundler does in production: dependencies in, minified, split at dynamic imports (the
  * backends loaded when chosen), the WASM binaries and presets it points at copied beside it.
  */
-function buildAppWorker() {
+async function buildAppWorker() {
   const outdir = join('dist', 'app-worker')
-  buildSync({
+  await build({
     entryPoints: [join('dist', 'latentkit.worker.js')],
     bundle: true,
     splitting: true,
@@ -274,7 +274,7 @@ function copyStaticWorker() {
 
 /** bench/browser/floorWorker.ts bundled and minified (one file, as small as a TF.js worker gets), in dist/. */
 function buildFloorWorker() {
-  buildSync({
+  return build({
     entryPoints: ['bench/browser/floorWorker.ts'],
     bundle: true,
     format: 'esm',
@@ -285,6 +285,9 @@ function buildFloorWorker() {
     logLevel: 'warning',
   })
 }
+
+/** The app-bundled and floor workers of the files part, from the built package (dist/). */
+const buildFilesWorkers = () => Promise.all([buildFloorWorker(), buildAppWorker()])
 
 /** Serves `dir`'s files on a free localhost port, readable from any origin (CORS). */
 async function serveStatic(dir) {
@@ -315,15 +318,16 @@ async function serveStatic(dir) {
  * mocking, which a worker cannot run). Resolves with the Vitest run's environment and the servers.
  */
 async function prepareFilesBench() {
-  // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
-  if (
-    !want('bundle') &&
-    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
-      .status !== 0
-  )
-    process.exit(1)
-  buildFloorWorker()
-  buildAppWorker()
+  // The page uses the built worker, as an app serves it (the bundle part builds it, and the two
+  // workers below, beside the model-quality parts in a run with both).
+  if (!want('bundle')) {
+    if (
+      spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+        .status !== 0
+    )
+      process.exit(1)
+    await buildFilesWorkers()
+  }
   const servers = [
     await serveStatic(join('dist', 'app-worker')),
     await serveStatic(copyStaticWorker()),
@@ -558,6 +562,8 @@ async function runBundle() {
   if (status !== 0) process.exit(1)
   const own0 = process.cpuUsage()
   const result = await runBundleBench()
+  // The files part's workers, built here from the same dist/ so its Chromium session need not.
+  if (want('files')) await buildFilesWorkers()
   const own = process.cpuUsage(own0)
   return {
     result,
