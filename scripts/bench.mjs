@@ -407,10 +407,10 @@ async function runBrowserSession(parts) {
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own. It times nothing against
- * anything and uses about half a core: in a run with model-quality parts it runs beside them (they
- * keep to one process until it ends), and `beside` says so in its section, since its latencies,
- * recovery times and steps per minute are load-sensitive; its first crash waits until every model
- * trains. Resolves with its figures and analysis, its wall-clock seconds and its CPU seconds (its
+ * anything and uses about half a core: in a run with model-quality parts it runs beside them
+ * (SLOTS_BESIDE_SOAK of them at a time until it ends), and `beside` says so in its section, since
+ * its latencies, recovery times and steps per minute are load-sensitive; its first crash waits
+ * until every model trains. Resolves with its figures and analysis, its wall-clock seconds and its CPU seconds (its
  * process tree's, sampled: a lower bound; undefined without /proc).
  */
 async function runSoak(beside) {
@@ -529,8 +529,8 @@ function runPart(part) {
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
  * while no timed part runs: the timed parts, before and after, keep the machine to themselves. The
- * soak, which times nothing against anything either, runs beside them in its own Vitest session; they
- * keep to one process until it ends (see runSoak). `cost`, for the order only: seconds of a full run
+ * soak, which times nothing against anything either, runs beside them in its own Vitest session
+ * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: seconds of a full run
  * (guesses from the parts' epochs and seeds; the report's 85 s, disentanglement's 268 s and DEC's
  * 597 s measured whole, DEC's ≈ 455 s since IDEC shares its pretraining) and of a quick one (CPU
  * seconds measured on the shared machine, December 2026).
@@ -580,6 +580,13 @@ const sideBySide = Object.entries(SIDE_BY_SIDE)
   }))
 /** The soak runs beside the model-quality parts when both run (see runSoak). */
 const soakBeside = want('soak') && sideBySide.length > 0
+/**
+ * Model-quality processes beside the soak. Full run: one, so that with the soak's half core the two
+ * cores are not oversubscribed and the parts' training seconds stay one core's. Quick run (rough
+ * figures, CI): two, about 2.6 cores' demand on 2, which shortens the run by some 15 s on a quiet
+ * machine (estimated) and slows the soak and the parts' own seconds by about a quarter.
+ */
+const SLOTS_BESIDE_SOAK = quick ? 2 : 1
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, async () => {
     const onDone = (name, { seconds, cpuSeconds }) =>
@@ -588,10 +595,15 @@ if (sideBySide.length > 0) {
       )
     if (!soakBeside) return runSideBySide(sideBySide, 2, onDone)
     const soak = runSoak(
-      'the model-quality parts of the bench, one Node process at a time on the other core',
+      SLOTS_BESIDE_SOAK === 1
+        ? 'the model-quality parts of the bench, one Node process at a time on the other core'
+        : 'the model-quality parts of the bench, two Node processes at a time on the 2 cores (quick mode)',
     )
     const [values, soakValue] = await Promise.all([
-      runSideBySide(sideBySide, 1, onDone, { slots: 1, after: soak }),
+      runSideBySide(sideBySide, SLOTS_BESIDE_SOAK, onDone, {
+        slots: 2 - SLOTS_BESIDE_SOAK,
+        after: soak,
+      }),
       soak.then((value) => {
         onDone('soak', value)
         return value
