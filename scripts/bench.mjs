@@ -532,7 +532,7 @@ function runPart(part) {
  * soak, which times nothing against anything either, runs beside them in its own Vitest session
  * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: seconds of a full run
  * (guesses from the parts' epochs and seeds; the report's 85 s, disentanglement's 268 s and DEC's
- * 597 s measured whole, DEC's ≈ 455 s since IDEC shares its pretraining) and of a quick one (CPU
+ * 597 s measured whole before IDEC shared its pretraining, 374 CPU s since) and of a quick one (CPU
  * seconds measured on the shared machine, December 2026).
  */
 const SIDE_BY_SIDE = {
@@ -544,7 +544,7 @@ const SIDE_BY_SIDE = {
   'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
-  dec: { part: 'dec', cost: [455, 7] },
+  dec: { part: 'dec', cost: [375, 7] },
   probe: { part: 'probe', cost: [60, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [120, 8] },
