@@ -144,7 +144,18 @@ export interface StateError {
 export interface SoakRaw {
   readonly quick: boolean
   readonly userAgent: string
+  /** Seconds the run lasted: the set length, plus the wait for training before the first crash. */
   readonly durationS: number
+  /**
+   * Seconds until every model had trained its first epoch; the first crash waits for it (undefined:
+   * never, or a run from before the soak waited).
+   */
+  readonly trainedS?: number
+  /**
+   * What ran beside the soak on the same machine, if the bench ran it beside other work (its
+   * latencies, recovery times and steps per minute then depend on that load).
+   */
+  readonly beside?: string
   readonly sampleEveryS: number
   readonly crashEveryS: number
   readonly firstCrashS: number
@@ -526,7 +537,7 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
   return [
     `## Soak in Chromium: ${fmt(minutes, minutes < 2 ? 1 : 0)} minutes of training, UI calls and injected crashes (${raw.backend ?? '?'} backend)`,
     '',
-    `Three models share one worker, all on the 1,797 built-in 8×8 digits: ${raw.models.map((m) => m.description).join('; ')}. They train without end through their hooks (\`useVAE\`, \`useGAN\`, \`useSparseCoding\`, backend forced to WASM) and their components call them as in an app: every grid re-draws per model version, each slider is moved ${fmt(raw.sliderMovesPerSecond)} times a second. Every ${fmt(raw.crashEveryS, 1)} s from ${fmt(raw.firstCrashS, 1)} s the worker is killed (in turn: ${raw.faults.map((f) => FAULT_LABELS[f]).join(', ')}; heartbeat every ${raw.supervision.heartbeatIntervalMs} ms, a hang declared after ${fmt(raw.supervision.unresponsiveAfterMs / 1000, 1)} s); halfway between crashes one bad call is made. Memory is read every ${fmt(raw.sampleEveryS)} s after a forced garbage collection (DevTools \`HeapProfiler.collectGarbage\` + \`Runtime.getHeapUsage\` on the page and on the worker; TF.js \`memory()\` and the WASM heap through a probe inside the worker).`,
+    `Three models share one worker, all on the 1,797 built-in 8×8 digits: ${raw.models.map((m) => m.description).join('; ')}. They train without end through their hooks (\`useVAE\`, \`useGAN\`, \`useSparseCoding\`, backend forced to WASM) and their components call them as in an app: every grid re-draws per model version, each slider is moved ${fmt(raw.sliderMovesPerSecond)} times a second. Every ${fmt(raw.crashEveryS, 1)} s from ${fmt(raw.firstCrashS, 1)} s${raw.trainedS === undefined ? '' : `, once every model has trained its first epoch (here at ${fmt(raw.trainedS, 1)} s${raw.trainedS > raw.firstCrashS ? ': the schedule and the run moved by the wait' : ''})`}, the worker is killed (in turn: ${raw.faults.map((f) => FAULT_LABELS[f]).join(', ')}; heartbeat every ${raw.supervision.heartbeatIntervalMs} ms, a hang declared after ${fmt(raw.supervision.unresponsiveAfterMs / 1000, 1)} s); halfway between crashes one bad call is made. Memory is read every ${fmt(raw.sampleEveryS)} s after a forced garbage collection (DevTools \`HeapProfiler.collectGarbage\` + \`Runtime.getHeapUsage\` on the page and on the worker; TF.js \`memory()\` and the WASM heap through a probe inside the worker).`,
     '',
     `| t (s) | page JS heap (MB) | page ArrayBuffers (MB) | worker # | worker JS heap (MB) | worker ArrayBuffers + WASM (MB) | TF.js WASM heap (MB) | tensors | tensor MB | fused-kernel memories | workers alive | steps ${SOAK_MODELS.map((m) => LABELS[m]).join(' / ')} |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -535,6 +546,12 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
       return `| ${fmt(s.t)}${s.final ? ' (stopped)' : ''} | ${mb(s.page?.usedSize)} | ${mb(s.page?.backingStorageSize)} | ${s.worker?.index ?? '—'} | ${mb(s.worker?.heap?.usedSize)} | ${mb(s.worker?.heap?.backingStorageSize)} | ${mb(r?.wasmHeapBytes)} | ${r ? r.numTensors : 'n/a'} | ${r ? mb(r.numBytes) : 'n/a'} | ${r ? r.kernelMemories : 'n/a'} | ${s.workerTargets} | ${SOAK_MODELS.map((m) => s.steps[m]).join(' / ')} |`
     }),
     '',
+    ...(raw.beside
+      ? [
+          `This soak ran beside ${raw.beside}: its verdicts (memory growth, failed calls, crashes recovered from) do not depend on time, but its times (call latencies, recovery times, steps per minute) were measured under that load; \`npm run bench -- --only soak\` runs it alone.`,
+          '',
+        ]
+      : []),
     `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds two or three samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''}`,
     '',
     '| figure | growth per minute | measured over | samples | growth allowed | verdict |',

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib'
 import { createServer } from 'node:http'
 import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { build, buildSync } from 'esbuild'
+import { build } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
 import { startTreeSampler } from './processTreeCpu.mjs'
@@ -238,9 +238,9 @@ const JS_ONLY_BUILD = { ...process.env, LATENTKIT_SKIP_DTS: '1' }
  * an app's bundler does in production: dependencies in, minified, split at dynamic imports (the
  * backends loaded when chosen), the WASM binaries and presets it points at copied beside it.
  */
-function buildAppWorker() {
+async function buildAppWorker() {
   const outdir = join('dist', 'app-worker')
-  buildSync({
+  await build({
     entryPoints: [join('dist', 'latentkit.worker.js')],
     bundle: true,
     splitting: true,
@@ -274,7 +274,7 @@ function copyStaticWorker() {
 
 /** bench/browser/floorWorker.ts bundled and minified (one file, as small as a TF.js worker gets), in dist/. */
 function buildFloorWorker() {
-  buildSync({
+  return build({
     entryPoints: ['bench/browser/floorWorker.ts'],
     bundle: true,
     format: 'esm',
@@ -285,6 +285,9 @@ function buildFloorWorker() {
     logLevel: 'warning',
   })
 }
+
+/** The app-bundled and floor workers of the files part, from the built package (dist/). */
+const buildFilesWorkers = () => Promise.all([buildFloorWorker(), buildAppWorker()])
 
 /** Serves `dir`'s files on a free localhost port, readable from any origin (CORS). */
 async function serveStatic(dir) {
@@ -315,15 +318,16 @@ async function serveStatic(dir) {
  * mocking, which a worker cannot run). Resolves with the Vitest run's environment and the servers.
  */
 async function prepareFilesBench() {
-  // The page uses the built worker, as an app serves it (the bundle part builds it in a full run).
-  if (
-    !want('bundle') &&
-    spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
-      .status !== 0
-  )
-    process.exit(1)
-  buildFloorWorker()
-  buildAppWorker()
+  // The page uses the built worker, as an app serves it (the bundle part builds it, and the two
+  // workers below, beside the model-quality parts in a run with both).
+  if (!want('bundle')) {
+    if (
+      spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: JS_ONLY_BUILD })
+        .status !== 0
+    )
+      process.exit(1)
+    await buildFilesWorkers()
+  }
   const servers = [
     await serveStatic(join('dist', 'app-worker')),
     await serveStatic(copyStaticWorker()),
@@ -402,19 +406,31 @@ async function runBrowserSession(parts) {
 }
 /**
  * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
- * training, UI calls and injected crashes, in a Vitest run of its own, last, so it overlaps no
- * timing and no other part slows its worker's start-up. Resolves with its figures and analysis.
+ * training, UI calls and injected crashes, in a Vitest run of its own. It times nothing against
+ * anything and uses about half a core: in a run with model-quality parts it runs beside them
+ * (SLOTS_BESIDE_SOAK of them at a time until it ends), and `beside` says so in its section, since
+ * its latencies, recovery times and steps per minute are load-sensitive; its first crash waits
+ * until every model trains. Resolves with its figures and analysis, its wall-clock seconds and its CPU seconds (its
+ * process tree's, sampled: a lower bound; undefined without /proc).
  */
-async function runSoak() {
+async function runSoak(beside) {
+  const t0 = performance.now()
   const child = spawn('npx', [...VITEST_BENCH, SOAK_FILE], {
     stdio: 'inherit',
     env: { ...process.env, LATENTKIT_BENCH: '1', VITE_BENCH_QUICK: quick ? '1' : '0' },
   })
-  const status = await new Promise((done) => child.on('exit', done))
+  const { status, cpuSeconds } = await watchedExit(child)
   if (status !== 0) process.exit(status ?? 1)
-  const raw = JSON.parse(readFileSync('bench/report.browser-soak.json', 'utf8'))
+  const raw = {
+    ...JSON.parse(readFileSync('bench/report.browser-soak.json', 'utf8')),
+    ...(beside ? { beside } : {}),
+  }
   const analysis = analyzeSoak(raw)
-  return { ...raw, analysis, markdown: soakMarkdown(raw, analysis) }
+  return {
+    result: { ...raw, analysis, markdown: soakMarkdown(raw, analysis) },
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds,
+  }
 }
 
 const started = new Date()
@@ -512,11 +528,11 @@ function runPart(part) {
  * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
- * while no timed part runs: the timed parts, before and after, keep the machine to themselves. (The
- * soak times nothing against anything either, but beside them its worker was still loading when its
- * first crash came in 3 of 4 loaded quick runs: it runs last, alone; see README, "Soak".)
- * `cost`, for the order only: seconds of a full run (guesses from the parts' epochs and seeds; the
- * report's 85 s, disentanglement's 268 s and DEC's 597 s measured whole) and of a quick one (CPU
+ * while no timed part runs: the timed parts, before and after, keep the machine to themselves. The
+ * soak, which times nothing against anything either, runs beside them in its own Vitest session
+ * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: seconds of a full run
+ * (guesses from the parts' epochs and seeds; the report's 85 s, disentanglement's 268 s and DEC's
+ * 597 s measured whole before IDEC shared its pretraining, 374 CPU s since) and of a quick one (CPU
  * seconds measured on the shared machine, December 2026).
  */
 const SIDE_BY_SIDE = {
@@ -528,7 +544,7 @@ const SIDE_BY_SIDE = {
   'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
-  dec: { part: 'dec', cost: [600, 7] },
+  dec: { part: 'dec', cost: [375, 7] },
   probe: { part: 'probe', cost: [60, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [120, 8] },
@@ -546,6 +562,8 @@ async function runBundle() {
   if (status !== 0) process.exit(1)
   const own0 = process.cpuUsage()
   const result = await runBundleBench()
+  // The files part's workers, built here from the same dist/ so its Chromium session need not.
+  if (want('files')) await buildFilesWorkers()
   const own = process.cpuUsage(own0)
   return {
     result,
@@ -560,14 +578,39 @@ const sideBySide = Object.entries(SIDE_BY_SIDE)
     cost: cost[quick ? 1 : 0],
     run: () => (name === 'bundle' ? runBundle() : runPart(name)),
   }))
+/** The soak runs beside the model-quality parts when both run (see runSoak). */
+const soakBeside = want('soak') && sideBySide.length > 0
+/**
+ * Model-quality processes beside the soak. Full run: one, so that with the soak's half core the two
+ * cores are not oversubscribed and the parts' training seconds stay one core's. Quick run (rough
+ * figures, CI): two, about 2.6 cores' demand on 2, which shortens the run by some 15 s on a quiet
+ * machine (estimated) and slows the soak and the parts' own seconds by about a quarter.
+ */
+const SLOTS_BESIDE_SOAK = quick ? 2 : 1
 if (sideBySide.length > 0) {
-  const done = await timed(SIDE_BY_SIDE_PART, () =>
-    runSideBySide(sideBySide, 2, (name, { seconds, cpuSeconds }) =>
+  const done = await timed(SIDE_BY_SIDE_PART, async () => {
+    const onDone = (name, { seconds, cpuSeconds }) =>
       console.error(
         `bench: ${name} took ${seconds.toFixed(0)} s${cpuSeconds === undefined ? '' : ` (${cpuSeconds.toFixed(0)} CPU s)`}, side by side`,
-      ),
-    ),
-  )
+      )
+    if (!soakBeside) return runSideBySide(sideBySide, 2, onDone)
+    const soak = runSoak(
+      SLOTS_BESIDE_SOAK === 1
+        ? 'the model-quality parts of the bench, one Node process at a time on the other core'
+        : 'the model-quality parts of the bench, two Node processes at a time on the 2 cores (quick mode)',
+    )
+    const [values, soakValue] = await Promise.all([
+      runSideBySide(sideBySide, SLOTS_BESIDE_SOAK, onDone, {
+        slots: 2 - SLOTS_BESIDE_SOAK,
+        after: soak,
+      }),
+      soak.then((value) => {
+        onDone('soak', value)
+        return value
+      }),
+    ])
+    return { ...values, soak: soakValue }
+  })
   /** A part's seconds (its pieces' first start to last end, near enough: the longest) and CPU. */
   const besides = (part, pieces) => {
     const values = pieces.map((piece) => done[piece])
@@ -628,6 +671,11 @@ if (sideBySide.length > 0) {
   if (want('bundle')) {
     ran.bundle = done.bundle.result
     besides('bundle', ['bundle'])
+  }
+  if (soakBeside) {
+    const { markdown, ...soak } = done.soak.result
+    ;[ran.soak, ownSections.soak] = [soak, markdown]
+    besides('soak', ['soak'])
   }
 }
 if (want('sparse')) ran.sparse = await timed(PARTS.sparse, () => sparseModule.runSparseBench(quick))
@@ -734,7 +782,8 @@ if (want('torch'))
     await runConvSteps(),
   ])
 // The browser parts run in real Chromium through Vitest's browser mode, in one session (the soak
-// in one of its own below, so that nothing before it shares its page).
+// in one of its own, beside the model-quality parts above or alone below, so that nothing before it
+// shares its page).
 const browserParts = ['chromium', 'files', 'scatter'].filter(want)
 if (browserParts.length > 0) {
   const seconds = await timed(SESSION_PART, () => runBrowserSession(browserParts))
@@ -751,8 +800,8 @@ if (browserParts.length > 0) {
   if (want('scatter'))
     ran.scatter = JSON.parse(readFileSync('bench/report.browser-scatter.json', 'utf8'))
 }
-if (want('soak')) {
-  const { markdown, ...soak } = await timed(PARTS.soak, runSoak)
+if (want('soak') && !soakBeside) {
+  const { markdown, ...soak } = (await timed(PARTS.soak, () => runSoak(undefined))).result
   ;[ran.soak, ownSections.soak] = [soak, markdown]
 }
 

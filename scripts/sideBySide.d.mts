@@ -6,10 +6,12 @@ export interface SideBySideJob<T> {
 }
 /**
  * Runs `jobs` `slots` at a time, the costliest first; calls `onDone(name, value)` as each ends.
- * Resolves with every job's value by name; rejects with the first failure.
+ * Resolves with every job's value by name; rejects with the first failure. `later.slots` more slots
+ * open once `later.after` settles (fulfilled or rejected).
  */
 export declare function runSideBySide<T>(
   jobs: readonly SideBySideJob<T>[],
   slots: number,
   onDone?: (name: string, value: T) => void,
+  later?: { readonly slots: number; readonly after: Promise<unknown> },
 ): Promise<Record<string, T>>

@@ -57,6 +57,42 @@ describe('runSideBySide', () => {
     expect(most()).toBe(1)
   })
 
+  it('opens the later slots only once their promise settles', async () => {
+    const events: string[] = []
+    const release = new Map<string, () => void>()
+    const job = (name: string, cost: number) => ({
+      name,
+      cost,
+      run: async () => {
+        events.push(`start ${name}`)
+        await new Promise<void>((done) => release.set(name, done))
+        events.push(`end ${name}`)
+        return name
+      },
+    })
+    let open = (): void => {}
+    const after = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const tick = () => new Promise((done) => setTimeout(done, 0))
+    const running = runSideBySide([job('a', 3), job('b', 2), job('c', 1)], 1, undefined, {
+      slots: 1,
+      after,
+    })
+    await tick()
+    expect(events).toEqual(['start a'])
+    open()
+    await tick()
+    // The later slot takes the next job at once; the first slot takes c when a ends.
+    expect(events).toEqual(['start a', 'start b'])
+    release.get('a')?.()
+    await tick()
+    expect(events).toEqual(['start a', 'start b', 'end a', 'start c'])
+    release.get('b')?.()
+    release.get('c')?.()
+    expect(await running).toEqual({ a: 'a', b: 'b', c: 'c' })
+  })
+
   it('rejects with a failing job', async () => {
     const failing = {
       name: 'broken',
