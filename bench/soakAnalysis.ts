@@ -296,6 +296,25 @@ export function lifeWarmupS(raw: SoakRaw): number {
   return raw.crashEveryS < 40 ? 10 : 15
 }
 
+/**
+ * Fewest samples, and shortest span, of a worker life past its warm-up that its slope counts from.
+ * Two samples 5 s apart read a garbage collection's ±0.3 MB as ±3.6 MB a minute (measured in quick
+ * soaks: the page heap then read "growing" or "falling" from run to run); a life shorter than this
+ * is left out, and with none left the row says "too few samples".
+ */
+export const LIFE_SLOPE_MINIMUM = { samples: 3, spanS: 15 } as const
+
+function longEnough(points: readonly { readonly x: number }[]): boolean {
+  const first = points[0]
+  const last = points.at(-1)
+  return (
+    points.length >= LIFE_SLOPE_MINIMUM.samples &&
+    first !== undefined &&
+    last !== undefined &&
+    (last.x - first.x) * 60 >= LIFE_SLOPE_MINIMUM.spanS
+  )
+}
+
 /** A short run (quick mode), whose slopes are rough. */
 function isRough(raw: SoakRaw): boolean {
   return raw.crashEveryS < 40 || raw.durationS < 300
@@ -327,13 +346,15 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
    * crash every minute would hide it, so the page is judged both ways.
    */
   const lifeSeries = (read: (s: SoakSample) => number | undefined) =>
-    [...lives.values()].map((samples) =>
-      samples.flatMap((s) => {
-        const value = read(s)
-        const age = s.worker ? s.t - s.worker.startedAtS : 0
-        return value === undefined || age < lifeWarmup ? [] : [{ x: s.t / 60, y: value }]
-      }),
-    )
+    [...lives.values()]
+      .map((samples) =>
+        samples.flatMap((s) => {
+          const value = read(s)
+          const age = s.worker ? s.t - s.worker.startedAtS : 0
+          return value === undefined || age < lifeWarmup ? [] : [{ x: s.t / 60, y: value }]
+        }),
+      )
+      .filter(longEnough)
   const runOver = `whole run, ${warmup} s → end`
   const lifeOver = `within each worker's life, from ${lifeWarmup} s after its start`
   /**
@@ -552,7 +573,7 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
           '',
         ]
       : []),
-    `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds two or three samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''}`,
+    `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds two or three samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''} A worker life with fewer than ${LIFE_SLOPE_MINIMUM.samples} samples over ${LIFE_SLOPE_MINIMUM.spanS} s past its warm-up is left out of the within-life slopes (two samples 5 s apart read one garbage collection as megabytes a minute).`,
     '',
     '| figure | growth per minute | measured over | samples | growth allowed | verdict |',
     '|---|---|---|---|---|---|',

@@ -55,4 +55,44 @@ describe('soakMarkdown', () => {
     expect(beside).toContain('were measured under that load')
     expect(text(raw({}))).not.toContain('This soak ran beside')
   })
+
+  it("judges a worker life's slope only from three samples over 15 s past its warm-up", () => {
+    /** A sample at `t` s of worker `index` (started at `startedAtS`) with a page heap of `mb` MB. */
+    const sample = (t: number, index: number, startedAtS: number, mb: number) => ({
+      t,
+      page: { usedSize: mb * 1024 * 1024, backingStorageSize: 0 },
+      worker: { index, startedAtS, heap: null, reading: null },
+      workerTargets: 1,
+      pool: { created: index, terminated: index - 1, alive: 1 },
+      steps: {},
+      status: {},
+      pendingCalls: 0,
+      oldestPendingMs: 0,
+    })
+    const pageRow = (record: SoakRaw) =>
+      analyzeSoak(record).slopes.find(
+        (s) => s.metric === 'page JS heap' && s.over.startsWith('within'),
+      )
+    // Two samples 5 s apart per life, each +0.5 MB: +6 MB a minute from noise-sized steps.
+    const short = raw({
+      samples: [0, 1, 2].flatMap((i) => [
+        sample(20.5 * i + 12, i + 1, 20.5 * i, 16),
+        sample(20.5 * i + 17, i + 1, 20.5 * i, 16.5),
+      ]) as unknown as SoakRaw['samples'],
+    })
+    expect(pageRow(short)?.samples).toBe(0)
+    expect(text(short)).toMatch(
+      /\| page JS heap \|[^\n]*within each worker's life[^\n]*too few samples \|/,
+    )
+    // The same growth over four samples 15 s apart in one life is judged (and is growth).
+    const long = raw({
+      crashEveryS: 60,
+      durationS: 300,
+      samples: [20, 35, 50, 65].map((t, i) =>
+        sample(t, 1, 0, 16 + 10 * i),
+      ) as unknown as SoakRaw['samples'],
+    })
+    expect(pageRow(long)?.samples).toBe(4)
+    expect(pageRow(long)?.flat).toBe(false)
+  })
 })
