@@ -555,6 +555,7 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
   const everyRow = Math.max(1, Math.round((raw.durationS >= 300 ? 60 : 10) / raw.sampleEveryS))
   const rows = raw.samples.filter((_, i) => i % everyRow === 0 || i === raw.samples.length - 1)
   const { failed } = analysis
+  const unjudged = analysis.slopes.filter((s) => s.samples < 2).length
   return [
     `## Soak in Chromium: ${fmt(minutes, minutes < 2 ? 1 : 0)} minutes of training, UI calls and injected crashes (${raw.backend ?? '?'} backend)`,
     '',
@@ -634,6 +635,6 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
       ).join(' | ')} |`
     }),
     '',
-    `Verdict: ${analysis.healthy ? '**nothing grew, nothing hung, nothing was lost**: every figure flat within its tolerance, no failure but the injected ones, every crash recovered from.' : `**not clean**. ${analysis.findings.join(' ')}`}`,
+    `Verdict: ${analysis.healthy ? `**nothing grew, nothing hung, nothing was lost**: every figure judged flat within its tolerance${unjudged > 0 ? ` (${unjudged} within-life figures not judged: too few samples per worker life in a run this short)` : ''}, no failure but the injected ones, every crash recovered from.` : `**not clean**. ${analysis.findings.join(' ')}`}`,
   ]
 }

@@ -81,6 +81,7 @@ describe('soakMarkdown', () => {
       ]) as unknown as SoakRaw['samples'],
     })
     expect(pageRow(short)?.samples).toBe(0)
+    expect(text(short)).toMatch(/within-life figures not judged: too few samples per worker life/)
     expect(text(short)).toMatch(
       /\| page JS heap \|[^\n]*within each worker's life[^\n]*too few samples \|/,
     )
