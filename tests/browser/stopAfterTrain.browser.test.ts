@@ -94,6 +94,22 @@ describe('stop() right after train()', () => {
     expect(vae.getSnapshot().model?.trainedSteps).toBe(kept)
   })
 
+  test('reset() right after train() ends that run and forgets the weights', async () => {
+    const vae = watch(new VAEClient({ data, backend: 'wasm', ...HUGE }))
+    const first = vae.trainAsync()
+    await waitFor(() => (vae.getSnapshot().model?.trainedSteps ?? 0) >= 2)
+    await vae.stopAsync()
+    await first
+    const second = vae.trainAsync()
+    const resetting = vae.resetAsync()
+    expect(await within(resetting, 15_000)).toBe('settled')
+    expect(await within(second, 15_000)).toBe('settled')
+    expect(vae.getSnapshot().model?.trainedSteps ?? 0).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(vae.getSnapshot().model?.trainedSteps ?? 0).toBe(0)
+    expect(vae.getSnapshot().status).not.toBe('training')
+  })
+
   test('pause() as soon as the status says training holds the run until resume()', async () => {
     const vae = watch(new VAEClient({ data, backend: 'wasm', ...HUGE }))
     const first = vae.trainAsync()
