@@ -85,7 +85,8 @@ export interface WorkerAPI {
    * Trains model `id`. `data` replaces the cached data set when given; omit it to train again on the
    * data sent before. Progress goes to `onUpdate` (throttled to about 10 per second). Snapshots of
    * the weights go to `onSnapshot` at epoch ends (at most one a second, at least one every 30 s)
-   * and when training ends, before the call resolves.
+   * and when training ends, before the call resolves. `run` names this run for `pause`, `resume`
+   * and `stop` (default: unnamed): a control naming it that arrived before it started applies to it.
    */
   train(
     id: string,
@@ -93,18 +94,25 @@ export interface WorkerAPI {
     options: object,
     onUpdate?: (update: ModelUpdate) => void,
     onSnapshot?: (snapshot: ModelSnapshot) => void,
+    run?: string,
   ): Promise<TrainSummary>
   /**
    * Makes `data` the data model `id`'s actions default to ("the data the model was trained on"), as
    * `train` would, without training: a model loaded from a file or a preset gets its hook's data.
    */
   setData(id: string, data: TrainingData): Promise<void>
-  /** Pauses training of `id` at the next batch boundary. */
-  pause(id: string): Promise<void>
-  /** Resumes a paused training of `id`. */
-  resume(id: string): Promise<void>
-  /** Stops training of `id` at the next batch boundary, keeping the weights. */
-  stop(id: string): Promise<void>
+  /**
+   * Pauses training of `id` at the next batch boundary. With `run` (the name given to `train`), only
+   * that run: if it has not started here yet (this message overtook it), it starts paused.
+   */
+  pause(id: string, run?: string): Promise<void>
+  /** Resumes a paused training of `id`; with `run`, only that run (also before it starts). */
+  resume(id: string, run?: string): Promise<void>
+  /**
+   * Stops training of `id` at the next batch boundary, keeping the weights. With `run`, only that
+   * run: if it has not started here yet, it ends at once when it starts (resolving before then).
+   */
+  stop(id: string, run?: string): Promise<void>
   /** Stops training and forgets the weights of `id`; keeps its options and data. */
   reset(id: string): Promise<ModelInfo>
   /** Facts about model `id`. */

@@ -75,6 +75,25 @@ interface ModelEntry {
   data: ImageBatch | undefined
   control: TrainingControl | undefined
   training: Promise<unknown> | undefined
+  /** The name of the run in progress (`train`'s `run`), if it was given one. */
+  run: string | undefined
+  /**
+   * The control of a named run that `pause`, `resume` or `stop` reached before the run started here
+   * (their messages overtook its `train`): the run adopts it when it starts.
+   */
+  early: { readonly run: string; readonly control: TrainingControl } | undefined
+}
+
+/**
+ * The control `pause`, `resume` or `stop` acts on: the current run's when `run` is omitted or names
+ * it; else the control held for run `run` until it starts (made now if needed). A client may send
+ * `stop` before the `train` it names (that one waits for the model to be ready), or after the run
+ * ended: a held control that no run adopts does nothing.
+ */
+function controlOf(entry: ModelEntry, run: string | undefined): TrainingControl | undefined {
+  if (run === undefined || entry.run === run) return entry.control
+  if (entry.early?.run !== run) entry.early = { run, control: new TrainingControl() }
+  return entry.early.control
 }
 
 /** Snapshots during training: at the first update of a new epoch, at most this often… */
@@ -217,6 +236,8 @@ export class WorkerHost implements WorkerAPI {
         data: undefined,
         control: undefined,
         training: undefined,
+        run: undefined,
+        early: undefined,
       }
       this.models.set(id, entry)
       return this.info(entry)
@@ -229,6 +250,7 @@ export class WorkerHost implements WorkerAPI {
     options: object,
     onUpdate?: (update: ModelUpdate) => void,
     onSnapshot?: (snapshot: ModelSnapshot) => void,
+    run?: string,
   ): Promise<TrainSummary> {
     return this.guarded(async () => {
       const entry = this.entry(id)
@@ -246,8 +268,12 @@ export class WorkerHost implements WorkerAPI {
       if (!batch) {
         throw new InvalidInputError('no data to train on; pass data (or a built-in data set name)')
       }
-      const control = new TrainingControl()
+      // A pause or stop of this run that arrived before it applies now (it may end at once).
+      const early = run !== undefined && entry.early?.run === run ? entry.early.control : undefined
+      const control = early ?? new TrainingControl()
+      entry.early = undefined
       entry.control = control
+      entry.run = run
       // Updates travel on the callback's own channel; the result must not overtake the last one.
       let delivered: Promise<unknown> = Promise.resolve()
       const deliver = (send: () => unknown): void => {
@@ -287,10 +313,10 @@ export class WorkerHost implements WorkerAPI {
       }
       const runData = batch
       const stepsBefore = entry.model.trainedSteps
-      const run = Promise.resolve().then(() => entry.model.fit(runData, options, hooks))
-      entry.training = run
+      const fitting = Promise.resolve().then(() => entry.model.fit(runData, options, hooks))
+      entry.training = fitting
       try {
-        const result = await run
+        const result = await fitting
         entry.data = runData
         return { ...result, last: result.last as HistoryPoint | undefined, model: this.info(entry) }
       } catch (error) {
@@ -303,6 +329,7 @@ export class WorkerHost implements WorkerAPI {
         await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 1000))])
         entry.training = undefined
         entry.control = undefined
+        entry.run = undefined
       }
     })
   }
@@ -315,19 +342,21 @@ export class WorkerHost implements WorkerAPI {
     })
   }
 
-  pause(id: string): Promise<void> {
-    return this.guarded(() => this.entry(id).control?.pause())
+  pause(id: string, run?: string): Promise<void> {
+    return this.guarded(() => controlOf(this.entry(id), run)?.pause())
   }
 
-  resume(id: string): Promise<void> {
-    return this.guarded(() => this.entry(id).control?.resume())
+  resume(id: string, run?: string): Promise<void> {
+    return this.guarded(() => controlOf(this.entry(id), run)?.resume())
   }
 
-  stop(id: string): Promise<void> {
+  stop(id: string, run?: string): Promise<void> {
     return this.guarded(async () => {
       const entry = this.entry(id)
-      entry.control?.stop()
-      await entry.training?.catch(() => undefined)
+      const control = controlOf(entry, run)
+      control?.stop()
+      // A run that has not started yet has nothing to wait for: it ends as soon as it starts.
+      if (control === entry.control) await entry.training?.catch(() => undefined)
     })
   }
 

@@ -144,6 +144,13 @@ const CRASH_WINDOW_MS = 60_000
 const ignore = (): undefined => undefined
 
 let nextModelId = 1
+let nextRunId = 1
+
+/** A training run started by `train`: its name in the worker, and whether `stop` was asked. */
+interface TrainingRun {
+  readonly name: string
+  stopRequested: boolean
+}
 
 /** The training and file actions are members of the client too (assigned in the constructor). */
 export interface ModelClient<F extends AnyFamilySpec>
@@ -169,6 +176,8 @@ export class ModelClient<F extends AnyFamilySpec>
   private modelReady: Promise<string> | undefined
   private sentData: unknown = DATA_KEY_NONE
   private training: Promise<FamilyTrainSummary<F> | undefined> | undefined
+  /** The run `training` is, named so that a stop sent before its `train` still applies to it. */
+  private run: TrainingRun | undefined
   private teardownTimer: ReturnType<typeof setTimeout> | undefined
   /** The model options' key at an explicit `reset()`: autoTrain waits while they stay the same. */
   private autoTrainHeldFor: string | undefined
@@ -425,6 +434,7 @@ export class ModelClient<F extends AnyFamilySpec>
     this.modelId = undefined
     this.modelReady = undefined
     this.training = undefined
+    this.run = undefined
     this.sentData = DATA_KEY_NONE
     return held
   }
@@ -497,6 +507,7 @@ export class ModelClient<F extends AnyFamilySpec>
     this.modelId = undefined
     this.modelReady = undefined
     this.training = undefined
+    this.run = undefined
     this.sentData = DATA_KEY_NONE
     this.lastSnapshot = undefined
     this.dispatch({ type: 'reset', model: undefined })
@@ -570,16 +581,21 @@ export class ModelClient<F extends AnyFamilySpec>
 
   private startTraining(): Promise<FamilyTrainSummary<F> | undefined> {
     if (this.training) return this.training
-    const run = this.runTraining()
+    const named: TrainingRun = { name: `run-${nextRunId++}`, stopRequested: false }
+    const run = this.runTraining(named)
     this.training = run
+    this.run = named
     const clear = (): void => {
-      if (this.training === run) this.training = undefined
+      if (this.training === run) {
+        this.training = undefined
+        this.run = undefined
+      }
     }
     run.then(clear, clear)
     return run
   }
 
-  private async runTraining(): Promise<FamilyTrainSummary<F> | undefined> {
+  private async runTraining(run: TrainingRun): Promise<FamilyTrainSummary<F> | undefined> {
     const generation = this.generation
     let payload: TrainingData | undefined
     try {
@@ -616,13 +632,17 @@ export class ModelClient<F extends AnyFamilySpec>
       const onSnapshot = Comlink.proxy((snapshot: ModelSnapshot) =>
         this.keepSnapshot(snapshot, generation),
       )
-      const summary = (await lease.api.train(
+      const training = lease.api.train(
         id,
         payload,
         this.trainOptions(this.options),
         onUpdate,
         onSnapshot,
-      )) as FamilyTrainSummary<F>
+        run.name,
+      )
+      // A stop asked while the model was not ready had no model to name: it names the run now.
+      if (run.stopRequested) lease.api.stop(id, run.name).catch(ignore)
+      const summary = (await training) as FamilyTrainSummary<F>
       if (payload !== undefined) this.markSent()
       if (generation !== this.generation) return undefined
       this.dispatch({ type: 'trainEnd', model: summary.model })
@@ -646,19 +666,25 @@ export class ModelClient<F extends AnyFamilySpec>
 
   private async pauseTraining(): Promise<void> {
     if (!this.lease || !this.modelId || this.state.status !== 'training') return
-    await this.lease.api.pause(this.modelId)
+    await this.lease.api.pause(this.modelId, this.run?.name)
     this.dispatch({ type: 'paused' })
   }
 
   private async resumeTraining(): Promise<void> {
     if (!this.lease || !this.modelId || this.state.status !== 'paused') return
-    await this.lease.api.resume(this.modelId)
+    await this.lease.api.resume(this.modelId, this.run?.name)
     this.dispatch({ type: 'resumed' })
   }
 
+  /**
+   * Stops the run `train` started, wherever it is: not yet sent (the model is still starting),
+   * sent but not yet started in the worker, or running. The stop names the run, so the worker
+   * applies it even when it arrives before the run's `train`.
+   */
   private async stopTraining(): Promise<void> {
-    if (!this.lease || !this.modelId) return
-    await this.lease.api.stop(this.modelId)
+    const run = this.run
+    if (run) run.stopRequested = true
+    if (this.lease && this.modelId) await this.lease.api.stop(this.modelId, run?.name)
     await this.training?.catch(ignore)
   }
 
@@ -667,8 +693,7 @@ export class ModelClient<F extends AnyFamilySpec>
     if (this.lease && this.modelId) {
       const id = this.modelId
       const lease = this.lease
-      await lease.api.stop(id)
-      await this.training?.catch(ignore)
+      await this.stopTraining()
       const model = (await lease.api.reset(id)) as FamilyModelInfo<F>
       this.lastSnapshot = undefined
       this.dispatch({ type: 'reset', model })
@@ -779,6 +804,7 @@ export class ModelClient<F extends AnyFamilySpec>
     this.modelId = id
     this.modelReady = Promise.resolve(id)
     this.training = undefined
+    this.run = undefined
     this.sentData = DATA_KEY_NONE
     this.loadedOptions = { rawKey: this.rawModelKey(this.options), options: snapshot.modelOptions }
     this.createdKey = this.modelKey(this.options)
