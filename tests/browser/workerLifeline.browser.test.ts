@@ -33,26 +33,36 @@ async function settlement(
 // lifeline the worker's first lines take, long before it.
 const FAR_BELOW_STARTUP_TIMEOUT_MS = 15_000
 
+/**
+ * A VAE client on `workerFactory(delays, realEntry)`'s workers whose first worker is terminated as
+ * soon as it holds the lifeline, while `train` waits for it: that call must reject with
+ * `WORKER_CRASHED` (cause `ended`) long before the start-up timeout.
+ */
+async function killedWhileLoading(delays: number[], realEntry?: boolean) {
+  const { createWorker, started } = workerFactory(delays, realEntry)
+  const vae = watch(
+    new VAEClient({
+      data: { name: 'digits', limit: 128 },
+      backend: 'wasm',
+      epochs: 1,
+      createWorker,
+    }),
+  )
+  const training = vae.trainAsync()
+  await waitFor(() => started[0]?.lifelineHeld === true, 10_000)
+  const killedAt = performance.now()
+  started[0]?.worker.terminate()
+  const died = await settlement(training, killedAt)
+  expect(died.code).toBe('WORKER_CRASHED')
+  expect(died.cause).toBe('ended')
+  expect(died.ms).toBeLessThan(FAR_BELOW_STARTUP_TIMEOUT_MS)
+  return { vae, started }
+}
+
 describe("a worker that dies while still loading (the lifeline is taken by the entry's first lines)", () => {
   test('a call waiting for a loading worker rejects with WORKER_CRASHED (ended) at once, and the next call starts a fresh worker', async () => {
     expect(configureWorkerSupervision().startupTimeoutMs).toBe(120_000)
-    const { createWorker, started } = workerFactory([600_000, 0])
-    const vae = watch(
-      new VAEClient({
-        data: { name: 'digits', limit: 128 },
-        backend: 'wasm',
-        epochs: 1,
-        createWorker,
-      }),
-    )
-    const training = vae.trainAsync()
-    await waitFor(() => started[0]?.lifelineHeld === true, 10_000)
-    const killedAt = performance.now()
-    started[0]?.worker.terminate()
-    const died = await settlement(training, killedAt)
-    expect(died.code).toBe('WORKER_CRASHED')
-    expect(died.cause).toBe('ended')
-    expect(died.ms).toBeLessThan(FAR_BELOW_STARTUP_TIMEOUT_MS)
+    const { vae, started } = await killedWhileLoading([600_000, 0])
     expect(vae.getSnapshot().error?.code).toBe('WORKER_CRASHED')
     expect(vae.getSnapshot().error?.details?.cause).toBe('ended')
     expect(vae.getSnapshot().status).toBe('error')
@@ -100,23 +110,7 @@ describe("a worker that dies while still loading (the lifeline is taken by the e
   })
 
   test("latentkit's own worker entry answers the lifeline first: killed as soon as it holds it, the death is seen at once", async () => {
-    const { createWorker, started } = workerFactory([0], true)
-    const vae = watch(
-      new VAEClient({
-        data: { name: 'digits', limit: 128 },
-        backend: 'wasm',
-        epochs: 1,
-        createWorker,
-      }),
-    )
-    const training = vae.trainAsync()
-    await waitFor(() => started[0]?.lifelineHeld === true, 10_000)
-    const killedAt = performance.now()
-    started[0]?.worker.terminate()
-    const died = await settlement(training, killedAt)
-    expect(died.code).toBe('WORKER_CRASHED')
-    expect(died.cause).toBe('ended')
-    expect(died.ms).toBeLessThan(FAR_BELOW_STARTUP_TIMEOUT_MS)
+    const { vae, started } = await killedWhileLoading([0], true)
     // And the same entry, left alone, loads and trains.
     const summary = await vae.trainAsync()
     expect(summary?.model.trainedSteps).toBeGreaterThan(0)
