@@ -43,6 +43,8 @@ import rbmDigitsGaussian from '../src/presets/files/rbm-digits-gaussian.lkmodel?
 import decIdecDigits from '../src/presets/files/dec-idec-digits.lkmodel?url'
 import ganSpritesDense from '../src/presets/files/gan-sprites-dense.lkmodel?url'
 import ganInfoganSprites from '../src/presets/files/gan-infogan-sprites.lkmodel?url'
+import hashingDigits8bits from '../src/presets/files/hashing-digits-8bits.lkmodel?url'
+import sparseDigitsSmallPatches from '../src/presets/files/sparse-digits-small-patches.lkmodel?url'
 
 /** Every shipped preset file's URL, by its name in `src/presets/presetCatalog.ts`. */
 export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
@@ -86,4 +88,6 @@ export const BUILTIN_PRESET_FILES: Readonly<Record<string, string>> = {
   'dec-idec-digits.lkmodel': decIdecDigits,
   'gan-sprites-dense.lkmodel': ganSpritesDense,
   'gan-infogan-sprites.lkmodel': ganInfoganSprites,
+  'hashing-digits-8bits.lkmodel': hashingDigits8bits,
+  'sparse-digits-small-patches.lkmodel': sparseDigitsSmallPatches,
 }

@@ -286,6 +286,20 @@ export const PRESETS: readonly PresetInfo[] = [
       'convolutional InfoGAN on the 28×28 sprites (DCGAN, 16 filters, noise 32 with a four-way and four continuous codes): the four-way code picks where the sprite sits (one of four places), the continuous codes mostly its size; no code follows its shape',
     file: 'gan-infogan-sprites.lkmodel',
   },
+  {
+    kind: 'hashing',
+    name: 'digits-8-bits',
+    description:
+      'semantic hashing: learned 8-bit codes of the 8×8 digits (256 codes, so many digits share one; every fifth digit held out as a query)',
+    file: 'hashing-digits-8bits.lkmodel',
+  },
+  {
+    kind: 'sparse',
+    name: 'digits-small-patches',
+    description:
+      'sparse-coding dictionary of 5×5 patches of the 8×8 digits (64 atoms, λ 0.3): local stroke pieces rather than whole-digit parts',
+    file: 'sparse-digits-small-patches.lkmodel',
+  },
 ]
 
 /** The presets of family `kind`. */
