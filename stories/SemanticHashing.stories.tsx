@@ -25,6 +25,14 @@ interface PlaygroundArgs {
   preset: boolean
 }
 
+/** The shipped learned presets by bits: the stories' models, trained. LSH trains nothing. */
+const LEARNED_PRESETS: Readonly<Record<number, string>> = { 16: 'digits', 8: 'digits-8-bits' }
+
+/** The shipped preset of the model the controls describe, if one ships. */
+function presetFor(args: PlaygroundArgs): string | undefined {
+  return args.preset && args.method === 'learned' ? LEARNED_PRESETS[args.bits] : undefined
+}
+
 /** The digits split 80 / 20: every fifth image is held out as a query. */
 function useDigitSplit() {
   return useMemo(() => {
@@ -43,6 +51,7 @@ function useDigitSplit() {
 
 function Playground(args: PlaygroundArgs) {
   const split = useDigitSplit()
+  const preset = presetFor(args)
   const hasher = useSemanticHashing({
     data: split.train,
     method: args.method,
@@ -54,8 +63,8 @@ function Playground(args: PlaygroundArgs) {
     epochs: args.epochs,
     backend: args.backend,
     autoTrain: args.autoTrain,
-    // Opens on the shipped 16-bit digits model; Train from scratch trains one live.
-    ...(args.preset ? { preset: 'digits' } : {}),
+    // Opens on the shipped model of these bits (16 or 8); Train from scratch trains one live.
+    ...(preset ? { preset } : {}),
   })
   // Precision@10 by label of the held-out digits, one row per model tried: change `bits` to add one.
   const [precisions, setPrecisions] = useState<Record<string, number>>({})
@@ -168,8 +177,11 @@ export default meta
 /** Learned 16-bit codes of the digits, opening on the shipped preset; pick a digit to search. */
 export const SearchByExample: StoryObj<PlaygroundArgs> = {}
 
-/** Eight bits: 256 codes for 1,437 digits, so many share a code; precision drops. */
-export const EightBits: StoryObj<PlaygroundArgs> = { args: { bits: 8, preset: false } }
+/**
+ * Eight bits: 256 codes for 1,437 digits, so many share a code; precision drops. Opens on the shipped
+ * `'digits-8-bits'` preset; Train from scratch trains one live.
+ */
+export const EightBits: StoryObj<PlaygroundArgs> = { args: { bits: 8 } }
 
 /** The baseline: 64 random hyperplanes through the mean digit (nothing is trained). */
 export const LSHBaseline: StoryObj<PlaygroundArgs> = {

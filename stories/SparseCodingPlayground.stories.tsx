@@ -39,6 +39,17 @@ const PSNR = [{ key: 'psnr', label: 'PSNR' }]
 const HELD_OUT = 1700
 const TRAINING_DIGITS = { name: 'digits', limit: HELD_OUT } as const
 
+/**
+ * The shipped preset of the digits dictionary the controls describe (contrast-normalised, seed 1):
+ * 128 atoms of 8×8 at λ 0.5, or 64 atoms of 5×5 at λ 0.3.
+ */
+function presetFor(args: PlaygroundArgs): string | undefined {
+  if (!args.preset || args.source !== 'digits') return undefined
+  if (args.patchSize === 5 && args.atoms === 64 && args.lambda === 0.3)
+    return 'digits-small-patches'
+  return 'digits'
+}
+
 function Playground(args: PlaygroundArgs) {
   const [picked, setPicked] = useState<ImageBatch | undefined>(undefined)
   const [pickError, setPickError] = useState<string | undefined>(undefined)
@@ -47,6 +58,7 @@ function Playground(args: PlaygroundArgs) {
   const collage = useMemo(() => digitCollage(4, HELD_OUT), [])
   const heldOut = useMemo(() => heldOutDigits(HELD_OUT + 16, 8), [])
   const userImage = args.source === 'image' ? picked : undefined
+  const preset = presetFor(args)
   const data = useMemo(() => userImage ?? TRAINING_DIGITS, [userImage])
   const options: UseSparseCodingOptions = {
     data,
@@ -62,7 +74,7 @@ function Playground(args: PlaygroundArgs) {
     backend: args.backend,
     autoTrain: args.autoTrain,
     // The digits open on the shipped dictionary; Train from scratch learns one live.
-    ...(args.preset && args.source === 'digits' ? { preset: 'digits' } : {}),
+    ...(preset ? { preset } : {}),
   }
   const sc = useSparseCoding(options)
   // Digits are denoised one by one (each is one 8×8 patch, as in training); your image as a whole.
@@ -238,9 +250,12 @@ export default meta
 /** 128 atoms of 1,700 UCI digits, pen strokes, from the shipped preset; Train from scratch learns them live. */
 export const Digits: StoryObj<PlaygroundArgs> = {}
 
-/** Small 5×5 patches: local stroke pieces, like edge detectors, rather than whole-digit parts. */
+/**
+ * Small 5×5 patches: local stroke pieces, like edge detectors, rather than whole-digit parts. Opens on
+ * the shipped `'digits-small-patches'` preset; Train from scratch learns them live.
+ */
 export const SmallPatches: StoryObj<PlaygroundArgs> = {
-  args: { patchSize: 5, atoms: 64, lambda: 0.3, preset: false },
+  args: { patchSize: 5, atoms: 64, lambda: 0.3 },
 }
 
 /** Pick an image of your own to learn atoms from (and to denoise). */

@@ -19,6 +19,8 @@ import contrastiveMeta, {
   Convolutional as ContrastiveConvolutional,
   CropOnly,
 } from '../../stories/ContrastivePlayground.stories'
+import hashingMeta, { EightBits } from '../../stories/SemanticHashing.stories'
+import sparseMeta, { SmallPatches } from '../../stories/SparseCodingPlayground.stories'
 import { renderStoryOnWasm, type StoryModule } from './renderStory'
 import { canvasPixels, distinctLevels, waitFor } from './workerSpy'
 
@@ -139,3 +141,26 @@ test.each([
     expect(await probePercent(screen)).toBeGreaterThan(80)
   },
 )
+
+test('the semantic-hashing playground EightBits opens on its preset: a held-out precision at once, no training', async () => {
+  const screen = await openStory(hashingMeta, EightBits)
+  const table = () => screen.getByTestId('hashing-precision').element().textContent ?? ''
+  await waitFor(() => /learned \(noise\), 8 bits\d\.\d{3}/.test(table()), 30_000)
+  // The recipe measures 0.768; an untrained 8-bit model would sit near chance (about 0.1).
+  expect(Number(/8 bits(\d\.\d{3})/.exec(table())?.[1])).toBeGreaterThan(0.7)
+})
+
+test('the sparse-coding playground SmallPatches opens on its preset: atoms drawn and digits denoised, no training', async () => {
+  const screen = await openStory(sparseMeta, SmallPatches)
+  await waitFor(
+    () => drawn(screen.container.querySelector('canvas.lk-dictionary-grid__canvas')),
+    30_000,
+  )
+  await waitFor(
+    () =>
+      /→ denoised \d+\.\d dB/.test(
+        screen.getByTestId('denoise-summary').element().textContent ?? '',
+      ),
+    30_000,
+  )
+})
