@@ -574,7 +574,7 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
           '',
         ]
       : []),
-    `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds two or three samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''} A worker life with fewer than ${LIFE_SLOPE_MINIMUM.samples} samples over ${LIFE_SLOPE_MINIMUM.spanS} s past its warm-up is left out of the within-life slopes (two samples 5 s apart read one garbage collection as megabytes a minute).`,
+    `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds few samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''} A worker life with fewer than ${LIFE_SLOPE_MINIMUM.samples} samples over ${LIFE_SLOPE_MINIMUM.spanS} s past its warm-up is left out of the within-life slopes (two samples 5 s apart read one garbage collection as megabytes a minute).`,
     '',
     '| figure | growth per minute | measured over | samples | growth allowed | verdict |',
     '|---|---|---|---|---|---|',

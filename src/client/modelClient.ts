@@ -50,6 +50,7 @@ import {
 import { initialModelState, modelReducer, type ModelAction, type ModelState } from './modelState'
 import { Subscribable } from './subscribable'
 import { acquireWorker, type CreateWorker, type WorkerLease } from './workerPool'
+import { configureWorkerSupervision } from './workerSupervision'
 
 /** Data a model can train on: user data, or a built-in data set by name. */
 export type ModelData = DataInput | BuiltinDataset
@@ -137,10 +138,6 @@ export const TRAINING_ACTION_NAMES = ['train', 'pause', 'resume', 'stop', 'reset
 export const FILE_ACTION_NAMES = MODEL_FILE_ACTION_NAMES
 
 const DATA_KEY_NONE = Symbol('none')
-/** A worker that dies more than this often within {@link CRASH_WINDOW_MS}… */
-const MAX_CRASHES_IN_WINDOW = 3
-/** …is not restarted at once: the next call does it. */
-const CRASH_WINDOW_MS = 60_000
 const ignore = (): undefined => undefined
 
 let nextModelId = 1
@@ -454,7 +451,9 @@ export class ModelClient<F extends AnyFamilySpec>
   private workerDied(error: LatentkitError): void {
     this.forgetWorker().lease?.release()
     const now = Date.now()
-    this.crashTimes = [...this.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now]
+    // A model whose worker dies too often is not restored at once: the next call does it.
+    const { crashLoopLimit, crashLoopWindowMs } = configureWorkerSupervision()
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashLoopWindowMs), now]
     const snapshot = this.snapshotToRestore()
     if (!snapshot) {
       this.lastSnapshot = undefined
@@ -468,14 +467,14 @@ export class ModelClient<F extends AnyFamilySpec>
       })
       return
     }
-    const restoreNow = this.crashTimes.length <= MAX_CRASHES_IN_WINDOW
+    const restoreNow = this.crashTimes.length <= crashLoopLimit
     const step = snapshot.trainedSteps
     this.dispatch({
       type: 'crashed',
       error: new WorkerCrashedError(
         restoreNow
           ? `${error.message}; the model was restored from its last snapshot (step ${step}) in a new worker`
-          : `${error.message}; the worker died ${this.crashTimes.length} times within a minute, so the model (kept at step ${step}) is restored only when you call train() or an action`,
+          : `${error.message}; the worker died ${this.crashTimes.length} times within ${crashLoopWindowMs / 1000} s, so the model (kept at step ${step}) is restored only when you call train() or an action`,
         { ...error.details, restoredStep: step },
       ),
       model: {

@@ -25,12 +25,22 @@ export interface SupervisionSettings {
    * lifeline its first lines take; this timeout remains for a worker that hangs while loading.
    */
   readonly startupTimeoutMs: number
+  /**
+   * A model whose worker dies more than this many times within {@link crashLoopWindowMs} is not
+   * restored into a new worker at once (a crash loop would start worker after worker): it is kept,
+   * and restored when the next `train()` or action asks for it. Default `3`.
+   */
+  readonly crashLoopLimit: number
+  /** The window, in milliseconds, over which {@link crashLoopLimit} counts deaths. Default `60000`. */
+  readonly crashLoopWindowMs: number
 }
 
 const DEFAULT_SETTINGS: SupervisionSettings = {
   heartbeatIntervalMs: 1000,
   unresponsiveAfterMs: 30_000,
   startupTimeoutMs: 120_000,
+  crashLoopLimit: 3,
+  crashLoopWindowMs: 60_000,
 }
 
 let settings: SupervisionSettings = DEFAULT_SETTINGS
