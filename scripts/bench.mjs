@@ -405,7 +405,7 @@ async function runBrowserSession(parts) {
   )
 }
 /**
- * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 75 s with --quick) of
+ * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 55 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own. It times nothing against
  * anything and uses about half a core: in a run with model-quality parts it runs beside them
  * (SLOTS_BESIDE_SOAK of them at a time until it ends), and `beside` says so in its section, since
