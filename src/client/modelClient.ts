@@ -103,11 +103,15 @@ export interface TrainingActions<Summary> {
   train(): Promise<Summary | undefined>
   /** As `train`, but rejects with the typed error. */
   trainAsync(): Promise<Summary | undefined>
-  /** Pauses training at the next batch boundary. Never rejects. */
+  /**
+   * Pauses training at the next batch boundary. Called after `train()` but before the run has
+   * started (status `'loading'`: the worker or the model is still starting), the run starts paused:
+   * status `'paused'`, no step taken until `resume()`. Without a run, does nothing. Never rejects.
+   */
   pause(): Promise<void>
   /** As `pause`, but rejects on failure. */
   pauseAsync(): Promise<void>
-  /** Resumes paused training. Never rejects. */
+  /** Resumes paused training; before the run has started, cancels a pause asked for it. Never rejects. */
   resume(): Promise<void>
   /** As `resume`, but rejects on failure. */
   resumeAsync(): Promise<void>
@@ -143,10 +147,14 @@ const ignore = (): undefined => undefined
 let nextModelId = 1
 let nextRunId = 1
 
-/** A training run started by `train`: its name in the worker, and whether `stop` was asked. */
+/**
+ * A training run started by `train`: its name in the worker, whether `stop` was asked, and whether
+ * it should be paused (the last of `pause` / `resume` called for it).
+ */
 interface TrainingRun {
   readonly name: string
   stopRequested: boolean
+  pauseRequested: boolean
 }
 
 /** The training and file actions are members of the client too (assigned in the constructor). */
@@ -580,7 +588,11 @@ export class ModelClient<F extends AnyFamilySpec>
 
   private startTraining(): Promise<FamilyTrainSummary<F> | undefined> {
     if (this.training) return this.training
-    const named: TrainingRun = { name: `run-${nextRunId++}`, stopRequested: false }
+    const named: TrainingRun = {
+      name: `run-${nextRunId++}`,
+      stopRequested: false,
+      pauseRequested: false,
+    }
     const run = this.runTraining(named)
     this.training = run
     this.run = named
@@ -616,7 +628,10 @@ export class ModelClient<F extends AnyFamilySpec>
     try {
       const id = await this.ensureModel()
       const lease = this.lease as WorkerLease
-      this.dispatch({ type: 'trainStart' })
+      // A pause asked while the model was not ready reaches the worker before the run's train, so
+      // the run adopts it and takes no step until `resume`.
+      if (run.pauseRequested) lease.api.pause(id, run.name).catch(ignore)
+      this.dispatch({ type: 'trainStart', paused: run.pauseRequested })
       const historyLimit = this.options.historyLimit ?? 5000
       const onUpdate = Comlink.proxy((update: ModelUpdate) => {
         if (generation !== this.generation) return
@@ -663,16 +678,28 @@ export class ModelClient<F extends AnyFamilySpec>
     return info as FamilyModelInfo<F> | undefined
   }
 
+  /**
+   * Pauses the run `train` started, wherever it is. Once running, at its next batch boundary. Not yet
+   * started (the worker or the model still loading, or its `train` not yet handled by the worker):
+   * it starts paused, with no step taken. With no run, nothing happens.
+   */
   private async pauseTraining(): Promise<void> {
-    if (!this.lease || !this.modelId || this.state.status !== 'training') return
-    await this.lease.api.pause(this.modelId, this.run?.name)
-    this.dispatch({ type: 'paused' })
+    const run = this.run
+    if (!run) return
+    run.pauseRequested = true
+    // Without a model id, `runTraining` sends the pause just before the run's train.
+    if (this.lease && this.modelId) await this.lease.api.pause(this.modelId, run.name)
+    // A resume called meanwhile has the last word.
+    if (this.run === run && run.pauseRequested) this.dispatch({ type: 'paused' })
   }
 
+  /** Resumes a paused run; before the run has started, cancels a pause asked for it. */
   private async resumeTraining(): Promise<void> {
-    if (!this.lease || !this.modelId || this.state.status !== 'paused') return
-    await this.lease.api.resume(this.modelId, this.run?.name)
-    this.dispatch({ type: 'resumed' })
+    const run = this.run
+    if (!run || !run.pauseRequested) return
+    run.pauseRequested = false
+    if (this.lease && this.modelId) await this.lease.api.resume(this.modelId, run.name)
+    if (this.run === run && !run.pauseRequested) this.dispatch({ type: 'resumed' })
   }
 
   /**

@@ -58,7 +58,8 @@ export interface ModelState<Point, Info extends ModelInfo = ModelInfo> {
 export type ModelAction<Point, Info extends ModelInfo = ModelInfo> =
   | { readonly type: 'loading' }
   | { readonly type: 'backend'; readonly backend: BackendInfo }
-  | { readonly type: 'trainStart' }
+  /** A run starts in the worker; `paused`: it was paused before it started, and starts paused. */
+  | { readonly type: 'trainStart'; readonly paused?: boolean }
   | {
       readonly type: 'progress'
       readonly progress: TrainingProgress
@@ -115,7 +116,7 @@ export function modelReducer<Point, Info extends ModelInfo = ModelInfo>(
     case 'backend':
       return { ...state, backend: action.backend }
     case 'trainStart':
-      return { ...state, status: 'training', ...noError }
+      return { ...state, status: action.paused === true ? 'paused' : 'training', ...noError }
     case 'progress': {
       const merged = state.history.concat(action.points)
       const overflow = merged.length - action.historyLimit
