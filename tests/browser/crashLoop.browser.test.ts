@@ -8,24 +8,25 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { GANClient } from '../../src/client/builtinClients'
 import { configureWorkerSupervision } from '../../src/client/workerSupervision'
 import { faultyWorkerFactory } from '../faults/faultyWorkers'
+import { unwatchAll, watch } from './clientWatch'
 import { waitFor } from './workerSpy'
 
-const unsubscribers: (() => void)[] = []
 afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  unwatchAll()
   configureWorkerSupervision({})
 })
 
 /** A trained GAN on fault-injectable workers, its steps and seeded samples. */
 async function trainedGAN() {
   const { createWorker, workers, inject } = faultyWorkerFactory()
-  const gan = new GANClient({
-    data: { name: 'digits', limit: 256 },
-    backend: 'wasm',
-    epochs: 1,
-    createWorker,
-  })
-  unsubscribers.push(gan.subscribe(() => {}))
+  const gan = watch(
+    new GANClient({
+      data: { name: 'digits', limit: 256 },
+      backend: 'wasm',
+      epochs: 1,
+      createWorker,
+    }),
+  )
   const steps = (await gan.trainAsync())?.model.trainedSteps ?? 0
   expect(steps).toBeGreaterThan(0)
   const samples = Array.from((await gan.sampleAsync(4, { seed: 1 })).data)

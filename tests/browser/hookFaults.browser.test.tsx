@@ -1,19 +1,21 @@
-import { useEffect } from 'react'
 import { afterEach, describe, expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
 import { SampleGrid } from '../../src/components/SampleGrid'
-import { useVAE, type UseVAEOptions, type UseVAEResult } from '../../src/react/useVAE'
+import type { UseVAEOptions, UseVAEResult } from '../../src/react/useVAE'
+import { VAEPage } from './vaePage'
 import { waitFor } from './workerSpy'
 
 afterEach(async () => {
   await cleanup()
 })
 
+/** The hook with a grid of its samples. */
 function Page(props: { options: UseVAEOptions; onResult: (vae: UseVAEResult) => void }) {
-  const vae = useVAE(props.options)
-  const { onResult } = props
-  useEffect(() => onResult(vae), [vae, onResult])
-  return <SampleGrid model={vae} rows={1} columns={4} seed={1} />
+  return (
+    <VAEPage {...props}>
+      {(vae) => <SampleGrid model={vae} rows={1} columns={4} seed={1} />}
+    </VAEPage>
+  )
 }
 
 const base: UseVAEOptions = {

@@ -6,21 +6,14 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { VAEClient } from '../../src/client/builtinClients'
 import type { LatentkitError } from '../../src/core/errors'
+import { unwatchAll, watch } from './clientWatch'
 
-const unsubscribers: (() => void)[] = []
-afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
-})
-
-function subscribed(client: VAEClient): VAEClient {
-  unsubscribers.push(client.subscribe(() => {}))
-  return client
-}
+afterEach(unwatchAll)
 
 describe('limits in the real worker', () => {
   test('sampleAsync(1e7) is refused within a second; this model and another keep training and sampling', async () => {
-    const a = subscribed(new VAEClient({ data: 'digits', backend: 'wasm', epochs: 1, seed: 1 }))
-    const b = subscribed(
+    const a = watch(new VAEClient({ data: 'digits', backend: 'wasm', epochs: 1, seed: 1 }))
+    const b = watch(
       new VAEClient({ data: { name: 'digits', limit: 512 }, backend: 'wasm', epochs: 1, seed: 2 }),
     )
     await a.trainAsync()

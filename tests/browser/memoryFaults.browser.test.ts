@@ -6,28 +6,10 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { GANClient, VAEClient } from '../../src/client/builtinClients'
 import { faultyWorkerFactory } from '../faults/faultyWorkers'
+import { pastEpochSnapshots, rejection, unwatchAll, watch } from './clientWatch'
 import { waitFor } from './workerSpy'
 
-const unsubscribers: (() => void)[] = []
-afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
-})
-
-function watch<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
-  unsubscribers.push(client.subscribe(() => {}))
-  return client
-}
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<{ code?: string; details?: Record<string, unknown>; message?: string }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as { code?: string; details?: Record<string, unknown>; message?: string }
-  }
-  throw new Error('expected the call to reject')
-}
+afterEach(unwatchAll)
 
 /** Two models sharing one fault-injectable WASM worker; the GAN trained and fingerprinted. */
 async function twoModels() {
@@ -83,11 +65,7 @@ describe('out of memory in the worker', () => {
     const { vae, gan, workers, inject, ganSteps, ganPrint } = await twoModels()
     const training = vae.trainAsync()
     const started = performance.now()
-    // Late enough that the VAE's first epoch-end snapshot has reached the client.
-    await waitFor(
-      () =>
-        performance.now() - started > 6000 && (vae.getSnapshot().model?.trainedEpochs ?? 0) >= 5,
-    )
+    await pastEpochSnapshots(vae, started)
     const stepsAtFault = vae.getSnapshot().model?.trainedSteps ?? 0
     inject('wasm-trap')
     const error = await rejection(training)

@@ -10,17 +10,10 @@ import {
   SparseCodingClient,
   VAEClient,
 } from '../../src/client/builtinClients'
+import { unwatchAll, watch } from './clientWatch'
 import { countingWorkerFactory } from './workerSpy'
 
-const unsubscribes: (() => void)[] = []
-afterEach(() => {
-  for (const unsubscribe of unsubscribes.splice(0)) unsubscribe()
-})
-
-function subscribed<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
-  unsubscribes.push(client.subscribe(() => {}))
-  return client
-}
+afterEach(unwatchAll)
 
 const URL_A = 'indexeddb://latentkit-test-vae'
 const URL_B = 'indexeddb://latentkit-test-autoencoder'
@@ -28,12 +21,12 @@ const URL_RESUME = 'indexeddb://latentkit-test-resume'
 
 afterAll(async () => {
   // Leaves the origin's IndexedDB as it found it.
-  const client = subscribed(new VAEClient({}))
+  const client = watch(new VAEClient({}))
   for (const url of [URL_A, URL_B, URL_RESUME]) await client.removeSavedModel(url)
 })
 
 async function trainedVAE(createWorker?: () => Worker): Promise<VAEClient> {
-  const client = subscribed(
+  const client = watch(
     new VAEClient({
       data: { name: 'digits', limit: 256 },
       backend: 'wasm',
@@ -65,7 +58,7 @@ describe('save and load in a real worker', () => {
 
     // Another worker, a hook with other options (as a fresh page with default options would have).
     const { createWorker, counts } = countingWorkerFactory()
-    const target = subscribed(new VAEClient({ backend: 'wasm', createWorker }))
+    const target = watch(new VAEClient({ backend: 'wasm', createWorker }))
     const listed = await target.listSavedModelsAsync()
     expect(listed?.map((m) => m.url)).toContain(URL_A)
     const model = await target.loadAsync(URL_A)
@@ -114,7 +107,7 @@ describe('save and load in a real worker', () => {
       Array.from(expected.data),
     )
 
-    const other = subscribed(
+    const other = watch(
       new AutoencoderClient({
         data: { name: 'digits', limit: 128 },
         epochs: 1,
@@ -152,7 +145,7 @@ describe('save and load in a real worker', () => {
       details: { reason: 'wrong-family' },
     })
     // A GAN hook refuses the VAE too; an untrained hook cannot save or export.
-    const gan = subscribed(new GANClient({ backend: 'wasm' }))
+    const gan = watch(new GANClient({ backend: 'wasm' }))
     await expect(gan.importModelAsync(file)).rejects.toMatchObject({
       details: { reason: 'wrong-family' },
     })
@@ -175,7 +168,7 @@ describe('save and load in a real worker', () => {
       latentDim: 2,
       epochs: 1,
     }
-    const target = subscribed(new VAEClient(options))
+    const target = watch(new VAEClient(options))
     await target.importModelAsync(file)
     expect(target.getSnapshot().model?.latentDim).toBe(4)
     // The same options again (a re-render) keep the loaded model.
@@ -258,21 +251,21 @@ describe('save and load in a real worker', () => {
   test.each(RESUME_CASES)(
     '%s: 2 epochs, save, load in another worker, 2 more = 4 epochs straight, bit for bit',
     async (_, make) => {
-      const straight = subscribed(make(4))
+      const straight = watch(make(4))
       await straight.trainAsync()
       const all = straight.getSnapshot().history
       expect(all.length % 2).toBe(0)
-      const first = subscribed(make(2))
+      const first = watch(make(2))
       await first.trainAsync()
       expect(first.getSnapshot().history).toEqual(all.slice(0, all.length / 2))
       await first.saveAsync(URL_RESUME)
-      const second = subscribed(make(2, countingWorkerFactory().createWorker))
+      const second = watch(make(2, countingWorkerFactory().createWorker))
       await second.loadAsync(URL_RESUME)
       await second.trainAsync()
       expect(second.getSnapshot().history).toEqual(all.slice(all.length / 2))
       // The weights alone (optimiser and random streams starting afresh) do not continue the same.
       await first.saveAsync(URL_RESUME, { training: false })
-      const third = subscribed(make(2))
+      const third = watch(make(2))
       await third.loadAsync(URL_RESUME)
       await third.trainAsync()
       expect(third.getSnapshot().history).not.toEqual(all.slice(all.length / 2))

@@ -1,9 +1,9 @@
-import { useEffect } from 'react'
 import { afterEach, describe, expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
 import type { ModelStatus } from '../../src/client/modelState'
-import { useVAE, type UseVAEOptions, type UseVAEResult } from '../../src/react/useVAE'
+import type { UseVAEOptions, UseVAEResult } from '../../src/react/useVAE'
 import { slowLoadingWorkerFactory } from '../faults/slowLoadingWorkers'
+import { VAEPage } from './vaePage'
 import { waitFor } from './workerSpy'
 
 // Through the hook, in a real worker: pause() while the worker is still loading makes the run start
@@ -13,13 +13,6 @@ import { waitFor } from './workerSpy'
 afterEach(async () => {
   await cleanup()
 })
-
-function Page(props: { options: UseVAEOptions; onResult: (vae: UseVAEResult) => void }) {
-  const vae = useVAE(props.options)
-  const { onResult } = props
-  useEffect(() => onResult(vae), [vae, onResult])
-  return null
-}
 
 /** Renders `useVAE` in a worker that takes a second to load; the latest result and its statuses. */
 async function mount() {
@@ -40,7 +33,7 @@ async function mount() {
     seen.vae = vae
     if (seen.statuses[seen.statuses.length - 1] !== vae.status) seen.statuses.push(vae.status)
   }
-  await render(<Page options={options} onResult={onResult} />)
+  await render(<VAEPage options={options} onResult={onResult} />)
   await waitFor(() => seen.vae !== undefined)
   const vae = (): UseVAEResult => seen.vae as UseVAEResult
   return { vae, statuses: seen.statuses }

@@ -1,35 +1,13 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { GANClient, SparseCodingClient, VAEClient } from '../../src/client/builtinClients'
 import { faultyWorkerFactory } from '../faults/faultyWorkers'
+import { unwatchAll, watch, within } from './clientWatch'
 import { waitFor } from './workerSpy'
 
 // A stop (or pause) called right after train() must apply to that run, even though its message
 // reaches the worker before the run's train (train waits for the model to be ready first).
 
-const unsubscribers: (() => void)[] = []
-afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
-})
-
-function watch<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
-  unsubscribers.push(client.subscribe(() => {}))
-  return client
-}
-
-/** `promise`'s settlement, or 'pending' if it has not settled within `ms` (a bound, not a timing). */
-async function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'pending'> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<'pending'>((resolve) => {
-    timer = setTimeout(() => resolve('pending'), ms)
-  })
-  const settled = promise.then(
-    () => 'settled' as const,
-    () => 'settled' as const,
-  )
-  const outcome = await Promise.race([settled, late])
-  clearTimeout(timer)
-  return outcome
-}
+afterEach(unwatchAll)
 
 const data = { name: 'digits', limit: 128 } as const
 const HUGE = { epochs: 1e6, batchSize: 16 } as const
@@ -120,11 +98,9 @@ describe('stop() right after train()', () => {
 
     // The listener runs when 'training' is dispatched, before the run's train is sent.
     let pausing: Promise<void> | undefined
-    unsubscribers.push(
-      vae.subscribe(() => {
-        if (!pausing && vae.getSnapshot().status === 'training') pausing = vae.pauseAsync()
-      }),
-    )
+    watch(vae, () => {
+      if (!pausing && vae.getSnapshot().status === 'training') pausing = vae.pauseAsync()
+    })
     const second = vae.trainAsync()
     await waitFor(() => pausing !== undefined)
     await pausing

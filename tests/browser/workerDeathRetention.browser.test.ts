@@ -6,12 +6,12 @@
 import { afterEach, expect, test } from 'vitest'
 import { cdp } from 'vitest/browser'
 import { GANClient, SparseCodingClient, VAEClient } from '../../src/client/builtinClients'
+import { unwatchAll, watch } from './clientWatch'
 import { waitFor } from './workerSpy'
 
-const unsubscribers: (() => void)[] = []
 const NativeMessageChannel = globalThis.MessageChannel
 afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  unwatchAll()
   globalThis.MessageChannel = NativeMessageChannel
 })
 
@@ -67,7 +67,7 @@ test('three models, three worker deaths and restores, hundreds of progress updat
     new SparseCodingClient(common),
   ]
   let updates = 0
-  for (const client of clients) unsubscribers.push(client.subscribe(() => (updates += 1)))
+  for (const client of clients) watch(client, () => (updates += 1))
   const steps = (): number[] => clients.map((c) => c.getSnapshot().model?.trainedSteps ?? 0)
   const stepsBeyond = async (moreSteps: number): Promise<void> => {
     const from = steps()

@@ -3,31 +3,13 @@ import { GANClient, VAEClient } from '../../src/client/builtinClients'
 import { workerPoolStats } from '../../src/client/workerPool'
 import { configureWorkerSupervision } from '../../src/client/workerSupervision'
 import { faultyWorkerFactory, type Fault } from '../faults/faultyWorkers'
+import { pastEpochSnapshots, settlement, unwatchAll, watch } from './clientWatch'
 import { waitFor } from './workerSpy'
 
-const unsubscribers: (() => void)[] = []
 afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  unwatchAll()
   configureWorkerSupervision({})
 })
-
-function watch<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
-  unsubscribers.push(client.subscribe(() => {}))
-  return client
-}
-
-/** How a promise settled, and when (ms after `since`). */
-async function settlement(
-  promise: Promise<unknown>,
-  since: number,
-): Promise<{ code: string | undefined; ms: number }> {
-  try {
-    await promise
-    return { code: undefined, ms: performance.now() - since }
-  } catch (error) {
-    return { code: (error as { code?: string }).code, ms: performance.now() - since }
-  }
-}
 
 // Silent deaths (no error event) are seen through the worker's Web Lock; a hang through the
 // heartbeat, made short here; a crash through the error event.
@@ -105,10 +87,7 @@ describe('a worker that dies, however it dies', () => {
     )
     const training = vae.trainAsync()
     const started = performance.now()
-    await waitFor(
-      () =>
-        performance.now() - started > 6000 && (vae.getSnapshot().model?.trainedEpochs ?? 0) >= 5,
-    )
+    await pastEpochSnapshots(vae, started)
     const stepsAtCrash = vae.getSnapshot().model?.trainedSteps ?? 0
     inject('terminate')
     expect((await settlement(training, started)).code).toBe('WORKER_CRASHED')

@@ -2,32 +2,13 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { GANClient, VAEClient } from '../../src/client/builtinClients'
 import { configureWorkerSupervision } from '../../src/client/workerSupervision'
 import { slowLoadingWorkerFactory as workerFactory } from '../faults/slowLoadingWorkers'
+import { settlement, unwatchAll, watch } from './clientWatch'
 import { waitFor } from './workerSpy'
 
-const unsubscribers: (() => void)[] = []
 afterEach(() => {
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  unwatchAll()
   configureWorkerSupervision({})
 })
-
-function watch<C extends { subscribe(listener: () => void): () => void }>(client: C): C {
-  unsubscribers.push(client.subscribe(() => {}))
-  return client
-}
-
-/** How a promise settled, and when (ms after `since`). */
-async function settlement(
-  promise: Promise<unknown>,
-  since: number,
-): Promise<{ code: string | undefined; cause: unknown; ms: number }> {
-  try {
-    await promise
-    return { code: undefined, cause: undefined, ms: performance.now() - since }
-  } catch (error) {
-    const { code, details } = error as { code?: string; details?: { cause?: unknown } }
-    return { code, cause: details?.cause, ms: performance.now() - since }
-  }
-}
 
 // The default start-up timeout (120 s) stays in force: these deaths must be seen through the
 // lifeline the worker's first lines take, long before it.

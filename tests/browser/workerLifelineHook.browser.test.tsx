@@ -1,20 +1,13 @@
-import { useEffect } from 'react'
 import { afterEach, expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
-import { useVAE, type UseVAEOptions, type UseVAEResult } from '../../src/react/useVAE'
+import type { UseVAEOptions, UseVAEResult } from '../../src/react/useVAE'
 import { slowLoadingWorkerFactory } from '../faults/slowLoadingWorkers'
+import { VAEPage } from './vaePage'
 import { waitFor } from './workerSpy'
 
 afterEach(async () => {
   await cleanup()
 })
-
-function Page(props: { options: UseVAEOptions; onResult: (vae: UseVAEResult) => void }) {
-  const vae = useVAE(props.options)
-  const { onResult } = props
-  useEffect(() => onResult(vae), [vae, onResult])
-  return null
-}
 
 test("through the hook: a worker killed while loading, the model's restore waiting in it, puts WORKER_CRASHED in error and the model comes back in the next worker", async () => {
   // The default start-up timeout (120 s) is in force: the death is seen through the lifeline.
@@ -31,7 +24,7 @@ test("through the hook: a worker killed while loading, the model's restore waiti
   const onResult = (v: UseVAEResult): void => {
     vae = v
   }
-  await render(<Page options={options} onResult={onResult} />)
+  await render(<VAEPage options={options} onResult={onResult} />)
   await waitFor(() => vae !== undefined)
   const summary = await vae!.trainAsync()
   const steps = summary?.model.trainedSteps ?? 0
