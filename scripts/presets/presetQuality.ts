@@ -23,7 +23,7 @@ import type { SemanticHashing } from '../../src/core/hashing/engine/semanticHash
 import { hashPrecisionAtK } from '../../src/core/hashing/hashPrecision'
 import { hashingDigitsSplit } from './presetData'
 import { rocAuc } from '../../src/core/anomaly/anomalyScoring'
-import type { ImageBatch } from '../../src/core/dataset'
+import type { ImageBatch, LatentBatch } from '../../src/core/dataset'
 import type { GAN } from '../../src/core/gan/engine/gan'
 import type { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import { modeCoverage, precisionRecall } from '../../src/core/gan/ganMetrics'
@@ -192,18 +192,28 @@ export async function hashingQuality(model: SemanticHashing): Promise<QualityFig
 }
 
 /**
+ * The stories' linear probe: the accuracy of a classifier of `features` of all 1,797 digits given
+ * 10 labels per class (the probe's default split and seed).
+ */
+async function digitsProbeAccuracy(
+  features: (images: ImageBatch) => Promise<LatentBatch>,
+): Promise<number> {
+  const { images, labels } = loadDigits()
+  const probe = await fitLinearProbe(
+    await features(images),
+    Int32Array.from(labels),
+    resolveProbeOptions({ labelsPerClass: 10 }),
+  )
+  return probe.accuracy
+}
+
+/**
  * Linear-probe accuracy of the encoder's features on the digits with 10 labels per class (the
  * story's probe: its default split and seed), higher is better.
  */
 export async function contrastiveQuality(model: Contrastive): Promise<QualityFigures> {
-  const { images, labels } = loadDigits()
-  const features = await model.encode(images)
-  const result = await fitLinearProbe(
-    features,
-    Int32Array.from(labels),
-    resolveProbeOptions({ labelsPerClass: 10 }),
-  )
-  return { 'probe accuracy (10 labels per class)': result.accuracy }
+  const accuracy = await digitsProbeAccuracy((images) => model.encode(images))
+  return { 'probe accuracy (10 labels per class)': accuracy }
 }
 
 /**
@@ -214,15 +224,10 @@ export async function pretextQuality(model: Pretext, heldOut: ImageBatch): Promi
   const examples = model.makeTask(heldOut, heldOut.shape[0], 7)
   const { classes } = await model.predict(examples.inputs)
   const right = classes.filter((c, i) => c === examples.targets[i]).length
-  const { images, labels } = loadDigits()
-  const probe = await fitLinearProbe(
-    await model.encode(images),
-    Int32Array.from(labels),
-    resolveProbeOptions({ labelsPerClass: 10 }),
-  )
+  const accuracy = await digitsProbeAccuracy((images) => model.encode(images))
   return {
     'held-out task accuracy': right / classes.length,
-    'probe accuracy (10 labels per class)': probe.accuracy,
+    'probe accuracy (10 labels per class)': accuracy,
   }
 }
 
@@ -240,27 +245,12 @@ export async function decQuality(model: DEC): Promise<QualityFigures> {
 }
 
 /**
- * The wake-sleep story's held-out figures of a Helmholtz machine: the importance-sampled bound with
- * K = 100 recognition draws and the one-sample ELBO, seed 1, nats per binarised digit (higher is
- * better).
+ * The wake-sleep story's held-out figures of a Helmholtz machine or a VAE: the importance-weighted
+ * bound with K = 100 draws of its recognition model (the VAE's encoder) and the one-sample ELBO,
+ * seed 1, nats per binarised digit (higher is better).
  */
-export async function helmholtzQuality(
-  model: HelmholtzMachine,
-  heldOut: ImageBatch,
-): Promise<QualityFigures> {
-  const { meanLogLikelihood, meanELBO } = await model.logLikelihood(heldOut, {
-    samples: 100,
-    seed: 1,
-  })
-  return { 'log-likelihood (K = 100)': meanLogLikelihood, ELBO: meanELBO }
-}
-
-/**
- * The same figures of a VAE, as the wake-sleep story reads them: the importance-weighted bound with
- * K = 100 encoder draws and the ELBO, seed 1, nats per binarised digit (higher is better).
- */
-export async function vaeLikelihoodQuality(
-  model: VAE,
+export async function likelihoodQuality(
+  model: HelmholtzMachine | VAE,
   heldOut: ImageBatch,
 ): Promise<QualityFigures> {
   const { meanLogLikelihood, meanELBO } = await model.logLikelihood(heldOut, {
@@ -279,14 +269,9 @@ export async function stackedQuality(
   heldOut: ImageBatch,
 ): Promise<QualityFigures> {
   const { meanSquaredError } = await model.evaluate(heldOut)
-  const { images, labels } = loadDigits()
-  const probe = await fitLinearProbe(
-    await model.encode(images),
-    Int32Array.from(labels),
-    resolveProbeOptions({ labelsPerClass: 10 }),
-  )
+  const accuracy = await digitsProbeAccuracy((images) => model.encode(images))
   return {
-    'probe accuracy (10 labels per class)': probe.accuracy,
+    'probe accuracy (10 labels per class)': accuracy,
     'held-out PSNR dB': 10 * Math.log10(1 / meanSquaredError),
   }
 }
@@ -318,11 +303,6 @@ export async function kmeansImageQuality(model: KMeans): Promise<QualityFigures>
  * network, which has no AIS estimate.
  */
 export async function rbmProbeQuality(model: RBM): Promise<QualityFigures> {
-  const { images, labels } = loadDigits()
-  const probe = await fitLinearProbe(
-    await model.transform(images),
-    Int32Array.from(labels),
-    resolveProbeOptions({ labelsPerClass: 10 }),
-  )
-  return { 'probe accuracy (10 labels per class)': probe.accuracy }
+  const accuracy = await digitsProbeAccuracy((images) => model.transform(images))
+  return { 'probe accuracy (10 labels per class)': accuracy }
 }

@@ -41,9 +41,8 @@ import {
   rbmProbeQuality,
   contrastiveQuality,
   decQuality,
-  helmholtzQuality,
   stackedQuality,
-  vaeLikelihoodQuality,
+  likelihoodQuality,
   pretextQuality,
   hashingQuality,
   kmeansPatchQuality,
@@ -159,6 +158,45 @@ const decRecipe = recipeKind(
   (model) => decQuality(model),
   'higher',
 )
+/** Semantic hashing judged by the story's retrieval of held-out digits (precision@10, …). */
+const hashingRecipe = recipeKind(
+  (options) => new SemanticHashing(options),
+  (model) => hashingQuality(model),
+  'higher',
+)
+/** Sparse-coding dictionaries judged by their held-out reconstruction error. */
+const sparseRecipe = recipeKind(
+  (options) => new SparseCoding(options),
+  (model, data) => sparseQuality(model, data.heldOut),
+  'lower',
+)
+
+/**
+ * The semantic-hashing story's learned codes of `bits` bits: noise before the sigmoid (σ 4), input
+ * noise 0.3.
+ */
+const learnedHashing = (bits: number): object => ({
+  method: 'learned',
+  bits,
+  binarization: 'noise',
+  noise: 4,
+  inputNoise: 0.3,
+  seed: 1,
+})
+
+/**
+ * The sparse-coding story's dictionaries: `atoms` atoms of `patchSize`², weight `lambda`,
+ * contrast-normalised.
+ */
+const contrastDictionary = (atoms: number, lambda: number, patchSize: number): object => ({
+  atoms,
+  lambda,
+  patchSize,
+  nonNegative: false,
+  normalization: 'contrast',
+  whiten: false,
+  seed: 1,
+})
 
 /** The anomaly playgrounds' models (autoencoders or a VAE): trained on the normal sprites, calibrated. */
 const anomalyRecipe = <M extends (Autoencoder | VAE) & PresetModel>(
@@ -172,6 +210,56 @@ const anomalyRecipe = <M extends (Autoencoder | VAE) & PresetModel>(
     quality: (model) => anomalyQuality(model, anomalyData().benchmark),
     better: 'higher',
   })
+
+/** The GAN playground's plane network: noise 8, 2 × 128 dense layers each side, seed 1. */
+const planeGAN = (): object => ({
+  noiseDim: 8,
+  generatorUnits: [128, 128],
+  discriminatorUnits: [128, 128],
+  seed: 1,
+})
+
+/** How the plane GANs train: batch 256, both Adam rates 1e-3, no label smoothing, `epochs` epochs. */
+const planeGANTraining = (epochs: number): object => ({
+  epochs,
+  batchSize: 256,
+  generatorLearningRate: 0.001,
+  discriminatorLearningRate: 0.001,
+  labelSmoothing: 0,
+  discriminatorSteps: 1,
+})
+
+/** The contrastive family's augmentations, in the order its options list them. */
+const AUGMENTATIONS = [
+  'crop',
+  'shift',
+  'rotation',
+  'scale',
+  'noise',
+  'cutout',
+  'brightness',
+  'contrast',
+] as const
+
+/** Every augmentation switched: on for those in `on`, off for the others. */
+const augmentations = (on: readonly (typeof AUGMENTATIONS)[number][]): object =>
+  Object.fromEntries(AUGMENTATIONS.map((name) => [name, on.includes(name)]))
+
+/** The stacked story's network: 64-128-64-16 and its mirror, layers pretrained as `stacked` says. */
+const stackedNetwork = (stacked: object): object => ({
+  kind: 'plain',
+  architecture: 'dense',
+  hiddenUnits: [128, 64],
+  codeSize: 16,
+  stacked,
+  seed: 1,
+})
+
+/** The stacked story's schedule: 10 epochs per pretrained layer (3), then 60 fine-tuned; batch 32. */
+const STACKED_TRAINING = { epochs: 3 * 10 + 60, batchSize: 32, learningRate: 0.003 }
+
+/** The DEC story's schedule: 150 pretraining epochs, ≤ 1,500 refinement steps (target every 140). */
+const DEC_TRAINING = { epochs: 150, refineSteps: 1500, updateInterval: 140, learningRate: 0.0001 }
 
 /** Every preset's recipe, one per catalog entry, cheapest first. */
 export const RECIPES: readonly PresetRecipe[] = [
@@ -196,43 +284,20 @@ export const RECIPES: readonly PresetRecipe[] = [
     // The GAN story's ring model: noise 8, 2×128 dense layers each side, batch 256, both Adam rates 1e-3.
     file: 'gan-ring.lkmodel',
     create: (options) => new GAN(options),
-    modelOptions: {
-      noiseDim: 8,
-      generatorUnits: [128, 128],
-      discriminatorUnits: [128, 128],
-      seed: 1,
-    },
+    modelOptions: planeGAN(),
     data: ringData,
-    train: {
-      epochs: 256,
-      batchSize: 256,
-      generatorLearningRate: 0.001,
-      discriminatorLearningRate: 0.001,
-      labelSmoothing: 0,
-      discriminatorSteps: 1,
-    },
+    train: planeGANTraining(256),
     quantize: 'float16',
     quality: (model) => ringQuality(model),
     better: 'higher',
   }),
-  recipe({
+  sparseRecipe({
     // The sparse-coding story's dictionary: 128 atoms of 8×8, λ 0.5, contrast-normalised.
     file: 'sparse-digits.lkmodel',
-    create: (options) => new SparseCoding(options),
-    modelOptions: {
-      atoms: 128,
-      lambda: 0.5,
-      patchSize: 8,
-      nonNegative: false,
-      normalization: 'contrast',
-      whiten: false,
-      seed: 1,
-    },
+    modelOptions: contrastDictionary(128, 0.5, 8),
     data: digitsData,
     train: { epochs: 20, batchSize: 256 },
     quantize: 'float16',
-    quality: (model, data) => sparseQuality(model, data.heldOut),
-    better: 'lower',
   }),
   recipe({
     // The k-means story's clustering-learning model: 50 centroids of contrast-normalised, whitened
@@ -324,24 +389,14 @@ export const RECIPES: readonly PresetRecipe[] = [
     train: { epochs: 50, batchSize: 32, learningRate: 0.003 },
     quantize: 'uint8',
   }),
-  recipe({
+  hashingRecipe({
     // The semantic-hashing story's model: learned 16-bit codes (noise before the sigmoid, σ 4; input
     // noise 0.3), 60 epochs, on the story's training digits (every fifth held out as a query).
     file: 'hashing-digits.lkmodel',
-    create: (options) => new SemanticHashing(options),
-    modelOptions: {
-      method: 'learned',
-      bits: 16,
-      binarization: 'noise',
-      noise: 4,
-      inputNoise: 0.3,
-      seed: 1,
-    },
+    modelOptions: learnedHashing(16),
     data: hashingDigitsSplit,
     train: { epochs: 60 },
     quantize: 'uint8',
-    quality: (model) => hashingQuality(model),
-    better: 'higher',
   }),
   contrastiveRecipe({
     // The contrastive story's model: temperature 0.2, every augmentation on, batch 256, Adam 0.003,
@@ -349,16 +404,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     file: 'contrastive-digits.lkmodel',
     modelOptions: {
       temperature: 0.2,
-      augment: {
-        crop: true,
-        shift: true,
-        rotation: true,
-        scale: true,
-        noise: true,
-        cutout: true,
-        brightness: true,
-        contrast: true,
-      },
+      augment: augmentations(AUGMENTATIONS),
       seed: 1,
     },
     data: allDigitsData,
@@ -391,7 +437,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     file: 'dec-digits.lkmodel',
     modelOptions: { clusters: 10, hiddenUnits: [128, 128, 512], seed: 1 },
     data: allDigitsData,
-    train: { epochs: 150, refineSteps: 1500, updateInterval: 140, learningRate: 0.0001 },
+    train: DEC_TRAINING,
     quantize: 'uint8',
   }),
   recipe({
@@ -404,7 +450,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: binarizedDigitsData,
     train: { epochs: 100, batchSize: 32, learningRate: 0.2 },
     quantize: 'uint8',
-    quality: (model, data) => helmholtzQuality(model, data.heldOut),
+    quality: (model, data) => likelihoodQuality(model, data.heldOut),
     better: 'higher',
   }),
   recipe({
@@ -417,7 +463,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     data: binarizedDigitsData,
     train: { epochs: 100, batchSize: 32, learningRate: 0.003 },
     quantize: 'uint8',
-    quality: (model, data) => vaeLikelihoodQuality(model, data.heldOut),
+    quality: (model, data) => likelihoodQuality(model, data.heldOut),
     better: 'higher',
   }),
   autoencoderProbeRecipe({
@@ -425,16 +471,9 @@ export const RECIPES: readonly PresetRecipe[] = [
     // 10 epochs in turn (no corruption), then 60 epochs fine-tuned; batch 32, Adam 0.003, on the
     // first 1,700 digits. float16: uint8 loses a little of the reconstruction (PSNR 21.34 against 21.41 dB).
     file: 'autoencoder-stacked-digits.lkmodel',
-    modelOptions: {
-      kind: 'plain',
-      architecture: 'dense',
-      hiddenUnits: [128, 64],
-      codeSize: 16,
-      stacked: { pretrainEpochs: 10 },
-      seed: 1,
-    },
+    modelOptions: stackedNetwork({ pretrainEpochs: 10 }),
     data: digitsData,
-    train: { epochs: 3 * 10 + 60, batchSize: 32, learningRate: 0.003 },
+    train: STACKED_TRAINING,
     quantize: 'float16',
   }),
   pretextRecipe({
@@ -519,16 +558,9 @@ export const RECIPES: readonly PresetRecipe[] = [
     // pretrained with 30 % of its inputs masked. float16 keeps float32's figures (probe 0.877,
     // held-out PSNR 21.27 dB) at 66 KB gzip; uint8 loses a little (21.23 dB).
     file: 'autoencoder-stacked-denoising-digits.lkmodel',
-    modelOptions: {
-      kind: 'plain',
-      architecture: 'dense',
-      hiddenUnits: [128, 64],
-      codeSize: 16,
-      stacked: { pretrainEpochs: 10, noise: 0.3, corruption: 'mask' },
-      seed: 1,
-    },
+    modelOptions: stackedNetwork({ pretrainEpochs: 10, noise: 0.3, corruption: 'mask' }),
     data: digitsData,
-    train: { epochs: 3 * 10 + 60, batchSize: 32, learningRate: 0.003 },
+    train: STACKED_TRAINING,
     quantize: 'float16',
   }),
   madeRecipe({
@@ -549,16 +581,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     modelOptions: {
       architecture: 'dense',
       temperature: 0.2,
-      augment: {
-        crop: true,
-        shift: false,
-        rotation: false,
-        scale: false,
-        noise: false,
-        cutout: false,
-        brightness: false,
-        contrast: false,
-      },
+      augment: augmentations(['crop']),
       seed: 1,
     },
     data: allDigitsData,
@@ -573,16 +596,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     modelOptions: {
       architecture: 'conv',
       temperature: 0.2,
-      augment: {
-        crop: true,
-        shift: true,
-        rotation: true,
-        scale: true,
-        noise: true,
-        cutout: true,
-        brightness: true,
-        contrast: true,
-      },
+      augment: augmentations(AUGMENTATIONS),
       seed: 1,
     },
     data: allDigitsData,
@@ -612,42 +626,18 @@ export const RECIPES: readonly PresetRecipe[] = [
     // batch 256, both Adam rates 1e-3, 200 epochs on the story's 4,096 points. float16 keeps
     // precision / recall (0.943 / 0.867 against 0.943 / 0.868 as float32); uint8 loses recall (0.858).
     file: 'gan-moons.lkmodel',
-    modelOptions: {
-      noiseDim: 8,
-      generatorUnits: [128, 128],
-      discriminatorUnits: [128, 128],
-      seed: 1,
-    },
+    modelOptions: planeGAN(),
     data: () => planeData('moons'),
-    train: {
-      epochs: 200,
-      batchSize: 256,
-      generatorLearningRate: 0.001,
-      discriminatorLearningRate: 0.001,
-      labelSmoothing: 0,
-      discriminatorSteps: 1,
-    },
+    train: planeGANTraining(200),
     quantize: 'float16',
   }),
   planeGANRecipe({
     // The GAN playground's spiral model: the same network and training as the moons one. float16:
     // precision / recall 0.893 / 0.932 (0.892 / 0.931 as float32, 0.891 / 0.931 as uint8).
     file: 'gan-spiral.lkmodel',
-    modelOptions: {
-      noiseDim: 8,
-      generatorUnits: [128, 128],
-      discriminatorUnits: [128, 128],
-      seed: 1,
-    },
+    modelOptions: planeGAN(),
     data: () => planeData('spiral'),
-    train: {
-      epochs: 200,
-      batchSize: 256,
-      generatorLearningRate: 0.001,
-      discriminatorLearningRate: 0.001,
-      labelSmoothing: 0,
-      discriminatorSteps: 1,
-    },
+    train: planeGANTraining(200),
     quantize: 'float16',
   }),
   kmeansImageRecipe({
@@ -741,7 +731,7 @@ export const RECIPES: readonly PresetRecipe[] = [
     file: 'dec-idec-digits.lkmodel',
     modelOptions: { clusters: 10, hiddenUnits: [128, 128, 512], idec: true, seed: 1 },
     data: allDigitsData,
-    train: { epochs: 150, refineSteps: 1500, updateInterval: 140, learningRate: 0.0001 },
+    train: DEC_TRAINING,
     quantize: 'uint8',
   }),
   imageGANRecipe({
@@ -798,45 +788,24 @@ export const RECIPES: readonly PresetRecipe[] = [
     quality: (model, data) => infoGANSpritesQuality(model, data.heldOut),
     better: 'higher',
   }),
-  recipe({
+  hashingRecipe({
     // The semantic-hashing story's EightBits model: the 16-bit preset's recipe with 8 bits (noise
     // before the sigmoid, σ 4; input noise 0.3), 60 epochs, on the story's training digits.
     // Held-out precision@10 0.768 as uint8 (84.9 KB gzip), 0.767 as float32 (366.5 KB).
     file: 'hashing-digits-8bits.lkmodel',
-    create: (options) => new SemanticHashing(options),
-    modelOptions: {
-      method: 'learned',
-      bits: 8,
-      binarization: 'noise',
-      noise: 4,
-      inputNoise: 0.3,
-      seed: 1,
-    },
+    modelOptions: learnedHashing(8),
     data: hashingDigitsSplit,
     train: { epochs: 60 },
     quantize: 'uint8',
-    quality: (model) => hashingQuality(model),
-    better: 'higher',
   }),
-  recipe({
+  sparseRecipe({
     // The sparse-coding story's SmallPatches dictionary: 64 atoms of 5×5, λ 0.3, contrast-normalised.
     // float16 keeps float32's held-out figures (MSE 0.005343, PSNR 22.72 dB) at 14.4 KB gzip.
     file: 'sparse-digits-small-patches.lkmodel',
-    create: (options) => new SparseCoding(options),
-    modelOptions: {
-      atoms: 64,
-      lambda: 0.3,
-      patchSize: 5,
-      nonNegative: false,
-      normalization: 'contrast',
-      whiten: false,
-      seed: 1,
-    },
+    modelOptions: contrastDictionary(64, 0.3, 5),
     data: digitsData,
     train: { epochs: 20, batchSize: 256 },
     quantize: 'float16',
-    quality: (model, data) => sparseQuality(model, data.heldOut),
-    better: 'lower',
   }),
 ]
 
