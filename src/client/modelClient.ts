@@ -111,7 +111,10 @@ export interface TrainingActions<Summary> {
   pause(): Promise<void>
   /** As `pause`, but rejects on failure. */
   pauseAsync(): Promise<void>
-  /** Resumes paused training; before the run has started, cancels a pause asked for it. Never rejects. */
+  /**
+   * Resumes paused training; before the run has started, cancels a pause asked for it. Never
+   * rejects.
+   */
   resume(): Promise<void>
   /** As `resume`, but rejects on failure. */
   resumeAsync(): Promise<void>
