@@ -134,12 +134,18 @@ function indexSearchMs(bits: number, queries: number): number {
 
 const fixed = (value: number, digits: number): string => value.toFixed(digits)
 
+/**
+ * Training epochs of each learned model in a quick run (a smoke check of the part; the full run's 150
+ * hold its figures): 10, the part's training being most of its CPU seconds (20 took about twice).
+ */
+const QUICK_EPOCHS = 10
+
 export async function runHashingBench(options: {
   readonly quick: boolean
 }): Promise<{ json: object; markdown: string[] }> {
   const backend = await pickNodeBackend()
   const split = splitDigits()
-  const epochs = options.quick ? 20 : 150
+  const epochs = options.quick ? QUICK_EPOCHS : 150
   const seeds = options.quick ? [1] : [1, 2, 3]
 
   const learned: { bits: number; precisions: number[]; seconds: number }[] = []

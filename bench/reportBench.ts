@@ -137,7 +137,7 @@ function benchEncoders(quick: boolean): BenchEncoder[] {
       },
     },
     {
-      name: `contrastive encoder, ${CHOSEN_MODEL.architecture ?? 'dense'}${CHOSEN_MODEL.convChannels ? ` [${CHOSEN_MODEL.convChannels.join(', ')}] → ${CHOSEN_MODEL.featureSize ?? 128}` : ''}${CHOSEN_MODEL.encodeViews === 'shifts' ? ', features averaged over 5 shifts' : ''} (${contrastiveTrain.epochs} epochs)`,
+      name: `contrastive encoder, ${CHOSEN_MODEL.architecture ?? 'dense'}${CHOSEN_MODEL.convChannels ? ` [${CHOSEN_MODEL.convChannels.join(', ')}] → ${CHOSEN_MODEL.featureSize ?? 128}` : ''}${CHOSEN_MODEL.encodeViews === 'shifts' ? ', features averaged over 5 shifts' : ''} (${contrastiveTrain.epochs} epoch${contrastiveTrain.epochs === 1 ? '' : 's'})`,
       learn: async (unlabelled, all) => {
         const model = new Contrastive(CHOSEN_MODEL)
         await model.fit(unlabelled, contrastiveTrain)

@@ -933,7 +933,7 @@ const BLOCKS = [
           `| ${t.backend} | ${t.kernels ?? '?'} | ${fmt(t.worker)} | ${fmt(t.mainThread)} | ${fmt(t.workerToMain, 2)}× | ${fmt(t.stock)} | ${fmt(t.worker / t.stock, 2)}× |`,
       ),
       '',
-      `Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.${browser.quick ? ' Quick run: WASM and CPU only (the GPU backends, software here, are measured in the full run; the browser tests train on them).' : ''}`,
+      `Worker and main-thread runs alternate (warm-up on each side, then three pairs); worker / main is the median of the three pairs’ ratios, so a slow stretch of the machine falls on both sides.${browser.quick ? ' Quick run: WASM and CPU only (the GPU backends, software here, are measured in the full run; the browser tests train on them), and one pair on the CPU backend, whose step takes seconds.' : ''}`,
       '',
       `## Main-thread health while training (${fmt(browser.windowMs / 1000, 1)} s window)`,
       '',

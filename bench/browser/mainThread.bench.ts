@@ -36,6 +36,12 @@ const stepsFor = (backend: BackendName, fusedKernels: boolean): number => {
   return quick ? Math.min(2, full) : full
 }
 const RUNS = 3
+/**
+ * Timed runs of `backend`: {@link RUNS}, but one on the CPU backend in a quick run, where its one-step
+ * runs (about 3 s a step here: warm-up and three runs on each side and the stock loop's took about
+ * 30 s, most of the quick throughput file) are a smoke check; the full run's three pairs hold its figures.
+ */
+const runsFor = (backend: BackendName): number => (quick && backend === 'cpu' ? 1 : RUNS)
 
 function sprites(batches: number): ImageBatch {
   return generateSprites({ count: BATCH * batches, size: 28, seed: 3 }).images
@@ -44,7 +50,7 @@ function sprites(batches: number): ImageBatch {
 /**
  * Samples/s of the same training through latentkit's worker and with the engine on this page's main
  * thread: a warm-up training on each side (starts the worker and backend, sends the data, compiles
- * kernels), then {@link RUNS} timed trainings on the same `steps` batches, alternating sides so drift
+ * kernels), then {@link runsFor} timed trainings on the same `steps` batches, alternating sides so drift
  * in the machine's speed falls on both; medians reported.
  */
 async function workerAndMainThread(
@@ -57,6 +63,7 @@ async function workerAndMainThread(
   workerToMain: number
   kernels: TrainingKernels | undefined
 }> {
+  const runs = runsFor(backend)
   const data = sprites(steps)
   const client = new VAEClient({
     ...REFERENCE,
@@ -76,7 +83,7 @@ async function workerAndMainThread(
     await vae.fit(data, options)
     const worker: number[] = []
     const mainThread: number[] = []
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < runs; r++) {
       let started = performance.now()
       const summary = await client.trainAsync()
       worker.push(((summary?.steps ?? 0) * BATCH * 1000) / (performance.now() - started))
@@ -226,7 +233,7 @@ test('browser benchmarks', async () => {
       784,
       BATCH,
       stockSteps,
-      RUNS,
+      runsFor(backend),
     )
     // On WASM, the fused kernels (the default) and the same step as TF.js operations.
     for (const fusedKernels of backend === 'wasm' ? [true, false] : [true]) {
