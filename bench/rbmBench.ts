@@ -112,6 +112,12 @@ export async function fitDigitsRBM(
   return { model, seconds, cpuSeconds: (used.user + used.system) / 1e6, kernels }
 }
 
+/** `values` turned left by `by` places. */
+function rotated<T>(values: readonly T[], by: number): T[] {
+  const shift = by % values.length
+  return [...values.slice(shift), ...values.slice(0, shift)]
+}
+
 /** Our seed: its figures, its features of every row, and the model (kept for AIS on seed 0). */
 async function latentkitRun(
   images: ImageBatch,
@@ -184,25 +190,33 @@ export async function runRBMBench(options: {
   const backend = await pickNodeBackend()
   const { images } = loadDigits()
   const split = digitsSplit(images.shape[0])
-  // Warm-up: the first fit pays for the backend's first kernels; on the fused path a whole epoch of
-  // the training rows (144 steps), as V8 moves the kernels' WebAssembly and the loop's JavaScript
-  // to its optimising tier only after their first hundred-odd calls (after 5 steps, the first timed
-  // fit took about twice the processor time of the next).
-  ;(await fitDigitsRBM(gather(images, split.train), 99, 1)).model.dispose()
+  // Warm-up: the first fit pays for the backend's first kernels; on the fused path a whole fit of
+  // the training rows (10 epochs of 144 steps, about 0.2 s), as V8 moves the kernels' WebAssembly
+  // and the loop's JavaScript to its optimising tier only after many calls (after 5 steps, the first
+  // timed fit took about twice the processor time of the next; after one epoch, still more).
+  ;(await fitDigitsRBM(gather(images, split.train), 99)).model.dispose()
   ;(await fitDigitsRBM(gather(images, split.train.subarray(0, 50)), 99, 1, false)).model.dispose()
-  const results = []
-  for (const seed of seeds) results.push(await latentkitRun(images, split, seed))
   // The pseudo-likelihood monitor measured at every step (as before its default became every 10
-  // steps) and off, on the fused kernels: the same training, what the monitor costs beside.
+  // steps) and off, on the fused kernels: the same training, what the monitor costs beside. On the
+  // first seeds, the three fits of a seed one after the other, their order turned at each run of
+  // the bench (by the clock), so that no side always runs first.
   const monitorRuns = new Map<number, RBMRun[]>([
     [1, []],
     [0, []],
   ])
-  for (const seed of seeds.slice(0, options.quick ? 1 : 3)) {
-    for (const [every, runs] of monitorRuns) {
+  const monitored = options.quick ? 1 : 3
+  const results = []
+  for (const [i, seed] of seeds.entries()) {
+    const order =
+      i < monitored ? rotated([undefined, 1, 0], Math.floor(Date.now() / 1000) + i) : [undefined]
+    for (const every of order) {
+      if (every === undefined) {
+        results.push(await latentkitRun(images, split, seed))
+        continue
+      }
       const { run, model } = await latentkitRun(images, split, seed, true, every)
       model.dispose()
-      runs.push(run)
+      monitorRuns.get(every)?.push(run)
     }
   }
   // The same training as TF.js operations, on the first seeds (the comparison of kernels).
