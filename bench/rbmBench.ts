@@ -112,6 +112,18 @@ export async function fitDigitsRBM(
   return { model, seconds, cpuSeconds: (used.user + used.system) / 1e6, kernels }
 }
 
+/** Timed fits of each fused run (their median is reported). */
+const FUSED_FITS = 3
+
+/** The median of `values` (the mean of the middle two for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
 /** `values` turned left by `by` places. */
 function rotated<T>(values: readonly T[], by: number): T[] {
   const shift = by % values.length
@@ -127,13 +139,17 @@ async function latentkitRun(
   pseudoLikelihoodEvery?: number,
 ): Promise<{ run: RBMRun; features: Float32Array; model: RBM; kernels: string }> {
   const train = gather(images, split.train)
-  const { model, seconds, cpuSeconds, kernels } = await fitDigitsRBM(
-    train,
-    seed,
-    SETTINGS.epochs,
-    fusedKernels,
-    pseudoLikelihoodEvery,
-  )
+  const fit = () => fitDigitsRBM(train, seed, SETTINGS.epochs, fusedKernels, pseudoLikelihoodEvery)
+  // The fused fit (0.1–0.3 s) is timed FUSED_FITS times, the median kept: one fit's time moves by
+  // half on a shared machine. The same seed trains the same model each time.
+  const fits = [await fit()]
+  while (fusedKernels && fits.length < FUSED_FITS) {
+    fits[fits.length - 1]?.model.dispose()
+    fits.push(await fit())
+  }
+  const { model, kernels } = fits[fits.length - 1] as (typeof fits)[number]
+  const seconds = median(fits.map((f) => f.seconds))
+  const cpuSeconds = median(fits.map((f) => f.cpuSeconds))
   const features = (await model.transform(images)).data
   return {
     run: {
