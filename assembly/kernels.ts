@@ -1508,3 +1508,23 @@ export function nearestSumsNarrow(
   return total
 }
 // --- end rbm/kmeans (s8) ---
+
+// --- rbm/kmeans (s9) ---
+
+/**
+ * Copies the rows `indices` (`count` i32) of `src` (rows of `d` floats) one after the other to
+ * `dst`, four floats at a time: mini-batch k-means' batch gathered from the rows kept in kernel
+ * memory, the same values the host's row-by-row copy writes.
+ */
+export function gatherRows(src: usize, indices: usize, count: i32, d: i32, dst: usize): void {
+  const bytes = <usize>d << 2
+  const vector = bytes & ~(<usize>15)
+  for (let i = 0; i < count; i++) {
+    const from = src + <usize>load<i32>(indices + (<usize>i << 2)) * bytes
+    const to = dst + <usize>i * bytes
+    let o: usize = 0
+    for (; o < vector; o += 16) v128.store(to + o, v128.load(from + o))
+    for (; o < bytes; o += 4) store<f32>(to + o, load<f32>(from + o))
+  }
+}
+// --- end rbm/kmeans (s9) ---

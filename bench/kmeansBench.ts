@@ -125,13 +125,18 @@ export async function runKMeansBench(options: {
 }): Promise<{ json: object; markdown: string[] }> {
   const epochs = options.quick ? 10 : 50
   const backend = await pickNodeBackend()
-  // Warm-up: the first fits pay for the kernels' compilation and the backend's first kernels.
-  for (const fusedKernels of [true, false]) {
-    const model = new KMeans({ k: K, seed: 99 })
-    await model.fit(loadDigits().images, { epochs: 3, fusedKernels })
-    model.dispose()
+  // Warm-up: the first fits pay for the kernels' compilation and the backend's first kernels, and
+  // V8 moves the WebAssembly and the steps' JavaScript to its optimising tier only after their first
+  // hundred-odd calls: one whole fit of each algorithm on each path at another seed before its timed
+  // fits (three Lloyd iterations alone, and no mini-batch step, had left the first timed fits of
+  // each at up to twice the processor time of the next).
+  const warmUp = async (algorithm: KMeansAlgorithm): Promise<void> => {
+    for (const fusedKernels of [true, false])
+      await latentkitRun(algorithm, epochs, 99, fusedKernels)
   }
+  await warmUp('lloyd')
   const lloydRuns = await latentkitRuns('lloyd', 0)
+  await warmUp('minibatch')
   const minibatchRuns = await latentkitRuns('minibatch', epochs)
   const [lloyd, minibatch] = [lloydRuns.fused, minibatchRuns.fused]
   const tfjs = { lloyd: lloydRuns.tfjs, minibatch: minibatchRuns.tfjs }

@@ -62,7 +62,8 @@ export function kmeansKernelMarkdown(figures: ReturnType<typeof kmeansKernelFigu
       "WebAssembly SIMD kernels for each step's assignment (`fusedKernels: true`, the default on WASM); TF.js: the same steps as TF.js " +
       'operations on the wasm backend (`fusedKernels: false`), which give the same assignments; each seed is fitted both ways in turn. Each side seeds with its own ' +
       'k-means++ at the same seeds, so the sides run different numbers of Lloyd iterations: the time is per iteration (a Lloyd ' +
-      "iteration or a mini-batch epoch), each fit's seeding included. CPU: the processor time of the fits (ours `process.cpuUsage()`, " +
+      "iteration or a mini-batch epoch), each fit's seeding included; each side's timed fits of an algorithm come after one untimed fit of it " +
+      "(a warm-up: V8's optimising tier, scikit-learn's first call). CPU: the processor time of the fits (ours `process.cpuUsage()`, " +
       'scikit-learn `time.process_time()`), which the load of a shared machine inflates far less than wall time (wall-time ratios on a loaded machine flatter latentkit).',
     '',
     '| algorithm | kernels | seconds (5 seeds) | iterations | ms per iteration | scikit-learn ÷ ours (≥ 1: faster) | CPU ms per iteration | scikit-learn ÷ ours, CPU time | best inertia | ARI |',

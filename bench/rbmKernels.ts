@@ -58,7 +58,7 @@ export function kernelMarkdown(figures: ReturnType<typeof kernelFigures>, rows: 
     '',
     "Measured side by side in one run (timings on a shared machine are pessimistic; the ratios hold). Fused: latentkit's " +
       'WebAssembly SIMD kernels (`fusedKernels: true`, the default on WASM); TF.js: the same step as TF.js ' +
-      "operations on the wasm backend (`fusedKernels: false`). Both draw the same seeded random numbers. Ours include the pseudo-likelihood the engine records at every step; scikit-learn's `fit` records none. " +
+      "operations on the wasm backend (`fusedKernels: false`). Both draw the same seeded random numbers. Ours include the pseudo-likelihood the engine records (by default on each epoch's first step and every 10 steps after it, `pseudoLikelihoodEvery: 10`; the rows marked 1 and 0 measure it at every step and never, on the same training); scikit-learn's `fit` records none. Ours are timed after a warm-up fit on the training rows (V8's optimising tier), each fused run the median of 3 fits of the same seed; scikit-learn after an untimed one-epoch fit. " +
       'CPU time: the processor time of the fit (ours `process.cpuUsage()`, scikit-learn `time.process_time()`), which the load of a shared machine inflates far less than wall time (and wall-time ratios on a loaded machine flatter latentkit: scikit-learn suffers more from it).',
     '',
     '| kernels | seeds | seconds per epoch | images per second | scikit-learn ÷ ours (≥ 1: faster) | CPU seconds per epoch | scikit-learn ÷ ours, CPU time | pseudo-likelihood, training rows | test rows |',

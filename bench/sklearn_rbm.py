@@ -11,7 +11,8 @@ value of each row flipped), so averaged over `draws` flip draws: `random_state` 
 for draw k (draw 0 is the plain call after fitting) — and the test accuracy of the
 documented example's LogisticRegression (newton-cg, tol=1, C=6000) on its features and on latentkit's
 features of the same seed — the same classifier on both, so only the RBM differs. Raw pixels: the
-example's C=100. Run with OMP_NUM_THREADS=1. Prints JSON."""
+example's C=100. One untimed epoch at seed 99 first (a warm-up, as on latentkit's side). Run with
+OMP_NUM_THREADS=1. Prints JSON."""
 import json
 import sys
 import time
@@ -50,6 +51,11 @@ def pseudo_likelihood(rbm, seed, rows):
     rbm.random_state = seed
     return float(np.mean(values)), values[0]
 
+
+# Warm-up, untimed (latentkit's side is timed after a warm-up epoch too).
+BernoulliRBM(
+    n_components=hidden, learning_rate=learning_rate, batch_size=batch_size, n_iter=1, random_state=99
+).fit(X[train])
 
 runs = []
 for i, seed in enumerate(seeds):

@@ -49,6 +49,63 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)'
   })
 
   test.each([
+    [10, 64],
+    [7, 63],
+  ])(
+    'mini-batch rows gathered in kernel memory (gatherRows) give the bits of the host gather (k %i, d %i)',
+    async (k, d) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const random = createRandom(5)
+      const values = Float32Array.from({ length: 500 * d }, () => random.uniform())
+      const centroids = values.slice(0, k * d)
+      const batches = [0, 1, 2].map(() => random.permutation(500).subarray(0, 37))
+      // The same batches summed from rows gathered on the host and by the kernel.
+      const fused = new FusedClusterSums(new KernelMemory(compiled), k, d, 40)
+      fused.setCentroids(centroids)
+      const totals = () => ({
+        sums: new Float64Array(k * d),
+        counts: new Float64Array(k),
+        inertia: 0,
+      })
+      for (const batch of batches) {
+        const host = totals()
+        const rows = new Float32Array(batch.length * d)
+        batch.forEach((row, i) => rows.set(values.subarray(row * d, (row + 1) * d), i * d))
+        fused.accumulate(rows, batch.length, host)
+        const kernel = totals()
+        fused.accumulateRows(values, batch, kernel)
+        expect(kernel).toEqual(host)
+        expect(host.counts.reduce((a, b) => a + b)).toBe(37)
+      }
+      // Changed in place: stale until forgotten (a fit forgets at its start), then the new rows.
+      const batch = batches[0] as Uint32Array
+      values.fill(0.5, (batch[0] as number) * d, ((batch[0] as number) + 1) * d)
+      const stale = totals()
+      fused.accumulateRows(values, batch, stale)
+      fused.forgetRows()
+      const fresh = totals()
+      fused.accumulateRows(values, batch, fresh)
+      const host = totals()
+      const rows = new Float32Array(batch.length * d)
+      batch.forEach((row, i) => rows.set(values.subarray(row * d, (row + 1) * d), i * d))
+      fused.accumulate(rows, batch.length, host)
+      expect(fresh).toEqual(host)
+      expect(stale).not.toEqual(host)
+      // A larger set gets room of its own.
+      const more = Float32Array.from({ length: 900 * d }, () => random.uniform())
+      const far = Uint32Array.from({ length: 40 }, (_, i) => 899 - 20 * i)
+      const gathered = totals()
+      fused.accumulateRows(more, far, gathered)
+      const expected = totals()
+      const farRows = new Float32Array(far.length * d)
+      far.forEach((row, i) => farRows.set(more.subarray(row * d, (row + 1) * d), i * d))
+      fused.accumulate(farRows, far.length, expected)
+      expect(gathered).toEqual(expected)
+    },
+  )
+
+  test.each([
     [10, 64, 301],
     [9, 63, 7],
     [12, 5, 30],

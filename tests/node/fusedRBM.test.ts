@@ -379,6 +379,45 @@ describe('an RBM trained with fusedKernels on and off', () => {
     expect(tf.memory().numTensors).toBe(baseline)
   })
 
+  test.each([true, false])(
+    'pseudoLikelihoodEvery changes what the history shows, never the weights (fusedKernels: %s)',
+    async (fusedKernels) => {
+      const baseline = tf.memory().numTensors
+      // 18 steps an epoch: measured at steps 0, 4, 8, 12 and 16 of each epoch with 4.
+      const settings: RBMTrainOptions = { epochs: 2, batchSize: 10, fusedKernels }
+      const options = { layers: [24], seed: 5 }
+      const every = await trained(data, options, { ...settings, pseudoLikelihoodEvery: 1 })
+      const some = await trained(data, options, { ...settings, pseudoLikelihoodEvery: 4 })
+      const never = await trained(data, options, { ...settings, pseudoLikelihoodEvery: 0 })
+      expect(some.kernels.startsWith('wasm-')).toBe(fusedKernels)
+      // The same flips and seeds are drawn at every step: the same updates, bit for bit.
+      expect(some.weights).toEqual(every.weights)
+      expect(never.weights).toEqual(every.weights)
+      expect(some.history.map((p) => p.reconstruction)).toEqual(
+        every.history.map((p) => p.reconstruction),
+      )
+      expect(some.history.length).toBe(36)
+      some.history.forEach((point, i) => {
+        const measuredAt = i - ((i % 18) % 4)
+        expect(point.pseudoLikelihood).toBe(every.history[measuredAt]?.pseudoLikelihood)
+      })
+      expect(new Set(some.history.map((p) => p.pseudoLikelihood)).size).toBe(10)
+      expect(never.history.every((p) => !('pseudoLikelihood' in p))).toBe(true)
+      expect(tf.memory().numTensors).toBe(baseline)
+    },
+  )
+
+  test('pseudoLikelihoodEvery must be 0 or a positive integer (INVALID_OPTION)', async () => {
+    const rbm = new RBM({ layers: [8] })
+    for (const bad of [-1, 2.5, Number.NaN]) {
+      await expect(rbm.fit(data, { pseudoLikelihoodEvery: bad })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        details: { option: 'pseudoLikelihoodEvery' },
+      })
+    }
+    rbm.dispose()
+  })
+
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {
     const rbm = new RBM({ layers: [8] })
     await expect(rbm.fit(data, { fusedKernels: 'yes' as never })).rejects.toMatchObject({

@@ -233,6 +233,8 @@ export interface KernelExports {
     counts: number,
     inertia: number,
   ): number
+  /** Mini-batch k-means: the rows `indices` (i32) of `src` (rows of `d` floats) copied to `dst`, in order. */
+  gatherRows(src: number, indices: number, count: number, d: number, dst: number): void
   /** Conv autoencoder: a transposed convolution's product added straight into the image (no patch matrix). */
   gemmCol2im(
     x: number,

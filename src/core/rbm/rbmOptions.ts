@@ -15,7 +15,9 @@ import {
   checkPositiveInteger,
   checkPositiveNumber,
   checkSeed,
+  isPositiveInteger,
 } from '../optionChecks'
+import { MAX_COUNT } from '../memoryModel'
 
 /**
  * The visible units. `'bernoulli'`: binary units, for data in [0, 1] (grey values are read as
@@ -70,6 +72,16 @@ export interface RBMTrainOptions extends FusedKernelsOption {
    * Default `0.1`.
    */
   readonly validationSplit?: number
+  /**
+   * Steps between two measurements of the stochastic pseudo-log-likelihood (`pseudoLikelihood` in
+   * the history and loss chart; Bernoulli visible units): measured on the first step of every epoch
+   * and every this many steps after it, on that step's batch, and carried unchanged by the steps in
+   * between (as `freeEnergyGap` is). `1` measures every step; `0` never (the history leaves it out).
+   * The flipped values are drawn at every step either way, so this changes what the history shows,
+   * never the training: the same seed gives the same weights whatever its value. scikit-learn's
+   * `BernoulliRBM` computes it only when verbose. Default `10`.
+   */
+  readonly pseudoLikelihoodEvery?: number
   /**
    * On the WASM backend, run each contrastive-divergence step in latentkit's fused WebAssembly kernels
    * (SIMD matrix products, sampling and the momentum update over flat buffers), several times faster
@@ -142,6 +154,15 @@ function checkFraction(
   }
 }
 
+/** Throws `INVALID_OPTION` unless `pseudoLikelihoodEvery` is undefined, 0 or a positive integer. */
+function checkEveryOption(value: number | undefined): void {
+  if (value === undefined || value === 0 || isPositiveInteger(value)) return
+  throw new InvalidOptionError(
+    `pseudoLikelihoodEvery must be 0 (never) or an integer from 1 to ${MAX_COUNT} (steps between two measurements); got ${describeValue(value)}. Try 10`,
+    { option: 'pseudoLikelihoodEvery' },
+  )
+}
+
 /** Throws {@link InvalidOptionError} for any out-of-range model option. */
 export function validateRBMModelOptions(options: RBMModelOptions): void {
   checkLayerSizes(
@@ -168,6 +189,7 @@ export function validateRBMTrainOptions(options: RBMTrainOptions): void {
   checkFraction(options.momentum, 'momentum', 1, false, 'Try 0.5.')
   checkNonNegativeNumber(options.weightDecay, 'weightDecay', 'Try 0.0001.')
   checkFraction(options.validationSplit, 'validationSplit', 0.5, true, 'Try 0.1.')
+  checkEveryOption(options.pseudoLikelihoodEvery)
   checkFusedKernelsOption(options)
 }
 
@@ -225,6 +247,7 @@ export function resolveRBMTrainOptions(
     momentum: train.momentum ?? 0,
     weightDecay: train.weightDecay ?? 0,
     validationSplit: train.validationSplit ?? 0.1,
+    pseudoLikelihoodEvery: train.pseudoLikelihoodEvery ?? 10,
     ...resolveFusedKernelsOption(train),
   }
 }

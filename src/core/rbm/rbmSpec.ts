@@ -26,8 +26,10 @@ export interface RBMHistoryPoint {
   readonly layer: number
   /**
    * Mean pseudo-log-likelihood of the batch in nats per image, the stochastic estimate of
-   * scikit-learn's `BernoulliRBM.score_samples` (one flipped value per image). Binary visible units
-   * only: left out for a Gaussian bottom layer.
+   * scikit-learn's `BernoulliRBM.score_samples` (one flipped value per image). Measured on the first
+   * step of every epoch and every `pseudoLikelihoodEvery` steps (default 10) after it, carried in
+   * between. Binary visible units only: left out for a Gaussian bottom layer, and when
+   * `pseudoLikelihoodEvery` is 0.
    */
   readonly pseudoLikelihood?: number
   /** Squared error per image of the batch's mean-field reconstruction (v → p(h|v) → E[v|h]). */
@@ -113,6 +115,7 @@ export const rbmSpec = /* @__PURE__ */ defineFamily<
     'momentum',
     'weightDecay',
     'validationSplit',
+    'pseudoLikelihoodEvery',
     'fusedKernels',
     'kernelThreads',
   ]),

@@ -11,6 +11,12 @@ import { localTrials } from './kmeansPlusPlus'
 /** Centroids `nearestSumsNarrow` takes at most (three SIMD vectors). */
 const NARROW = 12
 
+/**
+ * Most values of a data set kept whole in kernel memory for mini-batch gathers (64 MiB); larger sets
+ * are gathered on the host, row by row.
+ */
+const MOST_RESIDENT_VALUES = 16 * 1024 * 1024
+
 /** Per-cluster sums of a step (float64), as the steps accumulate them. */
 export interface ClusterTotals {
   readonly sums: Float64Array
@@ -47,6 +53,15 @@ export class FusedClusterSums implements FusedStateful {
   private seedRows = 0
   /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
   private held: { readonly values: Float32Array; readonly count: number } | undefined
+  /** `maxBatch` row indices (i32) for `gatherRows`. */
+  private readonly batchIndices: number
+  /**
+   * Room for a whole data set (mini-batch: its batches gathered by `gatherRows`), allocated on first
+   * use and again only for a larger set; `residentValues` the values it holds.
+   */
+  private resident = 0
+  private residentRoom = 0
+  private residentValues: Float32Array | undefined
 
   constructor(
     private readonly memory: KernelMemory,
@@ -73,6 +88,7 @@ export class FusedClusterSums implements FusedStateful {
     this.potentials = memory.alloc(2 * this.trials)
     this.sums = memory.alloc(2 * clusters * size)
     this.counts = memory.alloc(2 * clusters)
+    this.batchIndices = memory.alloc(maxBatch)
   }
 
   /** Loads the centroids (`k × d`) a step's chunks are scored against, and their squared norms. */
@@ -111,14 +127,42 @@ export class FusedClusterSums implements FusedStateful {
   accumulateRows(data: Float32Array, indices: ArrayLike<number>, totals: ClusterTotals): void {
     const d = this.size
     const count = indices.length
-    const rows = this.memory.view(this.rows, count * d)
-    for (let i = 0; i < count; i++) {
-      const from = (indices[i] as number) * d
-      const to = i * d
-      for (let j = 0; j < d; j++) rows[to + j] = data[from + j] as number
+    if (this.holdAll(data)) {
+      // In kernel memory: the batch gathered there, only the indices copied in.
+      new Int32Array(this.k.memory.buffer, this.batchIndices, count).set(indices)
+      this.k.gatherRows(this.resident, this.batchIndices, count, d, this.rows)
+    } else {
+      const rows = this.memory.view(this.rows, count * d)
+      for (let i = 0; i < count; i++) {
+        const from = (indices[i] as number) * d
+        const to = i * d
+        for (let j = 0; j < d; j++) rows[to + j] = data[from + j] as number
+      }
     }
     this.held = undefined
     this.sumHeld(count, totals)
+  }
+
+  /**
+   * Keeps the whole of `data` in kernel memory (copied once, until {@link forgetRows}); false when it
+   * is larger than {@link MOST_RESIDENT_VALUES} or the memory cannot grow for it (then the host
+   * gathers).
+   */
+  private holdAll(data: Float32Array): boolean {
+    if (this.residentValues === data) return true
+    if (data.length > MOST_RESIDENT_VALUES) return false
+    if (data.length > this.residentRoom) {
+      try {
+        this.resident = this.memory.alloc(data.length)
+      } catch (error) {
+        if (error instanceof RangeError) return false
+        throw error
+      }
+      this.residentRoom = data.length
+    }
+    this.memory.view(this.resident, data.length).set(data)
+    this.residentValues = data
+    return true
   }
 
   /** The sums, counts and inertia of the `count` rows in the kernel's row buffer. */
@@ -163,11 +207,12 @@ export class FusedClusterSums implements FusedStateful {
   }
 
   /**
-   * Forgets which rows the kernel memory holds: call when a fit starts (the caller's arrays may have
-   * been refilled since the last one).
+   * Forgets which rows the kernel memory holds (the chunk, the whole set): call when a fit starts
+   * (the caller's arrays may have been refilled since the last one).
    */
   forgetRows(): void {
     this.held = undefined
+    this.residentValues = undefined
   }
 
   /**

@@ -492,6 +492,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   ): Promise<TrainResult<KMeansHistoryPoint>> {
     const { k } = centroids.options
     const fused = await this.fusedSums(centroids, train, train.batchSize)
+    // The rows are copied to kernel memory again at each call (they may have changed in place).
+    fused?.forgetRows()
     const squares = rowSquares(data.data, data.shape[0], centroids.size)
     return this.trainingLoop(
       train,

@@ -315,6 +315,9 @@ export class RBM extends TrainableModel<RBMTypes> {
     const scaling = layer === 0 ? network.scalingValues() : undefined
     let calls = 0
     let gap: number | undefined
+    // The pseudo-likelihood last measured, carried by the steps between two measurements.
+    let likelihood: number | undefined
+    const every = rbm.gaussian ? 0 : train.pseudoLikelihoodEvery
     try {
       return await this.trainingLoop(
         train,
@@ -324,16 +327,27 @@ export class RBM extends TrainableModel<RBMTypes> {
           step: async (indices) => {
             calls += 1
             const measureGap = gapRows > 0 && (calls === 1 || calls % stepsPerEpoch === 0)
+            // A call starts at an epoch's first step, so this is the step's place in its epoch.
+            const measureLikelihood = every > 0 && ((calls - 1) % stepsPerEpoch) % every === 0
             if (fused) {
-              const measured = this.fusedStep(fused, layer, rbm, train, indices, (batch) => {
-                // Row by row, value by value: no index array or subarray per step.
-                for (let r = 0; r < indices.length; r++) {
-                  const from = (split.training[indices[r] as number] as number) * size
-                  const to = r * size
-                  for (let j = 0; j < size; j++) batch[to + j] = inputs[from + j] as number
-                }
-                if (scaling) standardise(batch, scaling)
-              })
+              const measured = this.fusedStep(
+                fused,
+                layer,
+                rbm,
+                train,
+                indices,
+                measureLikelihood,
+                (batch) => {
+                  // Row by row, value by value: no index array or subarray per step.
+                  for (let r = 0; r < indices.length; r++) {
+                    const from = (split.training[indices[r] as number] as number) * size
+                    const to = r * size
+                    for (let j = 0; j < size; j++) batch[to + j] = inputs[from + j] as number
+                  }
+                  if (scaling) standardise(batch, scaling)
+                },
+              )
+              if (measured.pseudoLikelihood !== undefined) likelihood = measured.pseudoLikelihood
               // The loop copies the variables at each epoch's start (restored after a divergence).
               if (measureGap || calls % stepsPerEpoch === 0) write()
               if (measureGap) {
@@ -349,17 +363,18 @@ export class RBM extends TrainableModel<RBMTypes> {
               return {
                 layer: layer + 1,
                 reconstruction: measured.reconstruction,
-                ...(measured.pseudoLikelihood === undefined
-                  ? {}
-                  : { pseudoLikelihood: measured.pseudoLikelihood }),
+                ...(likelihood === undefined ? {} : { pseudoLikelihood: likelihood }),
                 ...(gap === undefined ? {} : { freeEnergyGap: gap }),
               }
             }
             const measures = tf.tidy(() => {
               const v = rowsOf(Array.from(indices, (i) => split.training[i] as number))
-              const likelihood = rbm.gaussian
-                ? tf.scalar(0)
-                : tf.mean(rbm.pseudoLikelihood(v, this.flips(indices.length, size)))
+              // The flips are drawn at every step (the same draws whether measured or not).
+              const flips = rbm.gaussian ? undefined : this.flips(indices.length, size)
+              const measuredLikelihood =
+                flips && measureLikelihood
+                  ? tf.mean(rbm.pseudoLikelihood(v, flips))
+                  : tf.scalar(NaN)
               const { chains, reconstruction } = rbm.contrastiveDivergence(v, {
                 ...train,
                 chains:
@@ -373,16 +388,17 @@ export class RBM extends TrainableModel<RBMTypes> {
                     tf.mean(rbm.freeEnergy(rowsOf(trained))),
                   )
                 : tf.scalar(0)
-              return tf.stack([likelihood, reconstruction, freeEnergyGap])
+              return tf.stack([measuredLikelihood, reconstruction, freeEnergyGap])
             })
-            const [likelihood = NaN, reconstruction = NaN, measuredGap = NaN] =
+            const [measuredLikelihood = NaN, reconstruction = NaN, measuredGap = NaN] =
               await measures.data()
             measures.dispose()
             if (measureGap) gap = measuredGap
+            if (measureLikelihood) likelihood = measuredLikelihood
             return {
               layer: layer + 1,
               reconstruction,
-              ...(rbm.gaussian ? {} : { pseudoLikelihood: likelihood }),
+              ...(likelihood === undefined ? {} : { pseudoLikelihood: likelihood }),
               ...(gap === undefined ? {} : { freeEnergyGap: gap }),
             }
           },
@@ -434,7 +450,8 @@ export class RBM extends TrainableModel<RBMTypes> {
 
   /**
    * One fused contrastive-divergence step of layer `layer` on the batch `fill` writes: the same draws
-   * in the same order as the TF.js step (the flips, then the sampler's seeds); PCD's chains stay in
+   * in the same order as the TF.js step (the flips, then the sampler's seeds; the flips drawn even
+   * when the pseudo-likelihood is not measured, `measureLikelihood` false); PCD's chains stay in
    * kernel memory until {@link writeFusedLayer} keeps them as a tensor.
    */
   private fusedStep(
@@ -443,6 +460,7 @@ export class RBM extends TrainableModel<RBMTypes> {
     rbm: RBMLayer,
     train: ResolvedRBMTrainOptions,
     indices: Uint32Array,
+    measureLikelihood: boolean,
     fill: (batch: Float32Array) => void,
   ) {
     const rows = indices.length
@@ -457,6 +475,7 @@ export class RBM extends TrainableModel<RBMTypes> {
         } else fused.setChains(train.batchSize, undefined, kept)
       }
     }
+    const flips = rbm.gaussian ? undefined : this.flipIndices(rows, rbm.visibleUnits)
     // Only the options the step reads: no copy of every training option per step.
     return fused.step(rbm.variables(), rows, {
       learningRate: train.learningRate,
@@ -465,7 +484,7 @@ export class RBM extends TrainableModel<RBMTypes> {
       gibbsSteps: train.gibbsSteps,
       persistent,
       seed: this.seed,
-      flips: rbm.gaussian ? undefined : this.flipIndices(rows, rbm.visibleUnits),
+      flips: measureLikelihood ? flips : undefined,
     })
   }
 
