@@ -196,12 +196,20 @@ export interface ConvStepBench {
   readonly kernelBuild: string
   /** PyTorch's version and BLAS, or why it did not run. */
   readonly torch: { readonly torch: string; readonly blas: string } | string
+  /** Whether PyTorch on two threads was measured, or why not. */
+  readonly torchTwoThreads: string
   /** One-minute load average of the machine before and after. */
   readonly load: readonly [number, number]
   /** The machine's logical cores. */
   readonly cores: number
   readonly rows: readonly ConvStepRow[]
 }
+
+/**
+ * PyTorch on two threads is left out when a probe step takes more than this many times its step on
+ * one thread.
+ */
+const TWO_THREAD_PROBE_LIMIT = 3
 
 /** Counted rounds and steps per round: full run, and quick (CI). */
 const ROUNDS = { full: { rounds: 7, steps: 20 }, quick: { rounds: 5, steps: 3 } }
@@ -227,7 +235,22 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
       ? undefined
       : await startTorchStepServer('torch_dcgan.py', rowsFile, 2)
   const servers = [one, two].filter((s): s is TorchStepServer => typeof s === 'object')
+  let torchTwoThreads = quick ? 'not measured in a quick run' : 'measured'
   try {
+    if (typeof one === 'object' && typeof two === 'object') {
+      // On a busy machine PyTorch's two threads wait for each other (seconds a step, measured at
+      // load 14 on two cores): such a run would take hours and say nothing, so it is left out.
+      const probe = async (server: TorchStepServer) =>
+        (await server.run('convAutoencoder', 2)).wallMs
+      const [oneMs, twoMs] = [await probe(one), await probe(two)]
+      if (twoMs > TWO_THREAD_PROBE_LIMIT * oneMs) {
+        torchTwoThreads = `left out: ${twoMs.toFixed(0)} ms a step on two threads against ${oneMs.toFixed(0)} on one in a probe (a busy machine)`
+        two.close()
+        servers.pop()
+      }
+    } else if (!quick && typeof one === 'object') {
+      torchTwoThreads = `left out: ${String(two)}`
+    }
     const plan: [
       ConvStepKey,
       ConvStepRow['torchModel'],
@@ -265,6 +288,7 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
       backend: tf.getBackend(),
       kernelBuild,
       torch: typeof one === 'string' ? one : { torch: one.info.torch, blas: one.info.blas },
+      torchTwoThreads,
       load: [load0, loadavg()[0] ?? NaN],
       cores: cpus().length,
       rows,

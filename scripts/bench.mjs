@@ -1021,7 +1021,7 @@ const BLOCKS = [
     uses: ['torch'],
     headings: ['## Convolutional models beside PyTorch'],
     lines: ({ convSteps }) => {
-      const { kernelBuild, torch, load, rows } = convSteps
+      const { kernelBuild, torch, torchTwoThreads, load, rows } = convSteps
       const fused = `latentkit's fused kernels (${kernelBuild} build; the default on WASM)`
       const names = {
         ganStep: 'conv GAN (16 filters, noise 32): D step + G step, TF.js operations',
@@ -1043,7 +1043,7 @@ const BLOCKS = [
         `latentkit: the engine's step in Node on the ${convSteps.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so. ${
           typeof torch === 'string'
             ? `PyTorch: ${torch}; skipped.`
-            : `PyTorch ${torch.torch} with ${torch.blas} BLAS, the same layers (bench/torch_dcgan.py), a persistent process per thread count.`
+            : `PyTorch ${torch.torch} with ${torch.blas} BLAS, the same layers (bench/torch_dcgan.py), a persistent process per thread count (two threads: ${torchTwoThreads}).`
         } Each row interleaves latentkit's steps with PyTorch's in ${first?.rounds ?? '?'} rounds of ${first?.stepsPerRound ?? '?'} steps (after one warm-up round; the order alternates per round), so the machine's drift hits both sides: times are the median per step over rounds, wall clock (CPU time, all threads, in brackets); the ratio is PyTorch's one-thread time over latentkit's, the median of the per-round ratios (their range in brackets). Load average before / after: ${fmt(load[0], 1)} / ${fmt(load[1], 1)} on ${convSteps.cores} cores; on a loaded machine wall times swing and the CPU-time ratio flatters latentkit.`,
         '',
         '| model | latentkit ms/step, wall (CPU) | PyTorch 1 thread, wall (CPU) | PyTorch 2 threads, wall (CPU) | speed / PyTorch 1 thread, wall | same, CPU time |',
