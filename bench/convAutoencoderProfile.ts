@@ -50,7 +50,9 @@ async function profile(): Promise<void> {
           ? `gemm ${at(7)}x${at(8)}x${at(9)} a(${at(1)},${at(2)}) b(${at(4)},${at(5)}) acc${at(10)}`
           : name === 'gemmCol2im'
             ? `gemmCol2im ${at(4) * at(12) * at(13)}x${at(2)}x${at(8) * at(8) * at(7)}`
-            : name
+            : name === 'im2col' || name === 'col2im'
+              ? `${name} ${at(1)}x${at(2)}x${at(3)}x${at(4)}`
+              : name
       note(key, performance.now() - t)
       return r
     }
