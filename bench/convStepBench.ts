@@ -207,7 +207,7 @@ export interface ConvStepBench {
 
 /**
  * PyTorch on two threads is left out when a probe step takes more than this many times its step on
- * one thread.
+ * one thread, or when the machine's load average is above its cores.
  */
 const TWO_THREAD_PROBE_LIMIT = 3
 
@@ -243,8 +243,11 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
       const probe = async (server: TorchStepServer) =>
         (await server.run('convAutoencoder', 2)).wallMs
       const [oneMs, twoMs] = [await probe(one), await probe(two)]
-      if (twoMs > TWO_THREAD_PROBE_LIMIT * oneMs) {
-        torchTwoThreads = `left out: ${twoMs.toFixed(0)} ms a step on two threads against ${oneMs.toFixed(0)} on one in a probe (a busy machine)`
+      const busy = load0 > cpus().length
+      if (busy || twoMs > TWO_THREAD_PROBE_LIMIT * oneMs) {
+        torchTwoThreads = busy
+          ? `left out: load average ${load0.toFixed(1)} above the ${cpus().length} cores (its threads wait for each other: 0.5–0.9 s a step at load 5 on 2 cores)`
+          : `left out: ${twoMs.toFixed(0)} ms a step on two threads against ${oneMs.toFixed(0)} on one in a probe (a busy machine)`
         two.close()
         servers.pop()
       }
