@@ -514,6 +514,10 @@ export function im2col(
   k: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32, cols: usize,
 ): void {
   // Segments are short (k·c floats, 4 for a grey image): SIMD loops beat memory.copy's call.
+  if (c == 1 && k == 4) {
+    im2colNarrow(x, n, h, w, k, stride, top, left, ho, wo, cols)
+    return
+  }
   const rowFloats = k * c
   const rowBytes = <usize>rowFloats << 2
   let dst = cols
@@ -521,23 +525,78 @@ export function im2col(
     for (let oy = 0; oy < ho; oy++) {
       for (let ox = 0; ox < wo; ox++) {
         const x0 = ox * stride - left
-        const from = max(0, -x0)
-        const to = min(k, w - x0)
         for (let ky = 0; ky < k; ky++) {
           const iy = oy * stride + ky - top
-          if (iy < 0 || iy >= h || to <= from) {
-            zeroFloats(dst, rowFloats)
-          } else {
-            if (from > 0) zeroFloats(dst, from * c)
-            const src = x + (<usize>(((b * h + iy) * w + x0 + from) * c) << 2)
-            copyFloats(dst + (<usize>(from * c) << 2), src, (to - from) * c)
-            if (to < k) zeroFloats(dst + (<usize>(to * c) << 2), (k - to) * c)
-          }
+          if (iy < 0 || iy >= h) zeroFloats(dst, rowFloats)
+          else im2colEdge(x + (<usize>((b * h + iy) * w * c) << 2), dst, x0, w, c, k)
           dst += rowBytes
         }
       }
     }
   }
+}
+
+/**
+ * `im2col` for segments of one vector (a grey image, c = 1, and k = 4), row by row of kernel
+ * taps: the output columns whose k input columns all lie in the image take a loop without bounds
+ * checks, one vector each (per segment, the checks had cost as much as a 16-channel image's
+ * 64-float segments: 0.3 ms for 64 images of 28×28 either way; this loop 0.12 ms, measured on a
+ * loaded machine). Wider segments keep the cell-by-cell order above, which writes each patch row
+ * in one sweep (row by row of taps took 0.5 ms against 0.3 ms for 64 images of 14×14×16).
+ */
+function im2colNarrow(
+  x: usize, n: i32, h: i32, w: i32,
+  k: i32, stride: i32, top: i32, left: i32, ho: i32, wo: i32, cols: usize,
+): void {
+  const segBytes: usize = 16
+  const cellBytes = <usize>k * segBytes
+  const srcStep = <usize>stride << 2
+  const interiorFrom = min(wo, (left + stride - 1) / stride)
+  const span = w - k + left
+  const interiorTo = max(interiorFrom, span < 0 ? 0 : min(wo, span / stride + 1))
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      const rowStart = cols + <usize>((b * ho + oy) * wo) * cellBytes
+      for (let ky = 0; ky < k; ky++) {
+        const iy = oy * stride + ky - top
+        const first = rowStart + <usize>ky * segBytes
+        if (iy < 0 || iy >= h) {
+          for (let ox = 0; ox < wo; ox++) zeroFloats(first + <usize>ox * cellBytes, 4)
+          continue
+        }
+        const srcRow = x + (<usize>((b * h + iy) * w) << 2)
+        for (let ox = 0; ox < interiorFrom; ox++) {
+          im2colEdge(srcRow, first + <usize>ox * cellBytes, ox * stride - left, w, 1, k)
+        }
+        let dst = first + <usize>interiorFrom * cellBytes
+        let src = srcRow + (<usize>(interiorFrom * stride - left) << 2)
+        for (let ox = interiorFrom; ox < interiorTo; ox++) {
+          v128.store(dst, v128.load(src))
+          dst += cellBytes
+          src += srcStep
+        }
+        for (let ox = interiorTo; ox < wo; ox++) {
+          im2colEdge(srcRow, first + <usize>ox * cellBytes, ox * stride - left, w, 1, k)
+        }
+      }
+    }
+  }
+}
+
+/**
+ * One segment of `im2col` (k·c floats at dst) for input columns x0 … x0 + k − 1 of the image row
+ * at srcRow (w pixels of c channels): those outside the image are zeros.
+ */
+@inline function im2colEdge(srcRow: usize, dst: usize, x0: i32, w: i32, c: i32, k: i32): void {
+  const from = max(0, -x0)
+  const to = min(k, w - x0)
+  if (to <= from) {
+    zeroFloats(dst, k * c)
+    return
+  }
+  if (from > 0) zeroFloats(dst, from * c)
+  copyFloats(dst + (<usize>(from * c) << 2), srcRow + (<usize>((x0 + from) * c) << 2), (to - from) * c)
+  if (to < k) zeroFloats(dst + (<usize>(to * c) << 2), (k - to) * c)
 }
 
 /** dst[i] = src[i] over n floats. */

@@ -2,7 +2,8 @@
  * latentkit's side of the convolutional PyTorch comparison (`npm run bench -- --only torch`): one
  * training step of the default convolutional GAN and of the default convolutional autoencoder on
  * 28×28 sprites, batch 64, in Node on TF.js's WASM backend — the engines' own step bodies (passes,
- * Adam, one read-back), timed as bench/torch_dcgan.py times PyTorch's. Figures only.
+ * Adam, one read-back) — each interleaved in rounds with PyTorch's step on the same layers
+ * (bench/interleavedRounds.ts), wall clock and CPU time. Figures only.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
@@ -22,42 +23,21 @@ import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/
 import { spawnNodeKernelThread } from './nodeKernelThread'
 import { convAutoencoderStepFixture } from './convAutoencoderStepFixture'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
-import { median } from './lassoProblem'
+import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
+import { startTorchStepServer, type TorchStepServer } from './torchStepServer'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const SIDE = 28
 const BATCH = 64
 
-/** Median milliseconds per step of each default convolutional model, TF.js WASM in Node. */
-export interface ConvStepTimes {
-  readonly backend: string
-  /** The default conv GAN (16 filters, noise 32): discriminator step, then generator step. */
-  readonly ganStepMs: number
-  /** The same step on latentkit's fused WebAssembly kernels (what `fusedKernels` runs on WASM). */
-  readonly ganFusedStepMs: number
-  /** The default conv autoencoder (code 32): one step of summed squared error, TF.js operations. */
-  readonly autoencoderStepMs: number
-  /** The same step on latentkit's fused WebAssembly kernels (what `fusedKernels` runs on WASM). */
-  readonly autoencoderFusedStepMs: number
-  /**
-   * The fused step on two kernel threads (a Node worker thread as the helper, what `kernelThreads: 2`
-   * runs on a cross-origin-isolated page); undefined where the shared build does not compile.
-   */
-  readonly autoencoderFusedTwoThreadStepMs: number | undefined
-  /** Which kernel build ran the fused step. */
-  readonly kernelBuild: string
-  readonly stepsPerRun: number
-}
-
-/** Median over three runs of the mean time of `steps` calls of `step` (after three warm-up calls). */
-async function stepMs(step: (s: number) => Promise<void>, steps: number): Promise<number> {
-  for (let s = 0; s < 3; s++) await step(s)
-  const runs: number[] = []
-  for (let r = 0; r < 3; r++) {
-    const started = performance.now()
-    for (let s = 0; s < steps; s++) await step(s)
-    runs.push((performance.now() - started) / steps)
-  }
-  return median(runs)
+/** One latentkit step to time, ready to call; `dispose` frees what it holds. */
+interface Stepper {
+  readonly step: (s: number) => unknown
+  readonly dispose: () => void
+  /** Which kernel build a fused step runs on. */
+  readonly build?: string
 }
 
 /** A batch of `BATCH` rows of `data` for step `s`. */
@@ -68,7 +48,8 @@ function batchOf(data: Float32Array, s: number): tf.Tensor2D {
   return tf.tensor2d(data.subarray(start * size, (start + BATCH) * size), [BATCH, size])
 }
 
-async function ganStep(data: Float32Array, steps: number): Promise<number> {
+/** The default conv GAN's step as TF.js operations: discriminator step, then generator step. */
+function ganStep(data: Float32Array): Stepper {
   const options = resolveGANModelOptions({ architecture: 'conv' }, SIDE * SIDE, true)
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([SIDE, SIDE, 1], options)
@@ -77,49 +58,50 @@ async function ganStep(data: Float32Array, steps: number): Promise<number> {
   const generatorVariables = network.generatorVariables()
   const discriminatorVariables = network.discriminatorVariables()
   const noise = createRandom(3)
-  const ms = await stepMs(async (s) => {
-    const readings = tf.tidy(() => {
-      const x = batchOf(data, s)
-      const z = (): tf.Tensor2D =>
-        tf.tensor2d(noise.normals(BATCH * options.noiseDim), [BATCH, options.noiseDim])
-      const d = network.discriminatorPass(x, z(), 1)
-      applyGradientList(discriminatorAdam, discriminatorVariables, d.gradients)
-      const g = network.generatorPass(z())
-      applyGradientList(generatorAdam, generatorVariables, g.gradients)
-      return tf.stack([g.loss, d.loss, d.realScore, d.fakeScore])
-    })
-    await readings.data()
-    readings.dispose()
-  }, steps)
-  generatorAdam.dispose()
-  discriminatorAdam.dispose()
-  network.dispose()
-  return ms
+  return {
+    step: async (s) => {
+      const readings = tf.tidy(() => {
+        const x = batchOf(data, s)
+        const z = (): tf.Tensor2D =>
+          tf.tensor2d(noise.normals(BATCH * options.noiseDim), [BATCH, options.noiseDim])
+        const d = network.discriminatorPass(x, z(), 1)
+        applyGradientList(discriminatorAdam, discriminatorVariables, d.gradients)
+        const g = network.generatorPass(z())
+        applyGradientList(generatorAdam, generatorVariables, g.gradients)
+        return tf.stack([g.loss, d.loss, d.realScore, d.fakeScore])
+      })
+      await readings.data()
+      readings.dispose()
+    },
+    dispose: () => {
+      generatorAdam.dispose()
+      discriminatorAdam.dispose()
+      network.dispose()
+    },
+  }
 }
 
-async function fusedGanStep(data: Float32Array, steps: number): Promise<number> {
+/** The same step on latentkit's fused kernels (what `fusedKernels` runs on WASM). */
+async function fusedGanStep(data: Float32Array): Promise<Stepper> {
   const options = resolveGANModelOptions({ architecture: 'conv' }, SIDE * SIDE, true)
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([SIDE, SIDE, 1], options)
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
-  const trainer = new FusedConvGANTrainer(
-    new KernelMemory(compiled),
-    [SIDE, SIDE, 1],
-    options,
-    BATCH,
-  )
+  const memory = new KernelMemory(compiled)
+  const trainer = new FusedConvGANTrainer(memory, [SIDE, SIDE, 1], options, BATCH)
   const generatorVariables = network.generatorVariables()
   const discriminatorVariables = network.discriminatorVariables()
   const statistics = network.statistics()
   const noise = createRandom(3)
   const rows = data.length / (SIDE * SIDE)
-  const ms = await stepMs(async (s) => {
-    const start = (s * BATCH) % Math.max(1, rows - BATCH)
-    const indices = Uint32Array.from({ length: BATCH }, (_, i) => start + i)
-    const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
-    await Promise.resolve(
-      trainer.step(
+  return {
+    build: memory.build,
+    step: (s) => {
+      const start = (s * BATCH) % Math.max(1, rows - BATCH)
+      const indices = Uint32Array.from({ length: BATCH }, (_, i) => start + i)
+      const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
+      return trainer.step(
         generatorVariables,
         discriminatorVariables,
         data,
@@ -127,36 +109,42 @@ async function fusedGanStep(data: Float32Array, steps: number): Promise<number> 
         z,
         { ...train, realLabel: 1 },
         statistics,
-      ),
-    )
-  }, steps)
-  network.dispose()
-  return ms
+      )
+    },
+    dispose: () => network.dispose(),
+  }
 }
 
-async function autoencoderStep(data: Float32Array, steps: number): Promise<number> {
+/** The default conv autoencoder's step as TF.js operations (passes, Adam, one read-back). */
+function autoencoderStep(data: Float32Array): Stepper {
   const options = resolveAutoencoderOptions({ architecture: 'conv' }, SIDE * SIDE)
   const train = resolveAutoencoderTrainOptions({})
   const network = new ConvAutoencoderNetwork([SIDE, SIDE, 1], options, 'sigmoid')
   const variables = network.variables()
   const adam = new AdamSlot()
-  const ms = await stepMs(async (s) => {
-    await adam.step(train.learningRate, variables, () => {
-      const x = batchOf(data, s)
-      const { terms, gradients } = network.lossAndGradients(x, x)
-      return { terms: [terms.total, terms.reconstruction, terms.codeL1], gradients }
-    })
-  }, steps)
-  adam.dispose()
-  network.dispose()
-  return ms
+  return {
+    step: (s) =>
+      adam.step(train.learningRate, variables, () => {
+        const x = batchOf(data, s)
+        const { terms, gradients } = network.lossAndGradients(x, x)
+        return { terms: [terms.total, terms.reconstruction, terms.codeL1], gradients }
+      }),
+    dispose: () => {
+      adam.dispose()
+      network.dispose()
+    },
+  }
 }
 
+/**
+ * The conv autoencoder's fused step on `threads` kernel threads (two: a Node worker thread as the
+ * helper, what `kernelThreads: 2` runs on a cross-origin-isolated page); undefined where that
+ * build does not compile.
+ */
 async function fusedAutoencoderStep(
   data: Float32Array,
-  steps: number,
   threads: 1 | 2,
-): Promise<{ ms: number; build: string } | undefined> {
+): Promise<Stepper | undefined> {
   const compiled = threads === 2 ? await compileSharedKernels() : await compileKernels()
   if (!compiled) return undefined
   const memory = new KernelMemory(compiled)
@@ -168,31 +156,148 @@ async function fusedAutoencoderStep(
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   const fixture = convAutoencoderStepFixture(memory, data)
-  const ms = await stepMs(async (s) => {
-    await Promise.resolve(fixture.step(s))
-  }, steps)
-  fixture.dispose()
-  helper?.dispose()
-  return { ms, build: memory.build }
+  return {
+    build: memory.build,
+    step: (s) => fixture.step(s),
+    dispose: () => {
+      fixture.dispose()
+      helper?.dispose()
+    },
+  }
 }
 
-/** Times both default convolutional models' steps on TF.js WASM; `quick` takes a few steps. */
-export async function runConvStepBench(quick: boolean): Promise<ConvStepTimes> {
+/** One row of the comparison: a latentkit step interleaved with PyTorch's on the same layers. */
+export interface ConvStepRow {
+  /** Which latentkit step: see {@link runConvStepBench}. */
+  readonly key: ConvStepKey
+  /** The PyTorch model it is compared with (bench/torch_dcgan.py's name). */
+  readonly torchModel: 'dcgan' | 'convAutoencoder'
+  /**
+   * latentkit's and PyTorch's times, interleaved in rounds; `theirs` is PyTorch on one thread, then
+   * on two where measured (`torchThreads`). Undefined `times.theirs` entries: no PyTorch here.
+   */
+  readonly times: InterleavedTimes
+  /** PyTorch's thread counts in `times.theirs`, in order ([] without PyTorch). */
+  readonly torchThreads: readonly number[]
+}
+
+/** The steps compared. */
+export type ConvStepKey =
+  | 'ganStep'
+  | 'ganFusedStep'
+  | 'autoencoderStep'
+  | 'autoencoderFusedStep'
+  | 'autoencoderFusedTwoThreadStep'
+
+/** Everything {@link runConvStepBench} measured. */
+export interface ConvStepBench {
+  readonly backend: string
+  /** Which kernel build ran the fused steps. */
+  readonly kernelBuild: string
+  /** PyTorch's version and BLAS, or why it did not run. */
+  readonly torch: { readonly torch: string; readonly blas: string } | string
+  /** Whether PyTorch on two threads was measured, or why not. */
+  readonly torchTwoThreads: string
+  /** One-minute load average of the machine before and after. */
+  readonly load: readonly [number, number]
+  /** The machine's logical cores. */
+  readonly cores: number
+  readonly rows: readonly ConvStepRow[]
+}
+
+/**
+ * PyTorch on two threads is left out when a probe step takes more than this many times its step on
+ * one thread, or when the machine's load average is above its cores.
+ */
+const TWO_THREAD_PROBE_LIMIT = 3
+
+/** Counted rounds and steps per round: full run, and quick (CI). */
+const ROUNDS = { full: { rounds: 7, steps: 20 }, quick: { rounds: 5, steps: 3 } }
+
+/**
+ * Times both default convolutional models' steps on TF.js WASM in Node, each interleaved in rounds
+ * with the same layers' step in PyTorch (bench/torch_dcgan.py's step server, one thread; two threads
+ * too beside the fused steps in a full run), when python3 has torch; latentkit alone otherwise.
+ * `quick` takes fewer, shorter rounds.
+ */
+export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
   await tf.setBackend('wasm')
   await tf.ready()
+  const load0 = loadavg()[0] ?? NaN
   const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
-  const steps = quick ? 3 : 20
-  const fused = await fusedAutoencoderStep(data, steps, 1)
-  if (!fused) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
-  const twoThreads = await fusedAutoencoderStep(data, steps, 2)
-  return {
-    backend: tf.getBackend(),
-    ganStepMs: await ganStep(data, steps),
-    ganFusedStepMs: await fusedGanStep(data, steps),
-    autoencoderStepMs: await autoencoderStep(data, steps),
-    autoencoderFusedStepMs: fused.ms,
-    autoencoderFusedTwoThreadStepMs: twoThreads?.ms,
-    kernelBuild: fused.build,
-    stepsPerRun: steps,
+  const folder = mkdtempSync(join(tmpdir(), 'latentkit-torch-'))
+  const rowsFile = join(folder, 'sprites.f32')
+  writeFileSync(rowsFile, data)
+  const { rounds, steps } = quick ? ROUNDS.quick : ROUNDS.full
+  const one = await startTorchStepServer('torch_dcgan.py', rowsFile, 1)
+  const two =
+    quick || typeof one === 'string'
+      ? undefined
+      : await startTorchStepServer('torch_dcgan.py', rowsFile, 2)
+  const servers = [one, two].filter((s): s is TorchStepServer => typeof s === 'object')
+  let torchTwoThreads = quick ? 'not measured in a quick run' : 'measured'
+  try {
+    if (typeof one === 'object' && typeof two === 'object') {
+      // On a busy machine PyTorch's two threads wait for each other (seconds a step, measured at
+      // load 14 on two cores): such a run would take hours and say nothing, so it is left out.
+      const probe = async (server: TorchStepServer) =>
+        (await server.run('convAutoencoder', 2)).wallMs
+      const [oneMs, twoMs] = [await probe(one), await probe(two)]
+      const busy = load0 > cpus().length
+      if (busy || twoMs > TWO_THREAD_PROBE_LIMIT * oneMs) {
+        torchTwoThreads = busy
+          ? `left out: load average ${load0.toFixed(1)} above the ${cpus().length} cores (its threads wait for each other: 0.5–0.9 s a step at load 5 on 2 cores)`
+          : `left out: ${twoMs.toFixed(0)} ms a step on two threads against ${oneMs.toFixed(0)} on one in a probe (a busy machine)`
+        two.close()
+        servers.pop()
+      }
+    } else if (!quick && typeof one === 'object') {
+      torchTwoThreads = `left out: ${String(two)}`
+    }
+    const plan: [
+      ConvStepKey,
+      ConvStepRow['torchModel'],
+      () => Promise<Stepper | undefined>,
+      boolean,
+    ][] = [
+      ['ganStep', 'dcgan', async () => ganStep(data), false],
+      ['ganFusedStep', 'dcgan', () => fusedGanStep(data), true],
+      ['autoencoderStep', 'convAutoencoder', async () => autoencoderStep(data), false],
+      ['autoencoderFusedStep', 'convAutoencoder', () => fusedAutoencoderStep(data, 1), true],
+      [
+        'autoencoderFusedTwoThreadStep',
+        'convAutoencoder',
+        () => fusedAutoencoderStep(data, 2),
+        true,
+      ],
+    ]
+    const rows: ConvStepRow[] = []
+    let kernelBuild = '?'
+    for (const [key, torchModel, make, withTwo] of plan) {
+      const stepper = await make()
+      if (!stepper) continue
+      kernelBuild = stepper.build ?? kernelBuild
+      const torchSides = servers.filter((server) => withTwo || server.info.threads === 1)
+      const times = await interleave(
+        stepTimer(stepper.step),
+        torchSides.map((server) => (n: number) => server.run(torchModel, n)),
+        rounds,
+        steps,
+      )
+      stepper.dispose()
+      rows.push({ key, torchModel, times, torchThreads: torchSides.map((s) => s.info.threads) })
+    }
+    return {
+      backend: tf.getBackend(),
+      kernelBuild,
+      torch: typeof one === 'string' ? one : { torch: one.info.torch, blas: one.info.blas },
+      torchTwoThreads,
+      load: [load0, loadavg()[0] ?? NaN],
+      cores: cpus().length,
+      rows,
+    }
+  } finally {
+    for (const server of servers) server.close()
+    rmSync(folder, { recursive: true, force: true })
   }
 }

@@ -128,7 +128,7 @@ function describe(name: string, args: unknown[]): string {
  * How a run uses threads: one; two with the per-size choice (what `kernelThreads: 2` runs); two
  * splitting every call large enough (the choice off).
  */
-type Threads = 'one' | 'two' | 'two, every split'
+type Threads = 'one' | 'two'
 
 async function makeRun(model: Model, mode: Threads): Promise<Run> {
   const twoThreads = mode !== 'one'
@@ -142,10 +142,7 @@ async function makeRun(model: Model, mode: Threads): Promise<Run> {
     if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-  if (threads) {
-    threads.adaptive = mode === 'two'
-    instrument(threads, jobs)
-  }
+  if (threads) instrument(threads, jobs)
   const splittable = { ms: 0 }
   if (!threads) {
     let inside = 0 // a product inside a timed convolution is not counted twice
@@ -316,9 +313,9 @@ async function main(): Promise<void> {
       .join(' ')}`,
   )
   for (const model of models) {
-    const modes: Threads[] = ['one', 'two', 'two, every split']
+    const modes: Threads[] = ['one', 'two']
     const runs = await Promise.all(modes.map((mode) => makeRun(model, mode)))
-    const [one, two] = runs as [Run, Run, Run]
+    const [one, two] = runs as [Run, Run]
     const figures = modes.map(() => ({ wall: [] as number[], cpu: [] as number[], handOffs: 0 }))
     let splittableShare = 0
     for (let r = 0; r < rounds; r++) {
@@ -343,22 +340,12 @@ async function main(): Promise<void> {
           `(median ${median(cpu).toFixed(1)}); ${handOffs.toFixed(1)} hand-offs a step`,
       )
     })
-    console.log('  handed off with the per-size choice (last round):')
+    console.log('  handed off (last round):')
     for (const [label, { count, ms }] of [...two.jobs.entries()].sort(
       (a, b) => b[1].ms - a[1].ms,
     )) {
       console.log(
         `  ${label.padEnd(48)} ${(count / steps).toFixed(1).padStart(5)}/step ${(ms / count).toFixed(3)} ms each`,
-      )
-    }
-    const chooser = two.threads?.chooser
-    if (chooser) {
-      const ways = [...chooser.decisions().entries()].map(
-        ([key, split]) => `${key}: ${split ? 2 : 1}`,
-      )
-      console.log(`  chosen now: ${ways.join(', ')}`)
-      console.log(
-        `  calls large enough to split, whole run: ${chooser.twoThreadCalls} on two threads, ${chooser.oneThreadCalls} on one`,
       )
     }
     runs.forEach((run) => run.dispose())

@@ -2,9 +2,18 @@
 step of the DCGAN (architecture 'conv', 28x28x1, 16 filters, noise 32, batch 64: a discriminator
 step on real and generated rows, then a generator step, Adam with beta1 0.5) and of the
 convolutional autoencoder (architecture 'conv', code 32, batch 64, summed squared error, Adam 1e-3),
-layer for layer as latentkit builds them. Reads float32 rows of 28x28 images from argv[1]; prints
-JSON: the median step time in ms with one thread (the target's terms; on a machine shared with
-other work, more threads mostly wait for each other)."""
+layer for layer as latentkit builds them.
+
+A persistent step server, so that the bench can interleave PyTorch's steps with latentkit's in rounds
+(slow drift of a shared machine then hits both sides alike). Reads float32 rows of 28x28 images from
+argv[1] and runs on argv[2] threads (one process per thread count: an OpenMP pool resized in one
+process kept spinning threads that slowed the one-thread steps 2-5x), prints one JSON line
+{torch, blas, threads} when ready, then answers each JSON command line on stdin
+{"model": "dcgan" | "convAutoencoder", "steps": s} with one JSON line {wallMs, cpuMs}: the mean wall
+and CPU (time.process_time, all threads) milliseconds per step over s steps. Each model keeps its
+own weights and optimiser across commands, made (seed 1) and warmed up by three steps at its first
+command. {"profile": model, "steps": s} answers {table}: torch.autograd.profiler's per-operation
+table over s steps. End of input ends it."""
 import json
 import sys
 import time
@@ -123,39 +132,68 @@ def autoencoder_step_fn(data):
     return step
 
 
-def step_ms(make_step, data, threads, steps):
-    torch.set_num_threads(threads)
-    torch.manual_seed(1)
-    step = make_step(data)
-    rows = data.shape[0]
+class Server:
+    """The models stepped so far, each with its next batch index."""
 
-    def batch(s):
+    MODELS = {"dcgan": dcgan_step_fn, "convAutoencoder": autoencoder_step_fn}
+
+    def __init__(self, data):
+        self.data = data
+        self.steppers = {}
+
+    def batch(self, s):
+        rows = self.data.shape[0]
         start = (s * BATCH) % max(1, rows - BATCH)
-        return data[start : start + BATCH]
+        return self.data[start : start + BATCH]
 
-    for s in range(3):
-        step(batch(s))
-    began = time.perf_counter()
-    for s in range(steps):
-        step(batch(s))
-    return (time.perf_counter() - began) * 1000 / steps
+    def stepper(self, model):
+        if model not in self.steppers:
+            torch.manual_seed(1)
+            step = self.MODELS[model](self.data)
+            for s in range(3):
+                step(self.batch(s))
+            self.steppers[model] = [step, 3]
+        return self.steppers[model]
+
+    def run(self, model, steps):
+        entry = self.stepper(model)
+        step, first = entry
+        wall, cpu = time.perf_counter(), time.process_time()
+        for s in range(first, first + steps):
+            step(self.batch(s))
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        entry[1] = first + steps
+        return {"wallMs": wall * 1000 / steps, "cpuMs": cpu * 1000 / steps}
+
+    def profile(self, model, steps):
+        entry = self.stepper(model)
+        step, first = entry
+        with torch.autograd.profiler.profile() as prof:
+            for s in range(first, first + steps):
+                step(self.batch(s))
+        entry[1] = first + steps
+        return {"table": prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=25)}
 
 
 def main():
     raw = np.fromfile(sys.argv[1], dtype=np.float32)
-    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    torch.set_num_threads(threads)
     data = torch.from_numpy(raw.reshape(-1, 1, SIDE, SIDE).copy())
-    models = {"dcgan": dcgan_step_fn, "convAutoencoder": autoencoder_step_fn}
-    result = {}
-    for name, make_step in models.items():
-        result[name] = {
-            str(threads): sorted(step_ms(make_step, data, threads, steps) for _ in range(3))[1]
-            for threads in (1, 2)
-        }
+    server = Server(data)
     with open("/proc/self/maps", encoding="utf8") as maps:
         loaded = maps.read()
     blas = next((name for name in ("openblas", "blis", "mkl", "atlas") if name in loaded), "reference")
-    print(json.dumps({"torch": torch.__version__, "blas": blas, "stepMs": result}))
+    print(json.dumps({"torch": torch.__version__, "blas": blas, "threads": threads}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        command = json.loads(line)
+        if "profile" in command:
+            reply = server.profile(command["profile"], int(command["steps"]))
+        else:
+            reply = server.run(command["model"], int(command["steps"]))
+        print(json.dumps(reply), flush=True)
 
 
 if __name__ == "__main__":

@@ -760,22 +760,11 @@ function runTorch() {
   return undefined
 }
 /**
- * The default convolutional GAN's and autoencoder's step: latentkit on TF.js WASM in Node, and the
- * same layers in PyTorch with one thread (bench/torch_dcgan.py) when python3 has torch.
+ * The default convolutional GAN's and autoencoder's step: latentkit on TF.js WASM in Node, each
+ * interleaved in rounds with the same layers in PyTorch (bench/torch_dcgan.py's step server) when
+ * python3 has torch.
  */
-async function runConvSteps() {
-  const latentkit = await convStepModule.runConvStepBench(quick)
-  const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
-  writeReferenceRows(rows, 1024)
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const run = spawnSync(python, ['bench/torch_dcgan.py', rows, quick ? '3' : '20'], {
-      encoding: 'utf8',
-    })
-    if (run.status === 0)
-      return { latentkit, torch: JSON.parse(run.stdout.trim().split('\n').at(-1)) }
-  }
-  return { latentkit, torch: undefined }
-}
+const runConvSteps = () => convStepModule.runConvStepBench(quick)
 if (want('torch'))
   [ran.torch, ran.convSteps] = await timed(PARTS.torch, async () => [
     runTorch(),
@@ -1032,49 +1021,42 @@ const BLOCKS = [
     uses: ['torch'],
     headings: ['## Convolutional models beside PyTorch'],
     lines: ({ convSteps }) => {
-      const { latentkit, torch } = convSteps
-      const models = [
-        ['conv GAN (16 filters, noise 32): D step + G step', 'ganStepMs', 'dcgan'],
-        [
-          `conv GAN (16 filters, noise 32): D step + G step, latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,
-          'ganFusedStepMs',
-          'dcgan',
-        ],
-        ['conv autoencoder (code 32)', 'autoencoderStepMs', 'convAutoencoder'],
-        [
-          `conv autoencoder (code 32), latentkit's fused kernels (${latentkit.kernelBuild ?? '?'} build; the default on WASM)`,
-          'autoencoderFusedStepMs',
-          'convAutoencoder',
-        ],
-        [
-          `conv autoencoder (code 32), fused kernels on two threads (\`kernelThreads: 2\`, a worker thread as the helper)`,
-          'autoencoderFusedTwoThreadStepMs',
-          'convAutoencoder',
-        ],
-      ]
+      const { kernelBuild, torch, torchTwoThreads, load, rows } = convSteps
+      const fused = `latentkit's fused kernels (${kernelBuild} build; the default on WASM)`
+      const names = {
+        ganStep: 'conv GAN (16 filters, noise 32): D step + G step, TF.js operations',
+        ganFusedStep: `conv GAN: D step + G step, ${fused}`,
+        autoencoderStep: 'conv autoencoder (code 32), TF.js operations',
+        autoencoderFusedStep: `conv autoencoder, ${fused}`,
+        autoencoderFusedTwoThreadStep:
+          'conv autoencoder, fused kernels on two threads (`kernelThreads: 2`, a worker thread as the helper)',
+      }
+      const ms = (t) => (t === undefined ? 'n/a' : `${fmt(t.wallMs, 1)} (${fmt(t.cpuMs, 1)})`)
+      const ratio = (r) =>
+        Number.isFinite(r.median)
+          ? `**${fmt(r.median, 2)}×** (${fmt(r.min, 2)}–${fmt(r.max, 2)})`
+          : 'n/a'
+      const first = rows[0]?.times
       return [
         '## Convolutional models beside PyTorch (default models, 28×28 sprites, batch 64, one step)',
         '',
-        `latentkit: the engine's step in Node on the ${latentkit.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so; median of 3 runs of ${latentkit.stepsPerRun} steps. ${
-          torch
-            ? `PyTorch ${torch.torch} with ${torch.blas} BLAS, 1 and 2 threads, the same layers (bench/torch_dcgan.py), median of 3 runs.`
-            : 'No python3 with torch here (Debian: `apt-get install python3-torch`): PyTorch skipped.'
-        } The machine may be shared: compare within a row.`,
+        `latentkit: the engine's step in Node on the ${convSteps.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so. ${
+          typeof torch === 'string'
+            ? `PyTorch: ${torch}; skipped.`
+            : `PyTorch ${torch.torch} with ${torch.blas} BLAS, the same layers (bench/torch_dcgan.py), a persistent process per thread count (two threads: ${torchTwoThreads}).`
+        } Each row interleaves latentkit's steps with PyTorch's in ${first?.rounds ?? '?'} rounds of ${first?.stepsPerRound ?? '?'} steps (after one warm-up round; the order alternates per round), so the machine's drift hits both sides: times are the median per step over rounds, wall clock (CPU time, all threads, in brackets); the ratio is PyTorch's one-thread time over latentkit's, the median of the per-round ratios (their range in brackets). Load average before / after: ${fmt(load[0], 1)} / ${fmt(load[1], 1)} on ${convSteps.cores} cores; on a loaded machine wall times swing several-fold within a run (CPU times less), so read the per-round ratios and their range.`,
         '',
-        '| model | latentkit in Node, WASM (ms/step) | PyTorch, 1 thread (ms/step) | PyTorch, 2 threads (ms/step) | latentkit speed / PyTorch 1 thread | latentkit speed / PyTorch best |',
+        '| model | latentkit ms/step, wall (CPU) | PyTorch 1 thread, wall (CPU) | PyTorch 2 threads, wall (CPU) | speed / PyTorch 1 thread, wall | same, CPU time |',
         '|---|---|---|---|---|---|',
-        ...models.map(([name, key, torchKey]) => {
-          const ours = latentkit[key]
-          const one = torch?.stepMs[torchKey]?.['1']
-          const two = torch?.stepMs[torchKey]?.['2']
-          const best = [one, two].filter((ms) => ms !== undefined)
-          const fastest = best.length ? Math.min(...best) : undefined
-          const ratio = (theirs) =>
-            theirs === undefined || ours === undefined ? 'n/a' : `${fmt(theirs / ours, 2)}×`
-          return `| ${name} | ${ours === undefined ? 'n/a' : fmt(ours, 1)} | ${one === undefined ? 'n/a' : fmt(one, 1)} | ${two === undefined ? 'n/a' : fmt(two, 1)} | ${ratio(one)} | ${ratio(fastest)} |`
+        ...rows.map(({ key, times, torchThreads }) => {
+          const at = (threads) => {
+            const i = torchThreads.indexOf(threads)
+            return i < 0 ? undefined : times.theirs[i]
+          }
+          return `| ${names[key]} | ${ms(times.ours)} | ${ms(at(1))} | ${ms(at(2))} | ${ratio(times.wallRatio)} | ${ratio(times.cpuRatio)} |`
         }),
         '',
-        'Target (issue 19): ≥ 1.0× PyTorch with one thread on both steps.',
+        'Target (issue 19): ≥ 1.0× PyTorch with one thread on both fused steps.',
         '',
       ]
     },

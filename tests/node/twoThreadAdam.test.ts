@@ -68,7 +68,6 @@ test('two threads give bit-identical Adam updates (the reference VAE size, an od
   const memory = new KernelMemory(compiled)
   const threads = new TwoThreadGemm(memory, spawnNodeKernelThread)
   disposers.push(() => threads.dispose())
-  threads.adaptive = false // every update large enough splits (none is left to the chooser)
   await ready(threads)
   const sizes = [652_824, 100_003, TWO_THREAD_MINIMUM_ADAM]
   for (const n of sizes) {
@@ -84,7 +83,6 @@ test('an Adam update too small to pay stays on one thread; with spinning off, no
   const threads = new TwoThreadGemm(memory, spawnNodeKernelThread)
   disposers.push(() => threads.dispose())
   threads.spinMicroseconds = 0
-  threads.adaptive = false
   await ready(threads)
   const small = bothUpdates(threads, memory, TWO_THREAD_MINIMUM_ADAM - 1)
   expect(firstDifference(small.one, small.two)).toBe(-1)

@@ -13,7 +13,7 @@
  * A caller that waited too long for the claim takes the job back by swapping `JOB` to 0 and runs it
  * itself, so a job is run exactly once.
  */
-import { convForwardOnce, transposedConvForwardOnce } from './convKernels'
+import { convForwardOnce, convGeometry, transposedConvForwardOnce } from './convKernels'
 import { gemmSlices } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
@@ -52,7 +52,7 @@ export const SLICED_GEMM_JOB = 2
 /**
  * A job running a convolution's forward pass on some images (convKernels.ts's `convForwardOnce`):
  * `x, kernel, out, patches, panel, batch, height, width, channels, filters, size, stride` as
- * integers, `outHeight, outWidth, top, left` as floats.
+ * integers (the rest of the geometry follows from them: {@link convGeometry}).
  */
 export const CONV_FORWARD_JOB = 3
 /**
@@ -144,19 +144,7 @@ function runJob(kernels: KernelExports, words: Int32Array, floats: Float64Array)
     return
   }
   if (kernel === CONV_FORWARD_JOB || kernel === TRANSPOSED_CONV_JOB) {
-    const g = {
-      batch: int(5),
-      height: int(6),
-      width: int(7),
-      channels: int(8),
-      filters: int(9),
-      size: int(10),
-      stride: int(11),
-      outHeight: float(0),
-      outWidth: float(1),
-      top: float(2),
-      left: float(3),
-    }
+    const g = convGeometry(int(5), int(6), int(7), int(8), int(9), int(10), int(11))
     const pass = kernel === CONV_FORWARD_JOB ? convForwardOnce : transposedConvForwardOnce
     pass(kernels, g, int(0), int(1), int(2), { patches: int(3), panel: int(4) })
     return

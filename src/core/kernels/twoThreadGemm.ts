@@ -35,7 +35,6 @@ import {
   waitWhile,
 } from './kernelThreadProtocol'
 import { gemmSlices, setSlicedGemm, type GemmArguments } from './slicedGemm'
-import { SplitChooser } from './splitChooser'
 import type { CompiledKernels, KernelExports, KernelMemory } from './wasmKernels'
 
 /** What a helper thread is started with (a module worker or a Node worker thread). */
@@ -120,8 +119,7 @@ const FINISH_TIMEOUT_MS = 10_000
  * A matrix product that splits C's rows, and an Adam update that splits the parameters, with a
  * helper thread once the helper is ready, over a {@link KernelMemory} made from a shared build; one
  * thread for small products and updates, before the helper is ready, and for good after the helper
- * failed. With {@link TwoThreadGemm.adaptive}, each size large enough to split is timed both ways and
- * then runs the faster way ({@link TwoThreadGemm.chooser}).
+ * failed.
  */
 export class TwoThreadGemm {
   private readonly words: Int32Array
@@ -137,16 +135,6 @@ export class TwoThreadGemm {
   splitCount = 0
   /** False runs every product on the calling thread (the helper stays started). Default true. */
   enabled = true
-  /**
-   * True lets {@link TwoThreadGemm.chooser} decide, per size, whether a product or update large
-   * enough to split runs on two threads or one (whichever it timed faster); false splits every one
-   * large enough. Default false: on the loaded 2-core machine it was measured on, the per-call
-   * timings swung so much that the choice kept most calls on one thread and the steps were no faster
-   * than one thread's, while splitting every call was 1.5–2.9× faster (see the README).
-   */
-  adaptive = false
-  /** The per-size choice between one and two threads, and its counts. */
-  readonly chooser = new SplitChooser()
 
   /**
    * @param memory a kernel memory of a shared build (`memory.compiled.shared`)
@@ -203,7 +191,7 @@ export class TwoThreadGemm {
 
   /**
    * C = A·B (or C += A·B), arguments as the kernels' `gemm`; on two threads when it is large enough
-   * and, for its size, faster.
+   * (every such product splits).
    */
   gemm(...args: GemmArguments): void {
     const kernels = this.memory.kernels
@@ -211,24 +199,19 @@ export class TwoThreadGemm {
       kernels.gemm(...args)
       return
     }
-    this.eitherWay(
-      `gemm ${args[7]}×${args[8]}×${args[9]}`,
-      () => {
-        const [upper, lower] = this.rowHalves(args)
-        this.post(GEMM_JOB, lower)
-        kernels.gemm(...upper)
-        if (this.finish()) return true
-        kernels.gemm(...lower)
-        return false
-      },
-      () => kernels.gemm(...args),
-    )
+    this.split(() => {
+      const [upper, lower] = this.rowHalves(args)
+      this.post(GEMM_JOB, lower)
+      kernels.gemm(...upper)
+      if (this.finish()) return true
+      kernels.gemm(...lower)
+      return false
+    })
   }
 
   /**
    * C = A·B summed over slices of `slice` steps of the inner dimension (slicedGemm.ts's
-   * `gemmSlices`): one hand-off for the whole sum when it is large enough and, for its size,
-   * faster, the helper taking the lower rows of C over every slice; else every slice on the calling
+   * `gemmSlices`): one hand-off for the whole sum when it is large enough, the helper taking the lower rows of C over every slice; else every slice on the calling
    * thread.
    */
   gemmSliced(args: GemmArguments, slice: number): void {
@@ -237,24 +220,20 @@ export class TwoThreadGemm {
       gemmSlices(kernels, args, slice)
       return
     }
-    this.eitherWay(
-      `gemmSliced ${args[7]}×${args[8]}×${args[9]}/${slice}`,
-      () => {
-        const [upper, lower] = this.rowHalves(args, Math.min(slice, args[8]))
-        this.post(SLICED_GEMM_JOB, lower, [slice])
-        gemmSlices(kernels, upper, slice)
-        if (this.finish()) return true
-        gemmSlices(kernels, lower, slice)
-        return false
-      },
-      () => gemmSlices(kernels, args, slice),
-    )
+    this.split(() => {
+      const [upper, lower] = this.rowHalves(args, Math.min(slice, args[8]))
+      this.post(SLICED_GEMM_JOB, lower, [slice])
+      gemmSlices(kernels, upper, slice)
+      if (this.finish()) return true
+      gemmSlices(kernels, lower, slice)
+      return false
+    })
   }
 
   /**
    * A convolution's (`forward`) or transposed convolution's (`transposed`) forward pass, arguments as
    * convKernels.ts's `convForward` and `transposedConvForward` on the model's kernels: split by
-   * images when its product is large enough to split and, for its size, faster that way, the helper
+   * images when its product is large enough to split, the helper
    * taking the later images (their patches, product rows, and col2im); else on the calling thread,
    * its product through {@link TwoThreadGemm.gemm}.
    */
@@ -291,48 +270,38 @@ export class TwoThreadGemm {
         operation === 'forward' ? [range.images, range.cells] : [range.cells, range.images]
       return { g: range.g, input, output, patches: range.patches }
     }
-    this.eitherWay(
-      `${operation} conv ${g.batch}×${g.height}×${g.width}×${g.channels}, ${g.filters} filters`,
-      () => {
-        const lower = part(first, g.batch - first)
-        const lowerScratch = {
-          patches: lower.patches,
-          panel: this.helperScratch(panelValues(lower.g)),
-        }
-        const { batch, height, width, channels, filters, size, stride } = lower.g
-        this.post(
-          operation === 'forward' ? CONV_FORWARD_JOB : TRANSPOSED_CONV_JOB,
-          [lower.input, kernel, lower.output, lowerScratch.patches, lowerScratch.panel].concat([
-            batch,
-            height,
-            width,
-            channels,
-            filters,
-            size,
-            stride,
-          ]),
-          [g.outHeight, g.outWidth, g.top, g.left],
-        )
-        pass(kernels, { ...g, batch: first }, x, kernel, out, scratch)
-        if (this.finish()) return true
-        pass(kernels, lower.g, lower.input, kernel, lower.output, lowerScratch)
-        return false
-      },
-      () => pass(model, g, x, kernel, out, scratch),
-    )
+    this.split(() => {
+      const lower = part(first, g.batch - first)
+      const lowerScratch = {
+        patches: lower.patches,
+        panel: this.helperScratch(panelValues(lower.g)),
+      }
+      // The helper derives the rest of the geometry (convGeometry) from what it is given.
+      const { batch, height, width, channels, filters, size, stride } = lower.g
+      this.post(operation === 'forward' ? CONV_FORWARD_JOB : TRANSPOSED_CONV_JOB, [
+        lower.input,
+        kernel,
+        lower.output,
+        lowerScratch.patches,
+        lowerScratch.panel,
+        batch,
+        height,
+        width,
+        channels,
+        filters,
+        size,
+        stride,
+      ])
+      pass(kernels, { ...g, batch: first }, x, kernel, out, scratch)
+      if (this.finish()) return true
+      pass(kernels, lower.g, lower.input, kernel, lower.output, lowerScratch)
+      return false
+    })
   }
 
-  /**
-   * Runs `twoThreads` (true when the helper did its part) or `oneThread` for a call of size `key`,
-   * as {@link TwoThreadGemm.chooser} decides (always `twoThreads` unless
-   * {@link TwoThreadGemm.adaptive}), and times it for the chooser.
-   */
-  private eitherWay(key: string, twoThreads: () => boolean, oneThread: () => void): void {
-    const two = !this.adaptive || this.chooser.split(key)
-    const started = performance.now()
-    if (!two) oneThread()
-    else if (twoThreads()) this.splitCount += 1
-    if (this.adaptive) this.chooser.record(key, two, performance.now() - started)
+  /** Runs `twoThreads` (true when the helper did its part) and counts the split when it did. */
+  private split(twoThreads: () => boolean): void {
+    if (twoThreads()) this.splitCount += 1
   }
 
   /** True when the product `args` is large enough to split and the helper waits for it. */
@@ -382,21 +351,13 @@ export class TwoThreadGemm {
       return
     }
     const kernels = this.memory.kernels
-    const shape = (args: GemmArguments): string => `${args[7]}×${args[8]}×${args[9]}`
-    this.eitherWay(
-      `gemmPair ${shape(first)} ${shape(second)}`,
-      () => {
-        this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
-        kernels.gemm(...second)
-        if (this.finish()) return true
-        kernels.gemm(...first)
-        return false
-      },
-      () => {
-        kernels.gemm(...first)
-        kernels.gemm(...second)
-      },
-    )
+    this.split(() => {
+      this.post(GEMM_JOB, [...first.slice(0, 11), this.panelFor(first[8])])
+      kernels.gemm(...second)
+      if (this.finish()) return true
+      kernels.gemm(...first)
+      return false
+    })
   }
 
   /**
@@ -411,19 +372,15 @@ export class TwoThreadGemm {
       kernels.adam(...args)
       return
     }
-    this.eitherWay(
-      `adam ${n}`,
-      () => {
-        const low = Math.floor(n / 8) * 4
-        const o = 4 * low
-        this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
-        kernels.adam(p, g, m, v, low, ...settings)
-        if (this.finish()) return true
-        kernels.adam(p + o, g + o, m + o, v + o, n - low, ...settings)
-        return false
-      },
-      () => kernels.adam(...args),
-    )
+    this.split(() => {
+      const low = Math.floor(n / 8) * 4
+      const o = 4 * low
+      this.post(ADAM_JOB, [p + o, g + o, m + o, v + o, n - low], settings)
+      kernels.adam(p, g, m, v, low, ...settings)
+      if (this.finish()) return true
+      kernels.adam(p + o, g + o, m + o, v + o, n - low, ...settings)
+      return false
+    })
   }
 
   /**

@@ -1,0 +1,108 @@
+/**
+ * Two or more step timers interleaved in rounds, so that the slow drift of a shared machine (its
+ * load, its clock) hits every side alike: each round runs the same number of steps on every side,
+ * in alternating order (ours first in even rounds, last in odd ones), after one warm-up round that
+ * is not counted. A ratio is read per round, then summarised by its median and range.
+ */
+import type { StepTime } from './torchStepServer'
+
+/** Runs `steps` steps and says their mean time per step. */
+export type StepTimer = (steps: number) => Promise<StepTime>
+
+/** A ratio over rounds: the median of the per-round ratios, and their least and greatest. */
+export interface RatioSummary {
+  readonly median: number
+  readonly min: number
+  readonly max: number
+}
+
+/** One side's times over the counted rounds: the median per step of each clock. */
+export interface SideTimes {
+  readonly wallMs: number
+  readonly cpuMs: number
+}
+
+/** What {@link interleave} measured. */
+export interface InterleavedTimes {
+  readonly rounds: number
+  readonly stepsPerRound: number
+  /** Our side's median times per step. */
+  readonly ours: SideTimes
+  /** Each other side's median times per step, in the order given. */
+  readonly theirs: readonly SideTimes[]
+  /** The first other side's time over ours per round (above 1: ours is faster), wall clock. */
+  readonly wallRatio: RatioSummary
+  /** The same in CPU time. */
+  readonly cpuRatio: RatioSummary
+}
+
+/** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  if (sorted.length === 0) return NaN
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+/** Median and range of the ratios `theirs[i] / ours[i]`, round by round. */
+export function ratioSummary(ours: readonly number[], theirs: readonly number[]): RatioSummary {
+  const ratios = ours.map((value, i) => (theirs[i] ?? NaN) / value)
+  return { median: medianOf(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
+}
+
+/**
+ * Runs `rounds` counted rounds (after one warm-up round) of `steps` steps on `ours` and on each of
+ * `theirs`, alternating who goes first; the ratios compare `theirs[0]` with `ours`.
+ */
+export async function interleave(
+  ours: StepTimer,
+  theirs: readonly StepTimer[],
+  rounds: number,
+  steps: number,
+): Promise<InterleavedTimes> {
+  const sides = [ours, ...theirs]
+  const times: StepTime[][] = sides.map(() => [])
+  for (let round = -1; round < rounds; round++) {
+    const order = sides.map((_, i) => i)
+    if (round % 2 !== 0) order.reverse()
+    for (const i of order) {
+      const time = await sides[i]!(steps)
+      if (round >= 0) times[i]!.push(time)
+    }
+  }
+  const median = (list: readonly StepTime[]): SideTimes => ({
+    wallMs: medianOf(list.map((t) => t.wallMs)),
+    cpuMs: medianOf(list.map((t) => t.cpuMs)),
+  })
+  const [mine = [], reference = []] = times
+  return {
+    rounds,
+    stepsPerRound: steps,
+    ours: median(mine),
+    theirs: times.slice(1).map(median),
+    wallRatio: ratioSummary(
+      mine.map((t) => t.wallMs),
+      reference.map((t) => t.wallMs),
+    ),
+    cpuRatio: ratioSummary(
+      mine.map((t) => t.cpuMs),
+      reference.map((t) => t.cpuMs),
+    ),
+  }
+}
+
+/**
+ * Times `steps` calls of the synchronous or asynchronous `step` (called with a running step
+ * number): wall clock and this process's CPU time (all its threads), per step.
+ */
+export function stepTimer(step: (s: number) => unknown): StepTimer {
+  let next = 0
+  return async (steps) => {
+    const cpu = process.cpuUsage()
+    const wall = performance.now()
+    for (let s = 0; s < steps; s++) await step(next++)
+    const wallMs = (performance.now() - wall) / steps
+    const used = process.cpuUsage(cpu)
+    return { wallMs, cpuMs: (used.user + used.system) / 1000 / steps }
+  }
+}
