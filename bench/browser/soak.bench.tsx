@@ -46,7 +46,9 @@ import { DevTools, soakWorkerFactory, withTimeout } from './soakProbe'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
 /**
- * `VITE_SOAK_SECONDS` (and `VITE_SOAK_CRASH_EVERY`) change the run's length (and crash period).
+ * `VITE_SOAK_SECONDS` (and `VITE_SOAK_CRASH_EVERY`, `VITE_SOAK_SAMPLE_EVERY`) change the run's length
+ * (and crash period, sampling period); `VITE_SOAK_OUT` the file it writes (default
+ * bench/report.browser-soak.json), so that a trial soak can run beside the bench's own.
  * Ten minutes: ten crashes, ten worker lives of a minute. Five minutes (five lives) were tried in
  * December 2026 beside a ten-minute run on the same loaded machine: the whole-run and worker figures
  * agreed, but the page's within-life slopes came out at and over their tolerance (+0.25 and +0.31 MB
@@ -69,7 +71,9 @@ const CRASH_LOOP = { crashLoopLimit: 3, crashLoopWindowMs: 2.5 * CRASH_EVERY_S *
  * Everything after it moves by the wait, and the run is longer by as much.
  */
 const FIRST_CRASH_S = SHORT ? 5 : 45
-const SAMPLE_EVERY_S = SHORT ? 5 : 10
+const SAMPLE_EVERY_S = Number(import.meta.env.VITE_SOAK_SAMPLE_EVERY) || (SHORT ? 5 : 10)
+/** Where the run's figures go (see VITE_SOAK_OUT above). */
+const OUT_FILE: string = import.meta.env.VITE_SOAK_OUT || 'bench/report.browser-soak.json'
 const SLIDER_MOVES_PER_SECOND = 5
 const SUPERVISION = { heartbeatIntervalMs: 250, unresponsiveAfterMs: 3000, ...CRASH_LOOP }
 const FAULTS: readonly SoakFault[] = ['terminate', 'hang', 'close', 'throw']
@@ -569,7 +573,7 @@ test(
         pageAfterUnmount,
       },
     }
-    await commands.writeFile('bench/report.browser-soak.json', JSON.stringify(raw, null, 2))
+    await commands.writeFile(OUT_FILE, JSON.stringify(raw, null, 2))
   },
   (DURATION_S + 300) * 1000,
 )
