@@ -405,7 +405,7 @@ async function runBrowserSession(parts) {
   )
 }
 /**
- * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 55 s with --quick) of
+ * The soak (bench/browser/soak.bench.tsx): 7.5 minutes in Chromium (about 55 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own. It times nothing against
  * anything and uses about half a core: in a run with model-quality parts it runs beside them
  * (SLOTS_BESIDE_SOAK of them at a time until it ends), and `beside` says so in its section, since
@@ -581,12 +581,15 @@ const sideBySide = Object.entries(SIDE_BY_SIDE)
 /** The soak runs beside the model-quality parts when both run (see runSoak). */
 const soakBeside = want('soak') && sideBySide.length > 0
 /**
- * Model-quality processes beside the soak. Full run: one, so that with the soak's half core the two
- * cores are not oversubscribed and the parts' training seconds stay one core's. Quick run (rough
- * figures, CI): two, about 2.6 cores' demand on 2, which shortens the run by some 15 s on a quiet
- * machine (estimated) and slows the soak and the parts' own seconds by about a quarter.
+ * Model-quality processes beside the soak: two, in a full run as in a quick one (about 2.5 cores'
+ * demand on 2, which slows the soak and the parts' own seconds by about a quarter on a quiet
+ * machine). The soak's verdicts do not depend on the load: its full run beside one process at a load
+ * of 17–20 (December 2, 2026) recovered from every crash, failed no call but the injected ones and
+ * kept its whole-run memory slopes flat, as its quiet runs do; its within-life slopes are limited by
+ * their standard errors, not by the load (README, "Soak"). One process beside it made the full run's
+ * model-quality phase the soak's length plus half the rest.
  */
-const SLOTS_BESIDE_SOAK = quick ? 2 : 1
+const SLOTS_BESIDE_SOAK = 2
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, async () => {
     const onDone = (name, { seconds, cpuSeconds }) =>
@@ -595,9 +598,7 @@ if (sideBySide.length > 0) {
       )
     if (!soakBeside) return runSideBySide(sideBySide, 2, onDone)
     const soak = runSoak(
-      SLOTS_BESIDE_SOAK === 1
-        ? 'the model-quality parts of the bench, one Node process at a time on the other core'
-        : 'the model-quality parts of the bench, two Node processes at a time on the 2 cores (quick mode)',
+      'the model-quality parts of the bench, two Node processes at a time on the 2 cores',
     )
     const [values, soakValue] = await Promise.all([
       runSideBySide(sideBySide, SLOTS_BESIDE_SOAK, onDone, {
