@@ -530,24 +530,25 @@ function runPart(part) {
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
  * while no timed part runs: the timed parts, before and after, keep the machine to themselves. The
  * soak, which times nothing against anything either, runs beside them in its own Vitest session
- * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: seconds of a full run
- * (guesses from the parts' epochs and seeds; the report's 85 s, disentanglement's 268 s and DEC's
- * 597 s measured whole before IDEC shared its pretraining, 374 CPU s since) and of a quick one (CPU
- * seconds measured on the shared machine, December 2026).
+ * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: CPU seconds of a full run and of
+ * a quick one, measured on the shared machine (December 2026). Full: each piece measured whole on
+ * December 2 (load 15–20) but the disentanglement pieces (268 s whole, split by guess), the
+ * report's 85 s (December 1), DEC's 374 (since IDEC shares its pretraining) and the bundle's
+ * (guessed from its quick 12 s and the build).
  */
 const SIDE_BY_SIDE = {
-  'conv-sprites': { part: 'gan', cost: [150, 7] },
-  gan: { part: 'gan', cost: [120, 10] },
-  anomaly: { part: 'gan', cost: [130, 2] },
-  'autoregressive-made': { part: 'autoregressive', cost: [150, 2] },
-  'autoregressive-density': { part: 'autoregressive', cost: [150, 12] },
+  'conv-sprites': { part: 'gan', cost: [50, 7] },
+  gan: { part: 'gan', cost: [69, 10] },
+  anomaly: { part: 'gan', cost: [83, 2] },
+  'autoregressive-made': { part: 'autoregressive', cost: [75, 2] },
+  'autoregressive-density': { part: 'autoregressive', cost: [59, 12] },
   'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
   dec: { part: 'dec', cost: [375, 7] },
-  probe: { part: 'probe', cost: [60, 15] },
+  probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
-  'report-sprites': { part: 'report-sprites', cost: [120, 8] },
+  'report-sprites': { part: 'report-sprites', cost: [44, 8] },
   hashing: { part: 'hashing', cost: [60, 14] },
   bundle: { part: 'bundle', cost: [40, 12] },
 }
