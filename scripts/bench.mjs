@@ -542,14 +542,14 @@ const SIDE_BY_SIDE = {
   anomaly: { part: 'gan', cost: [83, 2] },
   'autoregressive-made': { part: 'autoregressive', cost: [75, 2] },
   'autoregressive-density': { part: 'autoregressive', cost: [59, 12] },
-  'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
+  'autoregressive-sprites': { part: 'autoregressive', cost: [40, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
   dec: { part: 'dec', cost: [375, 7] },
   probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [44, 8] },
-  hashing: { part: 'hashing', cost: [60, 14] },
+  hashing: { part: 'hashing', cost: [247, 14] },
   bundle: { part: 'bundle', cost: [40, 12] },
 }
 /**
