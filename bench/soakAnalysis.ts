@@ -379,7 +379,7 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
         }),
       )
       .filter(longEnough)
-  const runOver = `whole run, ${warmup} s → end`
+  const runOver = `whole run, ${Number.isInteger(warmup) ? warmup : warmup.toFixed(1)} s → end`
   const lifeOver = `within each worker's life, from ${lifeWarmup} s after its start`
   /**
    * A short run (quick mode: 75 s, a crash every 20.5 s) holds two or three samples per worker life
@@ -602,7 +602,7 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
     `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds few samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''} A worker life with fewer than ${LIFE_SLOPE_MINIMUM.samples} samples over ${LIFE_SLOPE_MINIMUM.spanS} s past its warm-up is left out of the within-life slopes (two samples 5 s apart read one garbage collection as megabytes a minute).`,
     '',
     '| figure | growth per minute | ± standard error | measured over | samples | growth allowed | verdict |',
-    '|---|---|---|---|---|---|',
+    '|---|---|---|---|---|---|---|',
     ...analysis.slopes.map(
       (s) =>
         `| ${s.metric} | ${signed(s.perMinute, s.unit === 'tensors' ? 2 : 3)} ${s.unit} | ${s.standardError === undefined ? '—' : `± ${fmt(s.standardError, s.unit === 'tensors' ? 2 : 3)}`} | ${s.over} | ${s.samples} | ≤ +${s.tolerance} ${s.unit} | ${s.samples < 2 ? 'too few samples' : !s.flat ? '**growing**' : s.perMinute < -s.tolerance ? 'falling' : 'flat'} |`,

@@ -149,5 +149,11 @@ describe('soakMarkdown', () => {
         ]),
       ),
     ).toMatch(/\| page JS heap \| \+1\.000 MB \| ± 0\.\d{3} \| within each worker's life/)
+    // The judged table's separator has as many columns as its header.
+    const lines = text(record([[16, 16.55, 16.5]])).split('\n')
+    const header = lines.findIndex((line) => line.startsWith('| figure | growth per minute'))
+    const columns = (line: string | undefined) => (line ?? '').split('|').length
+    expect(header).toBeGreaterThan(-1)
+    expect(columns(lines[header + 1])).toBe(columns(lines[header]))
   })
 })
