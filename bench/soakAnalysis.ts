@@ -219,6 +219,11 @@ export interface SoakSlope {
   readonly unit: string
   /** Least-squares slope per minute (pooled within worker lives for the worker's figures). */
   readonly perMinute: number
+  /**
+   * The slope's standard error per minute (from the residuals about the fitted lines; undefined with
+   * too few samples): how far one run's slope can stray from the next at the same true growth.
+   */
+  readonly standardError: number | undefined
   readonly tolerance: number
   readonly samples: number
   readonly over: string
@@ -270,10 +275,19 @@ const MB = 1024 * 1024
 /** How much looser the within-life verdicts are when lives are short (quick mode). */
 const ROUGH_FACTOR = 10
 
-/** Least-squares slope shared by several groups, each with its own level (within-group slope). */
-function pooledSlope(groups: readonly (readonly { readonly x: number; readonly y: number }[])[]) {
+/**
+ * Least-squares slope shared by several groups, each with its own level (within-group slope), and its
+ * standard error (residual variance over the groups' spread in x; undefined with too few points).
+ */
+function pooledSlope(groups: readonly (readonly { readonly x: number; readonly y: number }[])[]): {
+  readonly slope: number
+  readonly standardError: number | undefined
+} {
   let num = 0
   let den = 0
+  let points = 0
+  let levels = 0
+  const centred: { dx: number; dy: number }[] = []
   for (const group of groups) {
     if (group.length < 2) continue
     const mx = group.reduce((s, p) => s + p.x, 0) / group.length
@@ -281,9 +295,19 @@ function pooledSlope(groups: readonly (readonly { readonly x: number; readonly y
     for (const p of group) {
       num += (p.x - mx) * (p.y - my)
       den += (p.x - mx) ** 2
+      centred.push({ dx: p.x - mx, dy: p.y - my })
     }
+    points += group.length
+    levels += 1
   }
-  return den > 0 ? num / den : 0
+  const slope = den > 0 ? num / den : 0
+  // Degrees of freedom: the points less one level per group and the shared slope.
+  const freedom = points - levels - 1
+  const residual = centred.reduce((s, p) => s + (p.dy - slope * p.dx) ** 2, 0)
+  return {
+    slope,
+    standardError: den > 0 && freedom > 0 ? Math.sqrt(residual / freedom / den) : undefined,
+  }
 }
 
 /** Seconds after the start excluded from the page's slopes (models, caches and histories fill up). */
@@ -355,7 +379,7 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
         }),
       )
       .filter(longEnough)
-  const runOver = `whole run, ${warmup} s → end`
+  const runOver = `whole run, ${Number.isInteger(warmup) ? warmup : warmup.toFixed(1)} s → end`
   const lifeOver = `within each worker's life, from ${lifeWarmup} s after its start`
   /**
    * A short run (quick mode: 75 s, a crash every 20.5 s) holds two or three samples per worker life
@@ -371,13 +395,14 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
     over: string,
     groups: readonly (readonly { x: number; y: number }[])[],
   ): SoakSlope => {
-    const perMinute = pooledSlope(groups)
+    const { slope: perMinute, standardError } = pooledSlope(groups)
     const samples = groups.reduce((n, g) => n + (g.length >= 2 ? g.length : 0), 0)
     const limit = rough ? tolerance * ROUGH_FACTOR : tolerance
     return {
       metric,
       unit,
       perMinute,
+      standardError,
       tolerance: limit,
       samples,
       over,
@@ -576,11 +601,11 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
       : []),
     `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds few samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''} A worker life with fewer than ${LIFE_SLOPE_MINIMUM.samples} samples over ${LIFE_SLOPE_MINIMUM.spanS} s past its warm-up is left out of the within-life slopes (two samples 5 s apart read one garbage collection as megabytes a minute).`,
     '',
-    '| figure | growth per minute | measured over | samples | growth allowed | verdict |',
-    '|---|---|---|---|---|---|',
+    '| figure | growth per minute | ± standard error | measured over | samples | growth allowed | verdict |',
+    '|---|---|---|---|---|---|---|',
     ...analysis.slopes.map(
       (s) =>
-        `| ${s.metric} | ${signed(s.perMinute, s.unit === 'tensors' ? 2 : 3)} ${s.unit} | ${s.over} | ${s.samples} | ≤ +${s.tolerance} ${s.unit} | ${s.samples < 2 ? 'too few samples' : !s.flat ? '**growing**' : s.perMinute < -s.tolerance ? 'falling' : 'flat'} |`,
+        `| ${s.metric} | ${signed(s.perMinute, s.unit === 'tensors' ? 2 : 3)} ${s.unit} | ${s.standardError === undefined ? '—' : `± ${fmt(s.standardError, s.unit === 'tensors' ? 2 : 3)}`} | ${s.over} | ${s.samples} | ≤ +${s.tolerance} ${s.unit} | ${s.samples < 2 ? 'too few samples' : !s.flat ? '**growing**' : s.perMinute < -s.tolerance ? 'falling' : 'flat'} |`,
     ),
     '',
     `Each worker's life (a crash starts a new one; ${analysis.lives.length} with readings): tensors ${analysis.lives.map((l) => (l.tensorsMin === l.tensorsMax ? `${l.tensorsMin}` : `${l.tensorsMin}–${l.tensorsMax}`)).join(', ')}; TF.js WASM heap ${analysis.lives.map((l) => fmt(l.wasmHeapMB, 1)).join(', ')} MB; fused-kernel memories reachable at most ${analysis.lives.map((l) => l.kernelMemoriesMax).join(', ')}; page ArrayBuffers from its first to its last sample ${analysis.lives.map((l) => `${fmt(l.pageBuffersFirstMB, 1)} → ${fmt(l.pageBuffersLastMB, 1)}`).join(', ')} MB. Dedicated workers alive at any sample: at most ${analysis.maxWorkerTargets}; after unmounting: ${raw.end.workerTargetsAfterUnmount} (pool: ${raw.end.poolAfterUnmount.created} started, ${raw.end.poolAfterUnmount.terminated} ended, ${raw.end.poolAfterUnmount.alive} alive). Page JS heap before mounting ${mb(raw.baseline.page?.usedSize)} MB, after unmounting ${mb(raw.end.pageAfterUnmount?.usedSize)} MB.`,

@@ -405,7 +405,7 @@ async function runBrowserSession(parts) {
   )
 }
 /**
- * The soak (bench/browser/soak.bench.tsx): 10 minutes in Chromium (about 55 s with --quick) of
+ * The soak (bench/browser/soak.bench.tsx): 7.5 minutes in Chromium (about 55 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own. It times nothing against
  * anything and uses about half a core: in a run with model-quality parts it runs beside them
  * (SLOTS_BESIDE_SOAK of them at a time until it ends), and `beside` says so in its section, since
@@ -530,25 +530,26 @@ function runPart(part) {
  * (the GAN's three pieces as three), each in a Node process of its own (Node's TF.js uses one core),
  * while no timed part runs: the timed parts, before and after, keep the machine to themselves. The
  * soak, which times nothing against anything either, runs beside them in its own Vitest session
- * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: seconds of a full run
- * (guesses from the parts' epochs and seeds; the report's 85 s, disentanglement's 268 s and DEC's
- * 597 s measured whole before IDEC shared its pretraining, 374 CPU s since) and of a quick one (CPU
- * seconds measured on the shared machine, December 2026).
+ * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: CPU seconds of a full run and of
+ * a quick one, measured on the shared machine (December 2026). Full: each piece measured whole on
+ * December 2 (load 15–20) but the disentanglement pieces (268 s whole, split by guess), the
+ * report's 85 s (December 1), DEC's 374 (since IDEC shares its pretraining) and the bundle's
+ * (guessed from its quick 12 s and the build).
  */
 const SIDE_BY_SIDE = {
-  'conv-sprites': { part: 'gan', cost: [150, 7] },
-  gan: { part: 'gan', cost: [120, 10] },
-  anomaly: { part: 'gan', cost: [130, 2] },
-  'autoregressive-made': { part: 'autoregressive', cost: [150, 2] },
-  'autoregressive-density': { part: 'autoregressive', cost: [150, 12] },
-  'autoregressive-sprites': { part: 'autoregressive', cost: [60, 5] },
+  'conv-sprites': { part: 'gan', cost: [50, 7] },
+  gan: { part: 'gan', cost: [69, 10] },
+  anomaly: { part: 'gan', cost: [83, 2] },
+  'autoregressive-made': { part: 'autoregressive', cost: [75, 2] },
+  'autoregressive-density': { part: 'autoregressive', cost: [59, 12] },
+  'autoregressive-sprites': { part: 'autoregressive', cost: [40, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
   dec: { part: 'dec', cost: [375, 7] },
-  probe: { part: 'probe', cost: [60, 15] },
+  probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
-  'report-sprites': { part: 'report-sprites', cost: [120, 8] },
-  hashing: { part: 'hashing', cost: [60, 14] },
+  'report-sprites': { part: 'report-sprites', cost: [44, 8] },
+  hashing: { part: 'hashing', cost: [247, 14] },
   bundle: { part: 'bundle', cost: [40, 12] },
 }
 /**
@@ -581,12 +582,15 @@ const sideBySide = Object.entries(SIDE_BY_SIDE)
 /** The soak runs beside the model-quality parts when both run (see runSoak). */
 const soakBeside = want('soak') && sideBySide.length > 0
 /**
- * Model-quality processes beside the soak. Full run: one, so that with the soak's half core the two
- * cores are not oversubscribed and the parts' training seconds stay one core's. Quick run (rough
- * figures, CI): two, about 2.6 cores' demand on 2, which shortens the run by some 15 s on a quiet
- * machine (estimated) and slows the soak and the parts' own seconds by about a quarter.
+ * Model-quality processes beside the soak: two, in a full run as in a quick one (about 2.5 cores'
+ * demand on 2, which slows the soak and the parts' own seconds by about a quarter on a quiet
+ * machine). The soak's verdicts do not depend on the load: its full run beside one process at a load
+ * of 17–20 (December 2, 2026) recovered from every crash, failed no call but the injected ones and
+ * kept its whole-run memory slopes flat, as its quiet runs do; its within-life slopes are limited by
+ * their standard errors, not by the load (README, "Soak"). One process beside it made the full run's
+ * model-quality phase the soak's length plus half the rest.
  */
-const SLOTS_BESIDE_SOAK = quick ? 2 : 1
+const SLOTS_BESIDE_SOAK = 2
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, async () => {
     const onDone = (name, { seconds, cpuSeconds }) =>
@@ -595,9 +599,7 @@ if (sideBySide.length > 0) {
       )
     if (!soakBeside) return runSideBySide(sideBySide, 2, onDone)
     const soak = runSoak(
-      SLOTS_BESIDE_SOAK === 1
-        ? 'the model-quality parts of the bench, one Node process at a time on the other core'
-        : 'the model-quality parts of the bench, two Node processes at a time on the 2 cores (quick mode)',
+      'the model-quality parts of the bench, two Node processes at a time on the 2 cores',
     )
     const [values, soakValue] = await Promise.all([
       runSideBySide(sideBySide, SLOTS_BESIDE_SOAK, onDone, {

@@ -96,4 +96,64 @@ describe('soakMarkdown', () => {
     expect(pageRow(long)?.samples).toBe(4)
     expect(pageRow(long)?.flat).toBe(false)
   })
+  it("gives each slope's standard error from the residuals about the pooled lines", () => {
+    const sample = (t: number, index: number, startedAtS: number, mb: number) => ({
+      t,
+      page: { usedSize: mb * 1024 * 1024, backingStorageSize: 0 },
+      worker: { index, startedAtS, heap: null, reading: null },
+      workerTargets: 1,
+      pool: { created: index, terminated: index - 1, alive: 1 },
+      steps: {},
+      status: {},
+      pendingCalls: 0,
+      oldestPendingMs: 0,
+    })
+    const pageRow = (record: SoakRaw) =>
+      analyzeSoak(record).slopes.find(
+        (s) => s.metric === 'page JS heap' && s.over.startsWith('within'),
+      )
+    const record = (heaps: readonly (readonly number[])[]) =>
+      raw({
+        quick: false,
+        crashEveryS: 60,
+        durationS: 300,
+        samples: heaps.flatMap((life, i) =>
+          life.map((mb, k) => sample(60 * i + 20 + 15 * k, i + 1, 60 * i, mb)),
+        ) as unknown as SoakRaw['samples'],
+      })
+    // Two lives on exact lines of +1 MB a minute at different levels: slope 1, no error.
+    const exact = pageRow(
+      record([
+        [16, 16.25, 16.5],
+        [20, 20.25, 20.5],
+      ]),
+    )
+    expect(exact?.perMinute).toBeCloseTo(1, 10)
+    expect(exact?.standardError).toBeCloseTo(0, 10)
+    // One middle sample off by ±0.3 MB: slope still 1, residuals ∓0.2 / ±0.1 about each line.
+    // Points 6, levels 2, shared slope 1: 3 degrees of freedom; spread in x 2 × 2 × 0.25² min².
+    const noisy = pageRow(
+      record([
+        [16, 16.55, 16.5],
+        [20, 19.95, 20.5],
+      ]),
+    )
+    expect(noisy?.perMinute).toBeCloseTo(1, 10)
+    const residual = 2 * (0.2 ** 2 + 2 * 0.1 ** 2)
+    expect(noisy?.standardError).toBeCloseTo(Math.sqrt(residual / 3 / (4 * 0.25 ** 2)), 10)
+    expect(
+      text(
+        record([
+          [16, 16.55, 16.5],
+          [20, 19.95, 20.5],
+        ]),
+      ),
+    ).toMatch(/\| page JS heap \| \+1\.000 MB \| ± 0\.\d{3} \| within each worker's life/)
+    // The judged table's separator has as many columns as its header.
+    const lines = text(record([[16, 16.55, 16.5]])).split('\n')
+    const header = lines.findIndex((line) => line.startsWith('| figure | growth per minute'))
+    const columns = (line: string | undefined) => (line ?? '').split('|').length
+    expect(header).toBeGreaterThan(-1)
+    expect(columns(lines[header + 1])).toBe(columns(lines[header]))
+  })
 })
