@@ -38,6 +38,23 @@ function raw(extra: Partial<SoakRaw>): SoakRaw {
 
 const text = (record: SoakRaw): string => soakMarkdown(record, analyzeSoak(record)).join('\n')
 
+/** A sample at `t` s of worker `index` (started at `startedAtS`) with a page heap of `mb` MB. */
+const sample = (t: number, index: number, startedAtS: number, mb: number) => ({
+  t,
+  page: { usedSize: mb * 1024 * 1024, backingStorageSize: 0 },
+  worker: { index, startedAtS, heap: null, reading: null },
+  workerTargets: 1,
+  pool: { created: index, terminated: index - 1, alive: 1 },
+  steps: {},
+  status: {},
+  pendingCalls: 0,
+  oldestPendingMs: 0,
+})
+
+/** The judged within-life row of the page's JS heap. */
+const pageRow = (record: SoakRaw) =>
+  analyzeSoak(record).slopes.find((s) => s.metric === 'page JS heap' && s.over.startsWith('within'))
+
 describe('soakMarkdown', () => {
   it('says when the first crash waited for training, and that the schedule moved', () => {
     const waited = text(raw({ trainedS: 12.7, durationS: 82.7 }))
@@ -57,22 +74,6 @@ describe('soakMarkdown', () => {
   })
 
   it("judges a worker life's slope only from three samples over 15 s past its warm-up", () => {
-    /** A sample at `t` s of worker `index` (started at `startedAtS`) with a page heap of `mb` MB. */
-    const sample = (t: number, index: number, startedAtS: number, mb: number) => ({
-      t,
-      page: { usedSize: mb * 1024 * 1024, backingStorageSize: 0 },
-      worker: { index, startedAtS, heap: null, reading: null },
-      workerTargets: 1,
-      pool: { created: index, terminated: index - 1, alive: 1 },
-      steps: {},
-      status: {},
-      pendingCalls: 0,
-      oldestPendingMs: 0,
-    })
-    const pageRow = (record: SoakRaw) =>
-      analyzeSoak(record).slopes.find(
-        (s) => s.metric === 'page JS heap' && s.over.startsWith('within'),
-      )
     // Two samples 5 s apart per life, each +0.5 MB: +6 MB a minute from noise-sized steps.
     const short = raw({
       samples: [0, 1, 2].flatMap((i) => [
@@ -97,21 +98,6 @@ describe('soakMarkdown', () => {
     expect(pageRow(long)?.flat).toBe(false)
   })
   it("gives each slope's standard error from the residuals about the pooled lines", () => {
-    const sample = (t: number, index: number, startedAtS: number, mb: number) => ({
-      t,
-      page: { usedSize: mb * 1024 * 1024, backingStorageSize: 0 },
-      worker: { index, startedAtS, heap: null, reading: null },
-      workerTargets: 1,
-      pool: { created: index, terminated: index - 1, alive: 1 },
-      steps: {},
-      status: {},
-      pendingCalls: 0,
-      oldestPendingMs: 0,
-    })
-    const pageRow = (record: SoakRaw) =>
-      analyzeSoak(record).slopes.find(
-        (s) => s.metric === 'page JS heap' && s.over.startsWith('within'),
-      )
     const record = (heaps: readonly (readonly number[])[]) =>
       raw({
         quick: false,
