@@ -57,6 +57,11 @@ export interface SoakSample {
   readonly pool: { readonly created: number; readonly terminated: number; readonly alive: number }
   readonly steps: Readonly<Record<SoakModel, number>>
   readonly status: Readonly<Record<SoakModel, string>>
+  /**
+   * History points the page holds, summed over the models (each capped at
+   * {@link SoakRaw.historyLimit}); undefined in runs from before December 2, 2026.
+   */
+  readonly historyPoints?: number
   /** Calls made and not yet settled, and the age of the oldest one that is not a `train`. */
   readonly pendingCalls: number
   readonly oldestPendingMs: number
@@ -162,6 +167,8 @@ export interface SoakRaw {
   /** The faults injected, in turn. */
   readonly faults: readonly SoakFault[]
   readonly sliderMovesPerSecond: number
+  /** Each hook's `historyLimit` (undefined: the hooks' default, 5000, in runs before December 2, 2026). */
+  readonly historyLimit?: number
   readonly supervision: {
     readonly heartbeatIntervalMs: number
     readonly unresponsiveAfterMs: number
@@ -227,7 +234,39 @@ export interface SoakSlope {
   readonly tolerance: number
   readonly samples: number
   readonly over: string
+  /** See {@link slopeVerdict}. */
+  readonly verdict: SlopeVerdict
+  /** Not shown to grow beyond its tolerance (`verdict` is not `'growing'`), with at least 2 samples. */
   readonly flat: boolean
+}
+
+/**
+ * A slope's verdict against its tolerance `t`, from its value `b` and standard error `se`:
+ * - `'growing'`: `b − 2·se > t`, growth beyond the tolerance shown at two standard errors (one-sided,
+ *   about 2 % of runs would read so by chance were the true growth exactly `t`);
+ * - `'unresolved'`: not growing, but `b + 2·se > t`: the run cannot tell growth within the tolerance
+ *   from growth beyond it (too few or too noisy samples); reported, not a finding;
+ * - `'falling'`: `b + 2·se < −t` (memory freed after a peak), `'flat'` otherwise;
+ * - `'too few samples'`: fewer than 2.
+ * Without a standard error (too few samples for one) the slope itself is compared: `b > t` grows.
+ */
+export type SlopeVerdict = 'growing' | 'unresolved' | 'flat' | 'falling' | 'too few samples'
+
+/** How many standard errors a slope must clear its tolerance by to count as growing. */
+export const SLOPE_STANDARD_ERRORS = 2
+
+/** Judges a slope (see {@link SlopeVerdict}). */
+export function slopeVerdict(
+  perMinute: number,
+  standardError: number | undefined,
+  tolerance: number,
+  samples: number,
+): SlopeVerdict {
+  if (samples < 2) return 'too few samples'
+  const margin = SLOPE_STANDARD_ERRORS * (standardError ?? 0)
+  if (perMinute - margin > tolerance) return 'growing'
+  if (perMinute + margin > tolerance) return 'unresolved'
+  return perMinute + margin < -tolerance ? 'falling' : 'flat'
 }
 
 /** Figures of one worker's life. */
@@ -253,6 +292,15 @@ export interface SoakAnalysis {
   readonly failed: { readonly crash: number; readonly badCall: number; readonly other: number }
   readonly calls: number
   readonly maxWorkerTargets: number
+  /**
+   * The most dedicated workers alive at two consecutive samples (see {@link workersAlive}): a worker
+   * kept alive shows in both, one still shutting down mid-restart in one.
+   */
+  readonly maxWorkersPersisting: number
+  /** Samples that saw more workers alive than at the sample before or after (mid-restart). */
+  readonly restartSamples: number
+  /** The most workers `workerPoolStats()` counted alive at any sample. */
+  readonly maxPoolAlive: number
   readonly maxOldestPendingMs: number
   /** Steps per minute of each model over the run. */
   readonly stepsPerMinute: Readonly<Record<SoakModel, number>>
@@ -265,6 +313,11 @@ export interface SoakAnalysis {
     readonly readyMs: number | undefined
     readonly trainingAgainMs: number | undefined
   }[]
+  /**
+   * Seconds since the start at the first sample where every model's history was full (held
+   * `historyLimit` points); undefined when it never was or the run did not record it.
+   */
+  readonly historyFullS: number | undefined
   /** Every figure flat, no unexpected failure, nothing pending at the end, one worker at a time. */
   readonly healthy: boolean
   /** What is wrong, in sentences (empty when healthy). */
@@ -344,6 +397,28 @@ function isRough(raw: SoakRaw): boolean {
   return raw.crashEveryS < 40 || raw.durationS < 300
 }
 
+/**
+ * Workers alive at the samples (DevTools' dedicated worker targets), judged so that a restart caught
+ * mid-way is not a leak: when the pool ends a dead or hung worker and starts the next, the old one's
+ * target may outlive `terminate()` by a moment (a hung thread is stopped asynchronously), so one
+ * sample can see two. A worker that is kept is alive at the next sample too: `persisting` is the most
+ * workers seen at two consecutive samples (with a single sample, its count).
+ */
+export function workersAlive(samples: readonly Pick<SoakSample, 'workerTargets'>[]): {
+  readonly max: number
+  readonly persisting: number
+  readonly restartSamples: number
+} {
+  const counts = samples.map((s) => s.workerTargets)
+  const max = Math.max(0, ...counts)
+  const pairs = counts.slice(1).map((n, i) => Math.min(n, counts[i] ?? n))
+  const persisting = counts.length === 1 ? max : Math.max(0, ...pairs)
+  const restartSamples = counts.filter(
+    (n, i) => n > 1 && n > (counts[i - 1] ?? 0) && n > (counts[i + 1] ?? 0),
+  ).length
+  return { max, persisting, restartSamples }
+}
+
 /** Judges a soak run. */
 export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
   const warmup = soakWarmupS(raw)
@@ -398,6 +473,7 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
     const { slope: perMinute, standardError } = pooledSlope(groups)
     const samples = groups.reduce((n, g) => n + (g.length >= 2 ? g.length : 0), 0)
     const limit = rough ? tolerance * ROUGH_FACTOR : tolerance
+    const verdict = slopeVerdict(perMinute, standardError, limit, samples)
     return {
       metric,
       unit,
@@ -406,8 +482,9 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
       tolerance: limit,
       samples,
       over,
+      verdict,
       // Only growth is a leak; a fall (memory freed after a peak) is flat for this verdict.
-      flat: samples >= 2 && perMinute <= limit,
+      flat: samples >= 2 && verdict !== 'growing',
     }
   }
   const T = SOAK_TOLERANCES
@@ -509,7 +586,14 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
       trainingAgainMs: worst((r) => r.trainingAgainMs),
     }
   })
-  const maxWorkerTargets = Math.max(0, ...running.map((s) => s.workerTargets))
+  const historyLimit = raw.historyLimit
+  const historyFullS =
+    historyLimit === undefined
+      ? undefined
+      : running.find((s) => (s.historyPoints ?? 0) >= historyLimit * SOAK_MODELS.length)?.t
+  const alive = workersAlive(running)
+  const maxWorkerTargets = alive.max
+  const maxPoolAlive = Math.max(0, ...running.map((s) => s.pool.alive))
   const maxOldestPendingMs = Math.max(0, ...running.map((s) => s.oldestPendingMs))
   const findings: string[] = []
   const growing = slopes.filter((s) => s.samples >= 2 && !s.flat)
@@ -520,12 +604,14 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
       return run ? signed(run.perMinute, 1) : 'n/a'
     }
     findings.push(
-      `The page's memory grows within each worker's life and falls back each time the worker dies (${pageInLife.map((s) => `${s.metric.replace('page ', '')}: ${signed(s.perMinute, 1)} MB a minute within lives, ${across(s.metric)} across the run`).join('; ')}): the page holds something for as long as its worker lives. A crash every ${fmt(raw.crashEveryS, 1)} s bounds it here; a worker that never dies does not.`,
+      `The page's memory grows within each worker's life and falls back each time the worker dies (${pageInLife.map((s) => `${s.metric.replace('page ', '')}: ${signed(s.perMinute, 1)}${s.standardError === undefined ? '' : ` ± ${s.standardError.toFixed(1)}`} MB a minute within lives, ${across(s.metric)} across the run`).join('; ')}): the page holds something for as long as its worker lives. A crash every ${fmt(raw.crashEveryS, 1)} s bounds it here; a worker that never dies does not.`,
     )
   }
   for (const s of growing) {
     if (pageInLife.includes(s)) continue
-    findings.push(`${s.metric} grows by ${signed(s.perMinute, 2)} ${s.unit} a minute (${s.over}).`)
+    findings.push(
+      `${s.metric} grows by ${signed(s.perMinute, 2)}${s.standardError === undefined ? '' : ` ± ${s.standardError.toFixed(2)}`} ${s.unit} a minute (${s.over}; allowed +${s.tolerance}).`,
+    )
   }
   if (failed.other > 0) findings.push(`${failed.other} calls failed for no injected reason.`)
   if (raw.stateErrors.other.length > 0) {
@@ -536,7 +622,10 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
   if (raw.end.pendingAfterStop > 0) {
     findings.push(`${raw.end.pendingAfterStop} calls had not settled 10 s after training stopped.`)
   }
-  if (maxWorkerTargets > 1) findings.push(`${maxWorkerTargets} workers were alive at once.`)
+  if (alive.persisting > 1) {
+    findings.push(`${alive.persisting} workers were alive at once at two consecutive samples.`)
+  }
+  if (maxPoolAlive > 1) findings.push(`The worker pool counted ${maxPoolAlive} workers alive.`)
   if (raw.end.workerTargetsAfterUnmount > 0) {
     findings.push(`${raw.end.workerTargetsAfterUnmount} workers were left after unmounting.`)
   }
@@ -552,6 +641,10 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
     failed,
     calls: raw.calls.reduce((n, c) => n + c.calls, 0),
     maxWorkerTargets,
+    maxWorkersPersisting: alive.persisting,
+    restartSamples: alive.restartSamples,
+    maxPoolAlive,
+    historyFullS,
     maxOldestPendingMs,
     stepsPerMinute,
     crashes,
@@ -574,6 +667,24 @@ const FAULT_LABELS: Record<SoakFault, string> = {
 }
 const LABELS: Record<SoakModel, string> = { vae: 'VAE', gan: 'GAN', sparse: 'sparse coding' }
 
+/**
+ * The sentence on the page's training histories: each hook keeps `historyLimit` points, a bounded
+ * buffer whose filling the page's slopes would read as growth, so the soak keeps it small enough to
+ * fill before the warm-up ends. Empty for runs that did not record it.
+ */
+function historyLine(raw: SoakRaw, analysis: SoakAnalysis): string {
+  if (raw.historyLimit === undefined) return ''
+  const warmup = soakWarmupS(raw)
+  const full = analysis.historyFullS
+  const when =
+    full === undefined
+      ? 'never full: the page slopes include its bounded filling'
+      : full <= warmup
+        ? `full at ${fmt(full)} s, before the slopes start at ${fmt(warmup)} s`
+        : `full only at ${fmt(full)} s, after the slopes start at ${fmt(warmup)} s: they include its bounded filling`
+  return ` Each hook keeps its last ${raw.historyLimit} training-history points (\`historyLimit\`; 5,000 by default, which three models fill only after about 7 minutes): ${when}.`
+}
+
 /** The soak's section of bench/report.md (starts with its `##` heading). */
 export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
   const minutes = raw.durationS / 60
@@ -581,6 +692,8 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
   const rows = raw.samples.filter((_, i) => i % everyRow === 0 || i === raw.samples.length - 1)
   const { failed } = analysis
   const unjudged = analysis.slopes.filter((s) => s.samples < 2).length
+  const unresolved = analysis.slopes.filter((s) => s.verdict === 'unresolved')
+  const history = historyLine(raw, analysis)
   return [
     `## Soak in Chromium: ${fmt(minutes, minutes < 2 ? 1 : 0)} minutes of training, UI calls and injected crashes (${raw.backend ?? '?'} backend)`,
     '',
@@ -601,14 +714,16 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
       : []),
     `One row ${everyRow === 1 ? 'per sample' : `in ${everyRow}`} (${raw.samples.length} samples in bench/report.json). Steps per minute: ${SOAK_MODELS.map((m) => `${LABELS[m]} ${fmt(analysis.stepsPerMinute[m])}`).join(', ')}.${isRough(raw) ? ` In a run this short (a crash every ${fmt(raw.crashEveryS, 1)} s) a worker's life holds few samples past its warm-up: slopes are rough here, and only growth beyond ${ROUGH_FACTOR}× the full run's tolerance counts (the full run's lives are a minute long).` : ''} A worker life with fewer than ${LIFE_SLOPE_MINIMUM.samples} samples over ${LIFE_SLOPE_MINIMUM.spanS} s past its warm-up is left out of the within-life slopes (two samples 5 s apart read one garbage collection as megabytes a minute).`,
     '',
+    `A figure is **growing** when its slope less ${SLOPE_STANDARD_ERRORS} standard errors exceeds the growth allowed (beyond it at about 98 % one-sided confidence); **unresolved** when only its slope plus ${SLOPE_STANDARD_ERRORS} standard errors does (the run cannot tell growth within the allowance from growth beyond it: reported, not a finding). The standard errors come from the residuals about the fitted lines, as if independent: samples 5 s apart are somewhat correlated (garbage collections, snapshots arriving), so they are if anything optimistic.${history}`,
+    '',
     '| figure | growth per minute | ± standard error | measured over | samples | growth allowed | verdict |',
     '|---|---|---|---|---|---|---|',
     ...analysis.slopes.map(
       (s) =>
-        `| ${s.metric} | ${signed(s.perMinute, s.unit === 'tensors' ? 2 : 3)} ${s.unit} | ${s.standardError === undefined ? '—' : `± ${fmt(s.standardError, s.unit === 'tensors' ? 2 : 3)}`} | ${s.over} | ${s.samples} | ≤ +${s.tolerance} ${s.unit} | ${s.samples < 2 ? 'too few samples' : !s.flat ? '**growing**' : s.perMinute < -s.tolerance ? 'falling' : 'flat'} |`,
+        `| ${s.metric} | ${signed(s.perMinute, s.unit === 'tensors' ? 2 : 3)} ${s.unit} | ${s.standardError === undefined ? '—' : `± ${fmt(s.standardError, s.unit === 'tensors' ? 2 : 3)}`} | ${s.over} | ${s.samples} | ≤ +${s.tolerance} ${s.unit} | ${s.verdict === 'growing' ? '**growing**' : s.verdict} |`,
     ),
     '',
-    `Each worker's life (a crash starts a new one; ${analysis.lives.length} with readings): tensors ${analysis.lives.map((l) => (l.tensorsMin === l.tensorsMax ? `${l.tensorsMin}` : `${l.tensorsMin}–${l.tensorsMax}`)).join(', ')}; TF.js WASM heap ${analysis.lives.map((l) => fmt(l.wasmHeapMB, 1)).join(', ')} MB; fused-kernel memories reachable at most ${analysis.lives.map((l) => l.kernelMemoriesMax).join(', ')}; page ArrayBuffers from its first to its last sample ${analysis.lives.map((l) => `${fmt(l.pageBuffersFirstMB, 1)} → ${fmt(l.pageBuffersLastMB, 1)}`).join(', ')} MB. Dedicated workers alive at any sample: at most ${analysis.maxWorkerTargets}; after unmounting: ${raw.end.workerTargetsAfterUnmount} (pool: ${raw.end.poolAfterUnmount.created} started, ${raw.end.poolAfterUnmount.terminated} ended, ${raw.end.poolAfterUnmount.alive} alive). Page JS heap before mounting ${mb(raw.baseline.page?.usedSize)} MB, after unmounting ${mb(raw.end.pageAfterUnmount?.usedSize)} MB.`,
+    `Each worker's life (a crash starts a new one; ${analysis.lives.length} with readings): tensors ${analysis.lives.map((l) => (l.tensorsMin === l.tensorsMax ? `${l.tensorsMin}` : `${l.tensorsMin}–${l.tensorsMax}`)).join(', ')}; TF.js WASM heap ${analysis.lives.map((l) => fmt(l.wasmHeapMB, 1)).join(', ')} MB; fused-kernel memories reachable at most ${analysis.lives.map((l) => l.kernelMemoriesMax).join(', ')}; page ArrayBuffers from its first to its last sample ${analysis.lives.map((l) => `${fmt(l.pageBuffersFirstMB, 1)} → ${fmt(l.pageBuffersLastMB, 1)}`).join(', ')} MB. Dedicated workers alive at any sample: at most ${analysis.maxWorkerTargets}${analysis.restartSamples > 0 ? ` (${analysis.restartSamples} ${analysis.restartSamples === 1 ? 'sample' : 'samples'} caught a restart mid-way, the ended worker not yet gone; at two consecutive samples at most ${analysis.maxWorkersPersisting})` : ''}, by the pool's count at most ${analysis.maxPoolAlive}; after unmounting: ${raw.end.workerTargetsAfterUnmount} (pool: ${raw.end.poolAfterUnmount.created} started, ${raw.end.poolAfterUnmount.terminated} ended, ${raw.end.poolAfterUnmount.alive} alive). Page JS heap before mounting ${mb(raw.baseline.page?.usedSize)} MB, after unmounting ${mb(raw.end.pageAfterUnmount?.usedSize)} MB.`,
     '',
     `**Failed calls: ${failed.crash} from injected crashes (expected), ${failed.badCall} injected bad calls (expected), ${failed.other} other${failed.other === 0 ? '' : ' (must be 0)'}**, of ${analysis.calls} calls; ${raw.end.pendingAfterStop} still pending 10 s after training stopped; the oldest call waiting at any sample (training aside): ${fmt(analysis.maxOldestPendingMs)} ms. Errors in the models' states: ${raw.stateErrors.injected} from injected faults, ${raw.stateErrors.other.length} other.`,
     '',
@@ -660,6 +775,6 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
       ).join(' | ')} |`
     }),
     '',
-    `Verdict: ${analysis.healthy ? `**nothing grew, nothing hung, nothing was lost**: every figure judged flat within its tolerance${unjudged > 0 ? ` (${unjudged} within-life figures not judged: too few samples per worker life in a run this short)` : ''}, no failure but the injected ones, every crash recovered from.` : `**not clean**. ${analysis.findings.join(' ')}`}`,
+    `Verdict: ${analysis.healthy ? `**nothing grew, nothing hung, nothing was lost**: no figure grew beyond its tolerance by more than ${SLOPE_STANDARD_ERRORS} standard errors${unjudged > 0 ? ` (${unjudged} within-life figures not judged: too few samples per worker life in a run this short)` : ''}, no failure but the injected ones, every crash recovered from.` : `**not clean**. ${analysis.findings.join(' ')}`}${unresolved.length > 0 ? ` Unresolved (slope ± ${SLOPE_STANDARD_ERRORS} standard errors across the allowance): ${unresolved.map((u) => `${u.metric} ${u.over.startsWith('within') ? 'within lives' : 'over the run'} ${signed(u.perMinute, 2)} ± ${fmt(u.standardError, 2)} against +${u.tolerance}`).join('; ')}.` : ''}`,
   ]
 }

@@ -75,6 +75,15 @@ const CRASH_LOOP = { crashLoopLimit: 3, crashLoopWindowMs: 2.5 * CRASH_EVERY_S *
  */
 const FIRST_CRASH_S = SHORT ? 5 : 45
 const SAMPLE_EVERY_S = Number(import.meta.env.VITE_SOAK_SAMPLE_EVERY) || 5
+/**
+ * Most history points each hook keeps (`historyLimit`; `VITE_SOAK_HISTORY_LIMIT` changes it). The
+ * hooks' default, 5000, is a bounded buffer that three models training 700 steps a minute fill only
+ * after about 7 minutes: the page's heap then grows by the buffer's filling (about 0.25 MB a minute)
+ * for the whole run, a bounded growth the slopes cannot tell from a leak (measured side by side,
+ * README "Soak"). 200 points fill within the first minute of training, before the warm-up ends, so
+ * the slopes judge what is left: leaks.
+ */
+const HISTORY_LIMIT = Number(import.meta.env.VITE_SOAK_HISTORY_LIMIT) || 200
 /** Where the run's figures go (see VITE_SOAK_OUT above). */
 const OUT_FILE: string = import.meta.env.VITE_SOAK_OUT || 'bench/report.browser-soak.json'
 const SLIDER_MOVES_PER_SECOND = 5
@@ -311,7 +320,13 @@ test(
     }
 
     const data = 'digits' as const
-    const common = { data, backend: 'wasm' as const, epochs: EPOCHS, createWorker }
+    const common = {
+      data,
+      backend: 'wasm' as const,
+      epochs: EPOCHS,
+      historyLimit: HISTORY_LIMIT,
+      createWorker,
+    }
     const screen = await render(
       <SoakApp
         vaeOptions={{ ...common, latentDim: 8 }}
@@ -377,6 +392,7 @@ test(
         status: Object.fromEntries(
           SOAK_MODELS.map((m) => [m, results?.[m].status ?? 'none']),
         ) as Record<SoakModel, string>,
+        historyPoints: SOAK_MODELS.reduce((n, m) => n + (results?.[m].history.length ?? 0), 0),
         pendingCalls: calls.pendingCount(),
         oldestPendingMs: calls.oldestPendingMs(),
       }
@@ -549,6 +565,7 @@ test(
       firstCrashS: FIRST_CRASH_S,
       faults: FAULTS,
       sliderMovesPerSecond: SLIDER_MOVES_PER_SECOND,
+      historyLimit: HISTORY_LIMIT,
       supervision: SUPERVISION,
       backend,
       models: [

@@ -3,7 +3,13 @@
  * after waiting for training, and what ran beside the soak when the bench ran it beside other work.
  */
 import { describe, expect, it } from 'vitest'
-import { analyzeSoak, soakMarkdown, type SoakRaw } from '../../bench/soakAnalysis'
+import {
+  analyzeSoak,
+  slopeVerdict,
+  soakMarkdown,
+  workersAlive,
+  type SoakRaw,
+} from '../../bench/soakAnalysis'
 
 /** A quick soak's record with no samples, calls or crashes: only the fields the text reads. */
 function raw(extra: Partial<SoakRaw>): SoakRaw {
@@ -50,6 +56,20 @@ const sample = (t: number, index: number, startedAtS: number, mb: number) => ({
   pendingCalls: 0,
   oldestPendingMs: 0,
 })
+
+/** A full run's record (7.5 minutes, a crash a minute) holding `samples`. */
+const fullRun = (samples: readonly unknown[], extra: Partial<SoakRaw> = {}): SoakRaw =>
+  raw({
+    quick: false,
+    crashEveryS: 60,
+    durationS: 450,
+    samples: samples as SoakRaw['samples'],
+    ...extra,
+  })
+
+/** The judged whole-run row of the page's JS heap. */
+const pageRunRow = (record: SoakRaw) =>
+  analyzeSoak(record).slopes.find((s) => s.metric === 'page JS heap' && s.over.startsWith('whole'))
 
 /** The judged within-life row of the page's JS heap. */
 const pageRow = (record: SoakRaw) =>
@@ -141,5 +161,89 @@ describe('soakMarkdown', () => {
     const columns = (line: string | undefined) => (line ?? '').split('|').length
     expect(header).toBeGreaterThan(-1)
     expect(columns(lines[header + 1])).toBe(columns(lines[header]))
+  })
+
+  it('judges a slope against its standard error: growing beyond 2 of them, else unresolved', () => {
+    expect(slopeVerdict(0.5, 0.1, 0.25, 10)).toBe('growing')
+    expect(slopeVerdict(0.27, 0.02, 0.25, 10)).toBe('unresolved')
+    expect(slopeVerdict(0.1, 0.2, 0.25, 10)).toBe('unresolved')
+    expect(slopeVerdict(0.1, 0.05, 0.25, 10)).toBe('flat')
+    expect(slopeVerdict(-0.5, 0.1, 0.25, 10)).toBe('falling')
+    // Without a standard error the slope itself is compared.
+    expect(slopeVerdict(0.3, undefined, 0.25, 2)).toBe('growing')
+    expect(slopeVerdict(0.2, undefined, 0.25, 2)).toBe('flat')
+    expect(slopeVerdict(9, 0, 0.25, 1)).toBe('too few samples')
+  })
+
+  it('calls the run not clean only when the growth clears the allowance by 2 standard errors', () => {
+    // The page heap every 5 s from 120 s to 445 s, one worker, alternating ±0.3 MB about a line.
+    const series = (perMinute: number) =>
+      Array.from({ length: 66 }, (_, i) => {
+        const t = 120 + 5 * i
+        return sample(t, 1, 0, 16 + (perMinute * t) / 60 + (i % 2 === 0 ? 0.3 : -0.3))
+      })
+    // +0.27 MB a minute (the quiet run's reading): over +0.25, but within its standard errors.
+    const near = fullRun(series(0.27))
+    const nearRow = pageRunRow(near)
+    expect(nearRow?.perMinute).toBeCloseTo(0.27, 1)
+    expect(nearRow?.standardError).toBeGreaterThan(0.01)
+    expect(nearRow?.verdict).toBe('unresolved')
+    expect(analyzeSoak(near).healthy).toBe(true)
+    expect(text(near)).toMatch(
+      /Unresolved \(slope ± 2 standard errors across the allowance\): page JS heap over the run \+0\.2\d ± 0\.\d\d against \+0\.25/,
+    )
+    // +1 MB a minute with the same noise: growing, a finding.
+    const leak = fullRun(series(1))
+    expect(pageRunRow(leak)?.verdict).toBe('growing')
+    expect(analyzeSoak(leak).healthy).toBe(false)
+    expect(analyzeSoak(leak).findings.join(' ')).toMatch(
+      /page JS heap grows by \+1\.00 ± 0\.\d\d MB a minute \(whole run, 120 s → end; allowed \+0\.25\)/,
+    )
+  })
+
+  it('counts two workers alive as a leak only when two consecutive samples see them', () => {
+    const at = (targets: readonly number[], alive: readonly number[] = targets.map(() => 1)) =>
+      targets.map((n, i) => ({
+        ...sample(130 + 5 * i, 1, 0, 16),
+        workerTargets: n,
+        pool: { created: 2, terminated: 1, alive: alive[i] ?? 1 },
+      }))
+    // A restart caught mid-way: the ended worker's target still listed at one sample, gone at the next.
+    expect(workersAlive([1, 2, 1, 1, 2, 1].map((workerTargets) => ({ workerTargets })))).toEqual({
+      max: 2,
+      persisting: 1,
+      restartSamples: 2,
+    })
+    const restart = fullRun(at([1, 1, 2, 1, 1]))
+    expect(analyzeSoak(restart).healthy).toBe(true)
+    expect(text(restart)).toContain(
+      "at most 2 (1 sample caught a restart mid-way, the ended worker not yet gone; at two consecutive samples at most 1), by the pool's count at most 1",
+    )
+    // A worker kept: two at consecutive samples.
+    const kept = analyzeSoak(fullRun(at([1, 2, 2, 1])))
+    expect(kept.healthy).toBe(false)
+    expect(kept.findings).toContain('2 workers were alive at once at two consecutive samples.')
+    // The pool itself counting two alive is a finding at once.
+    const pool = analyzeSoak(fullRun(at([1, 1, 1], [1, 2, 1])))
+    expect(pool.findings).toContain('The worker pool counted 2 workers alive.')
+  })
+
+  it('says whether the page histories were full before the slopes start', () => {
+    const withHistory = (points: readonly number[]) =>
+      fullRun(
+        points.map((historyPoints, i) => ({ ...sample(60 * i, 1, 0, 16), historyPoints })),
+        { historyLimit: 200 },
+      )
+    const early = withHistory([0, 600, 600, 600, 600])
+    expect(analyzeSoak(early).historyFullS).toBe(60)
+    expect(text(early)).toContain(
+      'Each hook keeps its last 200 training-history points (`historyLimit`; 5,000 by default, which three models fill only after about 7 minutes): full at 60 s, before the slopes start at 120 s.',
+    )
+    const late = withHistory([0, 200, 400, 500, 600])
+    expect(text(late)).toContain('full only at 240 s, after the slopes start at 120 s')
+    const never = withHistory([0, 200, 400])
+    expect(analyzeSoak(never).historyFullS).toBeUndefined()
+    expect(text(never)).toContain('never full: the page slopes include its bounded filling')
+    expect(text(fullRun([]))).not.toContain('training-history points')
   })
 })
