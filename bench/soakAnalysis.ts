@@ -695,7 +695,7 @@ export function soakMarkdown(raw: SoakRaw, analysis: SoakAnalysis): string[] {
   const unresolved = analysis.slopes.filter((s) => s.verdict === 'unresolved')
   const history = historyLine(raw, analysis)
   return [
-    `## Soak in Chromium: ${fmt(minutes, minutes < 2 ? 1 : 0)} minutes of training, UI calls and injected crashes (${raw.backend ?? '?'} backend)`,
+    `## Soak in Chromium: ${fmt(minutes, Number.isInteger(minutes) ? 0 : 1)} minutes of training, UI calls and injected crashes (${raw.backend ?? '?'} backend)`,
     '',
     `Three models share one worker, all on the 1,797 built-in 8×8 digits: ${raw.models.map((m) => m.description).join('; ')}. They train without end through their hooks (\`useVAE\`, \`useGAN\`, \`useSparseCoding\`, backend forced to WASM) and their components call them as in an app: every grid re-draws per model version, each slider is moved ${fmt(raw.sliderMovesPerSecond)} times a second. Every ${fmt(raw.crashEveryS, 1)} s from ${fmt(raw.firstCrashS, 1)} s${raw.trainedS === undefined ? '' : `, once every model has trained its first epoch (here at ${fmt(raw.trainedS, 1)} s${raw.trainedS > raw.firstCrashS ? ': the schedule and the run moved by the wait' : ''})`}, the worker is killed (in turn: ${raw.faults.map((f) => FAULT_LABELS[f]).join(', ')}; heartbeat every ${raw.supervision.heartbeatIntervalMs} ms, a hang declared after ${fmt(raw.supervision.unresponsiveAfterMs / 1000, 1)} s); halfway between crashes one bad call is made. Memory is read every ${fmt(raw.sampleEveryS)} s after a forced garbage collection (DevTools \`HeapProfiler.collectGarbage\` + \`Runtime.getHeapUsage\` on the page and on the worker; TF.js \`memory()\` and the WASM heap through a probe inside the worker).`,
     '',
