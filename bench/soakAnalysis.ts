@@ -424,8 +424,19 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
   const warmup = soakWarmupS(raw)
   const lifeWarmup = lifeWarmupS(raw)
   const running = raw.samples.filter((s) => !s.final)
-  const late = running.filter((s) => s.t >= warmup)
-  /** The whole run from the warm-up on, as one series. */
+  const historyLimit = raw.historyLimit
+  const historyFullS =
+    historyLimit === undefined
+      ? undefined
+      : running.find((s) => (s.historyPoints ?? 0) >= historyLimit * SOAK_MODELS.length)?.t
+  /**
+   * The page's slopes start once its training histories are full (a bounded buffer filling is not a
+   * leak), and not before the warm-up; a history never full leaves them at the warm-up (the report
+   * says they include its filling).
+   */
+  const pageFrom = Math.max(warmup, historyFullS ?? 0)
+  const late = running.filter((s) => s.t >= pageFrom)
+  /** The whole run from the warm-up (and the histories' filling) on, as one series. */
   const runSeries = (read: (s: SoakSample) => number | undefined) => [
     late.flatMap((s) => {
       const value = read(s)
@@ -444,17 +455,19 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
    * a worker's life (on either side) grows within it and is freed when it dies: across the run a
    * crash every minute would hide it, so the page is judged both ways.
    */
-  const lifeSeries = (read: (s: SoakSample) => number | undefined) =>
+  const lifeSeries = (read: (s: SoakSample) => number | undefined, fromS = 0) =>
     [...lives.values()]
       .map((samples) =>
         samples.flatMap((s) => {
           const value = read(s)
           const age = s.worker ? s.t - s.worker.startedAtS : 0
-          return value === undefined || age < lifeWarmup ? [] : [{ x: s.t / 60, y: value }]
+          return value === undefined || age < lifeWarmup || s.t < fromS
+            ? []
+            : [{ x: s.t / 60, y: value }]
         }),
       )
       .filter(longEnough)
-  const runOver = `whole run, ${Number.isInteger(warmup) ? warmup : warmup.toFixed(1)} s → end`
+  const runOver = `whole run, ${Number.isInteger(pageFrom) ? pageFrom : pageFrom.toFixed(1)} s → end`
   const lifeOver = `within each worker's life, from ${lifeWarmup} s after its start`
   /**
    * A short run (quick mode: 75 s, a crash every 20.5 s) holds two or three samples per worker life
@@ -494,9 +507,15 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
   const pageBuffers = (s: SoakSample) => mbOf(s.page?.backingStorageSize)
   const slopes: SoakSlope[] = [
     make('page JS heap', 'MB', T.pageHeapMB, runOver, runSeries(pageHeap)),
-    make('page JS heap', 'MB', T.pageHeapMB, lifeOver, lifeSeries(pageHeap)),
+    make('page JS heap', 'MB', T.pageHeapMB, lifeOver, lifeSeries(pageHeap, historyFullS)),
     make('page ArrayBuffers', 'MB', T.pageBuffersMB, runOver, runSeries(pageBuffers)),
-    make('page ArrayBuffers', 'MB', T.pageBuffersMB, lifeOver, lifeSeries(pageBuffers)),
+    make(
+      'page ArrayBuffers',
+      'MB',
+      T.pageBuffersMB,
+      lifeOver,
+      lifeSeries(pageBuffers, historyFullS),
+    ),
     make(
       'worker JS heap',
       'MB',
@@ -586,11 +605,6 @@ export function analyzeSoak(raw: SoakRaw): SoakAnalysis {
       trainingAgainMs: worst((r) => r.trainingAgainMs),
     }
   })
-  const historyLimit = raw.historyLimit
-  const historyFullS =
-    historyLimit === undefined
-      ? undefined
-      : running.find((s) => (s.historyPoints ?? 0) >= historyLimit * SOAK_MODELS.length)?.t
   const alive = workersAlive(running)
   const maxWorkerTargets = alive.max
   const maxPoolAlive = Math.max(0, ...running.map((s) => s.pool.alive))
@@ -681,7 +695,7 @@ function historyLine(raw: SoakRaw, analysis: SoakAnalysis): string {
       ? 'never full: the page slopes include its bounded filling'
       : full <= warmup
         ? `full at ${fmt(full)} s, before the slopes start at ${fmt(warmup)} s`
-        : `full only at ${fmt(full)} s, after the slopes start at ${fmt(warmup)} s: they include its bounded filling`
+        : `full only at ${fmt(full)} s, after the warm-up (${fmt(warmup)} s): the page's slopes count from then on`
   return ` Each hook keeps its last ${raw.historyLimit} training-history points (\`historyLimit\`; 5,000 by default, which three models fill only after about 7 minutes): ${when}.`
 }
 

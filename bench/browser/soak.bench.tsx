@@ -82,9 +82,10 @@ const SAMPLE_EVERY_S = Number(import.meta.env.VITE_SOAK_SAMPLE_EVERY) || 5
  * point (103 ± 19 measured), so about 0.22 MB a minute for most of the run, a bounded growth the
  * slopes cannot tell from a leak. Side by side (December 2, 2026) the page's whole-run slope read
  * +0.10 ± 0.02 MB a minute with 5000 points and −0.005 ± 0.02 with 200 (README, "Soak"). 200 points
- * fill within the first minute of training, before the warm-up ends, so the slopes judge leaks.
+ * fill within the first minute of training, before the full run's 2-minute warm-up ends; the quick
+ * run's warm-up is 14 s, so it keeps 50. The analysis starts the page's slopes once they are full.
  */
-const HISTORY_LIMIT = Number(import.meta.env.VITE_SOAK_HISTORY_LIMIT) || 200
+const HISTORY_LIMIT = Number(import.meta.env.VITE_SOAK_HISTORY_LIMIT) || (SHORT ? 50 : 200)
 /** Where the run's figures go (see VITE_SOAK_OUT above). */
 const OUT_FILE: string = import.meta.env.VITE_SOAK_OUT || 'bench/report.browser-soak.json'
 const SLIDER_MOVES_PER_SECOND = 5

@@ -240,7 +240,18 @@ describe('soakMarkdown', () => {
       'Each hook keeps its last 200 training-history points (`historyLimit`; 5,000 by default, which three models fill only after about 7 minutes): full at 60 s, before the slopes start at 120 s.',
     )
     const late = withHistory([0, 200, 400, 500, 600])
-    expect(text(late)).toContain('full only at 240 s, after the slopes start at 120 s')
+    expect(text(late)).toContain(
+      "full only at 240 s, after the warm-up (120 s): the page's slopes count from then on",
+    )
+    // The page's slopes leave out the filling: from 240 s over the run, and within its life.
+    const later = withHistory([0, 200, 400, 500, 600, 600, 600, 600])
+    expect(pageRunRow(later)?.over).toBe('whole run, 240 s → end')
+    expect(pageRunRow(later)?.samples).toBe(4)
+    expect(pageRow(later)?.samples).toBe(4)
+    const sooner = withHistory([0, 600, 600, 600, 600, 600, 600, 600])
+    expect(pageRunRow(sooner)?.over).toBe('whole run, 120 s → end')
+    expect(pageRunRow(sooner)?.samples).toBe(6)
+    expect(pageRow(sooner)?.samples).toBe(7)
     const never = withHistory([0, 200, 400])
     expect(analyzeSoak(never).historyFullS).toBeUndefined()
     expect(text(never)).toContain('never full: the page slopes include its bounded filling')
