@@ -63,13 +63,35 @@ function time(run: () => void, calls: number, cold: boolean): number {
 
 const median = (l: readonly number[]): number => [...l].sort((x, y) => x - y)[l.length >> 1] ?? 0
 
+/** `rounds` rounds of old and new, who goes first alternating; each round's best of three calls. */
+function compare(old: () => void, next: () => void, rounds: number, cold: boolean) {
+  const olds: number[] = []
+  const news: number[] = []
+  const ratios: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    let o: number
+    let n: number
+    if (r % 2 === 0) {
+      o = time(old, 3, cold)
+      n = time(next, 3, cold)
+    } else {
+      n = time(next, 3, cold)
+      o = time(old, 3, cold)
+    }
+    olds.push(o)
+    news.push(n)
+    ratios.push(o / n)
+  }
+  return { olds, news, ratios }
+}
+
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 9)
   const cold = process.argv[3] === 'cold'
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here')
   const memory = new KernelMemory(compiled)
-  const k = memory.kernels as KernelExports & { gemmPackedB: Product }
+  const k = memory.kernels
   console.log(
     `build ${compiled.build}, ${rounds} rounds, best of 3 calls a round${cold ? ', caches flushed before each call' : ''}`,
   )
@@ -87,23 +109,7 @@ async function main(): Promise<void> {
       product(a, s.a[0], s.a[1], b, s.b[0], s.b[1], c, s.m, s.k, s.n, 0, panel)
     const old = args(k.gemm, c1)
     const next = args(k.gemmPackedB, c2)
-    const olds: number[] = []
-    const news: number[] = []
-    const ratios: number[] = []
-    for (let r = 0; r < rounds; r++) {
-      let o: number
-      let n: number
-      if (r % 2 === 0) {
-        o = time(old, 3, cold)
-        n = time(next, 3, cold)
-      } else {
-        n = time(next, 3, cold)
-        o = time(old, 3, cold)
-      }
-      olds.push(o)
-      news.push(n)
-      ratios.push(o / n)
-    }
+    const { olds, news, ratios } = compare(old, next, rounds, cold)
     const x = memory.view(c1, s.m * s.n)
     const y = memory.view(c2, s.m * s.n)
     let same = true
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
     const flops = 2 * s.m * s.k * s.n
     const gf = (ms: number) => (flops / (ms * 1e6)).toFixed(1)
     console.log(
-      `${s.m}x${s.k}x${s.n} a(${s.a.join(',')}) b(${s.b.join(',')}) ${s.what}: gemm ${median(olds).toFixed(3)} ms (${gf(median(olds))} GFLOP/s), gemmPackedB ${median(news).toFixed(3)} ms (${gf(median(news))}), speed-up ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), same bits ${same}`,
+      `${s.m}×${s.k}×${s.n} a(${s.a.join(',')}) b(${s.b.join(',')}) ${s.what}: gemm ${median(olds).toFixed(3)} ms (${gf(median(olds))} GFLOP/s), gemmPackedB ${median(news).toFixed(3)} ms (${gf(median(news))}), speed-up ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), same bits ${same}`,
     )
   }
 }
