@@ -16,51 +16,15 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { generateSprites } from '../src/data/sprites'
-import { createRandom } from '../src/core/random'
-import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
-import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
-import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
 import { compileKernels, KernelMemory, type KernelExports } from '../src/core/kernels/wasmKernels'
-import { CONV_AUTOENCODER_SIDE, convAutoencoderStepFixture } from './convAutoencoderStepFixture'
+import { CONV_SIDE, convModelStep, type ConvModel } from './convModelStep'
 import { startTorchStepServer } from './torchStepServer'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const SIDE = CONV_AUTOENCODER_SIDE
-const BATCH = 64
+const SIDE = CONV_SIDE
 const STEPS = 50
-
-type Model = 'ae' | 'gan'
-
-/** One step of the default `model` on `memory`, and what to dispose. */
-function stepper(
-  model: Model,
-  memory: KernelMemory,
-  data: Float32Array,
-): { step: (s: number) => void; dispose: () => void } {
-  if (model === 'ae') return convAutoencoderStepFixture(memory, data)
-  const options = resolveGANModelOptions({ architecture: 'conv' }, SIDE * SIDE, true)
-  const train = resolveGANTrainOptions({}, 'conv')
-  const network = new GANNetwork([SIDE, SIDE, 1], options)
-  const trainer = new FusedConvGANTrainer(memory, [SIDE, SIDE, 1], options, BATCH)
-  const [gv, dv, statistics] = [
-    network.generatorVariables(),
-    network.discriminatorVariables(),
-    network.statistics(),
-  ]
-  const noise = createRandom(3)
-  const rows = data.length / (SIDE * SIDE)
-  return {
-    step: (s) => {
-      const start = (s * BATCH) % (rows - BATCH)
-      const indices = Uint32Array.from({ length: BATCH }, (_, i) => start + i)
-      const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
-      void trainer.step(gv, dv, data, indices, z, { ...train, realLabel: 1 }, statistics)
-    },
-    dispose: () => network.dispose(),
-  }
-}
 
 /** Multiply-adds of a kernel call that is a product (`gemm`, `gemmPackedB`, `gemmCol2im`), else 0. */
 function productShape(name: string, a: readonly number[]): string | undefined {
@@ -90,7 +54,7 @@ function peakGflops(memory: KernelMemory): number {
 }
 
 /** Prints one line per kernel call kind (and the whole step) with its time per step. */
-async function profile(model: Model): Promise<void> {
+async function profile(model: ConvModel): Promise<void> {
   await tf.setBackend('wasm')
   await tf.ready()
   const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
@@ -128,7 +92,7 @@ async function profile(model: Model): Promise<void> {
     )
   }
   memory.adam = timed(() => 'adam', memory.adam) as KernelExports['adam']
-  const run = stepper(model, memory, data)
+  const run = convModelStep(model, memory, data)
   for (let s = 0; s < STEPS + 5; s++) {
     on = s >= 5
     const t = performance.now()
@@ -166,7 +130,7 @@ async function profile(model: Model): Promise<void> {
 }
 
 /** PyTorch's per-operation profile of the same step with one thread, or why there is none. */
-async function torchProfile(model: Model, data: Float32Array): Promise<void> {
+async function torchProfile(model: ConvModel, data: Float32Array): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'latentkit-torch-'))
   try {
     const rowsFile = join(folder, 'sprites.f32')
