@@ -1587,3 +1587,106 @@ export function gatherRows(src: usize, indices: usize, count: i32, d: i32, dst: 
   }
 }
 // --- end rbm/kmeans (s9) ---
+
+// --- conv (s10) ---
+
+/**
+ * C (M×N, row-major) = A·B, or C += A·B when `accumulate` is 1, with `gemm`'s arguments, for a B
+ * small enough to pack whole: `panel` is scratch for K·8·⌈N/8⌉ floats. All of B is packed once (eight
+ * columns a panel, as `gemm` packs them), then each block of four rows of A meets every panel while
+ * those rows are in the first-level cache, so A is read from memory once rather than once per eight
+ * columns of C (`gemm` streams the whole of A past each panel: for the conv autoencoder's
+ * 3136×256×32 product, 3 MiB of patches four times). Every element of C sums over K in `gemm`'s
+ * order, so the bits are `gemm`'s.
+ */
+export function gemmPackedB(
+  a: usize, ai: i32, ak: i32,
+  b: usize, bk: i32, bj: i32,
+  c: usize, M: i32, K: i32, N: i32,
+  accumulate: i32, panel: usize,
+): void {
+  const stepA = <usize>ak << 2
+  const rowA = <usize>ai << 2
+  const rowC = <usize>N << 2
+  const panelBytes = <usize>K << 5
+  for (let j0 = 0; j0 < N; j0 += 8) {
+    packPanel(b, bk, bj, j0, min(8, N - j0), K, panel + <usize>(j0 >> 3) * panelBytes)
+  }
+  let i = 0
+  for (; i + 4 <= M; i += 4) {
+    const pa = a + <usize>i * rowA
+    let pb = panel
+    for (let j0 = 0; j0 < N; j0 += 8) {
+      tile4x8(pa, rowA, stepA, pb, K, c + (<usize>(i * N + j0) << 2), rowC, min(8, N - j0), accumulate)
+      pb += panelBytes
+    }
+  }
+  for (; i < M; i++) {
+    const pa = a + <usize>i * rowA
+    let pb = panel
+    for (let j0 = 0; j0 < N; j0 += 8) {
+      tile1x8(pa, stepA, pb, K, c + (<usize>(i * N + j0) << 2), min(8, N - j0), accumulate)
+      pb += panelBytes
+    }
+  }
+}
+
+/**
+ * Rows pa … pa + 3·rowA of A (elements `stepA` bytes apart) times one packed panel of B (K rows of
+ * eight floats at pb): the 4×8 block of C at `out` (rows `rowC` bytes apart, `width` columns kept).
+ */
+@inline function tile4x8(
+  pa: usize, rowA: usize, stepA: usize, pb: usize, K: i32,
+  out: usize, rowC: usize, width: i32, accumulate: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  let pa0 = pa
+  let pa1 = pa0 + rowA
+  let pa2 = pa1 + rowA
+  let pa3 = pa2 + rowA
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(pb)
+    const b1 = v128.load(pb, 16)
+    let s = v128.load32_splat(pa0)
+    c00 = madd(s, b0, c00)
+    c01 = madd(s, b1, c01)
+    s = v128.load32_splat(pa1)
+    c10 = madd(s, b0, c10)
+    c11 = madd(s, b1, c11)
+    s = v128.load32_splat(pa2)
+    c20 = madd(s, b0, c20)
+    c21 = madd(s, b1, c21)
+    s = v128.load32_splat(pa3)
+    c30 = madd(s, b0, c30)
+    c31 = madd(s, b1, c31)
+    pa0 += stepA
+    pa1 += stepA
+    pa2 += stepA
+    pa3 += stepA
+    pb += 32
+  }
+  storeRow(out, c00, c01, width, accumulate)
+  storeRow(out + rowC, c10, c11, width, accumulate)
+  storeRow(out + 2 * rowC, c20, c21, width, accumulate)
+  storeRow(out + 3 * rowC, c30, c31, width, accumulate)
+}
+
+/** One row of A times one packed panel of B: eight values of C at `out` (`width` kept). */
+@inline function tile1x8(
+  pa: usize, stepA: usize, pb: usize, K: i32, out: usize, width: i32, accumulate: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+  let pa0 = pa
+  for (let k = 0; k < K; k++) {
+    const s = v128.load32_splat(pa0)
+    c00 = madd(s, v128.load(pb), c00)
+    c01 = madd(s, v128.load(pb, 16), c01)
+    pa0 += stepA
+    pb += 32
+  }
+  storeRow(out, c00, c01, width, accumulate)
+}
+// --- end conv (s10) ---

@@ -1,33 +1,67 @@
 /**
- * Where the fused convolutional autoencoder's step spends its time: every kernel call (each matrix
- * product by its shape M×K×N and GFLOP/s), the dense layers, Adam and the weight sync to TF.js, over
- * 50 steps of the default model (28×28 sprites, batch 64) in Node. Per call: the median (robust to a
- * loaded machine's preemptions) and the mean. Then PyTorch's step on the same layers with one
- * thread, per operation (torch.autograd.profiler over 50 steps, bench/torch_dcgan.py's step server),
- * when python3 has torch. Not part of `npm run bench`; run it with
+ * Where the fused convolutional autoencoder's or GAN's step spends its time: every kernel call (each
+ * matrix product by its shape M×K×N, A's and B's strides, and GFLOP/s), Adam and the weight sync to
+ * TF.js, over 50 steps of the default model (28×28 sprites, batch 64) in Node. Per call kind: the
+ * median (robust to a loaded machine's preemptions) and the mean; the products also with the time
+ * lost against the peak (time − flops / peak, per step), the peak being the best GFLOP/s of a
+ * 128×784×400 product measured first in the same process. Rows are sorted by time per step. Then
+ * PyTorch's step on the same layers with one thread, per operation (torch.autograd.profiler over 50
+ * steps, bench/torch_dcgan.py's step server), when python3 has torch. Not part of `npm run bench`;
+ * run it with (model `ae`, the default, or `gan`)
  *
  *   npx esbuild bench/convAutoencoderProfile.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/convae/profile.mjs &&
- *     node --experimental-wasm-relaxed-simd node_modules/.cache/convae/profile.mjs
+ *     node --experimental-wasm-relaxed-simd node_modules/.cache/convae/profile.mjs [ae|gan]
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { generateSprites } from '../src/data/sprites'
-import { compileKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
-import { CONV_AUTOENCODER_SIDE, convAutoencoderStepFixture } from './convAutoencoderStepFixture'
+import { compileKernels, KernelMemory, type KernelExports } from '../src/core/kernels/wasmKernels'
+import { CONV_SIDE, convModelStep, type ConvModel } from './convModelStep'
 import { startTorchStepServer } from './torchStepServer'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+const SIDE = CONV_SIDE
+const STEPS = 50
+
+/** Multiply-adds of a kernel call that is a product (`gemm`, `gemmPackedB`, `gemmCol2im`), else 0. */
+function productShape(name: string, a: readonly number[]): string | undefined {
+  const at = (i: number): number => a[i] ?? 0
+  if (name === 'gemm' || name === 'gemmPackedB')
+    return `${at(7)}x${at(8)}x${at(9)} a(${at(1)},${at(2)}) b(${at(4)},${at(5)}) acc${at(10)}`
+  if (name === 'gemmCol2im') return `${at(4) * at(12) * at(13)}x${at(2)}x${at(8) * at(8) * at(7)}`
+  return undefined
+}
+
+/** Best GFLOP/s of a 128×784×400 product (`gemm`, 20 calls): the peak the rows are set against. */
+function peakGflops(memory: KernelMemory): number {
+  const [m, k, n] = [128, 784, 400]
+  const a = memory.alloc(m * k)
+  const b = memory.alloc(k * n)
+  const c = memory.alloc(m * n)
+  const panel = memory.alloc(8 * k)
+  memory.view(a, m * k).fill(0.5)
+  memory.view(b, k * n).fill(0.25)
+  let best = Infinity
+  for (let r = 0; r < 20; r++) {
+    const t = performance.now()
+    memory.kernels.gemm(a, k, 1, b, n, 1, c, m, k, n, 0, panel)
+    best = Math.min(best, performance.now() - t)
+  }
+  return (2 * m * k * n) / (best * 1e6)
+}
+
 /** Prints one line per kernel call kind (and the whole step) with its time per step. */
-async function profile(): Promise<void> {
+async function profile(model: ConvModel): Promise<void> {
   await tf.setBackend('wasm')
   await tf.ready()
-  const data = generateSprites({ count: 1024, size: CONV_AUTOENCODER_SIDE, seed: 1 }).images.data
+  const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
-  const fixture = convAutoencoderStepFixture(new KernelMemory(compiled), data)
+  const memory = new KernelMemory(compiled)
+  const peak = peakGflops(memory)
   const times = new Map<string, number[]>()
   let on = false
   const note = (key: string, ms: number) => {
@@ -36,75 +70,67 @@ async function profile(): Promise<void> {
     list.push(ms)
     times.set(key, list)
   }
-  const net = (fixture.trainer as unknown as { net: Record<string, unknown> }).net
-  const k = net.k as Record<string, unknown>
-  for (const name of Object.keys(k)) {
-    const f = k[name]
-    if (typeof f !== 'function') continue
-    k[name] = (...args: number[]) => {
-      const t = performance.now()
-      const r = (f as (...a: number[]) => unknown)(...args)
-      const at = (i: number): number => args[i] ?? 0
-      const key =
-        name === 'gemm'
-          ? `gemm ${at(7)}x${at(8)}x${at(9)} a(${at(1)},${at(2)}) b(${at(4)},${at(5)}) acc${at(10)}`
-          : name === 'gemmCol2im'
-            ? `gemmCol2im ${at(4) * at(12) * at(13)}x${at(2)}x${at(8) * at(8) * at(7)}`
-            : name === 'im2col' || name === 'col2im'
-              ? `${name} ${at(1)}x${at(2)}x${at(3)}x${at(4)}`
-              : name
-      note(key, performance.now() - t)
-      return r
-    }
-  }
-  // The products the trainer calls through the memory (gemm, gemmPair: the dense layers too).
-  const memory = net.memory as Record<string, (...a: number[][] | number[]) => unknown>
-  const shape = (a: readonly number[]): string =>
-    `${a[7]}x${a[8]}x${a[9]} a(${a[1]},${a[2]}) b(${a[4]},${a[5]}) acc${a[10]}`
-  for (const name of ['gemm', 'gemmPair'] as const) {
-    const f = memory[name]!
-    memory[name] = (...args: number[][] | number[]) => {
+  const timed =
+    <A extends unknown[], R>(key: (args: A) => string, f: (...args: A) => R) =>
+    (...args: A): R => {
       const t = performance.now()
       const r = f(...args)
-      const key =
-        name === 'gemm'
-          ? `memory.gemm ${shape(args as number[])}`
-          : `memory.gemmPair ${(args as number[][]).map(shape).join(' + ')}`
-      note(key, performance.now() - t)
+      note(key(args), performance.now() - t)
       return r
     }
+  // Every product goes through memory.gemm (modelKernels.gemm and gemmPair call it); the other
+  // kernels through modelKernels.
+  const gemm = memory.gemm
+  memory.gemm = timed((a) => `gemm ${productShape('gemm', a)}`, gemm)
+  const kernels = memory.modelKernels as unknown as Record<string, unknown>
+  for (const name of Object.keys(kernels)) {
+    const f = kernels[name]
+    if (typeof f !== 'function' || name === 'gemm' || name === 'adam') continue
+    kernels[name] = timed(
+      (a: number[]) => `${name}${productShape(name, a) ? ' ' + productShape(name, a) : ''}`,
+      f as (...a: number[]) => unknown,
+    )
   }
-  for (const name of ['readWeights', 'writeWeights', 'applyAdam', 'forward', 'backward']) {
-    const f = (net as Record<string, (...a: unknown[]) => unknown>)[name]!
-    ;(net as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const t = performance.now()
-      const r = f.apply(net, args)
-      note(`net.${name}`, performance.now() - t)
-      return r
-    }
-  }
-  const steps = 50
-  for (let s = 0; s < steps + 5; s++) {
+  memory.adam = timed(() => 'adam', memory.adam) as KernelExports['adam']
+  const run = convModelStep(model, memory, data)
+  for (let s = 0; s < STEPS + 5; s++) {
     on = s >= 5
     const t = performance.now()
-    fixture.step(s)
+    run.step(s)
     note('STEP', performance.now() - t)
   }
-  fixture.dispose()
+  run.dispose()
   const med = (l: number[]) => [...l].sort((a, b) => a - b)[l.length >> 1] ?? 0
-  const rowsOut = [...times.entries()].map(([key, l]) => {
-    const perStep = l.length / steps
-    let gf = ''
-    const m = /gemm (\d+)x(\d+)x(\d+)/.exec(key)
-    if (m) gf = ((2 * +m[1]! * +m[2]! * +m[3]!) / (med(l) * 1e6)).toFixed(2) + ' GFLOP/s'
-    return `${key.padEnd(52)} calls/step ${perStep.toFixed(0).padStart(3)} median ${med(l).toFixed(3)} ms  total/step ${(med(l) * perStep).toFixed(3)} ms mean-total ${(l.reduce((a, b) => a + b, 0) / steps).toFixed(3)} ${gf}`
+  let productMs = 0
+  let lostMs = 0
+  const rows = [...times.entries()].map(([key, l]) => {
+    const perStep = l.length / STEPS
+    const total = med(l) * perStep
+    let extra = ''
+    const m = /(\d+)x(\d+)x(\d+)/.exec(key)
+    if (m && key !== 'STEP') {
+      const flops = 2 * +m[1]! * +m[2]! * +m[3]!
+      const lost = total - (flops * perStep) / (peak * 1e6)
+      productMs += total
+      lostMs += lost
+      extra = ` ${(flops / (med(l) * 1e6)).toFixed(1).padStart(5)} GFLOP/s, lost ${lost.toFixed(3)} ms`
+    }
+    return {
+      total,
+      line: `${key.padEnd(52)} calls/step ${perStep.toFixed(0).padStart(3)} median ${med(l).toFixed(3)} ms  total/step ${total.toFixed(3)} ms mean-total ${(l.reduce((a, b) => a + b, 0) / STEPS).toFixed(3)}${extra}`,
+    }
   })
-  console.log(rowsOut.join('\n'))
-  await torchProfile(data)
+  rows.sort((x, y) => y.total - x.total)
+  console.log(`conv ${model}, ${memory.build} build, peak ${peak.toFixed(1)} GFLOP/s (128×784×400)`)
+  console.log(rows.map((r) => r.line).join('\n'))
+  console.log(
+    `products ${productMs.toFixed(2)} ms a step, of which ${lostMs.toFixed(2)} ms lost against the peak`,
+  )
+  await torchProfile(model, data)
 }
 
 /** PyTorch's per-operation profile of the same step with one thread, or why there is none. */
-async function torchProfile(data: Float32Array): Promise<void> {
+async function torchProfile(model: ConvModel, data: Float32Array): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'latentkit-torch-'))
   try {
     const rowsFile = join(folder, 'sprites.f32')
@@ -114,12 +140,13 @@ async function torchProfile(data: Float32Array): Promise<void> {
       console.log(`\nPyTorch: ${server}`)
       return
     }
-    await server.run('convAutoencoder', 10)
-    console.log(`\nPyTorch ${server.info.torch}, one thread, 50 steps:`)
-    console.log(await server.profile('convAutoencoder', 50))
+    const name = model === 'ae' ? 'convAutoencoder' : 'dcgan'
+    await server.run(name, 10)
+    console.log(`\nPyTorch ${server.info.torch}, one thread, ${STEPS} steps:`)
+    console.log(await server.profile(name, STEPS))
     server.close()
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
 }
-await profile()
+await profile(process.argv[2] === 'gan' ? 'gan' : 'ae')

@@ -85,15 +85,27 @@ const COL2IM_CORNER_VALUES = 2 * 64
 
 /**
  * Floats of panel scratch that the products of `g` need: `gemm`'s eight columns over the longest
- * inner dimension, or the whole kernel that `gemmCol2im` packs and its group's output cells.
+ * inner dimension, the whole kernel that `gemmCol2im` packs and its group's output cells, or the
+ * whole kernel in panels of eight filters (zero padded) that `gemmPackedB` packs.
  */
 export function panelValues(g: ConvGeometry): number {
   const depth = g.size * g.size * g.channels
   return Math.max(
     8 * Math.max(g.batch * g.outHeight * g.outWidth, depth, g.filters),
     depth * g.filters + COL2IM_CORNER_VALUES,
+    depth * 8 * Math.ceil(g.filters / 8),
   )
 }
+
+/**
+ * Least patch width (floats) for which a convolution's product packs its whole kernel first
+ * (`gemmPackedB`): each block of four patch rows then meets every eight filters while it is in the
+ * cache, instead of the whole patch matrix streaming past each eight. Measured with
+ * bench/convProductBench.ts (interleaved, caches flushed before each call as a step leaves them):
+ * 1.12–1.14× on 3136×256×32 and 6272×256×32; no gain on 16-wide patches (a grey image's), whose
+ * rows are 64 bytes.
+ */
+const PACKED_KERNEL_DEPTH = 64
 
 /** Scratch the convolution functions share: the patch matrix and `gemm`'s panel. */
 export interface ConvScratch {
@@ -124,7 +136,11 @@ function fromPatches(k: KernelExports, g: ConvGeometry, patches: number, images:
   k.col2im(patches, ...layout(g), images, 0)
 }
 
-/** out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`. */
+/**
+ * out `[rows, filters]` = the patches in `scratch.patches` `[rows, depth]` · kernel `[depth, filters]`:
+ * `gemmPackedB` for patches at least {@link PACKED_KERNEL_DEPTH} wide and more than eight filters,
+ * else `gemm` (through `k.gemm`, so a model's product may split across kernel threads).
+ */
 function patchesTimesKernel(
   k: KernelExports,
   g: ConvGeometry,
@@ -134,7 +150,9 @@ function patchesTimesKernel(
 ): void {
   const rows = g.batch * g.outHeight * g.outWidth
   const depth = g.size * g.size * g.channels
-  k.gemm(
+  // Both give the same bits (every sum in the same order); which is faster depends on the shape.
+  const product = depth >= PACKED_KERNEL_DEPTH && g.filters > 8 ? k.gemmPackedB : k.gemm
+  product(
     scratch.patches,
     depth,
     1,

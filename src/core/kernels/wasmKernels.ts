@@ -253,6 +253,25 @@ export interface KernelExports {
     wo: number,
     dx: number,
   ): void
+  /**
+   * `gemm` (same arguments, same bits) with the whole of B packed first into `panel` (K·8·⌈N/8⌉
+   * floats), each block of four rows of A then meeting every eight columns: for long rows of A and
+   * a narrow B (a convolution's patches times its kernel).
+   */
+  gemmPackedB(
+    a: number,
+    ai: number,
+    ak: number,
+    b: number,
+    bk: number,
+    bj: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number,
+    panel: number,
+  ): void
   /** DEC: the nonzero columns of each pair of rows of a matrix (see assembly/kernels.ts). */
   pairNonzeros(
     a: number,

@@ -1,0 +1,60 @@
+/**
+ * The default convolutional autoencoder's or GAN's fused training step (28×28 sprites, batch 64) on
+ * a given kernel memory, one step per call: what bench/convAutoencoderProfile.ts takes apart and
+ * bench/convStepAB.ts compares.
+ */
+import { createRandom } from '../src/core/random'
+import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
+import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
+import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
+import type { KernelMemory } from '../src/core/kernels/wasmKernels'
+import {
+  CONV_AUTOENCODER_BATCH,
+  CONV_AUTOENCODER_SIDE,
+  convAutoencoderStepFixture,
+} from './convAutoencoderStepFixture'
+
+/** Which default model: the conv autoencoder or the conv GAN (D step then G step). */
+export type ConvModel = 'ae' | 'gan'
+
+/** Side of the square grey images. */
+export const CONV_SIDE = CONV_AUTOENCODER_SIDE
+
+/** One fused step of `model` and what to dispose. */
+export interface ConvModelStep {
+  /** Step `s` on the `s`-th batch of the data (wrapping around). */
+  readonly step: (s: number) => void
+  /** Disposes the TF.js network the trainer syncs its weights into. */
+  readonly dispose: () => void
+}
+
+/** The default `model` (`architecture: 'conv'`, default train options) on `memory` over `data`. */
+export function convModelStep(
+  model: ConvModel,
+  memory: KernelMemory,
+  data: Float32Array,
+): ConvModelStep {
+  if (model === 'ae') return convAutoencoderStepFixture(memory, data)
+  const side = CONV_SIDE
+  const batch = CONV_AUTOENCODER_BATCH
+  const options = resolveGANModelOptions({ architecture: 'conv' }, side * side, true)
+  const train = resolveGANTrainOptions({}, 'conv')
+  const network = new GANNetwork([side, side, 1], options)
+  const trainer = new FusedConvGANTrainer(memory, [side, side, 1], options, batch)
+  const [gv, dv, statistics] = [
+    network.generatorVariables(),
+    network.discriminatorVariables(),
+    network.statistics(),
+  ]
+  const noise = createRandom(3)
+  const rows = data.length / (side * side)
+  return {
+    step: (s) => {
+      const start = (s * batch) % Math.max(1, rows - batch)
+      const indices = Uint32Array.from({ length: batch }, (_, i) => start + i)
+      const z = [0, 1].map(() => noise.normals(batch * options.noiseDim))
+      void trainer.step(gv, dv, data, indices, z, { ...train, realLabel: 1 }, statistics)
+    },
+    dispose: () => network.dispose(),
+  }
+}
