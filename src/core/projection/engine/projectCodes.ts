@@ -1,12 +1,16 @@
 /**
  * Projects codes to 2-D in the worker (or Node): PCA through the PCA family's own model (so the map
- * is exactly what `usePCA` with two components would give), and UMAP through umap-js, imported only
- * when asked for so it stays out of every bundle that never projects with UMAP.
+ * is exactly what `usePCA` with two components would give), and UMAP (umap-js's algorithm and
+ * arithmetic, in typed arrays and time slices: `fuzzyGraph.ts`, `umapLayout.ts`).
  */
 import type { LatentBatch } from '../../dataset'
 import { createRandom } from '../../random'
 import { PCA } from '../../pca/engine/pca'
 import { nearestNeighbours } from './nearestNeighbors'
+import { fuzzyGraph } from './fuzzyGraph'
+import { fitCurve } from './umapCurve'
+import { UMAPLayout, defaultEpochs } from './umapLayout'
+import { SLICE_BUDGET_MS, createTimeSlicer } from './timeSlice'
 import {
   checkCodes,
   resolveProjectionOptions,
@@ -48,55 +52,41 @@ async function projectPCA(codes: LatentBatch): Promise<Projection> {
   }
 }
 
-/** Lets other messages (a progress report, a ping) through between layout epochs. */
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
-
-/** A UMAP layout of `codes` (umap-js, seeded), reporting its epochs. */
+/**
+ * A UMAP layout of `codes`, reporting its phases: exact neighbours on TF.js in blocks, then the
+ * fuzzy graph and the layout in typed arrays. Every stretch of work yields within about
+ * {@link SLICE_BUDGET_MS} ms, so the worker answers its heartbeat however many rows there are.
+ */
 async function projectUMAP(
   codes: LatentBatch,
   options: ResolvedProjectionOptions,
   onProgress: ((progress: ProjectionProgress) => void) | undefined,
 ): Promise<Projection> {
-  const { UMAP } = await import('umap-js')
-  const [n, d] = codes.shape
-  const rows: number[][] = []
-  for (let i = 0; i < n; i++) rows.push(Array.from(codes.data.subarray(i * d, (i + 1) * d)))
+  const [n] = codes.shape
   const random = createRandom(options.seed)
-  const umap = new UMAP({
-    nComponents: 2,
-    nNeighbors: options.nNeighbors,
-    minDist: options.minDist,
-    ...(options.epochs !== undefined ? { nEpochs: options.epochs } : {}),
-    random: () => random.uniform(),
-  })
-  // umap-js's own choice when not given: 500 epochs up to 10,000 rows, else 200.
-  const planned = options.epochs ?? (n <= 10_000 ? 500 : 200)
+  const epochs = options.epochs ?? defaultEpochs(n)
   let lastReport = 0
-  const report = (progress: ProjectionProgress, last: boolean): boolean => {
+  const report = (progress: ProjectionProgress, last: boolean): void => {
     const now = Date.now()
-    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return false
+    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return
     lastReport = now
     onProgress?.(progress)
-    return true
   }
-  // Exact neighbours on TF.js in blocks (yielding between them) instead of umap-js's nn-descent,
-  // which runs in one synchronous call: on 20,000 rows long enough for the worker to look hung.
   const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) =>
-    report({ phase: 'neighbours', rows, epoch: 0, epochs: planned }, false),
+    report({ phase: 'neighbours', rows, epoch: 0, epochs }, false),
   )
-  umap.setPrecomputedKNN(knn.indices, knn.distances)
-  const epochs = umap.initializeFit(rows)
-  for (let epoch = 0; epoch < epochs;) {
-    epoch = umap.step()
-    const progress = { phase: 'layout', rows: n, epoch: Math.min(epoch, epochs), epochs } as const
-    if (report(progress, epoch >= epochs)) await yieldToEvents()
-  }
-  const embedding = umap.getEmbedding()
-  const points = new Float32Array(n * 2)
-  embedding.forEach((point, i) => {
-    points[2 * i] = point[0] as number
-    points[2 * i + 1] = point[1] as number
+  const slicer = createTimeSlicer()
+  const graph = await fuzzyGraph(knn, epochs, slicer)
+  const layout = new UMAPLayout(graph, {
+    epochs,
+    curve: fitCurve(options.minDist),
+    random: () => random.uniform(),
   })
+  while (layout.epochsDone < epochs) {
+    const epoch = await layout.epoch(slicer)
+    report({ phase: 'layout', rows: n, epoch, epochs }, epoch >= epochs)
+  }
+  const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }
 }
 
