@@ -10,7 +10,7 @@ import { nearestNeighbours } from './nearestNeighbors'
 import { fuzzyGraph } from './fuzzyGraph'
 import { fitCurve } from './umapCurve'
 import { UMAPLayout, defaultEpochs } from './umapLayout'
-import { SLICE_BUDGET_MS, createTimeSlicer } from './timeSlice'
+import { createTimeSlicer } from './timeSlice'
 import {
   checkCodes,
   resolveProjectionOptions,
@@ -55,7 +55,7 @@ async function projectPCA(codes: LatentBatch): Promise<Projection> {
 /**
  * A UMAP layout of `codes`, reporting its phases: exact neighbours on TF.js in blocks, then the
  * fuzzy graph and the layout in typed arrays. Every stretch of work yields within about
- * {@link SLICE_BUDGET_MS} ms, so the worker answers its heartbeat however many rows there are.
+ * `SLICE_BUDGET_MS` (50 ms), so the worker answers its heartbeat however many rows there are.
  */
 async function projectUMAP(
   codes: LatentBatch,
