@@ -86,6 +86,9 @@ async function projectUMAP(
     const epoch = await layout.epoch(slicer)
     report({ phase: 'layout', rows: n, epoch, epochs }, epoch >= epochs)
   }
+  // The last report crosses on the progress callback's own port, the result on the worker's: a
+  // timer's turn first lets the report go ahead of the result (as it always has).
+  await new Promise((resolve) => setTimeout(resolve, 0))
   const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }
 }
