@@ -132,4 +132,30 @@ describe('UMAP in typed arrays', () => {
     expect(tf.memory().numTensors).toBe(before)
     expect(longest).toBeLessThan(1500)
   })
+  test("the result waits until the last progress report is answered (a Comlink proxy's promise), for at most 1 s", async () => {
+    const codes = clusters(100, 4)
+    for (const method of ['umap', 'pca'] as const) {
+      let answeredAt = NaN
+      const map = await projectCodes(codes, { method, epochs: 5 }, (p) => {
+        if (p.epoch < p.epochs) return undefined
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            answeredAt = performance.now()
+            resolve()
+          }, 150),
+        ) as unknown as void
+      })
+      const resolvedAt = performance.now()
+      expect(map.method).toBe(method)
+      expect(resolvedAt, method).toBeGreaterThanOrEqual(answeredAt)
+    }
+    // A report never answered (the page went away) holds the result back 1 s; it does not hang.
+    const started = performance.now()
+    await projectCodes(
+      codes,
+      { method: 'umap', epochs: 5 },
+      () => new Promise<void>(() => undefined) as unknown as void,
+    )
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000)
+  })
 })

@@ -52,6 +52,31 @@ async function projectPCA(codes: LatentBatch): Promise<Projection> {
   }
 }
 
+/** How long the last progress report may take to be answered before the result goes anyway. */
+const DELIVERY_WAIT_MS = 1000
+
+/**
+ * Waits until a progress report sent through a Comlink proxy (whose call returns a promise) has been
+ * taken on the other side, for at most {@link DELIVERY_WAIT_MS}: the report crosses on the proxy's
+ * own port and the result on the worker's, and under load the result could overtake it, leaving the
+ * caller's last progress short of the end. A plain callback's answer is not waited for.
+ */
+async function delivered(answer: unknown): Promise<void> {
+  if (!(answer instanceof Promise)) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, DELIVERY_WAIT_MS)
+  })
+  await Promise.race([
+    answer.then(
+      () => undefined,
+      () => undefined,
+    ),
+    waited,
+  ])
+  clearTimeout(timer)
+}
+
 /**
  * A UMAP layout of `codes`, reporting its phases: exact neighbours on TF.js in blocks, then the
  * fuzzy graph and the layout in typed arrays. Every stretch of work yields within about
@@ -66,15 +91,16 @@ async function projectUMAP(
   const random = createRandom(options.seed)
   const epochs = options.epochs ?? defaultEpochs(n)
   let lastReport = 0
-  const report = (progress: ProjectionProgress, last: boolean): void => {
+  const report = async (progress: ProjectionProgress, last: boolean): Promise<void> => {
     const now = Date.now()
     if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return
     lastReport = now
-    onProgress?.(progress)
+    const answer: unknown = onProgress?.(progress)
+    if (last) await delivered(answer)
   }
-  const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) =>
-    report({ phase: 'neighbours', rows, epoch: 0, epochs }, false),
-  )
+  const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) => {
+    void report({ phase: 'neighbours', rows, epoch: 0, epochs }, false)
+  })
   const slicer = createTimeSlicer()
   const graph = await fuzzyGraph(knn, epochs, slicer)
   const layout = new UMAPLayout(graph, {
@@ -84,11 +110,8 @@ async function projectUMAP(
   })
   while (layout.epochsDone < epochs) {
     const epoch = await layout.epoch(slicer)
-    report({ phase: 'layout', rows: n, epoch, epochs }, epoch >= epochs)
+    await report({ phase: 'layout', rows: n, epoch, epochs }, epoch >= epochs)
   }
-  // The last report crosses on the progress callback's own port, the result on the worker's: a
-  // timer's turn first lets the report go ahead of the result (as it always has).
-  await new Promise((resolve) => setTimeout(resolve, 0))
   const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }
 }
@@ -113,6 +136,12 @@ export async function projectCodes(
   const batch = checkCodes(codes, resolved)
   if (resolved.method === 'umap') return projectUMAP(batch, resolved, onProgress)
   const projection = await projectPCA(batch)
-  onProgress?.({ phase: 'layout', rows: batch.shape[0], epoch: 1, epochs: 1 })
+  const answer: unknown = onProgress?.({
+    phase: 'layout',
+    rows: batch.shape[0],
+    epoch: 1,
+    epochs: 1,
+  })
+  await delivered(answer)
   return projection
 }
