@@ -146,8 +146,8 @@ async function project(method: ProjectionMethod, rows: number) {
     let firstProgress = NaN
     let layoutFrom = NaN
     // The longest wait for word from the worker (start to first report, report to report, last
-    // report to the result): the worker sends progress at least every 0.1 s whenever it turns its
-    // event loop, so this bounds its longest synchronous stretch from above.
+    // report to the result): it sends progress whenever it yields to its event loop (at most 10
+    // reports a second), so this bounds its longest synchronous stretch from above.
     let lastWord = started
     let longestGap = 0
     let lastProgress: unknown = undefined

@@ -101,7 +101,10 @@ async function projectUMAP(
   const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) => {
     void report({ phase: 'neighbours', rows, epoch: 0, epochs }, false)
   })
-  const slicer = createTimeSlicer()
+  // While the graph is built and within epochs, each yield repeats where the work is (at most 10
+  // reports a second), so the caller hears from the worker at least every slice.
+  let current: ProjectionProgress = { phase: 'neighbours', rows: n, epoch: 0, epochs }
+  const slicer = createTimeSlicer(undefined, undefined, () => void report(current, false))
   const graph = await fuzzyGraph(knn, epochs, slicer)
   const layout = new UMAPLayout(graph, {
     epochs,
@@ -110,7 +113,8 @@ async function projectUMAP(
   })
   while (layout.epochsDone < epochs) {
     const epoch = await layout.epoch(slicer)
-    await report({ phase: 'layout', rows: n, epoch, epochs }, epoch >= epochs)
+    current = { phase: 'layout', rows: n, epoch, epochs }
+    await report(current, epoch >= epochs)
   }
   const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }

@@ -22,15 +22,21 @@ export interface TimeSlicer {
 
 const defaultClock: Clock = () => globalThis.performance.now()
 
-/** A slicer whose slices last `budgetMs` (default {@link SLICE_BUDGET_MS}) by `clock`. */
+/**
+ * A slicer whose slices last `budgetMs` (default {@link SLICE_BUDGET_MS}) by `clock`; `onYield`
+ * (optional) runs at each yield, before it (e.g. a progress report, so that a caller hears from
+ * the work at least once a slice).
+ */
 export function createTimeSlicer(
   budgetMs = SLICE_BUDGET_MS,
   clock: Clock = defaultClock,
+  onYield?: () => void,
 ): TimeSlicer {
   let sliceStart = clock()
   return {
     due: () => clock() - sliceStart >= budgetMs,
     async yield() {
+      onYield?.()
       await yieldToEventLoop()
       sliceStart = clock()
     },
