@@ -158,4 +158,13 @@ describe('UMAP in typed arrays', () => {
     )
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000)
   })
+  test('a progress callback that throws rejects the projection with its error (none left unhandled)', async () => {
+    const codes = clusters(100, 4)
+    for (const phase of ['neighbours', 'layout'] as const) {
+      const failure = await projectCodes(codes, { method: 'umap', epochs: 5 }, (p) => {
+        if (p.phase === phase) throw new Error(`callback failed in ${phase}`)
+      }).catch((error: unknown) => error as Error)
+      expect((failure as Error).message).toBe(`callback failed in ${phase}`)
+    }
+  })
 })

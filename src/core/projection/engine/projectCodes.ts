@@ -91,20 +91,23 @@ async function projectUMAP(
   const random = createRandom(options.seed)
   const epochs = options.epochs ?? defaultEpochs(n)
   let lastReport = 0
-  const report = async (progress: ProjectionProgress, last: boolean): Promise<void> => {
+  /** Reports `progress` (unless one went out less than 0.1 s ago and it is not the last): the answer. */
+  const report = (progress: ProjectionProgress, last: boolean): unknown => {
     const now = Date.now()
-    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return
+    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return undefined
     lastReport = now
     const answer: unknown = onProgress?.(progress)
-    if (last) await delivered(answer)
+    return answer
   }
   const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) => {
-    void report({ phase: 'neighbours', rows, epoch: 0, epochs }, false)
+    report({ phase: 'neighbours', rows, epoch: 0, epochs }, false)
   })
   // While the graph is built and within epochs, each yield repeats where the work is (at most 10
-  // reports a second), so the caller hears from the worker at least every slice.
+  // reports a second), so the caller hears from the worker about every 0.1 s.
   let current: ProjectionProgress = { phase: 'neighbours', rows: n, epoch: 0, epochs }
-  const slicer = createTimeSlicer(undefined, undefined, () => void report(current, false))
+  const slicer = createTimeSlicer(undefined, undefined, () => {
+    report(current, false)
+  })
   const graph = await fuzzyGraph(knn, epochs, slicer)
   const layout = new UMAPLayout(graph, {
     epochs,
@@ -114,7 +117,8 @@ async function projectUMAP(
   while (layout.epochsDone < epochs) {
     const epoch = await layout.epoch(slicer)
     current = { phase: 'layout', rows: n, epoch, epochs }
-    await report(current, epoch >= epochs)
+    const answer = report(current, epoch >= epochs)
+    if (epoch >= epochs) await delivered(answer)
   }
   const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }
