@@ -1205,13 +1205,13 @@ const BLOCKS = [
           `| ${label} | ${f.moves} | ${ms(f.workP50)} | ${ms(f.workP95)} | ${ms(f.frameP50)} | ${ms(f.frameP95)} | ${f.late} | ${f.frameP95 < 17.5 && f.workP95 <= 16.7 ? 'met' : '**not met**'} |`,
       ),
       '',
-      'Projection in the worker (WASM backend; PCA through the PCA family, UMAP through umap-js loaded on first use):',
+      'Projection in the worker (WASM backend; PCA through the PCA family, UMAP loaded on first use). Longest silence: the longest wait for word from the worker (progress or result); it sends progress whenever it yields to its event loop (at most 10 reports a second), so this bounds its longest synchronous stretch from above (its supervisor restarts a worker silent for 30 s):',
       '',
-      '| method | codes | seconds | of which neighbours (s) | first progress (ms) | epochs |',
-      '|---|---|---|---|---|---|',
+      '| method | codes | seconds | of which neighbours and graph (s) | first progress (ms) | longest silence (ms) | epochs |',
+      '|---|---|---|---|---|---|---|',
       ...scatter.projections.map(
         (p) =>
-          `| ${p.method.toUpperCase()} | ${p.rows.toLocaleString('en')} × ${p.codeSize} | ${fmt(p.seconds, 2)} | ${fmt(p.neighboursSeconds, 2)} | ${ms(p.firstProgressMs)} | ${p.epochs} |`,
+          `| ${p.method.toUpperCase()} | ${p.rows.toLocaleString('en')} × ${p.codeSize} | ${fmt(p.seconds, 2)} | ${fmt(p.neighboursSeconds, 2)} | ${ms(p.firstProgressMs)} | ${ms(p.longestGapMs)} | ${p.epochs} |`,
       ),
       '',
     ],

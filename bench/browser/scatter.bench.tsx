@@ -145,14 +145,27 @@ async function project(method: ProjectionMethod, rows: number) {
     const started = performance.now()
     let firstProgress = NaN
     let layoutFrom = NaN
+    // The longest wait for word from the worker (start to first report, report to report, last
+    // report to the result): it sends progress whenever it yields to its event loop (at most 10
+    // reports a second), so this bounds its longest synchronous stretch from above.
+    let lastWord = started
+    let longestGap = 0
+    let lastProgress: unknown = undefined
     const unsubscribe = client.subscribe(() => {
       const progress = client.getSnapshot().progress
+      if (progress && progress !== lastProgress) {
+        const now = performance.now()
+        longestGap = Math.max(longestGap, now - lastWord)
+        lastWord = now
+        lastProgress = progress
+      }
       if (Number.isNaN(firstProgress) && progress) firstProgress = performance.now() - started
       if (Number.isNaN(layoutFrom) && progress?.phase === 'layout') {
         layoutFrom = performance.now() - started
       }
     })
     const map = await client.projectAsync(input, { method })
+    longestGap = Math.max(longestGap, performance.now() - lastWord)
     unsubscribe()
     return {
       method,
@@ -160,8 +173,9 @@ async function project(method: ProjectionMethod, rows: number) {
       codeSize: CODE_SIZE,
       seconds: (performance.now() - started) / 1000,
       firstProgressMs: firstProgress,
-      // UMAP: until the first layout epoch is reported (neighbours found, umap-js set up).
+      // UMAP: until the first layout epoch is reported (neighbours found, fuzzy graph built).
       neighboursSeconds: method === 'umap' ? layoutFrom / 1000 : NaN,
+      longestGapMs: longestGap,
       epochs: client.getSnapshot().progress?.epochs ?? 1,
       points: map.count,
     }
@@ -199,7 +213,7 @@ test('LatentScatter with 20,000 points: frame times while panning and hovering; 
   })
   await cleanup()
 
-  // UMAP on 20,000 rows takes minutes (umap-js is plain JavaScript): --quick maps 2,000.
+  // UMAP on 20,000 rows takes tens of seconds (its layout is plain JavaScript): --quick maps 2,000.
   const projections = [await project('pca', POINTS), await project('umap', quick ? 2_000 : POINTS)]
 
   await commands.writeFile(

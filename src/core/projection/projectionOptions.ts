@@ -24,7 +24,10 @@ export interface ProjectionOptions {
   readonly nNeighbors?: number
   /** UMAP only: how tightly points may pack, > 0. Default 0.1. */
   readonly minDist?: number
-  /** UMAP only: layout epochs (each reported as progress). Default 200 (500 below 10,000 rows). */
+  /**
+   * UMAP only: layout epochs (each reported as progress). Default: 500 up to 2,500 rows, 400 up to
+   * 5,000, 300 up to 7,500, else 200 (umap-js's choice).
+   */
   readonly epochs?: number
   /** UMAP only: seed of the layout's random choices; the same seed gives the same map. Default 0. */
   readonly seed?: number
@@ -38,7 +41,7 @@ export interface ResolvedProjectionOptions {
   readonly nNeighbors: number
   /** UMAP's minimum distance. */
   readonly minDist: number
-  /** UMAP's epochs; `undefined`: umap-js's default for the row count. */
+  /** UMAP's epochs; `undefined`: the default for the row count (see `ProjectionOptions.epochs`). */
   readonly epochs: number | undefined
   /** Seed of UMAP's random choices. */
   readonly seed: number

@@ -5,19 +5,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { LatentBatch } from '../../dataset'
+import { yieldToEventLoop } from '../../trainingControl'
 
-/** Each row's neighbours, nearest first (the row itself first, at distance 0). */
+/** Each row's neighbours, nearest first (the row itself first, at distance 0), row-major. */
 export interface Neighbours {
-  /** `n` rows of `k` row indices. */
-  readonly indices: number[][]
-  /** `n` rows of `k` Euclidean distances. */
-  readonly distances: number[][]
+  /** Neighbours per row. */
+  readonly k: number
+  /** `n × k` row indices: row `i`'s neighbours are `indices[i·k … i·k + k − 1]`. */
+  readonly indices: Int32Array
+  /** `n × k` Euclidean distances, in the same places. */
+  readonly distances: Float64Array
 }
 
 /** Distances computed at once: rows per block × all rows (about 4 M values, 16 MB). */
 const BLOCK_VALUES = 4_000_000
-
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /**
  * The `k` nearest rows of every row of `codes` (itself included), exactly; `onRows(done)` after each
@@ -31,8 +32,8 @@ export async function nearestNeighbours(
 ): Promise<Neighbours> {
   const [n, d] = codes.shape
   const block = Math.max(1, Math.min(n, Math.floor(blockValues / n)))
-  const indices: number[][] = []
-  const distances: number[][] = []
+  const indices = new Int32Array(n * k)
+  const distances = new Float64Array(n * k)
   const all = tf.tensor2d(codes.data, [n, d])
   // An explicit transpose: a transposed matMul is ~10× slower on WASM.
   const allT = tf.transpose(all)
@@ -54,24 +55,25 @@ export async function nearestNeighbours(
       nearest.indices.dispose()
       for (let r = 0; r < rows; r++) {
         const row = start + r
-        const ids: number[] = [row]
-        const gaps: number[] = [0]
-        for (let j = 0; j < k && ids.length < k; j++) {
+        const at = row * k
+        indices[at] = row
+        distances[at] = 0
+        let kept = 1
+        for (let j = 0; j < k && kept < k; j++) {
           const id = found[r * k + j] as number
           if (id === row) continue
-          ids.push(id)
-          gaps.push(Math.sqrt(Math.max(-(values[r * k + j] as number), 0)))
+          indices[at + kept] = id
+          distances[at + kept] = Math.sqrt(Math.max(-(values[r * k + j] as number), 0))
+          kept++
         }
-        indices.push(ids)
-        distances.push(gaps)
       }
       onRows?.(start + rows)
-      await yieldToEvents()
+      await yieldToEventLoop()
     }
   } finally {
     all.dispose()
     allT.dispose()
     norms.dispose()
   }
-  return { indices, distances }
+  return { k, indices, distances }
 }

@@ -1,12 +1,16 @@
 /**
  * Projects codes to 2-D in the worker (or Node): PCA through the PCA family's own model (so the map
- * is exactly what `usePCA` with two components would give), and UMAP through umap-js, imported only
- * when asked for so it stays out of every bundle that never projects with UMAP.
+ * is exactly what `usePCA` with two components would give), and UMAP (umap-js's algorithm and
+ * arithmetic, in typed arrays and time slices: `fuzzyGraph.ts`, `umapLayout.ts`).
  */
 import type { LatentBatch } from '../../dataset'
 import { createRandom } from '../../random'
 import { PCA } from '../../pca/engine/pca'
 import { nearestNeighbours } from './nearestNeighbors'
+import { fuzzyGraph } from './fuzzyGraph'
+import { fitCurve } from './umapCurve'
+import { UMAPLayout, defaultEpochs } from './umapLayout'
+import { createTimeSlicer } from './timeSlice'
 import {
   checkCodes,
   resolveProjectionOptions,
@@ -48,55 +52,75 @@ async function projectPCA(codes: LatentBatch): Promise<Projection> {
   }
 }
 
-/** Lets other messages (a progress report, a ping) through between layout epochs. */
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+/** How long the last progress report may take to be answered before the result goes anyway. */
+const DELIVERY_WAIT_MS = 1000
 
-/** A UMAP layout of `codes` (umap-js, seeded), reporting its epochs. */
+/**
+ * Waits until a progress report sent through a Comlink proxy (whose call returns a promise) has been
+ * taken on the other side, for at most {@link DELIVERY_WAIT_MS}: the report crosses on the proxy's
+ * own port and the result on the worker's, and under load the result could overtake it, leaving the
+ * caller's last progress short of the end. A plain callback's answer is not waited for.
+ */
+async function delivered(answer: unknown): Promise<void> {
+  if (!(answer instanceof Promise)) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, DELIVERY_WAIT_MS)
+  })
+  await Promise.race([
+    answer.then(
+      () => undefined,
+      () => undefined,
+    ),
+    waited,
+  ])
+  clearTimeout(timer)
+}
+
+/**
+ * A UMAP layout of `codes`, reporting its phases: exact neighbours on TF.js in blocks, then the
+ * fuzzy graph and the layout in typed arrays. Every stretch of work yields within about
+ * `SLICE_BUDGET_MS` (50 ms), so the worker answers its heartbeat however many rows there are.
+ */
 async function projectUMAP(
   codes: LatentBatch,
   options: ResolvedProjectionOptions,
   onProgress: ((progress: ProjectionProgress) => void) | undefined,
 ): Promise<Projection> {
-  const { UMAP } = await import('umap-js')
-  const [n, d] = codes.shape
-  const rows: number[][] = []
-  for (let i = 0; i < n; i++) rows.push(Array.from(codes.data.subarray(i * d, (i + 1) * d)))
+  const [n] = codes.shape
   const random = createRandom(options.seed)
-  const umap = new UMAP({
-    nComponents: 2,
-    nNeighbors: options.nNeighbors,
-    minDist: options.minDist,
-    ...(options.epochs !== undefined ? { nEpochs: options.epochs } : {}),
+  const epochs = options.epochs ?? defaultEpochs(n)
+  let lastReport = 0
+  /** Reports `progress` (unless one went out less than 0.1 s ago and it is not the last): the answer. */
+  const report = (progress: ProjectionProgress, last: boolean): unknown => {
+    const now = Date.now()
+    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return undefined
+    lastReport = now
+    const answer: unknown = onProgress?.(progress)
+    return answer
+  }
+  const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) => {
+    report({ phase: 'neighbours', rows, epoch: 0, epochs }, false)
+  })
+  // While the graph is built and within epochs, each yield repeats where the work is (at most 10
+  // reports a second), so the caller hears from the worker about every 0.1 s.
+  let current: ProjectionProgress = { phase: 'neighbours', rows: n, epoch: 0, epochs }
+  const slicer = createTimeSlicer(undefined, undefined, () => {
+    report(current, false)
+  })
+  const graph = await fuzzyGraph(knn, epochs, slicer)
+  const layout = new UMAPLayout(graph, {
+    epochs,
+    curve: fitCurve(options.minDist),
     random: () => random.uniform(),
   })
-  // umap-js's own choice when not given: 500 epochs up to 10,000 rows, else 200.
-  const planned = options.epochs ?? (n <= 10_000 ? 500 : 200)
-  let lastReport = 0
-  const report = (progress: ProjectionProgress, last: boolean): boolean => {
-    const now = Date.now()
-    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return false
-    lastReport = now
-    onProgress?.(progress)
-    return true
+  while (layout.epochsDone < epochs) {
+    const epoch = await layout.epoch(slicer)
+    current = { phase: 'layout', rows: n, epoch, epochs }
+    const answer = report(current, epoch >= epochs)
+    if (epoch >= epochs) await delivered(answer)
   }
-  // Exact neighbours on TF.js in blocks (yielding between them) instead of umap-js's nn-descent,
-  // which runs in one synchronous call: on 20,000 rows long enough for the worker to look hung.
-  const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) =>
-    report({ phase: 'neighbours', rows, epoch: 0, epochs: planned }, false),
-  )
-  umap.setPrecomputedKNN(knn.indices, knn.distances)
-  const epochs = umap.initializeFit(rows)
-  for (let epoch = 0; epoch < epochs;) {
-    epoch = umap.step()
-    const progress = { phase: 'layout', rows: n, epoch: Math.min(epoch, epochs), epochs } as const
-    if (report(progress, epoch >= epochs)) await yieldToEvents()
-  }
-  const embedding = umap.getEmbedding()
-  const points = new Float32Array(n * 2)
-  embedding.forEach((point, i) => {
-    points[2 * i] = point[0] as number
-    points[2 * i + 1] = point[1] as number
-  })
+  const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }
 }
 
@@ -120,6 +144,12 @@ export async function projectCodes(
   const batch = checkCodes(codes, resolved)
   if (resolved.method === 'umap') return projectUMAP(batch, resolved, onProgress)
   const projection = await projectPCA(batch)
-  onProgress?.({ phase: 'layout', rows: batch.shape[0], epoch: 1, epochs: 1 })
+  const answer: unknown = onProgress?.({
+    phase: 'layout',
+    rows: batch.shape[0],
+    epoch: 1,
+    epochs: 1,
+  })
+  await delivered(answer)
   return projection
 }
