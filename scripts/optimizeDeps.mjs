@@ -13,6 +13,4 @@ export const PREBUNDLED_DEPS = [
   // the page mid-run.
   'd3-scale-chromatic',
   'd3-color',
-  // CommonJS; imported by the worker only when a projection uses UMAP.
-  'umap-js',
 ]

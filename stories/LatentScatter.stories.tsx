@@ -131,7 +131,7 @@ const meta: Meta = {
     docs: {
       description: {
         component:
-          '`LatentScatter` draws a 2-D map of codes on a canvas: pan by dragging, zoom with the wheel or the buttons, hover for the image, select with a brush or a lasso (the indices go to `onSelect`, the images to a `SampleGrid`). Focus the map and use the arrow keys to move between clusters. `useProjection` makes the map in the worker: PCA, or UMAP (umap-js, loaded on first use) with its epochs as progress.',
+          '`LatentScatter` draws a 2-D map of codes on a canvas: pan by dragging, zoom with the wheel or the buttons, hover for the image, select with a brush or a lasso (the indices go to `onSelect`, the images to a `SampleGrid`). Focus the map and use the arrow keys to move between clusters. `useProjection` makes the map in the worker: PCA, or UMAP (loaded on first use, in time slices so the worker stays responsive) with its epochs as progress.',
       },
     },
   },
