@@ -91,6 +91,11 @@ export class FusedClusterSums implements FusedStateful {
     this.batchIndices = memory.alloc(maxBatch)
   }
 
+  /** Bytes of the kernel memory this trainer's buffers are in. */
+  get memoryBytes(): number {
+    return this.k.memory.buffer.byteLength
+  }
+
   /** Loads the centroids (`k × d`) a step's chunks are scored against, and their squared norms. */
   setCentroids(centroids: Float32Array): void {
     this.memory.view(this.centroids, centroids.length).set(centroids)
