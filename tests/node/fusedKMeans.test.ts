@@ -4,6 +4,11 @@ import type { ImageBatch } from '../../src/core/dataset'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { FusedClusterSums } from '../../src/core/kmeans/engine/fusedClusterSums'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
+import {
+  clearFusedSlots,
+  releaseFusedSlot,
+  takeFusedSlot,
+} from '../../src/core/kmeans/engine/fusedSumsPool'
 import { KMeansCentroids } from '../../src/core/kmeans/engine/kmeansCentroids'
 import { clusterSums } from '../../src/core/kmeans/engine/kmeansPasses'
 import { kMeansPlusPlus } from '../../src/core/kmeans/engine/kmeansPlusPlus'
@@ -275,6 +280,36 @@ describe('k-means trained with fusedKernels on and off', () => {
     // The first fit of this architecture measures the passes' memory with TF.js operations.
     expect(first.length).toBeGreaterThan(again.length)
     expect(otherSeed).toEqual(again)
+  })
+
+  test('a disposed model hands its kernel memory to the next model of its k and size, with the same results', async () => {
+    clearFusedSlots()
+    const train = { epochs: 20, tolerance: 0, fusedKernels: true }
+    const first = new KMeans({ k: 10, seed: 3 })
+    await first.fit(data, train)
+    const slotOf = (model: KMeans): unknown => (model as unknown as { fused: unknown }).fused
+    const slot = slotOf(first)
+    expect(slot).toBeDefined()
+    first.dispose()
+    // Another architecture takes a slot of its own; the next k = 10 model takes the first one's.
+    const other = await trained({ k: 7, seed: 3 }, train, data)
+    const second = new KMeans({ k: 10, seed: 3 })
+    await second.fit(data, train)
+    expect(slotOf(second)).toBe(slot)
+    second.dispose()
+    const reused = await trained({ k: 10, seed: 4 }, train, data)
+    clearFusedSlots()
+    const fresh = await trained({ k: 10, seed: 4 }, train, data)
+    expect(reused).toEqual(fresh)
+    expect(other.kernels.startsWith('wasm-')).toBe(true)
+    // One idle slot per architecture; a slot not to be kept is freed, not pooled.
+    const pooled = takeFusedSlot(10, D)
+    expect(takeFusedSlot(10, D)).not.toBe(pooled)
+    releaseFusedSlot(pooled, 10, D, true)
+    expect(takeFusedSlot(10, D)).toBe(pooled)
+    releaseFusedSlot(pooled, 10, D, false)
+    expect(takeFusedSlot(10, D)).not.toBe(pooled)
+    clearFusedSlots()
   })
 
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {

@@ -511,6 +511,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.fused = undefined
     this.fusedFor = undefined
     if (!slot || !state) return
+    // The caller's rows are not kept alive by an idle slot (a fit forgets them at its start anyway).
+    state.last?.forgetRows()
     const bytes = state.last?.memoryBytes ?? 0
     releaseFusedSlot(slot, state.k, state.size, !state.threads && bytes <= POOLED_BYTES)
   }
