@@ -896,7 +896,7 @@ export function nearestSums(
  * two values at a time (each sum still adds the rows in their order: the same bits as one at a
  * time), and 1 to its count.
  */
-function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
+@inline function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
   const countAt = counts + (<usize>best << 3)
   store<f64>(countAt, load<f64>(countAt) + 1)
   const sum = sums + ((<usize>best * <usize>d) << 3)
@@ -1465,22 +1465,39 @@ let nearestScore: f32 = 0
  * The index of the lowest `norm_c − 2·dot_c` over lanes 0 … k − 1 of three vectors (the first of
  * equals), each score in float32 as `nearestSums` computes it; the score in {@link nearestScore}.
  */
-function nearestOfTwelve(
+@inline function nearestOfTwelve(
   n0: v128, n1: v128, n2: v128, d0: v128, d1: v128, d2: v128, k: i32,
 ): i32 {
   const two = f32x4.splat(2)
   const s0 = f32x4.sub(n0, f32x4.mul(two, d0))
   const s1 = f32x4.sub(n1, f32x4.mul(two, d1))
   const s2 = f32x4.sub(n2, f32x4.mul(two, d2))
+  // Lane by lane in order, each compared only when it is a centroid (c < k): the loop over c it
+  // replaces, unrolled with constant lanes.
   let lowest = f32x4.extract_lane(s0, 0)
   let index = 0
-  for (let c = 1; c < k; c++) {
-    const v = c < 4 ? lane(s0, c) : c < 8 ? lane(s1, c - 4) : lane(s2, c - 8)
-    if (v < lowest) {
-      lowest = v
-      index = c
-    }
-  }
+  let v = f32x4.extract_lane(s0, 1)
+  if (k > 1 && v < lowest) { lowest = v; index = 1 }
+  v = f32x4.extract_lane(s0, 2)
+  if (k > 2 && v < lowest) { lowest = v; index = 2 }
+  v = f32x4.extract_lane(s0, 3)
+  if (k > 3 && v < lowest) { lowest = v; index = 3 }
+  v = f32x4.extract_lane(s1, 0)
+  if (k > 4 && v < lowest) { lowest = v; index = 4 }
+  v = f32x4.extract_lane(s1, 1)
+  if (k > 5 && v < lowest) { lowest = v; index = 5 }
+  v = f32x4.extract_lane(s1, 2)
+  if (k > 6 && v < lowest) { lowest = v; index = 6 }
+  v = f32x4.extract_lane(s1, 3)
+  if (k > 7 && v < lowest) { lowest = v; index = 7 }
+  v = f32x4.extract_lane(s2, 0)
+  if (k > 8 && v < lowest) { lowest = v; index = 8 }
+  v = f32x4.extract_lane(s2, 1)
+  if (k > 9 && v < lowest) { lowest = v; index = 9 }
+  v = f32x4.extract_lane(s2, 2)
+  if (k > 10 && v < lowest) { lowest = v; index = 10 }
+  v = f32x4.extract_lane(s2, 3)
+  if (k > 11 && v < lowest) { lowest = v; index = 11 }
   nearestScore = lowest
   return index
 }
@@ -1587,3 +1604,51 @@ export function gatherRows(src: usize, indices: usize, count: i32, d: i32, dst: 
   }
 }
 // --- end rbm/kmeans (s9) ---
+
+// --- kmeans/rbm (s10) ---
+
+/**
+ * A Lloyd fit's passes over its `n` rows `x` (`n × d` float32, in kernel memory), in one sweep:
+ * each row's squared norm in float32 into `rowNorms` (`Math.fround(norm + v²)` value by value, as
+ * k-means++ takes them), each feature's float64 sum and sum of squares added to `featureSums` and
+ * `featureSquares` (`d` f64 each, row after row: the mean per-feature variance Lloyd's tolerance is
+ * relative to), and the float64 sum of every `v²` in order, returned (the rows' `Σ‖x‖²` the inertia
+ * adds) — the same operations in the same order as the host loops they replace, so the same bits.
+ */
+export function rowStats(
+  x: usize, n: i32, d: i32, rowNorms: usize, featureSums: usize, featureSquares: usize,
+): f64 {
+  let total: f64 = 0
+  for (let r = 0; r < n; r++) {
+    const row = x + ((<usize>r * <usize>d) << 2)
+    let norm: f32 = 0
+    let j = 0
+    for (; j + 2 <= d; j += 2) {
+      const pair = f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>j << 2)))
+      const squared = f64x2.mul(pair, pair)
+      const first = f64x2.extract_lane(squared, 0)
+      const second = f64x2.extract_lane(squared, 1)
+      norm = <f32>(<f64>norm + first)
+      norm = <f32>(<f64>norm + second)
+      total += first
+      total += second
+      const sumAt = featureSums + (<usize>j << 3)
+      const squareAt = featureSquares + (<usize>j << 3)
+      v128.store(sumAt, f64x2.add(v128.load(sumAt), pair))
+      v128.store(squareAt, f64x2.add(v128.load(squareAt), squared))
+    }
+    if (j < d) {
+      const value = <f64>load<f32>(row + (<usize>j << 2))
+      const squared = value * value
+      norm = <f32>(<f64>norm + squared)
+      total += squared
+      const sumAt = featureSums + (<usize>j << 3)
+      const squareAt = featureSquares + (<usize>j << 3)
+      store<f64>(sumAt, load<f64>(sumAt) + value)
+      store<f64>(squareAt, load<f64>(squareAt) + squared)
+    }
+    store<f32>(rowNorms + (<usize>r << 2), norm)
+  }
+  return total
+}
+// --- end kmeans/rbm (s10) ---

@@ -11,8 +11,9 @@ import {
 } from '../../src/core/kmeans/engine/fusedSumsPool'
 import { KMeansCentroids } from '../../src/core/kmeans/engine/kmeansCentroids'
 import { clusterSums } from '../../src/core/kmeans/engine/kmeansPasses'
-import { kMeansPlusPlus } from '../../src/core/kmeans/engine/kmeansPlusPlus'
-import { disposeChunks, splitRows } from '../../src/core/kmeans/engine/rowChunks'
+import { kMeansPlusPlus, rowNorms } from '../../src/core/kmeans/engine/kmeansPlusPlus'
+import { meanVariance } from '../../src/core/kmeans/engine/kmeansSteps'
+import { disposeChunks, splitRows, sumOfSquares } from '../../src/core/kmeans/engine/rowChunks'
 import { createRandom } from '../../src/core/random'
 import { resolveKMeansOptions, type KMeansTrainOptions } from '../../src/core/kmeans/kmeansOptions'
 import type { KMeansHistoryPoint } from '../../src/core/kmeans/kmeansSpec'
@@ -181,6 +182,46 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)'
         expect(Array.from(new Float64Array(buffer, counts, k))).toEqual(Array.from(expected.counts))
         expect(inertia).toBe(expected.inertia)
       }
+    },
+  )
+
+  test.each([
+    [64, 1797],
+    [63, 301],
+    [5, 7],
+  ])(
+    "holdStats (the rowStats kernel) gives the bits of the host's Σ‖x‖², variance and row norms (d %i, %i rows)",
+    async (d, n) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const random = createRandom(d + n)
+      const values =
+        d === D ? digits.data.slice(0, n * d) : Float32Array.from(random.normals(n * d))
+      const fused = new FusedClusterSums(new KernelMemory(compiled), 3, d, n)
+      const stats = fused.holdStats(values, n)
+      expect(stats.squares).toBe(sumOfSquares(values, 0, n, d))
+      expect(stats.variance).toBe(meanVariance(values, n, d))
+      // The norms k-means++ reads are those measured: it asks for none and picks the same rows.
+      let asked = false
+      fused.startSeeding(values, n, () => {
+        asked = true
+        return rowNorms(values, n, d)
+      })
+      expect(asked).toBe(false)
+      const other = new FusedClusterSums(new KernelMemory(compiled), 3, d, n)
+      const measured = await kMeansPlusPlus(values, [], d, 3, createRandom(1), fused, n)
+      fused.forgetRows()
+      const fromHost = await kMeansPlusPlus(values, [], d, 3, createRandom(1), other, n)
+      expect(Array.from(measured)).toEqual(Array.from(fromHost))
+      // The kernel's norms are the host's, bit for bit.
+      const norms = new Float32Array(n)
+      fused.holdStats(values, n)
+      fused.startSeeding(values, n, () => norms)
+      const hostNorms = rowNorms(values, n, d)
+      const kernelNorms = (fused as unknown as { memory: KernelMemory; rowNorms: number }).memory
+        .view((fused as unknown as { rowNorms: number }).rowNorms, n)
+        .slice()
+      expect(Array.from(kernelNorms)).toEqual(Array.from(hostNorms))
     },
   )
 

@@ -51,6 +51,11 @@ export class FusedClusterSums implements FusedStateful {
   private readonly candidateRows: number
   private readonly potentials: number
   private seedRows = 0
+  /** Per-feature float64 sums and sums of squares (`d` each) for {@link FusedClusterSums.holdStats}. */
+  private readonly featureSums: number
+  private readonly featureSquares: number
+  /** The rows whose float32 norms `rowNorms` holds (from {@link FusedClusterSums.holdStats}). */
+  private normsOf: { readonly values: Float32Array; readonly count: number } | undefined
   /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
   private held: { readonly values: Float32Array; readonly count: number } | undefined
   /** `maxBatch` row indices (i32) for `gatherRows`. */
@@ -89,6 +94,8 @@ export class FusedClusterSums implements FusedStateful {
     this.sums = memory.alloc(2 * clusters * size)
     this.counts = memory.alloc(2 * clusters)
     this.batchIndices = memory.alloc(maxBatch)
+    this.featureSums = memory.alloc(2 * size)
+    this.featureSquares = memory.alloc(2 * size)
   }
 
   /** Bytes of the kernel memory this trainer's buffers are in. */
@@ -145,6 +152,7 @@ export class FusedClusterSums implements FusedStateful {
       }
     }
     this.held = undefined
+    this.normsOf = undefined
     this.sumHeld(count, totals)
   }
 
@@ -212,11 +220,47 @@ export class FusedClusterSums implements FusedStateful {
   }
 
   /**
+   * Copies the `n` rows `values` (at most `maxBatch`) to kernel memory unless held there, and
+   * measures them in one pass (the `rowStats` kernel): their float64 `Σ‖x‖²` (value by value in
+   * order, as `sumOfSquares`), their mean per-feature variance (as `meanVariance`), and each row's
+   * float32 squared norm, kept for {@link startSeeding} — the bits of the host loops.
+   */
+  holdStats(
+    values: Float32Array,
+    n: number,
+  ): { readonly squares: number; readonly variance: number } {
+    if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
+    const d = this.size
+    this.hold(values.subarray(0, n * d), n)
+    const buffer = this.k.memory.buffer
+    new Float64Array(buffer, this.featureSums, d).fill(0)
+    new Float64Array(buffer, this.featureSquares, d).fill(0)
+    const squares = this.k.rowStats(
+      this.rows,
+      n,
+      d,
+      this.rowNorms,
+      this.featureSums,
+      this.featureSquares,
+    )
+    this.normsOf = this.held
+    const sums = new Float64Array(this.k.memory.buffer, this.featureSums, d)
+    const squared = new Float64Array(this.k.memory.buffer, this.featureSquares, d)
+    let total = 0
+    for (let i = 0; i < d; i++) {
+      const mean = (sums[i] as number) / n
+      total += Math.max(0, (squared[i] as number) / n - mean * mean)
+    }
+    return { squares, variance: total / d }
+  }
+
+  /**
    * Forgets which rows the kernel memory holds (the chunk, the whole set): call when a fit starts
    * (the caller's arrays may have been refilled since the last one).
    */
   forgetRows(): void {
     this.held = undefined
+    this.normsOf = undefined
     this.residentValues = undefined
   }
 
@@ -246,12 +290,16 @@ export class FusedClusterSums implements FusedStateful {
 
   /**
    * Starts greedy k-means++ on the kernels over the `n` rows `values` (at most `maxBatch`), whose
-   * float32 squared norms are `norms`: no centre yet (every row's closest distance is +∞).
+   * float32 squared norms `norms()` gives (not called when {@link holdStats} measured these rows):
+   * no centre yet (every row's closest distance is +∞).
    */
-  startSeeding(values: Float32Array, n: number, norms: Float32Array): void {
+  startSeeding(values: Float32Array, n: number, norms: () => Float32Array): void {
     if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
+    const measured = this.normsOf
     this.hold(values.subarray(0, n * this.size), n)
-    this.memory.view(this.rowNorms, n).set(norms)
+    if (measured === undefined || measured !== this.held) {
+      this.memory.view(this.rowNorms, n).set(norms())
+    }
     new Float64Array(this.k.memory.buffer, this.closest, n).fill(Infinity)
     this.seedRows = n
   }
@@ -304,6 +352,7 @@ export class FusedClusterSums implements FusedStateful {
     }
     this.memory.view(this.rows, count * this.size).set(values.subarray(0, count * this.size))
     this.held = { values, count }
+    this.normsOf = undefined
   }
 
   /** k-means keeps no optimiser state in kernel memory: nothing to save. */

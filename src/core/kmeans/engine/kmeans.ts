@@ -69,7 +69,7 @@ import { centroidStage, nearestRows, type RunStages } from './centroidStages'
 import { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums, squaredDistances } from './kmeansPasses'
 import { lloydStep, meanVariance, miniBatchStep, reassignUnused, rowSquares } from './kmeansSteps'
-import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import type { FusedTrainerSlot } from '../../engine/fusedDenseNet'
 import { kernelThreadsOf, kernelThreadSpawner } from '../../kernels/kernelThreadSpawner'
 import { releaseFusedSlot, takeFusedSlot } from './fusedSumsPool'
 import { FusedClusterSums } from './fusedClusterSums'
@@ -83,7 +83,7 @@ import {
   patchesPerImage,
   trainingPatches,
 } from './patchSampling'
-import { disposeChunks, splitRows, type RowChunk } from './rowChunks'
+import { disposeChunks, measuredChunk, splitRows, type RowChunk } from './rowChunks'
 import { seedCentroids, seedPass } from './seedCentroids'
 
 /** Largest kernel memory a disposed model's fused slot is kept with for the next model (16 MiB). */
@@ -143,7 +143,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
    */
   private fused: FusedTrainerSlot<FusedClusterSums> | undefined
   /** The architecture the slot was taken for, the last trainer it gave, and whether it may run two threads. */
-  private fusedFor: { k: number; size: number; last?: FusedClusterSums; threads: boolean } | undefined
+  private fusedFor:
+    { k: number; size: number; last?: FusedClusterSums; threads: boolean } | undefined
   /** The model's chunked runner, lent to the functions that work for it. */
   private readonly run: RunStages = (request, input, rows, stages) =>
     this.throughStages(request, input, rows, stages)
@@ -389,14 +390,20 @@ export class KMeans extends TrainableModel<KMeansTypes> {
       ),
       fresh ? this.seedChunk(centroids, residentBytes) : CHUNK,
     )
-    const chunks = splitRows(data.data, n, d, chunk, residentBytes > 0)
     const fused = await this.fusedSums(centroids, train, chunk)
     fused?.forgetRows()
+    // On the fused kernels the rows go to kernel memory once, measured there in the same pass (the
+    // rows' Σ‖x‖², the variance, k-means++'s row norms), and never to the device (no TF.js pass
+    // reads them); otherwise on the host, kept on the device when they fit.
+    const stats = fused && n <= chunk ? fused.holdStats(data.data, n) : undefined
+    const chunks = stats
+      ? [measuredChunk(data.data, n, d, stats.squares)]
+      : splitRows(data.data, n, d, chunk, residentBytes > 0 && !fused)
     try {
       if (fresh) await this.seed(centroids, data, train, chunks, fused)
       const outer = hooks.control ?? new TrainingControl()
       const control = new ConvergenceControl(outer)
-      const tolerance = train.tolerance * meanVariance(data.data, n, d)
+      const tolerance = train.tolerance * (stats?.variance ?? meanVariance(data.data, n, d))
       const result = await this.trainingLoop(
         { ...train, batchSize: n },
         {
