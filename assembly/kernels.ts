@@ -1607,47 +1607,114 @@ export function gatherRows(src: usize, indices: usize, count: i32, d: i32, dst: 
 
 // --- kmeans/rbm (s10) ---
 
+/** Adds `value` (f64) to the float64 at `at`. */
+@inline function addTo(at: usize, value: f64): void {
+  store<f64>(at, load<f64>(at) + value)
+}
+
 /**
- * A Lloyd fit's passes over its `n` rows `x` (`n × d` float32, in kernel memory), in one sweep:
+ * Adds the pair of float32 at `values` (promoted) and their squares to the float64 pairs at
+ * `sumAt` and `squareAt`; returns the squares.
+ */
+@inline function addPair(values: usize, sumAt: usize, squareAt: usize): v128 {
+  const pair = f64x2.promote_low_f32x4(v128.load64_zero(values))
+  const squared = f64x2.mul(pair, pair)
+  v128.store(sumAt, f64x2.add(v128.load(sumAt), pair))
+  v128.store(squareAt, f64x2.add(v128.load(squareAt), squared))
+  return squared
+}
+
+/** `Math.fround(norm + first + second)` as two float32-rounded additions, the host's order. */
+@inline function normOfPair(norm: f32, squared: v128): f32 {
+  const once = <f32>(<f64>norm + f64x2.extract_lane(squared, 0))
+  return <f32>(<f64>once + f64x2.extract_lane(squared, 1))
+}
+
+/** A value's square added to its feature's float64 sums; the square returned. */
+@inline function addValue(values: usize, sumAt: usize, squareAt: usize): f64 {
+  const value = <f64>load<f32>(values)
+  const squared = value * value
+  addTo(sumAt, value)
+  addTo(squareAt, squared)
+  return squared
+}
+
+/**
+ * A Lloyd fit's passes over its `n` rows `x` (`n × d` float32, in kernel memory), in one call:
  * each row's squared norm in float32 into `rowNorms` (`Math.fround(norm + v²)` value by value, as
  * k-means++ takes them), each feature's float64 sum and sum of squares added to `featureSums` and
  * `featureSquares` (`d` f64 each, row after row: the mean per-feature variance Lloyd's tolerance is
  * relative to), and the float64 sum of every `v²` in order, returned (the rows' `Σ‖x‖²` the inertia
  * adds) — the same operations in the same order as the host loops they replace, so the same bits.
+ * Four rows at a time: their norms are four independent chains of roundings.
  */
 export function rowStats(
   x: usize, n: i32, d: i32, rowNorms: usize, featureSums: usize, featureSquares: usize,
 ): f64 {
-  let total: f64 = 0
-  for (let r = 0; r < n; r++) {
-    const row = x + ((<usize>r * <usize>d) << 2)
+  const rowBytes = <usize>d << 2
+  let r = 0
+  for (; r + 4 <= n; r += 4) {
+    const a = x + <usize>r * rowBytes
+    const b = a + rowBytes
+    const c = b + rowBytes
+    const e = c + rowBytes
+    let na: f32 = 0
+    let nb: f32 = 0
+    let nc: f32 = 0
+    let ne: f32 = 0
+    let j = 0
+    for (; j + 2 <= d; j += 2) {
+      const at = <usize>j << 2
+      const sumAt = featureSums + (<usize>j << 3)
+      const squareAt = featureSquares + (<usize>j << 3)
+      na = normOfPair(na, addPair(a + at, sumAt, squareAt))
+      nb = normOfPair(nb, addPair(b + at, sumAt, squareAt))
+      nc = normOfPair(nc, addPair(c + at, sumAt, squareAt))
+      ne = normOfPair(ne, addPair(e + at, sumAt, squareAt))
+    }
+    if (j < d) {
+      const at = <usize>j << 2
+      const sumAt = featureSums + (<usize>j << 3)
+      const squareAt = featureSquares + (<usize>j << 3)
+      na = <f32>(<f64>na + addValue(a + at, sumAt, squareAt))
+      nb = <f32>(<f64>nb + addValue(b + at, sumAt, squareAt))
+      nc = <f32>(<f64>nc + addValue(c + at, sumAt, squareAt))
+      ne = <f32>(<f64>ne + addValue(e + at, sumAt, squareAt))
+    }
+    const normsAt = rowNorms + (<usize>r << 2)
+    store<f32>(normsAt, na)
+    store<f32>(normsAt, nb, 4)
+    store<f32>(normsAt, nc, 8)
+    store<f32>(normsAt, ne, 12)
+  }
+  for (; r < n; r++) {
+    const row = x + <usize>r * rowBytes
     let norm: f32 = 0
     let j = 0
     for (; j + 2 <= d; j += 2) {
-      const pair = f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>j << 2)))
-      const squared = f64x2.mul(pair, pair)
-      const first = f64x2.extract_lane(squared, 0)
-      const second = f64x2.extract_lane(squared, 1)
-      norm = <f32>(<f64>norm + first)
-      norm = <f32>(<f64>norm + second)
-      total += first
-      total += second
-      const sumAt = featureSums + (<usize>j << 3)
-      const squareAt = featureSquares + (<usize>j << 3)
-      v128.store(sumAt, f64x2.add(v128.load(sumAt), pair))
-      v128.store(squareAt, f64x2.add(v128.load(squareAt), squared))
+      const squared = addPair(
+        row + (<usize>j << 2),
+        featureSums + (<usize>j << 3),
+        featureSquares + (<usize>j << 3),
+      )
+      norm = normOfPair(norm, squared)
     }
     if (j < d) {
-      const value = <f64>load<f32>(row + (<usize>j << 2))
-      const squared = value * value
+      const squared = addValue(
+        row + (<usize>j << 2),
+        featureSums + (<usize>j << 3),
+        featureSquares + (<usize>j << 3),
+      )
       norm = <f32>(<f64>norm + squared)
-      total += squared
-      const sumAt = featureSums + (<usize>j << 3)
-      const squareAt = featureSquares + (<usize>j << 3)
-      store<f64>(sumAt, load<f64>(sumAt) + value)
-      store<f64>(squareAt, load<f64>(squareAt) + squared)
     }
     store<f32>(rowNorms + (<usize>r << 2), norm)
+  }
+  // Σ v² over every value in order: one chain, as the host sums it.
+  let total: f64 = 0
+  const values = <usize>n * <usize>d
+  for (let i: usize = 0; i < values; i++) {
+    const value = <f64>load<f32>(x + (i << 2))
+    total += value * value
   }
   return total
 }

@@ -408,6 +408,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
         { ...train, batchSize: n },
         {
           sampleCount: n,
+          // Every row each step, in the chunks' order: no shuffle to draw.
+          inOrder: true,
           variables: [],
           step: async () => {
             const point = await lloydStep(centroids, this.run, data, chunks, fused)
