@@ -1520,11 +1520,9 @@ export function nearestSumsNarrow(
   let total = inertia
   let best = 0
   let r = 0
-  for (; r + 4 <= count; r += 4) {
+  for (; r + 2 <= count; r += 2) {
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
     let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0)
-    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0)
-    let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0)
     const row0 = x + <usize>r * rowBytes
     let pa = row0
     let pb = panel
@@ -1540,14 +1538,6 @@ export function nearestSumsNarrow(
       c10 = madd(s, b0, c10)
       c11 = madd(s, b1, c11)
       c12 = madd(s, b2, c12)
-      s = v128.load32_splat(pa + 2 * rowBytes)
-      c20 = madd(s, b0, c20)
-      c21 = madd(s, b1, c21)
-      c22 = madd(s, b2, c22)
-      s = v128.load32_splat(pa + 3 * rowBytes)
-      c30 = madd(s, b0, c30)
-      c31 = madd(s, b1, c31)
-      c32 = madd(s, b2, c32)
       pa += 4
       pb += 48
     }
@@ -1557,12 +1547,6 @@ export function nearestSumsNarrow(
     best = nearestOfTwelve(n0, n1, n2, c10, c11, c12, k)
     total += <f64>nearestScore
     addRowToSum(row0 + rowBytes, sums, counts, best, d)
-    best = nearestOfTwelve(n0, n1, n2, c20, c21, c22, k)
-    total += <f64>nearestScore
-    addRowToSum(row0 + 2 * rowBytes, sums, counts, best, d)
-    best = nearestOfTwelve(n0, n1, n2, c30, c31, c32, k)
-    total += <f64>nearestScore
-    addRowToSum(row0 + 3 * rowBytes, sums, counts, best, d)
   }
   for (; r < count; r++) {
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
