@@ -1702,4 +1702,69 @@ export function rowStats(
   }
   return total
 }
+
+/** A k-means++ distance in float32 as `seedTrials` computes it: `‖x‖² − 2 x·c + ‖c‖²`, never below 0. */
+@inline function seedDistance(norm: f32, dot: f32, candidateNorm: f32): f32 {
+  const centred: f32 = norm - <f32>2 * dot
+  const distance: f32 = centred + candidateNorm
+  return distance > 0 ? distance : <f32>0
+}
+
+/**
+ * `gemm` of the rows and at most four candidates then `seedTrials`, in one pass (where `gemm`'s
+ * eight-column panel would compute eight dot products per row for four): `panel` holds the
+ * candidates as `d` rows of four float32 (candidate i's value j at `panel[4j + i]`, zero padded),
+ * each dot product the chain of multiply-adds `gemm` computes, in its order; the distances go to
+ * `distances` (`n × t`, as `seedTrials` leaves them for `seedKeep`) and each candidate's potential
+ * `Σ min(closest, distance)` over the rows in order to `potentials` (`t` f64): the same bits.
+ */
+export function seedRound(
+  x: usize, panel: usize, norms: usize, candidates: usize, closest: usize, n: i32, d: i32, t: i32,
+  distances: usize, potentials: usize,
+): void {
+  const rowBytes = <usize>d << 2
+  const norm0 = load<f32>(norms + (<usize>load<i32>(candidates) << 2))
+  const norm1 = t > 1 ? load<f32>(norms + (<usize>load<i32>(candidates, 4) << 2)) : <f32>0
+  const norm2 = t > 2 ? load<f32>(norms + (<usize>load<i32>(candidates, 8) << 2)) : <f32>0
+  const norm3 = t > 3 ? load<f32>(norms + (<usize>load<i32>(candidates, 12) << 2)) : <f32>0
+  let p0: f64 = 0
+  let p1: f64 = 0
+  let p2: f64 = 0
+  let p3: f64 = 0
+  for (let r = 0; r < n; r++) {
+    let dots = f32x4.splat(0)
+    let pa = x + <usize>r * rowBytes
+    let pb = panel
+    for (let j = 0; j < d; j++) {
+      dots = madd(v128.load32_splat(pa), v128.load(pb), dots)
+      pa += 4
+      pb += 16
+    }
+    const norm = load<f32>(norms + (<usize>r << 2))
+    const near = load<f64>(closest + (<usize>r << 3))
+    const out = distances + ((<usize>r * <usize>t) << 2)
+    const d0 = seedDistance(norm, f32x4.extract_lane(dots, 0), norm0)
+    store<f32>(out, d0)
+    p0 += Math.min(near, <f64>d0)
+    if (t > 1) {
+      const d1 = seedDistance(norm, f32x4.extract_lane(dots, 1), norm1)
+      store<f32>(out, d1, 4)
+      p1 += Math.min(near, <f64>d1)
+    }
+    if (t > 2) {
+      const d2 = seedDistance(norm, f32x4.extract_lane(dots, 2), norm2)
+      store<f32>(out, d2, 8)
+      p2 += Math.min(near, <f64>d2)
+    }
+    if (t > 3) {
+      const d3 = seedDistance(norm, f32x4.extract_lane(dots, 3), norm3)
+      store<f32>(out, d3, 12)
+      p3 += Math.min(near, <f64>d3)
+    }
+  }
+  store<f64>(potentials, p0)
+  if (t > 1) store<f64>(potentials, p1, 8)
+  if (t > 2) store<f64>(potentials, p2, 16)
+  if (t > 3) store<f64>(potentials, p3, 24)
+}
 // --- end kmeans/rbm (s10) ---

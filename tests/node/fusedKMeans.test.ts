@@ -225,6 +225,97 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)'
     },
   )
 
+  test.each([
+    [64, 301],
+    [63, 50],
+    [5, 7],
+  ])(
+    'seedRound gives the bits of gemm then seedTrials, one to four candidates (d %i, %i rows)',
+    async (d, n) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const memory = new KernelMemory(compiled)
+      const random = createRandom(d * n)
+      const values = Float32Array.from(random.normals(n * d))
+      const [x, norms, closest, candidateRows, picked, dots, panel, narrow, four, potentials] = [
+        n * d,
+        n,
+        2 * n,
+        4,
+        4 * d,
+        4 * n,
+        8 * Math.max(d, n),
+        4 * d,
+        4 * n,
+        8,
+      ].map((size) => memory.alloc(size))
+      memory.view(x as number, n * d).set(values)
+      memory.view(norms as number, n).set(rowNorms(values, n, d))
+      const buffer = () => memory.kernels.memory.buffer
+      new Float64Array(buffer(), closest as number, n).set(
+        Float64Array.from({ length: n }, (_, r) =>
+          r % 5 === 0 ? Infinity : random.uniform() * 80,
+        ),
+      )
+      for (let t = 1; t <= 4; t++) {
+        const rows = Array.from({ length: t }, (_, i) => (i * 13 + t) % n)
+        new Int32Array(buffer(), candidateRows as number, t).set(rows)
+        const chosen = memory.view(picked as number, t * d)
+        const packed = memory.view(narrow as number, 4 * d).fill(0)
+        rows.forEach((row, i) => {
+          chosen.set(values.subarray(row * d, (row + 1) * d), i * d)
+          for (let j = 0; j < d; j++) packed[j * 4 + i] = values[row * d + j] as number
+        })
+        const k = memory.kernels
+        k.gemm(
+          x as number,
+          d,
+          1,
+          picked as number,
+          1,
+          d,
+          dots as number,
+          n,
+          d,
+          t,
+          0,
+          panel as number,
+        )
+        k.seedTrials(
+          dots as number,
+          norms as number,
+          candidateRows as number,
+          closest as number,
+          n,
+          t,
+          potentials as number,
+        )
+        const expected = {
+          distances: memory.view(dots as number, n * t).slice(),
+          potentials: new Float64Array(buffer(), potentials as number, t).slice(),
+        }
+        k.seedRound(
+          x as number,
+          narrow as number,
+          norms as number,
+          candidateRows as number,
+          closest as number,
+          n,
+          d,
+          t,
+          four as number,
+          potentials as number,
+        )
+        expect(Array.from(memory.view(four as number, n * t))).toEqual(
+          Array.from(expected.distances),
+        )
+        expect(Array.from(new Float64Array(buffer(), potentials as number, t))).toEqual(
+          Array.from(expected.potentials),
+        )
+      }
+    },
+  )
+
   test('k-means++ on the kernels picks the rows the TF.js distances pick, in chunks too', async () => {
     const compiled = await compileKernelBuild(build)
     if (!compiled) throw new Error(`no ${build} build here`)

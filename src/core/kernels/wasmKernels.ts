@@ -244,6 +244,19 @@ export interface KernelExports {
     featureSums: number,
     featureSquares: number,
   ): number
+  /** k-means++ with at most four candidates: their dot products and `seedTrials` in one pass (see assembly/kernels.ts). */
+  seedRound(
+    x: number,
+    panel: number,
+    norms: number,
+    candidates: number,
+    closest: number,
+    n: number,
+    d: number,
+    t: number,
+    distances: number,
+    potentials: number,
+  ): void
   /** Conv autoencoder: a transposed convolution's product added straight into the image (no patch matrix). */
   gemmCol2im(
     x: number,

@@ -10,6 +10,8 @@ import { localTrials } from './kmeansPlusPlus'
 
 /** Centroids `nearestSumsNarrow` takes at most (three SIMD vectors). */
 const NARROW = 12
+/** k-means++ candidates `seedRound` takes at most (one SIMD vector). */
+const SEED_PANEL = 4
 
 /**
  * Most values of a data set kept whole in kernel memory for mini-batch gathers (64 MiB); larger sets
@@ -54,6 +56,8 @@ export class FusedClusterSums implements FusedStateful {
   /** Per-feature float64 sums and sums of squares (`d` each) for {@link FusedClusterSums.holdStats}. */
   private readonly featureSums: number
   private readonly featureSquares: number
+  /** k-means++'s candidates as `d` rows of four (zero padded) for `seedRound`, when there are at most four. */
+  private readonly seedPanel: number
   /** The rows whose float32 norms `rowNorms` holds (from {@link FusedClusterSums.holdStats}). */
   private normsOf: { readonly values: Float32Array; readonly count: number } | undefined
   /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
@@ -96,6 +100,7 @@ export class FusedClusterSums implements FusedStateful {
     this.batchIndices = memory.alloc(maxBatch)
     this.featureSums = memory.alloc(2 * size)
     this.featureSquares = memory.alloc(2 * size)
+    this.seedPanel = this.trials <= SEED_PANEL ? memory.alloc(SEED_PANEL * size) : 0
   }
 
   /** Bytes of the kernel memory this trainer's buffers are in. */
@@ -313,9 +318,31 @@ export class FusedClusterSums implements FusedStateful {
     const t = candidates.length
     if (t > this.trials) throw new RangeError(`at most ${this.trials} candidates, not ${t}`)
     const values = this.held?.values as Float32Array
+    new Int32Array(this.k.memory.buffer, this.candidateRows, t).set(candidates)
+    if (this.seedPanel && t <= SEED_PANEL && this.memory.gemm === this.memory.kernels.gemm) {
+      // At most four candidates: gemm's products and seedTrials in one pass, one four-wide panel
+      // (on one thread: a two-thread product keeps the gemm, whose halves run side by side).
+      const panel = this.memory.view(this.seedPanel, SEED_PANEL * d)
+      panel.fill(0)
+      candidates.forEach((row, i) => {
+        for (let j = 0; j < d; j++) panel[j * SEED_PANEL + i] = values[row * d + j] as number
+      })
+      this.k.seedRound(
+        this.rows,
+        this.seedPanel,
+        this.rowNorms,
+        this.candidateRows,
+        this.closest,
+        n,
+        d,
+        t,
+        this.scores,
+        this.potentials,
+      )
+      return new Float64Array(this.k.memory.buffer, this.potentials, t).slice()
+    }
     const picked = this.memory.view(this.candidates, t * d)
     candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
-    new Int32Array(this.k.memory.buffer, this.candidateRows, t).set(candidates)
     this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, n, d, t, 0, this.panel)
     this.k.seedTrials(
       this.scores,
