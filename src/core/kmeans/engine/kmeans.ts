@@ -86,8 +86,8 @@ import {
 import { disposeChunks, measuredChunk, splitRows, type RowChunk } from './rowChunks'
 import { seedCentroids, seedPass } from './seedCentroids'
 
-/** Largest kernel memory a disposed model's fused slot is kept with for the next model (16 MiB). */
-const POOLED_BYTES = 16 * 1024 * 1024
+/** Largest kernel memory a disposed model's fused slot is kept with for the next model (8 MiB). */
+const POOLED_BYTES = 8 * 1024 * 1024
 /** Rows per device chunk of a Lloyd pass at most, when memory allows more. */
 const CHUNK = 4096
 /** Mini-batch: rows seen between two checks for nearly unused centres, per cluster (scikit-learn's). */
