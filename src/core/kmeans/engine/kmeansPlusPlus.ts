@@ -10,25 +10,6 @@ import { yieldToEventLoop } from '../../trainingControl'
 import type { FusedClusterSums } from './fusedClusterSums'
 import type { RowChunk } from './rowChunks'
 
-/**
- * Least time between two of k-means++'s yields to the event loop (ms): a round over a small data set
- * takes about as long as a yield, so it yields only once this long has passed since the last.
- */
-const YIELD_EVERY_MS = 4
-
-/**
- * A function that yields to the event loop when {@link YIELD_EVERY_MS} have passed since its last
- * yield (or its making), else resolves at once.
- */
-function yieldEvery(): () => Promise<void> {
-  let last = performance.now()
-  return async () => {
-    if (performance.now() - last < YIELD_EVERY_MS) return
-    await yieldToEventLoop()
-    last = performance.now()
-  }
-}
-
 /** Local trials per centre (scikit-learn's `2 + ⌊ln k⌋`). */
 export function localTrials(k: number): number {
   return 2 + Math.floor(Math.log(k))
@@ -129,7 +110,6 @@ async function kernelKMeansPlusPlus(
 ): Promise<Int32Array> {
   const chosen = new Int32Array(k)
   const trials = localTrials(k)
-  const yielded = yieldEvery()
   fused.startSeeding(values, n, () => rowNorms(values, n, d))
   chosen[0] = random.int(n)
   let potential = fused.seedTrials([chosen[0] as number])[0] as number
@@ -151,7 +131,7 @@ async function kernelKMeansPlusPlus(
     potential = bestPotential
     cumulative = fused.seedKeep(best, trials)
     // Let the worker answer messages (heartbeats, other models' calls) between centres.
-    await yielded()
+    await yieldToEventLoop()
   }
   return chosen
 }
@@ -177,7 +157,6 @@ export async function kMeansPlusPlus(
     onKernels ? onKernels(candidates) : distancesTo(values, chunks, n, d, candidates)
   const chosen = new Int32Array(k)
   const trials = localTrials(k)
-  const yielded = yieldEvery()
   chosen[0] = random.int(n)
   const first = await distances([chosen[0] as number])
   const closest = Float64Array.from(first)
@@ -211,7 +190,7 @@ export async function kMeansPlusPlus(
       closest[row] = Math.min(closest[row] as number, trialDistances[row * trials + best] as number)
     }
     // Let the worker answer messages (heartbeats, other models' calls) between centres.
-    await yielded()
+    await yieldToEventLoop()
   }
   return chosen
 }
