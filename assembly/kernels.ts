@@ -896,7 +896,7 @@ export function nearestSums(
  * two values at a time (each sum still adds the rows in their order: the same bits as one at a
  * time), and 1 to its count.
  */
-function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
+@inline function addRowToSum(values: usize, sums: usize, counts: usize, best: i32, d: i32): void {
   const countAt = counts + (<usize>best << 3)
   store<f64>(countAt, load<f64>(countAt) + 1)
   const sum = sums + ((<usize>best * <usize>d) << 3)
@@ -1465,22 +1465,39 @@ let nearestScore: f32 = 0
  * The index of the lowest `norm_c − 2·dot_c` over lanes 0 … k − 1 of three vectors (the first of
  * equals), each score in float32 as `nearestSums` computes it; the score in {@link nearestScore}.
  */
-function nearestOfTwelve(
+@inline function nearestOfTwelve(
   n0: v128, n1: v128, n2: v128, d0: v128, d1: v128, d2: v128, k: i32,
 ): i32 {
   const two = f32x4.splat(2)
   const s0 = f32x4.sub(n0, f32x4.mul(two, d0))
   const s1 = f32x4.sub(n1, f32x4.mul(two, d1))
   const s2 = f32x4.sub(n2, f32x4.mul(two, d2))
+  // Lane by lane in order, each compared only when it is a centroid (c < k): the loop over c it
+  // replaces, unrolled with constant lanes.
   let lowest = f32x4.extract_lane(s0, 0)
   let index = 0
-  for (let c = 1; c < k; c++) {
-    const v = c < 4 ? lane(s0, c) : c < 8 ? lane(s1, c - 4) : lane(s2, c - 8)
-    if (v < lowest) {
-      lowest = v
-      index = c
-    }
-  }
+  let v = f32x4.extract_lane(s0, 1)
+  if (k > 1 && v < lowest) { lowest = v; index = 1 }
+  v = f32x4.extract_lane(s0, 2)
+  if (k > 2 && v < lowest) { lowest = v; index = 2 }
+  v = f32x4.extract_lane(s0, 3)
+  if (k > 3 && v < lowest) { lowest = v; index = 3 }
+  v = f32x4.extract_lane(s1, 0)
+  if (k > 4 && v < lowest) { lowest = v; index = 4 }
+  v = f32x4.extract_lane(s1, 1)
+  if (k > 5 && v < lowest) { lowest = v; index = 5 }
+  v = f32x4.extract_lane(s1, 2)
+  if (k > 6 && v < lowest) { lowest = v; index = 6 }
+  v = f32x4.extract_lane(s1, 3)
+  if (k > 7 && v < lowest) { lowest = v; index = 7 }
+  v = f32x4.extract_lane(s2, 0)
+  if (k > 8 && v < lowest) { lowest = v; index = 8 }
+  v = f32x4.extract_lane(s2, 1)
+  if (k > 9 && v < lowest) { lowest = v; index = 9 }
+  v = f32x4.extract_lane(s2, 2)
+  if (k > 10 && v < lowest) { lowest = v; index = 10 }
+  v = f32x4.extract_lane(s2, 3)
+  if (k > 11 && v < lowest) { lowest = v; index = 11 }
   nearestScore = lowest
   return index
 }
@@ -1503,11 +1520,9 @@ export function nearestSumsNarrow(
   let total = inertia
   let best = 0
   let r = 0
-  for (; r + 4 <= count; r += 4) {
+  for (; r + 2 <= count; r += 2) {
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
     let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0)
-    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0)
-    let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0)
     const row0 = x + <usize>r * rowBytes
     let pa = row0
     let pb = panel
@@ -1523,14 +1538,6 @@ export function nearestSumsNarrow(
       c10 = madd(s, b0, c10)
       c11 = madd(s, b1, c11)
       c12 = madd(s, b2, c12)
-      s = v128.load32_splat(pa + 2 * rowBytes)
-      c20 = madd(s, b0, c20)
-      c21 = madd(s, b1, c21)
-      c22 = madd(s, b2, c22)
-      s = v128.load32_splat(pa + 3 * rowBytes)
-      c30 = madd(s, b0, c30)
-      c31 = madd(s, b1, c31)
-      c32 = madd(s, b2, c32)
       pa += 4
       pb += 48
     }
@@ -1540,12 +1547,6 @@ export function nearestSumsNarrow(
     best = nearestOfTwelve(n0, n1, n2, c10, c11, c12, k)
     total += <f64>nearestScore
     addRowToSum(row0 + rowBytes, sums, counts, best, d)
-    best = nearestOfTwelve(n0, n1, n2, c20, c21, c22, k)
-    total += <f64>nearestScore
-    addRowToSum(row0 + 2 * rowBytes, sums, counts, best, d)
-    best = nearestOfTwelve(n0, n1, n2, c30, c31, c32, k)
-    total += <f64>nearestScore
-    addRowToSum(row0 + 3 * rowBytes, sums, counts, best, d)
   }
   for (; r < count; r++) {
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0)
@@ -1690,3 +1691,183 @@ export function gemmPackedB(
   storeRow(out, c00, c01, width, accumulate)
 }
 // --- end conv (s10) ---
+
+// --- kmeans/rbm (s10) ---
+
+/** Adds `value` (f64) to the float64 at `at`. */
+@inline function addTo(at: usize, value: f64): void {
+  store<f64>(at, load<f64>(at) + value)
+}
+
+/**
+ * Adds the pair of float32 at `values` (promoted) and their squares to the float64 pairs at
+ * `sumAt` and `squareAt`; returns the squares.
+ */
+@inline function addPair(values: usize, sumAt: usize, squareAt: usize): v128 {
+  const pair = f64x2.promote_low_f32x4(v128.load64_zero(values))
+  const squared = f64x2.mul(pair, pair)
+  v128.store(sumAt, f64x2.add(v128.load(sumAt), pair))
+  v128.store(squareAt, f64x2.add(v128.load(squareAt), squared))
+  return squared
+}
+
+/** `Math.fround(norm + first + second)` as two float32-rounded additions, the host's order. */
+@inline function normOfPair(norm: f32, squared: v128): f32 {
+  const once = <f32>(<f64>norm + f64x2.extract_lane(squared, 0))
+  return <f32>(<f64>once + f64x2.extract_lane(squared, 1))
+}
+
+/** A value's square added to its feature's float64 sums; the square returned. */
+@inline function addValue(values: usize, sumAt: usize, squareAt: usize): f64 {
+  const value = <f64>load<f32>(values)
+  const squared = value * value
+  addTo(sumAt, value)
+  addTo(squareAt, squared)
+  return squared
+}
+
+/**
+ * A Lloyd fit's passes over its `n` rows `x` (`n × d` float32, in kernel memory), in one call:
+ * each row's squared norm in float32 into `rowNorms` (`Math.fround(norm + v²)` value by value, as
+ * k-means++ takes them), each feature's float64 sum and sum of squares added to `featureSums` and
+ * `featureSquares` (`d` f64 each, row after row: the mean per-feature variance Lloyd's tolerance is
+ * relative to), and the float64 sum of every `v²` in order, returned (the rows' `Σ‖x‖²` the inertia
+ * adds) — the same operations in the same order as the host loops they replace, so the same bits.
+ * Four rows at a time: their norms are four independent chains of roundings.
+ */
+export function rowStats(
+  x: usize, n: i32, d: i32, rowNorms: usize, featureSums: usize, featureSquares: usize,
+): f64 {
+  const rowBytes = <usize>d << 2
+  let r = 0
+  for (; r + 4 <= n; r += 4) {
+    const a = x + <usize>r * rowBytes
+    const b = a + rowBytes
+    const c = b + rowBytes
+    const e = c + rowBytes
+    let na: f32 = 0
+    let nb: f32 = 0
+    let nc: f32 = 0
+    let ne: f32 = 0
+    let j = 0
+    for (; j + 2 <= d; j += 2) {
+      const at = <usize>j << 2
+      const sumAt = featureSums + (<usize>j << 3)
+      const squareAt = featureSquares + (<usize>j << 3)
+      na = normOfPair(na, addPair(a + at, sumAt, squareAt))
+      nb = normOfPair(nb, addPair(b + at, sumAt, squareAt))
+      nc = normOfPair(nc, addPair(c + at, sumAt, squareAt))
+      ne = normOfPair(ne, addPair(e + at, sumAt, squareAt))
+    }
+    if (j < d) {
+      const at = <usize>j << 2
+      const sumAt = featureSums + (<usize>j << 3)
+      const squareAt = featureSquares + (<usize>j << 3)
+      na = <f32>(<f64>na + addValue(a + at, sumAt, squareAt))
+      nb = <f32>(<f64>nb + addValue(b + at, sumAt, squareAt))
+      nc = <f32>(<f64>nc + addValue(c + at, sumAt, squareAt))
+      ne = <f32>(<f64>ne + addValue(e + at, sumAt, squareAt))
+    }
+    const normsAt = rowNorms + (<usize>r << 2)
+    store<f32>(normsAt, na)
+    store<f32>(normsAt, nb, 4)
+    store<f32>(normsAt, nc, 8)
+    store<f32>(normsAt, ne, 12)
+  }
+  for (; r < n; r++) {
+    const row = x + <usize>r * rowBytes
+    let norm: f32 = 0
+    let j = 0
+    for (; j + 2 <= d; j += 2) {
+      const squared = addPair(
+        row + (<usize>j << 2),
+        featureSums + (<usize>j << 3),
+        featureSquares + (<usize>j << 3),
+      )
+      norm = normOfPair(norm, squared)
+    }
+    if (j < d) {
+      const squared = addValue(
+        row + (<usize>j << 2),
+        featureSums + (<usize>j << 3),
+        featureSquares + (<usize>j << 3),
+      )
+      norm = <f32>(<f64>norm + squared)
+    }
+    store<f32>(rowNorms + (<usize>r << 2), norm)
+  }
+  // Σ v² over every value in order: one chain, as the host sums it.
+  let total: f64 = 0
+  const values = <usize>n * <usize>d
+  for (let i: usize = 0; i < values; i++) {
+    const value = <f64>load<f32>(x + (i << 2))
+    total += value * value
+  }
+  return total
+}
+
+/** A k-means++ distance in float32 as `seedTrials` computes it: `‖x‖² − 2 x·c + ‖c‖²`, never below 0. */
+@inline function seedDistance(norm: f32, dot: f32, candidateNorm: f32): f32 {
+  const centred: f32 = norm - <f32>2 * dot
+  const distance: f32 = centred + candidateNorm
+  return distance > 0 ? distance : <f32>0
+}
+
+/**
+ * `gemm` of the rows and at most four candidates then `seedTrials`, in one pass (where `gemm`'s
+ * eight-column panel would compute eight dot products per row for four): `panel` holds the
+ * candidates as `d` rows of four float32 (candidate i's value j at `panel[4j + i]`, zero padded),
+ * each dot product the chain of multiply-adds `gemm` computes, in its order; the distances go to
+ * `distances` (`n × t`, as `seedTrials` leaves them for `seedKeep`) and each candidate's potential
+ * `Σ min(closest, distance)` over the rows in order to `potentials` (`t` f64): the same bits.
+ */
+export function seedRound(
+  x: usize, panel: usize, norms: usize, candidates: usize, closest: usize, n: i32, d: i32, t: i32,
+  distances: usize, potentials: usize,
+): void {
+  const rowBytes = <usize>d << 2
+  const norm0 = load<f32>(norms + (<usize>load<i32>(candidates) << 2))
+  const norm1 = t > 1 ? load<f32>(norms + (<usize>load<i32>(candidates, 4) << 2)) : <f32>0
+  const norm2 = t > 2 ? load<f32>(norms + (<usize>load<i32>(candidates, 8) << 2)) : <f32>0
+  const norm3 = t > 3 ? load<f32>(norms + (<usize>load<i32>(candidates, 12) << 2)) : <f32>0
+  let p0: f64 = 0
+  let p1: f64 = 0
+  let p2: f64 = 0
+  let p3: f64 = 0
+  for (let r = 0; r < n; r++) {
+    let dots = f32x4.splat(0)
+    let pa = x + <usize>r * rowBytes
+    let pb = panel
+    for (let j = 0; j < d; j++) {
+      dots = madd(v128.load32_splat(pa), v128.load(pb), dots)
+      pa += 4
+      pb += 16
+    }
+    const norm = load<f32>(norms + (<usize>r << 2))
+    const near = load<f64>(closest + (<usize>r << 3))
+    const out = distances + ((<usize>r * <usize>t) << 2)
+    const d0 = seedDistance(norm, f32x4.extract_lane(dots, 0), norm0)
+    store<f32>(out, d0)
+    p0 += Math.min(near, <f64>d0)
+    if (t > 1) {
+      const d1 = seedDistance(norm, f32x4.extract_lane(dots, 1), norm1)
+      store<f32>(out, d1, 4)
+      p1 += Math.min(near, <f64>d1)
+    }
+    if (t > 2) {
+      const d2 = seedDistance(norm, f32x4.extract_lane(dots, 2), norm2)
+      store<f32>(out, d2, 8)
+      p2 += Math.min(near, <f64>d2)
+    }
+    if (t > 3) {
+      const d3 = seedDistance(norm, f32x4.extract_lane(dots, 3), norm3)
+      store<f32>(out, d3, 12)
+      p3 += Math.min(near, <f64>d3)
+    }
+  }
+  store<f64>(potentials, p0)
+  if (t > 1) store<f64>(potentials, p1, 8)
+  if (t > 2) store<f64>(potentials, p2, 16)
+  if (t > 3) store<f64>(potentials, p3, 24)
+}
+// --- end kmeans/rbm (s10) ---

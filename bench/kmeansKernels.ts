@@ -60,10 +60,10 @@ export function kmeansKernelMarkdown(figures: ReturnType<typeof kmeansKernelFigu
     '',
     "Measured side by side in one run (timings on a shared machine are pessimistic; the ratios hold). Fused: latentkit's " +
       "WebAssembly SIMD kernels for each step's assignment (`fusedKernels: true`, the default on WASM); TF.js: the same steps as TF.js " +
-      'operations on the wasm backend (`fusedKernels: false`), which give the same assignments; each seed is fitted both ways in turn. Each side seeds with its own ' +
+      'operations on the wasm backend (`fusedKernels: false`), which give the same assignments; every seed is fitted on the fused kernels, then every seed as TF.js operations (alternating them had left the TF.js fits’ collector work in the fused fits). Each side seeds with its own ' +
       'k-means++ at the same seeds, so the sides run different numbers of Lloyd iterations: the time is per iteration (a Lloyd ' +
-      "iteration or a mini-batch epoch), each fit's seeding included; each side's timed fits of an algorithm come after one untimed fit of it " +
-      "(a warm-up: V8's optimising tier, scikit-learn's first call). CPU: the processor time of the fits (ours `process.cpuUsage()`, " +
+      "iteration or a mini-batch epoch), each fit's seeding included; each side's timed fits of an algorithm come after untimed fits of it " +
+      "(a warm-up: three fits on each of our paths, V8's optimising tier; one for scikit-learn, its first call). CPU: the processor time of the fits (ours `process.cpuUsage()`, " +
       'scikit-learn `time.process_time()`), which the load of a shared machine inflates far less than wall time (wall-time ratios on a loaded machine flatter latentkit).',
     '',
     '| algorithm | kernels | seconds (5 seeds) | iterations | ms per iteration | scikit-learn ÷ ours (≥ 1: faster) | CPU ms per iteration | scikit-learn ÷ ours, CPU time | best inertia | ARI |',

@@ -4,10 +4,16 @@ import type { ImageBatch } from '../../src/core/dataset'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { FusedClusterSums } from '../../src/core/kmeans/engine/fusedClusterSums'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
+import {
+  clearFusedSlots,
+  releaseFusedSlot,
+  takeFusedSlot,
+} from '../../src/core/kmeans/engine/fusedSumsPool'
 import { KMeansCentroids } from '../../src/core/kmeans/engine/kmeansCentroids'
 import { clusterSums } from '../../src/core/kmeans/engine/kmeansPasses'
-import { kMeansPlusPlus } from '../../src/core/kmeans/engine/kmeansPlusPlus'
-import { disposeChunks, splitRows } from '../../src/core/kmeans/engine/rowChunks'
+import { kMeansPlusPlus, rowNorms } from '../../src/core/kmeans/engine/kmeansPlusPlus'
+import { meanVariance } from '../../src/core/kmeans/engine/kmeansSteps'
+import { disposeChunks, splitRows, sumOfSquares } from '../../src/core/kmeans/engine/rowChunks'
 import { createRandom } from '../../src/core/random'
 import { resolveKMeansOptions, type KMeansTrainOptions } from '../../src/core/kmeans/kmeansOptions'
 import type { KMeansHistoryPoint } from '../../src/core/kmeans/kmeansSpec'
@@ -179,6 +185,137 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused cluster sums (%s build)'
     },
   )
 
+  test.each([
+    [64, 1797],
+    [63, 301],
+    [5, 7],
+  ])(
+    "holdStats (the rowStats kernel) gives the bits of the host's Σ‖x‖², variance and row norms (d %i, %i rows)",
+    async (d, n) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const random = createRandom(d + n)
+      const values =
+        d === D ? digits.data.slice(0, n * d) : Float32Array.from(random.normals(n * d))
+      const fused = new FusedClusterSums(new KernelMemory(compiled), 3, d, n)
+      const stats = fused.holdStats(values, n)
+      expect(stats.squares).toBe(sumOfSquares(values, 0, n, d))
+      expect(stats.variance).toBe(meanVariance(values, n, d))
+      // The norms k-means++ reads are those measured: it asks for none and picks the same rows.
+      let asked = false
+      fused.startSeeding(values, n, () => {
+        asked = true
+        return rowNorms(values, n, d)
+      })
+      expect(asked).toBe(false)
+      const other = new FusedClusterSums(new KernelMemory(compiled), 3, d, n)
+      const measured = await kMeansPlusPlus(values, [], d, 3, createRandom(1), fused, n)
+      fused.forgetRows()
+      const fromHost = await kMeansPlusPlus(values, [], d, 3, createRandom(1), other, n)
+      expect(Array.from(measured)).toEqual(Array.from(fromHost))
+      // The kernel's norms are the host's, bit for bit.
+      const norms = new Float32Array(n)
+      fused.holdStats(values, n)
+      fused.startSeeding(values, n, () => norms)
+      const hostNorms = rowNorms(values, n, d)
+      const kernelNorms = (fused as unknown as { memory: KernelMemory; rowNorms: number }).memory
+        .view((fused as unknown as { rowNorms: number }).rowNorms, n)
+        .slice()
+      expect(Array.from(kernelNorms)).toEqual(Array.from(hostNorms))
+    },
+  )
+
+  test.each([
+    [64, 301],
+    [63, 50],
+    [5, 7],
+  ])(
+    'seedRound gives the bits of gemm then seedTrials, one to four candidates (d %i, %i rows)',
+    async (d, n) => {
+      const compiled = await compileKernelBuild(build)
+      if (!compiled) throw new Error(`no ${build} build here`)
+      const memory = new KernelMemory(compiled)
+      const random = createRandom(d * n)
+      const values = Float32Array.from(random.normals(n * d))
+      const [x, norms, closest, candidateRows, picked, dots, panel, narrow, four, potentials] = [
+        n * d,
+        n,
+        2 * n,
+        4,
+        4 * d,
+        4 * n,
+        8 * Math.max(d, n),
+        4 * d,
+        4 * n,
+        8,
+      ].map((size) => memory.alloc(size))
+      memory.view(x as number, n * d).set(values)
+      memory.view(norms as number, n).set(rowNorms(values, n, d))
+      const buffer = () => memory.kernels.memory.buffer
+      new Float64Array(buffer(), closest as number, n).set(
+        Float64Array.from({ length: n }, (_, r) =>
+          r % 5 === 0 ? Infinity : random.uniform() * 80,
+        ),
+      )
+      for (let t = 1; t <= 4; t++) {
+        const rows = Array.from({ length: t }, (_, i) => (i * 13 + t) % n)
+        new Int32Array(buffer(), candidateRows as number, t).set(rows)
+        const chosen = memory.view(picked as number, t * d)
+        const packed = memory.view(narrow as number, 4 * d).fill(0)
+        rows.forEach((row, i) => {
+          chosen.set(values.subarray(row * d, (row + 1) * d), i * d)
+          for (let j = 0; j < d; j++) packed[j * 4 + i] = values[row * d + j] as number
+        })
+        const k = memory.kernels
+        k.gemm(
+          x as number,
+          d,
+          1,
+          picked as number,
+          1,
+          d,
+          dots as number,
+          n,
+          d,
+          t,
+          0,
+          panel as number,
+        )
+        k.seedTrials(
+          dots as number,
+          norms as number,
+          candidateRows as number,
+          closest as number,
+          n,
+          t,
+          potentials as number,
+        )
+        const expected = {
+          distances: memory.view(dots as number, n * t).slice(),
+          potentials: new Float64Array(buffer(), potentials as number, t).slice(),
+        }
+        k.seedRound(
+          x as number,
+          narrow as number,
+          norms as number,
+          candidateRows as number,
+          closest as number,
+          n,
+          d,
+          t,
+          four as number,
+          potentials as number,
+        )
+        expect(Array.from(memory.view(four as number, n * t))).toEqual(
+          Array.from(expected.distances),
+        )
+        expect(Array.from(new Float64Array(buffer(), potentials as number, t))).toEqual(
+          Array.from(expected.potentials),
+        )
+      }
+    },
+  )
+
   test('k-means++ on the kernels picks the rows the TF.js distances pick, in chunks too', async () => {
     const compiled = await compileKernelBuild(build)
     if (!compiled) throw new Error(`no ${build} build here`)
@@ -275,6 +412,36 @@ describe('k-means trained with fusedKernels on and off', () => {
     // The first fit of this architecture measures the passes' memory with TF.js operations.
     expect(first.length).toBeGreaterThan(again.length)
     expect(otherSeed).toEqual(again)
+  })
+
+  test('a disposed model hands its kernel memory to the next model of its k and size, with the same results', async () => {
+    clearFusedSlots()
+    const train = { epochs: 20, tolerance: 0, fusedKernels: true }
+    const first = new KMeans({ k: 10, seed: 3 })
+    await first.fit(data, train)
+    const slotOf = (model: KMeans): unknown => (model as unknown as { fused: unknown }).fused
+    const slot = slotOf(first)
+    expect(slot).toBeDefined()
+    first.dispose()
+    // Another architecture takes a slot of its own; the next k = 10 model takes the first one's.
+    const other = await trained({ k: 7, seed: 3 }, train, data)
+    const second = new KMeans({ k: 10, seed: 3 })
+    await second.fit(data, train)
+    expect(slotOf(second)).toBe(slot)
+    second.dispose()
+    const reused = await trained({ k: 10, seed: 4 }, train, data)
+    clearFusedSlots()
+    const fresh = await trained({ k: 10, seed: 4 }, train, data)
+    expect(reused).toEqual(fresh)
+    expect(other.kernels.startsWith('wasm-')).toBe(true)
+    // One idle slot per architecture; a slot not to be kept is freed, not pooled.
+    const pooled = takeFusedSlot(10, D)
+    expect(takeFusedSlot(10, D)).not.toBe(pooled)
+    releaseFusedSlot(pooled, 10, D, true)
+    expect(takeFusedSlot(10, D)).toBe(pooled)
+    releaseFusedSlot(pooled, 10, D, false)
+    expect(takeFusedSlot(10, D)).not.toBe(pooled)
+    clearFusedSlots()
   })
 
   test('fusedKernels must be a boolean (INVALID_OPTION)', async () => {

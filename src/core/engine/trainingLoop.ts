@@ -61,6 +61,11 @@ export interface TrainingLoopSpec<Point> {
   readonly batchSize: number
   readonly epochs: number
   readonly shuffle: Random
+  /**
+   * Steps take the rows in order, `0 … sampleCount − 1`, and no shuffle is drawn (full-batch steps
+   * whose result does not depend on the rows' order, e.g. Lloyd's). Default false.
+   */
+  readonly inOrder?: boolean
   readonly counters: TrainingCounters
   /** Variables restored to their start-of-epoch values when a step diverges. */
   readonly variables: readonly tf.Variable[]
@@ -99,6 +104,7 @@ export async function runTrainingLoop<Point extends { step: number; epoch: numbe
   let stepsThisRun = 0
   let epochInRun = 0
   let stepInEpoch = 0
+  let inOrder: Uint32Array | undefined
 
   const flush = (): void => {
     const time = now()
@@ -130,7 +136,9 @@ export async function runTrainingLoop<Point extends { step: number; epoch: numbe
     stepInEpoch = 0
     const snapshot = spec.variables.map((v) => tf.clone(v))
     try {
-      const order = spec.shuffle.permutation(spec.sampleCount)
+      const order = spec.inOrder
+        ? (inOrder ??= Uint32Array.from({ length: spec.sampleCount }, (_, i) => i))
+        : spec.shuffle.permutation(spec.sampleCount)
       for (let s = 0; s < stepsPerEpoch; s++) {
         await control.waitWhilePaused()
         if (control.stopRequested) break

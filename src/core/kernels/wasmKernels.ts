@@ -235,6 +235,28 @@ export interface KernelExports {
   ): number
   /** Mini-batch k-means: the rows `indices` (i32) of `src` (rows of `d` floats) copied to `dst`, in order. */
   gatherRows(src: number, indices: number, count: number, d: number, dst: number): void
+  /** k-means (Lloyd): the rows' f32 norms, per-feature f64 sums and squares, and their f64 `Σ v²`, in one pass (see assembly/kernels.ts). */
+  rowStats(
+    x: number,
+    n: number,
+    d: number,
+    rowNorms: number,
+    featureSums: number,
+    featureSquares: number,
+  ): number
+  /** k-means++ with at most four candidates: their dot products and `seedTrials` in one pass (see assembly/kernels.ts). */
+  seedRound(
+    x: number,
+    panel: number,
+    norms: number,
+    candidates: number,
+    closest: number,
+    n: number,
+    d: number,
+    t: number,
+    distances: number,
+    potentials: number,
+  ): void
   /** Conv autoencoder: a transposed convolution's product added straight into the image (no patch matrix). */
   gemmCol2im(
     x: number,

@@ -10,6 +10,8 @@ import { localTrials } from './kmeansPlusPlus'
 
 /** Centroids `nearestSumsNarrow` takes at most (three SIMD vectors). */
 const NARROW = 12
+/** k-means++ candidates `seedRound` takes at most (one SIMD vector). */
+const SEED_PANEL = 4
 
 /**
  * Most values of a data set kept whole in kernel memory for mini-batch gathers (64 MiB); larger sets
@@ -51,6 +53,13 @@ export class FusedClusterSums implements FusedStateful {
   private readonly candidateRows: number
   private readonly potentials: number
   private seedRows = 0
+  /** Per-feature float64 sums and sums of squares (`d` each) for {@link FusedClusterSums.holdStats}. */
+  private readonly featureSums: number
+  private readonly featureSquares: number
+  /** k-means++'s candidates as `d` rows of four (zero padded) for `seedRound`, when there are at most four. */
+  private readonly seedPanel: number
+  /** The rows whose float32 norms `rowNorms` holds (from {@link FusedClusterSums.holdStats}). */
+  private normsOf: { readonly values: Float32Array; readonly count: number } | undefined
   /** The rows last copied to `rows` (kept there while unchanged: Lloyd reads the same chunk each step). */
   private held: { readonly values: Float32Array; readonly count: number } | undefined
   /** `maxBatch` row indices (i32) for `gatherRows`. */
@@ -89,6 +98,14 @@ export class FusedClusterSums implements FusedStateful {
     this.sums = memory.alloc(2 * clusters * size)
     this.counts = memory.alloc(2 * clusters)
     this.batchIndices = memory.alloc(maxBatch)
+    this.featureSums = memory.alloc(2 * size)
+    this.featureSquares = memory.alloc(2 * size)
+    this.seedPanel = this.trials <= SEED_PANEL ? memory.alloc(SEED_PANEL * size) : 0
+  }
+
+  /** Bytes of the kernel memory this trainer's buffers are in. */
+  get memoryBytes(): number {
+    return this.k.memory.buffer.byteLength
   }
 
   /** Loads the centroids (`k × d`) a step's chunks are scored against, and their squared norms. */
@@ -140,6 +157,7 @@ export class FusedClusterSums implements FusedStateful {
       }
     }
     this.held = undefined
+    this.normsOf = undefined
     this.sumHeld(count, totals)
   }
 
@@ -207,11 +225,47 @@ export class FusedClusterSums implements FusedStateful {
   }
 
   /**
+   * Copies the `n` rows `values` (at most `maxBatch`) to kernel memory unless held there, and
+   * measures them in one pass (the `rowStats` kernel): their float64 `Σ‖x‖²` (value by value in
+   * order, as `sumOfSquares`), their mean per-feature variance (as `meanVariance`), and each row's
+   * float32 squared norm, kept for {@link startSeeding} — the bits of the host loops.
+   */
+  holdStats(
+    values: Float32Array,
+    n: number,
+  ): { readonly squares: number; readonly variance: number } {
+    if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
+    const d = this.size
+    this.hold(values.subarray(0, n * d), n)
+    const buffer = this.k.memory.buffer
+    new Float64Array(buffer, this.featureSums, d).fill(0)
+    new Float64Array(buffer, this.featureSquares, d).fill(0)
+    const squares = this.k.rowStats(
+      this.rows,
+      n,
+      d,
+      this.rowNorms,
+      this.featureSums,
+      this.featureSquares,
+    )
+    this.normsOf = this.held
+    const sums = new Float64Array(this.k.memory.buffer, this.featureSums, d)
+    const squared = new Float64Array(this.k.memory.buffer, this.featureSquares, d)
+    let total = 0
+    for (let i = 0; i < d; i++) {
+      const mean = (sums[i] as number) / n
+      total += Math.max(0, (squared[i] as number) / n - mean * mean)
+    }
+    return { squares, variance: total / d }
+  }
+
+  /**
    * Forgets which rows the kernel memory holds (the chunk, the whole set): call when a fit starts
    * (the caller's arrays may have been refilled since the last one).
    */
   forgetRows(): void {
     this.held = undefined
+    this.normsOf = undefined
     this.residentValues = undefined
   }
 
@@ -241,12 +295,16 @@ export class FusedClusterSums implements FusedStateful {
 
   /**
    * Starts greedy k-means++ on the kernels over the `n` rows `values` (at most `maxBatch`), whose
-   * float32 squared norms are `norms`: no centre yet (every row's closest distance is +∞).
+   * float32 squared norms `norms()` gives (not called when {@link holdStats} measured these rows):
+   * no centre yet (every row's closest distance is +∞).
    */
-  startSeeding(values: Float32Array, n: number, norms: Float32Array): void {
+  startSeeding(values: Float32Array, n: number, norms: () => Float32Array): void {
     if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
+    const measured = this.normsOf
     this.hold(values.subarray(0, n * this.size), n)
-    this.memory.view(this.rowNorms, n).set(norms)
+    if (measured === undefined || measured !== this.held) {
+      this.memory.view(this.rowNorms, n).set(norms())
+    }
     new Float64Array(this.k.memory.buffer, this.closest, n).fill(Infinity)
     this.seedRows = n
   }
@@ -260,9 +318,31 @@ export class FusedClusterSums implements FusedStateful {
     const t = candidates.length
     if (t > this.trials) throw new RangeError(`at most ${this.trials} candidates, not ${t}`)
     const values = this.held?.values as Float32Array
+    new Int32Array(this.k.memory.buffer, this.candidateRows, t).set(candidates)
+    if (this.seedPanel && t <= SEED_PANEL && this.memory.gemm === this.memory.kernels.gemm) {
+      // At most four candidates: gemm's products and seedTrials in one pass, one four-wide panel
+      // (on one thread: a two-thread product keeps the gemm, whose halves run side by side).
+      const panel = this.memory.view(this.seedPanel, SEED_PANEL * d)
+      panel.fill(0)
+      candidates.forEach((row, i) => {
+        for (let j = 0; j < d; j++) panel[j * SEED_PANEL + i] = values[row * d + j] as number
+      })
+      this.k.seedRound(
+        this.rows,
+        this.seedPanel,
+        this.rowNorms,
+        this.candidateRows,
+        this.closest,
+        n,
+        d,
+        t,
+        this.scores,
+        this.potentials,
+      )
+      return new Float64Array(this.k.memory.buffer, this.potentials, t).slice()
+    }
     const picked = this.memory.view(this.candidates, t * d)
     candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
-    new Int32Array(this.k.memory.buffer, this.candidateRows, t).set(candidates)
     this.k.gemm(this.rows, d, 1, this.candidates, 1, d, this.scores, n, d, t, 0, this.panel)
     this.k.seedTrials(
       this.scores,
@@ -299,6 +379,7 @@ export class FusedClusterSums implements FusedStateful {
     }
     this.memory.view(this.rows, count * this.size).set(values.subarray(0, count * this.size))
     this.held = { values, count }
+    this.normsOf = undefined
   }
 
   /** k-means keeps no optimiser state in kernel memory: nothing to save. */

@@ -69,8 +69,9 @@ import { centroidStage, nearestRows, type RunStages } from './centroidStages'
 import { KMeansCentroids } from './kmeansCentroids'
 import { clusterSums, squaredDistances } from './kmeansPasses'
 import { lloydStep, meanVariance, miniBatchStep, reassignUnused, rowSquares } from './kmeansSteps'
-import { FusedTrainerSlot } from '../../engine/fusedDenseNet'
-import { kernelThreadsOf } from '../../kernels/kernelThreadSpawner'
+import type { FusedTrainerSlot } from '../../engine/fusedDenseNet'
+import { kernelThreadsOf, kernelThreadSpawner } from '../../kernels/kernelThreadSpawner'
+import { releaseFusedSlot, takeFusedSlot } from './fusedSumsPool'
 import { FusedClusterSums } from './fusedClusterSums'
 import { imageClusters, patchClusters } from './kmeansClusters'
 import { patchFeatureMaps, patchFeatures } from './patchFeatures'
@@ -82,9 +83,11 @@ import {
   patchesPerImage,
   trainingPatches,
 } from './patchSampling'
-import { disposeChunks, splitRows, type RowChunk } from './rowChunks'
+import { disposeChunks, measuredChunk, splitRows, type RowChunk } from './rowChunks'
 import { seedCentroids, seedPass } from './seedCentroids'
 
+/** Largest kernel memory a disposed model's fused slot is kept with for the next model (8 MiB). */
+const POOLED_BYTES = 8 * 1024 * 1024
 /** Rows per device chunk of a Lloyd pass at most, when memory allows more. */
 const CHUNK = 4096
 /** Mini-batch: rows seen between two checks for nearly unused centres, per cluster (scikit-learn's). */
@@ -133,8 +136,15 @@ export class KMeans extends TrainableModel<KMeansTypes> {
   private patchRandom: Random | undefined
   /** Mini-batch: rows absorbed since unused centres were last reassigned (kept across calls). */
   private sinceReassign = 0
-  /** The fused WebAssembly cluster sums, kept across calls while the chunks fit. */
-  private readonly fused = new FusedTrainerSlot<FusedClusterSums>()
+  /**
+   * The fused WebAssembly cluster sums, kept across calls while the chunks fit: taken on first use
+   * from the slots disposed models of the same architecture left (see fusedSumsPool.ts), given back
+   * when this model is disposed or reset.
+   */
+  private fused: FusedTrainerSlot<FusedClusterSums> | undefined
+  /** The architecture the slot was taken for, the last trainer it gave, and whether it may run two threads. */
+  private fusedFor:
+    { k: number; size: number; last?: FusedClusterSums; threads: boolean } | undefined
   /** The model's chunked runner, lent to the functions that work for it. */
   private readonly run: RunStages = (request, input, rows, stages) =>
     this.throughStages(request, input, rows, stages)
@@ -380,18 +390,26 @@ export class KMeans extends TrainableModel<KMeansTypes> {
       ),
       fresh ? this.seedChunk(centroids, residentBytes) : CHUNK,
     )
-    const chunks = splitRows(data.data, n, d, chunk, residentBytes > 0)
     const fused = await this.fusedSums(centroids, train, chunk)
     fused?.forgetRows()
+    // On the fused kernels the rows go to kernel memory once, measured there in the same pass (the
+    // rows' Σ‖x‖², the variance, k-means++'s row norms), and never to the device (no TF.js pass
+    // reads them); otherwise on the host, kept on the device when they fit.
+    const stats = fused && n <= chunk ? fused.holdStats(data.data, n) : undefined
+    const chunks = stats
+      ? [measuredChunk(data.data, n, d, stats.squares)]
+      : splitRows(data.data, n, d, chunk, residentBytes > 0 && !fused)
     try {
       if (fresh) await this.seed(centroids, data, train, chunks, fused)
       const outer = hooks.control ?? new TrainingControl()
       const control = new ConvergenceControl(outer)
-      const tolerance = train.tolerance * meanVariance(data.data, n, d)
+      const tolerance = train.tolerance * (stats?.variance ?? meanVariance(data.data, n, d))
       const result = await this.trainingLoop(
         { ...train, batchSize: n },
         {
           sampleCount: n,
+          // Every row each step, in the chunks' order: no shuffle to draw.
+          inOrder: true,
           variables: [],
           step: async () => {
             const point = await lloydStep(centroids, this.run, data, chunks, fused)
@@ -471,16 +489,41 @@ export class KMeans extends TrainableModel<KMeansTypes> {
    * The fused WebAssembly cluster sums for chunks of at most `rows` rows when they apply (WASM
    * backend, `fusedKernels` on, SIMD present), kept across calls while the chunks fit.
    */
-  private fusedSums(
+  private async fusedSums(
     centroids: KMeansCentroids,
     train: ResolvedKMeansTrainOptions,
     rows: number,
   ): Promise<FusedClusterSums | undefined> {
-    return this.fused.get(
+    const { k } = centroids.options
+    const size = centroids.size
+    if (this.fused && (this.fusedFor?.k !== k || this.fusedFor.size !== size)) this.releaseFused()
+    this.fused ??= takeFusedSlot(k, size)
+    const state = (this.fusedFor ??= { k, size, threads: false })
+    // A slot that may start a second kernel thread is freed with its model, never kept for another.
+    if (train.kernelThreads === 2 && kernelThreadSpawner() !== undefined) state.threads = true
+    const fused = await this.fused.get(
       train,
       rows,
-      (memory) => new FusedClusterSums(memory, centroids.options.k, centroids.size, rows),
+      (memory) => new FusedClusterSums(memory, k, size, rows),
     )
+    state.last = fused
+    return fused
+  }
+
+  /**
+   * Gives the fused slot back for the next model of this architecture (freed instead when it may
+   * hold a second kernel thread or its memory is larger than {@link POOLED_BYTES}).
+   */
+  private releaseFused(): void {
+    const slot = this.fused
+    const state = this.fusedFor
+    this.fused = undefined
+    this.fusedFor = undefined
+    if (!slot || !state) return
+    // The caller's rows are not kept alive by an idle slot (a fit forgets them at its start anyway).
+    state.last?.forgetRows()
+    const bytes = state.last?.memoryBytes ?? 0
+    releaseFusedSlot(slot, state.k, state.size, !state.threads && bytes <= POOLED_BYTES)
   }
 
   /** Mini-batch k-means: epochs of random batches, each centre moving by 1 / its count per row. */
@@ -643,6 +686,6 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.patchRandom = undefined
     this.sinceReassign = 0
     this.done = false
-    this.fused.clear()
+    this.releaseFused()
   }
 }

@@ -58,7 +58,7 @@ async function distancesTo(
 }
 
 /** Float32 squared norms of the `n` rows of `values` (`n × d`), summed in order. */
-function rowNorms(values: Float32Array, n: number, d: number): Float32Array {
+export function rowNorms(values: Float32Array, n: number, d: number): Float32Array {
   const norms = new Float32Array(n)
   for (let r = 0; r < n; r++) {
     let norm = 0
@@ -110,7 +110,7 @@ async function kernelKMeansPlusPlus(
 ): Promise<Int32Array> {
   const chosen = new Int32Array(k)
   const trials = localTrials(k)
-  fused.startSeeding(values, n, rowNorms(values, n, d))
+  fused.startSeeding(values, n, () => rowNorms(values, n, d))
   chosen[0] = random.int(n)
   let potential = fused.seedTrials([chosen[0] as number])[0] as number
   let cumulative = fused.seedKeep(0, 1)

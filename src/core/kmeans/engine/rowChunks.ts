@@ -53,6 +53,26 @@ export function splitRows(
 }
 
 /**
+ * All `n` rows of `values` (`n × d`) as one chunk whose `Σ‖x‖²` was measured already (`squares`),
+ * uploaded to the device only if a pass asks for them.
+ */
+export function measuredChunk(
+  values: Float32Array,
+  n: number,
+  d: number,
+  squares: number,
+): RowChunk {
+  const rows = values.subarray(0, n * d)
+  return {
+    count: n,
+    values: rows,
+    rows: () => tf.tensor2d(rows, [n, d]),
+    squares,
+    dispose: () => {},
+  }
+}
+
+/**
  * The rows `indices` of `data`, gathered on the host (a device gather is far slower on WASM);
  * `squares` is their `Σ‖x‖²`.
  */
