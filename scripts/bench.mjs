@@ -552,9 +552,9 @@ function runPart(part, input = undefined) {
  * a quick one, measured on the shared machine (December 2026). Full: each piece measured whole on
  * December 2 (load 15–20) but the disentanglement pieces (268 s whole, split by guess), the
  * report's 85 s (December 1), the bundle's (guessed from its quick 12 s and the build), and the
- * pieces split since: DEC's 416 CPU s of the quiet full run (pretraining 335 s of its 668 wall,
- * each refinement about 160: split in that proportion), semantic hashing's 246 (a third per seed,
- * the rest a few seconds), contrastive learning's 449 (about 87 a draw, its step beside PyTorch 13).
+ * pieces split since, measured at load 9–16 (December 2, 07:30–08:20, quick ones at load 16): DEC's
+ * pretraining 138, its refinement 90 (IDEC's guessed alike), a contrastive draw 87–91, a hashing seed
+ * a third of the part's 246 (its rest guessed at a few seconds).
  * `full`: a piece of full runs only (quick runs train fewer seeds or draws). `after`: a piece that
  * starts when that one has ended (its chain's head), given `input(value)` of the head's value; the
  * head is ordered by its chain's length.
@@ -568,30 +568,30 @@ const SIDE_BY_SIDE = {
   'autoregressive-sprites': { part: 'autoregressive', cost: [40, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
-  'dec-pretrain': { part: 'dec', cost: [210, 4] },
+  'dec-pretrain': { part: 'dec', cost: [138, 3] },
   'dec-refine': {
     part: 'dec',
-    cost: [105, 2],
+    cost: [90, 1],
     after: 'dec-pretrain',
     input: (value) => value.result.pretrainSeconds,
   },
   'idec-refine': {
     part: 'dec',
-    cost: [100, 2],
+    cost: [90, 1],
     after: 'dec-pretrain',
     input: (value) => value.result.pretrainSeconds,
   },
   probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [44, 8] },
-  'hashing-seed-1': { part: 'hashing', cost: [80, 6] },
+  'hashing-seed-1': { part: 'hashing', cost: [80, 7] },
   'hashing-seed-2': { part: 'hashing', cost: [80, 0], full: true },
   'hashing-seed-3': { part: 'hashing', cost: [80, 0], full: true },
   'hashing-rest': { part: 'hashing', cost: [6, 3] },
   ...Object.fromEntries(
     [0, 1, 2, 3, 4].map((draw) => [
       `contrastive-draw-${draw}`,
-      { part: 'contrastive', cost: [87, 4], ...(draw >= 2 ? { full: true } : {}) },
+      { part: 'contrastive', cost: [89, 5], ...(draw >= 2 ? { full: true } : {}) },
     ]),
   ),
   bundle: { part: 'bundle', cost: [40, 12] },
