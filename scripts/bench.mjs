@@ -553,8 +553,8 @@ function runPart(part, input = undefined) {
  * December 2 (load 15–20) but the disentanglement pieces (268 s whole, split by guess), the
  * report's 85 s (December 1), the bundle's (guessed from its quick 12 s and the build), and the
  * pieces split since, measured at load 9–16 (December 2, 07:30–08:20, quick ones at load 16): DEC's
- * pretraining 138, its refinement 90 (IDEC's guessed alike), a contrastive draw 87–91, a hashing seed
- * a third of the part's 246 (its rest guessed at a few seconds).
+ * pretraining 138, DEC's refinement 90 and IDEC's 157, a contrastive draw 80–91, a hashing seed
+ * 67–76 and its rest 3.
  * `full`: a piece of full runs only (quick runs train fewer seeds or draws). `after`: a piece that
  * starts when that one has ended (its chain's head), given `input(value)` of the head's value; the
  * head is ordered by its chain's length.
@@ -577,17 +577,17 @@ const SIDE_BY_SIDE = {
   },
   'idec-refine': {
     part: 'dec',
-    cost: [90, 1],
+    cost: [157, 1],
     after: 'dec-pretrain',
     input: (value) => value.result.pretrainSeconds,
   },
   probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [44, 8] },
-  'hashing-seed-1': { part: 'hashing', cost: [80, 7] },
-  'hashing-seed-2': { part: 'hashing', cost: [80, 0], full: true },
-  'hashing-seed-3': { part: 'hashing', cost: [80, 0], full: true },
-  'hashing-rest': { part: 'hashing', cost: [6, 3] },
+  'hashing-seed-1': { part: 'hashing', cost: [72, 7] },
+  'hashing-seed-2': { part: 'hashing', cost: [72, 0], full: true },
+  'hashing-seed-3': { part: 'hashing', cost: [72, 0], full: true },
+  'hashing-rest': { part: 'hashing', cost: [3, 3] },
   ...Object.fromEntries(
     [0, 1, 2, 3, 4].map((draw) => [
       `contrastive-draw-${draw}`,
