@@ -76,85 +76,123 @@ export const chosenTrain = (quick: boolean): typeof BENCH_CONV_TRAIN => ({
   epochs: quick ? QUICK_CONV_EPOCHS : BENCH_CONV_TRAIN.epochs,
 })
 
-interface EncoderRow {
-  readonly name: string
-  readonly accuracies: number[]
-  readonly seconds: number[]
+/** The encoders compared, in the table's order. */
+const ENCODERS = ['raw pixels', 'PCA', 'dense', 'conv'] as const
+
+/** One draw's figures: each encoder's probe accuracy and seconds to learn, and the steps' throughput. */
+export interface ContrastiveDraw {
+  readonly draw: number
+  readonly accuracies: readonly number[]
+  readonly seconds: readonly number[]
+  /** Images per second of the dense and the convolutional encoder's training. */
+  readonly denseImagesPerSecond: number
+  readonly convImagesPerSecond: number
 }
 
-/** Runs the part; `quick` trains the dense encoder 10 epochs, the convolutional one {@link QUICK_CONV_EPOCHS}, over 2 draws. */
+/** Draws of a full run and of a quick one. */
+export const contrastiveDraws = (quick: boolean): number => (quick ? 2 : 5)
+
+/** How the dense encoder trains; `quick` runs train 10 epochs. */
+const denseTrain = (quick: boolean): typeof BENCH_TRAIN => ({
+  ...BENCH_TRAIN,
+  epochs: quick ? 10 : BENCH_TRAIN.epochs,
+})
+
+/**
+ * One draw of the part (model quality: each encoder learned again on the draw's own split and seed,
+ * then probed), runnable in a Node process of its own (scripts/bench.mjs runs the draws side by side
+ * with the other model-quality parts). `quick` trains the dense encoder 10 epochs, the convolutional
+ * one {@link QUICK_CONV_EPOCHS}.
+ */
+export async function runContrastiveDraw(quick: boolean, draw: number): Promise<ContrastiveDraw> {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const train = denseTrain(quick)
+  const convTrain = chosenTrain(quick)
+  const { images, labels } = loadDigits()
+  const all = images.shape[0]
+  const probeOptions = { labelsPerClass: LABELS_PER_CLASS, seed: draw }
+  const split = splitForProbe(Int32Array.from(labels), resolveProbeOptions(probeOptions))
+  const held = new Set(split.test)
+  const unlabelled = digitRows(
+    images,
+    [...Array(all).keys()].filter((row) => !held.has(row)),
+  )
+  const probe = async (features: LatentBatch): Promise<number> =>
+    (await fitLinearProbe(features, labels, probeOptions)).accuracy
+  let denseImagesPerSecond = NaN
+  let convImagesPerSecond = NaN
+  const encoders: (() => Promise<LatentBatch>)[] = [
+    async () => ({ data: images.data, shape: [all, 64] }),
+    async () => {
+      const model = new PCA({ nComponents: PCA_COMPONENTS })
+      await model.fit(unlabelled)
+      const codes = await model.transform(images)
+      model.dispose()
+      return codes
+    },
+    async () => {
+      const model = new Contrastive({ ...BENCH_MODEL, seed: 1 + draw })
+      const fit = await timed(() => model.fit(unlabelled, train))
+      denseImagesPerSecond = (fit.value.steps * train.batchSize) / fit.seconds
+      const features = await model.encode(images)
+      model.dispose()
+      return features
+    },
+    async () => {
+      const model = new Contrastive({ ...BENCH_CONV_MODEL, seed: 1 + draw })
+      const fit = await timed(() => model.fit(unlabelled, convTrain))
+      convImagesPerSecond = (fit.value.steps * convTrain.batchSize) / fit.seconds
+      const features = await model.encode(images)
+      model.dispose()
+      return features
+    },
+  ]
+  const accuracies: number[] = []
+  const seconds: number[] = []
+  for (const encode of encoders) {
+    const { value, seconds: took } = await timed(encode)
+    seconds.push(took)
+    accuracies.push(await probe(value))
+  }
+  console.error(
+    `contrastive bench: draw ${draw + 1}/${contrastiveDraws(quick)}: ${accuracies.map((a) => a.toFixed(3)).join(' / ')}`,
+  )
+  return { draw, accuracies, seconds, denseImagesPerSecond, convImagesPerSecond }
+}
+
+/**
+ * Runs the part's timed piece (the contrastive step beside PyTorch, on a machine to itself) and puts
+ * it together with the draws' figures ({@link runContrastiveDraw}, one per draw, in any order).
+ */
 export async function runContrastiveBench(options: {
   quick: boolean
+  draws: readonly ContrastiveDraw[]
 }): Promise<{ json: object; markdown: string[] }> {
   await tf.setBackend('wasm')
   await tf.ready()
-  const draws = options.quick ? 2 : 5
-  const train = { ...BENCH_TRAIN, epochs: options.quick ? 10 : BENCH_TRAIN.epochs }
-  const convTrain = chosenTrain(options.quick)
-  const { images, labels } = loadDigits()
-  const all = images.shape[0]
-  const rows: EncoderRow[] = [
-    { name: 'raw pixels', accuracies: [], seconds: [] },
-    { name: `PCA, ${PCA_COMPONENTS} components`, accuracies: [], seconds: [] },
-    {
-      name: `contrastive encoder, dense [512] → 128, temperature ${BENCH_MODEL.temperature} (${train.epochs} epochs)`,
-      accuracies: [],
-      seconds: [],
-    },
-    {
-      name: `contrastive encoder, conv [${(BENCH_CONV_MODEL.convChannels ?? [32, 64]).join(', ')}] → ${BENCH_CONV_MODEL.featureSize ?? 128}, temperature ${BENCH_CONV_MODEL.temperature}, features averaged over 5 shifts (${convTrain.epochs} epoch${convTrain.epochs === 1 ? '' : 's'})`,
-      accuracies: [],
-      seconds: [],
-    },
-  ]
-  const throughput: number[] = []
-  const convThroughput: number[] = []
-  for (let draw = 0; draw < draws; draw++) {
-    const probeOptions = { labelsPerClass: LABELS_PER_CLASS, seed: draw }
-    const split = splitForProbe(Int32Array.from(labels), resolveProbeOptions(probeOptions))
-    const held = new Set(split.test)
-    const unlabelled = digitRows(
-      images,
-      [...Array(all).keys()].filter((row) => !held.has(row)),
-    )
-    const probe = async (features: LatentBatch): Promise<number> =>
-      (await fitLinearProbe(features, labels, probeOptions)).accuracy
-    const encoders: (() => Promise<LatentBatch>)[] = [
-      async () => ({ data: images.data, shape: [all, 64] }),
-      async () => {
-        const model = new PCA({ nComponents: PCA_COMPONENTS })
-        await model.fit(unlabelled)
-        const codes = await model.transform(images)
-        model.dispose()
-        return codes
-      },
-      async () => {
-        const model = new Contrastive({ ...BENCH_MODEL, seed: 1 + draw })
-        const fit = await timed(() => model.fit(unlabelled, train))
-        throughput.push((fit.value.steps * train.batchSize) / fit.seconds)
-        const features = await model.encode(images)
-        model.dispose()
-        return features
-      },
-      async () => {
-        const model = new Contrastive({ ...BENCH_CONV_MODEL, seed: 1 + draw })
-        const fit = await timed(() => model.fit(unlabelled, convTrain))
-        convThroughput.push((fit.value.steps * convTrain.batchSize) / fit.seconds)
-        const features = await model.encode(images)
-        model.dispose()
-        return features
-      },
-    ]
-    for (const [i, encode] of encoders.entries()) {
-      const { value, seconds } = await timed(encode)
-      const row = rows[i] as EncoderRow
-      row.seconds.push(seconds)
-      row.accuracies.push(await probe(value))
-    }
-    console.error(
-      `contrastive bench: draw ${draw + 1}/${draws}: ${rows.map((r) => r.accuracies.at(-1)?.toFixed(3)).join(' / ')}`,
+  const draws = contrastiveDraws(options.quick)
+  const ordered = [...options.draws].sort((a, b) => a.draw - b.draw)
+  if (ordered.length !== draws || ordered.some((d, i) => d.draw !== i)) {
+    throw new Error(
+      `contrastive bench: expected draws 0–${draws - 1}, got ${ordered.map((d) => d.draw).join(', ')}`,
     )
   }
+  const train = denseTrain(options.quick)
+  const convTrain = chosenTrain(options.quick)
+  const { images } = loadDigits()
+  const all = images.shape[0]
+  const names: Record<(typeof ENCODERS)[number], string> = {
+    'raw pixels': 'raw pixels',
+    PCA: `PCA, ${PCA_COMPONENTS} components`,
+    dense: `contrastive encoder, dense [512] → 128, temperature ${BENCH_MODEL.temperature} (${train.epochs} epochs)`,
+    conv: `contrastive encoder, conv [${(BENCH_CONV_MODEL.convChannels ?? [32, 64]).join(', ')}] → ${BENCH_CONV_MODEL.featureSize ?? 128}, temperature ${BENCH_CONV_MODEL.temperature}, features averaged over 5 shifts (${convTrain.epochs} epoch${convTrain.epochs === 1 ? '' : 's'})`,
+  }
+  const rows = ENCODERS.map((encoder, i) => ({
+    name: names[encoder],
+    accuracies: ordered.map((d) => d.accuracies[i] as number),
+    seconds: ordered.map((d) => d.seconds[i] as number),
+  }))
   const [raw, pca, dense, conv] = rows.map((r) => mean(r.accuracies)) as [
     number,
     number,
@@ -164,8 +202,8 @@ export async function runContrastiveBench(options: {
   const contrastive = CHOSEN_MODEL === BENCH_CONV_MODEL ? conv : dense
   const target = Math.min(0.95, Math.max(raw, pca) + 0.1)
   const met = contrastive >= target
-  const samplesPerSecond = mean(throughput)
-  const convSamplesPerSecond = mean(convThroughput)
+  const samplesPerSecond = mean(ordered.map((d) => d.denseImagesPerSecond))
+  const convSamplesPerSecond = mean(ordered.map((d) => d.convImagesPerSecond))
   const step = await measureContrastiveStep(
     BENCH_MODEL,
     train.batchSize,
@@ -197,7 +235,7 @@ export async function runContrastiveBench(options: {
   const markdown = [
     '## Contrastive learning on the digits',
     '',
-    `80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % and scored on the 20 % (${split20(all)} digits). Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Node, WASM backend (the dense encoder's step in latentkit's fused WebAssembly kernels, \`fusedKernels\` on by default; the convolutional one on TF.js kernels), machine shared with other jobs. Contrastive: dense ${JSON.stringify(BENCH_MODEL.augment)}, conv ${JSON.stringify(BENCH_CONV_MODEL.augment)} with \`encodeViews: '${BENCH_CONV_MODEL.encodeViews}'\`; head [128] → 64, batch ${train.batchSize}, learning rate ${train.learningRate}; the target is judged on the ${CHOSEN_MODEL === BENCH_CONV_MODEL ? 'convolutional' : 'dense'} encoder.`,
+    `80/20 stratified split of the 1,797 digits per draw; encoders learned on the 80 % without labels; a linear probe fitted on ${LABELS_PER_CLASS} labelled images per class of the 80 % and scored on the 20 % (${split20(all)} digits). Mean ± standard deviation over ${draws} draws (each its own split and encoder seed). Node, WASM backend (the dense encoder's step in latentkit's fused WebAssembly kernels, \`fusedKernels\` on by default; the convolutional one on TF.js kernels); each draw in a Node process of its own, side by side with the bench's other model-quality parts (its seconds to learn and training images/s are those of one process among them, not of a machine to itself; the step beside PyTorch below ran alone). Contrastive: dense ${JSON.stringify(BENCH_MODEL.augment)}, conv ${JSON.stringify(BENCH_CONV_MODEL.augment)} with \`encodeViews: '${BENCH_CONV_MODEL.encodeViews}'\`; head [128] → 64, batch ${train.batchSize}, learning rate ${train.learningRate}; the target is judged on the ${CHOSEN_MODEL === BENCH_CONV_MODEL ? 'convolutional' : 'dense'} encoder.`,
     '',
     '| encoder | probe accuracy, 10 labels/class | seconds to learn |',
     '|---|---|---|',

@@ -2,10 +2,12 @@
  * DEC part of `npm run bench` (Node): clustering the 1,797 embedded digits into 10 clusters, accuracy
  * (best one-to-one matching, Hungarian algorithm) and NMI against the digit classes, and seconds, for
  * k-means on the pixels (latentkit, and scikit-learn's `KMeans(n_init=10)` when python3 has it),
- * autoencoder + k-means (DEC's start), DEC and IDEC. Labels are used for evaluation only.
+ * autoencoder + k-means (DEC's start), DEC and IDEC. Labels are used for evaluation only. Three
+ * pieces ({@link DEC_PIECES}), each run in a Node process of its own: the shared pretraining, then
+ * DEC's and IDEC's refinement side by side from its snapshot.
  */
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { DEC } from '../src/core/dec/engine/dec'
 import {
   resolveDECOptions,
@@ -140,8 +142,9 @@ function asIDECSnapshot(snapshot: ModelSnapshot, idecOptions: DECModelOptions): 
 }
 
 /**
- * Refines a pretrained model (DEC's own, or IDEC's restored from its snapshot): places the clusters
- * and refines. Seconds count from the start of the shared pretraining (`offset` seconds before).
+ * Refines a pretrained model (DEC's or IDEC's, restored from the shared pretraining's snapshot):
+ * places the clusters and refines. Seconds count from the start of the shared pretraining (`offset`
+ * seconds before).
  */
 async function refineRun(
   name: 'DEC' | 'IDEC',
@@ -183,32 +186,6 @@ async function refineRun(
   }
 }
 
-/**
- * DEC and IDEC from one pretrained autoencoder: IDEC's pretraining (same options, seed and data) is
- * DEC's step for step, so it runs once and IDEC starts from its snapshot, training state included.
- */
-async function decAndIdec(
-  model: DECModelOptions,
-  train: DECTrainOptions,
-  truth: Uint8Array,
-): Promise<{ dec: DECRunFigures; idec: DECRunFigures; pretrainSeconds: number }> {
-  const pretrained = await pretrainOnce(model, train, truth)
-  try {
-    const dec = await refineRun('DEC', pretrained.dec, train, truth, pretrained.seconds)
-    const idecOptions: DECModelOptions = { clusters: CLUSTERS, ...model, idec: true }
-    const idecModel = new DEC(idecOptions)
-    try {
-      idecModel.restore(asIDECSnapshot(pretrained.snapshot, idecOptions))
-      const idec = await refineRun('IDEC', idecModel, train, truth, pretrained.seconds)
-      return { dec, idec, pretrainSeconds: pretrained.seconds }
-    } finally {
-      idecModel.dispose()
-    }
-  } finally {
-    pretrained.dec.dispose()
-  }
-}
-
 function sklearnKMeans(): SklearnReply | string {
   const { images, labels } = loadDigits()
   return runSklearnScript<SklearnReply>('sklearn_dec.py', 'latentkit-dec-', (folder) => {
@@ -222,18 +199,56 @@ function sklearnKMeans(): SklearnReply | string {
 
 const fixed = (value: number, digits: number): string => value.toFixed(digits)
 
-/** Runs the DEC bench; `quick` pretrains and refines less. */
-export async function runDECBench(options: {
-  quick: boolean
-}): Promise<{ json: object; markdown: string[] }> {
+/** The autoencoder's options and the training of a full or quick run. */
+function decSetup(quick: boolean): { model: DECModelOptions; train: DECTrainOptions } {
+  // Quick mode keeps the part from rotting, in seconds: a small encoder, few steps.
+  return quick
+    ? { model: { hiddenUnits: [64, 64] }, train: { epochs: 30, refineSteps: 280 } }
+    : { model: {}, train: { epochs: 150, refineSteps: 2000 } }
+}
+
+/**
+ * Where the `dec-pretrain` piece leaves the pretrained autoencoder for the two refinement pieces:
+ * the snapshot's JSON (everything but its weights) and its weights, in the bench's cache folder.
+ */
+const SNAPSHOT_FILES = {
+  json: join('node_modules', '.cache', 'latentkit-bench', 'dec-pretrained.json'),
+  weights: join('node_modules', '.cache', 'latentkit-bench', 'dec-pretrained.bin'),
+}
+
+function writeSnapshot(snapshot: ModelSnapshot): void {
+  mkdirSync(dirname(SNAPSHOT_FILES.json), { recursive: true })
+  const { weightData, ...rest } = snapshot
+  writeFileSync(SNAPSHOT_FILES.weights, new Uint8Array(weightData))
+  writeFileSync(SNAPSHOT_FILES.json, JSON.stringify(rest))
+}
+
+function readSnapshot(): ModelSnapshot {
+  const bytes = readFileSync(SNAPSHOT_FILES.weights)
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  return {
+    ...(JSON.parse(readFileSync(SNAPSHOT_FILES.json, 'utf8')) as object),
+    weightData,
+  } as ModelSnapshot
+}
+
+/** What the `dec-pretrain` piece resolves with (its snapshot goes to a file). */
+export interface DECPretrainFigures {
+  readonly backend: string
+  readonly pixels: DECBenchRow
+  readonly sklearn: SklearnReply | string
+  readonly pretrainSeconds: number
+}
+
+/**
+ * The part's first piece: k-means on the pixels (latentkit's and scikit-learn's), then DEC's
+ * autoencoder pretrained once, its snapshot (training state included) written for the two
+ * refinement pieces.
+ */
+async function pretrainPiece(quick: boolean): Promise<DECPretrainFigures> {
   const backend = await pickNodeBackend()
   const { images, labels: truth } = loadDigits()
-  // Quick mode keeps the part from rotting, in seconds: a small encoder, few steps.
-  const model: DECModelOptions = options.quick ? { hiddenUnits: [64, 64] } : {}
-  const hidden = model.hiddenUnits ?? [500, 500, 2000]
-  const train: DECTrainOptions = options.quick
-    ? { epochs: 30, refineSteps: 280 }
-    : { epochs: 150, refineSteps: 2000 }
+  const { model, train } = decSetup(quick)
   const pixelsStarted = performance.now()
   const pixels = await embeddingKMeans(
     { data: images.data, shape: [images.shape[0], 64] },
@@ -248,7 +263,67 @@ export async function runDECBench(options: {
     (performance.now() - pixelsStarted) / 1000,
   )
   const sklearn = sklearnKMeans()
-  const { dec, idec, pretrainSeconds } = await decAndIdec(model, train, truth)
+  const pretrained = await pretrainOnce(model, train, truth)
+  try {
+    writeSnapshot(pretrained.snapshot)
+  } finally {
+    pretrained.dec.dispose()
+  }
+  return { backend, pixels: pixelRow, sklearn, pretrainSeconds: pretrained.seconds }
+}
+
+/**
+ * A refinement piece: DEC's or IDEC's model restored from the shared pretraining's snapshot (IDEC's
+ * pretraining, same options, seed and data, is DEC's step for step), clusters placed and refined.
+ * `pretrainSeconds`: the shared pretraining's, which its seconds include.
+ */
+async function refinePiece(
+  quick: boolean,
+  name: 'DEC' | 'IDEC',
+  pretrainSeconds: number,
+): Promise<DECRunFigures> {
+  await pickNodeBackend()
+  const { labels: truth } = loadDigits()
+  const { model, train } = decSetup(quick)
+  const options: DECModelOptions = {
+    clusters: CLUSTERS,
+    ...model,
+    ...(name === 'IDEC' ? { idec: true } : {}),
+  }
+  const snapshot = readSnapshot()
+  const dec = new DEC(options)
+  try {
+    dec.restore(name === 'IDEC' ? asIDECSnapshot(snapshot, options) : snapshot)
+    return await refineRun(name, dec, train, truth, pretrainSeconds)
+  } finally {
+    dec.dispose()
+  }
+}
+
+/**
+ * The part's pieces, each run in a Node process of its own (scripts/bench.mjs): `pretrain` first,
+ * then `dec` and `idec` side by side from its snapshot, given its seconds; {@link decReport} puts
+ * their values together.
+ */
+export const DEC_PIECES = {
+  pretrain: pretrainPiece,
+  dec: (quick: boolean, pretrainSeconds: number) => refinePiece(quick, 'DEC', pretrainSeconds),
+  idec: (quick: boolean, pretrainSeconds: number) => refinePiece(quick, 'IDEC', pretrainSeconds),
+}
+
+/** What each piece of {@link DEC_PIECES} resolved with. */
+export interface DECPieces {
+  readonly pretrain: DECPretrainFigures
+  readonly dec: DECRunFigures
+  readonly idec: DECRunFigures
+}
+
+/** The part's figures and section of bench/report.md from its pieces' values. */
+export function decReport(quick: boolean, pieces: DECPieces): { json: object; markdown: string[] } {
+  const { backend, pixels: pixelRow, sklearn, pretrainSeconds } = pieces.pretrain
+  const { dec, idec } = pieces
+  const { model, train } = decSetup(quick)
+  const hidden = model.hiddenUnits ?? [500, 500, 2000]
   const refineSeconds = {
     dec: dec.end.seconds - dec.start.seconds,
     idec: idec.end.seconds - idec.start.seconds,
@@ -271,7 +346,7 @@ export async function runDECBench(options: {
   const markdown = [
     '## DEC on the digits (10 clusters)',
     '',
-    `latentkit on TF.js ${backend} in Node (1 thread): dense autoencoder 64-${hidden.join('-')}-10 (mirrored${options.quick ? '; --quick: not the defaults' : ', the defaults'}), ` +
+    `latentkit on TF.js ${backend} in Node (1 thread): dense autoencoder 64-${hidden.join('-')}-10 (mirrored${quick ? '; --quick: not the defaults' : ', the defaults'}), ` +
       `${train.epochs} pretraining epochs (Adam 0.001, batch 256, fused WASM kernels), k-means in the ` +
       `embedding (best of ${RUNS} k-means++ starts), then at most ${train.refineSteps} refinement steps ` +
       `(Adam 0.0001, target updated every 140 steps, tolerance 0.1 %). IDEC: reconstruction weight 10. ` +
@@ -279,8 +354,9 @@ export async function runDECBench(options: {
       `for evaluation only. Seconds include pretraining for every row after the pixel ones; the ` +
       `autoencoder + k-means row is DEC's start (seconds until the clusters were placed). DEC and ` +
       `IDEC pretrain the same autoencoder (same options, seed and data): it is pretrained once ` +
-      `(${fixed(pretrainSeconds, 1)} s) and IDEC starts from its snapshot, training state included, ` +
-      `so IDEC's seconds are that pretraining's plus its own clustering and refinement.`,
+      `(${fixed(pretrainSeconds, 1)} s) and DEC and IDEC start from its snapshot, training state included, ` +
+      `each in a Node process of its own, side by side (their seconds: that pretraining's plus their own ` +
+      `clustering and refinement).`,
     '',
     '| method | accuracy | NMI | seconds |',
     '|---|---|---|---|',

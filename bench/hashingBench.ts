@@ -2,7 +2,8 @@
  * Semantic hashing part of `npm run bench` (Node): train on 80 % of the embedded digits, query with
  * the held-out 20 %: precision@10 by label of learned codes (8, 16, 32 bits), of random-hyperplane
  * LSH (16, 32, 64, 128 bits) and of exact Euclidean k-NN on the pixels; and the time of a search over
- * 100,000 codes.
+ * 100,000 codes. The learned models of each seed train in a Node process of their own
+ * ({@link runHashingSeed}), side by side.
  */
 import { SemanticHashing } from '../src/core/hashing/engine/semanticHashing'
 import { HammingIndex, wordsPerCode } from '../src/core/hashing/hammingIndex'
@@ -140,30 +141,56 @@ const fixed = (value: number, digits: number): string => value.toFixed(digits)
  */
 const QUICK_EPOCHS = 10
 
-export async function runHashingBench(options: {
-  readonly quick: boolean
-}): Promise<{ json: object; markdown: string[] }> {
+/** Seeds of the learned models (and of LSH) in a full run and in a quick one. */
+export const hashingSeeds = (quick: boolean): readonly number[] => (quick ? [1] : [1, 2, 3])
+
+/** One seed's learned models: precision@10 and training seconds at each of {@link LEARNED_BITS}. */
+export interface HashingSeedRun {
+  readonly seed: number
+  readonly learned: readonly { bits: number; precision: number; seconds: number }[]
+}
+
+/**
+ * The learned models of one seed (8, 16 and 32 bits), runnable in a Node process of its own
+ * (scripts/bench.mjs runs the seeds side by side with the other model-quality parts).
+ */
+export async function runHashingSeed(quick: boolean, seed: number): Promise<HashingSeedRun> {
+  await pickNodeBackend()
+  const split = splitDigits()
+  const epochs = quick ? QUICK_EPOCHS : 150
+  const learned: { bits: number; precision: number; seconds: number }[] = []
+  for (const bits of LEARNED_BITS) {
+    const started = performance.now()
+    const model = new SemanticHashing({ bits, seed })
+    try {
+      await model.fit(split.train, { epochs })
+      const precision = await precisionOf([model], split, bits)
+      learned.push({ bits, precision, seconds: (performance.now() - started) / 1000 })
+    } finally {
+      model.dispose()
+    }
+  }
+  return { seed, learned }
+}
+
+/** What {@link runHashingRest} resolves with. */
+export interface HashingRest {
+  readonly backend: string
+  readonly lsh: readonly { bits: number; precisions: number[] }[]
+  readonly euclidean: number
+  readonly searchMs: { readonly bits16: number; readonly bits64: number }
+  readonly endToEndMs: number
+  readonly buildSeconds: number
+}
+
+/**
+ * The part's piece without the learned models' training: LSH at every seed, exact k-NN on the pixels
+ * and the search times (runnable in a Node process of its own, beside the seeds' pieces).
+ */
+export async function runHashingRest(quick: boolean): Promise<HashingRest> {
   const backend = await pickNodeBackend()
   const split = splitDigits()
-  const epochs = options.quick ? QUICK_EPOCHS : 150
-  const seeds = options.quick ? [1] : [1, 2, 3]
-
-  const learned: { bits: number; precisions: number[]; seconds: number }[] = []
-  for (const bits of LEARNED_BITS) {
-    const precisions: number[] = []
-    const started = performance.now()
-    for (const seed of seeds) {
-      const model = new SemanticHashing({ bits, seed })
-      try {
-        await model.fit(split.train, { epochs })
-        precisions.push(await precisionOf([model], split, bits))
-      } finally {
-        model.dispose()
-      }
-    }
-    learned.push({ bits, precisions, seconds: (performance.now() - started) / 1000 })
-  }
-
+  const seeds = hashingSeeds(quick)
   const lsh: { bits: number; precisions: number[] }[] = []
   for (const bits of LSH_BITS) {
     const precisions: number[] = []
@@ -213,6 +240,38 @@ export async function runHashingBench(options: {
     model.dispose()
   }
 
+  return { backend, lsh, euclidean, searchMs, endToEndMs, buildSeconds }
+}
+
+/**
+ * The part's figures and section of bench/report.md from its pieces: {@link runHashingRest}'s and
+ * the learned models of every seed ({@link runHashingSeed}, one per seed, in any order). A learned
+ * row's seconds are its seeds' training seconds added up.
+ */
+export function hashingReport(
+  quick: boolean,
+  pieces: { readonly rest: HashingRest; readonly seedRuns: readonly HashingSeedRun[] },
+): { json: object; markdown: string[] } {
+  const { backend, lsh, euclidean, searchMs, endToEndMs, buildSeconds } = pieces.rest
+  const split = splitDigits()
+  const epochs = quick ? QUICK_EPOCHS : 150
+  const seeds = hashingSeeds(quick)
+  const runs = seeds.map((seed) => {
+    const run = pieces.seedRuns.find((r) => r.seed === seed)
+    if (!run) throw new Error(`hashing bench: no learned models of seed ${seed}`)
+    return run
+  })
+  const learned = LEARNED_BITS.map((bits) => {
+    const rows = runs.map((run) => run.learned.find((row) => row.bits === bits))
+    if (rows.some((row) => row === undefined))
+      throw new Error(`hashing bench: a seed lacks its ${bits}-bit model`)
+    const present = rows as { bits: number; precision: number; seconds: number }[]
+    return {
+      bits,
+      precisions: present.map((row) => row.precision),
+      seconds: present.reduce((sum, row) => sum + row.seconds, 0),
+    }
+  })
   const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length
   const range = (values: readonly number[]) =>
     values.length > 1 ? ` (${fixed(Math.min(...values), 3)}–${fixed(Math.max(...values), 3)})` : ''

@@ -1,7 +1,8 @@
 /**
  * Runs one model-quality part of `npm run bench`, or one piece of one, in its own Node process (on
  * TF.js's WASM backend), so such parts can run side by side on two cores:
- * `node runPart.mjs <part> <quick 0|1> <out.json>`. Writes
+ * `node runPart.mjs <part> <quick 0|1> <out.json> [<input JSON>]` (the input: what a piece needs from
+ * one run before it, e.g. the DEC refinement pieces the shared pretraining's seconds). Writes
  * `{ result, cpuSeconds }`: the part's figures, and the CPU seconds (user + system) of this process
  * and of the processes it waited for (scikit-learn's Python).
  */
@@ -12,13 +13,14 @@ import { runAnomalyBench } from './anomalyBench'
 import { AUTOREGRESSIVE_PIECES } from './autoregressiveBench'
 import { DISENTANGLEMENT_PIECES } from './disentanglementBench'
 import { pickNodeBackend } from './sklearnScript'
-import { runDECBench } from './decBench'
+import { DEC_PIECES } from './decBench'
 import { runProbeBench } from './probeBench'
 import { runReportBench } from './reportBench'
 import { runSpritesReportBench } from './spritesReportBench'
-import { runHashingBench } from './hashingBench'
+import { runHashingRest, runHashingSeed } from './hashingBench'
+import { runContrastiveDraw } from './contrastiveBench'
 
-const PARTS: Record<string, (quick: boolean) => Promise<unknown>> = {
+const PARTS: Record<string, (quick: boolean, input: unknown) => Promise<unknown>> = {
   gan: runGANBench,
   'conv-sprites': runConvSpriteCurve,
   anomaly: runAnomalyBench,
@@ -27,11 +29,25 @@ const PARTS: Record<string, (quick: boolean) => Promise<unknown>> = {
   'autoregressive-sprites': AUTOREGRESSIVE_PIECES.sprites,
   'disentanglement-vae': DISENTANGLEMENT_PIECES.vae,
   'disentanglement-infogan': DISENTANGLEMENT_PIECES.infogan,
-  dec: (quick) => runDECBench({ quick }),
+  'dec-pretrain': DEC_PIECES.pretrain,
+  'dec-refine': (quick, input) => DEC_PIECES.dec(quick, input as number),
+  'idec-refine': (quick, input) => DEC_PIECES.idec(quick, input as number),
   probe: (quick) => runProbeBench(quick),
   report: (quick) => runReportBench({ quick }),
   'report-sprites': (quick) => runSpritesReportBench({ quick }),
-  hashing: (quick) => runHashingBench({ quick }),
+  'hashing-rest': runHashingRest,
+  ...Object.fromEntries(
+    [1, 2, 3].map((seed) => [
+      `hashing-seed-${seed}`,
+      (quick: boolean) => runHashingSeed(quick, seed),
+    ]),
+  ),
+  ...Object.fromEntries(
+    [0, 1, 2, 3, 4].map((draw) => [
+      `contrastive-draw-${draw}`,
+      (quick: boolean) => runContrastiveDraw(quick, draw),
+    ]),
+  ),
 }
 
 /** CPU seconds of this process and of the children it waited for, from /proc (undefined without). */
@@ -48,11 +64,13 @@ function cpuSeconds(): number | undefined {
   }
 }
 
-const [part, quick, out] = process.argv.slice(2)
+const [part, quick, out, input] = process.argv.slice(2)
 const run = part === undefined ? undefined : PARTS[part]
 if (!out || !run) {
-  throw new Error(`usage: runPart.mjs <${Object.keys(PARTS).join('|')}> <0|1> <out.json>`)
+  throw new Error(
+    `usage: runPart.mjs <${Object.keys(PARTS).join('|')}> <0|1> <out.json> [<input JSON>]`,
+  )
 }
 await pickNodeBackend()
-const result = await run(quick === '1')
+const result = await run(quick === '1', input === undefined ? undefined : JSON.parse(input))
 writeFileSync(out, JSON.stringify({ result, cpuSeconds: cpuSeconds() }))

@@ -178,6 +178,8 @@ await build({
     'bench/autoregressiveBench.ts',
     'bench/disentanglementBench.ts',
     'bench/contrastiveBench.ts',
+    'bench/decBench.ts',
+    'bench/hashingBench.ts',
     'bench/decStepBench.ts',
     'bench/stackedBench.ts',
     'bench/pretextBench.ts',
@@ -204,6 +206,10 @@ const disentanglementModule = await import(
 )
 const contrastiveModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'contrastiveBench.mjs')).href
+)
+const decModule = await import(pathToFileURL(resolve(dirname(outfile), 'decBench.mjs')).href)
+const hashingModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'hashingBench.mjs')).href
 )
 const decStepModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'decStepBench.mjs')).href
@@ -475,6 +481,8 @@ async function watchedExit(child) {
 /** The partSeconds rows of the parts run side by side and of the browser session (they hold others). */
 const SIDE_BY_SIDE_PART = 'Node: model-quality parts and the bundle, two at a time'
 const SESSION_PART = 'Chromium: one Vitest session'
+/** The partSeconds row of the contrastive part's draws (model quality, run side by side). */
+const CONTRASTIVE_DRAWS_PART = 'Node: contrastive learning, its draws (encoders trained and probed)'
 /** Seconds each part of the bench took (wall clock, and CPU of this process and its children). */
 const partSeconds = []
 async function timed(part, run) {
@@ -502,16 +510,25 @@ const ran = {}
 const ownSections = {}
 if (want('vae')) ran.node = await timed(PARTS.vae, () => runNodeBench(quick))
 /**
- * Runs a model-quality part (runPart.ts's names) in a Node process of its own; resolves with its
- * figures, its wall-clock seconds and its CPU seconds (the process's and its Python's).
+ * Runs a model-quality part (runPart.ts's names) in a Node process of its own, given `input` (JSON:
+ * what a piece needs from the one before it in its chain); resolves with its figures, its wall-clock
+ * seconds, when it started and ended (performance.now()) and its CPU seconds (the process's and its
+ * Python's).
  */
-function runPart(part) {
+function runPart(part, input = undefined) {
   const out = join(dirname(outfile), `${part}.json`)
   const t0 = performance.now()
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, join(dirname(outfile), 'runPart.mjs'), part, quick ? '1' : '0', out],
+      [
+        ...process.execArgv,
+        join(dirname(outfile), 'runPart.mjs'),
+        part,
+        quick ? '1' : '0',
+        out,
+        ...(input === undefined ? [] : [JSON.stringify(input)]),
+      ],
       { stdio: 'inherit' },
     )
     child.on('exit', (code) => {
@@ -520,7 +537,8 @@ function runPart(part) {
         return
       }
       const { result, cpuSeconds } = JSON.parse(readFileSync(out, 'utf8'))
-      done({ result, seconds: (performance.now() - t0) / 1000, cpuSeconds })
+      const t1 = performance.now()
+      done({ result, seconds: (t1 - t0) / 1000, startedAt: t0, endedAt: t1, cpuSeconds })
     })
   })
 }
@@ -533,8 +551,13 @@ function runPart(part) {
  * (see runSoak and SLOTS_BESIDE_SOAK). `cost`, for the order only: CPU seconds of a full run and of
  * a quick one, measured on the shared machine (December 2026). Full: each piece measured whole on
  * December 2 (load 15–20) but the disentanglement pieces (268 s whole, split by guess), the
- * report's 85 s (December 1), DEC's 374 (since IDEC shares its pretraining) and the bundle's
- * (guessed from its quick 12 s and the build).
+ * report's 85 s (December 1), the bundle's (guessed from its quick 12 s and the build), and the
+ * pieces split since, measured at load 9–16 (December 2, 07:30–08:20, quick ones at load 16): DEC's
+ * pretraining 138, DEC's refinement 90 and IDEC's 157, a contrastive draw 80–91, a hashing seed
+ * 67–76 and its rest 3.
+ * `full`: a piece of full runs only (quick runs train fewer seeds or draws). `after`: a piece that
+ * starts when that one has ended (its chain's head), given `input(value)` of the head's value; the
+ * head is ordered by its chain's length.
  */
 const SIDE_BY_SIDE = {
   'conv-sprites': { part: 'gan', cost: [50, 7] },
@@ -545,11 +568,32 @@ const SIDE_BY_SIDE = {
   'autoregressive-sprites': { part: 'autoregressive', cost: [40, 5] },
   'disentanglement-vae': { part: 'disentanglement', cost: [120, 1] },
   'disentanglement-infogan': { part: 'disentanglement', cost: [150, 3] },
-  dec: { part: 'dec', cost: [375, 7] },
+  'dec-pretrain': { part: 'dec', cost: [138, 3] },
+  'dec-refine': {
+    part: 'dec',
+    cost: [90, 1],
+    after: 'dec-pretrain',
+    input: (value) => value.result.pretrainSeconds,
+  },
+  'idec-refine': {
+    part: 'dec',
+    cost: [157, 1],
+    after: 'dec-pretrain',
+    input: (value) => value.result.pretrainSeconds,
+  },
   probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [44, 8] },
-  hashing: { part: 'hashing', cost: [247, 14] },
+  'hashing-seed-1': { part: 'hashing', cost: [72, 7] },
+  'hashing-seed-2': { part: 'hashing', cost: [72, 0], full: true },
+  'hashing-seed-3': { part: 'hashing', cost: [72, 0], full: true },
+  'hashing-rest': { part: 'hashing', cost: [3, 3] },
+  ...Object.fromEntries(
+    [0, 1, 2, 3, 4].map((draw) => [
+      `contrastive-draw-${draw}`,
+      { part: 'contrastive', cost: [89, 5], ...(draw >= 2 ? { full: true } : {}) },
+    ]),
+  ),
   bundle: { part: 'bundle', cost: [40, 12] },
 }
 /**
@@ -572,13 +616,28 @@ async function runBundle() {
     cpuSeconds: buildCpu === undefined ? undefined : buildCpu + (own.user + own.system) / 1e6,
   }
 }
-const sideBySide = Object.entries(SIDE_BY_SIDE)
-  .filter(([, { part }]) => want(part))
-  .map(([name, { cost }]) => ({
+/** The pieces of SIDE_BY_SIDE this run runs (the parts asked for; full-only pieces in full runs). */
+const piecesRun = Object.entries(SIDE_BY_SIDE).filter(
+  ([, piece]) => want(piece.part) && !(quick && piece.full),
+)
+/** A piece as a job of runSideBySide: its followers (pieces `after` it) queued when it ends. */
+const pieceJob = ([name, piece], value = undefined) => {
+  const followers = piecesRun.filter(([, other]) => other.after === name)
+  const cost = piece.cost[quick ? 1 : 0]
+  return {
     name,
-    cost: cost[quick ? 1 : 0],
-    run: () => (name === 'bundle' ? runBundle() : runPart(name)),
-  }))
+    // A chain's head is ordered by the chain's length: its own cost and its longest follower's.
+    cost: cost + Math.max(0, ...followers.map(([, other]) => other.cost[quick ? 1 : 0])),
+    run: () =>
+      name === 'bundle'
+        ? runBundle()
+        : runPart(name, piece.input && value !== undefined ? piece.input(value) : undefined),
+    ...(followers.length > 0
+      ? { then: (headValue) => followers.map((follower) => pieceJob(follower, headValue)) }
+      : {}),
+  }
+}
+const sideBySide = piecesRun.filter(([, piece]) => !piece.after).map((entry) => pieceJob(entry))
 /** The soak runs beside the model-quality parts when both run (see runSoak). */
 const soakBeside = want('soak') && sideBySide.length > 0
 /**
@@ -591,6 +650,8 @@ const soakBeside = want('soak') && sideBySide.length > 0
  * model-quality phase the soak's length plus half the rest.
  */
 const SLOTS_BESIDE_SOAK = 2
+/** The contrastive part's draws, trained and probed side by side (its step is timed later). */
+let contrastiveDraws = []
 if (sideBySide.length > 0) {
   const done = await timed(SIDE_BY_SIDE_PART, async () => {
     const onDone = (name, { seconds, cpuSeconds }) =>
@@ -613,13 +674,21 @@ if (sideBySide.length > 0) {
     ])
     return { ...values, soak: soakValue }
   })
-  /** A part's seconds (its pieces' first start to last end, near enough: the longest) and CPU. */
-  const besides = (part, pieces) => {
+  /**
+   * A part's seconds (its pieces' first start to last end; the longest piece's where a piece has no
+   * start and end, the bundle's and the soak's) and CPU, under `label` (the part's name by default).
+   */
+  const besides = (part, pieces, label = PARTS[part]) => {
     const values = pieces.map((piece) => done[piece])
     const cpu = values.map((value) => value.cpuSeconds)
+    const spanned = values.every((v) => v.startedAt !== undefined && v.endedAt !== undefined)
     partSeconds.push({
-      part: PARTS[part],
-      seconds: Math.max(...values.map((value) => value.seconds)),
+      part: label,
+      seconds: spanned
+        ? (Math.max(...values.map((v) => v.endedAt)) -
+            Math.min(...values.map((v) => v.startedAt))) /
+          1000
+        : Math.max(...values.map((value) => value.seconds)),
       ...(cpu.every((c) => c !== undefined)
         ? { cpuSeconds: cpu.reduce((sum, c) => sum + c, 0) }
         : {}),
@@ -655,11 +724,38 @@ if (sideBySide.length > 0) {
     ;[ran.disentanglement, ownSections.disentanglement] = [json, markdown]
     besides('disentanglement', ['disentanglement-vae', 'disentanglement-infogan'])
   }
+  if (want('dec')) {
+    const pieces = ['dec-pretrain', 'dec-refine', 'idec-refine']
+    const { json, markdown } = decModule.decReport(quick, {
+      pretrain: done['dec-pretrain'].result,
+      dec: done['dec-refine'].result,
+      idec: done['idec-refine'].result,
+    })
+    ;[ran.dec, ownSections.dec] = [json, markdown]
+    besides('dec', pieces)
+  }
+  if (want('hashing')) {
+    const seeds = hashingModule.hashingSeeds(quick).map((seed) => `hashing-seed-${seed}`)
+    const { json, markdown } = hashingModule.hashingReport(quick, {
+      rest: done['hashing-rest'].result,
+      seedRuns: seeds.map((piece) => done[piece].result),
+    })
+    ;[ran.hashing, ownSections.hashing] = [json, markdown]
+    besides('hashing', [...seeds, 'hashing-rest'])
+  }
+  if (want('contrastive')) {
+    contrastiveDraws = piecesRun
+      .filter(([, piece]) => piece.part === 'contrastive')
+      .map(([name]) => done[name].result)
+    besides(
+      'contrastive',
+      piecesRun.filter(([, piece]) => piece.part === 'contrastive').map(([name]) => name),
+      CONTRASTIVE_DRAWS_PART,
+    )
+  }
   for (const [key, part] of [
-    ['dec', 'dec'],
     ['report', 'report'],
     ['reportSprites', 'report-sprites'],
-    ['hashing', 'hashing'],
   ]) {
     if (!want(part)) continue
     ;[ran[key], ownSections[part]] = [done[part].result.json, done[part].result.markdown]
@@ -702,10 +798,11 @@ if (want('decstep')) {
   )
   ;[ran.decStep, ownSections.decstep] = [json, markdown]
 }
-// Contrastive features against raw pixels and PCA with 10 labels per class, encoders learned on 80 %.
+// Contrastive features against raw pixels and PCA with 10 labels per class, encoders learned on 80 %
+// (the draws side by side above): its step timed beside PyTorch here.
 if (want('contrastive')) {
   const { markdown, json } = await timed(PARTS.contrastive, () =>
-    contrastiveModule.runContrastiveBench({ quick }),
+    contrastiveModule.runContrastiveBench({ quick, draws: contrastiveDraws }),
   )
   ;[ran.contrastive, ownSections.contrastive] = [json, markdown]
 }
@@ -1327,9 +1424,11 @@ const rank = (entry) =>
     ? order.indexOf(PARTS.gan) - 0.5
     : entry.part === SESSION_PART
       ? order.indexOf(PARTS.chromium) - 0.5
-      : order.includes(entry.part)
-        ? order.indexOf(entry.part)
-        : order.length
+      : entry.part === CONTRASTIVE_DRAWS_PART
+        ? order.indexOf(PARTS.contrastive) - 0.5
+        : order.includes(entry.part)
+          ? order.indexOf(entry.part)
+          : order.length
 const thisRun = partSeconds.map((entry) => ({
   ...entry,
   only: `--only${quick ? ' --quick' : ''}, ${started.toISOString()}`,

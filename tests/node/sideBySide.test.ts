@@ -1,8 +1,9 @@
 /**
  * The bench's side-by-side runner (scripts/sideBySide.mjs): jobs run at most `slots` at a time, the
- * costliest first, every value returned by name, a failure rejects.
+ * costliest first, every value returned by name, a failure rejects; a chain's followers queued when
+ * its head ends.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { runSideBySide } from '../../scripts/sideBySide.mjs'
 
 /** A job that records when it starts and ends, and resolves with its name after `ms`. */
@@ -100,6 +101,49 @@ describe('runSideBySide', () => {
       run: () => Promise.reject(new Error('part failed')),
     }
     await expect(runSideBySide([failing], 2)).rejects.toThrow('part failed')
+  })
+
+  it("queues a chain's followers when its head ends, its value given, and runs them side by side", async () => {
+    const { events, job, most } = recorder()
+    const given: string[] = []
+    const head = {
+      ...job('pretrain', 30, 20),
+      then: (value: string) => {
+        given.push(value)
+        return [job('refine a', 10, 20), job('refine b', 12, 20)]
+      },
+    }
+    const values = await runSideBySide([head], 2)
+    expect(given).toEqual(['value of pretrain'])
+    expect(Object.keys(values).sort()).toEqual(['pretrain', 'refine a', 'refine b'])
+    // The idle slot waited for the head, then both followers ran at once, the costlier first.
+    expect(events.slice(0, 4)).toEqual([
+      'start pretrain',
+      'end pretrain',
+      'start refine b',
+      'start refine a',
+    ])
+    expect(most()).toBe(2)
+  })
+
+  it('runs other jobs while a chain head runs, its followers in cost order among the rest', async () => {
+    const { events, job } = recorder()
+    const head = { ...job('head', 100, 10), then: () => [job('follower', 50, 5)] }
+    await runSideBySide([head, job('long', 40, 40), job('short', 1, 5)], 2)
+    const starts = events.filter((e) => e.startsWith('start'))
+    expect(starts).toEqual(['start head', 'start long', 'start follower', 'start short'])
+  })
+
+  it('rejects when a chain head fails, and queues none of its followers', async () => {
+    const follower = { name: 'follower', cost: 1, run: vi.fn(async () => 'never') }
+    const head = {
+      name: 'head',
+      cost: 2,
+      run: () => Promise.reject(new Error('pretraining failed')),
+      then: () => [follower],
+    }
+    await expect(runSideBySide([head], 2)).rejects.toThrow('pretraining failed')
+    expect(follower.run).not.toHaveBeenCalled()
   })
 
   it('refuses a slot count below one', async () => {
