@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { ImageBatch } from '../../src/core/dataset'
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import type { FusedTrainerSlot } from '../../src/core/engine/fusedDenseNet'
 import { FusedClusterSums } from '../../src/core/kmeans/engine/fusedClusterSums'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
 import {
@@ -441,6 +442,40 @@ describe('k-means trained with fusedKernels on and off', () => {
     expect(takeFusedSlot(10, D)).toBe(pooled)
     releaseFusedSlot(pooled, 10, D, false)
     expect(takeFusedSlot(10, D)).not.toBe(pooled)
+    clearFusedSlots()
+  })
+
+  test('a slot is pooled by the trainer it holds, without the rows of the fit before, and never empty', async () => {
+    clearFusedSlots()
+    const slotOf = (model: KMeans): FusedTrainerSlot<FusedClusterSums> | undefined =>
+      (model as unknown as { fused?: FusedTrainerSlot<FusedClusterSums> }).fused
+    const rowsHeld = (slot: FusedTrainerSlot<FusedClusterSums>): unknown => {
+      const sums = slot.keptTrainer as unknown as {
+        held?: { values: Float32Array }
+        residentValues?: Float32Array
+      }
+      return sums.held?.values ?? sums.residentValues
+    }
+    // Fitted on the kernels, then once with them off: the slot still holds the first fit's trainer.
+    const model = new KMeans({ k: 10, seed: 5 })
+    await model.fit(data, { epochs: 3, tolerance: 0, fusedKernels: true })
+    await model.fit(data, { epochs: 3, tolerance: 0, fusedKernels: false })
+    const slot = slotOf(model)
+    expect(slot?.keptTrainer).toBeDefined()
+    expect(rowsHeld(slot as FusedTrainerSlot<FusedClusterSums>)).toBeDefined()
+    model.dispose()
+    const pooled = takeFusedSlot(10, D)
+    expect(pooled).toBe(slot)
+    expect(rowsHeld(pooled)).toBeUndefined()
+    releaseFusedSlot(pooled, 10, D, true)
+    // A model that never fitted on the kernels leaves no empty slot, and the pooled one stays.
+    const other = new KMeans({ k: 7, seed: 5 })
+    await other.fit(data, { epochs: 3, tolerance: 0, fusedKernels: false })
+    const empty = slotOf(other)
+    expect(empty?.keptTrainer).toBeUndefined()
+    other.dispose()
+    expect(takeFusedSlot(7, D)).not.toBe(empty)
+    expect(takeFusedSlot(10, D)).toBe(slot)
     clearFusedSlots()
   })
 

@@ -122,6 +122,14 @@ export class FusedTrainerSlot<T extends FusedStateful> {
     reportKernelThreadFallback(reason)
   }
 
+  /**
+   * The kept trainer, or undefined when there is none or its kernel memory was dropped after memory
+   * ran out (the next {@link get} then makes a new one).
+   */
+  get keptTrainer(): T | undefined {
+    return this.current && !this.current.memory.dropped ? this.current.trainer : undefined
+  }
+
   /** Forgets the kept trainer (its weights and moments), e.g. when the model is reset. */
   clear(): void {
     this.dropCurrent()
@@ -155,8 +163,7 @@ export class FusedTrainerSlot<T extends FusedStateful> {
    * the next trainer made.
    */
   trainingPart(name: string, networks: readonly (readonly tf.Variable[])[]): TrainingStatePart {
-    const current = (): T | undefined =>
-      this.current && !this.current.memory.dropped ? this.current.trainer : undefined
+    const current = (): T | undefined => this.keptTrainer
     const counts = networks.map((variables) => variables.reduce((sum, v) => sum + v.size, 0))
     return this.state.part(name, current, counts)
   }

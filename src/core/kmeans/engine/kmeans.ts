@@ -142,9 +142,8 @@ export class KMeans extends TrainableModel<KMeansTypes> {
    * when this model is disposed or reset.
    */
   private fused: FusedTrainerSlot<FusedClusterSums> | undefined
-  /** The architecture the slot was taken for, the last trainer it gave, and whether it may run two threads. */
-  private fusedFor:
-    { k: number; size: number; last?: FusedClusterSums; threads: boolean } | undefined
+  /** The architecture the slot was taken for, and whether it may run two threads. */
+  private fusedFor: { k: number; size: number; threads: boolean } | undefined
   /** The model's chunked runner, lent to the functions that work for it. */
   private readonly run: RunStages = (request, input, rows, stages) =>
     this.throughStages(request, input, rows, stages)
@@ -501,18 +500,13 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     const state = (this.fusedFor ??= { k, size, threads: false })
     // A slot that may start a second kernel thread is freed with its model, never kept for another.
     if (train.kernelThreads === 2 && kernelThreadSpawner() !== undefined) state.threads = true
-    const fused = await this.fused.get(
-      train,
-      rows,
-      (memory) => new FusedClusterSums(memory, k, size, rows),
-    )
-    state.last = fused
-    return fused
+    return this.fused.get(train, rows, (memory) => new FusedClusterSums(memory, k, size, rows))
   }
 
   /**
-   * Gives the fused slot back for the next model of this architecture (freed instead when it may
-   * hold a second kernel thread or its memory is larger than {@link POOLED_BYTES}).
+   * Gives the fused slot back for the next model of this architecture (freed instead when it holds
+   * no usable trainer, may hold a second kernel thread, or its memory is larger than
+   * {@link POOLED_BYTES}).
    */
   private releaseFused(): void {
     const slot = this.fused
@@ -520,10 +514,13 @@ export class KMeans extends TrainableModel<KMeansTypes> {
     this.fused = undefined
     this.fusedFor = undefined
     if (!slot || !state) return
+    // The slot's own trainer, not the last one a call got: a call with `fusedKernels` off gets none
+    // while the slot keeps the trainer an earlier fit made.
+    const trainer = slot.keptTrainer
     // The caller's rows are not kept alive by an idle slot (a fit forgets them at its start anyway).
-    state.last?.forgetRows()
-    const bytes = state.last?.memoryBytes ?? 0
-    releaseFusedSlot(slot, state.k, state.size, !state.threads && bytes <= POOLED_BYTES)
+    trainer?.forgetRows()
+    const keep = trainer !== undefined && !state.threads && trainer.memoryBytes <= POOLED_BYTES
+    releaseFusedSlot(slot, state.k, state.size, keep)
   }
 
   /** Mini-batch k-means: epochs of random batches, each centre moving by 1 / its count per row. */
