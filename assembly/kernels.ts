@@ -30,57 +30,14 @@ export function gemm(
   for (let j0 = 0; j0 < N; j0 += 8) {
     const width = min(8, N - j0)
     packPanel(b, bk, bj, j0, width, K, panel)
+    const out = c + (<usize>j0 << 2)
+    const rowC = <usize>N << 2
     let i = 0
     for (; i + 4 <= M; i += 4) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
-      let pa0 = a + <usize>i * rowA
-      let pa1 = pa0 + rowA
-      let pa2 = pa1 + rowA
-      let pa3 = pa2 + rowA
-      let pb = panel
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(pb)
-        const b1 = v128.load(pb, 16)
-        let s = v128.load32_splat(pa0)
-        c00 = madd(s, b0, c00)
-        c01 = madd(s, b1, c01)
-        s = v128.load32_splat(pa1)
-        c10 = madd(s, b0, c10)
-        c11 = madd(s, b1, c11)
-        s = v128.load32_splat(pa2)
-        c20 = madd(s, b0, c20)
-        c21 = madd(s, b1, c21)
-        s = v128.load32_splat(pa3)
-        c30 = madd(s, b0, c30)
-        c31 = madd(s, b1, c31)
-        pa0 += stepA
-        pa1 += stepA
-        pa2 += stepA
-        pa3 += stepA
-        pb += 32
-      }
-      const out = c + (<usize>(i * N + j0) << 2)
-      const rowC = <usize>N << 2
-      storeRow(out, c00, c01, width, accumulate)
-      storeRow(out + rowC, c10, c11, width, accumulate)
-      storeRow(out + 2 * rowC, c20, c21, width, accumulate)
-      storeRow(out + 3 * rowC, c30, c31, width, accumulate)
+      tile4x8(a + <usize>i * rowA, rowA, stepA, panel, K, out + <usize>i * rowC, rowC, width, accumulate)
     }
     for (; i < M; i++) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
-      let pa0 = a + <usize>i * rowA
-      let pb = panel
-      for (let k = 0; k < K; k++) {
-        const s = v128.load32_splat(pa0)
-        c00 = madd(s, v128.load(pb), c00)
-        c01 = madd(s, v128.load(pb, 16), c01)
-        pa0 += stepA
-        pb += 32
-      }
-      storeRow(c + (<usize>(i * N + j0) << 2), c00, c01, width, accumulate)
+      tile1x8(a + <usize>i * rowA, stepA, panel, K, out + <usize>i * rowC, width, accumulate)
     }
   }
 }

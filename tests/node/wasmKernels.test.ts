@@ -1,36 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import {
-  compileKernelBuild,
-  KernelMemory,
-  type KernelBuild,
-} from '../../src/core/kernels/wasmKernels'
+import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { createRandom } from '../../src/core/random'
+import { gemmCase, KERNEL_BUILDS } from './gemmCase'
 
-/** A float64 reference product over general strides. */
-function reference(
-  a: Float32Array,
-  ai: number,
-  ak: number,
-  b: Float32Array,
-  bk: number,
-  bj: number,
-  m: number,
-  k: number,
-  n: number,
-): Float64Array {
-  const c = new Float64Array(m * n)
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let sum = 0
-      for (let q = 0; q < k; q++) sum += (a[i * ai + q * ak] ?? 0) * (b[q * bk + j * bj] ?? 0)
-      c[i * n + j] = sum
-    }
-  return c
-}
-
-const BUILDS: KernelBuild[] = ['simd', 'relaxed-simd']
-
-describe.each(BUILDS)('gemm (%s build)', (build) => {
+describe.each(KERNEL_BUILDS)('gemm (%s build)', (build) => {
   test.each([
     // m, k, n, transposeA, transposeB, accumulate
     [4, 8, 8, false, false, false],
@@ -40,36 +13,25 @@ describe.each(BUILDS)('gemm (%s build)', (build) => {
     [6, 11, 17, true, true, true],
     [128, 64, 40, false, false, true],
   ])('%i×%i×%i, Aᵀ %s, Bᵀ %s, accumulate %s', async (m, k, n, ta, tb, accumulate) => {
-    const compiled = await compileKernelBuild(build)
-    expect(compiled, `this Node runs the ${build} build`).toBeDefined()
-    const memory = new KernelMemory(compiled as NonNullable<typeof compiled>)
-    const random = createRandom(m * 1000 + k * 10 + n)
-    const aValues = Float32Array.from({ length: m * k }, () => random.uniform() - 0.5)
-    const bValues = Float32Array.from({ length: k * n }, () => random.uniform() - 0.5)
-    const start = Float32Array.from({ length: m * n }, () => random.uniform())
-    const a = memory.alloc(m * k)
-    const b = memory.alloc(k * n)
-    const c = memory.alloc(m * n)
-    const panel = memory.alloc(8 * k)
-    memory.view(a, m * k).set(aValues)
-    memory.view(b, k * n).set(bValues)
-    memory.view(c, m * n).set(start)
-    // A stored as m×k (or k×m when read transposed), B as k×n (or n×k).
-    const [ai, ak] = ta ? [1, m] : [k, 1]
-    const [bk, bj] = tb ? [1, k] : [n, 1]
-    memory.kernels.gemm(a, ai, ak, b, bk, bj, c, m, k, n, accumulate ? 1 : 0, panel)
-    const expected = reference(aValues, ai, ak, bValues, bk, bj, m, k, n)
-    const got = memory.view(c, m * n)
-    let worst = 0
-    expected.forEach((value, i) => {
-      const want = value + (accumulate ? (start[i] ?? 0) : 0)
-      worst = Math.max(worst, Math.abs((got[i] ?? NaN) - want))
-    })
-    expect(worst).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
+    const {
+      memory,
+      a,
+      ai,
+      ak,
+      b,
+      bk,
+      bj,
+      accumulate: acc,
+      newC,
+      worstError,
+    } = await gemmCase(build, m, k, n, ta, tb, accumulate)
+    const c = newC()
+    memory.kernels.gemm(a, ai, ak, b, bk, bj, c, m, k, n, acc, memory.alloc(8 * k))
+    expect(worstError(c)).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
   })
 })
 
-describe.each(BUILDS)('bernoulliLoss (%s build)', (build) => {
+describe.each(KERNEL_BUILDS)('bernoulliLoss (%s build)', (build) => {
   test('matches float64 softplus and sigmoid, extreme logits and odd lengths included', async () => {
     const compiled = await compileKernelBuild(build)
     expect(compiled).toBeDefined()

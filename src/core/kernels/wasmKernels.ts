@@ -19,24 +19,30 @@ import {
 
 export type { KernelBuild } from './kernelSources'
 
+/**
+ * C (m×n) = A·B, or C += A·B when `accumulate` is 1; element (i, q) of A at a + 4(i·ai + q·ak), element
+ * (q, j) of B at b + 4(q·bk + j·bj); `panel` is scratch (see assembly/kernels.ts).
+ */
+type GemmKernel = (
+  a: number,
+  ai: number,
+  ak: number,
+  b: number,
+  bk: number,
+  bj: number,
+  c: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: number,
+  panel: number,
+) => void
+
 /** The functions the module exports; pointers are byte offsets into its memory. */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory
   heapBase(): number
-  gemm(
-    a: number,
-    ai: number,
-    ak: number,
-    b: number,
-    bk: number,
-    bj: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    accumulate: number,
-    panel: number,
-  ): void
+  gemm: GemmKernel
   addBias(c: number, bias: number, m: number, n: number, activation: number): void
   activationBackward(grad: number, out: number, n: number, activation: number): void
   l1Penalty(values: number, grad: number, n: number, scale: number): number
@@ -280,20 +286,7 @@ export interface KernelExports {
    * floats), each block of four rows of A then meeting every eight columns: for long rows of A and
    * a narrow B (a convolution's patches times its kernel).
    */
-  gemmPackedB(
-    a: number,
-    ai: number,
-    ak: number,
-    b: number,
-    bk: number,
-    bj: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    accumulate: number,
-    panel: number,
-  ): void
+  gemmPackedB: GemmKernel
   /** DEC: the nonzero columns of each pair of rows of a matrix (see assembly/kernels.ts). */
   pairNonzeros(
     a: number,
