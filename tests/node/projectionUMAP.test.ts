@@ -167,4 +167,23 @@ describe('UMAP in typed arrays', () => {
       expect((failure as Error).message).toBe(`callback failed in ${phase}`)
     }
   })
+  test("a callback whose answer rejects (a Comlink proxy's, when the page's callback threw) rejects the projection, none left unhandled", async () => {
+    const codes = clusters(100, 4)
+    const cases = [
+      ['umap', 'neighbours'],
+      ['umap', 'layout'],
+      ['pca', 'layout'],
+    ] as const
+    for (const [method, phase] of cases) {
+      const failure = await projectCodes(
+        codes,
+        { method, epochs: 5 },
+        (p) =>
+          (p.phase === phase
+            ? Promise.reject(new Error(`answer failed in ${phase}`))
+            : undefined) as unknown as void,
+      ).catch((error: unknown) => error as Error)
+      expect((failure as Error).message, `${method}, ${phase}`).toBe(`answer failed in ${phase}`)
+    }
+  })
 })

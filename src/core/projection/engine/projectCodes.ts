@@ -77,6 +77,49 @@ async function delivered(answer: unknown): Promise<void> {
   clearTimeout(timer)
 }
 
+/** Progress reports to a caller's callback, throttled, with the callback's failures kept. */
+interface ProgressReporter {
+  /** Reports `progress` unless one went out less than 0.1 s ago and it is not the last: the answer. */
+  report(progress: ProjectionProgress, last: boolean): unknown
+  /** Waits for the last report's answer (see {@link delivered}), then throws a callback's failure. */
+  finish(answer: unknown): Promise<void>
+}
+
+/**
+ * A reporter to `onProgress`. A callback that throws throws from `report`; a Comlink proxy's, whose
+ * callback threw on the page, answers with a rejected promise instead, which throws at the next
+ * report or at `finish`. Either way the projection rejects with the callback's error, and nothing
+ * is left unhandled.
+ */
+function progressReporter(
+  onProgress: ((progress: ProjectionProgress) => void) | undefined,
+): ProgressReporter {
+  let lastReport = 0
+  let failure: { error: unknown } | undefined
+  const throwFailure = (): void => {
+    if (failure) throw failure.error
+  }
+  return {
+    report(progress, last) {
+      throwFailure()
+      const now = Date.now()
+      if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return undefined
+      lastReport = now
+      const answer: unknown = onProgress?.(progress)
+      if (answer instanceof Promise) {
+        answer.catch((error: unknown) => {
+          failure ??= { error }
+        })
+      }
+      return answer
+    },
+    async finish(answer) {
+      await delivered(answer)
+      throwFailure()
+    },
+  }
+}
+
 /**
  * A UMAP layout of `codes`, reporting its phases: exact neighbours on TF.js in blocks, then the
  * fuzzy graph and the layout in typed arrays. Every stretch of work yields within about
@@ -90,15 +133,7 @@ async function projectUMAP(
   const [n] = codes.shape
   const random = createRandom(options.seed)
   const epochs = options.epochs ?? defaultEpochs(n)
-  let lastReport = 0
-  /** Reports `progress` (unless one went out less than 0.1 s ago and it is not the last): the answer. */
-  const report = (progress: ProjectionProgress, last: boolean): unknown => {
-    const now = Date.now()
-    if (!last && now - lastReport < PROGRESS_INTERVAL_MS) return undefined
-    lastReport = now
-    const answer: unknown = onProgress?.(progress)
-    return answer
-  }
+  const { report, finish } = progressReporter(onProgress)
   const knn = await nearestNeighbours(codes, options.nNeighbors, (rows) => {
     report({ phase: 'neighbours', rows, epoch: 0, epochs }, false)
   })
@@ -118,7 +153,7 @@ async function projectUMAP(
     const epoch = await layout.epoch(slicer)
     current = { phase: 'layout', rows: n, epoch, epochs }
     const answer = report(current, epoch >= epochs)
-    if (epoch >= epochs) await delivered(answer)
+    if (epoch >= epochs) await finish(answer)
   }
   const points = Float32Array.from(layout.embedding)
   return { points, count: n, method: 'umap' }
@@ -144,12 +179,7 @@ export async function projectCodes(
   const batch = checkCodes(codes, resolved)
   if (resolved.method === 'umap') return projectUMAP(batch, resolved, onProgress)
   const projection = await projectPCA(batch)
-  const answer: unknown = onProgress?.({
-    phase: 'layout',
-    rows: batch.shape[0],
-    epoch: 1,
-    epochs: 1,
-  })
-  await delivered(answer)
+  const { report, finish } = progressReporter(onProgress)
+  await finish(report({ phase: 'layout', rows: batch.shape[0], epoch: 1, epochs: 1 }, true))
   return projection
 }
