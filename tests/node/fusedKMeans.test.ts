@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { ImageBatch } from '../../src/core/dataset'
-import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import {
+  compileKernelBuild,
+  dropKernelMemory,
+  KernelMemory,
+} from '../../src/core/kernels/wasmKernels'
 import type { FusedTrainerSlot } from '../../src/core/engine/fusedDenseNet'
 import { FusedClusterSums } from '../../src/core/kmeans/engine/fusedClusterSums'
 import { KMeans } from '../../src/core/kmeans/engine/kmeans'
@@ -476,6 +480,11 @@ describe('k-means trained with fusedKernels on and off', () => {
     other.dispose()
     expect(takeFusedSlot(7, D)).not.toBe(empty)
     expect(takeFusedSlot(10, D)).toBe(slot)
+    // An idle slot whose memory was dropped (memory ran out elsewhere) is freed, not handed on.
+    releaseFusedSlot(pooled, 10, D, true)
+    dropKernelMemory()
+    expect(takeFusedSlot(10, D)).not.toBe(slot)
+    expect(slot?.keptTrainer).toBeUndefined()
     clearFusedSlots()
   })
 

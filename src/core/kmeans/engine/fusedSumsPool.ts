@@ -20,8 +20,21 @@ function keyOf(k: number, size: number): string {
   return `${k}|${size}`
 }
 
+/**
+ * Frees the idle slots whose kernel memory was dropped after memory ran out: they would serve no
+ * model, and would hold that memory until taken.
+ */
+function freeDropped(): void {
+  for (const [key, slot] of idle) {
+    if (slot.keptTrainer) continue
+    slot.clear()
+    idle.delete(key)
+  }
+}
+
 /** An idle slot for `k` centroids of `size` values, or a new (empty) one. */
 export function takeFusedSlot(k: number, size: number): FusedTrainerSlot<FusedClusterSums> {
+  freeDropped()
   const key = keyOf(k, size)
   const slot = idle.get(key)
   if (!slot) return new FusedTrainerSlot<FusedClusterSums>()
@@ -41,6 +54,7 @@ export function releaseFusedSlot(
   size: number,
   keep: boolean,
 ): void {
+  freeDropped()
   const key = keyOf(k, size)
   const previous = idle.get(key)
   if (!keep || previous === slot) {
@@ -57,7 +71,7 @@ export function releaseFusedSlot(
   }
 }
 
-/** Frees every idle slot (tests; a page that wants the kernel memory back). */
+/** Frees every idle slot (tests). */
 export function clearFusedSlots(): void {
   for (const slot of idle.values()) slot.clear()
   idle.clear()
