@@ -209,25 +209,33 @@ function decSetup(quick: boolean): { model: DECModelOptions; train: DECTrainOpti
 
 /**
  * Where the `dec-pretrain` piece leaves the pretrained autoencoder for the two refinement pieces:
- * the snapshot's JSON (everything but its weights) and its weights, in the bench's cache folder.
+ * the snapshot's JSON (everything but its weights) and its weights, in the bench's cache folder, one
+ * pair per mode (a quick and a full run side by side do not share it).
  */
-const SNAPSHOT_FILES = {
-  json: join('node_modules', '.cache', 'latentkit-bench', 'dec-pretrained.json'),
-  weights: join('node_modules', '.cache', 'latentkit-bench', 'dec-pretrained.bin'),
+function snapshotFiles(quick: boolean): { json: string; weights: string } {
+  const base = join(
+    'node_modules',
+    '.cache',
+    'latentkit-bench',
+    `dec-pretrained-${quick ? 'quick' : 'full'}`,
+  )
+  return { json: `${base}.json`, weights: `${base}.bin` }
 }
 
-function writeSnapshot(snapshot: ModelSnapshot): void {
-  mkdirSync(dirname(SNAPSHOT_FILES.json), { recursive: true })
+function writeSnapshot(snapshot: ModelSnapshot, quick: boolean): void {
+  const files = snapshotFiles(quick)
+  mkdirSync(dirname(files.json), { recursive: true })
   const { weightData, ...rest } = snapshot
-  writeFileSync(SNAPSHOT_FILES.weights, new Uint8Array(weightData))
-  writeFileSync(SNAPSHOT_FILES.json, JSON.stringify(rest))
+  writeFileSync(files.weights, new Uint8Array(weightData))
+  writeFileSync(files.json, JSON.stringify(rest))
 }
 
-function readSnapshot(): ModelSnapshot {
-  const bytes = readFileSync(SNAPSHOT_FILES.weights)
+function readSnapshot(quick: boolean): ModelSnapshot {
+  const files = snapshotFiles(quick)
+  const bytes = readFileSync(files.weights)
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
   return {
-    ...(JSON.parse(readFileSync(SNAPSHOT_FILES.json, 'utf8')) as object),
+    ...(JSON.parse(readFileSync(files.json, 'utf8')) as object),
     weightData,
   } as ModelSnapshot
 }
@@ -265,7 +273,7 @@ async function pretrainPiece(quick: boolean): Promise<DECPretrainFigures> {
   const sklearn = sklearnKMeans()
   const pretrained = await pretrainOnce(model, train, truth)
   try {
-    writeSnapshot(pretrained.snapshot)
+    writeSnapshot(pretrained.snapshot, quick)
   } finally {
     pretrained.dec.dispose()
   }
@@ -290,7 +298,7 @@ async function refinePiece(
     ...model,
     ...(name === 'IDEC' ? { idec: true } : {}),
   }
-  const snapshot = readSnapshot()
+  const snapshot = readSnapshot(quick)
   const dec = new DEC(options)
   try {
     dec.restore(name === 'IDEC' ? asIDECSnapshot(snapshot, options) : snapshot)

@@ -17,8 +17,8 @@ import { DEC_PIECES } from './decBench'
 import { runProbeBench } from './probeBench'
 import { runReportBench } from './reportBench'
 import { runSpritesReportBench } from './spritesReportBench'
-import { runHashingRest, runHashingSeed } from './hashingBench'
-import { runContrastiveDraw } from './contrastiveBench'
+import { hashingSeeds, runHashingRest, runHashingSeed } from './hashingBench'
+import { contrastiveDraws, runContrastiveDraw } from './contrastiveBench'
 
 const PARTS: Record<string, (quick: boolean, input: unknown) => Promise<unknown>> = {
   gan: runGANBench,
@@ -37,13 +37,13 @@ const PARTS: Record<string, (quick: boolean, input: unknown) => Promise<unknown>
   'report-sprites': (quick) => runSpritesReportBench({ quick }),
   'hashing-rest': runHashingRest,
   ...Object.fromEntries(
-    [1, 2, 3].map((seed) => [
+    hashingSeeds(false).map((seed) => [
       `hashing-seed-${seed}`,
       (quick: boolean) => runHashingSeed(quick, seed),
     ]),
   ),
   ...Object.fromEntries(
-    [0, 1, 2, 3, 4].map((draw) => [
+    Array.from({ length: contrastiveDraws(false) }, (_, draw) => [
       `contrastive-draw-${draw}`,
       (quick: boolean) => runContrastiveDraw(quick, draw),
     ]),

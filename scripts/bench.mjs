@@ -584,14 +584,23 @@ const SIDE_BY_SIDE = {
   probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
   'report-sprites': { part: 'report-sprites', cost: [44, 8] },
-  'hashing-seed-1': { part: 'hashing', cost: [72, 7] },
-  'hashing-seed-2': { part: 'hashing', cost: [72, 0], full: true },
-  'hashing-seed-3': { part: 'hashing', cost: [72, 0], full: true },
+  ...Object.fromEntries(
+    hashingModule
+      .hashingSeeds(false)
+      .map((seed) => [
+        `hashing-seed-${seed}`,
+        hashingModule.hashingSeeds(true).includes(seed)
+          ? { part: 'hashing', cost: [72, 7] }
+          : { part: 'hashing', cost: [72, 0], full: true },
+      ]),
+  ),
   'hashing-rest': { part: 'hashing', cost: [3, 3] },
   ...Object.fromEntries(
-    [0, 1, 2, 3, 4].map((draw) => [
+    Array.from({ length: contrastiveModule.contrastiveDraws(false) }, (_, draw) => [
       `contrastive-draw-${draw}`,
-      { part: 'contrastive', cost: [89, 5], ...(draw >= 2 ? { full: true } : {}) },
+      draw < contrastiveModule.contrastiveDraws(true)
+        ? { part: 'contrastive', cost: [89, 5] }
+        : { part: 'contrastive', cost: [89, 5], full: true },
     ]),
   ),
   bundle: { part: 'bundle', cost: [40, 12] },

@@ -40,14 +40,13 @@ export function splitRows(
   for (let start = 0; start < n; start += chunk) {
     const count = Math.min(chunk, n - start)
     const part = values.subarray(start * d, (start + count) * d)
-    const kept = resident ? tf.tensor2d(part, [count, d]) : undefined
-    chunks.push({
-      count,
-      values: part,
-      rows: () => kept ?? tf.tensor2d(part, [count, d]),
-      squares: sumOfSquares(values, start, count, d),
-      dispose: () => kept?.dispose(),
-    })
+    const squares = sumOfSquares(values, start, count, d)
+    if (!resident) {
+      chunks.push(hostChunk(part, count, d, squares))
+      continue
+    }
+    const kept = tf.tensor2d(part, [count, d])
+    chunks.push({ count, values: part, rows: () => kept, squares, dispose: () => kept.dispose() })
   }
   return chunks
 }
@@ -62,11 +61,15 @@ export function measuredChunk(
   d: number,
   squares: number,
 ): RowChunk {
-  const rows = values.subarray(0, n * d)
+  return hostChunk(values.subarray(0, n * d), n, d, squares)
+}
+
+/** The `count` rows `values` (`count × d`), uploaded to the device at each use. */
+function hostChunk(values: Float32Array, count: number, d: number, squares: number): RowChunk {
   return {
-    count: n,
-    values: rows,
-    rows: () => tf.tensor2d(rows, [n, d]),
+    count,
+    values,
+    rows: () => tf.tensor2d(values, [count, d]),
     squares,
     dispose: () => {},
   }
@@ -84,13 +87,7 @@ export function gatheredChunk(
 ): RowChunk {
   const values = new Float32Array(indices.length * d)
   gatherRows(values, data.data, indices, d)
-  return {
-    count: indices.length,
-    values,
-    rows: () => tf.tensor2d(values, [indices.length, d]),
-    squares,
-    dispose: () => {},
-  }
+  return hostChunk(values, indices.length, d, squares)
 }
 
 /** Frees every chunk. */
