@@ -6,7 +6,7 @@
  * pieces ({@link DEC_PIECES}), each run in a Node process of its own: the shared pretraining, then
  * DEC's and IDEC's refinement side by side from its snapshot.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { DEC } from '../src/core/dec/engine/dec'
 import {
@@ -207,31 +207,37 @@ function decSetup(quick: boolean): { model: DECModelOptions; train: DECTrainOpti
     : { model: {}, train: { epochs: 150, refineSteps: 2000 } }
 }
 
+/** The two files holding a snapshot: its JSON (everything but its weights) and its weights. */
+export interface SnapshotFiles {
+  readonly json: string
+  readonly weights: string
+}
+
 /**
- * Where the `dec-pretrain` piece leaves the pretrained autoencoder for the two refinement pieces:
- * the snapshot's JSON (everything but its weights) and its weights, in the bench's cache folder, one
- * pair per mode (a quick and a full run side by side do not share it).
+ * Where the `dec-pretrain` piece leaves the pretrained autoencoder for the two refinement pieces: in
+ * the bench's cache folder, named for this process, so that runs side by side never share it; the
+ * pieces are told the path ({@link DECRefineInput}) and {@link removeDECSnapshot} deletes it.
  */
-function snapshotFiles(quick: boolean): { json: string; weights: string } {
+function newSnapshotFiles(): SnapshotFiles {
   const base = join(
     'node_modules',
     '.cache',
     'latentkit-bench',
-    `dec-pretrained-${quick ? 'quick' : 'full'}`,
+    `dec-pretrained-${process.pid}-${Date.now()}`,
   )
   return { json: `${base}.json`, weights: `${base}.bin` }
 }
 
-function writeSnapshot(snapshot: ModelSnapshot, quick: boolean): void {
-  const files = snapshotFiles(quick)
+function writeSnapshot(snapshot: ModelSnapshot): SnapshotFiles {
+  const files = newSnapshotFiles()
   mkdirSync(dirname(files.json), { recursive: true })
   const { weightData, ...rest } = snapshot
   writeFileSync(files.weights, new Uint8Array(weightData))
   writeFileSync(files.json, JSON.stringify(rest))
+  return files
 }
 
-function readSnapshot(quick: boolean): ModelSnapshot {
-  const files = snapshotFiles(quick)
+function readSnapshot(files: SnapshotFiles): ModelSnapshot {
   const bytes = readFileSync(files.weights)
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
   return {
@@ -240,13 +246,24 @@ function readSnapshot(quick: boolean): ModelSnapshot {
   } as ModelSnapshot
 }
 
+/** Deletes the shared pretraining's snapshot once both refinement pieces have read it. */
+export function removeDECSnapshot(pretrain: DECPretrainFigures): void {
+  rmSync(pretrain.snapshotFiles.json, { force: true })
+  rmSync(pretrain.snapshotFiles.weights, { force: true })
+}
+
 /** What the `dec-pretrain` piece resolves with (its snapshot goes to a file). */
 export interface DECPretrainFigures {
   readonly backend: string
   readonly pixels: DECBenchRow
   readonly sklearn: SklearnReply | string
   readonly pretrainSeconds: number
+  /** Where its snapshot was written. */
+  readonly snapshotFiles: SnapshotFiles
 }
+
+/** What a refinement piece is given from the `dec-pretrain` piece's figures. */
+export type DECRefineInput = Pick<DECPretrainFigures, 'pretrainSeconds' | 'snapshotFiles'>
 
 /**
  * The part's first piece: k-means on the pixels (latentkit's and scikit-learn's), then DEC's
@@ -272,23 +289,24 @@ async function pretrainPiece(quick: boolean): Promise<DECPretrainFigures> {
   )
   const sklearn = sklearnKMeans()
   const pretrained = await pretrainOnce(model, train, truth)
+  let snapshotFiles: SnapshotFiles
   try {
-    writeSnapshot(pretrained.snapshot, quick)
+    snapshotFiles = writeSnapshot(pretrained.snapshot)
   } finally {
     pretrained.dec.dispose()
   }
-  return { backend, pixels: pixelRow, sklearn, pretrainSeconds: pretrained.seconds }
+  return { backend, pixels: pixelRow, sklearn, pretrainSeconds: pretrained.seconds, snapshotFiles }
 }
 
 /**
  * A refinement piece: DEC's or IDEC's model restored from the shared pretraining's snapshot (IDEC's
  * pretraining, same options, seed and data, is DEC's step for step), clusters placed and refined.
- * `pretrainSeconds`: the shared pretraining's, which its seconds include.
+ * `input`: the shared pretraining's seconds, which its seconds include, and its snapshot's files.
  */
 async function refinePiece(
   quick: boolean,
   name: 'DEC' | 'IDEC',
-  pretrainSeconds: number,
+  input: DECRefineInput,
 ): Promise<DECRunFigures> {
   await pickNodeBackend()
   const { labels: truth } = loadDigits()
@@ -298,11 +316,11 @@ async function refinePiece(
     ...model,
     ...(name === 'IDEC' ? { idec: true } : {}),
   }
-  const snapshot = readSnapshot(quick)
+  const snapshot = readSnapshot(input.snapshotFiles)
   const dec = new DEC(options)
   try {
     dec.restore(name === 'IDEC' ? asIDECSnapshot(snapshot, options) : snapshot)
-    return await refineRun(name, dec, train, truth, pretrainSeconds)
+    return await refineRun(name, dec, train, truth, input.pretrainSeconds)
   } finally {
     dec.dispose()
   }
@@ -310,13 +328,13 @@ async function refinePiece(
 
 /**
  * The part's pieces, each run in a Node process of its own (scripts/bench.mjs): `pretrain` first,
- * then `dec` and `idec` side by side from its snapshot, given its seconds; {@link decReport} puts
- * their values together.
+ * then `dec` and `idec` side by side from its snapshot, given its seconds and files; {@link decReport}
+ * puts their values together.
  */
 export const DEC_PIECES = {
   pretrain: pretrainPiece,
-  dec: (quick: boolean, pretrainSeconds: number) => refinePiece(quick, 'DEC', pretrainSeconds),
-  idec: (quick: boolean, pretrainSeconds: number) => refinePiece(quick, 'IDEC', pretrainSeconds),
+  dec: (quick: boolean, input: DECRefineInput) => refinePiece(quick, 'DEC', input),
+  idec: (quick: boolean, input: DECRefineInput) => refinePiece(quick, 'IDEC', input),
 }
 
 /** What each piece of {@link DEC_PIECES} resolved with. */

@@ -13,7 +13,7 @@ import { runAnomalyBench } from './anomalyBench'
 import { AUTOREGRESSIVE_PIECES } from './autoregressiveBench'
 import { DISENTANGLEMENT_PIECES } from './disentanglementBench'
 import { pickNodeBackend } from './sklearnScript'
-import { DEC_PIECES } from './decBench'
+import { DEC_PIECES, type DECRefineInput } from './decBench'
 import { runProbeBench } from './probeBench'
 import { runReportBench } from './reportBench'
 import { runSpritesReportBench } from './spritesReportBench'
@@ -30,8 +30,8 @@ const PARTS: Record<string, (quick: boolean, input: unknown) => Promise<unknown>
   'disentanglement-vae': DISENTANGLEMENT_PIECES.vae,
   'disentanglement-infogan': DISENTANGLEMENT_PIECES.infogan,
   'dec-pretrain': DEC_PIECES.pretrain,
-  'dec-refine': (quick, input) => DEC_PIECES.dec(quick, input as number),
-  'idec-refine': (quick, input) => DEC_PIECES.idec(quick, input as number),
+  'dec-refine': (quick, input) => DEC_PIECES.dec(quick, input as DECRefineInput),
+  'idec-refine': (quick, input) => DEC_PIECES.idec(quick, input as DECRefineInput),
   probe: (quick) => runProbeBench(quick),
   report: (quick) => runReportBench({ quick }),
   'report-sprites': (quick) => runSpritesReportBench({ quick }),

@@ -542,6 +542,12 @@ function runPart(part, input = undefined) {
     })
   })
 }
+/** What DEC's and IDEC's refinement pieces are given from the pretraining piece's value. */
+const decRefineInput = ({ result }) => ({
+  pretrainSeconds: result.pretrainSeconds,
+  snapshotFiles: result.snapshotFiles,
+})
+
 /**
  * Parts whose figures are model quality and sizes — their seconds columns aside, each of those one
  * process's own time on one core, compared with no figure measured elsewhere. They run two at a time
@@ -573,13 +579,13 @@ const SIDE_BY_SIDE = {
     part: 'dec',
     cost: [90, 1],
     after: 'dec-pretrain',
-    input: (value) => value.result.pretrainSeconds,
+    input: decRefineInput,
   },
   'idec-refine': {
     part: 'dec',
     cost: [157, 1],
     after: 'dec-pretrain',
-    input: (value) => value.result.pretrainSeconds,
+    input: decRefineInput,
   },
   probe: { part: 'probe', cost: [20, 15] },
   report: { part: 'report', cost: [85, 40] },
@@ -740,6 +746,7 @@ if (sideBySide.length > 0) {
       dec: done['dec-refine'].result,
       idec: done['idec-refine'].result,
     })
+    decModule.removeDECSnapshot(done['dec-pretrain'].result)
     ;[ran.dec, ownSections.dec] = [json, markdown]
     besides('dec', pieces)
   }
@@ -1051,9 +1058,12 @@ const BLOCKS = [
       '| backend asked | backend used | first step (ms) | first SampleGrid (ms) |',
       '|---|---|---|---|',
       ...ui.startUps.map(
-        (row, i) =>
-          `| ${['auto', 'wasm', 'webgl', 'webgpu', 'cpu'][i]} | ${row.backend} | ${fmt(row.firstStepMs)} | ${fmt(row.firstGridMs)} |`,
+        (row) =>
+          `| ${row.asked} | ${row.backend} | ${fmt(row.firstStepMs)} | ${fmt(row.firstGridMs)} |`,
       ),
+      ...(ui.quick
+        ? ['', 'Quick run: WebGL and WebGPU (software here) are left out; the full run times them.']
+        : []),
       '',
       `## InterpolationSlider latency (28×28 decoder of the reference VAE, ${ui.slider.moves} moves, auto backend)`,
       '',

@@ -31,19 +31,14 @@ function referenceProduct(
   return c
 }
 
+/** The kernels with `gemm`'s arguments. */
+export type GemmKernelName = 'gemm' | 'gemmPackedB'
+
 /** A product's operands in kernel memory, ready for `gemm`-shaped kernels. */
 export interface GemmCase {
   memory: KernelMemory
-  /** A, stored m×k (or k×m when read transposed), and its strides. */
-  a: number
-  ai: number
-  ak: number
-  /** B, stored k×n (or n×k when read transposed), and its strides. */
-  b: number
-  bk: number
-  bj: number
-  /** 1 when the kernel adds to C's start values. */
-  accumulate: 0 | 1
+  /** Runs `kernel` on the case's A and B (strides, shape, accumulation) into C, packing into `panel`. */
+  multiply: (kernel: GemmKernelName, c: number, panel: number) => void
   /** A new C (m×n) holding the case's start values. */
   newC: () => number
   /** The largest |C − (start if accumulating) − A·B| over C at `c`, against the float64 product. */
@@ -76,13 +71,8 @@ export async function gemmCase(
   const expected = referenceProduct(aValues, ai, ak, bValues, bk, bj, m, k, n)
   return {
     memory,
-    a,
-    ai,
-    ak,
-    b,
-    bk,
-    bj,
-    accumulate: accumulate ? 1 : 0,
+    multiply: (kernel, c, panel) =>
+      memory.kernels[kernel](a, ai, ak, b, bk, bj, c, m, k, n, accumulate ? 1 : 0, panel),
     newC: () => {
       const c = memory.alloc(m * n)
       memory.view(c, m * n).set(start)

@@ -21,26 +21,23 @@ describe.each(KERNEL_BUILDS)('gemmPackedB (%s build)', (build) => {
   test.each(SHAPES)(
     '%i×%i×%i, Aᵀ %s, Bᵀ %s, accumulate %s: the float64 product, and gemm’s bits',
     async (m, k, n, ta, tb, accumulate) => {
-      const {
-        memory,
-        a,
-        ai,
-        ak,
-        b,
-        bk,
-        bj,
-        accumulate: acc,
-        newC,
-        worstError,
-      } = await gemmCase(build, m, k, n, ta, tb, accumulate)
+      const { memory, multiply, newC, worstError } = await gemmCase(
+        build,
+        m,
+        k,
+        n,
+        ta,
+        tb,
+        accumulate,
+      )
       const c = newC()
       const cGemm = newC()
       const panels = Math.ceil(n / 8)
       // One float past the panels holds a sentinel: the kernel keeps to K·8·⌈N/8⌉ floats.
       const panel = memory.alloc(8 * k * panels + 1)
       memory.view(panel + 4 * 8 * k * panels, 1)[0] = 12345
-      memory.kernels.gemmPackedB(a, ai, ak, b, bk, bj, c, m, k, n, acc, panel)
-      memory.kernels.gemm(a, ai, ak, b, bk, bj, cGemm, m, k, n, acc, panel)
+      multiply('gemmPackedB', c, panel)
+      multiply('gemm', cGemm, panel)
       expect(worstError(c)).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
       expect(Array.from(memory.view(c, m * n))).toEqual(Array.from(memory.view(cGemm, m * n)))
       expect(memory.view(panel + 4 * 8 * k * panels, 1)[0]).toBe(12345)

@@ -13,20 +13,17 @@ describe.each(KERNEL_BUILDS)('gemm (%s build)', (build) => {
     [6, 11, 17, true, true, true],
     [128, 64, 40, false, false, true],
   ])('%i×%i×%i, Aᵀ %s, Bᵀ %s, accumulate %s', async (m, k, n, ta, tb, accumulate) => {
-    const {
-      memory,
-      a,
-      ai,
-      ak,
-      b,
-      bk,
-      bj,
-      accumulate: acc,
-      newC,
-      worstError,
-    } = await gemmCase(build, m, k, n, ta, tb, accumulate)
+    const { memory, multiply, newC, worstError } = await gemmCase(
+      build,
+      m,
+      k,
+      n,
+      ta,
+      tb,
+      accumulate,
+    )
     const c = newC()
-    memory.kernels.gemm(a, ai, ak, b, bk, bj, c, m, k, n, acc, memory.alloc(8 * k))
+    multiply('gemm', c, memory.alloc(8 * k))
     expect(worstError(c)).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
   })
 })
