@@ -939,15 +939,13 @@ const BLOCKS = [
       '',
       '`wasm-relaxed-simd` / `wasm-simd`: latentkit’s fused WebAssembly kernels (the default on the WASM backend) with or without relaxed-SIMD fused multiply-add; `tfjs`: the same step as TF.js operations (`fusedKernels: false`). Node 20 runs relaxed SIMD behind `--experimental-wasm-relaxed-simd`, which `npm run bench` passes (Chromium and Node ≥ 22 have it on).',
       '',
-      `Matrix products alone, one and two threads side by side: the five 128×784×400 products of one reference-VAE step (${fmt((2 * 5 * 128 * 784 * 400) / 1e6)} MFLOP) with latentkit's gemm; two threads split C's rows with a helper worker thread on the same shared WebAssembly memory (bit-identical to one thread). Share of peak: against ${node.simdPeak ? `${fmt(node.simdPeak.gflops, 1)} GFLOP/s, one core's 128-bit SIMD peak assumed as 2 FMA pipes × 4 float lanes × 2 flops × ${fmt(node.simdPeak.megahertz)} MHz (the clock /proc/cpuinfo reports)` : 'no peak (no /proc/cpuinfo here)'}; two threads are measured against two cores' peak. Timings on a shared 2-core machine are pessimistic.`,
+      `Matrix products alone, one and two threads side by side: the five 128×784×400 products of one reference-VAE step (${fmt((2 * 5 * 128 * 784 * 400) / 1e6)} MFLOP) with latentkit's gemm; two threads split C's rows with a helper worker thread on the same shared WebAssembly memory (bit-identical to one thread). Share of peak: against ${fmt(node.simdPeak.gflops, 1)} GFLOP/s, one core's 128-bit SIMD peak measured (12 independent f32x4 ${node.simdPeak.loop === 'relaxed-simd' ? 'fused multiply-adds' : 'multiplies and adds'} a loop iteration, no memory traffic: ${fmt(node.simdPeak.megahertz)} MHz at 16 flops a cycle${node.simdPeak.nominalMegahertz ? `; /proc/cpuinfo reports ${fmt(node.simdPeak.nominalMegahertz)} MHz, the nominal clock` : ''}); two threads are measured against two cores' peak. Timings on a shared 2-core machine are pessimistic.`,
       '',
       '| build | threads | ms | GFLOP/s | share of peak | speed-up over 1 thread |',
       '|---|---|---|---|---|---|',
       ...node.kernelGemm.map((r) => {
         const one = node.kernelGemm.find((u) => u.build === r.build && u.threads === 1)
-        const share = node.simdPeak
-          ? `${fmt((100 * r.gflops) / (node.simdPeak.gflops * r.threads), 1)} %`
-          : 'n/a'
+        const share = `${fmt((100 * r.gflops) / (node.simdPeak.gflops * r.threads), 1)} %`
         return `| ${r.build} | ${r.threads} | ${fmt(r.milliseconds, 1)} | ${fmt(r.gflops, 1)} | ${share} | ${one ? fmt(one.milliseconds / r.milliseconds, 2) : '?'}× |`
       }),
       '',
