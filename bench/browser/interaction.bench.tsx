@@ -47,9 +47,7 @@ const percentile = (values: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 
-async function startUp(
-  backend: BackendPreference,
-): Promise<{
+async function startUp(backend: BackendPreference): Promise<{
   asked: BackendPreference
   backend: string
   firstStepMs: number
