@@ -7,23 +7,15 @@
  */
 import { useEffect } from 'react'
 import { expect, test } from 'vitest'
-import { cdp } from 'vitest/browser'
 import { cleanup, render } from 'vitest-browser-react'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 import { LossChart } from '../../src/components/LossChart'
 import { SampleGrid } from '../../src/components/SampleGrid'
 import { useVAE, type UseVAEOptions, type UseVAEResult } from '../../src/react/useVAE'
+import { heapAfterGC, weakSet } from './retention'
 import { waitFor } from './workerSpy'
 
 const CYCLES = 8
-
-/** The page's used JS heap, in bytes, after a full garbage collection. */
-async function heapAfterGC(): Promise<number> {
-  const session = cdp()
-  await session.send('HeapProfiler.collectGarbage')
-  const usage = (await session.send('Runtime.getHeapUsage')) as { usedSize: number }
-  return usage.usedSize
-}
 
 function Playground(props: { options: UseVAEOptions; onResult: (vae: UseVAEResult) => void }) {
   const vae = useVAE(props.options)
@@ -38,15 +30,6 @@ function Playground(props: { options: UseVAEOptions; onResult: (vae: UseVAEResul
       <LossChart history={vae.history} />
     </div>
   )
-}
-
-/** Weak references, counted alive after a garbage collection. */
-function weakSet() {
-  const refs: WeakRef<object>[] = []
-  return {
-    add: (value: object) => refs.push(new WeakRef(value)),
-    alive: () => refs.filter((ref) => ref.deref() !== undefined).length,
-  }
 }
 
 /** Least-squares slope of `values` per index. */
@@ -74,7 +57,11 @@ test('eight mount → train → draw → unmount cycles of a VAE playground: the
     seed: 4,
   }
   const heaps: number[] = []
-  const kept = { results: weakSet(), histories: weakSet(), canvases: weakSet() }
+  const kept = {
+    results: weakSet<UseVAEResult>(),
+    histories: weakSet<object>(),
+    canvases: weakSet<HTMLCanvasElement>(),
+  }
   const before = await heapAfterGC()
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     let vae: UseVAEResult | undefined

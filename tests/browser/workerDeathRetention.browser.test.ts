@@ -4,9 +4,9 @@
  * `Worker`, and only the Comlink callback ports of the training runs in the live worker.
  */
 import { afterEach, expect, test } from 'vitest'
-import { cdp } from 'vitest/browser'
 import { GANClient, SparseCodingClient, VAEClient } from '../../src/client/builtinClients'
 import { unwatchAll, watch } from './clientWatch'
+import { heapAfterGC, weakSet } from './retention'
 import { waitFor } from './workerSpy'
 
 const NativeMessageChannel = globalThis.MessageChannel
@@ -14,27 +14,6 @@ afterEach(() => {
   unwatchAll()
   globalThis.MessageChannel = NativeMessageChannel
 })
-
-interface HeapUsage {
-  readonly usedSize: number
-}
-
-/** The page's JS heap after a full garbage collection. */
-async function heapAfterGC(): Promise<HeapUsage> {
-  const session = cdp()
-  await session.send('HeapProfiler.collectGarbage')
-  return (await session.send('Runtime.getHeapUsage')) as HeapUsage
-}
-
-/** Weak references to objects, counted alive after a garbage collection. */
-function weakSet<T extends object>() {
-  const refs: WeakRef<T>[] = []
-  return {
-    add: (value: T) => refs.push(new WeakRef(value)),
-    alive: () => refs.filter((ref) => ref.deref() !== undefined).length,
-    total: () => refs.length,
-  }
-}
 
 test('three models, three worker deaths and restores, hundreds of progress updates: no dead worker is kept, callback ports stay at one pair per training model, the heap does not grow per life', async () => {
   const workers = weakSet<Worker>()
@@ -96,7 +75,7 @@ test('three models, three worker deaths and restores, hundreds of progress updat
     for (const client of clients.slice(0, 2)) {
       await (client as InstanceType<typeof VAEClient>).sampleAsync(16, { seed: life })
     }
-    heapPerLife.push((await heapAfterGC()).usedSize)
+    heapPerLife.push(await heapAfterGC())
     portsPerLife.push(ports.alive())
     // Exactly the live worker is alive, however many died before it. A terminated worker's thread
     // winds down asynchronously and its Worker object is collectable only after: collect again for
