@@ -331,8 +331,11 @@ const ROUGH_FACTOR = 10
 /**
  * Least-squares slope shared by several groups, each with its own level (within-group slope), and its
  * standard error (residual variance over the groups' spread in x; undefined with too few points).
+ * One group gives the plain least-squares slope.
  */
-function pooledSlope(groups: readonly (readonly { readonly x: number; readonly y: number }[])[]): {
+export function pooledSlope(
+  groups: readonly (readonly { readonly x: number; readonly y: number }[])[],
+): {
   readonly slope: number
   readonly standardError: number | undefined
 } {

@@ -8,6 +8,7 @@
 import { useEffect } from 'react'
 import { expect, test } from 'vitest'
 import { cleanup, render } from 'vitest-browser-react'
+import { pooledSlope } from '../../bench/soakAnalysis'
 import { InterpolationSlider } from '../../src/components/InterpolationSlider'
 import { LossChart } from '../../src/components/LossChart'
 import { SampleGrid } from '../../src/components/SampleGrid'
@@ -30,20 +31,6 @@ function Playground(props: { options: UseVAEOptions; onResult: (vae: UseVAEResul
       <LossChart history={vae.history} />
     </div>
   )
-}
-
-/** Least-squares slope of `values` per index. */
-function slope(values: readonly number[]): number {
-  const n = values.length
-  const meanX = (n - 1) / 2
-  const meanY = values.reduce((sum, value) => sum + value, 0) / n
-  let numerator = 0
-  let denominator = 0
-  values.forEach((value, x) => {
-    numerator += (x - meanX) * (value - meanY)
-    denominator += (x - meanX) ** 2
-  })
-  return numerator / denominator
 }
 
 test('eight mount → train → draw → unmount cycles of a VAE playground: the page heap stays flat after the first', async () => {
@@ -85,7 +72,7 @@ test('eight mount → train → draw → unmount cycles of a VAE playground: the
   expect(kept.canvases.alive()).toBe(0)
   const megabytes = heaps.map((bytes) => bytes / 2 ** 20)
   const afterFirst = megabytes.slice(1)
-  const perCycle = slope(afterFirst)
+  const perCycle = pooledSlope([afterFirst.map((y, x) => ({ x, y }))]).slope
   console.info(
     `page heap before mounting ${(before / 2 ** 20).toFixed(2)} MB, after each unmount ` +
       `${megabytes.map((mb) => mb.toFixed(2)).join(', ')}; slope after the first ` +
