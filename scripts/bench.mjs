@@ -38,6 +38,7 @@ const PARTS = {
   'report-sprites': 'Node: few-labels report on the sprites',
   stacked: 'Node: stacked autoencoders',
   pretext: 'Node: pretext tasks',
+  probefit: 'Node: linear probe fits (kernels, TF.js)',
   hashing: 'Node: semantic hashing',
   sklearn: 'scikit-learn',
   torch: 'PyTorch',
@@ -66,6 +67,7 @@ const PART_KEYS = {
   'report-sprites': ['reportSprites'],
   stacked: ['stacked'],
   pretext: ['pretext'],
+  probefit: ['probeFit'],
   hashing: ['hashing'],
   sklearn: ['sklearn'],
   torch: ['torch', 'convSteps'],
@@ -182,6 +184,7 @@ await build({
     'bench/hashingBench.ts',
     'bench/decStepBench.ts',
     'bench/stackedBench.ts',
+    'bench/probeFitBench.ts',
     'bench/pretextBench.ts',
     'bench/convStepBench.ts',
   ],
@@ -216,6 +219,9 @@ const decStepModule = await import(
 )
 const stackedModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'stackedBench.mjs')).href
+)
+const probeFitModule = await import(
+  pathToFileURL(resolve(dirname(outfile), 'probeFitBench.mjs')).href
 )
 const pretextModule = await import(
   pathToFileURL(resolve(dirname(outfile), 'pretextBench.mjs')).href
@@ -411,7 +417,7 @@ async function runBrowserSession(parts) {
   )
 }
 /**
- * The soak (bench/browser/soak.bench.tsx): 7.5 minutes in Chromium (about 55 s with --quick) of
+ * The soak (bench/browser/soak.bench.tsx): 7.5 minutes in Chromium (about 45 s with --quick) of
  * training, UI calls and injected crashes, in a Vitest run of its own. It times nothing against
  * anything and uses about half a core: in a run with model-quality parts it runs beside them
  * (SLOTS_BESIDE_SOAK of them at a time until it ends), and `beside` says so in its section, since
@@ -836,6 +842,13 @@ if (want('pretext')) {
   )
   ;[ran.pretext, ownSections.pretext] = [json, markdown]
 }
+// The linear probe's fit in the kernels against the same fit as TF.js operations.
+if (want('probefit')) {
+  const { markdown, json } = await timed(PARTS.probefit, () =>
+    probeFitModule.runProbeFitBench({ quick }),
+  )
+  ;[ran.probeFit, ownSections.probefit] = [json, markdown]
+}
 
 // scikit-learn's sparse_encode (lasso_cd) on the same matrices, when python3 has it (python3-sklearn).
 function runSklearn() {
@@ -1252,7 +1265,8 @@ const BLOCKS = [
     ['rbm', '## RBM on the digits'],
     ['autoregressive', '## Autoregressive model (MADE)'],
     ['disentanglement', '## Disentanglement on the sprites'],
-    ['probe', '## Linear probe'],
+    ['probe', '## Linear probe:'],
+    ['probefit', '## Linear probe fits'],
     ['contrastive', '## Contrastive learning on the digits'],
     ['report', '## Few-labels report on the digits'],
     ['report-sprites', '## Few-labels report on the sprites'],

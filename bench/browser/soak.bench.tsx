@@ -1,5 +1,5 @@
 /**
- * The soak part of `npm run bench` (real Chromium; 7.5 minutes, about 55 s with `--quick`): three
+ * The soak part of `npm run bench` (real Chromium; 7.5 minutes, about 45 s with `--quick`): three
  * models share one worker and train without end through their hooks, drawn by their components
  * (grids re-sample per model version, sliders move several times a second), while the worker is
  * killed every minute (terminate, close, throw, hang, in turn) and a bad call is made between crashes.
@@ -57,10 +57,10 @@ const quick = import.meta.env.VITE_BENCH_QUICK === '1'
  * errors were 0.23 / 0.28 MB a minute (page JS heap), 0.49 / 0.41 (page ArrayBuffers), 0.18 / 0.18
  * (worker JS heap), and every verdict agreed (README, "Soak"). Five minutes (five lives) were too few.
  */
-const DURATION_S = Number(import.meta.env.VITE_SOAK_SECONDS) || (quick ? 55 : 450)
+const DURATION_S = Number(import.meta.env.VITE_SOAK_SECONDS) || (quick ? 45 : 450)
 const SHORT = DURATION_S < 300
 /** Seconds between two crashes (one of each fault in turn). */
-const CRASH_EVERY_S = Number(import.meta.env.VITE_SOAK_CRASH_EVERY) || (SHORT ? 12 : 60)
+const CRASH_EVERY_S = Number(import.meta.env.VITE_SOAK_CRASH_EVERY) || (SHORT ? 10 : 60)
 /**
  * The client's crash-loop guard (`crashLoopLimit` deaths within `crashLoopWindowMs`, default 3 a
  * minute) would keep a model that dies more often than that until its next action: the soak wants

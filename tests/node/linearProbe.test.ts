@@ -2,11 +2,13 @@
  * The linear probe: logistic regression on features with few labels, on a held-out split. Checked
  * on raw digit pixels against the accuracies scikit-learn's LogisticRegression(C = 1) reaches on
  * standardised pixels (0.53 / 0.91 / 0.97 with 1 / 10 / all labels per class on its own 20 % split),
- * on a separable toy problem, for determinism, bad input and leaks.
+ * on a separable toy problem, for determinism, bad input and leaks; the fit in latentkit's
+ * WebAssembly kernels against the same fit as TF.js operations.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { fitLinearProbe } from '../../src/core/probe/engine/linearProbe'
+import { fitLinearProbe, fitProbeOnSplit } from '../../src/core/probe/engine/linearProbe'
+import { compileKernels, type CompiledKernels } from '../../src/core/kernels/wasmKernels'
 import { splitForProbe, resolveProbeOptions } from '../../src/core/probe/probeOptions'
 import { loadDigits } from '../../src/data/digits'
 import { configureMemoryBudget } from '../../src/core/memoryModel'
@@ -68,6 +70,36 @@ describe('linear probe', () => {
     expect(result.accuracy).toBe(1)
     expect(Array.from(result.classes)).toEqual([3, 7])
     expect(tf.memory().numTensors).toBe(before)
+  })
+
+  test('the fit in the kernels takes the same steps as the TF.js fit', async () => {
+    const compiled = (await compileKernels()) as CompiledKernels
+    expect(compiled).toBeDefined()
+    const labels = Int32Array.from(digits.labels)
+    // With every label, the classes are unbalanced (174–183 rows each) and every gradient is well away
+    // from zero: the two fits agree to float32 rounding. With a few labels per class the classes are
+    // balanced, so the bias's gradient is zero but for rounding, and Adam's first steps (the gradient
+    // over its own magnitude) move each bias by ±0.05 on that rounding: the fits stay close, not equal.
+    for (const [labelsPerClass, maxIterations, lossTolerance, accuracyTolerance] of [
+      [undefined, 1, 1e-5, 0],
+      [undefined, 25, 1e-5, 0],
+      [undefined, 300, 1e-5, 0],
+      [1, 300, 1e-2, 0.011],
+      [10, 40, 1e-2, 0.011],
+    ] as const) {
+      const options = resolveProbeOptions({ labelsPerClass, maxIterations })
+      const split = splitForProbe(labels, options)
+      const before = tf.memory().numTensors
+      const inKernels = await fitProbeOnSplit(pixels, labels, split, options, compiled)
+      expect(tf.memory().numTensors).toBe(before)
+      const withTF = await fitProbeOnSplit(pixels, labels, split, options, null)
+      expect(inKernels.trainLoss).toBeGreaterThan(0)
+      expect(Math.abs(inKernels.trainLoss - withTF.trainLoss)).toBeLessThanOrEqual(
+        lossTolerance * withTF.trainLoss,
+      )
+      expect(Math.abs(inKernels.accuracy - withTF.accuracy)).toBeLessThanOrEqual(accuracyTolerance)
+      expect(inKernels.testCount).toBe(withTF.testCount)
+    }
   })
 
   test('bad input gets its code and a hint', async () => {
