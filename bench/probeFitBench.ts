@@ -14,6 +14,7 @@ import { compileKernels } from '../src/core/kernels/wasmKernels'
 import { loadDigits } from '../src/data/digits'
 import { createRandom } from '../src/core/random'
 import type { LatentBatch } from '../src/core/dataset'
+import { median } from './stepRate'
 
 const WIDE = 400
 
@@ -33,14 +34,6 @@ function randomFeatures(pixels: LatentBatch): LatentBatch {
     }
   }
   return { data, shape: [rows, WIDE] }
-}
-
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /** Runs the part; `quick`: one fit of each kind per row instead of 9. */
