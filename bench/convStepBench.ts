@@ -24,6 +24,7 @@ import { spawnNodeKernelThread } from './nodeKernelThread'
 import { convAutoencoderStepFixture } from './convAutoencoderStepFixture'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
+import type { ReferenceHeap } from './referenceEnv'
 import { startTorchStepServer, type TorchStepServer } from './torchStepServer'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -173,12 +174,19 @@ export interface ConvStepRow {
   /** The PyTorch model it is compared with (bench/torch_dcgan.py's name). */
   readonly torchModel: 'dcgan' | 'convAutoencoder'
   /**
-   * latentkit's and PyTorch's times, interleaved in rounds; `theirs` is PyTorch on one thread, then
-   * on two where measured (`torchThreads`). Undefined `times.theirs` entries: no PyTorch here.
+   * latentkit's and PyTorch's times, interleaved in rounds; `theirs` is PyTorch on one thread with
+   * its heap kept (the ratios' reference), then the others measured (`torchSides`). Undefined
+   * `times.theirs` entries: no PyTorch here.
    */
   readonly times: InterleavedTimes
-  /** PyTorch's thread counts in `times.theirs`, in order ([] without PyTorch). */
-  readonly torchThreads: readonly number[]
+  /** PyTorch's thread count and heap set-up of each of `times.theirs`, in order ([] without it). */
+  readonly torchSides: readonly TorchSide[]
+}
+
+/** One PyTorch process beside latentkit's steps: its threads and how its heap is set up. */
+export interface TorchSide {
+  readonly threads: number
+  readonly heap: ReferenceHeap
 }
 
 /** The steps compared. */
@@ -212,13 +220,16 @@ export interface ConvStepBench {
 const TWO_THREAD_PROBE_LIMIT = 3
 
 /** Counted rounds and steps per round: full run, and quick (CI). */
-const ROUNDS = { full: { rounds: 7, steps: 20 }, quick: { rounds: 5, steps: 3 } }
+const ROUNDS = {
+  full: { rounds: 7, steps: 20, warm: 3 },
+  quick: { rounds: 5, steps: 3, warm: 2 },
+}
 
 /**
  * Times both default convolutional models' steps on TF.js WASM in Node, each interleaved in rounds
- * with the same layers' step in PyTorch (bench/torch_dcgan.py's step server, one thread; two threads
- * too beside the fused steps in a full run), when python3 has torch; latentkit alone otherwise.
- * `quick` takes fewer, shorter rounds.
+ * with the same layers' step in PyTorch (bench/torch_dcgan.py's step server, one thread, its heap
+ * kept; beside the fused steps in a full run also two threads, and one thread as installed), when
+ * python3 has torch; latentkit alone otherwise. `quick` takes fewer, shorter rounds.
  */
 export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
   await tf.setBackend('wasm')
@@ -228,13 +239,19 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
   const folder = mkdtempSync(join(tmpdir(), 'latentkit-torch-'))
   const rowsFile = join(folder, 'sprites.f32')
   writeFileSync(rowsFile, data)
-  const { rounds, steps } = quick ? ROUNDS.quick : ROUNDS.full
+  const { rounds, steps, warm } = quick ? ROUNDS.quick : ROUNDS.full
   const one = await startTorchStepServer('torch_dcgan.py', rowsFile, 1)
   const two =
     quick || typeof one === 'string'
       ? undefined
       : await startTorchStepServer('torch_dcgan.py', rowsFile, 2)
-  const servers = [one, two].filter((s): s is TorchStepServer => typeof s === 'object')
+  // PyTorch as installed (glibc's heap defaults), beside the fused steps in a full run: what a
+  // user here sees without the reference's best set-up (see referenceEnv).
+  const asInstalled =
+    quick || typeof one === 'string'
+      ? undefined
+      : await startTorchStepServer('torch_dcgan.py', rowsFile, 1, 'default')
+  let servers = [one, two, asInstalled].filter((s): s is TorchStepServer => typeof s === 'object')
   let torchTwoThreads = quick ? 'not measured in a quick run' : 'measured'
   try {
     if (typeof one === 'object' && typeof two === 'object') {
@@ -249,7 +266,7 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
           ? `left out: load average ${load0.toFixed(1)} above the ${cpus().length} cores (its threads wait for each other: 0.5–0.9 s a step at load 5 on 2 cores)`
           : `left out: ${twoMs.toFixed(0)} ms a step on two threads against ${oneMs.toFixed(0)} on one in a probe (a busy machine)`
         two.close()
-        servers.pop()
+        servers = servers.filter((server) => server !== two)
       }
     } else if (!quick && typeof one === 'object') {
       torchTwoThreads = `left out: ${String(two)}`
@@ -273,19 +290,23 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
     ]
     const rows: ConvStepRow[] = []
     let kernelBuild = '?'
-    for (const [key, torchModel, make, withTwo] of plan) {
+    for (const [key, torchModel, make, withAll] of plan) {
       const stepper = await make()
       if (!stepper) continue
       kernelBuild = stepper.build ?? kernelBuild
-      const torchSides = servers.filter((server) => withTwo || server.info.threads === 1)
+      const torchSides = servers.filter(
+        ({ info }) => withAll || (info.threads === 1 && info.heap === 'kept'),
+      )
       const times = await interleave(
         stepTimer(stepper.step),
         torchSides.map((server) => (n: number) => server.run(torchModel, n)),
         rounds,
         steps,
+        warm,
       )
       stepper.dispose()
-      rows.push({ key, torchModel, times, torchThreads: torchSides.map((s) => s.info.threads) })
+      const sides = torchSides.map(({ info }) => ({ threads: info.threads, heap: info.heap }))
+      rows.push({ key, torchModel, times, torchSides: sides })
     }
     return {
       backend: tf.getBackend(),

@@ -3,6 +3,11 @@
  * load, its clock) hits every side alike: each round runs the same number of steps on every side,
  * in alternating order (ours first in even rounds, last in odd ones), after one warm-up round that
  * is not counted. A ratio is read per round, then summarised by its median and range.
+ *
+ * A side that sat idle while the others ran comes back cold: PyTorch's convolutional GAN step,
+ * 16–36 ms back to back, took 27–93 ms after half a second of idling (measured on this project's
+ * 2-core machine: its thread pool and caches). So each side may run a few untimed steps right
+ * before each timed batch (`warmSteps`), which every side gets alike.
  */
 import type { StepTime } from './torchStepServer'
 
@@ -26,6 +31,8 @@ export interface SideTimes {
 export interface InterleavedTimes {
   readonly rounds: number
   readonly stepsPerRound: number
+  /** Untimed steps each side ran right before each of its timed batches. */
+  readonly warmSteps: number
   /** Our side's median times per step. */
   readonly ours: SideTimes
   /** Each other side's median times per step, in the order given. */
@@ -52,13 +59,15 @@ export function ratioSummary(ours: readonly number[], theirs: readonly number[])
 
 /**
  * Runs `rounds` counted rounds (after one warm-up round) of `steps` steps on `ours` and on each of
- * `theirs`, alternating who goes first; the ratios compare `theirs[0]` with `ours`.
+ * `theirs`, alternating who goes first, each timed batch right after `warmSteps` untimed steps on
+ * the same side (default 0); the ratios compare `theirs[0]` with `ours`.
  */
 export async function interleave(
   ours: StepTimer,
   theirs: readonly StepTimer[],
   rounds: number,
   steps: number,
+  warmSteps = 0,
 ): Promise<InterleavedTimes> {
   const sides = [ours, ...theirs]
   const times: StepTime[][] = sides.map(() => [])
@@ -66,6 +75,7 @@ export async function interleave(
     const order = sides.map((_, i) => i)
     if (round % 2 !== 0) order.reverse()
     for (const i of order) {
+      if (warmSteps > 0) await sides[i]!(warmSteps)
       const time = await sides[i]!(steps)
       if (round >= 0) times[i]!.push(time)
     }
@@ -78,6 +88,7 @@ export async function interleave(
   return {
     rounds,
     stepsPerRound: steps,
+    warmSteps,
     ours: median(mine),
     theirs: times.slice(1).map(median),
     wallRatio: ratioSummary(

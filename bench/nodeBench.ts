@@ -21,6 +21,9 @@ import type { TrainingKernels } from '../src/core/training'
 import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { spawnNodeKernelThread } from './nodeKernelThread'
 
+// For scripts/bench.mjs, which starts the Python references itself.
+export { referenceEnv, referenceHeapLabel } from './referenceEnv'
+
 export interface ThroughputRow {
   readonly model: string
   readonly backend: string

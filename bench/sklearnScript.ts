@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
+import { referenceEnv } from './referenceEnv'
 
 /** Starts TF.js's WASM backend, else its CPU one; returns the name of the one running. */
 export async function pickNodeBackend(): Promise<string> {
@@ -40,7 +41,7 @@ export function runSklearnScript<Reply>(
   try {
     const run = spawnSync('/usr/bin/python3', [join('bench', script), ...args(folder)], {
       encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+      env: referenceEnv(1),
     })
     if (run.status !== 0) {
       return /No module named 'sklearn'|ENOENT/.test(`${run.stderr}${String(run.error ?? '')}`)

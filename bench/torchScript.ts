@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { referenceEnv } from './referenceEnv'
 
 /**
  * Runs `bench/<script>` (from the repository's root, as `npm run bench` does) with the arguments
@@ -21,12 +22,7 @@ export function runTorchScript<Reply>(
   try {
     const run = spawnSync('/usr/bin/python3', [join('bench', script), ...args(folder)], {
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        OMP_NUM_THREADS: '1',
-        OPENBLAS_NUM_THREADS: '1',
-        MKL_NUM_THREADS: '1',
-      },
+      env: referenceEnv(1),
     })
     if (run.status !== 0) {
       return /No module named '(torch|numpy)'|ENOENT/.test(

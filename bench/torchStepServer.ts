@@ -5,6 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
+import { referenceEnv, type ReferenceHeap } from './referenceEnv'
 
 /** Mean milliseconds per step of one batch of steps: wall clock and CPU time (all threads). */
 export interface StepTime {
@@ -17,6 +18,8 @@ export interface TorchServerInfo {
   readonly torch: string
   readonly blas: string
   readonly threads: number
+  /** How its heap was set up. */
+  readonly heap: ReferenceHeap
 }
 
 /** One PyTorch step server on a fixed number of threads. */
@@ -32,24 +35,20 @@ export interface TorchStepServer {
 
 /**
  * Starts `bench/<script>` with Debian's python3 on `threads` threads (OpenMP and BLAS told so too),
- * reading its images from `rowsFile`. Resolves with the server, or with why there is none (no torch
- * here, or the script's last error line).
+ * its heap set up as `heap` says (kept by default: see referenceEnv), reading its images from
+ * `rowsFile`. Resolves with the server, or with why there is none (no torch here, or the script's
+ * last error line).
  */
 export async function startTorchStepServer(
   script: string,
   rowsFile: string,
   threads: number,
+  heap: ReferenceHeap = 'kept',
 ): Promise<TorchStepServer | string> {
-  const count = String(threads)
   let child: ChildProcessWithoutNullStreams
   try {
-    child = spawn('/usr/bin/python3', [join('bench', script), rowsFile, count], {
-      env: {
-        ...process.env,
-        OMP_NUM_THREADS: count,
-        OPENBLAS_NUM_THREADS: count,
-        MKL_NUM_THREADS: count,
-      },
+    child = spawn('/usr/bin/python3', [join('bench', script), rowsFile, String(threads)], {
+      env: referenceEnv(threads, heap),
     })
   } catch (error) {
     return `no python3 with torch here (${String(error)})`
@@ -74,7 +73,7 @@ export async function startTorchStepServer(
   }
   const first = await next()
   if (first === undefined) return failure()
-  const info = JSON.parse(first) as TorchServerInfo
+  const info: TorchServerInfo = { ...(JSON.parse(first) as Omit<TorchServerInfo, 'heap'>), heap }
   const ask = async (command: object): Promise<Record<string, unknown>> => {
     child.stdin.write(`${JSON.stringify(command)}\n`)
     const reply = await next()

@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { gzipSync } from 'node:zlib'
+import { cpus } from 'node:os'
 import { createServer } from 'node:http'
 import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -196,7 +197,9 @@ await build({
   outExtension: { '.js': '.mjs' },
   logLevel: 'error',
 })
-const { runNodeBench, writeReferenceRows } = await import(pathToFileURL(resolve(outfile)).href)
+const { runNodeBench, writeReferenceRows, referenceEnv, referenceHeapLabel } = await import(
+  pathToFileURL(resolve(outfile)).href
+)
 const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
@@ -859,7 +862,7 @@ function runSklearn() {
     const run = spawnSync(
       python,
       ['bench/sklearn_lasso.py', files.patches, files.atoms, '1024', '128', '64', '0.5', codesFile],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', env: referenceEnv(1) },
     )
     if (run.status !== 0) continue
     const result = JSON.parse(run.stdout.trim().split('\n').at(-1))
@@ -875,17 +878,24 @@ function runSklearn() {
 }
 if (want('sklearn')) ran.sklearn = await timed(PARTS.sklearn, runSklearn)
 
-// PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch).
+// PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch): its
+// heap kept (its best here: see bench/referenceEnv.ts), and as installed in a full run.
 function runTorch() {
   const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
   writeReferenceRows(rows, 1024)
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const run = spawnSync(python, ['bench/torch_vae.py', rows, quick ? '5' : '30'], {
-      encoding: 'utf8',
-    })
-    if (run.status === 0) return JSON.parse(run.stdout.trim().split('\n').at(-1))
+  const run = (heap) => {
+    for (const python of ['/usr/bin/python3', 'python3']) {
+      const result = spawnSync(python, ['bench/torch_vae.py', rows, quick ? '5' : '30'], {
+        encoding: 'utf8',
+        env: referenceEnv(cpus().length, heap),
+      })
+      if (result.status === 0) return JSON.parse(result.stdout.trim().split('\n').at(-1))
+    }
+    return undefined
   }
-  return undefined
+  const best = run('kept')
+  if (!best || quick) return best
+  return { ...best, asInstalled: run('default')?.samplesPerSecond }
 }
 /**
  * The default convolutional GAN's and autoencoder's step: latentkit on TF.js WASM in Node, each
@@ -1101,13 +1111,17 @@ const BLOCKS = [
         '',
         ...(torch
           ? [
-              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs.`,
+              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs, ${referenceHeapLabel('kept')}: the ratios' reference. On this machine glibc's defaults make PyTorch pay page faults every step (it gives the top of its heap back and takes it again), at a price that swings with the host; ${torch.asInstalled ? 'the rows “as installed” show PyTorch so.' : 'a full run also shows PyTorch so (“as installed”).'}`,
               '',
               '| path | samples/s | ratio to PyTorch, 1 thread | ratio to PyTorch’s best |',
               '|---|---|---|---|',
               ...Object.entries(torch.samplesPerSecond).map(
                 ([threads, value]) =>
                   `| PyTorch, ${threads} thread(s) | ${fmt(value)} | ${ratio(value)} |`,
+              ),
+              ...Object.entries(torch.asInstalled ?? {}).map(
+                ([threads, value]) =>
+                  `| PyTorch as installed (${referenceHeapLabel('default')}), ${threads} thread(s) | ${fmt(value)} | ${ratio(value)} |`,
               ),
               ...browser.throughput
                 .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
@@ -1172,17 +1186,17 @@ const BLOCKS = [
         `latentkit: the engine's step in Node on the ${convSteps.backend} backend — as TF.js operations (passes, Adam, one read-back), or in latentkit's fused kernels where a row says so. ${
           typeof torch === 'string'
             ? `PyTorch: ${torch}; skipped.`
-            : `PyTorch ${torch.torch} with ${torch.blas} BLAS, the same layers (bench/torch_dcgan.py), a persistent process per thread count (two threads: ${torchTwoThreads}).`
-        } Each row interleaves latentkit's steps with PyTorch's in ${first?.rounds ?? '?'} rounds of ${first?.stepsPerRound ?? '?'} steps (after one warm-up round; the order alternates per round), so the machine's drift hits both sides: times are the median per step over rounds, wall clock (CPU time, all threads, in brackets); the ratio is PyTorch's one-thread time over latentkit's, the median of the per-round ratios (their range in brackets). Load average before / after: ${fmt(load[0], 1)} / ${fmt(load[1], 1)} on ${convSteps.cores} cores; on a loaded machine wall times swing several-fold within a run (CPU times less), so read the per-round ratios and their range.`,
+            : `PyTorch ${torch.torch} with ${torch.blas} BLAS, the same layers (bench/torch_dcgan.py), a persistent process per thread count, ${referenceHeapLabel('kept')} (two threads: ${torchTwoThreads}); in a full run also one thread as installed (${referenceHeapLabel('default')}), beside the fused steps.`
+        } Each row interleaves latentkit's steps with PyTorch's in ${first?.rounds ?? '?'} rounds of ${first?.stepsPerRound ?? '?'} steps, each right after ${first?.warmSteps ?? '?'} untimed steps on the same side (after one warm-up round; the order alternates per round), so the machine's drift hits both sides: times are the median per step over rounds, wall clock (CPU time, all threads, in brackets); the ratio is PyTorch's one-thread time over latentkit's, the median of the per-round ratios (their range in brackets). Load average before / after: ${fmt(load[0], 1)} / ${fmt(load[1], 1)} on ${convSteps.cores} cores; on a loaded machine wall times swing several-fold within a run (CPU times less), so read the per-round ratios and their range.`,
         '',
-        '| model | latentkit ms/step, wall (CPU) | PyTorch 1 thread, wall (CPU) | PyTorch 2 threads, wall (CPU) | speed / PyTorch 1 thread, wall | same, CPU time |',
-        '|---|---|---|---|---|---|',
-        ...rows.map(({ key, times, torchThreads }) => {
-          const at = (threads) => {
-            const i = torchThreads.indexOf(threads)
+        '| model | latentkit ms/step, wall (CPU) | PyTorch 1 thread, wall (CPU) | PyTorch 2 threads, wall (CPU) | PyTorch 1 thread as installed, wall (CPU) | speed / PyTorch 1 thread, wall | same, CPU time |',
+        '|---|---|---|---|---|---|---|',
+        ...rows.map(({ key, times, torchSides }) => {
+          const at = (threads, heap) => {
+            const i = torchSides.findIndex((s) => s.threads === threads && s.heap === heap)
             return i < 0 ? undefined : times.theirs[i]
           }
-          return `| ${names[key]} | ${ms(times.ours)} | ${ms(at(1))} | ${ms(at(2))} | ${ratio(times.wallRatio)} | ${ratio(times.cpuRatio)} |`
+          return `| ${names[key]} | ${ms(times.ours)} | ${ms(at(1, 'kept'))} | ${ms(at(2, 'kept'))} | ${ms(at(1, 'default'))} | ${ratio(times.wallRatio)} | ${ratio(times.cpuRatio)} |`
         }),
         '',
         'Target (issue 19): ≥ 1.0× PyTorch with one thread on both fused steps.',

@@ -48,6 +48,35 @@ describe('interleaved rounds (bench)', () => {
     expect(times.cpuRatio).toEqual({ median: 2, min: 2, max: 2 })
   })
 
+  it('runs the untimed warm steps on each side right before its timed batch', async () => {
+    const calls: string[] = []
+    const side =
+      (name: string, ms: number) =>
+      async (steps: number): Promise<StepTime> => {
+        calls.push(`${name}${steps}`)
+        // A warm batch is slow: were it counted, the ratio would not be 2.
+        return steps === 1 ? { wallMs: 100, cpuMs: 100 } : { wallMs: ms, cpuMs: ms }
+      }
+    const times = await interleave(side('ours', 1), [side('torch', 2)], 2, 5, 1)
+    expect(calls).toEqual([
+      'torch1',
+      'torch5',
+      'ours1',
+      'ours5',
+      'ours1',
+      'ours5',
+      'torch1',
+      'torch5',
+      'torch1',
+      'torch5',
+      'ours1',
+      'ours5',
+    ])
+    expect(times.warmSteps).toBe(1)
+    expect(times.ours.wallMs).toBe(1)
+    expect(times.wallRatio).toEqual({ median: 2, min: 2, max: 2 })
+  })
+
   it('stepTimer calls the step with running step numbers and says the time per step', async () => {
     const seen: number[] = []
     const timer = stepTimer((s) => {
