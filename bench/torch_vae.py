@@ -1,6 +1,12 @@
 """The reference VAE (784-400-20, ReLU, Bernoulli logits summed + KL per image, Adam 1e-3, batch 128)
-in PyTorch on the CPU, for `npm run bench`. Reads float32 rows from argv[1]; prints JSON samples/s for
-1 thread and for all threads."""
+in PyTorch on the CPU, for `npm run bench`. argv: float32 rows, timed steps, threads. Prints JSON
+samples/s (median of 3 runs) and, on one thread, the time of the step's five 128×784×400 matrix
+products alone (the bound that the BLAS sets).
+
+One process per thread count, its environment (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) set to the
+same count: torch.set_num_threads does not reach OpenBLAS's own threads, so a "one-thread" run in a
+two-thread environment multiplies on two cores.
+"""
 import json
 import os
 import sys
@@ -53,19 +59,43 @@ def throughput(data, threads, steps, batch=128):
     return steps * batch / (time.perf_counter() - began)
 
 
+def products_ms(repeats=15, calls=20):
+    """Best mean time of the reference VAE step's five 128×784×400 products (forward, decoder output,
+    and the three backward ones), one thread, warmed."""
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(1)
+    x, w = torch.rand(128, 784, generator=gen), torch.rand(784, 400, generator=gen)
+    g, v = torch.rand(128, 400, generator=gen), torch.rand(400, 784, generator=gen)
+
+    def five():
+        y = g @ v
+        return x @ w, y, x.t() @ g, y @ v.t(), g.t() @ y
+
+    for _ in range(calls):
+        five()
+    best = float("inf")
+    for _ in range(repeats):
+        began = time.perf_counter()
+        for _ in range(calls):
+            five()
+        best = min(best, (time.perf_counter() - began) / calls)
+    return best * 1e3
+
+
 def main():
     raw = np.fromfile(sys.argv[1], dtype=np.float32)
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     data = torch.from_numpy(raw.reshape(-1, 784).copy())
-    runs = {}
-    for threads in sorted({1, os.cpu_count() or 1}):
-        samples = sorted(throughput(data, threads, steps) for _ in range(3))
-        runs[str(threads)] = samples[1]
+    samples = sorted(throughput(data, threads, steps) for _ in range(3))
     with open("/proc/self/maps", encoding="utf8") as maps:
         loaded = maps.read()
     # Debian's python3-torch runs on whatever libblas.so.3 is selected; the reference BLAS is ~12x slower.
     blas = next((name for name in ("openblas", "blis", "mkl", "atlas") if name in loaded), "reference")
-    print(json.dumps({"torch": torch.__version__, "blas": blas, "samplesPerSecond": runs}))
+    reply = {"torch": torch.__version__, "blas": blas, "threads": threads, "samplesPerSecond": samples[1]}
+    if threads == 1:
+        reply["productsMs"] = products_ms()
+    print(json.dumps(reply))
 
 
 if __name__ == "__main__":

@@ -878,24 +878,41 @@ function runSklearn() {
 }
 if (want('sklearn')) ran.sklearn = await timed(PARTS.sklearn, runSklearn)
 
-// PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch): its
-// heap kept (its best here: see bench/referenceEnv.ts), and as installed in a full run.
+// PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch): one
+// process per thread count, its heap kept (its best here: see bench/referenceEnv.ts), and as
+// installed in a full run.
 function runTorch() {
   const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
   writeReferenceRows(rows, 1024)
-  const run = (heap) => {
+  const run = (threads, heap) => {
     for (const python of ['/usr/bin/python3', 'python3']) {
-      const result = spawnSync(python, ['bench/torch_vae.py', rows, quick ? '5' : '30'], {
-        encoding: 'utf8',
-        env: referenceEnv(cpus().length, heap),
-      })
+      const result = spawnSync(
+        python,
+        ['bench/torch_vae.py', rows, quick ? '5' : '30', String(threads)],
+        { encoding: 'utf8', env: referenceEnv(threads, heap) },
+      )
       if (result.status === 0) return JSON.parse(result.stdout.trim().split('\n').at(-1))
     }
     return undefined
   }
-  const best = run('kept')
-  if (!best || quick) return best
-  return { ...best, asInstalled: run('default')?.samplesPerSecond }
+  const counts = [...new Set([1, cpus().length])]
+  const perThreads = (heap) => {
+    const replies = counts.map((threads) => run(threads, heap))
+    return replies.every(Boolean) ? replies : undefined
+  }
+  const kept = perThreads('kept')
+  if (!kept) return undefined
+  const samples = (replies) =>
+    Object.fromEntries(replies.map((reply) => [String(reply.threads), reply.samplesPerSecond]))
+  const { torch, blas, productsMs } = kept[0]
+  const asInstalled = quick ? undefined : perThreads('default')
+  return {
+    torch,
+    blas,
+    samplesPerSecond: samples(kept),
+    productsMs,
+    ...(asInstalled ? { asInstalled: samples(asInstalled) } : {}),
+  }
 }
 /**
  * The default convolutional GAN's and autoencoder's step: latentkit on TF.js WASM in Node, each
@@ -934,6 +951,8 @@ if (want('soak') && !soakBeside) {
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 const ms = (value) => fmt(value, 1)
+/** Floating-point operations of the reference VAE step's five 128×784×400 matrix products. */
+const VAE_PRODUCT_FLOP = 2 * 5 * 128 * 784 * 400
 /** A main-thread health row; a row `--quick` skips (the GPU backends) says so. */
 const healthRow = (label, h) =>
   h
@@ -962,7 +981,7 @@ const BLOCKS = [
       '',
       '`wasm-relaxed-simd` / `wasm-simd`: latentkit’s fused WebAssembly kernels (the default on the WASM backend) with or without relaxed-SIMD fused multiply-add; `tfjs`: the same step as TF.js operations (`fusedKernels: false`). Node 20 runs relaxed SIMD behind `--experimental-wasm-relaxed-simd`, which `npm run bench` passes (Chromium and Node ≥ 22 have it on).',
       '',
-      `Matrix products alone, one and two threads side by side: the five 128×784×400 products of one reference-VAE step (${fmt((2 * 5 * 128 * 784 * 400) / 1e6)} MFLOP) with latentkit's gemm; two threads split C's rows with a helper worker thread on the same shared WebAssembly memory (bit-identical to one thread). Share of peak: against ${fmt(node.simdPeak.gflops, 1)} GFLOP/s, one core's 128-bit SIMD peak measured (12 independent f32x4 ${node.simdPeak.loop === 'relaxed-simd' ? 'fused multiply-adds' : 'multiplies and adds'} a loop iteration, no memory traffic: ${fmt(node.simdPeak.megahertz)} MHz at 16 flops a cycle${node.simdPeak.nominalMegahertz ? `; /proc/cpuinfo reports ${fmt(node.simdPeak.nominalMegahertz)} MHz, the nominal clock` : ''}); two threads are measured against two cores' peak. Timings on a shared 2-core machine are pessimistic.`,
+      `Matrix products alone, one and two threads side by side: the five 128×784×400 products of one reference-VAE step (${fmt(VAE_PRODUCT_FLOP / 1e6)} MFLOP) with latentkit's gemm; two threads split C's rows with a helper worker thread on the same shared WebAssembly memory (bit-identical to one thread). Share of peak: against ${fmt(node.simdPeak.gflops, 1)} GFLOP/s, one core's 128-bit SIMD peak measured (12 independent f32x4 ${node.simdPeak.loop === 'relaxed-simd' ? 'fused multiply-adds' : 'multiplies and adds'} a loop iteration, no memory traffic: ${fmt(node.simdPeak.megahertz)} MHz at 16 flops a cycle${node.simdPeak.nominalMegahertz ? `; /proc/cpuinfo reports ${fmt(node.simdPeak.nominalMegahertz)} MHz, the nominal clock` : ''}); two threads are measured against two cores' peak. Timings on a shared 2-core machine are pessimistic.`,
       '',
       '| build | threads | ms | GFLOP/s | share of peak | speed-up over 1 thread |',
       '|---|---|---|---|---|---|',
@@ -1101,6 +1120,7 @@ const BLOCKS = [
     headings: ['## Side by side with PyTorch'],
     lines: ({ torch, browser, node }) => {
       const torchBest = torch ? Math.max(...Object.values(torch.samplesPerSecond)) : NaN
+      const peakProductsMs = VAE_PRODUCT_FLOP / node.simdPeak.gflops / 1e6
       /** Two table cells: the ratio to PyTorch with one thread, and to PyTorch's best thread count. */
       const ratio = (value) =>
         torch
@@ -1111,7 +1131,7 @@ const BLOCKS = [
         '',
         ...(torch
           ? [
-              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs, ${referenceHeapLabel('kept')}: the ratios' reference. On this machine glibc's defaults make PyTorch pay page faults every step (it gives the top of its heap back and takes it again), at a price that swings with the host; ${torch.asInstalled ? 'the rows “as installed” show PyTorch so.' : 'a full run also shows PyTorch so (“as installed”).'}`,
+              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs, one process per thread count (OpenMP and the BLAS both told that count), ${referenceHeapLabel('kept')}: the ratios' reference. On this machine glibc's defaults make PyTorch pay page faults every step (it gives the top of its heap back and takes it again), at a price that swings with the host; ${torch.asInstalled ? 'the rows “as installed” show PyTorch so.' : 'a full run also shows PyTorch so (“as installed”).'}`,
               '',
               '| path | samples/s | ratio to PyTorch, 1 thread | ratio to PyTorch’s best |',
               '|---|---|---|---|',
@@ -1151,7 +1171,19 @@ const BLOCKS = [
                 (r) =>
                   `| the same five products with latentkit's gemm, ${r.build} build, ${r.threads ?? 1} thread(s), ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
               ),
+              ...(torch.productsMs
+                ? [
+                    `| the same five products in PyTorch (${torch.blas}), 1 thread, ${fmt(torch.productsMs, 1)} ms | ${fmt((128 * 1000) / torch.productsMs)} | ${ratio((128 * 1000) / torch.productsMs)} |`,
+                    `| the same five products at one core's measured 128-bit SIMD peak (${fmt(node.simdPeak.gflops, 1)} GFLOP/s), ${fmt(peakProductsMs, 1)} ms | ${fmt((128 * 1000) / peakProductsMs)} | ${ratio((128 * 1000) / peakProductsMs)} |`,
+                  ]
+                : []),
               '',
+              ...(torch.productsMs
+                ? [
+                    `The bound: PyTorch's BLAS does the five products on one thread at ${fmt(VAE_PRODUCT_FLOP / torch.productsMs / 1e6, 1)} GFLOP/s, ${fmt(VAE_PRODUCT_FLOP / torch.productsMs / 1e6 / node.simdPeak.gflops, 2)}× one core's 128-bit WebAssembly SIMD peak measured here (it uses the CPU's wider vectors, which WebAssembly cannot). At that peak the products alone take ${fmt(peakProductsMs, 1)} ms a step, so no one-thread WebAssembly step of this model can pass the peak row's ratio, and two threads no more than twice it.`,
+                    '',
+                  ]
+                : []),
               "Target: latentkit's CPU path ≥ 0.5× PyTorch with 1 thread. The ceiling rows time only the matrix products every step of this model needs, with nothing else: TF.js's WASM kernels (XNNPACK, 128-bit SIMD without fused multiply-add, one thread: TF.js enables WASM threads only in cross-origin-isolated pages, and not in Node) cannot train this model faster than their row, which is why latentkit trains it with its own kernels.",
             ]
           : ['No python3 with torch here (Debian: `apt-get install python3-torch`); skipped.']),
