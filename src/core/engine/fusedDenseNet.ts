@@ -410,10 +410,7 @@ export class FusedDenseNet {
   adamState(): { readonly net: FusedNetState; readonly moments: [Float32Array, Float32Array] } {
     return {
       net: { steps: this.adamSteps, key: this.adamKey ?? null },
-      moments: [
-        this.memory.view(this.moment1, this.parameterCount).slice(),
-        this.memory.view(this.moment2, this.parameterCount).slice(),
-      ],
+      moments: [this.momentCopy(this.moment1), this.momentCopy(this.moment2)],
     }
   }
 
@@ -456,6 +453,16 @@ export class FusedDenseNet {
         .slice(),
       this.memory.view(this.grads + (layer.bias - this.params), layer.units).slice(),
     ])
+  }
+
+  /**
+   * A copy of the moments at byte offset `at`. Not `slice()`: on a shared kernel memory (two kernel
+   * threads) V8's slice takes a slow path, 6.9 ms against 0.24 ms for these 2.6 MB in Node 20.
+   */
+  private momentCopy(at: number): Float32Array {
+    const copy = new Float32Array(this.parameterCount)
+    copy.set(this.memory.view(at, this.parameterCount))
+    return copy
   }
 
   /** Byte offset of variable `i` (kernel, bias, kernel, …) in the parameter buffer. */

@@ -1,7 +1,7 @@
 /**
  * The TF.js half of model snapshots (`family/modelSnapshot.ts` holds the format): a network's
- * weights into one `ArrayBuffer` with `tf.io.encodeWeights`, and back with `tf.io.decodeWeights`
- * after every weight's count, name, shape and dtype has been checked. Weights are named by position
+ * weights into one `ArrayBuffer` laid out as `tf.io.encodeWeights` lays it out, and back with
+ * `tf.io.decodeWeights` after every weight's count, name, shape and dtype has been checked. Weights are named by position
  * (`w0`, `w1`, …): TF.js variable names carry suffixes unique to one process.
  */
 import * as tf from '@tensorflow/tfjs-core'
@@ -64,20 +64,104 @@ function jsonCopy<T>(value: T): T {
 }
 
 /**
- * A tensor holding a copy of training array `array`: float32, or float64 values as their bytes in
- * int32 pairs. A tensor is copied by an exact multiplication by 1, not cloned: a float32 tensor
- * cast from booleans (an RBM's chains) may keep one byte a value on the CPU backend, which
- * `encodeWeights` would write as it is.
+ * A tensor holding a copy of training tensor `array` as float32. Copied by an exact multiplication
+ * by 1, not cloned: a float32 tensor cast from booleans (an RBM's chains) may keep one byte a value
+ * on the CPU backend.
  */
-function captureTrainingArray(array: TrainingArray): tf.Tensor {
+function copyTrainingTensor(array: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.cast(array, 'float32'), tf.scalar(1)))
+}
+
+/**
+ * One array of a snapshot's `weightData`, taken at once: its spec, and either a writer that puts
+ * its values at a byte offset of the buffer, or a tensor (a copy, disposed after) to read first.
+ */
+interface CapturedArray {
+  readonly spec: SnapshotWeightSpec
+  readonly write?: (buffer: ArrayBuffer, offset: number) => void
+  readonly tensor?: tf.Tensor
+}
+
+const elementCount = (shape: readonly number[]): number => shape.reduce((n, side) => n * side, 1)
+
+/** Writes `values` at byte `offset` of `buffer` as `dtype` (to float32 as `Float32Array.from` rounds). */
+function writeValues(
+  buffer: ArrayBuffer,
+  offset: number,
+  dtype: SnapshotWeightSpec['dtype'],
+  values: ArrayLike<number>,
+): void {
+  const target =
+    dtype === 'int32'
+      ? new Int32Array(buffer, offset, values.length)
+      : new Float32Array(buffer, offset, values.length)
+  target.set(values)
+}
+
+/**
+ * Whether tensors on the current backend are read synchronously at the price of a copy (CPU and
+ * WASM keep them in this thread's memory); on WebGL and WebGPU a synchronous read would stall.
+ */
+const readsInPlace = (): boolean => ['cpu', 'wasm'].includes(tf.getBackend())
+
+/** Captures `weight` (the snapshot's `w${i}`): its values now, or a copy to read later. */
+function captureWeight(weight: NetworkWeight, i: number): CapturedArray {
+  const spec = specOf(weight, i)
+  if (isVariable(weight)) {
+    if (!readsInPlace()) return { spec, tensor: tf.clone(weight) }
+    const values = weight.dataSync()
+    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec.dtype, values) }
+  }
+  // Host arrays are written before encodeCaptured's first await: no copy is needed here.
+  const { values } = weight
+  return { spec, write: (buffer, offset) => writeValues(buffer, offset, 'float32', values) }
+}
+
+/** Captures training array `array` (the snapshot's `t${i}`): float32, or float64 as int32 pairs. */
+function captureTrainingArray(array: TrainingArray, i: number): CapturedArray {
+  const name = trainingArrayName(i)
   if (array instanceof tf.Tensor) {
-    return tf.tidy(() => tf.mul(tf.cast(array, 'float32'), tf.scalar(1)))
+    const spec: SnapshotWeightSpec = { name, shape: [...array.shape], dtype: 'float32' }
+    if (!readsInPlace()) return { spec, tensor: copyTrainingTensor(array) }
+    const values = array.dataSync()
+    return { spec, write: (buffer, offset) => writeValues(buffer, offset, 'float32', values) }
   }
-  if (array.values instanceof Float32Array) {
-    return tf.tensor(Float32Array.from(array.values), [...array.shape], 'float32')
+  const { values } = array
+  if (values instanceof Float32Array) {
+    const spec: SnapshotWeightSpec = { name, shape: [...array.shape], dtype: 'float32' }
+    return { spec, write: (buffer, offset) => writeValues(buffer, offset, 'float32', values) }
   }
-  const bits = new Int32Array(Float64Array.from(array.values).buffer)
-  return tf.tensor(bits, [...array.shape, 2], 'int32')
+  // A float64's 8 bytes as two int32s (little-endian, as typed arrays are on every engine here).
+  const spec: SnapshotWeightSpec = { name, shape: [...array.shape, 2], dtype: 'int32' }
+  return {
+    spec,
+    write: (buffer, offset) =>
+      new Uint8Array(buffer, offset, values.byteLength).set(
+        new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      ),
+  }
+}
+
+/**
+ * The arrays' values in one buffer, in order, as `tf.io.encodeWeights` lays them out (4 bytes an
+ * element, no padding), written straight into it: every array taken at once is written before the
+ * first await (on the CPU backend a synchronous read is the tensor's own storage), then the tensors
+ * are read.
+ */
+async function encodeCaptured(arrays: readonly CapturedArray[]): Promise<ArrayBuffer> {
+  const offsets: number[] = []
+  let size = 0
+  for (const array of arrays) {
+    offsets.push(size)
+    size += 4 * elementCount(array.spec.shape)
+  }
+  const buffer = new ArrayBuffer(size)
+  arrays.forEach((array, i) => array.write?.(buffer, offsets[i] as number))
+  for (const [i, array] of arrays.entries()) {
+    if (!array.tensor) continue
+    writeValues(buffer, offsets[i] as number, array.spec.dtype, await array.tensor.data())
+  }
+  return buffer
 }
 
 /**
@@ -97,32 +181,23 @@ export async function createSnapshot(
     network: jsonCopy(head.network),
     state: jsonCopy(head.state),
   }
-  const captured = weights.map((weight, i) => ({
-    name: `w${i}`,
-    tensor: isVariable(weight)
-      ? tf.clone(weight)
-      : tf.tensor(Float32Array.from(weight.values), [...weight.shape], 'float32'),
-  }))
-  for (const [i, array] of (training?.arrays ?? []).entries()) {
-    captured.push({ name: trainingArrayName(i), tensor: captureTrainingArray(array) })
-  }
+  const captured = [
+    ...weights.map(captureWeight),
+    ...(training?.arrays ?? []).map(captureTrainingArray),
+  ]
   const record = training && jsonCopy(training.record)
   try {
-    const { data, specs } = await tf.io.encodeWeights(captured)
+    const weightData = await encodeCaptured(captured)
     return {
       format: MODEL_SNAPSHOT_FORMAT,
       version: MODEL_SNAPSHOT_VERSION,
       ...copied,
       ...(record ? { training: record } : {}),
-      weightSpecs: specs.map((spec) => ({
-        name: spec.name,
-        shape: [...spec.shape],
-        dtype: spec.dtype as SnapshotWeightSpec['dtype'],
-      })),
-      weightData: data,
+      weightSpecs: captured.map(({ spec }) => ({ ...spec, shape: [...spec.shape] })),
+      weightData,
     }
   } finally {
-    for (const { tensor } of captured) tensor.dispose()
+    for (const { tensor } of captured) tensor?.dispose()
   }
 }
 
