@@ -163,7 +163,7 @@ async function gemmFloor(reps: number): Promise<GemmFloorRow> {
 }
 
 /** Multiply-adds of the five products: 5 × 128 × 784 × 400. */
-const FIVE_PRODUCTS_FLOPS = 2 * 5 * 128 * 784 * 400
+export const FIVE_PRODUCTS_FLOPS = 2 * 5 * 128 * 784 * 400
 
 /** The same five products with latentkit's own kernel, one build, on one or two threads. */
 export interface KernelGemmRow extends GemmFloorRow {

@@ -1,14 +1,13 @@
 """The reference VAE (784-400-20, ReLU, Bernoulli logits summed + KL per image, Adam 1e-3, batch 128)
-in PyTorch on the CPU, for `npm run bench`. argv: float32 rows, timed steps, threads. Prints JSON
-samples/s (median of 3 runs) and, on one thread, the time of the step's five 128×784×400 matrix
-products alone (the bound that the BLAS sets).
+in PyTorch on the CPU, for `npm run bench`. argv: float32 rows, timed steps, OpenMP threads, and
+"products" to also time the step's five 128×784×400 matrix products alone (the bound that the BLAS
+sets). Prints JSON: samples/s (median of 3 runs), and the products' time when asked.
 
-One process per thread count, its environment (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) set to the
-same count: torch.set_num_threads does not reach OpenBLAS's own threads, so a "one-thread" run in a
-two-thread environment multiplies on two cores.
+One process per set-up, its environment (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS: bench/referenceEnv.ts)
+set by the bench: torch.set_num_threads does not reach OpenBLAS's own threads, so a "one-thread" run
+in a two-thread environment multiplies on two cores.
 """
 import json
-import os
 import sys
 import time
 
@@ -60,8 +59,9 @@ def throughput(data, threads, steps, batch=128):
 
 
 def products_ms(repeats=15, calls=20):
-    """Best mean time of the reference VAE step's five 128×784×400 products (forward, decoder output,
-    and the three backward ones), one thread, warmed."""
+    """Median over `repeats` of the mean time of the reference VAE step's five 128×784×400 products
+    (forward, decoder output, and the three backward ones), one thread, warmed: a median, as
+    latentkit's product rows are."""
     torch.set_num_threads(1)
     gen = torch.Generator().manual_seed(1)
     x, w = torch.rand(128, 784, generator=gen), torch.rand(784, 400, generator=gen)
@@ -73,13 +73,13 @@ def products_ms(repeats=15, calls=20):
 
     for _ in range(calls):
         five()
-    best = float("inf")
+    times = []
     for _ in range(repeats):
         began = time.perf_counter()
         for _ in range(calls):
             five()
-        best = min(best, (time.perf_counter() - began) / calls)
-    return best * 1e3
+        times.append((time.perf_counter() - began) / calls)
+    return sorted(times)[repeats // 2] * 1e3
 
 
 def main():
@@ -93,7 +93,7 @@ def main():
     # Debian's python3-torch runs on whatever libblas.so.3 is selected; the reference BLAS is ~12x slower.
     blas = next((name for name in ("openblas", "blis", "mkl", "atlas") if name in loaded), "reference")
     reply = {"torch": torch.__version__, "blas": blas, "threads": threads, "samplesPerSecond": samples[1]}
-    if threads == 1:
+    if len(sys.argv) > 4 and sys.argv[4] == "products":
         reply["productsMs"] = products_ms()
     print(json.dumps(reply))
 

@@ -197,9 +197,13 @@ await build({
   outExtension: { '.js': '.mjs' },
   logLevel: 'error',
 })
-const { runNodeBench, writeReferenceRows, referenceEnv, referenceHeapLabel } = await import(
-  pathToFileURL(resolve(outfile)).href
-)
+const {
+  runNodeBench,
+  writeReferenceRows,
+  referenceEnv,
+  referenceHeapLabel,
+  FIVE_PRODUCTS_FLOPS: VAE_PRODUCT_FLOP,
+} = await import(pathToFileURL(resolve(outfile)).href)
 const sparseModule = await import(pathToFileURL(resolve(dirname(outfile), 'sparseBench.mjs')).href)
 const pcaModule = await import(pathToFileURL(resolve(dirname(outfile), 'pcaBench.mjs')).href)
 const kmeansModule = await import(pathToFileURL(resolve(dirname(outfile), 'kmeansBench.mjs')).href)
@@ -879,39 +883,50 @@ function runSklearn() {
 if (want('sklearn')) ran.sklearn = await timed(PARTS.sklearn, runSklearn)
 
 // PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch): one
-// process per thread count, its heap kept (its best here: see bench/referenceEnv.ts), and as
+// process per set-up of threads (torchSetups), its heap kept (its best here: see bench/referenceEnv.ts), and as
 // installed in a full run.
 function runTorch() {
   const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
   writeReferenceRows(rows, 1024)
-  const run = (threads, heap) => {
+  const run = ({ threads, blas }, heap, products) => {
     for (const python of ['/usr/bin/python3', 'python3']) {
       const result = spawnSync(
         python,
-        ['bench/torch_vae.py', rows, quick ? '5' : '30', String(threads)],
-        { encoding: 'utf8', env: referenceEnv(threads, heap) },
+        [
+          'bench/torch_vae.py',
+          rows,
+          quick ? '5' : '30',
+          String(threads),
+          ...(products ? ['products'] : []),
+        ],
+        { encoding: 'utf8', env: referenceEnv(threads, heap, blas) },
       )
       if (result.status === 0) return JSON.parse(result.stdout.trim().split('\n').at(-1))
     }
     return undefined
   }
-  const counts = [...new Set([1, cpus().length])]
-  const perThreads = (heap) => {
-    const replies = counts.map((threads) => run(threads, heap))
-    return replies.every(Boolean) ? replies : undefined
+  const setups = torchSetups(cpus().length)
+  /** Samples/s per set-up that ran, by key; the one-thread run's reply (versions, products). */
+  const measure = (heap) => {
+    const first = run(setups[0], heap, heap === 'kept')
+    if (!first) return undefined
+    const samplesPerSecond = { [setups[0].key]: first.samplesPerSecond }
+    for (const setup of setups.slice(1)) {
+      const reply = run(setup, heap, false)
+      if (reply) samplesPerSecond[setup.key] = reply.samplesPerSecond
+    }
+    return { first, samplesPerSecond }
   }
-  const kept = perThreads('kept')
+  const kept = measure('kept')
   if (!kept) return undefined
-  const samples = (replies) =>
-    Object.fromEntries(replies.map((reply) => [String(reply.threads), reply.samplesPerSecond]))
-  const { torch, blas, productsMs } = kept[0]
-  const asInstalled = quick ? undefined : perThreads('default')
+  const { torch, blas, productsMs } = kept.first
+  const asInstalled = quick ? undefined : measure('default')
   return {
     torch,
     blas,
-    samplesPerSecond: samples(kept),
+    samplesPerSecond: kept.samplesPerSecond,
     productsMs,
-    ...(asInstalled ? { asInstalled: samples(asInstalled) } : {}),
+    ...(asInstalled ? { asInstalled: asInstalled.samplesPerSecond } : {}),
   }
 }
 /**
@@ -951,8 +966,28 @@ if (want('soak') && !soakBeside) {
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
 const ms = (value) => fmt(value, 1)
-/** Floating-point operations of the reference VAE step's five 128×784×400 matrix products. */
-const VAE_PRODUCT_FLOP = 2 * 5 * 128 * 784 * 400
+/**
+ * PyTorch's set-ups for the reference VAE on a machine of `cores` cores, keyed as report.json's
+ * `torch.samplesPerSecond`: one thread (the ratios' reference), then, with more cores, OpenMP and
+ * the BLAS on all of them, and one OpenMP thread with the BLAS on all (the best here: PyTorch's
+ * element-wise work is small, its products are not). PyTorch's best is the best of them.
+ */
+function torchSetups(cores) {
+  const one = { key: '1', threads: 1, blas: 1 }
+  if (cores < 2) return [one]
+  return [
+    one,
+    { key: String(cores), threads: cores, blas: cores },
+    { key: `1+${cores}`, threads: 1, blas: cores },
+  ]
+}
+/** How the report names set-up `key` of {@link torchSetups}. */
+const torchSetupLabel = (key) =>
+  key === '1'
+    ? '1 thread'
+    : key.startsWith('1+')
+      ? `1 thread, the BLAS on ${key.slice(2)}`
+      : `${key} threads`
 /** A main-thread health row; a row `--quick` skips (the GPU backends) says so. */
 const healthRow = (label, h) =>
   h
@@ -1120,7 +1155,7 @@ const BLOCKS = [
     headings: ['## Side by side with PyTorch'],
     lines: ({ torch, browser, node }) => {
       const torchBest = torch ? Math.max(...Object.values(torch.samplesPerSecond)) : NaN
-      const peakProductsMs = VAE_PRODUCT_FLOP / node.simdPeak.gflops / 1e6
+      const peakProductsMs = VAE_PRODUCT_FLOP / (node?.simdPeak?.gflops ?? NaN) / 1e6
       /** Two table cells: the ratio to PyTorch with one thread, and to PyTorch's best thread count. */
       const ratio = (value) =>
         torch
@@ -1131,17 +1166,17 @@ const BLOCKS = [
         '',
         ...(torch
           ? [
-              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs, one process per thread count (OpenMP and the BLAS both told that count), ${referenceHeapLabel('kept')}: the ratios' reference. On this machine glibc's defaults make PyTorch pay page faults every step (it gives the top of its heap back and takes it again), at a price that swings with the host; ${torch.asInstalled ? 'the rows “as installed” show PyTorch so.' : 'a full run also shows PyTorch so (“as installed”).'}`,
+              `PyTorch ${torch.torch} with ${torch.blas} BLAS, median of 3 runs, one process per set-up (OpenMP's and the BLAS's threads as its row says; OpenMP's sleep while they wait), ${referenceHeapLabel('kept')}: the ratios' reference. On this machine glibc's defaults make PyTorch pay page faults every step (it gives the top of its heap back and takes it again), at a price that swings with the host; ${torch.asInstalled ? 'the rows “as installed” show PyTorch so.' : 'a full run also shows PyTorch so (“as installed”).'}`,
               '',
               '| path | samples/s | ratio to PyTorch, 1 thread | ratio to PyTorch’s best |',
               '|---|---|---|---|',
               ...Object.entries(torch.samplesPerSecond).map(
                 ([threads, value]) =>
-                  `| PyTorch, ${threads} thread(s) | ${fmt(value)} | ${ratio(value)} |`,
+                  `| PyTorch, ${torchSetupLabel(threads)} | ${fmt(value)} | ${ratio(value)} |`,
               ),
               ...Object.entries(torch.asInstalled ?? {}).map(
                 ([threads, value]) =>
-                  `| PyTorch as installed (${referenceHeapLabel('default')}), ${threads} thread(s) | ${fmt(value)} | ${ratio(value)} |`,
+                  `| PyTorch as installed (${referenceHeapLabel('default')}), ${torchSetupLabel(threads)} | ${fmt(value)} | ${ratio(value)} |`,
               ),
               ...browser.throughput
                 .filter((t) => t.backend === 'wasm' || t.backend === 'cpu')
@@ -1171,14 +1206,14 @@ const BLOCKS = [
                 (r) =>
                   `| the same five products with latentkit's gemm, ${r.build} build, ${r.threads ?? 1} thread(s), ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
               ),
-              ...(torch.productsMs
+              ...(torch.productsMs && Number.isFinite(peakProductsMs)
                 ? [
                     `| the same five products in PyTorch (${torch.blas}), 1 thread, ${fmt(torch.productsMs, 1)} ms | ${fmt((128 * 1000) / torch.productsMs)} | ${ratio((128 * 1000) / torch.productsMs)} |`,
                     `| the same five products at one core's measured 128-bit SIMD peak (${fmt(node.simdPeak.gflops, 1)} GFLOP/s), ${fmt(peakProductsMs, 1)} ms | ${fmt((128 * 1000) / peakProductsMs)} | ${ratio((128 * 1000) / peakProductsMs)} |`,
                   ]
                 : []),
               '',
-              ...(torch.productsMs
+              ...(torch.productsMs && Number.isFinite(peakProductsMs)
                 ? [
                     `The bound: PyTorch's BLAS does the five products on one thread at ${fmt(VAE_PRODUCT_FLOP / torch.productsMs / 1e6, 1)} GFLOP/s, ${fmt(VAE_PRODUCT_FLOP / torch.productsMs / 1e6 / node.simdPeak.gflops, 2)}× one core's 128-bit WebAssembly SIMD peak measured here (it uses the CPU's wider vectors, which WebAssembly cannot). At that peak the products alone take ${fmt(peakProductsMs, 1)} ms a step, so no one-thread WebAssembly step of this model can pass the peak row's ratio, and two threads no more than twice it.`,
                     '',

@@ -4,6 +4,7 @@
  * snapshots use), on the CPU and WASM backends, and copy everything before its promise is returned.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu'
 import { describe, expect, test } from 'vitest'
 import { createSnapshot, type CapturedTraining } from '../../src/core/engine/modelSnapshot'
 import type { SnapshotHead } from '../../src/core/engine/modelSnapshot'
@@ -25,9 +26,29 @@ async function expectedBytes(arrays: readonly tf.Tensor[]): Promise<Uint8Array> 
   return new Uint8Array((await tf.io.encodeWeights(named)).data)
 }
 
-describe.each(['cpu', 'wasm'] as const)('snapshot weight data on %s', (backend) => {
+/**
+ * The CPU backend under another name, with its kernels: snapshots take the path of WebGL and WebGPU
+ * (copies read asynchronously) for any backend but CPU and WASM.
+ */
+const DEVICE_LIKE = 'device-like'
+function registerDeviceLike(): void {
+  if (tf.findBackendFactory(DEVICE_LIKE)) return
+  tf.registerBackend(DEVICE_LIKE, () => new MathBackendCPU())
+  for (const kernel of tf.getKernelsForBackend('cpu')) {
+    tf.registerKernel({ ...kernel, backendName: DEVICE_LIKE })
+  }
+}
+
+async function useBackend(name: 'cpu' | 'wasm' | typeof DEVICE_LIKE): Promise<void> {
+  if (name !== DEVICE_LIKE) return switchBackend(name)
+  registerDeviceLike()
+  await tf.setBackend(DEVICE_LIKE)
+  await tf.ready()
+}
+
+describe.each(['cpu', 'wasm', DEVICE_LIKE] as const)('snapshot weight data on %s', (backend) => {
   test('equals tf.io.encodeWeights of the same arrays, every kind of weight and state', async () => {
-    await switchBackend(backend)
+    await useBackend(backend)
     const floats = tf.variable(tf.tensor2d([0.1, -2.5, 3e-8, 7], [2, 2]))
     const ints = tf.variable(tf.tensor1d([1, -2, 2147483647], 'int32'))
     const hostWeight = { values: Float64Array.from([1 / 3, -0.7]), shape: [2] }
@@ -60,7 +81,7 @@ describe.each(['cpu', 'wasm'] as const)('snapshot weight data on %s', (backend) 
   })
 
   test('holds the values of the moment it was taken, and no tensor afterwards', async () => {
-    await switchBackend(backend)
+    await useBackend(backend)
     const weight = tf.variable(tf.tensor1d([1, 2, 3]))
     const moments = { values: Float32Array.from([4, 5]), shape: [2] }
     const before = tf.memory().numTensors

@@ -84,23 +84,37 @@ interface CapturedArray {
 
 const elementCount = (shape: readonly number[]): number => shape.reduce((n, side) => n * side, 1)
 
-/** Writes `values` at byte `offset` of `buffer` as `dtype` (to float32 as `Float32Array.from` rounds). */
+/**
+ * Writes `values` at byte `offset` of `buffer` as `spec`'s dtype (to float32 as `Float32Array.from`
+ * rounds); `values` must fill `spec`'s shape exactly.
+ */
 function writeValues(
   buffer: ArrayBuffer,
   offset: number,
-  dtype: SnapshotWeightSpec['dtype'],
+  spec: SnapshotWeightSpec,
   values: ArrayLike<number>,
 ): void {
+  checkCount(spec, values.length)
   const target =
-    dtype === 'int32'
+    spec.dtype === 'int32'
       ? new Int32Array(buffer, offset, values.length)
       : new Float32Array(buffer, offset, values.length)
   target.set(values)
 }
 
+/** Throws unless `count` values fill `spec`'s shape (a model describing its arrays wrongly). */
+function checkCount(spec: SnapshotWeightSpec, count: number): void {
+  const expected = elementCount(spec.shape)
+  if (count !== expected) {
+    throw new Error(
+      `snapshot array ${spec.name} has ${count} values for shape [${spec.shape.join(', ')}] (${expected})`,
+    )
+  }
+}
+
 /**
- * Whether tensors on the current backend are read synchronously at the price of a copy (CPU and
- * WASM keep them in this thread's memory); on WebGL and WebGPU a synchronous read would stall.
+ * Whether tensors on the current backend are read synchronously (CPU and WASM keep them in this
+ * thread's memory); on WebGL and WebGPU a synchronous read would stall.
  */
 const readsInPlace = (): boolean => ['cpu', 'wasm'].includes(tf.getBackend())
 
@@ -110,11 +124,11 @@ function captureWeight(weight: NetworkWeight, i: number): CapturedArray {
   if (isVariable(weight)) {
     if (!readsInPlace()) return { spec, tensor: tf.clone(weight) }
     const values = weight.dataSync()
-    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec.dtype, values) }
+    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
   }
   // Host arrays are written before encodeCaptured's first await: no copy is needed here.
   const { values } = weight
-  return { spec, write: (buffer, offset) => writeValues(buffer, offset, 'float32', values) }
+  return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
 }
 
 /** Captures training array `array` (the snapshot's `t${i}`): float32, or float64 as int32 pairs. */
@@ -124,21 +138,23 @@ function captureTrainingArray(array: TrainingArray, i: number): CapturedArray {
     const spec: SnapshotWeightSpec = { name, shape: [...array.shape], dtype: 'float32' }
     if (!readsInPlace()) return { spec, tensor: copyTrainingTensor(array) }
     const values = array.dataSync()
-    return { spec, write: (buffer, offset) => writeValues(buffer, offset, 'float32', values) }
+    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
   }
   const { values } = array
   if (values instanceof Float32Array) {
     const spec: SnapshotWeightSpec = { name, shape: [...array.shape], dtype: 'float32' }
-    return { spec, write: (buffer, offset) => writeValues(buffer, offset, 'float32', values) }
+    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
   }
   // A float64's 8 bytes as two int32s (little-endian, as typed arrays are on every engine here).
   const spec: SnapshotWeightSpec = { name, shape: [...array.shape, 2], dtype: 'int32' }
   return {
     spec,
-    write: (buffer, offset) =>
+    write: (buffer, offset) => {
+      checkCount(spec, 2 * values.length)
       new Uint8Array(buffer, offset, values.byteLength).set(
         new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
-      ),
+      )
+    },
   }
 }
 
@@ -157,10 +173,12 @@ async function encodeCaptured(arrays: readonly CapturedArray[]): Promise<ArrayBu
   }
   const buffer = new ArrayBuffer(size)
   arrays.forEach((array, i) => array.write?.(buffer, offsets[i] as number))
-  for (const [i, array] of arrays.entries()) {
-    if (!array.tensor) continue
-    writeValues(buffer, offsets[i] as number, array.spec.dtype, await array.tensor.data())
-  }
+  // Every read starts at once (on WebGL and WebGPU each waits for the device).
+  const read = await Promise.all(arrays.map((array) => array.tensor?.data()))
+  read.forEach((values, i) => {
+    const array = arrays[i] as CapturedArray
+    if (values) writeValues(buffer, offsets[i] as number, array.spec, values)
+  })
   return buffer
 }
 
@@ -181,12 +199,11 @@ export async function createSnapshot(
     network: jsonCopy(head.network),
     state: jsonCopy(head.state),
   }
-  const captured = [
-    ...weights.map(captureWeight),
-    ...(training?.arrays ?? []).map(captureTrainingArray),
-  ]
   const record = training && jsonCopy(training.record)
+  const captured: CapturedArray[] = []
   try {
+    weights.forEach((weight, i) => captured.push(captureWeight(weight, i)))
+    training?.arrays.forEach((array, i) => captured.push(captureTrainingArray(array, i)))
     const weightData = await encodeCaptured(captured)
     return {
       format: MODEL_SNAPSHOT_FORMAT,
