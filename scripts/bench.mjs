@@ -883,8 +883,8 @@ function runSklearn() {
 if (want('sklearn')) ran.sklearn = await timed(PARTS.sklearn, runSklearn)
 
 // PyTorch on the CPU, side by side, when a python3 with torch is here (Debian: python3-torch): one
-// process per set-up of threads (torchSetups), its heap kept (its best here: see bench/referenceEnv.ts), and as
-// installed in a full run.
+// process per set-up of threads (torchSetups), its heap kept (its best here: see
+// bench/referenceEnv.ts), and as installed in a full run.
 function runTorch() {
   const rows = join('node_modules', '.cache', 'latentkit-bench', 'reference-rows.f32')
   writeReferenceRows(rows, 1024)
@@ -1155,7 +1155,18 @@ const BLOCKS = [
     headings: ['## Side by side with PyTorch'],
     lines: ({ torch, browser, node }) => {
       const torchBest = torch ? Math.max(...Object.values(torch.samplesPerSecond)) : NaN
+      // The five products timed in PyTorch beside them at one core's measured SIMD peak.
       const peakProductsMs = VAE_PRODUCT_FLOP / (node?.simdPeak?.gflops ?? NaN) / 1e6
+      const products =
+        torch?.productsMs && Number.isFinite(peakProductsMs)
+          ? {
+              torchMs: torch.productsMs,
+              torchGflops: VAE_PRODUCT_FLOP / torch.productsMs / 1e6,
+              peakMs: peakProductsMs,
+            }
+          : undefined
+      /** Samples/s a step would reach if it took `ms` (batch 128). */
+      const stepRate = (ms) => (128 * 1000) / ms
       /** Two table cells: the ratio to PyTorch with one thread, and to PyTorch's best thread count. */
       const ratio = (value) =>
         torch
@@ -1206,16 +1217,16 @@ const BLOCKS = [
                 (r) =>
                   `| the same five products with latentkit's gemm, ${r.build} build, ${r.threads ?? 1} thread(s), ${fmt(r.milliseconds, 1)} ms | ${fmt(r.samplesPerSecondBound)} | ${ratio(r.samplesPerSecondBound)} |`,
               ),
-              ...(torch.productsMs && Number.isFinite(peakProductsMs)
+              ...(products
                 ? [
-                    `| the same five products in PyTorch (${torch.blas}), 1 thread, ${fmt(torch.productsMs, 1)} ms | ${fmt((128 * 1000) / torch.productsMs)} | ${ratio((128 * 1000) / torch.productsMs)} |`,
-                    `| the same five products at one core's measured 128-bit SIMD peak (${fmt(node.simdPeak.gflops, 1)} GFLOP/s), ${fmt(peakProductsMs, 1)} ms | ${fmt((128 * 1000) / peakProductsMs)} | ${ratio((128 * 1000) / peakProductsMs)} |`,
+                    `| the same five products in PyTorch (${torch.blas}), 1 thread, ${fmt(products.torchMs, 1)} ms | ${fmt(stepRate(products.torchMs))} | ${ratio(stepRate(products.torchMs))} |`,
+                    `| the same five products at one core's measured 128-bit SIMD peak (${fmt(node.simdPeak.gflops, 1)} GFLOP/s), ${fmt(products.peakMs, 1)} ms | ${fmt(stepRate(products.peakMs))} | ${ratio(stepRate(products.peakMs))} |`,
                   ]
                 : []),
               '',
-              ...(torch.productsMs && Number.isFinite(peakProductsMs)
+              ...(products
                 ? [
-                    `The bound: PyTorch's BLAS does the five products on one thread at ${fmt(VAE_PRODUCT_FLOP / torch.productsMs / 1e6, 1)} GFLOP/s, ${fmt(VAE_PRODUCT_FLOP / torch.productsMs / 1e6 / node.simdPeak.gflops, 2)}× one core's 128-bit WebAssembly SIMD peak measured here (it uses the CPU's wider vectors, which WebAssembly cannot). At that peak the products alone take ${fmt(peakProductsMs, 1)} ms a step, so no one-thread WebAssembly step of this model can pass the peak row's ratio, and two threads no more than twice it.`,
+                    `The bound: PyTorch's BLAS does the five products on one thread at ${fmt(products.torchGflops, 1)} GFLOP/s, ${fmt(products.torchGflops / node.simdPeak.gflops, 2)}× one core's 128-bit WebAssembly SIMD peak measured here (it uses the CPU's wider vectors, which WebAssembly cannot). At that peak the products alone take ${fmt(products.peakMs, 1)} ms a step, so no one-thread WebAssembly step of this model can pass the peak row's ratio, and two threads no more than twice it.`,
                     '',
                   ]
                 : []),

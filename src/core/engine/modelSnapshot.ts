@@ -1,8 +1,8 @@
 /**
  * The TF.js half of model snapshots (`family/modelSnapshot.ts` holds the format): a network's
  * weights into one `ArrayBuffer` laid out as `tf.io.encodeWeights` lays it out, and back with
- * `tf.io.decodeWeights` after every weight's count, name, shape and dtype has been checked. Weights are named by position
- * (`w0`, `w1`, …): TF.js variable names carry suffixes unique to one process.
+ * `tf.io.decodeWeights` after every weight's count, name, shape and dtype has been checked. Weights
+ * are named by position (`w0`, `w1`, …): TF.js variable names carry suffixes unique to one process.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { InvalidInputError } from '../errors'
@@ -11,6 +11,7 @@ import {
   MODEL_SNAPSHOT_VERSION,
   type ModelSnapshot,
   type SnapshotWeightSpec,
+  weightSize,
 } from '../family/modelSnapshot'
 import {
   networkWeightSpecs,
@@ -82,8 +83,6 @@ interface CapturedArray {
   readonly tensor?: tf.Tensor
 }
 
-const elementCount = (shape: readonly number[]): number => shape.reduce((n, side) => n * side, 1)
-
 /**
  * Writes `values` at byte `offset` of `buffer` as `spec`'s dtype (to float32 as `Float32Array.from`
  * rounds); `values` must fill `spec`'s shape exactly.
@@ -104,7 +103,7 @@ function writeValues(
 
 /** Throws unless `count` values fill `spec`'s shape (a model describing its arrays wrongly). */
 function checkCount(spec: SnapshotWeightSpec, count: number): void {
-  const expected = elementCount(spec.shape)
+  const expected = weightSize(spec.shape)
   if (count !== expected) {
     throw new Error(
       `snapshot array ${spec.name} has ${count} values for shape [${spec.shape.join(', ')}] (${expected})`,
@@ -118,35 +117,47 @@ function checkCount(spec: SnapshotWeightSpec, count: number): void {
  */
 const readsInPlace = (): boolean => ['cpu', 'wasm'].includes(tf.getBackend())
 
-/** Captures `weight` (the snapshot's `w${i}`): its values now, or a copy to read later. */
+/**
+ * Captures `tensor` as `spec`: read now where reads are synchronous, else `copy()` of it to read
+ * later.
+ */
+function captureTensor(
+  spec: SnapshotWeightSpec,
+  tensor: tf.Tensor,
+  copy: () => tf.Tensor,
+): CapturedArray {
+  if (!readsInPlace()) return { spec, tensor: copy() }
+  return captureValues(spec, tensor.dataSync())
+}
+
+/**
+ * Captures host `values` as `spec`. Not copied: {@link encodeCaptured} writes them before its first
+ * await.
+ */
+function captureValues(spec: SnapshotWeightSpec, values: ArrayLike<number>): CapturedArray {
+  return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
+}
+
+/** Captures `weight` (the snapshot's `w${i}`). */
 function captureWeight(weight: NetworkWeight, i: number): CapturedArray {
   const spec = specOf(weight, i)
-  if (isVariable(weight)) {
-    if (!readsInPlace()) return { spec, tensor: tf.clone(weight) }
-    const values = weight.dataSync()
-    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
-  }
-  // Host arrays are written before encodeCaptured's first await: no copy is needed here.
-  const { values } = weight
-  return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
+  return isVariable(weight)
+    ? captureTensor(spec, weight, () => tf.clone(weight))
+    : captureValues(spec, weight.values)
 }
 
 /** Captures training array `array` (the snapshot's `t${i}`): float32, or float64 as int32 pairs. */
 function captureTrainingArray(array: TrainingArray, i: number): CapturedArray {
   const name = trainingArrayName(i)
+  const shape = [...array.shape]
   if (array instanceof tf.Tensor) {
-    const spec: SnapshotWeightSpec = { name, shape: [...array.shape], dtype: 'float32' }
-    if (!readsInPlace()) return { spec, tensor: copyTrainingTensor(array) }
-    const values = array.dataSync()
-    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
+    return captureTensor({ name, shape, dtype: 'float32' }, array, () => copyTrainingTensor(array))
   }
   const { values } = array
-  if (values instanceof Float32Array) {
-    const spec: SnapshotWeightSpec = { name, shape: [...array.shape], dtype: 'float32' }
-    return { spec, write: (buffer, offset) => writeValues(buffer, offset, spec, values) }
-  }
+  if (values instanceof Float32Array)
+    return captureValues({ name, shape, dtype: 'float32' }, values)
   // A float64's 8 bytes as two int32s (little-endian, as typed arrays are on every engine here).
-  const spec: SnapshotWeightSpec = { name, shape: [...array.shape, 2], dtype: 'int32' }
+  const spec: SnapshotWeightSpec = { name, shape: [...shape, 2], dtype: 'int32' }
   return {
     spec,
     write: (buffer, offset) => {
@@ -169,7 +180,7 @@ async function encodeCaptured(arrays: readonly CapturedArray[]): Promise<ArrayBu
   let size = 0
   for (const array of arrays) {
     offsets.push(size)
-    size += 4 * elementCount(array.spec.shape)
+    size += 4 * weightSize(array.spec.shape)
   }
   const buffer = new ArrayBuffer(size)
   arrays.forEach((array, i) => array.write?.(buffer, offsets[i] as number))
