@@ -106,20 +106,22 @@ export function addBias(c: usize, bias: usize, M: i32, N: i32, activation: i32):
     }
     for (; j < columns; j++) {
       const p = row + (<usize>j << 2)
-      let v = load<f32>(p) + load<f32>(bias + (<usize>j << 2))
-      if (activation == 1 && v < 0) v = 0
-      else if (activation == 2) {
-        const e = Mathf.exp(-Mathf.abs(v))
-        v = (v >= 0 ? <f32>1 : e) / (<f32>1 + e)
-      } else if (activation == 3) {
-        v = Mathf.tanh(v)
-      } else if (activation == 4 && v <= 0) {
-        v *= LEAKY_SLOPE
-      }
-      store<f32>(p, v)
+      store<f32>(p, activateOne(load<f32>(p) + load<f32>(bias + (<usize>j << 2)), activation))
     }
   }
   if (oneColumn && M & 3) addBias(c + (<usize>(M & ~3) << 2), bias, M & 3, 1, activation)
+}
+
+/** The activation (codes as in `addBias`) of one value: the same values as `activate`'s lanes. */
+@inline function activateOne(v: f32, activation: i32): f32 {
+  if (activation == 1 && v < 0) return 0
+  if (activation == 2) {
+    const e = Mathf.exp(-Mathf.abs(v))
+    return (v >= 0 ? <f32>1 : e) / (<f32>1 + e)
+  }
+  if (activation == 3) return Mathf.tanh(v)
+  if (activation == 4 && v <= 0) return v * LEAKY_SLOPE
+  return v
 }
 
 /** The activation (codes as in `addBias`) of four values. */
@@ -642,38 +644,31 @@ export function col2im(
 }
 
 /**
- * Batch normalisation in training mode over x [rows, C] (every axis but the channels): writes the
- * batch mean and biased variance per channel, invStd = 1/√(variance + ε), the normalised values
- * x̂ = (x − mean)·invStd into `normalised` and scale·x̂ into `out` (add the shift and the activation
- * with `addBias`).
+ * Batch normalisation in training mode over x [rows, C] (every axis but the channels), then its
+ * affine part and an activation: writes the batch mean and biased variance per channel, invStd =
+ * 1/√(variance + ε), the normalised values x̂ = (x − mean)·invStd into `normalised`, and
+ * act(scale·x̂ + shift) into `out` (activation codes as in `addBias`). Each channel's sums run over
+ * the rows in order (float32), and scale·x̂ + shift is a multiply then an add, so the values are
+ * those of the same steps done one at a time.
  */
 export function batchNormForward(
-  x: usize, rows: i32, C: i32, scale: usize, epsilon: f32,
-  mean: usize, variance: usize, invStd: usize, normalised: usize, out: usize,
+  x: usize, rows: i32, C: i32, scale: usize, shift: usize, epsilon: f32,
+  mean: usize, variance: usize, invStd: usize, normalised: usize, out: usize, activation: i32,
 ): void {
-  const bytes = <usize>C << 2
-  memory.fill(mean, 0, bytes)
-  memory.fill(variance, 0, bytes)
-  for (let i = 0; i < rows; i++) addInto(mean, x + <usize>i * bytes, C)
   const inverseRows: f32 = 1 / <f32>rows
+  channelSums(x, rows, C, 0, mean, false)
   for (let j = 0; j < C; j++) {
     const o = <usize>j << 2
     store<f32>(mean + o, load<f32>(mean + o) * inverseRows)
   }
-  for (let i = 0; i < rows; i++) {
-    const row = x + <usize>i * bytes
-    for (let j = 0; j < C; j++) {
-      const o = <usize>j << 2
-      const d = load<f32>(row + o) - load<f32>(mean + o)
-      store<f32>(variance + o, load<f32>(variance + o) + d * d)
-    }
-  }
+  channelSums(x, rows, C, mean, variance, true)
   for (let j = 0; j < C; j++) {
     const o = <usize>j << 2
     const v = load<f32>(variance + o) * inverseRows
     store<f32>(variance + o, v)
     store<f32>(invStd + o, 1 / Mathf.sqrt(v + epsilon))
   }
+  const bytes = <usize>C << 2
   for (let i = 0; i < rows; i++) {
     const offset = <usize>i * bytes
     let j = 0
@@ -684,15 +679,81 @@ export function batchNormForward(
         v128.load(invStd + o),
       )
       v128.store(normalised + offset + o, n)
-      v128.store(out + offset + o, f32x4.mul(n, v128.load(scale + o)))
+      const y = f32x4.add(f32x4.mul(n, v128.load(scale + o)), v128.load(shift + o))
+      v128.store(out + offset + o, activate(y, activation))
     }
     for (; j < C; j++) {
       const o = <usize>j << 2
       const n = (load<f32>(x + offset + o) - load<f32>(mean + o)) * load<f32>(invStd + o)
       store<f32>(normalised + offset + o, n)
-      store<f32>(out + offset + o, n * load<f32>(scale + o))
+      store<f32>(out + offset + o, activateOne(n * load<f32>(scale + o) + load<f32>(shift + o), activation))
     }
   }
+}
+
+/**
+ * dst[j] = Σ_i x[i, j] over x [rows, C], or Σ_i (x[i, j] − centre[j])² with `squares`, each
+ * channel's terms added over the rows in order (float32). Sixteen channels at a time, their sums in
+ * registers over all rows (the rows are 64 or 128 bytes: a store and reload of the sums at every
+ * row had made this the slowest part of batch normalisation). Inlined, so that each call's
+ * `squares` is a constant and its loops carry no branch.
+ */
+@inline function channelSums(
+  x: usize, rows: i32, C: i32, centre: usize, dst: usize, squares: bool,
+): void {
+  const stride = <usize>C << 2
+  const zero = f32x4.splat(0)
+  let j = 0
+  for (; j + 16 <= C; j += 16) {
+    const o = <usize>j << 2
+    let s0 = zero, s1 = zero, s2 = zero, s3 = zero
+    const m0 = squares ? v128.load(centre + o) : zero
+    const m1 = squares ? v128.load(centre + o, 16) : zero
+    const m2 = squares ? v128.load(centre + o, 32) : zero
+    const m3 = squares ? v128.load(centre + o, 48) : zero
+    let p = x + o
+    for (let i = 0; i < rows; i++) {
+      s0 = f32x4.add(s0, term(v128.load(p), m0, squares))
+      s1 = f32x4.add(s1, term(v128.load(p, 16), m1, squares))
+      s2 = f32x4.add(s2, term(v128.load(p, 32), m2, squares))
+      s3 = f32x4.add(s3, term(v128.load(p, 48), m3, squares))
+      p += stride
+    }
+    v128.store(dst + o, s0)
+    v128.store(dst + o, s1, 16)
+    v128.store(dst + o, s2, 32)
+    v128.store(dst + o, s3, 48)
+  }
+  for (; j + 4 <= C; j += 4) {
+    const o = <usize>j << 2
+    let s = zero
+    const m = squares ? v128.load(centre + o) : zero
+    let p = x + o
+    for (let i = 0; i < rows; i++) {
+      s = f32x4.add(s, term(v128.load(p), m, squares))
+      p += stride
+    }
+    v128.store(dst + o, s)
+  }
+  for (; j < C; j++) {
+    const o = <usize>j << 2
+    let s: f32 = 0
+    const m = squares ? load<f32>(centre + o) : <f32>0
+    let p = x + o
+    for (let i = 0; i < rows; i++) {
+      const d = load<f32>(p) - m
+      s += squares ? d * d : load<f32>(p)
+      p += stride
+    }
+    store<f32>(dst + o, s)
+  }
+}
+
+/** A term of `channelSums`: v, or (v − centre)² when `squares`. */
+@inline function term(v: v128, centre: v128, squares: bool): v128 {
+  if (!squares) return v
+  const d = f32x4.sub(v, centre)
+  return f32x4.mul(d, d)
 }
 
 /**

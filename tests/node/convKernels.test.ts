@@ -158,6 +158,7 @@ describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) =>
     [64, 7, 7, 32],
     [64, 14, 14, 16],
     [3, 5, 2, 7],
+    [2, 3, 3, 21],
   ])(
     'batch normalisation over %i×%i×%i×%i: output, running statistics, scale, shift and input gradients as batchNorm.ts',
     async (batch, height, width, channels) => {
@@ -181,8 +182,17 @@ describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) =>
       const normalised = memory.alloc(rows * channels)
       const out = memory.alloc(rows * channels)
       const dx = memory.alloc(rows * channels)
-      k.batchNormForward(x, rows, channels, scale, 1e-5, mean, variance, invStd, normalised, out)
-      k.addBias(out, shift, rows, channels, 0)
+      const rectified = memory.alloc(rows * channels)
+      k.batchNormForward(x, rows, channels, scale, shift, 1e-5, mean, variance, invStd, normalised, rectified, 1)
+      k.batchNormForward(x, rows, channels, scale, shift, 1e-5, mean, variance, invStd, normalised, out, 0)
+      // The affine part is a multiply then an add in float32, the activation applied after it.
+      const xHat = read(memory, normalised, rows * channels)
+      const affine = xHat.map((v, i) => {
+        const c = i % channels
+        return Math.fround(Math.fround(v * (scaleValues[c] ?? 0)) + (shiftValues[c] ?? 0))
+      })
+      expect(read(memory, out, rows * channels)).toEqual(affine)
+      expect(read(memory, rectified, rows * channels)).toEqual(affine.map((v) => Math.max(v, 0)))
       k.batchNormRunning(runningMean, runningVariance, mean, variance, channels, rows, 0.9)
       k.batchNormBackward(dy, normalised, rows, channels, scale, invStd, gradScale, gradShift, dx)
 

@@ -112,17 +112,23 @@ export interface KernelExports {
     dx: number,
     accumulate: number,
   ): void
+  /**
+   * Batch normalisation in training mode over x `[rows, channels]`: the batch's mean, variance and
+   * invStd, x̂ into `normalised`, and act(scale·x̂ + shift) into `out` (codes as `addBias`'s).
+   */
   batchNormForward(
     x: number,
     rows: number,
     channels: number,
     scale: number,
+    shift: number,
     epsilon: number,
     mean: number,
     variance: number,
     invStd: number,
     normalised: number,
     out: number,
+    activation: number,
   ): void
   batchNormRunning(
     runningMean: number,

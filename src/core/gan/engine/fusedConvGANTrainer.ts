@@ -282,14 +282,15 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
       rows,
       channels,
       layer.kernel,
+      layer.bias,
       BN_EPSILON,
       b.mean,
       b.variance,
       b.invStd,
       b.normalised,
       out,
+      ACTIVATION_CODE.relu,
     )
-    k.addBias(out, layer.bias, rows, channels, ACTIVATION_CODE.relu)
     if (!update) return
     const offsets = this.statistics.offsets
     k.batchNormRunning(
