@@ -544,9 +544,8 @@ function im2colNarrow(
   const segBytes: usize = 16
   const cellBytes = <usize>k * segBytes
   const srcStep = <usize>stride << 2
-  const interiorFrom = min(wo, (left + stride - 1) / stride)
-  const span = w - k + left
-  const interiorTo = max(interiorFrom, span < 0 ? 0 : min(wo, span / stride + 1))
+  const interiorFrom = firstInteriorCell(wo, stride, left)
+  const interiorTo = endOfInteriorCells(interiorFrom, w, k, stride, left, wo)
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
       const rowStart = cols + <usize>((b * ho + oy) * wo) * cellBytes
@@ -574,6 +573,17 @@ function im2colNarrow(
       }
     }
   }
+}
+
+/** First output column whose k input columns all lie right of the left padding (narrow paths). */
+@inline function firstInteriorCell(wo: i32, stride: i32, left: i32): i32 {
+  return min(wo, (left + stride - 1) / stride)
+}
+
+/** One past the last output column (from `from`) whose k input columns all lie in the image. */
+@inline function endOfInteriorCells(from: i32, w: i32, k: i32, stride: i32, left: i32, wo: i32): i32 {
+  const span = w - k + left
+  return max(from, span < 0 ? 0 : min(wo, span / stride + 1))
 }
 
 /**
@@ -651,9 +661,8 @@ export function col2im(
  * `col2im` for segments of one vector (c = 1, k = 4), row by row of kernel taps as `im2colNarrow`:
  * the output cells whose four taps all lie in the image add without bounds checks, at stride 2 a
  * pixel pair at a time (0.18 ms for 64 images of 28×28 cell by cell). Each pixel still receives
- * its terms in the order
- * of the cell-by-cell loop (by output row, then column: within one output row a pixel row meets a
- * single tap row), so the sums are the same.
+ * its terms in the order of the cell-by-cell loop (by output row, then column: within one output
+ * row a pixel row meets a single tap row), so the sums are the same.
  */
 function col2imNarrow(
   cols: usize, n: i32, h: i32, w: i32,
@@ -662,9 +671,8 @@ function col2imNarrow(
   const segBytes: usize = 16
   const cellBytes = <usize>k * segBytes
   const dstStep = <usize>stride << 2
-  const interiorFrom = min(wo, (left + stride - 1) / stride)
-  const span = w - k + left
-  const interiorTo = max(interiorFrom, span < 0 ? 0 : min(wo, span / stride + 1))
+  const interiorFrom = firstInteriorCell(wo, stride, left)
+  const interiorTo = endOfInteriorCells(interiorFrom, w, k, stride, left, wo)
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
       const rowStart = cols + <usize>((b * ho + oy) * wo) * cellBytes
