@@ -14,10 +14,25 @@ export function heapBase(): usize {
 }
 
 /**
+ * Rows of A per register block of the products (`gemm`, `gemmPackedB`, `gemmCol2im`): 4 (a 4×8 block
+ * of C in eight SIMD registers) or 6 (twelve registers, which hide the multiply-adds' latency
+ * better where the engine keeps them all in registers, and run at half speed where it does not).
+ * Per instance (a WebAssembly global, not memory); every value of C is the same sum in the same
+ * order either way.
+ */
+let tileRows: i32 = 4
+
+/** Sets {@link tileRows}: 6 for six-row blocks, anything else four. */
+export function setTileRows(rows: i32): void {
+  tileRows = rows == 6 ? 6 : 4
+}
+
+/**
  * C (M×N, row-major) = A·B, or C += A·B when `accumulate` is 1. Element (i, k) of A is at
  * a + 4(i·ai + k·ak) and element (k, j) of B at b + 4(k·bk + j·bj), so either may be a transposed
  * view. `panel` is scratch for 8·K floats: B is packed eight columns at a time (kept in L1 while every
- * row of A streams past), and a 4×8 block of C lives in eight SIMD registers over the whole of K.
+ * row of A streams past), and a block of {@link tileRows}×8 values of C lives in SIMD registers over
+ * the whole of K.
  */
 export function gemm(
   a: usize, ai: i32, ak: i32,
@@ -33,6 +48,11 @@ export function gemm(
     const out = c + (<usize>j0 << 2)
     const rowC = <usize>N << 2
     let i = 0
+    if (tileRows == 6) {
+      for (; i + 6 <= M; i += 6) {
+        tile6x8(a + <usize>i * rowA, rowA, stepA, panel, K, out + <usize>i * rowC, rowC, width, accumulate)
+      }
+    }
     for (; i + 4 <= M; i += 4) {
       tile4x8(a + <usize>i * rowA, rowA, stepA, panel, K, out + <usize>i * rowC, rowC, width, accumulate)
     }
@@ -1079,6 +1099,11 @@ export function gemmCol2im(
       for (let kx = 0; kx < k; kx++) {
         for (let channel = 0; channel < c; channel += 8) {
           let r = 0
+          if (tileRows == 6) {
+            for (; r + 6 <= rows; r += 6) {
+              col2imBlock6(x + <usize>(i0 + r) * rowA, rowA, pb, K, corners + (<usize>r << 3), dx, ky, kx, channel, h, w, c)
+            }
+          }
           for (; r + 4 <= rows; r += 4) {
             let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
             let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
@@ -1128,6 +1153,54 @@ export function gemmCol2im(
       }
     }
   }
+}
+
+/**
+ * Six rows of x (from pa, `rowA` bytes apart) times one packed panel of kernelᵀ (K rows of eight at
+ * pb), each row's eight values added at kernel tap (ky, kx) into the pixel of its output cell (the
+ * six corners at `at`): `gemmCol2im`'s block for {@link tileRows} 6.
+ */
+@inline function col2imBlock6(
+  pa: usize, rowA: usize, pb: usize, K: i32, at: usize, dx: usize,
+  ky: i32, kx: i32, channel: i32, h: i32, w: i32, c: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0)
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0)
+  let pa0 = pa
+  for (let kk = 0; kk < K; kk++) {
+    const b0 = v128.load(pb)
+    const b1 = v128.load(pb, 16)
+    let s = v128.load32_splat(pa0)
+    c00 = madd(s, b0, c00)
+    c01 = madd(s, b1, c01)
+    s = v128.load32_splat(pa0 + rowA)
+    c10 = madd(s, b0, c10)
+    c11 = madd(s, b1, c11)
+    s = v128.load32_splat(pa0 + 2 * rowA)
+    c20 = madd(s, b0, c20)
+    c21 = madd(s, b1, c21)
+    s = v128.load32_splat(pa0 + 3 * rowA)
+    c30 = madd(s, b0, c30)
+    c31 = madd(s, b1, c31)
+    s = v128.load32_splat(pa0 + 4 * rowA)
+    c40 = madd(s, b0, c40)
+    c41 = madd(s, b1, c41)
+    s = v128.load32_splat(pa0 + 5 * rowA)
+    c50 = madd(s, b0, c50)
+    c51 = madd(s, b1, c51)
+    pa0 += 4
+    pb += 32
+  }
+  addToPixel(dx, load<i64>(at), c00, c01, ky, kx, channel, h, w, c)
+  addToPixel(dx, load<i64>(at, 8), c10, c11, ky, kx, channel, h, w, c)
+  addToPixel(dx, load<i64>(at, 16), c20, c21, ky, kx, channel, h, w, c)
+  addToPixel(dx, load<i64>(at, 24), c30, c31, ky, kx, channel, h, w, c)
+  addToPixel(dx, load<i64>(at, 32), c40, c41, ky, kx, channel, h, w, c)
+  addToPixel(dx, load<i64>(at, 40), c50, c51, ky, kx, channel, h, w, c)
 }
 
 /**
@@ -1746,6 +1819,16 @@ export function gemmPackedB(
     packPanel(b, bk, bj, j0, min(8, N - j0), K, panel + <usize>(j0 >> 3) * panelBytes)
   }
   let i = 0
+  if (tileRows == 6) {
+    for (; i + 6 <= M; i += 6) {
+      const pa = a + <usize>i * rowA
+      let pb = panel
+      for (let j0 = 0; j0 < N; j0 += 8) {
+        tile6x8(pa, rowA, stepA, pb, K, c + (<usize>(i * N + j0) << 2), rowC, min(8, N - j0), accumulate)
+        pb += panelBytes
+      }
+    }
+  }
   for (; i + 4 <= M; i += 4) {
     const pa = a + <usize>i * rowA
     let pb = panel
@@ -1805,6 +1888,60 @@ export function gemmPackedB(
   storeRow(out + rowC, c10, c11, width, accumulate)
   storeRow(out + 2 * rowC, c20, c21, width, accumulate)
   storeRow(out + 3 * rowC, c30, c31, width, accumulate)
+}
+
+/** {@link tile4x8} for rows pa … pa + 5·rowA: a 6×8 block of C in twelve registers. */
+@inline function tile6x8(
+  pa: usize, rowA: usize, stepA: usize, pb: usize, K: i32,
+  out: usize, rowC: usize, width: i32, accumulate: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0)
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0)
+  let pa0 = pa
+  let pa1 = pa0 + rowA
+  let pa2 = pa1 + rowA
+  let pa3 = pa2 + rowA
+  let pa4 = pa3 + rowA
+  let pa5 = pa4 + rowA
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(pb)
+    const b1 = v128.load(pb, 16)
+    let s = v128.load32_splat(pa0)
+    c00 = madd(s, b0, c00)
+    c01 = madd(s, b1, c01)
+    s = v128.load32_splat(pa1)
+    c10 = madd(s, b0, c10)
+    c11 = madd(s, b1, c11)
+    s = v128.load32_splat(pa2)
+    c20 = madd(s, b0, c20)
+    c21 = madd(s, b1, c21)
+    s = v128.load32_splat(pa3)
+    c30 = madd(s, b0, c30)
+    c31 = madd(s, b1, c31)
+    s = v128.load32_splat(pa4)
+    c40 = madd(s, b0, c40)
+    c41 = madd(s, b1, c41)
+    s = v128.load32_splat(pa5)
+    c50 = madd(s, b0, c50)
+    c51 = madd(s, b1, c51)
+    pa0 += stepA
+    pa1 += stepA
+    pa2 += stepA
+    pa3 += stepA
+    pa4 += stepA
+    pa5 += stepA
+    pb += 32
+  }
+  storeRow(out, c00, c01, width, accumulate)
+  storeRow(out + rowC, c10, c11, width, accumulate)
+  storeRow(out + 2 * rowC, c20, c21, width, accumulate)
+  storeRow(out + 3 * rowC, c30, c31, width, accumulate)
+  storeRow(out + 4 * rowC, c40, c41, width, accumulate)
+  storeRow(out + 5 * rowC, c50, c51, width, accumulate)
 }
 
 /** One row of A times one packed panel of B: eight values of C at `out` (`width` kept). */

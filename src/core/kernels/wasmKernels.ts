@@ -7,6 +7,7 @@
  * (kernelSources.ts).
  */
 import { isMemoryFailure, isWebAssemblyTrap, OutOfMemoryError } from '../errors'
+import { followTileRows, preferTileRows, probeTileRows } from './tileRows'
 import {
   buildOrder,
   decodeBase64,
@@ -42,6 +43,8 @@ type GemmKernel = (
 export interface KernelExports {
   readonly memory: WebAssembly.Memory
   heapBase(): number
+  /** Rows of A per register block of the products: 6, or 4 for anything else (see tileRows.ts). */
+  setTileRows(rows: number): void
   gemm: GemmKernel
   addBias(c: number, bias: number, m: number, n: number, activation: number): void
   activationBackward(grad: number, out: number, n: number, activation: number): void
@@ -417,10 +420,15 @@ let best: Promise<CompiledKernels | undefined> | undefined
 
 /**
  * {@link chooseKernels}, once per worker: every model (two starting at once included) awaits the
- * same promise, so all run the same build.
+ * same promise, so all run the same build. Then, in the background, which register block its
+ * products run fastest with here ({@link probeTileRows}, on an instance of its own, a few
+ * milliseconds at a time): the models' kernel memories follow it once measured.
  */
 export function compileKernels(): Promise<CompiledKernels | undefined> {
-  best ??= chooseKernels()
+  best ??= chooseKernels().then((compiled) => {
+    if (compiled) probeTileRows(instantiateKernels(compiled), preferTileRows)
+    return compiled
+  })
   return best
 }
 
@@ -574,6 +582,7 @@ export class KernelMemory {
    */
   constructor(compiledKernels: CompiledKernels, sharedMemory?: WebAssembly.Memory) {
     this.kernels = guardedExports(instantiateKernels(compiledKernels, sharedMemory))
+    followTileRows(this.kernels)
     this.build = compiledKernels.build
     this.compiled = compiledKernels
     this.gemm = this.kernels.gemm
