@@ -139,8 +139,9 @@ function fakeKernels(
 /** Runs the probe on `fake` to its answer; also returns how many steps it took. */
 function runProbe(fake: ReturnType<typeof fakeKernels>): { rows: TileRows; steps: number } {
   let answer: TileRows | undefined
-  let steps = 1
+  let steps = 0
   probeTileRows(fake.kernels, (rows) => (answer = rows), fake.clock)
+  expect(fake.calls(), 'nothing runs before the first step').toBe(0)
   for (let next = fake.queue.shift(); next; next = fake.queue.shift()) {
     steps += 1
     next()

@@ -56,12 +56,12 @@ const REAL_CLOCK: ProbeClock = {
 
 /**
  * Times `kernels`' real `gemm` on a 96×256×32 product with four- and six-row blocks and tells `done`
- * the faster height. One batch per step ({@link ProbeClock.later}), each a few milliseconds, so a
- * worker trains between them: first batches of the four-row product until one takes under half the
- * second one's time (the first also pays compilation) or runs at {@link OPTIMISED_GFLOPS} or more,
- * then {@link ROUNDS} alternating timed batches of each height. Four when the optimised code was not
- * seen within {@link WAITING_BATCHES}. Uses `kernels`' memory from its heap base (an instance made
- * for this) and leaves it on four rows.
+ * the faster height. One batch per step ({@link ProbeClock.later}, the first one too), each a few
+ * milliseconds, so a worker trains between them: first batches of the four-row product until one
+ * takes under half the second one's time (the first also pays compilation) or runs at
+ * {@link OPTIMISED_GFLOPS} or more, then {@link ROUNDS} alternating timed batches of each height.
+ * Four when the optimised code was not seen within {@link WAITING_BATCHES}. Uses `kernels`' memory
+ * from its heap base (an instance made for this) and leaves it on four rows.
  */
 export function probeTileRows(
   kernels: KernelExports,
@@ -107,7 +107,7 @@ export function probeTileRows(
     if (timed < 2 * ROUNDS) clock.later(step)
     else done(best[6] < MARGIN * best[4] ? 6 : 4)
   }
-  step()
+  clock.later(step)
 }
 
 let preferred: TileRows = 4
@@ -117,9 +117,20 @@ const measured = new Promise<TileRows>((resolve) => {
   settle = resolve
 })
 
-/** The first height recorded by {@link preferTileRows} (the probe's answer), when there is one. */
+/** The probe's answer ({@link measureTileRows}), once it has one. */
 export function measuredTileRows(): Promise<TileRows> {
   return measured
+}
+
+/**
+ * Runs {@link probeTileRows} on `kernels` (an instance made for it) in the background, then makes
+ * its answer every instance's ({@link preferTileRows}) and {@link measuredTileRows}'.
+ */
+export function measureTileRows(kernels: KernelExports): void {
+  probeTileRows(kernels, (rows) => {
+    preferTileRows(rows)
+    settle(rows)
+  })
 }
 
 /** The block height the engine's products run fastest with, as far as measured yet (4 before). */
@@ -127,19 +138,21 @@ export function preferredTileRows(): TileRows {
   return preferred
 }
 
-/** Sets `kernels` to {@link preferredTileRows} now and whenever a measurement changes it. */
+/**
+ * Sets `kernels` to {@link preferredTileRows}, and, made before the probe answered, to its answer
+ * then.
+ */
 export function followTileRows(kernels: KernelExports): void {
   kernels.setTileRows(preferred)
-  following.add(new WeakRef(kernels))
+  if (!answered) following.add(new WeakRef(kernels))
 }
 
-/** Records the measured height and moves every instance that follows it. */
+let answered = false
+
+/** Records the measured height and moves every instance made before it to it. */
 export function preferTileRows(rows: TileRows): void {
   preferred = rows
-  settle(rows)
-  for (const ref of following) {
-    const kernels = ref.deref()
-    if (kernels) kernels.setTileRows(rows)
-    else following.delete(ref)
-  }
+  answered = true
+  for (const ref of following) ref.deref()?.setTileRows(rows)
+  following.clear()
 }

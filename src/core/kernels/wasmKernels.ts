@@ -7,7 +7,7 @@
  * (kernelSources.ts).
  */
 import { isMemoryFailure, isWebAssemblyTrap, OutOfMemoryError } from '../errors'
-import { followTileRows, preferTileRows, probeTileRows } from './tileRows'
+import { followTileRows, measureTileRows } from './tileRows'
 import {
   buildOrder,
   decodeBase64,
@@ -421,12 +421,12 @@ let best: Promise<CompiledKernels | undefined> | undefined
 /**
  * {@link chooseKernels}, once per worker: every model (two starting at once included) awaits the
  * same promise, so all run the same build. Then, in the background, which register block its
- * products run fastest with here ({@link probeTileRows}, on an instance of its own, a few
+ * products run fastest with here ({@link measureTileRows}, on an instance of its own, a few
  * milliseconds at a time): the models' kernel memories follow it once measured.
  */
 export function compileKernels(): Promise<CompiledKernels | undefined> {
   best ??= chooseKernels().then((compiled) => {
-    if (compiled) probeTileRows(instantiateKernels(compiled), preferTileRows)
+    if (compiled) measureTileRows(instantiateKernels(compiled))
     return compiled
   })
   return best
