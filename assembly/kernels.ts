@@ -1890,7 +1890,11 @@ export function gemmPackedB(
   storeRow(out + 3 * rowC, c30, c31, width, accumulate)
 }
 
-/** {@link tile4x8} for rows pa … pa + 5·rowA: a 6×8 block of C in twelve registers. */
+/**
+ * {@link tile4x8} for rows pa … pa + 5·rowA: a 6×8 block of C in twelve registers. Unrolled by hand
+ * like it (and `col2imBlock6` like `gemmCol2im`'s four-row block): each accumulator must be a local
+ * of its own for the engine to keep it in a register.
+ */
 @inline function tile6x8(
   pa: usize, rowA: usize, stepA: usize, pb: usize, K: i32,
   out: usize, rowC: usize, width: i32, accumulate: i32,
