@@ -173,6 +173,14 @@ describe('probeTileRows', () => {
     expect(steps).toBe(2 + 8)
   })
 
+  test('four rows when the probe fails (its memory will not grow)', () => {
+    const fake = fakeKernels(0, 0, { 4: 0.03, 6: 0.027 })
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 })
+    const { rows, steps } = runProbe({ ...fake, kernels: { ...fake.kernels, memory } })
+    expect(rows).toBe(4)
+    expect(steps).toBe(1)
+  })
+
   test('four rows when the optimised tier is not seen in time (baseline times say nothing)', () => {
     // Six rows would look faster in the baseline tier, which never ends here.
     const { rows, steps } = runProbe(fakeKernels(Infinity, 0.2, { 4: 0.2, 6: 0.1 }))

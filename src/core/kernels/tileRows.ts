@@ -72,9 +72,9 @@ export function probeTileRows(
   const b = a + 4 * M * K
   const c = b + 4 * K * N
   const panel = c + 4 * M * N
-  const short = panel + 4 * 8 * K - kernels.memory.buffer.byteLength
-  if (short > 0) kernels.memory.grow(Math.ceil(short / 65536))
   const batch = (rows: TileRows, products: number): number => {
+    const short = panel + 4 * 8 * K - kernels.memory.buffer.byteLength
+    if (short > 0) kernels.memory.grow(Math.ceil(short / 65536))
     kernels.setTileRows(rows)
     const start = clock.now()
     for (let i = 0; i < products; i++) kernels.gemm(a, K, 1, b, N, 1, c, M, K, N, 0, panel)
@@ -95,7 +95,7 @@ export function probeTileRows(
       if (waited === 2) baseline = ms
       optimised = waited >= 2 && (ms < fastMs || ms < baseline / 2)
       if (!optimised && waited >= WAITING_BATCHES) done(4)
-      else clock.later(step)
+      else clock.later(safeStep)
       return
     }
     // Rounds alternate which height goes first: 6, 4, then 4, 6, …
@@ -104,10 +104,18 @@ export function probeTileRows(
     const rows: TileRows = firstOfRound === evenRound ? 6 : 4
     best[rows] = Math.min(best[rows], batch(rows, TIMED_BATCH))
     timed += 1
-    if (timed < 2 * ROUNDS) clock.later(step)
+    if (timed < 2 * ROUNDS) clock.later(safeStep)
     else done(best[6] < MARGIN * best[4] ? 6 : 4)
   }
-  clock.later(step)
+  // A probe that fails (its memory would not grow, say) leaves the kernels on four rows.
+  const safeStep = (): void => {
+    try {
+      step()
+    } catch {
+      done(4)
+    }
+  }
+  clock.later(safeStep)
 }
 
 let preferred: TileRows = 4
