@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { convGeometry, panelValues } from '../../src/core/kernels/convKernels'
+import { convGeometry, kernelLayout, panelValues } from '../../src/core/kernels/convKernels'
 import {
   followTileRows,
   measuredTileRows,
@@ -86,20 +86,7 @@ describe.each(KERNEL_BUILDS)('six-row register blocks (%s build)', (build) => {
       const images = ([4, 6] as const).map((tile) => {
         memory.kernels.setTileRows(tile)
         const out = memory.alloc(pixels)
-        const { top, left, outHeight, outWidth } = g
-        const geometry = [
-          batch,
-          height,
-          width,
-          channels,
-          size,
-          stride,
-          top,
-          left,
-          outHeight,
-          outWidth,
-        ] as const
-        memory.kernels.gemmCol2im(x, kernel, filters, panel, ...geometry, out)
+        memory.kernels.gemmCol2im(x, kernel, filters, panel, ...kernelLayout(g), out)
         return Array.from(memory.view(out, pixels))
       })
       expect(images[1]).toEqual(images[0])

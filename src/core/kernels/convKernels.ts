@@ -114,7 +114,7 @@ export interface ConvScratch {
 }
 
 /** A geometry as the kernels' im2col, col2im and gemmCol2im take it, after their first operands. */
-const layout = (g: ConvGeometry) =>
+export const kernelLayout = (g: ConvGeometry) =>
   [
     g.batch,
     g.height,
@@ -129,11 +129,11 @@ const layout = (g: ConvGeometry) =>
   ] as const
 
 function toPatches(k: KernelExports, g: ConvGeometry, images: number, patches: number): void {
-  k.im2col(images, ...layout(g), patches)
+  k.im2col(images, ...kernelLayout(g), patches)
 }
 
 function fromPatches(k: KernelExports, g: ConvGeometry, patches: number, images: number): void {
-  k.col2im(patches, ...layout(g), images, 0)
+  k.col2im(patches, ...kernelLayout(g), images, 0)
 }
 
 /**
@@ -305,7 +305,7 @@ export function transposedConvForwardOnce(
 ): void {
   if (g.channels % 8 === 0) {
     // Each block of the product is added straight into the image: no patch matrix written and read.
-    k.gemmCol2im(x, kernel, g.filters, scratch.panel, ...layout(g), out)
+    k.gemmCol2im(x, kernel, g.filters, scratch.panel, ...kernelLayout(g), out)
     return
   }
   const rows = g.batch * g.outHeight * g.outWidth
