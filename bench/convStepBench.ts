@@ -17,11 +17,10 @@ import {
   resolveAutoencoderTrainOptions,
 } from '../src/core/autoencoder/autoencoderOptions'
 import { AdamSlot } from '../src/core/engine/adamSlot'
-import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
 import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
-import { convAutoencoderStepFixture } from './convAutoencoderStepFixture'
+import { convModelStep } from './convModelStep'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
 import type { ReferenceHeap } from './referenceEnv'
@@ -84,36 +83,10 @@ function ganStep(data: Float32Array): Stepper {
 
 /** The same step on latentkit's fused kernels (what `fusedKernels` runs on WASM). */
 async function fusedGanStep(data: Float32Array): Promise<Stepper> {
-  const options = resolveGANModelOptions({ architecture: 'conv' }, SIDE * SIDE, true)
-  const train = resolveGANTrainOptions({}, 'conv')
-  const network = new GANNetwork([SIDE, SIDE, 1], options)
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
   const memory = new KernelMemory(compiled)
-  const trainer = new FusedConvGANTrainer(memory, [SIDE, SIDE, 1], options, BATCH)
-  const generatorVariables = network.generatorVariables()
-  const discriminatorVariables = network.discriminatorVariables()
-  const statistics = network.statistics()
-  const noise = createRandom(3)
-  const rows = data.length / (SIDE * SIDE)
-  return {
-    build: memory.build,
-    step: (s) => {
-      const start = (s * BATCH) % Math.max(1, rows - BATCH)
-      const indices = Uint32Array.from({ length: BATCH }, (_, i) => start + i)
-      const z = [0, 1].map(() => noise.normals(BATCH * options.noiseDim))
-      return trainer.step(
-        generatorVariables,
-        discriminatorVariables,
-        data,
-        indices,
-        z,
-        { ...train, realLabel: 1 },
-        statistics,
-      )
-    },
-    dispose: () => network.dispose(),
-  }
+  return { build: memory.build, ...convModelStep('gan', memory, data) }
 }
 
 /** The default conv autoencoder's step as TF.js operations (passes, Adam, one read-back). */
@@ -156,10 +129,10 @@ async function fusedAutoencoderStep(
     if (Date.now() > deadline) throw new Error('the kernel helper thread did not start')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-  const fixture = convAutoencoderStepFixture(memory, data)
+  const fixture = convModelStep('ae', memory, data)
   return {
     build: memory.build,
-    step: (s) => fixture.step(s),
+    step: fixture.step,
     dispose: () => {
       fixture.dispose()
       helper?.dispose()

@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { spawn, spawnSync } from 'node:child_process'
 import { runBundleBench } from '../bench/bundleBench.mjs'
+import { chromiumConvNote, chromiumConvRows } from '../bench/chromiumConvRows.mjs'
 import { startTreeSampler } from './processTreeCpu.mjs'
 import { runSideBySide } from './sideBySide.mjs'
 
@@ -73,7 +74,7 @@ const PART_KEYS = {
   sklearn: ['sklearn'],
   torch: ['torch', 'convSteps'],
   bundle: ['bundle'],
-  chromium: ['browser', 'ui', 'browserSparse'],
+  chromium: ['browser', 'ui', 'browserSparse', 'browserConv'],
   files: ['files'],
   scatter: ['scatter'],
   soak: ['soak'],
@@ -128,8 +129,8 @@ function inPrevious(part) {
   return PART_KEYS[part].every((key) => key in previousJson)
 }
 /**
- * Parts whose figures a part's own tables show: PyTorch's table has Node's and Chromium's VAE
- * throughput beside it, sparse coding's has Chromium's rows and scikit-learn's objective and time.
+ * Parts whose figures a part's own tables show: PyTorch's tables have Node's and Chromium's VAE
+ * throughput and Chromium's convolutional steps beside them, sparse coding's has Chromium's rows and scikit-learn's objective and time.
  */
 const NEEDS = { torch: ['vae', 'chromium'], sparse: ['chromium', 'sklearn'] }
 /** Needed parts run again even when bench/report.json has them: a second or so, and timed against. */
@@ -952,6 +953,7 @@ if (browserParts.length > 0) {
     ran.browser = JSON.parse(readFileSync('bench/report.browser.json', 'utf8'))
     ran.ui = JSON.parse(readFileSync('bench/report.browser-ui.json', 'utf8'))
     ran.browserSparse = JSON.parse(readFileSync('bench/report.browser-sparse.json', 'utf8'))
+    ran.browserConv = JSON.parse(readFileSync('bench/report.browser-conv.json', 'utf8'))
   }
   // Saving, loading and presets; LatentScatter's frame times with 20,000 points while panning and
   // hovering, and the projection time in the worker.
@@ -1239,9 +1241,9 @@ const BLOCKS = [
   },
   {
     part: 'torch',
-    uses: ['torch'],
+    uses: ['torch', 'chromium'],
     headings: ['## Convolutional models beside PyTorch'],
-    lines: ({ convSteps }) => {
+    lines: ({ convSteps, browserConv }) => {
       const { kernelBuild, torch, torchTwoThreads, load, rows } = convSteps
       const fused = `latentkit's fused kernels (${kernelBuild} build; the default on WASM)`
       const names = {
@@ -1276,7 +1278,9 @@ const BLOCKS = [
           }
           return `| ${names[key]} | ${ms(times.ours)} | ${ms(at(1, 'kept'))} | ${ms(at(2, 'kept'))} | ${ms(at(1, 'default'))} | ${ratio(times.wallRatio)} | ${ratio(times.cpuRatio)} |`
         }),
+        ...chromiumConvRows(browserConv, rows, fmt),
         '',
+        ...chromiumConvNote(browserConv, fmt),
         'Target (issue 19): ≥ 1.0× PyTorch with one thread on both fused steps.',
         '',
       ]

@@ -1,0 +1,83 @@
+/**
+ * Convolutional rows of `npm run bench`'s Chromium part: the default conv GAN's and conv
+ * autoencoder's fused training steps (28×28 sprites, batch 64, one kernel thread) on this page, the
+ * engine's step as the torch part times it in Node. Each model's step runs twice over, interleaved
+ * in rounds: with the register block the kernels' probe chose here (tileRows.ts) and with the other
+ * one. Writes bench/report.browser-conv.json, which the torch part's conv table sets beside
+ * PyTorch's step; asserts nothing about time.
+ */
+import { test } from 'vitest'
+import { commands } from 'vitest/browser'
+import * as tf from '@tensorflow/tfjs-core'
+import './pageBackends'
+import { generateSprites } from '../../src/data/sprites'
+import { compileKernels, KernelMemory } from '../../src/core/kernels/wasmKernels'
+import { measuredTileRows, type TileRows } from '../../src/core/kernels/tileRows'
+import { CONV_SIDE, convModelStep, type ConvModel } from '../convModelStep'
+import { interleave, type InterleavedTimes, type StepTimer } from '../interleavedRounds'
+
+const quick = import.meta.env.VITE_BENCH_QUICK === '1'
+
+/** Counted rounds, steps per round and untimed steps before each: the torch part's counts. */
+const ROUNDS = quick ? { rounds: 5, steps: 3, warm: 2 } : { rounds: 7, steps: 20, warm: 3 }
+
+/** Wall-clock time per step of `steps` calls of `step` (no CPU clock on a page: NaN). */
+function pageStepTimer(step: (s: number) => void): StepTimer {
+  let next = 0
+  return async (steps) => {
+    const start = performance.now()
+    for (let s = 0; s < steps; s++) step(next++)
+    const wallMs = (performance.now() - start) / steps
+    // Lets the page breathe between batches, as the worker does between steps.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    return { wallMs, cpuMs: NaN }
+  }
+}
+
+/** One model's figures: the chosen block height's step against the other's, interleaved. */
+export interface BrowserConvRow {
+  readonly model: ConvModel
+  /** `ours`: the chosen height; `theirs[0]`: the other; `wallRatio`: other / chosen per round. */
+  readonly times: InterleavedTimes
+}
+
+test('convolutional fused steps in Chromium', async () => {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const compiled = await compileKernels()
+  if (!compiled)
+    throw new Error('no WebAssembly SIMD in this Chromium: the fused kernels cannot run')
+  const chosen = await measuredTileRows()
+  const other: TileRows = chosen === 6 ? 4 : 6
+  const data = generateSprites({ count: 1024, size: CONV_SIDE, seed: 1 }).images.data
+  const rows: BrowserConvRow[] = []
+  let build = '?'
+  for (const model of ['gan', 'ae'] as const) {
+    const sides = [chosen, other].map((tileRows) => {
+      const memory = new KernelMemory(compiled)
+      memory.kernels.setTileRows(tileRows)
+      build = memory.build
+      return convModelStep(model, memory, data)
+    })
+    const [mine, theirs] = sides.map((side) => pageStepTimer(side.step))
+    const { rounds, steps, warm } = ROUNDS
+    const times = await interleave(mine!, [theirs!], rounds, steps, warm)
+    for (const side of sides) side.dispose()
+    rows.push({ model, times })
+  }
+  await commands.writeFile(
+    'bench/report.browser-conv.json',
+    JSON.stringify(
+      {
+        quick,
+        userAgent: navigator.userAgent,
+        build,
+        tileRows: chosen,
+        otherTileRows: other,
+        rows,
+      },
+      null,
+      2,
+    ),
+  )
+}, 900_000)
