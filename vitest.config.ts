@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
 import { chromiumLaunchOptions } from './scripts/chromium.mjs'
 import { PREBUNDLED_DEPS } from './scripts/optimizeDeps.mjs'
+import { torchClose, torchStart, torchSteps } from './bench/torchCommands'
 
 export default defineConfig({
   plugins: [react()],
@@ -36,6 +37,8 @@ export default defineConfig({
                   provider: playwright({ launchOptions: chromiumLaunchOptions() }),
                   instances: [{ browser: 'chromium' as const }],
                   screenshotFailures: false,
+                  // PyTorch beside a page's steps (bench/browser/convSteps.bench.ts).
+                  commands: { torchStart, torchSteps, torchClose },
                 },
               },
             },

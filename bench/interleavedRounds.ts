@@ -39,6 +39,8 @@ export interface InterleavedTimes {
   readonly theirs: readonly SideTimes[]
   /** The first other side's time over ours per round (above 1: ours is faster), wall clock. */
   readonly wallRatio: RatioSummary
+  /** Each other side's time over ours per round, wall clock, in the order given. */
+  readonly wallRatios: readonly RatioSummary[]
   /** The same in CPU time. */
   readonly cpuRatio: RatioSummary
 }
@@ -94,6 +96,12 @@ export async function interleave(
     wallRatio: ratioSummary(
       mine.map((t) => t.wallMs),
       reference.map((t) => t.wallMs),
+    ),
+    wallRatios: times.slice(1).map((side) =>
+      ratioSummary(
+        mine.map((t) => t.wallMs),
+        side.map((t) => t.wallMs),
+      ),
     ),
     cpuRatio: ratioSummary(
       mine.map((t) => t.cpuMs),

@@ -1278,7 +1278,7 @@ const BLOCKS = [
           }
           return `| ${names[key]} | ${ms(times.ours)} | ${ms(at(1, 'kept'))} | ${ms(at(2, 'kept'))} | ${ms(at(1, 'default'))} | ${ratio(times.wallRatio)} | ${ratio(times.cpuRatio)} |`
         }),
-        ...chromiumConvRows(browserConv, rows, fmt),
+        ...chromiumConvRows(browserConv, fmt),
         '',
         ...chromiumConvNote(browserConv, fmt),
         'Target (issue 19): ≥ 1.0× PyTorch with one thread on both fused steps.',

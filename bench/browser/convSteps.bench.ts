@@ -1,10 +1,11 @@
 /**
  * Convolutional rows of `npm run bench`'s Chromium part: the default conv GAN's and conv
  * autoencoder's fused training steps (28×28 sprites, batch 64, one kernel thread) on this page, the
- * engine's step as the torch part times it in Node. Each model's step runs twice over, interleaved
- * in rounds: with the register block the kernels' probe chose here (tileRows.ts) and with the other
- * one. Writes bench/report.browser-conv.json, which the torch part's conv table sets beside
- * PyTorch's step; asserts nothing about time.
+ * engine's step as the torch part times it in Node, interleaved in rounds with PyTorch's step on the
+ * same layers (bench/torchCommands.ts: the same step server, run by Vitest beside the page) where
+ * python3 has torch. Each model's step runs twice over in those rounds: with the register block the
+ * kernels' probe chose here (tileRows.ts) and with the other one. Writes
+ * bench/report.browser-conv.json, which the torch part's conv table shows; asserts nothing about time.
  */
 import { test } from 'vitest'
 import { commands } from 'vitest/browser'
@@ -15,6 +16,7 @@ import { compileKernels, KernelMemory } from '../../src/core/kernels/wasmKernels
 import { measuredTileRows, type TileRows } from '../../src/core/kernels/tileRows'
 import { CONV_SIDE, convModelStep, type ConvModel } from '../convModelStep'
 import { interleave, type InterleavedTimes, type StepTimer } from '../interleavedRounds'
+import type { TorchConvModel } from '../torchCommands'
 
 const quick = import.meta.env.VITE_BENCH_QUICK === '1'
 
@@ -34,14 +36,20 @@ function pageStepTimer(step: (s: number) => void): StepTimer {
   }
 }
 
-/** One model's figures: the chosen block height's step against the other's, interleaved. */
+/** PyTorch's model of the same layers. */
+const TORCH_MODEL: Record<ConvModel, TorchConvModel> = { gan: 'dcgan', ae: 'convAutoencoder' }
+
+/** One model's figures. */
 export interface BrowserConvRow {
   readonly model: ConvModel
-  /** `ours`: the chosen height; `theirs[0]`: the other; `wallRatio`: other / chosen per round. */
+  /**
+   * `ours`: the chosen block height's step; `theirs`: the other height's, then PyTorch's on one
+   * thread when it ran; `wallRatios` in the same order, each over ours per round.
+   */
   readonly times: InterleavedTimes
 }
 
-test('convolutional fused steps in Chromium', async () => {
+test('convolutional fused steps in Chromium, beside PyTorch', async () => {
   await tf.setBackend('wasm')
   await tf.ready()
   const compiled = await compileKernels()
@@ -49,21 +57,28 @@ test('convolutional fused steps in Chromium', async () => {
     throw new Error('no WebAssembly SIMD in this Chromium: the fused kernels cannot run')
   const chosen = await measuredTileRows()
   const other: TileRows = chosen === 6 ? 4 : 6
+  const torch = await commands.torchStart()
   const data = generateSprites({ count: 1024, size: CONV_SIDE, seed: 1 }).images.data
   const rows: BrowserConvRow[] = []
   let build = '?'
-  for (const model of ['gan', 'ae'] as const) {
-    const sides = [chosen, other].map((tileRows) => {
-      const memory = new KernelMemory(compiled)
-      memory.kernels.setTileRows(tileRows)
-      build = memory.build
-      return convModelStep(model, memory, data)
-    })
-    const [mine, theirs] = sides.map((side) => pageStepTimer(side.step))
-    const { rounds, steps, warm } = ROUNDS
-    const times = await interleave(mine!, [theirs!], rounds, steps, warm)
-    for (const side of sides) side.dispose()
-    rows.push({ model, times })
+  try {
+    for (const model of ['gan', 'ae'] as const) {
+      const sides = [chosen, other].map((tileRows) => {
+        const memory = new KernelMemory(compiled)
+        memory.kernels.setTileRows(tileRows)
+        build = memory.build
+        return convModelStep(model, memory, data)
+      })
+      const [mine, theirs] = sides.map((side) => pageStepTimer(side.step))
+      const pytorch: StepTimer = (steps) => commands.torchSteps(TORCH_MODEL[model], steps)
+      const { rounds, steps, warm } = ROUNDS
+      const others = typeof torch === 'string' ? [theirs!] : [theirs!, pytorch]
+      const times = await interleave(mine!, others, rounds, steps, warm)
+      for (const side of sides) side.dispose()
+      rows.push({ model, times })
+    }
+  } finally {
+    await commands.torchClose()
   }
   await commands.writeFile(
     'bench/report.browser-conv.json',
@@ -74,6 +89,7 @@ test('convolutional fused steps in Chromium', async () => {
         build,
         tileRows: chosen,
         otherTileRows: other,
+        torch,
         rows,
       },
       null,

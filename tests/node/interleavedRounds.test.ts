@@ -48,6 +48,26 @@ describe('interleaved rounds (bench)', () => {
     expect(times.cpuRatio).toEqual({ median: 2, min: 2, max: 2 })
   })
 
+  it('reads every other side against ours, round by round', async () => {
+    let round = 0
+    const side = (perRound: readonly number[]) => async (): Promise<StepTime> => {
+      const ms = perRound[Math.floor(round / 3)] ?? NaN
+      round += 1
+      return { wallMs: ms, cpuMs: ms }
+    }
+    // Rounds: warm-up, then three counted; each entry is that side's time in that round.
+    const times = await interleave(
+      side([9, 1, 2, 4]),
+      [side([9, 3, 2, 4]), side([9, 1, 8, 2])],
+      3,
+      1,
+    )
+    expect(times.wallRatios).toHaveLength(2)
+    expect(times.wallRatios[0]).toEqual({ median: 1, min: 1, max: 3 })
+    expect(times.wallRatios[1]).toEqual({ median: 1, min: 0.5, max: 4 })
+    expect(times.wallRatio).toEqual(times.wallRatios[0])
+  })
+
   it('runs the untimed warm steps on each side right before its timed batch', async () => {
     const calls: string[] = []
     const side =
