@@ -1,9 +1,18 @@
 import { defineConfig } from 'vitest/config'
+import type { BrowserCommand } from 'vitest/node'
+import { pathToFileURL } from 'node:url'
 import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
 import { chromiumLaunchOptions } from './scripts/chromium.mjs'
 import { PREBUNDLED_DEPS } from './scripts/optimizeDeps.mjs'
-import { torchClose, torchStart, torchSteps } from './bench/torchCommands'
+
+/**
+ * The bench's browser commands (bench/torchCommands.ts: PyTorch beside a page's steps), bundled by
+ * scripts/bench.mjs, which names the file in LATENTKIT_BENCH_COMMANDS for its Chromium session.
+ */
+const benchCommands: Record<string, BrowserCommand<never[]>> = process.env.LATENTKIT_BENCH_COMMANDS
+  ? await import(pathToFileURL(process.env.LATENTKIT_BENCH_COMMANDS).href)
+  : {}
 
 export default defineConfig({
   plugins: [react()],
@@ -37,8 +46,7 @@ export default defineConfig({
                   provider: playwright({ launchOptions: chromiumLaunchOptions() }),
                   instances: [{ browser: 'chromium' as const }],
                   screenshotFailures: false,
-                  // PyTorch beside a page's steps (bench/browser/convSteps.bench.ts).
-                  commands: { torchStart, torchSteps, torchClose },
+                  commands: benchCommands,
                 },
               },
             },

@@ -189,6 +189,8 @@ await build({
     'bench/probeFitBench.ts',
     'bench/pretextBench.ts',
     'bench/convStepBench.ts',
+    // Not imported here: the Chromium session's Vitest config loads it (LATENTKIT_BENCH_COMMANDS).
+    'bench/torchCommands.ts',
   ],
   bundle: true,
   platform: 'node',
@@ -406,6 +408,7 @@ async function runBrowserSession(parts) {
         env: {
           ...process.env,
           LATENTKIT_BENCH: '1',
+          LATENTKIT_BENCH_COMMANDS: resolve(dirname(outfile), 'torchCommands.mjs'),
           VITE_BENCH_QUICK: quick ? '1' : '0',
           ...files?.env,
         },

@@ -7,6 +7,7 @@ import {
   convBackward,
   convForward,
   convGeometry,
+  kernelLayout,
   panelValues,
   patchValues,
   transposedConvBackward,
@@ -323,6 +324,51 @@ describe.each(BUILDS)('convolution kernels (%s build) against TF.js', (build) =>
       expect(
         relativeGap(read(memory, fused, outLength), read(memory, reference, outLength)),
       ).toBeLessThan(1e-6)
+    },
+  )
+})
+
+describe.each(BUILDS)('convolution in chunks of images (%s build)', (build) => {
+  // 64 images of 14×14×16 (the default conv GAN's second convolution): 50 KB of patches an
+  // image, so the forward pass runs in several chunks of images, the last one short.
+  test.each([64, 61])(
+    "convForward over %i images gives the whole batch's patches and output, bit for bit",
+    async (batch) => {
+      const memory = await memoryFor(build)
+      const k = memory.kernels
+      const g = convGeometry(batch, 14, 14, 16, 32, 4, 2)
+      const depth = g.size * g.size * g.channels
+      const rows = g.batch * g.outHeight * g.outWidth
+      expect(rows * depth * 4).toBeGreaterThan(3 * 512 * 1024)
+      const random = createRandom(batch)
+      const x = put(memory, random.normals(batch * 14 * 14 * 16))
+      const kernel = put(memory, random.normals(depth * g.filters))
+      const scratch = scratchFor(memory, g)
+      const out = memory.alloc(rows * g.filters)
+      convForward(k, g, x, kernel, out, scratch)
+      const chunkedPatches = read(memory, scratch.patches, rows * depth)
+      const chunkedOut = read(memory, out, rows * g.filters)
+      const wholePatches = memory.alloc(rows * depth)
+      k.im2col(x, ...kernelLayout(g), wholePatches)
+      k.gemmPackedB(
+        wholePatches,
+        depth,
+        1,
+        kernel,
+        g.filters,
+        1,
+        out,
+        rows,
+        depth,
+        g.filters,
+        0,
+        scratch.panel,
+      )
+      // The index of the first value that differs (-1: none): a diff of 200,000 values would not print.
+      const firstDifference = (a: Float32Array, b: Float32Array) =>
+        a.findIndex((value, i) => !Object.is(value, b[i]))
+      expect(firstDifference(chunkedPatches, read(memory, wholePatches, rows * depth))).toBe(-1)
+      expect(firstDifference(chunkedOut, read(memory, out, rows * g.filters))).toBe(-1)
     },
   )
 })

@@ -17,7 +17,7 @@
  * at load 13–17 on two cores): 1.43–1.89 ms against 1.51–1.97 ms for the product then col2im
  * (10th percentile 1.27–1.33 against 1.35–1.40 ms); the whole step showed no gain beyond the noise.
  */
-import { convSplit } from './convSplit'
+import { convSplit, imageRange } from './convSplit'
 import { slicedGemm } from './slicedGemm'
 import type { KernelExports } from './wasmKernels'
 
@@ -237,7 +237,19 @@ export function convForward(
   else convForwardOnce(k, g, x, kernel, out, scratch)
 }
 
-/** {@link convForward} on the calling thread (its product still goes through `k.gemm`). */
+/**
+ * Bytes of patches per im2col and product of {@link convForwardOnce}: each chunk of images' patches
+ * is read by the product while it is still in the core's cache (half of this machine's 1 MB L2),
+ * where the whole batch's (3.2–6.4 MB for the default conv GAN) would go out to L3 and come back.
+ * Measured on the default conv GAN's and autoencoder's fused steps (interleaved rounds, Node 20):
+ * 1.05–1.07× and 1.03× faster than the whole batch at once; 256 KB chunks 1.01–1.04×, 64 KB 1.01×.
+ */
+const PATCH_CHUNK_BYTES = 512 * 1024
+
+/**
+ * {@link convForward} on the calling thread, in chunks of images of {@link PATCH_CHUNK_BYTES} of
+ * patches (its products still go through `k.gemm`; every row's sum is the same either way).
+ */
 export function convForwardOnce(
   k: KernelExports,
   g: ConvGeometry,
@@ -246,8 +258,14 @@ export function convForwardOnce(
   out: number,
   scratch: ConvScratch,
 ): void {
-  toPatches(k, g, x, scratch.patches)
-  patchesTimesKernel(k, g, kernel, out, scratch)
+  const patchBytes = 4 * g.outHeight * g.outWidth * g.size * g.size * g.channels
+  const step = Math.max(1, Math.floor(PATCH_CHUNK_BYTES / patchBytes))
+  // Each chunk's patches are written into their place in the whole batch's (the backward pass reads them).
+  for (let from = 0; from < g.batch; from += step) {
+    const part = imageRange(g, from, Math.min(step, g.batch - from), x, out, scratch.patches)
+    toPatches(k, part.g, part.images, part.patches)
+    patchesTimesKernel(k, part.g, kernel, part.cells, { ...scratch, patches: part.patches })
+  }
 }
 
 /**
