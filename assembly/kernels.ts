@@ -40,6 +40,20 @@ export function gemm(
   c: usize, M: i32, K: i32, N: i32,
   accumulate: i32, panel: usize,
 ): void {
+  // Narrow products (a dense layer of one unit, a one-row input): seven eighths of every eight-column
+  // block would be zero padding, or a whole block's loads for one multiply each.
+  if (N == 1 && bk == 1 && ak == 1) {
+    rowsTimesVector(a, ai, b, c, M, K, accumulate)
+    return
+  }
+  if (N == 1 && bk == 1 && ai == 1) {
+    columnsTimesVector(a, ak, b, c, M, K, accumulate)
+    return
+  }
+  if (K == 1 && bj == 1) {
+    outerProduct(a, ai, b, c, M, N, accumulate)
+    return
+  }
   const stepA = <usize>ak << 2
   const rowA = <usize>ai << 2
   for (let j0 = 0; j0 < N; j0 += 8) {
@@ -58,6 +72,137 @@ export function gemm(
     }
     for (; i < M; i++) {
       tile1x8(a + <usize>i * rowA, stepA, panel, K, out + <usize>i * rowC, width, accumulate)
+    }
+  }
+}
+
+/** The sum of a vector's four lanes, ((0 + 1) + (2 + 3)). */
+@inline function laneSum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
+}
+
+/** c[i] = s, or c[i] += s when `accumulate`. */
+@inline function storeSum(at: usize, s: f32, accumulate: i32): void {
+  store<f32>(at, accumulate ? load<f32>(at) + s : s)
+}
+
+/**
+ * c (M) = A·b with A's rows contiguous (`rowStride` floats apart) and b's K values contiguous: each
+ * row's dot product four k at a time in a vector, its lanes summed, then the last K mod 4 in order;
+ * four rows share each load of b. Every row's value is the same whatever rows go with it.
+ */
+function rowsTimesVector(
+  a: usize, rowStride: i32, b: usize, c: usize, M: i32, K: i32, accumulate: i32,
+): void {
+  const row = <usize>rowStride << 2
+  const body = K & ~3
+  let i = 0
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>i * row
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0)
+    for (let k = 0; k < body; k += 4) {
+      const at = <usize>k << 2
+      const bv = v128.load(b + at)
+      s0 = madd(v128.load(a0 + at), bv, s0)
+      s1 = madd(v128.load(a0 + row + at), bv, s1)
+      s2 = madd(v128.load(a0 + 2 * row + at), bv, s2)
+      s3 = madd(v128.load(a0 + 3 * row + at), bv, s3)
+    }
+    let d0 = laneSum(s0), d1 = laneSum(s1), d2 = laneSum(s2), d3 = laneSum(s3)
+    for (let k = body; k < K; k++) {
+      const at = <usize>k << 2
+      const bk = load<f32>(b + at)
+      d0 += load<f32>(a0 + at) * bk
+      d1 += load<f32>(a0 + row + at) * bk
+      d2 += load<f32>(a0 + 2 * row + at) * bk
+      d3 += load<f32>(a0 + 3 * row + at) * bk
+    }
+    const out = c + (<usize>i << 2)
+    storeSum(out, d0, accumulate)
+    storeSum(out + 4, d1, accumulate)
+    storeSum(out + 8, d2, accumulate)
+    storeSum(out + 12, d3, accumulate)
+  }
+  for (; i < M; i++) {
+    const a0 = a + <usize>i * row
+    let s0 = f32x4.splat(0)
+    for (let k = 0; k < body; k += 4) {
+      const at = <usize>k << 2
+      s0 = madd(v128.load(a0 + at), v128.load(b + at), s0)
+    }
+    let d0 = laneSum(s0)
+    for (let k = body; k < K; k++) d0 += load<f32>(a0 + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2))
+    storeSum(c + (<usize>i << 2), d0, accumulate)
+  }
+}
+
+/**
+ * c (M) = A·b with A's columns contiguous (`columnStride` floats apart: Aᵀ stored row-major) and
+ * b's K values contiguous: sixteen values of c in four vectors over the whole of K, then four at a
+ * time, then one at a time in a vector of equal lanes, so every value is the same chain of
+ * multiply-adds, in k order, whatever values go with it.
+ */
+function columnsTimesVector(
+  a: usize, columnStride: i32, b: usize, c: usize, M: i32, K: i32, accumulate: i32,
+): void {
+  const column = <usize>columnStride << 2
+  let i = 0
+  for (; i + 16 <= M; i += 16) {
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0)
+    let pa = a + (<usize>i << 2)
+    for (let k = 0; k < K; k++) {
+      const bk = v128.load32_splat(b + (<usize>k << 2))
+      c0 = madd(v128.load(pa), bk, c0)
+      c1 = madd(v128.load(pa, 16), bk, c1)
+      c2 = madd(v128.load(pa, 32), bk, c2)
+      c3 = madd(v128.load(pa, 48), bk, c3)
+      pa += column
+    }
+    const out = c + (<usize>i << 2)
+    storeRow(out, c0, c1, 8, accumulate)
+    storeRow(out + 32, c2, c3, 8, accumulate)
+  }
+  for (; i + 4 <= M; i += 4) {
+    let c0 = f32x4.splat(0)
+    let pa = a + (<usize>i << 2)
+    for (let k = 0; k < K; k++) {
+      c0 = madd(v128.load(pa), v128.load32_splat(b + (<usize>k << 2)), c0)
+      pa += column
+    }
+    const out = c + (<usize>i << 2)
+    v128.store(out, accumulate ? f32x4.add(c0, v128.load(out)) : c0)
+  }
+  for (; i < M; i++) {
+    let c0 = f32x4.splat(0)
+    let pa = a + (<usize>i << 2)
+    for (let k = 0; k < K; k++) {
+      c0 = madd(v128.load32_splat(pa), v128.load32_splat(b + (<usize>k << 2)), c0)
+      pa += column
+    }
+    storeSum(c + (<usize>i << 2), f32x4.extract_lane(c0, 0), accumulate)
+  }
+}
+
+/**
+ * C (M×N) = a·b, an inner dimension of one (a column times a row whose N values are contiguous):
+ * each value one product, the same as a multiply-add onto zero; `accumulate` adds C after it.
+ */
+function outerProduct(a: usize, rowStride: i32, b: usize, c: usize, M: i32, N: i32, accumulate: i32): void {
+  const row = <usize>rowStride << 2
+  const body = N & ~3
+  for (let i = 0; i < M; i++) {
+    const s = v128.load32_splat(a + <usize>i * row)
+    const out = c + (<usize>(i * N) << 2)
+    for (let j = 0; j < body; j += 4) {
+      const at = <usize>j << 2
+      const product = f32x4.mul(s, v128.load(b + at))
+      v128.store(out + at, accumulate ? f32x4.add(product, v128.load(out + at)) : product)
+    }
+    const si = f32x4.extract_lane(s, 0)
+    for (let j = body; j < N; j++) {
+      const at = <usize>j << 2
+      storeSum(out + at, si * load<f32>(b + at), accumulate)
     }
   }
 }

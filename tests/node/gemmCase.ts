@@ -39,6 +39,8 @@ export interface GemmCase {
   memory: KernelMemory
   /** Runs `kernel` on the case's A and B (strides, shape, accumulation) into C, packing into `panel`. */
   multiply: (kernel: GemmKernelName, c: number, panel: number) => void
+  /** `gemm` on rows [0, top) of the case, then on rows [top, m), into C at `c`. */
+  split: (top: number, c: number, panel: number) => void
   /** A new C (m×n) holding the case's start values. */
   newC: () => number
   /** The largest |C − (start if accumulating) − A·B| over C at `c`, against the float64 product. */
@@ -73,6 +75,12 @@ export async function gemmCase(
     memory,
     multiply: (kernel, c, panel) =>
       memory.kernels[kernel](a, ai, ak, b, bk, bj, c, m, k, n, accumulate ? 1 : 0, panel),
+    split: (top, c, panel) => {
+      const flag = accumulate ? 1 : 0
+      memory.kernels.gemm(a, ai, ak, b, bk, bj, c, top, k, n, flag, panel)
+      const [lowerA, lowerC] = [a + 4 * top * ai, c + 4 * top * n]
+      memory.kernels.gemm(lowerA, ai, ak, b, bk, bj, lowerC, m - top, k, n, flag, panel)
+    },
     newC: () => {
       const c = memory.alloc(m * n)
       memory.view(c, m * n).set(start)

@@ -12,6 +12,13 @@ describe.each(KERNEL_BUILDS)('gemm (%s build)', (build) => {
     [9, 30, 19, false, true, false],
     [6, 11, 17, true, true, true],
     [128, 64, 40, false, false, true],
+    // Narrow products: one column (rows or columns of A contiguous), an inner dimension of one.
+    [128, 1568, 1, false, false, false],
+    [23, 37, 1, false, true, true],
+    [1568, 128, 1, true, false, false],
+    [39, 13, 1, true, true, true],
+    [128, 1, 1568, false, false, false],
+    [7, 1, 13, true, false, true],
   ])('%i×%i×%i, Aᵀ %s, Bᵀ %s, accumulate %s', async (m, k, n, ta, tb, accumulate) => {
     const { memory, multiply, newC, worstError } = await gemmCase(
       build,
@@ -25,6 +32,30 @@ describe.each(KERNEL_BUILDS)('gemm (%s build)', (build) => {
     const c = newC()
     multiply('gemm', c, memory.alloc(8 * k))
     expect(worstError(c)).toBeLessThan(1e-5 * Math.max(1, Math.sqrt(k)))
+  })
+})
+
+describe.each(KERNEL_BUILDS)('narrow gemm rows (%s build)', (build) => {
+  // Two kernel threads each take a share of C's rows: every row must come out the same whatever
+  // rows share its call (the narrow paths group rows by 16, 4 and 1).
+  test.each([
+    [37, 29, 1, false],
+    [37, 29, 1, true],
+    [37, 1, 21, false],
+  ])('%i×%i×%i (Aᵀ %s): any split of the rows gives the same bits', async (m, k, n, ta) => {
+    const { memory, multiply, newC, split } = await gemmCase(build, m, k, n, ta, false, false)
+    const whole = newC()
+    multiply('gemm', whole, memory.alloc(8 * k))
+    const expected = memory.view(whole, m * n).slice()
+    for (const top of [1, 4, 5, 16, 20, 33]) {
+      const parts = newC()
+      split(top, parts, memory.alloc(8 * k))
+      const got = memory.view(parts, m * n)
+      expect(
+        got.findIndex((value, i) => !Object.is(value, expected[i])),
+        `rows split at ${top}`,
+      ).toBe(-1)
+    }
   })
 })
 
