@@ -76,21 +76,46 @@ export function gemm(
   }
 }
 
-/** The sum of a vector's four lanes, ((0 + 1) + (2 + 3)). */
-@inline function laneSum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
-    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
-}
-
 /** c[i] = s, or c[i] += s when `accumulate`. */
 @inline function storeSum(at: usize, s: f32, accumulate: i32): void {
   store<f32>(at, accumulate ? load<f32>(at) + s : s)
 }
 
 /**
+ * Four k steps of four rows' chains (`sum`'s lanes): their 4×4 block of A at `a0` + `at` (rows `row`
+ * bytes apart) transposed in registers, each column a multiply-add with its splat of b, in k order.
+ */
+@inline function fourRowsFourSteps(a0: usize, row: usize, at: usize, b: usize, sum: v128): v128 {
+  const r0 = v128.load(a0 + at), r1 = v128.load(a0 + row + at)
+  const r2 = v128.load(a0 + 2 * row + at), r3 = v128.load(a0 + 3 * row + at)
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5)
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7)
+  sum = madd(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.load32_splat(b + at), sum)
+  sum = madd(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), v128.load32_splat(b + at + 4), sum)
+  sum = madd(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), v128.load32_splat(b + at + 8), sum)
+  return madd(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), v128.load32_splat(b + at + 12), sum)
+}
+
+/** One k step of four rows' chains: A's column of them at `a0` + `at`, times b's splat. */
+@inline function fourRowsOneStep(a0: usize, row: usize, at: usize, b: usize, sum: v128): v128 {
+  let column = v128.load32_splat(a0 + at)
+  column = f32x4.replace_lane(column, 1, load<f32>(a0 + row + at))
+  column = f32x4.replace_lane(column, 2, load<f32>(a0 + 2 * row + at))
+  column = f32x4.replace_lane(column, 3, load<f32>(a0 + 3 * row + at))
+  return madd(column, v128.load32_splat(b + at), sum)
+}
+
+/** Four values of c from their chains, added to c's when `accumulate`. */
+@inline function storeFour(out: usize, sum: v128, accumulate: i32): void {
+  v128.store(out, accumulate ? f32x4.add(sum, v128.load(out)) : sum)
+}
+
+/**
  * c (M) = A·b with A's rows contiguous (`rowStride` floats apart) and b's K values contiguous: each
- * row's dot product four k at a time in a vector, its lanes summed, then the last K mod 4 in order;
- * four rows share each load of b. Every row's value is the same whatever rows go with it.
+ * value of c one chain of multiply-adds over k in order, as `gemm`'s blocks compute it (the same
+ * bits: k-means++ seeding relies on them), four rows' chains in a vector (their 4×4 blocks of A
+ * transposed in registers), sixteen rows at once so that four chains are in flight; then four rows,
+ * then one. Every row's value is the same whatever rows go with it.
  */
 function rowsTimesVector(
   a: usize, rowStride: i32, b: usize, c: usize, M: i32, K: i32, accumulate: i32,
@@ -98,42 +123,45 @@ function rowsTimesVector(
   const row = <usize>rowStride << 2
   const body = K & ~3
   let i = 0
-  for (; i + 4 <= M; i += 4) {
+  for (; i + 16 <= M; i += 16) {
     const a0 = a + <usize>i * row
+    const a1 = a0 + 4 * row, a2 = a0 + 8 * row, a3 = a0 + 12 * row
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0)
     for (let k = 0; k < body; k += 4) {
       const at = <usize>k << 2
-      const bv = v128.load(b + at)
-      s0 = madd(v128.load(a0 + at), bv, s0)
-      s1 = madd(v128.load(a0 + row + at), bv, s1)
-      s2 = madd(v128.load(a0 + 2 * row + at), bv, s2)
-      s3 = madd(v128.load(a0 + 3 * row + at), bv, s3)
+      s0 = fourRowsFourSteps(a0, row, at, b, s0)
+      s1 = fourRowsFourSteps(a1, row, at, b, s1)
+      s2 = fourRowsFourSteps(a2, row, at, b, s2)
+      s3 = fourRowsFourSteps(a3, row, at, b, s3)
     }
-    let d0 = laneSum(s0), d1 = laneSum(s1), d2 = laneSum(s2), d3 = laneSum(s3)
     for (let k = body; k < K; k++) {
       const at = <usize>k << 2
-      const bk = load<f32>(b + at)
-      d0 += load<f32>(a0 + at) * bk
-      d1 += load<f32>(a0 + row + at) * bk
-      d2 += load<f32>(a0 + 2 * row + at) * bk
-      d3 += load<f32>(a0 + 3 * row + at) * bk
+      s0 = fourRowsOneStep(a0, row, at, b, s0)
+      s1 = fourRowsOneStep(a1, row, at, b, s1)
+      s2 = fourRowsOneStep(a2, row, at, b, s2)
+      s3 = fourRowsOneStep(a3, row, at, b, s3)
     }
     const out = c + (<usize>i << 2)
-    storeSum(out, d0, accumulate)
-    storeSum(out + 4, d1, accumulate)
-    storeSum(out + 8, d2, accumulate)
-    storeSum(out + 12, d3, accumulate)
+    storeFour(out, s0, accumulate)
+    storeFour(out + 16, s1, accumulate)
+    storeFour(out + 32, s2, accumulate)
+    storeFour(out + 48, s3, accumulate)
+  }
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>i * row
+    let sum = f32x4.splat(0)
+    for (let k = 0; k < body; k += 4) sum = fourRowsFourSteps(a0, row, <usize>k << 2, b, sum)
+    for (let k = body; k < K; k++) sum = fourRowsOneStep(a0, row, <usize>k << 2, b, sum)
+    storeFour(c + (<usize>i << 2), sum, accumulate)
   }
   for (; i < M; i++) {
     const a0 = a + <usize>i * row
-    let s0 = f32x4.splat(0)
-    for (let k = 0; k < body; k += 4) {
+    let sum = f32x4.splat(0)
+    for (let k = 0; k < K; k++) {
       const at = <usize>k << 2
-      s0 = madd(v128.load(a0 + at), v128.load(b + at), s0)
+      sum = madd(v128.load32_splat(a0 + at), v128.load32_splat(b + at), sum)
     }
-    let d0 = laneSum(s0)
-    for (let k = body; k < K; k++) d0 += load<f32>(a0 + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2))
-    storeSum(c + (<usize>i << 2), d0, accumulate)
+    storeSum(c + (<usize>i << 2), f32x4.extract_lane(sum, 0), accumulate)
   }
 }
 
@@ -141,7 +169,7 @@ function rowsTimesVector(
  * c (M) = A·b with A's columns contiguous (`columnStride` floats apart: Aᵀ stored row-major) and
  * b's K values contiguous: sixteen values of c in four vectors over the whole of K, then four at a
  * time, then one at a time in a vector of equal lanes, so every value is the same chain of
- * multiply-adds, in k order, whatever values go with it.
+ * multiply-adds, in k order, whatever values go with it (and as `gemm`'s blocks compute it).
  */
 function columnsTimesVector(
   a: usize, columnStride: i32, b: usize, c: usize, M: i32, K: i32, accumulate: i32,
@@ -186,7 +214,8 @@ function columnsTimesVector(
 
 /**
  * C (M×N) = a·b, an inner dimension of one (a column times a row whose N values are contiguous):
- * each value one product, the same as a multiply-add onto zero; `accumulate` adds C after it.
+ * each value a multiply-add onto zero, as `gemm`'s blocks compute it (so a zero product is +0), then
+ * C added when `accumulate`.
  */
 function outerProduct(a: usize, rowStride: i32, b: usize, c: usize, M: i32, N: i32, accumulate: i32): void {
   const row = <usize>rowStride << 2
@@ -196,13 +225,13 @@ function outerProduct(a: usize, rowStride: i32, b: usize, c: usize, M: i32, N: i
     const out = c + (<usize>(i * N) << 2)
     for (let j = 0; j < body; j += 4) {
       const at = <usize>j << 2
-      const product = f32x4.mul(s, v128.load(b + at))
+      const product = madd(s, v128.load(b + at), f32x4.splat(0))
       v128.store(out + at, accumulate ? f32x4.add(product, v128.load(out + at)) : product)
     }
-    const si = f32x4.extract_lane(s, 0)
     for (let j = body; j < N; j++) {
       const at = <usize>j << 2
-      storeSum(out + at, si * load<f32>(b + at), accumulate)
+      const product = madd(s, v128.load32_splat(b + at), f32x4.splat(0))
+      storeSum(out + at, f32x4.extract_lane(product, 0), accumulate)
     }
   }
 }

@@ -15,6 +15,13 @@ const SHAPES: [number, number, number, boolean, boolean, boolean][] = [
   [17, 256, 32, false, false, false],
   [66, 256, 40, false, false, true],
   [131, 100, 33, false, true, false],
+  // gemm's narrow paths (one column of B; an inner dimension of one) keep its blocks' bits.
+  [37, 29, 1, false, false, true],
+  [38, 30, 1, true, false, false],
+  [130, 1568, 1, false, true, false],
+  [1568, 128, 1, true, false, true],
+  [37, 1, 21, false, false, true],
+  [128, 1, 1568, true, false, false],
 ]
 
 describe.each(KERNEL_BUILDS)('gemmPackedB (%s build)', (build) => {
