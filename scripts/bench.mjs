@@ -130,7 +130,8 @@ function inPrevious(part) {
 }
 /**
  * Parts whose figures a part's own tables show: PyTorch's tables have Node's and Chromium's VAE
- * throughput and Chromium's convolutional steps beside them, sparse coding's has Chromium's rows and scikit-learn's objective and time.
+ * throughput and Chromium's convolutional steps beside them, sparse coding's has Chromium's rows
+ * and scikit-learn's objective and time.
  */
 const NEEDS = { torch: ['vae', 'chromium'], sparse: ['chromium', 'sklearn'] }
 /** Needed parts run again even when bench/report.json has them: a second or so, and timed against. */

@@ -5,7 +5,8 @@
  * same layers (bench/torchCommands.ts: the same step server, run by Vitest beside the page) where
  * python3 has torch. Each model's step runs twice over in those rounds: with the register block the
  * kernels' probe chose here (tileRows.ts) and with the other one. Writes
- * bench/report.browser-conv.json, which the torch part's conv table shows; asserts nothing about time.
+ * bench/report.browser-conv.json, which the torch part's conv table shows; asserts nothing about
+ * time.
  */
 import { test } from 'vitest'
 import { commands } from 'vitest/browser'

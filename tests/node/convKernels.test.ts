@@ -364,7 +364,7 @@ describe.each(BUILDS)('convolution in chunks of images (%s build)', (build) => {
         0,
         scratch.panel,
       )
-      // The index of the first value that differs (-1: none): a diff of 200,000 values would not print.
+      // The first index that differs (-1: none): a diff of 200,000 values would not print.
       const firstDifference = (a: Float32Array, b: Float32Array) =>
         a.findIndex((value, i) => !Object.is(value, b[i]))
       expect(firstDifference(chunkedPatches, read(memory, wholePatches, rows * depth))).toBe(-1)

@@ -260,7 +260,7 @@ export function convForwardOnce(
 ): void {
   const patchBytes = 4 * g.outHeight * g.outWidth * g.size * g.size * g.channels
   const step = Math.max(1, Math.floor(PATCH_CHUNK_BYTES / patchBytes))
-  // Each chunk's patches are written into their place in the whole batch's (the backward pass reads them).
+  // Each chunk's patches go to their place in the whole batch's: the backward pass reads them.
   for (let from = 0; from < g.batch; from += step) {
     const part = imageRange(g, from, Math.min(step, g.batch - from), x, out, scratch.patches)
     toPatches(k, part.g, part.images, part.patches)
