@@ -15,15 +15,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
-import { generateSprites } from '../src/data/sprites'
 import { compileKernels, KernelMemory, type KernelExports } from '../src/core/kernels/wasmKernels'
-import { CONV_SIDE, convModelStep, type ConvModel } from './convModelStep'
+import { convModelStep, type ConvModel } from './convModelStep'
+import { convStepSprites } from './convStepSprites'
 import { startTorchStepServer } from './torchStepServer'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const SIDE = CONV_SIDE
 const STEPS = 50
 
 /** Multiply-adds of a kernel call that is a product (`gemm`, `gemmPackedB`, `gemmCol2im`), else 0. */
@@ -57,7 +56,7 @@ function peakGflops(memory: KernelMemory): number {
 async function profile(model: ConvModel): Promise<void> {
   await tf.setBackend('wasm')
   await tf.ready()
-  const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
+  const data = convStepSprites()
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
   const memory = new KernelMemory(compiled)

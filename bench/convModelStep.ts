@@ -18,7 +18,7 @@ import {
 export type ConvModel = 'ae' | 'gan'
 
 /** Side of the square grey images. */
-export const CONV_SIDE = CONV_AUTOENCODER_SIDE
+const CONV_SIDE = CONV_AUTOENCODER_SIDE
 
 /** One fused step of `model` and what to dispose. */
 export interface ConvModelStep {

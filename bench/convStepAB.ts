@@ -16,17 +16,17 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { generateSprites } from '../src/data/sprites'
 import { compileKernels, KernelMemory, type CompiledKernels } from '../src/core/kernels/wasmKernels'
 import { decodeBase64 } from '../src/core/kernels/kernelSources'
-import { CONV_SIDE, convModelStep, type ConvModel } from './convModelStep'
+import { convModelStep, type ConvModel } from './convModelStep'
+import { convStepSprites } from './convStepSprites'
 import { interleave, stepTimer } from './interleavedRounds'
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 7)
   await tf.setBackend('wasm')
   await tf.ready()
-  const data = generateSprites({ count: 1024, size: CONV_SIDE, seed: 1 }).images.data
+  const data = convStepSprites()
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
   const file = process.argv[3]

@@ -7,7 +7,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
-import { generateSprites } from '../src/data/sprites'
 import { createRandom } from '../src/core/random'
 import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
@@ -21,6 +20,7 @@ import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
 import { convModelStep } from './convModelStep'
+import { CONV_STEP_SIDE, convStepSprites } from './convStepSprites'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
 import type { ReferenceHeap } from './referenceEnv'
@@ -29,7 +29,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const SIDE = 28
+const SIDE = CONV_STEP_SIDE
 const BATCH = 64
 
 /** One latentkit step to time, ready to call; `dispose` frees what it holds. */
@@ -208,7 +208,7 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
   await tf.setBackend('wasm')
   await tf.ready()
   const load0 = loadavg()[0] ?? NaN
-  const data = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
+  const data = convStepSprites()
   const folder = mkdtempSync(join(tmpdir(), 'latentkit-torch-'))
   const rowsFile = join(folder, 'sprites.f32')
   writeFileSync(rowsFile, data)

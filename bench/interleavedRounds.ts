@@ -87,22 +87,25 @@ export async function interleave(
     cpuMs: medianOf(list.map((t) => t.cpuMs)),
   })
   const [mine = [], reference = []] = times
+  const wallRatios = times.slice(1).map((side) =>
+    ratioSummary(
+      mine.map((t) => t.wallMs),
+      side.map((t) => t.wallMs),
+    ),
+  )
   return {
     rounds,
     stepsPerRound: steps,
     warmSteps,
     ours: median(mine),
     theirs: times.slice(1).map(median),
-    wallRatio: ratioSummary(
-      mine.map((t) => t.wallMs),
-      reference.map((t) => t.wallMs),
-    ),
-    wallRatios: times.slice(1).map((side) =>
+    wallRatio:
+      wallRatios[0] ??
       ratioSummary(
         mine.map((t) => t.wallMs),
-        side.map((t) => t.wallMs),
+        [],
       ),
-    ),
+    wallRatios,
     cpuRatio: ratioSummary(
       mine.map((t) => t.cpuMs),
       reference.map((t) => t.cpuMs),

@@ -9,7 +9,7 @@ import type { BrowserCommand } from 'vitest/node'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateSprites } from '../src/data/sprites'
+import { convStepSprites } from './convStepSprites'
 import { startTorchStepServer, type StepTime, type TorchStepServer } from './torchStepServer'
 
 /** The models bench/torch_dcgan.py steps. */
@@ -20,12 +20,12 @@ export type TorchStart = { readonly torch: string; readonly blas: string } | str
 
 let started: Promise<{ server: TorchStepServer | string; folder: string }> | undefined
 
-/** The step server, started on first use on the rows convStepBench.ts writes for its own. */
+/** The step server, started on first use on the conv steps' sprites (convStepSprites.ts). */
 function server(): Promise<{ server: TorchStepServer | string; folder: string }> {
   started ??= (async () => {
     const folder = mkdtempSync(join(tmpdir(), 'latentkit-torch-page-'))
     const rowsFile = join(folder, 'sprites.f32')
-    writeFileSync(rowsFile, generateSprites({ count: 1024, size: 28, seed: 1 }).images.data)
+    writeFileSync(rowsFile, convStepSprites())
     const made = await startTorchStepServer('torch_dcgan.py', rowsFile, 1)
     process.once('exit', () => close(made, folder))
     return { server: made, folder }

@@ -12,10 +12,10 @@ import { test } from 'vitest'
 import { commands } from 'vitest/browser'
 import * as tf from '@tensorflow/tfjs-core'
 import './pageBackends'
-import { generateSprites } from '../../src/data/sprites'
 import { compileKernels, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { measuredTileRows, type TileRows } from '../../src/core/kernels/tileRows'
-import { CONV_SIDE, convModelStep, type ConvModel } from '../convModelStep'
+import { convModelStep, type ConvModel } from '../convModelStep'
+import { convStepSprites } from '../convStepSprites'
 import { interleave, type InterleavedTimes, type StepTimer } from '../interleavedRounds'
 import type { TorchConvModel, TorchStart } from '../torchCommands'
 
@@ -71,15 +71,13 @@ test('convolutional fused steps in Chromium, beside PyTorch', async () => {
   const chosen = await measuredTileRows()
   const other: TileRows = chosen === 6 ? 4 : 6
   const torch = await startTorch()
-  const data = generateSprites({ count: 1024, size: CONV_SIDE, seed: 1 }).images.data
+  const data = convStepSprites()
   const rows: BrowserConvRow[] = []
-  let build = '?'
   try {
     for (const model of ['gan', 'ae'] as const) {
       const sides = [chosen, other].map((tileRows) => {
         const memory = new KernelMemory(compiled)
         memory.kernels.setTileRows(tileRows)
-        build = memory.build
         return convModelStep(model, memory, data)
       })
       const [mine, theirs] = sides.map((side) => pageStepTimer(side.step))
@@ -99,7 +97,7 @@ test('convolutional fused steps in Chromium, beside PyTorch', async () => {
       {
         quick,
         userAgent: navigator.userAgent,
-        build,
+        build: compiled.build,
         tileRows: chosen,
         otherTileRows: other,
         torch,
