@@ -1,5 +1,5 @@
 /**
- * Where the fused convolutional autoencoder's or GAN's step spends its time: every kernel call (each
+ * Where the fused convolutional autoencoder's, GAN's or InfoGAN's step spends its time: every kernel call (each
  * matrix product by its shape M×K×N, A's and B's strides, and GFLOP/s), Adam and the weight sync to
  * TF.js, over 50 steps of the default model (28×28 sprites, batch 64) in Node. Per call kind: the
  * median (robust to a loaded machine's preemptions) and the mean; the products also with the time
@@ -7,11 +7,11 @@
  * 128×784×400 product measured first in the same process. Rows are sorted by time per step. Then
  * PyTorch's step on the same layers with one thread, per operation (torch.autograd.profiler over 50
  * steps, bench/torch_dcgan.py's step server), when python3 has torch. Not part of `npm run bench`;
- * run it with (model `ae`, the default, or `gan`)
+ * run it with (model `ae`, the default, `gan` or `infogan`)
  *
  *   npx esbuild bench/convAutoencoderProfile.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/convae/profile.mjs &&
- *     node --experimental-wasm-relaxed-simd node_modules/.cache/convae/profile.mjs [ae|gan]
+ *     node --experimental-wasm-relaxed-simd node_modules/.cache/convae/profile.mjs [ae|gan|infogan]
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
@@ -148,4 +148,5 @@ async function torchProfile(model: ConvModel, data: Float32Array): Promise<void>
     rmSync(folder, { recursive: true, force: true })
   }
 }
-await profile(process.argv[2] === 'gan' ? 'gan' : 'ae')
+const asked = process.argv[2]
+await profile(asked === 'gan' || asked === 'infogan' ? asked : 'ae')

@@ -1,9 +1,10 @@
 /**
- * The default convolutional autoencoder's or GAN's fused training step (28×28 sprites, batch 64) on
- * a given kernel memory, one step per call: what bench/convAutoencoderProfile.ts takes apart and
- * bench/convStepAB.ts compares.
+ * The default convolutional autoencoder's, GAN's or InfoGAN's fused training step (28×28 sprites,
+ * batch 64) on a given kernel memory, one step per call: what bench/convAutoencoderProfile.ts takes
+ * apart and bench/convStepAB.ts compares.
  */
 import { createRandom } from '../src/core/random'
+import { drawInfoLatents, type InfoGANOptions } from '../src/core/gan/infoCodes'
 import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
 import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
@@ -14,8 +15,14 @@ import {
   convAutoencoderStepFixture,
 } from './convAutoencoderStepFixture'
 
-/** Which default model: the conv autoencoder or the conv GAN (D step then G step). */
-export type ConvModel = 'ae' | 'gan'
+/**
+ * Which default model: the conv autoencoder, the conv GAN (D step then G step), or the conv GAN with
+ * {@link CONV_INFOGAN_CODES} (the disentanglement part's InfoGAN).
+ */
+export type ConvModel = 'ae' | 'gan' | 'infogan'
+
+/** The InfoGAN's codes: a four-way code (the sprites' kinds) and four continuous ones, λ 1. */
+export const CONV_INFOGAN_CODES: InfoGANOptions = { categorical: [4], continuous: 4 }
 
 /** Side of the square grey images. */
 const CONV_SIDE = CONV_AUTOENCODER_SIDE
@@ -37,7 +44,12 @@ export function convModelStep(
   if (model === 'ae') return convAutoencoderStepFixture(memory, data)
   const side = CONV_SIDE
   const batch = CONV_AUTOENCODER_BATCH
-  const options = resolveGANModelOptions({ architecture: 'conv' }, side * side, true)
+  const options = resolveGANModelOptions(
+    { architecture: 'conv', ...(model === 'infogan' ? { info: CONV_INFOGAN_CODES } : {}) },
+    side * side,
+    true,
+  )
+  const { info, noiseDim } = options
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([side, side, 1], options)
   const trainer = new FusedConvGANTrainer(memory, [side, side, 1], options, batch)
@@ -52,7 +64,9 @@ export function convModelStep(
     step: (s) => {
       const start = (s * batch) % Math.max(1, rows - batch)
       const indices = Uint32Array.from({ length: batch }, (_, i) => start + i)
-      const z = [0, 1].map(() => noise.normals(batch * options.noiseDim))
+      const z = [0, 1].map(() =>
+        info ? drawInfoLatents(info, noiseDim, batch, noise) : noise.normals(batch * noiseDim),
+      )
       void trainer.step(gv, dv, data, indices, z, { ...train, realLabel: 1 }, statistics)
     },
     dispose: () => network.dispose(),

@@ -1,13 +1,15 @@
 /**
  * latentkit's side of the convolutional PyTorch comparison (`npm run bench -- --only torch`): one
- * training step of the default convolutional GAN and of the default convolutional autoencoder on
- * 28×28 sprites, batch 64, in Node on TF.js's WASM backend — the engines' own step bodies (passes,
+ * training step of the default convolutional GAN, of the same GAN as an InfoGAN
+ * (bench/convModelStep.ts's codes) and of the default convolutional autoencoder on 28×28 sprites,
+ * batch 64, in Node on TF.js's WASM backend — the engines' own step bodies (passes,
  * Adam, one read-back) — each interleaved in rounds with PyTorch's step on the same layers
  * (bench/interleavedRounds.ts), wall clock and CPU time. Figures only.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { createRandom } from '../src/core/random'
+import { drawInfoLatents } from '../src/core/gan/infoCodes'
 import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
 import { ConvAutoencoderNetwork } from '../src/core/autoencoder/engine/convAutoencoderNetwork'
@@ -19,7 +21,7 @@ import { AdamSlot } from '../src/core/engine/adamSlot'
 import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
-import { convModelStep } from './convModelStep'
+import { CONV_INFOGAN_CODES, convModelStep } from './convModelStep'
 import { CONV_STEP_SIDE, convStepSprites } from './convStepSprites'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
@@ -48,9 +50,17 @@ function batchOf(data: Float32Array, s: number): tf.Tensor2D {
   return tf.tensor2d(data.subarray(start * size, (start + BATCH) * size), [BATCH, size])
 }
 
-/** The default conv GAN's step as TF.js operations: discriminator step, then generator step. */
-function ganStep(data: Float32Array): Stepper {
-  const options = resolveGANModelOptions({ architecture: 'conv' }, SIDE * SIDE, true)
+/**
+ * The default conv GAN's step (or with {@link CONV_INFOGAN_CODES}, the InfoGAN's) as TF.js
+ * operations: discriminator step, then generator step.
+ */
+function ganStep(data: Float32Array, model: 'gan' | 'infogan'): Stepper {
+  const options = resolveGANModelOptions(
+    { architecture: 'conv', ...(model === 'infogan' ? { info: CONV_INFOGAN_CODES } : {}) },
+    SIDE * SIDE,
+    true,
+  )
+  const { info, noiseDim } = options
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([SIDE, SIDE, 1], options)
   const generatorAdam = tf.train.adam(train.generatorLearningRate, train.beta1)
@@ -63,7 +73,10 @@ function ganStep(data: Float32Array): Stepper {
       const readings = tf.tidy(() => {
         const x = batchOf(data, s)
         const z = (): tf.Tensor2D =>
-          tf.tensor2d(noise.normals(BATCH * options.noiseDim), [BATCH, options.noiseDim])
+          tf.tensor2d(
+            info ? drawInfoLatents(info, noiseDim, BATCH, noise) : noise.normals(BATCH * noiseDim),
+            [BATCH, noiseDim],
+          )
         const d = network.discriminatorPass(x, z(), 1)
         applyGradientList(discriminatorAdam, discriminatorVariables, d.gradients)
         const g = network.generatorPass(z())
@@ -82,11 +95,11 @@ function ganStep(data: Float32Array): Stepper {
 }
 
 /** The same step on latentkit's fused kernels (what `fusedKernels` runs on WASM). */
-async function fusedGanStep(data: Float32Array): Promise<Stepper> {
+async function fusedGanStep(data: Float32Array, model: 'gan' | 'infogan'): Promise<Stepper> {
   const compiled = await compileKernels()
   if (!compiled) throw new Error('no WebAssembly SIMD here: the fused kernels cannot run')
   const memory = new KernelMemory(compiled)
-  return { build: memory.build, ...convModelStep('gan', memory, data) }
+  return { build: memory.build, ...convModelStep(model, memory, data) }
 }
 
 /** The default conv autoencoder's step as TF.js operations (passes, Adam, one read-back). */
@@ -145,7 +158,7 @@ export interface ConvStepRow {
   /** Which latentkit step: see {@link runConvStepBench}. */
   readonly key: ConvStepKey
   /** The PyTorch model it is compared with (bench/torch_dcgan.py's name). */
-  readonly torchModel: 'dcgan' | 'convAutoencoder'
+  readonly torchModel: 'dcgan' | 'infogan' | 'convAutoencoder'
   /**
    * latentkit's and PyTorch's times, interleaved in rounds; `theirs` is PyTorch on one thread with
    * its heap kept (the ratios' reference), then the others measured (`torchSides`). Undefined
@@ -166,6 +179,8 @@ export interface TorchSide {
 export type ConvStepKey =
   | 'ganStep'
   | 'ganFusedStep'
+  | 'infoganStep'
+  | 'infoganFusedStep'
   | 'autoencoderStep'
   | 'autoencoderFusedStep'
   | 'autoencoderFusedTwoThreadStep'
@@ -199,7 +214,7 @@ const ROUNDS = {
 }
 
 /**
- * Times both default convolutional models' steps on TF.js WASM in Node, each interleaved in rounds
+ * Times the default convolutional models' steps on TF.js WASM in Node, each interleaved in rounds
  * with the same layers' step in PyTorch (bench/torch_dcgan.py's step server, one thread, its heap
  * kept; beside the fused steps in a full run also two threads, and one thread as installed), when
  * python3 has torch; latentkit alone otherwise. `quick` takes fewer, shorter rounds.
@@ -250,8 +265,10 @@ export async function runConvStepBench(quick: boolean): Promise<ConvStepBench> {
       () => Promise<Stepper | undefined>,
       boolean,
     ][] = [
-      ['ganStep', 'dcgan', async () => ganStep(data), false],
-      ['ganFusedStep', 'dcgan', () => fusedGanStep(data), true],
+      ['ganStep', 'dcgan', async () => ganStep(data, 'gan'), false],
+      ['ganFusedStep', 'dcgan', () => fusedGanStep(data, 'gan'), true],
+      ['infoganStep', 'infogan', async () => ganStep(data, 'infogan'), false],
+      ['infoganFusedStep', 'infogan', () => fusedGanStep(data, 'infogan'), false],
       ['autoencoderStep', 'convAutoencoder', async () => autoencoderStep(data), false],
       ['autoencoderFusedStep', 'convAutoencoder', () => fusedAutoencoderStep(data, 1), true],
       [

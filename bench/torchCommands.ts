@@ -13,7 +13,7 @@ import { convStepSprites } from './convStepSprites'
 import { startTorchStepServer, type StepTime, type TorchStepServer } from './torchStepServer'
 
 /** The models bench/torch_dcgan.py steps. */
-export type TorchConvModel = 'dcgan' | 'convAutoencoder'
+export type TorchConvModel = 'dcgan' | 'infogan' | 'convAutoencoder'
 
 /** What `torchStart` says: PyTorch's version and BLAS, or why it is not here. */
 export type TorchStart = { readonly torch: string; readonly blas: string } | string

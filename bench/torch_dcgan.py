@@ -1,15 +1,17 @@
 """latentkit's default convolutional models in PyTorch on the CPU, for `npm run bench`: one training
 step of the DCGAN (architecture 'conv', 28x28x1, 16 filters, noise 32, batch 64: a discriminator
-step on real and generated rows, then a generator step, Adam with beta1 0.5) and of the
-convolutional autoencoder (architecture 'conv', code 32, batch 64, summed squared error, Adam 1e-3),
-layer for layer as latentkit builds them.
+step on real and generated rows, then a generator step, Adam with beta1 0.5), of the same DCGAN as
+an InfoGAN (a four-way code and four continuous ones in the noise, Q as eight more columns of the
+discriminator's last layer, lambda 1: bench/convModelStep.ts's codes) and of the convolutional
+autoencoder (architecture 'conv', code 32, batch 64, summed squared error, Adam 1e-3), layer for
+layer as latentkit builds them.
 
 A persistent step server, so that the bench can interleave PyTorch's steps with latentkit's in rounds
 (slow drift of a shared machine then hits both sides alike). Reads float32 rows of 28x28 images from
 argv[1] and runs on argv[2] threads (one process per thread count: an OpenMP pool resized in one
 process kept spinning threads that slowed the one-thread steps 2-5x), prints one JSON line
 {torch, blas, threads} when ready, then answers each JSON command line on stdin
-{"model": "dcgan" | "convAutoencoder", "steps": s} with one JSON line {wallMs, cpuMs}: the mean wall
+{"model": "dcgan" | "infogan" | "convAutoencoder", "steps": s} with one JSON line {wallMs, cpuMs}: the mean wall
 and CPU (time.process_time, all threads) milliseconds per step over s steps. Each model keeps its
 own weights and optimiser across commands, made (seed 1) and warmed up by three steps at its first
 command. {"profile": model, "steps": s} answers {table}: torch.autograd.profiler's per-operation
@@ -59,9 +61,10 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """image -> conv (16), leaky ReLU 0.2 -> conv (32), leaky ReLU 0.2 -> dense -> logit."""
+    """image -> conv (16), leaky ReLU 0.2 -> conv (32), leaky ReLU 0.2 -> dense -> logit (and an
+    InfoGAN's Q outputs beside it: `outputs` columns in all)."""
 
-    def __init__(self, filters=16):
+    def __init__(self, filters=16, outputs=1):
         super().__init__()
         self.body = nn.Sequential(
             conv(1, filters),
@@ -69,7 +72,7 @@ class Discriminator(nn.Module):
             conv(filters, 2 * filters),
             nn.LeakyReLU(0.2),
             nn.Flatten(),
-            nn.Linear((SIDE // 4) ** 2 * 2 * filters, 1),
+            nn.Linear((SIDE // 4) ** 2 * 2 * filters, outputs),
         )
 
     def forward(self, x):
@@ -119,6 +122,57 @@ def dcgan_step_fn(data):
     return step
 
 
+CATEGORIES = 4
+CONTINUOUS = 4
+CODES = CATEGORIES + CONTINUOUS
+
+
+def info_noise():
+    """InfoGAN's input: a one-hot four-way code, four codes uniform in [-1, 1], then normal noise."""
+    z = torch.randn(BATCH, 32)
+    z[:, :CATEGORIES] = nn.functional.one_hot(torch.randint(CATEGORIES, (BATCH,)), CATEGORIES)
+    z[:, CATEGORIES:CODES] = torch.rand(BATCH, CONTINUOUS) * 2 - 1
+    return z
+
+
+def information_loss(q, z):
+    """L_I: the categorical code's cross-entropy plus half the continuous codes' squared error, batch
+    mean (as latentkit's infoTerm.ts, unit variance)."""
+    target = z[:, :CATEGORIES].argmax(1)
+    categorical = nn.functional.cross_entropy(q[:, :CATEGORIES], target, reduction="sum")
+    continuous = 0.5 * (q[:, CATEGORIES:] - z[:, CATEGORIES:CODES]).pow(2).sum()
+    return (categorical + continuous) / q.shape[0]
+
+
+def infogan_step_fn(data):
+    generator, discriminator = Generator(), Discriminator(outputs=1 + CODES)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=4e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=1e-4, betas=(0.5, 0.999))
+    softplus = nn.functional.softplus
+
+    def step(x):
+        # Discriminator and Q: real and generated rows in one pass; Q learns the generated codes.
+        z = info_noise()
+        with torch.no_grad():
+            fake = generator(z)
+        out = discriminator(torch.cat([x, fake]))
+        real, generated = out[:BATCH, 0], out[BATCH:, 0]
+        loss_d = (softplus(real) - real).mean() + softplus(generated).mean()
+        loss_d = loss_d + information_loss(out[BATCH:, 1:], z)
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        # Generator: -log D(G(z)) plus L_I through Q, on fresh noise.
+        z = info_noise()
+        out = discriminator(generator(z))
+        loss_g = softplus(-out[:, 0]).mean() + information_loss(out[:, 1:], z)
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+
+    return step
+
+
 def autoencoder_step_fn(data):
     model = ConvAutoencoder()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -135,7 +189,11 @@ def autoencoder_step_fn(data):
 class Server:
     """The models stepped so far, each with its next batch index."""
 
-    MODELS = {"dcgan": dcgan_step_fn, "convAutoencoder": autoencoder_step_fn}
+    MODELS = {
+        "dcgan": dcgan_step_fn,
+        "infogan": infogan_step_fn,
+        "convAutoencoder": autoencoder_step_fn,
+    }
 
     def __init__(self, data):
         self.data = data

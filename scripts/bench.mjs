@@ -1253,6 +1253,9 @@ const BLOCKS = [
       const names = {
         ganStep: 'conv GAN (16 filters, noise 32): D step + G step, TF.js operations',
         ganFusedStep: `conv GAN: D step + G step, ${fused}`,
+        infoganStep:
+          'conv InfoGAN (the same, a four-way and four continuous codes, Q beside the logit): D step + G step, TF.js operations',
+        infoganFusedStep: `conv InfoGAN: D step + G step, ${fused}`,
         autoencoderStep: 'conv autoencoder (code 32), TF.js operations',
         autoencoderFusedStep: `conv autoencoder, ${fused}`,
         autoencoderFusedTwoThreadStep:
@@ -1285,7 +1288,7 @@ const BLOCKS = [
         ...chromiumConvRows(browserConv, fmt),
         '',
         ...chromiumConvNote(browserConv, fmt),
-        'Target (issue 19): ≥ 1.0× PyTorch with one thread on both fused steps.',
+        'Target (issue 19): ≥ 1.0× PyTorch with one thread on every fused step.',
         '',
       ]
     },

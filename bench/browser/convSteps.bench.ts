@@ -50,7 +50,11 @@ async function startTorch(): Promise<TorchStart> {
 }
 
 /** PyTorch's model of the same layers. */
-const TORCH_MODEL: Record<ConvModel, TorchConvModel> = { gan: 'dcgan', ae: 'convAutoencoder' }
+const TORCH_MODEL: Record<ConvModel, TorchConvModel> = {
+  gan: 'dcgan',
+  infogan: 'infogan',
+  ae: 'convAutoencoder',
+}
 
 /** One model's figures. */
 export interface BrowserConvRow {

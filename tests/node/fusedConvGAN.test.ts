@@ -9,7 +9,8 @@ import { resolveGANModelOptions, type GANModelOptions } from '../../src/core/gan
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { applyGradientList } from '../../src/core/engine/trainingLoop'
 import { gatherRows, type ImageShape } from '../../src/core/dataset'
-import { createRandom } from '../../src/core/random'
+import { createRandom, type Random } from '../../src/core/random'
+import { drawInfoLatents, type InfoGANOptions } from '../../src/core/gan/infoCodes'
 import { generateSprites } from '../../src/data/sprites'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
@@ -124,74 +125,156 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused conv GAN step (%s build)
     },
   )
 
-  test('three steps (2 discriminator updates each) move weights and running statistics as the TF.js passes and tf.train.adam do', async () => {
-    const a = await setup(build, {})
-    const b = await setup(build, {})
-    const settings = {
-      generatorLearningRate: 0.002,
-      discriminatorLearningRate: 0.001,
-      beta1: 0.5,
-      realLabel: 0.9,
-    }
-    const gAdam = tf.train.adam(settings.generatorLearningRate, settings.beta1)
-    const dAdam = tf.train.adam(settings.discriminatorLearningRate, settings.beta1)
-    const random = createRandom(11)
-    const scores: number[][] = []
-    for (let step = 0; step < 3; step++) {
-      const noise = [0, 1, 2].map(() => random.normals(BATCH * NOISE))
-      const point = a.fused.step(
-        a.network.generatorVariables(),
-        a.network.discriminatorVariables(),
+  test.each([
+    ['a three-way and a continuous code, one λ', { categorical: [3], continuous: 1 }],
+    [
+      'two categorical codes, λ 0.7, λ_cont 0.1',
+      { categorical: [2, 2], continuous: 0, weight: 0.7, continuousWeight: 0.1 },
+    ],
+    ['continuous codes only, λ_cont 0.1', { continuous: 3, continuousWeight: 0.1 }],
+  ] as [string, InfoGANOptions][])(
+    "an InfoGAN's losses, L_I, code accuracy and gradients (Q head included) equal the TF.js passes (%s)",
+    async (_, info) => {
+      const { network, fused } = await setup(build, { info })
+      const random = createRandom(9)
+      const zD = noiseBatch(network, random)
+      const zG = noiseBatch(network, random)
+      const ours = fused.gradients(
+        network.generatorVariables(),
+        network.discriminatorVariables(),
         data,
         ROWS,
-        noise,
-        settings,
-        a.network.statistics(),
+        zD,
+        zG,
+        0.9,
       )
-      const expected = tf.tidy(() => {
-        const x = tf.tensor2d(realRows(), [BATCH, size])
-        let last: ReturnType<GANNetwork['discriminatorPass']> | undefined
-        for (const z of noise.slice(0, 2)) {
-          last = b.network.discriminatorPass(x, tf.tensor2d(z, [BATCH, NOISE]), settings.realLabel)
-          applyGradientList(dAdam, b.network.discriminatorVariables(), last.gradients)
+      const reference = tf.tidy(() => {
+        const d = network.discriminatorPass(
+          tf.tensor2d(realRows(), [BATCH, size]),
+          tf.tensor2d(zD, [BATCH, NOISE]),
+          0.9,
+        )
+        const g = network.generatorPass(tf.tensor2d(zG, [BATCH, NOISE]), false)
+        return {
+          scalars: tf.stack([d.loss, g.loss, g.informationLoss!, g.codeAccuracy ?? tf.scalar(-1)]),
+          dGrads: d.gradients,
+          gGrads: g.gradients,
         }
-        const g = b.network.generatorPass(tf.tensor2d(noise[2] as Float32Array, [BATCH, NOISE]))
-        applyGradientList(gAdam, b.network.generatorVariables(), g.gradients)
-        const { loss, realScore, fakeScore } = last as NonNullable<typeof last>
-        return tf.stack([g.loss, loss, realScore, fakeScore]).dataSync()
       })
-      scores.push([point.generatorLoss, point.discriminatorLoss, point.realScore, point.fakeScore])
-      expect(relativeGap(scores[step] as number[], Array.from(expected))).toBeLessThan(1e-4)
-    }
-    const values = (variables: tf.Variable[]) =>
-      Float32Array.from(variables.flatMap((v) => Array.from(v.dataSync())))
-    const initial = await setup(build, {})
-    expect(
-      relativeGap(values(a.network.weights()), values(initial.network.weights())),
-    ).toBeGreaterThan(1e-2)
-    // The first transposed convolution's bias (generator variable 5) has a zero gradient (the batch
-    // normalisation after it subtracts it), so Adam moves it by rounding noise, differently on each
-    // side, and the running mean after it with it; it changes no output. Every other weight and
-    // statistic agrees.
-    const noise = new Set(['dcgG1/bias', 'dcgGn1/mean'])
-    const checked = (network: GANNetwork) =>
-      network.weights().filter((v) => !noise.has(v.name.replace(/_[a-z]*\d+$/, '')))
-    expect(checked(a.network).length).toBe(a.network.weights().length - 2)
-    expect(relativeGap(values(checked(a.network)), values(checked(b.network)))).toBeLessThan(1e-4)
-    // Running statistics alone (sampling reads them).
-    const statistics = (network: GANNetwork) => checked(network).slice(-3)
-    expect(relativeGap(values(statistics(a.network)), values(statistics(b.network)))).toBeLessThan(
-      1e-5,
-    )
-    // The noise-driven bias stays tiny on both sides.
-    const bias = (network: GANNetwork) => network.generatorVariables()[5]!.dataSync()
-    for (const network of [a.network, b.network])
-      expect(Math.max(...Array.from(bias(network), Math.abs))).toBeLessThan(1e-3)
-    gAdam.dispose()
-    dAdam.dispose()
-    for (const run of [a, b, initial]) run.network.dispose()
-  })
+      const [dLoss, gLoss, informationLoss, accuracy] = Array.from(reference.scalars.dataSync())
+      expect(
+        relativeGap([ours.discriminatorLoss, ours.generatorLoss], [dLoss!, gLoss!]),
+      ).toBeLessThan(1e-5)
+      expect(ours.information).toBeDefined()
+      expect(Math.abs(ours.information!.loss - informationLoss!) / informationLoss!).toBeLessThan(
+        1e-5,
+      )
+      if (accuracy === -1) expect(ours.information!.accuracy).toBeNaN()
+      else expect(Math.fround(ours.information!.accuracy)).toBe(accuracy)
+      // The Q columns of the last layer have gradients of their own: a head left out would fail here.
+      expect(network.discriminatorVariables().at(-2)!.shape[1]).toBe(1 + infoSize(info))
+      expectGradients(ours.discriminator, reference.dGrads)
+      expectGradients(ours.generator, reference.gGrads)
+      tf.dispose([reference.scalars, ...reference.dGrads, ...reference.gGrads])
+      network.dispose()
+    },
+  )
+
+  test.each([
+    ['a GAN', undefined],
+    ['an InfoGAN', { categorical: [2], continuous: 2, continuousWeight: 0.5 }],
+  ] as [string, InfoGANOptions | undefined][])(
+    'three steps (2 discriminator updates each) of %s move weights and running statistics as the TF.js passes and tf.train.adam do',
+    async (_, info) => {
+      const a = await setup(build, { info })
+      const b = await setup(build, { info })
+      const settings = {
+        generatorLearningRate: 0.002,
+        discriminatorLearningRate: 0.001,
+        beta1: 0.5,
+        realLabel: 0.9,
+      }
+      const gAdam = tf.train.adam(settings.generatorLearningRate, settings.beta1)
+      const dAdam = tf.train.adam(settings.discriminatorLearningRate, settings.beta1)
+      const random = createRandom(11)
+      const scores: number[][] = []
+      for (let step = 0; step < 3; step++) {
+        const noise = [0, 1, 2].map(() => noiseBatch(a.network, random))
+        const point = a.fused.step(
+          a.network.generatorVariables(),
+          a.network.discriminatorVariables(),
+          data,
+          ROWS,
+          noise,
+          settings,
+          a.network.statistics(),
+        )
+        const expected = tf.tidy(() => {
+          const x = tf.tensor2d(realRows(), [BATCH, size])
+          let last: ReturnType<GANNetwork['discriminatorPass']> | undefined
+          for (const z of noise.slice(0, 2)) {
+            last = b.network.discriminatorPass(
+              x,
+              tf.tensor2d(z, [BATCH, NOISE]),
+              settings.realLabel,
+            )
+            applyGradientList(dAdam, b.network.discriminatorVariables(), last.gradients)
+          }
+          const g = b.network.generatorPass(tf.tensor2d(noise[2] as Float32Array, [BATCH, NOISE]))
+          applyGradientList(gAdam, b.network.generatorVariables(), g.gradients)
+          const { loss, realScore, fakeScore } = last as NonNullable<typeof last>
+          const information = info ? [g.informationLoss!, g.codeAccuracy!] : []
+          return tf.stack([g.loss, loss, realScore, fakeScore, ...information]).dataSync()
+        })
+        scores.push([
+          point.generatorLoss,
+          point.discriminatorLoss,
+          point.realScore,
+          point.fakeScore,
+          ...(info ? [point.informationLoss!, point.codeAccuracy!] : []),
+        ])
+        expect(relativeGap(scores[step] as number[], Array.from(expected))).toBeLessThan(1e-4)
+      }
+      const values = (variables: tf.Variable[]) =>
+        Float32Array.from(variables.flatMap((v) => Array.from(v.dataSync())))
+      const initial = await setup(build, { info })
+      expect(
+        relativeGap(values(a.network.weights()), values(initial.network.weights())),
+      ).toBeGreaterThan(1e-2)
+      // The first transposed convolution's bias (generator variable 5) has a zero gradient (the batch
+      // normalisation after it subtracts it), so Adam moves it by rounding noise, differently on each
+      // side, and the running mean after it with it; it changes no output. Every other weight and
+      // statistic agrees.
+      const noise = new Set(['dcgG1/bias', 'dcgGn1/mean'])
+      const checked = (network: GANNetwork) =>
+        network.weights().filter((v) => !noise.has(v.name.replace(/_[a-z]*\d+$/, '')))
+      expect(checked(a.network).length).toBe(a.network.weights().length - 2)
+      expect(relativeGap(values(checked(a.network)), values(checked(b.network)))).toBeLessThan(1e-4)
+      // Running statistics alone (sampling reads them).
+      const statistics = (network: GANNetwork) => checked(network).slice(-3)
+      expect(
+        relativeGap(values(statistics(a.network)), values(statistics(b.network))),
+      ).toBeLessThan(1e-5)
+      // The noise-driven bias stays tiny on both sides.
+      const bias = (network: GANNetwork) => network.generatorVariables()[5]!.dataSync()
+      for (const network of [a.network, b.network])
+        expect(Math.max(...Array.from(bias(network), Math.abs))).toBeLessThan(1e-3)
+      gAdam.dispose()
+      dAdam.dispose()
+      for (const run of [a, b, initial]) run.network.dispose()
+    },
+  )
 })
+
+/** A batch of noise for `network`: with an InfoGAN's codes drawn from their priors in front. */
+function noiseBatch(network: GANNetwork, random: Random): Float32Array {
+  const info = network.options.info
+  return info ? drawInfoLatents(info, NOISE, BATCH, random) : random.normals(BATCH * NOISE)
+}
+
+function infoSize(info: InfoGANOptions): number {
+  return (info.categorical ?? []).reduce((sum, n) => sum + n, 0) + (info.continuous ?? 0)
+}
 
 test('GAN.fit (conv) on WASM: fused and TF.js steps train the same model, samples agree, tensors back to baseline', async () => {
   await switchBackend('wasm')
@@ -238,25 +321,52 @@ test('GAN.fit (conv) on WASM: fused and TF.js steps train the same model, sample
   }
 })
 
-test('an InfoGAN conv still trains on TF.js operations', async () => {
+test('GAN.fit (conv InfoGAN) on WASM: the fused steps train the model the TF.js steps do, L_I and code accuracy included', async () => {
   await switchBackend('wasm')
   try {
-    const images = generateSprites({ count: 32, size: 8, seed: 1 }).images
-    const gan = new GAN({
-      architecture: 'conv',
-      filters: 2,
-      noiseDim: 6,
-      seed: 2,
-      info: { categorical: [3] },
-    })
-    const kernels: string[] = []
-    await gan.fit(
-      images,
-      { epochs: 1, batchSize: 16 },
-      { onUpdate: (u) => kernels.push(u.progress.kernels) },
-    )
-    expect(kernels.at(-1)).toBe('tfjs')
-    gan.dispose()
+    const images = generateSprites({ count: 64, size: 8, seed: 1 }).images
+    const baseline = tf.memory().numTensors
+    const runs: { kernels: string; last: number[]; sample: number[]; codes: number[] }[] = []
+    for (const fusedKernels of [true, false]) {
+      const gan = new GAN({
+        architecture: 'conv',
+        filters: 2,
+        noiseDim: 6,
+        seed: 2,
+        info: { categorical: [3], continuous: 1, continuousWeight: 0.5 },
+      })
+      let kernels = ''
+      const result = await gan.fit(
+        images,
+        { epochs: 3, batchSize: 16, fusedKernels },
+        { onUpdate: (u) => (kernels = u.progress.kernels) },
+      )
+      const last = result.last!
+      const sample = await gan.generateWithCodes([{ categorical: [1], continuous: [0.5] }], {
+        seed: 1,
+      })
+      const codes = await gan.inferCodes(sample)
+      runs.push({
+        kernels,
+        last: [
+          last.generatorLoss,
+          last.discriminatorLoss,
+          last.informationLoss!,
+          last.codeAccuracy!,
+        ],
+        sample: Array.from(sample.data),
+        codes: [...codes.continuous, ...codes.probabilities],
+      })
+      gan.dispose()
+    }
+    const [fused, plain] = runs as [(typeof runs)[0], (typeof runs)[0]]
+    expect(fused.kernels).toMatch(/^wasm-/)
+    expect(plain.kernels).toBe('tfjs')
+    expect(fused.last.every(Number.isFinite)).toBe(true)
+    expect(relativeGap(fused.last, plain.last)).toBeLessThan(1e-3)
+    expect(relativeGap(fused.sample, plain.sample)).toBeLessThan(1e-3)
+    expect(relativeGap(fused.codes, plain.codes)).toBeLessThan(1e-3)
+    expect(tf.memory().numTensors).toBe(baseline)
   } finally {
     await switchBackend('cpu')
   }

@@ -7,6 +7,7 @@ import { resolveGANModelOptions, type GANModelOptions } from '../../src/core/gan
 import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { gatherRows, toImageBatch } from '../../src/core/dataset'
 import { createRandom } from '../../src/core/random'
+import { drawInfoLatents } from '../../src/core/gan/infoCodes'
 import { ringOfGaussians } from '../../src/data/toy2d'
 import { loadDigits } from '../../src/data/digits'
 import { switchBackend } from './setupBackend'
@@ -75,6 +76,73 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused GAN step (%s build)', (b
       network.dispose()
     },
   )
+
+  test("an InfoGAN's losses, L_I, code accuracy and gradients (Q head included) equal the TF.js passes", async () => {
+    const compiled = await compileKernelBuild(build)
+    expect(compiled).toBeDefined()
+    const noiseDim = 12
+    const resolved = resolveGANModelOptions(
+      {
+        seed: 3,
+        noiseDim,
+        generatorUnits: [32],
+        discriminatorUnits: [24],
+        info: { categorical: [4, 2], continuous: 2, weight: 0.8, continuousWeight: 0.2 },
+      },
+      64,
+      true,
+    )
+    const network = new GANNetwork([8, 8, 1], resolved)
+    const fused = new FusedGANTrainer(new KernelMemory(compiled!), 64, resolved, 16)
+    const random = createRandom(9)
+    const zD = drawInfoLatents(resolved.info!, noiseDim, 16, random)
+    const zG = drawInfoLatents(resolved.info!, noiseDim, 16, random)
+    const ours = fused.gradients(
+      network.generatorVariables(),
+      network.discriminatorVariables(),
+      digits.data,
+      ROWS,
+      zD,
+      zG,
+      0.9,
+    )
+    const x = new Float32Array(16 * 64)
+    gatherRows(x, digits.data, ROWS, 64)
+    const reference = tf.tidy(() => {
+      const d = network.discriminatorPass(
+        tf.tensor2d(x, [16, 64]),
+        tf.tensor2d(zD, [16, noiseDim]),
+        0.9,
+      )
+      const g = network.generatorPass(tf.tensor2d(zG, [16, noiseDim]))
+      return {
+        scalars: tf.stack([d.loss, g.loss, g.informationLoss!, g.codeAccuracy!]),
+        dGrads: d.gradients,
+        gGrads: g.gradients,
+      }
+    })
+    const [dLoss, gLoss, informationLoss, accuracy] = Array.from(reference.scalars.dataSync())
+    const { generatorLoss } = ours
+    expect(
+      relativeGap(
+        [ours.discriminatorLoss, generatorLoss.loss, generatorLoss.information!.loss],
+        [dLoss!, gLoss!, informationLoss!],
+      ),
+    ).toBeLessThan(1e-5)
+    expect(Math.fround(generatorLoss.information!.accuracy)).toBe(accuracy)
+    const flat = (arrays: readonly ArrayLike<number>[]) =>
+      Float32Array.from(arrays.flatMap((a) => Array.from(a)))
+    // The last layer's kernel: the logit's column and the eight Q columns.
+    expect(ours.discriminator.at(-2)!.length).toBe(24 * 9)
+    expect(
+      relativeGap(flat(ours.discriminator), flat(reference.dGrads.map((g) => g.dataSync()))),
+    ).toBeLessThan(1e-5)
+    expect(
+      relativeGap(flat(ours.generator), flat(reference.gGrads.map((g) => g.dataSync()))),
+    ).toBeLessThan(1e-5)
+    tf.dispose([reference.scalars, ...reference.dGrads, ...reference.gGrads])
+    network.dispose()
+  })
 })
 
 describe('GAN.fit on the WASM backend', () => {
@@ -102,6 +170,51 @@ describe('GAN.fit on the WASM backend', () => {
     expect(runs[1]!.kernels.at(-1)).toBe('tfjs')
     expect(Math.abs(runs[0]!.loss - runs[1]!.loss)).toBeLessThan(1e-3 * Math.abs(runs[1]!.loss))
     expect(relativeGap(runs[0]!.sample, runs[1]!.sample)).toBeLessThan(1e-3)
+    expect(tf.memory().numTensors).toBe(baseline)
+  })
+
+  test('fused and TF.js steps train the same dense InfoGAN: losses, L_I, code accuracy, samples and Q', async () => {
+    const baseline = tf.memory().numTensors
+    const runs: { kernels: string; last: number[]; sample: number[]; codes: number[] }[] = []
+    for (const fusedKernels of [true, false]) {
+      const gan = new GAN({
+        seed: 2,
+        noiseDim: 16,
+        generatorUnits: [64],
+        discriminatorUnits: [64],
+        info: { categorical: [10], continuous: 2 },
+      })
+      let kernels = ''
+      const result = await gan.fit(
+        digits,
+        { epochs: 2, batchSize: 64, fusedKernels },
+        { onUpdate: (u) => (kernels = u.progress.kernels) },
+      )
+      const last = result.last!
+      const sample = await gan.generateWithCodes([{ categorical: [3], continuous: [0.5, -1] }], {
+        seed: 1,
+      })
+      const codes = await gan.inferCodes(sample)
+      runs.push({
+        kernels,
+        last: [
+          last.generatorLoss,
+          last.discriminatorLoss,
+          last.informationLoss!,
+          last.codeAccuracy!,
+        ],
+        sample: Array.from(sample.data),
+        codes: [...codes.continuous, ...codes.probabilities],
+      })
+      gan.dispose()
+    }
+    const [fused, plain] = runs as [(typeof runs)[0], (typeof runs)[0]]
+    expect(fused.kernels).toMatch(/^wasm-/)
+    expect(plain.kernels).toBe('tfjs')
+    expect(fused.last.every(Number.isFinite)).toBe(true)
+    expect(relativeGap(fused.last, plain.last)).toBeLessThan(1e-3)
+    expect(relativeGap(fused.sample, plain.sample)).toBeLessThan(1e-3)
+    expect(relativeGap(fused.codes, plain.codes)).toBeLessThan(1e-3)
     expect(tf.memory().numTensors).toBe(baseline)
   })
 

@@ -2,10 +2,9 @@
  * Training resumes exactly after a snapshot: train one epoch, snapshot, copy it (structuredClone and
  * a model file), restore into a NEW model and train one more gives the same losses, weights and
  * outputs, bit for bit, as two epochs straight, on the CPU backend (TF.js operations) and on WASM
- * (the fused WebAssembly kernels for dense models, the conv autoencoder and the conv GAN, TF.js
- * operations for the other convolutional ones). A
- * weights-only snapshot (the format before training state) still restores, and does NOT continue
- * the same way: the test can fail. A bad training state is refused, naming the field.
+ * (the fused WebAssembly kernels for dense models, the conv autoencoder and the conv GAN or
+ * InfoGAN, TF.js operations for the other convolutional ones). A weights-only snapshot (the format
+ * before training state) still restores, and does NOT continue the same way: the test can fail. A bad training state is refused, naming the field.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
@@ -107,7 +106,7 @@ const CASES: readonly Case[] = [
         info: { categorical: [3], continuous: 1 },
       }),
     train: { batchSize: 16 },
-    fused: false,
+    fused: true,
     outputs: sampled,
   },
   {
@@ -121,7 +120,7 @@ const CASES: readonly Case[] = [
         info: { categorical: [3] },
       }),
     train: { batchSize: 32 },
-    fused: false,
+    fused: true,
     outputs: sampled,
   },
   {

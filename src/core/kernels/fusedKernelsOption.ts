@@ -7,12 +7,12 @@ export type KernelThreads = 1 | 2
 /** Whether to train with latentkit's fused WebAssembly kernels, and on how many threads. */
 export interface FusedKernelsOption {
   /**
-   * On the WASM backend, run each training step of a dense model (VAE, dense autoencoder, dense GAN,
-   * the dense encoders of contrastive learning and the pretext tasks, DEC's and IDEC's pretraining
-   * and refinement on a dense autoencoder), of the convolutional autoencoder or of the
-   * convolutional GAN (not an InfoGAN, whose Q head trains on TF.js) in latentkit's fused
-   * WebAssembly kernels: forward, backward
-   * and Adam in a few calls, faster than the same step as TF.js operations, with the same gradients.
+   * On the WASM backend, run each training step of a dense model (VAE, dense autoencoder, dense GAN
+   * or InfoGAN, the dense encoders of contrastive learning and the pretext tasks, DEC's and IDEC's
+   * pretraining and refinement on a dense autoencoder), of the convolutional autoencoder or of the
+   * convolutional GAN or InfoGAN (its Q head included) in latentkit's fused WebAssembly kernels:
+   * forward, backward and Adam in a few calls, faster than the same step as TF.js operations, with
+   * the same gradients.
    * `false` runs the step as TF.js operations. The other convolutional models and the other backends
    * always use TF.js. Default `true`.
    */

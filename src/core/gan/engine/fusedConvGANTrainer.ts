@@ -20,10 +20,13 @@ import {
 } from '../../kernels/convKernels'
 import { KernelVariables } from '../../engine/kernelVariables'
 import type { ResolvedGANModelOptions } from '../ganOptions'
+import { infoCodeSize } from '../infoCodes'
+import { DiscriminatorOutput, type InformationReading } from './discriminatorOutput'
 import {
   FusedGANTrainerBase,
   type FusedGANSettings,
   type FusedGANStep,
+  type GeneratorLoss,
   type JudgedBatch,
 } from './fusedGANTrainerBase'
 
@@ -62,7 +65,8 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
   private readonly z: number
   private readonly labels: number
   private readonly ones: number
-  private readonly gradLogits: number
+  /** The logit (and an InfoGAN's Q head beside it): losses and the gradient at the output. */
+  private readonly output: DiscriminatorOutput
   private readonly gradImage: number
   /** The generator's two normalisations, and its activations and gradients. */
   private readonly norms: [NormBuffers, NormBuffers]
@@ -117,7 +121,11 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
       [
         { inputs: area * c, units: f, activation: 'leakyRelu' },
         { inputs: area * f, units: 2 * f, activation: 'leakyRelu' },
-        { inputs: quarter * 2 * f, units: 1, activation: 'linear' },
+        {
+          inputs: quarter * 2 * f,
+          units: 1 + (options.info ? infoCodeSize(options.info) : 0),
+          activation: 'linear',
+        },
       ],
       2 * maxBatch,
     )
@@ -137,7 +145,13 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
     this.labels = memory.alloc(2 * maxBatch)
     this.ones = memory.alloc(maxBatch)
     memory.view(this.ones, maxBatch).fill(1)
-    this.gradLogits = memory.alloc(2 * maxBatch)
+    this.output = new DiscriminatorOutput(
+      memory,
+      this.discriminator.k,
+      options.info,
+      noiseDim,
+      2 * maxBatch,
+    )
     this.gradImage = memory.alloc(maxBatch * this.inputSize)
     this.convOut = [
       memory.alloc(2 * maxBatch * half * f),
@@ -198,16 +212,18 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
     generator: Float32Array[]
     discriminatorLoss: number
     generatorLoss: number
+    information: InformationReading | undefined
   } {
     const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
     const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
     const discriminator = this.discriminator.gradients()
-    const generatorLoss = this.generatorGradients(generatorNoise, batch)
+    const { loss: generatorLoss, information } = this.generatorGradients(generatorNoise, batch)
     return {
       discriminator,
       generator: this.generator.gradients(),
       discriminatorLoss: judged.loss,
       generatorLoss,
+      information,
     }
   }
 
@@ -320,7 +336,8 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
   }
 
   /**
-   * Backward through the discriminator from `gradLogits` for the `rows` images at `input`, right after
+   * Backward through the discriminator from the gradient at its output (left by
+   * {@link DiscriminatorOutput.judge}) for the `rows` images at `input`, right after
    * {@link FusedConvGANTrainer.judge} of them (whose patches it reuses): its weight gradients when
    * `weights`, the gradient at the images into `gradInput` when not 0.
    */
@@ -334,7 +351,7 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
     const leaky = ACTIVATION_CODE.leakyRelu
     const [scratch0, scratch1] = this.judgeScratch
     const cells = (g: ConvGeometry): number => rows * g.outHeight * g.outWidth
-    net.backward(dense, a1, this.gradLogits, gradA1, rows)
+    net.backward(dense, a1, this.output.gradient, gradA1, rows)
     k.activationBackward(gradA1, a1, cells(g1) * g1.filters, leaky)
     if (weights) {
       const gradKernel = net.gradientOf(conv1.kernel)
@@ -356,18 +373,21 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
 
   /**
    * BCE(D(x), realLabel) + BCE(D(G(z)), 0) (batch means) and the discriminator's gradients, real and
-   * generated rows in one pass.
+   * generated rows in one pass (and an InfoGAN's Q head learning the generated rows' codes).
    */
   protected discriminatorGradients(z: Float32Array, batch: number, realLabel: number): JudgedBatch {
-    const { k, memory } = this.discriminator
+    const { memory } = this.discriminator
     this.generate(z, batch, false)
     const labels = memory.view(this.labels, 2 * batch)
     labels.fill(realLabel, 0, batch)
     labels.fill(0, batch)
-    const logits = this.judge(this.pair, 2 * batch)
-    const loss = k.bernoulliLoss(logits, this.labels, this.gradLogits, 2 * batch, 1 / batch)
+    const output = this.judge(this.pair, 2 * batch)
+    const { loss } = this.output.judge(output, this.labels, 2 * batch, 1 / batch, {
+      z,
+      from: batch,
+    })
     // The gradient is (sigmoid(l) − label)/batch: each half's mean probability follows from it.
-    const grad = memory.view(this.gradLogits, 2 * batch)
+    const grad = memory.view(this.output.gradLogits, 2 * batch)
     const realScore = sumOf(grad.subarray(0, batch)) + realLabel
     const fakeScore = sumOf(grad.subarray(batch))
     this.judgeBackward(this.pair, 2 * batch, true, 0)
@@ -375,10 +395,10 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
   }
 
   /**
-   * −log D(G(z)) and the generator's gradients (through the discriminator, whose weights' gradients
-   * are not needed); folds the batch statistics into the running ones.
+   * −log D(G(z)) (plus an InfoGAN's λ·L_I) and the generator's gradients (through the discriminator,
+   * whose weights' gradients are not needed); folds the batch statistics into the running ones.
    */
-  protected generatorGradients(z: Float32Array, batch: number): number {
+  protected generatorGradients(z: Float32Array, batch: number): GeneratorLoss {
     const net = this.generator
     const { k } = net
     const [project, norm0, up0, norm1, up1] = net.layers as FusedLayer[] as [
@@ -391,8 +411,8 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
     const [inner, outer] = this.geometries(batch).reverse() as [ConvGeometry, ConvGeometry]
     this.generate(z, batch, true)
     const fake = this.fake(batch)
-    const logits = this.judge(fake, batch)
-    const loss = k.bernoulliLoss(logits, this.ones, this.gradLogits, batch, 1 / batch) / batch
+    const output = this.judge(fake, batch)
+    const judged = this.output.judge(output, this.ones, batch, 1 / batch, { z, from: 0 })
     this.judgeBackward(fake, batch, false, this.gradImage)
     const grad = this.gradImage
     const [gradR0, gradR1] = this.gradNorm
@@ -405,7 +425,7 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
     this.upBlockBackward(outer, up1, grad, outPixels, gradR1, norm1, 1, innerPixels)
     this.upBlockBackward(inner, up0, gradR1, innerPixels, gradR0, norm0, 0, innerCells)
     net.backward(project, this.z, gradR0, undefined, batch)
-    return loss
+    return { loss: judged.loss / batch, information: judged.information }
   }
 
   /**

@@ -10,9 +10,12 @@ import {
   FusedGANTrainerBase,
   type FusedGANSettings,
   type FusedGANStep,
+  type GeneratorLoss,
   type JudgedBatch,
 } from './fusedGANTrainerBase'
 import type { ResolvedGANModelOptions } from '../ganOptions'
+import { infoCodeSize } from '../infoCodes'
+import { DiscriminatorOutput } from './discriminatorOutput'
 
 function stackSpecs(
   sizes: readonly number[],
@@ -29,8 +32,8 @@ function stackSpecs(
 /**
  * The dense GAN's training step in latentkit's WebAssembly kernels: discriminator updates on a real
  * and a generated batch, then a generator update through the discriminator, with the same
- * non-saturating losses, gradients and Adam updates as {@link GANNetwork}'s passes and
- * `tf.train.adam(rate, β1)` (tests check them).
+ * non-saturating losses (and an InfoGAN's L_I through the Q head), gradients and Adam updates as
+ * {@link GANNetwork}'s passes and `tf.train.adam(rate, β1)` (tests check them).
  */
 export class FusedGANTrainer extends FusedGANTrainerBase {
   protected readonly generator: FusedDenseNet
@@ -40,7 +43,8 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
   private readonly labels: number
   private readonly zeros: number
   private readonly ones: number
-  private readonly gradLogits: number
+  /** The logit (and an InfoGAN's Q head beside it): losses and the gradient at the output. */
+  private readonly output: DiscriminatorOutput
   private readonly gradFake: number
   private readonly generatorScratch: [number, number]
   private readonly discriminatorScratch: [number, number]
@@ -53,7 +57,8 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     super()
     const { noiseDim, generatorUnits, discriminatorUnits, output } = options
     const generatorSizes = [noiseDim, ...generatorUnits, inputSize]
-    const discriminatorSizes = [inputSize, ...discriminatorUnits, 1]
+    const outputs = 1 + (options.info ? infoCodeSize(options.info) : 0)
+    const discriminatorSizes = [inputSize, ...discriminatorUnits, outputs]
     this.generator = new FusedDenseNet(memory, stackSpecs(generatorSizes, 'relu', output), maxBatch)
     this.discriminator = new FusedDenseNet(
       memory,
@@ -66,7 +71,13 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     this.zeros = memory.alloc(maxBatch)
     this.ones = memory.alloc(maxBatch)
     memory.view(this.ones, maxBatch).fill(1)
-    this.gradLogits = memory.alloc(maxBatch)
+    this.output = new DiscriminatorOutput(
+      memory,
+      this.discriminator.k,
+      options.info,
+      noiseDim,
+      maxBatch,
+    )
     this.gradFake = memory.alloc(maxBatch * inputSize)
     const widest = (sizes: number[]) => maxBatch * Math.max(...sizes)
     this.generatorScratch = [
@@ -113,12 +124,22 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     discriminatorNoise: Float32Array,
     generatorNoise: Float32Array,
     realLabel: number,
-  ): { discriminator: Float32Array[]; generator: Float32Array[]; discriminatorLoss: number } {
+  ): {
+    discriminator: Float32Array[]
+    generator: Float32Array[]
+    discriminatorLoss: number
+    generatorLoss: GeneratorLoss
+  } {
     const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
     const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
     const discriminator = this.discriminator.gradients()
-    this.generatorGradients(generatorNoise, batch)
-    return { discriminator, generator: this.generator.gradients(), discriminatorLoss: judged.loss }
+    const generatorLoss = this.generatorGradients(generatorNoise, batch)
+    return {
+      discriminator,
+      generator: this.generator.gradients(),
+      discriminatorLoss: judged.loss,
+      generatorLoss,
+    }
   }
 
   /** Reads in both networks' weights (where changed) and the real batch; returns its size. */
@@ -139,32 +160,35 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     return rows.length
   }
 
-  /** BCE(D(x), realLabel) + BCE(D(G(z)), 0) and the discriminator's gradients (summed over both). */
+  /**
+   * BCE(D(x), realLabel) + BCE(D(G(z)), 0) and the discriminator's gradients (summed over both; an
+   * InfoGAN's Q head learns the generated rows' codes).
+   */
   protected discriminatorGradients(z: Float32Array, batch: number, realLabel: number): JudgedBatch {
-    const { generator, discriminator } = this
-    const { k, memory } = discriminator
+    const { generator, discriminator, output } = this
+    const { memory } = discriminator
     memory.view(this.z, z.length).set(z)
     const fake = generator.forwardStack(generator.layers, this.z, batch)
     memory.view(this.labels, batch).fill(realLabel)
-    let logits = discriminator.forwardStack(discriminator.layers, this.x, batch)
-    const realLoss = k.bernoulliLoss(logits, this.labels, this.gradLogits, batch, 1 / batch)
+    let judged = discriminator.forwardStack(discriminator.layers, this.x, batch)
+    const realLoss = output.judge(judged, this.labels, batch, 1 / batch).loss
     // The gradient is (sigmoid(l) − label)/batch: the mean probability follows from it.
-    const realScore = meanOf(memory.view(this.gradLogits, batch)) * batch + realLabel
+    const realScore = meanOf(memory.view(output.gradLogits, batch)) * batch + realLabel
     discriminator.backwardStack(
       discriminator.layers,
       this.x,
-      this.gradLogits,
+      output.gradient,
       undefined,
       this.discriminatorScratch,
       batch,
     )
-    logits = discriminator.forwardStack(discriminator.layers, fake, batch)
-    const fakeLoss = k.bernoulliLoss(logits, this.zeros, this.gradLogits, batch, 1 / batch)
-    const fakeScore = meanOf(memory.view(this.gradLogits, batch)) * batch
+    judged = discriminator.forwardStack(discriminator.layers, fake, batch)
+    const fakeLoss = output.judge(judged, this.zeros, batch, 1 / batch, { z, from: 0 }).loss
+    const fakeScore = meanOf(memory.view(output.gradLogits, batch)) * batch
     discriminator.backwardStack(
       discriminator.layers,
       fake,
-      this.gradLogits,
+      output.gradient,
       undefined,
       this.discriminatorScratch,
       batch,
@@ -173,18 +197,21 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     return { loss: (realLoss + fakeLoss) / batch, realScore, fakeScore }
   }
 
-  /** −log D(G(z)) and the generator's gradients (through the discriminator, whose own are discarded). */
-  protected generatorGradients(z: Float32Array, batch: number): number {
-    const { generator, discriminator } = this
-    const { k, memory } = generator
+  /**
+   * −log D(G(z)) (plus an InfoGAN's λ·L_I) and the generator's gradients (through the discriminator,
+   * whose own are discarded).
+   */
+  protected generatorGradients(z: Float32Array, batch: number): GeneratorLoss {
+    const { generator, discriminator, output } = this
+    const { memory } = generator
     memory.view(this.z, z.length).set(z)
     const fake = generator.forwardStack(generator.layers, this.z, batch)
-    const logits = discriminator.forwardStack(discriminator.layers, fake, batch)
-    const loss = k.bernoulliLoss(logits, this.ones, this.gradLogits, batch, 1 / batch) / batch
+    const judged = discriminator.forwardStack(discriminator.layers, fake, batch)
+    const { loss, information } = output.judge(judged, this.ones, batch, 1 / batch, { z, from: 0 })
     discriminator.backwardStack(
       discriminator.layers,
       fake,
-      this.gradLogits,
+      output.gradient,
       this.gradFake,
       this.discriminatorScratch,
       batch,
@@ -197,7 +224,7 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
       this.generatorScratch,
       batch,
     )
-    return loss
+    return { loss: loss / batch, information }
   }
 }
 

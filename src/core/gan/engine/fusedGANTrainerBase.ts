@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core'
 import type { KernelBuild } from '../../kernels/wasmKernels'
 import { captureNets, restoreNets, type FusedDenseNet } from '../../engine/fusedDenseNet'
 import type { FusedStateful, FusedTrainerState } from '../../engine/fusedState'
+import type { InformationReading } from './discriminatorOutput'
 
 /** What one fused GAN step reports (the discriminator's figures are from its last update). */
 export interface FusedGANStep {
@@ -9,6 +10,16 @@ export interface FusedGANStep {
   readonly discriminatorLoss: number
   readonly realScore: number
   readonly fakeScore: number
+  /** InfoGAN: L_I on the generator's batch (before the weight). */
+  readonly informationLoss?: number
+  /** InfoGAN with categorical codes: share of them Q recovers on the generator's batch. */
+  readonly codeAccuracy?: number
+}
+
+/** The generator update's loss, and for an InfoGAN L_I on its batch. */
+export interface GeneratorLoss {
+  readonly loss: number
+  readonly information: InformationReading | undefined
 }
 
 /** The learning settings a fused GAN step needs. */
@@ -91,16 +102,21 @@ export abstract class FusedGANTrainerBase implements FusedStateful {
       judged = this.discriminatorGradients(z, batch, settings.realLabel)
       discriminator.applyAdam(settings.discriminatorLearningRate, settings.beta1)
     }
-    const generatorLoss = this.generatorGradients(noise[noise.length - 1] as Float32Array, batch)
+    const generated = this.generatorGradients(noise[noise.length - 1] as Float32Array, batch)
     generator.applyAdam(settings.generatorLearningRate, settings.beta1)
     generator.writeWeights(generatorVariables)
     discriminator.writeWeights(discriminatorVariables)
     hooks.written?.()
+    const information = generated.information
     return {
-      generatorLoss,
+      generatorLoss: generated.loss,
       discriminatorLoss: judged.loss,
       realScore: judged.realScore,
       fakeScore: judged.fakeScore,
+      ...(information && {
+        informationLoss: information.loss,
+        codeAccuracy: information.accuracy,
+      }),
     }
   }
 
@@ -119,6 +135,9 @@ export abstract class FusedGANTrainerBase implements FusedStateful {
     realLabel: number,
   ): JudgedBatch
 
-  /** −log D(G(z)) and the generator's gradients (through the discriminator, whose own are discarded). */
-  protected abstract generatorGradients(z: Float32Array, batch: number): number
+  /**
+   * −log D(G(z)) (plus an InfoGAN's λ·L_I) and the generator's gradients (through the discriminator,
+   * whose own are discarded).
+   */
+  protected abstract generatorGradients(z: Float32Array, batch: number): GeneratorLoss
 }

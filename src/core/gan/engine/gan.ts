@@ -143,7 +143,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     return { ...super.randomStreams(), noise: this.noiseRandom }
   }
 
-  /** Both networks' Adam on TF.js operations, and the fused kernels' on WASM (GANs without codes). */
+  /** Both networks' Adam on TF.js operations, and the fused kernels' on WASM. */
   protected override trainingParts(network: GANNetwork): readonly TrainingStatePart[] {
     const generator = network.generatorVariables()
     const discriminator = network.discriminatorVariables()
@@ -224,9 +224,16 @@ export class GAN extends GenerativeModel<GANTypes> {
                 { ...train, realLabel },
                 statistics,
               )
-              if (!measure) return point
+              const readings = {
+                generatorLoss: point.generatorLoss,
+                discriminatorLoss: point.discriminatorLoss,
+                realScore: point.realScore,
+                fakeScore: point.fakeScore,
+                ...(info ? infoReadings(point.informationLoss, point.codeAccuracy) : {}),
+              }
+              if (!measure) return readings
               const samples = this.probeSamples(network, fused, probeValues)
-              return { ...point, diversity: meanPairwiseDistance(samples, d) / dataSpread }
+              return { ...readings, diversity: meanPairwiseDistance(samples, d) / dataSpread }
             }
             const readings = tf.tidy(() => {
               const x = (rows as TrainingRows).batch(indices)
@@ -351,17 +358,15 @@ export class GAN extends GenerativeModel<GANTypes> {
   }
 
   /**
-   * The fused WebAssembly trainer when it applies (a GAN without InfoGAN codes, dense or
-   * convolutional, WASM backend, `fusedKernels` on), kept across calls (it holds the Adam moments)
-   * while `rows` (batch and diversity probe) fit.
+   * The fused WebAssembly trainer when it applies (a GAN or an InfoGAN, dense or convolutional, WASM
+   * backend, `fusedKernels` on), kept across calls (it holds the Adam moments) while `rows` (batch
+   * and diversity probe) fit.
    */
   private async fusedTrainer(
     network: GANNetwork,
     rows: number,
     train: ResolvedGANTrainOptions,
   ): Promise<FusedGANTrainer | FusedConvGANTrainer | undefined> {
-    // The fused kernels have no Q head: an InfoGAN trains on TF.js operations.
-    if (network.options.info) return undefined
     return this.fused.get(train, rows, (memory) =>
       network.options.architecture === 'conv'
         ? new FusedConvGANTrainer(memory, network.shape, network.options, rows)
