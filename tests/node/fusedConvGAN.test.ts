@@ -171,7 +171,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused conv GAN step (%s build)
       )
       if (accuracy === -1) expect(ours.information!.accuracy).toBeNaN()
       else expect(Math.fround(ours.information!.accuracy)).toBe(accuracy)
-      // The Q columns of the last layer have gradients of their own: a head left out would fail here.
+      // The Q columns of the last layer have gradients of their own: a missing head fails here.
       expect(network.discriminatorVariables().at(-2)!.shape[1]).toBe(1 + infoSize(info))
       expectGradients(ours.discriminator, reference.dGrads)
       expectGradients(ours.generator, reference.gGrads)

@@ -4,7 +4,8 @@
  * outputs, bit for bit, as two epochs straight, on the CPU backend (TF.js operations) and on WASM
  * (the fused WebAssembly kernels for dense models, the conv autoencoder and the conv GAN or
  * InfoGAN, TF.js operations for the other convolutional ones). A weights-only snapshot (the format
- * before training state) still restores, and does NOT continue the same way: the test can fail. A bad training state is refused, naming the field.
+ * before training state) still restores, and does NOT continue the same way: the test can fail.
+ * A bad training state is refused, naming the field.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
