@@ -2,12 +2,12 @@
  * Where the fused convolutional autoencoder's, GAN's or InfoGAN's step spends its time: every kernel
  * call (each matrix product by its shape M×K×N, A's and B's strides, and GFLOP/s), Adam and the
  * weight sync to TF.js, over 50 steps of the default model (28×28 sprites, batch 64) in Node. Per
- * call kind: the median (robust to a loaded machine's preemptions) and the mean; the products also with the time
- * lost against the peak (time − flops / peak, per step), the peak being the best GFLOP/s of a
- * 128×784×400 product measured first in the same process. Rows are sorted by time per step. Then
- * PyTorch's step on the same layers with one thread, per operation (torch.autograd.profiler over 50
- * steps, bench/torch_dcgan.py's step server), when python3 has torch. Not part of `npm run bench`;
- * run it with (model `ae`, the default, `gan` or `infogan`)
+ * call kind: the median (robust to a loaded machine's preemptions) and the mean; the products also
+ * with the time lost against the peak (time − flops / peak, per step), the peak being the best
+ * GFLOP/s of a 128×784×400 product measured first in the same process. Rows are sorted by time per
+ * step. Then PyTorch's step on the same layers with one thread, per operation
+ * (torch.autograd.profiler over 50 steps, bench/torch_dcgan.py's step server), when python3 has
+ * torch. Not part of `npm run bench`; run it with (model `ae`, the default, `gan` or `infogan`)
  *
  *   npx esbuild bench/convAutoencoderProfile.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/convae/profile.mjs &&

@@ -11,8 +11,9 @@ A persistent step server, so that the bench can interleave PyTorch's steps with 
 argv[1] and runs on argv[2] threads (one process per thread count: an OpenMP pool resized in one
 process kept spinning threads that slowed the one-thread steps 2-5x), prints one JSON line
 {torch, blas, threads} when ready, then answers each JSON command line on stdin
-{"model": "dcgan" | "infogan" | "convAutoencoder", "steps": s} with one JSON line {wallMs, cpuMs}: the mean wall
-and CPU (time.process_time, all threads) milliseconds per step over s steps. Each model keeps its
+{"model": "dcgan" | "infogan" | "convAutoencoder", "steps": s} with one JSON line
+{wallMs, cpuMs}: the mean wall and CPU (time.process_time, all threads) milliseconds per step over
+s steps. Each model keeps its
 own weights and optimiser across commands, made (seed 1) and warmed up by three steps at its first
 command. {"profile": model, "steps": s} answers {table}: torch.autograd.profiler's per-operation
 table over s steps. End of input ends it."""

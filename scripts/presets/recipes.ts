@@ -374,6 +374,9 @@ export const RECIPES: readonly PresetRecipe[] = [
       batchSize: 64,
       generatorLearningRate: 0.001,
       discriminatorLearningRate: 0.0005,
+      // TF.js operations, as the shipped file was trained before InfoGAN had fused kernels (theirs
+      // round differently): the recipe still rebuilds it byte for byte.
+      fusedKernels: false,
     },
     quantize: 'float16',
     quality: (model, data) => infoGANDigitsQuality(model, data.heldOut),
@@ -783,6 +786,8 @@ export const RECIPES: readonly PresetRecipe[] = [
       discriminatorLearningRate: 0.0001,
       labelSmoothing: 0,
       discriminatorSteps: 1,
+      // As gan-infogan-digits: TF.js operations, so the recipe rebuilds the shipped file exactly.
+      fusedKernels: false,
     },
     quantize: 'float16',
     quality: (model, data) => infoGANSpritesQuality(model, data.heldOut),

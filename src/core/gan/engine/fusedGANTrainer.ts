@@ -15,7 +15,7 @@ import {
 } from './fusedGANTrainerBase'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 import { infoCodeSize } from '../infoCodes'
-import { DiscriminatorOutput } from './discriminatorOutput'
+import { DiscriminatorOutput, type InformationReading } from './discriminatorOutput'
 
 function stackSpecs(
   sizes: readonly number[],
@@ -128,17 +128,19 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     discriminator: Float32Array[]
     generator: Float32Array[]
     discriminatorLoss: number
-    generatorLoss: GeneratorLoss
+    generatorLoss: number
+    information: InformationReading | undefined
   } {
     const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
     const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
     const discriminator = this.discriminator.gradients()
-    const generatorLoss = this.generatorGradients(generatorNoise, batch)
+    const { loss: generatorLoss, information } = this.generatorGradients(generatorNoise, batch)
     return {
       discriminator,
       generator: this.generator.gradients(),
       discriminatorLoss: judged.loss,
       generatorLoss,
+      information,
     }
   }
 

@@ -12,7 +12,7 @@ export interface FusedGANStep {
   readonly fakeScore: number
   /** InfoGAN: L_I on the generator's batch (before the weight). */
   readonly informationLoss?: number
-  /** InfoGAN with categorical codes: share of them Q recovers on the generator's batch. */
+  /** InfoGAN: share of the categorical codes Q recovers on the generator's batch (NaN without any). */
   readonly codeAccuracy?: number
 }
 
