@@ -18,6 +18,7 @@ import {
 import { generateSprites } from '../../src/data/sprites'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
+import { expectFusedInfoGANFit } from './infoGANFitPaths'
 
 // The reference runs on TF.js's CPU backend (WASM has no Conv2DBackpropFilter for automatic
 // differentiation); the fused trainer runs in its own WebAssembly memory either way.
@@ -338,42 +339,12 @@ test.each([
     await switchBackend('wasm')
     try {
       const images = generateSprites({ count: 64, size: 8, seed: 1 }).images
-      const baseline = tf.memory().numTensors
-      const runs: { kernels: string; last: number[]; sample: number[]; codes: number[] }[] = []
-      for (const fusedKernels of [true, false]) {
-        const gan = new GAN({ architecture: 'conv', filters: 2, noiseDim: 6, seed: 2, info })
-        let kernels = ''
-        const result = await gan.fit(
-          images,
-          { epochs: 3, batchSize: 16, fusedKernels },
-          { onUpdate: (u) => (kernels = u.progress.kernels) },
-        )
-        const last = result.last!
-        // A reading without categorical codes is left out, not NaN (NaN would stop training).
-        expect('codeAccuracy' in last).toBe(info.categorical !== undefined)
-        const sample = await gan.generateWithCodes([row], { seed: 1 })
-        const codes = await gan.inferCodes(sample)
-        runs.push({
-          kernels,
-          last: [
-            last.generatorLoss,
-            last.discriminatorLoss,
-            last.informationLoss!,
-            ...(last.codeAccuracy === undefined ? [] : [last.codeAccuracy]),
-          ],
-          sample: Array.from(sample.data),
-          codes: [...codes.continuous, ...codes.probabilities],
-        })
-        gan.dispose()
-      }
-      const [fused, plain] = runs as [(typeof runs)[0], (typeof runs)[0]]
-      expect(fused.kernels).toMatch(/^wasm-/)
-      expect(plain.kernels).toBe('tfjs')
-      expect(fused.last.every(Number.isFinite)).toBe(true)
-      expect(relativeGap(fused.last, plain.last)).toBeLessThan(1e-3)
-      expect(relativeGap(fused.sample, plain.sample)).toBeLessThan(1e-3)
-      expect(relativeGap(fused.codes, plain.codes)).toBeLessThan(1e-3)
-      expect(tf.memory().numTensors).toBe(baseline)
+      await expectFusedInfoGANFit(
+        { architecture: 'conv', filters: 2, noiseDim: 6, seed: 2, info },
+        images,
+        { epochs: 3, batchSize: 16 },
+        row,
+      )
     } finally {
       await switchBackend('cpu')
     }

@@ -12,6 +12,7 @@ import { ringOfGaussians } from '../../src/data/toy2d'
 import { loadDigits } from '../../src/data/digits'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
+import { expectFusedInfoGANFit } from './infoGANFitPaths'
 
 beforeAll(() => switchBackend('wasm'))
 
@@ -173,48 +174,18 @@ describe('GAN.fit on the WASM backend', () => {
   })
 
   test('fused and TF.js steps train the same dense InfoGAN: losses, L_I, code accuracy, samples and Q', async () => {
-    const baseline = tf.memory().numTensors
-    const runs: { kernels: string; last: number[]; sample: number[]; codes: number[] }[] = []
-    for (const fusedKernels of [true, false]) {
-      const gan = new GAN({
+    await expectFusedInfoGANFit(
+      {
         seed: 2,
         noiseDim: 16,
         generatorUnits: [64],
         discriminatorUnits: [64],
         info: { categorical: [10], continuous: 2 },
-      })
-      let kernels = ''
-      const result = await gan.fit(
-        digits,
-        { epochs: 2, batchSize: 64, fusedKernels },
-        { onUpdate: (u) => (kernels = u.progress.kernels) },
-      )
-      const last = result.last!
-      const sample = await gan.generateWithCodes([{ categorical: [3], continuous: [0.5, -1] }], {
-        seed: 1,
-      })
-      const codes = await gan.inferCodes(sample)
-      runs.push({
-        kernels,
-        last: [
-          last.generatorLoss,
-          last.discriminatorLoss,
-          last.informationLoss!,
-          last.codeAccuracy!,
-        ],
-        sample: Array.from(sample.data),
-        codes: [...codes.continuous, ...codes.probabilities],
-      })
-      gan.dispose()
-    }
-    const [fused, plain] = runs as [(typeof runs)[0], (typeof runs)[0]]
-    expect(fused.kernels).toMatch(/^wasm-/)
-    expect(plain.kernels).toBe('tfjs')
-    expect(fused.last.every(Number.isFinite)).toBe(true)
-    expect(relativeGap(fused.last, plain.last)).toBeLessThan(1e-3)
-    expect(relativeGap(fused.sample, plain.sample)).toBeLessThan(1e-3)
-    expect(relativeGap(fused.codes, plain.codes)).toBeLessThan(1e-3)
-    expect(tf.memory().numTensors).toBe(baseline)
+      },
+      digits,
+      { epochs: 2, batchSize: 64 },
+      { categorical: [3], continuous: [0.5, -1] },
+    )
   })
 
   test('diversity is measured on the fused path as on the TF.js one; fusedKernels must be a boolean', async () => {

@@ -21,7 +21,7 @@ import {
 import { KernelVariables } from '../../engine/kernelVariables'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 import { infoCodeSize } from '../infoCodes'
-import { DiscriminatorOutput, type InformationReading } from './discriminatorOutput'
+import { DiscriminatorOutput } from './discriminatorOutput'
 import {
   FusedGANTrainerBase,
   type FusedGANSettings,
@@ -193,38 +193,6 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
       loaded: () => this.statistics.read(statistics),
       written: () => this.statistics.write(statistics),
     })
-  }
-
-  /**
-   * Gradients of both passes and the discriminator's loss, without updating anything (the running
-   * statistics are folded in as by a step), for checks.
-   */
-  gradients(
-    generatorVariables: readonly tf.Variable[],
-    discriminatorVariables: readonly tf.Variable[],
-    data: Float32Array,
-    rows: Uint32Array,
-    discriminatorNoise: Float32Array,
-    generatorNoise: Float32Array,
-    realLabel: number,
-  ): {
-    discriminator: Float32Array[]
-    generator: Float32Array[]
-    discriminatorLoss: number
-    generatorLoss: number
-    information: InformationReading | undefined
-  } {
-    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
-    const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
-    const discriminator = this.discriminator.gradients()
-    const { loss: generatorLoss, information } = this.generatorGradients(generatorNoise, batch)
-    return {
-      discriminator,
-      generator: this.generator.gradients(),
-      discriminatorLoss: judged.loss,
-      generatorLoss,
-      information,
-    }
   }
 
   /** The discriminator's two convolutions for `batch` images (the generator's are their adjoints). */

@@ -15,7 +15,7 @@ import {
 } from './fusedGANTrainerBase'
 import type { ResolvedGANModelOptions } from '../ganOptions'
 import { infoCodeSize } from '../infoCodes'
-import { DiscriminatorOutput, type InformationReading } from './discriminatorOutput'
+import { DiscriminatorOutput } from './discriminatorOutput'
 
 function stackSpecs(
   sizes: readonly number[],
@@ -113,35 +113,6 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     this.generator.memory.view(this.z, z.length).set(z)
     const out = this.generator.forwardStack(this.generator.layers, this.z, rows)
     return this.generator.memory.view(out, rows * this.inputSize).slice()
-  }
-
-  /** Gradients of both passes, without updating anything, for checks. */
-  gradients(
-    generatorVariables: readonly tf.Variable[],
-    discriminatorVariables: readonly tf.Variable[],
-    data: Float32Array,
-    rows: Uint32Array,
-    discriminatorNoise: Float32Array,
-    generatorNoise: Float32Array,
-    realLabel: number,
-  ): {
-    discriminator: Float32Array[]
-    generator: Float32Array[]
-    discriminatorLoss: number
-    generatorLoss: number
-    information: InformationReading | undefined
-  } {
-    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
-    const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
-    const discriminator = this.discriminator.gradients()
-    const { loss: generatorLoss, information } = this.generatorGradients(generatorNoise, batch)
-    return {
-      discriminator,
-      generator: this.generator.gradients(),
-      discriminatorLoss: judged.loss,
-      generatorLoss,
-      information,
-    }
   }
 
   /** Reads in both networks' weights (where changed) and the real batch; returns its size. */

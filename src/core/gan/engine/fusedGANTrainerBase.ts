@@ -120,6 +120,39 @@ export abstract class FusedGANTrainerBase implements FusedStateful {
     }
   }
 
+  /**
+   * Gradients of both passes, the discriminator's loss and the generator's (with an InfoGAN's L_I),
+   * without updating any weight (a convolutional generator's running statistics are folded in, as
+   * by a step), for checks.
+   */
+  gradients(
+    generatorVariables: readonly tf.Variable[],
+    discriminatorVariables: readonly tf.Variable[],
+    data: Float32Array,
+    rows: Uint32Array,
+    discriminatorNoise: Float32Array,
+    generatorNoise: Float32Array,
+    realLabel: number,
+  ): {
+    discriminator: Float32Array[]
+    generator: Float32Array[]
+    discriminatorLoss: number
+    generatorLoss: number
+    information: InformationReading | undefined
+  } {
+    const batch = this.load(generatorVariables, discriminatorVariables, data, rows)
+    const judged = this.discriminatorGradients(discriminatorNoise, batch, realLabel)
+    const discriminator = this.discriminator.gradients()
+    const { loss: generatorLoss, information } = this.generatorGradients(generatorNoise, batch)
+    return {
+      discriminator,
+      generator: this.generator.gradients(),
+      discriminatorLoss: judged.loss,
+      generatorLoss,
+      information,
+    }
+  }
+
   /** Reads in both networks' weights (where changed) and the real batch; returns its size. */
   protected abstract load(
     generatorVariables: readonly tf.Variable[],
