@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu'
 // TF.js's automatic differentiation is the reference for the fused kernels' gradients.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { afterEach, describe, expect, test } from 'vitest'
-import { KMeansClient, RBMClient, VAEClient } from '../../src/client/builtinClients'
+import { GANClient, KMeansClient, RBMClient, VAEClient } from '../../src/client/builtinClients'
 import { compileKernels, KernelMemory } from '../../src/core/kernels/wasmKernels'
 import { FusedVAETrainer } from '../../src/core/vae/engine/fusedVAETrainer'
 import { VAENetwork } from '../../src/core/vae/engine/vaeNetwork'
@@ -112,6 +112,38 @@ describe('fused WebAssembly kernels in Chromium', () => {
     expect(kmeansRuns[0]![1]).toBe(kmeansRuns[1]![1])
     expect(Math.abs(kmeansRuns[0]![0]! - kmeansRuns[1]![0]!)).toBeLessThan(
       1e-5 * kmeansRuns[1]![0]!,
+    )
+  })
+
+  test('the worker trains a conv InfoGAN with them (its Q head included) and says so; the same run as TF.js operations', async () => {
+    const runs: number[][] = []
+    for (const fusedKernels of [true, false]) {
+      const gan = new GANClient({
+        data: { name: 'sprites', count: 128, size: 12 },
+        backend: 'wasm',
+        architecture: 'conv',
+        filters: 4,
+        noiseDim: 12,
+        info: { categorical: [4], continuous: 2 },
+        epochs: 2,
+        batchSize: 32,
+        seed: 3,
+        fusedKernels,
+      })
+      unsubscribers.push(gan.subscribe(() => {}))
+      const summary = await gan.trainAsync()
+      expect(gan.getSnapshot().progress?.kernels).toBe(fusedKernels ? 'wasm-relaxed-simd' : 'tfjs')
+      const last = summary?.last
+      runs.push([
+        last?.generatorLoss ?? NaN,
+        last?.discriminatorLoss ?? NaN,
+        last?.informationLoss ?? NaN,
+        last?.codeAccuracy ?? NaN,
+      ])
+    }
+    expect(runs[0]!.every(Number.isFinite)).toBe(true)
+    runs[0]!.forEach((value, i) =>
+      expect(Math.abs(value - runs[1]![i]!)).toBeLessThan(1e-3 * Math.abs(runs[1]![i]!) + 1e-6),
     )
   })
 })

@@ -15,6 +15,11 @@ const SHAPES: [number, number, number, boolean, boolean, boolean][] = [
   [17, 256, 32, false, false, false],
   [66, 256, 40, false, false, true],
   [131, 100, 33, false, true, false],
+  // Products with a short last block (an InfoGAN's 9-column head, layers of 10 and 20 units).
+  [128, 1568, 9, false, false, false],
+  [1568, 128, 9, true, false, true],
+  [37, 29, 20, false, true, false],
+  [70, 33, 10, true, true, true],
   // gemm's narrow paths (one column of B; an inner dimension of one) keep its blocks' bits.
   [37, 29, 1, false, false, true],
   [38, 30, 1, true, false, false],

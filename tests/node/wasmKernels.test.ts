@@ -42,6 +42,9 @@ describe.each(KERNEL_BUILDS)('narrow gemm rows (%s build)', (build) => {
     [37, 29, 1, false],
     [37, 29, 1, true],
     [37, 1, 21, false],
+    // A short last block of columns.
+    [37, 29, 10, false],
+    [37, 29, 20, true],
   ])('%i×%i×%i (Aᵀ %s): any split of the rows gives the same bits', async (m, k, n, ta) => {
     const { memory, multiply, newC, split } = await gemmCase(build, m, k, n, ta, false, false)
     const whole = newC()
