@@ -4,6 +4,7 @@ import { spawnNodeKernelThread } from '../../bench/nodeKernelThread'
 import { FusedConvGANTrainer } from '../../src/core/gan/engine/fusedConvGANTrainer'
 import { GANNetwork } from '../../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../../src/core/gan/ganOptions'
+import { drawInfoLatents, type InfoGANOptions } from '../../src/core/gan/infoCodes'
 import {
   convForward,
   convForwardOnce,
@@ -183,11 +184,19 @@ test('gemmCol2im in two calls split where splitImage says gives the bits of one 
   expect(run(63)).not.toBe(whole)
 })
 
-/** Four steps of the default conv GAN (28×28 sprites, batch 64) on one thread or two. */
-async function trainGAN(threads: 'one' | 'two') {
+/**
+ * Four steps of the default conv GAN (28×28 sprites, batch 64) on one thread or two; with `info`, of
+ * that InfoGAN.
+ */
+async function trainGAN(threads: 'one' | 'two', info?: InfoGANOptions) {
   const memory = new KernelMemory(compiled!)
   const two = threads === 'one' ? undefined : await startThreads(memory)
-  const options = resolveGANModelOptions({ architecture: 'conv', seed: 7 }, 784, true)
+  const options = resolveGANModelOptions(
+    { architecture: 'conv', seed: 7, ...(info ? { info } : {}) },
+    784,
+    true,
+  )
+  const resolvedInfo = options.info
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([28, 28, 1], options)
   const trainer = new FusedConvGANTrainer(memory, [28, 28, 1], options, 64)
@@ -202,11 +211,16 @@ async function trainGAN(threads: 'one' | 'two') {
   const steps = 4
   for (let s = 0; s < steps; s++) {
     const rows = Uint32Array.from({ length: 64 }, (_, i) => (s * 64 + i) % 256)
-    const z = [0, 1].map(() => noise.normals(64 * options.noiseDim))
+    const z = [0, 1].map(() =>
+      resolvedInfo
+        ? drawInfoLatents(resolvedInfo, options.noiseDim, 64, noise)
+        : noise.normals(64 * options.noiseDim),
+    )
     const step = await Promise.resolve(
       trainer.step(generator, discriminator, data, rows, z, { ...train, realLabel: 1 }, statistics),
     )
     losses.push(step.generatorLoss, step.discriminatorLoss)
+    if (info) losses.push(step.informationLoss!, step.codeAccuracy!)
   }
   const weights = [...generator, ...discriminator, ...statistics].map((v) =>
     Buffer.from(v.dataSync().slice().buffer).toString('base64'),
@@ -226,4 +240,15 @@ test('the default conv GAN trains to bit-identical losses and weights on two ker
   expect(every.handOffsPerStep).toBeGreaterThan(10)
   expect(every.handOffsPerStep).toBeLessThanOrEqual(20)
   expect(tf.memory().numTensors).toBe(before)
+}, 180_000)
+
+test('a conv InfoGAN (its Q head beside the logit) trains to bit-identical losses, L_I and weights on two kernel threads', async () => {
+  const info: InfoGANOptions = { categorical: [4], continuous: 4 }
+  const one = await trainGAN('one', info)
+  const every = await trainGAN('two', info)
+  expect(one.losses.length).toBe(16)
+  expect(one.losses.every(Number.isFinite)).toBe(true)
+  expect(every.handOffsPerStep).toBeGreaterThan(10)
+  expect(every.losses).toEqual(one.losses)
+  expect(every.weights).toEqual(one.weights)
 }, 180_000)
