@@ -4,9 +4,13 @@
  * apart and bench/convStepAB.ts compares.
  */
 import { createRandom } from '../src/core/random'
-import { drawInfoLatents, type InfoGANOptions } from '../src/core/gan/infoCodes'
+import { drawGANLatents, type InfoGANOptions } from '../src/core/gan/infoCodes'
 import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
-import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
+import {
+  resolveGANModelOptions,
+  resolveGANTrainOptions,
+  type ResolvedGANModelOptions,
+} from '../src/core/gan/ganOptions'
 import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
 import type { KernelMemory } from '../src/core/kernels/wasmKernels'
 import {
@@ -27,6 +31,15 @@ export const CONV_INFOGAN_CODES: InfoGANOptions = { categorical: [4], continuous
 /** Side of the square grey images. */
 const CONV_SIDE = CONV_AUTOENCODER_SIDE
 
+/** The default conv GAN's resolved options on the grey images, with the InfoGAN's codes for `infogan`. */
+export function convGANOptions(model: 'gan' | 'infogan'): ResolvedGANModelOptions {
+  return resolveGANModelOptions(
+    { architecture: 'conv', ...(model === 'infogan' ? { info: CONV_INFOGAN_CODES } : {}) },
+    CONV_SIDE * CONV_SIDE,
+    true,
+  )
+}
+
 /** One fused step of `model` and what to dispose. */
 export interface ConvModelStep {
   /** Step `s` on the `s`-th batch of the data (wrapping around). */
@@ -44,11 +57,7 @@ export function convModelStep(
   if (model === 'ae') return convAutoencoderStepFixture(memory, data)
   const side = CONV_SIDE
   const batch = CONV_AUTOENCODER_BATCH
-  const options = resolveGANModelOptions(
-    { architecture: 'conv', ...(model === 'infogan' ? { info: CONV_INFOGAN_CODES } : {}) },
-    side * side,
-    true,
-  )
+  const options = convGANOptions(model)
   const { info, noiseDim } = options
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([side, side, 1], options)
@@ -64,9 +73,7 @@ export function convModelStep(
     step: (s) => {
       const start = (s * batch) % Math.max(1, rows - batch)
       const indices = Uint32Array.from({ length: batch }, (_, i) => start + i)
-      const z = [0, 1].map(() =>
-        info ? drawInfoLatents(info, noiseDim, batch, noise) : noise.normals(batch * noiseDim),
-      )
+      const z = [0, 1].map(() => drawGANLatents(info, noiseDim, batch, noise))
       void trainer.step(gv, dv, data, indices, z, { ...train, realLabel: 1 }, statistics)
     },
     dispose: () => network.dispose(),

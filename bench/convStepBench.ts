@@ -9,9 +9,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { createRandom } from '../src/core/random'
-import { drawInfoLatents } from '../src/core/gan/infoCodes'
+import { drawGANLatents } from '../src/core/gan/infoCodes'
 import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
-import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
+import { resolveGANTrainOptions } from '../src/core/gan/ganOptions'
 import { ConvAutoencoderNetwork } from '../src/core/autoencoder/engine/convAutoencoderNetwork'
 import {
   resolveAutoencoderOptions,
@@ -21,7 +21,7 @@ import { AdamSlot } from '../src/core/engine/adamSlot'
 import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
-import { CONV_INFOGAN_CODES, convModelStep } from './convModelStep'
+import { convGANOptions, convModelStep } from './convModelStep'
 import { CONV_STEP_SIDE, convStepSprites } from './convStepSprites'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
@@ -51,15 +51,11 @@ function batchOf(data: Float32Array, s: number): tf.Tensor2D {
 }
 
 /**
- * The default conv GAN's step (or with {@link CONV_INFOGAN_CODES}, the InfoGAN's) as TF.js
+ * The default conv GAN's step (or the InfoGAN's: bench/convModelStep.ts's codes) as TF.js
  * operations: discriminator step, then generator step.
  */
 function ganStep(data: Float32Array, model: 'gan' | 'infogan'): Stepper {
-  const options = resolveGANModelOptions(
-    { architecture: 'conv', ...(model === 'infogan' ? { info: CONV_INFOGAN_CODES } : {}) },
-    SIDE * SIDE,
-    true,
-  )
+  const options = convGANOptions(model)
   const { info, noiseDim } = options
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([SIDE, SIDE, 1], options)
@@ -73,10 +69,7 @@ function ganStep(data: Float32Array, model: 'gan' | 'infogan'): Stepper {
       const readings = tf.tidy(() => {
         const x = batchOf(data, s)
         const z = (): tf.Tensor2D =>
-          tf.tensor2d(
-            info ? drawInfoLatents(info, noiseDim, BATCH, noise) : noise.normals(BATCH * noiseDim),
-            [BATCH, noiseDim],
-          )
+          tf.tensor2d(drawGANLatents(info, noiseDim, BATCH, noise), [BATCH, noiseDim])
         const d = network.discriminatorPass(x, z(), 1)
         applyGradientList(discriminatorAdam, discriminatorVariables, d.gradients)
         const g = network.generatorPass(z())

@@ -10,11 +10,7 @@ import { compileKernelBuild, KernelMemory } from '../../src/core/kernels/wasmKer
 import { applyGradientList } from '../../src/core/engine/trainingLoop'
 import { gatherRows, type ImageShape } from '../../src/core/dataset'
 import { createRandom, type Random } from '../../src/core/random'
-import {
-  drawInfoLatents,
-  type InfoCodeRow,
-  type InfoGANOptions,
-} from '../../src/core/gan/infoCodes'
+import { drawGANLatents, type InfoCodeRow, type InfoGANOptions } from '../../src/core/gan/infoCodes'
 import { generateSprites } from '../../src/data/sprites'
 import { switchBackend } from './setupBackend'
 import { relativeGap } from './relativeGap'
@@ -273,8 +269,7 @@ describe.each(['simd', 'relaxed-simd'] as const)('fused conv GAN step (%s build)
 
 /** A batch of noise for `network`: with an InfoGAN's codes drawn from their priors in front. */
 function noiseBatch(network: GANNetwork, random: Random): Float32Array {
-  const info = network.options.info
-  return info ? drawInfoLatents(info, NOISE, BATCH, random) : random.normals(BATCH * NOISE)
+  return drawGANLatents(network.options.info, NOISE, BATCH, random)
 }
 
 function infoSize(info: InfoGANOptions): number {

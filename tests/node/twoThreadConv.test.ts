@@ -4,7 +4,7 @@ import { spawnNodeKernelThread } from '../../bench/nodeKernelThread'
 import { FusedConvGANTrainer } from '../../src/core/gan/engine/fusedConvGANTrainer'
 import { GANNetwork } from '../../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../../src/core/gan/ganOptions'
-import { drawInfoLatents, type InfoGANOptions } from '../../src/core/gan/infoCodes'
+import { drawGANLatents, type InfoGANOptions } from '../../src/core/gan/infoCodes'
 import {
   convForward,
   convForwardOnce,
@@ -196,7 +196,6 @@ async function trainGAN(threads: 'one' | 'two', info?: InfoGANOptions) {
     784,
     true,
   )
-  const resolvedInfo = options.info
   const train = resolveGANTrainOptions({}, 'conv')
   const network = new GANNetwork([28, 28, 1], options)
   const trainer = new FusedConvGANTrainer(memory, [28, 28, 1], options, 64)
@@ -211,11 +210,7 @@ async function trainGAN(threads: 'one' | 'two', info?: InfoGANOptions) {
   const steps = 4
   for (let s = 0; s < steps; s++) {
     const rows = Uint32Array.from({ length: 64 }, (_, i) => (s * 64 + i) % 256)
-    const z = [0, 1].map(() =>
-      resolvedInfo
-        ? drawInfoLatents(resolvedInfo, options.noiseDim, 64, noise)
-        : noise.normals(64 * options.noiseDim),
-    )
+    const z = [0, 1].map(() => drawGANLatents(options.info, options.noiseDim, 64, noise))
     const step = await Promise.resolve(
       trainer.step(generator, discriminator, data, rows, z, { ...train, realLabel: 1 }, statistics),
     )

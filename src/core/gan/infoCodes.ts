@@ -154,6 +154,19 @@ export function drawInfoLatents(
   return latents
 }
 
+/**
+ * `n` rows of a GAN's noise from its prior: with an InfoGAN's `info`, its codes drawn as
+ * {@link drawInfoLatents} draws them; without, `n × noiseDim` standard normals.
+ */
+export function drawGANLatents(
+  info: ResolvedInfoGANOptions | undefined,
+  noiseDim: number,
+  n: number,
+  random: Random,
+): Float32Array {
+  return info ? drawInfoLatents(info, noiseDim, n, random) : random.normals(n * noiseDim)
+}
+
 /** The codes of one generated image, for `generateWithCodes`. */
 export interface InfoCodeRow {
   /** The value of each categorical code, in order (`0 … count − 1`). Default: all `0`. */

@@ -1,4 +1,4 @@
-import type { KernelExports, KernelMemory } from '../../kernels/wasmKernels'
+import type { KernelMemory } from '../../kernels/wasmKernels'
 import { infoCodeSize, type ResolvedInfoGANOptions } from '../infoCodes'
 
 /** InfoGAN's mutual-information term on a batch of Q's outputs (unweighted, batch mean). */
@@ -41,7 +41,6 @@ export class DiscriminatorOutput {
    */
   constructor(
     private readonly memory: KernelMemory,
-    private readonly k: KernelExports,
     private readonly info: ResolvedInfoGANOptions | undefined,
     private readonly noiseDim: number,
     maxRows: number,
@@ -66,7 +65,8 @@ export class DiscriminatorOutput {
     scale: number,
     generated?: GeneratedRows,
   ): { loss: number; information: InformationReading | undefined } {
-    const { k, memory, info } = this
+    const { memory, info } = this
+    const k = memory.modelKernels
     if (!info) {
       return {
         loss: k.bernoulliLoss(output, labels, this.gradLogits, rows, scale),

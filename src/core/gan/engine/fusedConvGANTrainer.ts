@@ -20,7 +20,6 @@ import {
 } from '../../kernels/convKernels'
 import { KernelVariables } from '../../engine/kernelVariables'
 import type { ResolvedGANModelOptions } from '../ganOptions'
-import { infoCodeSize } from '../infoCodes'
 import { DiscriminatorOutput } from './discriminatorOutput'
 import {
   FusedGANTrainerBase,
@@ -116,16 +115,13 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
       ],
       maxBatch,
     )
+    this.output = new DiscriminatorOutput(memory, options.info, noiseDim, 2 * maxBatch)
     this.discriminator = new FusedDenseNet(
       memory,
       [
         { inputs: area * c, units: f, activation: 'leakyRelu' },
         { inputs: area * f, units: 2 * f, activation: 'leakyRelu' },
-        {
-          inputs: quarter * 2 * f,
-          units: 1 + (options.info ? infoCodeSize(options.info) : 0),
-          activation: 'linear',
-        },
+        { inputs: quarter * 2 * f, units: this.output.units, activation: 'linear' },
       ],
       2 * maxBatch,
     )
@@ -145,13 +141,6 @@ export class FusedConvGANTrainer extends FusedGANTrainerBase {
     this.labels = memory.alloc(2 * maxBatch)
     this.ones = memory.alloc(maxBatch)
     memory.view(this.ones, maxBatch).fill(1)
-    this.output = new DiscriminatorOutput(
-      memory,
-      this.discriminator.k,
-      options.info,
-      noiseDim,
-      2 * maxBatch,
-    )
     this.gradImage = memory.alloc(maxBatch * this.inputSize)
     this.convOut = [
       memory.alloc(2 * maxBatch * half * f),

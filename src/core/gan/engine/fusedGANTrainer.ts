@@ -14,7 +14,6 @@ import {
   type JudgedBatch,
 } from './fusedGANTrainerBase'
 import type { ResolvedGANModelOptions } from '../ganOptions'
-import { infoCodeSize } from '../infoCodes'
 import { DiscriminatorOutput } from './discriminatorOutput'
 
 function stackSpecs(
@@ -57,8 +56,8 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     super()
     const { noiseDim, generatorUnits, discriminatorUnits, output } = options
     const generatorSizes = [noiseDim, ...generatorUnits, inputSize]
-    const outputs = 1 + (options.info ? infoCodeSize(options.info) : 0)
-    const discriminatorSizes = [inputSize, ...discriminatorUnits, outputs]
+    this.output = new DiscriminatorOutput(memory, options.info, noiseDim, maxBatch)
+    const discriminatorSizes = [inputSize, ...discriminatorUnits, this.output.units]
     this.generator = new FusedDenseNet(memory, stackSpecs(generatorSizes, 'relu', output), maxBatch)
     this.discriminator = new FusedDenseNet(
       memory,
@@ -71,13 +70,6 @@ export class FusedGANTrainer extends FusedGANTrainerBase {
     this.zeros = memory.alloc(maxBatch)
     this.ones = memory.alloc(maxBatch)
     memory.view(this.ones, maxBatch).fill(1)
-    this.output = new DiscriminatorOutput(
-      memory,
-      this.discriminator.k,
-      options.info,
-      noiseDim,
-      maxBatch,
-    )
     this.gradFake = memory.alloc(maxBatch * inputSize)
     const widest = (sizes: number[]) => maxBatch * Math.max(...sizes)
     this.generatorScratch = [

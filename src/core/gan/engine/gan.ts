@@ -27,7 +27,7 @@ import type {
 import { FusedGANTrainer } from './fusedGANTrainer'
 import { FusedConvGANTrainer } from './fusedConvGANTrainer'
 import {
-  drawInfoLatents,
+  drawGANLatents,
   infoGANDefaults,
   readInferredCodes,
   writeInfoCodes,
@@ -195,9 +195,7 @@ export class GAN extends GenerativeModel<GANTypes> {
     const probeCount = Math.min(64, n)
     const dataSpread = meanPairwiseDistance(data.data.subarray(0, probeCount * d), d) || 1
     const draw = (count: number, random: Random): Float32Array =>
-      network.options.info
-        ? drawInfoLatents(network.options.info, noiseDim, count, random)
-        : random.normals(count * noiseDim)
+      drawGANLatents(info, noiseDim, count, random)
     const probeValues = draw(probeCount, createRandom(7))
     const fused = await this.fusedTrainer(network, Math.max(train.batchSize, probeCount), train)
     const rows = fused ? undefined : new TrainingRows(data, d)
@@ -484,7 +482,7 @@ export class GAN extends GenerativeModel<GANTypes> {
   /** Draws from the prior: an InfoGAN's codes from theirs (one-hot, uniform), the rest normal. */
   protected override priorLatents(network: GANNetwork, n: number, random: Random): Float32Array {
     const { info, noiseDim } = network.options
-    return info ? drawInfoLatents(info, noiseDim, n, random) : random.normals(n * noiseDim)
+    return drawGANLatents(info, noiseDim, n, random)
   }
 
   /**
