@@ -10,11 +10,7 @@ import {
 } from '../src/core/autoencoder/autoencoderOptions'
 import { FusedConvAutoencoderTrainer } from '../src/core/autoencoder/engine/fusedConvAutoencoderTrainer'
 import type { KernelMemory } from '../src/core/kernels/wasmKernels'
-
-/** Side of the square grey images. */
-export const CONV_AUTOENCODER_SIDE = 28
-/** Rows per step. */
-export const CONV_AUTOENCODER_BATCH = 64
+import { CONV_STEP_BATCH, CONV_STEP_SIDE } from './convStepSprites'
 
 /** One default conv autoencoder and its fused trainer, ready to step. */
 export interface ConvAutoencoderStepFixture {
@@ -34,8 +30,8 @@ export function convAutoencoderStepFixture(
   memory: KernelMemory,
   data: Float32Array,
 ): ConvAutoencoderStepFixture {
-  const side = CONV_AUTOENCODER_SIDE
-  const batch = CONV_AUTOENCODER_BATCH
+  const side = CONV_STEP_SIDE
+  const batch = CONV_STEP_BATCH
   const size = side * side
   const options = resolveAutoencoderOptions({ architecture: 'conv' }, size)
   const { learningRate } = resolveAutoencoderTrainOptions({})

@@ -13,11 +13,8 @@ import {
 } from '../src/core/gan/ganOptions'
 import { FusedConvGANTrainer } from '../src/core/gan/engine/fusedConvGANTrainer'
 import type { KernelMemory } from '../src/core/kernels/wasmKernels'
-import {
-  CONV_AUTOENCODER_BATCH,
-  CONV_AUTOENCODER_SIDE,
-  convAutoencoderStepFixture,
-} from './convAutoencoderStepFixture'
+import { convAutoencoderStepFixture } from './convAutoencoderStepFixture'
+import { CONV_STEP_BATCH, CONV_STEP_SIDE } from './convStepSprites'
 
 /**
  * Which default model: the conv autoencoder, the conv GAN (D step then G step), or the conv GAN with
@@ -28,14 +25,11 @@ export type ConvModel = 'ae' | 'gan' | 'infogan'
 /** The InfoGAN's codes: a four-way code (the sprites' kinds) and four continuous ones, λ 1. */
 export const CONV_INFOGAN_CODES: InfoGANOptions = { categorical: [4], continuous: 4 }
 
-/** Side of the square grey images. */
-const CONV_SIDE = CONV_AUTOENCODER_SIDE
-
 /** The default conv GAN's resolved options on the grey images, with the InfoGAN's codes for `infogan`. */
 export function convGANOptions(model: 'gan' | 'infogan'): ResolvedGANModelOptions {
   return resolveGANModelOptions(
     { architecture: 'conv', ...(model === 'infogan' ? { info: CONV_INFOGAN_CODES } : {}) },
-    CONV_SIDE * CONV_SIDE,
+    CONV_STEP_SIDE * CONV_STEP_SIDE,
     true,
   )
 }
@@ -55,8 +49,8 @@ export function convModelStep(
   data: Float32Array,
 ): ConvModelStep {
   if (model === 'ae') return convAutoencoderStepFixture(memory, data)
-  const side = CONV_SIDE
-  const batch = CONV_AUTOENCODER_BATCH
+  const side = CONV_STEP_SIDE
+  const batch = CONV_STEP_BATCH
   const options = convGANOptions(model)
   const { info, noiseDim } = options
   const train = resolveGANTrainOptions({}, 'conv')

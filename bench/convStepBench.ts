@@ -22,7 +22,7 @@ import { TwoThreadGemm } from '../src/core/kernels/twoThreadGemm'
 import { compileKernels, compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
 import { convGANOptions, convModelStep } from './convModelStep'
-import { CONV_STEP_SIDE, convStepSprites } from './convStepSprites'
+import { CONV_STEP_BATCH, CONV_STEP_SIDE, convStepSprites } from './convStepSprites'
 import { applyGradientList } from '../src/core/engine/trainingLoop'
 import { interleave, stepTimer, type InterleavedTimes } from './interleavedRounds'
 import type { ReferenceHeap } from './referenceEnv'
@@ -32,7 +32,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const SIDE = CONV_STEP_SIDE
-const BATCH = 64
+const BATCH = CONV_STEP_BATCH
 
 /** One latentkit step to time, ready to call; `dispose` frees what it holds. */
 interface Stepper {

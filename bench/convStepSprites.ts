@@ -8,6 +8,9 @@ import { generateSprites } from '../src/data/sprites'
 /** Side of the square grey sprites. */
 export const CONV_STEP_SIDE = 28
 
+/** Rows per timed conv step. */
+export const CONV_STEP_BATCH = 64
+
 /** The sprites' values, image after image (`CONV_STEP_SIDE²` each). */
 export function convStepSprites(): Float32Array {
   return generateSprites({ count: 1024, size: CONV_STEP_SIDE, seed: 1 }).images.data

@@ -14,7 +14,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-wasm'
 import { loadavg } from 'node:os'
-import { generateSprites } from '../src/data/sprites'
 import { createRandom } from '../src/core/random'
 import { GANNetwork } from '../src/core/gan/engine/ganNetwork'
 import { resolveGANModelOptions, resolveGANTrainOptions } from '../src/core/gan/ganOptions'
@@ -43,9 +42,10 @@ import {
 } from '../src/core/kernels/twoThreadGemm'
 import { compileSharedKernels, KernelMemory } from '../src/core/kernels/wasmKernels'
 import { spawnNodeKernelThread } from './nodeKernelThread'
+import { CONV_STEP_BATCH, CONV_STEP_SIDE, convStepSprites } from './convStepSprites'
 
-const SIDE = 28
-const BATCH = 64
+const SIDE = CONV_STEP_SIDE
+const BATCH = CONV_STEP_BATCH
 
 type Model = 'gan' | 'ae' | 'vae'
 
@@ -208,7 +208,7 @@ async function makeRun(model: Model, mode: Threads): Promise<Run> {
       ),
     )
   }
-  const sprites = generateSprites({ count: 1024, size: SIDE, seed: 1 }).images.data
+  const sprites = convStepSprites()
   const size = SIDE * SIDE
   const rows = sprites.length / size
   const noise = createRandom(3)
