@@ -2318,3 +2318,290 @@ export function seedRound(
   if (t > 3) store<f64>(potentials, p3, 24)
 }
 // --- end kmeans/rbm (s10) ---
+
+// ─── Lasso coordinate descent (float64; src/core/sparse/lassoCoordinateDescent.ts) ───────────────
+
+/**
+ * r[l] −= change·G[row, l] over l < k: two float64 lanes at a time (a multiply, then a subtract,
+ * each rounded as one at a time would be: the same bits as the TypeScript loop).
+ */
+@inline function subtractScaledRow(r: usize, gramRow: usize, change: f64, k: i32): void {
+  const scale = f64x2.splat(change)
+  let l = 0
+  for (; l + 2 <= k; l += 2) {
+    const o = <usize>l << 3
+    v128.store(r + o, f64x2.sub(v128.load(r + o), f64x2.mul(scale, v128.load(gramRow + o))))
+  }
+  if (l < k) {
+    const o = <usize>l << 3
+    store<f64>(r + o, load<f64>(r + o) - change * load<f64>(gramRow + o))
+  }
+}
+
+/** The soft-thresholded minimiser of one coordinate, given z = rⱼ + Gⱼⱼ·aⱼ. */
+@inline function coordinateMinimiser(z: f64, diagonal: f64, lambda: f64, nonNegative: i32): f64 {
+  if (nonNegative) return z > lambda ? (z - lambda) / diagonal : 0
+  if (z > lambda) return (z - lambda) / diagonal
+  if (z < -lambda) return (z + lambda) / diagonal
+  return 0
+}
+
+/**
+ * One sweep over the `count` coordinates in `active` (every coordinate when `useActive` is 0) of the
+ * codes `w`, keeping r = q − G w up to date on the swept ones; returns the largest update relative
+ * to the largest coefficient.
+ */
+function lassoSweep(
+  w: usize, r: usize, gram: usize, k: i32, lambda: f64, nonNegative: i32,
+  active: usize, useActive: i32, count: i32,
+): f64 {
+  let largestUpdate: f64 = 0
+  let largestCode: f64 = 0
+  const n = useActive ? count : k
+  for (let c = 0; c < n; c++) {
+    const j = useActive ? load<i32>(active + (<usize>c << 2)) : c
+    const row = gram + ((<usize>j * <usize>k) << 3)
+    const diagonal = load<f64>(row + (<usize>j << 3))
+    if (diagonal <= 0) continue
+    const at = w + (<usize>j << 3)
+    const old = load<f64>(at)
+    const updated = coordinateMinimiser(load<f64>(r + (<usize>j << 3)) + diagonal * old, diagonal, lambda, nonNegative)
+    const change = updated - old
+    if (change != 0) {
+      store<f64>(at, updated)
+      if (useActive) {
+        for (let c2 = 0; c2 < count; c2++) {
+          const l = <usize>load<i32>(active + (<usize>c2 << 2)) << 3
+          store<f64>(r + l, load<f64>(r + l) - change * load<f64>(row + l))
+        }
+      } else {
+        subtractScaledRow(r, row, change, k)
+      }
+      if (Math.abs(change) > largestUpdate) largestUpdate = Math.abs(change)
+    }
+    if (Math.abs(updated) > largestCode) largestCode = Math.abs(updated)
+  }
+  return largestCode > 0 ? largestUpdate / largestCode : largestUpdate
+}
+
+/** The duality gap of a row (Mairal's dual point, scaled into the feasible set). */
+function lassoGap(w: usize, q: usize, r: usize, squaredNorm: f64, k: i32, lambda: f64, nonNegative: i32): f64 {
+  let codeCorrelation: f64 = 0
+  let codeResidual: f64 = 0
+  let l1: f64 = 0
+  let dualNorm: f64 = 0
+  for (let j = 0; j < k; j++) {
+    const o = <usize>j << 3
+    const a = load<f64>(w + o)
+    const rj = load<f64>(r + o)
+    codeCorrelation += a * load<f64>(q + o)
+    codeResidual += a * rj
+    l1 += Math.abs(a)
+    const size = nonNegative ? rj : Math.abs(rj)
+    if (size > dualNorm) dualNorm = size
+  }
+  const residualNorm = Math.max(squaredNorm - codeCorrelation - codeResidual, 0)
+  const scale = dualNorm > lambda ? lambda / dualNorm : 1
+  const residualDotX = squaredNorm - codeCorrelation
+  const primal = 0.5 * residualNorm + lambda * l1
+  const dual = scale * residualDotX - 0.5 * scale * scale * residualNorm
+  return primal - dual
+}
+
+/** Indices of the non-zero codes into `active`; returns how many. */
+function lassoActiveSet(w: usize, k: i32, active: usize): i32 {
+  let count = 0
+  for (let j = 0; j < k; j++) {
+    if (load<f64>(w + (<usize>j << 3)) != 0) {
+      store<i32>(active + (<usize>count << 2), j)
+      count++
+    }
+  }
+  return count
+}
+
+/** Cholesky factor of the leading count×count block of `factor`, in place; false if not positive definite. */
+function lassoCholesky(factor: usize, count: i32): bool {
+  for (let j = 0; j < count; j++) {
+    const rowJ = factor + ((<usize>j * <usize>count) << 3)
+    let pivot = load<f64>(rowJ + (<usize>j << 3))
+    for (let l = 0; l < j; l++) {
+      const v = load<f64>(rowJ + (<usize>l << 3))
+      pivot -= v * v
+    }
+    if (!(pivot > 1e-10)) return false
+    const root = Math.sqrt(pivot)
+    store<f64>(rowJ + (<usize>j << 3), root)
+    for (let i = j + 1; i < count; i++) {
+      const rowI = factor + ((<usize>i * <usize>count) << 3)
+      let value = load<f64>(rowI + (<usize>j << 3))
+      for (let l = 0; l < j; l++) value -= load<f64>(rowI + (<usize>l << 3)) * load<f64>(rowJ + (<usize>l << 3))
+      store<f64>(rowI + (<usize>j << 3), value / root)
+    }
+  }
+  return true
+}
+
+/** Solves L Lᵀ x = b in place (b in `solution`) with the factor from `lassoCholesky`. */
+function lassoCholeskySolve(factor: usize, solution: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const rowI = factor + ((<usize>i * <usize>count) << 3)
+    let value = load<f64>(solution + (<usize>i << 3))
+    for (let l = 0; l < i; l++) value -= load<f64>(rowI + (<usize>l << 3)) * load<f64>(solution + (<usize>l << 3))
+    store<f64>(solution + (<usize>i << 3), value / load<f64>(rowI + (<usize>i << 3)))
+  }
+  for (let i = count - 1; i >= 0; i--) {
+    let value = load<f64>(solution + (<usize>i << 3))
+    for (let l = i + 1; l < count; l++) {
+      value -= load<f64>(factor + ((<usize>(l * count + i)) << 3)) * load<f64>(solution + (<usize>l << 3))
+    }
+    store<f64>(solution + (<usize>i << 3), value / load<f64>(factor + ((<usize>(i * count + i)) << 3)))
+  }
+}
+
+/** The feature-sign step on the non-zero codes (see the TypeScript `activeSetStep`). */
+function lassoActiveStep(
+  w: usize, r: usize, gram: usize, k: i32, lambda: f64, active: usize, count: i32,
+  factor: usize, solution: usize,
+): void {
+  for (let a = 0; a < count; a++) {
+    const j = load<i32>(active + (<usize>a << 2))
+    const row = gram + ((<usize>j * <usize>k) << 3)
+    const code = load<f64>(w + (<usize>j << 3))
+    let correlation = load<f64>(r + (<usize>j << 3))
+    for (let b = 0; b < count; b++) {
+      const l = <usize>load<i32>(active + (<usize>b << 2)) << 3
+      const g = load<f64>(row + l)
+      correlation += g * load<f64>(w + l)
+      store<f64>(factor + ((<usize>(a * count + b)) << 3), g)
+    }
+    store<f64>(solution + (<usize>a << 3), correlation - (code > 0 ? lambda : -lambda))
+  }
+  if (!lassoCholesky(factor, count)) return
+  lassoCholeskySolve(factor, solution, count)
+  let step: f64 = 1
+  let blocking = -1
+  for (let a = 0; a < count; a++) {
+    const code = load<f64>(w + (<usize>load<i32>(active + (<usize>a << 2)) << 3))
+    const target = load<f64>(solution + (<usize>a << 3))
+    if (target * code <= 0) {
+      const crossing = code / (code - target)
+      if (crossing < step) {
+        step = crossing
+        blocking = a
+      }
+    }
+  }
+  for (let a = 0; a < count; a++) {
+    const j = load<i32>(active + (<usize>a << 2))
+    const at = w + (<usize>j << 3)
+    const code = load<f64>(at)
+    const updated = a == blocking ? 0 : code + step * (load<f64>(solution + (<usize>a << 3)) - code)
+    const change = updated - code
+    if (change == 0) continue
+    store<f64>(at, updated)
+    const row = gram + ((<usize>j * <usize>k) << 3)
+    for (let b = 0; b < count; b++) {
+      const l = <usize>load<i32>(active + (<usize>b << 2)) << 3
+      store<f64>(r + l, load<f64>(r + l) - change * load<f64>(row + l))
+    }
+  }
+}
+
+/** r = q − G w over the non-zero codes. */
+function lassoResidual(w: usize, q: usize, r: usize, gram: usize, k: i32): void {
+  memory.copy(r, q, <usize>k << 3)
+  for (let j = 0; j < k; j++) {
+    const a = load<f64>(w + (<usize>j << 3))
+    if (a == 0) continue
+    subtractScaledRow(r, gram + ((<usize>j * <usize>k) << 3), a, k)
+  }
+}
+
+/**
+ * Lasso codes of `n` rows by coordinate descent on the Gram matrix, the same operations in the same
+ * order as src/core/sparse/lassoCoordinateDescent.ts (so the same float64 bits): `gram` k×k, `q`
+ * n×k correlations D x, `squaredNorms` n values ‖x‖², `codes` n×k warm starts in and codes out,
+ * all float64; writes each row's sweeps (i32) into `sweeps`, negated minus one for a row that did not
+ * converge. Scratch: `r` k f64, `active` k i32, `factor` k² f64, `solution` k f64.
+ */
+export function lassoRows(
+  gram: usize, k: i32, q: usize, squaredNorms: usize, codes: usize, n: i32,
+  lambda: f64, nonNegative: i32, tolerance: f64, maxIterations: i32, activeSweeps: i32,
+  r: usize, active: usize, factor: usize, solution: usize, sweeps: usize,
+): void {
+  const rowBytes = <usize>k << 3
+  for (let p = 0; p < n; p++) {
+    const w = codes + <usize>p * rowBytes
+    const qp = q + <usize>p * rowBytes
+    const squaredNorm = load<f64>(squaredNorms + (<usize>p << 3))
+    lassoResidual(w, qp, r, gram, k)
+    const gapTolerance = tolerance * squaredNorm
+    let done = 0
+    let converged = false
+    while (done < maxIterations) {
+      const fullChange = lassoSweep(w, r, gram, k, lambda, nonNegative, active, 0, 0)
+      done += 1
+      if (fullChange <= tolerance && lassoGap(w, qp, r, squaredNorm, k, lambda, nonNegative) <= gapTolerance) {
+        converged = true
+        break
+      }
+      let count = lassoActiveSet(w, k, active)
+      for (let s = 0; s < activeSweeps && count > 0 && done < maxIterations; s++) {
+        done += 1
+        if (lassoSweep(w, r, gram, k, lambda, nonNegative, active, 1, count) <= tolerance) break
+      }
+      count = lassoActiveSet(w, k, active)
+      if (count > 0) lassoActiveStep(w, r, gram, k, lambda, active, count, factor, solution)
+      lassoResidual(w, qp, r, gram, k)
+    }
+    store<i32>(sweeps + (<usize>p << 2), converged ? done : -done - 1)
+  }
+}
+
+/**
+ * Each of `rows` patches' (float32, `m` values each) squared norm and correlations with the `k` atoms,
+ * in float64: `norms[p] = Σᵢ x²`, `q[p, j] = Σᵢ D[j, i]·x[i]`, every sum over i in order (the values of
+ * lassoCoordinateDescent.ts's `rowCorrelations`). `atomsT` holds the atoms transposed, `m × k` float64,
+ * so that neighbouring atoms share a SIMD register.
+ */
+export function lassoCorrelations(
+  patches: usize, atomsT: usize, k: i32, m: i32, rows: i32, q: usize, norms: usize,
+): void {
+  const rowK = <usize>k << 3
+  for (let p = 0; p < rows; p++) {
+    const x = patches + ((<usize>p * <usize>m) << 2)
+    let squaredNorm: f64 = 0
+    for (let i = 0; i < m; i++) {
+      const v = <f64>load<f32>(x + (<usize>i << 2))
+      squaredNorm += v * v
+    }
+    store<f64>(norms + (<usize>p << 3), squaredNorm)
+    const out = q + <usize>p * rowK
+    let j = 0
+    for (; j + 8 <= k; j += 8) {
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0)
+      let a = atomsT + (<usize>j << 3)
+      for (let i = 0; i < m; i++) {
+        const v = f64x2.splat(<f64>load<f32>(x + (<usize>i << 2)))
+        s0 = f64x2.add(s0, f64x2.mul(v128.load(a), v))
+        s1 = f64x2.add(s1, f64x2.mul(v128.load(a, 16), v))
+        s2 = f64x2.add(s2, f64x2.mul(v128.load(a, 32), v))
+        s3 = f64x2.add(s3, f64x2.mul(v128.load(a, 48), v))
+        a += rowK
+      }
+      const o = out + (<usize>j << 3)
+      v128.store(o, s0)
+      v128.store(o, s1, 16)
+      v128.store(o, s2, 32)
+      v128.store(o, s3, 48)
+    }
+    for (; j < k; j++) {
+      let s: f64 = 0
+      for (let i = 0; i < m; i++) {
+        s += load<f64>(atomsT + ((<usize>i * <usize>k + <usize>j) << 3)) * <f64>load<f32>(x + (<usize>i << 2))
+      }
+      store<f64>(out + (<usize>j << 3), s)
+    }
+  }
+}

@@ -296,6 +296,38 @@ export interface KernelExports {
    * a narrow B (a convolution's patches times its kernel).
    */
   gemmPackedB: GemmKernel
+  /** Lasso: patches' float64 squared norms and correlations with the atoms (see assembly/kernels.ts). */
+  lassoCorrelations(
+    patches: number,
+    atomsT: number,
+    k: number,
+    m: number,
+    rows: number,
+    q: number,
+    norms: number,
+  ): void
+  /**
+   * Lasso codes of `n` rows by coordinate descent on a float64 Gram matrix, the operations of
+   * src/core/sparse/lassoCoordinateDescent.ts in its order (see assembly/kernels.ts).
+   */
+  lassoRows(
+    gram: number,
+    k: number,
+    q: number,
+    squaredNorms: number,
+    codes: number,
+    n: number,
+    lambda: number,
+    nonNegative: number,
+    tolerance: number,
+    maxIterations: number,
+    activeSweeps: number,
+    r: number,
+    active: number,
+    factor: number,
+    solution: number,
+    sweeps: number,
+  ): void
   /** DEC: the nonzero columns of each pair of rows of a matrix (see assembly/kernels.ts). */
   pairNonzeros(
     a: number,

@@ -295,10 +295,10 @@ function residualCorrelations(
 }
 
 /** Sweeps over the non-zero codes alone in each round, at most. */
-const ACTIVE_SWEEPS = 8
+export const ACTIVE_SWEEPS = 8
 
 /** `atoms · atomsᵀ` in float64, `[k, k]`. */
-function gramOf(atoms: Float32Array, k: number, m: number): Float64Array {
+export function gramOf(atoms: Float32Array, k: number, m: number): Float64Array {
   const gram = new Float64Array(k * k)
   for (let j = 0; j < k; j++) {
     for (let l = j; l < k; l++) {
@@ -312,9 +312,34 @@ function gramOf(atoms: Float32Array, k: number, m: number): Float64Array {
 }
 
 /**
+ * Row `p` of `patches`' correlations with the `k` atoms (`D x`, float64) into `q` from `at`; returns
+ * the row's ‖x‖².
+ */
+export function rowCorrelations(
+  patches: Float32Array,
+  atoms: Float32Array,
+  k: number,
+  m: number,
+  p: number,
+  q: Float64Array,
+  at: number,
+): number {
+  const x = p * m
+  let squaredNorm = 0
+  for (let i = 0; i < m; i++) squaredNorm += (patches[x + i] as number) ** 2
+  for (let j = 0; j < k; j++) {
+    let dot = 0
+    for (let i = 0; i < m; i++) dot += (atoms[j * m + i] as number) * (patches[x + i] as number)
+    q[at + j] = dot
+  }
+  return squaredNorm
+}
+
+/**
  * Lasso codes of the rows of `patches` (`[n, m]`) over `atoms` (`[k, m]`, atoms as rows), both
  * row-major, by coordinate descent; `initial` (`[n, k]`) is a warm start. Deterministic: the same
- * inputs give the same codes, bit for bit.
+ * inputs give the same codes, bit for bit. In TypeScript; `lassoKernels.ts` runs the same operations
+ * in latentkit's WebAssembly kernels (the same bits, faster).
  */
 export function coordinateDescentLasso(
   patches: Float32Array,
@@ -333,30 +358,32 @@ export function coordinateDescentLasso(
   const r = new Float64Array(k)
   const active = new Int32Array(k)
   const scratch: StepScratch = { factor: new Float64Array(k * k), solution: new Float64Array(k) }
+  const sweeps = new Int32Array(n)
+  for (let p = 0; p < n; p++) {
+    const squaredNorm = rowCorrelations(patches, atoms, k, m, p, q, 0)
+    for (let j = 0; j < k; j++) w[j] = initial ? (initial[p * k + j] as number) : 0
+    residualCorrelations(w, q, r, problem)
+    const row = solveRow(w, r, q, squaredNorm, problem, options, active, scratch)
+    sweeps[p] = row.converged ? row.sweeps : -row.sweeps - 1
+    for (let j = 0; j < k; j++) codes[p * k + j] = w[j] as number
+  }
+  return { codes, ...sweepSummary(sweeps) }
+}
+
+/**
+ * The result's counts from each row's sweeps (negated minus one for a row that did not converge, as
+ * the kernels write them).
+ */
+export function sweepSummary(sweeps: Int32Array): Omit<CoordinateDescentResult, 'codes'> {
   let most = 0
   let total = 0
   let converged = true
-  for (let p = 0; p < n; p++) {
-    const x = p * m
-    let squaredNorm = 0
-    for (let i = 0; i < m; i++) squaredNorm += (patches[x + i] as number) ** 2
-    for (let j = 0; j < k; j++) {
-      let dot = 0
-      for (let i = 0; i < m; i++) dot += (atoms[j * m + i] as number) * (patches[x + i] as number)
-      q[j] = dot
-      r[j] = dot
-      w[j] = initial ? (initial[p * k + j] as number) : 0
-    }
-    for (let j = 0; j < k; j++) {
-      const a = w[j] as number
-      if (a === 0) continue
-      for (let l = 0; l < k; l++) r[l] = (r[l] as number) - a * (gram[j * k + l] as number)
-    }
-    const row = solveRow(w, r, q, squaredNorm, problem, options, active, scratch)
-    most = Math.max(most, row.sweeps)
-    total += row.sweeps
-    converged &&= row.converged
-    for (let j = 0; j < k; j++) codes[p * k + j] = w[j] as number
+  for (const value of sweeps) {
+    const count = value < 0 ? -value - 1 : value
+    converged &&= value >= 0
+    most = Math.max(most, count)
+    total += count
   }
-  return { codes, iterations: most, meanIterations: n > 0 ? total / n : 0, converged }
+  const n = sweeps.length
+  return { iterations: most, meanIterations: n > 0 ? total / n : 0, converged }
 }

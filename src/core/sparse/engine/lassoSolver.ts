@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { LassoSolver } from '../sparseOptions'
 import { coordinateDescentLasso } from '../lassoCoordinateDescent'
+import { kernelLasso } from '../lassoKernels'
 import { largestEigenvalue } from '../dictionaryMath'
 import { fista, type FistaOptions, type FistaResult, type LassoDictionary } from './fista'
 
@@ -35,18 +36,16 @@ export async function solveLassoCodes(
     dictionary.atoms.data() as Promise<Float32Array>,
     options.initial?.data() as Promise<Float32Array> | undefined,
   ])
-  const result = coordinateDescentLasso(
-    patches,
-    atoms,
-    k,
-    {
-      lambda: options.lambda,
-      nonNegative: options.nonNegative,
-      tolerance: options.tolerance,
-      maxIterations: options.maxIterations,
-    },
-    initial,
-  )
+  const descent = {
+    lambda: options.lambda,
+    nonNegative: options.nonNegative,
+    tolerance: options.tolerance,
+    maxIterations: options.maxIterations,
+  }
+  // latentkit's kernels where a build runs here (the same bits), else the TypeScript solver.
+  const result =
+    (await kernelLasso(patches, atoms, k, descent, initial)) ??
+    coordinateDescentLasso(patches, atoms, k, descent, initial)
   return {
     codes: tf.tensor2d(result.codes, [n, k]),
     iterations: result.iterations,
