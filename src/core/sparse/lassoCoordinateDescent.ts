@@ -11,6 +11,9 @@
  * sweep again. A row stops when, after a full sweep, the duality gap is at most `tolerance · ‖x‖²`:
  * the gap scikit-learn's `enet_coordinate_descent_gram` stops on, so both stop at the same accuracy
  * of the objective.
+ *
+ * Mirrored, operation for operation, by `lassoRows` and `lassoCorrelations` in assembly/kernels.ts
+ * (lassoKernels.ts runs them; tests check the bits): a change here must be made there too.
  */
 
 /** Options of {@link coordinateDescentLasso}. */
@@ -147,7 +150,10 @@ interface StepScratch {
 function cholesky(factor: Float64Array, count: number): boolean {
   for (let j = 0; j < count; j++) {
     let pivot = factor[j * count + j] as number
-    for (let l = 0; l < j; l++) pivot -= (factor[j * count + l] as number) ** 2
+    for (let l = 0; l < j; l++) {
+      const v = factor[j * count + l] as number
+      pivot -= v * v
+    }
     if (!(pivot > 1e-10)) return false
     const root = Math.sqrt(pivot)
     factor[j * count + j] = root
@@ -311,18 +317,14 @@ export function gramOf(atoms: Float32Array, k: number, m: number): Float64Array 
   return gram
 }
 
-/**
- * Row `p` of `patches`' correlations with the `k` atoms (`D x`, float64) into `q` from `at`; returns
- * the row's ‖x‖².
- */
-export function rowCorrelations(
+/** Row `p` of `patches`' correlations with the `k` atoms (`D x`, float64) into `q`; returns its ‖x‖². */
+function rowCorrelations(
   patches: Float32Array,
   atoms: Float32Array,
   k: number,
   m: number,
   p: number,
   q: Float64Array,
-  at: number,
 ): number {
   const x = p * m
   let squaredNorm = 0
@@ -330,7 +332,7 @@ export function rowCorrelations(
   for (let j = 0; j < k; j++) {
     let dot = 0
     for (let i = 0; i < m; i++) dot += (atoms[j * m + i] as number) * (patches[x + i] as number)
-    q[at + j] = dot
+    q[j] = dot
   }
   return squaredNorm
 }
@@ -360,7 +362,7 @@ export function coordinateDescentLasso(
   const scratch: StepScratch = { factor: new Float64Array(k * k), solution: new Float64Array(k) }
   const sweeps = new Int32Array(n)
   for (let p = 0; p < n; p++) {
-    const squaredNorm = rowCorrelations(patches, atoms, k, m, p, q, 0)
+    const squaredNorm = rowCorrelations(patches, atoms, k, m, p, q)
     for (let j = 0; j < k; j++) w[j] = initial ? (initial[p * k + j] as number) : 0
     residualCorrelations(w, q, r, problem)
     const row = solveRow(w, r, q, squaredNorm, problem, options, active, scratch)

@@ -15,7 +15,7 @@ import {
   type CoordinateDescentResult,
 } from './lassoCoordinateDescent'
 
-/** Rows solved per kernel call: bounds the kernel memory at about 2·64·8·k bytes per row. */
+/** Rows solved per kernel call: their correlations and codes take 2·8·k bytes each. */
 const CHUNK_ROWS = 64
 
 /** A kernel memory laid out for `k` atoms of `m` values: the atoms, a chunk of rows, the scratch. */
@@ -55,7 +55,9 @@ function allocDoubles(memory: KernelMemory, values: number): number {
  * one; undefined when its memory cannot be had (the TypeScript solver runs then).
  */
 function layoutFor(compiled: CompiledKernels, k: number, m: number): Layout | undefined {
-  if (kept && kept.k === k && kept.m === m && !kept.memory.dropped) return kept
+  if (kept?.k === k && kept.m === m && kept.memory.compiled === compiled && !kept.memory.dropped) {
+    return kept
+  }
   kept = undefined
   try {
     const layout = newLayout(compiled, k, m)
@@ -91,9 +93,19 @@ function newLayout(compiled: CompiledKernels, k: number, m: number): Layout {
 }
 
 /**
+ * `maxIterations` as the kernels' 32-bit count with the TypeScript loop's meaning (`sweeps <
+ * maxIterations`): a fraction rounds up, anything past 2³¹ − 1 (Infinity) is 2³¹ − 1, NaN none.
+ */
+function sweepBudget(maxIterations: number): number {
+  if (Number.isNaN(maxIterations)) return 0
+  return Math.max(0, Math.min(Math.ceil(maxIterations), 2 ** 31 - 1))
+}
+
+/**
  * {@link coordinateDescentLasso}'s codes (same arguments, same bits) on the kernels, or undefined
  * where no kernel build runs here (no WebAssembly SIMD) or their memory cannot be had: solve in
- * TypeScript then.
+ * TypeScript then. `build`: the kernels to run (default: {@link compileKernels}' choice; tests pass
+ * each build).
  */
 export async function kernelLasso(
   patches: Float32Array,
@@ -101,8 +113,9 @@ export async function kernelLasso(
   k: number,
   options: CoordinateDescentOptions,
   initial?: Float32Array,
+  build?: CompiledKernels,
 ): Promise<CoordinateDescentResult | undefined> {
-  const compiled = await compileKernels()
+  const compiled = build ?? (await compileKernels())
   if (!compiled || k === 0) return undefined
   const m = atoms.length / k
   const n = patches.length / m
@@ -138,7 +151,7 @@ export async function kernelLasso(
       options.lambda,
       options.nonNegative ? 1 : 0,
       options.tolerance,
-      options.maxIterations,
+      sweepBudget(options.maxIterations),
       ACTIVE_SWEEPS,
       at.r,
       at.active,
