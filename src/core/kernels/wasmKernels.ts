@@ -649,6 +649,16 @@ export class KernelMemory {
   view(offset: number, length: number): Float32Array {
     return new Float32Array(this.kernels.memory.buffer, offset, length)
   }
+
+  /** Reserves `values` float64 values (64-byte aligned, zeroed) and returns their byte offset. */
+  allocDoubles(values: number): number {
+    return this.alloc(2 * values)
+  }
+
+  /** A view of `length` float64 values at byte offset `offset` (valid until the next `alloc`). */
+  viewDoubles(offset: number, length: number): Float64Array {
+    return new Float64Array(this.kernels.memory.buffer, offset, length)
+  }
 }
 
 function align(bytes: number): number {

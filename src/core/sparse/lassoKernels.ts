@@ -45,11 +45,6 @@ let kept: Layout | undefined
  */
 const KEEP_BYTES = 8 * 1024 * 1024
 
-/** Byte offset of `values` float64 (or 2·`values` int32) in `memory`. */
-function allocDoubles(memory: KernelMemory, values: number): number {
-  return memory.alloc(2 * values)
-}
-
 /**
  * The kept layout when it fits `k` atoms of `m` values and its memory was not dropped, else a new
  * one; undefined when its memory cannot be had (the TypeScript solver runs then).
@@ -78,17 +73,17 @@ function newLayout(compiled: CompiledKernels, k: number, m: number): Layout {
     memory,
     k,
     m,
-    gram: allocDoubles(memory, k * k),
-    atomsT: allocDoubles(memory, m * k),
+    gram: memory.allocDoubles(k * k),
+    atomsT: memory.allocDoubles(m * k),
     patches: memory.alloc(CHUNK_ROWS * m),
-    q: allocDoubles(memory, CHUNK_ROWS * k),
-    norms: allocDoubles(memory, CHUNK_ROWS),
-    codes: allocDoubles(memory, CHUNK_ROWS * k),
+    q: memory.allocDoubles(CHUNK_ROWS * k),
+    norms: memory.allocDoubles(CHUNK_ROWS),
+    codes: memory.allocDoubles(CHUNK_ROWS * k),
     sweeps: memory.alloc(CHUNK_ROWS),
-    r: allocDoubles(memory, k),
+    r: memory.allocDoubles(k),
     active: memory.alloc(k),
-    factor: allocDoubles(memory, k * k),
-    solution: allocDoubles(memory, k),
+    factor: memory.allocDoubles(k * k),
+    solution: memory.allocDoubles(k),
   }
 }
 
@@ -121,17 +116,16 @@ export async function kernelLasso(
   const n = patches.length / m
   const at = layoutFor(compiled, k, m)
   if (!at) return undefined
-  const { kernels } = at.memory
+  const { memory } = at
+  const { kernels } = memory
   const { buffer } = kernels.memory
-  const doubles = (offset: number, length: number): Float64Array =>
-    new Float64Array(buffer, offset, length)
-  doubles(at.gram, k * k).set(gramOf(atoms, k, m))
-  const atomsT = doubles(at.atomsT, m * k)
+  memory.viewDoubles(at.gram, k * k).set(gramOf(atoms, k, m))
+  const atomsT = memory.viewDoubles(at.atomsT, m * k)
   for (let j = 0; j < k; j++) {
     for (let i = 0; i < m; i++) atomsT[i * k + j] = atoms[j * m + i] as number
   }
-  const chunk = new Float32Array(buffer, at.patches, CHUNK_ROWS * m)
-  const w = doubles(at.codes, CHUNK_ROWS * k)
+  const chunk = memory.view(at.patches, CHUNK_ROWS * m)
+  const w = memory.viewDoubles(at.codes, CHUNK_ROWS * k)
   const chunkSweeps = new Int32Array(buffer, at.sweeps, CHUNK_ROWS)
   const codes = new Float32Array(n * k)
   const sweeps = new Int32Array(n)

@@ -91,15 +91,15 @@ export class FusedClusterSums implements FusedStateful {
     this.norms = memory.alloc(Math.max(clusters, NARROW))
     this.narrowPanel = clusters > 8 && clusters <= NARROW ? memory.alloc(NARROW * size) : 0
     this.rowNorms = memory.alloc(maxBatch)
-    this.closest = memory.alloc(2 * maxBatch)
-    this.cumulative = memory.alloc(2 * maxBatch)
+    this.closest = memory.allocDoubles(maxBatch)
+    this.cumulative = memory.allocDoubles(maxBatch)
     this.candidateRows = memory.alloc(this.trials)
-    this.potentials = memory.alloc(2 * this.trials)
-    this.sums = memory.alloc(2 * clusters * size)
-    this.counts = memory.alloc(2 * clusters)
+    this.potentials = memory.allocDoubles(this.trials)
+    this.sums = memory.allocDoubles(clusters * size)
+    this.counts = memory.allocDoubles(clusters)
     this.batchIndices = memory.alloc(maxBatch)
-    this.featureSums = memory.alloc(2 * size)
-    this.featureSquares = memory.alloc(2 * size)
+    this.featureSums = memory.allocDoubles(size)
+    this.featureSquares = memory.allocDoubles(size)
     this.seedPanel = this.trials <= SEED_PANEL ? memory.alloc(SEED_PANEL * size) : 0
   }
 
@@ -186,9 +186,8 @@ export class FusedClusterSums implements FusedStateful {
   /** The sums, counts and inertia of the `count` rows in the kernel's row buffer. */
   private sumHeld(count: number, totals: ClusterTotals): void {
     const { clusters: k, size: d } = this
-    const buffer = this.k.memory.buffer
-    const sums = new Float64Array(buffer, this.sums, k * d)
-    const counts = new Float64Array(buffer, this.counts, k)
+    const sums = this.memory.viewDoubles(this.sums, k * d)
+    const counts = this.memory.viewDoubles(this.counts, k)
     sums.set(totals.sums)
     counts.set(totals.counts)
     if (this.narrowPanel && this.memory.gemm === this.memory.kernels.gemm) {
@@ -237,9 +236,8 @@ export class FusedClusterSums implements FusedStateful {
     if (n > this.maxBatch) throw new RangeError(`at most ${this.maxBatch} rows, not ${n}`)
     const d = this.size
     this.hold(values.subarray(0, n * d), n)
-    const buffer = this.k.memory.buffer
-    new Float64Array(buffer, this.featureSums, d).fill(0)
-    new Float64Array(buffer, this.featureSquares, d).fill(0)
+    this.memory.viewDoubles(this.featureSums, d).fill(0)
+    this.memory.viewDoubles(this.featureSquares, d).fill(0)
     const squares = this.k.rowStats(
       this.rows,
       n,
@@ -249,8 +247,8 @@ export class FusedClusterSums implements FusedStateful {
       this.featureSquares,
     )
     this.normsOf = this.held
-    const sums = new Float64Array(this.k.memory.buffer, this.featureSums, d)
-    const squared = new Float64Array(this.k.memory.buffer, this.featureSquares, d)
+    const sums = this.memory.viewDoubles(this.featureSums, d)
+    const squared = this.memory.viewDoubles(this.featureSquares, d)
     let total = 0
     for (let i = 0; i < d; i++) {
       const mean = (sums[i] as number) / n
@@ -305,7 +303,7 @@ export class FusedClusterSums implements FusedStateful {
     if (measured === undefined || measured !== this.held) {
       this.memory.view(this.rowNorms, n).set(norms())
     }
-    new Float64Array(this.k.memory.buffer, this.closest, n).fill(Infinity)
+    this.memory.viewDoubles(this.closest, n).fill(Infinity)
     this.seedRows = n
   }
 
@@ -339,7 +337,7 @@ export class FusedClusterSums implements FusedStateful {
         this.scores,
         this.potentials,
       )
-      return new Float64Array(this.k.memory.buffer, this.potentials, t).slice()
+      return this.memory.viewDoubles(this.potentials, t).slice()
     }
     const picked = this.memory.view(this.candidates, t * d)
     candidates.forEach((row, i) => picked.set(values.subarray(row * d, (row + 1) * d), i * d))
@@ -353,7 +351,7 @@ export class FusedClusterSums implements FusedStateful {
       t,
       this.potentials,
     )
-    return new Float64Array(this.k.memory.buffer, this.potentials, t).slice()
+    return this.memory.viewDoubles(this.potentials, t).slice()
   }
 
   /**
@@ -363,7 +361,7 @@ export class FusedClusterSums implements FusedStateful {
   seedKeep(best: number, t: number): Float64Array {
     const n = this.seedRows
     this.k.seedKeep(this.scores, this.closest, this.cumulative, n, t, best)
-    return new Float64Array(this.k.memory.buffer, this.cumulative, n)
+    return this.memory.viewDoubles(this.cumulative, n)
   }
 
   /** Copies `count` rows to the kernel's row buffer unless it holds them already. */
